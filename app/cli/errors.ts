@@ -1,0 +1,12 @@
+/** Exit codes: 0 success, 1 a run that did not complete, 2 bad input. */
+export const EXIT_OK = 0;
+export const EXIT_RUN_FAILED = 1;
+export const EXIT_BAD_INPUT = 2;
+
+/** Something the person typed or pointed at is wrong; the message says what. */
+export class UsageError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'UsageError';
+  }
+}

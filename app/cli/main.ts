@@ -1,0 +1,119 @@
+import { parseArgs } from 'node:util';
+import { StoreError } from '../server/index.js';
+import type { CommandDefinition, ParsedArgs } from './command.js';
+import { COMMANDS } from './commands/index.js';
+import { CliContext } from './context.js';
+import { EXIT_BAD_INPUT, EXIT_OK, UsageError } from './errors.js';
+
+const VERSION = '0.1.0';
+
+function usageLine(command: CommandDefinition): string {
+  return `flowdeck ${command.name}${command.usage ? ` ${command.usage}` : ''}`;
+}
+
+function helpText(commands: readonly CommandDefinition[]): string {
+  const width = Math.max(...commands.map((c) => c.name.length));
+  return [
+    'Usage: flowdeck <command> [options]',
+    '',
+    'Commands:',
+    ...commands.map((c) => `  ${c.name.padEnd(width)}  ${c.summary}`),
+    '',
+    "Run 'flowdeck <command> --help' for a command's options.",
+  ].join('\n');
+}
+
+function commandHelp(command: CommandDefinition): string {
+  const lines = [`Usage: ${usageLine(command)}`, '', command.summary];
+  const options = Object.entries(command.options ?? {});
+  if (options.length > 0) {
+    lines.push('', 'Options:');
+    for (const [name, spec] of options) {
+      const flag = `${spec.short ? `-${spec.short}, ` : ''}--${name}${spec.type === 'string' ? ' VALUE' : ''}`;
+      lines.push(`  ${flag}${spec.multiple ? ' (repeatable)' : ''}`);
+    }
+  }
+  return lines.join('\n');
+}
+
+/** Picks the command whose words match the start of argv, preferring the longest name. */
+function findCommand(argv: string[]): { command: CommandDefinition; rest: string[] } | null {
+  const sorted = [...COMMANDS].sort((a, b) => b.name.split(' ').length - a.name.split(' ').length);
+  for (const command of sorted) {
+    const words = command.name.split(' ');
+    if (words.every((word, i) => argv[i] === word)) return { command, rest: argv.slice(words.length) };
+  }
+  return null;
+}
+
+function parseCommandArgs(command: CommandDefinition, rest: string[]): ParsedArgs {
+  let parsed;
+  try {
+    parsed = parseArgs({
+      args: rest,
+      options: { ...command.options, help: { type: 'boolean', short: 'h' } },
+      allowPositionals: true,
+      strict: true,
+    });
+  } catch (error) {
+    const message = (error as Error).message.replace(/\. To specify a positional.*$/s, '');
+    throw new UsageError(`${message}\nUsage: ${usageLine(command)}`);
+  }
+  const spec = command.positionals ?? { min: 0, max: 0, names: [] };
+  if (!parsed.values.help) {
+    if (parsed.positionals.length < spec.min) {
+      throw new UsageError(`missing ${spec.names.slice(parsed.positionals.length, spec.min).join(' ')}\nUsage: ${usageLine(command)}`);
+    }
+    if (parsed.positionals.length > spec.max) {
+      throw new UsageError(`unexpected argument '${parsed.positionals[spec.max]}'\nUsage: ${usageLine(command)}`);
+    }
+  }
+  return { values: parsed.values as ParsedArgs['values'], positionals: parsed.positionals };
+}
+
+export async function runCli(argv: string[], ctx: CliContext): Promise<number> {
+  if (argv.length === 0 || argv[0] === '--help' || argv[0] === '-h' || argv[0] === 'help') {
+    ctx.print(helpText(COMMANDS));
+    return argv.length === 0 ? EXIT_BAD_INPUT : EXIT_OK;
+  }
+  if (argv[0] === '--version' || argv[0] === '-V') {
+    ctx.print(VERSION);
+    return EXIT_OK;
+  }
+  const found = findCommand(argv);
+  if (!found) {
+    const group = COMMANDS.filter((c) => c.name.split(' ')[0] === argv[0]);
+    if (group.length > 0) {
+      ctx.note(`unknown ${argv[0]} command '${argv.slice(1).join(' ')}'; one of:\n${group.map((c) => `  ${usageLine(c)}`).join('\n')}`);
+    } else {
+      ctx.note(`unknown command '${argv[0]}'\n\n${helpText(COMMANDS)}`);
+    }
+    return EXIT_BAD_INPUT;
+  }
+  try {
+    const args = parseCommandArgs(found.command, found.rest);
+    if (args.values.help) {
+      ctx.print(commandHelp(found.command));
+      return EXIT_OK;
+    }
+    return await found.command.run(args, ctx);
+  } catch (error) {
+    if (error instanceof UsageError || error instanceof StoreError) {
+      ctx.note(`${ctx.colors.red('error:')} ${error.message}`);
+      return EXIT_BAD_INPUT;
+    }
+    throw error;
+  } finally {
+    await ctx.close();
+  }
+}
+
+export async function main(argv: string[]): Promise<void> {
+  const ctx = new CliContext(process.env, process.stdout, process.stderr, process.cwd());
+  try {
+    process.exitCode = await runCli(argv, ctx);
+  } catch (error) {
+    process.stderr.write(`flowdeck: unexpected error: ${(error as Error).stack ?? String(error)}\n`);
+    process.exitCode = 70;
+  }
+}

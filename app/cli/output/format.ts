@@ -1,0 +1,52 @@
+import type { State, StateType } from '../../core/index.js';
+import type { CliContext } from '../context.js';
+
+type Colors = CliContext['colors'];
+
+const STATE_COLORS: Record<StateType, keyof Colors> = {
+  SCHEDULED: 'yellow',
+  PENDING: 'gray',
+  RUNNING: 'blue',
+  PAUSED: 'yellow',
+  CANCELLING: 'magenta',
+  COMPLETED: 'green',
+  FAILED: 'red',
+  CRASHED: 'red',
+  CANCELLED: 'magenta',
+};
+
+export function formatStateName(state: Pick<State, 'type' | 'name'>, colors: Colors): string {
+  const paint = colors[STATE_COLORS[state.type]] as (text: string) => string;
+  return paint(state.name);
+}
+
+export function formatTime(ms: number | null | undefined): string {
+  if (ms === null || ms === undefined) return '-';
+  const d = new Date(ms);
+  const pad = (n: number, w = 2) => String(n).padStart(w, '0');
+  return `${d.getFullYear()}-${pad(d.getMonth() + 1)}-${pad(d.getDate())} ${pad(d.getHours())}:${pad(d.getMinutes())}:${pad(d.getSeconds())}.${pad(d.getMilliseconds(), 3)}`;
+}
+
+export function formatDuration(ms: number | null | undefined): string {
+  if (ms === null || ms === undefined || ms < 0) return '-';
+  if (ms < 1000) return `${Math.round(ms)}ms`;
+  if (ms < 60_000) return `${(ms / 1000).toFixed(ms < 10_000 ? 2 : 1)}s`;
+  const minutes = Math.floor(ms / 60_000);
+  const seconds = Math.round((ms % 60_000) / 1000);
+  if (minutes < 60) return `${minutes}m${String(seconds).padStart(2, '0')}s`;
+  return `${Math.floor(minutes / 60)}h${String(minutes % 60).padStart(2, '0')}m`;
+}
+
+/** Start to end, or start to now for a run still going. */
+export function runDuration(run: { startTime: number | null; endTime: number | null }, now = Date.now()): string {
+  if (run.startTime === null) return '-';
+  return formatDuration((run.endTime ?? now) - run.startTime);
+}
+
+export function shortId(id: string): string {
+  return id.slice(0, 8);
+}
+
+export function truncate(text: string, max: number): string {
+  return text.length <= max ? text : `${text.slice(0, max - 1)}…`;
+}

@@ -1,0 +1,23 @@
+import type { StateType } from '../states.js';
+
+/**
+ * Which state types may follow which, by type alone. Rules narrow this further; anything not
+ * listed here is rejected before any other rule runs.
+ */
+export const ALLOWED_TRANSITIONS: Readonly<Record<StateType | 'NONE', readonly StateType[]>> = {
+  NONE: ['SCHEDULED', 'PENDING', 'RUNNING'],
+  SCHEDULED: ['SCHEDULED', 'PENDING', 'RUNNING', 'COMPLETED', 'FAILED', 'CANCELLING', 'CANCELLED', 'CRASHED'],
+  PENDING: ['SCHEDULED', 'RUNNING', 'COMPLETED', 'FAILED', 'CANCELLING', 'CANCELLED', 'CRASHED'],
+  RUNNING: ['SCHEDULED', 'PAUSED', 'CANCELLING', 'COMPLETED', 'FAILED', 'CANCELLED', 'CRASHED'],
+  PAUSED: ['RUNNING', 'CANCELLING', 'CANCELLED', 'FAILED', 'CRASHED'],
+  CANCELLING: ['CANCELLED', 'COMPLETED', 'FAILED', 'CRASHED'],
+  // A finished run only moves again when it is retried as a whole.
+  COMPLETED: [],
+  FAILED: ['SCHEDULED'],
+  CRASHED: ['SCHEDULED'],
+  CANCELLED: ['SCHEDULED'],
+};
+
+export function isAllowedTransition(from: StateType | null, to: StateType): boolean {
+  return ALLOWED_TRANSITIONS[from ?? 'NONE'].includes(to);
+}

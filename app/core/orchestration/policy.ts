@@ -1,0 +1,69 @@
+import type { RunKind } from '../runs.js';
+import type { ProposedState, StateType } from '../states.js';
+import { abortTasksOfStoppingFlows } from './rules/abort-tasks-of-stopping-flows.js';
+import { enforceAllowedTransitions } from './rules/enforce-allowed-transitions.js';
+import { nameRetryAttempts } from './rules/name-retry-attempts.js';
+import { preventDuplicateTransitions } from './rules/prevent-duplicate-transitions.js';
+import { rejectPendingDuplicates } from './rules/reject-pending-duplicates.js';
+import { releaseConcurrencySlots } from './rules/release-concurrency-slots.js';
+import { retryFailedRuns } from './rules/retry-failed-runs.js';
+import { retryOnlyUnsuccessfulRuns } from './rules/retry-only-unsuccessful-runs.js';
+import { secureConcurrencySlots } from './rules/secure-concurrency-slots.js';
+import { storeCachedResult } from './rules/store-cached-result.js';
+import { useCachedResult } from './rules/use-cached-result.js';
+import { waitForScheduledTime } from './rules/wait-for-scheduled-time.js';
+import type { FromStates, OrchestrationRule, RuleOutcome, ToStates, TransitionContext } from './types.js';
+
+/**
+ * The orchestration policy: every proposed transition passes these rules in this order. A rule
+ * applies only when the run kind, the current state type and the proposed state type match; a
+ * rule that changes the proposal hands the changed one to the rules after it.
+ */
+export const ORCHESTRATION_POLICY: readonly OrchestrationRule[] = [
+  preventDuplicateTransitions,
+  enforceAllowedTransitions,
+  retryOnlyUnsuccessfulRuns,
+  rejectPendingDuplicates,
+  waitForScheduledTime,
+  abortTasksOfStoppingFlows,
+  useCachedResult,
+  secureConcurrencySlots,
+  nameRetryAttempts,
+  retryFailedRuns,
+  releaseConcurrencySlots,
+  storeCachedResult,
+];
+
+export type PolicyOutcome =
+  | { decision: 'accept'; state: ProposedState; appliedRules: string[] }
+  | Exclude<RuleOutcome, { decision: 'accept' }>;
+
+function matchesFrom(from: FromStates, type: StateType | null): boolean {
+  return from === 'any' || from.includes(type);
+}
+
+function matchesTo(to: ToStates, type: StateType): boolean {
+  return to === 'any' || to.includes(type);
+}
+
+export function ruleApplies(rule: OrchestrationRule, kind: RunKind, from: StateType | null, to: StateType): boolean {
+  return rule.runKinds.includes(kind) && matchesFrom(rule.from, from) && matchesTo(rule.to, to);
+}
+
+export function orchestrate(
+  ctx: TransitionContext,
+  rules: readonly OrchestrationRule[] = ORCHESTRATION_POLICY,
+): PolicyOutcome {
+  const from = ctx.initial?.type ?? null;
+  let proposed = ctx.proposed;
+  const appliedRules: string[] = [];
+  for (const rule of rules) {
+    if (!ruleApplies(rule, ctx.run.kind, from, proposed.type)) continue;
+    const outcome = rule.apply(proposed === ctx.proposed ? ctx : { ...ctx, proposed });
+    if (!outcome) continue;
+    appliedRules.push(rule.name);
+    if (outcome.decision !== 'accept') return outcome;
+    proposed = outcome.state;
+  }
+  return { decision: 'accept', state: proposed, appliedRules };
+}

@@ -1,0 +1,15 @@
+import type { OrchestrationRule } from '../types.js';
+
+/** Once its flow run is being cancelled or has finished, a task run must not start. */
+export const abortTasksOfStoppingFlows: OrchestrationRule = {
+  name: 'AbortTasksOfStoppingFlows',
+  runKinds: ['task'],
+  from: [null, 'SCHEDULED', 'PENDING'],
+  to: ['RUNNING'],
+  apply(ctx) {
+    const flowState = ctx.services.flowRunStateType(ctx.run.flowRunId);
+    if (flowState === 'CANCELLING' || flowState === 'CANCELLED' || flowState === 'CRASHED') {
+      return { decision: 'abort', reason: `its flow run is ${flowState.toLowerCase()}` };
+    }
+  },
+};

@@ -1,0 +1,19 @@
+import type { OrchestrationRule } from '../types.js';
+
+export const storeCachedResult: OrchestrationRule = {
+  name: 'StoreCachedResult',
+  runKinds: ['task'],
+  from: ['RUNNING'],
+  to: ['COMPLETED'],
+  apply(ctx) {
+    const { cacheKey, resultRef, cacheExpiresAt } = ctx.proposed;
+    if (cacheKey === undefined || resultRef === undefined) return;
+    ctx.services.storeCachedResult({
+      cacheKey,
+      resultRef,
+      taskRunId: ctx.run.id,
+      createdAt: ctx.now,
+      expiresAt: cacheExpiresAt ?? null,
+    });
+  },
+};

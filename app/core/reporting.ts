@@ -1,0 +1,24 @@
+import type { OrchestrationResult } from './orchestration/types.js';
+import type { CreateFlowRun, CreateTaskRun, LogLine, SetState } from './runs.js';
+import type { StateType } from './states.js';
+
+/**
+ * How a running flow reports what happens to it. The engine only ever talks to this interface;
+ * whoever starts a flow hands it an implementation: the local store, in-process, or a client of a
+ * remote server. Calls made in the same tick may be committed together, and each promise settles
+ * only once its transition is durable.
+ */
+export interface RunReporter {
+  /** A short description for people, e.g. the database path or server URL. */
+  readonly target: string;
+  createFlowRun(request: CreateFlowRun): Promise<OrchestrationResult>;
+  createTaskRun(request: CreateTaskRun): Promise<OrchestrationResult>;
+  setState(request: SetState): Promise<OrchestrationResult>;
+  /** Log lines are buffered and written in batches, in order, before any later transition. */
+  writeLogs(lines: LogLine[]): void;
+  /** Records that these flow runs are alive and returns the state type each one is in now. */
+  heartbeat(flowRunIds: readonly string[]): Promise<Map<string, StateType>>;
+  /** Resolves once everything reported so far is durable. */
+  flush(): Promise<void>;
+  close(): Promise<void>;
+}

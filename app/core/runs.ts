@@ -1,0 +1,147 @@
+import { z } from 'zod';
+import { ProposedStateSchema, StateSchema, StateTypeSchema } from './states.js';
+
+export const RUN_KINDS = ['flow', 'task'] as const;
+export type RunKind = (typeof RUN_KINDS)[number];
+
+/** How a run may be retried: recorded on the run so the orchestration rules can apply it anywhere. */
+export const RetryPolicySchema = z.object({
+  retries: z.number().int().min(0).default(0),
+  /** Delay before each retry, in seconds; the last one repeats. */
+  retryDelaySeconds: z.array(z.number().min(0)).default([0]),
+  retryJitterFactor: z.number().min(0).optional(),
+});
+export type RetryPolicy = z.infer<typeof RetryPolicySchema>;
+
+export const FlowRunSchema = z.object({
+  id: z.string(),
+  flowId: z.string(),
+  flowName: z.string(),
+  name: z.string(),
+  state: StateSchema,
+  parameters: z.record(z.string(), z.unknown()),
+  tags: z.array(z.string()),
+  parentFlowRunId: z.string().nullable(),
+  parentTaskRunId: z.string().nullable(),
+  entrypoint: z.string().nullable(),
+  runCount: z.number().int(),
+  retryPolicy: RetryPolicySchema,
+  createdAt: z.number(),
+  startTime: z.number().nullable(),
+  endTime: z.number().nullable(),
+  heartbeatAt: z.number().nullable(),
+  pid: z.number().int().nullable(),
+  hostname: z.string().nullable(),
+  result: z.string().nullable(),
+});
+export type FlowRun = z.infer<typeof FlowRunSchema>;
+
+export const TaskRunSchema = z.object({
+  id: z.string(),
+  flowRunId: z.string(),
+  taskKey: z.string(),
+  name: z.string(),
+  /** Position among the runs of the same task in one flow run (the map index for mapped runs). */
+  dynamicKey: z.number().int(),
+  state: StateSchema,
+  tags: z.array(z.string()),
+  runCount: z.number().int(),
+  retryPolicy: RetryPolicySchema,
+  cacheKey: z.string().nullable(),
+  /** A JSON rendering of the arguments, for people. */
+  inputs: z.string().nullable(),
+  /** Task runs whose results or completion this run waited on. */
+  upstream: z.array(z.string()),
+  createdAt: z.number(),
+  startTime: z.number().nullable(),
+  endTime: z.number().nullable(),
+  result: z.string().nullable(),
+});
+export type TaskRun = z.infer<typeof TaskRunSchema>;
+
+export const CreateFlowRunSchema = z.object({
+  id: z.string(),
+  flowName: z.string().min(1),
+  name: z.string().min(1),
+  parameters: z.record(z.string(), z.unknown()).default({}),
+  tags: z.array(z.string()).default([]),
+  parentFlowRunId: z.string().nullable().default(null),
+  parentTaskRunId: z.string().nullable().default(null),
+  entrypoint: z.string().nullable().default(null),
+  retryPolicy: RetryPolicySchema,
+  pid: z.number().int().nullable().default(null),
+  hostname: z.string().nullable().default(null),
+  state: ProposedStateSchema,
+  transitionId: z.string(),
+});
+export type CreateFlowRun = z.input<typeof CreateFlowRunSchema>;
+
+export const CreateTaskRunSchema = z.object({
+  id: z.string(),
+  flowRunId: z.string(),
+  taskKey: z.string().min(1),
+  name: z.string().min(1),
+  dynamicKey: z.number().int(),
+  tags: z.array(z.string()).default([]),
+  retryPolicy: RetryPolicySchema,
+  cacheKey: z.string().nullable().default(null),
+  inputs: z.string().nullable().default(null),
+  upstream: z.array(z.string()).default([]),
+  state: ProposedStateSchema,
+  transitionId: z.string(),
+});
+export type CreateTaskRun = z.input<typeof CreateTaskRunSchema>;
+
+export const SetStateSchema = z.object({
+  kind: z.enum(RUN_KINDS),
+  runId: z.string(),
+  state: ProposedStateSchema,
+  transitionId: z.string(),
+  /** Skip the orchestration rules (an operator's override). */
+  force: z.boolean().optional(),
+  /** For flow runs: the process that takes the run over, e.g. when it is retried. */
+  owner: z.object({ pid: z.number().int(), hostname: z.string() }).optional(),
+});
+export type SetState = z.input<typeof SetStateSchema>;
+
+export const LOG_LEVELS = { DEBUG: 10, INFO: 20, WARNING: 30, ERROR: 40, CRITICAL: 50 } as const;
+export type LogLevelName = keyof typeof LOG_LEVELS;
+
+export function logLevelName(level: number): LogLevelName {
+  if (level >= 50) return 'CRITICAL';
+  if (level >= 40) return 'ERROR';
+  if (level >= 30) return 'WARNING';
+  if (level >= 20) return 'INFO';
+  return 'DEBUG';
+}
+
+export const LogLineSchema = z.object({
+  flowRunId: z.string(),
+  taskRunId: z.string().nullable(),
+  level: z.number().int(),
+  message: z.string(),
+  timestamp: z.number(),
+  /** Which attempt of the task (or flow) wrote it. */
+  attempt: z.number().int(),
+  logger: z.string().optional(),
+});
+export type LogLine = z.infer<typeof LogLineSchema>;
+
+export const StoredLogSchema = LogLineSchema.extend({ id: z.number().int() });
+export type StoredLog = z.infer<typeof StoredLogSchema>;
+
+export const ConcurrencyLimitSchema = z.object({
+  tag: z.string().min(1),
+  limit: z.number().int().min(0),
+  activeSlots: z.array(z.string()),
+  createdAt: z.number(),
+});
+export type ConcurrencyLimit = z.infer<typeof ConcurrencyLimitSchema>;
+
+export const FlowRunFilterSchema = z.object({
+  flowName: z.string().optional(),
+  stateTypes: z.array(StateTypeSchema).optional(),
+  parentFlowRunId: z.string().optional(),
+  limit: z.number().int().min(1).max(10_000).default(50),
+});
+export type FlowRunFilter = z.input<typeof FlowRunFilterSchema>;

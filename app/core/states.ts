@@ -1,0 +1,97 @@
+import { z } from 'zod';
+
+/** The state type drives logic; the state name is for people. */
+export const STATE_TYPES = [
+  'SCHEDULED',
+  'PENDING',
+  'RUNNING',
+  'PAUSED',
+  'CANCELLING',
+  'COMPLETED',
+  'FAILED',
+  'CRASHED',
+  'CANCELLED',
+] as const;
+export type StateType = (typeof STATE_TYPES)[number];
+export const StateTypeSchema = z.enum(STATE_TYPES);
+
+export const STATE_NAMES = {
+  SCHEDULED: ['Scheduled', 'Late', 'AwaitingRetry', 'AwaitingConcurrencySlot'],
+  PENDING: ['Pending'],
+  RUNNING: ['Running', 'Retrying'],
+  PAUSED: ['Paused', 'Suspended'],
+  CANCELLING: ['Cancelling'],
+  COMPLETED: ['Completed', 'Cached'],
+  FAILED: ['Failed', 'TimedOut'],
+  CRASHED: ['Crashed'],
+  CANCELLED: ['Cancelled'],
+} as const satisfies Record<StateType, readonly string[]>;
+
+export type StateName = (typeof STATE_NAMES)[StateType][number];
+
+const TYPE_BY_NAME = new Map<string, StateType>(
+  STATE_TYPES.flatMap((type) => STATE_NAMES[type].map((name) => [name, type] as const)),
+);
+
+export function stateTypeOfName(name: string): StateType | undefined {
+  return TYPE_BY_NAME.get(name);
+}
+
+export const TERMINAL_STATE_TYPES: readonly StateType[] = ['COMPLETED', 'FAILED', 'CRASHED', 'CANCELLED'];
+const TERMINAL = new Set<StateType>(TERMINAL_STATE_TYPES);
+
+export function isTerminal(type: StateType): boolean {
+  return TERMINAL.has(type);
+}
+
+/** States in which a run's process owns it and must keep heartbeating. */
+export const ACTIVE_STATE_TYPES: readonly StateType[] = ['PENDING', 'RUNNING', 'PAUSED', 'CANCELLING'];
+
+export const ErrorInfoSchema = z.object({
+  name: z.string(),
+  message: z.string(),
+  stack: z.string().optional(),
+});
+export type ErrorInfo = z.infer<typeof ErrorInfoSchema>;
+
+export const StateSchema = z.object({
+  type: StateTypeSchema,
+  name: z.string(),
+  /** Milliseconds since the epoch. */
+  timestamp: z.number(),
+  message: z.string().optional(),
+  error: ErrorInfoSchema.optional(),
+  /** For SCHEDULED states: when the run may start (ms since the epoch). */
+  scheduledTime: z.number().optional(),
+  /** The run attempt this state belongs to (1 for the first). */
+  attempt: z.number().int(),
+  transitionId: z.string().optional(),
+  cacheKey: z.string().optional(),
+  /** Where a persisted result lives, for Completed and Cached states. */
+  resultRef: z.string().optional(),
+});
+export type State = z.infer<typeof StateSchema>;
+
+/** What a client proposes; the store fills in the timestamp and attempt. */
+export const ProposedStateSchema = z.object({
+  type: StateTypeSchema,
+  name: z.string(),
+  message: z.string().optional(),
+  error: ErrorInfoSchema.optional(),
+  scheduledTime: z.number().optional(),
+  cacheKey: z.string().optional(),
+  /** With cacheKey on COMPLETED: when the cache entry stops being valid (ms since the epoch). */
+  cacheExpiresAt: z.number().optional(),
+  /** With cacheKey on entering RUNNING: ignore any cached result. */
+  refreshCache: z.boolean().optional(),
+  resultRef: z.string().optional(),
+  /** A JSON rendering of the result or a cut of it, for people. */
+  resultPreview: z.string().optional(),
+  /** False when the client's retry condition said this failure must not be retried. */
+  retryable: z.boolean().optional(),
+});
+export type ProposedState = z.infer<typeof ProposedStateSchema>;
+
+export function defaultNameFor(type: StateType): string {
+  return STATE_NAMES[type][0];
+}

@@ -1,0 +1,152 @@
+import type Database from 'better-sqlite3';
+
+/** Each migration runs once, in order, inside a transaction; PRAGMA user_version counts them. */
+export const MIGRATIONS: readonly { name: string; sql: string }[] = [
+  {
+    name: 'runs, states, logs, concurrency and cache',
+    sql: `
+      CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+      INSERT INTO meta (key, value) VALUES ('application', 'flowdeck');
+
+      CREATE TABLE flows (
+        id TEXT PRIMARY KEY,
+        name TEXT NOT NULL UNIQUE,
+        created_at INTEGER NOT NULL
+      );
+
+      CREATE TABLE flow_runs (
+        id TEXT PRIMARY KEY,
+        flow_id TEXT NOT NULL,
+        flow_name TEXT NOT NULL,
+        name TEXT NOT NULL,
+        state_type TEXT NOT NULL,
+        state_name TEXT NOT NULL,
+        state TEXT NOT NULL,
+        state_id INTEGER NOT NULL,
+        parameters TEXT NOT NULL,
+        tags TEXT NOT NULL,
+        parent_flow_run_id TEXT,
+        parent_task_run_id TEXT,
+        entrypoint TEXT,
+        run_count INTEGER NOT NULL DEFAULT 0,
+        retry_policy TEXT NOT NULL,
+        created_at INTEGER NOT NULL,
+        start_time INTEGER,
+        end_time INTEGER,
+        heartbeat_at INTEGER,
+        pid INTEGER,
+        hostname TEXT,
+        result TEXT,
+        last_transition_id TEXT
+      );
+      CREATE INDEX ix_flow_runs_created ON flow_runs (created_at DESC);
+      CREATE INDEX ix_flow_runs_flow ON flow_runs (flow_name, created_at DESC);
+      CREATE INDEX ix_flow_runs_state ON flow_runs (state_type, created_at DESC);
+      CREATE INDEX ix_flow_runs_parent ON flow_runs (parent_flow_run_id) WHERE parent_flow_run_id IS NOT NULL;
+      CREATE INDEX ix_flow_runs_owned ON flow_runs (heartbeat_at)
+        WHERE state_type NOT IN ('COMPLETED', 'FAILED', 'CRASHED', 'CANCELLED') AND pid IS NOT NULL;
+
+      CREATE TABLE task_runs (
+        id TEXT PRIMARY KEY,
+        flow_run_id TEXT NOT NULL,
+        task_key TEXT NOT NULL,
+        name TEXT NOT NULL,
+        dynamic_key INTEGER NOT NULL,
+        state_type TEXT NOT NULL,
+        state_name TEXT NOT NULL,
+        state TEXT NOT NULL,
+        state_id INTEGER NOT NULL,
+        tags TEXT NOT NULL,
+        run_count INTEGER NOT NULL DEFAULT 0,
+        retry_policy TEXT NOT NULL,
+        cache_key TEXT,
+        inputs TEXT,
+        upstream TEXT NOT NULL,
+        created_at INTEGER NOT NULL,
+        start_time INTEGER,
+        end_time INTEGER,
+        result TEXT,
+        last_transition_id TEXT
+      );
+      CREATE INDEX ix_task_runs_flow_run ON task_runs (flow_run_id, created_at);
+      CREATE INDEX ix_task_runs_active ON task_runs (flow_run_id)
+        WHERE state_type NOT IN ('COMPLETED', 'FAILED', 'CRASHED', 'CANCELLED');
+
+      CREATE TABLE states (
+        id INTEGER PRIMARY KEY,
+        run_id TEXT NOT NULL,
+        run_kind TEXT NOT NULL,
+        type TEXT NOT NULL,
+        name TEXT NOT NULL,
+        timestamp INTEGER NOT NULL,
+        attempt INTEGER NOT NULL,
+        message TEXT,
+        error TEXT,
+        scheduled_time INTEGER,
+        transition_id TEXT,
+        cache_key TEXT,
+        result_ref TEXT
+      );
+      CREATE INDEX ix_states_run ON states (run_id, id);
+
+      CREATE TABLE logs (
+        id INTEGER PRIMARY KEY,
+        flow_run_id TEXT NOT NULL,
+        task_run_id TEXT,
+        level INTEGER NOT NULL,
+        message TEXT NOT NULL,
+        timestamp INTEGER NOT NULL,
+        attempt INTEGER NOT NULL,
+        logger TEXT
+      );
+      CREATE INDEX ix_logs_flow_run ON logs (flow_run_id, id);
+
+      CREATE TABLE concurrency_limits (
+        tag TEXT PRIMARY KEY,
+        slot_limit INTEGER NOT NULL,
+        created_at INTEGER NOT NULL
+      );
+      CREATE TABLE concurrency_slots (
+        tag TEXT NOT NULL,
+        task_run_id TEXT NOT NULL,
+        acquired_at INTEGER NOT NULL,
+        PRIMARY KEY (tag, task_run_id)
+      );
+      CREATE INDEX ix_concurrency_slots_run ON concurrency_slots (task_run_id);
+
+      CREATE TABLE cache_entries (
+        cache_key TEXT PRIMARY KEY,
+        result_ref TEXT NOT NULL,
+        task_run_id TEXT NOT NULL,
+        created_at INTEGER NOT NULL,
+        expires_at INTEGER
+      );
+    `,
+  },
+];
+
+export function schemaVersion(db: Database.Database): number {
+  return db.pragma('user_version', { simple: true }) as number;
+}
+
+/** Brings the database up to date; refuses one written by a newer Flowdeck. */
+export function migrate(db: Database.Database): void {
+  for (;;) {
+    // Read the version inside the write lock: another process may be migrating the same file.
+    const done = db
+      .transaction(() => {
+        const current = schemaVersion(db);
+        if (current > MIGRATIONS.length) {
+          throw new Error(
+            `the database has schema version ${current}, newer than this Flowdeck knows (${MIGRATIONS.length}); upgrade Flowdeck`,
+          );
+        }
+        if (current === MIGRATIONS.length) return true;
+        db.exec(MIGRATIONS[current].sql);
+        db.pragma(`user_version = ${current + 1}`);
+        return false;
+      })
+      .immediate();
+    if (done) return;
+  }
+}

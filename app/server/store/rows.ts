@@ -1,0 +1,154 @@
+import type { ConcurrencyLimit, FlowRun, RetryPolicy, State, StoredLog, TaskRun } from '../../core/index.js';
+
+export interface FlowRunRow {
+  id: string;
+  flow_id: string;
+  flow_name: string;
+  name: string;
+  state_type: string;
+  state_name: string;
+  state: string;
+  state_id: number;
+  parameters: string;
+  tags: string;
+  parent_flow_run_id: string | null;
+  parent_task_run_id: string | null;
+  entrypoint: string | null;
+  run_count: number;
+  retry_policy: string;
+  created_at: number;
+  start_time: number | null;
+  end_time: number | null;
+  heartbeat_at: number | null;
+  pid: number | null;
+  hostname: string | null;
+  result: string | null;
+  last_transition_id: string | null;
+}
+
+export interface TaskRunRow {
+  id: string;
+  flow_run_id: string;
+  task_key: string;
+  name: string;
+  dynamic_key: number;
+  state_type: string;
+  state_name: string;
+  state: string;
+  state_id: number;
+  tags: string;
+  run_count: number;
+  retry_policy: string;
+  cache_key: string | null;
+  inputs: string | null;
+  upstream: string;
+  created_at: number;
+  start_time: number | null;
+  end_time: number | null;
+  result: string | null;
+  last_transition_id: string | null;
+}
+
+export interface StateRow {
+  id: number;
+  run_id: string;
+  run_kind: string;
+  type: string;
+  name: string;
+  timestamp: number;
+  attempt: number;
+  message: string | null;
+  error: string | null;
+  scheduled_time: number | null;
+  transition_id: string | null;
+  cache_key: string | null;
+  result_ref: string | null;
+}
+
+export interface LogRow {
+  id: number;
+  flow_run_id: string;
+  task_run_id: string | null;
+  level: number;
+  message: string;
+  timestamp: number;
+  attempt: number;
+  logger: string | null;
+}
+
+export function flowRunFromRow(row: FlowRunRow): FlowRun {
+  return {
+    id: row.id,
+    flowId: row.flow_id,
+    flowName: row.flow_name,
+    name: row.name,
+    state: JSON.parse(row.state) as State,
+    parameters: JSON.parse(row.parameters) as Record<string, unknown>,
+    tags: JSON.parse(row.tags) as string[],
+    parentFlowRunId: row.parent_flow_run_id,
+    parentTaskRunId: row.parent_task_run_id,
+    entrypoint: row.entrypoint,
+    runCount: row.run_count,
+    retryPolicy: JSON.parse(row.retry_policy) as RetryPolicy,
+    createdAt: row.created_at,
+    startTime: row.start_time,
+    endTime: row.end_time,
+    heartbeatAt: row.heartbeat_at,
+    pid: row.pid,
+    hostname: row.hostname,
+    result: row.result,
+  };
+}
+
+export function taskRunFromRow(row: TaskRunRow): TaskRun {
+  return {
+    id: row.id,
+    flowRunId: row.flow_run_id,
+    taskKey: row.task_key,
+    name: row.name,
+    dynamicKey: row.dynamic_key,
+    state: JSON.parse(row.state) as State,
+    tags: JSON.parse(row.tags) as string[],
+    runCount: row.run_count,
+    retryPolicy: JSON.parse(row.retry_policy) as RetryPolicy,
+    cacheKey: row.cache_key,
+    inputs: row.inputs,
+    upstream: JSON.parse(row.upstream) as string[],
+    createdAt: row.created_at,
+    startTime: row.start_time,
+    endTime: row.end_time,
+    result: row.result,
+  };
+}
+
+export function stateFromRow(row: StateRow): State {
+  const state: State = {
+    type: row.type as State['type'],
+    name: row.name,
+    timestamp: row.timestamp,
+    attempt: row.attempt,
+  };
+  if (row.message !== null) state.message = row.message;
+  if (row.error !== null) state.error = JSON.parse(row.error) as State['error'];
+  if (row.scheduled_time !== null) state.scheduledTime = row.scheduled_time;
+  if (row.transition_id !== null) state.transitionId = row.transition_id;
+  if (row.cache_key !== null) state.cacheKey = row.cache_key;
+  if (row.result_ref !== null) state.resultRef = row.result_ref;
+  return state;
+}
+
+export function logFromRow(row: LogRow): StoredLog {
+  const line: StoredLog = {
+    id: row.id,
+    flowRunId: row.flow_run_id,
+    taskRunId: row.task_run_id,
+    level: row.level,
+    message: row.message,
+    timestamp: row.timestamp,
+    attempt: row.attempt,
+  };
+  if (row.logger !== null) line.logger = row.logger;
+  return line;
+}
+
+export type { ConcurrencyLimit };

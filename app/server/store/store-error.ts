@@ -1,0 +1,10 @@
+/** A problem with the store that a person can act on; its message says what and where. */
+export class StoreError extends Error {
+  constructor(
+    message: string,
+    readonly code: 'CANNOT_OPEN' | 'NOT_A_DATABASE' | 'NEWER_SCHEMA' | 'NOT_FOUND' | 'INVALID',
+  ) {
+    super(message);
+    this.name = 'StoreError';
+  }
+}
