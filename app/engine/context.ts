@@ -1,0 +1,75 @@
+import { AsyncLocalStorage } from 'node:async_hooks';
+import type { RunLogger } from './logger.js';
+import type { TaskRunner } from './task-runners/task-runner.js';
+
+/** What the engine knows about a flow run while it executes. */
+export interface FlowRunFrame {
+  kind: 'flow';
+  flowRunId: string;
+  flowRunName: string;
+  flowName: string;
+  parameters: Record<string, unknown>;
+  attempt: number;
+  signal: AbortSignal;
+  logger: RunLogger;
+  logPrints: boolean;
+  taskRunner: TaskRunner;
+  /** Next dynamic key per task key: the position of each run of a task within this flow run. */
+  dynamicKeys: Map<string, number>;
+  /** Task runs started in this flow run that have not finished yet. */
+  outstanding: Set<Promise<unknown>>;
+}
+
+export interface TaskRunFrame {
+  kind: 'task';
+  taskRunId: string;
+  taskRunName: string;
+  taskKey: string;
+  attempt: number;
+  signal: AbortSignal;
+  logger: RunLogger;
+  logPrints: boolean;
+  flowRun: FlowRunFrame;
+}
+
+export type RunFrame = FlowRunFrame | TaskRunFrame;
+
+export const runStorage = new AsyncLocalStorage<RunFrame>();
+
+export function currentFrame(): RunFrame | undefined {
+  return runStorage.getStore();
+}
+
+export function currentFlowRun(): FlowRunFrame | undefined {
+  const frame = runStorage.getStore();
+  if (!frame) return undefined;
+  return frame.kind === 'flow' ? frame : frame.flowRun;
+}
+
+/** What flow code sees of the run it is in: `getRunContext()`. */
+export interface RunContext {
+  flowRun: { id: string; name: string; flowName: string; parameters: Record<string, unknown>; attempt: number };
+  taskRun?: { id: string; name: string; taskKey: string; attempt: number };
+  /** Fires when the run times out or is cancelled; pass it to fetch and other cancellable work. */
+  signal: AbortSignal;
+}
+
+export function getRunContext(): RunContext {
+  const frame = runStorage.getStore();
+  if (!frame) throw new Error('getRunContext() was called outside a flow or task run');
+  const flow = frame.kind === 'flow' ? frame : frame.flowRun;
+  const context: RunContext = {
+    flowRun: {
+      id: flow.flowRunId,
+      name: flow.flowRunName,
+      flowName: flow.flowName,
+      parameters: flow.parameters,
+      attempt: flow.attempt,
+    },
+    signal: frame.signal,
+  };
+  if (frame.kind === 'task') {
+    context.taskRun = { id: frame.taskRunId, name: frame.taskRunName, taskKey: frame.taskKey, attempt: frame.attempt };
+  }
+  return context;
+}

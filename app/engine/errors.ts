@@ -1,0 +1,73 @@
+import type { ErrorInfo, State } from '../core/index.js';
+
+/** The run was cancelled: by a person, or because its flow run was. */
+export class CancelledError extends Error {
+  constructor(message = 'the run was cancelled') {
+    super(message);
+    this.name = 'CancelledError';
+  }
+}
+
+/** The run took longer than its `timeoutSeconds`. */
+export class TimeoutError extends Error {
+  constructor(readonly seconds: number, what: string) {
+    super(`${what} timed out after ${seconds}s`);
+    this.name = 'TimeoutError';
+  }
+}
+
+/** The orchestration policy would not let the run go on. */
+export class RunAbortedError extends Error {
+  constructor(reason: string) {
+    super(reason);
+    this.name = 'RunAbortedError';
+  }
+}
+
+/** A task could not start because a run it depends on did not complete. */
+export class UpstreamFailedError extends Error {
+  constructor(readonly upstreamTaskRunId: string, readonly upstreamState: State | null) {
+    super(`upstream task run ${upstreamTaskRunId} ended ${upstreamState ? `in state ${upstreamState.name}` : 'without a state'}`);
+    this.name = 'UpstreamFailedError';
+  }
+}
+
+/** Flow parameters that the flow's schema rejects; nothing was run. */
+export class ParameterValidationError extends Error {
+  constructor(
+    readonly flowName: string,
+    readonly issues: { path: string; message: string }[],
+  ) {
+    super(
+      `invalid parameters for flow '${flowName}': ${issues
+        .map((issue) => (issue.path ? `${issue.path}: ${issue.message}` : issue.message))
+        .join('; ')}`,
+    );
+    this.name = 'ParameterValidationError';
+  }
+}
+
+export function errorInfo(error: unknown): ErrorInfo {
+  if (error instanceof Error) {
+    const info: ErrorInfo = { name: error.name || 'Error', message: error.message };
+    if (error.stack) info.stack = error.stack;
+    return info;
+  }
+  return { name: 'Error', message: typeof error === 'string' ? error : safeString(error) };
+}
+
+function safeString(value: unknown): string {
+  try {
+    return JSON.stringify(value) ?? String(value);
+  } catch {
+    return String(value);
+  }
+}
+
+/** Rebuilds an Error from what the store recorded, for failures reported from elsewhere. */
+export function errorFromInfo(info: ErrorInfo | undefined, fallback: string): Error {
+  const error = new Error(info?.message ?? fallback);
+  error.name = info?.name ?? 'Error';
+  if (info?.stack) error.stack = info.stack;
+  return error;
+}

@@ -1,0 +1,324 @@
+import { setMaxListeners } from 'node:events';
+import { hostname } from 'node:os';
+import {
+  newId,
+  type OrchestrationResult,
+  type ProposedState,
+  type RetryPolicy,
+  type RunReporter,
+  type State,
+  type StateType,
+} from '../core/index.js';
+import { currentFrame, runStorage, type FlowRunFrame } from './context.js';
+import { CancelledError, errorInfo, ParameterValidationError, RunAbortedError, TimeoutError } from './errors.js';
+import { trackFlowRun } from './heartbeats.js';
+import { runStateHooks } from './hooks.js';
+import { installLogPrints } from './log-prints.js';
+import { RunLogger } from './logger.js';
+import type { FlowOptions, RunInfo } from './options.js';
+import { previewOf } from './previews.js';
+import { engineSettings, requireReporter } from './runtime.js';
+import { sleep, sleepUntil } from './sleep.js';
+import { ConcurrentTaskRunner } from './task-runners/concurrent.js';
+import { generateRunName, renderTemplate } from './templates.js';
+
+/** A flow's result preview may be this long before it is cut. */
+const FLOW_RESULT_LIMIT = 1_000_000;
+
+export interface FlowDefinition {
+  name: string;
+  fn: (params: never) => unknown;
+  options: FlowOptions<unknown, unknown>;
+  retryPolicy: RetryPolicy;
+  tags: readonly string[];
+  subject: unknown;
+}
+
+export interface FlowRunRequest {
+  /** Continue this existing flow run (a retry) instead of creating one. */
+  flowRunId?: string;
+  /** Where the flow came from, e.g. `path/to/file.ts:flow-name`, so it can be run again. */
+  entrypoint?: string;
+}
+
+/** How a flow run ended: its final state and its result or error. */
+export interface FlowRunOutcome<R = unknown> {
+  flowRunId: string;
+  flowRunName: string;
+  state: State;
+  ok: boolean;
+  result?: R;
+  error?: unknown;
+}
+
+/** Checks (and coerces) parameters with the flow's schema; nothing is recorded for bad ones. */
+export function validateParameters(flow: FlowDefinition, raw: unknown): Record<string, unknown> {
+  const params = raw ?? {};
+  const schema = flow.options.parameters;
+  if (!schema || flow.options.validateParameters === false) {
+    if (typeof params !== 'object' || Array.isArray(params)) {
+      throw new ParameterValidationError(flow.name, [{ path: '', message: 'parameters must be an object' }]);
+    }
+    return params as Record<string, unknown>;
+  }
+  const parsed = schema.safeParse(params);
+  if (!parsed.success) {
+    throw new ParameterValidationError(
+      flow.name,
+      parsed.error.issues.map((issue) => ({ path: issue.path.map(String).join('.'), message: issue.message })),
+    );
+  }
+  return (parsed.data ?? {}) as Record<string, unknown>;
+}
+
+function flowRunName(flow: FlowDefinition, params: Record<string, unknown>): string {
+  const template = flow.options.flowRunName;
+  try {
+    if (typeof template === 'function') return String(template(params));
+    if (typeof template === 'string') return renderTemplate(template, params);
+  } catch {
+    // A failing name template must not stop the run.
+  }
+  return generateRunName();
+}
+
+class FlowRunExecution {
+  readonly id: string;
+  readonly name: string;
+  private readonly reporter: RunReporter;
+  private readonly logger: RunLogger;
+  private attempt = 1;
+  private state: State | null = null;
+  /** Fires on cancellation or crash; each attempt's signal follows it. */
+  private readonly runController = new AbortController();
+  private storedType: StateType | null = null;
+
+  constructor(
+    private readonly flow: FlowDefinition,
+    private readonly params: Record<string, unknown>,
+    private readonly request: FlowRunRequest,
+  ) {
+    this.reporter = requireReporter();
+    this.id = request.flowRunId ?? newId();
+    this.name = flowRunName(flow, params);
+    this.logger = new RunLogger(
+      { flowRunId: this.id, taskRunId: null, runName: this.name, attempt: () => this.attempt },
+      'flow',
+    );
+    setMaxListeners(0, this.runController.signal);
+  }
+
+  private get runInfo(): RunInfo {
+    return { id: this.id, name: this.name, flowRunId: this.id, attempt: this.attempt, tags: this.flow.tags };
+  }
+
+  private observe(result: OrchestrationResult): void {
+    if (result.status !== 'ACCEPT' || !result.state) return;
+    this.state = result.state;
+    this.attempt = result.state.attempt;
+    engineSettings().onEvent?.({ kind: 'flow', runId: this.id, runName: this.name, flowRunId: this.id, state: result.state });
+  }
+
+  private async propose(state: ProposedState, owner = false): Promise<OrchestrationResult> {
+    const result = await this.reporter.setState({
+      kind: 'flow',
+      runId: this.id,
+      state,
+      transitionId: newId(),
+      ...(owner ? { owner: { pid: process.pid, hostname: hostname() } } : {}),
+    });
+    this.observe(result);
+    return result;
+  }
+
+  private async finish(state: ProposedState): Promise<State> {
+    const result = await this.propose(state);
+    const final = result.state ?? this.state!;
+    if (result.status === 'ACCEPT') {
+      await runStateHooks(this.flow.options, this.flow.subject, this.runInfo, final, this.logger);
+    }
+    return final;
+  }
+
+  private async create(): Promise<void> {
+    const parent = currentFrame();
+    const parentFlow = parent ? (parent.kind === 'flow' ? parent : parent.flowRun) : null;
+    if (parentFlow) {
+      // A subflow stops with its parent.
+      const stop = () => this.runController.abort(parentFlow.signal.reason);
+      if (parentFlow.signal.aborted) stop();
+      else parentFlow.signal.addEventListener('abort', stop, { once: true });
+    }
+    if (this.request.flowRunId) return;
+    const created = this.reporter.createFlowRun({
+      id: this.id,
+      flowName: this.flow.name,
+      name: this.name,
+      parameters: this.params,
+      tags: [...this.flow.tags],
+      parentFlowRunId: parentFlow?.flowRunId ?? null,
+      parentTaskRunId: parent?.kind === 'task' ? parent.taskRunId : null,
+      entrypoint: this.request.entrypoint ?? null,
+      retryPolicy: this.flow.retryPolicy,
+      pid: process.pid,
+      hostname: hostname(),
+      state: { type: 'PENDING', name: 'Pending' },
+      transitionId: newId(),
+    });
+    this.observe(await created);
+  }
+
+  async run(): Promise<FlowRunOutcome> {
+    await this.create();
+    const untrack = trackFlowRun(this.id, {
+      onStoredState: (type) => {
+        this.storedType = type;
+        if (type === 'CANCELLING' || type === 'CANCELLED') {
+          this.runController.abort(new CancelledError(`flow run '${this.name}' was cancelled`));
+        } else if (type === 'CRASHED') {
+          this.runController.abort(new CancelledError(`flow run '${this.name}' was marked Crashed`));
+        }
+      },
+    });
+    try {
+      for (;;) {
+        const started = await this.propose({ type: 'RUNNING', name: 'Running' }, this.request.flowRunId !== undefined);
+        if (started.status === 'WAIT') {
+          await sleep((started.delaySeconds ?? 0) * 1000);
+          continue;
+        }
+        if (started.status !== 'ACCEPT' || started.state?.type !== 'RUNNING') {
+          const reason = started.reason ?? `the store answered ${started.status}`;
+          return this.outcome(started.state ?? this.state!, false, undefined, new RunAbortedError(`flow run '${this.name}' could not start: ${reason}`));
+        }
+        await runStateHooks(this.flow.options, this.flow.subject, this.runInfo, started.state, this.logger);
+        const attempt = await this.attemptOnce();
+        if (attempt.ok) {
+          const final = await this.finish({
+            type: 'COMPLETED',
+            name: 'Completed',
+            resultPreview: previewOf(attempt.value, FLOW_RESULT_LIMIT),
+          });
+          return this.outcome(final, final.type === 'COMPLETED', attempt.value, undefined);
+        }
+        const error = attempt.error;
+        if (this.runController.signal.aborted) {
+          const crashed = this.storedType === 'CRASHED';
+          const final = crashed
+            ? (this.state ?? (await this.finish({ type: 'CRASHED', name: 'Crashed' })))
+            : await this.finish({ type: 'CANCELLED', name: 'Cancelled', message: (error as Error)?.message ?? 'cancelled' });
+          return this.outcome(final, false, undefined, error instanceof CancelledError ? error : new CancelledError());
+        }
+        const info = errorInfo(error);
+        const failed = await this.propose({
+          type: 'FAILED',
+          name: error instanceof TimeoutError ? 'TimedOut' : 'Failed',
+          message: info.message,
+          error: info,
+        });
+        const state = failed.state;
+        if (failed.status === 'ACCEPT' && state?.type === 'SCHEDULED') {
+          this.logger.info(`flow run attempt ${state.attempt} failed (${info.message}); retrying`);
+          try {
+            await sleepUntil(state.scheduledTime ?? Date.now(), this.runController.signal);
+          } catch (reason) {
+            const final = await this.finish({ type: 'CANCELLED', name: 'Cancelled', message: String((reason as Error)?.message) });
+            return this.outcome(final, false, undefined, reason);
+          }
+          continue;
+        }
+        if (failed.status === 'ACCEPT' && state) {
+          await runStateHooks(this.flow.options, this.flow.subject, this.runInfo, state, this.logger);
+        }
+        return this.outcome(state ?? this.state!, false, undefined, error);
+      }
+    } finally {
+      untrack();
+    }
+  }
+
+  private outcome(state: State, ok: boolean, result: unknown, error: unknown): FlowRunOutcome {
+    return { flowRunId: this.id, flowRunName: this.name, state, ok, result, error };
+  }
+
+  /** One attempt: the flow function, then every task run it started, settled. */
+  private async attemptOnce(): Promise<{ ok: true; value: unknown } | { ok: false; error: unknown }> {
+    const controller = new AbortController();
+    setMaxListeners(0, controller.signal);
+    const follow = () => controller.abort(this.runController.signal.reason);
+    if (this.runController.signal.aborted) follow();
+    this.runController.signal.addEventListener('abort', follow, { once: true });
+    const timeoutSeconds = this.flow.options.timeoutSeconds;
+    const timer =
+      timeoutSeconds !== undefined
+        ? setTimeout(() => controller.abort(new TimeoutError(timeoutSeconds, `flow run '${this.name}'`)), timeoutSeconds * 1000)
+        : null;
+    const logPrints = this.flow.options.logPrints ?? false;
+    if (logPrints) installLogPrints();
+    const frame: FlowRunFrame = {
+      kind: 'flow',
+      flowRunId: this.id,
+      flowRunName: this.name,
+      flowName: this.flow.name,
+      parameters: this.params,
+      attempt: this.attempt,
+      signal: controller.signal,
+      logger: this.logger,
+      logPrints,
+      taskRunner: this.flow.options.taskRunner ?? new ConcurrentTaskRunner(),
+      dynamicKeys: new Map(),
+      outstanding: new Set(),
+    };
+    let outcome: { ok: true; value: unknown } | { ok: false; error: unknown };
+    try {
+      const body = runStorage.run(frame, async () => (this.flow.fn as (p: unknown) => unknown)(this.params));
+      const value = await new Promise((resolve, reject) => {
+        body.then(resolve, reject);
+        controller.signal.addEventListener('abort', () => reject(controller.signal.reason), { once: true });
+      });
+      outcome = { ok: true, value };
+    } catch (error) {
+      outcome = { ok: false, error };
+      // Task runs still going belong to a failed attempt: stop them too.
+      if (!controller.signal.aborted) controller.abort(error instanceof Error ? error : new Error(String(error)));
+    } finally {
+      if (timer) clearTimeout(timer);
+    }
+    await this.settle(frame);
+    this.runController.signal.removeEventListener('abort', follow);
+    if (outcome.ok && controller.signal.aborted) return { ok: false, error: controller.signal.reason };
+    return outcome;
+  }
+
+  /** Waits for every task run of the attempt; after a cancellation, only for the grace period. */
+  private async settle(frame: FlowRunFrame): Promise<void> {
+    const graceMs = engineSettings().cancelGraceSeconds * 1000;
+    while (frame.outstanding.size > 0) {
+      const pending = Promise.allSettled([...frame.outstanding]);
+      if (!frame.signal.aborted) {
+        await pending;
+        continue;
+      }
+      let timer: NodeJS.Timeout | undefined;
+      const timedOut = await Promise.race([
+        pending.then(() => false),
+        new Promise<boolean>((resolve) => (timer = setTimeout(() => resolve(true), graceMs))),
+      ]);
+      clearTimeout(timer);
+      if (timedOut) {
+        this.logger.warning(`${frame.outstanding.size} task run(s) did not stop within ${graceMs / 1000}s of the cancellation`);
+        return;
+      }
+    }
+  }
+}
+
+/** Runs a flow to its final state. Rejects only for bad parameters or a missing store. */
+export async function executeFlowRun(
+  flow: FlowDefinition,
+  rawParams: unknown,
+  request: FlowRunRequest = {},
+): Promise<FlowRunOutcome> {
+  const params = validateParameters(flow, rawParams);
+  return new FlowRunExecution(flow, params, request).run();
+}

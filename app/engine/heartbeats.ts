@@ -1,0 +1,46 @@
+import type { StateType } from '../core/index.js';
+import { engineSettings } from './runtime.js';
+
+interface ActiveRun {
+  /** Told the state type the store holds for the run, at every beat. */
+  onStoredState(type: StateType): void;
+}
+
+const active = new Map<string, ActiveRun>();
+let timer: NodeJS.Timeout | null = null;
+let beating = false;
+
+async function beat(): Promise<void> {
+  const reporter = engineSettings().reporter;
+  if (beating || !reporter || active.size === 0) return;
+  beating = true;
+  try {
+    const states = await reporter.heartbeat([...active.keys()]);
+    for (const [id, type] of states) active.get(id)?.onStoredState(type);
+  } catch {
+    // A missed beat is retried at the next one; the timeout allows for many.
+  } finally {
+    beating = false;
+  }
+}
+
+/** Keeps the store told that this process still runs the flow run, and hears of cancellation. */
+export function trackFlowRun(flowRunId: string, run: ActiveRun): () => void {
+  active.set(flowRunId, run);
+  if (!timer) {
+    timer = setInterval(() => void beat(), engineSettings().heartbeatSeconds * 1000);
+    // The flow's own work keeps the process alive, not the heartbeat.
+    timer.unref();
+  }
+  return () => {
+    active.delete(flowRunId);
+    if (active.size === 0 && timer) {
+      clearInterval(timer);
+      timer = null;
+    }
+  };
+}
+
+export function activeFlowRunIds(): string[] {
+  return [...active.keys()];
+}

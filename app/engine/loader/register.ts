@@ -1,0 +1,19 @@
+import { register } from 'node:module';
+
+let registered = false;
+
+/** The engine's public modules, by the names flow files import them as. */
+export function enginePackages(): Record<string, string> {
+  return {
+    flowdeck: new URL('../index.js', import.meta.url).href,
+    'flowdeck/tasks': new URL('../tasks/index.js', import.meta.url).href,
+  };
+}
+
+/** Lets this thread import flow files written in TypeScript, from any folder. */
+export function registerFlowLoader(): void {
+  if (registered) return;
+  registered = true;
+  process.setSourceMapsEnabled(true);
+  register(new URL('./hooks.js', import.meta.url), { data: { packages: enginePackages() } });
+}

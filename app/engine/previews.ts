@@ -1,0 +1,53 @@
+/** How much of a value's JSON is kept for people to read. */
+export const PREVIEW_LIMIT = 2000;
+
+/** A JSON rendering of any value that never throws, cut at `limit` characters. */
+export function previewOf(value: unknown, limit = PREVIEW_LIMIT): string {
+  let text: string | undefined;
+  try {
+    const seen = new WeakSet<object>();
+    text = JSON.stringify(value, (_key, v: unknown) => {
+      if (typeof v === 'bigint') return `${v}n`;
+      if (typeof v === 'function') return `[Function ${(v as { name?: string }).name || 'anonymous'}]`;
+      if (v instanceof Map) return Object.fromEntries(v);
+      if (v instanceof Set) return [...v];
+      if (v instanceof Error) return { name: v.name, message: v.message };
+      if (typeof v === 'object' && v !== null) {
+        if (seen.has(v)) return '[Circular]';
+        seen.add(v);
+      }
+      return v;
+    });
+  } catch (error) {
+    text = JSON.stringify(`[unrenderable: ${(error as Error).message}]`);
+  }
+  if (text === undefined) text = 'null';
+  return text.length > limit ? `${text.slice(0, limit - 1)}…` : text;
+}
+
+class NotHashableError extends Error {}
+
+/** JSON with sorted keys, so equal values give equal text; refuses what has no stable form. */
+export function stableStringify(value: unknown): string {
+  const walk = (v: unknown): unknown => {
+    if (v === undefined) return { $undefined: true };
+    if (typeof v === 'bigint') return { $bigint: v.toString() };
+    if (typeof v === 'function' || typeof v === 'symbol') {
+      throw new NotHashableError(`a ${typeof v} cannot be part of a cache key`);
+    }
+    if (v === null || typeof v !== 'object') return v;
+    if (v instanceof Date) return { $date: v.toISOString() };
+    if (v instanceof Map) return { $map: [...v.entries()].map(([k, x]) => [walk(k), walk(x)]) };
+    if (v instanceof Set) return { $set: [...v].map(walk) };
+    if (ArrayBuffer.isView(v)) return { $bytes: Buffer.from(v.buffer, v.byteOffset, v.byteLength).toString('base64') };
+    if (Array.isArray(v)) return v.map(walk);
+    const out: Record<string, unknown> = {};
+    for (const key of Object.keys(v).sort()) out[key] = walk((v as Record<string, unknown>)[key]);
+    return out;
+  };
+  return JSON.stringify(walk(value));
+}
+
+export function isNotHashable(error: unknown): boolean {
+  return error instanceof NotHashableError;
+}

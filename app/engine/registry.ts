@@ -1,0 +1,51 @@
+/** Every flow and task defined in this process, so they can be found by name or by module. */
+export interface Registered {
+  name: string;
+  /** The module that defined it, when it could be told from the call stack. */
+  moduleUrl: string | null;
+}
+
+const flows: Registered[] = [];
+const tasksByModule = new Map<string, Map<string, unknown>>();
+
+export function registerFlow<F extends Registered>(flow: F): F {
+  flows.push(flow);
+  return flow;
+}
+
+export function registeredFlows(): readonly Registered[] {
+  return flows;
+}
+
+/** Registers a task under its module and a key unique within it; returns that key. */
+export function registerTask(moduleUrl: string | null, name: string, task: unknown): string {
+  if (!moduleUrl) return name;
+  let tasks = tasksByModule.get(moduleUrl);
+  if (!tasks) {
+    tasks = new Map();
+    tasksByModule.set(moduleUrl, tasks);
+  }
+  let key = name;
+  for (let n = 2; tasks.has(key); n++) key = `${name}#${n}`;
+  tasks.set(key, task);
+  return key;
+}
+
+export function findTask(moduleUrl: string, key: string): unknown {
+  return tasksByModule.get(moduleUrl)?.get(key);
+}
+
+const ENGINE_DIR = new URL('.', import.meta.url).href;
+
+/** The module that called into the engine, read from the stack: user code is the first frame outside it. */
+export function callerModuleUrl(): string | null {
+  const stack = new Error().stack ?? '';
+  for (const line of stack.split('\n').slice(1)) {
+    const match = /\(?((?:file|data):[^)]+?|\/[^)]+?):\d+:\d+\)?$/.exec(line.trim());
+    if (!match) continue;
+    const location = match[1].startsWith('/') ? `file://${match[1]}` : match[1];
+    if (location.startsWith(ENGINE_DIR) || location.startsWith('node:')) continue;
+    return location;
+  }
+  return null;
+}

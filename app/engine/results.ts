@@ -1,0 +1,29 @@
+import { createHash } from 'node:crypto';
+import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { deserialize, serialize } from 'node:v8';
+import { RESULTS_FOLDER } from '../core/index.js';
+
+/**
+ * Persisted results: one file per result under FLOWDECK_HOME/storage, in V8's serialization so
+ * Dates, Maps, Sets, BigInts and typed arrays come back as they went in. A ref is the path
+ * relative to FLOWDECK_HOME.
+ */
+export function resultRefFor(key: string): string {
+  return `${RESULTS_FOLDER}/${createHash('sha256').update(key).digest('hex')}.bin`;
+}
+
+export function writeResult(home: string, ref: string, value: unknown): void {
+  const path = join(home, ref);
+  mkdirSync(join(home, RESULTS_FOLDER), { recursive: true });
+  const data = serialize({ value });
+  // Written aside then renamed, so a reader never sees half a result.
+  const temp = `${path}.${process.pid}.tmp`;
+  writeFileSync(temp, data);
+  renameSync(temp, path);
+}
+
+export function readResult(home: string, ref: string): unknown {
+  const data = readFileSync(join(home, ref));
+  return (deserialize(data) as { value: unknown }).value;
+}

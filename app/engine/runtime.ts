@@ -1,0 +1,59 @@
+import { homedir } from 'node:os';
+import { NUMERIC_SETTINGS, resolveFlowdeckHome, type LogLine, type RunReporter, type State } from '../core/index.js';
+
+/** A state change the engine has had accepted, for progress displays. */
+export interface RunEvent {
+  kind: 'flow' | 'task';
+  runId: string;
+  runName: string;
+  flowRunId: string;
+  state: State;
+}
+
+export interface EngineSettings {
+  /** Where runs are reported. Set by whoever starts flows: the CLI, a worker, a test. */
+  reporter: RunReporter | null;
+  /** FLOWDECK_HOME: persisted results live under it. */
+  home: string;
+  /** Log lines below this level are dropped. */
+  logLevel: number;
+  /** Where log lines are shown as they happen; null shows nothing. */
+  consoleSink: ((line: LogLine, runName: string) => void) | null;
+  /** Told of every accepted state change. */
+  onEvent: ((event: RunEvent) => void) | null;
+  heartbeatSeconds: number;
+  cancelGraceSeconds: number;
+}
+
+function levelFromEnv(value: string | undefined): number {
+  const levels: Record<string, number> = { DEBUG: 10, INFO: 20, WARNING: 30, WARN: 30, ERROR: 40, CRITICAL: 50 };
+  return (value && levels[value.toUpperCase()]) || 20;
+}
+
+const settings: EngineSettings = {
+  reporter: null,
+  home: resolveFlowdeckHome(process.env, homedir()),
+  logLevel: levelFromEnv(process.env.FLOWDECK_LOGGING_LEVEL),
+  consoleSink: null,
+  onEvent: null,
+  heartbeatSeconds: NUMERIC_SETTINGS.FLOWDECK_HEARTBEAT_SECONDS,
+  cancelGraceSeconds: NUMERIC_SETTINGS.FLOWDECK_CANCEL_GRACE_SECONDS,
+};
+
+export function configureEngine(changes: Partial<EngineSettings>): EngineSettings {
+  Object.assign(settings, changes);
+  return settings;
+}
+
+export function engineSettings(): Readonly<EngineSettings> {
+  return settings;
+}
+
+export function requireReporter(): RunReporter {
+  if (!settings.reporter) {
+    throw new Error(
+      'no run store is configured: run flow files with `flowdeck run FILE`, or call configureEngine({ reporter }) first',
+    );
+  }
+  return settings.reporter;
+}

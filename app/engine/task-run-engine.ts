@@ -1,0 +1,388 @@
+import {
+  isTerminal,
+  newId,
+  type OrchestrationResult,
+  type ProposedState,
+  type RetryPolicy,
+  type RunReporter,
+  type State,
+} from '../core/index.js';
+import { computeCacheKey, type CacheKeyContext, type CacheKeyFn, type CachePolicy } from './cache.js';
+import { runStorage, type FlowRunFrame, type RunFrame, type TaskRunFrame } from './context.js';
+import { CancelledError, errorInfo, RunAbortedError, TimeoutError, UpstreamFailedError } from './errors.js';
+import { AllowFailure, TaskRunFuture } from './futures.js';
+import { runStateHooks } from './hooks.js';
+import { RunLogger } from './logger.js';
+import type { RunInfo, TaskOptions } from './options.js';
+import { previewOf } from './previews.js';
+import { readResult, resultRefFor, writeResult } from './results.js';
+import { engineSettings, requireReporter } from './runtime.js';
+import { sleep, sleepUntil } from './sleep.js';
+import { argumentValues, renderTemplate } from './templates.js';
+
+/** Everything the engine needs to know about a task, fixed when it is defined. */
+export interface TaskDefinition {
+  name: string;
+  /** Unique within its module; how worker threads find it again. */
+  taskKey: string;
+  fn: (...args: never[]) => unknown;
+  options: TaskOptions<never[], unknown>;
+  moduleUrl: string | null;
+  source: string;
+  paramNames: (string | null)[];
+  retryPolicy: RetryPolicy;
+  cachePolicy: CachePolicy | null;
+  tags: readonly string[];
+  /** The public task object, handed to hooks and retry conditions. */
+  subject: unknown;
+}
+
+export interface TaskRunRequest {
+  task: TaskDefinition;
+  args: readonly unknown[];
+  waitFor: readonly (TaskRunFuture | AllowFailure<unknown>)[];
+  /** Known for submitted runs, so the future sees each state. */
+  future?: TaskRunFuture;
+  taskRunId?: string;
+}
+
+const INPUT_PREVIEW_LIMIT = 2000;
+
+function isFuture(value: unknown): value is TaskRunFuture {
+  return value instanceof TaskRunFuture;
+}
+
+/** Replaces futures inside arguments (also within arrays and plain objects) with their results. */
+async function resolveArguments(
+  args: readonly unknown[],
+  waitFor: readonly (TaskRunFuture | AllowFailure<unknown>)[],
+  upstream: string[],
+): Promise<{ args: unknown[]; failed: { future: TaskRunFuture; error: unknown } | null }> {
+  let failed: { future: TaskRunFuture; error: unknown } | null = null;
+  const visit = async (value: unknown, depth: number): Promise<unknown> => {
+    if (isFuture(value)) {
+      upstream.push(value.taskRunId);
+      const outcome = await value.outcome();
+      if (outcome.ok) return outcome.value;
+      failed ??= { future: value, error: outcome.error };
+      return undefined;
+    }
+    if (value instanceof AllowFailure) {
+      upstream.push(value.future.taskRunId);
+      const outcome = await value.future.outcome();
+      return outcome.ok ? outcome.value : outcome.error;
+    }
+    if (depth > 3 || value === null || typeof value !== 'object') return value;
+    if (Array.isArray(value)) {
+      if (!value.some((v) => typeof v === 'object' && v !== null)) return value;
+      return Promise.all(value.map((v) => visit(v, depth + 1)));
+    }
+    if (Object.getPrototypeOf(value) !== Object.prototype) return value;
+    const entries = Object.entries(value);
+    if (!entries.some(([, v]) => typeof v === 'object' && v !== null)) return value;
+    const out: Record<string, unknown> = {};
+    for (const [k, v] of entries) out[k] = await visit(v, depth + 1);
+    return out;
+  };
+  const resolved = await Promise.all(args.map((a) => visit(a, 0)));
+  for (const item of waitFor) {
+    const future = item instanceof AllowFailure ? item.future : item;
+    upstream.push(future.taskRunId);
+    const outcome = await future.outcome();
+    if (!outcome.ok && !(item instanceof AllowFailure)) failed ??= { future, error: outcome.error };
+  }
+  return { args: resolved, failed };
+}
+
+function taskRunName(task: TaskDefinition, args: readonly unknown[], dynamicKey: number): string {
+  const template = task.options.taskRunName;
+  try {
+    if (typeof template === 'function') return String((template as (...a: unknown[]) => unknown)(...args));
+    if (typeof template === 'string') return renderTemplate(template, argumentValues(task.paramNames, args));
+  } catch {
+    // A name template that fails must not fail the run; the default name is used.
+  }
+  return `${task.name}-${dynamicKey}`;
+}
+
+/** One task run in a flow run, from Pending to a final state, through every attempt. */
+export class TaskRunExecution {
+  readonly id: string;
+  readonly name: string;
+  private readonly reporter: RunReporter;
+  private readonly logger: RunLogger;
+  private attempt = 1;
+  private state: State | null = null;
+
+  constructor(
+    private readonly flow: FlowRunFrame,
+    private readonly request: TaskRunRequest,
+  ) {
+    this.reporter = requireReporter();
+    const task = request.task;
+    const dynamicKey = flow.dynamicKeys.get(task.taskKey) ?? 0;
+    flow.dynamicKeys.set(task.taskKey, dynamicKey + 1);
+    this.id = request.taskRunId ?? newId();
+    this.name = taskRunName(task, request.args, dynamicKey);
+    this.logger = new RunLogger(
+      { flowRunId: flow.flowRunId, taskRunId: this.id, runName: this.name, attempt: () => this.attempt },
+      'task',
+    );
+    const created = this.reporter.createTaskRun({
+      id: this.id,
+      flowRunId: flow.flowRunId,
+      taskKey: task.taskKey,
+      name: this.name,
+      dynamicKey,
+      tags: [...task.tags],
+      retryPolicy: task.retryPolicy,
+      inputs: request.args.length > 0 ? previewOf(request.args, INPUT_PREVIEW_LIMIT) : null,
+      state: { type: 'PENDING', name: 'Pending' },
+      transitionId: newId(),
+    });
+    // Its outcome reaches us through the next transition; only a lost write is worth a word.
+    created.then((r) => this.observe(r), (error: unknown) => this.logger.error(`could not record the task run: ${error}`));
+  }
+
+  private get runInfo(): RunInfo {
+    return { id: this.id, name: this.name, flowRunId: this.flow.flowRunId, attempt: this.attempt, tags: this.request.task.tags };
+  }
+
+  private observe(result: OrchestrationResult): void {
+    if (result.status !== 'ACCEPT' || !result.state) return;
+    if (this.state && result.state.timestamp < this.state.timestamp) return;
+    this.state = result.state;
+    this.attempt = result.state.attempt;
+    this.request.future?.observe(result.state);
+    const onEvent = engineSettings().onEvent;
+    if (onEvent) {
+      onEvent({ kind: 'task', runId: this.id, runName: this.name, flowRunId: this.flow.flowRunId, state: result.state });
+    }
+  }
+
+  private async propose(state: ProposedState): Promise<OrchestrationResult> {
+    const result = await this.reporter.setState({ kind: 'task', runId: this.id, state, transitionId: newId() });
+    this.observe(result);
+    return result;
+  }
+
+  private async finish(state: ProposedState): Promise<State | null> {
+    const result = await this.propose(state);
+    if (result.status === 'ACCEPT' && result.state) {
+      await runStateHooks(this.request.task.options, this.request.task.subject, this.runInfo, result.state, this.logger);
+    }
+    return result.state;
+  }
+
+  async run(): Promise<unknown> {
+    const task = this.request.task;
+    const upstream: string[] = [];
+    const { args, failed } = await resolveArguments(this.request.args, this.request.waitFor, upstream);
+    if (failed) {
+      const error = new UpstreamFailedError(failed.future.taskRunId, failed.future.state);
+      await this.finish({ type: 'FAILED', name: 'Failed', message: error.message, error: errorInfo(error), retryable: false });
+      throw error;
+    }
+    const cacheKey = this.cacheKeyFor(args);
+    for (;;) {
+      if (this.flow.signal.aborted) return this.cancelled(this.flow.signal.reason);
+      const started = await this.propose({
+        type: 'RUNNING',
+        name: 'Running',
+        ...(cacheKey !== null ? { cacheKey, refreshCache: task.options.refreshCache === true } : {}),
+      });
+      const state = started.state;
+      if (started.status === 'WAIT') {
+        await this.pause(() => sleep((started.delaySeconds ?? 0) * 1000, this.flow.signal));
+        continue;
+      }
+      if (started.status !== 'ACCEPT' || !state) return this.refused(started);
+      if (state.type === 'COMPLETED') return this.cachedResult(state);
+      if (state.type === 'SCHEDULED') {
+        await this.pause(() => sleepUntil(state.scheduledTime ?? Date.now(), this.flow.signal));
+        continue;
+      }
+      await runStateHooks(task.options, task.subject, this.runInfo, state, this.logger);
+      const outcome = await this.attemptOnce(args);
+      if (outcome.ok) return this.completed(outcome.value, cacheKey);
+      const retryAt = await this.failed(outcome.error);
+      await this.pause(() => sleepUntil(retryAt, this.flow.signal));
+    }
+  }
+
+  /** Waits, turning a cancellation of the flow into the task's own. */
+  private async pause(wait: () => Promise<void>): Promise<void> {
+    try {
+      await wait();
+    } catch (error) {
+      await this.cancelled(error);
+    }
+  }
+
+  private cacheKeyFor(args: unknown[]): string | null {
+    const task = this.request.task;
+    if (!task.cachePolicy && !task.options.cacheKeyFn) return null;
+    const ctx: CacheKeyContext = {
+      taskKey: task.taskKey,
+      taskSource: task.source,
+      flowRunId: this.flow.flowRunId,
+      flowParameters: this.flow.parameters,
+      inputs: argumentValues(task.paramNames, args),
+      args,
+    };
+    return computeCacheKey(ctx, task.options.cacheKeyFn as CacheKeyFn | undefined, task.cachePolicy, (reason) =>
+      this.logger.warning(`not cached: ${reason}`),
+    );
+  }
+
+  private async attemptOnce(args: unknown[]): Promise<{ ok: true; value: unknown } | { ok: false; error: unknown }> {
+    const task = this.request.task;
+    const controller = new AbortController();
+    const onFlowAbort = () => controller.abort(this.flow.signal.reason);
+    this.flow.signal.addEventListener('abort', onFlowAbort, { once: true });
+    const timeoutSeconds = task.options.timeoutSeconds;
+    const timer =
+      timeoutSeconds !== undefined
+        ? setTimeout(() => controller.abort(new TimeoutError(timeoutSeconds, `task run '${this.name}'`)), timeoutSeconds * 1000)
+        : null;
+    const frame: TaskRunFrame = {
+      kind: 'task',
+      taskRunId: this.id,
+      taskRunName: this.name,
+      taskKey: task.taskKey,
+      attempt: this.attempt,
+      signal: controller.signal,
+      logger: this.logger,
+      logPrints: task.options.logPrints ?? this.flow.logPrints,
+      flowRun: this.flow,
+    };
+    try {
+      const body = runStorage.run(frame, () =>
+        this.flow.taskRunner.execute({
+          runInline: async () => (task.fn as (...a: unknown[]) => unknown)(...args),
+          moduleUrl: task.moduleUrl,
+          taskKey: task.taskKey,
+          args,
+          signal: controller.signal,
+          log: (level, message) => this.logger.log(level, message),
+        }),
+      );
+      const value = await new Promise((resolve, reject) => {
+        body.then(resolve, reject);
+        if (controller.signal.aborted) reject(controller.signal.reason);
+        controller.signal.addEventListener('abort', () => reject(controller.signal.reason), { once: true });
+      });
+      return { ok: true, value };
+    } catch (error) {
+      return { ok: false, error };
+    } finally {
+      if (timer) clearTimeout(timer);
+      this.flow.signal.removeEventListener('abort', onFlowAbort);
+      if (!controller.signal.aborted) controller.abort(new CancelledError('the attempt is over'));
+    }
+  }
+
+  private async completed(value: unknown, cacheKey: string | null): Promise<unknown> {
+    const task = this.request.task;
+    const state: ProposedState = { type: 'COMPLETED', name: 'Completed', resultPreview: previewOf(value) };
+    if (cacheKey !== null || task.options.persistResult) {
+      const ref = resultRefFor(cacheKey ?? this.id);
+      try {
+        writeResult(engineSettings().home, ref, value);
+        state.resultRef = ref;
+        if (cacheKey !== null) {
+          state.cacheKey = cacheKey;
+          const expiry = task.options.cacheExpirationSeconds;
+          if (expiry !== undefined) state.cacheExpiresAt = Date.now() + expiry * 1000;
+        }
+      } catch (error) {
+        this.logger.warning(`the result could not be persisted, so it is not cached: ${(error as Error).message}`);
+      }
+    }
+    const final = await this.finish(state);
+    if (final && isTerminal(final.type) && final.type !== 'COMPLETED') {
+      throw new RunAbortedError(`the task run ended ${final.name} while it finished`);
+    }
+    return value;
+  }
+
+  /** Records a failed attempt; returns when to try again, or throws when there are no attempts left. */
+  private async failed(error: unknown): Promise<number> {
+    if (this.flow.signal.aborted && !(error instanceof TimeoutError)) return this.cancelled(error);
+    const task = this.request.task;
+    let retryable = true;
+    if (task.options.retryCondition && this.attempt <= task.retryPolicy.retries) {
+      try {
+        retryable = await task.options.retryCondition(task.subject as never, this.runInfo, error);
+      } catch (conditionError) {
+        this.logger.error(`the retry condition failed, so the task is not retried: ${conditionError}`);
+        retryable = false;
+      }
+    }
+    const timedOut = error instanceof TimeoutError;
+    const info = errorInfo(error);
+    const result = await this.propose({
+      type: 'FAILED',
+      name: timedOut ? 'TimedOut' : 'Failed',
+      message: info.message,
+      error: info,
+      retryable,
+    });
+    const state = result.state;
+    if (result.status === 'ACCEPT' && state?.type === 'SCHEDULED') {
+      this.logger.info(
+        `attempt ${state.attempt} failed (${info.message}); retrying in ${Math.max(0, (state.scheduledTime ?? Date.now()) - Date.now())} ms`,
+      );
+      return state.scheduledTime ?? Date.now();
+    }
+    if (result.status === 'ACCEPT' && state) {
+      await runStateHooks(task.options, task.subject, this.runInfo, state, this.logger);
+    }
+    throw error;
+  }
+
+  private async cancelled(reason: unknown): Promise<never> {
+    const message = reason instanceof Error ? reason.message : 'the flow run was cancelled';
+    await this.finish({ type: 'CANCELLED', name: 'Cancelled', message });
+    throw reason instanceof CancelledError ? reason : new CancelledError(message);
+  }
+
+  private async refused(result: OrchestrationResult): Promise<never> {
+    const reason = result.reason ?? `the store answered ${result.status}`;
+    if (this.flow.signal.aborted || /cancel|crash/i.test(reason)) return this.cancelled(new CancelledError(`task run '${this.name}' was not started: ${reason}`));
+    const error = new RunAbortedError(`task run '${this.name}' was not started: ${reason}`);
+    if (!result.state || !isTerminal(result.state.type)) {
+      await this.finish({ type: 'FAILED', name: 'Failed', message: error.message, error: errorInfo(error), retryable: false });
+    }
+    throw error;
+  }
+
+  private async cachedResult(state: State): Promise<unknown> {
+    let value: unknown;
+    try {
+      value = readResult(engineSettings().home, state.resultRef!);
+    } catch (error) {
+      throw new Error(
+        `task run '${this.name}' was Cached but its result ${state.resultRef} cannot be read (${(error as Error).message}); run with refreshCache to compute it again`,
+      );
+    }
+    this.logger.info(`used a cached result (${state.message ?? state.cacheKey})`);
+    await runStateHooks(this.request.task.options, this.request.task.subject, this.runInfo, state, this.logger);
+    return value;
+  }
+}
+
+/** Starts a task run in the current flow run and tracks it until it settles. */
+export function startTaskRun(
+  parent: RunFrame,
+  request: TaskRunRequest,
+  schedule?: (start: () => Promise<unknown>) => Promise<unknown>,
+): { id: string; promise: Promise<unknown> } {
+  const flow = parent.kind === 'flow' ? parent : parent.flowRun;
+  const execution = new TaskRunExecution(flow, request);
+  const promise = schedule ? schedule(() => execution.run()) : execution.run();
+  flow.outstanding.add(promise);
+  const forget = () => flow.outstanding.delete(promise);
+  promise.then(forget, forget);
+  return { id: execution.id, promise };
+}

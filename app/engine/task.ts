@@ -1,0 +1,166 @@
+import { newId } from '../core/index.js';
+import { callerModuleUrl, registerTask } from './registry.js';
+import { currentFrame } from './context.js';
+import { resolveCachePolicy } from './cache.js';
+import { AllowFailure, FutureList, TaskRunFuture, Unmapped } from './futures.js';
+import { retryPolicyOf, validateTimeout, type TaskOptions } from './options.js';
+import { startTaskRun, type TaskDefinition } from './task-run-engine.js';
+import { parameterNames } from './templates.js';
+
+/** Futures (or failure-tolerant futures) that a task run must wait for before it starts. */
+export class WaitFor {
+  constructor(readonly futures: readonly (TaskRunFuture | AllowFailure<unknown>)[]) {}
+}
+
+/** Pass as the last argument of a call, `submit` or `map`: `t.submit(x, waitFor(a, b))`. */
+export function waitFor(...futures: (TaskRunFuture | AllowFailure<unknown> | readonly TaskRunFuture[])[]): WaitFor {
+  return new WaitFor(futures.flat() as (TaskRunFuture | AllowFailure<unknown>)[]);
+}
+
+/** An argument, or a future of it. */
+export type Futurable<T> = T | TaskRunFuture<T> | AllowFailure<T>;
+export type FuturableArgs<Args extends unknown[]> = { [K in keyof Args]: Futurable<Args[K]> };
+export type MappedArgs<Args extends unknown[]> = { [K in keyof Args]: Iterable<Futurable<Args[K]>> | Unmapped<Args[K]> | Args[K] };
+
+export interface Task<Args extends unknown[] = unknown[], R = unknown> {
+  /** Runs the task and resolves to its result, or rejects with its error. */
+  (...args: [...FuturableArgs<Args>] | [...FuturableArgs<Args>, WaitFor]): Promise<Awaited<R>>;
+  readonly name: string;
+  readonly options: Readonly<TaskOptions<Args, Task<Args, R>>>;
+  readonly fn: (...args: Args) => R;
+  /** Starts a run and returns its future at once. */
+  submit(...args: [...FuturableArgs<Args>] | [...FuturableArgs<Args>, WaitFor]): TaskRunFuture<Awaited<R>>;
+  /** Starts one run per item; arrays are iterated together, `unmapped(x)` is passed whole. */
+  map(...args: [...MappedArgs<Args>] | [...MappedArgs<Args>, WaitFor]): FutureList<Awaited<R>>;
+  /** A copy of the task with some options changed. */
+  withOptions(changes: TaskOptions<Args, Task<Args, R>>): Task<Args, R>;
+  readonly isFlowdeckTask: true;
+}
+
+function splitWaitFor(args: unknown[]): { args: unknown[]; waitFor: WaitFor['futures'] } {
+  const last = args[args.length - 1];
+  if (last instanceof WaitFor) return { args: args.slice(0, -1), waitFor: last.futures };
+  return { args, waitFor: [] };
+}
+
+function isIterableArgument(value: unknown): value is Iterable<unknown> {
+  return (
+    value !== null &&
+    typeof value === 'object' &&
+    !(value instanceof Unmapped) &&
+    typeof (value as Iterable<unknown>)[Symbol.iterator] === 'function' &&
+    !(value instanceof Map)
+  );
+}
+
+/** The argument lists of each mapped run: iterables are zipped, everything else repeats. */
+export function expandMapArguments(args: readonly unknown[]): unknown[][] {
+  const columns = args.map((arg) => (isIterableArgument(arg) ? [...arg] : null));
+  const lengths = columns.filter((c): c is unknown[] => c !== null).map((c) => c.length);
+  if (lengths.length === 0) throw new Error('map needs at least one iterable argument; wrap values meant whole in unmapped()');
+  const count = lengths[0];
+  if (lengths.some((n) => n !== count)) {
+    throw new Error(`map got iterables of different lengths (${lengths.join(', ')}); they must match`);
+  }
+  return Array.from({ length: count }, (_, i) =>
+    args.map((arg, column) => {
+      const values = columns[column];
+      if (values) return values[i];
+      return arg instanceof Unmapped ? arg.value : arg;
+    }),
+  );
+}
+
+function makeTask<Args extends unknown[], R>(
+  options: TaskOptions<Args, Task<Args, R>>,
+  fn: (...args: Args) => R,
+  moduleUrl: string | null,
+): Task<Args, R> {
+  const name = options.name ?? fn.name;
+  if (!name) throw new Error('a task needs a name: pass { name } or use a named function');
+  validateTimeout(options.timeoutSeconds);
+  if (options.cachePolicy !== undefined && options.cacheKeyFn !== undefined) {
+    throw new Error(`task '${name}' sets both cachePolicy and cacheKeyFn; choose one`);
+  }
+  const definition: TaskDefinition = {
+    name,
+    taskKey: name,
+    fn: fn as unknown as TaskDefinition['fn'],
+    options: options as unknown as TaskDefinition['options'],
+    moduleUrl,
+    source: Function.prototype.toString.call(fn),
+    paramNames: parameterNames(fn as unknown as (...a: never[]) => unknown),
+    retryPolicy: retryPolicyOf(options),
+    cachePolicy: resolveCachePolicy(options.cachePolicy),
+    tags: [...(options.tags ?? [])],
+    subject: null,
+  };
+
+  const start = (rawArgs: unknown[], schedule: boolean): TaskRunFuture<Awaited<R>> | Promise<Awaited<R>> | null => {
+    const frame = currentFrame();
+    if (!frame) return null;
+    const { args, waitFor } = splitWaitFor(rawArgs);
+    const flow = frame.kind === 'flow' ? frame : frame.flowRun;
+    if (!schedule) return startTaskRun(frame, { task: definition, args, waitFor }).promise as Promise<Awaited<R>>;
+    const taskRunId = newId();
+    let settle!: (run: Promise<unknown>) => void;
+    const future = new TaskRunFuture<Awaited<R>>(
+      taskRunId,
+      name,
+      new Promise<unknown>((resolve) => (settle = resolve)) as Promise<Awaited<R>>,
+    );
+    const started = startTaskRun(frame, { task: definition, args, waitFor, future, taskRunId }, (go) =>
+      flow.taskRunner.schedule(go),
+    );
+    settle(started.promise);
+    return future;
+  };
+
+  const call = ((...args: unknown[]) => {
+    const run = start(args, false);
+    if (run) return run;
+    // Outside a flow a task is a plain function call.
+    const { args: plain } = splitWaitFor(args);
+    return Promise.resolve().then(() => fn(...(plain as Args)));
+  }) as Task<Args, R>;
+
+  const task = Object.assign(call, {
+    options,
+    fn,
+    isFlowdeckTask: true as const,
+    submit: (...args: unknown[]) => {
+      const future = start(args, true);
+      if (!future) throw new Error(`task '${name}' was submitted outside a flow; call it inside a flow run`);
+      return future as TaskRunFuture<Awaited<R>>;
+    },
+    map: (...rawArgs: unknown[]) => {
+      const { args, waitFor: wait } = splitWaitFor(rawArgs);
+      const list = new FutureList<Awaited<R>>();
+      for (const runArgs of expandMapArguments(args)) {
+        const extra = wait.length > 0 ? [new WaitFor(wait)] : [];
+        list.push(task.submit(...([...runArgs, ...extra] as never)));
+      }
+      return list;
+    },
+    withOptions: (changes: TaskOptions<Args, Task<Args, R>>) => makeTask({ ...options, ...changes }, fn, moduleUrl),
+  });
+  Object.defineProperty(task, 'name', { value: name });
+  definition.subject = task;
+  definition.taskKey = registerTask(moduleUrl, name, definition);
+  return task;
+}
+
+/**
+ * Defines a task: `task(fn)` takes its name from the function, `task(options, fn)` sets options.
+ * Calling it inside a flow runs it with retries, caching, timeouts and a recorded history.
+ */
+export function task<Args extends unknown[], R>(fn: (...args: Args) => R): Task<Args, R>;
+export function task<Args extends unknown[], R>(options: TaskOptions<Args, Task<Args, R>>, fn: (...args: Args) => R): Task<Args, R>;
+export function task<Args extends unknown[], R>(
+  optionsOrFn: TaskOptions<Args, Task<Args, R>> | ((...args: Args) => R),
+  maybeFn?: (...args: Args) => R,
+): Task<Args, R> {
+  const [options, fn] = typeof optionsOrFn === 'function' ? [{}, optionsOrFn] : [optionsOrFn, maybeFn];
+  if (typeof fn !== 'function') throw new Error('task() needs a function: task(fn) or task(options, fn)');
+  return makeTask(options, fn, callerModuleUrl());
+}

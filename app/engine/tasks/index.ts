@@ -1,0 +1,2 @@
+/** Ready-made tasks for common work; node kinds of the builder map to these. */
+export {};
