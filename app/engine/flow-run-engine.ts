@@ -179,6 +179,13 @@ class FlowRunExecution {
           this.runController.abort(new CancelledError(`flow run '${this.name}' was marked Crashed`));
         }
       },
+      crash: async (message) => {
+        this.storedType = 'CRASHED';
+        const result = await this.propose({ type: 'CRASHED', name: 'Crashed', message });
+        if (result.status === 'ACCEPT' && result.state) {
+          await runStateHooks(this.flow.options, this.flow.subject, this.runInfo, result.state, this.logger);
+        }
+      },
     });
     try {
       for (;;) {

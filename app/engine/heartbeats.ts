@@ -1,9 +1,11 @@
-import type { StateType } from '../core/index.js';
+import { newId, type StateType } from '../core/index.js';
 import { engineSettings } from './runtime.js';
 
 interface ActiveRun {
   /** Told the state type the store holds for the run, at every beat. */
   onStoredState(type: StateType): void;
+  /** Records the run as Crashed because this process is going away. */
+  crash(message: string): Promise<void>;
 }
 
 const active = new Map<string, ActiveRun>();
@@ -43,4 +45,28 @@ export function trackFlowRun(flowRunId: string, run: ActiveRun): () => void {
 
 export function activeFlowRunIds(): string[] {
   return [...active.keys()];
+}
+
+/** Task runs of this process that have not reached a final state. */
+const activeTaskRuns = new Set<string>();
+
+export function trackTaskRun(taskRunId: string): () => void {
+  activeTaskRuns.add(taskRunId);
+  return () => activeTaskRuns.delete(taskRunId);
+}
+
+/**
+ * For a process that is being stopped (SIGINT, SIGTERM): records every run it still owns as
+ * Crashed, runs the onCrashed hooks of its flows and waits until all of it is durable.
+ */
+export async function crashActiveRuns(message: string): Promise<void> {
+  const reporter = engineSettings().reporter;
+  if (!reporter) return;
+  await Promise.allSettled(
+    [...activeTaskRuns].map((runId) =>
+      reporter.setState({ kind: 'task', runId, transitionId: newId(), state: { type: 'CRASHED', name: 'Crashed', message } }),
+    ),
+  );
+  await Promise.allSettled([...active.values()].map((run) => run.crash(message)));
+  await reporter.flush();
 }

@@ -12,6 +12,7 @@ export type { TaskRunner, TaskCall } from './task-runners/task-runner.js';
 export { CancelledError, TimeoutError, RunAbortedError, UpstreamFailedError, ParameterValidationError } from './errors.js';
 export { configureEngine, engineSettings, type EngineSettings, type RunEvent } from './runtime.js';
 export { registeredFlows } from './registry.js';
-export { activeFlowRunIds } from './heartbeats.js';
+export { activeFlowRunIds, crashActiveRuns } from './heartbeats.js';
+export { previewOf } from './previews.js';
 export type { FlowRunOutcome, FlowRunRequest } from './flow-run-engine.js';
 export type { State, StateType } from '../core/index.js';

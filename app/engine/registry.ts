@@ -37,15 +37,23 @@ export function findTask(moduleUrl: string, key: string): unknown {
 
 const ENGINE_DIR = new URL('.', import.meta.url).href;
 
-/** The module that called into the engine, read from the stack: user code is the first frame outside it. */
+/** The module that called into the engine: the first frame of the stack outside it. */
 export function callerModuleUrl(): string | null {
-  const stack = new Error().stack ?? '';
-  for (const line of stack.split('\n').slice(1)) {
-    const match = /\(?((?:file|data):[^)]+?|\/[^)]+?):\d+:\d+\)?$/.exec(line.trim());
-    if (!match) continue;
-    const location = match[1].startsWith('/') ? `file://${match[1]}` : match[1];
-    if (location.startsWith(ENGINE_DIR) || location.startsWith('node:')) continue;
-    return location;
+  // Raw call sites, so source maps cannot turn the engine's own frames into other paths.
+  const original = Error.prepareStackTrace;
+  let sites: NodeJS.CallSite[] = [];
+  try {
+    Error.prepareStackTrace = (_error, callSites) => callSites;
+    sites = (new Error().stack as unknown as NodeJS.CallSite[]) ?? [];
+  } finally {
+    Error.prepareStackTrace = original;
+  }
+  for (const site of sites) {
+    const file = site.getFileName();
+    if (!file) continue;
+    const url = file.startsWith('/') ? `file://${file}` : file;
+    if (url.startsWith(ENGINE_DIR) || url.startsWith('node:')) continue;
+    return url;
   }
   return null;
 }

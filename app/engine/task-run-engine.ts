@@ -9,6 +9,7 @@ import {
 } from '../core/index.js';
 import { computeCacheKey, type CacheKeyContext, type CacheKeyFn, type CachePolicy } from './cache.js';
 import { runStorage, type FlowRunFrame, type RunFrame, type TaskRunFrame } from './context.js';
+import { trackTaskRun } from './heartbeats.js';
 import { CancelledError, errorInfo, RunAbortedError, TimeoutError, UpstreamFailedError } from './errors.js';
 import { AllowFailure, TaskRunFuture } from './futures.js';
 import { runStateHooks } from './hooks.js';
@@ -380,9 +381,13 @@ export function startTaskRun(
 ): { id: string; promise: Promise<unknown> } {
   const flow = parent.kind === 'flow' ? parent : parent.flowRun;
   const execution = new TaskRunExecution(flow, request);
+  const untrack = trackTaskRun(execution.id);
   const promise = schedule ? schedule(() => execution.run()) : execution.run();
   flow.outstanding.add(promise);
-  const forget = () => flow.outstanding.delete(promise);
+  const forget = () => {
+    untrack();
+    flow.outstanding.delete(promise);
+  };
   promise.then(forget, forget);
   return { id: execution.id, promise };
 }

@@ -9,6 +9,8 @@ import { transform } from 'esbuild';
 
 interface HookData {
   packages: Record<string, string>;
+  /** Packages Flowdeck ships, used when the flow's own folder does not have them. */
+  fallbacks: Record<string, string>;
 }
 
 interface ResolveContext {
@@ -19,9 +21,11 @@ type NextResolve = (specifier: string, context?: ResolveContext) => Promise<{ ur
 type NextLoad = (url: string, context?: unknown) => Promise<{ format: string; source?: string | Buffer; shortCircuit?: boolean }>;
 
 let packages: Record<string, string> = {};
+let fallbacks: Record<string, string> = {};
 
 export function initialize(data: HookData): void {
   packages = data.packages;
+  fallbacks = data.fallbacks;
 }
 
 const TS_FILE = /\.(m?ts|tsx)$/;
@@ -33,6 +37,8 @@ export async function resolve(specifier: string, context: ResolveContext, next: 
     return await next(specifier, context);
   } catch (error) {
     // TypeScript lets `./util.js` name `./util.ts` and allows leaving the extension off.
+    const fallback = fallbacks[specifier];
+    if (fallback) return { url: fallback, shortCircuit: true };
     const relative = specifier.startsWith('.') || specifier.startsWith('/') || specifier.startsWith('file:');
     const fromTs = context.parentURL !== undefined && TS_FILE.test(context.parentURL);
     if (!relative || !fromTs) throw error;

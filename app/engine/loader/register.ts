@@ -15,5 +15,13 @@ export function registerFlowLoader(): void {
   if (registered) return;
   registered = true;
   process.setSourceMapsEnabled(true);
-  register(new URL('./hooks.js', import.meta.url), { data: { packages: enginePackages() } });
+  const fallbacks: Record<string, string> = {};
+  for (const name of ['zod']) {
+    try {
+      fallbacks[name] = import.meta.resolve(name);
+    } catch {
+      // not installed beside the engine: nothing to fall back to
+    }
+  }
+  register(new URL('./hooks.js', import.meta.url), { data: { packages: enginePackages(), fallbacks } });
 }

@@ -1,0 +1,24 @@
+// The smallest useful flow: typed parameters, a task, and run logs.
+// Run it: flowdeck run resources/examples/hello.ts --param name=Ada
+import { flow, getRunLogger, task } from 'flowdeck';
+import { z } from 'zod';
+
+const greet = task({ name: 'greet' }, (name: string) => `Hello, ${name}!`);
+
+export default flow(
+  {
+    name: 'hello',
+    parameters: z.object({ name: z.string().default('world'), times: z.number().int().min(1).default(1) }),
+    flowRunName: 'hello-{name}',
+  },
+  async ({ name, times }: { name: string; times: number }) => {
+    const logger = getRunLogger();
+    const lines: string[] = [];
+    for (let i = 0; i < times; i++) {
+      const line = await greet(name);
+      logger.info(line);
+      lines.push(line);
+    }
+    return lines;
+  },
+);

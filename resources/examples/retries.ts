@@ -1,0 +1,27 @@
+// A flaky task that succeeds on its third attempt. Every attempt is recorded with its error:
+//   flowdeck run resources/examples/retries.ts
+//   flowdeck task-run inspect <id>     (shows Running, AwaitingRetry, Retrying, ... Completed)
+import { exponentialBackoff, flow, getRunContext, getRunLogger, task } from 'flowdeck';
+
+const fetchQuote = task(
+  {
+    name: 'fetch-quote',
+    retries: 3,
+    retryDelaySeconds: exponentialBackoff(0.1),
+    retryJitterFactor: 0.2,
+    // Bad input will not get better by trying again.
+    retryCondition: (_task, _run, error) => !(error instanceof TypeError),
+    tags: ['api'],
+  },
+  async (symbol: string) => {
+    const attempt = getRunContext().taskRun?.attempt ?? 1;
+    if (attempt < 3) throw new Error(`quote service unavailable (attempt ${attempt})`);
+    getRunLogger().info(`got a quote for ${symbol} on attempt ${attempt}`);
+    return { symbol, price: 101.5 };
+  },
+);
+
+export default flow({ name: 'retries' }, async () => {
+  const quote = await fetchQuote('FDK');
+  return quote.price;
+});
