@@ -2,7 +2,8 @@ import type { StateType } from '../states.js';
 
 /**
  * Which state types may follow which, by type alone. Rules narrow this further; anything not
- * listed here is rejected before any other rule runs.
+ * listed here is rejected before any other rule runs, except the checks for a resent transition
+ * and for a second PENDING (which aborts instead).
  */
 export const ALLOWED_TRANSITIONS: Readonly<Record<StateType | 'NONE', readonly StateType[]>> = {
   NONE: ['SCHEDULED', 'PENDING', 'RUNNING'],

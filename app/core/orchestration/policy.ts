@@ -21,9 +21,11 @@ import type { FromStates, OrchestrationRule, RuleOutcome, ToStates, TransitionCo
  */
 export const ORCHESTRATION_POLICY: readonly OrchestrationRule[] = [
   preventDuplicateTransitions,
+  // Before the table: it forbids every transition this rule covers, and a REJECT would tell the
+  // second process to adopt the started run's state instead of stopping.
+  rejectPendingDuplicates,
   enforceAllowedTransitions,
   retryOnlyUnsuccessfulRuns,
-  rejectPendingDuplicates,
   waitForScheduledTime,
   abortTasksOfStoppingFlows,
   useCachedResult,

@@ -321,6 +321,10 @@ export class SqliteStore implements RunReporter {
         }
       });
     } catch (error) {
+      // The batch was rolled back: what was remembered from it may name rows that do not exist.
+      this.flowIds.clear();
+      this.facts.clear();
+      this.stateCache.clear();
       for (const q of queued) q.reject(error);
       this.notifyIdle();
       return;
@@ -467,9 +471,6 @@ export class SqliteStore implements RunReporter {
     const initial = this.stateOf(request.runId, current);
     const facts = this.factsOf(request.runId, current);
     const now = this.now();
-    if (request.owner && request.kind === 'flow') {
-      this.stmt.claimFlowRun.run(request.owner.pid, request.owner.hostname, now, request.runId);
-    }
     const timing = {
       runCount: current.run_count,
       startTime: current.start_time,
@@ -478,6 +479,10 @@ export class SqliteStore implements RunReporter {
     };
     const update = request.kind === 'flow' ? this.stmt.updateFlowRunState : this.stmt.updateTaskRunState;
     return this.orchestrateInto(request.kind, request.runId, initial, facts, timing, request.state, request.transitionId, now, request.force === true, (state, stateId, next, proposed) => {
+      // Only an accepted transition hands the run to a new process.
+      if (request.owner && request.kind === 'flow') {
+        this.stmt.claimFlowRun.run(request.owner.pid, request.owner.hostname, now, request.runId);
+      }
       update.run(
         state.type,
         state.name,
@@ -635,6 +640,10 @@ export class SqliteStore implements RunReporter {
       if (isTerminal(run.state_type)) {
         return { status: 'REJECT', state: this.getFlowRun(id)!.state, reason: 'the run has already finished' };
       }
+      // Its process may still be stopping: asking again must not mark it Cancelled.
+      if (run.state_type === 'CANCELLING') {
+        return { status: 'REJECT', state: this.getFlowRun(id)!.state, reason: 'the run is already being cancelled' };
+      }
       const started = run.state_type === 'RUNNING' || run.state_type === 'PAUSED';
       return this.applySetState({
         kind: 'flow',
@@ -707,17 +716,49 @@ export class SqliteStore implements RunReporter {
     return matches.length === 1 ? matches[0].id : null;
   }
 
-  listFlowRuns(filter: FlowRunFilter = {}): FlowRun[] {
+  /**
+   * For each id, its shortest prefix of at least `minLength` characters that no other run of the
+   * kind shares, so listings can show short ids that resolveRunId accepts. Time-ordered ids made
+   * close together share long prefixes, so a fixed length would not tell them apart.
+   */
+  uniqueIdPrefixes(kind: RunKind, ids: readonly string[], minLength = 8): Map<string, string> {
+    const table = kind === 'flow' ? 'flow_runs' : 'task_runs';
+    const before = this.db.prepare<[string], { id: string }>(`SELECT id FROM ${table} WHERE id < ? ORDER BY id DESC LIMIT 1`);
+    const after = this.db.prepare<[string], { id: string }>(`SELECT id FROM ${table} WHERE id > ? ORDER BY id LIMIT 1`);
+    const prefixes = new Map<string, string>();
+    for (const id of ids) {
+      // In sorted order, the ids sharing the longest prefix with this one are its neighbours.
+      let length = minLength;
+      for (const other of [before.get(id)?.id, after.get(id)?.id]) {
+        if (other === undefined) continue;
+        let common = 0;
+        while (common < id.length && id[common] === other[common]) common++;
+        length = Math.max(length, common + 1);
+      }
+      if (id[length - 1] === '-') length++;
+      prefixes.set(id, id.slice(0, length));
+    }
+    return prefixes;
+  }
+
+  /** With both `stateTypes` and `stateNames`, a run matching either is listed. */
+  listFlowRuns(filter: FlowRunFilter & { stateNames?: readonly string[] } = {}): FlowRun[] {
     const where: string[] = [];
     const params: unknown[] = [];
     if (filter.flowName) {
       where.push('flow_name = ?');
       params.push(filter.flowName);
     }
+    const stateMatches: string[] = [];
     if (filter.stateTypes && filter.stateTypes.length > 0) {
-      where.push(`state_type IN (${filter.stateTypes.map(() => '?').join(', ')})`);
+      stateMatches.push(`state_type IN (${filter.stateTypes.map(() => '?').join(', ')})`);
       params.push(...filter.stateTypes);
     }
+    if (filter.stateNames && filter.stateNames.length > 0) {
+      stateMatches.push(`state_name IN (${filter.stateNames.map(() => '?').join(', ')})`);
+      params.push(...filter.stateNames);
+    }
+    if (stateMatches.length > 0) where.push(`(${stateMatches.join(' OR ')})`);
     if (filter.parentFlowRunId) {
       where.push('parent_flow_run_id = ?');
       params.push(filter.parentFlowRunId);

@@ -1,3 +1,4 @@
+import { isTerminal } from '../../states.js';
 import type { OrchestrationRule } from '../types.js';
 
 /** Once its flow run is being cancelled or has finished, a task run must not start. */
@@ -8,7 +9,7 @@ export const abortTasksOfStoppingFlows: OrchestrationRule = {
   to: ['RUNNING'],
   apply(ctx) {
     const flowState = ctx.services.flowRunStateType(ctx.run.flowRunId);
-    if (flowState === 'CANCELLING' || flowState === 'CANCELLED' || flowState === 'CRASHED') {
+    if (flowState !== null && (flowState === 'CANCELLING' || isTerminal(flowState))) {
       return { decision: 'abort', reason: `its flow run is ${flowState.toLowerCase()}` };
     }
   },

@@ -1,0 +1,54 @@
+// Helpers the command files share.
+import type { FlowRun, TaskRun } from '../core/index.js';
+import type { SqliteStore } from '../server/index.js';
+import type { ParsedArgs } from './command.js';
+import { UsageError } from './errors.js';
+
+/** How many characters an id prefix needs before the store tries to match it. */
+const MIN_PREFIX = 4;
+
+function notFound(kind: 'flow' | 'task', given: string): UsageError {
+  const hint = given.length < MIN_PREFIX ? `; give at least ${MIN_PREFIX} characters of the id` : `; 'flowdeck ${kind}-run ls' lists them`;
+  return new UsageError(`no ${kind} run with id '${given}'${hint}`);
+}
+
+/** A flow run by its full id or a unique prefix of it. */
+export function findFlowRun(store: SqliteStore, idOrPrefix: string): FlowRun {
+  const id = store.resolveRunId('flow', idOrPrefix.trim());
+  const run = id === null ? null : store.getFlowRun(id);
+  if (!run) throw notFound('flow', idOrPrefix);
+  return run;
+}
+
+/** A task run by its full id or a unique prefix of it. */
+export function findTaskRun(store: SqliteStore, idOrPrefix: string): TaskRun {
+  const id = store.resolveRunId('task', idOrPrefix.trim());
+  const taskRun = id === null ? null : store.getTaskRun(id);
+  if (!taskRun) throw notFound('task', idOrPrefix);
+  return taskRun;
+}
+
+export function stringOption(args: ParsedArgs, name: string): string | undefined {
+  const value = args.values[name];
+  return typeof value === 'string' ? value : undefined;
+}
+
+export function stringListOption(args: ParsedArgs, name: string): string[] {
+  const value = args.values[name];
+  if (Array.isArray(value)) return value.filter((v): v is string => typeof v === 'string');
+  return typeof value === 'string' ? [value] : [];
+}
+
+export function flag(args: ParsedArgs, name: string): boolean {
+  return args.values[name] === true;
+}
+
+/** A whole number written in digits only, so `2.5`, `1e3` and ` 3` are refused rather than bent. */
+export function parseWholeNumber(raw: string, what: string, min: number, max = Number.MAX_SAFE_INTEGER): number {
+  const value = /^\d+$/.test(raw) ? Number(raw) : NaN;
+  if (!Number.isSafeInteger(value) || value < min || value > max) {
+    const range = max === Number.MAX_SAFE_INTEGER ? `of ${min} or more` : `from ${min} to ${max}`;
+    throw new UsageError(`${what} must be a whole number ${range}, got '${raw}'`);
+  }
+  return value;
+}

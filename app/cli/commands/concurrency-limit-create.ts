@@ -1,0 +1,23 @@
+import { defineCommand } from '../command.js';
+import { UsageError } from '../errors.js';
+import { parseWholeNumber } from '../command-helpers.js';
+
+export default defineCommand({
+  name: 'concurrency-limit create',
+  summary: 'Allow at most LIMIT task runs with tag TAG to run at once (sets it if it exists)',
+  usage: 'TAG LIMIT',
+  positionals: { min: 2, max: 2, names: ['TAG', 'LIMIT'] },
+  async run(args, ctx) {
+    const [tag, rawLimit] = args.positionals;
+    if (!tag.trim()) throw new UsageError('TAG must not be empty');
+    const limit = parseWholeNumber(rawLimit, 'LIMIT', 0);
+    const store = ctx.openStore();
+    const before = store.getConcurrencyLimit(tag);
+    store.setConcurrencyLimit(tag, limit);
+    const what = limit === 0 ? 'task runs with this tag will not start' : `at most ${limit} task ${limit === 1 ? 'run' : 'runs'} with this tag at once`;
+    if (before === null) ctx.print(`Created concurrency limit '${tag}': ${what}.`);
+    else if (before.limit === limit) ctx.print(`Concurrency limit '${tag}' is already ${limit}: ${what}.`);
+    else ctx.print(`Changed concurrency limit '${tag}' from ${before.limit} to ${limit}: ${what}.`);
+    return 0;
+  },
+});

@@ -1,0 +1,48 @@
+import { defineCommand } from '../command.js';
+import { UsageError } from '../errors.js';
+import { indent, renderFields } from '../output/fields.js';
+import { formatStateName, formatTime } from '../output/format.js';
+import { renderTable } from '../output/table.js';
+import { flag } from '../command-helpers.js';
+
+export default defineCommand({
+  name: 'concurrency-limit inspect',
+  summary: 'Show a concurrency limit and the task runs holding its slots',
+  usage: 'TAG [--json]',
+  options: { json: { type: 'boolean' } },
+  positionals: { min: 1, max: 1, names: ['TAG'] },
+  async run(args, ctx) {
+    const tag = args.positionals[0];
+    const store = ctx.openStore();
+    const limit = store.getConcurrencyLimit(tag);
+    if (!limit) throw new UsageError(`no concurrency limit for tag '${tag}'; 'flowdeck concurrency-limit ls' lists them`);
+    if (flag(args, 'json')) {
+      ctx.printJson(limit);
+      return 0;
+    }
+    const { colors } = ctx;
+    ctx.print(colors.bold(`Concurrency limit ${limit.tag}`));
+    ctx.print(
+      renderFields([
+        ['tag', limit.tag],
+        ['limit', limit.limit === 0 ? '0 (task runs with this tag do not start)' : String(limit.limit)],
+        ['in use', `${limit.activeSlots.length} of ${limit.limit}`],
+        ['created', formatTime(limit.createdAt)],
+      ]),
+    );
+    ctx.print();
+    ctx.print(colors.bold(`Task runs holding a slot (${limit.activeSlots.length})`));
+    if (limit.activeSlots.length === 0) {
+      ctx.print(indent('None.'));
+      return 0;
+    }
+    const rows = limit.activeSlots.map((id) => {
+      const taskRun = store.getTaskRun(id);
+      return taskRun
+        ? [id, taskRun.name, formatStateName(taskRun.state, colors), taskRun.flowRunId]
+        : [id, '-', '-', '-'];
+    });
+    ctx.print(indent(renderTable(['TASK RUN', 'NAME', 'STATE', 'FLOW RUN'], rows, colors.bold)));
+    return 0;
+  },
+});

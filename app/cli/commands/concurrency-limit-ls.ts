@@ -1,0 +1,26 @@
+import { defineCommand } from '../command.js';
+import { formatTime } from '../output/format.js';
+import { renderTable } from '../output/table.js';
+import { flag } from '../command-helpers.js';
+
+export default defineCommand({
+  name: 'concurrency-limit ls',
+  summary: 'List concurrency limits and how many of their slots are taken',
+  usage: '[--json]',
+  options: { json: { type: 'boolean' } },
+  positionals: { min: 0, max: 0, names: [] },
+  async run(args, ctx) {
+    const limits = ctx.openStore().listConcurrencyLimits();
+    if (flag(args, 'json')) {
+      ctx.printJson(limits);
+      return 0;
+    }
+    if (limits.length === 0) {
+      ctx.print('No concurrency limits. Create one with: flowdeck concurrency-limit create TAG LIMIT');
+      return 0;
+    }
+    const rows = limits.map((l) => [l.tag, String(l.limit), String(l.activeSlots.length), formatTime(l.createdAt)]);
+    ctx.print(renderTable(['TAG', 'LIMIT', 'ACTIVE', 'CREATED'], rows, ctx.colors.bold));
+    return 0;
+  },
+});

@@ -1,0 +1,70 @@
+import { defineCommand } from '../command.js';
+import { describeAttempts, describeJson, describeTags, oneLine } from '../output/describe.js';
+import { indent, renderFields, type Field } from '../output/fields.js';
+import { formatStateName, formatTime, runDuration } from '../output/format.js';
+import { renderTaskRunTable } from '../output/run-tables.js';
+import { renderCurrentErrorStack, renderStateHistory } from '../output/state-history.js';
+import { findFlowRun, flag } from '../command-helpers.js';
+
+export default defineCommand({
+  name: 'flow-run inspect',
+  summary: "Show a flow run's details, its full state history and its task runs",
+  usage: 'ID [--json]',
+  options: { json: { type: 'boolean' } },
+  positionals: { min: 1, max: 1, names: ['ID'] },
+  async run(args, ctx) {
+    const store = ctx.openStore();
+    const run = findFlowRun(store, args.positionals[0]);
+    const states = store.listStates(run.id);
+    const taskRuns = store.listTaskRuns(run.id);
+    if (flag(args, 'json')) {
+      ctx.printJson({ ...run, states, taskRuns });
+      return 0;
+    }
+    const { colors } = ctx;
+    let parent = '-';
+    if (run.parentFlowRunId !== null) {
+      const parentRun = store.getFlowRun(run.parentFlowRunId);
+      parent = `${run.parentFlowRunId}${parentRun ? ` (${parentRun.name})` : ''}`;
+      if (run.parentTaskRunId !== null) parent += `\nas task run ${run.parentTaskRunId}`;
+    }
+    const stateLine = `${formatStateName(run.state, colors)}${run.state.message ? ` ${colors.dim(oneLine(run.state.message))}` : ''}`;
+    const fields: Field[] = [
+      ['id', run.id],
+      ['name', run.name],
+      ['flow', run.flowName],
+      ['state', stateLine],
+      ['parameters', describeJson(run.parameters)],
+      ['tags', describeTags(run.tags)],
+      ['parent', parent],
+      ['entrypoint', run.entrypoint ?? '-'],
+      ['attempts', describeAttempts(run.runCount, run.retryPolicy)],
+      ['created', formatTime(run.createdAt)],
+      ['started', formatTime(run.startTime)],
+      ['ended', formatTime(run.endTime)],
+      ['duration', `${runDuration(run)}${run.startTime !== null && run.endTime === null ? ' so far' : ''}`],
+    ];
+    if (run.pid !== null) fields.push(['process', `${run.pid}${run.hostname ? ` on ${run.hostname}` : ''}`]);
+    fields.push(['result', run.result ?? '-']);
+
+    ctx.print(colors.bold(`Flow run ${run.name}`));
+    ctx.print(renderFields(fields));
+    ctx.print();
+    ctx.print(colors.bold('State history'));
+    ctx.print(indent(renderStateHistory(states, colors)));
+    const stack = renderCurrentErrorStack(run.state);
+    if (stack !== null) {
+      ctx.print();
+      ctx.print(colors.bold('Error'));
+      ctx.print(indent(stack));
+    }
+    ctx.print();
+    ctx.print(colors.bold(`Task runs (${taskRuns.length})`));
+    if (taskRuns.length === 0) ctx.print(indent('None.'));
+    else {
+      const ids = store.uniqueIdPrefixes('task', taskRuns.map((t) => t.id));
+      ctx.print(indent(renderTaskRunTable(taskRuns, ids, colors)));
+    }
+    return 0;
+  },
+});

@@ -1,0 +1,96 @@
+import { setTimeout as sleep } from 'node:timers/promises';
+import { isTerminal, LOG_LEVELS, type LogLevelName } from '../../core/index.js';
+import { defineCommand } from '../command.js';
+import { UsageError } from '../errors.js';
+import { formatStateName, shortId } from '../output/format.js';
+import { formatLogLine } from '../output/log-line.js';
+import { findFlowRun, findTaskRun, flag, stringOption } from '../command-helpers.js';
+
+const PAGE_SIZE = 1000;
+const POLL_MS = 200;
+/** How often, while following, to check whether the run's process has died. */
+const SWEEP_EVERY_POLLS = 5;
+
+function parseLevel(raw: string): number {
+  const upper = raw.trim().toUpperCase();
+  const name = (upper === 'WARN' ? 'WARNING' : upper) as LogLevelName;
+  if (Object.hasOwn(LOG_LEVELS, name)) return LOG_LEVELS[name];
+  if (/^\d+$/.test(upper)) return Number(upper);
+  throw new UsageError(`unknown log level '${raw}'; use one of ${Object.keys(LOG_LEVELS).join(', ')} or a number`);
+}
+
+export default defineCommand({
+  name: 'flow-run logs',
+  summary: "Print a flow run's logs; with --follow, keep printing until the run finishes",
+  usage: 'ID [--follow] [--level LEVEL] [--task TASKRUN_ID] [--json]',
+  options: {
+    follow: { type: 'boolean', short: 'f' },
+    level: { type: 'string' },
+    task: { type: 'string' },
+    json: { type: 'boolean' },
+  },
+  positionals: { min: 1, max: 1, names: ['ID'] },
+  async run(args, ctx) {
+    const store = ctx.openStore();
+    const run = findFlowRun(store, args.positionals[0]);
+    const rawLevel = stringOption(args, 'level');
+    const minLevel = rawLevel === undefined ? undefined : parseLevel(rawLevel);
+    const rawTask = stringOption(args, 'task');
+    let taskRunId: string | undefined;
+    if (rawTask !== undefined) {
+      const taskRun = findTaskRun(store, rawTask);
+      if (taskRun.flowRunId !== run.id) {
+        throw new UsageError(`task run '${rawTask}' belongs to flow run ${taskRun.flowRunId}, not to ${run.id}`);
+      }
+      taskRunId = taskRun.id;
+    }
+    const json = flag(args, 'json');
+
+    // Task runs keep appearing while a run is followed, so unknown ids are looked up as they come.
+    const taskNames = new Map(store.listTaskRuns(run.id).map((t) => [t.id, t.name]));
+    const taskName = (id: string | null): string | null => {
+      if (id === null) return null;
+      let name = taskNames.get(id);
+      if (name === undefined) {
+        name = store.getTaskRun(id)?.name ?? shortId(id);
+        taskNames.set(id, name);
+      }
+      return name;
+    };
+
+    let afterId = 0;
+    const printNewLines = (): number => {
+      let printed = 0;
+      for (;;) {
+        const page = store.listLogs(run.id, { afterId, limit: PAGE_SIZE, taskRunId, minLevel });
+        for (const log of page) {
+          if (json) ctx.printJson(log);
+          else ctx.print(formatLogLine(log, taskName(log.taskRunId), ctx.colors));
+        }
+        printed += page.length;
+        if (page.length > 0) afterId = page[page.length - 1].id;
+        if (page.length < PAGE_SIZE) return printed;
+      }
+    };
+
+    if (!flag(args, 'follow')) {
+      if (printNewLines() === 0 && !json) ctx.note(`No logs for flow run ${run.name} (${run.id}).`);
+      return 0;
+    }
+    for (let poll = 0; ; poll++) {
+      // A run whose process was killed never reports a final state; marking it Crashed, as
+      // opening the store does, lets the follow end.
+      if (poll > 0 && poll % SWEEP_EVERY_POLLS === 0) store.sweepCrashedRuns();
+      // Read the state before the lines: a run's logs are stored no later than its final state,
+      // so once it is seen finished, one more read holds every line written before that.
+      const current = store.getFlowRun(run.id);
+      const finished = current === null || isTerminal(current.state.type);
+      const printed = printNewLines();
+      if (finished && printed === 0) {
+        if (current && !json) ctx.note(`Flow run ${current.name} finished in state ${formatStateName(current.state, ctx.colors)}.`);
+        return 0;
+      }
+      await sleep(POLL_MS);
+    }
+  },
+});

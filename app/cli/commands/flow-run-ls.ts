@@ -1,0 +1,71 @@
+import { STATE_NAMES, STATE_TYPES, type StateType } from '../../core/index.js';
+import { defineCommand } from '../command.js';
+import { UsageError } from '../errors.js';
+import { renderFlowRunTable } from '../output/run-tables.js';
+import { flag, parseWholeNumber, stringListOption, stringOption } from '../command-helpers.js';
+
+const DEFAULT_LIMIT = 20;
+const MAX_LIMIT = 10_000;
+
+/** Spelling and case vary (`failed`, `AWAITING_RETRY`), so compare letters only. */
+function normalize(text: string): string {
+  return text.toLowerCase().replace(/[^a-z]/g, '');
+}
+
+const TYPE_BY_KEY = new Map<string, StateType>(STATE_TYPES.map((type) => [normalize(type), type]));
+const NAME_BY_KEY = new Map<string, string>(STATE_TYPES.flatMap((type) => STATE_NAMES[type].map((name) => [normalize(name), name] as const)));
+
+/**
+ * A value that spells a state type (FAILED, or the name Failed) matches the whole type, TimedOut
+ * included; a name of its own (Late, TimedOut, AwaitingRetry) matches only runs of that name.
+ */
+function parseStateFilter(values: readonly string[]): { stateTypes: StateType[]; stateNames: string[] } {
+  const stateTypes = new Set<StateType>();
+  const stateNames = new Set<string>();
+  for (const value of values) {
+    const key = normalize(value);
+    const type = TYPE_BY_KEY.get(key);
+    const name = NAME_BY_KEY.get(key);
+    if (type) stateTypes.add(type);
+    else if (name) stateNames.add(name);
+    else {
+      throw new UsageError(
+        `unknown state '${value}'; use a state type (${STATE_TYPES.join(', ')}) or a state name such as Late, AwaitingRetry or TimedOut`,
+      );
+    }
+  }
+  return { stateTypes: [...stateTypes], stateNames: [...stateNames] };
+}
+
+export default defineCommand({
+  name: 'flow-run ls',
+  summary: 'List recent flow runs, newest first',
+  usage: '[--flow NAME] [--state STATE]... [--limit N] [--json]',
+  options: {
+    flow: { type: 'string' },
+    state: { type: 'string', multiple: true },
+    limit: { type: 'string' },
+    json: { type: 'boolean' },
+  },
+  positionals: { min: 0, max: 0, names: [] },
+  async run(args, ctx) {
+    const flowName = stringOption(args, 'flow');
+    const states = parseStateFilter(stringListOption(args, 'state'));
+    const rawLimit = stringOption(args, 'limit');
+    const limit = rawLimit === undefined ? DEFAULT_LIMIT : parseWholeNumber(rawLimit, '--limit', 1, MAX_LIMIT);
+    const store = ctx.openStore();
+    const runs = store.listFlowRuns({ flowName, ...states, limit });
+    if (flag(args, 'json')) {
+      ctx.printJson(runs);
+      return 0;
+    }
+    if (runs.length === 0) {
+      const filtered = flowName !== undefined || states.stateTypes.length > 0 || states.stateNames.length > 0;
+      ctx.print(filtered ? 'No flow runs match these filters.' : 'No flow runs yet. Run one with: flowdeck run FILE');
+      return 0;
+    }
+    const ids = store.uniqueIdPrefixes('flow', runs.map((run) => run.id));
+    ctx.print(renderFlowRunTable(runs, ids, ctx.colors));
+    return 0;
+  },
+});

@@ -1,0 +1,47 @@
+import { isTerminal, newId } from '../../core/index.js';
+import { findFlowRun } from '../command-helpers.js';
+import { defineCommand } from '../command.js';
+import { UsageError } from '../errors.js';
+import { executeFlow, prepareEngine } from '../flow-files/execute-flow.js';
+import { loadFlowFile } from '../flow-files/load-flow-file.js';
+
+/** `path/to/flow.ts:flow-name`, split at the last colon so Windows drive letters survive. */
+function parseEntrypoint(entrypoint: string): { file: string; flowName: string } {
+  const at = entrypoint.lastIndexOf(':');
+  if (at <= 0) throw new UsageError(`the run's entrypoint '${entrypoint}' does not name a file and a flow`);
+  return { file: entrypoint.slice(0, at), flowName: entrypoint.slice(at + 1) };
+}
+
+const flowRunRetry = defineCommand({
+  name: 'flow-run retry',
+  summary: 'Run a failed, crashed or cancelled flow run again, as its next attempt',
+  usage: 'ID [--json]',
+  options: { json: { type: 'boolean' } },
+  positionals: { min: 1, max: 1, names: ['ID'] },
+  async run(args, ctx) {
+    const store = ctx.openStore();
+    const run = findFlowRun(store, args.positionals[0]);
+    const id = run.id;
+    if (!isTerminal(run.state.type) || run.state.type === 'COMPLETED') {
+      throw new UsageError(
+        `flow run '${run.name}' is ${run.state.name}; only Failed, Crashed or Cancelled runs can be retried`,
+      );
+    }
+    if (!run.entrypoint) throw new UsageError(`flow run '${run.name}' has no entrypoint to run again`);
+    const { file, flowName } = parseEntrypoint(run.entrypoint);
+    const progress = prepareEngine(ctx);
+    const { flow } = await loadFlowFile(file, ctx.cwd, flowName);
+    const scheduled = store.setStateNow({
+      kind: 'flow',
+      runId: id,
+      transitionId: newId(),
+      state: { type: 'SCHEDULED', name: 'AwaitingRetry', message: 'retried from the command line', scheduledTime: Date.now() },
+    });
+    if (scheduled.status !== 'ACCEPT') {
+      throw new UsageError(`flow run '${run.name}' cannot be retried: ${scheduled.reason ?? scheduled.status}`);
+    }
+    return executeFlow(ctx, progress, flow, run.parameters, { flowRunId: id, flowRunName: run.name, entrypoint: run.entrypoint }, args.values.json === true);
+  },
+});
+
+export default flowRunRetry;

@@ -1,0 +1,61 @@
+import { defineCommand } from '../command.js';
+import { describeAttempts, describeRetryPolicy, describeTags, oneLine } from '../output/describe.js';
+import { indent, renderFields } from '../output/fields.js';
+import { formatStateName, formatTime, runDuration } from '../output/format.js';
+import { renderCurrentErrorStack, renderStateHistory } from '../output/state-history.js';
+import { findTaskRun, flag } from '../command-helpers.js';
+
+export default defineCommand({
+  name: 'task-run inspect',
+  summary: "Show a task run's details and its full state history, which is its retry history",
+  usage: 'ID [--json]',
+  options: { json: { type: 'boolean' } },
+  positionals: { min: 1, max: 1, names: ['ID'] },
+  async run(args, ctx) {
+    const store = ctx.openStore();
+    const taskRun = findTaskRun(store, args.positionals[0]);
+    const states = store.listStates(taskRun.id);
+    if (flag(args, 'json')) {
+      ctx.printJson({ ...taskRun, states });
+      return 0;
+    }
+    const { colors } = ctx;
+    const flowRun = store.getFlowRun(taskRun.flowRunId);
+    const upstream = taskRun.upstream.map((id) => {
+      const other = store.getTaskRun(id);
+      return other ? `${id} (${other.name})` : id;
+    });
+    const stateLine = `${formatStateName(taskRun.state, colors)}${taskRun.state.message ? ` ${colors.dim(oneLine(taskRun.state.message))}` : ''}`;
+
+    ctx.print(colors.bold(`Task run ${taskRun.name}`));
+    ctx.print(
+      renderFields([
+        ['id', taskRun.id],
+        ['name', taskRun.name],
+        ['task key', taskRun.taskKey],
+        ['flow run', `${taskRun.flowRunId}${flowRun ? ` (${flowRun.name})` : ''}`],
+        ['state', stateLine],
+        ['tags', describeTags(taskRun.tags)],
+        ['attempts', describeAttempts(taskRun.runCount, taskRun.retryPolicy)],
+        ['retry policy', describeRetryPolicy(taskRun.retryPolicy)],
+        ['cache key', taskRun.cacheKey ?? '-'],
+        ['inputs', taskRun.inputs ?? '-'],
+        ['upstream', upstream.length > 0 ? upstream.join('\n') : '-'],
+        ['started', formatTime(taskRun.startTime)],
+        ['ended', formatTime(taskRun.endTime)],
+        ['duration', `${runDuration(taskRun)}${taskRun.startTime !== null && taskRun.endTime === null ? ' so far' : ''}`],
+        ['result', taskRun.result ?? '-'],
+      ]),
+    );
+    ctx.print();
+    ctx.print(colors.bold('State history'));
+    ctx.print(indent(renderStateHistory(states, colors)));
+    const stack = renderCurrentErrorStack(taskRun.state);
+    if (stack !== null) {
+      ctx.print();
+      ctx.print(colors.bold('Error'));
+      ctx.print(indent(stack));
+    }
+    return 0;
+  },
+});

@@ -1,0 +1,35 @@
+import { defineCommand } from '../command.js';
+import { UsageError } from '../errors.js';
+import { renderTaskRunTable } from '../output/run-tables.js';
+import { findFlowRun, flag, stringOption } from '../command-helpers.js';
+
+export default defineCommand({
+  name: 'task-run ls',
+  summary: 'List the task runs of a flow run, in the order they were created',
+  usage: '--flow-run ID [--json]',
+  options: {
+    'flow-run': { type: 'string' },
+    json: { type: 'boolean' },
+  },
+  positionals: { min: 0, max: 0, names: [] },
+  async run(args, ctx) {
+    const given = stringOption(args, 'flow-run');
+    if (given === undefined) {
+      throw new UsageError("missing --flow-run ID; 'flowdeck flow-run ls' lists flow runs\nUsage: flowdeck task-run ls --flow-run ID [--json]");
+    }
+    const store = ctx.openStore();
+    const run = findFlowRun(store, given);
+    const taskRuns = store.listTaskRuns(run.id);
+    if (flag(args, 'json')) {
+      ctx.printJson(taskRuns);
+      return 0;
+    }
+    if (taskRuns.length === 0) {
+      ctx.print(`Flow run ${run.name} has no task runs yet.`);
+      return 0;
+    }
+    const ids = store.uniqueIdPrefixes('task', taskRuns.map((t) => t.id));
+    ctx.print(renderTaskRunTable(taskRuns, ids, ctx.colors));
+    return 0;
+  },
+});
