@@ -37,6 +37,8 @@ export interface FlowDefinition {
 export interface FlowRunRequest {
   /** Continue this existing flow run (a retry) instead of creating one. */
   flowRunId?: string;
+  /** The existing run's name, with `flowRunId`. */
+  flowRunName?: string;
   /** Where the flow came from, e.g. `path/to/file.ts:flow-name`, so it can be run again. */
   entrypoint?: string;
 }
@@ -100,7 +102,7 @@ class FlowRunExecution {
   ) {
     this.reporter = requireReporter();
     this.id = request.flowRunId ?? newId();
-    this.name = flowRunName(flow, params);
+    this.name = request.flowRunName ?? flowRunName(flow, params);
     this.logger = new RunLogger(
       { flowRunId: this.id, taskRunId: null, runName: this.name, attempt: () => this.attempt },
       'flow',
