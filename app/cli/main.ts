@@ -108,12 +108,26 @@ export async function runCli(argv: string[], ctx: CliContext): Promise<number> {
   }
 }
 
+/** Ends quietly when the reader of our output goes away, as in `flowdeck ... | head`. */
+function exitOnClosedPipe(stream: NodeJS.WriteStream): void {
+  stream.on('error', (error: NodeJS.ErrnoException) => {
+    if (error.code === 'EPIPE') process.exit(process.exitCode ?? 0);
+    throw error;
+  });
+}
+
 export async function main(argv: string[]): Promise<void> {
+  exitOnClosedPipe(process.stdout);
+  exitOnClosedPipe(process.stderr);
   const ctx = new CliContext(process.env, process.stdout, process.stderr, process.cwd());
+  let code: number;
   try {
-    process.exitCode = await runCli(argv, ctx);
+    code = await runCli(argv, ctx);
   } catch (error) {
     process.stderr.write(`flowdeck: unexpected error: ${(error as Error).stack ?? String(error)}\n`);
-    process.exitCode = 70;
+    code = 70;
   }
+  // Once the outcome is recorded and printed the command is done, even if flow code that ignored
+  // its cancellation or timeout is still busy in the background.
+  process.stdout.write('', () => process.stderr.write('', () => process.exit(code)));
 }

@@ -80,8 +80,8 @@ export const ProposedStateSchema = z.object({
   error: ErrorInfoSchema.optional(),
   scheduledTime: z.number().optional(),
   cacheKey: z.string().optional(),
-  /** With cacheKey on COMPLETED: when the cache entry stops being valid (ms since the epoch). */
-  cacheExpiresAt: z.number().optional(),
+  /** With cacheKey on COMPLETED: how long the cache entry stays valid, counted by the store's clock. */
+  cacheExpirationSeconds: z.number().min(0).optional(),
   /** With cacheKey on entering RUNNING: ignore any cached result. */
   refreshCache: z.boolean().optional(),
   resultRef: z.string().optional(),

@@ -9,7 +9,7 @@ import {
   type State,
   type StateType,
 } from '../core/index.js';
-import { currentFrame, runStorage, type FlowRunFrame } from './context.js';
+import { currentFlowRun, currentFrame, runStorage, type FlowRunFrame } from './context.js';
 import { CancelledError, errorInfo, ParameterValidationError, RunAbortedError, TimeoutError } from './errors.js';
 import { trackFlowRun } from './heartbeats.js';
 import { runStateHooks } from './hooks.js';
@@ -17,6 +17,7 @@ import { installLogPrints } from './log-prints.js';
 import { RunLogger } from './logger.js';
 import type { FlowOptions, RunInfo } from './options.js';
 import { previewOf } from './previews.js';
+import { resultRefFor, writeResult } from './results.js';
 import { engineSettings, requireReporter } from './runtime.js';
 import { sleep, sleepUntil } from './sleep.js';
 import { ConcurrentTaskRunner } from './task-runners/concurrent.js';
@@ -136,7 +137,9 @@ class FlowRunExecution {
   private async finish(state: ProposedState): Promise<State> {
     const result = await this.propose(state);
     const final = result.state ?? this.state!;
-    if (result.status === 'ACCEPT') {
+    // The store may already hold the state: a run cancelled while it waited to retry is Cancelled
+    // by the cancel command itself. Its hooks are still this process's to run.
+    if (result.status === 'ACCEPT' || final.type === state.type) {
       await runStateHooks(this.flow.options, this.flow.subject, this.runInfo, final, this.logger);
     }
     return final;
@@ -203,15 +206,13 @@ class FlowRunExecution {
         await runStateHooks(this.flow.options, this.flow.subject, this.runInfo, started.state, this.logger);
         const attempt = await this.attemptOnce();
         if (attempt.ok) {
-          const final = await this.finish({
-            type: 'COMPLETED',
-            name: 'Completed',
-            resultPreview: previewOf(attempt.value, FLOW_RESULT_LIMIT),
-          });
+          const final = await this.finish(this.completedState(attempt.value));
           return this.outcome(final, final.type === 'COMPLETED', attempt.value, undefined);
         }
         const error = attempt.error;
-        if (this.runController.signal.aborted) {
+        // A CancelledError reaches the flow before the heartbeat does when the store refused to
+        // start a task of this (cancelling) run: it is a cancellation all the same, not a failure.
+        if (this.runController.signal.aborted || error instanceof CancelledError) {
           const crashed = this.storedType === 'CRASHED';
           const final = crashed
             ? (this.state ?? (await this.finish({ type: 'CRASHED', name: 'Crashed' })))
@@ -244,6 +245,20 @@ class FlowRunExecution {
     } finally {
       untrack();
     }
+  }
+
+  private completedState(value: unknown): ProposedState {
+    const state: ProposedState = { type: 'COMPLETED', name: 'Completed', resultPreview: previewOf(value, FLOW_RESULT_LIMIT) };
+    if (this.flow.options.persistResult) {
+      const ref = resultRefFor(this.id);
+      try {
+        writeResult(engineSettings().home, ref, value);
+        state.resultRef = ref;
+      } catch (error) {
+        this.logger.warning(`the flow's result could not be persisted: ${(error as Error).message}`);
+      }
+    }
+    return state;
   }
 
   private outcome(state: State, ok: boolean, result: unknown, error: unknown): FlowRunOutcome {
@@ -315,7 +330,7 @@ class FlowRunExecution {
       ]);
       clearTimeout(timer);
       if (timedOut) {
-        this.logger.warning(`${frame.outstanding.size} task run(s) did not stop within ${graceMs / 1000}s of the cancellation`);
+        this.logger.warning(`${frame.outstanding.size} task or subflow run(s) did not stop within ${graceMs / 1000}s of the cancellation`);
         return;
       }
     }
@@ -329,5 +344,13 @@ export async function executeFlowRun(
   request: FlowRunRequest = {},
 ): Promise<FlowRunOutcome> {
   const params = validateParameters(flow, rawParams);
-  return new FlowRunExecution(flow, params, request).run();
+  const run = new FlowRunExecution(flow, params, request).run();
+  // A subflow is work of its parent's attempt: the parent settles only once the subflow has.
+  const parent = currentFlowRun();
+  if (parent) {
+    parent.outstanding.add(run);
+    const forget = () => parent.outstanding.delete(run);
+    run.then(forget, forget);
+  }
+  return run;
 }

@@ -16,6 +16,11 @@ export class TaskRunFuture<T = unknown> {
     );
   }
 
+  /** How a future reads in previews of arguments: the run it stands for. */
+  toJSON(): { future: string; task: string } {
+    return { future: this.taskRunId, task: this.taskName };
+  }
+
   /** The latest state this process has seen for the run. */
   get state(): State | null {
     return this.latest;

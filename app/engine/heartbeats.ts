@@ -1,4 +1,4 @@
-import { newId, type StateType } from '../core/index.js';
+import type { StateType } from '../core/index.js';
 import { engineSettings } from './runtime.js';
 
 interface ActiveRun {
@@ -47,26 +47,22 @@ export function activeFlowRunIds(): string[] {
   return [...active.keys()];
 }
 
-/** Task runs of this process that have not reached a final state. */
-const activeTaskRuns = new Set<string>();
+/** Task runs of this process that have not reached a final state, each with how to crash it. */
+const activeTaskRuns = new Map<string, (message: string) => Promise<void>>();
 
-export function trackTaskRun(taskRunId: string): () => void {
-  activeTaskRuns.add(taskRunId);
+export function trackTaskRun(taskRunId: string, crash: (message: string) => Promise<void>): () => void {
+  activeTaskRuns.set(taskRunId, crash);
   return () => activeTaskRuns.delete(taskRunId);
 }
 
 /**
  * For a process that is being stopped (SIGINT, SIGTERM): records every run it still owns as
- * Crashed, runs the onCrashed hooks of its flows and waits until all of it is durable.
+ * Crashed, runs the onCrashed hooks of its tasks and flows and waits until all of it is durable.
  */
 export async function crashActiveRuns(message: string): Promise<void> {
   const reporter = engineSettings().reporter;
   if (!reporter) return;
-  await Promise.allSettled(
-    [...activeTaskRuns].map((runId) =>
-      reporter.setState({ kind: 'task', runId, transitionId: newId(), state: { type: 'CRASHED', name: 'Crashed', message } }),
-    ),
-  );
+  await Promise.allSettled([...activeTaskRuns.values()].map((crash) => crash(message)));
   await Promise.allSettled([...active.values()].map((run) => run.crash(message)));
   await reporter.flush();
 }

@@ -7,12 +7,14 @@ import {
   type RunReporter,
   type State,
 } from '../core/index.js';
+import { onAbort } from './abort-listeners.js';
 import { computeCacheKey, type CacheKeyContext, type CacheKeyFn, type CachePolicy } from './cache.js';
 import { runStorage, type FlowRunFrame, type RunFrame, type TaskRunFrame } from './context.js';
 import { trackTaskRun } from './heartbeats.js';
 import { CancelledError, errorInfo, RunAbortedError, TimeoutError, UpstreamFailedError } from './errors.js';
 import { AllowFailure, TaskRunFuture } from './futures.js';
 import { runStateHooks } from './hooks.js';
+import { installLogPrints } from './log-prints.js';
 import { RunLogger } from './logger.js';
 import type { RunInfo, TaskOptions } from './options.js';
 import { previewOf } from './previews.js';
@@ -53,27 +55,42 @@ function isFuture(value: unknown): value is TaskRunFuture {
   return value instanceof TaskRunFuture;
 }
 
+/** Arrays and plain objects are searched for futures this many levels deep. */
+const FUTURE_SEARCH_DEPTH = 3;
+
+/** The ids of the task runs a run depends on: futures in its arguments and its waitFor list. */
+function upstreamOf(args: readonly unknown[], waitFor: readonly (TaskRunFuture | AllowFailure<unknown>)[]): string[] {
+  const ids = new Set<string>();
+  const visit = (value: unknown, depth: number): void => {
+    if (isFuture(value)) ids.add(value.taskRunId);
+    else if (value instanceof AllowFailure) ids.add(value.future.taskRunId);
+    else if (depth > FUTURE_SEARCH_DEPTH || value === null || typeof value !== 'object') return;
+    else if (Array.isArray(value)) for (const v of value) visit(v, depth + 1);
+    else if (Object.getPrototypeOf(value) === Object.prototype) for (const v of Object.values(value)) visit(v, depth + 1);
+  };
+  for (const arg of args) visit(arg, 0);
+  for (const item of waitFor) ids.add(item instanceof AllowFailure ? item.future.taskRunId : item.taskRunId);
+  return [...ids];
+}
+
 /** Replaces futures inside arguments (also within arrays and plain objects) with their results. */
 async function resolveArguments(
   args: readonly unknown[],
   waitFor: readonly (TaskRunFuture | AllowFailure<unknown>)[],
-  upstream: string[],
 ): Promise<{ args: unknown[]; failed: { future: TaskRunFuture; error: unknown } | null }> {
   let failed: { future: TaskRunFuture; error: unknown } | null = null;
   const visit = async (value: unknown, depth: number): Promise<unknown> => {
     if (isFuture(value)) {
-      upstream.push(value.taskRunId);
       const outcome = await value.outcome();
       if (outcome.ok) return outcome.value;
       failed ??= { future: value, error: outcome.error };
       return undefined;
     }
     if (value instanceof AllowFailure) {
-      upstream.push(value.future.taskRunId);
       const outcome = await value.future.outcome();
       return outcome.ok ? outcome.value : outcome.error;
     }
-    if (depth > 3 || value === null || typeof value !== 'object') return value;
+    if (depth > FUTURE_SEARCH_DEPTH || value === null || typeof value !== 'object') return value;
     if (Array.isArray(value)) {
       if (!value.some((v) => typeof v === 'object' && v !== null)) return value;
       return Promise.all(value.map((v) => visit(v, depth + 1)));
@@ -88,7 +105,6 @@ async function resolveArguments(
   const resolved = await Promise.all(args.map((a) => visit(a, 0)));
   for (const item of waitFor) {
     const future = item instanceof AllowFailure ? item.future : item;
-    upstream.push(future.taskRunId);
     const outcome = await future.outcome();
     if (!outcome.ok && !(item instanceof AllowFailure)) failed ??= { future, error: outcome.error };
   }
@@ -138,6 +154,7 @@ export class TaskRunExecution {
       tags: [...task.tags],
       retryPolicy: task.retryPolicy,
       inputs: request.args.length > 0 ? previewOf(request.args, INPUT_PREVIEW_LIMIT) : null,
+      upstream: upstreamOf(request.args, request.waitFor),
       state: { type: 'PENDING', name: 'Pending' },
       transitionId: newId(),
     });
@@ -177,14 +194,21 @@ export class TaskRunExecution {
 
   async run(): Promise<unknown> {
     const task = this.request.task;
-    const upstream: string[] = [];
-    const { args, failed } = await resolveArguments(this.request.args, this.request.waitFor, upstream);
+    const { args, failed } = await resolveArguments(this.request.args, this.request.waitFor);
     if (failed) {
       const error = new UpstreamFailedError(failed.future.taskRunId, failed.future.state);
       await this.finish({ type: 'FAILED', name: 'Failed', message: error.message, error: errorInfo(error), retryable: false });
       throw error;
     }
-    const cacheKey = this.cacheKeyFor(args);
+    let cacheKey: string | null;
+    try {
+      cacheKey = this.cacheKeyFor(args);
+    } catch (error) {
+      // A cache key function or policy that throws fails the run before it starts.
+      const info = errorInfo(error);
+      await this.finish({ type: 'FAILED', name: 'Failed', message: `the cache key could not be computed: ${info.message}`, error: info, retryable: false });
+      throw error;
+    }
     for (;;) {
       if (this.flow.signal.aborted) return this.cancelled(this.flow.signal.reason);
       const started = await this.propose({
@@ -239,8 +263,7 @@ export class TaskRunExecution {
   private async attemptOnce(args: unknown[]): Promise<{ ok: true; value: unknown } | { ok: false; error: unknown }> {
     const task = this.request.task;
     const controller = new AbortController();
-    const onFlowAbort = () => controller.abort(this.flow.signal.reason);
-    this.flow.signal.addEventListener('abort', onFlowAbort, { once: true });
+    const stopFollowingFlow = onAbort(this.flow.signal, () => controller.abort(this.flow.signal.reason));
     const timeoutSeconds = task.options.timeoutSeconds;
     const timer =
       timeoutSeconds !== undefined
@@ -257,6 +280,8 @@ export class TaskRunExecution {
       logPrints: task.options.logPrints ?? this.flow.logPrints,
       flowRun: this.flow,
     };
+    // A task may ask for its prints when its flow does not.
+    if (frame.logPrints) installLogPrints();
     try {
       const body = runStorage.run(frame, () =>
         this.flow.taskRunner.execute({
@@ -278,7 +303,7 @@ export class TaskRunExecution {
       return { ok: false, error };
     } finally {
       if (timer) clearTimeout(timer);
-      this.flow.signal.removeEventListener('abort', onFlowAbort);
+      stopFollowingFlow();
       if (!controller.signal.aborted) controller.abort(new CancelledError('the attempt is over'));
     }
   }
@@ -294,7 +319,7 @@ export class TaskRunExecution {
         if (cacheKey !== null) {
           state.cacheKey = cacheKey;
           const expiry = task.options.cacheExpirationSeconds;
-          if (expiry !== undefined) state.cacheExpiresAt = Date.now() + expiry * 1000;
+          if (expiry !== undefined) state.cacheExpirationSeconds = expiry;
         }
       } catch (error) {
         this.logger.warning(`the result could not be persisted, so it is not cached: ${(error as Error).message}`);
@@ -342,6 +367,11 @@ export class TaskRunExecution {
     throw error;
   }
 
+  /** Records the run as Crashed because this process is going away, and runs its onCrashed hooks. */
+  async crash(message: string): Promise<void> {
+    await this.finish({ type: 'CRASHED', name: 'Crashed', message });
+  }
+
   private async cancelled(reason: unknown): Promise<never> {
     const message = reason instanceof Error ? reason.message : 'the flow run was cancelled';
     await this.finish({ type: 'CANCELLED', name: 'Cancelled', message });
@@ -381,7 +411,7 @@ export function startTaskRun(
 ): { id: string; promise: Promise<unknown> } {
   const flow = parent.kind === 'flow' ? parent : parent.flowRun;
   const execution = new TaskRunExecution(flow, request);
-  const untrack = trackTaskRun(execution.id);
+  const untrack = trackTaskRun(execution.id, (message) => execution.crash(message));
   const promise = schedule ? schedule(() => execution.run()) : execution.run();
   flow.outstanding.add(promise);
   const forget = () => {

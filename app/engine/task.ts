@@ -75,6 +75,8 @@ function makeTask<Args extends unknown[], R>(
   options: TaskOptions<Args, Task<Args, R>>,
   fn: (...args: Args) => R,
   moduleUrl: string | null,
+  /** For copies made by withOptions: the same function keeps the same key, so caches are shared. */
+  taskKey?: string,
 ): Task<Args, R> {
   const name = options.name ?? fn.name;
   if (!name) throw new Error('a task needs a name: pass { name } or use a named function');
@@ -109,9 +111,10 @@ function makeTask<Args extends unknown[], R>(
       name,
       new Promise<unknown>((resolve) => (settle = resolve)) as Promise<Awaited<R>>,
     );
-    const started = startTaskRun(frame, { task: definition, args, waitFor, future, taskRunId }, (go) =>
-      flow.taskRunner.schedule(go),
-    );
+    // Runs submitted from inside a task skip the runner's limit: the parent already holds a place
+    // and waits for them, so making them queue behind it could wait forever.
+    const schedule_ = frame.kind === 'task' ? undefined : (go: () => Promise<unknown>) => flow.taskRunner.schedule(go);
+    const started = startTaskRun(frame, { task: definition, args, waitFor, future, taskRunId }, schedule_);
     settle(started.promise);
     return future;
   };
@@ -142,11 +145,12 @@ function makeTask<Args extends unknown[], R>(
       }
       return list;
     },
-    withOptions: (changes: TaskOptions<Args, Task<Args, R>>) => makeTask({ ...options, ...changes }, fn, moduleUrl),
+    withOptions: (changes: TaskOptions<Args, Task<Args, R>>) =>
+      makeTask({ ...options, ...changes }, fn, moduleUrl, definition.taskKey),
   });
   Object.defineProperty(task, 'name', { value: name });
   definition.subject = task;
-  definition.taskKey = registerTask(moduleUrl, name, definition);
+  definition.taskKey = taskKey ?? registerTask(moduleUrl, name, definition);
   return task;
 }
 

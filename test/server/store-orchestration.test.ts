@@ -247,7 +247,7 @@ describe('SqliteStore orchestration', () => {
         ...COMPLETED,
         cacheKey: 'sum-1-2',
         resultRef: 'results/sum-1-2.json',
-        cacheExpiresAt: expiresAt,
+        cacheExpirationSeconds: 5,
         resultPreview: '3',
       });
       expect(done).toMatchObject({ status: 'ACCEPT', state: { name: 'Completed', cacheKey: 'sum-1-2', resultRef: 'results/sum-1-2.json' } });

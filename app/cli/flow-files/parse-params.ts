@@ -11,6 +11,12 @@ function fieldSchema(schema: unknown, key: string): FieldSchema | null {
   return field && typeof field.safeParse === 'function' ? field : null;
 }
 
+/** The parameter names an object schema declares, or null when it declares none. */
+function knownKeys(schema: unknown): string[] | null {
+  const shape = (schema as { shape?: Record<string, unknown> } | undefined)?.shape;
+  return shape && typeof shape === 'object' ? Object.keys(shape) : null;
+}
+
 /**
  * Turns `--param key=value` strings into parameters. With a schema, each value becomes what the
  * schema accepts: the JSON reading (numbers, booleans, arrays, objects) if it fits, else the
@@ -29,10 +35,16 @@ export function parseParams(pairs: readonly string[], schema: unknown): Record<s
     } catch {
       // not JSON: the text itself is the value
     }
+    const known = knownKeys(schema);
+    if (known && !known.includes(key)) {
+      throw new UsageError(`the flow has no parameter '${key}'; it takes ${known.length ? known.join(', ') : 'none'}`);
+    }
     const field = fieldSchema(schema, key);
     if (field) {
       if (asJson.ok && field.safeParse(asJson.value).success) params[key] = asJson.value;
-      else params[key] = raw;
+      else if (field.safeParse(raw).success) params[key] = raw;
+      // Neither fits: hand over the typed reading, so the schema's own message says what is wrong.
+      else params[key] = asJson.ok ? asJson.value : raw;
     } else {
       params[key] = asJson.ok ? asJson.value : raw;
     }

@@ -126,6 +126,10 @@ export class SqliteStore implements RunReporter {
   private readonly stateCache = new Map<string, { stateId: number; state: State }>();
   private readonly stmt;
   private readonly services: OrchestrationServices;
+  /** Whether the transition being orchestrated has written anything a refusal must undo. */
+  private savepointOpen = false;
+  /** Made once: better-sqlite3 builds a new wrapper for every db.transaction() call. */
+  private readonly batchTransaction: Database.Transaction<(body: () => unknown) => unknown>;
 
   static open(options: SqliteStoreOptions): SqliteStore {
     return new SqliteStore(options);
@@ -139,6 +143,7 @@ export class SqliteStore implements RunReporter {
     this.heartbeatTimeoutMs = (options.heartbeatTimeoutSeconds ?? 30) * 1000;
     this.db = openDatabase(options.path);
     const db = this.db;
+    this.batchTransaction = db.transaction((body: () => unknown) => body());
     this.stmt = {
       flowRunCurrent: db.prepare<[string], RunCurrentRow>(
         `SELECT state_id, state, run_count, start_time, end_time, last_transition_id, tags, retry_policy,
@@ -176,7 +181,8 @@ export class SqliteStore implements RunReporter {
       ),
       updateTaskRunState: db.prepare(
         `UPDATE task_runs SET state_type = ?, state_name = ?, state = ?, state_id = ?, run_count = ?, start_time = ?,
-                              end_time = ?, last_transition_id = ?, result = COALESCE(?, result) WHERE id = ?`,
+                              end_time = ?, last_transition_id = ?, result = COALESCE(?, result),
+                              cache_key = COALESCE(?, cache_key) WHERE id = ?`,
       ),
       claimFlowRun: db.prepare('UPDATE flow_runs SET pid = ?, hostname = ?, heartbeat_at = ? WHERE id = ?'),
       insertLog: db.prepare(
@@ -211,6 +217,7 @@ export class SqliteStore implements RunReporter {
     this.services = {
       acquireConcurrencySlots: (tags, taskRunId, now) => this.acquireSlots(tags, taskRunId, now),
       releaseConcurrencySlots: (taskRunId) => {
+        this.openSavepoint();
         this.stmt.releaseSlots.run(taskRunId);
       },
       findCachedResult: (cacheKey, now) => {
@@ -219,6 +226,7 @@ export class SqliteStore implements RunReporter {
         return { resultRef: hit.result_ref, taskRunId: hit.task_run_id };
       },
       storeCachedResult: (entry) => {
+        this.openSavepoint();
         this.stmt.putCache.run(entry.cacheKey, entry.resultRef, entry.taskRunId, entry.createdAt, entry.expiresAt);
       },
       flowRunStateType: (flowRunId) => this.stmt.flowRunStateType.get(flowRunId)?.state_type ?? null,
@@ -351,7 +359,7 @@ export class SqliteStore implements RunReporter {
   private writeBatch<T>(body: () => T): T {
     for (let attempt = 0; ; attempt++) {
       try {
-        return this.db.transaction(body).immediate();
+        return this.batchTransaction.immediate(body) as T;
       } catch (error) {
         if (!isSqliteError(error, 'SQLITE_BUSY') || attempt >= 5) throw error;
       }
@@ -477,13 +485,12 @@ export class SqliteStore implements RunReporter {
       endTime: current.end_time,
       lastTransitionId: current.last_transition_id,
     };
-    const update = request.kind === 'flow' ? this.stmt.updateFlowRunState : this.stmt.updateTaskRunState;
     return this.orchestrateInto(request.kind, request.runId, initial, facts, timing, request.state, request.transitionId, now, request.force === true, (state, stateId, next, proposed) => {
       // Only an accepted transition hands the run to a new process.
       if (request.owner && request.kind === 'flow') {
         this.stmt.claimFlowRun.run(request.owner.pid, request.owner.hostname, now, request.runId);
       }
-      update.run(
+      const common = [
         state.type,
         state.name,
         JSON.stringify(state),
@@ -493,8 +500,10 @@ export class SqliteStore implements RunReporter {
         next.endTime,
         request.transitionId,
         proposed.resultPreview ?? null,
-        request.runId,
-      );
+      ] as const;
+      // The cache key is known only once the inputs are resolved, after the task run was created.
+      if (request.kind === 'flow') this.stmt.updateFlowRunState.run(...common, request.runId);
+      else this.stmt.updateTaskRunState.run(...common, proposed.cacheKey ?? null, request.runId);
       if (isTerminal(state.type)) this.facts.delete(request.runId);
     });
   }
@@ -529,7 +538,10 @@ export class SqliteStore implements RunReporter {
       runCount: timing.runCount,
       lastTransitionId: timing.lastTransitionId,
     };
-    this.stmt.savepoint.run();
+    // The savepoint is opened only when a rule writes (see openSavepoint): most transitions
+    // write nothing before they are accepted, and an open savepoint makes SQLite journal every
+    // page the transition then touches.
+    this.savepointOpen = false;
     let outcome;
     try {
       outcome = force
@@ -544,13 +556,11 @@ export class SqliteStore implements RunReporter {
             services: this.services,
           });
     } catch (error) {
-      this.stmt.rollbackTo.run();
-      this.stmt.release.run();
+      this.undoSideEffects();
       throw error;
     }
     if (outcome.decision !== 'accept') {
-      this.stmt.rollbackTo.run();
-      this.stmt.release.run();
+      this.undoSideEffects();
       switch (outcome.decision) {
         case 'duplicate':
           return { status: 'ACCEPT', state: initial };
@@ -588,10 +598,27 @@ export class SqliteStore implements RunReporter {
       ).lastInsertRowid,
     );
     persist(state, stateId, next, proposed);
-    this.stmt.release.run();
+    if (this.savepointOpen) {
+      this.stmt.release.run();
+      this.savepointOpen = false;
+    }
     if (isTerminal(state.type)) this.stateCache.delete(runId);
     else this.stateCache.set(runId, { stateId, state });
     return { status: 'ACCEPT', state };
+  }
+
+  /** Called by the orchestration services before they write, so a refusal can undo it. */
+  private openSavepoint(): void {
+    if (this.savepointOpen) return;
+    this.stmt.savepoint.run();
+    this.savepointOpen = true;
+  }
+
+  private undoSideEffects(): void {
+    if (!this.savepointOpen) return;
+    this.stmt.rollbackTo.run();
+    this.stmt.release.run();
+    this.savepointOpen = false;
   }
 
   private stateOf(runId: string, row: RunCurrentRow): State {
@@ -621,6 +648,7 @@ export class SqliteStore implements RunReporter {
       }
       limited.push(tag);
     }
+    if (limited.length > 0) this.openSavepoint();
     for (const tag of limited) this.stmt.takeSlot.run(tag, taskRunId, now);
     return { acquired: true };
   }
@@ -864,10 +892,14 @@ export class SqliteStore implements RunReporter {
 }
 
 function openDatabase(path: string): Database.Database {
+  const folder = dirname(path);
+  if (statSync(folder, { throwIfNoEntry: false })?.isFile()) {
+    throw new StoreError(`${folder} is a file; FLOWDECK_HOME must be a folder (or not exist yet)`, 'CANNOT_OPEN');
+  }
   try {
-    mkdirSync(dirname(path), { recursive: true });
+    mkdirSync(folder, { recursive: true });
   } catch (error) {
-    throw new StoreError(`cannot create the folder for ${path}: ${(error as Error).message}`, 'CANNOT_OPEN');
+    throw new StoreError(`cannot create the folder ${folder}: ${(error as Error).message}`, 'CANNOT_OPEN');
   }
   try {
     if (statSync(path, { throwIfNoEntry: false })?.isDirectory()) {
@@ -883,10 +915,7 @@ function openDatabase(path: string): Database.Database {
     throw new StoreError(`cannot open the database ${path}: ${(error as Error).message}`, 'CANNOT_OPEN');
   }
   try {
-    db.pragma('journal_mode = WAL');
-    // WAL with synchronous=NORMAL: a commit survives the process being killed at any point.
-    db.pragma('synchronous = NORMAL');
-    db.pragma('foreign_keys = OFF');
+    // Look before writing anything: someone else's database must be left exactly as it was.
     const app = db
       .prepare<[], { name: string }>("SELECT name FROM sqlite_master WHERE type = 'table' AND name = 'meta'")
       .get();
@@ -894,6 +923,10 @@ function openDatabase(path: string): Database.Database {
     if (!app && tables > 0) {
       throw new StoreError(`${path} is a SQLite database, but not one of Flowdeck's`, 'NOT_A_DATABASE');
     }
+    db.pragma('journal_mode = WAL');
+    // WAL with synchronous=NORMAL: a commit survives the process being killed at any point.
+    db.pragma('synchronous = NORMAL');
+    db.pragma('foreign_keys = OFF');
     migrate(db);
   } catch (error) {
     db.close();

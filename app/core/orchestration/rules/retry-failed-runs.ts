@@ -18,7 +18,7 @@ export const retryFailedRuns: OrchestrationRule = {
         name: 'AwaitingRetry',
         message: ctx.proposed.message,
         error: ctx.proposed.error,
-        scheduledTime: ctx.now + delay,
+        scheduledTime: Math.round(ctx.now + delay),
       },
     };
   },

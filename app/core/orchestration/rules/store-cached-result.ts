@@ -6,14 +6,14 @@ export const storeCachedResult: OrchestrationRule = {
   from: ['RUNNING'],
   to: ['COMPLETED'],
   apply(ctx) {
-    const { cacheKey, resultRef, cacheExpiresAt } = ctx.proposed;
+    const { cacheKey, resultRef, cacheExpirationSeconds } = ctx.proposed;
     if (cacheKey === undefined || resultRef === undefined) return;
     ctx.services.storeCachedResult({
       cacheKey,
       resultRef,
       taskRunId: ctx.run.id,
       createdAt: ctx.now,
-      expiresAt: cacheExpiresAt ?? null,
+      expiresAt: cacheExpirationSeconds === undefined ? null : ctx.now + cacheExpirationSeconds * 1000,
     });
   },
 };

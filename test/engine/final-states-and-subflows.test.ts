@@ -1,0 +1,307 @@
+import { hostname } from 'node:os';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import type { SqliteStore } from '../../app/server/index.js';
+import {
+  ConcurrentTaskRunner,
+  flow,
+  getRunContext,
+  RunAbortedError,
+  task,
+  TimeoutError,
+} from '../../app/engine/index.js';
+import { useEngineStore } from '../helpers/engine-store.js';
+import { delay, historyOf, idle, namesOf, onlyTaskRun, stateNamed, taskRunsOf } from './support.js';
+
+let env: ReturnType<typeof useEngineStore>;
+beforeEach(() => (env = useEngineStore()));
+afterEach(() => env.dispose());
+
+/** Counts how many calls are inside `body` at once. */
+function gauge() {
+  let now = 0;
+  let max = 0;
+  return {
+    get max() {
+      return max;
+    },
+    async around<T>(body: () => Promise<T>): Promise<T> {
+      now++;
+      max = Math.max(max, now);
+      try {
+        return await body();
+      } finally {
+        now--;
+      }
+    },
+  };
+}
+
+/** [start, end] of each run's Running period, from the recorded states. */
+function runningSpans(store: SqliteStore, ids: string[]): [number, number][] {
+  return ids.map((id) => {
+    const states = store.listStates(id);
+    const start = states.find((s) => s.type === 'RUNNING')!.timestamp;
+    const end = states.find((s) => s.type === 'COMPLETED' || s.type === 'FAILED')!.timestamp;
+    return [start, end];
+  });
+}
+
+describe("a flow's final state", () => {
+  it('is Completed with the returned value, recorded as its result', async () => {
+    const f = flow({ name: 'returns' }, () => ({ rows: 3, names: ['a'] }));
+    const outcome = await f.run();
+    expect(outcome).toMatchObject({ ok: true, result: { rows: 3, names: ['a'] } });
+    const run = env.store.getFlowRun(outcome.flowRunId)!;
+    expect(historyOf(env.store, run.id)).toEqual(['Pending:1', 'Running:1', 'Completed:1']);
+    expect(run.result).toBe('{"rows":3,"names":["a"]}');
+    expect(run).toMatchObject({ flowName: 'returns', runCount: 1, pid: process.pid, hostname: hostname(), parentFlowRunId: null });
+    expect(run.startTime).toBe(stateNamed(env.store, run.id, 'Running').timestamp);
+    expect(run.endTime).toBe(stateNamed(env.store, run.id, 'Completed').timestamp);
+    await expect(f()).resolves.toEqual({ rows: 3, names: ['a'] });
+  });
+
+  it('is Failed with the thrown error, and calling the flow rejects with that same error', async () => {
+    const boom = new SyntaxError('bad config');
+    const f = flow({ name: 'throws' }, () => {
+      throw boom;
+    });
+    const outcome = await f.run();
+    expect(outcome.ok).toBe(false);
+    expect(outcome.error).toBe(boom);
+    const state = env.store.getFlowRun(outcome.flowRunId)!.state;
+    expect([state.type, state.name, state.message, state.error?.name]).toEqual(['FAILED', 'Failed', 'bad config', 'SyntaxError']);
+    await expect(f()).rejects.toBe(boom);
+  });
+
+  it('records a thrown non-Error too', async () => {
+    const outcome = await flow({ name: 'throws-string' }, () => {
+      throw 'plain string';
+    }).run();
+    expect(outcome.error).toBe('plain string');
+    expect(outcome.state.error).toEqual({ name: 'Error', message: 'plain string' });
+  });
+
+  it('is Completed when the flow catches a task failure, which stays Failed on the task run', async () => {
+    const fails = task({ name: 'fails' }, () => {
+      throw new Error('task broke');
+    });
+    const outcome = await flow({ name: 'catches' }, async () => {
+      try {
+        await fails();
+      } catch {
+        return 'recovered';
+      }
+    }).run();
+    expect(outcome.state.name).toBe('Completed');
+    expect(outcome.result).toBe('recovered');
+    expect(onlyTaskRun(env.store, outcome.flowRunId, 'fails').state.name).toBe('Failed');
+  });
+
+  it('is Completed when a submitted task fails but the flow returns normally', async () => {
+    const fails = task({ name: 'fails-unawaited' }, () => {
+      throw new Error('ignored');
+    });
+    const outcome = await flow({ name: 'ignores' }, () => {
+      fails.submit();
+      return 'done';
+    }).run();
+    expect(outcome.state.name).toBe('Completed');
+    expect(onlyTaskRun(env.store, outcome.flowRunId, 'fails-unawaited').state.name).toBe('Failed');
+  });
+
+  it("is Failed with a task's error when the flow lets it through", async () => {
+    const fails = task({ name: 'fails-through' }, () => {
+      throw new RangeError('too big');
+    });
+    const outcome = await flow({ name: 'lets-through' }, () => fails()).run();
+    expect(outcome.state.name).toBe('Failed');
+    expect(outcome.state.error).toMatchObject({ name: 'RangeError', message: 'too big' });
+  });
+
+  it('stops the other task runs of a failed attempt', async () => {
+    const slow = task({ name: 'slow-sibling' }, () => idle(5000));
+    const fails = task({ name: 'fails-fast' }, async () => {
+      await delay(10);
+      throw new Error('fast failure');
+    });
+    const outcome = await flow({ name: 'siblings' }, async () => {
+      const s = slow.submit();
+      await fails();
+      await s.result();
+    }).run();
+    expect(outcome.state.name).toBe('Failed');
+    expect(namesOf(env.store, onlyTaskRun(env.store, outcome.flowRunId, 'slow-sibling').id)).toEqual(['Pending', 'Running', 'Cancelled']);
+  });
+});
+
+describe('subflows', () => {
+  it('a flow called inside a flow is a child run linked to its parent, with its own task runs', async () => {
+    const leaf = task({ name: 'leaf' }, (x: number) => x + 1);
+    const child = flow({ name: 'child' }, async (params: { x: number }) => leaf(params.x));
+    const parent = flow({ name: 'parent' }, async () => {
+      const a = await child({ x: 1 });
+      const b = await child({ x: 10 });
+      return a + b;
+    });
+    const outcome = await parent.run();
+    expect(outcome.result).toBe(13);
+    const children = env.store.listFlowRuns({ parentFlowRunId: outcome.flowRunId });
+    expect(children).toHaveLength(2);
+    for (const run of children) {
+      expect(run).toMatchObject({ flowName: 'child', parentFlowRunId: outcome.flowRunId, parentTaskRunId: null });
+      expect(historyOf(env.store, run.id)).toEqual(['Pending:1', 'Running:1', 'Completed:1']);
+      expect(taskRunsOf(env.store, run.id, 'leaf')).toHaveLength(1);
+    }
+    expect(children.map((c) => c.parameters).sort((a, b) => (a.x as number) - (b.x as number))).toEqual([{ x: 1 }, { x: 10 }]);
+    expect(env.store.listTaskRuns(outcome.flowRunId)).toEqual([]);
+  });
+
+  it('a flow called inside a task also records the task run as its parent', async () => {
+    const child = flow({ name: 'child-of-task' }, () => getRunContext().flowRun.id);
+    const wrapper = task({ name: 'wrapper' }, () => child());
+    const outcome = await flow({ name: 'task-parent' }, () => wrapper()).run();
+    const wrapperRun = onlyTaskRun(env.store, outcome.flowRunId, 'wrapper');
+    const [childRun] = env.store.listFlowRuns({ parentFlowRunId: outcome.flowRunId });
+    expect(childRun.id).toBe(outcome.result);
+    expect(childRun.parentTaskRunId).toBe(wrapperRun.id);
+  });
+
+  it('a failing subflow rejects in the parent with its error', async () => {
+    const boom = new Error('child broke');
+    const child = flow({ name: 'failing-child' }, () => {
+      throw boom;
+    });
+    let caught: unknown;
+    const catching = flow({ name: 'catching-parent' }, async () => {
+      caught = await child().catch((e: unknown) => e);
+      return 'survived';
+    });
+    const letting = flow({ name: 'letting-parent' }, () => child());
+    const a = await catching.run();
+    const b = await letting.run();
+    expect(caught).toBe(boom);
+    expect(a.state.name).toBe('Completed');
+    expect(b.state.name).toBe('Failed');
+    expect(b.error).toBe(boom);
+    for (const parent of [a, b]) {
+      const [childRun] = env.store.listFlowRuns({ parentFlowRunId: parent.flowRunId });
+      expect(childRun.state.name).toBe('Failed');
+      expect(childRun.state.error?.message).toBe('child broke');
+    }
+  });
+
+  it('a subflow retries on its own', async () => {
+    let calls = 0;
+    const child = flow({ name: 'retrying-child', retries: 1, retryDelaySeconds: 0 }, () => {
+      if (++calls === 1) throw new Error('once');
+      return calls;
+    });
+    const outcome = await flow({ name: 'retry-parent' }, () => child()).run();
+    expect(outcome.result).toBe(2);
+    const [childRun] = env.store.listFlowRuns({ parentFlowRunId: outcome.flowRunId });
+    expect(historyOf(env.store, childRun.id)).toEqual(['Pending:1', 'Running:1', 'AwaitingRetry:1', 'Retrying:2', 'Completed:2']);
+    expect(historyOf(env.store, outcome.flowRunId)).toEqual(['Pending:1', 'Running:1', 'Completed:1']);
+  });
+
+  it('the parent ends only after a subflow it did not await', async () => {
+    const child = flow({ name: 'background-child' }, async () => {
+      await delay(30);
+      return 'child done';
+    });
+    const outcome = await flow({ name: 'hasty-parent' }, () => {
+      void child();
+      return 'parent returned';
+    }).run();
+    const [childRun] = env.store.listFlowRuns({ parentFlowRunId: outcome.flowRunId });
+    expect(childRun.state.name).toBe('Completed');
+    expect(childRun.endTime!).toBeLessThanOrEqual(env.store.getFlowRun(outcome.flowRunId)!.endTime!);
+  });
+
+  it("a parent's timeout stops its running subflow before the parent ends", async () => {
+    const child = flow({ name: 'slow-child' }, () => idle(5000));
+    const outcome = await flow({ name: 'impatient-parent', timeoutSeconds: 0.05 }, () => child()).run();
+    expect(outcome.state.name).toBe('TimedOut');
+    expect(outcome.error).toBeInstanceOf(TimeoutError);
+    const [childRun] = env.store.listFlowRuns({ parentFlowRunId: outcome.flowRunId });
+    expect(namesOf(env.store, childRun.id)).toEqual(['Pending', 'Running', 'Cancelled']);
+    expect(childRun.state.message).toContain('timed out');
+    expect(childRun.endTime!).toBeLessThanOrEqual(env.store.getFlowRun(outcome.flowRunId)!.endTime!);
+  });
+});
+
+describe('concurrency', () => {
+  it('ConcurrentTaskRunner({ maxConcurrency: 2 }) never runs more than 2 task runs at once', async () => {
+    const g = gauge();
+    const work = task({ name: 'work' }, (i: number) => g.around(() => delay(10).then(() => i)));
+    const outcome = await flow({ name: 'limited', taskRunner: new ConcurrentTaskRunner({ maxConcurrency: 2 }) }, () =>
+      work.map([1, 2, 3, 4, 5, 6]).result(),
+    ).run();
+    expect(outcome.result).toEqual([1, 2, 3, 4, 5, 6]);
+    expect(g.max).toBe(2);
+    expect(taskRunsOf(env.store, outcome.flowRunId, 'work').every((r) => r.state.name === 'Completed')).toBe(true);
+  });
+
+  it('the default runner runs submitted task runs concurrently', async () => {
+    const g = gauge();
+    const work = task({ name: 'work-free' }, (_i: number) => g.around(() => delay(20)));
+    await flow({ name: 'unlimited' }, () => work.map([1, 2, 3, 4]).wait()).run();
+    expect(g.max).toBe(4);
+  });
+
+  it('refuses a maxConcurrency below 1', () => {
+    expect(() => new ConcurrentTaskRunner({ maxConcurrency: 0 })).toThrow(/1 or more/);
+  });
+
+  it("a tag's concurrency limit makes tasks wait for a slot, and they never overlap", async () => {
+    env.store.setConcurrencyLimit('db', 1);
+    const g = gauge();
+    const query = task({ name: 'query', tags: ['db', 'other'] }, (i: number) => g.around(() => delay(15).then(() => i)));
+    const outcome = await flow({ name: 'tag-limited' }, () => query.map([1, 2, 3]).result()).run();
+    expect(outcome.result).toEqual([1, 2, 3]);
+    expect(g.max).toBe(1);
+    const runs = taskRunsOf(env.store, outcome.flowRunId, 'query');
+    const histories = runs.map((r) => namesOf(env.store, r.id));
+    const waited = histories.filter((h) => h.includes('AwaitingConcurrencySlot'));
+    expect(waited.length).toBeGreaterThanOrEqual(1);
+    for (const h of waited) expect(h).toEqual(['Pending', 'AwaitingConcurrencySlot', 'Running', 'Completed']);
+    const waiting = stateNamed(env.store, runs.find((r, i) => histories[i].includes('AwaitingConcurrencySlot'))!.id, 'AwaitingConcurrencySlot');
+    expect(waiting.message).toBe("waiting for a slot of tag 'db' (limit 1)");
+    const spans = runningSpans(env.store, runs.map((r) => r.id)).sort((a, b) => a[0] - b[0]);
+    for (let i = 1; i < spans.length; i++) expect(spans[i][0]).toBeGreaterThanOrEqual(spans[i - 1][1]);
+    expect(env.store.getConcurrencyLimit('db')!.activeSlots).toEqual([]);
+  });
+
+  it('a tag limit holds across flow runs, and failed runs give their slot back', async () => {
+    env.store.setConcurrencyLimit('api', 1);
+    const g = gauge();
+    const call = task({ name: 'call', tags: ['api'] }, (fail: boolean) =>
+      g.around(async () => {
+        await delay(10);
+        if (fail) throw new Error('api down');
+      }),
+    );
+    const f = flow({ name: 'api-user' }, (params: { fail: boolean }) => call.map([params.fail, params.fail]).wait());
+    const outcomes = await Promise.all([f.run({ fail: true }), f.run({ fail: false })]);
+    expect(g.max).toBe(1);
+    const states = outcomes.flatMap((o) => taskRunsOf(env.store, o.flowRunId, 'call').map((r) => r.state.name)).sort();
+    expect(states).toEqual(['Completed', 'Completed', 'Failed', 'Failed']);
+    expect(env.store.getConcurrencyLimit('api')!.activeSlots).toEqual([]);
+  });
+
+  it('a limit of 0 stops the task run at once', async () => {
+    env.store.setConcurrencyLimit('frozen', 0);
+    let ran = false;
+    const t = task({ name: 'frozen-task', tags: ['frozen'] }, () => {
+      ran = true;
+    });
+    let caught: unknown;
+    const outcome = await flow({ name: 'frozen' }, async () => {
+      caught = await t().catch((e: unknown) => e);
+    }).run();
+    expect(ran).toBe(false);
+    expect(caught).toBeInstanceOf(RunAbortedError);
+    const run = onlyTaskRun(env.store, outcome.flowRunId, 'frozen-task');
+    expect(namesOf(env.store, run.id)).toEqual(['Pending', 'Failed']);
+    expect(run.state.message).toMatch(/concurrency limit for tag 'frozen' is 0/);
+  });
+});
