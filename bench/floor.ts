@@ -1,0 +1,147 @@
+/**
+ * The physical floors: the same rows written straight to SQLite with the same durability and
+ * commit grouping as the engine, bare async calls, and plain timers. Each returns durations or
+ * samples; run.ts times them beside the engine in the same process.
+ */
+import { openRawDatabase } from './lib/env.js';
+import { IdPool, idsFor, RawRows } from './lib/raw-rows.js';
+import { median, nowMs } from './lib/stats.js';
+
+/**
+ * W1's floor: one flow run and `tasks` sequential task runs. Per task, as the store groups them:
+ * one transaction for the task run row + Pending + Running, one for its log line + Completed.
+ * Returns the elapsed milliseconds and the number of transactions.
+ */
+export function sequentialTasksFloor(tasks: number): { ms: number; commits: number } {
+  const { db, dispose } = openRawDatabase('floor-w1');
+  try {
+    const rows = new RawRows(db, new IdPool(idsFor(tasks)));
+    let commits = 0;
+    const tx = <T>(body: () => T): T => {
+      commits++;
+      return db.transaction(body).immediate();
+    };
+    const start = nowMs();
+    const flowRun = tx(() => rows.createFlowRun('w1-sequential', 'bench-run'));
+    tx(() => rows.transition('flow', flowRun, 'RUNNING', 'Running', null));
+    for (let i = 0; i < tasks; i++) {
+      const taskRun = tx(() => {
+        const run = rows.createTaskRun(flowRun.id, 'w1-step', i, `[${i}]`);
+        rows.transition('task', run, 'RUNNING', 'Running', null);
+        return run;
+      });
+      tx(() => {
+        rows.log(flowRun.id, taskRun.id, `step ${i}`);
+        rows.transition('task', taskRun, 'COMPLETED', 'Completed', String(i));
+      });
+    }
+    tx(() => rows.transition('flow', flowRun, 'COMPLETED', 'Completed', String(tasks)));
+    return { ms: nowMs() - start, commits };
+  } finally {
+    dispose();
+  }
+}
+
+/**
+ * W2's floor: one flow run and `items` mapped task runs, grouped as the store's group commit
+ * groups a map: every task run row + Pending + Running in one transaction, every Completed in
+ * the next.
+ */
+export function mapFloor(items: number): { ms: number; commits: number } {
+  const { db, dispose } = openRawDatabase('floor-w2');
+  try {
+    const rows = new RawRows(db, new IdPool(idsFor(items)));
+    let commits = 0;
+    const tx = <T>(body: () => T): T => {
+      commits++;
+      return db.transaction(body).immediate();
+    };
+    const start = nowMs();
+    const flowRun = tx(() => rows.createFlowRun('w2-map', 'bench-run'));
+    tx(() => rows.transition('flow', flowRun, 'RUNNING', 'Running', null));
+    const runs = tx(() => {
+      const created = [];
+      for (let i = 0; i < items; i++) {
+        const run = rows.createTaskRun(flowRun.id, 'w2-item', i, `[${i}]`);
+        rows.transition('task', run, 'RUNNING', 'Running', null);
+        created.push(run);
+      }
+      return created;
+    });
+    tx(() => {
+      for (let i = 0; i < runs.length; i++) rows.transition('task', runs[i], 'COMPLETED', 'Completed', String(i));
+    });
+    tx(() => rows.transition('flow', flowRun, 'COMPLETED', 'Completed', String(items)));
+    return { ms: nowMs() - start, commits };
+  } finally {
+    dispose();
+  }
+}
+
+/** W4's floor: `lines` log rows from `tasks` task runs, `batch` rows per transaction. */
+export function logLinesFloor(lines: number, tasks: number, batch: number): { ms: number; commits: number } {
+  const { db, dispose } = openRawDatabase('floor-w4');
+  try {
+    const rows = new RawRows(db, new IdPool(idsFor(tasks)));
+    const flowRun = db.transaction(() => rows.createFlowRun('w4-logs', 'bench-run')).immediate();
+    const taskRunIds = db
+      .transaction(() => Array.from({ length: tasks }, (_, t) => rows.createTaskRun(flowRun.id, 'w4-chatty', t, `[${t}]`).id))
+      .immediate();
+    const perTask = Math.ceil(lines / tasks);
+    let commits = 0;
+    const start = nowMs();
+    const write = db.transaction((from: number, to: number) => {
+      for (let n = from; n < to; n++) {
+        rows.log(flowRun.id, taskRunIds[Math.floor(n / perTask)], `line ${n % perTask} of task ${Math.floor(n / perTask)}`);
+      }
+    });
+    for (let from = 0; from < lines; from += batch) {
+      write.immediate(from, Math.min(lines, from + batch));
+      commits++;
+    }
+    return { ms: nowMs() - start, commits };
+  } finally {
+    dispose();
+  }
+}
+
+async function trivial(i: number): Promise<number> {
+  return i;
+}
+
+/** `calls` awaited trivial async function calls in sequence; the median of `repeats`, in ms. */
+export async function bareAsyncCalls(calls: number, repeats = 51): Promise<number> {
+  const times: number[] = [];
+  for (let r = 0; r < repeats; r++) {
+    const start = nowMs();
+    let sum = 0;
+    for (let i = 0; i < calls; i++) sum += await trivial(i);
+    const ms = nowMs() - start;
+    if (sum < 0) throw new Error('unreachable');
+    times.push(ms);
+  }
+  return median(times);
+}
+
+/**
+ * Lateness of plain setTimeout timers: each wave's delays (ms) are all armed at once, as the
+ * retries of a map fail together; returns how late each fired, in ms.
+ */
+export async function timerLateness(waves: readonly (readonly number[])[]): Promise<number[]> {
+  const late: number[] = [];
+  for (const delays of waves) {
+    const start = nowMs();
+    await Promise.all(
+      delays.map(
+        (delay) =>
+          new Promise<void>((resolve) =>
+            setTimeout(() => {
+              late.push(nowMs() - (start + delay));
+              resolve();
+            }, delay),
+          ),
+      ),
+    );
+  }
+  return late;
+}

@@ -1,0 +1,95 @@
+/**
+ * Where each measured run happens: a fresh FLOWDECK_HOME in the temp folder holding a real
+ * SQLite file, opened either as Flowdeck's store (handed to the engine) or as a raw database
+ * with the same pragmas and schema (for the floors).
+ */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import Database from 'better-sqlite3';
+import { configureEngine } from '../../app/engine/index.js';
+import { SqliteStore } from '../../app/server/index.js';
+import { migrate } from '../../app/server/store/migrations.js';
+
+export interface TempHome {
+  home: string;
+  dbPath: string;
+  cleanup(): void;
+}
+
+export function makeTempHome(label: string): TempHome {
+  const home = mkdtempSync(join(tmpdir(), `flowdeck-bench-${label}-`));
+  return { home, dbPath: join(home, 'flowdeck.db'), cleanup: () => rmSync(home, { recursive: true, force: true }) };
+}
+
+/** One group commit of the store: how many queued operations and log lines it wrote. */
+export interface Commit {
+  ops: number;
+  logs: number;
+}
+
+export interface EngineStore {
+  store: SqliteStore;
+  /** Every group commit the store made, when its internals could be observed; else null. */
+  commits: Commit[] | null;
+  dispose(): Promise<void>;
+}
+
+/**
+ * Watches the store's group commits without changing them: wraps the instance's flush so each
+ * transaction's size is recorded. Used to check that the floors batch rows as the engine does.
+ */
+function traceCommits(store: SqliteStore): Commit[] | null {
+  const inner = store as unknown as { flushNow?: () => void; queue?: unknown[]; logBuffer?: unknown[] };
+  const flushNow = inner.flushNow;
+  if (typeof flushNow !== 'function' || !Array.isArray(inner.queue) || !Array.isArray(inner.logBuffer)) return null;
+  const commits: Commit[] = [];
+  inner.flushNow = () => {
+    commits.push({ ops: inner.queue!.length, logs: inner.logBuffer!.length });
+    flushNow.call(store);
+  };
+  return commits;
+}
+
+/** A real store in a fresh FLOWDECK_HOME, handed to the engine, printing nothing. */
+export function openEngineStore(label: string): EngineStore {
+  const temp = makeTempHome(label);
+  const store = SqliteStore.open({ path: temp.dbPath });
+  configureEngine({ reporter: store, home: temp.home, consoleSink: null, onEvent: null, logLevel: 20 });
+  const commits = traceCommits(store);
+  return {
+    store,
+    commits,
+    dispose: async () => {
+      await store.close();
+      configureEngine({ reporter: null });
+      temp.cleanup();
+    },
+  };
+}
+
+/** The same file format, pragmas (WAL, synchronous=NORMAL) and schema as the store, used raw. */
+export function openRawDatabase(label: string): { db: Database.Database; dispose(): void } {
+  const temp = makeTempHome(label);
+  const db = new Database(temp.dbPath, { timeout: 60_000 });
+  db.pragma('journal_mode = WAL');
+  db.pragma('synchronous = NORMAL');
+  db.pragma('foreign_keys = OFF');
+  migrate(db);
+  return {
+    db,
+    dispose: () => {
+      db.close();
+      temp.cleanup();
+    },
+  };
+}
+
+export function sqliteVersion(): string {
+  const db = new Database(':memory:');
+  try {
+    return db.prepare<[], { v: string }>('SELECT sqlite_version() AS v').get()!.v;
+  } finally {
+    db.close();
+  }
+}

@@ -1,0 +1,248 @@
+/**
+ * `npm run bench`: every workload through the real engine against a real SQLite file, each
+ * beside its physical floor measured in the same run. Prints a table and writes
+ * bench/results.json. A missed target is reported, not failed: the exit code is 0.
+ */
+import { cpus, platform, release } from 'node:os';
+import { bareAsyncCalls, logLinesFloor, mapFloor, sequentialTasksFloor, timerLateness } from './floor.js';
+import { sqliteVersion } from './lib/env.js';
+import { max, median, percentile } from './lib/stats.js';
+import { measureInChild } from './memory.js';
+import { formatNumber, renderTable, writeResults, type Row } from './report.js';
+import { runW1, W1_TASKS } from './workloads/w1-sequential.js';
+import { runW2, W2_ITEMS } from './workloads/w2-map.js';
+import { runW3, W3_TASKS } from './workloads/w3-retries.js';
+import { runW4, W4_LINES_PER_TASK, W4_TASKS } from './workloads/w4-logs.js';
+
+/** Measured runs per workload, after one warm-up; the median is reported. */
+const RUNS = 5;
+const LOG_BATCH = 4_000;
+
+const TARGETS = {
+  w1TasksPerSecond: 5_000,
+  w1MaxRatio: 3,
+  w2TasksPerSecond: 20_000,
+  w3P99LatenessMs: 20,
+  w4LinesPerSecond: 200_000,
+  w2PeakRssMb: 300,
+} as const;
+
+function list(values: readonly number[]): string {
+  return values.map((v) => v.toFixed(1)).join(', ');
+}
+
+function progress(message: string): void {
+  process.stderr.write(`${message}\n`);
+}
+
+/** A warm-up, then RUNS rounds of engine and floor in turn, so both see the same machine. */
+async function rounds<E, F>(name: string, engine: () => Promise<E>, floor: () => F | Promise<F>): Promise<{ engine: E[]; floor: F[] }> {
+  progress(`${name}: warm-up`);
+  await engine();
+  await floor();
+  const result = { engine: [] as E[], floor: [] as F[] };
+  for (let r = 1; r <= RUNS; r++) {
+    progress(`${name}: run ${r}/${RUNS}`);
+    result.engine.push(await engine());
+    result.floor.push(await floor());
+  }
+  return result;
+}
+
+async function w1() {
+  const { engine, floor } = await rounds('W1', () => runW1(W1_TASKS), () => sequentialTasksFloor(W1_TASKS));
+  const bareMs = await bareAsyncCalls(W1_TASKS);
+  const engineMs = median(engine.map((r) => r.ms));
+  const floorMs = median(floor.map((r) => r.ms));
+  return {
+    tasks: W1_TASKS,
+    runsMs: engine.map((r) => r.ms),
+    floorRunsMs: floor.map((r) => r.ms),
+    tasksPerSecond: (W1_TASKS / engineMs) * 1000,
+    floorTasksPerSecond: (W1_TASKS / floorMs) * 1000,
+    ratio: engineMs / floorMs,
+    engineCommits: engine[0].commits?.length ?? null,
+    floorCommits: floor[0].commits,
+    bareAsync: { calls: W1_TASKS, ms: bareMs, callsPerSecond: (W1_TASKS / bareMs) * 1000 },
+  };
+}
+
+async function w2() {
+  const { engine, floor } = await rounds('W2', () => runW2(W2_ITEMS), () => mapFloor(W2_ITEMS));
+  const engineMs = median(engine.map((r) => r.ms));
+  const floorMs = median(floor.map((r) => r.ms));
+  return {
+    items: W2_ITEMS,
+    runsMs: engine.map((r) => r.ms),
+    floorRunsMs: floor.map((r) => r.ms),
+    tasksPerSecond: (W2_ITEMS / engineMs) * 1000,
+    floorTasksPerSecond: (W2_ITEMS / floorMs) * 1000,
+    ratio: engineMs / floorMs,
+    engineCommits: engine[0].commits?.map((c) => c.ops) ?? null,
+    floorCommits: floor[0].commits,
+  };
+}
+
+async function w3() {
+  progress('W3: warm-up');
+  await runW3(W3_TASKS);
+  const runs = [];
+  const timerRuns = [];
+  for (let r = 1; r <= RUNS; r++) {
+    progress(`W3: run ${r}/${RUNS}`);
+    const run = await runW3(W3_TASKS);
+    runs.push(run);
+    // The floor: plain timers for exactly the delays the store chose in this run.
+    timerRuns.push(await timerLateness(run.delayWaves));
+  }
+  const summary = (samples: number[]) => ({ p50: percentile(samples, 50), p99: percentile(samples, 99), max: max(samples) });
+  const engine = runs.map((r) => ({ p50: r.p50, p99: r.p99, max: r.max, retries: r.lateness.length, ms: r.ms }));
+  const timers = timerRuns.map(summary);
+  const p99 = median(engine.map((r) => r.p99));
+  const timerP99 = median(timers.map((t) => t.p99));
+  return {
+    tasks: W3_TASKS,
+    retriesPerRun: engine[0].retries,
+    runs: engine,
+    latenessMs: { p50: median(engine.map((r) => r.p50)), p99, max: median(engine.map((r) => r.max)) },
+    timerFloorRuns: timers,
+    timerFloorMs: { p50: median(timers.map((t) => t.p50)), p99: timerP99, max: median(timers.map((t) => t.max)) },
+    ratio: timerP99 > 0 ? p99 / timerP99 : null,
+  };
+}
+
+async function w4() {
+  const lines = W4_TASKS * W4_LINES_PER_TASK;
+  const { engine, floor } = await rounds('W4', () => runW4(W4_TASKS, W4_LINES_PER_TASK), () => logLinesFloor(lines, W4_TASKS, LOG_BATCH));
+  const engineMs = median(engine.map((r) => r.ms));
+  const floorMs = median(floor.map((r) => r.ms));
+  return {
+    lines,
+    tasks: W4_TASKS,
+    storedLines: engine.map((r) => r.lines),
+    runsMs: engine.map((r) => r.ms),
+    floorRunsMs: floor.map((r) => r.ms),
+    linesPerSecond: (lines / engineMs) * 1000,
+    floorLinesPerSecond: (lines / floorMs) * 1000,
+    ratio: engineMs / floorMs,
+    engineCommits: engine[0].commits?.length ?? null,
+    floorBatch: LOG_BATCH,
+    floorCommits: floor[0].commits,
+  };
+}
+
+async function memory() {
+  progress('memory: W2 in a child process');
+  const baseline = await measureInChild('baseline');
+  const w2Peak = await measureInChild('w2');
+  return {
+    w2PeakRssMb: w2Peak.maxRssKb / 1024,
+    baselineRssMb: baseline.maxRssKb / 1024,
+  };
+}
+
+async function main(): Promise<void> {
+  const started = Date.now();
+  const r1 = await w1();
+  const r2 = await w2();
+  const r3 = await w3();
+  const r4 = await w4();
+  const mem = await memory();
+
+  const w1Pass = r1.tasksPerSecond >= TARGETS.w1TasksPerSecond && r1.ratio <= TARGETS.w1MaxRatio;
+  const rows: Row[] = [
+    {
+      workload: `W1 ${formatNumber(W1_TASKS)} sequential tasks`,
+      figure: `${formatNumber(r1.tasksPerSecond)} tasks/s`,
+      floor: `${formatNumber(r1.floorTasksPerSecond)} tasks/s (raw SQLite)`,
+      ratio: r1.ratio,
+      target: `>= ${formatNumber(TARGETS.w1TasksPerSecond)} tasks/s, <= ${TARGETS.w1MaxRatio}x floor`,
+      pass: w1Pass,
+    },
+    {
+      workload: `W1 vs bare async calls`,
+      figure: `${formatNumber(r1.tasksPerSecond)} tasks/s`,
+      floor: `${formatNumber(r1.bareAsync.callsPerSecond)} calls/s (${formatNumber(r1.bareAsync.ms, 3)} ms per ${formatNumber(W1_TASKS)})`,
+      ratio: r1.bareAsync.callsPerSecond / r1.tasksPerSecond,
+      target: 'reference only',
+      pass: null,
+    },
+    {
+      workload: `W2 map over ${formatNumber(W2_ITEMS)}`,
+      figure: `${formatNumber(r2.tasksPerSecond)} tasks/s`,
+      floor: `${formatNumber(r2.floorTasksPerSecond)} tasks/s (raw SQLite)`,
+      ratio: r2.ratio,
+      target: `>= ${formatNumber(TARGETS.w2TasksPerSecond)} tasks/s`,
+      pass: r2.tasksPerSecond >= TARGETS.w2TasksPerSecond,
+    },
+    {
+      workload: `W3 retry lateness (${r3.retriesPerRun} retries)`,
+      figure: `p50 ${r3.latenessMs.p50.toFixed(1)} / p99 ${r3.latenessMs.p99.toFixed(1)} / max ${r3.latenessMs.max.toFixed(1)} ms`,
+      floor: `timers p99 ${r3.timerFloorMs.p99.toFixed(2)} ms (max ${r3.timerFloorMs.max.toFixed(2)})`,
+      ratio: r3.ratio,
+      target: `p99 <= ${TARGETS.w3P99LatenessMs} ms`,
+      pass: r3.latenessMs.p99 <= TARGETS.w3P99LatenessMs,
+    },
+    {
+      workload: `W4 ${formatNumber(r4.lines)} log lines`,
+      figure: `${formatNumber(r4.linesPerSecond)} lines/s`,
+      floor: `${formatNumber(r4.floorLinesPerSecond)} lines/s (raw, ${formatNumber(LOG_BATCH)}/tx)`,
+      ratio: r4.ratio,
+      target: `>= ${formatNumber(TARGETS.w4LinesPerSecond)} lines/s`,
+      pass: r4.linesPerSecond >= TARGETS.w4LinesPerSecond,
+    },
+    {
+      workload: 'W2 peak memory (child process)',
+      figure: `${formatNumber(mem.w2PeakRssMb)} MB maxRSS`,
+      floor: `${formatNumber(mem.baselineRssMb)} MB (idle store)`,
+      ratio: mem.w2PeakRssMb / mem.baselineRssMb,
+      target: `<= ${TARGETS.w2PeakRssMb} MB`,
+      pass: mem.w2PeakRssMb <= TARGETS.w2PeakRssMb,
+    },
+  ];
+
+  const notes = [
+    `W1: ${r1.engineCommits ?? '?'} engine commits per run, ${r1.floorCommits} in the floor; runs ${list(r1.runsMs)} ms, floor ${list(r1.floorRunsMs)} ms`,
+    `W2: engine commit sizes (operations) ${JSON.stringify(r2.engineCommits)}, floor ${r2.floorCommits} commits; runs ${list(r2.runsMs)} ms, floor ${list(r2.floorRunsMs)} ms`,
+    `W3: ${r3.retriesPerRun} retries per run read from the states table; per-run p99 ${list(r3.runs.map((r) => r.p99))} ms, timer floor p99 ${list(r3.timerFloorRuns.map((t) => t.p99))} ms`,
+    `W4: ${formatNumber(r4.lines)} lines stored in every run (counted); ${r4.engineCommits ?? '?'} engine commits, ${r4.floorCommits} in the floor; runs ${list(r4.runsMs)} ms, floor ${list(r4.floorRunsMs)} ms`,
+    `Medians of ${RUNS} runs after a warm-up; ratio = engine time (or lateness) / floor in the same run. SQLite: WAL, synchronous=NORMAL.`,
+  ];
+  const table = renderTable(rows);
+  process.stdout.write(`\n${table}\n\n${notes.map((n) => `- ${n}`).join('\n')}\n\n`);
+  const missed = rows.filter((r) => r.pass === false);
+  process.stdout.write(
+    missed.length === 0 ? 'All targets met.\n' : `MISSED ${missed.length} target(s): ${missed.map((r) => r.workload).join('; ')}\n`,
+  );
+
+  const results = {
+    timestamp: new Date().toISOString(),
+    benchSeconds: (Date.now() - started) / 1000,
+    environment: {
+      node: process.version,
+      sqlite: sqliteVersion(),
+      platform: `${platform()} ${release()}`,
+      cpus: cpus().length,
+      cpuModel: cpus()[0]?.model ?? 'unknown',
+    },
+    method: {
+      runs: RUNS,
+      warmUp: 1,
+      statistic: 'median of the measured runs; engine and floor runs alternate',
+      durability: 'WAL, synchronous=NORMAL, for the engine and every SQLite floor',
+    },
+    targets: TARGETS,
+    results: { w1: r1, w2: r2, w3: r3, w4: r4, memory: mem },
+    table: rows,
+    notes,
+    missed: missed.map((r) => r.workload),
+  };
+  const out = new URL('../../bench/results.json', import.meta.url);
+  writeResults(out, results);
+  process.stdout.write(`Wrote ${out.pathname}\n`);
+}
+
+main().catch((error: unknown) => {
+  process.stderr.write(`the bench could not finish: ${(error as Error)?.stack ?? String(error)}\n`);
+  process.exitCode = 1;
+});
