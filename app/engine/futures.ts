@@ -1,19 +1,26 @@
-import type { State } from '../core/index.js';
+import { isTerminal, type State } from '../core/index.js';
+
+type Outcome<T> = { ok: true; value: T } | { ok: false; error: unknown };
 
 /** A task run started with `submit` or `map`: its result, once there is one. */
 export class TaskRunFuture<T = unknown> {
   private latest: State | null = null;
-  private readonly settled: Promise<{ ok: true; value: T } | { ok: false; error: unknown }>;
+  private run: Promise<T> | null = null;
+  private settled: Promise<Outcome<T>> | null = null;
+  private finalDone = false;
+  private finalWaiters: (() => void)[] | null = null;
 
   constructor(
     readonly taskRunId: string,
     readonly taskName: string,
-    run: Promise<T>,
+    run?: Promise<T>,
   ) {
-    this.settled = run.then(
-      (value) => ({ ok: true as const, value }),
-      (error: unknown) => ({ ok: false as const, error }),
-    );
+    if (run) this.run = run;
+  }
+
+  /** @internal The run this future stands for, known just after the future is made. */
+  attach(run: Promise<T>): void {
+    this.run = run;
   }
 
   /** How a future reads in previews of arguments: the run it stands for. */
@@ -29,23 +36,36 @@ export class TaskRunFuture<T = unknown> {
   /** @internal */
   observe(state: State): void {
     this.latest = state;
+    if (isTerminal(state.type)) this.finalRecorded();
+  }
+
+  /** @internal The run has nothing more to record (also when recording failed). */
+  finalRecorded(): void {
+    if (this.finalDone) return;
+    this.finalDone = true;
+    const waiters = this.finalWaiters;
+    this.finalWaiters = null;
+    if (waiters) for (const wake of waiters) wake();
   }
 
   /** Resolves with the task's result, or rejects with its error. */
-  async result(): Promise<T> {
-    const outcome = await this.settled;
-    if (outcome.ok) return outcome.value;
-    throw outcome.error;
+  result(): Promise<T> {
+    return this.run!;
   }
 
   /** Resolves with the final state, whether the run completed or not. */
   async wait(): Promise<State | null> {
-    await this.settled;
+    await this.outcome();
+    if (!this.finalDone) await new Promise<void>((resolve) => (this.finalWaiters ??= []).push(resolve));
     return this.latest;
   }
 
   /** @internal Resolves like result() but never rejects. */
-  outcome(): Promise<{ ok: true; value: T } | { ok: false; error: unknown }> {
+  outcome(): Promise<Outcome<T>> {
+    this.settled ??= this.run!.then(
+      (value) => ({ ok: true as const, value }),
+      (error: unknown) => ({ ok: false as const, error }),
+    );
     return this.settled;
   }
 }

@@ -1,6 +1,6 @@
 import type { State } from '../core/index.js';
 import type { Logger } from './logger.js';
-import { hookList, type CommonOptions, type RunInfo } from './options.js';
+import { hookList, type CommonOptions, type Hook, type RunInfo } from './options.js';
 
 const HOOK_FOR_STATE: Partial<Record<State['type'], keyof CommonOptions<unknown>>> = {
   RUNNING: 'onRunning',
@@ -10,17 +10,32 @@ const HOOK_FOR_STATE: Partial<Record<State['type'], keyof CommonOptions<unknown>
   CANCELLED: 'onCancellation',
 };
 
-/** Runs the hooks for a state the store accepted; a failing hook is logged, never fatal. */
-export async function runStateHooks<S>(
+/**
+ * Runs the hooks for a state the store accepted; a failing hook is logged, never fatal. Returns
+ * nothing when there is no hook to run, so the common case costs no promise.
+ */
+export function runStateHooks<S>(
   options: CommonOptions<S>,
+  subject: S,
+  run: RunInfo | (() => RunInfo),
+  state: State,
+  logger: Logger,
+): Promise<void> | undefined {
+  const key = HOOK_FOR_STATE[state.type];
+  if (!key) return undefined;
+  const hooks = hookList(options[key] as CommonOptions<S>['onCompletion']);
+  if (hooks.length === 0) return undefined;
+  return callHooks(hooks, key, subject, typeof run === 'function' ? run() : run, state, logger);
+}
+
+async function callHooks<S>(
+  hooks: readonly Hook<S>[],
+  key: string,
   subject: S,
   run: RunInfo,
   state: State,
   logger: Logger,
 ): Promise<void> {
-  const key = HOOK_FOR_STATE[state.type];
-  if (!key) return;
-  const hooks = hookList(options[key] as CommonOptions<S>['onCompletion']);
   for (const hook of hooks) {
     try {
       await hook(subject, run, state);

@@ -1,8 +1,29 @@
 /** How much of a value's JSON is kept for people to read. */
 export const PREVIEW_LIMIT = 2000;
 
+function isPrimitive(value: unknown): boolean {
+  return value === null || typeof value === 'number' || typeof value === 'string' || typeof value === 'boolean';
+}
+
+/** True for values JSON renders faithfully without help: primitives, and arrays or plain objects of them. */
+function isPlainJson(value: unknown): boolean {
+  if (isPrimitive(value)) return typeof value !== 'number' || Number.isFinite(value);
+  if (Array.isArray(value)) return value.length <= 64 && value.every((v) => isPrimitive(v) && (typeof v !== 'number' || Number.isFinite(v)));
+  if (typeof value === 'object' && Object.getPrototypeOf(value) === Object.prototype) {
+    const values = Object.values(value as object);
+    return values.length <= 64 && values.every((v) => isPrimitive(v) && (typeof v !== 'number' || Number.isFinite(v)));
+  }
+  return false;
+}
+
+function cut(text: string, limit: number): string {
+  return text.length > limit ? `${text.slice(0, limit - 1)}…` : text;
+}
+
 /** A JSON rendering of any value that never throws, cut at `limit` characters. */
 export function previewOf(value: unknown, limit = PREVIEW_LIMIT): string {
+  // Most arguments and results are small plain values; they need no replacer.
+  if (isPlainJson(value)) return cut(JSON.stringify(value), limit);
   let text: string | undefined;
   try {
     const seen = new WeakSet<object>();
@@ -22,7 +43,7 @@ export function previewOf(value: unknown, limit = PREVIEW_LIMIT): string {
     text = JSON.stringify(`[unrenderable: ${(error as Error).message}]`);
   }
   if (text === undefined) text = 'null';
-  return text.length > limit ? `${text.slice(0, limit - 1)}…` : text;
+  return cut(text, limit);
 }
 
 class NotHashableError extends Error {}

@@ -122,6 +122,51 @@ function taskRunName(task: TaskDefinition, args: readonly unknown[], dynamicKey:
   return `${task.name}-${dynamicKey}`;
 }
 
+const ATTEMPT_OVER = new CancelledError('the attempt is over');
+
+/**
+ * The abort side of one attempt. The AbortController behind `signal` is made only when someone
+ * asks for the signal (task code, a worker runner): most attempts never do, and making one for
+ * every task run is a measurable share of a large map.
+ */
+class AttemptScope {
+  private controller: AbortController | null = null;
+  private rejectRace: ((reason: unknown) => void) | null = null;
+  private aborted = false;
+  private reason: unknown;
+
+  get signal(): AbortSignal {
+    if (!this.controller) {
+      this.controller = new AbortController();
+      if (this.aborted) this.controller.abort(this.reason);
+    }
+    return this.controller.signal;
+  }
+
+  abort(reason: unknown): void {
+    if (this.aborted) return;
+    this.aborted = true;
+    this.reason = reason;
+    this.controller?.abort(reason);
+    this.rejectRace?.(reason);
+  }
+
+  /** Settles with the body, or rejects as soon as the attempt is aborted. */
+  race<T>(body: Promise<T>): Promise<T> {
+    if (this.aborted) return Promise.reject(this.reason);
+    return new Promise<T>((resolve, reject) => {
+      this.rejectRace = reject;
+      body.then(resolve, reject);
+    });
+  }
+
+  /** Tells task code still holding the signal that the attempt is over. */
+  end(): void {
+    this.rejectRace = null;
+    if (this.controller && !this.aborted) this.controller.abort(ATTEMPT_OVER);
+  }
+}
+
 /** One task run in a flow run, from Pending to a final state, through every attempt. */
 export class TaskRunExecution {
   readonly id: string;
@@ -130,6 +175,9 @@ export class TaskRunExecution {
   private readonly logger: RunLogger;
   private attempt = 1;
   private state: State | null = null;
+  private readonly upstream: string[];
+  /** Called once the run's final state is recorded. */
+  onRecorded: () => void = () => {};
 
   constructor(
     private readonly flow: FlowRunFrame,
@@ -145,16 +193,18 @@ export class TaskRunExecution {
       { flowRunId: flow.flowRunId, taskRunId: this.id, runName: this.name, attempt: () => this.attempt },
       'task',
     );
+    this.upstream = upstreamOf(request.args, request.waitFor);
     const created = this.reporter.createTaskRun({
       id: this.id,
       flowRunId: flow.flowRunId,
       taskKey: task.taskKey,
       name: this.name,
       dynamicKey,
-      tags: [...task.tags],
+      // Shared, not copied: the store writes the same JSON for every run of the task.
+      tags: task.tags as string[],
       retryPolicy: task.retryPolicy,
       inputs: request.args.length > 0 ? previewOf(request.args, INPUT_PREVIEW_LIMIT) : null,
-      upstream: upstreamOf(request.args, request.waitFor),
+      upstream: this.upstream,
       state: { type: 'PENDING', name: 'Pending' },
       transitionId: newId(),
     });
@@ -186,15 +236,21 @@ export class TaskRunExecution {
 
   private async finish(state: ProposedState): Promise<State | null> {
     const result = await this.propose(state);
-    if (result.status === 'ACCEPT' && result.state) {
-      await runStateHooks(this.request.task.options, this.request.task.subject, this.runInfo, result.state, this.logger);
-    }
+    if (result.status === 'ACCEPT' && result.state) await this.hooksFor(result.state);
     return result.state;
+  }
+
+  private hooksFor(state: State): Promise<void> | undefined {
+    return runStateHooks(this.request.task.options, this.request.task.subject, () => this.runInfo, state, this.logger);
   }
 
   async run(): Promise<unknown> {
     const task = this.request.task;
-    const { args, failed } = await resolveArguments(this.request.args, this.request.waitFor);
+    // Most calls pass plain values: nothing to wait for.
+    const { args, failed } =
+      this.upstream.length === 0
+        ? { args: this.request.args as unknown[], failed: null }
+        : await resolveArguments(this.request.args, this.request.waitFor);
     if (failed) {
       const error = new UpstreamFailedError(failed.future.taskRunId, failed.future.state);
       await this.finish({ type: 'FAILED', name: 'Failed', message: error.message, error: errorInfo(error), retryable: false });
@@ -227,7 +283,8 @@ export class TaskRunExecution {
         await this.pause(() => sleepUntil(state.scheduledTime ?? Date.now(), this.flow.signal));
         continue;
       }
-      await runStateHooks(task.options, task.subject, this.runInfo, state, this.logger);
+      const onRunning = this.hooksFor(state);
+      if (onRunning) await onRunning;
       const outcome = await this.attemptOnce(args);
       if (outcome.ok) return this.completed(outcome.value, cacheKey);
       const retryAt = await this.failed(outcome.error);
@@ -262,12 +319,13 @@ export class TaskRunExecution {
 
   private async attemptOnce(args: unknown[]): Promise<{ ok: true; value: unknown } | { ok: false; error: unknown }> {
     const task = this.request.task;
-    const controller = new AbortController();
-    const stopFollowingFlow = onAbort(this.flow.signal, () => controller.abort(this.flow.signal.reason));
+    const scope = new AttemptScope();
+    const stopFollowingFlow = onAbort(this.flow.signal, () => scope.abort(this.flow.signal.reason));
+    if (this.flow.signal.aborted) scope.abort(this.flow.signal.reason);
     const timeoutSeconds = task.options.timeoutSeconds;
     const timer =
       timeoutSeconds !== undefined
-        ? setTimeout(() => controller.abort(new TimeoutError(timeoutSeconds, `task run '${this.name}'`)), timeoutSeconds * 1000)
+        ? setTimeout(() => scope.abort(new TimeoutError(timeoutSeconds, `task run '${this.name}'`)), timeoutSeconds * 1000)
         : null;
     const frame: TaskRunFrame = {
       kind: 'task',
@@ -275,7 +333,9 @@ export class TaskRunExecution {
       taskRunName: this.name,
       taskKey: task.taskKey,
       attempt: this.attempt,
-      signal: controller.signal,
+      get signal() {
+        return scope.signal;
+      },
       logger: this.logger,
       logPrints: task.options.logPrints ?? this.flow.logPrints,
       flowRun: this.flow,
@@ -289,26 +349,23 @@ export class TaskRunExecution {
           moduleUrl: task.moduleUrl,
           taskKey: task.taskKey,
           args,
-          signal: controller.signal,
+          get signal() {
+            return scope.signal;
+          },
           log: (level, message) => this.logger.log(level, message),
         }),
       );
-      const value = await new Promise((resolve, reject) => {
-        body.then(resolve, reject);
-        if (controller.signal.aborted) reject(controller.signal.reason);
-        controller.signal.addEventListener('abort', () => reject(controller.signal.reason), { once: true });
-      });
-      return { ok: true, value };
+      return { ok: true, value: await scope.race(body) };
     } catch (error) {
       return { ok: false, error };
     } finally {
       if (timer) clearTimeout(timer);
       stopFollowingFlow();
-      if (!controller.signal.aborted) controller.abort(new CancelledError('the attempt is over'));
+      scope.end();
     }
   }
 
-  private async completed(value: unknown, cacheKey: string | null): Promise<unknown> {
+  private completed(value: unknown, cacheKey: string | null): unknown {
     const task = this.request.task;
     const state: ProposedState = { type: 'COMPLETED', name: 'Completed', resultPreview: previewOf(value) };
     if (cacheKey !== null || task.options.persistResult) {
@@ -325,10 +382,22 @@ export class TaskRunExecution {
         this.logger.warning(`the result could not be persisted, so it is not cached: ${(error as Error).message}`);
       }
     }
-    const final = await this.finish(state);
-    if (final && isTerminal(final.type) && final.type !== 'COMPLETED') {
-      throw new RunAbortedError(`the task run ended ${final.name} while it finished`);
-    }
+    // The caller gets the value at once; the Completed state commits with whatever the flow does
+    // next, so nothing that follows can be durable before it. The flow run waits for it to land.
+    const acknowledged = this.finish(state).then(
+      (final) => {
+        if (final && isTerminal(final.type) && final.type !== 'COMPLETED') {
+          this.logger.warning(`the task run ended ${final.name} while it finished`);
+        }
+      },
+      (error: unknown) => this.logger.error(`the task run's Completed state could not be recorded: ${error}`),
+    );
+    this.flow.outstanding.add(acknowledged);
+    void acknowledged.then(() => {
+      this.flow.outstanding.delete(acknowledged);
+      this.onRecorded();
+      this.request.future?.finalRecorded();
+    });
     return value;
   }
 
@@ -361,9 +430,7 @@ export class TaskRunExecution {
       );
       return state.scheduledTime ?? Date.now();
     }
-    if (result.status === 'ACCEPT' && state) {
-      await runStateHooks(task.options, task.subject, this.runInfo, state, this.logger);
-    }
+    if (result.status === 'ACCEPT' && state) await this.hooksFor(state);
     throw error;
   }
 
@@ -398,7 +465,8 @@ export class TaskRunExecution {
       );
     }
     this.logger.info(`used a cached result (${state.message ?? state.cacheKey})`);
-    await runStateHooks(this.request.task.options, this.request.task.subject, this.runInfo, state, this.logger);
+    await this.hooksFor(state);
+    this.onRecorded();
     return value;
   }
 }
@@ -414,10 +482,15 @@ export function startTaskRun(
   const untrack = trackTaskRun(execution.id, (message) => execution.crash(message));
   const promise = schedule ? schedule(() => execution.run()) : execution.run();
   flow.outstanding.add(promise);
-  const forget = () => {
-    untrack();
-    flow.outstanding.delete(promise);
-  };
-  promise.then(forget, forget);
+  // A completed run stays tracked until its Completed state is recorded (see `completed`).
+  execution.onRecorded = untrack;
+  promise.then(
+    () => flow.outstanding.delete(promise),
+    () => {
+      untrack();
+      flow.outstanding.delete(promise);
+      request.future?.finalRecorded();
+    },
+  );
   return { id: execution.id, promise };
 }

@@ -105,17 +105,12 @@ function makeTask<Args extends unknown[], R>(
     const flow = frame.kind === 'flow' ? frame : frame.flowRun;
     if (!schedule) return startTaskRun(frame, { task: definition, args, waitFor }).promise as Promise<Awaited<R>>;
     const taskRunId = newId();
-    let settle!: (run: Promise<unknown>) => void;
-    const future = new TaskRunFuture<Awaited<R>>(
-      taskRunId,
-      name,
-      new Promise<unknown>((resolve) => (settle = resolve)) as Promise<Awaited<R>>,
-    );
+    const future = new TaskRunFuture<Awaited<R>>(taskRunId, name);
     // Runs submitted from inside a task skip the runner's limit: the parent already holds a place
     // and waits for them, so making them queue behind it could wait forever.
     const schedule_ = frame.kind === 'task' ? undefined : (go: () => Promise<unknown>) => flow.taskRunner.schedule(go);
     const started = startTaskRun(frame, { task: definition, args, waitFor, future, taskRunId }, schedule_);
-    settle(started.promise);
+    future.attach(started.promise as Promise<Awaited<R>>);
     return future;
   };
 

@@ -23,7 +23,8 @@ const SQL = {
   updateFlowRunState: `UPDATE flow_runs SET state_type = ?, state_name = ?, state = ?, state_id = ?, run_count = ?, start_time = ?,
                         end_time = ?, last_transition_id = ?, result = COALESCE(?, result) WHERE id = ?`,
   updateTaskRunState: `UPDATE task_runs SET state_type = ?, state_name = ?, state = ?, state_id = ?, run_count = ?, start_time = ?,
-                        end_time = ?, last_transition_id = ?, result = COALESCE(?, result) WHERE id = ?`,
+                        end_time = ?, last_transition_id = ?, result = COALESCE(?, result),
+                        cache_key = COALESCE(?, cache_key) WHERE id = ?`,
   insertLog: `INSERT INTO logs (flow_run_id, task_run_id, level, message, timestamp, attempt, logger)
               VALUES (?, ?, ?, ?, ?, ?, ?)`,
 } as const;
@@ -125,8 +126,10 @@ export class RawRows {
       run.startTime ??= now;
     }
     const state = this.state(run.id, kind, type, name, Math.max(1, run.runCount), now, transitionId);
-    const update = kind === 'flow' ? this.stmt.updateFlowRunState : this.stmt.updateTaskRunState;
-    update.run(type, name, state.json, state.id, run.runCount, run.startTime, type === 'COMPLETED' ? now : null, transitionId, result, run.id);
+    const endTime = type === 'COMPLETED' ? now : null;
+    const common = [type, name, state.json, state.id, run.runCount, run.startTime, endTime, transitionId, result] as const;
+    if (kind === 'flow') this.stmt.updateFlowRunState.run(...common, run.id);
+    else this.stmt.updateTaskRunState.run(...common, null, run.id);
   }
 
   log(flowRunId: string, taskRunId: string | null, message: string, attempt = 1): void {

@@ -6,7 +6,7 @@ import {
   advanceRunTiming,
   attemptOf,
   CreateFlowRunSchema,
-  CreateTaskRunSchema,
+  RetryPolicySchema,
   isTerminal,
   newId,
   orchestrate,
@@ -59,6 +59,19 @@ const LOG_FLUSH_LINES = 4000;
 /** How long a log line may wait in the buffer when nothing else is written. */
 const LOG_FLUSH_MS = 50;
 const BUSY_TIMEOUT_MS = 60_000;
+/** Transitions committed together at most; the rest follow in the next transaction. */
+const MAX_BATCH_OPERATIONS = 512;
+
+const jsonOf = new WeakMap<object, string>();
+/** JSON of values shared by many runs (a task's tags and retry policy), made once. */
+function sharedJson(value: object): string {
+  let json = jsonOf.get(value);
+  if (json === undefined) {
+    json = JSON.stringify(value);
+    jsonOf.set(value, json);
+  }
+  return json;
+}
 
 interface RunCurrentRow {
   state_id: number;
@@ -301,9 +314,10 @@ export class SqliteStore implements RunReporter {
       this.logTimer = null;
     }
     if (this.closed) return;
-    const queued = this.queue;
+    // A bounded batch: every caller in it waits for the whole of it, so huge ones add latency.
+    const queued = this.queue.length <= MAX_BATCH_OPERATIONS ? this.queue : this.queue.slice(0, MAX_BATCH_OPERATIONS);
+    this.queue = queued === this.queue ? [] : this.queue.slice(MAX_BATCH_OPERATIONS);
     const logs = this.logBuffer;
-    this.queue = [];
     this.logBuffer = [];
     const outcomes: { ok: boolean; value: unknown }[] = new Array(queued.length);
     try {
@@ -433,7 +447,18 @@ export class SqliteStore implements RunReporter {
   }
 
   private applyCreateTaskRun(raw: CreateTaskRun): OrchestrationResult {
-    const request = CreateTaskRunSchema.parse(raw);
+    // Task runs come by the thousand from an engine whose types already hold; only defaults are filled.
+    const request = {
+      ...raw,
+      tags: raw.tags ?? [],
+      cacheKey: raw.cacheKey ?? null,
+      inputs: raw.inputs ?? null,
+      upstream: raw.upstream ?? [],
+      retryPolicy:
+        raw.retryPolicy.retries !== undefined && raw.retryPolicy.retryDelaySeconds !== undefined
+          ? (raw.retryPolicy as RetryPolicy)
+          : RetryPolicySchema.parse(raw.retryPolicy),
+    };
     const existing = this.stmt.taskRunCurrent.get(request.id);
     if (existing) return { status: 'ACCEPT', state: this.stateOf(request.id, existing) };
     const facts: ImmutableFacts = {
@@ -453,12 +478,12 @@ export class SqliteStore implements RunReporter {
         state.name,
         JSON.stringify(state),
         stateId,
-        JSON.stringify(request.tags),
+        sharedJson(request.tags),
         timing.runCount,
-        JSON.stringify(request.retryPolicy),
+        sharedJson(request.retryPolicy),
         request.cacheKey,
         request.inputs,
-        JSON.stringify(request.upstream),
+        request.upstream.length === 0 ? '[]' : JSON.stringify(request.upstream),
         now,
         timing.startTime,
         timing.endTime,
