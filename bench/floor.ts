@@ -28,7 +28,7 @@ export function sequentialTasksFloor(tasks: number): { ms: number; commits: numb
     const start = nowMs();
     const flowRun = tx(() => rows.createFlowRun('w1-sequential', 'bench-run'));
     tx(() => rows.transition('flow', flowRun, 'RUNNING', 'Running', null));
-    let previous: { run: ReturnType<RawRows['createTaskRun']>; index: number } | null = null;
+    let previous: { run: ReturnType<RawRows['createRunningTaskRun']>; index: number } | null = null;
     for (let i = 0; i < tasks; i++) {
       const done: typeof previous = previous;
       const run = tx(() => {
@@ -36,9 +36,7 @@ export function sequentialTasksFloor(tasks: number): { ms: number; commits: numb
           rows.log(flowRun.id, done.run.id, `step ${done.index}`);
           rows.transition('task', done.run, 'COMPLETED', 'Completed', String(done.index));
         }
-        const created = rows.createTaskRun(flowRun.id, 'w1-step', i, `[${i}]`);
-        rows.transition('task', created, 'RUNNING', 'Running', null);
-        return created;
+        return rows.createRunningTaskRun(flowRun.id, 'w1-step', i, `[${i}]`);
       });
       previous = { run, index: i };
     }
@@ -74,13 +72,11 @@ export function mapFloor(items: number): { ms: number; commits: number } {
     const flowRun = tx(() => rows.createFlowRun('w2-map', 'bench-run'));
     tx(() => rows.transition('flow', flowRun, 'RUNNING', 'Running', null));
     // The store commits at most BATCH operations at once: a create and a Running are two.
-    const runs: ReturnType<RawRows['createTaskRun']>[] = [];
+    const runs: ReturnType<RawRows['createRunningTaskRun']>[] = [];
     for (let from = 0; from < items; from += BATCH / 2) {
       tx(() => {
         for (let i = from; i < Math.min(items, from + BATCH / 2); i++) {
-          const run = rows.createTaskRun(flowRun.id, 'w2-item', i, `[${i}]`);
-          rows.transition('task', run, 'RUNNING', 'Running', null);
-          runs.push(run);
+          runs.push(rows.createRunningTaskRun(flowRun.id, 'w2-item', i, `[${i}]`));
         }
       });
     }

@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { configureEngine } from '../../app/engine/index.js';
-import { SqliteStore } from '../../app/server/index.js';
+import { configureConnection, SqliteStore } from '../../app/server/index.js';
 import { migrate } from '../../app/server/store/migrations.js';
 
 export interface TempHome {
@@ -72,9 +72,7 @@ export function openEngineStore(label: string): EngineStore {
 export function openRawDatabase(label: string): { db: Database.Database; dispose(): void } {
   const temp = makeTempHome(label);
   const db = new Database(temp.dbPath, { timeout: 60_000 });
-  db.pragma('journal_mode = WAL');
-  db.pragma('synchronous = NORMAL');
-  db.pragma('foreign_keys = OFF');
+  configureConnection(db);
   migrate(db);
   return {
     db,

@@ -18,8 +18,8 @@ const SQL = {
                   VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
   insertTaskRun: `INSERT INTO task_runs (id, flow_run_id, task_key, name, dynamic_key, state_type, state_name, state, state_id,
                           tags, run_count, retry_policy, cache_key, inputs, upstream, created_at, start_time,
-                          end_time, last_transition_id)
-                  VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+                          end_time, last_transition_id, result)
+                  VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
   updateFlowRunState: `UPDATE flow_runs SET state_type = ?, state_name = ?, state = ?, state_id = ?, run_count = ?, start_time = ?,
                         end_time = ?, last_transition_id = ?, result = COALESCE(?, result) WHERE id = ?`,
   updateTaskRunState: `UPDATE task_runs SET state_type = ?, state_name = ?, state = ?, state_id = ?, run_count = ?, start_time = ?,
@@ -112,9 +112,26 @@ export class RawRows {
     const state = this.state(id, 'task', 'PENDING', 'Pending', 1, now, transitionId);
     this.stmt.insertTaskRun.run(
       id, flowRunId, taskKey, `${taskKey}-${dynamicKey}`, dynamicKey, 'PENDING', 'Pending', state.json, state.id, '[]', 0,
-      NO_RETRIES, null, inputs, '[]', now, null, null, transitionId,
+      NO_RETRIES, null, inputs, '[]', now, null, null, transitionId, null,
     );
     return { id, runCount: 0, startTime: null };
+  }
+
+  /**
+   * A task run created and started in the same transaction: its Pending and Running states, and
+   * its row written once, already Running, as the store writes it.
+   */
+  createRunningTaskRun(flowRunId: string, taskKey: string, dynamicKey: number, inputs: string | null): RawRun {
+    const now = Date.now();
+    const id = this.ids.take();
+    this.state(id, 'task', 'PENDING', 'Pending', 1, now, this.ids.take());
+    const transitionId = this.ids.take();
+    const running = this.state(id, 'task', 'RUNNING', 'Running', 1, now, transitionId);
+    this.stmt.insertTaskRun.run(
+      id, flowRunId, taskKey, `${taskKey}-${dynamicKey}`, dynamicKey, 'RUNNING', 'Running', running.json, running.id, '[]', 1,
+      NO_RETRIES, null, inputs, '[]', now, now, null, transitionId, null,
+    );
+    return { id, runCount: 1, startTime: now };
   }
 
   /** A transition: the state row and the run row's update, as the store writes them. */

@@ -69,8 +69,6 @@ export const MIGRATIONS: readonly { name: string; sql: string }[] = [
         last_transition_id TEXT
       );
       CREATE INDEX ix_task_runs_flow_run ON task_runs (flow_run_id, created_at);
-      CREATE INDEX ix_task_runs_active ON task_runs (flow_run_id)
-        WHERE state_type NOT IN ('COMPLETED', 'FAILED', 'CRASHED', 'CANCELLED');
 
       CREATE TABLE states (
         id INTEGER PRIMARY KEY,

@@ -73,16 +73,17 @@ function sharedJson(value: object): string {
   return json;
 }
 
+/** What a transition needs of a run's row. The wide columns are read only when no cache has them. */
 interface RunCurrentRow {
   state_id: number;
-  state: string;
   run_count: number;
   start_time: number | null;
   end_time: number | null;
   last_transition_id: string | null;
-  tags: string;
-  retry_policy: string;
   flow_run_id: string;
+  state?: string;
+  tags?: string;
+  retry_policy?: string;
 }
 
 interface ImmutableFacts {
@@ -137,6 +138,18 @@ export class SqliteStore implements RunReporter {
   private readonly flowIds = new Map<string, string>();
   private readonly facts = new Map<string, ImmutableFacts>();
   private readonly stateCache = new Map<string, { stateId: number; state: State }>();
+  /** Rows of runs written in the open write transaction, by run id. */
+  private touched: Map<string, RunCurrentRow> | null = null;
+  /** Task runs created in the open write transaction, inserted as it closes. */
+  private pendingTaskRows: Map<string, unknown[]> | null = null;
+  /** Flow run state types read or written in the open write transaction. */
+  private batchFlowStates: Map<string, StateType | null> | null = null;
+  /**
+   * The last row this store wrote for each unfinished task run. A transition starts from it
+   * without a read and writes only if the row is still the same (state_id), else reads and
+   * starts over: another process rarely touches a task run this one is running.
+   */
+  private readonly knownTaskRows = new Map<string, RunCurrentRow>();
   private readonly stmt;
   private readonly services: OrchestrationServices;
   /** Whether the transition being orchestrated has written anything a refusal must undo. */
@@ -159,13 +172,26 @@ export class SqliteStore implements RunReporter {
     this.batchTransaction = db.transaction((body: () => unknown) => body());
     this.stmt = {
       flowRunCurrent: db.prepare<[string], RunCurrentRow>(
-        `SELECT state_id, state, run_count, start_time, end_time, last_transition_id, tags, retry_policy,
-                id AS flow_run_id FROM flow_runs WHERE id = ?`,
+        `SELECT state_id, run_count, start_time, end_time, last_transition_id, id AS flow_run_id
+         FROM flow_runs WHERE id = ?`,
       ),
       taskRunCurrent: db.prepare<[string], RunCurrentRow>(
-        `SELECT state_id, state, run_count, start_time, end_time, last_transition_id, tags, retry_policy,
-                flow_run_id FROM task_runs WHERE id = ?`,
+        `SELECT state_id, run_count, start_time, end_time, last_transition_id, flow_run_id
+         FROM task_runs WHERE id = ?`,
       ),
+      flowRunWide: db.prepare<[string], { state: string; tags: string; retry_policy: string }>(
+        'SELECT state, tags, retry_policy FROM flow_runs WHERE id = ?',
+      ),
+      taskRunWide: db.prepare<[string], { state: string; tags: string; retry_policy: string }>(
+        'SELECT state, tags, retry_policy FROM task_runs WHERE id = ?',
+      ),
+      taskRunExists: db.prepare<[string], { found: number }>('SELECT 1 AS found FROM task_runs WHERE id = ?'),
+      updateTaskRunStateIfUnchanged: db.prepare(
+        `UPDATE task_runs SET state_type = ?, state_name = ?, state = ?, state_id = ?, run_count = ?, start_time = ?,
+                              end_time = ?, last_transition_id = ?, result = COALESCE(?, result),
+                              cache_key = COALESCE(?, cache_key) WHERE id = ? AND state_id = ?`,
+      ),
+      deleteState: db.prepare('DELETE FROM states WHERE id = ?'),
       flowRunStateType: db.prepare<[string], { state_type: StateType }>(
         'SELECT state_type FROM flow_runs WHERE id = ?',
       ),
@@ -185,8 +211,8 @@ export class SqliteStore implements RunReporter {
       insertTaskRun: db.prepare(
         `INSERT INTO task_runs (id, flow_run_id, task_key, name, dynamic_key, state_type, state_name, state, state_id,
                                 tags, run_count, retry_policy, cache_key, inputs, upstream, created_at, start_time,
-                                end_time, last_transition_id)
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+                                end_time, last_transition_id, result)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
       ),
       updateFlowRunState: db.prepare(
         `UPDATE flow_runs SET state_type = ?, state_name = ?, state = ?, state_id = ?, run_count = ?, start_time = ?,
@@ -242,7 +268,14 @@ export class SqliteStore implements RunReporter {
         this.openSavepoint();
         this.stmt.putCache.run(entry.cacheKey, entry.resultRef, entry.taskRunId, entry.createdAt, entry.expiresAt);
       },
-      flowRunStateType: (flowRunId) => this.stmt.flowRunStateType.get(flowRunId)?.state_type ?? null,
+      flowRunStateType: (flowRunId) => {
+        // Within one write transaction a flow run's state changes only through this store.
+        const cached = this.batchFlowStates?.get(flowRunId);
+        if (cached !== undefined) return cached;
+        const type = this.stmt.flowRunStateType.get(flowRunId)?.state_type ?? null;
+        this.batchFlowStates?.set(flowRunId, type);
+        return type;
+      },
     };
     if (options.sweepOnOpen !== false) this.sweepCrashedRuns();
   }
@@ -347,6 +380,7 @@ export class SqliteStore implements RunReporter {
       this.flowIds.clear();
       this.facts.clear();
       this.stateCache.clear();
+      this.knownTaskRows.clear();
       for (const q of queued) q.reject(error);
       this.notifyIdle();
       return;
@@ -372,12 +406,34 @@ export class SqliteStore implements RunReporter {
   /** One write transaction; retried when another process holds the lock past the busy timeout. */
   private writeBatch<T>(body: () => T): T {
     for (let attempt = 0; ; attempt++) {
+      this.touched = new Map();
+      this.pendingTaskRows = new Map();
+      this.batchFlowStates = new Map();
       try {
-        return this.batchTransaction.immediate(body) as T;
+        return this.batchTransaction.immediate(() => {
+          const result = body();
+          for (const row of this.pendingTaskRows!.values()) this.stmt.insertTaskRun.run(...row);
+          return result;
+        }) as T;
       } catch (error) {
         if (!isSqliteError(error, 'SQLITE_BUSY') || attempt >= 5) throw error;
+      } finally {
+        this.touched = null;
+        this.pendingTaskRows = null;
+        this.batchFlowStates = null;
       }
     }
+  }
+
+  /** The run's current row: from this transaction's own writes when it made any, else read. */
+  private currentRow(kind: RunKind, runId: string, mustRead = false): RunCurrentRow | undefined {
+    const mine = this.touched?.get(runId);
+    if (mine) return mine;
+    if (kind === 'task' && !mustRead) {
+      const known = this.knownTaskRows.get(runId);
+      if (known) return known;
+    }
+    return kind === 'flow' ? this.stmt.flowRunCurrent.get(runId) : this.stmt.taskRunCurrent.get(runId);
   }
 
   private apply(op: Operation): unknown {
@@ -413,11 +469,11 @@ export class SqliteStore implements RunReporter {
 
   private applyCreateFlowRun(raw: CreateFlowRun): OrchestrationResult {
     const request = CreateFlowRunSchema.parse(raw);
-    const existing = this.stmt.flowRunCurrent.get(request.id);
-    if (existing) return { status: 'ACCEPT', state: this.stateOf(request.id, existing) };
+    const existing = this.currentRow('flow', request.id);
+    if (existing) return { status: 'ACCEPT', state: this.stateOf('flow', request.id, existing) };
     const facts: ImmutableFacts = { flowRunId: request.id, tags: request.tags, retryPolicy: request.retryPolicy };
     const now = this.now();
-    return this.orchestrateInto('flow', request.id, null, facts, { runCount: 0, startTime: null, endTime: null, lastTransitionId: null }, request.state, request.transitionId, now, false, (state, stateId, timing) => {
+    return <OrchestrationResult>this.orchestrateInto('flow', request.id, null, facts, { runCount: 0, startTime: null, endTime: null, lastTransitionId: null }, request.state, request.transitionId, now, false, (state, stateId, timing, _proposed, stateJson) => {
       this.stmt.insertFlowRun.run(
         request.id,
         this.flowIdFor(request.flowName, now),
@@ -425,7 +481,7 @@ export class SqliteStore implements RunReporter {
         request.name,
         state.type,
         state.name,
-        JSON.stringify(state),
+        stateJson,
         stateId,
         JSON.stringify(request.parameters),
         JSON.stringify(request.tags),
@@ -459,16 +515,21 @@ export class SqliteStore implements RunReporter {
           ? (raw.retryPolicy as RetryPolicy)
           : RetryPolicySchema.parse(raw.retryPolicy),
     };
-    const existing = this.stmt.taskRunCurrent.get(request.id);
-    if (existing) return { status: 'ACCEPT', state: this.stateOf(request.id, existing) };
+    const exists =
+      this.touched?.has(request.id) || this.knownTaskRows.has(request.id) || this.stmt.taskRunExists.get(request.id) !== undefined;
+    if (exists) {
+      const existing = this.currentRow('task', request.id, true)!;
+      return { status: 'ACCEPT', state: this.stateOf('task', request.id, existing) };
+    }
     const facts: ImmutableFacts = {
       flowRunId: request.flowRunId,
       tags: request.tags,
       retryPolicy: request.retryPolicy,
     };
     const now = this.now();
-    return this.orchestrateInto('task', request.id, null, facts, { runCount: 0, startTime: null, endTime: null, lastTransitionId: null }, request.state, request.transitionId, now, false, (state, stateId, timing) => {
-      this.stmt.insertTaskRun.run(
+    return <OrchestrationResult>this.orchestrateInto('task', request.id, null, facts, { runCount: 0, startTime: null, endTime: null, lastTransitionId: null }, request.state, request.transitionId, now, false, (state, stateId, timing, _proposed, stateJson) => {
+      // Written when the transaction closes, so a Running (or more) in the same batch costs no UPDATE.
+      this.pendingTaskRows!.set(request.id, [
         request.id,
         request.flowRunId,
         request.taskKey,
@@ -476,7 +537,7 @@ export class SqliteStore implements RunReporter {
         request.dynamicKey,
         state.type,
         state.name,
-        JSON.stringify(state),
+        stateJson,
         stateId,
         sharedJson(request.tags),
         timing.runCount,
@@ -488,21 +549,19 @@ export class SqliteStore implements RunReporter {
         timing.startTime,
         timing.endTime,
         request.transitionId,
-      );
+        null,
+      ]);
       this.facts.set(request.id, facts);
     });
   }
 
-  private applySetState(request: SetState): OrchestrationResult {
-    const current =
-      request.kind === 'flow'
-        ? this.stmt.flowRunCurrent.get(request.runId)
-        : this.stmt.taskRunCurrent.get(request.runId);
+  private applySetState(request: SetState, mustRead = false): OrchestrationResult {
+    const current = this.currentRow(request.kind, request.runId, mustRead);
     if (!current) {
       return { status: 'ABORT', state: null, reason: `no ${request.kind} run with id ${request.runId}` };
     }
-    const initial = this.stateOf(request.runId, current);
-    const facts = this.factsOf(request.runId, current);
+    const initial = this.stateOf(request.kind, request.runId, current);
+    const facts = this.factsOf(request.kind, request.runId, current);
     const now = this.now();
     const timing = {
       runCount: current.run_count,
@@ -510,7 +569,8 @@ export class SqliteStore implements RunReporter {
       endTime: current.end_time,
       lastTransitionId: current.last_transition_id,
     };
-    return this.orchestrateInto(request.kind, request.runId, initial, facts, timing, request.state, request.transitionId, now, request.force === true, (state, stateId, next, proposed) => {
+    const unread = request.kind === 'task' && this.touched?.get(request.runId) !== current && !mustRead && this.knownTaskRows.get(request.runId) === current;
+    const result = this.orchestrateInto(request.kind, request.runId, initial, facts, timing, request.state, request.transitionId, now, request.force === true, (state, stateId, next, proposed, stateJson) => {
       // Only an accepted transition hands the run to a new process.
       if (request.owner && request.kind === 'flow') {
         this.stmt.claimFlowRun.run(request.owner.pid, request.owner.hostname, now, request.runId);
@@ -518,7 +578,7 @@ export class SqliteStore implements RunReporter {
       const common = [
         state.type,
         state.name,
-        JSON.stringify(state),
+        stateJson,
         stateId,
         next.runCount,
         next.startTime,
@@ -527,10 +587,25 @@ export class SqliteStore implements RunReporter {
         proposed.resultPreview ?? null,
       ] as const;
       // The cache key is known only once the inputs are resolved, after the task run was created.
-      if (request.kind === 'flow') this.stmt.updateFlowRunState.run(...common, request.runId);
-      else this.stmt.updateTaskRunState.run(...common, proposed.cacheKey ?? null, request.runId);
+      const unwritten = request.kind === 'task' ? this.pendingTaskRows?.get(request.runId) : undefined;
+      if (unwritten) {
+        setPendingTaskRowState(unwritten, common, proposed.cacheKey ?? null);
+      } else if (request.kind === 'flow') {
+        this.stmt.updateFlowRunState.run(...common, request.runId);
+        this.batchFlowStates?.set(request.runId, state.type);
+      } else if (unread) {
+        const changes = this.stmt.updateTaskRunStateIfUnchanged.run(...common, proposed.cacheKey ?? null, request.runId, current.state_id).changes;
+        if (changes === 0) return false;
+      } else this.stmt.updateTaskRunState.run(...common, proposed.cacheKey ?? null, request.runId);
       if (isTerminal(state.type)) this.facts.delete(request.runId);
+      return true;
     });
+    if (result === CHANGED_ELSEWHERE) {
+      // Someone else moved the run since this store last wrote it: start over from the stored row.
+      this.knownTaskRows.delete(request.runId);
+      return this.applySetState(request, true);
+    }
+    return result;
   }
 
   /**
@@ -552,8 +627,9 @@ export class SqliteStore implements RunReporter {
       stateId: number,
       timing: { runCount: number; startTime: number | null; endTime: number | null },
       proposed: ProposedState,
-    ) => void,
-  ): OrchestrationResult {
+      stateJson: string,
+    ) => boolean | void,
+  ): OrchestrationResult | typeof CHANGED_ELSEWHERE {
     const run: RunFacts = {
       kind,
       id: runId,
@@ -622,7 +698,34 @@ export class SqliteStore implements RunReporter {
         state.resultRef ?? null,
       ).lastInsertRowid,
     );
-    persist(state, stateId, next, proposed);
+    const stateJson = JSON.stringify(state);
+    if (persist(state, stateId, next, proposed, stateJson) === false) {
+      if (this.savepointOpen) {
+        this.stmt.rollbackTo.run();
+        this.stmt.release.run();
+        this.savepointOpen = false;
+      } else {
+        this.stmt.deleteState.run(stateId);
+      }
+      return CHANGED_ELSEWHERE;
+    }
+    // Within this transaction no other process can write: what was just written is the truth.
+    const row: RunCurrentRow = {
+      state_id: stateId,
+      state: stateJson,
+      run_count: next.runCount,
+      start_time: next.startTime,
+      end_time: next.endTime,
+      last_transition_id: transitionId,
+      tags: sharedJson(facts.tags),
+      retry_policy: sharedJson(facts.retryPolicy),
+      flow_run_id: facts.flowRunId,
+    };
+    this.touched?.set(runId, row);
+    if (kind === 'task') {
+      if (isTerminal(state.type)) this.knownTaskRows.delete(runId);
+      else this.knownTaskRows.set(runId, row);
+    }
     if (this.savepointOpen) {
       this.stmt.release.run();
       this.savepointOpen = false;
@@ -646,20 +749,25 @@ export class SqliteStore implements RunReporter {
     this.savepointOpen = false;
   }
 
-  private stateOf(runId: string, row: RunCurrentRow): State {
+  private stateOf(kind: RunKind, runId: string, row: RunCurrentRow): State {
     const cached = this.stateCache.get(runId);
     if (cached && cached.stateId === row.state_id) return cached.state;
-    return JSON.parse(row.state) as State;
+    return JSON.parse(row.state ?? this.wideColumns(kind, runId).state) as State;
   }
 
-  private factsOf(runId: string, row: RunCurrentRow): ImmutableFacts {
+  private factsOf(kind: RunKind, runId: string, row: RunCurrentRow): ImmutableFacts {
     const known = this.facts.get(runId);
     if (known) return known;
+    const wide = row.tags !== undefined && row.retry_policy !== undefined ? (row as Required<RunCurrentRow>) : this.wideColumns(kind, runId);
     return {
       flowRunId: row.flow_run_id,
-      tags: JSON.parse(row.tags) as string[],
-      retryPolicy: JSON.parse(row.retry_policy) as RetryPolicy,
+      tags: JSON.parse(wide.tags) as string[],
+      retryPolicy: JSON.parse(wide.retry_policy) as RetryPolicy,
     };
+  }
+
+  private wideColumns(kind: RunKind, runId: string): { state: string; tags: string; retry_policy: string } {
+    return (kind === 'flow' ? this.stmt.flowRunWide : this.stmt.taskRunWide).get(runId)!;
   }
 
   private acquireSlots(tags: readonly string[], taskRunId: string, now: number): SlotOutcome {
@@ -916,6 +1024,42 @@ export class SqliteStore implements RunReporter {
   }
 }
 
+/** Marks a transition that found its run changed by another process since this store last saw it. */
+const CHANGED_ELSEWHERE = Symbol('changed elsewhere');
+
+/** Positions in an insertTaskRun row of what a transition changes. */
+const TASK_ROW = { stateType: 5, stateName: 6, state: 7, stateId: 8, runCount: 10, cacheKey: 12, startTime: 16, endTime: 17, lastTransitionId: 18, result: 19 } as const;
+
+/** Applies a transition (the values an UPDATE would set) to a task run row not yet inserted. */
+function setPendingTaskRowState(
+  row: unknown[],
+  values: readonly [string, string, string, number, number, number | null, number | null, string, string | null],
+  cacheKey: string | null,
+): void {
+  const [type, name, json, stateId, runCount, startTime, endTime, transitionId, result] = values;
+  row[TASK_ROW.stateType] = type;
+  row[TASK_ROW.stateName] = name;
+  row[TASK_ROW.state] = json;
+  row[TASK_ROW.stateId] = stateId;
+  row[TASK_ROW.runCount] = runCount;
+  row[TASK_ROW.startTime] = startTime;
+  row[TASK_ROW.endTime] = endTime;
+  row[TASK_ROW.lastTransitionId] = transitionId;
+  if (result !== null) row[TASK_ROW.result] = result;
+  if (cacheKey !== null) row[TASK_ROW.cacheKey] = cacheKey;
+}
+
+/** The connection settings every store (and the benchmarks' raw floor) uses. */
+export function configureConnection(db: Database.Database): void {
+  db.pragma('journal_mode = WAL');
+  // WAL with synchronous=NORMAL: a commit survives the process being killed at any point.
+  db.pragma('synchronous = NORMAL');
+  db.pragma('foreign_keys = OFF');
+  // Checkpoint less often than the default 1,000 pages: each one syncs the file, and a large map
+  // writes tens of thousands of pages.
+  db.pragma('wal_autocheckpoint = 10000');
+}
+
 function openDatabase(path: string): Database.Database {
   const folder = dirname(path);
   if (statSync(folder, { throwIfNoEntry: false })?.isFile()) {
@@ -948,10 +1092,7 @@ function openDatabase(path: string): Database.Database {
     if (!app && tables > 0) {
       throw new StoreError(`${path} is a SQLite database, but not one of Flowdeck's`, 'NOT_A_DATABASE');
     }
-    db.pragma('journal_mode = WAL');
-    // WAL with synchronous=NORMAL: a commit survives the process being killed at any point.
-    db.pragma('synchronous = NORMAL');
-    db.pragma('foreign_keys = OFF');
+    configureConnection(db);
     migrate(db);
   } catch (error) {
     db.close();

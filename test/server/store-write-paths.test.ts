@@ -1,0 +1,95 @@
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { newId, type RetryPolicy } from '../../app/core/index.js';
+import { SqliteStore } from '../../app/server/index.js';
+import { makeTempHome } from '../helpers/temp-home.js';
+
+const noRetries: RetryPolicy = { retries: 0, retryDelaySeconds: [0] };
+
+describe('store write paths', () => {
+  let temp: ReturnType<typeof makeTempHome>;
+  let a: SqliteStore;
+  let b: SqliteStore;
+  beforeEach(() => {
+    temp = makeTempHome();
+    a = SqliteStore.open({ path: temp.dbPath });
+    b = SqliteStore.open({ path: temp.dbPath });
+  });
+  afterEach(async () => {
+    await a.close();
+    await b.close();
+    temp.cleanup();
+  });
+
+  async function flowAndTask(store: SqliteStore): Promise<{ flowRunId: string; taskRunId: string }> {
+    const flowRunId = newId();
+    await store.createFlowRun({
+      id: flowRunId,
+      flowName: 'paths',
+      name: 'paths-run',
+      retryPolicy: noRetries,
+      transitionId: newId(),
+      state: { type: 'RUNNING', name: 'Running' },
+    });
+    const taskRunId = newId();
+    const created = store.createTaskRun({
+      id: taskRunId,
+      flowRunId,
+      taskKey: 'step',
+      name: 'step-0',
+      dynamicKey: 0,
+      retryPolicy: noRetries,
+      transitionId: newId(),
+      state: { type: 'PENDING', name: 'Pending' },
+    });
+    const running = store.setState({ kind: 'task', runId: taskRunId, transitionId: newId(), state: { type: 'RUNNING', name: 'Running' } });
+    await created;
+    expect((await running).state?.name).toBe('Running');
+    return { flowRunId, taskRunId };
+  }
+
+  it('writes a task run created and started in one batch as one row holding its latest state', async () => {
+    const { taskRunId } = await flowAndTask(a);
+    const run = b.getTaskRun(taskRunId)!;
+    expect(run.state.name).toBe('Running');
+    expect(run.runCount).toBe(1);
+    expect(run.startTime).not.toBeNull();
+    expect(b.listStates(taskRunId).map((s) => s.name)).toEqual(['Pending', 'Running']);
+  });
+
+  it('notices a task run another process changed and judges the transition by the stored state', async () => {
+    const { taskRunId } = await flowAndTask(a);
+    const cancelled = b.setStateNow({
+      kind: 'task',
+      runId: taskRunId,
+      transitionId: newId(),
+      state: { type: 'CANCELLED', name: 'Cancelled', message: 'stopped elsewhere' },
+    });
+    expect(cancelled.status).toBe('ACCEPT');
+    const late = await a.setState({
+      kind: 'task',
+      runId: taskRunId,
+      transitionId: newId(),
+      state: { type: 'COMPLETED', name: 'Completed', resultPreview: '1' },
+    });
+    expect(late.status).toBe('REJECT');
+    expect(late.state?.name).toBe('Cancelled');
+    expect(b.listStates(taskRunId).map((s) => s.name)).toEqual(['Pending', 'Running', 'Cancelled']);
+    expect(b.getTaskRun(taskRunId)!.state.name).toBe('Cancelled');
+  });
+
+  it('answers a repeated create with the run as it is, writing nothing', async () => {
+    const { flowRunId, taskRunId } = await flowAndTask(a);
+    const again = await a.createTaskRun({
+      id: taskRunId,
+      flowRunId,
+      taskKey: 'step',
+      name: 'step-0',
+      dynamicKey: 0,
+      retryPolicy: noRetries,
+      transitionId: newId(),
+      state: { type: 'PENDING', name: 'Pending' },
+    });
+    expect(again).toMatchObject({ status: 'ACCEPT', state: { name: 'Running' } });
+    expect(b.listStates(taskRunId)).toHaveLength(2);
+  });
+});
