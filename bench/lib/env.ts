@@ -35,28 +35,15 @@ export interface EngineStore {
   dispose(): Promise<void>;
 }
 
-/**
- * Watches the store's group commits without changing them: wraps the instance's flush so each
- * transaction's size is recorded. Used to check that the floors batch rows as the engine does.
- */
-function traceCommits(store: SqliteStore): Commit[] | null {
-  const inner = store as unknown as { flushNow?: () => void; queue?: unknown[]; logBuffer?: unknown[] };
-  const flushNow = inner.flushNow;
-  if (typeof flushNow !== 'function' || !Array.isArray(inner.queue) || !Array.isArray(inner.logBuffer)) return null;
-  const commits: Commit[] = [];
-  inner.flushNow = () => {
-    commits.push({ ops: inner.queue!.length, logs: inner.logBuffer!.length });
-    flushNow.call(store);
-  };
-  return commits;
-}
-
 /** A real store in a fresh FLOWDECK_HOME, handed to the engine, printing nothing. */
 export function openEngineStore(label: string): EngineStore {
   const temp = makeTempHome(label);
-  const store = SqliteStore.open({ path: temp.dbPath });
+  const commits: Commit[] = [];
+  const store = SqliteStore.open({
+    path: temp.dbPath,
+    onCommit: (batch) => commits.push({ ops: batch.operations, logs: batch.logLines }),
+  });
   configureEngine({ reporter: store, home: temp.home, consoleSink: null, onEvent: null, logLevel: 20 });
-  const commits = traceCommits(store);
   return {
     store,
     commits,

@@ -24,10 +24,22 @@ export interface TaskRunner {
 /** A first-come, first-served limit on how many things run at once. */
 export class Semaphore {
   private active = 0;
-  private readonly waiting: (() => void)[] = [];
+  // A queue with a moving head: shift() on a long array moves every element, every time.
+  private waiting: (() => void)[] = [];
+  private head = 0;
 
   constructor(readonly limit: number) {
     if (!(limit >= 1)) throw new Error(`a concurrency limit must be 1 or more, got ${limit}`);
+  }
+
+  private next(): (() => void) | undefined {
+    if (this.head >= this.waiting.length) return undefined;
+    const next = this.waiting[this.head++];
+    if (this.head > 1024 && this.head * 2 > this.waiting.length) {
+      this.waiting = this.waiting.slice(this.head);
+      this.head = 0;
+    }
+    return next;
   }
 
   async run<T>(work: () => Promise<T>): Promise<T> {
@@ -36,7 +48,7 @@ export class Semaphore {
     try {
       return await work();
     } finally {
-      const next = this.waiting.shift();
+      const next = this.next();
       if (next) next();
       else this.active--;
     }

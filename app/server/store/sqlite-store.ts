@@ -52,6 +52,8 @@ export interface SqliteStoreOptions {
   heartbeatTimeoutSeconds?: number;
   /** Mark crashed runs when the store opens (default true). */
   sweepOnOpen?: boolean;
+  /** Told of every group commit: how many transitions and log lines it held. */
+  onCommit?: (batch: { operations: number; logLines: number }) => void;
 }
 
 /** How many buffered log lines make a flush worth doing at once. */
@@ -128,6 +130,7 @@ export class SqliteStore implements RunReporter {
   private readonly now: () => number;
   private readonly random: () => number;
   private readonly heartbeatTimeoutMs: number;
+  private readonly onCommit: SqliteStoreOptions['onCommit'] | null;
   private readonly hostname = osHostname();
   private queue: QueuedOperation[] = [];
   private logBuffer: LogLine[] = [];
@@ -167,6 +170,7 @@ export class SqliteStore implements RunReporter {
     this.now = options.now ?? Date.now;
     this.random = options.random ?? Math.random;
     this.heartbeatTimeoutMs = (options.heartbeatTimeoutSeconds ?? 30) * 1000;
+    this.onCommit = options.onCommit ?? null;
     this.db = openDatabase(options.path);
     const db = this.db;
     this.batchTransaction = db.transaction((body: () => unknown) => body());
@@ -385,6 +389,7 @@ export class SqliteStore implements RunReporter {
       this.notifyIdle();
       return;
     }
+    this.onCommit?.({ operations: queued.length, logLines: logs.length });
     for (let i = 0; i < queued.length; i++) {
       const outcome = outcomes[i];
       if (outcome.ok) queued[i].resolve(outcome.value);
@@ -504,17 +509,14 @@ export class SqliteStore implements RunReporter {
 
   private applyCreateTaskRun(raw: CreateTaskRun): OrchestrationResult {
     // Task runs come by the thousand from an engine whose types already hold; only defaults are filled.
-    const request = {
-      ...raw,
-      tags: raw.tags ?? [],
-      cacheKey: raw.cacheKey ?? null,
-      inputs: raw.inputs ?? null,
-      upstream: raw.upstream ?? [],
-      retryPolicy:
-        raw.retryPolicy.retries !== undefined && raw.retryPolicy.retryDelaySeconds !== undefined
-          ? (raw.retryPolicy as RetryPolicy)
-          : RetryPolicySchema.parse(raw.retryPolicy),
-    };
+    const request = raw as CreateTaskRun & { tags: string[]; cacheKey: string | null; inputs: string | null; upstream: string[]; retryPolicy: RetryPolicy };
+    request.tags ??= [];
+    request.cacheKey ??= null;
+    request.inputs ??= null;
+    request.upstream ??= [];
+    if (raw.retryPolicy.retries === undefined || raw.retryPolicy.retryDelaySeconds === undefined) {
+      request.retryPolicy = RetryPolicySchema.parse(raw.retryPolicy);
+    }
     const exists =
       this.touched?.has(request.id) || this.knownTaskRows.has(request.id) || this.stmt.taskRunExists.get(request.id) !== undefined;
     if (exists) {
