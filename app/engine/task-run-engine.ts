@@ -124,6 +124,12 @@ function taskRunName(task: TaskDefinition, args: readonly unknown[], dynamicKey:
 
 const ATTEMPT_OVER = new CancelledError('the attempt is over');
 
+type AttemptOutcome = { ok: true; value: unknown } | { ok: false; error: unknown };
+
+function isThenable(value: unknown): value is PromiseLike<unknown> {
+  return (typeof value === 'object' || typeof value === 'function') && value !== null && typeof (value as PromiseLike<unknown>).then === 'function';
+}
+
 /**
  * The abort side of one attempt. The AbortController behind `signal` is made only when someone
  * asks for the signal (task code, a worker runner): most attempts never do, and making one for
@@ -152,7 +158,7 @@ class AttemptScope {
   }
 
   /** Settles with the body, or rejects as soon as the attempt is aborted. */
-  race<T>(body: Promise<T>): Promise<T> {
+  race<T>(body: PromiseLike<T>): Promise<T> {
     if (this.aborted) return Promise.reject(this.reason);
     return new Promise<T>((resolve, reject) => {
       this.rejectRace = reject;
@@ -285,7 +291,8 @@ export class TaskRunExecution {
       }
       const onRunning = this.hooksFor(state);
       if (onRunning) await onRunning;
-      const outcome = await this.attemptOnce(args);
+      const attempt = this.attemptOnce(args);
+      const outcome = attempt instanceof Promise ? await attempt : attempt;
       if (outcome.ok) return this.completed(outcome.value, cacheKey);
       const retryAt = await this.failed(outcome.error);
       await this.pause(() => sleepUntil(retryAt, this.flow.signal));
@@ -317,7 +324,7 @@ export class TaskRunExecution {
     );
   }
 
-  private async attemptOnce(args: unknown[]): Promise<{ ok: true; value: unknown } | { ok: false; error: unknown }> {
+  private attemptOnce(args: unknown[]): AttemptOutcome | Promise<AttemptOutcome> {
     const task = this.request.task;
     const scope = new AttemptScope();
     const stopFollowingFlow = onAbort(this.flow.signal, () => scope.abort(this.flow.signal.reason));
@@ -342,10 +349,16 @@ export class TaskRunExecution {
     };
     // A task may ask for its prints when its flow does not.
     if (frame.logPrints) installLogPrints();
+    const end = () => {
+      if (timer) clearTimeout(timer);
+      stopFollowingFlow();
+      scope.end();
+    };
+    let returned: unknown;
     try {
-      const body = runStorage.run(frame, () =>
+      returned = runStorage.run(frame, () =>
         this.flow.taskRunner.execute({
-          runInline: async () => (task.fn as (...a: unknown[]) => unknown)(...args),
+          runInline: () => (task.fn as (...a: unknown[]) => unknown)(...args),
           moduleUrl: task.moduleUrl,
           taskKey: task.taskKey,
           args,
@@ -355,14 +368,25 @@ export class TaskRunExecution {
           log: (level, message) => this.logger.log(level, message),
         }),
       );
-      return { ok: true, value: await scope.race(body) };
     } catch (error) {
+      end();
       return { ok: false, error };
-    } finally {
-      if (timer) clearTimeout(timer);
-      stopFollowingFlow();
-      scope.end();
     }
+    // A synchronous task is done already: no promise, no race.
+    if (!isThenable(returned)) {
+      end();
+      return { ok: true, value: returned };
+    }
+    return scope.race(returned).then(
+      (value) => {
+        end();
+        return { ok: true as const, value };
+      },
+      (error: unknown) => {
+        end();
+        return { ok: false as const, error };
+      },
+    );
   }
 
   private completed(value: unknown, cacheKey: string | null): unknown {
@@ -384,20 +408,30 @@ export class TaskRunExecution {
     }
     // The caller gets the value at once; the Completed state commits with whatever the flow does
     // next, so nothing that follows can be durable before it. The flow run waits for it to land.
-    const acknowledged = this.finish(state).then(
-      (final) => {
-        if (final && isTerminal(final.type) && final.type !== 'COMPLETED') {
-          this.logger.warning(`the task run ended ${final.name} while it finished`);
-        }
-      },
-      (error: unknown) => this.logger.error(`the task run's Completed state could not be recorded: ${error}`),
-    );
-    this.flow.outstanding.add(acknowledged);
-    void acknowledged.then(() => {
+    const recorded = () => {
       this.flow.outstanding.delete(acknowledged);
       this.onRecorded();
       this.request.future?.finalRecorded();
-    });
+    };
+    const acknowledged: Promise<void> = this.reporter
+      .setState({ kind: 'task', runId: this.id, state, transitionId: newId() })
+      .then(
+        (result) => {
+          this.observe(result);
+          const final = result.state;
+          if (final && isTerminal(final.type) && final.type !== 'COMPLETED') {
+            this.logger.warning(`the task run ended ${final.name} while it finished`);
+          }
+          const hooks = result.status === 'ACCEPT' && final ? this.hooksFor(final) : undefined;
+          if (!hooks) return recorded();
+          return hooks.then(recorded);
+        },
+        (error: unknown) => {
+          this.logger.error(`the task run's Completed state could not be recorded: ${error}`);
+          recorded();
+        },
+      );
+    this.flow.outstanding.add(acknowledged);
     return value;
   }
 

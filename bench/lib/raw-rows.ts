@@ -10,8 +10,8 @@ import { newId } from '../../app/core/index.js';
 const SQL = {
   insertFlow: 'INSERT OR IGNORE INTO flows (id, name, created_at) VALUES (?, ?, ?)',
   insertState: `INSERT INTO states (run_id, run_kind, type, name, timestamp, attempt, message, error, scheduled_time,
-                       transition_id, cache_key, result_ref)
-                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+                       transition_id, cache_key, result_ref, previous_id)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
   insertFlowRun: `INSERT INTO flow_runs (id, flow_id, flow_name, name, state_type, state_name, state, state_id, parameters,
                           tags, parent_flow_run_id, parent_task_run_id, entrypoint, run_count, retry_policy,
                           created_at, start_time, end_time, heartbeat_at, pid, hostname, last_transition_id)
@@ -37,6 +37,8 @@ export interface RawRun {
   id: string;
   runCount: number;
   startTime: number | null;
+  /** The run's latest state row, which its next state points back to. */
+  stateId: number | null;
 }
 
 /**
@@ -82,9 +84,18 @@ export class RawRows {
   }
 
   /** A state row, and the JSON the run row keeps of it; returns the state's id. */
-  private state(runId: string, kind: 'flow' | 'task', type: string, name: string, attempt: number, now: number, transitionId: string) {
+  private state(
+    runId: string,
+    kind: 'flow' | 'task',
+    type: string,
+    name: string,
+    attempt: number,
+    now: number,
+    transitionId: string,
+    previousId: number | null = null,
+  ) {
     const id = Number(
-      this.stmt.insertState.run(runId, kind, type, name, now, attempt, null, null, null, transitionId, null, null).lastInsertRowid,
+      this.stmt.insertState.run(runId, kind, type, name, now, attempt, null, null, null, transitionId, null, null, previousId).lastInsertRowid,
     );
     return { id, json: JSON.stringify({ type, name, timestamp: now, attempt, transitionId }) };
   }
@@ -101,7 +112,7 @@ export class RawRows {
       id, flowId, flowName, runName, 'PENDING', 'Pending', state.json, state.id, '{}', '[]', null, null, null, 0,
       NO_RETRIES, now, null, null, now, process.pid, HOST, transitionId,
     );
-    return { id, runCount: 0, startTime: null };
+    return { id, runCount: 0, startTime: null, stateId: state.id };
   }
 
   /** A task run row and its Pending state. */
@@ -114,7 +125,7 @@ export class RawRows {
       id, flowRunId, taskKey, `${taskKey}-${dynamicKey}`, dynamicKey, 'PENDING', 'Pending', state.json, state.id, '[]', 0,
       NO_RETRIES, null, inputs, '[]', now, null, null, transitionId, null,
     );
-    return { id, runCount: 0, startTime: null };
+    return { id, runCount: 0, startTime: null, stateId: state.id };
   }
 
   /**
@@ -124,14 +135,14 @@ export class RawRows {
   createRunningTaskRun(flowRunId: string, taskKey: string, dynamicKey: number, inputs: string | null): RawRun {
     const now = Date.now();
     const id = this.ids.take();
-    this.state(id, 'task', 'PENDING', 'Pending', 1, now, this.ids.take());
+    const pending = this.state(id, 'task', 'PENDING', 'Pending', 1, now, this.ids.take());
     const transitionId = this.ids.take();
-    const running = this.state(id, 'task', 'RUNNING', 'Running', 1, now, transitionId);
+    const running = this.state(id, 'task', 'RUNNING', 'Running', 1, now, transitionId, pending.id);
     this.stmt.insertTaskRun.run(
       id, flowRunId, taskKey, `${taskKey}-${dynamicKey}`, dynamicKey, 'RUNNING', 'Running', running.json, running.id, '[]', 1,
       NO_RETRIES, null, inputs, '[]', now, now, null, transitionId, null,
     );
-    return { id, runCount: 1, startTime: now };
+    return { id, runCount: 1, startTime: now, stateId: running.id };
   }
 
   /** A transition: the state row and the run row's update, as the store writes them. */
@@ -142,7 +153,8 @@ export class RawRows {
       run.runCount++;
       run.startTime ??= now;
     }
-    const state = this.state(run.id, kind, type, name, Math.max(1, run.runCount), now, transitionId);
+    const state = this.state(run.id, kind, type, name, Math.max(1, run.runCount), now, transitionId, run.stateId);
+    run.stateId = state.id;
     const endTime = type === 'COMPLETED' ? now : null;
     const common = [type, name, state.json, state.id, run.runCount, run.startTime, endTime, transitionId, result] as const;
     if (kind === 'flow') this.stmt.updateFlowRunState.run(...common, run.id);

@@ -20,7 +20,7 @@ export class ConcurrentTaskRunner implements TaskRunner {
     return this.semaphore ? this.semaphore.run(start) : start();
   }
 
-  execute(call: TaskCall): Promise<unknown> {
+  execute(call: TaskCall): unknown {
     return call.runInline();
   }
 

@@ -1,7 +1,7 @@
 /** One attempt of a task, ready to execute. */
 export interface TaskCall {
-  /** The task's function, called here with the run's context in place. */
-  runInline(): Promise<unknown>;
+  /** The task's function, called here with the run's context in place; a sync function's value comes back as is. */
+  runInline(): unknown;
   /** Where the task was defined and its key there, for runners that execute elsewhere. */
   moduleUrl: string | null;
   taskKey: string;
@@ -16,8 +16,8 @@ export interface TaskRunner {
   readonly name: string;
   /** Runs a submitted task run when a place is free. */
   schedule<T>(start: () => Promise<T>): Promise<T>;
-  /** Executes one attempt's body. */
-  execute(call: TaskCall): Promise<unknown>;
+  /** Executes one attempt's body: its value, or a promise of it. */
+  execute(call: TaskCall): unknown;
   close(): Promise<void>;
 }
 
@@ -42,15 +42,27 @@ export class Semaphore {
     return next;
   }
 
-  async run<T>(work: () => Promise<T>): Promise<T> {
-    if (this.active >= this.limit) await new Promise<void>((resolve) => this.waiting.push(resolve));
-    else this.active++;
-    try {
-      return await work();
-    } finally {
+  run<T>(work: () => Promise<T>): Promise<T> {
+    const release = () => {
       const next = this.next();
       if (next) next();
       else this.active--;
+    };
+    const start = (): Promise<T> => {
+      let running: Promise<T>;
+      try {
+        running = work();
+      } catch (error) {
+        release();
+        return Promise.reject(error);
+      }
+      running.then(release, release);
+      return running;
+    };
+    if (this.active < this.limit) {
+      this.active++;
+      return start();
     }
+    return new Promise<void>((resolve) => this.waiting.push(resolve)).then(start);
   }
 }

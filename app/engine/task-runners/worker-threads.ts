@@ -33,7 +33,7 @@ export class WorkerThreadTaskRunner implements TaskRunner {
   async execute(call: TaskCall): Promise<unknown> {
     if (!call.moduleUrl) {
       call.log(30, `task '${call.taskKey}' was not defined in a module file; it runs on the main thread`);
-      return call.runInline();
+      return await call.runInline();
     }
     call.signal.throwIfAborted();
     const pooled = await this.acquire();

@@ -83,9 +83,11 @@ export const MIGRATIONS: readonly { name: string; sql: string }[] = [
         scheduled_time INTEGER,
         transition_id TEXT,
         cache_key TEXT,
-        result_ref TEXT
+        result_ref TEXT,
+        -- A run's history is a chain from its run row's state_id back through previous_id: no
+        -- index to keep up on every transition.
+        previous_id INTEGER
       );
-      CREATE INDEX ix_states_run ON states (run_id, id);
 
       CREATE TABLE logs (
         id INTEGER PRIMARY KEY,

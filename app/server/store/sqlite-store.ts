@@ -203,8 +203,8 @@ export class SqliteStore implements RunReporter {
       flowIdByName: db.prepare<[string], { id: string }>('SELECT id FROM flows WHERE name = ?'),
       insertState: db.prepare(
         `INSERT INTO states (run_id, run_kind, type, name, timestamp, attempt, message, error, scheduled_time,
-                             transition_id, cache_key, result_ref)
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+                             transition_id, cache_key, result_ref, previous_id)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
       ),
       insertFlowRun: db.prepare(
         `INSERT INTO flow_runs (id, flow_id, flow_name, name, state_type, state_name, state, state_id, parameters,
@@ -478,7 +478,7 @@ export class SqliteStore implements RunReporter {
     if (existing) return { status: 'ACCEPT', state: this.stateOf('flow', request.id, existing) };
     const facts: ImmutableFacts = { flowRunId: request.id, tags: request.tags, retryPolicy: request.retryPolicy };
     const now = this.now();
-    return <OrchestrationResult>this.orchestrateInto('flow', request.id, null, facts, { runCount: 0, startTime: null, endTime: null, lastTransitionId: null }, request.state, request.transitionId, now, false, (state, stateId, timing, _proposed, stateJson) => {
+    return <OrchestrationResult>this.orchestrateInto('flow', request.id, null, facts, { runCount: 0, startTime: null, endTime: null, lastTransitionId: null, stateId: null }, request.state, request.transitionId, now, false, (state, stateId, timing, _proposed, stateJson) => {
       this.stmt.insertFlowRun.run(
         request.id,
         this.flowIdFor(request.flowName, now),
@@ -529,7 +529,7 @@ export class SqliteStore implements RunReporter {
       retryPolicy: request.retryPolicy,
     };
     const now = this.now();
-    return <OrchestrationResult>this.orchestrateInto('task', request.id, null, facts, { runCount: 0, startTime: null, endTime: null, lastTransitionId: null }, request.state, request.transitionId, now, false, (state, stateId, timing, _proposed, stateJson) => {
+    return <OrchestrationResult>this.orchestrateInto('task', request.id, null, facts, { runCount: 0, startTime: null, endTime: null, lastTransitionId: null, stateId: null }, request.state, request.transitionId, now, false, (state, stateId, timing, _proposed, stateJson) => {
       // Written when the transaction closes, so a Running (or more) in the same batch costs no UPDATE.
       this.pendingTaskRows!.set(request.id, [
         request.id,
@@ -570,6 +570,7 @@ export class SqliteStore implements RunReporter {
       startTime: current.start_time,
       endTime: current.end_time,
       lastTransitionId: current.last_transition_id,
+      stateId: current.state_id,
     };
     const unread = request.kind === 'task' && this.touched?.get(request.runId) !== current && !mustRead && this.knownTaskRows.get(request.runId) === current;
     const result = this.orchestrateInto(request.kind, request.runId, initial, facts, timing, request.state, request.transitionId, now, request.force === true, (state, stateId, next, proposed, stateJson) => {
@@ -619,7 +620,13 @@ export class SqliteStore implements RunReporter {
     runId: string,
     initial: State | null,
     facts: ImmutableFacts,
-    timing: { runCount: number; startTime: number | null; endTime: number | null; lastTransitionId: string | null },
+    timing: {
+      runCount: number;
+      startTime: number | null;
+      endTime: number | null;
+      lastTransitionId: string | null;
+      stateId: number | null;
+    },
     proposedIn: ProposedState,
     transitionId: string,
     now: number,
@@ -698,6 +705,7 @@ export class SqliteStore implements RunReporter {
         transitionId,
         state.cacheKey ?? null,
         state.resultRef ?? null,
+        timing.stateId,
       ).lastInsertRowid,
     );
     const stateJson = JSON.stringify(state);
@@ -945,8 +953,15 @@ export class SqliteStore implements RunReporter {
   /** The full state history of a flow or task run, oldest first. */
   listStates(runId: string): State[] {
     return this.db
-      .prepare<[string], StateRow>('SELECT * FROM states WHERE run_id = ? ORDER BY id')
-      .all(runId)
+      .prepare<[string, string], StateRow>(
+        `WITH RECURSIVE chain(id) AS (
+           SELECT state_id FROM task_runs WHERE id = ?
+           UNION ALL SELECT state_id FROM flow_runs WHERE id = ?
+           UNION ALL SELECT states.previous_id FROM states JOIN chain ON states.id = chain.id
+             WHERE states.previous_id IS NOT NULL)
+         SELECT states.* FROM states JOIN chain ON states.id = chain.id ORDER BY states.id`,
+      )
+      .all(runId, runId)
       .map(stateFromRow);
   }
 
