@@ -92,4 +92,34 @@ describe('store write paths', () => {
     expect(again).toMatchObject({ status: 'ACCEPT', state: { name: 'Running' } });
     expect(b.listStates(taskRunId)).toHaveLength(2);
   });
+
+  it('answers a create resent to another store instance with the stored run, keeping the rest of its batch', async () => {
+    const { flowRunId, taskRunId } = await flowAndTask(a);
+    const otherRunId = newId();
+    const resent = b.createTaskRun({
+      id: taskRunId,
+      flowRunId,
+      taskKey: 'step',
+      name: 'step-0',
+      dynamicKey: 0,
+      retryPolicy: noRetries,
+      transitionId: newId(),
+      state: { type: 'PENDING', name: 'Pending' },
+    });
+    const fresh = b.createTaskRun({
+      id: otherRunId,
+      flowRunId,
+      taskKey: 'step',
+      name: 'step-1',
+      dynamicKey: 1,
+      retryPolicy: noRetries,
+      transitionId: newId(),
+      state: { type: 'PENDING', name: 'Pending' },
+    });
+    expect(await resent).toMatchObject({ status: 'ACCEPT', state: { name: 'Running' } });
+    expect(await fresh).toMatchObject({ status: 'ACCEPT', state: { name: 'Pending' } });
+    expect(a.listStates(taskRunId).map((s) => s.name)).toEqual(['Pending', 'Running']);
+    expect(a.getTaskRun(otherRunId)?.state.name).toBe('Pending');
+    expect(a.listTaskRuns(flowRunId)).toHaveLength(2);
+  });
 });

@@ -153,6 +153,8 @@ export class SqliteStore implements RunReporter {
    * starts over: another process rarely touches a task run this one is running.
    */
   private readonly knownTaskRows = new Map<string, RunCurrentRow>();
+  /** Set while a batch is redone because it created a run that already existed. */
+  private verifyCreates = false;
   private readonly stmt;
   private readonly services: OrchestrationServices;
   /** Whether the transition being orchestrated has written anything a refusal must undo. */
@@ -213,9 +215,9 @@ export class SqliteStore implements RunReporter {
          VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
       ),
       insertTaskRun: db.prepare(
-        `INSERT INTO task_runs (id, flow_run_id, task_key, name, dynamic_key, state_type, state_name, state, state_id,
-                                tags, run_count, retry_policy, cache_key, inputs, upstream, created_at, start_time,
-                                end_time, last_transition_id, result)
+        `INSERT OR IGNORE INTO task_runs (id, flow_run_id, task_key, name, dynamic_key, state_type, state_name, state,
+                                state_id, tags, run_count, retry_policy, cache_key, inputs, upstream, created_at,
+                                start_time, end_time, last_transition_id, result)
          VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
       ),
       updateFlowRunState: db.prepare(
@@ -380,11 +382,7 @@ export class SqliteStore implements RunReporter {
         }
       });
     } catch (error) {
-      // The batch was rolled back: what was remembered from it may name rows that do not exist.
-      this.flowIds.clear();
-      this.facts.clear();
-      this.stateCache.clear();
-      this.knownTaskRows.clear();
+      this.forgetCaches();
       for (const q of queued) q.reject(error);
       this.notifyIdle();
       return;
@@ -410,24 +408,45 @@ export class SqliteStore implements RunReporter {
 
   /** One write transaction; retried when another process holds the lock past the busy timeout. */
   private writeBatch<T>(body: () => T): T {
-    for (let attempt = 0; ; attempt++) {
-      this.touched = new Map();
-      this.pendingTaskRows = new Map();
-      this.batchFlowStates = new Map();
-      try {
-        return this.batchTransaction.immediate(() => {
-          const result = body();
-          for (const row of this.pendingTaskRows!.values()) this.stmt.insertTaskRun.run(...row);
-          return result;
-        }) as T;
-      } catch (error) {
-        if (!isSqliteError(error, 'SQLITE_BUSY') || attempt >= 5) throw error;
-      } finally {
-        this.touched = null;
-        this.pendingTaskRows = null;
-        this.batchFlowStates = null;
+    try {
+      for (let attempt = 0; ; attempt++) {
+        this.touched = new Map();
+        this.pendingTaskRows = new Map();
+        this.batchFlowStates = new Map();
+        try {
+          return this.batchTransaction.immediate(() => {
+            const result = body();
+            for (const row of this.pendingTaskRows!.values()) {
+              if (this.stmt.insertTaskRun.run(...row).changes === 0) throw new RepeatedCreate();
+            }
+            return result;
+          }) as T;
+        } catch (error) {
+          if (error instanceof RepeatedCreate && !this.verifyCreates) {
+            // A create of a run that already exists (a client resending): do the batch again,
+            // this time looking each new id up first. Nothing of the first try was kept.
+            this.forgetCaches();
+            this.verifyCreates = true;
+            continue;
+          }
+          if (!isSqliteError(error, 'SQLITE_BUSY') || attempt >= 5) throw error;
+        } finally {
+          this.touched = null;
+          this.pendingTaskRows = null;
+          this.batchFlowStates = null;
+        }
       }
+    } finally {
+      this.verifyCreates = false;
     }
+  }
+
+  /** After a rolled-back transaction, what was remembered from it may name rows that do not exist. */
+  private forgetCaches(): void {
+    this.flowIds.clear();
+    this.facts.clear();
+    this.stateCache.clear();
+    this.knownTaskRows.clear();
   }
 
   /** The run's current row: from this transaction's own writes when it made any, else read. */
@@ -517,8 +536,11 @@ export class SqliteStore implements RunReporter {
     if (raw.retryPolicy.retries === undefined || raw.retryPolicy.retryDelaySeconds === undefined) {
       request.retryPolicy = RetryPolicySchema.parse(raw.retryPolicy);
     }
+    // New ids are normally new: a repeat is caught when the row is written (see writeBatch).
     const exists =
-      this.touched?.has(request.id) || this.knownTaskRows.has(request.id) || this.stmt.taskRunExists.get(request.id) !== undefined;
+      this.touched?.has(request.id) ||
+      this.knownTaskRows.has(request.id) ||
+      (this.verifyCreates && this.stmt.taskRunExists.get(request.id) !== undefined);
     if (exists) {
       const existing = this.currentRow('task', request.id, true)!;
       return { status: 'ACCEPT', state: this.stateOf('task', request.id, existing) };
@@ -1040,6 +1062,9 @@ export class SqliteStore implements RunReporter {
     return this.db;
   }
 }
+
+/** Thrown inside a write transaction that tried to create a task run that already exists. */
+class RepeatedCreate extends Error {}
 
 /** Marks a transition that found its run changed by another process since this store last saw it. */
 const CHANGED_ELSEWHERE = Symbol('changed elsewhere');
