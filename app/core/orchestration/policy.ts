@@ -58,14 +58,14 @@ export function orchestrate(
 ): PolicyOutcome {
   const from = ctx.initial?.type ?? null;
   let proposed = ctx.proposed;
-  const appliedRules: string[] = [];
+  let appliedRules: string[] | null = null;
   for (const rule of rules) {
     if (!ruleApplies(rule, ctx.run.kind, from, proposed.type)) continue;
     const outcome = rule.apply(proposed === ctx.proposed ? ctx : { ...ctx, proposed });
     if (!outcome) continue;
-    appliedRules.push(rule.name);
+    (appliedRules ??= []).push(rule.name);
     if (outcome.decision !== 'accept') return outcome;
     proposed = outcome.state;
   }
-  return { decision: 'accept', state: proposed, appliedRules };
+  return { decision: 'accept', state: proposed, appliedRules: appliedRules ?? [] };
 }
