@@ -6,6 +6,8 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { fileURLToPath } from 'node:url';
 import type { FlowRun, State, StoredLog, TaskRun } from '../../app/core/index.js';
 import { SqliteStore } from '../../app/server/index.js';
+import { afterEach, beforeEach } from 'vitest';
+import { makeTempHome } from './temp-home.js';
 
 export const REPO_ROOT = fileURLToPath(new URL('../..', import.meta.url));
 export const CLI_PATH = fileURLToPath(new URL('../../bin/flowdeck.js', import.meta.url));
@@ -276,4 +278,27 @@ export async function waitForRunningTask(
     },
     { what: `a task run of the flow to be RUNNING${options.logged ? ` and '${options.logged}' to be logged` : ''}` },
   );
+}
+
+/**
+ * A fresh FLOWDECK_HOME for each test of the file, with every CLI process the test started
+ * stopped afterwards. Read `home` and `dbPath` inside tests.
+ */
+export function useCliHome(): { readonly home: string; readonly dbPath: string } {
+  let temp: ReturnType<typeof makeTempHome>;
+  beforeEach(() => {
+    temp = makeTempHome();
+  });
+  afterEach(async () => {
+    await killStrayProcesses();
+    temp.cleanup();
+  });
+  return {
+    get home() {
+      return temp.home;
+    },
+    get dbPath() {
+      return temp.dbPath;
+    },
+  };
 }

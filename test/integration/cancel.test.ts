@@ -2,10 +2,9 @@
 // next heartbeat, stops the task, records Cancelling → Cancelled and exits with code 1.
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterEach, beforeEach, expect, it } from 'vitest';
+import { expect, it } from 'vitest';
 import {
   fixtureFlow,
-  killStrayProcesses,
   lastJsonLine,
   readStore,
   runCli,
@@ -14,15 +13,10 @@ import {
   stateNames,
   waitForRunningTask,
   waitUntil,
+  useCliHome,
 } from '../helpers/cli.js';
-import { makeTempHome } from '../helpers/temp-home.js';
 
-let temp: ReturnType<typeof makeTempHome>;
-beforeEach(() => (temp = makeTempHome()));
-afterEach(async () => {
-  await killStrayProcesses();
-  temp.cleanup();
-});
+const temp = useCliHome();
 
 /** Frequent heartbeats and a short grace period keep the test quick; nothing here measures them. */
 const ENV = { FLOWDECK_HEARTBEAT_SECONDS: '0.2', FLOWDECK_CANCEL_GRACE_SECONDS: '1' };

@@ -2,11 +2,10 @@
 // the next command that opens the store (SIGKILL) or by the process itself (SIGTERM).
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterEach, beforeEach, expect, it } from 'vitest';
+import { expect, it } from 'vitest';
 import type { FlowRun, TaskRun } from '../../app/core/index.js';
 import {
   fixtureFlow,
-  killStrayProcesses,
   readStore,
   runCli,
   showOutput,
@@ -14,15 +13,10 @@ import {
   stateNames,
   waitForRunningTask,
   type CliProcess,
+  useCliHome,
 } from '../helpers/cli.js';
-import { makeTempHome } from '../helpers/temp-home.js';
 
-let temp: ReturnType<typeof makeTempHome>;
-beforeEach(() => (temp = makeTempHome()));
-afterEach(async () => {
-  await killStrayProcesses();
-  temp.cleanup();
-});
+const temp = useCliHome();
 
 /** Starts the long-task fixture (its task sleeps 30 s) and waits until its task run is RUNNING and has logged. */
 async function startLongTask(extraArgs: string[] = []): Promise<{ proc: CliProcess; flowRun: FlowRun; taskRun: TaskRun }> {

@@ -2,26 +2,20 @@
 // run that is still going and stops once the run has ended.
 import { existsSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterEach, beforeEach, expect, it } from 'vitest';
+import { expect, it } from 'vitest';
 import type { StoredLog } from '../../app/core/index.js';
 import {
   fixtureFlow,
-  killStrayProcesses,
   lastJsonLine,
   readStore,
   runCli,
   showOutput,
   spawnCli,
   waitUntil,
+  useCliHome,
 } from '../helpers/cli.js';
-import { makeTempHome } from '../helpers/temp-home.js';
 
-let temp: ReturnType<typeof makeTempHome>;
-beforeEach(() => (temp = makeTempHome()));
-afterEach(async () => {
-  await killStrayProcesses();
-  temp.cleanup();
-});
+const temp = useCliHome();
 
 /** What the gated fixture logs, in order. */
 function expectedMessages(gate: string): string[] {

@@ -1,10 +1,9 @@
 // Several `flowdeck run` processes share one FLOWDECK_HOME: a tag concurrency limit holds across
 // all of them, nobody sees "database is locked", and every task run is recorded exactly once.
-import { afterEach, beforeEach, expect, it } from 'vitest';
+import { expect, it } from 'vitest';
 import type { State, TaskRun } from '../../app/core/index.js';
 import {
   fixtureFlow,
-  killStrayProcesses,
   lastJsonLine,
   maxOverlap,
   readStore,
@@ -13,15 +12,10 @@ import {
   showOutput,
   spawnCli,
   stateNames,
+  useCliHome,
 } from '../helpers/cli.js';
-import { makeTempHome } from '../helpers/temp-home.js';
 
-let temp: ReturnType<typeof makeTempHome>;
-beforeEach(() => (temp = makeTempHome()));
-afterEach(async () => {
-  await killStrayProcesses();
-  temp.cleanup();
-});
+const temp = useCliHome();
 
 const WORKERS = ['red', 'green', 'blue'];
 const ROWS = 4;

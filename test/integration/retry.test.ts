@@ -2,16 +2,10 @@
 // of the same flow run.
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterEach, beforeEach, expect, it } from 'vitest';
-import { fixtureFlow, killStrayProcesses, lastJsonLine, readStore, runCli, showOutput } from '../helpers/cli.js';
-import { makeTempHome } from '../helpers/temp-home.js';
+import { expect, it } from 'vitest';
+import { fixtureFlow, lastJsonLine, readStore, runCli, showOutput, useCliHome } from '../helpers/cli.js';
 
-let temp: ReturnType<typeof makeTempHome>;
-beforeEach(() => (temp = makeTempHome()));
-afterEach(async () => {
-  await killStrayProcesses();
-  temp.cleanup();
-});
+const temp = useCliHome();
 
 it('a flow that failed once is retried by id and completes as the same flow run', async () => {
   const marker = join(temp.home, 'ran-before.txt');
