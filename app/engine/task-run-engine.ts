@@ -59,7 +59,11 @@ function isFuture(value: unknown): value is TaskRunFuture {
 const FUTURE_SEARCH_DEPTH = 3;
 
 /** The ids of the task runs a run depends on: futures in its arguments and its waitFor list. */
+const NO_UPSTREAM: string[] = [];
+
 function upstreamOf(args: readonly unknown[], waitFor: readonly (TaskRunFuture | AllowFailure<unknown>)[]): string[] {
+  // Most arguments are plain values: find that out without building anything.
+  if (waitFor.length === 0 && args.every((a) => a === null || typeof a !== 'object')) return NO_UPSTREAM;
   const ids = new Set<string>();
   const visit = (value: unknown, depth: number): void => {
     if (isFuture(value)) ids.add(value.taskRunId);
@@ -178,7 +182,16 @@ export class TaskRunExecution {
   readonly id: string;
   readonly name: string;
   private readonly reporter: RunReporter;
-  private readonly logger: RunLogger;
+  private runLogger: RunLogger | null = null;
+
+  /** Made on first use: most task runs never log. */
+  private get logger(): RunLogger {
+    this.runLogger ??= new RunLogger(
+      { flowRunId: this.flow.flowRunId, taskRunId: this.id, runName: this.name, attempt: () => this.attempt },
+      'task',
+    );
+    return this.runLogger;
+  }
   private attempt = 1;
   private state: State | null = null;
   private readonly upstream: string[];
@@ -195,10 +208,6 @@ export class TaskRunExecution {
     flow.dynamicKeys.set(task.taskKey, dynamicKey + 1);
     this.id = request.taskRunId ?? newId();
     this.name = taskRunName(task, request.args, dynamicKey);
-    this.logger = new RunLogger(
-      { flowRunId: flow.flowRunId, taskRunId: this.id, runName: this.name, attempt: () => this.attempt },
-      'task',
-    );
     this.upstream = upstreamOf(request.args, request.waitFor);
     const created = this.reporter.createTaskRun({
       id: this.id,
@@ -334,6 +343,7 @@ export class TaskRunExecution {
       timeoutSeconds !== undefined
         ? setTimeout(() => scope.abort(new TimeoutError(timeoutSeconds, `task run '${this.name}'`)), timeoutSeconds * 1000)
         : null;
+    const execution = this;
     const frame: TaskRunFrame = {
       kind: 'task',
       taskRunId: this.id,
@@ -343,7 +353,9 @@ export class TaskRunExecution {
       get signal() {
         return scope.signal;
       },
-      logger: this.logger,
+      get logger() {
+        return execution.logger;
+      },
       logPrints: task.options.logPrints ?? this.flow.logPrints,
       flowRun: this.flow,
     };

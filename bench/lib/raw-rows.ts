@@ -12,17 +12,17 @@ const SQL = {
   insertState: `INSERT INTO states (run_id, run_kind, type, name, timestamp, attempt, message, error, scheduled_time,
                        transition_id, cache_key, result_ref, previous_id)
                 VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-  insertFlowRun: `INSERT INTO flow_runs (id, flow_id, flow_name, name, state_type, state_name, state, state_id, parameters,
+  insertFlowRun: `INSERT INTO flow_runs (id, flow_id, flow_name, name, state_type, state_name, state_id, parameters,
                           tags, parent_flow_run_id, parent_task_run_id, entrypoint, run_count, retry_policy,
                           created_at, start_time, end_time, heartbeat_at, pid, hostname, last_transition_id)
-                  VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-  insertTaskRun: `INSERT INTO task_runs (id, flow_run_id, task_key, name, dynamic_key, state_type, state_name, state, state_id,
+                  VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+  insertTaskRun: `INSERT INTO task_runs (id, flow_run_id, task_key, name, dynamic_key, state_type, state_name, state_id,
                           tags, run_count, retry_policy, cache_key, inputs, upstream, created_at, start_time,
                           end_time, last_transition_id, result)
-                  VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-  updateFlowRunState: `UPDATE flow_runs SET state_type = ?, state_name = ?, state = ?, state_id = ?, run_count = ?, start_time = ?,
+                  VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+  updateFlowRunState: `UPDATE flow_runs SET state_type = ?, state_name = ?, state_id = ?, run_count = ?, start_time = ?,
                         end_time = ?, last_transition_id = ?, result = COALESCE(?, result) WHERE id = ?`,
-  updateTaskRunState: `UPDATE task_runs SET state_type = ?, state_name = ?, state = ?, state_id = ?, run_count = ?, start_time = ?,
+  updateTaskRunState: `UPDATE task_runs SET state_type = ?, state_name = ?, state_id = ?, run_count = ?, start_time = ?,
                         end_time = ?, last_transition_id = ?, result = COALESCE(?, result),
                         cache_key = COALESCE(?, cache_key) WHERE id = ?`,
   insertLog: `INSERT INTO logs (flow_run_id, task_run_id, level, message, timestamp, attempt, logger)
@@ -83,7 +83,7 @@ export class RawRows {
     };
   }
 
-  /** A state row, and the JSON the run row keeps of it; returns the state's id. */
+  /** A state row; returns its id. */
   private state(
     runId: string,
     kind: 'flow' | 'task',
@@ -97,7 +97,7 @@ export class RawRows {
     const id = Number(
       this.stmt.insertState.run(runId, kind, type, name, now, attempt, null, null, null, transitionId, null, null, previousId).lastInsertRowid,
     );
-    return { id, json: JSON.stringify({ type, name, timestamp: now, attempt, transitionId }) };
+    return { id };
   }
 
   /** The flow (first time), its run row and its Pending state. */
@@ -109,7 +109,7 @@ export class RawRows {
     this.stmt.insertFlow.run(flowId, flowName, now);
     const state = this.state(id, 'flow', 'PENDING', 'Pending', 1, now, transitionId);
     this.stmt.insertFlowRun.run(
-      id, flowId, flowName, runName, 'PENDING', 'Pending', state.json, state.id, '{}', '[]', null, null, null, 0,
+      id, flowId, flowName, runName, 'PENDING', 'Pending', state.id, '{}', '[]', null, null, null, 0,
       NO_RETRIES, now, null, null, now, process.pid, HOST, transitionId,
     );
     return { id, runCount: 0, startTime: null, stateId: state.id };
@@ -122,7 +122,7 @@ export class RawRows {
     const transitionId = this.ids.take();
     const state = this.state(id, 'task', 'PENDING', 'Pending', 1, now, transitionId);
     this.stmt.insertTaskRun.run(
-      id, flowRunId, taskKey, `${taskKey}-${dynamicKey}`, dynamicKey, 'PENDING', 'Pending', state.json, state.id, '[]', 0,
+      id, flowRunId, taskKey, `${taskKey}-${dynamicKey}`, dynamicKey, 'PENDING', 'Pending', state.id, '[]', 0,
       NO_RETRIES, null, inputs, '[]', now, null, null, transitionId, null,
     );
     return { id, runCount: 0, startTime: null, stateId: state.id };
@@ -139,7 +139,7 @@ export class RawRows {
     const transitionId = this.ids.take();
     const running = this.state(id, 'task', 'RUNNING', 'Running', 1, now, transitionId, pending.id);
     this.stmt.insertTaskRun.run(
-      id, flowRunId, taskKey, `${taskKey}-${dynamicKey}`, dynamicKey, 'RUNNING', 'Running', running.json, running.id, '[]', 1,
+      id, flowRunId, taskKey, `${taskKey}-${dynamicKey}`, dynamicKey, 'RUNNING', 'Running', running.id, '[]', 1,
       NO_RETRIES, null, inputs, '[]', now, now, null, transitionId, null,
     );
     return { id, runCount: 1, startTime: now, stateId: running.id };
@@ -156,7 +156,7 @@ export class RawRows {
     const state = this.state(run.id, kind, type, name, Math.max(1, run.runCount), now, transitionId, run.stateId);
     run.stateId = state.id;
     const endTime = type === 'COMPLETED' ? now : null;
-    const common = [type, name, state.json, state.id, run.runCount, run.startTime, endTime, transitionId, result] as const;
+    const common = [type, name, state.id, run.runCount, run.startTime, endTime, transitionId, result] as const;
     if (kind === 'flow') this.stmt.updateFlowRunState.run(...common, run.id);
     else this.stmt.updateTaskRunState.run(...common, null, run.id);
   }

@@ -21,7 +21,7 @@ export const MIGRATIONS: readonly { name: string; sql: string }[] = [
         name TEXT NOT NULL,
         state_type TEXT NOT NULL,
         state_name TEXT NOT NULL,
-        state TEXT NOT NULL,
+        -- The full current state is the states row state_id points at.
         state_id INTEGER NOT NULL,
         parameters TEXT NOT NULL,
         tags TEXT NOT NULL,
@@ -54,7 +54,7 @@ export const MIGRATIONS: readonly { name: string; sql: string }[] = [
         dynamic_key INTEGER NOT NULL,
         state_type TEXT NOT NULL,
         state_name TEXT NOT NULL,
-        state TEXT NOT NULL,
+        -- The full current state is the states row state_id points at.
         state_id INTEGER NOT NULL,
         tags TEXT NOT NULL,
         run_count INTEGER NOT NULL DEFAULT 0,

@@ -1,13 +1,26 @@
 import type { ConcurrencyLimit, FlowRun, RetryPolicy, State, StoredLog, TaskRun } from '../../core/index.js';
 
-export interface FlowRunRow {
+/** The current state's columns, joined from the states table. */
+export interface JoinedStateColumns {
+  st_type: string;
+  st_name: string;
+  st_timestamp: number;
+  st_attempt: number;
+  st_message: string | null;
+  st_error: string | null;
+  st_scheduled_time: number | null;
+  st_transition_id: string | null;
+  st_cache_key: string | null;
+  st_result_ref: string | null;
+}
+
+export interface FlowRunRow extends JoinedStateColumns {
   id: string;
   flow_id: string;
   flow_name: string;
   name: string;
   state_type: string;
   state_name: string;
-  state: string;
   state_id: number;
   parameters: string;
   tags: string;
@@ -26,7 +39,7 @@ export interface FlowRunRow {
   last_transition_id: string | null;
 }
 
-export interface TaskRunRow {
+export interface TaskRunRow extends JoinedStateColumns {
   id: string;
   flow_run_id: string;
   task_key: string;
@@ -34,7 +47,6 @@ export interface TaskRunRow {
   dynamic_key: number;
   state_type: string;
   state_name: string;
-  state: string;
   state_id: number;
   tags: string;
   run_count: number;
@@ -76,13 +88,31 @@ export interface LogRow {
   logger: string | null;
 }
 
+function joinedState(row: JoinedStateColumns): State {
+  return stateFromRow({
+    id: 0,
+    run_id: '',
+    run_kind: '',
+    type: row.st_type,
+    name: row.st_name,
+    timestamp: row.st_timestamp,
+    attempt: row.st_attempt,
+    message: row.st_message,
+    error: row.st_error,
+    scheduled_time: row.st_scheduled_time,
+    transition_id: row.st_transition_id,
+    cache_key: row.st_cache_key,
+    result_ref: row.st_result_ref,
+  });
+}
+
 export function flowRunFromRow(row: FlowRunRow): FlowRun {
   return {
     id: row.id,
     flowId: row.flow_id,
     flowName: row.flow_name,
     name: row.name,
-    state: JSON.parse(row.state) as State,
+    state: joinedState(row),
     parameters: JSON.parse(row.parameters) as Record<string, unknown>,
     tags: JSON.parse(row.tags) as string[],
     parentFlowRunId: row.parent_flow_run_id,
@@ -107,7 +137,7 @@ export function taskRunFromRow(row: TaskRunRow): TaskRun {
     taskKey: row.task_key,
     name: row.name,
     dynamicKey: row.dynamic_key,
-    state: JSON.parse(row.state) as State,
+    state: joinedState(row),
     tags: JSON.parse(row.tags) as string[],
     runCount: row.run_count,
     retryPolicy: JSON.parse(row.retry_policy) as RetryPolicy,

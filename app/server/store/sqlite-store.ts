@@ -83,7 +83,6 @@ interface RunCurrentRow {
   end_time: number | null;
   last_transition_id: string | null;
   flow_run_id: string;
-  state?: string;
   tags?: string;
   retry_policy?: string;
 }
@@ -185,15 +184,16 @@ export class SqliteStore implements RunReporter {
         `SELECT state_id, run_count, start_time, end_time, last_transition_id, flow_run_id
          FROM task_runs WHERE id = ?`,
       ),
-      flowRunWide: db.prepare<[string], { state: string; tags: string; retry_policy: string }>(
-        'SELECT state, tags, retry_policy FROM flow_runs WHERE id = ?',
+      flowRunWide: db.prepare<[string], { tags: string; retry_policy: string }>(
+        'SELECT tags, retry_policy FROM flow_runs WHERE id = ?',
       ),
-      taskRunWide: db.prepare<[string], { state: string; tags: string; retry_policy: string }>(
-        'SELECT state, tags, retry_policy FROM task_runs WHERE id = ?',
+      taskRunWide: db.prepare<[string], { tags: string; retry_policy: string }>(
+        'SELECT tags, retry_policy FROM task_runs WHERE id = ?',
       ),
+      stateById: db.prepare<[number], StateRow>('SELECT * FROM states WHERE id = ?'),
       taskRunExists: db.prepare<[string], { found: number }>('SELECT 1 AS found FROM task_runs WHERE id = ?'),
       updateTaskRunStateIfUnchanged: db.prepare(
-        `UPDATE task_runs SET state_type = ?, state_name = ?, state = ?, state_id = ?, run_count = ?, start_time = ?,
+        `UPDATE task_runs SET state_type = ?, state_name = ?, state_id = ?, run_count = ?, start_time = ?,
                               end_time = ?, last_transition_id = ?, result = COALESCE(?, result),
                               cache_key = COALESCE(?, cache_key) WHERE id = ? AND state_id = ?`,
       ),
@@ -209,23 +209,23 @@ export class SqliteStore implements RunReporter {
          VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
       ),
       insertFlowRun: db.prepare(
-        `INSERT INTO flow_runs (id, flow_id, flow_name, name, state_type, state_name, state, state_id, parameters,
+        `INSERT INTO flow_runs (id, flow_id, flow_name, name, state_type, state_name, state_id, parameters,
                                 tags, parent_flow_run_id, parent_task_run_id, entrypoint, run_count, retry_policy,
                                 created_at, start_time, end_time, heartbeat_at, pid, hostname, last_transition_id)
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
       ),
       insertTaskRun: db.prepare(
-        `INSERT OR IGNORE INTO task_runs (id, flow_run_id, task_key, name, dynamic_key, state_type, state_name, state,
+        `INSERT OR IGNORE INTO task_runs (id, flow_run_id, task_key, name, dynamic_key, state_type, state_name,
                                 state_id, tags, run_count, retry_policy, cache_key, inputs, upstream, created_at,
                                 start_time, end_time, last_transition_id, result)
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
       ),
       updateFlowRunState: db.prepare(
-        `UPDATE flow_runs SET state_type = ?, state_name = ?, state = ?, state_id = ?, run_count = ?, start_time = ?,
+        `UPDATE flow_runs SET state_type = ?, state_name = ?, state_id = ?, run_count = ?, start_time = ?,
                               end_time = ?, last_transition_id = ?, result = COALESCE(?, result) WHERE id = ?`,
       ),
       updateTaskRunState: db.prepare(
-        `UPDATE task_runs SET state_type = ?, state_name = ?, state = ?, state_id = ?, run_count = ?, start_time = ?,
+        `UPDATE task_runs SET state_type = ?, state_name = ?, state_id = ?, run_count = ?, start_time = ?,
                               end_time = ?, last_transition_id = ?, result = COALESCE(?, result),
                               cache_key = COALESCE(?, cache_key) WHERE id = ?`,
       ),
@@ -497,7 +497,7 @@ export class SqliteStore implements RunReporter {
     if (existing) return { status: 'ACCEPT', state: this.stateOf('flow', request.id, existing) };
     const facts: ImmutableFacts = { flowRunId: request.id, tags: request.tags, retryPolicy: request.retryPolicy };
     const now = this.now();
-    return <OrchestrationResult>this.orchestrateInto('flow', request.id, null, facts, { runCount: 0, startTime: null, endTime: null, lastTransitionId: null, stateId: null }, request.state, request.transitionId, now, false, (state, stateId, timing, _proposed, stateJson) => {
+    return <OrchestrationResult>this.orchestrateInto('flow', request.id, null, facts, { runCount: 0, startTime: null, endTime: null, lastTransitionId: null, stateId: null }, request.state, request.transitionId, now, false, (state, stateId, timing) => {
       this.stmt.insertFlowRun.run(
         request.id,
         this.flowIdFor(request.flowName, now),
@@ -505,7 +505,6 @@ export class SqliteStore implements RunReporter {
         request.name,
         state.type,
         state.name,
-        stateJson,
         stateId,
         JSON.stringify(request.parameters),
         JSON.stringify(request.tags),
@@ -551,7 +550,7 @@ export class SqliteStore implements RunReporter {
       retryPolicy: request.retryPolicy,
     };
     const now = this.now();
-    return <OrchestrationResult>this.orchestrateInto('task', request.id, null, facts, { runCount: 0, startTime: null, endTime: null, lastTransitionId: null, stateId: null }, request.state, request.transitionId, now, false, (state, stateId, timing, _proposed, stateJson) => {
+    return <OrchestrationResult>this.orchestrateInto('task', request.id, null, facts, { runCount: 0, startTime: null, endTime: null, lastTransitionId: null, stateId: null }, request.state, request.transitionId, now, false, (state, stateId, timing) => {
       // Written when the transaction closes, so a Running (or more) in the same batch costs no UPDATE.
       this.pendingTaskRows!.set(request.id, [
         request.id,
@@ -561,7 +560,6 @@ export class SqliteStore implements RunReporter {
         request.dynamicKey,
         state.type,
         state.name,
-        stateJson,
         stateId,
         sharedJson(request.tags),
         timing.runCount,
@@ -595,7 +593,7 @@ export class SqliteStore implements RunReporter {
       stateId: current.state_id,
     };
     const unread = request.kind === 'task' && this.touched?.get(request.runId) !== current && !mustRead && this.knownTaskRows.get(request.runId) === current;
-    const result = this.orchestrateInto(request.kind, request.runId, initial, facts, timing, request.state, request.transitionId, now, request.force === true, (state, stateId, next, proposed, stateJson) => {
+    const result = this.orchestrateInto(request.kind, request.runId, initial, facts, timing, request.state, request.transitionId, now, request.force === true, (state, stateId, next, proposed) => {
       // Only an accepted transition hands the run to a new process.
       if (request.owner && request.kind === 'flow') {
         this.stmt.claimFlowRun.run(request.owner.pid, request.owner.hostname, now, request.runId);
@@ -603,7 +601,6 @@ export class SqliteStore implements RunReporter {
       const common = [
         state.type,
         state.name,
-        stateJson,
         stateId,
         next.runCount,
         next.startTime,
@@ -658,7 +655,6 @@ export class SqliteStore implements RunReporter {
       stateId: number,
       timing: { runCount: number; startTime: number | null; endTime: number | null },
       proposed: ProposedState,
-      stateJson: string,
     ) => boolean | void,
   ): OrchestrationResult | typeof CHANGED_ELSEWHERE {
     const run: RunFacts = {
@@ -730,8 +726,7 @@ export class SqliteStore implements RunReporter {
         timing.stateId,
       ).lastInsertRowid,
     );
-    const stateJson = JSON.stringify(state);
-    if (persist(state, stateId, next, proposed, stateJson) === false) {
+    if (persist(state, stateId, next, proposed) === false) {
       if (this.savepointOpen) {
         this.stmt.rollbackTo.run();
         this.stmt.release.run();
@@ -744,7 +739,6 @@ export class SqliteStore implements RunReporter {
     // Within this transaction no other process can write: what was just written is the truth.
     const row: RunCurrentRow = {
       state_id: stateId,
-      state: stateJson,
       run_count: next.runCount,
       start_time: next.startTime,
       end_time: next.endTime,
@@ -784,7 +778,7 @@ export class SqliteStore implements RunReporter {
   private stateOf(kind: RunKind, runId: string, row: RunCurrentRow): State {
     const cached = this.stateCache.get(runId);
     if (cached && cached.stateId === row.state_id) return cached.state;
-    return JSON.parse(row.state ?? this.wideColumns(kind, runId).state) as State;
+    return stateFromRow(this.stmt.stateById.get(row.state_id)!);
   }
 
   private factsOf(kind: RunKind, runId: string, row: RunCurrentRow): ImmutableFacts {
@@ -798,7 +792,7 @@ export class SqliteStore implements RunReporter {
     };
   }
 
-  private wideColumns(kind: RunKind, runId: string): { state: string; tags: string; retry_policy: string } {
+  private wideColumns(kind: RunKind, runId: string): { tags: string; retry_policy: string } {
     return (kind === 'flow' ? this.stmt.flowRunWide : this.stmt.taskRunWide).get(runId)!;
   }
 
@@ -888,12 +882,12 @@ export class SqliteStore implements RunReporter {
   }
 
   getFlowRun(id: string): FlowRun | null {
-    const row = this.db.prepare<[string], FlowRunRow>('SELECT * FROM flow_runs WHERE id = ?').get(id);
+    const row = this.db.prepare<[string], FlowRunRow>(`${SELECT_FLOW_RUNS} WHERE r.id = ?`).get(id);
     return row ? flowRunFromRow(row) : null;
   }
 
   getTaskRun(id: string): TaskRun | null {
-    const row = this.db.prepare<[string], TaskRunRow>('SELECT * FROM task_runs WHERE id = ?').get(id);
+    const row = this.db.prepare<[string], TaskRunRow>(`${SELECT_TASK_RUNS} WHERE r.id = ?`).get(id);
     return row ? taskRunFromRow(row) : null;
   }
 
@@ -939,25 +933,25 @@ export class SqliteStore implements RunReporter {
     const where: string[] = [];
     const params: unknown[] = [];
     if (filter.flowName) {
-      where.push('flow_name = ?');
+      where.push('r.flow_name = ?');
       params.push(filter.flowName);
     }
     const stateMatches: string[] = [];
     if (filter.stateTypes && filter.stateTypes.length > 0) {
-      stateMatches.push(`state_type IN (${filter.stateTypes.map(() => '?').join(', ')})`);
+      stateMatches.push(`r.state_type IN (${filter.stateTypes.map(() => '?').join(', ')})`);
       params.push(...filter.stateTypes);
     }
     if (filter.stateNames && filter.stateNames.length > 0) {
-      stateMatches.push(`state_name IN (${filter.stateNames.map(() => '?').join(', ')})`);
+      stateMatches.push(`r.state_name IN (${filter.stateNames.map(() => '?').join(', ')})`);
       params.push(...filter.stateNames);
     }
     if (stateMatches.length > 0) where.push(`(${stateMatches.join(' OR ')})`);
     if (filter.parentFlowRunId) {
-      where.push('parent_flow_run_id = ?');
+      where.push('r.parent_flow_run_id = ?');
       params.push(filter.parentFlowRunId);
     }
-    const sql = `SELECT * FROM flow_runs ${where.length ? `WHERE ${where.join(' AND ')}` : ''}
-                 ORDER BY created_at DESC, id DESC LIMIT ?`;
+    const sql = `${SELECT_FLOW_RUNS} ${where.length ? `WHERE ${where.join(' AND ')}` : ''}
+                 ORDER BY r.created_at DESC, r.id DESC LIMIT ?`;
     params.push(filter.limit ?? 50);
     return this.db
       .prepare<unknown[], FlowRunRow>(sql)
@@ -967,7 +961,7 @@ export class SqliteStore implements RunReporter {
 
   listTaskRuns(flowRunId: string): TaskRun[] {
     return this.db
-      .prepare<[string], TaskRunRow>('SELECT * FROM task_runs WHERE flow_run_id = ? ORDER BY created_at, id')
+      .prepare<[string], TaskRunRow>(`${SELECT_TASK_RUNS} WHERE r.flow_run_id = ? ORDER BY r.created_at, r.id`)
       .all(flowRunId)
       .map(taskRunFromRow);
   }
@@ -1063,6 +1057,13 @@ export class SqliteStore implements RunReporter {
   }
 }
 
+/** A run row with its current state's columns, named st_*, from the states row it points at. */
+const STATE_COLUMNS = `s.type AS st_type, s.name AS st_name, s.timestamp AS st_timestamp, s.attempt AS st_attempt,
+  s.message AS st_message, s.error AS st_error, s.scheduled_time AS st_scheduled_time,
+  s.transition_id AS st_transition_id, s.cache_key AS st_cache_key, s.result_ref AS st_result_ref`;
+const SELECT_FLOW_RUNS = `SELECT r.*, ${STATE_COLUMNS} FROM flow_runs r JOIN states s ON s.id = r.state_id`;
+const SELECT_TASK_RUNS = `SELECT r.*, ${STATE_COLUMNS} FROM task_runs r JOIN states s ON s.id = r.state_id`;
+
 /** Thrown inside a write transaction that tried to create a task run that already exists. */
 class RepeatedCreate extends Error {}
 
@@ -1070,18 +1071,17 @@ class RepeatedCreate extends Error {}
 const CHANGED_ELSEWHERE = Symbol('changed elsewhere');
 
 /** Positions in an insertTaskRun row of what a transition changes. */
-const TASK_ROW = { stateType: 5, stateName: 6, state: 7, stateId: 8, runCount: 10, cacheKey: 12, startTime: 16, endTime: 17, lastTransitionId: 18, result: 19 } as const;
+const TASK_ROW = { stateType: 5, stateName: 6, stateId: 7, runCount: 9, cacheKey: 11, startTime: 15, endTime: 16, lastTransitionId: 17, result: 18 } as const;
 
 /** Applies a transition (the values an UPDATE would set) to a task run row not yet inserted. */
 function setPendingTaskRowState(
   row: unknown[],
-  values: readonly [string, string, string, number, number, number | null, number | null, string, string | null],
+  values: readonly [string, string, number, number, number | null, number | null, string, string | null],
   cacheKey: string | null,
 ): void {
-  const [type, name, json, stateId, runCount, startTime, endTime, transitionId, result] = values;
+  const [type, name, stateId, runCount, startTime, endTime, transitionId, result] = values;
   row[TASK_ROW.stateType] = type;
   row[TASK_ROW.stateName] = name;
-  row[TASK_ROW.state] = json;
   row[TASK_ROW.stateId] = stateId;
   row[TASK_ROW.runCount] = runCount;
   row[TASK_ROW.startTime] = startTime;
