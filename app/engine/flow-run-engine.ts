@@ -9,6 +9,7 @@ import {
   type State,
   type StateType,
 } from '../core/index.js';
+import { onAbort } from './abort-listeners.js';
 import { currentFlowRun, currentFrame, runStorage, type FlowRunFrame } from './context.js';
 import { CancelledError, errorInfo, ParameterValidationError, RunAbortedError, TimeoutError } from './errors.js';
 import { trackFlowRun } from './heartbeats.js';
@@ -95,6 +96,7 @@ class FlowRunExecution {
   /** Fires on cancellation or crash; each attempt's signal follows it. */
   private readonly runController = new AbortController();
   private storedType: StateType | null = null;
+  private stopFollowingParent: () => void = () => {};
 
   constructor(
     private readonly flow: FlowDefinition,
@@ -152,7 +154,7 @@ class FlowRunExecution {
       // A subflow stops with its parent.
       const stop = () => this.runController.abort(parentFlow.signal.reason);
       if (parentFlow.signal.aborted) stop();
-      else parentFlow.signal.addEventListener('abort', stop, { once: true });
+      else this.stopFollowingParent = onAbort(parentFlow.signal, stop);
     }
     if (this.request.flowRunId) return;
     const created = this.reporter.createFlowRun({
@@ -244,6 +246,7 @@ class FlowRunExecution {
       }
     } finally {
       untrack();
+      this.stopFollowingParent();
     }
   }
 
