@@ -8,3 +8,8 @@ export class StoreError extends Error {
     this.name = 'StoreError';
   }
 }
+
+/** Whether better-sqlite3 failed with this SQLite result code (SQLITE_BUSY, ...). */
+export function isSqliteError(error: unknown, code: string): boolean {
+  return typeof error === 'object' && error !== null && (error as { code?: string }).code === code;
+}

@@ -1,0 +1,56 @@
+import type Database from 'better-sqlite3';
+import { newId, type ProposedState } from '../../core/index.js';
+import type { TransitionWriter } from './transition-writer.js';
+
+/** Whether a process with this id exists on this host (one owned by another user counts). */
+export function processIsAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+/**
+ * Marks Crashed every run whose owning process is gone: dead on this host, or silent for longer
+ * than the heartbeat timeout. Their unfinished task runs crash with them. Returns how many flow
+ * runs it marked.
+ */
+export function sweepCrashedRuns(
+  db: Database.Database,
+  writer: TransitionWriter,
+  now: number,
+  heartbeatTimeoutMs: number,
+  hostname: string,
+): number {
+  const candidates = db
+    .prepare<[], { id: string; pid: number; hostname: string | null; heartbeat_at: number | null; created_at: number }>(
+      `SELECT id, pid, hostname, heartbeat_at, created_at FROM flow_runs
+         WHERE state_type NOT IN ('COMPLETED', 'FAILED', 'CRASHED', 'CANCELLED') AND pid IS NOT NULL`,
+    )
+    .all();
+  const gone = candidates.filter((run) => {
+    const lastSign = run.heartbeat_at ?? run.created_at;
+    if (now - lastSign > heartbeatTimeoutMs) return true;
+    return run.hostname === hostname && run.pid !== process.pid && !processIsAlive(run.pid);
+  });
+  if (gone.length === 0) return 0;
+  const activeTasks = db.prepare<[string], { id: string }>(
+    `SELECT id FROM task_runs WHERE flow_run_id = ? AND state_type NOT IN ('COMPLETED', 'FAILED', 'CRASHED', 'CANCELLED')`,
+  );
+  let marked = 0;
+  writer.writeBatch(() => {
+    for (const run of gone) {
+      const message = 'the flow process stopped without reporting a final state';
+      const state: ProposedState = { type: 'CRASHED', name: 'Crashed', message };
+      const result = writer.applySetState({ kind: 'flow', runId: run.id, transitionId: newId(), state });
+      if (result.status !== 'ACCEPT') continue;
+      marked++;
+      for (const task of activeTasks.all(run.id)) {
+        writer.applySetState({ kind: 'task', runId: task.id, transitionId: newId(), state });
+      }
+    }
+  });
+  return marked;
+}

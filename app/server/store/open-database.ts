@@ -1,0 +1,69 @@
+import { mkdirSync, statSync } from 'node:fs';
+import { dirname } from 'node:path';
+import Database from 'better-sqlite3';
+import { migrate } from './migrations.js';
+import { isSqliteError, StoreError } from './store-error.js';
+
+const BUSY_TIMEOUT_MS = 60_000;
+
+/** The connection settings every store (and the benchmarks' raw floor) uses. */
+export function configureConnection(db: Database.Database): void {
+  db.pragma('journal_mode = WAL');
+  // WAL with synchronous=NORMAL: a commit survives the process being killed at any point.
+  db.pragma('synchronous = NORMAL');
+  db.pragma('foreign_keys = OFF');
+  // Checkpoint less often than the default 1,000 pages: each one syncs the file, and a large map
+  // writes tens of thousands of pages.
+  db.pragma('wal_autocheckpoint = 10000');
+}
+
+/** Opens (creating when missing) and migrates a Flowdeck database; every failure is a StoreError. */
+export function openDatabase(path: string): Database.Database {
+  const folder = dirname(path);
+  if (statSync(folder, { throwIfNoEntry: false })?.isFile()) {
+    throw new StoreError(`${folder} is a file; FLOWDECK_HOME must be a folder (or not exist yet)`, 'CANNOT_OPEN');
+  }
+  try {
+    mkdirSync(folder, { recursive: true });
+  } catch (error) {
+    throw new StoreError(`cannot create the folder ${folder}: ${(error as Error).message}`, 'CANNOT_OPEN');
+  }
+  try {
+    if (statSync(path, { throwIfNoEntry: false })?.isDirectory()) {
+      throw new StoreError(`${path} is a folder, not a Flowdeck database`, 'CANNOT_OPEN');
+    }
+  } catch (error) {
+    if (error instanceof StoreError) throw error;
+  }
+  let db: Database.Database;
+  try {
+    db = new Database(path, { timeout: BUSY_TIMEOUT_MS });
+  } catch (error) {
+    throw new StoreError(`cannot open the database ${path}: ${(error as Error).message}`, 'CANNOT_OPEN');
+  }
+  try {
+    // Look before writing anything: someone else's database must be left exactly as it was.
+    const app = db
+      .prepare<[], { name: string }>("SELECT name FROM sqlite_master WHERE type = 'table' AND name = 'meta'")
+      .get();
+    const tables = db.prepare<[], { n: number }>("SELECT COUNT(*) AS n FROM sqlite_master WHERE type = 'table'").get()!.n;
+    if (!app && tables > 0) {
+      throw new StoreError(`${path} is a SQLite database, but not one of Flowdeck's`, 'NOT_A_DATABASE');
+    }
+    configureConnection(db);
+    migrate(db);
+  } catch (error) {
+    db.close();
+    if (error instanceof StoreError) throw error;
+    if (isSqliteError(error, 'SQLITE_NOTADB') || isSqliteError(error, 'SQLITE_CORRUPT')) {
+      throw new StoreError(
+        `${path} is not a Flowdeck database or is damaged (${(error as Error).message}); move it away to start afresh`,
+        'NOT_A_DATABASE',
+      );
+    }
+    const message = (error as Error).message;
+    if (message.includes('schema version')) throw new StoreError(`${path}: ${message}`, 'NEWER_SCHEMA');
+    throw new StoreError(`cannot open the database ${path}: ${message}`, 'CANNOT_OPEN');
+  }
+  return db;
+}

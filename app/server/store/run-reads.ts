@@ -1,0 +1,150 @@
+import type Database from 'better-sqlite3';
+import type { FlowRun, FlowRunFilter, RunKind, State, StoredLog, TaskRun } from '../../core/index.js';
+import {
+  flowRunFromRow,
+  logFromRow,
+  stateFromRow,
+  taskRunFromRow,
+  type FlowRunRow,
+  type LogRow,
+  type StateRow,
+  type TaskRunRow,
+} from './rows.js';
+
+/** A run row with its current state's columns, named st_*, from the states row it points at. */
+const STATE_COLUMNS = `s.type AS st_type, s.name AS st_name, s.timestamp AS st_timestamp, s.attempt AS st_attempt,
+  s.message AS st_message, s.error AS st_error, s.scheduled_time AS st_scheduled_time,
+  s.transition_id AS st_transition_id, s.cache_key AS st_cache_key, s.result_ref AS st_result_ref`;
+const SELECT_FLOW_RUNS = `SELECT r.*, ${STATE_COLUMNS} FROM flow_runs r JOIN states s ON s.id = r.state_id`;
+const SELECT_TASK_RUNS = `SELECT r.*, ${STATE_COLUMNS} FROM task_runs r JOIN states s ON s.id = r.state_id`;
+
+/** What the store answers from the database as it is: runs, their state histories and logs. */
+export class RunReads {
+  protected constructor(protected readonly db: Database.Database) {}
+
+  getFlowRun(id: string): FlowRun | null {
+    const row = this.db.prepare<[string], FlowRunRow>(`${SELECT_FLOW_RUNS} WHERE r.id = ?`).get(id);
+    return row ? flowRunFromRow(row) : null;
+  }
+
+  getTaskRun(id: string): TaskRun | null {
+    const row = this.db.prepare<[string], TaskRunRow>(`${SELECT_TASK_RUNS} WHERE r.id = ?`).get(id);
+    return row ? taskRunFromRow(row) : null;
+  }
+
+  /** Finds a run by its id or a unique prefix of it, as people paste shortened ids. */
+  resolveRunId(kind: RunKind, idOrPrefix: string): string | null {
+    const table = kind === 'flow' ? 'flow_runs' : 'task_runs';
+    const exact = this.db.prepare<[string], { id: string }>(`SELECT id FROM ${table} WHERE id = ?`).get(idOrPrefix);
+    if (exact) return exact.id;
+    if (idOrPrefix.length < 4) return null;
+    const matches = this.db
+      .prepare<[string], { id: string }>(`SELECT id FROM ${table} WHERE id LIKE ? || '%' LIMIT 2`)
+      .all(idOrPrefix.replace(/[%_]/g, ''));
+    return matches.length === 1 ? matches[0].id : null;
+  }
+
+  /**
+   * For each id, its shortest prefix of at least `minLength` characters that no other run of the
+   * kind shares, so listings can show short ids that resolveRunId accepts. Time-ordered ids made
+   * close together share long prefixes, so a fixed length would not tell them apart.
+   */
+  uniqueIdPrefixes(kind: RunKind, ids: readonly string[], minLength = 8): Map<string, string> {
+    const table = kind === 'flow' ? 'flow_runs' : 'task_runs';
+    const before = this.db.prepare<[string], { id: string }>(`SELECT id FROM ${table} WHERE id < ? ORDER BY id DESC LIMIT 1`);
+    const after = this.db.prepare<[string], { id: string }>(`SELECT id FROM ${table} WHERE id > ? ORDER BY id LIMIT 1`);
+    const prefixes = new Map<string, string>();
+    for (const id of ids) {
+      // In sorted order, the ids sharing the longest prefix with this one are its neighbours.
+      let length = minLength;
+      for (const other of [before.get(id)?.id, after.get(id)?.id]) {
+        if (other === undefined) continue;
+        let common = 0;
+        while (common < id.length && id[common] === other[common]) common++;
+        length = Math.max(length, common + 1);
+      }
+      if (id[length - 1] === '-') length++;
+      prefixes.set(id, id.slice(0, length));
+    }
+    return prefixes;
+  }
+
+  /** With both `stateTypes` and `stateNames`, a run matching either is listed. */
+  listFlowRuns(filter: FlowRunFilter & { stateNames?: readonly string[] } = {}): FlowRun[] {
+    const where: string[] = [];
+    const params: unknown[] = [];
+    if (filter.flowName) {
+      where.push('r.flow_name = ?');
+      params.push(filter.flowName);
+    }
+    const stateMatches: string[] = [];
+    if (filter.stateTypes && filter.stateTypes.length > 0) {
+      stateMatches.push(`r.state_type IN (${filter.stateTypes.map(() => '?').join(', ')})`);
+      params.push(...filter.stateTypes);
+    }
+    if (filter.stateNames && filter.stateNames.length > 0) {
+      stateMatches.push(`r.state_name IN (${filter.stateNames.map(() => '?').join(', ')})`);
+      params.push(...filter.stateNames);
+    }
+    if (stateMatches.length > 0) where.push(`(${stateMatches.join(' OR ')})`);
+    if (filter.parentFlowRunId) {
+      where.push('r.parent_flow_run_id = ?');
+      params.push(filter.parentFlowRunId);
+    }
+    const sql = `${SELECT_FLOW_RUNS} ${where.length ? `WHERE ${where.join(' AND ')}` : ''}
+                 ORDER BY r.created_at DESC, r.id DESC LIMIT ?`;
+    params.push(filter.limit ?? 50);
+    return this.db
+      .prepare<unknown[], FlowRunRow>(sql)
+      .all(...params)
+      .map(flowRunFromRow);
+  }
+
+  listTaskRuns(flowRunId: string): TaskRun[] {
+    return this.db
+      .prepare<[string], TaskRunRow>(`${SELECT_TASK_RUNS} WHERE r.flow_run_id = ? ORDER BY r.created_at, r.id`)
+      .all(flowRunId)
+      .map(taskRunFromRow);
+  }
+
+  /** The full state history of a flow or task run, oldest first. */
+  listStates(runId: string): State[] {
+    return this.db
+      .prepare<[string, string], StateRow>(
+        `WITH RECURSIVE chain(id) AS (
+           SELECT state_id FROM task_runs WHERE id = ?
+           UNION ALL SELECT state_id FROM flow_runs WHERE id = ?
+           UNION ALL SELECT states.previous_id FROM states JOIN chain ON states.id = chain.id
+             WHERE states.previous_id IS NOT NULL)
+         SELECT states.* FROM states JOIN chain ON states.id = chain.id ORDER BY states.id`,
+      )
+      .all(runId, runId)
+      .map(stateFromRow);
+  }
+
+  listLogs(
+    flowRunId: string,
+    options: { afterId?: number; limit?: number; taskRunId?: string; minLevel?: number } = {},
+  ): StoredLog[] {
+    const where = ['flow_run_id = ?', 'id > ?'];
+    const params: unknown[] = [flowRunId, options.afterId ?? 0];
+    if (options.taskRunId) {
+      where.push('task_run_id = ?');
+      params.push(options.taskRunId);
+    }
+    if (options.minLevel) {
+      where.push('level >= ?');
+      params.push(options.minLevel);
+    }
+    params.push(options.limit ?? 1000);
+    return this.db
+      .prepare<unknown[], LogRow>(`SELECT * FROM logs WHERE ${where.join(' AND ')} ORDER BY id LIMIT ?`)
+      .all(...params)
+      .map(logFromRow);
+  }
+
+  countLogs(flowRunId: string): number {
+    return this.db.prepare<[string], { n: number }>('SELECT COUNT(*) AS n FROM logs WHERE flow_run_id = ?').get(flowRunId)!
+      .n;
+  }
+}

@@ -1,0 +1,579 @@
+import type Database from 'better-sqlite3';
+import {
+  advanceRunTiming,
+  attemptOf,
+  CreateFlowRunSchema,
+  RetryPolicySchema,
+  isTerminal,
+  newId,
+  orchestrate,
+  type CreateFlowRun,
+  type CreateTaskRun,
+  type OrchestrationResult,
+  type OrchestrationServices,
+  type ProposedState,
+  type RetryPolicy,
+  type RunFacts,
+  type RunKind,
+  type SetState,
+  type State,
+  type StateType,
+} from '../../core/index.js';
+import type { ConcurrencyLimits } from './concurrency-limits.js';
+import { stateFromRow, type StateRow } from './rows.js';
+import { isSqliteError } from './store-error.js';
+
+/** Runs `body` in one write transaction of the store. */
+export type WriteBatch = <T>(body: () => T) => T;
+
+const jsonOf = new WeakMap<object, string>();
+/** JSON of values shared by many runs (a task's tags and retry policy), made once. */
+function sharedJson(value: object): string {
+  let json = jsonOf.get(value);
+  if (json === undefined) {
+    json = JSON.stringify(value);
+    jsonOf.set(value, json);
+  }
+  return json;
+}
+
+/** What a transition needs of a run's row. The wide columns are read only when no cache has them. */
+interface RunCurrentRow {
+  state_id: number;
+  run_count: number;
+  start_time: number | null;
+  end_time: number | null;
+  last_transition_id: string | null;
+  flow_run_id: string;
+  tags?: string;
+  retry_policy?: string;
+}
+
+interface ImmutableFacts {
+  flowRunId: string;
+  tags: readonly string[];
+  retryPolicy: RetryPolicy;
+}
+
+/** Thrown inside a write transaction that tried to create a task run that already exists. */
+class RepeatedCreate extends Error {}
+
+/** Marks a transition that found its run changed by another process since this store last saw it. */
+const CHANGED_ELSEWHERE = Symbol('changed elsewhere');
+
+/** Positions in an insertTaskRun row of what a transition changes. */
+const TASK_ROW = { stateType: 5, stateName: 6, stateId: 7, runCount: 9, cacheKey: 11, startTime: 15, endTime: 16, lastTransitionId: 17, result: 18 } as const;
+
+/** Applies a transition (the values an UPDATE would set) to a task run row not yet inserted. */
+function setPendingTaskRowState(
+  row: unknown[],
+  values: readonly [string, string, number, number, number | null, number | null, string, string | null],
+  cacheKey: string | null,
+): void {
+  const [type, name, stateId, runCount, startTime, endTime, transitionId, result] = values;
+  row[TASK_ROW.stateType] = type;
+  row[TASK_ROW.stateName] = name;
+  row[TASK_ROW.stateId] = stateId;
+  row[TASK_ROW.runCount] = runCount;
+  row[TASK_ROW.startTime] = startTime;
+  row[TASK_ROW.endTime] = endTime;
+  row[TASK_ROW.lastTransitionId] = transitionId;
+  if (result !== null) row[TASK_ROW.result] = result;
+  if (cacheKey !== null) row[TASK_ROW.cacheKey] = cacheKey;
+}
+
+/**
+ * Applies transitions inside write transactions: runs the orchestration policy, records each new
+ * state and writes the run rows, keeping what it wrote in memory so the next transition of the
+ * same run needs no read.
+ */
+export class TransitionWriter {
+  private readonly flowIds = new Map<string, string>();
+  private readonly facts = new Map<string, ImmutableFacts>();
+  private readonly stateCache = new Map<string, { stateId: number; state: State }>();
+  /** Rows of runs written in the open write transaction, by run id. */
+  private touched: Map<string, RunCurrentRow> | null = null;
+  /** Task runs created in the open write transaction, inserted as it closes. */
+  private pendingTaskRows: Map<string, unknown[]> | null = null;
+  /** Flow run state types read or written in the open write transaction. */
+  private batchFlowStates: Map<string, StateType | null> | null = null;
+  /**
+   * The last row this store wrote for each unfinished task run. A transition starts from it
+   * without a read and writes only if the row is still the same (state_id), else reads and
+   * starts over: another process rarely touches a task run this one is running.
+   */
+  private readonly knownTaskRows = new Map<string, RunCurrentRow>();
+  /** Set while a batch is redone because it created a run that already existed. */
+  private verifyCreates = false;
+  private readonly stmt;
+  private readonly services: OrchestrationServices;
+  /** Whether the transition being orchestrated has written anything a refusal must undo. */
+  private savepointOpen = false;
+  /** Made once: better-sqlite3 builds a new wrapper for every db.transaction() call. */
+  private readonly batchTransaction: Database.Transaction<(body: () => unknown) => unknown>;
+
+  constructor(
+    db: Database.Database,
+    private readonly now: () => number,
+    private readonly random: () => number,
+    limits: ConcurrencyLimits,
+  ) {
+    this.batchTransaction = db.transaction((body: () => unknown) => body());
+    this.stmt = {
+      flowRunCurrent: db.prepare<[string], RunCurrentRow>(
+        `SELECT state_id, run_count, start_time, end_time, last_transition_id, id AS flow_run_id
+         FROM flow_runs WHERE id = ?`,
+      ),
+      taskRunCurrent: db.prepare<[string], RunCurrentRow>(
+        `SELECT state_id, run_count, start_time, end_time, last_transition_id, flow_run_id
+         FROM task_runs WHERE id = ?`,
+      ),
+      flowRunWide: db.prepare<[string], { tags: string; retry_policy: string }>(
+        'SELECT tags, retry_policy FROM flow_runs WHERE id = ?',
+      ),
+      taskRunWide: db.prepare<[string], { tags: string; retry_policy: string }>(
+        'SELECT tags, retry_policy FROM task_runs WHERE id = ?',
+      ),
+      stateById: db.prepare<[number], StateRow>('SELECT * FROM states WHERE id = ?'),
+      taskRunExists: db.prepare<[string], { found: number }>('SELECT 1 AS found FROM task_runs WHERE id = ?'),
+      updateTaskRunStateIfUnchanged: db.prepare(
+        `UPDATE task_runs SET state_type = ?, state_name = ?, state_id = ?, run_count = ?, start_time = ?,
+                              end_time = ?, last_transition_id = ?, result = COALESCE(?, result),
+                              cache_key = COALESCE(?, cache_key) WHERE id = ? AND state_id = ?`,
+      ),
+      deleteState: db.prepare('DELETE FROM states WHERE id = ?'),
+      flowRunStateType: db.prepare<[string], { state_type: StateType }>(
+        'SELECT state_type FROM flow_runs WHERE id = ?',
+      ),
+      insertFlow: db.prepare('INSERT OR IGNORE INTO flows (id, name, created_at) VALUES (?, ?, ?)'),
+      flowIdByName: db.prepare<[string], { id: string }>('SELECT id FROM flows WHERE name = ?'),
+      insertState: db.prepare(
+        `INSERT INTO states (run_id, run_kind, type, name, timestamp, attempt, message, error, scheduled_time,
+                             transition_id, cache_key, result_ref, previous_id)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+      ),
+      insertFlowRun: db.prepare(
+        `INSERT INTO flow_runs (id, flow_id, flow_name, name, state_type, state_name, state_id, parameters,
+                                tags, parent_flow_run_id, parent_task_run_id, entrypoint, run_count, retry_policy,
+                                created_at, start_time, end_time, heartbeat_at, pid, hostname, last_transition_id)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+      ),
+      insertTaskRun: db.prepare(
+        `INSERT OR IGNORE INTO task_runs (id, flow_run_id, task_key, name, dynamic_key, state_type, state_name,
+                                state_id, tags, run_count, retry_policy, cache_key, inputs, upstream, created_at,
+                                start_time, end_time, last_transition_id, result)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+      ),
+      updateFlowRunState: db.prepare(
+        `UPDATE flow_runs SET state_type = ?, state_name = ?, state_id = ?, run_count = ?, start_time = ?,
+                              end_time = ?, last_transition_id = ?, result = COALESCE(?, result) WHERE id = ?`,
+      ),
+      updateTaskRunState: db.prepare(
+        `UPDATE task_runs SET state_type = ?, state_name = ?, state_id = ?, run_count = ?, start_time = ?,
+                              end_time = ?, last_transition_id = ?, result = COALESCE(?, result),
+                              cache_key = COALESCE(?, cache_key) WHERE id = ?`,
+      ),
+      claimFlowRun: db.prepare('UPDATE flow_runs SET pid = ?, hostname = ?, heartbeat_at = ? WHERE id = ?'),
+      findCache: db.prepare<[string], { result_ref: string; task_run_id: string; expires_at: number | null }>(
+        'SELECT result_ref, task_run_id, expires_at FROM cache_entries WHERE cache_key = ?',
+      ),
+      putCache: db.prepare(
+        `INSERT INTO cache_entries (cache_key, result_ref, task_run_id, created_at, expires_at) VALUES (?, ?, ?, ?, ?)
+         ON CONFLICT (cache_key) DO UPDATE SET result_ref = excluded.result_ref, task_run_id = excluded.task_run_id,
+           created_at = excluded.created_at, expires_at = excluded.expires_at`,
+      ),
+      savepoint: db.prepare('SAVEPOINT transition'),
+      release: db.prepare('RELEASE transition'),
+      rollbackTo: db.prepare('ROLLBACK TO transition'),
+    };
+    this.services = {
+      acquireConcurrencySlots: (tags, taskRunId, now) => limits.acquireSlots(tags, taskRunId, now, this),
+      releaseConcurrencySlots: (taskRunId) => limits.releaseSlots(taskRunId, this),
+      findCachedResult: (cacheKey, now) => {
+        const hit = this.stmt.findCache.get(cacheKey);
+        if (!hit || (hit.expires_at !== null && hit.expires_at <= now)) return null;
+        return { resultRef: hit.result_ref, taskRunId: hit.task_run_id };
+      },
+      storeCachedResult: (entry) => {
+        this.openSavepoint();
+        this.stmt.putCache.run(entry.cacheKey, entry.resultRef, entry.taskRunId, entry.createdAt, entry.expiresAt);
+      },
+      flowRunStateType: (flowRunId) => {
+        // Within one write transaction a flow run's state changes only through this store.
+        const cached = this.batchFlowStates?.get(flowRunId);
+        if (cached !== undefined) return cached;
+        const type = this.stmt.flowRunStateType.get(flowRunId)?.state_type ?? null;
+        this.batchFlowStates?.set(flowRunId, type);
+        return type;
+      },
+    };
+  }
+
+  /** One write transaction; retried when another process holds the lock past the busy timeout. */
+  writeBatch<T>(body: () => T): T {
+    try {
+      for (let attempt = 0; ; attempt++) {
+        this.touched = new Map();
+        this.pendingTaskRows = new Map();
+        this.batchFlowStates = new Map();
+        try {
+          return this.batchTransaction.immediate(() => {
+            const result = body();
+            for (const row of this.pendingTaskRows!.values()) {
+              if (this.stmt.insertTaskRun.run(...row).changes === 0) throw new RepeatedCreate();
+            }
+            return result;
+          }) as T;
+        } catch (error) {
+          if (error instanceof RepeatedCreate && !this.verifyCreates) {
+            // A create of a run that already exists (a client resending): do the batch again,
+            // this time looking each new id up first. Nothing of the first try was kept.
+            this.forgetCaches();
+            this.verifyCreates = true;
+            continue;
+          }
+          if (!isSqliteError(error, 'SQLITE_BUSY') || attempt >= 5) throw error;
+        } finally {
+          this.touched = null;
+          this.pendingTaskRows = null;
+          this.batchFlowStates = null;
+        }
+      }
+    } finally {
+      this.verifyCreates = false;
+    }
+  }
+
+  /** After a rolled-back transaction, what was remembered from it may name rows that do not exist. */
+  forgetCaches(): void {
+    this.flowIds.clear();
+    this.facts.clear();
+    this.stateCache.clear();
+    this.knownTaskRows.clear();
+  }
+
+  /** The run's current row: from this transaction's own writes when it made any, else read. */
+  private currentRow(kind: RunKind, runId: string, mustRead = false): RunCurrentRow | undefined {
+    const mine = this.touched?.get(runId);
+    if (mine) return mine;
+    if (kind === 'task' && !mustRead) {
+      const known = this.knownTaskRows.get(runId);
+      if (known) return known;
+    }
+    return kind === 'flow' ? this.stmt.flowRunCurrent.get(runId) : this.stmt.taskRunCurrent.get(runId);
+  }
+
+  private flowIdFor(name: string, now: number): string {
+    let id = this.flowIds.get(name);
+    if (id) return id;
+    this.stmt.insertFlow.run(newId(), name, now);
+    id = this.stmt.flowIdByName.get(name)!.id;
+    this.flowIds.set(name, id);
+    return id;
+  }
+
+  applyCreateFlowRun(raw: CreateFlowRun): OrchestrationResult {
+    const request = CreateFlowRunSchema.parse(raw);
+    const existing = this.currentRow('flow', request.id);
+    if (existing) return { status: 'ACCEPT', state: this.stateOf('flow', request.id, existing) };
+    const facts: ImmutableFacts = { flowRunId: request.id, tags: request.tags, retryPolicy: request.retryPolicy };
+    const now = this.now();
+    return <OrchestrationResult>this.orchestrateInto('flow', request.id, null, facts, { runCount: 0, startTime: null, endTime: null, lastTransitionId: null, stateId: null }, request.state, request.transitionId, now, false, (state, stateId, timing) => {
+      this.stmt.insertFlowRun.run(
+        request.id,
+        this.flowIdFor(request.flowName, now),
+        request.flowName,
+        request.name,
+        state.type,
+        state.name,
+        stateId,
+        JSON.stringify(request.parameters),
+        JSON.stringify(request.tags),
+        request.parentFlowRunId,
+        request.parentTaskRunId,
+        request.entrypoint,
+        timing.runCount,
+        JSON.stringify(request.retryPolicy),
+        now,
+        timing.startTime,
+        timing.endTime,
+        now,
+        request.pid,
+        request.hostname,
+        request.transitionId,
+      );
+      this.facts.set(request.id, facts);
+    });
+  }
+
+  applyCreateTaskRun(raw: CreateTaskRun): OrchestrationResult {
+    // Task runs come by the thousand from an engine whose types already hold; only defaults are filled.
+    const request = raw as CreateTaskRun & { tags: string[]; cacheKey: string | null; inputs: string | null; upstream: string[]; retryPolicy: RetryPolicy };
+    request.tags ??= [];
+    request.cacheKey ??= null;
+    request.inputs ??= null;
+    request.upstream ??= [];
+    if (raw.retryPolicy.retries === undefined || raw.retryPolicy.retryDelaySeconds === undefined) {
+      request.retryPolicy = RetryPolicySchema.parse(raw.retryPolicy);
+    }
+    // New ids are normally new: a repeat is caught when the row is written (see writeBatch).
+    const exists =
+      this.touched?.has(request.id) ||
+      this.knownTaskRows.has(request.id) ||
+      (this.verifyCreates && this.stmt.taskRunExists.get(request.id) !== undefined);
+    if (exists) {
+      const existing = this.currentRow('task', request.id, true)!;
+      return { status: 'ACCEPT', state: this.stateOf('task', request.id, existing) };
+    }
+    const facts: ImmutableFacts = {
+      flowRunId: request.flowRunId,
+      tags: request.tags,
+      retryPolicy: request.retryPolicy,
+    };
+    const now = this.now();
+    return <OrchestrationResult>this.orchestrateInto('task', request.id, null, facts, { runCount: 0, startTime: null, endTime: null, lastTransitionId: null, stateId: null }, request.state, request.transitionId, now, false, (state, stateId, timing) => {
+      // Written when the transaction closes, so a Running (or more) in the same batch costs no UPDATE.
+      this.pendingTaskRows!.set(request.id, [
+        request.id,
+        request.flowRunId,
+        request.taskKey,
+        request.name,
+        request.dynamicKey,
+        state.type,
+        state.name,
+        stateId,
+        sharedJson(request.tags),
+        timing.runCount,
+        sharedJson(request.retryPolicy),
+        request.cacheKey,
+        request.inputs,
+        request.upstream.length === 0 ? '[]' : JSON.stringify(request.upstream),
+        now,
+        timing.startTime,
+        timing.endTime,
+        request.transitionId,
+        null,
+      ]);
+      this.facts.set(request.id, facts);
+    });
+  }
+
+  applySetState(request: SetState, mustRead = false): OrchestrationResult {
+    const current = this.currentRow(request.kind, request.runId, mustRead);
+    if (!current) {
+      return { status: 'ABORT', state: null, reason: `no ${request.kind} run with id ${request.runId}` };
+    }
+    const initial = this.stateOf(request.kind, request.runId, current);
+    const facts = this.factsOf(request.kind, request.runId, current);
+    const now = this.now();
+    const timing = {
+      runCount: current.run_count,
+      startTime: current.start_time,
+      endTime: current.end_time,
+      lastTransitionId: current.last_transition_id,
+      stateId: current.state_id,
+    };
+    const unread = request.kind === 'task' && this.touched?.get(request.runId) !== current && !mustRead && this.knownTaskRows.get(request.runId) === current;
+    const result = this.orchestrateInto(request.kind, request.runId, initial, facts, timing, request.state, request.transitionId, now, request.force === true, (state, stateId, next, proposed) => {
+      // Only an accepted transition hands the run to a new process.
+      if (request.owner && request.kind === 'flow') {
+        this.stmt.claimFlowRun.run(request.owner.pid, request.owner.hostname, now, request.runId);
+      }
+      const common = [
+        state.type,
+        state.name,
+        stateId,
+        next.runCount,
+        next.startTime,
+        next.endTime,
+        request.transitionId,
+        proposed.resultPreview ?? null,
+      ] as const;
+      // The cache key is known only once the inputs are resolved, after the task run was created.
+      const unwritten = request.kind === 'task' ? this.pendingTaskRows?.get(request.runId) : undefined;
+      if (unwritten) {
+        setPendingTaskRowState(unwritten, common, proposed.cacheKey ?? null);
+      } else if (request.kind === 'flow') {
+        this.stmt.updateFlowRunState.run(...common, request.runId);
+        this.batchFlowStates?.set(request.runId, state.type);
+      } else if (unread) {
+        const changes = this.stmt.updateTaskRunStateIfUnchanged.run(...common, proposed.cacheKey ?? null, request.runId, current.state_id).changes;
+        if (changes === 0) return false;
+      } else this.stmt.updateTaskRunState.run(...common, proposed.cacheKey ?? null, request.runId);
+      if (isTerminal(state.type)) this.facts.delete(request.runId);
+      return true;
+    });
+    if (result === CHANGED_ELSEWHERE) {
+      // Someone else moved the run since this store last wrote it: start over from the stored row.
+      this.knownTaskRows.delete(request.runId);
+      return this.applySetState(request, true);
+    }
+    return result;
+  }
+
+  /**
+   * Runs the policy for one transition and, when it is accepted, records the new state and lets
+   * `persist` write the run row. Side effects of rules are undone when the answer is not ACCEPT.
+   */
+  private orchestrateInto(
+    kind: RunKind,
+    runId: string,
+    initial: State | null,
+    facts: ImmutableFacts,
+    timing: {
+      runCount: number;
+      startTime: number | null;
+      endTime: number | null;
+      lastTransitionId: string | null;
+      stateId: number | null;
+    },
+    proposedIn: ProposedState,
+    transitionId: string,
+    now: number,
+    force: boolean,
+    persist: (
+      state: State,
+      stateId: number,
+      timing: { runCount: number; startTime: number | null; endTime: number | null },
+      proposed: ProposedState,
+    ) => boolean | void,
+  ): OrchestrationResult | typeof CHANGED_ELSEWHERE {
+    const run: RunFacts = {
+      kind,
+      id: runId,
+      flowRunId: facts.flowRunId,
+      tags: facts.tags,
+      retryPolicy: facts.retryPolicy,
+      runCount: timing.runCount,
+      lastTransitionId: timing.lastTransitionId,
+    };
+    // The savepoint is opened only when a rule writes (see openSavepoint): most transitions
+    // write nothing before they are accepted, and an open savepoint makes SQLite journal every
+    // page the transition then touches.
+    this.savepointOpen = false;
+    let outcome;
+    try {
+      outcome = force
+        ? ({ decision: 'accept', state: proposedIn } as const)
+        : orchestrate({
+            run,
+            initial,
+            proposed: proposedIn,
+            transitionId,
+            now,
+            random: this.random,
+            services: this.services,
+          });
+    } catch (error) {
+      this.undoSideEffects();
+      throw error;
+    }
+    if (outcome.decision !== 'accept') {
+      this.undoSideEffects();
+      switch (outcome.decision) {
+        case 'duplicate':
+          return { status: 'ACCEPT', state: initial };
+        case 'reject':
+          return { status: 'REJECT', state: initial, reason: outcome.reason };
+        case 'wait':
+          return { status: 'WAIT', state: initial, reason: outcome.reason, delaySeconds: outcome.delaySeconds };
+        case 'abort':
+          return { status: 'ABORT', state: initial, reason: outcome.reason };
+      }
+    }
+    const proposed = outcome.state;
+    const next = advanceRunTiming(timing, initial?.type ?? null, proposed.type, now);
+    const state: State = { type: proposed.type, name: proposed.name, timestamp: now, attempt: attemptOf(next.runCount) };
+    if (proposed.message !== undefined) state.message = proposed.message;
+    if (proposed.error !== undefined) state.error = proposed.error;
+    if (proposed.scheduledTime !== undefined) state.scheduledTime = proposed.scheduledTime;
+    state.transitionId = transitionId;
+    if (proposed.cacheKey !== undefined) state.cacheKey = proposed.cacheKey;
+    if (proposed.resultRef !== undefined) state.resultRef = proposed.resultRef;
+    const stateId = Number(
+      this.stmt.insertState.run(
+        runId,
+        kind,
+        state.type,
+        state.name,
+        now,
+        state.attempt,
+        state.message ?? null,
+        state.error ? JSON.stringify(state.error) : null,
+        state.scheduledTime ?? null,
+        transitionId,
+        state.cacheKey ?? null,
+        state.resultRef ?? null,
+        timing.stateId,
+      ).lastInsertRowid,
+    );
+    if (persist(state, stateId, next, proposed) === false) {
+      if (this.savepointOpen) {
+        this.stmt.rollbackTo.run();
+        this.stmt.release.run();
+        this.savepointOpen = false;
+      } else {
+        this.stmt.deleteState.run(stateId);
+      }
+      return CHANGED_ELSEWHERE;
+    }
+    // Within this transaction no other process can write: what was just written is the truth.
+    const row: RunCurrentRow = {
+      state_id: stateId,
+      run_count: next.runCount,
+      start_time: next.startTime,
+      end_time: next.endTime,
+      last_transition_id: transitionId,
+      tags: sharedJson(facts.tags),
+      retry_policy: sharedJson(facts.retryPolicy),
+      flow_run_id: facts.flowRunId,
+    };
+    this.touched?.set(runId, row);
+    if (kind === 'task') {
+      if (isTerminal(state.type)) this.knownTaskRows.delete(runId);
+      else this.knownTaskRows.set(runId, row);
+    }
+    if (this.savepointOpen) {
+      this.stmt.release.run();
+      this.savepointOpen = false;
+    }
+    if (isTerminal(state.type)) this.stateCache.delete(runId);
+    else this.stateCache.set(runId, { stateId, state });
+    return { status: 'ACCEPT', state };
+  }
+
+  /** Called by the orchestration services before they write, so a refusal can undo it. */
+  openSavepoint(): void {
+    if (this.savepointOpen) return;
+    this.stmt.savepoint.run();
+    this.savepointOpen = true;
+  }
+
+  private undoSideEffects(): void {
+    if (!this.savepointOpen) return;
+    this.stmt.rollbackTo.run();
+    this.stmt.release.run();
+    this.savepointOpen = false;
+  }
+
+  private stateOf(kind: RunKind, runId: string, row: RunCurrentRow): State {
+    const cached = this.stateCache.get(runId);
+    if (cached && cached.stateId === row.state_id) return cached.state;
+    return stateFromRow(this.stmt.stateById.get(row.state_id)!);
+  }
+
+  private factsOf(kind: RunKind, runId: string, row: RunCurrentRow): ImmutableFacts {
+    const known = this.facts.get(runId);
+    if (known) return known;
+    const wide = row.tags !== undefined && row.retry_policy !== undefined ? (row as Required<RunCurrentRow>) : this.wideColumns(kind, runId);
+    return {
+      flowRunId: row.flow_run_id,
+      tags: JSON.parse(wide.tags) as string[],
+      retryPolicy: JSON.parse(wide.retry_policy) as RetryPolicy,
+    };
+  }
+
+  private wideColumns(kind: RunKind, runId: string): { tags: string; retry_policy: string } {
+    return (kind === 'flow' ? this.stmt.flowRunWide : this.stmt.taskRunWide).get(runId)!;
+  }
+}
