@@ -1,59 +1,45 @@
 import { spawn } from 'node:child_process';
 import { hostname } from 'node:os';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { newId, type FlowRun, type State, type StoredLog, type TaskRun } from '../../app/core/index.js';
 import { SqliteStore } from '../../app/server/index.js';
-import { makeTempHome } from '../helpers/temp-home.js';
-import { cli, idColumn, Seed } from './harness.js';
+import { cli, idColumn, useSeededStore } from './harness.js';
 
-let temp: ReturnType<typeof makeTempHome>;
-let store: SqliteStore;
-let seed: Seed;
-
-beforeEach(() => {
-  temp = makeTempHome();
-  store = SqliteStore.open({ path: temp.dbPath });
-  seed = new Seed(store);
-});
-
-afterEach(async () => {
-  await store.close();
-  temp.cleanup();
-});
+const env = useSeededStore();
 
 /** Seeds the store, then closes it so the CLI reads only what reached the file. */
 async function seeded<T>(body: () => Promise<T>): Promise<T> {
   const value = await body();
-  await store.close();
+  await env.store.close();
   return value;
 }
 
 describe('flowdeck flow-run ls', () => {
   it('says how to start when there are no runs, and --json prints an empty list', async () => {
-    const plain = await cli(temp.home, 'flow-run', 'ls');
+    const plain = await cli(env.home, 'flow-run', 'ls');
     expect(plain.code).toBe(0);
     expect(plain.out).toContain('No flow runs yet. Run one with: flowdeck run FILE');
-    const json = await cli(temp.home, 'flow-run', 'ls', '--json');
+    const json = await cli(env.home, 'flow-run', 'ls', '--json');
     expect(JSON.parse(json.out)).toEqual([]);
   });
 
   it('lists runs newest first and filters by flow, state type or state name, and limit', async () => {
     const ids = await seeded(async () => {
-      const done = await seed.flowRun({ name: 'done-run', flowName: 'etl' });
-      await seed.move('flow', done, 'RUNNING', 'Running');
-      await seed.move('flow', done, 'COMPLETED', 'Completed');
-      const failed = await seed.flowRun({ name: 'failed-run', flowName: 'etl' });
-      await seed.move('flow', failed, 'RUNNING', 'Running');
-      await seed.move('flow', failed, 'FAILED', 'Failed', { message: 'boom' });
-      const timedOut = await seed.flowRun({ name: 'slow-run', flowName: 'reports' });
-      await seed.move('flow', timedOut, 'RUNNING', 'Running');
-      await seed.move('flow', timedOut, 'FAILED', 'TimedOut');
-      const running = await seed.flowRun({ name: 'busy-run', flowName: 'reports' });
-      await seed.move('flow', running, 'RUNNING', 'Running');
+      const done = await env.seed.flowRun({ name: 'done-run', flowName: 'etl' });
+      await env.seed.move('flow', done, 'RUNNING', 'Running');
+      await env.seed.move('flow', done, 'COMPLETED', 'Completed');
+      const failed = await env.seed.flowRun({ name: 'failed-run', flowName: 'etl' });
+      await env.seed.move('flow', failed, 'RUNNING', 'Running');
+      await env.seed.move('flow', failed, 'FAILED', 'Failed', { message: 'boom' });
+      const timedOut = await env.seed.flowRun({ name: 'slow-run', flowName: 'reports' });
+      await env.seed.move('flow', timedOut, 'RUNNING', 'Running');
+      await env.seed.move('flow', timedOut, 'FAILED', 'TimedOut');
+      const running = await env.seed.flowRun({ name: 'busy-run', flowName: 'reports' });
+      await env.seed.move('flow', running, 'RUNNING', 'Running');
       return { done, failed, timedOut, running };
     });
 
-    const all = await cli(temp.home, 'flow-run', 'ls');
+    const all = await cli(env.home, 'flow-run', 'ls');
     expect(all.code).toBe(0);
     const lines = all.out.trim().split('\n');
     expect(lines[0].split(/\s{2,}/)).toEqual(['ID', 'NAME', 'FLOW', 'STATE', 'STARTED', 'DURATION']);
@@ -61,7 +47,7 @@ describe('flowdeck flow-run ls', () => {
     expect(lines[2]).toMatch(/slow-run\s+reports\s+TimedOut\s+\d{4}-\d\d-\d\d \d\d:\d\d:\d\d\.\d{3}\s+\d+ms/);
 
     const names = async (...argv: string[]) => {
-      const result = await cli(temp.home, 'flow-run', 'ls', '--json', ...argv);
+      const result = await cli(env.home, 'flow-run', 'ls', '--json', ...argv);
       expect(result.code).toBe(0);
       return (JSON.parse(result.out) as FlowRun[]).map((r) => r.name);
     };
@@ -73,7 +59,7 @@ describe('flowdeck flow-run ls', () => {
     expect(await names('--state', 'FAILED', '--flow', 'etl')).toEqual(['failed-run']);
     expect(await names('--limit', '2')).toEqual(['busy-run', 'slow-run']);
 
-    const none = await cli(temp.home, 'flow-run', 'ls', '--state', 'CANCELLED');
+    const none = await cli(env.home, 'flow-run', 'ls', '--state', 'CANCELLED');
     expect(none.code).toBe(0);
     expect(none.out).toContain('No flow runs match');
     expect(ids.done).toBeTruthy();
@@ -81,13 +67,13 @@ describe('flowdeck flow-run ls', () => {
 
   it('shows ids short enough to read yet distinct enough to paste back', async () => {
     // Runs made in the same millisecond share most of their time-ordered ids.
-    const created = await seeded(() => Promise.all([1, 2, 3].map((n) => seed.flowRun({ name: `run-${n}` }))));
-    const table = await cli(temp.home, 'flow-run', 'ls');
+    const created = await seeded(() => Promise.all([1, 2, 3].map((n) => env.seed.flowRun({ name: `run-${n}` }))));
+    const table = await cli(env.home, 'flow-run', 'ls');
     const shown = idColumn(table.out);
     expect(shown).toHaveLength(3);
     for (const short of shown) {
       expect(short.length).toBeGreaterThanOrEqual(8);
-      const inspected = await cli(temp.home, 'flow-run', 'inspect', short, '--json');
+      const inspected = await cli(env.home, 'flow-run', 'inspect', short, '--json');
       expect(inspected.code).toBe(0);
       const run = JSON.parse(inspected.out) as FlowRun;
       expect(run.id.startsWith(short)).toBe(true);
@@ -97,13 +83,13 @@ describe('flowdeck flow-run ls', () => {
   });
 
   it('refuses an unknown state or a bad limit with exit code 2', async () => {
-    const state = await cli(temp.home, 'flow-run', 'ls', '--state', 'Sleepy');
+    const state = await cli(env.home, 'flow-run', 'ls', '--state', 'Sleepy');
     expect(state.code).toBe(2);
     expect(state.err).toContain("unknown state 'Sleepy'");
-    const limit = await cli(temp.home, 'flow-run', 'ls', '--limit', 'ten');
+    const limit = await cli(env.home, 'flow-run', 'ls', '--limit', 'ten');
     expect(limit.code).toBe(2);
     expect(limit.err).toContain("--limit must be a whole number from 1 to 10000, got 'ten'");
-    const zero = await cli(temp.home, 'flow-run', 'ls', '--limit', '0');
+    const zero = await cli(env.home, 'flow-run', 'ls', '--limit', '0');
     expect(zero.code).toBe(2);
   });
 });
@@ -111,19 +97,19 @@ describe('flowdeck flow-run ls', () => {
 describe('flowdeck flow-run inspect', () => {
   it('shows the fields, the full state history and the task runs', async () => {
     const { flowRunId, taskRunId } = await seeded(async () => {
-      const flowRunId = await seed.flowRun({ name: 'nightly', flowName: 'etl', parameters: { limit: 3 }, tags: ['prod'] });
-      await seed.move('flow', flowRunId, 'RUNNING', 'Running');
-      const taskRunId = await seed.taskRun(flowRunId, { name: 'extract-0', tags: ['api'] });
-      await seed.move('task', taskRunId, 'RUNNING', 'Running');
-      await seed.move('task', taskRunId, 'COMPLETED', 'Completed', { resultPreview: '[1,2,3]' });
-      await seed.move('flow', flowRunId, 'FAILED', 'Failed', {
+      const flowRunId = await env.seed.flowRun({ name: 'nightly', flowName: 'etl', parameters: { limit: 3 }, tags: ['prod'] });
+      await env.seed.move('flow', flowRunId, 'RUNNING', 'Running');
+      const taskRunId = await env.seed.taskRun(flowRunId, { name: 'extract-0', tags: ['api'] });
+      await env.seed.move('task', taskRunId, 'RUNNING', 'Running');
+      await env.seed.move('task', taskRunId, 'COMPLETED', 'Completed', { resultPreview: '[1,2,3]' });
+      await env.seed.move('flow', flowRunId, 'FAILED', 'Failed', {
         message: 'the flow gave up',
         error: { name: 'TypeError', message: 'rows is undefined', stack: 'TypeError: rows is undefined\n    at load (etl.ts:12:3)' },
       });
       return { flowRunId, taskRunId };
     });
 
-    const result = await cli(temp.home, 'flow-run', 'inspect', flowRunId);
+    const result = await cli(env.home, 'flow-run', 'inspect', flowRunId);
     expect(result.code).toBe(0);
     const out = result.out;
     expect(out).toContain(`id          ${flowRunId}`);
@@ -143,7 +129,7 @@ describe('flowdeck flow-run inspect', () => {
     expect(out).toContain('Task runs (1)');
     expect(out).toMatch(/extract-0\s+Completed\s+1\s+.*api/);
 
-    const json = await cli(temp.home, 'flow-run', 'inspect', flowRunId, '--json');
+    const json = await cli(env.home, 'flow-run', 'inspect', flowRunId, '--json');
     expect(json.out.trim().split('\n')).toHaveLength(1);
     const parsed = JSON.parse(json.out) as FlowRun & { states: State[]; taskRuns: TaskRun[] };
     expect(parsed.id).toBe(flowRunId);
@@ -154,21 +140,21 @@ describe('flowdeck flow-run inspect', () => {
   });
 
   it('accepts a unique prefix of at least 4 characters and names an unknown id', async () => {
-    const id = await seeded(() => seed.flowRun({ name: 'only-run' }));
-    const byPrefix = await cli(temp.home, 'flow-run', 'inspect', id.slice(0, 4), '--json');
+    const id = await seeded(() => env.seed.flowRun({ name: 'only-run' }));
+    const byPrefix = await cli(env.home, 'flow-run', 'inspect', id.slice(0, 4), '--json');
     expect(byPrefix.code).toBe(0);
     expect((JSON.parse(byPrefix.out) as FlowRun).id).toBe(id);
 
-    const tooShort = await cli(temp.home, 'flow-run', 'inspect', id.slice(0, 3));
+    const tooShort = await cli(env.home, 'flow-run', 'inspect', id.slice(0, 3));
     expect(tooShort.code).toBe(2);
     expect(tooShort.err).toContain(`no flow run with id '${id.slice(0, 3)}'`);
 
-    const unknown = await cli(temp.home, 'flow-run', 'inspect', 'ffffffff');
+    const unknown = await cli(env.home, 'flow-run', 'inspect', 'ffffffff');
     expect(unknown.code).toBe(2);
     expect(unknown.err).toContain("no flow run with id 'ffffffff'");
     expect(unknown.out).toBe('');
 
-    const missing = await cli(temp.home, 'flow-run', 'inspect');
+    const missing = await cli(env.home, 'flow-run', 'inspect');
     expect(missing.code).toBe(2);
     expect(missing.err).toContain('missing ID');
   });
@@ -179,11 +165,11 @@ describe('flowdeck flow-run logs', () => {
 
   it('prints every line with time, level and task name, and filters by level and task', async () => {
     const { flowRunId, taskRunId } = await seeded(async () => {
-      const flowRunId = await seed.flowRun();
-      await seed.move('flow', flowRunId, 'RUNNING', 'Running');
-      const taskRunId = await seed.taskRun(flowRunId, { name: 'fetch-users', retries: 1 });
+      const flowRunId = await env.seed.flowRun();
+      await env.seed.move('flow', flowRunId, 'RUNNING', 'Running');
+      const taskRunId = await env.seed.taskRun(flowRunId, { name: 'fetch-users', retries: 1 });
       const t = Date.now();
-      store.writeLogs([
+      env.store.writeLogs([
         { flowRunId, taskRunId: null, level: 20, message: 'loading 3', timestamp: t, attempt: 1 },
         { flowRunId, taskRunId, level: 30, message: 'slow response', timestamp: t + 1, attempt: 1 },
         { flowRunId, taskRunId, level: 40, message: 'request failed', timestamp: t + 2, attempt: 1 },
@@ -193,7 +179,7 @@ describe('flowdeck flow-run logs', () => {
       return { flowRunId, taskRunId };
     });
 
-    const result = await cli(temp.home, 'flow-run', 'logs', flowRunId);
+    const result = await cli(env.home, 'flow-run', 'logs', flowRunId);
     expect(result.code).toBe(0);
     const lines = result.out.trimEnd().split('\n');
     expect(lines).toHaveLength(5);
@@ -206,32 +192,32 @@ describe('flowdeck flow-run logs', () => {
       'DEBUG    done',
     ]);
 
-    const warnings = await cli(temp.home, 'flow-run', 'logs', flowRunId, '--level', 'warning');
+    const warnings = await cli(env.home, 'flow-run', 'logs', flowRunId, '--level', 'warning');
     expect(warnings.out.trimEnd().split('\n').map((l) => l.slice(13))).toEqual([
       'WARNING  [fetch-users] slow response',
       'ERROR    [fetch-users] request failed',
     ]);
 
-    const ofTask = await cli(temp.home, 'flow-run', 'logs', flowRunId, '--task', taskRunId, '--json');
+    const ofTask = await cli(env.home, 'flow-run', 'logs', flowRunId, '--task', taskRunId, '--json');
     const parsed = ofTask.out.trimEnd().split('\n').map((l) => JSON.parse(l) as StoredLog);
     expect(parsed.map((l) => l.message)).toEqual(['slow response', 'request failed', 'second try worked']);
     expect(parsed.every((l) => l.taskRunId === taskRunId)).toBe(true);
 
-    const badLevel = await cli(temp.home, 'flow-run', 'logs', flowRunId, '--level', 'LOUD');
+    const badLevel = await cli(env.home, 'flow-run', 'logs', flowRunId, '--level', 'LOUD');
     expect(badLevel.code).toBe(2);
     expect(badLevel.err).toContain("unknown log level 'LOUD'");
   });
 
   it('pages through more lines than one read returns, in order', async () => {
     const flowRunId = await seeded(async () => {
-      const flowRunId = await seed.flowRun();
+      const flowRunId = await env.seed.flowRun();
       const t = Date.now();
-      store.writeLogs(
+      env.store.writeLogs(
         Array.from({ length: 2500 }, (_, i) => ({ flowRunId, taskRunId: null, level: 20, message: `line ${i}`, timestamp: t + i, attempt: 1 })),
       );
       return flowRunId;
     });
-    const result = await cli(temp.home, 'flow-run', 'logs', flowRunId, '--json');
+    const result = await cli(env.home, 'flow-run', 'logs', flowRunId, '--json');
     const messages = result.out.trimEnd().split('\n').map((l) => (JSON.parse(l) as StoredLog).message);
     expect(messages).toHaveLength(2500);
     expect(messages[0]).toBe('line 0');
@@ -240,42 +226,42 @@ describe('flowdeck flow-run logs', () => {
 
   it('refuses a task run of another flow run', async () => {
     const { flowRunId, otherTask } = await seeded(async () => {
-      const flowRunId = await seed.flowRun();
-      const other = await seed.flowRun();
-      const otherTask = await seed.taskRun(other);
+      const flowRunId = await env.seed.flowRun();
+      const other = await env.seed.flowRun();
+      const otherTask = await env.seed.taskRun(other);
       return { flowRunId, otherTask };
     });
-    const result = await cli(temp.home, 'flow-run', 'logs', flowRunId, '--task', otherTask);
+    const result = await cli(env.home, 'flow-run', 'logs', flowRunId, '--task', otherTask);
     expect(result.code).toBe(2);
     expect(result.err).toContain(`belongs to flow run`);
   });
 
   it('--follow prints lines as they arrive and returns once the run has finished', async () => {
-    const flowRunId = await seed.flowRun();
-    await seed.move('flow', flowRunId, 'RUNNING', 'Running');
-    store.writeLogs([{ flowRunId, taskRunId: null, level: 20, message: 'started', timestamp: Date.now(), attempt: 1 }]);
-    await store.flush();
+    const flowRunId = await env.seed.flowRun();
+    await env.seed.move('flow', flowRunId, 'RUNNING', 'Running');
+    env.store.writeLogs([{ flowRunId, taskRunId: null, level: 20, message: 'started', timestamp: Date.now(), attempt: 1 }]);
+    await env.store.flush();
 
     // The flow finishes while the command is following it, as a flow process would.
     const finish = new Promise<void>((resolve, reject) => {
       setTimeout(() => {
-        store.writeLogs([{ flowRunId, taskRunId: null, level: 20, message: 'last words', timestamp: Date.now(), attempt: 1 }]);
-        seed.move('flow', flowRunId, 'COMPLETED', 'Completed').then(() => resolve(), reject);
+        env.store.writeLogs([{ flowRunId, taskRunId: null, level: 20, message: 'last words', timestamp: Date.now(), attempt: 1 }]);
+        env.seed.move('flow', flowRunId, 'COMPLETED', 'Completed').then(() => resolve(), reject);
       }, 500);
     });
-    const result = await cli(temp.home, 'flow-run', 'logs', flowRunId, '--follow');
+    const result = await cli(env.home, 'flow-run', 'logs', flowRunId, '--follow');
     await finish;
     expect(result.code).toBe(0);
     expect(result.out.trimEnd().split('\n').map((l) => l.slice(13))).toEqual(['INFO     started', 'INFO     last words']);
     expect(result.err).toContain('finished in state Completed');
-    expect(store.getFlowRun(flowRunId)?.state.type).toBe('COMPLETED');
+    expect(env.store.getFlowRun(flowRunId)?.state.type).toBe('COMPLETED');
   });
 
   it('--follow returns when the process running the flow dies', async () => {
     const child = spawn(process.execPath, ['-e', 'setInterval(() => {}, 1000)'], { stdio: 'ignore' });
     const exited = new Promise((resolve) => child.once('exit', resolve));
     const flowRunId = newId();
-    await store.createFlowRun({
+    await env.store.createFlowRun({
       id: flowRunId,
       flowName: 'etl',
       name: 'doomed',
@@ -285,9 +271,9 @@ describe('flowdeck flow-run logs', () => {
       pid: child.pid!,
       hostname: hostname(),
     });
-    await store.close();
+    await env.store.close();
     setTimeout(() => child.kill('SIGKILL'), 300);
-    const result = await cli(temp.home, 'flow-run', 'logs', flowRunId, '--follow');
+    const result = await cli(env.home, 'flow-run', 'logs', flowRunId, '--follow');
     await exited;
     expect(result.code).toBe(0);
     expect(result.err).toContain('finished in state Crashed');
@@ -295,13 +281,13 @@ describe('flowdeck flow-run logs', () => {
 
   it('--follow of a finished run prints its logs and returns', async () => {
     const flowRunId = await seeded(async () => {
-      const flowRunId = await seed.flowRun();
-      await seed.move('flow', flowRunId, 'RUNNING', 'Running');
-      store.writeLogs([{ flowRunId, taskRunId: null, level: 20, message: 'all there is', timestamp: Date.now(), attempt: 1 }]);
-      await seed.move('flow', flowRunId, 'FAILED', 'Failed');
+      const flowRunId = await env.seed.flowRun();
+      await env.seed.move('flow', flowRunId, 'RUNNING', 'Running');
+      env.store.writeLogs([{ flowRunId, taskRunId: null, level: 20, message: 'all there is', timestamp: Date.now(), attempt: 1 }]);
+      await env.seed.move('flow', flowRunId, 'FAILED', 'Failed');
       return flowRunId;
     });
-    const result = await cli(temp.home, 'flow-run', 'logs', flowRunId, '--follow', '--json');
+    const result = await cli(env.home, 'flow-run', 'logs', flowRunId, '--follow', '--json');
     expect(result.code).toBe(0);
     expect(result.out.trimEnd().split('\n').map((l) => (JSON.parse(l) as StoredLog).message)).toEqual(['all there is']);
   });
@@ -309,7 +295,7 @@ describe('flowdeck flow-run logs', () => {
 
 describe('flowdeck flow-run cancel', () => {
   async function stateAfter(id: string): Promise<string> {
-    const reader = SqliteStore.open({ path: temp.dbPath });
+    const reader = SqliteStore.open({ path: env.dbPath });
     try {
       return reader.getFlowRun(id)!.state.name;
     } finally {
@@ -319,24 +305,24 @@ describe('flowdeck flow-run cancel', () => {
 
   it('asks a running run to stop, and says so again without changing it', async () => {
     const id = await seeded(async () => {
-      const id = await seed.flowRun({ name: 'long-job' });
-      await seed.move('flow', id, 'RUNNING', 'Running');
+      const id = await env.seed.flowRun({ name: 'long-job' });
+      await env.seed.move('flow', id, 'RUNNING', 'Running');
       return id;
     });
-    const result = await cli(temp.home, 'flow-run', 'cancel', id.slice(0, 13));
+    const result = await cli(env.home, 'flow-run', 'cancel', id.slice(0, 13));
     expect(result.code).toBe(0);
     expect(result.out).toContain(`Cancelling flow run long-job (${id}); its process stops within a second`);
     expect(await stateAfter(id)).toBe('Cancelling');
 
-    const again = await cli(temp.home, 'flow-run', 'cancel', id);
+    const again = await cli(env.home, 'flow-run', 'cancel', id);
     expect(again.code).toBe(0);
     expect(again.out).toContain('Already cancelling');
     expect(await stateAfter(id)).toBe('Cancelling');
   });
 
   it('cancels a run that has not started outright', async () => {
-    const id = await seeded(() => seed.flowRun({ name: 'queued' }));
-    const result = await cli(temp.home, 'flow-run', 'cancel', id);
+    const id = await seeded(() => env.seed.flowRun({ name: 'queued' }));
+    const result = await cli(env.home, 'flow-run', 'cancel', id);
     expect(result.code).toBe(0);
     expect(result.out).toContain('Cancelled flow run queued');
     expect(await stateAfter(id)).toBe('Cancelled');
@@ -344,17 +330,17 @@ describe('flowdeck flow-run cancel', () => {
 
   it('exits 1 for a run that already finished, and 2 for an unknown id', async () => {
     const id = await seeded(async () => {
-      const id = await seed.flowRun({ name: 'finished' });
-      await seed.move('flow', id, 'RUNNING', 'Running');
-      await seed.move('flow', id, 'COMPLETED', 'Completed');
+      const id = await env.seed.flowRun({ name: 'finished' });
+      await env.seed.move('flow', id, 'RUNNING', 'Running');
+      await env.seed.move('flow', id, 'COMPLETED', 'Completed');
       return id;
     });
-    const result = await cli(temp.home, 'flow-run', 'cancel', id);
+    const result = await cli(env.home, 'flow-run', 'cancel', id);
     expect(result.code).toBe(1);
     expect(result.err).toContain('already finished in state Completed');
     expect(await stateAfter(id)).toBe('Completed');
 
-    const unknown = await cli(temp.home, 'flow-run', 'cancel', newId());
+    const unknown = await cli(env.home, 'flow-run', 'cancel', newId());
     expect(unknown.code).toBe(2);
     expect(unknown.err).toContain('no flow run with id');
   });

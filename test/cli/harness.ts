@@ -1,8 +1,9 @@
-import { expect } from 'vitest';
+import { afterEach, beforeEach, expect } from 'vitest';
 import { newId, type ProposedState, type RetryPolicy, type RunKind, type StateType } from '../../app/core/index.js';
 import { CliContext } from '../../app/cli/context.js';
 import { runCli } from '../../app/cli/main.js';
-import type { SqliteStore } from '../../app/server/index.js';
+import { SqliteStore } from '../../app/server/index.js';
+import { makeTempHome } from '../helpers/temp-home.js';
 
 export interface CliResult {
   code: number;
@@ -87,4 +88,34 @@ export function idColumn(table: string): string[] {
     .split('\n')
     .slice(1)
     .map((line) => line.split(/\s+/)[0]);
+}
+
+/** A fresh FLOWDECK_HOME with an open store and a Seed for each test of the file. */
+export function useSeededStore(): { readonly home: string; readonly dbPath: string; readonly store: SqliteStore; readonly seed: Seed } {
+  let temp: ReturnType<typeof makeTempHome>;
+  let store: SqliteStore;
+  let seed: Seed;
+  beforeEach(() => {
+    temp = makeTempHome();
+    store = SqliteStore.open({ path: temp.dbPath });
+    seed = new Seed(store);
+  });
+  afterEach(async () => {
+    await store.close();
+    temp.cleanup();
+  });
+  return {
+    get home() {
+      return temp.home;
+    },
+    get dbPath() {
+      return temp.dbPath;
+    },
+    get store() {
+      return store;
+    },
+    get seed() {
+      return seed;
+    },
+  };
 }

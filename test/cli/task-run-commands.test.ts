@@ -1,51 +1,36 @@
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { type State, type TaskRun } from '../../app/core/index.js';
-import { SqliteStore } from '../../app/server/index.js';
-import { makeTempHome } from '../helpers/temp-home.js';
-import { cli, idColumn, Seed } from './harness.js';
+import { cli, idColumn, useSeededStore } from './harness.js';
 
-let temp: ReturnType<typeof makeTempHome>;
-let store: SqliteStore;
-let seed: Seed;
-
-beforeEach(() => {
-  temp = makeTempHome();
-  store = SqliteStore.open({ path: temp.dbPath });
-  seed = new Seed(store);
-});
-
-afterEach(async () => {
-  await store.close();
-  temp.cleanup();
-});
+const env = useSeededStore();
 
 /** A flow run whose `fetch-users` task failed twice and then succeeded, and a `load` task after it. */
 async function seedRetriedRun(): Promise<{ flowRunId: string; fetchId: string; loadId: string }> {
-  const flowRunId = await seed.flowRun({ name: 'nightly' });
-  await seed.move('flow', flowRunId, 'RUNNING', 'Running');
-  const fetchId = await seed.taskRun(flowRunId, { name: 'fetch-users', retries: 3, tags: ['api', 'slow'], inputs: '{"limit":3}' });
-  const names = [await seed.move('task', fetchId, 'RUNNING', 'Running')];
+  const flowRunId = await env.seed.flowRun({ name: 'nightly' });
+  await env.seed.move('flow', flowRunId, 'RUNNING', 'Running');
+  const fetchId = await env.seed.taskRun(flowRunId, { name: 'fetch-users', retries: 3, tags: ['api', 'slow'], inputs: '{"limit":3}' });
+  const names = [await env.seed.move('task', fetchId, 'RUNNING', 'Running')];
   for (const status of [503, 502]) {
     names.push(
-      await seed.move('task', fetchId, 'FAILED', 'Failed', {
+      await env.seed.move('task', fetchId, 'FAILED', 'Failed', {
         message: `Task run failed: HTTP ${status}`,
         error: { name: 'HttpError', message: `HTTP ${status} from api.example.com` },
       }),
     );
-    names.push(await seed.move('task', fetchId, 'RUNNING', 'Running'));
+    names.push(await env.seed.move('task', fetchId, 'RUNNING', 'Running'));
   }
-  names.push(await seed.move('task', fetchId, 'COMPLETED', 'Completed', { resultPreview: '[{"id":1}]' }));
+  names.push(await env.seed.move('task', fetchId, 'COMPLETED', 'Completed', { resultPreview: '[{"id":1}]' }));
   // The store turned retried failures into AwaitingRetry and later attempts into Retrying.
   expect(names).toEqual(['Running', 'AwaitingRetry', 'Retrying', 'AwaitingRetry', 'Retrying', 'Completed']);
-  const loadId = await seed.taskRun(flowRunId, { name: 'load-0', upstream: [fetchId], cacheKey: 'load-abc' });
-  await store.close();
+  const loadId = await env.seed.taskRun(flowRunId, { name: 'load-0', upstream: [fetchId], cacheKey: 'load-abc' });
+  await env.store.close();
   return { flowRunId, fetchId, loadId };
 }
 
 describe('flowdeck task-run ls', () => {
   it('lists the task runs of a flow run with attempts and tags', async () => {
     const { flowRunId, fetchId, loadId } = await seedRetriedRun();
-    const result = await cli(temp.home, 'task-run', 'ls', '--flow-run', flowRunId);
+    const result = await cli(env.home, 'task-run', 'ls', '--flow-run', flowRunId);
     expect(result.code).toBe(0);
     const lines = result.out.trimEnd().split('\n');
     expect(lines[0].split(/\s{2,}/)).toEqual(['ID', 'NAME', 'STATE', 'ATTEMPTS', 'STARTED', 'DURATION', 'TAGS']);
@@ -57,12 +42,12 @@ describe('flowdeck task-run ls', () => {
     expect(fetchId.startsWith(shown[0])).toBe(true);
     expect(loadId.startsWith(shown[1])).toBe(true);
     for (const [i, short] of shown.entries()) {
-      const inspected = await cli(temp.home, 'task-run', 'inspect', short, '--json');
+      const inspected = await cli(env.home, 'task-run', 'inspect', short, '--json');
       expect(inspected.code).toBe(0);
       expect((JSON.parse(inspected.out) as TaskRun).id).toBe([fetchId, loadId][i]);
     }
 
-    const json = await cli(temp.home, 'task-run', 'ls', '--flow-run', flowRunId, '--json');
+    const json = await cli(env.home, 'task-run', 'ls', '--flow-run', flowRunId, '--json');
     expect((JSON.parse(json.out) as TaskRun[]).map((t) => [t.name, t.runCount])).toEqual([
       ['fetch-users', 3],
       ['load-0', 0],
@@ -70,18 +55,18 @@ describe('flowdeck task-run ls', () => {
   });
 
   it('says so when a flow run has no task runs yet', async () => {
-    const flowRunId = await seed.flowRun({ name: 'empty' });
-    await store.close();
-    const result = await cli(temp.home, 'task-run', 'ls', '--flow-run', flowRunId);
+    const flowRunId = await env.seed.flowRun({ name: 'empty' });
+    await env.store.close();
+    const result = await cli(env.home, 'task-run', 'ls', '--flow-run', flowRunId);
     expect(result.code).toBe(0);
     expect(result.out).toContain('Flow run empty has no task runs yet.');
   });
 
   it('needs --flow-run naming a known flow run', async () => {
-    const missing = await cli(temp.home, 'task-run', 'ls');
+    const missing = await cli(env.home, 'task-run', 'ls');
     expect(missing.code).toBe(2);
     expect(missing.err).toContain('missing --flow-run ID');
-    const unknown = await cli(temp.home, 'task-run', 'ls', '--flow-run', 'deadbeef');
+    const unknown = await cli(env.home, 'task-run', 'ls', '--flow-run', 'deadbeef');
     expect(unknown.code).toBe(2);
     expect(unknown.err).toContain("no flow run with id 'deadbeef'");
   });
@@ -90,7 +75,7 @@ describe('flowdeck task-run ls', () => {
 describe('flowdeck task-run inspect', () => {
   it('shows the retry history: every attempt, its failure and the retry that followed', async () => {
     const { flowRunId, fetchId } = await seedRetriedRun();
-    const result = await cli(temp.home, 'task-run', 'inspect', fetchId);
+    const result = await cli(env.home, 'task-run', 'inspect', fetchId);
     expect(result.code).toBe(0);
     const out = result.out;
     expect(out).toMatch(/task key\s+fetch-users\n/);
@@ -119,7 +104,7 @@ describe('flowdeck task-run inspect', () => {
     expect(rows[4][4]).toBe('HttpError: HTTP 502 from api.example.com');
     for (const row of rows) expect(row[0]).toMatch(/^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d\.\d{3}$/);
 
-    const json = await cli(temp.home, 'task-run', 'inspect', fetchId, '--json');
+    const json = await cli(env.home, 'task-run', 'inspect', fetchId, '--json');
     expect(json.out.trim().split('\n')).toHaveLength(1);
     const parsed = JSON.parse(json.out) as TaskRun & { states: State[] };
     expect(parsed.id).toBe(fetchId);
@@ -129,7 +114,7 @@ describe('flowdeck task-run inspect', () => {
 
   it('names upstream task runs and the cache key', async () => {
     const { fetchId, loadId } = await seedRetriedRun();
-    const result = await cli(temp.home, 'task-run', 'inspect', loadId);
+    const result = await cli(env.home, 'task-run', 'inspect', loadId);
     expect(result.code).toBe(0);
     expect(result.out).toContain(`upstream      ${fetchId} (fetch-users)`);
     expect(result.out).toMatch(/cache key\s+load-abc\n/);
@@ -137,23 +122,23 @@ describe('flowdeck task-run inspect', () => {
   });
 
   it('shows the stack of the error a failed task run ended with', async () => {
-    const flowRunId = await seed.flowRun();
-    await seed.move('flow', flowRunId, 'RUNNING', 'Running');
-    const taskRunId = await seed.taskRun(flowRunId, { name: 'parse-0' });
-    await seed.move('task', taskRunId, 'RUNNING', 'Running');
-    await seed.move('task', taskRunId, 'FAILED', 'Failed', {
+    const flowRunId = await env.seed.flowRun();
+    await env.seed.move('flow', flowRunId, 'RUNNING', 'Running');
+    const taskRunId = await env.seed.taskRun(flowRunId, { name: 'parse-0' });
+    await env.seed.move('task', taskRunId, 'RUNNING', 'Running');
+    await env.seed.move('task', taskRunId, 'FAILED', 'Failed', {
       error: { name: 'SyntaxError', message: 'Unexpected token', stack: 'SyntaxError: Unexpected token\n    at parse (flow.ts:7:9)' },
     });
-    await store.close();
-    const result = await cli(temp.home, 'task-run', 'inspect', taskRunId);
+    await env.store.close();
+    const result = await cli(env.home, 'task-run', 'inspect', taskRunId);
     expect(result.code).toBe(0);
     expect(result.out).toMatch(/Failed\s+1\s+SyntaxError: Unexpected token\n/);
     expect(result.out).toContain('Error\n  SyntaxError: Unexpected token\n      at parse (flow.ts:7:9)');
   });
 
   it('exits 2 naming an unknown id', async () => {
-    await store.close();
-    const result = await cli(temp.home, 'task-run', 'inspect', 'abcd1234');
+    await env.store.close();
+    const result = await cli(env.home, 'task-run', 'inspect', 'abcd1234');
     expect(result.code).toBe(2);
     expect(result.err).toContain("no task run with id 'abcd1234'");
   });

@@ -1,9 +1,22 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { newId, type RetryPolicy } from '../../app/core/index.js';
+import { newId, type CreateTaskRun, type RetryPolicy } from '../../app/core/index.js';
 import { SqliteStore } from '../../app/server/index.js';
 import { makeTempHome } from '../helpers/temp-home.js';
 
 const noRetries: RetryPolicy = { retries: 0, retryDelaySeconds: [0] };
+
+function newTaskRun(flowRunId: string, id: string, dynamicKey: number): CreateTaskRun {
+  return {
+    id,
+    flowRunId,
+    taskKey: 'step',
+    name: `step-${dynamicKey}`,
+    dynamicKey,
+    retryPolicy: noRetries,
+    transitionId: newId(),
+    state: { type: 'PENDING', name: 'Pending' },
+  };
+}
 
 describe('store write paths', () => {
   let temp: ReturnType<typeof makeTempHome>;
@@ -31,16 +44,7 @@ describe('store write paths', () => {
       state: { type: 'RUNNING', name: 'Running' },
     });
     const taskRunId = newId();
-    const created = store.createTaskRun({
-      id: taskRunId,
-      flowRunId,
-      taskKey: 'step',
-      name: 'step-0',
-      dynamicKey: 0,
-      retryPolicy: noRetries,
-      transitionId: newId(),
-      state: { type: 'PENDING', name: 'Pending' },
-    });
+    const created = store.createTaskRun(newTaskRun(flowRunId, taskRunId, 0));
     const running = store.setState({ kind: 'task', runId: taskRunId, transitionId: newId(), state: { type: 'RUNNING', name: 'Running' } });
     await created;
     expect((await running).state?.name).toBe('Running');
@@ -79,16 +83,7 @@ describe('store write paths', () => {
 
   it('answers a repeated create with the run as it is, writing nothing', async () => {
     const { flowRunId, taskRunId } = await flowAndTask(a);
-    const again = await a.createTaskRun({
-      id: taskRunId,
-      flowRunId,
-      taskKey: 'step',
-      name: 'step-0',
-      dynamicKey: 0,
-      retryPolicy: noRetries,
-      transitionId: newId(),
-      state: { type: 'PENDING', name: 'Pending' },
-    });
+    const again = await a.createTaskRun(newTaskRun(flowRunId, taskRunId, 0));
     expect(again).toMatchObject({ status: 'ACCEPT', state: { name: 'Running' } });
     expect(b.listStates(taskRunId)).toHaveLength(2);
   });
@@ -96,26 +91,8 @@ describe('store write paths', () => {
   it('answers a create resent to another store instance with the stored run, keeping the rest of its batch', async () => {
     const { flowRunId, taskRunId } = await flowAndTask(a);
     const otherRunId = newId();
-    const resent = b.createTaskRun({
-      id: taskRunId,
-      flowRunId,
-      taskKey: 'step',
-      name: 'step-0',
-      dynamicKey: 0,
-      retryPolicy: noRetries,
-      transitionId: newId(),
-      state: { type: 'PENDING', name: 'Pending' },
-    });
-    const fresh = b.createTaskRun({
-      id: otherRunId,
-      flowRunId,
-      taskKey: 'step',
-      name: 'step-1',
-      dynamicKey: 1,
-      retryPolicy: noRetries,
-      transitionId: newId(),
-      state: { type: 'PENDING', name: 'Pending' },
-    });
+    const resent = b.createTaskRun(newTaskRun(flowRunId, taskRunId, 0));
+    const fresh = b.createTaskRun(newTaskRun(flowRunId, otherRunId, 1));
     expect(await resent).toMatchObject({ status: 'ACCEPT', state: { name: 'Running' } });
     expect(await fresh).toMatchObject({ status: 'ACCEPT', state: { name: 'Pending' } });
     expect(a.listStates(taskRunId).map((s) => s.name)).toEqual(['Pending', 'Running']);
