@@ -1,18 +1,22 @@
 import { homedir } from 'node:os';
 import { join } from 'node:path';
 import pc from 'picocolors';
-import { DATABASE_FILE, numericSetting, resolveFlowdeckHome } from '../core/index.js';
+import { DATABASE_FILE, resolveFlowdeckHome, type Settings } from '../core/index.js';
 import { SqliteStore } from '../server/index.js';
+import { UsageError } from './errors.js';
+import { loadSettings, type LoadedSettings } from './settings/load-settings.js';
+import { serverTarget, type ServerTarget } from './settings/server-target.js';
 
 export interface Output {
   write(text: string): void;
   isTTY: boolean;
 }
 
-/** What every command gets: where to write, the environment, and the local store on demand. */
+/** What every command gets: where to write, the environment, the settings and the local store on demand. */
 export class CliContext {
   readonly home: string;
   private store: SqliteStore | null = null;
+  private loaded: LoadedSettings | null = null;
   readonly colors: ReturnType<typeof pc.createColors>;
 
   constructor(
@@ -30,11 +34,38 @@ export class CliContext {
     return join(this.home, DATABASE_FILE);
   }
 
+  /**
+   * The settings, their sources and the profile in effect. Read on first use, inside the command,
+   * so a broken profiles.toml or setting is reported as bad input by the command that needs it.
+   */
+  get loadedSettings(): LoadedSettings {
+    this.loaded ??= loadSettings(this.env, this.home);
+    return this.loaded;
+  }
+
+  /** The effective settings: environment, then the profile in effect, then defaults. */
+  get settings(): Settings {
+    return this.loadedSettings.resolved.values;
+  }
+
+  /** The local database, or the server FLOWDECK_API_URL names. */
+  get server(): ServerTarget {
+    return serverTarget(this.settings, this.databasePath);
+  }
+
   /** The local store, opened once; opening it marks runs whose process died as Crashed. */
   openStore(): SqliteStore {
+    const server = this.server;
+    if (server.kind === 'remote') {
+      // Better to say so than to write to the local database while the profile names a server.
+      throw new UsageError(
+        `this command works on the local database only for now, and FLOWDECK_API_URL points at ${server.apiUrl}; ` +
+          "unset it (flowdeck config unset FLOWDECK_API_URL) or pick a profile without it (flowdeck profile use NAME)",
+      );
+    }
     this.store ??= SqliteStore.open({
       path: this.databasePath,
-      heartbeatTimeoutSeconds: numericSetting(this.env, 'FLOWDECK_HEARTBEAT_TIMEOUT_SECONDS'),
+      heartbeatTimeoutSeconds: this.settings.FLOWDECK_HEARTBEAT_TIMEOUT_SECONDS,
     });
     return this.store;
   }

@@ -1,4 +1,5 @@
 import { parseArgs } from 'node:util';
+import { SettingsError } from '../core/index.js';
 import { StoreError } from '../server/index.js';
 import type { CommandDefinition, ParsedArgs } from './command.js';
 import { COMMANDS } from './commands/index.js';
@@ -98,7 +99,7 @@ export async function runCli(argv: string[], ctx: CliContext): Promise<number> {
     }
     return await found.command.run(args, ctx);
   } catch (error) {
-    if (error instanceof UsageError || error instanceof StoreError) {
+    if (error instanceof UsageError || error instanceof StoreError || error instanceof SettingsError) {
       ctx.note(`${ctx.colors.red('error:')} ${error.message}`);
       return EXIT_BAD_INPUT;
     }

@@ -7,4 +7,4 @@ export * from './orchestration/types.js';
 export * from './orchestration/policy.js';
 export * from './orchestration/allowed-transitions.js';
 export * from './orchestration/bookkeeping.js';
-export * from './settings.js';
+export * from './settings/index.js';

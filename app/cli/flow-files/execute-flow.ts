@@ -1,4 +1,4 @@
-import { numericSetting } from '../../core/index.js';
+import { LOG_LEVELS } from '../../core/index.js';
 import {
   configureEngine,
   crashActiveRuns,
@@ -24,8 +24,9 @@ export function prepareEngine(ctx: CliContext): RunProgress {
     home: ctx.home,
     consoleSink: progress.logLine,
     onEvent: progress.event,
-    heartbeatSeconds: numericSetting(ctx.env, 'FLOWDECK_HEARTBEAT_SECONDS'),
-    cancelGraceSeconds: numericSetting(ctx.env, 'FLOWDECK_CANCEL_GRACE_SECONDS'),
+    logLevel: LOG_LEVELS[ctx.settings.FLOWDECK_LOGGING_LEVEL],
+    heartbeatSeconds: ctx.settings.FLOWDECK_HEARTBEAT_SECONDS,
+    cancelGraceSeconds: ctx.settings.FLOWDECK_CANCEL_GRACE_SECONDS,
   });
   return progress;
 }

@@ -1,0 +1,65 @@
+// How each kind of setting turns what a person wrote into a value. Each throws SettingValueError
+// with a message that reads on from the setting's name.
+import { LOG_LEVELS, type LogLevelName } from '../runs.js';
+import { SettingValueError } from './errors.js';
+
+/** Digits with an optional fraction, so `1e3`, `0x10` and `Infinity` are refused rather than bent. */
+const DECIMAL = /^(\d+(\.\d*)?|\.\d+)$/;
+
+export function parseSeconds(raw: string, options: { allowZero: boolean }): number {
+  const text = raw.trim();
+  const value = DECIMAL.test(text) ? Number(text) : NaN;
+  if (!Number.isFinite(value) || (!options.allowZero && value === 0)) {
+    const what = options.allowZero ? 'a number of seconds of 0 or more' : 'a number of seconds greater than 0';
+    throw new SettingValueError(`must be ${what}, got '${raw}'`);
+  }
+  return value;
+}
+
+/**
+ * The base URL of a Flowdeck server's API. It must end in /api because clients append resource
+ * paths to it: a URL without it would reach the web UI and fail with confusing 404s.
+ */
+export function parseApiUrl(raw: string): string {
+  const text = raw.trim();
+  let url: URL;
+  try {
+    url = new URL(text);
+  } catch {
+    throw new SettingValueError(`must be an http(s) URL such as http://127.0.0.1:4300/api, got '${raw}'`);
+  }
+  if (url.protocol !== 'http:' && url.protocol !== 'https:') {
+    throw new SettingValueError(`must be an http:// or https:// URL, got '${raw}'`);
+  }
+  if (url.username || url.password) {
+    throw new SettingValueError('must not carry a user name or password; put the key in FLOWDECK_API_KEY');
+  }
+  if (url.search || url.hash) {
+    throw new SettingValueError(`must be a base URL without a query or fragment, got '${raw}'`);
+  }
+  const path = url.pathname.replace(/\/+$/, '');
+  if (!path.endsWith('/api')) {
+    throw new SettingValueError(`must be the server's API base, ending in /api (e.g. ${url.origin}${path}/api), got '${raw}'`);
+  }
+  return `${url.origin}${path}`;
+}
+
+/** Goes into an Authorization header, so it may not hold spaces or line breaks. Never echoed back. */
+export function parseSecret(raw: string): string {
+  const text = raw.trim();
+  if (text === '') throw new SettingValueError('must not be empty');
+  // eslint-disable-next-line no-control-regex
+  if (/[\s\u0000-\u001f\u007f]/.test(text)) throw new SettingValueError('must not contain spaces, line breaks or control characters');
+  return text;
+}
+
+const LEVEL_ALIASES: Record<string, LogLevelName> = { WARN: 'WARNING' };
+
+export function parseLogLevel(raw: string): LogLevelName {
+  const text = raw.trim().toUpperCase();
+  const level = LEVEL_ALIASES[text] ?? text;
+  if (!Object.hasOwn(LOG_LEVELS, level)) {
+    throw new SettingValueError(`must be one of ${Object.keys(LOG_LEVELS).join(', ')}, got '${raw}'`);
+  }
+  return level as LogLevelName;
+}

@@ -1,0 +1,113 @@
+import type { LogLevelName } from '../runs.js';
+import { SettingValueError } from './errors.js';
+import { parseApiUrl, parseLogLevel, parseSeconds, parseSecret } from './parsers.js';
+
+export interface SettingSpec<T> {
+  readonly description: string;
+  readonly default: T;
+  /** Secrets are shown masked wherever settings are printed, and never echoed in error messages. */
+  readonly secret: boolean;
+  /** Stored in profiles.toml as a TOML number rather than a string. */
+  readonly numeric: boolean;
+  /** What a person wrote (environment, profiles.toml, `config set`) to the value; throws SettingValueError. */
+  parse(raw: string): T;
+}
+
+function setting<T>(spec: SettingSpec<T>): SettingSpec<T> {
+  return spec;
+}
+
+/**
+ * Every setting a profile may hold, in the order they are shown. FLOWDECK_HOME and
+ * FLOWDECK_PROFILE are not among them: they say where profiles.toml is and which profile to use,
+ * so they can only come from the environment.
+ */
+export const SETTINGS = {
+  FLOWDECK_API_URL: setting<string | null>({
+    description: 'The server to talk to, its API base including /api; unset means the local database in FLOWDECK_HOME',
+    default: null,
+    secret: false,
+    numeric: false,
+    parse: parseApiUrl,
+  }),
+  FLOWDECK_API_KEY: setting<string | null>({
+    description: 'The key sent to that server as a bearer token',
+    default: null,
+    secret: true,
+    numeric: false,
+    parse: parseSecret,
+  }),
+  FLOWDECK_LOGGING_LEVEL: setting<LogLevelName>({
+    description: 'Run log lines below this level are dropped',
+    default: 'INFO',
+    secret: false,
+    numeric: false,
+    parse: parseLogLevel,
+  }),
+  FLOWDECK_HEARTBEAT_SECONDS: setting<number>({
+    description: 'How often a flow process says it is alive and checks for cancellation',
+    default: 1,
+    secret: false,
+    numeric: true,
+    parse: (raw) => parseSeconds(raw, { allowZero: false }),
+  }),
+  FLOWDECK_HEARTBEAT_TIMEOUT_SECONDS: setting<number>({
+    description: 'A run whose process has not said so for this long is marked Crashed',
+    default: 30,
+    secret: false,
+    numeric: true,
+    parse: (raw) => parseSeconds(raw, { allowZero: false }),
+  }),
+  FLOWDECK_CANCEL_GRACE_SECONDS: setting<number>({
+    description: 'How long a cancelled flow may take to stop on its own before its process ends it',
+    default: 10,
+    secret: false,
+    numeric: true,
+    parse: (raw) => parseSeconds(raw, { allowZero: true }),
+  }),
+  FLOWDECK_SERVER_API_KEY: setting<string | null>({
+    description: 'For `flowdeck server start`: the key every API request must carry',
+    default: null,
+    secret: true,
+    numeric: false,
+    parse: parseSecret,
+  }),
+} as const;
+
+export type SettingName = keyof typeof SETTINGS;
+export type Settings = { [K in SettingName]: (typeof SETTINGS)[K]['default'] };
+/** What one profile sets; everything else falls through to defaults. */
+export type ProfileSettings = Partial<Settings>;
+
+export const SETTING_NAMES = Object.keys(SETTINGS) as SettingName[];
+
+export function isSettingName(name: string): name is SettingName {
+  return Object.hasOwn(SETTINGS, name);
+}
+
+export function settingDefaults(): Settings {
+  return Object.fromEntries(SETTING_NAMES.map((name) => [name, SETTINGS[name].default])) as Settings;
+}
+
+/**
+ * Parses a value for a setting. Text is accepted for every setting; a number only where the
+ * setting is numeric, since profiles.toml may spell those as TOML numbers.
+ */
+export function parseSetting<K extends SettingName>(name: K, raw: unknown): Settings[K] {
+  const spec = SETTINGS[name];
+  if (typeof raw === 'number' && spec.numeric) return spec.parse(String(raw)) as Settings[K];
+  if (typeof raw !== 'string') {
+    throw new SettingValueError(spec.numeric ? 'must be a number or a string' : 'must be a string');
+  }
+  return spec.parse(raw) as Settings[K];
+}
+
+/** Why a key cannot be a profile setting, or null when it can. */
+export function profileKeyProblem(key: string): string | null {
+  if (isSettingName(key)) return null;
+  if (key === 'FLOWDECK_HOME') return 'FLOWDECK_HOME is not a profile setting: it says where profiles.toml lives, so set it in the environment';
+  if (key === 'FLOWDECK_PROFILE') return 'FLOWDECK_PROFILE is not a profile setting: it picks a profile for one command, so set it in the environment';
+  const sameLetters = SETTING_NAMES.find((name) => name === key.toUpperCase());
+  const hint = sameLetters ? `; did you mean ${sameLetters}?` : `; known settings: ${SETTING_NAMES.join(', ')}`;
+  return `unknown setting '${key}'${hint}`;
+}
