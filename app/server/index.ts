@@ -3,3 +3,14 @@ export { configureConnection } from './store/open-database.js';
 export { processIsAlive } from './store/crash-sweep.js';
 export { StoreError } from './store/store-error.js';
 export { MIGRATIONS } from './store/migrations.js';
+export {
+  createServer,
+  DEFAULT_BODY_LIMIT_BYTES,
+  DEFAULT_CRASH_SWEEP_INTERVAL_MS,
+  DEFAULT_HOST,
+  DEFAULT_PORT,
+  SERVER_HEARTBEAT_TIMEOUT_SECONDS,
+  type FlowdeckServer,
+  type ServerOptions,
+} from './http/server.js';
+export type { FlowRunCursor, FlowRunPageFilter } from './store/run-reads.js';

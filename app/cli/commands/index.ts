@@ -1,5 +1,6 @@
 import type { CommandDefinition } from '../command.js';
 import runCommand from './run.js';
+import serverStart from './server-start.js';
 import concurrencyLimitCreate from './concurrency-limit-create.js';
 import concurrencyLimitDelete from './concurrency-limit-delete.js';
 import concurrencyLimitInspect from './concurrency-limit-inspect.js';
@@ -42,4 +43,5 @@ export const COMMANDS: readonly CommandDefinition[] = [
   configSet,
   configUnset,
   configView,
+  serverStart,
 ];

@@ -123,6 +123,43 @@ export const MIGRATIONS: readonly { name: string; sql: string }[] = [
       );
     `,
   },
+  {
+    // Listings page by (created_at, id), newest first: each filter gets an index in that order,
+    // so a page is a short walk down one index however many runs the store holds.
+    name: 'flow-run listing indexes and tags',
+    sql: `
+      DROP INDEX ix_flow_runs_created;
+      DROP INDEX ix_flow_runs_flow;
+      DROP INDEX ix_flow_runs_state;
+      DROP INDEX ix_flow_runs_parent;
+      CREATE INDEX ix_flow_runs_created ON flow_runs (created_at DESC, id DESC);
+      CREATE INDEX ix_flow_runs_flow ON flow_runs (flow_name, created_at DESC, id DESC);
+      CREATE INDEX ix_flow_runs_state ON flow_runs (state_type, created_at DESC, id DESC);
+      -- "the failed runs of this flow": either index alone may walk far past runs that do not match.
+      CREATE INDEX ix_flow_runs_flow_state ON flow_runs (flow_name, state_type, created_at DESC, id DESC);
+      CREATE INDEX ix_flow_runs_parent ON flow_runs (parent_flow_run_id, created_at DESC, id DESC)
+        WHERE parent_flow_run_id IS NOT NULL;
+
+      -- A run's tags, one row each, so a tag filter walks an index instead of parsing every
+      -- run's JSON. Kept by triggers: a run's tags never change after it is created.
+      CREATE TABLE flow_run_tags (
+        tag TEXT NOT NULL,
+        created_at INTEGER NOT NULL,
+        flow_run_id TEXT NOT NULL,
+        PRIMARY KEY (tag, created_at, flow_run_id)
+      ) WITHOUT ROWID;
+      CREATE INDEX ix_flow_run_tags_run ON flow_run_tags (flow_run_id, tag);
+      INSERT OR IGNORE INTO flow_run_tags (tag, created_at, flow_run_id)
+        SELECT j.value, r.created_at, r.id FROM flow_runs r, json_each(r.tags) j WHERE j.type = 'text';
+      CREATE TRIGGER tr_flow_run_tags_insert AFTER INSERT ON flow_runs BEGIN
+        INSERT OR IGNORE INTO flow_run_tags (tag, created_at, flow_run_id)
+          SELECT value, NEW.created_at, NEW.id FROM json_each(NEW.tags) WHERE type = 'text';
+      END;
+      CREATE TRIGGER tr_flow_run_tags_delete AFTER DELETE ON flow_runs BEGIN
+        DELETE FROM flow_run_tags WHERE flow_run_id = OLD.id;
+      END;
+    `,
+  },
 ];
 
 export function schemaVersion(db: Database.Database): number {

@@ -1,0 +1,99 @@
+import { isAbsolute, resolve } from 'node:path';
+import {
+  createServer,
+  DEFAULT_HOST,
+  DEFAULT_PORT,
+  SERVER_HEARTBEAT_TIMEOUT_SECONDS,
+  SqliteStore,
+  type FlowdeckServer,
+} from '../../server/index.js';
+import { defineCommand } from '../command.js';
+import { parseWholeNumber, stringOption } from '../command-helpers.js';
+import type { CliContext } from '../context.js';
+import { EXIT_OK, UsageError } from '../errors.js';
+
+const LOOPBACK = new Set(['127.0.0.1', '::1', 'localhost']);
+
+function databasePath(raw: string | undefined, ctx: CliContext): string {
+  if (raw === undefined) return ctx.databasePath;
+  if (/^postgres(ql)?:\/\//i.test(raw.trim())) {
+    throw new UsageError('PostgreSQL support is not available yet; give --database the path of a SQLite file (the default is $FLOWDECK_HOME/flowdeck.db)');
+  }
+  if (raw.trim() === '') throw new UsageError('--database needs the path of a SQLite file');
+  return isAbsolute(raw) ? raw : resolve(ctx.cwd, raw);
+}
+
+/** Listening failures a person can fix, said in one line. */
+function listenProblem(error: unknown, host: string, port: number): UsageError | null {
+  const code = (error as NodeJS.ErrnoException).code;
+  if (code === 'EADDRINUSE') return new UsageError(`port ${port} on ${host} is already in use; pick another with --port`);
+  if (code === 'EACCES') return new UsageError(`not allowed to listen on port ${port}; pick one above 1023 with --port`);
+  if (code === 'EADDRNOTAVAIL' || code === 'ENOTFOUND' || code === 'EAI_AGAIN') {
+    return new UsageError(`cannot listen on host '${host}' (${code}); give --host an address of this machine, such as 127.0.0.1`);
+  }
+  return null;
+}
+
+function untilSignal(): Promise<NodeJS.Signals> {
+  return new Promise((resolveSignal) => {
+    const stop = (signal: NodeJS.Signals) => {
+      process.off('SIGINT', stop);
+      process.off('SIGTERM', stop);
+      resolveSignal(signal);
+    };
+    process.on('SIGINT', stop);
+    process.on('SIGTERM', stop);
+  });
+}
+
+export default defineCommand({
+  name: 'server start',
+  summary: 'Serve the REST API over a database until stopped with Ctrl+C or SIGTERM',
+  usage: `[--host ${DEFAULT_HOST}] [--port ${DEFAULT_PORT}] [--database PATH]`,
+  options: {
+    host: { type: 'string' },
+    port: { type: 'string' },
+    database: { type: 'string' },
+  },
+  positionals: { min: 0, max: 0, names: [] },
+  async run(args, ctx) {
+    const host = (stringOption(args, 'host') ?? DEFAULT_HOST).trim();
+    if (host === '') throw new UsageError('--host needs an address, such as 127.0.0.1 or 0.0.0.0');
+    const rawPort = stringOption(args, 'port');
+    const port = rawPort === undefined ? DEFAULT_PORT : parseWholeNumber(rawPort, '--port', 0, 65_535);
+    const database = databasePath(stringOption(args, 'database'), ctx);
+    const settings = ctx.settings;
+    const apiKey = settings.FLOWDECK_SERVER_API_KEY ?? undefined;
+    // The server's own, shorter default, unless the environment or profile sets one.
+    const timeoutIsDefault = ctx.loadedSettings.resolved.sources.FLOWDECK_HEARTBEAT_TIMEOUT_SECONDS.kind === 'default';
+    const heartbeatTimeoutSeconds = timeoutIsDefault ? SERVER_HEARTBEAT_TIMEOUT_SECONDS : settings.FLOWDECK_HEARTBEAT_TIMEOUT_SECONDS;
+
+    // Listened for from the start, so a signal during startup still ends in a clean stop.
+    const stopped = untilSignal();
+    const store = SqliteStore.open({ path: database, heartbeatTimeoutSeconds });
+    let server: FlowdeckServer;
+    let url: string;
+    try {
+      server = await createServer({ store, host, port, apiKey });
+      url = await server.listen();
+    } catch (error) {
+      await store.close();
+      throw listenProblem(error, host, port) ?? error;
+    }
+    ctx.print(`Flowdeck server listening on ${url}`);
+    ctx.print(`  API:       ${url}/api (described at ${url}/api/openapi.json)`);
+    ctx.print(`  database:  ${database}`);
+    ctx.print(`  API key:   ${apiKey ? 'required (FLOWDECK_SERVER_API_KEY)' : 'none; set FLOWDECK_SERVER_API_KEY to require one'}`);
+    if (!apiKey && !LOOPBACK.has(host)) {
+      ctx.note(`warning: listening on ${host} without an API key; anyone who can reach this port can read and change runs`);
+    }
+    ctx.print('Stop with Ctrl+C.');
+
+    const signal = await stopped;
+    ctx.note(`${signal}: finishing requests in flight and closing the database...`);
+    await server.close();
+    await store.close();
+    ctx.note('Flowdeck server stopped.');
+    return EXIT_OK;
+  },
+});

@@ -1,0 +1,48 @@
+import { z } from 'zod';
+import { FlowRunSchema, LOG_LEVELS } from '../runs.js';
+import { StateTypeSchema } from '../states.js';
+import { listQuery, MAX_TIME_MS, RunIdSchema, wholeNumberQuery } from './common.js';
+
+export const FLOW_RUN_PAGE_DEFAULT = 50;
+export const FLOW_RUN_PAGE_MAX = 200;
+
+/** Milliseconds since the epoch, as everywhere in the API. */
+const timeQuery = wholeNumberQuery(0, MAX_TIME_MS);
+
+/** Filters of the flow-run listing; every one given must hold. Newest runs come first. */
+export const FlowRunListQuerySchema = z.strictObject({
+  flowName: z.string().min(1).optional(),
+  /** Runs in any of these state types. */
+  stateTypes: listQuery(StateTypeSchema, 9).optional(),
+  /** Runs carrying every one of these tags. */
+  tags: listQuery(z.string().min(1), 20).optional(),
+  /** Created at or after this time. */
+  createdAfter: timeQuery.optional(),
+  /** Created at or before this time. */
+  createdBefore: timeQuery.optional(),
+  parentFlowRunId: RunIdSchema.optional(),
+  limit: wholeNumberQuery(1, FLOW_RUN_PAGE_MAX).default(FLOW_RUN_PAGE_DEFAULT),
+  /** From the previous page's `nextCursor`; the same filters must be given again. */
+  cursor: z.string().min(1).max(512).optional(),
+});
+export type FlowRunListQuery = z.input<typeof FlowRunListQuerySchema>;
+
+export const FlowRunPageSchema = z.object({
+  items: z.array(FlowRunSchema),
+  /** Pass as `cursor` for the next page; null on the last one. */
+  nextCursor: z.string().nullable(),
+});
+export type FlowRunPage = z.infer<typeof FlowRunPageSchema>;
+
+export const LOGS_PAGE_DEFAULT = 1000;
+export const LOGS_PAGE_MAX = 10_000;
+
+/** A flow run's log lines in the order they were stored; follow them by passing the last id seen. */
+export const LogsQuerySchema = z.strictObject({
+  afterId: wholeNumberQuery(0, Number.MAX_SAFE_INTEGER).optional(),
+  limit: wholeNumberQuery(1, LOGS_PAGE_MAX).default(LOGS_PAGE_DEFAULT),
+  taskRunId: RunIdSchema.optional(),
+  /** Only lines at this level or above (DEBUG 10, INFO 20, WARNING 30, ERROR 40, CRITICAL 50). */
+  minLevel: wholeNumberQuery(0, LOG_LEVELS.CRITICAL).optional(),
+});
+export type LogsQuery = z.input<typeof LogsQuerySchema>;

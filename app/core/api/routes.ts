@@ -1,0 +1,199 @@
+import { z } from 'zod';
+import { ConcurrencyLimitSchema, FlowRunSchema, StoredLogSchema, TaskRunSchema } from '../runs.js';
+import { StateSchema } from '../states.js';
+import { IdParamsSchema, OrchestrationResultSchema } from './common.js';
+import { SetConcurrencyLimitSchema, TagParamsSchema } from './concurrency-limits.js';
+import { FlowRunListQuerySchema, FlowRunPageSchema, LogsQuerySchema } from './flow-runs.js';
+import { FlowSchema } from './flows.js';
+import { HealthSchema } from './health.js';
+import { ReportResponseSchema, ReportSchema } from './reports.js';
+
+/** One endpoint: everything the server needs to validate and document it and a client to call it. */
+export interface RouteSpec {
+  method: 'GET' | 'POST' | 'PUT' | 'DELETE';
+  /** Below the API base (`/api`), with `:name` for path parameters. */
+  path: string;
+  summary: string;
+  /** The resource it belongs to, grouping it in the API document. */
+  resource: string;
+  params?: z.ZodType;
+  query?: z.ZodType;
+  body?: z.ZodType;
+  /** The status of a successful answer; 204 has no body. */
+  status: 200 | 204;
+  response: z.ZodType;
+}
+
+/**
+ * Every endpoint of the REST API, as data. The server registers a handler for each entry and the
+ * client grows a method for each, so adding an endpoint means adding an entry here.
+ */
+export const API_ROUTES = {
+  health: {
+    method: 'GET',
+    path: '/health',
+    summary: 'Whether the server is up, and its version',
+    resource: 'health',
+    status: 200,
+    response: HealthSchema,
+  },
+  listFlows: {
+    method: 'GET',
+    path: '/flows',
+    summary: 'Every flow that has been run, by name',
+    resource: 'flows',
+    status: 200,
+    response: z.array(FlowSchema),
+  },
+  listFlowRuns: {
+    method: 'GET',
+    path: '/flow-runs',
+    summary: 'Flow runs, newest first, filtered and paged with a cursor',
+    resource: 'flow-runs',
+    query: FlowRunListQuerySchema,
+    status: 200,
+    response: FlowRunPageSchema,
+  },
+  getFlowRun: {
+    method: 'GET',
+    path: '/flow-runs/:id',
+    summary: 'One flow run with its current state',
+    resource: 'flow-runs',
+    params: IdParamsSchema,
+    status: 200,
+    response: FlowRunSchema,
+  },
+  listFlowRunTaskRuns: {
+    method: 'GET',
+    path: '/flow-runs/:id/task-runs',
+    summary: 'The task runs of a flow run, in the order they were created',
+    resource: 'flow-runs',
+    params: IdParamsSchema,
+    status: 200,
+    response: z.array(TaskRunSchema),
+  },
+  listFlowRunLogs: {
+    method: 'GET',
+    path: '/flow-runs/:id/logs',
+    summary: 'Log lines of a flow run and its tasks, oldest first; pass the last id seen as afterId to follow',
+    resource: 'flow-runs',
+    params: IdParamsSchema,
+    query: LogsQuerySchema,
+    status: 200,
+    response: z.array(StoredLogSchema),
+  },
+  listFlowRunStates: {
+    method: 'GET',
+    path: '/flow-runs/:id/states',
+    summary: 'The state history of a flow run, oldest first',
+    resource: 'flow-runs',
+    params: IdParamsSchema,
+    status: 200,
+    response: z.array(StateSchema),
+  },
+  cancelFlowRun: {
+    method: 'POST',
+    path: '/flow-runs/:id/cancel',
+    summary: 'Cancel a flow run: one that has not started is Cancelled, a running one Cancelling until its process stops',
+    resource: 'flow-runs',
+    params: IdParamsSchema,
+    status: 200,
+    response: OrchestrationResultSchema,
+  },
+  getTaskRun: {
+    method: 'GET',
+    path: '/task-runs/:id',
+    summary: 'One task run with its current state',
+    resource: 'task-runs',
+    params: IdParamsSchema,
+    status: 200,
+    response: TaskRunSchema,
+  },
+  listTaskRunStates: {
+    method: 'GET',
+    path: '/task-runs/:id/states',
+    summary: 'The state history of a task run, oldest first: its retry history',
+    resource: 'task-runs',
+    params: IdParamsSchema,
+    status: 200,
+    response: z.array(StateSchema),
+  },
+  listConcurrencyLimits: {
+    method: 'GET',
+    path: '/concurrency-limits',
+    summary: 'Every tag concurrency limit with the task runs holding its slots',
+    resource: 'concurrency-limits',
+    status: 200,
+    response: z.array(ConcurrencyLimitSchema),
+  },
+  getConcurrencyLimit: {
+    method: 'GET',
+    path: '/concurrency-limits/:tag',
+    summary: 'The concurrency limit of one tag',
+    resource: 'concurrency-limits',
+    params: TagParamsSchema,
+    status: 200,
+    response: ConcurrencyLimitSchema,
+  },
+  setConcurrencyLimit: {
+    method: 'PUT',
+    path: '/concurrency-limits/:tag',
+    summary: 'Create or change the concurrency limit of a tag',
+    resource: 'concurrency-limits',
+    params: TagParamsSchema,
+    body: SetConcurrencyLimitSchema,
+    status: 200,
+    response: ConcurrencyLimitSchema,
+  },
+  deleteConcurrencyLimit: {
+    method: 'DELETE',
+    path: '/concurrency-limits/:tag',
+    summary: 'Remove the concurrency limit of a tag, releasing its slots',
+    resource: 'concurrency-limits',
+    params: TagParamsSchema,
+    status: 204,
+    response: z.undefined(),
+  },
+  report: {
+    method: 'POST',
+    path: '/reports',
+    summary:
+      'What a remote flow process reports, batched: run creations, transitions, heartbeats and log lines. ' +
+      'Each operation is answered in order once it is durable; one that fails on its own answers with an error.',
+    resource: 'reports',
+    body: ReportSchema,
+    status: 200,
+    response: ReportResponseSchema,
+  },
+} as const satisfies Record<string, RouteSpec>;
+
+export type ApiRoutes = typeof API_ROUTES;
+export type RouteName = keyof ApiRoutes;
+
+type PartOf<R, K extends 'params' | 'query' | 'body'> = R extends { [P in K]: infer S extends z.ZodType } ? S : never;
+
+/** A request part a caller may leave out entirely when none of its fields is required. */
+type CallPart<S, K extends string> = [S] extends [never]
+  ? unknown
+  : S extends z.ZodType
+    ? {} extends z.input<S>
+      ? { [P in K]?: z.input<S> }
+      : { [P in K]: z.input<S> }
+    : unknown;
+
+/** What a client passes to call a route: its path parameters, query and body, as each is written. */
+export type RouteInput<R extends RouteSpec> = CallPart<PartOf<R, 'params'>, 'params'> &
+  CallPart<PartOf<R, 'query'>, 'query'> &
+  CallPart<PartOf<R, 'body'>, 'body'>;
+
+type ParsedPart<S> = [S] extends [never] ? undefined : S extends z.ZodType ? z.output<S> : undefined;
+
+/** What a handler receives for a route once the request has been validated. */
+export interface RouteRequest<R extends RouteSpec> {
+  params: ParsedPart<PartOf<R, 'params'>>;
+  query: ParsedPart<PartOf<R, 'query'>>;
+  body: ParsedPart<PartOf<R, 'body'>>;
+}
+
+/** A route's successful answer. */
+export type RouteOutput<R extends RouteSpec> = z.output<R['response']>;

@@ -1,0 +1,58 @@
+import { STATUS_CODES } from 'node:http';
+import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
+import { hasZodFastifySchemaValidationErrors } from 'fastify-type-provider-zod';
+import type { ApiErrorBody } from '../../core/api/index.js';
+import { StoreError } from '../store/store-error.js';
+import { validationMessage } from './validation-message.js';
+
+/** An answer other than success that a handler chose, with the message the client will see. */
+export class HttpError extends Error {
+  constructor(
+    readonly statusCode: number,
+    message: string,
+  ) {
+    super(message);
+    this.name = 'HttpError';
+  }
+}
+
+export function notFound(what: string, id: string): HttpError {
+  return new HttpError(404, `no ${what} with id '${id}'`);
+}
+
+export function errorBody(statusCode: number, message: string): ApiErrorBody {
+  return { statusCode, error: STATUS_CODES[statusCode] ?? 'Error', message };
+}
+
+/** The status and message for an error, and whether it is the server's fault. */
+export function describeError(error: unknown, bodyLimit: number): { status: number; message: string } {
+  if (error instanceof HttpError) return { status: error.statusCode, message: error.message };
+  if (error instanceof StoreError) {
+    if (error.code === 'NOT_FOUND') return { status: 404, message: error.message };
+    if (error.code === 'INVALID') return { status: 400, message: error.message };
+    return { status: 500, message: error.message };
+  }
+  if (hasZodFastifySchemaValidationErrors(error)) {
+    return { status: 400, message: validationMessage(error.validationContext, error.validation) };
+  }
+  const { code, statusCode, message } = error as Partial<FastifyError>;
+  switch (code) {
+    case 'FST_ERR_CTP_BODY_TOO_LARGE':
+      return { status: 413, message: `the request body is larger than the ${bodyLimit} bytes this server accepts` };
+    case 'FST_ERR_CTP_INVALID_MEDIA_TYPE':
+      return { status: 415, message: `${message ?? 'unsupported content-type'}; send JSON with content-type application/json` };
+  }
+  if (typeof statusCode === 'number' && statusCode >= 400 && statusCode < 500) {
+    return { status: statusCode, message: message || (STATUS_CODES[statusCode] ?? 'bad request') };
+  }
+  return { status: 500, message: 'internal server error; the server log has the details' };
+}
+
+/** Answers every failure as JSON; only the server's own faults are passed on to be logged. */
+export function errorHandler(bodyLimit: number, onUnexpected: (error: unknown, request: FastifyRequest) => void) {
+  return (error: unknown, request: FastifyRequest, reply: FastifyReply) => {
+    const { status, message } = describeError(error, bodyLimit);
+    if (status >= 500) onUnexpected(error, request);
+    return reply.code(status).type('application/json; charset=utf-8').send(errorBody(status, message));
+  };
+}

@@ -1,0 +1,133 @@
+import Fastify, { type FastifyInstance, type FastifyPluginAsync } from 'fastify';
+import { serializerCompiler, validatorCompiler } from 'fastify-type-provider-zod';
+import { startCrashSweeps } from '../services/crash-sweeps.js';
+import type { SqliteStore } from '../store/sqlite-store.js';
+import { requireBearerKey } from './auth.js';
+import { errorBody, errorHandler } from './errors.js';
+import { homePage } from './home-page.js';
+import { useJsonBodies } from './json-body.js';
+import { openApiDocument, registerOpenApi } from './openapi.js';
+import { concurrencyLimitRoutes } from './routes/concurrency-limits.js';
+import type { RouteDeps } from './routes/deps.js';
+import { flowRunRoutes } from './routes/flow-runs.js';
+import { flowRoutes } from './routes/flows.js';
+import { healthRoutes } from './routes/health.js';
+import { reportRoutes } from './routes/reports.js';
+import { taskRunRoutes } from './routes/task-runs.js';
+
+export const DEFAULT_HOST = '127.0.0.1';
+export const DEFAULT_PORT = 4300;
+export const DEFAULT_BODY_LIMIT_BYTES = 8 * 1024 * 1024;
+/**
+ * Runs report over the network, so the server gives up on a silent one sooner than the local
+ * default (30 s). With a beat every second and a sweep every second, a run whose process died is
+ * Crashed at most 8 + 1 + 1 = 10 seconds later.
+ */
+export const SERVER_HEARTBEAT_TIMEOUT_SECONDS = 8;
+export const DEFAULT_CRASH_SWEEP_INTERVAL_MS = 1000;
+
+/** Every resource of the API, one plugin each; each owns its routes. */
+const RESOURCES: readonly FastifyPluginAsync<RouteDeps>[] = [
+  healthRoutes,
+  flowRoutes,
+  flowRunRoutes,
+  taskRunRoutes,
+  concurrencyLimitRoutes,
+  reportRoutes,
+];
+
+export interface ServerOptions {
+  /** The caller opens the store and closes it after the server. */
+  store: SqliteStore;
+  /** Loopback unless told otherwise. */
+  host?: string;
+  /** 0 picks a free port. */
+  port?: number;
+  /** When set, every /api route requires `Authorization: Bearer <key>`. */
+  apiKey?: string;
+  bodyLimitBytes?: number;
+  /** How often runs whose process went silent are marked Crashed; 0 turns it off. */
+  crashSweepIntervalMs?: number;
+  /** Told of failures that are the server's own fault; written to stderr by default. */
+  onUnexpectedError?: (error: unknown) => void;
+}
+
+export interface FlowdeckServer {
+  readonly app: FastifyInstance;
+  /** Starts listening and resolves to the server's base URL, e.g. `http://127.0.0.1:4300`. */
+  listen(): Promise<string>;
+  /** The base URL once listening. */
+  readonly url: string;
+  /** Stops accepting, lets requests in flight finish, stops the sweeps and flushes the store. */
+  close(): Promise<void>;
+}
+
+function logToStderr(error: unknown): void {
+  process.stderr.write(`flowdeck server: ${(error as Error)?.stack ?? String(error)}\n`);
+}
+
+/** The REST API over the store, the API document, and a placeholder page at `/`. */
+export async function createServer(options: ServerOptions): Promise<FlowdeckServer> {
+  const { store } = options;
+  const bodyLimit = options.bodyLimitBytes ?? DEFAULT_BODY_LIMIT_BYTES;
+  const onUnexpectedError = options.onUnexpectedError ?? logToStderr;
+  const apiKey = options.apiKey ? options.apiKey : undefined;
+  const app = Fastify({
+    logger: false,
+    bodyLimit,
+    // Ids may be long; longer than this the route would not match at all and answer a vague 404.
+    routerOptions: { maxParamLength: 1024 },
+    // Said in our own words below, as every other refusal is.
+    return503OnClosing: false,
+  });
+  let closing = false;
+  app.addHook('onRequest', async (_request, reply) => {
+    if (closing) {
+      return reply.code(503).header('connection', 'close').send(errorBody(503, 'the server is shutting down; try again once it is back'));
+    }
+  });
+  useJsonBodies(app);
+  app.setValidatorCompiler(validatorCompiler);
+  app.setSerializerCompiler(serializerCompiler);
+  app.setErrorHandler(errorHandler(bodyLimit, onUnexpectedError));
+  app.setNotFoundHandler((request, reply) =>
+    reply.code(404).send(errorBody(404, `nothing at ${request.method} ${request.url.split('?')[0]}`)),
+  );
+
+  await registerOpenApi(app, { apiKey: apiKey !== undefined });
+  await app.register(homePage);
+  const deps: RouteDeps = { store, onUnexpectedError };
+  await app.register(
+    async (api) => {
+      if (apiKey !== undefined) api.addHook('onRequest', requireBearerKey(apiKey));
+      api.setNotFoundHandler((request, reply) =>
+        reply.code(404).send(errorBody(404, `no API route ${request.method} ${request.url.split('?')[0]}; see /api/openapi.json`)),
+      );
+      await api.register(openApiDocument);
+      for (const resource of RESOURCES) await api.register(resource, deps);
+    },
+    { prefix: '/api' },
+  );
+
+  let url = '';
+  let stopSweeps: (() => void) | null = null;
+  return {
+    app,
+    get url() {
+      return url;
+    },
+    async listen() {
+      url = await app.listen({ host: options.host ?? DEFAULT_HOST, port: options.port ?? DEFAULT_PORT });
+      const interval = options.crashSweepIntervalMs ?? DEFAULT_CRASH_SWEEP_INTERVAL_MS;
+      if (interval > 0) stopSweeps = startCrashSweeps(store, interval, onUnexpectedError);
+      return url;
+    },
+    async close() {
+      closing = true;
+      stopSweeps?.();
+      stopSweeps = null;
+      await app.close();
+      await store.flush();
+    },
+  };
+}

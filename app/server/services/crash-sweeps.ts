@@ -1,0 +1,20 @@
+import type { SqliteStore } from '../store/sqlite-store.js';
+
+/**
+ * Marks Crashed, every `intervalMs`, the runs whose process stopped heartbeating for longer than
+ * the store's heartbeat timeout, so a run is marked at most one interval after its timeout.
+ * Returns a function that stops it.
+ */
+export function startCrashSweeps(store: SqliteStore, intervalMs: number, onError: (error: unknown) => void): () => void {
+  const timer = setInterval(() => {
+    try {
+      store.sweepCrashedRuns();
+    } catch (error) {
+      // A sweep that failed (a busy database, say) is simply tried again at the next tick.
+      onError(error);
+    }
+  }, intervalMs);
+  // The server's socket keeps the process alive, not this timer.
+  timer.unref();
+  return () => clearInterval(timer);
+}

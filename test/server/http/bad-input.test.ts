@@ -1,0 +1,355 @@
+// Thousands of generated bad requests: every answer must be a 4xx with a JSON message, never a
+// 5xx, and the server must stay up. Valid requests with extreme values must never fail either.
+import fc from 'fast-check';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { MAX_TIME_MS } from '../../../app/core/api/index.js';
+import { newId } from '../../../app/core/index.js';
+import { call, flowRunRequest, startTestServer, taskRunRequest, type Answer, type TestServer } from './support.js';
+
+const BODY_LIMIT = 64 * 1024;
+let server: TestServer;
+let knownFlowRun: string;
+let knownTaskRun: string;
+
+beforeAll(async () => {
+  server = await startTestServer({ bodyLimitBytes: BODY_LIMIT });
+  const flowRun = flowRunRequest();
+  knownFlowRun = flowRun.id;
+  await server.store.createFlowRun(flowRun);
+  const taskRun = taskRunRequest(flowRun.id);
+  knownTaskRun = taskRun.id;
+  await server.store.createTaskRun(taskRun);
+});
+afterAll(async () => {
+  // Still up, and nothing it did was its own fault.
+  expect((await call(`${server.api}/health`)).status).toBe(200);
+  expect(server.unexpected).toEqual([]);
+  await server.close();
+});
+
+interface RawRequest {
+  method: string;
+  path: string;
+  query?: [string, string][];
+  body?: string;
+  contentType?: string;
+}
+
+async function send(request: RawRequest): Promise<Answer> {
+  const search = request.query?.length ? `?${new URLSearchParams(request.query).toString()}` : '';
+  const hasBody = request.body !== undefined && request.method !== 'GET' && request.method !== 'HEAD';
+  return call(`${server.url}${request.path}${search}`, {
+    method: request.method,
+    body: hasBody ? request.body : undefined,
+    headers: hasBody && request.contentType ? { 'content-type': request.contentType } : {},
+  });
+}
+
+function describeAnswer(request: RawRequest, answer: Answer): string {
+  return `${request.method} ${request.path} ${JSON.stringify(request.query ?? [])} ${request.body?.slice(0, 300)}\n=> ${answer.status} ${answer.text.slice(0, 300)}`;
+}
+
+/** A refusal: a 4xx whose JSON body says what was wrong. */
+function expectRefusal(request: RawRequest, answer: Answer, status?: number): void {
+  const what = describeAnswer(request, answer);
+  if (status !== undefined) expect(answer.status, what).toBe(status);
+  expect(answer.status, what).toBeGreaterThanOrEqual(400);
+  expect(answer.status, what).toBeLessThan(500);
+  expect(answer.headers.get('content-type'), what).toMatch(/^application\/json/);
+  expect(typeof answer.json?.message, what).toBe('string');
+  expect(answer.json.message.length, what).toBeGreaterThan(0);
+}
+
+const ROUTES: [string, string][] = [
+  ['GET', '/api/health'],
+  ['GET', '/api/flows'],
+  ['GET', '/api/flow-runs'],
+  ['GET', '/api/flow-runs/:id'],
+  ['GET', '/api/flow-runs/:id/task-runs'],
+  ['GET', '/api/flow-runs/:id/logs'],
+  ['GET', '/api/flow-runs/:id/states'],
+  ['POST', '/api/flow-runs/:id/cancel'],
+  ['GET', '/api/task-runs/:id'],
+  ['GET', '/api/task-runs/:id/states'],
+  ['GET', '/api/concurrency-limits'],
+  ['GET', '/api/concurrency-limits/:id'],
+  ['PUT', '/api/concurrency-limits/:id'],
+  ['DELETE', '/api/concurrency-limits/:id'],
+  ['POST', '/api/reports'],
+  ['PATCH', '/api/flow-runs'],
+  ['GET', '/api/no-such-thing/:id'],
+];
+
+const QUERY_KEYS = ['flowName', 'stateTypes', 'tags', 'createdAfter', 'createdBefore', 'parentFlowRunId', 'limit', 'cursor', 'afterId', 'taskRunId', 'minLevel', 'x', '__proto__', 'constructor'];
+
+const oddText = fc.oneof(
+  fc.string({ maxLength: 40 }),
+  fc.string({ unit: 'binary', maxLength: 20 }),
+  fc.constantFrom('', ' ', '%', '%ZZ', '..', '__proto__', 'constructor', '\u0000', 'null', '-1', '1e400', '9'.repeat(40), 'a'.repeat(3000)),
+  fc.integer().map(String),
+  fc.double().map(String),
+);
+
+const idSegment = fc.oneof(
+  oddText.filter((text) => text !== '' && text !== '.' && text !== '..').map(encodeURIComponent),
+  fc.constantFrom('%ZZ', '%', '%E0%A4%A'),
+  fc.constant(null),
+);
+
+const jsonBody = fc.oneof(
+  fc.jsonValue().map((value) => JSON.stringify(value)),
+  fc.string({ maxLength: 200 }),
+  fc.constantFrom('{', '{"operations":', '[]', 'null', '""', '{"__proto__":{"x":1}}', '{"constructor":{"prototype":{}}}', '{"limit":1e999}'),
+  fc.integer({ min: 1, max: 5000 }).map((depth) => `{"operations":${'['.repeat(depth)}${']'.repeat(depth)}}`),
+);
+
+const contentType = fc.constantFrom('application/json', 'application/json; charset=utf-8', 'text/plain', 'application/x-www-form-urlencoded', 'application/octet-stream', undefined);
+
+describe('bad input', () => {
+  it('never answers a 5xx to any request, and every refusal is JSON with a message', async () => {
+    const request = fc.record({
+      route: fc.constantFrom(...ROUTES),
+      id: idSegment,
+      query: fc.array(fc.tuple(fc.constantFrom(...QUERY_KEYS), oddText), { maxLength: 4 }),
+      body: fc.option(jsonBody, { nil: undefined }),
+      contentType,
+    });
+    await fc.assert(
+      fc.asyncProperty(request, async ({ route: [method, template], id, query, body, contentType }) => {
+        const path = template.replace(':id', id ?? (template.includes('task-runs') ? knownTaskRun : knownFlowRun));
+        const raw: RawRequest = { method, path, query, body, contentType };
+        const answer = await send(raw);
+        expect(answer.status, describeAnswer(raw, answer)).toBeLessThan(500);
+        if (answer.status >= 400) expectRefusal(raw, answer);
+      }),
+      { numRuns: 1200 },
+    );
+  });
+
+  it('answers malformed JSON with 400', async () => {
+    const malformed = fc.string({ minLength: 1, maxLength: 100 }).filter((text) => {
+      try {
+        JSON.parse(text);
+        return false;
+      } catch {
+        return text.trim() !== '';
+      }
+    });
+    await fc.assert(
+      fc.asyncProperty(malformed, fc.constantFrom(['POST', '/api/reports'], ['PUT', '/api/concurrency-limits/db']), async (body, [method, path]) => {
+        const raw = { method, path, body, contentType: 'application/json' };
+        const answer = await send(raw);
+        expectRefusal(raw, answer, 400);
+        expect(answer.json.message).toMatch(/^body: /);
+      }),
+      { numRuns: 200 },
+    );
+  });
+
+  it('refuses keys that reach a prototype, naming where they are', async () => {
+    const key = fc.constantFrom('"__proto__":{"polluted":true}', '"constructor":{"prototype":{"polluted":true}}');
+    await fc.assert(
+      fc.asyncProperty(fc.integer({ min: 0, max: 2 }), key, async (position, forbidden) => {
+        const operations = Array.from({ length: 3 }, (_, i) =>
+          i === position ? `{"kind":"heartbeat","flowRunIds":[],${forbidden}}` : '{"kind":"heartbeat","flowRunIds":[]}',
+        );
+        const raw = { method: 'POST', path: '/api/reports', body: `{"operations":[${operations.join(',')}]}`, contentType: 'application/json' };
+        const answer = await send(raw);
+        expectRefusal(raw, answer, 400);
+        expect(answer.json.message).toMatch(new RegExp(`^body\\.operations\\[${position}\\]\\.(__proto__|constructor\\.prototype): this key is not allowed$`));
+        expect(({} as Record<string, unknown>).polluted).toBeUndefined();
+      }),
+      { numRuns: 30 },
+    );
+  });
+
+  it('answers unknown ids with 404 naming the id', async () => {
+    const paths = ['/api/flow-runs/ID', '/api/flow-runs/ID/task-runs', '/api/flow-runs/ID/logs', '/api/flow-runs/ID/states', '/api/task-runs/ID', '/api/task-runs/ID/states', '/api/concurrency-limits/ID'];
+    const unknownId = fc.string({ minLength: 1, maxLength: 100 }).filter((id) => id.trim() !== '' && id !== '.' && id !== '..' && id !== knownFlowRun);
+    await fc.assert(
+      fc.asyncProperty(unknownId, fc.constantFrom(...paths), async (id, template) => {
+        const raw = { method: 'GET', path: template.replace('ID', encodeURIComponent(id)) };
+        const answer = await send(raw);
+        expectRefusal(raw, answer, 404);
+        expect(answer.json.message).toContain(`'${id}'`);
+      }),
+      { numRuns: 300 },
+    );
+  });
+
+  it('answers a report with a field of the wrong type or missing with 400 naming the field', async () => {
+    const notString = fc.oneof(fc.integer(), fc.double({ noNaN: true, noDefaultInfinity: true }), fc.boolean(), fc.constant(null), fc.constant([]), fc.constant({}));
+    const notObject = fc.oneof(fc.integer(), fc.string(), fc.boolean(), fc.constant(null));
+    const notInteger = fc.oneof(fc.string(), fc.double({ min: 0.1, max: 1e6, noNaN: true }).filter((n) => !Number.isInteger(n)), fc.constant(2 ** 60), fc.boolean(), fc.constant(null));
+    const targets: [kind: 'createFlowRun' | 'createTaskRun' | 'setState', path: string, wrong: fc.Arbitrary<unknown> | 'missing'][] = [
+      ['createFlowRun', 'id', notString],
+      ['createFlowRun', 'flowName', notString],
+      ['createFlowRun', 'name', 'missing'],
+      ['createFlowRun', 'retryPolicy', notObject],
+      ['createFlowRun', 'state', 'missing'],
+      ['createFlowRun', 'state.type', fc.oneof(notString, fc.constantFrom('DONE', 'completed', ''))],
+      ['createFlowRun', 'parameters', fc.oneof(fc.integer(), fc.string(), fc.constant([1]))],
+      ['createFlowRun', 'transitionId', 'missing'],
+      ['createTaskRun', 'flowRunId', notString],
+      ['createTaskRun', 'dynamicKey', notInteger],
+      ['createTaskRun', 'taskKey', fc.constant('')],
+      ['createTaskRun', 'tags', fc.oneof(fc.string(), fc.constant([1, 2]))],
+      ['createTaskRun', 'retryPolicy.retries', fc.oneof(notInteger, fc.integer({ max: -1 }))],
+      ['setState', 'kind', fc.constantFrom('workflow', 'FLOW', 3)],
+      ['setState', 'runId', fc.oneof(notString, fc.constant(''))],
+      ['setState', 'state.name', 'missing'],
+      ['setState', 'state.cacheExpirationSeconds', fc.constant(-1)],
+    ];
+    await fc.assert(
+      fc.asyncProperty(fc.constantFrom(...targets), fc.integer({ min: 0, max: 2 }), fc.gen(), async ([kind, path, wrong], position, gen) => {
+        const flowRun = flowRunRequest();
+        const requests = {
+          createFlowRun: flowRun,
+          createTaskRun: taskRunRequest(flowRun.id),
+          setState: { kind: 'flow', runId: flowRun.id, transitionId: newId(), state: { type: 'RUNNING', name: 'Running' } },
+        } as Record<string, Record<string, unknown>>;
+        const request = structuredClone(requests[kind]);
+        const keys = path.split('.');
+        let holder = request;
+        for (const key of keys.slice(0, -1)) holder = holder[key] as Record<string, unknown>;
+        const last = keys[keys.length - 1];
+        if (wrong === 'missing') delete holder[last];
+        else holder[last] = gen(() => wrong);
+        const operations: unknown[] = [{ kind: 'createFlowRun', request: flowRunRequest() }, { kind: 'heartbeat', flowRunIds: [] }];
+        operations.splice(position, 0, { kind, request });
+        const raw = { method: 'POST', path: '/api/reports', body: JSON.stringify({ operations }), contentType: 'application/json' };
+        const answer = await send(raw);
+        expectRefusal(raw, answer, 400);
+        const field = `body.operations[${position}].request.${path}`.replace(/[.[\]]/g, '\\$&');
+        expect(answer.json.message, describeAnswer(raw, answer)).toMatch(new RegExp(`^${field}(: |\\[)`));
+      }),
+      { numRuns: 400 },
+    );
+  });
+
+  it('answers out-of-range or non-numeric query numbers with 400 naming the parameter', async () => {
+    const badNumber = (min: number, max: number) =>
+      fc.oneof(
+        fc.bigInt({ min: BigInt(max) + 1n, max: BigInt(max) * 1000n }).map(String),
+        fc.bigInt({ min: -(10n ** 20n), max: BigInt(min) - 1n }).map(String),
+        fc.constantFrom('2.5', '1e3', ' 3', '0x10', 'ten', '', '99999999999999999999999', 'Infinity', '-0.0'),
+      );
+    const cases: [string, string, fc.Arbitrary<string>][] = [
+      ['/api/flow-runs', 'limit', badNumber(1, 200)],
+      ['/api/flow-runs', 'createdAfter', badNumber(0, 8_640_000_000_000_000)],
+      ['/api/flow-runs', 'createdBefore', badNumber(0, 8_640_000_000_000_000)],
+      ['/api/flow-runs/ID/logs', 'afterId', badNumber(0, Number.MAX_SAFE_INTEGER)],
+      ['/api/flow-runs/ID/logs', 'limit', badNumber(1, 10_000)],
+      ['/api/flow-runs/ID/logs', 'minLevel', badNumber(0, 50)],
+      ['/api/flow-runs', 'stateTypes', fc.constantFrom('done', 'failed', 'FAILED,RUNNING', '')],
+      ['/api/flow-runs', 'sortBy', fc.constantFrom('createdAt', '')],
+    ];
+    await fc.assert(
+      fc.asyncProperty(fc.constantFrom(...cases).chain(([path, key, value]) => fc.tuple(fc.constant(path), fc.constant(key), value)), async ([path, key, value]) => {
+        const raw = { method: 'GET', path: path.replace('ID', knownFlowRun), query: [[key, value]] as [string, string][] };
+        const answer = await send(raw);
+        expectRefusal(raw, answer, 400);
+        expect(answer.json.message, describeAnswer(raw, answer)).toMatch(new RegExp(`^query(\\.${key}|: Unrecognized key)`));
+      }),
+      { numRuns: 300 },
+    );
+  });
+
+  it('answers bodies over the limit with 413', async () => {
+    await fc.assert(
+      fc.asyncProperty(fc.integer({ min: BODY_LIMIT + 1, max: BODY_LIMIT * 2 }), fc.constantFrom(['POST', '/api/reports'], ['PUT', '/api/concurrency-limits/db']), async (size, [method, path]) => {
+        const prefix = '{"operations":[],"pad":"';
+        const body = `${prefix}${'x'.repeat(size - prefix.length - 2)}"}`;
+        const raw = { method, path, body, contentType: 'application/json' };
+        const answer = await send(raw);
+        expectRefusal(raw, answer, 413);
+      }),
+      { numRuns: 30 },
+    );
+  });
+
+  it('stores valid reports with extreme values without failing', async () => {
+    const text = fc.string({ unit: 'binary', minLength: 1, maxLength: 64 });
+    // The largest values each field accepts.
+    const time = fc.constantFrom(0, MAX_TIME_MS, Date.now() + 1);
+    const seconds = fc.constantFrom(0, 0.001, 10 * 365 * 24 * 3600);
+    const bigInt = fc.constantFrom(Number.MAX_SAFE_INTEGER, Number.MIN_SAFE_INTEGER, 0);
+    const report = fc.record({
+      flowName: text,
+      name: text,
+      tags: fc.array(text, { maxLength: 3 }),
+      // Keys that reach a prototype are refused on purpose (see below).
+      parameters: fc.dictionary(text, fc.jsonValue({ maxDepth: 5 }), { maxKeys: 3 }).filter((p) => !/__proto__|constructor/.test(JSON.stringify(p))),
+      retries: fc.constantFrom(0, Number.MAX_SAFE_INTEGER),
+      delay: seconds,
+      timestamp: time,
+      scheduledTime: time,
+      dynamicKey: bigInt,
+      level: bigInt,
+      expiration: seconds,
+      message: fc.string({ maxLength: 500 }),
+    });
+    await fc.assert(
+      fc.asyncProperty(report, async (r) => {
+        const flowRun = flowRunRequest({
+          flowName: r.flowName,
+          name: r.name,
+          tags: r.tags,
+          parameters: r.parameters,
+          retryPolicy: { retries: r.retries, retryDelaySeconds: [r.delay] },
+          pid: Number.MAX_SAFE_INTEGER,
+        });
+        const taskRun = taskRunRequest(flowRun.id, { name: r.name, dynamicKey: r.dynamicKey, tags: r.tags, retryPolicy: { retries: r.retries, retryDelaySeconds: [r.delay] } });
+        const transition = (state: Record<string, unknown>) => ({ kind: 'setState', request: { kind: 'task', runId: taskRun.id, transitionId: newId(), state } });
+        const body = {
+          operations: [
+            { kind: 'createFlowRun', request: flowRun },
+            { kind: 'setState', request: { kind: 'flow', runId: flowRun.id, transitionId: newId(), state: { type: 'RUNNING', name: 'Running' } } },
+            { kind: 'createTaskRun', request: taskRun },
+            transition({ type: 'SCHEDULED', name: 'Scheduled', scheduledTime: r.scheduledTime, message: r.message }),
+            transition({ type: 'RUNNING', name: 'Running', cacheKey: r.name }),
+            transition({ type: 'FAILED', name: 'Failed', error: { name: r.name, message: r.message } }),
+            transition({ type: 'COMPLETED', name: 'Completed', cacheKey: r.name, cacheExpirationSeconds: r.expiration, resultPreview: r.message }),
+          ],
+          logs: [{ flowRunId: flowRun.id, taskRunId: taskRun.id, level: r.level, message: r.message, timestamp: r.timestamp, attempt: r.dynamicKey }],
+        };
+        const raw = { method: 'POST', path: '/api/reports', body: JSON.stringify(body), contentType: 'application/json' };
+        const answer = await send(raw);
+        expect(answer.status, describeAnswer(raw, answer)).toBe(200);
+        const failed = (answer.json.results as { error?: { status: number } }[]).filter((result) => result.error);
+        expect(failed, describeAnswer(raw, answer)).toEqual([]);
+        for (const path of [`/api/flow-runs/${flowRun.id}`, `/api/flow-runs/${flowRun.id}/task-runs`, `/api/flow-runs/${flowRun.id}/logs`, `/api/task-runs/${taskRun.id}/states`]) {
+          const read = await send({ method: 'GET', path });
+          expect(read.status, describeAnswer({ method: 'GET', path }, read)).toBe(200);
+        }
+      }),
+      { numRuns: 150 },
+    );
+  });
+
+  it('refuses parameters nested too deeply to store', async () => {
+    for (const depth of [65, 5000, 30_000]) {
+      const parameters = `{"p":${'['.repeat(depth)}${']'.repeat(depth)}}`;
+      const flowRun = JSON.stringify({ ...flowRunRequest(), parameters: '@' }).replace('"@"', parameters);
+      const raw = { method: 'POST', path: '/api/reports', body: `{"operations":[{"kind":"createFlowRun","request":${flowRun}}]}`, contentType: 'application/json' };
+      const answer = await send(raw);
+      expectRefusal(raw, answer, 400);
+      expect(answer.json.message).toBe('body.operations[0].request.parameters: nested deeper than 64 levels');
+    }
+  });
+});
+
+describe('the default body limit', () => {
+  it('refuses a body over 8 MiB with 413 and still takes the next request', async () => {
+    const big = await startTestServer();
+    try {
+      const body = `{"operations":[],"pad":"${'x'.repeat(8 * 1024 * 1024)}"}`;
+      const answer = await call(`${big.api}/reports`, { method: 'POST', body });
+      expect(answer.status).toBe(413);
+      expect(answer.json.message).toMatch(/larger than the 8388608 bytes/);
+      expect((await call(`${big.api}/health`)).status).toBe(200);
+    } finally {
+      await big.close();
+    }
+  });
+});
