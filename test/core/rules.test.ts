@@ -325,6 +325,13 @@ describe('WaitForScheduledTime', () => {
     }
   });
 
+  it('waits for a time too far off for a Date without failing', () => {
+    const far = 9e15;
+    const outcome = propose({ initial: state('SCHEDULED', 'Scheduled', { scheduledTime: far }), proposed: running });
+    expect(outcome).toMatchObject({ decision: 'wait' });
+    if (outcome.decision === 'wait') expect(outcome.reason).toContain(String(far));
+  });
+
   it('gives the delay in fractions of a second', () => {
     const outcome = propose({ initial: state('SCHEDULED', 'AwaitingRetry', { scheduledTime: NOW + 250 }), proposed: running });
     expect(outcome).toMatchObject({ decision: 'wait', delaySeconds: 0.25 });
