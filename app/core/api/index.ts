@@ -5,6 +5,8 @@ export * from './flows.js';
 export * from './flow-runs.js';
 export * from './concurrency-limits.js';
 export * from './reports.js';
+export * from './events.js';
+export * from './event-stream.js';
 export * from './routes.js';
 export * from './registry.js';
 export * from './errors.js';

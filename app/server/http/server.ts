@@ -1,14 +1,17 @@
+import fastifyWebsocket from '@fastify/websocket';
 import Fastify, { type FastifyInstance, type FastifyPluginAsync } from 'fastify';
 import { serializerCompiler, validatorCompiler } from 'fastify-type-provider-zod';
 import { startCrashSweeps } from '../services/crash-sweeps.js';
 import type { SqliteStore } from '../store/sqlite-store.js';
 import { requireBearerKey } from './auth.js';
 import { errorBody, errorHandler } from './errors.js';
+import { EventHub } from './event-hub.js';
 import { homePage } from './home-page.js';
 import { useJsonBodies } from './json-body.js';
 import { openApiDocument, registerOpenApi } from './openapi.js';
 import { concurrencyLimitRoutes } from './routes/concurrency-limits.js';
 import type { RouteDeps } from './routes/deps.js';
+import { eventRoutes } from './routes/events.js';
 import { flowRunRoutes } from './routes/flow-runs.js';
 import { flowRoutes } from './routes/flows.js';
 import { healthRoutes } from './routes/health.js';
@@ -34,6 +37,7 @@ const RESOURCES: readonly FastifyPluginAsync<RouteDeps>[] = [
   taskRunRoutes,
   concurrencyLimitRoutes,
   reportRoutes,
+  eventRoutes,
 ];
 
 export interface ServerOptions {
@@ -43,7 +47,7 @@ export interface ServerOptions {
   host?: string;
   /** 0 picks a free port. */
   port?: number;
-  /** When set, every /api route requires `Authorization: Bearer <key>`. */
+  /** When set, every /api route requires `Authorization: Bearer <key>` (the WebSocket also takes `?token=<key>`). */
   apiKey?: string;
   bodyLimitBytes?: number;
   /** How often runs whose process went silent are marked Crashed; 0 turns it off. */
@@ -58,6 +62,8 @@ export interface FlowdeckServer {
   listen(): Promise<string>;
   /** The base URL once listening. */
   readonly url: string;
+  /** The live event stream: how many sockets follow it, and whether its poller is running. */
+  readonly events: { readonly subscribers: number; readonly polling: boolean };
   /** Stops accepting, lets requests in flight finish, stops the sweeps and flushes the store. */
   close(): Promise<void>;
 }
@@ -94,9 +100,13 @@ export async function createServer(options: ServerOptions): Promise<FlowdeckServ
     reply.code(404).send(errorBody(404, `nothing at ${request.method} ${request.url.split('?')[0]}`)),
   );
 
+  // At the root, so every upgrade request goes through the router and its hooks (auth, 404) and
+  // open sockets are closed when the server closes.
+  await app.register(fastifyWebsocket);
   await registerOpenApi(app, { apiKey: apiKey !== undefined });
   await app.register(homePage);
-  const deps: RouteDeps = { store, onUnexpectedError };
+  const events = new EventHub(store, { onError: onUnexpectedError });
+  const deps: RouteDeps = { store, onUnexpectedError, events };
   await app.register(
     async (api) => {
       if (apiKey !== undefined) api.addHook('onRequest', requireBearerKey(apiKey));
@@ -116,6 +126,14 @@ export async function createServer(options: ServerOptions): Promise<FlowdeckServ
     get url() {
       return url;
     },
+    events: {
+      get subscribers() {
+        return events.subscriberCount;
+      },
+      get polling() {
+        return events.isPolling;
+      },
+    },
     async listen() {
       url = await app.listen({ host: options.host ?? DEFAULT_HOST, port: options.port ?? DEFAULT_PORT });
       const interval = options.crashSweepIntervalMs ?? DEFAULT_CRASH_SWEEP_INTERVAL_MS;
@@ -127,6 +145,7 @@ export async function createServer(options: ServerOptions): Promise<FlowdeckServ
       stopSweeps?.();
       stopSweeps = null;
       await app.close();
+      events.close();
       await store.flush();
     },
   };

@@ -42,6 +42,26 @@ export interface FlowRunPageFilter {
   limit: number;
 }
 
+/** A stored state with the run it belongs to, as the event stream delivers it. */
+export interface StoredStateEntry {
+  /** The states row id: grows with every state stored. */
+  id: number;
+  kind: RunKind;
+  runId: string;
+  /** The run itself for a flow run; the task run's flow run for a task run. */
+  flowRunId: string;
+  state: State;
+}
+
+/** Which rows after an id to read, for the event stream. */
+export interface RowsAfter {
+  /** Only rows of this flow run (for states: of the run itself and of its task runs). */
+  flowRunId?: string;
+  /** No rows past this id. */
+  upToId?: number;
+  limit: number;
+}
+
 /** A query fragment and the values its placeholders take, in order. */
 export interface Sql {
   text: string;
@@ -198,6 +218,68 @@ export class RunReads {
       params.push(options.minLevel);
     }
     params.push(options.limit ?? 1000);
+    return this.db
+      .prepare<unknown[], LogRow>(`SELECT * FROM logs WHERE ${where.join(' AND ')} ORDER BY id LIMIT ?`)
+      .all(...params)
+      .map(logFromRow);
+  }
+
+  /** The highest states and logs row ids so far (0 when empty): where a stream with no cursor starts. */
+  lastEventIds(): { stateId: number; logId: number } {
+    return this.db
+      .prepare<[], { stateId: number; logId: number }>(
+        'SELECT (SELECT COALESCE(MAX(id), 0) FROM states) AS stateId, (SELECT COALESCE(MAX(id), 0) FROM logs) AS logId',
+      )
+      .get()!;
+  }
+
+  /**
+   * States stored after a states row id, in id order. Ids only grow and SQLite has one writer at
+   * a time, so a row with a lower id than one already read never appears later: reading after the
+   * last id seen misses nothing, whichever process wrote it. The states table has no run index
+   * (it would cost every transition), so a flow-run filter checks each row after the id.
+   */
+  listStatesAfter(afterId: number, options: RowsAfter): StoredStateEntry[] {
+    const where = ['s.id > ?', 'owner IS NOT NULL'];
+    const params: unknown[] = [afterId];
+    if (options.upToId !== undefined) {
+      where.push('s.id <= ?');
+      params.push(options.upToId);
+    }
+    if (options.flowRunId !== undefined) {
+      where.push('owner = ?');
+      params.push(options.flowRunId);
+    }
+    params.push(options.limit);
+    return this.db
+      .prepare<unknown[], StateRow & { owner: string }>(
+        `SELECT s.*, CASE s.run_kind WHEN 'flow' THEN s.run_id ELSE t.flow_run_id END AS owner
+         FROM states s LEFT JOIN task_runs t ON s.run_kind = 'task' AND t.id = s.run_id
+         WHERE ${where.join(' AND ')} ORDER BY s.id LIMIT ?`,
+      )
+      .all(...params)
+      .map((row) => ({
+        id: row.id,
+        kind: row.run_kind as RunKind,
+        runId: row.run_id,
+        flowRunId: row.owner,
+        state: stateFromRow(row),
+      }));
+  }
+
+  /** Log lines stored after a logs row id, in id order (see listStatesAfter). */
+  listLogsAfter(afterId: number, options: RowsAfter): StoredLog[] {
+    const where = ['id > ?'];
+    const params: unknown[] = [afterId];
+    if (options.upToId !== undefined) {
+      where.push('id <= ?');
+      params.push(options.upToId);
+    }
+    if (options.flowRunId !== undefined) {
+      where.push('flow_run_id = ?');
+      params.push(options.flowRunId);
+    }
+    params.push(options.limit);
     return this.db
       .prepare<unknown[], LogRow>(`SELECT * FROM logs WHERE ${where.join(' AND ')} ORDER BY id LIMIT ?`)
       .all(...params)
