@@ -1,5 +1,12 @@
 import { homedir } from 'node:os';
-import { NUMERIC_SETTINGS, resolveFlowdeckHome, type LogLine, type RunReporter, type State } from '../core/index.js';
+import {
+  LOG_LEVELS,
+  resolveFlowdeckHome,
+  SETTINGS,
+  type LogLine,
+  type RunReporter,
+  type State,
+} from '../core/index.js';
 
 /** A state change the engine has had accepted, for progress displays. */
 export interface RunEvent {
@@ -25,9 +32,15 @@ export interface EngineSettings {
   cancelGraceSeconds: number;
 }
 
+/** The level the environment asks for; a missing or unreadable one leaves the default. */
 function levelFromEnv(value: string | undefined): number {
-  const levels: Record<string, number> = { DEBUG: 10, INFO: 20, WARNING: 30, WARN: 30, ERROR: 40, CRITICAL: 50 };
-  return (value && levels[value.toUpperCase()]) || 20;
+  const fallback = SETTINGS.FLOWDECK_LOGGING_LEVEL.default;
+  if (!value) return LOG_LEVELS[fallback];
+  try {
+    return LOG_LEVELS[SETTINGS.FLOWDECK_LOGGING_LEVEL.parse(value)];
+  } catch {
+    return LOG_LEVELS[fallback];
+  }
 }
 
 const settings: EngineSettings = {
@@ -36,8 +49,8 @@ const settings: EngineSettings = {
   logLevel: levelFromEnv(process.env.FLOWDECK_LOGGING_LEVEL),
   consoleSink: null,
   onEvent: null,
-  heartbeatSeconds: NUMERIC_SETTINGS.FLOWDECK_HEARTBEAT_SECONDS,
-  cancelGraceSeconds: NUMERIC_SETTINGS.FLOWDECK_CANCEL_GRACE_SECONDS,
+  heartbeatSeconds: SETTINGS.FLOWDECK_HEARTBEAT_SECONDS.default,
+  cancelGraceSeconds: SETTINGS.FLOWDECK_CANCEL_GRACE_SECONDS.default,
 };
 
 export function configureEngine(changes: Partial<EngineSettings>): EngineSettings {

@@ -3,7 +3,6 @@ import {
   createProfile,
   defaultProfilesDocument,
   deleteProfile,
-  numericSetting,
   parseSetting,
   ProfilesDataError,
   profilesFromData,
@@ -99,12 +98,6 @@ describe('setting values', () => {
     expect(shownSettingValue('FLOWDECK_API_KEY', 'fd_live_123')).toBe('********');
     expect(shownSettingValue('FLOWDECK_API_KEY', null)).toBeNull();
     expect(shownSettingValue('FLOWDECK_API_URL', 'http://x/api')).toBe('http://x/api');
-  });
-
-  it('keeps numericSetting reading the environment alone', () => {
-    expect(numericSetting({}, 'FLOWDECK_HEARTBEAT_TIMEOUT_SECONDS')).toBe(30);
-    expect(numericSetting({ FLOWDECK_CANCEL_GRACE_SECONDS: '2.5' }, 'FLOWDECK_CANCEL_GRACE_SECONDS')).toBe(2.5);
-    expect(() => numericSetting({ FLOWDECK_HEARTBEAT_SECONDS: '-3' }, 'FLOWDECK_HEARTBEAT_SECONDS')).toThrow(/FLOWDECK_HEARTBEAT_SECONDS/);
   });
 });
 

@@ -2,6 +2,5 @@ export * from './home.js';
 export * from './errors.js';
 export * from './registry.js';
 export * from './resolve.js';
-export * from './env-setting.js';
 export * from './profiles.js';
 export * from './profiles-data.js';
