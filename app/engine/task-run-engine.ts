@@ -243,10 +243,11 @@ export class TaskRunExecution {
     }
   }
 
-  private async propose(state: ProposedState): Promise<OrchestrationResult> {
-    const result = await this.reporter.setState({ kind: 'task', runId: this.id, state, transitionId: newId() });
-    this.observe(result);
-    return result;
+  private propose(state: ProposedState): Promise<OrchestrationResult> {
+    return this.reporter.setState({ kind: 'task', runId: this.id, state, transitionId: newId() }).then((result) => {
+      this.observe(result);
+      return result;
+    });
   }
 
   private async finish(state: ProposedState): Promise<State | null> {
@@ -425,24 +426,21 @@ export class TaskRunExecution {
       this.onRecorded();
       this.request.future?.finalRecorded();
     };
-    const acknowledged: Promise<void> = this.reporter
-      .setState({ kind: 'task', runId: this.id, state, transitionId: newId() })
-      .then(
-        (result) => {
-          this.observe(result);
-          const final = result.state;
-          if (final && isTerminal(final.type) && final.type !== 'COMPLETED') {
-            this.logger.warning(`the task run ended ${final.name} while it finished`);
-          }
-          const hooks = result.status === 'ACCEPT' && final ? this.hooksFor(final) : undefined;
-          if (!hooks) return recorded();
-          return hooks.then(recorded);
-        },
-        (error: unknown) => {
-          this.logger.error(`the task run's Completed state could not be recorded: ${error}`);
-          recorded();
-        },
-      );
+    const acknowledged: Promise<void> = this.propose(state).then(
+      (result) => {
+        const final = result.state;
+        if (final && isTerminal(final.type) && final.type !== 'COMPLETED') {
+          this.logger.warning(`the task run ended ${final.name} while it finished`);
+        }
+        const hooks = result.status === 'ACCEPT' && final ? this.hooksFor(final) : undefined;
+        if (!hooks) return recorded();
+        return hooks.then(recorded);
+      },
+      (error: unknown) => {
+        this.logger.error(`the task run's Completed state could not be recorded: ${error}`);
+        recorded();
+      },
+    );
     this.flow.outstanding.add(acknowledged);
     return value;
   }
