@@ -70,7 +70,7 @@ export default defineCommand({
 
     // Listened for from the start, so a signal during startup still ends in a clean stop.
     const stopped = untilSignal();
-    const store = SqliteStore.open({ path: database, heartbeatTimeoutSeconds });
+    const store = SqliteStore.open({ path: database, heartbeatTimeoutSeconds, silenceFromOpen: true });
     let server: FlowdeckServer;
     let url: string;
     try {

@@ -23,6 +23,8 @@ export function sweepCrashedRuns(
   now: number,
   heartbeatTimeoutMs: number,
   hostname: string,
+  /** Silence before this time is not counted. */
+  silentSince = 0,
 ): number {
   const candidates = db
     .prepare<[], { id: string; pid: number; hostname: string | null; heartbeat_at: number | null; created_at: number }>(
@@ -31,7 +33,7 @@ export function sweepCrashedRuns(
     )
     .all();
   const gone = candidates.filter((run) => {
-    const lastSign = run.heartbeat_at ?? run.created_at;
+    const lastSign = Math.max(run.heartbeat_at ?? run.created_at, silentSince);
     if (now - lastSign > heartbeatTimeoutMs) return true;
     return run.hostname === hostname && run.pid !== process.pid && !processIsAlive(run.pid);
   });

@@ -29,6 +29,11 @@ export interface SqliteStoreOptions {
   heartbeatTimeoutSeconds?: number;
   /** Mark crashed runs when the store opens (default true). */
   sweepOnOpen?: boolean;
+  /**
+   * Count a run's silence from no earlier than the store's opening. A server sets it: runs that
+   * report to it could not beat while it was down, and deserve a full timeout to reach it again.
+   */
+  silenceFromOpen?: boolean;
   /** Told of every group commit: how many transitions and log lines it held. */
   onCommit?: (batch: { operations: number; logLines: number }) => void;
 }
@@ -42,6 +47,7 @@ export class SqliteStore extends RunReads implements RunReporter {
   readonly path: string;
   private readonly now: () => number;
   private readonly heartbeatTimeoutMs: number;
+  private readonly silentSince: number;
   private readonly hostname = osHostname();
   private readonly limits: ConcurrencyLimits;
   private readonly writer: TransitionWriter;
@@ -58,6 +64,7 @@ export class SqliteStore extends RunReads implements RunReporter {
     this.target = `local database ${options.path}`;
     this.now = options.now ?? Date.now;
     this.heartbeatTimeoutMs = (options.heartbeatTimeoutSeconds ?? 30) * 1000;
+    this.silentSince = options.silenceFromOpen ? this.now() : 0;
     const db = this.db;
     this.limits = new ConcurrencyLimits(db, this.now, (body) => this.writer.writeBatch(body));
     this.writer = new TransitionWriter(db, this.now, options.random ?? Math.random, this.limits);
@@ -88,6 +95,11 @@ export class SqliteStore extends RunReads implements RunReporter {
 
   writeLogs(lines: LogLine[]): void {
     this.commits.writeLogs(lines);
+  }
+
+  /** Commits what is queued at once rather than at the end of the tick. */
+  commitNow(): void {
+    this.commits.commitNow();
   }
 
   flush(): Promise<void> {
@@ -138,7 +150,7 @@ export class SqliteStore extends RunReads implements RunReporter {
    * runs it marked.
    */
   sweepCrashedRuns(): number {
-    return sweepCrashedRuns(this.db, this.writer, this.now(), this.heartbeatTimeoutMs, this.hostname);
+    return sweepCrashedRuns(this.db, this.writer, this.now(), this.heartbeatTimeoutMs, this.hostname, this.silentSince);
   }
 
   setConcurrencyLimit(tag: string, limit: number): ConcurrencyLimit {
