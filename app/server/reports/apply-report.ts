@@ -61,6 +61,9 @@ export async function applyReport(
     }
   });
   // Log lines sent alone: an empty heartbeat queued after them resolves once they are committed.
-  if (report.logs.length > 0 && report.operations.length === 0) await store.heartbeat([]);
+  const logsCommitted = report.logs.length > 0 && report.operations.length === 0 ? store.heartbeat([]) : null;
+  // The report is a batch already: committed now, not after the rest of the tick.
+  store.commitNow();
+  await logsCommitted;
   return Promise.all(pending);
 }

@@ -93,7 +93,17 @@ export class GroupCommit {
   private scheduleFlush(): void {
     if (this.flushScheduled) return;
     this.flushScheduled = true;
-    setImmediate(() => this.flushNow());
+    setImmediate(() => {
+      if (this.flushScheduled) this.flushNow();
+    });
+  }
+
+  /**
+   * Commits what is queued now instead of at the end of the tick, for a caller that hands over a
+   * whole batch at once (a remote process's report) and gains nothing from waiting for more.
+   */
+  commitNow(): void {
+    while (this.flushScheduled && !this.closed && (this.queue.length > 0 || this.logBuffer.length > 0)) this.flushNow();
   }
 
   private flushNow(): void {

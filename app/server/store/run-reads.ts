@@ -72,6 +72,17 @@ export interface Sql {
 export class RunReads {
   protected constructor(protected readonly db: Database.Database) {}
 
+  // Asked once per reported task run: prepared once, not per call.
+  private existsStatements: Record<'flow' | 'task', Database.Statement<[string], { one: number }>> | null = null;
+
+  private exists(kind: 'flow' | 'task', id: string): boolean {
+    this.existsStatements ??= {
+      flow: this.db.prepare<[string], { one: number }>('SELECT 1 AS one FROM flow_runs WHERE id = ?'),
+      task: this.db.prepare<[string], { one: number }>('SELECT 1 AS one FROM task_runs WHERE id = ?'),
+    };
+    return this.existsStatements[kind].get(id) !== undefined;
+  }
+
   getFlowRun(id: string): FlowRun | null {
     const row = this.db.prepare<[string], FlowRunRow>(`${SELECT_FLOW_RUNS} WHERE r.id = ?`).get(id);
     return row ? flowRunFromRow(row) : null;
@@ -174,11 +185,11 @@ export class RunReads {
   }
 
   hasFlowRun(id: string): boolean {
-    return this.db.prepare<[string], { one: number }>('SELECT 1 AS one FROM flow_runs WHERE id = ?').get(id) !== undefined;
+    return this.exists('flow', id);
   }
 
   hasTaskRun(id: string): boolean {
-    return this.db.prepare<[string], { one: number }>('SELECT 1 AS one FROM task_runs WHERE id = ?').get(id) !== undefined;
+    return this.exists('task', id);
   }
 
   listTaskRuns(flowRunId: string): TaskRun[] {
