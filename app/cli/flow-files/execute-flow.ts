@@ -1,12 +1,15 @@
-import { LOG_LEVELS } from '../../core/index.js';
+import { createApiClient } from '../../core/api/index.js';
+import { LOG_LEVELS, type RunReporter } from '../../core/index.js';
 import {
   configureEngine,
   crashActiveRuns,
+  engineSettings,
   ParameterValidationError,
   previewOf,
   type FlowRunOutcome,
   type FlowRunRequest,
 } from '../../engine/index.js';
+import { HttpReporter, type ConnectionEvent } from '../../engine/reporting/index.js';
 import type { CliContext } from '../context.js';
 import { EXIT_OK, EXIT_RUN_FAILED, UsageError } from '../errors.js';
 import { formatStateName } from '../output/format.js';
@@ -15,12 +18,48 @@ import type { AnyFlow } from './load-flow-file.js';
 
 const SIGNAL_EXIT: Record<string, number> = { SIGINT: 130, SIGTERM: 143 };
 
-/** Points the engine at the local store, with progress shown on stderr. */
+/** How long a stopped process waits for the server to take its Crashed states before it leaves them in the outbox. */
+const STOP_DELIVERY_MS = 5_000;
+
+function describeConnection(event: ConnectionEvent, apiUrl: string): string {
+  switch (event.kind) {
+    case 'lost':
+      return `lost contact with ${apiUrl}: ${event.reason}. The run goes on where it can; its reports wait in ${event.outbox} until the server is back.`;
+    case 'restored':
+      return `reached ${apiUrl} again; delivering the reports that waited`;
+    case 'leftovers':
+      return `delivering ${event.batches} report${event.batches === 1 ? '' : 's'} that an earlier flow process left undelivered for ${apiUrl}`;
+  }
+}
+
+/** The local store, or a reporter to the server the settings name. */
+function reporterFor(ctx: CliContext, progress: RunProgress): RunReporter {
+  const server = ctx.server;
+  if (server.kind === 'local') return ctx.openStore();
+  return new HttpReporter({
+    apiUrl: server.apiUrl,
+    apiKey: ctx.settings.FLOWDECK_API_KEY,
+    home: ctx.home,
+    onConnection: (event) => progress.note(describeConnection(event, server.apiUrl)),
+  });
+}
+
+/**
+ * Before any flow code runs: the server answers and takes the key, so a wrong URL or key is one
+ * clear error rather than a run that waits for a server that will never take it.
+ */
+async function checkServer(ctx: CliContext): Promise<void> {
+  const server = ctx.server;
+  if (server.kind === 'local') return;
+  const client = createApiClient({ baseUrl: server.apiUrl, apiKey: ctx.settings.FLOWDECK_API_KEY ?? undefined, timeoutMs: 30_000 });
+  await client.report({ body: { operations: [], logs: [] } });
+}
+
+/** Points the engine at the local store or the configured server, with progress shown on stderr. */
 export function prepareEngine(ctx: CliContext): RunProgress {
-  const store = ctx.openStore();
   const progress = new RunProgress(ctx);
   configureEngine({
-    reporter: store,
+    reporter: reporterFor(ctx, progress),
     home: ctx.home,
     consoleSink: progress.logLine,
     onEvent: progress.event,
@@ -43,10 +82,24 @@ export async function executeFlow(
   request: FlowRunRequest,
   json: boolean,
 ): Promise<number> {
+  const reporter = engineSettings().reporter!;
+  try {
+    await checkServer(ctx);
+  } catch (error) {
+    progress.finish();
+    throw error;
+  }
   const onSignal = (signal: NodeJS.Signals) => {
     progress.finish();
     ctx.note(`received ${signal}: recording unfinished runs as Crashed`);
-    void crashActiveRuns(`the flow process received ${signal}`).finally(() => process.exit(SIGNAL_EXIT[signal] ?? 1));
+    const recorded = crashActiveRuns(`the flow process received ${signal}`);
+    const waited = reporter instanceof HttpReporter ? Promise.race([recorded, delay(STOP_DELIVERY_MS)]) : recorded;
+    void waited
+      .finally(() => {
+        const kept = reporter instanceof HttpReporter ? reporter.abandon() : null;
+        if (kept) ctx.note(`the server did not take every report in time; they are kept in ${kept} and delivered by the next run`);
+      })
+      .finally(() => process.exit(SIGNAL_EXIT[signal] ?? 1));
   };
   process.once('SIGINT', onSignal);
   process.once('SIGTERM', onSignal);
@@ -61,11 +114,17 @@ export async function executeFlow(
     process.off('SIGINT', onSignal);
     process.off('SIGTERM', onSignal);
   }
-  await ctx.openStore().flush();
+  // Everything the run reported is stored before its outcome is printed.
+  if (reporter instanceof HttpReporter) await reporter.close();
+  else await reporter.flush();
   const summary = progress.finish();
   if (summary) ctx.note(ctx.colors.gray(summary));
   printOutcome(ctx, outcome, json);
   return outcome.state.type === 'COMPLETED' ? EXIT_OK : EXIT_RUN_FAILED;
+}
+
+function delay(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms).unref());
 }
 
 function errorText(error: unknown): string {

@@ -39,6 +39,11 @@ export class RunProgress {
     this.draw(true);
   }
 
+  /** A line of its own above the live status, e.g. about the connection to the server. */
+  note = (text: string): void => {
+    this.write(this.ctx.colors.yellow(text));
+  };
+
   logLine = (line: LogLine, runName: string): void => {
     const level = logLevelName(line.level);
     const c = this.ctx.colors;
