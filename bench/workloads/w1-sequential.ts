@@ -13,7 +13,8 @@ const step = task({ name: 'w1-step' }, async (i: number) => {
   return i;
 });
 
-const sequential = flow({ name: 'w1-sequential' }, async (params: { tasks: number }) => {
+/** Shared with W5, which runs the same flow against a server over HTTP. */
+export const sequential = flow({ name: 'w1-sequential' }, async (params: { tasks: number }) => {
   let last = -1;
   for (let i = 0; i < params.tasks; i++) last = await step(i);
   return last;

@@ -25,7 +25,7 @@ class Harness {
 
   constructor(readonly dbPath: string) {}
 
-  open(options: { heartbeatTimeoutSeconds?: number; sweepOnOpen?: boolean } = {}): SqliteStore {
+  open(options: { heartbeatTimeoutSeconds?: number; sweepOnOpen?: boolean; silenceFromOpen?: boolean } = {}): SqliteStore {
     const store = SqliteStore.open({ path: this.dbPath, now: () => this.clock, ...options });
     this.stores.push(store);
     return store;
@@ -409,6 +409,28 @@ describe('SqliteStore orchestration', () => {
       expect(store.getFlowRun(silent)?.state.name).toBe('Crashed');
       expect(store.getTaskRun(silentTask)?.state.name).toBe('Crashed');
       expect(store.getFlowRun(alive)?.state.name).toBe('Running');
+    });
+
+    it('with silenceFromOpen, counts no silence from before the store opened: a server that was down gives its runs a full timeout', async () => {
+      const first = h.open({ heartbeatTimeoutSeconds: 60 });
+      const silent = await createFlowRun(first, { pid: 4242, host: 'elsewhere' });
+      await h.closeAll();
+      // The server was down for ten minutes; the run could not reach it meanwhile.
+      h.clock += 600_000;
+      const restarted = h.open({ heartbeatTimeoutSeconds: 60, silenceFromOpen: true });
+      expect(restarted.getFlowRun(silent)?.state.name).toBe('Running');
+      h.clock += 59_000;
+      expect(restarted.sweepCrashedRuns()).toBe(0);
+      h.clock += 1_001;
+      expect(restarted.sweepCrashedRuns()).toBe(1);
+      expect(restarted.getFlowRun(silent)?.state.name).toBe('Crashed');
+
+      // Without it, the same silence is counted from the last heartbeat.
+      const again = await createFlowRun(restarted, { pid: 4343, host: 'elsewhere' });
+      await h.closeAll();
+      h.clock += 600_000;
+      const plain = h.open({ heartbeatTimeoutSeconds: 60 });
+      expect(plain.getFlowRun(again)?.state.name).toBe('Crashed');
     });
 
     it('sweeps when a store opens', async () => {
