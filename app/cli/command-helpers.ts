@@ -1,11 +1,9 @@
 // Helpers the command files share.
+import { RUN_ID_PREFIX_MIN as MIN_PREFIX } from '../core/api/index.js';
 import type { FlowRun, TaskRun } from '../core/index.js';
-import type { SqliteStore } from '../server/index.js';
 import type { ParsedArgs } from './command.js';
 import { UsageError } from './errors.js';
-
-/** How many characters an id prefix needs before the store tries to match it. */
-const MIN_PREFIX = 4;
+import type { RunsSource } from './runs-source/runs-source.js';
 
 function notFound(kind: 'flow' | 'task', given: string): UsageError {
   const hint = given.length < MIN_PREFIX ? `; give at least ${MIN_PREFIX} characters of the id` : `; 'flowdeck ${kind}-run ls' lists them`;
@@ -13,17 +11,17 @@ function notFound(kind: 'flow' | 'task', given: string): UsageError {
 }
 
 /** A flow run by its full id or a unique prefix of it. */
-export function findFlowRun(store: SqliteStore, idOrPrefix: string): FlowRun {
-  const id = store.resolveRunId('flow', idOrPrefix.trim());
-  const run = id === null ? null : store.getFlowRun(id);
+export async function findFlowRun(runs: RunsSource, idOrPrefix: string): Promise<FlowRun> {
+  const id = await runs.resolveRunId('flow', idOrPrefix.trim());
+  const run = id === null ? null : await runs.getFlowRun(id);
   if (!run) throw notFound('flow', idOrPrefix);
   return run;
 }
 
 /** A task run by its full id or a unique prefix of it. */
-export function findTaskRun(store: SqliteStore, idOrPrefix: string): TaskRun {
-  const id = store.resolveRunId('task', idOrPrefix.trim());
-  const taskRun = id === null ? null : store.getTaskRun(id);
+export async function findTaskRun(runs: RunsSource, idOrPrefix: string): Promise<TaskRun> {
+  const id = await runs.resolveRunId('task', idOrPrefix.trim());
+  const taskRun = id === null ? null : await runs.getTaskRun(id);
   if (!taskRun) throw notFound('task', idOrPrefix);
   return taskRun;
 }

@@ -1,21 +1,29 @@
 import { homedir } from 'node:os';
 import { join } from 'node:path';
 import pc from 'picocolors';
+import { createApiClient } from '../core/api/index.js';
 import { DATABASE_FILE, resolveFlowdeckHome, type Settings } from '../core/index.js';
 import { SqliteStore } from '../server/index.js';
 import { UsageError } from './errors.js';
+import { LocalRunsSource } from './runs-source/local-runs-source.js';
+import { RemoteRunsSource } from './runs-source/remote-runs-source.js';
+import type { RunsSource } from './runs-source/runs-source.js';
 import { loadSettings, type LoadedSettings } from './settings/load-settings.js';
 import { serverTarget, type ServerTarget } from './settings/server-target.js';
+
+/** A server that has not answered in this long is treated as unreachable rather than waited on. */
+export const API_TIMEOUT_MS = 30_000;
 
 export interface Output {
   write(text: string): void;
   isTTY: boolean;
 }
 
-/** What every command gets: where to write, the environment, the settings and the local store on demand. */
+/** What every command gets: where to write, the environment, the settings, and the runs on demand. */
 export class CliContext {
   readonly home: string;
   private store: SqliteStore | null = null;
+  private runsSource: RunsSource | null = null;
   private loaded: LoadedSettings | null = null;
   readonly colors: ReturnType<typeof pc.createColors>;
 
@@ -53,6 +61,19 @@ export class CliContext {
     return serverTarget(this.settings, this.databasePath);
   }
 
+  /** Where the run commands find runs: the local database, or the server FLOWDECK_API_URL names. */
+  runs(): RunsSource {
+    if (this.runsSource) return this.runsSource;
+    const server = this.server;
+    this.runsSource =
+      server.kind === 'local'
+        ? new LocalRunsSource(this.openStore())
+        : new RemoteRunsSource(
+            createApiClient({ baseUrl: server.apiUrl, apiKey: this.settings.FLOWDECK_API_KEY ?? undefined, timeoutMs: API_TIMEOUT_MS }),
+          );
+    return this.runsSource;
+  }
+
   /** The local store, opened once; opening it marks runs whose process died as Crashed. */
   openStore(): SqliteStore {
     const server = this.server;
@@ -83,6 +104,7 @@ export class CliContext {
   }
 
   async close(): Promise<void> {
+    this.runsSource = null;
     await this.store?.close();
     this.store = null;
   }

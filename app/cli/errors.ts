@@ -1,7 +1,11 @@
-/** Exit codes: 0 success, 1 a run that did not complete, 2 bad input. */
+/**
+ * Exit codes: 0 success, 1 a run that did not complete, 2 bad input, 3 the server could not be
+ * used (unreachable, refused the API key, or failed).
+ */
 export const EXIT_OK = 0;
 export const EXIT_RUN_FAILED = 1;
 export const EXIT_BAD_INPUT = 2;
+export const EXIT_SERVER = 3;
 
 /** Something the person typed or pointed at is wrong; the message says what. */
 export class UsageError extends Error {

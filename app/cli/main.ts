@@ -5,8 +5,12 @@ import type { CommandDefinition, ParsedArgs } from './command.js';
 import { COMMANDS } from './commands/index.js';
 import { CliContext } from './context.js';
 import { EXIT_BAD_INPUT, EXIT_OK, UsageError } from './errors.js';
+import { describeServerFailure } from './server-failures.js';
 
 const VERSION = '0.1.0';
+
+const EXIT_CODES =
+  'Exit codes: 0 success, 1 a run that did not complete, 2 bad input, 3 the server could not be used (unreachable, refused the API key, or failed).';
 
 function usageLine(command: CommandDefinition): string {
   return `flowdeck ${command.name}${command.usage ? ` ${command.usage}` : ''}`;
@@ -21,6 +25,8 @@ function helpText(commands: readonly CommandDefinition[]): string {
     ...commands.map((c) => `  ${c.name.padEnd(width)}  ${c.summary}`),
     '',
     "Run 'flowdeck <command> --help' for a command's options.",
+    '',
+    EXIT_CODES,
   ].join('\n');
 }
 
@@ -102,6 +108,11 @@ export async function runCli(argv: string[], ctx: CliContext): Promise<number> {
     if (error instanceof UsageError || error instanceof StoreError || error instanceof SettingsError) {
       ctx.note(`${ctx.colors.red('error:')} ${error.message}`);
       return EXIT_BAD_INPUT;
+    }
+    const failure = describeServerFailure(error, ctx);
+    if (failure) {
+      ctx.note(`${ctx.colors.red('error:')} ${failure.message}`);
+      return failure.exitCode;
     }
     throw error;
   } finally {

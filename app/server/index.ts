@@ -14,3 +14,4 @@ export {
   type ServerOptions,
 } from './http/server.js';
 export type { FlowRunCursor, FlowRunPageFilter } from './store/run-reads.js';
+export { retryFlowRun, retryRefusal, type RetryOutcome } from './runs/retry-flow-run.js';

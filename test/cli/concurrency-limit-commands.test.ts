@@ -84,11 +84,11 @@ describe('flowdeck concurrency-limit', () => {
     expect(listed.out).toMatch(/api\s+2\s+1\s+/);
   });
 
-  it('refuses a LIMIT that is not a whole number of 0 or more, naming it', async () => {
-    for (const bad of ['abc', '2.5', '1e3', '']) {
+  it('refuses a LIMIT that is not a whole number from 0 to 1000000 (what a server takes), naming it', async () => {
+    for (const bad of ['abc', '2.5', '1e3', '', '1000001']) {
       const result = await cli(temp.home, 'concurrency-limit', 'create', 'api', bad);
       expect(result.code).toBe(2);
-      expect(result.err).toContain(`LIMIT must be a whole number of 0 or more, got '${bad}'`);
+      expect(result.err).toContain(`LIMIT must be a whole number from 0 to 1000000, got '${bad}'`);
     }
     const negative = await cli(temp.home, 'concurrency-limit', 'create', 'api', '--', '-1');
     expect(negative.code).toBe(2);

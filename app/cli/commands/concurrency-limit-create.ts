@@ -1,3 +1,4 @@
+import { CONCURRENCY_LIMIT_MAX, TAG_MAX_LENGTH } from '../../core/api/index.js';
 import { defineCommand } from '../command.js';
 import { UsageError } from '../errors.js';
 import { parseWholeNumber } from '../command-helpers.js';
@@ -10,10 +11,12 @@ export default defineCommand({
   async run(args, ctx) {
     const [tag, rawLimit] = args.positionals;
     if (!tag.trim()) throw new UsageError('TAG must not be empty');
-    const limit = parseWholeNumber(rawLimit, 'LIMIT', 0);
-    const store = ctx.openStore();
-    const before = store.getConcurrencyLimit(tag);
-    store.setConcurrencyLimit(tag, limit);
+    // The server's bounds, so a limit the local database takes is one a server takes too.
+    if (tag.length > TAG_MAX_LENGTH) throw new UsageError(`TAG must be at most ${TAG_MAX_LENGTH} characters`);
+    const limit = parseWholeNumber(rawLimit, 'LIMIT', 0, CONCURRENCY_LIMIT_MAX);
+    const source = ctx.runs();
+    const before = await source.getConcurrencyLimit(tag);
+    await source.setConcurrencyLimit(tag, limit);
     const what = limit === 0 ? 'task runs with this tag will not start' : `at most ${limit} task ${limit === 1 ? 'run' : 'runs'} with this tag at once`;
     if (before === null) ctx.print(`Created concurrency limit '${tag}': ${what}.`);
     else if (before.limit === limit) ctx.print(`Concurrency limit '${tag}' is already ${limit}: ${what}.`);

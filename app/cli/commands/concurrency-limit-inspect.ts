@@ -13,8 +13,8 @@ export default defineCommand({
   positionals: { min: 1, max: 1, names: ['TAG'] },
   async run(args, ctx) {
     const tag = args.positionals[0];
-    const store = ctx.openStore();
-    const limit = store.getConcurrencyLimit(tag);
+    const source = ctx.runs();
+    const limit = await source.getConcurrencyLimit(tag);
     if (!limit) throw new UsageError(`no concurrency limit for tag '${tag}'; 'flowdeck concurrency-limit ls' lists them`);
     if (flag(args, 'json')) {
       ctx.printJson(limit);
@@ -36,12 +36,11 @@ export default defineCommand({
       ctx.print(indent('None.'));
       return 0;
     }
-    const rows = limit.activeSlots.map((id) => {
-      const taskRun = store.getTaskRun(id);
-      return taskRun
-        ? [id, taskRun.name, formatStateName(taskRun.state, colors), taskRun.flowRunId]
-        : [id, '-', '-', '-'];
-    });
+    const rows: string[][] = [];
+    for (const id of limit.activeSlots) {
+      const taskRun = await source.getTaskRun(id);
+      rows.push(taskRun ? [id, taskRun.name, formatStateName(taskRun.state, colors), taskRun.flowRunId] : [id, '-', '-', '-']);
+    }
     ctx.print(indent(renderTable(['TASK RUN', 'NAME', 'STATE', 'FLOW RUN'], rows, colors.bold)));
     return 0;
   },

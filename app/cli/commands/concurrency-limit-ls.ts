@@ -10,7 +10,7 @@ export default defineCommand({
   options: { json: { type: 'boolean' } },
   positionals: { min: 0, max: 0, names: [] },
   async run(args, ctx) {
-    const limits = ctx.openStore().listConcurrencyLimits();
+    const limits = await ctx.runs().listConcurrencyLimits();
     if (flag(args, 'json')) {
       ctx.printJson(limits);
       return 0;

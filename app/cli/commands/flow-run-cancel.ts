@@ -10,10 +10,10 @@ export default defineCommand({
   usage: 'ID',
   positionals: { min: 1, max: 1, names: ['ID'] },
   async run(args, ctx) {
-    const store = ctx.openStore();
-    const run = findFlowRun(store, args.positionals[0]);
+    const source = ctx.runs();
+    const run = await findFlowRun(source, args.positionals[0]);
     const label = `flow run ${run.name} (${run.id})`;
-    const result = store.cancelFlowRun(run.id);
+    const result = await source.cancelFlowRun(run.id);
     const state = result.state ?? run.state;
     // The store refuses a second request while the first is under way; that is not a failure.
     if (result.status !== 'ACCEPT' && state.type === 'CANCELLING') {

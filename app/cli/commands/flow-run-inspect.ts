@@ -13,10 +13,9 @@ export default defineCommand({
   options: { json: { type: 'boolean' } },
   positionals: { min: 1, max: 1, names: ['ID'] },
   async run(args, ctx) {
-    const store = ctx.openStore();
-    const run = findFlowRun(store, args.positionals[0]);
-    const states = store.listStates(run.id);
-    const taskRuns = store.listTaskRuns(run.id);
+    const source = ctx.runs();
+    const run = await findFlowRun(source, args.positionals[0]);
+    const [states, taskRuns] = await Promise.all([source.listStates('flow', run.id), source.listTaskRuns(run.id)]);
     if (flag(args, 'json')) {
       ctx.printJson({ ...run, states, taskRuns });
       return 0;
@@ -24,7 +23,7 @@ export default defineCommand({
     const { colors } = ctx;
     let parent = '-';
     if (run.parentFlowRunId !== null) {
-      const parentRun = store.getFlowRun(run.parentFlowRunId);
+      const parentRun = await source.getFlowRun(run.parentFlowRunId);
       parent = `${run.parentFlowRunId}${parentRun ? ` (${parentRun.name})` : ''}`;
       if (run.parentTaskRunId !== null) parent += `\nas task run ${run.parentTaskRunId}`;
     }
@@ -62,7 +61,7 @@ export default defineCommand({
     ctx.print(colors.bold(`Task runs (${taskRuns.length})`));
     if (taskRuns.length === 0) ctx.print(indent('None.'));
     else {
-      const ids = store.uniqueIdPrefixes('task', taskRuns.map((t) => t.id));
+      const ids = await source.uniqueIdPrefixes('task', taskRuns.map((t) => t.id));
       ctx.print(indent(renderTaskRunTable(taskRuns, ids, colors)));
     }
     return 0;

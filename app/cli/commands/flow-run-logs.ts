@@ -7,7 +7,6 @@ import { formatLogLine } from '../output/log-line.js';
 import { findFlowRun, findTaskRun, flag, stringOption } from '../command-helpers.js';
 
 const PAGE_SIZE = 1000;
-const POLL_MS = 200;
 /** How often, while following, to check whether the run's process has died. */
 const SWEEP_EVERY_POLLS = 5;
 
@@ -31,14 +30,14 @@ export default defineCommand({
   },
   positionals: { min: 1, max: 1, names: ['ID'] },
   async run(args, ctx) {
-    const store = ctx.openStore();
-    const run = findFlowRun(store, args.positionals[0]);
+    const source = ctx.runs();
+    const run = await findFlowRun(source, args.positionals[0]);
     const rawLevel = stringOption(args, 'level');
     const minLevel = rawLevel === undefined ? undefined : parseLevel(rawLevel);
     const rawTask = stringOption(args, 'task');
     let taskRunId: string | undefined;
     if (rawTask !== undefined) {
-      const taskRun = findTaskRun(store, rawTask);
+      const taskRun = await findTaskRun(source, rawTask);
       if (taskRun.flowRunId !== run.id) {
         throw new UsageError(`task run '${rawTask}' belongs to flow run ${taskRun.flowRunId}, not to ${run.id}`);
       }
@@ -47,25 +46,25 @@ export default defineCommand({
     const json = flag(args, 'json');
 
     // Task runs keep appearing while a run is followed, so unknown ids are looked up as they come.
-    const taskNames = new Map(store.listTaskRuns(run.id).map((t) => [t.id, t.name]));
-    const taskName = (id: string | null): string | null => {
+    const taskNames = new Map((await source.listTaskRuns(run.id)).map((t) => [t.id, t.name]));
+    const taskName = async (id: string | null): Promise<string | null> => {
       if (id === null) return null;
       let name = taskNames.get(id);
       if (name === undefined) {
-        name = store.getTaskRun(id)?.name ?? shortId(id);
+        name = (await source.getTaskRun(id))?.name ?? shortId(id);
         taskNames.set(id, name);
       }
       return name;
     };
 
     let afterId = 0;
-    const printNewLines = (): number => {
+    const printNewLines = async (): Promise<number> => {
       let printed = 0;
       for (;;) {
-        const page = store.listLogs(run.id, { afterId, limit: PAGE_SIZE, taskRunId, minLevel });
+        const page = await source.listLogs(run.id, { afterId, limit: PAGE_SIZE, taskRunId, minLevel });
         for (const log of page) {
           if (json) ctx.printJson(log);
-          else ctx.print(formatLogLine(log, taskName(log.taskRunId), ctx.colors));
+          else ctx.print(formatLogLine(log, await taskName(log.taskRunId), ctx.colors));
         }
         printed += page.length;
         if (page.length > 0) afterId = page[page.length - 1].id;
@@ -74,23 +73,23 @@ export default defineCommand({
     };
 
     if (!flag(args, 'follow')) {
-      if (printNewLines() === 0 && !json) ctx.note(`No logs for flow run ${run.name} (${run.id}).`);
+      if ((await printNewLines()) === 0 && !json) ctx.note(`No logs for flow run ${run.name} (${run.id}).`);
       return 0;
     }
     for (let poll = 0; ; poll++) {
       // A run whose process was killed never reports a final state; marking it Crashed, as
       // opening the store does, lets the follow end.
-      if (poll > 0 && poll % SWEEP_EVERY_POLLS === 0) store.sweepCrashedRuns();
+      if (poll > 0 && poll % SWEEP_EVERY_POLLS === 0) await source.sweepCrashedRuns();
       // Read the state before the lines: a run's logs are stored no later than its final state,
       // so once it is seen finished, one more read holds every line written before that.
-      const current = store.getFlowRun(run.id);
+      const current = await source.getFlowRun(run.id);
       const finished = current === null || isTerminal(current.state.type);
-      const printed = printNewLines();
+      const printed = await printNewLines();
       if (finished && printed === 0) {
         if (current && !json) ctx.note(`Flow run ${current.name} finished in state ${formatStateName(current.state, ctx.colors)}.`);
         return 0;
       }
-      await sleep(POLL_MS);
+      await sleep(source.pollIntervalMs);
     }
   },
 });

@@ -53,8 +53,8 @@ export default defineCommand({
     const states = parseStateFilter(stringListOption(args, 'state'));
     const rawLimit = stringOption(args, 'limit');
     const limit = rawLimit === undefined ? DEFAULT_LIMIT : parseWholeNumber(rawLimit, '--limit', 1, MAX_LIMIT);
-    const store = ctx.openStore();
-    const runs = store.listFlowRuns({ flowName, ...states, limit });
+    const source = ctx.runs();
+    const runs = await source.listFlowRuns({ flowName, ...states, limit });
     if (flag(args, 'json')) {
       ctx.printJson(runs);
       return 0;
@@ -64,7 +64,7 @@ export default defineCommand({
       ctx.print(filtered ? 'No flow runs match these filters.' : 'No flow runs yet. Run one with: flowdeck run FILE');
       return 0;
     }
-    const ids = store.uniqueIdPrefixes('flow', runs.map((run) => run.id));
+    const ids = await source.uniqueIdPrefixes('flow', runs.map((run) => run.id));
     ctx.print(renderFlowRunTable(runs, ids, ctx.colors));
     return 0;
   },

@@ -1,4 +1,4 @@
-import { isTerminal, newId } from '../../core/index.js';
+import { retryRefusal } from '../../server/index.js';
 import { findFlowRun } from '../command-helpers.js';
 import { defineCommand } from '../command.js';
 import { UsageError } from '../errors.js';
@@ -19,27 +19,17 @@ const flowRunRetry = defineCommand({
   options: { json: { type: 'boolean' } },
   positionals: { min: 1, max: 1, names: ['ID'] },
   async run(args, ctx) {
-    const store = ctx.openStore();
-    const run = findFlowRun(store, args.positionals[0]);
+    const source = ctx.runs();
+    const run = await findFlowRun(source, args.positionals[0]);
     const id = run.id;
-    if (!isTerminal(run.state.type) || run.state.type === 'COMPLETED') {
-      throw new UsageError(
-        `flow run '${run.name}' is ${run.state.name}; only Failed, Crashed or Cancelled runs can be retried`,
-      );
-    }
+    const refusal = retryRefusal(run);
+    if (refusal !== null) throw new UsageError(refusal);
     if (!run.entrypoint) throw new UsageError(`flow run '${run.name}' has no entrypoint to run again`);
     const { file, flowName } = parseEntrypoint(run.entrypoint);
     const progress = prepareEngine(ctx);
     const { flow } = await loadFlowFile(file, ctx.cwd, flowName);
-    const scheduled = store.setStateNow({
-      kind: 'flow',
-      runId: id,
-      transitionId: newId(),
-      state: { type: 'SCHEDULED', name: 'AwaitingRetry', message: 'retried from the command line', scheduledTime: Date.now() },
-    });
-    if (scheduled.status !== 'ACCEPT') {
-      throw new UsageError(`flow run '${run.name}' cannot be retried: ${scheduled.reason ?? scheduled.status}`);
-    }
+    // Only once the file has loaded, so a run is never left AwaitingRetry with nothing to run it.
+    await source.retryFlowRun(id, 'retried from the command line');
     return executeFlow(ctx, progress, flow, run.parameters, { flowRunId: id, flowRunName: run.name, entrypoint: run.entrypoint }, args.values.json === true);
   },
 });

@@ -12,19 +12,20 @@ export default defineCommand({
   options: { json: { type: 'boolean' } },
   positionals: { min: 1, max: 1, names: ['ID'] },
   async run(args, ctx) {
-    const store = ctx.openStore();
-    const taskRun = findTaskRun(store, args.positionals[0]);
-    const states = store.listStates(taskRun.id);
+    const source = ctx.runs();
+    const taskRun = await findTaskRun(source, args.positionals[0]);
+    const states = await source.listStates('task', taskRun.id);
     if (flag(args, 'json')) {
       ctx.printJson({ ...taskRun, states });
       return 0;
     }
     const { colors } = ctx;
-    const flowRun = store.getFlowRun(taskRun.flowRunId);
-    const upstream = taskRun.upstream.map((id) => {
-      const other = store.getTaskRun(id);
-      return other ? `${id} (${other.name})` : id;
-    });
+    const flowRun = await source.getFlowRun(taskRun.flowRunId);
+    const upstream: string[] = [];
+    for (const id of taskRun.upstream) {
+      const other = await source.getTaskRun(id);
+      upstream.push(other ? `${id} (${other.name})` : id);
+    }
     const stateLine = `${formatStateName(taskRun.state, colors)}${taskRun.state.message ? ` ${colors.dim(oneLine(taskRun.state.message))}` : ''}`;
 
     ctx.print(colors.bold(`Task run ${taskRun.name}`));

@@ -17,9 +17,9 @@ export default defineCommand({
     if (given === undefined) {
       throw new UsageError("missing --flow-run ID; 'flowdeck flow-run ls' lists flow runs\nUsage: flowdeck task-run ls --flow-run ID [--json]");
     }
-    const store = ctx.openStore();
-    const run = findFlowRun(store, given);
-    const taskRuns = store.listTaskRuns(run.id);
+    const source = ctx.runs();
+    const run = await findFlowRun(source, given);
+    const taskRuns = await source.listTaskRuns(run.id);
     if (flag(args, 'json')) {
       ctx.printJson(taskRuns);
       return 0;
@@ -28,7 +28,7 @@ export default defineCommand({
       ctx.print(`Flow run ${run.name} has no task runs yet.`);
       return 0;
     }
-    const ids = store.uniqueIdPrefixes('task', taskRuns.map((t) => t.id));
+    const ids = await source.uniqueIdPrefixes('task', taskRuns.map((t) => t.id));
     ctx.print(renderTaskRunTable(taskRuns, ids, ctx.colors));
     return 0;
   },

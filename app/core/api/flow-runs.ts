@@ -46,3 +46,9 @@ export const LogsQuerySchema = z.strictObject({
   minLevel: wholeNumberQuery(0, LOG_LEVELS.CRITICAL).optional(),
 });
 export type LogsQuery = z.input<typeof LogsQuerySchema>;
+
+/** What a retry may say about itself; it becomes the message of the AwaitingRetry state. */
+export const RetryFlowRunSchema = z.strictObject({
+  message: z.string().min(1).max(1000).optional(),
+});
+export type RetryFlowRun = z.input<typeof RetryFlowRunSchema>;

@@ -4,6 +4,7 @@ export * from './health.js';
 export * from './flows.js';
 export * from './flow-runs.js';
 export * from './concurrency-limits.js';
+export * from './run-ids.js';
 export * from './reports.js';
 export * from './events.js';
 export * from './event-stream.js';

@@ -3,10 +3,11 @@ import { ConcurrencyLimitSchema, FlowRunSchema, StoredLogSchema, TaskRunSchema }
 import { StateSchema } from '../states.js';
 import { IdParamsSchema, OrchestrationResultSchema } from './common.js';
 import { SetConcurrencyLimitSchema, TagParamsSchema } from './concurrency-limits.js';
-import { FlowRunListQuerySchema, FlowRunPageSchema, LogsQuerySchema } from './flow-runs.js';
+import { FlowRunListQuerySchema, FlowRunPageSchema, LogsQuerySchema, RetryFlowRunSchema } from './flow-runs.js';
 import { FlowSchema } from './flows.js';
 import { HealthSchema } from './health.js';
 import { ReportResponseSchema, ReportSchema } from './reports.js';
+import { ResolvedRunIdSchema, ResolveRunIdQuerySchema, RUN_ID_PREFIX_MIN, RunIdPrefixesRequestSchema, RunIdPrefixesSchema } from './run-ids.js';
 
 /** One endpoint: everything the server needs to validate and document it and a client to call it. */
 export interface RouteSpec {
@@ -100,6 +101,18 @@ export const API_ROUTES = {
     status: 200,
     response: OrchestrationResultSchema,
   },
+  retryFlowRun: {
+    method: 'POST',
+    path: '/flow-runs/:id/retry',
+    summary:
+      'Make a Failed, Crashed or Cancelled flow run Scheduled (AwaitingRetry) for its next attempt, answering the run; ' +
+      '409 when it is in any other state',
+    resource: 'flow-runs',
+    params: IdParamsSchema,
+    body: RetryFlowRunSchema,
+    status: 200,
+    response: FlowRunSchema,
+  },
   getTaskRun: {
     method: 'GET',
     path: '/task-runs/:id',
@@ -153,6 +166,24 @@ export const API_ROUTES = {
     params: TagParamsSchema,
     status: 204,
     response: z.undefined(),
+  },
+  resolveRunId: {
+    method: 'GET',
+    path: '/run-ids/resolve',
+    summary: `The full id of the one flow or task run whose id is the prefix or starts with it (at least ${RUN_ID_PREFIX_MIN} characters); 404 when none or several match`,
+    resource: 'run-ids',
+    query: ResolveRunIdQuerySchema,
+    status: 200,
+    response: ResolvedRunIdSchema,
+  },
+  runIdPrefixes: {
+    method: 'POST',
+    path: '/run-ids/prefixes',
+    summary: 'For each id, its shortest prefix (8 characters or more) that no other run of the kind shares: short ids to show and paste back',
+    resource: 'run-ids',
+    body: RunIdPrefixesRequestSchema,
+    status: 200,
+    response: RunIdPrefixesSchema,
   },
   report: {
     method: 'POST',

@@ -16,6 +16,7 @@ import { flowRunRoutes } from './routes/flow-runs.js';
 import { flowRoutes } from './routes/flows.js';
 import { healthRoutes } from './routes/health.js';
 import { reportRoutes } from './routes/reports.js';
+import { runIdRoutes } from './routes/run-ids.js';
 import { taskRunRoutes } from './routes/task-runs.js';
 
 export const DEFAULT_HOST = '127.0.0.1';
@@ -35,6 +36,7 @@ const RESOURCES: readonly FastifyPluginAsync<RouteDeps>[] = [
   flowRoutes,
   flowRunRoutes,
   taskRunRoutes,
+  runIdRoutes,
   concurrencyLimitRoutes,
   reportRoutes,
   eventRoutes,

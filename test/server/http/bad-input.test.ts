@@ -69,18 +69,21 @@ const ROUTES: [string, string][] = [
   ['GET', '/api/flow-runs/:id/logs'],
   ['GET', '/api/flow-runs/:id/states'],
   ['POST', '/api/flow-runs/:id/cancel'],
+  ['POST', '/api/flow-runs/:id/retry'],
   ['GET', '/api/task-runs/:id'],
   ['GET', '/api/task-runs/:id/states'],
   ['GET', '/api/concurrency-limits'],
   ['GET', '/api/concurrency-limits/:id'],
   ['PUT', '/api/concurrency-limits/:id'],
   ['DELETE', '/api/concurrency-limits/:id'],
+  ['GET', '/api/run-ids/resolve'],
+  ['POST', '/api/run-ids/prefixes'],
   ['POST', '/api/reports'],
   ['PATCH', '/api/flow-runs'],
   ['GET', '/api/no-such-thing/:id'],
 ];
 
-const QUERY_KEYS = ['flowName', 'stateTypes', 'tags', 'createdAfter', 'createdBefore', 'parentFlowRunId', 'limit', 'cursor', 'afterId', 'taskRunId', 'minLevel', 'x', '__proto__', 'constructor'];
+const QUERY_KEYS = ['flowName', 'stateTypes', 'tags', 'createdAfter', 'createdBefore', 'parentFlowRunId', 'limit', 'cursor', 'afterId', 'taskRunId', 'minLevel', 'kind', 'prefix', 'x', '__proto__', 'constructor'];
 
 const oddText = fc.oneof(
   fc.string({ maxLength: 40 }),

@@ -1,8 +1,12 @@
 import type { FastifyInstance } from 'fastify';
+import { retryFlowRun } from '../../runs/retry-flow-run.js';
 import { decodeCursor, encodeCursor } from '../cursor.js';
-import { notFound } from '../errors.js';
+import { HttpError, notFound } from '../errors.js';
 import { addRoute } from '../route.js';
 import type { RouteDeps } from './deps.js';
+
+/** The AwaitingRetry state's message when the caller gives none. */
+const DEFAULT_RETRY_MESSAGE = 'retry requested';
 
 export async function flowRunRoutes(api: FastifyInstance, { store }: RouteDeps): Promise<void> {
   function requireFlowRun(id: string): void {
@@ -46,4 +50,10 @@ export async function flowRunRoutes(api: FastifyInstance, { store }: RouteDeps):
 
   // The store answers NOT_FOUND for an unknown id, which becomes a 404.
   addRoute(api, 'cancelFlowRun', ({ params }) => store.cancelFlowRun(params.id));
+
+  addRoute(api, 'retryFlowRun', ({ params, body }) => {
+    const outcome = retryFlowRun(store, params.id, body.message ?? DEFAULT_RETRY_MESSAGE);
+    if (outcome.ok) return outcome.run;
+    throw new HttpError(outcome.reason === 'NOT_FOUND' ? 404 : 409, outcome.message);
+  });
 }

@@ -1,0 +1,101 @@
+import { z } from 'zod';
+import {
+  ConcurrencyLimitSchema,
+  FlowRunSchema,
+  StateSchema,
+  StoredLogSchema,
+  TaskRunSchema,
+  type ConcurrencyLimit,
+  type FlowRun,
+  type OrchestrationResult,
+  type RunKind,
+  type State,
+  type StoredLog,
+  type TaskRun,
+} from '../../core/index.js';
+import { retryFlowRun, type SqliteStore } from '../../server/index.js';
+import { UsageError } from '../errors.js';
+import type { FlowRunListing, LogPage, RunsSource } from './runs-source.js';
+
+/** The local database is on this machine: following a run can ask often. */
+const POLL_MS = 200;
+
+// The API sends records as its schemas shape them (keys in schema order); these hand out the
+// same, so `--json` prints the same text locally and against a server.
+const asFlowRun = (run: FlowRun): FlowRun => FlowRunSchema.parse(run);
+const asTaskRun = (run: TaskRun): TaskRun => TaskRunSchema.parse(run);
+const asLimit = (limit: ConcurrencyLimit): ConcurrencyLimit => ConcurrencyLimitSchema.parse(limit);
+const asStates = (states: State[]): State[] => z.array(StateSchema).parse(states);
+const asLogs = (logs: StoredLog[]): StoredLog[] => z.array(StoredLogSchema).parse(logs);
+
+/** Runs in the local SQLite store, read and changed in this process. */
+export class LocalRunsSource implements RunsSource {
+  readonly pollIntervalMs = POLL_MS;
+
+  constructor(private readonly store: SqliteStore) {}
+
+  async resolveRunId(kind: RunKind, idOrPrefix: string): Promise<string | null> {
+    return this.store.resolveRunId(kind, idOrPrefix);
+  }
+
+  async uniqueIdPrefixes(kind: RunKind, ids: readonly string[]): Promise<Map<string, string>> {
+    return this.store.uniqueIdPrefixes(kind, ids);
+  }
+
+  async listFlowRuns(listing: FlowRunListing): Promise<FlowRun[]> {
+    return this.store.listFlowRuns({ ...listing, stateTypes: [...listing.stateTypes] }).map(asFlowRun);
+  }
+
+  async getFlowRun(id: string): Promise<FlowRun | null> {
+    const run = this.store.getFlowRun(id);
+    return run && asFlowRun(run);
+  }
+
+  async getTaskRun(id: string): Promise<TaskRun | null> {
+    const run = this.store.getTaskRun(id);
+    return run && asTaskRun(run);
+  }
+
+  async listTaskRuns(flowRunId: string): Promise<TaskRun[]> {
+    return this.store.listTaskRuns(flowRunId).map(asTaskRun);
+  }
+
+  async listStates(_kind: RunKind, runId: string): Promise<State[]> {
+    return asStates(this.store.listStates(runId));
+  }
+
+  async listLogs(flowRunId: string, page: LogPage): Promise<StoredLog[]> {
+    return asLogs(this.store.listLogs(flowRunId, page));
+  }
+
+  async cancelFlowRun(id: string): Promise<OrchestrationResult> {
+    return this.store.cancelFlowRun(id);
+  }
+
+  async retryFlowRun(id: string, message: string): Promise<FlowRun> {
+    const outcome = retryFlowRun(this.store, id, message);
+    if (!outcome.ok) throw new UsageError(outcome.message);
+    return asFlowRun(outcome.run);
+  }
+
+  async sweepCrashedRuns(): Promise<void> {
+    this.store.sweepCrashedRuns();
+  }
+
+  async listConcurrencyLimits(): Promise<ConcurrencyLimit[]> {
+    return this.store.listConcurrencyLimits().map(asLimit);
+  }
+
+  async getConcurrencyLimit(tag: string): Promise<ConcurrencyLimit | null> {
+    const limit = this.store.getConcurrencyLimit(tag);
+    return limit && asLimit(limit);
+  }
+
+  async setConcurrencyLimit(tag: string, limit: number): Promise<ConcurrencyLimit> {
+    return asLimit(this.store.setConcurrencyLimit(tag, limit));
+  }
+
+  async deleteConcurrencyLimit(tag: string): Promise<boolean> {
+    return this.store.deleteConcurrencyLimit(tag);
+  }
+}

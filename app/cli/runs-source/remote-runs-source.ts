@@ -1,0 +1,170 @@
+import {
+  ApiError,
+  FLOW_RUN_PAGE_MAX,
+  RUN_ID_PREFIXES_MAX,
+  RunIdSchema,
+  type ApiClient,
+} from '../../core/api/index.js';
+import {
+  LOG_LEVELS,
+  stateTypeOfName,
+  type ConcurrencyLimit,
+  type FlowRun,
+  type OrchestrationResult,
+  type RunKind,
+  type State,
+  type StateType,
+  type StoredLog,
+  type TaskRun,
+} from '../../core/index.js';
+import { UsageError } from '../errors.js';
+import type { FlowRunListing, LogPage, RunsSource } from './runs-source.js';
+
+/** Each poll is a request over the network: ask less often than locally. */
+const POLL_MS = 500;
+
+function isStatus(error: unknown, ...statuses: number[]): error is ApiError {
+  return error instanceof ApiError && statuses.includes(error.status);
+}
+
+/** The answer, or null when the server says there is no such thing. */
+async function orNull<T>(request: Promise<T>): Promise<T | null> {
+  try {
+    return await request;
+  } catch (error) {
+    if (isStatus(error, 404)) return null;
+    throw error;
+  }
+}
+
+/** Runs on a Flowdeck server, through its REST API. */
+export class RemoteRunsSource implements RunsSource {
+  readonly pollIntervalMs = POLL_MS;
+
+  constructor(private readonly api: ApiClient) {}
+
+  async resolveRunId(kind: RunKind, idOrPrefix: string): Promise<string | null> {
+    // Text no run id can be (empty, too long) matches nothing, as in the local store.
+    if (!RunIdSchema.safeParse(idOrPrefix).success) return null;
+    const resolved = await orNull(this.api.resolveRunId({ query: { kind, prefix: idOrPrefix } }));
+    return resolved?.id ?? null;
+  }
+
+  async uniqueIdPrefixes(kind: RunKind, ids: readonly string[]): Promise<Map<string, string>> {
+    const prefixes = new Map<string, string>();
+    for (let start = 0; start < ids.length; start += RUN_ID_PREFIXES_MAX) {
+      const answer = await this.api.runIdPrefixes({ body: { kind, ids: ids.slice(start, start + RUN_ID_PREFIXES_MAX) } });
+      for (const { id, prefix } of answer) prefixes.set(id, prefix);
+    }
+    return prefixes;
+  }
+
+  /**
+   * The API filters by state type only: a state name (Late, TimedOut) is asked for as its type
+   * and the runs of other names in that type are dropped here, page after page.
+   */
+  async listFlowRuns(listing: FlowRunListing): Promise<FlowRun[]> {
+    const types = new Set<StateType>(listing.stateTypes);
+    const names = new Set(listing.stateNames);
+    const asked = [...new Set([...types, ...[...names].flatMap((name) => stateTypeOfName(name) ?? [])])];
+    const keep = (run: FlowRun) => names.size === 0 || types.has(run.state.type) || names.has(run.state.name);
+    const runs: FlowRun[] = [];
+    let cursor: string | undefined;
+    do {
+      const page = await this.api.listFlowRuns({
+        query: {
+          flowName: listing.flowName || undefined,
+          stateTypes: asked.length > 0 ? asked : undefined,
+          limit: names.size > 0 ? FLOW_RUN_PAGE_MAX : Math.min(FLOW_RUN_PAGE_MAX, listing.limit - runs.length),
+          cursor,
+        },
+      });
+      runs.push(...page.items.filter(keep));
+      cursor = page.nextCursor ?? undefined;
+    } while (cursor !== undefined && runs.length < listing.limit);
+    return runs.slice(0, listing.limit);
+  }
+
+  getFlowRun(id: string): Promise<FlowRun | null> {
+    return orNull(this.api.getFlowRun({ params: { id } }));
+  }
+
+  getTaskRun(id: string): Promise<TaskRun | null> {
+    return orNull(this.api.getTaskRun({ params: { id } }));
+  }
+
+  listTaskRuns(flowRunId: string): Promise<TaskRun[]> {
+    return this.api.listFlowRunTaskRuns({ params: { id: flowRunId } });
+  }
+
+  listStates(kind: RunKind, runId: string): Promise<State[]> {
+    return kind === 'flow' ? this.api.listFlowRunStates({ params: { id: runId } }) : this.api.listTaskRunStates({ params: { id: runId } });
+  }
+
+  /**
+   * The API takes levels up to CRITICAL; a higher minimum (any number is a level) is asked for
+   * as CRITICAL and the lines below it are dropped here, reading on until the page is full.
+   */
+  async listLogs(flowRunId: string, page: LogPage): Promise<StoredLog[]> {
+    const minLevel = page.minLevel;
+    const lines: StoredLog[] = [];
+    let afterId = page.afterId;
+    for (;;) {
+      const batch = await this.api.listFlowRunLogs({
+        params: { id: flowRunId },
+        query: {
+          afterId,
+          limit: page.limit,
+          taskRunId: page.taskRunId,
+          minLevel: minLevel === undefined ? undefined : Math.min(minLevel, LOG_LEVELS.CRITICAL),
+        },
+      });
+      for (const line of batch) {
+        if (minLevel !== undefined && line.level < minLevel) continue;
+        lines.push(line);
+        if (lines.length === page.limit) return lines;
+      }
+      if (batch.length < page.limit) return lines;
+      afterId = batch[batch.length - 1].id;
+    }
+  }
+
+  cancelFlowRun(id: string): Promise<OrchestrationResult> {
+    return this.api.cancelFlowRun({ params: { id } });
+  }
+
+  async retryFlowRun(id: string, message: string): Promise<FlowRun> {
+    try {
+      return await this.api.retryFlowRun({ params: { id }, body: { message } });
+    } catch (error) {
+      // The server's refusal says the same as the local store's.
+      if (isStatus(error, 404, 409)) throw new UsageError(error.message);
+      throw error;
+    }
+  }
+
+  /** The server marks crashed runs itself, every second. */
+  async sweepCrashedRuns(): Promise<void> {}
+
+  listConcurrencyLimits(): Promise<ConcurrencyLimit[]> {
+    return this.api.listConcurrencyLimits();
+  }
+
+  getConcurrencyLimit(tag: string): Promise<ConcurrencyLimit | null> {
+    return orNull(this.api.getConcurrencyLimit({ params: { tag } }));
+  }
+
+  setConcurrencyLimit(tag: string, limit: number): Promise<ConcurrencyLimit> {
+    return this.api.setConcurrencyLimit({ params: { tag }, body: { limit } });
+  }
+
+  async deleteConcurrencyLimit(tag: string): Promise<boolean> {
+    try {
+      await this.api.deleteConcurrencyLimit({ params: { tag } });
+      return true;
+    } catch (error) {
+      if (isStatus(error, 404)) return false;
+      throw error;
+    }
+  }
+}

@@ -1,0 +1,57 @@
+import type {
+  ConcurrencyLimit,
+  FlowRun,
+  OrchestrationResult,
+  RunKind,
+  State,
+  StateType,
+  StoredLog,
+  TaskRun,
+} from '../../core/index.js';
+
+/** Which flow runs `flow-run ls` wants, newest first. */
+export interface FlowRunListing {
+  flowName?: string;
+  /** With both, a run in any of these types or with any of these state names matches. */
+  stateTypes: readonly StateType[];
+  stateNames: readonly string[];
+  limit: number;
+}
+
+export interface LogPage {
+  afterId: number;
+  limit: number;
+  taskRunId?: string;
+  minLevel?: number;
+}
+
+/**
+ * Where the run commands read and change runs: the local database in this process, or a
+ * Flowdeck server over its API. Both hand out the same records, shaped as the API sends them,
+ * so every command prints the same either way.
+ */
+export interface RunsSource {
+  /** How often a command following a run asks again. */
+  readonly pollIntervalMs: number;
+  /** The full id of the run whose id is, or uniquely starts with, the text; null when none or several. */
+  resolveRunId(kind: RunKind, idOrPrefix: string): Promise<string | null>;
+  /** For each id, the shortest prefix of 8 or more characters no other run of the kind shares. */
+  uniqueIdPrefixes(kind: RunKind, ids: readonly string[]): Promise<Map<string, string>>;
+  listFlowRuns(listing: FlowRunListing): Promise<FlowRun[]>;
+  getFlowRun(id: string): Promise<FlowRun | null>;
+  getTaskRun(id: string): Promise<TaskRun | null>;
+  listTaskRuns(flowRunId: string): Promise<TaskRun[]>;
+  /** A run's state history, oldest first. */
+  listStates(kind: RunKind, runId: string): Promise<State[]>;
+  listLogs(flowRunId: string, page: LogPage): Promise<StoredLog[]>;
+  cancelFlowRun(id: string): Promise<OrchestrationResult>;
+  /** Makes a Failed, Crashed or Cancelled run AwaitingRetry; throws a UsageError saying why not otherwise. */
+  retryFlowRun(id: string, message: string): Promise<FlowRun>;
+  /** Marks Crashed the runs whose process died, where that is this command's job (locally). */
+  sweepCrashedRuns(): Promise<void>;
+  listConcurrencyLimits(): Promise<ConcurrencyLimit[]>;
+  getConcurrencyLimit(tag: string): Promise<ConcurrencyLimit | null>;
+  setConcurrencyLimit(tag: string, limit: number): Promise<ConcurrencyLimit>;
+  /** False when the tag had no limit. */
+  deleteConcurrencyLimit(tag: string): Promise<boolean>;
+}

@@ -1,0 +1,33 @@
+import { z } from 'zod';
+import { RUN_KINDS } from '../runs.js';
+import { RunIdSchema } from './common.js';
+
+/** How many characters a prefix needs before it is matched against the ids. */
+export const RUN_ID_PREFIX_MIN = 4;
+/** How many ids one request may ask short forms for. */
+export const RUN_ID_PREFIXES_MAX = 1000;
+
+const RunKindSchema = z.enum(RUN_KINDS);
+
+/** A run's full id, or a prefix of it that only one run of the kind has. */
+export const ResolveRunIdQuerySchema = z.strictObject({
+  kind: RunKindSchema,
+  prefix: RunIdSchema,
+});
+export type ResolveRunIdQuery = z.input<typeof ResolveRunIdQuerySchema>;
+
+export const ResolvedRunIdSchema = z.object({
+  kind: RunKindSchema,
+  id: z.string(),
+});
+export type ResolvedRunId = z.infer<typeof ResolvedRunIdSchema>;
+
+export const RunIdPrefixesRequestSchema = z.strictObject({
+  kind: RunKindSchema,
+  ids: z.array(RunIdSchema).max(RUN_ID_PREFIXES_MAX),
+});
+export type RunIdPrefixesRequest = z.input<typeof RunIdPrefixesRequestSchema>;
+
+/** Each id with its shortest prefix (8 characters or more) that no other run of the kind shares, in the order asked. */
+export const RunIdPrefixesSchema = z.array(z.object({ id: z.string(), prefix: z.string() }));
+export type RunIdPrefixes = z.infer<typeof RunIdPrefixesSchema>;

@@ -1,0 +1,35 @@
+import { newId, type FlowRun, type StateType } from '../../core/index.js';
+import type { SqliteStore } from '../store/sqlite-store.js';
+
+const RETRYABLE = new Set<StateType>(['FAILED', 'CRASHED', 'CANCELLED']);
+
+/** Why a flow run cannot be retried as it stands, or null when it can. */
+export function retryRefusal(run: FlowRun): string | null {
+  if (RETRYABLE.has(run.state.type)) return null;
+  return `flow run '${run.name}' is ${run.state.name}; only Failed, Crashed or Cancelled runs can be retried`;
+}
+
+export type RetryOutcome =
+  | { ok: true; run: FlowRun }
+  | { ok: false; reason: 'NOT_FOUND' | 'NOT_RETRYABLE'; message: string };
+
+/**
+ * Puts a Failed, Crashed or Cancelled flow run into Scheduled (AwaitingRetry), due now, so the
+ * process that runs its entrypoint next takes it as its next attempt.
+ */
+export function retryFlowRun(store: SqliteStore, id: string, message: string): RetryOutcome {
+  const run = store.getFlowRun(id);
+  if (!run) return { ok: false, reason: 'NOT_FOUND', message: `no flow run with id '${id}'` };
+  const refusal = retryRefusal(run);
+  if (refusal !== null) return { ok: false, reason: 'NOT_RETRYABLE', message: refusal };
+  const result = store.setStateNow({
+    kind: 'flow',
+    runId: id,
+    transitionId: newId(),
+    state: { type: 'SCHEDULED', name: 'AwaitingRetry', message, scheduledTime: Date.now() },
+  });
+  if (result.status !== 'ACCEPT') {
+    return { ok: false, reason: 'NOT_RETRYABLE', message: `flow run '${run.name}' cannot be retried: ${result.reason ?? result.status}` };
+  }
+  return { ok: true, run: store.getFlowRun(id)! };
+}
