@@ -171,6 +171,21 @@ it('a cancel through the API stops the remote flow process: Cancelling, then Can
   expect(states.map((s) => s.name)).toEqual(['Pending', 'Running', 'Cancelling', 'Cancelled']);
 });
 
+it('retries a failed run on the server from the command line, as its next attempt', async () => {
+  const server = await startServer();
+  const marker = join(clientHome.home, 'attempted');
+  const first = await runCli(['run', fixtureFlow('fails-once'), '--param', `marker=${marker}`, '--json'], remote(server.api));
+  expect(first.code, showOutput(first)).toBe(1);
+  const { flowRunId } = lastJsonLine(first.stdout);
+
+  const retried = await runCli(['flow-run', 'retry', flowRunId.slice(0, 8), '--json'], remote(server.api));
+  expect(retried.code, showOutput(retried)).toBe(0);
+  expect(lastJsonLine(retried.stdout)).toMatchObject({ flowRunId, state: { name: 'Completed' }, result: 'loaded' });
+  const states = await getJson<{ name: string; attempt: number }[]>(`${server.api}/flow-runs/${flowRunId}/states`);
+  expect(states.map((s) => `${s.name}:${s.attempt}`)).toEqual(['Pending:1', 'Running:1', 'Failed:1', 'AwaitingRetry:1', 'Retrying:2', 'Completed:2']);
+  expect(existsSync(clientHome.dbPath)).toBe(false);
+});
+
 it('the server marks Crashed a remote run whose process was killed', async () => {
   const server = await startServer();
   const run = spawnCli(['run', fixtureFlow('long-task'), '--param', 'seconds=600'], remote(server.api));

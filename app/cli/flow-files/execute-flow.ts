@@ -24,7 +24,7 @@ const STOP_DELIVERY_MS = 5_000;
 function describeConnection(event: ConnectionEvent, apiUrl: string): string {
   switch (event.kind) {
     case 'lost':
-      return `lost contact with ${apiUrl}: ${event.reason}. The run goes on where it can; its reports wait in ${event.outbox} until the server is back.`;
+      return `lost contact with ${apiUrl} (${event.reason}); the run goes on where it can and its reports wait in ${event.outbox} until the server is back (Ctrl+C leaves them for the next run to deliver)`;
     case 'restored':
       return `reached ${apiUrl} again; delivering the reports that waited`;
     case 'leftovers':
