@@ -101,6 +101,11 @@ export const SetStateSchema = z.object({
   force: z.boolean().optional(),
   /** For flow runs: the process that takes the run over, e.g. when it is retried. */
   owner: z.object({ pid: z.number().int(), hostname: z.string() }).optional(),
+  /**
+   * The client may have sent this transition before without hearing the answer: the store looks
+   * for it in the run's history first and answers with what it made then.
+   */
+  replay: z.boolean().optional(),
 });
 export type SetState = z.input<typeof SetStateSchema>;
 

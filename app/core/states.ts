@@ -89,6 +89,12 @@ export const ProposedStateSchema = z.object({
   resultPreview: z.string().optional(),
   /** False when the client's retry condition said this failure must not be retried. */
   retryable: z.boolean().optional(),
+  /**
+   * When the client saw the change happen (ms since the epoch), for a client whose reports reach
+   * the store later than that. The store dates the state by it, within what its own clock and
+   * the run's previous state allow.
+   */
+  observedAt: z.number().optional(),
 });
 export type ProposedState = z.infer<typeof ProposedStateSchema>;
 

@@ -233,7 +233,9 @@ export class TaskRunExecution {
 
   private observe(result: OrchestrationResult): void {
     if (result.status !== 'ACCEPT' || !result.state) return;
-    if (this.state && result.state.timestamp < this.state.timestamp) return;
+    // Answers may arrive out of order: a remote server's answer to the creation can come after
+    // the start was answered from the journal.
+    if (this.state && (result.state.timestamp < this.state.timestamp || (result.state.type === 'PENDING' && this.state.type !== 'PENDING'))) return;
     this.state = result.state;
     this.attempt = result.state.attempt;
     this.request.future?.observe(result.state);

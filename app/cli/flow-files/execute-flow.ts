@@ -27,6 +27,8 @@ function describeConnection(event: ConnectionEvent, apiUrl: string): string {
       return `lost contact with ${apiUrl} (${event.reason}); the run goes on where it can and its reports wait in ${event.outbox} until the server is back (Ctrl+C leaves them for the next run to deliver)`;
     case 'restored':
       return `reached ${apiUrl} again; delivering the reports that waited`;
+    case 'overruled':
+      return `the server did not take a start this process had already made (run ${event.runId}: ${event.answer}); the server's record stands`;
     case 'leftovers':
       return `delivering ${event.batches} report${event.batches === 1 ? '' : 's'} that an earlier flow process left undelivered for ${apiUrl}`;
   }

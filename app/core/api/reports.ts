@@ -15,6 +15,7 @@ const MAX_DURATION_SECONDS = 10 * 365 * 24 * 3600;
 // times from, so no rule is ever handed a time that cannot be represented.
 const ProposedSchema = ProposedStateSchema.extend({
   scheduledTime: TimeSchema.optional(),
+  observedAt: TimeSchema.optional(),
   cacheExpirationSeconds: z.number().min(0).max(MAX_DURATION_SECONDS).optional(),
 });
 const RetryPolicyBoundsSchema = RetryPolicySchema.extend({
@@ -65,6 +66,11 @@ export type ReportOperation = z.input<typeof ReportOperationSchema>;
 
 /** A batch of operations and log lines. The log lines are stored before the operations. */
 export const ReportSchema = z.object({
+  /**
+   * The client sends this report again, not knowing whether the server stored it: every
+   * transition in it is looked for in its run's history before it is judged.
+   */
+  replay: z.boolean().default(false),
   operations: z.array(ReportOperationSchema).max(REPORT_MAX_OPERATIONS).default([]),
   logs: z.array(LogLineSchema.extend({ flowRunId: RunIdSchema, timestamp: TimeSchema })).max(REPORT_MAX_LOG_LINES).default([]),
 });

@@ -1,4 +1,4 @@
-import { isTerminal, type State, type StateType } from '../states.js';
+import { isTerminal, type ProposedState, type State, type StateType } from '../states.js';
 
 export interface RunTiming {
   runCount: number;
@@ -24,6 +24,27 @@ export function advanceRunTiming(
 /** The attempt a state belongs to: the run's attempt count, counting a not-yet-started run as 1. */
 export function attemptOf(runCount: number): number {
   return Math.max(1, runCount);
+}
+
+/** The state an accepted proposal becomes, dated `at`, in the attempt the run is now in. */
+export function acceptedState(proposed: ProposedState, at: number, runCount: number, transitionId: string): State {
+  const state: State = { type: proposed.type, name: proposed.name, timestamp: at, attempt: attemptOf(runCount) };
+  if (proposed.message !== undefined) state.message = proposed.message;
+  if (proposed.error !== undefined) state.error = proposed.error;
+  if (proposed.scheduledTime !== undefined) state.scheduledTime = proposed.scheduledTime;
+  state.transitionId = transitionId;
+  if (proposed.cacheKey !== undefined) state.cacheKey = proposed.cacheKey;
+  if (proposed.resultRef !== undefined) state.resultRef = proposed.resultRef;
+  return state;
+}
+
+/**
+ * When an accepted state is dated: when the client saw it happen if it says so, but never later
+ * than the store's clock nor earlier than the run's previous state, so a history stays in order.
+ */
+export function stateTime(proposed: ProposedState, previous: State | null, now: number): number {
+  if (proposed.observedAt === undefined) return now;
+  return Math.min(now, Math.max(previous?.timestamp ?? proposed.observedAt, proposed.observedAt));
 }
 
 export type { State };

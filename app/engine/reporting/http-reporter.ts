@@ -1,8 +1,18 @@
 import { appendFileSync, unlinkSync } from 'node:fs';
 import { join } from 'node:path';
 import { ApiError, ApiUnreachableError, type ReportOperation, type ReportResult } from '../../core/api/index.js';
-import type { CreateFlowRun, CreateTaskRun, LogLine, OrchestrationResult, RunReporter, SetState, StateType } from '../../core/index.js';
+import type {
+  CreateFlowRun,
+  CreateTaskRun,
+  LogLine,
+  OrchestrationResult,
+  ProposedState,
+  RunReporter,
+  SetState,
+  StateType,
+} from '../../core/index.js';
 import { sleep } from '../sleep.js';
+import { LocalJudge } from './local-judge.js';
 import { Outbox, type OutboxBatch } from './outbox.js';
 import { reportTransport, type SendReport } from './report-transport.js';
 
@@ -19,17 +29,30 @@ const MAX_RETRY_MS = 2_000;
 /** A 500 may be the server's bug rather than its restart; it is tried this often before failing. */
 const SERVER_ERROR_ATTEMPTS = 5;
 
-type Settle = { resolve: (value: unknown) => void; reject: (error: unknown) => void };
-
-interface Queued extends Settle {
+interface Queued {
   op: ReportOperation;
+  resolve: (value: unknown) => void;
+  reject: (error: unknown) => void;
+  /** The answer given before the server's, when the local judge could be sure of it. */
+  early: OrchestrationResult | null;
+}
+
+/** A batch written to the outbox and not yet stored by the server. */
+interface Journaled {
+  seq: number;
+  operations: string[];
+  logs: string[];
+  entries: Queued[];
+  chars: number;
 }
 
 /** What a reporter tells whoever shows progress about its connection to the server. */
 export type ConnectionEvent =
   | { kind: 'lost'; reason: string; outbox: string; pending: number }
   | { kind: 'restored' }
-  | { kind: 'leftovers'; batches: number };
+  | { kind: 'leftovers'; batches: number }
+  /** The server answered a transition otherwise than the flow process was told at first. */
+  | { kind: 'overruled'; runId: string; answer: string };
 
 export interface HttpReporterOptions {
   /** The server's API base, including `/api`. */
@@ -38,7 +61,7 @@ export interface HttpReporterOptions {
   /** FLOWDECK_HOME: the outbox lives in its `outbox` folder. */
   home: string;
   onConnection?: (event: ConnectionEvent) => void;
-  /** The sender of reports; the server's `/reports` over fetch by default. */
+  /** The sender of reports; the server's `/reports` over HTTP by default. */
   send?: SendReport;
 }
 
@@ -52,34 +75,36 @@ function worthRetrying(error: unknown, attempt: number): boolean {
   return false;
 }
 
-function settleFrom(entry: Queued, result: ReportResult | undefined): void {
-  if (result && 'error' in result) {
-    entry.reject(new ApiError(result.error.status, result.error.message, 'POST', '/reports'));
-  } else if (entry.op.kind === 'heartbeat') {
-    const states = (result as { states?: Record<string, StateType> } | undefined)?.states ?? {};
-    entry.resolve(new Map(Object.entries(states)));
-  } else {
-    entry.resolve(result);
-  }
+function reasonOf(error: unknown): string {
+  if (error instanceof ApiUnreachableError) return error.reason;
+  return error instanceof Error ? error.message : String(error);
+}
+
+function dated<T extends { state: ProposedState }>(request: T, at: number): T {
+  return request.state.observedAt === undefined ? { ...request, state: { ...request.state, observedAt: at } } : request;
 }
 
 /**
- * Reports a flow process's runs to a Flowdeck server. Calls made in the same tick travel in one
- * POST /reports, log lines ahead of the transitions that follow them; while one report is on its
- * way the next one gathers, so there is never more than one in flight and the server applies
- * everything in the order it happened. Each report is journaled in the outbox before it is sent
- * and sent again, unchanged, until the server stores it: while the server is unreachable or
- * restarting the flow waits only where it needs an answer, and resent transitions are recognised
- * by their ids, so nothing is lost and nothing doubled.
+ * Reports a flow process's runs to a Flowdeck server. What the process reports in one tick becomes
+ * one batch, written to the outbox journal first; batches travel in order in POST /reports, those
+ * gathered while one report is on its way together in the next, never two at once, so the server
+ * applies everything in the order it happened. A batch the server has not stored is sent again,
+ * unchanged, until it is (resent transitions are recognised by their ids): nothing is lost or
+ * doubled through an outage or a restart of the server. A task run's first start, which the
+ * local judge can answer as the server will, is answered once journaled, so a flow waits on the
+ * server only where the server alone can decide (tag limits, cached results) and carries on
+ * while the server is away.
  */
 export class HttpReporter implements RunReporter {
   readonly target: string;
   private readonly send: SendReport;
   private readonly outbox: Outbox;
+  private readonly judge = new LocalJudge();
   private queue: Queued[] = [];
   private logs: LogLine[] = [];
+  private journaled: Journaled[] = [];
   private seq = 0;
-  private pumping = false;
+  private sending = false;
   private scheduled = false;
   private logTimer: NodeJS.Timeout | null = null;
   private idleWaiters: (() => void)[] = [];
@@ -96,29 +121,28 @@ export class HttpReporter implements RunReporter {
     const count = this.leftovers.reduce((sum, l) => sum + l.batches.length, 0);
     if (count > 0) {
       options.onConnection?.({ kind: 'leftovers', batches: count });
-      this.schedule();
+      void this.sendAll();
     }
   }
 
-  /** The journal of this process's reports, kept on disk while anything in it is undelivered. */
-  get outboxPath(): string {
-    return this.outbox.path;
-  }
-
   createFlowRun(request: CreateFlowRun): Promise<OrchestrationResult> {
-    return this.enqueue({ kind: 'createFlowRun', request } as ReportOperation) as Promise<OrchestrationResult>;
+    return this.enqueue({ kind: 'createFlowRun', request: dated(request, Date.now()) } as ReportOperation, null) as Promise<OrchestrationResult>;
   }
 
   createTaskRun(request: CreateTaskRun): Promise<OrchestrationResult> {
-    return this.enqueue({ kind: 'createTaskRun', request } as ReportOperation) as Promise<OrchestrationResult>;
+    const now = Date.now();
+    this.judge.created(request, now);
+    return this.enqueue({ kind: 'createTaskRun', request: dated(request, now) } as ReportOperation, null) as Promise<OrchestrationResult>;
   }
 
   setState(request: SetState): Promise<OrchestrationResult> {
-    return this.enqueue({ kind: 'setState', request } as ReportOperation) as Promise<OrchestrationResult>;
+    const now = Date.now();
+    const early = this.judge.judge(request, now);
+    return this.enqueue({ kind: 'setState', request: dated(request, now) } as ReportOperation, early) as Promise<OrchestrationResult>;
   }
 
   heartbeat(flowRunIds: readonly string[]): Promise<Map<string, StateType>> {
-    return this.enqueue({ kind: 'heartbeat', flowRunIds: [...flowRunIds] }) as Promise<Map<string, StateType>>;
+    return this.enqueue({ kind: 'heartbeat', flowRunIds: [...flowRunIds] }, null) as Promise<Map<string, StateType>>;
   }
 
   writeLogs(lines: LogLine[]): void {
@@ -142,7 +166,7 @@ export class HttpReporter implements RunReporter {
     });
   }
 
-  /** Delivers what is owed, then stops. Reports still undelivered stay in the outbox file. */
+  /** Delivers what is owed, then stops. */
   async close(): Promise<void> {
     await this.flush();
     this.shut();
@@ -154,7 +178,9 @@ export class HttpReporter implements RunReporter {
    */
   abandon(): string | null {
     this.shut();
-    for (const entry of this.queue) entry.reject(new Error('the reporter was closed before the server could be reached'));
+    const gone = new Error('the reporter was closed before the server could be reached');
+    for (const entry of this.queue) entry.reject(gone);
+    for (const batch of this.journaled) for (const entry of batch.entries) if (!entry.early) entry.reject(gone);
     this.queue = [];
     return this.outbox.pending > 0 || this.leftovers.length > 0 ? this.outbox.path : null;
   }
@@ -167,69 +193,59 @@ export class HttpReporter implements RunReporter {
   }
 
   private isIdle(): boolean {
-    return this.queue.length === 0 && this.logs.length === 0 && !this.pumping && !this.scheduled && this.leftovers.length === 0;
+    return (
+      this.queue.length === 0 &&
+      this.logs.length === 0 &&
+      this.journaled.length === 0 &&
+      !this.sending &&
+      !this.scheduled &&
+      this.leftovers.length === 0
+    );
   }
 
-  private enqueue(op: ReportOperation): Promise<unknown> {
+  private enqueue(op: ReportOperation, early: OrchestrationResult | null): Promise<unknown> {
     if (this.closed) return Promise.reject(new Error(`the reporter to ${this.target} is closed`));
     return new Promise((resolve, reject) => {
-      this.queue.push({ op, resolve, reject });
+      this.queue.push({ op, resolve, reject, early });
       this.schedule();
     });
   }
 
   private schedule(): void {
-    if (this.scheduled || this.pumping || this.closed) return;
+    if (this.scheduled || this.closed) return;
     this.scheduled = true;
-    // The rest of this tick's calls join the same report.
+    // The rest of this tick's calls join the same batch.
     setImmediate(() => {
       this.scheduled = false;
-      void this.pump();
+      this.journalQueued();
+      void this.sendAll();
     });
   }
 
-  private async pump(): Promise<void> {
-    if (this.pumping || this.closed) return;
-    this.pumping = true;
+  /** Turns what was reported into journaled batches, and gives the early answers. */
+  private journalQueued(): void {
     if (this.logTimer) {
       clearTimeout(this.logTimer);
       this.logTimer = null;
     }
-    try {
-      await this.deliverLeftovers();
-      while (!this.closed && (this.queue.length > 0 || this.logs.length > 0)) {
-        const { entries, body } = this.takeBatch();
-        const seq = ++this.seq;
-        this.outbox.append(seq, body);
-        let results: ReportResult[];
-        try {
-          results = await this.deliver(body, entries.length);
-        } catch (error) {
-          // Refused for good (a bad request, a rejected key): its callers hear why; no use resending.
-          if (!this.closed) this.outbox.ack(seq);
-          for (const entry of entries) entry.reject(error);
-          continue;
-        }
-        if (this.closed) return;
-        this.outbox.ack(seq);
-        for (let i = 0; i < entries.length; i++) settleFrom(entries[i], results[i]);
-      }
-    } finally {
-      this.pumping = false;
-      if (!this.closed && (this.queue.length > 0 || this.logs.length > 0)) this.schedule();
-      else if (this.isIdle()) this.notifyIdle();
+    while (!this.closed && (this.queue.length > 0 || this.logs.length > 0)) {
+      const batch = this.cutBatch();
+      this.outbox.append(batch.seq, `{"operations":[${batch.operations.join(',')}],"logs":[${batch.logs.join(',')}]}`);
+      this.journaled.push(batch);
+      // Durable in the journal: the flow may go on, and the server will hear of it in order.
+      for (const entry of batch.entries) if (entry.early) entry.resolve(entry.early);
     }
   }
 
-  /** The next report: queued operations and log lines up to the limits, in the order they came. */
-  private takeBatch(): { entries: Queued[]; body: string } {
+  /** The next batch: queued operations and log lines up to the limits, in the order they came. */
+  private cutBatch(): Journaled {
     const logs = this.logs.length <= MAX_BATCH_LOG_LINES ? this.logs : this.logs.slice(0, MAX_BATCH_LOG_LINES);
     this.logs = logs === this.logs ? [] : this.logs.slice(MAX_BATCH_LOG_LINES);
     let chars = 0;
     const logJson: string[] = [];
     for (const line of logs) {
       const json = JSON.stringify(line);
-      chars += json.length;
+      chars += json.length + 1;
       logJson.push(json);
     }
     // Log lines came before every operation still queued, so they go now whatever their size.
@@ -239,20 +255,94 @@ export class HttpReporter implements RunReporter {
       const entry = this.queue[entries.length];
       const json = JSON.stringify(entry.op);
       if (entries.length > 0 && chars + json.length > MAX_BATCH_CHARS) break;
-      chars += json.length;
+      chars += json.length + 1;
       entries.push(entry);
       opJson.push(json);
     }
     this.queue = entries.length === this.queue.length ? [] : this.queue.slice(entries.length);
-    return { entries, body: `{"operations":[${opJson.join(',')}],"logs":[${logJson.join(',')}]}` };
+    return { seq: ++this.seq, operations: opJson, logs: logJson, entries, chars };
+  }
+
+  /** Sends journaled batches, as many together as the limits allow, one report at a time. */
+  private async sendAll(): Promise<void> {
+    if (this.sending || this.closed) return;
+    this.sending = true;
+    try {
+      await this.deliverLeftovers();
+      while (!this.closed && this.journaled.length > 0) {
+        const batches = this.takeJournaled();
+        const operations = batches.flatMap((b) => b.operations);
+        const logs = batches.flatMap((b) => b.logs);
+        const entries = batches.flatMap((b) => b.entries);
+        const body = `{"operations":[${operations.join(',')}],"logs":[${logs.join(',')}]}`;
+        let results: ReportResult[] | null = null;
+        let refusal: unknown = null;
+        try {
+          results = await this.deliver(body, operations.length);
+        } catch (error) {
+          // Refused for good (a bad request, a rejected key): its callers hear why; no use resending.
+          refusal = error;
+        }
+        if (this.closed) return;
+        for (const batch of batches) this.outbox.ack(batch.seq);
+        for (let i = 0; i < entries.length; i++) this.settle(entries[i], results ? results[i] : undefined, refusal);
+      }
+    } finally {
+      this.sending = false;
+      if (!this.closed && this.journaled.length > 0) void this.sendAll();
+      else if (this.isIdle()) this.notifyIdle();
+    }
+  }
+
+  private takeJournaled(): Journaled[] {
+    let operations = 0;
+    let chars = 0;
+    let count = 0;
+    for (const batch of this.journaled) {
+      if (count > 0 && (operations + batch.operations.length > MAX_BATCH_OPERATIONS || chars + batch.chars > MAX_BATCH_CHARS)) break;
+      operations += batch.operations.length;
+      chars += batch.chars;
+      count++;
+    }
+    return this.journaled.splice(0, count);
+  }
+
+  private settle(entry: Queued, result: ReportResult | undefined, refusal: unknown): void {
+    const error =
+      refusal ?? (result && 'error' in result ? new ApiError(result.error.status, result.error.message, 'POST', '/reports') : null);
+    if (entry.early) {
+      const answer = error ? (error as Error).message : (result as OrchestrationResult).status;
+      if (answer !== 'ACCEPT') {
+        const runId = entry.op.kind === 'setState' ? entry.op.request.runId : '';
+        this.options.onConnection?.({ kind: 'overruled', runId, answer });
+      }
+      return;
+    }
+    if (error) {
+      entry.reject(error);
+      return;
+    }
+    if (entry.op.kind === 'heartbeat') {
+      const states = (result as { states?: Record<string, StateType> } | undefined)?.states ?? {};
+      for (const [id, type] of Object.entries(states)) this.judge.flowState(id, type);
+      entry.resolve(new Map(Object.entries(states)));
+      return;
+    }
+    const answer = result as OrchestrationResult;
+    const op = entry.op;
+    if (answer.state && (op.kind === 'createFlowRun' || (op.kind === 'setState' && op.request.kind === 'flow'))) {
+      this.judge.flowState(op.kind === 'createFlowRun' ? op.request.id : op.request.runId, answer.state.type);
+    }
+    entry.resolve(answer);
   }
 
   /** Sends one report until the server has it, waiting out an outage; throws when it is refused for good. */
-  private async deliver(body: string, operations: number): Promise<ReportResult[]> {
+  private async deliver(body: string, operations: number, replay = false): Promise<ReportResult[]> {
     let delay = FIRST_RETRY_MS;
     for (let attempt = 1; ; attempt++) {
       try {
-        const results = await this.send(body, operations);
+        // Sent before without an answer: the server may have stored it, and must not twice.
+        const results = await this.send(attempt === 1 && !replay ? body : `{"replay":true,${body.slice(1)}`, operations);
         if (this.lost) {
           this.lost = false;
           this.options.onConnection?.({ kind: 'restored' });
@@ -262,12 +352,7 @@ export class HttpReporter implements RunReporter {
         if (this.closed || !worthRetrying(error, attempt)) throw error;
         if (!this.lost) {
           this.lost = true;
-          this.options.onConnection?.({
-            kind: 'lost',
-            reason: error instanceof ApiUnreachableError ? error.reason : error instanceof Error ? error.message : String(error),
-            outbox: this.outbox.path,
-            pending: this.outbox.pending,
-          });
+          this.options.onConnection?.({ kind: 'lost', reason: reasonOf(error), outbox: this.outbox.path, pending: this.outbox.pending });
         }
         await sleep(delay);
         delay = Math.min(delay * 2, MAX_RETRY_MS);
@@ -285,7 +370,7 @@ export class HttpReporter implements RunReporter {
         const report = JSON.parse(batch.body) as { operations: ReportOperation[]; logs: unknown[] };
         report.operations = report.operations.filter((op) => op.kind !== 'heartbeat');
         try {
-          await this.deliver(JSON.stringify(report), report.operations.length);
+          await this.deliver(JSON.stringify(report), report.operations.length, true);
         } catch {
           // Refused for good: the server will never take it, so it is not kept either.
         }

@@ -52,7 +52,7 @@ export async function applyReport(
         return settle(store.createTaskRun(op.request));
       }
       case 'setState':
-        return settle(store.setState(op.request));
+        return settle(store.setState(report.replay ? { ...op.request, replay: true } : op.request));
       case 'heartbeat':
         return store.heartbeat(op.flowRunIds).then(
           (states) => ({ states: Object.fromEntries(states) }),

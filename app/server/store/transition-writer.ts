@@ -1,12 +1,13 @@
 import type Database from 'better-sqlite3';
 import {
+  acceptedState,
   advanceRunTiming,
-  attemptOf,
   CreateFlowRunSchema,
   RetryPolicySchema,
   isTerminal,
   newId,
   orchestrate,
+  stateTime,
   type CreateFlowRun,
   type CreateTaskRun,
   type OrchestrationResult,
@@ -127,6 +128,14 @@ export class TransitionWriter {
       taskRunCurrent: db.prepare<[string], RunCurrentRow>(
         `SELECT state_id, run_count, start_time, end_time, last_transition_id, flow_run_id
          FROM task_runs WHERE id = ?`,
+      ),
+      // A run's history is a short chain from its current state; a replayed transition is looked
+      // for along it rather than through an index every transition would pay for.
+      stateInHistory: db.prepare<[number, string], StateRow>(
+        `WITH RECURSIVE chain(id) AS (
+           SELECT ? UNION ALL SELECT states.previous_id FROM states JOIN chain ON states.id = chain.id
+             WHERE states.previous_id IS NOT NULL)
+         SELECT states.* FROM states JOIN chain ON states.id = chain.id WHERE states.transition_id = ? LIMIT 1`,
       ),
       flowRunWide: db.prepare<[string], { tags: string; retry_policy: string }>(
         'SELECT tags, retry_policy FROM flow_runs WHERE id = ?',
@@ -363,6 +372,12 @@ export class TransitionWriter {
     if (!current) {
       return { status: 'ABORT', state: null, reason: `no ${request.kind} run with id ${request.runId}` };
     }
+    if (request.replay && current.last_transition_id !== request.transitionId) {
+      // Sent again by a client that never heard the answer: if it was applied, the answer is the
+      // state it made then, and nothing is applied twice.
+      const earlier = this.stmt.stateInHistory.get(current.state_id, request.transitionId);
+      if (earlier) return { status: 'ACCEPT', state: stateFromRow(earlier) };
+    }
     const initial = this.stateOf(request.kind, request.runId, current);
     const facts = this.factsOf(request.kind, request.runId, current);
     const now = this.now();
@@ -482,21 +497,16 @@ export class TransitionWriter {
       }
     }
     const proposed = outcome.state;
-    const next = advanceRunTiming(timing, initial?.type ?? null, proposed.type, now);
-    const state: State = { type: proposed.type, name: proposed.name, timestamp: now, attempt: attemptOf(next.runCount) };
-    if (proposed.message !== undefined) state.message = proposed.message;
-    if (proposed.error !== undefined) state.error = proposed.error;
-    if (proposed.scheduledTime !== undefined) state.scheduledTime = proposed.scheduledTime;
-    state.transitionId = transitionId;
-    if (proposed.cacheKey !== undefined) state.cacheKey = proposed.cacheKey;
-    if (proposed.resultRef !== undefined) state.resultRef = proposed.resultRef;
+    const at = stateTime(proposed, initial, now);
+    const next = advanceRunTiming(timing, initial?.type ?? null, proposed.type, at);
+    const state = acceptedState(proposed, at, next.runCount, transitionId);
     const stateId = Number(
       this.stmt.insertState.run(
         runId,
         kind,
         state.type,
         state.name,
-        now,
+        at,
         state.attempt,
         state.message ?? null,
         state.error ? JSON.stringify(state.error) : null,

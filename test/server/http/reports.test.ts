@@ -74,6 +74,33 @@ describe('POST /reports', () => {
     expect(server.current.store.listFlowRuns({ limit: 10 })).toHaveLength(1);
   });
 
+  it('recognises every transition of a replayed report, not only each run\'s latest, and applies none twice', async () => {
+    const flowRun = flowRunRequest();
+    const taskRun = taskRunRequest(flowRun.id, { retryPolicy: { retries: 2, retryDelaySeconds: [0] } });
+    const move = (type: 'RUNNING' | 'FAILED', name: string) => ({
+      kind: 'setState' as const,
+      request: { kind: 'task' as const, runId: taskRun.id, transitionId: newId(), state: { type, name, message: 'boom' } },
+    });
+    // A start and a failed attempt in one report: the failure turns into AwaitingRetry.
+    const operations: Report['operations'] = [
+      { kind: 'createFlowRun', request: flowRun },
+      { kind: 'setState', request: { kind: 'flow', runId: flowRun.id, transitionId: newId(), state: { type: 'RUNNING', name: 'Running' } } },
+      { kind: 'createTaskRun', request: taskRun },
+      move('RUNNING', 'Running'),
+      move('FAILED', 'Failed'),
+    ];
+    const first = await report({ operations });
+    expect(first.results.map(stateOf)).toEqual(['ACCEPT Pending', 'ACCEPT Running', 'ACCEPT Pending', 'ACCEPT Running', 'ACCEPT AwaitingRetry']);
+    const states = server.current.store.listStates(taskRun.id);
+
+    const replayed = await report({ replay: true, operations });
+    // The start is answered as it was, though it is no longer the run's latest transition.
+    expect(replayed.results[3]).toEqual(first.results[3]);
+    expect(replayed.results[4]).toEqual(first.results[4]);
+    expect(server.current.store.listStates(taskRun.id)).toEqual(states);
+    expect(server.current.store.getTaskRun(taskRun.id)!.runCount).toBe(1);
+  });
+
   it('answers an operation that fails on its own in its place and applies the rest', async () => {
     const flowRun = flowRunRequest();
     const stray = taskRunRequest('no-such-flow-run');
