@@ -6,7 +6,8 @@ import type { StateType } from './states.js';
  * How a running flow reports what happens to it. The engine only ever talks to this interface;
  * whoever starts a flow hands it an implementation: the local store, in-process, or a client of a
  * remote server. Calls made in the same tick may be committed together, and each promise settles
- * only once its transition is durable.
+ * only once its transition is durable: stored, or for a remote server, journaled where the
+ * reporter will deliver it from.
  */
 export interface RunReporter {
   /** A short description for people, e.g. the database path or server URL. */
