@@ -1,11 +1,18 @@
 /**
  * The physical floors: the same rows written straight to SQLite with the same durability and
- * commit grouping as the engine, bare async calls, and plain timers. Each returns durations or
- * samples; run.ts times them beside the engine in the same process.
+ * commit grouping as the engine, bare async calls, plain timers, a bare loopback WebSocket and
+ * an idle Node process. Each returns durations or samples; run.ts measures them beside the
+ * engine in the same run.
  */
+import { setTimeout as sleep } from 'node:timers/promises';
+import { spawnNode } from './lib/children.js';
 import { openRawDatabase } from './lib/env.js';
+import { pace } from './lib/pace.js';
 import { IdPool, idsFor, RawRows } from './lib/raw-rows.js';
+import { residentSetKb } from './lib/rss.js';
 import { median, nowMs } from './lib/stats.js';
+import { closeSocket, openSocket } from './lib/ws-client.js';
+import { startEchoPeer } from './lib/ws-echo.js';
 
 /** The store's largest group commit, in operations. */
 const BATCH = 512;
@@ -160,4 +167,53 @@ export async function timerLateness(waves: readonly (readonly number[])[]): Prom
     );
   }
   return late;
+}
+
+/** About the size of a state event as the server sends it. */
+const ECHO_PAYLOAD = JSON.stringify({ type: 'state', padding: 'x'.repeat(360) });
+
+/**
+ * One-way times (half the round trip, in ms) of a message between this process and a bare `ws`
+ * echo server in another, over loopback: `samples` messages paced as the server's events are,
+ * after `warmUp` untimed ones.
+ */
+export async function webSocketOneWay(samples: number, warmUp: number): Promise<number[]> {
+  const peer = await startEchoPeer();
+  try {
+    const socket = await openSocket(peer.url);
+    try {
+      const echo = () =>
+        new Promise<number>((resolve, reject) => {
+          const start = nowMs();
+          socket.once('message', () => resolve(nowMs() - start));
+          socket.send(ECHO_PAYLOAD, (error) => error && reject(error));
+        });
+      for (let i = 0; i < warmUp; i++) await echo();
+      const oneWay: number[] = [];
+      for (let i = 0; i < samples; i++) {
+        await pace();
+        oneWay.push((await echo()) / 2);
+      }
+      return oneWay;
+    } finally {
+      await closeSocket(socket);
+    }
+  } finally {
+    await peer.stop();
+  }
+}
+
+/**
+ * Resident memory (KiB) of a bare `node -e` process that does nothing, read the way the
+ * server's is, after the same time at rest.
+ */
+export async function idleNodeRssKb(restMs: number): Promise<number> {
+  const child = spawnNode(['-e', "process.stdout.write('ready\\n'); setInterval(() => {}, 1 << 30);"]);
+  try {
+    await child.waitForOutput(/ready/, 'an idle node process');
+    await sleep(restMs);
+    return await residentSetKb(child.pid);
+  } finally {
+    await child.stop('SIGKILL');
+  }
 }

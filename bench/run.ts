@@ -4,8 +4,9 @@
  * bench/results.json. A missed target is reported, not failed: the exit code is 0.
  */
 import { cpus, platform, release } from 'node:os';
-import { bareAsyncCalls, logLinesFloor, mapFloor, sequentialTasksFloor, timerLateness } from './floor.js';
+import { bareAsyncCalls, idleNodeRssKb, logLinesFloor, mapFloor, sequentialTasksFloor, timerLateness, webSocketOneWay } from './floor.js';
 import { sqliteVersion } from './lib/env.js';
+import { PACE_MAX_MS, PACE_MIN_MS } from './lib/pace.js';
 import { max, median, percentile } from './lib/stats.js';
 import { measureInChild } from './memory.js';
 import { formatNumber, renderTable, writeResults, type Row } from './report.js';
@@ -13,6 +14,8 @@ import { runW1, W1_TASKS } from './workloads/w1-sequential.js';
 import { runW2, W2_ITEMS } from './workloads/w2-map.js';
 import { runW3, W3_TASKS } from './workloads/w3-retries.js';
 import { runW4, W4_LINES_PER_TASK, W4_TASKS } from './workloads/w4-logs.js';
+import { REST_MS, runServerMemory } from './workloads/server-memory.js';
+import { runWsLatency, WS_CHANGES, WS_WARM_UP } from './workloads/ws-latency.js';
 
 /** Measured runs per workload, after one warm-up; the median is reported. */
 const RUNS = 5;
@@ -25,6 +28,8 @@ const TARGETS = {
   w3P99LatenessMs: 20,
   w4LinesPerSecond: 200_000,
   w2PeakRssMb: 300,
+  wsP99LatencyMs: 20,
+  serverRestingRssMb: 120,
 } as const;
 
 function list(values: readonly number[]): string {
@@ -132,6 +137,41 @@ async function w4() {
   };
 }
 
+async function wsLatency() {
+  const summary = (samples: number[]) => ({ p50: percentile(samples, 50), p99: percentile(samples, 99), max: max(samples) });
+  const { engine, floor } = await rounds(
+    'WebSocket latency',
+    () => runWsLatency(WS_CHANGES, WS_WARM_UP),
+    async () => summary(await webSocketOneWay(WS_CHANGES, WS_WARM_UP)),
+  );
+  const p99 = median(engine.map((r) => r.p99));
+  const floorP99 = median(floor.map((f) => f.p99));
+  return {
+    changes: WS_CHANGES,
+    warmUp: WS_WARM_UP,
+    runs: engine,
+    lost: engine.reduce((n, r) => n + r.lost, 0),
+    latencyMs: { p50: median(engine.map((r) => r.p50)), p99, max: median(engine.map((r) => r.max)) },
+    floorRuns: floor,
+    floorOneWayMs: { p50: median(floor.map((f) => f.p50)), p99: floorP99, max: median(floor.map((f) => f.max)) },
+    ratio: floorP99 > 0 ? p99 / floorP99 : null,
+  };
+}
+
+async function serverMemory() {
+  progress('server memory: the server at rest, and an idle node process');
+  const server = await runServerMemory();
+  const idleKb = await idleNodeRssKb(REST_MS);
+  return {
+    restingRssMb: server.restingRssKb / 1024,
+    startedRssMb: server.startedRssKb / 1024,
+    idleNodeRssMb: idleKb / 1024,
+    requests: server.requests,
+    replayedEvents: server.replayedEvents,
+    restMs: server.restMs,
+  };
+}
+
 async function memory() {
   progress('memory: W2 in a child process');
   const baseline = await measureInChild('baseline');
@@ -149,6 +189,8 @@ async function main(): Promise<void> {
   const r3 = await w3();
   const r4 = await w4();
   const mem = await memory();
+  const ws = await wsLatency();
+  const srv = await serverMemory();
 
   const w1Pass = r1.tasksPerSecond >= TARGETS.w1TasksPerSecond && r1.ratio <= TARGETS.w1MaxRatio;
   const rows: Row[] = [
@@ -200,6 +242,22 @@ async function main(): Promise<void> {
       target: `<= ${TARGETS.w2PeakRssMb} MB`,
       pass: mem.w2PeakRssMb <= TARGETS.w2PeakRssMb,
     },
+    {
+      workload: 'State change to WebSocket subscriber',
+      figure: `p50 ${ws.latencyMs.p50.toFixed(1)} / p99 ${ws.latencyMs.p99.toFixed(1)} / max ${ws.latencyMs.max.toFixed(1)} ms`,
+      floor: `loopback ws one-way p99 ${ws.floorOneWayMs.p99.toFixed(2)} ms`,
+      ratio: ws.ratio,
+      target: `p99 <= ${TARGETS.wsP99LatencyMs} ms${ws.lost > 0 ? `; ${ws.lost} lost` : ''}`,
+      pass: ws.latencyMs.p99 <= TARGETS.wsP99LatencyMs && ws.lost === 0,
+    },
+    {
+      workload: 'Server memory at rest',
+      figure: `${formatNumber(srv.restingRssMb)} MB RSS`,
+      floor: `${formatNumber(srv.idleNodeRssMb)} MB (idle node -e)`,
+      ratio: srv.restingRssMb / srv.idleNodeRssMb,
+      target: `<= ${TARGETS.serverRestingRssMb} MB`,
+      pass: srv.restingRssMb <= TARGETS.serverRestingRssMb,
+    },
   ];
 
   const notes = [
@@ -207,7 +265,9 @@ async function main(): Promise<void> {
     `W2: ${r2.engineCommits ?? '?'} engine commits of ${r2.engineOpsPerCommit?.toFixed(0) ?? '?'} transitions on average, floor ${r2.floorCommits} commits; runs ${list(r2.runsMs)} ms, floor ${list(r2.floorRunsMs)} ms`,
     `W3: ${r3.retriesPerRun} retries per run read from the states table; per-run p99 ${list(r3.runs.map((r) => r.p99))} ms, timer floor p99 ${list(r3.timerFloorRuns.map((t) => t.p99))} ms`,
     `W4: ${formatNumber(r4.lines)} lines stored in every run (counted); ${r4.engineCommits ?? '?'} engine commits, ${r4.floorCommits} in the floor; runs ${list(r4.runsMs)} ms, floor ${list(r4.floorRunsMs)} ms`,
-    `Medians of ${RUNS} runs after a warm-up; ratio = engine time (or lateness) / floor in the same run. SQLite: WAL, synchronous=NORMAL.`,
+    `WebSocket: the server in its own process, ${WS_CHANGES} stored state changes per run ${PACE_MIN_MS}-${PACE_MAX_MS} ms apart after ${WS_WARM_UP} warm-up ones, timed from the durable write to the message's arrival; per-run p99 ${list(ws.runs.map((r) => r.p99))} ms, floor (half a ws echo round trip) p99 ${ws.floorRuns.map((f) => f.p99.toFixed(2)).join(', ')} ms${ws.lost > 0 ? `; ${ws.lost} messages never came` : ''}`,
+    `Server memory: RSS ${formatNumber(srv.startedRssMb)} MB once listening; ${srv.requests} requests and a subscriber replaying ${formatNumber(srv.replayedEvents)} events, then ${srv.restMs / 1000} s at rest; one reading of each, the floor after the same rest`,
+    `Medians of ${RUNS} runs after a warm-up; ratio = engine time (or lateness, or memory) / floor in the same run. SQLite: WAL, synchronous=NORMAL.`,
   ];
   const table = renderTable(rows);
   process.stdout.write(`\n${table}\n\n${notes.map((n) => `- ${n}`).join('\n')}\n\n`);
@@ -233,7 +293,7 @@ async function main(): Promise<void> {
       durability: 'WAL, synchronous=NORMAL, for the engine and every SQLite floor',
     },
     targets: TARGETS,
-    results: { w1: r1, w2: r2, w3: r3, w4: r4, memory: mem },
+    results: { w1: r1, w2: r2, w3: r3, w4: r4, memory: mem, wsLatency: ws, serverMemory: srv },
     table: rows,
     notes,
     missed: missed.map((r) => r.workload),
