@@ -14,6 +14,7 @@ import { runW1, W1_TASKS } from './workloads/w1-sequential.js';
 import { runW2, W2_ITEMS } from './workloads/w2-map.js';
 import { runW3, W3_TASKS } from './workloads/w3-retries.js';
 import { runW4, W4_LINES_PER_TASK, W4_TASKS } from './workloads/w4-logs.js';
+import { startW5 } from './workloads/w5-http.js';
 import { REST_MS, runServerMemory } from './workloads/server-memory.js';
 import { runWsLatency, WS_CHANGES, WS_WARM_UP } from './workloads/ws-latency.js';
 
@@ -28,6 +29,7 @@ const TARGETS = {
   w3P99LatenessMs: 20,
   w4LinesPerSecond: 200_000,
   w2PeakRssMb: 300,
+  w5TasksPerSecond: 3_000,
   wsP99LatencyMs: 20,
   serverRestingRssMb: 120,
 } as const;
@@ -137,6 +139,28 @@ async function w4() {
   };
 }
 
+/** W5 beside W1 embedded, in alternating rounds, so both see the same machine. */
+async function w5() {
+  progress('W5: starting a server process');
+  const server = await startW5();
+  try {
+    const { engine, floor } = await rounds('W5', () => server.run(W1_TASKS), () => runW1(W1_TASKS));
+    const httpMs = median(engine.map((r) => r.ms));
+    const embeddedMs = median(floor.map((r) => r.ms));
+    return {
+      tasks: W1_TASKS,
+      runsMs: engine.map((r) => r.ms),
+      reportsPerRun: engine.map((r) => r.reports),
+      embeddedRunsMs: floor.map((r) => r.ms),
+      tasksPerSecond: (W1_TASKS / httpMs) * 1000,
+      embeddedTasksPerSecond: (W1_TASKS / embeddedMs) * 1000,
+      ratio: httpMs / embeddedMs,
+    };
+  } finally {
+    await server.stop();
+  }
+}
+
 async function wsLatency() {
   const summary = (samples: number[]) => ({ p50: percentile(samples, 50), p99: percentile(samples, 99), max: max(samples) });
   const { engine, floor } = await rounds(
@@ -189,6 +213,7 @@ async function main(): Promise<void> {
   const r3 = await w3();
   const r4 = await w4();
   const mem = await memory();
+  const r5 = await w5();
   const ws = await wsLatency();
   const srv = await serverMemory();
 
@@ -243,6 +268,14 @@ async function main(): Promise<void> {
       pass: mem.w2PeakRssMb <= TARGETS.w2PeakRssMb,
     },
     {
+      workload: `W5 W1 over HTTP to a server process`,
+      figure: `${formatNumber(r5.tasksPerSecond)} tasks/s`,
+      floor: `${formatNumber(r5.embeddedTasksPerSecond)} tasks/s (W1 embedded)`,
+      ratio: r5.ratio,
+      target: `>= ${formatNumber(TARGETS.w5TasksPerSecond)} tasks/s`,
+      pass: r5.tasksPerSecond >= TARGETS.w5TasksPerSecond,
+    },
+    {
       workload: 'State change to WebSocket subscriber',
       figure: `p50 ${ws.latencyMs.p50.toFixed(1)} / p99 ${ws.latencyMs.p99.toFixed(1)} / max ${ws.latencyMs.max.toFixed(1)} ms`,
       floor: `loopback ws one-way p99 ${ws.floorOneWayMs.p99.toFixed(2)} ms`,
@@ -265,6 +298,7 @@ async function main(): Promise<void> {
     `W2: ${r2.engineCommits ?? '?'} engine commits of ${r2.engineOpsPerCommit?.toFixed(0) ?? '?'} transitions on average, floor ${r2.floorCommits} commits; runs ${list(r2.runsMs)} ms, floor ${list(r2.floorRunsMs)} ms`,
     `W3: ${r3.retriesPerRun} retries per run read from the states table; per-run p99 ${list(r3.runs.map((r) => r.p99))} ms, timer floor p99 ${list(r3.timerFloorRuns.map((t) => t.p99))} ms`,
     `W4: ${formatNumber(r4.lines)} lines stored in every run (counted); ${r4.engineCommits ?? '?'} engine commits, ${r4.floorCommits} in the floor; runs ${list(r4.runsMs)} ms, floor ${list(r4.floorRunsMs)} ms`,
+    `W5: the flow in this process, \`flowdeck server start\` in another, every task run checked on the server afterwards; ${r5.reportsPerRun.join(", ")} reports per run; runs ${list(r5.runsMs)} ms, W1 embedded ${list(r5.embeddedRunsMs)} ms`,
     `WebSocket: the server in its own process, ${WS_CHANGES} stored state changes per run ${PACE_MIN_MS}-${PACE_MAX_MS} ms apart after ${WS_WARM_UP} warm-up ones, timed from the durable write to the message's arrival; per-run p99 ${list(ws.runs.map((r) => r.p99))} ms, floor (half a ws echo round trip) p99 ${ws.floorRuns.map((f) => f.p99.toFixed(2)).join(', ')} ms${ws.lost > 0 ? `; ${ws.lost} messages never came` : ''}`,
     `Server memory: RSS ${formatNumber(srv.startedRssMb)} MB once listening; ${srv.requests} requests and a subscriber replaying ${formatNumber(srv.replayedEvents)} events, then ${srv.restMs / 1000} s at rest; one reading of each, the floor after the same rest`,
     `Medians of ${RUNS} runs after a warm-up; ratio = engine time (or lateness, or memory) / floor in the same run. SQLite: WAL, synchronous=NORMAL.`,
@@ -293,7 +327,7 @@ async function main(): Promise<void> {
       durability: 'WAL, synchronous=NORMAL, for the engine and every SQLite floor',
     },
     targets: TARGETS,
-    results: { w1: r1, w2: r2, w3: r3, w4: r4, memory: mem, wsLatency: ws, serverMemory: srv },
+    results: { w1: r1, w2: r2, w3: r3, w4: r4, memory: mem, w5: r5, wsLatency: ws, serverMemory: srv },
     table: rows,
     notes,
     missed: missed.map((r) => r.workload),
