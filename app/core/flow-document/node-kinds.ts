@@ -1,0 +1,413 @@
+/**
+ * The node kinds the builder offers, as data: what the palette lists, what the side panel edits
+ * and validates, and which code shape each kind is written as and read from. Parsing, generating,
+ * editing and validating all go through these entries, so a new kind is a new entry here.
+ */
+import { z } from 'zod';
+import { CACHE_POLICIES } from './graph.js';
+
+export const SDK_MODULE = 'flowdeck';
+export const TASKS_MODULE = 'flowdeck/tasks';
+
+/** What the SDK exports; generated imports take these names from `flowdeck` when code uses them. */
+export const SDK_EXPORTS = [
+  'flow', 'task', 'pauseFlowRun', 'getRunLogger', 'getRunContext', 'unmapped', 'waitFor', 'allowFailure',
+  'exponentialBackoff', 'CachePolicies', 'ConcurrentTaskRunner', 'WorkerThreadTaskRunner', 'isFlow',
+  'TaskRunFuture', 'FutureList', 'Unmapped', 'AllowFailure', 'WaitFor', 'CancelledError', 'TimeoutError',
+  'RunAbortedError', 'UpstreamFailedError', 'ParameterValidationError', 'previewOf',
+] as const;
+
+/** How the side panel edits a field. 'code' values are TypeScript written into the file as is. */
+export type FieldControl = 'text' | 'multiline' | 'number' | 'boolean' | 'select' | 'list' | 'keyValue' | 'json' | 'code';
+
+export interface FieldSpec {
+  readonly name: string;
+  readonly label: string;
+  readonly description: string;
+  readonly control: FieldControl;
+  readonly schema: z.ZodType;
+  readonly required: boolean;
+  /** What the task uses when the field is left out (shown as a placeholder). */
+  readonly default?: unknown;
+  /** For 'select'. */
+  readonly choices?: readonly string[];
+  /** Shown as a handle on the canvas: usually fed by another node's result. */
+  readonly input?: boolean;
+}
+
+/** How the arguments of a call are written. */
+export type ArgumentStyle = { readonly style: 'object' } | { readonly style: 'positional'; readonly names: readonly string[] };
+
+/**
+ * The code shape of a kind. Each form is one way of writing a step:
+ * - library: `const x = fn.withOptions({...})` with `fn` from flowdeck/tasks, called `await x(args)`
+ * - task:    `const x = task({...}, async (...) => {...})`, called `await x(...)` or, mapped,
+ *            `await x.map(items).result()`
+ * - flow:    a child flow (`const x = flow(...)` or a default import), called `await x({...})`
+ * - sdkCall: a call of an SDK function inside the flow, `const x = await fn({...})`
+ * - if:      an `if`/`else` around other steps
+ */
+export type KindSyntax =
+  | { readonly form: 'library'; readonly fn: string; readonly args: ArgumentStyle }
+  | { readonly form: 'task'; readonly call: 'direct' | 'map' }
+  | { readonly form: 'flow' }
+  | { readonly form: 'sdkCall'; readonly fn: string; readonly args: ArgumentStyle }
+  | { readonly form: 'if' };
+
+export type KindCategory = 'code' | 'network' | 'data' | 'files' | 'system' | 'messaging' | 'control';
+
+export interface NodeKind {
+  readonly id: string;
+  readonly label: string;
+  readonly category: KindCategory;
+  readonly description: string;
+  readonly syntax: KindSyntax;
+  readonly fields: readonly FieldSpec[];
+  /** The fields shown as handles; for kinds whose inputs are their function's parameters, empty. */
+  readonly inputs: readonly string[];
+  /** The inputs are the parameters of the node's own function (code, map). */
+  readonly parametersFromCode?: boolean;
+  /** Any argument name is accepted (a child flow's parameters). */
+  readonly openFields?: boolean;
+  /** Whether the common task options (retries, caching, tags...) apply. */
+  readonly taskOptions: boolean;
+  /** The identifier a new node of this kind is given, made unique. */
+  readonly defaultId: string;
+  /** What a new node of this kind is written with. */
+  readonly initialFields: Readonly<Record<string, unknown>>;
+  /** The function (or child flow) a new node starts with, for kinds that carry code. */
+  readonly initialCode?: (name: string) => string;
+}
+
+function field(spec: Omit<FieldSpec, 'required'> & { required?: boolean }): FieldSpec {
+  return { required: false, ...spec };
+}
+
+const positiveSeconds = z.number().positive();
+const stringRecord = z.record(z.string(), z.string());
+const queryValue = z.union([z.string(), z.number(), z.boolean(), z.null()]);
+const status = z.number().int().min(100).max(599);
+const FILE_ENCODINGS = ['utf8', 'json', 'base64'] as const;
+const NOTIFY_LEVELS = ['debug', 'info', 'warning', 'error', 'critical'] as const;
+
+const timeoutField = field({
+  name: 'timeoutSeconds',
+  label: 'Timeout (s)',
+  description: 'Give up after this many seconds',
+  control: 'number',
+  schema: positiveSeconds,
+});
+
+function inputsOf(fields: readonly FieldSpec[]): string[] {
+  return fields.filter((f) => f.input).map((f) => f.name);
+}
+
+function kind(spec: Omit<NodeKind, 'inputs'>): NodeKind {
+  return { ...spec, inputs: inputsOf(spec.fields) };
+}
+
+export const NODE_KINDS: readonly NodeKind[] = [
+  kind({
+    id: 'code',
+    label: 'Code',
+    category: 'code',
+    description: 'A TypeScript task with its own body',
+    syntax: { form: 'task', call: 'direct' },
+    fields: [],
+    parametersFromCode: true,
+    taskOptions: true,
+    defaultId: 'step',
+    initialFields: {},
+    initialCode: () => 'async (input: unknown) => {\n  return input;\n}',
+  }),
+  kind({
+    id: 'httpRequest',
+    label: 'HTTP request',
+    category: 'network',
+    description: 'Call a URL and get its status, headers and body',
+    syntax: { form: 'library', fn: 'httpRequest', args: { style: 'object' } },
+    fields: [
+      field({ name: 'url', label: 'URL', description: 'The address to call', control: 'text', schema: z.string().min(1), required: true, input: true }),
+      field({
+        name: 'method',
+        label: 'Method',
+        description: 'The HTTP method',
+        control: 'select',
+        schema: z.string().regex(/^[A-Za-z]+$/, 'a method is a single word such as GET or POST'),
+        choices: ['GET', 'POST', 'PUT', 'PATCH', 'DELETE', 'HEAD', 'OPTIONS'],
+        default: 'GET',
+      }),
+      field({ name: 'headers', label: 'Headers', description: 'Request headers', control: 'keyValue', schema: stringRecord, input: true }),
+      field({
+        name: 'query',
+        label: 'Query',
+        description: 'Query string parameters',
+        control: 'keyValue',
+        schema: z.record(z.string(), z.union([queryValue, z.array(queryValue)])),
+        input: true,
+      }),
+      field({ name: 'body', label: 'Body', description: 'Sent as JSON unless it is a string', control: 'json', schema: z.unknown(), input: true }),
+      { ...timeoutField, default: 30 },
+      field({
+        name: 'expectStatus',
+        label: 'Expected status',
+        description: 'The statuses that count as success (any 2xx when empty)',
+        control: 'list',
+        schema: z.union([status, z.array(status)]),
+      }),
+    ],
+    taskOptions: true,
+    defaultId: 'fetchData',
+    initialFields: { url: 'https://example.com', method: 'GET' },
+  }),
+  kind({
+    id: 'sqlQuery',
+    label: 'SQL query',
+    category: 'data',
+    description: 'Run a SQL statement and get its rows',
+    syntax: { form: 'library', fn: 'sqlQuery', args: { style: 'object' } },
+    fields: [
+      field({
+        name: 'connection',
+        label: 'Connection',
+        description: 'sqlite:path or postgres:// URL',
+        control: 'text',
+        schema: z.string().min(1),
+        required: true,
+      }),
+      field({ name: 'sql', label: 'SQL', description: 'The statement; ? or $1 for parameters', control: 'multiline', schema: z.string().min(1), required: true }),
+      field({ name: 'params', label: 'Parameters', description: 'Values for the placeholders', control: 'json', schema: z.array(z.unknown()), input: true }),
+    ],
+    taskOptions: true,
+    defaultId: 'runQuery',
+    initialFields: { connection: 'sqlite:data.db', sql: 'select 1' },
+  }),
+  kind({
+    id: 'shellCommand',
+    label: 'Shell command',
+    category: 'system',
+    description: 'Run a program and get its exit code and output',
+    syntax: { form: 'library', fn: 'shellCommand', args: { style: 'object' } },
+    fields: [
+      field({ name: 'command', label: 'Command', description: 'The program to run', control: 'text', schema: z.string().min(1), required: true }),
+      field({
+        name: 'args',
+        label: 'Arguments',
+        description: 'Passed to the program as they are',
+        control: 'list',
+        schema: z.array(z.union([z.string(), z.number()])),
+        input: true,
+      }),
+      field({ name: 'cwd', label: 'Working directory', description: 'Where the program runs', control: 'text', schema: z.string().min(1) }),
+      field({
+        name: 'env',
+        label: 'Environment',
+        description: 'Extra environment variables',
+        control: 'keyValue',
+        schema: z.record(z.string(), z.union([z.string(), z.number(), z.boolean()])),
+        input: true,
+      }),
+      field({ name: 'input', label: 'Standard input', description: 'Written to the program', control: 'multiline', schema: z.string(), input: true }),
+      timeoutField,
+      field({
+        name: 'allowFailure',
+        label: 'Allow failure',
+        description: 'A non-zero exit code does not fail the task',
+        control: 'boolean',
+        schema: z.boolean(),
+        default: false,
+      }),
+    ],
+    taskOptions: true,
+    defaultId: 'runCommand',
+    initialFields: { command: 'echo', args: ['hello'] },
+  }),
+  kind({
+    id: 'readFile',
+    label: 'Read file',
+    category: 'files',
+    description: 'Read a file as text or bytes',
+    syntax: { form: 'library', fn: 'readFile', args: { style: 'object' } },
+    fields: [
+      field({ name: 'path', label: 'Path', description: 'The file to read', control: 'text', schema: z.string().min(1), required: true, input: true }),
+      field({
+        name: 'encoding',
+        label: 'Encoding',
+        description: 'How the bytes are decoded',
+        control: 'select',
+        schema: z.enum(FILE_ENCODINGS),
+        choices: FILE_ENCODINGS,
+        default: 'utf8',
+      }),
+    ],
+    taskOptions: true,
+    defaultId: 'readInput',
+    initialFields: { path: 'input.txt' },
+  }),
+  kind({
+    id: 'writeFile',
+    label: 'Write file',
+    category: 'files',
+    description: 'Write text or bytes to a file',
+    syntax: { form: 'library', fn: 'writeFile', args: { style: 'object' } },
+    fields: [
+      field({ name: 'path', label: 'Path', description: 'The file to write', control: 'text', schema: z.string().min(1), required: true, input: true }),
+      field({ name: 'content', label: 'Content', description: 'What to write (JSON for the json encoding)', control: 'json', schema: z.unknown(), required: true, input: true }),
+      field({
+        name: 'encoding',
+        label: 'Encoding',
+        description: 'How the content is encoded',
+        control: 'select',
+        schema: z.enum(FILE_ENCODINGS),
+        choices: FILE_ENCODINGS,
+        default: 'utf8',
+      }),
+      field({ name: 'append', label: 'Append', description: 'Add to the end instead of replacing', control: 'boolean', schema: z.boolean(), default: false }),
+    ],
+    taskOptions: true,
+    defaultId: 'writeOutput',
+    initialFields: { path: 'output.txt', content: '' },
+  }),
+  kind({
+    id: 'transform',
+    label: 'Transform',
+    category: 'data',
+    description: 'Reshape a value with a small function',
+    syntax: { form: 'library', fn: 'transform', args: { style: 'positional', names: ['value', 'fn'] } },
+    fields: [
+      field({ name: 'value', label: 'Value', description: 'What to transform', control: 'json', schema: z.unknown(), required: true, input: true }),
+      field({ name: 'fn', label: 'Function', description: 'Takes the value, returns the new one', control: 'code', schema: z.string().min(1), required: true }),
+    ],
+    taskOptions: true,
+    defaultId: 'transformData',
+    initialFields: { fn: '(value) => value' },
+  }),
+  kind({
+    id: 'notify',
+    label: 'Notify',
+    category: 'messaging',
+    description: 'Log a message or post it to a webhook',
+    syntax: { form: 'library', fn: 'notify', args: { style: 'object' } },
+    fields: [
+      field({ name: 'message', label: 'Message', description: 'What to say', control: 'multiline', schema: z.string().min(1), required: true, input: true }),
+      field({
+        name: 'level',
+        label: 'Level',
+        description: 'How loud',
+        control: 'select',
+        schema: z.enum(NOTIFY_LEVELS),
+        choices: NOTIFY_LEVELS,
+        default: 'info',
+      }),
+      field({ name: 'webhookUrl', label: 'Webhook URL', description: 'Posted to when set', control: 'text', schema: z.url() }),
+    ],
+    taskOptions: true,
+    defaultId: 'sendNotification',
+    initialFields: { message: 'Flow finished' },
+  }),
+  kind({
+    id: 'branch',
+    label: 'Branch',
+    category: 'control',
+    description: 'Run some steps only when a condition holds, others when it does not',
+    syntax: { form: 'if' },
+    fields: [
+      field({ name: 'condition', label: 'Condition', description: 'A TypeScript expression', control: 'code', schema: z.string().min(1), required: true, input: true }),
+    ],
+    taskOptions: false,
+    defaultId: 'branch',
+    initialFields: { condition: 'true' },
+  }),
+  kind({
+    id: 'map',
+    label: 'Map',
+    category: 'control',
+    description: 'Run a task once per item of a list, in parallel',
+    syntax: { form: 'task', call: 'map' },
+    fields: [],
+    parametersFromCode: true,
+    taskOptions: true,
+    defaultId: 'forEachItem',
+    initialFields: {},
+    initialCode: () => 'async (item: unknown) => {\n  return item;\n}',
+  }),
+  kind({
+    id: 'subflow',
+    label: 'Subflow',
+    category: 'control',
+    description: 'Run another flow as a child run',
+    syntax: { form: 'flow' },
+    fields: [],
+    openFields: true,
+    taskOptions: false,
+    defaultId: 'childFlow',
+    initialFields: {},
+    initialCode: (name) => `flow({ name: ${quote(name)} }, async () => {\n  return null;\n})`,
+  }),
+  kind({
+    id: 'pause',
+    label: 'Pause for input',
+    category: 'control',
+    description: 'Pause the run until someone resumes it',
+    syntax: { form: 'sdkCall', fn: 'pauseFlowRun', args: { style: 'object' } },
+    fields: [
+      field({ name: 'reason', label: 'Reason', description: 'Shown to whoever resumes the run', control: 'text', schema: z.string().min(1), required: true }),
+      field({
+        name: 'timeoutSeconds',
+        label: 'Timeout (s)',
+        description: 'Fail the run if nobody resumes it in time',
+        control: 'number',
+        schema: positiveSeconds,
+        default: 3600,
+      }),
+    ],
+    taskOptions: false,
+    defaultId: 'approval',
+    initialFields: { reason: 'Waiting for approval' },
+  }),
+];
+
+function quote(text: string): string {
+  return `'${text.replace(/\\/g, '\\\\').replace(/'/g, "\\'")}'`;
+}
+
+const BY_ID = new Map(NODE_KINDS.map((k) => [k.id, k]));
+
+export function nodeKind(id: string): NodeKind | undefined {
+  return BY_ID.get(id);
+}
+
+export function fieldSpec(kindEntry: NodeKind, name: string): FieldSpec | undefined {
+  return kindEntry.fields.find((f) => f.name === name);
+}
+
+/** The common task options every task node shows in the side panel. */
+export const COMMON_OPTION_FIELDS: readonly FieldSpec[] = [
+  field({ name: 'name', label: 'Name', description: 'The name runs are recorded under', control: 'text', schema: z.string().min(1), required: true }),
+  field({ name: 'retries', label: 'Retries', description: 'How many times to try again after a failure', control: 'number', schema: z.number().int().nonnegative(), default: 0 }),
+  field({
+    name: 'retryDelaySeconds',
+    label: 'Retry delay (s)',
+    description: 'One delay, or one per retry',
+    control: 'list',
+    schema: z.union([z.number().nonnegative(), z.array(z.number().nonnegative())]),
+    default: 0,
+  }),
+  field({ name: 'timeoutSeconds', label: 'Timeout (s)', description: 'A run taking longer ends TimedOut', control: 'number', schema: positiveSeconds }),
+  field({
+    name: 'cacheExpirationSeconds',
+    label: 'Cache expiry (s)',
+    description: 'How long a cached result is reused',
+    control: 'number',
+    schema: z.number().nonnegative(),
+  }),
+  field({
+    name: 'cachePolicy',
+    label: 'Cache policy',
+    description: 'What makes two runs the same',
+    control: 'select',
+    schema: z.enum(CACHE_POLICIES),
+    choices: CACHE_POLICIES,
+  }),
+  field({ name: 'tags', label: 'Tags', description: 'For filtering and concurrency limits', control: 'list', schema: z.array(z.string()) }),
+];
