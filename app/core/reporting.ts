@@ -2,6 +2,11 @@ import type { OrchestrationResult } from './orchestration/types.js';
 import type { CreateFlowRun, CreateTaskRun, LogLine, SetState } from './runs.js';
 import type { StateType } from './states.js';
 
+/** What a paused flow run was resumed with. */
+export interface ResumeInput {
+  input?: unknown;
+}
+
 /**
  * How a running flow reports what happens to it. The engine only ever talks to this interface;
  * whoever starts a flow hands it an implementation: the local store, in-process, or a client of a
@@ -19,6 +24,11 @@ export interface RunReporter {
   writeLogs(lines: LogLine[]): void;
   /** Records that these flow runs are alive and returns the state type each one is in now. */
   heartbeat(flowRunIds: readonly string[]): Promise<Map<string, StateType>>;
+  /**
+   * What a paused flow run was resumed with, for the pause whose Paused state carried `pauseId` as
+   * its transition id: `{ input }` (no `input` when none was given), or null while not resumed.
+   */
+  resumeInput(flowRunId: string, pauseId: string): Promise<ResumeInput | null>;
   /** Resolves once everything reported so far is durable. */
   flush(): Promise<void>;
   close(): Promise<void>;

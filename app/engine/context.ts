@@ -1,5 +1,7 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
+import type { OrchestrationResult, ProposedState } from '../core/index.js';
 import type { RunLogger } from './logger.js';
+import type { StoredStates } from './stored-states.js';
 import type { TaskRunner } from './task-runners/task-runner.js';
 
 /** What the engine knows about a flow run while it executes. */
@@ -18,6 +20,10 @@ export interface FlowRunFrame {
   dynamicKeys: Map<string, number>;
   /** Task runs started in this flow run that have not finished yet. */
   outstanding: Set<Promise<unknown>>;
+  /** Proposes a state for the flow run from its own code (a pause), under this transition id. */
+  proposeOwnState(state: ProposedState, transitionId: string): Promise<OrchestrationResult>;
+  /** What the heartbeat reads from the store for this flow run. */
+  storedStates: StoredStates;
 }
 
 export interface TaskRunFrame {

@@ -16,6 +16,15 @@ export class TimeoutError extends Error {
   }
 }
 
+/** A paused flow run was not resumed within the pause's `timeoutSeconds`. */
+export class PauseTimeoutError extends TimeoutError {
+  constructor(seconds: number, flowRunName: string) {
+    super(seconds, `the pause of flow run '${flowRunName}'`);
+    this.name = 'PauseTimeoutError';
+    this.message = `flow run '${flowRunName}' was not resumed within ${seconds}s of pausing`;
+  }
+}
+
 /** The orchestration policy would not let the run go on. */
 export class RunAbortedError extends Error {
   constructor(reason: string) {

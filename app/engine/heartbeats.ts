@@ -2,8 +2,8 @@ import type { StateType } from '../core/index.js';
 import { engineSettings } from './runtime.js';
 
 interface ActiveRun {
-  /** Told the state type the store holds for the run, at every beat. */
-  onStoredState(type: StateType): void;
+  /** Told the state type the store holds for the run, at every beat, with the beat's number. */
+  onStoredState(type: StateType, beat: number): void;
   /** Records the run as Crashed because this process is going away. */
   crash(message: string): Promise<void>;
 }
@@ -11,14 +11,24 @@ interface ActiveRun {
 const active = new Map<string, ActiveRun>();
 let timer: NodeJS.Timeout | null = null;
 let beating = false;
+let beatsSent = 0;
+
+/**
+ * How many beats this process has sent. An answer tells the state as of its beat: one sent before
+ * a transition the run made itself may still show the state before it.
+ */
+export function beatCount(): number {
+  return beatsSent;
+}
 
 async function beat(): Promise<void> {
   const reporter = engineSettings().reporter;
   if (beating || !reporter || active.size === 0) return;
   beating = true;
+  const number = ++beatsSent;
   try {
     const states = await reporter.heartbeat([...active.keys()]);
-    for (const [id, type] of states) active.get(id)?.onStoredState(type);
+    for (const [id, type] of states) active.get(id)?.onStoredState(type, number);
   } catch {
     // A missed beat is retried at the next one; the timeout allows for many.
   } finally {

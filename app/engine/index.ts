@@ -4,12 +4,13 @@ export { task, waitFor, WaitFor, expandMapArguments, type Task } from './task.js
 export { TaskRunFuture, FutureList, unmapped, allowFailure, Unmapped, AllowFailure } from './futures.js';
 export { getRunLogger, type Logger } from './logger.js';
 export { getRunContext, type RunContext } from './context.js';
+export { pauseFlowRun, type PauseOptions } from './pause.js';
 export { exponentialBackoff, type TaskOptions, type FlowOptions, type RunInfo, type Hook } from './options.js';
 export { CachePolicies, type CachePolicy, type CacheKeyContext } from './cache.js';
 export { ConcurrentTaskRunner } from './task-runners/concurrent.js';
 export { WorkerThreadTaskRunner } from './task-runners/worker-threads.js';
 export type { TaskRunner, TaskCall } from './task-runners/task-runner.js';
-export { CancelledError, TimeoutError, RunAbortedError, UpstreamFailedError, ParameterValidationError } from './errors.js';
+export { CancelledError, TimeoutError, PauseTimeoutError, RunAbortedError, UpstreamFailedError, ParameterValidationError } from './errors.js';
 export { configureEngine, engineSettings, type EngineSettings, type RunEvent } from './runtime.js';
 export { registeredFlows } from './registry.js';
 export { activeFlowRunIds, crashActiveRuns } from './heartbeats.js';

@@ -1,3 +1,5 @@
+import { maskCredentials } from './mask-credentials.js';
+
 /** How much of a value's JSON is kept for people to read. */
 export const PREVIEW_LIMIT = 2000;
 
@@ -22,8 +24,21 @@ function cut(text: string, limit: number): string {
 
 /** A JSON rendering of any value that never throws, cut at `limit` characters. */
 export function previewOf(value: unknown, limit = PREVIEW_LIMIT): string {
+  return cut(renderJson(value), limit);
+}
+
+/**
+ * A preview of a task run's arguments, where secrets are most often passed: passwords in URLs are
+ * masked, before the cut so that no part of one survives it.
+ */
+export function inputsPreviewOf(args: readonly unknown[], limit = PREVIEW_LIMIT): string {
+  return cut(maskCredentials(renderJson(args)), limit);
+}
+
+/** The whole JSON rendering of any value; never throws. */
+function renderJson(value: unknown): string {
   // Most arguments and results are small plain values; they need no replacer.
-  if (isPlainJson(value)) return cut(JSON.stringify(value), limit);
+  if (isPlainJson(value)) return JSON.stringify(value);
   let text: string | undefined;
   try {
     const seen = new WeakSet<object>();
@@ -42,8 +57,7 @@ export function previewOf(value: unknown, limit = PREVIEW_LIMIT): string {
   } catch (error) {
     text = JSON.stringify(`[unrenderable: ${(error as Error).message}]`);
   }
-  if (text === undefined) text = 'null';
-  return cut(text, limit);
+  return text ?? 'null';
 }
 
 class NotHashableError extends Error {}

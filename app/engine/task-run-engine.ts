@@ -17,7 +17,7 @@ import { runStateHooks } from './hooks.js';
 import { installLogPrints } from './log-prints.js';
 import { RunLogger } from './logger.js';
 import type { RunInfo, TaskOptions } from './options.js';
-import { previewOf } from './previews.js';
+import { inputsPreviewOf, previewOf } from './previews.js';
 import { readResult, resultRefFor, writeResult } from './results.js';
 import { engineSettings, requireReporter } from './runtime.js';
 import { sleep, sleepUntil } from './sleep.js';
@@ -218,7 +218,7 @@ export class TaskRunExecution {
       // Shared, not copied: the store writes the same JSON for every run of the task.
       tags: task.tags as string[],
       retryPolicy: task.retryPolicy,
-      inputs: request.args.length > 0 ? previewOf(request.args, INPUT_PREVIEW_LIMIT) : null,
+      inputs: request.args.length > 0 ? inputsPreviewOf(request.args, INPUT_PREVIEW_LIMIT) : null,
       upstream: this.upstream,
       state: { type: 'PENDING', name: 'Pending' },
       transitionId: newId(),

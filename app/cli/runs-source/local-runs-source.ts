@@ -15,7 +15,7 @@ import {
 } from '../../core/index.js';
 import { retryFlowRun, type SqliteStore } from '../../server/index.js';
 import { UsageError } from '../errors.js';
-import type { FlowRunListing, LogPage, RunsSource } from './runs-source.js';
+import type { FlowRunListing, LogPage, ResumeAnswer, RunsSource } from './runs-source.js';
 
 /** The local database is on this machine: following a run can ask often. */
 const POLL_MS = 200;
@@ -76,6 +76,11 @@ export class LocalRunsSource implements RunsSource {
     const outcome = retryFlowRun(this.store, id, message);
     if (!outcome.ok) throw new UsageError(outcome.message);
     return asFlowRun(outcome.run);
+  }
+
+  async resumeFlowRun(id: string, input: unknown): Promise<ResumeAnswer> {
+    const outcome = this.store.resumeFlowRun(id, input);
+    return outcome.ok ? { ok: true, run: asFlowRun(outcome.run) } : { ok: false, message: outcome.message };
   }
 
   async sweepCrashedRuns(): Promise<void> {

@@ -18,7 +18,7 @@ import {
   type TaskRun,
 } from '../../core/index.js';
 import { UsageError } from '../errors.js';
-import type { FlowRunListing, LogPage, RunsSource } from './runs-source.js';
+import type { FlowRunListing, LogPage, ResumeAnswer, RunsSource } from './runs-source.js';
 
 /** Each poll is a request over the network: ask less often than locally. */
 const POLL_MS = 500;
@@ -139,6 +139,16 @@ export class RemoteRunsSource implements RunsSource {
     } catch (error) {
       // The server's refusal says the same as the local store's.
       if (isStatus(error, 404, 409)) throw new UsageError(error.message);
+      throw error;
+    }
+  }
+
+  async resumeFlowRun(id: string, input: unknown): Promise<ResumeAnswer> {
+    try {
+      return { ok: true, run: await this.api.resumeFlowRun({ params: { id }, body: input === undefined ? {} : { input } }) };
+    } catch (error) {
+      // The server's refusal says the same as the local store's.
+      if (isStatus(error, 404, 409)) return { ok: false, message: error.message };
       throw error;
     }
   }

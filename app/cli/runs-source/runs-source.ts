@@ -25,6 +25,9 @@ export interface LogPage {
   minLevel?: number;
 }
 
+/** How a resume went: the run, Running again, or why it could not be resumed. */
+export type ResumeAnswer = { ok: true; run: FlowRun } | { ok: false; message: string };
+
 /**
  * Where the run commands read and change runs: the local database in this process, or a
  * Flowdeck server over its API. Both hand out the same records, shaped as the API sends them,
@@ -47,6 +50,8 @@ export interface RunsSource {
   cancelFlowRun(id: string): Promise<OrchestrationResult>;
   /** Makes a Failed, Crashed or Cancelled run AwaitingRetry; throws a UsageError saying why not otherwise. */
   retryFlowRun(id: string, message: string): Promise<FlowRun>;
+  /** Resumes a Paused run, handing its process the input (undefined for none). */
+  resumeFlowRun(id: string, input: unknown): Promise<ResumeAnswer>;
   /** Marks Crashed the runs whose process died, where that is this command's job (locally). */
   sweepCrashedRuns(): Promise<void>;
   listConcurrencyLimits(): Promise<ConcurrencyLimit[]>;

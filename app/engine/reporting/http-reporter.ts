@@ -1,12 +1,13 @@
 import { appendFileSync, unlinkSync } from 'node:fs';
 import { join } from 'node:path';
-import { ApiError, ApiUnreachableError, type ReportOperation, type ReportResult } from '../../core/api/index.js';
+import { ApiError, ApiUnreachableError, createApiClient, type ApiClient, type ReportOperation, type ReportResult } from '../../core/api/index.js';
 import type {
   CreateFlowRun,
   CreateTaskRun,
   LogLine,
   OrchestrationResult,
   ProposedState,
+  ResumeInput,
   RunReporter,
   SetState,
   StateType,
@@ -28,6 +29,8 @@ const FIRST_RETRY_MS = 100;
 const MAX_RETRY_MS = 2_000;
 /** A 500 may be the server's bug rather than its restart; it is tried this often before failing. */
 const SERVER_ERROR_ATTEMPTS = 5;
+/** How long a read of a resumed run's input may take; the paused run asks again if it fails. */
+const READ_TIMEOUT_MS = 30_000;
 
 interface Queued {
   op: ReportOperation;
@@ -111,6 +114,7 @@ export class HttpReporter implements RunReporter {
   private leftovers: { path: string; batches: OutboxBatch[] }[];
   private lost = false;
   private closed = false;
+  private api: ApiClient | null = null;
 
   constructor(private readonly options: HttpReporterOptions) {
     this.target = options.apiUrl;
@@ -143,6 +147,18 @@ export class HttpReporter implements RunReporter {
 
   heartbeat(flowRunIds: readonly string[]): Promise<Map<string, StateType>> {
     return this.enqueue({ kind: 'heartbeat', flowRunIds: [...flowRunIds] }, null) as Promise<Map<string, StateType>>;
+  }
+
+  /** Read from the API directly, not through the journal: a read changes nothing that needs resending. */
+  async resumeInput(flowRunId: string, pauseId: string): Promise<ResumeInput | null> {
+    this.api ??= createApiClient({ baseUrl: this.options.apiUrl, apiKey: this.options.apiKey ?? undefined, timeoutMs: READ_TIMEOUT_MS });
+    try {
+      const record = await this.api.getResumeInput({ params: { id: flowRunId }, query: { pauseId } });
+      return 'input' in record ? { input: record.input } : {};
+    } catch (error) {
+      if (error instanceof ApiError && error.status === 404) return null;
+      throw error;
+    }
   }
 
   writeLogs(lines: LogLine[]): void {

@@ -160,6 +160,25 @@ export const MIGRATIONS: readonly { name: string; sql: string }[] = [
       END;
     `,
   },
+  {
+    // A paused run's process reads its input from here once it hears the run is Running again.
+    // One row per pause, named by the transition id of its Paused state, so a run that pauses
+    // twice never reads the first answer for the second pause.
+    name: 'inputs of resumed flow runs',
+    sql: `
+      CREATE TABLE flow_run_resumes (
+        flow_run_id TEXT NOT NULL,
+        pause_id TEXT NOT NULL,
+        -- JSON; NULL when the run was resumed without input.
+        input TEXT,
+        resumed_at INTEGER NOT NULL,
+        PRIMARY KEY (flow_run_id, pause_id)
+      ) WITHOUT ROWID;
+      CREATE TRIGGER tr_flow_run_resumes_delete AFTER DELETE ON flow_runs BEGIN
+        DELETE FROM flow_run_resumes WHERE flow_run_id = OLD.id;
+      END;
+    `,
+  },
 ];
 
 export function schemaVersion(db: Database.Database): number {

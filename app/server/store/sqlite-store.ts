@@ -8,12 +8,14 @@ import {
   type CreateTaskRun,
   type LogLine,
   type OrchestrationResult,
+  type ResumeInput,
   type RunReporter,
   type SetState,
   type StateType,
 } from '../../core/index.js';
 import { ConcurrencyLimits } from './concurrency-limits.js';
 import { sweepCrashedRuns } from './crash-sweep.js';
+import { FlowRunResumes, type ResumeOutcome, type ResumeRecord } from './flow-run-resumes.js';
 import { GroupCommit } from './group-commit.js';
 import { openDatabase } from './open-database.js';
 import { RunReads } from './run-reads.js';
@@ -52,6 +54,7 @@ export class SqliteStore extends RunReads implements RunReporter {
   private readonly limits: ConcurrencyLimits;
   private readonly writer: TransitionWriter;
   private readonly commits: GroupCommit;
+  private readonly resumes: FlowRunResumes;
   private readonly flowRunStateType;
 
   static open(options: SqliteStoreOptions): SqliteStore {
@@ -69,6 +72,7 @@ export class SqliteStore extends RunReads implements RunReporter {
     this.limits = new ConcurrencyLimits(db, this.now, (body) => this.writer.writeBatch(body));
     this.writer = new TransitionWriter(db, this.now, options.random ?? Math.random, this.limits);
     this.commits = new GroupCommit(db, this.writer, this.now, options.onCommit ?? null);
+    this.resumes = new FlowRunResumes(db, this.writer, this.now, (id) => this.getFlowRun(id));
     this.flowRunStateType = db.prepare<[string], { state_type: StateType }>(
       'SELECT state_type FROM flow_runs WHERE id = ?',
     );
@@ -95,6 +99,10 @@ export class SqliteStore extends RunReads implements RunReporter {
 
   writeLogs(lines: LogLine[]): void {
     this.commits.writeLogs(lines);
+  }
+
+  async resumeInput(flowRunId: string, pauseId: string): Promise<ResumeInput | null> {
+    return this.resumeRecord(flowRunId, pauseId);
   }
 
   /** Commits what is queued at once rather than at the end of the tick. */
@@ -142,6 +150,16 @@ export class SqliteStore extends RunReads implements RunReporter {
           : { type: 'CANCELLED', name: 'Cancelled', message: 'cancelled before it started' },
       });
     });
+  }
+
+  /** Moves a Paused run back to Running, keeping `input` for its process to read; refuses any other. */
+  resumeFlowRun(id: string, input?: unknown): ResumeOutcome {
+    return this.resumes.resume(id, input);
+  }
+
+  /** The input a pause of the run was resumed with (the pause's Paused state's transition id), or null. */
+  resumeRecord(flowRunId: string, pauseId: string): ResumeRecord | null {
+    return this.resumes.inputOf(flowRunId, pauseId);
   }
 
   /**

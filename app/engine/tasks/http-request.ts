@@ -1,0 +1,56 @@
+import { maskCredentials } from '../mask-credentials.js';
+import { task } from '../task.js';
+import { callScope, checkTimeout } from './support/call-scope.js';
+import { sendHttp, type HttpResponse } from './support/http.js';
+
+export { HttpStatusError, type HttpResponse } from './support/http.js';
+
+type QueryValue = string | number | boolean | null | undefined;
+
+export interface HttpRequestOptions {
+  url: string;
+  /** GET by default. */
+  method?: string;
+  headers?: Record<string, string>;
+  /** Added to the URL's query; an array repeats the key. */
+  query?: Record<string, QueryValue | readonly QueryValue[]>;
+  /** A string is sent as it is; anything else as JSON, with content-type application/json. */
+  body?: unknown;
+  /** 30 by default; the run's own cancellation and timeout stop the request too. */
+  timeoutSeconds?: number;
+  /** The statuses that count as success; any 2xx when not given. */
+  expectStatus?: number | readonly number[];
+}
+
+export const DEFAULT_HTTP_TIMEOUT_SECONDS = 30;
+
+function withQuery(url: string, query: HttpRequestOptions['query']): string {
+  if (!query) return url;
+  let parsed: URL;
+  try {
+    parsed = new URL(url);
+  } catch {
+    throw new TypeError(`httpRequest: '${url}' is not an absolute URL`);
+  }
+  for (const [key, value] of Object.entries(query)) {
+    for (const item of Array.isArray(value) ? value : [value]) {
+      if (item !== null && item !== undefined) parsed.searchParams.append(key, String(item));
+    }
+  }
+  return parsed.href;
+}
+
+/**
+ * An HTTP request with fetch. Answers `{ status, ok, headers, body }`, the body parsed when it is
+ * JSON; a status other than 2xx (or than `expectStatus`) fails the run with the start of the
+ * body, so `retries` apply.
+ */
+export const httpRequest = task({ name: 'http-request' }, async (options: HttpRequestOptions): Promise<HttpResponse> => {
+  if (typeof options?.url !== 'string' || options.url === '') throw new TypeError('httpRequest needs { url }');
+  const timeoutSeconds = options.timeoutSeconds ?? DEFAULT_HTTP_TIMEOUT_SECONDS;
+  checkTimeout('httpRequest', timeoutSeconds);
+  const method = (options.method ?? 'GET').toUpperCase();
+  const url = withQuery(options.url, options.query);
+  const scope = callScope(`${method} ${maskCredentials(url)}`, timeoutSeconds);
+  return sendHttp({ url, method, headers: options.headers, body: options.body, expectStatus: options.expectStatus }, scope);
+});

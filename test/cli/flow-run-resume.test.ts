@@ -1,0 +1,51 @@
+// `flowdeck flow-run resume` on the local database and against a server: the same answers, the
+// input kept for the paused run's process either way.
+import { dirname } from 'node:path';
+import { afterEach, beforeEach, expect, it } from 'vitest';
+import { makeTempHome } from '../helpers/temp-home.js';
+import { useTestServer } from '../server/http/support.js';
+import { cli, Seed, type CliResult } from './harness.js';
+import { cliWithEnv } from './settings-support.js';
+
+const server = useTestServer();
+let remoteHome: ReturnType<typeof makeTempHome>;
+beforeEach(() => (remoteHome = makeTempHome()));
+afterEach(() => remoteHome.cleanup());
+
+function local(...argv: string[]): Promise<CliResult> {
+  return cli(dirname(server.current.dbPath), ...argv);
+}
+
+function remote(...argv: string[]): Promise<CliResult> {
+  return cliWithEnv(remoteHome.home, { FLOWDECK_API_URL: server.current.api }, ...argv);
+}
+
+/** A Paused flow run; answers its id and the id of its pause. */
+async function pausedRun(name: string): Promise<{ id: string; pauseId: string }> {
+  const seed = new Seed(server.current.store);
+  const id = await seed.flowRun({ name });
+  await seed.move('flow', id, 'RUNNING', 'Running');
+  await seed.move('flow', id, 'PAUSED', 'Paused', { message: 'approve' });
+  return { id, pauseId: server.current.store.getFlowRun(id)!.state.transitionId! };
+}
+
+for (const [where, run] of [['locally', local], ['against a server', remote]] as const) {
+  it(`resumes a paused run with its input, and refuses one that is not paused (${where})`, async () => {
+    const { id, pauseId } = await pausedRun('calm-otter');
+    const resumed = await run('flow-run', 'resume', id, '--input', '{"approved":true,"by":"ada"}');
+    expect(resumed).toEqual({ code: 0, out: `Resumed flow run calm-otter (${id}); its process goes on at its next heartbeat.\n`, err: '' });
+    expect(server.current.store.getFlowRun(id)!.state).toMatchObject({ type: 'RUNNING', message: 'resumed with input' });
+    expect(server.current.store.resumeRecord(id, pauseId)?.input).toEqual({ approved: true, by: 'ada' });
+
+    const again = await run('flow-run', 'resume', id);
+    expect(again).toEqual({ code: 1, out: '', err: "Cannot resume: flow run 'calm-otter' is Running; only a Paused run can be resumed.\n" });
+  });
+}
+
+it('refuses --input nested deeper than the API takes, before asking anyone', async () => {
+  const { id } = await pausedRun('deep-otter');
+  const result = await local('flow-run', 'resume', id, '--input', `${'['.repeat(70)}${']'.repeat(70)}`);
+  expect(result.code).toBe(2);
+  expect(result.err).toContain('--input: nested deeper than 64 levels');
+  expect(server.current.store.getFlowRun(id)!.state.type).toBe('PAUSED');
+});
