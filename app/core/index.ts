@@ -8,3 +8,4 @@ export * from './orchestration/policy.js';
 export * from './orchestration/allowed-transitions.js';
 export * from './orchestration/bookkeeping.js';
 export * from './settings/index.js';
+export * from './desktop-bridge.js';

@@ -21,6 +21,7 @@ import { previewOf } from './previews.js';
 import { resultRefFor, writeResult } from './results.js';
 import { engineSettings, requireReporter } from './runtime.js';
 import { sleep, sleepUntil } from './sleep.js';
+import { StoredStates } from './stored-states.js';
 import { ConcurrentTaskRunner } from './task-runners/concurrent.js';
 import { generateRunName, renderTemplate } from './templates.js';
 
@@ -43,6 +44,11 @@ export interface FlowRunRequest {
   flowRunName?: string;
   /** Where the flow came from, e.g. `path/to/file.ts:flow-name`, so it can be run again. */
   entrypoint?: string;
+  /**
+   * The id of the new flow run, for a caller that must know it before the run exists (a server
+   * that starts a flow process and answers with the id). Ignored with `flowRunId`.
+   */
+  newFlowRunId?: string;
 }
 
 /** How a flow run ended: its final state and its result or error. */
@@ -96,6 +102,7 @@ class FlowRunExecution {
   /** Fires on cancellation or crash; each attempt's signal follows it. */
   private readonly runController = new AbortController();
   private storedType: StateType | null = null;
+  private readonly storedStates = new StoredStates();
   private stopFollowingParent: () => void = () => {};
 
   constructor(
@@ -104,7 +111,7 @@ class FlowRunExecution {
     private readonly request: FlowRunRequest,
   ) {
     this.reporter = requireReporter();
-    this.id = request.flowRunId ?? newId();
+    this.id = request.flowRunId ?? request.newFlowRunId ?? newId();
     this.name = request.flowRunName ?? flowRunName(flow, params);
     this.logger = new RunLogger(
       { flowRunId: this.id, taskRunId: null, runName: this.name, attempt: () => this.attempt },
@@ -124,12 +131,12 @@ class FlowRunExecution {
     engineSettings().onEvent?.({ kind: 'flow', runId: this.id, runName: this.name, flowRunId: this.id, state: result.state });
   }
 
-  private async propose(state: ProposedState, owner = false): Promise<OrchestrationResult> {
+  private async propose(state: ProposedState, owner = false, transitionId = newId()): Promise<OrchestrationResult> {
     const result = await this.reporter.setState({
       kind: 'flow',
       runId: this.id,
       state,
-      transitionId: newId(),
+      transitionId,
       ...(owner ? { owner: { pid: process.pid, hostname: hostname() } } : {}),
     });
     this.observe(result);
@@ -178,13 +185,14 @@ class FlowRunExecution {
   async run(): Promise<FlowRunOutcome> {
     await this.create();
     const untrack = trackFlowRun(this.id, {
-      onStoredState: (type) => {
+      onStoredState: (type, beat) => {
         this.storedType = type;
         if (type === 'CANCELLING' || type === 'CANCELLED') {
           this.runController.abort(new CancelledError(`flow run '${this.name}' was cancelled`));
         } else if (type === 'CRASHED') {
           this.runController.abort(new CancelledError(`flow run '${this.name}' was marked Crashed`));
         }
+        this.storedStates.heard(type, beat);
       },
       crash: async (message) => {
         this.storedType = 'CRASHED';
@@ -295,6 +303,8 @@ class FlowRunExecution {
       taskRunner: this.flow.options.taskRunner ?? new ConcurrentTaskRunner(),
       dynamicKeys: new Map(),
       outstanding: new Set(),
+      proposeOwnState: (state, transitionId) => this.propose(state, false, transitionId),
+      storedStates: this.storedStates,
     };
     let outcome: { ok: true; value: unknown } | { ok: false; error: unknown };
     try {

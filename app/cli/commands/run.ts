@@ -1,24 +1,48 @@
+import { RunIdSchema } from '../../core/api/index.js';
 import { defineCommand } from '../command.js';
+import { stringOption } from '../command-helpers.js';
+import { UsageError } from '../errors.js';
 import { executeFlow, prepareEngine } from '../flow-files/execute-flow.js';
 import { loadFlowFile } from '../flow-files/load-flow-file.js';
-import { parseParams } from '../flow-files/parse-params.js';
+import { parseParams, parseParamsJson } from '../flow-files/parse-params.js';
+
+/** An id for the new run chosen by whoever starts the process, so it can name the run before it exists. */
+function newRunId(raw: string | undefined): string | undefined {
+  if (raw === undefined) return undefined;
+  if (!RunIdSchema.safeParse(raw).success || !/^[A-Za-z0-9_-]+$/.test(raw)) {
+    throw new UsageError(`--flow-run-id takes up to 128 letters, digits, - and _, got '${raw.slice(0, 200)}'`);
+  }
+  return raw;
+}
 
 const runCommand = defineCommand({
   name: 'run',
   summary: 'Run a flow file and wait for its final state',
-  usage: 'FILE [--flow NAME] [--param key=value]... [--json]',
+  usage: 'FILE [--flow NAME] [--param key=value]... [--params-json JSON] [--flow-run-id ID] [--json]',
   options: {
     flow: { type: 'string' },
     param: { type: 'string', multiple: true, short: 'p' },
+    'params-json': { type: 'string' },
+    'flow-run-id': { type: 'string' },
     json: { type: 'boolean' },
   },
   positionals: { min: 1, max: 1, names: ['FILE'] },
   async run(args, ctx) {
+    const flowRunId = newRunId(stringOption(args, 'flow-run-id'));
+    const fromJson = parseParamsJson(stringOption(args, 'params-json'));
     // The store opens first: a damaged FLOWDECK_HOME is reported before any flow code runs.
     const progress = prepareEngine(ctx);
     const { flow, path } = await loadFlowFile(args.positionals[0], ctx.cwd, args.values.flow as string | undefined);
-    const params = parseParams((args.values.param as string[] | undefined) ?? [], flow.options.parameters);
-    return executeFlow(ctx, progress, flow, params, { entrypoint: `${path}:${flow.name}` }, args.values.json === true);
+    // Each --param overrides the same key of --params-json.
+    const params = { ...fromJson, ...parseParams((args.values.param as string[] | undefined) ?? [], flow.options.parameters) };
+    return executeFlow(
+      ctx,
+      progress,
+      flow,
+      params,
+      { entrypoint: `${path}:${flow.name}`, ...(flowRunId ? { newFlowRunId: flowRunId } : {}) },
+      args.values.json === true,
+    );
   },
 });
 

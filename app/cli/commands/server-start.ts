@@ -1,3 +1,4 @@
+import { statSync } from 'node:fs';
 import { isAbsolute, resolve } from 'node:path';
 import {
   createServer,
@@ -21,6 +22,20 @@ function databasePath(raw: string | undefined, ctx: CliContext): string {
   }
   if (raw.trim() === '') throw new UsageError('--database needs the path of a SQLite file');
   return isAbsolute(raw) ? raw : resolve(ctx.cwd, raw);
+}
+
+/** The folder of flow files the server may read, write and run: the current one unless told. */
+function workspaceFolder(raw: string | undefined, ctx: CliContext): string {
+  if (raw !== undefined && raw.trim() === '') throw new UsageError('--workspace needs the path of a folder of flow files');
+  const folder = raw === undefined ? ctx.cwd : resolve(ctx.cwd, raw);
+  let isFolder = false;
+  try {
+    isFolder = statSync(folder).isDirectory();
+  } catch {
+    // reported below
+  }
+  if (!isFolder) throw new UsageError(`--workspace ${folder} is not a folder; give the folder that holds your flow files`);
+  return folder;
 }
 
 /** Listening failures a person can fix, said in one line. */
@@ -49,11 +64,12 @@ function untilSignal(): Promise<NodeJS.Signals> {
 export default defineCommand({
   name: 'server start',
   summary: 'Serve the REST API over a database until stopped with Ctrl+C or SIGTERM',
-  usage: `[--host ${DEFAULT_HOST}] [--port ${DEFAULT_PORT}] [--database PATH]`,
+  usage: `[--host ${DEFAULT_HOST}] [--port ${DEFAULT_PORT}] [--database PATH] [--workspace DIR]`,
   options: {
     host: { type: 'string' },
     port: { type: 'string' },
     database: { type: 'string' },
+    workspace: { type: 'string' },
   },
   positionals: { min: 0, max: 0, names: [] },
   async run(args, ctx) {
@@ -62,6 +78,7 @@ export default defineCommand({
     const rawPort = stringOption(args, 'port');
     const port = rawPort === undefined ? DEFAULT_PORT : parseWholeNumber(rawPort, '--port', 0, 65_535);
     const database = databasePath(stringOption(args, 'database'), ctx);
+    const workspace = workspaceFolder(stringOption(args, 'workspace'), ctx);
     const settings = ctx.settings;
     const apiKey = settings.FLOWDECK_SERVER_API_KEY ?? undefined;
     // The server's own, shorter default, unless the environment or profile sets one.
@@ -74,7 +91,7 @@ export default defineCommand({
     let server: FlowdeckServer;
     let url: string;
     try {
-      server = await createServer({ store, host, port, apiKey });
+      server = await createServer({ store, host, port, apiKey, workspace, home: ctx.home });
       url = await server.listen();
     } catch (error) {
       await store.close();
@@ -83,6 +100,7 @@ export default defineCommand({
     ctx.print(`Flowdeck server listening on ${url}`);
     ctx.print(`  API:       ${url}/api (described at ${url}/api/openapi.json)`);
     ctx.print(`  database:  ${database}`);
+    ctx.print(`  workspace: ${workspace}`);
     ctx.print(`  API key:   ${apiKey ? 'required (FLOWDECK_SERVER_API_KEY)' : 'none; set FLOWDECK_SERVER_API_KEY to require one'}`);
     if (!apiKey && !LOOPBACK.has(host)) {
       ctx.note(`warning: listening on ${host} without an API key; anyone who can reach this port can read and change runs`);

@@ -31,8 +31,15 @@ async function checkSyntax(path: string): Promise<void> {
   }
 }
 
-/** Loads a flow file from anywhere on disk and picks its flow: the default export, or `--flow NAME`. */
-export async function loadFlowFile(file: string, cwd: string, flowName?: string): Promise<{ flow: AnyFlow; path: string }> {
+/** A loaded flow file: every flow it defined (its own and those of modules it imports) and its default export. */
+export interface FlowModule {
+  path: string;
+  flows: AnyFlow[];
+  defaultFlow: AnyFlow | null;
+}
+
+/** Loads a flow file from anywhere on disk, running its code. */
+export async function loadFlowModule(file: string, cwd: string): Promise<FlowModule> {
   const path = resolve(cwd, file);
   if (!existsSync(path)) throw new UsageError(`no such file: ${path}`);
   if (!statSync(path).isFile()) throw new UsageError(`${path} is not a file`);
@@ -48,9 +55,13 @@ export async function loadFlowFile(file: string, cwd: string, flowName?: string)
     const err = error as Error;
     throw new UsageError(`${path} failed to load: ${err?.name ?? 'Error'}: ${err?.message ?? String(error)}${locationOf(err, path)}`);
   }
-  const flowsHere = [
-    ...new Set([...Object.values(exported).filter(isFlow), ...registeredFlows().filter(isFlow)]),
-  ] as AnyFlow[];
+  const flows = [...new Set([...Object.values(exported).filter(isFlow), ...registeredFlows().filter(isFlow)])] as AnyFlow[];
+  return { path, flows, defaultFlow: isFlow(exported.default) ? (exported.default as AnyFlow) : null };
+}
+
+/** Loads a flow file from anywhere on disk and picks its flow: the default export, or `--flow NAME`. */
+export async function loadFlowFile(file: string, cwd: string, flowName?: string): Promise<{ flow: AnyFlow; path: string }> {
+  const { path, flows: flowsHere, defaultFlow } = await loadFlowModule(file, cwd);
   if (flowName !== undefined) {
     const match = flowsHere.find((f) => f.name === flowName);
     if (!match) {
@@ -59,7 +70,7 @@ export async function loadFlowFile(file: string, cwd: string, flowName?: string)
     }
     return { flow: match, path };
   }
-  if (isFlow(exported.default)) return { flow: exported.default as AnyFlow, path };
+  if (defaultFlow) return { flow: defaultFlow, path };
   const names = flowsHere.map((f) => `'${f.name}'`).join(', ');
   throw new UsageError(
     names

@@ -51,3 +51,18 @@ export function parseParams(pairs: readonly string[], schema: unknown): Record<s
   }
   return params;
 }
+
+/** `--params-json '{"key": value}'`: every parameter at once, as JSON types them. */
+export function parseParamsJson(raw: string | undefined): Record<string, unknown> {
+  if (raw === undefined) return {};
+  let value: unknown;
+  try {
+    value = JSON.parse(raw);
+  } catch (error) {
+    throw new UsageError(`--params-json is not valid JSON: ${(error as Error).message}`);
+  }
+  if (value === null || typeof value !== 'object' || Array.isArray(value)) {
+    throw new UsageError(`--params-json must be a JSON object of parameters, like '{"limit": 10}'`);
+  }
+  return value as Record<string, unknown>;
+}

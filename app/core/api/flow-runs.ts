@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { FlowRunSchema, LOG_LEVELS } from '../runs.js';
 import { StateTypeSchema } from '../states.js';
-import { listQuery, MAX_TIME_MS, RunIdSchema, wholeNumberQuery } from './common.js';
+import { listQuery, MAX_TIME_MS, nestsAtMost, RunIdSchema, TransitionIdSchema, wholeNumberQuery } from './common.js';
 
 export const FLOW_RUN_PAGE_DEFAULT = 50;
 export const FLOW_RUN_PAGE_MAX = 200;
@@ -52,3 +52,28 @@ export const RetryFlowRunSchema = z.strictObject({
   message: z.string().min(1).max(1000).optional(),
 });
 export type RetryFlowRun = z.input<typeof RetryFlowRunSchema>;
+
+/** How deeply the input given on resume may nest; far beyond any real answer. */
+export const MAX_RESUME_INPUT_DEPTH = 64;
+
+/** What a paused flow run is resumed with: `input` becomes the answer of its `pauseFlowRun()`. */
+export const ResumeFlowRunSchema = z.strictObject({
+  input: z
+    .unknown()
+    .refine((value) => nestsAtMost(value, MAX_RESUME_INPUT_DEPTH), `nested deeper than ${MAX_RESUME_INPUT_DEPTH} levels`)
+    .optional(),
+});
+export type ResumeFlowRun = z.input<typeof ResumeFlowRunSchema>;
+
+/** Which pause of a flow run: the transition id of its Paused state. */
+export const ResumeInputQuerySchema = z.strictObject({
+  pauseId: TransitionIdSchema,
+});
+
+/** The input a pause was resumed with; no `input` when none was given. */
+export const ResumeInputSchema = z.object({
+  pauseId: z.string(),
+  input: z.unknown().optional(),
+  resumedAt: z.number(),
+});
+export type ResumeInputRecord = z.infer<typeof ResumeInputSchema>;

@@ -6,6 +6,7 @@ export * from './flow-runs.js';
 export * from './concurrency-limits.js';
 export * from './run-ids.js';
 export * from './reports.js';
+export * from './workspace.js';
 export * from './events.js';
 export * from './event-stream.js';
 export * from './routes.js';

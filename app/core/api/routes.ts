@@ -3,11 +3,31 @@ import { ConcurrencyLimitSchema, FlowRunSchema, StoredLogSchema, TaskRunSchema }
 import { StateSchema } from '../states.js';
 import { IdParamsSchema, OrchestrationResultSchema } from './common.js';
 import { SetConcurrencyLimitSchema, TagParamsSchema } from './concurrency-limits.js';
-import { FlowRunListQuerySchema, FlowRunPageSchema, LogsQuerySchema, RetryFlowRunSchema } from './flow-runs.js';
+import {
+  FlowRunListQuerySchema,
+  FlowRunPageSchema,
+  LogsQuerySchema,
+  ResumeFlowRunSchema,
+  ResumeInputQuerySchema,
+  ResumeInputSchema,
+  RetryFlowRunSchema,
+} from './flow-runs.js';
 import { FlowSchema } from './flows.js';
 import { HealthSchema } from './health.js';
 import { ReportResponseSchema, ReportSchema } from './reports.js';
 import { ResolvedRunIdSchema, ResolveRunIdQuerySchema, RUN_ID_PREFIX_MIN, RunIdPrefixesRequestSchema, RunIdPrefixesSchema } from './run-ids.js';
+import {
+  DescribeFlowFileSchema,
+  FlowFileDescriptionSchema,
+  FlowTemplateSchema,
+  RunFlowFileSchema,
+  StartedFlowRunSchema,
+  WorkspaceFileQuerySchema,
+  WorkspaceFileSchema,
+  WorkspaceFilesSchema,
+  WriteWorkspaceFileSchema,
+  WrittenWorkspaceFileSchema,
+} from './workspace.js';
 
 /** One endpoint: everything the server needs to validate and document it and a client to call it. */
 export interface RouteSpec {
@@ -113,6 +133,30 @@ export const API_ROUTES = {
     status: 200,
     response: FlowRunSchema,
   },
+  resumeFlowRun: {
+    method: 'POST',
+    path: '/flow-runs/:id/resume',
+    summary:
+      'Resume a Paused flow run, handing its process the input (any JSON) as the answer of pauseFlowRun(); ' +
+      'answers the run, Running again; 409 when it is not Paused',
+    resource: 'flow-runs',
+    params: IdParamsSchema,
+    body: ResumeFlowRunSchema,
+    status: 200,
+    response: FlowRunSchema,
+  },
+  getResumeInput: {
+    method: 'GET',
+    path: '/flow-runs/:id/resume-input',
+    summary:
+      'The input a pause of a flow run was resumed with, the pause named by the transition id of its Paused state; ' +
+      '404 while it has not been resumed',
+    resource: 'flow-runs',
+    params: IdParamsSchema,
+    query: ResumeInputQuerySchema,
+    status: 200,
+    response: ResumeInputSchema,
+  },
   getTaskRun: {
     method: 'GET',
     path: '/task-runs/:id',
@@ -195,6 +239,64 @@ export const API_ROUTES = {
     body: ReportSchema,
     status: 200,
     response: ReportResponseSchema,
+  },
+  listWorkspaceFiles: {
+    method: 'GET',
+    path: '/workspace/files',
+    summary: "The flow files (*.ts) in the server's workspace folder, skipping node_modules and dot-folders",
+    resource: 'workspace',
+    status: 200,
+    response: WorkspaceFilesSchema,
+  },
+  readWorkspaceFile: {
+    method: 'GET',
+    path: '/workspace/file',
+    summary: 'One flow file of the workspace with its sidecar (node positions); 404 when there is no such file',
+    resource: 'workspace',
+    query: WorkspaceFileQuerySchema,
+    status: 200,
+    response: WorkspaceFileSchema,
+  },
+  writeWorkspaceFile: {
+    method: 'PUT',
+    path: '/workspace/file',
+    summary:
+      'Write a flow file of the workspace (and its sidecar) in one step, creating folders; ' +
+      '409 when the file changed on disk since expectedModifiedAt (null: when it already exists)',
+    resource: 'workspace',
+    body: WriteWorkspaceFileSchema,
+    status: 200,
+    response: WrittenWorkspaceFileSchema,
+  },
+  listTemplates: {
+    method: 'GET',
+    path: '/templates',
+    summary: 'Example flows to start a new flow file from',
+    resource: 'workspace',
+    status: 200,
+    response: z.array(FlowTemplateSchema),
+  },
+  describeFlowFile: {
+    method: 'POST',
+    path: '/flow-files/describe',
+    summary:
+      "The flows a workspace flow file defines, each with the JSON Schema of its parameters; loads the file in a separate process. " +
+      '400 with the reason when it does not load',
+    resource: 'flow-files',
+    body: DescribeFlowFileSchema,
+    status: 200,
+    response: FlowFileDescriptionSchema,
+  },
+  runFlowFile: {
+    method: 'POST',
+    path: '/flow-files/run',
+    summary:
+      'Run a flow of a workspace flow file in a new process reporting to this server; answers once the flow run exists. ' +
+      '400 with the reason when the file does not load or the parameters do not fit',
+    resource: 'flow-files',
+    body: RunFlowFileSchema,
+    status: 200,
+    response: StartedFlowRunSchema,
   },
 } as const satisfies Record<string, RouteSpec>;
 

@@ -4,3 +4,5 @@ export * from './registry.js';
 export * from './resolve.js';
 export * from './profiles.js';
 export * from './profiles-data.js';
+export * from './toml-lines.js';
+export * from './profiles-toml.js';

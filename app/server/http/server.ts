@@ -1,23 +1,33 @@
+import type { AddressInfo } from 'node:net';
+import { homedir } from 'node:os';
 import fastifyWebsocket from '@fastify/websocket';
 import Fastify, { type FastifyInstance, type FastifyPluginAsync } from 'fastify';
 import { serializerCompiler, validatorCompiler } from 'fastify-type-provider-zod';
+import { resolveFlowdeckHome } from '../../core/index.js';
+import { FlowProcesses } from '../flow-files/flow-processes.js';
+import { flowdeckCliPath } from '../package-root.js';
 import { startCrashSweeps } from '../services/crash-sweeps.js';
 import type { SqliteStore } from '../store/sqlite-store.js';
+import { Workspace } from '../workspace/workspace.js';
+import { allowDesktopAppOrigin } from './app-origin-cors.js';
 import { requireBearerKey } from './auth.js';
 import { errorBody, errorHandler } from './errors.js';
 import { EventHub } from './event-hub.js';
 import { homePage } from './home-page.js';
+import { isLoopbackHost } from './loopback-host.js';
 import { useJsonBodies } from './json-body.js';
 import { openApiDocument, registerOpenApi } from './openapi.js';
 import { concurrencyLimitRoutes } from './routes/concurrency-limits.js';
 import type { RouteDeps } from './routes/deps.js';
 import { eventRoutes } from './routes/events.js';
+import { flowFileRoutes } from './routes/flow-files.js';
 import { flowRunRoutes } from './routes/flow-runs.js';
 import { flowRoutes } from './routes/flows.js';
 import { healthRoutes } from './routes/health.js';
 import { reportRoutes } from './routes/reports.js';
 import { runIdRoutes } from './routes/run-ids.js';
 import { taskRunRoutes } from './routes/task-runs.js';
+import { workspaceRoutes } from './routes/workspace.js';
 
 export const DEFAULT_HOST = '127.0.0.1';
 export const DEFAULT_PORT = 4300;
@@ -40,6 +50,8 @@ const RESOURCES: readonly FastifyPluginAsync<RouteDeps>[] = [
   concurrencyLimitRoutes,
   reportRoutes,
   eventRoutes,
+  workspaceRoutes,
+  flowFileRoutes,
 ];
 
 export interface ServerOptions {
@@ -56,6 +68,10 @@ export interface ServerOptions {
   crashSweepIntervalMs?: number;
   /** Told of failures that are the server's own fault; written to stderr by default. */
   onUnexpectedError?: (error: unknown) => void;
+  /** A folder of flow files the API may list, read, write and run; none when left out. */
+  workspace?: string;
+  /** FLOWDECK_HOME of the flow processes the server starts (their logs go to its runs/); the usual home by default. */
+  home?: string;
 }
 
 export interface FlowdeckServer {
@@ -72,6 +88,15 @@ export interface FlowdeckServer {
 
 function logToStderr(error: unknown): void {
   process.stderr.write(`flowdeck server: ${(error as Error)?.stack ?? String(error)}\n`);
+}
+
+/** The API base of a listening server as a process on the same machine reaches it. */
+function selfApiUrl(app: FastifyInstance): string {
+  const address = app.server.address() as AddressInfo | null;
+  if (!address) throw new Error('the server is not listening yet');
+  const host =
+    address.address === '0.0.0.0' ? '127.0.0.1' : address.address === '::' ? '[::1]' : address.family === 'IPv6' ? `[${address.address}]` : address.address;
+  return `http://${host}:${address.port}/api`;
 }
 
 /** The REST API over the store, the API document, and a placeholder page at `/`. */
@@ -94,6 +119,7 @@ export async function createServer(options: ServerOptions): Promise<FlowdeckServ
       return reply.code(503).header('connection', 'close').send(errorBody(503, 'the server is shutting down; try again once it is back'));
     }
   });
+  allowDesktopAppOrigin(app);
   useJsonBodies(app);
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
@@ -108,7 +134,18 @@ export async function createServer(options: ServerOptions): Promise<FlowdeckServ
   await registerOpenApi(app, { apiKey: apiKey !== undefined });
   await app.register(homePage);
   const events = new EventHub(store, { onError: onUnexpectedError });
-  const deps: RouteDeps = { store, onUnexpectedError, events };
+  const workspace = options.workspace === undefined ? null : new Workspace(options.workspace);
+  const flowProcesses = new FlowProcesses({ cliPath: flowdeckCliPath(), home: options.home ?? resolveFlowdeckHome(process.env, homedir()) });
+  const deps: RouteDeps = {
+    store,
+    onUnexpectedError,
+    events,
+    workspace,
+    flowProcesses,
+    selfApiUrl: () => selfApiUrl(app),
+    apiKey,
+    loopbackOnly: isLoopbackHost(options.host ?? DEFAULT_HOST),
+  };
   await app.register(
     async (api) => {
       if (apiKey !== undefined) api.addHook('onRequest', requireBearerKey(apiKey));
@@ -123,6 +160,7 @@ export async function createServer(options: ServerOptions): Promise<FlowdeckServ
 
   let url = '';
   let stopSweeps: (() => void) | null = null;
+  let closed: Promise<void> | null = null;
   return {
     app,
     get url() {
@@ -142,13 +180,18 @@ export async function createServer(options: ServerOptions): Promise<FlowdeckServ
       if (interval > 0) stopSweeps = startCrashSweeps(store, interval, onUnexpectedError);
       return url;
     },
-    async close() {
-      closing = true;
-      stopSweeps?.();
-      stopSweeps = null;
-      await app.close();
-      events.close();
-      await store.flush();
+    close() {
+      closed ??= (async () => {
+        // Flow processes are stopped first, while the server still takes the Crashed states they report.
+        await flowProcesses.stopAll();
+        closing = true;
+        stopSweeps?.();
+        stopSweeps = null;
+        await app.close();
+        events.close();
+        await store.flush();
+      })();
+      return closed;
     },
   };
 }

@@ -1,5 +1,8 @@
 // Thousands of generated bad requests: every answer must be a 4xx with a JSON message, never a
 // 5xx, and the server must stay up. Valid requests with extreme values must never fail either.
+import { mkdirSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { MAX_TIME_MS } from '../../../app/core/api/index.js';
@@ -10,9 +13,13 @@ const BODY_LIMIT = 64 * 1024;
 let server: TestServer;
 let knownFlowRun: string;
 let knownTaskRun: string;
+/** The server's workspace (empty, so no generated request finds a flow file to run) and FLOWDECK_HOME. */
+const scratch = mkdtempSync(join(tmpdir(), 'flowdeck-bad-input-'));
+const workspace = join(scratch, 'workspace');
 
 beforeAll(async () => {
-  server = await startTestServer({ bodyLimitBytes: BODY_LIMIT });
+  mkdirSync(workspace);
+  server = await startTestServer({ bodyLimitBytes: BODY_LIMIT, workspace, home: join(scratch, 'home') });
   const flowRun = flowRunRequest();
   knownFlowRun = flowRun.id;
   await server.store.createFlowRun(flowRun);
@@ -25,6 +32,9 @@ afterAll(async () => {
   expect((await call(`${server.api}/health`)).status).toBe(200);
   expect(server.unexpected).toEqual([]);
   await server.close();
+  // Whatever generated writes created stayed inside the workspace.
+  expect(readdirSync(scratch).filter((name) => name !== 'home')).toEqual(['workspace']);
+  rmSync(scratch, { recursive: true, force: true });
 });
 
 interface RawRequest {
@@ -70,6 +80,8 @@ const ROUTES: [string, string][] = [
   ['GET', '/api/flow-runs/:id/states'],
   ['POST', '/api/flow-runs/:id/cancel'],
   ['POST', '/api/flow-runs/:id/retry'],
+  ['POST', '/api/flow-runs/:id/resume'],
+  ['GET', '/api/flow-runs/:id/resume-input'],
   ['GET', '/api/task-runs/:id'],
   ['GET', '/api/task-runs/:id/states'],
   ['GET', '/api/concurrency-limits'],
@@ -79,11 +91,17 @@ const ROUTES: [string, string][] = [
   ['GET', '/api/run-ids/resolve'],
   ['POST', '/api/run-ids/prefixes'],
   ['POST', '/api/reports'],
+  ['GET', '/api/workspace/files'],
+  ['GET', '/api/workspace/file'],
+  ['PUT', '/api/workspace/file'],
+  ['GET', '/api/templates'],
+  ['POST', '/api/flow-files/describe'],
+  ['POST', '/api/flow-files/run'],
   ['PATCH', '/api/flow-runs'],
   ['GET', '/api/no-such-thing/:id'],
 ];
 
-const QUERY_KEYS = ['flowName', 'stateTypes', 'tags', 'createdAfter', 'createdBefore', 'parentFlowRunId', 'limit', 'cursor', 'afterId', 'taskRunId', 'minLevel', 'kind', 'prefix', 'x', '__proto__', 'constructor'];
+const QUERY_KEYS = ['flowName', 'stateTypes', 'tags', 'createdAfter', 'createdBefore', 'parentFlowRunId', 'limit', 'cursor', 'afterId', 'taskRunId', 'minLevel', 'kind', 'prefix', 'path', 'pauseId', 'x', '__proto__', 'constructor'];
 
 const oddText = fc.oneof(
   fc.string({ maxLength: 40 }),
@@ -126,6 +144,30 @@ describe('bad input', () => {
         if (answer.status >= 400) expectRefusal(raw, answer);
       }),
       { numRuns: 1200 },
+    );
+  });
+
+  it('keeps every generated workspace path inside the workspace', async () => {
+    const segment = fc.constantFrom('..', '.', '', 'a', 'b', 'x.ts', '.git', 'node_modules', '..\\', 'C:', '%2e%2e', '~', '\u0000', ' ', 'é.ts');
+    const name = fc.constantFrom('x.ts', 'é.ts', 'x.d.ts', '.x.ts', 'x.js', '..', '');
+    const path = fc.tuple(fc.array(segment, { maxLength: 4 }), name).map(([folders, last]) => [...folders, last].join('/'));
+    const lead = fc.constantFrom('', '', '', '/', '../', './', workspace + '/', scratch + '/');
+    await fc.assert(
+      fc.asyncProperty(lead, path, fc.constantFrom('read', 'write', 'describe'), async (prefix, rest, action) => {
+        const target = `${prefix}${rest}`;
+        const raw: RawRequest =
+          action === 'read'
+            ? { method: 'GET', path: '/api/workspace/file', query: [['path', target]] }
+            : action === 'write'
+              ? { method: 'PUT', path: '/api/workspace/file', body: JSON.stringify({ path: target, content: 'x' }), contentType: 'application/json' }
+              : { method: 'POST', path: '/api/flow-files/describe', body: JSON.stringify({ path: target }), contentType: 'application/json' };
+        const answer = await send(raw);
+        expect(answer.status, describeAnswer(raw, answer)).toBeLessThan(500);
+        if (answer.status >= 400) expectRefusal(raw, answer);
+        const clean = prefix === '' && rest.split('/').every((part) => /^[^./\\\u0000][^/\\\u0000]*$/.test(part) && part !== 'node_modules') && /[^/]\.ts$/.test(rest);
+        if (action === 'write' && answer.status === 200) expect(clean, describeAnswer(raw, answer)).toBe(true);
+      }),
+      { numRuns: 300 },
     );
   });
 

@@ -1,4 +1,6 @@
 import type { SqliteStore } from '../../store/sqlite-store.js';
+import type { FlowProcesses } from '../../flow-files/flow-processes.js';
+import type { Workspace } from '../../workspace/workspace.js';
 import type { EventHub } from '../event-hub.js';
 
 /** What every resource plugin is given. */
@@ -8,4 +10,14 @@ export interface RouteDeps {
   onUnexpectedError: (error: unknown) => void;
   /** The server's one poller of stored states and log lines, shared by every event socket. */
   events: EventHub;
+  /** The folder of flow files the server reads, writes and runs; null when it serves none. */
+  workspace: Workspace | null;
+  /** The flow processes the server starts, stopped when it closes. */
+  flowProcesses: FlowProcesses;
+  /** This server's API base (`http://127.0.0.1:PORT/api`) as its own children reach it; known once listening. */
+  selfApiUrl: () => string;
+  /** The key this server requires, handed to the flow processes it starts. */
+  apiKey: string | undefined;
+  /** Whether routes that write and run code answer only requests addressed to a loopback name. */
+  loopbackOnly: boolean;
 }

@@ -51,6 +51,19 @@ export async function flowRunRoutes(api: FastifyInstance, { store }: RouteDeps):
   // The store answers NOT_FOUND for an unknown id, which becomes a 404.
   addRoute(api, 'cancelFlowRun', ({ params }) => store.cancelFlowRun(params.id));
 
+  addRoute(api, 'resumeFlowRun', ({ params, body }) => {
+    const outcome = store.resumeFlowRun(params.id, body.input);
+    if (outcome.ok) return outcome.run;
+    throw new HttpError(outcome.reason === 'NOT_FOUND' ? 404 : 409, outcome.message);
+  });
+
+  addRoute(api, 'getResumeInput', ({ params, query }) => {
+    requireFlowRun(params.id);
+    const record = store.resumeRecord(params.id, query.pauseId);
+    if (!record) throw new HttpError(404, `pause '${query.pauseId}' of flow run '${params.id}' has not been resumed`);
+    return record;
+  });
+
   addRoute(api, 'retryFlowRun', ({ params, body }) => {
     const outcome = retryFlowRun(store, params.id, body.message ?? DEFAULT_RETRY_MESSAGE);
     if (outcome.ok) return outcome.run;

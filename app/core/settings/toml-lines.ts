@@ -2,7 +2,7 @@
 // something wrong (an unknown key, a bad value), this finds the line that says it, so the error
 // can point there. It reads table headers and `key =` lines, which covers files people write;
 // for anything it cannot place it answers null rather than guess.
-import type { ProfilesLocation } from '../../core/index.js';
+import type { ProfilesLocation } from './profiles-data.js';
 
 const HEADER = /^\s*\[\s*([^[\]]+?)\s*\]\s*(#.*)?$/;
 const KEY_LINE = /^\s*((?:"[^"]*"|'[^']*'|[A-Za-z0-9_-]+)(?:\s*\.\s*(?:"[^"]*"|'[^']*'|[A-Za-z0-9_-]+))*)\s*=/;

@@ -1,0 +1,32 @@
+import { defineCommand } from '../command.js';
+import { flag } from '../command-helpers.js';
+import { describeFlows } from '../flow-files/describe-flows.js';
+import { loadFlowModule } from '../flow-files/load-flow-file.js';
+import { renderTable } from '../output/table.js';
+
+function parameterNames(schema: Record<string, unknown> | null): string {
+  if (schema === null) return '-';
+  const properties = schema.properties;
+  if (!properties || typeof properties !== 'object') return '(not an object)';
+  const required = new Set(Array.isArray(schema.required) ? (schema.required as string[]) : []);
+  const names = Object.keys(properties).map((name) => (required.has(name) ? name : `${name}?`));
+  return names.length > 0 ? names.join(', ') : '(none)';
+}
+
+export default defineCommand({
+  name: 'flow describe',
+  summary: "List the flows a flow file defines and each one's parameters (--json: their JSON Schema)",
+  usage: 'FILE [--json]',
+  options: { json: { type: 'boolean' } },
+  positionals: { min: 1, max: 1, names: ['FILE'] },
+  async run(args, ctx) {
+    const flows = describeFlows(await loadFlowModule(args.positionals[0], ctx.cwd));
+    if (flag(args, 'json')) {
+      ctx.printJson({ flows });
+      return 0;
+    }
+    const rows = flows.map((flow) => [flow.isDefault ? '*' : '', flow.name, parameterNames(flow.parameters)]);
+    ctx.print(renderTable(['', 'FLOW', 'PARAMETERS'], rows, ctx.colors.bold));
+    return 0;
+  },
+});

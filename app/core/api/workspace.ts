@@ -1,0 +1,114 @@
+import { z } from 'zod';
+import { nestsAtMost, TimeSchema } from './common.js';
+import { MAX_PARAMETER_DEPTH } from './reports.js';
+
+/** The largest flow file the workspace reads or writes; flow files are code, not data. */
+export const WORKSPACE_FILE_MAX_BYTES = 2 * 1024 * 1024;
+/** The largest sidecar (node positions) beside a flow file. */
+export const WORKSPACE_SIDECAR_MAX_BYTES = 1024 * 1024;
+/** How many flow files one listing names at most; `truncated` says when there were more. */
+export const WORKSPACE_LIST_MAX = 5000;
+/** What a flow file's sidecar is called: `<name>.flowdeck.json` beside `<name>.ts`. */
+export const SIDECAR_SUFFIX = '.flowdeck.json';
+
+/** The sidecar's path for a flow file's path, both relative and '/'-separated. */
+export function sidecarPathOf(flowFilePath: string): string {
+  return `${flowFilePath.replace(/\.ts$/, '')}${SIDECAR_SUFFIX}`;
+}
+
+/**
+ * A flow file inside the workspace: relative, '/'-separated. Only the length is checked here; the
+ * server says what is wrong with a path that leaves the workspace, naming it.
+ */
+export const WorkspacePathSchema = z.string().min(1).max(1024);
+
+export const WorkspaceFileEntrySchema = z.object({
+  /** Relative to the workspace root, '/'-separated. */
+  path: z.string(),
+  size: z.number().int().min(0),
+  /** Milliseconds since the epoch; hand it back as `expectedModifiedAt` when saving. */
+  modifiedAt: z.number(),
+});
+export type WorkspaceFileEntry = z.infer<typeof WorkspaceFileEntrySchema>;
+
+export const WorkspaceFilesSchema = z.object({
+  /** The workspace folder on the server's machine. */
+  root: z.string(),
+  /** Flow files (`*.ts`), sorted by path; node_modules and dot-folders are skipped. */
+  files: z.array(WorkspaceFileEntrySchema),
+  /** True when the workspace holds more flow files than one listing names. */
+  truncated: z.boolean(),
+});
+export type WorkspaceFiles = z.infer<typeof WorkspaceFilesSchema>;
+
+export const WorkspaceFileQuerySchema = z.strictObject({ path: WorkspacePathSchema });
+export type WorkspaceFileQuery = z.input<typeof WorkspaceFileQuerySchema>;
+
+export const WorkspaceFileSchema = z.object({
+  path: z.string(),
+  content: z.string(),
+  /** The sidecar's text, or null when the flow file has none. */
+  sidecar: z.string().nullable(),
+  modifiedAt: z.number(),
+});
+export type WorkspaceFile = z.infer<typeof WorkspaceFileSchema>;
+
+export const WriteWorkspaceFileSchema = z.strictObject({
+  path: WorkspacePathSchema,
+  content: z.string().max(WORKSPACE_FILE_MAX_BYTES),
+  /** Text to write as the sidecar; null removes it; left out, the sidecar stays as it is. */
+  sidecar: z.string().max(WORKSPACE_SIDECAR_MAX_BYTES).nullable().optional(),
+  /**
+   * The `modifiedAt` the caller last read: the write is refused (409) if the file changed since.
+   * null: the file must not exist yet. Left out: no check.
+   */
+  expectedModifiedAt: TimeSchema.nullable().optional(),
+});
+export type WriteWorkspaceFile = z.input<typeof WriteWorkspaceFileSchema>;
+
+export const WrittenWorkspaceFileSchema = z.object({
+  path: z.string(),
+  modifiedAt: z.number(),
+});
+export type WrittenWorkspaceFile = z.infer<typeof WrittenWorkspaceFileSchema>;
+
+export const FlowTemplateSchema = z.object({
+  /** The example's file name without `.ts`. */
+  name: z.string(),
+  /** The first sentence of the file's leading comment. */
+  description: z.string(),
+  content: z.string(),
+});
+export type FlowTemplate = z.infer<typeof FlowTemplateSchema>;
+
+export const DescribeFlowFileSchema = z.strictObject({ path: WorkspacePathSchema });
+export type DescribeFlowFile = z.input<typeof DescribeFlowFileSchema>;
+
+/** A JSON Schema document, as zod's `z.toJSONSchema` writes one. */
+export const JsonSchemaDocumentSchema = z.record(z.string(), z.unknown());
+
+export const DescribedFlowSchema = z.object({
+  name: z.string(),
+  /** The file's default export: what runs when no flow is named. */
+  isDefault: z.boolean(),
+  /** The JSON Schema of the parameters as a caller writes them; null when the flow declares none or it cannot be expressed. */
+  parameters: JsonSchemaDocumentSchema.nullable(),
+});
+export type DescribedFlow = z.infer<typeof DescribedFlowSchema>;
+
+export const FlowFileDescriptionSchema = z.object({ flows: z.array(DescribedFlowSchema) });
+export type FlowFileDescription = z.infer<typeof FlowFileDescriptionSchema>;
+
+export const RunFlowFileSchema = z.strictObject({
+  path: WorkspacePathSchema,
+  /** The flow to run; the file's default export when left out. */
+  flowName: z.string().min(1).max(512).optional(),
+  parameters: z
+    .record(z.string(), z.unknown())
+    .refine((value) => nestsAtMost(value, MAX_PARAMETER_DEPTH), `nested deeper than ${MAX_PARAMETER_DEPTH} levels`)
+    .default({}),
+});
+export type RunFlowFile = z.input<typeof RunFlowFileSchema>;
+
+export const StartedFlowRunSchema = z.object({ flowRunId: z.string() });
+export type StartedFlowRun = z.infer<typeof StartedFlowRunSchema>;

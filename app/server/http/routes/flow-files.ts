@@ -1,0 +1,117 @@
+import { readFileSync } from 'node:fs';
+import { setTimeout as sleep } from 'node:timers/promises';
+import type { FastifyInstance } from 'fastify';
+import { FlowFileDescriptionSchema, type FlowFileDescription } from '../../../core/api/index.js';
+import { newId } from '../../../core/index.js';
+import { cliFailureMessage } from '../../flow-files/cli-message.js';
+import { StoppingError, type StartedRun } from '../../flow-files/flow-processes.js';
+import { shownPath } from '../../workspace/workspace-paths.js';
+import type { Workspace } from '../../workspace/workspace.js';
+import { HttpError } from '../errors.js';
+import { requireLoopbackHost } from '../loopback-host.js';
+import { addRoute } from '../route.js';
+import type { RouteDeps } from './deps.js';
+import { requireWorkspace } from './workspace.js';
+
+/** Loading a flow file takes well under a second; this much means its top-level code is stuck. */
+export const DESCRIBE_TIMEOUT_MS = 30_000;
+/** How long a new flow process may take to create its run before it is given up on. */
+export const RUN_START_TIMEOUT_MS = 30_000;
+const START_POLL_MS = 20;
+/** Exit codes of `flowdeck` that say the server, not the flow file, is at fault. */
+const SERVER_EXIT_CODES = new Set([3, 70]);
+
+function lastJsonLine(stdout: string): unknown {
+  const line = stdout.trim().split('\n').pop() ?? '';
+  try {
+    return JSON.parse(line);
+  } catch {
+    return undefined;
+  }
+}
+
+function readLog(path: string): string {
+  try {
+    return readFileSync(path, 'utf8');
+  } catch {
+    return '';
+  }
+}
+
+function roots(workspace: Workspace): string[] {
+  return [...new Set([workspace.realRoot, workspace.root])];
+}
+
+/** Runs the flow files of the workspace, each in a `flowdeck` process of its own, since loading one runs its code. */
+export async function flowFileRoutes(api: FastifyInstance, deps: RouteDeps): Promise<void> {
+  const { store, flowProcesses, loopbackOnly } = deps;
+  if (loopbackOnly) api.addHook('onRequest', requireLoopbackHost);
+
+  function refuseStopping(error: unknown): never {
+    if (error instanceof StoppingError) throw new HttpError(409, error.message);
+    throw error;
+  }
+
+  addRoute(api, 'describeFlowFile', async ({ body }): Promise<FlowFileDescription> => {
+    const workspace = requireWorkspace(deps.workspace);
+    const file = workspace.flowFile(body.path);
+    const outcome = await flowProcesses
+      .runCli(['flow', 'describe', file, '--json'], workspace.realRoot, DESCRIBE_TIMEOUT_MS)
+      .catch(refuseStopping);
+    if (outcome.timedOut) {
+      throw new HttpError(400, `loading ${shownPath(body.path)} took longer than ${DESCRIBE_TIMEOUT_MS / 1000} s; does its top-level code wait for something?`);
+    }
+    if (outcome.code !== 0) {
+      const message = cliFailureMessage(outcome.stderr, roots(workspace));
+      throw new HttpError(
+        400,
+        message ?? `loading ${shownPath(body.path)} ended its process (exit code ${outcome.code ?? outcome.signal}) before it said what the file holds`,
+      );
+    }
+    const parsed = FlowFileDescriptionSchema.safeParse(lastJsonLine(outcome.stdout));
+    if (!parsed.success) throw new Error(`flowdeck flow describe printed no description of ${file}: ${outcome.stdout.slice(-500)}`);
+    return parsed.data;
+  });
+
+  /** Waits until the run exists (the answer), or the process ends first (its error), or gives up. */
+  async function untilCreated(run: StartedRun, flowRunId: string, path: string, workspace: Workspace): Promise<void> {
+    const deadline = Date.now() + RUN_START_TIMEOUT_MS;
+    for (;;) {
+      if (store.hasFlowRun(flowRunId)) return;
+      const exit = run.exit;
+      if (exit !== null) {
+        if (store.hasFlowRun(flowRunId)) return;
+        const message = cliFailureMessage(readLog(run.logPath), roots(workspace));
+        const status = exit.code !== null && SERVER_EXIT_CODES.has(exit.code) ? 500 : 400;
+        throw new HttpError(status, message ?? `the flow process for ${shownPath(path)} ended (exit code ${exit.code ?? exit.signal}) before its run began; its output is in ${run.logPath}`);
+      }
+      if (Date.now() > deadline) {
+        run.kill('SIGKILL');
+        throw new HttpError(400, `${shownPath(path)} did not start a run within ${RUN_START_TIMEOUT_MS / 1000} s, so its process was stopped; does its top-level code wait for something? Its output is in ${run.logPath}`);
+      }
+      await sleep(START_POLL_MS);
+    }
+  }
+
+  addRoute(api, 'runFlowFile', async ({ body }) => {
+    const workspace = requireWorkspace(deps.workspace);
+    const file = workspace.flowFile(body.path);
+    const flowRunId = newId();
+    let run: StartedRun;
+    try {
+      run = flowProcesses.startRun({
+        file,
+        cwd: workspace.realRoot,
+        flowRunId,
+        flowName: body.flowName,
+        parameters: body.parameters,
+        apiUrl: deps.selfApiUrl(),
+        apiKey: deps.apiKey,
+      });
+    } catch (error) {
+      refuseStopping(error);
+    }
+    await untilCreated(run, flowRunId, body.path, workspace);
+    return { flowRunId };
+  });
+}

@@ -1,0 +1,83 @@
+// `flowdeck flow describe` and the `run` options a server uses to start runs: the real CLI in a
+// child process, over a temporary FLOWDECK_HOME.
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { lastJsonLine, readStore, runCli, showOutput, useCliHome } from '../helpers/cli.js';
+
+const cliHome = useCliHome();
+let dir: string;
+beforeEach(() => {
+  dir = mkdtempSync(join(tmpdir(), 'flowdeck-describe-'));
+});
+afterEach(() => rmSync(dir, { recursive: true, force: true }));
+
+const FLOWS = `import { flow } from 'flowdeck';
+import { z } from 'zod';
+export const side = flow({ name: 'side' }, async () => 0);
+export default flow({ name: 'sum', parameters: z.object({ xs: z.array(z.number()), scale: z.number().default(1) }) },
+  async ({ xs, scale }: { xs: number[]; scale: number }) => xs.reduce((a, b) => a + b, 0) * scale);
+`;
+
+function file(name: string, content: string): string {
+  const path = join(dir, name);
+  writeFileSync(path, content);
+  return path;
+}
+
+describe('flowdeck flow describe', () => {
+  it('prints each flow with its parameters, as a table or as JSON Schema', async () => {
+    const path = file('sum.ts', FLOWS);
+    const table = await runCli(['flow', 'describe', path], { home: cliHome.home });
+    expect(table.code, showOutput(table)).toBe(0);
+    expect(table.stdout.trimEnd().split('\n').map((line) => line.trim().split(/\s{2,}/))).toEqual([
+      ['FLOW', 'PARAMETERS'],
+      ['*', 'sum', 'xs, scale?'],
+      ['side', '-'],
+    ]);
+    const json = await runCli(['flow', 'describe', path, '--json'], { home: cliHome.home });
+    expect(lastJsonLine(json.stdout)).toEqual({
+      flows: [
+        {
+          name: 'sum',
+          isDefault: true,
+          parameters: {
+            $schema: 'https://json-schema.org/draft/2020-12/schema',
+            type: 'object',
+            properties: { xs: { type: 'array', items: { type: 'number' } }, scale: { type: 'number', default: 1 } },
+            required: ['xs'],
+          },
+        },
+        { name: 'side', isDefault: false, parameters: null },
+      ],
+    });
+  });
+
+  it('exits 2 with the file and line of a syntax error', async () => {
+    const path = file('bad.ts', 'export default flow({ name: "x" }, async () => {\n  return 1 +;\n});\n');
+    const result = await runCli(['flow', 'describe', path, '--json'], { home: cliHome.home });
+    expect(result.code).toBe(2);
+    expect(result.stderr).toContain(`${path}:2:`);
+  });
+});
+
+describe('flowdeck run --params-json --flow-run-id', () => {
+  it('takes every parameter as one JSON object and creates the run with the given id', async () => {
+    const path = file('sum.ts', FLOWS);
+    const id = '0198c0de-0000-7000-8000-000000000001';
+    const result = await runCli(['run', path, '--params-json', '{"xs":[1,2,3]}', '--param', 'scale=10', '--flow-run-id', id, '--json'], { home: cliHome.home });
+    expect(result.code, showOutput(result)).toBe(0);
+    expect(lastJsonLine(result.stdout)).toMatchObject({ flowRunId: id, state: { type: 'COMPLETED' }, result: 60 });
+    expect(readStore(cliHome.dbPath, (store) => store.flowRun(id)?.parameters)).toEqual({ xs: [1, 2, 3], scale: 10 });
+  });
+
+  it('refuses JSON that is not an object, and ids with odd characters, before running anything', async () => {
+    const path = file('sum.ts', FLOWS);
+    for (const args of [['--params-json', '[1]'], ['--params-json', '{oops'], ['--flow-run-id', '../x']]) {
+      const result = await runCli(['run', path, ...args], { home: cliHome.home });
+      expect(result.code, args.join(' ')).toBe(2);
+      expect(result.stderr).toMatch(/--params-json|--flow-run-id/);
+    }
+  });
+});
