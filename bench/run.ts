@@ -15,6 +15,7 @@ import { runW2, W2_ITEMS } from './workloads/w2-map.js';
 import { runW3, W3_TASKS } from './workloads/w3-retries.js';
 import { runW4, W4_LINES_PER_TASK, W4_TASKS } from './workloads/w4-logs.js';
 import { startW5 } from './workloads/w5-http.js';
+import { CODE_TO_GRAPH_TASKS, parseFloor, runCodeToGraph } from './workloads/code-to-graph.js';
 import { REST_MS, runServerMemory } from './workloads/server-memory.js';
 import { runWsLatency, WS_CHANGES, WS_WARM_UP } from './workloads/ws-latency.js';
 
@@ -30,6 +31,7 @@ const TARGETS = {
   w4LinesPerSecond: 200_000,
   w2PeakRssMb: 300,
   w5TasksPerSecond: 3_000,
+  codeToGraphMs: 200,
   wsP99LatencyMs: 20,
   serverRestingRssMb: 120,
 } as const;
@@ -161,6 +163,13 @@ async function w5() {
   }
 }
 
+function codeToGraph() {
+  progress(`code to graph: a ${CODE_TO_GRAPH_TASKS}-task flow module`);
+  const parsed = runCodeToGraph();
+  const floor = parseFloor();
+  return { tasks: CODE_TO_GRAPH_TASKS, bytes: parsed.bytes, ms: parsed.ms, runsMs: parsed.runsMs, floorMs: floor.ms, floorRunsMs: floor.runsMs, ratio: parsed.ms / floor.ms };
+}
+
 async function wsLatency() {
   const summary = (samples: number[]) => ({ p50: percentile(samples, 50), p99: percentile(samples, 99), max: max(samples) });
   const { engine, floor } = await rounds(
@@ -214,6 +223,7 @@ async function main(): Promise<void> {
   const r4 = await w4();
   const mem = await memory();
   const r5 = await w5();
+  const c2g = codeToGraph();
   const ws = await wsLatency();
   const srv = await serverMemory();
 
@@ -276,6 +286,14 @@ async function main(): Promise<void> {
       pass: r5.tasksPerSecond >= TARGETS.w5TasksPerSecond,
     },
     {
+      workload: `Code to graph, ${c2g.tasks}-task file`,
+      figure: `${c2g.ms.toFixed(1)} ms`,
+      floor: `${c2g.floorMs.toFixed(1)} ms (TypeScript parser alone)`,
+      ratio: c2g.ratio,
+      target: `<= ${TARGETS.codeToGraphMs} ms`,
+      pass: c2g.ms <= TARGETS.codeToGraphMs,
+    },
+    {
       workload: 'State change to WebSocket subscriber',
       figure: `p50 ${ws.latencyMs.p50.toFixed(1)} / p99 ${ws.latencyMs.p99.toFixed(1)} / max ${ws.latencyMs.max.toFixed(1)} ms`,
       floor: `loopback ws one-way p99 ${ws.floorOneWayMs.p99.toFixed(2)} ms`,
@@ -327,7 +345,7 @@ async function main(): Promise<void> {
       durability: 'WAL, synchronous=NORMAL, for the engine and every SQLite floor',
     },
     targets: TARGETS,
-    results: { w1: r1, w2: r2, w3: r3, w4: r4, memory: mem, w5: r5, wsLatency: ws, serverMemory: srv },
+    results: { w1: r1, w2: r2, w3: r3, w4: r4, memory: mem, w5: r5, codeToGraph: c2g, wsLatency: ws, serverMemory: srv },
     table: rows,
     notes,
     missed: missed.map((r) => r.workload),

@@ -1,4 +1,5 @@
 /** Code to graph: parseFlowModule on a generated 500-task flow module, the builder's load path. */
+import ts from 'typescript';
 import { generateFlowModule, parseFlowModule, type FlowGraph, type GraphNode } from '../../app/core/flow-document/index.js';
 import { median, nowMs } from '../lib/stats.js';
 
@@ -56,4 +57,17 @@ export function runCodeToGraph(tasks = CODE_TO_GRAPH_TASKS): { ms: number; nodes
   }
   if (nodes !== tasks) throw new Error(`code-to-graph found ${nodes} nodes in a ${tasks}-task module`);
   return { ms: median(runsMs), nodes, runsMs, bytes: source.length };
+}
+
+/** The floor: TypeScript's own parser on the same module, which code to graph cannot do without. */
+export function parseFloor(tasks = CODE_TO_GRAPH_TASKS): { ms: number; runsMs: number[] } {
+  const source = codeToGraphModule(tasks);
+  ts.createSourceFile('flow.ts', source, ts.ScriptTarget.Latest, true);
+  const runsMs: number[] = [];
+  for (let r = 0; r < RUNS; r++) {
+    const start = nowMs();
+    ts.createSourceFile('flow.ts', source, ts.ScriptTarget.Latest, true);
+    runsMs.push(nowMs() - start);
+  }
+  return { ms: median(runsMs), runsMs };
 }
