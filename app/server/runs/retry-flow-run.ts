@@ -31,5 +31,7 @@ export function retryFlowRun(store: SqliteStore, id: string, message: string): R
   if (result.status !== 'ACCEPT') {
     return { ok: false, reason: 'NOT_RETRYABLE', message: `flow run '${run.name}' cannot be retried: ${result.reason ?? result.status}` };
   }
+  // Until the retrying process claims it, the sweep must not take the old, dead process's id as its owner.
+  store.releaseFlowRun(id);
   return { ok: true, run: store.getFlowRun(id)! };
 }

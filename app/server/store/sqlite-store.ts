@@ -128,6 +128,14 @@ export class SqliteStore extends RunReads implements RunReporter {
     return this.writer.writeBatch(() => this.writer.applySetState(request));
   }
 
+  /**
+   * Leaves a flow run to whichever process starts it next: a run put back to Scheduled no longer
+   * belongs to the process that ran it before, so that process's death is no crash of this run.
+   */
+  releaseFlowRun(id: string): void {
+    this.db.prepare('UPDATE flow_runs SET pid = NULL, hostname = NULL WHERE id = ?').run(id);
+  }
+
   /** Asks a run to stop: a run that has not started is Cancelled, a running one Cancelling. */
   cancelFlowRun(id: string): OrchestrationResult {
     return this.writer.writeBatch(() => {
