@@ -1,0 +1,147 @@
+import type { ApiClient } from '../../core/api/client.js';
+import { ApiError } from '../../core/api/errors.js';
+import type { FlowTemplate, WorkspaceFiles } from '../../core/api/workspace.js';
+import type { DesktopBridge } from '../../core/desktop-bridge.js';
+import type { BuilderStore } from '../builder/store.js';
+import { isDirty, type BuilderState } from '../builder/store.js';
+
+type BuilderStateLike = Pick<BuilderState, 'positions'>;
+
+export type WorkspaceClient = Pick<ApiClient, 'listWorkspaceFiles' | 'readWorkspaceFile' | 'writeWorkspaceFile' | 'listTemplates'>;
+
+export type SaveOutcome =
+  | { status: 'saved'; path: string; modifiedAt: number }
+  /** Never saved: ask for a path, then call saveAs. */
+  | { status: 'needs-path' }
+  /** The file on disk changed since it was read (or exists, for a new file): ask before overwriting. */
+  | { status: 'conflict'; path: string; message: string };
+
+/** A path a person typed, made a workspace flow file path: '/'-separated, relative, ending in .ts. */
+export function normaliseFlowPath(input: string): string {
+  let path = input.trim().replace(/\\/g, '/').replace(/^\.?\/+/, '');
+  if (path !== '' && !path.endsWith('.ts')) path = `${path}.ts`;
+  return path;
+}
+
+/**
+ * A path on this computer as a workspace path, when it lies inside the workspace folder; null
+ * otherwise. Either separator, as the desktop app may run on Windows.
+ */
+export function workspaceRelative(absolutePath: string, workspaceRoot: string): string | null {
+  const norm = (p: string) => p.replace(/\\/g, '/').replace(/\/+$/, '');
+  const root = norm(workspaceRoot);
+  const path = norm(absolutePath);
+  if (root === '' || !path.startsWith(`${root}/`)) return null;
+  const rest = path.slice(root.length + 1);
+  return rest.split('/').some((segment) => segment === '..' || segment === '') ? null : rest;
+}
+
+/** What the desktop app adds: its file dialogs, and the workspace folder its server uses. */
+export interface DesktopFiles {
+  bridge: Pick<DesktopBridge, 'openFile' | 'saveFile' | 'saveFileAs'>;
+  workspaceRoot: string;
+}
+
+/**
+ * Reading and writing the builder's document: in the server's workspace, and in the desktop app
+ * also anywhere on this computer through its dialogs.
+ */
+export class WorkspaceFilesService {
+  constructor(
+    private readonly client: WorkspaceClient,
+    private readonly store: BuilderStore,
+    readonly desktop: DesktopFiles | null = null,
+  ) {}
+
+  /** Asks the desktop app for a file; false when the person cancelled. */
+  async openFromDisk(): Promise<boolean> {
+    if (!this.desktop) throw new Error('opening files from this computer needs the desktop app');
+    const file = await this.desktop.bridge.openFile();
+    if (!file) return false;
+    const inside = workspaceRelative(file.path, this.desktop.workspaceRoot);
+    // A file inside the workspace is opened as one, so it can be run.
+    if (inside !== null) await this.open(inside);
+    else this.store.getState().open({ path: file.path, source: file.content, sidecar: file.sidecar, modifiedAt: null, location: 'disk' });
+    return true;
+  }
+
+  /** Asks the desktop app where to save; false when the person cancelled. */
+  async saveToDisk(): Promise<SaveOutcome | null> {
+    if (!this.desktop) throw new Error('saving files on this computer needs the desktop app');
+    const state = this.store.getState();
+    const { source, positions } = state;
+    const saved = await this.desktop.bridge.saveFileAs(source, state.doc.name, state.sidecar());
+    if (!saved) return null;
+    return this.afterDiskSave(saved.path, source, positions);
+  }
+
+  private afterDiskSave(path: string, source: string, positions: BuilderStateLike['positions']): SaveOutcome {
+    const inside = this.desktop ? workspaceRelative(path, this.desktop.workspaceRoot) : null;
+    const shown = inside ?? path;
+    // The desktop app reports no modification time; the next workspace save then does not check one.
+    this.store.getState().markSaved({ path: shown, modifiedAt: null, source, positions, location: inside === null ? 'disk' : 'workspace' });
+    return { status: 'saved', path: shown, modifiedAt: 0 };
+  }
+
+  list(): Promise<WorkspaceFiles> {
+    return this.client.listWorkspaceFiles();
+  }
+
+  templates(): Promise<FlowTemplate[]> {
+    return this.client.listTemplates();
+  }
+
+  /** Reads a file with its sidecar and shows it. */
+  async open(path: string): Promise<void> {
+    const file = await this.client.readWorkspaceFile({ query: { path } });
+    this.store.getState().open({ path: file.path, source: file.content, sidecar: file.sidecar, modifiedAt: file.modifiedAt });
+  }
+
+  /** Saves to the document's own path, refusing to overwrite a newer file unless told to. */
+  async save(options: { overwrite?: boolean } = {}): Promise<SaveOutcome> {
+    const state = this.store.getState();
+    const { doc } = state;
+    if (doc.path === null) return { status: 'needs-path' };
+    if (doc.location === 'disk') {
+      if (!this.desktop) return { status: 'needs-path' };
+      const { source, positions } = state;
+      const saved = await this.desktop.bridge.saveFile(doc.path, source, state.sidecar());
+      return this.afterDiskSave(saved.path, source, positions);
+    }
+    return this.write(doc.path, options.overwrite || doc.modifiedAt === null ? undefined : doc.modifiedAt);
+  }
+
+  /** Saves under a new path; an existing file there is only overwritten when told to. */
+  async saveAs(rawPath: string, options: { overwrite?: boolean } = {}): Promise<SaveOutcome> {
+    const path = normaliseFlowPath(rawPath);
+    if (path === '') throw new Error('give the file a name, such as flows/etl.ts');
+    const { doc } = this.store.getState();
+    const same = path === doc.path && doc.location === 'workspace';
+    return this.write(path, options.overwrite ? undefined : same ? (doc.modifiedAt ?? undefined) : null);
+  }
+
+  private async write(path: string, expectedModifiedAt: number | null | undefined): Promise<SaveOutcome> {
+    const state = this.store.getState();
+    const source = state.source;
+    const positions = state.positions;
+    try {
+      const written = await this.client.writeWorkspaceFile({
+        body: {
+          path,
+          content: source,
+          sidecar: state.sidecar(),
+          ...(expectedModifiedAt === undefined ? {} : { expectedModifiedAt }),
+        },
+      });
+      this.store.getState().markSaved({ path: written.path, modifiedAt: written.modifiedAt, source, positions });
+      return { status: 'saved', path: written.path, modifiedAt: written.modifiedAt };
+    } catch (error) {
+      if (error instanceof ApiError && error.status === 409) return { status: 'conflict', path, message: error.message };
+      throw error;
+    }
+  }
+
+  isDirty(): boolean {
+    return isDirty(this.store.getState());
+  }
+}

@@ -1,0 +1,256 @@
+import {
+  Background,
+  Controls,
+  MiniMap,
+  ReactFlow,
+  applyEdgeChanges,
+  applyNodeChanges,
+  useReactFlow,
+  type Connection,
+  type Edge,
+  type EdgeChange,
+  type NodeChange,
+  type OnSelectionChangeParams,
+} from '@xyflow/react';
+import { useCallback, useEffect, useMemo, useRef, useState, type DragEvent } from 'react';
+import { nodeInputs, type FlowGraph, type GraphEdit, type Problem } from '../builder/document-model.js';
+import type { Positions } from '../builder/history.js';
+import { NODE_WIDTH } from '../builder/layout.js';
+import type { NodeRunState } from '../run/node-states.js';
+import { useBuilder, useServices } from './context.js';
+import { FlowNode, type FlowNodeType } from './FlowNode.js';
+import { typingIn } from './dom.js';
+import { useRunView } from './run-context.js';
+import { uiStore } from './ui-store.js';
+
+/** The MIME type a palette entry is dragged as. */
+export const KIND_DRAG_TYPE = 'application/x-flowdeck-kind';
+
+const NODE_TYPES = { flowdeck: FlowNode };
+const EMPTY_RUN: Record<string, NodeRunState> = {};
+
+function buildNodes(
+  graph: FlowGraph,
+  positions: Positions,
+  selection: readonly string[],
+  problems: readonly Problem[],
+  runStates: Record<string, NodeRunState>,
+  matches: readonly string[],
+): FlowNodeType[] {
+  const selected = new Set(selection);
+  const hits = new Set(matches);
+  const byNode = new Map<string, Problem[]>();
+  for (const problem of problems) {
+    if (!problem.nodeId) continue;
+    const list = byNode.get(problem.nodeId);
+    if (list) list.push(problem);
+    else byNode.set(problem.nodeId, [problem]);
+  }
+  return graph.nodes.map((node, index) => {
+    const inputs = nodeInputs(node);
+    return {
+      id: node.id,
+      type: 'flowdeck',
+      position: positions[node.id] ?? { x: index * (NODE_WIDTH + 60), y: 0 },
+      selected: selected.has(node.id),
+      data: {
+        node,
+        inputs,
+        bound: Object.keys(node.inputs).filter((input) => node.inputs[input].from === 'node'),
+        problems: byNode.get(node.id) ?? [],
+        ...(runStates[node.id] ? { run: runStates[node.id] } : {}),
+        match: hits.has(node.id),
+      },
+    };
+  });
+}
+
+function buildEdges(graph: FlowGraph, runStates: Record<string, NodeRunState>): Edge[] {
+  const edges: Edge[] = graph.edges.map((edge) => ({
+    id: edge.id,
+    source: edge.source,
+    target: edge.target,
+    sourceHandle: 'result',
+    targetHandle: edge.input,
+    animated: runStates[edge.source]?.type === 'RUNNING' || runStates[edge.target]?.type === 'RUNNING',
+    className: 'fd-edge',
+  }));
+  // Steps inside a branch arm hang off the branch, drawn dashed: they are order, not data.
+  for (const node of graph.nodes) {
+    if (!node.scope) continue;
+    edges.push({
+      id: `scope:${node.scope.branch}->${node.id}`,
+      source: node.scope.branch,
+      target: node.id,
+      sourceHandle: 'result',
+      label: node.scope.arm,
+      className: `fd-edge-scope is-${node.scope.arm}`,
+      selectable: false,
+      deletable: false,
+      focusable: false,
+    });
+  }
+  return edges;
+}
+
+export function Canvas() {
+  const { store } = useServices();
+  const graph = useBuilder((s) => s.graph);
+  const positions = useBuilder((s) => s.positions);
+  const selection = useBuilder((s) => s.selection);
+  const problems = useBuilder((s) => s.problems);
+  const matches = useBuilder((s) => (s.search.open ? s.search.matches : EMPTY_MATCHES));
+  const docKey = useBuilder((s) => `${s.doc.path ?? ''}#${s.doc.modifiedAt ?? ''}#${s.doc.name}`);
+  const runStates = useRunView((r) => r.nodeStates) ?? EMPTY_RUN;
+  const flow = useReactFlow();
+
+  const derivedNodes = useMemo(
+    () => buildNodes(graph, positions, selection, problems, runStates, matches),
+    [graph, positions, selection, problems, runStates, matches],
+  );
+  const derivedEdges = useMemo(() => buildEdges(graph, runStates), [graph, runStates]);
+  const [nodes, setNodes] = useState(derivedNodes);
+  const [edges, setEdges] = useState(derivedEdges);
+  useEffect(() => setNodes(derivedNodes), [derivedNodes]);
+  useEffect(() => {
+    setEdges((current) => {
+      // Keep which edges are selected across changes of the graph.
+      const selected = new Set(current.filter((e) => e.selected).map((e) => e.id));
+      return derivedEdges.map((e) => (selected.has(e.id) ? { ...e, selected: true } : e));
+    });
+  }, [derivedEdges]);
+
+  // A newly opened document is framed whole.
+  useEffect(() => {
+    const timer = setTimeout(() => void flow.fitView({ padding: 0.2, maxZoom: 1 }), 120);
+    return () => clearTimeout(timer);
+  }, [docKey, flow]);
+
+  const onNodesChange = useCallback((changes: NodeChange<FlowNodeType>[]) => {
+    // Removal goes through the code (Delete key); the canvas only moves and selects locally.
+    setNodes((current) => applyNodeChanges(changes.filter((c) => c.type !== 'remove'), current));
+  }, []);
+  const onEdgesChange = useCallback((changes: EdgeChange[]) => {
+    setEdges((current) => applyEdgeChanges(changes.filter((c) => c.type !== 'remove'), current));
+  }, []);
+
+  const onNodeDragStop = useCallback(
+    (_event: unknown, _node: FlowNodeType, dragged: FlowNodeType[]) => {
+      const moves: Record<string, { x: number; y: number }> = {};
+      for (const node of dragged) moves[node.id] = { x: Math.round(node.position.x), y: Math.round(node.position.y) };
+      store.getState().moveNodes(moves);
+    },
+    [store],
+  );
+
+  const onSelectionChange = useCallback(
+    ({ nodes: picked }: OnSelectionChangeParams) => {
+      store.getState().select(picked.map((n) => n.id));
+    },
+    [store],
+  );
+
+  const onConnect = useCallback(
+    (connection: Connection) => {
+      if (!connection.targetHandle) return;
+      store.getState().connect(connection.source, connection.target, connection.targetHandle);
+    },
+    [store],
+  );
+
+  const isValidConnection = useCallback(
+    (connection: Connection | Edge) => connection.source !== connection.target && Boolean(connection.targetHandle),
+    [],
+  );
+
+  const onDragOver = useCallback((event: DragEvent) => {
+    if (!event.dataTransfer.types.includes(KIND_DRAG_TYPE)) return;
+    event.preventDefault();
+    event.dataTransfer.dropEffect = 'copy';
+  }, []);
+
+  const onDrop = useCallback(
+    (event: DragEvent) => {
+      const kind = event.dataTransfer.getData(KIND_DRAG_TYPE);
+      if (!kind) return;
+      event.preventDefault();
+      const at = flow.screenToFlowPosition({ x: event.clientX, y: event.clientY });
+      store.getState().addNode(kind, { x: Math.round(at.x - NODE_WIDTH / 2), y: Math.round(at.y - 20) });
+    },
+    [flow, store],
+  );
+
+  const selectedEdges = useRef<string[]>([]);
+  selectedEdges.current = edges.filter((e) => e.selected).map((e) => e.id);
+
+  // Delete and Backspace remove the selected nodes and connections, through the code, as one step.
+  useEffect(() => {
+    const onKey = (event: KeyboardEvent) => {
+      if ((event.key !== 'Delete' && event.key !== 'Backspace') || event.ctrlKey || event.metaKey) return;
+      if (typingIn(event.target) || uiStore.getState().dialog) return;
+      const state = store.getState();
+      const nodeIds = new Set(state.selection);
+      const edits: GraphEdit[] = state.graph.edges
+        .filter((edge) => selectedEdges.current.includes(edge.id) && !nodeIds.has(edge.target) && !nodeIds.has(edge.source))
+        .map((edge) => ({ type: 'disconnect', target: edge.target, input: edge.input }));
+      for (const id of nodeIds) edits.push({ type: 'removeNode', id });
+      if (edits.length === 0) return;
+      event.preventDefault();
+      const positions = { ...state.positions };
+      for (const id of nodeIds) delete positions[id];
+      state.edit(edits, positions);
+    };
+    window.addEventListener('keydown', onKey);
+    return () => window.removeEventListener('keydown', onKey);
+  }, [store]);
+
+  return (
+    <div className="fd-canvas" onDragOver={onDragOver} onDrop={onDrop} data-testid="canvas">
+      <ReactFlow
+        nodes={nodes}
+        edges={edges}
+        nodeTypes={NODE_TYPES}
+        onNodesChange={onNodesChange}
+        onEdgesChange={onEdgesChange}
+        onNodeDragStop={onNodeDragStop}
+        onSelectionChange={onSelectionChange}
+        onConnect={onConnect}
+        isValidConnection={isValidConnection}
+        deleteKeyCode={null}
+        selectionKeyCode="Shift"
+        multiSelectionKeyCode={['Meta', 'Control']}
+        onlyRenderVisibleElements={nodes.length > 200}
+        minZoom={0.05}
+        maxZoom={2}
+        proOptions={{ hideAttribution: true }}
+      >
+        <Background gap={20} />
+        <MiniMap pannable zoomable className="fd-minimap" nodeClassName={(n) => `fd-mini state-${(n.data as { run?: NodeRunState }).run?.type ?? 'none'}`} />
+        <Controls showInteractive={false} />
+      </ReactFlow>
+      {graph.nodes.length === 0 ? <EmptyCanvas problems={problems} /> : null}
+    </div>
+  );
+}
+
+const EMPTY_MATCHES: string[] = [];
+
+/** Says what to do on an empty canvas, or why it is empty when the code has problems. */
+function EmptyCanvas({ problems }: { problems: readonly Problem[] }) {
+  const errors = problems.filter((p) => p.severity === 'error');
+  return (
+    <div className="fd-canvas-empty" role="status">
+      {errors.length ? (
+        <>
+          <strong>The code has {errors.length === 1 ? 'a problem' : `${errors.length} problems`}, so there is no graph to show.</strong>
+          <span>Fix it in the editor on the right; the problems are listed below the canvas.</span>
+        </>
+      ) : (
+        <>
+          <strong>This flow has no steps yet.</strong>
+          <span>Drag a node from the palette onto the canvas, or click one to add it.</span>
+        </>
+      )}
+    </div>
+  );
+}

@@ -1,0 +1,289 @@
+import { useEffect, useMemo, useRef, useState, type FormEvent, type ReactNode } from 'react';
+import { useStore } from 'zustand';
+import type { WorkspaceFiles } from '../../core/api/workspace.js';
+import { useBuilder, useServices } from './context.js';
+import type { DocumentActions } from './document-actions.js';
+import { RunDialog } from './RunDialog.js';
+import type { RunActions } from './run-actions.js';
+import { closeDialog, uiStore, type Dialog } from './ui-store.js';
+
+/** A modal: focus moves into it, Escape cancels. */
+export function Modal({ title, onCancel, children, wide }: { title: string; onCancel: () => void; children: ReactNode; wide?: boolean }) {
+  const ref = useRef<HTMLDivElement>(null);
+  useEffect(() => {
+    const first = ref.current?.querySelector<HTMLElement>('[autofocus], input, select, textarea, button');
+    first?.focus();
+  }, []);
+  return (
+    <div
+      className="fd-modal-backdrop"
+      onMouseDown={(e) => {
+        if (e.target === e.currentTarget) onCancel();
+      }}
+    >
+      <div
+        ref={ref}
+        className={`fd-modal${wide ? ' is-wide' : ''}`}
+        role="dialog"
+        aria-modal="true"
+        aria-label={title}
+        onKeyDown={(e) => {
+          if (e.key === 'Escape') {
+            e.stopPropagation();
+            onCancel();
+          }
+        }}
+      >
+        <h2>{title}</h2>
+        {children}
+      </div>
+    </div>
+  );
+}
+
+export function Dialogs({ documents, runs }: { documents: DocumentActions; runs: RunActions }) {
+  const dialog = useStore(uiStore, (s) => s.dialog);
+  if (!dialog) return null;
+  return <DialogFor dialog={dialog} documents={documents} runs={runs} />;
+}
+
+function DialogFor({ dialog, documents, runs }: { dialog: Dialog; documents: DocumentActions; runs: RunActions }) {
+  switch (dialog.type) {
+    case 'open':
+      return <OpenDialog documents={documents} />;
+    case 'saveAs':
+      return <SaveAsDialog documents={documents} dialog={dialog} />;
+    case 'unsaved':
+      return (
+        <Modal
+          title="Unsaved changes"
+          onCancel={() => {
+            closeDialog();
+            dialog.resolve('cancel');
+          }}
+        >
+          <p>This flow has changes that are not saved. Save them before you {dialog.action}?</p>
+          <div className="fd-modal-actions">
+            <button
+              type="button"
+              className="fd-button"
+              onClick={() => {
+                closeDialog();
+                dialog.resolve('cancel');
+              }}
+            >
+              Cancel
+            </button>
+            <button
+              type="button"
+              className="fd-button is-danger"
+              onClick={() => {
+                closeDialog();
+                dialog.resolve('discard');
+              }}
+            >
+              Discard changes
+            </button>
+            <button
+              type="button"
+              className="fd-button is-primary"
+              autoFocus
+              onClick={() => {
+                closeDialog();
+                dialog.resolve('save');
+              }}
+            >
+              Save
+            </button>
+          </div>
+        </Modal>
+      );
+    case 'conflict':
+      return (
+        <Modal
+          title={`Overwrite ${dialog.path}?`}
+          onCancel={() => {
+            closeDialog();
+            dialog.resolve(false);
+          }}
+        >
+          <p>{dialog.message}</p>
+          <p>
+            Replace <code>{dialog.path}</code> on disk with what is shown here? What the file holds now will be lost.
+          </p>
+          <div className="fd-modal-actions">
+            <button
+              type="button"
+              className="fd-button"
+              autoFocus
+              onClick={() => {
+                closeDialog();
+                dialog.resolve(false);
+              }}
+            >
+              Cancel
+            </button>
+            <button
+              type="button"
+              className="fd-button is-danger"
+              onClick={() => {
+                closeDialog();
+                dialog.resolve(true);
+              }}
+            >
+              Overwrite
+            </button>
+          </div>
+        </Modal>
+      );
+    case 'run':
+      return <RunDialog runs={runs} prepared={dialog.prepared} />;
+    case 'apiKey':
+      return <ApiKeyDialog message={dialog.message} />;
+  }
+}
+
+function OpenDialog({ documents }: { documents: DocumentActions }) {
+  const { files } = useServices();
+  const [listing, setListing] = useState<WorkspaceFiles | null>(null);
+  const [error, setError] = useState<string | null>(null);
+  const [filter, setFilter] = useState('');
+  useEffect(() => {
+    files.list().then(setListing, (e: Error) => setError(e.message));
+  }, [files]);
+  const shown = useMemo(() => {
+    const needle = filter.trim().toLowerCase();
+    return (listing?.files ?? []).filter((f) => !needle || f.path.toLowerCase().includes(needle));
+  }, [listing, filter]);
+  return (
+    <Modal title="Open a flow file" onCancel={closeDialog} wide>
+      {listing ? (
+        <p className="fd-muted">
+          From the server's workspace <code>{listing.root}</code>
+        </p>
+      ) : null}
+      <input type="search" placeholder="Filter by path" value={filter} onChange={(e) => setFilter(e.target.value)} aria-label="Filter files" />
+      {error ? <p className="fd-field-error">Could not list the workspace: {error}</p> : null}
+      {!listing && !error ? <p className="fd-muted">Loading…</p> : null}
+      {listing && listing.files.length === 0 ? <p className="fd-muted">The workspace has no flow files yet. Start one with New or a template, then Save.</p> : null}
+      <ul className="fd-file-list" role="listbox" aria-label="Flow files">
+        {shown.map((file) => (
+          <li key={file.path}>
+            <button type="button" className="fd-file" data-path={file.path} onClick={() => void documents.open(file.path)}>
+              <span>{file.path}</span>
+              <span className="fd-muted">{new Date(file.modifiedAt).toLocaleString()}</span>
+            </button>
+          </li>
+        ))}
+      </ul>
+      {listing?.truncated ? <p className="fd-muted">The workspace holds more files than are listed; filter to find one.</p> : null}
+      <div className="fd-modal-actions">
+        {files.desktop ? (
+          <button type="button" className="fd-button" onClick={() => void documents.openFromDisk()}>
+            Browse this computer…
+          </button>
+        ) : null}
+        <button type="button" className="fd-button" onClick={closeDialog}>
+          Cancel
+        </button>
+      </div>
+    </Modal>
+  );
+}
+
+function suggestedPath(path: string | null, name: string, flowName: string, location: string): string {
+  if (path && location === 'workspace') return path;
+  if (name && name !== 'untitled.ts') return name;
+  return `${flowName || 'my-flow'}.ts`;
+}
+
+function SaveAsDialog({ documents, dialog }: { documents: DocumentActions; dialog: Extract<Dialog, { type: 'saveAs' }> }) {
+  const { files } = useServices();
+  const doc = useBuilder((s) => s.doc);
+  const flowName = useBuilder((s) => s.graph.flowName);
+  const [path, setPath] = useState(() => suggestedPath(doc.path, doc.name, flowName, doc.location));
+  const [busy, setBusy] = useState(false);
+  const cancel = () => {
+    closeDialog();
+    dialog.resolve?.(false);
+  };
+  const submit = async (e: FormEvent) => {
+    e.preventDefault();
+    setBusy(true);
+    const ok = await documents.saveAs(path);
+    setBusy(false);
+    if (ok) {
+      // Saving may have shown another dialog (overwrite?); close only ours.
+      if (uiStore.getState().dialog === dialog || uiStore.getState().dialog?.type === 'saveAs') closeDialog();
+      dialog.resolve?.(true);
+    } else if (uiStore.getState().dialog === null) {
+      dialog.resolve?.(false);
+    }
+  };
+  return (
+    <Modal title="Save as" onCancel={cancel}>
+      {dialog.reason ? <p>{dialog.reason}</p> : null}
+      <form onSubmit={(e) => void submit(e)}>
+        <div className="fd-field">
+          <label htmlFor="fd-save-path">Path in the server's workspace</label>
+          <input id="fd-save-path" value={path} onChange={(e) => setPath(e.target.value)} spellCheck={false} autoFocus />
+          <div className="fd-field-help">A .ts file; folders are created as needed. The layout is saved beside it.</div>
+        </div>
+        <div className="fd-modal-actions">
+          {files.desktop ? (
+            <button
+              type="button"
+              className="fd-button"
+              onClick={async () => {
+                const ok = await documents.saveToDisk();
+                if (ok) {
+                  closeDialog();
+                  dialog.resolve?.(true);
+                }
+              }}
+            >
+              Elsewhere on this computer…
+            </button>
+          ) : null}
+          <button type="button" className="fd-button" onClick={cancel}>
+            Cancel
+          </button>
+          <button type="submit" className="fd-button is-primary" disabled={busy || path.trim() === ''}>
+            Save
+          </button>
+        </div>
+      </form>
+    </Modal>
+  );
+}
+
+function ApiKeyDialog({ message }: { message: string }) {
+  const [key, setKey] = useState('');
+  return (
+    <Modal title="This server needs an API key" onCancel={closeDialog}>
+      <p>{message}</p>
+      <form
+        onSubmit={(e) => {
+          e.preventDefault();
+          try {
+            sessionStorage.setItem('flowdeck.apiKey', key);
+          } catch {
+            // Without storage the key cannot outlive this page; reloading asks again.
+          }
+          location.reload();
+        }}
+      >
+        <div className="fd-field">
+          <label htmlFor="fd-api-key">API key</label>
+          <input id="fd-api-key" type="password" value={key} onChange={(e) => setKey(e.target.value)} autoComplete="off" />
+          <div className="fd-field-help">The server's FLOWDECK_SERVER_API_KEY. It is kept for this browser tab only.</div>
+        </div>
+        <div className="fd-modal-actions">
+          <button type="submit" className="fd-button is-primary" disabled={key === ''}>
+            Connect
+          </button>
+        </div>
+      </form>
+    </Modal>
+  );
+}

@@ -1,0 +1,140 @@
+import { useMemo, useState, type FormEvent } from 'react';
+import type { FlowFileDescription } from '../../core/api/workspace.js';
+import { collectParameters, initialParameterValues, parameterFields, type ParameterValues } from '../run/parameter-form.js';
+import { Modal } from './Dialogs.js';
+import type { RunActions } from './run-actions.js';
+import { closeDialog } from './ui-store.js';
+
+export type Prepared = { path: string; description: FlowFileDescription } | { error: string };
+
+/** Asks for the flow's parameters (from its schema, as the server reads it) and starts the run. */
+export function RunDialog({ runs, prepared }: { runs: RunActions; prepared: Prepared }) {
+  const first = 'description' in prepared ? (prepared.description.flows.find((f) => f.isDefault) ?? prepared.description.flows[0]) : undefined;
+  const [flowName, setFlowName] = useState<string | undefined>(first?.name);
+  const [values, setValues] = useState<ParameterValues>(() => initialParameterValues(parameterFields(first?.parameters)));
+  const [errors, setErrors] = useState<Record<string, string>>({});
+  const [starting, setStarting] = useState(false);
+
+  const flows = 'description' in prepared ? prepared.description.flows : [];
+  const flow = flows.find((f) => f.name === flowName);
+  const fields = useMemo(() => parameterFields(flow?.parameters), [flow]);
+
+  const submit = async (e: FormEvent) => {
+    e.preventDefault();
+    if (!('path' in prepared)) return;
+    const collected = collectParameters(fields, values);
+    setErrors(collected.errors);
+    if (Object.keys(collected.errors).length) return;
+    setStarting(true);
+    const chosen = flow && !flow.isDefault ? flow.name : undefined;
+    await runs.start(prepared.path, chosen, collected.parameters);
+    setStarting(false);
+    closeDialog();
+  };
+
+  return (
+    <Modal title="Run the flow" onCancel={closeDialog}>
+      {'error' in prepared ? (
+        <>
+          <p className="fd-field-error" role="alert">
+            The server could not load this file: {prepared.error}
+          </p>
+          <div className="fd-modal-actions">
+            <button type="button" className="fd-button" onClick={closeDialog}>
+              Close
+            </button>
+          </div>
+        </>
+      ) : null}
+      {'description' in prepared ? (
+        prepared.description.flows.length === 0 ? (
+          <>
+            <p className="fd-field-error">This file defines no flow. Export one: export default flow(...).</p>
+            <div className="fd-modal-actions">
+              <button type="button" className="fd-button" onClick={closeDialog}>
+                Close
+              </button>
+            </div>
+          </>
+        ) : (
+          <form onSubmit={(e) => void submit(e)} data-testid="run-form">
+            <p className="fd-muted">
+              Runs <code>{prepared.path}</code> on the server.
+            </p>
+            {flows.length > 1 ? (
+              <div className="fd-field">
+                <label htmlFor="fd-run-flow">Flow</label>
+                <select
+                  id="fd-run-flow"
+                  value={flowName}
+                  onChange={(e) => {
+                    setFlowName(e.target.value);
+                    setValues(initialParameterValues(parameterFields(flows.find((f) => f.name === e.target.value)?.parameters)));
+                    setErrors({});
+                  }}
+                >
+                  {flows.map((f) => (
+                    <option key={f.name} value={f.name}>
+                      {f.name}
+                      {f.isDefault ? ' (default export)' : ''}
+                    </option>
+                  ))}
+                </select>
+              </div>
+            ) : null}
+            {fields.length === 0 ? <p className="fd-muted">This flow takes no parameters.</p> : null}
+            {fields.map((field) => (
+              <div key={field.name} className={`fd-field${errors[field.name] ? ' has-error' : ''}`} data-field={field.name}>
+                <label htmlFor={`fd-param-${field.name}`}>
+                  {field.label}
+                  {field.required ? <span className="fd-required"> *</span> : null}
+                </label>
+                {field.control === 'boolean' ? (
+                  <input
+                    id={`fd-param-${field.name}`}
+                    type="checkbox"
+                    checked={values[field.name] === true}
+                    onChange={(e) => setValues({ ...values, [field.name]: e.target.checked })}
+                  />
+                ) : field.control === 'select' ? (
+                  <select id={`fd-param-${field.name}`} value={String(values[field.name] ?? '')} onChange={(e) => setValues({ ...values, [field.name]: e.target.value })}>
+                    {field.required ? null : <option value="">(default)</option>}
+                    {field.choices?.map((c) => (
+                      <option key={c} value={c}>
+                        {c}
+                      </option>
+                    ))}
+                  </select>
+                ) : field.control === 'json' ? (
+                  <textarea
+                    id={`fd-param-${field.name}`}
+                    className="is-code"
+                    rows={3}
+                    value={String(values[field.name] ?? '')}
+                    onChange={(e) => setValues({ ...values, [field.name]: e.target.value })}
+                  />
+                ) : (
+                  <input
+                    id={`fd-param-${field.name}`}
+                    inputMode={field.control === 'text' ? undefined : 'decimal'}
+                    value={String(values[field.name] ?? '')}
+                    onChange={(e) => setValues({ ...values, [field.name]: e.target.value })}
+                  />
+                )}
+                <div className={errors[field.name] ? 'fd-field-error' : 'fd-field-help'}>{errors[field.name] ?? field.description ?? ''}</div>
+              </div>
+            ))}
+            <div className="fd-modal-actions">
+              <button type="button" className="fd-button" onClick={closeDialog}>
+                Cancel
+              </button>
+              <button type="submit" className="fd-button is-primary" disabled={starting} data-testid="start-run">
+                {starting ? 'Starting…' : 'Run'}
+              </button>
+            </div>
+          </form>
+        )
+      ) : null}
+    </Modal>
+  );
+}

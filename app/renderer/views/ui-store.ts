@@ -1,0 +1,59 @@
+import { createStore } from 'zustand/vanilla';
+import type { FlowFileDescription } from '../../core/api/workspace.js';
+
+/** What to do with unsaved changes before the document is replaced. */
+export type UnsavedChoice = 'save' | 'discard' | 'cancel';
+
+export type Dialog =
+  | { type: 'open' }
+  | { type: 'saveAs'; reason?: string; resolve?: (saved: boolean) => void }
+  | { type: 'unsaved'; action: string; resolve: (choice: UnsavedChoice) => void }
+  | { type: 'conflict'; path: string; message: string; resolve: (overwrite: boolean) => void }
+  | { type: 'run'; prepared: { path: string; description: FlowFileDescription } | { error: string } }
+  | { type: 'apiKey'; message: string };
+
+export interface UiState {
+  dialog: Dialog | null;
+  /** Shown in the top bar for a few seconds: "Saved flows/etl.ts". */
+  toast: { message: string; kind: 'info' | 'error'; id: number } | null;
+  recent: string[];
+  /** Whether the server answers, and its version. */
+  server: { status: 'checking' | 'ok' | 'unreachable' | 'unauthorized'; version?: string; detail?: string };
+}
+
+/** Which dialog is open and other passing UI state, apart from the document. */
+export const uiStore = createStore<UiState>()(() => ({
+  dialog: null,
+  toast: null,
+  recent: [],
+  server: { status: 'checking' },
+}));
+
+export function openDialog(dialog: Dialog): void {
+  uiStore.setState({ dialog });
+}
+
+export function closeDialog(): void {
+  uiStore.setState({ dialog: null });
+}
+
+let toastId = 0;
+export function showToast(message: string, kind: 'info' | 'error' = 'info'): void {
+  const id = ++toastId;
+  uiStore.setState({ toast: { message, kind, id } });
+  setTimeout(() => {
+    if (uiStore.getState().toast?.id === id) uiStore.setState({ toast: null });
+  }, kind === 'error' ? 8000 : 3000);
+}
+
+export function askUnsaved(action: string): Promise<UnsavedChoice> {
+  return new Promise((resolve) => openDialog({ type: 'unsaved', action, resolve }));
+}
+
+export function askOverwrite(path: string, message: string): Promise<boolean> {
+  return new Promise((resolve) => openDialog({ type: 'conflict', path, message, resolve }));
+}
+
+export function askSaveAs(reason?: string): Promise<boolean> {
+  return new Promise((resolve) => openDialog({ type: 'saveAs', ...(reason ? { reason } : {}), resolve }));
+}

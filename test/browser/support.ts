@@ -1,0 +1,153 @@
+// The web UI as a person meets it: a real `flowdeck` server on a random loopback port, serving the
+// built UI over a temporary FLOWDECK_HOME and workspace, driven in real Chromium.
+import { execFileSync } from 'node:child_process';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { chromium, type Browser, type BrowserContext, type Locator, type Page } from 'playwright-core';
+import { createServer, SqliteStore, type FlowdeckServer } from '../../app/server/index.js';
+
+export const REPO_ROOT = fileURLToPath(new URL('../..', import.meta.url));
+export const UI_INDEX = join(REPO_ROOT, 'dist', 'renderer', 'index.html');
+export const CHROMIUM_PATH = process.env.FLOWDECK_CHROMIUM ?? '/usr/bin/chromium';
+
+/**
+ * Builds the UI when it has not been built (`npm test` builds it first). Flow runs also need the
+ * compiled CLI in dist/, which `npm run build` makes.
+ */
+export function ensureUiBuilt(): void {
+  if (existsSync(UI_INDEX)) return;
+  execFileSync(process.execPath, [join(REPO_ROOT, 'node_modules', 'vite', 'bin', 'vite.js'), 'build', '--logLevel', 'error'], {
+    cwd: REPO_ROOT,
+    stdio: 'inherit',
+  });
+}
+
+export interface UiServer {
+  /** The page to open, e.g. http://127.0.0.1:41234/ */
+  url: string;
+  api: string;
+  home: string;
+  /** The folder of flow files the server reads, writes and runs. */
+  workspace: string;
+  server: FlowdeckServer;
+  /** Writes a file into the workspace (folders made as needed). */
+  writeFile(path: string, content: string): string;
+  readFile(path: string): string;
+  close(): Promise<void>;
+}
+
+export async function startUiServer(options: { apiKey?: string } = {}): Promise<UiServer> {
+  ensureUiBuilt();
+  const home = mkdtempSync(join(tmpdir(), 'flowdeck-ui-'));
+  const workspace = join(home, 'workspace');
+  mkdirSync(workspace);
+  const store = SqliteStore.open({ path: join(home, 'flowdeck.db') });
+  const server = await createServer({
+    store,
+    host: '127.0.0.1',
+    port: 0,
+    workspace,
+    home,
+    crashSweepIntervalMs: 0,
+    ...(options.apiKey ? { apiKey: options.apiKey } : {}),
+  });
+  const base = await server.listen();
+  let closed = false;
+  return {
+    url: `${base}/`,
+    api: `${base}/api`,
+    home,
+    workspace,
+    server,
+    writeFile(path, content) {
+      const full = join(workspace, path);
+      mkdirSync(dirname(full), { recursive: true });
+      writeFileSync(full, content);
+      return full;
+    },
+    readFile(path) {
+      return readFileSync(join(workspace, path), 'utf8');
+    },
+    async close() {
+      if (closed) return;
+      closed = true;
+      await server.close();
+      await store.close();
+      rmSync(home, { recursive: true, force: true });
+    },
+  };
+}
+
+export function launchChromium(): Promise<Browser> {
+  return chromium.launch({ executablePath: CHROMIUM_PATH, args: ['--no-sandbox'] });
+}
+
+export interface UiPage {
+  page: Page;
+  context: BrowserContext;
+  /** Console errors and uncaught exceptions seen so far. */
+  errors: string[];
+  close(): Promise<void>;
+}
+
+/** A fresh browser context on the UI, ready for input. */
+export async function openUi(browser: Browser, url: string, viewport = { width: 1440, height: 900 }): Promise<UiPage> {
+  const context = await browser.newContext({ viewport });
+  // Generous, for a loaded machine; a step that is really stuck still fails.
+  context.setDefaultTimeout(60_000);
+  const page = await context.newPage();
+  const errors: string[] = [];
+  page.on('console', (message) => {
+    if (message.type() === 'error') errors.push(`console: ${message.text()}`);
+  });
+  page.on('pageerror', (error) => errors.push(`page: ${error.message}`));
+  await page.goto(url);
+  await page.waitForSelector('body[data-ready=true]');
+  await page.locator('.monaco-editor .view-lines').waitFor();
+  return { page, context, errors, close: () => context.close() };
+}
+
+export function node(page: Page, id: string): Locator {
+  return page.locator(`.react-flow__node[data-id="${id}"]`);
+}
+
+/** Drops a palette entry onto the canvas at a point inside it. */
+export async function dragKindOntoCanvas(page: Page, kind: string, at: { x: number; y: number }): Promise<void> {
+  await page.dragAndDrop(`.fd-palette [data-kind="${kind}"]`, '[data-testid=canvas] .react-flow__pane', { targetPosition: at });
+}
+
+/** Drags from a node's output handle to another node's input handle, as a person connects them. */
+export async function connectHandles(page: Page, source: string, target: string, input: string): Promise<void> {
+  const from = await node(page, source).locator('.react-flow__handle.source').boundingBox();
+  const to = await node(page, target).locator(`.react-flow__handle[data-handleid="${input}"]`).boundingBox();
+  if (!from || !to) throw new Error(`handles of ${source} or ${target}.${input} are not visible`);
+  await page.mouse.move(from.x + from.width / 2, from.y + from.height / 2);
+  await page.mouse.down();
+  await page.mouse.move(to.x + to.width / 2, to.y + to.height / 2, { steps: 12 });
+  await page.mouse.up();
+}
+
+/** The code as Monaco shows it (the visible lines, which is all of a short file). */
+export async function editorText(page: Page): Promise<string> {
+  const text = await page.locator('.monaco-editor .view-lines').evaluate((el) => (el as unknown as { innerText: string }).innerText);
+  return text.replace(/\u00a0/g, ' ');
+}
+
+/**
+ * Replaces every occurrence of a text in the code with Monaco's own find and replace (Ctrl+H), as
+ * a person would.
+ */
+export async function replaceInEditor(page: Page, find: string, replace: string): Promise<void> {
+  await page.locator('.monaco-editor .view-lines').click();
+  await page.keyboard.press('Control+H');
+  const widget = page.locator('.monaco-editor .find-widget');
+  await widget.locator('.find-part textarea, .find-part input').first().fill(find);
+  await widget.locator('.replace-part textarea, .replace-part input').first().fill(replace);
+  await widget.locator('.replace-part [aria-label^="Replace All"]').click();
+  await page.keyboard.press('Escape');
+}
+
+/** How long expect.poll waits for the UI to catch up: generous, for a loaded machine. */
+export const WAIT = { timeout: 20_000 } as const;

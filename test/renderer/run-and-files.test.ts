@@ -1,0 +1,228 @@
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import WebSocket from 'ws';
+import { createApiClient, openEventStream, type ApiClient, type EventSocketConstructor } from '../../app/core/api/index.js';
+import { parseFlowModule } from '../../app/core/flow-document/index.js';
+import { createBuilderStore } from '../../app/renderer/builder/store.js';
+import { nodeOfRun, nodeRunStates } from '../../app/renderer/run/node-states.js';
+import { collectParameters, initialParameterValues, parameterFields } from '../../app/renderer/run/parameter-form.js';
+import { trackRun, type RunSnapshot } from '../../app/renderer/run/run-tracker.js';
+import { workspaceRelative, WorkspaceFilesService, type DesktopFiles } from '../../app/renderer/services/files.js';
+import { createServer, SqliteStore, type FlowdeckServer } from '../../app/server/index.js';
+
+const PIPELINE = [
+  "import { flow, task } from 'flowdeck';",
+  "import { transform } from 'flowdeck/tasks';",
+  "import { z } from 'zod';",
+  '',
+  "const double = task({ name: 'double' }, async (n: number) => n * 2);",
+  "const describe = transform.withOptions({ name: 'describe' });",
+  '',
+  "export default flow({ name: 'pipeline', parameters: z.object({ n: z.number().int().default(3), label: z.string() }) }, async (params: { n: number; label: string }) => {",
+  '  const doubled = await double(params.n);',
+  '  return await describe(doubled, (value) => `${params.label}: ${value}`);',
+  '});',
+  '',
+].join('\n');
+
+let home: string;
+let workspace: string;
+let store: SqliteStore;
+let server: FlowdeckServer;
+let client: ApiClient;
+let api: string;
+
+beforeAll(async () => {
+  home = mkdtempSync(join(tmpdir(), 'flowdeck-renderer-'));
+  workspace = join(home, 'workspace');
+  mkdirSync(workspace);
+  store = SqliteStore.open({ path: join(home, 'flowdeck.db') });
+  server = await createServer({ store, host: '127.0.0.1', port: 0, workspace, home, crashSweepIntervalMs: 0 });
+  api = `${await server.listen()}/api`;
+  client = createApiClient({ baseUrl: api });
+});
+
+afterAll(async () => {
+  await server?.close();
+  await store?.close();
+  rmSync(home, { recursive: true, force: true });
+});
+
+describe('following a run', () => {
+  it('reads the parameters form from the flow, runs it, and sees every node Completed with the result', async () => {
+    writeFileSync(join(workspace, 'pipeline.ts'), PIPELINE);
+    const description = await client.describeFlowFile({ body: { path: 'pipeline.ts' } });
+    const flow = description.flows.find((f) => f.isDefault)!;
+    const fields = parameterFields(flow.parameters);
+    expect(fields.map((f) => [f.name, f.control, f.required])).toEqual([
+      ['n', 'integer', false],
+      ['label', 'text', true],
+    ]);
+    const values = initialParameterValues(fields);
+    expect(values).toEqual({ n: '3', label: '' });
+    expect(collectParameters(fields, values).errors).toEqual({ label: 'Label is required' });
+    const { parameters, errors } = collectParameters(fields, { ...values, label: 'twice' });
+    expect(errors).toEqual({});
+
+    const { flowRunId } = await client.runFlowFile({ body: { path: 'pipeline.ts', parameters } });
+    const snapshots: RunSnapshot[] = [];
+    const done = new Promise<RunSnapshot>((resolve) => {
+      const tracker = trackRun({
+        client,
+        flowRunId,
+        openStream: (options) => openEventStream({ ...options, baseUrl: api, WebSocket: WebSocket as unknown as EventSocketConstructor }),
+        onChange: (snapshot) => {
+          snapshots.push(snapshot);
+          if (snapshot.finished) {
+            tracker.close();
+            resolve(snapshot);
+          }
+        },
+      });
+    });
+    const final = await done;
+    expect(final.flowState?.type).toBe('COMPLETED');
+    expect(JSON.parse(final.flowRun!.result!)).toBe('twice: 6');
+    const { graph } = parseFlowModule(PIPELINE);
+    const states = nodeRunStates(graph.nodes, final.taskRuns);
+    expect(states).toEqual({
+      double: { type: 'COMPLETED', name: 'Completed', runs: 1, finished: 1 },
+      describe: { type: 'COMPLETED', name: 'Completed', runs: 1, finished: 1 },
+    });
+    // It was followed live, not only read at the end.
+    expect(snapshots.some((s) => s.stream === 'open')).toBe(true);
+  }, 60_000);
+
+  it('says why a run did not start', async () => {
+    const error = await client.runFlowFile({ body: { path: 'pipeline.ts', parameters: { n: 'many', label: 'x' } } }).catch((e: Error) => e);
+    expect(error).toBeInstanceOf(Error);
+    expect((error as Error).message).toMatch(/n/);
+  }, 60_000);
+});
+
+describe('matching runs to nodes', () => {
+  const nodes = [
+    { id: 'fetch', name: 'fetch' },
+    { id: 'fetch2', name: 'fetch-2' },
+    { id: 'cmd', name: 'run-command' },
+  ];
+  const state = (type: 'COMPLETED' | 'FAILED' | 'RUNNING') => ({ type, name: type[0] + type.slice(1).toLowerCase(), timestamp: 0 });
+
+  it('goes by the run name first, so ready-made tasks under their own names are found', () => {
+    expect(nodeOfRun(nodes, { taskKey: 'fetch', name: 'fetch-0' })).toBe('fetch');
+    expect(nodeOfRun(nodes, { taskKey: 'fetch#2', name: 'fetch-2-0' })).toBe('fetch2');
+    expect(nodeOfRun(nodes, { taskKey: 'shell-command', name: 'run-command-3' })).toBe('cmd');
+    expect(nodeOfRun(nodes, { taskKey: 'fetch', name: 'custom name from a template' })).toBe('fetch');
+    expect(nodeOfRun(nodes, { taskKey: 'other', name: 'other-0' })).toBeUndefined();
+  });
+
+  it('shows the state a person most needs to see when a node ran many times', () => {
+    const runs = [
+      { id: '1', taskKey: 'fetch', name: 'fetch-0', state: state('COMPLETED') },
+      { id: '2', taskKey: 'fetch', name: 'fetch-1', state: { ...state('FAILED'), message: 'boom' } },
+      { id: '3', taskKey: 'fetch', name: 'fetch-2', state: state('RUNNING') },
+    ];
+    expect(nodeRunStates(nodes, runs).fetch).toEqual({ type: 'FAILED', name: 'Failed', runs: 3, finished: 2, message: 'boom' });
+  });
+});
+
+describe('saving to the workspace', () => {
+  it('saves a new flow under a path, then saves again, refusing to overwrite a newer file unless told', async () => {
+    const builder = createBuilderStore();
+    const files = new WorkspaceFilesService(client, builder);
+    expect(await files.save()).toEqual({ status: 'needs-path' });
+    builder.getState().addNode('notify');
+    const first = await files.saveAs('flows/notify');
+    expect(first).toMatchObject({ status: 'saved', path: 'flows/notify.ts' });
+    expect(readFileSync(join(workspace, 'flows/notify.ts'), 'utf8')).toBe(builder.getState().source);
+    expect(JSON.parse(readFileSync(join(workspace, 'flows/notify.flowdeck.json'), 'utf8')).nodes).toHaveProperty('sendNotification');
+    expect(files.isDirty()).toBe(false);
+
+    // Another save-as onto an existing file asks first.
+    const other = createBuilderStore();
+    expect(await new WorkspaceFilesService(client, other).saveAs('flows/notify.ts')).toMatchObject({ status: 'conflict' });
+
+    // The file changes on disk behind the builder's back.
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    writeFileSync(join(workspace, 'flows/notify.ts'), "// changed elsewhere\n");
+    builder.getState().addNode('readFile');
+    expect(await files.save()).toMatchObject({ status: 'conflict', path: 'flows/notify.ts' });
+    expect(readFileSync(join(workspace, 'flows/notify.ts'), 'utf8')).toBe('// changed elsewhere\n');
+    expect(await files.save({ overwrite: true })).toMatchObject({ status: 'saved' });
+    expect(readFileSync(join(workspace, 'flows/notify.ts'), 'utf8')).toContain('readInput');
+
+    // And it opens again as it was saved, positions included.
+    const reopened = createBuilderStore();
+    await new WorkspaceFilesService(client, reopened).open('flows/notify.ts');
+    expect(reopened.getState().source).toBe(builder.getState().source);
+    expect(reopened.getState().positions).toEqual(builder.getState().positions);
+  });
+});
+
+describe('files on this computer, in the desktop app', () => {
+  /** The bridge's contract over real files: what the person picks in the dialog is given here. */
+  function diskBridge(pick: () => string | null): DesktopFiles['bridge'] {
+    const sidecarOf = (path: string) => path.replace(/\.ts$/, '.flowdeck.json');
+    return {
+      async openFile() {
+        const path = pick();
+        if (!path) return null;
+        let sidecar: string | null = null;
+        try {
+          sidecar = readFileSync(sidecarOf(path), 'utf8');
+        } catch {
+          sidecar = null;
+        }
+        return { path, content: readFileSync(path, 'utf8'), sidecar };
+      },
+      async saveFile(path, content, sidecar) {
+        writeFileSync(path, content);
+        if (typeof sidecar === 'string') writeFileSync(sidecarOf(path), sidecar);
+        return { path };
+      },
+      async saveFileAs(content, _name, sidecar) {
+        const path = pick();
+        if (!path) return null;
+        writeFileSync(path, content);
+        if (typeof sidecar === 'string') writeFileSync(sidecarOf(path), sidecar);
+        return { path };
+      },
+    };
+  }
+
+  it('knows which paths lie in the workspace', () => {
+    expect(workspaceRelative('/home/ada/ws/flows/a.ts', '/home/ada/ws')).toBe('flows/a.ts');
+    expect(workspaceRelative('C:\\Users\\ada\\ws\\a.ts', 'C:\\Users\\ada\\ws\\')).toBe('a.ts');
+    expect(workspaceRelative('/home/ada/wsx/a.ts', '/home/ada/ws')).toBeNull();
+    expect(workspaceRelative('/home/ada/ws/../a.ts', '/home/ada/ws')).toBeNull();
+    expect(workspaceRelative('/a.ts', '')).toBeNull();
+  });
+
+  it('opens and saves a file outside the workspace through the dialogs, and one inside as a workspace file', async () => {
+    const outside = mkdtempSync(join(tmpdir(), 'flowdeck-disk-'));
+    try {
+      const path = join(outside, 'mine.ts');
+      writeFileSync(path, PIPELINE);
+      let picked: string | null = path;
+      const builder = createBuilderStore();
+      const files = new WorkspaceFilesService(client, builder, { bridge: diskBridge(() => picked), workspaceRoot: workspace });
+      expect(await files.openFromDisk()).toBe(true);
+      expect(builder.getState().doc).toMatchObject({ path, location: 'disk', name: 'mine.ts' });
+      builder.getState().addNode('notify');
+      expect(await files.save()).toMatchObject({ status: 'saved', path });
+      expect(readFileSync(path, 'utf8')).toContain('sendNotification');
+      expect(JSON.parse(readFileSync(join(outside, 'mine.flowdeck.json'), 'utf8')).nodes).toHaveProperty('sendNotification');
+
+      // Saved into the workspace through the dialog, it becomes a workspace file the server can run.
+      picked = join(workspace, 'from-disk.ts');
+      expect(await files.saveToDisk()).toMatchObject({ status: 'saved', path: 'from-disk.ts' });
+      expect(builder.getState().doc).toMatchObject({ path: 'from-disk.ts', location: 'workspace' });
+      picked = null;
+      expect(await files.openFromDisk()).toBe(false);
+    } finally {
+      rmSync(outside, { recursive: true, force: true });
+    }
+  });
+});
