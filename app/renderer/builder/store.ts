@@ -134,17 +134,18 @@ export function createBuilderStore(initial?: { source?: string; name?: string })
       const before = snapshot();
       const next = parsed(nextSource, nextPositions, get().graph);
       const ids = new Set(next.graph.nodes.map((node) => node.id));
+      const selection = (extra.selection ?? get().selection).filter((id) => ids.has(id));
       set((state) => ({
+        ...extra,
         source: nextSource,
         graph: next.graph,
         problems: next.problems,
         positions: next.positions,
         history: record(state.history, before, { source: nextSource, positions: next.positions }),
-        selection: (extra.selection ?? state.selection).filter((id) => ids.has(id)),
+        selection,
+        // Typing in the editor needs no echo; every other change is followed by the editor.
         sourceRevision: fromEditor ? state.sourceRevision : state.sourceRevision + 1,
         search: refreshSearch(state.search, next.graph),
-        ...extra,
-        ...(extra.selection ? { selection: extra.selection.filter((id) => ids.has(id)) } : {}),
       }));
     };
 

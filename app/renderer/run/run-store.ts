@@ -27,6 +27,8 @@ export interface RunViewActions {
   starting(path: string): void;
   started(flowRunId: string): void;
   failed(message: string): void;
+  /** Something went wrong around a run that goes on (a refused cancel). */
+  setError(message: string | null): void;
   update(snapshot: RunSnapshot, graph: FlowGraph): void;
   /** The graph changed: match the run's task runs to its nodes again. */
   regraph(graph: FlowGraph): void;
@@ -49,6 +51,9 @@ export function createRunViewStore(): RunViewStore {
     },
     failed(message) {
       set({ phase: 'failed-to-start', error: message });
+    },
+    setError(message) {
+      set({ error: message });
     },
     update(snapshot, graph) {
       set({

@@ -126,6 +126,12 @@ export function Canvas() {
     return () => clearTimeout(timer);
   }, [docKey, flow]);
 
+  // The current search match is brought into view.
+  const currentMatch = useBuilder((s) => (s.search.open ? s.search.matches[s.search.index] : undefined));
+  useEffect(() => {
+    if (currentMatch) void flow.fitView({ nodes: [{ id: currentMatch }], maxZoom: 1, duration: 200 });
+  }, [currentMatch, flow]);
+
   const onNodesChange = useCallback((changes: NodeChange<FlowNodeType>[]) => {
     // Removal goes through the code (Delete key); the canvas only moves and selects locally.
     setNodes((current) => applyNodeChanges(changes.filter((c) => c.type !== 'remove'), current));

@@ -54,9 +54,14 @@ export function TopBar({ documents, onRun }: Props) {
   const [templates, setTemplates] = useState<FlowTemplate[] | null>(null);
   const [templateError, setTemplateError] = useState<string | null>(null);
 
+  const requested = useRef(false);
   const loadTemplates = () => {
-    if (templates) return;
-    files.templates().then(setTemplates, (error: Error) => setTemplateError(error.message));
+    if (requested.current) return;
+    requested.current = true;
+    files.templates().then(setTemplates, (error: Error) => {
+      requested.current = false;
+      setTemplateError(error.message);
+    });
   };
 
   return (
@@ -104,10 +109,9 @@ export function TopBar({ documents, onRun }: Props) {
             )
           }
         </Menu>
-        <div onMouseEnter={loadTemplates} onFocus={loadTemplates}>
+        <div onMouseEnter={loadTemplates} onFocus={loadTemplates} onPointerDown={loadTemplates}>
           <Menu label="Templates" testId="templates-menu">
             {(close) => {
-              loadTemplates();
               if (templateError) return <div className="fd-menu-empty">Could not load templates: {templateError}</div>;
               if (!templates) return <div className="fd-menu-empty">Loading…</div>;
               if (templates.length === 0) return <div className="fd-menu-empty">The server has no templates</div>;

@@ -83,7 +83,7 @@ export function createRunActions(options: {
       try {
         await client.cancelFlowRun({ params: { id } });
       } catch (error) {
-        runs.getState().failed(`Could not cancel: ${messageOf(error)}`);
+        runs.getState().setError(`Could not cancel: ${messageOf(error)}`);
       }
     },
 
