@@ -1,4 +1,5 @@
 import { readFile } from 'node:fs/promises';
+import { contentTypeOf } from '../server/http/content-types.js';
 import { extname, resolve, sep } from 'node:path';
 
 /** The renderer is served from `flowdeck://app/`, a standard secure origin of its own, never file://. */
@@ -7,26 +8,8 @@ export const APP_HOST = 'app';
 export const APP_ORIGIN = `${APP_SCHEME}://${APP_HOST}`;
 export const APP_ENTRY_URL = `${APP_ORIGIN}/index.html`;
 
-const MIME_TYPES: Record<string, string> = {
-  '.html': 'text/html; charset=utf-8',
-  '.js': 'text/javascript; charset=utf-8',
-  '.mjs': 'text/javascript; charset=utf-8',
-  '.css': 'text/css; charset=utf-8',
-  '.json': 'application/json; charset=utf-8',
-  '.map': 'application/json; charset=utf-8',
-  '.svg': 'image/svg+xml',
-  '.png': 'image/png',
-  '.jpg': 'image/jpeg',
-  '.ico': 'image/x-icon',
-  '.woff': 'font/woff',
-  '.woff2': 'font/woff2',
-  '.ttf': 'font/ttf',
-  '.wasm': 'application/wasm',
-  '.txt': 'text/plain; charset=utf-8',
-};
-
 export function mimeTypeOf(path: string): string {
-  return MIME_TYPES[extname(path).toLowerCase()] ?? 'application/octet-stream';
+  return contentTypeOf(path);
 }
 
 export type AppRequest = { kind: 'file'; path: string; mimeType: string } | { kind: 'not-found'; reason: string };

@@ -1,6 +1,7 @@
 import { existsSync, statSync } from 'node:fs';
+import { contentTypeOf } from './content-types.js';
 import { readFile } from 'node:fs/promises';
-import { extname, join, resolve, sep } from 'node:path';
+import { join, resolve, sep } from 'node:path';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { FLOWDECK_VERSION } from '../../core/api/index.js';
 import { packageRoot } from '../package-root.js';
@@ -10,23 +11,6 @@ const UI_DIR = join('dist', 'renderer');
 
 /** Files at the top of the built UI besides index.html; everything else lives under assets/. */
 const TOP_LEVEL_FILES = ['favicon.svg'];
-
-const CONTENT_TYPES: Record<string, string> = {
-  '.html': 'text/html; charset=utf-8',
-  '.js': 'text/javascript; charset=utf-8',
-  '.mjs': 'text/javascript; charset=utf-8',
-  '.css': 'text/css; charset=utf-8',
-  '.json': 'application/json; charset=utf-8',
-  '.map': 'application/json; charset=utf-8',
-  '.svg': 'image/svg+xml',
-  '.png': 'image/png',
-  '.ico': 'image/x-icon',
-  '.woff': 'font/woff',
-  '.woff2': 'font/woff2',
-  '.ttf': 'font/ttf',
-  '.wasm': 'application/wasm',
-  '.txt': 'text/plain; charset=utf-8',
-};
 
 const escapeHtml = (text: string) => text.replace(/[&<>"]/g, (c) => `&#${c.charCodeAt(0)};`);
 
@@ -82,7 +66,7 @@ async function sendFile(request: FastifyRequest, reply: FastifyReply, path: stri
     .header('etag', etag)
     .header('last-modified', stat.mtime.toUTCString())
     .header('x-content-type-options', 'nosniff')
-    .type(CONTENT_TYPES[extname(path).toLowerCase()] ?? 'application/octet-stream');
+    .type(contentTypeOf(path));
   if (request.headers['if-none-match'] === etag) return reply.code(304).send();
   reply.header('content-length', stat.size);
   if (request.method === 'HEAD') return reply.send();
