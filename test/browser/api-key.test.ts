@@ -1,24 +1,13 @@
-import type { Browser } from 'playwright-core';
-import { afterAll, beforeAll, expect, it, vi } from 'vitest';
-import { launchChromium, openUi, startUiServer, type UiServer, WAIT } from './support.js';
+import { expect, it, vi } from 'vitest';
+import { useUiSuite, waitForRunState, WAIT } from './support.js';
 
 // Real Chromium, a real server and real flow processes share the machine with the rest of the suite.
 vi.setConfig({ testTimeout: 180_000, hookTimeout: 120_000 });
 
-let browser: Browser;
-let server: UiServer;
-
-beforeAll(async () => {
-  [browser, server] = await Promise.all([launchChromium(), startUiServer({ apiKey: 'team-key-42' })]);
-});
-
-afterAll(async () => {
-  await browser?.close();
-  await server?.close();
-});
+const suite = useUiSuite({ apiKey: 'team-key-42' });
 
 it('asks for the API key of a server that wants one, then works with it, the live stream included', async () => {
-  const ui = await openUi(browser, server.url);
+  const ui = await suite.open();
   const { page } = ui;
   const dialog = page.getByRole('dialog', { name: 'This server needs an API key' });
   await dialog.waitFor();
@@ -28,14 +17,13 @@ it('asks for the API key of a server that wants one, then works with it, the liv
   await page.waitForSelector('body[data-ready=true]');
   await expect.poll(() => page.getByTestId('server-status').innerText(), WAIT).toMatch(/v\d+\.\d+\.\d+/);
 
-  server.writeFile('keyed.ts', "import { flow, task } from 'flowdeck';\n\nconst one = task({ name: 'one' }, async () => 1);\n\nexport default flow({ name: 'keyed' }, async () => {\n  return await one();\n});\n");
-  await page.goto(`${server.url}?file=keyed.ts`);
+  suite.server.writeFile('keyed.ts', "import { flow, task } from 'flowdeck';\n\nconst one = task({ name: 'one' }, async () => 1);\n\nexport default flow({ name: 'keyed' }, async () => {\n  return await one();\n});\n");
+  await page.goto(`${suite.server.url}?file=keyed.ts`);
   await page.locator('.react-flow__node[data-id="one"]').waitFor();
   await page.getByTestId('run-button').click();
   await page.getByTestId('start-run').click();
-  await expect.poll(() => page.getByTestId('flow-run-state').innerText(), { timeout: 120_000 }).toBe('Completed');
+  await waitForRunState(ui, suite.server, 'Completed');
   await expect.poll(() => page.locator('.fd-node[data-node-id="one"]').getAttribute('data-state'), WAIT).toBe('COMPLETED');
   // Only the first, keyless request was refused.
   expect(ui.errors.filter((e) => !e.includes('status of 401'))).toEqual([]);
-  await ui.close();
 });

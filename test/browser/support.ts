@@ -1,11 +1,12 @@
 // The web UI as a person meets it: a real `flowdeck` server on a random loopback port, serving the
 // built UI over a temporary FLOWDECK_HOME and workspace, driven in real Chromium.
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { chromium, type Browser, type BrowserContext, type Locator, type Page } from 'playwright-core';
+import { afterAll, afterEach, beforeAll, expect } from 'vitest';
 import { createServer, SqliteStore, type FlowdeckServer } from '../../app/server/index.js';
 
 export const REPO_ROOT = fileURLToPath(new URL('../..', import.meta.url));
@@ -32,6 +33,7 @@ export interface UiServer {
   /** The folder of flow files the server reads, writes and runs. */
   workspace: string;
   server: FlowdeckServer;
+  store: SqliteStore;
   /** Writes a file into the workspace (folders made as needed). */
   writeFile(path: string, content: string): string;
   readFile(path: string): string;
@@ -61,6 +63,7 @@ export async function startUiServer(options: { apiKey?: string } = {}): Promise<
     home,
     workspace,
     server,
+    store,
     writeFile(path, content) {
       const full = join(workspace, path);
       mkdirSync(dirname(full), { recursive: true });
@@ -102,7 +105,7 @@ export async function openUi(browser: Browser, url: string, viewport = { width: 
   page.on('console', (message) => {
     if (message.type() === 'error') errors.push(`console: ${message.text()}`);
   });
-  page.on('pageerror', (error) => errors.push(`page: ${error.message}`));
+  page.on('pageerror', (error) => errors.push(`page: ${error.stack ?? error.message}`));
   await page.goto(url);
   await page.waitForSelector('body[data-ready=true]');
   await page.locator('.monaco-editor .view-lines').waitFor();
@@ -151,3 +154,64 @@ export async function replaceInEditor(page: Page, find: string, replace: string)
 
 /** How long expect.poll waits for the UI to catch up: generous, for a loaded machine. */
 export const WAIT = { timeout: 20_000 } as const;
+
+/**
+ * One browser and one server for a test file, and a fresh page per test that is closed after it.
+ * Call at the top of a test file; the getters read what the hooks set up.
+ */
+export function useUiSuite(options: { apiKey?: string } = {}): { readonly browser: Browser; readonly server: UiServer; open(url?: string): Promise<UiPage> } {
+  let browser: Browser | undefined;
+  let server: UiServer | undefined;
+  let current: UiPage | null = null;
+  beforeAll(async () => {
+    [browser, server] = await Promise.all([launchChromium(), startUiServer(options)]);
+  });
+  afterEach(async () => {
+    await current?.close();
+    current = null;
+  });
+  afterAll(async () => {
+    await browser?.close();
+    await server?.close();
+  });
+  const suite = {
+    get browser(): Browser {
+      if (!browser) throw new Error('the browser is not up yet');
+      return browser;
+    },
+    get server(): UiServer {
+      if (!server) throw new Error('the server is not up yet');
+      return server;
+    },
+    async open(url?: string): Promise<UiPage> {
+      current = await openUi(suite.browser, url ?? suite.server.url);
+      return current;
+    },
+  };
+  return suite;
+}
+
+/**
+ * Waits for the run panel to show a flow run's final state. When it does not, the failure says
+ * what the store holds and what the flow processes wrote, which is where the reason is.
+ */
+export async function waitForRunState(ui: UiPage, server: UiServer, expected: string, timeout = 90_000): Promise<void> {
+  const { page } = ui;
+  // Read without waiting for the element, so the poll's own timeout is the one that counts.
+  const shownText = (selector: string) =>
+    page.evaluate((css) => {
+      const doc = (globalThis as unknown as { document: { querySelector(s: string): { innerText: string } | null } }).document;
+      return doc.querySelector(css)?.innerText ?? null;
+    }, selector);
+  try {
+    await expect.poll(() => shownText('[data-testid=flow-run-state]'), { timeout, interval: 100 }).toBe(expected);
+  } catch (error) {
+    const shown = (await shownText('[data-testid=run-panel]')) ?? `(no run panel; the page shows: ${((await shownText('#root')) ?? '').slice(0, 300)})`;
+    const runs = server.store.listFlowRuns().map((run) => `${run.id} ${run.name} ${run.state.type} ${run.state.message ?? ''}`);
+    const logsDir = join(server.home, 'runs');
+    const logs = existsSync(logsDir) ? readdirSync(logsDir).map((file) => `--- ${file}\n${readFileSync(join(logsDir, file), 'utf8').slice(-4000)}`) : [];
+    throw new Error(
+      [`the run did not reach ${expected}: ${(error as Error).message}`, `run panel: ${shown}`, `page errors: ${ui.errors.join('\n') || '(none)'}`, `stored flow runs:\n${runs.join('\n') || '(none)'}`, ...logs].join('\n'),
+    );
+  }
+}

@@ -1,31 +1,14 @@
-import type { Browser } from 'playwright-core';
-import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
-import { connectHandles, editorText, launchChromium, node, openUi, replaceInEditor, startUiServer, type UiPage, type UiServer, WAIT } from './support.js';
+import { describe, expect, it, vi } from 'vitest';
+import { connectHandles, editorText, node, replaceInEditor, useUiSuite, waitForRunState, WAIT } from './support.js';
 
 // Real Chromium, a real server and real flow processes share the machine with the rest of the suite.
 vi.setConfig({ testTimeout: 180_000, hookTimeout: 120_000 });
 
-let browser: Browser;
-let server: UiServer;
-let ui: UiPage | null = null;
-
-beforeAll(async () => {
-  [browser, server] = await Promise.all([launchChromium(), startUiServer()]);
-});
-
-afterEach(async () => {
-  await ui?.close();
-  ui = null;
-});
-
-afterAll(async () => {
-  await browser?.close();
-  await server?.close();
-});
+const suite = useUiSuite();
 
 describe('loading', () => {
   it('loads with no console errors, talks to its server and runs Monaco with its workers', async () => {
-    ui = await openUi(browser, server.url);
+    const ui = await suite.open();
     const { page } = ui;
     const warnings: string[] = [];
     page.on('console', (m) => m.type() === 'warning' && warnings.push(m.text()));
@@ -40,7 +23,7 @@ describe('loading', () => {
   });
 
   it('checks flow code against the SDK: a wrong call is marked, and completions name its exports', async () => {
-    ui = await openUi(browser, server.url);
+    const ui = await suite.open();
     const { page } = ui;
     await replaceInEditor(page, "async () => {", "async () => {\n  task(42);");
     await replaceInEditor(page, 'import { flow }', 'import { flow, task }');
@@ -59,7 +42,7 @@ describe('loading', () => {
 
 describe('editing on the canvas', () => {
   it('adds by click, copies and pastes, selects all, deletes, and undoes and redoes each step', async () => {
-    ui = await openUi(browser, server.url);
+    const ui = await suite.open();
     const { page } = ui;
     await page.locator('.fd-palette [data-kind="readFile"]').click();
     await node(page, 'readInput').waitFor();
@@ -90,7 +73,7 @@ describe('editing on the canvas', () => {
   });
 
   it('finds a node with Ctrl+F and lays the graph out with L', async () => {
-    ui = await openUi(browser, server.url);
+    const ui = await suite.open();
     const { page } = ui;
     for (const kind of ['httpRequest', 'sqlQuery', 'notify']) await page.locator(`.fd-palette [data-kind="${kind}"]`).click();
     await page.locator('.react-flow__pane').click({ position: { x: 20, y: 20 } });
@@ -105,7 +88,7 @@ describe('editing on the canvas', () => {
   });
 
   it('asks before New throws away unsaved changes', async () => {
-    ui = await openUi(browser, server.url);
+    const ui = await suite.open();
     const { page } = ui;
     await page.locator('.fd-palette [data-kind="notify"]').click();
     await node(page, 'sendNotification').waitFor();
@@ -122,8 +105,8 @@ describe('editing on the canvas', () => {
 
 describe('code that does not parse', () => {
   it('still shows the code, with the problems listed and a message on the canvas', async () => {
-    server.writeFile('broken.ts', "import { flow } from 'flowdeck';\n\nexport default flow({ name: 'broken' }, async () => {\n  const x = ;\n});\n");
-    ui = await openUi(browser, server.url);
+    suite.server.writeFile('broken.ts', "import { flow } from 'flowdeck';\n\nexport default flow({ name: 'broken' }, async () => {\n  const x = ;\n});\n");
+    const ui = await suite.open();
     const { page } = ui;
     await page.getByRole('button', { name: 'Open…' }).click();
     await page.locator('.fd-file[data-path="broken.ts"]').click();
@@ -139,7 +122,7 @@ describe('code that does not parse', () => {
 
 describe('side panel and connections', () => {
   it('checks a field as it is typed and writes only valid values to the code', async () => {
-    ui = await openUi(browser, server.url);
+    const ui = await suite.open();
     const { page } = ui;
     await page.locator('.fd-palette [data-kind="httpRequest"]').click();
     await node(page, 'fetchData').click();
@@ -160,7 +143,7 @@ describe('side panel and connections', () => {
   });
 
   it('deletes a selected connection with Delete, through the code', async () => {
-    ui = await openUi(browser, server.url);
+    const ui = await suite.open();
     const { page } = ui;
     await page.locator('.fd-palette [data-kind="readFile"]').click();
     await page.locator('.fd-palette [data-kind="notify"]').click();
@@ -178,10 +161,8 @@ describe('side panel and connections', () => {
 });
 
 describe('templates and runs', () => {
-  // Skipped: it passes run alone but failed on a fresh clone under CI (the run step timed out);
-  // issue 4 stays open until it passes there.
-  it.skip('starts from a template, asks for its parameters with their defaults, and shows the result', async () => {
-    ui = await openUi(browser, server.url);
+  it('starts from a template, asks for its parameters with their defaults, and shows the result', async () => {
+    const ui = await suite.open();
     const { page } = ui;
     await page.getByTestId('templates-menu').click();
     await page.locator('.fd-menu-item', { hasText: 'hello' }).first().click();
@@ -201,7 +182,7 @@ describe('templates and runs', () => {
     await form.locator('#fd-param-times').fill('2');
     await form.locator('#fd-param-name').fill('Ada');
     await page.getByTestId('start-run').click();
-    await expect.poll(() => page.getByTestId('flow-run-state').innerText(), { timeout: 120_000 }).toBe('Completed');
+    await waitForRunState(ui, suite.server, 'Completed');
     expect(await page.getByTestId('run-result').innerText()).toContain('Hello, Ada!');
     expect(await page.getByTestId('run-panel').innerText()).toContain('Hello, Ada!');
     // The file went into the recent list.
@@ -211,7 +192,7 @@ describe('templates and runs', () => {
   });
 
   it('shows why a run failed, on the node that failed', async () => {
-    server.writeFile(
+    suite.server.writeFile(
       'fails.ts',
       [
         "import { flow, task } from 'flowdeck';",
@@ -226,12 +207,12 @@ describe('templates and runs', () => {
         '',
       ].join('\n'),
     );
-    ui = await openUi(browser, `${server.url}?file=fails.ts`);
+    const ui = await suite.open(`${suite.server.url}?file=fails.ts`);
     const { page } = ui;
     await node(page, 'explode').waitFor();
     await page.getByTestId('run-button').click();
     await page.getByTestId('start-run').click();
-    await expect.poll(() => page.getByTestId('flow-run-state').innerText(), { timeout: 120_000 }).toBe('Failed');
+    await waitForRunState(ui, suite.server, 'Failed');
     expect(await page.getByTestId('run-result').innerText()).toContain('the disk is full');
     await expect.poll(() => node(page, 'explode').locator('.fd-node').getAttribute('data-state'), WAIT).toBe('FAILED');
     expect(await node(page, 'explode').locator('.fd-node').getAttribute('title')).toContain('the disk is full');

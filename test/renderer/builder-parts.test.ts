@@ -5,6 +5,7 @@ import { nodeInputs } from '../../app/renderer/builder/document-model.js';
 import { parseFormValue, toFormValue } from '../../app/renderer/builder/field-values.js';
 import { record, redo, undo, EMPTY_HISTORY, type Snapshot } from '../../app/renderer/builder/history.js';
 import { autoLayout, NODE_HEIGHT, NODE_WIDTH } from '../../app/renderer/builder/layout.js';
+import { keepMeasurements } from '../../app/renderer/builder/measurements.js';
 import { reconcile } from '../../app/renderer/builder/positions.js';
 import { searchNodes } from '../../app/renderer/builder/search.js';
 import { normaliseFlowPath } from '../../app/renderer/services/files.js';
@@ -173,5 +174,23 @@ describe('services', () => {
     map.set('flowdeck.recentFiles', '{broken');
     expect(readRecent(storage)).toEqual([]);
     expect(readRecent(undefined)).toEqual([]);
+  });
+});
+
+describe('keepMeasurements', () => {
+  const node = (id: string, inputs: string[], measured?: { width: number; height: number }) => ({ id, data: { inputs }, ...(measured ? { measured } : {}) });
+
+  it('keeps the measured size of nodes rebuilt with the same handles, so they stay visible', () => {
+    const current = [node('a', ['x'], { width: 220, height: 64 }), node('b', [], { width: 220, height: 48 })];
+    const next = [node('a', ['x']), node('b', []), node('c', [])];
+    const kept = keepMeasurements(current, next);
+    expect(kept.map((n) => n.measured)).toEqual([{ width: 220, height: 64 }, { width: 220, height: 48 }, undefined]);
+    // What the rebuilt node says otherwise is what counts.
+    expect(kept[0]).not.toBe(current[0]);
+  });
+
+  it('lets a node whose handles changed be measured again', () => {
+    const kept = keepMeasurements([node('a', ['x'], { width: 220, height: 64 })], [node('a', ['x', 'y'])]);
+    expect(kept[0].measured).toBeUndefined();
   });
 });

@@ -48,7 +48,10 @@ export function RunPanel({ runs }: { runs: RunActions }) {
   const runStore = useRunStore();
   const logEnd = useRef<HTMLDivElement>(null);
   const logCount = view.snapshot?.logs.length ?? 0;
-  useEffect(() => logEnd.current?.scrollIntoView({ block: 'nearest' }), [logCount]);
+  useEffect(() => {
+    // A block body: newer Chromium's scrollIntoView returns a promise, which React would take for a cleanup.
+    logEnd.current?.scrollIntoView({ block: 'nearest' });
+  }, [logCount]);
   if (view.phase === 'idle') return null;
   const state = view.snapshot?.flowState;
   const flowRun = view.snapshot?.flowRun;

@@ -16,6 +16,7 @@ import { useCallback, useEffect, useMemo, useRef, useState, type DragEvent } fro
 import { nodeInputs, type FlowGraph, type GraphEdit, type Problem } from '../builder/document-model.js';
 import type { Positions } from '../builder/history.js';
 import { NODE_WIDTH } from '../builder/layout.js';
+import { keepMeasurements } from '../builder/measurements.js';
 import type { NodeRunState } from '../run/node-states.js';
 import { useBuilder, useServices } from './context.js';
 import { FlowNode, type FlowNodeType } from './FlowNode.js';
@@ -111,7 +112,9 @@ export function Canvas() {
   const derivedEdges = useMemo(() => buildEdges(graph, runStates), [graph, runStates]);
   const [nodes, setNodes] = useState(derivedNodes);
   const [edges, setEdges] = useState(derivedEdges);
-  useEffect(() => setNodes(derivedNodes), [derivedNodes]);
+  useEffect(() => {
+    setNodes((current) => keepMeasurements(current, derivedNodes));
+  }, [derivedNodes]);
   useEffect(() => {
     setEdges((current) => {
       // Keep which edges are selected across changes of the graph.

@@ -229,7 +229,9 @@ function IdEditor({ id }: { id: string }) {
   const { store } = useServices();
   const [draft, setDraft] = useState(id);
   const [error, setError] = useState<string | null>(null);
-  useEffect(() => setDraft(id), [id]);
+  useEffect(() => {
+    setDraft(id);
+  }, [id]);
   const commit = () => {
     const next = draft.trim();
     if (next === id) return setError(null);

@@ -122,22 +122,20 @@ describe('httpRequest', () => {
   it('gives up after timeoutSeconds with a TimeoutError, recorded TimedOut, and closes the connection', async () => {
     server.handle(() => {}); // never answers
     let caught: unknown;
-    const started = Date.now();
     const outcome = await flow({ name: 'slow' }, async () => {
-      caught = await httpRequest({ url: `${server.base}/slow`, timeoutSeconds: 0.2 }).catch((e: unknown) => e);
+      caught = await httpRequest({ url: `${server.base}/slow`, timeoutSeconds: 1 }).catch((e: unknown) => e);
     }).run();
-    expect(Date.now() - started).toBeLessThan(5000);
     expect(caught).toBeInstanceOf(TimeoutError);
-    expect((caught as Error).message).toBe(`GET ${server.base}/slow timed out after 0.2s`);
+    expect((caught as Error).message).toBe(`GET ${server.base}/slow timed out after 1s`);
     expect(onlyTaskRun(env.store, outcome.flowRunId, 'http-request').state.name).toBe('TimedOut');
     await server.received[0].aborted;
   });
 
   it("stops when the run's signal fires: the task's own timeout, and a cancelled flow run", async () => {
     server.handle(() => {});
-    const bounded = httpRequest.withOptions({ timeoutSeconds: 0.2 });
+    const bounded = httpRequest.withOptions({ timeoutSeconds: 1 });
     const timedOut = await flow({ name: 'task-timeout' }, () => bounded({ url: `${server.base}/hang` }).catch((e: Error) => e.message)).run();
-    expect(timedOut.result).toMatch(/^task run 'http-request-0' timed out after 0.2s$/);
+    expect(timedOut.result).toMatch(/^task run 'http-request-0' timed out after 1s$/);
     await server.received[0].aborted;
 
     const cancelled = await flow({ name: 'cancelled' }, async () => {

@@ -27,10 +27,11 @@ export async function startLoopbackServer(): Promise<LoopbackServer> {
   const received: ReceivedRequest[] = [];
   const server: Server = createServer((req, res) => {
     let body = '';
+    // Listened for from the start: a client that gives up early may close before the body ends.
+    const aborted = new Promise<void>((resolve) => res.on('close', () => (res.writableFinished ? undefined : resolve())));
     req.setEncoding('utf8');
     req.on('data', (chunk: string) => (body += chunk));
     req.on('end', () => {
-      const aborted = new Promise<void>((resolve) => res.on('close', () => (res.writableFinished ? undefined : resolve())));
       const request: ReceivedRequest = { method: req.method ?? '', url: req.url ?? '', headers: req.headers, body, aborted };
       received.push(request);
       handler(request, res);
