@@ -18,6 +18,7 @@ import { startW5 } from './workloads/w5-http.js';
 import { CODE_TO_GRAPH_TASKS, parseFloor, runCodeToGraph } from './workloads/code-to-graph.js';
 import { REST_MS, runServerMemory } from './workloads/server-memory.js';
 import { runWsLatency, WS_CHANGES, WS_WARM_UP } from './workloads/ws-latency.js';
+import { measurePanFps, measureUiReady, PAN_NODES } from './workloads/ui-ready.js';
 
 /** Measured runs per workload, after one warm-up; the median is reported. */
 const RUNS = 5;
@@ -34,7 +35,12 @@ const TARGETS = {
   codeToGraphMs: 200,
   wsP99LatencyMs: 20,
   serverRestingRssMb: 120,
+  uiReadyMs: 1_500,
+  panFps: 30,
 } as const;
+
+/** Pan runs: each loads a 1,000-node graph into a fresh page, so fewer than the other workloads. */
+const PAN_RUNS = 3;
 
 function list(values: readonly number[]): string {
   return values.map((v) => v.toFixed(1)).join(', ');
@@ -205,6 +211,25 @@ async function serverMemory() {
   };
 }
 
+async function uiReady() {
+  progress(`web UI: ready for input, ${RUNS} loads after a warm-up, in headless Chromium`);
+  const runs = (await measureUiReady(RUNS + 1)).slice(1);
+  const readyMs = median(runs.map((r) => r.readyMs));
+  const floorMs = median(runs.map((r) => r.floorMs));
+  return { runs, readyMs, editorReadyMs: median(runs.map((r) => r.editorReadyMs)), floorMs, ratio: readyMs / floorMs };
+}
+
+async function uiPan() {
+  const runs = [];
+  for (let r = 1; r <= PAN_RUNS; r++) {
+    progress(`web UI: panning ${PAN_NODES} nodes, run ${r}/${PAN_RUNS}`);
+    runs.push(await measurePanFps());
+  }
+  const fps = median(runs.map((r) => r.fps));
+  const floorFps = median(runs.map((r) => r.floorFps));
+  return { nodes: PAN_NODES, runs, fps, floorFps, worstFrameMs: median(runs.map((r) => r.worstFrameMs)), ratio: floorFps / fps };
+}
+
 async function memory() {
   progress('memory: W2 in a child process');
   const baseline = await measureInChild('baseline');
@@ -226,6 +251,8 @@ async function main(): Promise<void> {
   const c2g = codeToGraph();
   const ws = await wsLatency();
   const srv = await serverMemory();
+  const ui = await uiReady();
+  const pan = await uiPan();
 
   const w1Pass = r1.tasksPerSecond >= TARGETS.w1TasksPerSecond && r1.ratio <= TARGETS.w1MaxRatio;
   const rows: Row[] = [
@@ -309,6 +336,22 @@ async function main(): Promise<void> {
       target: `<= ${TARGETS.serverRestingRssMb} MB`,
       pass: srv.restingRssMb <= TARGETS.serverRestingRssMb,
     },
+    {
+      workload: 'Web UI ready for input',
+      figure: `${ui.readyMs.toFixed(0)} ms`,
+      floor: `${ui.floorMs.toFixed(0)} ms (bare page, first frame)`,
+      ratio: ui.ratio,
+      target: `<= ${formatNumber(TARGETS.uiReadyMs)} ms`,
+      pass: ui.readyMs <= TARGETS.uiReadyMs,
+    },
+    {
+      workload: `Pan a ${formatNumber(pan.nodes)}-node graph`,
+      figure: `${pan.fps.toFixed(1)} fps`,
+      floor: `${pan.floorFps.toFixed(1)} fps (bare canvas page)`,
+      ratio: pan.ratio,
+      target: `>= ${TARGETS.panFps} fps`,
+      pass: pan.fps >= TARGETS.panFps,
+    },
   ];
 
   const notes = [
@@ -319,6 +362,8 @@ async function main(): Promise<void> {
     `W5: the flow in this process, \`flowdeck server start\` in another, every task run checked on the server afterwards; ${r5.reportsPerRun.join(", ")} reports per run; runs ${list(r5.runsMs)} ms, W1 embedded ${list(r5.embeddedRunsMs)} ms`,
     `WebSocket: the server in its own process, ${WS_CHANGES} stored state changes per run ${PACE_MIN_MS}-${PACE_MAX_MS} ms apart after ${WS_WARM_UP} warm-up ones, timed from the durable write to the message's arrival; per-run p99 ${list(ws.runs.map((r) => r.p99))} ms, floor (half a ws echo round trip) p99 ${ws.floorRuns.map((f) => f.p99.toFixed(2)).join(', ')} ms${ws.lost > 0 ? `; ${ws.lost} messages never came` : ''}`,
     `Server memory: RSS ${formatNumber(srv.startedRssMb)} MB once listening; ${srv.requests} requests and a subscriber replaying ${formatNumber(srv.replayedEvents)} events, then ${srv.restMs / 1000} s at rest; one reading of each, the floor after the same rest`,
+    `Web UI: headless Chromium, a fresh context per load, served by a real server from dist/renderer; ready = navigation start to the first painted frame of the builder; per-run ${list(ui.runs.map((r) => r.readyMs))} ms; the code editor up at ${ui.editorReadyMs.toFixed(0)} ms (median)`,
+    `Pan: ${PAN_NODES} transform steps in a grid, the canvas dragged for 2 s, frames counted in the page; per-run ${list(pan.runs.map((r) => r.fps))} fps, worst frame ${pan.worstFrameMs.toFixed(0)} ms (median); ratio = floor fps / fps`,
     `Medians of ${RUNS} runs after a warm-up; ratio = engine time (or lateness, or memory) / floor in the same run. SQLite: WAL, synchronous=NORMAL.`,
   ];
   const table = renderTable(rows);
@@ -345,7 +390,7 @@ async function main(): Promise<void> {
       durability: 'WAL, synchronous=NORMAL, for the engine and every SQLite floor',
     },
     targets: TARGETS,
-    results: { w1: r1, w2: r2, w3: r3, w4: r4, memory: mem, w5: r5, codeToGraph: c2g, wsLatency: ws, serverMemory: srv },
+    results: { w1: r1, w2: r2, w3: r3, w4: r4, memory: mem, w5: r5, codeToGraph: c2g, wsLatency: ws, serverMemory: srv, uiReady: ui, uiPan: pan },
     table: rows,
     notes,
     missed: missed.map((r) => r.workload),

@@ -5,6 +5,8 @@
  * rectangle per frame in the same browser: what the machine gives any page.
  */
 import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import { createServer as createHttpServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { generateFlowModule, type FlowGraph } from '../../app/core/flow-document/index.js';
@@ -13,6 +15,7 @@ import { packageRoot } from '../../app/server/package-root.js';
 import { makeTempHome } from '../lib/env.js';
 
 export const PAN_NODES = 1_000;
+const BARE_PAGE = '<!doctype html><title>bare</title><script>requestAnimationFrame(() => performance.mark("bare:ready"));</script>';
 export const PAN_MS = 2_000;
 const CHROMIUM = process.env.FLOWDECK_CHROMIUM ?? '/usr/bin/chromium';
 
@@ -34,6 +37,8 @@ export interface UiReadyRun {
   readyMs: number;
   /** Navigation start to Monaco created, which loads after the canvas. */
   editorReadyMs: number;
+  /** The floor: navigation start to the first frame of a bare page from the same server. */
+  floorMs: number;
 }
 
 export interface PanRun {
@@ -48,6 +53,8 @@ export interface PanRun {
 
 interface UiBench {
   url: string;
+  /** A page that marks its first frame and does nothing else, from a plain loopback server. */
+  bareUrl: string;
   workspace: string;
   browser: Browser;
   close(): Promise<void>;
@@ -63,13 +70,21 @@ async function startUiBench(): Promise<UiBench> {
   const store = SqliteStore.open({ path: temp.dbPath });
   const server = await createServer({ store, host: '127.0.0.1', port: 0, workspace, home: temp.home, crashSweepIntervalMs: 0 });
   const base = await server.listen();
+  const bare = createHttpServer((_request, response) => {
+    response.writeHead(200, { 'content-type': 'text/html; charset=utf-8' });
+    response.end(BARE_PAGE);
+  });
+  await new Promise<void>((resolve) => bare.listen(0, '127.0.0.1', resolve));
+  const { port } = bare.address() as AddressInfo;
   const browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--no-sandbox'] });
   return {
     url: `${base}/`,
+    bareUrl: `http://127.0.0.1:${port}/`,
     workspace,
     browser,
     async close() {
       await browser.close();
+      await new Promise((resolve) => bare.close(resolve));
       await server.close();
       await store.close();
       temp.cleanup();
@@ -91,7 +106,11 @@ export async function measureUiReady(runs: number): Promise<UiReadyRun[]> {
       const context = await bench.browser.newContext({ viewport: { width: 1440, height: 900 } });
       const page = await context.newPage();
       await page.goto(bench.url);
-      results.push({ readyMs: await markTime(page, 'flowdeck:ready'), editorReadyMs: await markTime(page, 'flowdeck:editor-ready') });
+      const readyMs = await markTime(page, 'flowdeck:ready');
+      const editorReadyMs = await markTime(page, 'flowdeck:editor-ready');
+      const bare = await context.newPage();
+      await bare.goto(bench.bareUrl);
+      results.push({ readyMs, editorReadyMs, floorMs: await markTime(bare, 'bare:ready') });
       await context.close();
     }
     return results;
