@@ -120,6 +120,46 @@ describe('code that does not parse', () => {
   });
 });
 
+describe('code the graph cannot show as a step', () => {
+  it('is a node on the canvas with its code, which a step added later keeps in place', async () => {
+    suite.server.writeFile(
+      'loop.ts',
+      [
+        "import { flow, task } from 'flowdeck';",
+        '',
+        "const load = task({ name: 'load' }, async () => [1, 2, 3]);",
+        '',
+        "export default flow({ name: 'loop' }, async () => {",
+        '  const rows = await load();',
+        '  for (const row of rows) {',
+        '    console.log(row);',
+        '  }',
+        '});',
+        '',
+      ].join('\n'),
+    );
+    const ui = await suite.open(`${suite.server.url}?file=loop.ts`);
+    const { page } = ui;
+    await node(page, 'load').waitFor();
+    const region = page.locator('.react-flow__node-codeRegion');
+    await expect.poll(() => region.count(), WAIT).toBe(1);
+    expect(await region.innerText()).toContain('for (const row of rows) {');
+    await region.click();
+    expect(await page.getByTestId('region-panel').innerText()).toContain('console.log(row);');
+    // Delete leaves it alone: it is changed in the code.
+    await page.keyboard.press('Delete');
+    expect(await region.count()).toBe(1);
+
+    await page.locator('.fd-palette [data-kind="notify"]').click();
+    await node(page, 'sendNotification').waitFor();
+    await expect.poll(() => editorText(page), WAIT).toContain('await sendNotification(');
+    const code = await editorText(page);
+    expect(code.indexOf('for (const row of rows) {')).toBeLessThan(code.indexOf('await sendNotification('));
+    expect(code).toContain('    console.log(row);');
+    expect(ui.errors).toEqual([]);
+  });
+});
+
 describe('side panel and connections', () => {
   it('checks a field as it is typed and writes only valid values to the code', async () => {
     const ui = await suite.open();

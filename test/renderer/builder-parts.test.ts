@@ -6,6 +6,7 @@ import { parseFormValue, toFormValue } from '../../app/renderer/builder/field-va
 import { record, redo, undo, EMPTY_HISTORY, type Snapshot } from '../../app/renderer/builder/history.js';
 import { autoLayout, NODE_HEIGHT, NODE_WIDTH } from '../../app/renderer/builder/layout.js';
 import { keepMeasurements } from '../../app/renderer/builder/measurements.js';
+import { canvasLayoutInput, canvasRegions } from '../../app/renderer/builder/code-regions.js';
 import { reconcile } from '../../app/renderer/builder/positions.js';
 import { searchNodes } from '../../app/renderer/builder/search.js';
 import { normaliseFlowPath } from '../../app/renderer/services/files.js';
@@ -192,5 +193,54 @@ describe('keepMeasurements', () => {
   it('lets a node whose handles changed be measured again', () => {
     const kept = keepMeasurements([node('a', ['x'], { width: 220, height: 64 })], [node('a', ['x', 'y'])]);
     expect(kept[0].measured).toBeUndefined();
+  });
+});
+
+describe('code regions on the canvas', () => {
+  const source = [
+    "import { flow, task } from 'flowdeck';",
+    '',
+    'function double(n: number) {',
+    '  return n * 2;',
+    '}',
+    '',
+    "const load = task({ name: 'load' }, async () => [1, 2, 3]);",
+    "const save = task({ name: 'save' }, async (rows: number[]) => rows.length);",
+    '',
+    "export default flow({ name: 'etl' }, async () => {",
+    '  const rows = await load();',
+    '  for (const row of rows) {',
+    '    console.log(double(row));',
+    '  }',
+    '  await save(rows);',
+    '});',
+    '',
+  ].join('\n');
+
+  it("shows the flow body's code that is not a step, after the step it follows, and not the module's helpers", () => {
+    const { graph } = parseFlowModule(source);
+    const regions = canvasRegions(graph);
+    expect(regions).toHaveLength(1);
+    expect(regions[0].code).toContain('for (const row of rows)');
+    expect(regions[0].after).toBe('load');
+    expect(regions[0].preview.split('\n')).toHaveLength(3);
+    expect(graph.regions.some((r) => r.scope === 'module' && r.code.includes('function double'))).toBe(true);
+    const layout = canvasLayoutInput(graph);
+    expect(layout.nodes.map((n) => n.id)).toEqual(['load', 'save', regions[0].id]);
+    expect(layout.edges).toContainEqual({ source: 'load', target: regions[0].id });
+  });
+
+  it('places a region beside the step it follows, and keeps a place it was given', () => {
+    const { graph } = parseFlowModule(source);
+    const [region] = canvasRegions(graph);
+    const placed = reconcile(graph, { load: { x: 0, y: 0 }, save: { x: 600, y: 0 } });
+    expect(placed[region.id]).toEqual({ x: NODE_WIDTH + 80, y: 0 });
+    expect(reconcile(graph, { load: { x: 0, y: 0 }, [region.id]: { x: 5, y: 500 } })[region.id]).toEqual({ x: 5, y: 500 });
+  });
+
+  it('cuts a long region down to a few lines on its face', () => {
+    const long = source.replace('    console.log(double(row));', Array.from({ length: 10 }, (_, i) => `    console.log(${i});`).join('\n'));
+    const [region] = canvasRegions(parseFlowModule(long).graph);
+    expect(region.preview.split('\n').at(-1)).toBe('… 8 more lines');
   });
 });

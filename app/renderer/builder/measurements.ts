@@ -2,7 +2,12 @@
 export interface MeasuredNode {
   id: string;
   measured?: { width?: number; height?: number };
-  data: { inputs: readonly string[] };
+  /** `inputs`, when a node has them, names its input handles. */
+  data: Record<string, unknown>;
+}
+
+function handles(node: MeasuredNode): string {
+  return Array.isArray(node.data.inputs) ? node.data.inputs.join('\n') : '';
 }
 
 /**
@@ -15,7 +20,7 @@ export function keepMeasurements<N extends MeasuredNode>(current: readonly N[], 
   const before = new Map(current.map((node) => [node.id, node]));
   return next.map((node) => {
     const old = before.get(node.id);
-    if (!old?.measured || old.data.inputs.join('\n') !== node.data.inputs.join('\n')) return node;
+    if (!old?.measured || handles(old) !== handles(node)) return node;
     return { ...node, measured: old.measured };
   });
 }

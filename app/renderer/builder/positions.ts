@@ -1,5 +1,6 @@
 import type { FlowGraph } from '../../core/flow-document/graph.js';
 import { parseSidecar, reconcilePositions, serializeSidecar, SIDECAR_VERSION } from '../../core/flow-document/sidecar.js';
+import { canvasLayoutInput } from './code-regions.js';
 import type { Positions, XY } from './history.js';
 import { NODE_HEIGHT, NODE_WIDTH, nextFreePosition } from './layout.js';
 
@@ -15,17 +16,18 @@ export function sidecarText(positions: Positions): string {
 }
 
 /**
- * A position for every node of the graph: kept where it was (across renames in the code, when
+ * A position for every node of the graph and every code region on the canvas: kept where it was (across renames in the code, when
  * the previous graph is known), and for new nodes beside the node that feeds them, or in free
  * space when nothing does.
  */
 export function reconcile(graph: FlowGraph, positions: Positions, previous?: FlowGraph): Record<string, XY> {
   const kept = reconcilePositions({ version: SIDECAR_VERSION, nodes: { ...positions } }, graph, previous ? { previous } : {}).nodes;
+  const { nodes, edges } = canvasLayoutInput(graph);
   const placed: Record<string, XY> = {};
-  for (const node of graph.nodes) if (kept[node.id]) placed[node.id] = kept[node.id];
-  for (const node of graph.nodes) {
+  for (const node of nodes) if (kept[node.id]) placed[node.id] = kept[node.id];
+  for (const node of nodes) {
     if (placed[node.id]) continue;
-    const feeder = graph.edges.find((edge) => edge.target === node.id && placed[edge.source]);
+    const feeder = edges.find((edge) => edge.target === node.id && placed[edge.source]);
     let at = feeder ? { x: placed[feeder.source].x + NODE_WIDTH + 80, y: placed[feeder.source].y } : nextFreePosition(placed);
     // Step down until the spot is free, so new nodes never stack.
     while (Object.values(placed).some((p) => Math.abs(p.x - at.x) < NODE_WIDTH && Math.abs(p.y - at.y) < NODE_HEIGHT)) {

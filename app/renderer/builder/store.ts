@@ -13,6 +13,7 @@ import {
   type Problem,
 } from './document-model.js';
 import { EMPTY_HISTORY, record, redo, samePositions, undo, type History, type Positions, type Snapshot, type XY } from './history.js';
+import { canvasLayoutInput } from './code-regions.js';
 import { autoLayout, nextFreePosition } from './layout.js';
 import { searchNodes } from './search.js';
 
@@ -124,7 +125,7 @@ function parsed(source: string, positions: Positions, previous?: FlowGraph) {
 export function createBuilderStore(initial?: { source?: string; name?: string }): BuilderStore {
   const source = initial?.source ?? emptyFlowSource('my-flow');
   const first = parsed(source, {});
-  const firstPositions = Object.keys(first.positions).length ? first.positions : autoLayout(first.graph);
+  const firstPositions = Object.keys(first.positions).length ? first.positions : autoLayout(canvasLayoutInput(first.graph));
 
   return createStore<BuilderState & BuilderActions>()((set, get) => {
     const snapshot = (): Snapshot => ({ source: get().source, positions: get().positions });
@@ -206,7 +207,7 @@ export function createBuilderStore(initial?: { source?: string; name?: string })
         const { graph, problems } = parseSource(file.source);
         const fromSidecar = positionsFromSidecar(file.sidecar ?? null);
         // A file without a sidecar is laid out once, so its nodes do not pile up.
-        const positions = Object.keys(fromSidecar.positions).length ? reconcile(graph, fromSidecar.positions) : autoLayout(graph);
+        const positions = Object.keys(fromSidecar.positions).length ? reconcile(graph, fromSidecar.positions) : autoLayout(canvasLayoutInput(graph));
         set((state) => ({
           doc: {
             path: file.path,
@@ -291,7 +292,7 @@ export function createBuilderStore(initial?: { source?: string; name?: string })
 
       autoLayout() {
         const { graph } = get();
-        get().moveNodes(autoLayout(graph));
+        get().moveNodes(autoLayout(canvasLayoutInput(graph)));
       },
 
       select(ids) {

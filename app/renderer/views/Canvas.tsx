@@ -17,9 +17,11 @@ import { nodeInputs, type FlowGraph, type GraphEdit, type Problem } from '../bui
 import type { Positions } from '../builder/history.js';
 import { NODE_WIDTH } from '../builder/layout.js';
 import { keepMeasurements } from '../builder/measurements.js';
+import { canvasRegions, isRegionId } from '../builder/code-regions.js';
 import type { NodeRunState } from '../run/node-states.js';
 import { useBuilder, useServices } from './context.js';
 import { FlowNode, type FlowNodeType } from './FlowNode.js';
+import { CodeRegionNode, type CodeRegionNodeType } from './CodeRegionNode.js';
 import { typingIn } from './dom.js';
 import { useRunView } from './run-context.js';
 import { uiStore } from './ui-store.js';
@@ -27,7 +29,9 @@ import { uiStore } from './ui-store.js';
 /** The MIME type a palette entry is dragged as. */
 export const KIND_DRAG_TYPE = 'application/x-flowdeck-kind';
 
-const NODE_TYPES = { flowdeck: FlowNode };
+const NODE_TYPES = { flowdeck: FlowNode, codeRegion: CodeRegionNode };
+
+type CanvasNode = FlowNodeType | CodeRegionNodeType;
 const EMPTY_RUN: Record<string, NodeRunState> = {};
 
 function buildNodes(
@@ -37,7 +41,7 @@ function buildNodes(
   problems: readonly Problem[],
   runStates: Record<string, NodeRunState>,
   matches: readonly string[],
-): FlowNodeType[] {
+): CanvasNode[] {
   const selected = new Set(selection);
   const hits = new Set(matches);
   const byNode = new Map<string, Problem[]>();
@@ -47,7 +51,7 @@ function buildNodes(
     if (list) list.push(problem);
     else byNode.set(problem.nodeId, [problem]);
   }
-  return graph.nodes.map((node, index) => {
+  const steps = graph.nodes.map((node, index): FlowNodeType => {
     const inputs = nodeInputs(node);
     return {
       id: node.id,
@@ -64,6 +68,17 @@ function buildNodes(
       },
     };
   });
+  const regions = canvasRegions(graph).map(
+    (region, index): CodeRegionNodeType => ({
+      id: region.id,
+      type: 'codeRegion',
+      position: positions[region.id] ?? { x: index * (NODE_WIDTH + 60), y: NODE_WIDTH },
+      selected: selected.has(region.id),
+      connectable: false,
+      data: { region },
+    }),
+  );
+  return [...steps, ...regions];
 }
 
 function buildEdges(graph: FlowGraph, runStates: Record<string, NodeRunState>): Edge[] {
@@ -76,6 +91,11 @@ function buildEdges(graph: FlowGraph, runStates: Record<string, NodeRunState>): 
     animated: runStates[edge.source]?.type === 'RUNNING' || runStates[edge.target]?.type === 'RUNNING',
     className: 'fd-edge',
   }));
+  // Code regions follow the step before them: order, not data.
+  for (const region of canvasRegions(graph)) {
+    if (region.after === null) continue;
+    edges.push({ id: `order:${region.after}->${region.id}`, source: region.after, target: region.id, className: 'fd-edge-order', selectable: false, deletable: false, focusable: false });
+  }
   // Steps inside a branch arm hang off the branch, drawn dashed: they are order, not data.
   for (const node of graph.nodes) {
     if (!node.scope) continue;
@@ -135,7 +155,7 @@ export function Canvas() {
     if (currentMatch) void flow.fitView({ nodes: [{ id: currentMatch }], maxZoom: 1, duration: 200 });
   }, [currentMatch, flow]);
 
-  const onNodesChange = useCallback((changes: NodeChange<FlowNodeType>[]) => {
+  const onNodesChange = useCallback((changes: NodeChange<CanvasNode>[]) => {
     // Removal goes through the code (Delete key); the canvas only moves and selects locally.
     setNodes((current) => applyNodeChanges(changes.filter((c) => c.type !== 'remove'), current));
   }, []);
@@ -144,7 +164,7 @@ export function Canvas() {
   }, []);
 
   const onNodeDragStop = useCallback(
-    (_event: unknown, _node: FlowNodeType, dragged: FlowNodeType[]) => {
+    (_event: unknown, _node: CanvasNode, dragged: CanvasNode[]) => {
       const moves: Record<string, { x: number; y: number }> = {};
       for (const node of dragged) moves[node.id] = { x: Math.round(node.position.x), y: Math.round(node.position.y) };
       store.getState().moveNodes(moves);
@@ -198,7 +218,8 @@ export function Canvas() {
       if ((event.key !== 'Delete' && event.key !== 'Backspace') || event.ctrlKey || event.metaKey) return;
       if (typingIn(event.target) || uiStore.getState().dialog) return;
       const state = store.getState();
-      const nodeIds = new Set(state.selection);
+      // Code regions are changed in the code, never from the canvas.
+      const nodeIds = new Set(state.selection.filter((id) => !isRegionId(state.graph, id)));
       const edits: GraphEdit[] = state.graph.edges
         .filter((edge) => selectedEdges.current.includes(edge.id) && !nodeIds.has(edge.target) && !nodeIds.has(edge.source))
         .map((edge) => ({ type: 'disconnect', target: edge.target, input: edge.input }));

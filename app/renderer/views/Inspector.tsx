@@ -10,6 +10,7 @@ import {
   type InputBinding,
   type Problem,
 } from '../builder/document-model.js';
+import { canvasRegions, type CanvasRegion } from '../builder/code-regions.js';
 import { useBuilder, useServices } from './context.js';
 import { FieldEditor } from './FieldEditor.js';
 import { kindGlyph, kindLabel } from './kind-look.js';
@@ -28,10 +29,13 @@ export function Inspector() {
   const graph = useBuilder((s) => s.graph);
   const problems = useBuilder((s) => s.problems);
   const node = selection.length === 1 ? graph.nodes.find((n) => n.id === selection[0]) : undefined;
+  const region = selection.length === 1 && !node ? canvasRegions(graph).find((r) => r.id === selection[0]) : undefined;
   return (
     <aside className="fd-inspector" aria-label="Selected node">
       {node ? (
         <NodePanel key={node.id} node={node} problems={problems.filter((p) => p.nodeId === node.id)} />
+      ) : region ? (
+        <RegionPanel region={region} />
       ) : selection.length > 1 ? (
         <div className="fd-inspector-section">
           <h2>{selection.length} nodes selected</h2>
@@ -41,6 +45,21 @@ export function Inspector() {
         <FlowPanel />
       )}
     </aside>
+  );
+}
+
+/** Code of the flow that is not a step: shown whole, and changed in the code editor. */
+function RegionPanel({ region }: { region: CanvasRegion }) {
+  const { store } = useServices();
+  return (
+    <div className="fd-inspector-section" data-testid="region-panel">
+      <h2>Code as written</h2>
+      <p className="fd-muted">The graph cannot show this code as a step, so it is kept exactly as written. Change it in the code editor.</p>
+      <pre className="fd-code-region-full">{region.code}</pre>
+      <button type="button" className="fd-button" onClick={() => store.getState().reveal(region.span)}>
+        Show in code
+      </button>
+    </div>
   );
 }
 
