@@ -132,10 +132,22 @@ export async function connectHandles(page: Page, source: string, target: string,
   await page.mouse.up();
 }
 
-/** The code as Monaco shows it (the visible lines, which is all of a short file). */
+/**
+ * The code as Monaco shows it (the visible lines, which is all of a short file). Monaco reuses
+ * line elements, so their order in the DOM is not the order on screen: they are sorted by position.
+ */
 export async function editorText(page: Page): Promise<string> {
-  const text = await page.locator('.monaco-editor .view-lines').evaluate((el) => (el as unknown as { innerText: string }).innerText);
-  return text.replace(/\u00a0/g, ' ');
+  const lines = await page.locator('.monaco-editor .view-lines .view-line').evaluateAll((elements) =>
+    elements.map((el) => {
+      const line = el as unknown as { innerText: string; style: { top: string } };
+      return { top: parseFloat(line.style.top) || 0, text: line.innerText };
+    }),
+  );
+  return lines
+    .sort((a, b) => a.top - b.top)
+    .map((line) => line.text)
+    .join('\n')
+    .replace(/\u00a0/g, ' ');
 }
 
 /**

@@ -182,6 +182,23 @@ describe('side panel and connections', () => {
     expect(ui.errors).toEqual([]);
   });
 
+  it("adds steps into a branch's arms from its side panel and from the palette", async () => {
+    const ui = await suite.open();
+    const { page } = ui;
+    await page.locator('.fd-palette [data-kind="branch"]').click();
+    await node(page, 'ifTrue').waitFor();
+    const arms = page.getByTestId('branch-arms');
+    await arms.locator('#fd-branch-kind').selectOption('notify');
+    await arms.getByRole('button', { name: 'Add to else' }).click();
+    await node(page, 'sendNotification').waitFor();
+    // The new step is selected; a palette click adds the next one after it, in the same arm.
+    await page.locator('.fd-palette [data-kind="writeFile"]').click();
+    await node(page, 'writeOutput').waitFor();
+    await expect.poll(() => editorText(page), WAIT).toMatch(/\} else \{\s+await sendNotification\([^]*\);\s+await writeOutput\(/);
+    expect(await page.locator('.fd-edge-scope').count()).toBe(2);
+    expect(ui.errors).toEqual([]);
+  });
+
   it('deletes a selected connection with Delete, through the code', async () => {
     const ui = await suite.open();
     const { page } = ui;

@@ -218,3 +218,32 @@ describe('the builder store', () => {
     expect(s.getState().graph.flowName).toBe('my-flow');
   });
 });
+
+describe('adding steps into a branch', () => {
+  it('adds to either arm of a branch, and after a step inside an arm, in that arm', () => {
+    const s = store();
+    const branch = s.getState().addNode('branch')!;
+    expect(branch).toBe('ifTrue');
+    expect(s.getState().selection).toEqual([branch]);
+    const inThen = s.getState().addNode('notify', undefined, { scope: { branch, arm: 'then' } })!;
+    const inElse = s.getState().addNode('writeFile', undefined, { scope: { branch, arm: 'else' } })!;
+    const afterInThen = s.getState().addNode('notify', undefined, { after: inThen })!;
+    const { graph, problems, positions } = s.getState();
+    expect(problems.filter((p) => p.severity === 'error')).toEqual([]);
+    const scopeOf = (id: string) => graph.nodes.find((n) => n.id === id)?.scope;
+    expect(scopeOf(inThen)).toEqual({ branch, arm: 'then' });
+    expect(scopeOf(afterInThen)).toEqual({ branch, arm: 'then' });
+    expect(scopeOf(inElse)).toEqual({ branch, arm: 'else' });
+    // The code reads in that order: the arm's steps inside the if, the else after it.
+    const code = s.getState().source;
+    const at = (text: string) => code.indexOf(text);
+    expect(at('if (true) {')).toBeGreaterThan(-1);
+    expect(at('if (true) {')).toBeLessThan(at(`await ${inThen}(`));
+    expect(at(`await ${inThen}(`)).toBeLessThan(at(`await ${afterInThen}(`));
+    expect(at(`await ${afterInThen}(`)).toBeLessThan(at('} else {'));
+    expect(at('} else {')).toBeLessThan(at(`await ${inElse}(`));
+    // New steps are placed near their branch, each in its own spot.
+    expect(positions[inThen]).toBeDefined();
+    expect(positions[inThen]).not.toEqual(positions[inElse]);
+  });
+});

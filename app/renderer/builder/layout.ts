@@ -44,3 +44,12 @@ export function nextFreePosition(positions: Positions): XY {
   const top = Math.min(...all.map((p) => p.y));
   return { x: right + NODE_WIDTH + 60, y: top };
 }
+
+/** The first spot at or below `at` where a node would overlap no other, so new nodes never stack. */
+export function freeSpotBelow(positions: Positions, at: XY): XY {
+  let spot = at;
+  while (Object.values(positions).some((p) => Math.abs(p.x - spot.x) < NODE_WIDTH && Math.abs(p.y - spot.y) < NODE_HEIGHT)) {
+    spot = { x: spot.x, y: spot.y + NODE_HEIGHT + 30 };
+  }
+  return spot;
+}

@@ -2,7 +2,7 @@ import type { FlowGraph } from '../../core/flow-document/graph.js';
 import { parseSidecar, reconcilePositions, serializeSidecar, SIDECAR_VERSION } from '../../core/flow-document/sidecar.js';
 import { canvasLayoutInput } from './code-regions.js';
 import type { Positions, XY } from './history.js';
-import { NODE_HEIGHT, NODE_WIDTH, nextFreePosition } from './layout.js';
+import { freeSpotBelow, NODE_WIDTH, nextFreePosition } from './layout.js';
 
 /** Positions read from a sidecar's text; a malformed sidecar gives none and says why. */
 export function positionsFromSidecar(text: string | null): { positions: Positions; error: string | null } {
@@ -28,12 +28,8 @@ export function reconcile(graph: FlowGraph, positions: Positions, previous?: Flo
   for (const node of nodes) {
     if (placed[node.id]) continue;
     const feeder = edges.find((edge) => edge.target === node.id && placed[edge.source]);
-    let at = feeder ? { x: placed[feeder.source].x + NODE_WIDTH + 80, y: placed[feeder.source].y } : nextFreePosition(placed);
-    // Step down until the spot is free, so new nodes never stack.
-    while (Object.values(placed).some((p) => Math.abs(p.x - at.x) < NODE_WIDTH && Math.abs(p.y - at.y) < NODE_HEIGHT)) {
-      at = { x: at.x, y: at.y + NODE_HEIGHT + 30 };
-    }
-    placed[node.id] = at;
+    const at = feeder ? { x: placed[feeder.source].x + NODE_WIDTH + 80, y: placed[feeder.source].y } : nextFreePosition(placed);
+    placed[node.id] = freeSpotBelow(placed, at);
   }
   return placed;
 }

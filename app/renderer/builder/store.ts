@@ -14,8 +14,9 @@ import {
 } from './document-model.js';
 import { EMPTY_HISTORY, record, redo, samePositions, undo, type History, type Positions, type Snapshot, type XY } from './history.js';
 import { canvasLayoutInput } from './code-regions.js';
-import { autoLayout, nextFreePosition } from './layout.js';
+import { autoLayout, freeSpotBelow, nextFreePosition } from './layout.js';
 import { searchNodes } from './search.js';
+import type { NodeScope } from '../../core/flow-document/graph.js';
 
 /** The file being edited, as it was last read or saved. */
 export interface DocumentInfo {
@@ -76,7 +77,11 @@ export interface BuilderActions {
   setSource(source: string): void;
   /** Graph edits, applied to the code in order as one undoable step. False when one was refused. */
   edit(edits: readonly GraphEdit[], positions?: Positions): boolean;
-  addNode(kind: string, at?: XY): string | null;
+  /**
+   * Adds a step of a kind: at the end of the flow, or after a step (in the same branch arm), or
+   * at the end of a branch arm.
+   */
+  addNode(kind: string, at?: XY, placement?: { after?: string; scope?: NodeScope }): string | null;
   removeNodes(ids: readonly string[]): void;
   connect(source: string, target: string, input: string): boolean;
   disconnect(target: string, input: string): void;
@@ -245,11 +250,22 @@ export function createBuilderStore(initial?: { source?: string; name?: string })
         return doEdit(edits, positions);
       },
 
-      addNode(kind, at) {
-        const id = nodeIdFor(get().graph, kind);
-        const position = at ?? nextFreePosition(get().positions);
-        const ok = doEdit([{ type: 'addNode', kind, id }], { ...get().positions, [id]: position }, { selection: [id] });
-        return ok ? id : null;
+      addNode(kind, at, placement = {}) {
+        const before = get().graph;
+        const planned = nodeIdFor(before, kind);
+        const result = applyAll([{ type: 'addNode', kind, id: planned, ...placement }]);
+        if ('error' in result) {
+          set({ notice: { kind: 'error', message: result.error } });
+          return null;
+        }
+        // Some kinds take their id from the code written (a branch is named after its condition).
+        const known = new Set(before.nodes.map((n) => n.id));
+        const id = parseSource(result.source).graph.nodes.find((n) => !known.has(n.id))?.id ?? planned;
+        const anchor = placement.after ?? placement.scope?.branch;
+        const beside = anchor ? get().positions[anchor] : undefined;
+        const position = at ?? (beside ? freeSpotBelow(get().positions, { x: beside.x + 40, y: beside.y + 120 }) : nextFreePosition(get().positions));
+        commit(result.source, { ...get().positions, [id]: position }, { notice: null, selection: [id] });
+        return id;
       },
 
       removeNodes(ids) {

@@ -1,5 +1,5 @@
 import { useEffect, useState } from 'react';
-import { COMMON_OPTION_FIELDS, nodeKind, type FieldSpec } from '../../core/flow-document/node-kinds.js';
+import { COMMON_OPTION_FIELDS, NODE_KINDS, nodeKind, type FieldSpec } from '../../core/flow-document/node-kinds.js';
 import {
   nodeInputs,
   setFieldEdit,
@@ -45,6 +45,41 @@ export function Inspector() {
         <FlowPanel />
       )}
     </aside>
+  );
+}
+
+/** The steps in each arm of a branch, and a way to add one to either arm. */
+function BranchArms({ branch }: { branch: string }) {
+  const { store } = useServices();
+  const graph = useBuilder((s) => s.graph);
+  const [kind, setKind] = useState('notify');
+  const inArm = (arm: 'then' | 'else') => graph.nodes.filter((n) => n.scope?.branch === branch && n.scope.arm === arm).map((n) => n.id);
+  return (
+    <div className="fd-branch-arms" data-testid="branch-arms">
+      <h3>Arms</h3>
+      {(['then', 'else'] as const).map((arm) => (
+        <p key={arm}>
+          <strong>{arm === 'then' ? 'then (when true)' : 'else'}:</strong>{' '}
+          {inArm(arm).length ? inArm(arm).map((id) => <code key={id}>{id} </code>) : <span className="fd-muted">no steps</span>}
+        </p>
+      ))}
+      <div className="fd-branch-add">
+        <label htmlFor="fd-branch-kind">New step</label>
+        <select id="fd-branch-kind" value={kind} onChange={(e) => setKind(e.target.value)}>
+          {NODE_KINDS.filter((k) => k.id !== 'branch').map((k) => (
+            <option key={k.id} value={k.id}>
+              {k.label}
+            </option>
+          ))}
+        </select>
+        <button type="button" className="fd-button" onClick={() => store.getState().addNode(kind, undefined, { scope: { branch, arm: 'then' } })}>
+          Add to then
+        </button>
+        <button type="button" className="fd-button" onClick={() => store.getState().addNode(kind, undefined, { scope: { branch, arm: 'else' } })}>
+          Add to else
+        </button>
+      </div>
+    </div>
   );
 }
 
@@ -154,6 +189,8 @@ function NodePanel({ node, problems }: { node: GraphNode; problems: Problem[] })
           onCommit={(value) => typeof value === 'string' && edit([setNameEdit(node.id, value)])}
         />
       ) : null}
+
+      {node.kind === 'branch' ? <BranchArms branch={node.id} /> : null}
 
       {inputs.length ? (
         <>

@@ -18,6 +18,13 @@ export function Palette() {
     return [...byCategory.entries()];
   }, [filter]);
 
+  // With one step inside a branch arm selected, a click adds the new step after it, in that arm.
+  const addByClick = (kind: string) => {
+    const state = store.getState();
+    const selected = state.selection.length === 1 ? state.graph.nodes.find((n) => n.id === state.selection[0]) : undefined;
+    state.addNode(kind, undefined, selected?.scope ? { after: selected.id } : {});
+  };
+
   const onDragStart = (event: DragEvent, kind: string) => {
     event.dataTransfer.setData(KIND_DRAG_TYPE, kind);
     event.dataTransfer.effectAllowed = 'copy';
@@ -46,7 +53,7 @@ export function Palette() {
               data-kind={kind.id}
               title={`${kind.description}. Drag onto the canvas, or click to add.`}
               onDragStart={(e) => onDragStart(e, kind.id)}
-              onClick={() => store.getState().addNode(kind.id)}
+              onClick={() => addByClick(kind.id)}
             >
               <span className="fd-palette-glyph" aria-hidden="true">
                 {kindGlyph(kind.id)}
