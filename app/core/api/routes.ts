@@ -112,6 +112,15 @@ export const API_ROUTES = {
     status: 200,
     response: z.array(StateSchema),
   },
+  listFlowRunTaskRunStates: {
+    method: 'GET',
+    path: '/flow-runs/:id/task-run-states',
+    summary: "Every task run's state history in a flow run, oldest first: all retry histories at once",
+    resource: 'flow-runs',
+    params: IdParamsSchema,
+    status: 200,
+    response: z.array(z.object({ taskRunId: z.string(), states: z.array(StateSchema) })),
+  },
   cancelFlowRun: {
     method: 'POST',
     path: '/flow-runs/:id/cancel',

@@ -214,6 +214,30 @@ export class RunReads {
       .map(stateFromRow);
   }
 
+  /**
+   * Every task run's state history in a flow run, in one query: the timeline of a run with
+   * thousands of task runs needs them all at once.
+   */
+  listTaskRunHistories(flowRunId: string): { taskRunId: string; states: State[] }[] {
+    const rows = this.db
+      .prepare<[string], StateRow & { chain_run_id: string }>(
+        `WITH RECURSIVE chain(run_id, id) AS (
+           SELECT id, state_id FROM task_runs WHERE flow_run_id = ?
+           UNION ALL SELECT chain.run_id, states.previous_id FROM states JOIN chain ON states.id = chain.id
+             WHERE states.previous_id IS NOT NULL)
+         SELECT chain.run_id AS chain_run_id, states.* FROM states JOIN chain ON states.id = chain.id
+         ORDER BY chain.run_id, states.id`,
+      )
+      .all(flowRunId);
+    const histories = new Map<string, State[]>();
+    for (const row of rows) {
+      const list = histories.get(row.chain_run_id);
+      if (list) list.push(stateFromRow(row));
+      else histories.set(row.chain_run_id, [stateFromRow(row)]);
+    }
+    return [...histories].map(([taskRunId, states]) => ({ taskRunId, states }));
+  }
+
   listLogs(
     flowRunId: string,
     options: { afterId?: number; limit?: number; taskRunId?: string; minLevel?: number } = {},

@@ -83,6 +83,11 @@ describe('read routes over runs made by the engine', () => {
 
     const flowHistory = await client.listFlowRunStates({ params: { id: flowRunId } });
     expect(flowHistory.map((s) => s.name)).toEqual(['Pending', 'Running', 'Completed']);
+
+    // All of them at once, each as the one-run route gives it.
+    const histories = await client.listFlowRunTaskRunStates({ params: { id: flowRunId } });
+    expect(histories.map((h) => h.taskRunId).sort()).toEqual(taskRuns.map((t) => t.id).sort());
+    for (const { taskRunId, states } of histories) expect(states).toEqual(await client.listTaskRunStates({ params: { id: taskRunId } }));
   });
 
   it('pages log lines by afterId and filters them by task run and level', async () => {
@@ -110,7 +115,7 @@ describe('read routes over runs made by the engine', () => {
   it('answers 404 naming the id for every route that takes one', async () => {
     const { flowRunId } = await runEtl();
     const missing = newId();
-    for (const path of ['flow-runs/ID', 'flow-runs/ID/task-runs', 'flow-runs/ID/logs', 'flow-runs/ID/states', 'task-runs/ID', 'task-runs/ID/states']) {
+    for (const path of ['flow-runs/ID', 'flow-runs/ID/task-runs', 'flow-runs/ID/logs', 'flow-runs/ID/states', 'flow-runs/ID/task-run-states', 'task-runs/ID', 'task-runs/ID/states']) {
       const answer = await call(`${server.api}/${path.replace('ID', missing)}`);
       expect(answer.status, path).toBe(404);
       expect(answer.json.message, path).toContain(missing);

@@ -48,6 +48,11 @@ export async function flowRunRoutes(api: FastifyInstance, { store }: RouteDeps):
     return store.listStates(params.id);
   });
 
+  addRoute(api, 'listFlowRunTaskRunStates', ({ params }) => {
+    requireFlowRun(params.id);
+    return store.listTaskRunHistories(params.id);
+  });
+
   // The store answers NOT_FOUND for an unknown id, which becomes a 404.
   addRoute(api, 'cancelFlowRun', ({ params }) => store.cancelFlowRun(params.id));
 
