@@ -307,6 +307,17 @@ export const API_ROUTES = {
     status: 200,
     response: StartedFlowRunSchema,
   },
+  rerunFlowRun: {
+    method: 'POST',
+    path: '/flow-runs/:id/rerun',
+    summary:
+      'Run a Failed, Crashed or Cancelled flow run again as its next attempt, in a flow process this server starts; ' +
+      'its file must be in the workspace. Answers once the run has left its final state; 409 when it is in any other state',
+    resource: 'flow-runs',
+    params: IdParamsSchema,
+    status: 200,
+    response: StartedFlowRunSchema,
+  },
 } as const satisfies Record<string, RouteSpec>;
 
 export type ApiRoutes = typeof API_ROUTES;

@@ -127,10 +127,6 @@ export class FlowProcesses {
 
   /** Starts `flowdeck run` for a new flow run with the given id, reporting to `apiUrl`. */
   startRun(request: RunRequest): StartedRun {
-    this.refuseWhileStopping();
-    const logsDir = join(this.options.home, 'runs');
-    mkdirSync(logsDir, { recursive: true });
-    const logPath = join(logsDir, `${request.flowRunId}.log`);
     const args = [
       this.options.cliPath,
       'run',
@@ -142,6 +138,15 @@ export class FlowProcesses {
       '--json',
       ...(request.flowName === undefined ? [] : ['--flow', request.flowName]),
     ];
+    return this.startLogged(request.flowRunId, args, request);
+  }
+
+  /** A child whose output goes to the run's log file, left running and tracked until it exits. */
+  private startLogged(flowRunId: string, args: string[], request: { cwd: string; apiUrl: string; apiKey?: string }): StartedRun {
+    this.refuseWhileStopping();
+    const logsDir = join(this.options.home, 'runs');
+    mkdirSync(logsDir, { recursive: true });
+    const logPath = join(logsDir, `${flowRunId}.log`);
     const env = this.env({ FLOWDECK_API_URL: request.apiUrl, ...(request.apiKey ? { FLOWDECK_API_KEY: request.apiKey } : {}) });
     const log = openSync(logPath, 'a', 0o600);
     let child: ChildProcess;
@@ -163,6 +168,11 @@ export class FlowProcesses {
         if (exit === null) child.kill(signal);
       },
     };
+  }
+
+  /** Starts `flowdeck flow-run retry` for a finished flow run, reporting to `apiUrl`. */
+  startRetry(request: { flowRunId: string; cwd: string; apiUrl: string; apiKey?: string }): StartedRun {
+    return this.startLogged(request.flowRunId, [this.options.cliPath, 'flow-run', 'retry', request.flowRunId, '--json'], request);
   }
 
   /**

@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { MAX_TIME_MS } from '../../../app/core/api/index.js';
+import { API_ROUTES, MAX_TIME_MS } from '../../../app/core/api/index.js';
 import { newId } from '../../../app/core/index.js';
 import { call, flowRunRequest, startTestServer, taskRunRequest, type Answer, type TestServer } from './support.js';
 
@@ -78,7 +78,9 @@ const ROUTES: [string, string][] = [
   ['GET', '/api/flow-runs/:id/task-runs'],
   ['GET', '/api/flow-runs/:id/logs'],
   ['GET', '/api/flow-runs/:id/states'],
+  ['GET', '/api/flow-runs/:id/task-run-states'],
   ['POST', '/api/flow-runs/:id/cancel'],
+  ['POST', '/api/flow-runs/:id/rerun'],
   ['POST', '/api/flow-runs/:id/retry'],
   ['POST', '/api/flow-runs/:id/resume'],
   ['GET', '/api/flow-runs/:id/resume-input'],
@@ -127,6 +129,14 @@ const jsonBody = fc.oneof(
 const contentType = fc.constantFrom('application/json', 'application/json; charset=utf-8', 'text/plain', 'application/x-www-form-urlencoded', 'application/octet-stream', undefined);
 
 describe('bad input', () => {
+  it('tries every route of the API', () => {
+    const tried = new Set(ROUTES.map(([method, path]) => `${method} ${path.replace(/:\w+/g, ':id')}`));
+    const missing = Object.values(API_ROUTES)
+      .map((route) => `${route.method} /api${route.path.replace(/:\w+/g, ':id')}`)
+      .filter((route) => !tried.has(route));
+    expect(missing).toEqual([]);
+  });
+
   it('never answers a 5xx to any request, and every refusal is JSON with a message', async () => {
     const request = fc.record({
       route: fc.constantFrom(...ROUTES),

@@ -116,6 +116,42 @@ describe('running a flow file', () => {
     await waitUntil(() => existsSync(logPath) && readFileSync(logPath, 'utf8').includes('"COMPLETED"'), { what: 'the run log to show the outcome' });
   });
 
+  it('runs a failed run again as its next attempt in a process of its own, and refuses what it cannot rerun', async () => {
+    const s = server.current;
+    // Fails in its first process, passes in the next: the marker file outlives the process.
+    s.put(
+      'once.ts',
+      [
+        "import { existsSync, writeFileSync } from 'node:fs';",
+        "import { flow } from 'flowdeck';",
+        '',
+        "export default flow({ name: 'once' }, async () => {",
+        "  if (!existsSync('marker')) {",
+        "    writeFileSync('marker', '1');",
+        "    throw new Error('first time fails');",
+        '  }',
+        "  return 'second time works';",
+        '});',
+        '',
+      ].join('\n'),
+    );
+    const { flowRunId } = (await runFile({ path: 'once.ts', parameters: {} })).json;
+    expect((await finalRun(flowRunId)).state.type).toBe('FAILED');
+
+    const rerun = await call(`${s.api}/flow-runs/${flowRunId}/rerun`, { method: 'POST' });
+    expect(rerun.status, rerun.text).toBe(200);
+    expect(rerun.json).toEqual({ flowRunId });
+    const run = await finalRun(flowRunId);
+    expect(run).toMatchObject({ state: { type: 'COMPLETED' }, result: '"second time works"', runCount: 2 });
+    const history = (await call(`${s.api}/flow-runs/${flowRunId}/states`)).json.map((st: { name: string; attempt: number }) => `${st.name}:${st.attempt}`);
+    expect(history).toEqual(['Pending:1', 'Running:1', 'Failed:1', 'AwaitingRetry:1', 'Retrying:2', 'Completed:2']);
+
+    const again = await call(`${s.api}/flow-runs/${flowRunId}/rerun`, { method: 'POST' });
+    expect(again.status).toBe(409);
+    expect(again.json.message).toMatch(/Completed/i);
+    expect((await call(`${s.api}/flow-runs/01a1ffff-0000-7000-8000-000000000000/rerun`, { method: 'POST' })).status).toBe(404);
+  });
+
   it('runs a named flow of the file', async () => {
     server.current.put('etl.ts', ETL);
     const started = await runFile({ path: 'etl.ts', flowName: 'helper', parameters: {} });

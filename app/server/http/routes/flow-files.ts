@@ -1,13 +1,15 @@
 import { readFileSync } from 'node:fs';
+import { sep } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { FastifyInstance } from 'fastify';
 import { FlowFileDescriptionSchema, type FlowFileDescription } from '../../../core/api/index.js';
 import { newId } from '../../../core/index.js';
 import { cliFailureMessage } from '../../flow-files/cli-message.js';
+import { retryRefusal } from '../../runs/retry-flow-run.js';
 import { StoppingError, type StartedRun } from '../../flow-files/flow-processes.js';
 import { shownPath } from '../../workspace/workspace-paths.js';
 import type { Workspace } from '../../workspace/workspace.js';
-import { HttpError } from '../errors.js';
+import { HttpError, notFound } from '../errors.js';
 import { requireLoopbackHost } from '../loopback-host.js';
 import { addRoute } from '../route.js';
 import type { RouteDeps } from './deps.js';
@@ -92,6 +94,49 @@ export async function flowFileRoutes(api: FastifyInstance, deps: RouteDeps): Pro
       await sleep(START_POLL_MS);
     }
   }
+
+  /** Waits until a rerun's process has taken the run out of its final state, or says why it could not. */
+  async function untilRerun(run: StartedRun, flowRunId: string, before: string, workspace: Workspace): Promise<void> {
+    const deadline = Date.now() + RUN_START_TIMEOUT_MS;
+    const moved = () => {
+      const current = store.getFlowRun(flowRunId)?.state;
+      return current !== undefined && `${current.type}:${current.timestamp}` !== before;
+    };
+    for (;;) {
+      if (moved()) return;
+      const exit = run.exit;
+      if (exit !== null) {
+        if (moved()) return;
+        const message = cliFailureMessage(readLog(run.logPath), roots(workspace));
+        throw new HttpError(400, message ?? `the flow process ended (exit code ${exit.code ?? exit.signal}) before the run started again; its output is in ${run.logPath}`);
+      }
+      if (Date.now() > deadline) {
+        run.kill('SIGKILL');
+        throw new HttpError(400, `the run did not start again within ${RUN_START_TIMEOUT_MS / 1000} s, so its process was stopped; its output is in ${run.logPath}`);
+      }
+      await sleep(START_POLL_MS);
+    }
+  }
+
+  addRoute(api, 'rerunFlowRun', async ({ params }) => {
+    const workspace = requireWorkspace(deps.workspace);
+    const run = store.getFlowRun(params.id);
+    if (!run) throw notFound('flow run', params.id);
+    const refusal = retryRefusal(run);
+    if (refusal !== null) throw new HttpError(409, refusal);
+    const file = run.entrypoint?.slice(0, run.entrypoint.lastIndexOf(':')) ?? '';
+    if (!roots(workspace).some((root) => file.startsWith(root + sep))) {
+      throw new HttpError(409, `flow run '${run.name}' did not come from a file in this server's workspace, so the server cannot run it again; run \`flowdeck flow-run retry ${run.id.slice(0, 8)}\` where its file is`);
+    }
+    let started: StartedRun;
+    try {
+      started = flowProcesses.startRetry({ flowRunId: run.id, cwd: workspace.realRoot, apiUrl: deps.selfApiUrl(), apiKey: deps.apiKey });
+    } catch (error) {
+      refuseStopping(error);
+    }
+    await untilRerun(started, run.id, `${run.state.type}:${run.state.timestamp}`, workspace);
+    return { flowRunId: run.id };
+  });
 
   addRoute(api, 'runFlowFile', async ({ body }) => {
     const workspace = requireWorkspace(deps.workspace);
