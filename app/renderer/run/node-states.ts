@@ -27,7 +27,7 @@ export interface NodeRunState {
 }
 
 /** Which state a node with several task runs shows: the one a person most needs to see. */
-const PRECEDENCE: readonly StateType[] = ['CRASHED', 'FAILED', 'CANCELLING', 'RUNNING', 'PAUSED', 'PENDING', 'SCHEDULED', 'CANCELLED', 'COMPLETED'];
+export const STATE_PRECEDENCE: readonly StateType[] = ['CRASHED', 'FAILED', 'CANCELLING', 'RUNNING', 'PAUSED', 'PENDING', 'SCHEDULED', 'CANCELLED', 'COMPLETED'];
 
 const FINISHED = new Set<StateType>(['COMPLETED', 'FAILED', 'CRASHED', 'CANCELLED']);
 
@@ -67,7 +67,7 @@ export function nodeRunStates(nodes: readonly { id: string; name: string }[], ta
     if (!runs?.length) continue;
     let shown = runs[0];
     for (const run of runs) {
-      if (PRECEDENCE.indexOf(run.state.type) < PRECEDENCE.indexOf(shown.state.type)) shown = run;
+      if (STATE_PRECEDENCE.indexOf(run.state.type) < STATE_PRECEDENCE.indexOf(shown.state.type)) shown = run;
     }
     const state: NodeRunState = {
       type: shown.state.type,
