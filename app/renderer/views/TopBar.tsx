@@ -2,7 +2,7 @@ import { useEffect, useRef, useState } from 'react';
 import { useStore } from 'zustand';
 import type { FlowTemplate } from '../../core/api/workspace.js';
 import { isDirty } from '../builder/store.js';
-import { serverLabel } from '../services/server.js';
+import { Brand, PageTabs, ServerStatus } from './AppChrome.js';
 import { useBuilder, useServices } from './context.js';
 import type { DocumentActions } from './document-actions.js';
 import { useRunView } from './run-context.js';
@@ -45,11 +45,10 @@ function Menu({ label, testId, children }: { label: string; testId: string; chil
 }
 
 export function TopBar({ documents, onRun }: Props) {
-  const { files, server } = useServices();
+  const { files } = useServices();
   const name = useBuilder((s) => s.doc.path ?? s.doc.name);
   const dirty = useBuilder(isDirty);
   const recent = useStore(uiStore, (s) => s.recent);
-  const health = useStore(uiStore, (s) => s.server);
   const runPhase = useRunView((r) => r.phase);
   const [templates, setTemplates] = useState<FlowTemplate[] | null>(null);
   const [templateError, setTemplateError] = useState<string | null>(null);
@@ -66,10 +65,8 @@ export function TopBar({ documents, onRun }: Props) {
 
   return (
     <header className="fd-topbar">
-      <div className="fd-brand" aria-label="Flowdeck">
-        <img src="./favicon.svg" alt="" width={22} height={22} />
-        <span>Flowdeck</span>
-      </div>
+      <Brand />
+      <PageTabs current="builder" />
       <div className="fd-docname" data-testid="doc-name" title={dirty ? 'Unsaved changes' : 'Saved'}>
         {name}
         {dirty ? <span className="fd-dirty" aria-label="unsaved changes"> ●</span> : null}
@@ -138,22 +135,13 @@ export function TopBar({ documents, onRun }: Props) {
       <button type="button" className="fd-button is-primary fd-run-button" onClick={onRun} disabled={runPhase === 'starting'} data-testid="run-button">
         {runPhase === 'running' ? 'Running…' : 'Run ▶'}
       </button>
-      <div className={`fd-server is-${health.status}`} title={health.detail ?? ''} data-testid="server-status">
-        <span className="fd-server-dot" aria-hidden="true" />
-        <span>
-          {server.profile ? `${server.profile} · ` : ''}
-          {serverLabel(server.baseUrl)}
-        </span>
-        <span className="fd-muted">
-          {health.status === 'ok' ? `v${health.version}` : health.status === 'checking' ? 'connecting…' : health.status === 'unauthorized' ? 'needs a key' : 'unreachable'}
-        </span>
-      </div>
+      <ServerStatus />
       <Toast />
     </header>
   );
 }
 
-function Toast() {
+export function Toast() {
   const toast = useStore(uiStore, (s) => s.toast);
   if (!toast) return null;
   return (

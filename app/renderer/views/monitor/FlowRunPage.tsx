@@ -1,0 +1,135 @@
+import { useEffect, useMemo, useState } from 'react';
+import { openEventStream } from '../../../core/api/event-stream.js';
+import { isTerminal } from '../../../core/states.js';
+import { followFlowRun, type FlowRunFollower, type FlowRunView } from '../../monitor/flow-run-live.js';
+import { formatDuration } from '../../monitor/format.js';
+import { routeHash } from '../../services/routes.js';
+import { useServices } from '../context.js';
+import { showToast } from '../ui-store.js';
+import { FlowRunDetails } from './FlowRunDetails.js';
+import { LogsView } from './LogsView.js';
+import { RunGraphView } from './RunGraphView.js';
+import { TaskRunPanel } from './TaskRunPanel.js';
+import { TimelineView } from './TimelineView.js';
+
+type Tab = 'graph' | 'timeline' | 'logs' | 'details';
+const TABS: { id: Tab; label: string }[] = [
+  { id: 'graph', label: 'Graph' },
+  { id: 'timeline', label: 'Timeline' },
+  { id: 'logs', label: 'Logs' },
+  { id: 'details', label: 'Details' },
+];
+
+function messageOf(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}
+
+/** Follows a flow run live for as long as its page is open. */
+function useFlowRun(flowRunId: string): { view: FlowRunView | null; follower: FlowRunFollower | null } {
+  const { client, server } = useServices();
+  const [view, setView] = useState<FlowRunView | null>(null);
+  const [follower, setFollower] = useState<FlowRunFollower | null>(null);
+  useEffect(() => {
+    const followed = followFlowRun({
+      client,
+      flowRunId,
+      openStream: (options) => openEventStream({ ...options, baseUrl: server.baseUrl, ...(server.apiKey ? { apiKey: server.apiKey } : {}) }),
+      onChange: setView,
+    });
+    setFollower(followed);
+    return () => followed.close();
+  }, [client, server, flowRunId]);
+  return { view, follower };
+}
+
+/** One flow run: its graph, timeline, logs and details, live, with the task run picked beside them. */
+export function FlowRunPage({ flowRunId, taskRunId }: { flowRunId: string; taskRunId?: string }) {
+  const { client } = useServices();
+  const { view, follower } = useFlowRun(flowRunId);
+  const [tab, setTab] = useState<Tab>('graph');
+  const [busy, setBusy] = useState(false);
+  const picked = useMemo(() => (taskRunId ? view?.taskRuns.find((t) => t.id === taskRunId) : undefined), [view, taskRunId]);
+
+  if (!view || !view.loaded) return <p className="fd-page-status">Loading the flow run…</p>;
+  const run = view.flowRun;
+  if (!run) {
+    return (
+      <div className="fd-page-status" role="alert">
+        <p>{view.error ?? 'This flow run was not found.'}</p>
+        <p>
+          <button type="button" className="fd-button" onClick={() => void follower?.refresh()}>
+            Try again
+          </button>{' '}
+          <a href={routeHash({ page: 'runs' })}>Back to the runs</a>
+        </p>
+      </div>
+    );
+  }
+
+  const act = async (what: string, action: () => Promise<unknown>) => {
+    setBusy(true);
+    try {
+      await action();
+      await follower?.refresh();
+    } catch (error) {
+      showToast(`Could not ${what}: ${messageOf(error)}`, 'error');
+    } finally {
+      setBusy(false);
+    }
+  };
+  const terminal = isTerminal(run.state.type);
+  const duration = run.startTime !== null ? (run.endTime ?? (terminal ? run.startTime : Date.now())) - run.startTime : null;
+
+  return (
+    <div className="fd-run-page">
+      <header className="fd-run-header">
+        <a href={routeHash({ page: 'runs' })} className="fd-link">
+          ← Runs
+        </a>
+        <h1>{run.name}</h1>
+        <span className={`fd-run-badge state-${run.state.type}`} data-testid="flow-run-state">
+          {run.state.name}
+        </span>
+        <span className="fd-muted">
+          {run.flowName} · {formatDuration(duration)} · {view.taskRuns.length} task run{view.taskRuns.length === 1 ? '' : 's'}
+        </span>
+        <span className={`fd-live is-${view.stream}`} title={view.stream === 'open' ? 'Live' : view.stream}>
+          {view.stream === 'open' ? (terminal ? 'final' : 'live') : view.stream}
+        </span>
+        <span className="fd-spacer" />
+        {!terminal ? (
+          <button type="button" className="fd-button" disabled={busy || run.state.type === 'CANCELLING'} onClick={() => void act('cancel the run', () => client.cancelFlowRun({ params: { id: run.id } }))}>
+            Cancel run
+          </button>
+        ) : null}
+        {terminal && run.state.type !== 'COMPLETED' ? (
+          <button type="button" className="fd-button" disabled={busy} onClick={() => void act('retry the run', () => client.retryFlowRun({ params: { id: run.id }, body: {} }))}>
+            Retry
+          </button>
+        ) : null}
+      </header>
+      {view.error ? (
+        <p className="fd-notice is-error" role="alert">
+          {view.error}
+        </p>
+      ) : null}
+      {run.state.message && !terminal ? <p className="fd-muted">{run.state.message}</p> : null}
+      <nav className="fd-tabs fd-run-tabs" role="tablist" aria-label="Views of the run">
+        {TABS.map((t) => (
+          <button key={t.id} type="button" role="tab" aria-selected={tab === t.id} className={`fd-tab${tab === t.id ? ' is-active' : ''}`} onClick={() => setTab(t.id)}>
+            {t.label}
+          </button>
+        ))}
+      </nav>
+      <div className={`fd-run-body${picked ? ' has-panel' : ''}`}>
+        <section className="fd-run-view" role="tabpanel">
+          {tab === 'graph' ? <RunGraphView view={view} selected={taskRunId} /> : null}
+          {tab === 'timeline' ? <TimelineView view={view} selected={taskRunId} /> : null}
+          {tab === 'logs' ? <LogsView view={view} /> : null}
+          {tab === 'details' ? <FlowRunDetails view={view} /> : null}
+        </section>
+        {picked ? <TaskRunPanel flowRunId={run.id} run={picked} history={view.histories.get(picked.id) ?? []} /> : null}
+      </div>
+    </div>
+  );
+}

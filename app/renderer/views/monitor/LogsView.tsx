@@ -1,0 +1,164 @@
+import { useVirtualizer } from '@tanstack/react-virtual';
+import { useEffect, useMemo, useRef, useState } from 'react';
+import { LOG_LEVELS, logLevelName, type StoredLog } from '../../../core/runs.js';
+import type { FlowRunView } from '../../monitor/flow-run-live.js';
+import { filterLogs, matchRanges, nextMatch, searchLogs, type LogFilter } from '../../monitor/log-view.js';
+
+const LINE_HEIGHT = 20;
+/** No task run: the flow's own lines. */
+const FLOW_ONLY = '\u0000flow';
+
+function Highlighted({ text, query }: { text: string; query: string }) {
+  const ranges = query ? matchRanges(text, query) : [];
+  if (ranges.length === 0) return <>{text}</>;
+  const parts: React.ReactNode[] = [];
+  let at = 0;
+  ranges.forEach(([start, end], i) => {
+    if (start > at) parts.push(text.slice(at, start));
+    parts.push(<mark key={i}>{text.slice(start, end)}</mark>);
+    at = end;
+  });
+  if (at < text.length) parts.push(text.slice(at));
+  return <>{parts}</>;
+}
+
+function download(lines: readonly StoredLog[], names: ReadonlyMap<string, string>, fileName: string): void {
+  const text = lines
+    .map((l) => `${new Date(l.timestamp).toISOString()} ${logLevelName(l.level).padEnd(8)} ${l.taskRunId ? (names.get(l.taskRunId) ?? l.taskRunId) : 'flow'} [${l.attempt}] ${l.message}`)
+    .join('\n');
+  const url = URL.createObjectURL(new Blob([`${text}\n`], { type: 'text/plain' }));
+  const link = document.createElement('a');
+  link.href = url;
+  link.download = fileName;
+  link.click();
+  setTimeout(() => URL.revokeObjectURL(url), 1000);
+}
+
+/** The run's log lines: filtered by level, task and attempt, searched, followed while it runs. */
+export function LogsView({ view }: { view: FlowRunView }) {
+  const [minLevel, setMinLevel] = useState<number>(0);
+  const [task, setTask] = useState<string>('');
+  const [attempt, setAttempt] = useState<string>('');
+  const [query, setQuery] = useState('');
+  const [follow, setFollow] = useState(true);
+  const [current, setCurrent] = useState<number | null>(null);
+  const scroller = useRef<HTMLDivElement>(null);
+  const names = useMemo(() => new Map(view.taskRuns.map((t) => [t.id, t.name])), [view.taskRuns]);
+
+  const filter = useMemo<LogFilter>(
+    () => ({
+      ...(minLevel ? { minLevel } : {}),
+      ...(task ? { taskRunId: task === FLOW_ONLY ? null : task } : {}),
+      ...(attempt ? { attempt: Number(attempt) } : {}),
+    }),
+    [minLevel, task, attempt],
+  );
+  const shown = useMemo(() => filterLogs(view.logs, filter), [view.logs, filter]);
+  const matches = useMemo(() => (query ? searchLogs(view.logs, query, filter) : []), [view.logs, query, filter]);
+  const rowOf = useMemo(() => {
+    const map = new Map<number, number>();
+    shown.forEach((lineIndex, row) => map.set(lineIndex, row));
+    return map;
+  }, [shown]);
+
+  const virtual = useVirtualizer({ count: shown.length, getScrollElement: () => scroller.current, estimateSize: () => LINE_HEIGHT, overscan: 20 });
+  useEffect(() => {
+    if (follow && shown.length) virtual.scrollToIndex(shown.length - 1, { align: 'end' });
+  }, [follow, shown.length, virtual]);
+
+  const go = (direction: 1 | -1) => {
+    const target = nextMatch(matches, current ?? (direction === 1 ? -1 : Number.MAX_SAFE_INTEGER), direction);
+    if (target === null) return;
+    setFollow(false);
+    setCurrent(target);
+    const row = rowOf.get(target);
+    if (row !== undefined) virtual.scrollToIndex(row, { align: 'center' });
+  };
+
+  return (
+    <div className="fd-logs-view">
+      <div className="fd-logs-bar" role="toolbar" aria-label="Log filters">
+        <select aria-label="Lowest level" value={minLevel} onChange={(e) => setMinLevel(Number(e.target.value))}>
+          <option value={0}>All levels</option>
+          {Object.entries(LOG_LEVELS).map(([name, level]) => (
+            <option key={name} value={level}>
+              {name} and above
+            </option>
+          ))}
+        </select>
+        <select aria-label="Task run" value={task} onChange={(e) => setTask(e.target.value)}>
+          <option value="">Every task run</option>
+          <option value={FLOW_ONLY}>The flow itself</option>
+          {view.taskRuns.slice(0, 2000).map((t) => (
+            <option key={t.id} value={t.id}>
+              {t.name}
+            </option>
+          ))}
+        </select>
+        <select aria-label="Attempt" value={attempt} onChange={(e) => setAttempt(e.target.value)}>
+          <option value="">Every attempt</option>
+          {[1, 2, 3, 4, 5].map((n) => (
+            <option key={n} value={n}>
+              Attempt {n}
+            </option>
+          ))}
+        </select>
+        <input
+          type="search"
+          placeholder="Find in logs"
+          aria-label="Find in logs"
+          value={query}
+          onChange={(e) => {
+            setQuery(e.target.value);
+            setCurrent(null);
+          }}
+          onKeyDown={(e) => {
+            if (e.key === 'Enter') go(e.shiftKey ? -1 : 1);
+          }}
+        />
+        <span className="fd-muted" data-testid="log-matches">
+          {query ? (matches.length ? `${matches.length.toLocaleString()} match${matches.length === 1 ? '' : 'es'}` : 'no match') : `${shown.length.toLocaleString()} line${shown.length === 1 ? '' : 's'}`}
+        </span>
+        <label className="fd-check">
+          <input type="checkbox" checked={follow} onChange={(e) => setFollow(e.target.checked)} /> Follow
+        </label>
+        <button type="button" className="fd-button" onClick={() => download(shown.map((i) => view.logs[i]), names, `${view.flowRun?.name ?? 'run'}.log`)} disabled={shown.length === 0}>
+          Download
+        </button>
+      </div>
+      {view.logsTruncated ? <p className="fd-muted">Only the latest {view.logs.length.toLocaleString()} lines are held here; download them from the server with `flowdeck flow-run logs`.</p> : null}
+      <div
+        className="fd-logs-lines"
+        ref={scroller}
+        role="log"
+        data-testid="logs"
+        onWheel={(e) => {
+          if (e.deltaY < 0) setFollow(false);
+        }}
+      >
+        {shown.length === 0 ? <p className="fd-muted fd-page-status">{view.logs.length ? 'No line passes these filters.' : 'No log lines yet.'}</p> : null}
+        <div style={{ height: virtual.getTotalSize(), position: 'relative' }}>
+          {virtual.getVirtualItems().map((item) => {
+            const index = shown[item.index];
+            const line = view.logs[index];
+            const level = logLevelName(line.level);
+            return (
+              <div
+                key={line.id}
+                className={`fd-log is-${level.toLowerCase()}${index === current ? ' is-current' : ''}`}
+                style={{ transform: `translateY(${item.start}px)`, height: LINE_HEIGHT }}
+              >
+                <span className="fd-log-time">{new Date(line.timestamp).toLocaleTimeString()}</span>
+                <span className="fd-log-level">{level}</span>
+                <span className="fd-log-task">{line.taskRunId ? (names.get(line.taskRunId) ?? line.taskRunId.slice(0, 8)) : 'flow'}</span>
+                <span className="fd-log-message">
+                  <Highlighted text={line.message} query={query} />
+                </span>
+              </div>
+            );
+          })}
+        </div>
+      </div>
+    </div>
+  );
+}

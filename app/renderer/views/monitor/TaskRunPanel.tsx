@@ -1,0 +1,81 @@
+import type { TaskRun } from '../../../core/runs.js';
+import type { State } from '../../../core/states.js';
+import { runTimeline } from '../../monitor/timeline.js';
+import { formatDuration, shownValue } from '../../monitor/format.js';
+import { routeHash } from '../../services/routes.js';
+
+/** A stored value, cut safely when it is large. */
+export function ValueBlock({ text, testId }: { text: string | null; testId?: string }) {
+  const shown = shownValue(text);
+  return (
+    <>
+      <pre className="fd-value" data-testid={testId}>
+        {shown.text}
+      </pre>
+      {shown.cut ? <p className="fd-muted">… {shown.cut.toLocaleString()} more characters not shown</p> : null}
+    </>
+  );
+}
+
+/** Everything about one task run: inputs, result, every attempt with its error, cache. */
+export function TaskRunPanel({ flowRunId, run, history }: { flowRunId: string; run: TaskRun; history: readonly State[] }) {
+  const attempts = runTimeline(history).attempts;
+  const cached = run.state.name === 'Cached' || history.some((s) => s.name === 'Cached');
+  return (
+    <aside className="fd-task-panel" aria-label={`Task run ${run.name}`} data-testid="task-panel">
+      <header>
+        <h2>{run.name}</h2>
+        <span className={`fd-run-badge state-${run.state.type}`}>{run.state.name}</span>
+        <a className="fd-button" href={routeHash({ page: 'run', flowRunId })} aria-label="Close the task run panel">
+          ✕
+        </a>
+      </header>
+      <dl className="fd-facts">
+        <dt>Task</dt>
+        <dd>
+          <code>{run.taskKey}</code>
+        </dd>
+        <dt>Duration</dt>
+        <dd>{formatDuration(run.startTime !== null ? (run.endTime ?? Date.now()) - run.startTime : null)}</dd>
+        <dt>Attempts</dt>
+        <dd>
+          {run.runCount} of {run.retryPolicy.retries + 1} allowed
+        </dd>
+        <dt>Cache</dt>
+        <dd data-testid="task-cache">{run.cacheKey ? <>{cached ? 'hit' : 'miss'} · key <code>{run.cacheKey}</code></> : 'not cached'}</dd>
+        {run.tags.length ? (
+          <>
+            <dt>Tags</dt>
+            <dd>{run.tags.join(', ')}</dd>
+          </>
+        ) : null}
+      </dl>
+      <h3>Inputs</h3>
+      <ValueBlock text={run.inputs} testId="task-inputs" />
+      <h3>Result</h3>
+      <ValueBlock text={run.result} testId="task-result" />
+      <h3>Attempts</h3>
+      {attempts.length === 0 ? <p className="fd-muted">Not started yet.</p> : null}
+      <ol className="fd-attempts" data-testid="task-attempts">
+        {attempts.map((attempt) => (
+          <li key={attempt.attempt} className={`state-${attempt.outcome ?? 'RUNNING'}`}>
+            <div>
+              <strong>Attempt {attempt.attempt}</strong> · {attempt.retried ? 'Failed, retried' : (attempt.endedAs ?? 'Running')} ·{' '}
+              {formatDuration((attempt.end ?? Date.now()) - attempt.start)}
+            </div>
+            {attempt.error ? (
+              <details open={attempt.attempt === attempts.length || attempts.length <= 3}>
+                <summary className="fd-field-error">
+                  {attempt.error.name}: {attempt.error.message}
+                </summary>
+                {attempt.error.stack ? <pre className="fd-stack">{attempt.error.stack}</pre> : null}
+              </details>
+            ) : attempt.message ? (
+              <div className="fd-muted">{attempt.message}</div>
+            ) : null}
+          </li>
+        ))}
+      </ol>
+    </aside>
+  );
+}

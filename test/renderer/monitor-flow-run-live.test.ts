@@ -1,0 +1,134 @@
+// Following a flow run for its page: a real server on loopback, real flow processes, the real
+// event stream over the `ws` package.
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import WebSocket from 'ws';
+import { createApiClient, openEventStream, type ApiClient, type EventSocketConstructor } from '../../app/core/api/index.js';
+import { followFlowRun, type FlowRunView } from '../../app/renderer/monitor/flow-run-live.js';
+import { formatDuration, shownValue } from '../../app/renderer/monitor/format.js';
+import { runTimeline } from '../../app/renderer/monitor/timeline.js';
+import { parseRoute, routeHash } from '../../app/renderer/services/routes.js';
+import { createServer, SqliteStore, type FlowdeckServer } from '../../app/server/index.js';
+
+let home: string;
+let workspace: string;
+let store: SqliteStore;
+let server: FlowdeckServer;
+let client: ApiClient;
+let api: string;
+
+beforeAll(async () => {
+  home = mkdtempSync(join(tmpdir(), 'flowdeck-monitor-'));
+  workspace = join(home, 'workspace');
+  mkdirSync(workspace);
+  store = SqliteStore.open({ path: join(home, 'flowdeck.db') });
+  server = await createServer({ store, host: '127.0.0.1', port: 0, workspace, home, crashSweepIntervalMs: 0 });
+  api = `${await server.listen()}/api`;
+  client = createApiClient({ baseUrl: api });
+});
+
+afterAll(async () => {
+  await server?.close();
+  await store?.close();
+  rmSync(home, { recursive: true, force: true });
+});
+
+/** Follows a run until `done` holds for what the page would show. */
+function follow(flowRunId: string, done: (view: FlowRunView) => boolean): Promise<{ view: FlowRunView; seen: FlowRunView[] }> {
+  const seen: FlowRunView[] = [];
+  return new Promise((resolve) => {
+    const follower = followFlowRun({
+      client,
+      flowRunId,
+      openStream: (options) => openEventStream({ ...options, baseUrl: api, WebSocket: WebSocket as unknown as EventSocketConstructor }),
+      onChange: (view) => {
+        seen.push(view);
+        if (done(view)) {
+          follower.close();
+          resolve({ view, seen });
+        }
+      },
+    });
+  });
+}
+
+describe('following a flow run for its page', () => {
+  it('gathers task runs, every attempt of each, logs and the final state as the run goes', async () => {
+    writeFileSync(
+      join(workspace, 'flaky.ts'),
+      [
+        "import { flow, getRunLogger, task } from 'flowdeck';",
+        'let calls = 0;',
+        "const shaky = task({ name: 'shaky', retries: 2, retryDelaySeconds: 0.2 }, async () => {",
+        '  calls++;',
+        "  getRunLogger().info(`try ${calls}`);",
+        "  if (calls < 3) throw new Error(`no ${calls}`);",
+        '  return calls;',
+        '});',
+        "const square = task({ name: 'square' }, async (n: number) => n * n);",
+        "export default flow({ name: 'flaky' }, async () => {",
+        '  await new Promise((resolve) => setTimeout(resolve, 300));',
+        '  const n = await shaky();',
+        '  return square.map([n, n + 1, n + 2]).result();',
+        '});',
+      ].join('\n'),
+    );
+    const { flowRunId } = await client.runFlowFile({ body: { path: 'flaky.ts', parameters: {} } });
+    const { view, seen } = await follow(flowRunId, (v) => v.flowRun?.state.type === 'COMPLETED' && v.flowRun.result !== null && v.taskRuns.length === 4);
+
+    expect(JSON.parse(view.flowRun!.result!)).toEqual([9, 16, 25]);
+    expect(view.flowStates.map((s) => s.name)).toEqual(['Pending', 'Running', 'Completed']);
+    const shaky = view.taskRuns.find((t) => t.taskKey.startsWith('shaky'))!;
+    const timeline = runTimeline(view.histories.get(shaky.id)!);
+    expect(timeline.attempts.map((a) => [a.attempt, a.retried, a.error?.message ?? null])).toEqual([
+      [1, true, 'no 1'],
+      [2, true, 'no 2'],
+      [3, false, null],
+    ]);
+    expect(timeline.waits).toHaveLength(2);
+    // States that came both by the stream and by a read are held once.
+    expect(view.histories.get(shaky.id)!.map((s) => s.name)).toEqual(['Pending', 'Running', 'AwaitingRetry', 'Retrying', 'AwaitingRetry', 'Retrying', 'Completed']);
+    expect(view.logs.map((l) => l.message)).toEqual(expect.arrayContaining(['try 1', 'try 2', 'try 3']));
+    expect(new Set(view.logs.map((l) => l.id)).size).toBe(view.logs.length);
+    // It was live: the page saw the run before it was over.
+    expect(seen.some((v) => v.stream === 'open' && v.flowRun?.state.type === 'RUNNING')).toBe(true);
+    expect(view.version).toBeGreaterThan(1);
+  }, 90_000);
+
+  it('says so when the run is not there', async () => {
+    const { view } = await follow('01a1ffff-0000-7000-8000-000000000000', (v) => v.loaded);
+    expect(view.flowRun).toBeNull();
+    expect(view.error).toMatch(/could not read the run/);
+  }, 30_000);
+});
+
+describe('routes', () => {
+  it('reads and writes the pages of the app, and takes anything else for the builder', () => {
+    for (const route of [{ page: 'builder' }, { page: 'runs' }, { page: 'run', flowRunId: '01a1-ab' }, { page: 'run', flowRunId: 'abc', taskRunId: 'def' }] as const) {
+      expect(parseRoute(routeHash(route))).toEqual(route);
+    }
+    expect(parseRoute('')).toEqual({ page: 'builder' });
+    expect(parseRoute('#/nowhere')).toEqual({ page: 'builder' });
+    expect(parseRoute('#/runs/<script>')).toEqual({ page: 'runs' });
+    expect(parseRoute('#/runs/abc/tasks/')).toEqual({ page: 'run', flowRunId: 'abc' });
+  });
+});
+
+describe('formatting', () => {
+  it('says durations as a person reads them', () => {
+    expect([formatDuration(null), formatDuration(850), formatDuration(4200), formatDuration(185_000), formatDuration(7_440_000)]).toEqual(['–', '850 ms', '4.2 s', '3 min 5 s', '2 h 4 min']);
+  });
+
+  it('shows small values pretty, and cuts large ones without splitting a character', () => {
+    expect(shownValue('{"a":[1,2]}')).toEqual({ text: '{\n  "a": [\n    1,\n    2\n  ]\n}', cut: 0 });
+    expect(shownValue(null).text).toBe('nothing');
+    const big = `"${'😀'.repeat(5000)}"`;
+    // The quote, then pairs: the 100th code unit opens a pair, which is left out whole.
+    const shown = shownValue(big, 100);
+    expect(shown.text.length + shown.cut).toBe(big.length);
+    expect(shown.text.length).toBe(99);
+    expect(/[\ud800-\udbff]$/.test(shown.text)).toBe(false);
+  });
+});
