@@ -20,6 +20,7 @@ import {
   DescribeFlowFileSchema,
   FlowFileDescriptionSchema,
   FlowTemplateSchema,
+  RunAgainSchema,
   RunFlowFileSchema,
   StartedFlowRunSchema,
   WorkspaceFileQuerySchema,
@@ -315,6 +316,18 @@ export const API_ROUTES = {
       'its file must be in the workspace. Answers once the run has left its final state; 409 when it is in any other state',
     resource: 'flow-runs',
     params: IdParamsSchema,
+    status: 200,
+    response: StartedFlowRunSchema,
+  },
+  runFlowRunAgain: {
+    method: 'POST',
+    path: '/flow-runs/:id/run-again',
+    summary:
+      'Start a new run of the flow a run ran, from the same workspace file, with the parameters given; answers once the new run exists. ' +
+      '400 when the parameters do not fit, 409 when the run did not come from a file in the workspace',
+    resource: 'flow-runs',
+    params: IdParamsSchema,
+    body: RunAgainSchema,
     status: 200,
     response: StartedFlowRunSchema,
   },

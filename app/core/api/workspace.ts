@@ -110,5 +110,9 @@ export const RunFlowFileSchema = z.strictObject({
 });
 export type RunFlowFile = z.input<typeof RunFlowFileSchema>;
 
+/** A new run of the flow an earlier run ran, from the same workspace file, with these parameters. */
+export const RunAgainSchema = RunFlowFileSchema.pick({ parameters: true });
+export type RunAgain = z.input<typeof RunAgainSchema>;
+
 export const StartedFlowRunSchema = z.object({ flowRunId: z.string() });
 export type StartedFlowRun = z.infer<typeof StartedFlowRunSchema>;

@@ -81,6 +81,7 @@ const ROUTES: [string, string][] = [
   ['GET', '/api/flow-runs/:id/task-run-states'],
   ['POST', '/api/flow-runs/:id/cancel'],
   ['POST', '/api/flow-runs/:id/rerun'],
+  ['POST', '/api/flow-runs/:id/run-again'],
   ['POST', '/api/flow-runs/:id/retry'],
   ['POST', '/api/flow-runs/:id/resume'],
   ['GET', '/api/flow-runs/:id/resume-input'],

@@ -152,6 +152,24 @@ describe('running a flow file', () => {
     expect((await call(`${s.api}/flow-runs/01a1ffff-0000-7000-8000-000000000000/rerun`, { method: 'POST' })).status).toBe(404);
   });
 
+  it('runs a flow again with other parameters, as a new run of the same file and flow', async () => {
+    const s = server.current;
+    s.put('etl/adder.ts', ETL);
+    const first = (await runFile({ path: 'etl/adder.ts', flowName: 'adder', parameters: { a: 1 } })).json.flowRunId;
+    expect((await finalRun(first)).result).toBe('3');
+
+    const again = await call(`${s.api}/flow-runs/${first}/run-again`, { method: 'POST', body: { parameters: { a: 10, b: 5 } } });
+    expect(again.status, again.text).toBe(200);
+    expect(again.json.flowRunId).not.toBe(first);
+    const second = await finalRun(again.json.flowRunId);
+    expect(second).toMatchObject({ flowName: 'adder', result: '15', parameters: { a: 10, b: 5 }, entrypoint: `${join(s.workspace, 'etl/adder.ts')}:adder` });
+
+    const unfit = await call(`${s.api}/flow-runs/${first}/run-again`, { method: 'POST', body: { parameters: { a: 'ten' } } });
+    expect(unfit.status).toBe(400);
+    expect(unfit.json.message).toMatch(/a/);
+    expect((await call(`${s.api}/flow-runs/01a1ffff-0000-7000-8000-000000000000/run-again`, { method: 'POST', body: {} })).status).toBe(404);
+  });
+
   it('runs a named flow of the file', async () => {
     server.current.put('etl.ts', ETL);
     const started = await runFile({ path: 'etl.ts', flowName: 'helper', parameters: {} });

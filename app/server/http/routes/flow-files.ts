@@ -1,5 +1,5 @@
 import { readFileSync } from 'node:fs';
-import { sep } from 'node:path';
+import { relative, sep } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { FastifyInstance } from 'fastify';
 import { FlowFileDescriptionSchema, type FlowFileDescription } from '../../../core/api/index.js';
@@ -118,16 +118,24 @@ export async function flowFileRoutes(api: FastifyInstance, deps: RouteDeps): Pro
     }
   }
 
-  addRoute(api, 'rerunFlowRun', async ({ params }) => {
-    const workspace = requireWorkspace(deps.workspace);
-    const run = store.getFlowRun(params.id);
-    if (!run) throw notFound('flow run', params.id);
-    const refusal = retryRefusal(run);
-    if (refusal !== null) throw new HttpError(409, refusal);
-    const file = run.entrypoint?.slice(0, run.entrypoint.lastIndexOf(':')) ?? '';
-    if (!roots(workspace).some((root) => file.startsWith(root + sep))) {
+  /** A stored run with the workspace file it came from, or 404 / 409 saying why not. */
+  function runFromWorkspace(id: string, workspace: Workspace) {
+    const run = store.getFlowRun(id);
+    if (!run) throw notFound('flow run', id);
+    const at = run.entrypoint?.lastIndexOf(':') ?? -1;
+    const file = run.entrypoint && at > 0 ? run.entrypoint.slice(0, at) : '';
+    const root = roots(workspace).find((r) => file.startsWith(r + sep));
+    if (!root) {
       throw new HttpError(409, `flow run '${run.name}' did not come from a file in this server's workspace, so the server cannot run it again; run \`flowdeck flow-run retry ${run.id.slice(0, 8)}\` where its file is`);
     }
+    return { run, path: relative(root, file).split(sep).join('/'), flowName: run.entrypoint!.slice(at + 1) };
+  }
+
+  addRoute(api, 'rerunFlowRun', async ({ params }) => {
+    const workspace = requireWorkspace(deps.workspace);
+    const { run } = runFromWorkspace(params.id, workspace);
+    const refusal = retryRefusal(run);
+    if (refusal !== null) throw new HttpError(409, refusal);
     let started: StartedRun;
     try {
       started = flowProcesses.startRetry({ flowRunId: run.id, cwd: workspace.realRoot, apiUrl: deps.selfApiUrl(), apiKey: deps.apiKey });
@@ -138,25 +146,25 @@ export async function flowFileRoutes(api: FastifyInstance, deps: RouteDeps): Pro
     return { flowRunId: run.id };
   });
 
-  addRoute(api, 'runFlowFile', async ({ body }) => {
-    const workspace = requireWorkspace(deps.workspace);
-    const file = workspace.flowFile(body.path);
+  /** Starts a new run of a workspace file's flow and answers once it exists. */
+  async function startFileRun(workspace: Workspace, path: string, flowName: string | undefined, parameters: Record<string, unknown>) {
+    const file = workspace.flowFile(path);
     const flowRunId = newId();
     let run: StartedRun;
     try {
-      run = flowProcesses.startRun({
-        file,
-        cwd: workspace.realRoot,
-        flowRunId,
-        flowName: body.flowName,
-        parameters: body.parameters,
-        apiUrl: deps.selfApiUrl(),
-        apiKey: deps.apiKey,
-      });
+      run = flowProcesses.startRun({ file, cwd: workspace.realRoot, flowRunId, flowName, parameters, apiUrl: deps.selfApiUrl(), apiKey: deps.apiKey });
     } catch (error) {
       refuseStopping(error);
     }
-    await untilCreated(run, flowRunId, body.path, workspace);
+    await untilCreated(run, flowRunId, path, workspace);
     return { flowRunId };
+  }
+
+  addRoute(api, 'runFlowFile', async ({ body }) => startFileRun(requireWorkspace(deps.workspace), body.path, body.flowName, body.parameters));
+
+  addRoute(api, 'runFlowRunAgain', async ({ params, body }) => {
+    const workspace = requireWorkspace(deps.workspace);
+    const { path, flowName } = runFromWorkspace(params.id, workspace);
+    return startFileRun(workspace, path, flowName, body.parameters);
   });
 }
