@@ -6,10 +6,12 @@ import { formatDuration } from '../../monitor/format.js';
 import { routeHash } from '../../services/routes.js';
 import { useServices } from '../context.js';
 import { showToast } from '../ui-store.js';
+import { navigate } from '../use-route.js';
 import { FlowRunDetails } from './FlowRunDetails.js';
 import { LogsView } from './LogsView.js';
 import { RunGraphView } from './RunGraphView.js';
 import { TaskRunPanel } from './TaskRunPanel.js';
+import { RunAgainDialog } from './RunAgainDialog.js';
 import { TimelineView } from './TimelineView.js';
 
 type Tab = 'graph' | 'timeline' | 'logs' | 'details';
@@ -48,6 +50,7 @@ export function FlowRunPage({ flowRunId, taskRunId }: { flowRunId: string; taskR
   const { view, follower } = useFlowRun(flowRunId);
   const [tab, setTab] = useState<Tab>('graph');
   const [busy, setBusy] = useState(false);
+  const [again, setAgain] = useState(false);
   const picked = useMemo(() => (taskRunId ? view?.taskRuns.find((t) => t.id === taskRunId) : undefined), [view, taskRunId]);
 
   if (!view || !view.loaded) return <p className="fd-page-status">Loading the flow run…</p>;
@@ -103,11 +106,27 @@ export function FlowRunPage({ flowRunId, taskRunId }: { flowRunId: string; taskR
           </button>
         ) : null}
         {terminal && run.state.type !== 'COMPLETED' ? (
-          <button type="button" className="fd-button" disabled={busy} onClick={() => void act('retry the run', () => client.retryFlowRun({ params: { id: run.id }, body: {} }))}>
+          <button type="button" className="fd-button" disabled={busy} title="Run it again as its next attempt, on the server" onClick={() => void act('retry the run', () => client.rerunFlowRun({ params: { id: run.id } }))}>
             Retry
           </button>
         ) : null}
+        {terminal ? (
+          <button type="button" className="fd-button" disabled={busy} onClick={() => setAgain(true)}>
+            Run again…
+          </button>
+        ) : null}
       </header>
+      {again ? (
+        <RunAgainDialog
+          run={run}
+          onClose={() => setAgain(false)}
+          onStart={async (parameters) => {
+            const { flowRunId: next } = await client.runFlowRunAgain({ params: { id: run.id }, body: { parameters } });
+            setAgain(false);
+            navigate({ page: 'run', flowRunId: next });
+          }}
+        />
+      ) : null}
       {view.error ? (
         <p className="fd-notice is-error" role="alert">
           {view.error}
