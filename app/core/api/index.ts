@@ -1,6 +1,7 @@
 export * from './version.js';
 export * from './common.js';
 export * from './health.js';
+export * from './dashboard.js';
 export * from './flows.js';
 export * from './flow-runs.js';
 export * from './concurrency-limits.js';

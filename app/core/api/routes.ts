@@ -3,6 +3,7 @@ import { ConcurrencyLimitSchema, FlowRunSchema, StoredLogSchema, TaskRunSchema }
 import { StateSchema } from '../states.js';
 import { IdParamsSchema, OrchestrationResultSchema } from './common.js';
 import { SetConcurrencyLimitSchema, TagParamsSchema } from './concurrency-limits.js';
+import { DashboardQuerySchema, DashboardSchema } from './dashboard.js';
 import {
   FlowRunListQuerySchema,
   FlowRunPageSchema,
@@ -58,6 +59,15 @@ export const API_ROUTES = {
     resource: 'health',
     status: 200,
     response: HealthSchema,
+  },
+  getDashboard: {
+    method: 'GET',
+    path: '/dashboard',
+    summary: 'Runs by state over time, running now, recent failures and success per flow, over the last hours',
+    resource: 'dashboard',
+    query: DashboardQuerySchema,
+    status: 200,
+    response: DashboardSchema,
   },
   listFlows: {
     method: 'GET',

@@ -24,6 +24,7 @@ import { flowFileRoutes } from './routes/flow-files.js';
 import { flowRunRoutes } from './routes/flow-runs.js';
 import { flowRoutes } from './routes/flows.js';
 import { healthRoutes } from './routes/health.js';
+import { dashboardRoutes } from './routes/dashboard.js';
 import { reportRoutes } from './routes/reports.js';
 import { runIdRoutes } from './routes/run-ids.js';
 import { taskRunRoutes } from './routes/task-runs.js';
@@ -43,6 +44,7 @@ export const DEFAULT_CRASH_SWEEP_INTERVAL_MS = 1000;
 /** Every resource of the API, one plugin each; each owns its routes. */
 const RESOURCES: readonly FastifyPluginAsync<RouteDeps>[] = [
   healthRoutes,
+  dashboardRoutes,
   flowRoutes,
   flowRunRoutes,
   taskRunRoutes,

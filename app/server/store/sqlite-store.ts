@@ -15,6 +15,8 @@ import {
 } from '../../core/index.js';
 import { ConcurrencyLimits } from './concurrency-limits.js';
 import { sweepCrashedRuns } from './crash-sweep.js';
+import { DashboardQuery } from './dashboard-query.js';
+import type { Dashboard } from '../../core/api/dashboard.js';
 import { FlowRunResumes, type ResumeOutcome, type ResumeRecord } from './flow-run-resumes.js';
 import { GroupCommit } from './group-commit.js';
 import { openDatabase } from './open-database.js';
@@ -56,6 +58,7 @@ export class SqliteStore extends RunReads implements RunReporter {
   private readonly commits: GroupCommit;
   private readonly resumes: FlowRunResumes;
   private readonly flowRunStateType;
+  private readonly dashboardQuery: DashboardQuery;
 
   static open(options: SqliteStoreOptions): SqliteStore {
     return new SqliteStore(options);
@@ -76,7 +79,13 @@ export class SqliteStore extends RunReads implements RunReporter {
     this.flowRunStateType = db.prepare<[string], { state_type: StateType }>(
       'SELECT state_type FROM flow_runs WHERE id = ?',
     );
+    this.dashboardQuery = new DashboardQuery(db, (id) => this.getFlowRun(id));
     if (options.sweepOnOpen !== false) this.sweepCrashedRuns();
+  }
+
+  /** The dashboard's figures over the last `hours`, cut into `buckets` slices of time. */
+  dashboard(query: { hours: number; buckets: number }): Dashboard {
+    return this.dashboardQuery.read(query, this.now());
   }
 
   // ---- reporting: queued and committed in groups ----

@@ -72,6 +72,7 @@ function expectRefusal(request: RawRequest, answer: Answer, status?: number): vo
 
 const ROUTES: [string, string][] = [
   ['GET', '/api/health'],
+  ['GET', '/api/dashboard'],
   ['GET', '/api/flows'],
   ['GET', '/api/flow-runs'],
   ['GET', '/api/flow-runs/:id'],
@@ -104,7 +105,7 @@ const ROUTES: [string, string][] = [
   ['GET', '/api/no-such-thing/:id'],
 ];
 
-const QUERY_KEYS = ['flowName', 'stateTypes', 'tags', 'createdAfter', 'createdBefore', 'parentFlowRunId', 'limit', 'cursor', 'afterId', 'taskRunId', 'minLevel', 'kind', 'prefix', 'path', 'pauseId', 'x', '__proto__', 'constructor'];
+const QUERY_KEYS = ['hours', 'buckets', 'flowName', 'stateTypes', 'tags', 'createdAfter', 'createdBefore', 'parentFlowRunId', 'limit', 'cursor', 'afterId', 'taskRunId', 'minLevel', 'kind', 'prefix', 'path', 'pauseId', 'x', '__proto__', 'constructor'];
 
 const oddText = fc.oneof(
   fc.string({ maxLength: 40 }),
