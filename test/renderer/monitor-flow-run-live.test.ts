@@ -1,48 +1,26 @@
 // Following a flow run for its page: a real server on loopback, real flow processes, the real
 // event stream over the `ws` package.
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
-import { createApiClient, openEventStream, type ApiClient, type EventSocketConstructor } from '../../app/core/api/index.js';
+import { openEventStream, type EventSocketConstructor } from '../../app/core/api/index.js';
 import { followFlowRun, type FlowRunView } from '../../app/renderer/monitor/flow-run-live.js';
 import { formatDuration, shownValue } from '../../app/renderer/monitor/format.js';
 import { runTimeline } from '../../app/renderer/monitor/timeline.js';
 import { parseRoute, routeHash } from '../../app/renderer/services/routes.js';
-import { createServer, SqliteStore, type FlowdeckServer } from '../../app/server/index.js';
+import { useWorkspaceApiServer } from '../helpers/workspace-api-server.js';
 
-let home: string;
-let workspace: string;
-let store: SqliteStore;
-let server: FlowdeckServer;
-let client: ApiClient;
-let api: string;
-
-beforeAll(async () => {
-  home = mkdtempSync(join(tmpdir(), 'flowdeck-monitor-'));
-  workspace = join(home, 'workspace');
-  mkdirSync(workspace);
-  store = SqliteStore.open({ path: join(home, 'flowdeck.db') });
-  server = await createServer({ store, host: '127.0.0.1', port: 0, workspace, home, crashSweepIntervalMs: 0 });
-  api = `${await server.listen()}/api`;
-  client = createApiClient({ baseUrl: api });
-});
-
-afterAll(async () => {
-  await server?.close();
-  await store?.close();
-  rmSync(home, { recursive: true, force: true });
-});
+const env = useWorkspaceApiServer();
 
 /** Follows a run until `done` holds for what the page would show. */
 function follow(flowRunId: string, done: (view: FlowRunView) => boolean): Promise<{ view: FlowRunView; seen: FlowRunView[] }> {
   const seen: FlowRunView[] = [];
   return new Promise((resolve) => {
     const follower = followFlowRun({
-      client,
+      client: env.client,
       flowRunId,
-      openStream: (options) => openEventStream({ ...options, baseUrl: api, WebSocket: WebSocket as unknown as EventSocketConstructor }),
+      openStream: (options) => openEventStream({ ...options, baseUrl: env.api, WebSocket: WebSocket as unknown as EventSocketConstructor }),
       onChange: (view) => {
         seen.push(view);
         if (done(view)) {
@@ -57,7 +35,7 @@ function follow(flowRunId: string, done: (view: FlowRunView) => boolean): Promis
 describe('following a flow run for its page', () => {
   it('gathers task runs, every attempt of each, logs and the final state as the run goes', async () => {
     writeFileSync(
-      join(workspace, 'flaky.ts'),
+      join(env.workspace, 'flaky.ts'),
       [
         "import { flow, getRunLogger, task } from 'flowdeck';",
         'let calls = 0;',
@@ -75,7 +53,7 @@ describe('following a flow run for its page', () => {
         '});',
       ].join('\n'),
     );
-    const { flowRunId } = await client.runFlowFile({ body: { path: 'flaky.ts', parameters: {} } });
+    const { flowRunId } = await env.client.runFlowFile({ body: { path: 'flaky.ts', parameters: {} } });
     const { view, seen } = await follow(flowRunId, (v) => v.flowRun?.state.type === 'COMPLETED' && v.flowRun.result !== null && v.taskRuns.length === 4);
 
     expect(JSON.parse(view.flowRun!.result!)).toEqual([9, 16, 25]);
@@ -106,7 +84,7 @@ describe('following a flow run for its page', () => {
 
 describe('routes', () => {
   it('reads and writes the pages of the app, and takes anything else for the builder', () => {
-    for (const route of [{ page: 'builder' }, { page: 'runs' }, { page: 'run', flowRunId: '01a1-ab' }, { page: 'run', flowRunId: 'abc', taskRunId: 'def' }] as const) {
+    for (const route of [{ page: 'builder' }, { page: 'dashboard' }, { page: 'runs' }, { page: 'run', flowRunId: '01a1-ab' }, { page: 'run', flowRunId: 'abc', taskRunId: 'def' }] as const) {
       expect(parseRoute(routeHash(route))).toEqual(route);
     }
     expect(parseRoute('')).toEqual({ page: 'builder' });

@@ -1,16 +1,16 @@
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
-import { createApiClient, openEventStream, type ApiClient, type EventSocketConstructor } from '../../app/core/api/index.js';
+import { openEventStream, type EventSocketConstructor } from '../../app/core/api/index.js';
 import { parseFlowModule } from '../../app/core/flow-document/index.js';
 import { createBuilderStore } from '../../app/renderer/builder/store.js';
 import { nodeOfRun, nodeRunStates } from '../../app/renderer/run/node-states.js';
 import { collectParameters, initialParameterValues, parameterFields } from '../../app/renderer/run/parameter-form.js';
 import { trackRun, type RunSnapshot } from '../../app/renderer/run/run-tracker.js';
 import { workspaceRelative, WorkspaceFilesService, type DesktopFiles } from '../../app/renderer/services/files.js';
-import { createServer, SqliteStore, type FlowdeckServer } from '../../app/server/index.js';
+import { useWorkspaceApiServer } from '../helpers/workspace-api-server.js';
 
 const PIPELINE = [
   "import { flow, task } from 'flowdeck';",
@@ -27,33 +27,12 @@ const PIPELINE = [
   '',
 ].join('\n');
 
-let home: string;
-let workspace: string;
-let store: SqliteStore;
-let server: FlowdeckServer;
-let client: ApiClient;
-let api: string;
-
-beforeAll(async () => {
-  home = mkdtempSync(join(tmpdir(), 'flowdeck-renderer-'));
-  workspace = join(home, 'workspace');
-  mkdirSync(workspace);
-  store = SqliteStore.open({ path: join(home, 'flowdeck.db') });
-  server = await createServer({ store, host: '127.0.0.1', port: 0, workspace, home, crashSweepIntervalMs: 0 });
-  api = `${await server.listen()}/api`;
-  client = createApiClient({ baseUrl: api });
-});
-
-afterAll(async () => {
-  await server?.close();
-  await store?.close();
-  rmSync(home, { recursive: true, force: true });
-});
+const env = useWorkspaceApiServer();
 
 describe('following a run', () => {
   it('reads the parameters form from the flow, runs it, and sees every node Completed with the result', async () => {
-    writeFileSync(join(workspace, 'pipeline.ts'), PIPELINE);
-    const description = await client.describeFlowFile({ body: { path: 'pipeline.ts' } });
+    writeFileSync(join(env.workspace, 'pipeline.ts'), PIPELINE);
+    const description = await env.client.describeFlowFile({ body: { path: 'pipeline.ts' } });
     const flow = description.flows.find((f) => f.isDefault)!;
     const fields = parameterFields(flow.parameters);
     expect(fields.map((f) => [f.name, f.control, f.required])).toEqual([
@@ -66,13 +45,13 @@ describe('following a run', () => {
     const { parameters, errors } = collectParameters(fields, { ...values, label: 'twice' });
     expect(errors).toEqual({});
 
-    const { flowRunId } = await client.runFlowFile({ body: { path: 'pipeline.ts', parameters } });
+    const { flowRunId } = await env.client.runFlowFile({ body: { path: 'pipeline.ts', parameters } });
     const snapshots: RunSnapshot[] = [];
     const done = new Promise<RunSnapshot>((resolve) => {
       const tracker = trackRun({
-        client,
+        client: env.client,
         flowRunId,
-        openStream: (options) => openEventStream({ ...options, baseUrl: api, WebSocket: WebSocket as unknown as EventSocketConstructor }),
+        openStream: (options) => openEventStream({ ...options, baseUrl: env.api, WebSocket: WebSocket as unknown as EventSocketConstructor }),
         onChange: (snapshot) => {
           snapshots.push(snapshot);
           if (snapshot.finished) {
@@ -96,7 +75,7 @@ describe('following a run', () => {
   }, 60_000);
 
   it('says why a run did not start', async () => {
-    const error = await client.runFlowFile({ body: { path: 'pipeline.ts', parameters: { n: 'many', label: 'x' } } }).catch((e: Error) => e);
+    const error = await env.client.runFlowFile({ body: { path: 'pipeline.ts', parameters: { n: 'many', label: 'x' } } }).catch((e: Error) => e);
     expect(error).toBeInstanceOf(Error);
     expect((error as Error).message).toMatch(/n/);
   }, 60_000);
@@ -131,31 +110,31 @@ describe('matching runs to nodes', () => {
 describe('saving to the workspace', () => {
   it('saves a new flow under a path, then saves again, refusing to overwrite a newer file unless told', async () => {
     const builder = createBuilderStore();
-    const files = new WorkspaceFilesService(client, builder);
+    const files = new WorkspaceFilesService(env.client, builder);
     expect(await files.save()).toEqual({ status: 'needs-path' });
     builder.getState().addNode('notify');
     const first = await files.saveAs('flows/notify');
     expect(first).toMatchObject({ status: 'saved', path: 'flows/notify.ts' });
-    expect(readFileSync(join(workspace, 'flows/notify.ts'), 'utf8')).toBe(builder.getState().source);
-    expect(JSON.parse(readFileSync(join(workspace, 'flows/notify.flowdeck.json'), 'utf8')).nodes).toHaveProperty('sendNotification');
+    expect(readFileSync(join(env.workspace, 'flows/notify.ts'), 'utf8')).toBe(builder.getState().source);
+    expect(JSON.parse(readFileSync(join(env.workspace, 'flows/notify.flowdeck.json'), 'utf8')).nodes).toHaveProperty('sendNotification');
     expect(files.isDirty()).toBe(false);
 
     // Another save-as onto an existing file asks first.
     const other = createBuilderStore();
-    expect(await new WorkspaceFilesService(client, other).saveAs('flows/notify.ts')).toMatchObject({ status: 'conflict' });
+    expect(await new WorkspaceFilesService(env.client, other).saveAs('flows/notify.ts')).toMatchObject({ status: 'conflict' });
 
     // The file changes on disk behind the builder's back.
     await new Promise((resolve) => setTimeout(resolve, 20));
-    writeFileSync(join(workspace, 'flows/notify.ts'), "// changed elsewhere\n");
+    writeFileSync(join(env.workspace, 'flows/notify.ts'), "// changed elsewhere\n");
     builder.getState().addNode('readFile');
     expect(await files.save()).toMatchObject({ status: 'conflict', path: 'flows/notify.ts' });
-    expect(readFileSync(join(workspace, 'flows/notify.ts'), 'utf8')).toBe('// changed elsewhere\n');
+    expect(readFileSync(join(env.workspace, 'flows/notify.ts'), 'utf8')).toBe('// changed elsewhere\n');
     expect(await files.save({ overwrite: true })).toMatchObject({ status: 'saved' });
-    expect(readFileSync(join(workspace, 'flows/notify.ts'), 'utf8')).toContain('readInput');
+    expect(readFileSync(join(env.workspace, 'flows/notify.ts'), 'utf8')).toContain('readInput');
 
     // And it opens again as it was saved, positions included.
     const reopened = createBuilderStore();
-    await new WorkspaceFilesService(client, reopened).open('flows/notify.ts');
+    await new WorkspaceFilesService(env.client, reopened).open('flows/notify.ts');
     expect(reopened.getState().source).toBe(builder.getState().source);
     expect(reopened.getState().positions).toEqual(builder.getState().positions);
   });
@@ -207,7 +186,7 @@ describe('files on this computer, in the desktop app', () => {
       writeFileSync(path, PIPELINE);
       let picked: string | null = path;
       const builder = createBuilderStore();
-      const files = new WorkspaceFilesService(client, builder, { bridge: diskBridge(() => picked), workspaceRoot: workspace });
+      const files = new WorkspaceFilesService(env.client, builder, { bridge: diskBridge(() => picked), workspaceRoot: env.workspace });
       expect(await files.openFromDisk()).toBe(true);
       expect(builder.getState().doc).toMatchObject({ path, location: 'disk', name: 'mine.ts' });
       builder.getState().addNode('notify');
@@ -216,7 +195,7 @@ describe('files on this computer, in the desktop app', () => {
       expect(JSON.parse(readFileSync(join(outside, 'mine.flowdeck.json'), 'utf8')).nodes).toHaveProperty('sendNotification');
 
       // Saved into the workspace through the dialog, it becomes a workspace file the server can run.
-      picked = join(workspace, 'from-disk.ts');
+      picked = join(env.workspace, 'from-disk.ts');
       expect(await files.saveToDisk()).toMatchObject({ status: 'saved', path: 'from-disk.ts' });
       expect(builder.getState().doc).toMatchObject({ path: 'from-disk.ts', location: 'workspace' });
       picked = null;

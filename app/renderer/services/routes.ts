@@ -1,6 +1,7 @@
 /** The pages of the app, addressed by the URL's hash so links and reloads land where they point. */
 export type Route =
   | { page: 'builder' }
+  | { page: 'dashboard' }
   | { page: 'runs' }
   | { page: 'run'; flowRunId: string; taskRunId?: string };
 
@@ -12,6 +13,7 @@ const RUN_ID = /^[A-Za-z0-9-]{1,64}$/;
 export function parseRoute(hash: string): Route {
   const path = hash.replace(/^#\/?/, '').replace(/\/+$/, '');
   const parts = path.split('/').map((part) => decodeURIComponent(part));
+  if (parts[0] === 'dashboard') return { page: 'dashboard' };
   if (parts[0] === 'runs') {
     if (parts.length === 1) return { page: 'runs' };
     if (RUN_ID.test(parts[1])) {
@@ -27,6 +29,8 @@ export function routeHash(route: Route): string {
   switch (route.page) {
     case 'builder':
       return '#/';
+    case 'dashboard':
+      return '#/dashboard';
     case 'runs':
       return '#/runs';
     case 'run':

@@ -16,6 +16,7 @@ export function Brand() {
 
 const PAGES: { page: PageName; label: string; hash: string }[] = [
   { page: 'builder', label: 'Builder', hash: routeHash({ page: 'builder' }) },
+  { page: 'dashboard', label: 'Dashboard', hash: routeHash({ page: 'dashboard' }) },
   { page: 'runs', label: 'Runs', hash: routeHash({ page: 'runs' }) },
 ];
 
