@@ -9,7 +9,18 @@ export const FLOW_RUN_PAGE_MAX = 200;
 /** Milliseconds since the epoch, as everywhere in the API. */
 const timeQuery = wholeNumberQuery(0, MAX_TIME_MS);
 
-/** Filters of the flow-run listing; every one given must hold. Newest runs come first. */
+/**
+ * Orders of the flow-run listing, by creation time (ties by id): a key a run never changes, so a
+ * page cursor keeps its place while runs are added or change state.
+ */
+export const FLOW_RUN_SORTS = ['newest', 'oldest'] as const;
+export const FlowRunSortSchema = z.enum(FLOW_RUN_SORTS);
+export type FlowRunSort = z.infer<typeof FlowRunSortSchema>;
+
+/** The longest text a listing may search for. */
+export const FLOW_RUN_TEXT_MAX = 200;
+
+/** Filters of the flow-run listing; every one given must hold. Newest runs come first unless `sort` says otherwise. */
 export const FlowRunListQuerySchema = z.strictObject({
   flowName: z.string().min(1).optional(),
   /** Runs in any of these state types. */
@@ -21,8 +32,20 @@ export const FlowRunListQuerySchema = z.strictObject({
   /** Created at or before this time. */
   createdBefore: timeQuery.optional(),
   parentFlowRunId: RunIdSchema.optional(),
+  /**
+   * Runs whose name or flow name contains this text, ignoring the case of ASCII letters
+   * (surrounding spaces are dropped).
+   */
+  q: z
+    .string()
+    .trim()
+    .min(1)
+    .max(FLOW_RUN_TEXT_MAX)
+    .refine((text) => !text.includes('\u0000'), 'must not contain the NUL character')
+    .optional(),
+  sort: FlowRunSortSchema.default('newest'),
   limit: wholeNumberQuery(1, FLOW_RUN_PAGE_MAX).default(FLOW_RUN_PAGE_DEFAULT),
-  /** From the previous page's `nextCursor`; the same filters must be given again. */
+  /** From the previous page's `nextCursor`; the same filters and sort must be given again. */
   cursor: z.string().min(1).max(512).optional(),
 });
 export type FlowRunListQuery = z.input<typeof FlowRunListQuerySchema>;

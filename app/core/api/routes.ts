@@ -80,7 +80,7 @@ export const API_ROUTES = {
   listFlowRuns: {
     method: 'GET',
     path: '/flow-runs',
-    summary: 'Flow runs, newest first, filtered and paged with a cursor',
+    summary: 'Flow runs, newest first or as sorted, filtered and paged with a cursor',
     resource: 'flow-runs',
     query: FlowRunListQuerySchema,
     status: 200,

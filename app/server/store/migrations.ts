@@ -179,6 +179,31 @@ export const MIGRATIONS: readonly { name: string; sql: string }[] = [
       END;
     `,
   },
+  {
+    // The runs page searches run names for any part of them. A trigram index finds the few runs
+    // that hold a rare piece of text without reading every name; common text is found faster by
+    // walking runs in order (see flow-run-page-query.ts). Contentless and keyed by the flow_runs
+    // rowid: some 30 bytes a run. flow_runs has no INTEGER PRIMARY KEY, so SQLite does not promise
+    // its rowids stay put; nothing here rebuilds the table (VACUUM keeps them as it copies rows),
+    // and whatever ever does must refill this index.
+    name: 'flow-run name search',
+    sql: `
+      CREATE VIRTUAL TABLE flow_run_search USING fts5(
+        name, content = '', contentless_delete = 1, tokenize = 'trigram', detail = none
+      );
+      INSERT INTO flow_run_search (rowid, name) SELECT rowid, name FROM flow_runs;
+      CREATE TRIGGER tr_flow_run_search_insert AFTER INSERT ON flow_runs BEGIN
+        INSERT INTO flow_run_search (rowid, name) VALUES (NEW.rowid, NEW.name);
+      END;
+      CREATE TRIGGER tr_flow_run_search_update AFTER UPDATE OF name ON flow_runs BEGIN
+        DELETE FROM flow_run_search WHERE rowid = OLD.rowid;
+        INSERT INTO flow_run_search (rowid, name) VALUES (NEW.rowid, NEW.name);
+      END;
+      CREATE TRIGGER tr_flow_run_search_delete AFTER DELETE ON flow_runs BEGIN
+        DELETE FROM flow_run_search WHERE rowid = OLD.rowid;
+      END;
+    `,
+  },
 ];
 
 export function schemaVersion(db: Database.Database): number {

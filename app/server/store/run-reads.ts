@@ -1,6 +1,7 @@
 import type Database from 'better-sqlite3';
 import type { Flow } from '../../core/api/index.js';
-import type { FlowRun, FlowRunFilter, RunKind, State, StateType, StoredLog, TaskRun } from '../../core/index.js';
+import type { FlowRun, FlowRunFilter, RunKind, State, StoredLog, TaskRun } from '../../core/index.js';
+import { flowRunPageQuery, textCandidates, STATE_COLUMNS, type FlowRunCursor, type FlowRunPageFilter } from './flow-run-page-query.js';
 import {
   flowRunFromRow,
   logFromRow,
@@ -12,35 +13,10 @@ import {
   type TaskRunRow,
 } from './rows.js';
 
-/** A run row with its current state's columns, named st_*, from the states row it points at. */
-const STATE_COLUMNS = `s.type AS st_type, s.name AS st_name, s.timestamp AS st_timestamp, s.attempt AS st_attempt,
-  s.message AS st_message, s.error AS st_error, s.scheduled_time AS st_scheduled_time,
-  s.transition_id AS st_transition_id, s.cache_key AS st_cache_key, s.result_ref AS st_result_ref`;
 const SELECT_FLOW_RUNS = `SELECT r.*, ${STATE_COLUMNS} FROM flow_runs r JOIN states s ON s.id = r.state_id`;
 const SELECT_TASK_RUNS = `SELECT r.*, ${STATE_COLUMNS} FROM task_runs r JOIN states s ON s.id = r.state_id`;
 
-/** Where a page of flow runs ends: runs are listed newest first, by (createdAt, id). */
-export interface FlowRunCursor {
-  createdAt: number;
-  id: string;
-}
-
-/** Filters of a flow-run page; every one given must hold. */
-export interface FlowRunPageFilter {
-  flowName?: string;
-  /** Runs in any of these state types. */
-  stateTypes?: readonly StateType[];
-  /** Runs carrying every one of these tags. */
-  tags?: readonly string[];
-  /** Created at or after (ms since the epoch). */
-  createdAfter?: number;
-  /** Created at or before (ms since the epoch). */
-  createdBefore?: number;
-  parentFlowRunId?: string;
-  /** Continue after this run. */
-  after?: FlowRunCursor;
-  limit: number;
-}
+export { flowRunPageQuery, type FlowRunCursor, type FlowRunPageFilter, type Sql } from './flow-run-page-query.js';
 
 /** A stored state with the run it belongs to, as the event stream delivers it. */
 export interface StoredStateEntry {
@@ -62,18 +38,15 @@ export interface RowsAfter {
   limit: number;
 }
 
-/** A query fragment and the values its placeholders take, in order. */
-export interface Sql {
-  text: string;
-  params: unknown[];
-}
-
 /** What the store answers from the database as it is: runs, their state histories and logs. */
 export class RunReads {
   protected constructor(protected readonly db: Database.Database) {}
 
   // Asked once per reported task run: prepared once, not per call.
   private existsStatements: Record<'flow' | 'task', Database.Statement<[string], { one: number }>> | null = null;
+
+  // A page's counting and reading, in one read transaction; made once.
+  private readPage: Database.Transaction<(filter: FlowRunPageFilter) => FlowRunRow[]> | null = null;
 
   private exists(kind: 'flow' | 'task', id: string): boolean {
     this.existsStatements ??= {
@@ -162,14 +135,19 @@ export class RunReads {
   }
 
   /**
-   * One page of flow runs, newest first. Each query walks one index in (created_at, id) order
-   * from the cursor on and stops after `limit` matches, so it stays fast however many runs there
-   * are; with several state types, each type walks its own index and the walks are merged.
+   * One page of flow runs, newest first unless told otherwise. A page either walks one index in
+   * its order from the cursor on and stops after `limit` matches, or, when text is searched that
+   * few runs contain, picks the page from those few (see textCandidates): either way it stays
+   * fast however many runs there are. Counting and reading share one snapshot.
    */
   listFlowRunPage(filter: FlowRunPageFilter): { items: FlowRun[]; next: FlowRunCursor | null } {
-    // One more than asked for tells whether another page follows.
-    const query = flowRunPageQuery(filter, filter.limit + 1);
-    const rows = this.db.prepare<unknown[], FlowRunRow>(query.text).all(...query.params);
+    this.readPage ??= this.db.transaction((pageFilter: FlowRunPageFilter) => {
+      // One more than asked for tells whether another page follows.
+      const candidates = pageFilter.text === undefined ? null : textCandidates(this.db, pageFilter.text);
+      const query = flowRunPageQuery(pageFilter, pageFilter.limit + 1, candidates);
+      return this.db.prepare<unknown[], FlowRunRow>(query.text).all(...query.params);
+    });
+    const rows = this.readPage(filter);
     const items = rows.slice(0, filter.limit).map(flowRunFromRow);
     const last = items[items.length - 1];
     const next = rows.length > filter.limit && last ? { createdAt: last.createdAt, id: last.id } : null;
@@ -325,71 +303,4 @@ export class RunReads {
     return this.db.prepare<[string], { n: number }>('SELECT COUNT(*) AS n FROM logs WHERE flow_run_id = ?').get(flowRunId)!
       .n;
   }
-}
-
-/** The SQL of a flow-run page of at most `take` rows (exported so tests can check its plan). */
-export function flowRunPageQuery(filter: FlowRunPageFilter, take: number): Sql {
-  const tags = [...new Set(filter.tags ?? [])];
-  const stateTypes = [...new Set(filter.stateTypes ?? [])];
-  if (tags.length > 0 || stateTypes.length <= 1) return orderedBranch(filter, tags, stateTypes, take);
-  const branches = stateTypes.map((type) => orderedBranch(filter, [], [type], take));
-  return {
-    text: `SELECT * FROM (${branches.map((b) => `SELECT * FROM (${b.text})`).join(' UNION ALL ')})
-           ORDER BY created_at DESC, id DESC LIMIT ?`,
-    params: [...branches.flatMap((b) => b.params), take],
-  };
-}
-
-/**
- * One walk down an index in (created_at, id) order. With tags, the first tag's rows drive it
- * (CROSS JOIN keeps SQLite from reordering) and the others are checked per run; without, SQLite
- * picks the flow_runs index that matches the equality filters.
- */
-function orderedBranch(filter: FlowRunPageFilter, tags: readonly string[], stateTypes: readonly StateType[], take: number): Sql {
-  const where: string[] = [];
-  const params: unknown[] = [];
-  const key = tags.length > 0 ? { createdAt: 'k.created_at', id: 'k.flow_run_id' } : { createdAt: 'r.created_at', id: 'r.id' };
-  let from = `flow_runs r JOIN states s ON s.id = r.state_id`;
-  if (tags.length > 0) {
-    from = `flow_run_tags k CROSS JOIN flow_runs r ON r.id = k.flow_run_id JOIN states s ON s.id = r.state_id`;
-    where.push('k.tag = ?');
-    params.push(tags[0]);
-    for (const tag of tags.slice(1)) {
-      where.push('EXISTS (SELECT 1 FROM flow_run_tags t WHERE t.flow_run_id = r.id AND t.tag = ?)');
-      params.push(tag);
-    }
-  }
-  if (filter.flowName !== undefined) {
-    where.push('r.flow_name = ?');
-    params.push(filter.flowName);
-  }
-  if (stateTypes.length === 1) {
-    where.push('r.state_type = ?');
-    params.push(stateTypes[0]);
-  } else if (stateTypes.length > 1) {
-    where.push(`r.state_type IN (${stateTypes.map(() => '?').join(', ')})`);
-    params.push(...stateTypes);
-  }
-  if (filter.parentFlowRunId !== undefined) {
-    where.push('r.parent_flow_run_id = ?');
-    params.push(filter.parentFlowRunId);
-  }
-  if (filter.createdAfter !== undefined) {
-    where.push(`${key.createdAt} >= ?`);
-    params.push(filter.createdAfter);
-  }
-  if (filter.createdBefore !== undefined) {
-    where.push(`${key.createdAt} <= ?`);
-    params.push(filter.createdBefore);
-  }
-  if (filter.after) {
-    where.push(`(${key.createdAt}, ${key.id}) < (?, ?)`);
-    params.push(filter.after.createdAt, filter.after.id);
-  }
-  params.push(take);
-  return {
-    text: `SELECT r.*, ${STATE_COLUMNS} FROM ${from} ${where.length ? `WHERE ${where.join(' AND ')}` : ''}
-           ORDER BY ${key.createdAt} DESC, ${key.id} DESC LIMIT ?`,
-    params,
-  };
 }

@@ -105,7 +105,7 @@ const ROUTES: [string, string][] = [
   ['GET', '/api/no-such-thing/:id'],
 ];
 
-const QUERY_KEYS = ['hours', 'buckets', 'flowName', 'stateTypes', 'tags', 'createdAfter', 'createdBefore', 'parentFlowRunId', 'limit', 'cursor', 'afterId', 'taskRunId', 'minLevel', 'kind', 'prefix', 'path', 'pauseId', 'x', '__proto__', 'constructor'];
+const QUERY_KEYS = ['hours', 'buckets', 'flowName', 'stateTypes', 'tags', 'createdAfter', 'createdBefore', 'parentFlowRunId', 'q', 'sort', 'limit', 'cursor', 'afterId', 'taskRunId', 'minLevel', 'kind', 'prefix', 'path', 'pauseId', 'x', '__proto__', 'constructor'];
 
 const oddText = fc.oneof(
   fc.string({ maxLength: 40 }),
@@ -284,7 +284,7 @@ describe('bad input', () => {
     );
   });
 
-  it('answers out-of-range or non-numeric query numbers with 400 naming the parameter', async () => {
+  it('answers out-of-range, non-numeric or unknown query values with 400 naming the parameter', async () => {
     const badNumber = (min: number, max: number) =>
       fc.oneof(
         fc.bigInt({ min: BigInt(max) + 1n, max: BigInt(max) * 1000n }).map(String),
@@ -300,6 +300,8 @@ describe('bad input', () => {
       ['/api/flow-runs/ID/logs', 'minLevel', badNumber(0, 50)],
       ['/api/flow-runs', 'stateTypes', fc.constantFrom('done', 'failed', 'FAILED,RUNNING', '')],
       ['/api/flow-runs', 'sortBy', fc.constantFrom('createdAt', '')],
+      ['/api/flow-runs', 'sort', fc.oneof(fc.string({ maxLength: 12 }).filter((text) => text !== 'newest' && text !== 'oldest'), fc.constantFrom('NEWEST', 'name', 'duration', ''))],
+      ['/api/flow-runs', 'q', fc.oneof(fc.stringMatching(/^\s*$/), fc.string({ minLength: 201, maxLength: 400 }).filter((text) => text.trim().length > 200), fc.string({ maxLength: 20 }).map((text) => `${text}\u0000`))],
     ];
     await fc.assert(
       fc.asyncProperty(fc.constantFrom(...cases).chain(([path, key, value]) => fc.tuple(fc.constant(path), fc.constant(key), value)), async ([path, key, value]) => {

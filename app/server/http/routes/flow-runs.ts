@@ -21,10 +21,12 @@ export async function flowRunRoutes(api: FastifyInstance, { store }: RouteDeps):
       createdAfter: query.createdAfter,
       createdBefore: query.createdBefore,
       parentFlowRunId: query.parentFlowRunId,
-      after: query.cursor === undefined ? undefined : decodeCursor(query.cursor),
+      text: query.q,
+      sort: query.sort,
+      after: query.cursor === undefined ? undefined : decodeCursor(query.cursor, query.sort),
       limit: query.limit,
     });
-    return { items: page.items, nextCursor: page.next ? encodeCursor(page.next) : null };
+    return { items: page.items, nextCursor: page.next ? encodeCursor(page.next, query.sort) : null };
   });
 
   addRoute(api, 'getFlowRun', ({ params }) => {
