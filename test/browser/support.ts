@@ -108,7 +108,9 @@ export async function openUi(browser: Browser, url: string, viewport = { width: 
   page.on('pageerror', (error) => errors.push(`page: ${error.stack ?? error.message}`));
   await page.goto(url);
   await page.waitForSelector('body[data-ready=true]');
-  await page.locator('.monaco-editor .view-lines').waitFor();
+  // The builder is ready once its code editor is; the monitoring pages have none.
+  const hash = new URL(url).hash;
+  if (hash === '' || hash === '#/') await page.locator('.monaco-editor .view-lines').waitFor();
   return { page, context, errors, close: () => context.close() };
 }
 

@@ -1,7 +1,9 @@
 import { ReactFlowProvider, useReactFlow } from '@xyflow/react';
-import { lazy, Suspense, useEffect, useState } from 'react';
+import { useStore } from 'zustand';
+import { lazy, Suspense, useCallback, useEffect, useState } from 'react';
 import { ApiError, ApiUnreachableError } from '../../core/api/errors.js';
 import { isDirty } from '../builder/store.js';
+import { serverLabel } from '../services/server.js';
 import { readClipboardText } from '../builder/clipboard.js';
 import { ProblemsBar, RunPanel, SearchBox } from './BottomPanels.js';
 import { Canvas } from './Canvas.js';
@@ -12,7 +14,9 @@ import type { DocumentActions } from './document-actions.js';
 import { Inspector } from './Inspector.js';
 import { Palette } from './Palette.js';
 import type { RunActions } from './run-actions.js';
+import { MonitorShell } from './monitor/MonitorShell.js';
 import { TopBar } from './TopBar.js';
+import { useRoute } from './use-route.js';
 import { openDialog, showToast, uiStore } from './ui-store.js';
 
 // Monaco is most of the bundle: the canvas is usable while it loads.
@@ -24,38 +28,35 @@ interface Props {
 }
 
 export function App({ documents, runs }: Props) {
+  const route = useRoute();
+  const recheck = useServerHealth();
+  useUnsavedGuard();
+  if (route.page !== 'builder') {
+    return (
+      <>
+        <ServerDownBanner onRetry={recheck} />
+        <MonitorShell route={route} />
+        <Dialogs documents={documents} runs={runs} />
+      </>
+    );
+  }
   return (
     <ReactFlowProvider>
+      <ServerDownBanner onRetry={recheck} />
       <Shell documents={documents} runs={runs} />
     </ReactFlowProvider>
   );
 }
 
-function Shell({ documents, runs }: Props) {
-  const { store, client } = useServices();
-  const notice = useBuilder((s) => s.notice);
-  const [codeWidth, setCodeWidth] = useState(() => Math.round(Math.min(600, Math.max(340, window.innerWidth * 0.3))));
+/** How often a server that does not answer is asked again, and one that does is checked on. */
+const RECHECK_MS = 5000;
+const WATCH_MS = 15_000;
 
-  const run = async () => {
-    const prepared = await runs.prepare();
-    if (prepared) openDialog({ type: 'run', prepared });
-  };
-
-  useKeyboard(documents);
-  useClipboard();
-
-  // Leaving the page with unsaved changes asks first.
-  useEffect(() => {
-    const onBeforeUnload = (event: BeforeUnloadEvent) => {
-      if (!isDirty(store.getState())) return;
-      event.preventDefault();
-      event.returnValue = '';
-    };
-    window.addEventListener('beforeunload', onBeforeUnload);
-    return () => window.removeEventListener('beforeunload', onBeforeUnload);
-  }, [store]);
-
-  // Which server answers, and whether it wants a key.
+/** Which server answers, and whether it wants a key: asked on load, and again while it does not answer. */
+function useServerHealth() {
+  const { client } = useServices();
+  const status = useStore(uiStore, (s) => s.server.status);
+  const [attempt, setAttempt] = useState(0);
   useEffect(() => {
     let live = true;
     client.health().then(
@@ -74,7 +75,60 @@ function Shell({ documents, runs }: Props) {
     return () => {
       live = false;
     };
-  }, [client]);
+  }, [client, attempt]);
+  useEffect(() => {
+    // A server that stops answering is noticed within a while, and one that comes back within a few seconds.
+    if (status === 'checking' || status === 'unauthorized') return;
+    const timer = setTimeout(() => setAttempt((n) => n + 1), status === 'unreachable' ? RECHECK_MS : WATCH_MS);
+    return () => clearTimeout(timer);
+  }, [status, attempt]);
+  return () => setAttempt((n) => n + 1);
+}
+
+/** Says plainly when the server does not answer, keeps what is on the page, and offers to try again. */
+function ServerDownBanner({ onRetry }: { onRetry: () => void }) {
+  const { server } = useServices();
+  const health = useStore(uiStore, (s) => s.server);
+  if (health.status !== 'unreachable') return null;
+  return (
+    <div className="fd-notice is-error fd-server-down" role="alert" data-testid="server-down">
+      <span>
+        The server at <code>{serverLabel(server.baseUrl)}</code> does not answer{health.detail ? ` (${health.detail})` : ''}. Nothing on this page is lost; it is asked
+        again every few seconds. {server.profile ? 'To work with another server, switch profile with `flowdeck profile use`.' : 'Start it with `npm start` or `flowdeck server start`.'}
+      </span>
+      <button type="button" className="fd-button" onClick={onRetry}>
+        Try again now
+      </button>
+    </div>
+  );
+}
+
+/** Leaving the page with unsaved changes asks first, whichever page is showing. */
+function useUnsavedGuard() {
+  const { store } = useServices();
+  useEffect(() => {
+    const onBeforeUnload = (event: BeforeUnloadEvent) => {
+      if (!isDirty(store.getState())) return;
+      event.preventDefault();
+      event.returnValue = '';
+    };
+    window.addEventListener('beforeunload', onBeforeUnload);
+    return () => window.removeEventListener('beforeunload', onBeforeUnload);
+  }, [store]);
+}
+
+function Shell({ documents, runs }: Props) {
+  const { store } = useServices();
+  const notice = useBuilder((s) => s.notice);
+  const [codeWidth, setCodeWidth] = useState(() => Math.round(Math.min(600, Math.max(340, window.innerWidth * 0.3))));
+
+  const run = useCallback(async () => {
+    const prepared = await runs.prepare();
+    if (prepared) openDialog({ type: 'run', prepared });
+  }, [runs]);
+
+  useKeyboard(documents, run);
+  useClipboard();
 
   return (
     <div className="fd-app">
@@ -132,7 +186,7 @@ function Splitter({ width, onWidth }: { width: number; onWidth: (width: number) 
   );
 }
 
-function useKeyboard(documents: DocumentActions) {
+function useKeyboard(documents: DocumentActions, onRun: () => void) {
   const { store } = useServices();
   const flow = useReactFlow();
   useEffect(() => {
@@ -144,6 +198,12 @@ function useKeyboard(documents: DocumentActions) {
         event.preventDefault();
         if (event.shiftKey) openDialog({ type: 'saveAs' });
         else void documents.save();
+        return;
+      }
+      if (mod && key === 'enter' && !uiStore.getState().dialog) {
+        // Running too: Ctrl+Enter, as in a notebook.
+        event.preventDefault();
+        onRun();
         return;
       }
       if (uiStore.getState().dialog || typingIn(event.target)) return;
@@ -175,7 +235,7 @@ function useKeyboard(documents: DocumentActions) {
     };
     window.addEventListener('keydown', onKey);
     return () => window.removeEventListener('keydown', onKey);
-  }, [documents, flow, store]);
+  }, [documents, flow, store, onRun]);
 }
 
 /**

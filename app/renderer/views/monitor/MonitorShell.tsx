@@ -1,0 +1,26 @@
+import type { Route } from '../../services/routes.js';
+import { Brand, PageTabs, ServerStatus } from '../AppChrome.js';
+import { Toast } from '../TopBar.js';
+import { DashboardPage } from './DashboardPage.js';
+import { FlowRunPage } from './FlowRunPage.js';
+import { RunsPage } from './RunsPage.js';
+
+/** The monitoring pages: what runs, what failed, and why. */
+export function MonitorShell({ route }: { route: Exclude<Route, { page: 'builder' }> }) {
+  return (
+    <div className="fd-app fd-monitor">
+      <header className="fd-topbar">
+        <Brand />
+        <PageTabs current={route.page} />
+        <span className="fd-spacer" />
+        <ServerStatus />
+        <Toast />
+      </header>
+      <main className="fd-monitor-main">
+        {route.page === 'dashboard' ? <DashboardPage /> : null}
+        {route.page === 'runs' ? <RunsPage /> : null}
+        {route.page === 'run' ? <FlowRunPage key={route.flowRunId} flowRunId={route.flowRunId} taskRunId={route.taskRunId} /> : null}
+      </main>
+    </div>
+  );
+}

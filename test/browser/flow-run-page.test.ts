@@ -1,0 +1,148 @@
+import { describe, expect, it, vi } from 'vitest';
+import { useUiSuite, WAIT } from './support.js';
+
+// Real Chromium, a real server and real flow processes share the machine with the rest of the suite.
+vi.setConfig({ testTimeout: 180_000, hookTimeout: 120_000 });
+
+const suite = useUiSuite();
+
+/** Starts a workspace file as a flow run through the server, as the builder's Run does. */
+async function startRun(path: string, parameters: Record<string, unknown> = {}): Promise<string> {
+  const answer = await fetch(`${suite.server.api}/flow-files/run`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ path, parameters }),
+  });
+  expect(answer.status).toBe(200);
+  return ((await answer.json()) as { flowRunId: string }).flowRunId;
+}
+
+async function finalState(flowRunId: string): Promise<string> {
+  const run = suite.server.store.getFlowRun(flowRunId);
+  return run?.state.type ?? 'none';
+}
+
+describe('the flow run page', () => {
+  it('shows a flaky task: each attempt on the timeline, each error in the task panel', async () => {
+    suite.server.writeFile(
+      'flaky.ts',
+      [
+        "import { flow, task } from 'flowdeck';",
+        '',
+        'let calls = 0;',
+        "const fetchRates = task({ name: 'fetch-rates', retries: 2, retryDelaySeconds: 0.3 }, async () => {",
+        '  calls++;',
+        "  if (calls < 3) throw new Error(`upstream said no (${calls})`);",
+        '  return { eur: 1.08 };',
+        '});',
+        '',
+        "export default flow({ name: 'flaky' }, async () => {",
+        '  return await fetchRates();',
+        '});',
+        '',
+      ].join('\n'),
+    );
+    const flowRunId = await startRun('flaky.ts');
+    await expect.poll(() => finalState(flowRunId), { timeout: 90_000 }).toBe('COMPLETED');
+
+    const ui = await suite.open(`${suite.server.url}#/runs/${flowRunId}`);
+    const { page } = ui;
+    await expect.poll(() => page.getByTestId('flow-run-state').innerText(), WAIT).toBe('Completed');
+
+    await page.getByRole('tab', { name: 'Timeline' }).click();
+    const bars = page.locator('[data-testid=timeline] .fd-bar-attempt');
+    await expect.poll(() => bars.count(), WAIT).toBe(3);
+    expect(await page.locator('[data-testid=timeline] .fd-bar-wait').count()).toBe(2);
+    expect(await bars.evaluateAll((els) => els.map((el) => (el as unknown as { dataset: { state: string } }).dataset.state))).toEqual(['FAILED', 'FAILED', 'COMPLETED']);
+
+    await bars.first().click();
+    const panel = page.getByTestId('task-panel');
+    await panel.waitFor();
+    const attempts = await panel.getByTestId('task-attempts').innerText();
+    expect(attempts).toContain('upstream said no (1)');
+    expect(attempts).toContain('upstream said no (2)');
+    expect(attempts).toMatch(/Attempt 3 · Completed/);
+    expect(await panel.getByTestId('task-result').innerText()).toContain('1.08');
+    expect(page.url()).toContain(`#/runs/${flowRunId}/tasks/`);
+    expect(ui.errors).toEqual([]);
+  });
+
+  it('retries a failed run from its page, and shows the second attempt', async () => {
+    suite.server.writeFile(
+      'once.ts',
+      [
+        "import { existsSync, writeFileSync } from 'node:fs';",
+        "import { flow } from 'flowdeck';",
+        '',
+        "export default flow({ name: 'once' }, async () => {",
+        "  if (!existsSync('once.marker')) {",
+        "    writeFileSync('once.marker', '1');",
+        "    throw new Error('the first time fails');",
+        '  }',
+        "  return 'fine now';",
+        '});',
+        '',
+      ].join('\n'),
+    );
+    const flowRunId = await startRun('once.ts');
+    await expect.poll(() => finalState(flowRunId), { timeout: 90_000 }).toBe('FAILED');
+    const ui = await suite.open(`${suite.server.url}#/runs/${flowRunId}`);
+    const { page } = ui;
+    await expect.poll(() => page.getByTestId('flow-run-state').innerText(), WAIT).toBe('Failed');
+    await page.getByRole('button', { name: 'Retry' }).click();
+    await expect.poll(() => page.getByTestId('flow-run-state').innerText(), { timeout: 90_000 }).toBe('Completed');
+    await page.getByRole('tab', { name: 'Details' }).click();
+    await expect.poll(() => page.getByTestId('run-result').innerText(), WAIT).toContain('fine now');
+    const history = await page.getByTestId('state-history').innerText();
+    expect(history).toContain('AwaitingRetry');
+    expect(history).toContain('the first time fails');
+
+    // Run again: a new run of the same file, after the parameters are checked.
+    await page.getByRole('button', { name: 'Run again…' }).click();
+    const form = page.getByTestId('run-again-form');
+    await form.locator('textarea').fill('{ not json');
+    await form.getByRole('button', { name: 'Run' }).click();
+    await expect.poll(() => form.getByRole('alert').innerText(), WAIT).toMatch(/not JSON/);
+    await form.locator('textarea').fill('{}');
+    await form.getByRole('button', { name: 'Run' }).click();
+    await expect.poll(() => page.url(), WAIT).not.toContain(flowRunId);
+    await expect.poll(() => page.getByTestId('flow-run-state').innerText(), { timeout: 90_000 }).toBe('Completed');
+    expect(page.url()).toMatch(/#\/runs\/[0-9a-f-]+$/);
+    expect(ui.errors).toEqual([]);
+  });
+
+  it('streams logs while the run is live, and cancel stops it', async () => {
+    suite.server.writeFile(
+      'slow.ts',
+      [
+        "import { flow, getRunLogger, task } from 'flowdeck';",
+        '',
+        "const tick = task({ name: 'tick' }, async (n: number) => {",
+        '  getRunLogger().info(`tick ${n}`);',
+        '  await new Promise((resolve) => setTimeout(resolve, 300));',
+        '  return n;',
+        '});',
+        '',
+        "export default flow({ name: 'slow' }, async () => {",
+        '  for (let n = 1; n <= 200; n++) await tick(n);',
+        '});',
+        '',
+      ].join('\n'),
+    );
+    const flowRunId = await startRun('slow.ts');
+    const ui = await suite.open(`${suite.server.url}#/runs/${flowRunId}`);
+    const { page } = ui;
+    await page.getByRole('tab', { name: 'Logs' }).click();
+    const logs = page.getByTestId('logs');
+    await expect.poll(() => logs.innerText(), { timeout: 60_000 }).toContain('tick 2');
+    await expect.poll(() => logs.innerText(), WAIT).toContain('tick 4');
+    expect(await page.getByTestId('flow-run-state').innerText()).toBe('Running');
+
+    await page.getByRole('button', { name: 'Cancel run' }).click();
+    await expect.poll(() => page.getByTestId('flow-run-state').innerText(), { timeout: 60_000 }).toBe('Cancelled');
+    await expect.poll(() => finalState(flowRunId), WAIT).toBe('CANCELLED');
+    const ticks = suite.server.store.listLogs(flowRunId, { limit: 1000 }).filter((l) => l.message.startsWith('tick')).length;
+    expect(ticks).toBeLessThan(200);
+    expect(ui.errors).toEqual([]);
+  });
+});
