@@ -267,11 +267,21 @@ describe('templates and runs', () => {
     const ui = await suite.open(`${suite.server.url}?file=fails.ts`);
     const { page } = ui;
     await node(page, 'explode').waitFor();
-    await page.getByTestId('run-button').click();
+    // Ctrl+Enter runs, as the Run button does.
+    await page.keyboard.press('Control+Enter');
     await page.getByTestId('start-run').click();
     await waitForRunState(ui, suite.server, 'Failed');
     expect(await page.getByTestId('run-result').innerText()).toContain('the disk is full');
     await expect.poll(() => node(page, 'explode').locator('.fd-node').getAttribute('data-state'), WAIT).toBe('FAILED');
     expect(await node(page, 'explode').locator('.fd-node').getAttribute('title')).toContain('the disk is full');
+
+    // The run's own page is a click away, and the builder keeps the document on the way back.
+    await page.getByTestId('open-run-page').click();
+    await expect.poll(() => page.getByTestId('flow-run-state').innerText(), WAIT).toBe('Failed');
+    await page.getByRole('tab', { name: 'Timeline' }).click();
+    await expect.poll(() => page.locator('[data-testid=timeline] .fd-bar-attempt[data-state=FAILED]').count(), WAIT).toBe(1);
+    await page.goBack();
+    await node(page, 'explode').waitFor();
+    expect(await page.getByTestId('doc-name').innerText()).toBe('fails.ts');
   });
 });

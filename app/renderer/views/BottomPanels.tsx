@@ -1,5 +1,6 @@
 import { useEffect, useRef } from 'react';
 import { logLevelName } from '../../core/runs.js';
+import { routeHash } from '../services/routes.js';
 import { useBuilder, useServices } from './context.js';
 import type { RunActions } from './run-actions.js';
 import { useRunStore, useRunView } from './run-context.js';
@@ -69,7 +70,10 @@ export function RunPanel({ runs }: { runs: RunActions }) {
         ) : null}
         {flowRun ? (
           <span className="fd-muted" title={flowRun.id}>
-            {flowRun.name} · {flowRun.id.slice(0, 8)}
+            {flowRun.name} · {flowRun.id.slice(0, 8)} ·{' '}
+            <a href={routeHash({ page: 'run', flowRunId: flowRun.id })} data-testid="open-run-page">
+              timeline and logs ›
+            </a>
           </span>
         ) : null}
         <span className="fd-spacer" />

@@ -128,6 +128,8 @@ function FlowPanel() {
       <dl className="fd-keys">
         <dt>Ctrl+S</dt>
         <dd>save</dd>
+        <dt>Ctrl+Enter</dt>
+        <dd>run</dd>
         <dt>Ctrl+Z / Ctrl+Shift+Z</dt>
         <dd>undo / redo</dd>
         <dt>Ctrl+C / Ctrl+V</dt>

@@ -132,7 +132,7 @@ export function TopBar({ documents, onRun }: Props) {
           </Menu>
         </div>
       </nav>
-      <button type="button" className="fd-button is-primary fd-run-button" onClick={onRun} disabled={runPhase === 'starting'} data-testid="run-button">
+      <button type="button" className="fd-button is-primary fd-run-button" onClick={onRun} disabled={runPhase === 'starting'} data-testid="run-button" title="Ctrl+Enter">
         {runPhase === 'running' ? 'Running…' : 'Run ▶'}
       </button>
       <ServerStatus />
