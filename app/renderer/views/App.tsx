@@ -14,13 +14,14 @@ import type { DocumentActions } from './document-actions.js';
 import { Inspector } from './Inspector.js';
 import { Palette } from './Palette.js';
 import type { RunActions } from './run-actions.js';
-import { MonitorShell } from './monitor/MonitorShell.js';
 import { TopBar } from './TopBar.js';
 import { useRoute } from './use-route.js';
 import { openDialog, showToast, uiStore } from './ui-store.js';
 
 // Monaco is most of the bundle: the canvas is usable while it loads.
 const CodeEditor = lazy(() => import('./CodeEditor.js').then((module) => ({ default: module.CodeEditor })));
+// The monitoring pages load when first opened, so the builder is ready as soon as it was.
+const MonitorShell = lazy(() => import('./monitor/MonitorShell.js').then((module) => ({ default: module.MonitorShell })));
 
 interface Props {
   documents: DocumentActions;
@@ -35,7 +36,9 @@ export function App({ documents, runs }: Props) {
     return (
       <>
         <ServerDownBanner onRetry={recheck} />
-        <MonitorShell route={route} />
+        <Suspense fallback={<p className="fd-page-status">Loading…</p>}>
+          <MonitorShell route={route} />
+        </Suspense>
         <Dialogs documents={documents} runs={runs} />
       </>
     );

@@ -5,6 +5,7 @@ import { isTerminal } from '../../../core/states.js';
 import { formatDuration } from '../../monitor/format.js';
 import { matchesRunFilters, type RunFilters } from '../../monitor/run-filters.js';
 import { routeHash } from '../../services/routes.js';
+import { useNow } from '../use-now.js';
 import { navigate } from '../use-route.js';
 import type { RunsList, RunsListView } from './runs-list.js';
 
@@ -34,17 +35,6 @@ export function formatStart(ms: number, now: number): string {
   if (at.toDateString() === today.toDateString()) return timeOfDay.format(at);
   if (at.getFullYear() === today.getFullYear()) return dayAndTime.format(at);
   return dayOfYear.format(at);
-}
-
-/** Now, again every second while `ticking`: for the durations of runs still running. */
-function useNow(ticking: boolean): number {
-  const [now, setNow] = useState(() => Date.now());
-  useEffect(() => {
-    if (!ticking) return;
-    const timer = setInterval(() => setNow(Date.now()), 1000);
-    return () => clearInterval(timer);
-  }, [ticking]);
-  return ticking ? now : Date.now();
 }
 
 export interface RunsTableProps {

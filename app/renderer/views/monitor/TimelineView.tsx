@@ -1,8 +1,9 @@
 import { useVirtualizer } from '@tanstack/react-virtual';
-import { useEffect, useMemo, useRef, useState } from 'react';
+import { useMemo, useRef } from 'react';
 import type { FlowRunView } from '../../monitor/flow-run-live.js';
 import { formatDuration } from '../../monitor/format.js';
 import { barEnd, timelineRows, type TimelineBar } from '../../monitor/timeline.js';
+import { useNow } from '../use-now.js';
 import { navigate } from '../use-route.js';
 
 const ROW_HEIGHT = 26;
@@ -15,21 +16,10 @@ function barTitle(bar: TimelineBar, now: number): string {
   return `Attempt ${bar.attempt}: ${how}, ${took}${bar.error ? ` (${bar.error.name}: ${bar.error.message})` : bar.message ? ` (${bar.message})` : ''}`;
 }
 
-/** Ticks while something still runs, so bars still going grow. */
-function useNow(live: boolean): number {
-  const [now, setNow] = useState(() => Date.now());
-  useEffect(() => {
-    if (!live) return;
-    const timer = setInterval(() => setNow(Date.now()), 500);
-    return () => clearInterval(timer);
-  }, [live]);
-  return live ? now : Date.now();
-}
-
 /** Every task run's attempts as bars on one time axis, and the waits before retries between them. */
 export function TimelineView({ view, selected }: { view: FlowRunView; selected?: string }) {
   const live = view.flowRun !== null && !['COMPLETED', 'FAILED', 'CRASHED', 'CANCELLED'].includes(view.flowRun.state.type);
-  const now = useNow(live);
+  const now = useNow(live, 500);
   const { rows, range } = useMemo(() => timelineRows(view.taskRuns, view.histories, now), [view.version, now]);
   const scroller = useRef<HTMLDivElement>(null);
   const virtual = useVirtualizer({ count: rows.length, getScrollElement: () => scroller.current, estimateSize: () => ROW_HEIGHT, overscan: 12 });
