@@ -51,16 +51,19 @@ export interface PanRun {
   floorFps: number;
 }
 
-interface UiBench {
+export interface UiBench {
   url: string;
   /** A page that marks its first frame and does nothing else, from a plain loopback server. */
   bareUrl: string;
   workspace: string;
+  /** The server's store, for workloads that seed runs before opening a page. */
+  store: SqliteStore;
+  home: string;
   browser: Browser;
   close(): Promise<void>;
 }
 
-async function startUiBench(): Promise<UiBench> {
+export async function startUiBench(): Promise<UiBench> {
   if (!existsSync(join(packageRoot(), 'dist', 'renderer', 'index.html'))) {
     throw new Error('the web UI is not built: run `npm run build` first');
   }
@@ -81,6 +84,8 @@ async function startUiBench(): Promise<UiBench> {
     url: `${base}/`,
     bareUrl: `http://127.0.0.1:${port}/`,
     workspace,
+    store,
+    home: temp.home,
     browser,
     async close() {
       await browser.close();
@@ -141,7 +146,7 @@ function bigFlow(nodes: number): { code: string; sidecar: string } {
 }
 
 /** Frames drawn during `ms` of dragging the mouse across the page, counted in the page. */
-async function framesWhileDragging(page: Page, from: { x: number; y: number }, ms: number): Promise<{ fps: number; worstFrameMs: number }> {
+export async function framesWhileDragging(page: Page, from: { x: number; y: number }, ms: number): Promise<{ fps: number; worstFrameMs: number }> {
   await page.evaluate(() => {
     const w = window as unknown as { __frames: number[]; __counting: boolean };
     w.__frames = [];

@@ -1,0 +1,125 @@
+/**
+ * The flow run page in headless Chromium, over runs made by the real engine in the server's own
+ * store: a run with 10,000 task runs (100 tasks, each mapped over 100 items), opened and panned,
+ * and a run with 1,000,000 log lines, its logs opened and searched.
+ */
+import type { Page } from 'playwright-core';
+import { configureEngine, flow, getRunLogger, task } from '../../app/engine/index.js';
+import { framesWhileDragging, startUiBench } from './ui-ready.js';
+
+export const RUN_PAGE_TASK_RUNS = 10_000;
+export const RUN_PAGE_LOG_LINES = 1_000_000;
+const TASKS = 100;
+const LINES_PER_TASK = RUN_PAGE_LOG_LINES / 100;
+
+declare function requestAnimationFrame(callback: (time: number) => void): number;
+declare const document: { querySelectorAll(selector: string): { length: number }; querySelector(selector: string): { textContent: string | null } | null };
+
+export interface RunPageRun {
+  taskRuns: number;
+  /** Navigation to the graph drawn, every group on it. */
+  graphOpenMs: number;
+  panFps: number;
+  logLines: number;
+  /** Navigation to the run's first log lines shown on its Logs tab. */
+  logsOpenMs: number;
+  /** How many lines the page held once they were shown. */
+  logsHeld: number;
+  /** A query typed to its matches counted. */
+  searchMs: number;
+  /** What the page said it found. */
+  found: string;
+  /** The store reading every line in one query, in the bench's process. */
+  logsReadFloorMs: number;
+  stored: number;
+}
+
+const add = task({ name: 'bench-add' }, (x: number) => x + 1);
+
+/** 100 tasks of their own, each mapped over 100 items. */
+const wide = flow({ name: 'bench-wide' }, async () => {
+  const steps = Array.from({ length: TASKS }, (_, t) => task({ name: `step-${t}` }, (x: number) => x + t));
+  for (const step of steps) await step.map(Array.from({ length: RUN_PAGE_TASK_RUNS / TASKS }, (_, i) => i)).result();
+  return add(1);
+});
+
+const chatty = flow({ name: 'bench-chatty' }, async () => {
+  const speak = task({ name: 'speak' }, async (t: number) => {
+    const logger = getRunLogger();
+    for (let i = 0; i < LINES_PER_TASK; i++) {
+      logger.info(`line ${i} of task ${t}${i === 4242 && t === 77 ? ' needle-in-the-haystack' : ''}`);
+      if (i % 100 === 99) await new Promise<void>((resolve) => setImmediate(resolve));
+    }
+  });
+  await speak.map(Array.from({ length: 100 }, (_, t) => t)).result();
+});
+
+/** Milliseconds, counted in the page, until `predicate` holds on a frame. */
+async function untilInPage(page: Page, predicate: string, timeoutMs = 120_000): Promise<number> {
+  return page.evaluate(
+    ([source, timeout]) =>
+      new Promise<number>((resolve, reject) => {
+        const check = new Function(`return (${source})`) as () => boolean;
+        const started = performance.now();
+        const tick = () => {
+          if (check()) resolve(performance.now() - started);
+          else if (performance.now() - started > timeout) reject(new Error(`not within ${timeout} ms: ${source}`));
+          else requestAnimationFrame(tick);
+        };
+        tick();
+      }),
+    [predicate, timeoutMs] as const,
+  );
+}
+
+export async function measureRunPage(): Promise<RunPageRun> {
+  const bench = await startUiBench();
+  configureEngine({ reporter: bench.store, home: bench.home, consoleSink: null, onEvent: null, logLevel: 20 });
+  try {
+    const wideRun = await wide.run();
+    const chattyRun = await chatty.run();
+    await bench.store.flush();
+    const context = await bench.browser.newContext({ viewport: { width: 1440, height: 900 } });
+    const page = await context.newPage();
+
+    await page.goto(`${bench.url}#/runs/${wideRun.flowRunId}`);
+    const graphOpenMs = await page.evaluate(() => performance.now());
+    const drawn = await untilInPage(page, `document.querySelectorAll('.react-flow__node').length >= ${TASKS}`);
+    const pane = await page.locator('.react-flow__pane').boundingBox();
+    if (!pane) throw new Error('the run graph did not show');
+    const pan = await framesWhileDragging(page, { x: pane.x + pane.width / 2, y: pane.y + pane.height / 2 }, 2000);
+
+    // From navigation to the first log lines drawn, the Logs tab picked as soon as there is one.
+    await page.goto(`${bench.url}#/runs/${chattyRun.flowRunId}`);
+    await page.getByRole('tab', { name: 'Logs' }).click({ timeout: 120_000 });
+    await untilInPage(page, "document.querySelectorAll('[data-testid=logs] .fd-log').length > 0");
+    const logsOpenMs = await page.evaluate(() => performance.now());
+    const held = Number((await page.getByTestId('log-matches').innerText()).replace(/[^0-9]/g, ''));
+    const typed = await page.evaluate(() => performance.now());
+    await page.getByLabel('Find in logs').fill('needle-in-the-haystack');
+    // Done when the count of lines gives way to the count of matches (or "no match" among the lines held).
+    await untilInPage(page, "/match/.test(document.querySelector('[data-testid=log-matches]')?.textContent ?? '')");
+    const searchMs = (await page.evaluate(() => performance.now())) - typed;
+    const found = await page.getByTestId('log-matches').innerText();
+    await context.close();
+    // The floor: the store reading every line of the run in one query, in this process.
+    const readStarted = performance.now();
+    const stored = bench.store.listLogs(chattyRun.flowRunId, { limit: RUN_PAGE_LOG_LINES }).length;
+    const logsReadFloorMs = performance.now() - readStarted;
+    return {
+      logsReadFloorMs,
+      stored,
+      taskRuns: RUN_PAGE_TASK_RUNS,
+      graphOpenMs: graphOpenMs + drawn,
+      panFps: pan.fps,
+      logLines: RUN_PAGE_LOG_LINES,
+      logsOpenMs,
+      logsHeld: held,
+      searchMs,
+      found,
+    };
+  } finally {
+    configureEngine({ reporter: null });
+    await bench.close();
+  }
+}
