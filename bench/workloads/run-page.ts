@@ -15,6 +15,11 @@ const LINES_PER_TASK = RUN_PAGE_LOG_LINES / 100;
 declare function requestAnimationFrame(callback: (time: number) => void): number;
 declare const document: { querySelectorAll(selector: string): { length: number }; querySelector(selector: string): { textContent: string | null } | null };
 
+/** State changes per second the live run makes while its page is watched. */
+export const LIVE_CHANGES_PER_SECOND = 1_500;
+const LIVE_SECONDS = 4;
+const LIVE_BATCH = 50;
+
 export interface RunPageRun {
   taskRuns: number;
   /** Navigation to the graph drawn, every group on it. */
@@ -32,6 +37,11 @@ export interface RunPageRun {
   /** The store reading every line in one query, in the bench's process. */
   logsReadFloorMs: number;
   stored: number;
+  /** A live run making state changes while its graph is watched: how many per second were stored. */
+  liveChangesPerSecond: number;
+  liveFps: number;
+  /** The longest frame while it ran: a frozen page shows as a long one. */
+  liveWorstFrameMs: number;
 }
 
 const add = task({ name: 'bench-add' }, (x: number) => x + 1);
@@ -53,6 +63,38 @@ const chatty = flow({ name: 'bench-chatty' }, async () => {
   });
   await speak.map(Array.from({ length: 100 }, (_, t) => t)).result();
 });
+
+/** Batches of fast tasks, each task three state changes, at about LIVE_CHANGES_PER_SECOND. */
+const busy = flow({ name: 'bench-busy' }, async () => {
+  const tick = task({ name: 'tick' }, (n: number) => n);
+  const batches = (LIVE_CHANGES_PER_SECOND / 3 / LIVE_BATCH) * LIVE_SECONDS;
+  const gap = 1000 / (LIVE_CHANGES_PER_SECOND / 3 / LIVE_BATCH);
+  for (let b = 0; b < batches; b++) {
+    const started = Date.now();
+    await tick.map(Array.from({ length: LIVE_BATCH }, (_, i) => i)).result();
+    await new Promise((resolve) => setTimeout(resolve, Math.max(0, gap - (Date.now() - started))));
+  }
+});
+
+/** Frames counted in the page for `ms`, and the longest one. */
+async function framesFor(page: Page, ms: number): Promise<{ fps: number; worstFrameMs: number }> {
+  return page.evaluate(
+    (duration) =>
+      new Promise<{ fps: number; worstFrameMs: number }>((resolve) => {
+        const frames: number[] = [];
+        const tick = (t: number) => {
+          frames.push(t);
+          if (t - frames[0] < duration) requestAnimationFrame(tick);
+          else {
+            const gaps = frames.slice(1).map((f, i) => f - frames[i]);
+            resolve({ fps: ((frames.length - 1) * 1000) / (frames[frames.length - 1] - frames[0]), worstFrameMs: Math.max(...gaps) });
+          }
+        };
+        requestAnimationFrame(tick);
+      }),
+    ms,
+  );
+}
 
 /** Milliseconds, counted in the page, until `predicate` holds on a frame. */
 async function untilInPage(page: Page, predicate: string, timeoutMs = 120_000): Promise<number> {
@@ -101,6 +143,20 @@ export async function measureRunPage(): Promise<RunPageRun> {
     await untilInPage(page, "/match/.test(document.querySelector('[data-testid=log-matches]')?.textContent ?? '')");
     const searchMs = (await page.evaluate(() => performance.now())) - typed;
     const found = await page.getByTestId('log-matches').innerText();
+    // A run going on while its graph is open: the page keeps drawing frames as the changes come.
+    const running = busy.run();
+    const live = await (async () => {
+      while (bench.store.listFlowRuns({ limit: 1 })[0]?.flowName !== 'bench-busy') await new Promise((resolve) => setTimeout(resolve, 10));
+      const id = bench.store.listFlowRuns({ limit: 1 })[0].id;
+      await page.goto(`${bench.url}#/runs/${id}`);
+      await page.getByTestId('run-graph').waitFor({ timeout: 60_000 });
+      const before = bench.store.lastEventIds().stateId;
+      const startedAt = Date.now();
+      const frames = await framesFor(page, 2000);
+      const changes = bench.store.lastEventIds().stateId - before;
+      return { ...frames, changesPerSecond: (changes * 1000) / (Date.now() - startedAt) };
+    })();
+    await running;
     await context.close();
     // The floor: the store reading every line of the run in one query, in this process.
     const readStarted = performance.now();
@@ -109,6 +165,9 @@ export async function measureRunPage(): Promise<RunPageRun> {
     return {
       logsReadFloorMs,
       stored,
+      liveChangesPerSecond: live.changesPerSecond,
+      liveFps: live.fps,
+      liveWorstFrameMs: live.worstFrameMs,
       taskRuns: RUN_PAGE_TASK_RUNS,
       graphOpenMs: graphOpenMs + drawn,
       panFps: pan.fps,
