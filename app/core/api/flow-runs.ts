@@ -63,6 +63,13 @@ export const LOGS_PAGE_MAX = 10_000;
 /** A flow run's log lines in the order they were stored; follow them by passing the last id seen. */
 export const LogsQuerySchema = z.strictObject({
   afterId: wholeNumberQuery(0, Number.MAX_SAFE_INTEGER).optional(),
+  /**
+   * Only lines stored before this id, the newest of them: read a run's logs from the end back.
+   * The lines still come oldest first.
+   */
+  beforeId: wholeNumberQuery(1, Number.MAX_SAFE_INTEGER).optional(),
+  /** Only lines whose message contains this text (ASCII letters in any case). */
+  q: z.string().min(1).max(200).refine((text) => !text.includes('\u0000'), 'must not contain a NUL character').optional(),
   limit: wholeNumberQuery(1, LOGS_PAGE_MAX).default(LOGS_PAGE_DEFAULT),
   taskRunId: RunIdSchema.optional(),
   /** Only lines at this level or above (DEBUG 10, INFO 20, WARNING 30, ERROR 40, CRITICAL 50). */

@@ -218,10 +218,18 @@ export class RunReads {
 
   listLogs(
     flowRunId: string,
-    options: { afterId?: number; limit?: number; taskRunId?: string; minLevel?: number } = {},
+    options: { afterId?: number; beforeId?: number; limit?: number; taskRunId?: string; minLevel?: number; q?: string } = {},
   ): StoredLog[] {
     const where = ['flow_run_id = ?', 'id > ?'];
     const params: unknown[] = [flowRunId, options.afterId ?? 0];
+    if (options.beforeId !== undefined) {
+      where.push('id < ?');
+      params.push(options.beforeId);
+    }
+    if (options.q) {
+      where.push("message LIKE ? ESCAPE '\\'");
+      params.push(`%${options.q.replace(/[\\%_]/g, (c) => `\\${c}`)}%`);
+    }
     if (options.taskRunId) {
       where.push('task_run_id = ?');
       params.push(options.taskRunId);
@@ -231,10 +239,13 @@ export class RunReads {
       params.push(options.minLevel);
     }
     params.push(options.limit ?? 1000);
-    return this.db
-      .prepare<unknown[], LogRow>(`SELECT * FROM logs WHERE ${where.join(' AND ')} ORDER BY id LIMIT ?`)
-      .all(...params)
-      .map(logFromRow);
+    // Reading back from beforeId takes the newest lines below it, then gives them oldest first.
+    const newestFirst = options.beforeId !== undefined;
+    const rows = this.db
+      .prepare<unknown[], LogRow>(`SELECT * FROM logs WHERE ${where.join(' AND ')} ORDER BY id ${newestFirst ? 'DESC' : ''} LIMIT ?`)
+      .all(...params);
+    if (newestFirst) rows.reverse();
+    return rows.map(logFromRow);
   }
 
   /** The highest states and logs row ids so far (0 when empty): where a stream with no cursor starts. */

@@ -105,7 +105,7 @@ const ROUTES: [string, string][] = [
   ['GET', '/api/no-such-thing/:id'],
 ];
 
-const QUERY_KEYS = ['hours', 'buckets', 'flowName', 'stateTypes', 'tags', 'createdAfter', 'createdBefore', 'parentFlowRunId', 'q', 'sort', 'limit', 'cursor', 'afterId', 'taskRunId', 'minLevel', 'kind', 'prefix', 'path', 'pauseId', 'x', '__proto__', 'constructor'];
+const QUERY_KEYS = ['hours', 'buckets', 'flowName', 'stateTypes', 'tags', 'createdAfter', 'createdBefore', 'parentFlowRunId', 'q', 'sort', 'limit', 'cursor', 'afterId', 'beforeId', 'taskRunId', 'minLevel', 'kind', 'prefix', 'path', 'pauseId', 'x', '__proto__', 'constructor'];
 
 const oddText = fc.oneof(
   fc.string({ maxLength: 40 }),

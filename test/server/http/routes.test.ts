@@ -106,6 +106,16 @@ describe('read routes over runs made by the engine', () => {
     expect(ofTask.map((l) => l.message)).toEqual(expect.arrayContaining(['extract attempt 1', 'extract attempt 2']));
     expect(ofTask.length).toBeLessThan(all.length);
 
+    // From the end back: the newest lines before an id, still oldest first.
+    const lastTwo = await client.listFlowRunLogs({ params: { id: flowRunId }, query: { beforeId: Number.MAX_SAFE_INTEGER, limit: 2 } });
+    expect(lastTwo).toEqual(all.slice(-2));
+    const beforeThose = await client.listFlowRunLogs({ params: { id: flowRunId }, query: { beforeId: lastTwo[0].id, limit: 2 } });
+    expect(beforeThose).toEqual(all.slice(-4, -2));
+    // Text, in any case of its letters, with LIKE's own characters taken literally.
+    const found = await client.listFlowRunLogs({ params: { id: flowRunId }, query: { q: 'EXTRACT ATTEMPT' } });
+    expect(found.map((l) => l.message)).toEqual(['extract attempt 1', 'extract attempt 2']);
+    expect(await client.listFlowRunLogs({ params: { id: flowRunId }, query: { q: '%' } })).toEqual([]);
+
     const errors = await client.listFlowRunLogs({ params: { id: flowRunId }, query: { minLevel: 40 } });
     expect(errors.every((l) => l.level >= 40)).toBe(true);
     expect(errors.map((l) => l.message)).toContain('done, loudly');
