@@ -131,28 +131,31 @@ export async function measureRunPage(): Promise<RunPageRun> {
     if (!pane) throw new Error('the run graph did not show');
     const pan = await framesWhileDragging(page, { x: pane.x + pane.width / 2, y: pane.y + pane.height / 2 }, 2000);
 
-    // From navigation to the first log lines drawn, the Logs tab picked as soon as there is one.
-    await page.goto(`${bench.url}#/runs/${chattyRun.flowRunId}`);
-    await page.getByRole('tab', { name: 'Logs' }).click({ timeout: 120_000 });
-    await untilInPage(page, "document.querySelectorAll('[data-testid=logs] .fd-log').length > 0");
-    const logsOpenMs = await page.evaluate(() => performance.now());
-    const held = Number((await page.getByTestId('log-matches').innerText()).replace(/[^0-9]/g, ''));
-    const typed = await page.evaluate(() => performance.now());
-    await page.getByLabel('Find in logs').fill('needle-in-the-haystack');
-    // Done when the count of lines gives way to the count of matches (or "no match" among the lines held).
-    await untilInPage(page, "/match/.test(document.querySelector('[data-testid=log-matches]')?.textContent ?? '')");
-    const searchMs = (await page.evaluate(() => performance.now())) - typed;
-    const found = await page.getByTestId('log-matches').innerText();
+    // From navigation to the first log lines drawn, the Logs tab picked as soon as there is one. A
+    // page of its own: a new hash on the same page is no navigation, and its clock would run on.
+    const logsPage = await context.newPage();
+    await logsPage.goto(`${bench.url}#/runs/${chattyRun.flowRunId}`);
+    await logsPage.getByRole('tab', { name: 'Logs' }).click({ timeout: 120_000 });
+    await untilInPage(logsPage, "document.querySelectorAll('[data-testid=logs] .fd-log').length > 0");
+    const logsOpenMs = await logsPage.evaluate(() => performance.now());
+    const held = Number((await logsPage.getByTestId('log-matches').innerText()).replace(/[^0-9]/g, ''));
+    const typed = await logsPage.evaluate(() => performance.now());
+    await logsPage.getByLabel('Find in logs').fill('needle-in-the-haystack');
+    // Done when the count of lines gives way to the count of matches (or "no match").
+    await untilInPage(logsPage, "/match/.test(document.querySelector('[data-testid=log-matches]')?.textContent ?? '')");
+    const searchMs = (await logsPage.evaluate(() => performance.now())) - typed;
+    const found = await logsPage.getByTestId('log-matches').innerText();
     // A run going on while its graph is open: the page keeps drawing frames as the changes come.
     const running = busy.run();
     const live = await (async () => {
       while (bench.store.listFlowRuns({ limit: 1 })[0]?.flowName !== 'bench-busy') await new Promise((resolve) => setTimeout(resolve, 10));
       const id = bench.store.listFlowRuns({ limit: 1 })[0].id;
-      await page.goto(`${bench.url}#/runs/${id}`);
-      await page.getByTestId('run-graph').waitFor({ timeout: 60_000 });
+      const livePage = await context.newPage();
+      await livePage.goto(`${bench.url}#/runs/${id}`);
+      await livePage.getByTestId('run-graph').waitFor({ timeout: 60_000 });
       const before = bench.store.lastEventIds().stateId;
       const startedAt = Date.now();
-      const frames = await framesFor(page, 2000);
+      const frames = await framesFor(livePage, 2000);
       const changes = bench.store.lastEventIds().stateId - before;
       return { ...frames, changesPerSecond: (changes * 1000) / (Date.now() - startedAt) };
     })();

@@ -111,6 +111,38 @@ describe('the flow run page', () => {
     expect(ui.errors).toEqual([]);
   });
 
+  it('opens a long log at its newest lines, finds a line anywhere in it, and loads earlier lines', async () => {
+    suite.server.writeFile(
+      'chatty.ts',
+      [
+        "import { flow, getRunLogger } from 'flowdeck';",
+        '',
+        "export default flow({ name: 'chatty' }, async () => {",
+        '  const logger = getRunLogger();',
+        "  for (let i = 0; i < 12_000; i++) logger.info(i === 123 ? 'line 123 holds the needle' : `line ${i}`);",
+        '});',
+        '',
+      ].join('\n'),
+    );
+    const flowRunId = await startRun('chatty.ts');
+    await expect.poll(() => finalState(flowRunId), { timeout: 90_000 }).toBe('COMPLETED');
+    const ui = await suite.open(`${suite.server.url}#/runs/${flowRunId}`);
+    const { page } = ui;
+    await page.getByRole('tab', { name: 'Logs' }).click();
+    const count = page.getByTestId('log-matches');
+    await expect.poll(() => count.innerText(), WAIT).toBe('2,000 lines');
+    await expect.poll(() => page.getByTestId('logs').innerText(), WAIT).toContain('line 11999');
+
+    await page.getByLabel('Find in logs').fill('NEEDLE');
+    await expect.poll(() => count.innerText(), WAIT).toBe('1 match in the whole run');
+    await expect.poll(() => page.getByTestId('logs').innerText(), WAIT).toContain('line 123 holds the needle');
+
+    await page.getByLabel('Find in logs').fill('');
+    await page.getByRole('button', { name: 'Load earlier lines' }).click();
+    await expect.poll(() => count.innerText(), WAIT).toBe('12,000 lines');
+    expect(ui.errors).toEqual([]);
+  });
+
   it('streams logs while the run is live, and cancel stops it', async () => {
     suite.server.writeFile(
       'slow.ts',

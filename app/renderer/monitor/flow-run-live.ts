@@ -15,7 +15,7 @@ export interface FlowRunView {
   /** Child flow runs (subflows), by the task run that started them. */
   subflows: ReadonlyMap<string, FlowRun>;
   logs: StoredLog[];
-  /** True while older log lines than those held are still on the server. */
+  /** True while older log lines than those held are on the server. */
   logsTruncated: boolean;
   stream: EventStreamStatus;
   /** Why the server could not be read, when it could not. */
@@ -46,10 +46,15 @@ export interface FlowRunFollower {
   readonly view: FlowRunView;
   /** Reads everything again (after an action, or to retry after an error). */
   refresh(): Promise<void>;
+  /** Reads the page of log lines before the oldest held. */
+  loadEarlier(): Promise<void>;
   close(): void;
 }
 
+/** Lines read at a time: each earlier page asked for, and the new lines after a read. */
 const LOG_PAGE = 10_000;
+/** The newest lines read when the page opens: few enough to arrive at once. */
+const LOG_TAIL = 2_000;
 
 function messageOf(error: unknown): string {
   return error instanceof Error ? error.message : String(error);
@@ -125,13 +130,23 @@ export function followFlowRun(options: FollowFlowRunOptions): FlowRunFollower {
     }
   };
 
-  const readAllLogs = async () => {
-    let afterId = 0;
+  /**
+   * The newest lines first, so a run with a million lines opens at once; older ones come a page at
+   * a time when asked for (loadEarlier). After the first read, only lines after the last held.
+   */
+  const readLogs = async () => {
+    const id = options.flowRunId;
+    if (logs.length === 0) {
+      const page = await options.client.listFlowRunLogs({ params: { id }, query: { beforeId: Number.MAX_SAFE_INTEGER, limit: LOG_TAIL } });
+      addLogs(page);
+      pending.logsTruncated = page.length === LOG_TAIL;
+      return;
+    }
     for (;;) {
-      const page = await options.client.listFlowRunLogs({ params: { id: options.flowRunId }, query: { afterId, limit: LOG_PAGE } });
+      const afterId = logs[logs.length - 1].id;
+      const page = await options.client.listFlowRunLogs({ params: { id }, query: { afterId, limit: LOG_PAGE } });
       addLogs(page);
       if (page.length < LOG_PAGE || closed) return;
-      afterId = page[page.length - 1].id;
     }
   };
 
@@ -152,7 +167,7 @@ export function followFlowRun(options: FollowFlowRunOptions): FlowRunFollower {
       // Merged, not replaced: a state the stream brought after the read began is kept.
       for (const { taskRunId, states } of allHistories) for (const state of states) addState(taskRunId, state);
       for (const child of children.items) if (child.parentTaskRunId) subflows.set(child.parentTaskRunId, child);
-      await readAllLogs();
+      await readLogs();
       const state = view.flowRun ? newerState(view.flowRun.state, flowRun.state) : flowRun.state;
       publish({ flowRun: { ...flowRun, state }, flowStates, error: null, loaded: true });
     } catch (error) {
@@ -211,11 +226,26 @@ export function followFlowRun(options: FollowFlowRunOptions): FlowRunFollower {
     },
   });
 
+  const loadEarlier = async () => {
+    if (logs.length === 0) return;
+    try {
+      const page = await options.client.listFlowRunLogs({ params: { id: options.flowRunId }, query: { beforeId: logs[0].id, limit: LOG_PAGE } });
+      // Older lines go first; past the limit the newest are kept, so these would be dropped at once.
+      if (logs.length + page.length > maxLogs) return publish({ logsTruncated: true });
+      logs = [...page, ...logs];
+      for (const line of page) logIds.add(line.id);
+      publish({ logsTruncated: page.length === LOG_PAGE });
+    } catch (error) {
+      publish({ error: `could not read earlier log lines: ${messageOf(error)}` });
+    }
+  };
+
   return {
     get view() {
       return view;
     },
     refresh,
+    loadEarlier,
     close() {
       closed = true;
       if (timer !== null) clearTimeout(timer);

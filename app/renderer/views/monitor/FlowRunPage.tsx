@@ -144,7 +144,7 @@ export function FlowRunPage({ flowRunId, taskRunId }: { flowRunId: string; taskR
         <section className="fd-run-view" role="tabpanel">
           {tab === 'graph' ? <RunGraphView view={view} selected={taskRunId} /> : null}
           {tab === 'timeline' ? <TimelineView view={view} selected={taskRunId} /> : null}
-          {tab === 'logs' ? <LogsView view={view} /> : null}
+          {tab === 'logs' ? <LogsView view={view} onLoadEarlier={() => void follower?.loadEarlier()} /> : null}
           {tab === 'details' ? <FlowRunDetails view={view} /> : null}
         </section>
         {picked ? <TaskRunPanel flowRunId={run.id} run={picked} history={view.histories.get(picked.id) ?? []} /> : null}

@@ -2,7 +2,8 @@ import { useVirtualizer } from '@tanstack/react-virtual';
 import { useEffect, useMemo, useRef, useState } from 'react';
 import { LOG_LEVELS, logLevelName, type StoredLog } from '../../../core/runs.js';
 import type { FlowRunView } from '../../monitor/flow-run-live.js';
-import { filterLogs, matchRanges, nextMatch, searchLogs, type LogFilter } from '../../monitor/log-view.js';
+import { filterLogs, matchRanges, nextMatch, passesFilter, searchLogs, type LogFilter } from '../../monitor/log-view.js';
+import { useServices } from '../context.js';
 
 const LINE_HEIGHT = 20;
 /** No task run: the flow's own lines. */
@@ -34,8 +35,48 @@ function download(lines: readonly StoredLog[], names: ReadonlyMap<string, string
   setTimeout(() => URL.revokeObjectURL(url), 1000);
 }
 
+/** Lines the server finds for a query, when the page does not hold all of the run's lines. */
+const SERVER_MATCHES = 1000;
+
+/**
+ * Asks the server for the lines that match, over every line of the run: what the page holds is
+ * only the newest part of a long log.
+ */
+function useServerSearch(flowRunId: string | undefined, query: string, filter: LogFilter, wanted: boolean): { lines: StoredLog[] | null; error: string | null } {
+  const { client } = useServices();
+  const [found, setFound] = useState<{ lines: StoredLog[] | null; error: string | null }>({ lines: null, error: null });
+  useEffect(() => {
+    if (!wanted || !flowRunId || query === '') {
+      setFound({ lines: null, error: null });
+      return;
+    }
+    let live = true;
+    const timer = setTimeout(() => {
+      client
+        .listFlowRunLogs({
+          params: { id: flowRunId },
+          query: {
+            q: query,
+            limit: SERVER_MATCHES,
+            ...(filter.minLevel ? { minLevel: filter.minLevel } : {}),
+            ...(typeof filter.taskRunId === 'string' ? { taskRunId: filter.taskRunId } : {}),
+          },
+        })
+        .then(
+          (lines) => live && setFound({ lines: lines.filter((line) => passesFilter(line, filter)), error: null }),
+          (error: unknown) => live && setFound({ lines: null, error: error instanceof Error ? error.message : String(error) }),
+        );
+    }, 200);
+    return () => {
+      live = false;
+      clearTimeout(timer);
+    };
+  }, [client, flowRunId, query, filter, wanted]);
+  return found;
+}
+
 /** The run's log lines: filtered by level, task and attempt, searched, followed while it runs. */
-export function LogsView({ view }: { view: FlowRunView }) {
+export function LogsView({ view, onLoadEarlier }: { view: FlowRunView; onLoadEarlier?: () => void }) {
   const [minLevel, setMinLevel] = useState<number>(0);
   const [task, setTask] = useState<string>('');
   const [attempt, setAttempt] = useState<string>('');
@@ -53,8 +94,11 @@ export function LogsView({ view }: { view: FlowRunView }) {
     }),
     [minLevel, task, attempt],
   );
-  const shown = useMemo(() => filterLogs(view.logs, filter), [view.logs, filter]);
-  const matches = useMemo(() => (query ? searchLogs(view.logs, query, filter) : []), [view.logs, query, filter]);
+  const server = useServerSearch(view.flowRun?.id, query, filter, view.logsTruncated);
+  // Searching a log the page holds only part of shows what the server found in all of it.
+  const lines = server.lines ?? view.logs;
+  const shown = useMemo(() => filterLogs(lines, filter), [lines, filter]);
+  const matches = useMemo(() => (query ? searchLogs(lines, query, filter) : []), [lines, query, filter]);
   const rowOf = useMemo(() => {
     const map = new Map<number, number>();
     shown.forEach((lineIndex, row) => map.set(lineIndex, row));
@@ -117,16 +161,30 @@ export function LogsView({ view }: { view: FlowRunView }) {
           }}
         />
         <span className="fd-muted" data-testid="log-matches">
-          {query ? (matches.length ? `${matches.length.toLocaleString()} match${matches.length === 1 ? '' : 'es'}` : 'no match') : `${shown.length.toLocaleString()} line${shown.length === 1 ? '' : 's'}`}
+          {query
+            ? view.logsTruncated && !server.lines && !server.error
+              ? 'searching the whole run…'
+              : `${matches.length ? `${matches.length.toLocaleString()}${server.lines && server.lines.length >= SERVER_MATCHES ? '+' : ''} match${matches.length === 1 ? '' : 'es'}` : 'no match'}${server.lines ? ' in the whole run' : ''}`
+            : `${shown.length.toLocaleString()} line${shown.length === 1 ? '' : 's'}`}
         </span>
         <label className="fd-check">
           <input type="checkbox" checked={follow} onChange={(e) => setFollow(e.target.checked)} /> Follow
         </label>
-        <button type="button" className="fd-button" onClick={() => download(shown.map((i) => view.logs[i]), names, `${view.flowRun?.name ?? 'run'}.log`)} disabled={shown.length === 0}>
+        <button type="button" className="fd-button" onClick={() => download(shown.map((i) => lines[i]), names, `${view.flowRun?.name ?? 'run'}.log`)} disabled={shown.length === 0}>
           Download
         </button>
       </div>
-      {view.logsTruncated ? <p className="fd-muted">Only the latest {view.logs.length.toLocaleString()} lines are held here; download them from the server with `flowdeck flow-run logs`.</p> : null}
+      {server.error ? <p className="fd-field-error">Could not search the whole run: {server.error}</p> : null}
+      {view.logsTruncated && !server.lines ? (
+        <p className="fd-muted">
+          The newest {view.logs.length.toLocaleString()} lines are shown; a search looks through all of them on the server.{' '}
+          {onLoadEarlier ? (
+            <button type="button" className="fd-link" onClick={onLoadEarlier}>
+              Load earlier lines
+            </button>
+          ) : null}
+        </p>
+      ) : null}
       <div
         className="fd-logs-lines"
         ref={scroller}
@@ -140,7 +198,7 @@ export function LogsView({ view }: { view: FlowRunView }) {
         <div style={{ height: virtual.getTotalSize(), position: 'relative' }}>
           {virtual.getVirtualItems().map((item) => {
             const index = shown[item.index];
-            const line = view.logs[index];
+            const line = lines[index];
             const level = logLevelName(line.level);
             return (
               <div
