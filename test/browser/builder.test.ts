@@ -53,11 +53,17 @@ describe('the builder, as a new user meets it', () => {
     await page.getByTestId('run-button').click();
     await page.getByTestId('start-run').click();
     await waitForRunState(ui, suite.server, 'Completed');
-    const states = await page.locator('.fd-node').evaluateAll((nodes) => nodes.map((n) => {
-      const data = (n as unknown as { dataset: Record<string, string> }).dataset;
-      return `${data.nodeId}:${data.state}`;
-    }));
-    expect(states.sort()).toEqual(['extractText:COMPLETED', 'runCommand:COMPLETED', 'writeOutput:COMPLETED']);
+    // The nodes' states come with the read that follows the run's last state, a moment after it.
+    const states = () =>
+      page.locator('.fd-node').evaluateAll((nodes) =>
+        nodes
+          .map((n) => {
+            const data = (n as unknown as { dataset: Record<string, string> }).dataset;
+            return `${data.nodeId}:${data.state}`;
+          })
+          .sort(),
+      );
+    await expect.poll(states, WAIT).toEqual(['extractText:COMPLETED', 'runCommand:COMPLETED', 'writeOutput:COMPLETED']);
     await expect.poll(() => page.locator('.fd-node-state').allInnerTexts(), WAIT).toEqual(['Completed', 'Completed', 'Completed']);
     // The flow ran for real: the shell's output went through the transform into the file.
     expect(suite.server.readFile('output.txt')).toBe('hello');
