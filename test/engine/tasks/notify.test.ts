@@ -1,21 +1,12 @@
 // notify inside real flows on a real store: the run's logs, and a webhook on loopback.
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { LOG_LEVELS } from '../../../app/core/index.js';
 import { flow } from '../../../app/engine/index.js';
 import { notify } from '../../../app/engine/tasks/index.js';
-import { useEngineStore } from '../../helpers/engine-store.js';
 import { logsOf, onlyTaskRun, taskRunsOf } from '../support.js';
-import { sendJson, startLoopbackServer, type LoopbackServer } from './support.js';
+import { sendJson, useServerAndStore } from './support.js';
 
-let server: LoopbackServer;
-let env: ReturnType<typeof useEngineStore>;
-beforeAll(async () => (server = await startLoopbackServer()));
-afterAll(() => server.close());
-beforeEach(() => {
-  env = useEngineStore();
-  server.received.length = 0;
-});
-afterEach(() => env.dispose());
+const bed = useServerAndStore();
 
 describe('notify', () => {
   it("writes the message to the run's logs at its level", async () => {
@@ -25,8 +16,8 @@ describe('notify', () => {
       return notify({ message: 'load failed', level: 'error' });
     }).run();
     expect(outcome.result).toEqual({ message: 'load failed', level: 'error', webhookStatus: null });
-    const runs = taskRunsOf(env.store, outcome.flowRunId, 'notify');
-    const logs = await logsOf(env.store, outcome.flowRunId);
+    const runs = taskRunsOf(bed.env.store, outcome.flowRunId, 'notify');
+    const logs = await logsOf(bed.env.store, outcome.flowRunId);
     expect(logs.map((l) => [l.level, l.message, l.taskRunId])).toEqual([
       [LOG_LEVELS.INFO, 'loaded 10 rows', runs[0].id],
       [LOG_LEVELS.WARNING, 'disk almost full', runs[1].id],
@@ -35,25 +26,25 @@ describe('notify', () => {
   });
 
   it('POSTs the message as JSON to a webhook, with the run ids', async () => {
-    server.handle((_request, response) => sendJson(response, 202, { ok: true }));
-    const outcome = await flow({ name: 'webhook' }, () => notify({ message: 'done', level: 'info', webhookUrl: `${server.base}/hook` })).run();
+    bed.server.handle((_request, response) => sendJson(response, 202, { ok: true }));
+    const outcome = await flow({ name: 'webhook' }, () => notify({ message: 'done', level: 'info', webhookUrl: `${bed.server.base}/hook` })).run();
     expect(outcome.result).toEqual({ message: 'done', level: 'info', webhookStatus: 202 });
-    const run = onlyTaskRun(env.store, outcome.flowRunId, 'notify');
-    expect(server.received).toHaveLength(1);
-    const [request] = server.received;
+    const run = onlyTaskRun(bed.env.store, outcome.flowRunId, 'notify');
+    expect(bed.server.received).toHaveLength(1);
+    const [request] = bed.server.received;
     expect([request.method, request.url, request.headers['content-type']]).toEqual(['POST', '/hook', 'application/json']);
     expect(JSON.parse(request.body)).toEqual({ message: 'done', level: 'info', flowRunId: outcome.flowRunId, taskRunId: run.id });
   });
 
   it('a webhook answering non-2xx fails the step, naming the URL and status', async () => {
-    server.handle((_request, response) => {
+    bed.server.handle((_request, response) => {
       response.writeHead(500, { 'content-type': 'text/plain' });
       response.end('webhook broke');
     });
     const outcome = await flow({ name: 'webhook-fails' }, () =>
-      notify({ message: 'done', webhookUrl: `${server.base}/hook` }).catch((e: Error) => e.message),
+      notify({ message: 'done', webhookUrl: `${bed.server.base}/hook` }).catch((e: Error) => e.message),
     ).run();
-    expect(outcome.result).toBe(`POST ${server.base}/hook answered 500: webhook broke`);
-    expect(onlyTaskRun(env.store, outcome.flowRunId, 'notify').state.name).toBe('Failed');
+    expect(outcome.result).toBe(`POST ${bed.server.base}/hook answered 500: webhook broke`);
+    expect(onlyTaskRun(bed.env.store, outcome.flowRunId, 'notify').state.name).toBe('Failed');
   });
 });

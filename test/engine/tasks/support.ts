@@ -1,6 +1,8 @@
 // A real HTTP server on loopback for the tests of the built-in tasks that make requests: each
 // test says how to answer, and every request it got is kept, body included.
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { afterAll, afterEach, beforeAll, beforeEach } from 'vitest';
+import { useEngineStore } from '../../helpers/engine-store.js';
 
 export interface ReceivedRequest {
   method: string;
@@ -55,4 +57,30 @@ export async function startLoopbackServer(): Promise<LoopbackServer> {
 export function sendJson(response: ServerResponse, status: number, value: unknown): void {
   response.writeHead(status, { 'content-type': 'application/json; charset=utf-8' });
   response.end(JSON.stringify(value));
+}
+
+/**
+ * For a test file of a task that makes requests: one loopback server for the file, its received
+ * requests cleared before each test, and a fresh engine store per test.
+ */
+export function useServerAndStore(): { readonly server: LoopbackServer; readonly env: ReturnType<typeof useEngineStore> } {
+  let server: LoopbackServer | undefined;
+  let env: ReturnType<typeof useEngineStore> | undefined;
+  beforeAll(async () => {
+    server = await startLoopbackServer();
+  });
+  afterAll(() => server?.close());
+  beforeEach(() => {
+    env = useEngineStore();
+    server!.received.length = 0;
+  });
+  afterEach(() => env?.dispose());
+  return {
+    get server() {
+      return server!;
+    },
+    get env() {
+      return env!;
+    },
+  };
 }
