@@ -47,6 +47,14 @@ export function Dialogs({ documents, runs }: { documents: DocumentActions; runs:
   return <DialogFor dialog={dialog} documents={documents} runs={runs} />;
 }
 
+/** Closes the dialog and gives its answer to whoever opened it. */
+function answer<T>(resolve: (value: T) => void, value: T): () => void {
+  return () => {
+    closeDialog();
+    resolve(value);
+  };
+}
+
 function DialogFor({ dialog, documents, runs }: { dialog: Dialog; documents: DocumentActions; runs: RunActions }) {
   switch (dialog.type) {
     case 'open':
@@ -57,30 +65,21 @@ function DialogFor({ dialog, documents, runs }: { dialog: Dialog; documents: Doc
       return (
         <Modal
           title="Unsaved changes"
-          onCancel={() => {
-            closeDialog();
-            dialog.resolve('cancel');
-          }}
+          onCancel={answer(dialog.resolve, 'cancel')}
         >
           <p>This flow has changes that are not saved. Save them before you {dialog.action}?</p>
           <div className="fd-modal-actions">
             <button
               type="button"
               className="fd-button"
-              onClick={() => {
-                closeDialog();
-                dialog.resolve('cancel');
-              }}
+              onClick={answer(dialog.resolve, 'cancel')}
             >
               Cancel
             </button>
             <button
               type="button"
               className="fd-button is-danger"
-              onClick={() => {
-                closeDialog();
-                dialog.resolve('discard');
-              }}
+              onClick={answer(dialog.resolve, 'discard')}
             >
               Discard changes
             </button>
@@ -88,10 +87,7 @@ function DialogFor({ dialog, documents, runs }: { dialog: Dialog; documents: Doc
               type="button"
               className="fd-button is-primary"
               autoFocus
-              onClick={() => {
-                closeDialog();
-                dialog.resolve('save');
-              }}
+              onClick={answer(dialog.resolve, 'save')}
             >
               Save
             </button>
@@ -102,10 +98,7 @@ function DialogFor({ dialog, documents, runs }: { dialog: Dialog; documents: Doc
       return (
         <Modal
           title={`Overwrite ${dialog.path}?`}
-          onCancel={() => {
-            closeDialog();
-            dialog.resolve(false);
-          }}
+          onCancel={answer(dialog.resolve, false)}
         >
           <p>{dialog.message}</p>
           <p>
@@ -116,20 +109,14 @@ function DialogFor({ dialog, documents, runs }: { dialog: Dialog; documents: Doc
               type="button"
               className="fd-button"
               autoFocus
-              onClick={() => {
-                closeDialog();
-                dialog.resolve(false);
-              }}
+              onClick={answer(dialog.resolve, false)}
             >
               Cancel
             </button>
             <button
               type="button"
               className="fd-button is-danger"
-              onClick={() => {
-                closeDialog();
-                dialog.resolve(true);
-              }}
+              onClick={answer(dialog.resolve, true)}
             >
               Overwrite
             </button>
