@@ -125,6 +125,7 @@ describe('flowdeck config view', () => {
       ['FLOWDECK_HEARTBEAT_TIMEOUT_SECONDS', '45', 'profile local'],
       ['FLOWDECK_CANCEL_GRACE_SECONDS', '10', 'default'],
       ['FLOWDECK_SERVER_API_KEY', '********', 'env'],
+      ['FLOWDECK_SERVER_CORS_ORIGINS', '-', 'default'],
     ]);
 
     const json = await cliWithEnv(home.home, env, 'config', 'view', '--json', '--show-defaults');
@@ -142,6 +143,7 @@ describe('flowdeck config view', () => {
         FLOWDECK_HEARTBEAT_TIMEOUT_SECONDS: { value: 45, source: 'profile', profile: 'local' },
         FLOWDECK_CANCEL_GRACE_SECONDS: { value: 10, source: 'default' },
         FLOWDECK_SERVER_API_KEY: { value: '********', source: 'env' },
+        FLOWDECK_SERVER_CORS_ORIGINS: { value: null, source: 'default' },
       },
     });
     for (const output of [view.out, all.out, json.out]) {

@@ -3,6 +3,7 @@ import {
   createProfile,
   defaultProfilesDocument,
   deleteProfile,
+  originList,
   parseSetting,
   ProfilesDataError,
   profilesFromData,
@@ -29,6 +30,7 @@ describe('resolveSettings', () => {
       FLOWDECK_HEARTBEAT_TIMEOUT_SECONDS: 60,
       FLOWDECK_CANCEL_GRACE_SECONDS: 10,
       FLOWDECK_SERVER_API_KEY: null,
+      FLOWDECK_SERVER_CORS_ORIGINS: null,
     });
     expect(resolved.sources.FLOWDECK_API_URL).toEqual({ kind: 'env' });
     expect(resolved.sources.FLOWDECK_HEARTBEAT_SECONDS).toEqual({ kind: 'env' });
@@ -84,6 +86,19 @@ describe('setting values', () => {
     }
     expect(() => parseSetting('FLOWDECK_HEARTBEAT_SECONDS', -1)).toThrow(/greater than 0/);
     expect(() => parseSetting('FLOWDECK_API_URL', 42)).toThrow(/must be a string/);
+  });
+
+  it('takes browser origins for a server as a comma-separated list of bare origins, or *', () => {
+    expect(parseSetting('FLOWDECK_SERVER_CORS_ORIGINS', ' http://127.0.0.1:4300/ , https://ui.example ,http://127.0.0.1:4300')).toBe(
+      'http://127.0.0.1:4300,https://ui.example',
+    );
+    expect(parseSetting('FLOWDECK_SERVER_CORS_ORIGINS', '*')).toBe('*');
+    expect(originList('http://a.example,*')).toEqual(['http://a.example', '*']);
+    expect(originList(null)).toEqual([]);
+    expect(() => parseSetting('FLOWDECK_SERVER_CORS_ORIGINS', ' , ')).toThrow(/at least one origin/);
+    expect(() => parseSetting('FLOWDECK_SERVER_CORS_ORIGINS', 'http://ui.example/app')).toThrow(/more than an origin; give scheme:\/\/host:port only, such as http:\/\/ui\.example/);
+    expect(() => parseSetting('FLOWDECK_SERVER_CORS_ORIGINS', 'ui.example')).toThrow(/not an origin/);
+    expect(() => parseSetting('FLOWDECK_SERVER_CORS_ORIGINS', 'ftp://ui.example')).toThrow(/not an http/);
   });
 
   it('normalises logging levels', () => {

@@ -8,6 +8,7 @@ import {
   SqliteStore,
   type FlowdeckServer,
 } from '../../server/index.js';
+import { originList } from '../../core/index.js';
 import { defineCommand } from '../command.js';
 import { parseWholeNumber, stringOption } from '../command-helpers.js';
 import type { CliContext } from '../context.js';
@@ -81,6 +82,7 @@ export default defineCommand({
     const workspace = workspaceFolder(stringOption(args, 'workspace'), ctx);
     const settings = ctx.settings;
     const apiKey = settings.FLOWDECK_SERVER_API_KEY ?? undefined;
+    const corsOrigins = originList(settings.FLOWDECK_SERVER_CORS_ORIGINS);
     // The server's own, shorter default, unless the environment or profile sets one.
     const timeoutIsDefault = ctx.loadedSettings.resolved.sources.FLOWDECK_HEARTBEAT_TIMEOUT_SECONDS.kind === 'default';
     const heartbeatTimeoutSeconds = timeoutIsDefault ? SERVER_HEARTBEAT_TIMEOUT_SECONDS : settings.FLOWDECK_HEARTBEAT_TIMEOUT_SECONDS;
@@ -91,7 +93,7 @@ export default defineCommand({
     let server: FlowdeckServer;
     let url: string;
     try {
-      server = await createServer({ store, host, port, apiKey, workspace, home: ctx.home });
+      server = await createServer({ store, host, port, apiKey, corsOrigins, workspace, home: ctx.home });
       url = await server.listen();
     } catch (error) {
       await store.close();
@@ -102,6 +104,10 @@ export default defineCommand({
     ctx.print(`  database:  ${database}`);
     ctx.print(`  workspace: ${workspace}`);
     ctx.print(`  API key:   ${apiKey ? 'required (FLOWDECK_SERVER_API_KEY)' : 'none; set FLOWDECK_SERVER_API_KEY to require one'}`);
+    if (corsOrigins.length > 0) ctx.print(`  browsers:  pages from ${corsOrigins.join(', ')} may use it too (FLOWDECK_SERVER_CORS_ORIGINS)`);
+    if (!apiKey && corsOrigins.length > 0) {
+      ctx.note('warning: other web pages may use this server without an API key; set FLOWDECK_SERVER_API_KEY');
+    }
     if (!apiKey && !LOOPBACK.has(host)) {
       ctx.note(`warning: listening on ${host} without an API key; anyone who can reach this port can read and change runs`);
     }

@@ -44,6 +44,35 @@ export function parseApiUrl(raw: string): string {
   return `${url.origin}${path}`;
 }
 
+/**
+ * Browser origins, comma-separated, as a server's CORS allow-list: each an http(s) origin such as
+ * http://127.0.0.1:4300 (no path), or `*` for any. Answered normalised, joined by commas.
+ */
+export function parseOrigins(raw: string): string {
+  const items = raw.split(',').map((item) => item.trim()).filter((item) => item !== '');
+  if (items.length === 0) throw new SettingValueError("must name at least one origin, such as http://127.0.0.1:4300, or '*'");
+  const origins = items.map((item) => {
+    if (item === '*') return item;
+    let url: URL;
+    try {
+      url = new URL(item);
+    } catch {
+      throw new SettingValueError(`'${item}' is not an origin; write it as scheme://host:port, such as http://127.0.0.1:4300`);
+    }
+    if (url.protocol !== 'http:' && url.protocol !== 'https:') throw new SettingValueError(`'${item}' is not an http:// or https:// origin`);
+    if (url.pathname.replace(/\/+$/, '') !== '' || url.search || url.hash || url.username) {
+      throw new SettingValueError(`'${item}' is more than an origin; give scheme://host:port only, such as ${url.origin}`);
+    }
+    return url.origin;
+  });
+  return [...new Set(origins)].join(',');
+}
+
+/** The origins of a parsed FLOWDECK_SERVER_CORS_ORIGINS. */
+export function originList(value: string | null): string[] {
+  return value === null ? [] : value.split(',').filter((item) => item !== '');
+}
+
 /** Goes into an Authorization header, so it may not hold spaces or line breaks. Never echoed back. */
 export function parseSecret(raw: string): string {
   const text = raw.trim();

@@ -1,6 +1,6 @@
 import type { LogLevelName } from '../runs.js';
 import { SettingValueError } from './errors.js';
-import { parseApiUrl, parseLogLevel, parseSeconds, parseSecret } from './parsers.js';
+import { parseApiUrl, parseLogLevel, parseOrigins, parseSeconds, parseSecret } from './parsers.js';
 
 export interface SettingSpec<T> {
   readonly description: string;
@@ -71,6 +71,13 @@ export const SETTINGS = {
     secret: true,
     numeric: false,
     parse: parseSecret,
+  }),
+  FLOWDECK_SERVER_CORS_ORIGINS: setting<string | null>({
+    description: 'For `flowdeck server start`: origins of other Flowdeck web UIs that may use this server from a browser, comma-separated, or *',
+    default: null,
+    secret: false,
+    numeric: false,
+    parse: parseOrigins,
   }),
 } as const;
 

@@ -9,7 +9,7 @@ import { flowdeckCliPath } from '../package-root.js';
 import { startCrashSweeps } from '../services/crash-sweeps.js';
 import type { SqliteStore } from '../store/sqlite-store.js';
 import { Workspace } from '../workspace/workspace.js';
-import { allowDesktopAppOrigin } from './app-origin-cors.js';
+import { allowBrowserOrigins } from './browser-origins.js';
 import { requireBearerKey } from './auth.js';
 import { errorBody, errorHandler } from './errors.js';
 import { EventHub } from './event-hub.js';
@@ -72,6 +72,11 @@ export interface ServerOptions {
   onUnexpectedError?: (error: unknown) => void;
   /** A folder of flow files the API may list, read, write and run; none when left out. */
   workspace?: string;
+  /**
+   * Origins of other web UIs that may call this server from a browser (FLOWDECK_SERVER_CORS_ORIGINS);
+   * `*` for any. The desktop app's pages may always.
+   */
+  corsOrigins?: readonly string[];
   /** FLOWDECK_HOME of the flow processes the server starts (their logs go to its runs/); the usual home by default. */
   home?: string;
 }
@@ -121,7 +126,7 @@ export async function createServer(options: ServerOptions): Promise<FlowdeckServ
       return reply.code(503).header('connection', 'close').send(errorBody(503, 'the server is shutting down; try again once it is back'));
     }
   });
-  allowDesktopAppOrigin(app);
+  allowBrowserOrigins(app, options.corsOrigins);
   useJsonBodies(app);
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);

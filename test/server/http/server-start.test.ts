@@ -43,6 +43,31 @@ describe('flowdeck server start', () => {
     expect(result.code, showOutput(result)).toBe(0);
   });
 
+  it('lets the web UIs named in FLOWDECK_SERVER_CORS_ORIGINS call it from a browser, and no others', async () => {
+    const proc = spawnCli(['server', 'start', '--port', '0'], {
+      home: home.home,
+      env: { FLOWDECK_SERVER_API_KEY: 's3cret', FLOWDECK_SERVER_CORS_ORIGINS: 'http://127.0.0.1:4300' },
+    });
+    const url = await started(proc);
+    expect(proc.stdout).toContain('pages from http://127.0.0.1:4300 may use it too');
+    const preflight = await call(`${url}/api/flow-runs`, {
+      method: 'OPTIONS',
+      headers: { origin: 'http://127.0.0.1:4300', 'access-control-request-method': 'GET', 'access-control-request-headers': 'authorization' },
+    });
+    expect(preflight.status).toBe(204);
+    expect(preflight.headers.get('access-control-allow-origin')).toBe('http://127.0.0.1:4300');
+    const other = await call(`${url}/api/health`, { headers: { origin: 'http://127.0.0.1:4301', authorization: 'Bearer s3cret' } });
+    expect(other.headers.get('access-control-allow-origin')).toBeNull();
+    proc.kill('SIGTERM');
+    const result = await proc.wait();
+    expect(result.code, showOutput(result)).toBe(0);
+
+    const bad = await runCli(['server', 'start', '--port', '0'], { home: home.home, env: { FLOWDECK_SERVER_CORS_ORIGINS: 'http://ui.example/app' } });
+    expect(bad.code, showOutput(bad)).toBe(2);
+    expect(bad.stderr).toContain('FLOWDECK_SERVER_CORS_ORIGINS');
+    expect(bad.stderr).toContain('more than an origin');
+  });
+
   it('refuses a bad port, a PostgreSQL URL and a port in use with exit 2 and one line', async () => {
     for (const port of ['abc', '70000', '-1', '80.5']) {
       const result = await runCli(['server', 'start', `--port=${port}`], { home: home.home });
