@@ -40,7 +40,7 @@ export interface UiServer {
   close(): Promise<void>;
 }
 
-export async function startUiServer(options: { apiKey?: string } = {}): Promise<UiServer> {
+export async function startUiServer(options: { apiKey?: string; corsOrigins?: string[] } = {}): Promise<UiServer> {
   ensureUiBuilt();
   const home = mkdtempSync(join(tmpdir(), 'flowdeck-ui-'));
   const workspace = join(home, 'workspace');
@@ -54,6 +54,7 @@ export async function startUiServer(options: { apiKey?: string } = {}): Promise<
     home,
     crashSweepIntervalMs: 0,
     ...(options.apiKey ? { apiKey: options.apiKey } : {}),
+    ...(options.corsOrigins ? { corsOrigins: options.corsOrigins } : {}),
   });
   const base = await server.listen();
   let closed = false;

@@ -1,13 +1,13 @@
 import { useEffect, useRef } from 'react';
 import { logLevelName } from '../../core/runs.js';
 import { routeHash } from '../services/routes.js';
-import { useBuilder, useServices } from './context.js';
+import { useBuilder, useBuilderServices } from './builder-context.js';
 import type { RunActions } from './run-actions.js';
 import { useRunStore, useRunView } from './run-context.js';
 
 /** Problems the code has: each one leads to its node or its place in the code. */
 export function ProblemsBar() {
-  const { store } = useServices();
+  const { store } = useBuilderServices();
   const problems = useBuilder((s) => s.problems);
   if (problems.length === 0) return null;
   const errors = problems.filter((p) => p.severity === 'error').length;
@@ -121,7 +121,7 @@ export function RunPanel({ runs }: { runs: RunActions }) {
 
 /** Ctrl+F: find nodes by id, name, kind or a field's value. */
 export function SearchBox() {
-  const { store } = useServices();
+  const { store } = useBuilderServices();
   const search = useBuilder((s) => s.search);
   const input = useRef<HTMLInputElement>(null);
   useEffect(() => {

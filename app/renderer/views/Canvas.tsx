@@ -19,7 +19,7 @@ import { NODE_WIDTH } from '../builder/layout.js';
 import { keepMeasurements } from '../builder/measurements.js';
 import { canvasRegions, isRegionId } from '../builder/code-regions.js';
 import type { NodeRunState } from '../run/node-states.js';
-import { useBuilder, useServices } from './context.js';
+import { useBuilder, useBuilderServices } from './builder-context.js';
 import { FlowNode, type FlowNodeType } from './FlowNode.js';
 import { CodeRegionNode, type CodeRegionNodeType } from './CodeRegionNode.js';
 import { typingIn } from './dom.js';
@@ -115,7 +115,7 @@ function buildEdges(graph: FlowGraph, runStates: Record<string, NodeRunState>): 
 }
 
 export function Canvas() {
-  const { store } = useServices();
+  const { store } = useBuilderServices();
   const graph = useBuilder((s) => s.graph);
   const positions = useBuilder((s) => s.positions);
   const selection = useBuilder((s) => s.selection);

@@ -1,7 +1,7 @@
 import { useEffect, useRef } from 'react';
 import { isDirty } from '../builder/store.js';
 import { monaco } from '../monaco/monaco.js';
-import { useBuilder, useServices } from './context.js';
+import { useBuilder, useBuilderServices } from './builder-context.js';
 
 /** How long typing pauses before the graph follows the code. */
 const PARSE_DELAY_MS = 300;
@@ -34,7 +34,7 @@ export interface CodeEditorProps {
 
 /** The flow's code in Monaco, kept in step with the graph both ways. */
 export function CodeEditor({ onSave }: CodeEditorProps) {
-  const { store } = useServices();
+  const { store } = useBuilderServices();
   const host = useRef<HTMLDivElement>(null);
   const editorRef = useRef<monaco.editor.IStandaloneCodeEditor | null>(null);
   const onSaveRef = useRef(onSave);

@@ -1,45 +1,12 @@
-import { useEffect, useMemo, useRef, useState, type FormEvent, type ReactNode } from 'react';
+import { useEffect, useMemo, useState, type FormEvent } from 'react';
 import { useStore } from 'zustand';
 import type { WorkspaceFiles } from '../../core/api/workspace.js';
-import { useBuilder, useServices } from './context.js';
+import { useBuilder, useBuilderServices } from './builder-context.js';
 import type { DocumentActions } from './document-actions.js';
 import { RunDialog } from './RunDialog.js';
 import type { RunActions } from './run-actions.js';
+import { Modal } from './Modal.js';
 import { closeDialog, uiStore, type Dialog } from './ui-store.js';
-
-/** A modal: focus moves into it, Escape cancels. */
-export function Modal({ title, onCancel, children, wide }: { title: string; onCancel: () => void; children: ReactNode; wide?: boolean }) {
-  const ref = useRef<HTMLDivElement>(null);
-  useEffect(() => {
-    const first = ref.current?.querySelector<HTMLElement>('[autofocus], input, select, textarea, button');
-    first?.focus();
-  }, []);
-  return (
-    <div
-      className="fd-modal-backdrop"
-      onMouseDown={(e) => {
-        if (e.target === e.currentTarget) onCancel();
-      }}
-    >
-      <div
-        ref={ref}
-        className={`fd-modal${wide ? ' is-wide' : ''}`}
-        role="dialog"
-        aria-modal="true"
-        aria-label={title}
-        onKeyDown={(e) => {
-          if (e.key === 'Escape') {
-            e.stopPropagation();
-            onCancel();
-          }
-        }}
-      >
-        <h2>{title}</h2>
-        {children}
-      </div>
-    </div>
-  );
-}
 
 export function Dialogs({ documents, runs }: { documents: DocumentActions; runs: RunActions }) {
   const dialog = useStore(uiStore, (s) => s.dialog);
@@ -125,13 +92,14 @@ function DialogFor({ dialog, documents, runs }: { dialog: Dialog; documents: Doc
       );
     case 'run':
       return <RunDialog runs={runs} prepared={dialog.prepared} />;
-    case 'apiKey':
-      return <ApiKeyDialog message={dialog.message} />;
+    default:
+      // The app's own dialogs (AppDialogs) show on every page.
+      return null;
   }
 }
 
 function OpenDialog({ documents }: { documents: DocumentActions }) {
-  const { files } = useServices();
+  const { files } = useBuilderServices();
   const [listing, setListing] = useState<WorkspaceFiles | null>(null);
   const [error, setError] = useState<string | null>(null);
   const [filter, setFilter] = useState('');
@@ -185,7 +153,7 @@ function suggestedPath(path: string | null, name: string, flowName: string, loca
 }
 
 function SaveAsDialog({ documents, dialog }: { documents: DocumentActions; dialog: Extract<Dialog, { type: 'saveAs' }> }) {
-  const { files } = useServices();
+  const { files } = useBuilderServices();
   const doc = useBuilder((s) => s.doc);
   const flowName = useBuilder((s) => s.graph.flowName);
   const [path, setPath] = useState(() => suggestedPath(doc.path, doc.name, flowName, doc.location));
@@ -237,37 +205,6 @@ function SaveAsDialog({ documents, dialog }: { documents: DocumentActions; dialo
           </button>
           <button type="submit" className="fd-button is-primary" disabled={busy || path.trim() === ''}>
             Save
-          </button>
-        </div>
-      </form>
-    </Modal>
-  );
-}
-
-function ApiKeyDialog({ message }: { message: string }) {
-  const [key, setKey] = useState('');
-  return (
-    <Modal title="This server needs an API key" onCancel={closeDialog}>
-      <p>{message}</p>
-      <form
-        onSubmit={(e) => {
-          e.preventDefault();
-          try {
-            sessionStorage.setItem('flowdeck.apiKey', key);
-          } catch {
-            // Without storage the key cannot outlive this page; reloading asks again.
-          }
-          location.reload();
-        }}
-      >
-        <div className="fd-field">
-          <label htmlFor="fd-api-key">API key</label>
-          <input id="fd-api-key" type="password" value={key} onChange={(e) => setKey(e.target.value)} autoComplete="off" />
-          <div className="fd-field-help">The server's FLOWDECK_SERVER_API_KEY. It is kept for this browser tab only.</div>
-        </div>
-        <div className="fd-modal-actions">
-          <button type="submit" className="fd-button is-primary" disabled={key === ''}>
-            Connect
           </button>
         </div>
       </form>

@@ -11,7 +11,7 @@ import {
   type Problem,
 } from '../builder/document-model.js';
 import { canvasRegions, type CanvasRegion } from '../builder/code-regions.js';
-import { useBuilder, useServices } from './context.js';
+import { useBuilder, useBuilderServices } from './builder-context.js';
 import { FieldEditor } from './FieldEditor.js';
 import { kindGlyph, kindLabel } from './kind-look.js';
 import { useRunView } from './run-context.js';
@@ -50,7 +50,7 @@ export function Inspector() {
 
 /** The steps in each arm of a branch, and a way to add one to either arm. */
 function BranchArms({ branch }: { branch: string }) {
-  const { store } = useServices();
+  const { store } = useBuilderServices();
   const graph = useBuilder((s) => s.graph);
   const [kind, setKind] = useState('notify');
   const inArm = (arm: 'then' | 'else') => graph.nodes.filter((n) => n.scope?.branch === branch && n.scope.arm === arm).map((n) => n.id);
@@ -85,7 +85,7 @@ function BranchArms({ branch }: { branch: string }) {
 
 /** Code of the flow that is not a step: shown whole, and changed in the code editor. */
 function RegionPanel({ region }: { region: CanvasRegion }) {
-  const { store } = useServices();
+  const { store } = useBuilderServices();
   return (
     <div className="fd-inspector-section" data-testid="region-panel">
       <h2>Code as written</h2>
@@ -148,7 +148,7 @@ function FlowPanel() {
 }
 
 function NodePanel({ node, problems }: { node: GraphNode; problems: Problem[] }) {
-  const { store } = useServices();
+  const { store } = useBuilderServices();
   const kind = nodeKind(node.kind);
   const run = useRunView((r) => r.nodeStates[node.id]);
   const edit = (edits: GraphEdit[]) => store.getState().edit(edits);
@@ -284,7 +284,7 @@ function NodePanel({ node, problems }: { node: GraphNode; problems: Problem[] })
 
 /** The node's id is its variable in the code; renaming it renames every use. */
 function IdEditor({ id }: { id: string }) {
-  const { store } = useServices();
+  const { store } = useBuilderServices();
   const [draft, setDraft] = useState(id);
   const [error, setError] = useState<string | null>(null);
   useEffect(() => {

@@ -1,12 +1,12 @@
 import { useMemo, useState, type DragEvent } from 'react';
 import { NODE_KINDS, type NodeKind } from '../../core/flow-document/node-kinds.js';
 import { KIND_DRAG_TYPE } from './Canvas.js';
-import { useServices } from './context.js';
+import { useBuilderServices } from './builder-context.js';
 import { CATEGORY_LABELS, kindGlyph } from './kind-look.js';
 
 /** The node kinds, grouped by what they work on: drag one onto the canvas, or click to add it. */
 export function Palette() {
-  const { store } = useServices();
+  const { store } = useBuilderServices();
   const [filter, setFilter] = useState('');
   const groups = useMemo(() => {
     const needle = filter.trim().toLowerCase();

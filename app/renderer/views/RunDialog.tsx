@@ -1,7 +1,7 @@
 import { useMemo, useState, type FormEvent } from 'react';
 import type { FlowFileDescription } from '../../core/api/workspace.js';
 import { collectParameters, initialParameterValues, parameterFields, type ParameterValues } from '../run/parameter-form.js';
-import { Modal } from './Dialogs.js';
+import { Modal } from './Modal.js';
 import type { RunActions } from './run-actions.js';
 import { closeDialog } from './ui-store.js';
 

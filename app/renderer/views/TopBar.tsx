@@ -2,8 +2,8 @@ import { useEffect, useRef, useState } from 'react';
 import { useStore } from 'zustand';
 import type { FlowTemplate } from '../../core/api/workspace.js';
 import { isDirty } from '../builder/store.js';
-import { Brand, PageTabs, ServerStatus } from './AppChrome.js';
-import { useBuilder, useServices } from './context.js';
+import { Brand, PageTabs, ServerStatus, Toast } from './AppChrome.js';
+import { useBuilder, useBuilderServices } from './builder-context.js';
 import type { DocumentActions } from './document-actions.js';
 import { useRunView } from './run-context.js';
 import { openDialog, showToast, uiStore } from './ui-store.js';
@@ -45,7 +45,7 @@ function Menu({ label, testId, children }: { label: string; testId: string; chil
 }
 
 export function TopBar({ documents, onRun }: Props) {
-  const { files } = useServices();
+  const { files } = useBuilderServices();
   const name = useBuilder((s) => s.doc.path ?? s.doc.name);
   const dirty = useBuilder(isDirty);
   const recent = useStore(uiStore, (s) => s.recent);
@@ -138,15 +138,5 @@ export function TopBar({ documents, onRun }: Props) {
       <ServerStatus />
       <Toast />
     </header>
-  );
-}
-
-export function Toast() {
-  const toast = useStore(uiStore, (s) => s.toast);
-  if (!toast) return null;
-  return (
-    <div className={`fd-toast is-${toast.kind}`} role={toast.kind === 'error' ? 'alert' : 'status'} data-testid="toast">
-      {toast.message}
-    </div>
   );
 }

@@ -1,16 +1,17 @@
 import { createContext, useContext } from 'react';
-import { useStore } from 'zustand';
 import type { ApiClient } from '../../core/api/client.js';
-import type { BuilderActions, BuilderState, BuilderStore } from '../builder/store.js';
-import type { WorkspaceFilesService } from '../services/files.js';
+import type { DesktopFiles } from '../services/files.js';
+import type { ProfileBook } from '../services/profiles.js';
 import type { ServerTarget } from '../services/server.js';
 
-/** What every view may reach: the builder's store and the server behind it. */
+/** What every page may reach: the server the app reads and writes, and the desktop app when there is one. */
 export interface AppServices {
-  store: BuilderStore;
   client: ApiClient;
-  files: WorkspaceFilesService;
   server: ServerTarget;
+  /** The desktop app's file dialogs and workspace; null in the web UI. */
+  desktop: DesktopFiles | null;
+  /** The profiles to switch between. */
+  profiles: ProfileBook;
 }
 
 export const ServicesContext = createContext<AppServices | null>(null);
@@ -19,9 +20,4 @@ export function useServices(): AppServices {
   const services = useContext(ServicesContext);
   if (!services) throw new Error('views must be rendered inside ServicesContext');
   return services;
-}
-
-/** Reads a slice of the builder's state, re-rendering when it changes. */
-export function useBuilder<T>(selector: (state: BuilderState & BuilderActions) => T): T {
-  return useStore(useServices().store, selector);
 }

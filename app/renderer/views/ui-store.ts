@@ -10,7 +10,8 @@ export type Dialog =
   | { type: 'unsaved'; action: string; resolve: (choice: UnsavedChoice) => void }
   | { type: 'conflict'; path: string; message: string; resolve: (overwrite: boolean) => void }
   | { type: 'run'; prepared: { path: string; description: FlowFileDescription } | { error: string } }
-  | { type: 'apiKey'; message: string };
+  | { type: 'apiKey'; message: string }
+  | { type: 'addProfile' };
 
 export interface UiState {
   dialog: Dialog | null;

@@ -1,12 +1,16 @@
+import { useEffect } from 'react';
 import type { Route } from '../../services/routes.js';
-import { Brand, PageTabs, ServerStatus } from '../AppChrome.js';
-import { Toast } from '../TopBar.js';
+import { Brand, PageTabs, ServerStatus, Toast } from '../AppChrome.js';
+import { markReady } from '../ready.js';
 import { DashboardPage } from './DashboardPage.js';
 import { FlowRunPage } from './FlowRunPage.js';
 import { RunsPage } from './RunsPage.js';
 
 /** The monitoring pages: what runs, what failed, and why. */
 export function MonitorShell({ route }: { route: Exclude<Route, { page: 'builder' }> }) {
+  useEffect(() => {
+    markReady();
+  }, []);
   return (
     <div className="fd-app fd-monitor">
       <header className="fd-topbar">

@@ -1,6 +1,6 @@
 import { useState } from 'react';
 import type { FlowRun } from '../../../core/runs.js';
-import { Modal } from '../Dialogs.js';
+import { Modal } from '../Modal.js';
 
 function messageOf(error: unknown): string {
   return error instanceof Error ? error.message : String(error);
