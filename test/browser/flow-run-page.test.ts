@@ -140,7 +140,17 @@ describe('the flow run page', () => {
     await page.getByLabel('Find in logs').fill('');
     await page.getByRole('button', { name: 'Load earlier lines' }).click();
     await expect.poll(() => count.innerText(), WAIT).toBe('12,000 lines');
+
+    // The view is in the address: a link opens the run on its logs, and a reload keeps it.
+    expect(new URL(page.url()).hash).toBe(`#/runs/${flowRunId}?view=logs`);
+    await page.getByRole('tab', { name: 'Details' }).click();
+    expect(new URL(page.url()).hash).toBe(`#/runs/${flowRunId}?view=details`);
     expect(ui.errors).toEqual([]);
+    await ui.close();
+    const linked = await suite.open(`${suite.server.url}#/runs/${flowRunId}?view=logs`);
+    expect(await linked.page.getByRole('tab', { name: 'Logs' }).getAttribute('aria-selected')).toBe('true');
+    await expect.poll(() => linked.page.getByTestId('logs').innerText(), WAIT).toContain('line 11999');
+    expect(linked.errors).toEqual([]);
   });
 
   it('streams logs while the run is live, and cancel stops it', async () => {

@@ -84,13 +84,17 @@ describe('following a flow run for its page', () => {
 
 describe('routes', () => {
   it('reads and writes the pages of the app, and takes anything else for the builder', () => {
-    for (const route of [{ page: 'builder' }, { page: 'dashboard' }, { page: 'runs' }, { page: 'run', flowRunId: '01a1-ab' }, { page: 'run', flowRunId: 'abc', taskRunId: 'def' }] as const) {
+    for (const route of [{ page: 'builder' }, { page: 'dashboard' }, { page: 'runs' }, { page: 'run', flowRunId: '01a1-ab' }, { page: 'run', flowRunId: 'abc', taskRunId: 'def' }, { page: 'run', flowRunId: 'abc', view: 'logs' }, { page: 'run', flowRunId: 'abc', taskRunId: 'def', view: 'timeline' }] as const) {
       expect(parseRoute(routeHash(route))).toEqual(route);
     }
     expect(parseRoute('')).toEqual({ page: 'builder' });
     expect(parseRoute('#/nowhere')).toEqual({ page: 'builder' });
     expect(parseRoute('#/runs/<script>')).toEqual({ page: 'runs' });
     expect(parseRoute('#/runs/abc/tasks/')).toEqual({ page: 'run', flowRunId: 'abc' });
+    expect(routeHash({ page: 'run', flowRunId: 'abc', view: 'logs' })).toBe('#/runs/abc?view=logs');
+    // The graph is the page's first view, so its link names none; an unknown view is the graph.
+    expect(routeHash({ page: 'run', flowRunId: 'abc', view: 'graph' })).toBe('#/runs/abc');
+    expect(parseRoute('#/runs/abc?view=nowhere')).toEqual({ page: 'run', flowRunId: 'abc' });
   });
 });
 

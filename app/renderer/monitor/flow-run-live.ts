@@ -98,7 +98,12 @@ export function followFlowRun(options: FollowFlowRunOptions): FlowRunFollower {
   };
   const publish = (changes: Partial<FlowRunView> = {}) => {
     pending = { ...pending, ...changes };
-    if (timer === null && !closed) timer = setTimeout(publishNow, publishEvery);
+    if (closed) return;
+    // The first full read is shown at once: the page has nothing to show until then.
+    if (changes.loaded && !view.loaded) {
+      if (timer !== null) clearTimeout(timer);
+      publishNow();
+    } else if (timer === null) timer = setTimeout(publishNow, publishEvery);
   };
 
   const addLogs = (lines: StoredLog[]) => {
@@ -153,12 +158,14 @@ export function followFlowRun(options: FollowFlowRunOptions): FlowRunFollower {
   const refresh = async () => {
     try {
       const id = options.flowRunId;
+      // The logs are read beside the rest: a log view waits for nothing else.
       const [flowRun, flowStates, runs, allHistories, children] = await Promise.all([
         options.client.getFlowRun({ params: { id } }),
         options.client.listFlowRunStates({ params: { id } }),
         options.client.listFlowRunTaskRuns({ params: { id } }),
         options.client.listFlowRunTaskRunStates({ params: { id } }),
         options.client.listFlowRuns({ query: { parentFlowRunId: id, limit: 200 } }),
+        readLogs(),
       ]);
       for (const run of runs) {
         const known = taskRuns.get(run.id);
@@ -167,7 +174,6 @@ export function followFlowRun(options: FollowFlowRunOptions): FlowRunFollower {
       // Merged, not replaced: a state the stream brought after the read began is kept.
       for (const { taskRunId, states } of allHistories) for (const state of states) addState(taskRunId, state);
       for (const child of children.items) if (child.parentTaskRunId) subflows.set(child.parentTaskRunId, child);
-      await readLogs();
       const state = view.flowRun ? newerState(view.flowRun.state, flowRun.state) : flowRun.state;
       publish({ flowRun: { ...flowRun, state }, flowStates, error: null, loaded: true });
     } catch (error) {

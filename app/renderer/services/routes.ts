@@ -3,7 +3,16 @@ export type Route =
   | { page: 'builder' }
   | { page: 'dashboard' }
   | { page: 'runs' }
-  | { page: 'run'; flowRunId: string; taskRunId?: string };
+  | { page: 'run'; flowRunId: string; taskRunId?: string; view?: RunPageView };
+
+/** The views of a flow run's page; the graph unless the hash names another, so a link can open its logs. */
+export const RUN_PAGE_VIEWS = ['graph', 'timeline', 'logs', 'details'] as const;
+export type RunPageView = (typeof RUN_PAGE_VIEWS)[number];
+
+function runPageView(query: string): RunPageView | undefined {
+  const view = new URLSearchParams(query).get('view');
+  return view !== 'graph' && RUN_PAGE_VIEWS.some((known) => known === view) ? (view as RunPageView) : undefined;
+}
 
 export type PageName = Route['page'];
 
@@ -11,14 +20,16 @@ const RUN_ID = /^[A-Za-z0-9-]{1,64}$/;
 
 /** The route a hash names; anything unknown is the builder, the app's first page. */
 export function parseRoute(hash: string): Route {
-  const path = hash.replace(/^#\/?/, '').replace(/\/+$/, '');
+  const [pathPart, query = ''] = hash.replace(/^#\/?/, '').split('?', 2);
+  const path = pathPart.replace(/\/+$/, '');
   const parts = path.split('/').map((part) => decodeURIComponent(part));
   if (parts[0] === 'dashboard') return { page: 'dashboard' };
   if (parts[0] === 'runs') {
     if (parts.length === 1) return { page: 'runs' };
     if (RUN_ID.test(parts[1])) {
-      if (parts[2] === 'tasks' && parts[3] && RUN_ID.test(parts[3])) return { page: 'run', flowRunId: parts[1], taskRunId: parts[3] };
-      return { page: 'run', flowRunId: parts[1] };
+      const view = runPageView(query);
+      const taskRunId = parts[2] === 'tasks' && parts[3] && RUN_ID.test(parts[3]) ? parts[3] : undefined;
+      return { page: 'run', flowRunId: parts[1], ...(taskRunId ? { taskRunId } : {}), ...(view ? { view } : {}) };
     }
     return { page: 'runs' };
   }
@@ -34,6 +45,6 @@ export function routeHash(route: Route): string {
     case 'runs':
       return '#/runs';
     case 'run':
-      return `#/runs/${encodeURIComponent(route.flowRunId)}${route.taskRunId ? `/tasks/${encodeURIComponent(route.taskRunId)}` : ''}`;
+      return `#/runs/${encodeURIComponent(route.flowRunId)}${route.taskRunId ? `/tasks/${encodeURIComponent(route.taskRunId)}` : ''}${route.view && route.view !== 'graph' ? `?view=${route.view}` : ''}`;
   }
 }

@@ -4,14 +4,14 @@ import { ApiError, ApiUnreachableError } from '../../core/api/errors.js';
 import { serverLabel } from '../services/server.js';
 import { DEFAULT_PROFILE } from '../../core/settings/profiles.js';
 import { AppDialogs, SwitchToLocal } from './AppDialogs.js';
+import { MonitorShell } from './monitor/MonitorShell.js';
 import { useServices } from './context.js';
 import { useRoute } from './use-route.js';
 import { openDialog, uiStore } from './ui-store.js';
 
-// Each side of the app loads when first opened: a monitoring page never waits for the builder's
-// canvas, parser and editor, and the builder never waits for the charts.
+// The builder (canvas, TypeScript parser, code editor) is most of the app's code: it loads when
+// first opened, so a monitoring page, small and in the main bundle, never waits for it.
 const BuilderPage = lazy(() => import('./BuilderPage.js').then((module) => ({ default: module.BuilderPage })));
-const MonitorShell = lazy(() => import('./monitor/MonitorShell.js').then((module) => ({ default: module.MonitorShell })));
 
 export function App() {
   const route = useRoute();

@@ -12,7 +12,14 @@ export function useRoute(): Route {
   return route;
 }
 
-export function navigate(route: Route): void {
+/** Goes to a page; `replace` changes the address without a step for Back (as a switch of view within a page). */
+export function navigate(route: Route, options: { replace?: boolean } = {}): void {
   const hash = routeHash(route);
-  if (window.location.hash !== hash) window.location.hash = hash;
+  if (window.location.hash === hash) return;
+  if (!options.replace) {
+    window.location.hash = hash;
+    return;
+  }
+  history.replaceState(history.state, '', hash);
+  window.dispatchEvent(new HashChangeEvent('hashchange'));
 }

@@ -150,7 +150,10 @@ export function DashboardPage() {
               <ul className="fd-plain-list">
                 {board.recentFailures.map((run) => (
                   <li key={run.id}>
-                    <a href={routeHash({ page: 'run', flowRunId: run.id })}>{run.name}</a> <span className="fd-muted">{run.flowName}</span>
+                    <a href={routeHash({ page: 'run', flowRunId: run.id })}>{run.name}</a> <span className="fd-muted">{run.flowName}</span>{' '}
+                    <a className="fd-link" href={routeHash({ page: 'run', flowRunId: run.id, view: 'logs' })} aria-label={`Logs of ${run.name}`}>
+                      logs
+                    </a>
                     <div className="fd-field-error">{run.state.message ?? run.state.error?.message ?? run.state.name}</div>
                   </li>
                 ))}

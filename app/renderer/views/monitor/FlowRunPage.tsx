@@ -1,21 +1,22 @@
-import { useEffect, useMemo, useState } from 'react';
+import { lazy, Suspense, useEffect, useMemo, useState } from 'react';
 import { openEventStream } from '../../../core/api/event-stream.js';
 import { isTerminal } from '../../../core/states.js';
 import { followFlowRun, type FlowRunFollower, type FlowRunView } from '../../monitor/flow-run-live.js';
 import { formatDuration } from '../../monitor/format.js';
-import { routeHash } from '../../services/routes.js';
+import { routeHash, type RunPageView } from '../../services/routes.js';
 import { useServices } from '../context.js';
 import { showToast } from '../ui-store.js';
 import { navigate } from '../use-route.js';
 import { FlowRunDetails } from './FlowRunDetails.js';
 import { LogsView } from './LogsView.js';
-import { RunGraphView } from './RunGraphView.js';
 import { TaskRunPanel } from './TaskRunPanel.js';
 import { RunAgainDialog } from './RunAgainDialog.js';
 import { TimelineView } from './TimelineView.js';
 
-type Tab = 'graph' | 'timeline' | 'logs' | 'details';
-const TABS: { id: Tab; label: string }[] = [
+// The graph (React Flow and its layout) loads on its own, so the other views need not wait for it.
+const RunGraphView = lazy(() => import('./RunGraphView.js').then((module) => ({ default: module.RunGraphView })));
+
+const TABS: { id: RunPageView; label: string }[] = [
   { id: 'graph', label: 'Graph' },
   { id: 'timeline', label: 'Timeline' },
   { id: 'logs', label: 'Logs' },
@@ -45,10 +46,12 @@ function useFlowRun(flowRunId: string): { view: FlowRunView | null; follower: Fl
 }
 
 /** One flow run: its graph, timeline, logs and details, live, with the task run picked beside them. */
-export function FlowRunPage({ flowRunId, taskRunId }: { flowRunId: string; taskRunId?: string }) {
+export function FlowRunPage({ flowRunId, taskRunId, view: tab = 'graph' }: { flowRunId: string; taskRunId?: string; view?: RunPageView }) {
   const { client } = useServices();
   const { view, follower } = useFlowRun(flowRunId);
-  const [tab, setTab] = useState<Tab>('graph');
+  // The view is in the address, so a link (or a reload) opens the run on its logs; Back still
+  // leaves the run rather than stepping through its views.
+  const setTab = (view: RunPageView) => navigate({ page: 'run', flowRunId, ...(taskRunId ? { taskRunId } : {}), view }, { replace: true });
   const [busy, setBusy] = useState(false);
   const [again, setAgain] = useState(false);
   const picked = useMemo(() => (taskRunId ? view?.taskRuns.find((t) => t.id === taskRunId) : undefined), [view, taskRunId]);
@@ -142,12 +145,16 @@ export function FlowRunPage({ flowRunId, taskRunId }: { flowRunId: string; taskR
       </nav>
       <div className={`fd-run-body${picked ? ' has-panel' : ''}`}>
         <section className="fd-run-view" role="tabpanel">
-          {tab === 'graph' ? <RunGraphView view={view} selected={taskRunId} /> : null}
+          {tab === 'graph' ? (
+            <Suspense fallback={<p className="fd-page-status">Loading the graph…</p>}>
+              <RunGraphView view={view} selected={taskRunId} />
+            </Suspense>
+          ) : null}
           {tab === 'timeline' ? <TimelineView view={view} selected={taskRunId} /> : null}
           {tab === 'logs' ? <LogsView view={view} onLoadEarlier={() => void follower?.loadEarlier()} /> : null}
           {tab === 'details' ? <FlowRunDetails view={view} /> : null}
         </section>
-        {picked ? <TaskRunPanel flowRunId={run.id} run={picked} history={view.histories.get(picked.id) ?? []} /> : null}
+        {picked ? <TaskRunPanel flowRunId={run.id} run={picked} history={view.histories.get(picked.id) ?? []} view={tab} /> : null}
       </div>
     </div>
   );

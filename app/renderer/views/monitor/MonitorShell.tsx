@@ -23,7 +23,7 @@ export function MonitorShell({ route }: { route: Exclude<Route, { page: 'builder
       <main className="fd-monitor-main">
         {route.page === 'dashboard' ? <DashboardPage /> : null}
         {route.page === 'runs' ? <RunsPage /> : null}
-        {route.page === 'run' ? <FlowRunPage key={route.flowRunId} flowRunId={route.flowRunId} taskRunId={route.taskRunId} /> : null}
+        {route.page === 'run' ? <FlowRunPage key={route.flowRunId} flowRunId={route.flowRunId} taskRunId={route.taskRunId} view={route.view} /> : null}
       </main>
     </div>
   );

@@ -2,7 +2,7 @@ import type { TaskRun } from '../../../core/runs.js';
 import type { State } from '../../../core/states.js';
 import { runTimeline } from '../../monitor/timeline.js';
 import { formatDuration, shownValue } from '../../monitor/format.js';
-import { routeHash } from '../../services/routes.js';
+import { routeHash, type RunPageView } from '../../services/routes.js';
 
 /** A stored value, cut safely when it is large. */
 export function ValueBlock({ text, testId }: { text: string | null; testId?: string }) {
@@ -18,7 +18,7 @@ export function ValueBlock({ text, testId }: { text: string | null; testId?: str
 }
 
 /** Everything about one task run: inputs, result, every attempt with its error, cache. */
-export function TaskRunPanel({ flowRunId, run, history }: { flowRunId: string; run: TaskRun; history: readonly State[] }) {
+export function TaskRunPanel({ flowRunId, run, history, view }: { flowRunId: string; run: TaskRun; history: readonly State[]; view?: RunPageView }) {
   const attempts = runTimeline(history).attempts;
   const cached = run.state.name === 'Cached' || history.some((s) => s.name === 'Cached');
   return (
@@ -26,7 +26,7 @@ export function TaskRunPanel({ flowRunId, run, history }: { flowRunId: string; r
       <header>
         <h2>{run.name}</h2>
         <span className={`fd-run-badge state-${run.state.type}`}>{run.state.name}</span>
-        <a className="fd-button" href={routeHash({ page: 'run', flowRunId })} aria-label="Close the task run panel">
+        <a className="fd-button" href={routeHash({ page: 'run', flowRunId, ...(view ? { view } : {}) })} aria-label="Close the task run panel">
           ✕
         </a>
       </header>

@@ -46,7 +46,7 @@ export function TimelineView({ view, selected }: { view: FlowRunView; selected?:
                 key={row.taskRunId}
                 className={`fd-timeline-row${row.taskRunId === selected ? ' is-selected' : ''}`}
                 style={{ transform: `translateY(${item.start}px)`, height: ROW_HEIGHT }}
-                onClick={() => navigate({ page: 'run', flowRunId, taskRunId: row.taskRunId })}
+                onClick={() => navigate({ page: 'run', flowRunId, taskRunId: row.taskRunId, view: 'timeline' })}
               >
                 <div className="fd-timeline-name" style={{ width: NAME_WIDTH }} title={row.name}>
                   {row.name}
