@@ -20,6 +20,7 @@ import { REST_MS, runServerMemory } from './workloads/server-memory.js';
 import { runWsLatency, WS_CHANGES, WS_WARM_UP } from './workloads/ws-latency.js';
 import { measurePanFps, measureUiReady, PAN_NODES } from './workloads/ui-ready.js';
 import { measureRunPage, RUN_PAGE_LOG_LINES, RUN_PAGE_TASK_RUNS, type RunPageRun } from './workloads/run-page.js';
+import { measureRunsList, RUNS_LIST_RUNS } from './workloads/runs-list.js';
 
 /** Measured runs per workload, after one warm-up; the median is reported. */
 const RUNS = 5;
@@ -44,6 +45,9 @@ const TARGETS = {
   liveChangesPerSecond: 1_000,
   /** A frame longer than this reads as a frozen page. */
   liveWorstFrameMs: 250,
+  runsListOpenMs: 1_500,
+  runsListScrollFps: 30,
+  runsListSearchMs: 1_000,
 } as const;
 
 /** Pan runs: each loads a 1,000-node graph into a fresh page, so fewer than the other workloads. */
@@ -259,6 +263,21 @@ async function runPage() {
   };
 }
 
+async function runsList() {
+  const runs = await measureRunsList(PAN_RUNS, progress);
+  const pick = (f: (r: (typeof runs)[number]) => number) => median(runs.map(f));
+  return {
+    runs,
+    seedMs: runs[0].seedMs,
+    openMs: pick((r) => r.openMs),
+    scrollFps: pick((r) => r.scrollFps),
+    scrollWorstFrameMs: pick((r) => r.scrollWorstFrameMs),
+    rowsLoaded: pick((r) => r.rowsLoaded),
+    searchMs: pick((r) => r.searchMs),
+    pageReadFloorMs: pick((r) => r.pageReadFloorMs),
+  };
+}
+
 async function memory() {
   progress('memory: W2 in a child process');
   const baseline = await measureInChild('baseline');
@@ -283,6 +302,7 @@ async function main(): Promise<void> {
   const ui = await uiReady();
   const pan = await uiPan();
   const page = await runPage();
+  const list1m = await runsList();
   const needleFound = page.found.every((f) => f.startsWith('1 match'));
 
   const w1Pass = r1.tasksPerSecond >= TARGETS.w1TasksPerSecond && r1.ratio <= TARGETS.w1MaxRatio;
@@ -423,6 +443,30 @@ async function main(): Promise<void> {
       target: `<= ${formatNumber(TARGETS.runLogsSearchMs)} ms, found`,
       pass: page.searchMs <= TARGETS.runLogsSearchMs && needleFound,
     },
+    {
+      workload: `Runs page, ${formatNumber(RUNS_LIST_RUNS)} runs: open`,
+      figure: `${list1m.openMs.toFixed(0)} ms`,
+      floor: `${ui.floorMs.toFixed(0)} ms (bare page, first frame)`,
+      ratio: list1m.openMs / ui.floorMs,
+      target: `<= ${formatNumber(TARGETS.runsListOpenMs)} ms`,
+      pass: list1m.openMs <= TARGETS.runsListOpenMs,
+    },
+    {
+      workload: `Runs page, ${formatNumber(RUNS_LIST_RUNS)} runs: scroll`,
+      figure: `${list1m.scrollFps.toFixed(1)} fps, worst frame ${list1m.scrollWorstFrameMs.toFixed(0)} ms, ${formatNumber(list1m.rowsLoaded)} rows loaded`,
+      floor: `${pan.floorFps.toFixed(1)} fps (bare canvas page)`,
+      ratio: pan.floorFps / list1m.scrollFps,
+      target: `>= ${TARGETS.runsListScrollFps} fps`,
+      pass: list1m.scrollFps >= TARGETS.runsListScrollFps,
+    },
+    {
+      workload: `Runs page, ${formatNumber(RUNS_LIST_RUNS)} runs: find one by name`,
+      figure: `${list1m.searchMs.toFixed(0)} ms`,
+      floor: `${list1m.pageReadFloorMs.toFixed(1)} ms (store reads the newest page)`,
+      ratio: list1m.searchMs / list1m.pageReadFloorMs,
+      target: `<= ${formatNumber(TARGETS.runsListSearchMs)} ms`,
+      pass: list1m.searchMs <= TARGETS.runsListSearchMs,
+    },
   ];
 
   const notes = [
@@ -435,7 +479,8 @@ async function main(): Promise<void> {
     `Server memory: RSS ${formatNumber(srv.startedRssMb)} MB once listening; ${srv.requests} requests and a subscriber replaying ${formatNumber(srv.replayedEvents)} events, then ${srv.restMs / 1000} s at rest; one reading of each, the floor after the same rest`,
     `Web UI: headless Chromium, a fresh context per load, served by a real server from dist/renderer; ready = navigation start to the first painted frame of the builder; per-run ${list(ui.runs.map((r) => r.readyMs))} ms; the code editor up at ${ui.editorReadyMs.toFixed(0)} ms (median)`,
     `Pan: ${PAN_NODES} transform steps in a grid, the canvas dragged for 2 s, frames counted in the page; per-run ${list(pan.runs.map((r) => r.fps))} fps, worst frame ${pan.worstFrameMs.toFixed(0)} ms (median); ratio = floor fps / fps`,
-    `Run page: runs made by the engine in the server's store (100 tasks each mapped over 100 items; 100 tasks writing 10,000 lines each); graph open = navigation to every group drawn; logs open = navigation to the first lines on the Logs tab; find = a query typed to its count shown; per-run graph ${list(page.runs.map((r) => r.graphOpenMs))} ms, logs ${list(page.runs.map((r) => r.logsOpenMs))} ms; the page holds the latest ${formatNumber(page.logsHeld)} lines, so a line older than those is not found`,
+    `Run page: runs made by the engine in the server's store (100 tasks each mapped over 100 items; 100 tasks writing 10,000 lines each); graph open = navigation to every group drawn; logs open = navigation to a link to the run's logs (#/runs/ID?view=logs), to its first lines shown; find = a query typed to its count shown; per-run graph ${list(page.runs.map((r) => r.graphOpenMs))} ms, logs ${list(page.runs.map((r) => r.logsOpenMs))} ms; the page holds the latest ${formatNumber(page.logsHeld)} lines, so a line older than those is not found`,
+    `Runs page: ${formatNumber(RUNS_LIST_RUNS)} runs copied in SQL from three made through the store (written in ${(list1m.seedMs / 1000).toFixed(0)} s), one server, a fresh browser context per run; open = navigation to the first rows; scroll = a screen a frame for 3 s while pages load; find = a name typed (after the filter's pause for typing) to the one matching row shown; per-run open ${list(list1m.runs.map((r) => r.openMs))} ms, find ${list(list1m.runs.map((r) => r.searchMs))} ms`,
     `Medians of ${RUNS} runs after a warm-up; ratio = engine time (or lateness, or memory) / floor in the same run. SQLite: WAL, synchronous=NORMAL.`,
   ];
   const table = renderTable(rows);
@@ -462,7 +507,7 @@ async function main(): Promise<void> {
       durability: 'WAL, synchronous=NORMAL, for the engine and every SQLite floor',
     },
     targets: TARGETS,
-    results: { w1: r1, w2: r2, w3: r3, w4: r4, memory: mem, w5: r5, codeToGraph: c2g, wsLatency: ws, serverMemory: srv, uiReady: ui, uiPan: pan, runPage: page },
+    results: { w1: r1, w2: r2, w3: r3, w4: r4, memory: mem, w5: r5, codeToGraph: c2g, wsLatency: ws, serverMemory: srv, uiReady: ui, uiPan: pan, runPage: page, runsList: list1m },
     table: rows,
     notes,
     missed: missed.map((r) => r.workload),

@@ -63,13 +63,15 @@ export interface UiBench {
   close(): Promise<void>;
 }
 
-export async function startUiBench(): Promise<UiBench> {
+/** `prepare` fills the store's file before the server opens it. */
+export async function startUiBench(prepare?: (dbPath: string) => Promise<void>): Promise<UiBench> {
   if (!existsSync(join(packageRoot(), 'dist', 'renderer', 'index.html'))) {
     throw new Error('the web UI is not built: run `npm run build` first');
   }
   const temp = makeTempHome('ui');
   const workspace = join(temp.home, 'workspace');
   mkdirSync(workspace);
+  await prepare?.(temp.dbPath);
   const store = SqliteStore.open({ path: temp.dbPath });
   const server = await createServer({ store, host: '127.0.0.1', port: 0, workspace, home: temp.home, crashSweepIntervalMs: 0 });
   const base = await server.listen();
