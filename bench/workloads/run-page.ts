@@ -13,7 +13,10 @@ const TASKS = 100;
 const LINES_PER_TASK = RUN_PAGE_LOG_LINES / 100;
 
 declare function requestAnimationFrame(callback: (time: number) => void): number;
-declare const document: { querySelectorAll(selector: string): { length: number }; querySelector(selector: string): { textContent: string | null } | null };
+declare const document: {
+  querySelectorAll(selector: string): { length: number };
+  querySelector(selector: string): { textContent: string | null; scrollTop: number } | null;
+};
 
 /** State changes per second the live run makes while its page is watched. */
 export const LIVE_CHANGES_PER_SECOND = 1_500;
@@ -76,14 +79,19 @@ const busy = flow({ name: 'bench-busy' }, async () => {
   }
 });
 
-/** Frames counted in the page for `ms`, and the longest one. */
-async function framesFor(page: Page, ms: number): Promise<{ fps: number; worstFrameMs: number }> {
+/**
+ * Frames counted in the page for `ms`, and the longest one; with `scroll`, that element is
+ * scrolled down by `stepPx` every frame meanwhile.
+ */
+export async function framesFor(page: Page, ms: number, scroll?: { selector: string; stepPx: number }): Promise<{ fps: number; worstFrameMs: number }> {
   return page.evaluate(
-    (duration) =>
+    ([duration, scrolled]) =>
       new Promise<{ fps: number; worstFrameMs: number }>((resolve) => {
+        const element = scrolled ? document.querySelector(scrolled.selector) : null;
         const frames: number[] = [];
         const tick = (t: number) => {
           frames.push(t);
+          if (element && scrolled) element.scrollTop += scrolled.stepPx;
           if (t - frames[0] < duration) requestAnimationFrame(tick);
           else {
             const gaps = frames.slice(1).map((f, i) => f - frames[i]);
@@ -92,7 +100,7 @@ async function framesFor(page: Page, ms: number): Promise<{ fps: number; worstFr
         };
         requestAnimationFrame(tick);
       }),
-    ms,
+    [ms, scroll ?? null] as const,
   );
 }
 

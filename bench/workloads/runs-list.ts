@@ -5,17 +5,16 @@
  * in SQL into the same tables, so the indexes and triggers fill as for any run.
  */
 import Database from 'better-sqlite3';
-import type { Page } from 'playwright-core';
 import { newId, type StateType } from '../../app/core/index.js';
 import { configureConnection, SqliteStore } from '../../app/server/index.js';
+import { framesFor } from './run-page.js';
 import { startUiBench } from './ui-ready.js';
 
 export const RUNS_LIST_RUNS = 1_000_000;
 const NEEDLE_AT = 777_777;
 
-declare function requestAnimationFrame(callback: (time: number) => void): number;
 declare const document: {
-  querySelector(selector: string): { scrollTop: number; textContent: string | null } | null;
+  querySelector(selector: string): { textContent: string | null } | null;
   querySelectorAll(selector: string): { length: number };
 };
 
@@ -84,28 +83,6 @@ function copyTemplates(dbPath: string): void {
   }
 }
 
-/** Scrolls the list a screen a frame for `ms`, counting frames; pages load as it goes. */
-async function scrollFor(page: Page, ms: number): Promise<{ fps: number; worstFrameMs: number }> {
-  return page.evaluate(
-    (duration) =>
-      new Promise<{ fps: number; worstFrameMs: number }>((resolve) => {
-        const list = document.querySelector('[data-testid=runs-list]');
-        const frames: number[] = [];
-        const tick = (t: number) => {
-          frames.push(t);
-          if (list) list.scrollTop += 600;
-          if (t - frames[0] < duration) requestAnimationFrame(tick);
-          else {
-            const gaps = frames.slice(1).map((f, i) => f - frames[i]);
-            resolve({ fps: ((frames.length - 1) * 1000) / (frames[frames.length - 1] - frames[0]), worstFrameMs: Math.max(...gaps) });
-          }
-        };
-        requestAnimationFrame(tick);
-      }),
-    ms,
-  );
-}
-
 const WAIT = { timeout: 120_000, polling: 'raf' } as const;
 
 /** One store seeded once; each run a fresh browser context, so nothing is cached between them. */
@@ -127,7 +104,8 @@ export async function measureRunsList(runs: number, progress: (message: string) 
       await page.goto(`${bench.url}#/runs`);
       await page.waitForFunction(() => document.querySelectorAll('[data-testid=runs-row]').length > 0, undefined, WAIT);
       const openMs = await page.evaluate(() => performance.now());
-      const scroll = await scrollFor(page, 3000);
+      // A screen a frame for 3 s; pages load as it goes.
+      const scroll = await framesFor(page, 3000, { selector: '[data-testid=runs-list]', stepPx: 600 });
       const rowsLoaded = Number((await page.getByTestId('runs-count').innerText()).replace(/[^0-9]/g, ''));
 
       const typed = await page.evaluate(() => performance.now());

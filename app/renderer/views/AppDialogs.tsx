@@ -15,6 +15,14 @@ export function AppDialogs() {
   return null;
 }
 
+function FormError({ error }: { error: string | null }) {
+  return error ? (
+    <p className="fd-field-error" role="alert">
+      {error}
+    </p>
+  ) : null;
+}
+
 function messageOf(error: unknown): string {
   return error instanceof Error ? error.message : String(error);
 }
@@ -79,11 +87,7 @@ function ApiKeyDialog({ message }: { message: string }) {
             {profile === DEFAULT_PROFILE ? 'It is kept for this browser tab only.' : `It is kept with profile ${profile} in this browser.`}
           </div>
         </div>
-        {error ? (
-          <p className="fd-field-error" role="alert">
-            {error}
-          </p>
-        ) : null}
+        <FormError error={error} />
         <div className="fd-modal-actions">
           <SwitchToLocal />
           <button type="button" className="fd-button" onClick={closeDialog}>
@@ -143,11 +147,7 @@ function AddProfileDialog() {
           <input id="fd-profile-key" type="password" value={apiKey} onChange={(e) => setApiKey(e.target.value)} autoComplete="off" />
           <div className="fd-field-help">Empty for a server that needs none. Kept in this browser with the profile.</div>
         </div>
-        {error ? (
-          <p className="fd-field-error" role="alert">
-            {error}
-          </p>
-        ) : null}
+        <FormError error={error} />
         <div className="fd-modal-actions">
           <button type="button" className="fd-button" onClick={closeDialog}>
             Cancel
