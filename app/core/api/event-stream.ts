@@ -1,4 +1,4 @@
-import { EVENTS_PATH, ServerEventSchema, type ServerEvent, type SubscribeMessage } from './events.js';
+import { EVENTS_PATH, ServerEventSchema, type EventKind, type ServerEvent, type SubscribeMessage } from './events.js';
 
 /**
  * The little of the WebSocket interface the stream uses, met by the browser's WebSocket and by
@@ -36,6 +36,8 @@ export interface EventStreamOptions {
   apiKey?: string;
   /** Only this flow run's states and log lines. */
   flowRunId?: string;
+  /** Only these kinds of event; all when left out. */
+  events?: EventKind[];
   /** Resume after this cursor rather than starting at the current end of the store. */
   cursor?: string;
   onEvent: (event: ServerEvent) => void;
@@ -96,6 +98,7 @@ export function openEventStream(options: EventStreamOptions): EventStream {
     current.onopen = () => {
       const subscribe: SubscribeMessage = { type: 'subscribe' };
       if (options.flowRunId !== undefined) subscribe.flowRunId = options.flowRunId;
+      if (options.events !== undefined) subscribe.events = options.events;
       if (cursor !== undefined) subscribe.cursor = cursor;
       current.send(JSON.stringify(subscribe));
       delay = minDelay;

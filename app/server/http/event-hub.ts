@@ -1,4 +1,4 @@
-import type { LogEvent, StateEvent } from '../../core/api/index.js';
+import { eventKindOf, type EventKind, type LogEvent, type StateEvent } from '../../core/api/index.js';
 import type { RunReads } from '../store/run-reads.js';
 
 /** Where a stream stands: the last states row and the last logs row it has passed. */
@@ -99,9 +99,15 @@ export function readEventPage(
 
 export interface EventSubscriber {
   flowRunId?: string;
+  /** Only these kinds of event; all when left out. */
+  events?: ReadonlySet<EventKind>;
   /** Where to resume; none starts at the current end of the store. */
   after?: StreamPosition;
   send(event: StoredEvent): void;
+}
+
+function wants(subscriber: EventSubscriber, event: StoredEvent): boolean {
+  return subscriber.events === undefined || subscriber.events.has(eventKindOf(event));
 }
 
 export interface EventHubOptions {
@@ -163,7 +169,7 @@ export class EventHub {
       let from = after;
       for (;;) {
         const page = readEventPage(this.reads, from, { flowRunId: subscriber.flowRunId, upTo: current, limit: this.pageSize });
-        for (const { event } of page.events) subscriber.send(event);
+        for (const { event } of page.events) if (wants(subscriber, event)) subscriber.send(event);
         if (!page.more) break;
         from = page.position;
       }
@@ -230,7 +236,7 @@ export class EventHub {
   private fanOut({ id, event }: PagedEvent): void {
     const flowRunId = flowRunOf(event);
     for (const { subscriber, floor } of this.subscriptions) {
-      if (subscriber.flowRunId !== undefined && subscriber.flowRunId !== flowRunId) continue;
+      if ((subscriber.flowRunId !== undefined && subscriber.flowRunId !== flowRunId) || !wants(subscriber, event)) continue;
       if (id <= (event.type === 'state' ? floor.stateId : floor.logId)) continue;
       try {
         subscriber.send(event);

@@ -209,6 +209,59 @@ describe('the event stream', () => {
     await everything.stop();
   });
 
+  it('filters by kind of event, live and when resuming, alone or with a flow run', async () => {
+    const run = new FakeRun(server.current);
+    const flowStates = await connect(server.current);
+    const taskStatesAndLogs = await connect(server.current);
+    flowStates.subscribe({ events: ['flow-state'] });
+    taskStatesAndLogs.subscribe({ flowRunId: run.id, events: ['task-state', 'log'] });
+    await eventually(() => expect(subscribers(server.current)).toBe(2));
+    await run.start();
+    await run.task();
+    await run.finish();
+    const stored = run.stored();
+    const storedFlowStates = stored.states.filter((s) => (s as { kind: string }).kind === 'flow');
+    const storedTaskStates = stored.states.filter((s) => (s as { kind: string }).kind === 'task');
+    await eventually(() => expect(countOf(flowStates.messages)).toBe(storedFlowStates.length));
+    await eventually(() => expect(countOf(taskStatesAndLogs.messages)).toBe(storedTaskStates.length + stored.logs.length));
+    expect(received(flowStates.messages)).toEqual({ states: storedFlowStates, logs: [] });
+    expect(received(taskStatesAndLogs.messages)).toEqual({ states: storedTaskStates, logs: stored.logs });
+    await flowStates.stop();
+    await taskStatesAndLogs.stop();
+
+    // Resuming from the first message's cursor replays only what is asked for.
+    const first = flowStates.messages[0];
+    if (first.type === 'error') throw new Error(first.message);
+    const resumed = await connect(server.current);
+    resumed.subscribe({ events: ['flow-state'], cursor: first.cursor });
+    await eventually(() => expect(countOf(resumed.messages)).toBe(storedFlowStates.length - 1));
+    expect(received(resumed.messages)).toEqual({ states: storedFlowStates.slice(1), logs: [] });
+
+    // A kind the server does not know, or none at all, is refused with the field named.
+    resumed.subscribe({ events: ['everything'] });
+    resumed.subscribe({ events: [] });
+    await eventually(() => expect(resumed.messages.filter((m) => m.type === 'error')).toHaveLength(2));
+    for (const message of resumed.messages.filter((m) => m.type === 'error')) expect(message.type === 'error' && message.message).toMatch(/^events/);
+    await resumed.stop();
+  });
+
+  it('follows flow runs\' states alone with openEventStream', async () => {
+    const run = new FakeRun(server.current);
+    const seen: ServerEvent[] = [];
+    const stream = openEventStream({ baseUrl: `${server.current.url}/api`, events: ['flow-state'], onEvent: (event) => seen.push(event), WebSocket: WebSocket as never });
+    try {
+      await eventually(() => expect(subscribed(server.current)).toBe(true));
+      await run.start();
+      await run.task();
+      await run.finish();
+      const flowStateCount = run.stored().states.filter((s) => (s as { kind: string }).kind === 'flow').length;
+      await eventually(() => expect(seen.length).toBe(flowStateCount));
+      expect(seen.every((event) => event.type === 'state' && event.kind === 'flow')).toBe(true);
+    } finally {
+      stream.close();
+    }
+  });
+
   it('resumes after the last cursor with no gap and no duplicate', async () => {
     const run = new FakeRun(server.current);
     const first = await connect(server.current);

@@ -46,6 +46,7 @@ function useDashboard(hours: number, buckets: number): { board: Dashboard | null
     const stream = openEventStream({
       baseUrl: server.baseUrl,
       ...(server.apiKey ? { apiKey: server.apiKey } : {}),
+      events: ['flow-state'],
       onEvent: (event) => {
         if (event.type !== 'state' || event.kind !== 'flow' || timer !== null) return;
         timer = setTimeout(() => {

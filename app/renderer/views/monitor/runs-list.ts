@@ -32,7 +32,7 @@ export interface RunsListOptions {
   query: FlowRunListQuery;
   pageSize: number;
   /** The event stream of every run; without it the list does not follow changes. */
-  openStream?: (options: Pick<EventStreamOptions, 'onEvent' | 'onStatus'>) => EventStream;
+  openStream?: (options: Pick<EventStreamOptions, 'events' | 'onEvent' | 'onStatus'>) => EventStream;
   onChange: (view: RunsListView) => void;
   /** Publishes at most once per this many ms, so a burst of changes is one redraw. */
   publishEveryMs?: number;
@@ -94,6 +94,8 @@ export class RunsList {
     void this.reload();
     this.stream = options.openStream
       ? options.openStream({
+          // A list of runs shows flow runs' states; task states and log lines would only be dropped.
+          events: ['flow-state'],
           onEvent: (event) => this.onEvent(event),
           onStatus: (status) => {
             if (this.closed) return;

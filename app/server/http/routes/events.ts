@@ -59,7 +59,7 @@ export async function eventRoutes(api: FastifyInstance, { events: hub, onUnexpec
         try {
           message = JSON.parse(rawText(data));
         } catch {
-          return sendError('the message is not JSON; send {"type":"subscribe","flowRunId"?: string,"cursor"?: string}');
+          return sendError('the message is not JSON; send {"type":"subscribe","flowRunId"?: string,"events"?: ["flow-state"|"task-state"|"log"],"cursor"?: string}');
         }
         const parsed = SubscribeMessageSchema.safeParse(message);
         if (!parsed.success) {
@@ -67,7 +67,7 @@ export async function eventRoutes(api: FastifyInstance, { events: hub, onUnexpec
           const field = issue?.path.length ? issue.path.join('.') : 'message';
           return sendError(`${field}: ${issue?.message ?? 'not a subscribe message'}`);
         }
-        const { flowRunId, cursor } = parsed.data;
+        const { flowRunId, cursor, events } = parsed.data;
         const after = cursor === undefined ? undefined : decodeEventCursor(cursor);
         if (after === null) {
           return sendError("cursor: not a cursor this server gave out; pass the last message's cursor, or leave it out to start now");
@@ -75,7 +75,7 @@ export async function eventRoutes(api: FastifyInstance, { events: hub, onUnexpec
         // A new subscribe replaces the last one on this socket.
         stop();
         try {
-          unsubscribe = hub.subscribe({ flowRunId, after, send });
+          unsubscribe = hub.subscribe({ flowRunId, after, send, ...(events ? { events: new Set(events) } : {}) });
         } catch (error) {
           onUnexpectedError(error);
           sendError('the server could not read the event stream; try again');
