@@ -2,7 +2,7 @@ import { beforeAll, afterAll, describe, expect, it } from 'vitest';
 import { createApiClient, type ApiClient, type FlowRunListQuery } from '../../../app/core/api/index.js';
 import { newId, type FlowRun, type StateType } from '../../../app/core/index.js';
 import { flowRunPageQuery, type FlowRunPageFilter } from '../../../app/server/store/run-reads.js';
-import { call, flowRunRequest, startTestServer, type TestServer } from './support.js';
+import { call, flowRunRequest, startTestServer, walkFlowRuns, type TestServer } from './support.js';
 
 const RUNS = 250;
 const BASE = Date.UTC(2030, 0, 1);
@@ -44,23 +44,10 @@ afterAll(async () => {
   await server.close();
 });
 
-/** Follows nextCursor to the end, checking each page's size. */
-async function walk(query: FlowRunListQuery, limit: number): Promise<string[]> {
-  const ids: string[] = [];
-  let cursor = query.cursor;
-  for (let pages = 0; pages < 1000; pages++) {
-    const page = await client.listFlowRuns({ query: { ...query, limit, cursor } });
-    ids.push(...page.items.map((run) => run.id));
-    if (page.nextCursor === null) return ids;
-    expect(page.items).toHaveLength(limit);
-    cursor = page.nextCursor;
-  }
-  throw new Error('the cursor never ran out');
-}
 
 describe('flow-run pages', () => {
   it('walks every run exactly once, newest first, across ties in creation time', async () => {
-    const ids = await walk({}, 40);
+    const ids = await walkFlowRuns(client, {}, 40);
     expect(ids).toHaveLength(RUNS);
     expect(new Set(ids).size).toBe(RUNS);
     expect(ids).toEqual(expected.map((run) => run.id));
@@ -90,12 +77,12 @@ describe('flow-run pages', () => {
   ];
   it.each(filters)('filters by %s, paged without gaps or duplicates', async (_name, query, keep) => {
     const want = expected.filter(keep).map((run) => run.id);
-    expect(await walk(query, 7)).toEqual(want);
+    expect(await walkFlowRuns(client, query, 7)).toEqual(want);
   });
 
   it('finds the children of a parent run', async () => {
     const parent = expected.find((run) => expected.some((child) => child.parentFlowRunId === run.id))!;
-    const ids = await walk({ parentFlowRunId: parent.id }, 5);
+    const ids = await walkFlowRuns(client, { parentFlowRunId: parent.id }, 5);
     expect(ids).toEqual(expected.filter((run) => run.parentFlowRunId === parent.id).map((run) => run.id));
     expect(ids).toHaveLength(12);
   });
@@ -112,7 +99,7 @@ describe('flow-run pages', () => {
     clock = BASE + 10_000_000;
     const newer = flowRunRequest();
     await server.store.createFlowRun(newer);
-    const rest = await walk({ cursor: first.nextCursor! }, 100);
+    const rest = await walkFlowRuns(client, { cursor: first.nextCursor! }, 100);
     expect([...first.items.map((r) => r.id), ...rest]).toEqual(expected.map((r) => r.id));
     expect((await client.listFlowRuns({ query: { limit: 1 } })).items[0].id).toBe(newer.id);
   });

@@ -8,7 +8,7 @@ import { MIGRATIONS, SqliteStore } from '../../../app/server/index.js';
 import { flowRunPageQuery, textCandidates, trigramMatch, type FlowRunPageFilter } from '../../../app/server/store/flow-run-page-query.js';
 import { flowRunFromRow, type FlowRunRow } from '../../../app/server/store/rows.js';
 import { makeTempHome } from '../../helpers/temp-home.js';
-import { call, flowRunRequest, startTestServer, type TestServer } from './support.js';
+import { call, flowRunRequest, startTestServer, walkFlowRuns, type TestServer } from './support.js';
 
 const BASE = Date.UTC(2031, 5, 1);
 const FLOWS = ['etl', 'Nightly-Report', 'sync'];
@@ -49,19 +49,6 @@ function contains(haystack: string, needle: string): boolean {
 }
 const holds = (text: string) => (run: FlowRun) => contains(run.name, text) || contains(run.flowName, text);
 
-/** Follows nextCursor to the end, checking each page's size. */
-async function walk(query: FlowRunListQuery, limit: number): Promise<string[]> {
-  const ids: string[] = [];
-  let cursor: string | undefined;
-  for (let pages = 0; pages < 1000; pages++) {
-    const page = await client.listFlowRuns({ query: { ...query, limit, cursor } });
-    ids.push(...page.items.map((run) => run.id));
-    if (page.nextCursor === null) return ids;
-    expect(page.items).toHaveLength(limit);
-    cursor = page.nextCursor;
-  }
-  throw new Error('the cursor never ran out');
-}
 
 describe('searching flow runs by text', () => {
   const searches: [string, string][] = [
@@ -80,17 +67,17 @@ describe('searching flow runs by text', () => {
   ];
   it.each(searches)('finds %s, paged without gaps or duplicates', async (_name, q) => {
     const want = newestFirst.filter(holds(q)).map((run) => run.id);
-    expect(await walk({ q }, 7)).toEqual(want);
+    expect(await walkFlowRuns(client, { q }, 7)).toEqual(want);
   });
 
   it('folds the case of ASCII letters only, as SQLite does', async () => {
     // "ÉTÉ" is stored in capitals; lower-case accented letters are other characters to SQLite.
-    expect(await walk({ q: 'été' }, 50)).toEqual([]);
-    expect((await walk({ q: 'ÉTÉ' }, 50)).length).toBe(newestFirst.filter((run) => run.name === 'ÉTÉ-run').length);
+    expect(await walkFlowRuns(client, { q: 'été' }, 50)).toEqual([]);
+    expect((await walkFlowRuns(client, { q: 'ÉTÉ' }, 50)).length).toBe(newestFirst.filter((run) => run.name === 'ÉTÉ-run').length);
   });
 
   it('ignores spaces around the text', async () => {
-    expect(await walk({ q: '  otter ' }, 50)).toEqual(newestFirst.filter(holds('otter')).map((run) => run.id));
+    expect(await walkFlowRuns(client, { q: '  otter ' }, 50)).toEqual(newestFirst.filter(holds('otter')).map((run) => run.id));
   });
 
   const combined: [string, FlowRunListQuery, (run: FlowRun) => boolean][] = [
@@ -103,14 +90,14 @@ describe('searching flow runs by text', () => {
   it.each(combined)('with %s, keeps only runs matching both', async (_name, query, keep) => {
     const want = newestFirst.filter((run) => holds(query.q!)(run) && keep(run)).map((run) => run.id);
     expect(want.length).toBeGreaterThan(0);
-    expect(await walk(query, 4)).toEqual(want);
+    expect(await walkFlowRuns(client, query, 4)).toEqual(want);
   });
 });
 
 describe('sorting flow runs', () => {
   it('lists oldest first, the exact reverse of newest first, across ties', async () => {
-    expect(await walk({ sort: 'oldest' }, 9)).toEqual([...newestFirst].reverse().map((run) => run.id));
-    expect(await walk({ sort: 'newest' }, 9)).toEqual(newestFirst.map((run) => run.id));
+    expect(await walkFlowRuns(client, { sort: 'oldest' }, 9)).toEqual([...newestFirst].reverse().map((run) => run.id));
+    expect(await walkFlowRuns(client, { sort: 'newest' }, 9)).toEqual(newestFirst.map((run) => run.id));
   });
 
   const filters: [string, FlowRunListQuery, (run: FlowRun) => boolean][] = [
@@ -123,7 +110,7 @@ describe('sorting flow runs', () => {
   it.each(filters)('lists oldest first with %s', async (_name, query, keep) => {
     const want = [...newestFirst].reverse().filter(keep).map((run) => run.id);
     expect(want.length).toBeGreaterThan(0);
-    expect(await walk({ ...query, sort: 'oldest' }, 5)).toEqual(want);
+    expect(await walkFlowRuns(client, { ...query, sort: 'oldest' }, 5)).toEqual(want);
   });
 
   it('refuses a cursor given with the other order, naming the cursor', async () => {

@@ -1,6 +1,8 @@
 // A real Flowdeck server on a random loopback port over a real SQLite file, one per test, and
 // small helpers to talk to it with plain fetch.
-import { afterEach, beforeEach } from 'vitest';
+import { afterEach, beforeEach, expect } from 'vitest';
+import type { ApiClient } from '../../../app/core/api/client.js';
+import type { FlowRunListQuery } from '../../../app/core/api/index.js';
 import { newId, type CreateFlowRun, type CreateTaskRun, type RetryPolicy } from '../../../app/core/index.js';
 import { createServer, SqliteStore, type FlowdeckServer, type ServerOptions, type SqliteStoreOptions } from '../../../app/server/index.js';
 import { makeTempHome } from '../../helpers/temp-home.js';
@@ -126,4 +128,18 @@ export function taskRunRequest(flowRunId: string, overrides: Partial<CreateTaskR
     state: { type: 'PENDING', name: 'Pending' },
     ...overrides,
   };
+}
+
+/** Follows nextCursor from the query's cursor to the end, checking each full page's size; the ids in order. */
+export async function walkFlowRuns(client: ApiClient, query: FlowRunListQuery, limit: number): Promise<string[]> {
+  const ids: string[] = [];
+  let cursor = query.cursor;
+  for (let pages = 0; pages < 1000; pages++) {
+    const page = await client.listFlowRuns({ query: { ...query, limit, cursor } });
+    ids.push(...page.items.map((run) => run.id));
+    if (page.nextCursor === null) return ids;
+    expect(page.items).toHaveLength(limit);
+    cursor = page.nextCursor;
+  }
+  throw new Error('the cursor never ran out');
 }
