@@ -3,7 +3,7 @@ import type { State } from '../../app/core/index.js';
 import { configureEngine, exponentialBackoff, flow, getRunContext, task, type RunInfo } from '../../app/engine/index.js';
 import { SqliteStore } from '../../app/server/index.js';
 import { useEngineStore } from '../helpers/engine-store.js';
-import { historyOf, logsOf, onlyTaskRun, taskRunsOf } from './support.js';
+import { failing, historyOf, logsOf, onlyTaskRun, taskRunsOf } from './support.js';
 
 let env: ReturnType<typeof useEngineStore>;
 beforeEach(() => (env = useEngineStore()));
@@ -24,16 +24,6 @@ function retryDelays(store: SqliteStore, runId: string): number[] {
 function expectDelays(actual: number[], expected: number[]): void {
   expect(actual).toHaveLength(expected.length);
   actual.forEach((ms, i) => expect(Math.abs(ms - expected[i])).toBeLessThanOrEqual(TOLERANCE_MS));
-}
-
-/** A task body that fails `failures` times, then returns the attempt it succeeded on. */
-function failing(failures: number) {
-  let calls = 0;
-  return () => {
-    calls++;
-    if (calls <= failures) throw new Error(`failure ${calls}`);
-    return calls;
-  };
 }
 
 describe('task retries', () => {

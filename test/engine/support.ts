@@ -58,3 +58,13 @@ export async function idle(ms: number): Promise<void> {
   });
   if (signal.aborted) throw signal.reason;
 }
+
+/** A task body that fails `failures` times, then returns the attempt it succeeded on. */
+export function failing(failures: number) {
+  let calls = 0;
+  return () => {
+    calls++;
+    if (calls <= failures) throw new Error(`failure ${calls}`);
+    return calls;
+  };
+}

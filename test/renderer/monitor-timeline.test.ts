@@ -3,17 +3,7 @@ import type { State, StateType } from '../../app/core/index.js';
 import { flow, task } from '../../app/engine/index.js';
 import { barEnd, runTimeline, timelineRows } from '../../app/renderer/monitor/timeline.js';
 import { useEngineStore } from '../helpers/engine-store.js';
-import { idle } from '../engine/support.js';
-
-/** A failing task body: fails `failures` times, then returns the call it succeeded on. */
-function failing(failures: number) {
-  let calls = 0;
-  return () => {
-    calls++;
-    if (calls <= failures) throw new Error(`failure ${calls}`);
-    return calls;
-  };
-}
+import { failing, idle } from '../engine/support.js';
 
 describe('timeline of real runs', () => {
   let env: ReturnType<typeof useEngineStore>;
