@@ -102,40 +102,6 @@ function fieldValue<K extends 'FLOWDECK_API_URL' | 'FLOWDECK_API_KEY'>(field: st
   }
 }
 
-/** Adds a server, or changes the one of that name. */
-export function saveBrowserProfile(storage: Storage | undefined, input: ServerProfileInput): void {
-  const name = input.name.trim();
-  if (name === DEFAULT_PROFILE) throw new SettingsError(`'${DEFAULT_PROFILE}' is the server this page came from; give the new one another name`);
-  const apiUrl = fieldValue('API URL', 'FLOWDECK_API_URL', input.apiUrl);
-  const apiKey = input.apiKey.trim() === '' ? null : fieldValue('API key', 'FLOWDECK_API_KEY', input.apiKey);
-  changeBrowserProfiles(storage, (doc) => {
-    const created = doc.profiles.has(name) ? doc : createProfile(doc, name);
-    const withUrl = setProfileSettings(created, name, { FLOWDECK_API_URL: apiUrl, ...(apiKey === null ? {} : { FLOWDECK_API_KEY: apiKey }) });
-    return apiKey === null ? unsetProfileSettings(withUrl, name, ['FLOWDECK_API_KEY']) : withUrl;
-  });
-}
-
-export function useBrowserProfile(storage: Storage | undefined, name: string): void {
-  changeBrowserProfiles(storage, (doc) => useProfile(doc, name));
-}
-
-/** Forgets a server; forgetting the active one goes back to `local`. */
-export function forgetBrowserProfile(storage: Storage | undefined, name: string): void {
-  if (name === DEFAULT_PROFILE) throw new SettingsError(`'${DEFAULT_PROFILE}' is the server this page came from; it cannot be forgotten`);
-  changeBrowserProfiles(storage, (doc) => deleteProfile(doc.active === name ? useProfile(doc, DEFAULT_PROFILE) : doc, name));
-}
-
-/** The key for a profile: the browser's profile keeps it; `local`'s is kept for this tab only. */
-export function setBrowserProfileKey(storage: Storage | undefined, session: Storage | undefined, name: string, key: string): void {
-  const apiKey = fieldValue('API key', 'FLOWDECK_API_KEY', key);
-  if (name === DEFAULT_PROFILE) {
-    if (!session) throw new SettingsError('this browser does not let the page keep a key (its storage is off)');
-    session.setItem(SAME_ORIGIN_KEY, apiKey);
-    return;
-  }
-  changeBrowserProfiles(storage, (doc) => setProfileSettings(doc, name, { FLOWDECK_API_KEY: apiKey }));
-}
-
 /** The server the web UI talks to: the active browser profile's, or the one that served `pageUrl`. */
 export function browserServerTarget(pageUrl: string, storage: Storage | undefined, session: Storage | undefined): ServerTarget {
   const { doc } = readBrowserProfiles(storage);
@@ -147,6 +113,7 @@ export function browserServerTarget(pageUrl: string, storage: Storage | undefine
   return { baseUrl: sameOriginApi(pageUrl), ...(apiKey ? { apiKey } : {}), profile: doc.active };
 }
 
+/** This browser's profiles; a change is refused while the stored ones cannot be read. */
 export function browserProfileBook(storage: Storage | undefined, session: Storage | undefined): ProfileBook {
   return {
     editable: true,
@@ -155,16 +122,34 @@ export function browserProfileBook(storage: Storage | undefined, session: Storag
       return choices(readBrowserProfiles(storage).doc);
     },
     async use(name) {
-      useBrowserProfile(storage, name);
+      changeBrowserProfiles(storage, (doc) => useProfile(doc, name));
     },
+    /** Adds a server, or changes the one of that name. */
     async save(input) {
-      saveBrowserProfile(storage, input);
+      const name = input.name.trim();
+      if (name === DEFAULT_PROFILE) throw new SettingsError(`'${DEFAULT_PROFILE}' is the server this page came from; give the new one another name`);
+      const apiUrl = fieldValue('API URL', 'FLOWDECK_API_URL', input.apiUrl);
+      const apiKey = input.apiKey.trim() === '' ? null : fieldValue('API key', 'FLOWDECK_API_KEY', input.apiKey);
+      changeBrowserProfiles(storage, (doc) => {
+        const created = doc.profiles.has(name) ? doc : createProfile(doc, name);
+        const withUrl = setProfileSettings(created, name, { FLOWDECK_API_URL: apiUrl, ...(apiKey === null ? {} : { FLOWDECK_API_KEY: apiKey }) });
+        return apiKey === null ? unsetProfileSettings(withUrl, name, ['FLOWDECK_API_KEY']) : withUrl;
+      });
     },
+    /** Forgetting the active one goes back to `local`. */
     async forget(name) {
-      forgetBrowserProfile(storage, name);
+      if (name === DEFAULT_PROFILE) throw new SettingsError(`'${DEFAULT_PROFILE}' is the server this page came from; it cannot be forgotten`);
+      changeBrowserProfiles(storage, (doc) => deleteProfile(doc.active === name ? useProfile(doc, DEFAULT_PROFILE) : doc, name));
     },
+    /** The browser's profile keeps its key; `local`'s is kept for this tab only. */
     async setKey(name, key) {
-      setBrowserProfileKey(storage, session, name, key);
+      const apiKey = fieldValue('API key', 'FLOWDECK_API_KEY', key);
+      if (name !== DEFAULT_PROFILE) {
+        changeBrowserProfiles(storage, (doc) => setProfileSettings(doc, name, { FLOWDECK_API_KEY: apiKey }));
+        return;
+      }
+      if (!session) throw new SettingsError('this browser does not let the page keep a key (its storage is off)');
+      session.setItem(SAME_ORIGIN_KEY, apiKey);
     },
     async startAgain() {
       storage?.removeItem(BROWSER_PROFILES_KEY);
@@ -176,13 +161,14 @@ const IN_PROFILES_TOML =
   'The desktop app uses the profiles of profiles.toml: change them with `flowdeck profile create NAME` and `flowdeck config set FLOWDECK_API_URL=… FLOWDECK_API_KEY=…`.';
 
 /** The desktop app's profiles: profiles.toml, through the main process. */
-export function desktopProfileBook(bridge: Pick<DesktopBridge, 'listProfiles' | 'useProfile'>, problem: string | null = null): ProfileBook {
+export function desktopProfileBook(bridge: Pick<DesktopBridge, 'listProfiles' | 'useProfile'>): ProfileBook {
   const refuse = async () => {
     throw new SettingsError(IN_PROFILES_TOML);
   };
   return {
     editable: false,
-    problem,
+    // A broken profiles.toml fails the bridge's calls with the file's own message, line included.
+    problem: null,
     async list() {
       return (await bridge.listProfiles()).map(({ name, active, apiUrl }) => ({ name, active, apiUrl }));
     },

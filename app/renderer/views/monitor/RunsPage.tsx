@@ -11,6 +11,7 @@ import {
   type RunFilters,
 } from '../../monitor/run-filters.js';
 import { useServices } from '../context.js';
+import { webStorage } from '../web-storage.js';
 import { RunsFilterBar } from './RunsFilterBar.js';
 import { RunsTable } from './RunsTable.js';
 import { RunsList, type RunsListView } from './runs-list.js';
@@ -21,20 +22,12 @@ const PAGE_SIZE = 100;
 /** How long typing may pause before the search is sent. */
 const SEARCH_DEBOUNCE_MS = 300;
 
-function storage(): Storage | undefined {
-  try {
-    return window.localStorage;
-  } catch {
-    return undefined;
-  }
-}
-
 /** The filters, kept in this browser's storage as they change so a reload shows the same runs. */
 function useSavedFilters(): [RunFilters, (next: RunFilters) => void] {
-  const [filters, setFilters] = useState(() => loadRunFilters(storage()));
+  const [filters, setFilters] = useState(() => loadRunFilters(webStorage('local')));
   const set = (next: RunFilters) => {
     setFilters(next);
-    saveRunFilters(storage(), next);
+    saveRunFilters(webStorage('local'), next);
   };
   return [filters, set];
 }
