@@ -1,6 +1,7 @@
 export * from './states.js';
 export * from './runs.js';
 export * from './ids.js';
+export * from './error-message.js';
 export * from './retry-delays.js';
 export * from './reporting.js';
 export * from './orchestration/types.js';

@@ -4,6 +4,7 @@ import type { ServerEvent } from '../../core/api/events.js';
 import type { FlowRun, StoredLog, TaskRun } from '../../core/runs.js';
 import { isTerminal, type State } from '../../core/states.js';
 import { newerState } from '../run/node-states.js';
+import { errorMessage } from '../../core/error-message.js';
 
 /** Everything the flow run page shows, as it stands. */
 export interface FlowRunView {
@@ -55,10 +56,6 @@ export interface FlowRunFollower {
 const LOG_PAGE = 10_000;
 /** The newest lines read when the page opens: few enough to arrive at once. */
 const LOG_TAIL = 2_000;
-
-function messageOf(error: unknown): string {
-  return error instanceof Error ? error.message : String(error);
-}
 
 /**
  * Follows one flow run for its page: the REST API for what is stored, the event stream for what
@@ -177,7 +174,7 @@ export function followFlowRun(options: FollowFlowRunOptions): FlowRunFollower {
       const state = view.flowRun ? newerState(view.flowRun.state, flowRun.state) : flowRun.state;
       publish({ flowRun: { ...flowRun, state }, flowStates, error: null, loaded: true });
     } catch (error) {
-      publish({ error: `could not read the run from the server: ${messageOf(error)}`, loaded: true });
+      publish({ error: `could not read the run from the server: ${errorMessage(error)}`, loaded: true });
     }
   };
 
@@ -242,7 +239,7 @@ export function followFlowRun(options: FollowFlowRunOptions): FlowRunFollower {
       for (const line of page) logIds.add(line.id);
       publish({ logsTruncated: page.length === LOG_PAGE });
     } catch (error) {
-      publish({ error: `could not read earlier log lines: ${messageOf(error)}` });
+      publish({ error: `could not read earlier log lines: ${errorMessage(error)}` });
     }
   };
 

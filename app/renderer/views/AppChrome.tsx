@@ -8,6 +8,7 @@ import { serverLabel } from '../services/server.js';
 import { useServices } from './context.js';
 import { switchProfile } from './switch-profile.js';
 import { openDialog, uiStore } from './ui-store.js';
+import { errorMessage } from '../../core/error-message.js';
 
 export function Brand() {
   return (
@@ -75,10 +76,6 @@ export function ServerStatus() {
   );
 }
 
-function messageOf(error: unknown): string {
-  return error instanceof Error ? error.message : String(error);
-}
-
 /** The profiles to switch between; the browser's can be added and forgotten here. */
 function ProfileMenu({ onClose }: { onClose: () => void }) {
   const { profiles } = useServices();
@@ -90,7 +87,7 @@ function ProfileMenu({ onClose }: { onClose: () => void }) {
     let live = true;
     profiles.list().then(
       (listed) => live && setList(listed),
-      (e: unknown) => live && setError(messageOf(e)),
+      (e: unknown) => live && setError(errorMessage(e)),
     );
     return () => {
       live = false;
@@ -109,7 +106,7 @@ function ProfileMenu({ onClose }: { onClose: () => void }) {
   }, [onClose]);
 
   const act = (action: () => Promise<void>) => () => {
-    action().catch((e: unknown) => setError(messageOf(e)));
+    action().catch((e: unknown) => setError(errorMessage(e)));
   };
   const forget = (choice: ProfileChoice) =>
     act(async () => {

@@ -6,6 +6,7 @@ import { useServices } from './context.js';
 import { Modal } from './Modal.js';
 import { switchProfile } from './switch-profile.js';
 import { closeDialog, uiStore } from './ui-store.js';
+import { errorMessage } from '../../core/error-message.js';
 
 /** The dialogs of the whole app, whichever page shows: the server's key, and adding a server. */
 export function AppDialogs() {
@@ -21,10 +22,6 @@ function FormError({ error }: { error: string | null }) {
       {error}
     </p>
   ) : null;
-}
-
-function messageOf(error: unknown): string {
-  return error instanceof Error ? error.message : String(error);
 }
 
 /** Back to the profile every home has, the way out of a server that will not let the app in. */
@@ -75,7 +72,7 @@ function ApiKeyDialog({ message }: { message: string }) {
           e.preventDefault();
           profiles.setKey(profile, key).then(
             () => location.reload(),
-            (failure: unknown) => setError(messageOf(failure)),
+            (failure: unknown) => setError(errorMessage(failure)),
           );
         }}
       >
@@ -116,7 +113,7 @@ function AddProfileDialog() {
     try {
       await profiles.save({ name, apiUrl, apiKey });
     } catch (failure) {
-      setError(messageOf(failure));
+      setError(errorMessage(failure));
       setBusy(false);
       return;
     }

@@ -2,6 +2,7 @@ import { isDirty, type BuilderStore } from '../builder/store.js';
 import type { WorkspaceFilesService } from '../services/files.js';
 import { forgetRecent, rememberRecent, type KeyValueStorage } from '../services/recent-files.js';
 import { askOverwrite, askSaveAs, askUnsaved, closeDialog, showToast, uiStore } from './ui-store.js';
+import { errorMessage } from '../../core/error-message.js';
 
 export interface DocumentActions {
   /** Asks what to do with unsaved changes; true when it is fine to go on. */
@@ -14,10 +15,6 @@ export interface DocumentActions {
   /** The desktop app's own dialogs, for files anywhere on this computer. */
   openFromDisk(): Promise<boolean>;
   saveToDisk(): Promise<boolean>;
-}
-
-function messageOf(error: unknown): string {
-  return error instanceof Error ? error.message : String(error);
 }
 
 /** New, Open, Save and Save As, with the guards a person expects around them. */
@@ -48,7 +45,7 @@ export function createDocumentActions(store: BuilderStore, files: WorkspaceFiles
         saved(outcome.path);
         return true;
       } catch (error) {
-        showToast(`Could not save: ${messageOf(error)}`, 'error');
+        showToast(`Could not save: ${errorMessage(error)}`, 'error');
         return false;
       }
     },
@@ -64,7 +61,7 @@ export function createDocumentActions(store: BuilderStore, files: WorkspaceFiles
         saved(outcome.path);
         return true;
       } catch (error) {
-        showToast(`Could not save: ${messageOf(error)}`, 'error');
+        showToast(`Could not save: ${errorMessage(error)}`, 'error');
         return false;
       }
     },
@@ -83,7 +80,7 @@ export function createDocumentActions(store: BuilderStore, files: WorkspaceFiles
         closeDialog();
         return true;
       } catch (error) {
-        const message = messageOf(error);
+        const message = errorMessage(error);
         if (/\b404\b|no such|not found|does not exist/i.test(message)) uiStore.setState({ recent: forgetRecent(storage, path) });
         showToast(`Could not open ${path}: ${message}`, 'error');
         return false;
@@ -101,7 +98,7 @@ export function createDocumentActions(store: BuilderStore, files: WorkspaceFiles
         }
         return opened;
       } catch (error) {
-        showToast(`Could not open the file: ${messageOf(error)}`, 'error');
+        showToast(`Could not open the file: ${errorMessage(error)}`, 'error');
         return false;
       }
     },
@@ -113,7 +110,7 @@ export function createDocumentActions(store: BuilderStore, files: WorkspaceFiles
         showToast(`Saved ${outcome.path}`);
         return true;
       } catch (error) {
-        showToast(`Could not save: ${messageOf(error)}`, 'error');
+        showToast(`Could not save: ${errorMessage(error)}`, 'error');
         return false;
       }
     },

@@ -6,6 +6,7 @@ import { trackRun, type RunTracker } from '../run/run-tracker.js';
 import type { RunViewStore } from '../run/run-store.js';
 import type { DocumentActions } from './document-actions.js';
 import { askSaveAs } from './ui-store.js';
+import { errorMessage } from '../../core/error-message.js';
 
 export type OpenStream = (options: Pick<EventStreamOptions, 'flowRunId' | 'onEvent' | 'onStatus'>) => EventStream;
 
@@ -15,10 +16,6 @@ export interface RunActions {
   start(path: string, flowName: string | undefined, parameters: Record<string, unknown>): Promise<string | null>;
   cancel(): Promise<void>;
   dispose(): void;
-}
-
-function messageOf(error: unknown): string {
-  return error instanceof Error ? error.message : String(error);
 }
 
 /** Running the document's file on the server and following the run live. */
@@ -52,7 +49,7 @@ export function createRunActions(options: {
       try {
         return { path, description: await client.describeFlowFile({ body: { path } }) };
       } catch (error) {
-        return { error: messageOf(error) };
+        return { error: errorMessage(error) };
       }
     },
 
@@ -64,7 +61,7 @@ export function createRunActions(options: {
       try {
         ({ flowRunId } = await client.runFlowFile({ body: { path, parameters, ...(flowName ? { flowName } : {}) } }));
       } catch (error) {
-        runs.getState().failed(messageOf(error));
+        runs.getState().failed(errorMessage(error));
         return null;
       }
       runs.getState().started(flowRunId);
@@ -83,7 +80,7 @@ export function createRunActions(options: {
       try {
         await client.cancelFlowRun({ params: { id } });
       } catch (error) {
-        runs.getState().setError(`Could not cancel: ${messageOf(error)}`);
+        runs.getState().setError(`Could not cancel: ${errorMessage(error)}`);
       }
     },
 

@@ -5,6 +5,7 @@ import type { StateType } from '../../../core/states.js';
 import { formatDuration } from '../../monitor/format.js';
 import { routeHash } from '../../services/routes.js';
 import { useServices } from '../context.js';
+import { errorMessage } from '../../../core/error-message.js';
 
 const SPANS = [
   { hours: 1, buckets: 12, label: 'Last hour' },
@@ -15,10 +16,6 @@ const SPANS = [
 
 /** The order the bars stack in, bottom first, and the states drawn. */
 const STACKED: readonly StateType[] = ['COMPLETED', 'FAILED', 'CRASHED', 'CANCELLED', 'RUNNING', 'PENDING', 'SCHEDULED', 'PAUSED', 'CANCELLING'];
-
-function messageOf(error: unknown): string {
-  return error instanceof Error ? error.message : String(error);
-}
 
 /** The dashboard's figures, read again shortly after runs change. */
 function useDashboard(hours: number, buckets: number): { board: Dashboard | null; error: string | null; reload: () => void } {
@@ -34,7 +31,7 @@ function useDashboard(hours: number, buckets: number): { board: Dashboard | null
         setBoard(next);
         setError(null);
       },
-      (e: unknown) => live && setError(messageOf(e)),
+      (e: unknown) => live && setError(errorMessage(e)),
     );
     return () => {
       live = false;

@@ -12,6 +12,7 @@ import { LogsView } from './LogsView.js';
 import { TaskRunPanel } from './TaskRunPanel.js';
 import { RunAgainDialog } from './RunAgainDialog.js';
 import { TimelineView } from './TimelineView.js';
+import { errorMessage } from '../../../core/error-message.js';
 
 // The graph (React Flow and its layout) loads on its own, so the other views need not wait for it.
 const RunGraphView = lazy(() => import('./RunGraphView.js').then((module) => ({ default: module.RunGraphView })));
@@ -22,10 +23,6 @@ const TABS: { id: RunPageView; label: string }[] = [
   { id: 'logs', label: 'Logs' },
   { id: 'details', label: 'Details' },
 ];
-
-function messageOf(error: unknown): string {
-  return error instanceof Error ? error.message : String(error);
-}
 
 /** Follows a flow run live for as long as its page is open. */
 function useFlowRun(flowRunId: string): { view: FlowRunView | null; follower: FlowRunFollower | null } {
@@ -78,7 +75,7 @@ export function FlowRunPage({ flowRunId, taskRunId, view: tab = 'graph' }: { flo
       await action();
       await follower?.refresh();
     } catch (error) {
-      showToast(`Could not ${what}: ${messageOf(error)}`, 'error');
+      showToast(`Could not ${what}: ${errorMessage(error)}`, 'error');
     } finally {
       setBusy(false);
     }

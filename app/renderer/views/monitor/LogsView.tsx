@@ -4,6 +4,7 @@ import { LOG_LEVELS, logLevelName, type StoredLog } from '../../../core/runs.js'
 import type { FlowRunView } from '../../monitor/flow-run-live.js';
 import { filterLogs, matchRanges, nextMatch, passesFilter, searchLogs, type LogFilter } from '../../monitor/log-view.js';
 import { useServices } from '../context.js';
+import { errorMessage } from '../../../core/error-message.js';
 
 const LINE_HEIGHT = 20;
 /** No task run: the flow's own lines. */
@@ -64,7 +65,7 @@ function useServerSearch(flowRunId: string | undefined, query: string, filter: L
         })
         .then(
           (lines) => live && setFound({ lines: lines.filter((line) => passesFilter(line, filter)), error: null }),
-          (error: unknown) => live && setFound({ lines: null, error: error instanceof Error ? error.message : String(error) }),
+          (error: unknown) => live && setFound({ lines: null, error: errorMessage(error) }),
         );
     }, 200);
     return () => {

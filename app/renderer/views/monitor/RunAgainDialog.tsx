@@ -1,10 +1,7 @@
 import { useState } from 'react';
 import type { FlowRun } from '../../../core/runs.js';
 import { Modal } from '../Modal.js';
-
-function messageOf(error: unknown): string {
-  return error instanceof Error ? error.message : String(error);
-}
+import { errorMessage } from '../../../core/error-message.js';
 
 /** Asks for the parameters of a new run of the same flow, starting from the ones this run had. */
 export function RunAgainDialog({ run, onStart, onClose }: { run: FlowRun; onStart: (parameters: Record<string, unknown>) => Promise<void>; onClose: () => void }) {
@@ -17,7 +14,7 @@ export function RunAgainDialog({ run, onStart, onClose }: { run: FlowRun; onStar
     try {
       parameters = JSON.parse(text);
     } catch (e) {
-      setError(`The parameters are not JSON: ${messageOf(e)}`);
+      setError(`The parameters are not JSON: ${errorMessage(e)}`);
       return;
     }
     if (typeof parameters !== 'object' || parameters === null || Array.isArray(parameters)) {
@@ -29,7 +26,7 @@ export function RunAgainDialog({ run, onStart, onClose }: { run: FlowRun; onStar
     try {
       await onStart(parameters as Record<string, unknown>);
     } catch (e) {
-      setError(messageOf(e));
+      setError(errorMessage(e));
       setStarting(false);
     }
   };

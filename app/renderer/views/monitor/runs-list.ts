@@ -6,6 +6,7 @@ import type { FlowRunListQuery } from '../../../core/api/flow-runs.js';
 import { advanceRunTiming } from '../../../core/orchestration/bookkeeping.js';
 import type { FlowRun } from '../../../core/runs.js';
 import type { State } from '../../../core/states.js';
+import { errorMessage } from '../../../core/error-message.js';
 
 /** The list of runs as the page shows it. */
 export interface RunsListView {
@@ -36,10 +37,6 @@ export interface RunsListOptions {
   onChange: (view: RunsListView) => void;
   /** Publishes at most once per this many ms, so a burst of changes is one redraw. */
   publishEveryMs?: number;
-}
-
-function messageOf(error: unknown): string {
-  return error instanceof Error ? error.message : String(error);
 }
 
 /** Whether run `a` comes before run `b` newest first: later creation, or on a tie the greater id. */
@@ -135,7 +132,7 @@ export class RunsList {
       if (this.stream?.status === 'open') void this.checkForNewRuns();
     } catch (error) {
       if (generation !== this.generation || this.closed) return;
-      this.publish({ status: 'error', error: { message: messageOf(error), unreachable: error instanceof ApiUnreachableError } }, true);
+      this.publish({ status: 'error', error: { message: errorMessage(error), unreachable: error instanceof ApiUnreachableError } }, true);
     }
   }
 
@@ -154,7 +151,7 @@ export class RunsList {
       this.publish({ loadingMore: false, hasMore: page.nextCursor !== null });
     } catch (error) {
       if (generation !== this.generation || this.closed) return;
-      this.publish({ loadingMore: false, moreError: messageOf(error) }, true);
+      this.publish({ loadingMore: false, moreError: errorMessage(error) }, true);
     }
   }
 
