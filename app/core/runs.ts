@@ -36,6 +36,10 @@ export const FlowRunSchema = z.object({
 });
 export type FlowRun = z.infer<typeof FlowRunSchema>;
 
+/** A flow run as listings carry it: everything but its parameters, which may be large; read the run for those. */
+export const FlowRunSummarySchema = FlowRunSchema.omit({ parameters: true });
+export type FlowRunSummary = z.infer<typeof FlowRunSummarySchema>;
+
 export const TaskRunSchema = z.object({
   id: z.string(),
   flowRunId: z.string(),

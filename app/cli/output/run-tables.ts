@@ -1,4 +1,4 @@
-import type { FlowRun, TaskRun } from '../../core/index.js';
+import type { FlowRunSummary, TaskRun } from '../../core/index.js';
 import type { CliContext } from '../context.js';
 import { formatStateName, formatTime, runDuration, shortId } from './format.js';
 import { renderTable } from './table.js';
@@ -6,7 +6,7 @@ import { renderTable } from './table.js';
 type Colors = CliContext['colors'];
 
 /** `ids` maps full ids to the short forms to show; ids missing from it are cut to 8 characters. */
-export function renderFlowRunTable(runs: readonly FlowRun[], ids: ReadonlyMap<string, string>, colors: Colors, now = Date.now()): string {
+export function renderFlowRunTable(runs: readonly FlowRunSummary[], ids: ReadonlyMap<string, string>, colors: Colors, now = Date.now()): string {
   const rows = runs.map((run) => [
     ids.get(run.id) ?? shortId(run.id),
     run.name,

@@ -2,11 +2,13 @@ import { z } from 'zod';
 import {
   ConcurrencyLimitSchema,
   FlowRunSchema,
+  FlowRunSummarySchema,
   StateSchema,
   StoredLogSchema,
   TaskRunSchema,
   type ConcurrencyLimit,
   type FlowRun,
+  type FlowRunSummary,
   type OrchestrationResult,
   type RunKind,
   type State,
@@ -42,8 +44,8 @@ export class LocalRunsSource implements RunsSource {
     return this.store.uniqueIdPrefixes(kind, ids);
   }
 
-  async listFlowRuns(listing: FlowRunListing): Promise<FlowRun[]> {
-    return this.store.listFlowRuns({ ...listing, stateTypes: [...listing.stateTypes] }).map(asFlowRun);
+  async listFlowRuns(listing: FlowRunListing): Promise<FlowRunSummary[]> {
+    return this.store.listFlowRuns({ ...listing, stateTypes: [...listing.stateTypes] }).map(({ parameters: _, ...summary }) => FlowRunSummarySchema.parse(summary));
   }
 
   async getFlowRun(id: string): Promise<FlowRun | null> {

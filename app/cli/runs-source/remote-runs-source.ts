@@ -10,6 +10,7 @@ import {
   stateTypeOfName,
   type ConcurrencyLimit,
   type FlowRun,
+  type FlowRunSummary,
   type OrchestrationResult,
   type RunKind,
   type State,
@@ -63,12 +64,12 @@ export class RemoteRunsSource implements RunsSource {
    * The API filters by state type only: a state name (Late, TimedOut) is asked for as its type
    * and the runs of other names in that type are dropped here, page after page.
    */
-  async listFlowRuns(listing: FlowRunListing): Promise<FlowRun[]> {
+  async listFlowRuns(listing: FlowRunListing): Promise<FlowRunSummary[]> {
     const types = new Set<StateType>(listing.stateTypes);
     const names = new Set(listing.stateNames);
     const asked = [...new Set([...types, ...[...names].flatMap((name) => stateTypeOfName(name) ?? [])])];
-    const keep = (run: FlowRun) => names.size === 0 || types.has(run.state.type) || names.has(run.state.name);
-    const runs: FlowRun[] = [];
+    const keep = (run: FlowRunSummary) => names.size === 0 || types.has(run.state.type) || names.has(run.state.name);
+    const runs: FlowRunSummary[] = [];
     let cursor: string | undefined;
     do {
       const page = await this.api.listFlowRuns({

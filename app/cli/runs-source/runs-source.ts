@@ -1,6 +1,7 @@
 import type {
   ConcurrencyLimit,
   FlowRun,
+  FlowRunSummary,
   OrchestrationResult,
   RunKind,
   State,
@@ -40,7 +41,8 @@ export interface RunsSource {
   resolveRunId(kind: RunKind, idOrPrefix: string): Promise<string | null>;
   /** For each id, the shortest prefix of 8 or more characters no other run of the kind shares. */
   uniqueIdPrefixes(kind: RunKind, ids: readonly string[]): Promise<Map<string, string>>;
-  listFlowRuns(listing: FlowRunListing): Promise<FlowRun[]>;
+  /** Summaries, without parameters: `getFlowRun` has those. */
+  listFlowRuns(listing: FlowRunListing): Promise<FlowRunSummary[]>;
   getFlowRun(id: string): Promise<FlowRun | null>;
   getTaskRun(id: string): Promise<TaskRun | null>;
   listTaskRuns(flowRunId: string): Promise<TaskRun[]>;

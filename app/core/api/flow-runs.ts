@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { FlowRunSchema, LOG_LEVELS } from '../runs.js';
+import { FlowRunSummarySchema, LOG_LEVELS } from '../runs.js';
 import { StateTypeSchema } from '../states.js';
 import { listQuery, MAX_TIME_MS, nestsAtMost, RunIdSchema, TransitionIdSchema, wholeNumberQuery } from './common.js';
 
@@ -51,7 +51,8 @@ export const FlowRunListQuerySchema = z.strictObject({
 export type FlowRunListQuery = z.input<typeof FlowRunListQuerySchema>;
 
 export const FlowRunPageSchema = z.object({
-  items: z.array(FlowRunSchema),
+  /** Summaries: each run without its parameters, which `GET /flow-runs/:id` gives. */
+  items: z.array(FlowRunSummarySchema),
   /** Pass as `cursor` for the next page; null on the last one. */
   nextCursor: z.string().nullable(),
 });

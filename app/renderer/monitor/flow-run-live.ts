@@ -1,7 +1,7 @@
 import type { ApiClient } from '../../core/api/client.js';
 import type { EventStream, EventStreamOptions, EventStreamStatus } from '../../core/api/event-stream.js';
 import type { ServerEvent } from '../../core/api/events.js';
-import type { FlowRun, StoredLog, TaskRun } from '../../core/runs.js';
+import type { FlowRun, FlowRunSummary, StoredLog, TaskRun } from '../../core/runs.js';
 import { isTerminal, type State } from '../../core/states.js';
 import { newerState } from '../run/node-states.js';
 import { errorMessage } from '../../core/error-message.js';
@@ -14,7 +14,7 @@ export interface FlowRunView {
   /** Each task run's states, oldest first. */
   histories: ReadonlyMap<string, State[]>;
   /** Child flow runs (subflows), by the task run that started them. */
-  subflows: ReadonlyMap<string, FlowRun>;
+  subflows: ReadonlyMap<string, FlowRunSummary>;
   logs: StoredLog[];
   /** True while older log lines than those held are on the server. */
   logsTruncated: boolean;
@@ -66,7 +66,7 @@ export function followFlowRun(options: FollowFlowRunOptions): FlowRunFollower {
   const publishEvery = options.publishEveryMs ?? 50;
   const taskRuns = new Map<string, TaskRun>();
   const histories = new Map<string, State[]>();
-  const subflows = new Map<string, FlowRun>();
+  const subflows = new Map<string, FlowRunSummary>();
   let logs: StoredLog[] = [];
   let logIds = new Set<number>();
   let view: FlowRunView = {

@@ -1,5 +1,5 @@
 import { FLOW_RUN_SORTS, FLOW_RUN_TEXT_MAX, type FlowRunListQuery, type FlowRunSort } from '../../core/api/flow-runs.js';
-import type { FlowRun } from '../../core/runs.js';
+import type { FlowRunSummary } from '../../core/runs.js';
 import { STATE_TYPES, type StateType } from '../../core/states.js';
 
 /** Time ranges relative to now: kept as a name, so a reload tomorrow still means "the last hour". */
@@ -189,7 +189,7 @@ function containsText(haystack: string, needle: string): boolean {
  * Whether a run matches the filters as the server would decide, read at `now`: for telling which
  * rows on screen no longer match after they changed state.
  */
-export function matchesRunFilters(run: FlowRun, filters: RunFilters, now: number): boolean {
+export function matchesRunFilters(run: FlowRunSummary, filters: RunFilters, now: number): boolean {
   if (filters.stateTypes.length > 0 && !filters.stateTypes.includes(run.state.type)) return false;
   if (filters.flowName !== null && run.flowName !== filters.flowName) return false;
   if (!cleanTags(filters.tags).every((tag) => run.tags.includes(tag))) return false;

@@ -59,6 +59,14 @@ export const STATE_COLUMNS = `s.type AS st_type, s.name AS st_name, s.timestamp 
   s.message AS st_message, s.error AS st_error, s.scheduled_time AS st_scheduled_time,
   s.transition_id AS st_transition_id, s.cache_key AS st_cache_key, s.result_ref AS st_result_ref`;
 
+/**
+ * A run's columns as listings carry them: all but `parameters`, which can run to megabytes and
+ * is read with the run itself.
+ */
+export const SUMMARY_COLUMNS = `r.id, r.flow_id, r.flow_name, r.name, r.state_type, r.state_name, r.state_id, r.tags,
+  r.parent_flow_run_id, r.parent_task_run_id, r.entrypoint, r.run_count, r.retry_policy, r.created_at, r.start_time,
+  r.end_time, r.heartbeat_at, r.pid, r.hostname, r.result, r.last_transition_id`;
+
 /** A LIKE pattern for "contains", with LIKE's wildcards escaped (ESCAPE '\'). */
 export function containsPattern(text: string): string {
   return `%${text.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
@@ -128,7 +136,7 @@ function walk(filter: FlowRunPageFilter, sort: FlowRunSort, tags: readonly strin
     where.params.unshift(tags[0]);
   }
   return {
-    text: `SELECT r.*, ${STATE_COLUMNS} FROM ${from} ${whereClause(where)} ORDER BY ${orderBy(sort, key)} LIMIT ?`,
+    text: `SELECT ${SUMMARY_COLUMNS}, ${STATE_COLUMNS} FROM ${from} ${whereClause(where)} ORDER BY ${orderBy(sort, key)} LIMIT ?`,
     params: [...where.params, take],
   };
 }
@@ -145,7 +153,7 @@ function candidateQuery(filter: FlowRunPageFilter, sort: FlowRunSort, stateTypes
     text: `WITH candidates(rid) AS (${gather.join(' UNION ')}),
            page(rid) AS (SELECT r.rowid FROM candidates c CROSS JOIN flow_runs r ON r.rowid = c.rid
                          ${whereClause(where)} ORDER BY ${orderBy(sort, RUN_KEY)} LIMIT ?)
-           SELECT r.*, ${STATE_COLUMNS} FROM page p CROSS JOIN flow_runs r ON r.rowid = p.rid JOIN states s ON s.id = r.state_id
+           SELECT ${SUMMARY_COLUMNS}, ${STATE_COLUMNS} FROM page p CROSS JOIN flow_runs r ON r.rowid = p.rid JOIN states s ON s.id = r.state_id
            ORDER BY ${orderBy(sort, RUN_KEY)}`,
     params: [...params, ...where.params, take],
   };

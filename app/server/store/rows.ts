@@ -1,4 +1,4 @@
-import type { ConcurrencyLimit, FlowRun, RetryPolicy, State, StoredLog, TaskRun } from '../../core/index.js';
+import type { ConcurrencyLimit, FlowRun, FlowRunSummary, RetryPolicy, State, StoredLog, TaskRun } from '../../core/index.js';
 
 /** The current state's columns, joined from the states table. */
 export interface JoinedStateColumns {
@@ -107,13 +107,17 @@ function joinedState(row: JoinedStateColumns): State {
 }
 
 export function flowRunFromRow(row: FlowRunRow): FlowRun {
+  return { ...flowRunSummaryFromRow(row), parameters: JSON.parse(row.parameters) as Record<string, unknown> };
+}
+
+/** A listing's row, which has every column but `parameters`. */
+export function flowRunSummaryFromRow(row: Omit<FlowRunRow, 'parameters'>): FlowRunSummary {
   return {
     id: row.id,
     flowId: row.flow_id,
     flowName: row.flow_name,
     name: row.name,
     state: joinedState(row),
-    parameters: JSON.parse(row.parameters) as Record<string, unknown>,
     tags: JSON.parse(row.tags) as string[],
     parentFlowRunId: row.parent_flow_run_id,
     parentTaskRunId: row.parent_task_run_id,

@@ -1,9 +1,10 @@
 import type Database from 'better-sqlite3';
 import type { Flow } from '../../core/api/index.js';
-import type { FlowRun, FlowRunFilter, RunKind, State, StoredLog, TaskRun } from '../../core/index.js';
+import type { FlowRun, FlowRunFilter, FlowRunSummary, RunKind, State, StoredLog, TaskRun } from '../../core/index.js';
 import { flowRunPageQuery, textCandidates, STATE_COLUMNS, type FlowRunCursor, type FlowRunPageFilter } from './flow-run-page-query.js';
 import {
   flowRunFromRow,
+  flowRunSummaryFromRow,
   logFromRow,
   stateFromRow,
   taskRunFromRow,
@@ -46,7 +47,7 @@ export class RunReads {
   private existsStatements: Record<'flow' | 'task', Database.Statement<[string], { one: number }>> | null = null;
 
   // A page's counting and reading, in one read transaction; made once.
-  private readPage: Database.Transaction<(filter: FlowRunPageFilter) => FlowRunRow[]> | null = null;
+  private readPage: Database.Transaction<(filter: FlowRunPageFilter) => Omit<FlowRunRow, 'parameters'>[]> | null = null;
 
   private exists(kind: 'flow' | 'task', id: string): boolean {
     this.existsStatements ??= {
@@ -140,15 +141,15 @@ export class RunReads {
    * few runs contain, picks the page from those few (see textCandidates): either way it stays
    * fast however many runs there are. Counting and reading share one snapshot.
    */
-  listFlowRunPage(filter: FlowRunPageFilter): { items: FlowRun[]; next: FlowRunCursor | null } {
+  listFlowRunPage(filter: FlowRunPageFilter): { items: FlowRunSummary[]; next: FlowRunCursor | null } {
     this.readPage ??= this.db.transaction((pageFilter: FlowRunPageFilter) => {
       // One more than asked for tells whether another page follows.
       const candidates = pageFilter.text === undefined ? null : textCandidates(this.db, pageFilter.text);
       const query = flowRunPageQuery(pageFilter, pageFilter.limit + 1, candidates);
-      return this.db.prepare<unknown[], FlowRunRow>(query.text).all(...query.params);
+      return this.db.prepare<unknown[], Omit<FlowRunRow, 'parameters'>>(query.text).all(...query.params);
     });
     const rows = this.readPage(filter);
-    const items = rows.slice(0, filter.limit).map(flowRunFromRow);
+    const items = rows.slice(0, filter.limit).map(flowRunSummaryFromRow);
     const last = items[items.length - 1];
     const next = rows.length > filter.limit && last ? { createdAt: last.createdAt, id: last.id } : null;
     return { items, next };

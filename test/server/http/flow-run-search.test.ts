@@ -6,7 +6,7 @@ import { createApiClient, type ApiClient, type FlowRunListQuery } from '../../..
 import { newId, type FlowRun, type StateType } from '../../../app/core/index.js';
 import { MIGRATIONS, SqliteStore } from '../../../app/server/index.js';
 import { flowRunPageQuery, textCandidates, trigramMatch, type FlowRunPageFilter } from '../../../app/server/store/flow-run-page-query.js';
-import { flowRunFromRow, type FlowRunRow } from '../../../app/server/store/rows.js';
+import { flowRunSummaryFromRow, type FlowRunRow } from '../../../app/server/store/rows.js';
 import { makeTempHome } from '../../helpers/temp-home.js';
 import { call, flowRunRequest, startTestServer, walkFlowRuns, type TestServer } from './support.js';
 
@@ -158,7 +158,7 @@ describe('how a text search finds its runs', () => {
       const candidates = useCandidates ? textCandidates(db, filter.text!) : null;
       if (useCandidates) expect(candidates).not.toBeNull();
       const query = flowRunPageQuery(page, 7, candidates);
-      const rows = db.prepare<unknown[], FlowRunRow>(query.text).all(...query.params).map(flowRunFromRow);
+      const rows = db.prepare<unknown[], FlowRunRow>(query.text).all(...query.params).map(flowRunSummaryFromRow);
       ids.push(...rows.slice(0, 6).map((run) => run.id));
       if (rows.length <= 6) return ids;
       after = { createdAt: rows[5].createdAt, id: rows[5].id };

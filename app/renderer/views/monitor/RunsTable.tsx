@@ -1,6 +1,6 @@
 import { useVirtualizer } from '@tanstack/react-virtual';
 import { useEffect, useImperativeHandle, useRef, useState, type KeyboardEvent, type Ref } from 'react';
-import type { FlowRun } from '../../../core/runs.js';
+import type { FlowRunSummary } from '../../../core/runs.js';
 import { isTerminal } from '../../../core/states.js';
 import { formatDuration } from '../../monitor/format.js';
 import { matchesRunFilters, type RunFilters } from '../../monitor/run-filters.js';
@@ -19,7 +19,7 @@ export interface RunsTableHandle {
 }
 
 /** How long a run took, or has taken so far while it runs. */
-export function runDuration(run: FlowRun, now: number): number | null {
+export function runDuration(run: FlowRunSummary, now: number): number | null {
   if (run.startTime === null) return null;
   return (run.endTime ?? (isTerminal(run.state.type) ? run.startTime : now)) - run.startTime;
 }
@@ -217,7 +217,7 @@ export function RunsTable({ list, view, filters, readAt, onFocusSearch, ref }: R
   );
 }
 
-function RunRow({ run, now, active, stale, onFocus }: { run: FlowRun; now: number; active: boolean; stale: boolean; onFocus(): void }) {
+function RunRow({ run, now, active, stale, onFocus }: { run: FlowRunSummary; now: number; active: boolean; stale: boolean; onFocus(): void }) {
   const href = routeHash({ page: 'run', flowRunId: run.id });
   return (
     <a

@@ -4,13 +4,13 @@ import type { EventStream, EventStreamOptions, EventStreamStatus } from '../../.
 import type { ServerEvent } from '../../../core/api/events.js';
 import type { FlowRunListQuery } from '../../../core/api/flow-runs.js';
 import { advanceRunTiming } from '../../../core/orchestration/bookkeeping.js';
-import type { FlowRun } from '../../../core/runs.js';
+import type { FlowRunSummary } from '../../../core/runs.js';
 import type { State } from '../../../core/states.js';
 import { errorMessage } from '../../../core/error-message.js';
 
 /** The list of runs as the page shows it. */
 export interface RunsListView {
-  items: readonly FlowRun[];
+  items: readonly FlowRunSummary[];
   /** The first page: being read, read, or could not be read. */
   status: 'loading' | 'ready' | 'error';
   /** Why the first page could not be read; `unreachable` when the server did not answer at all. */
@@ -40,12 +40,12 @@ export interface RunsListOptions {
 }
 
 /** Whether run `a` comes before run `b` newest first: later creation, or on a tie the greater id. */
-function newerThan(a: FlowRun, b: FlowRun): boolean {
+function newerThan(a: FlowRunSummary, b: FlowRunSummary): boolean {
   return a.createdAt > b.createdAt || (a.createdAt === b.createdAt && a.id > b.id);
 }
 
 /** A run after a state the stream brought: the state, and the times and attempts it implies. */
-export function withState(run: FlowRun, state: State): FlowRun {
+export function withState(run: FlowRunSummary, state: State): FlowRunSummary {
   if (state.timestamp < run.state.timestamp) return run;
   const timing = advanceRunTiming(run, run.state.type, state.type, state.timestamp);
   return { ...run, ...timing, state };
@@ -60,12 +60,12 @@ export function withState(run: FlowRun, state: State): FlowRun {
  * end is reached.
  */
 export class RunsList {
-  private items: FlowRun[] = [];
+  private items: FlowRunSummary[] = [];
   private readonly index = new Map<string, number>();
   private cursor: string | null = null;
   /** The cursor the last page read was read with, to read that page again for runs added after it. */
   private lastPageCursor: string | undefined = undefined;
-  private pendingNew: FlowRun[] = [];
+  private pendingNew: FlowRunSummary[] = [];
   private view: RunsListView;
   private readonly stream: EventStream | null;
   /** Bumped on each reload, so answers to an earlier read are dropped. */
@@ -181,7 +181,7 @@ export class RunsList {
     this.stream?.close();
   }
 
-  private append(runs: readonly FlowRun[]): void {
+  private append(runs: readonly FlowRunSummary[]): void {
     for (const run of runs) {
       if (this.index.has(run.id)) continue;
       this.index.set(run.id, this.items.length);
@@ -195,7 +195,7 @@ export class RunsList {
   }
 
   /** Replaces a run on the list with what the server says now, keeping a newer state heard live. */
-  private refreshRun(run: FlowRun): void {
+  private refreshRun(run: FlowRunSummary): void {
     const at = this.index.get(run.id);
     if (at === undefined) return;
     if (this.items[at].state.timestamp <= run.state.timestamp) this.items[at] = run;
