@@ -1,5 +1,6 @@
 import { lstatSync, realpathSync, statSync, type Stats } from 'node:fs';
 import { basename, dirname, join, sep } from 'node:path';
+import { SIDECAR_SUFFIX } from '../../core/api/index.js';
 import { HttpError } from '../http/errors.js';
 
 /** A refusal about a workspace path, with the HTTP status it is answered with. */
@@ -9,6 +10,10 @@ export class WorkspaceError extends HttpError {
     this.name = 'WorkspaceError';
   }
 }
+
+/** The longest file or folder name common file systems take (ext4, APFS, NTFS in UTF-16 aside). */
+const MAX_NAME_BYTES = 255;
+const MAX_FLOW_FILE_NAME_BYTES = MAX_NAME_BYTES - (SIDECAR_SUFFIX.length - '.ts'.length);
 
 /** A path as it is quoted in messages: whole unless very long. */
 export function shownPath(path: string): string {
@@ -28,6 +33,13 @@ export function flowFileSegments(path: string): string[] {
     throw new WorkspaceError(400, `path ${shown} is absolute; give it relative to the workspace folder`);
   }
   const segments = path.split('/');
+  segments.forEach((segment, index) => {
+    // The file's sidecar is named after it with a longer ending, and must fit too.
+    const limit = index === segments.length - 1 ? MAX_FLOW_FILE_NAME_BYTES : MAX_NAME_BYTES;
+    if (Buffer.byteLength(segment) > limit) {
+      throw new WorkspaceError(400, `path ${shown} has a ${index === segments.length - 1 ? 'file' : 'folder'} name longer than ${limit} bytes, which is more than the file system takes`);
+    }
+  });
   for (const segment of segments) {
     if (segment === '') throw new WorkspaceError(400, `path ${shown} has an empty folder name`);
     if (segment === '..' || segment === '.') throw new WorkspaceError(400, `path ${shown} leaves the workspace ('.' and '..' are not allowed)`);
@@ -49,6 +61,7 @@ function statOrNull(path: string, follow: boolean): Stats | null {
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
     if (code === 'ENOENT' || code === 'ENOTDIR') return null;
+    if (code === 'ENAMETOOLONG') throw new WorkspaceError(400, `the path ${shownPath(path)} is too long for this file system`);
     throw error;
   }
 }

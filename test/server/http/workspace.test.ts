@@ -267,6 +267,23 @@ describe('reading and writing flow files', () => {
     expect((await read('huge.ts')).status).toBe(413);
   });
 
+  it('refuses names longer than the file system takes with 400, and takes the longest it can', async () => {
+    const s = server.current;
+    // The sidecar's ending is longer than '.ts', and its name must fit in 255 bytes too.
+    const longest = `${'a'.repeat(255 - '.flowdeck.json'.length)}.ts`;
+    const saved = await write({ path: `folder/${longest}`, content: FLOW, sidecar: '{}' });
+    expect(saved.status, saved.text).toBe(200);
+    expect((await read(`folder/${longest}`)).json).toMatchObject({ content: FLOW, sidecar: '{}' });
+
+    const tooLong = [`${'a'.repeat(256)}.ts`, `b${longest}`, `${'é'.repeat(130)}.ts`, `${'f'.repeat(256)}/x.ts`];
+    for (const path of tooLong) {
+      for (const answer of [await read(path), await write({ path, content: FLOW }), await call(`${s.api}/flow-files/describe`, { method: 'POST', body: { path } })]) {
+        expect(answer.status, `${path.slice(0, 40)}: ${answer.text.slice(0, 200)}`).toBe(400);
+        expect(answer.json.message).toMatch(/longer than|too long/);
+      }
+    }
+  });
+
   it('works through the typed client', async () => {
     const client = createApiClient({ baseUrl: server.current.api });
     const written = await client.writeWorkspaceFile({ body: { path: 'c.ts', content: FLOW, expectedModifiedAt: null } });
