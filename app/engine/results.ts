@@ -15,11 +15,12 @@ export function resultRefFor(key: string): string {
 
 export function writeResult(home: string, ref: string, value: unknown): void {
   const path = join(home, ref);
-  mkdirSync(join(home, RESULTS_FOLDER), { recursive: true });
+  // Results are the user's data: readable by the user alone, as the rest of FLOWDECK_HOME.
+  mkdirSync(join(home, RESULTS_FOLDER), { recursive: true, mode: 0o700 });
   const data = serialize({ value });
   // Written aside then renamed, so a reader never sees half a result.
   const temp = `${path}.${process.pid}.tmp`;
-  writeFileSync(temp, data);
+  writeFileSync(temp, data, { mode: 0o600 });
   renameSync(temp, path);
 }
 

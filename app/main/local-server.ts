@@ -16,7 +16,7 @@ export interface LocalServer {
  * gives up on a silent one as soon as `flowdeck server start` does.
  */
 export async function startLocalServer({ home, workspace }: { home: string; workspace: string }): Promise<LocalServer> {
-  mkdirSync(home, { recursive: true });
+  mkdirSync(home, { recursive: true, mode: 0o700 });
   mkdirSync(workspace, { recursive: true });
   const store = SqliteStore.open({
     path: join(home, DATABASE_FILE),

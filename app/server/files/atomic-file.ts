@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { linkSync, mkdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
-import { basename, dirname, join } from 'node:path';
+import { dirname, join } from 'node:path';
 
 export interface AtomicWriteOptions {
   /** File permissions for a new file; a replaced file keeps the given mode too. */
@@ -9,8 +9,11 @@ export interface AtomicWriteOptions {
 
 /** Writes beside the target first (hidden, so listings never show it), flushed to disk. */
 function writeBeside(path: string, text: string, options: AtomicWriteOptions): string {
-  mkdirSync(dirname(path), { recursive: true });
-  const temp = join(dirname(path), `.${basename(path)}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`);
+  // Folders made for a private file are private too.
+  const privateFile = options.mode !== undefined && (options.mode & 0o077) === 0;
+  mkdirSync(dirname(path), { recursive: true, ...(privateFile ? { mode: 0o700 } : {}) });
+  // Not named after the target, whose name may already be as long as a name can be.
+  const temp = join(dirname(path), `.flowdeck-${process.pid}-${randomBytes(6).toString('hex')}.tmp`);
   writeFileSync(temp, text, { mode: options.mode ?? 0o644, flush: true });
   return temp;
 }

@@ -1,4 +1,4 @@
-import { mkdirSync, statSync } from 'node:fs';
+import { closeSync, mkdirSync, openSync, statSync } from 'node:fs';
 import { dirname } from 'node:path';
 import Database from 'better-sqlite3';
 import { migrate } from './migrations.js';
@@ -17,6 +17,15 @@ export function configureConnection(db: Database.Database): void {
   db.pragma('wal_autocheckpoint = 10000');
 }
 
+/** A new database file is made owner-only before SQLite sees it; SQLite gives its -wal and -shm files the same mode. */
+function createPrivately(path: string): void {
+  try {
+    closeSync(openSync(path, 'wx', 0o600));
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
+  }
+}
+
 /** Opens (creating when missing) and migrates a Flowdeck database; every failure is a StoreError. */
 export function openDatabase(path: string): Database.Database {
   const folder = dirname(path);
@@ -24,7 +33,8 @@ export function openDatabase(path: string): Database.Database {
     throw new StoreError(`${folder} is a file; FLOWDECK_HOME must be a folder (or not exist yet)`, 'CANNOT_OPEN');
   }
   try {
-    mkdirSync(folder, { recursive: true });
+    // FLOWDECK_HOME holds the user's runs, results and keys: the user's alone.
+    mkdirSync(folder, { recursive: true, mode: 0o700 });
   } catch (error) {
     throw new StoreError(`cannot create the folder ${folder}: ${(error as Error).message}`, 'CANNOT_OPEN');
   }
@@ -37,6 +47,7 @@ export function openDatabase(path: string): Database.Database {
   }
   let db: Database.Database;
   try {
+    createPrivately(path);
     db = new Database(path, { timeout: BUSY_TIMEOUT_MS });
   } catch (error) {
     throw new StoreError(`cannot open the database ${path}: ${(error as Error).message}`, 'CANNOT_OPEN');
