@@ -126,6 +126,7 @@ describe('flowdeck config view', () => {
       ['FLOWDECK_CANCEL_GRACE_SECONDS', '10', 'default'],
       ['FLOWDECK_SERVER_API_KEY', '********', 'env'],
       ['FLOWDECK_SERVER_CORS_ORIGINS', '-', 'default'],
+      ['FLOWDECK_SERVER_ALLOWED_HOSTS', '-', 'default'],
     ]);
 
     const json = await cliWithEnv(home.home, env, 'config', 'view', '--json', '--show-defaults');
@@ -144,6 +145,7 @@ describe('flowdeck config view', () => {
         FLOWDECK_CANCEL_GRACE_SECONDS: { value: 10, source: 'default' },
         FLOWDECK_SERVER_API_KEY: { value: '********', source: 'env' },
         FLOWDECK_SERVER_CORS_ORIGINS: { value: null, source: 'default' },
+        FLOWDECK_SERVER_ALLOWED_HOSTS: { value: null, source: 'default' },
       },
     });
     for (const output of [view.out, all.out, json.out]) {

@@ -31,6 +31,7 @@ describe('resolveSettings', () => {
       FLOWDECK_CANCEL_GRACE_SECONDS: 10,
       FLOWDECK_SERVER_API_KEY: null,
       FLOWDECK_SERVER_CORS_ORIGINS: null,
+      FLOWDECK_SERVER_ALLOWED_HOSTS: null,
     });
     expect(resolved.sources.FLOWDECK_API_URL).toEqual({ kind: 'env' });
     expect(resolved.sources.FLOWDECK_HEARTBEAT_SECONDS).toEqual({ kind: 'env' });

@@ -162,7 +162,7 @@ it('a cancel through the API stops the remote flow process: Cancelling, then Can
     async () => (await getJson<{ items: FlowRun[] }>(`${server.api}/flow-runs`)).items.find((r) => r.state.type === 'RUNNING'),
     { what: 'the flow run to be Running on the server' },
   );
-  const cancel = await fetch(`${server.api}/flow-runs/${running.id}/cancel`, { method: 'POST' });
+  const cancel = await fetch(`${server.api}/flow-runs/${running.id}/cancel`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{}' });
   expect(cancel.status).toBe(200);
   const done = await run.wait();
   expect(done.code, showOutput(done)).toBe(1);

@@ -1,5 +1,5 @@
 import { retryRefusal } from '../../server/index.js';
-import { findFlowRun } from '../command-helpers.js';
+import { findFlowRun, stringOption } from '../command-helpers.js';
 import { defineCommand } from '../command.js';
 import { UsageError } from '../errors.js';
 import { executeFlow, prepareEngine } from '../flow-files/execute-flow.js';
@@ -15,8 +15,8 @@ function parseEntrypoint(entrypoint: string): { file: string; flowName: string }
 const flowRunRetry = defineCommand({
   name: 'flow-run retry',
   summary: 'Run a failed, crashed or cancelled flow run again, as its next attempt',
-  usage: 'ID [--json]',
-  options: { json: { type: 'boolean' } },
+  usage: 'ID [--file PATH] [--json]',
+  options: { json: { type: 'boolean' }, file: { type: 'string' } },
   positionals: { min: 1, max: 1, names: ['ID'] },
   async run(args, ctx) {
     const source = ctx.runs();
@@ -25,7 +25,12 @@ const flowRunRetry = defineCommand({
     const refusal = retryRefusal(run);
     if (refusal !== null) throw new UsageError(refusal);
     if (!run.entrypoint) throw new UsageError(`flow run '${run.name}' has no entrypoint to run again`);
-    const { file, flowName } = parseEntrypoint(run.entrypoint);
+    const entrypoint = parseEntrypoint(run.entrypoint);
+    // A flow file that has moved, or the file a server checked against its workspace.
+    const given = stringOption(args, 'file');
+    if (given !== undefined && given.trim() === '') throw new UsageError('--file needs the path of the flow file');
+    const file = given ?? entrypoint.file;
+    const flowName = entrypoint.flowName;
     const progress = prepareEngine(ctx);
     const { flow } = await loadFlowFile(file, ctx.cwd, flowName);
     // Only once the file has loaded, so a run is never left AwaitingRetry with nothing to run it.

@@ -8,9 +8,9 @@ import {
   SqliteStore,
   type FlowdeckServer,
 } from '../../server/index.js';
-import { originList } from '../../core/index.js';
+import { hostNameList, originList, parseHostNames, SettingValueError } from '../../core/index.js';
 import { defineCommand } from '../command.js';
-import { parseWholeNumber, stringOption } from '../command-helpers.js';
+import { parseWholeNumber, stringListOption, stringOption } from '../command-helpers.js';
 import type { CliContext } from '../context.js';
 import { EXIT_OK, UsageError } from '../errors.js';
 
@@ -39,6 +39,20 @@ function workspaceFolder(raw: string | undefined, ctx: CliContext): string {
   return folder;
 }
 
+/** The names given with --allowed-host, with those of FLOWDECK_SERVER_ALLOWED_HOSTS. */
+function allowedHostNames(given: readonly string[], setting: string | null): string[] {
+  const names = hostNameList(setting);
+  for (const raw of given) {
+    try {
+      names.push(...hostNameList(parseHostNames(raw)));
+    } catch (error) {
+      if (error instanceof SettingValueError) throw new UsageError(`--allowed-host ${error.message}`);
+      throw error;
+    }
+  }
+  return [...new Set(names)];
+}
+
 /** Listening failures a person can fix, said in one line. */
 function listenProblem(error: unknown, host: string, port: number): UsageError | null {
   const code = (error as NodeJS.ErrnoException).code;
@@ -65,9 +79,10 @@ function untilSignal(): Promise<NodeJS.Signals> {
 export default defineCommand({
   name: 'server start',
   summary: 'Serve the REST API over a database until stopped with Ctrl+C or SIGTERM',
-  usage: `[--host ${DEFAULT_HOST}] [--port ${DEFAULT_PORT}] [--database PATH] [--workspace DIR]`,
+  usage: `[--host ${DEFAULT_HOST}] [--port ${DEFAULT_PORT}] [--database PATH] [--workspace DIR] [--allowed-host NAME]...`,
   options: {
     host: { type: 'string' },
+    'allowed-host': { type: 'string', multiple: true },
     port: { type: 'string' },
     database: { type: 'string' },
     workspace: { type: 'string' },
@@ -83,6 +98,7 @@ export default defineCommand({
     const settings = ctx.settings;
     const apiKey = settings.FLOWDECK_SERVER_API_KEY ?? undefined;
     const corsOrigins = originList(settings.FLOWDECK_SERVER_CORS_ORIGINS);
+    const allowedHosts = allowedHostNames(stringListOption(args, 'allowed-host'), settings.FLOWDECK_SERVER_ALLOWED_HOSTS);
     // The server's own, shorter default, unless the environment or profile sets one.
     const timeoutIsDefault = ctx.loadedSettings.resolved.sources.FLOWDECK_HEARTBEAT_TIMEOUT_SECONDS.kind === 'default';
     const heartbeatTimeoutSeconds = timeoutIsDefault ? SERVER_HEARTBEAT_TIMEOUT_SECONDS : settings.FLOWDECK_HEARTBEAT_TIMEOUT_SECONDS;
@@ -93,7 +109,7 @@ export default defineCommand({
     let server: FlowdeckServer;
     let url: string;
     try {
-      server = await createServer({ store, host, port, apiKey, corsOrigins, workspace, home: ctx.home });
+      server = await createServer({ store, host, port, apiKey, corsOrigins, allowedHosts, workspace, home: ctx.home });
       url = await server.listen();
     } catch (error) {
       await store.close();
@@ -104,6 +120,7 @@ export default defineCommand({
     ctx.print(`  database:  ${database}`);
     ctx.print(`  workspace: ${workspace}`);
     ctx.print(`  API key:   ${apiKey ? 'required (FLOWDECK_SERVER_API_KEY)' : 'none; set FLOWDECK_SERVER_API_KEY to require one'}`);
+    if (allowedHosts.length > 0) ctx.print(`  host names: ${allowedHosts.join(', ')} besides ${LOOPBACK.has(host) ? 'loopback' : `loopback and ${host}`} (FLOWDECK_SERVER_ALLOWED_HOSTS)`);
     if (corsOrigins.length > 0) ctx.print(`  browsers:  pages from ${corsOrigins.join(', ')} may use it too (FLOWDECK_SERVER_CORS_ORIGINS)`);
     if (!apiKey && corsOrigins.length > 0) {
       ctx.note('warning: other web pages may use this server without an API key; set FLOWDECK_SERVER_API_KEY');

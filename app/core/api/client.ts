@@ -73,7 +73,8 @@ export function createApiClient(options: ApiClientOptions): ApiClient {
   async function call(route: RouteSpec, input: RawInput = {}): Promise<unknown> {
     const url = `${baseUrl}${fillPath(route, input.params)}${queryString(input.query)}`;
     const init: RequestInit = { method: route.method, headers };
-    if (route.body) {
+    // Servers take changes as JSON only, so a page of another origin cannot send one without asking.
+    if (route.body || route.method !== 'GET') {
       init.headers = { ...headers, 'content-type': 'application/json' };
       init.body = JSON.stringify(input.body ?? {});
     }

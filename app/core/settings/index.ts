@@ -6,4 +6,4 @@ export * from './profiles.js';
 export * from './profiles-data.js';
 export * from './toml-lines.js';
 export * from './profiles-toml.js';
-export { originList } from './parsers.js';
+export { hostNameList, originList, parseHostNames } from './parsers.js';

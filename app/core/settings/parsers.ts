@@ -73,6 +73,39 @@ export function originList(value: string | null): string[] {
   return value === null ? [] : value.split(',').filter((item) => item !== '');
 }
 
+/**
+ * Host names, comma-separated, that a server answers besides loopback and its listen address:
+ * each a DNS name or an IP address as a Host header carries it, without scheme or port.
+ * Answered lower-cased, joined by commas.
+ */
+export function parseHostNames(raw: string): string {
+  const items = raw.split(',').map((item) => item.trim().toLowerCase()).filter((item) => item !== '');
+  if (items.length === 0) throw new SettingValueError('must name at least one host name, such as flowdeck.example.com');
+  for (const item of items) {
+    if (item.includes('://') || item.includes('/')) throw new SettingValueError(`'${item}' is a URL; give the host name alone, such as ${hostOfUrl(item)}`);
+    const ipv6 = /^\[?[0-9a-f:.]+\]?$/.test(item) && item.includes(':') && (item.match(/:/g) ?? []).length > 1;
+    if (ipv6) continue;
+    if (item.includes(':')) throw new SettingValueError(`'${item}' has a port; give the host name alone (any port of it is answered)`);
+    if (!/^[a-z0-9]([a-z0-9-]*[a-z0-9])?(\.[a-z0-9]([a-z0-9-]*[a-z0-9])?)*\.?$/.test(item) || item.length > 253) {
+      throw new SettingValueError(`'${item}' is not a host name; use letters, digits, '-' and '.', such as flowdeck.example.com`);
+    }
+  }
+  return [...new Set(items)].join(',');
+}
+
+function hostOfUrl(text: string): string {
+  try {
+    return new URL(text).hostname || 'flowdeck.example.com';
+  } catch {
+    return 'flowdeck.example.com';
+  }
+}
+
+/** The names of a parsed FLOWDECK_SERVER_ALLOWED_HOSTS. */
+export function hostNameList(value: string | null): string[] {
+  return value === null ? [] : value.split(',').filter((item) => item !== '');
+}
+
 /** Goes into an Authorization header, so it may not hold spaces or line breaks. Never echoed back. */
 export function parseSecret(raw: string): string {
   const text = raw.trim();

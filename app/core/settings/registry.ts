@@ -1,6 +1,6 @@
 import type { LogLevelName } from '../runs.js';
 import { SettingValueError } from './errors.js';
-import { parseApiUrl, parseLogLevel, parseOrigins, parseSeconds, parseSecret } from './parsers.js';
+import { parseApiUrl, parseHostNames, parseLogLevel, parseOrigins, parseSeconds, parseSecret } from './parsers.js';
 
 export interface SettingSpec<T> {
   readonly description: string;
@@ -78,6 +78,14 @@ export const SETTINGS = {
     secret: false,
     numeric: false,
     parse: parseOrigins,
+  }),
+  FLOWDECK_SERVER_ALLOWED_HOSTS: setting<string | null>({
+    description:
+      'For `flowdeck server start`: host names clients reach the server by besides loopback and its listen address (a reverse proxy\'s), comma-separated',
+    default: null,
+    secret: false,
+    numeric: false,
+    parse: parseHostNames,
   }),
 } as const;
 

@@ -136,7 +136,8 @@ export class FlowProcesses {
       '--params-json',
       JSON.stringify(request.parameters),
       '--json',
-      ...(request.flowName === undefined ? [] : ['--flow', request.flowName]),
+      // One argument, so a name that looks like an option is still only a name.
+      ...(request.flowName === undefined ? [] : [`--flow=${request.flowName}`]),
     ];
     return this.startLogged(request.flowRunId, args, request);
   }
@@ -145,7 +146,7 @@ export class FlowProcesses {
   private startLogged(flowRunId: string, args: string[], request: { cwd: string; apiUrl: string; apiKey?: string }): StartedRun {
     this.refuseWhileStopping();
     const logsDir = join(this.options.home, 'runs');
-    mkdirSync(logsDir, { recursive: true });
+    mkdirSync(logsDir, { recursive: true, mode: 0o700 });
     const logPath = join(logsDir, `${flowRunId}.log`);
     const env = this.env({ FLOWDECK_API_URL: request.apiUrl, ...(request.apiKey ? { FLOWDECK_API_KEY: request.apiKey } : {}) });
     const log = openSync(logPath, 'a', 0o600);
@@ -170,9 +171,13 @@ export class FlowProcesses {
     };
   }
 
-  /** Starts `flowdeck flow-run retry` for a finished flow run, reporting to `apiUrl`. */
-  startRetry(request: { flowRunId: string; cwd: string; apiUrl: string; apiKey?: string }): StartedRun {
-    return this.startLogged(request.flowRunId, [this.options.cliPath, 'flow-run', 'retry', request.flowRunId, '--json'], request);
+  /**
+   * Starts `flowdeck flow-run retry` for a finished flow run, reporting to `apiUrl`. It runs
+   * `file`, which the caller checked, never the path stored in the run.
+   */
+  startRetry(request: { flowRunId: string; file: string; cwd: string; apiUrl: string; apiKey?: string }): StartedRun {
+    const args = [this.options.cliPath, 'flow-run', 'retry', request.flowRunId, `--file=${request.file}`, '--json'];
+    return this.startLogged(request.flowRunId, args, request);
   }
 
   /**

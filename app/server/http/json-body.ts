@@ -43,8 +43,10 @@ export function parseJsonBody(text: string): unknown {
 /** Replaces Fastify's JSON parser with one whose refusals say what was wrong and where. */
 export function useJsonBodies(app: FastifyInstance): void {
   app.removeContentTypeParser('application/json');
-  app.addContentTypeParser('application/json', { parseAs: 'string' }, (_request, body, done) => {
+  app.addContentTypeParser('application/json', { parseAs: 'string' }, (request, body, done) => {
     try {
+      // Requests that change something must say JSON even when the route takes no body.
+      if ((body as string).length === 0 && request.routeOptions.schema?.body === undefined) return done(null, undefined);
       done(null, parseJsonBody(body as string));
     } catch (error) {
       done(error as Error, undefined);

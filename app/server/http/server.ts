@@ -14,8 +14,8 @@ import { requireBearerKey } from './auth.js';
 import { errorBody, errorHandler } from './errors.js';
 import { EventHub } from './event-hub.js';
 import { homePage } from './home-page.js';
-import { isLoopbackHost } from './loopback-host.js';
 import { useJsonBodies } from './json-body.js';
+import { guardRequests } from './request-guard.js';
 import { openApiDocument, registerOpenApi } from './openapi.js';
 import { concurrencyLimitRoutes } from './routes/concurrency-limits.js';
 import type { RouteDeps } from './routes/deps.js';
@@ -77,6 +77,12 @@ export interface ServerOptions {
    * `*` for any. The desktop app's pages may always.
    */
   corsOrigins?: readonly string[];
+  /**
+   * Names other than loopback and the listen address that clients reach the server by
+   * (FLOWDECK_SERVER_ALLOWED_HOSTS), such as a reverse proxy's; requests addressed to any other
+   * name are refused.
+   */
+  allowedHosts?: readonly string[];
   /** FLOWDECK_HOME of the flow processes the server starts (their logs go to its runs/); the usual home by default. */
   home?: string;
 }
@@ -120,12 +126,17 @@ export async function createServer(options: ServerOptions): Promise<FlowdeckServ
     // Said in our own words below, as every other refusal is.
     return503OnClosing: false,
   });
+  // At the root and first, so every upgrade request goes through the router and its hooks (auth,
+  // 404) and open sockets are closed when the server closes; its own hook marks upgrade requests,
+  // so that a socket refused by any later hook is closed with the answer.
+  await app.register(fastifyWebsocket);
   let closing = false;
   app.addHook('onRequest', async (_request, reply) => {
     if (closing) {
       return reply.code(503).header('connection', 'close').send(errorBody(503, 'the server is shutting down; try again once it is back'));
     }
   });
+  guardRequests(app, { listenHost: options.host ?? DEFAULT_HOST, allowedHosts: options.allowedHosts, corsOrigins: options.corsOrigins });
   allowBrowserOrigins(app, options.corsOrigins);
   useJsonBodies(app);
   app.setValidatorCompiler(validatorCompiler);
@@ -135,9 +146,6 @@ export async function createServer(options: ServerOptions): Promise<FlowdeckServ
     reply.code(404).send(errorBody(404, `nothing at ${request.method} ${request.url.split('?')[0]}`)),
   );
 
-  // At the root, so every upgrade request goes through the router and its hooks (auth, 404) and
-  // open sockets are closed when the server closes.
-  await app.register(fastifyWebsocket);
   await registerOpenApi(app, { apiKey: apiKey !== undefined });
   await app.register(homePage);
   const events = new EventHub(store, { onError: onUnexpectedError });
@@ -151,7 +159,6 @@ export async function createServer(options: ServerOptions): Promise<FlowdeckServ
     flowProcesses,
     selfApiUrl: () => selfApiUrl(app),
     apiKey,
-    loopbackOnly: isLoopbackHost(options.host ?? DEFAULT_HOST),
   };
   await app.register(
     async (api) => {

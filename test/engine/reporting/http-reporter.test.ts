@@ -280,7 +280,7 @@ describe('HttpReporter', () => {
     const pending = f.run();
     await began;
     const flowRunId = running!.store.listFlowRuns({ limit: 1 })[0].id;
-    const cancel = await fetch(`${apiUrl(running!.port)}/flow-runs/${flowRunId}/cancel`, { method: 'POST' });
+    const cancel = await fetch(`${apiUrl(running!.port)}/flow-runs/${flowRunId}/cancel`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{}' });
     expect(cancel.status).toBe(200);
     const outcome = await pending;
     configureEngine({ heartbeatSeconds: 5 });

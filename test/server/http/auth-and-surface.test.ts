@@ -77,7 +77,9 @@ describe('without an API key', () => {
       const cors = [...answer.headers.keys()].filter((name) => name.startsWith('access-control-'));
       expect(cors).toEqual([]);
     }
-    expect(preflight.status).toBe(404);
+    // Refused outright: the page's origin is not allowed.
+    expect(get.status).toBe(403);
+    expect(preflight.status).toBe(403);
   });
 
   it('serves a placeholder page at / with the version and a link to the API document', async () => {

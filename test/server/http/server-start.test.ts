@@ -1,4 +1,5 @@
 // `flowdeck server start` as people run it: the real CLI in a child process.
+import { request } from 'node:http';
 import { createServer } from 'node:net';
 import { describe, expect, it } from 'vitest';
 import { runCli, showOutput, spawnCli, useCliHome, type CliProcess } from '../../helpers/cli.js';
@@ -66,6 +67,37 @@ describe('flowdeck server start', () => {
     expect(bad.code, showOutput(bad)).toBe(2);
     expect(bad.stderr).toContain('FLOWDECK_SERVER_CORS_ORIGINS');
     expect(bad.stderr).toContain('more than an origin');
+  });
+
+  it('answers the host names of --allowed-host and FLOWDECK_SERVER_ALLOWED_HOSTS, and refuses others', async () => {
+    const proc = spawnCli(['server', 'start', '--port', '0', '--allowed-host', 'flowdeck.example.com'], {
+      home: home.home,
+      env: { FLOWDECK_SERVER_ALLOWED_HOSTS: 'ops.example.com' },
+    });
+    const url = await started(proc);
+    expect(proc.stdout).toContain('host names: ops.example.com, flowdeck.example.com besides loopback');
+    const port = new URL(url).port;
+    const statusFor = (host: string) =>
+      new Promise<number>((resolve, reject) => {
+        const req = request({ host: '127.0.0.1', port, path: '/api/health', headers: { host } }, (res) => {
+          res.resume();
+          resolve(res.statusCode ?? 0);
+        });
+        req.on('error', reject);
+        req.end();
+      });
+    expect(await statusFor(`flowdeck.example.com:${port}`)).toBe(200);
+    expect(await statusFor('ops.example.com')).toBe(200);
+    expect(await statusFor(`127.0.0.1:${port}`)).toBe(200);
+    expect(await statusFor(`attacker.example:${port}`)).toBe(403);
+    proc.kill('SIGTERM');
+    expect((await proc.wait()).code).toBe(0);
+
+    for (const bad of ['https://flowdeck.example.com', 'flowdeck.example.com:443', 'not a name']) {
+      const refused = await runCli(['server', 'start', '--port', '0', '--allowed-host', bad], { home: home.home });
+      expect(refused.code, showOutput(refused)).toBe(2);
+      expect(refused.stderr).toContain('--allowed-host');
+    }
   });
 
   it('refuses a bad port, a PostgreSQL URL and a port in use with exit 2 and one line', async () => {

@@ -80,18 +80,23 @@ export interface Answer<T = any> {
   json: T;
 }
 
-/** One HTTP request; a non-string body is sent as JSON. */
+/**
+ * One HTTP request; a non-string body is sent as JSON. A request that changes something is sent
+ * as JSON even without a body (`{}`), as the server takes no other, unless its headers say otherwise.
+ */
 export async function call<T = any>(
   url: string,
   init: { method?: string; body?: unknown; headers?: Record<string, string> } = {},
 ): Promise<Answer<T>> {
   const headers: Record<string, string> = { ...init.headers };
   let body: string | undefined;
-  if (init.body !== undefined) {
-    body = typeof init.body === 'string' ? init.body : JSON.stringify(init.body);
+  const method = init.method ?? 'GET';
+  const changes = !['GET', 'HEAD', 'OPTIONS'].includes(method.toUpperCase());
+  if (init.body !== undefined || (changes && headers['content-type'] === undefined)) {
+    body = init.body === undefined ? '{}' : typeof init.body === 'string' ? init.body : JSON.stringify(init.body);
     headers['content-type'] ??= 'application/json';
   }
-  const response = await fetch(url, { method: init.method ?? 'GET', headers, body });
+  const response = await fetch(url, { method, headers, body });
   const text = await response.text();
   let json: any;
   try {

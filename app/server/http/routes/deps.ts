@@ -18,6 +18,4 @@ export interface RouteDeps {
   selfApiUrl: () => string;
   /** The key this server requires, handed to the flow processes it starts. */
   apiKey: string | undefined;
-  /** Whether routes that write and run code answer only requests addressed to a loopback name. */
-  loopbackOnly: boolean;
 }

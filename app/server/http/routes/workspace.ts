@@ -3,7 +3,6 @@ import { examplesDir } from '../../package-root.js';
 import { listTemplates } from '../../workspace/templates.js';
 import type { Workspace } from '../../workspace/workspace.js';
 import { HttpError } from '../errors.js';
-import { requireLoopbackHost } from '../loopback-host.js';
 import { addRoute } from '../route.js';
 import type { RouteDeps } from './deps.js';
 
@@ -13,8 +12,7 @@ export function requireWorkspace(workspace: Workspace | null): Workspace {
 }
 
 /** The flow files of the workspace folder, and the templates to start new ones from. */
-export async function workspaceRoutes(api: FastifyInstance, { workspace, loopbackOnly }: RouteDeps): Promise<void> {
-  if (loopbackOnly) api.addHook('onRequest', requireLoopbackHost);
+export async function workspaceRoutes(api: FastifyInstance, { workspace }: RouteDeps): Promise<void> {
 
   addRoute(api, 'listWorkspaceFiles', () => requireWorkspace(workspace).list());
 
