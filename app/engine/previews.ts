@@ -1,4 +1,4 @@
-import { maskCredentials } from './mask-credentials.js';
+import { maskCredentialsInJson } from './mask-credentials.js';
 
 /** How much of a value's JSON is kept for people to read. */
 export const PREVIEW_LIMIT = 2000;
@@ -32,7 +32,7 @@ export function previewOf(value: unknown, limit = PREVIEW_LIMIT): string {
  * masked, before the cut so that no part of one survives it.
  */
 export function inputsPreviewOf(args: readonly unknown[], limit = PREVIEW_LIMIT): string {
-  return cut(maskCredentials(renderJson(args)), limit);
+  return cut(maskCredentialsInJson(renderJson(args)), limit);
 }
 
 /** The whole JSON rendering of any value; never throws. */

@@ -1,4 +1,4 @@
-import { MASK } from '../mask-credentials.js';
+import { MASK, maskCredentials } from '../mask-credentials.js';
 import { task } from '../task.js';
 import { callScope } from './support/call-scope.js';
 import { parseConnection, type Connection } from './support/connection.js';
@@ -9,7 +9,10 @@ import { runSqlite } from './support/sqlite-query.js';
 export { SqlQueryError, type SqlQueryResult } from './support/sql-result.js';
 
 export interface SqlQueryOptions {
-  /** `sqlite:PATH` (relative to the working folder) or a `postgres://user:password@host:port/db` URL. */
+  /**
+   * `sqlite:PATH` (relative to the working folder) or a `postgres://user:password@host:port/db` URL,
+   * the password percent-encoded (`encodeURIComponent`) when it holds more than letters and digits.
+   */
   connection: string;
   /** One statement; `?` marks parameters for SQLite, `$1`, `$2`, ... for PostgreSQL. */
   sql: string;
@@ -17,19 +20,23 @@ export interface SqlQueryOptions {
 }
 
 /**
- * The database's message, with the password taken out should the driver ever repeat it (not one
- * so short that taking it out would garble the message more than it hides).
+ * The database's message, with the password taken out in every form should the driver ever repeat
+ * it (not one so short that taking it out would garble the message more than it hides), and any
+ * connection string in it masked.
  */
 function failure(connection: Connection, error: unknown): SqlQueryError {
   let message = error instanceof Error ? error.message : String(error);
-  if (connection.kind === 'postgres' && connection.password.length >= 3) message = message.split(connection.password).join(MASK);
-  return new SqlQueryError(connection.shown, message, (error as { code?: string })?.code);
+  if (connection.kind === 'postgres') {
+    for (const secret of connection.secrets) if (secret.length >= 3) message = message.split(secret).join(MASK);
+  }
+  return new SqlQueryError(connection.shown, maskCredentials(message), (error as { code?: string })?.code);
 }
 
 /**
  * One SQL statement on SQLite or PostgreSQL, on a connection opened for the call and closed after
  * it. Answers `{ rows, rowCount }`: the rows of a SELECT or RETURNING, and how many rows it
- * returned or changed. The password of a PostgreSQL URL is masked in the run's inputs and errors.
+ * returned or changed. The password of a PostgreSQL URL is masked in the run's inputs and errors,
+ * whatever characters it holds.
  */
 export const sqlQuery = task({ name: 'sql-query' }, async (options: SqlQueryOptions): Promise<SqlQueryResult> => {
   if (typeof options?.connection !== 'string') throw new TypeError('sqlQuery needs { connection }: sqlite:PATH or a postgres:// URL');
