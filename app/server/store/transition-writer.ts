@@ -154,6 +154,9 @@ export class TransitionWriter {
       flowRunStateType: db.prepare<[string], { state_type: StateType }>(
         'SELECT state_type FROM flow_runs WHERE id = ?',
       ),
+      unfinishedTaskRuns: db.prepare<[string], { id: string }>(
+        `SELECT id FROM task_runs WHERE flow_run_id = ? AND state_type NOT IN ('COMPLETED', 'FAILED', 'CRASHED', 'CANCELLED')`,
+      ),
       insertFlow: db.prepare('INSERT OR IGNORE INTO flows (id, name, created_at) VALUES (?, ?, ?)'),
       flowIdByName: db.prepare<[string], { id: string }>('SELECT id FROM flows WHERE name = ?'),
       insertState: db.prepare(
@@ -423,7 +426,35 @@ export class TransitionWriter {
       this.knownTaskRows.delete(request.runId);
       return this.applySetState(request, true);
     }
+    if (request.kind === 'flow' && result.status === 'ACCEPT' && result.state && isTerminal(result.state.type) && !isTerminal(initial.type)) {
+      this.closeUnfinishedTaskRuns(request.runId, result.state);
+    }
     return result;
+  }
+
+  /**
+   * A flow run that has ended has no task run still going: any whose final state never reached
+   * the store (its process could not write it, or stopped first) ends with the flow run, in the
+   * same transaction, so no task run is ever left Running under a finished flow run.
+   */
+  private closeUnfinishedTaskRuns(flowRunId: string, flowState: State): void {
+    const ids = new Set(this.stmt.unfinishedTaskRuns.all(flowRunId).map((row) => row.id));
+    for (const [id, row] of this.pendingTaskRows ?? []) {
+      if (row[1] === flowRunId && !isTerminal(row[TASK_ROW.stateType] as StateType)) ids.add(id);
+    }
+    if (ids.size === 0) return;
+    const state: ProposedState =
+      flowState.type === 'CANCELLED'
+        ? { type: 'CANCELLED', name: 'Cancelled', message: flowState.message ?? 'its flow run was cancelled' }
+        : {
+            type: 'CRASHED',
+            name: 'Crashed',
+            message:
+              flowState.type === 'CRASHED' && flowState.message
+                ? flowState.message
+                : `its flow run ended ${flowState.name} before this task run's final state was recorded`,
+          };
+    for (const id of ids) this.applySetState({ kind: 'task', runId: id, transitionId: newId(), state }, true);
   }
 
   /**
