@@ -87,6 +87,7 @@ export class CliContext {
     this.store ??= SqliteStore.open({
       path: this.databasePath,
       heartbeatTimeoutSeconds: this.settings.FLOWDECK_HEARTBEAT_TIMEOUT_SECONDS,
+      onWarning: (message) => this.note(`${this.colors.yellow('warning:')} ${message}`),
     });
     return this.store;
   }

@@ -1,6 +1,6 @@
 /**
- * Exit codes: 0 success, 1 a run that did not complete, 2 bad input, 3 the server could not be
- * used (unreachable, refused the API key, or failed).
+ * Exit codes: 0 success, 1 a run that did not complete, 2 bad input, 3 the server or the local
+ * database could not be used (unreachable, refused the API key, failed, or could not write).
  */
 export const EXIT_OK = 0;
 export const EXIT_RUN_FAILED = 1;

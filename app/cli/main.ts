@@ -4,13 +4,13 @@ import { StoreError } from '../server/index.js';
 import type { CommandDefinition, ParsedArgs } from './command.js';
 import { COMMANDS } from './commands/index.js';
 import { CliContext } from './context.js';
-import { EXIT_BAD_INPUT, EXIT_OK, UsageError } from './errors.js';
+import { EXIT_BAD_INPUT, EXIT_OK, EXIT_SERVER, UsageError } from './errors.js';
 import { describeServerFailure } from './server-failures.js';
 
 const VERSION = '0.1.0';
 
 const EXIT_CODES =
-  'Exit codes: 0 success, 1 a run that did not complete, 2 bad input, 3 the server could not be used (unreachable, refused the API key, or failed).';
+  'Exit codes: 0 success, 1 a run that did not complete, 2 bad input, 3 the server or the local database could not be used (unreachable, refused the API key, failed, or could not write).';
 
 function usageLine(command: CommandDefinition): string {
   return `flowdeck ${command.name}${command.usage ? ` ${command.usage}` : ''}`;
@@ -107,7 +107,8 @@ export async function runCli(argv: string[], ctx: CliContext): Promise<number> {
   } catch (error) {
     if (error instanceof UsageError || error instanceof StoreError || error instanceof SettingsError) {
       ctx.note(`${ctx.colors.red('error:')} ${error.message}`);
-      return EXIT_BAD_INPUT;
+      // A database that cannot be written (a full disk) is no fault of what was typed.
+      return error instanceof StoreError && error.code === 'CANNOT_WRITE' ? EXIT_SERVER : EXIT_BAD_INPUT;
     }
     const failure = describeServerFailure(error, ctx);
     if (failure) {

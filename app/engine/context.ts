@@ -20,6 +20,11 @@ export interface FlowRunFrame {
   dynamicKeys: Map<string, number>;
   /** Task runs started in this flow run that have not finished yet. */
   outstanding: Set<Promise<unknown>>;
+  /**
+   * Why the final state of a task run of this attempt could not be recorded, once one could not:
+   * the store's record of the attempt is then incomplete, so the attempt cannot count as a success.
+   */
+  unrecorded: { error: unknown } | null;
   /** Proposes a state for the flow run from its own code (a pause), under this transition id. */
   proposeOwnState(state: ProposedState, transitionId: string): Promise<OrchestrationResult>;
   /** What the heartbeat reads from the store for this flow run. */

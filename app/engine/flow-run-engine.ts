@@ -303,6 +303,7 @@ class FlowRunExecution {
       taskRunner: this.flow.options.taskRunner ?? new ConcurrentTaskRunner(),
       dynamicKeys: new Map(),
       outstanding: new Set(),
+      unrecorded: null,
       proposeOwnState: (state, transitionId) => this.propose(state, false, transitionId),
       storedStates: this.storedStates,
     };
@@ -324,6 +325,7 @@ class FlowRunExecution {
     await this.settle(frame);
     this.runController.signal.removeEventListener('abort', follow);
     if (outcome.ok && controller.signal.aborted) return { ok: false, error: controller.signal.reason };
+    if (outcome.ok && frame.unrecorded) return { ok: false, error: frame.unrecorded.error };
     return outcome;
   }
 

@@ -440,6 +440,7 @@ export class TaskRunExecution {
       },
       (error: unknown) => {
         this.logger.error(`the task run's Completed state could not be recorded: ${error}`);
+        this.flow.unrecorded ??= { error };
         recorded();
       },
     );

@@ -19,7 +19,7 @@ describe('the embedded local server', () => {
     try {
       expect(server.url).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
       expect(server.apiUrl).toBe(`${server.url}/api`);
-      expect(await (await fetch(`${server.apiUrl}/health`)).json()).toEqual({ status: 'ok', version: FLOWDECK_VERSION });
+      expect(await (await fetch(`${server.apiUrl}/health`)).json()).toEqual({ status: 'ok', version: FLOWDECK_VERSION, problems: [] });
       const files = await (await fetch(`${server.apiUrl}/workspace/files`)).json();
       expect(files).toEqual({ root: workspace, files: [], truncated: false });
       expect(existsSync(join(home, 'flowdeck.db'))).toBe(true);

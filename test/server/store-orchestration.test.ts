@@ -316,6 +316,49 @@ describe('SqliteStore orchestration', () => {
     });
   });
 
+  describe('a flow run that ends', () => {
+    it('ends the task runs whose final state never came, in the same transaction, and leaves finished ones be', async () => {
+      const store = h.open();
+      store.setConcurrencyLimit('db', 1);
+      const flowRunId = await createFlowRun(store);
+      const running = await createTaskRun(store, flowRunId, { tags: ['db'] });
+      const pending = await createTaskRun(store, flowRunId);
+      const done = await createTaskRun(store, flowRunId);
+      await set(store, 'task', running, RUNNING);
+      await set(store, 'task', done, RUNNING);
+      await set(store, 'task', done, COMPLETED);
+      // A task run created in the very batch that ends its flow run ends too.
+      const [late, failed] = await Promise.all([
+        createTaskRun(store, flowRunId),
+        set(store, 'flow', flowRunId, { type: 'FAILED', name: 'Failed', message: 'boom' }),
+      ]);
+      expect(failed).toMatchObject({ status: 'ACCEPT', state: { name: 'Failed' } });
+
+      for (const id of [running, pending, late]) {
+        expect(store.getTaskRun(id)?.state, id).toMatchObject({
+          type: 'CRASHED',
+          name: 'Crashed',
+          message: "its flow run ended Failed before this task run's final state was recorded",
+        });
+      }
+      expect(store.listStates(running).map((s) => s.name)).toEqual(['Pending', 'Running', 'Crashed']);
+      expect(store.listStates(done).map((s) => s.name)).toEqual(['Pending', 'Running', 'Completed']);
+      expect(slotRows(store)).toEqual([]);
+      // A late word from the flow process does not bring the task run back.
+      expect(await set(store, 'task', running, COMPLETED)).toMatchObject({ status: 'REJECT', state: { name: 'Crashed' } });
+    });
+
+    it('cancels the unfinished task runs of a cancelled flow run', async () => {
+      const store = h.open();
+      const flowRunId = await createFlowRun(store);
+      const stubborn = await createTaskRun(store, flowRunId);
+      await set(store, 'task', stubborn, RUNNING);
+      store.cancelFlowRun(flowRunId);
+      await set(store, 'flow', flowRunId, { type: 'CANCELLED', name: 'Cancelled', message: 'cancelled by the user' });
+      expect(store.getTaskRun(stubborn)?.state).toMatchObject({ type: 'CANCELLED', name: 'Cancelled', message: 'cancelled by the user' });
+    });
+  });
+
   describe('transitions a second process proposes', () => {
     it('aborts a second PENDING for a flow run that has started', async () => {
       const store = h.open();

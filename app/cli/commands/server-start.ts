@@ -105,7 +105,12 @@ export default defineCommand({
 
     // Listened for from the start, so a signal during startup still ends in a clean stop.
     const stopped = untilSignal();
-    const store = SqliteStore.open({ path: database, heartbeatTimeoutSeconds, silenceFromOpen: true });
+    const store = SqliteStore.open({
+      path: database,
+      heartbeatTimeoutSeconds,
+      silenceFromOpen: true,
+      onWarning: (message) => ctx.note(`warning: ${message}`),
+    });
     let server: FlowdeckServer;
     let url: string;
     try {

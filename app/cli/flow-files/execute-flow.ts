@@ -11,7 +11,7 @@ import {
 } from '../../engine/index.js';
 import { HttpReporter, type ConnectionEvent } from '../../engine/reporting/index.js';
 import type { CliContext } from '../context.js';
-import { EXIT_OK, EXIT_RUN_FAILED, UsageError } from '../errors.js';
+import { EXIT_OK, EXIT_RUN_FAILED, EXIT_SERVER, UsageError } from '../errors.js';
 import { formatStateName } from '../output/format.js';
 import { RunProgress } from '../output/run-progress.js';
 import type { AnyFlow } from './load-flow-file.js';
@@ -25,8 +25,14 @@ function describeConnection(event: ConnectionEvent, apiUrl: string): string {
   switch (event.kind) {
     case 'lost':
       return `lost contact with ${apiUrl} (${event.reason}); the run goes on where it can and its reports wait in ${event.outbox} until the server is back (Ctrl+C leaves them for the next run to deliver)`;
+    case 'unstored':
+      return `the server at ${apiUrl} cannot store reports now (${event.reason}); the run goes on where it can and its reports wait in ${event.outbox}, sent again until the server stores them (Ctrl+C leaves them for the next run to deliver)`;
     case 'restored':
-      return `reached ${apiUrl} again; delivering the reports that waited`;
+      return event.after === 'lost'
+        ? `reached ${apiUrl} again; delivering the reports that waited`
+        : `the server at ${apiUrl} stores reports again; delivering the reports that waited`;
+    case 'kept':
+      return `the server at ${apiUrl} kept failing to store ${event.operations} operation(s) and ${event.logLines} log line(s) (${event.reason}); they are kept in ${event.outbox} for the next run against this server to deliver`;
     case 'overruled':
       return `the server did not take a start this process had already made (run ${event.runId}: ${event.answer}); the server's record stands`;
     case 'leftovers':
@@ -122,6 +128,15 @@ export async function executeFlow(
   const summary = progress.finish();
   if (summary) ctx.note(ctx.colors.gray(summary));
   printOutcome(ctx, outcome, json);
+  const undelivered = reporter instanceof HttpReporter ? reporter.undelivered() : null;
+  if (undelivered) {
+    // The server's record of the run is incomplete: whatever the run's own outcome, that is no success.
+    ctx.note(
+      `${ctx.colors.red('error:')} the server at ${reporter.target} did not store ${undelivered.operations} operation(s) and ${undelivered.logLines} log line(s) of this run; ` +
+        `they are kept in ${undelivered.outbox} and delivered by the next 'flowdeck run' against this server`,
+    );
+    return EXIT_SERVER;
+  }
   return outcome.state.type === 'COMPLETED' ? EXIT_OK : EXIT_RUN_FAILED;
 }
 

@@ -55,7 +55,7 @@ export const API_ROUTES = {
   health: {
     method: 'GET',
     path: '/health',
-    summary: 'Whether the server is up, and its version',
+    summary: 'Whether the server is up and can store what it is sent, and its version',
     resource: 'health',
     status: 200,
     response: HealthSchema,

@@ -40,6 +40,18 @@ interface Queued {
   early: OrchestrationResult | null;
 }
 
+/** How the delivery of one report ended, unless the server refused it for good. */
+interface Delivery {
+  /** One per operation sent; missing for an operation the server never stored. */
+  results: (ReportResult | undefined)[];
+  /** Why the rest was given up, when the server kept failing to store it; null when all of it was stored. */
+  failure: unknown;
+  /** Positions of the operations the server did not store. */
+  owed: number[];
+  /** Whether the log lines were not stored either. */
+  logsOwed: boolean;
+}
+
 /** A batch written to the outbox and not yet stored by the server. */
 interface Journaled {
   seq: number;
@@ -51,11 +63,17 @@ interface Journaled {
 
 /** What a reporter tells whoever shows progress about its connection to the server. */
 export type ConnectionEvent =
+  /** No answer from the server: reports wait in the outbox and are sent again. */
   | { kind: 'lost'; reason: string; outbox: string; pending: number }
-  | { kind: 'restored' }
+  /** The server answered but could not store reports (its disk is full, say): they wait and are sent again. */
+  | { kind: 'unstored'; reason: string; outbox: string; pending: number }
+  /** The server stores reports again after `after`. */
+  | { kind: 'restored'; after: 'lost' | 'unstored' }
   | { kind: 'leftovers'; batches: number }
   /** The server answered a transition otherwise than the flow process was told at first. */
-  | { kind: 'overruled'; runId: string; answer: string };
+  | { kind: 'overruled'; runId: string; answer: string }
+  /** The server kept failing to store part of a report: it stays in the outbox for the next reporter to this server. */
+  | { kind: 'kept'; reason: string; outbox: string; operations: number; logLines: number };
 
 export interface HttpReporterOptions {
   /** The server's API base, including `/api`. */
@@ -76,6 +94,16 @@ function worthRetrying(error: unknown, attempt: number): boolean {
     return error.status >= 500 && attempt < SERVER_ERROR_ATTEMPTS;
   }
   return false;
+}
+
+/** The server's own failure to store an operation, as opposed to a refusal of something the client sent. */
+function isServerFailure(result: ReportResult): result is { error: { status: number; message: string } } {
+  return 'error' in result && result.error.status >= 500;
+}
+
+/** Whether a failure is the server's own: what it was sent is kept to be sent again, never dropped. */
+function isServerError(error: unknown): boolean {
+  return error instanceof ApiError && error.status >= 500;
 }
 
 function reasonOf(error: unknown): string {
@@ -112,7 +140,10 @@ export class HttpReporter implements RunReporter {
   private logTimer: NodeJS.Timeout | null = null;
   private idleWaiters: (() => void)[] = [];
   private leftovers: { path: string; batches: OutboxBatch[] }[];
-  private lost = false;
+  /** Why reports are waiting now, or null while the server stores them. */
+  private lost: 'lost' | 'unstored' | null = null;
+  private keptOperations = 0;
+  private keptLogLines = 0;
   private closed = false;
   private api: ApiClient | null = null;
 
@@ -180,6 +211,15 @@ export class HttpReporter implements RunReporter {
       this.idleWaiters.push(resolve);
       this.schedule();
     });
+  }
+
+  /**
+   * What the server failed to store for good (its own error, again and again) and the outbox
+   * keeps for the next reporter to this server; null when it stored everything it was sent.
+   */
+  undelivered(): { operations: number; logLines: number; outbox: string } | null {
+    if (this.keptOperations === 0 && this.keptLogLines === 0) return null;
+    return { operations: this.keptOperations, logLines: this.keptLogLines, outbox: this.outbox.path };
   }
 
   /** Delivers what is owed, then stops. */
@@ -290,18 +330,19 @@ export class HttpReporter implements RunReporter {
         const operations = batches.flatMap((b) => b.operations);
         const logs = batches.flatMap((b) => b.logs);
         const entries = batches.flatMap((b) => b.entries);
-        const body = `{"operations":[${operations.join(',')}],"logs":[${logs.join(',')}]}`;
-        let results: ReportResult[] | null = null;
+        let delivery: Delivery | null = null;
         let refusal: unknown = null;
         try {
-          results = await this.deliver(body, operations.length);
+          delivery = await this.deliver(operations, logs, false);
         } catch (error) {
           // Refused for good (a bad request, a rejected key): its callers hear why; no use resending.
           refusal = error;
         }
         if (this.closed) return;
+        // What the server did not store is journaled again before the batches are acknowledged.
+        if (delivery?.failure) this.keep(delivery, operations, logs);
         for (const batch of batches) this.outbox.ack(batch.seq);
-        for (let i = 0; i < entries.length; i++) this.settle(entries[i], results ? results[i] : undefined, refusal);
+        for (let i = 0; i < entries.length; i++) this.settle(entries[i], delivery?.results[i], refusal ?? delivery?.failure);
       }
     } finally {
       this.sending = false;
@@ -323,9 +364,25 @@ export class HttpReporter implements RunReporter {
     return this.journaled.splice(0, count);
   }
 
+  /**
+   * Journals what the server kept failing to store, never to be acknowledged here: the outbox is
+   * left behind when this reporter closes, and the next one to this server sends it.
+   */
+  private keep(delivery: Delivery, operations: string[], logs: string[]): void {
+    const ops = delivery.owed.map((i) => operations[i]);
+    const lines = delivery.logsOwed ? logs : [];
+    if (ops.length === 0 && lines.length === 0) return;
+    this.outbox.append(++this.seq, `{"operations":[${ops.join(',')}],"logs":[${lines.join(',')}]}`);
+    this.keptOperations += ops.length;
+    this.keptLogLines += lines.length;
+    const reason = reasonOf(delivery.failure);
+    this.options.onConnection?.({ kind: 'kept', reason, outbox: this.outbox.path, operations: ops.length, logLines: lines.length });
+  }
+
   private settle(entry: Queued, result: ReportResult | undefined, refusal: unknown): void {
     const error =
-      refusal ?? (result && 'error' in result ? new ApiError(result.error.status, result.error.message, 'POST', '/reports') : null);
+      (result === undefined ? refusal : null) ??
+      (result && 'error' in result ? new ApiError(result.error.status, result.error.message, 'POST', '/reports') : null);
     if (entry.early) {
       const answer = error ? (error as Error).message : (result as OrchestrationResult).status;
       if (answer !== 'ACCEPT') {
@@ -352,27 +409,55 @@ export class HttpReporter implements RunReporter {
     entry.resolve(answer);
   }
 
-  /** Sends one report until the server has it, waiting out an outage; throws when it is refused for good. */
-  private async deliver(body: string, operations: number, replay = false): Promise<ReportResult[]> {
+  /**
+   * Sends one report until the server has stored it, waiting out an outage or a server that
+   * cannot write for now; throws when the server refuses it for good (the client's fault). A
+   * server answers an operation it failed to store alone with a 5xx, having stored the rest and
+   * the log lines: only that operation is sent again. A server error that does not go away is
+   * given up, and what it did not store is returned as owed.
+   */
+  private async deliver(operations: string[], logs: string[], replay: boolean): Promise<Delivery> {
+    const results: (ReportResult | undefined)[] = new Array(operations.length);
+    let owed = operations.map((_, i) => i);
+    let logsOwed = true;
     let delay = FIRST_RETRY_MS;
     for (let attempt = 1; ; attempt++) {
+      // Sent before without a full answer: the server may have stored some of it, and must not twice.
+      const again = replay || attempt > 1 ? '"replay":true,' : '';
+      const body = `{${again}"operations":[${owed.map((i) => operations[i]).join(',')}],"logs":[${logsOwed ? logs.join(',') : ''}]}`;
+      let error: unknown;
       try {
-        // Sent before without an answer: the server may have stored it, and must not twice.
-        const results = await this.send(attempt === 1 && !replay ? body : `{"replay":true,${body.slice(1)}`, operations);
-        if (this.lost) {
-          this.lost = false;
-          this.options.onConnection?.({ kind: 'restored' });
+        const answer = await this.send(body, owed.length);
+        logsOwed = false;
+        const failed: number[] = [];
+        answer.forEach((result, k) => {
+          if (isServerFailure(result)) {
+            failed.push(owed[k]);
+            error ??= new ApiError(result.error.status, result.error.message, 'POST', `${this.target}/reports`);
+          } else results[owed[k]] = result;
+        });
+        owed = failed;
+        if (owed.length === 0) {
+          if (this.lost) {
+            this.options.onConnection?.({ kind: 'restored', after: this.lost });
+            this.lost = null;
+          }
+          return { results, failure: null, owed, logsOwed };
         }
-        return results;
-      } catch (error) {
-        if (this.closed || !worthRetrying(error, attempt)) throw error;
-        if (!this.lost) {
-          this.lost = true;
-          this.options.onConnection?.({ kind: 'lost', reason: reasonOf(error), outbox: this.outbox.path, pending: this.outbox.pending });
-        }
-        await sleep(delay);
-        delay = Math.min(delay * 2, MAX_RETRY_MS);
+      } catch (thrown) {
+        error = thrown;
       }
+      if (this.closed) throw error;
+      if (!worthRetrying(error, attempt)) {
+        if (isServerError(error)) return { results, failure: error, owed, logsOwed };
+        throw error;
+      }
+      if (!this.lost) {
+        this.lost = error instanceof ApiUnreachableError ? 'lost' : 'unstored';
+        this.options.onConnection?.({ kind: this.lost, reason: reasonOf(error), outbox: this.outbox.path, pending: this.outbox.pending });
+      }
+      await sleep(delay);
+      delay = Math.min(delay * 2, MAX_RETRY_MS);
     }
   }
 
@@ -382,15 +467,19 @@ export class HttpReporter implements RunReporter {
       const journal = this.leftovers[0];
       while (journal.batches.length > 0 && !this.closed) {
         const batch = journal.batches[0];
-        // A dead process's heartbeat would keep its runs from being found Crashed.
         const report = JSON.parse(batch.body) as { operations: ReportOperation[]; logs: unknown[] };
-        report.operations = report.operations.filter((op) => op.kind !== 'heartbeat');
+        // A dead process's heartbeat would keep its runs from being found Crashed.
+        const operations = report.operations.filter((op) => op.kind !== 'heartbeat').map((op) => JSON.stringify(op));
+        const logs = report.logs.map((line) => JSON.stringify(line));
+        let delivery: Delivery | null = null;
         try {
-          await this.deliver(JSON.stringify(report), report.operations.length, true);
+          delivery = await this.deliver(operations, logs, true);
         } catch {
           // Refused for good: the server will never take it, so it is not kept either.
         }
         if (this.closed) return;
+        // What the server failed to store moves to this reporter's own outbox, for the next one.
+        if (delivery?.failure) this.keep(delivery, operations, logs);
         appendFileSync(journal.path, `{"ack":${batch.seq}}\n`);
         journal.batches.shift();
       }

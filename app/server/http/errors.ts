@@ -30,6 +30,8 @@ export function describeError(error: unknown, bodyLimit: number): { status: numb
   if (error instanceof StoreError) {
     if (error.code === 'NOT_FOUND') return { status: 404, message: error.message };
     if (error.code === 'INVALID') return { status: 400, message: error.message };
+    // Nothing was stored; the same request may succeed once the disk has room again.
+    if (error.code === 'CANNOT_WRITE') return { status: 503, message: error.message };
     return { status: 500, message: error.message };
   }
   if (hasZodFastifySchemaValidationErrors(error)) {
@@ -52,7 +54,9 @@ export function describeError(error: unknown, bodyLimit: number): { status: numb
 export function errorHandler(bodyLimit: number, onUnexpected: (error: unknown, request: FastifyRequest) => void) {
   return (error: unknown, request: FastifyRequest, reply: FastifyReply) => {
     const { status, message } = describeError(error, bodyLimit);
-    if (status >= 500) onUnexpected(error, request);
+    // A database that cannot be written is logged once by the store's write health, not per request.
+    const told = error instanceof StoreError && error.code === 'CANNOT_WRITE';
+    if (status >= 500 && !told) onUnexpected(error, request);
     return reply.code(status).type('application/json; charset=utf-8').send(errorBody(status, message));
   };
 }

@@ -7,6 +7,7 @@ import { resolveFlowdeckHome } from '../../core/index.js';
 import { FlowProcesses } from '../flow-files/flow-processes.js';
 import { flowdeckCliPath } from '../package-root.js';
 import { startCrashSweeps } from '../services/crash-sweeps.js';
+import { logWriteHealth } from '../services/write-health-log.js';
 import type { SqliteStore } from '../store/sqlite-store.js';
 import { Workspace } from '../workspace/workspace.js';
 import { allowBrowserOrigins } from './browser-origins.js';
@@ -70,6 +71,8 @@ export interface ServerOptions {
   crashSweepIntervalMs?: number;
   /** Told of failures that are the server's own fault; written to stderr by default. */
   onUnexpectedError?: (error: unknown) => void;
+  /** Told when the database stops taking writes and when it takes them again; written to stderr by default. */
+  onNotice?: (line: string) => void;
   /** A folder of flow files the API may list, read, write and run; none when left out. */
   workspace?: string;
   /**
@@ -101,6 +104,10 @@ export interface FlowdeckServer {
 
 function logToStderr(error: unknown): void {
   process.stderr.write(`flowdeck server: ${(error as Error)?.stack ?? String(error)}\n`);
+}
+
+function noticeToStderr(line: string): void {
+  process.stderr.write(`flowdeck server: ${line}\n`);
 }
 
 /** The API base of a listening server as a process on the same machine reaches it. */
@@ -172,6 +179,7 @@ export async function createServer(options: ServerOptions): Promise<FlowdeckServ
     { prefix: '/api' },
   );
 
+  const stopWriteLog = logWriteHealth(store, options.onNotice ?? noticeToStderr);
   let url = '';
   let stopSweeps: (() => void) | null = null;
   let closed: Promise<void> | null = null;
@@ -204,6 +212,7 @@ export async function createServer(options: ServerOptions): Promise<FlowdeckServ
         await app.close();
         events.close();
         await store.flush();
+        stopWriteLog();
       })();
       return closed;
     },

@@ -1,6 +1,7 @@
 import type { z } from 'zod';
 import type { ReportResult, ReportSchema } from '../../core/api/index.js';
-import type { OrchestrationResult } from '../../core/index.js';
+import type { OrchestrationResult, StateType } from '../../core/index.js';
+import type { OperationOutcome, StoreOperation } from '../store/group-commit.js';
 import type { SqliteStore } from '../store/sqlite-store.js';
 import { StoreError } from '../store/store-error.js';
 
@@ -20,50 +21,49 @@ function outcomeOf(error: unknown, onUnexpected: (error: unknown) => void): Repo
   return failure(500, `the server could not store this operation: ${(error as Error)?.message ?? String(error)}`);
 }
 
+function resultOf(op: StoreOperation, outcome: OperationOutcome, onUnexpected: (error: unknown) => void): ReportResult {
+  if (!outcome.ok) return outcomeOf(outcome.error, onUnexpected);
+  if (op.kind === 'heartbeat') return { states: Object.fromEntries(outcome.value as Map<string, StateType>) };
+  return outcome.value as OrchestrationResult;
+}
+
 /**
- * Applies a remote flow process's batch through the store's reporting interface, exactly as a
- * local run's calls are applied, and answers once everything in it is durable. Operations are
- * queued in the order sent within one tick, so the store commits them together and in order.
+ * Applies a remote flow process's batch through the store, as a local run's calls are applied,
+ * in one transaction: once it answers, everything in it is durable. When the database cannot be
+ * written it throws a StoreError CANNOT_WRITE and nothing of the report is kept, so the client
+ * sends it again whole, and its log lines (which carry no ids) are stored once.
  */
-export async function applyReport(
-  store: SqliteStore,
-  report: ParsedReport,
-  onUnexpected: (error: unknown) => void = () => {},
-): Promise<ReportResult[]> {
-  const settle = (promise: Promise<OrchestrationResult>): Promise<ReportResult> =>
-    promise.then(
-      (result) => result,
-      (error: unknown) => outcomeOf(error, onUnexpected),
-    );
-  // The store writes buffered log lines before any operation queued after them.
-  if (report.logs.length > 0) store.writeLogs(report.logs);
+export function applyReport(store: SqliteStore, report: ParsedReport, onUnexpected: (error: unknown) => void = () => {}): ReportResult[] {
+  const results: (ReportResult | undefined)[] = new Array(report.operations.length);
+  const ops: StoreOperation[] = [];
+  const positions: number[] = [];
   const createdHere = new Set<string>();
-  const pending = report.operations.map((op): Promise<ReportResult> => {
+  report.operations.forEach((op, i) => {
     switch (op.kind) {
       case 'createFlowRun':
         createdHere.add(op.request.id);
-        return settle(store.createFlowRun(op.request));
+        ops.push({ kind: 'createFlowRun', request: op.request });
+        break;
       case 'createTaskRun': {
         const { flowRunId } = op.request;
         // Locally the engine cannot name a flow run it has not created; a remote client can.
         if (!createdHere.has(flowRunId) && !store.hasFlowRun(flowRunId)) {
-          return Promise.resolve(failure(404, `no flow run with id '${flowRunId}'`));
+          results[i] = failure(404, `no flow run with id '${flowRunId}'`);
+          return;
         }
-        return settle(store.createTaskRun(op.request));
+        ops.push({ kind: 'createTaskRun', request: op.request });
+        break;
       }
       case 'setState':
-        return settle(store.setState(report.replay ? { ...op.request, replay: true } : op.request));
+        ops.push({ kind: 'setState', request: report.replay ? { ...op.request, replay: true } : op.request });
+        break;
       case 'heartbeat':
-        return store.heartbeat(op.flowRunIds).then(
-          (states) => ({ states: Object.fromEntries(states) }),
-          (error: unknown) => outcomeOf(error, onUnexpected),
-        );
+        ops.push({ kind: 'heartbeat', ids: op.flowRunIds });
+        break;
     }
+    positions.push(i);
   });
-  // Log lines sent alone: an empty heartbeat queued after them resolves once they are committed.
-  const logsCommitted = report.logs.length > 0 && report.operations.length === 0 ? store.heartbeat([]) : null;
-  // The report is a batch already: committed now, not after the rest of the tick.
-  store.commitNow();
-  await logsCommitted;
-  return Promise.all(pending);
+  const outcomes = store.applyReport(ops, report.logs);
+  outcomes.forEach((outcome, k) => (results[positions[k]] = resultOf(ops[k], outcome, onUnexpected)));
+  return results as ReportResult[];
 }

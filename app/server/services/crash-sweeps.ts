@@ -1,4 +1,5 @@
 import type { SqliteStore } from '../store/sqlite-store.js';
+import { StoreError } from '../store/store-error.js';
 
 /**
  * Marks Crashed, every `intervalMs`, the runs whose process stopped heartbeating for longer than
@@ -10,8 +11,9 @@ export function startCrashSweeps(store: SqliteStore, intervalMs: number, onError
     try {
       store.sweepCrashedRuns();
     } catch (error) {
-      // A sweep that failed (a busy database, say) is simply tried again at the next tick.
-      onError(error);
+      // A sweep that failed (a busy database, say) is simply tried again at the next tick. One
+      // that could not write is already told of by the store's write health, once.
+      if (!(error instanceof StoreError && error.code === 'CANNOT_WRITE')) onError(error);
     }
   }, intervalMs);
   // The server's socket keeps the process alive, not this timer.

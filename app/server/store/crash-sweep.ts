@@ -38,20 +38,14 @@ export function sweepCrashedRuns(
     return run.hostname === hostname && run.pid !== process.pid && !processIsAlive(run.pid);
   });
   if (gone.length === 0) return 0;
-  const activeTasks = db.prepare<[string], { id: string }>(
-    `SELECT id FROM task_runs WHERE flow_run_id = ? AND state_type NOT IN ('COMPLETED', 'FAILED', 'CRASHED', 'CANCELLED')`,
-  );
   let marked = 0;
   writer.writeBatch(() => {
     for (const run of gone) {
       const message = 'the flow process stopped without reporting a final state';
       const state: ProposedState = { type: 'CRASHED', name: 'Crashed', message };
+      // The writer crashes the run's unfinished task runs with it.
       const result = writer.applySetState({ kind: 'flow', runId: run.id, transitionId: newId(), state });
-      if (result.status !== 'ACCEPT') continue;
-      marked++;
-      for (const task of activeTasks.all(run.id)) {
-        writer.applySetState({ kind: 'task', runId: task.id, transitionId: newId(), state });
-      }
+      if (result.status === 'ACCEPT') marked++;
     }
   });
   return marked;

@@ -1,6 +1,6 @@
 import type Database from 'better-sqlite3';
 import type { CreateFlowRun, CreateTaskRun, LogLine, SetState, StateType } from '../../core/index.js';
-import { StoreError } from './store-error.js';
+import { isWriteFailure, StoreError } from './store-error.js';
 import type { TransitionWriter } from './transition-writer.js';
 
 /** How many buffered log lines make a flush worth doing at once. */
@@ -10,14 +10,17 @@ const LOG_FLUSH_MS = 50;
 /** Transitions committed together at most; the rest follow in the next transaction. */
 const MAX_BATCH_OPERATIONS = 512;
 
-type Operation =
+export type StoreOperation =
   | { kind: 'createFlowRun'; request: CreateFlowRun }
   | { kind: 'createTaskRun'; request: CreateTaskRun }
   | { kind: 'setState'; request: SetState }
   | { kind: 'heartbeat'; ids: readonly string[] };
 
+/** How one operation of a committed batch came out: its answer, or the error it alone failed with. */
+export type OperationOutcome = { ok: true; value: unknown } | { ok: false; error: unknown };
+
 interface QueuedOperation {
-  op: Operation;
+  op: StoreOperation;
   resolve: (value: unknown) => void;
   reject: (error: unknown) => void;
 }
@@ -36,7 +39,7 @@ export class GroupCommit {
   private readonly stmt;
 
   constructor(
-    db: Database.Database,
+    private readonly db: Database.Database,
     private readonly writer: TransitionWriter,
     private readonly now: () => number,
     private readonly onCommit: ((batch: { operations: number; logLines: number }) => void) | null,
@@ -62,7 +65,7 @@ export class GroupCommit {
     if (this.logTimer) clearTimeout(this.logTimer);
   }
 
-  enqueue(op: Operation): Promise<unknown> {
+  enqueue(op: StoreOperation): Promise<unknown> {
     if (this.closed) return Promise.reject(new StoreError('the store is closed', 'INVALID'));
     return new Promise((resolve, reject) => {
       this.queue.push({ op, resolve, reject });
@@ -99,11 +102,15 @@ export class GroupCommit {
   }
 
   /**
-   * Commits what is queued now instead of at the end of the tick, for a caller that hands over a
-   * whole batch at once (a remote process's report) and gains nothing from waiting for more.
+   * Writes a batch handed over whole (a remote process's report) at once, after what was queued
+   * before it, in one transaction of its own whatever its size: all of it is stored, or, when
+   * the database cannot be written, none of it (the StoreError is thrown), so it can be sent
+   * again without doubling anything.
    */
-  commitNow(): void {
-    while (this.flushScheduled && !this.closed && (this.queue.length > 0 || this.logBuffer.length > 0)) this.flushNow();
+  applyAtOnce(ops: readonly StoreOperation[], logs: readonly LogLine[]): OperationOutcome[] {
+    if (this.closed) throw new StoreError('the store is closed', 'INVALID');
+    while (this.queue.length > 0 || this.logBuffer.length > 0) this.flushNow();
+    return this.writeTogether(ops, logs);
   }
 
   private flushNow(): void {
@@ -118,42 +125,43 @@ export class GroupCommit {
     this.queue = queued === this.queue ? [] : this.queue.slice(MAX_BATCH_OPERATIONS);
     const logs = this.logBuffer;
     this.logBuffer = [];
-    const outcomes: { ok: boolean; value: unknown }[] = new Array(queued.length);
+    let outcomes: OperationOutcome[];
     try {
-      this.writer.writeBatch(() => {
-        // Log lines go first: they were written before any transition queued after them.
-        for (const line of logs) {
-          this.stmt.insertLog.run(
-            line.flowRunId,
-            line.taskRunId,
-            line.level,
-            line.message,
-            line.timestamp,
-            line.attempt,
-            line.logger ?? null,
-          );
-        }
-        for (let i = 0; i < queued.length; i++) {
-          try {
-            outcomes[i] = { ok: true, value: this.apply(queued[i].op) };
-          } catch (error) {
-            outcomes[i] = { ok: false, value: error };
-          }
-        }
-      });
+      outcomes = this.writeTogether(queued.map((q) => q.op), logs);
     } catch (error) {
-      this.writer.forgetCaches();
       for (const q of queued) q.reject(error);
       this.notifyIdle();
       return;
     }
-    this.onCommit?.({ operations: queued.length, logLines: logs.length });
     for (let i = 0; i < queued.length; i++) {
       const outcome = outcomes[i];
       if (outcome.ok) queued[i].resolve(outcome.value);
-      else queued[i].reject(outcome.value);
+      else queued[i].reject(outcome.error);
     }
     this.notifyIdle();
+  }
+
+  /** Log lines, then operations, in one transaction; an operation that fails alone is answered in its place. */
+  private writeTogether(ops: readonly StoreOperation[], logs: readonly LogLine[]): OperationOutcome[] {
+    const outcomes: OperationOutcome[] = new Array(ops.length);
+    this.writer.writeBatch(() => {
+      // Log lines go first: they were written before any transition queued after them.
+      for (const line of logs) {
+        this.stmt.insertLog.run(line.flowRunId, line.taskRunId, line.level, line.message, line.timestamp, line.attempt, line.logger ?? null);
+      }
+      for (let i = 0; i < ops.length; i++) {
+        try {
+          outcomes[i] = { ok: true, value: this.apply(ops[i]) };
+        } catch (error) {
+          // A failure of the file itself may have undone the whole transaction, and the rest would
+          // then be written outside it: the batch fails as a whole instead.
+          if (isWriteFailure(error) || !this.db.inTransaction) throw error;
+          outcomes[i] = { ok: false, error };
+        }
+      }
+    });
+    this.onCommit?.({ operations: ops.length, logLines: logs.length });
+    return outcomes;
   }
 
   private notifyIdle(): void {
@@ -166,7 +174,7 @@ export class GroupCommit {
     for (const resolve of waiters) resolve();
   }
 
-  private apply(op: Operation): unknown {
+  private apply(op: StoreOperation): unknown {
     switch (op.kind) {
       case 'createFlowRun':
         return this.writer.applyCreateFlowRun(op.request);

@@ -2,7 +2,7 @@ import { closeSync, mkdirSync, openSync, statSync } from 'node:fs';
 import { dirname } from 'node:path';
 import Database from 'better-sqlite3';
 import { migrate } from './migrations.js';
-import { isSqliteError, StoreError } from './store-error.js';
+import { cannotWrite, isSqliteError, isWriteFailure, StoreError } from './store-error.js';
 
 const BUSY_TIMEOUT_MS = 60_000;
 
@@ -26,8 +26,13 @@ function createPrivately(path: string): void {
   }
 }
 
-/** Opens (creating when missing) and migrates a Flowdeck database; every failure is a StoreError. */
-export function openDatabase(path: string): Database.Database {
+/**
+ * Opens (creating when missing) and migrates a Flowdeck database; every failure is a StoreError.
+ * On a disk too full for the shared-memory index that WAL connections share, it opens the
+ * database for this process alone, which keeps that index in its own memory: reads work, and
+ * `onAlone` is told why.
+ */
+export function openDatabase(path: string, onAlone?: (cause: unknown) => void): Database.Database {
   const folder = dirname(path);
   if (statSync(folder, { throwIfNoEntry: false })?.isFile()) {
     throw new StoreError(`${folder} is a file; FLOWDECK_HOME must be a folder (or not exist yet)`, 'CANNOT_OPEN');
@@ -45,6 +50,22 @@ export function openDatabase(path: string): Database.Database {
   } catch (error) {
     if (error instanceof StoreError) throw error;
   }
+  try {
+    return connect(path, false);
+  } catch (error) {
+    if (!isWriteFailure(error)) throw storeErrorOf(path, error);
+    try {
+      const db = connect(path, true);
+      onAlone?.(error);
+      return db;
+    } catch (again) {
+      throw storeErrorOf(path, again);
+    }
+  }
+}
+
+/** One connection, inspected, configured and migrated; throws what SQLite threw. */
+function connect(path: string, alone: boolean): Database.Database {
   let db: Database.Database;
   try {
     createPrivately(path);
@@ -53,6 +74,8 @@ export function openDatabase(path: string): Database.Database {
     throw new StoreError(`cannot open the database ${path}: ${(error as Error).message}`, 'CANNOT_OPEN');
   }
   try {
+    // Set before the first read: the WAL index then lives in this process's memory, not in a file.
+    if (alone) db.pragma('locking_mode = EXCLUSIVE');
     // Look before writing anything: someone else's database must be left exactly as it was.
     const app = db
       .prepare<[], { name: string }>("SELECT name FROM sqlite_master WHERE type = 'table' AND name = 'meta'")
@@ -65,16 +88,21 @@ export function openDatabase(path: string): Database.Database {
     migrate(db);
   } catch (error) {
     db.close();
-    if (error instanceof StoreError) throw error;
-    if (isSqliteError(error, 'SQLITE_NOTADB') || isSqliteError(error, 'SQLITE_CORRUPT')) {
-      throw new StoreError(
-        `${path} is not a Flowdeck database or is damaged (${(error as Error).message}); move it away to start afresh`,
-        'NOT_A_DATABASE',
-      );
-    }
-    const message = (error as Error).message;
-    if (message.includes('schema version')) throw new StoreError(`${path}: ${message}`, 'NEWER_SCHEMA');
-    throw new StoreError(`cannot open the database ${path}: ${message}`, 'CANNOT_OPEN');
+    throw error;
   }
   return db;
+}
+
+function storeErrorOf(path: string, error: unknown): StoreError {
+  if (error instanceof StoreError) return error;
+  if (isSqliteError(error, 'SQLITE_NOTADB') || isSqliteError(error, 'SQLITE_CORRUPT')) {
+    return new StoreError(
+      `${path} is not a Flowdeck database or is damaged (${(error as Error).message}); move it away to start afresh`,
+      'NOT_A_DATABASE',
+    );
+  }
+  if (isWriteFailure(error)) return cannotWrite(path, error);
+  const message = (error as Error).message;
+  if (message.includes('schema version')) return new StoreError(`${path}: ${message}`, 'NEWER_SCHEMA');
+  return new StoreError(`cannot open the database ${path}: ${message}`, 'CANNOT_OPEN');
 }

@@ -18,11 +18,12 @@ import { sweepCrashedRuns } from './crash-sweep.js';
 import { DashboardQuery } from './dashboard-query.js';
 import type { Dashboard } from '../../core/api/dashboard.js';
 import { FlowRunResumes, type ResumeOutcome, type ResumeRecord } from './flow-run-resumes.js';
-import { GroupCommit } from './group-commit.js';
+import { GroupCommit, type OperationOutcome, type StoreOperation } from './group-commit.js';
 import { openDatabase } from './open-database.js';
 import { RunReads } from './run-reads.js';
-import { StoreError } from './store-error.js';
+import { diskProblem, isDiskFull, StoreError } from './store-error.js';
 import { TransitionWriter } from './transition-writer.js';
+import { WriteHealth, type WriteHealthChange, type WriteProblem } from './write-health.js';
 
 export interface SqliteStoreOptions {
   /** The database file; created with its folder when missing. */
@@ -40,6 +41,19 @@ export interface SqliteStoreOptions {
   silenceFromOpen?: boolean;
   /** Told of every group commit: how many transitions and log lines it held. */
   onCommit?: (batch: { operations: number; logLines: number }) => void;
+  /**
+   * Told, once, of what opening had to leave undone but did not stop it: the disk is full, so
+   * runs whose process died could not be marked Crashed. Ignored when left out.
+   */
+  onWarning?: (message: string) => void;
+}
+
+/** One sentence on a database opened though it cannot be written: what that left undone, and what to do. */
+function openWarning(path: string, alone: unknown, unswept: StoreError | null): string {
+  const cause = unswept?.cause ?? alone;
+  const undone = unswept ? '; runs whose process died could not be marked Crashed' : '';
+  const todo = isDiskFull(cause) ? 'free some space on that disk before running flows' : 'check the disk and the file before running flows';
+  return `the database ${path} cannot be written: ${diskProblem(cause)}${undone}. Reading works; ${todo}`;
 }
 
 /**
@@ -59,28 +73,43 @@ export class SqliteStore extends RunReads implements RunReporter {
   private readonly resumes: FlowRunResumes;
   private readonly flowRunStateType;
   private readonly dashboardQuery: DashboardQuery;
+  private readonly health: WriteHealth;
 
   static open(options: SqliteStoreOptions): SqliteStore {
     return new SqliteStore(options);
   }
 
   private constructor(options: SqliteStoreOptions) {
-    super(openDatabase(options.path));
+    let alone: unknown = null;
+    super(openDatabase(options.path, (cause) => (alone = cause)));
     this.path = options.path;
     this.target = `local database ${options.path}`;
     this.now = options.now ?? Date.now;
     this.heartbeatTimeoutMs = (options.heartbeatTimeoutSeconds ?? 30) * 1000;
     this.silentSince = options.silenceFromOpen ? this.now() : 0;
     const db = this.db;
+    this.health = new WriteHealth(options.path, this.now);
     this.limits = new ConcurrencyLimits(db, this.now, (body) => this.writer.writeBatch(body));
-    this.writer = new TransitionWriter(db, this.now, options.random ?? Math.random, this.limits);
+    this.writer = new TransitionWriter(db, this.now, options.random ?? Math.random, this.limits, this.health);
     this.commits = new GroupCommit(db, this.writer, this.now, options.onCommit ?? null);
     this.resumes = new FlowRunResumes(db, this.writer, this.now, (id) => this.getFlowRun(id));
     this.flowRunStateType = db.prepare<[string], { state_type: StateType }>(
       'SELECT state_type FROM flow_runs WHERE id = ?',
     );
     this.dashboardQuery = new DashboardQuery(db, (id) => this.getFlowRun(id));
-    if (options.sweepOnOpen !== false) this.sweepCrashedRuns();
+    const unswept = options.sweepOnOpen !== false ? this.sweepOnOpen() : null;
+    if (alone !== null || unswept !== null) options.onWarning?.(openWarning(options.path, alone, unswept));
+  }
+
+  /** Reads need no sweep: a database that cannot be written is still opened. Returns why it could not sweep. */
+  private sweepOnOpen(): StoreError | null {
+    try {
+      this.sweepCrashedRuns();
+      return null;
+    } catch (error) {
+      if (error instanceof StoreError && error.code === 'CANNOT_WRITE') return error;
+      throw error;
+    }
   }
 
   /** The dashboard's figures over the last `hours`, cut into `buckets` slices of time. */
@@ -114,9 +143,24 @@ export class SqliteStore extends RunReads implements RunReporter {
     return this.resumeRecord(flowRunId, pauseId);
   }
 
-  /** Commits what is queued at once rather than at the end of the tick. */
-  commitNow(): void {
-    this.commits.commitNow();
+  /**
+   * Applies a remote process's report at once, in one transaction of its own after whatever was
+   * queued before it: its log lines and operations are all stored, or, when the database cannot
+   * be written, none of them (a StoreError CANNOT_WRITE is thrown), so the report can be sent
+   * again whole. An operation refused on its own is answered in its place; the rest stands.
+   */
+  applyReport(operations: readonly StoreOperation[], logs: readonly LogLine[]): OperationOutcome[] {
+    return this.commits.applyAtOnce(operations, logs);
+  }
+
+  /** Why the database cannot be written now, or null when it can. */
+  get writeProblem(): WriteProblem | null {
+    return this.health.current;
+  }
+
+  /** Listens for writes beginning to fail and succeeding again; returns a function that stops listening. */
+  onWriteHealth(listener: (change: WriteHealthChange) => void): () => void {
+    return this.health.onChange(listener);
   }
 
   flush(): Promise<void> {
@@ -127,6 +171,7 @@ export class SqliteStore extends RunReads implements RunReporter {
     if (this.commits.isClosed) return;
     await this.commits.flush();
     this.commits.close();
+    this.health.close();
     this.db.close();
   }
 
@@ -142,7 +187,7 @@ export class SqliteStore extends RunReads implements RunReporter {
    * belongs to the process that ran it before, so that process's death is no crash of this run.
    */
   releaseFlowRun(id: string): void {
-    this.db.prepare('UPDATE flow_runs SET pid = NULL, hostname = NULL WHERE id = ?').run(id);
+    this.writer.writeBatch(() => this.db.prepare('UPDATE flow_runs SET pid = NULL, hostname = NULL WHERE id = ?').run(id));
   }
 
   /** Asks a run to stop: a run that has not started is Cancelled, a running one Cancelling. */
@@ -185,7 +230,9 @@ export class SqliteStore extends RunReads implements RunReporter {
    * runs it marked.
    */
   sweepCrashedRuns(): number {
-    return sweepCrashedRuns(this.db, this.writer, this.now(), this.heartbeatTimeoutMs, this.hostname, this.silentSince);
+    // Beats that came while the database could not be written were not stored.
+    const silentSince = Math.max(this.silentSince, this.health.silenceCountsFrom());
+    return sweepCrashedRuns(this.db, this.writer, this.now(), this.heartbeatTimeoutMs, this.hostname, silentSince);
   }
 
   setConcurrencyLimit(tag: string, limit: number): ConcurrencyLimit {

@@ -22,7 +22,8 @@ import {
 } from '../../core/index.js';
 import type { ConcurrencyLimits } from './concurrency-limits.js';
 import { stateFromRow, type StateRow } from './rows.js';
-import { isSqliteError } from './store-error.js';
+import { isSqliteError, isWriteFailure } from './store-error.js';
+import type { WriteHealth } from './write-health.js';
 
 /** Runs `body` in one write transaction of the store. */
 export type WriteBatch = <T>(body: () => T) => T;
@@ -118,6 +119,7 @@ export class TransitionWriter {
     private readonly now: () => number,
     private readonly random: () => number,
     limits: ConcurrencyLimits,
+    private readonly health: WriteHealth,
   ) {
     this.batchTransaction = db.transaction((body: () => unknown) => body());
     this.stmt = {
@@ -154,6 +156,10 @@ export class TransitionWriter {
       flowRunStateType: db.prepare<[string], { state_type: StateType }>(
         'SELECT state_type FROM flow_runs WHERE id = ?',
       ),
+      unfinishedTaskRuns: db.prepare<[string], { id: string }>(
+        `SELECT id FROM task_runs WHERE flow_run_id = ? AND state_type NOT IN ('COMPLETED', 'FAILED', 'CRASHED', 'CANCELLED')`,
+      ),
+      totalChanges: db.prepare<[], number>('SELECT total_changes()').pluck(),
       insertFlow: db.prepare('INSERT OR IGNORE INTO flows (id, name, created_at) VALUES (?, ?, ?)'),
       flowIdByName: db.prepare<[string], { id: string }>('SELECT id FROM flows WHERE name = ?'),
       insertState: db.prepare(
@@ -218,29 +224,39 @@ export class TransitionWriter {
     };
   }
 
-  /** One write transaction; retried when another process holds the lock past the busy timeout. */
+  /**
+   * One write transaction; retried when another process holds the lock past the busy timeout.
+   * When the database cannot be written (a full disk) nothing of it is kept, and it throws a
+   * StoreError CANNOT_WRITE that says so.
+   */
   writeBatch<T>(body: () => T): T {
     try {
       for (let attempt = 0; ; attempt++) {
         this.touched = new Map();
         this.pendingTaskRows = new Map();
         this.batchFlowStates = new Map();
+        // Only a transaction that wrote something shows that writes work again.
+        const changesBefore = this.health.failing ? this.stmt.totalChanges.get()! : -1;
         try {
-          return this.batchTransaction.immediate(() => {
+          const result = this.batchTransaction.immediate(() => {
             const result = body();
             for (const row of this.pendingTaskRows!.values()) {
               if (this.stmt.insertTaskRun.run(...row).changes === 0) throw new RepeatedCreate();
             }
             return result;
           }) as T;
+          if (changesBefore >= 0 && this.stmt.totalChanges.get()! > changesBefore) this.health.succeeded();
+          return result;
         } catch (error) {
+          // What was remembered from the rolled-back transaction may name rows that do not exist.
+          this.forgetCaches();
           if (error instanceof RepeatedCreate && !this.verifyCreates) {
             // A create of a run that already exists (a client resending): do the batch again,
             // this time looking each new id up first. Nothing of the first try was kept.
-            this.forgetCaches();
             this.verifyCreates = true;
             continue;
           }
+          if (isWriteFailure(error)) throw this.health.failed(error);
           if (!isSqliteError(error, 'SQLITE_BUSY') || attempt >= 5) throw error;
         } finally {
           this.touched = null;
@@ -423,7 +439,35 @@ export class TransitionWriter {
       this.knownTaskRows.delete(request.runId);
       return this.applySetState(request, true);
     }
+    if (request.kind === 'flow' && result.status === 'ACCEPT' && result.state && isTerminal(result.state.type) && !isTerminal(initial.type)) {
+      this.closeUnfinishedTaskRuns(request.runId, result.state);
+    }
     return result;
+  }
+
+  /**
+   * A flow run that has ended has no task run still going: any whose final state never reached
+   * the store (its process could not write it, or stopped first) ends with the flow run, in the
+   * same transaction, so no task run is ever left Running under a finished flow run.
+   */
+  private closeUnfinishedTaskRuns(flowRunId: string, flowState: State): void {
+    const ids = new Set(this.stmt.unfinishedTaskRuns.all(flowRunId).map((row) => row.id));
+    for (const [id, row] of this.pendingTaskRows ?? []) {
+      if (row[1] === flowRunId && !isTerminal(row[TASK_ROW.stateType] as StateType)) ids.add(id);
+    }
+    if (ids.size === 0) return;
+    const state: ProposedState =
+      flowState.type === 'CANCELLED'
+        ? { type: 'CANCELLED', name: 'Cancelled', message: flowState.message ?? 'its flow run was cancelled' }
+        : {
+            type: 'CRASHED',
+            name: 'Crashed',
+            message:
+              flowState.type === 'CRASHED' && flowState.message
+                ? flowState.message
+                : `its flow run ended ${flowState.name} before this task run's final state was recorded`,
+          };
+    for (const id of ids) this.applySetState({ kind: 'task', runId: id, transitionId: newId(), state }, true);
   }
 
   /**

@@ -4,7 +4,7 @@ import { spawn } from 'node:child_process';
 import { existsSync, readdirSync, renameSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { ApiError, ApiUnreachableError } from '../../../app/core/api/index.js';
+import { ApiError, ApiUnreachableError, type ReportOperation } from '../../../app/core/api/index.js';
 import { configureEngine, flow, getRunContext, getRunLogger, task } from '../../../app/engine/index.js';
 import { HttpReporter, reportTransport, type ConnectionEvent, type SendReport } from '../../../app/engine/reporting/index.js';
 import { createServer, SqliteStore, type FlowdeckServer } from '../../../app/server/index.js';
@@ -258,6 +258,73 @@ describe('HttpReporter', () => {
     expect(store.listStates(outcome.flowRunId).map((s) => s.name)).toEqual(['Pending', 'Running', 'Completed']);
   });
 
+  it('sends again, alone, an operation the server failed to store, and the server records everything once', async () => {
+    // The server fails to store each task run's Completed state twice, as a server with a bug in
+    // one operation does: the rest of the report, log lines included, is stored.
+    const tries = new Map<string, number>();
+    const failTwice = (op: ReportOperation) => {
+      if (op.kind !== 'setState' || !isCompleted(op, 'task')) return false;
+      tries.set(op.request.transitionId, (tries.get(op.request.transitionId) ?? 0) + 1);
+      return tries.get(op.request.transitionId)! <= 2;
+    };
+    const { events } = reportTo(running!.port, { send: failOperations(failTwice) });
+    const f = flow({ name: 'flaky-server' }, async () => {
+      let total = 0;
+      for (let i = 0; i < 5; i++) total += await double(i);
+      return total;
+    });
+    const outcome = await f.run();
+    await reporter!.flush();
+    expect(outcome.state.name).toBe('Completed');
+    expect([...tries.values()]).toEqual([3, 3, 3, 3, 3]);
+    // Told each time the server could not store something, and each time it could again.
+    expect(new Set(events.map((e) => e.kind))).toEqual(new Set(['unstored', 'restored']));
+    expect(events.at(-1)).toEqual({ kind: 'restored', after: 'unstored' });
+    expect(reporter!.undelivered()).toBeNull();
+    const { store } = running!;
+    const runs = store.listTaskRuns(outcome.flowRunId);
+    expect(runs).toHaveLength(5);
+    for (const run of runs) expect(store.listStates(run.id).map((s) => s.name)).toEqual(['Pending', 'Running', 'Completed']);
+    expect(store.listLogs(outcome.flowRunId).map((l) => l.message).sort()).toEqual([0, 1, 2, 3, 4].map((i) => `doubling ${i}`));
+  });
+
+  it('keeps in the outbox what the server keeps failing to store, and the next reporter to it delivers it', async () => {
+    const port = running!.port;
+    const { events } = reportTo(port, { send: failOperations((op) => isCompleted(op, 'flow')) });
+    const f = flow({ name: 'never-finished-here' }, async () => double(1));
+    const error = await f.run().catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(ApiError);
+    expect((error as ApiError).status).toBe(500);
+    await reporter!.close();
+    const kept = reporter!.undelivered();
+    expect(kept).toMatchObject({ operations: 1, logLines: 0 });
+    expect(events).toContainEqual(expect.objectContaining({ kind: 'kept', operations: 1, logLines: 0, outbox: kept!.outbox }));
+    const [flowRun] = running!.store.listFlowRuns({ limit: 1 });
+    expect(flowRun.state.name).toBe('Running');
+    expect(running!.store.listLogs(flowRun.id).map((l) => l.message)).toEqual(['doubling 1']);
+
+    // The process is gone; the next one to this server delivers what it kept, once.
+    renameSync(kept!.outbox, join(temp.home, 'client', 'outbox', basename(kept!.outbox).replace(/^\d+-/, `${await exitedPid()}-`)));
+    const { reporter: next } = reportTo(port);
+    await next.flush();
+    expect(running!.store.listStates(flowRun.id).map((s) => s.name)).toEqual(['Pending', 'Running', 'Completed']);
+    expect(running!.store.listLogs(flowRun.id).map((l) => l.message)).toEqual(['doubling 1']);
+  });
+
+  it('does not complete a flow run whose task run the server never recorded as Completed', async () => {
+    reportTo(running!.port, { send: failOperations((op) => isCompleted(op, 'task')) });
+    const f = flow({ name: 'incomplete-record' }, async () => double(3));
+    const outcome = await f.run();
+    await reporter!.close();
+    expect(outcome.state.name).toBe('Failed');
+    expect(outcome.error).toBeInstanceOf(ApiError);
+    expect(reporter!.undelivered()).toMatchObject({ operations: 1, logLines: 0 });
+    const { store } = running!;
+    expect(store.getFlowRun(outcome.flowRunId)!.state.name).toBe('Failed');
+    const [taskRun] = store.listTaskRuns(outcome.flowRunId);
+    expect(store.listStates(taskRun.id).map((s) => s.name)).toEqual(['Pending', 'Running', 'Crashed']);
+  });
+
   it('hears of a cancellation through its heartbeat and stops the flow', async () => {
     reportTo(running!.port);
     configureEngine({ heartbeatSeconds: 0.05 });
@@ -370,6 +437,29 @@ describe('HttpReporter outbox', () => {
     expect(existsSync(dead)).toBe(false);
   });
 });
+
+function isCompleted(op: ReportOperation, kind: 'flow' | 'task'): boolean {
+  return op.kind === 'setState' && op.request.kind === kind && op.request.state.type === 'COMPLETED';
+}
+
+/**
+ * A server that fails to store some operations on their own: each operation `fails` picks is kept
+ * from the real server and answered with a 500 in its place.
+ */
+function failOperations(fails: (op: ReportOperation) => boolean) {
+  return (inner: SendReport): SendReport =>
+    async (body, count) => {
+      const report = JSON.parse(body) as { operations: ReportOperation[] };
+      const dropped = new Set(report.operations.flatMap((op, i) => (fails(op) ? [i] : [])));
+      if (dropped.size === 0) return inner(body, count);
+      const kept = report.operations.filter((_, i) => !dropped.has(i));
+      const answers = await inner(JSON.stringify({ ...report, operations: kept }), kept.length);
+      let next = 0;
+      return report.operations.map((_, i) =>
+        dropped.has(i) ? { error: { status: 500, message: 'the server could not store this operation: a bug' } } : answers[next++],
+      );
+    };
+}
 
 /** The id of a process that has exited, so no living process owns a journal named after it. */
 async function exitedPid(): Promise<number> {

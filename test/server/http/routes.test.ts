@@ -48,7 +48,7 @@ async function runEtl(): Promise<{ flowRunId: string; childRunId: string }> {
 
 describe('read routes over runs made by the engine', () => {
   it('health answers ok with the version', async () => {
-    expect(await client.health()).toEqual({ status: 'ok', version: FLOWDECK_VERSION });
+    expect(await client.health()).toEqual({ status: 'ok', version: FLOWDECK_VERSION, problems: [] });
   });
 
   it('lists flows, flow runs, one flow run and its child', async () => {

@@ -21,7 +21,7 @@ describe('flowdeck server start', () => {
 
     const health = await call(`${url}/api/health`);
     expect(health.status).toBe(200);
-    expect(health.json).toEqual({ status: 'ok', version: '0.1.0' });
+    expect(health.json).toEqual({ status: 'ok', version: '0.1.0', problems: [] });
     expect((await call(`${url}/api/flow-runs`)).json).toEqual({ items: [], nextCursor: null });
 
     proc.kill('SIGTERM');
