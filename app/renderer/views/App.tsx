@@ -19,6 +19,7 @@ export function App() {
   return (
     <>
       <ServerDownBanner onRetry={recheck} />
+      <ServerCannotWriteBanner />
       <Suspense fallback={<p className="fd-page-status">Loading…</p>}>
         {route.page === 'builder' ? <BuilderPage /> : <MonitorShell route={route} />}
       </Suspense>
@@ -39,7 +40,11 @@ function useServerHealth() {
   useEffect(() => {
     let live = true;
     client.health().then(
-      (health) => live && uiStore.setState({ server: { status: 'ok', version: health.version } }),
+      (health) => {
+        if (!live) return;
+        if (health.status === 'ok') uiStore.setState({ server: { status: 'ok', version: health.version } });
+        else uiStore.setState({ server: { status: 'degraded', version: health.version, detail: health.problems.map((p) => p.message).join('; ') } });
+      },
       (error: unknown) => {
         if (!live) return;
         if (error instanceof ApiError && error.status === 401) {
@@ -58,10 +63,26 @@ function useServerHealth() {
   useEffect(() => {
     // A server that stops answering is noticed within a while, and one that comes back within a few seconds.
     if (status === 'checking' || status === 'unauthorized') return;
-    const timer = setTimeout(() => setAttempt((n) => n + 1), status === 'unreachable' ? RECHECK_MS : WATCH_MS);
+    const timer = setTimeout(() => setAttempt((n) => n + 1), status === 'unreachable' || status === 'degraded' ? RECHECK_MS : WATCH_MS);
     return () => clearTimeout(timer);
   }, [status, attempt]);
   return () => setAttempt((n) => n + 1);
+}
+
+/** Says plainly when the server answers but cannot store anything (a full disk), and that nothing is lost meanwhile. */
+function ServerCannotWriteBanner() {
+  const { server } = useServices();
+  const health = useStore(uiStore, (s) => s.server);
+  if (health.status !== 'degraded') return null;
+  return (
+    <div className="fd-notice is-warning fd-server-down" role="alert" data-testid="server-cannot-write">
+      <span>
+        The server at <code>{serverLabel(server.baseUrl)}</code> cannot store what it is sent
+        {health.detail ? `: ${health.detail}` : ''}. Runs that report to it keep their states and logs and send them again once it
+        can, so nothing is lost; this page shows what was stored before. It is asked again every few seconds.
+      </span>
+    </div>
+  );
 }
 
 /** Says plainly when the server does not answer, keeps what is on the page, and offers to try again or switch. */

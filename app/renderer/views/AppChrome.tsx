@@ -7,7 +7,7 @@ import { routeHash } from '../services/routes.js';
 import { serverLabel } from '../services/server.js';
 import { useServices } from './context.js';
 import { switchProfile } from './switch-profile.js';
-import { openDialog, uiStore } from './ui-store.js';
+import { openDialog, uiStore, type UiState } from './ui-store.js';
 import { errorMessage } from '../../core/error-message.js';
 
 export function Brand() {
@@ -39,6 +39,22 @@ export function PageTabs({ current }: { current: PageName }) {
   );
 }
 
+/** A few words on the server's health for the top bar. */
+function serverStatusText(health: UiState['server']): string {
+  switch (health.status) {
+    case 'ok':
+      return `v${health.version}`;
+    case 'degraded':
+      return 'cannot store';
+    case 'checking':
+      return 'connecting…';
+    case 'unauthorized':
+      return 'needs a key';
+    case 'unreachable':
+      return 'unreachable';
+  }
+}
+
 /** The profile and server the app reads and writes, and whether it answers: always in sight, and the way to switch. */
 export function ServerStatus() {
   const { server } = useServices();
@@ -67,7 +83,7 @@ export function ServerStatus() {
           {serverLabel(server.baseUrl)}
         </span>
         <span className="fd-muted">
-          {health.status === 'ok' ? `v${health.version}` : health.status === 'checking' ? 'connecting…' : health.status === 'unauthorized' ? 'needs a key' : 'unreachable'}
+          {serverStatusText(health)}
         </span>
         <span aria-hidden="true">▾</span>
       </button>

@@ -18,8 +18,8 @@ export interface UiState {
   /** Shown in the top bar for a few seconds: "Saved flows/etl.ts". */
   toast: { message: string; kind: 'info' | 'error'; id: number } | null;
   recent: string[];
-  /** Whether the server answers, and its version. */
-  server: { status: 'checking' | 'ok' | 'unreachable' | 'unauthorized'; version?: string; detail?: string };
+  /** Whether the server answers, and its version; `degraded` when it answers but cannot store what it is sent. */
+  server: { status: 'checking' | 'ok' | 'degraded' | 'unreachable' | 'unauthorized'; version?: string; detail?: string };
 }
 
 /** Which dialog is open and other passing UI state, apart from the document. */
