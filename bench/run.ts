@@ -2,6 +2,7 @@
  * `npm run bench`: every workload through the real engine against a real SQLite file, each
  * beside its physical floor measured in the same run. Prints a table and writes
  * bench/results.json. A missed target is reported, not failed: the exit code is 0.
+ * `npm run bench -- replay` runs that workload alone (see ALONE) and writes no results.json.
  */
 import { cpus, platform, release } from 'node:os';
 import { bareAsyncCalls, idleNodeRssKb, logLinesFloor, mapFloor, sequentialTasksFloor, timerLateness, webSocketOneWay } from './floor.js';
@@ -21,6 +22,7 @@ import { runWsLatency, WS_CHANGES, WS_WARM_UP } from './workloads/ws-latency.js'
 import { measurePanFps, measureUiReady, PAN_NODES } from './workloads/ui-ready.js';
 import { measureRunPage, RUN_PAGE_LOG_LINES, RUN_PAGE_TASK_RUNS, type RunPageRun } from './workloads/run-page.js';
 import { measureRunsList, RUNS_LIST_RUNS } from './workloads/runs-list.js';
+import { HEALTH_EVERY_MS, REPLAY_EVENTS, REPLAY_REST_MS, REPLAY_SUBSCRIBERS, runReplay } from './workloads/replay.js';
 
 /** Measured runs per workload, after one warm-up; the median is reported. */
 const RUNS = 5;
@@ -48,6 +50,9 @@ const TARGETS = {
   runsListOpenMs: 1_500,
   runsListScrollFps: 30,
   runsListSearchMs: 1_000,
+  replayHealthP99Ms: 100,
+  /** Over the resting figure, once the replays' subscribers have left. */
+  replayAfterExtraRssMb: 50,
 } as const;
 
 /** Pan runs: each loads a 1,000-node graph into a fresh page, so fewer than the other workloads. */
@@ -278,6 +283,44 @@ async function runsList() {
   };
 }
 
+async function replay() {
+  const run = await runReplay(progress);
+  return {
+    ...run,
+    restingRssMb: run.restingRssKb / 1024,
+    peakRssMb: run.peakRssKb / 1024,
+    afterRssMb: run.afterRssKb / 1024,
+  };
+}
+
+type ReplayResults = Awaited<ReturnType<typeof replay>>;
+
+function replayRows(r: ReplayResults): Row[] {
+  const name = `${REPLAY_SUBSCRIBERS} replays of ${formatNumber(REPLAY_EVENTS)} events`;
+  return [
+    {
+      workload: `${name}: health answers`,
+      figure: `p99 ${r.healthMs.p99.toFixed(1)} ms (max ${r.healthMs.max.toFixed(0)}), all ten done in ${(r.replayMs / 1000).toFixed(0)} s`,
+      floor: `p99 ${r.idleHealthMs.p99.toFixed(1)} ms (same server, idle)`,
+      ratio: r.healthMs.p99 / r.idleHealthMs.p99,
+      target: `p99 <= ${TARGETS.replayHealthP99Ms} ms`,
+      pass: r.healthMs.p99 <= TARGETS.replayHealthP99Ms,
+    },
+    {
+      workload: `${name}: server memory`,
+      figure: `${formatNumber(r.peakRssMb)} MB peak, ${formatNumber(r.afterRssMb)} MB after`,
+      floor: `${formatNumber(r.restingRssMb)} MB (at rest before)`,
+      ratio: r.afterRssMb / r.restingRssMb,
+      target: `after <= rest + ${TARGETS.replayAfterExtraRssMb} MB`,
+      pass: r.afterRssMb <= r.restingRssMb + TARGETS.replayAfterExtraRssMb,
+    },
+  ];
+}
+
+function replayNote(r: ReplayResults): string {
+  return `Replay: \`flowdeck server start\` over ${formatNumber(REPLAY_EVENTS)} states and log lines written in SQL (${(r.seedMs / 1000).toFixed(0)} s); ${REPLAY_SUBSCRIBERS} subscribers in another process each replay all of it from a zero cursor while this process asks GET /api/health every ${HEALTH_EVERY_MS} ms (${formatNumber(r.healthMs.samples)} answers, p50 ${r.healthMs.p50.toFixed(1)} ms; idle floor from ${r.idleHealthMs.samples}); one run; resident memory read every 100 ms, at rest ${REPLAY_REST_MS / 1000} s before and ${REPLAY_REST_MS / 1000} s after the last subscriber left. The memory target is an allowance over rest, not a ratio: V8 keeps the heap a burst grew until it next needs to collect, which an idle server does not`;
+}
+
 async function memory() {
   progress('memory: W2 in a child process');
   const baseline = await measureInChild('baseline');
@@ -303,6 +346,7 @@ async function main(): Promise<void> {
   const pan = await uiPan();
   const page = await runPage();
   const list1m = await runsList();
+  const rp = await replay();
   const needleFound = page.found.every((f) => f.startsWith('1 match'));
 
   const w1Pass = r1.tasksPerSecond >= TARGETS.w1TasksPerSecond && r1.ratio <= TARGETS.w1MaxRatio;
@@ -467,6 +511,7 @@ async function main(): Promise<void> {
       target: `<= ${formatNumber(TARGETS.runsListSearchMs)} ms`,
       pass: list1m.searchMs <= TARGETS.runsListSearchMs,
     },
+    ...replayRows(rp),
   ];
 
   const notes = [
@@ -481,6 +526,7 @@ async function main(): Promise<void> {
     `Pan: ${PAN_NODES} transform steps in a grid, the canvas dragged for 2 s, frames counted in the page; per-run ${list(pan.runs.map((r) => r.fps))} fps, worst frame ${pan.worstFrameMs.toFixed(0)} ms (median); ratio = floor fps / fps`,
     `Run page: runs made by the engine in the server's store (100 tasks each mapped over 100 items; 100 tasks writing 10,000 lines each); graph open = navigation to every group drawn; logs open = navigation to a link to the run's logs (#/runs/ID?view=logs), to its first lines shown; find = a query typed to its count shown; per-run graph ${list(page.runs.map((r) => r.graphOpenMs))} ms, logs ${list(page.runs.map((r) => r.logsOpenMs))} ms; the page holds the latest ${formatNumber(page.logsHeld)} lines, so a line older than those is not found`,
     `Runs page: ${formatNumber(RUNS_LIST_RUNS)} runs copied in SQL from three made through the store (written in ${(list1m.seedMs / 1000).toFixed(0)} s), one server, a fresh browser context per run; open = navigation to the first rows; scroll = a screen a frame for 3 s while pages load; find = a name typed (after the filter's pause for typing) to the one matching row shown; per-run open ${list(list1m.runs.map((r) => r.openMs))} ms, find ${list(list1m.runs.map((r) => r.searchMs))} ms`,
+    replayNote(rp),
     `Medians of ${RUNS} runs after a warm-up; ratio = engine time (or lateness, or memory) / floor in the same run. SQLite: WAL, synchronous=NORMAL.`,
   ];
   const table = renderTable(rows);
@@ -507,7 +553,7 @@ async function main(): Promise<void> {
       durability: 'WAL, synchronous=NORMAL, for the engine and every SQLite floor',
     },
     targets: TARGETS,
-    results: { w1: r1, w2: r2, w3: r3, w4: r4, memory: mem, w5: r5, codeToGraph: c2g, wsLatency: ws, serverMemory: srv, uiReady: ui, uiPan: pan, runPage: page, runsList: list1m },
+    results: { w1: r1, w2: r2, w3: r3, w4: r4, memory: mem, w5: r5, codeToGraph: c2g, wsLatency: ws, serverMemory: srv, uiReady: ui, uiPan: pan, runPage: page, runsList: list1m, replay: rp },
     table: rows,
     notes,
     missed: missed.map((r) => r.workload),
@@ -517,7 +563,33 @@ async function main(): Promise<void> {
   process.stdout.write(`Wrote ${out.pathname}\n`);
 }
 
-main().catch((error: unknown) => {
+/** Workloads that `npm run bench -- NAME` runs alone: their rows printed, results.json left as it was. */
+const ALONE: Record<string, () => Promise<{ rows: Row[]; notes: string[] }>> = {
+  replay: async () => {
+    const r = await replay();
+    return { rows: replayRows(r), notes: [replayNote(r)] };
+  },
+};
+
+async function alone(names: readonly string[]): Promise<void> {
+  const unknown = names.filter((name) => !(name in ALONE));
+  if (unknown.length > 0) {
+    throw new Error(`no workload ${unknown.join(', ')} to run alone; give one of: ${Object.keys(ALONE).join(', ')}, or nothing for the whole bench`);
+  }
+  const rows: Row[] = [];
+  const notes: string[] = [];
+  for (const name of names) {
+    const result = await ALONE[name]();
+    rows.push(...result.rows);
+    notes.push(...result.notes);
+  }
+  process.stdout.write(`\n${renderTable(rows)}\n\n${notes.map((n) => `- ${n}`).join('\n')}\n\n`);
+  const missed = rows.filter((r) => r.pass === false);
+  process.stdout.write(missed.length === 0 ? 'All targets met.\n' : `MISSED ${missed.length} target(s): ${missed.map((r) => r.workload).join('; ')}\n`);
+}
+
+const names = process.argv.slice(2);
+(names.length > 0 ? alone(names) : main()).catch((error: unknown) => {
   process.stderr.write(`the bench could not finish: ${(error as Error)?.stack ?? String(error)}\n`);
   process.exitCode = 1;
 });

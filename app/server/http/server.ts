@@ -96,8 +96,11 @@ export interface FlowdeckServer {
   listen(): Promise<string>;
   /** The base URL once listening. */
   readonly url: string;
-  /** The live event stream: how many sockets follow it, and whether its poller is running. */
-  readonly events: { readonly subscribers: number; readonly polling: boolean };
+  /**
+   * The live event stream: how many sockets follow it, how many of those are still being sent
+   * what they missed, and whether its poller is running.
+   */
+  readonly events: { readonly subscribers: number; readonly catchingUp: number; readonly polling: boolean };
   /** Stops accepting, lets requests in flight finish, stops the sweeps and flushes the store. */
   close(): Promise<void>;
 }
@@ -191,6 +194,9 @@ export async function createServer(options: ServerOptions): Promise<FlowdeckServ
     events: {
       get subscribers() {
         return events.subscriberCount;
+      },
+      get catchingUp() {
+        return events.catchingUpCount;
       },
       get polling() {
         return events.isPolling;

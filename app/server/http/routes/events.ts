@@ -1,4 +1,4 @@
-import type { FastifyInstance } from 'fastify';
+import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { RawData, WebSocket } from 'ws';
 import { EVENTS_PATH, SubscribeMessageSchema, type ErrorEvent } from '../../../core/api/index.js';
 import { errorBody } from '../errors.js';
@@ -10,6 +10,11 @@ import type { RouteDeps } from './deps.js';
  * buffered without bound, and resumes with its last cursor when it reconnects.
  */
 const MAX_BUFFERED_BYTES = 16 * 1024 * 1024;
+/**
+ * A catch-up reads its next page once the socket has no more than this left to send: the socket
+ * stays busy while the page is read, and a reader that stops holds up its replay at about a page.
+ */
+const DRAINED_BYTES = 32 * 1024;
 /** "Try again later", so clients reconnect. */
 const CLOSE_TRY_AGAIN_LATER = 1013;
 
@@ -33,24 +38,58 @@ export async function eventRoutes(api: FastifyInstance, { events: hub, onUnexpec
         .code(426)
         .header('upgrade', 'websocket')
         .send(errorBody(426, `${EVENTS_PATH.slice(1)} is a WebSocket: connect with a WebSocket client and send {"type":"subscribe"}`)),
-    wsHandler: (socket: WebSocket) => {
+    wsHandler: (socket: WebSocket, request: FastifyRequest) => {
+      const connection = request.raw.socket;
+      let corked = false;
       let unsubscribe: (() => void) | null = null;
+      /** The catch-up waiting for the socket to drain. */
+      let waiting: (() => void) | null = null;
+      const wake = () => {
+        const resolve = waiting;
+        waiting = null;
+        resolve?.();
+      };
+      // Called back as each message leaves the process.
+      const written = () => {
+        if (socket.readyState !== socket.OPEN || socket.bufferedAmount <= DRAINED_BYTES) wake();
+      };
+      const drained = () =>
+        new Promise<void>((resolve) => {
+          waiting = resolve;
+          written();
+        });
       const stop = () => {
         unsubscribe?.();
         unsubscribe = null;
+        wake();
       };
       const sendError = (message: string) => {
         const event: ErrorEvent = { type: 'error', message };
         if (socket.readyState === socket.OPEN) socket.send(JSON.stringify(event));
       };
       const send = (event: StoredEvent) => {
-        if (socket.readyState !== socket.OPEN) return;
+        // Closing: the subscription ends now, not once the client has finished the close.
+        if (socket.readyState !== socket.OPEN) return stop();
         if (socket.bufferedAmount > MAX_BUFFERED_BYTES) {
           stop();
           socket.close(CLOSE_TRY_AGAIN_LATER, 'falling behind; reconnect with the last cursor');
           return;
         }
-        socket.send(JSON.stringify(event));
+        // What is sent in one go (a page of a catch-up, a poll's rows) leaves in one write.
+        if (!corked) {
+          corked = true;
+          connection.cork();
+          process.nextTick(() => {
+            corked = false;
+            connection.uncork();
+          });
+        }
+        socket.send(JSON.stringify(event), written);
+      };
+      const failed = () => {
+        unsubscribe = null;
+        wake();
+        sendError('the server could not read the event stream; try again');
       };
 
       socket.on('message', (data: RawData, isBinary: boolean) => {
@@ -75,7 +114,7 @@ export async function eventRoutes(api: FastifyInstance, { events: hub, onUnexpec
         // A new subscribe replaces the last one on this socket.
         stop();
         try {
-          unsubscribe = hub.subscribe({ flowRunId, after, send, ...(events ? { events: new Set(events) } : {}) });
+          unsubscribe = hub.subscribe({ flowRunId, after, send, drained, failed, ...(events ? { events: new Set(events) } : {}) });
         } catch (error) {
           onUnexpectedError(error);
           sendError('the server could not read the event stream; try again');
