@@ -51,7 +51,7 @@ export function openDatabase(path: string, onAlone?: (cause: unknown) => void): 
     if (error instanceof StoreError) throw error;
   }
   try {
-    return connect(path, false);
+    return connectWhenFree(path);
   } catch (error) {
     if (!isWriteFailure(error)) throw storeErrorOf(path, error);
     try {
@@ -60,6 +60,28 @@ export function openDatabase(path: string, onAlone?: (cause: unknown) => void): 
       return db;
     } catch (again) {
       throw storeErrorOf(path, again);
+    }
+  }
+}
+
+/** Blocks this thread for a while: opening is synchronous, and the other process needs only moments. */
+function pause(ms: number): void {
+  Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, ms);
+}
+
+/**
+ * A connection, tried again while another process holds the database: processes that create a
+ * new database at the same moment race to switch it to WAL, and SQLite answers the losers BUSY at
+ * once, without waiting as it does for other writes.
+ */
+function connectWhenFree(path: string): Database.Database {
+  const deadline = Date.now() + BUSY_TIMEOUT_MS;
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return connect(path, false);
+    } catch (error) {
+      if (!isSqliteError(error, 'SQLITE_BUSY') || Date.now() > deadline) throw error;
+      pause(Math.min(5 * attempt, 100));
     }
   }
 }
@@ -77,11 +99,11 @@ function connect(path: string, alone: boolean): Database.Database {
     // Set before the first read: the WAL index then lives in this process's memory, not in a file.
     if (alone) db.pragma('locking_mode = EXCLUSIVE');
     // Look before writing anything: someone else's database must be left exactly as it was.
-    const app = db
-      .prepare<[], { name: string }>("SELECT name FROM sqlite_master WHERE type = 'table' AND name = 'meta'")
-      .get();
-    const tables = db.prepare<[], { n: number }>("SELECT COUNT(*) AS n FROM sqlite_master WHERE type = 'table'").get()!.n;
-    if (!app && tables > 0) {
+    // One statement, so one snapshot: another process may be creating the tables meanwhile.
+    const { tables, app } = db
+      .prepare<[], { tables: number; app: number }>("SELECT COUNT(*) AS tables, COUNT(*) FILTER (WHERE name = 'meta') AS app FROM sqlite_master WHERE type = 'table'")
+      .get()!;
+    if (app === 0 && tables > 0) {
       throw new StoreError(`${path} is a SQLite database, but not one of Flowdeck's`, 'NOT_A_DATABASE');
     }
     configureConnection(db);
