@@ -5,7 +5,6 @@ import { join } from 'node:path';
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, expect, it, vi } from 'vitest';
 import type { Report } from '../../app/core/api/index.js';
-import { newId } from '../../app/core/index.js';
 import { createServer, SqliteStore, type FlowdeckServer } from '../../app/server/index.js';
 import { mountSmallDisk, type SmallDisk } from '../helpers/small-disk.js';
 import { call, flowRunRequest, taskRunRequest } from '../server/http/support.js';
