@@ -191,8 +191,11 @@ describe('the runs page', () => {
     await expect.poll(() => row.getByTestId('runs-row-state').innerText(), WAIT).toBe('Failed');
 
     // Scrolled down, new runs wait above the list until asked for.
-    await page.getByTestId('runs-list').evaluate((el) => {
+    // The list hears of the scroll with the next frame's scroll event: two frames on, it knows.
+    await page.getByTestId('runs-list').evaluate(async (el) => {
       (el as unknown as { scrollTop: number }).scrollTop = 2000;
+      const view = globalThis as unknown as { requestAnimationFrame(callback: () => void): number };
+      await new Promise<void>((resolve) => view.requestAnimationFrame(() => view.requestAnimationFrame(resolve)));
     });
     const later = [request({ name: 'live-gecko' }), request({ name: 'live-ibis' })];
     for (const run of later) await store.createFlowRun(run);

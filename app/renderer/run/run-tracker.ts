@@ -92,7 +92,9 @@ export function trackRun(options: TrackRunOptions): RunTracker {
         ]);
         for (const run of runs) mergeTaskRun(run);
         const flowState = newerState(snapshot.flowState ?? undefined, flowRun.state);
-        const finished = isTerminal(flowState.type);
+        // Only a read that saw the final state itself has the result; a final state the stream
+        // brought while an earlier read was under way is read again (refreshAgain).
+        const finished = isTerminal(flowRun.state.type);
         publish({ flowRun: { ...flowRun, state: flowState }, flowState, logs: addLogs(logs), error: null, finished });
         if (finished) stream.close();
       } catch (error) {
