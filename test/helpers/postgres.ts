@@ -39,7 +39,8 @@ export function findPostgresBin(): string | null {
   return candidates.find(hasServerPrograms) ?? null;
 }
 
-function freePort(): Promise<number> {
+/** A loopback port nothing listens on now: taken from the system, then let go. */
+export function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
     const server = createServer();
     server.once('error', reject);

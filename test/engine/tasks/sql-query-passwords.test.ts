@@ -1,7 +1,6 @@
 // sqlQuery keeps database passwords out of everything the store records, whatever they hold: real
 // flows against a real PostgreSQL server whose users have awkward passwords, read back from the
 // real SQLite file of the store.
-import { createServer } from 'node:net';
 import Database from 'better-sqlite3';
 import pg from 'pg';
 import { parse } from 'pg-connection-string';
@@ -10,7 +9,7 @@ import { flow } from '../../../app/engine/index.js';
 import { sqlQuery, SqlQueryError, type SqlQueryResult } from '../../../app/engine/tasks/index.js';
 import { parseConnection } from '../../../app/engine/tasks/support/connection.js';
 import { useEngineStore } from '../../helpers/engine-store.js';
-import { startPostgres, type PostgresServer } from '../../helpers/postgres.js';
+import { freePort, startPostgres, type PostgresServer } from '../../helpers/postgres.js';
 import { onlyTaskRun } from '../support.js';
 
 /** A password with everything a URL would rather have percent-encoded. */
@@ -61,17 +60,6 @@ function piecesFound(texts: readonly string[], password: string): string[] {
     for (let i = 0; i + 5 <= form.length; i++) pieces.add(form.slice(i, i + 5));
   }
   return [...pieces].filter((piece) => texts.some((text) => text.includes(piece)));
-}
-
-function closedPort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolve(port));
-    });
-  });
 }
 
 describe('the password sqlQuery keeps for masking, as pg reads it', () => {
@@ -166,7 +154,7 @@ describe('sqlQuery against PostgreSQL users with awkward passwords', () => {
   });
 
   it.each(awkwardForms)('nothing listening on the port: the connection (%s) is refused, the password masked everywhere', async (password) => {
-    const port = await closedPort();
+    const port = await freePort();
     const { error, run, texts } = await failingQuery(url('odd', password, port), 'SELECT 1');
     const masked = `postgres://odd:***@127.0.0.1:${port}/postgres`;
     expect(error.message).toBe(`query on ${masked} failed: connect ECONNREFUSED 127.0.0.1:${port}`);
