@@ -22,7 +22,7 @@ import { runWsLatency, WS_CHANGES, WS_WARM_UP } from './workloads/ws-latency.js'
 import { measurePanFps, measureUiReady, PAN_NODES } from './workloads/ui-ready.js';
 import { measureRunPage, RUN_PAGE_LOG_LINES, RUN_PAGE_TASK_RUNS, type RunPageRun } from './workloads/run-page.js';
 import { measureRunsList, RUNS_LIST_RUNS } from './workloads/runs-list.js';
-import { HEALTH_EVERY_MS, REPLAY_EVENTS, REPLAY_REST_MS, REPLAY_SUBSCRIBERS, runReplay } from './workloads/replay.js';
+import { HEALTH_EVERY_MS, REPLAY_EVENTS, REPLAY_SUBSCRIBERS, runReplay } from './workloads/replay.js';
 
 /** Measured runs per workload, after one warm-up; the median is reported. */
 const RUNS = 5;
@@ -318,7 +318,7 @@ function replayRows(r: ReplayResults): Row[] {
 }
 
 function replayNote(r: ReplayResults): string {
-  return `Replay: \`flowdeck server start\` over ${formatNumber(REPLAY_EVENTS)} states and log lines written in SQL (${(r.seedMs / 1000).toFixed(0)} s); ${REPLAY_SUBSCRIBERS} subscribers in another process each replay all of it from a zero cursor while this process asks GET /api/health every ${HEALTH_EVERY_MS} ms (${formatNumber(r.healthMs.samples)} answers, p50 ${r.healthMs.p50.toFixed(1)} ms; idle floor from ${r.idleHealthMs.samples}); one run; resident memory read every 100 ms, at rest ${REPLAY_REST_MS / 1000} s before and ${REPLAY_REST_MS / 1000} s after the last subscriber left. The memory target is an allowance over rest, not a ratio: V8 keeps the heap a burst grew until it next needs to collect, which an idle server does not`;
+  return `Replay: \`flowdeck server start\` over ${formatNumber(REPLAY_EVENTS)} states and log lines written in SQL (${(r.seedMs / 1000).toFixed(0)} s); ${REPLAY_SUBSCRIBERS} subscribers in another process each replay all of it from a zero cursor while this process asks GET /api/health every ${HEALTH_EVERY_MS} ms (${formatNumber(r.healthMs.samples)} answers, p50 ${r.healthMs.p50.toFixed(1)} ms; idle floor from ${r.idleHealthMs.samples}); one run; resident memory read every 100 ms, at rest ${REST_MS / 1000} s before and ${REST_MS / 1000} s after the last subscriber left. The memory target is an allowance over rest, not a ratio: V8 keeps the heap a burst grew until it next needs to collect, which an idle server does not`;
 }
 
 async function memory() {

@@ -16,14 +16,13 @@ import { startReplaySubscribers } from '../lib/replay-subscribers.js';
 import { residentSetKb } from '../lib/rss.js';
 import { startServerProcess } from '../lib/server-process.js';
 import { max, nowMs, percentile } from '../lib/stats.js';
+import { REST_MS } from './server-memory.js';
 
 export const REPLAY_EVENTS = 1_000_000;
 export const REPLAY_SUBSCRIBERS = 10;
 /** One state for every nine log lines. */
 const REPLAY_STATES = REPLAY_EVENTS / 10;
 export const HEALTH_EVERY_MS = 10;
-/** At rest before and after, as the server-memory workload rests. */
-export const REPLAY_REST_MS = 2_000;
 /** Health requests to the idle server: the floor. */
 const IDLE_SAMPLES = 300;
 const RSS_EVERY_MS = 100;
@@ -50,7 +49,7 @@ export interface ReplayRun {
   eachReplayMs: number[];
   restingRssKb: number;
   peakRssKb: number;
-  /** REPLAY_REST_MS after every subscriber left. */
+  /** REST_MS after every subscriber left. */
   afterRssKb: number;
 }
 
@@ -159,7 +158,7 @@ export async function runReplay(progress: (message: string) => void = () => {}):
       idle.push(await healthMs(server.api));
       await sleep(HEALTH_EVERY_MS);
     }
-    await sleep(REPLAY_REST_MS);
+    await sleep(REST_MS);
     const restingRssKb = await residentSetKb(server.pid);
 
     progress(`replay: ${REPLAY_SUBSCRIBERS} subscribers replaying ${REPLAY_EVENTS} events each`);
@@ -172,7 +171,7 @@ export async function runReplay(progress: (message: string) => void = () => {}):
         subscribers.replayed,
       ]);
       await subscribers.closed;
-      await sleep(REPLAY_REST_MS);
+      await sleep(REST_MS);
       const afterRssKb = await residentSetKb(server.pid);
       return {
         events: REPLAY_EVENTS,
