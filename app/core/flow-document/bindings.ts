@@ -5,8 +5,8 @@
 import ts from 'typescript';
 import { edgeId, type GraphEdge, type GraphNode, type InputBinding } from './graph.js';
 import type { NodeKind } from './node-kinds.js';
-import { argumentStyle, type ArgsSite, type ParamStyle, type SlotSite } from './sites.js';
-import { functionParameters, propertyNameText, readLiteral, skipParens, valueIdentifiers } from './syntax.js';
+import { argumentStyle, codeParameters, type ArgsSite, type ParamStyle, type SlotSite } from './sites.js';
+import { propertyNameText, readLiteral, skipParens, valueIdentifiers } from './syntax.js';
 
 export interface StepArguments {
   node: GraphNode;
@@ -24,7 +24,10 @@ export interface BindingContext {
 
 /** The arguments of a step's call, named: by property, by the registry's positions, or by its function's parameters. */
 export function argumentSlots(kind: NodeKind, call: ts.CallExpression, code: string | undefined): ArgsSite | undefined {
-  const style = argumentStyle(kind);
+  const args = call.arguments;
+  // A subflow called with anything but one object literal is called like a function.
+  const positional = kind.syntax.form === 'flow' && !(args.length === 0 || (args.length === 1 && ts.isObjectLiteralExpression(args[0])));
+  const style = argumentStyle(kind, positional);
   if (!style) return undefined;
   if (style.style === 'object') {
     if (call.arguments.length === 0) return { style: 'object', call, names: [], slots: [] };
@@ -42,7 +45,7 @@ export function argumentSlots(kind: NodeKind, call: ts.CallExpression, code: str
     }
     return { style: 'object', call, object, names: [], slots };
   }
-  const names: string[] = style.style === 'positional' ? [...style.names] : (functionParameters(code ?? '') ?? []).map((p) => p.name);
+  const names: string[] = style.style === 'positional' ? [...style.names] : codeParameters(kind, code).map((p) => p.name);
   const slots: SlotSite[] = [];
   for (let i = 0; i < call.arguments.length; i++) {
     const arg = call.arguments[i];

@@ -16,6 +16,7 @@ export function ensureOutput(source: string, id: string): { source: string; outp
   if (!site.call) throw new EditError(`'${id}' is not called as a step of the flow, so it has no result to connect`, id);
   if (site.call.output) return { source, output: site.call.output.text };
   const statement = site.call.statement;
+  if (site.node.returned) throw new EditError(`'${id}' is what the flow returns; store its result in a variable in the code to use it in another step`, id);
   if (!ts.isExpressionStatement(statement)) throw new EditError(`'${id}' has no result variable and one cannot be added`, id);
   const output = defaultOutputName(id, flowTaken(analysis));
   const at = statement.getStart();
@@ -53,9 +54,12 @@ function moveStatement(source: string, statement: ts.Statement, anchor: ts.State
  */
 export function ensureOrder(source: string, sourceId: string, targetId: string): string {
   const analysis = analyzeForEdit(source);
-  const s = siteOf(analysis, sourceId).call?.statement;
+  const sourceCall = siteOf(analysis, sourceId).call?.statement;
   const t = siteOf(analysis, targetId).call?.statement;
-  if (!s || !t) throw new EditError(`'${!s ? sourceId : targetId}' is not called as a step of the flow`);
+  if (!sourceCall || !t) throw new EditError(`'${!sourceCall ? sourceId : targetId}' is not called as a step of the flow`);
+  // A flow written as one returned expression has no statements to order.
+  if (!ts.isStatement(sourceCall)) throw new EditError(`'${sourceId}' is what the flow returns, so its result cannot be used by another step`, sourceId);
+  const s = sourceCall;
   const blockOf = (n: ts.Node): ts.Block | undefined => {
     for (let p = n.parent; p; p = p.parent) if (ts.isBlock(p)) return p;
     return undefined;

@@ -87,10 +87,13 @@ export function addNode(source: string, request: AddNodeRequest, fieldText: (kin
     const text = writeCallStatement(node, kind, ctx, indent, output);
     return kind.syntax.form === 'if' ? `${text}\n${indent}}` : text;
   };
-  if (request.after) {
-    const call = siteOf(analysis, request.after).call;
-    if (!call) throw new EditError(`'${request.after}' is not called in the flow, so nothing can be added after it`, request.after);
-    splices.push(insertAfter(source, call.statement, placeCall(indentAt(source, call.statement.getStart()))));
+  const afterCall = request.after ? siteOf(analysis, request.after).call : undefined;
+  if (request.after && !afterCall) throw new EditError(`'${request.after}' is not called in the flow, so nothing can be added after it`, request.after);
+  if (afterCall && ts.isStatement(afterCall.statement) && !ts.isReturnStatement(afterCall.statement)) {
+    splices.push(insertAfter(source, afterCall.statement, placeCall(indentAt(source, afterCall.statement.getStart()))));
+  } else if (afterCall && ts.isReturnStatement(afterCall.statement)) {
+    // Nothing runs after a return: the new step goes just before it.
+    splices.push(insertBefore(source, afterCall.statement, placeCall(indentAt(source, afterCall.statement.getStart()))));
   } else if (request.scope) {
     const branch = siteOf(analysis, request.scope.branch).call?.ifStatement;
     if (!branch) throw new EditError(`'${request.scope.branch}' is not a branch`, request.scope.branch);
@@ -104,7 +107,7 @@ export function addNode(source: string, request: AddNodeRequest, fieldText: (kin
     } else {
       throw new EditError(`The ${request.scope.arm} arm of '${request.scope.branch}' is a single statement without braces; add braces in the code first`);
     }
-  } else if (flow.body) {
+  } else if (flow.body && !afterCall) {
     const statements = flow.body.statements;
     const last = statements[statements.length - 1];
     const indent = blockIndent(source, flow.body);
@@ -112,7 +115,7 @@ export function addNode(source: string, request: AddNodeRequest, fieldText: (kin
     if (last && ts.isReturnStatement(last)) splices.push(insertBefore(source, last, placeCall(indent)));
     else splices.push(appendToBlock(source, flow.body, placeCall(indent)));
   } else if (flow.conciseBody) {
-    const base = indentAt(source, flow.statement.getStart());
+    const base = indentAt(source, (flow.fn ?? flow.statement).getStart());
     const indent = `${base}  `;
     const expression = flow.conciseBody;
     splices.push({
@@ -159,9 +162,16 @@ export function removeNode(source: string, id: string, disconnect: (source: stri
   for (const rid of removed) {
     const site = analysis.sites.get(rid);
     if (!site) continue;
-    for (const statement of [site.call?.statement, site.declaration?.statement]) {
-      if (statement) removedStatements.push(statement);
-    }
+    const call = site.call?.statement;
+    // A flow written as `async () => step()` keeps an empty body rather than none.
+    if (call && !ts.isStatement(call)) splices.push({ start: call.getStart(), end: call.end, text: '{}' });
+    else if (call) removedStatements.push(call);
+    // A task called more than once keeps its declaration while another call of it stays.
+    const declaration = site.declaration?.statement;
+    const sharedWith = [...analysis.sites.values()].filter(
+      (other) => other.declaration?.statement === declaration && other.call && !removed.has(other.node.id),
+    );
+    if (declaration && sharedWith.length === 0) removedStatements.push(declaration);
   }
   for (const statement of removedStatements) {
     // Statements inside a branch that goes too are removed with it.
@@ -218,15 +228,18 @@ export function renameNode(source: string, id: string, newId: string): string {
   if (newId === id) return source;
   checkNewId(analysis, newId);
   let text: string;
-  if (site.kind.syntax.form === 'sdkCall') {
+  // A step without a declaration of its own (a pause, a further call of a task) is named by its result variable.
+  if (site.kind.syntax.form === 'sdkCall' || site.node.repeats !== undefined) {
     const call = site.call!;
     if (call.output) text = renameIdentifier(source, analysis.file, call.output.text, newId, call.statement);
-    else text = applySplices(source, [{ start: call.statement.getStart(), end: call.statement.getStart(), text: `const ${newId} = ` }]);
+    else if (!ts.isExpressionStatement(call.statement)) {
+      throw new EditError(`'${id}' is what the flow returns; store its result in a variable in the code to name it`, id);
+    } else text = applySplices(source, [{ start: call.statement.getStart(), end: call.statement.getStart(), text: `const ${newId} = ` }]);
   } else {
     text = renameIdentifier(source, analysis.file, id, newId);
   }
   // A name that followed the id (`fetch-users` for fetchUsers) keeps following it.
-  if (site.kind.taskOptions && site.declaration && site.node.name === kebabCase(id)) {
+  if (site.kind.taskOptions && site.declaration && !site.node.repeats && site.node.name === kebabCase(id)) {
     text = writeOption(text, newId, 'name', quoteString(kebabCase(newId)));
   }
   return text;

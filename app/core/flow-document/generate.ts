@@ -3,7 +3,7 @@ import { FLOW_ANCHOR, type FlowGraph, type GraphNode, type InputBinding, type No
 import { defaultOutputName, takenNames } from './ids.js';
 import { NODE_KINDS, nodeKind, SDK_EXPORTS, SDK_MODULE, TASKS_MODULE, type NodeKind } from './node-kinds.js';
 import { createSource, indentCode, propertyKey, quoteString, valueIdentifiers } from './syntax.js';
-import { INDENT, pathText, writeCallStatement, writeDeclaration, writeObject, type WriteContext } from './write.js';
+import { INDENT, MAX_LINE, pathText, writeCallExpression, writeCallStatement, writeDeclaration, writeObject, type WriteContext } from './write.js';
 
 const LIBRARY_FUNCTIONS = new Set(NODE_KINDS.flatMap((k) => (k.syntax.form === 'library' ? [k.syntax.fn] : [])));
 const SDK_NAMES = new Set<string>(SDK_EXPORTS);
@@ -48,6 +48,8 @@ class ModuleWriter {
   private readonly nodes = new Map<string, GraphNode>();
   private readonly kinds = new Map<string, NodeKind>();
   private readonly outputs = new Map<string, string>();
+  /** Result variable to the node it holds the result of. */
+  private readonly outputNodes = new Map<string, string>();
   private readonly regions = new Map<string, UnparsedRegion>();
   private readonly declarationOrder: string[] = [];
   private readonly ctx: WriteContext;
@@ -61,6 +63,7 @@ class ModuleWriter {
     }
     for (const region of graph.regions) this.regions.set(region.id, region);
     this.assignOutputs();
+    for (const [id, output] of this.outputs) this.outputNodes.set(output, id);
     this.ctx = {
       local: (_module, name) => name,
       binding: (b) => {
@@ -80,7 +83,7 @@ class ModuleWriter {
     const taken = takenNames(this.graph);
     for (const node of this.nodes.values()) {
       if (node.output) this.outputs.set(node.id, node.output);
-      else if (used.has(node.id) && this.kinds.get(node.id)?.syntax.form !== 'if') {
+      else if (used.has(node.id) && !node.returned && this.kinds.get(node.id)?.syntax.form !== 'if') {
         const name = defaultOutputName(node.id, taken);
         taken.add(name);
         this.outputs.set(node.id, name);
@@ -111,7 +114,14 @@ class ModuleWriter {
     const index = new Map(members.map((n, i) => [n.id, i]));
     const deps = new Map<string, Set<string>>(members.map((n) => [n.id, new Set<string>()]));
     const pairs: [string, string][] = this.graph.edges.map((e) => [e.source, e.target]);
-    for (const node of this.nodes.values()) for (const s of bindingSources(node)) pairs.push([s, node.id]);
+    for (const node of this.nodes.values()) {
+      for (const s of bindingSources(node)) pairs.push([s, node.id]);
+      // The list a step runs once per item of may hold other steps' results.
+      if (node.each) valueIdentifiers(createSource(node.each.list), (i) => {
+        const source = this.outputNodes.get(i.text);
+        if (source !== undefined) pairs.push([source, node.id]);
+      });
+    }
     for (const [source, target] of pairs) {
       const sources = this.chain(source);
       for (const t of this.chain(target)) {
@@ -150,7 +160,7 @@ class ModuleWriter {
       }
       const node = this.nodes.get(id)!;
       const kind = this.kinds.get(id)!;
-      if (kind.syntax.form !== 'if' && kind.syntax.form !== 'sdkCall') this.declarationOrder.push(id);
+      if (kind.syntax.form !== 'if' && kind.syntax.form !== 'sdkCall' && !node.repeats) this.declarationOrder.push(id);
       lines.push(indent + writeCallStatement(node, kind, this.ctx, indent, this.outputs.get(id)));
       if (kind.syntax.form === 'if') {
         lines.push(...this.writeScope(scopeKey({ branch: id, arm: 'then' }), indent + INDENT));
@@ -162,15 +172,54 @@ class ModuleWriter {
     return lines;
   }
 
-  private writeFlow(body: string[]): string {
+  private usesName(code: string | undefined, name: string): boolean {
+    if (code === undefined || !code.includes(name)) return false;
+    let found = false;
+    valueIdentifiers(createSource(code), (i) => {
+      if (i.text === name) found = true;
+    });
+    return found;
+  }
+
+  /** The one returned step a flow written as `async () => step()` consists of, when that is all it holds. */
+  private conciseStep(): GraphNode | undefined {
+    if (!this.graph.conciseBody || this.scopeRegions('flow').length > 0) return undefined;
+    const steps = this.ordered('flow');
+    const only = steps[0];
+    return steps.length === 1 && only.returned && this.kinds.get(only.id)!.syntax.form !== 'if' ? only : undefined;
+  }
+
+  /**
+   * The flow, laid out as a formatter would: `flow({ name }, async () => {` on one line when it
+   * fits, otherwise the options and the function each on lines of their own.
+   */
+  private writeFlow(): string {
     const g = this.graph;
     const type = `{ ${g.parameters.map((p) => `${propertyKey(p.name)}${p.optional ? '?' : ''}: ${p.type}`).join('; ')} }`;
     const binding = g.parametersDestructured ? `{ ${g.parameters.map((p) => p.name).join(', ')} }` : 'params';
     const params = g.parameters.length === 0 ? '' : `${binding}: ${type}`;
     const head = g.flowVariable ? `const ${g.flowVariable} = flow(` : 'export default flow(';
-    const fn = `async (${params}) => {`;
-    const options = writeObject([`name: ${quoteString(g.flowName)}`, ...(g.flowOptions ?? [])], '', head.length, fn.length + 2);
-    const text = `${head}${options}, ${fn}\n${body.map((l) => `${l}\n`).join('')}});`;
+    const fn = `async (${params}) =>`;
+    const entries = [`name: ${quoteString(g.flowName)}`, ...(g.flowOptions ?? [])];
+    const hugged = `${head}{ ${entries.join(', ')} }, ${fn}`;
+    const fits = !hugged.includes('\n') && hugged.length + 2 <= MAX_LINE;
+    const broken = (fnText: string) => `${head}\n${INDENT}${writeObject(entries, INDENT, INDENT.length, 1)},\n${INDENT}${fnText},\n);`;
+    const concise = this.conciseStep();
+    let text: string;
+    if (concise) {
+      const kind = this.kinds.get(concise.id)!;
+      if (!concise.repeats) this.declarationOrder.push(concise.id);
+      const oneLine = `${hugged} ${writeCallExpression(concise, kind, this.ctx, '', hugged.length + 1, 2)});`;
+      const alone = writeCallExpression(concise, kind, this.ctx, INDENT, INDENT.length, 1);
+      if (fits && !oneLine.includes('\n') && oneLine.length <= MAX_LINE) text = oneLine;
+      // A flow with options besides its name reads better with them on a line of their own.
+      else if (fits && entries.length === 1) text = `${hugged}\n${INDENT}${alone},\n);`;
+      else text = broken(`${fn} ${writeCallExpression(concise, kind, this.ctx, INDENT, INDENT.length + fn.length + 1, 1)}`);
+    } else if (fits) {
+      text = `${hugged} {\n${this.writeScope('flow', INDENT).map((l) => `${l}\n`).join('')}});`;
+    } else {
+      text = broken(`${fn} {\n${this.writeScope('flow', INDENT + INDENT).map((l) => `${l}\n`).join('')}${INDENT}}`);
+    }
     return g.flowVariable ? `${text}\n\nexport default ${g.flowVariable};` : text;
   }
 
@@ -198,18 +247,25 @@ class ModuleWriter {
       if (SDK_NAMES.has(name)) sdk.add(name);
       else if (LIBRARY_FUNCTIONS.has(name)) tasks.add(name);
     }
-    const line = (names: Set<string>, from: string) => `import { ${[...names].sort().join(', ')} } from ${quoteString(from)};`;
+    const sorted = (names: Set<string>) => [...names].sort((a, b) => a.toLowerCase().localeCompare(b.toLowerCase()) || (a < b ? -1 : 1));
+    const line = (names: Set<string>, from: string) => `import { ${sorted(names).join(', ')} } from ${quoteString(from)};`;
     const lines = [line(sdk, SDK_MODULE)];
     if (tasks.size > 0) lines.push(line(tasks, TASKS_MODULE));
     for (const node of this.nodes.values()) {
-      if (node.importFrom !== undefined && this.kinds.get(node.id)!.syntax.form === 'flow') lines.push(writeDeclaration(node, this.kinds.get(node.id)!, this.ctx)!);
+      if (node.importFrom !== undefined && !node.repeats && this.kinds.get(node.id)!.syntax.form === 'flow') lines.push(writeDeclaration(node, this.kinds.get(node.id)!, this.ctx)!);
     }
     return lines;
   }
 
   write(): string {
-    const body = this.writeScope('flow', INDENT);
-    for (const node of this.nodes.values()) if (node.uncalled) this.declarationOrder.push(node.id);
+    const flowText = this.writeFlow();
+    // A task the flow does not call goes just before the first declaration whose code uses it.
+    for (const node of this.nodes.values()) {
+      if (!node.uncalled) continue;
+      const user = this.declarationOrder.findIndex((id) => this.usesName(this.nodes.get(id)!.code, node.id));
+      if (user >= 0) this.declarationOrder.splice(user, 0, node.id);
+      else this.declarationOrder.push(node.id);
+    }
     const declarations = new Map<string, string>();
     for (const id of this.declarationOrder) {
       const node = this.nodes.get(id)!;
@@ -232,7 +288,7 @@ class ModuleWriter {
       let isImport = false;
       let hasComment = false;
       let isComment = false;
-      if (id === FLOW_ANCHOR) text = this.writeFlow(body);
+      if (id === FLOW_ANCHOR) text = flowText;
       else if (this.regions.has(id)) {
         text = this.regions.get(id)!.code;
         isImport = /^import[\s{]/.test(text);

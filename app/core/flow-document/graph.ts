@@ -66,6 +66,16 @@ export const GraphNodeSchema = z.object({
   importFrom: z.string().optional(),
   /** The variable the call's result is stored in; other nodes reference it. */
   output: z.string().optional(),
+  /** The flow returns the call's result: `return step(...)`. */
+  returned: z.literal(true).optional(),
+  /** A map whose futures are kept (`const scores = step.map(items)`), read later with `await scores.result()`. */
+  futures: z.literal(true).optional(),
+  /** Called once per item of a list, all at once: `await Promise.all(list.map((item) => step(...)))`. */
+  each: z.object({ list: z.string(), item: z.string() }).optional(),
+  /** A further call of the task or flow that node `repeats` declares; it shares that declaration. */
+  repeats: z.string().optional(),
+  /** A subflow called with positional arguments (`ingest(source)`) rather than one object. */
+  positional: z.literal(true).optional(),
   scope: NodeScopeSchema.optional(),
   /** Comments written just above the node's declaration, as written. */
   comment: z.string().optional(),
@@ -116,6 +126,8 @@ export const FlowGraphSchema = z.object({
   parameters: z.array(FlowParameterSchema),
   /** The flow takes its parameters destructured (`async ({ limit }: { limit: number })`) rather than as `params`. */
   parametersDestructured: z.literal(true).optional(),
+  /** The flow's function is an arrow whose body is the one returned step (`async () => step()`). */
+  conciseBody: z.literal(true).optional(),
   nodes: z.array(GraphNodeSchema),
   edges: z.array(GraphEdgeSchema),
   regions: z.array(UnparsedRegionSchema),

@@ -42,8 +42,10 @@ export type ArgumentStyle = { readonly style: 'object' } | { readonly style: 'po
  * The code shape of a kind. Each form is one way of writing a step:
  * - library: `const x = fn.withOptions({...})` with `fn` from flowdeck/tasks, called `await x(args)`
  * - task:    `const x = task({...}, async (...) => {...})`, called `await x(...)` or, mapped,
- *            `await x.map(items).result()`
- * - flow:    a child flow (`const x = flow(...)` or a default import), called `await x({...})`
+ *            `await x.map(items).result()` (or `x.map(items)`, its futures, read later with `.result()`)
+ * - flow:    a child flow (`const x = flow(...)` or a default import), called `await x({...})` or `await x(a, b)`
+ * Any of them may also be returned (`return x(...)`) or run once per item of a list
+ * (`await Promise.all(list.map((item) => x(item)))`).
  * - sdkCall: a call of an SDK function inside the flow, `const x = await fn({...})`
  * - if:      an `if`/`else` around other steps
  */
@@ -328,7 +330,8 @@ export const NODE_KINDS: readonly NodeKind[] = [
     parametersFromCode: true,
     taskOptions: true,
     defaultId: 'forEachItem',
-    initialFields: {},
+    // A map with nothing to map over would not read as one: it starts with an empty list to fill in.
+    initialFields: { item: [] },
     initialCode: () => 'async (item: unknown) => {\n  return item;\n}',
   }),
   kind({
@@ -359,6 +362,13 @@ export const NODE_KINDS: readonly NodeKind[] = [
         control: 'number',
         schema: positiveSeconds,
         default: 3600,
+      }),
+      field({
+        name: 'input',
+        label: 'Input schema',
+        description: 'A zod schema the input given on resume must fit, such as z.object({ approved: z.boolean() })',
+        control: 'code',
+        schema: z.string().min(1),
       }),
     ],
     taskOptions: false,

@@ -70,6 +70,7 @@ class ModuleReader {
   private flowVariable?: string;
   private flowOptions?: string[];
   private parameters: FlowParameter[] = [];
+  private conciseStep = false;
   private readonly text: SourceText;
 
   constructor(private readonly source: string) {
@@ -102,6 +103,7 @@ class ModuleReader {
       ...(this.flowOptions && this.flowOptions.length > 0 ? { flowOptions: this.flowOptions } : {}),
       ...(this.text.header ? { comment: this.text.header } : {}),
       ...(this.flow?.params.style === 'destructured' ? { parametersDestructured: true as const } : {}),
+      ...(this.conciseStep ? { conciseBody: true as const } : {}),
       parameters: this.parameters,
       nodes: [...this.calledNodes, ...uncalled],
       edges,
@@ -242,8 +244,8 @@ class ModuleReader {
       this.readBlock(fn.body.statements, fn.body, undefined);
     } else {
       this.flow.conciseBody = fn.body;
-      const code = `return ${this.text.code(fn.body)};`;
-      this.text.add(code, 'flow', null, spanOf(fn.body));
+      if (this.readCall(fn.body, fn.body, { returned: true }, undefined)) this.conciseStep = true;
+      else this.text.add(`return ${this.text.code(fn.body)};`, 'flow', null, spanOf(fn.body));
     }
   }
 
@@ -307,63 +309,104 @@ class ModuleReader {
   private readStep(statement: ts.Statement, scope: NodeScope | undefined): string | undefined {
     // Every `if` among the steps is a branch, so a branch does not come and go as its arms are typed.
     if (ts.isIfStatement(statement)) return this.readBranch(statement, scope);
-    let output: ts.Identifier | undefined;
-    let expression: ts.Expression;
-    if (ts.isExpressionStatement(statement)) expression = statement.expression;
-    else if (ts.isVariableStatement(statement) && !statement.modifiers?.length) {
+    if (ts.isReturnStatement(statement)) {
+      return statement.expression ? this.readCall(statement, statement.expression, { returned: true }, scope) : undefined;
+    }
+    if (ts.isExpressionStatement(statement)) return this.readCall(statement, statement.expression, {}, scope);
+    if (ts.isVariableStatement(statement) && !statement.modifiers?.length) {
       const list = statement.declarationList;
       if (list.declarations.length !== 1) return undefined;
       const d = list.declarations[0];
       if (!ts.isIdentifier(d.name) || !d.initializer || d.type) return undefined;
-      output = d.name;
-      expression = d.initializer;
-    } else return undefined;
-    const awaited = skipParens(expression);
-    if (!ts.isAwaitExpression(awaited)) return undefined;
-    const call = skipParens(awaited.expression);
-    if (!ts.isCallExpression(call)) return undefined;
+      return this.readCall(statement, d.initializer, { output: d.name }, scope);
+    }
+    return undefined;
+  }
 
-    // `await x.map(items).result()`
+  /**
+   * Reads the expression of a step's statement: a call of a task, library task, flow or SDK
+   * function, awaited or returned; a task's `map`; or a call per item inside `Promise.all`.
+   */
+  private readCall(
+    statement: ts.Statement | ts.Expression,
+    expression: ts.Expression,
+    how: { output?: ts.Identifier; returned?: true },
+    scope: NodeScope | undefined,
+  ): string | undefined {
+    let e = skipParens(expression);
+    let awaited: ts.AwaitExpression | undefined;
+    if (ts.isAwaitExpression(e)) {
+      awaited = e;
+      e = skipParens(e.expression);
+    }
+    if (!ts.isCallExpression(e)) return undefined;
+    let call: ts.CallExpression = e;
+    const site: CallSite = { statement, ...(awaited ? { awaitExpression: awaited } : {}), ...(how.output ? { output: how.output } : {}) };
+    const flags: Pick<GraphNode, 'returned' | 'futures' | 'each'> = how.returned ? { returned: true } : {};
+    // A task's futures are kept as they are; a call that is neither awaited nor returned would be a promise left floating.
+    const settled = awaited !== undefined || how.returned === true;
+
+    const each = this.eachCall(call);
+    if (each) {
+      if (!settled) return undefined;
+      flags.each = { list: this.text.code(each.list), item: each.item };
+      call = each.call;
+    }
     const mapped = this.mappedCall(call);
     if (mapped) {
+      if (each || (!mapped.futures && !settled)) return undefined;
+      if (mapped.futures) flags.futures = true;
       const candidate = this.candidates.get(mapped.name);
-      if (candidate?.type !== 'task' || !KINDS_BY_SYNTAX.mapTask || this.sites.has(mapped.name)) return this.noteRepeat(mapped.name, call);
-      return this.addCalledNode(candidate, KINDS_BY_SYNTAX.mapTask, mapped.call, statement, awaited, output, scope);
+      if (candidate?.type !== 'task' || !KINDS_BY_SYNTAX.mapTask) return undefined;
+      return this.addCalledNode(candidate, KINDS_BY_SYNTAX.mapTask, mapped.call, site, flags, scope);
     }
-    if (!ts.isIdentifier(call.expression)) return undefined;
+    if (!settled || !ts.isIdentifier(call.expression)) return undefined;
     const callee = call.expression.text;
     const sdkFn = this.sdkLocals.get(callee);
     const sdkKind = sdkFn ? KINDS_BY_SYNTAX.sdkCall.get(sdkFn) : undefined;
-    if (sdkKind) return this.addSdkCallNode(sdkKind, call, statement, awaited, output, scope);
+    if (sdkKind) return each ? undefined : this.addSdkCallNode(sdkKind, call, site, flags, scope);
     const candidate = this.candidates.get(callee);
     if (!candidate) return undefined;
-    if (this.sites.has(callee)) return this.noteRepeat(callee, call);
     const kind =
       candidate.type === 'library' ? candidate.kind : candidate.type === 'task' ? KINDS_BY_SYNTAX.directTask : KINDS_BY_SYNTAX.flow;
     if (!kind) return undefined;
-    return this.addCalledNode(candidate, kind, call, statement, awaited, output, scope);
+    return this.addCalledNode(candidate, kind, call, site, flags, scope);
   }
 
-  private mappedCall(call: ts.CallExpression): { name: string; call: ts.CallExpression } | undefined {
+  /** `x.map(items, ...)` (its futures) or `x.map(items, ...).result()` (their results). */
+  private mappedCall(call: ts.CallExpression): { name: string; call: ts.CallExpression; futures: boolean } | undefined {
+    const mapOf = (c: ts.CallExpression): string | undefined => {
+      const target = c.expression;
+      if (!ts.isPropertyAccessExpression(target) || target.name.text !== 'map' || !ts.isIdentifier(target.expression)) return undefined;
+      return this.candidates.get(target.expression.text)?.type === 'task' ? target.expression.text : undefined;
+    };
+    const direct = mapOf(call);
+    if (direct !== undefined) return { name: direct, call, futures: true };
     const callee = call.expression;
     if (call.arguments.length !== 0 || !ts.isPropertyAccessExpression(callee) || callee.name.text !== 'result') return undefined;
     const inner = callee.expression;
-    if (!ts.isCallExpression(inner) || !ts.isPropertyAccessExpression(inner.expression)) return undefined;
-    const target = inner.expression;
-    if (target.name.text !== 'map' || !ts.isIdentifier(target.expression)) return undefined;
-    return { name: target.expression.text, call: inner };
+    if (!ts.isCallExpression(inner)) return undefined;
+    const name = mapOf(inner);
+    return name === undefined ? undefined : { name, call: inner, futures: false };
   }
 
-  private noteRepeat(id: string, call: ts.Node): undefined {
-    if (this.sites.has(id)) {
-      this.problems.push({
-        nodeId: id,
-        message: `'${id}' is called more than once; the graph shows its first call, the others stay as code`,
-        severity: 'warning',
-        span: spanOf(call),
-      });
+  /** `Promise.all(list.map((item) => call))`: one call per item, all at once. */
+  private eachCall(call: ts.CallExpression): { list: ts.Expression; item: string; call: ts.CallExpression } | undefined {
+    const callee = call.expression;
+    if (!ts.isPropertyAccessExpression(callee) || callee.name.text !== 'all' || !ts.isIdentifier(callee.expression) || callee.expression.text !== 'Promise') {
+      return undefined;
     }
-    return undefined;
+    const [arg, ...rest] = call.arguments;
+    if (!arg || rest.length > 0 || !ts.isCallExpression(arg) || arg.arguments.length !== 1) return undefined;
+    const map = arg.expression;
+    if (!ts.isPropertyAccessExpression(map) || map.name.text !== 'map') return undefined;
+    const fn = arg.arguments[0];
+    if (!ts.isArrowFunction(fn) || fn.modifiers?.length || fn.typeParameters || fn.type || fn.parameters.length !== 1) return undefined;
+    const p = fn.parameters[0];
+    if (!ts.isIdentifier(p.name) || p.type || p.initializer || p.dotDotDotToken || p.questionToken) return undefined;
+    const body = ts.isBlock(fn.body) ? undefined : skipParens(fn.body);
+    if (!body || !ts.isCallExpression(body)) return undefined;
+    return { list: map.expression, item: p.name.text, call: body };
   }
 
   private declaredNode(candidate: Candidate, kind: NodeKind, id: string): GraphNode {
@@ -420,33 +463,45 @@ class ModuleReader {
     candidate: Candidate,
     kind: NodeKind,
     call: ts.CallExpression,
-    statement: ts.Statement,
-    awaited: ts.AwaitExpression,
-    output: ts.Identifier | undefined,
+    site: CallSite,
+    flags: Pick<GraphNode, 'returned' | 'futures' | 'each'>,
     scope: NodeScope | undefined,
   ): string | undefined {
-    const id = candidate.site.name.text;
-    const node = this.declaredNode(candidate, kind, id);
+    const declared = candidate.site.name.text;
+    const node = this.declaredNode(candidate, kind, declared);
     const args = argumentSlots(kind, call, node.code);
     if (!args) return undefined;
-    this.finishCalledNode(node, kind, { statement, awaitExpression: awaited, output, args }, candidate.site, scope);
+    // A task called again is another step of the same task: named after its result, or numbered.
+    if (this.sites.has(declared)) {
+      node.id = this.newId(site.output, declared);
+      node.repeats = declared;
+      node.span = spanOf(site.statement);
+      delete node.comment;
+    }
+    if (kind.syntax.form === 'flow' && args.style === 'positional') node.positional = true;
+    Object.assign(node, flags);
+    this.finishCalledNode(node, kind, { ...site, args }, candidate.site, scope);
+    return node.id;
+  }
+
+  private newId(output: ts.Identifier | undefined, base: string): string {
+    const id = output && !this.ids.has(output.text) ? output.text : uniqueName(base, this.ids);
+    this.ids.add(id);
     return id;
   }
 
   private addSdkCallNode(
     kind: NodeKind,
     call: ts.CallExpression,
-    statement: ts.Statement,
-    awaited: ts.AwaitExpression,
-    output: ts.Identifier | undefined,
+    site: CallSite,
+    flags: Pick<GraphNode, 'returned'>,
     scope: NodeScope | undefined,
   ): string | undefined {
     const args = argumentSlots(kind, call, undefined);
     if (!args) return undefined;
-    const id = output && !this.ids.has(output.text) ? output.text : uniqueName(kind.defaultId, this.ids);
-    this.ids.add(id);
-    const node: GraphNode = { id, kind: kind.id, name: id, fields: {}, options: {}, inputs: {}, span: spanOf(statement) };
-    this.finishCalledNode(node, kind, { statement, awaitExpression: awaited, output, args }, undefined, scope);
+    const id = this.newId(site.output, kind.defaultId);
+    const node: GraphNode = { id, kind: kind.id, name: id, fields: {}, options: {}, inputs: {}, span: spanOf(site.statement), ...flags };
+    this.finishCalledNode(node, kind, { ...site, args }, undefined, scope);
     return id;
   }
 

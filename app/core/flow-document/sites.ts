@@ -5,6 +5,7 @@
 import type ts from 'typescript';
 import type { FlowGraph, GraphNode, Problem } from './graph.js';
 import { NODE_KINDS, type ArgumentStyle, type NodeKind } from './node-kinds.js';
+import { flowFunctionParameters, functionParameters, type CodeParameter } from './syntax.js';
 
 /** One argument of a step: a property of its object argument, or a positional argument. */
 export interface SlotSite {
@@ -25,7 +26,8 @@ export interface ArgsSite {
 }
 
 export interface CallSite {
-  statement: ts.Statement;
+  /** The statement holding the call; for a flow written `async () => step()`, the arrow's body. */
+  statement: ts.Statement | ts.Expression;
   /** The `await ...` expression a result variable is assigned from. */
   awaitExpression?: ts.AwaitExpression;
   output?: ts.Identifier;
@@ -88,13 +90,21 @@ export interface ModuleAnalysis {
   tasksImport?: ImportSite;
 }
 
-/** How a kind's call arguments are written: its function's parameters ('code') or per the registry. */
-export function argumentStyle(kind: NodeKind): ArgumentStyle | { style: 'code' } | undefined {
+/**
+ * How a kind's call arguments are written: its function's parameters ('code') or per the registry.
+ * A subflow takes one object, or, when called like a function (`positional`), its function's parameters.
+ */
+export function argumentStyle(kind: NodeKind, positional?: boolean): ArgumentStyle | { style: 'code' } | undefined {
   const syntax = kind.syntax;
   if (syntax.form === 'library' || syntax.form === 'sdkCall') return syntax.args;
-  if (syntax.form === 'flow') return { style: 'object' };
+  if (syntax.form === 'flow') return positional ? { style: 'code' } : { style: 'object' };
   if (syntax.form === 'task') return { style: 'code' };
   return undefined;
+}
+
+/** The parameters a step's positional arguments go to: its own function's, or its child flow's. */
+export function codeParameters(kind: NodeKind, code: string | undefined): CodeParameter[] {
+  return (kind.syntax.form === 'flow' ? flowFunctionParameters(code ?? '') : functionParameters(code ?? '')) ?? [];
 }
 
 /** The registry's kinds by the code shape that writes them. */

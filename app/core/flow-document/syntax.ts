@@ -161,6 +161,17 @@ export function functionParameters(code: string): CodeParameter[] | null {
   return result;
 }
 
+/** The parameters of the function a flow is written with (`flow({ ... }, async (n: number) => ...)`), or null. */
+export function flowFunctionParameters(code: string): CodeParameter[] | null {
+  const file = createSource(`(${code});`);
+  const statement = file.statements[0];
+  if (!statement || !ts.isExpressionStatement(statement)) return null;
+  const call = skipParens(statement.expression);
+  if (!ts.isCallExpression(call)) return null;
+  const fn = call.arguments[call.arguments.length - 1];
+  return fn && (ts.isArrowFunction(fn) || ts.isFunctionExpression(fn)) ? parametersOf(fn) : null;
+}
+
 export function parametersOf(fn: ts.SignatureDeclarationBase): CodeParameter[] {
   return fn.parameters.map((p, i) => ({
     name: ts.isIdentifier(p.name) ? p.name.text : `arg${i}`,

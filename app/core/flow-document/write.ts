@@ -3,8 +3,8 @@ import type { GraphNode, InputBinding } from './graph.js';
 import { NODE_OPTION_NAMES } from './graph.js';
 import type { NodeKind } from './node-kinds.js';
 import { fieldSpec } from './node-kinds.js';
-import { argumentStyle } from './sites.js';
-import { functionParameters, indentCode, isIdentifierName, propertyKey, quoteString, renderLiteral } from './syntax.js';
+import { argumentStyle, codeParameters } from './sites.js';
+import { indentCode, isIdentifierName, propertyKey, quoteString, renderLiteral } from './syntax.js';
 
 /** Lines longer than this are broken up, one property per line. */
 export const MAX_LINE = 120;
@@ -43,9 +43,9 @@ export function slotValueText(node: GraphNode, kind: NodeKind | undefined, name:
 /** Argument names in the order they are written: the kind's own order first. */
 export function slotOrder(node: GraphNode, kind: NodeKind): string[] {
   const names = new Set<string>();
-  const style = argumentStyle(kind);
+  const style = argumentStyle(kind, node.positional);
   if (style?.style === 'positional') for (const n of style.names) names.add(n);
-  else if (style?.style === 'code') for (const p of functionParameters(node.code ?? '') ?? []) names.add(p.name);
+  else if (style?.style === 'code') for (const p of codeParameters(kind, node.code)) names.add(p.name);
   for (const f of kind.fields) names.add(f.name);
   const present = new Set([...Object.keys(node.fields), ...Object.keys(node.inputs)]);
   return [...[...names].filter((n) => present.has(n)), ...[...present].filter((n) => !names.has(n))];
@@ -57,7 +57,7 @@ export function objectEntry(key: string, value: string): string {
 
 /** The parenthesised arguments of a step's call; `column` is where the `(` is. */
 export function writeArguments(node: GraphNode, kind: NodeKind, ctx: WriteContext, indent: string, column: number, suffixLength: number): string {
-  const style = argumentStyle(kind);
+  const style = argumentStyle(kind, node.positional);
   const order = slotOrder(node, kind);
   if (style?.style === 'object') {
     const entries: string[] = [];
@@ -68,7 +68,7 @@ export function writeArguments(node: GraphNode, kind: NodeKind, ctx: WriteContex
     return entries.length === 0 ? '()' : `(${writeObject(entries, indent, column + 1, suffixLength + 1)})`;
   }
   const positions =
-    style?.style === 'positional' ? [...style.names] : (functionParameters(node.code ?? '') ?? []).map((p) => p.name);
+    style?.style === 'positional' ? [...style.names] : codeParameters(kind, node.code).map((p) => p.name);
   const byPosition: (string | undefined)[] = [];
   for (const name of order) {
     const value = slotValueText(node, kind, name, ctx);
@@ -101,7 +101,12 @@ export function writeDeclaration(node: GraphNode, kind: NodeKind, ctx: WriteCont
   } else if (syntax.form === 'task') {
     const callee = `${ctx.local('sdk', 'task')}(`;
     const code = node.code ?? 'async () => {}';
-    text = `${head}${callee}${writeObject(optionEntries(node), '', head.length + callee.length, 2)}, ${code});`;
+    const entries = optionEntries(node);
+    const hugged = `${head}${callee}{ ${entries.join(', ')} }, ${code}`;
+    const firstLine = hugged.split('\n')[0];
+    // As a formatter would: the options and function on the first line when they fit, otherwise each on its own.
+    if (!entries.some((e) => e.includes('\n')) && firstLine.length + (hugged.includes('\n') ? 0 : 2) <= MAX_LINE) text = `${hugged});`;
+    else text = `${head}${callee}\n${INDENT}${writeObject(entries, INDENT, INDENT.length, 1)},\n${INDENT}${indentCode(code, INDENT)},\n);`;
   } else if (syntax.form === 'flow') {
     if (node.importFrom !== undefined) text = `import ${node.id} from ${quoteString(node.importFrom)};`;
     else text = `${head}${node.code ?? `${ctx.local('sdk', 'flow')}({ name: ${quoteString(node.name)} }, async () => null)`};`;
@@ -109,18 +114,33 @@ export function writeDeclaration(node: GraphNode, kind: NodeKind, ctx: WriteCont
   return node.comment ? `${node.comment}\n${text}` : text;
 }
 
-/** The statement that runs a step inside the flow (for a branch, its first line, `if (...) {`). */
-export function writeCallStatement(node: GraphNode, kind: NodeKind, ctx: WriteContext, indent: string, output: string | undefined): string {
+/**
+ * The expression that runs a step (`await fetchUsers({...})`, `score.map(items)`,
+ * `Promise.all(list.map((item) => ingest(item)))`); `column` is where it starts on its line.
+ */
+export function writeCallExpression(node: GraphNode, kind: NodeKind, ctx: WriteContext, indent: string, column: number, suffixLength: number): string {
   const syntax = kind.syntax;
-  if (syntax.form === 'if') return `if (${indentCode(slotValueText(node, kind, 'condition', ctx) ?? 'true', indent)}) {`;
-  const prefix = output ? `const ${output} = await ` : 'await ';
-  let callee: string;
-  let suffix = ';';
+  const target = node.repeats ?? node.id;
+  let callee = target;
+  let after = '';
   if (syntax.form === 'sdkCall') callee = ctx.local('sdk', syntax.fn);
   else if (syntax.form === 'task' && syntax.call === 'map') {
-    callee = `${node.id}.map`;
-    suffix = '.result();';
-  } else callee = node.id;
-  const column = indent.length + prefix.length + callee.length;
-  return `${prefix}${callee}${writeArguments(node, kind, ctx, indent, column, suffix.length)}${suffix}`;
+    callee = `${target}.map`;
+    if (!node.futures) after = '.result()';
+  }
+  // A returned call is not awaited, and neither are a map's futures kept as they are.
+  let before = node.returned || node.futures ? '' : 'await ';
+  if (node.each) {
+    before += `Promise.all(${indentCode(node.each.list, indent)}.map((${node.each.item}) => `;
+    after += '))';
+  }
+  const args = writeArguments(node, kind, ctx, indent, column + before.length + callee.length, after.length + suffixLength);
+  return `${before}${callee}${args}${after}`;
+}
+
+/** The statement that runs a step inside the flow (for a branch, its first line, `if (...) {`). */
+export function writeCallStatement(node: GraphNode, kind: NodeKind, ctx: WriteContext, indent: string, output: string | undefined): string {
+  if (kind.syntax.form === 'if') return `if (${indentCode(slotValueText(node, kind, 'condition', ctx) ?? 'true', indent)}) {`;
+  const prefix = node.returned ? 'return ' : output ? `const ${output} = ` : '';
+  return `${prefix}${writeCallExpression(node, kind, ctx, indent, indent.length + prefix.length, 1)};`;
 }

@@ -29,6 +29,11 @@ describe('node kinds', () => {
         if (field.default !== undefined && field.control !== 'code') expect(field.schema.safeParse(field.default).success).toBe(true);
       }
       for (const [name, value] of Object.entries(kind.initialFields)) {
+        // A kind whose inputs are its function's parameters starts with values for those.
+        if (kind.parametersFromCode) {
+          expect(kind.initialCode?.('x'), `${kind.id}.${name}`).toMatch(new RegExp(`^async \\(${name}\\b`));
+          continue;
+        }
         const field = kind.fields.find((f) => f.name === name);
         expect(field, `${kind.id}.${name}`).toBeDefined();
         expect(field!.schema.safeParse(value).success).toBe(true);
@@ -48,6 +53,26 @@ describe('node kinds', () => {
       ['transform', 'transform'],
       ['notify', 'notify'],
     ]);
+  });
+
+  it('a new map runs over a list as a person writes it, awaiting the results', () => {
+    const source = applyEdit(EMPTY, { type: 'addNode', kind: 'map' });
+    expect(source).toContain('  await forEachItem.map([]).result();\n');
+  });
+
+  it('a pause takes a reason, a timeout and a schema for the input it is resumed with', () => {
+    const pause = nodeKind('pause')!;
+    expect(pause.syntax).toEqual({ form: 'sdkCall', fn: 'pauseFlowRun', args: { style: 'object' } });
+    expect(pause.fields.map((f) => [f.name, f.control])).toEqual([
+      ['reason', 'text'],
+      ['timeoutSeconds', 'number'],
+      ['input', 'code'],
+    ]);
+    let source = applyEdit(EMPTY, { type: 'addNode', kind: 'pause' });
+    source = applyEdit(source, { type: 'setFields', id: 'approval', fields: { input: 'z.object({ approved: z.boolean() })', timeoutSeconds: 600 } });
+    expect(source).toContain("const approval = await pauseFlowRun({ reason: 'Waiting for approval', input: z.object({ approved: z.boolean() }), timeoutSeconds: 600 });");
+    const node = parseFlowModule(source).graph.nodes[0];
+    expect(node).toMatchObject({ kind: 'pause', fields: { reason: 'Waiting for approval', timeoutSeconds: 600, input: 'z.object({ approved: z.boolean() })' } });
   });
 
   for (const kind of NODE_KINDS) {

@@ -45,7 +45,6 @@ const HEADER = '// Hand-written header: keep me.';
 const HELPER = 'function helper(value: number): number {\n  // doubles\n  return value * 2;\n}';
 const BODY_START = '  const started = Date.now(); // timing\n  // a note that stays\n';
 const LOOP = '  for (const n of [1, 2]) {\n    console.log(helper(n), started);\n  }\n';
-const RETURN = '  return started;\n});';
 const KEPT_CODE = 'async (input: unknown) => {\n  // changed by hand\n  const doubled = [input, input];\n  return doubled; // still verbatim\n}';
 
 /** A generated module with hand edits in several places; returns the text and what must survive. */
@@ -73,9 +72,11 @@ function handEdited(graph: FlowGraph): { source: string; snippets: string[] } {
   source = `${source.slice(0, flowStart)}${HELPER}\n\n${source.slice(flowStart)}`;
   const bodyStart = source.indexOf('{\n', source.indexOf('=> {', source.indexOf('export default flow('))) + 2;
   source = `${source.slice(0, bodyStart)}${BODY_START}\n${source.slice(bodyStart)}`;
-  const bodyEnd = source.indexOf('\n});', bodyStart) + 1;
+  // A flow whose first line is too long is written with its options and function on lines of their own.
+  const closing = source.includes('export default flow(\n') ? '\n  },\n);' : '\n});';
+  const bodyEnd = source.indexOf(closing, bodyStart) + 1;
   source = `${source.slice(0, bodyEnd)}${LOOP}  return started;\n${source.slice(bodyEnd)}`;
-  return { source, snippets: [KEEP_DECLARATION, KEEP_CALL, HEADER, HELPER, BODY_START, LOOP, RETURN] };
+  return { source, snippets: [KEEP_DECLARATION, KEEP_CALL, HEADER, HELPER, BODY_START, LOOP, `  return started;${closing}`] };
 }
 
 function inputsOf(node: GraphNode): string[] {
