@@ -6,7 +6,7 @@ import { flow, getRunLogger, task } from 'flowdeck';
 import { z } from 'zod';
 
 const slowSquare = task(
-  { name: 'slow-square', cachePolicy: 'inputs', cacheExpirationSeconds: 3600 },
+  { name: 'slow-square', cacheExpirationSeconds: 3600, cachePolicy: 'inputs' },
   async (n: number) => {
     await new Promise((resolve) => setTimeout(resolve, 500));
     getRunLogger().info(`computed ${n}² the slow way`);

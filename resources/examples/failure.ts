@@ -4,15 +4,12 @@
 import { flow, getRunLogger, task } from 'flowdeck';
 
 const validate = task({ name: 'validate' }, (rows: { id: number; email: string }[]) => {
+  getRunLogger().info(`validating ${rows.length} rows`);
   const bad = rows.filter((row) => !row.email.includes('@'));
   if (bad.length > 0) throw new Error(`${bad.length} row(s) have no valid email: ids ${bad.map((r) => r.id).join(', ')}`);
   return rows.length;
 });
 
 export default flow({ name: 'failure' }, async () => {
-  getRunLogger().info('validating the import');
-  return validate([
-    { id: 1, email: 'ada@example.com' },
-    { id: 2, email: 'not-an-email' },
-  ]);
+  return validate([{ id: 1, email: 'ada@example.com' }, { id: 2, email: 'not-an-email' }]);
 });

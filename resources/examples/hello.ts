@@ -3,7 +3,11 @@
 import { flow, getRunLogger, task } from 'flowdeck';
 import { z } from 'zod';
 
-const greet = task({ name: 'greet' }, (name: string) => `Hello, ${name}!`);
+const greet = task({ name: 'greet' }, (name: string) => {
+  const line = `Hello, ${name}!`;
+  getRunLogger().info(line);
+  return line;
+});
 
 export default flow(
   {
@@ -11,14 +15,5 @@ export default flow(
     parameters: z.object({ name: z.string().default('world'), times: z.number().int().min(1).default(1) }),
     flowRunName: 'hello-{name}',
   },
-  async ({ name, times }: { name: string; times: number }) => {
-    const logger = getRunLogger();
-    const lines: string[] = [];
-    for (let i = 0; i < times; i++) {
-      const line = await greet(name);
-      logger.info(line);
-      lines.push(line);
-    }
-    return lines;
-  },
+  async ({ name, times }: { name: string; times: number }) => greet.map(Array(times).fill(name)).result(),
 );

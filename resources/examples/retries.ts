@@ -7,21 +7,18 @@ const fetchQuote = task(
   {
     name: 'fetch-quote',
     retries: 3,
-    retryDelaySeconds: exponentialBackoff(0.1),
     retryJitterFactor: 0.2,
+    tags: ['api'],
+    retryDelaySeconds: exponentialBackoff(0.1),
     // Bad input will not get better by trying again.
     retryCondition: (_task, _run, error) => !(error instanceof TypeError),
-    tags: ['api'],
   },
   async (symbol: string) => {
     const attempt = getRunContext().taskRun?.attempt ?? 1;
     if (attempt < 3) throw new Error(`quote service unavailable (attempt ${attempt})`);
     getRunLogger().info(`got a quote for ${symbol} on attempt ${attempt}`);
-    return { symbol, price: 101.5 };
+    return 101.5;
   },
 );
 
-export default flow({ name: 'retries' }, async () => {
-  const quote = await fetchQuote('FDK');
-  return quote.price;
-});
+export default flow({ name: 'retries' }, async () => fetchQuote('FDK'));

@@ -12,7 +12,9 @@ const ingest = flow({ name: 'ingest', flowRunName: 'ingest-{source}' }, async ({
   return load(rows);
 });
 
+const total = task({ name: 'total' }, (counts: number[]) => counts.reduce((a, b) => a + b, 0));
+
 export default flow({ name: 'nightly' }, async () => {
   const counts = await Promise.all(['crm', 'billing'].map((source) => ingest({ source })));
-  return counts.reduce((a, b) => a + b, 0);
+  return total(counts);
 });

@@ -2,7 +2,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import ts from 'typescript';
 import { describe, expect, it } from 'vitest';
-import { generateFlowModule, parseFlowModule, type FlowGraph, type GraphNode } from '../../../app/core/flow-document/index.js';
+import { applyEdit, generateFlowModule, parseFlowModule, type FlowGraph, type GraphNode } from '../../../app/core/flow-document/index.js';
 import { normalize, USERS_ETL } from './support.js';
 
 
@@ -132,6 +132,124 @@ export default flow({ name: 'parent' }, async (params: { items: number[] }) => {
     });
     expect(graph.edges.map((e) => e.id)).toContain('scoreAll->child.n');
     expect(node(graph, 'ingest')).toMatchObject({ kind: 'subflow', importFrom: './ingest.js', fields: { source: 'crm' } });
+  });
+
+  it('reads maps kept as futures, their results, and calls in return statements', () => {
+    const source = `import { flow, task, unmapped } from 'flowdeck';
+
+const score = task({ name: 'score' }, (item: number, weight: number) => item * weight);
+const total = task({ name: 'total' }, (values: number[]) => values.reduce((a, b) => a + b, 0));
+
+export default flow({ name: 'x' }, async ({ items, weight }: { items: number[]; weight: number }) => {
+  const scores = score.map(items, unmapped(weight));
+  return total(await scores.result());
+});
+`;
+    const { graph, problems } = parseFlowModule(source);
+    expect(problems).toEqual([]);
+    expect(graph.regions).toEqual([]);
+    expect(node(graph, 'score')).toMatchObject({
+      kind: 'map',
+      futures: true,
+      output: 'scores',
+      inputs: { item: { from: 'param', name: 'items' }, weight: { from: 'expression', code: 'unmapped(weight)' } },
+    });
+    expect(node(graph, 'total')).toMatchObject({ kind: 'code', returned: true, inputs: { values: { from: 'expression', code: 'await scores.result()' } } });
+    expect(graph.edges.map((e) => e.id)).toEqual(['score->total.values']);
+    expect(generateFlowModule(graph)).toBe(source);
+  });
+
+  it('reads a flow whose body is one returned call, mapped or not', () => {
+    const mapped = "import { flow, task } from 'flowdeck';\n\nconst query = task({ name: 'query' }, async (table: string) => table);\n\nexport default flow({ name: 'x' }, async () => query.map(['a', 'b']).result());\n";
+    const { graph } = parseFlowModule(mapped);
+    expect(graph.conciseBody).toBe(true);
+    expect(graph.regions).toEqual([]);
+    expect(node(graph, 'query')).toMatchObject({ kind: 'map', returned: true, fields: { table: ['a', 'b'] } });
+    expect(node(graph, 'query').futures).toBeUndefined();
+    expect(generateFlowModule(graph)).toBe(mapped);
+    // An expression that is not a step stays code, written back as the flow's return.
+    const other = "import { flow } from 'flowdeck';\n\nexport default flow({ name: 'x' }, async () => 1 + 1);\n";
+    expect(parseFlowModule(other).graph.regions.map((r) => r.code)).toEqual(['return 1 + 1;']);
+  });
+
+  it('reads a task called twice as two steps with ids of their own, and calls per item inside Promise.all', () => {
+    const source = `import { flow, task } from 'flowdeck';
+import ingest from './ingest.js';
+
+const double = task({ name: 'double' }, (n: number) => n * 2);
+
+export default flow({ name: 'x' }, async (params: { sources: string[] }) => {
+  const first = await double(1);
+  const second = await double(first);
+  await double(second);
+  const counts = await Promise.all(params.sources.map((source) => ingest(source, 10)));
+  return double(counts.length);
+});
+`;
+    const { graph, problems } = parseFlowModule(source);
+    expect(problems).toEqual([]);
+    expect(graph.regions).toEqual([]);
+    expect(graph.nodes.map((n) => [n.id, n.kind, n.repeats ?? null])).toEqual([
+      ['double', 'code', null],
+      ['second', 'code', 'double'],
+      ['double2', 'code', 'double'],
+      ['ingest', 'subflow', null],
+      ['double3', 'code', 'double'],
+    ]);
+    expect(node(graph, 'second')).toMatchObject({ name: 'double', inputs: { n: { from: 'node', node: 'double' } }, output: 'second' });
+    expect(at(source, node(graph, 'second').span)).toBe('const second = await double(first);');
+    expect(node(graph, 'ingest')).toMatchObject({
+      positional: true,
+      each: { list: 'params.sources', item: 'source' },
+      inputs: { arg0: { from: 'expression', code: 'source' } },
+      fields: { arg1: 10 },
+      output: 'counts',
+    });
+    expect(node(graph, 'double3')).toMatchObject({ returned: true, inputs: { n: { from: 'node', node: 'ingest', path: ['length'] } } });
+    expect(graph.edges.map((e) => e.id)).toEqual(['double->second.n', 'second->double2.n', 'ingest->double3.n']);
+    expect(generateFlowModule(graph)).toBe(source);
+    // The ids stay the same when the file is read again.
+    expect(parseFlowModule(source).graph.nodes.map((n) => n.id)).toEqual(graph.nodes.map((n) => n.id));
+  });
+
+  it('reads a subflow called with positional arguments by the names of its parameters', () => {
+    const source = `import { flow } from 'flowdeck';
+
+const child = flow({ name: 'child' }, async (n: number, label: string) => \`\${label}: \${n}\`);
+
+export default flow({ name: 'x' }, async () => {
+  const a = await child(11, 'eleven');
+  return child(a.length, 'again');
+});
+`;
+    const { graph } = parseFlowModule(source);
+    expect(graph.regions).toEqual([]);
+    expect(node(graph, 'child')).toMatchObject({ kind: 'subflow', positional: true, fields: { n: 11, label: 'eleven' }, output: 'a' });
+    expect(node(graph, 'child2')).toMatchObject({ repeats: 'child', returned: true, inputs: { n: { from: 'node', node: 'child', path: ['length'] } }, fields: { label: 'again' } });
+    expect(generateFlowModule(graph)).toBe(source);
+    // Editing a positional argument changes that argument alone.
+    const edited = applyEdit(source, { type: 'setFields', id: 'child', fields: { label: 'twelve' } });
+    expect(edited).toBe(source.replace("child(11, 'eleven')", "child(11, 'twelve')"));
+  });
+
+  it('keeps calls that are not steps as code: floating promises, loops, maps of other things', () => {
+    const source = `import { flow, task } from 'flowdeck';
+const step = task({ name: 'step' }, async (n: number) => n);
+export default flow({ name: 'x' }, async () => {
+  step(1);
+  for (const n of [1, 2]) await step(n);
+  const all = await Promise.all([1, 2].map(async (n) => step(n)));
+  return [1, 2].map((n) => n * 2);
+});
+`;
+    const { graph } = parseFlowModule(source);
+    expect(graph.nodes.map((n) => [n.id, n.uncalled ?? false])).toEqual([['step', true]]);
+    expect(graph.regions.map((r) => r.code)).toEqual([
+      'step(1);',
+      'for (const n of [1, 2]) await step(n);',
+      'const all = await Promise.all([1, 2].map(async (n) => step(n)));',
+      'return [1, 2].map((n) => n * 2);',
+    ]);
   });
 
   it('reads nested branches, else arms and else-if chains', () => {
