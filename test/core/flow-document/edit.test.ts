@@ -215,3 +215,56 @@ describe('uniqueNodeId', () => {
     expect(uniqueNodeId(graph, '')).toBe('step');
   });
 });
+
+describe('edits of steps that share a task or are returned', () => {
+  const REPEATED = `import { flow, task } from 'flowdeck';
+
+const double = task({ name: 'double' }, (n: number) => n * 2);
+
+export default flow({ name: 'x' }, async () => {
+  const first = await double(1);
+  const second = await double(first);
+  return double(second);
+});
+`;
+
+  it('removing one call of a task keeps the declaration the other calls use', () => {
+    const after = applyEdit(REPEATED, { type: 'removeNode', id: 'double2' });
+    expect(after).toBe(REPEATED.replace('  return double(second);\n', ''));
+    const removedFirst = applyEdits(REPEATED, [
+      { type: 'removeNode', id: 'double2' },
+      { type: 'removeNode', id: 'second' },
+      { type: 'removeNode', id: 'double' },
+    ]);
+    expect(removedFirst).not.toContain('const double');
+    expect(parseFlowModule(removedFirst).graph.nodes).toEqual([]);
+  });
+
+  it('renaming a further call renames its result variable; renaming the first renames the task', () => {
+    const renamed = applyEdit(REPEATED, { type: 'renameNode', id: 'second', newId: 'twice' });
+    expect(renamed).toBe(REPEATED.replace('const second =', 'const twice =').replace('double(second)', 'double(twice)'));
+    expect(() => applyEdit(REPEATED, { type: 'renameNode', id: 'double2', newId: 'last' })).toThrow(/what the flow returns/);
+    const task = applyEdit(REPEATED, { type: 'renameNode', id: 'double', newId: 'twoTimes' });
+    expect(task.match(/twoTimes/g)).toHaveLength(4);
+    expect(parseFlowModule(task).graph.nodes.map((n) => [n.id, n.repeats ?? null])).toEqual([
+      ['twoTimes', null],
+      ['second', 'twoTimes'],
+      ['twoTimes2', 'twoTimes'],
+    ]);
+  });
+
+  it('a returned step cannot feed another step until its result is stored', () => {
+    expect(() => applyEdit(REPEATED, { type: 'connect', source: 'double2', target: 'second', input: 'n' })).toThrow(EditError);
+  });
+
+  it('adding a step to a flow written as one returned call gives it a body, the call still returned', () => {
+    const concise = "import { flow, task } from 'flowdeck';\n\nconst query = task({ name: 'query' }, async (table: string) => table);\n\nexport default flow({ name: 'x' }, async () => query.map(['a']).result());\n";
+    const after = applyEdit(concise, { type: 'addNode', kind: 'notify', id: 'tell', after: 'query' });
+    expect(after).toContain("export default flow({ name: 'x' }, async () => {\n  await tell({ message: 'Flow finished' });\n  return query.map(['a']).result();\n});");
+    const { graph } = parseFlowModule(after);
+    expect(graph.regions).toEqual([]);
+    expect(graph.nodes.find((n) => n.id === 'query')).toMatchObject({ kind: 'map', returned: true });
+    const emptied = applyEdit(concise, { type: 'removeNode', id: 'query' });
+    expect(emptied).toBe("import { flow } from 'flowdeck';\n\nexport default flow({ name: 'x' }, async () => {});\n");
+  });
+});
