@@ -1,4 +1,4 @@
-// Fan out with map (one task run per item), then fan in: futures passed to a task are awaited
+// Fan out with map (one task run per item), then fan in. Futures passed to a task are awaited
 // first and recorded as its upstream runs.
 //   flowdeck run resources/examples/map-fanout.ts --param count=25
 import { flow, task, unmapped } from 'flowdeck';
