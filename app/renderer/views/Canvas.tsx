@@ -9,6 +9,7 @@ import {
   type Connection,
   type Edge,
   type EdgeChange,
+  type FinalConnectionState,
   type NodeChange,
   type OnSelectionChangeParams,
 } from '@xyflow/react';
@@ -18,6 +19,7 @@ import type { Positions } from '../builder/history.js';
 import { NODE_WIDTH } from '../builder/layout.js';
 import { keepMeasurements } from '../builder/measurements.js';
 import { canvasRegions, isRegionId } from '../builder/code-regions.js';
+import { connectionProblem, inputLooks, resultLook } from '../builder/connections.js';
 import type { NodeRunState } from '../run/node-states.js';
 import { useBuilder, useBuilderServices } from './builder-context.js';
 import { FlowNode, type FlowNodeType } from './FlowNode.js';
@@ -61,6 +63,8 @@ function buildNodes(
       data: {
         node,
         inputs,
+        inputLooks: inputLooks(node, inputs),
+        resultLook: resultLook(node),
         bound: Object.keys(node.inputs).filter((input) => node.inputs[input].from === 'node'),
         problems: byNode.get(node.id) ?? [],
         ...(runStates[node.id] ? { run: runStates[node.id] } : {}),
@@ -187,10 +191,32 @@ export function Canvas() {
     [store],
   );
 
-  const isValidConnection = useCallback(
-    (connection: Connection | Edge) => connection.source !== connection.target && Boolean(connection.targetHandle),
-    [],
+  // Handles connect only where the types fit; a refused drop says why, where it was dropped.
+  const isValidConnection = useCallback((connection: Connection | Edge) => connectionProblem(graph, connection) === null, [graph]);
+  const [hint, setHint] = useState<{ text: string; x: number; y: number } | null>(null);
+  useEffect(() => {
+    if (!hint) return;
+    const timer = setTimeout(() => setHint(null), 6000);
+    return () => clearTimeout(timer);
+  }, [hint]);
+  const onConnectStart = useCallback(() => setHint(null), []);
+  const onConnectEnd = useCallback(
+    (event: MouseEvent | TouchEvent, state: FinalConnectionState) => {
+      if (state.isValid !== false || !state.fromHandle || !state.toHandle || !state.fromNode || !state.toNode) return;
+      const fromSource = state.fromHandle.type === 'source';
+      const reason = connectionProblem(graph, {
+        source: fromSource ? state.fromNode.id : state.toNode.id,
+        target: fromSource ? state.toNode.id : state.fromNode.id,
+        targetHandle: fromSource ? state.toHandle.id : state.fromHandle.id,
+      });
+      const point = 'changedTouches' in event ? event.changedTouches[0] : event;
+      const box = canvasBox.current?.getBoundingClientRect();
+      if (!reason || !point || !box) return;
+      setHint({ text: reason, x: point.clientX - box.left, y: point.clientY - box.top });
+    },
+    [graph],
   );
+  const canvasBox = useRef<HTMLDivElement>(null);
 
   const onDragOver = useCallback((event: DragEvent) => {
     if (!event.dataTransfer.types.includes(KIND_DRAG_TYPE)) return;
@@ -235,7 +261,7 @@ export function Canvas() {
   }, [store]);
 
   return (
-    <div className="fd-canvas" onDragOver={onDragOver} onDrop={onDrop} data-testid="canvas">
+    <div className="fd-canvas" onDragOver={onDragOver} onDrop={onDrop} data-testid="canvas" ref={canvasBox}>
       <ReactFlow
         nodes={nodes}
         edges={edges}
@@ -245,6 +271,8 @@ export function Canvas() {
         onNodeDragStop={onNodeDragStop}
         onSelectionChange={onSelectionChange}
         onConnect={onConnect}
+        onConnectStart={onConnectStart}
+        onConnectEnd={onConnectEnd}
         isValidConnection={isValidConnection}
         deleteKeyCode={null}
         selectionKeyCode="Shift"
@@ -259,6 +287,11 @@ export function Canvas() {
         <Controls showInteractive={false} />
       </ReactFlow>
       {graph.nodes.length === 0 ? <EmptyCanvas problems={problems} /> : null}
+      {hint ? (
+        <div className="fd-connect-hint" role="status" data-testid="connect-hint" style={{ left: hint.x, top: hint.y }}>
+          {hint.text}
+        </div>
+      ) : null}
     </div>
   );
 }
