@@ -2,7 +2,9 @@ import { describe, expect, it } from 'vitest';
 import { COMMON_OPTION_FIELDS, emptyGraph, nodeKind, parseFlowModule, type FieldSpec } from '../../app/core/flow-document/index.js';
 import { copyNodes, planPaste, readClipboardText } from '../../app/renderer/builder/clipboard.js';
 import { connectionProblem, inputLooks, resultLook } from '../../app/renderer/builder/connections.js';
-import { nodeInputs } from '../../app/renderer/builder/document-model.js';
+import { nodeInputs, parseSource } from '../../app/renderer/builder/document-model.js';
+import { checkBeforeRun } from '../../app/renderer/builder/run-check.js';
+import { createBuilderStore } from '../../app/renderer/builder/store.js';
 import { parseFormValue, toFormValue } from '../../app/renderer/builder/field-values.js';
 import { record, redo, undo, EMPTY_HISTORY, type Snapshot } from '../../app/renderer/builder/history.js';
 import { autoLayout, NODE_HEIGHT, NODE_WIDTH } from '../../app/renderer/builder/layout.js';
@@ -276,5 +278,19 @@ export default flow({ name: 'f' }, async () => {
     expect(connectionProblem(graph, { source: 'fetchPage', target: 'say', targetHandle: null })).toMatch(/on an input/);
     expect(connectionProblem(graph, { source: 'fetchPage', target: 'fetchPage2', targetHandle: 'body' })).toBeNull();
     expect(connectionProblem(graph, { source: 'total', target: 'fetchPage', targetHandle: 'body' })).toBeNull();
+  });
+});
+
+describe('before a run', () => {
+  it('asks only when the graph has errors, naming how many', () => {
+    const warning = { nodeId: 'a', message: 'w', severity: 'warning' as const };
+    const error = { nodeId: 'b', message: 'URL is required', severity: 'error' as const };
+    expect(checkBeforeRun([])).toBeNull();
+    expect(checkBeforeRun([warning])).toBeNull();
+    expect(checkBeforeRun([warning, error])).toEqual({ errors: [error], summary: '1 error' });
+    expect(checkBeforeRun([error, error])?.summary).toBe('2 errors');
+    // A new, empty flow runs without asking.
+    const { problems } = parseSource(createBuilderStore().getState().source);
+    expect(checkBeforeRun(problems)).toBeNull();
   });
 });

@@ -2,6 +2,7 @@ import { ReactFlowProvider, useReactFlow } from '@xyflow/react';
 import { lazy, Suspense, useCallback, useEffect, useState } from 'react';
 import { openEventStream } from '../../core/api/event-stream.js';
 import { readClipboardText } from '../builder/clipboard.js';
+import { checkBeforeRun } from '../builder/run-check.js';
 import { createBuilderStore, isDirty } from '../builder/store.js';
 import { createRunViewStore } from '../run/run-store.js';
 import { WorkspaceFilesService } from '../services/files.js';
@@ -22,7 +23,7 @@ import { createRunActions, type RunActions } from './run-actions.js';
 import { RunContext } from './run-context.js';
 import type { RunViewStore } from '../run/run-store.js';
 import { TopBar } from './TopBar.js';
-import { openDialog, showToast, uiStore } from './ui-store.js';
+import { askRunWithProblems, openDialog, showToast, uiStore } from './ui-store.js';
 import { webStorage } from './web-storage.js';
 
 // Monaco is most of the bundle: the canvas is usable while it loads.
@@ -96,9 +97,12 @@ function Shell({ documents, runs }: Props) {
   const [codeWidth, setCodeWidth] = useState(() => Math.round(Math.min(600, Math.max(340, window.innerWidth * 0.3))));
 
   const run = useCallback(async () => {
+    // A graph with errors asks before it runs.
+    const check = checkBeforeRun(store.getState().problems);
+    if (check && !(await askRunWithProblems(check))) return;
     const prepared = await runs.prepare();
     if (prepared) openDialog({ type: 'run', prepared });
-  }, [runs]);
+  }, [runs, store]);
 
   useKeyboard(documents, run);
   useClipboard();
