@@ -1,5 +1,6 @@
 import {
   Background,
+  ControlButton,
   Controls,
   MiniMap,
   ReactFlow,
@@ -27,6 +28,7 @@ import { CodeRegionNode, type CodeRegionNodeType } from './CodeRegionNode.js';
 import { typingIn } from './dom.js';
 import { useRunView } from './run-context.js';
 import { uiStore } from './ui-store.js';
+import { webStorage } from './web-storage.js';
 
 /** The MIME type a palette entry is dragged as. */
 export const KIND_DRAG_TYPE = 'application/x-flowdeck-kind';
@@ -128,6 +130,7 @@ export function Canvas() {
   const docKey = useBuilder((s) => `${s.doc.path ?? ''}#${s.doc.modifiedAt ?? ''}#${s.doc.name}`);
   const runStates = useRunView((r) => r.nodeStates) ?? EMPTY_RUN;
   const flow = useReactFlow();
+  const [minimap, setMinimap] = useStoredFlag(MINIMAP_KEY, true);
 
   const derivedNodes = useMemo(
     () => buildNodes(graph, positions, selection, problems, runStates, matches),
@@ -283,8 +286,27 @@ export function Canvas() {
         proOptions={{ hideAttribution: true }}
       >
         <Background gap={20} />
-        <MiniMap pannable zoomable className="fd-minimap" nodeClassName={(n) => `fd-mini state-${(n.data as { run?: NodeRunState }).run?.type ?? 'none'}`} />
-        <Controls showInteractive={false} />
+        {minimap ? (
+          <MiniMap
+            pannable
+            zoomable
+            className="fd-minimap"
+            style={MINIMAP_SIZE}
+            nodeClassName={(n) => `fd-mini state-${(n.data as { run?: NodeRunState }).run?.type ?? 'none'}`}
+          />
+        ) : null}
+        <Controls showInteractive={false}>
+          <ControlButton
+            className={`fd-minimap-toggle${minimap ? ' is-on' : ''}`}
+            onClick={() => setMinimap(!minimap)}
+            aria-label={minimap ? 'Hide the minimap' : 'Show the minimap'}
+            title={minimap ? 'Hide the minimap' : 'Show the minimap'}
+            aria-pressed={minimap}
+            data-testid="minimap-toggle"
+          >
+            ▣
+          </ControlButton>
+        </Controls>
       </ReactFlow>
       {graph.nodes.length === 0 ? <EmptyCanvas problems={problems} /> : null}
       {hint ? (
@@ -297,6 +319,30 @@ export function Canvas() {
 }
 
 const EMPTY_MATCHES: string[] = [];
+
+/** Small, so it covers little of the canvas. */
+const MINIMAP_SIZE = { width: 140, height: 96 };
+const MINIMAP_KEY = 'flowdeck.builder.minimap';
+
+/** A yes/no remembered in this browser's storage. */
+function useStoredFlag(key: string, initial: boolean): [boolean, (value: boolean) => void] {
+  const [value, setValue] = useState(() => {
+    const saved = webStorage('local')?.getItem(key);
+    return saved === null || saved === undefined ? initial : saved === 'true';
+  });
+  const set = useCallback(
+    (next: boolean) => {
+      setValue(next);
+      try {
+        webStorage('local')?.setItem(key, String(next));
+      } catch {
+        // Not remembered, still shown or hidden.
+      }
+    },
+    [key],
+  );
+  return [value, set];
+}
 
 /** Says what to do on an empty canvas, or why it is empty when the code has problems. */
 function EmptyCanvas({ problems }: { problems: readonly Problem[] }) {
