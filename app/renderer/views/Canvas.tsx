@@ -150,9 +150,12 @@ export function Canvas() {
     });
   }, [derivedEdges]);
 
-  // A newly opened document is framed whole.
+  // A newly opened document is framed whole. An empty one is not: React Flow keeps a fit asked for
+  // before there are nodes until the first one appears, and would move a dropped node from under the pointer.
   useEffect(() => {
-    const timer = setTimeout(() => void flow.fitView({ padding: 0.2, maxZoom: 1 }), 120);
+    const timer = setTimeout(() => {
+      if (flow.getNodes().length > 0) void flow.fitView({ padding: 0.2, maxZoom: 1 });
+    }, 120);
     return () => clearTimeout(timer);
   }, [docKey, flow]);
 
