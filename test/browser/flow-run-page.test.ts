@@ -63,9 +63,9 @@ describe('the flow run page', () => {
     // The minimap shows each node, coloured by its state.
     const minimapNodes = graph.locator('.react-flow__minimap-node');
     await expect.poll(() => minimapNodes.count(), WAIT).toBe(4);
-    const fills = await minimapNodes.evaluateAll((rects) => rects.map((r) => getComputedStyle(r).fill));
+    const fills = await minimapNodes.evaluateAll((rects) => rects.map((r) => (globalThis as unknown as { getComputedStyle(e: unknown): { fill: string } }).getComputedStyle(r).fill));
     expect(new Set(fills)).toEqual(new Set([fills[0]]));
-    expect(fills[0]).not.toBe(await graph.locator('.react-flow__minimap-mask').evaluate((m) => getComputedStyle(m).fill));
+    expect(fills[0]).not.toBe(await graph.locator('.react-flow__minimap-mask').evaluate((m) => (globalThis as unknown as { getComputedStyle(e: unknown): { fill: string } }).getComputedStyle(m).fill));
     expect(fills[0]).toBe('rgb(28, 138, 74)');
     expect(ui.errors).toEqual([]);
   });

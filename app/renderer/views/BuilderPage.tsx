@@ -99,7 +99,9 @@ function Shell({ documents, runs }: Props) {
   const [codeWidth, setCodeWidth] = useState(() => Math.round(Math.min(600, Math.max(340, window.innerWidth * 0.3))));
   // The side panels keep the width and collapsed state a person gave them, across reloads.
   const [panels, setPanels] = useState<PanelLayout>(() => readPanelLayout(webStorage('local')));
-  useEffect(() => writePanelLayout(webStorage('local'), panels), [panels]);
+  useEffect(() => {
+    writePanelLayout(webStorage('local'), panels);
+  }, [panels]);
 
   const run = useCallback(async () => {
     // A graph with errors asks before it runs.
