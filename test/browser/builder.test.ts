@@ -160,9 +160,9 @@ describe("the builder's canvas", () => {
   it('connects handles only where the types fit, colours them by type, and says why a drop was refused', async () => {
     const ui = await suite.open();
     const { page } = ui;
-    await dragKindOntoCanvas(page, 'httpRequest', { x: 160, y: 80 });
-    await dragKindOntoCanvas(page, 'readFile', { x: 160, y: 260 });
-    await dragKindOntoCanvas(page, 'notify', { x: 520, y: 160 });
+    await dragKindOntoCanvas(page, 'httpRequest', { x: 120, y: 80 });
+    await dragKindOntoCanvas(page, 'readFile', { x: 120, y: 260 });
+    await dragKindOntoCanvas(page, 'notify', { x: 370, y: 170 });
     await expect.poll(() => page.locator('.react-flow__node').count(), WAIT).toBe(3);
     await page.keyboard.press('Escape');
 
