@@ -143,6 +143,8 @@ function FlowPanel() {
         <dd>fit view / auto-layout</dd>
         <dt>Ctrl+F</dt>
         <dd>find a node</dd>
+        <dt>Ctrl+B / Ctrl+I</dt>
+        <dd>hide or show the palette / this panel</dd>
       </dl>
     </div>
   );
