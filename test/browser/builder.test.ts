@@ -143,3 +143,168 @@ describe('the builder, as a new user meets it', () => {
     expect(ui.errors.filter((e) => !e.includes('status of 409'))).toEqual([]);
   });
 });
+
+/** A file of the workspace opened in the builder by its link. */
+async function openFile(path: string, content: string) {
+  suite.server.writeFile(path, content);
+  const ui = await suite.open(`${suite.server.url}?file=${encodeURIComponent(path)}`);
+  await expect.poll(() => ui.page.getByTestId('doc-name').innerText(), WAIT).toBe(path);
+  return ui;
+}
+
+async function widthOf(locator: import('playwright-core').Locator): Promise<number> {
+  return (await locator.boundingBox())?.width ?? -1;
+}
+
+describe("the builder's canvas", () => {
+  it('connects handles only where the types fit, colours them by type, and says why a drop was refused', async () => {
+    const ui = await suite.open();
+    const { page } = ui;
+    await dragKindOntoCanvas(page, 'httpRequest', { x: 120, y: 80 });
+    await dragKindOntoCanvas(page, 'readFile', { x: 120, y: 260 });
+    await dragKindOntoCanvas(page, 'notify', { x: 370, y: 170 });
+    await expect.poll(() => page.locator('.react-flow__node').count(), WAIT).toBe(3);
+    await page.keyboard.press('Escape');
+
+    // An HTTP response is an object; a message is text.
+    expect(await node(page, 'fetchData').locator('.react-flow__handle.source').getAttribute('class')).toContain('fd-type-object');
+    const message = node(page, 'sendNotification').locator('.react-flow__handle[data-handleid="message"]');
+    expect(await message.getAttribute('class')).toContain('fd-type-string');
+    await connectHandles(page, 'fetchData', 'sendNotification', 'message');
+    const hint = page.getByTestId('connect-hint');
+    await expect.poll(() => hint.innerText(), WAIT).toBe("'fetchData' gives an object, but 'message' of 'sendNotification' takes text");
+    expect(await page.locator('.react-flow__edge').count()).toBe(0);
+    expect(await editorText(page)).not.toMatch(/message: fetchData/);
+
+    // Text read from a file fits.
+    await connectHandles(page, 'readInput', 'sendNotification', 'message');
+    await expect.poll(() => page.locator('.react-flow__edge').count(), WAIT).toBe(1);
+    await expect.poll(() => editorText(page), WAIT).toMatch(/message: input \}/);
+    expect(ui.errors).toEqual([]);
+  });
+
+  it('asks before running a flow whose graph has errors', async () => {
+    const ui = await openFile(
+      'broken.ts',
+      [
+        "import { flow } from 'flowdeck';",
+        "import { httpRequest } from 'flowdeck/tasks';",
+        '',
+        "const fetchPage = httpRequest.withOptions({ name: 'fetch-page' });",
+        '',
+        "export default flow({ name: 'broken' }, async () => {",
+        '  await fetchPage({});',
+        '});',
+        '',
+      ].join('\n'),
+    );
+    const { page } = ui;
+    await page.getByTestId('run-button').click();
+    const ask = page.getByRole('dialog', { name: 'Run anyway?' });
+    await ask.waitFor();
+    expect(await ask.getByTestId('run-problems').innerText()).toContain('URL is required');
+    await ask.getByRole('button', { name: 'Fix them first' }).click();
+    await expect.poll(() => ask.count(), WAIT).toBe(0);
+    expect(await page.getByTestId('run-form').count()).toBe(0);
+
+    await page.keyboard.press('Control+Enter');
+    await ask.getByRole('button', { name: 'Run anyway' }).click();
+    await page.getByTestId('run-form').waitFor();
+    await page.getByRole('dialog', { name: 'Run the flow' }).getByRole('button', { name: 'Cancel' }).click();
+    expect(ui.errors).toEqual([]);
+  });
+
+  it("shows each node's output after a run: a preview on the node, the whole result and each mapped run's when selected", async () => {
+    const ui = await openFile(
+      'outputs.ts',
+      [
+        "import { flow, task } from 'flowdeck';",
+        '',
+        "const makeList = task({ name: 'make-list' }, async (): Promise<number[]> => [1, 2, 3]);",
+        "const square = task({ name: 'square' }, async (item: number) => ({ item, square: item * item }));",
+        "const longText = task({ name: 'long-text' }, async () => 'x'.repeat(5000));",
+        '',
+        "export default flow({ name: 'outputs' }, async () => {",
+        '  const list = await makeList();',
+        '  await square.map(list).result();',
+        '  await longText();',
+        '});',
+        '',
+      ].join('\n'),
+    );
+    const { page } = ui;
+    await page.getByTestId('run-button').click();
+    await page.getByTestId('start-run').click();
+    await waitForRunState(ui, suite.server, 'Completed');
+
+    await expect.poll(() => node(page, 'makeList').getByTestId('node-output').innerText(), WAIT).toBe('→ [1,2,3]');
+    expect(await node(page, 'square').getByTestId('node-output').innerText()).toMatch(/^→ 3 results: \{"item":1,"square":1\}/);
+
+    await node(page, 'square').click();
+    const outputs = page.getByTestId('inspector').getByTestId('node-outputs');
+    await expect.poll(() => outputs.getByTestId('node-output-item').count(), WAIT).toBe(3);
+    expect(await outputs.getByTestId('node-output-value').nth(2).innerText()).toContain('"square": 9');
+
+    await node(page, 'longText').click();
+    await expect.poll(() => page.getByTestId('node-output-note').innerText(), WAIT).toContain('the server keeps its first 2,000 characters');
+    expect(ui.errors).toEqual([]);
+  });
+
+  it('lets the side panels be resized and collapsed, and keeps them so after a reload', async () => {
+    const ui = await suite.open();
+    const { page } = ui;
+    const palette = page.getByTestId('palette-panel');
+    const inspector = page.getByTestId('inspector-panel');
+    expect(await widthOf(palette)).toBe(232);
+    expect(await widthOf(inspector)).toBe(280);
+
+    await page.getByTestId('palette-splitter').focus();
+    for (let i = 0; i < 3; i++) await page.keyboard.press('ArrowRight');
+    await expect.poll(() => widthOf(palette), WAIT).toBe(232 + 48);
+
+    const splitter = await page.getByTestId('inspector-splitter').boundingBox();
+    await page.mouse.move(splitter!.x + 3, splitter!.y + 200);
+    await page.mouse.down();
+    await page.mouse.move(splitter!.x - 97, splitter!.y + 200, { steps: 8 });
+    await page.mouse.up();
+    await expect.poll(() => widthOf(inspector), WAIT).toBe(380);
+    const canvasBefore = await widthOf(page.getByTestId('canvas'));
+
+    await page.locator('.react-flow__pane').click();
+    await page.keyboard.press('Control+B');
+    await page.getByTestId('palette-rail').waitFor();
+    await page.getByRole('button', { name: 'Hide the side panel (Ctrl+I)' }).click();
+    await page.getByTestId('inspector-rail').waitFor();
+    expect(await widthOf(page.getByTestId('canvas'))).toBeGreaterThan(canvasBefore + 500);
+
+    await page.reload();
+    await page.waitForSelector('body[data-ready=true]');
+    await page.getByTestId('palette-rail').waitFor();
+    await page.getByTestId('inspector-rail').waitFor();
+    await page.getByRole('button', { name: 'Show the nodes (Ctrl+B)' }).click();
+    await page.getByRole('button', { name: 'Show the side panel (Ctrl+I)' }).click();
+    await expect.poll(() => widthOf(page.getByTestId('palette-panel')), WAIT).toBe(280);
+    await expect.poll(() => widthOf(page.getByTestId('inspector-panel')), WAIT).toBe(380);
+    expect(ui.errors).toEqual([]);
+  });
+
+  it('places a node dropped from the palette where it was dropped', async () => {
+    const ui = await suite.open();
+    const { page } = ui;
+    const pane = (await page.locator('[data-testid=canvas] .react-flow__pane').boundingBox())!;
+    for (const [kind, id, at] of [
+      ['notify', 'sendNotification', { x: 420, y: 300 }],
+      ['readFile', 'readInput', { x: 150, y: 120 }],
+    ] as const) {
+      await dragKindOntoCanvas(page, kind, at);
+      await node(page, id).waitFor();
+      const box = (await node(page, id).boundingBox())!;
+      const drop = { x: pane.x + at.x, y: pane.y + at.y };
+      // The drop point is inside the node, at the middle of its width.
+      expect(Math.abs(box.x + box.width / 2 - drop.x)).toBeLessThan(3);
+      expect(drop.y).toBeGreaterThan(box.y);
+      expect(drop.y).toBeLessThan(box.y + box.height);
+    }
+    expect(ui.errors).toEqual([]);
+  });
+});

@@ -23,6 +23,53 @@ async function finalState(flowRunId: string): Promise<string> {
 }
 
 describe('the flow run page', () => {
+  it('draws mapped groups with the edges into them, and a minimap of the nodes in their state colours', async () => {
+    suite.server.writeFile(
+      'chained-maps.ts',
+      [
+        "import { flow, task } from 'flowdeck';",
+        '',
+        "const start = task({ name: 'start' }, async () => 2);",
+        "const double = task({ name: 'double' }, async (item: number, by: number) => item * by);",
+        "const addOne = task({ name: 'add-one' }, async (item: number) => item + 1);",
+        "const total = task({ name: 'total' }, async (values: number[]) => values.reduce((a, b) => a + b, 0));",
+        '',
+        "export default flow({ name: 'chained-maps' }, async () => {",
+        '  const by = start.submit();',
+        '  const doubled = double.map([1, 2, 3], by);',
+        '  const added = addOne.map(doubled);',
+        '  return await total(added);',
+        '});',
+        '',
+      ].join('\n'),
+    );
+    const flowRunId = await startRun('chained-maps.ts');
+    await expect.poll(() => finalState(flowRunId), { timeout: 90_000 }).toBe('COMPLETED');
+    const ui = await suite.open(`${suite.server.url}#/runs/${flowRunId}`);
+    const { page } = ui;
+    await expect.poll(() => page.getByTestId('flow-run-state').innerText(), WAIT).toBe('Completed');
+    const graph = page.getByTestId('run-graph');
+    await expect.poll(() => graph.locator('.react-flow__node').count(), WAIT).toBe(4);
+    const edgeIds = () => graph.locator('.react-flow__edge').evaluateAll((els) => els.map((el) => el.getAttribute('data-id') ?? el.getAttribute('data-testid') ?? '').sort());
+    // start feeds every run of double; each run of double feeds one of add-one; add-one's runs feed total.
+    await expect.poll(async () => (await edgeIds()).length, WAIT).toBe(3);
+    const ids = await edgeIds();
+    expect(ids.filter((id) => /group:double/.test(id) && /->group:add-one|group:add-one$/.test(id))).toHaveLength(1);
+    expect(ids.filter((id) => /->.*group:double/.test(id))).toHaveLength(1);
+    // Every edge is drawn, into the group node as into any other.
+    const drawn = await graph.locator('.react-flow__edge path.react-flow__edge-path').evaluateAll((paths) => paths.map((p) => p.getAttribute('d') ?? ''));
+    expect(drawn.filter((d) => d.length > 0)).toHaveLength(3);
+
+    // The minimap shows each node, coloured by its state.
+    const minimapNodes = graph.locator('.react-flow__minimap-node');
+    await expect.poll(() => minimapNodes.count(), WAIT).toBe(4);
+    const fills = await minimapNodes.evaluateAll((rects) => rects.map((r) => (globalThis as unknown as { getComputedStyle(e: unknown): { fill: string } }).getComputedStyle(r).fill));
+    expect(new Set(fills)).toEqual(new Set([fills[0]]));
+    expect(fills[0]).not.toBe(await graph.locator('.react-flow__minimap-mask').evaluate((m) => (globalThis as unknown as { getComputedStyle(e: unknown): { fill: string } }).getComputedStyle(m).fill));
+    expect(fills[0]).toBe('rgb(28, 138, 74)');
+    expect(ui.errors).toEqual([]);
+  });
+
   it('shows a flaky task: each attempt on the timeline, each error in the task panel', async () => {
     suite.server.writeFile(
       'flaky.ts',

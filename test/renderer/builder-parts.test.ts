@@ -1,7 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import { COMMON_OPTION_FIELDS, emptyGraph, nodeKind, parseFlowModule, type FieldSpec } from '../../app/core/flow-document/index.js';
 import { copyNodes, planPaste, readClipboardText } from '../../app/renderer/builder/clipboard.js';
-import { nodeInputs } from '../../app/renderer/builder/document-model.js';
+import { connectionProblem, inputLooks, resultLook } from '../../app/renderer/builder/connections.js';
+import { nodeInputs, parseSource } from '../../app/renderer/builder/document-model.js';
+import { checkBeforeRun } from '../../app/renderer/builder/run-check.js';
+import { createBuilderStore } from '../../app/renderer/builder/store.js';
 import { parseFormValue, toFormValue } from '../../app/renderer/builder/field-values.js';
 import { record, redo, undo, EMPTY_HISTORY, type Snapshot } from '../../app/renderer/builder/history.js';
 import { autoLayout, NODE_HEIGHT, NODE_WIDTH } from '../../app/renderer/builder/layout.js';
@@ -242,5 +245,52 @@ describe('code regions on the canvas', () => {
     const long = source.replace('    console.log(double(row));', Array.from({ length: 10 }, (_, i) => `    console.log(${i});`).join('\n'));
     const [region] = canvasRegions(parseFlowModule(long).graph);
     expect(region.preview.split('\n').at(-1)).toBe('… 8 more lines');
+  });
+});
+
+describe('connections on the canvas', () => {
+  const { graph } = parseFlowModule(`import { flow, task } from 'flowdeck';
+import { httpRequest, notify } from 'flowdeck/tasks';
+
+const fetchPage = httpRequest.withOptions({ name: 'fetch-page' });
+const say = notify.withOptions({ name: 'say' });
+const total = task({ name: 'total' }, async (rows: number[]): Promise<number> => rows.length);
+
+export default flow({ name: 'f' }, async () => {
+  await fetchPage({ url: 'https://example.com' });
+  await say({ message: 'hi' });
+  await total([]);
+});
+`);
+  const node = (id: string) => graph.nodes.find((n) => n.id === id)!;
+
+  it('colours each handle by its type', () => {
+    expect(resultLook(node('fetchPage'))).toEqual({ name: 'object', colour: 'object' });
+    expect(resultLook(node('total'))).toEqual({ name: 'number', colour: 'number' });
+    expect(inputLooks(node('say'), ['message', 'level'])).toEqual({ message: { name: 'string', colour: 'string' }, level: { name: 'string', colour: 'string' } });
+    expect(inputLooks(node('fetchPage'), ['body'])).toEqual({ body: { name: 'any', colour: 'any' } });
+  });
+
+  it('says why a dragged connection is refused, and nothing for one that fits', () => {
+    expect(connectionProblem(graph, { source: 'fetchPage', target: 'say', targetHandle: 'message' })).toBe("'fetchPage' gives an object, but 'message' of 'say' takes text");
+    expect(connectionProblem(graph, { source: 'total', target: 'say', targetHandle: 'message' })).toBe("'total' gives a number, but 'message' of 'say' takes text");
+    expect(connectionProblem(graph, { source: 'fetchPage', target: 'fetchPage', targetHandle: 'body' })).toBe('A step cannot feed its own input');
+    expect(connectionProblem(graph, { source: 'fetchPage', target: 'say', targetHandle: null })).toMatch(/on an input/);
+    expect(connectionProblem(graph, { source: 'fetchPage', target: 'fetchPage2', targetHandle: 'body' })).toBeNull();
+    expect(connectionProblem(graph, { source: 'total', target: 'fetchPage', targetHandle: 'body' })).toBeNull();
+  });
+});
+
+describe('before a run', () => {
+  it('asks only when the graph has errors, naming how many', () => {
+    const warning = { nodeId: 'a', message: 'w', severity: 'warning' as const };
+    const error = { nodeId: 'b', message: 'URL is required', severity: 'error' as const };
+    expect(checkBeforeRun([])).toBeNull();
+    expect(checkBeforeRun([warning])).toBeNull();
+    expect(checkBeforeRun([warning, error])).toEqual({ errors: [error], summary: '1 error' });
+    expect(checkBeforeRun([error, error])?.summary).toBe('2 errors');
+    // A new, empty flow runs without asking.
+    const { problems } = parseSource(createBuilderStore().getState().source);
+    expect(checkBeforeRun(problems)).toBeNull();
   });
 });

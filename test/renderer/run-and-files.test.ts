@@ -6,7 +6,7 @@ import WebSocket from 'ws';
 import { openEventStream, type EventSocketConstructor } from '../../app/core/api/index.js';
 import { parseFlowModule } from '../../app/core/flow-document/index.js';
 import { createBuilderStore } from '../../app/renderer/builder/store.js';
-import { nodeOfRun, nodeRunStates } from '../../app/renderer/run/node-states.js';
+import { KEPT_RESULT_CHARS, nodeOfRun, nodeOutputs, nodeRunStates, outputPreview, PREVIEW_CHARS } from '../../app/renderer/run/node-states.js';
 import { collectParameters, initialParameterValues, parameterFields } from '../../app/renderer/run/parameter-form.js';
 import { trackRun, type RunSnapshot } from '../../app/renderer/run/run-tracker.js';
 import { workspaceRelative, WorkspaceFilesService, type DesktopFiles } from '../../app/renderer/services/files.js';
@@ -67,9 +67,13 @@ describe('following a run', () => {
     const { graph } = parseFlowModule(PIPELINE);
     const states = nodeRunStates(graph.nodes, final.taskRuns);
     expect(states).toEqual({
-      double: { type: 'COMPLETED', name: 'Completed', runs: 1, finished: 1 },
-      describe: { type: 'COMPLETED', name: 'Completed', runs: 1, finished: 1 },
+      double: { type: 'COMPLETED', name: 'Completed', runs: 1, finished: 1, preview: '6' },
+      describe: { type: 'COMPLETED', name: 'Completed', runs: 1, finished: 1, preview: '"twice: 6"' },
     });
+    // Each node's output is its task run's result, as the server keeps it.
+    expect(nodeOutputs(graph.nodes, final.taskRuns, 'describe')).toEqual([
+      expect.objectContaining({ index: 0, text: '"twice: 6"', note: null, state: expect.objectContaining({ type: 'COMPLETED' }) }),
+    ]);
     // It was followed live, not only read at the end.
     expect(snapshots.some((s) => s.stream === 'open')).toBe(true);
   }, 60_000);
@@ -104,6 +108,33 @@ describe('matching runs to nodes', () => {
       { id: '3', taskKey: 'fetch', name: 'fetch-2', state: state('RUNNING') },
     ];
     expect(nodeRunStates(nodes, runs).fetch).toEqual({ type: 'FAILED', name: 'Failed', runs: 3, finished: 2, message: 'boom' });
+  });
+
+  it("gives each run's result in map order, says when one is cut or missing, and previews it on one line", () => {
+    const done = state('COMPLETED');
+    const long = `"${'x'.repeat(KEPT_RESULT_CHARS - 2)}…`;
+    const runs = [
+      { id: '3', taskKey: 'fetch', name: 'fetch-2', dynamicKey: 2, state: done, result: null },
+      { id: '1', taskKey: 'fetch', name: 'fetch-0', dynamicKey: 0, state: done, result: '{"a":1,"b":[1,2]}' },
+      { id: '2', taskKey: 'fetch', name: 'fetch-1', dynamicKey: 1, state: done, result: long },
+      { id: '4', taskKey: 'run-command', name: 'run-command-0', dynamicKey: 0, state: { ...state('FAILED'), message: 'exit 2' }, result: null },
+      { id: '5', taskKey: 'fetch#2', name: 'fetch-2-0', dynamicKey: 0, state: state('RUNNING') },
+    ];
+    const outputs = nodeOutputs(nodes, runs, 'fetch');
+    expect(outputs.map((o) => o.index)).toEqual([0, 1, 2]);
+    expect(outputs[0]).toMatchObject({ text: '{\n  "a": 1,\n  "b": [\n    1,\n    2\n  ]\n}', note: null });
+    expect(outputs[1].note).toBe('The result is large: the server keeps its first 2,000 characters');
+    expect(outputs[2]).toMatchObject({ text: null, note: 'No result was kept for this run' });
+    expect(nodeOutputs(nodes, runs, 'cmd')).toEqual([expect.objectContaining({ text: null, note: 'Failed: exit 2; no result' })]);
+    expect(nodeOutputs(nodes, runs, 'fetch2')).toEqual([expect.objectContaining({ text: null, note: 'Running: no result yet' })]);
+
+    const preview = outputPreview(runs.filter((r) => r.taskKey === 'fetch'))!;
+    expect(preview.startsWith('3 results: {"a":1,"b":[1,2]}, "xx')).toBe(true);
+    expect(preview).toHaveLength(PREVIEW_CHARS);
+    expect(outputPreview([runs[0]])).toBeUndefined();
+    // A node shows its preview only when all its runs are over.
+    expect(nodeRunStates(nodes, runs).fetch.preview).toBe(preview);
+    expect(nodeRunStates(nodes, [...runs, { id: '6', taskKey: 'fetch', name: 'fetch-3', dynamicKey: 3, state: state('RUNNING') }]).fetch.preview).toBeUndefined();
   });
 });
 

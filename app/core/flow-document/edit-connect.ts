@@ -4,6 +4,7 @@ import { defaultOutputName } from './ids.js';
 import type { ModuleAnalysis } from './sites.js';
 import { analyzeForEdit, EditError, siteOf, writeSlot } from './edit-args.js';
 import { declaredNames, flowTaken } from './edit-context.js';
+import { connectionRefusal } from './handle-types.js';
 import { applySplices, ownsLines } from './splice.js';
 import { attachedCommentsStart, isVariableName, lineEndOf, lineStartOf, trailingCommentsEnd, valueIdentifiers } from './syntax.js';
 import { pathText } from './write.js';
@@ -113,6 +114,8 @@ export function connectSlot(source: string, sourceId: string, path: readonly str
   if (sourceId === targetId || reaches(analysis, targetId, sourceId)) {
     throw new EditError(`Connecting '${sourceId}' to '${targetId}' would make a cycle`, targetId);
   }
+  const refused = connectionRefusal(analysis.graph, sourceId, targetId, input, path);
+  if (refused) throw new EditError(refused, targetId);
   for (const p of path ?? []) if (!isVariableName(p) && !/^[A-Za-z_$][\w$]*$/.test(p)) throw new EditError(`'${p}' is not a property name that can be read`);
   const withOutput = ensureOutput(source, sourceId);
   const ordered = ensureOrder(withOutput.source, sourceId, targetId);

@@ -33,6 +33,17 @@ export interface FieldSpec {
   readonly choices?: readonly string[];
   /** Shown as a handle on the canvas: usually fed by another node's result. */
   readonly input?: boolean;
+  /** What a connected result must be, when the control does not say it (see handle-types.ts). */
+  readonly accepts?: ValueType;
+}
+
+/** What a value is, as far as connecting handles goes; 'any' when nothing is known. */
+export type ValueType = 'any' | 'string' | 'number' | 'boolean' | 'list' | 'object';
+
+/** What a step's result is; for objects, the types of the properties other steps read. */
+export interface ResultType {
+  readonly type: ValueType;
+  readonly properties?: Readonly<Record<string, ValueType>>;
 }
 
 /** How the arguments of a call are written. */
@@ -79,6 +90,11 @@ export interface NodeKind {
   readonly initialFields: Readonly<Record<string, unknown>>;
   /** The function (or child flow) a new node starts with, for kinds that carry code. */
   readonly initialCode?: (name: string) => string;
+  /**
+   * What the step's result is, when the kind says it (by its literal fields when they decide it);
+   * kinds that carry code take it from their function, and 'none' means there is no result.
+   */
+  readonly result?: ResultType | 'none' | ((fields: Readonly<Record<string, unknown>>) => ResultType);
 }
 
 function field(spec: Omit<FieldSpec, 'required'> & { required?: boolean }): FieldSpec {
@@ -160,6 +176,7 @@ export const NODE_KINDS: readonly NodeKind[] = [
     ],
     taskOptions: true,
     defaultId: 'fetchData',
+    result: { type: 'object', properties: { status: 'number', ok: 'boolean', headers: 'object', body: 'any' } },
     initialFields: { url: 'https://example.com', method: 'GET' },
   }),
   kind({
@@ -178,10 +195,11 @@ export const NODE_KINDS: readonly NodeKind[] = [
         required: true,
       }),
       field({ name: 'sql', label: 'SQL', description: 'The statement; ? or $1 for parameters', control: 'multiline', schema: z.string().min(1), required: true }),
-      field({ name: 'params', label: 'Parameters', description: 'Values for the placeholders', control: 'json', schema: z.array(z.unknown()), input: true }),
+      field({ name: 'params', label: 'Parameters', description: 'Values for the placeholders', control: 'json', schema: z.array(z.unknown()), input: true, accepts: 'list' }),
     ],
     taskOptions: true,
     defaultId: 'runQuery',
+    result: { type: 'object', properties: { rows: 'list', rowCount: 'number' } },
     initialFields: { connection: 'sqlite:data.db', sql: 'select 1' },
   }),
   kind({
@@ -222,6 +240,7 @@ export const NODE_KINDS: readonly NodeKind[] = [
     ],
     taskOptions: true,
     defaultId: 'runCommand',
+    result: { type: 'object', properties: { exitCode: 'number', stdout: 'string', stderr: 'string' } },
     initialFields: { command: 'echo', args: ['hello'] },
   }),
   kind({
@@ -244,6 +263,7 @@ export const NODE_KINDS: readonly NodeKind[] = [
     ],
     taskOptions: true,
     defaultId: 'readInput',
+    result: (fields) => ({ type: fields.encoding === 'json' ? 'any' : 'string' }),
     initialFields: { path: 'input.txt' },
   }),
   kind({
@@ -268,6 +288,7 @@ export const NODE_KINDS: readonly NodeKind[] = [
     ],
     taskOptions: true,
     defaultId: 'writeOutput',
+    result: { type: 'object', properties: { path: 'string', bytes: 'number' } },
     initialFields: { path: 'output.txt', content: '' },
   }),
   kind({
@@ -282,6 +303,7 @@ export const NODE_KINDS: readonly NodeKind[] = [
     ],
     taskOptions: true,
     defaultId: 'transformData',
+    result: { type: 'any' },
     initialFields: { fn: '(value) => value' },
   }),
   kind({
@@ -305,6 +327,7 @@ export const NODE_KINDS: readonly NodeKind[] = [
     ],
     taskOptions: true,
     defaultId: 'sendNotification',
+    result: { type: 'object', properties: { message: 'string', level: 'string', webhookStatus: 'number' } },
     initialFields: { message: 'Flow finished' },
   }),
   kind({
@@ -318,6 +341,7 @@ export const NODE_KINDS: readonly NodeKind[] = [
     ],
     taskOptions: false,
     defaultId: 'branch',
+    result: 'none',
     initialFields: { condition: 'true' },
   }),
   kind({
@@ -373,6 +397,7 @@ export const NODE_KINDS: readonly NodeKind[] = [
     ],
     taskOptions: false,
     defaultId: 'approval',
+    result: { type: 'any' },
     initialFields: { reason: 'Waiting for approval' },
   }),
 ];

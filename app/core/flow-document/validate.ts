@@ -1,5 +1,6 @@
 /** Checks a graph the way the builder shows problems: each one on the node it concerns. */
 import { NodeOptionsSchema, type FlowGraph, type GraphNode, type Problem } from './graph.js';
+import { connectionRefusal } from './handle-types.js';
 import { fieldSpec, nodeKind, type NodeKind } from './node-kinds.js';
 import { functionParameters } from './syntax.js';
 
@@ -46,6 +47,9 @@ function checkReferences(graph: FlowGraph, node: GraphNode, ids: ReadonlySet<str
     if (binding.from === 'node' && !ids.has(binding.node)) {
       problems.push(problem(node, `'${input}' reads from '${binding.node}', which is not in the flow`));
     }
+    // Written in the code, a connection the canvas would refuse is shown, not refused.
+    const refused = binding.from === 'node' ? connectionRefusal(graph, binding.node, node.id, input, binding.path) : null;
+    if (refused) problems.push(problem(node, refused, 'warning'));
     if (binding.from === 'param' && !parameters.has(binding.name)) {
       problems.push(problem(node, `'${input}' uses the parameter '${binding.name}', which the flow does not declare`, 'warning'));
     }

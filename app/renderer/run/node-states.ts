@@ -1,4 +1,5 @@
 import type { StateType } from '../../core/states.js';
+import { shownValue } from '../monitor/format.js';
 
 export interface RunStateLike {
   type: StateType;
@@ -12,6 +13,10 @@ export interface TaskRunLike {
   taskKey: string;
   name: string;
   state: RunStateLike;
+  /** The map index among runs of one task (0 for a task called once). */
+  dynamicKey?: number;
+  /** The JSON preview of the result the server keeps; null until there is one. */
+  result?: string | null;
 }
 
 /** What a node shows of a run: one state for all its task runs, and how many there were. */
@@ -24,6 +29,8 @@ export interface NodeRunState {
   finished: number;
   /** A failure's message, for the node's tooltip. */
   message?: string;
+  /** One short line of what the node gave, once every run of it is over. */
+  preview?: string;
 }
 
 /** Which state a node with several task runs shows: the one a person most needs to see. */
@@ -76,6 +83,10 @@ export function nodeRunStates(nodes: readonly { id: string; name: string }[], ta
       finished: runs.filter((run) => FINISHED.has(run.state.type)).length,
     };
     if (shown.state.message) state.message = shown.state.message;
+    if (state.finished === state.runs) {
+      const preview = outputPreview(runs);
+      if (preview) state.preview = preview;
+    }
     result[node.id] = state;
   }
   return result;
@@ -85,4 +96,67 @@ export function nodeRunStates(nodes: readonly { id: string; name: string }[], ta
 export function newerState<S extends RunStateLike>(current: S | undefined, next: S): S {
   if (!current) return next;
   return next.timestamp >= current.timestamp ? next : current;
+}
+
+/** How much of a result the engine keeps for people (its PREVIEW_LIMIT): a longer one was cut. */
+export const KEPT_RESULT_CHARS = 2000;
+
+/** What one task run gave, as the builder shows it under a selected node. */
+export interface RunOutput {
+  taskRunId: string;
+  name: string;
+  /** Its map index. */
+  index: number;
+  state: RunStateLike;
+  /** The result, pretty-printed when small enough, cut to what a page holds; null when there is none. */
+  text: string | null;
+  /** What a person should know about the text: that it was cut, or why there is none. */
+  note: string | null;
+}
+
+function isFinished(type: StateType): boolean {
+  return FINISHED.has(type);
+}
+
+/** One run's result as shown: the text, and a note when it is cut or missing. */
+export function runOutput(run: TaskRunLike): RunOutput {
+  const base = { taskRunId: run.id, name: run.name, index: run.dynamicKey ?? 0, state: run.state };
+  const result = run.result ?? null;
+  if (result === null) {
+    const note = !isFinished(run.state.type)
+      ? `${run.state.name}: no result yet`
+      : run.state.type === 'COMPLETED'
+        ? 'No result was kept for this run'
+        : `${run.state.name}${run.state.message ? `: ${run.state.message}` : ''}; no result`;
+    return { ...base, text: null, note };
+  }
+  const shown = shownValue(result);
+  const notes: string[] = [];
+  if (result.length >= KEPT_RESULT_CHARS && result.endsWith('…')) notes.push(`The result is large: the server keeps its first ${KEPT_RESULT_CHARS.toLocaleString('en')} characters`);
+  if (shown.cut) notes.push(`${shown.cut.toLocaleString('en')} more characters not shown`);
+  return { ...base, text: shown.text, note: notes.length ? notes.join('; ') : null };
+}
+
+/** What each run of one node gave, in map order. */
+export function nodeOutputs(nodes: readonly { id: string; name: string }[], taskRuns: Iterable<TaskRunLike>, nodeId: string): RunOutput[] {
+  const runs: TaskRunLike[] = [];
+  for (const run of taskRuns) if (nodeOfRun(nodes, run) === nodeId) runs.push(run);
+  return runs.sort((a, b) => (a.dynamicKey ?? 0) - (b.dynamicKey ?? 0)).map(runOutput);
+}
+
+/** The characters a preview on a node may take. */
+export const PREVIEW_CHARS = 48;
+
+function oneLine(text: string, max: number): string {
+  const flat = text.replace(/\s+/g, ' ').trim();
+  return flat.length > max ? `${flat.slice(0, max - 1)}…` : flat;
+}
+
+/** A node's result in one short line: the value for one run, a count and the first for many. */
+export function outputPreview(runs: readonly TaskRunLike[]): string | undefined {
+  const results = [...runs].sort((a, b) => (a.dynamicKey ?? 0) - (b.dynamicKey ?? 0)).map((r) => r.result ?? null);
+  const first = results.find((r) => r !== null);
+  if (first === undefined || first === null) return undefined;
+  if (runs.length === 1) return oneLine(first, PREVIEW_CHARS);
+  return oneLine(`${runs.length} results: ${results.map((r) => r ?? '–').join(', ')}`, PREVIEW_CHARS);
 }

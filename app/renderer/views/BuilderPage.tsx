@@ -2,6 +2,8 @@ import { ReactFlowProvider, useReactFlow } from '@xyflow/react';
 import { lazy, Suspense, useCallback, useEffect, useState } from 'react';
 import { openEventStream } from '../../core/api/event-stream.js';
 import { readClipboardText } from '../builder/clipboard.js';
+import { checkBeforeRun } from '../builder/run-check.js';
+import { gridColumns, readPanelLayout, togglePanel, writePanelLayout, type PanelLayout } from '../builder/panel-layout.js';
 import { createBuilderStore, isDirty } from '../builder/store.js';
 import { createRunViewStore } from '../run/run-store.js';
 import { WorkspaceFilesService } from '../services/files.js';
@@ -16,13 +18,14 @@ import { typingIn } from './dom.js';
 import { createDocumentActions, type DocumentActions } from './document-actions.js';
 import { Inspector } from './Inspector.js';
 import { Palette } from './Palette.js';
+import { PanelSplitter, SidePanel } from './SidePanels.js';
 import { isLeaving, setLeaveGuard } from './leave-guard.js';
 import { markReady } from './ready.js';
 import { createRunActions, type RunActions } from './run-actions.js';
 import { RunContext } from './run-context.js';
 import type { RunViewStore } from '../run/run-store.js';
 import { TopBar } from './TopBar.js';
-import { openDialog, showToast, uiStore } from './ui-store.js';
+import { askRunWithProblems, openDialog, showToast, uiStore } from './ui-store.js';
 import { webStorage } from './web-storage.js';
 
 // Monaco is most of the bundle: the canvas is usable while it loads.
@@ -94,13 +97,21 @@ function Shell({ documents, runs }: Props) {
   const { store } = useBuilderServices();
   const notice = useBuilder((s) => s.notice);
   const [codeWidth, setCodeWidth] = useState(() => Math.round(Math.min(600, Math.max(340, window.innerWidth * 0.3))));
+  // The side panels keep the width and collapsed state a person gave them, across reloads.
+  const [panels, setPanels] = useState<PanelLayout>(() => readPanelLayout(webStorage('local')));
+  useEffect(() => {
+    writePanelLayout(webStorage('local'), panels);
+  }, [panels]);
 
   const run = useCallback(async () => {
+    // A graph with errors asks before it runs.
+    const check = checkBeforeRun(store.getState().problems);
+    if (check && !(await askRunWithProblems(check))) return;
     const prepared = await runs.prepare();
     if (prepared) openDialog({ type: 'run', prepared });
-  }, [runs]);
+  }, [runs, store]);
 
-  useKeyboard(documents, run);
+  useKeyboard(documents, run, setPanels);
   useClipboard();
 
   return (
@@ -114,8 +125,11 @@ function Shell({ documents, runs }: Props) {
           </button>
         </div>
       ) : null}
-      <main className="fd-main" style={{ gridTemplateColumns: `232px minmax(320px, 1fr) 280px 6px ${codeWidth}px` }}>
-        <Palette />
+      <main className="fd-main" style={{ gridTemplateColumns: gridColumns(panels, codeWidth) }}>
+        <SidePanel panel="palette" layout={panels} onChange={setPanels}>
+          <Palette />
+        </SidePanel>
+        <PanelSplitter panel="palette" layout={panels} onChange={setPanels} />
         <div className="fd-center">
           <div className="fd-canvas-wrap">
             <Canvas />
@@ -124,7 +138,10 @@ function Shell({ documents, runs }: Props) {
           <ProblemsBar />
           <RunPanel runs={runs} />
         </div>
-        <Inspector />
+        <PanelSplitter panel="inspector" layout={panels} onChange={setPanels} />
+        <SidePanel panel="inspector" layout={panels} onChange={setPanels}>
+          <Inspector />
+        </SidePanel>
         <Splitter width={codeWidth} onWidth={setCodeWidth} />
         <Suspense fallback={<section className="fd-code fd-code-loading">Loading the code editor…</section>}>
           <CodeEditor onSave={() => void documents.save()} />
@@ -159,7 +176,7 @@ function Splitter({ width, onWidth }: { width: number; onWidth: (width: number) 
   );
 }
 
-function useKeyboard(documents: DocumentActions, onRun: () => void) {
+function useKeyboard(documents: DocumentActions, onRun: () => void, setPanels: (change: (layout: PanelLayout) => PanelLayout) => void) {
   const { store } = useBuilderServices();
   const flow = useReactFlow();
   useEffect(() => {
@@ -191,6 +208,10 @@ function useKeyboard(documents: DocumentActions, onRun: () => void) {
       } else if (mod && key === 'a') {
         event.preventDefault();
         state.selectAll();
+      } else if (mod && !event.shiftKey && !event.altKey && (key === 'b' || key === 'i')) {
+        // Ctrl+B shows or hides the palette, Ctrl+I the side panel.
+        event.preventDefault();
+        setPanels((layout) => togglePanel(layout, key === 'b' ? 'palette' : 'inspector'));
       } else if (mod && key === 'f') {
         event.preventDefault();
         state.openSearch();
@@ -208,7 +229,7 @@ function useKeyboard(documents: DocumentActions, onRun: () => void) {
     };
     window.addEventListener('keydown', onKey);
     return () => window.removeEventListener('keydown', onKey);
-  }, [documents, flow, store, onRun]);
+  }, [documents, flow, store, onRun, setPanels]);
 }
 
 /**

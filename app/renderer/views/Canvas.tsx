@@ -1,5 +1,6 @@
 import {
   Background,
+  ControlButton,
   Controls,
   MiniMap,
   ReactFlow,
@@ -9,6 +10,7 @@ import {
   type Connection,
   type Edge,
   type EdgeChange,
+  type FinalConnectionState,
   type NodeChange,
   type OnSelectionChangeParams,
 } from '@xyflow/react';
@@ -18,6 +20,7 @@ import type { Positions } from '../builder/history.js';
 import { NODE_WIDTH } from '../builder/layout.js';
 import { keepMeasurements } from '../builder/measurements.js';
 import { canvasRegions, isRegionId } from '../builder/code-regions.js';
+import { connectionProblem, inputLooks, resultLook } from '../builder/connections.js';
 import type { NodeRunState } from '../run/node-states.js';
 import { useBuilder, useBuilderServices } from './builder-context.js';
 import { FlowNode, type FlowNodeType } from './FlowNode.js';
@@ -25,6 +28,7 @@ import { CodeRegionNode, type CodeRegionNodeType } from './CodeRegionNode.js';
 import { typingIn } from './dom.js';
 import { useRunView } from './run-context.js';
 import { uiStore } from './ui-store.js';
+import { webStorage } from './web-storage.js';
 
 /** The MIME type a palette entry is dragged as. */
 export const KIND_DRAG_TYPE = 'application/x-flowdeck-kind';
@@ -61,6 +65,8 @@ function buildNodes(
       data: {
         node,
         inputs,
+        inputLooks: inputLooks(node, inputs),
+        resultLook: resultLook(node),
         bound: Object.keys(node.inputs).filter((input) => node.inputs[input].from === 'node'),
         problems: byNode.get(node.id) ?? [],
         ...(runStates[node.id] ? { run: runStates[node.id] } : {}),
@@ -124,6 +130,7 @@ export function Canvas() {
   const docKey = useBuilder((s) => `${s.doc.path ?? ''}#${s.doc.modifiedAt ?? ''}#${s.doc.name}`);
   const runStates = useRunView((r) => r.nodeStates) ?? EMPTY_RUN;
   const flow = useReactFlow();
+  const [minimap, setMinimap] = useStoredFlag(MINIMAP_KEY, true);
 
   const derivedNodes = useMemo(
     () => buildNodes(graph, positions, selection, problems, runStates, matches),
@@ -143,9 +150,12 @@ export function Canvas() {
     });
   }, [derivedEdges]);
 
-  // A newly opened document is framed whole.
+  // A newly opened document is framed whole. An empty one is not: React Flow keeps a fit asked for
+  // before there are nodes until the first one appears, and would move a dropped node from under the pointer.
   useEffect(() => {
-    const timer = setTimeout(() => void flow.fitView({ padding: 0.2, maxZoom: 1 }), 120);
+    const timer = setTimeout(() => {
+      if (flow.getNodes().length > 0) void flow.fitView({ padding: 0.2, maxZoom: 1 });
+    }, 120);
     return () => clearTimeout(timer);
   }, [docKey, flow]);
 
@@ -187,10 +197,32 @@ export function Canvas() {
     [store],
   );
 
-  const isValidConnection = useCallback(
-    (connection: Connection | Edge) => connection.source !== connection.target && Boolean(connection.targetHandle),
-    [],
+  // Handles connect only where the types fit; a refused drop says why, where it was dropped.
+  const isValidConnection = useCallback((connection: Connection | Edge) => connectionProblem(graph, connection) === null, [graph]);
+  const [hint, setHint] = useState<{ text: string; x: number; y: number } | null>(null);
+  useEffect(() => {
+    if (!hint) return;
+    const timer = setTimeout(() => setHint(null), 6000);
+    return () => clearTimeout(timer);
+  }, [hint]);
+  const onConnectStart = useCallback(() => setHint(null), []);
+  const onConnectEnd = useCallback(
+    (event: MouseEvent | TouchEvent, state: FinalConnectionState) => {
+      if (state.isValid !== false || !state.fromHandle || !state.toHandle || !state.fromNode || !state.toNode) return;
+      const fromSource = state.fromHandle.type === 'source';
+      const reason = connectionProblem(graph, {
+        source: fromSource ? state.fromNode.id : state.toNode.id,
+        target: fromSource ? state.toNode.id : state.fromNode.id,
+        targetHandle: fromSource ? state.toHandle.id : state.fromHandle.id,
+      });
+      const point = 'changedTouches' in event ? event.changedTouches[0] : event;
+      const box = canvasBox.current?.getBoundingClientRect();
+      if (!reason || !point || !box) return;
+      setHint({ text: reason, x: point.clientX - box.left, y: point.clientY - box.top });
+    },
+    [graph],
   );
+  const canvasBox = useRef<HTMLDivElement>(null);
 
   const onDragOver = useCallback((event: DragEvent) => {
     if (!event.dataTransfer.types.includes(KIND_DRAG_TYPE)) return;
@@ -235,7 +267,7 @@ export function Canvas() {
   }, [store]);
 
   return (
-    <div className="fd-canvas" onDragOver={onDragOver} onDrop={onDrop} data-testid="canvas">
+    <div className="fd-canvas" onDragOver={onDragOver} onDrop={onDrop} data-testid="canvas" ref={canvasBox}>
       <ReactFlow
         nodes={nodes}
         edges={edges}
@@ -245,6 +277,8 @@ export function Canvas() {
         onNodeDragStop={onNodeDragStop}
         onSelectionChange={onSelectionChange}
         onConnect={onConnect}
+        onConnectStart={onConnectStart}
+        onConnectEnd={onConnectEnd}
         isValidConnection={isValidConnection}
         deleteKeyCode={null}
         selectionKeyCode="Shift"
@@ -255,15 +289,63 @@ export function Canvas() {
         proOptions={{ hideAttribution: true }}
       >
         <Background gap={20} />
-        <MiniMap pannable zoomable className="fd-minimap" nodeClassName={(n) => `fd-mini state-${(n.data as { run?: NodeRunState }).run?.type ?? 'none'}`} />
-        <Controls showInteractive={false} />
+        {minimap ? (
+          <MiniMap
+            pannable
+            zoomable
+            className="fd-minimap"
+            style={MINIMAP_SIZE}
+            nodeClassName={(n) => `fd-mini state-${(n.data as { run?: NodeRunState }).run?.type ?? 'none'}`}
+          />
+        ) : null}
+        <Controls showInteractive={false}>
+          <ControlButton
+            className={`fd-minimap-toggle${minimap ? ' is-on' : ''}`}
+            onClick={() => setMinimap(!minimap)}
+            aria-label={minimap ? 'Hide the minimap' : 'Show the minimap'}
+            title={minimap ? 'Hide the minimap' : 'Show the minimap'}
+            aria-pressed={minimap}
+            data-testid="minimap-toggle"
+          >
+            ▣
+          </ControlButton>
+        </Controls>
       </ReactFlow>
       {graph.nodes.length === 0 ? <EmptyCanvas problems={problems} /> : null}
+      {hint ? (
+        <div className="fd-connect-hint" role="status" data-testid="connect-hint" style={{ left: hint.x, top: hint.y }}>
+          {hint.text}
+        </div>
+      ) : null}
     </div>
   );
 }
 
 const EMPTY_MATCHES: string[] = [];
+
+/** Small, so it covers little of the canvas. */
+const MINIMAP_SIZE = { width: 140, height: 96 };
+const MINIMAP_KEY = 'flowdeck.builder.minimap';
+
+/** A yes/no remembered in this browser's storage. */
+function useStoredFlag(key: string, initial: boolean): [boolean, (value: boolean) => void] {
+  const [value, setValue] = useState(() => {
+    const saved = webStorage('local')?.getItem(key);
+    return saved === null || saved === undefined ? initial : saved === 'true';
+  });
+  const set = useCallback(
+    (next: boolean) => {
+      setValue(next);
+      try {
+        webStorage('local')?.setItem(key, String(next));
+      } catch {
+        // Not remembered, still shown or hidden.
+      }
+    },
+    [key],
+  );
+  return [value, set];
+}
 
 /** Says what to do on an empty canvas, or why it is empty when the code has problems. */
 function EmptyCanvas({ problems }: { problems: readonly Problem[] }) {

@@ -3,7 +3,7 @@ import { useStore } from 'zustand';
 import type { WorkspaceFiles } from '../../core/api/workspace.js';
 import { useBuilder, useBuilderServices } from './builder-context.js';
 import type { DocumentActions } from './document-actions.js';
-import { RunDialog } from './RunDialog.js';
+import { RunDialog, RunWithProblemsDialog } from './RunDialog.js';
 import type { RunActions } from './run-actions.js';
 import { Modal } from './Modal.js';
 import { closeDialog, uiStore, type Dialog } from './ui-store.js';
@@ -92,6 +92,8 @@ function DialogFor({ dialog, documents, runs }: { dialog: Dialog; documents: Doc
       );
     case 'run':
       return <RunDialog runs={runs} prepared={dialog.prepared} />;
+    case 'runWithProblems':
+      return <RunWithProblemsDialog dialog={dialog} />;
     default:
       // The app's own dialogs (AppDialogs) show on every page.
       return null;

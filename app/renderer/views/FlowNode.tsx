@@ -1,5 +1,6 @@
 import { Handle, Position, useStore, type Node, type NodeProps } from '@xyflow/react';
 import { memo } from 'react';
+import type { HandleLook } from '../builder/connections.js';
 import type { GraphNode, Problem } from '../builder/document-model.js';
 import type { NodeRunState } from '../run/node-states.js';
 import { kindGlyph, kindLabel } from './kind-look.js';
@@ -8,6 +9,10 @@ export interface FlowNodeData extends Record<string, unknown> {
   node: GraphNode;
   /** The inputs drawn as handles on the left. */
   inputs: string[];
+  /** Each input's type, which its handle is coloured by. */
+  inputLooks: Record<string, HandleLook>;
+  /** The result's type. */
+  resultLook: HandleLook;
   /** Inputs fed by another node, drawn filled. */
   bound: string[];
   problems: Problem[];
@@ -23,6 +28,10 @@ function handleTop(index: number, count: number): string {
   return `${((index + 1) / (count + 1)) * 100}%`;
 }
 
+function handleClass(look: HandleLook | undefined, extra = ''): string {
+  return `fd-handle fd-type-${look?.colour ?? 'any'}${extra}`;
+}
+
 function runLabel(run: NodeRunState): string {
   return run.runs > 1 ? `${run.name} ${run.finished}/${run.runs}` : run.name;
 }
@@ -32,7 +41,7 @@ function runLabel(run: NodeRunState): string {
 const COMPACT_ZOOM = 0.45;
 
 export const FlowNode = memo(function FlowNode({ data, selected }: NodeProps<FlowNodeType>) {
-  const { node, inputs, bound, problems, run, match } = data;
+  const { node, inputs, inputLooks, resultLook, bound, problems, run, match } = data;
   // Zoomed far out, a node is drawn as a coloured box with its id: a big graph stays light to pan.
   const compact = useStore((s) => s.transform[2] < COMPACT_ZOOM);
   const errors = problems.filter((p) => p.severity === 'error');
@@ -48,10 +57,10 @@ export const FlowNode = memo(function FlowNode({ data, selected }: NodeProps<Flo
     return (
       <div className={classes.join(' ')} data-node-id={node.id} data-state={run?.type ?? ''}>
         {inputs.map((input, index) => (
-          <Handle key={input} id={input} type="target" position={Position.Left} style={{ top: handleTop(index, inputs.length) }} className="fd-handle" />
+          <Handle key={input} id={input} type="target" position={Position.Left} style={{ top: handleTop(index, inputs.length) }} className={handleClass(inputLooks[input])} />
         ))}
         {node.id}
-        <Handle type="source" position={Position.Right} id="result" className="fd-handle fd-handle-out" />
+        <Handle type="source" position={Position.Right} id="result" className={handleClass(resultLook, ' fd-handle-out')} />
       </div>
     );
   }
@@ -64,8 +73,10 @@ export const FlowNode = memo(function FlowNode({ data, selected }: NodeProps<Flo
           type="target"
           position={Position.Left}
           style={{ top: handleTop(index, inputs.length) }}
-          className={bound.includes(input) ? 'fd-handle is-bound' : 'fd-handle'}
+          className={handleClass(inputLooks[input], bound.includes(input) ? ' is-bound' : '')}
           data-input={input}
+          data-type={inputLooks[input]?.name}
+          title={`${input}: ${inputLooks[input]?.name ?? 'any'}`}
         >
           <span className="fd-handle-label">{input}</span>
         </Handle>
@@ -89,6 +100,11 @@ export const FlowNode = memo(function FlowNode({ data, selected }: NodeProps<Flo
           in {node.scope.branch} · {node.scope.arm}
         </div>
       ) : null}
+      {run?.preview !== undefined ? (
+        <div className="fd-node-output" data-testid="node-output" title="What this step gave in the last run; select it to see all">
+          → {run.preview}
+        </div>
+      ) : null}
       {problems.length ? (
         <ul className="fd-node-problems" role="list" aria-label="problems">
           {problems.slice(0, 3).map((problem, index) => (
@@ -99,7 +115,14 @@ export const FlowNode = memo(function FlowNode({ data, selected }: NodeProps<Flo
           {problems.length > 3 ? <li>and {problems.length - 3} more</li> : null}
         </ul>
       ) : null}
-      <Handle type="source" position={Position.Right} id="result" className="fd-handle fd-handle-out" />
+      <Handle
+        type="source"
+        position={Position.Right}
+        id="result"
+        className={handleClass(resultLook, ' fd-handle-out')}
+        data-type={resultLook.name}
+        title={resultLook.name === 'none' ? 'no result' : `result: ${resultLook.name}`}
+      />
     </div>
   );
 });

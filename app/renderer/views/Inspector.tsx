@@ -1,4 +1,4 @@
-import { useEffect, useState } from 'react';
+import { useEffect, useMemo, useState } from 'react';
 import { COMMON_OPTION_FIELDS, NODE_KINDS, nodeKind, type FieldSpec } from '../../core/flow-document/node-kinds.js';
 import {
   nodeInputs,
@@ -11,6 +11,7 @@ import {
   type Problem,
 } from '../builder/document-model.js';
 import { canvasRegions, type CanvasRegion } from '../builder/code-regions.js';
+import { nodeOutputs, type RunOutput } from '../run/node-states.js';
 import { useBuilder, useBuilderServices } from './builder-context.js';
 import { FieldEditor } from './FieldEditor.js';
 import { kindGlyph, kindLabel } from './kind-look.js';
@@ -142,6 +143,8 @@ function FlowPanel() {
         <dd>fit view / auto-layout</dd>
         <dt>Ctrl+F</dt>
         <dd>find a node</dd>
+        <dt>Ctrl+B / Ctrl+I</dt>
+        <dd>hide or show the palette / this panel</dd>
       </dl>
     </div>
   );
@@ -173,6 +176,7 @@ function NodePanel({ node, problems }: { node: GraphNode; problems: Problem[] })
           {run.message ? `: ${run.message}` : ''}
         </p>
       ) : null}
+      <NodeOutputs nodeId={node.id} />
       {problems.length ? (
         <ul className="fd-problem-list">
           {problems.map((p, i) => (
@@ -279,6 +283,64 @@ function NodePanel({ node, problems }: { node: GraphNode; problems: Problem[] })
         </button>
       </div>
     </div>
+  );
+}
+
+/** Mapped runs shown one by one; past this many a count says how many more there were. */
+const SHOWN_RUNS = 50;
+
+/** What the node gave in the last run: its result, or each mapped run's. */
+function NodeOutputs({ nodeId }: { nodeId: string }) {
+  const nodes = useBuilder((s) => s.graph.nodes);
+  const taskRuns = useRunView((r) => r.snapshot?.taskRuns);
+  const finished = useRunView((r) => r.phase === 'finished');
+  const outputs = useMemo(() => (taskRuns ? nodeOutputs(nodes, taskRuns, nodeId) : []), [nodes, taskRuns, nodeId]);
+  if (!taskRuns) return null;
+  if (outputs.length === 0) {
+    return finished ? (
+      <p className="fd-muted" data-testid="node-outputs">
+        This step did not run in the last run.
+      </p>
+    ) : null;
+  }
+  return (
+    <section className="fd-node-outputs" data-testid="node-outputs" aria-label="Output of the last run">
+      <h3>Output{outputs.length > 1 ? ` of ${outputs.length} runs` : ''}</h3>
+      {outputs.length === 1 ? (
+        <OutputValue output={outputs[0]} />
+      ) : (
+        <ol className="fd-output-list">
+          {outputs.slice(0, SHOWN_RUNS).map((output, index) => (
+            <li key={output.taskRunId} data-testid="node-output-item">
+              <details open={index < 3}>
+                <summary>
+                  <code>[{output.index}]</code> <span className={`fd-run-badge state-${output.state.type}`}>{output.state.name}</span>
+                </summary>
+                <OutputValue output={output} />
+              </details>
+            </li>
+          ))}
+        </ol>
+      )}
+      {outputs.length > SHOWN_RUNS ? <p className="fd-muted">and {outputs.length - SHOWN_RUNS} more runs; the run page lists them all.</p> : null}
+    </section>
+  );
+}
+
+function OutputValue({ output }: { output: RunOutput }) {
+  return (
+    <>
+      {output.text !== null ? (
+        <pre className="fd-value fd-output-value" data-testid="node-output-value">
+          {output.text}
+        </pre>
+      ) : null}
+      {output.note ? (
+        <p className="fd-muted" data-testid="node-output-note">
+          {output.note}
+        </p>
+      ) : null}
+    </>
   );
 }
 

@@ -3,7 +3,7 @@ import type { FlowFileDescription } from '../../core/api/workspace.js';
 import { collectParameters, initialParameterValues, parameterFields, type ParameterValues } from '../run/parameter-form.js';
 import { Modal } from './Modal.js';
 import type { RunActions } from './run-actions.js';
-import { closeDialog } from './ui-store.js';
+import { closeDialog, type Dialog } from './ui-store.js';
 
 export type Prepared = { path: string; description: FlowFileDescription } | { error: string };
 
@@ -135,6 +135,36 @@ export function RunDialog({ runs, prepared }: { runs: RunActions; prepared: Prep
           </form>
         )
       ) : null}
+    </Modal>
+  );
+}
+
+/** Before a run of a graph with errors: run anyway, or stay and fix them. */
+export function RunWithProblemsDialog({ dialog }: { dialog: Extract<Dialog, { type: 'runWithProblems' }> }) {
+  const answer = (runAnyway: boolean) => () => {
+    closeDialog();
+    dialog.resolve(runAnyway);
+  };
+  const { errors, summary } = dialog.check;
+  return (
+    <Modal title="Run anyway?" onCancel={answer(false)}>
+      <p>The flow has {summary}; the run will likely fail on them.</p>
+      <ul className="fd-problem-list" data-testid="run-problems">
+        {errors.slice(0, 8).map((problem, index) => (
+          <li key={index} className="is-error">
+            {problem.nodeId ? <code>{problem.nodeId}</code> : null} {problem.message}
+          </li>
+        ))}
+        {errors.length > 8 ? <li>and {errors.length - 8} more, listed below the canvas</li> : null}
+      </ul>
+      <div className="fd-modal-actions">
+        <button type="button" className="fd-button" autoFocus onClick={answer(false)} data-testid="fix-first">
+          Fix them first
+        </button>
+        <button type="button" className="fd-button is-danger" onClick={answer(true)} data-testid="run-anyway">
+          Run anyway
+        </button>
+      </div>
     </Modal>
   );
 }

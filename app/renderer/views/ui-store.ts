@@ -1,5 +1,6 @@
 import { createStore } from 'zustand/vanilla';
 import type { FlowFileDescription } from '../../core/api/workspace.js';
+import type { RunCheck } from '../builder/run-check.js';
 
 /** What to do with unsaved changes before the document is replaced. */
 export type UnsavedChoice = 'save' | 'discard' | 'cancel';
@@ -10,6 +11,7 @@ export type Dialog =
   | { type: 'unsaved'; action: string; resolve: (choice: UnsavedChoice) => void }
   | { type: 'conflict'; path: string; message: string; resolve: (overwrite: boolean) => void }
   | { type: 'run'; prepared: { path: string; description: FlowFileDescription } | { error: string } }
+  | { type: 'runWithProblems'; check: RunCheck; resolve: (runAnyway: boolean) => void }
   | { type: 'apiKey'; message: string }
   | { type: 'addProfile' };
 
@@ -57,4 +59,8 @@ export function askOverwrite(path: string, message: string): Promise<boolean> {
 
 export function askSaveAs(reason?: string): Promise<boolean> {
   return new Promise((resolve) => openDialog({ type: 'saveAs', ...(reason ? { reason } : {}), resolve }));
+}
+
+export function askRunWithProblems(check: RunCheck): Promise<boolean> {
+  return new Promise((resolve) => openDialog({ type: 'runWithProblems', check, resolve }));
 }

@@ -99,9 +99,11 @@ function RunGraphCanvas({ view, selected }: { view: FlowRunView; selected?: stri
       graph.nodes.map((node) => {
         const box = layout.positions.get(node.id) ?? { x: 0, y: 0, width: 200, height: 56 };
         const position = { x: box.x, y: box.y };
+        // The laid-out size stands until the node is measured; the minimap draws only nodes with a size.
+        const size = { initialWidth: box.width, initialHeight: box.height };
         return node.kind === 'group'
-          ? { id: node.id, type: 'taskGroup', position, data: { group: node.group, onToggle: toggle }, draggable: false, selectable: false }
-          : { id: node.id, type: 'taskRun', position, data: { run: node, selected: node.id === selected }, draggable: false };
+          ? { id: node.id, type: 'taskGroup', position, ...size, data: { group: node.group, onToggle: toggle }, draggable: false, selectable: false }
+          : { id: node.id, type: 'taskRun', position, ...size, data: { run: node, selected: node.id === selected }, draggable: false };
       }),
     [graph, layout, selected],
   );
