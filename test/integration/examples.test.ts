@@ -265,8 +265,14 @@ describe('histories the examples leave in the store', () => {
           ['load', 'Completed'],
         ]);
       }
-      // A child's task runs are its own, not its parent's.
-      expect(store.taskRuns(parent.id)).toEqual([]);
+      // A child's task runs are its own; its parent has one task run per subflow call, which the child links to.
+      const calls = store.taskRuns(parent.id);
+      expect(calls.map((t) => [t.taskKey, t.state.name])).toEqual([
+        ['ingest', 'Completed'],
+        ['ingest', 'Completed'],
+      ]);
+      expect(children.map((r) => r.parentTaskRunId).sort()).toEqual(calls.map((t) => t.id).sort());
+      expect(children.map((r) => r.parameters).sort((a, b) => String(a.source).localeCompare(String(b.source)))).toEqual([{ source: 'billing' }, { source: 'crm' }]);
     });
   });
 
