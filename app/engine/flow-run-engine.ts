@@ -11,6 +11,7 @@ import {
 } from '../core/index.js';
 import { onAbort } from './abort-listeners.js';
 import { currentFlowRun, currentFrame, runStorage, type FlowRunFrame } from './context.js';
+import { bindArguments, bindByName, type BoundFlowCall, type FlowInput, type FlowSignature } from './flow-parameters.js';
 import { CancelledError, errorInfo, ParameterValidationError, RunAbortedError, TimeoutError } from './errors.js';
 import { trackFlowRun } from './heartbeats.js';
 import { runStateHooks } from './hooks.js';
@@ -22,6 +23,7 @@ import { resultRefFor, writeResult } from './results.js';
 import { engineSettings, requireReporter } from './runtime.js';
 import { sleep, sleepUntil } from './sleep.js';
 import { StoredStates } from './stored-states.js';
+import { SubflowTaskRun } from './subflow-task-run.js';
 import { ConcurrentTaskRunner } from './task-runners/concurrent.js';
 import { generateRunName, renderTemplate } from './templates.js';
 
@@ -30,7 +32,9 @@ const FLOW_RESULT_LIMIT = 1_000_000;
 
 export interface FlowDefinition {
   name: string;
-  fn: (params: never) => unknown;
+  fn: (...args: never[]) => unknown;
+  /** How the function takes its parameters: one object, or arguments. */
+  signature: FlowSignature;
   options: FlowOptions<unknown, unknown>;
   retryPolicy: RetryPolicy;
   tags: readonly string[];
@@ -81,6 +85,20 @@ export function validateParameters(flow: FlowDefinition, raw: unknown): Record<s
   return (parsed.data ?? {}) as Record<string, unknown>;
 }
 
+/** The function's arguments and the run's parameters by name, checked; nothing is recorded for bad ones. */
+function bindFlowCall(flow: FlowDefinition, input: FlowInput): BoundFlowCall {
+  const { signature } = flow;
+  if (signature.kind === 'positional') {
+    return 'args' in input ? bindArguments(flow.name, signature.parameters, input.args) : bindByName(flow.name, signature.parameters, input.byName);
+  }
+  if ('args' in input && input.args.length > 1) {
+    const message = `the flow takes its parameters as one object, but was called with ${input.args.length} arguments`;
+    throw new ParameterValidationError(flow.name, [{ path: '', message }]);
+  }
+  const params = validateParameters(flow, 'args' in input ? input.args[0] : input.byName);
+  return { args: [params], params };
+}
+
 function flowRunName(flow: FlowDefinition, params: Record<string, unknown>): string {
   const template = flow.options.flowRunName;
   try {
@@ -104,15 +122,20 @@ class FlowRunExecution {
   private storedType: StateType | null = null;
   private readonly storedStates = new StoredStates();
   private stopFollowingParent: () => void = () => {};
+  private readonly params: Record<string, unknown>;
+  private readonly args: unknown[];
 
   constructor(
     private readonly flow: FlowDefinition,
-    private readonly params: Record<string, unknown>,
+    call: BoundFlowCall,
     private readonly request: FlowRunRequest,
+    private readonly subflowTaskRun: SubflowTaskRun | null,
   ) {
+    this.params = call.params;
+    this.args = call.args;
     this.reporter = requireReporter();
     this.id = request.flowRunId ?? request.newFlowRunId ?? newId();
-    this.name = request.flowRunName ?? flowRunName(flow, params);
+    this.name = request.flowRunName ?? flowRunName(flow, this.params);
     this.logger = new RunLogger(
       { flowRunId: this.id, taskRunId: null, runName: this.name, attempt: () => this.attempt },
       'flow',
@@ -128,6 +151,7 @@ class FlowRunExecution {
     if (result.status !== 'ACCEPT' || !result.state) return;
     this.state = result.state;
     this.attempt = result.state.attempt;
+    this.subflowTaskRun?.follow(result.state);
     engineSettings().onEvent?.({ kind: 'flow', runId: this.id, runName: this.name, flowRunId: this.id, state: result.state });
   }
 
@@ -171,7 +195,7 @@ class FlowRunExecution {
       parameters: this.params,
       tags: [...this.flow.tags],
       parentFlowRunId: parentFlow?.flowRunId ?? null,
-      parentTaskRunId: parent?.kind === 'task' ? parent.taskRunId : null,
+      parentTaskRunId: parent?.kind === 'task' ? parent.taskRunId : (this.subflowTaskRun?.id ?? null),
       entrypoint: this.request.entrypoint ?? null,
       retryPolicy: this.flow.retryPolicy,
       pid: process.pid,
@@ -179,6 +203,8 @@ class FlowRunExecution {
       state: { type: 'PENDING', name: 'Pending' },
       transitionId: newId(),
     });
+    // After the child, so whoever reads the task run finds the child it links to.
+    this.subflowTaskRun?.create();
     this.observe(await created);
   }
 
@@ -309,7 +335,7 @@ class FlowRunExecution {
     };
     let outcome: { ok: true; value: unknown } | { ok: false; error: unknown };
     try {
-      const body = runStorage.run(frame, async () => (this.flow.fn as (p: unknown) => unknown)(this.params));
+      const body = runStorage.run(frame, async () => (this.flow.fn as (...args: unknown[]) => unknown)(...this.args));
       const value = await new Promise((resolve, reject) => {
         body.then(resolve, reject);
         controller.signal.addEventListener('abort', () => reject(controller.signal.reason), { once: true });
@@ -353,13 +379,25 @@ class FlowRunExecution {
 }
 
 /** Runs a flow to its final state. Rejects only for bad parameters or a missing store. */
-export async function executeFlowRun(
-  flow: FlowDefinition,
-  rawParams: unknown,
-  request: FlowRunRequest = {},
-): Promise<FlowRunOutcome> {
-  const params = validateParameters(flow, rawParams);
-  const run = new FlowRunExecution(flow, params, request).run();
+export async function executeFlowRun(flow: FlowDefinition, input: FlowInput, request: FlowRunRequest = {}): Promise<FlowRunOutcome> {
+  const call = bindFlowCall(flow, input);
+  // A subflow called by a flow's own code is also a task run of its parent; one called inside a
+  // task has that task run for its parent already.
+  const frame = currentFrame();
+  const subflowTaskRun = frame?.kind === 'flow' && request.flowRunId === undefined ? new SubflowTaskRun(frame, flow.name, call.args) : null;
+  const execution = new FlowRunExecution(flow, call, request, subflowTaskRun).run();
+  const run = subflowTaskRun
+    ? execution.then(
+        async (outcome) => {
+          await subflowTaskRun.finish(outcome.state, outcome.ok, outcome.result, outcome.error);
+          return outcome;
+        },
+        async (error: unknown) => {
+          await subflowTaskRun.finish(null, false, undefined, error);
+          throw error;
+        },
+      )
+    : execution;
   // A subflow is work of its parent's attempt: the parent settles only once the subflow has.
   const parent = currentFlowRun();
   if (parent) {

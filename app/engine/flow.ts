@@ -1,67 +1,98 @@
 import { registerFlow } from './registry.js';
 import { callerModuleUrl } from './registry.js';
+import { flowSignature } from './flow-parameters.js';
 import { executeFlowRun, type FlowDefinition, type FlowRunOutcome, type FlowRunRequest } from './flow-run-engine.js';
-import { retryPolicyOf, validateTimeout, type FlowOptions } from './options.js';
+import { retryPolicyOf, validateTimeout, type FlowOptions, type ZodLikeError } from './options.js';
 
-export interface Flow<P = Record<string, unknown>, R = unknown> {
-  /** Runs the flow (as a subflow when called inside another) and resolves to its result. */
-  (...params: {} extends P ? [params?: P] : [params: P]): Promise<Awaited<R>>;
+/** What a flow's options speak of as its parameters: the one object it takes, or its arguments by name. */
+export type FlowParameters<Args extends unknown[]> = Args extends [params?: infer P] ? (P extends object ? P : Record<string, unknown>) : Record<string, unknown>;
+
+/** The arguments of a flow whose parameters a schema checks: optional when every field is. */
+type SchemaArguments<P> = {} extends P ? [params?: P] : [params: P];
+
+// A flow function's parameters are whatever it declares; `any` lets an unannotated one stay open.
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+type AnyFunction = (...args: any[]) => unknown;
+
+interface ParametersSchema<P> {
+  safeParse(value: unknown): { success: true; data: P } | { success: false; error: ZodLikeError };
+}
+
+export interface Flow<Args extends unknown[] = [params?: Record<string, unknown>], R = unknown> {
+  /** Runs the flow (as a subflow when called inside another) with these arguments and resolves to its result. */
+  (...args: Args): Promise<Awaited<R>>;
   readonly name: string;
-  readonly options: Readonly<FlowOptions<P, Flow<P, R>>>;
-  readonly fn: (params: P) => R;
+  readonly options: Readonly<FlowOptions<FlowParameters<Args>, Flow<Args, R>>>;
+  readonly fn: (...args: Args) => R;
   /** The module that defined the flow, when known. */
   readonly moduleUrl: string | null;
-  /** Runs the flow and reports how it ended instead of throwing. */
+  /**
+   * Runs the flow with its parameters by name, as `flowdeck run --param` and the server give them,
+   * and reports how it ended instead of throwing.
+   */
   run(params?: unknown, request?: FlowRunRequest): Promise<FlowRunOutcome<Awaited<R>>>;
-  withOptions(changes: FlowOptions<P, Flow<P, R>>): Flow<P, R>;
+  withOptions(changes: FlowOptions<FlowParameters<Args>, Flow<Args, R>>): Flow<Args, R>;
   readonly isFlowdeckFlow: true;
 }
 
-function makeFlow<P, R>(options: FlowOptions<P, Flow<P, R>>, fn: (params: P) => R, moduleUrl: string | null): Flow<P, R> {
+function makeFlow<Args extends unknown[], R>(
+  options: FlowOptions<unknown, Flow<Args, R>>,
+  fn: (...args: Args) => R,
+  moduleUrl: string | null,
+): Flow<Args, R> {
   const name = options.name ?? fn.name;
   if (!name) throw new Error('a flow needs a name: pass { name } or use a named function');
   validateTimeout(options.timeoutSeconds);
   const definition: FlowDefinition = {
     name,
     fn: fn as unknown as FlowDefinition['fn'],
+    signature: flowSignature(fn as unknown as FlowDefinition['fn'], options.parameters !== undefined),
     options: options as unknown as FlowDefinition['options'],
     retryPolicy: retryPolicyOf(options),
     tags: [...(options.tags ?? [])],
     subject: null,
   };
   const run = (params?: unknown, request?: FlowRunRequest) =>
-    executeFlowRun(definition, params, request) as Promise<FlowRunOutcome<Awaited<R>>>;
-  const call = (async (params?: P) => {
-    const outcome = await run(params);
+    executeFlowRun(definition, { byName: params }, request) as Promise<FlowRunOutcome<Awaited<R>>>;
+  const call = (async (...args: unknown[]) => {
+    const outcome = (await executeFlowRun(definition, { args })) as FlowRunOutcome<Awaited<R>>;
     if (outcome.ok) return outcome.result;
     throw outcome.error;
-  }) as unknown as Flow<P, R>;
+  }) as unknown as Flow<Args, R>;
   const flowObject = Object.assign(call, {
     options,
     fn,
     moduleUrl,
     run,
     isFlowdeckFlow: true as const,
-    withOptions: (changes: FlowOptions<P, Flow<P, R>>) => makeFlow({ ...options, ...changes }, fn, moduleUrl),
+    withOptions: (changes: FlowOptions<unknown, Flow<Args, R>>) => makeFlow({ ...options, ...changes }, fn, moduleUrl),
   });
   Object.defineProperty(flowObject, 'name', { value: name });
   definition.subject = flowObject;
-  return registerFlow(flowObject);
+  return registerFlow(flowObject as unknown as Flow<Args, R>);
 }
 
 /**
  * Defines a flow: an async function whose runs are recorded with their parameters, states, logs
- * and task runs. `flow(fn)` takes its name from the function.
+ * and task runs. `flow(fn)` takes its name from the function. Inside another flow, calling it
+ * with arguments runs it as a subflow: `child(11, 'x')`.
  */
-export function flow<P = Record<string, unknown>, R = unknown>(fn: (params: P) => R): Flow<P, R>;
-export function flow<P = Record<string, unknown>, R = unknown>(options: FlowOptions<P, Flow<P, R>>, fn: (params: P) => R): Flow<P, R>;
+export function flow<F extends AnyFunction>(fn: F): Flow<Parameters<F>, ReturnType<F>>;
 export function flow<P, R>(
-  optionsOrFn: FlowOptions<P, Flow<P, R>> | ((params: P) => R),
-  maybeFn?: (params: P) => R,
-): Flow<P, R> {
+  options: FlowOptions<P, Flow<SchemaArguments<P>, R>> & { parameters: ParametersSchema<P> },
+  fn: (params: P) => R,
+): Flow<SchemaArguments<P>, R>;
+export function flow<F extends AnyFunction, Named = FlowParameters<Parameters<F>>>(
+  options: FlowOptions<Named, Flow<Parameters<F>, ReturnType<F>>>,
+  fn: F,
+): Flow<Parameters<F>, ReturnType<F>>;
+export function flow(
+  optionsOrFn: FlowOptions<unknown, never> | ((...args: unknown[]) => unknown),
+  maybeFn?: (...args: unknown[]) => unknown,
+): Flow<unknown[], unknown> {
   const [options, fn] = typeof optionsOrFn === 'function' ? [{}, optionsOrFn] : [optionsOrFn, maybeFn];
   if (typeof fn !== 'function') throw new Error('flow() needs a function: flow(fn) or flow(options, fn)');
-  return makeFlow(options, fn, callerModuleUrl());
+  return makeFlow(options as FlowOptions<unknown, Flow<unknown[], unknown>>, fn, callerModuleUrl());
 }
 
 export function isFlow(value: unknown): value is Flow<never, unknown> {

@@ -114,6 +114,49 @@ describe('the flow run page', () => {
     expect(ui.errors).toEqual([]);
   });
 
+  it('shows a subflow call as a task run node that links to the child run, and the child links back', async () => {
+    suite.server.writeFile(
+      'caller.ts',
+      [
+        "import { flow, task } from 'flowdeck';",
+        '',
+        "const shout = task({ name: 'shout' }, (word: string) => word.toUpperCase());",
+        "const shouter = flow({ name: 'shouter' }, async (word: string) => shout(word));",
+        '',
+        "export default flow({ name: 'caller' }, async () => {",
+        "  const loud = await shouter('hello');",
+        '  return loud;',
+        '});',
+        '',
+      ].join('\n'),
+    );
+    const flowRunId = await startRun('caller.ts');
+    await expect.poll(() => finalState(flowRunId), { timeout: 90_000 }).toBe('COMPLETED');
+    const [child] = suite.server.store.listFlowRuns({ parentFlowRunId: flowRunId });
+    expect(child.parentTaskRunId).not.toBeNull();
+
+    const ui = await suite.open(`${suite.server.url}#/runs/${flowRunId}`);
+    const { page } = ui;
+    const node = page.locator(`[data-task-run="${child.parentTaskRunId}"]`);
+    await expect.poll(() => node.innerText(), WAIT).toContain('shouter-0');
+    expect(await node.getAttribute('data-state')).toBe('COMPLETED');
+
+    await node.locator('.fd-node-name').click();
+    const panel = page.getByTestId('task-panel');
+    await panel.waitFor();
+    expect(await panel.getByTestId('task-result').innerText()).toContain('HELLO');
+    expect(await panel.getByTestId('task-subflow').innerText()).toContain(child.name);
+
+    await node.locator(`[data-subflow-run="${child.id}"]`).click();
+    await expect.poll(() => new URL(page.url()).hash, WAIT).toBe(`#/runs/${child.id}`);
+    await expect.poll(() => page.locator('.fd-run-header h1').innerText(), WAIT).toBe(child.name);
+    await expect.poll(() => page.locator('[data-testid=run-graph] .fd-run-node').innerText(), WAIT).toContain('shout-0');
+    await page.getByRole('tab', { name: 'Details' }).click();
+    await page.locator('[data-testid=run-details]').getByRole('link', { name: flowRunId.slice(0, 8) }).click();
+    await expect.poll(() => new URL(page.url()).hash, WAIT).toBe(`#/runs/${flowRunId}`);
+    expect(ui.errors).toEqual([]);
+  });
+
   it('retries a failed run from its page, and shows the second attempt', async () => {
     suite.server.writeFile(
       'once.ts',

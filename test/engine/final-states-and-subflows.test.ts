@@ -147,13 +147,15 @@ describe('subflows', () => {
     expect(outcome.result).toBe(13);
     const children = env.store.listFlowRuns({ parentFlowRunId: outcome.flowRunId });
     expect(children).toHaveLength(2);
+    const subflowTaskRuns = taskRunsOf(env.store, outcome.flowRunId, 'child');
     for (const run of children) {
-      expect(run).toMatchObject({ flowName: 'child', parentFlowRunId: outcome.flowRunId, parentTaskRunId: null });
+      expect(run).toMatchObject({ flowName: 'child', parentFlowRunId: outcome.flowRunId });
+      expect(subflowTaskRuns.map((t) => t.id)).toContain(run.parentTaskRunId);
       expect(historyOf(env.store, run.id)).toEqual(['Pending:1', 'Running:1', 'Completed:1']);
       expect(taskRunsOf(env.store, run.id, 'leaf')).toHaveLength(1);
     }
     expect(children.map((c) => c.parameters).sort((a, b) => (a.x as number) - (b.x as number))).toEqual([{ x: 1 }, { x: 10 }]);
-    expect(env.store.listTaskRuns(outcome.flowRunId)).toEqual([]);
+    expect(env.store.listTaskRuns(outcome.flowRunId)).toHaveLength(2);
   });
 
   it('a flow called inside a task also records the task run as its parent', async () => {

@@ -265,8 +265,13 @@ describe('histories the examples leave in the store', () => {
           ['load', 'Completed'],
         ]);
       }
-      // A child's task runs are its own, not its parent's: the parent only adds the counts up.
-      expect(store.taskRuns(parent.id).map((t) => [t.taskKey, t.result])).toEqual([['total', '6']]);
+      // A child's task runs are its own; its parent has one task run per subflow call, which the child links to,
+      // and one that adds the counts up.
+      const calls = store.taskRuns(parent.id).filter((t) => t.taskKey === 'ingest');
+      expect(calls.map((t) => t.state.name)).toEqual(['Completed', 'Completed']);
+      expect(store.taskRuns(parent.id).filter((t) => t.taskKey === 'total').map((t) => t.result)).toEqual(['6']);
+      expect(children.map((r) => r.parentTaskRunId).sort()).toEqual(calls.map((t) => t.id).sort());
+      expect(children.map((r) => r.parameters).sort((a, b) => String(a.source).localeCompare(String(b.source)))).toEqual([{ source: 'billing' }, { source: 'crm' }]);
     });
   });
 

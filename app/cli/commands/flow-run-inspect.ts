@@ -2,22 +2,30 @@ import { defineCommand } from '../command.js';
 import { describeAttempts, describeJson, describeTags, oneLine } from '../output/describe.js';
 import { indent, renderFields, type Field } from '../output/fields.js';
 import { formatStateName, formatTime, runDuration } from '../output/format.js';
-import { renderTaskRunTable } from '../output/run-tables.js';
+import { renderFlowRunTable, renderTaskRunTable } from '../output/run-tables.js';
 import { renderCurrentErrorStack, renderStateHistory } from '../output/state-history.js';
 import { findFlowRun, flag } from '../command-helpers.js';
 
+/** How many subflow runs are listed; a parent that started more says so. */
+const SUBFLOW_RUNS_SHOWN = 200;
+
 export default defineCommand({
   name: 'flow-run inspect',
-  summary: "Show a flow run's details, its full state history and its task runs",
+  summary: "Show a flow run's details, its full state history, its task runs and its subflow runs",
   usage: 'ID [--json]',
   options: { json: { type: 'boolean' } },
   positionals: { min: 1, max: 1, names: ['ID'] },
   async run(args, ctx) {
     const source = ctx.runs();
     const run = await findFlowRun(source, args.positionals[0]);
-    const [states, taskRuns] = await Promise.all([source.listStates('flow', run.id), source.listTaskRuns(run.id)]);
+    const [states, taskRuns, newestChildren] = await Promise.all([
+      source.listStates('flow', run.id),
+      source.listTaskRuns(run.id),
+      source.listFlowRuns({ parentFlowRunId: run.id, stateTypes: [], stateNames: [], limit: SUBFLOW_RUNS_SHOWN }),
+    ]);
+    const subflowRuns = newestChildren.slice().reverse();
     if (flag(args, 'json')) {
-      ctx.printJson({ ...run, states, taskRuns });
+      ctx.printJson({ ...run, states, taskRuns, subflowRuns });
       return 0;
     }
     const { colors } = ctx;
@@ -25,7 +33,10 @@ export default defineCommand({
     if (run.parentFlowRunId !== null) {
       const parentRun = await source.getFlowRun(run.parentFlowRunId);
       parent = `${run.parentFlowRunId}${parentRun ? ` (${parentRun.name})` : ''}`;
-      if (run.parentTaskRunId !== null) parent += `\nas task run ${run.parentTaskRunId}`;
+      if (run.parentTaskRunId !== null) {
+        const parentTask = await source.getTaskRun(run.parentTaskRunId);
+        parent += `\nas task run ${run.parentTaskRunId}${parentTask ? ` (${parentTask.name})` : ''}`;
+      }
     }
     const stateLine = `${formatStateName(run.state, colors)}${run.state.message ? ` ${colors.dim(oneLine(run.state.message))}` : ''}`;
     const fields: Field[] = [
@@ -58,11 +69,21 @@ export default defineCommand({
       ctx.print(indent(stack));
     }
     ctx.print();
-    ctx.print(colors.bold(`Task runs (${taskRuns.length})`));
+    // A subflow called by the flow's own code is a task run named after it, which the child links to.
+    const subflowCalls = new Set(subflowRuns.map((child) => child.parentTaskRunId));
+    const callCount = taskRuns.filter((t) => subflowCalls.has(t.id)).length;
+    ctx.print(colors.bold(`Task runs (${taskRuns.length}${callCount > 0 ? `, ${callCount} of them subflow calls` : ''})`));
     if (taskRuns.length === 0) ctx.print(indent('None.'));
     else {
       const ids = await source.uniqueIdPrefixes('task', taskRuns.map((t) => t.id));
       ctx.print(indent(renderTaskRunTable(taskRuns, ids, colors)));
+    }
+    if (subflowRuns.length > 0) {
+      const more = subflowRuns.length === SUBFLOW_RUNS_SHOWN ? `, the newest ${SUBFLOW_RUNS_SHOWN} shown` : '';
+      ctx.print();
+      ctx.print(colors.bold(`Subflow runs (${subflowRuns.length}${more})`));
+      const ids = await source.uniqueIdPrefixes('flow', subflowRuns.map((r) => r.id));
+      ctx.print(indent(renderFlowRunTable(subflowRuns, ids, colors)));
     }
     return 0;
   },

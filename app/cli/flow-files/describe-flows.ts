@@ -1,20 +1,41 @@
 import { z } from 'zod';
 import type { DescribedFlow } from '../../core/api/index.js';
+import { flowSignature } from '../../engine/flow-parameters.js';
+import type { DeclaredParameter } from '../../engine/parameter-names.js';
 import type { AnyFlow, FlowModule } from './load-flow-file.js';
 
 /**
  * The JSON Schema of what a caller passes as the flow's parameters (zod's input side, so fields
- * with defaults are optional), or null when the flow declares no schema or it is not zod 4's.
+ * with defaults are optional), or null when it declares no schema that JSON Schema can say.
  * Parts JSON Schema cannot say (transforms, dates) become `{}`: anything goes there.
  */
-export function parametersJsonSchema(flow: AnyFlow): Record<string, unknown> | null {
-  const schema = flow.options.parameters as unknown;
+function zodJsonSchema(schema: unknown): Record<string, unknown> | null {
   if (!schema || typeof schema !== 'object' || !('_zod' in schema)) return null;
   try {
     return z.toJSONSchema(schema as z.ZodType, { io: 'input', unrepresentable: 'any' }) as Record<string, unknown>;
   } catch {
     return null;
   }
+}
+
+/**
+ * A flow that takes arguments is run with them by name. Their types are gone once the code runs,
+ * and so is whether they may be left out, so each takes any JSON value and none is required. A
+ * flow of one parameter may also be given all its parameters as one object.
+ */
+function argumentsJsonSchema(parameters: readonly DeclaredParameter[]): Record<string, unknown> {
+  const properties: Record<string, unknown> = {};
+  for (const parameter of parameters) properties[parameter.name] = parameter.rest ? { type: 'array' } : {};
+  const sole = parameters.length === 1 && !parameters[0].rest;
+  return { type: 'object', properties, additionalProperties: sole };
+}
+
+/** The JSON Schema of a flow's parameters by name, or null when it declares none. */
+export function parametersJsonSchema(flow: AnyFlow): Record<string, unknown> | null {
+  const schema = flow.options.parameters as unknown;
+  if (schema) return zodJsonSchema(schema);
+  const signature = flowSignature(flow.fn as (...args: never[]) => unknown, false);
+  return signature.kind === 'positional' ? argumentsJsonSchema(signature.parameters) : null;
 }
 
 /** Each flow of the file once by name, the default export first. */

@@ -75,6 +75,7 @@ export class RemoteRunsSource implements RunsSource {
       const page = await this.api.listFlowRuns({
         query: {
           flowName: listing.flowName || undefined,
+          parentFlowRunId: listing.parentFlowRunId,
           stateTypes: asked.length > 0 ? asked : undefined,
           limit: names.size > 0 ? FLOW_RUN_PAGE_MAX : Math.min(FLOW_RUN_PAGE_MAX, listing.limit - runs.length),
           cursor,

@@ -16,6 +16,8 @@ export interface FlowRunListing {
   /** With both, a run in any of these types or with any of these state names matches. */
   stateTypes: readonly StateType[];
   stateNames: readonly string[];
+  /** Only the subflow runs of this flow run. */
+  parentFlowRunId?: string;
   limit: number;
 }
 

@@ -151,7 +151,7 @@ export function FlowRunPage({ flowRunId, taskRunId, view: tab = 'graph' }: { flo
           {tab === 'logs' ? <LogsView view={view} onLoadEarlier={() => void follower?.loadEarlier()} /> : null}
           {tab === 'details' ? <FlowRunDetails view={view} /> : null}
         </section>
-        {picked ? <TaskRunPanel flowRunId={run.id} run={picked} history={view.histories.get(picked.id) ?? []} view={tab} /> : null}
+        {picked ? <TaskRunPanel flowRunId={run.id} run={picked} history={view.histories.get(picked.id) ?? []} view={tab} subflow={view.subflows.get(picked.id)} /> : null}
       </div>
     </div>
   );

@@ -25,7 +25,7 @@ const TaskRunNodeView = memo(function TaskRunNodeView({ data }: NodeProps<TaskNo
       </div>
       <div className="fd-node-name">{run.name}</div>
       {run.childFlowRunIds.map((child) => (
-        <a key={child} className="fd-link" href={routeHash({ page: 'run', flowRunId: child })} onClick={(e) => e.stopPropagation()}>
+        <a key={child} className="fd-link nodrag" href={routeHash({ page: 'run', flowRunId: child })} data-subflow-run={child} onClick={(e) => e.stopPropagation()}>
           open subflow ›
         </a>
       ))}
@@ -50,6 +50,7 @@ const TaskGroupNodeView = memo(function TaskGroupNodeView({ data }: NodeProps<Gr
       <div className="fd-node-name">
         {group.label} <span className="fd-muted">× {group.total}</span>
       </div>
+      {group.subflows > 0 ? <div className="fd-muted">{group.subflows === group.total ? 'subflow runs' : `${group.subflows} started subflows`}: expand to open them</div> : null}
       <div className="fd-group-counts">
         {shown.map((type) => (
           <span key={type} className={`fd-count state-${type}`}>

@@ -1,4 +1,4 @@
-import type { TaskRun } from '../../../core/runs.js';
+import type { FlowRunSummary, TaskRun } from '../../../core/runs.js';
 import type { State } from '../../../core/states.js';
 import { runTimeline } from '../../monitor/timeline.js';
 import { formatDuration, shownValue } from '../../monitor/format.js';
@@ -17,8 +17,20 @@ export function ValueBlock({ text, testId }: { text: string | null; testId?: str
   );
 }
 
-/** Everything about one task run: inputs, result, every attempt with its error, cache. */
-export function TaskRunPanel({ flowRunId, run, history, view }: { flowRunId: string; run: TaskRun; history: readonly State[]; view?: RunPageView }) {
+/** Everything about one task run: inputs, result, every attempt with its error, cache, and the subflow run it started. */
+export function TaskRunPanel({
+  flowRunId,
+  run,
+  history,
+  view,
+  subflow,
+}: {
+  flowRunId: string;
+  run: TaskRun;
+  history: readonly State[];
+  view?: RunPageView;
+  subflow?: FlowRunSummary;
+}) {
   const attempts = runTimeline(history).attempts;
   const cached = run.state.name === 'Cached' || history.some((s) => s.name === 'Cached');
   return (
@@ -35,6 +47,16 @@ export function TaskRunPanel({ flowRunId, run, history, view }: { flowRunId: str
         <dd>
           <code>{run.taskKey}</code>
         </dd>
+        {subflow ? (
+          <>
+            <dt>Subflow run</dt>
+            <dd>
+              <a className="fd-link" href={routeHash({ page: 'run', flowRunId: subflow.id })} data-testid="task-subflow">
+                {subflow.name} ›
+              </a>
+            </dd>
+          </>
+        ) : null}
         <dt>Duration</dt>
         <dd>{formatDuration(run.startTime !== null ? (run.endTime ?? Date.now()) - run.startTime : null)}</dd>
         <dt>Attempts</dt>

@@ -1,0 +1,111 @@
+import { isTerminal, newId, type OrchestrationResult, type ProposedState, type State } from '../core/index.js';
+import type { FlowRunFrame } from './context.js';
+import { errorInfo } from './errors.js';
+import { trackTaskRun } from './heartbeats.js';
+import { inputsPreviewOf, previewOf } from './previews.js';
+import { engineSettings, requireReporter } from './runtime.js';
+
+const INPUT_PREVIEW_LIMIT = 2000;
+
+/**
+ * The task run that stands for a subflow call in its parent flow run, named after the subflow,
+ * as Prefect tracks one. It is Pending while the child is created, Running once the child runs,
+ * and ends as the child ends, with the child's result or error; the child's `parentTaskRunId`
+ * points at it.
+ */
+export class SubflowTaskRun {
+  readonly id = newId();
+  readonly name: string;
+  private readonly reporter = requireReporter();
+  /** Transitions are sent one after another, so the store sees them in the child's order. */
+  private chain: Promise<unknown> = Promise.resolve();
+  private readonly dynamicKey: number;
+  private created = false;
+  private running = false;
+  private ended = false;
+  private untrack: () => void = () => {};
+
+  constructor(
+    private readonly parent: FlowRunFrame,
+    private readonly flowName: string,
+    private readonly args: readonly unknown[],
+  ) {
+    // Numbered when called, so concurrent calls are named in the order they were made.
+    this.dynamicKey = parent.dynamicKeys.get(flowName) ?? 0;
+    parent.dynamicKeys.set(flowName, this.dynamicKey + 1);
+    this.name = `${flowName}-${this.dynamicKey}`;
+  }
+
+  /** Records the task run, Pending. */
+  create(): void {
+    if (this.created) return;
+    this.created = true;
+    this.send(() =>
+      this.reporter.createTaskRun({
+        id: this.id,
+        flowRunId: this.parent.flowRunId,
+        taskKey: this.flowName,
+        name: this.name,
+        dynamicKey: this.dynamicKey,
+        tags: [],
+        retryPolicy: { retries: 0, retryDelaySeconds: [0] },
+        inputs: this.args.length > 0 ? inputsPreviewOf(this.args, INPUT_PREVIEW_LIMIT) : null,
+        upstream: [],
+        state: { type: 'PENDING', name: 'Pending' },
+        transitionId: newId(),
+      }),
+    );
+    this.untrack = trackTaskRun(this.id, (message) => this.end({ type: 'CRASHED', name: 'Crashed', message }));
+  }
+
+  /** Called with each state the child flow run enters; its start and its end are followed. */
+  follow(state: State): void {
+    if (state.type === 'RUNNING' && this.created && !this.running && !this.ended) {
+      this.running = true;
+      this.send(() => this.reporter.setState({ kind: 'task', runId: this.id, state: { type: 'RUNNING', name: 'Running' }, transitionId: newId() }));
+    }
+  }
+
+  /**
+   * Ends the task run as the child ended: its final state, with its result or error. A child
+   * that never reached a final state (the store would not start it) failed all the same.
+   */
+  finish(state: State | null, ok: boolean, result: unknown, error: unknown): Promise<void> {
+    if (!this.created) return Promise.resolve();
+    if (!state || !isTerminal(state.type)) {
+      const info = errorInfo(error);
+      return this.end({ type: 'FAILED', name: 'Failed', message: info.message, error: info, retryable: false });
+    }
+    const proposed: ProposedState = { type: state.type, name: state.name };
+    if (state.message !== undefined) proposed.message = state.message;
+    if (ok) proposed.resultPreview = previewOf(result);
+    else if (state.error) proposed.error = state.error;
+    if (state.type === 'FAILED') proposed.retryable = false;
+    return this.end(proposed);
+  }
+
+  private async end(state: ProposedState): Promise<void> {
+    if (this.ended) return this.chain.then(() => undefined);
+    this.ended = true;
+    this.untrack();
+    await this.send(() => this.reporter.setState({ kind: 'task', runId: this.id, state, transitionId: newId() }));
+  }
+
+  private send(report: () => Promise<OrchestrationResult>): Promise<void> {
+    const next = this.chain.then(report).then(
+      (result) => this.observe(result),
+      (error: unknown) => {
+        // The parent's record is then incomplete, as when a task run's final state is lost.
+        this.parent.unrecorded ??= { error };
+        this.parent.logger.error(`could not record the task run of subflow call '${this.name}': ${error}`);
+      },
+    );
+    this.chain = next;
+    return next;
+  }
+
+  private observe(result: OrchestrationResult): void {
+    if (result.status !== 'ACCEPT' || !result.state) return;
+    engineSettings().onEvent?.({ kind: 'task', runId: this.id, runName: this.name, flowRunId: this.parent.flowRunId, state: result.state });
+  }
+}

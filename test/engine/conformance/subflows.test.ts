@@ -1,0 +1,305 @@
+/**
+ * Prefect's subflow behaviours (tests/test_flows.py), checked against a real store: a flow called
+ * like a function inside another flow is a child flow run, and a task run of its parent.
+ */
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { retryFlowRun } from '../../../app/server/index.js';
+import { flow, getRunContext, ParameterValidationError, task, TimeoutError } from '../../../app/engine/index.js';
+import { useEngineStore } from '../../helpers/engine-store.js';
+import { historyOf, idle, namesOf, onlyTaskRun, taskRunsOf } from '../support.js';
+
+let env: ReturnType<typeof useEngineStore>;
+beforeEach(() => (env = useEngineStore()));
+afterEach(() => env.dispose());
+
+function childrenOf(parentFlowRunId: string) {
+  return env.store.listFlowRuns({ parentFlowRunId }).sort((a, b) => a.createdAt - b.createdAt);
+}
+
+function onlyChildOf(parentFlowRunId: string) {
+  const children = childrenOf(parentFlowRunId);
+  if (children.length !== 1) throw new Error(`expected one child run, found ${children.length}`);
+  return children[0];
+}
+
+describe('subflow calls (test_flows.py::TestSubflowCalls)', () => {
+  it('a subflow called with positional arguments receives them (TestSubflowCalls::test_subflow_call_with_no_tasks)', async () => {
+    const child = flow({ name: 'child' }, (x: number, y: number, z: number) => x + y + z);
+    const parent = flow({ name: 'parent' }, (x: number, y = 2, z = 3) => child(x, y, z));
+    expect(await parent(1, 2)).toBe(6);
+    const outcome = await parent.run({ x: 1, y: 2 });
+    expect(outcome.result).toBe(6);
+    expect(onlyChildOf(outcome.flowRunId).parameters).toEqual({ x: 1, y: 2, z: 3 });
+  });
+
+  it('a subflow returns the result of the task it returns (TestSubflowCalls::test_subflow_call_with_returned_task)', async () => {
+    const compute = task({ name: 'compute' }, (x: number, y: number, z: number) => x + y + z);
+    const child = flow({ name: 'child-with-task' }, (x: number, y: number, z: number) => compute(x, y, z));
+    const outcome = await flow({ name: 'parent-of-task-child' }, (x: number, y = 2, z = 3) => child(x, y, z)).run({ x: 1, y: 2 });
+    expect(outcome.result).toBe(6);
+    const childRun = onlyChildOf(outcome.flowRunId);
+    expect(onlyTaskRun(env.store, childRun.id, 'compute').state.name).toBe('Completed');
+  });
+
+  it('a subflow gets exactly the arguments it was called with: a number, several values, one object', async () => {
+    const seen: unknown[][] = [];
+    const one = flow({ name: 'takes-one' }, (n: number) => (seen.push([n]), n * 2));
+    const two = flow({ name: 'takes-two' }, (label: string, count: number) => (seen.push([label, count]), label.repeat(count)));
+    const object = flow({ name: 'takes-object' }, ({ source }: { source: string }) => (seen.push([source]), `from ${source}`));
+    const outcome = await flow({ name: 'calls-each' }, async () => [await one(11), await two('a', 2), await object({ source: 'crm' })]).run();
+    expect(outcome.result).toEqual([22, 'aa', 'from crm']);
+    expect(seen).toEqual([[11], ['a', 2], ['crm']]);
+    expect(childrenOf(outcome.flowRunId).map((c) => [c.flowName, c.parameters])).toEqual([
+      ['takes-one', { n: 11 }],
+      ['takes-two', { label: 'a', count: 2 }],
+      ['takes-object', { source: 'crm' }],
+    ]);
+  });
+
+  it('a call records its arguments by name (TestFlowCall::test_call_creates_flow_run_and_runs); defaults are not recorded', async () => {
+    const foo = flow({ name: 'foo' }, (x: number, y = 3, z = 3) => x + y + z);
+    const outcome = await flow({ name: 'calls-foo' }, () => foo(1, 2)).run();
+    expect(outcome.result).toBe(6);
+    // Prefect also records z = 3; a default is an expression of the function, known only when it runs.
+    expect(onlyChildOf(outcome.flowRunId).parameters).toEqual({ x: 1, y: 2 });
+  });
+
+  it('a rest parameter takes the remaining arguments (TestFlowCall::test_call_with_variadic_args)', async () => {
+    const gather = flow({ name: 'gather' }, (first: string, ...rest: number[]) => ({ first, rest }));
+    const outcome = await flow({ name: 'calls-gather' }, () => gather('a', 1, 2, 3)).run();
+    expect(outcome.result).toEqual({ first: 'a', rest: [1, 2, 3] });
+    const childRun = onlyChildOf(outcome.flowRunId);
+    expect(childRun.parameters).toEqual({ first: 'a', rest: [1, 2, 3] });
+    // Run by name, the recorded parameters give the same call.
+    expect((await gather.run(childRun.parameters)).result).toEqual({ first: 'a', rest: [1, 2, 3] });
+  });
+
+  it('concurrent subflows each get their own child run and parent task run (TestSubflowCalls::test_concurrent_async_subflow)', async () => {
+    const testTask = task({ name: 'test-task' }, () => 1);
+    const child = flow({ name: 'concurrent-child' }, async (i: number) => {
+      expect(await testTask()).toBe(1);
+      return i;
+    });
+    const outcome = await flow({ name: 'concurrent-parent' }, () => Promise.all([0, 1, 2, 3, 4].map((i) => child(i)))).run();
+    expect(outcome.result).toEqual([0, 1, 2, 3, 4]);
+    const subflowTaskRuns = taskRunsOf(env.store, outcome.flowRunId, 'concurrent-child');
+    expect(subflowTaskRuns.map((t) => t.name).sort()).toEqual([0, 1, 2, 3, 4].map((i) => `concurrent-child-${i}`));
+    expect(new Set(subflowTaskRuns.map((t) => t.dynamicKey)).size).toBe(5);
+    const children = childrenOf(outcome.flowRunId);
+    expect(children).toHaveLength(5);
+    expect(new Set(children.map((c) => c.parentTaskRunId))).toEqual(new Set(subflowTaskRuns.map((t) => t.id)));
+    for (const child of children) {
+      const tracking = subflowTaskRuns.find((t) => t.id === child.parentTaskRunId)!;
+      expect(tracking.result).toBe(JSON.stringify(child.parameters.i));
+      expect(tracking.inputs).toBe(JSON.stringify([child.parameters.i]));
+    }
+  });
+
+  it('a recursive subflow nests a run per level, each linked to the one above (TestSubflowCalls::test_recursive_async_subflow)', async () => {
+    const testTask = task({ name: 'recursion-task' }, () => 1);
+    const recurse = flow({ name: 'recurse' }, async (i: number): Promise<number> => {
+      expect(await testTask()).toBe(1);
+      return i === 0 ? i : i + (await recurse(i - 1));
+    });
+    const outcome = await flow({ name: 'recursion-parent' }, () => recurse(5)).run();
+    expect(outcome.result).toBe(5 + 4 + 3 + 2 + 1);
+    let parentId = outcome.flowRunId;
+    for (let level = 5; level >= 0; level--) {
+      const run = onlyChildOf(parentId);
+      expect(run.parameters).toEqual({ i: level });
+      expect(onlyTaskRun(env.store, parentId, 'recurse').id).toBe(run.parentTaskRunId);
+      parentId = run.id;
+    }
+    expect(childrenOf(parentId)).toEqual([]);
+  });
+});
+
+describe('the task run of a subflow call (TestSubflowCalls::test_subflow_relationship_tracking)', () => {
+  it('the parent gets a task run named after the subflow that the child links to, Running then Completed with its result', async () => {
+    const child = flow({ name: 'inner' }, (x: number, y: number) => x + y);
+    const outcome = await flow({ name: 'outer' }, () => child(1, 2)).run();
+    expect(outcome.result).toBe(3);
+    const childRun = onlyChildOf(outcome.flowRunId);
+    const tracking = onlyTaskRun(env.store, outcome.flowRunId, 'inner');
+    expect(childRun.id).not.toBe(outcome.flowRunId);
+    expect(childRun.parentFlowRunId).toBe(outcome.flowRunId);
+    expect(childRun.parentTaskRunId).toBe(tracking.id);
+    expect(tracking).toMatchObject({ name: 'inner-0', flowRunId: outcome.flowRunId, result: '3', inputs: '[1,2]' });
+    expect(historyOf(env.store, tracking.id)).toEqual(['Pending:1', 'Running:1', 'Completed:1']);
+    // The task run spans the child's run.
+    const childStates = env.store.listStates(childRun.id);
+    const trackingStates = env.store.listStates(tracking.id);
+    expect(trackingStates[0].timestamp).toBeLessThanOrEqual(childStates.find((s) => s.type === 'RUNNING')!.timestamp);
+    expect(trackingStates.at(-1)!.timestamp).toBeGreaterThanOrEqual(childRun.endTime!);
+  });
+
+  it('a failing subflow fails its task run with its error, and rejects in the parent', async () => {
+    const boom = new RangeError('child broke');
+    const child = flow({ name: 'failing-inner' }, (_n: number) => {
+      throw boom;
+    });
+    let caught: unknown;
+    const outcome = await flow({ name: 'catching-outer' }, async () => {
+      caught = await child(1).catch((e: unknown) => e);
+      return 'survived';
+    }).run();
+    expect(caught).toBe(boom);
+    expect(outcome.state.name).toBe('Completed');
+    const tracking = onlyTaskRun(env.store, outcome.flowRunId, 'failing-inner');
+    expect(namesOf(env.store, tracking.id)).toEqual(['Pending', 'Running', 'Failed']);
+    expect(tracking.state.error).toMatchObject({ name: 'RangeError', message: 'child broke' });
+    expect(tracking.state.message).toBe('child broke');
+    expect(onlyChildOf(outcome.flowRunId).state.name).toBe('Failed');
+
+    const letting = await flow({ name: 'letting-outer' }, () => child(2)).run();
+    expect(letting.state.name).toBe('Failed');
+    expect(letting.error).toBe(boom);
+    expect(onlyTaskRun(env.store, letting.flowRunId, 'failing-inner').state.name).toBe('Failed');
+  });
+
+  it("a subflow stopped by its parent's timeout ends its task run Cancelled (test_flow_with_cancelled_subflow_has_cancelled_state)", async () => {
+    const child = flow({ name: 'slow-inner' }, (ms: number) => idle(ms));
+    const outcome = await flow({ name: 'impatient-outer', timeoutSeconds: 0.05 }, () => child(5000)).run();
+    expect(outcome.state.name).toBe('TimedOut');
+    expect(outcome.error).toBeInstanceOf(TimeoutError);
+    const childRun = onlyChildOf(outcome.flowRunId);
+    expect(childRun.state.name).toBe('Cancelled');
+    const tracking = onlyTaskRun(env.store, outcome.flowRunId, 'slow-inner');
+    expect(namesOf(env.store, tracking.id)).toEqual(['Pending', 'Running', 'Cancelled']);
+    expect(tracking.endTime!).toBeLessThanOrEqual(env.store.getFlowRun(outcome.flowRunId)!.endTime!);
+  });
+
+  it('a subflow that retries keeps one task run, Running until its last attempt ends', async () => {
+    let calls = 0;
+    const child = flow({ name: 'retrying-inner', retries: 1, retryDelaySeconds: 0 }, (n: number) => {
+      if (++calls === 1) throw new Error('once');
+      return n;
+    });
+    const outcome = await flow({ name: 'patient-outer' }, () => child(7)).run();
+    expect(outcome.result).toBe(7);
+    const tracking = onlyTaskRun(env.store, outcome.flowRunId, 'retrying-inner');
+    expect(historyOf(env.store, tracking.id)).toEqual(['Pending:1', 'Running:1', 'Completed:1']);
+    expect(historyOf(env.store, onlyChildOf(outcome.flowRunId).id)).toEqual(['Pending:1', 'Running:1', 'AwaitingRetry:1', 'Retrying:2', 'Completed:2']);
+  });
+
+  it('a subflow called inside a task has that task run for its parent, and no task run of its own', async () => {
+    const child = flow({ name: 'child-of-task' }, (n: number) => n + getRunContext().flowRun.attempt);
+    const wrapper = task({ name: 'wrapper' }, (n: number) => child(n));
+    const outcome = await flow({ name: 'task-parent' }, () => wrapper(41)).run();
+    expect(outcome.result).toBe(42);
+    const wrapperRun = onlyTaskRun(env.store, outcome.flowRunId, 'wrapper');
+    expect(onlyChildOf(outcome.flowRunId).parentTaskRunId).toBe(wrapperRun.id);
+    expect(env.store.listTaskRuns(outcome.flowRunId).map((t) => t.taskKey)).toEqual(['wrapper']);
+  });
+
+  it('a nested subflow is a task run of its own parent, not of the top flow', async () => {
+    const leaf = flow({ name: 'leaf-flow' }, (s: string) => s.toUpperCase());
+    const middle = flow({ name: 'middle-flow' }, (s: string) => leaf(s));
+    const outcome = await flow({ name: 'top-flow' }, () => middle('deep')).run();
+    expect(outcome.result).toBe('DEEP');
+    const middleRun = onlyChildOf(outcome.flowRunId);
+    const leafRun = onlyChildOf(middleRun.id);
+    expect(env.store.listTaskRuns(outcome.flowRunId).map((t) => t.taskKey)).toEqual(['middle-flow']);
+    expect(onlyTaskRun(env.store, middleRun.id, 'leaf-flow').id).toBe(leafRun.parentTaskRunId);
+    expect(onlyTaskRun(env.store, middleRun.id, 'leaf-flow').result).toBe('"DEEP"');
+  });
+});
+
+describe('subflow parameters (TestSubflowCalls::test_subflow_with_invalid_parameters_fails_parent)', () => {
+  it('a subflow called with more arguments than it takes fails its parent, and records no child run', async () => {
+    const child = flow({ name: 'takes-two-only' }, (a: number, b: number) => a + b);
+    const parent = flow({ name: 'passes-three' }, () => (child as unknown as (...a: number[]) => Promise<number>)(1, 2, 3));
+    const outcome = await parent.run();
+    expect(outcome.state.name).toBe('Failed');
+    expect(outcome.error).toBeInstanceOf(ParameterValidationError);
+    expect((outcome.error as Error).message).toMatch(/takes 2 arguments \(a, b\) but was called with 3/);
+    expect(childrenOf(outcome.flowRunId)).toEqual([]);
+    expect(env.store.listTaskRuns(outcome.flowRunId)).toEqual([]);
+  });
+
+  it('a flow that takes one object refuses several arguments, saying why', async () => {
+    const child = flow({ name: 'takes-object-only' }, ({ a }: { a: number }) => a);
+    const parent = flow({ name: 'passes-two' }, () => (child as unknown as (...a: unknown[]) => Promise<number>)({ a: 1 }, 2));
+    const outcome = await parent.run();
+    expect((outcome.error as Error).message).toMatch(/takes its parameters as one object, but was called with 2 arguments/);
+  });
+
+  it('a top-level run by name maps names to positional parameters, and refuses unknown names', async () => {
+    const seen: unknown[][] = [];
+    const f = flow({ name: 'by-name' }, (n: number, label?: string) => {
+      seen.push([n, label]);
+      return `${label ?? '-'}${n}`;
+    });
+    expect((await f.run({ label: 'x', n: 11 })).result).toBe('x11');
+    expect((await f.run({ n: 3 })).result).toBe('-3');
+    expect(seen).toEqual([[11, 'x'], [3, undefined]]);
+    const error = await f.run({ n: 1, nope: 2 }).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(ParameterValidationError);
+    expect((error as Error).message).toContain("nope: the flow takes no parameter 'nope'; it takes n, label");
+  });
+
+  it('a flow with one plain parameter takes it by its name, or all parameters as one object', async () => {
+    const double = flow({ name: 'double' }, (n: number) => n * 2);
+    const outcome = await double.run({ n: 11 });
+    expect(outcome.result).toBe(22);
+    expect(env.store.getFlowRun(outcome.flowRunId)!.parameters).toEqual({ n: 11 });
+    const limited = flow({ name: 'limited' }, (params: { limit: number }) => params.limit + 1);
+    const byObject = await limited.run({ limit: 9 });
+    expect(byObject.result).toBe(10);
+    expect(env.store.getFlowRun(byObject.flowRunId)!.parameters).toEqual({ limit: 9 });
+    const viaParent = await flow({ name: 'limited-parent' }, () => limited({ limit: 4 })).run();
+    expect(viaParent.result).toBe(5);
+    expect(onlyChildOf(viaParent.flowRunId).parameters).toEqual({ limit: 4 });
+  });
+
+  it('a retried run calls the flow again with the arguments it recorded', async () => {
+    const calls: unknown[][] = [];
+    const f = flow({ name: 'fails-first' }, (n: number, s: string) => {
+      calls.push([n, s]);
+      if (calls.length === 1) throw new Error('first time');
+      return `${s}${n}`;
+    });
+    const first = await flow({ name: 'calls-fails-first' }, () => f(11, 'x').catch(() => 'caught')).run();
+    const childRun = onlyChildOf(first.flowRunId);
+    expect(childRun.state.name).toBe('Failed');
+    expect(retryFlowRun(env.store, childRun.id, 'again').ok).toBe(true);
+    const again = await f.run(childRun.parameters, { flowRunId: childRun.id, flowRunName: childRun.name });
+    expect(again.result).toBe('x11');
+    expect(calls).toEqual([[11, 'x'], [11, 'x']]);
+  });
+
+  it('types: a flow of (n: number, s: string) is called as child(11, "x")', async () => {
+    const child = flow({ name: 'typed' }, (n: number, s: string) => `${s}${n}`);
+    const outcome = await flow({ name: 'typed-parent' }, async () => {
+      const value: string = await child(11, 'x');
+      // @ts-expect-error a string where a number is declared
+      await child('11', 'x').catch(() => null);
+      return value;
+    }).run();
+    expect(outcome.result).toBe('x11');
+  });
+});
+
+describe('a retried parent and its subflows (TestFlowRetries)', () => {
+  it('a parent retried after its subflow failed runs the subflow again, with a task run per attempt (test_flow_retry_with_no_error_in_flow_and_one_failed_child_flow)', async () => {
+    let childRuns = 0;
+    let parentRuns = 0;
+    const child = flow({ name: 'child-flow' }, () => {
+      childRuns++;
+      if (parentRuns === 1) throw new Error('first attempt');
+      return 'hello';
+    });
+    const outcome = await flow({ name: 'parent-flow', retries: 1, retryDelaySeconds: 0 }, () => {
+      parentRuns++;
+      return child();
+    }).run();
+    expect(outcome.result).toBe('hello');
+    expect([parentRuns, childRuns]).toEqual([2, 2]);
+    // Prefect resets one tracking task run; here each attempt records its own, as it does for tasks.
+    const tracking = taskRunsOf(env.store, outcome.flowRunId, 'child-flow');
+    expect(tracking.map((t) => t.state.name)).toEqual(['Failed', 'Completed']);
+    const children = childrenOf(outcome.flowRunId);
+    expect(children.map((c) => c.state.name)).toEqual(['Failed', 'Completed']);
+    expect(children.map((c) => c.parentTaskRunId)).toEqual(tracking.map((t) => t.id));
+  });
+});
