@@ -12,6 +12,8 @@ import {
 import { onAbort } from './abort-listeners.js';
 import { currentFlowRun, currentFrame, runStorage, type FlowRunFrame } from './context.js';
 import { CancelledError, errorInfo, ParameterValidationError, RunAbortedError, TimeoutError } from './errors.js';
+import { failureLogText } from './failure-log.js';
+import { judgeReturnedValue } from './final-state.js';
 import { trackFlowRun } from './heartbeats.js';
 import { runStateHooks } from './hooks.js';
 import { installLogPrints } from './log-prints.js';
@@ -233,12 +235,12 @@ class FlowRunExecution {
         const failed = await this.propose({
           type: 'FAILED',
           name: error instanceof TimeoutError ? 'TimedOut' : 'Failed',
-          message: info.message,
+          message: attempt.message ?? info.message,
           error: info,
         });
         const state = failed.state;
         if (failed.status === 'ACCEPT' && state?.type === 'SCHEDULED') {
-          this.logger.info(`flow run attempt ${state.attempt} failed (${info.message}); retrying`);
+          this.logger.error(`flow run attempt ${state.attempt} failed; retrying: ${failureLogText(error)}`);
           try {
             await sleepUntil(state.scheduledTime ?? Date.now(), this.runController.signal);
           } catch (reason) {
@@ -247,6 +249,7 @@ class FlowRunExecution {
           }
           continue;
         }
+        this.logger.error(`flow run failed: ${failureLogText(error)}`);
         if (failed.status === 'ACCEPT' && state) {
           await runStateHooks(this.flow.options, this.flow.subject, this.runInfo, state, this.logger);
         }
@@ -277,7 +280,7 @@ class FlowRunExecution {
   }
 
   /** One attempt: the flow function, then every task run it started, settled. */
-  private async attemptOnce(): Promise<{ ok: true; value: unknown } | { ok: false; error: unknown }> {
+  private async attemptOnce(): Promise<{ ok: true; value: unknown } | { ok: false; error: unknown; message?: string }> {
     const controller = new AbortController();
     setMaxListeners(0, controller.signal);
     const follow = () => controller.abort(this.runController.signal.reason);
@@ -326,6 +329,7 @@ class FlowRunExecution {
     this.runController.signal.removeEventListener('abort', follow);
     if (outcome.ok && controller.signal.aborted) return { ok: false, error: controller.signal.reason };
     if (outcome.ok && frame.unrecorded) return { ok: false, error: frame.unrecorded.error };
+    if (outcome.ok) return judgeReturnedValue(outcome.value);
     return outcome;
   }
 
