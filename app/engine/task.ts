@@ -120,7 +120,8 @@ function makeTask<Args extends unknown[], R>(
     source: Function.prototype.toString.call(fn),
     paramNames: parameterNames(fn as unknown as (...a: never[]) => unknown),
     retryPolicy: retryPolicyOf(options),
-    cachePolicy: resolveCachePolicy(options.cachePolicy),
+    // A key function decides alone; otherwise a persisted result is cached as Prefect's DEFAULT.
+    cachePolicy: resolveCachePolicy(options.cachePolicy, options.persistResult === true && options.cacheKeyFn === undefined),
     tags: [...(options.tags ?? [])],
     subject: null,
   };
