@@ -14,6 +14,7 @@ import { currentFlowRun, currentFrame, runStorage, type FlowRunFrame } from './c
 import { CancelledError, errorInfo, ParameterValidationError, RunAbortedError, TimeoutError } from './errors.js';
 import { failureLogText } from './failure-log.js';
 import { judgeReturnedValue } from './final-state.js';
+import { coerceParameters } from './parameter-coercion.js';
 import { trackFlowRun } from './heartbeats.js';
 import { runStateHooks } from './hooks.js';
 import { installLogPrints } from './log-prints.js';
@@ -73,7 +74,9 @@ export function validateParameters(flow: FlowDefinition, raw: unknown): Record<s
     }
     return params as Record<string, unknown>;
   }
-  const parsed = schema.safeParse(params);
+  let parsed = schema.safeParse(params);
+  // Values given as JSON text ("1" for a number) are read as --param reads them, then checked again.
+  if (!parsed.success) parsed = schema.safeParse(coerceParameters(schema, params));
   if (!parsed.success) {
     throw new ParameterValidationError(
       flow.name,
