@@ -21,6 +21,17 @@ function isObject(value: unknown): value is object {
   return typeof value === 'object' && value !== null;
 }
 
+function holdsFutures(value: unknown, depth: number, maxDepth: number): boolean {
+  if (value instanceof TaskRunFuture || value instanceof AllowFailure) return true;
+  if (depth > maxDepth || !isObject(value)) return false;
+  if (Array.isArray(value)) {
+    if (value instanceof FutureList) return true;
+    return value.some((item) => holdsFutures(item, depth + 1, maxDepth));
+  }
+  if (Object.getPrototypeOf(value) !== Object.prototype) return false;
+  return Object.values(value).some((item) => holdsFutures(item, depth + 1, maxDepth));
+}
+
 /**
  * Replaces the futures in a value (also inside arrays, FutureLists and plain objects) with their
  * results, as Prefect's `resolve_inputs` does. A future that failed resolves to undefined and is
@@ -28,6 +39,8 @@ function isObject(value: unknown): value is object {
  * no future are returned as they are.
  */
 export async function resolveFutures(value: unknown, maxDepth = FUTURE_SEARCH_DEPTH): Promise<Resolution> {
+  // Most values hold no future: find that out without making a promise per item.
+  if (!holdsFutures(value, 0, maxDepth)) return { value, futures: 0, failed: [] };
   const failed: { index: number; entry: UnresolvedFuture }[] = [];
   let futures = 0;
   const visit = async (v: unknown, depth: number): Promise<unknown> => {
