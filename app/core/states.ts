@@ -17,7 +17,7 @@ export const StateTypeSchema = z.enum(STATE_TYPES);
 
 export const STATE_NAMES = {
   SCHEDULED: ['Scheduled', 'Late', 'AwaitingRetry', 'AwaitingConcurrencySlot'],
-  PENDING: ['Pending'],
+  PENDING: ['Pending', 'NotReady'],
   RUNNING: ['Running', 'Retrying'],
   PAUSED: ['Paused', 'Suspended'],
   CANCELLING: ['Cancelling'],
@@ -42,6 +42,16 @@ const TERMINAL = new Set<StateType>(TERMINAL_STATE_TYPES);
 
 export function isTerminal(type: StateType): boolean {
   return TERMINAL.has(type);
+}
+
+/**
+ * The name of the PENDING state a task run rests in when it never ran because a run it depends on
+ * did not complete, as in Prefect. Nothing moves it on, yet it is no failure of its own.
+ */
+export const NOT_READY = 'NotReady';
+
+export function isNotReady(state: { type: StateType; name: string }): boolean {
+  return state.type === 'PENDING' && state.name === NOT_READY;
 }
 
 /** States in which a run's process owns it and must keep heartbeating. */

@@ -66,9 +66,20 @@ export const CachePolicies = {
 
 export type CachePolicyOption = 'inputs' | 'taskSource' | 'default' | 'none' | CachePolicy;
 
-export function resolveCachePolicy(option: CachePolicyOption | undefined): CachePolicy | null {
+/**
+ * What a task that persists its result caches on when it names no policy: Prefect's DEFAULT,
+ * its inputs and code within one flow run, so a repeated identical call in a run is Cached.
+ */
+export const PERSISTED_RESULT_POLICY: CachePolicy = CachePolicies.combine(
+  CachePolicies.inputs(),
+  CachePolicies.taskSource(),
+  CachePolicies.runId(),
+);
+
+export function resolveCachePolicy(option: CachePolicyOption | undefined, persistResult = false): CachePolicy | null {
   switch (option) {
     case undefined:
+      return persistResult ? PERSISTED_RESULT_POLICY : null;
     case 'none':
       return null;
     case 'inputs':

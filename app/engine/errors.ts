@@ -33,10 +33,19 @@ export class RunAbortedError extends Error {
   }
 }
 
-/** A task could not start because a run it depends on did not complete. */
+/**
+ * A task did not run because a run it depends on did not complete: its run rests NotReady, as in
+ * Prefect. Awaiting its future rejects with this error.
+ */
 export class UpstreamFailedError extends Error {
-  constructor(readonly upstreamTaskRunId: string, readonly upstreamState: State | null) {
-    super(`upstream task run ${upstreamTaskRunId} ended ${upstreamState ? `in state ${upstreamState.name}` : 'without a state'}`);
+  constructor(
+    readonly upstreamTaskRunId: string,
+    readonly upstreamState: State | null,
+    upstreamName: string | null = null,
+  ) {
+    const run = upstreamName ? `'${upstreamName}' (${upstreamTaskRunId})` : upstreamTaskRunId;
+    const ended = upstreamState ? `it ended ${upstreamState.name}${upstreamState.message ? `: ${upstreamState.message}` : ''}` : 'it ended without a state';
+    super(`upstream task run ${run} did not complete, so this task did not run; ${ended}`);
     this.name = 'UpstreamFailedError';
   }
 }

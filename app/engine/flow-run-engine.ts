@@ -13,6 +13,9 @@ import { onAbort } from './abort-listeners.js';
 import { currentFlowRun, currentFrame, runStorage, type FlowRunFrame } from './context.js';
 import { bindArguments, bindByName, type BoundFlowCall, type FlowInput, type FlowSignature } from './flow-parameters.js';
 import { CancelledError, errorInfo, ParameterValidationError, RunAbortedError, TimeoutError } from './errors.js';
+import { failureLogText } from './failure-log.js';
+import { judgeReturnedValue } from './final-state.js';
+import { coerceParameters } from './parameter-coercion.js';
 import { trackFlowRun } from './heartbeats.js';
 import { runStateHooks } from './hooks.js';
 import { installLogPrints } from './log-prints.js';
@@ -75,7 +78,9 @@ export function validateParameters(flow: FlowDefinition, raw: unknown): Record<s
     }
     return params as Record<string, unknown>;
   }
-  const parsed = schema.safeParse(params);
+  let parsed = schema.safeParse(params);
+  // Values given as JSON text ("1" for a number) are read as --param reads them, then checked again.
+  if (!parsed.success) parsed = schema.safeParse(coerceParameters(schema, params));
   if (!parsed.success) {
     throw new ParameterValidationError(
       flow.name,
@@ -259,12 +264,12 @@ class FlowRunExecution {
         const failed = await this.propose({
           type: 'FAILED',
           name: error instanceof TimeoutError ? 'TimedOut' : 'Failed',
-          message: info.message,
+          message: attempt.message ?? info.message,
           error: info,
         });
         const state = failed.state;
         if (failed.status === 'ACCEPT' && state?.type === 'SCHEDULED') {
-          this.logger.info(`flow run attempt ${state.attempt} failed (${info.message}); retrying`);
+          this.logger.error(`flow run attempt ${state.attempt} failed; retrying: ${failureLogText(error)}`);
           try {
             await sleepUntil(state.scheduledTime ?? Date.now(), this.runController.signal);
           } catch (reason) {
@@ -273,6 +278,7 @@ class FlowRunExecution {
           }
           continue;
         }
+        this.logger.error(`flow run failed: ${failureLogText(error)}`);
         if (failed.status === 'ACCEPT' && state) {
           await runStateHooks(this.flow.options, this.flow.subject, this.runInfo, state, this.logger);
         }
@@ -303,7 +309,7 @@ class FlowRunExecution {
   }
 
   /** One attempt: the flow function, then every task run it started, settled. */
-  private async attemptOnce(): Promise<{ ok: true; value: unknown } | { ok: false; error: unknown }> {
+  private async attemptOnce(): Promise<{ ok: true; value: unknown } | { ok: false; error: unknown; message?: string }> {
     const controller = new AbortController();
     setMaxListeners(0, controller.signal);
     const follow = () => controller.abort(this.runController.signal.reason);
@@ -352,6 +358,7 @@ class FlowRunExecution {
     this.runController.signal.removeEventListener('abort', follow);
     if (outcome.ok && controller.signal.aborted) return { ok: false, error: controller.signal.reason };
     if (outcome.ok && frame.unrecorded) return { ok: false, error: frame.unrecorded.error };
+    if (outcome.ok) return judgeReturnedValue(outcome.value);
     return outcome;
   }
 

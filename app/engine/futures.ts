@@ -9,6 +9,8 @@ export class TaskRunFuture<T = unknown> {
   private settled: Promise<Outcome<T>> | null = null;
   private finalDone = false;
   private finalWaiters: (() => void)[] | null = null;
+  /** The run's name, known once the run is created. */
+  runName: string | null = null;
 
   constructor(
     readonly taskRunId: string,
@@ -23,9 +25,12 @@ export class TaskRunFuture<T = unknown> {
     this.run = run;
   }
 
-  /** How a future reads in previews of arguments: the run it stands for. */
-  toJSON(): { future: string; task: string } {
-    return { future: this.taskRunId, task: this.taskName };
+  /**
+   * How a future reads in recorded inputs: a reference to the upstream task run whose result is
+   * passed, as Prefect's task inputs record a task run result.
+   */
+  toJSON(): TaskRunReference {
+    return { taskRun: this.taskRunId, name: this.runName ?? this.taskName };
   }
 
   /** The latest state this process has seen for the run. */
@@ -70,15 +75,32 @@ export class TaskRunFuture<T = unknown> {
   }
 }
 
-/** The futures of a `map`, with helpers to wait for all of them. */
+/** What recorded inputs hold in place of a future: the upstream task run, by id and name. */
+export interface TaskRunReference {
+  taskRun: string;
+  name: string;
+}
+
+/**
+ * The futures of a `map`, with helpers to wait for all of them. A map over a future's result
+ * cannot know its runs until that result is there: its list fills once `expanded` settles, and
+ * `result()` and `wait()` wait for that first.
+ */
 export class FutureList<T = unknown> extends Array<TaskRunFuture<T>> {
+  /** @internal For a map over futures: settles once the runs are started, rejects when they cannot be. */
+  expanded: Promise<void> | null = null;
+  /** @internal The futures a deferred map waits for before it starts its runs. */
+  sources: readonly TaskRunFuture[] = [];
+
   /** Every result in order; rejects with the first error. */
-  result(): Promise<T[]> {
+  async result(): Promise<T[]> {
+    if (this.expanded) await this.expanded;
     return Promise.all(Array.from(this, (f) => f.result()));
   }
 
-  /** Waits for every run and returns their final states. */
-  wait(): Promise<(State | null)[]> {
+  /** Waits for every run and returns their final states (none when the map could not start). */
+  async wait(): Promise<(State | null)[]> {
+    if (this.expanded) await this.expanded.catch(() => undefined);
     return Promise.all(Array.from(this, (f) => f.wait()));
   }
 
@@ -99,6 +121,10 @@ export function unmapped<T>(value: T): Unmapped<T> {
 /** Lets a downstream task run even when this upstream one fails; it receives the error. */
 export class AllowFailure<T> {
   constructor(readonly future: TaskRunFuture<T>) {}
+
+  toJSON(): TaskRunReference & { allowFailure: true } {
+    return { ...this.future.toJSON(), allowFailure: true };
+  }
 }
 
 export function allowFailure<T>(future: TaskRunFuture<T>): AllowFailure<T> {

@@ -1,6 +1,7 @@
 import {
   isTerminal,
   newId,
+  NOT_READY,
   type OrchestrationResult,
   type ProposedState,
   type RetryPolicy,
@@ -12,12 +13,15 @@ import { computeCacheKey, type CacheKeyContext, type CacheKeyFn, type CachePolic
 import { runStorage, type FlowRunFrame, type RunFrame, type TaskRunFrame } from './context.js';
 import { trackTaskRun } from './heartbeats.js';
 import { CancelledError, errorInfo, RunAbortedError, TimeoutError, UpstreamFailedError } from './errors.js';
-import { AllowFailure, TaskRunFuture } from './futures.js';
+import { AllowFailure, FutureList, TaskRunFuture } from './futures.js';
 import { runStateHooks } from './hooks.js';
 import { installLogPrints } from './log-prints.js';
+import { maskCredentials } from './mask-credentials.js';
 import { RunLogger } from './logger.js';
 import type { RunInfo, TaskOptions } from './options.js';
 import { inputsPreviewOf, previewOf } from './previews.js';
+import { FUTURE_SEARCH_DEPTH, resolveFutures, type UnresolvedFuture } from './resolve-futures.js';
+import { failureLogText } from './failure-log.js';
 import { readResult, resultRefFor, writeResult } from './results.js';
 import { engineSettings, requireReporter } from './runtime.js';
 import { sleep, sleepUntil } from './sleep.js';
@@ -55,9 +59,6 @@ function isFuture(value: unknown): value is TaskRunFuture {
   return value instanceof TaskRunFuture;
 }
 
-/** Arrays and plain objects are searched for futures this many levels deep. */
-const FUTURE_SEARCH_DEPTH = 3;
-
 /** The ids of the task runs a run depends on: futures in its arguments and its waitFor list. */
 const NO_UPSTREAM: string[] = [];
 
@@ -69,8 +70,11 @@ function upstreamOf(args: readonly unknown[], waitFor: readonly (TaskRunFuture |
     if (isFuture(value)) ids.add(value.taskRunId);
     else if (value instanceof AllowFailure) ids.add(value.future.taskRunId);
     else if (depth > FUTURE_SEARCH_DEPTH || value === null || typeof value !== 'object') return;
-    else if (Array.isArray(value)) for (const v of value) visit(v, depth + 1);
-    else if (Object.getPrototypeOf(value) === Object.prototype) for (const v of Object.values(value)) visit(v, depth + 1);
+    else if (Array.isArray(value)) {
+      // A map over a future's result depends on that future until its own runs exist.
+      if (value instanceof FutureList) for (const source of value.sources) ids.add(source.taskRunId);
+      for (const v of value) visit(v, depth + 1);
+    } else if (Object.getPrototypeOf(value) === Object.prototype) for (const v of Object.values(value)) visit(v, depth + 1);
   };
   for (const arg of args) visit(arg, 0);
   for (const item of waitFor) ids.add(item instanceof AllowFailure ? item.future.taskRunId : item.taskRunId);
@@ -81,38 +85,23 @@ function upstreamOf(args: readonly unknown[], waitFor: readonly (TaskRunFuture |
 async function resolveArguments(
   args: readonly unknown[],
   waitFor: readonly (TaskRunFuture | AllowFailure<unknown>)[],
-): Promise<{ args: unknown[]; failed: { future: TaskRunFuture; error: unknown } | null }> {
-  let failed: { future: TaskRunFuture; error: unknown } | null = null;
-  const visit = async (value: unknown, depth: number): Promise<unknown> => {
-    if (isFuture(value)) {
-      const outcome = await value.outcome();
-      if (outcome.ok) return outcome.value;
-      failed ??= { future: value, error: outcome.error };
-      return undefined;
-    }
-    if (value instanceof AllowFailure) {
-      const outcome = await value.future.outcome();
-      return outcome.ok ? outcome.value : outcome.error;
-    }
-    if (depth > FUTURE_SEARCH_DEPTH || value === null || typeof value !== 'object') return value;
-    if (Array.isArray(value)) {
-      if (!value.some((v) => typeof v === 'object' && v !== null)) return value;
-      return Promise.all(value.map((v) => visit(v, depth + 1)));
-    }
-    if (Object.getPrototypeOf(value) !== Object.prototype) return value;
-    const entries = Object.entries(value);
-    if (!entries.some(([, v]) => typeof v === 'object' && v !== null)) return value;
-    const out: Record<string, unknown> = {};
-    for (const [k, v] of entries) out[k] = await visit(v, depth + 1);
-    return out;
-  };
-  const resolved = await Promise.all(args.map((a) => visit(a, 0)));
+): Promise<{ args: unknown[]; failed: UnresolvedFuture | null }> {
+  // The argument list is one level more than the arguments themselves.
+  const resolution = await resolveFutures(args, FUTURE_SEARCH_DEPTH + 1);
+  let failed = resolution.failed[0] ?? null;
   for (const item of waitFor) {
     const future = item instanceof AllowFailure ? item.future : item;
     const outcome = await future.outcome();
     if (!outcome.ok && !(item instanceof AllowFailure)) failed ??= { future, error: outcome.error };
   }
-  return { args: resolved, failed };
+  return { args: resolution.value as unknown[], failed };
+}
+
+/** Why a run cannot start when an upstream did not complete. */
+function upstreamError(failed: UnresolvedFuture): unknown {
+  if (failed.future) return new UpstreamFailedError(failed.future.taskRunId, failed.future.state, failed.future.runName);
+  // A map over a future that could not start: its own error says why.
+  return failed.error;
 }
 
 function taskRunName(task: TaskDefinition, args: readonly unknown[], dynamicKey: number): string {
@@ -270,8 +259,11 @@ export class TaskRunExecution {
         ? { args: this.request.args as unknown[], failed: null }
         : await resolveArguments(this.request.args, this.request.waitFor);
     if (failed) {
-      const error = new UpstreamFailedError(failed.future.taskRunId, failed.future.state);
-      await this.finish({ type: 'FAILED', name: 'Failed', message: error.message, error: errorInfo(error), retryable: false });
+      // As in Prefect: a run whose upstream did not complete never runs and rests NotReady.
+      const error = upstreamError(failed);
+      const message = errorInfo(error).message;
+      await this.finish({ type: 'PENDING', name: NOT_READY, message });
+      this.logger.warning(`did not run: ${maskCredentials(message)}`);
       throw error;
     }
     let cacheKey: string | null;
@@ -280,6 +272,7 @@ export class TaskRunExecution {
     } catch (error) {
       // A cache key function or policy that throws fails the run before it starts.
       const info = errorInfo(error);
+      this.logger.error(`the cache key could not be computed: ${failureLogText(error)}`);
       await this.finish({ type: 'FAILED', name: 'Failed', message: `the cache key could not be computed: ${info.message}`, error: info, retryable: false });
       throw error;
     }
@@ -471,12 +464,14 @@ export class TaskRunExecution {
       retryable,
     });
     const state = result.state;
+    // Each failed attempt logs its error once, with its stack, as Prefect does.
     if (result.status === 'ACCEPT' && state?.type === 'SCHEDULED') {
-      this.logger.info(
-        `attempt ${state.attempt} failed (${info.message}); retrying in ${Math.max(0, (state.scheduledTime ?? Date.now()) - Date.now())} ms`,
-      );
+      const delayMs = Math.max(0, (state.scheduledTime ?? Date.now()) - Date.now());
+      this.logger.error(`attempt ${state.attempt} failed; retrying in ${delayMs} ms: ${failureLogText(error)}`);
       return state.scheduledTime ?? Date.now();
     }
+    const attempts = this.attempt > 1 ? ` after ${this.attempt} attempts` : '';
+    this.logger.error(`failed${attempts}: ${failureLogText(error)}`);
     if (result.status === 'ACCEPT' && state) await this.hooksFor(state);
     throw error;
   }
@@ -526,6 +521,7 @@ export function startTaskRun(
 ): { id: string; promise: Promise<unknown> } {
   const flow = parent.kind === 'flow' ? parent : parent.flowRun;
   const execution = new TaskRunExecution(flow, request);
+  if (request.future) request.future.runName = execution.name;
   const untrack = trackTaskRun(execution.id, (message) => execution.crash(message));
   const promise = schedule ? schedule(() => execution.run()) : execution.run();
   flow.outstanding.add(promise);

@@ -1,6 +1,8 @@
 import { newId } from '../core/index.js';
 import { callerModuleUrl, registerTask } from './registry.js';
-import { currentFrame } from './context.js';
+import { currentFrame, type RunFrame } from './context.js';
+import { UpstreamFailedError } from './errors.js';
+import { resolveFutures } from './resolve-futures.js';
 import { resolveCachePolicy } from './cache.js';
 import { AllowFailure, FutureList, TaskRunFuture, Unmapped } from './futures.js';
 import { retryPolicyOf, validateTimeout, type TaskOptions } from './options.js';
@@ -71,6 +73,31 @@ export function expandMapArguments(args: readonly unknown[]): unknown[][] {
   );
 }
 
+/**
+ * Starts the runs of a map over futures once their results are there. Rejects with the
+ * UpstreamFailedError of the first future that did not complete; the flow run waits for it.
+ */
+function startDeferredMap(
+  frame: RunFrame,
+  args: readonly unknown[],
+  submitEach: (args: readonly unknown[], sources: readonly TaskRunFuture[]) => void,
+): Promise<void> {
+  const flow = frame.kind === 'flow' ? frame : frame.flowRun;
+  const expanded = (async () => {
+    // Only the top level: futures nested in each item are resolved by each run.
+    const resolved = await resolveFutures(args, 0);
+    const failed = resolved.failed[0];
+    if (failed?.future) throw new UpstreamFailedError(failed.future.taskRunId, failed.future.state, failed.future.runName);
+    if (failed) throw failed.error;
+    submitEach(resolved.value as unknown[], args.filter((arg): arg is TaskRunFuture => arg instanceof TaskRunFuture));
+  })();
+  flow.outstanding.add(expanded);
+  const forget = () => flow.outstanding.delete(expanded);
+  // Handled here, so a map whose result nobody reads does not end the process.
+  expanded.then(forget, forget);
+  return expanded;
+}
+
 function makeTask<Args extends unknown[], R>(
   options: TaskOptions<Args, Task<Args, R>>,
   fn: (...args: Args) => R,
@@ -93,7 +120,8 @@ function makeTask<Args extends unknown[], R>(
     source: Function.prototype.toString.call(fn),
     paramNames: parameterNames(fn as unknown as (...a: never[]) => unknown),
     retryPolicy: retryPolicyOf(options),
-    cachePolicy: resolveCachePolicy(options.cachePolicy),
+    // A key function decides alone; otherwise a persisted result is cached as Prefect's DEFAULT.
+    cachePolicy: resolveCachePolicy(options.cachePolicy, options.persistResult === true && options.cacheKeyFn === undefined),
     tags: [...(options.tags ?? [])],
     subject: null,
   };
@@ -134,10 +162,24 @@ function makeTask<Args extends unknown[], R>(
     map: (...rawArgs: unknown[]) => {
       const { args, waitFor: wait } = splitWaitFor(rawArgs);
       const list = new FutureList<Awaited<R>>();
-      for (const runArgs of expandMapArguments(args)) {
-        const extra = wait.length > 0 ? [new WaitFor(wait)] : [];
-        list.push(task.submit(...([...runArgs, ...extra] as never)));
+      const submitEach = (expandedArgs: readonly unknown[], sources: readonly TaskRunFuture[] = []) => {
+        // Each run of a map over a future's result still depends on that future.
+        const waitList = sources.length > 0 ? [...wait, ...sources] : wait;
+        for (const runArgs of expandMapArguments(expandedArgs)) {
+          const extra = waitList.length > 0 ? [new WaitFor(waitList)] : [];
+          list.push(task.submit(...([...runArgs, ...extra] as never)));
+        }
+      };
+      const sources = args.filter((arg): arg is TaskRunFuture => arg instanceof TaskRunFuture);
+      if (sources.length === 0) {
+        submitEach(args);
+        return list;
       }
+      // A future of a list: its runs are known once its result is, as Prefect resolves it first.
+      const frame = currentFrame();
+      if (!frame) throw new Error(`task '${name}' was mapped outside a flow; map it inside a flow run`);
+      list.sources = sources;
+      list.expanded = startDeferredMap(frame, args, submitEach);
       return list;
     },
     withOptions: (changes: TaskOptions<Args, Task<Args, R>>) =>

@@ -325,7 +325,7 @@ describe('cache lifetime', () => {
     expect((second.error as Error).message).toMatch(/was Cached but its result .* cannot be read .*refreshCache/);
   });
 
-  it('persistResult writes the result without caching it', async () => {
+  it('persistResult writes the result and caches it within its flow run only', async () => {
     let calls = 0;
     const t = task({ name: 'kept', persistResult: true }, () => ({ n: ++calls, when: new Date(0) }));
     const f = flow({ name: 'persist-result' }, () => t());
@@ -334,7 +334,7 @@ describe('cache lifetime', () => {
     expect(calls).toBe(2);
     const run = onlyTaskRun(env.store, first.flowRunId, 'kept');
     expect(run.state.name).toBe('Completed');
-    expect(run.state.cacheKey).toBeUndefined();
+    expect(run.state.cacheKey).toMatch(/^kept:/);
     expect(run.state.resultRef).toMatch(new RegExp(`^${RESULTS_FOLDER}/`));
     expect(readResult(env.home, run.state.resultRef!)).toEqual({ n: 1, when: new Date(0) });
     expect(onlyTaskRun(env.store, second.flowRunId, 'kept').state.resultRef).not.toBe(run.state.resultRef);

@@ -102,7 +102,7 @@ describe('state hooks', () => {
     expect(outcome.state.name).toBe('Completed');
   });
 
-  it('onFailure also runs for a task that fails because its upstream did', async () => {
+  it('no hook runs for a task that never ran because its upstream failed (it is NotReady)', async () => {
     const rec = recorder('task');
     const up = task({ name: 'up-fails' }, () => {
       throw new Error('x');
@@ -111,7 +111,7 @@ describe('state hooks', () => {
     await flow({ name: 'upstream-hooks' }, async () => {
       await down.submit(up.submit()).wait();
     }).run();
-    expect(rec.calls.map((c) => [c.hook, c.state.name, c.state.error?.name])).toEqual([['onFailure', 'Failed', 'UpstreamFailedError']]);
+    expect(rec.calls).toEqual([]);
   });
 
   it('onCompletion runs for a Cached run too', async () => {

@@ -77,10 +77,10 @@ describe('task retries', () => {
     const logs = await logsOf(env.store, outcome.flowRunId, { taskRunId: run.id });
     const retryLines = logs.filter((l) => l.message.startsWith('attempt'));
     expect(retryLines.map((l) => [l.attempt, l.level])).toEqual([
-      [1, 20],
-      [2, 20],
+      [1, 40],
+      [2, 40],
     ]);
-    expect(retryLines[0].message).toMatch(/^attempt 1 failed \(failure 1\); retrying in \d+ ms$/);
+    expect(retryLines[0].message).toMatch(/^attempt 1 failed; retrying in \d+ ms: Error: failure 1\n\s+at /);
   });
 
   it('takes delays from a list, repeating the last one', async () => {

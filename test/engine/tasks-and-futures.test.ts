@@ -289,7 +289,7 @@ describe('futures', () => {
     }
   });
 
-  it('a failed upstream fails the downstream run with UpstreamFailedError, without running it', async () => {
+  it('a failed upstream leaves the downstream run NotReady, without running it; its future rejects with UpstreamFailedError', async () => {
     let called = false;
     const broken = task({ name: 'broken' }, () => {
       throw new Error('upstream broke');
@@ -314,16 +314,16 @@ describe('futures', () => {
     expect((caught as UpstreamFailedError).upstreamTaskRunId).toBe(brokenRun.id);
     expect((caught as UpstreamFailedError).upstreamState?.name).toBe('Failed');
     for (const run of taskRunsOf(env.store, outcome.flowRunId, 'after')) {
-      expect(historyOf(env.store, run.id)).toEqual(['Pending:1', 'Failed:1']);
-      const failed = stateNamed(env.store, run.id, 'Failed');
-      expect(failed.error?.name).toBe('UpstreamFailedError');
-      expect(failed.message).toContain(brokenRun.id);
-      expect(failed.message).toContain('Failed');
+      expect(historyOf(env.store, run.id)).toEqual(['Pending:1', 'NotReady:1']);
+      const notReady = stateNamed(env.store, run.id, 'NotReady');
+      expect(notReady.type).toBe('PENDING');
+      expect(notReady.message).toContain(brokenRun.id);
+      expect(notReady.message).toContain('Failed');
       expect(run.upstream).toEqual([brokenRun.id]);
     }
   });
 
-  it('a failed upstream is not retried away: the downstream fails once even with retries', async () => {
+  it('a failed upstream is not retried away: the downstream is NotReady once even with retries', async () => {
     const broken = task({ name: 'broken-2' }, () => {
       throw new Error('x');
     });
@@ -332,7 +332,7 @@ describe('futures', () => {
       await after.submit(broken.submit()).wait();
     }).run();
     const run = onlyTaskRun(env.store, outcome.flowRunId, 'after-retries');
-    expect(historyOf(env.store, run.id)).toEqual(['Pending:1', 'Failed:1']);
+    expect(historyOf(env.store, run.id)).toEqual(['Pending:1', 'NotReady:1']);
   });
 
   it('allowFailure lets the downstream run and passes it the error (or the value)', async () => {

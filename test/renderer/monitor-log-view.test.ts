@@ -45,11 +45,13 @@ describe('log view over a real run', () => {
     expect(messages(filterLogs(lines, { taskRunId: flakyRun.id, attempt: 2 }))).toEqual([
       'Working on attempt 2',
       'Upstream API said NO',
-      expect.stringMatching(/^attempt 2 failed \(failure 2\); retrying in \d+ ms$/),
+      expect.stringMatching(/^attempt 2 failed; retrying in \d+ ms: Error: failure 2\n/),
     ]);
     expect(messages(filterLogs(lines, { taskRunId: flakyRun.id, attempt: 3 }))).toEqual(['Working on attempt 3', 'all good']);
-    expect(messages(filterLogs(lines, { taskRunId: flakyRun.id, attempt: 1, minLevel: LOG_LEVELS.WARNING }))).toEqual(['Upstream API said NO']);
-    expect(messages(filterLogs(lines, { taskRunId: flakyRun.id, minLevel: LOG_LEVELS.WARNING }))).toEqual(['Upstream API said NO', 'Upstream API said NO']);
+    // Each failed attempt logs its error at ERROR.
+    const failedAttempt = (n: number) => expect.stringMatching(new RegExp(`^attempt ${n} failed; retrying in \\d+ ms: Error: failure ${n}\\n`));
+    expect(messages(filterLogs(lines, { taskRunId: flakyRun.id, attempt: 1, minLevel: LOG_LEVELS.WARNING }))).toEqual(['Upstream API said NO', failedAttempt(1)]);
+    expect(messages(filterLogs(lines, { taskRunId: flakyRun.id, minLevel: LOG_LEVELS.ERROR }))).toEqual([failedAttempt(1), failedAttempt(2)]);
     // null: the flow's own lines.
     expect(messages(filterLogs(lines, { taskRunId: null }))).toContain('flow starts');
     expect(filterLogs(lines, { taskRunId: null }).every((i) => lines[i].taskRunId === null)).toBe(true);

@@ -164,6 +164,13 @@ describe('run graph: grouping and edges', () => {
     expect(crashed.state).toEqual({ type: 'CRASHED', name: 'Crashed', message: 'gone' });
   });
 
+  it('a NotReady run counts as finished in its group: it will never run', () => {
+    const runs = mapped('m', 3, [state('FAILED', 'Failed'), state('PENDING', 'NotReady'), state('PENDING', 'Pending')]);
+    const [group] = buildRunGraph(runs).groups;
+    expect(group.finished).toBe(2);
+    expect(group.state).toEqual({ type: 'FAILED', name: 'Failed' });
+  });
+
   it('a loop whose runs feed each other draws no edge from the group to itself; expanded, the chain shows', () => {
     const first = run('step', { dynamicKey: 0 });
     const second = run('step', { dynamicKey: 1, upstream: [first.id] });

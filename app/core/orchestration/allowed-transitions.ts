@@ -3,12 +3,13 @@ import type { StateType } from '../states.js';
 /**
  * Which state types may follow which, by type alone. Rules narrow this further; anything not
  * listed here is rejected before any other rule runs, except the checks for a resent transition
- * and for a second PENDING (which aborts instead).
+ * and for a second PENDING (which aborts instead, unless it is a task run's NotReady).
  */
 export const ALLOWED_TRANSITIONS: Readonly<Record<StateType | 'NONE', readonly StateType[]>> = {
   NONE: ['SCHEDULED', 'PENDING', 'RUNNING'],
   SCHEDULED: ['SCHEDULED', 'PENDING', 'RUNNING', 'COMPLETED', 'FAILED', 'CANCELLING', 'CANCELLED', 'CRASHED'],
-  PENDING: ['SCHEDULED', 'RUNNING', 'COMPLETED', 'FAILED', 'CANCELLING', 'CANCELLED', 'CRASHED'],
+  // PENDING to PENDING only as a task run's NotReady: RejectPendingDuplicates aborts any other.
+  PENDING: ['SCHEDULED', 'PENDING', 'RUNNING', 'COMPLETED', 'FAILED', 'CANCELLING', 'CANCELLED', 'CRASHED'],
   RUNNING: ['SCHEDULED', 'PAUSED', 'CANCELLING', 'COMPLETED', 'FAILED', 'CANCELLED', 'CRASHED'],
   PAUSED: ['RUNNING', 'CANCELLING', 'CANCELLED', 'FAILED', 'CRASHED'],
   CANCELLING: ['CANCELLED', 'COMPLETED', 'FAILED', 'CRASHED'],

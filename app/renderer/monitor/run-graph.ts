@@ -1,5 +1,5 @@
 import type { FlowRun, TaskRun } from '../../core/runs.js';
-import { isTerminal, STATE_TYPES, type State, type StateType } from '../../core/states.js';
+import { isNotReady, isTerminal, STATE_TYPES, type State, type StateType } from '../../core/states.js';
 import { STATE_PRECEDENCE, taskNameOfRun } from '../run/node-states.js';
 import { layoutGraph, type GraphLayout, type GraphLayoutOptions } from './graph-layout.js';
 
@@ -105,7 +105,8 @@ function summariseGroup(key: string, members: RunGraphTaskRun[], childRuns: Read
   let subflows = 0;
   for (const run of members) {
     counts[run.state.type]++;
-    if (isTerminal(run.state.type)) finished++;
+    // A NotReady run will never run: it is over as much as a failed one.
+    if (isTerminal(run.state.type) || isNotReady(run.state)) finished++;
     attempts += run.runCount;
     if (run.runCount > 1) retried++;
     if (childRuns.has(run.id)) subflows++;

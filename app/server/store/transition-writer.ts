@@ -4,8 +4,10 @@ import {
   advanceRunTiming,
   CreateFlowRunSchema,
   RetryPolicySchema,
+  isNotReady,
   isTerminal,
   newId,
+  NOT_READY,
   orchestrate,
   stateTime,
   type CreateFlowRun,
@@ -157,7 +159,8 @@ export class TransitionWriter {
         'SELECT state_type FROM flow_runs WHERE id = ?',
       ),
       unfinishedTaskRuns: db.prepare<[string], { id: string }>(
-        `SELECT id FROM task_runs WHERE flow_run_id = ? AND state_type NOT IN ('COMPLETED', 'FAILED', 'CRASHED', 'CANCELLED')`,
+        `SELECT id FROM task_runs WHERE flow_run_id = ? AND state_type NOT IN ('COMPLETED', 'FAILED', 'CRASHED', 'CANCELLED')
+           AND NOT (state_type = 'PENDING' AND state_name = '${NOT_READY}')`,
       ),
       totalChanges: db.prepare<[], number>('SELECT total_changes()').pluck(),
       insertFlow: db.prepare('INSERT OR IGNORE INTO flows (id, name, created_at) VALUES (?, ?, ?)'),
@@ -448,12 +451,14 @@ export class TransitionWriter {
   /**
    * A flow run that has ended has no task run still going: any whose final state never reached
    * the store (its process could not write it, or stopped first) ends with the flow run, in the
-   * same transaction, so no task run is ever left Running under a finished flow run.
+   * same transaction, so no task run is ever left Running under a finished flow run. A NotReady
+   * task run stays as it is: it never ran, and says why.
    */
   private closeUnfinishedTaskRuns(flowRunId: string, flowState: State): void {
     const ids = new Set(this.stmt.unfinishedTaskRuns.all(flowRunId).map((row) => row.id));
     for (const [id, row] of this.pendingTaskRows ?? []) {
-      if (row[1] === flowRunId && !isTerminal(row[TASK_ROW.stateType] as StateType)) ids.add(id);
+      const type = row[TASK_ROW.stateType] as StateType;
+      if (row[1] === flowRunId && !isTerminal(type) && !isNotReady({ type, name: row[TASK_ROW.stateName] as string })) ids.add(id);
     }
     if (ids.size === 0) return;
     const state: ProposedState =
