@@ -1,7 +1,7 @@
 import { statSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { resolve } from 'node:path';
-import { ensureDefaultWorkspace } from './default-workspace.js';
+import { defaultWorkspacePath, ensureDefaultWorkspace } from './default-workspace.js';
 import { rememberedWorkspace } from './last-workspace.js';
 import { checkWorkspaceFolder } from './workspace-folder.js';
 import { WorkspaceError } from './workspace-paths.js';
@@ -56,7 +56,8 @@ export function chooseWorkspace(choice: WorkspaceChoice): ChosenWorkspace {
   if (choice.setting) return { folder: namedFolder(choice.setting, choice.cwd, 'FLOWDECK_WORKSPACE'), source: 'setting', seeded: [], notes: [] };
   const notes: string[] = [];
   const last = rememberedWorkspace(choice.home);
-  if (last !== null) {
+  // The default workspace is made again below if it was removed.
+  if (last !== null && resolve(last) !== defaultWorkspacePath(resolve(choice.home))) {
     try {
       return { folder: checkWorkspaceFolder(last, { home: choice.home, userHome: choice.userHome ?? homedir() }), source: 'remembered', seeded: [], notes };
     } catch (error) {

@@ -80,6 +80,13 @@ describe('which folder a server starts on', () => {
     expect(fallback.notes).toEqual([`the folder last opened cannot be used (there is no folder '${last}'); using the default workspace`]);
   });
 
+  it('makes the default workspace again when it was the folder last opened and is gone', () => {
+    const { folder } = ensureDefaultWorkspace(home);
+    rememberWorkspace(home, folder);
+    rmSync(folder, { recursive: true });
+    expect(chooseWorkspace({ home, cwd: base })).toMatchObject({ folder, source: 'default', seeded: EXAMPLES, notes: [] });
+  });
+
   it('refuses a named folder that is not there, naming it', () => {
     expect(() => chooseWorkspace({ given: 'missing', home, cwd: base })).toThrow(`--workspace ${join(base, 'missing')} is not a folder`);
     expect(() => chooseWorkspace({ given: ' ', home, cwd: base })).toThrow('--workspace needs the path of a folder');
