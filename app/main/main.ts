@@ -3,6 +3,7 @@
 // lives in the small modules beside this one, which run (and are tested) under plain Node.
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
+import { describeWorkspace } from '../server/index.js';
 import { appInfo } from './app-info.js';
 import { APP_ENTRY_URL, APP_SCHEME, serveAppRequest } from './app-protocol.js';
 import { contentSecurityPolicy } from './content-security-policy.js';
@@ -11,7 +12,6 @@ import { desktopPaths, workspaceArgument } from './desktop-paths.js';
 import type { BrowserWindowInstance, ElectronMain } from './electron-api.js';
 import { ipcHandlers } from './ipc-handlers.js';
 import { startLocalServer, type LocalServer } from './local-server.js';
-import { describeWorkspace } from '../server/index.js';
 import { allowNavigation, allowPermission, isTrustedSender, UserActivation, windowOpenDecision } from './navigation-guards.js';
 import { windowOptions } from './window-options.js';
 
