@@ -1,5 +1,6 @@
 // `npm start`: the desktop app when Electron is installed; otherwise the same UI served by the
-// embedded local server, for the browser, with the folder npm was started in as the workspace.
+// embedded local server, for the browser. Either serves the workspace in FLOWDECK_HOME (seeded with
+// the examples), or the folder last opened, unless `npm start -- --workspace DIR` names one.
 import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { createRequire } from 'node:module';
@@ -26,15 +27,19 @@ function portOf(args) {
   return args[at].includes('=') ? args[at].split('=')[1] : (args[at + 1] ?? DEFAULT_PORT);
 }
 
-/** What to run: the command, its arguments, and a line to print first (or null). */
-export function launchPlan({ electron, root = ROOT, workspace, args = [] }) {
+/**
+ * What to run: the command, its arguments, the folder to run it in, and a line to print first (or
+ * null). It runs in the folder npm was started in, so `--workspace flows` means the folder there.
+ */
+export function launchPlan({ electron, root = ROOT, cwd, args = [] }) {
   if (electron) {
-    return { command: electron, args: [join(root, 'dist', 'app', 'main', 'main.js'), ...args], note: null };
+    return { command: electron, args: [join(root, 'dist', 'app', 'main', 'main.js'), ...args], cwd, note: null };
   }
   const port = portOf(args);
   return {
     command: process.execPath,
-    args: [join(root, 'bin', 'flowdeck.js'), 'server', 'start', '--workspace', workspace, ...args],
+    args: [join(root, 'bin', 'flowdeck.js'), 'server', 'start', ...args],
+    cwd,
     note: `Electron is not installed, so Flowdeck runs as a web app: open http://127.0.0.1:${port}/ in your browser (Ctrl+C stops it).`,
   };
 }
@@ -48,7 +53,7 @@ export function missingBuild(plan, root = ROOT) {
 async function main() {
   const args = process.argv.slice(2);
   const electron = findElectron();
-  const plan = launchPlan({ electron, workspace: process.env.INIT_CWD ?? process.cwd(), args });
+  const plan = launchPlan({ electron, cwd: process.env.INIT_CWD ?? process.cwd(), args });
   const missing = missingBuild(plan);
   if (missing.length > 0) {
     process.stderr.write(`${missing.join(', ')} is missing; run 'npm run build' first\n`);
@@ -59,7 +64,7 @@ async function main() {
     await buildPreload();
   }
   if (plan.note) process.stdout.write(`${plan.note}\n`);
-  const child = spawn(plan.command, plan.args, { stdio: 'inherit' });
+  const child = spawn(plan.command, plan.args, { cwd: plan.cwd, stdio: 'inherit' });
   for (const signal of ['SIGINT', 'SIGTERM']) process.on(signal, () => child.kill(signal));
   child.on('exit', (code, signal) => process.exit(code ?? (signal ? 1 : 0)));
 }

@@ -14,6 +14,11 @@ export interface SavedFile {
   path: string;
 }
 
+/** The folder the embedded server serves from now on. */
+export interface OpenedFolder {
+  path: string;
+}
+
 export interface ProfileSummary {
   name: string;
   /** The profile the app works with (FLOWDECK_PROFILE, else the file's `active`). */
@@ -59,6 +64,11 @@ export interface DesktopBridge {
   saveFile(path: string, content: string, sidecar?: string | null): Promise<SavedFile>;
   /** Asks where to save; null when the person cancels. */
   saveFileAs(content: string, suggestedName?: string, sidecar?: string | null): Promise<SavedFile | null>;
+  /**
+   * Asks for a folder and makes it the embedded server's workspace, remembered for the next start;
+   * null when the person cancels. Refused (with the reason) for the root, a home folder and the like.
+   */
+  openFolder(): Promise<OpenedFolder | null>;
   listProfiles(): Promise<ProfileSummary[]>;
   /**
    * Makes a profile the active one (profiles.toml, as `flowdeck profile use`). The window talks to
@@ -73,6 +83,7 @@ export const DESKTOP_CHANNELS = {
   openFile: 'flowdeck:open-file',
   saveFile: 'flowdeck:save-file',
   saveFileAs: 'flowdeck:save-file-as',
+  openFolder: 'flowdeck:open-folder',
   listProfiles: 'flowdeck:list-profiles',
   useProfile: 'flowdeck:use-profile',
   appInfo: 'flowdeck:app-info',
@@ -89,6 +100,7 @@ export const DESKTOP_ARGUMENTS = {
   openFile: z.tuple([]),
   saveFile: z.tuple([PathSchema, ContentSchema, SidecarSchema]),
   saveFileAs: z.tuple([ContentSchema, z.string().max(255).optional(), SidecarSchema]),
+  openFolder: z.tuple([]),
   listProfiles: z.tuple([]),
   useProfile: z.tuple([z.string().min(1).max(100)]),
   appInfo: z.tuple([]),

@@ -14,20 +14,23 @@ export interface DesktopPaths {
   /** The window icon. */
   icon: string;
   home: string;
-  workspace: string;
 }
 
-/**
- * FLOWDECK_HOME as everywhere; the workspace is FLOWDECK_WORKSPACE when set, else a Flowdeck
- * folder in the person's documents.
- */
-export function desktopPaths(env: Env, documentsDir: string, root = packageRoot()): DesktopPaths {
-  const workspace = env.FLOWDECK_WORKSPACE?.trim();
+/** FLOWDECK_HOME as everywhere; the workspace is chosen as `flowdeck server start` chooses it (see local-server). */
+export function desktopPaths(env: Env, root = packageRoot()): DesktopPaths {
   return {
     renderer: join(root, 'dist', 'renderer'),
     preload: join(root, 'dist', 'app', 'preload', 'preload.cjs'),
     icon: join(root, 'resources', 'icons', 'png', '512x512.png'),
     home: resolveFlowdeckHome(env, homedir()),
-    workspace: workspace ? workspace : join(documentsDir, 'Flowdeck'),
   };
+}
+
+/** The folder `--workspace DIR` (or `--workspace=DIR`) names on the app's command line, if any. */
+export function workspaceArgument(argv: readonly string[]): string | undefined {
+  for (let i = 0; i < argv.length; i++) {
+    if (argv[i] === '--workspace') return argv[i + 1] ?? '';
+    if (argv[i].startsWith('--workspace=')) return argv[i].slice('--workspace='.length);
+  }
+  return undefined;
 }

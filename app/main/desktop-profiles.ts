@@ -32,3 +32,10 @@ export function serverConnection(home: string, env: Env, localApiUrl: string): {
   if (apiUrl === null) return { profile, server: { apiUrl: localApiUrl, apiKey: null, local: true } };
   return { profile, server: { apiUrl, apiKey: values.FLOWDECK_API_KEY ?? null, local: false } };
 }
+
+/** FLOWDECK_WORKSPACE from the environment, else from the profile in effect; null when neither sets it. */
+export function workspaceSetting(home: string, env: Env): string | null {
+  const { doc } = readProfilesFile(profilesPath(home));
+  const profile = profileInEffect(env, doc.active);
+  return resolveSettings({ env, profile: { name: profile, values: requireProfile(doc, profile) } }).values.FLOWDECK_WORKSPACE;
+}

@@ -1,7 +1,7 @@
 import { readFileSync, rmSync, statSync } from 'node:fs';
 import { basename, resolve } from 'node:path';
 import { sidecarPathOf } from '../core/api/index.js';
-import { DESKTOP_ARGUMENTS, DESKTOP_CHANNELS, type AppInfo, type DesktopBridge, type OpenedFile, type SavedFile } from '../core/index.js';
+import { DESKTOP_ARGUMENTS, DESKTOP_CHANNELS, type AppInfo, type DesktopBridge, type OpenedFile, type OpenedFolder, type SavedFile } from '../core/index.js';
 import { writeFileAtomic } from '../server/files/atomic-file.js';
 import { listProfiles, switchProfile } from './desktop-profiles.js';
 
@@ -12,6 +12,7 @@ export interface FileDialogs {
   /** The path the person picked, or null when they cancelled. */
   chooseFileToOpen(): Promise<string | null>;
   chooseFileToSave(suggestedName: string): Promise<string | null>;
+  chooseFolder(): Promise<string | null>;
 }
 
 export interface IpcContext {
@@ -19,6 +20,8 @@ export interface IpcContext {
   home: string;
   env: Env;
   appInfo: () => AppInfo | Promise<AppInfo>;
+  /** Makes the folder the embedded server's workspace, checked as the server checks it; gives it resolved. */
+  openFolder: (folder: string) => string;
 }
 
 /** A channel's handler, given the arguments as they arrived. */
@@ -109,6 +112,13 @@ export function ipcHandlers(context: IpcContext): Record<string, IpcHandler> {
       writeWithSidecar(path, content, sidecar);
       chosen.add(path);
       return { path };
+    },
+
+    async openFolder(args): Promise<OpenedFolder | null> {
+      parseArgs('openFolder', args);
+      const picked = await context.dialogs.chooseFolder();
+      if (picked === null) return null;
+      return { path: context.openFolder(resolve(picked)) };
     },
 
     async listProfiles(args) {

@@ -3,11 +3,12 @@
 // lives in the small modules beside this one, which run (and are tested) under plain Node.
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
+import { describeWorkspace } from '../server/index.js';
 import { appInfo } from './app-info.js';
 import { APP_ENTRY_URL, APP_SCHEME, serveAppRequest } from './app-protocol.js';
 import { contentSecurityPolicy } from './content-security-policy.js';
-import { serverConnection } from './desktop-profiles.js';
-import { desktopPaths } from './desktop-paths.js';
+import { serverConnection, workspaceSetting } from './desktop-profiles.js';
+import { desktopPaths, workspaceArgument } from './desktop-paths.js';
 import type { BrowserWindowInstance, ElectronMain } from './electron-api.js';
 import { ipcHandlers } from './ipc-handlers.js';
 import { startLocalServer, type LocalServer } from './local-server.js';
@@ -57,10 +58,12 @@ function createWindow(paths: ReturnType<typeof desktopPaths>): BrowserWindowInst
 async function start(): Promise<void> {
   await app.whenReady();
   const env = process.env;
-  const paths = desktopPaths(env, app.getPath('documents'));
+  const paths = desktopPaths(env);
   let local: LocalServer;
   try {
-    local = await startLocalServer({ home: paths.home, workspace: paths.workspace });
+    local = await startLocalServer({ home: paths.home, workspace: workspaceArgument(process.argv), setting: workspaceSetting(paths.home, env) });
+    process.stdout.write(`Flowdeck workspace: ${describeWorkspace(local.chosen)}\n`);
+    for (const note of local.chosen.notes) process.stderr.write(`warning: ${note}\n`);
   } catch (error) {
     dialog.showErrorBox('Flowdeck could not start', `The local server did not start: ${(error as Error).message}`);
     app.exit(1);
@@ -96,12 +99,17 @@ async function start(): Promise<void> {
         return result.canceled ? null : (result.filePaths[0] ?? null);
       },
       async chooseFileToSave(suggestedName) {
-        const defaultPath = join(paths.workspace, suggestedName);
+        const defaultPath = join(local.workspace, suggestedName);
         const result = await dialog.showSaveDialog(mainWindow!, { title: 'Save flow file', defaultPath, filters: FLOW_FILE_FILTERS });
         return result.canceled ? null : (result.filePath ?? null);
       },
+      async chooseFolder() {
+        const result = await dialog.showOpenDialog(mainWindow!, { title: 'Open folder', properties: ['openDirectory', 'createDirectory'] });
+        return result.canceled ? null : (result.filePaths[0] ?? null);
+      },
     },
-    appInfo: () => appInfo({ home: paths.home, workspace: paths.workspace, localServerUrl: local.url, versions: process.versions, ...connection() }),
+    openFolder: (folder) => local.openFolder(folder),
+    appInfo: () => appInfo({ home: paths.home, workspace: local.workspace, localServerUrl: local.url, versions: process.versions, ...connection() }),
   });
   for (const [channel, handler] of Object.entries(handlers)) {
     ipcMain.handle(channel, (event, ...args) => {

@@ -16,3 +16,6 @@ export {
 } from './http/server.js';
 export type { FlowRunCursor, FlowRunPageFilter } from './store/run-reads.js';
 export { retryFlowRun, retryRefusal, type RetryOutcome } from './runs/retry-flow-run.js';
+export { chooseWorkspace, describeWorkspace, WorkspaceChoiceError, type ChosenWorkspace } from './workspace/choose-workspace.js';
+export { defaultWorkspacePath, ensureDefaultWorkspace } from './workspace/default-workspace.js';
+export type { Workspace, WorkspaceChange } from './workspace/workspace.js';

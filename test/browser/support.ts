@@ -7,7 +7,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { chromium, type Browser, type BrowserContext, type Locator, type Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, expect } from 'vitest';
-import { createServer, SqliteStore, type FlowdeckServer } from '../../app/server/index.js';
+import { createServer, SqliteStore, type FlowdeckServer, type WorkspaceChange } from '../../app/server/index.js';
 
 export const REPO_ROOT = fileURLToPath(new URL('../..', import.meta.url));
 export const UI_INDEX = join(REPO_ROOT, 'dist', 'renderer', 'index.html');
@@ -40,7 +40,7 @@ export interface UiServer {
   close(): Promise<void>;
 }
 
-export async function startUiServer(options: { apiKey?: string; corsOrigins?: string[] } = {}): Promise<UiServer> {
+export async function startUiServer(options: { apiKey?: string; corsOrigins?: string[]; workspaceChange?: WorkspaceChange } = {}): Promise<UiServer> {
   ensureUiBuilt();
   const home = mkdtempSync(join(tmpdir(), 'flowdeck-ui-'));
   const workspace = join(home, 'workspace');
@@ -55,6 +55,7 @@ export async function startUiServer(options: { apiKey?: string; corsOrigins?: st
     crashSweepIntervalMs: 0,
     ...(options.apiKey ? { apiKey: options.apiKey } : {}),
     ...(options.corsOrigins ? { corsOrigins: options.corsOrigins } : {}),
+    ...(options.workspaceChange ? { workspaceChange: options.workspaceChange } : {}),
   });
   const base = await server.listen();
   let closed = false;

@@ -127,6 +127,7 @@ describe('flowdeck config view', () => {
       ['FLOWDECK_SERVER_API_KEY', '********', 'env'],
       ['FLOWDECK_SERVER_CORS_ORIGINS', '-', 'default'],
       ['FLOWDECK_SERVER_ALLOWED_HOSTS', '-', 'default'],
+      ['FLOWDECK_WORKSPACE', '-', 'default'],
     ]);
 
     const json = await cliWithEnv(home.home, env, 'config', 'view', '--json', '--show-defaults');
@@ -146,6 +147,7 @@ describe('flowdeck config view', () => {
         FLOWDECK_SERVER_API_KEY: { value: '********', source: 'env' },
         FLOWDECK_SERVER_CORS_ORIGINS: { value: null, source: 'default' },
         FLOWDECK_SERVER_ALLOWED_HOSTS: { value: null, source: 'default' },
+        FLOWDECK_WORKSPACE: { value: null, source: 'default' },
       },
     });
     for (const output of [view.out, all.out, json.out]) {

@@ -32,6 +32,7 @@ describe('resolveSettings', () => {
       FLOWDECK_SERVER_API_KEY: null,
       FLOWDECK_SERVER_CORS_ORIGINS: null,
       FLOWDECK_SERVER_ALLOWED_HOSTS: null,
+      FLOWDECK_WORKSPACE: null,
     });
     expect(resolved.sources.FLOWDECK_API_URL).toEqual({ kind: 'env' });
     expect(resolved.sources.FLOWDECK_HEARTBEAT_SECONDS).toEqual({ kind: 'env' });
@@ -100,6 +101,13 @@ describe('setting values', () => {
     expect(() => parseSetting('FLOWDECK_SERVER_CORS_ORIGINS', 'http://ui.example/app')).toThrow(/more than an origin; give scheme:\/\/host:port only, such as http:\/\/ui\.example/);
     expect(() => parseSetting('FLOWDECK_SERVER_CORS_ORIGINS', 'ui.example')).toThrow(/not an origin/);
     expect(() => parseSetting('FLOWDECK_SERVER_CORS_ORIGINS', 'ftp://ui.example')).toThrow(/not an http/);
+  });
+
+  it('takes a workspace folder given whole, and says how to give a relative one', () => {
+    expect(parseSetting('FLOWDECK_WORKSPACE', ' /home/ada/flows ')).toBe('/home/ada/flows');
+    expect(parseSetting('FLOWDECK_WORKSPACE', 'C:\\Users\\ada\\flows')).toBe('C:\\Users\\ada\\flows');
+    expect(() => parseSetting('FLOWDECK_WORKSPACE', 'flows')).toThrow(/whole path of a folder, such as \/home\/ada\/flows, got 'flows'/);
+    expect(() => parseSetting('FLOWDECK_WORKSPACE', '~/flows')).toThrow(/write your home folder out instead of '~'/);
   });
 
   it('normalises logging levels', () => {

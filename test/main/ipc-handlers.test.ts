@@ -13,6 +13,7 @@ let home: string;
 let picks: (string | null)[];
 let suggested: string[];
 let handlers: Record<string, IpcHandler>;
+let opened: string[];
 const info = { name: 'Flowdeck' } as AppInfo;
 
 function invoke(name: keyof typeof DESKTOP_CHANNELS, ...args: unknown[]) {
@@ -24,6 +25,7 @@ beforeEach(() => {
   home = join(base, 'home');
   picks = [];
   suggested = [];
+  opened = [];
   handlers = ipcHandlers({
     home,
     env: {},
@@ -34,6 +36,12 @@ beforeEach(() => {
         suggested.push(name);
         return picks.shift() ?? null;
       },
+      chooseFolder: async () => picks.shift() ?? null,
+    },
+    openFolder: (folder) => {
+      if (folder === '/') throw new Error("folder '/' is too near the root of the disk");
+      opened.push(folder);
+      return folder;
     },
   });
 });
@@ -102,6 +110,19 @@ describe('files', () => {
     writeFileSync(big, Buffer.alloc(2 * 1024 * 1024 + 1, 'x'));
     picks.push(big);
     await expect(invoke('openFile')).rejects.toThrow(/is 2097153 bytes/);
+  });
+});
+
+describe('folders', () => {
+  it('makes the picked folder the workspace, resolved, and answers null when the person cancels', async () => {
+    expect(await invoke('openFolder')).toBeNull();
+    picks.push(`${base}/flows/../flows/`);
+    expect(await invoke('openFolder')).toEqual({ path: join(base, 'flows') });
+    expect(opened).toEqual([join(base, 'flows')]);
+    picks.push('/');
+    await expect(invoke('openFolder')).rejects.toThrow('too near the root');
+    await expect(invoke('openFolder', '/etc')).rejects.toThrow(/^openFolder: argument/);
+    expect(opened).toEqual([join(base, 'flows')]);
   });
 });
 

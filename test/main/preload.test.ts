@@ -41,7 +41,13 @@ describe('the preload bundle', () => {
     expect(await bridge.saveFile('/a.ts', 'code', null)).toBe('answer');
     await bridge.openFile();
     await bridge.useProfile('prod');
-    expect(invoked).toEqual([[DESKTOP_CHANNELS.saveFile, '/a.ts', 'code', null], [DESKTOP_CHANNELS.openFile], [DESKTOP_CHANNELS.useProfile, 'prod']]);
+    await bridge.openFolder();
+    expect(invoked).toEqual([
+      [DESKTOP_CHANNELS.saveFile, '/a.ts', 'code', null],
+      [DESKTOP_CHANNELS.openFile],
+      [DESKTOP_CHANNELS.useProfile, 'prod'],
+      [DESKTOP_CHANNELS.openFolder],
+    ]);
   });
 
   it('is CommonJS without ES module syntax', () => {

@@ -29,8 +29,8 @@ function freePort(): Promise<number> {
 describe('what npm start launches', () => {
   it('runs Electron on the compiled main when Electron is installed', async () => {
     const { launchPlan } = await startScript();
-    const plan = launchPlan({ electron: '/opt/electron/electron', root: '/app', workspace: '/home/ada/flows' });
-    expect(plan).toEqual({ command: '/opt/electron/electron', args: ['/app/dist/app/main/main.js'], note: null });
+    const plan = launchPlan({ electron: '/opt/electron/electron', root: '/app', cwd: '/home/ada', args: ['--workspace', 'flows'] });
+    expect(plan).toEqual({ command: '/opt/electron/electron', args: ['/app/dist/app/main/main.js', '--workspace', 'flows'], cwd: '/home/ada', note: null });
   });
 
   it('knows Electron is missing here', async () => {
@@ -40,38 +40,64 @@ describe('what npm start launches', () => {
     expect(findElectron(fakeRequire)).toBeNull();
   });
 
-  it('otherwise serves the web UI with the folder it was started in as the workspace, saying where', async () => {
-    const base = mkdtempSync(join(tmpdir(), 'flowdeck-start-'));
-    const workspace = join(base, 'flows');
-    mkdirSync(workspace);
+  /** `npm start` with these arguments, from the folder npm was started in, until the server listens. */
+  async function startFrom(initCwd: string, home: string, args: string[] = []) {
     const port = await freePort();
     const env: NodeJS.ProcessEnv = {};
     for (const [key, value] of Object.entries(process.env)) if (!key.startsWith('FLOWDECK_')) env[key] = value;
-    const child = spawn(process.execPath, [START, '--port', String(port)], {
+    const child = spawn(process.execPath, [START, '--port', String(port), ...args], {
       cwd: REPO_ROOT,
-      env: { ...env, FLOWDECK_HOME: join(base, 'home'), INIT_CWD: workspace, NO_COLOR: '1' },
+      env: { ...env, FLOWDECK_HOME: home, INIT_CWD: initCwd, NO_COLOR: '1' },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.setEncoding('utf8').on('data', (chunk: string) => (stdout += chunk));
-    child.stderr.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk));
+    const out = { stdout: '', stderr: '' };
+    child.stdout.setEncoding('utf8').on('data', (chunk: string) => (out.stdout += chunk));
+    child.stderr.setEncoding('utf8').on('data', (chunk: string) => (out.stderr += chunk));
     const exited = new Promise<number | null>((resolve) => child.once('close', (code) => resolve(code)));
+    await waitUntil(() => out.stdout.includes('Stop with Ctrl+C.') || child.exitCode !== null, { what: `the server to listen\n${out.stdout}\n${out.stderr}` });
+    return {
+      port,
+      out,
+      async stop() {
+        child.kill('SIGTERM');
+        return exited;
+      },
+    };
+  }
+
+  it('otherwise serves the web UI on the workspace in FLOWDECK_HOME, seeded with the examples, saying where', async () => {
+    const base = mkdtempSync(join(tmpdir(), 'flowdeck-start-'));
+    const home = join(base, 'home');
+    const started = await startFrom(base, home);
     try {
-      await waitUntil(() => stdout.includes('Stop with Ctrl+C.') || child.exitCode !== null, { what: `the server to listen\n${stdout}\n${stderr}` });
-      const lines = stdout.split('\n');
-      expect(lines[0]).toBe(`Electron is not installed, so Flowdeck runs as a web app: open http://127.0.0.1:${port}/ in your browser (Ctrl+C stops it).`);
-      expect(stdout).toContain(`workspace: ${workspace}`);
-      const page = await fetch(`http://127.0.0.1:${port}/`);
+      const lines = started.out.stdout.split('\n');
+      expect(lines[0]).toBe(`Electron is not installed, so Flowdeck runs as a web app: open http://127.0.0.1:${started.port}/ in your browser (Ctrl+C stops it).`);
+      expect(started.out.stdout).toContain(`workspace: ${join(home, 'workspace')} (new, with`);
+      const page = await fetch(`http://127.0.0.1:${started.port}/`);
       expect(page.status).toBe(200);
       expect(page.headers.get('content-type')).toMatch(/^text\/html/);
-      const files = (await (await fetch(`http://127.0.0.1:${port}/api/workspace/files`)).json()) as { root: string };
-      expect(files.root).toBe(workspace);
+      const files = (await (await fetch(`http://127.0.0.1:${started.port}/api/workspace/files`)).json()) as { root: string; files: { path: string }[] };
+      expect(files.root).toBe(join(home, 'workspace'));
+      expect(files.files.map((f) => f.path)).toContain('hello.ts');
     } finally {
-      child.kill('SIGTERM');
-      const code = await exited;
+      const code = await started.stop();
       rmSync(base, { recursive: true, force: true });
-      expect(code, stderr).toBe(0);
+      expect(code, started.out.stderr).toBe(0);
+    }
+  });
+
+  it('serves the folder `npm start -- --workspace DIR` names, relative to where npm was started', async () => {
+    const base = mkdtempSync(join(tmpdir(), 'flowdeck-start-'));
+    mkdirSync(join(base, 'flows'));
+    const started = await startFrom(base, join(base, 'home'), ['--workspace', 'flows']);
+    try {
+      expect(started.out.stdout).toContain(`workspace: ${join(base, 'flows')} (given with --workspace)`);
+      const files = (await (await fetch(`http://127.0.0.1:${started.port}/api/workspace/files`)).json()) as { root: string };
+      expect(files.root).toBe(join(base, 'flows'));
+    } finally {
+      const code = await started.stop();
+      rmSync(base, { recursive: true, force: true });
+      expect(code, started.out.stderr).toBe(0);
     }
   });
 });

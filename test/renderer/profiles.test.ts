@@ -129,7 +129,10 @@ describe('the desktop app\'s profiles', () => {
         appInfo: () => {
           throw new Error('not asked here');
         },
-        dialogs: { chooseFileToOpen: async () => null, chooseFileToSave: async () => null },
+        dialogs: { chooseFileToOpen: async () => null, chooseFileToSave: async () => null, chooseFolder: async () => null },
+        openFolder: () => {
+          throw new Error('not asked here');
+        },
       });
       // The main process's answers, as the preload script hands them to the page.
       const book = desktopProfileBook({

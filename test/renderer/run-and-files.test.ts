@@ -199,6 +199,9 @@ describe('files on this computer, in the desktop app', () => {
         if (typeof sidecar === 'string') writeFileSync(sidecarOf(path), sidecar);
         return { path };
       },
+      async openFolder() {
+        return null;
+      },
     };
   }
 

@@ -1,16 +1,20 @@
-import { statSync } from 'node:fs';
 import { isAbsolute, resolve } from 'node:path';
 import {
+  chooseWorkspace,
   createServer,
   DEFAULT_HOST,
   DEFAULT_PORT,
+  describeWorkspace,
   SERVER_HEARTBEAT_TIMEOUT_SECONDS,
   SqliteStore,
+  WorkspaceChoiceError,
+  type ChosenWorkspace,
   type FlowdeckServer,
+  type WorkspaceChange,
 } from '../../server/index.js';
 import { hostNameList, originList, parseHostNames, SettingValueError } from '../../core/index.js';
 import { defineCommand } from '../command.js';
-import { parseWholeNumber, stringListOption, stringOption } from '../command-helpers.js';
+import { flag, parseWholeNumber, stringListOption, stringOption } from '../command-helpers.js';
 import type { CliContext } from '../context.js';
 import { EXIT_OK, UsageError } from '../errors.js';
 
@@ -25,18 +29,28 @@ function databasePath(raw: string | undefined, ctx: CliContext): string {
   return isAbsolute(raw) ? raw : resolve(ctx.cwd, raw);
 }
 
-/** The folder of flow files the server may read, write and run: the current one unless told. */
-function workspaceFolder(raw: string | undefined, ctx: CliContext): string {
-  if (raw !== undefined && raw.trim() === '') throw new UsageError('--workspace needs the path of a folder of flow files');
-  const folder = raw === undefined ? ctx.cwd : resolve(ctx.cwd, raw);
-  let isFolder = false;
+/** The folder of flow files the server may read, write and run: --workspace, FLOWDECK_WORKSPACE, the last one opened, or FLOWDECK_HOME's own. */
+function workspaceFolder(raw: string | undefined, ctx: CliContext): ChosenWorkspace {
   try {
-    isFolder = statSync(folder).isDirectory();
-  } catch {
-    // reported below
+    return chooseWorkspace({ given: raw, setting: ctx.settings.FLOWDECK_WORKSPACE, home: ctx.home, cwd: ctx.cwd });
+  } catch (error) {
+    if (error instanceof WorkspaceChoiceError) throw new UsageError(error.message);
+    throw error;
   }
-  if (!isFolder) throw new UsageError(`--workspace ${folder} is not a folder; give the folder that holds your flow files`);
-  return folder;
+}
+
+/**
+ * Whether the web UI may point the server at another folder: yes for a server of this machine
+ * alone; a shared one (a key, other names or origins, another address) only when told to.
+ */
+function workspaceChange(allow: boolean, shared: { apiKey?: string; host: string; allowedHosts: string[]; corsOrigins: string[] }): WorkspaceChange {
+  const told = 'start it with --allow-workspace-change to allow it';
+  if (allow) return { allowed: true };
+  if (shared.apiKey) return { allowed: false, because: `this server requires an API key, so it may be shared; ${told}` };
+  if (!LOOPBACK.has(shared.host)) return { allowed: false, because: `this server listens on ${shared.host}, beyond this machine; ${told}` };
+  if (shared.allowedHosts.length > 0) return { allowed: false, because: `this server is reached by other host names; ${told}` };
+  if (shared.corsOrigins.length > 0) return { allowed: false, because: `pages of other origins may use this server; ${told}` };
+  return { allowed: true };
 }
 
 /** The names given with --allowed-host, with those of FLOWDECK_SERVER_ALLOWED_HOSTS. */
@@ -79,13 +93,14 @@ function untilSignal(): Promise<NodeJS.Signals> {
 export default defineCommand({
   name: 'server start',
   summary: 'Serve the REST API over a database until stopped with Ctrl+C or SIGTERM',
-  usage: `[--host ${DEFAULT_HOST}] [--port ${DEFAULT_PORT}] [--database PATH] [--workspace DIR] [--allowed-host NAME]...`,
+  usage: `[--host ${DEFAULT_HOST}] [--port ${DEFAULT_PORT}] [--database PATH] [--workspace DIR] [--allow-workspace-change] [--allowed-host NAME]...`,
   options: {
     host: { type: 'string' },
     'allowed-host': { type: 'string', multiple: true },
     port: { type: 'string' },
     database: { type: 'string' },
     workspace: { type: 'string' },
+    'allow-workspace-change': { type: 'boolean' },
   },
   positionals: { min: 0, max: 0, names: [] },
   async run(args, ctx) {
@@ -94,7 +109,6 @@ export default defineCommand({
     const rawPort = stringOption(args, 'port');
     const port = rawPort === undefined ? DEFAULT_PORT : parseWholeNumber(rawPort, '--port', 0, 65_535);
     const database = databasePath(stringOption(args, 'database'), ctx);
-    const workspace = workspaceFolder(stringOption(args, 'workspace'), ctx);
     const settings = ctx.settings;
     const apiKey = settings.FLOWDECK_SERVER_API_KEY ?? undefined;
     const corsOrigins = originList(settings.FLOWDECK_SERVER_CORS_ORIGINS);
@@ -102,6 +116,8 @@ export default defineCommand({
     // The server's own, shorter default, unless the environment or profile sets one.
     const timeoutIsDefault = ctx.loadedSettings.resolved.sources.FLOWDECK_HEARTBEAT_TIMEOUT_SECONDS.kind === 'default';
     const heartbeatTimeoutSeconds = timeoutIsDefault ? SERVER_HEARTBEAT_TIMEOUT_SECONDS : settings.FLOWDECK_HEARTBEAT_TIMEOUT_SECONDS;
+    const workspace = workspaceFolder(stringOption(args, 'workspace'), ctx);
+    const change = workspaceChange(flag(args, 'allow-workspace-change'), { apiKey, host, allowedHosts, corsOrigins });
 
     // Listened for from the start, so a signal during startup still ends in a clean stop.
     const stopped = untilSignal();
@@ -114,7 +130,7 @@ export default defineCommand({
     let server: FlowdeckServer;
     let url: string;
     try {
-      server = await createServer({ store, host, port, apiKey, corsOrigins, allowedHosts, workspace, home: ctx.home });
+      server = await createServer({ store, host, port, apiKey, corsOrigins, allowedHosts, workspace: workspace.folder, workspaceChange: change, home: ctx.home });
       url = await server.listen();
     } catch (error) {
       await store.close();
@@ -123,7 +139,9 @@ export default defineCommand({
     ctx.print(`Flowdeck server listening on ${url}`);
     ctx.print(`  API:       ${url}/api (described at ${url}/api/openapi.json)`);
     ctx.print(`  database:  ${database}`);
-    ctx.print(`  workspace: ${workspace}`);
+    ctx.print(`  workspace: ${describeWorkspace(workspace)}`);
+    ctx.print(`             ${change.allowed ? 'open another folder from the Open dialog of the builder' : 'fixed: the web UI cannot change it'}`);
+    for (const note of workspace.notes) ctx.note(`warning: ${note}`);
     ctx.print(`  API key:   ${apiKey ? 'required (FLOWDECK_SERVER_API_KEY)' : 'none; set FLOWDECK_SERVER_API_KEY to require one'}`);
     if (allowedHosts.length > 0) ctx.print(`  host names: ${allowedHosts.join(', ')} besides ${LOOPBACK.has(host) ? 'loopback' : `loopback and ${host}`} (FLOWDECK_SERVER_ALLOWED_HOSTS)`);
     if (corsOrigins.length > 0) ctx.print(`  browsers:  pages from ${corsOrigins.join(', ')} may use it too (FLOWDECK_SERVER_CORS_ORIGINS)`);

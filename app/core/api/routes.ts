@@ -18,6 +18,7 @@ import { HealthSchema } from './health.js';
 import { ReportResponseSchema, ReportSchema } from './reports.js';
 import { ResolvedRunIdSchema, ResolveRunIdQuerySchema, RUN_ID_PREFIX_MIN, RunIdPrefixesRequestSchema, RunIdPrefixesSchema } from './run-ids.js';
 import {
+  ChangeWorkspaceSchema,
   DescribeFlowFileSchema,
   FlowFileDescriptionSchema,
   FlowTemplateSchema,
@@ -27,6 +28,7 @@ import {
   WorkspaceFileQuerySchema,
   WorkspaceFileSchema,
   WorkspaceFilesSchema,
+  WorkspaceInfoSchema,
   WriteWorkspaceFileSchema,
   WrittenWorkspaceFileSchema,
 } from './workspace.js';
@@ -287,6 +289,25 @@ export const API_ROUTES = {
     body: WriteWorkspaceFileSchema,
     status: 200,
     response: WrittenWorkspaceFileSchema,
+  },
+  getWorkspace: {
+    method: 'GET',
+    path: '/workspace',
+    summary: "The server's workspace folder, and whether it may be changed through the API",
+    resource: 'workspace',
+    status: 200,
+    response: WorkspaceInfoSchema,
+  },
+  changeWorkspace: {
+    method: 'PUT',
+    path: '/workspace',
+    summary:
+      'Point the server at another folder of flow files, remembered for its next start; 403 unless the server allows it ' +
+      '(a local one does), 400 when the folder does not exist or is the root, a home folder or above, hidden, or FLOWDECK_HOME',
+    resource: 'workspace',
+    body: ChangeWorkspaceSchema,
+    status: 200,
+    response: WorkspaceInfoSchema,
   },
   listTemplates: {
     method: 'GET',

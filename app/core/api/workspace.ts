@@ -41,6 +41,28 @@ export const WorkspaceFilesSchema = z.object({
 });
 export type WorkspaceFiles = z.infer<typeof WorkspaceFilesSchema>;
 
+/** The server's workspace folder, and whether its API may point it at another one. */
+export const WorkspaceInfoSchema = z.object({
+  /** The workspace folder on the server's machine. */
+  root: z.string(),
+  /** The folder under FLOWDECK_HOME that is seeded with the examples, to go back to. */
+  defaultRoot: z.string(),
+  /** Whether `PUT /api/workspace` may change the folder: on a local server, or one started to allow it. */
+  changeable: z.boolean(),
+  /** Why the folder cannot be changed here; null when it can. */
+  fixedBecause: z.string().nullable(),
+});
+export type WorkspaceInfo = z.infer<typeof WorkspaceInfoSchema>;
+
+/** The longest folder path taken; longer ones are not real folders. */
+export const WORKSPACE_ROOT_MAX_CHARS = 4096;
+
+export const ChangeWorkspaceSchema = z.strictObject({
+  /** The whole path of an existing folder on the server's machine. */
+  root: z.string().min(1).max(WORKSPACE_ROOT_MAX_CHARS),
+});
+export type ChangeWorkspace = z.input<typeof ChangeWorkspaceSchema>;
+
 export const WorkspaceFileQuerySchema = z.strictObject({ path: WorkspacePathSchema });
 export type WorkspaceFileQuery = z.input<typeof WorkspaceFileQuerySchema>;
 

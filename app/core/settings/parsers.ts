@@ -125,3 +125,12 @@ export function parseLogLevel(raw: string): LogLevelName {
   }
   return level as LogLevelName;
 }
+
+/** A folder given whole (`/home/ada/flows`, `C:\flows`): a relative one would depend on where a command happens to start. */
+export function parseFolderPath(raw: string): string {
+  const text = raw.trim();
+  if (text.includes('\0')) throw new SettingValueError('must not contain a NUL character');
+  if (text.startsWith('~')) throw new SettingValueError(`must be a whole path; write your home folder out instead of '~', got '${raw}'`);
+  if (!/^(\/|[A-Za-z]:[\\/]|\\\\)/.test(text)) throw new SettingValueError(`must be the whole path of a folder, such as /home/ada/flows, got '${raw}'`);
+  return text;
+}

@@ -1,6 +1,6 @@
 import type { LogLevelName } from '../runs.js';
 import { SettingValueError } from './errors.js';
-import { parseApiUrl, parseHostNames, parseLogLevel, parseOrigins, parseSeconds, parseSecret } from './parsers.js';
+import { parseApiUrl, parseFolderPath, parseHostNames, parseLogLevel, parseOrigins, parseSeconds, parseSecret } from './parsers.js';
 
 export interface SettingSpec<T> {
   readonly description: string;
@@ -86,6 +86,14 @@ export const SETTINGS = {
     secret: false,
     numeric: false,
     parse: parseHostNames,
+  }),
+  FLOWDECK_WORKSPACE: setting<string | null>({
+    description:
+      'The folder of flow files `server start`, `npm start` and the desktop app serve when not given --workspace; unset means the folder last opened, else $FLOWDECK_HOME/workspace',
+    default: null,
+    secret: false,
+    numeric: false,
+    parse: parseFolderPath,
   }),
 } as const;
 

@@ -1,13 +1,16 @@
 import type { ApiClient } from '../../core/api/client.js';
 import { ApiError } from '../../core/api/errors.js';
-import type { FlowTemplate, WorkspaceFiles } from '../../core/api/workspace.js';
+import type { FlowTemplate, WorkspaceFiles, WorkspaceInfo } from '../../core/api/workspace.js';
 import type { DesktopBridge } from '../../core/desktop-bridge.js';
 import type { BuilderStore } from '../builder/store.js';
 import { isDirty, type BuilderState } from '../builder/store.js';
 
 type BuilderStateLike = Pick<BuilderState, 'positions'>;
 
-export type WorkspaceClient = Pick<ApiClient, 'listWorkspaceFiles' | 'readWorkspaceFile' | 'writeWorkspaceFile' | 'listTemplates'>;
+export type WorkspaceClient = Pick<
+  ApiClient,
+  'listWorkspaceFiles' | 'readWorkspaceFile' | 'writeWorkspaceFile' | 'listTemplates' | 'getWorkspace' | 'changeWorkspace'
+>;
 
 export type SaveOutcome =
   | { status: 'saved'; path: string; modifiedAt: number }
@@ -36,9 +39,10 @@ export function workspaceRelative(absolutePath: string, workspaceRoot: string): 
   return rest.split('/').some((segment) => segment === '..' || segment === '') ? null : rest;
 }
 
-/** What the desktop app adds: its file dialogs, and the workspace folder its server uses. */
+/** What the desktop app adds: its file and folder dialogs, and the workspace folder its server uses. */
 export interface DesktopFiles {
-  bridge: Pick<DesktopBridge, 'openFile' | 'saveFile' | 'saveFileAs'>;
+  bridge: Pick<DesktopBridge, 'openFile' | 'saveFile' | 'saveFileAs' | 'openFolder'>;
+  /** The embedded server's workspace; '' when the window talks to another server. */
   workspaceRoot: string;
 }
 
@@ -85,6 +89,44 @@ export class WorkspaceFilesService {
 
   list(): Promise<WorkspaceFiles> {
     return this.client.listWorkspaceFiles();
+  }
+
+  /** The workspace folder, and whether this server lets it be changed. */
+  info(): Promise<WorkspaceInfo> {
+    return this.client.getWorkspace();
+  }
+
+  /** Whether the desktop app's folder dialog can pick the workspace: only its embedded server's. */
+  get canPickFolder(): boolean {
+    return this.desktop !== null && this.desktop.workspaceRoot !== '';
+  }
+
+  /** Points the server at the folder at this path; the server checks it and remembers it. */
+  async changeFolder(path: string): Promise<WorkspaceInfo> {
+    const root = path.trim();
+    if (root === '') throw new Error('give the whole path of a folder, such as /home/ada/flows');
+    const info = await this.client.changeWorkspace({ body: { root } });
+    this.movedTo(info.root);
+    return info;
+  }
+
+  /** Asks the desktop app for a folder to serve; null when the person cancelled. */
+  async pickFolder(): Promise<string | null> {
+    if (!this.desktop || !this.canPickFolder) throw new Error('picking a folder needs the desktop app on its own server');
+    const opened = await this.desktop.bridge.openFolder();
+    if (!opened) return null;
+    this.movedTo(opened.path);
+    return opened.path;
+  }
+
+  /**
+   * A file open from the old folder is closed: its path would name another file in the new one,
+   * and Save would write there.
+   */
+  private movedTo(root: string): void {
+    if (this.desktop && this.desktop.workspaceRoot !== '') this.desktop.workspaceRoot = root;
+    const { doc } = this.store.getState();
+    if (doc.location === 'workspace' && doc.path !== null) this.store.getState().newDocument({});
   }
 
   templates(): Promise<FlowTemplate[]> {

@@ -1,11 +1,11 @@
-import { useEffect, useMemo, useState, type FormEvent } from 'react';
+import { useState, type FormEvent } from 'react';
 import { useStore } from 'zustand';
-import type { WorkspaceFiles } from '../../core/api/workspace.js';
 import { useBuilder, useBuilderServices } from './builder-context.js';
 import type { DocumentActions } from './document-actions.js';
 import { RunDialog, RunWithProblemsDialog } from './RunDialog.js';
 import type { RunActions } from './run-actions.js';
 import { Modal } from './Modal.js';
+import { OpenDialog } from './WorkspaceFileList.js';
 import { closeDialog, uiStore, type Dialog } from './ui-store.js';
 
 export function Dialogs({ documents, runs }: { documents: DocumentActions; runs: RunActions }) {
@@ -98,54 +98,6 @@ function DialogFor({ dialog, documents, runs }: { dialog: Dialog; documents: Doc
       // The app's own dialogs (AppDialogs) show on every page.
       return null;
   }
-}
-
-function OpenDialog({ documents }: { documents: DocumentActions }) {
-  const { files } = useBuilderServices();
-  const [listing, setListing] = useState<WorkspaceFiles | null>(null);
-  const [error, setError] = useState<string | null>(null);
-  const [filter, setFilter] = useState('');
-  useEffect(() => {
-    files.list().then(setListing, (e: Error) => setError(e.message));
-  }, [files]);
-  const shown = useMemo(() => {
-    const needle = filter.trim().toLowerCase();
-    return (listing?.files ?? []).filter((f) => !needle || f.path.toLowerCase().includes(needle));
-  }, [listing, filter]);
-  return (
-    <Modal title="Open a flow file" onCancel={closeDialog} wide>
-      {listing ? (
-        <p className="fd-muted">
-          From the server's workspace <code>{listing.root}</code>
-        </p>
-      ) : null}
-      <input type="search" placeholder="Filter by path" value={filter} onChange={(e) => setFilter(e.target.value)} aria-label="Filter files" />
-      {error ? <p className="fd-field-error">Could not list the workspace: {error}</p> : null}
-      {!listing && !error ? <p className="fd-muted">Loading…</p> : null}
-      {listing && listing.files.length === 0 ? <p className="fd-muted">The workspace has no flow files yet. Start one with New or a template, then Save.</p> : null}
-      <ul className="fd-file-list" role="listbox" aria-label="Flow files">
-        {shown.map((file) => (
-          <li key={file.path}>
-            <button type="button" className="fd-file" data-path={file.path} onClick={() => void documents.open(file.path)}>
-              <span>{file.path}</span>
-              <span className="fd-muted">{new Date(file.modifiedAt).toLocaleString()}</span>
-            </button>
-          </li>
-        ))}
-      </ul>
-      {listing?.truncated ? <p className="fd-muted">The workspace holds more files than are listed; filter to find one.</p> : null}
-      <div className="fd-modal-actions">
-        {files.desktop ? (
-          <button type="button" className="fd-button" onClick={() => void documents.openFromDisk()}>
-            Browse this computer…
-          </button>
-        ) : null}
-        <button type="button" className="fd-button" onClick={closeDialog}>
-          Cancel
-        </button>
-      </div>
-    </Modal>
-  );
 }
 
 function suggestedPath(path: string | null, name: string, flowName: string, location: string): string {

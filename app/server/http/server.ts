@@ -9,7 +9,7 @@ import { flowdeckCliPath } from '../package-root.js';
 import { startCrashSweeps } from '../services/crash-sweeps.js';
 import { logWriteHealth } from '../services/write-health-log.js';
 import type { SqliteStore } from '../store/sqlite-store.js';
-import { Workspace } from '../workspace/workspace.js';
+import { Workspace, type WorkspaceChange } from '../workspace/workspace.js';
 import { allowBrowserOrigins } from './browser-origins.js';
 import { requireBearerKey } from './auth.js';
 import { errorBody, errorHandler } from './errors.js';
@@ -75,6 +75,8 @@ export interface ServerOptions {
   onNotice?: (line: string) => void;
   /** A folder of flow files the API may list, read, write and run; none when left out. */
   workspace?: string;
+  /** Whether `PUT /api/workspace` may point the server at another folder; fixed by default. */
+  workspaceChange?: WorkspaceChange;
   /**
    * Origins of other web UIs that may call this server from a browser (FLOWDECK_SERVER_CORS_ORIGINS);
    * `*` for any. The desktop app's pages may always.
@@ -96,6 +98,8 @@ export interface FlowdeckServer {
   listen(): Promise<string>;
   /** The base URL once listening. */
   readonly url: string;
+  /** The folder of flow files it serves, null when none. */
+  readonly workspace: Workspace | null;
   /**
    * The live event stream: how many sockets follow it, how many of those are still being sent
    * what they missed, and whether its poller is running.
@@ -159,8 +163,9 @@ export async function createServer(options: ServerOptions): Promise<FlowdeckServ
   await registerOpenApi(app, { apiKey: apiKey !== undefined });
   await app.register(homePage);
   const events = new EventHub(store, { onError: onUnexpectedError });
-  const workspace = options.workspace === undefined ? null : new Workspace(options.workspace);
-  const flowProcesses = new FlowProcesses({ cliPath: flowdeckCliPath(), home: options.home ?? resolveFlowdeckHome(process.env, homedir()) });
+  const home = options.home ?? resolveFlowdeckHome(process.env, homedir());
+  const workspace = options.workspace === undefined ? null : new Workspace(options.workspace, { home, change: options.workspaceChange });
+  const flowProcesses = new FlowProcesses({ cliPath: flowdeckCliPath(), home });
   const deps: RouteDeps = {
     store,
     onUnexpectedError,
@@ -191,6 +196,7 @@ export async function createServer(options: ServerOptions): Promise<FlowdeckServ
     get url() {
       return url;
     },
+    workspace,
     events: {
       get subscribers() {
         return events.subscriberCount;

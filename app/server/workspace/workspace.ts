@@ -1,15 +1,39 @@
+import { homedir } from 'node:os';
 import { resolve } from 'node:path';
-import type { WorkspaceFile, WorkspaceFiles, WrittenWorkspaceFile } from '../../core/api/index.js';
+import type { WorkspaceFile, WorkspaceFiles, WorkspaceInfo, WrittenWorkspaceFile } from '../../core/api/index.js';
+import { HttpError } from '../http/errors.js';
+import { defaultWorkspacePath, ensureDefaultWorkspace } from './default-workspace.js';
 import { readFlowFile, writeFlowFile, type FlowFileWrite } from './flow-file-io.js';
+import { rememberWorkspace } from './last-workspace.js';
 import { listFlowFiles } from './list-flow-files.js';
+import { checkWorkspaceFolder } from './workspace-folder.js';
 import { flowFileSegments, shownPath, WorkspaceError, WorkspacePaths } from './workspace-paths.js';
+
+/** Whether the folder may be changed through the API, and why not when it may not. */
+export type WorkspaceChange = { allowed: true } | { allowed: false; because: string };
+
+export interface WorkspaceOptions {
+  /** FLOWDECK_HOME: where the folder last opened is remembered, and whose own files are never served. */
+  home: string;
+  /** Refused unless allowed: a page should not be able to point a shared server elsewhere. */
+  change?: WorkspaceChange;
+  /** The person's home folder; never a workspace as a whole. */
+  userHome?: string;
+}
+
+const FIXED: WorkspaceChange = { allowed: false, because: 'this server was started with a fixed workspace' };
 
 /** A folder of flow files the server reads, writes and runs; nothing outside it is reachable. */
 export class Workspace {
-  private readonly paths: WorkspacePaths;
+  private paths: WorkspacePaths;
+  private readonly change: WorkspaceChange;
 
-  constructor(folder: string) {
+  constructor(
+    folder: string,
+    private readonly options: WorkspaceOptions,
+  ) {
     this.paths = new WorkspacePaths(resolve(folder));
+    this.change = options.change ?? FIXED;
   }
 
   get root(): string {
@@ -21,9 +45,34 @@ export class Workspace {
     return this.paths.realRoot;
   }
 
+  info(): WorkspaceInfo {
+    return {
+      root: this.root,
+      defaultRoot: defaultWorkspacePath(resolve(this.options.home)),
+      changeable: this.change.allowed,
+      fixedBecause: this.change.allowed ? null : this.change.because,
+    };
+  }
+
+  /**
+   * Serves another folder from now on and remembers it for the next start. The default workspace
+   * is made (and seeded) again if it was removed. Runs already started keep their files; runs
+   * from the old folder can no longer be run again from here.
+   */
+  changeTo(folder: string): WorkspaceInfo {
+    if (!this.change.allowed) throw new HttpError(403, `the workspace cannot be changed from here: ${this.change.because}`);
+    const home = resolve(this.options.home);
+    if (resolve(folder) === defaultWorkspacePath(home)) ensureDefaultWorkspace(home);
+    const checked = checkWorkspaceFolder(folder, { home, userHome: this.options.userHome ?? homedir() });
+    this.paths = new WorkspacePaths(checked);
+    rememberWorkspace(home, checked);
+    return this.info();
+  }
+
   async list(): Promise<WorkspaceFiles> {
-    const listing = await listFlowFiles(this.paths.realRoot);
-    return { root: this.paths.root, ...listing };
+    const paths = this.paths;
+    const listing = await listFlowFiles(paths.realRoot);
+    return { root: paths.root, ...listing };
   }
 
   read(path: string): WorkspaceFile {

@@ -95,6 +95,8 @@ const ROUTES: [string, string][] = [
   ['GET', '/api/run-ids/resolve'],
   ['POST', '/api/run-ids/prefixes'],
   ['POST', '/api/reports'],
+  ['GET', '/api/workspace'],
+  ['PUT', '/api/workspace'],
   ['GET', '/api/workspace/files'],
   ['GET', '/api/workspace/file'],
   ['PUT', '/api/workspace/file'],

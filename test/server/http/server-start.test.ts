@@ -1,8 +1,11 @@
 // `flowdeck server start` as people run it: the real CLI in a child process.
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { request } from 'node:http';
 import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { runCli, showOutput, spawnCli, useCliHome, type CliProcess } from '../../helpers/cli.js';
+import { EXAMPLES_DIR, runCli, showOutput, spawnCli, useCliHome, type CliProcess } from '../../helpers/cli.js';
 import { call } from './support.js';
 
 const home = useCliHome();
@@ -121,5 +124,94 @@ describe('flowdeck server start', () => {
     } finally {
       blocker.close();
     }
+  });
+
+  it('serves FLOWDECK_HOME/workspace, seeded with the examples on the first start only, and says so', async () => {
+    const examples = readdirSync(EXAMPLES_DIR).filter((name) => name.endsWith('.ts')).sort();
+    const folder = join(home.home, 'workspace');
+    const first = spawnCli(['server', 'start', '--port', '0'], { home: home.home });
+    const url = await started(first);
+    expect(first.stdout).toContain(`workspace: ${folder} (new, with ${examples.length} example flows)`);
+    expect(first.stdout).toContain('open another folder from the Open dialog of the builder');
+    const files = await call(`${url}/api/workspace/files`);
+    expect(files.json.root).toBe(folder);
+    expect(files.json.files.map((f: { path: string }) => f.path)).toEqual(examples);
+    expect((await call(`${url}/api/workspace`)).json).toMatchObject({ root: folder, defaultRoot: folder, changeable: true, fixedBecause: null });
+    const edited = "// my own hello\nimport { flow } from 'flowdeck';\nexport default flow({ name: 'mine' }, async () => 1);\n";
+    expect((await call(`${url}/api/workspace/file`, { method: 'PUT', body: { path: 'hello.ts', content: edited } })).status).toBe(200);
+    first.kill('SIGTERM');
+    expect((await first.wait()).code).toBe(0);
+
+    const second = spawnCli(['server', 'start', '--port', '0'], { home: home.home });
+    const again = await started(second);
+    expect(second.stdout).toContain(`workspace: ${folder} (the default)`);
+    expect((await call(`${again}/api/workspace/file?path=hello.ts`)).json.content).toBe(edited);
+    expect(readFileSync(join(folder, 'hello.ts'), 'utf8')).toBe(edited);
+    second.kill('SIGTERM');
+    expect((await second.wait()).code).toBe(0);
+  });
+
+  it('starts on the folder last opened from the web UI, and on --workspace or FLOWDECK_WORKSPACE when given', async () => {
+    const elsewhere = mkdtempSync(join(tmpdir(), 'flowdeck-opened-'));
+    const flows = join(elsewhere, 'flows');
+    try {
+      const first = spawnCli(['server', 'start', '--port', '0'], { home: home.home });
+      const url = await started(first);
+      const missing = await call(`${url}/api/workspace`, { method: 'PUT', body: { root: flows } });
+      expect(missing.status).toBe(400);
+      mkdirSync(flows);
+      const opened = await call(`${url}/api/workspace`, { method: 'PUT', body: { root: flows } });
+      expect(opened.status, opened.text).toBe(200);
+      first.kill('SIGTERM');
+      expect((await first.wait()).code).toBe(0);
+
+      const second = spawnCli(['server', 'start', '--port', '0'], { home: home.home });
+      const again = await started(second);
+      expect(second.stdout).toContain(`workspace: ${flows} (the folder last opened)`);
+      expect((await call(`${again}/api/workspace/files`)).json.root).toBe(flows);
+      second.kill('SIGTERM');
+      expect((await second.wait()).code).toBe(0);
+
+      const given = spawnCli(['server', 'start', '--port', '0', '--workspace', elsewhere], { home: home.home, env: { FLOWDECK_WORKSPACE: flows } });
+      await started(given);
+      expect(given.stdout).toContain(`workspace: ${elsewhere} (given with --workspace)`);
+      given.kill('SIGTERM');
+      expect((await given.wait()).code).toBe(0);
+
+      const set = spawnCli(['server', 'start', '--port', '0'], { home: home.home, env: { FLOWDECK_WORKSPACE: elsewhere } });
+      await started(set);
+      expect(set.stdout).toContain(`workspace: ${elsewhere} (FLOWDECK_WORKSPACE)`);
+      set.kill('SIGTERM');
+      expect((await set.wait()).code).toBe(0);
+
+      const bad = await runCli(['server', 'start', '--port', '0', '--workspace', 'no-such-folder'], { home: home.home, cwd: elsewhere });
+      expect(bad.code, showOutput(bad)).toBe(2);
+      expect(bad.stderr).toContain(`--workspace ${join(elsewhere, 'no-such-folder')} is not a folder`);
+      const relative = await runCli(['server', 'start', '--port', '0'], { home: home.home, env: { FLOWDECK_WORKSPACE: 'flows' } });
+      expect(relative.code, showOutput(relative)).toBe(2);
+      expect(relative.stderr).toContain('FLOWDECK_WORKSPACE');
+      expect(relative.stderr).toContain('whole path of a folder');
+    } finally {
+      rmSync(elsewhere, { recursive: true, force: true });
+    }
+  });
+
+  it('keeps the workspace of a server with a key fixed unless started with --allow-workspace-change', async () => {
+    const keyed = spawnCli(['server', 'start', '--port', '0'], { home: home.home, env: { FLOWDECK_SERVER_API_KEY: 's3cret' } });
+    const url = await started(keyed);
+    expect(keyed.stdout).toContain('fixed: the web UI cannot change it');
+    const auth = { authorization: 'Bearer s3cret' };
+    const info = await call(`${url}/api/workspace`, { headers: auth });
+    expect(info.json).toMatchObject({ changeable: false, fixedBecause: 'this server requires an API key, so it may be shared; start it with --allow-workspace-change to allow it' });
+    const refused = await call(`${url}/api/workspace`, { method: 'PUT', body: { root: home.home }, headers: auth });
+    expect(refused.status).toBe(403);
+    keyed.kill('SIGTERM');
+    expect((await keyed.wait()).code).toBe(0);
+
+    const allowed = spawnCli(['server', 'start', '--port', '0', '--allow-workspace-change'], { home: home.home, env: { FLOWDECK_SERVER_API_KEY: 's3cret' } });
+    const allowedUrl = await started(allowed);
+    expect((await call(`${allowedUrl}/api/workspace`, { headers: auth })).json.changeable).toBe(true);
+    allowed.kill('SIGTERM');
+    expect((await allowed.wait()).code).toBe(0);
   });
 });

@@ -5,7 +5,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { createApiClient, WORKSPACE_FILE_MAX_BYTES } from '../../../app/core/api/index.js';
 import { EXAMPLES_DIR } from '../../helpers/cli.js';
 import { call, startTestServer } from './support.js';
-import { fileQuery, useWorkspaceServer } from './workspace-support.js';
+import { fileQuery, startWorkspaceServer, useWorkspaceServer } from './workspace-support.js';
 
 const server = useWorkspaceServer();
 afterEach(() => {
@@ -305,6 +305,92 @@ describe('templates', () => {
     for (const template of answer.json) {
       expect(template.description, template.name).not.toBe('');
       expect(template.description, template.name).not.toMatch(/resources\/examples/);
+    }
+  });
+});
+
+describe('changing the workspace folder', () => {
+  it('is refused with 403 by a server started with a fixed workspace, which says so', async () => {
+    const s = server.current;
+    const info = await call(`${s.api}/workspace`);
+    expect(info.status).toBe(200);
+    expect(info.json).toEqual({
+      root: s.workspace,
+      defaultRoot: join(s.home, 'workspace'),
+      changeable: false,
+      fixedBecause: 'this server was started with a fixed workspace',
+    });
+    const answer = await call(`${s.api}/workspace`, { method: 'PUT', body: { root: s.outside } });
+    expect(answer.status).toBe(403);
+    expect(answer.json.message).toBe('the workspace cannot be changed from here: this server was started with a fixed workspace');
+    expect((await call(`${s.api}/workspace/files`)).json.root).toBe(s.workspace);
+    expect(existsSync(join(s.home, 'last-workspace.json'))).toBe(false);
+  });
+
+  it('serves the new folder from then on and remembers it, where the server allows it', async () => {
+    const s = await startWorkspaceServer({ workspaceChange: { allowed: true } });
+    try {
+      s.put('old.ts', FLOW);
+      writeFileSync(join(s.outside, 'other.ts'), FLOW);
+      expect((await call(`${s.api}/workspace`)).json).toMatchObject({ root: s.workspace, changeable: true, fixedBecause: null });
+
+      const changed = await call(`${s.api}/workspace`, { method: 'PUT', body: { root: s.outside } });
+      expect(changed.status, changed.text).toBe(200);
+      expect(changed.json).toEqual({ root: s.outside, defaultRoot: join(s.home, 'workspace'), changeable: true, fixedBecause: null });
+      const files = await call(`${s.api}/workspace/files`);
+      expect(files.json.root).toBe(s.outside);
+      expect(files.json.files.map((f: { path: string }) => f.path)).toEqual(['other.ts']);
+      expect((await call(`${s.api}/workspace/file${fileQuery('other.ts')}`)).json.content).toBe(FLOW);
+      expect((await call(`${s.api}/workspace/file${fileQuery('old.ts')}`)).status).toBe(404);
+      expect(JSON.parse(readFileSync(join(s.home, 'last-workspace.json'), 'utf8'))).toEqual({ folder: s.outside });
+
+      // Back to the default workspace, which is made and seeded on the way.
+      const client = createApiClient({ baseUrl: s.api });
+      const back = await client.changeWorkspace({ body: { root: join(s.home, 'workspace') } });
+      expect(back.root).toBe(join(s.home, 'workspace'));
+      expect((await client.listWorkspaceFiles()).files.map((f) => f.path)).toContain('hello.ts');
+    } finally {
+      await s.close();
+    }
+  });
+
+  it('refuses with 400 the root, FLOWDECK_HOME, links to them, relative and missing folders, and keeps serving the old one', async () => {
+    const s = await startWorkspaceServer({ workspaceChange: { allowed: true } });
+    try {
+      symlinkSync('/', join(s.outside, 'root-link'));
+      const refused: [string, RegExp][] = [
+        ['/', /too near the root of the disk/],
+        [s.home, /holds Flowdeck's own files/],
+        [join(s.outside, 'root-link'), /leads to '\/', which is too near the root/],
+        ['outside', /is relative/],
+        [join(s.outside, 'missing'), /there is no folder/],
+        [join(s.workspace, '.git'), /hidden or node_modules folder/],
+      ];
+      for (const [root, reason] of refused) {
+        const answer = await call(`${s.api}/workspace`, { method: 'PUT', body: { root } });
+        expect(answer.status, root).toBe(400);
+        expect(answer.json.message, root).toMatch(reason);
+      }
+      const empty = await call(`${s.api}/workspace`, { method: 'PUT', body: { root: '' } });
+      expect(empty.status).toBe(400);
+      expect(empty.json.message).toMatch(/root/);
+      expect((await call(`${s.api}/workspace`)).json.root).toBe(s.workspace);
+      expect(existsSync(join(s.home, 'last-workspace.json'))).toBe(false);
+    } finally {
+      await s.close();
+    }
+  });
+
+  it('is refused to other web pages and to anything but JSON, before any folder is looked at', async () => {
+    const s = await startWorkspaceServer({ workspaceChange: { allowed: true } });
+    try {
+      const fromPage = await call(`${s.api}/workspace`, { method: 'PUT', body: { root: s.outside }, headers: { origin: 'https://evil.example' } });
+      expect(fromPage.status).toBe(403);
+      const form = await call(`${s.api}/workspace`, { method: 'PUT', body: JSON.stringify({ root: s.outside }), headers: { 'content-type': 'text/plain' } });
+      expect(form.status).toBe(415);
+      expect((await call(`${s.api}/workspace`)).json.root).toBe(s.workspace);
+    } finally {
+      await s.close();
     }
   });
 });
