@@ -4,6 +4,7 @@ export * from './ids.js';
 export * from './error-message.js';
 export * from './retry-delays.js';
 export * from './reporting.js';
+export * from './json-schema-check.js';
 export * from './orchestration/types.js';
 export * from './orchestration/policy.js';
 export * from './orchestration/allowed-transitions.js';

@@ -13,6 +13,18 @@ export const RetryPolicySchema = z.object({
 });
 export type RetryPolicy = z.infer<typeof RetryPolicySchema>;
 
+/** What a Paused flow run waits for, as its pause said when it began. */
+export const FlowRunPauseSchema = z.object({
+  /** The transition id of the Paused state: the pause a resume answers. */
+  pauseId: z.string(),
+  reason: z.string().nullable(),
+  /** The JSON Schema the input given on resume must fit; null when any input (or none) will do. */
+  inputSchema: z.record(z.string(), z.unknown()).nullable(),
+  /** When the run stops waiting and fails (ms since the epoch); null when not known. */
+  timeoutAt: z.number().nullable(),
+});
+export type FlowRunPause = z.infer<typeof FlowRunPauseSchema>;
+
 export const FlowRunSchema = z.object({
   id: z.string(),
   flowId: z.string(),
@@ -33,11 +45,13 @@ export const FlowRunSchema = z.object({
   pid: z.number().int().nullable(),
   hostname: z.string().nullable(),
   result: z.string().nullable(),
+  /** On a Paused run read by its id: what the pause waits for, when the pause said. */
+  pause: FlowRunPauseSchema.optional(),
 });
 export type FlowRun = z.infer<typeof FlowRunSchema>;
 
 /** A flow run as listings carry it: everything but its parameters, which may be large; read the run for those. */
-export const FlowRunSummarySchema = FlowRunSchema.omit({ parameters: true });
+export const FlowRunSummarySchema = FlowRunSchema.omit({ parameters: true, pause: true });
 export type FlowRunSummary = z.infer<typeof FlowRunSummarySchema>;
 
 export const TaskRunSchema = z.object({

@@ -83,6 +83,17 @@ export const StateSchema = z.object({
 export type State = z.infer<typeof StateSchema>;
 
 /** What a client proposes; the store fills in the timestamp and attempt. */
+/** What a flow run that pauses waits for, sent with its Paused state and kept with it. */
+export const PauseRequestSchema = z.object({
+  /** Why the run waits, for people. */
+  reason: z.string().optional(),
+  /** The JSON Schema the input given on resume must fit; left out when any input (or none) will do. */
+  inputSchema: z.record(z.string(), z.unknown()).optional(),
+  /** How long from the Paused state the run waits before it fails. */
+  timeoutSeconds: z.number().min(0).optional(),
+});
+export type PauseRequest = z.infer<typeof PauseRequestSchema>;
+
 export const ProposedStateSchema = z.object({
   type: StateTypeSchema,
   name: z.string(),
@@ -105,6 +116,8 @@ export const ProposedStateSchema = z.object({
    * the run's previous state allow.
    */
   observedAt: z.number().optional(),
+  /** With a flow run's PAUSED state: what the pause waits for. */
+  pause: PauseRequestSchema.optional(),
 });
 export type ProposedState = z.infer<typeof ProposedStateSchema>;
 

@@ -1,4 +1,5 @@
-import { newId, type ResumeInput } from '../core/index.js';
+import { z } from 'zod';
+import { newId, type PauseRequest, type ResumeInput } from '../core/index.js';
 import { currentFrame, type FlowRunFrame } from './context.js';
 import { CancelledError, PauseTimeoutError, RunAbortedError } from './errors.js';
 import { validateTimeout, type ZodLikeError } from './options.js';
@@ -46,10 +47,25 @@ function pausingFlowRun(): FlowRunFrame {
   return frame;
 }
 
+/**
+ * The JSON Schema of the input the pause takes (zod's input side, so fields with defaults may be
+ * left out), for the server to check a resume by; none when the schema is not zod 4's or cannot
+ * be written as one. Parts JSON Schema cannot say become `{}`: anything goes there.
+ */
+export function inputJsonSchema(input: PauseOptions['input']): Record<string, unknown> | undefined {
+  if (!input || typeof input !== 'object' || !('_zod' in input)) return undefined;
+  try {
+    return z.toJSONSchema(input as unknown as z.ZodType, { io: 'input', unrepresentable: 'any' }) as Record<string, unknown>;
+  } catch {
+    return undefined;
+  }
+}
+
 /** Moves the run to Paused; returns the pause's id, the transition id its resume is filed under. */
-async function enterPause(flow: FlowRunFrame, message: string | undefined): Promise<string> {
+async function enterPause(flow: FlowRunFrame, message: string | undefined, pause: PauseRequest): Promise<string> {
   const pauseId = newId();
-  const result = await flow.proposeOwnState({ type: 'PAUSED', name: 'Paused', ...(message !== undefined ? { message } : {}) }, pauseId);
+  const state = { type: 'PAUSED', name: 'Paused', ...(message !== undefined ? { message } : {}), pause } as const;
+  const result = await flow.proposeOwnState(state, pauseId);
   if (result.status === 'ACCEPT' && result.state?.type === 'PAUSED') return pauseId;
   flow.signal.throwIfAborted();
   const held = result.state?.type;
@@ -72,8 +88,11 @@ async function readResumeInput(flow: FlowRunFrame, pauseId: string, signal: Abor
 
 /**
  * Pauses the current flow run until someone resumes it (`flowdeck flow-run resume ID --input
- * JSON`, or the API) and returns the input given, checked by `input` when it is a schema. Input
- * the schema refuses pauses the run again, saying why, so it can be resumed with better input.
+ * JSON`, the run's page, or the API) and returns the input given, checked by `input` when it is a
+ * schema. The Paused state carries the reason, the deadline and the schema as JSON Schema, so the
+ * server refuses input that does not fit before it wakes the run; this check stays the last word
+ * (the server may know less of the schema than zod does): input it refuses pauses the run again,
+ * saying why, so it can be resumed with better input.
  * Rejects with a PauseTimeoutError when no resume comes within `timeoutSeconds`, and with the
  * run's own reason when it is cancelled or times out meanwhile.
  */
@@ -83,13 +102,20 @@ export async function pauseFlowRun<T = unknown>(options: PauseOptions<T> = {}): 
   validateTimeout(timeoutSeconds);
   const timeout = new AbortController();
   // The timer also keeps the process alive while it waits: the heartbeat alone does not.
-  const stopTimer = abortAt(Date.now() + timeoutSeconds * 1000, timeout, () => new PauseTimeoutError(timeoutSeconds, flow.flowRunName));
+  const deadline = Date.now() + timeoutSeconds * 1000;
+  const stopTimer = abortAt(deadline, timeout, () => new PauseTimeoutError(timeoutSeconds, flow.flowRunName));
   const signal = AbortSignal.any([flow.signal, timeout.signal]);
+  const inputSchema = inputJsonSchema(options.input);
   try {
     let message = options.reason;
     flow.logger.info(`pausing${message ? `: ${message}` : ''}; resume with: flowdeck flow-run resume ${flow.flowRunId} --input JSON`);
     for (;;) {
-      const pauseId = await enterPause(flow, message);
+      const pause: PauseRequest = {
+        ...(options.reason !== undefined ? { reason: options.reason } : {}),
+        ...(inputSchema ? { inputSchema } : {}),
+        timeoutSeconds: Math.max(0, deadline - Date.now()) / 1000,
+      };
+      const pauseId = await enterPause(flow, message, pause);
       const type = await flow.storedStates.waitFor((stored) => stored !== 'PAUSED', signal);
       if (type !== 'RUNNING') {
         signal.throwIfAborted();

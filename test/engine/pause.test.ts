@@ -61,14 +61,52 @@ describe('pauseFlowRun', () => {
     expect(namesOf(env.store, first.id)).toEqual(['Pending', 'Running', 'Paused', 'Running', 'Paused', 'Running', 'Completed']);
   });
 
-  it('input the schema refuses pauses the run again, saying why, until valid input comes', async () => {
-    const running = flow({ name: 'strict' }, () => pauseFlowRun({ reason: 'need a count', input: z.object({ count: z.number().int() }) })).run();
+  it('records what the pause waits for with its Paused state: reason, the input as JSON Schema, the deadline', async () => {
+    const before = Date.now();
+    const running = flow({ name: 'recorded' }, () =>
+      pauseFlowRun({ reason: 'approve the load', timeoutSeconds: 120, input: z.object({ approved: z.boolean(), by: z.string().default('someone') }) }),
+    ).run();
     const paused = await pausedRun(env.store);
-    env.store.resumeFlowRun(paused.id, { count: 'seven' });
+    const run = env.store.getFlowRun(paused.id)!;
+    expect(run.pause).toMatchObject({
+      pauseId: run.state.transitionId,
+      reason: 'approve the load',
+      // zod's input side: a field with a default may be left out.
+      inputSchema: { type: 'object', properties: { approved: { type: 'boolean' }, by: { type: 'string', default: 'someone' } }, required: ['approved'] },
+    });
+    expect(run.pause!.timeoutAt).toBeGreaterThan(before + 119_000);
+    expect(run.pause!.timeoutAt).toBeLessThanOrEqual(Date.now() + 120_000);
+    env.store.resumeFlowRun(paused.id, { approved: true });
+    expect((await running).result).toEqual({ approved: true, by: 'someone' });
+  });
+
+  it('records no input schema for a schema that is not zod 4, and the store then takes any input', async () => {
+    const odd = { safeParse: (value: unknown) => (value === 'yes' ? { success: true as const, data: value } : { success: false as const, error: { issues: [{ path: [], message: 'say yes' }] } }) };
+    const running = flow({ name: 'zod-like' }, () => pauseFlowRun({ reason: 'say yes', input: odd })).run();
+    const paused = await pausedRun(env.store);
+    expect(env.store.getFlowRun(paused.id)!.pause).toMatchObject({ reason: 'say yes', inputSchema: null });
+    expect(env.store.resumeFlowRun(paused.id, 'no').ok).toBe(true);
+    await pausedRun(env.store, 2);
+    expect(env.store.resumeFlowRun(paused.id, 'yes').ok).toBe(true);
+    expect((await running).result).toBe('yes');
+  });
+
+  it('input the schema refuses pauses the run again, saying why, until valid input comes', async () => {
+    const odd = z.number().int().refine((n) => n % 2 === 1, 'must be odd');
+    const running = flow({ name: 'strict' }, () => pauseFlowRun({ reason: 'need an odd count', input: z.object({ count: odd }) })).run();
+    const paused = await pausedRun(env.store);
+    // What the JSON Schema says, the store checks before it wakes the run.
+    expect(env.store.resumeFlowRun(paused.id, { count: 'seven' })).toMatchObject({
+      ok: false,
+      reason: 'INVALID_INPUT',
+      issues: [{ path: ['count'], message: 'expected a whole number, got string' }],
+    });
+    expect(namesOf(env.store, paused.id)).toEqual(['Pending', 'Running', 'Paused']);
+    // A refinement JSON Schema cannot say is the engine's to refuse: it pauses again.
+    expect(env.store.resumeFlowRun(paused.id, { count: 8 }).ok).toBe(true);
     const again = await pausedRun(env.store, 2);
-    expect(again.message).toBe(
-      'need a count; the input given on resume was refused (count: Invalid input: expected number, received string); resume again with valid input',
-    );
+    expect(again.message).toBe('need an odd count; the input given on resume was refused (count: must be odd); resume again with valid input');
+    expect(env.store.getFlowRun(paused.id)!.pause?.reason).toBe('need an odd count');
     env.store.resumeFlowRun(paused.id, { count: 7 });
     const outcome = await running;
     expect(outcome.result).toEqual({ count: 7 });

@@ -22,6 +22,20 @@ it('flowdeck flow-run resume ID --input JSON resumes a paused run, which complet
   );
   expect(flowRun.state.message).toBe('waiting for approval');
   await proc.waitForOutput(`flowdeck flow-run resume ${flowRun.id} --input JSON`, 'stderr');
+  // The flow process recorded what its pause waits for, the zod schema as JSON Schema.
+  const pause = readStore(temp.dbPath, (store) => store.flowRun(flowRun.id)!.pause);
+  expect(pause).toMatchObject({
+    pauseId: flowRun.state.transitionId,
+    reason: 'waiting for approval',
+    inputSchema: { type: 'object', properties: { ok: { type: 'boolean' } }, required: ['ok'] },
+  });
+  expect(pause!.timeoutAt).toBeGreaterThan(flowRun.state.timestamp);
+
+  // Input that does not fit is refused before the run is woken: it waits on the same pause.
+  const refused = await runCli(['flow-run', 'resume', flowRun.id, '--input', '{"ok":"yes"}'], { home: temp.home, env: ENV });
+  expect(refused.code, showOutput(refused)).toBe(2);
+  expect(refused.stderr).toContain('ok: expected boolean, got string');
+  readStore(temp.dbPath, (store) => expect(store.flowRun(flowRun.id)!.state.transitionId).toBe(flowRun.state.transitionId));
 
   const resume = await runCli(['flow-run', 'resume', flowRun.id.slice(0, 13), '--input', '{"ok":true}'], { home: temp.home, env: ENV });
   expect(resume.code, showOutput(resume)).toBe(0);

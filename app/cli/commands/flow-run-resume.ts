@@ -1,7 +1,7 @@
 import { ResumeFlowRunSchema } from '../../core/api/index.js';
 import { findFlowRun, stringOption } from '../command-helpers.js';
 import { defineCommand } from '../command.js';
-import { EXIT_OK, EXIT_RUN_FAILED, UsageError } from '../errors.js';
+import { EXIT_BAD_INPUT, EXIT_OK, EXIT_RUN_FAILED, UsageError } from '../errors.js';
 
 /** The `--input` text as JSON, held to the same limits as the API's. */
 function parseInput(raw: string): unknown {
@@ -19,20 +19,26 @@ function parseInput(raw: string): unknown {
 export default defineCommand({
   name: 'flow-run resume',
   summary: 'Resume a paused flow run, handing it the input its pauseFlowRun() waits for',
-  usage: 'ID [--input JSON]',
-  options: { input: { type: 'string' } },
+  usage: 'ID [--input JSON] [--json]',
+  options: { input: { type: 'string' }, json: { type: 'boolean' } },
   positionals: { min: 1, max: 1, names: ['ID'] },
   async run(args, ctx) {
     const raw = stringOption(args, 'input');
     const input = raw === undefined ? undefined : parseInput(raw);
+    const json = args.values.json === true;
     const source = ctx.runs();
     const run = await findFlowRun(source, args.positionals[0]);
     const answer = await source.resumeFlowRun(run.id, input);
     if (answer.ok) {
-      ctx.print(`Resumed flow run ${run.name} (${run.id}); its process goes on at its next heartbeat.`);
+      if (json) ctx.printJson({ flowRunId: run.id, state: { type: answer.run.state.type, name: answer.run.state.name } });
+      else ctx.print(`Resumed flow run ${run.name} (${run.id}); its process goes on at its next heartbeat.`);
       return EXIT_OK;
     }
-    ctx.note(`Cannot resume: ${answer.message}.`);
-    return EXIT_RUN_FAILED;
+    if (json) {
+      const { reason, message, issues } = answer;
+      ctx.printJson({ flowRunId: run.id, error: { reason, message, ...(reason === 'INVALID_INPUT' ? { issues } : {}) } });
+    } else ctx.note(`Cannot resume: ${answer.message}.`);
+    // Input that does not fit is the caller's to fix; the run still waits for better.
+    return answer.reason === 'INVALID_INPUT' ? EXIT_BAD_INPUT : EXIT_RUN_FAILED;
   },
 });

@@ -82,7 +82,8 @@ export class LocalRunsSource implements RunsSource {
 
   async resumeFlowRun(id: string, input: unknown): Promise<ResumeAnswer> {
     const outcome = this.store.resumeFlowRun(id, input);
-    return outcome.ok ? { ok: true, run: asFlowRun(outcome.run) } : { ok: false, message: outcome.message };
+    if (outcome.ok) return { ok: true, run: asFlowRun(outcome.run) };
+    return { ok: false, reason: outcome.reason, message: outcome.message, issues: outcome.reason === 'INVALID_INPUT' ? outcome.issues : [] };
   }
 
   async sweepCrashedRuns(): Promise<void> {

@@ -150,7 +150,9 @@ export class RemoteRunsSource implements RunsSource {
       return { ok: true, run: await this.api.resumeFlowRun({ params: { id }, body: input === undefined ? {} : { input } }) };
     } catch (error) {
       // The server's refusal says the same as the local store's.
-      if (isStatus(error, 404, 409)) return { ok: false, message: error.message };
+      if (isStatus(error, 404)) return { ok: false, reason: 'NOT_FOUND', message: error.message, issues: [] };
+      if (isStatus(error, 409)) return { ok: false, reason: 'NOT_PAUSED', message: error.message, issues: [] };
+      if (isStatus(error, 422)) return { ok: false, reason: 'INVALID_INPUT', message: error.message, issues: [...error.issues] };
       throw error;
     }
   }

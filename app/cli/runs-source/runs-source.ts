@@ -2,6 +2,7 @@ import type {
   ConcurrencyLimit,
   FlowRun,
   FlowRunSummary,
+  JsonSchemaIssue,
   OrchestrationResult,
   RunKind,
   State,
@@ -29,7 +30,15 @@ export interface LogPage {
 }
 
 /** How a resume went: the run, Running again, or why it could not be resumed. */
-export type ResumeAnswer = { ok: true; run: FlowRun } | { ok: false; message: string };
+export type ResumeAnswer =
+  | { ok: true; run: FlowRun }
+  | {
+      ok: false;
+      reason: 'NOT_FOUND' | 'NOT_PAUSED' | 'INVALID_INPUT';
+      message: string;
+      /** For INVALID_INPUT: each part of the input that does not fit the pause's schema. */
+      issues: JsonSchemaIssue[];
+    };
 
 /**
  * Where the run commands read and change runs: the local database in this process, or a

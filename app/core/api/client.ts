@@ -1,5 +1,6 @@
 import { API_ROUTES, type ApiRoutes, type RouteInput, type RouteName, type RouteOutput, type RouteSpec } from './routes.js';
 import { ApiError, ApiUnreachableError } from './errors.js';
+import { ApiErrorBodySchema } from './common.js';
 
 export interface ApiClientOptions {
   /** The server's API base, including `/api`, e.g. `http://127.0.0.1:4300/api`. */
@@ -64,6 +65,16 @@ function errorMessage(status: number, statusText: string, text: string): string 
   return `${status} ${statusText || 'error'}`.trim();
 }
 
+/** The parts of a refused value the error body names, when it names any. */
+function errorIssues(text: string): { path: (string | number)[]; message: string }[] {
+  try {
+    const parsed = ApiErrorBodySchema.shape.issues.safeParse((JSON.parse(text) as { issues?: unknown }).issues);
+    return parsed.success ? (parsed.data ?? []) : [];
+  } catch {
+    return [];
+  }
+}
+
 export function createApiClient(options: ApiClientOptions): ApiClient {
   const baseUrl = options.baseUrl.replace(/\/+$/, '');
   const fetchImpl = options.fetch ?? globalThis.fetch;
@@ -88,7 +99,7 @@ export function createApiClient(options: ApiClientOptions): ApiClient {
       throw new ApiUnreachableError(baseUrl, failureReason(error));
     }
     if (!response.ok) {
-      throw new ApiError(response.status, errorMessage(response.status, response.statusText, text), route.method, url);
+      throw new ApiError(response.status, errorMessage(response.status, response.statusText, text), route.method, url, errorIssues(text));
     }
     if (route.status === 204) return undefined;
     let body: unknown;

@@ -5,6 +5,8 @@ export class ApiError extends Error {
     message: string,
     readonly method: string,
     readonly url: string,
+    /** For a value checked against a schema: each part that did not fit, with its path and why. */
+    readonly issues: readonly { path: (string | number)[]; message: string }[] = [],
   ) {
     super(message);
     this.name = 'ApiError';

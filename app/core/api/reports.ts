@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { CreateFlowRunSchema, CreateTaskRunSchema, LogLineSchema, RetryPolicySchema, SetStateSchema } from '../runs.js';
-import { ProposedStateSchema, StateTypeSchema } from '../states.js';
+import { PauseRequestSchema, ProposedStateSchema, StateTypeSchema } from '../states.js';
 import { nestsAtMost, OrchestrationResultSchema, RunIdSchema, TimeSchema, TransitionIdSchema } from './common.js';
 
 export const REPORT_MAX_OPERATIONS = 10_000;
@@ -14,6 +14,13 @@ const MAX_DURATION_SECONDS = 10 * 365 * 24 * 3600;
 // The core schemas trust the engine; a remote client gets bounds on what the store will compute
 // times from, so no rule is ever handed a time that cannot be represented.
 const ProposedSchema = ProposedStateSchema.extend({
+  pause: PauseRequestSchema.extend({
+    inputSchema: PauseRequestSchema.shape.inputSchema.refine(
+      (value) => nestsAtMost(value, MAX_PARAMETER_DEPTH),
+      `nested deeper than ${MAX_PARAMETER_DEPTH} levels`,
+    ),
+    timeoutSeconds: z.number().min(0).max(MAX_DURATION_SECONDS).optional(),
+  }).optional(),
   scheduledTime: TimeSchema.optional(),
   observedAt: TimeSchema.optional(),
   cacheExpirationSeconds: z.number().min(0).max(MAX_DURATION_SECONDS).optional(),

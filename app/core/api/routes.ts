@@ -91,7 +91,7 @@ export const API_ROUTES = {
   getFlowRun: {
     method: 'GET',
     path: '/flow-runs/:id',
-    summary: 'One flow run with its current state',
+    summary: 'One flow run with its current state; a Paused one with what its pause waits for (reason, input schema, timeout)',
     resource: 'flow-runs',
     params: IdParamsSchema,
     status: 200,
@@ -159,8 +159,10 @@ export const API_ROUTES = {
     method: 'POST',
     path: '/flow-runs/:id/resume',
     summary:
-      'Resume a Paused flow run, handing its process the input (any JSON) as the answer of pauseFlowRun(); ' +
-      'answers the run, Running again; 409 when it is not Paused',
+      'Resume a Paused flow run, handing its process the input as the answer of pauseFlowRun(); answers the run, ' +
+      'Running again. When the pause gave a JSON Schema for its input (the run read shows it as pause.inputSchema), ' +
+      'input that does not fit is refused with 422, each part that did not fit named in issues (path and message), ' +
+      'and the run stays Paused; without one any input, or none, is taken. 409 when the run is not Paused',
     resource: 'flow-runs',
     params: IdParamsSchema,
     body: ResumeFlowRunSchema,

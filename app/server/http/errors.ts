@@ -10,6 +10,8 @@ export class HttpError extends Error {
   constructor(
     readonly statusCode: number,
     message: string,
+    /** What did not fit, part by part, for a value checked against a schema. */
+    readonly issues?: ApiErrorBody['issues'],
   ) {
     super(message);
     this.name = 'HttpError';
@@ -20,8 +22,8 @@ export function notFound(what: string, id: string): HttpError {
   return new HttpError(404, `no ${what} with id '${id}'`);
 }
 
-export function errorBody(statusCode: number, message: string): ApiErrorBody {
-  return { statusCode, error: STATUS_CODES[statusCode] ?? 'Error', message };
+export function errorBody(statusCode: number, message: string, issues?: ApiErrorBody['issues']): ApiErrorBody {
+  return { statusCode, error: STATUS_CODES[statusCode] ?? 'Error', message, ...(issues ? { issues } : {}) };
 }
 
 /** The status and message for an error, and whether it is the server's fault. */
@@ -57,6 +59,7 @@ export function errorHandler(bodyLimit: number, onUnexpected: (error: unknown, r
     // A database that cannot be written is logged once by the store's write health, not per request.
     const told = error instanceof StoreError && error.code === 'CANNOT_WRITE';
     if (status >= 500 && !told) onUnexpected(error, request);
-    return reply.code(status).type('application/json; charset=utf-8').send(errorBody(status, message));
+    const issues = error instanceof HttpError ? error.issues : undefined;
+    return reply.code(status).type('application/json; charset=utf-8').send(errorBody(status, message, issues));
   };
 }

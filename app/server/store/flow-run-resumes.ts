@@ -1,10 +1,12 @@
 import type Database from 'better-sqlite3';
-import { newId, type FlowRun, type ResumeInput } from '../../core/index.js';
+import { checkJsonSchema, describeJsonSchemaIssue, newId, type FlowRun, type JsonSchemaIssue, type ResumeInput } from '../../core/index.js';
 import type { TransitionWriter } from './transition-writer.js';
 
 export type ResumeOutcome =
   | { ok: true; run: FlowRun }
-  | { ok: false; reason: 'NOT_FOUND' | 'NOT_PAUSED'; message: string };
+  | { ok: false; reason: 'NOT_FOUND' | 'NOT_PAUSED'; message: string }
+  /** The input does not fit the JSON Schema the pause gave; the run stays Paused. */
+  | { ok: false; reason: 'INVALID_INPUT'; message: string; issues: JsonSchemaIssue[] };
 
 /** The input recorded for one pause, with when it was given. */
 export interface ResumeRecord extends ResumeInput {
@@ -41,6 +43,12 @@ export class FlowRunResumes {
       if (!run) return { ok: false, reason: 'NOT_FOUND', message: `no flow run with id '${id}'` };
       if (run.state.type !== 'PAUSED') {
         return { ok: false, reason: 'NOT_PAUSED', message: `flow run '${run.name}' is ${run.state.name}; only a Paused run can be resumed` };
+      }
+      // Checked in the same transaction as the resume, against the pause the run is in now.
+      const issues = run.pause?.inputSchema ? checkJsonSchema(run.pause.inputSchema, input) : [];
+      if (issues.length > 0) {
+        const what = issues.map(describeJsonSchemaIssue).join('; ');
+        return { ok: false, reason: 'INVALID_INPUT', message: `the input does not fit what flow run '${run.name}' waits for: ${what}`, issues };
       }
       const result = this.writer.applySetState({
         kind: 'flow',

@@ -204,6 +204,25 @@ export const MIGRATIONS: readonly { name: string; sql: string }[] = [
       END;
     `,
   },
+  {
+    // What each pause of a flow run waits for, named like its resume by the transition id of its
+    // Paused state: the resume route checks the input against the schema before it wakes the run.
+    name: 'what paused flow runs wait for',
+    sql: `
+      CREATE TABLE flow_run_pauses (
+        flow_run_id TEXT NOT NULL,
+        pause_id TEXT NOT NULL,
+        reason TEXT,
+        -- JSON Schema of the input; NULL when any input (or none) will do.
+        input_schema TEXT,
+        timeout_at INTEGER,
+        PRIMARY KEY (flow_run_id, pause_id)
+      ) WITHOUT ROWID;
+      CREATE TRIGGER tr_flow_run_pauses_delete AFTER DELETE ON flow_runs BEGIN
+        DELETE FROM flow_run_pauses WHERE flow_run_id = OLD.id;
+      END;
+    `,
+  },
 ];
 
 export function schemaVersion(db: Database.Database): number {

@@ -6,6 +6,7 @@ import {
   type ConcurrencyLimit,
   type CreateFlowRun,
   type CreateTaskRun,
+  type FlowRun,
   type LogLine,
   type OrchestrationResult,
   type ResumeInput,
@@ -17,6 +18,7 @@ import { ConcurrencyLimits } from './concurrency-limits.js';
 import { sweepCrashedRuns } from './crash-sweep.js';
 import { DashboardQuery } from './dashboard-query.js';
 import type { Dashboard } from '../../core/api/dashboard.js';
+import { FlowRunPauses } from './flow-run-pauses.js';
 import { FlowRunResumes, type ResumeOutcome, type ResumeRecord } from './flow-run-resumes.js';
 import { GroupCommit, type OperationOutcome, type StoreOperation } from './group-commit.js';
 import { openDatabase } from './open-database.js';
@@ -71,6 +73,7 @@ export class SqliteStore extends RunReads implements RunReporter {
   private readonly writer: TransitionWriter;
   private readonly commits: GroupCommit;
   private readonly resumes: FlowRunResumes;
+  private readonly pauses: FlowRunPauses;
   private readonly flowRunStateType;
   private readonly dashboardQuery: DashboardQuery;
   private readonly health: WriteHealth;
@@ -90,7 +93,8 @@ export class SqliteStore extends RunReads implements RunReporter {
     const db = this.db;
     this.health = new WriteHealth(options.path, this.now);
     this.limits = new ConcurrencyLimits(db, this.now, (body) => this.writer.writeBatch(body));
-    this.writer = new TransitionWriter(db, this.now, options.random ?? Math.random, this.limits, this.health);
+    this.pauses = new FlowRunPauses(db);
+    this.writer = new TransitionWriter(db, this.now, options.random ?? Math.random, this.limits, this.health, this.pauses);
     this.commits = new GroupCommit(db, this.writer, this.now, options.onCommit ?? null);
     this.resumes = new FlowRunResumes(db, this.writer, this.now, (id) => this.getFlowRun(id));
     this.flowRunStateType = db.prepare<[string], { state_type: StateType }>(
@@ -214,7 +218,20 @@ export class SqliteStore extends RunReads implements RunReporter {
     });
   }
 
-  /** Moves a Paused run back to Running, keeping `input` for its process to read; refuses any other. */
+  /** A flow run; a Paused one with what its pause waits for, when the pause said. */
+  override getFlowRun(id: string): FlowRun | null {
+    const run = super.getFlowRun(id);
+    if (run?.state.type === 'PAUSED' && run.state.transitionId) {
+      const pause = this.pauses.of(id, run.state.transitionId);
+      if (pause) run.pause = pause;
+    }
+    return run;
+  }
+
+  /**
+   * Moves a Paused run back to Running, keeping `input` for its process to read; refuses any
+   * other run, and input that does not fit the JSON Schema its pause gave.
+   */
   resumeFlowRun(id: string, input?: unknown): ResumeOutcome {
     return this.resumes.resume(id, input);
   }

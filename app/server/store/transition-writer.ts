@@ -23,6 +23,7 @@ import {
   type StateType,
 } from '../../core/index.js';
 import type { ConcurrencyLimits } from './concurrency-limits.js';
+import type { FlowRunPauses } from './flow-run-pauses.js';
 import { stateFromRow, type StateRow } from './rows.js';
 import { isSqliteError, isWriteFailure } from './store-error.js';
 import type { WriteHealth } from './write-health.js';
@@ -122,6 +123,7 @@ export class TransitionWriter {
     private readonly random: () => number,
     limits: ConcurrencyLimits,
     private readonly health: WriteHealth,
+    private readonly pauses: FlowRunPauses,
   ) {
     this.batchTransaction = db.transaction((body: () => unknown) => body());
     this.stmt = {
@@ -444,6 +446,10 @@ export class TransitionWriter {
     }
     if (request.kind === 'flow' && result.status === 'ACCEPT' && result.state && isTerminal(result.state.type) && !isTerminal(initial.type)) {
       this.closeUnfinishedTaskRuns(request.runId, result.state);
+    }
+    // What the pause waits for is kept with the Paused state it came with, in the same write.
+    if (request.state.pause && result.status === 'ACCEPT' && result.state?.type === 'PAUSED' && result.state.transitionId === request.transitionId) {
+      this.pauses.record(request.runId, request.transitionId, request.state.pause, result.state.timestamp);
     }
     return result;
   }

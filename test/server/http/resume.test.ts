@@ -87,6 +87,89 @@ describe('POST /api/flow-runs/:id/resume', () => {
   });
 });
 
+/** What a pause asking for an approval sends with its Paused state, as the engine writes it from zod. */
+const APPROVAL_SCHEMA = z.toJSONSchema(z.object({ approved: z.boolean(), count: z.number().int().min(1).optional() }), { io: 'input' }) as Record<string, unknown>;
+
+/** A Running flow run that pauses for an approval; answers its id and the id of its pause. */
+async function pausedForApproval(timeoutSeconds = 600): Promise<{ id: string; pauseId: string }> {
+  const { id } = await flowRunThrough(['RUNNING', 'Running']);
+  const pauseId = newId();
+  const result = await server.current.store.setState({
+    kind: 'flow',
+    runId: id,
+    transitionId: pauseId,
+    state: { type: 'PAUSED', name: 'Paused', message: 'approve the load', pause: { reason: 'approve the load', inputSchema: APPROVAL_SCHEMA, timeoutSeconds } },
+  });
+  expect(result.status).toBe('ACCEPT');
+  return { id, pauseId };
+}
+
+describe('a pause with an input schema', () => {
+  it('is shown with the run read: reason, input schema and when it gives up', async () => {
+    const { id, pauseId } = await pausedForApproval(90);
+    const run = await client().getFlowRun({ params: { id } });
+    expect(run.pause).toEqual({ pauseId, reason: 'approve the load', inputSchema: APPROVAL_SCHEMA, timeoutAt: run.state.timestamp + 90_000 });
+    // Listings carry no pause; a run no longer Paused shows none.
+    const [listed] = (await client().listFlowRuns()).items;
+    expect(listed.id).toBe(id);
+    expect('pause' in listed).toBe(false);
+    await client().resumeFlowRun({ params: { id }, body: { input: { approved: true } } });
+    expect((await client().getFlowRun({ params: { id } })).pause).toBeUndefined();
+  });
+
+  it('resumes with input that fits', async () => {
+    const { id, pauseId } = await pausedForApproval();
+    const run = await client().resumeFlowRun({ params: { id }, body: { input: { approved: false, count: 2 } } });
+    expect(run.state).toMatchObject({ type: 'RUNNING', message: 'resumed with input' });
+    expect(server.current.store.resumeRecord(id, pauseId)?.input).toEqual({ approved: false, count: 2 });
+  });
+
+  it('answers 422 naming each field that does not fit, and leaves the run Paused and asleep', async () => {
+    const { id, pauseId } = await pausedForApproval();
+    const cases: [unknown, { path: (string | number)[]; message: string }[]][] = [
+      [{ approved: 'yes' }, [{ path: ['approved'], message: 'expected boolean, got string' }]],
+      [{ count: 0 }, [{ path: ['approved'], message: 'is required' }, { path: ['count'], message: 'must be at least 1' }]],
+      [[true], [{ path: [], message: 'expected object, got array' }]],
+      [undefined, [{ path: [], message: 'expected object, got nothing' }]],
+    ];
+    for (const [input, issues] of cases) {
+      const answer = await call(`${server.current.api}/flow-runs/${id}/resume`, { method: 'POST', body: input === undefined ? {} : { input } });
+      expect(answer.status, JSON.stringify(input)).toBe(422);
+      expect(answer.json.issues).toEqual(issues);
+      expect(answer.json.message).toContain(`the input does not fit what flow run 'calm-otter' waits for: ${issues[0].path.join('.')}`);
+    }
+    const error = await client().resumeFlowRun({ params: { id }, body: { input: { approved: 1 } } }).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(ApiError);
+    expect((error as ApiError).status).toBe(422);
+    expect((error as ApiError).issues).toEqual([{ path: ['approved'], message: 'expected boolean, got number' }]);
+
+    // Not woken: still Paused on the same pause, with no input recorded for its process to read.
+    expect(server.current.store.listStates(id).map((s) => s.name)).toEqual(['Pending', 'Running', 'Paused']);
+    expect(server.current.store.getFlowRun(id)!.state.transitionId).toBe(pauseId);
+    expect(server.current.store.resumeRecord(id, pauseId)).toBeNull();
+  });
+
+  it('without a schema takes any input, or none', async () => {
+    const { id } = await flowRunThrough(['RUNNING', 'Running']);
+    await server.current.store.setState({ kind: 'flow', runId: id, transitionId: newId(), state: { type: 'PAUSED', name: 'Paused', pause: { reason: 'look' } } });
+    expect((await client().getFlowRun({ params: { id } })).pause).toMatchObject({ reason: 'look', inputSchema: null, timeoutAt: null });
+    const answer = await call(`${server.current.api}/flow-runs/${id}/resume`, { method: 'POST', body: { input: 'anything' } });
+    expect(answer.status).toBe(200);
+  });
+
+  it('a report whose input schema nests too deeply is refused', async () => {
+    const { id } = await flowRunThrough(['RUNNING', 'Running']);
+    const deep = JSON.parse(`${'{"a":'.repeat(70)}1${'}'.repeat(70)}`);
+    const answer = await call(`${server.current.api}/reports`, {
+      method: 'POST',
+      body: { operations: [{ kind: 'setState', request: { kind: 'flow', runId: id, transitionId: newId(), state: { type: 'PAUSED', name: 'Paused', pause: { inputSchema: deep } } } }] },
+    });
+    expect(answer.status).toBe(400);
+    expect(answer.json.message).toMatch(/inputSchema: nested deeper than 64 levels/);
+    expect(server.current.store.getFlowRun(id)!.state.type).toBe('RUNNING');
+  });
+});
+
 describe('GET /api/flow-runs/:id/resume-input', () => {
   it('answers 404 for a pause not resumed and for an unknown run, 400 without a pauseId', async () => {
     const { id, lastTransitionId: pauseId } = await flowRunThrough(['RUNNING', 'Running'], ['PAUSED', 'Paused']);
@@ -124,6 +207,13 @@ describe('a flow process reporting to the server', () => {
       }
       await new Promise((resolve) => setTimeout(resolve, 20));
     }
+    // The schema came with the Paused state through the report, and the server holds input to it.
+    const paused = await client().getFlowRun({ params: { id } });
+    expect(paused.pause).toMatchObject({ reason: 'sign off', inputSchema: { type: 'object', properties: { ok: { type: 'boolean' } }, required: ['ok'] } });
+    expect(paused.pause!.timeoutAt).toBeGreaterThan(paused.state.timestamp + 3_500_000);
+    const refused = await call(`${server.current.api}/flow-runs/${id}/resume`, { method: 'POST', body: { input: { ok: 'yes' } } });
+    expect(refused.status).toBe(422);
+    expect(refused.json.issues).toEqual([{ path: ['ok'], message: 'expected boolean, got string' }]);
     await client().resumeFlowRun({ params: { id }, body: { input: { ok: true } } });
     const outcome = await running;
     expect(outcome.state.name).toBe('Completed');

@@ -9,6 +9,7 @@ import { showToast } from '../ui-store.js';
 import { navigate } from '../use-route.js';
 import { FlowRunDetails } from './FlowRunDetails.js';
 import { LogsView } from './LogsView.js';
+import { PausePanel } from './PausePanel.js';
 import { TaskRunPanel } from './TaskRunPanel.js';
 import { RunAgainDialog } from './RunAgainDialog.js';
 import { TimelineView } from './TimelineView.js';
@@ -132,7 +133,11 @@ export function FlowRunPage({ flowRunId, taskRunId, view: tab = 'graph' }: { flo
           {view.error}
         </p>
       ) : null}
-      {run.state.message && !terminal ? <p className="fd-muted">{run.state.message}</p> : null}
+      {run.state.type === 'PAUSED' ? (
+        <PausePanel run={run} onResumed={() => follower?.refresh()} />
+      ) : run.state.message && !terminal ? (
+        <p className="fd-muted">{run.state.message}</p>
+      ) : null}
       <nav className="fd-tabs fd-run-tabs" role="tablist" aria-label="Views of the run">
         {TABS.map((t) => (
           <button key={t.id} type="button" role="tab" aria-selected={tab === t.id} className={`fd-tab${tab === t.id ? ' is-active' : ''}`} onClick={() => setTab(t.id)}>

@@ -61,6 +61,7 @@ export async function flowRunRoutes(api: FastifyInstance, { store }: RouteDeps):
   addRoute(api, 'resumeFlowRun', ({ params, body }) => {
     const outcome = store.resumeFlowRun(params.id, body.input);
     if (outcome.ok) return outcome.run;
+    if (outcome.reason === 'INVALID_INPUT') throw new HttpError(422, outcome.message, outcome.issues);
     throw new HttpError(outcome.reason === 'NOT_FOUND' ? 404 : 409, outcome.message);
   });
 
