@@ -2,7 +2,6 @@ import { newId } from '../core/index.js';
 import { callerModuleUrl, registerTask } from './registry.js';
 import { currentFrame, type RunFrame } from './context.js';
 import { UpstreamFailedError } from './errors.js';
-import { resolveFutures } from './resolve-futures.js';
 import { resolveCachePolicy } from './cache.js';
 import { AllowFailure, FutureList, TaskRunFuture, Unmapped } from './futures.js';
 import { retryPolicyOf, validateTimeout, type TaskOptions } from './options.js';
@@ -84,12 +83,23 @@ function startDeferredMap(
 ): Promise<void> {
   const flow = frame.kind === 'flow' ? frame : frame.flowRun;
   const expanded = (async () => {
-    // Only the top level: futures nested in each item are resolved by each run.
-    const resolved = await resolveFutures(args, 0);
-    const failed = resolved.failed[0];
-    if (failed?.future) throw new UpstreamFailedError(failed.future.taskRunId, failed.future.state, failed.future.runName);
-    if (failed) throw failed.error;
-    submitEach(resolved.value as unknown[], args.filter((arg): arg is TaskRunFuture => arg instanceof TaskRunFuture));
+    // Only the top level: futures nested in each item are resolved by each run. A list from a map
+    // that is itself waiting on an upstream is mapped over once its runs exist, item by item, so
+    // each run here depends on one run there.
+    const values: unknown[] = [];
+    for (const arg of args) {
+      if (arg instanceof FutureList) {
+        if (arg.expanded) await arg.expanded;
+        values.push(arg);
+      } else if (arg instanceof TaskRunFuture) {
+        const outcome = await arg.outcome();
+        if (!outcome.ok) throw new UpstreamFailedError(arg.taskRunId, arg.state, arg.runName);
+        values.push(outcome.value);
+      } else {
+        values.push(arg);
+      }
+    }
+    submitEach(values, args.filter((arg): arg is TaskRunFuture => arg instanceof TaskRunFuture));
   })();
   flow.outstanding.add(expanded);
   const forget = () => flow.outstanding.delete(expanded);
@@ -171,14 +181,16 @@ function makeTask<Args extends unknown[], R>(
         }
       };
       const sources = args.filter((arg): arg is TaskRunFuture => arg instanceof TaskRunFuture);
-      if (sources.length === 0) {
+      const pendingLists = args.filter((arg): arg is FutureList => arg instanceof FutureList && arg.expanded !== null);
+      if (sources.length === 0 && pendingLists.length === 0) {
         submitEach(args);
         return list;
       }
       // A future of a list: its runs are known once its result is, as Prefect resolves it first.
       const frame = currentFrame();
       if (!frame) throw new Error(`task '${name}' was mapped outside a flow; map it inside a flow run`);
-      list.sources = sources;
+      // Until its runs exist, this list stands on what the lists it maps over stand on.
+      list.sources = [...sources, ...pendingLists.flatMap((pending) => pending.sources)];
       list.expanded = startDeferredMap(frame, args, submitEach);
       return list;
     },

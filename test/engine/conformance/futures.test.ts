@@ -83,6 +83,23 @@ describe('futures passed to tasks are resolved (resolve_inputs)', () => {
     expect(outcome.result).toEqual({ states: ['Completed', 'Completed', 'Completed'], values: [2, 3, 4], length: 3 });
   });
 
+  it('a map over a map still waiting on a future maps over its runs one by one (test_map_can_take_future_as_input, chained)', async () => {
+    const factor = task({ name: 'factor' }, () => 2);
+    const times = task({ name: 'times' }, (x: number, by: number) => x * by);
+    const sum = task({ name: 'sum' }, (values: number[]) => values.reduce((a, b) => a + b, 0));
+    const outcome = await flow({ name: 'chained-deferred-maps' }, async () => {
+      const doubled = times.map([1, 2, 3], factor.submit() as unknown as number);
+      const added = addOne.map(doubled as unknown as number[]);
+      return sum(added as unknown as number[]);
+    }).run();
+    expect(outcome.result).toBe(15);
+    const added = taskRunsOf(env.store, outcome.flowRunId, 'add-one');
+    expect(added.map((t) => t.state.name)).toEqual(['Completed', 'Completed', 'Completed']);
+    // Each run of add-one stands on one run of times.
+    const timesIds = new Set(taskRunsOf(env.store, outcome.flowRunId, 'times').map((t) => t.id));
+    for (const run of added) expect(run.upstream.filter((id) => timesIds.has(id))).toHaveLength(1);
+  });
+
   it('a map over a future that failed starts no run and its result rejects with UpstreamFailedError', async () => {
     const broken = task({ name: 'broken-list' }, (): number[] => {
       throw new Error('no list');
