@@ -7,6 +7,7 @@ import { DashboardQuerySchema, DashboardSchema } from './dashboard.js';
 import {
   FlowRunListQuerySchema,
   FlowRunPageSchema,
+  FlowRunReadSchema,
   LogsQuerySchema,
   ResumeFlowRunSchema,
   ResumeInputQuerySchema,
@@ -89,11 +90,11 @@ export const API_ROUTES = {
   getFlowRun: {
     method: 'GET',
     path: '/flow-runs/:id',
-    summary: 'One flow run with its current state',
+    summary: "One flow run with its current state, and whether this server can run it again (its file is in the workspace) or why not",
     resource: 'flow-runs',
     params: IdParamsSchema,
     status: 200,
-    response: FlowRunSchema,
+    response: FlowRunReadSchema,
   },
   listFlowRunTaskRuns: {
     method: 'GET',
