@@ -1,4 +1,5 @@
 import { describe, expect, it, vi } from 'vitest';
+import { newId } from '../../app/core/index.js';
 import { useUiSuite, WAIT } from './support.js';
 
 // Real Chromium, a real server and real flow processes share the machine with the rest of the suite.
@@ -108,6 +109,60 @@ describe('the flow run page', () => {
     await expect.poll(() => page.url(), WAIT).not.toContain(flowRunId);
     await expect.poll(() => page.getByTestId('flow-run-state').innerText(), { timeout: 90_000 }).toBe('Completed');
     expect(page.url()).toMatch(/#\/runs\/[0-9a-f-]+$/);
+    expect(ui.errors).toEqual([]);
+  });
+
+  it("runs again with the flow's parameters form, filled with the run's parameters", async () => {
+    suite.server.writeFile(
+      'forecast.ts',
+      [
+        "import { flow } from 'flowdeck';",
+        "import { z } from 'zod';",
+        '',
+        "export default flow({ name: 'forecast', parameters: z.object({ city: z.string(), days: z.number().int().default(3) }) }, async (p: { city: string; days: number }) => `${p.city} for ${p.days} days`);",
+        '',
+      ].join('\n'),
+    );
+    const flowRunId = await startRun('forecast.ts', { city: 'Oslo', days: 5 });
+    await expect.poll(() => finalState(flowRunId), { timeout: 90_000 }).toBe('COMPLETED');
+    const ui = await suite.open(`${suite.server.url}#/runs/${flowRunId}`);
+    const { page } = ui;
+    await page.getByRole('button', { name: 'Run again…' }).click();
+    const form = page.getByTestId('run-again-form');
+    await expect.poll(() => form.getByLabel('City').inputValue(), WAIT).toBe('Oslo');
+    expect(await form.getByLabel('Days').inputValue()).toBe('5');
+    expect(await form.locator('textarea').count()).toBe(0);
+
+    await form.getByLabel('Days').fill('a week');
+    await form.getByRole('button', { name: 'Run' }).click();
+    await expect.poll(() => form.locator('[data-field=days] .fd-field-error').innerText(), WAIT).toBe('Days must be a number');
+    await form.getByLabel('Days').fill('7');
+    await form.getByRole('button', { name: 'Run' }).click();
+    await expect.poll(() => page.url(), WAIT).not.toContain(flowRunId);
+    await expect.poll(() => page.getByTestId('flow-run-state').innerText(), { timeout: 90_000 }).toBe('Completed');
+    const next = page.url().split('#/runs/')[1];
+    expect(suite.server.store.getFlowRun(next)).toMatchObject({ parameters: { city: 'Oslo', days: 7 }, result: '"Oslo for 7 days"' });
+    expect(ui.errors).toEqual([]);
+  });
+
+  it('offers no Retry or Run again for a run whose file the server cannot run, and says why', async () => {
+    const flowRunId = newId();
+    const report = {
+      operations: [
+        { kind: 'createFlowRun', request: { id: flowRunId, flowName: 'elsewhere', name: 'far-away', retryPolicy: { retries: 0, retryDelaySeconds: [0] }, entrypoint: '/not/the/workspace/etl.ts:elsewhere', transitionId: newId(), state: { type: 'RUNNING', name: 'Running' } } },
+        { kind: 'setState', request: { kind: 'flow', runId: flowRunId, transitionId: newId(), state: { type: 'FAILED', name: 'Failed', message: 'boom' } } },
+      ],
+    };
+    const answer = await fetch(`${suite.server.api}/reports`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(report) });
+    expect(answer.status).toBe(200);
+    const ui = await suite.open(`${suite.server.url}#/runs/${flowRunId}`);
+    const { page } = ui;
+    await expect.poll(() => page.getByTestId('flow-run-state').innerText(), WAIT).toBe('Failed');
+    for (const name of ['Retry', 'Run again…']) {
+      const button = page.getByRole('button', { name });
+      expect(await button.isDisabled(), name).toBe(true);
+      expect(await button.getAttribute('title'), name).toMatch(/^flow run 'far-away' did not come from a file in this server's workspace/);
+    }
     expect(ui.errors).toEqual([]);
   });
 

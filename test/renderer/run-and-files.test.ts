@@ -7,9 +7,10 @@ import { openEventStream, type EventSocketConstructor } from '../../app/core/api
 import { parseFlowModule } from '../../app/core/flow-document/index.js';
 import { createBuilderStore } from '../../app/renderer/builder/store.js';
 import { nodeOfRun, nodeRunStates } from '../../app/renderer/run/node-states.js';
-import { collectParameters, initialParameterValues, parameterFields } from '../../app/renderer/run/parameter-form.js';
+import { collectParameters, initialParameterValues, parameterFields, runAgainForm } from '../../app/renderer/run/parameter-form.js';
 import { trackRun, type RunSnapshot } from '../../app/renderer/run/run-tracker.js';
 import { workspaceRelative, WorkspaceFilesService, type DesktopFiles } from '../../app/renderer/services/files.js';
+import { waitUntil } from '../helpers/cli.js';
 import { useWorkspaceApiServer } from '../helpers/workspace-api-server.js';
 
 const PIPELINE = [
@@ -79,6 +80,44 @@ describe('following a run', () => {
     expect(error).toBeInstanceOf(Error);
     expect((error as Error).message).toMatch(/n/);
   }, 60_000);
+});
+
+describe('running a flow run again', () => {
+  async function ended(flowRunId: string) {
+    return waitUntil(
+      async () => {
+        const run = await env.client.getFlowRun({ params: { id: flowRunId } });
+        return ['COMPLETED', 'FAILED', 'CRASHED', 'CANCELLED'].includes(run.state.type) ? run : null;
+      },
+      { what: `flow run ${flowRunId} to end` },
+    );
+  }
+
+  it("offers the flow's own form, filled with the run's parameters, from the file the server names", async () => {
+    writeFileSync(join(env.workspace, 'again.ts'), PIPELINE);
+    const { flowRunId } = await env.client.runFlowFile({ body: { path: 'again.ts', parameters: { n: 5, label: 'first' } } });
+    const run = await ended(flowRunId);
+    expect(run.rerun).toEqual({ possible: true, path: 'again.ts', flowName: 'pipeline' });
+    if (!run.rerun.possible) return;
+
+    const description = await env.client.describeFlowFile({ body: { path: run.rerun.path } });
+    const form = runAgainForm(description.flows, run.rerun.flowName, run.parameters);
+    expect(form).toMatchObject({ kind: 'fields', values: { n: '5', label: 'first' } });
+    if (form.kind !== 'fields') return;
+
+    const collected = collectParameters(form.fields, { ...form.values, label: 'second' });
+    expect(collected).toEqual({ parameters: { n: 5, label: 'second' }, errors: {} });
+    const again = await env.client.runFlowRunAgain({ params: { id: flowRunId }, body: { parameters: collected.parameters } });
+    const next = await ended(again.flowRunId);
+    expect(next).toMatchObject({ parameters: { n: 5, label: 'second' }, state: { type: 'COMPLETED' } });
+    expect(JSON.parse(next.result!)).toBe('second: 10');
+  }, 60_000);
+
+  it('falls back to JSON for a flow without a schema, and says when the file no longer defines the flow', () => {
+    const flows = [{ name: 'loose', parameters: null }];
+    expect(runAgainForm(flows, 'loose', { x: [1] })).toEqual({ kind: 'json', text: '{\n  "x": [\n    1\n  ]\n}' });
+    expect(runAgainForm(flows, 'gone', {})).toEqual({ kind: 'missing', message: "the file no longer defines the flow 'gone'; it defines loose" });
+  });
 });
 
 describe('matching runs to nodes', () => {

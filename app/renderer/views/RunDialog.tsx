@@ -2,6 +2,7 @@ import { useMemo, useState, type FormEvent } from 'react';
 import type { FlowFileDescription } from '../../core/api/workspace.js';
 import { collectParameters, initialParameterValues, parameterFields, type ParameterValues } from '../run/parameter-form.js';
 import { Modal } from './Modal.js';
+import { ParameterInputs } from './ParameterInputs.js';
 import type { RunActions } from './run-actions.js';
 import { closeDialog } from './ui-store.js';
 
@@ -83,47 +84,7 @@ export function RunDialog({ runs, prepared }: { runs: RunActions; prepared: Prep
               </div>
             ) : null}
             {fields.length === 0 ? <p className="fd-muted">This flow takes no parameters.</p> : null}
-            {fields.map((field) => (
-              <div key={field.name} className={`fd-field${errors[field.name] ? ' has-error' : ''}`} data-field={field.name}>
-                <label htmlFor={`fd-param-${field.name}`}>
-                  {field.label}
-                  {field.required ? <span className="fd-required"> *</span> : null}
-                </label>
-                {field.control === 'boolean' ? (
-                  <input
-                    id={`fd-param-${field.name}`}
-                    type="checkbox"
-                    checked={values[field.name] === true}
-                    onChange={(e) => setValues({ ...values, [field.name]: e.target.checked })}
-                  />
-                ) : field.control === 'select' ? (
-                  <select id={`fd-param-${field.name}`} value={String(values[field.name] ?? '')} onChange={(e) => setValues({ ...values, [field.name]: e.target.value })}>
-                    {field.required ? null : <option value="">(default)</option>}
-                    {field.choices?.map((c) => (
-                      <option key={c} value={c}>
-                        {c}
-                      </option>
-                    ))}
-                  </select>
-                ) : field.control === 'json' ? (
-                  <textarea
-                    id={`fd-param-${field.name}`}
-                    className="is-code"
-                    rows={3}
-                    value={String(values[field.name] ?? '')}
-                    onChange={(e) => setValues({ ...values, [field.name]: e.target.value })}
-                  />
-                ) : (
-                  <input
-                    id={`fd-param-${field.name}`}
-                    inputMode={field.control === 'text' ? undefined : 'decimal'}
-                    value={String(values[field.name] ?? '')}
-                    onChange={(e) => setValues({ ...values, [field.name]: e.target.value })}
-                  />
-                )}
-                <div className={errors[field.name] ? 'fd-field-error' : 'fd-field-help'}>{errors[field.name] ?? field.description ?? ''}</div>
-              </div>
-            ))}
+            <ParameterInputs fields={fields} values={values} errors={errors} onChange={setValues} />
             <div className="fd-modal-actions">
               <button type="button" className="fd-button" onClick={closeDialog}>
                 Cancel

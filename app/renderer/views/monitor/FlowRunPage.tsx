@@ -81,6 +81,8 @@ export function FlowRunPage({ flowRunId, taskRunId, view: tab = 'graph' }: { flo
     }
   };
   const terminal = isTerminal(run.state.type);
+  // The server says whether it can run the run's file again; the buttons say why not.
+  const cannotRerun = run.rerun.possible ? null : run.rerun.reason;
   const duration = run.startTime !== null ? (run.endTime ?? (terminal ? run.startTime : Date.now())) - run.startTime : null;
 
   return (
@@ -106,19 +108,31 @@ export function FlowRunPage({ flowRunId, taskRunId, view: tab = 'graph' }: { flo
           </button>
         ) : null}
         {terminal && run.state.type !== 'COMPLETED' ? (
-          <button type="button" className="fd-button" disabled={busy} title="Run it again as its next attempt, on the server" onClick={() => void act('retry the run', () => client.rerunFlowRun({ params: { id: run.id } }))}>
-            Retry
-          </button>
+          <span title={cannotRerun ?? undefined}>
+            <button
+              type="button"
+              className="fd-button"
+              disabled={busy || cannotRerun !== null}
+              title={cannotRerun ?? 'Run it again as its next attempt, on the server'}
+              onClick={() => void act('retry the run', () => client.rerunFlowRun({ params: { id: run.id } }))}
+            >
+              Retry
+            </button>
+          </span>
         ) : null}
         {terminal ? (
-          <button type="button" className="fd-button" disabled={busy} onClick={() => setAgain(true)}>
-            Run again…
-          </button>
+          <span title={cannotRerun ?? undefined}>
+            <button type="button" className="fd-button" disabled={busy || cannotRerun !== null} title={cannotRerun ?? undefined} onClick={() => setAgain(true)}>
+              Run again…
+            </button>
+          </span>
         ) : null}
       </header>
-      {again ? (
+      {again && run.rerun.possible ? (
         <RunAgainDialog
           run={run}
+          path={run.rerun.path}
+          flowName={run.rerun.flowName}
           onClose={() => setAgain(false)}
           onStart={async (parameters) => {
             const { flowRunId: next } = await client.runFlowRunAgain({ params: { id: run.id }, body: { parameters } });
