@@ -90,6 +90,22 @@ function DialogFor({ dialog, documents, runs }: { dialog: Dialog; documents: Doc
           </div>
         </Modal>
       );
+    case 'saveBeforeRun':
+      return (
+        <Modal title="Save before running?" onCancel={answer(dialog.resolve, false)}>
+          <p>
+            <code>{dialog.path}</code> has edits that are not saved. The server runs the file as it is on disk, so they are saved first.
+          </p>
+          <div className="fd-modal-actions">
+            <button type="button" className="fd-button" onClick={answer(dialog.resolve, false)}>
+              Cancel
+            </button>
+            <button type="button" className="fd-button is-primary" autoFocus onClick={answer(dialog.resolve, true)}>
+              Save and run
+            </button>
+          </div>
+        </Modal>
+      );
     case 'run':
       return <RunDialog runs={runs} prepared={dialog.prepared} />;
     default:

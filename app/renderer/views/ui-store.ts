@@ -9,6 +9,7 @@ export type Dialog =
   | { type: 'saveAs'; reason?: string; resolve?: (saved: boolean) => void }
   | { type: 'unsaved'; action: string; resolve: (choice: UnsavedChoice) => void }
   | { type: 'conflict'; path: string; message: string; resolve: (overwrite: boolean) => void }
+  | { type: 'saveBeforeRun'; path: string; resolve: (save: boolean) => void }
   | { type: 'run'; prepared: { path: string; description: FlowFileDescription } | { error: string } }
   | { type: 'apiKey'; message: string }
   | { type: 'addProfile' };
@@ -53,6 +54,11 @@ export function askUnsaved(action: string): Promise<UnsavedChoice> {
 
 export function askOverwrite(path: string, message: string): Promise<boolean> {
   return new Promise((resolve) => openDialog({ type: 'conflict', path, message, resolve }));
+}
+
+/** Whether to save the unsaved edits of a file and run it: the server runs what is on disk. */
+export function askSaveBeforeRun(path: string): Promise<boolean> {
+  return new Promise((resolve) => openDialog({ type: 'saveBeforeRun', path, resolve }));
 }
 
 export function askSaveAs(reason?: string): Promise<boolean> {
