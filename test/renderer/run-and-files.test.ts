@@ -160,13 +160,13 @@ describe('saving to the workspace', () => {
 
     // Another save-as onto an existing file asks first.
     const other = createBuilderStore();
-    expect(await new WorkspaceFilesService(env.client, other).saveAs('flows/notify.ts')).toMatchObject({ status: 'conflict' });
+    expect(await new WorkspaceFilesService(env.client, other).saveAs('flows/notify.ts')).toMatchObject({ status: 'conflict', kind: 'exists' });
 
     // The file changes on disk behind the builder's back.
     await new Promise((resolve) => setTimeout(resolve, 20));
     writeFileSync(join(env.workspace, 'flows/notify.ts'), "// changed elsewhere\n");
     builder.getState().addNode('readFile');
-    expect(await files.save()).toMatchObject({ status: 'conflict', path: 'flows/notify.ts' });
+    expect(await files.save()).toMatchObject({ status: 'conflict', path: 'flows/notify.ts', kind: 'changed' });
     expect(readFileSync(join(env.workspace, 'flows/notify.ts'), 'utf8')).toBe('// changed elsewhere\n');
     expect(await files.save({ overwrite: true })).toMatchObject({ status: 'saved' });
     expect(readFileSync(join(env.workspace, 'flows/notify.ts'), 'utf8')).toContain('readInput');
@@ -176,6 +176,20 @@ describe('saving to the workspace', () => {
     await new WorkspaceFilesService(env.client, reopened).open('flows/notify.ts');
     expect(reopened.getState().source).toBe(builder.getState().source);
     expect(reopened.getState().positions).toEqual(builder.getState().positions);
+  });
+});
+
+describe('a save refused because the file on disk moved on', () => {
+  it('tells a file deleted since it was opened from one that changed', async () => {
+    const builder = createBuilderStore();
+    const files = new WorkspaceFilesService(env.client, builder);
+    builder.getState().addNode('notify');
+    expect(await files.saveAs('flows/gone.ts')).toMatchObject({ status: 'saved' });
+    rmSync(join(env.workspace, 'flows/gone.ts'));
+    builder.getState().addNode('readFile');
+    expect(await files.save()).toMatchObject({ status: 'conflict', path: 'flows/gone.ts', kind: 'gone' });
+    expect(await files.save({ overwrite: true })).toMatchObject({ status: 'saved' });
+    expect(readFileSync(join(env.workspace, 'flows/gone.ts'), 'utf8')).toBe(builder.getState().source);
   });
 });
 
