@@ -1,7 +1,7 @@
 import type { TaskRun } from '../../../core/runs.js';
 import type { State } from '../../../core/states.js';
 import { runTimeline } from '../../monitor/timeline.js';
-import { formatDuration, shownValue } from '../../monitor/format.js';
+import { formatDuration, shownValue, stackFrames } from '../../monitor/format.js';
 import { routeHash, type RunPageView } from '../../services/routes.js';
 
 /** A stored value, cut safely when it is large. */
@@ -68,7 +68,7 @@ export function TaskRunPanel({ flowRunId, run, history, view }: { flowRunId: str
                 <summary className="fd-field-error">
                   {attempt.error.name}: {attempt.error.message}
                 </summary>
-                {attempt.error.stack ? <pre className="fd-stack">{attempt.error.stack}</pre> : null}
+                {stackFrames(attempt.error) !== null ? <pre className="fd-stack">{stackFrames(attempt.error)}</pre> : null}
               </details>
             ) : attempt.message ? (
               <div className="fd-muted">{attempt.message}</div>
