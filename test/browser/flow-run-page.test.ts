@@ -60,11 +60,18 @@ describe('the flow run page', () => {
     const panel = page.getByTestId('task-panel');
     await panel.waitFor();
     const attempts = await panel.getByTestId('task-attempts').innerText();
-    expect(attempts).toContain('upstream said no (1)');
-    expect(attempts).toContain('upstream said no (2)');
+    // Each error once: its name and message above its stack's frames, not again at the stack's head.
+    expect(attempts.split('upstream said no (1)').length - 1).toBe(1);
+    expect(attempts.split('upstream said no (2)').length - 1).toBe(1);
+    expect(await panel.locator('.fd-stack').first().innerText()).toMatch(/^\s*at /);
     expect(attempts).toMatch(/Attempt 3 · Completed/);
     expect(await panel.getByTestId('task-result').innerText()).toContain('1.08');
     expect(page.url()).toContain(`#/runs/${flowRunId}/tasks/`);
+
+    // The log filter offers the attempts there were.
+    await page.getByRole('tab', { name: 'Logs' }).click();
+    const attemptOptions = page.locator('select[aria-label="Attempt"] option');
+    await expect.poll(() => attemptOptions.allInnerTexts(), WAIT).toEqual(['Every attempt', 'Attempt 1', 'Attempt 2', 'Attempt 3']);
     expect(ui.errors).toEqual([]);
   });
 
