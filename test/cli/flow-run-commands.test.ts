@@ -157,6 +157,18 @@ describe('flowdeck flow-run inspect', () => {
     const missing = await cli(env.home, 'flow-run', 'inspect');
     expect(missing.code).toBe(2);
     expect(missing.err).toContain('missing ID');
+
+  });
+
+  it('says when a prefix is shared by more than one run', async () => {
+    const [id, other] = await seeded(async () => [await env.seed.flowRun({ name: 'one-run' }), await env.seed.flowRun({ name: 'other-run' })]);
+    // Ids made close together share a prefix, which names no one run.
+    let shared = 0;
+    while (id[shared] === other[shared]) shared++;
+    expect(shared).toBeGreaterThanOrEqual(4);
+    const ambiguous = await cli(env.home, 'flow-run', 'inspect', id.slice(0, shared));
+    expect(ambiguous.code).toBe(2);
+    expect(ambiguous.err).toContain(`more than one flow run has an id starting with '${id.slice(0, shared)}'; give more of the id`);
   });
 });
 

@@ -1,3 +1,4 @@
+import type { RunIdProblem } from '../../core/api/run-ids.js';
 import type {
   ConcurrencyLimit,
   FlowRun,
@@ -37,8 +38,8 @@ export type ResumeAnswer = { ok: true; run: FlowRun } | { ok: false; message: st
 export interface RunsSource {
   /** How often a command following a run asks again. */
   readonly pollIntervalMs: number;
-  /** The full id of the run whose id is, or uniquely starts with, the text; null when none or several. */
-  resolveRunId(kind: RunKind, idOrPrefix: string): Promise<string | null>;
+  /** The full id of the run whose id is, or uniquely starts with, the text; or whether none or several do. */
+  resolveRunId(kind: RunKind, idOrPrefix: string): Promise<{ id: string } | { problem: RunIdProblem }>;
   /** For each id, the shortest prefix of 8 or more characters no other run of the kind shares. */
   uniqueIdPrefixes(kind: RunKind, ids: readonly string[]): Promise<Map<string, string>>;
   /** Summaries, without parameters: `getFlowRun` has those. */

@@ -235,7 +235,7 @@ export const API_ROUTES = {
   resolveRunId: {
     method: 'GET',
     path: '/run-ids/resolve',
-    summary: `The full id of the one flow or task run whose id is the prefix or starts with it (at least ${RUN_ID_PREFIX_MIN} characters); 404 when none or several match`,
+    summary: `The full id of the one flow or task run whose id is the prefix or starts with it (at least ${RUN_ID_PREFIX_MIN} characters); 404 when none matches, 409 when several do`,
     resource: 'run-ids',
     query: ResolveRunIdQuerySchema,
     status: 200,
