@@ -173,6 +173,26 @@ describe('the flow run page', () => {
     expect(ui.errors).toEqual([]);
   });
 
+  it('opens a run by a short id as the CLI takes it, and says when a prefix is shared', async () => {
+    suite.server.writeFile('city.ts', "import { flow } from 'flowdeck';\nexport default flow({ name: 'city' }, async (p: { city: string }) => p.city);\n");
+    const first = await startRun('city.ts', { city: 'Rome' });
+    const second = await startRun('city.ts', { city: 'Nice' });
+    await expect.poll(() => finalState(second), { timeout: 90_000 }).toBe('COMPLETED');
+    const unique = suite.server.store.uniqueIdPrefixes('flow', [first]).get(first)!;
+    const ui = await suite.open(`${suite.server.url}#/runs/${unique}?view=details`);
+    const { page } = ui;
+    await expect.poll(() => page.url(), WAIT).toContain(`#/runs/${first}?view=details`);
+    await expect.poll(() => page.getByTestId('run-parameters').innerText(), WAIT).toContain('Rome');
+
+    let shared = 0;
+    while (first[shared] === second[shared]) shared++;
+    await page.goto(`${suite.server.url}#/runs/${first.slice(0, shared)}`);
+    await expect.poll(() => page.getByRole('alert').innerText(), WAIT).toContain(`more than one flow run has an id starting with '${first.slice(0, shared)}'`);
+    await page.goto(`${suite.server.url}#/runs/ffffffff`);
+    await expect.poll(() => page.getByRole('alert').innerText(), WAIT).toContain("no flow run with id 'ffffffff'");
+    expect(ui.errors.filter((e) => !/status of 40[49]/.test(e))).toEqual([]);
+  });
+
   it('opens a long log at its newest lines, finds a line anywhere in it, and loads earlier lines', async () => {
     suite.server.writeFile(
       'chatty.ts',
