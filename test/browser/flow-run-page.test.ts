@@ -1,5 +1,6 @@
 import { describe, expect, it, vi } from 'vitest';
-import { newId } from '../../app/core/index.js';
+import { newId, runTime } from '../../app/core/index.js';
+import { formatDuration } from '../../app/renderer/monitor/format.js';
 import { useUiSuite, WAIT } from './support.js';
 
 // Real Chromium, a real server and real flow processes share the machine with the rest of the suite.
@@ -67,6 +68,11 @@ describe('the flow run page', () => {
     expect(attempts).toMatch(/Attempt 3 · Completed/);
     expect(await panel.getByTestId('task-result').innerText()).toContain('1.08');
     expect(page.url()).toContain(`#/runs/${flowRunId}/tasks/`);
+    // Run time, as the CLI's inspect says it: the attempts, not the waits between them.
+    const taskRunId = decodeURIComponent(page.url().split('/tasks/')[1].split('?')[0]);
+    const ran = runTime(suite.server.store.listStates(taskRunId), Date.now());
+    expect(await panel.getByTestId('task-run-time').innerText()).toBe(formatDuration(ran));
+    expect(await page.getByTestId('run-time').innerText()).toBe(`ran ${formatDuration(runTime(suite.server.store.listStates(flowRunId), Date.now()))}`);
 
     // The log filter offers the attempts there were.
     await page.getByRole('tab', { name: 'Logs' }).click();

@@ -1,7 +1,7 @@
 import { defineCommand } from '../command.js';
 import { describeAttempts, describeRetryPolicy, describeTags, oneLine } from '../output/describe.js';
 import { indent, renderFields } from '../output/fields.js';
-import { formatStateName, formatTime, runDuration } from '../output/format.js';
+import { formatStateName, formatTime, timeFields } from '../output/format.js';
 import { renderCurrentErrorStack, renderStateHistory } from '../output/state-history.js';
 import { findTaskRun, flag } from '../command-helpers.js';
 
@@ -44,7 +44,7 @@ export default defineCommand({
         ['upstream', upstream.length > 0 ? upstream.join('\n') : '-'],
         ['started', formatTime(taskRun.startTime)],
         ['ended', formatTime(taskRun.endTime)],
-        ['duration', `${runDuration(taskRun)}${taskRun.startTime !== null && taskRun.endTime === null ? ' so far' : ''}`],
+        ...timeFields(taskRun, states),
         ['result', taskRun.result ?? '-'],
       ]),
     );

@@ -28,8 +28,8 @@ export default defineCommand({
       ctx.print(`Flow run ${run.name} has no task runs yet.`);
       return 0;
     }
-    const ids = await source.uniqueIdPrefixes('task', taskRuns.map((t) => t.id));
-    ctx.print(renderTaskRunTable(taskRuns, ids, ctx.colors));
+    const [ids, histories] = await Promise.all([source.uniqueIdPrefixes('task', taskRuns.map((t) => t.id)), source.listTaskRunHistories(run.id)]);
+    ctx.print(renderTaskRunTable(taskRuns, ids, histories, ctx.colors));
     return 0;
   },
 });

@@ -67,6 +67,10 @@ export class LocalRunsSource implements RunsSource {
     return asStates(this.store.listStates(runId));
   }
 
+  async listTaskRunHistories(flowRunId: string): Promise<Map<string, State[]>> {
+    return new Map(this.store.listTaskRunHistories(flowRunId).map(({ taskRunId, states }) => [taskRunId, asStates(states)]));
+  }
+
   async listLogs(flowRunId: string, page: LogPage): Promise<StoredLog[]> {
     return asLogs(this.store.listLogs(flowRunId, page));
   }

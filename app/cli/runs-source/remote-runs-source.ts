@@ -112,6 +112,11 @@ export class RemoteRunsSource implements RunsSource {
     return kind === 'flow' ? this.api.listFlowRunStates({ params: { id: runId } }) : this.api.listTaskRunStates({ params: { id: runId } });
   }
 
+  async listTaskRunHistories(flowRunId: string): Promise<Map<string, State[]>> {
+    const histories = await this.api.listFlowRunTaskRunStates({ params: { id: flowRunId } });
+    return new Map(histories.map(({ taskRunId, states }) => [taskRunId, states]));
+  }
+
   /**
    * The API takes levels up to CRITICAL; a higher minimum (any number is a level) is asked for
    * as CRITICAL and the lines below it are dropped here, reading on until the page is full.

@@ -49,6 +49,8 @@ export interface RunsSource {
   listTaskRuns(flowRunId: string): Promise<TaskRun[]>;
   /** A run's state history, oldest first. */
   listStates(kind: RunKind, runId: string): Promise<State[]>;
+  /** Every task run's state history in a flow run, oldest first, by task run id. */
+  listTaskRunHistories(flowRunId: string): Promise<Map<string, State[]>>;
   listLogs(flowRunId: string, page: LogPage): Promise<StoredLog[]>;
   cancelFlowRun(id: string): Promise<OrchestrationResult>;
   /** Makes a Failed, Crashed or Cancelled run AwaitingRetry; throws a UsageError saying why not otherwise. */

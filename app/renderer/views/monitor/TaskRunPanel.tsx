@@ -1,4 +1,5 @@
 import type { TaskRun } from '../../../core/runs.js';
+import { elapsedTime, runTime } from '../../../core/run-time.js';
 import type { State } from '../../../core/states.js';
 import { runTimeline } from '../../monitor/timeline.js';
 import { formatDuration, shownValue, stackFrames } from '../../monitor/format.js';
@@ -35,8 +36,10 @@ export function TaskRunPanel({ flowRunId, run, history, view }: { flowRunId: str
         <dd>
           <code>{run.taskKey}</code>
         </dd>
-        <dt>Duration</dt>
-        <dd>{formatDuration(run.startTime !== null ? (run.endTime ?? Date.now()) - run.startTime : null)}</dd>
+        <dt>Run time</dt>
+        <dd data-testid="task-run-time">{formatDuration(runTime(history, Date.now()))}</dd>
+        <dt>Elapsed</dt>
+        <dd title="From the first start to the end, the waits between attempts included">{formatDuration(elapsedTime(run, Date.now()))}</dd>
         <dt>Attempts</dt>
         <dd>
           {run.runCount} of {run.retryPolicy.retries + 1} allowed
