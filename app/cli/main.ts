@@ -1,7 +1,7 @@
 import { parseArgs } from 'node:util';
 import { SettingsError } from '../core/index.js';
 import { StoreError } from '../server/index.js';
-import type { CommandDefinition, ParsedArgs } from './command.js';
+import type { CommandDefinition, CommandOption, ParsedArgs } from './command.js';
 import { COMMANDS } from './commands/index.js';
 import { CliContext } from './context.js';
 import { EXIT_BAD_INPUT, EXIT_OK, EXIT_SERVER, UsageError } from './errors.js';
@@ -30,17 +30,24 @@ function helpText(commands: readonly CommandDefinition[]): string {
   ].join('\n');
 }
 
+/** Every command takes --help. */
+const HELP_OPTION: CommandOption = { type: 'boolean', short: 'h', description: "Show this command's usage and options" };
+
 function commandHelp(command: CommandDefinition): string {
-  const lines = [`Usage: ${usageLine(command)}`, '', command.summary];
-  const options = Object.entries(command.options ?? {});
-  if (options.length > 0) {
-    lines.push('', 'Options:');
-    for (const [name, spec] of options) {
-      const flag = `${spec.short ? `-${spec.short}, ` : ''}--${name}${spec.type === 'string' ? ' VALUE' : ''}`;
-      lines.push(`  ${flag}${spec.multiple ? ' (repeatable)' : ''}`);
-    }
-  }
+  const lines = [`Usage: ${usageLine(command)}`, '', command.summary, '', 'Options:'];
+  const options = [...Object.entries(command.options ?? {}), ['help', HELP_OPTION] as const];
+  const flags = options.map(([name, spec]) => `${spec.short ? `-${spec.short}, ` : '    '}--${name}${spec.type === 'string' ? ` ${spec.value ?? 'VALUE'}` : ''}`);
+  const width = Math.max(...flags.map((flag) => flag.length));
+  options.forEach(([, spec], i) => lines.push(`  ${flags[i].padEnd(width)}  ${spec.description}${spec.multiple ? ' (repeatable)' : ''}`));
   return lines.join('\n');
+}
+
+/** The options as parseArgs takes them: how each is parsed, without the words for people. */
+function parseOptions(command: CommandDefinition) {
+  const options = { ...command.options, help: HELP_OPTION };
+  return Object.fromEntries(
+    Object.entries(options).map(([name, { type, short, multiple }]) => [name, { type, ...(short ? { short } : {}), ...(multiple ? { multiple } : {}) }]),
+  );
 }
 
 /** Picks the command whose words match the start of argv, preferring the longest name. */
@@ -58,7 +65,7 @@ function parseCommandArgs(command: CommandDefinition, rest: string[]): ParsedArg
   try {
     parsed = parseArgs({
       args: rest,
-      options: { ...command.options, help: { type: 'boolean', short: 'h' } },
+      options: parseOptions(command),
       allowPositionals: true,
       strict: true,
     });

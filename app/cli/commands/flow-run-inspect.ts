@@ -10,7 +10,7 @@ export default defineCommand({
   name: 'flow-run inspect',
   summary: "Show a flow run's details, its full state history and its task runs",
   usage: 'ID [--json]',
-  options: { json: { type: 'boolean' } },
+  options: { json: { type: 'boolean', description: 'Print the run, its states and its task runs as one JSON object' } },
   positionals: { min: 1, max: 1, names: ['ID'] },
   async run(args, ctx) {
     const source = ctx.runs();

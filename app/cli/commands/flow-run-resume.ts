@@ -20,7 +20,7 @@ export default defineCommand({
   name: 'flow-run resume',
   summary: 'Resume a paused flow run, handing it the input its pauseFlowRun() waits for',
   usage: 'ID [--input JSON]',
-  options: { input: { type: 'string' } },
+  options: { input: { type: 'string', value: 'JSON', description: 'What pauseFlowRun() answers the flow, as JSON' } },
   positionals: { min: 1, max: 1, names: ['ID'] },
   async run(args, ctx) {
     const raw = stringOption(args, 'input');

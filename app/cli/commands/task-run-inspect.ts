@@ -9,7 +9,7 @@ export default defineCommand({
   name: 'task-run inspect',
   summary: "Show a task run's details and its full state history, which is its retry history",
   usage: 'ID [--json]',
-  options: { json: { type: 'boolean' } },
+  options: { json: { type: 'boolean', description: 'Print the task run and its states as one JSON object' } },
   positionals: { min: 1, max: 1, names: ['ID'] },
   async run(args, ctx) {
     const source = ctx.runs();
