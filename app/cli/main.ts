@@ -6,6 +6,7 @@ import { COMMANDS } from './commands/index.js';
 import { CliContext } from './context.js';
 import { EXIT_BAD_INPUT, EXIT_OK, EXIT_SERVER, UsageError } from './errors.js';
 import { describeServerFailure } from './server-failures.js';
+import { closest, closestCommands, didYouMean } from './suggest.js';
 
 const VERSION = '0.1.0';
 
@@ -50,6 +51,26 @@ function parseOptions(command: CommandDefinition) {
   );
 }
 
+/** "; did you mean '--json'?" for an unknown option near one the command has; empty otherwise. */
+function optionGuess(command: CommandDefinition, message: string): string {
+  const unknown = /^Unknown option '--?([^'=]+)/.exec(message);
+  if (!unknown) return '';
+  const guess = didYouMean(closest(unknown[1], [...Object.keys(command.options ?? {}), 'help']).map((name) => `--${name}`));
+  return guess ? `; ${guess}` : '';
+}
+
+/** Words that name no command: the nearest commands, then the commands of the group or all of them. */
+function unknownCommand(argv: string[]): string {
+  const guess = didYouMean(closestCommands(argv, COMMANDS.map((c) => c.name)).map((name) => `flowdeck ${name}`));
+  const group = COMMANDS.filter((c) => c.name.split(' ')[0] === argv[0]);
+  if (group.length > 0) {
+    const said = `unknown ${argv[0]} command '${argv.slice(1).join(' ')}'`;
+    return `${said}${guess ? `; ${guess}` : ''}\none of:\n${group.map((c) => `  ${usageLine(c)}`).join('\n')}`;
+  }
+  if (guess) return `unknown command '${argv[0]}'; ${guess}\nRun 'flowdeck --help' for every command.`;
+  return `unknown command '${argv[0]}'\n\n${helpText(COMMANDS)}`;
+}
+
 /** Picks the command whose words match the start of argv, preferring the longest name. */
 function findCommand(argv: string[]): { command: CommandDefinition; rest: string[] } | null {
   const sorted = [...COMMANDS].sort((a, b) => b.name.split(' ').length - a.name.split(' ').length);
@@ -71,7 +92,7 @@ function parseCommandArgs(command: CommandDefinition, rest: string[]): ParsedArg
     });
   } catch (error) {
     const message = (error as Error).message.replace(/\. To specify a positional.*$/s, '');
-    throw new UsageError(`${message}\nUsage: ${usageLine(command)}`);
+    throw new UsageError(`${message}${optionGuess(command, message)}\nUsage: ${usageLine(command)}`);
   }
   const spec = command.positionals ?? { min: 0, max: 0, names: [] };
   if (!parsed.values.help) {
@@ -96,12 +117,7 @@ export async function runCli(argv: string[], ctx: CliContext): Promise<number> {
   }
   const found = findCommand(argv);
   if (!found) {
-    const group = COMMANDS.filter((c) => c.name.split(' ')[0] === argv[0]);
-    if (group.length > 0) {
-      ctx.note(`unknown ${argv[0]} command '${argv.slice(1).join(' ')}'; one of:\n${group.map((c) => `  ${usageLine(c)}`).join('\n')}`);
-    } else {
-      ctx.note(`unknown command '${argv[0]}'\n\n${helpText(COMMANDS)}`);
-    }
+    ctx.note(unknownCommand(argv));
     return EXIT_BAD_INPUT;
   }
   try {
