@@ -1,28 +1,29 @@
 // Helpers the command files share.
-import { RUN_ID_PREFIX_MIN as MIN_PREFIX } from '../core/api/index.js';
+import { RUN_ID_PREFIX_MIN, runIdProblemMessage } from '../core/api/index.js';
 import type { FlowRun, TaskRun } from '../core/index.js';
 import type { ParsedArgs } from './command.js';
 import { UsageError } from './errors.js';
 import type { RunsSource } from './runs-source/runs-source.js';
 
-function notFound(kind: 'flow' | 'task', given: string): UsageError {
-  const hint = given.length < MIN_PREFIX ? `; give at least ${MIN_PREFIX} characters of the id` : `; 'flowdeck ${kind}-run ls' lists them`;
-  return new UsageError(`no ${kind} run with id '${given}'${hint}`);
+/** A run's full id from its id or a unique prefix of it, or a usage error saying what was wrong. */
+async function fullRunId(runs: RunsSource, kind: 'flow' | 'task', given: string): Promise<string> {
+  const found = await runs.resolveRunId(kind, given.trim());
+  if ('id' in found) return found.id;
+  const hint = found.problem === 'unknown' && given.length >= RUN_ID_PREFIX_MIN ? `; 'flowdeck ${kind}-run ls' lists them` : '';
+  throw new UsageError(`${runIdProblemMessage(kind, given, found.problem)}${hint}`);
 }
 
 /** A flow run by its full id or a unique prefix of it. */
 export async function findFlowRun(runs: RunsSource, idOrPrefix: string): Promise<FlowRun> {
-  const id = await runs.resolveRunId('flow', idOrPrefix.trim());
-  const run = id === null ? null : await runs.getFlowRun(id);
-  if (!run) throw notFound('flow', idOrPrefix);
+  const run = await runs.getFlowRun(await fullRunId(runs, 'flow', idOrPrefix));
+  if (!run) throw new UsageError(runIdProblemMessage('flow', idOrPrefix, 'unknown'));
   return run;
 }
 
 /** A task run by its full id or a unique prefix of it. */
 export async function findTaskRun(runs: RunsSource, idOrPrefix: string): Promise<TaskRun> {
-  const id = await runs.resolveRunId('task', idOrPrefix.trim());
-  const taskRun = id === null ? null : await runs.getTaskRun(id);
-  if (!taskRun) throw notFound('task', idOrPrefix);
+  const taskRun = await runs.getTaskRun(await fullRunId(runs, 'task', idOrPrefix));
+  if (!taskRun) throw new UsageError(runIdProblemMessage('task', idOrPrefix, 'unknown'));
   return taskRun;
 }
 

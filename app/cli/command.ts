@@ -1,7 +1,18 @@
-import type { ParseArgsConfig } from 'node:util';
 import type { CliContext } from './context.js';
 
-export type OptionSpec = NonNullable<ParseArgsConfig['options']>;
+/** One option of a command: how it is parsed, and its line in the command's help. */
+export interface CommandOption {
+  type: 'string' | 'boolean';
+  short?: string;
+  /** It may be given more than once; its values are a list. */
+  multiple?: boolean;
+  /** What it does, in one line. */
+  description: string;
+  /** What its value is called in help, e.g. `NAME`; `VALUE` when left out. */
+  value?: string;
+}
+
+export type OptionSpec = Record<string, CommandOption>;
 
 export interface ParsedArgs {
   values: Record<string, string | boolean | string[] | boolean[] | undefined>;

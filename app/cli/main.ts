@@ -1,11 +1,12 @@
 import { parseArgs } from 'node:util';
 import { SettingsError } from '../core/index.js';
 import { StoreError } from '../server/index.js';
-import type { CommandDefinition, ParsedArgs } from './command.js';
+import type { CommandDefinition, CommandOption, ParsedArgs } from './command.js';
 import { COMMANDS } from './commands/index.js';
 import { CliContext } from './context.js';
 import { EXIT_BAD_INPUT, EXIT_OK, EXIT_SERVER, UsageError } from './errors.js';
 import { describeServerFailure } from './server-failures.js';
+import { closest, closestCommands, didYouMean } from './suggest.js';
 
 const VERSION = '0.1.0';
 
@@ -30,17 +31,44 @@ function helpText(commands: readonly CommandDefinition[]): string {
   ].join('\n');
 }
 
+/** Every command takes --help. */
+const HELP_OPTION: CommandOption = { type: 'boolean', short: 'h', description: "Show this command's usage and options" };
+
 function commandHelp(command: CommandDefinition): string {
-  const lines = [`Usage: ${usageLine(command)}`, '', command.summary];
-  const options = Object.entries(command.options ?? {});
-  if (options.length > 0) {
-    lines.push('', 'Options:');
-    for (const [name, spec] of options) {
-      const flag = `${spec.short ? `-${spec.short}, ` : ''}--${name}${spec.type === 'string' ? ' VALUE' : ''}`;
-      lines.push(`  ${flag}${spec.multiple ? ' (repeatable)' : ''}`);
-    }
-  }
+  const lines = [`Usage: ${usageLine(command)}`, '', command.summary, '', 'Options:'];
+  const options = [...Object.entries(command.options ?? {}), ['help', HELP_OPTION] as const];
+  const flags = options.map(([name, spec]) => `${spec.short ? `-${spec.short}, ` : '    '}--${name}${spec.type === 'string' ? ` ${spec.value ?? 'VALUE'}` : ''}`);
+  const width = Math.max(...flags.map((flag) => flag.length));
+  options.forEach(([, spec], i) => lines.push(`  ${flags[i].padEnd(width)}  ${spec.description}${spec.multiple ? ' (repeatable)' : ''}`));
   return lines.join('\n');
+}
+
+/** The options as parseArgs takes them: how each is parsed, without the words for people. */
+function parseOptions(command: CommandDefinition) {
+  const options = { ...command.options, help: HELP_OPTION };
+  return Object.fromEntries(
+    Object.entries(options).map(([name, { type, short, multiple }]) => [name, { type, ...(short ? { short } : {}), ...(multiple ? { multiple } : {}) }]),
+  );
+}
+
+/** "; did you mean '--json'?" for an unknown option near one the command has; empty otherwise. */
+function optionGuess(command: CommandDefinition, message: string): string {
+  const unknown = /^Unknown option '--?([^'=]+)/.exec(message);
+  if (!unknown) return '';
+  const guess = didYouMean(closest(unknown[1], [...Object.keys(command.options ?? {}), 'help']).map((name) => `--${name}`));
+  return guess ? `; ${guess}` : '';
+}
+
+/** Words that name no command: the nearest commands, then the commands of the group or all of them. */
+function unknownCommand(argv: string[]): string {
+  const guess = didYouMean(closestCommands(argv, COMMANDS.map((c) => c.name)).map((name) => `flowdeck ${name}`));
+  const group = COMMANDS.filter((c) => c.name.split(' ')[0] === argv[0]);
+  if (group.length > 0) {
+    const said = `unknown ${argv[0]} command '${argv.slice(1).join(' ')}'`;
+    return `${said}${guess ? `; ${guess}` : ''}\none of:\n${group.map((c) => `  ${usageLine(c)}`).join('\n')}`;
+  }
+  if (guess) return `unknown command '${argv[0]}'; ${guess}\nRun 'flowdeck --help' for every command.`;
+  return `unknown command '${argv[0]}'\n\n${helpText(COMMANDS)}`;
 }
 
 /** Picks the command whose words match the start of argv, preferring the longest name. */
@@ -58,13 +86,13 @@ function parseCommandArgs(command: CommandDefinition, rest: string[]): ParsedArg
   try {
     parsed = parseArgs({
       args: rest,
-      options: { ...command.options, help: { type: 'boolean', short: 'h' } },
+      options: parseOptions(command),
       allowPositionals: true,
       strict: true,
     });
   } catch (error) {
     const message = (error as Error).message.replace(/\. To specify a positional.*$/s, '');
-    throw new UsageError(`${message}\nUsage: ${usageLine(command)}`);
+    throw new UsageError(`${message}${optionGuess(command, message)}\nUsage: ${usageLine(command)}`);
   }
   const spec = command.positionals ?? { min: 0, max: 0, names: [] };
   if (!parsed.values.help) {
@@ -89,12 +117,7 @@ export async function runCli(argv: string[], ctx: CliContext): Promise<number> {
   }
   const found = findCommand(argv);
   if (!found) {
-    const group = COMMANDS.filter((c) => c.name.split(' ')[0] === argv[0]);
-    if (group.length > 0) {
-      ctx.note(`unknown ${argv[0]} command '${argv.slice(1).join(' ')}'; one of:\n${group.map((c) => `  ${usageLine(c)}`).join('\n')}`);
-    } else {
-      ctx.note(`unknown command '${argv[0]}'\n\n${helpText(COMMANDS)}`);
-    }
+    ctx.note(unknownCommand(argv));
     return EXIT_BAD_INPUT;
   }
   try {

@@ -3,6 +3,7 @@ export * from './runs.js';
 export * from './ids.js';
 export * from './error-message.js';
 export * from './retry-delays.js';
+export * from './run-time.js';
 export * from './reporting.js';
 export * from './json-schema-check.js';
 export * from './orchestration/types.js';

@@ -131,13 +131,27 @@ describe('the builder, as a new user meets it', () => {
     suite.server.writeFile('race.ts', "import { flow } from 'flowdeck';\n\nexport default flow({ name: 'race' }, async () => {\n  return 2;\n});\n");
 
     await page.getByRole('button', { name: 'Save', exact: true }).click();
-    const dialog = page.getByRole('dialog', { name: 'Overwrite race.ts?' });
+    const dialog = page.getByRole('dialog', { name: 'race.ts changed on disk' });
     await dialog.waitFor();
+    expect(await dialog.innerText()).toContain('race.ts changed on disk since you opened it');
+    expect(await dialog.innerText()).not.toContain('expectedModifiedAt');
     await dialog.getByRole('button', { name: 'Cancel' }).click();
     expect(suite.server.readFile('race.ts')).toContain('return 2;');
 
+    // Reload from disk: what the other side wrote is shown, the edits are dropped.
     await page.getByRole('button', { name: 'Save', exact: true }).click();
-    await page.getByRole('dialog', { name: 'Overwrite race.ts?' }).getByRole('button', { name: 'Overwrite' }).click();
+    await dialog.getByRole('button', { name: 'Reload from disk' }).click();
+    await expect.poll(() => editorText(page), WAIT).toContain('return 2;');
+    expect(await editorText(page)).not.toContain('sendNotification');
+    expect(await page.getByTestId('doc-name').innerText()).toBe('race.ts');
+
+    // Edited again while the file changes again: Overwrite wins.
+    await page.locator('.fd-palette [data-kind="notify"]').click();
+    await node(page, 'sendNotification').waitFor();
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    suite.server.writeFile('race.ts', "import { flow } from 'flowdeck';\n\nexport default flow({ name: 'race' }, async () => {\n  return 3;\n});\n");
+    await page.getByRole('button', { name: 'Save', exact: true }).click();
+    await dialog.getByRole('button', { name: 'Overwrite' }).click();
     await expect.poll(() => suite.server.readFile('race.ts'), WAIT).toContain('sendNotification');
     // The refusals are answers the UI expects, not errors; anything else would be.
     expect(ui.errors.filter((e) => !e.includes('status of 409'))).toEqual([]);

@@ -1,4 +1,6 @@
 import { describe, expect, it, vi } from 'vitest';
+import { newId, runTime } from '../../app/core/index.js';
+import { formatDuration } from '../../app/renderer/monitor/format.js';
 import { useUiSuite, WAIT } from './support.js';
 
 // Real Chromium, a real server and real flow processes share the machine with the rest of the suite.
@@ -106,11 +108,23 @@ describe('the flow run page', () => {
     const panel = page.getByTestId('task-panel');
     await panel.waitFor();
     const attempts = await panel.getByTestId('task-attempts').innerText();
-    expect(attempts).toContain('upstream said no (1)');
-    expect(attempts).toContain('upstream said no (2)');
+    // Each error once: its name and message above its stack's frames, not again at the stack's head.
+    expect(attempts.split('upstream said no (1)').length - 1).toBe(1);
+    expect(attempts.split('upstream said no (2)').length - 1).toBe(1);
+    expect(await panel.locator('.fd-stack').first().innerText()).toMatch(/^\s*at /);
     expect(attempts).toMatch(/Attempt 3 · Completed/);
     expect(await panel.getByTestId('task-result').innerText()).toContain('1.08');
     expect(page.url()).toContain(`#/runs/${flowRunId}/tasks/`);
+    // Run time, as the CLI's inspect says it: the attempts, not the waits between them.
+    const taskRunId = decodeURIComponent(page.url().split('/tasks/')[1].split('?')[0]);
+    const ran = runTime(suite.server.store.listStates(taskRunId), Date.now());
+    expect(await panel.getByTestId('task-run-time').innerText()).toBe(formatDuration(ran));
+    expect(await page.getByTestId('run-time').innerText()).toBe(`ran ${formatDuration(runTime(suite.server.store.listStates(flowRunId), Date.now()))}`);
+
+    // The log filter offers the attempts there were.
+    await page.getByRole('tab', { name: 'Logs' }).click();
+    const attemptOptions = page.locator('select[aria-label="Attempt"] option');
+    await expect.poll(() => attemptOptions.allInnerTexts(), WAIT).toEqual(['Every attempt', 'Attempt 1', 'Attempt 2', 'Attempt 3']);
     expect(ui.errors).toEqual([]);
   });
 
@@ -199,6 +213,80 @@ describe('the flow run page', () => {
     await expect.poll(() => page.getByTestId('flow-run-state').innerText(), { timeout: 90_000 }).toBe('Completed');
     expect(page.url()).toMatch(/#\/runs\/[0-9a-f-]+$/);
     expect(ui.errors).toEqual([]);
+  });
+
+  it("runs again with the flow's parameters form, filled with the run's parameters", async () => {
+    suite.server.writeFile(
+      'forecast.ts',
+      [
+        "import { flow } from 'flowdeck';",
+        "import { z } from 'zod';",
+        '',
+        "export default flow({ name: 'forecast', parameters: z.object({ city: z.string(), days: z.number().int().default(3) }) }, async (p: { city: string; days: number }) => `${p.city} for ${p.days} days`);",
+        '',
+      ].join('\n'),
+    );
+    const flowRunId = await startRun('forecast.ts', { city: 'Oslo', days: 5 });
+    await expect.poll(() => finalState(flowRunId), { timeout: 90_000 }).toBe('COMPLETED');
+    const ui = await suite.open(`${suite.server.url}#/runs/${flowRunId}`);
+    const { page } = ui;
+    await page.getByRole('button', { name: 'Run again…' }).click();
+    const form = page.getByTestId('run-again-form');
+    await expect.poll(() => form.getByLabel('City').inputValue(), WAIT).toBe('Oslo');
+    expect(await form.getByLabel('Days').inputValue()).toBe('5');
+    expect(await form.locator('textarea').count()).toBe(0);
+
+    await form.getByLabel('Days').fill('a week');
+    await form.getByRole('button', { name: 'Run' }).click();
+    await expect.poll(() => form.locator('[data-field=days] .fd-field-error').innerText(), WAIT).toBe('Days must be a number');
+    await form.getByLabel('Days').fill('7');
+    await form.getByRole('button', { name: 'Run' }).click();
+    await expect.poll(() => page.url(), WAIT).not.toContain(flowRunId);
+    await expect.poll(() => page.getByTestId('flow-run-state').innerText(), { timeout: 90_000 }).toBe('Completed');
+    const next = page.url().split('#/runs/')[1];
+    expect(suite.server.store.getFlowRun(next)).toMatchObject({ parameters: { city: 'Oslo', days: 7 }, result: '"Oslo for 7 days"' });
+    expect(ui.errors).toEqual([]);
+  });
+
+  it('offers no Retry or Run again for a run whose file the server cannot run, and says why', async () => {
+    const flowRunId = newId();
+    const report = {
+      operations: [
+        { kind: 'createFlowRun', request: { id: flowRunId, flowName: 'elsewhere', name: 'far-away', retryPolicy: { retries: 0, retryDelaySeconds: [0] }, entrypoint: '/not/the/workspace/etl.ts:elsewhere', transitionId: newId(), state: { type: 'RUNNING', name: 'Running' } } },
+        { kind: 'setState', request: { kind: 'flow', runId: flowRunId, transitionId: newId(), state: { type: 'FAILED', name: 'Failed', message: 'boom' } } },
+      ],
+    };
+    const answer = await fetch(`${suite.server.api}/reports`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(report) });
+    expect(answer.status).toBe(200);
+    const ui = await suite.open(`${suite.server.url}#/runs/${flowRunId}`);
+    const { page } = ui;
+    await expect.poll(() => page.getByTestId('flow-run-state').innerText(), WAIT).toBe('Failed');
+    for (const name of ['Retry', 'Run again…']) {
+      const button = page.getByRole('button', { name });
+      expect(await button.isDisabled(), name).toBe(true);
+      expect(await button.getAttribute('title'), name).toMatch(/^flow run 'far-away' did not come from a file in this server's workspace/);
+    }
+    expect(ui.errors).toEqual([]);
+  });
+
+  it('opens a run by a short id as the CLI takes it, and says when a prefix is shared', async () => {
+    suite.server.writeFile('city.ts', "import { flow } from 'flowdeck';\nexport default flow({ name: 'city' }, async (p: { city: string }) => p.city);\n");
+    const first = await startRun('city.ts', { city: 'Rome' });
+    const second = await startRun('city.ts', { city: 'Nice' });
+    await expect.poll(() => finalState(second), { timeout: 90_000 }).toBe('COMPLETED');
+    const unique = suite.server.store.uniqueIdPrefixes('flow', [first]).get(first)!;
+    const ui = await suite.open(`${suite.server.url}#/runs/${unique}?view=details`);
+    const { page } = ui;
+    await expect.poll(() => page.url(), WAIT).toContain(`#/runs/${first}?view=details`);
+    await expect.poll(() => page.getByTestId('run-parameters').innerText(), WAIT).toContain('Rome');
+
+    let shared = 0;
+    while (first[shared] === second[shared]) shared++;
+    await page.goto(`${suite.server.url}#/runs/${first.slice(0, shared)}`);
+    await expect.poll(() => page.getByRole('alert').innerText(), WAIT).toContain(`more than one flow run has an id starting with '${first.slice(0, shared)}'`);
+    await page.goto(`${suite.server.url}#/runs/ffffffff`);
+    await expect.poll(() => page.getByRole('alert').innerText(), WAIT).toContain("no flow run with id 'ffffffff'");
+    expect(ui.errors.filter((e) => !/status of 40[49]/.test(e))).toEqual([]);
   });
 
   it('opens a long log at its newest lines, finds a line anywhere in it, and loads earlier lines', async () => {

@@ -42,7 +42,7 @@ describe('flowdeck flow-run ls', () => {
     const all = await cli(env.home, 'flow-run', 'ls');
     expect(all.code).toBe(0);
     const lines = all.out.trim().split('\n');
-    expect(lines[0].split(/\s{2,}/)).toEqual(['ID', 'NAME', 'FLOW', 'STATE', 'STARTED', 'DURATION']);
+    expect(lines[0].split(/\s{2,}/)).toEqual(['ID', 'NAME', 'FLOW', 'STATE', 'STARTED', 'ELAPSED']);
     expect(lines.slice(1).map((l) => l.split(/\s{2,}/)[1])).toEqual(['busy-run', 'slow-run', 'failed-run', 'done-run']);
     expect(lines[2]).toMatch(/slow-run\s+reports\s+TimedOut\s+\d{4}-\d\d-\d\d \d\d:\d\d:\d\d\.\d{3}\s+\d+ms/);
 
@@ -120,7 +120,8 @@ describe('flowdeck flow-run inspect', () => {
     expect(out).toMatch(/tags\s+prod/);
     expect(out).toMatch(/parent\s+-/);
     expect(out).toMatch(/attempts\s+1/);
-    expect(out).toMatch(/duration\s+\d+ms\n/);
+    expect(out).toMatch(/run time\s+\d+ms\n/);
+    expect(out).toMatch(/elapsed\s+\d+ms\n/);
     const history = out.slice(out.indexOf('State history'), out.indexOf('\nError'));
     const rows = history.trim().split('\n').slice(2);
     expect(rows.map((r) => r.trim().split(/\s{2,}/)[1])).toEqual(['Pending', 'Running', 'Failed']);
@@ -157,6 +158,18 @@ describe('flowdeck flow-run inspect', () => {
     const missing = await cli(env.home, 'flow-run', 'inspect');
     expect(missing.code).toBe(2);
     expect(missing.err).toContain('missing ID');
+
+  });
+
+  it('says when a prefix is shared by more than one run', async () => {
+    const [id, other] = await seeded(async () => [await env.seed.flowRun({ name: 'one-run' }), await env.seed.flowRun({ name: 'other-run' })]);
+    // Ids made close together share a prefix, which names no one run.
+    let shared = 0;
+    while (id[shared] === other[shared]) shared++;
+    expect(shared).toBeGreaterThanOrEqual(4);
+    const ambiguous = await cli(env.home, 'flow-run', 'inspect', id.slice(0, shared));
+    expect(ambiguous.code).toBe(2);
+    expect(ambiguous.err).toContain(`more than one flow run has an id starting with '${id.slice(0, shared)}'; give more of the id`);
   });
 });
 

@@ -179,7 +179,7 @@ describe('read commands against a server named by FLOWDECK_API_URL', () => {
     expect((await same('flow-run', 'logs', ids.done, '--task', ids.extract.slice(0, 4) + 'zzzz')).code).toBe(2);
   });
 
-  it('shows short ids that paste back, and refuses unknown, too short or shared prefixes alike', async () => {
+  it('shows short ids that paste back, and refuses unknown, too short or shared prefixes as the local store does', async () => {
     const ids = await seedFinishedRuns();
     const shown = idColumn((await remote('flow-run', 'ls')).out);
     for (const short of shown) {
@@ -189,11 +189,14 @@ describe('read commands against a server named by FLOWDECK_API_URL', () => {
     }
     const shared = commonPrefix(ids.failed, ids.slow);
     expect(shared.length).toBeGreaterThanOrEqual(4);
-    for (const given of ['nope-nope-nope', 'abc', shared, '', 'x'.repeat(200)]) {
+    for (const given of ['nope-nope-nope', 'abc', '', 'x'.repeat(200)]) {
       const result = await same('flow-run', 'inspect', given);
       expect(result.code, given).toBe(2);
       expect(result.err, given).toContain(`no flow run with id '${given}'`);
     }
+    const ambiguous = await same('flow-run', 'inspect', shared);
+    expect(ambiguous.code).toBe(2);
+    expect(ambiguous.err).toContain(`more than one flow run has an id starting with '${shared}'`);
     expect((await same('task-run', 'inspect', ids.done)).code).toBe(2);
     expect((await same('task-run', 'ls')).code).toBe(2);
   });

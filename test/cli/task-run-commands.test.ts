@@ -1,8 +1,26 @@
 import { describe, expect, it } from 'vitest';
-import { type State, type TaskRun } from '../../app/core/index.js';
+import { elapsedTime, runTime, type State, type TaskRun } from '../../app/core/index.js';
+import { formatDuration } from '../../app/cli/output/format.js';
+import { SqliteStore } from '../../app/server/index.js';
 import { cli, idColumn, useSeededStore } from './harness.js';
 
 const env = useSeededStore();
+
+const RETRY_WAIT_MS = 150;
+
+/** A task run's run time and elapsed time as the CLI writes them, from what the store holds. */
+async function timesOf(taskRunId: string): Promise<{ ran: string; elapsed: string }> {
+  const store = SqliteStore.open({ path: env.dbPath });
+  try {
+    const run = store.getTaskRun(taskRunId)!;
+    const ran = runTime(store.listStates(taskRunId), Date.now());
+    const elapsed = elapsedTime(run, Date.now());
+    expect(elapsed! - ran!).toBeGreaterThanOrEqual(RETRY_WAIT_MS);
+    return { ran: formatDuration(ran), elapsed: formatDuration(elapsed) };
+  } finally {
+    await store.close();
+  }
+}
 
 /** A flow run whose `fetch-users` task failed twice and then succeeded, and a `load` task after it. */
 async function seedRetriedRun(): Promise<{ flowRunId: string; fetchId: string; loadId: string }> {
@@ -17,6 +35,8 @@ async function seedRetriedRun(): Promise<{ flowRunId: string; fetchId: string; l
         error: { name: 'HttpError', message: `HTTP ${status} from api.example.com` },
       }),
     );
+    // Each retry waits, so the task's elapsed time is its run time and more.
+    await new Promise((resolve) => setTimeout(resolve, RETRY_WAIT_MS));
     names.push(await env.seed.move('task', fetchId, 'RUNNING', 'Running'));
   }
   names.push(await env.seed.move('task', fetchId, 'COMPLETED', 'Completed', { resultPreview: '[{"id":1}]' }));
@@ -33,9 +53,12 @@ describe('flowdeck task-run ls', () => {
     const result = await cli(env.home, 'task-run', 'ls', '--flow-run', flowRunId);
     expect(result.code).toBe(0);
     const lines = result.out.trimEnd().split('\n');
-    expect(lines[0].split(/\s{2,}/)).toEqual(['ID', 'NAME', 'STATE', 'ATTEMPTS', 'STARTED', 'DURATION', 'TAGS']);
-    expect(lines[1]).toMatch(/fetch-users\s+Completed\s+3\s+\d{4}-\d\d-\d\d \S+\s+\d+ms\s+api, slow$/);
-    expect(lines[2]).toMatch(/load-0\s+Pending\s+0\s+-\s+-$/);
+    expect(lines[0].split(/\s{2,}/)).toEqual(['ID', 'NAME', 'STATE', 'ATTEMPTS', 'STARTED', 'RUN TIME', 'ELAPSED', 'TAGS']);
+    // Run time is the time spent running; elapsed also holds the waits between attempts.
+    const times = await timesOf(fetchId);
+    expect(lines[1].split(/\s{2,}/).slice(5)).toEqual([times.ran, times.elapsed, 'api, slow']);
+    expect(lines[1]).toMatch(/fetch-users\s+Completed\s+3\s+\d{4}-\d\d-\d\d \S+\s+/);
+    expect(lines[2]).toMatch(/load-0\s+Pending\s+0\s+-\s+-\s+-$/);
 
     // Task runs of one flow run are made within moments, so their shown ids must still differ.
     const shown = idColumn(result.out);
@@ -86,6 +109,9 @@ describe('flowdeck task-run inspect', () => {
     expect(out).toMatch(/retry policy\s+3 retries, no delay\n/);
     expect(out).toMatch(/inputs\s+\{"limit":3\}\n/);
     expect(out).toMatch(/result\s+\[\{"id":1\}\]\n/);
+    const times = await timesOf(fetchId);
+    expect(out).toContain(`run time      ${times.ran}\n`);
+    expect(out).toContain(`elapsed       ${times.elapsed}\n`);
 
     const history = out.slice(out.indexOf('State history')).trimEnd().split('\n').slice(1);
     expect(history[0].trim().split(/\s{2,}/)).toEqual(['TIME', 'STATE', 'ATTEMPT', 'MESSAGE', 'ERROR']);

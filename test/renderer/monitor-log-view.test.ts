@@ -1,7 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { LOG_LEVELS, type StoredLog } from '../../app/core/index.js';
 import { flow, getRunContext, getRunLogger, task } from '../../app/engine/index.js';
-import { filterLogs, matchRanges, nextMatch, passesFilter, searchLogs } from '../../app/renderer/monitor/log-view.js';
+import { attemptChoices, filterLogs, matchRanges, nextMatch, passesFilter, searchLogs } from '../../app/renderer/monitor/log-view.js';
 import { runTimeline } from '../../app/renderer/monitor/timeline.js';
 import { useEngineStore } from '../helpers/engine-store.js';
 import { logsOf } from '../engine/support.js';
@@ -59,6 +59,17 @@ describe('log view over a real run', () => {
     expect(messages(searchLogs(lines, 'upstream api said no'))).toEqual(['Upstream API said NO', 'Upstream API said NO']);
     expect(messages(searchLogs(lines, 'WORKING ON', { attempt: 1, taskRunId: flakyRun.id }))).toEqual(['Working on attempt 1']);
     expect(searchLogs(lines, 'quiet')).toEqual([lines.findIndex((l) => l.message === 'quiet work')]);
+
+    // The attempt filter offers the attempts there were, for what the view shows.
+    const flowRun = env.store.getFlowRun(outcome.flowRunId);
+    const taskRuns = env.store.listTaskRuns(outcome.flowRunId);
+    const quietRun = taskRuns.find((r) => r.taskKey === 'quiet')!;
+    expect(attemptChoices(flowRun, taskRuns, lines)).toEqual([1, 2, 3]);
+    expect(attemptChoices(flowRun, taskRuns, lines, flakyRun.id)).toEqual([1, 2, 3]);
+    expect(attemptChoices(flowRun, taskRuns, lines, quietRun.id)).toEqual([1]);
+    expect(attemptChoices(flowRun, taskRuns, lines, null)).toEqual([1]);
+    // Before any run is read, the lines held say how many attempts there were.
+    expect(attemptChoices(null, [], lines, flakyRun.id)).toEqual([1, 2, 3]);
   });
 });
 

@@ -7,9 +7,10 @@ import { openEventStream, type EventSocketConstructor } from '../../app/core/api
 import { parseFlowModule } from '../../app/core/flow-document/index.js';
 import { createBuilderStore } from '../../app/renderer/builder/store.js';
 import { KEPT_RESULT_CHARS, nodeOfRun, nodeOutputs, nodeRunStates, outputPreview, PREVIEW_CHARS } from '../../app/renderer/run/node-states.js';
-import { collectParameters, initialParameterValues, parameterFields } from '../../app/renderer/run/parameter-form.js';
+import { collectParameters, initialParameterValues, parameterFields, runAgainForm } from '../../app/renderer/run/parameter-form.js';
 import { trackRun, type RunSnapshot } from '../../app/renderer/run/run-tracker.js';
 import { workspaceRelative, WorkspaceFilesService, type DesktopFiles } from '../../app/renderer/services/files.js';
+import { waitUntil } from '../helpers/cli.js';
 import { useWorkspaceApiServer } from '../helpers/workspace-api-server.js';
 
 const PIPELINE = [
@@ -85,6 +86,44 @@ describe('following a run', () => {
   }, 60_000);
 });
 
+describe('running a flow run again', () => {
+  async function ended(flowRunId: string) {
+    return waitUntil(
+      async () => {
+        const run = await env.client.getFlowRun({ params: { id: flowRunId } });
+        return ['COMPLETED', 'FAILED', 'CRASHED', 'CANCELLED'].includes(run.state.type) ? run : null;
+      },
+      { what: `flow run ${flowRunId} to end` },
+    );
+  }
+
+  it("offers the flow's own form, filled with the run's parameters, from the file the server names", async () => {
+    writeFileSync(join(env.workspace, 'again.ts'), PIPELINE);
+    const { flowRunId } = await env.client.runFlowFile({ body: { path: 'again.ts', parameters: { n: 5, label: 'first' } } });
+    const run = await ended(flowRunId);
+    expect(run.rerun).toEqual({ possible: true, path: 'again.ts', flowName: 'pipeline' });
+    if (!run.rerun.possible) return;
+
+    const description = await env.client.describeFlowFile({ body: { path: run.rerun.path } });
+    const form = runAgainForm(description.flows, run.rerun.flowName, run.parameters);
+    expect(form).toMatchObject({ kind: 'fields', values: { n: '5', label: 'first' } });
+    if (form.kind !== 'fields') return;
+
+    const collected = collectParameters(form.fields, { ...form.values, label: 'second' });
+    expect(collected).toEqual({ parameters: { n: 5, label: 'second' }, errors: {} });
+    const again = await env.client.runFlowRunAgain({ params: { id: flowRunId }, body: { parameters: collected.parameters } });
+    const next = await ended(again.flowRunId);
+    expect(next).toMatchObject({ parameters: { n: 5, label: 'second' }, state: { type: 'COMPLETED' } });
+    expect(JSON.parse(next.result!)).toBe('second: 10');
+  }, 60_000);
+
+  it('falls back to JSON for a flow without a schema, and says when the file no longer defines the flow', () => {
+    const flows = [{ name: 'loose', parameters: null }];
+    expect(runAgainForm(flows, 'loose', { x: [1] })).toEqual({ kind: 'json', text: '{\n  "x": [\n    1\n  ]\n}' });
+    expect(runAgainForm(flows, 'gone', {})).toEqual({ kind: 'missing', message: "the file no longer defines the flow 'gone'; it defines loose" });
+  });
+});
+
 describe('matching runs to nodes', () => {
   const nodes = [
     { id: 'fetch', name: 'fetch' },
@@ -152,13 +191,13 @@ describe('saving to the workspace', () => {
 
     // Another save-as onto an existing file asks first.
     const other = createBuilderStore();
-    expect(await new WorkspaceFilesService(env.client, other).saveAs('flows/notify.ts')).toMatchObject({ status: 'conflict' });
+    expect(await new WorkspaceFilesService(env.client, other).saveAs('flows/notify.ts')).toMatchObject({ status: 'conflict', kind: 'exists' });
 
     // The file changes on disk behind the builder's back.
     await new Promise((resolve) => setTimeout(resolve, 20));
     writeFileSync(join(env.workspace, 'flows/notify.ts'), "// changed elsewhere\n");
     builder.getState().addNode('readFile');
-    expect(await files.save()).toMatchObject({ status: 'conflict', path: 'flows/notify.ts' });
+    expect(await files.save()).toMatchObject({ status: 'conflict', path: 'flows/notify.ts', kind: 'changed' });
     expect(readFileSync(join(env.workspace, 'flows/notify.ts'), 'utf8')).toBe('// changed elsewhere\n');
     expect(await files.save({ overwrite: true })).toMatchObject({ status: 'saved' });
     expect(readFileSync(join(env.workspace, 'flows/notify.ts'), 'utf8')).toContain('readInput');
@@ -168,6 +207,20 @@ describe('saving to the workspace', () => {
     await new WorkspaceFilesService(env.client, reopened).open('flows/notify.ts');
     expect(reopened.getState().source).toBe(builder.getState().source);
     expect(reopened.getState().positions).toEqual(builder.getState().positions);
+  });
+});
+
+describe('a save refused because the file on disk moved on', () => {
+  it('tells a file deleted since it was opened from one that changed', async () => {
+    const builder = createBuilderStore();
+    const files = new WorkspaceFilesService(env.client, builder);
+    builder.getState().addNode('notify');
+    expect(await files.saveAs('flows/gone.ts')).toMatchObject({ status: 'saved' });
+    rmSync(join(env.workspace, 'flows/gone.ts'));
+    builder.getState().addNode('readFile');
+    expect(await files.save()).toMatchObject({ status: 'conflict', path: 'flows/gone.ts', kind: 'gone' });
+    expect(await files.save({ overwrite: true })).toMatchObject({ status: 'saved' });
+    expect(readFileSync(join(env.workspace, 'flows/gone.ts'), 'utf8')).toBe(builder.getState().source);
   });
 });
 

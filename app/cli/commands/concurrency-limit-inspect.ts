@@ -9,7 +9,7 @@ export default defineCommand({
   name: 'concurrency-limit inspect',
   summary: 'Show a concurrency limit and the task runs holding its slots',
   usage: 'TAG [--json]',
-  options: { json: { type: 'boolean' } },
+  options: { json: { type: 'boolean', description: 'Print the limit and its slots as one JSON object' } },
   positionals: { min: 1, max: 1, names: ['TAG'] },
   async run(args, ctx) {
     const tag = args.positionals[0];

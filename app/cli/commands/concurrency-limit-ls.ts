@@ -7,7 +7,7 @@ export default defineCommand({
   name: 'concurrency-limit ls',
   summary: 'List concurrency limits and how many of their slots are taken',
   usage: '[--json]',
-  options: { json: { type: 'boolean' } },
+  options: { json: { type: 'boolean', description: 'Print the limits as a JSON list' } },
   positionals: { min: 0, max: 0, names: [] },
   async run(args, ctx) {
     const limits = await ctx.runs().listConcurrencyLimits();

@@ -15,7 +15,10 @@ export default defineCommand({
   name: 'config view',
   summary: 'Show the server the CLI talks to and each setting in effect with where it comes from',
   usage: '[--json] [--show-defaults]',
-  options: { json: { type: 'boolean' }, 'show-defaults': { type: 'boolean' } },
+  options: {
+    json: { type: 'boolean', description: 'Print the settings and where each comes from as one JSON object' },
+    'show-defaults': { type: 'boolean', description: 'Also list the settings left at their defaults' },
+  },
   positionals: { min: 0, max: 0, names: [] },
   async run(args, ctx) {
     openProfiles(ctx);

@@ -17,7 +17,7 @@ export default defineCommand({
   name: 'flow describe',
   summary: "List the flows a flow file defines and each one's parameters (--json: their JSON Schema)",
   usage: 'FILE [--json]',
-  options: { json: { type: 'boolean' } },
+  options: { json: { type: 'boolean', description: "Print the flows with each one's parameters as JSON Schema" } },
   positionals: { min: 1, max: 1, names: ['FILE'] },
   async run(args, ctx) {
     const flows = describeFlows(await loadFlowModule(args.positionals[0], ctx.cwd));

@@ -1,7 +1,7 @@
 import { defineCommand } from '../command.js';
 import { describeAttempts, describeJson, describeTags, oneLine } from '../output/describe.js';
 import { indent, renderFields, type Field } from '../output/fields.js';
-import { formatStateName, formatTime, runDuration } from '../output/format.js';
+import { formatStateName, formatTime, timeFields } from '../output/format.js';
 import { renderFlowRunTable, renderTaskRunTable } from '../output/run-tables.js';
 import { renderCurrentErrorStack, renderStateHistory } from '../output/state-history.js';
 import { findFlowRun, flag } from '../command-helpers.js';
@@ -13,7 +13,7 @@ export default defineCommand({
   name: 'flow-run inspect',
   summary: "Show a flow run's details, its full state history, its task runs and its subflow runs",
   usage: 'ID [--json]',
-  options: { json: { type: 'boolean' } },
+  options: { json: { type: 'boolean', description: 'Print the run, its states and its task runs as one JSON object' } },
   positionals: { min: 1, max: 1, names: ['ID'] },
   async run(args, ctx) {
     const source = ctx.runs();
@@ -52,7 +52,7 @@ export default defineCommand({
       ['created', formatTime(run.createdAt)],
       ['started', formatTime(run.startTime)],
       ['ended', formatTime(run.endTime)],
-      ['duration', `${runDuration(run)}${run.startTime !== null && run.endTime === null ? ' so far' : ''}`],
+      ...timeFields(run, states),
     ];
     if (run.pid !== null) fields.push(['process', `${run.pid}${run.hostname ? ` on ${run.hostname}` : ''}`]);
     fields.push(['result', run.result ?? '-']);
@@ -75,8 +75,8 @@ export default defineCommand({
     ctx.print(colors.bold(`Task runs (${taskRuns.length}${callCount > 0 ? `, ${callCount} of them subflow calls` : ''})`));
     if (taskRuns.length === 0) ctx.print(indent('None.'));
     else {
-      const ids = await source.uniqueIdPrefixes('task', taskRuns.map((t) => t.id));
-      ctx.print(indent(renderTaskRunTable(taskRuns, ids, colors)));
+      const [ids, histories] = await Promise.all([source.uniqueIdPrefixes('task', taskRuns.map((t) => t.id)), source.listTaskRunHistories(run.id)]);
+      ctx.print(indent(renderTaskRunTable(taskRuns, ids, histories, colors)));
     }
     if (subflowRuns.length > 0) {
       const more = subflowRuns.length === SUBFLOW_RUNS_SHOWN ? `, the newest ${SUBFLOW_RUNS_SHOWN} shown` : '';

@@ -23,10 +23,10 @@ export default defineCommand({
   summary: "Print a flow run's logs; with --follow, keep printing until the run finishes",
   usage: 'ID [--follow] [--level LEVEL] [--task TASKRUN_ID] [--json]',
   options: {
-    follow: { type: 'boolean', short: 'f' },
-    level: { type: 'string' },
-    task: { type: 'string' },
-    json: { type: 'boolean' },
+    follow: { type: 'boolean', short: 'f', description: 'Keep printing new lines until the run finishes' },
+    level: { type: 'string', value: 'LEVEL', description: 'Only lines at this level or above: DEBUG, INFO, WARNING, ERROR, CRITICAL or a number' },
+    task: { type: 'string', value: 'TASKRUN_ID', description: "Only this task run's lines (its id or a unique prefix)" },
+    json: { type: 'boolean', description: 'Print each line as a JSON object' },
   },
   positionals: { min: 1, max: 1, names: ['ID'] },
   async run(args, ctx) {

@@ -42,10 +42,10 @@ export default defineCommand({
   summary: 'List recent flow runs, newest first',
   usage: '[--flow NAME] [--state STATE]... [--limit N] [--json]',
   options: {
-    flow: { type: 'string' },
-    state: { type: 'string', multiple: true },
-    limit: { type: 'string' },
-    json: { type: 'boolean' },
+    flow: { type: 'string', value: 'NAME', description: 'Only runs of this flow' },
+    state: { type: 'string', multiple: true, value: 'STATE', description: 'Only runs in this state type (FAILED) or state name (Late, AwaitingRetry)' },
+    limit: { type: 'string', value: 'N', description: `How many runs to list at most (default ${DEFAULT_LIMIT}, up to ${MAX_LIMIT})` },
+    json: { type: 'boolean', description: 'Print the runs as a JSON list' },
   },
   positionals: { min: 0, max: 0, names: [] },
   async run(args, ctx) {

@@ -20,7 +20,10 @@ export default defineCommand({
   name: 'flow-run resume',
   summary: 'Resume a paused flow run, handing it the input its pauseFlowRun() waits for',
   usage: 'ID [--input JSON] [--json]',
-  options: { input: { type: 'string' }, json: { type: 'boolean' } },
+  options: {
+    input: { type: 'string', value: 'JSON', description: 'What pauseFlowRun() answers the flow, as JSON' },
+    json: { type: 'boolean', description: 'Print the resumed run, or why it was refused, as JSON' },
+  },
   positionals: { min: 1, max: 1, names: ['ID'] },
   async run(args, ctx) {
     const raw = stringOption(args, 'input');

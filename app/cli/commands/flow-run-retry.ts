@@ -16,7 +16,10 @@ const flowRunRetry = defineCommand({
   name: 'flow-run retry',
   summary: 'Run a failed, crashed or cancelled flow run again, as its next attempt',
   usage: 'ID [--file PATH] [--json]',
-  options: { json: { type: 'boolean' }, file: { type: 'string' } },
+  options: {
+    json: { type: 'boolean', description: 'End with one JSON line: flowRunId, state and result' },
+    file: { type: 'string', value: 'PATH', description: 'The flow file to run, when it is no longer where the run started' },
+  },
   positionals: { min: 1, max: 1, names: ['ID'] },
   async run(args, ctx) {
     const source = ctx.runs();

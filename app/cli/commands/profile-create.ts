@@ -8,7 +8,7 @@ export default defineCommand({
   name: 'profile create',
   summary: "Add a profile, empty or a copy of another's settings",
   usage: 'NAME [--from OTHER]',
-  options: { from: { type: 'string' } },
+  options: { from: { type: 'string', value: 'OTHER', description: "Start from a copy of this profile's settings" } },
   positionals: { min: 1, max: 1, names: ['NAME'] },
   async run(args, ctx) {
     const name = args.positionals[0];

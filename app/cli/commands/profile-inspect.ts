@@ -11,7 +11,7 @@ export default defineCommand({
   name: 'profile inspect',
   summary: 'Show the settings a profile holds (the one in effect unless NAME is given); secrets masked',
   usage: '[NAME] [--json]',
-  options: { json: { type: 'boolean' } },
+  options: { json: { type: 'boolean', description: "Print the profile's settings as one JSON object" } },
   positionals: { min: 0, max: 1, names: ['NAME'] },
   async run(args, ctx) {
     const { doc, path } = openProfiles(ctx);

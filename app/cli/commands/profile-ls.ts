@@ -9,7 +9,7 @@ export default defineCommand({
   name: 'profile ls',
   summary: 'List profiles and the server each talks to; * marks the one in effect',
   usage: '[--json]',
-  options: { json: { type: 'boolean' } },
+  options: { json: { type: 'boolean', description: 'Print the profiles as a JSON list' } },
   positionals: { min: 0, max: 0, names: [] },
   async run(args, ctx) {
     const { doc } = openProfiles(ctx);

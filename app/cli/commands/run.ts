@@ -20,11 +20,11 @@ const runCommand = defineCommand({
   summary: 'Run a flow file and wait for its final state',
   usage: 'FILE [--flow NAME] [--param key=value]... [--params-json JSON] [--flow-run-id ID] [--json]',
   options: {
-    flow: { type: 'string' },
-    param: { type: 'string', multiple: true, short: 'p' },
-    'params-json': { type: 'string' },
-    'flow-run-id': { type: 'string' },
-    json: { type: 'boolean' },
+    flow: { type: 'string', value: 'NAME', description: "The flow to run, when it is not the file's default export" },
+    param: { type: 'string', multiple: true, short: 'p', value: 'key=value', description: 'A parameter; the value is read as JSON, else taken as text' },
+    'params-json': { type: 'string', value: 'JSON', description: 'All parameters as one JSON object; --param overrides its keys' },
+    'flow-run-id': { type: 'string', value: 'ID', description: 'The id to give the new flow run' },
+    json: { type: 'boolean', description: 'End with one JSON line: flowRunId, state and result' },
   },
   positionals: { min: 1, max: 1, names: ['FILE'] },
   async run(args, ctx) {

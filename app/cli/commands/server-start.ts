@@ -95,12 +95,12 @@ export default defineCommand({
   summary: 'Serve the REST API over a database until stopped with Ctrl+C or SIGTERM',
   usage: `[--host ${DEFAULT_HOST}] [--port ${DEFAULT_PORT}] [--database PATH] [--workspace DIR] [--allow-workspace-change] [--allowed-host NAME]...`,
   options: {
-    host: { type: 'string' },
-    'allowed-host': { type: 'string', multiple: true },
-    port: { type: 'string' },
-    database: { type: 'string' },
-    workspace: { type: 'string' },
-    'allow-workspace-change': { type: 'boolean' },
+    host: { type: 'string', value: 'ADDRESS', description: `The address to listen on (default ${DEFAULT_HOST}: this computer only)` },
+    'allowed-host': { type: 'string', multiple: true, value: 'NAME', description: 'Another host name browsers may reach the server by' },
+    port: { type: 'string', value: 'PORT', description: `The port to listen on (default ${DEFAULT_PORT}; 0 picks a free one)` },
+    database: { type: 'string', value: 'PATH', description: 'The SQLite file to store runs in (default $FLOWDECK_HOME/flowdeck.db)' },
+    workspace: { type: 'string', value: 'DIR', description: 'The folder of flow files the web UI opens and runs (default $FLOWDECK_WORKSPACE, the folder last opened, or $FLOWDECK_HOME/workspace)' },
+    'allow-workspace-change': { type: 'boolean', description: 'Let the web UI change the folder even when the server is shared' },
   },
   positionals: { min: 0, max: 0, names: [] },
   async run(args, ctx) {

@@ -1,7 +1,7 @@
 import { defineCommand } from '../command.js';
 import { describeAttempts, describeRetryPolicy, describeTags, oneLine } from '../output/describe.js';
 import { indent, renderFields } from '../output/fields.js';
-import { formatStateName, formatTime, runDuration } from '../output/format.js';
+import { formatStateName, formatTime, timeFields } from '../output/format.js';
 import { renderCurrentErrorStack, renderStateHistory } from '../output/state-history.js';
 import { findTaskRun, flag } from '../command-helpers.js';
 
@@ -9,7 +9,7 @@ export default defineCommand({
   name: 'task-run inspect',
   summary: "Show a task run's details and its full state history, which is its retry history",
   usage: 'ID [--json]',
-  options: { json: { type: 'boolean' } },
+  options: { json: { type: 'boolean', description: 'Print the task run and its states as one JSON object' } },
   positionals: { min: 1, max: 1, names: ['ID'] },
   async run(args, ctx) {
     const source = ctx.runs();
@@ -44,7 +44,7 @@ export default defineCommand({
         ['upstream', upstream.length > 0 ? upstream.join('\n') : '-'],
         ['started', formatTime(taskRun.startTime)],
         ['ended', formatTime(taskRun.endTime)],
-        ['duration', `${runDuration(taskRun)}${taskRun.startTime !== null && taskRun.endTime === null ? ' so far' : ''}`],
+        ...timeFields(taskRun, states),
         ['result', taskRun.result ?? '-'],
       ]),
     );

@@ -8,8 +8,8 @@ export default defineCommand({
   summary: 'List the task runs of a flow run, in the order they were created',
   usage: '--flow-run ID [--json]',
   options: {
-    'flow-run': { type: 'string' },
-    json: { type: 'boolean' },
+    'flow-run': { type: 'string', value: 'ID', description: 'The flow run whose task runs to list (its id or a unique prefix)' },
+    json: { type: 'boolean', description: 'Print the task runs as a JSON list' },
   },
   positionals: { min: 0, max: 0, names: [] },
   async run(args, ctx) {
@@ -28,8 +28,8 @@ export default defineCommand({
       ctx.print(`Flow run ${run.name} has no task runs yet.`);
       return 0;
     }
-    const ids = await source.uniqueIdPrefixes('task', taskRuns.map((t) => t.id));
-    ctx.print(renderTaskRunTable(taskRuns, ids, ctx.colors));
+    const [ids, histories] = await Promise.all([source.uniqueIdPrefixes('task', taskRuns.map((t) => t.id)), source.listTaskRunHistories(run.id)]);
+    ctx.print(renderTaskRunTable(taskRuns, ids, histories, ctx.colors));
     return 0;
   },
 });

@@ -1,4 +1,4 @@
-import type { State, StateType } from '../../core/index.js';
+import { elapsedTime, runTime, type State, type StateType } from '../../core/index.js';
 import type { CliContext } from '../context.js';
 
 type Colors = CliContext['colors'];
@@ -44,10 +44,26 @@ export function formatDuration(ms: number | null | undefined): string {
   return `${Math.floor(minutes / 60)}h${String(minutes % 60).padStart(2, '0')}m`;
 }
 
-/** Start to end, or start to now for a run still going. */
+/** Start to end, or start to now for a run still going: waits between attempts included. */
 export function runDuration(run: { startTime: number | null; endTime: number | null }, now = Date.now()): string {
-  if (run.startTime === null) return '-';
-  return formatDuration((run.endTime ?? now) - run.startTime);
+  return formatDuration(elapsedTime(run, now));
+}
+
+/** The time a run spent running (its RUNNING intervals), from its state history. */
+export function formatRunTime(states: readonly State[], now = Date.now()): string {
+  return formatDuration(runTime(states, now));
+}
+
+/**
+ * Inspect's two times: `run time`, spent running, and `elapsed`, from first start to end, which
+ * also holds the waits between attempts. A run not yet ended counts to now, "so far".
+ */
+export function timeFields(run: { startTime: number | null; endTime: number | null }, states: readonly State[], now = Date.now()): [string, string][] {
+  const sofar = run.startTime !== null && run.endTime === null ? ' so far' : '';
+  return [
+    ['run time', `${formatRunTime(states, now)}${sofar}`],
+    ['elapsed', `${runDuration(run, now)}${sofar}`],
+  ];
 }
 
 export function shortId(id: string): string {

@@ -1,6 +1,6 @@
-import type { FlowRunSummary, TaskRun } from '../../core/index.js';
+import type { FlowRunSummary, State, TaskRun } from '../../core/index.js';
 import type { CliContext } from '../context.js';
-import { formatStateName, formatTime, runDuration, shortId } from './format.js';
+import { formatRunTime, formatStateName, formatTime, runDuration, shortId } from './format.js';
 import { renderTable } from './table.js';
 
 type Colors = CliContext['colors'];
@@ -15,18 +15,27 @@ export function renderFlowRunTable(runs: readonly FlowRunSummary[], ids: Readonl
     formatTime(run.startTime),
     runDuration(run, now),
   ]);
-  return renderTable(['ID', 'NAME', 'FLOW', 'STATE', 'STARTED', 'DURATION'], rows, colors.bold);
+  // Elapsed, start to end: a listing has no state histories to sum the time spent running from.
+  return renderTable(['ID', 'NAME', 'FLOW', 'STATE', 'STARTED', 'ELAPSED'], rows, colors.bold);
 }
 
-export function renderTaskRunTable(taskRuns: readonly TaskRun[], ids: ReadonlyMap<string, string>, colors: Colors, now = Date.now()): string {
+/** `histories` holds each task run's states, for its run time: the time spent running, retries' waits left out. */
+export function renderTaskRunTable(
+  taskRuns: readonly TaskRun[],
+  ids: ReadonlyMap<string, string>,
+  histories: ReadonlyMap<string, readonly State[]>,
+  colors: Colors,
+  now = Date.now(),
+): string {
   const rows = taskRuns.map((taskRun) => [
     ids.get(taskRun.id) ?? shortId(taskRun.id),
     taskRun.name,
     formatStateName(taskRun.state, colors),
     String(taskRun.runCount),
     formatTime(taskRun.startTime),
+    formatRunTime(histories.get(taskRun.id) ?? [], now),
     runDuration(taskRun, now),
     taskRun.tags.join(', '),
   ]);
-  return renderTable(['ID', 'NAME', 'STATE', 'ATTEMPTS', 'STARTED', 'DURATION', 'TAGS'], rows, colors.bold);
+  return renderTable(['ID', 'NAME', 'STATE', 'ATTEMPTS', 'STARTED', 'RUN TIME', 'ELAPSED', 'TAGS'], rows, colors.bold);
 }

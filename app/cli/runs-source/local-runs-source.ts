@@ -1,3 +1,4 @@
+import type { RunIdProblem } from '../../core/api/run-ids.js';
 import { z } from 'zod';
 import {
   ConcurrencyLimitSchema,
@@ -36,8 +37,8 @@ export class LocalRunsSource implements RunsSource {
 
   constructor(private readonly store: SqliteStore) {}
 
-  async resolveRunId(kind: RunKind, idOrPrefix: string): Promise<string | null> {
-    return this.store.resolveRunId(kind, idOrPrefix);
+  async resolveRunId(kind: RunKind, idOrPrefix: string): Promise<{ id: string } | { problem: RunIdProblem }> {
+    return this.store.findRunId(kind, idOrPrefix);
   }
 
   async uniqueIdPrefixes(kind: RunKind, ids: readonly string[]): Promise<Map<string, string>> {
@@ -64,6 +65,10 @@ export class LocalRunsSource implements RunsSource {
 
   async listStates(_kind: RunKind, runId: string): Promise<State[]> {
     return asStates(this.store.listStates(runId));
+  }
+
+  async listTaskRunHistories(flowRunId: string): Promise<Map<string, State[]>> {
+    return new Map(this.store.listTaskRunHistories(flowRunId).map(({ taskRunId, states }) => [taskRunId, asStates(states)]));
   }
 
   async listLogs(flowRunId: string, page: LogPage): Promise<StoredLog[]> {

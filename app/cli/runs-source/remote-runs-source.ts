@@ -1,3 +1,4 @@
+import type { RunIdProblem } from '../../core/api/run-ids.js';
 import {
   ApiError,
   FLOW_RUN_PAGE_MAX,
@@ -44,11 +45,16 @@ export class RemoteRunsSource implements RunsSource {
 
   constructor(private readonly api: ApiClient) {}
 
-  async resolveRunId(kind: RunKind, idOrPrefix: string): Promise<string | null> {
+  async resolveRunId(kind: RunKind, idOrPrefix: string): Promise<{ id: string } | { problem: RunIdProblem }> {
     // Text no run id can be (empty, too long) matches nothing, as in the local store.
-    if (!RunIdSchema.safeParse(idOrPrefix).success) return null;
-    const resolved = await orNull(this.api.resolveRunId({ query: { kind, prefix: idOrPrefix } }));
-    return resolved?.id ?? null;
+    if (!RunIdSchema.safeParse(idOrPrefix).success) return { problem: 'unknown' };
+    try {
+      return { id: (await this.api.resolveRunId({ query: { kind, prefix: idOrPrefix } })).id };
+    } catch (error) {
+      if (isStatus(error, 404)) return { problem: 'unknown' };
+      if (isStatus(error, 409)) return { problem: 'ambiguous' };
+      throw error;
+    }
   }
 
   async uniqueIdPrefixes(kind: RunKind, ids: readonly string[]): Promise<Map<string, string>> {
@@ -87,8 +93,12 @@ export class RemoteRunsSource implements RunsSource {
     return runs.slice(0, listing.limit);
   }
 
-  getFlowRun(id: string): Promise<FlowRun | null> {
-    return orNull(this.api.getFlowRun({ params: { id } }));
+  async getFlowRun(id: string): Promise<FlowRun | null> {
+    const read = await orNull(this.api.getFlowRun({ params: { id } }));
+    if (!read) return null;
+    // Whether the server can run it again is the server's view, which the local store has not: runs read the same from both.
+    const { rerun: _rerun, ...run } = read;
+    return run;
   }
 
   getTaskRun(id: string): Promise<TaskRun | null> {
@@ -101,6 +111,11 @@ export class RemoteRunsSource implements RunsSource {
 
   listStates(kind: RunKind, runId: string): Promise<State[]> {
     return kind === 'flow' ? this.api.listFlowRunStates({ params: { id: runId } }) : this.api.listTaskRunStates({ params: { id: runId } });
+  }
+
+  async listTaskRunHistories(flowRunId: string): Promise<Map<string, State[]>> {
+    const histories = await this.api.listFlowRunTaskRunStates({ params: { id: flowRunId } });
+    return new Map(histories.map(({ taskRunId, states }) => [taskRunId, states]));
   }
 
   /**

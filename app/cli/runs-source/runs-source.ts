@@ -1,3 +1,4 @@
+import type { RunIdProblem } from '../../core/api/run-ids.js';
 import type {
   ConcurrencyLimit,
   FlowRun,
@@ -48,8 +49,8 @@ export type ResumeAnswer =
 export interface RunsSource {
   /** How often a command following a run asks again. */
   readonly pollIntervalMs: number;
-  /** The full id of the run whose id is, or uniquely starts with, the text; null when none or several. */
-  resolveRunId(kind: RunKind, idOrPrefix: string): Promise<string | null>;
+  /** The full id of the run whose id is, or uniquely starts with, the text; or whether none or several do. */
+  resolveRunId(kind: RunKind, idOrPrefix: string): Promise<{ id: string } | { problem: RunIdProblem }>;
   /** For each id, the shortest prefix of 8 or more characters no other run of the kind shares. */
   uniqueIdPrefixes(kind: RunKind, ids: readonly string[]): Promise<Map<string, string>>;
   /** Summaries, without parameters: `getFlowRun` has those. */
@@ -59,6 +60,8 @@ export interface RunsSource {
   listTaskRuns(flowRunId: string): Promise<TaskRun[]>;
   /** A run's state history, oldest first. */
   listStates(kind: RunKind, runId: string): Promise<State[]>;
+  /** Every task run's state history in a flow run, oldest first, by task run id. */
+  listTaskRunHistories(flowRunId: string): Promise<Map<string, State[]>>;
   listLogs(flowRunId: string, page: LogPage): Promise<StoredLog[]>;
   cancelFlowRun(id: string): Promise<OrchestrationResult>;
   /** Makes a Failed, Crashed or Cancelled run AwaitingRetry; throws a UsageError saying why not otherwise. */

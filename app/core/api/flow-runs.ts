@@ -1,7 +1,21 @@
 import { z } from 'zod';
-import { FlowRunSummarySchema, LOG_LEVELS } from '../runs.js';
+import { FlowRunSchema, FlowRunSummarySchema, LOG_LEVELS } from '../runs.js';
 import { StateTypeSchema } from '../states.js';
 import { listQuery, MAX_TIME_MS, nestsAtMost, RunIdSchema, TransitionIdSchema, wholeNumberQuery } from './common.js';
+
+/**
+ * Whether the server can run a flow run's flow again (Retry, Run again): the workspace file it
+ * came from, as the describe and run endpoints take it, or why not, in words to show.
+ */
+export const RerunSchema = z.union([
+  z.object({ possible: z.literal(true), path: z.string(), flowName: z.string() }),
+  z.object({ possible: z.literal(false), reason: z.string() }),
+]);
+export type Rerun = z.infer<typeof RerunSchema>;
+
+/** A flow run as its own read answers it: with whether this server can run it again. */
+export const FlowRunReadSchema = FlowRunSchema.extend({ rerun: RerunSchema });
+export type FlowRunRead = z.infer<typeof FlowRunReadSchema>;
 
 export const FLOW_RUN_PAGE_DEFAULT = 50;
 export const FLOW_RUN_PAGE_MAX = 200;

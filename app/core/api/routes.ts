@@ -7,6 +7,7 @@ import { DashboardQuerySchema, DashboardSchema } from './dashboard.js';
 import {
   FlowRunListQuerySchema,
   FlowRunPageSchema,
+  FlowRunReadSchema,
   LogsQuerySchema,
   ResumeFlowRunSchema,
   ResumeInputQuerySchema,
@@ -91,11 +92,13 @@ export const API_ROUTES = {
   getFlowRun: {
     method: 'GET',
     path: '/flow-runs/:id',
-    summary: 'One flow run with its current state; a Paused one with what its pause waits for (reason, input schema, timeout)',
+    summary:
+      'One flow run with its current state; a Paused one with what its pause waits for (reason, input schema, timeout); ' +
+      'and whether this server can run it again (its file is in the workspace) or why not',
     resource: 'flow-runs',
     params: IdParamsSchema,
     status: 200,
-    response: FlowRunSchema,
+    response: FlowRunReadSchema,
   },
   listFlowRunTaskRuns: {
     method: 'GET',
@@ -238,7 +241,7 @@ export const API_ROUTES = {
   resolveRunId: {
     method: 'GET',
     path: '/run-ids/resolve',
-    summary: `The full id of the one flow or task run whose id is the prefix or starts with it (at least ${RUN_ID_PREFIX_MIN} characters); 404 when none or several match`,
+    summary: `The full id of the one flow or task run whose id is the prefix or starts with it (at least ${RUN_ID_PREFIX_MIN} characters); 404 when none matches, 409 when several do`,
     resource: 'run-ids',
     query: ResolveRunIdQuerySchema,
     status: 200,

@@ -1,14 +1,15 @@
 import type { ApiClient } from '../../core/api/client.js';
 import type { EventStream, EventStreamOptions, EventStreamStatus } from '../../core/api/event-stream.js';
 import type { ServerEvent } from '../../core/api/events.js';
-import type { FlowRun, FlowRunSummary, StoredLog, TaskRun } from '../../core/runs.js';
+import type { FlowRunRead } from '../../core/api/flow-runs.js';
+import type { FlowRunSummary, StoredLog, TaskRun } from '../../core/runs.js';
 import { isTerminal, type State } from '../../core/states.js';
 import { newerState } from '../run/node-states.js';
 import { errorMessage } from '../../core/error-message.js';
 
 /** Everything the flow run page shows, as it stands. */
 export interface FlowRunView {
-  flowRun: FlowRun | null;
+  flowRun: FlowRunRead | null;
   flowStates: State[];
   taskRuns: TaskRun[];
   /** Each task run's states, oldest first. */

@@ -29,3 +29,24 @@ export function shownValue(text: string | null, limit = SHOWN_VALUE_CHARS): { te
   if (code >= 0xd800 && code <= 0xdbff) end -= 1;
   return { text: pretty.slice(0, end), cut: pretty.length - end };
 }
+
+/** `Error: message` or `TypeError [ERR_X]: message`, as a stack's first line names the error. */
+const STACK_HEADING = /^[\w$.]+(?: \[[^\]]*\])?: /;
+
+/**
+ * The frames of an error's stack, without the heading that repeats its name and message (shown
+ * beside it already); null when the stack says nothing more.
+ */
+export function stackFrames(error: { name: string; message: string; stack?: string }): string | null {
+  const stack = error.stack;
+  if (!stack) return null;
+  let rest = stack;
+  const heading = STACK_HEADING.exec(stack);
+  if (heading && stack.startsWith(error.message, heading[0].length)) rest = stack.slice(heading[0].length + error.message.length);
+  else if (error.message !== '' && stack.startsWith(error.message)) rest = stack.slice(error.message.length);
+  else if (error.message === '' && /^[\w$.]+(?:\n|$)/.test(stack)) rest = stack.slice(stack.split('\n')[0].length);
+  // What is left began on the heading's line only when the heading was not what we took it for.
+  if (rest !== stack && rest !== '' && !rest.startsWith('\n')) return stack;
+  rest = rest.replace(/^\n/, '');
+  return rest.trim() === '' ? null : rest;
+}

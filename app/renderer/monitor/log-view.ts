@@ -22,6 +22,25 @@ export function passesFilter(line: LogLineLike, filter: LogFilter): boolean {
   return true;
 }
 
+/**
+ * The attempts the attempt filter offers: 1 up to the most any run in scope made, one task run's
+ * when the view shows one (null: the flow's own), or the flow run's and all its task runs'.
+ * Lines held count too, so a line of an attempt the runs have not reported yet can be picked.
+ */
+export function attemptChoices(
+  flowRun: { runCount: number } | null,
+  taskRuns: readonly { id: string; runCount: number }[],
+  lines: readonly Pick<StoredLog, 'taskRunId' | 'attempt'>[],
+  taskRunId?: string | null,
+): number[] {
+  let most = 1;
+  const inScope = (id: string | null) => taskRunId === undefined || id === taskRunId;
+  if (flowRun && inScope(null)) most = Math.max(most, flowRun.runCount);
+  for (const run of taskRuns) if (inScope(run.id)) most = Math.max(most, run.runCount);
+  for (const line of lines) if (inScope(line.taskRunId)) most = Math.max(most, line.attempt);
+  return Array.from({ length: most }, (_, i) => i + 1);
+}
+
 function isEmptyFilter(filter: LogFilter): boolean {
   return filter.minLevel === undefined && filter.taskRunId === undefined && filter.attempt === undefined;
 }

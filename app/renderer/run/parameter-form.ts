@@ -69,15 +69,25 @@ export function parameterFields(schema: unknown): ParameterField[] {
   });
 }
 
+/** A value written as the field's control shows it; undefined or null is an empty field. */
+function shownAs(field: ParameterField, value: unknown): string | boolean {
+  if (field.control === 'boolean') return value === true;
+  if (value === undefined || value === null) return '';
+  if (field.control === 'json' || typeof value === 'object') return JSON.stringify(value);
+  return String(value);
+}
+
 /** The form's starting values: each field's default, written as the control shows it. */
 export function initialParameterValues(fields: readonly ParameterField[]): ParameterValues {
   const values: ParameterValues = {};
-  for (const field of fields) {
-    if (field.control === 'boolean') values[field.name] = field.default === true;
-    else if (field.default === undefined) values[field.name] = '';
-    else if (field.control === 'json') values[field.name] = JSON.stringify(field.default);
-    else values[field.name] = String(field.default);
-  }
+  for (const field of fields) values[field.name] = shownAs(field, field.default);
+  return values;
+}
+
+/** The form filled with the parameters an earlier run had; fields it did not pass keep their defaults. */
+export function parameterValuesOf(fields: readonly ParameterField[], parameters: Readonly<Record<string, unknown>>): ParameterValues {
+  const values = initialParameterValues(fields);
+  for (const field of fields) if (Object.hasOwn(parameters, field.name)) values[field.name] = shownAs(field, parameters[field.name]);
   return values;
 }
 
@@ -122,4 +132,32 @@ export function collectParameters(
     }
   }
   return { parameters, errors };
+}
+
+/**
+ * The form to run a flow again with: a field per parameter of its schema, filled with what the
+ * earlier run passed; the earlier parameters as JSON when the flow declares no schema; or why the
+ * flow cannot be found in its file.
+ */
+export type RunAgainForm =
+  | { kind: 'fields'; fields: ParameterField[]; values: ParameterValues }
+  | { kind: 'json'; text: string }
+  | { kind: 'missing'; message: string };
+
+export function runAgainForm(
+  flows: readonly { name: string; parameters: Record<string, unknown> | null }[],
+  flowName: string,
+  parameters: Readonly<Record<string, unknown>>,
+): RunAgainForm {
+  const flow = flows.find((f) => f.name === flowName);
+  if (!flow) {
+    const names = flows.map((f) => f.name);
+    return {
+      kind: 'missing',
+      message: `the file no longer defines the flow '${flowName}'${names.length ? `; it defines ${names.join(', ')}` : ''}`,
+    };
+  }
+  if (flow.parameters === null) return { kind: 'json', text: JSON.stringify(parameters, null, 2) };
+  const fields = parameterFields(flow.parameters);
+  return { kind: 'fields', fields, values: parameterValuesOf(fields, parameters) };
 }

@@ -16,8 +16,11 @@ export type SaveOutcome =
   | { status: 'saved'; path: string; modifiedAt: number }
   /** Never saved: ask for a path, then call saveAs. */
   | { status: 'needs-path' }
-  /** The file on disk changed since it was read (or exists, for a new file): ask before overwriting. */
-  | { status: 'conflict'; path: string; message: string };
+  /** The file on disk changed since it was read, is gone, or (for a new file) exists: ask before overwriting. */
+  | { status: 'conflict'; path: string; kind: ConflictKind; message: string };
+
+/** Why a save was refused: the file `changed` on disk since it was read, is `gone` from it, or a new file's path `exists`. */
+export type ConflictKind = 'changed' | 'gone' | 'exists';
 
 /** A path a person typed, made a workspace flow file path: '/'-separated, relative, ending in .ts. */
 export function normaliseFlowPath(input: string): string {
@@ -178,8 +181,20 @@ export class WorkspaceFilesService {
       this.store.getState().markSaved({ path: written.path, modifiedAt: written.modifiedAt, source, positions });
       return { status: 'saved', path: written.path, modifiedAt: written.modifiedAt };
     } catch (error) {
-      if (error instanceof ApiError && error.status === 409) return { status: 'conflict', path, message: error.message };
+      if (error instanceof ApiError && error.status === 409) return { status: 'conflict', path, kind: await this.conflictKind(path, expectedModifiedAt), message: error.message };
       throw error;
+    }
+  }
+
+  /** A file expected to be new exists; one expected as read changed, unless it is no longer there. */
+  private async conflictKind(path: string, expectedModifiedAt: number | null | undefined): Promise<ConflictKind> {
+    if (expectedModifiedAt === null) return 'exists';
+    try {
+      await this.client.readWorkspaceFile({ query: { path } });
+      return 'changed';
+    } catch (error) {
+      if (error instanceof ApiError && error.status === 404) return 'gone';
+      return 'changed';
     }
   }
 

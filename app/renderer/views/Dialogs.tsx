@@ -6,7 +6,8 @@ import { RunDialog, RunWithProblemsDialog } from './RunDialog.js';
 import type { RunActions } from './run-actions.js';
 import { Modal } from './Modal.js';
 import { OpenDialog } from './WorkspaceFileList.js';
-import { closeDialog, uiStore, type Dialog } from './ui-store.js';
+import type { ConflictKind } from '../services/files.js';
+import { closeDialog, uiStore, type ConflictChoice, type Dialog } from './ui-store.js';
 
 export function Dialogs({ documents, runs }: { documents: DocumentActions; runs: RunActions }) {
   const dialog = useStore(uiStore, (s) => s.dialog);
@@ -62,30 +63,19 @@ function DialogFor({ dialog, documents, runs }: { dialog: Dialog; documents: Doc
         </Modal>
       );
     case 'conflict':
+      return <ConflictDialog path={dialog.path} kind={dialog.kind} resolve={dialog.resolve} />;
+    case 'saveBeforeRun':
       return (
-        <Modal
-          title={`Overwrite ${dialog.path}?`}
-          onCancel={answer(dialog.resolve, false)}
-        >
-          <p>{dialog.message}</p>
+        <Modal title="Save before running?" onCancel={answer(dialog.resolve, false)}>
           <p>
-            Replace <code>{dialog.path}</code> on disk with what is shown here? What the file holds now will be lost.
+            <code>{dialog.path}</code> has edits that are not saved. The server runs the file as it is on disk, so they are saved first.
           </p>
           <div className="fd-modal-actions">
-            <button
-              type="button"
-              className="fd-button"
-              autoFocus
-              onClick={answer(dialog.resolve, false)}
-            >
+            <button type="button" className="fd-button" onClick={answer(dialog.resolve, false)}>
               Cancel
             </button>
-            <button
-              type="button"
-              className="fd-button is-danger"
-              onClick={answer(dialog.resolve, true)}
-            >
-              Overwrite
+            <button type="button" className="fd-button is-primary" autoFocus onClick={answer(dialog.resolve, true)}>
+              Save and run
             </button>
           </div>
         </Modal>
@@ -98,6 +88,49 @@ function DialogFor({ dialog, documents, runs }: { dialog: Dialog; documents: Doc
       // The app's own dialogs (AppDialogs) show on every page.
       return null;
   }
+}
+
+const CONFLICT_WORDS: Record<ConflictKind, { title: (path: string) => string; what: string; overwrite: string }> = {
+  changed: {
+    title: (path) => `${path} changed on disk`,
+    what: 'changed on disk since you opened it. Overwrite it with what is shown here, or reload it from disk and lose your edits?',
+    overwrite: 'Overwrite',
+  },
+  gone: {
+    title: (path) => `${path} is gone`,
+    what: 'was moved or deleted after you opened it. Save what is shown here under that name again?',
+    overwrite: 'Save it again',
+  },
+  exists: {
+    title: (path) => `${path} already exists`,
+    what: 'already exists. Replace it with what is shown here? What it holds now will be lost.',
+    overwrite: 'Overwrite',
+  },
+};
+
+/** A save the server refused because the file on disk is not what the edits started from. */
+function ConflictDialog({ path, kind, resolve }: { path: string; kind: ConflictKind; resolve: (choice: ConflictChoice) => void }) {
+  const words = CONFLICT_WORDS[kind];
+  return (
+    <Modal title={words.title(path)} onCancel={answer(resolve, 'cancel')}>
+      <p>
+        <code>{path}</code> {words.what}
+      </p>
+      <div className="fd-modal-actions">
+        <button type="button" className="fd-button" autoFocus onClick={answer(resolve, 'cancel')}>
+          Cancel
+        </button>
+        {kind === 'changed' ? (
+          <button type="button" className="fd-button" onClick={answer(resolve, 'reload')}>
+            Reload from disk
+          </button>
+        ) : null}
+        <button type="button" className="fd-button is-danger" onClick={answer(resolve, 'overwrite')}>
+          {words.overwrite}
+        </button>
+      </div>
+    </Modal>
+  );
 }
 
 function suggestedPath(path: string | null, name: string, flowName: string, location: string): string {

@@ -1,5 +1,5 @@
 import { isDirty, type BuilderStore } from '../builder/store.js';
-import type { WorkspaceFilesService } from '../services/files.js';
+import type { SaveOutcome, WorkspaceFilesService } from '../services/files.js';
 import { forgetRecent, rememberRecent, type KeyValueStorage } from '../services/recent-files.js';
 import { askOverwrite, askSaveAs, askUnsaved, closeDialog, showToast, uiStore } from './ui-store.js';
 import { errorMessage } from '../../core/error-message.js';
@@ -24,6 +24,17 @@ export function createDocumentActions(store: BuilderStore, files: WorkspaceFiles
     showToast(`Saved ${path}`);
   };
 
+  /** Asks what to do about a refused save: overwrite (saving again), reload from disk, or neither (null). */
+  const afterConflict = async (conflict: Extract<SaveOutcome, { status: 'conflict' }>, overwrite: () => Promise<SaveOutcome>): Promise<SaveOutcome | null> => {
+    const choice = await askOverwrite(conflict.path, conflict.kind);
+    if (choice === 'overwrite') return overwrite();
+    if (choice === 'reload') {
+      await files.open(conflict.path);
+      showToast(`Reloaded ${conflict.path} from disk`);
+    }
+    return null;
+  };
+
   const actions: DocumentActions = {
     async guard(action) {
       if (!isDirty(store.getState())) return true;
@@ -38,8 +49,9 @@ export function createDocumentActions(store: BuilderStore, files: WorkspaceFiles
         let outcome = await files.save();
         if (outcome.status === 'needs-path') return askSaveAs();
         if (outcome.status === 'conflict') {
-          if (!(await askOverwrite(outcome.path, outcome.message))) return false;
-          outcome = await files.save({ overwrite: true });
+          const next = await afterConflict(outcome, () => files.save({ overwrite: true }));
+          if (!next) return false;
+          outcome = next;
         }
         if (outcome.status !== 'saved') return false;
         saved(outcome.path);
@@ -54,8 +66,9 @@ export function createDocumentActions(store: BuilderStore, files: WorkspaceFiles
       try {
         let outcome = await files.saveAs(path);
         if (outcome.status === 'conflict') {
-          if (!(await askOverwrite(outcome.path, outcome.message))) return false;
-          outcome = await files.saveAs(path, { overwrite: true });
+          const next = await afterConflict(outcome, () => files.saveAs(path, { overwrite: true }));
+          if (!next) return false;
+          outcome = next;
         }
         if (outcome.status !== 'saved') return false;
         saved(outcome.path);

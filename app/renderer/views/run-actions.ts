@@ -5,7 +5,7 @@ import { isDirty, type BuilderStore } from '../builder/store.js';
 import { trackRun, type RunTracker } from '../run/run-tracker.js';
 import type { RunViewStore } from '../run/run-store.js';
 import type { DocumentActions } from './document-actions.js';
-import { askSaveAs } from './ui-store.js';
+import { askSaveAs, askSaveBeforeRun, showToast } from './ui-store.js';
 import { errorMessage } from '../../core/error-message.js';
 
 export type OpenStream = (options: Pick<EventStreamOptions, 'flowRunId' | 'onEvent' | 'onStatus'>) => EventStream;
@@ -39,7 +39,10 @@ export function createRunActions(options: {
       if (state.doc.path === null) {
         if (!(await askSaveAs('Save the flow to run it: the server runs the file from its workspace.'))) return null;
       } else if (isDirty(state)) {
+        // The server runs the file as it is on disk, so edits are saved first, in the open.
+        if (!(await askSaveBeforeRun(state.doc.path))) return null;
         if (!(await options.documents.save())) return null;
+        showToast(`Saved ${state.doc.path} before running`);
       }
       const { path, location } = store.getState().doc;
       if (path === null) return null;

@@ -1,6 +1,10 @@
 import { createStore } from 'zustand/vanilla';
 import type { FlowFileDescription } from '../../core/api/workspace.js';
 import type { RunCheck } from '../builder/run-check.js';
+import type { ConflictKind } from '../services/files.js';
+
+/** What to do when the file on disk is not the one the edits started from. */
+export type ConflictChoice = 'overwrite' | 'reload' | 'cancel';
 
 /** What to do with unsaved changes before the document is replaced. */
 export type UnsavedChoice = 'save' | 'discard' | 'cancel';
@@ -9,7 +13,8 @@ export type Dialog =
   | { type: 'open' }
   | { type: 'saveAs'; reason?: string; resolve?: (saved: boolean) => void }
   | { type: 'unsaved'; action: string; resolve: (choice: UnsavedChoice) => void }
-  | { type: 'conflict'; path: string; message: string; resolve: (overwrite: boolean) => void }
+  | { type: 'conflict'; path: string; kind: ConflictKind; resolve: (choice: ConflictChoice) => void }
+  | { type: 'saveBeforeRun'; path: string; resolve: (save: boolean) => void }
   | { type: 'run'; prepared: { path: string; description: FlowFileDescription } | { error: string } }
   | { type: 'runWithProblems'; check: RunCheck; resolve: (runAnyway: boolean) => void }
   | { type: 'apiKey'; message: string }
@@ -53,8 +58,13 @@ export function askUnsaved(action: string): Promise<UnsavedChoice> {
   return new Promise((resolve) => openDialog({ type: 'unsaved', action, resolve }));
 }
 
-export function askOverwrite(path: string, message: string): Promise<boolean> {
-  return new Promise((resolve) => openDialog({ type: 'conflict', path, message, resolve }));
+export function askOverwrite(path: string, kind: ConflictKind): Promise<ConflictChoice> {
+  return new Promise((resolve) => openDialog({ type: 'conflict', path, kind, resolve }));
+}
+
+/** Whether to save the unsaved edits of a file and run it: the server runs what is on disk. */
+export function askSaveBeforeRun(path: string): Promise<boolean> {
+  return new Promise((resolve) => openDialog({ type: 'saveBeforeRun', path, resolve }));
 }
 
 export function askSaveAs(reason?: string): Promise<boolean> {

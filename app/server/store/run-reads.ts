@@ -1,5 +1,5 @@
 import type Database from 'better-sqlite3';
-import type { Flow } from '../../core/api/index.js';
+import { RUN_ID_PREFIX_MIN, type Flow, type RunIdProblem } from '../../core/api/index.js';
 import type { FlowRun, FlowRunFilter, FlowRunSummary, RunKind, State, StoredLog, TaskRun } from '../../core/index.js';
 import { flowRunPageQuery, textCandidates, STATE_COLUMNS, type FlowRunCursor, type FlowRunPageFilter } from './flow-run-page-query.js';
 import {
@@ -69,14 +69,21 @@ export class RunReads {
 
   /** Finds a run by its id or a unique prefix of it, as people paste shortened ids. */
   resolveRunId(kind: RunKind, idOrPrefix: string): string | null {
+    const found = this.findRunId(kind, idOrPrefix);
+    return 'id' in found ? found.id : null;
+  }
+
+  /** The run whose id is this or the one that starts with it, or why there is not one. */
+  findRunId(kind: RunKind, idOrPrefix: string): { id: string } | { problem: RunIdProblem } {
     const table = kind === 'flow' ? 'flow_runs' : 'task_runs';
     const exact = this.db.prepare<[string], { id: string }>(`SELECT id FROM ${table} WHERE id = ?`).get(idOrPrefix);
-    if (exact) return exact.id;
-    if (idOrPrefix.length < 4) return null;
+    if (exact) return { id: exact.id };
+    if (idOrPrefix.length < RUN_ID_PREFIX_MIN) return { problem: 'unknown' };
     const matches = this.db
       .prepare<[string], { id: string }>(`SELECT id FROM ${table} WHERE id LIKE ? || '%' LIMIT 2`)
       .all(idOrPrefix.replace(/[%_]/g, ''));
-    return matches.length === 1 ? matches[0].id : null;
+    if (matches.length === 1) return { id: matches[0].id };
+    return { problem: matches.length === 0 ? 'unknown' : 'ambiguous' };
   }
 
   /**

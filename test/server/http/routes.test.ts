@@ -64,7 +64,10 @@ describe('read routes over runs made by the engine', () => {
     expect(children.items.map((r) => r.id)).toEqual([childRunId]);
 
     const run = await client.getFlowRun({ params: { id: flowRunId } });
-    expect(run).toEqual(server.store.getFlowRun(flowRunId));
+    // The run as stored, and whether this server (which serves no workspace) can run it again.
+    const { rerun, ...stored } = run;
+    expect(stored).toEqual(server.store.getFlowRun(flowRunId));
+    expect(rerun).toMatchObject({ possible: false, reason: expect.stringMatching(/^this server serves no workspace/) });
     expect(run).toMatchObject({ flowName: 'users-etl', state: { type: 'COMPLETED', name: 'Completed' } });
   });
 

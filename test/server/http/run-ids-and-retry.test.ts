@@ -40,15 +40,21 @@ describe('GET /api/run-ids/resolve', () => {
     expect(await client().resolveRunId({ query: { kind: 'task', prefix: taskRun.id.slice(0, 10) } })).toEqual({ kind: 'task', id: taskRun.id });
   });
 
-  it('answers 404 naming the prefix when it is too short, matches nothing, or matches several runs', async () => {
+  it('answers 404 naming the prefix when it is too short or matches nothing, and 409 when it matches several runs', async () => {
     const first = await flowRunIn('PENDING', 'Pending');
     const second = await flowRunIn('PENDING', 'Pending');
     const shared = commonPrefix(first, second);
     expect(shared.length).toBeGreaterThanOrEqual(4);
-    for (const [kind, prefix] of [['flow', first.slice(0, 3)], ['flow', shared], ['task', first], ['flow', 'ffffffff-nope']] as const) {
+    const cases = [
+      ['flow', first.slice(0, 3), 404, `no flow run with id '${first.slice(0, 3)}'; give at least 4 characters of the id`],
+      ['flow', shared, 409, `more than one flow run has an id starting with '${shared}'; give more of the id`],
+      ['task', first, 404, `no task run with id '${first}' or a unique id starting with it`],
+      ['flow', 'ffffffff-nope', 404, "no flow run with id 'ffffffff-nope' or a unique id starting with it"],
+    ] as const;
+    for (const [kind, prefix, status, message] of cases) {
       const answer = await call(`${server.current.api}/run-ids/resolve?kind=${kind}&prefix=${encodeURIComponent(prefix)}`);
-      expect(answer.status, prefix).toBe(404);
-      expect(answer.json.message).toBe(`no ${kind} run with id '${prefix}' or a unique id starting with it`);
+      expect(answer.status, prefix).toBe(status);
+      expect(answer.json.message).toBe(message);
     }
   });
 

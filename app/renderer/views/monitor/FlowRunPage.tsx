@@ -1,5 +1,6 @@
 import { lazy, Suspense, useEffect, useMemo, useState } from 'react';
 import { openEventStream } from '../../../core/api/event-stream.js';
+import { runTime } from '../../../core/run-time.js';
 import { isTerminal } from '../../../core/states.js';
 import { followFlowRun, type FlowRunFollower, type FlowRunView } from '../../monitor/flow-run-live.js';
 import { formatDuration } from '../../monitor/format.js';
@@ -82,7 +83,12 @@ export function FlowRunPage({ flowRunId, taskRunId, view: tab = 'graph' }: { flo
     }
   };
   const terminal = isTerminal(run.state.type);
-  const duration = run.startTime !== null ? (run.endTime ?? (terminal ? run.startTime : Date.now())) - run.startTime : null;
+  // The server says whether it can run the run's file again; the buttons say why not.
+  const cannotRerun = run.rerun.possible ? null : run.rerun.reason;
+  const now = Date.now();
+  const elapsed = run.startTime !== null ? (run.endTime ?? (terminal ? run.startTime : now)) - run.startTime : null;
+  // Time spent running, as the CLI's inspect says it; elapsed also holds the waits between attempts.
+  const ran = runTime(view.flowStates, now);
 
   return (
     <div className="fd-run-page">
@@ -95,7 +101,8 @@ export function FlowRunPage({ flowRunId, taskRunId, view: tab = 'graph' }: { flo
           {run.state.name}
         </span>
         <span className="fd-muted">
-          {run.flowName} · {formatDuration(duration)} · {view.taskRuns.length} task run{view.taskRuns.length === 1 ? '' : 's'}
+          {run.flowName} · <span data-testid="run-time" title="Time spent running; elapsed also holds the waits between attempts">ran {formatDuration(ran)}</span> · elapsed {formatDuration(elapsed)} ·{' '}
+          {view.taskRuns.length} task run{view.taskRuns.length === 1 ? '' : 's'}
         </span>
         <span className={`fd-live is-${view.stream}`} title={view.stream === 'open' ? 'Live' : view.stream}>
           {view.stream === 'open' ? (terminal ? 'final' : 'live') : view.stream}
@@ -107,19 +114,31 @@ export function FlowRunPage({ flowRunId, taskRunId, view: tab = 'graph' }: { flo
           </button>
         ) : null}
         {terminal && run.state.type !== 'COMPLETED' ? (
-          <button type="button" className="fd-button" disabled={busy} title="Run it again as its next attempt, on the server" onClick={() => void act('retry the run', () => client.rerunFlowRun({ params: { id: run.id } }))}>
-            Retry
-          </button>
+          <span title={cannotRerun ?? undefined}>
+            <button
+              type="button"
+              className="fd-button"
+              disabled={busy || cannotRerun !== null}
+              title={cannotRerun ?? 'Run it again as its next attempt, on the server'}
+              onClick={() => void act('retry the run', () => client.rerunFlowRun({ params: { id: run.id } }))}
+            >
+              Retry
+            </button>
+          </span>
         ) : null}
         {terminal ? (
-          <button type="button" className="fd-button" disabled={busy} onClick={() => setAgain(true)}>
-            Run again…
-          </button>
+          <span title={cannotRerun ?? undefined}>
+            <button type="button" className="fd-button" disabled={busy || cannotRerun !== null} title={cannotRerun ?? undefined} onClick={() => setAgain(true)}>
+              Run again…
+            </button>
+          </span>
         ) : null}
       </header>
-      {again ? (
+      {again && run.rerun.possible ? (
         <RunAgainDialog
           run={run}
+          path={run.rerun.path}
+          flowName={run.rerun.flowName}
           onClose={() => setAgain(false)}
           onStart={async (parameters) => {
             const { flowRunId: next } = await client.runFlowRunAgain({ params: { id: run.id }, body: { parameters } });

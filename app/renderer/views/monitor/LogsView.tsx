@@ -2,7 +2,7 @@ import { useVirtualizer } from '@tanstack/react-virtual';
 import { useEffect, useMemo, useRef, useState } from 'react';
 import { LOG_LEVELS, logLevelName, type StoredLog } from '../../../core/runs.js';
 import type { FlowRunView } from '../../monitor/flow-run-live.js';
-import { filterLogs, matchRanges, nextMatch, passesFilter, searchLogs, type LogFilter } from '../../monitor/log-view.js';
+import { attemptChoices, filterLogs, matchRanges, nextMatch, passesFilter, searchLogs, type LogFilter } from '../../monitor/log-view.js';
 import { useServices } from '../context.js';
 import { errorMessage } from '../../../core/error-message.js';
 
@@ -95,6 +95,10 @@ export function LogsView({ view, onLoadEarlier }: { view: FlowRunView; onLoadEar
     }),
     [minLevel, task, attempt],
   );
+  const attempts = useMemo(
+    () => attemptChoices(view.flowRun, view.taskRuns, view.logs, task ? (task === FLOW_ONLY ? null : task) : undefined),
+    [view.flowRun, view.taskRuns, view.logs, task],
+  );
   const server = useServerSearch(view.flowRun?.id, query, filter, view.logsTruncated);
   // Searching a log the page holds only part of shows what the server found in all of it.
   const lines = server.lines ?? view.logs;
@@ -142,7 +146,7 @@ export function LogsView({ view, onLoadEarlier }: { view: FlowRunView; onLoadEar
         </select>
         <select aria-label="Attempt" value={attempt} onChange={(e) => setAttempt(e.target.value)}>
           <option value="">Every attempt</option>
-          {[1, 2, 3, 4, 5].map((n) => (
+          {attempts.map((n) => (
             <option key={n} value={n}>
               Attempt {n}
             </option>

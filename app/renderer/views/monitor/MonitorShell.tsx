@@ -3,7 +3,7 @@ import type { Route } from '../../services/routes.js';
 import { Brand, PageTabs, ServerStatus, Toast } from '../AppChrome.js';
 import { markReady } from '../ready.js';
 import { DashboardPage } from './DashboardPage.js';
-import { FlowRunPage } from './FlowRunPage.js';
+import { RunAddress } from './RunAddress.js';
 import { RunsPage } from './RunsPage.js';
 
 /** The monitoring pages: what runs, what failed, and why. */
@@ -23,7 +23,7 @@ export function MonitorShell({ route }: { route: Exclude<Route, { page: 'builder
       <main className="fd-monitor-main">
         {route.page === 'dashboard' ? <DashboardPage /> : null}
         {route.page === 'runs' ? <RunsPage /> : null}
-        {route.page === 'run' ? <FlowRunPage key={route.flowRunId} flowRunId={route.flowRunId} taskRunId={route.taskRunId} view={route.view} /> : null}
+        {route.page === 'run' ? <RunAddress route={route} /> : null}
       </main>
     </div>
   );

@@ -172,7 +172,7 @@ export function RunsTable({ list, view, filters, readAt, onFocusSearch, ref }: R
         <span>Run</span>
         <span>Flow</span>
         <span>Started</span>
-        <span>Duration</span>
+        <span title="From start to end, the waits between attempts included">Elapsed</span>
         <span>Tags</span>
       </div>
       <div

@@ -1,7 +1,8 @@
 import type { FlowRunSummary, TaskRun } from '../../../core/runs.js';
+import { elapsedTime, runTime } from '../../../core/run-time.js';
 import type { State } from '../../../core/states.js';
 import { runTimeline } from '../../monitor/timeline.js';
-import { formatDuration, shownValue } from '../../monitor/format.js';
+import { formatDuration, shownValue, stackFrames } from '../../monitor/format.js';
 import { routeHash, type RunPageView } from '../../services/routes.js';
 
 /** A stored value, cut safely when it is large. */
@@ -57,8 +58,10 @@ export function TaskRunPanel({
             </dd>
           </>
         ) : null}
-        <dt>Duration</dt>
-        <dd>{formatDuration(run.startTime !== null ? (run.endTime ?? Date.now()) - run.startTime : null)}</dd>
+        <dt>Run time</dt>
+        <dd data-testid="task-run-time">{formatDuration(runTime(history, Date.now()))}</dd>
+        <dt>Elapsed</dt>
+        <dd title="From the first start to the end, the waits between attempts included">{formatDuration(elapsedTime(run, Date.now()))}</dd>
         <dt>Attempts</dt>
         <dd>
           {run.runCount} of {run.retryPolicy.retries + 1} allowed
@@ -90,7 +93,7 @@ export function TaskRunPanel({
                 <summary className="fd-field-error">
                   {attempt.error.name}: {attempt.error.message}
                 </summary>
-                {attempt.error.stack ? <pre className="fd-stack">{attempt.error.stack}</pre> : null}
+                {stackFrames(attempt.error) !== null ? <pre className="fd-stack">{stackFrames(attempt.error)}</pre> : null}
               </details>
             ) : attempt.message ? (
               <div className="fd-muted">{attempt.message}</div>

@@ -1,13 +1,13 @@
 import { readFileSync } from 'node:fs';
-import { isAbsolute, relative, resolve, sep } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { FastifyInstance } from 'fastify';
 import { FlowFileDescriptionSchema, type FlowFileDescription } from '../../../core/api/index.js';
 import { newId } from '../../../core/index.js';
 import { cliFailureMessage } from '../../flow-files/cli-message.js';
+import { rerunSource } from '../../flow-files/rerun-source.js';
 import { retryRefusal } from '../../runs/retry-flow-run.js';
 import { StoppingError, type StartedRun } from '../../flow-files/flow-processes.js';
-import { shownPath, WorkspaceError } from '../../workspace/workspace-paths.js';
+import { shownPath } from '../../workspace/workspace-paths.js';
 import type { Workspace } from '../../workspace/workspace.js';
 import { HttpError, notFound } from '../errors.js';
 import { addRoute } from '../route.js';
@@ -41,15 +41,6 @@ function readLog(path: string): string {
 
 function roots(workspace: Workspace): string[] {
   return [...new Set([workspace.realRoot, workspace.root])];
-}
-
-/** A file's path relative to the workspace folder, '/'-separated, or null when it lies outside. */
-function workspacePathOf(file: string, workspace: Workspace): string | null {
-  for (const root of roots(workspace)) {
-    const path = relative(root, resolve(file));
-    if (path !== '' && !path.startsWith('..') && !isAbsolute(path)) return path.split(sep).join('/');
-  }
-  return null;
 }
 
 /** Runs the flow files of the workspace, each in a `flowdeck` process of its own, since loading one runs its code. */
@@ -125,32 +116,13 @@ export async function flowFileRoutes(api: FastifyInstance, deps: RouteDeps): Pro
     }
   }
 
-  /**
-   * A stored run with the workspace file it came from, or 404 / 409 saying why not. The stored
-   * entrypoint is only a hint: the file it names is found again through the workspace, which
-   * refuses `..`, hidden folders and links that lead out, and answers the real path to run now.
-   */
+  /** A stored run with the workspace file it came from, or 404 / 409 saying why not. */
   function runFromWorkspace(id: string, workspace: Workspace) {
     const run = store.getFlowRun(id);
     if (!run) throw notFound('flow run', id);
-    const at = run.entrypoint?.lastIndexOf(':') ?? -1;
-    const file = run.entrypoint && at > 0 ? run.entrypoint.slice(0, at) : '';
-    const flowName = run.entrypoint ? run.entrypoint.slice(at + 1) : '';
-    const path = isAbsolute(file) ? workspacePathOf(file, workspace) : null;
-    const notHere = () =>
-      new HttpError(409, `flow run '${run.name}' did not come from a file in this server's workspace, so the server cannot run it again; run \`flowdeck flow-run retry ${run.id.slice(0, 8)}\` where its file is`);
-    if (path === null || flowName === '') throw notHere();
-    let real: string;
-    try {
-      real = workspace.flowFile(path);
-    } catch (error) {
-      if (error instanceof WorkspaceError && error.statusCode === 404) {
-        throw new HttpError(409, `the file of flow run '${run.name}', ${shownPath(path)}, is no longer in the workspace`);
-      }
-      if (error instanceof WorkspaceError) throw notHere();
-      throw error;
-    }
-    return { run, path, real, flowName };
+    const source = rerunSource(run, workspace);
+    if (!source.possible) throw new HttpError(409, source.reason);
+    return { run, ...source };
   }
 
   addRoute(api, 'rerunFlowRun', async ({ params }) => {

@@ -1,4 +1,5 @@
 import type { FastifyInstance } from 'fastify';
+import { rerunSource } from '../../flow-files/rerun-source.js';
 import { retryFlowRun } from '../../runs/retry-flow-run.js';
 import { decodeCursor, encodeCursor } from '../cursor.js';
 import { HttpError, notFound } from '../errors.js';
@@ -8,7 +9,7 @@ import type { RouteDeps } from './deps.js';
 /** The AwaitingRetry state's message when the caller gives none. */
 const DEFAULT_RETRY_MESSAGE = 'retry requested';
 
-export async function flowRunRoutes(api: FastifyInstance, { store }: RouteDeps): Promise<void> {
+export async function flowRunRoutes(api: FastifyInstance, { store, workspace }: RouteDeps): Promise<void> {
   function requireFlowRun(id: string): void {
     if (!store.hasFlowRun(id)) throw notFound('flow run', id);
   }
@@ -32,7 +33,8 @@ export async function flowRunRoutes(api: FastifyInstance, { store }: RouteDeps):
   addRoute(api, 'getFlowRun', ({ params }) => {
     const run = store.getFlowRun(params.id);
     if (!run) throw notFound('flow run', params.id);
-    return run;
+    const source = rerunSource(run, workspace);
+    return { ...run, rerun: source.possible ? { possible: true as const, path: source.path, flowName: source.flowName } : source };
   });
 
   addRoute(api, 'listFlowRunTaskRuns', ({ params }) => {

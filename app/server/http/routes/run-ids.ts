@@ -1,4 +1,5 @@
 import type { FastifyInstance } from 'fastify';
+import { runIdProblemMessage } from '../../../core/api/index.js';
 import { HttpError } from '../errors.js';
 import { addRoute } from '../route.js';
 import type { RouteDeps } from './deps.js';
@@ -6,9 +7,9 @@ import type { RouteDeps } from './deps.js';
 /** Full and short run ids, so clients can accept and show ids as people paste them. */
 export async function runIdRoutes(api: FastifyInstance, { store }: RouteDeps): Promise<void> {
   addRoute(api, 'resolveRunId', ({ query }) => {
-    const id = store.resolveRunId(query.kind, query.prefix);
-    if (id === null) throw new HttpError(404, `no ${query.kind} run with id '${query.prefix}' or a unique id starting with it`);
-    return { kind: query.kind, id };
+    const found = store.findRunId(query.kind, query.prefix);
+    if ('problem' in found) throw new HttpError(found.problem === 'ambiguous' ? 409 : 404, runIdProblemMessage(query.kind, query.prefix, found.problem));
+    return { kind: query.kind, id: found.id };
   });
 
   addRoute(api, 'runIdPrefixes', ({ body }) => {

@@ -1,0 +1,35 @@
+// Every command's help lists its options, a line each.
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { COMMANDS } from '../../app/cli/commands/index.js';
+import { makeTempHome } from '../helpers/temp-home.js';
+import { cli } from './harness.js';
+
+let temp: ReturnType<typeof makeTempHome>;
+beforeEach(() => (temp = makeTempHome()));
+afterEach(() => temp.cleanup());
+
+describe('a command’s --help', () => {
+  it('lists every option of every command with a description', async () => {
+    for (const command of COMMANDS) {
+      const { code, out } = await cli(temp.home, ...command.name.split(' '), '--help');
+      expect(code, command.name).toBe(0);
+      const lines = out.trimEnd().split('\n');
+      const options = lines.slice(lines.indexOf('Options:') + 1);
+      const names = [...Object.keys(command.options ?? {}), 'help'];
+      expect(options, command.name).toHaveLength(names.length);
+      names.forEach((name, i) => {
+        // "  -p, --param key=value  A parameter; ... (repeatable)"
+        expect(options[i], `${command.name} --${name}`).toMatch(new RegExp(`^  (-\\w, |    )--${name}( \\S+)?  +\\S.{9,}`));
+      });
+    }
+  });
+
+  it('shows the value names and the repeatable options of run', async () => {
+    const { out } = await cli(temp.home, 'run', '--help');
+    expect(out).toContain('Usage: flowdeck run FILE');
+    expect(out).toMatch(/\n {2}-p, --param key=value +A parameter; the value is read as JSON, else taken as text \(repeatable\)\n/);
+    expect(out).toMatch(/\n {6}--flow NAME +The flow to run, when it is not the file's default export\n/);
+    expect(out).toMatch(/\n {2}-h, --help +Show this command's usage and options\n?$/);
+  });
+});
+
