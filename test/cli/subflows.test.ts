@@ -99,7 +99,7 @@ describe('flowdeck flow-run inspect of a parent and of its subflow runs', () => 
     expect(text.stdout).toContain('Task runs (2, 2 of them subflow calls)');
     const listing = text.stdout.slice(text.stdout.indexOf('Subflow runs (2)'));
     const rows = listing.trim().split('\n').slice(1).map((line) => line.trim().split(/\s{2,}/));
-    expect(rows[0]).toEqual(['ID', 'NAME', 'FLOW', 'STATE', 'STARTED', 'DURATION']);
+    expect(rows[0]).toEqual(['ID', 'NAME', 'FLOW', 'STATE', 'STARTED', 'ELAPSED']);
     expect(rows.slice(1).map((r) => [r[1], r[2], r[3]]).sort()).toEqual(
       parent.subflowRuns.map((c) => [c.name, 'ingest', 'Completed']).sort(),
     );
