@@ -3,6 +3,7 @@ import type { OrchestrationResult, ProposedState } from '../core/index.js';
 import type { RunLogger } from './logger.js';
 import type { StoredStates } from './stored-states.js';
 import type { TaskRunner } from './task-runners/task-runner.js';
+import type { ResultLinks } from './upstream-links.js';
 
 /** What the engine knows about a flow run while it executes. */
 export interface FlowRunFrame {
@@ -20,6 +21,8 @@ export interface FlowRunFrame {
   dynamicKeys: Map<string, number>;
   /** Task runs started in this flow run that have not finished yet. */
   outstanding: Set<Promise<unknown>>;
+  /** The task run each result object came from, so passing it on links the two runs. */
+  resultLinks: ResultLinks;
   /**
    * Why the final state of a task run of this attempt could not be recorded, once one could not:
    * the store's record of the attempt is then incomplete, so the attempt cannot count as a success.

@@ -42,10 +42,12 @@ export class UpstreamFailedError extends Error {
     readonly upstreamTaskRunId: string,
     readonly upstreamState: State | null,
     upstreamName: string | null = null,
+    /** What did not run for it: a task, or a subflow. */
+    dependent: 'task' | 'subflow' = 'task',
   ) {
     const run = upstreamName ? `'${upstreamName}' (${upstreamTaskRunId})` : upstreamTaskRunId;
     const ended = upstreamState ? `it ended ${upstreamState.name}${upstreamState.message ? `: ${upstreamState.message}` : ''}` : 'it ended without a state';
-    super(`upstream task run ${run} did not complete, so this task did not run; ${ended}`);
+    super(`upstream task run ${run} did not complete, so this ${dependent} did not run; ${ended}`);
     this.name = 'UpstreamFailedError';
   }
 }

@@ -12,7 +12,7 @@ import {
 import { onAbort } from './abort-listeners.js';
 import { currentFlowRun, currentFrame, runStorage, type FlowRunFrame } from './context.js';
 import { bindArguments, bindByName, type BoundFlowCall, type FlowInput, type FlowSignature } from './flow-parameters.js';
-import { CancelledError, errorInfo, ParameterValidationError, RunAbortedError, TimeoutError } from './errors.js';
+import { CancelledError, errorInfo, ParameterValidationError, RunAbortedError, TimeoutError, UpstreamFailedError } from './errors.js';
 import { failureLogText } from './failure-log.js';
 import { judgeReturnedValue } from './final-state.js';
 import { coerceParameters } from './parameter-coercion.js';
@@ -22,6 +22,7 @@ import { installLogPrints } from './log-prints.js';
 import { RunLogger } from './logger.js';
 import type { FlowOptions, RunInfo } from './options.js';
 import { previewOf } from './previews.js';
+import { FUTURE_SEARCH_DEPTH, resolveFutures } from './resolve-futures.js';
 import { resultRefFor, writeResult } from './results.js';
 import { engineSettings, requireReporter } from './runtime.js';
 import { sleep, sleepUntil } from './sleep.js';
@@ -29,6 +30,7 @@ import { StoredStates } from './stored-states.js';
 import { SubflowTaskRun } from './subflow-task-run.js';
 import { ConcurrentTaskRunner } from './task-runners/concurrent.js';
 import { generateRunName, renderTemplate } from './templates.js';
+import { NO_UPSTREAM, runsKnownOf, upstreamOf, type ResultLinks } from './upstream-links.js';
 
 /** A flow's result preview may be this long before it is cut. */
 const FLOW_RESULT_LIMIT = 1_000_000;
@@ -335,6 +337,7 @@ class FlowRunExecution {
       taskRunner: this.flow.options.taskRunner ?? new ConcurrentTaskRunner(),
       dynamicKeys: new Map(),
       outstanding: new Set(),
+      resultLinks: new WeakMap(),
       unrecorded: null,
       proposeOwnState: (state, transitionId) => this.propose(state, false, transitionId),
       storedStates: this.storedStates,
@@ -385,28 +388,78 @@ class FlowRunExecution {
   }
 }
 
+/** Starts the child run of a bound call, and ends the call's task run in the parent as the child ends. */
+function startChild(flow: FlowDefinition, call: BoundFlowCall, request: FlowRunRequest, subflowTaskRun: SubflowTaskRun | null): Promise<FlowRunOutcome> {
+  const execution = new FlowRunExecution(flow, call, request, subflowTaskRun).run();
+  if (!subflowTaskRun) return execution;
+  return execution.then(
+    async (outcome) => {
+      if (outcome.ok) subflowTaskRun.linkResult(outcome.result);
+      await subflowTaskRun.finish(outcome.state, outcome.ok, outcome.result, outcome.error);
+      return outcome;
+    },
+    async (error: unknown) => {
+      await subflowTaskRun.finish(null, false, undefined, error);
+      throw error;
+    },
+  );
+}
+
+/**
+ * A call handed futures, as Prefect resolves a subflow's parameters before it runs: its task run
+ * waits Pending for them, rests NotReady when one did not complete, and the child is bound and
+ * started with their results.
+ */
+async function startAfterUpstream(
+  flow: FlowDefinition,
+  args: readonly unknown[],
+  request: FlowRunRequest,
+  subflowTaskRun: SubflowTaskRun | null,
+  links: ResultLinks,
+): Promise<FlowRunOutcome> {
+  // Handed a map that does not know its runs yet, the call is recorded once it does, with them.
+  const runsKnown = runsKnownOf(args);
+  if (runsKnown) await runsKnown;
+  subflowTaskRun?.create(runsKnown ? upstreamOf(links, args).ids : undefined);
+  // The argument list is one level more than the arguments themselves.
+  const resolution = await resolveFutures(args, FUTURE_SEARCH_DEPTH + 1);
+  const failed = resolution.failed[0];
+  if (failed) {
+    // A map over a future that could not start: its own error says why.
+    const error = failed.future
+      ? new UpstreamFailedError(failed.future.taskRunId, failed.future.state, failed.future.runName, 'subflow')
+      : failed.error;
+    await subflowTaskRun?.notReady(errorInfo(error).message);
+    throw error;
+  }
+  let call: BoundFlowCall;
+  try {
+    call = bindFlowCall(flow, { args: resolution.value as unknown[] });
+  } catch (error) {
+    await subflowTaskRun?.finish(null, false, undefined, error);
+    throw error;
+  }
+  return startChild(flow, call, request, subflowTaskRun);
+}
+
 /** Runs a flow to its final state. Rejects only for bad parameters or a missing store. */
 export async function executeFlowRun(flow: FlowDefinition, input: FlowInput, request: FlowRunRequest = {}): Promise<FlowRunOutcome> {
-  const call = bindFlowCall(flow, input);
+  const frame = currentFrame();
+  const parent = currentFlowRun();
+  const args = 'args' in input ? input.args : null;
+  // Futures and task run results in a subflow call's arguments are its upstream, as a task's are.
+  const upstream = args && parent ? upstreamOf(parent.resultLinks, args) : NO_UPSTREAM;
+  // Futures are bound once resolved; a wrong number of arguments is refused at once all the same.
+  if (upstream.waits && flow.signature.kind === 'positional') bindFlowCall(flow, input);
+  const call = upstream.waits ? null : bindFlowCall(flow, input);
   // A subflow called by a flow's own code is also a task run of its parent; one called inside a
   // task has that task run for its parent already.
-  const frame = currentFrame();
-  const subflowTaskRun = frame?.kind === 'flow' && request.flowRunId === undefined ? new SubflowTaskRun(frame, flow.name, call.args) : null;
-  const execution = new FlowRunExecution(flow, call, request, subflowTaskRun).run();
-  const run = subflowTaskRun
-    ? execution.then(
-        async (outcome) => {
-          await subflowTaskRun.finish(outcome.state, outcome.ok, outcome.result, outcome.error);
-          return outcome;
-        },
-        async (error: unknown) => {
-          await subflowTaskRun.finish(null, false, undefined, error);
-          throw error;
-        },
-      )
-    : execution;
+  const subflowTaskRun =
+    frame?.kind === 'flow' && request.flowRunId === undefined
+      ? new SubflowTaskRun(frame, flow.name, call ? call.args : args!, upstream.ids)
+      : null;
+  const run = call ? startChild(flow, call, request, subflowTaskRun) : startAfterUpstream(flow, args!, request, subflowTaskRun, parent!.resultLinks);
   // A subflow is work of its parent's attempt: the parent settles only once the subflow has.
-  const parent = currentFlowRun();
   if (parent) {
     parent.outstanding.add(run);
     const forget = () => parent.outstanding.delete(run);

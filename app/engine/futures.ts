@@ -1,4 +1,5 @@
 import { isTerminal, type State } from '../core/index.js';
+import { currentFlowRun } from './context.js';
 
 type Outcome<T> = { ok: true; value: T } | { ok: false; error: unknown };
 
@@ -91,11 +92,16 @@ export class FutureList<T = unknown> extends Array<TaskRunFuture<T>> {
   expanded: Promise<void> | null = null;
   /** @internal The futures a deferred map waits for before it starts its runs. */
   sources: readonly TaskRunFuture[] = [];
+  /** @internal False until a deferred map has started its runs; stays false when it could not. */
+  runsKnown = true;
 
   /** Every result in order; rejects with the first error. */
   async result(): Promise<T[]> {
     if (this.expanded) await this.expanded;
-    return Promise.all(Array.from(this, (f) => f.result()));
+    const values = await Promise.all(Array.from(this, (f) => f.result()));
+    // Item i came from run i: passed on, the gathered list links to the map's runs.
+    currentFlowRun()?.resultLinks.set(values, Array.from(this, (f) => f.taskRunId));
+    return values;
   }
 
   /** Waits for every run and returns their final states (none when the map could not start). */

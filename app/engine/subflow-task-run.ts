@@ -1,9 +1,11 @@
-import { isTerminal, newId, type OrchestrationResult, type ProposedState, type State } from '../core/index.js';
+import { isTerminal, newId, NOT_READY, type OrchestrationResult, type ProposedState, type State } from '../core/index.js';
 import type { FlowRunFrame } from './context.js';
 import { errorInfo } from './errors.js';
 import { trackTaskRun } from './heartbeats.js';
+import { maskCredentials } from './mask-credentials.js';
 import { inputsPreviewOf, previewOf } from './previews.js';
 import { engineSettings, requireReporter } from './runtime.js';
+import { linkResult } from './upstream-links.js';
 
 const INPUT_PREVIEW_LIMIT = 2000;
 
@@ -29,6 +31,8 @@ export class SubflowTaskRun {
     private readonly parent: FlowRunFrame,
     private readonly flowName: string,
     private readonly args: readonly unknown[],
+    /** The task runs whose results the call was handed, as futures or as values. */
+    private upstream: string[],
   ) {
     // Numbered when called, so concurrent calls are named in the order they were made.
     this.dynamicKey = parent.dynamicKeys.get(flowName) ?? 0;
@@ -36,10 +40,11 @@ export class SubflowTaskRun {
     this.name = `${flowName}-${this.dynamicKey}`;
   }
 
-  /** Records the task run, Pending. */
-  create(): void {
+  /** Records the task run, Pending; `upstream` when it is known better than at the call. */
+  create(upstream?: string[]): void {
     if (this.created) return;
     this.created = true;
+    if (upstream) this.upstream = upstream;
     this.send(() =>
       this.reporter.createTaskRun({
         id: this.id,
@@ -50,7 +55,7 @@ export class SubflowTaskRun {
         tags: [],
         retryPolicy: { retries: 0, retryDelaySeconds: [0] },
         inputs: this.args.length > 0 ? inputsPreviewOf(this.args, INPUT_PREVIEW_LIMIT) : null,
-        upstream: [],
+        upstream: this.upstream,
         state: { type: 'PENDING', name: 'Pending' },
         transitionId: newId(),
       }),
@@ -82,6 +87,18 @@ export class SubflowTaskRun {
     else if (state.error) proposed.error = state.error;
     if (state.type === 'FAILED') proposed.retryable = false;
     return this.end(proposed);
+  }
+
+  /** Ends the task run NotReady: a future it was handed did not complete, so the child never ran. */
+  notReady(message: string): Promise<void> {
+    if (!this.created) return Promise.resolve();
+    this.parent.logger.warning(`subflow call '${this.name}' did not run: ${maskCredentials(message)}`);
+    return this.end({ type: 'PENDING', name: NOT_READY, message });
+  }
+
+  /** Remembers the child's result as this task run's, so passing it on in the parent links back here. */
+  linkResult(value: unknown): void {
+    linkResult(this.parent.resultLinks, value, this.id);
   }
 
   private async end(state: ProposedState): Promise<void> {

@@ -13,7 +13,7 @@ import { computeCacheKey, type CacheKeyContext, type CacheKeyFn, type CachePolic
 import { runStorage, type FlowRunFrame, type RunFrame, type TaskRunFrame } from './context.js';
 import { trackTaskRun } from './heartbeats.js';
 import { CancelledError, errorInfo, RunAbortedError, TimeoutError, UpstreamFailedError } from './errors.js';
-import { AllowFailure, FutureList, TaskRunFuture } from './futures.js';
+import { AllowFailure, TaskRunFuture } from './futures.js';
 import { runStateHooks } from './hooks.js';
 import { installLogPrints } from './log-prints.js';
 import { maskCredentials } from './mask-credentials.js';
@@ -23,6 +23,7 @@ import { inputsPreviewOf, previewOf } from './previews.js';
 import { FUTURE_SEARCH_DEPTH, resolveFutures, type UnresolvedFuture } from './resolve-futures.js';
 import { failureLogText } from './failure-log.js';
 import { readResult, resultRefFor, writeResult } from './results.js';
+import { linkResult, runsKnownOf, upstreamOf, type UpstreamLinks } from './upstream-links.js';
 import { engineSettings, requireReporter } from './runtime.js';
 import { sleep, sleepUntil } from './sleep.js';
 import { argumentValues, renderTemplate } from './templates.js';
@@ -51,34 +52,18 @@ export interface TaskRunRequest {
   /** Known for submitted runs, so the future sees each state. */
   future?: TaskRunFuture;
   taskRunId?: string;
+  /** Task runs whose results the arguments came from beyond what they show: a mapped list's. */
+  linkedUpstream?: readonly string[];
 }
 
 const INPUT_PREVIEW_LIMIT = 2000;
 
-function isFuture(value: unknown): value is TaskRunFuture {
-  return value instanceof TaskRunFuture;
-}
-
-/** The ids of the task runs a run depends on: futures in its arguments and its waitFor list. */
-const NO_UPSTREAM: string[] = [];
-
-function upstreamOf(args: readonly unknown[], waitFor: readonly (TaskRunFuture | AllowFailure<unknown>)[]): string[] {
-  // Most arguments are plain values: find that out without building anything.
-  if (waitFor.length === 0 && args.every((a) => a === null || typeof a !== 'object')) return NO_UPSTREAM;
-  const ids = new Set<string>();
-  const visit = (value: unknown, depth: number): void => {
-    if (isFuture(value)) ids.add(value.taskRunId);
-    else if (value instanceof AllowFailure) ids.add(value.future.taskRunId);
-    else if (depth > FUTURE_SEARCH_DEPTH || value === null || typeof value !== 'object') return;
-    else if (Array.isArray(value)) {
-      // A map over a future's result depends on that future until its own runs exist.
-      if (value instanceof FutureList) for (const source of value.sources) ids.add(source.taskRunId);
-      for (const v of value) visit(v, depth + 1);
-    } else if (Object.getPrototypeOf(value) === Object.prototype) for (const v of Object.values(value)) visit(v, depth + 1);
-  };
-  for (const arg of args) visit(arg, 0);
-  for (const item of waitFor) ids.add(item instanceof AllowFailure ? item.future.taskRunId : item.taskRunId);
-  return [...ids];
+/** Adds the runs a call is linked to beyond its arguments; they are results already, nothing to wait for. */
+function withLinked(upstream: UpstreamLinks, linked: readonly string[] | undefined): UpstreamLinks {
+  if (!linked || linked.length === 0) return upstream;
+  const ids = new Set(upstream.ids);
+  for (const id of linked) ids.add(id);
+  return { ids: [...ids], waits: upstream.waits };
 }
 
 /** Replaces futures inside arguments (also within arrays and plain objects) with their results. */
@@ -183,7 +168,9 @@ export class TaskRunExecution {
   }
   private attempt = 1;
   private state: State | null = null;
-  private readonly upstream: string[];
+  private upstream: UpstreamLinks;
+  /** Settles once the run is recorded, when that waits for the maps it was handed to know their runs. */
+  private recording: Promise<void> | null = null;
   /** Called once the run's final state is recorded. */
   onRecorded: () => void = () => {};
 
@@ -197,18 +184,29 @@ export class TaskRunExecution {
     flow.dynamicKeys.set(task.taskKey, dynamicKey + 1);
     this.id = request.taskRunId ?? newId();
     this.name = taskRunName(task, request.args, dynamicKey);
-    this.upstream = upstreamOf(request.args, request.waitFor);
+    this.upstream = withLinked(upstreamOf(flow.resultLinks, request.args, request.waitFor), request.linkedUpstream);
+    // Handed a map that does not know its runs yet, the run is recorded once it does, with them
+    // for its upstream, as Prefect's map knows its runs before the next call is made.
+    const runsKnown = this.upstream.waits ? runsKnownOf(request.args) : null;
+    if (runsKnown) this.recording = runsKnown.then(() => this.record(dynamicKey, true));
+    else this.record(dynamicKey, false);
+  }
+
+  /** Records the run, Pending; `again` finds its upstream anew once the maps it was handed know their runs. */
+  private record(dynamicKey: number, again: boolean): void {
+    const { task, args, waitFor, linkedUpstream } = this.request;
+    if (again) this.upstream = withLinked(upstreamOf(this.flow.resultLinks, args, waitFor), linkedUpstream);
     const created = this.reporter.createTaskRun({
       id: this.id,
-      flowRunId: flow.flowRunId,
+      flowRunId: this.flow.flowRunId,
       taskKey: task.taskKey,
       name: this.name,
       dynamicKey,
       // Shared, not copied: the store writes the same JSON for every run of the task.
       tags: task.tags as string[],
       retryPolicy: task.retryPolicy,
-      inputs: request.args.length > 0 ? inputsPreviewOf(request.args, INPUT_PREVIEW_LIMIT) : null,
-      upstream: this.upstream,
+      inputs: args.length > 0 ? inputsPreviewOf(args, INPUT_PREVIEW_LIMIT) : null,
+      upstream: this.upstream.ids,
       state: { type: 'PENDING', name: 'Pending' },
       transitionId: newId(),
     });
@@ -253,9 +251,10 @@ export class TaskRunExecution {
 
   async run(): Promise<unknown> {
     const task = this.request.task;
+    if (this.recording) await this.recording;
     // Most calls pass plain values: nothing to wait for.
     const { args, failed } =
-      this.upstream.length === 0
+      !this.upstream.waits
         ? { args: this.request.args as unknown[], failed: null }
         : await resolveArguments(this.request.args, this.request.waitFor);
     if (failed) {
@@ -399,6 +398,7 @@ export class TaskRunExecution {
 
   private completed(value: unknown, cacheKey: string | null): unknown {
     const task = this.request.task;
+    linkResult(this.flow.resultLinks, value, this.id);
     const state: ProposedState = { type: 'COMPLETED', name: 'Completed', resultPreview: previewOf(value) };
     if (cacheKey !== null || task.options.persistResult) {
       const ref = resultRefFor(cacheKey ?? this.id);
@@ -478,6 +478,7 @@ export class TaskRunExecution {
 
   /** Records the run as Crashed because this process is going away, and runs its onCrashed hooks. */
   async crash(message: string): Promise<void> {
+    if (this.recording) await this.recording;
     await this.finish({ type: 'CRASHED', name: 'Crashed', message });
   }
 
@@ -507,6 +508,7 @@ export class TaskRunExecution {
       );
     }
     this.logger.info(`used a cached result (${state.message ?? state.cacheKey})`);
+    linkResult(this.flow.resultLinks, value, this.id);
     await this.hooksFor(state);
     this.onRecorded();
     return value;

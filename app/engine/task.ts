@@ -1,12 +1,13 @@
 import { newId } from '../core/index.js';
 import { callerModuleUrl, registerTask } from './registry.js';
-import { currentFrame, type RunFrame } from './context.js';
+import { currentFlowRun, currentFrame, type RunFrame } from './context.js';
 import { UpstreamFailedError } from './errors.js';
 import { resolveCachePolicy } from './cache.js';
 import { AllowFailure, FutureList, TaskRunFuture, Unmapped } from './futures.js';
 import { retryPolicyOf, validateTimeout, type TaskOptions } from './options.js';
 import { startTaskRun, type TaskDefinition } from './task-run-engine.js';
 import { parameterNames } from './templates.js';
+import { linkOf } from './upstream-links.js';
 
 /** Futures (or failure-tolerant futures) that a task run must wait for before it starts. */
 export class WaitFor {
@@ -108,6 +109,31 @@ function startDeferredMap(
   return expanded;
 }
 
+const NOT_LINKED: readonly string[] = [];
+
+/**
+ * The task runs each run of a map came from through the lists it iterates, which it gets one item
+ * of: a number cannot be traced back, yet it came from the list's task run, or, for a map's
+ * gathered results, from that item's run. Values passed whole are found in each run's arguments.
+ */
+function mappedListLinks(args: readonly unknown[]): (index: number) => readonly string[] {
+  const flow = currentFlowRun();
+  if (!flow) return () => NOT_LINKED;
+  const whole = new Set<string>();
+  const itemwise: (readonly string[])[] = [];
+  for (const arg of args) {
+    if (!isIterableArgument(arg)) continue;
+    const from = linkOf(flow.resultLinks, arg);
+    if (typeof from === 'string') whole.add(from);
+    else if (from) itemwise.push(from);
+  }
+  if (itemwise.length === 0) {
+    const ids = whole.size === 0 ? NOT_LINKED : [...whole];
+    return () => ids;
+  }
+  return (index) => [...new Set([...whole, ...itemwise.map((ids) => ids[index]).filter((id) => id !== undefined)])];
+}
+
 function makeTask<Args extends unknown[], R>(
   options: TaskOptions<Args, Task<Args, R>>,
   fn: (...args: Args) => R,
@@ -136,7 +162,11 @@ function makeTask<Args extends unknown[], R>(
     subject: null,
   };
 
-  const start = (rawArgs: unknown[], schedule: boolean): TaskRunFuture<Awaited<R>> | Promise<Awaited<R>> | null => {
+  const start = (
+    rawArgs: unknown[],
+    schedule: boolean,
+    linkedUpstream?: readonly string[],
+  ): TaskRunFuture<Awaited<R>> | Promise<Awaited<R>> | null => {
     const frame = currentFrame();
     if (!frame) return null;
     const { args, waitFor } = splitWaitFor(rawArgs);
@@ -147,7 +177,7 @@ function makeTask<Args extends unknown[], R>(
     // Runs submitted from inside a task skip the runner's limit: the parent already holds a place
     // and waits for them, so making them queue behind it could wait forever.
     const schedule_ = frame.kind === 'task' ? undefined : (go: () => Promise<unknown>) => flow.taskRunner.schedule(go);
-    const started = startTaskRun(frame, { task: definition, args, waitFor, future, taskRunId }, schedule_);
+    const started = startTaskRun(frame, { task: definition, args, waitFor, future, taskRunId, linkedUpstream }, schedule_);
     future.attach(started.promise as Promise<Awaited<R>>);
     return future;
   };
@@ -175,23 +205,31 @@ function makeTask<Args extends unknown[], R>(
       const submitEach = (expandedArgs: readonly unknown[], sources: readonly TaskRunFuture[] = []) => {
         // Each run of a map over a future's result still depends on that future.
         const waitList = sources.length > 0 ? [...wait, ...sources] : wait;
-        for (const runArgs of expandMapArguments(expandedArgs)) {
+        const linked = mappedListLinks(expandedArgs);
+        for (const [index, runArgs] of expandMapArguments(expandedArgs).entries()) {
           const extra = waitList.length > 0 ? [new WaitFor(waitList)] : [];
-          list.push(task.submit(...([...runArgs, ...extra] as never)));
+          const future = start([...runArgs, ...extra], true, linked(index));
+          if (!future) throw new Error(`task '${name}' was mapped outside a flow; map it inside a flow run`);
+          list.push(future as TaskRunFuture<Awaited<R>>);
         }
       };
       const sources = args.filter((arg): arg is TaskRunFuture => arg instanceof TaskRunFuture);
-      const pendingLists = args.filter((arg): arg is FutureList => arg instanceof FutureList && arg.expanded !== null);
-      if (sources.length === 0 && pendingLists.length === 0) {
+      // A map over a map whose runs are not known yet iterates them once they are.
+      const unknownRuns = args.some((arg) => arg instanceof FutureList && !arg.runsKnown);
+      if (sources.length === 0 && !unknownRuns) {
         submitEach(args);
         return list;
       }
       // A future of a list: its runs are known once its result is, as Prefect resolves it first.
       const frame = currentFrame();
       if (!frame) throw new Error(`task '${name}' was mapped outside a flow; map it inside a flow run`);
-      // Until its runs exist, this list stands on what the lists it maps over stand on.
-      list.sources = [...sources, ...pendingLists.flatMap((pending) => pending.sources)];
-      list.expanded = startDeferredMap(frame, args, submitEach);
+      // Until its runs are known, the futures it waits for stand for them, its own and the inner map's.
+      list.sources = [...sources, ...args.flatMap((arg) => (arg instanceof FutureList && !arg.runsKnown ? arg.sources : []))];
+      list.runsKnown = false;
+      list.expanded = startDeferredMap(frame, args, (expandedArgs, from) => {
+        submitEach(expandedArgs, from);
+        list.runsKnown = true;
+      });
       return list;
     },
     withOptions: (changes: TaskOptions<Args, Task<Args, R>>) =>

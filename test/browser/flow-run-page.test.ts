@@ -72,6 +72,44 @@ describe('the flow run page', () => {
     expect(ui.errors).toEqual([]);
   });
 
+  it('draws the edge into a mapped group fed by an awaited list, and out of it to the task given the gathered results', async () => {
+    suite.server.writeFile(
+      'awaited-map.ts',
+      [
+        "import { flow, task } from 'flowdeck';",
+        '',
+        "const load = task({ name: 'load' }, async () => [1, 2, 3, 4]);",
+        "const square = task({ name: 'square' }, async (n: number) => n * n);",
+        "const total = task({ name: 'total' }, async (values: number[]) => values.reduce((a, b) => a + b, 0));",
+        '',
+        "export default flow({ name: 'awaited-map' }, async () => {",
+        '  const numbers = await load();',
+        '  const squares = await square.map(numbers).result();',
+        '  return await total(squares);',
+        '});',
+        '',
+      ].join('\n'),
+    );
+    const flowRunId = await startRun('awaited-map.ts');
+    await expect.poll(() => finalState(flowRunId), { timeout: 90_000 }).toBe('COMPLETED');
+    const loadRun = suite.server.store.listTaskRuns(flowRunId).find((run) => run.taskKey === 'load')!;
+    const totalRun = suite.server.store.listTaskRuns(flowRunId).find((run) => run.taskKey === 'total')!;
+    const ui = await suite.open(`${suite.server.url}#/runs/${flowRunId}`);
+    const { page } = ui;
+    await expect.poll(() => page.getByTestId('flow-run-state').innerText(), WAIT).toBe('Completed');
+    const graph = page.getByTestId('run-graph');
+    await expect.poll(() => graph.locator('.react-flow__node').count(), WAIT).toBe(3);
+    const edgeIds = () => graph.locator('.react-flow__edge').evaluateAll((els) => els.map((el) => el.getAttribute('data-id') ?? el.getAttribute('data-testid') ?? '').sort());
+    // The list is a value, not a future, yet load is drawn feeding the group, and the group total.
+    await expect.poll(async () => (await edgeIds()).length, WAIT).toBe(2);
+    const ids = await edgeIds();
+    expect(ids.filter((id) => id.includes(`${loadRun.id}->group:square`))).toHaveLength(1);
+    expect(ids.filter((id) => id.includes(`group:square->${totalRun.id}`))).toHaveLength(1);
+    const drawn = await graph.locator('.react-flow__edge path.react-flow__edge-path').evaluateAll((paths) => paths.map((p) => p.getAttribute('d') ?? ''));
+    expect(drawn.filter((d) => d.length > 0)).toHaveLength(2);
+    expect(ui.errors).toEqual([]);
+  });
+
   it('shows a flaky task: each attempt on the timeline, each error in the task panel', async () => {
     suite.server.writeFile(
       'flaky.ts',

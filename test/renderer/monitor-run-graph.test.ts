@@ -114,6 +114,46 @@ describe('run graph from a real run', () => {
     expect(group.attempts).toBe(8);
   });
 
+  it('a map over an awaited list, not a future, is drawn with an edge from the task that gave the list into its group', async () => {
+    const load = task({ name: 'load-numbers' }, () => Array.from({ length: 20 }, (_, i) => i));
+    const square = task({ name: 'square-each' }, (n: number) => n * n);
+    const total = task({ name: 'sum-squares' }, (squares: number[]) => squares.reduce((a, b) => a + b, 0));
+    const outcome = await flow({ name: 'mapped-awaited' }, async () => {
+      const numbers = await load();
+      const squares = await square.map(numbers).result();
+      return total(squares);
+    }).run();
+    expect(outcome.result).toBe(2470);
+    const taskRuns = env.store.listTaskRuns(outcome.flowRunId);
+    const loadId = taskRuns.find((r) => r.taskKey === 'load-numbers')!.id;
+    const totalId = taskRuns.find((r) => r.taskKey === 'sum-squares')!.id;
+    const graph = buildRunGraph(taskRuns);
+    expect(graph.nodes.map((n) => n.id)).toEqual([loadId, groupNodeId('square-each'), totalId]);
+    // Numbers cannot be traced, yet each run came from load's list, and the gathered results from the map.
+    expect(graph.edges.map((e) => [e.source, e.target])).toEqual([
+      [loadId, groupNodeId('square-each')],
+      [groupNodeId('square-each'), totalId],
+    ]);
+    const layout = layoutRunGraph(graph);
+    const x = (id: string) => layout.positions.get(id)!.x;
+    expect(x(loadId)).toBeLessThan(x(groupNodeId('square-each')));
+    expect(x(groupNodeId('square-each'))).toBeLessThan(x(totalId));
+  });
+
+  it('a subflow handed a future is drawn with an edge from the upstream task into the subflow node', async () => {
+    const load = task({ name: 'load-list' }, () => [1, 2, 3]);
+    const child = flow({ name: 'child-sums' }, (numbers: number[]) => numbers.reduce((a, b) => a + b, 0));
+    const outcome = await flow({ name: 'hands-future' }, () => child(load.submit() as unknown as number[])).run();
+    expect(outcome.result).toBe(6);
+    const taskRuns = env.store.listTaskRuns(outcome.flowRunId);
+    const children = env.store.listFlowRuns({ parentFlowRunId: outcome.flowRunId });
+    const graph = buildRunGraph(taskRuns, { childFlowRuns: children });
+    const loadId = taskRuns.find((r) => r.taskKey === 'load-list')!.id;
+    const callId = taskRuns.find((r) => r.taskKey === 'child-sums')!.id;
+    expect((graph.nodes as TaskRunNode[]).find((n) => n.id === callId)!.childFlowRunIds).toEqual([children[0].id]);
+    expect(graph.edges.map((e) => [e.source, e.target])).toEqual([[loadId, callId]]);
+  });
+
   it('a task run that started a subflow is a subflow node naming the child flow run; one that ran once is its own node', async () => {
     const child = flow({ name: 'child' }, () => 'inner');
     const wrapper = task({ name: 'wrapper' }, async () => child());

@@ -1,4 +1,4 @@
-import type { StateType } from '../../core/states.js';
+import { isNotReady, type StateType } from '../../core/states.js';
 import { shownValue } from '../monitor/format.js';
 
 export interface RunStateLike {
@@ -38,6 +38,20 @@ export const STATE_PRECEDENCE: readonly StateType[] = ['CRASHED', 'FAILED', 'CAN
 
 const FINISHED = new Set<StateType>(['COMPLETED', 'FAILED', 'CRASHED', 'CANCELLED']);
 
+/** What a node says of a task run that rests NotReady: it never ran, because a run before it failed. */
+export const NOT_RUN_LABEL = 'not run: upstream failed';
+
+/** A run that is over: in a final state, or NotReady, which nothing moves on. */
+function isOver(state: Pick<RunStateLike, 'type' | 'name'>): boolean {
+  return FINISHED.has(state.type) || isNotReady(state);
+}
+
+/** Whether `run` should be shown over `shown`: a more urgent type, or among pending runs one that will never run. */
+function shownOver(run: RunStateLike, shown: RunStateLike): boolean {
+  const rank = STATE_PRECEDENCE.indexOf(run.type) - STATE_PRECEDENCE.indexOf(shown.type);
+  return rank < 0 || (rank === 0 && isNotReady(run) && !isNotReady(shown));
+}
+
 /** The task key without the `#2` a file with two tasks of one name gives the second. */
 export function taskNameOfRun(run: Pick<TaskRunLike, 'taskKey'>): string {
   return run.taskKey.replace(/#\d+$/, '');
@@ -74,13 +88,13 @@ export function nodeRunStates(nodes: readonly { id: string; name: string }[], ta
     if (!runs?.length) continue;
     let shown = runs[0];
     for (const run of runs) {
-      if (STATE_PRECEDENCE.indexOf(run.state.type) < STATE_PRECEDENCE.indexOf(shown.state.type)) shown = run;
+      if (shownOver(run.state, shown.state)) shown = run;
     }
     const state: NodeRunState = {
       type: shown.state.type,
-      name: shown.state.name,
+      name: isNotReady(shown.state) ? NOT_RUN_LABEL : shown.state.name,
       runs: runs.length,
-      finished: runs.filter((run) => FINISHED.has(run.state.type)).length,
+      finished: runs.filter((run) => isOver(run.state)).length,
     };
     if (shown.state.message) state.message = shown.state.message;
     if (state.finished === state.runs) {
@@ -114,20 +128,17 @@ export interface RunOutput {
   note: string | null;
 }
 
-function isFinished(type: StateType): boolean {
-  return FINISHED.has(type);
-}
-
 /** One run's result as shown: the text, and a note when it is cut or missing. */
 export function runOutput(run: TaskRunLike): RunOutput {
   const base = { taskRunId: run.id, name: run.name, index: run.dynamicKey ?? 0, state: run.state };
   const result = run.result ?? null;
   if (result === null) {
-    const note = !isFinished(run.state.type)
-      ? `${run.state.name}: no result yet`
+    const name = isNotReady(run.state) ? NOT_RUN_LABEL : run.state.name;
+    const note = !isOver(run.state)
+      ? `${name}: no result yet`
       : run.state.type === 'COMPLETED'
         ? 'No result was kept for this run'
-        : `${run.state.name}${run.state.message ? `: ${run.state.message}` : ''}; no result`;
+        : `${name}${run.state.message ? `: ${run.state.message}` : ''}; no result`;
     return { ...base, text: null, note };
   }
   const shown = shownValue(result);

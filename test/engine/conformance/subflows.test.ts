@@ -4,7 +4,8 @@
  */
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { retryFlowRun } from '../../../app/server/index.js';
-import { flow, getRunContext, ParameterValidationError, task, TimeoutError } from '../../../app/engine/index.js';
+import { z } from 'zod';
+import { allowFailure, flow, getRunContext, ParameterValidationError, task, TimeoutError, UpstreamFailedError } from '../../../app/engine/index.js';
 import { useEngineStore } from '../../helpers/engine-store.js';
 import { historyOf, idle, namesOf, onlyTaskRun, taskRunsOf } from '../support.js';
 
@@ -13,7 +14,8 @@ beforeEach(() => (env = useEngineStore()));
 afterEach(() => env.dispose());
 
 function childrenOf(parentFlowRunId: string) {
-  return env.store.listFlowRuns({ parentFlowRunId }).sort((a, b) => a.createdAt - b.createdAt);
+  // Ids grow with time: they order runs created in the same millisecond.
+  return env.store.listFlowRuns({ parentFlowRunId }).sort((a, b) => a.createdAt - b.createdAt || (a.id < b.id ? -1 : 1));
 }
 
 function onlyChildOf(parentFlowRunId: string) {
@@ -303,5 +305,114 @@ describe('a retried parent and its subflows (TestFlowRetries)', () => {
     const children = childrenOf(outcome.flowRunId);
     expect(children.map((c) => c.state.name)).toEqual(['Failed', 'Completed']);
     expect(children.map((c) => c.parentTaskRunId)).toEqual(tracking.map((t) => t.id));
+  });
+});
+
+describe('futures handed to a subflow (test_flows.py::TestSubflowTaskInputs)', () => {
+  const addOne = task({ name: 'add-one' }, (x: number) => x + 1);
+  const fails = task({ name: 'fails' }, (): number => {
+    throw new Error('task broke');
+  });
+
+  it('a future is resolved before the child runs, and is the upstream of the call (test_subflow_with_one_upstream_task_future)', async () => {
+    const seen: unknown[] = [];
+    const child = flow({ name: 'takes-value' }, (x: number) => (seen.push(x), x * 10));
+    const outcome = await flow({ name: 'hands-future' }, () => child(addOne.submit(1) as unknown as number)).run();
+    expect(outcome.result).toBe(20);
+    expect(seen).toEqual([2]);
+    const upstream = onlyTaskRun(env.store, outcome.flowRunId, 'add-one');
+    expect(onlyChildOf(outcome.flowRunId).parameters).toEqual({ x: 2 });
+    const tracking = onlyTaskRun(env.store, outcome.flowRunId, 'takes-value');
+    expect(tracking.upstream).toEqual([upstream.id]);
+    // The inputs name the future as a task's inputs do: a reference to the upstream run.
+    expect(JSON.parse(tracking.inputs!)).toEqual([{ taskRun: upstream.id, name: 'add-one-0' }]);
+    expect(namesOf(env.store, tracking.id)).toEqual(['Pending', 'Running', 'Completed']);
+  });
+
+  it('futures in a list and nested in objects are resolved, each an upstream of the call', async () => {
+    const child = flow({ name: 'takes-nested' }, (list: number[], options: { nested: { value: number } }) => ({ list, options }));
+    const outcome = await flow({ name: 'hands-nested' }, () => {
+      const a = addOne.submit(1);
+      const b = addOne.submit(10);
+      const c = addOne.submit(20);
+      return child([a, b] as unknown as number[], { nested: { value: c } } as unknown as { nested: { value: number } });
+    }).run();
+    expect(outcome.result).toEqual({ list: [2, 11], options: { nested: { value: 21 } } });
+    expect(onlyChildOf(outcome.flowRunId).parameters).toEqual({ list: [2, 11], options: { nested: { value: 21 } } });
+    const ids = taskRunsOf(env.store, outcome.flowRunId, 'add-one').map((t) => t.id);
+    expect(new Set(onlyTaskRun(env.store, outcome.flowRunId, 'takes-nested').upstream)).toEqual(new Set(ids));
+  });
+
+  it("a flow with a schema checks the futures' results (test_subflow_with_upstream_task_passes_validation)", async () => {
+    const child = flow({ name: 'checked', parameters: z.object({ n: z.number() }) }, ({ n }) => n * 2);
+    const outcome = await flow({ name: 'hands-to-schema' }, () => child({ n: addOne.submit(4) as unknown as number })).run();
+    expect(outcome.result).toBe(10);
+    expect(onlyChildOf(outcome.flowRunId).parameters).toEqual({ n: 5 });
+    const tracking = onlyTaskRun(env.store, outcome.flowRunId, 'checked');
+    expect(tracking.upstream).toEqual([onlyTaskRun(env.store, outcome.flowRunId, 'add-one').id]);
+
+    const refused = await flow({ name: 'hands-wrong-type' }, () => child({ n: task({ name: 'text' }, () => 'five').submit() as unknown as number })).run();
+    expect(refused.state.name).toBe('Failed');
+    expect(refused.error).toBeInstanceOf(ParameterValidationError);
+    // The call had its task run; it fails with the reason, and no child was recorded.
+    expect(onlyTaskRun(env.store, refused.flowRunId, 'checked').state).toMatchObject({ type: 'FAILED', message: expect.stringContaining('n: ') });
+    expect(childrenOf(refused.flowRunId)).toEqual([]);
+  });
+
+  it('a failed upstream makes the call NotReady: the child never runs and the call rejects saying why', async () => {
+    let ran = false;
+    const child = flow({ name: 'never-runs' }, (x: number) => ((ran = true), x));
+    let caught: unknown;
+    const outcome = await flow({ name: 'hands-failure' }, async () => {
+      caught = await child(fails.submit() as unknown as number).catch((e: unknown) => e);
+      return 'survived';
+    }).run();
+    expect(ran).toBe(false);
+    expect(outcome.state.name).toBe('Completed');
+    const upstream = onlyTaskRun(env.store, outcome.flowRunId, 'fails');
+    expect(caught).toBeInstanceOf(UpstreamFailedError);
+    const message = `upstream task run 'fails-0' (${upstream.id}) did not complete, so this subflow did not run; it ended Failed: task broke`;
+    expect((caught as Error).message).toBe(message);
+    const tracking = onlyTaskRun(env.store, outcome.flowRunId, 'never-runs');
+    expect(tracking.state).toMatchObject({ type: 'PENDING', name: 'NotReady', message });
+    expect(historyOf(env.store, tracking.id)).toEqual(['Pending:1', 'NotReady:1']);
+    expect(tracking.upstream).toEqual([upstream.id]);
+    expect(childrenOf(outcome.flowRunId)).toEqual([]);
+
+    // Not caught, it fails the parent as an awaited task would.
+    const failing = await flow({ name: 'lets-failure-through' }, () => child(fails.submit() as unknown as number)).run();
+    expect(failing.state.name).toBe('Failed');
+    expect(failing.error).toBeInstanceOf(UpstreamFailedError);
+    expect(onlyTaskRun(env.store, failing.flowRunId, 'never-runs').state.name).toBe('NotReady');
+  });
+
+  it('allowFailure(future) hands the child the error (test_subflow_with_one_upstream_task_future_and_allow_failure)', async () => {
+    const child = flow({ name: 'takes-error' }, (x: unknown) => (x instanceof Error ? `got ${x.message}` : 'no error'));
+    const outcome = await flow({ name: 'hands-allowed-failure' }, () => {
+      const future = fails.submit();
+      return child(allowFailure(future));
+    }).run();
+    expect(outcome.result).toBe('got task broke');
+    const tracking = onlyTaskRun(env.store, outcome.flowRunId, 'takes-error');
+    expect(tracking.upstream).toEqual([onlyTaskRun(env.store, outcome.flowRunId, 'fails').id]);
+    expect(tracking.state.name).toBe('Completed');
+  });
+
+  it('a call with futures and too many arguments is refused at once, recording nothing', async () => {
+    const child = flow({ name: 'takes-one-only' }, (x: number) => x);
+    const outcome = await flow({ name: 'passes-two-futures' }, () =>
+      (child as unknown as (...a: unknown[]) => Promise<number>)(addOne.submit(1), addOne.submit(2)),
+    ).run();
+    expect(outcome.error).toBeInstanceOf(ParameterValidationError);
+    expect((outcome.error as Error).message).toMatch(/takes 1 argument \(x\) but was called with 2/);
+    expect(taskRunsOf(env.store, outcome.flowRunId, 'takes-one-only')).toEqual([]);
+    expect(childrenOf(outcome.flowRunId)).toEqual([]);
+  });
+
+  it('a call with no futures records no upstream (test_subflow_with_no_upstream_tasks)', async () => {
+    const bar = flow({ name: 'bar' }, (x: number, y: number) => x + y);
+    const outcome = await flow({ name: 'foo' }, () => bar(2, 1)).run();
+    expect(outcome.result).toBe(3);
+    expect(onlyTaskRun(env.store, outcome.flowRunId, 'bar').upstream).toEqual([]);
   });
 });
