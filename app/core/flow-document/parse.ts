@@ -546,6 +546,8 @@ class ModuleReader {
       node.uncalled = true;
       nodes.push(node);
       this.sites.set(id, { node, kind, declaration: candidate.site });
+      // A task that another flow of the file calls (a subflow's step) is used, just not here.
+      if (this.calledByAnotherFlow(id)) continue;
       this.problems.push({
         nodeId: id,
         message: `'${id}' is not called as a step of the flow (code the graph does not show may still use it)`,
@@ -554,6 +556,15 @@ class ModuleReader {
       });
     }
     return nodes;
+  }
+
+  private calledByAnotherFlow(id: string): boolean {
+    const mentions = (node: ts.Node): boolean => (ts.isIdentifier(node) && node.text === id) || (ts.forEachChild(node, mentions) ?? false);
+    for (const candidate of this.candidates.values()) {
+      if (candidate.type !== 'flow' || candidate.call === this.flow?.call) continue;
+      if (candidate.call.arguments.some(mentions)) return true;
+    }
+    return false;
   }
 
   private readModuleRegions(): void {

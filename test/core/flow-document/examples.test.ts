@@ -49,7 +49,8 @@ describe('bundled examples and templates', () => {
       const { graph, problems } = parseFlowModule(source);
 
       it('draws as steps, with no code left as written inside the flow', () => {
-        expect(problems.filter((p) => p.severity === 'error')).toEqual([]);
+        // Nothing to warn about either: a task only another flow of the file calls is used.
+        expect(problems).toEqual([]);
         expect(graph.regions.filter((r) => r.scope !== 'module')).toEqual([]);
         expect(graph.nodes.filter((n) => !n.uncalled).length).toBeGreaterThan(0);
       });
