@@ -1,5 +1,6 @@
 import { parseArgs } from 'node:util';
 import { SettingsError } from '../core/index.js';
+import { FLOWDECK_VERSION } from '../core/api/index.js';
 import { StoreError } from '../server/index.js';
 import type { CommandDefinition, CommandOption, ParsedArgs } from './command.js';
 import { COMMANDS } from './commands/index.js';
@@ -7,8 +8,6 @@ import { CliContext } from './context.js';
 import { EXIT_BAD_INPUT, EXIT_OK, EXIT_SERVER, UsageError } from './errors.js';
 import { describeServerFailure } from './server-failures.js';
 import { closest, closestCommands, didYouMean } from './suggest.js';
-
-const VERSION = '0.1.0';
 
 const EXIT_CODES =
   'Exit codes: 0 success, 1 a run that did not complete, 2 bad input, 3 the server or the local database could not be used (unreachable, refused the API key, failed, or could not write).';
@@ -112,7 +111,7 @@ export async function runCli(argv: string[], ctx: CliContext): Promise<number> {
     return argv.length === 0 ? EXIT_BAD_INPUT : EXIT_OK;
   }
   if (argv[0] === '--version' || argv[0] === '-V') {
-    ctx.print(VERSION);
+    ctx.print(FLOWDECK_VERSION);
     return EXIT_OK;
   }
   const found = findCommand(argv);

@@ -1,6 +1,7 @@
 // Every command's help lists its options, a line each.
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { COMMANDS } from '../../app/cli/commands/index.js';
+import { FLOWDECK_VERSION } from '../../app/core/api/index.js';
 import { makeTempHome } from '../helpers/temp-home.js';
 import { cli } from './harness.js';
 
@@ -33,3 +34,13 @@ describe('a command’s --help', () => {
   });
 });
 
+
+describe('flowdeck --version', () => {
+  it("prints the release core names, which is the package's", async () => {
+    for (const flag of ['--version', '-V']) {
+      const { code, out } = await cli(temp.home, flag);
+      expect(code).toBe(0);
+      expect(out.trim()).toBe(FLOWDECK_VERSION);
+    }
+  });
+});
