@@ -1,4 +1,5 @@
 import type { CliContext } from './context.js';
+import type { ExitCode } from './errors.js';
 
 /** One option of a command: how it is parsed, and its line in the command's help. */
 export interface CommandOption {
@@ -30,7 +31,7 @@ export interface CommandDefinition {
   /** How many positional arguments it takes. */
   positionals?: { min: number; max: number; names: string[] };
   /** Resolves to the exit code. */
-  run(args: ParsedArgs, ctx: CliContext): Promise<number>;
+  run(args: ParsedArgs, ctx: CliContext): Promise<ExitCode>;
 }
 
 export function defineCommand(definition: CommandDefinition): CommandDefinition {

@@ -1,6 +1,6 @@
 import { CONCURRENCY_LIMIT_MAX, TAG_MAX_LENGTH } from '../../core/api/index.js';
 import { defineCommand } from '../command.js';
-import { UsageError } from '../errors.js';
+import { EXIT_OK, UsageError } from '../errors.js';
 import { parseWholeNumber } from '../command-helpers.js';
 
 export default defineCommand({
@@ -21,6 +21,6 @@ export default defineCommand({
     if (before === null) ctx.print(`Created concurrency limit '${tag}': ${what}.`);
     else if (before.limit === limit) ctx.print(`Concurrency limit '${tag}' is already ${limit}: ${what}.`);
     else ctx.print(`Changed concurrency limit '${tag}' from ${before.limit} to ${limit}: ${what}.`);
-    return 0;
+    return EXIT_OK;
   },
 });

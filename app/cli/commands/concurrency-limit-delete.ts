@@ -1,5 +1,5 @@
 import { defineCommand } from '../command.js';
-import { UsageError } from '../errors.js';
+import { EXIT_OK, UsageError } from '../errors.js';
 
 export default defineCommand({
   name: 'concurrency-limit delete',
@@ -12,6 +12,6 @@ export default defineCommand({
       throw new UsageError(`no concurrency limit for tag '${tag}'; 'flowdeck concurrency-limit ls' lists them`);
     }
     ctx.print(`Deleted concurrency limit '${tag}'.`);
-    return 0;
+    return EXIT_OK;
   },
 });

@@ -1,5 +1,5 @@
 import { defineCommand } from '../command.js';
-import { UsageError } from '../errors.js';
+import { EXIT_OK, UsageError } from '../errors.js';
 import { indent, renderFields } from '../output/fields.js';
 import { formatStateName, formatTime } from '../output/format.js';
 import { renderTable } from '../output/table.js';
@@ -18,7 +18,7 @@ export default defineCommand({
     if (!limit) throw new UsageError(`no concurrency limit for tag '${tag}'; 'flowdeck concurrency-limit ls' lists them`);
     if (flag(args, 'json')) {
       ctx.printJson(limit);
-      return 0;
+      return EXIT_OK;
     }
     const { colors } = ctx;
     ctx.print(colors.bold(`Concurrency limit ${limit.tag}`));
@@ -34,7 +34,7 @@ export default defineCommand({
     ctx.print(colors.bold(`Task runs holding a slot (${limit.activeSlots.length})`));
     if (limit.activeSlots.length === 0) {
       ctx.print(indent('None.'));
-      return 0;
+      return EXIT_OK;
     }
     const rows: string[][] = [];
     for (const id of limit.activeSlots) {
@@ -42,6 +42,6 @@ export default defineCommand({
       rows.push(taskRun ? [id, taskRun.name, formatStateName(taskRun.state, colors), taskRun.flowRunId] : [id, '-', '-', '-']);
     }
     ctx.print(indent(renderTable(['TASK RUN', 'NAME', 'STATE', 'FLOW RUN'], rows, colors.bold)));
-    return 0;
+    return EXIT_OK;
   },
 });

@@ -1,4 +1,5 @@
 import { defineCommand } from '../command.js';
+import { EXIT_OK } from '../errors.js';
 import { formatTime } from '../output/format.js';
 import { renderTable } from '../output/table.js';
 import { flag } from '../command-helpers.js';
@@ -13,14 +14,14 @@ export default defineCommand({
     const limits = await ctx.runs().listConcurrencyLimits();
     if (flag(args, 'json')) {
       ctx.printJson(limits);
-      return 0;
+      return EXIT_OK;
     }
     if (limits.length === 0) {
       ctx.print('No concurrency limits. Create one with: flowdeck concurrency-limit create TAG LIMIT');
-      return 0;
+      return EXIT_OK;
     }
     const rows = limits.map((l) => [l.tag, String(l.limit), String(l.activeSlots.length), formatTime(l.createdAt)]);
     ctx.print(renderTable(['TAG', 'LIMIT', 'ACTIVE', 'CREATED'], rows, ctx.colors.bold));
-    return 0;
+    return EXIT_OK;
   },
 });

@@ -1,4 +1,5 @@
 import { setProfileSettings, type SettingName } from '../../core/index.js';
+import { EXIT_OK } from '../errors.js';
 import { defineCommand } from '../command.js';
 import { formatSettingValue } from '../output/settings.js';
 import { parseAssignments } from '../settings/assignments.js';
@@ -20,6 +21,6 @@ export default defineCommand({
       ctx.print(`Set ${key} to '${formatSettingValue(key, value)}' in profile '${profile}'.`);
       if (ctx.env[key]?.trim()) ctx.note(`${key} is also set in the environment, which takes precedence over the profile.`);
     }
-    return 0;
+    return EXIT_OK;
   },
 });

@@ -1,4 +1,5 @@
 import { unsetProfileSettings } from '../../core/index.js';
+import { EXIT_OK } from '../errors.js';
 import { defineCommand } from '../command.js';
 import { parseSettingNames } from '../settings/assignments.js';
 import { requireProfileInEffect } from '../settings/load-settings.js';
@@ -21,6 +22,6 @@ export default defineCommand({
       ctx.print(present.includes(key) ? `Unset ${key} in profile '${profile}'.` : `${key} was not set in profile '${profile}'.`);
       if (ctx.env[key]?.trim()) ctx.note(`${key} is still set in the environment, which takes precedence over the profile.`);
     }
-    return 0;
+    return EXIT_OK;
   },
 });

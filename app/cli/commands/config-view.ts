@@ -1,4 +1,5 @@
 import { describeSource, SETTING_NAMES, shownSettingValue, type SettingSource } from '../../core/index.js';
+import { EXIT_OK } from '../errors.js';
 import { defineCommand } from '../command.js';
 import { flag } from '../command-helpers.js';
 import { renderFields } from '../output/fields.js';
@@ -35,7 +36,7 @@ export default defineCommand({
         server: server.kind === 'local' ? { kind: 'local', database: server.databasePath } : server,
         settings: Object.fromEntries(names.map((name) => [name, { value: shownSettingValue(name, values[name]), ...jsonSource(sources[name]) }])),
       });
-      return 0;
+      return EXIT_OK;
     }
     const { colors } = ctx;
     const urlSource = sources.FLOWDECK_API_URL;
@@ -51,10 +52,10 @@ export default defineCommand({
     ctx.print();
     if (names.length === 0) {
       ctx.print('Every setting has its default value; --show-defaults lists them.');
-      return 0;
+      return EXIT_OK;
     }
     const rows = names.map((name) => [name, formatSettingValue(name, values[name]), describeSource(sources[name])]);
     ctx.print(renderTable(['SETTING', 'VALUE', 'SOURCE'], rows, colors.bold));
-    return 0;
+    return EXIT_OK;
   },
 });

@@ -1,4 +1,5 @@
 import { defineCommand } from '../command.js';
+import { EXIT_OK } from '../errors.js';
 import { flag } from '../command-helpers.js';
 import { describeFlows } from '../flow-files/describe-flows.js';
 import { loadFlowModule } from '../flow-files/load-flow-file.js';
@@ -23,10 +24,10 @@ export default defineCommand({
     const flows = describeFlows(await loadFlowModule(args.positionals[0], ctx.cwd));
     if (flag(args, 'json')) {
       ctx.printJson({ flows });
-      return 0;
+      return EXIT_OK;
     }
     const rows = flows.map((flow) => [flow.isDefault ? '*' : '', flow.name, parameterNames(flow.parameters)]);
     ctx.print(renderTable(['', 'FLOW', 'PARAMETERS'], rows, ctx.colors.bold));
-    return 0;
+    return EXIT_OK;
   },
 });

@@ -1,4 +1,5 @@
 import { defineCommand } from '../command.js';
+import { EXIT_OK } from '../errors.js';
 import { describeAttempts, describeJson, describeTags, oneLine } from '../output/describe.js';
 import { indent, renderFields, type Field } from '../output/fields.js';
 import { formatStateName, formatTime, timeFields } from '../output/format.js';
@@ -26,7 +27,7 @@ export default defineCommand({
     const subflowRuns = newestChildren.slice().reverse();
     if (flag(args, 'json')) {
       ctx.printJson({ ...run, states, taskRuns, subflowRuns });
-      return 0;
+      return EXIT_OK;
     }
     const { colors } = ctx;
     let parent = '-';
@@ -85,6 +86,6 @@ export default defineCommand({
       const ids = await source.uniqueIdPrefixes('flow', subflowRuns.map((r) => r.id));
       ctx.print(indent(renderFlowRunTable(subflowRuns, ids, colors)));
     }
-    return 0;
+    return EXIT_OK;
   },
 });

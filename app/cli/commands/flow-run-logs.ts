@@ -1,7 +1,7 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { isTerminal, LOG_LEVELS, type LogLevelName } from '../../core/index.js';
 import { defineCommand } from '../command.js';
-import { UsageError } from '../errors.js';
+import { EXIT_OK, UsageError } from '../errors.js';
 import { formatStateName, shortId } from '../output/format.js';
 import { formatLogLine } from '../output/log-line.js';
 import { findFlowRun, findTaskRun, flag, stringOption } from '../command-helpers.js';
@@ -74,7 +74,7 @@ export default defineCommand({
 
     if (!flag(args, 'follow')) {
       if ((await printNewLines()) === 0 && !json) ctx.note(`No logs for flow run ${run.name} (${run.id}).`);
-      return 0;
+      return EXIT_OK;
     }
     for (let poll = 0; ; poll++) {
       // A run whose process was killed never reports a final state; marking it Crashed, as
@@ -87,7 +87,7 @@ export default defineCommand({
       const printed = await printNewLines();
       if (finished && printed === 0) {
         if (current && !json) ctx.note(`Flow run ${current.name} finished in state ${formatStateName(current.state, ctx.colors)}.`);
-        return 0;
+        return EXIT_OK;
       }
       await sleep(source.pollIntervalMs);
     }

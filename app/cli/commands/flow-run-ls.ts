@@ -1,6 +1,6 @@
 import { STATE_NAMES, STATE_TYPES, type StateType } from '../../core/index.js';
 import { defineCommand } from '../command.js';
-import { UsageError } from '../errors.js';
+import { EXIT_OK, UsageError } from '../errors.js';
 import { renderFlowRunTable } from '../output/run-tables.js';
 import { flag, parseWholeNumber, stringListOption, stringOption } from '../command-helpers.js';
 
@@ -57,15 +57,15 @@ export default defineCommand({
     const runs = await source.listFlowRuns({ flowName, ...states, limit });
     if (flag(args, 'json')) {
       ctx.printJson(runs);
-      return 0;
+      return EXIT_OK;
     }
     if (runs.length === 0) {
       const filtered = flowName !== undefined || states.stateTypes.length > 0 || states.stateNames.length > 0;
       ctx.print(filtered ? 'No flow runs match these filters.' : 'No flow runs yet. Run one with: flowdeck run FILE');
-      return 0;
+      return EXIT_OK;
     }
     const ids = await source.uniqueIdPrefixes('flow', runs.map((run) => run.id));
     ctx.print(renderFlowRunTable(runs, ids, ctx.colors));
-    return 0;
+    return EXIT_OK;
   },
 });

@@ -1,4 +1,5 @@
 import { createProfile } from '../../core/index.js';
+import { EXIT_OK } from '../errors.js';
 import { defineCommand } from '../command.js';
 import { stringOption } from '../command-helpers.js';
 import { openProfiles } from '../settings/open-profiles.js';
@@ -17,6 +18,6 @@ export default defineCommand({
     updateProfilesFile(path, (doc) => createProfile(doc, name, from));
     ctx.print(`Created profile '${name}'${from === undefined ? '' : ` with the settings of '${from}'`}.`);
     ctx.print(`Switch to it with: flowdeck profile use ${name}`);
-    return 0;
+    return EXIT_OK;
   },
 });

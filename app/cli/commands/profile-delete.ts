@@ -1,6 +1,6 @@
 import { deleteProfile, requireProfile } from '../../core/index.js';
 import { defineCommand } from '../command.js';
-import { UsageError } from '../errors.js';
+import { EXIT_OK, UsageError } from '../errors.js';
 import { openProfiles } from '../settings/open-profiles.js';
 import { updateProfilesFile } from '../settings/profiles-file.js';
 
@@ -18,6 +18,6 @@ export default defineCommand({
     }
     updateProfilesFile(path, (current) => deleteProfile(current, name));
     ctx.print(`Deleted profile '${name}'.`);
-    return 0;
+    return EXIT_OK;
   },
 });

@@ -1,4 +1,5 @@
 import { requireProfile } from '../../core/index.js';
+import { EXIT_OK } from '../errors.js';
 import { defineCommand } from '../command.js';
 import { flag } from '../command-helpers.js';
 import { indent, renderFields } from '../output/fields.js';
@@ -22,7 +23,7 @@ export default defineCommand({
     const active = name === doc.active;
     if (flag(args, 'json')) {
       ctx.printJson({ name, active, settings });
-      return 0;
+      return EXIT_OK;
     }
     const { colors } = ctx;
     ctx.print(colors.bold(`Profile ${name}${active ? ' (active)' : ''}`));
@@ -36,6 +37,6 @@ export default defineCommand({
       ctx.print(renderFields(entries.map(([key, value]) => [key, String(value)])));
     }
     if (inEffect) noteProfileOverride(ctx, inEffect, doc.active);
-    return 0;
+    return EXIT_OK;
   },
 });

@@ -1,4 +1,5 @@
 import { defineCommand } from '../command.js';
+import { EXIT_OK } from '../errors.js';
 import { flag } from '../command-helpers.js';
 import { renderTable } from '../output/table.js';
 import { profileInEffect } from '../settings/load-settings.js';
@@ -17,7 +18,7 @@ export default defineCommand({
     const profiles = [...doc.profiles].map(([name, values]) => ({ name, active: name === inEffect.name, values }));
     if (flag(args, 'json')) {
       ctx.printJson(profiles.map(({ name, active, values }) => ({ name, active, apiUrl: values.FLOWDECK_API_URL ?? null })));
-      return 0;
+      return EXIT_OK;
     }
     const rows = profiles.map(({ name, active, values }) => [
       active ? '*' : '',
@@ -26,6 +27,6 @@ export default defineCommand({
     ]);
     ctx.print(renderTable(['', 'NAME', 'SERVER'], rows, ctx.colors.bold));
     noteProfileOverride(ctx, inEffect, doc.active);
-    return 0;
+    return EXIT_OK;
   },
 });

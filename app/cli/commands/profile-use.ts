@@ -1,4 +1,5 @@
 import { useProfile } from '../../core/index.js';
+import { EXIT_OK } from '../errors.js';
 import { defineCommand } from '../command.js';
 import { openProfiles } from '../settings/open-profiles.js';
 import { updateProfilesFile } from '../settings/profiles-file.js';
@@ -23,6 +24,6 @@ export default defineCommand({
     const picked = ctx.env.FLOWDECK_PROFILE?.trim();
     if (picked && picked !== name) ctx.note(`FLOWDECK_PROFILE=${picked} in the environment still picks '${picked}' wherever it is set.`);
     if (ctx.env.FLOWDECK_API_URL?.trim()) ctx.note('FLOWDECK_API_URL in the environment overrides the server of every profile.');
-    return 0;
+    return EXIT_OK;
   },
 });

@@ -1,4 +1,5 @@
 import { defineCommand } from '../command.js';
+import { EXIT_OK } from '../errors.js';
 import { describeAttempts, describeRetryPolicy, describeTags, oneLine } from '../output/describe.js';
 import { indent, renderFields } from '../output/fields.js';
 import { formatStateName, formatTime, timeFields } from '../output/format.js';
@@ -17,7 +18,7 @@ export default defineCommand({
     const states = await source.listStates('task', taskRun.id);
     if (flag(args, 'json')) {
       ctx.printJson({ ...taskRun, states });
-      return 0;
+      return EXIT_OK;
     }
     const { colors } = ctx;
     const flowRun = await source.getFlowRun(taskRun.flowRunId);
@@ -57,6 +58,6 @@ export default defineCommand({
       ctx.print(colors.bold('Error'));
       ctx.print(indent(stack));
     }
-    return 0;
+    return EXIT_OK;
   },
 });

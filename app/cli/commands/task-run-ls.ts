@@ -1,5 +1,5 @@
 import { defineCommand } from '../command.js';
-import { UsageError } from '../errors.js';
+import { EXIT_OK, UsageError } from '../errors.js';
 import { renderTaskRunTable } from '../output/run-tables.js';
 import { findFlowRun, flag, stringOption } from '../command-helpers.js';
 
@@ -22,14 +22,14 @@ export default defineCommand({
     const taskRuns = await source.listTaskRuns(run.id);
     if (flag(args, 'json')) {
       ctx.printJson(taskRuns);
-      return 0;
+      return EXIT_OK;
     }
     if (taskRuns.length === 0) {
       ctx.print(`Flow run ${run.name} has no task runs yet.`);
-      return 0;
+      return EXIT_OK;
     }
     const [ids, histories] = await Promise.all([source.uniqueIdPrefixes('task', taskRuns.map((t) => t.id)), source.listTaskRunHistories(run.id)]);
     ctx.print(renderTaskRunTable(taskRuns, ids, histories, ctx.colors));
-    return 0;
+    return EXIT_OK;
   },
 });

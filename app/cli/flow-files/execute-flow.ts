@@ -11,7 +11,7 @@ import {
 } from '../../engine/index.js';
 import { HttpReporter, type ConnectionEvent } from '../../engine/reporting/index.js';
 import type { CliContext } from '../context.js';
-import { EXIT_OK, EXIT_RUN_FAILED, EXIT_SERVER, UsageError } from '../errors.js';
+import { EXIT_OK, EXIT_RUN_FAILED, EXIT_SERVER, UsageError, type ExitCode } from '../errors.js';
 import { formatStateName } from '../output/format.js';
 import { RunProgress } from '../output/run-progress.js';
 import type { AnyFlow } from './load-flow-file.js';
@@ -89,7 +89,7 @@ export async function executeFlow(
   params: Record<string, unknown>,
   request: FlowRunRequest,
   json: boolean,
-): Promise<number> {
+): Promise<ExitCode> {
   const reporter = engineSettings().reporter!;
   try {
     await checkServer(ctx);
