@@ -1,14 +1,6 @@
 import { setMaxListeners } from 'node:events';
 import { hostname } from 'node:os';
-import {
-  newId,
-  type OrchestrationResult,
-  type ProposedState,
-  type RetryPolicy,
-  type RunReporter,
-  type State,
-  type StateType,
-} from '../core/index.js';
+import { newId, type ProposedState, type RetryPolicy, type State, type StateType } from '../core/index.js';
 import { onAbort } from './abort-listeners.js';
 import { currentFlowRun, currentFrame, runStorage, type FlowRunFrame } from './context.js';
 import { bindArguments, bindByName, type BoundFlowCall, type FlowInput, type FlowSignature } from './flow-parameters.js';
@@ -17,14 +9,13 @@ import { failureLogText } from './failure-log.js';
 import { judgeReturnedValue } from './final-state.js';
 import { coerceParameters } from './parameter-coercion.js';
 import { trackFlowRun } from './heartbeats.js';
-import { runStateHooks } from './hooks.js';
 import { installLogPrints } from './log-prints.js';
 import { RunLogger } from './logger.js';
 import type { FlowOptions, RunInfo } from './options.js';
 import { previewOf } from './previews.js';
 import { FUTURE_SEARCH_DEPTH, resolveFutures } from './resolve-futures.js';
-import { resultRefFor, writeResult } from './results.js';
-import { engineSettings, requireReporter } from './runtime.js';
+import { persistResult, RunExecution, startAttemptTimer } from './run-execution.js';
+import { engineSettings } from './runtime.js';
 import { sleep, sleepUntil } from './sleep.js';
 import { StoredStates } from './stored-states.js';
 import { SubflowTaskRun } from './subflow-task-run.js';
@@ -117,13 +108,10 @@ function flowRunName(flow: FlowDefinition, params: Record<string, unknown>): str
   return generateRunName();
 }
 
-class FlowRunExecution {
+class FlowRunExecution extends RunExecution {
   readonly id: string;
   readonly name: string;
-  private readonly reporter: RunReporter;
-  private readonly logger: RunLogger;
-  private attempt = 1;
-  private state: State | null = null;
+  protected readonly logger: RunLogger;
   /** Fires on cancellation or crash; each attempt's signal follows it. */
   private readonly runController = new AbortController();
   private storedType: StateType | null = null;
@@ -138,9 +126,9 @@ class FlowRunExecution {
     private readonly request: FlowRunRequest,
     private readonly subflowTaskRun: SubflowTaskRun | null,
   ) {
+    super('flow');
     this.params = call.params;
     this.args = call.args;
-    this.reporter = requireReporter();
     this.id = request.flowRunId ?? request.newFlowRunId ?? newId();
     this.name = request.flowRunName ?? flowRunName(flow, this.params);
     this.logger = new RunLogger(
@@ -150,28 +138,20 @@ class FlowRunExecution {
     setMaxListeners(0, this.runController.signal);
   }
 
-  private get runInfo(): RunInfo {
+  protected get flowRunId(): string {
+    return this.id;
+  }
+
+  protected get definition(): FlowDefinition {
+    return this.flow;
+  }
+
+  protected get runInfo(): RunInfo {
     return { id: this.id, name: this.name, flowRunId: this.id, attempt: this.attempt, tags: this.flow.tags };
   }
 
-  private observe(result: OrchestrationResult): void {
-    if (result.status !== 'ACCEPT' || !result.state) return;
-    this.state = result.state;
-    this.attempt = result.state.attempt;
-    this.subflowTaskRun?.follow(result.state);
-    engineSettings().onEvent?.({ kind: 'flow', runId: this.id, runName: this.name, flowRunId: this.id, state: result.state });
-  }
-
-  private async propose(state: ProposedState, owner = false, transitionId = newId()): Promise<OrchestrationResult> {
-    const result = await this.reporter.setState({
-      kind: 'flow',
-      runId: this.id,
-      state,
-      transitionId,
-      ...(owner ? { owner: { pid: process.pid, hostname: hostname() } } : {}),
-    });
-    this.observe(result);
-    return result;
+  protected followed(state: State): void {
+    this.subflowTaskRun?.follow(state);
   }
 
   private async finish(state: ProposedState): Promise<State> {
@@ -179,9 +159,7 @@ class FlowRunExecution {
     const final = result.state ?? this.state!;
     // The store may already hold the state: a run cancelled while it waited to retry is Cancelled
     // by the cancel command itself. Its hooks are still this process's to run.
-    if (result.status === 'ACCEPT' || final.type === state.type) {
-      await runStateHooks(this.flow.options, this.flow.subject, this.runInfo, final, this.logger);
-    }
+    if (result.status === 'ACCEPT' || final.type === state.type) await this.hooksFor(final);
     return final;
   }
 
@@ -230,9 +208,7 @@ class FlowRunExecution {
       crash: async (message) => {
         this.storedType = 'CRASHED';
         const result = await this.propose({ type: 'CRASHED', name: 'Crashed', message });
-        if (result.status === 'ACCEPT' && result.state) {
-          await runStateHooks(this.flow.options, this.flow.subject, this.runInfo, result.state, this.logger);
-        }
+        if (result.status === 'ACCEPT' && result.state) await this.hooksFor(result.state);
       },
     });
     try {
@@ -246,7 +222,7 @@ class FlowRunExecution {
           const reason = started.reason ?? `the store answered ${started.status}`;
           return this.outcome(started.state ?? this.state!, false, undefined, new RunAbortedError(`flow run '${this.name}' could not start: ${reason}`));
         }
-        await runStateHooks(this.flow.options, this.flow.subject, this.runInfo, started.state, this.logger);
+        await this.hooksFor(started.state);
         const attempt = await this.attemptOnce();
         if (attempt.ok) {
           const final = await this.finish(this.completedState(attempt.value));
@@ -281,9 +257,7 @@ class FlowRunExecution {
           continue;
         }
         this.logger.error(`flow run failed: ${failureLogText(error)}`);
-        if (failed.status === 'ACCEPT' && state) {
-          await runStateHooks(this.flow.options, this.flow.subject, this.runInfo, state, this.logger);
-        }
+        if (failed.status === 'ACCEPT' && state) await this.hooksFor(state);
         return this.outcome(state ?? this.state!, false, undefined, error);
       }
     } finally {
@@ -295,13 +269,8 @@ class FlowRunExecution {
   private completedState(value: unknown): ProposedState {
     const state: ProposedState = { type: 'COMPLETED', name: 'Completed', resultPreview: previewOf(value, FLOW_RESULT_LIMIT) };
     if (this.flow.options.persistResult) {
-      const ref = resultRefFor(this.id);
-      try {
-        writeResult(engineSettings().home, ref, value);
-        state.resultRef = ref;
-      } catch (error) {
-        this.logger.warning(`the flow's result could not be persisted: ${(error as Error).message}`);
-      }
+      const ref = persistResult(this.id, value, (reason) => this.logger.warning(`the flow's result could not be persisted: ${reason}`));
+      if (ref !== null) state.resultRef = ref;
     }
     return state;
   }
@@ -317,11 +286,7 @@ class FlowRunExecution {
     const follow = () => controller.abort(this.runController.signal.reason);
     if (this.runController.signal.aborted) follow();
     this.runController.signal.addEventListener('abort', follow, { once: true });
-    const timeoutSeconds = this.flow.options.timeoutSeconds;
-    const timer =
-      timeoutSeconds !== undefined
-        ? setTimeout(() => controller.abort(new TimeoutError(timeoutSeconds, `flow run '${this.name}'`)), timeoutSeconds * 1000)
-        : null;
+    const stopTimer = startAttemptTimer(this.flow.options.timeoutSeconds, `flow run '${this.name}'`, (error) => controller.abort(error));
     const logPrints = this.flow.options.logPrints ?? false;
     if (logPrints) installLogPrints();
     const frame: FlowRunFrame = {
@@ -355,7 +320,7 @@ class FlowRunExecution {
       // Task runs still going belong to a failed attempt: stop them too.
       if (!controller.signal.aborted) controller.abort(error instanceof Error ? error : new Error(String(error)));
     } finally {
-      if (timer) clearTimeout(timer);
+      stopTimer();
     }
     await this.settle(frame);
     this.runController.signal.removeEventListener('abort', follow);

@@ -1,6 +1,6 @@
-/** The Flowdeck SDK: what flow code imports as `flowdeck`. */
-export { flow, isFlow, type Flow } from './flow.js';
-export { task, waitFor, WaitFor, expandMapArguments, type Task } from './task.js';
+/** The Flowdeck SDK: what flow code imports as `flowdeck`. Whatever runs flows imports hosting.ts. */
+export { flow, type Flow } from './flow.js';
+export { task, waitFor, WaitFor, type Task } from './task.js';
 export { TaskRunFuture, FutureList, unmapped, allowFailure, Unmapped, AllowFailure } from './futures.js';
 export { getRunLogger, type Logger } from './logger.js';
 export { getRunContext, type RunContext } from './context.js';
@@ -11,9 +11,4 @@ export { ConcurrentTaskRunner } from './task-runners/concurrent.js';
 export { WorkerThreadTaskRunner } from './task-runners/worker-threads.js';
 export type { TaskRunner, TaskCall } from './task-runners/task-runner.js';
 export { CancelledError, TimeoutError, PauseTimeoutError, RunAbortedError, UpstreamFailedError, ParameterValidationError } from './errors.js';
-export { configureEngine, engineSettings, type EngineSettings, type RunEvent } from './runtime.js';
-export { registeredFlows } from './registry.js';
-export { activeFlowRunIds, crashActiveRuns } from './heartbeats.js';
-export { previewOf } from './previews.js';
-export type { FlowRunOutcome, FlowRunRequest } from './flow-run-engine.js';
 export type { State, StateType } from '../core/index.js';

@@ -1,20 +1,10 @@
-import {
-  isTerminal,
-  newId,
-  NOT_READY,
-  type OrchestrationResult,
-  type ProposedState,
-  type RetryPolicy,
-  type RunReporter,
-  type State,
-} from '../core/index.js';
+import { isTerminal, newId, NOT_READY, type OrchestrationResult, type ProposedState, type RetryPolicy, type State } from '../core/index.js';
 import { onAbort } from './abort-listeners.js';
 import { computeCacheKey, type CacheKeyContext, type CacheKeyFn, type CachePolicy } from './cache.js';
 import { runStorage, type FlowRunFrame, type RunFrame, type TaskRunFrame } from './context.js';
 import { trackTaskRun } from './heartbeats.js';
 import { CancelledError, errorInfo, RunAbortedError, TimeoutError, UpstreamFailedError } from './errors.js';
 import { AllowFailure, TaskRunFuture } from './futures.js';
-import { runStateHooks } from './hooks.js';
 import { installLogPrints } from './log-prints.js';
 import { maskCredentials } from './mask-credentials.js';
 import { RunLogger } from './logger.js';
@@ -22,9 +12,10 @@ import type { RunInfo, TaskOptions } from './options.js';
 import { inputsPreviewOf, previewOf } from './previews.js';
 import { FUTURE_SEARCH_DEPTH, resolveFutures, type UnresolvedFuture } from './resolve-futures.js';
 import { failureLogText } from './failure-log.js';
-import { readResult, resultRefFor, writeResult } from './results.js';
+import { readResult } from './results.js';
+import { persistResult, RunExecution, startAttemptTimer } from './run-execution.js';
 import { linkResult, runsKnownOf, upstreamOf, type UpstreamLinks } from './upstream-links.js';
-import { engineSettings, requireReporter } from './runtime.js';
+import { engineSettings } from './runtime.js';
 import { sleep, sleepUntil } from './sleep.js';
 import { argumentValues, renderTemplate } from './templates.js';
 
@@ -152,22 +143,19 @@ class AttemptScope {
 }
 
 /** One task run in a flow run, from Pending to a final state, through every attempt. */
-export class TaskRunExecution {
+export class TaskRunExecution extends RunExecution {
   readonly id: string;
   readonly name: string;
-  private readonly reporter: RunReporter;
   private runLogger: RunLogger | null = null;
 
   /** Made on first use: most task runs never log. */
-  private get logger(): RunLogger {
+  protected get logger(): RunLogger {
     this.runLogger ??= new RunLogger(
       { flowRunId: this.flow.flowRunId, taskRunId: this.id, runName: this.name, attempt: () => this.attempt },
       'task',
     );
     return this.runLogger;
   }
-  private attempt = 1;
-  private state: State | null = null;
   private upstream: UpstreamLinks;
   /** Settles once the run is recorded, when that waits for the maps it was handed to know their runs. */
   private recording: Promise<void> | null = null;
@@ -178,7 +166,7 @@ export class TaskRunExecution {
     private readonly flow: FlowRunFrame,
     private readonly request: TaskRunRequest,
   ) {
-    this.reporter = requireReporter();
+    super('task');
     const task = request.task;
     const dynamicKey = flow.dynamicKeys.get(task.taskKey) ?? 0;
     flow.dynamicKeys.set(task.taskKey, dynamicKey + 1);
@@ -214,39 +202,34 @@ export class TaskRunExecution {
     created.then((r) => this.observe(r), (error: unknown) => this.logger.error(`could not record the task run: ${error}`));
   }
 
-  private get runInfo(): RunInfo {
+  protected get flowRunId(): string {
+    return this.flow.flowRunId;
+  }
+
+  protected get definition(): TaskDefinition {
+    return this.request.task;
+  }
+
+  protected get runInfo(): RunInfo {
     return { id: this.id, name: this.name, flowRunId: this.flow.flowRunId, attempt: this.attempt, tags: this.request.task.tags };
   }
 
-  private observe(result: OrchestrationResult): void {
-    if (result.status !== 'ACCEPT' || !result.state) return;
-    // Answers may arrive out of order: a remote server's answer to the creation can come after
-    // the start was answered from the journal.
-    if (this.state && (result.state.timestamp < this.state.timestamp || (result.state.type === 'PENDING' && this.state.type !== 'PENDING'))) return;
-    this.state = result.state;
-    this.attempt = result.state.attempt;
-    this.request.future?.observe(result.state);
-    const onEvent = engineSettings().onEvent;
-    if (onEvent) {
-      onEvent({ kind: 'task', runId: this.id, runName: this.name, flowRunId: this.flow.flowRunId, state: result.state });
-    }
+  protected followed(state: State): void {
+    this.request.future?.observe(state);
   }
 
-  private propose(state: ProposedState): Promise<OrchestrationResult> {
-    return this.reporter.setState({ kind: 'task', runId: this.id, state, transitionId: newId() }).then((result) => {
-      this.observe(result);
-      return result;
-    });
+  /**
+   * Answers may arrive out of order: a remote server's answer to the creation can come after the
+   * start was answered from the journal.
+   */
+  protected override isStale(state: State): boolean {
+    return this.state !== null && (state.timestamp < this.state.timestamp || (state.type === 'PENDING' && this.state.type !== 'PENDING'));
   }
 
   private async finish(state: ProposedState): Promise<State | null> {
     const result = await this.propose(state);
     if (result.status === 'ACCEPT' && result.state) await this.hooksFor(result.state);
     return result.state;
-  }
-
-  private hooksFor(state: State): Promise<void> | undefined {
-    return runStateHooks(this.request.task.options, this.request.task.subject, () => this.runInfo, state, this.logger);
   }
 
   async run(): Promise<unknown> {
@@ -333,11 +316,7 @@ export class TaskRunExecution {
     const scope = new AttemptScope();
     const stopFollowingFlow = onAbort(this.flow.signal, () => scope.abort(this.flow.signal.reason));
     if (this.flow.signal.aborted) scope.abort(this.flow.signal.reason);
-    const timeoutSeconds = task.options.timeoutSeconds;
-    const timer =
-      timeoutSeconds !== undefined
-        ? setTimeout(() => scope.abort(new TimeoutError(timeoutSeconds, `task run '${this.name}'`)), timeoutSeconds * 1000)
-        : null;
+    const stopTimer = startAttemptTimer(task.options.timeoutSeconds, `task run '${this.name}'`, (error) => scope.abort(error));
     const execution = this;
     const frame: TaskRunFrame = {
       kind: 'task',
@@ -357,7 +336,7 @@ export class TaskRunExecution {
     // A task may ask for its prints when its flow does not.
     if (frame.logPrints) installLogPrints();
     const end = () => {
-      if (timer) clearTimeout(timer);
+      stopTimer();
       stopFollowingFlow();
       scope.end();
     };
@@ -401,17 +380,16 @@ export class TaskRunExecution {
     linkResult(this.flow.resultLinks, value, this.id);
     const state: ProposedState = { type: 'COMPLETED', name: 'Completed', resultPreview: previewOf(value) };
     if (cacheKey !== null || task.options.persistResult) {
-      const ref = resultRefFor(cacheKey ?? this.id);
-      try {
-        writeResult(engineSettings().home, ref, value);
+      const ref = persistResult(cacheKey ?? this.id, value, (reason) =>
+        this.logger.warning(`the result could not be persisted, so it is not cached: ${reason}`),
+      );
+      if (ref !== null) {
         state.resultRef = ref;
         if (cacheKey !== null) {
           state.cacheKey = cacheKey;
           const expiry = task.options.cacheExpirationSeconds;
           if (expiry !== undefined) state.cacheExpirationSeconds = expiry;
         }
-      } catch (error) {
-        this.logger.warning(`the result could not be persisted, so it is not cached: ${(error as Error).message}`);
       }
     }
     // The caller gets the value at once; the Completed state commits with whatever the flow does

@@ -7,7 +7,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
-import { configureEngine } from '../../app/engine/index.js';
+import { configureEngine } from '../../app/engine/hosting.js';
 import { configureConnection, SqliteStore } from '../../app/server/index.js';
 import { migrate } from '../../app/server/store/migrations.js';
 

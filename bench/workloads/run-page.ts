@@ -4,7 +4,8 @@
  * and a run with 1,000,000 log lines, its logs opened and searched.
  */
 import type { Page } from 'playwright-core';
-import { configureEngine, flow, getRunLogger, task } from '../../app/engine/index.js';
+import { configureEngine } from '../../app/engine/hosting.js';
+import { flow, getRunLogger, task } from '../../app/engine/index.js';
 import { framesWhileDragging, startUiBench } from './ui-ready.js';
 
 export const RUN_PAGE_TASK_RUNS = 10_000;

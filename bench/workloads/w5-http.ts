@@ -4,7 +4,7 @@
  * `flowdeck run` does with FLOWDECK_API_URL set.
  */
 import { createApiClient } from '../../app/core/api/index.js';
-import { configureEngine } from '../../app/engine/index.js';
+import { configureEngine } from '../../app/engine/hosting.js';
 import { HttpReporter, reportTransport, type SendReport } from '../../app/engine/reporting/index.js';
 import { makeTempHome } from '../lib/env.js';
 import { startServerProcess, type ServerProcess } from '../lib/server-process.js';

@@ -1,15 +1,12 @@
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import type { LogLine, State } from '../../app/core/index.js';
+import { activeFlowRunIds, configureEngine, crashActiveRuns, type RunEvent } from '../../app/engine/hosting.js';
 import {
-  activeFlowRunIds,
-  configureEngine,
-  crashActiveRuns,
   flow,
   getRunContext,
   getRunLogger,
   task,
   type RunContext,
-  type RunEvent,
   type RunInfo,
 } from '../../app/engine/index.js';
 import { useEngineStore } from '../helpers/engine-store.js';

@@ -1,6 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { z } from 'zod';
-import { flow, getRunContext, isFlow, ParameterValidationError, registeredFlows, task } from '../../app/engine/index.js';
+import { isFlow, registeredFlows } from '../../app/engine/hosting.js';
+import { flow, getRunContext, ParameterValidationError, task } from '../../app/engine/index.js';
 import { useEngineStore } from '../helpers/engine-store.js';
 import { onlyTaskRun, taskRunsOf } from './support.js';
 

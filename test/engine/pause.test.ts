@@ -2,7 +2,8 @@
 // gets the input given on resume.
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { z } from 'zod';
-import { configureEngine, flow, getRunContext, pauseFlowRun, PauseTimeoutError, task } from '../../app/engine/index.js';
+import { configureEngine } from '../../app/engine/hosting.js';
+import { flow, getRunContext, pauseFlowRun, PauseTimeoutError, task } from '../../app/engine/index.js';
 import { SqliteStore } from '../../app/server/index.js';
 import { useEngineStore } from '../helpers/engine-store.js';
 import { makeTempHome } from '../helpers/temp-home.js';

@@ -1,9 +1,9 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { State } from '../../app/core/index.js';
+import { configureEngine } from '../../app/engine/hosting.js';
 import {
   CancelledError,
   ConcurrentTaskRunner,
-  configureEngine,
   flow,
   getRunContext,
   task,

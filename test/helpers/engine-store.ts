@@ -1,4 +1,4 @@
-import { configureEngine } from '../../app/engine/index.js';
+import { configureEngine } from '../../app/engine/hosting.js';
 import { SqliteStore } from '../../app/server/index.js';
 import { makeTempHome } from './temp-home.js';
 

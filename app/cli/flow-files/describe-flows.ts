@@ -1,7 +1,6 @@
 import { z } from 'zod';
 import type { DescribedFlow } from '../../core/api/index.js';
-import { flowSignature } from '../../engine/flow-parameters.js';
-import type { DeclaredParameter } from '../../engine/parameter-names.js';
+import { flowSignature, type DeclaredParameter } from '../../engine/hosting.js';
 import type { AnyFlow, FlowModule } from './load-flow-file.js';
 
 /**

@@ -4,12 +4,13 @@ import {
   configureEngine,
   crashActiveRuns,
   engineSettings,
-  ParameterValidationError,
+  HttpReporter,
   previewOf,
+  type ConnectionEvent,
   type FlowRunOutcome,
   type FlowRunRequest,
-} from '../../engine/index.js';
-import { HttpReporter, type ConnectionEvent } from '../../engine/reporting/index.js';
+} from '../../engine/hosting.js';
+import { ParameterValidationError } from '../../engine/index.js';
 import type { CliContext } from '../context.js';
 import { EXIT_OK, EXIT_RUN_FAILED, EXIT_SERVER, UsageError, type ExitCode } from '../errors.js';
 import { formatStateName } from '../output/format.js';

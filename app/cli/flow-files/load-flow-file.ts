@@ -2,8 +2,8 @@ import { existsSync, readFileSync, statSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { transform, type TransformFailure } from 'esbuild';
-import { isFlow, registeredFlows, type Flow } from '../../engine/index.js';
-import { registerFlowLoader } from '../../engine/loader/register.js';
+import { isFlow, registerFlowLoader, registeredFlows } from '../../engine/hosting.js';
+import type { Flow } from '../../engine/index.js';
 import { UsageError } from '../errors.js';
 
 export type AnyFlow = Flow<never, unknown>;

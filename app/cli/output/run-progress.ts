@@ -1,5 +1,5 @@
 import { logLevelName, type LogLine } from '../../core/index.js';
-import type { RunEvent } from '../../engine/index.js';
+import type { RunEvent } from '../../engine/hosting.js';
 import type { CliContext } from '../context.js';
 import { formatStateName } from './format.js';
 

@@ -12,9 +12,9 @@ export const TASKS_MODULE = 'flowdeck/tasks';
 /** What the SDK exports; generated imports take these names from `flowdeck` when code uses them. */
 export const SDK_EXPORTS = [
   'flow', 'task', 'pauseFlowRun', 'getRunLogger', 'getRunContext', 'unmapped', 'waitFor', 'allowFailure',
-  'exponentialBackoff', 'CachePolicies', 'ConcurrentTaskRunner', 'WorkerThreadTaskRunner', 'isFlow',
+  'exponentialBackoff', 'CachePolicies', 'ConcurrentTaskRunner', 'WorkerThreadTaskRunner',
   'TaskRunFuture', 'FutureList', 'Unmapped', 'AllowFailure', 'WaitFor', 'CancelledError', 'TimeoutError',
-  'RunAbortedError', 'UpstreamFailedError', 'ParameterValidationError', 'previewOf',
+  'RunAbortedError', 'UpstreamFailedError', 'ParameterValidationError',
 ] as const;
 
 /** How the side panel edits a field. 'code' values are TypeScript written into the file as is. */

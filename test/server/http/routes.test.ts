@@ -1,7 +1,8 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { API_ROUTES, ApiError, createApiClient, FLOWDECK_VERSION, type ApiClient } from '../../../app/core/api/index.js';
 import { newId } from '../../../app/core/index.js';
-import { configureEngine, flow, getRunLogger, task } from '../../../app/engine/index.js';
+import { configureEngine } from '../../../app/engine/hosting.js';
+import { flow, getRunLogger, task } from '../../../app/engine/index.js';
 import { call, flowRunRequest, startTestServer, taskRunRequest, type TestServer } from './support.js';
 
 let server: TestServer;
