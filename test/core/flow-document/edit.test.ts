@@ -208,6 +208,27 @@ describe('applyEdit', () => {
     expect(GraphEditSchema.parse({ type: 'setCode', id: 'cleanUsers', code })).toEqual({ type: 'setCode', id: 'cleanUsers', code });
   });
 
+  it('setCode finds a function written on lines of its own and writes the new one at its indent', () => {
+    const source = [
+      "import { flow, task } from 'flowdeck';",
+      '',
+      'const double = task(',
+      "  { name: 'double', tags: ['a rather long tag', 'and another one to break the line'], retries: 2 },",
+      '  async (n: number) => {',
+      '    return n * 2;',
+      '  },',
+      ');',
+      '',
+      "export default flow({ name: 'd' }, async () => {",
+      '  await double(2);',
+      '});',
+      '',
+    ].join('\n');
+    const out = applyEdit(source, { type: 'setCode', id: 'double', code: 'async (n: number) => {\n  // triple now\n  return n * 3;\n}' });
+    expect(out).toBe(source.replace('  async (n: number) => {\n    return n * 2;\n  },', '  async (n: number) => {\n    // triple now\n    return n * 3;\n  },'));
+    expect(parseFlowModule(out).graph.nodes.find((n) => n.id === 'double')?.code).toBe('async (n: number) => {\n  // triple now\n  return n * 3;\n}');
+  });
+
   it('setCode refuses a step without code, and code that does not fit where the function was', () => {
     expect(() => applyEdit(SOURCE, { type: 'setCode', id: 'fetchUsers', code: 'async () => 1' })).toThrow(/no node 'fetchUsers' with code/);
     expect(() => applyEdit(SOURCE, { type: 'setCode', id: 'nope', code: 'async () => 1' })).toThrow(EditError);
