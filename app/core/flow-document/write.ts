@@ -3,7 +3,7 @@ import type { GraphNode, InputBinding } from './graph.js';
 import { NODE_OPTION_NAMES } from './graph.js';
 import type { NodeKind } from './node-kinds.js';
 import { fieldSpec } from './node-kinds.js';
-import { argumentStyle, codeParameters } from './sites.js';
+import { argumentStyle, inputNames, positionNames } from './inputs.js';
 import { indentCode, isIdentifierName, propertyKey, quoteString, renderLiteral } from './syntax.js';
 
 /** Lines longer than this are broken up, one property per line. */
@@ -42,11 +42,7 @@ export function slotValueText(node: GraphNode, kind: NodeKind | undefined, name:
 
 /** Argument names in the order they are written: the kind's own order first. */
 export function slotOrder(node: GraphNode, kind: NodeKind): string[] {
-  const names = new Set<string>();
-  const style = argumentStyle(kind, node.positional);
-  if (style?.style === 'positional') for (const n of style.names) names.add(n);
-  else if (style?.style === 'code') for (const p of codeParameters(kind, node.code)) names.add(p.name);
-  for (const f of kind.fields) names.add(f.name);
+  const names = new Set(inputNames(node, kind));
   const present = new Set([...Object.keys(node.fields), ...Object.keys(node.inputs)]);
   return [...[...names].filter((n) => present.has(n)), ...[...present].filter((n) => !names.has(n))];
 }
@@ -67,8 +63,7 @@ export function writeArguments(node: GraphNode, kind: NodeKind, ctx: WriteContex
     }
     return entries.length === 0 ? '()' : `(${writeObject(entries, indent, column + 1, suffixLength + 1)})`;
   }
-  const positions =
-    style?.style === 'positional' ? [...style.names] : codeParameters(kind, node.code).map((p) => p.name);
+  const positions = positionNames(kind, node);
   const byPosition: (string | undefined)[] = [];
   for (const name of order) {
     const value = slotValueText(node, kind, name, ctx);

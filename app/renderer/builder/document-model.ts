@@ -3,17 +3,17 @@
  * Everything the views and the store need of it is named here.
  */
 import { applyEdit, type GraphEdit } from '../../core/flow-document/edit.js';
-import { emptyGraph, type FlowGraph, type GraphNode, type Problem } from '../../core/flow-document/graph.js';
+import { emptyGraph, type FlowGraph, type Problem } from '../../core/flow-document/graph.js';
 import { generateFlowModule } from '../../core/flow-document/generate.js';
 import { uniqueNodeId } from '../../core/flow-document/ids.js';
 import { nodeKind } from '../../core/flow-document/node-kinds.js';
 import { parseFlowModule } from '../../core/flow-document/parse.js';
-import { functionParameters } from '../../core/flow-document/syntax.js';
 import { validateGraph } from '../../core/flow-document/validate.js';
 import type { Positions, XY } from './history.js';
 
 export type { FlowGraph, GraphNode, InputBinding, Problem } from '../../core/flow-document/graph.js';
 export type { GraphEdit };
+export { nodeInputs } from '../../core/flow-document/inputs.js';
 
 /** The graph of the code, with what the parser found and what checking the graph finds, once each. */
 export function parseSource(source: string): { graph: FlowGraph; problems: Problem[] } {
@@ -38,21 +38,6 @@ export function applyGraphEdit(source: string, edit: GraphEdit): string {
 /** A fresh id for a new node of a kind: its kind's usual name, made unique in the graph. */
 export function nodeIdFor(graph: FlowGraph, kind: string): string {
   return uniqueNodeId(graph, nodeKind(kind)?.defaultId ?? kind);
-}
-
-/**
- * The inputs a node shows as handles: its kind's inputs, its function's parameters for kinds that
- * carry code, and any argument the code already feeds from elsewhere.
- */
-export function nodeInputs(node: GraphNode): string[] {
-  const kind = nodeKind(node.kind);
-  const names: string[] = [...(kind?.inputs ?? [])];
-  if (kind?.parametersFromCode && node.code !== undefined) {
-    for (const p of functionParameters(node.code) ?? []) names.push(p.name);
-  }
-  if (kind?.openFields) names.push(...Object.keys(node.fields));
-  names.push(...Object.keys(node.inputs));
-  return [...new Set(names)];
 }
 
 export function setFieldEdit(id: string, field: string, value: unknown): GraphEdit {
