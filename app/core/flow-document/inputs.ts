@@ -4,7 +4,8 @@
  */
 import type { GraphNode } from './graph.js';
 import { fieldSpec, nodeKind, type ArgumentStyle, type NodeKind } from './node-kinds.js';
-import { flowFunctionParameters, functionParameters, type CodeParameter } from './syntax.js';
+import { shapeOf } from './shapes/index.js';
+import type { CodeParameter } from './syntax.js';
 
 /** What of a node its inputs follow from besides its kind: its code, and whether a subflow is called like a function. */
 interface InputsOf {
@@ -17,16 +18,12 @@ interface InputsOf {
  * A subflow takes one object, or, when called like a function (`positional`), its function's parameters.
  */
 export function argumentStyle(kind: NodeKind, positional?: boolean): ArgumentStyle | { style: 'code' } | undefined {
-  const syntax = kind.syntax;
-  if (syntax.form === 'library' || syntax.form === 'sdkCall') return syntax.args;
-  if (syntax.form === 'flow') return positional ? { style: 'code' } : { style: 'object' };
-  if (syntax.form === 'task') return { style: 'code' };
-  return undefined;
+  return shapeOf(kind).read.argumentStyle(positional);
 }
 
 /** The parameters a step's positional arguments go to: its own function's, or its child flow's. */
 export function codeParameters(kind: NodeKind, code: string | undefined): CodeParameter[] {
-  return (kind.syntax.form === 'flow' ? flowFunctionParameters(code ?? '') : functionParameters(code ?? '')) ?? [];
+  return shapeOf(kind).read.codeParameters(code ?? '') ?? [];
 }
 
 /** The name of each argument by its position, for a step not called with one object. */

@@ -59,6 +59,7 @@ export type ArgumentStyle = { readonly style: 'object' } | { readonly style: 'po
  * (`await Promise.all(list.map((item) => x(item)))`).
  * - sdkCall: a call of an SDK function inside the flow, `const x = await fn({...})`
  * - if:      an `if`/`else` around other steps
+ * Each form is read, written and edited by its codec in shapes/.
  */
 export type KindSyntax =
   | { readonly form: 'library'; readonly fn: string; readonly args: ArgumentStyle }

@@ -4,7 +4,7 @@
  */
 import type ts from 'typescript';
 import type { FlowGraph, GraphNode, Problem } from './graph.js';
-import { NODE_KINDS, type NodeKind } from './node-kinds.js';
+import type { NodeKind } from './node-kinds.js';
 
 /** One argument of a step: a property of its object argument, or a positional argument. */
 export interface SlotSite {
@@ -88,24 +88,3 @@ export interface ModuleAnalysis {
   sdkImport?: ImportSite;
   tasksImport?: ImportSite;
 }
-
-/** The registry's kinds by the code shape that writes them. */
-export const KINDS_BY_SYNTAX = (() => {
-  const library = new Map<string, NodeKind>();
-  const sdkCall = new Map<string, NodeKind>();
-  let directTask: NodeKind | undefined;
-  let mapTask: NodeKind | undefined;
-  let flow: NodeKind | undefined;
-  let branch: NodeKind | undefined;
-  for (const kind of NODE_KINDS) {
-    const s = kind.syntax;
-    if (s.form === 'library') library.set(s.fn, kind);
-    else if (s.form === 'sdkCall') sdkCall.set(s.fn, kind);
-    else if (s.form === 'task') {
-      if (s.call === 'direct') directTask ??= kind;
-      else mapTask ??= kind;
-    } else if (s.form === 'flow') flow ??= kind;
-    else branch ??= kind;
-  }
-  return { library, sdkCall, directTask, mapTask, flow, branch };
-})();
