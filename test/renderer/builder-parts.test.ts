@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { COMMON_OPTION_FIELDS, emptyGraph, nodeKind, parseFlowModule, type FieldSpec } from '../../app/core/flow-document/index.js';
+import { COMMON_OPTION_FIELDS, nodeKind, parseFlowModule, type FieldSpec } from '../../app/core/flow-document/index.js';
 import { copyNodes, planPaste, readClipboardText } from '../../app/renderer/builder/clipboard.js';
 import { connectionProblem, inputLooks, resultLook } from '../../app/renderer/builder/connections.js';
-import { nodeInputs, parseSource } from '../../app/renderer/builder/document-model.js';
+import { parseSource } from '../../app/renderer/builder/document-model.js';
 import { checkBeforeRun } from '../../app/renderer/builder/run-check.js';
 import { createBuilderStore } from '../../app/renderer/builder/store.js';
 import { parseFormValue, toFormValue } from '../../app/renderer/builder/field-values.js';
@@ -132,22 +132,6 @@ describe('side panel values', () => {
     expect(toFormValue('json', 'text')).toBe('"text"');
     expect(toFormValue('boolean', undefined)).toBe(false);
     expect(toFormValue('number', undefined)).toBe('');
-  });
-});
-
-describe('node inputs', () => {
-  it("are the kind's inputs, a code node's parameters, and whatever the code already binds", () => {
-    const { graph } = parseFlowModule(
-      [
-        "import { flow, task } from 'flowdeck';",
-        "const add = task({ name: 'add' }, async (a: number, b: number) => a + b);",
-        "export default flow({ name: 'f' }, async () => {",
-        '  await add(1, 2);',
-        '});',
-      ].join('\n'),
-    );
-    expect(nodeInputs(graph.nodes[0])).toEqual(['a', 'b']);
-    expect(nodeInputs({ ...emptyGraph('x'), id: 'n', kind: 'writeFile', name: 'n', fields: {}, options: {}, inputs: {}, span: { start: 0, end: 0 } } as never)).toEqual(['path', 'content']);
   });
 });
 

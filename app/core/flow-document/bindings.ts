@@ -5,7 +5,8 @@
 import ts from 'typescript';
 import { edgeId, type GraphEdge, type GraphNode, type InputBinding } from './graph.js';
 import type { NodeKind } from './node-kinds.js';
-import { argumentStyle, codeParameters, type ArgsSite, type ParamStyle, type SlotSite } from './sites.js';
+import { argumentStyle, positionNames } from './inputs.js';
+import type { ArgsSite, ParamStyle, SlotSite } from './sites.js';
 import { propertyNameText, readLiteral, skipParens, valueIdentifiers } from './syntax.js';
 
 export interface StepArguments {
@@ -45,7 +46,7 @@ export function argumentSlots(kind: NodeKind, call: ts.CallExpression, code: str
     }
     return { style: 'object', call, object, names: [], slots };
   }
-  const names: string[] = style.style === 'positional' ? [...style.names] : codeParameters(kind, code).map((p) => p.name);
+  const names = positionNames(kind, { code, positional });
   const slots: SlotSite[] = [];
   for (let i = 0; i < call.arguments.length; i++) {
     const arg = call.arguments[i];

@@ -2,7 +2,7 @@
 import ts from 'typescript';
 import { analyzeFlowModule } from './parse.js';
 import type { ModuleAnalysis, NodeSite } from './sites.js';
-import { fieldSpec } from './node-kinds.js';
+import { takesInput } from './inputs.js';
 import { addListElement, applySplices, argumentList, objectList, removeListElement, type Splice } from './splice.js';
 import { createSource, indentAt, indentCode, propertyNameText, syntaxErrors } from './syntax.js';
 import { objectEntry } from './write.js';
@@ -72,7 +72,7 @@ export function writeSlot(source: string, id: string, name: string, text: string
   if (!args) throw new EditError(`'${id}' is not called as a step of the flow, so its arguments cannot be set from the graph`, id);
   const existing = args.slots.find((s) => s.name === name);
   if (args.style === 'object') {
-    if (!kind.openFields && !fieldSpec(kind, name)) {
+    if (!takesInput(site.node, kind, name)) {
       throw new EditError(`${kind.label} has no field '${name}'; it has ${kind.fields.map((f) => f.name).join(', ')}`, id);
     }
     if (existing) {

@@ -7,7 +7,7 @@ import { declaredNames, flowTaken } from './edit-context.js';
 import { connectionRefusal } from './handle-types.js';
 import { applySplices, ownsLines } from './splice.js';
 import { attachedCommentsStart, isVariableName, lineEndOf, lineStartOf, trailingCommentsEnd, valueIdentifiers } from './syntax.js';
-import { pathText } from './write.js';
+import { pathText } from './write-parts.js';
 
 /** Gives a step a result variable if it has none, so others can read it. */
 export function ensureOutput(source: string, id: string): { source: string; output: string } {

@@ -7,7 +7,7 @@ import { SDK_MODULE, TASKS_MODULE } from './node-kinds.js';
 import type { ModuleAnalysis } from './sites.js';
 import { EditError } from './edit-args.js';
 import { isVariableName } from './syntax.js';
-import { pathText, type WriteContext } from './write.js';
+import { pathText, type WriteContext } from './write-parts.js';
 
 /** Every identifier written anywhere in the module: a new name must not capture or shadow one. */
 export function identifiersIn(file: ts.Node): Set<string> {

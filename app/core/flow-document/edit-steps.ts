@@ -4,6 +4,7 @@ import type { FlowParameter, GraphNode, NodeScope } from './graph.js';
 import { kebabCase, uniqueName } from './ids.js';
 import { ensureImport, pruneImports } from './imports.js';
 import { nodeKind, SDK_MODULE, TASKS_MODULE, type NodeKind } from './node-kinds.js';
+import { shapeOf } from './shapes/index.js';
 import type { ModuleAnalysis } from './sites.js';
 import { analyzeForEdit, EditError, siteOf, writeOption } from './edit-args.js';
 import { allTaken, checkNewId, writeContext } from './edit-context.js';
@@ -13,12 +14,9 @@ import { writeCallStatement, writeDeclaration } from './write.js';
 
 /** The module's own imports for what a new step of `kind` needs. */
 function importsFor(source: string, kind: NodeKind): string {
-  const s = kind.syntax;
-  if (s.form === 'library') return ensureImport(source, TASKS_MODULE, s.fn);
-  if (s.form === 'sdkCall') return ensureImport(source, SDK_MODULE, s.fn);
-  if (s.form === 'task') return ensureImport(source, SDK_MODULE, 'task');
-  if (s.form === 'flow') return ensureImport(source, SDK_MODULE, 'flow');
-  return source;
+  const imported = shapeOf(kind).write.imports;
+  if (!imported) return source;
+  return ensureImport(source, imported.module === 'tasks' ? TASKS_MODULE : SDK_MODULE, imported.name);
 }
 
 export interface AddNodeRequest {
@@ -82,10 +80,11 @@ export function addNode(source: string, request: AddNodeRequest, fieldText: (kin
     }
   }
 
-  const output = kind.syntax.form === 'sdkCall' ? id : undefined;
+  const shape = shapeOf(kind);
+  const output = shape.edit.namedByResult ? id : undefined;
   const placeCall = (indent: string): string => {
     const text = writeCallStatement(node, kind, ctx, indent, output);
-    return kind.syntax.form === 'if' ? `${text}\n${indent}}` : text;
+    return shape.edit.opensBlock ? `${text}\n${indent}}` : text;
   };
   const afterCall = request.after ? siteOf(analysis, request.after).call : undefined;
   if (request.after && !afterCall) throw new EditError(`'${request.after}' is not called in the flow, so nothing can be added after it`, request.after);
@@ -229,7 +228,7 @@ export function renameNode(source: string, id: string, newId: string): string {
   checkNewId(analysis, newId);
   let text: string;
   // A step without a declaration of its own (a pause, a further call of a task) is named by its result variable.
-  if (site.kind.syntax.form === 'sdkCall' || site.node.repeats !== undefined) {
+  if (shapeOf(site.kind).edit.namedByResult || site.node.repeats !== undefined) {
     const call = site.call!;
     if (call.output) text = renameIdentifier(source, analysis.file, call.output.text, newId, call.statement);
     else if (!ts.isExpressionStatement(call.statement)) {

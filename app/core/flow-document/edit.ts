@@ -5,6 +5,7 @@
 import { z } from 'zod';
 import { FlowParameterSchema, InputBindingSchema, NodeScopeSchema, type InputBinding } from './graph.js';
 import { analyzeForEdit, checkExpression, EditError, isBound, siteOf, writeOption, writeSlot } from './edit-args.js';
+import { setCode } from './edit-code.js';
 import { connectSlot } from './edit-connect.js';
 import { bindingText } from './edit-context.js';
 import { addNode, removeNode, renameNode, setParameters } from './edit-steps.js';
@@ -38,6 +39,8 @@ export const GraphEditSchema = z.discriminatedUnion('type', [
   /** Binds an input to a node's result, a flow parameter or any expression. */
   z.object({ type: z.literal('setInput'), id: z.string(), input: z.string(), binding: InputBindingSchema }),
   z.object({ type: z.literal('setParameters'), parameters: z.array(FlowParameterSchema) }),
+  /** Replaces the function of a node that carries code (a pasted code node keeps its own, not the kind's starting one). */
+  z.object({ type: z.literal('setCode'), id: z.string(), code: z.string() }),
 ]);
 export type GraphEdit = z.infer<typeof GraphEditSchema>;
 
@@ -114,6 +117,8 @@ export function applyEdit(source: string, edit: GraphEdit): string {
       return setInput(source, edit.id, edit.input, edit.binding);
     case 'setParameters':
       return setParameters(source, edit.parameters);
+    case 'setCode':
+      return setCode(source, edit.id, edit.code);
   }
 }
 

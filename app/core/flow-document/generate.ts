@@ -3,9 +3,14 @@ import { FLOW_ANCHOR, type FlowGraph, type GraphNode, type InputBinding, type No
 import { defaultOutputName, takenNames } from './ids.js';
 import { NODE_KINDS, nodeKind, SDK_EXPORTS, SDK_MODULE, TASKS_MODULE, type NodeKind } from './node-kinds.js';
 import { createSource, indentCode, propertyKey, quoteString, valueIdentifiers } from './syntax.js';
-import { INDENT, MAX_LINE, pathText, writeCallExpression, writeCallStatement, writeDeclaration, writeObject, type WriteContext } from './write.js';
+import { shapeOf } from './shapes/index.js';
+import { writeCallExpression, writeCallStatement, writeDeclaration } from './write.js';
+import { INDENT, MAX_LINE, pathText, writeObject, type WriteContext } from './write-parts.js';
 
-const LIBRARY_FUNCTIONS = new Set(NODE_KINDS.flatMap((k) => (k.syntax.form === 'library' ? [k.syntax.fn] : [])));
+const LIBRARY_FUNCTIONS = new Set(NODE_KINDS.flatMap((k) => {
+  const imported = shapeOf(k).write.imports;
+  return imported?.module === 'tasks' ? [imported.name] : [];
+}));
 const SDK_NAMES = new Set<string>(SDK_EXPORTS);
 
 export function scopeKey(scope: NodeScope | 'flow' | 'module' | undefined): string {
@@ -83,7 +88,7 @@ class ModuleWriter {
     const taken = takenNames(this.graph);
     for (const node of this.nodes.values()) {
       if (node.output) this.outputs.set(node.id, node.output);
-      else if (used.has(node.id) && !node.returned && this.kinds.get(node.id)?.syntax.form !== 'if') {
+      else if (used.has(node.id) && !node.returned && shapeOf(this.kinds.get(node.id)!).write.result) {
         const name = defaultOutputName(node.id, taken);
         taken.add(name);
         this.outputs.set(node.id, name);
@@ -160,9 +165,10 @@ class ModuleWriter {
       }
       const node = this.nodes.get(id)!;
       const kind = this.kinds.get(id)!;
-      if (kind.syntax.form !== 'if' && kind.syntax.form !== 'sdkCall' && !node.repeats) this.declarationOrder.push(id);
+      const shape = shapeOf(kind);
+      if (shape.write.declared && !node.repeats) this.declarationOrder.push(id);
       lines.push(indent + writeCallStatement(node, kind, this.ctx, indent, this.outputs.get(id)));
-      if (kind.syntax.form === 'if') {
+      if (shape.edit.opensBlock) {
         lines.push(...this.writeScope(scopeKey({ branch: id, arm: 'then' }), indent + INDENT));
         const otherwise = this.writeScope(scopeKey({ branch: id, arm: 'else' }), indent + INDENT);
         if (otherwise.length > 0) lines.push(`${indent}} else {`, ...otherwise);
@@ -186,7 +192,7 @@ class ModuleWriter {
     if (!this.graph.conciseBody || this.scopeRegions('flow').length > 0) return undefined;
     const steps = this.ordered('flow');
     const only = steps[0];
-    return steps.length === 1 && only.returned && this.kinds.get(only.id)!.syntax.form !== 'if' ? only : undefined;
+    return steps.length === 1 && only.returned && shapeOf(this.kinds.get(only.id)!).write.result ? only : undefined;
   }
 
   /**
@@ -228,10 +234,8 @@ class ModuleWriter {
     const tasks = new Set<string>();
     const code: string[] = [...this.graph.regions.map((r) => r.code), ...(this.graph.flowOptions ?? [])];
     for (const node of this.nodes.values()) {
-      const syntax = this.kinds.get(node.id)!.syntax;
-      if (syntax.form === 'library') tasks.add(syntax.fn);
-      else if (syntax.form === 'sdkCall') sdk.add(syntax.fn);
-      else if (syntax.form === 'task') sdk.add('task');
+      const imported = shapeOf(this.kinds.get(node.id)!).write.imports;
+      if (imported) (imported.module === 'tasks' ? tasks : sdk).add(imported.name);
       if (node.code) code.push(node.code);
       code.push(...(node.extraOptions ?? []));
       for (const b of Object.values(node.inputs)) if (b.from === 'expression') code.push(b.code);
@@ -252,7 +256,8 @@ class ModuleWriter {
     const lines = [line(sdk, SDK_MODULE)];
     if (tasks.size > 0) lines.push(line(tasks, TASKS_MODULE));
     for (const node of this.nodes.values()) {
-      if (node.importFrom !== undefined && !node.repeats && this.kinds.get(node.id)!.syntax.form === 'flow') lines.push(writeDeclaration(node, this.kinds.get(node.id)!, this.ctx)!);
+      const kind = this.kinds.get(node.id)!;
+      if (!node.repeats && shapeOf(kind).write.importedDeclaration(node)) lines.push(writeDeclaration(node, kind, this.ctx)!);
     }
     return lines;
   }

@@ -1,6 +1,7 @@
 /** Names: node ids, result variables and branch ids, readable and never clashing. */
 import type { FlowGraph } from './graph.js';
 import { NODE_KINDS, SDK_EXPORTS } from './node-kinds.js';
+import { shapeOf } from './shapes/index.js';
 import { isVariableName } from './syntax.js';
 
 /** Splits `fetchUsers`, `fetch-users`, `fetch users` into `['fetch', 'users']`. */
@@ -25,7 +26,11 @@ export function kebabCase(text: string): string {
 /** Every name a new identifier must not take in this graph's module. */
 export function takenNames(graph: FlowGraph): Set<string> {
   const taken = new Set<string>(['params', ...SDK_EXPORTS]);
-  for (const kind of NODE_KINDS) if (kind.syntax.form === 'library' || kind.syntax.form === 'sdkCall') taken.add(kind.syntax.fn);
+  // What a step's shape imports (`task`, `flow` and the SDK's names besides) is taken too.
+  for (const kind of NODE_KINDS) {
+    const imported = shapeOf(kind).write.imports;
+    if (imported) taken.add(imported.name);
+  }
   for (const node of graph.nodes) {
     taken.add(node.id);
     if (node.output) taken.add(node.output);

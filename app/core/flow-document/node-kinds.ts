@@ -1,9 +1,21 @@
 /**
  * The node kinds the builder offers, as data: what the palette lists, what the side panel edits
  * and validates, and which code shape each kind is written as and read from. Parsing, generating,
- * editing and validating all go through these entries, so a new kind is a new entry here.
+ * editing and validating all go through these entries, so a new kind is a new entry here. The
+ * built-in tasks' fields take their checks and defaults from the tasks' own inputs (task-inputs.ts).
  */
 import { z } from 'zod';
+import {
+  FILE_ENCODINGS,
+  HttpRequestInput,
+  inputField,
+  NOTIFY_LEVELS,
+  NotifyInput,
+  ReadFileInput,
+  ShellCommandInput,
+  SqlQueryInput,
+  WriteFileInput,
+} from '../task-inputs.js';
 import { CACHE_POLICIES } from './graph.js';
 
 export const SDK_MODULE = 'flowdeck';
@@ -59,6 +71,7 @@ export type ArgumentStyle = { readonly style: 'object' } | { readonly style: 'po
  * (`await Promise.all(list.map((item) => x(item)))`).
  * - sdkCall: a call of an SDK function inside the flow, `const x = await fn({...})`
  * - if:      an `if`/`else` around other steps
+ * Each form is read, written and edited by its codec in shapes/.
  */
 export type KindSyntax =
   | { readonly form: 'library'; readonly fn: string; readonly args: ArgumentStyle }
@@ -102,11 +115,6 @@ function field(spec: Omit<FieldSpec, 'required'> & { required?: boolean }): Fiel
 }
 
 const positiveSeconds = z.number().positive();
-const stringRecord = z.record(z.string(), z.string());
-const queryValue = z.union([z.string(), z.number(), z.boolean(), z.null()]);
-const status = z.number().int().min(100).max(599);
-const FILE_ENCODINGS = ['utf8', 'json', 'base64'] as const;
-const NOTIFY_LEVELS = ['debug', 'info', 'warning', 'error', 'critical'] as const;
 
 const timeoutField = field({
   name: 'timeoutSeconds',
@@ -145,33 +153,32 @@ export const NODE_KINDS: readonly NodeKind[] = [
     description: 'Call a URL and get its status, headers and body',
     syntax: { form: 'library', fn: 'httpRequest', args: { style: 'object' } },
     fields: [
-      field({ name: 'url', label: 'URL', description: 'The address to call', control: 'text', schema: z.string().min(1), required: true, input: true }),
+      field({ name: 'url', label: 'URL', description: 'The address to call', control: 'text', ...inputField(HttpRequestInput, 'url'), required: true, input: true }),
       field({
         name: 'method',
         label: 'Method',
         description: 'The HTTP method',
         control: 'select',
-        schema: z.string().regex(/^[A-Za-z]+$/, 'a method is a single word such as GET or POST'),
+        ...inputField(HttpRequestInput, 'method'),
         choices: ['GET', 'POST', 'PUT', 'PATCH', 'DELETE', 'HEAD', 'OPTIONS'],
-        default: 'GET',
       }),
-      field({ name: 'headers', label: 'Headers', description: 'Request headers', control: 'keyValue', schema: stringRecord, input: true }),
+      field({ name: 'headers', label: 'Headers', description: 'Request headers', control: 'keyValue', ...inputField(HttpRequestInput, 'headers'), input: true }),
       field({
         name: 'query',
         label: 'Query',
         description: 'Query string parameters',
         control: 'keyValue',
-        schema: z.record(z.string(), z.union([queryValue, z.array(queryValue)])),
+        ...inputField(HttpRequestInput, 'query'),
         input: true,
       }),
-      field({ name: 'body', label: 'Body', description: 'Sent as JSON unless it is a string', control: 'json', schema: z.unknown(), input: true }),
-      { ...timeoutField, default: 30 },
+      field({ name: 'body', label: 'Body', description: 'Sent as JSON unless it is a string', control: 'json', ...inputField(HttpRequestInput, 'body'), input: true }),
+      { ...timeoutField, ...inputField(HttpRequestInput, 'timeoutSeconds') },
       field({
         name: 'expectStatus',
         label: 'Expected status',
         description: 'The statuses that count as success (any 2xx when empty)',
         control: 'list',
-        schema: z.union([status, z.array(status)]),
+        ...inputField(HttpRequestInput, 'expectStatus'),
       }),
     ],
     taskOptions: true,
@@ -191,11 +198,11 @@ export const NODE_KINDS: readonly NodeKind[] = [
         label: 'Connection',
         description: 'sqlite:path or postgres:// URL',
         control: 'text',
-        schema: z.string().min(1),
+        ...inputField(SqlQueryInput, 'connection'),
         required: true,
       }),
-      field({ name: 'sql', label: 'SQL', description: 'The statement; ? or $1 for parameters', control: 'multiline', schema: z.string().min(1), required: true }),
-      field({ name: 'params', label: 'Parameters', description: 'Values for the placeholders', control: 'json', schema: z.array(z.unknown()), input: true, accepts: 'list' }),
+      field({ name: 'sql', label: 'SQL', description: 'The statement; ? or $1 for parameters', control: 'multiline', ...inputField(SqlQueryInput, 'sql'), required: true }),
+      field({ name: 'params', label: 'Parameters', description: 'Values for the placeholders', control: 'json', ...inputField(SqlQueryInput, 'params'), input: true, accepts: 'list' }),
     ],
     taskOptions: true,
     defaultId: 'runQuery',
@@ -209,33 +216,32 @@ export const NODE_KINDS: readonly NodeKind[] = [
     description: 'Run a program and get its exit code and output',
     syntax: { form: 'library', fn: 'shellCommand', args: { style: 'object' } },
     fields: [
-      field({ name: 'command', label: 'Command', description: 'The program to run', control: 'text', schema: z.string().min(1), required: true }),
+      field({ name: 'command', label: 'Command', description: 'The program to run', control: 'text', ...inputField(ShellCommandInput, 'command'), required: true }),
       field({
         name: 'args',
         label: 'Arguments',
         description: 'Passed to the program as they are',
         control: 'list',
-        schema: z.array(z.union([z.string(), z.number()])),
+        ...inputField(ShellCommandInput, 'args'),
         input: true,
       }),
-      field({ name: 'cwd', label: 'Working directory', description: 'Where the program runs', control: 'text', schema: z.string().min(1) }),
+      field({ name: 'cwd', label: 'Working directory', description: 'Where the program runs', control: 'text', ...inputField(ShellCommandInput, 'cwd') }),
       field({
         name: 'env',
         label: 'Environment',
         description: 'Extra environment variables',
         control: 'keyValue',
-        schema: z.record(z.string(), z.union([z.string(), z.number(), z.boolean()])),
+        ...inputField(ShellCommandInput, 'env'),
         input: true,
       }),
-      field({ name: 'input', label: 'Standard input', description: 'Written to the program', control: 'multiline', schema: z.string(), input: true }),
-      timeoutField,
+      field({ name: 'input', label: 'Standard input', description: 'Written to the program', control: 'multiline', ...inputField(ShellCommandInput, 'input'), input: true }),
+      { ...timeoutField, ...inputField(ShellCommandInput, 'timeoutSeconds') },
       field({
         name: 'allowFailure',
         label: 'Allow failure',
         description: 'A non-zero exit code does not fail the task',
         control: 'boolean',
-        schema: z.boolean(),
-        default: false,
+        ...inputField(ShellCommandInput, 'allowFailure'),
       }),
     ],
     taskOptions: true,
@@ -250,15 +256,14 @@ export const NODE_KINDS: readonly NodeKind[] = [
     description: 'Read a file as text or bytes',
     syntax: { form: 'library', fn: 'readFile', args: { style: 'object' } },
     fields: [
-      field({ name: 'path', label: 'Path', description: 'The file to read', control: 'text', schema: z.string().min(1), required: true, input: true }),
+      field({ name: 'path', label: 'Path', description: 'The file to read', control: 'text', ...inputField(ReadFileInput, 'path'), required: true, input: true }),
       field({
         name: 'encoding',
         label: 'Encoding',
         description: 'How the bytes are decoded',
         control: 'select',
-        schema: z.enum(FILE_ENCODINGS),
+        ...inputField(ReadFileInput, 'encoding'),
         choices: FILE_ENCODINGS,
-        default: 'utf8',
       }),
     ],
     taskOptions: true,
@@ -273,18 +278,17 @@ export const NODE_KINDS: readonly NodeKind[] = [
     description: 'Write text or bytes to a file',
     syntax: { form: 'library', fn: 'writeFile', args: { style: 'object' } },
     fields: [
-      field({ name: 'path', label: 'Path', description: 'The file to write', control: 'text', schema: z.string().min(1), required: true, input: true }),
-      field({ name: 'content', label: 'Content', description: 'What to write (JSON for the json encoding)', control: 'json', schema: z.unknown(), required: true, input: true }),
+      field({ name: 'path', label: 'Path', description: 'The file to write', control: 'text', ...inputField(WriteFileInput, 'path'), required: true, input: true }),
+      field({ name: 'content', label: 'Content', description: 'What to write (JSON for the json encoding)', control: 'json', ...inputField(WriteFileInput, 'content'), required: true, input: true }),
       field({
         name: 'encoding',
         label: 'Encoding',
         description: 'How the content is encoded',
         control: 'select',
-        schema: z.enum(FILE_ENCODINGS),
+        ...inputField(WriteFileInput, 'encoding'),
         choices: FILE_ENCODINGS,
-        default: 'utf8',
       }),
-      field({ name: 'append', label: 'Append', description: 'Add to the end instead of replacing', control: 'boolean', schema: z.boolean(), default: false }),
+      field({ name: 'append', label: 'Append', description: 'Add to the end instead of replacing', control: 'boolean', ...inputField(WriteFileInput, 'append') }),
     ],
     taskOptions: true,
     defaultId: 'writeOutput',
@@ -313,17 +317,16 @@ export const NODE_KINDS: readonly NodeKind[] = [
     description: 'Log a message or post it to a webhook',
     syntax: { form: 'library', fn: 'notify', args: { style: 'object' } },
     fields: [
-      field({ name: 'message', label: 'Message', description: 'What to say', control: 'multiline', schema: z.string().min(1), required: true, input: true }),
+      field({ name: 'message', label: 'Message', description: 'What to say', control: 'multiline', ...inputField(NotifyInput, 'message'), required: true, input: true }),
       field({
         name: 'level',
         label: 'Level',
         description: 'How loud',
         control: 'select',
-        schema: z.enum(NOTIFY_LEVELS),
+        ...inputField(NotifyInput, 'level'),
         choices: NOTIFY_LEVELS,
-        default: 'info',
       }),
-      field({ name: 'webhookUrl', label: 'Webhook URL', description: 'Posted to when set', control: 'text', schema: z.url() }),
+      field({ name: 'webhookUrl', label: 'Webhook URL', description: 'Posted to when set', control: 'text', ...inputField(NotifyInput, 'webhookUrl') }),
     ],
     taskOptions: true,
     defaultId: 'sendNotification',

@@ -21,8 +21,8 @@ import {
 import { branchIdBase, uniqueName } from './ids.js';
 import { SDK_MODULE, TASKS_MODULE, type NodeKind } from './node-kinds.js';
 import { SourceText, spanOf } from './regions.js';
+import { kindReadAs } from './shapes/index.js';
 import {
-  KINDS_BY_SYNTAX,
   type CallSite,
   type DeclarationSite,
   type FlowSite,
@@ -162,7 +162,7 @@ class ModuleReader {
       const site: DeclarationSite = { statement, name };
       let candidate: Candidate | undefined;
       if (ts.isIdentifier(init) && this.taskLocals.has(init.text)) {
-        const kind = KINDS_BY_SYNTAX.library.get(this.taskLocals.get(init.text)!);
+        const kind = kindReadAs('library', this.taskLocals.get(init.text)!);
         if (kind) candidate = { type: 'library', kind, site: { ...site, bare: init } };
       } else if (
         ts.isCallExpression(init) &&
@@ -171,7 +171,7 @@ class ModuleReader {
         ts.isIdentifier(init.expression.expression) &&
         this.taskLocals.has(init.expression.expression.text)
       ) {
-        const kind = KINDS_BY_SYNTAX.library.get(this.taskLocals.get(init.expression.expression.text)!);
+        const kind = kindReadAs('library', this.taskLocals.get(init.expression.expression.text)!);
         const [arg, ...rest] = init.arguments;
         if (kind && rest.length === 0 && (!arg || ts.isObjectLiteralExpression(arg))) {
           candidate = { type: 'library', kind, site: arg ? { ...site, options: arg } : { ...site, emptyWithOptions: init } };
@@ -357,18 +357,19 @@ class ModuleReader {
       if (each || (!mapped.futures && !settled)) return undefined;
       if (mapped.futures) flags.futures = true;
       const candidate = this.candidates.get(mapped.name);
-      if (candidate?.type !== 'task' || !KINDS_BY_SYNTAX.mapTask) return undefined;
-      return this.addCalledNode(candidate, KINDS_BY_SYNTAX.mapTask, mapped.call, site, flags, scope);
+      const mapKind = kindReadAs('task', 'map');
+      if (candidate?.type !== 'task' || !mapKind) return undefined;
+      return this.addCalledNode(candidate, mapKind, mapped.call, site, flags, scope);
     }
     if (!settled || !ts.isIdentifier(call.expression)) return undefined;
     const callee = call.expression.text;
     const sdkFn = this.sdkLocals.get(callee);
-    const sdkKind = sdkFn ? KINDS_BY_SYNTAX.sdkCall.get(sdkFn) : undefined;
+    const sdkKind = sdkFn ? kindReadAs('sdkCall', sdkFn) : undefined;
     if (sdkKind) return each ? undefined : this.addSdkCallNode(sdkKind, call, site, flags, scope);
     const candidate = this.candidates.get(callee);
     if (!candidate) return undefined;
     const kind =
-      candidate.type === 'library' ? candidate.kind : candidate.type === 'task' ? KINDS_BY_SYNTAX.directTask : KINDS_BY_SYNTAX.flow;
+      candidate.type === 'library' ? candidate.kind : candidate.type === 'task' ? kindReadAs('task', 'direct') : kindReadAs('flow');
     if (!kind) return undefined;
     return this.addCalledNode(candidate, kind, call, site, flags, scope);
   }
@@ -518,7 +519,7 @@ class ModuleReader {
   }
 
   private readBranch(statement: ts.IfStatement, scope: NodeScope | undefined): string | undefined {
-    const kind = KINDS_BY_SYNTAX.branch;
+    const kind = kindReadAs('if');
     if (!kind) return undefined;
     const id = uniqueName(branchIdBase(this.text.text(statement.expression)), this.ids);
     this.ids.add(id);
@@ -540,7 +541,7 @@ class ModuleReader {
     const nodes: GraphNode[] = [];
     for (const [id, candidate] of this.candidates) {
       if (this.sites.has(id) || candidate.type === 'flow' || candidate.type === 'flowImport') continue;
-      const kind = candidate.type === 'library' ? candidate.kind : KINDS_BY_SYNTAX.directTask;
+      const kind = candidate.type === 'library' ? candidate.kind : kindReadAs('task', 'direct');
       if (!kind) continue;
       const node = this.declaredNode(candidate, kind, id);
       node.uncalled = true;

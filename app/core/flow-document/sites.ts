@@ -4,8 +4,7 @@
  */
 import type ts from 'typescript';
 import type { FlowGraph, GraphNode, Problem } from './graph.js';
-import { NODE_KINDS, type ArgumentStyle, type NodeKind } from './node-kinds.js';
-import { flowFunctionParameters, functionParameters, type CodeParameter } from './syntax.js';
+import type { NodeKind } from './node-kinds.js';
 
 /** One argument of a step: a property of its object argument, or a positional argument. */
 export interface SlotSite {
@@ -89,41 +88,3 @@ export interface ModuleAnalysis {
   sdkImport?: ImportSite;
   tasksImport?: ImportSite;
 }
-
-/**
- * How a kind's call arguments are written: its function's parameters ('code') or per the registry.
- * A subflow takes one object, or, when called like a function (`positional`), its function's parameters.
- */
-export function argumentStyle(kind: NodeKind, positional?: boolean): ArgumentStyle | { style: 'code' } | undefined {
-  const syntax = kind.syntax;
-  if (syntax.form === 'library' || syntax.form === 'sdkCall') return syntax.args;
-  if (syntax.form === 'flow') return positional ? { style: 'code' } : { style: 'object' };
-  if (syntax.form === 'task') return { style: 'code' };
-  return undefined;
-}
-
-/** The parameters a step's positional arguments go to: its own function's, or its child flow's. */
-export function codeParameters(kind: NodeKind, code: string | undefined): CodeParameter[] {
-  return (kind.syntax.form === 'flow' ? flowFunctionParameters(code ?? '') : functionParameters(code ?? '')) ?? [];
-}
-
-/** The registry's kinds by the code shape that writes them. */
-export const KINDS_BY_SYNTAX = (() => {
-  const library = new Map<string, NodeKind>();
-  const sdkCall = new Map<string, NodeKind>();
-  let directTask: NodeKind | undefined;
-  let mapTask: NodeKind | undefined;
-  let flow: NodeKind | undefined;
-  let branch: NodeKind | undefined;
-  for (const kind of NODE_KINDS) {
-    const s = kind.syntax;
-    if (s.form === 'library') library.set(s.fn, kind);
-    else if (s.form === 'sdkCall') sdkCall.set(s.fn, kind);
-    else if (s.form === 'task') {
-      if (s.call === 'direct') directTask ??= kind;
-      else mapTask ??= kind;
-    } else if (s.form === 'flow') flow ??= kind;
-    else branch ??= kind;
-  }
-  return { library, sdkCall, directTask, mapTask, flow, branch };
-})();

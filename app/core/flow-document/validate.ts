@@ -2,20 +2,14 @@
 import { NodeOptionsSchema, type FlowGraph, type GraphNode, type Problem } from './graph.js';
 import { connectionRefusal } from './handle-types.js';
 import { fieldSpec, nodeKind, type NodeKind } from './node-kinds.js';
-import { functionParameters } from './syntax.js';
+import { codeParameters, takesInput } from './inputs.js';
 
 function problem(node: GraphNode, message: string, severity: Problem['severity'] = 'error'): Problem {
   return { nodeId: node.id, message, severity, span: node.span };
 }
 
-function codeParameters(node: GraphNode): { name: string; optional: boolean }[] {
-  return functionParameters(node.code ?? '') ?? [];
-}
-
 function checkFields(node: GraphNode, kind: NodeKind, problems: Problem[]): void {
-  const parameters = kind.parametersFromCode ? codeParameters(node).map((p) => p.name) : [];
-  const known = (name: string) =>
-    kind.openFields || fieldSpec(kind, name) !== undefined || parameters.includes(name) || (kind.parametersFromCode && /^arg\d+$/.test(name));
+  const known = (name: string) => takesInput(node, kind, name);
   for (const [name, value] of Object.entries(node.fields)) {
     const spec = fieldSpec(kind, name);
     if (!known(name)) problems.push(problem(node, `${kind.label} has no field '${name}'`, 'warning'));
@@ -33,7 +27,7 @@ function checkFields(node: GraphNode, kind: NodeKind, problems: Problem[]): void
     }
   }
   if (kind.parametersFromCode && !node.uncalled) {
-    for (const p of codeParameters(node)) {
+    for (const p of codeParameters(kind, node.code)) {
       if (!p.optional && node.fields[p.name] === undefined && !node.inputs[p.name]) {
         problems.push(problem(node, `Input '${p.name}' is required`));
       }

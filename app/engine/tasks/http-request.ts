@@ -1,3 +1,4 @@
+import { HttpRequestInput } from '../../core/task-inputs.js';
 import { maskCredentials } from '../mask-credentials.js';
 import { task } from '../task.js';
 import { callScope, checkTimeout } from './support/call-scope.js';
@@ -22,7 +23,8 @@ export interface HttpRequestOptions {
   expectStatus?: number | readonly number[];
 }
 
-export const DEFAULT_HTTP_TIMEOUT_SECONDS = 30;
+export const DEFAULT_HTTP_TIMEOUT_SECONDS = HttpRequestInput.shape.timeoutSeconds.def.defaultValue;
+const DEFAULT_METHOD = HttpRequestInput.shape.method.def.defaultValue;
 
 function withQuery(url: string, query: HttpRequestOptions['query']): string {
   if (!query) return url;
@@ -49,7 +51,7 @@ export const httpRequest = task({ name: 'http-request' }, async (options: HttpRe
   if (typeof options?.url !== 'string' || options.url === '') throw new TypeError('httpRequest needs { url }');
   const timeoutSeconds = options.timeoutSeconds ?? DEFAULT_HTTP_TIMEOUT_SECONDS;
   checkTimeout('httpRequest', timeoutSeconds);
-  const method = (options.method ?? 'GET').toUpperCase();
+  const method = (options.method ?? DEFAULT_METHOD).toUpperCase();
   const url = withQuery(options.url, options.query);
   const scope = callScope(`${method} ${maskCredentials(url)}`, timeoutSeconds);
   return sendHttp({ url, method, headers: options.headers, body: options.body, expectStatus: options.expectStatus }, scope);

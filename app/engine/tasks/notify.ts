@@ -1,3 +1,4 @@
+import { NOTIFY_LEVELS, NotifyInput, type NotifyLevel } from '../../core/task-inputs.js';
 import { currentFrame } from '../context.js';
 import { getRunLogger } from '../logger.js';
 import { maskCredentials } from '../mask-credentials.js';
@@ -5,8 +6,7 @@ import { task } from '../task.js';
 import { callScope } from './support/call-scope.js';
 import { sendHttp } from './support/http.js';
 
-export const NOTIFY_LEVELS = ['debug', 'info', 'warning', 'error', 'critical'] as const;
-export type NotifyLevel = (typeof NOTIFY_LEVELS)[number];
+export { NOTIFY_LEVELS, type NotifyLevel };
 
 export interface NotifyOptions {
   message: string;
@@ -36,7 +36,7 @@ function runIds(): { flowRunId: string | null; taskRunId: string | null } {
 /** Writes the message to the run's logs at its level and, with `webhookUrl`, posts it there. */
 export const notify = task({ name: 'notify' }, async (options: NotifyOptions): Promise<NotifyResult> => {
   if (typeof options?.message !== 'string') throw new TypeError('notify needs { message }');
-  const level = options.level ?? 'info';
+  const level = options.level ?? NotifyInput.shape.level.def.defaultValue;
   if (!NOTIFY_LEVELS.includes(level)) throw new TypeError(`notify: level must be one of ${NOTIFY_LEVELS.join(', ')}, got '${String(level)}'`);
   getRunLogger()[level](options.message);
   if (options.webhookUrl === undefined) return { message: options.message, level, webhookStatus: null };

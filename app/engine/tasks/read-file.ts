@@ -1,8 +1,9 @@
 import { readFile as readFromDisk } from 'node:fs/promises';
 import { resolve } from 'node:path';
+import { ReadFileInput, type FileEncoding } from '../../core/task-inputs.js';
 import { task } from '../task.js';
 
-export type ReadEncoding = 'utf8' | 'json' | 'base64';
+export type ReadEncoding = FileEncoding;
 
 export interface ReadFileOptions {
   /** Relative to the flow process's working folder. */
@@ -14,7 +15,7 @@ export interface ReadFileOptions {
 /** Reads a whole file: as text, as parsed JSON, or as base64. */
 export const readFile = task({ name: 'read-file' }, async (options: ReadFileOptions): Promise<unknown> => {
   if (typeof options?.path !== 'string' || options.path === '') throw new TypeError('readFile needs { path }');
-  const encoding = options.encoding ?? 'utf8';
+  const encoding = options.encoding ?? ReadFileInput.shape.encoding.def.defaultValue;
   const path = resolve(options.path);
   switch (encoding) {
     case 'utf8':

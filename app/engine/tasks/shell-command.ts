@@ -1,3 +1,4 @@
+import { ShellCommandInput } from '../../core/task-inputs.js';
 import { task } from '../task.js';
 import { callScope, checkTimeout } from './support/call-scope.js';
 import { runProcess } from './support/run-process.js';
@@ -73,7 +74,7 @@ export const shellCommand = task({ name: 'shell-command' }, async (options: Shel
     scope,
     described,
   );
-  if (outcome.exitCode !== 0 && !options.allowFailure) {
+  if (outcome.exitCode !== 0 && !(options.allowFailure ?? ShellCommandInput.shape.allowFailure.def.defaultValue)) {
     const how = outcome.signal ? `was ended by ${outcome.signal}` : `exited with code ${outcome.exitCode}`;
     const stderr = tail(outcome.stderr);
     throw new ShellCommandError(`${described} ${how}${stderr ? `: ${stderr}` : ''}`, outcome.exitCode, outcome.stderr);

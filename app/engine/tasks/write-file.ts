@@ -1,8 +1,9 @@
 import { appendFile, mkdir, writeFile as writeToDisk } from 'node:fs/promises';
 import { dirname, resolve } from 'node:path';
+import { WriteFileInput, type FileEncoding } from '../../core/task-inputs.js';
 import { task } from '../task.js';
 
-export type WriteEncoding = 'utf8' | 'json' | 'base64';
+export type WriteEncoding = FileEncoding;
 
 export interface WriteFileOptions {
   /** Relative to the flow process's working folder; missing parent folders are made. */
@@ -35,10 +36,10 @@ function bytesOf(content: unknown, encoding: WriteEncoding): Buffer {
 /** Writes (or appends) text, pretty JSON or base64-decoded bytes to a file; answers `{ path, bytes }`. */
 export const writeFile = task({ name: 'write-file' }, async (options: WriteFileOptions): Promise<WriteFileResult> => {
   if (typeof options?.path !== 'string' || options.path === '') throw new TypeError('writeFile needs { path }');
-  const bytes = bytesOf(options.content, options.encoding ?? 'utf8');
+  const bytes = bytesOf(options.content, options.encoding ?? WriteFileInput.shape.encoding.def.defaultValue);
   const path = resolve(options.path);
   await mkdir(dirname(path), { recursive: true });
-  if (options.append) await appendFile(path, bytes);
+  if (options.append ?? WriteFileInput.shape.append.def.defaultValue) await appendFile(path, bytes);
   else await writeToDisk(path, bytes);
   return { path, bytes: bytes.length };
 });

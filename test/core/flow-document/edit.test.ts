@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { applyEdit, applyEdits, EditError, parseFlowModule, uniqueNodeId } from '../../../app/core/flow-document/index.js';
+import { applyEdit, applyEdits, EditError, GraphEditSchema, parseFlowModule, uniqueNodeId } from '../../../app/core/flow-document/index.js';
 
 const SOURCE = `// The users pipeline.
 import { flow, task } from 'flowdeck';
@@ -196,6 +196,43 @@ describe('applyEdit', () => {
     const out = applyEdit(SOURCE, { type: 'setParameters', parameters: [{ name: 'limit', type: 'number' }, { name: 'since', type: 'string', optional: true }] });
     expect(out).toContain('async (params: { limit: number; since?: string }) => {');
     expect(parseFlowModule(out).graph.parameters).toEqual([{ name: 'limit', type: 'number' }, { name: 'since', type: 'string', optional: true }]);
+  });
+
+  it('setCode replaces the function a step carries, leaving everything around it as written', () => {
+    const code = 'async (users: unknown[]) => {\n  // rewritten\n  return users.slice(0, 10);\n}';
+    const out = applyEdit(SOURCE, { type: 'setCode', id: 'cleanUsers', code });
+    expect(out).toBe(
+      edited(SOURCE, [['async (users: unknown[]) => {\n  // a hand-written body\n  return users.filter(Boolean);\n}', code]]),
+    );
+    expect(parseFlowModule(out).graph.nodes.find((n) => n.id === 'cleanUsers')?.code).toBe(code);
+    expect(GraphEditSchema.parse({ type: 'setCode', id: 'cleanUsers', code })).toEqual({ type: 'setCode', id: 'cleanUsers', code });
+  });
+
+  it('setCode finds a function written on lines of its own and writes the new one at its indent', () => {
+    const source = [
+      "import { flow, task } from 'flowdeck';",
+      '',
+      'const double = task(',
+      "  { name: 'double', tags: ['a rather long tag', 'and another one to break the line'], retries: 2 },",
+      '  async (n: number) => {',
+      '    return n * 2;',
+      '  },',
+      ');',
+      '',
+      "export default flow({ name: 'd' }, async () => {",
+      '  await double(2);',
+      '});',
+      '',
+    ].join('\n');
+    const out = applyEdit(source, { type: 'setCode', id: 'double', code: 'async (n: number) => {\n  // triple now\n  return n * 3;\n}' });
+    expect(out).toBe(source.replace('  async (n: number) => {\n    return n * 2;\n  },', '  async (n: number) => {\n    // triple now\n    return n * 3;\n  },'));
+    expect(parseFlowModule(out).graph.nodes.find((n) => n.id === 'double')?.code).toBe('async (n: number) => {\n  // triple now\n  return n * 3;\n}');
+  });
+
+  it('setCode refuses a step without code, and code that does not fit where the function was', () => {
+    expect(() => applyEdit(SOURCE, { type: 'setCode', id: 'fetchUsers', code: 'async () => 1' })).toThrow(/no node 'fetchUsers' with code/);
+    expect(() => applyEdit(SOURCE, { type: 'setCode', id: 'nope', code: 'async () => 1' })).toThrow(EditError);
+    expect(() => applyEdit(SOURCE, { type: 'setCode', id: 'cleanUsers', code: 'async () => {' })).toThrow(/does not fit in the flow/);
   });
 
   it('refuses to edit code that does not parse, or nodes that do not exist', () => {

@@ -103,7 +103,7 @@ describe('graph edits on hand-edited code', () => {
           const before = parseFlowModule(source).graph;
           const called = before.nodes.filter((n) => !n.uncalled);
           const editable = called.filter((n) => n.id !== 'keepThis');
-          const op = g(fc.constantFrom, 'addNode', 'removeNode', 'renameNode', 'setFields', 'setOptions', 'connect', 'disconnect');
+          const op = g(fc.constantFrom, 'addNode', 'removeNode', 'renameNode', 'setFields', 'setOptions', 'connect', 'disconnect', 'setCode');
           let edit: GraphEdit | undefined;
           let check: (after: FlowGraph) => void = () => {};
           if (op === 'addNode') {
@@ -178,6 +178,12 @@ describe('graph edits on hand-edited code', () => {
               const target = after.nodes.find((n) => n.id === edge.target);
               if (target) expect(target.inputs[edge.input]).toBeUndefined();
             };
+          } else if (op === 'setCode' && editable.some((n) => nodeKind(n.kind)!.syntax.form === 'task' && n.code !== undefined && !n.repeats)) {
+            const target = pick(g, editable.filter((n) => nodeKind(n.kind)!.syntax.form === 'task' && n.code !== undefined && !n.repeats));
+            // The same parameters, so what feeds them still fits; a new body.
+            const code = `${target.code!.slice(0, target.code!.indexOf('=>') + 2)} {\n  // rewritten in step ${step}\n  return null;\n}`;
+            edit = { type: 'setCode', id: target.id, code };
+            check = (after) => expect(after.nodes.find((n) => n.id === target.id)?.code).toBe(code);
           }
           if (!edit) continue;
           let next: string;
