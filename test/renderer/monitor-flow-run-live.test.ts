@@ -5,10 +5,10 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
 import { openEventStream, type EventSocketConstructor } from '../../app/core/api/index.js';
-import { followFlowRun, type FlowRunView } from '../../app/renderer/monitor/flow-run-live.js';
-import { formatDuration, shownValue } from '../../app/renderer/monitor/format.js';
-import { runTimeline } from '../../app/renderer/monitor/timeline.js';
-import { parseRoute, routeHash } from '../../app/renderer/services/routes.js';
+import { followFlowRun, type FlowRunView } from '../../app/renderer/monitor/model/flow-run-live.js';
+import { formatDuration, shownValue } from '../../app/renderer/shared/format.js';
+import { runTimeline } from '../../app/renderer/monitor/model/timeline.js';
+import { parseRoute, routeHash } from '../../app/renderer/app/routes.js';
 import { useWorkspaceApiServer } from '../helpers/workspace-api-server.js';
 
 const env = useWorkspaceApiServer();
