@@ -8,6 +8,8 @@ import { MonitorShell } from '../monitor/ui/MonitorShell.js';
 import { useServices } from './services-context.js';
 import { useRoute } from './use-route.js';
 import { openDialog, uiStore } from './ui-store.js';
+import { typingIn } from '../shared/dom.js';
+import { handleShortcut } from '../shared/shortcuts.js';
 
 // The builder (canvas, TypeScript parser, code editor) is most of the app's code: it loads when
 // first opened, so a monitoring page, small and in the main bundle, never waits for it.
@@ -16,6 +18,7 @@ const BuilderPage = lazy(() => import('../builder/ui/BuilderPage.js').then((modu
 export function App() {
   const route = useRoute();
   const recheck = useServerHealth();
+  useAppShortcuts();
   return (
     <>
       <ServerDownBanner onRetry={recheck} />
@@ -26,6 +29,26 @@ export function App() {
       <AppDialogs />
     </>
   );
+}
+
+/** The shortcuts that act on every page, away from fields and dialogs. */
+function useAppShortcuts() {
+  useEffect(() => {
+    const onKey = (event: KeyboardEvent) =>
+      handleShortcut(
+        event,
+        'app',
+        {
+          'app.shortcuts': (event) => {
+            event.preventDefault();
+            openDialog({ type: 'shortcuts' });
+          },
+        },
+        () => !(uiStore.getState().dialog || typingIn(event.target)),
+      );
+    window.addEventListener('keydown', onKey);
+    return () => window.removeEventListener('keydown', onKey);
+  }, []);
 }
 
 /** How often a server that does not answer is asked again, and one that does is checked on. */

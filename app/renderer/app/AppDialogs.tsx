@@ -4,15 +4,17 @@ import { DEFAULT_PROFILE } from '../../core/settings/profiles.js';
 import { serverLabel } from './server.js';
 import { useServices } from './services-context.js';
 import { Modal } from '../shared/Modal.js';
+import { ShortcutsDialog } from './ShortcutsDialog.js';
 import { switchProfile } from './switch-profile.js';
 import { closeDialog, uiStore } from './ui-store.js';
 import { errorMessage } from '../../core/error-message.js';
 
-/** The dialogs of the whole app, whichever page shows: the server's key, and adding a server. */
+/** The dialogs of the whole app, whichever page shows: the server's key, adding a server, the keyboard shortcuts. */
 export function AppDialogs() {
   const dialog = useStore(uiStore, (s) => s.dialog);
   if (dialog?.type === 'apiKey') return <ApiKeyDialog message={dialog.message} />;
   if (dialog?.type === 'addProfile') return <AddProfileDialog />;
+  if (dialog?.type === 'shortcuts') return <ShortcutsDialog />;
   return null;
 }
 

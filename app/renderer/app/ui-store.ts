@@ -18,7 +18,8 @@ export type Dialog =
   | { type: 'run'; prepared: { path: string; description: FlowFileDescription } | { error: string } }
   | { type: 'runWithProblems'; check: RunCheck; resolve: (runAnyway: boolean) => void }
   | { type: 'apiKey'; message: string }
-  | { type: 'addProfile' };
+  | { type: 'addProfile' }
+  | { type: 'shortcuts' };
 
 export interface UiState {
   dialog: Dialog | null;

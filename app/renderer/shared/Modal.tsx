@@ -1,4 +1,5 @@
 import { useEffect, useRef, type ReactNode } from 'react';
+import { handleShortcut } from './shortcuts.js';
 
 /** A modal: focus moves into it, Escape cancels. */
 export function Modal({ title, onCancel, children, wide }: { title: string; onCancel: () => void; children: ReactNode; wide?: boolean }) {
@@ -20,12 +21,14 @@ export function Modal({ title, onCancel, children, wide }: { title: string; onCa
         role="dialog"
         aria-modal="true"
         aria-label={title}
-        onKeyDown={(e) => {
-          if (e.key === 'Escape') {
-            e.stopPropagation();
-            onCancel();
-          }
-        }}
+        onKeyDown={(e) =>
+          handleShortcut(e, 'dialog', {
+            'dialog.cancel': () => {
+              e.stopPropagation();
+              onCancel();
+            },
+          })
+        }
       >
         <h2>{title}</h2>
         {children}

@@ -4,6 +4,7 @@ import { routeHash } from '../../app/routes.js';
 import { useBuilder, useBuilderServices } from './builder-context.js';
 import type { RunActions } from '../model/run-actions.js';
 import { useRunStore, useRunView } from './run-context.js';
+import { handleShortcut } from '../../shared/shortcuts.js';
 
 /** Problems the code has: each one leads to its node or its place in the code. */
 export function ProblemsBar() {
@@ -137,10 +138,13 @@ export function SearchBox() {
         aria-label="Find a node"
         value={search.query}
         onChange={(e) => store.getState().setSearch(e.target.value)}
-        onKeyDown={(e) => {
-          if (e.key === 'Enter') store.getState().stepSearch(e.shiftKey ? -1 : 1);
-          if (e.key === 'Escape') store.getState().closeSearch();
-        }}
+        onKeyDown={(e) =>
+          handleShortcut(e, 'builderFind', {
+            'builderFind.next': () => store.getState().stepSearch(1),
+            'builderFind.previous': () => store.getState().stepSearch(-1),
+            'builderFind.close': () => store.getState().closeSearch(),
+          })
+        }
       />
       <span className="fd-muted">{search.query ? (search.matches.length ? `${search.index + 1} of ${search.matches.length}` : 'no match') : ''}</span>
       <button type="button" className="fd-button" aria-label="Close search" onClick={() => store.getState().closeSearch()}>

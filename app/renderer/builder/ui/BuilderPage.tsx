@@ -15,6 +15,7 @@ import type { AppServices } from '../../app/services-context.js';
 import { useServices } from '../../app/services-context.js';
 import { BuilderDialogs } from './BuilderDialogs.js';
 import { typingIn } from '../../shared/dom.js';
+import { handleShortcut, type ShortcutId } from '../../shared/shortcuts.js';
 import { createDocumentActions, type DocumentActions } from '../model/document-actions.js';
 import { Inspector } from './Inspector.js';
 import { Palette } from './Palette.js';
@@ -180,53 +181,63 @@ function useKeyboard(documents: DocumentActions, onRun: () => void, setPanels: (
   const { store } = useBuilderServices();
   const flow = useReactFlow();
   useEffect(() => {
-    const onKey = (event: KeyboardEvent) => {
-      const mod = event.ctrlKey || event.metaKey;
-      const key = event.key.toLowerCase();
-      if (mod && key === 's') {
-        // Saving works from anywhere, the code editor included.
+    const fitView = () => void flow.fitView({ padding: 0.2, duration: 200 });
+    const handlers: Record<ShortcutId<'builder'>, (event: KeyboardEvent) => void> = {
+      'builder.save': (event) => {
         event.preventDefault();
-        if (event.shiftKey) openDialog({ type: 'saveAs' });
-        else void documents.save();
-        return;
-      }
-      if (mod && key === 'enter' && !uiStore.getState().dialog) {
-        // Running too: Ctrl+Enter, as in a notebook.
+        void documents.save();
+      },
+      'builder.saveAs': (event) => {
+        event.preventDefault();
+        openDialog({ type: 'saveAs' });
+      },
+      'builder.run': (event) => {
+        if (uiStore.getState().dialog) return;
         event.preventDefault();
         onRun();
-        return;
-      }
-      if (uiStore.getState().dialog || typingIn(event.target)) return;
-      const state = store.getState();
-      if (mod && key === 'z') {
+      },
+      'builder.undo': (event) => {
         event.preventDefault();
-        if (event.shiftKey) state.redo();
-        else state.undo();
-      } else if (mod && key === 'y') {
+        store.getState().undo();
+      },
+      'builder.redo': (event) => {
         event.preventDefault();
-        state.redo();
-      } else if (mod && key === 'a') {
+        store.getState().redo();
+      },
+      'builder.selectAll': (event) => {
         event.preventDefault();
-        state.selectAll();
-      } else if (mod && !event.shiftKey && !event.altKey && (key === 'b' || key === 'i')) {
-        // Ctrl+B shows or hides the palette, Ctrl+I the side panel.
+        store.getState().selectAll();
+      },
+      'builder.togglePalette': (event) => {
         event.preventDefault();
-        setPanels((layout) => togglePanel(layout, key === 'b' ? 'palette' : 'inspector'));
-      } else if (mod && key === 'f') {
+        setPanels((layout) => togglePanel(layout, 'palette'));
+      },
+      'builder.toggleInspector': (event) => {
         event.preventDefault();
-        state.openSearch();
-      } else if (!mod && !event.altKey && key === 'f') {
+        setPanels((layout) => togglePanel(layout, 'inspector'));
+      },
+      'builder.find': (event) => {
         event.preventDefault();
-        void flow.fitView({ padding: 0.2, duration: 200 });
-      } else if (!mod && !event.altKey && key === 'l') {
+        store.getState().openSearch();
+      },
+      'builder.fitView': (event) => {
         event.preventDefault();
-        state.autoLayout();
-        setTimeout(() => void flow.fitView({ padding: 0.2, duration: 200 }), 30);
-      } else if (key === 'escape') {
+        fitView();
+      },
+      'builder.autoLayout': (event) => {
+        event.preventDefault();
+        store.getState().autoLayout();
+        setTimeout(fitView, 30);
+      },
+      'builder.escape': () => {
+        const state = store.getState();
         if (state.search.open) state.closeSearch();
         else state.select([]);
-      }
+      },
     };
+    // Saving and running work from anywhere, the code editor included; the rest leave fields and dialogs their keys.
+    const onKey = (event: KeyboardEvent) =>
+      handleShortcut(event, 'builder', handlers, (shortcut) => shortcut.anywhere === true || !(uiStore.getState().dialog || typingIn(event.target)));
     window.addEventListener('keydown', onKey);
     return () => window.removeEventListener('keydown', onKey);
   }, [documents, flow, store, onRun, setPanels]);
@@ -236,6 +247,8 @@ function useKeyboard(documents: DocumentActions, onRun: () => void, setPanels: (
  * Copy, cut and paste of nodes through the system clipboard (as JSON), so nodes can travel
  * between tabs and windows. Fields and the code editor keep their own clipboard behaviour.
  */
+type ClipboardEventName = 'copy' | 'cut' | 'paste';
+
 function useClipboard() {
   const { store } = useBuilderServices();
   useEffect(() => {
@@ -248,8 +261,6 @@ function useClipboard() {
       const count = store.getState().clipboard?.nodes.length ?? 0;
       showToast(`${cut ? 'Cut' : 'Copied'} ${count} node${count === 1 ? '' : 's'}`);
     };
-    const copy = (e: ClipboardEvent) => onCopy(e, false);
-    const cut = (e: ClipboardEvent) => onCopy(e, true);
     const paste = (event: ClipboardEvent) => {
       if (typingIn(event.target) || uiStore.getState().dialog) return;
       const text = event.clipboardData?.getData('text/plain') ?? '';
@@ -261,13 +272,14 @@ function useClipboard() {
       event.preventDefault();
       store.getState().paste(content);
     };
-    document.addEventListener('copy', copy);
-    document.addEventListener('cut', cut);
-    document.addEventListener('paste', paste);
+    const handlers: Record<ShortcutId<'clipboard'>, [ClipboardEventName, (event: ClipboardEvent) => void]> = {
+      'clipboard.copy': ['copy', (event) => onCopy(event, false)],
+      'clipboard.cut': ['cut', (event) => onCopy(event, true)],
+      'clipboard.paste': ['paste', paste],
+    };
+    for (const [name, handler] of Object.values(handlers)) document.addEventListener(name, handler);
     return () => {
-      document.removeEventListener('copy', copy);
-      document.removeEventListener('cut', cut);
-      document.removeEventListener('paste', paste);
+      for (const [name, handler] of Object.values(handlers)) document.removeEventListener(name, handler);
     };
   }, [store]);
 }

@@ -26,6 +26,7 @@ import { useBuilder, useBuilderServices } from './builder-context.js';
 import { FlowNode, type FlowNodeType } from './FlowNode.js';
 import { CodeRegionNode, type CodeRegionNodeType } from './CodeRegionNode.js';
 import { typingIn } from '../../shared/dom.js';
+import { handleShortcut } from '../../shared/shortcuts.js';
 import { useRunView } from './run-context.js';
 import { uiStore } from '../../app/ui-store.js';
 import { webStorage } from '../../shared/web-storage.js';
@@ -246,9 +247,7 @@ export function Canvas() {
 
   // Delete and Backspace remove the selected nodes and connections, through the code, as one step.
   useEffect(() => {
-    const onKey = (event: KeyboardEvent) => {
-      if ((event.key !== 'Delete' && event.key !== 'Backspace') || event.ctrlKey || event.metaKey) return;
-      if (typingIn(event.target) || uiStore.getState().dialog) return;
+    const deleteSelection = (event: KeyboardEvent) => {
       const state = store.getState();
       // Code regions are changed in the code, never from the canvas.
       const nodeIds = new Set(state.selection.filter((id) => !isRegionId(state.graph, id)));
@@ -262,6 +261,8 @@ export function Canvas() {
       for (const id of nodeIds) delete positions[id];
       state.edit(edits, positions);
     };
+    const onKey = (event: KeyboardEvent) =>
+      handleShortcut(event, 'canvas', { 'canvas.delete': deleteSelection }, () => !(typingIn(event.target) || uiStore.getState().dialog));
     window.addEventListener('keydown', onKey);
     return () => window.removeEventListener('keydown', onKey);
   }, [store]);

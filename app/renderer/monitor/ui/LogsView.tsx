@@ -5,6 +5,7 @@ import type { FlowRunView } from '../model/flow-run-live.js';
 import { attemptChoices, filterLogs, matchRanges, nextMatch, passesFilter, searchLogs, type LogFilter } from '../model/log-view.js';
 import { useServices } from '../../app/services-context.js';
 import { errorMessage } from '../../../core/error-message.js';
+import { handleShortcut } from '../../shared/shortcuts.js';
 
 const LINE_HEIGHT = 20;
 /** No task run: the flow's own lines. */
@@ -161,9 +162,7 @@ export function LogsView({ view, onLoadEarlier }: { view: FlowRunView; onLoadEar
             setQuery(e.target.value);
             setCurrent(null);
           }}
-          onKeyDown={(e) => {
-            if (e.key === 'Enter') go(e.shiftKey ? -1 : 1);
-          }}
+          onKeyDown={(e) => handleShortcut(e, 'logsFind', { 'logsFind.next': () => go(1), 'logsFind.previous': () => go(-1) })}
         />
         <span className="fd-muted" data-testid="log-matches">
           {query

@@ -16,6 +16,7 @@ import { RunsFilterBar } from './RunsFilterBar.js';
 import { RunsTable } from './RunsTable.js';
 import { RunsList, type RunsListView } from '../model/runs-list.js';
 import './runs-page.css';
+import { handleShortcut } from '../../shared/shortcuts.js';
 
 /** Runs read per request; the list reads the next page as its end comes into sight. */
 const PAGE_SIZE = 100;
@@ -115,14 +116,20 @@ export function RunsPage() {
         searchRef={searchRef}
         onChange={change}
         onDraft={setDraft}
-        onSearchKey={(event) => {
-          if (event.key === 'Enter' && draft !== filters.text) change({ ...filters, text: draft });
-          if (event.key === 'ArrowDown') {
-            event.preventDefault();
-            listRef.current?.focusList();
-          }
-          if (event.key === 'Escape' && draft !== '') change({ ...filters, text: '' });
-        }}
+        onSearchKey={(event) =>
+          handleShortcut(event, 'runsSearch', {
+            'runsSearch.apply': () => {
+              if (draft !== filters.text) change({ ...filters, text: draft });
+            },
+            'runsSearch.toList': () => {
+              event.preventDefault();
+              listRef.current?.focusList();
+            },
+            'runsSearch.clear': () => {
+              if (draft !== '') change({ ...filters, text: '' });
+            },
+          })
+        }
         onClear={clear}
       />
       {!view || !list ? null : view.status === 'loading' && view.items.length === 0 ? (

@@ -8,6 +8,7 @@ import { routeHash } from '../../app/routes.js';
 import { useNow } from './use-now.js';
 import { navigate } from '../../app/use-route.js';
 import type { RunsList, RunsListView } from '../model/runs-list.js';
+import { shortcutFor, type ShortcutId } from '../../shared/shortcuts.js';
 
 const ROW_HEIGHT = 40;
 /** Read the next page when the last row in sight is this close to the end of what is held. */
@@ -123,18 +124,18 @@ export function RunsTable({ list, view, filters, readAt, onFocusSearch, ref }: R
 
   const pageRows = Math.max(1, Math.floor((scroller.current?.clientHeight ?? ROW_HEIGHT * 10) / ROW_HEIGHT) - 1);
   const onKeyDown = (event: KeyboardEvent<HTMLDivElement>) => {
-    const keys: Record<string, () => void> = {
-      ArrowDown: () => moveTo(active + 1),
-      ArrowUp: () => (active === 0 ? onFocusSearch() : moveTo(active - 1)),
-      PageDown: () => moveTo(active + pageRows),
-      PageUp: () => moveTo(active - pageRows),
-      Home: () => moveTo(0),
-      End: () => moveTo(items.length - 1),
+    const moves: Record<Exclude<ShortcutId<'runsList'>, 'runsList.open'>, () => void> = {
+      'runsList.next': () => moveTo(active + 1),
+      'runsList.previous': () => (active === 0 ? onFocusSearch() : moveTo(active - 1)),
+      'runsList.pageDown': () => moveTo(active + pageRows),
+      'runsList.pageUp': () => moveTo(active - pageRows),
+      'runsList.first': () => moveTo(0),
+      'runsList.last': () => moveTo(items.length - 1),
     };
-    const action = keys[event.key];
-    if (!action || event.altKey || event.ctrlKey || event.metaKey) return;
+    const shortcut = shortcutFor(event, 'runsList');
+    if (!shortcut || !(shortcut.id in moves)) return;
     event.preventDefault();
-    action();
+    moves[shortcut.id as keyof typeof moves]();
   };
 
   const count = `${items.length.toLocaleString()}${view.hasMore ? '+' : ''} run${items.length === 1 && !view.hasMore ? '' : 's'}`;
@@ -231,7 +232,7 @@ function RunRow({ run, now, active, stale, onFocus }: { run: FlowRunSummary; now
       onFocus={onFocus}
       onKeyDown={(event) => {
         // A link follows Enter itself; this keeps it so when the row is drawn again meanwhile.
-        if (event.key === 'Enter' && !event.ctrlKey && !event.metaKey && !event.shiftKey) {
+        if (shortcutFor(event, 'runsList')?.id === 'runsList.open') {
           event.preventDefault();
           navigate({ page: 'run', flowRunId: run.id });
         }
