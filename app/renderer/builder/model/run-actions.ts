@@ -3,6 +3,7 @@ import type { EventStream, EventStreamOptions } from '../../../core/api/event-st
 import type { FlowFileDescription } from '../../../core/api/workspace.js';
 import { isDirty, type BuilderStore } from './store.js';
 import { trackRun, type RunTracker } from './run-tracker.js';
+import type { FlowRunClient } from '../../shared/flow-run-live.js';
 import type { RunViewStore } from './run-store.js';
 import type { DocumentActions } from './document-actions.js';
 import { askSaveAs, askSaveBeforeRun, showToast } from '../../app/ui-store.js';
@@ -20,7 +21,7 @@ export interface RunActions {
 
 /** Running the document's file on the server and following the run live. */
 export function createRunActions(options: {
-  client: Pick<ApiClient, 'describeFlowFile' | 'runFlowFile' | 'cancelFlowRun' | 'getFlowRun' | 'listFlowRunTaskRuns' | 'listFlowRunLogs'>;
+  client: Pick<ApiClient, 'describeFlowFile' | 'runFlowFile' | 'cancelFlowRun'> & FlowRunClient;
   store: BuilderStore;
   runs: RunViewStore;
   documents: DocumentActions;

@@ -1,4 +1,4 @@
-import type { FlowRunView } from '../model/flow-run-live.js';
+import type { FlowRunView } from '../../shared/flow-run-live.js';
 import { ValueBlock } from './TaskRunPanel.js';
 
 /** A flow run's parameters, result and state history. */

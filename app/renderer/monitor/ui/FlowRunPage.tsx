@@ -2,7 +2,7 @@ import { lazy, Suspense, useEffect, useMemo, useState } from 'react';
 import { openEventStream } from '../../../core/api/event-stream.js';
 import { runTime } from '../../../core/run-time.js';
 import { isTerminal } from '../../../core/states.js';
-import { followFlowRun, type FlowRunFollower, type FlowRunView } from '../model/flow-run-live.js';
+import { followFlowRun, type FlowRunFollower, type FlowRunView } from '../../shared/flow-run-live.js';
 import { formatDuration } from '../../shared/format.js';
 import { routeHash, type RunPageView } from '../../app/routes.js';
 import { useServices } from '../../app/services-context.js';

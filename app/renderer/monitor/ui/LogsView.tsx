@@ -1,7 +1,7 @@
 import { useVirtualizer } from '@tanstack/react-virtual';
 import { useEffect, useMemo, useRef, useState } from 'react';
 import { LOG_LEVELS, logLevelName, type StoredLog } from '../../../core/runs.js';
-import type { FlowRunView } from '../model/flow-run-live.js';
+import type { FlowRunView } from '../../shared/flow-run-live.js';
 import { attemptChoices, filterLogs, matchRanges, nextMatch, passesFilter, searchLogs, type LogFilter } from '../model/log-view.js';
 import { useServices } from '../../app/services-context.js';
 import { errorMessage } from '../../../core/error-message.js';

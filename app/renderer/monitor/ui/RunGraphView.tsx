@@ -1,6 +1,6 @@
 import { Background, Controls, Handle, MiniMap, Position, ReactFlow, ReactFlowProvider, type Edge, type Node, type NodeProps } from '@xyflow/react';
 import { memo, useMemo, useState } from 'react';
-import type { FlowRunView } from '../model/flow-run-live.js';
+import type { FlowRunView } from '../../shared/flow-run-live.js';
 import { buildRunGraph, layoutRunGraph, type TaskGroup, type TaskRunNode } from '../model/run-graph.js';
 import { routeHash } from '../../app/routes.js';
 import { navigate } from '../../app/use-route.js';

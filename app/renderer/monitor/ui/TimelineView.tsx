@@ -1,6 +1,6 @@
 import { useVirtualizer } from '@tanstack/react-virtual';
 import { useMemo, useRef } from 'react';
-import type { FlowRunView } from '../model/flow-run-live.js';
+import type { FlowRunView } from '../../shared/flow-run-live.js';
 import { formatDuration } from '../../shared/format.js';
 import { barEnd, timelineRows, type TimelineBar } from '../model/timeline.js';
 import { useNow } from './use-now.js';

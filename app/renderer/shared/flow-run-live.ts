@@ -1,13 +1,13 @@
-import type { ApiClient } from '../../../core/api/client.js';
-import type { EventStream, EventStreamOptions, EventStreamStatus } from '../../../core/api/event-stream.js';
-import type { ServerEvent } from '../../../core/api/events.js';
-import type { FlowRunRead } from '../../../core/api/flow-runs.js';
-import type { FlowRunSummary, StoredLog, TaskRun } from '../../../core/runs.js';
-import { isTerminal, type State } from '../../../core/states.js';
-import { newerState } from '../../shared/node-states.js';
-import { errorMessage } from '../../../core/error-message.js';
+import type { ApiClient } from '../../core/api/client.js';
+import type { EventStream, EventStreamOptions, EventStreamStatus } from '../../core/api/event-stream.js';
+import type { ServerEvent } from '../../core/api/events.js';
+import type { FlowRunRead } from '../../core/api/flow-runs.js';
+import type { FlowRunSummary, StoredLog, TaskRun } from '../../core/runs.js';
+import { isTerminal, type State } from '../../core/states.js';
+import { newerState } from './node-states.js';
+import { errorMessage } from '../../core/error-message.js';
 
-/** Everything the flow run page shows, as it stands. */
+/** Everything the flow run page and the builder's run panel show of a flow run, as it stands. */
 export interface FlowRunView {
   flowRun: FlowRunRead | null;
   flowStates: State[];
@@ -24,6 +24,8 @@ export interface FlowRunView {
   error: string | null;
   /** The first read is done. */
   loaded: boolean;
+  /** A read saw the flow run in a final state, so its result and last task states are in. */
+  finished: boolean;
   /** Bumped on every change, for views that memoise on it. */
   version: number;
 }
@@ -81,6 +83,7 @@ export function followFlowRun(options: FollowFlowRunOptions): FlowRunFollower {
     stream: 'connecting',
     error: null,
     loaded: false,
+    finished: false,
     version: 0,
   };
   let closed = false;
@@ -153,7 +156,7 @@ export function followFlowRun(options: FollowFlowRunOptions): FlowRunFollower {
     }
   };
 
-  const refresh = async () => {
+  const readAll = async () => {
     try {
       const id = options.flowRunId;
       // The logs are read beside the rest: a log view waits for nothing else.
@@ -173,10 +176,23 @@ export function followFlowRun(options: FollowFlowRunOptions): FlowRunFollower {
       for (const { taskRunId, states } of allHistories) for (const state of states) addState(taskRunId, state);
       for (const child of children.items) if (child.parentTaskRunId) subflows.set(child.parentTaskRunId, child);
       const state = view.flowRun ? newerState(view.flowRun.state, flowRun.state) : flowRun.state;
-      publish({ flowRun: { ...flowRun, state }, flowStates, error: null, loaded: true });
+      publish({ flowRun: { ...flowRun, state }, flowStates, error: null, loaded: true, finished: isTerminal(flowRun.state.type) });
     } catch (error) {
       publish({ error: `could not read the run from the server: ${errorMessage(error)}`, loaded: true });
     }
+  };
+
+  // Reads go one at a time, so an earlier read never answers over a later one (the end of a run
+  // over its result); calls while one waits to start share it.
+  let reading: Promise<void> = Promise.resolve();
+  let waiting: Promise<void> | null = null;
+  const refresh = (): Promise<void> => {
+    waiting ??= reading.then(() => {
+      waiting = null;
+      reading = readAll();
+      return reading;
+    });
+    return waiting;
   };
 
   let refreshTimer: ReturnType<typeof setTimeout> | null = null;
