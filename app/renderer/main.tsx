@@ -4,12 +4,12 @@ import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
 import { createApiClient } from '../core/api/client.js';
 import type { DesktopBridge } from '../core/desktop-bridge.js';
-import type { DesktopFiles } from './services/files.js';
-import { browserProfileBook, browserServerTarget, desktopProfileBook, type ProfileBook } from './services/profiles.js';
-import type { ServerTarget } from './services/server.js';
-import { App } from './views/App.js';
-import { ServicesContext } from './views/context.js';
-import { webStorage } from './views/web-storage.js';
+import type { DesktopFiles } from './builder/model/workspace-files.js';
+import { browserProfileBook, browserServerTarget, desktopProfileBook, type ProfileBook } from './app/profiles.js';
+import type { ServerTarget } from './app/server.js';
+import { App } from './app/App.js';
+import { ServicesContext } from './app/services-context.js';
+import { webStorage } from './shared/web-storage.js';
 
 declare global {
   interface Window {

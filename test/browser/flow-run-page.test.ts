@@ -1,6 +1,6 @@
 import { describe, expect, it, vi } from 'vitest';
 import { newId, runTime } from '../../app/core/index.js';
-import { formatDuration } from '../../app/renderer/monitor/format.js';
+import { formatDuration } from '../../app/renderer/shared/format.js';
 import { useUiSuite, WAIT } from './support.js';
 
 // Real Chromium, a real server and real flow processes share the machine with the rest of the suite.

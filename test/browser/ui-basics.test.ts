@@ -103,6 +103,47 @@ describe('editing on the canvas', () => {
   });
 });
 
+describe('keyboard shortcuts', () => {
+  it('lists them all on ?, from the builder and the runs page, and Escape closes the list', async () => {
+    const ui = await suite.open();
+    const { page } = ui;
+    const panel = page.getByRole('dialog', { name: 'Keyboard shortcuts' });
+    const shortcut = (keys: string, label: string) =>
+      panel.getByTestId('shortcut').filter({ has: page.locator('dt', { hasText: new RegExp(`^${keys.replace(/[+?]/g, '\\$&')}$`) }) }).filter({ hasText: label });
+
+    // Typed into the code, ? is code.
+    await page.locator('.monaco-editor .view-lines').click();
+    await page.keyboard.press('Control+Home');
+    await page.keyboard.type('// why?\n');
+    await expect.poll(() => editorText(page), WAIT).toContain('why?');
+    expect(await panel.count()).toBe(0);
+
+    await page.locator('.react-flow__pane').click({ position: { x: 20, y: 20 } });
+    await page.keyboard.press('?');
+    await panel.waitFor(WAIT);
+    expect(await shortcut('Ctrl+S', 'Save').count()).toBe(1);
+    expect(await shortcut('Ctrl+Shift+S', 'Save as').count()).toBe(1);
+    expect(await shortcut('Delete or Backspace', 'Delete the selected nodes').count()).toBe(1);
+    expect(await shortcut('Ctrl+V', 'Paste nodes').count()).toBe(1);
+    expect(await shortcut('↓', 'Next run').count()).toBe(1);
+    await page.keyboard.press('Escape');
+    await expect.poll(() => panel.count(), WAIT).toBe(0);
+
+    expect(ui.errors).toEqual([]);
+    await ui.close();
+
+    const runs = await suite.open(`${suite.server.url}#/runs`);
+    const runsPanel = runs.page.getByRole('dialog', { name: 'Keyboard shortcuts' });
+    await runs.page.getByTestId('runs-page').waitFor(WAIT);
+    await runs.page.keyboard.press('?');
+    await runsPanel.waitFor(WAIT);
+    expect(await runsPanel.getByTestId('shortcut').filter({ hasText: 'Open the run' }).innerText()).toMatch(/^Enter\s+Open the run$/);
+    await runsPanel.getByRole('button', { name: 'Close' }).click();
+    await expect.poll(() => runsPanel.count(), WAIT).toBe(0);
+    expect(runs.errors).toEqual([]);
+  });
+});
+
 describe('code that does not parse', () => {
   it('still shows the code, with the problems listed and a message on the canvas', async () => {
     suite.server.writeFile('broken.ts', "import { flow } from 'flowdeck';\n\nexport default flow({ name: 'broken' }, async () => {\n  const x = ;\n});\n");

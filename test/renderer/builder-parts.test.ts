@@ -1,20 +1,20 @@
 import { describe, expect, it } from 'vitest';
 import { COMMON_OPTION_FIELDS, nodeKind, parseFlowModule, type FieldSpec } from '../../app/core/flow-document/index.js';
-import { copyNodes, planPaste, readClipboardText } from '../../app/renderer/builder/clipboard.js';
-import { connectionProblem, inputLooks, resultLook } from '../../app/renderer/builder/connections.js';
-import { parseSource } from '../../app/renderer/builder/document-model.js';
-import { checkBeforeRun } from '../../app/renderer/builder/run-check.js';
-import { createBuilderStore } from '../../app/renderer/builder/store.js';
-import { parseFormValue, toFormValue } from '../../app/renderer/builder/field-values.js';
-import { record, redo, undo, EMPTY_HISTORY, type Snapshot } from '../../app/renderer/builder/history.js';
-import { autoLayout, NODE_HEIGHT, NODE_WIDTH } from '../../app/renderer/builder/layout.js';
-import { keepMeasurements } from '../../app/renderer/builder/measurements.js';
-import { canvasLayoutInput, canvasRegions } from '../../app/renderer/builder/code-regions.js';
-import { reconcile } from '../../app/renderer/builder/positions.js';
-import { searchNodes } from '../../app/renderer/builder/search.js';
-import { normaliseFlowPath } from '../../app/renderer/services/files.js';
-import { readRecent, rememberRecent, forgetRecent, RECENT_LIMIT } from '../../app/renderer/services/recent-files.js';
-import { sameOriginApi, serverLabel } from '../../app/renderer/services/server.js';
+import { copyNodes, planPaste, readClipboardText } from '../../app/renderer/builder/model/clipboard.js';
+import { connectionProblem, inputLooks, resultLook } from '../../app/renderer/builder/model/connections.js';
+import { parseSource } from '../../app/renderer/builder/model/document-model.js';
+import { checkBeforeRun } from '../../app/renderer/builder/model/run-check.js';
+import { createBuilderStore } from '../../app/renderer/builder/model/store.js';
+import { parseFormValue, toFormValue } from '../../app/renderer/builder/model/field-values.js';
+import { record, redo, undo, EMPTY_HISTORY, type Snapshot } from '../../app/renderer/builder/model/history.js';
+import { autoLayout, NODE_HEIGHT, NODE_WIDTH } from '../../app/renderer/builder/model/layout.js';
+import { keepMeasurements } from '../../app/renderer/builder/model/measurements.js';
+import { canvasLayoutInput, canvasRegions } from '../../app/renderer/builder/model/code-regions.js';
+import { reconcile } from '../../app/renderer/builder/model/positions.js';
+import { searchNodes } from '../../app/renderer/builder/model/search.js';
+import { normaliseFlowPath } from '../../app/renderer/builder/model/workspace-files.js';
+import { readRecent, rememberRecent, forgetRecent, RECENT_LIMIT } from '../../app/renderer/builder/model/recent-files.js';
+import { sameOriginApi, serverLabel } from '../../app/renderer/app/server.js';
 
 const snap = (source: string): Snapshot => ({ source, positions: {} });
 

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { parseFlowModule } from '../../app/core/flow-document/index.js';
-import { readClipboardText } from '../../app/renderer/builder/clipboard.js';
-import { createBuilderStore, isDirty } from '../../app/renderer/builder/store.js';
+import { readClipboardText } from '../../app/renderer/builder/model/clipboard.js';
+import { createBuilderStore, isDirty } from '../../app/renderer/builder/model/store.js';
 
 const GREET = [
   '// Says hello, then tells someone.',

@@ -1,6 +1,6 @@
 // The task panel shows an error's name and message once, above the frames of its stack.
 import { describe, expect, it } from 'vitest';
-import { stackFrames } from '../../app/renderer/monitor/format.js';
+import { stackFrames } from '../../app/renderer/shared/format.js';
 
 /** An error as the engine stores it. */
 function stored(error: Error) {

@@ -5,10 +5,10 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
 import { openEventStream, type EventSocketConstructor } from '../../app/core/api/index.js';
-import { followFlowRun, type FlowRunView } from '../../app/renderer/monitor/flow-run-live.js';
-import { formatDuration, shownValue } from '../../app/renderer/monitor/format.js';
-import { runTimeline } from '../../app/renderer/monitor/timeline.js';
-import { parseRoute, routeHash } from '../../app/renderer/services/routes.js';
+import { followFlowRun, type FlowRunView } from '../../app/renderer/shared/flow-run-live.js';
+import { formatDuration, shownValue } from '../../app/renderer/shared/format.js';
+import { runTimeline } from '../../app/renderer/monitor/model/timeline.js';
+import { parseRoute, routeHash } from '../../app/renderer/app/routes.js';
 import { useWorkspaceApiServer } from '../helpers/workspace-api-server.js';
 
 const env = useWorkspaceApiServer();
@@ -57,6 +57,8 @@ describe('following a flow run for its page', () => {
     const { view, seen } = await follow(flowRunId, (v) => v.flowRun?.state.type === 'COMPLETED' && v.flowRun.result !== null && v.taskRuns.length === 4);
 
     expect(JSON.parse(view.flowRun!.result!)).toEqual([9, 16, 25]);
+    expect(view.finished).toBe(true);
+    expect(seen.some((v) => v.flowRun?.state.type === 'RUNNING' && v.finished)).toBe(false);
     expect(view.flowStates.map((s) => s.name)).toEqual(['Pending', 'Running', 'Completed']);
     const shaky = view.taskRuns.find((t) => t.taskKey.startsWith('shaky'))!;
     const timeline = runTimeline(view.histories.get(shaky.id)!);

@@ -1,8 +1,8 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { LOG_LEVELS, type StoredLog } from '../../app/core/index.js';
 import { flow, getRunContext, getRunLogger, task } from '../../app/engine/index.js';
-import { attemptChoices, filterLogs, matchRanges, nextMatch, passesFilter, searchLogs } from '../../app/renderer/monitor/log-view.js';
-import { runTimeline } from '../../app/renderer/monitor/timeline.js';
+import { attemptChoices, filterLogs, matchRanges, nextMatch, passesFilter, searchLogs } from '../../app/renderer/monitor/model/log-view.js';
+import { runTimeline } from '../../app/renderer/monitor/model/timeline.js';
 import { useEngineStore } from '../helpers/engine-store.js';
 import { logsOf } from '../engine/support.js';
 

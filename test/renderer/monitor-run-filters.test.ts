@@ -22,7 +22,7 @@ import {
   toListQuery,
   type FiltersStorage,
   type RunFilters,
-} from '../../app/renderer/monitor/run-filters.js';
+} from '../../app/renderer/monitor/model/run-filters.js';
 
 const NOW = Date.UTC(2031, 2, 4, 12, 0, 0);
 const HOUR = 3_600_000;

@@ -1,8 +1,8 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { State, StateType } from '../../app/core/index.js';
 import { flow, task, waitFor } from '../../app/engine/index.js';
-import { layoutGraph } from '../../app/renderer/monitor/graph-layout.js';
-import { buildRunGraph, groupNodeId, layoutRunGraph, type RunGraphTaskRun, type TaskRunNode } from '../../app/renderer/monitor/run-graph.js';
+import { layoutGraph } from '../../app/renderer/monitor/model/graph-layout.js';
+import { buildRunGraph, groupNodeId, layoutRunGraph, type RunGraphTaskRun, type TaskRunNode } from '../../app/renderer/monitor/model/run-graph.js';
 import { useEngineStore } from '../helpers/engine-store.js';
 
 function state(type: StateType, name: string, extra: Partial<State> = {}): State {

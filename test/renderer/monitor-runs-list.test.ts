@@ -4,7 +4,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
 import { createApiClient, openEventStream, type EventSocketConstructor, type FlowRunListQuery } from '../../app/core/api/index.js';
 import { newId, type FlowRun, type StateType } from '../../app/core/index.js';
-import { RunsList, withState, type RunsListView } from '../../app/renderer/views/monitor/runs-list.js';
+import { RunsList, withState, type RunsListView } from '../../app/renderer/monitor/model/runs-list.js';
 import { flowRunRequest, startTestServer, type TestServer } from '../server/http/support.js';
 
 let server: TestServer;

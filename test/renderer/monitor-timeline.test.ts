@@ -1,7 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { State, StateType } from '../../app/core/index.js';
 import { flow, task } from '../../app/engine/index.js';
-import { barEnd, runTimeline, timelineRows } from '../../app/renderer/monitor/timeline.js';
+import { barEnd, runTimeline, timelineRows } from '../../app/renderer/monitor/model/timeline.js';
 import { useEngineStore } from '../helpers/engine-store.js';
 import { failing, idle } from '../engine/support.js';
 

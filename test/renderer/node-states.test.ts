@@ -1,6 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { flow, task, unmapped } from '../../app/engine/index.js';
-import { NOT_RUN_LABEL, nodeOutputs, nodeRunStates } from '../../app/renderer/run/node-states.js';
+import { NOT_RUN_LABEL, nodeOutputs, nodeRunStates } from '../../app/renderer/shared/node-states.js';
 import { useEngineStore } from '../helpers/engine-store.js';
 
 describe("a NotReady task run on the builder's canvas", () => {

@@ -12,7 +12,7 @@ import {
   splitterKey,
   togglePanel,
   writePanelLayout,
-} from '../../app/renderer/builder/panel-layout.js';
+} from '../../app/renderer/builder/model/panel-layout.js';
 
 function memoryStorage(initial: Record<string, string> = {}) {
   const items = new Map(Object.entries(initial));

@@ -12,7 +12,7 @@ import {
   desktopProfileBook,
   readBrowserProfiles,
   SAME_ORIGIN_KEY,
-} from '../../app/renderer/services/profiles.js';
+} from '../../app/renderer/app/profiles.js';
 import { makeTempHome } from '../helpers/temp-home.js';
 
 class MapStorage {

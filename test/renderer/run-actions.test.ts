@@ -2,12 +2,12 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { createBuilderStore } from '../../app/renderer/builder/store.js';
-import { createRunViewStore } from '../../app/renderer/run/run-store.js';
-import { WorkspaceFilesService } from '../../app/renderer/services/files.js';
-import { createDocumentActions } from '../../app/renderer/views/document-actions.js';
-import { createRunActions } from '../../app/renderer/views/run-actions.js';
-import { closeDialog, uiStore, type Dialog } from '../../app/renderer/views/ui-store.js';
+import { createBuilderStore } from '../../app/renderer/builder/model/store.js';
+import { createRunViewStore } from '../../app/renderer/builder/model/run-store.js';
+import { WorkspaceFilesService } from '../../app/renderer/builder/model/workspace-files.js';
+import { createDocumentActions } from '../../app/renderer/builder/model/document-actions.js';
+import { createRunActions } from '../../app/renderer/builder/model/run-actions.js';
+import { closeDialog, uiStore, type Dialog } from '../../app/renderer/app/ui-store.js';
 import { useWorkspaceApiServer } from '../helpers/workspace-api-server.js';
 
 const env = useWorkspaceApiServer();

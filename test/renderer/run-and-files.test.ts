@@ -5,11 +5,11 @@ import { describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
 import { openEventStream, type EventSocketConstructor } from '../../app/core/api/index.js';
 import { parseFlowModule } from '../../app/core/flow-document/index.js';
-import { createBuilderStore } from '../../app/renderer/builder/store.js';
-import { KEPT_RESULT_CHARS, nodeOfRun, nodeOutputs, nodeRunStates, outputPreview, PREVIEW_CHARS } from '../../app/renderer/run/node-states.js';
-import { collectParameters, initialParameterValues, parameterFields, runAgainForm } from '../../app/renderer/run/parameter-form.js';
-import { trackRun, type RunSnapshot } from '../../app/renderer/run/run-tracker.js';
-import { workspaceRelative, WorkspaceFilesService, type DesktopFiles } from '../../app/renderer/services/files.js';
+import { createBuilderStore } from '../../app/renderer/builder/model/store.js';
+import { KEPT_RESULT_CHARS, nodeOfRun, nodeOutputs, nodeRunStates, outputPreview, PREVIEW_CHARS } from '../../app/renderer/shared/node-states.js';
+import { collectParameters, initialParameterValues, parameterFields, runAgainForm } from '../../app/renderer/shared/parameter-form.js';
+import { trackRun, type RunSnapshot } from '../../app/renderer/builder/model/run-tracker.js';
+import { workspaceRelative, WorkspaceFilesService, type DesktopFiles } from '../../app/renderer/builder/model/workspace-files.js';
 import { waitUntil } from '../helpers/cli.js';
 import { useWorkspaceApiServer } from '../helpers/workspace-api-server.js';
 

@@ -1,7 +1,7 @@
 // A run page's address may name the run by a short id, as the CLI takes it; the server resolves it.
 import { describe, expect, it } from 'vitest';
 import { newId } from '../../app/core/index.js';
-import { isFullRunId, resolveFlowRunId } from '../../app/renderer/monitor/run-id.js';
+import { isFullRunId, resolveFlowRunId } from '../../app/renderer/monitor/model/run-id.js';
 import { useWorkspaceApiServer } from '../helpers/workspace-api-server.js';
 
 const env = useWorkspaceApiServer();

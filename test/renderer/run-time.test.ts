@@ -3,7 +3,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { elapsedTime, runTime, type State } from '../../app/core/index.js';
 import { flow, task } from '../../app/engine/index.js';
-import { runTimeline } from '../../app/renderer/monitor/timeline.js';
+import { runTimeline } from '../../app/renderer/monitor/model/timeline.js';
 import { useEngineStore } from '../helpers/engine-store.js';
 
 describe('run time over a real run', () => {

@@ -1,0 +1,96 @@
+import type { ApiClient } from '../../../core/api/client.js';
+import type { EventStream, EventStreamOptions } from '../../../core/api/event-stream.js';
+import type { FlowFileDescription } from '../../../core/api/workspace.js';
+import { isDirty, type BuilderStore } from './store.js';
+import { trackRun, type RunTracker } from './run-tracker.js';
+import type { FlowRunClient } from '../../shared/flow-run-live.js';
+import type { RunViewStore } from './run-store.js';
+import type { DocumentActions } from './document-actions.js';
+import { askSaveAs, askSaveBeforeRun, showToast } from '../../app/ui-store.js';
+import { errorMessage } from '../../../core/error-message.js';
+
+export type OpenStream = (options: Pick<EventStreamOptions, 'flowRunId' | 'onEvent' | 'onStatus'>) => EventStream;
+
+export interface RunActions {
+  /** Makes sure the file on disk is what is shown, then asks the server what flows it holds. */
+  prepare(): Promise<{ path: string; description: FlowFileDescription } | { error: string } | null>;
+  start(path: string, flowName: string | undefined, parameters: Record<string, unknown>): Promise<string | null>;
+  cancel(): Promise<void>;
+  dispose(): void;
+}
+
+/** Running the document's file on the server and following the run live. */
+export function createRunActions(options: {
+  client: Pick<ApiClient, 'describeFlowFile' | 'runFlowFile' | 'cancelFlowRun'> & FlowRunClient;
+  store: BuilderStore;
+  runs: RunViewStore;
+  documents: DocumentActions;
+  openStream: OpenStream;
+}): RunActions {
+  const { client, store, runs } = options;
+  let tracker: RunTracker | null = null;
+  // Node states follow renames and new nodes while a run is shown.
+  const unsubscribe = store.subscribe((state, previous) => {
+    if (state.graph !== previous.graph) runs.getState().regraph(state.graph);
+  });
+
+  return {
+    async prepare() {
+      const state = store.getState();
+      if (state.doc.path === null) {
+        if (!(await askSaveAs('Save the flow to run it: the server runs the file from its workspace.'))) return null;
+      } else if (isDirty(state)) {
+        // The server runs the file as it is on disk, so edits are saved first, in the open.
+        if (!(await askSaveBeforeRun(state.doc.path))) return null;
+        if (!(await options.documents.save())) return null;
+        showToast(`Saved ${state.doc.path} before running`);
+      }
+      const { path, location } = store.getState().doc;
+      if (path === null) return null;
+      if (location === 'disk') {
+        return { error: `${path} is outside the server's workspace, and the server runs flows from there; use Save as… to save a copy into the workspace, then run it` };
+      }
+      try {
+        return { path, description: await client.describeFlowFile({ body: { path } }) };
+      } catch (error) {
+        return { error: errorMessage(error) };
+      }
+    },
+
+    async start(path, flowName, parameters) {
+      tracker?.close();
+      tracker = null;
+      runs.getState().starting(path);
+      let flowRunId: string;
+      try {
+        ({ flowRunId } = await client.runFlowFile({ body: { path, parameters, ...(flowName ? { flowName } : {}) } }));
+      } catch (error) {
+        runs.getState().failed(errorMessage(error));
+        return null;
+      }
+      runs.getState().started(flowRunId);
+      tracker = trackRun({
+        client,
+        flowRunId,
+        openStream: options.openStream,
+        onChange: (snapshot) => runs.getState().update(snapshot, store.getState().graph),
+      });
+      return flowRunId;
+    },
+
+    async cancel() {
+      const id = runs.getState().flowRunId;
+      if (!id) return;
+      try {
+        await client.cancelFlowRun({ params: { id } });
+      } catch (error) {
+        runs.getState().setError(`Could not cancel: ${errorMessage(error)}`);
+      }
+    },
+
+    dispose() {
+      tracker?.close();
+      unsubscribe();
+    },
+  };
+}

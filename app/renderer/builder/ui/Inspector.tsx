@@ -1,0 +1,379 @@
+import { useEffect, useMemo, useState } from 'react';
+import { COMMON_OPTION_FIELDS, NODE_KINDS, nodeKind, type FieldSpec } from '../../../core/flow-document/node-kinds.js';
+import {
+  nodeInputs,
+  setFieldEdit,
+  setNameEdit,
+  setOptionEdit,
+  type GraphEdit,
+  type GraphNode,
+  type InputBinding,
+  type Problem,
+} from '../model/document-model.js';
+import { canvasRegions, type CanvasRegion } from '../model/code-regions.js';
+import { nodeOutputs, type RunOutput } from '../../shared/node-states.js';
+import { useBuilder, useBuilderServices } from './builder-context.js';
+import { FieldEditor } from './FieldEditor.js';
+import { kindGlyph, kindLabel } from './kind-look.js';
+import { useRunView } from './run-context.js';
+
+function bindingText(binding: InputBinding): string {
+  const path = binding.from !== 'expression' && binding.path?.length ? `.${binding.path.join('.')}` : '';
+  if (binding.from === 'node') return `result of ${binding.node}${path}`;
+  if (binding.from === 'param') return `parameter ${binding.name}${path}`;
+  return binding.code;
+}
+
+/** The side panel: everything about the selected node, or about the flow when none is selected. */
+export function Inspector() {
+  const selection = useBuilder((s) => s.selection);
+  const graph = useBuilder((s) => s.graph);
+  const problems = useBuilder((s) => s.problems);
+  const node = selection.length === 1 ? graph.nodes.find((n) => n.id === selection[0]) : undefined;
+  const region = selection.length === 1 && !node ? canvasRegions(graph).find((r) => r.id === selection[0]) : undefined;
+  return (
+    <aside className="fd-inspector" aria-label="Selected node">
+      {node ? (
+        <NodePanel key={node.id} node={node} problems={problems.filter((p) => p.nodeId === node.id)} />
+      ) : region ? (
+        <RegionPanel region={region} />
+      ) : selection.length > 1 ? (
+        <div className="fd-inspector-section">
+          <h2>{selection.length} nodes selected</h2>
+          <p className="fd-muted">Copy them with Ctrl+C, delete them with Delete, or pick one to edit it.</p>
+        </div>
+      ) : (
+        <FlowPanel />
+      )}
+    </aside>
+  );
+}
+
+/** The steps in each arm of a branch, and a way to add one to either arm. */
+function BranchArms({ branch }: { branch: string }) {
+  const { store } = useBuilderServices();
+  const graph = useBuilder((s) => s.graph);
+  const [kind, setKind] = useState('notify');
+  const inArm = (arm: 'then' | 'else') => graph.nodes.filter((n) => n.scope?.branch === branch && n.scope.arm === arm).map((n) => n.id);
+  return (
+    <div className="fd-branch-arms" data-testid="branch-arms">
+      <h3>Arms</h3>
+      {(['then', 'else'] as const).map((arm) => (
+        <p key={arm}>
+          <strong>{arm === 'then' ? 'then (when true)' : 'else'}:</strong>{' '}
+          {inArm(arm).length ? inArm(arm).map((id) => <code key={id}>{id} </code>) : <span className="fd-muted">no steps</span>}
+        </p>
+      ))}
+      <div className="fd-branch-add">
+        <label htmlFor="fd-branch-kind">New step</label>
+        <select id="fd-branch-kind" value={kind} onChange={(e) => setKind(e.target.value)}>
+          {NODE_KINDS.filter((k) => k.id !== 'branch').map((k) => (
+            <option key={k.id} value={k.id}>
+              {k.label}
+            </option>
+          ))}
+        </select>
+        <button type="button" className="fd-button" onClick={() => store.getState().addNode(kind, undefined, { scope: { branch, arm: 'then' } })}>
+          Add to then
+        </button>
+        <button type="button" className="fd-button" onClick={() => store.getState().addNode(kind, undefined, { scope: { branch, arm: 'else' } })}>
+          Add to else
+        </button>
+      </div>
+    </div>
+  );
+}
+
+/** Code of the flow that is not a step: shown whole, and changed in the code editor. */
+function RegionPanel({ region }: { region: CanvasRegion }) {
+  const { store } = useBuilderServices();
+  return (
+    <div className="fd-inspector-section" data-testid="region-panel">
+      <h2>Code as written</h2>
+      <p className="fd-muted">The graph cannot show this code as a step, so it is kept exactly as written. Change it in the code editor.</p>
+      <pre className="fd-code-region-full">{region.code}</pre>
+      <button type="button" className="fd-button" onClick={() => store.getState().reveal(region.span)}>
+        Show in code
+      </button>
+    </div>
+  );
+}
+
+function FlowPanel() {
+  const graph = useBuilder((s) => s.graph);
+  const problems = useBuilder((s) => s.problems);
+  return (
+    <div className="fd-inspector-section">
+      <h2>Flow {graph.flowName ? <code>{graph.flowName}</code> : null}</h2>
+      <p className="fd-muted">
+        {graph.nodes.length} {graph.nodes.length === 1 ? 'step' : 'steps'}, {graph.edges.length}{' '}
+        {graph.edges.length === 1 ? 'connection' : 'connections'}. Select a node to edit it.
+      </p>
+      {graph.parameters.length ? (
+        <>
+          <h3>Parameters</h3>
+          <ul className="fd-plain-list">
+            {graph.parameters.map((p) => (
+              <li key={p.name}>
+                <code>
+                  {p.name}
+                  {p.optional ? '?' : ''}: {p.type}
+                </code>
+              </li>
+            ))}
+          </ul>
+        </>
+      ) : null}
+      {problems.length ? <p className="fd-muted">{problems.length} problem(s) listed below the canvas.</p> : null}
+      <h3>Keys</h3>
+      <dl className="fd-keys">
+        <dt>Ctrl+S</dt>
+        <dd>save</dd>
+        <dt>Ctrl+Enter</dt>
+        <dd>run</dd>
+        <dt>Ctrl+Z / Ctrl+Shift+Z</dt>
+        <dd>undo / redo</dd>
+        <dt>Ctrl+C / Ctrl+V</dt>
+        <dd>copy / paste nodes</dd>
+        <dt>Ctrl+A</dt>
+        <dd>select all</dd>
+        <dt>Delete</dt>
+        <dd>delete selection</dd>
+        <dt>F / L</dt>
+        <dd>fit view / auto-layout</dd>
+        <dt>Ctrl+F</dt>
+        <dd>find a node</dd>
+        <dt>Ctrl+B / Ctrl+I</dt>
+        <dd>hide or show the palette / this panel</dd>
+      </dl>
+    </div>
+  );
+}
+
+function NodePanel({ node, problems }: { node: GraphNode; problems: Problem[] }) {
+  const { store } = useBuilderServices();
+  const kind = nodeKind(node.kind);
+  const run = useRunView((r) => r.nodeStates[node.id]);
+  const edit = (edits: GraphEdit[]) => store.getState().edit(edits);
+  const inputs = nodeInputs(node);
+  const fieldNames = new Set(kind?.fields.map((f) => f.name) ?? []);
+  const fieldProblem = (label: string) => problems.find((p) => p.message.startsWith(`${label} is required`) || p.message.startsWith(`${label}:`))?.message;
+
+  return (
+    <div className="fd-inspector-section" data-testid="inspector">
+      <div className="fd-inspector-title">
+        <span className="fd-node-glyph">{kindGlyph(node.kind)}</span>
+        <div>
+          <div className="fd-muted">{kindLabel(node.kind)}</div>
+          <h2>{node.id}</h2>
+        </div>
+      </div>
+      {kind ? <p className="fd-muted">{kind.description}</p> : <p className="fd-field-error">This node's kind ({node.kind}) is unknown to this version.</p>}
+      {run ? (
+        <p className={`fd-run-badge state-${run.type}`}>
+          {run.name}
+          {run.runs > 1 ? ` (${run.finished}/${run.runs} runs over)` : ''}
+          {run.message ? `: ${run.message}` : ''}
+        </p>
+      ) : null}
+      <NodeOutputs nodeId={node.id} />
+      {problems.length ? (
+        <ul className="fd-problem-list">
+          {problems.map((p, i) => (
+            <li key={i} className={`is-${p.severity}`}>
+              {p.message}
+            </li>
+          ))}
+        </ul>
+      ) : null}
+
+      <IdEditor id={node.id} />
+      {node.kind !== 'branch' && node.kind !== 'pause' ? (
+        <FieldEditor
+          field={COMMON_OPTION_FIELDS.find((f) => f.name === 'name') as FieldSpec}
+          value={node.name}
+          onCommit={(value) => typeof value === 'string' && edit([setNameEdit(node.id, value)])}
+        />
+      ) : null}
+
+      {node.kind === 'branch' ? <BranchArms branch={node.id} /> : null}
+
+      {inputs.length ? (
+        <>
+          <h3>Inputs</h3>
+          <ul className="fd-inputs">
+            {inputs.map((input) => {
+              const binding = node.inputs[input];
+              return (
+                <li key={input} data-input={input}>
+                  <code>{input}</code>{' '}
+                  {binding ? (
+                    <>
+                      <span className="fd-binding">{bindingText(binding)}</span>
+                      {binding.from === 'node' ? (
+                        <button type="button" className="fd-link" onClick={() => store.getState().disconnect(node.id, input)}>
+                          disconnect
+                        </button>
+                      ) : null}
+                    </>
+                  ) : fieldNames.has(input) ? (
+                    <span className="fd-muted">set below, or connect a node</span>
+                  ) : (
+                    <span className="fd-muted">not connected</span>
+                  )}
+                </li>
+              );
+            })}
+          </ul>
+        </>
+      ) : null}
+
+      {kind && kind.fields.length ? (
+        <>
+          <h3>Settings</h3>
+          {kind.fields.map((field) =>
+            node.inputs[field.name] ? null : (
+              <FieldEditor
+                key={field.name}
+                field={field}
+                value={node.fields[field.name]}
+                externalError={fieldProblem(field.label)}
+                onCommit={(value) => edit([setFieldEdit(node.id, field.name, value)])}
+              />
+            ),
+          )}
+        </>
+      ) : null}
+
+      {kind?.taskOptions ? (
+        <>
+          <h3>Retries, timeout, cache</h3>
+          {COMMON_OPTION_FIELDS.filter((f) => f.name !== 'name').map((field) => (
+            <FieldEditor
+              key={field.name}
+              field={field}
+              value={(node.options as Record<string, unknown>)[field.name]}
+              onCommit={(value) => edit([setOptionEdit(node.id, field.name, value)])}
+            />
+          ))}
+          {node.extraOptions?.length ? (
+            <p className="fd-muted">
+              Also set in code: <code>{node.extraOptions.join(', ')}</code>
+            </p>
+          ) : null}
+        </>
+      ) : null}
+
+      {node.code !== undefined ? (
+        <>
+          <h3>Code</h3>
+          <pre className="fd-code-preview">{node.code}</pre>
+          <button type="button" className="fd-button" onClick={() => store.getState().reveal(node.span)}>
+            Show in the editor
+          </button>
+        </>
+      ) : null}
+
+      <div className="fd-inspector-actions">
+        <button type="button" className="fd-button" onClick={() => store.getState().reveal(node.span)}>
+          Go to code
+        </button>
+        <button type="button" className="fd-button is-danger" onClick={() => store.getState().removeNodes([node.id])}>
+          Delete node
+        </button>
+      </div>
+    </div>
+  );
+}
+
+/** Mapped runs shown one by one; past this many a count says how many more there were. */
+const SHOWN_RUNS = 50;
+
+/** What the node gave in the last run: its result, or each mapped run's. */
+function NodeOutputs({ nodeId }: { nodeId: string }) {
+  const nodes = useBuilder((s) => s.graph.nodes);
+  const taskRuns = useRunView((r) => r.snapshot?.taskRuns);
+  const finished = useRunView((r) => r.phase === 'finished');
+  const outputs = useMemo(() => (taskRuns ? nodeOutputs(nodes, taskRuns, nodeId) : []), [nodes, taskRuns, nodeId]);
+  if (!taskRuns) return null;
+  if (outputs.length === 0) {
+    return finished ? (
+      <p className="fd-muted" data-testid="node-outputs">
+        This step did not run in the last run.
+      </p>
+    ) : null;
+  }
+  return (
+    <section className="fd-node-outputs" data-testid="node-outputs" aria-label="Output of the last run">
+      <h3>Output{outputs.length > 1 ? ` of ${outputs.length} runs` : ''}</h3>
+      {outputs.length === 1 ? (
+        <OutputValue output={outputs[0]} />
+      ) : (
+        <ol className="fd-output-list">
+          {outputs.slice(0, SHOWN_RUNS).map((output, index) => (
+            <li key={output.taskRunId} data-testid="node-output-item">
+              <details open={index < 3}>
+                <summary>
+                  <code>[{output.index}]</code> <span className={`fd-run-badge state-${output.state.type}`}>{output.state.name}</span>
+                </summary>
+                <OutputValue output={output} />
+              </details>
+            </li>
+          ))}
+        </ol>
+      )}
+      {outputs.length > SHOWN_RUNS ? <p className="fd-muted">and {outputs.length - SHOWN_RUNS} more runs; the run page lists them all.</p> : null}
+    </section>
+  );
+}
+
+function OutputValue({ output }: { output: RunOutput }) {
+  return (
+    <>
+      {output.text !== null ? (
+        <pre className="fd-value fd-output-value" data-testid="node-output-value">
+          {output.text}
+        </pre>
+      ) : null}
+      {output.note ? (
+        <p className="fd-muted" data-testid="node-output-note">
+          {output.note}
+        </p>
+      ) : null}
+    </>
+  );
+}
+
+/** The node's id is its variable in the code; renaming it renames every use. */
+function IdEditor({ id }: { id: string }) {
+  const { store } = useBuilderServices();
+  const [draft, setDraft] = useState(id);
+  const [error, setError] = useState<string | null>(null);
+  useEffect(() => {
+    setDraft(id);
+  }, [id]);
+  const commit = () => {
+    const next = draft.trim();
+    if (next === id) return setError(null);
+    if (!/^[A-Za-z_$][A-Za-z0-9_$]*$/.test(next)) return setError('Use letters, digits, _ or $, not starting with a digit');
+    const ok = store.getState().renameNode(id, next);
+    setError(ok ? null : (store.getState().notice?.message ?? 'could not rename'));
+  };
+  return (
+    <div className={`fd-field${error ? ' has-error' : ''}`} data-field="id">
+      <label htmlFor="fd-node-id">Id (its name in the code)</label>
+      <input
+        id="fd-node-id"
+        value={draft}
+        spellCheck={false}
+        onChange={(e) => setDraft(e.target.value)}
+        onBlur={commit}
+        onKeyDown={(e) => {
+          if (e.key === 'Enter') commit();
+          if (e.key === 'Escape') setDraft(id);
+        }}
+      />
+      <div className={error ? 'fd-field-error' : 'fd-field-help'}>{error ?? 'Other steps refer to it by this name'}</div>
+    </div>
+  );
+}

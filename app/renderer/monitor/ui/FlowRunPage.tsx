@@ -1,0 +1,182 @@
+import { lazy, Suspense, useEffect, useMemo, useState } from 'react';
+import { openEventStream } from '../../../core/api/event-stream.js';
+import { runTime } from '../../../core/run-time.js';
+import { isTerminal } from '../../../core/states.js';
+import { followFlowRun, type FlowRunFollower, type FlowRunView } from '../../shared/flow-run-live.js';
+import { formatDuration } from '../../shared/format.js';
+import { routeHash, type RunPageView } from '../../app/routes.js';
+import { useServices } from '../../app/services-context.js';
+import { showToast } from '../../app/ui-store.js';
+import { navigate } from '../../app/use-route.js';
+import { FlowRunDetails } from './FlowRunDetails.js';
+import { LogsView } from './LogsView.js';
+import { PausePanel } from './PausePanel.js';
+import { TaskRunPanel } from './TaskRunPanel.js';
+import { RunAgainDialog } from './RunAgainDialog.js';
+import { TimelineView } from './TimelineView.js';
+import { errorMessage } from '../../../core/error-message.js';
+
+// The graph (React Flow and its layout) loads on its own, so the other views need not wait for it.
+const RunGraphView = lazy(() => import('./RunGraphView.js').then((module) => ({ default: module.RunGraphView })));
+
+const TABS: { id: RunPageView; label: string }[] = [
+  { id: 'graph', label: 'Graph' },
+  { id: 'timeline', label: 'Timeline' },
+  { id: 'logs', label: 'Logs' },
+  { id: 'details', label: 'Details' },
+];
+
+/** Follows a flow run live for as long as its page is open. */
+function useFlowRun(flowRunId: string): { view: FlowRunView | null; follower: FlowRunFollower | null } {
+  const { client, server } = useServices();
+  const [view, setView] = useState<FlowRunView | null>(null);
+  const [follower, setFollower] = useState<FlowRunFollower | null>(null);
+  useEffect(() => {
+    const followed = followFlowRun({
+      client,
+      flowRunId,
+      openStream: (options) => openEventStream({ ...options, baseUrl: server.baseUrl, ...(server.apiKey ? { apiKey: server.apiKey } : {}) }),
+      onChange: setView,
+    });
+    setFollower(followed);
+    return () => followed.close();
+  }, [client, server, flowRunId]);
+  return { view, follower };
+}
+
+/** One flow run: its graph, timeline, logs and details, live, with the task run picked beside them. */
+export function FlowRunPage({ flowRunId, taskRunId, view: tab = 'graph' }: { flowRunId: string; taskRunId?: string; view?: RunPageView }) {
+  const { client } = useServices();
+  const { view, follower } = useFlowRun(flowRunId);
+  // The view is in the address, so a link (or a reload) opens the run on its logs; Back still
+  // leaves the run rather than stepping through its views.
+  const setTab = (view: RunPageView) => navigate({ page: 'run', flowRunId, ...(taskRunId ? { taskRunId } : {}), view }, { replace: true });
+  const [busy, setBusy] = useState(false);
+  const [again, setAgain] = useState(false);
+  const picked = useMemo(() => (taskRunId ? view?.taskRuns.find((t) => t.id === taskRunId) : undefined), [view, taskRunId]);
+
+  if (!view || !view.loaded) return <p className="fd-page-status">Loading the flow run…</p>;
+  const run = view.flowRun;
+  if (!run) {
+    return (
+      <div className="fd-page-status" role="alert">
+        <p>{view.error ?? 'This flow run was not found.'}</p>
+        <p>
+          <button type="button" className="fd-button" onClick={() => void follower?.refresh()}>
+            Try again
+          </button>{' '}
+          <a href={routeHash({ page: 'runs' })}>Back to the runs</a>
+        </p>
+      </div>
+    );
+  }
+
+  const act = async (what: string, action: () => Promise<unknown>) => {
+    setBusy(true);
+    try {
+      await action();
+      await follower?.refresh();
+    } catch (error) {
+      showToast(`Could not ${what}: ${errorMessage(error)}`, 'error');
+    } finally {
+      setBusy(false);
+    }
+  };
+  const terminal = isTerminal(run.state.type);
+  // The server says whether it can run the run's file again; the buttons say why not.
+  const cannotRerun = run.rerun.possible ? null : run.rerun.reason;
+  const now = Date.now();
+  const elapsed = run.startTime !== null ? (run.endTime ?? (terminal ? run.startTime : now)) - run.startTime : null;
+  // Time spent running, as the CLI's inspect says it; elapsed also holds the waits between attempts.
+  const ran = runTime(view.flowStates, now);
+
+  return (
+    <div className="fd-run-page">
+      <header className="fd-run-header">
+        <a href={routeHash({ page: 'runs' })} className="fd-link">
+          ← Runs
+        </a>
+        <h1>{run.name}</h1>
+        <span className={`fd-run-badge state-${run.state.type}`} data-testid="flow-run-state">
+          {run.state.name}
+        </span>
+        <span className="fd-muted">
+          {run.flowName} · <span data-testid="run-time" title="Time spent running; elapsed also holds the waits between attempts">ran {formatDuration(ran)}</span> · elapsed {formatDuration(elapsed)} ·{' '}
+          {view.taskRuns.length} task run{view.taskRuns.length === 1 ? '' : 's'}
+        </span>
+        <span className={`fd-live is-${view.stream}`} title={view.stream === 'open' ? 'Live' : view.stream}>
+          {view.stream === 'open' ? (terminal ? 'final' : 'live') : view.stream}
+        </span>
+        <span className="fd-spacer" />
+        {!terminal ? (
+          <button type="button" className="fd-button" disabled={busy || run.state.type === 'CANCELLING'} onClick={() => void act('cancel the run', () => client.cancelFlowRun({ params: { id: run.id } }))}>
+            Cancel run
+          </button>
+        ) : null}
+        {terminal && run.state.type !== 'COMPLETED' ? (
+          <span title={cannotRerun ?? undefined}>
+            <button
+              type="button"
+              className="fd-button"
+              disabled={busy || cannotRerun !== null}
+              title={cannotRerun ?? 'Run it again as its next attempt, on the server'}
+              onClick={() => void act('retry the run', () => client.rerunFlowRun({ params: { id: run.id } }))}
+            >
+              Retry
+            </button>
+          </span>
+        ) : null}
+        {terminal ? (
+          <span title={cannotRerun ?? undefined}>
+            <button type="button" className="fd-button" disabled={busy || cannotRerun !== null} title={cannotRerun ?? undefined} onClick={() => setAgain(true)}>
+              Run again…
+            </button>
+          </span>
+        ) : null}
+      </header>
+      {again && run.rerun.possible ? (
+        <RunAgainDialog
+          run={run}
+          path={run.rerun.path}
+          flowName={run.rerun.flowName}
+          onClose={() => setAgain(false)}
+          onStart={async (parameters) => {
+            const { flowRunId: next } = await client.runFlowRunAgain({ params: { id: run.id }, body: { parameters } });
+            setAgain(false);
+            navigate({ page: 'run', flowRunId: next });
+          }}
+        />
+      ) : null}
+      {view.error ? (
+        <p className="fd-notice is-error" role="alert">
+          {view.error}
+        </p>
+      ) : null}
+      {run.state.type === 'PAUSED' ? (
+        <PausePanel run={run} onResumed={() => follower?.refresh()} />
+      ) : run.state.message && !terminal ? (
+        <p className="fd-muted">{run.state.message}</p>
+      ) : null}
+      <nav className="fd-tabs fd-run-tabs" role="tablist" aria-label="Views of the run">
+        {TABS.map((t) => (
+          <button key={t.id} type="button" role="tab" aria-selected={tab === t.id} className={`fd-tab${tab === t.id ? ' is-active' : ''}`} onClick={() => setTab(t.id)}>
+            {t.label}
+          </button>
+        ))}
+      </nav>
+      <div className={`fd-run-body${picked ? ' has-panel' : ''}`}>
+        <section className="fd-run-view" role="tabpanel">
+          {tab === 'graph' ? (
+            <Suspense fallback={<p className="fd-page-status">Loading the graph…</p>}>
+              <RunGraphView view={view} selected={taskRunId} />
+            </Suspense>
+          ) : null}
+          {tab === 'timeline' ? <TimelineView view={view} selected={taskRunId} /> : null}
+          {tab === 'logs' ? <LogsView view={view} onLoadEarlier={() => void follower?.loadEarlier()} /> : null}
+          {tab === 'details' ? <FlowRunDetails view={view} /> : null}
+        </section>
+        {picked ? <TaskRunPanel flowRunId={run.id} run={picked} history={view.histories.get(picked.id) ?? []} view={tab} subflow={view.subflows.get(picked.id)} /> : null}
+      </div>
+    </div>
+  );
+}

@@ -1,0 +1,30 @@
+import { useEffect } from 'react';
+import type { Route } from '../../app/routes.js';
+import { Brand, PageTabs, ServerStatus, Toast } from '../../app/AppChrome.js';
+import { markReady } from '../../app/ready.js';
+import { DashboardPage } from './DashboardPage.js';
+import { RunAddress } from './RunAddress.js';
+import { RunsPage } from './RunsPage.js';
+
+/** The monitoring pages: what runs, what failed, and why. */
+export function MonitorShell({ route }: { route: Exclude<Route, { page: 'builder' }> }) {
+  useEffect(() => {
+    markReady();
+  }, []);
+  return (
+    <div className="fd-app fd-monitor">
+      <header className="fd-topbar">
+        <Brand />
+        <PageTabs current={route.page} />
+        <span className="fd-spacer" />
+        <ServerStatus />
+        <Toast />
+      </header>
+      <main className="fd-monitor-main">
+        {route.page === 'dashboard' ? <DashboardPage /> : null}
+        {route.page === 'runs' ? <RunsPage /> : null}
+        {route.page === 'run' ? <RunAddress route={route} /> : null}
+      </main>
+    </div>
+  );
+}

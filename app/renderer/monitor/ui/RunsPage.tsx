@@ -1,0 +1,176 @@
+import { useEffect, useMemo, useRef, useState } from 'react';
+import type { Flow } from '../../../core/api/flows.js';
+import { openEventStream } from '../../../core/api/event-stream.js';
+import {
+  clearRunFilters,
+  hasActiveFilters,
+  loadRunFilters,
+  runFiltersKey,
+  saveRunFilters,
+  toListQuery,
+  type RunFilters,
+} from '../model/run-filters.js';
+import { useServices } from '../../app/services-context.js';
+import { webStorage } from '../../shared/web-storage.js';
+import { RunsFilterBar } from './RunsFilterBar.js';
+import { RunsTable } from './RunsTable.js';
+import { RunsList, type RunsListView } from '../model/runs-list.js';
+import './runs-page.css';
+import { handleShortcut } from '../../shared/shortcuts.js';
+
+/** Runs read per request; the list reads the next page as its end comes into sight. */
+const PAGE_SIZE = 100;
+/** How long typing may pause before the search is sent. */
+const SEARCH_DEBOUNCE_MS = 300;
+
+/** The filters, kept in this browser's storage as they change so a reload shows the same runs. */
+function useSavedFilters(): [RunFilters, (next: RunFilters) => void] {
+  const [filters, setFilters] = useState(() => loadRunFilters(webStorage('local')));
+  const set = (next: RunFilters) => {
+    setFilters(next);
+    saveRunFilters(webStorage('local'), next);
+  };
+  return [filters, set];
+}
+
+/** Every flow that has been run, for the flow filter; empty until read, or when it cannot be. */
+function useFlows(): Flow[] {
+  const { client } = useServices();
+  const [flows, setFlows] = useState<Flow[]>([]);
+  useEffect(() => {
+    let live = true;
+    client
+      .listFlows()
+      .then((list) => {
+        if (live) setFlows(list);
+      })
+      .catch(() => {
+        // The filter still offers "all flows" and the saved one; the list shows the server's state.
+      });
+    return () => {
+      live = false;
+    };
+  }, [client]);
+  return flows;
+}
+
+/** A live list of the runs the filters select, read again whenever they change. */
+function useRunsList(filters: RunFilters): { list: RunsList | null; view: RunsListView | null; readAt: number } {
+  const { client, server } = useServices();
+  const key = runFiltersKey(filters);
+  const [state, setState] = useState<{ list: RunsList | null; view: RunsListView | null; readAt: number }>({ list: null, view: null, readAt: 0 });
+  useEffect(() => {
+    const readAt = Date.now();
+    const list = new RunsList({
+      client,
+      query: toListQuery(filters, readAt),
+      pageSize: PAGE_SIZE,
+      openStream: (options) => openEventStream({ ...options, baseUrl: server.baseUrl, ...(server.apiKey ? { apiKey: server.apiKey } : {}) }),
+      onChange: (view) => setState((current) => (current.list === list ? { ...current, view } : current)),
+    });
+    // What the last list showed stays in sight, dimmed, until the new one is read: no flash of
+    // an empty page on every keystroke of a search.
+    setState((current) => ({
+      list,
+      view: current.view && current.view.items.length > 0 && list.current.status === 'loading' ? { ...current.view, status: 'loading', newRuns: 0, manyNewRuns: false, hasMore: false } : list.current,
+      readAt,
+    }));
+    return () => list.close();
+    // The key stands for the filters: a new list only when what it lists changes.
+  }, [client, server, key]);
+  return state;
+}
+
+/** Every flow run, filtered and sorted, live: the monitoring home page. */
+export function RunsPage() {
+  const [filters, setFilters] = useSavedFilters();
+  const flows = useFlows();
+  const [draft, setDraft] = useState(filters.text);
+  const { list, view, readAt } = useRunsList(filters);
+  const searchRef = useRef<HTMLInputElement>(null);
+  const listRef = useRef<{ focusList(): void } | null>(null);
+
+  // The search follows typing once it pauses.
+  const latest = useRef(filters);
+  latest.current = filters;
+  useEffect(() => {
+    if (draft === latest.current.text) return;
+    const timer = setTimeout(() => setFilters({ ...latest.current, text: draft }), SEARCH_DEBOUNCE_MS);
+    return () => clearTimeout(timer);
+  }, [draft]);
+
+  const change = (next: RunFilters) => {
+    setFilters(next);
+    if (next.text !== draft) setDraft(next.text);
+  };
+  const clear = () => change(clearRunFilters(filters));
+  const filtered = hasActiveFilters(filters);
+  const flowNames = useMemo(() => flows.map((flow) => flow.name), [flows]);
+
+  return (
+    <div className="fd-runs-page" data-testid="runs-page">
+      <RunsFilterBar
+        filters={filters}
+        draft={draft}
+        flowNames={flowNames}
+        searchRef={searchRef}
+        onChange={change}
+        onDraft={setDraft}
+        onSearchKey={(event) =>
+          handleShortcut(event, 'runsSearch', {
+            'runsSearch.apply': () => {
+              if (draft !== filters.text) change({ ...filters, text: draft });
+            },
+            'runsSearch.toList': () => {
+              event.preventDefault();
+              listRef.current?.focusList();
+            },
+            'runsSearch.clear': () => {
+              if (draft !== '') change({ ...filters, text: '' });
+            },
+          })
+        }
+        onClear={clear}
+      />
+      {!view || !list ? null : view.status === 'loading' && view.items.length === 0 ? (
+        <p className="fd-page-status fd-muted" data-testid="runs-loading">
+          Loading runs…
+        </p>
+      ) : view.status === 'error' && view.items.length === 0 ? (
+        <div className="fd-runs-empty" role="alert" data-testid="runs-error">
+          <h2>{view.error?.unreachable ? 'The server cannot be reached' : 'The runs could not be read'}</h2>
+          <p className="fd-muted">{view.error?.message}</p>
+          {view.error?.unreachable ? <p>Start it again (for example with <code>flowdeck server start</code>), then retry. The page also retries when the server comes back.</p> : null}
+          <p>
+            <button type="button" className="fd-button is-primary" onClick={() => void list.reload()}>
+              Retry
+            </button>
+          </p>
+        </div>
+      ) : view.items.length === 0 && !view.hasMore ? (
+        filtered ? (
+          <div className="fd-runs-empty" data-testid="runs-empty-filtered">
+            <h2>No run matches these filters</h2>
+            <p className="fd-muted">Runs that match appear here as they start.</p>
+            <p>
+              <button type="button" className="fd-button is-primary" onClick={clear}>
+                Clear the filters
+              </button>
+            </p>
+          </div>
+        ) : (
+          <div className="fd-runs-empty" data-testid="runs-empty">
+            <h2>No flow runs yet</h2>
+            <p>
+              Open a flow in the <a href="#/">Builder</a> and press <strong>Run</strong>, or run a flow file from a terminal:
+            </p>
+            <pre className="fd-runs-command">flowdeck run flows/etl.ts</pre>
+            <p className="fd-muted">Runs show here as they start, and change state live.</p>
+          </div>
+        )
+      ) : (
+        <RunsTable ref={listRef} list={list} view={view} filters={filters} readAt={readAt} onFocusSearch={() => searchRef.current?.focus()} />
+      )}
+    </div>
+  );
+}
