@@ -1,4 +1,5 @@
 export { SqliteStore, type SqliteStoreOptions } from './store/sqlite-store.js';
+export type { EventReads, LogQuery, RunStore, StoreAnswer } from './store/run-store.js';
 export type { ResumeOutcome, ResumeRecord } from './store/flow-run-resumes.js';
 export { configureConnection } from './store/open-database.js';
 export { processIsAlive } from './store/crash-sweep.js';
