@@ -2,7 +2,7 @@ import { afterEach, beforeEach, expect } from 'vitest';
 import { newId, type ProposedState, type RetryPolicy, type RunKind, type StateType } from '../../app/core/index.js';
 import { CliContext } from '../../app/cli/context.js';
 import { runCli } from '../../app/cli/main.js';
-import { SqliteStore } from '../../app/server/index.js';
+import { SqliteStore } from '../../app/server/store/index.js';
 import { makeTempHome } from '../helpers/temp-home.js';
 
 export interface CliResult {

@@ -4,7 +4,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { RESULTS_FOLDER } from '../../app/core/index.js';
 import { CachePolicies, configureEngine, flow, task, type CacheKeyContext } from '../../app/engine/index.js';
 import { readResult } from '../../app/engine/results.js';
-import { SqliteStore } from '../../app/server/index.js';
+import { SqliteStore } from '../../app/server/store/index.js';
 import { useEngineStore } from '../helpers/engine-store.js';
 import { historyOf, logsOf, namesOf, onlyTaskRun, stateNamed, taskRunsOf } from './support.js';
 

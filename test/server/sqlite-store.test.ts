@@ -1,6 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { newId, type RetryPolicy } from '../../app/core/index.js';
-import { SqliteStore } from '../../app/server/index.js';
+import { SqliteStore } from '../../app/server/store/index.js';
 import { makeTempHome } from '../helpers/temp-home.js';
 
 const noRetries: RetryPolicy = { retries: 0, retryDelaySeconds: [0] };

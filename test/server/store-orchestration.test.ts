@@ -10,7 +10,8 @@ import {
   type RetryPolicy,
   type RunKind,
 } from '../../app/core/index.js';
-import { MIGRATIONS, SqliteStore, StoreError } from '../../app/server/index.js';
+import { StoreError } from '../../app/server/index.js';
+import { MIGRATIONS, SqliteStore } from '../../app/server/store/index.js';
 import { migrate } from '../../app/server/store/migrations.js';
 import { makeTempHome } from '../helpers/temp-home.js';
 

@@ -7,7 +7,8 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { ApiError, ApiUnreachableError, type ReportOperation } from '../../../app/core/api/index.js';
 import { configureEngine, flow, getRunContext, getRunLogger, task } from '../../../app/engine/index.js';
 import { HttpReporter, reportTransport, type ConnectionEvent, type SendReport } from '../../../app/engine/reporting/index.js';
-import { createServer, SqliteStore, type FlowdeckServer } from '../../../app/server/index.js';
+import { createServer, type FlowdeckServer } from '../../../app/server/index.js';
+import { SqliteStore } from '../../../app/server/store/index.js';
 import { makeTempHome } from '../../helpers/temp-home.js';
 
 interface Running {

@@ -4,7 +4,7 @@ import Database from 'better-sqlite3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createApiClient, type ApiClient, type FlowRunListQuery } from '../../../app/core/api/index.js';
 import { newId, type FlowRun, type StateType } from '../../../app/core/index.js';
-import { MIGRATIONS, SqliteStore } from '../../../app/server/index.js';
+import { MIGRATIONS, SqliteStore } from '../../../app/server/store/index.js';
 import { flowRunPageQuery, textCandidates, trigramMatch, type FlowRunPageFilter } from '../../../app/server/store/flow-run-page-query.js';
 import { flowRunSummaryFromRow, type FlowRunRow } from '../../../app/server/store/rows.js';
 import { makeTempHome } from '../../helpers/temp-home.js';

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { createApiClient } from '../../../app/core/api/index.js';
 import { newId } from '../../../app/core/index.js';
-import { SqliteStore } from '../../../app/server/index.js';
+import { SqliteStore } from '../../../app/server/store/index.js';
 import { flowRunRequest, startTestServer } from './support.js';
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));

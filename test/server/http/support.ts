@@ -4,7 +4,8 @@ import { afterEach, beforeEach, expect } from 'vitest';
 import type { ApiClient } from '../../../app/core/api/client.js';
 import type { FlowRunListQuery } from '../../../app/core/api/index.js';
 import { newId, type CreateFlowRun, type CreateTaskRun, type RetryPolicy } from '../../../app/core/index.js';
-import { createServer, SqliteStore, type FlowdeckServer, type ServerOptions, type SqliteStoreOptions } from '../../../app/server/index.js';
+import { createServer, type FlowdeckServer, type ServerOptions } from '../../../app/server/index.js';
+import { SqliteStore, type SqliteStoreOptions } from '../../../app/server/store/index.js';
 import { makeTempHome } from '../../helpers/temp-home.js';
 
 export interface TestServer {
