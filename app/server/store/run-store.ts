@@ -74,6 +74,7 @@ export interface RunStore extends RunReporter, EventReads {
   listStates(runId: string): StoreAnswer<State[]>;
   listTaskRunHistories(flowRunId: string): StoreAnswer<{ taskRunId: string; states: State[] }[]>;
   listLogs(flowRunId: string, query?: LogQuery): StoreAnswer<StoredLog[]>;
+  countLogs(flowRunId: string): StoreAnswer<number>;
   /** The dashboard's figures over the last `hours`, cut into `buckets` slices of time. */
   dashboard(query: { hours: number; buckets: number }): StoreAnswer<Dashboard>;
 
