@@ -94,7 +94,14 @@ export class SqliteStore extends RunReads implements RunStore {
     this.health = new WriteHealth(options.path, this.now);
     this.limits = new ConcurrencyLimits(db, this.now, (body) => this.writer.writeBatch(body));
     this.pauses = new FlowRunPauses(db);
-    this.writer = new TransitionWriter(db, this.now, options.random ?? Math.random, this.limits, this.health, this.pauses);
+    this.writer = new TransitionWriter({
+      db,
+      now: this.now,
+      random: options.random ?? Math.random,
+      limits: this.limits,
+      health: this.health,
+      pauses: this.pauses,
+    });
     this.commits = new GroupCommit(db, this.writer, this.now, options.onCommit ?? null);
     this.resumes = new FlowRunResumes(db, this.writer, this.now, (id) => this.getFlowRun(id));
     this.flowRunStateType = db.prepare<[string], { state_type: StateType }>(
