@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import pc from 'picocolors';
 import { createApiClient } from '../core/api/index.js';
 import { DATABASE_FILE, resolveFlowdeckHome, type Settings } from '../core/index.js';
-import { SqliteStore } from '../server/index.js';
+import { openStore, type RunStore } from '../server/index.js';
 import { UsageError } from './errors.js';
 import { LocalRunsSource } from './runs-source/local-runs-source.js';
 import { RemoteRunsSource } from './runs-source/remote-runs-source.js';
@@ -22,7 +22,7 @@ export interface Output {
 /** What every command gets: where to write, the environment, the settings, and the runs on demand. */
 export class CliContext {
   readonly home: string;
-  private store: SqliteStore | null = null;
+  private store: RunStore | null = null;
   private runsSource: RunsSource | null = null;
   private loaded: LoadedSettings | null = null;
   readonly colors: ReturnType<typeof pc.createColors>;
@@ -75,7 +75,7 @@ export class CliContext {
   }
 
   /** The local store, opened once; opening it marks runs whose process died as Crashed. */
-  openStore(): SqliteStore {
+  openStore(): RunStore {
     const server = this.server;
     if (server.kind === 'remote') {
       // Better to say so than to write to the local database while the profile names a server.
@@ -84,7 +84,8 @@ export class CliContext {
           "unset it (flowdeck config unset FLOWDECK_API_URL) or pick a profile without it (flowdeck profile use NAME)",
       );
     }
-    this.store ??= SqliteStore.open({
+    this.store ??= openStore({
+      kind: 'sqlite',
       path: this.databasePath,
       heartbeatTimeoutSeconds: this.settings.FLOWDECK_HEARTBEAT_TIMEOUT_SECONDS,
       onWarning: (message) => this.note(`${this.colors.yellow('warning:')} ${message}`),

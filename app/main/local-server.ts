@@ -1,7 +1,7 @@
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { DATABASE_FILE } from '../core/index.js';
-import { chooseWorkspace, createServer, SERVER_HEARTBEAT_TIMEOUT_SECONDS, SqliteStore, type ChosenWorkspace } from '../server/index.js';
+import { chooseWorkspace, createServer, openStore, SERVER_HEARTBEAT_TIMEOUT_SECONDS, type ChosenWorkspace } from '../server/index.js';
 
 export interface LocalServer {
   /** e.g. `http://127.0.0.1:51234` */
@@ -37,7 +37,8 @@ export async function startLocalServer(options: LocalServerOptions): Promise<Loc
   const { home } = options;
   mkdirSync(home, { recursive: true, mode: 0o700 });
   const chosen = chooseWorkspace({ given: options.workspace, setting: options.setting, home, cwd: options.cwd ?? process.cwd() });
-  const store = SqliteStore.open({
+  const store = openStore({
+    kind: 'sqlite',
     path: join(home, DATABASE_FILE),
     heartbeatTimeoutSeconds: SERVER_HEARTBEAT_TIMEOUT_SECONDS,
     silenceFromOpen: true,

@@ -1,9 +1,8 @@
-export { SqliteStore, type SqliteStoreOptions } from './store/sqlite-store.js';
+export { openStore, type StoreConfig } from './store/open-store.js';
+export type { EventReads, LogQuery, RunStore, StoreAnswer } from './store/run-store.js';
 export type { ResumeOutcome, ResumeRecord } from './store/flow-run-resumes.js';
-export { configureConnection } from './store/open-database.js';
 export { processIsAlive } from './store/crash-sweep.js';
 export { StoreError } from './store/store-error.js';
-export { MIGRATIONS } from './store/migrations.js';
 export {
   createServer,
   DEFAULT_BODY_LIMIT_BYTES,

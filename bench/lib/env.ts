@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { configureEngine } from '../../app/engine/hosting.js';
-import { configureConnection, SqliteStore } from '../../app/server/index.js';
+import { configureConnection, SqliteStore } from '../../app/server/store/index.js';
 import { migrate } from '../../app/server/store/migrations.js';
 
 export interface TempHome {

@@ -10,7 +10,7 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import Database from 'better-sqlite3';
 import { newId } from '../../app/core/index.js';
-import { configureConnection, SqliteStore } from '../../app/server/index.js';
+import { configureConnection, SqliteStore } from '../../app/server/store/index.js';
 import { makeTempHome } from '../lib/env.js';
 import { startReplaySubscribers } from '../lib/replay-subscribers.js';
 import { residentSetKb } from '../lib/rss.js';

@@ -6,7 +6,7 @@
  */
 import Database from 'better-sqlite3';
 import { newId, type StateType } from '../../app/core/index.js';
-import { configureConnection, SqliteStore } from '../../app/server/index.js';
+import { configureConnection, SqliteStore } from '../../app/server/store/index.js';
 import { framesFor } from './run-page.js';
 import { startUiBench } from './ui-ready.js';
 

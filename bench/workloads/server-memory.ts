@@ -9,7 +9,7 @@ import WebSocket from 'ws';
 import { openEventStream, type EventStream } from '../../app/core/api/index.js';
 import { newId } from '../../app/core/index.js';
 import { encodeEventCursor } from '../../app/server/http/event-hub.js';
-import { SqliteStore } from '../../app/server/index.js';
+import { SqliteStore } from '../../app/server/store/index.js';
 import { makeTempHome } from '../lib/env.js';
 import { residentSetKb } from '../lib/rss.js';
 import { startServerProcess } from '../lib/server-process.js';

@@ -10,7 +10,8 @@ import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { generateFlowModule, type FlowGraph } from '../../app/core/flow-document/index.js';
-import { createServer, SqliteStore } from '../../app/server/index.js';
+import { createServer } from '../../app/server/index.js';
+import { SqliteStore } from '../../app/server/store/index.js';
 import { packageRoot } from '../../app/server/package-root.js';
 import { makeTempHome } from '../lib/env.js';
 

@@ -8,7 +8,7 @@
 import WebSocket from 'ws';
 import { openEventStream, type EventStream, type ServerEvent } from '../../app/core/api/index.js';
 import { newId, type OrchestrationResult } from '../../app/core/index.js';
-import { SqliteStore } from '../../app/server/index.js';
+import { SqliteStore } from '../../app/server/store/index.js';
 import { pace } from '../lib/pace.js';
 import { startServerProcess } from '../lib/server-process.js';
 import { max, nowMs, percentile } from '../lib/stats.js';

@@ -6,7 +6,8 @@ import { join } from 'node:path';
 import type { Page } from 'playwright-core';
 import { describe, expect, it, vi } from 'vitest';
 import { newId, type CreateFlowRun, type StateType } from '../../app/core/index.js';
-import { createServer, SqliteStore, type FlowdeckServer } from '../../app/server/index.js';
+import { createServer, type FlowdeckServer } from '../../app/server/index.js';
+import { SqliteStore } from '../../app/server/store/index.js';
 import { openUi, useUiSuite, WAIT } from './support.js';
 
 vi.setConfig({ testTimeout: 180_000, hookTimeout: 120_000 });

@@ -3,7 +3,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, expect, it, vi } from 'vitest';
-import { createServer, SqliteStore, type FlowdeckServer } from '../../app/server/index.js';
+import { createServer, type FlowdeckServer } from '../../app/server/index.js';
+import { SqliteStore } from '../../app/server/store/index.js';
 import { ensureUiBuilt, launchChromium, openUi, WAIT } from './support.js';
 
 vi.setConfig({ testTimeout: 180_000, hookTimeout: 120_000 });

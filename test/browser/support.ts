@@ -7,7 +7,8 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { chromium, type Browser, type BrowserContext, type Locator, type Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, expect } from 'vitest';
-import { createServer, SqliteStore, type FlowdeckServer, type WorkspaceChange } from '../../app/server/index.js';
+import { createServer, type FlowdeckServer, type WorkspaceChange } from '../../app/server/index.js';
+import { SqliteStore } from '../../app/server/store/index.js';
 
 export const REPO_ROOT = fileURLToPath(new URL('../..', import.meta.url));
 export const UI_INDEX = join(REPO_ROOT, 'dist', 'renderer', 'index.html');

@@ -1,6 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { ConcurrencyLimit } from '../../app/core/index.js';
-import { SqliteStore } from '../../app/server/index.js';
+import { SqliteStore } from '../../app/server/store/index.js';
 import { makeTempHome } from '../helpers/temp-home.js';
 import { cli, Seed } from './harness.js';
 

@@ -2,7 +2,7 @@ import { spawn } from 'node:child_process';
 import { hostname } from 'node:os';
 import { describe, expect, it } from 'vitest';
 import { newId, type FlowRun, type State, type StoredLog, type TaskRun } from '../../app/core/index.js';
-import { SqliteStore } from '../../app/server/index.js';
+import { SqliteStore } from '../../app/server/store/index.js';
 import { cli, idColumn, useSeededStore } from './harness.js';
 
 const env = useSeededStore();

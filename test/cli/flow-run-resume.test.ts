@@ -26,7 +26,7 @@ async function pausedRun(name: string): Promise<{ id: string; pauseId: string }>
   const id = await seed.flowRun({ name });
   await seed.move('flow', id, 'RUNNING', 'Running');
   await seed.move('flow', id, 'PAUSED', 'Paused', { message: 'approve' });
-  return { id, pauseId: server.current.store.getFlowRun(id)!.state.transitionId! };
+  return { id, pauseId: (await server.current.store.getFlowRun(id))!.state.transitionId! };
 }
 
 /** A Paused flow run whose pause takes `{ approved: boolean }`; answers its id and the id of its pause. */
@@ -36,7 +36,7 @@ async function pausedForApproval(name: string): Promise<{ id: string; pauseId: s
   await seed.move('flow', id, 'RUNNING', 'Running');
   const inputSchema = { type: 'object', properties: { approved: { type: 'boolean' } }, required: ['approved'], additionalProperties: false };
   await seed.move('flow', id, 'PAUSED', 'Paused', { message: 'approve', pause: { reason: 'approve', inputSchema } });
-  return { id, pauseId: server.current.store.getFlowRun(id)!.state.transitionId! };
+  return { id, pauseId: (await server.current.store.getFlowRun(id))!.state.transitionId! };
 }
 
 for (const [where, run] of [['locally', local], ['against a server', remote]] as const) {
@@ -62,13 +62,13 @@ for (const [where, run] of [['locally', local], ['against a server', remote]] as
     const none = await run('flow-run', 'resume', id);
     expect(none.code).toBe(2);
     expect(none.err).toContain("waits for: expected object, got nothing.");
-    expect(server.current.store.getFlowRun(id)!.state).toMatchObject({ type: 'PAUSED', transitionId: pauseId });
-    expect(server.current.store.resumeRecord(id, pauseId)).toBeNull();
+    expect((await server.current.store.getFlowRun(id))!.state).toMatchObject({ type: 'PAUSED', transitionId: pauseId });
+    expect(await server.current.store.resumeRecord(id, pauseId)).toBeNull();
 
     const resumed = await run('flow-run', 'resume', id, '--input', '{"approved":true}', '--json');
     expect(resumed.code).toBe(0);
     expect(JSON.parse(resumed.out)).toEqual({ flowRunId: id, state: { type: 'RUNNING', name: 'Running' } });
-    expect(server.current.store.resumeRecord(id, pauseId)?.input).toEqual({ approved: true });
+    expect((await server.current.store.resumeRecord(id, pauseId))?.input).toEqual({ approved: true });
 
     const again = await run('flow-run', 'resume', id, '--json');
     expect(again.code).toBe(1);
@@ -82,8 +82,8 @@ for (const [where, run] of [['locally', local], ['against a server', remote]] as
     const { id, pauseId } = await pausedRun('calm-otter');
     const resumed = await run('flow-run', 'resume', id, '--input', '{"approved":true,"by":"ada"}');
     expect(resumed).toEqual({ code: 0, out: `Resumed flow run calm-otter (${id}); its process goes on at its next heartbeat.\n`, err: '' });
-    expect(server.current.store.getFlowRun(id)!.state).toMatchObject({ type: 'RUNNING', message: 'resumed with input' });
-    expect(server.current.store.resumeRecord(id, pauseId)?.input).toEqual({ approved: true, by: 'ada' });
+    expect((await server.current.store.getFlowRun(id))!.state).toMatchObject({ type: 'RUNNING', message: 'resumed with input' });
+    expect((await server.current.store.resumeRecord(id, pauseId))?.input).toEqual({ approved: true, by: 'ada' });
 
     const again = await run('flow-run', 'resume', id);
     expect(again).toEqual({ code: 1, out: '', err: "Cannot resume: flow run 'calm-otter' is Running; only a Paused run can be resumed.\n" });
@@ -95,5 +95,5 @@ it('refuses --input nested deeper than the API takes, before asking anyone', asy
   const result = await local('flow-run', 'resume', id, '--input', `${'['.repeat(70)}${']'.repeat(70)}`);
   expect(result.code).toBe(2);
   expect(result.err).toContain('--input: nested deeper than 64 levels');
-  expect(server.current.store.getFlowRun(id)!.state.type).toBe('PAUSED');
+  expect((await server.current.store.getFlowRun(id))!.state.type).toBe('PAUSED');
 });

@@ -2,7 +2,8 @@ import { afterEach, beforeEach, expect } from 'vitest';
 import { newId, type ProposedState, type RetryPolicy, type RunKind, type StateType } from '../../app/core/index.js';
 import { CliContext } from '../../app/cli/context.js';
 import { runCli } from '../../app/cli/main.js';
-import { SqliteStore } from '../../app/server/index.js';
+import type { RunStore } from '../../app/server/index.js';
+import { SqliteStore } from '../../app/server/store/index.js';
 import { makeTempHome } from '../helpers/temp-home.js';
 
 export interface CliResult {
@@ -31,7 +32,7 @@ export function retries(count: number): RetryPolicy {
 
 /** Seeds runs through the store's public API, checking each transition is accepted. */
 export class Seed {
-  constructor(readonly store: SqliteStore) {}
+  constructor(readonly store: RunStore) {}
 
   async flowRun(options: { flowName?: string; name?: string; parameters?: Record<string, unknown>; tags?: string[] } = {}): Promise<string> {
     const id = newId();

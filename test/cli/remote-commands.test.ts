@@ -46,8 +46,8 @@ function seed(): Seed {
 }
 
 /** The shortest prefix of the id that no other run shares, as listings show it. */
-function short(kind: 'flow' | 'task', id: string): string {
-  return server.current.store.uniqueIdPrefixes(kind, [id]).get(id)!;
+async function short(kind: 'flow' | 'task', id: string): Promise<string> {
+  return (await server.current.store.uniqueIdPrefixes(kind, [id])).get(id)!;
 }
 
 function commonPrefix(a: string, b: string): string {
@@ -145,7 +145,7 @@ describe('read commands against a server named by FLOWDECK_API_URL', () => {
 
   it('flow-run inspect, task-run ls and task-run inspect print the same, by full id or prefix', async () => {
     const ids = await seedFinishedRuns();
-    for (const id of [ids.done, short('flow', ids.done), ids.child, ids.failed, ids.late]) {
+    for (const id of [ids.done, await short('flow', ids.done), ids.child, ids.failed, ids.late]) {
       const plain = await same('flow-run', 'inspect', id);
       expect(plain.code).toBe(0);
       await same('flow-run', 'inspect', id, '--json');
@@ -155,9 +155,9 @@ describe('read commands against a server named by FLOWDECK_API_URL', () => {
     expect(inspected.out).toContain(`as task run ${ids.load}`);
 
     await same('task-run', 'ls', '--flow-run', ids.done);
-    await same('task-run', 'ls', '--flow-run', short('flow', ids.done), '--json');
+    await same('task-run', 'ls', '--flow-run', await short('flow', ids.done), '--json');
     expect((await same('task-run', 'ls', '--flow-run', ids.failed)).out).toContain('has no task runs yet');
-    for (const id of [ids.load, short('task', ids.load), ids.extract]) {
+    for (const id of [ids.load, await short('task', ids.load), ids.extract]) {
       await same('task-run', 'inspect', id);
       await same('task-run', 'inspect', id, '--json');
     }
@@ -174,7 +174,7 @@ describe('read commands against a server named by FLOWDECK_API_URL', () => {
     await same('flow-run', 'logs', ids.done, '--level', '45', '--json');
     // Above CRITICAL, as any number may be a level.
     await same('flow-run', 'logs', ids.done, '--level', '99');
-    await same('flow-run', 'logs', ids.done, '--task', short('task', ids.load));
+    await same('flow-run', 'logs', ids.done, '--task', await short('task', ids.load));
     expect((await same('flow-run', 'logs', ids.failed)).err).toContain('No logs for flow run etl-failed');
     expect((await same('flow-run', 'logs', ids.done, '--task', ids.extract.slice(0, 4) + 'zzzz')).code).toBe(2);
   });
@@ -215,7 +215,7 @@ describe('read commands against a server named by FLOWDECK_API_URL', () => {
         s.move('flow', flowRunId, 'COMPLETED', 'Completed').then(() => resolve(), reject);
       }, 1200);
     });
-    const followed = await remote('flow-run', 'logs', short('flow', flowRunId), '--follow');
+    const followed = await remote('flow-run', 'logs', await short('flow', flowRunId), '--follow');
     await finish;
     expect(followed.code).toBe(0);
     expect(followed.out.trimEnd().split('\n').map((line) => line.replace(/^\S+ \S+\s+/, ''))).toEqual(['started', 'last words']);
@@ -242,19 +242,19 @@ describe('commands that change runs, against a server', () => {
     await s.move('flow', finished, 'RUNNING', 'Running');
     await s.move('flow', finished, 'COMPLETED', 'Completed');
 
-    const before = await remote('flow-run', 'cancel', short('flow', pending));
+    const before = await remote('flow-run', 'cancel', await short('flow', pending));
     expect(before).toEqual({ code: 0, out: `Cancelled flow run waiting-run (${pending}) before it started.\n`, err: '' });
-    expect(store.getFlowRun(pending)!.state.type).toBe('CANCELLED');
+    expect((await store.getFlowRun(pending))!.state.type).toBe('CANCELLED');
 
     const asked = await remote('flow-run', 'cancel', running);
     expect(asked).toEqual({ code: 0, out: `Cancelling flow run busy-run (${running}); its process stops within a second.\n`, err: '' });
-    expect(store.getFlowRun(running)!.state.type).toBe('CANCELLING');
+    expect((await store.getFlowRun(running))!.state.type).toBe('CANCELLING');
     const again = await remote('flow-run', 'cancel', running);
     expect(again.out).toBe(`Already cancelling flow run busy-run (${running}); its process stops within a second.\n`);
 
     const refused = await same('flow-run', 'cancel', finished);
     expect(refused).toEqual({ code: 1, out: '', err: `Cannot cancel flow run done-run (${finished}): it already finished in state Completed.\n` });
-    expect(store.getFlowRun(finished)!.state.type).toBe('COMPLETED');
+    expect((await store.getFlowRun(finished))!.state.type).toBe('COMPLETED');
   });
 
   it('flow-run retry refuses what the local database refuses, with the same words, changing nothing', async () => {
@@ -269,9 +269,9 @@ describe('commands that change runs, against a server', () => {
     const notRetryable = await same('flow-run', 'retry', completed);
     expect(notRetryable.code).toBe(2);
     expect(notRetryable.err).toBe("error: flow run 'done-run' is Completed; only Failed, Crashed or Cancelled runs can be retried\n");
-    const nothingToRun = await same('flow-run', 'retry', short('flow', noEntrypoint));
+    const nothingToRun = await same('flow-run', 'retry', await short('flow', noEntrypoint));
     expect(nothingToRun.err).toBe("error: flow run 'failed-run' has no entrypoint to run again\n");
-    expect(server.current.store.getFlowRun(noEntrypoint)!.state.name).toBe('Failed');
+    expect((await server.current.store.getFlowRun(noEntrypoint))!.state.name).toBe('Failed');
   });
 
   it("makes retry's state change on the server: AwaitingRetry, then refused while it waits", async () => {
@@ -290,7 +290,7 @@ describe('commands that change runs, against a server', () => {
       expect(runs).toBeInstanceOf(RemoteRunsSource);
       const retried = await runs.retryFlowRun(failed, 'retried from the command line');
       expect(retried.state).toMatchObject({ type: 'SCHEDULED', name: 'AwaitingRetry', message: 'retried from the command line' });
-      expect(server.current.store.getFlowRun(failed)!.state).toEqual(retried.state);
+      expect((await server.current.store.getFlowRun(failed))!.state).toEqual(retried.state);
       await expect(runs.retryFlowRun(failed, 'again')).rejects.toThrow(
         "flow run 'failed-run' is AwaitingRetry; only Failed, Crashed or Cancelled runs can be retried",
       );
@@ -314,7 +314,7 @@ describe('commands that change runs, against a server', () => {
       "Changed concurrency limit 'db' from 2 to 1: at most 1 task run with this tag at once.\n",
     );
     expect((await remote('concurrency-limit', 'create', 'api', '0')).code).toBe(0);
-    expect(store.listConcurrencyLimits().map((l) => [l.tag, l.limit])).toEqual([
+    expect((await store.listConcurrencyLimits()).map((l) => [l.tag, l.limit])).toEqual([
       ['api', 0],
       ['db', 1],
     ]);
@@ -324,7 +324,7 @@ describe('commands that change runs, against a server', () => {
     const flowRunId = await s.flowRun({ name: 'busy-run' });
     const taskRunId = await s.taskRun(flowRunId, { name: 'query-0', tags: ['db'] });
     await s.move('task', taskRunId, 'RUNNING', 'Running');
-    expect(store.getConcurrencyLimit('db')!.activeSlots).toEqual([taskRunId]);
+    expect((await store.getConcurrencyLimit('db'))!.activeSlots).toEqual([taskRunId]);
 
     await same('concurrency-limit', 'ls');
     await same('concurrency-limit', 'ls', '--json');
@@ -334,7 +334,7 @@ describe('commands that change runs, against a server', () => {
     await same('concurrency-limit', 'inspect', 'db', '--json');
 
     expect(await remote('concurrency-limit', 'delete', 'api')).toEqual({ code: 0, out: "Deleted concurrency limit 'api'.\n", err: '' });
-    expect(store.getConcurrencyLimit('api')).toBeNull();
+    expect(await store.getConcurrencyLimit('api')).toBeNull();
     const gone = await same('concurrency-limit', 'delete', 'api');
     expect(gone.code).toBe(2);
     expect(gone.err).toContain("no concurrency limit for tag 'api'");
@@ -350,7 +350,7 @@ describe('a server named by a profile', () => {
     expect((await cliWithEnv(home, {}, 'profile', 'use', 'shared')).code).toBe(0);
     for (const argv of [
       ['flow-run', 'ls'],
-      ['flow-run', 'inspect', short('flow', ids.done)],
+      ['flow-run', 'inspect', await short('flow', ids.done)],
       ['flow-run', 'logs', ids.done],
       ['task-run', 'ls', '--flow-run', ids.done],
       ['task-run', 'inspect', ids.load],

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { elapsedTime, runTime, type State, type TaskRun } from '../../app/core/index.js';
 import { formatDuration } from '../../app/cli/output/format.js';
-import { SqliteStore } from '../../app/server/index.js';
+import { SqliteStore } from '../../app/server/store/index.js';
 import { cli, idColumn, useSeededStore } from './harness.js';
 
 const env = useSeededStore();

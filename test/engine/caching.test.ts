@@ -5,7 +5,7 @@ import { RESULTS_FOLDER } from '../../app/core/index.js';
 import { configureEngine } from '../../app/engine/hosting.js';
 import { CachePolicies, flow, task, type CacheKeyContext } from '../../app/engine/index.js';
 import { readResult } from '../../app/engine/results.js';
-import { SqliteStore } from '../../app/server/index.js';
+import { SqliteStore } from '../../app/server/store/index.js';
 import { useEngineStore } from '../helpers/engine-store.js';
 import { historyOf, logsOf, namesOf, onlyTaskRun, stateNamed, taskRunsOf } from './support.js';
 

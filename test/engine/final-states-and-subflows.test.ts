@@ -1,6 +1,6 @@
 import { hostname } from 'node:os';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import type { SqliteStore } from '../../app/server/index.js';
+import type { SqliteStore } from '../../app/server/store/index.js';
 import {
   ConcurrentTaskRunner,
   flow,

@@ -4,7 +4,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { configureEngine } from '../../app/engine/hosting.js';
 import { flow, getRunContext, pauseFlowRun, PauseTimeoutError, task } from '../../app/engine/index.js';
-import { SqliteStore } from '../../app/server/index.js';
+import { SqliteStore } from '../../app/server/store/index.js';
 import { useEngineStore } from '../helpers/engine-store.js';
 import { makeTempHome } from '../helpers/temp-home.js';
 import { delay, historyOf, namesOf, until } from './support.js';

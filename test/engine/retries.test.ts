@@ -2,7 +2,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { State } from '../../app/core/index.js';
 import { configureEngine } from '../../app/engine/hosting.js';
 import { exponentialBackoff, flow, getRunContext, task, type RunInfo } from '../../app/engine/index.js';
-import { SqliteStore } from '../../app/server/index.js';
+import { SqliteStore } from '../../app/server/store/index.js';
 import { useEngineStore } from '../helpers/engine-store.js';
 import { failing, historyOf, logsOf, onlyTaskRun, taskRunsOf } from './support.js';
 

@@ -1,5 +1,5 @@
 /** Small readers over what the store recorded, shared by the engine tests. */
-import type { SqliteStore } from '../../app/server/index.js';
+import type { SqliteStore } from '../../app/server/store/index.js';
 import type { State, StoredLog, TaskRun } from '../../app/core/index.js';
 import { getRunContext } from '../../app/engine/index.js';
 

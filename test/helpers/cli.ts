@@ -5,7 +5,7 @@ import { existsSync } from 'node:fs';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { fileURLToPath } from 'node:url';
 import type { FlowRun, State, StoredLog, TaskRun } from '../../app/core/index.js';
-import { SqliteStore } from '../../app/server/index.js';
+import { SqliteStore } from '../../app/server/store/index.js';
 import { afterEach, beforeEach } from 'vitest';
 import { makeTempHome } from './temp-home.js';
 

@@ -1,5 +1,5 @@
 import { configureEngine } from '../../app/engine/hosting.js';
-import { SqliteStore } from '../../app/server/index.js';
+import { SqliteStore } from '../../app/server/store/index.js';
 import { makeTempHome } from './temp-home.js';
 
 /** A real store in a fresh FLOWDECK_HOME, handed to the engine, for one test. */

@@ -5,7 +5,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll } from 'vitest';
 import { createApiClient, type ApiClient } from '../../app/core/api/index.js';
-import { createServer, SqliteStore, type FlowdeckServer } from '../../app/server/index.js';
+import { createServer, type FlowdeckServer } from '../../app/server/index.js';
+import { SqliteStore } from '../../app/server/store/index.js';
 
 export interface WorkspaceApiServer {
   /** The API base, with `/api`. */

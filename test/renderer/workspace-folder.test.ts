@@ -7,7 +7,8 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createApiClient, type ApiClient } from '../../app/core/api/index.js';
 import { createBuilderStore } from '../../app/renderer/builder/model/store.js';
 import { WorkspaceFilesService } from '../../app/renderer/builder/model/workspace-files.js';
-import { createServer, SqliteStore, type FlowdeckServer } from '../../app/server/index.js';
+import { createServer, type FlowdeckServer } from '../../app/server/index.js';
+import { SqliteStore } from '../../app/server/store/index.js';
 
 const FLOW = "import { flow } from 'flowdeck';\nexport default flow({ name: 'f' }, async () => 1);\n";
 

@@ -7,7 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { expect, it } from 'vitest';
-import { SqliteStore } from '../../app/server/index.js';
+import { SqliteStore } from '../../app/server/store/index.js';
 
 const OPENER = fileURLToPath(new URL('../fixtures/store-opener.mjs', import.meta.url));
 const PROCESSES = 8;

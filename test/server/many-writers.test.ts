@@ -2,7 +2,7 @@ import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { SqliteStore } from '../../app/server/index.js';
+import { SqliteStore } from '../../app/server/store/index.js';
 import { makeTempHome } from '../helpers/temp-home.js';
 
 const WORKER = fileURLToPath(new URL('../fixtures/store-writer.mjs', import.meta.url));

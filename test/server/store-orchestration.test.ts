@@ -10,8 +10,10 @@ import {
   type RetryPolicy,
   type RunKind,
 } from '../../app/core/index.js';
-import { MIGRATIONS, SqliteStore, StoreError } from '../../app/server/index.js';
+import { StoreError, type RunStore } from '../../app/server/index.js';
+import { MIGRATIONS, SqliteStore } from '../../app/server/store/index.js';
 import { migrate } from '../../app/server/store/migrations.js';
+import { openTestStore, sqliteOf } from '../helpers/store-factory.js';
 import { makeTempHome } from '../helpers/temp-home.js';
 
 const T0 = 1_700_000_000_000;
@@ -21,12 +23,12 @@ const HOST = hostname();
 /** A store on the temp file whose clock the test moves by hand. */
 class Harness {
   clock = T0;
-  readonly stores: SqliteStore[] = [];
+  readonly stores: RunStore[] = [];
 
   constructor(readonly dbPath: string) {}
 
-  open(options: { heartbeatTimeoutSeconds?: number; sweepOnOpen?: boolean; silenceFromOpen?: boolean } = {}): SqliteStore {
-    const store = SqliteStore.open({ path: this.dbPath, now: () => this.clock, ...options });
+  open(options: { heartbeatTimeoutSeconds?: number; sweepOnOpen?: boolean; silenceFromOpen?: boolean } = {}): RunStore {
+    const store = openTestStore({ path: this.dbPath, now: () => this.clock, ...options });
     this.stores.push(store);
     return store;
   }
@@ -37,7 +39,7 @@ class Harness {
 }
 
 async function createFlowRun(
-  store: SqliteStore,
+  store: RunStore,
   options: { pid?: number | null; host?: string | null; running?: boolean } = {},
 ): Promise<string> {
   const id = newId();
@@ -57,7 +59,7 @@ async function createFlowRun(
 }
 
 async function createTaskRun(
-  store: SqliteStore,
+  store: RunStore,
   flowRunId: string,
   options: { tags?: string[]; retryPolicy?: RetryPolicy; cacheKey?: string } = {},
 ): Promise<string> {
@@ -78,15 +80,15 @@ async function createTaskRun(
   return id;
 }
 
-function set(store: SqliteStore, kind: RunKind, runId: string, state: ProposedState): Promise<OrchestrationResult> {
+function set(store: RunStore, kind: RunKind, runId: string, state: ProposedState): Promise<OrchestrationResult> {
   return store.setState({ kind, runId, transitionId: newId(), state });
 }
 
 const RUNNING: ProposedState = { type: 'RUNNING', name: 'Running' };
 const COMPLETED: ProposedState = { type: 'COMPLETED', name: 'Completed' };
 
-function slotRows(store: SqliteStore): { tag: string; task_run_id: string }[] {
-  return store.database
+function slotRows(store: RunStore): { tag: string; task_run_id: string }[] {
+  return sqliteOf(store).database
     .prepare<[], { tag: string; task_run_id: string }>('SELECT tag, task_run_id FROM concurrency_slots ORDER BY tag, task_run_id')
     .all();
 }
@@ -103,7 +105,7 @@ async function deadPid(): Promise<number> {
   return pid;
 }
 
-describe('SqliteStore orchestration', () => {
+describe('store orchestration', () => {
   let temp: ReturnType<typeof makeTempHome>;
   let h: Harness;
   beforeEach(() => {
@@ -146,7 +148,7 @@ describe('SqliteStore orchestration', () => {
       expect(await set(store, 'task', taskRunId, RUNNING)).toMatchObject({ status: 'ACCEPT', state: { name: 'Retrying', attempt: 3 } });
       expect(await set(store, 'task', taskRunId, COMPLETED)).toMatchObject({ status: 'ACCEPT', state: { name: 'Completed', attempt: 3 } });
 
-      const history = store.listStates(taskRunId);
+      const history = await store.listStates(taskRunId);
       expect(history.map((s) => [s.name, s.attempt])).toEqual([
         ['Pending', 1],
         ['Running', 1],
@@ -159,7 +161,7 @@ describe('SqliteStore orchestration', () => {
       expect(history[2]).toMatchObject({ message: 'attempt 1 broke', error: { name: 'Error', message: 'broke 1' }, scheduledTime: T0 + 11_000 });
       expect(history[4]).toMatchObject({ message: 'attempt 2 broke', error: { message: 'broke 2' }, scheduledTime: T0 + 31_000 });
       expect(history[6].timestamp).toBe(h.clock);
-      expect(store.getTaskRun(taskRunId)).toMatchObject({
+      expect(await store.getTaskRun(taskRunId)).toMatchObject({
         runCount: 3,
         state: { type: 'COMPLETED', name: 'Completed' },
         startTime: T0,
@@ -176,20 +178,20 @@ describe('SqliteStore orchestration', () => {
       expect((await set(store, 'task', taskRunId, failure)).state?.name).toBe('AwaitingRetry');
       await set(store, 'task', taskRunId, RUNNING);
       expect(await set(store, 'task', taskRunId, failure)).toMatchObject({ status: 'ACCEPT', state: { type: 'FAILED', name: 'Failed', attempt: 2 } });
-      expect(store.listStates(taskRunId).map((s) => s.name)).toEqual(['Pending', 'Running', 'AwaitingRetry', 'Retrying', 'Failed']);
+      expect((await store.listStates(taskRunId)).map((s) => s.name)).toEqual(['Pending', 'Running', 'AwaitingRetry', 'Retrying', 'Failed']);
     });
   });
 
   describe('tag concurrency limits', () => {
     it('makes the second task of a tag with limit 1 wait until the first gives its slot back', async () => {
       const store = h.open();
-      expect(store.setConcurrencyLimit('db', 1)).toMatchObject({ tag: 'db', limit: 1, activeSlots: [] });
+      expect(await store.setConcurrencyLimit('db', 1)).toMatchObject({ tag: 'db', limit: 1, activeSlots: [] });
       const flowRunId = await createFlowRun(store);
       const a = await createTaskRun(store, flowRunId, { tags: ['db'] });
       const b = await createTaskRun(store, flowRunId, { tags: ['db'] });
 
       expect(await set(store, 'task', a, RUNNING)).toMatchObject({ status: 'ACCEPT', state: { name: 'Running' } });
-      expect(store.getConcurrencyLimit('db')?.activeSlots).toEqual([a]);
+      expect((await store.getConcurrencyLimit('db'))?.activeSlots).toEqual([a]);
 
       const parked = await set(store, 'task', b, RUNNING);
       expect(parked).toMatchObject({
@@ -207,16 +209,16 @@ describe('SqliteStore orchestration', () => {
       expect(slotRows(store)).toEqual([]);
 
       expect(await set(store, 'task', b, RUNNING)).toMatchObject({ status: 'ACCEPT', state: { type: 'RUNNING', name: 'Running', attempt: 1 } });
-      expect(store.getConcurrencyLimit('db')?.activeSlots).toEqual([b]);
+      expect((await store.getConcurrencyLimit('db'))?.activeSlots).toEqual([b]);
       await set(store, 'task', b, { type: 'FAILED', name: 'Failed' });
       expect(slotRows(store)).toEqual([]);
-      expect(store.listStates(b).map((s) => s.name)).toEqual(['Pending', 'AwaitingConcurrencySlot', 'Running', 'Failed']);
+      expect((await store.listStates(b)).map((s) => s.name)).toEqual(['Pending', 'AwaitingConcurrencySlot', 'Running', 'Failed']);
     });
 
     it('takes no slot on any tag while another of its tags is full', async () => {
       const store = h.open();
-      store.setConcurrencyLimit('db', 1);
-      store.setConcurrencyLimit('api', 5);
+      await store.setConcurrencyLimit('db', 1);
+      await store.setConcurrencyLimit('api', 5);
       const flowRunId = await createFlowRun(store);
       const holder = await createTaskRun(store, flowRunId, { tags: ['db'] });
       const both = await createTaskRun(store, flowRunId, { tags: ['api', 'db', 'unlimited'] });
@@ -227,12 +229,12 @@ describe('SqliteStore orchestration', () => {
 
     it('aborts a task whose tag has a limit of 0 and leaves its state alone', async () => {
       const store = h.open();
-      store.setConcurrencyLimit('frozen', 0);
+      await store.setConcurrencyLimit('frozen', 0);
       const flowRunId = await createFlowRun(store);
       const task = await createTaskRun(store, flowRunId, { tags: ['frozen'] });
       expect(await set(store, 'task', task, RUNNING)).toMatchObject({ status: 'ABORT', reason: "the concurrency limit for tag 'frozen' is 0" });
-      expect(store.getTaskRun(task)?.state.name).toBe('Pending');
-      expect(store.listStates(task)).toHaveLength(1);
+      expect((await store.getTaskRun(task))?.state.name).toBe('Pending');
+      expect(await store.listStates(task)).toHaveLength(1);
     });
   });
 
@@ -251,7 +253,7 @@ describe('SqliteStore orchestration', () => {
         resultPreview: '3',
       });
       expect(done).toMatchObject({ status: 'ACCEPT', state: { name: 'Completed', cacheKey: 'sum-1-2', resultRef: 'results/sum-1-2.json' } });
-      expect(store.database.prepare('SELECT * FROM cache_entries').all()).toEqual([
+      expect(sqliteOf(store).database.prepare('SELECT * FROM cache_entries').all()).toEqual([
         { cache_key: 'sum-1-2', result_ref: 'results/sum-1-2.json', task_run_id: producer, created_at: T0, expires_at: expiresAt },
       ]);
       await h.closeAll();
@@ -264,8 +266,8 @@ describe('SqliteStore orchestration', () => {
         status: 'ACCEPT',
         state: { type: 'COMPLETED', name: 'Cached', cacheKey: 'sum-1-2', resultRef: 'results/sum-1-2.json', message: `cached result of task run ${producer}` },
       });
-      expect(store.listStates(consumer).map((s) => s.name)).toEqual(['Pending', 'Cached']);
-      expect(store.getTaskRun(consumer)).toMatchObject({ runCount: 0, startTime: null, endTime: h.clock });
+      expect((await store.listStates(consumer)).map((s) => s.name)).toEqual(['Pending', 'Cached']);
+      expect(await store.getTaskRun(consumer)).toMatchObject({ runCount: 0, startTime: null, endTime: h.clock });
 
       const refresher = await createTaskRun(store, flowRunId, { cacheKey: 'sum-1-2' });
       expect((await set(store, 'task', refresher, { ...RUNNING, cacheKey: 'sum-1-2', refreshCache: true })).state?.name).toBe('Running');
@@ -286,7 +288,7 @@ describe('SqliteStore orchestration', () => {
       h.clock += 365 * 24 * 3600 * 1000;
       const reader = await createTaskRun(store, flowRunId);
       expect((await set(store, 'task', reader, { ...RUNNING, cacheKey: 'k' })).state).toMatchObject({ name: 'Cached', resultRef: 'results/two.json' });
-      expect(store.database.prepare('SELECT COUNT(*) AS n FROM cache_entries').get()).toEqual({ n: 1 });
+      expect(sqliteOf(store).database.prepare('SELECT COUNT(*) AS n FROM cache_entries').get()).toEqual({ n: 1 });
     });
   });
 
@@ -295,31 +297,32 @@ describe('SqliteStore orchestration', () => {
       const store = h.open();
       const flowRunId = await createFlowRun(store);
       const waiting = await createTaskRun(store, flowRunId);
-      const result = store.cancelFlowRun(flowRunId);
+      const result = await store.cancelFlowRun(flowRunId);
       expect(result).toMatchObject({ status: 'ACCEPT', state: { type: 'CANCELLING', name: 'Cancelling', message: 'cancellation requested' } });
-      expect(store.getFlowRun(flowRunId)?.state.name).toBe('Cancelling');
+      expect((await store.getFlowRun(flowRunId))?.state.name).toBe('Cancelling');
       expect(await set(store, 'task', waiting, RUNNING)).toMatchObject({ status: 'ABORT', reason: 'its flow run is cancelling' });
 
-      const again = store.cancelFlowRun(flowRunId);
+      const again = await store.cancelFlowRun(flowRunId);
       expect(again).toMatchObject({ status: 'REJECT', state: { type: 'CANCELLING' } });
-      expect(store.getFlowRun(flowRunId)?.state.name).toBe('Cancelling');
+      expect((await store.getFlowRun(flowRunId))?.state.name).toBe('Cancelling');
       expect(await set(store, 'flow', flowRunId, { type: 'CANCELLED', name: 'Cancelled' })).toMatchObject({ status: 'ACCEPT' });
     });
 
     it('cancels a pending flow run at once and refuses to cancel a finished one', async () => {
       const store = h.open();
       const pendingRun = await createFlowRun(store, { running: false });
-      expect(store.cancelFlowRun(pendingRun)).toMatchObject({ status: 'ACCEPT', state: { type: 'CANCELLED', name: 'Cancelled' } });
-      expect(store.getFlowRun(pendingRun)).toMatchObject({ state: { name: 'Cancelled' }, endTime: T0 });
-      expect(store.cancelFlowRun(pendingRun)).toMatchObject({ status: 'REJECT', reason: 'the run has already finished' });
-      expect(() => store.cancelFlowRun('no-such-run')).toThrow(expect.objectContaining({ name: 'StoreError', code: 'NOT_FOUND' }));
+      expect(await store.cancelFlowRun(pendingRun)).toMatchObject({ status: 'ACCEPT', state: { type: 'CANCELLED', name: 'Cancelled' } });
+      expect(await store.getFlowRun(pendingRun)).toMatchObject({ state: { name: 'Cancelled' }, endTime: T0 });
+      expect(await store.cancelFlowRun(pendingRun)).toMatchObject({ status: 'REJECT', reason: 'the run has already finished' });
+      // A store may refuse at once or later: either way the caller awaiting it hears NOT_FOUND.
+      await expect((async () => store.cancelFlowRun('no-such-run'))()).rejects.toThrow(expect.objectContaining({ name: 'StoreError', code: 'NOT_FOUND' }));
     });
   });
 
   describe('a flow run that ends', () => {
     it('ends the task runs whose final state never came, in the same transaction, and leaves finished ones be', async () => {
       const store = h.open();
-      store.setConcurrencyLimit('db', 1);
+      await store.setConcurrencyLimit('db', 1);
       const flowRunId = await createFlowRun(store);
       const running = await createTaskRun(store, flowRunId, { tags: ['db'] });
       const pending = await createTaskRun(store, flowRunId);
@@ -335,14 +338,14 @@ describe('SqliteStore orchestration', () => {
       expect(failed).toMatchObject({ status: 'ACCEPT', state: { name: 'Failed' } });
 
       for (const id of [running, pending, late]) {
-        expect(store.getTaskRun(id)?.state, id).toMatchObject({
+        expect((await store.getTaskRun(id))?.state, id).toMatchObject({
           type: 'CRASHED',
           name: 'Crashed',
           message: "its flow run ended Failed before this task run's final state was recorded",
         });
       }
-      expect(store.listStates(running).map((s) => s.name)).toEqual(['Pending', 'Running', 'Crashed']);
-      expect(store.listStates(done).map((s) => s.name)).toEqual(['Pending', 'Running', 'Completed']);
+      expect((await store.listStates(running)).map((s) => s.name)).toEqual(['Pending', 'Running', 'Crashed']);
+      expect((await store.listStates(done)).map((s) => s.name)).toEqual(['Pending', 'Running', 'Completed']);
       expect(slotRows(store)).toEqual([]);
       // A late word from the flow process does not bring the task run back.
       expect(await set(store, 'task', running, COMPLETED)).toMatchObject({ status: 'REJECT', state: { name: 'Crashed' } });
@@ -353,9 +356,9 @@ describe('SqliteStore orchestration', () => {
       const flowRunId = await createFlowRun(store);
       const stubborn = await createTaskRun(store, flowRunId);
       await set(store, 'task', stubborn, RUNNING);
-      store.cancelFlowRun(flowRunId);
+      await store.cancelFlowRun(flowRunId);
       await set(store, 'flow', flowRunId, { type: 'CANCELLED', name: 'Cancelled', message: 'cancelled by the user' });
-      expect(store.getTaskRun(stubborn)?.state).toMatchObject({ type: 'CANCELLED', name: 'Cancelled', message: 'cancelled by the user' });
+      expect((await store.getTaskRun(stubborn))?.state).toMatchObject({ type: 'CANCELLED', name: 'Cancelled', message: 'cancelled by the user' });
     });
   });
 
@@ -380,7 +383,7 @@ describe('SqliteStore orchestration', () => {
         owner: { pid: 222, hostname: 'second' },
       });
       expect(refused.status).toBe('ABORT');
-      expect(store.getFlowRun(flowRunId)).toMatchObject({ pid: 111, hostname: 'first' });
+      expect(await store.getFlowRun(flowRunId)).toMatchObject({ pid: 111, hostname: 'first' });
 
       await set(store, 'flow', flowRunId, { type: 'FAILED', name: 'Failed' });
       h.clock += 1_000;
@@ -392,14 +395,14 @@ describe('SqliteStore orchestration', () => {
         owner: { pid: 222, hostname: 'second' },
       });
       expect(retried.status).toBe('ACCEPT');
-      expect(store.getFlowRun(flowRunId)).toMatchObject({ pid: 222, hostname: 'second', heartbeatAt: h.clock });
+      expect(await store.getFlowRun(flowRunId)).toMatchObject({ pid: 222, hostname: 'second', heartbeatAt: h.clock });
     });
   });
 
   describe('sweeping crashed runs', () => {
     it('crashes a run whose process on this host is gone, with its unfinished tasks, and frees their slots', async () => {
       const store = h.open({ sweepOnOpen: false });
-      store.setConcurrencyLimit('db', 5);
+      await store.setConcurrencyLimit('db', 5);
       const gone = await deadPid();
 
       const orphan = await createFlowRun(store, { pid: gone });
@@ -417,23 +420,23 @@ describe('SqliteStore orchestration', () => {
       const remote = await createFlowRun(store, { pid: gone, host: `not-${HOST}` });
 
       expect(slotRows(store).map((r) => r.task_run_id).sort()).toEqual([myTask, runningTask].sort());
-      expect(store.sweepCrashedRuns()).toBe(1);
+      expect(await store.sweepCrashedRuns()).toBe(1);
 
-      expect(store.getFlowRun(orphan)?.state).toMatchObject({
+      expect((await store.getFlowRun(orphan))?.state).toMatchObject({
         type: 'CRASHED',
         name: 'Crashed',
         message: 'the flow process stopped without reporting a final state',
       });
-      expect(store.getTaskRun(runningTask)?.state.name).toBe('Crashed');
-      expect(store.getTaskRun(pendingTask)?.state.name).toBe('Crashed');
-      expect(store.getTaskRun(finishedTask)?.state.name).toBe('Completed');
-      expect(store.listStates(runningTask).map((s) => s.name)).toEqual(['Pending', 'Running', 'Crashed']);
+      expect((await store.getTaskRun(runningTask))?.state.name).toBe('Crashed');
+      expect((await store.getTaskRun(pendingTask))?.state.name).toBe('Crashed');
+      expect((await store.getTaskRun(finishedTask))?.state.name).toBe('Completed');
+      expect((await store.listStates(runningTask)).map((s) => s.name)).toEqual(['Pending', 'Running', 'Crashed']);
       expect(slotRows(store)).toEqual([{ tag: 'db', task_run_id: myTask }]);
 
-      expect(store.getFlowRun(mine)?.state.name).toBe('Running');
-      expect(store.getTaskRun(myTask)?.state.name).toBe('Running');
-      expect(store.getFlowRun(remote)?.state.name).toBe('Running');
-      expect(store.sweepCrashedRuns()).toBe(0);
+      expect((await store.getFlowRun(mine))?.state.name).toBe('Running');
+      expect((await store.getTaskRun(myTask))?.state.name).toBe('Running');
+      expect((await store.getFlowRun(remote))?.state.name).toBe('Running');
+      expect(await store.sweepCrashedRuns()).toBe(0);
     });
 
     it('crashes a run whose heartbeat is older than the timeout and spares one that heartbeats', async () => {
@@ -445,13 +448,13 @@ describe('SqliteStore orchestration', () => {
 
       h.clock += 50_000;
       expect(await store.heartbeat([alive])).toEqual(new Map([[alive, 'RUNNING']]));
-      expect(store.sweepCrashedRuns()).toBe(0);
+      expect(await store.sweepCrashedRuns()).toBe(0);
 
       h.clock += 10_001;
-      expect(store.sweepCrashedRuns()).toBe(1);
-      expect(store.getFlowRun(silent)?.state.name).toBe('Crashed');
-      expect(store.getTaskRun(silentTask)?.state.name).toBe('Crashed');
-      expect(store.getFlowRun(alive)?.state.name).toBe('Running');
+      expect(await store.sweepCrashedRuns()).toBe(1);
+      expect((await store.getFlowRun(silent))?.state.name).toBe('Crashed');
+      expect((await store.getTaskRun(silentTask))?.state.name).toBe('Crashed');
+      expect((await store.getFlowRun(alive))?.state.name).toBe('Running');
     });
 
     it('with silenceFromOpen, counts no silence from before the store opened: a server that was down gives its runs a full timeout', async () => {
@@ -461,19 +464,19 @@ describe('SqliteStore orchestration', () => {
       // The server was down for ten minutes; the run could not reach it meanwhile.
       h.clock += 600_000;
       const restarted = h.open({ heartbeatTimeoutSeconds: 60, silenceFromOpen: true });
-      expect(restarted.getFlowRun(silent)?.state.name).toBe('Running');
+      expect((await restarted.getFlowRun(silent))?.state.name).toBe('Running');
       h.clock += 59_000;
-      expect(restarted.sweepCrashedRuns()).toBe(0);
+      expect(await restarted.sweepCrashedRuns()).toBe(0);
       h.clock += 1_001;
-      expect(restarted.sweepCrashedRuns()).toBe(1);
-      expect(restarted.getFlowRun(silent)?.state.name).toBe('Crashed');
+      expect(await restarted.sweepCrashedRuns()).toBe(1);
+      expect((await restarted.getFlowRun(silent))?.state.name).toBe('Crashed');
 
       // Without it, the same silence is counted from the last heartbeat.
       const again = await createFlowRun(restarted, { pid: 4343, host: 'elsewhere' });
       await h.closeAll();
       h.clock += 600_000;
       const plain = h.open({ heartbeatTimeoutSeconds: 60 });
-      expect(plain.getFlowRun(again)?.state.name).toBe('Crashed');
+      expect((await plain.getFlowRun(again))?.state.name).toBe('Crashed');
     });
 
     it('sweeps when a store opens', async () => {
@@ -483,8 +486,8 @@ describe('SqliteStore orchestration', () => {
       const mine = await createFlowRun(first, { pid: process.pid });
       await h.closeAll();
       const second = h.open();
-      expect(second.getFlowRun(orphan)?.state.name).toBe('Crashed');
-      expect(second.getFlowRun(mine)?.state.name).toBe('Running');
+      expect((await second.getFlowRun(orphan))?.state.name).toBe('Crashed');
+      expect((await second.getFlowRun(mine))?.state.name).toBe('Running');
     });
   });
 });

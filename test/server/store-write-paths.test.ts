@@ -1,6 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { newId, type CreateTaskRun, type RetryPolicy } from '../../app/core/index.js';
-import { SqliteStore } from '../../app/server/index.js';
+import type { RunStore } from '../../app/server/index.js';
+import { openTestStore } from '../helpers/store-factory.js';
 import { makeTempHome } from '../helpers/temp-home.js';
 
 const noRetries: RetryPolicy = { retries: 0, retryDelaySeconds: [0] };
@@ -20,12 +21,12 @@ function newTaskRun(flowRunId: string, id: string, dynamicKey: number): CreateTa
 
 describe('store write paths', () => {
   let temp: ReturnType<typeof makeTempHome>;
-  let a: SqliteStore;
-  let b: SqliteStore;
+  let a: RunStore;
+  let b: RunStore;
   beforeEach(() => {
     temp = makeTempHome();
-    a = SqliteStore.open({ path: temp.dbPath });
-    b = SqliteStore.open({ path: temp.dbPath });
+    a = openTestStore({ path: temp.dbPath });
+    b = openTestStore({ path: temp.dbPath });
   });
   afterEach(async () => {
     await a.close();
@@ -33,7 +34,7 @@ describe('store write paths', () => {
     temp.cleanup();
   });
 
-  async function flowAndTask(store: SqliteStore): Promise<{ flowRunId: string; taskRunId: string }> {
+  async function flowAndTask(store: RunStore): Promise<{ flowRunId: string; taskRunId: string }> {
     const flowRunId = newId();
     await store.createFlowRun({
       id: flowRunId,
@@ -53,16 +54,16 @@ describe('store write paths', () => {
 
   it('writes a task run created and started in one batch as one row holding its latest state', async () => {
     const { taskRunId } = await flowAndTask(a);
-    const run = b.getTaskRun(taskRunId)!;
+    const run = (await b.getTaskRun(taskRunId))!;
     expect(run.state.name).toBe('Running');
     expect(run.runCount).toBe(1);
     expect(run.startTime).not.toBeNull();
-    expect(b.listStates(taskRunId).map((s) => s.name)).toEqual(['Pending', 'Running']);
+    expect((await b.listStates(taskRunId)).map((s) => s.name)).toEqual(['Pending', 'Running']);
   });
 
   it('notices a task run another process changed and judges the transition by the stored state', async () => {
     const { taskRunId } = await flowAndTask(a);
-    const cancelled = b.setStateNow({
+    const cancelled = await b.setStateNow({
       kind: 'task',
       runId: taskRunId,
       transitionId: newId(),
@@ -77,15 +78,15 @@ describe('store write paths', () => {
     });
     expect(late.status).toBe('REJECT');
     expect(late.state?.name).toBe('Cancelled');
-    expect(b.listStates(taskRunId).map((s) => s.name)).toEqual(['Pending', 'Running', 'Cancelled']);
-    expect(b.getTaskRun(taskRunId)!.state.name).toBe('Cancelled');
+    expect((await b.listStates(taskRunId)).map((s) => s.name)).toEqual(['Pending', 'Running', 'Cancelled']);
+    expect((await b.getTaskRun(taskRunId))!.state.name).toBe('Cancelled');
   });
 
   it('answers a repeated create with the run as it is, writing nothing', async () => {
     const { flowRunId, taskRunId } = await flowAndTask(a);
     const again = await a.createTaskRun(newTaskRun(flowRunId, taskRunId, 0));
     expect(again).toMatchObject({ status: 'ACCEPT', state: { name: 'Running' } });
-    expect(b.listStates(taskRunId)).toHaveLength(2);
+    expect(await b.listStates(taskRunId)).toHaveLength(2);
   });
 
   it('answers a create resent to another store instance with the stored run, keeping the rest of its batch', async () => {
@@ -95,8 +96,8 @@ describe('store write paths', () => {
     const fresh = b.createTaskRun(newTaskRun(flowRunId, otherRunId, 1));
     expect(await resent).toMatchObject({ status: 'ACCEPT', state: { name: 'Running' } });
     expect(await fresh).toMatchObject({ status: 'ACCEPT', state: { name: 'Pending' } });
-    expect(a.listStates(taskRunId).map((s) => s.name)).toEqual(['Pending', 'Running']);
-    expect(a.getTaskRun(otherRunId)?.state.name).toBe('Pending');
-    expect(a.listTaskRuns(flowRunId)).toHaveLength(2);
+    expect((await a.listStates(taskRunId)).map((s) => s.name)).toEqual(['Pending', 'Running']);
+    expect((await a.getTaskRun(otherRunId))?.state.name).toBe('Pending');
+    expect(await a.listTaskRuns(flowRunId)).toHaveLength(2);
   });
 });

@@ -5,8 +5,8 @@ import {
   DEFAULT_HOST,
   DEFAULT_PORT,
   describeWorkspace,
+  openStore,
   SERVER_HEARTBEAT_TIMEOUT_SECONDS,
-  SqliteStore,
   WorkspaceChoiceError,
   type ChosenWorkspace,
   type FlowdeckServer,
@@ -121,7 +121,8 @@ export default defineCommand({
 
     // Listened for from the start, so a signal during startup still ends in a clean stop.
     const stopped = untilSignal();
-    const store = SqliteStore.open({
+    const store = openStore({
+      kind: 'sqlite',
       path: database,
       heartbeatTimeoutSeconds,
       silenceFromOpen: true,

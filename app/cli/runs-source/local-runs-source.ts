@@ -16,7 +16,7 @@ import {
   type StoredLog,
   type TaskRun,
 } from '../../core/index.js';
-import { retryFlowRun, type SqliteStore } from '../../server/index.js';
+import { retryFlowRun, type RunStore } from '../../server/index.js';
 import { UsageError } from '../errors.js';
 import type { FlowRunListing, LogPage, ResumeAnswer, RunsSource } from './runs-source.js';
 
@@ -31,11 +31,11 @@ const asLimit = (limit: ConcurrencyLimit): ConcurrencyLimit => ConcurrencyLimitS
 const asStates = (states: State[]): State[] => z.array(StateSchema).parse(states);
 const asLogs = (logs: StoredLog[]): StoredLog[] => z.array(StoredLogSchema).parse(logs);
 
-/** Runs in the local SQLite store, read and changed in this process. */
+/** Runs in the local store, read and changed in this process. */
 export class LocalRunsSource implements RunsSource {
   readonly pollIntervalMs = POLL_MS;
 
-  constructor(private readonly store: SqliteStore) {}
+  constructor(private readonly store: RunStore) {}
 
   async resolveRunId(kind: RunKind, idOrPrefix: string): Promise<{ id: string } | { problem: RunIdProblem }> {
     return this.store.findRunId(kind, idOrPrefix);
@@ -46,33 +46,33 @@ export class LocalRunsSource implements RunsSource {
   }
 
   async listFlowRuns(listing: FlowRunListing): Promise<FlowRunSummary[]> {
-    return this.store.listFlowRuns({ ...listing, stateTypes: [...listing.stateTypes] }).map(({ parameters: _, ...summary }) => FlowRunSummarySchema.parse(summary));
+    return (await this.store.listFlowRuns({ ...listing, stateTypes: [...listing.stateTypes] })).map(({ parameters: _, ...summary }) => FlowRunSummarySchema.parse(summary));
   }
 
   async getFlowRun(id: string): Promise<FlowRun | null> {
-    const run = this.store.getFlowRun(id);
+    const run = await this.store.getFlowRun(id);
     return run && asFlowRun(run);
   }
 
   async getTaskRun(id: string): Promise<TaskRun | null> {
-    const run = this.store.getTaskRun(id);
+    const run = await this.store.getTaskRun(id);
     return run && asTaskRun(run);
   }
 
   async listTaskRuns(flowRunId: string): Promise<TaskRun[]> {
-    return this.store.listTaskRuns(flowRunId).map(asTaskRun);
+    return (await this.store.listTaskRuns(flowRunId)).map(asTaskRun);
   }
 
   async listStates(_kind: RunKind, runId: string): Promise<State[]> {
-    return asStates(this.store.listStates(runId));
+    return asStates(await this.store.listStates(runId));
   }
 
   async listTaskRunHistories(flowRunId: string): Promise<Map<string, State[]>> {
-    return new Map(this.store.listTaskRunHistories(flowRunId).map(({ taskRunId, states }) => [taskRunId, asStates(states)]));
+    return new Map((await this.store.listTaskRunHistories(flowRunId)).map(({ taskRunId, states }) => [taskRunId, asStates(states)]));
   }
 
   async listLogs(flowRunId: string, page: LogPage): Promise<StoredLog[]> {
-    return asLogs(this.store.listLogs(flowRunId, page));
+    return asLogs(await this.store.listLogs(flowRunId, page));
   }
 
   async cancelFlowRun(id: string): Promise<OrchestrationResult> {
@@ -80,32 +80,32 @@ export class LocalRunsSource implements RunsSource {
   }
 
   async retryFlowRun(id: string, message: string): Promise<FlowRun> {
-    const outcome = retryFlowRun(this.store, id, message);
+    const outcome = await retryFlowRun(this.store, id, message);
     if (!outcome.ok) throw new UsageError(outcome.message);
     return asFlowRun(outcome.run);
   }
 
   async resumeFlowRun(id: string, input: unknown): Promise<ResumeAnswer> {
-    const outcome = this.store.resumeFlowRun(id, input);
+    const outcome = await this.store.resumeFlowRun(id, input);
     if (outcome.ok) return { ok: true, run: asFlowRun(outcome.run) };
     return { ok: false, reason: outcome.reason, message: outcome.message, issues: outcome.reason === 'INVALID_INPUT' ? outcome.issues : [] };
   }
 
   async sweepCrashedRuns(): Promise<void> {
-    this.store.sweepCrashedRuns();
+    await this.store.sweepCrashedRuns();
   }
 
   async listConcurrencyLimits(): Promise<ConcurrencyLimit[]> {
-    return this.store.listConcurrencyLimits().map(asLimit);
+    return (await this.store.listConcurrencyLimits()).map(asLimit);
   }
 
   async getConcurrencyLimit(tag: string): Promise<ConcurrencyLimit | null> {
-    const limit = this.store.getConcurrencyLimit(tag);
+    const limit = await this.store.getConcurrencyLimit(tag);
     return limit && asLimit(limit);
   }
 
   async setConcurrencyLimit(tag: string, limit: number): Promise<ConcurrencyLimit> {
-    return asLimit(this.store.setConcurrencyLimit(tag, limit));
+    return asLimit(await this.store.setConcurrencyLimit(tag, limit));
   }
 
   async deleteConcurrencyLimit(tag: string): Promise<boolean> {

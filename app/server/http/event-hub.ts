@@ -1,5 +1,5 @@
 import { eventKindOf, type EventKind, type LogEvent, type StateEvent } from '../../core/api/index.js';
-import type { RunReads } from '../store/run-reads.js';
+import type { EventReads } from '../store/run-store.js';
 
 /** Where a stream stands: the last states row and the last logs row it has passed. */
 export interface StreamPosition {
@@ -71,7 +71,7 @@ function boundOf(afterId: number, upToId: number | undefined, scanIds: number | 
  * stopped short (its page is full, or its scan ended before upTo) and is used up, the merge stops
  * there: the other table's later rows might belong after rows of the first table not yet read.
  */
-export function readEventPage(reads: RunReads, after: StreamPosition, options: EventPageOptions): EventPage {
+export function readEventPage(reads: EventReads, after: StreamPosition, options: EventPageOptions): EventPage {
   const { flowRunId, upTo, limit, scanIds } = options;
   const stateBound = boundOf(after.stateId, upTo?.stateId, scanIds);
   const logBound = boundOf(after.logId, upTo?.logId, scanIds);
@@ -190,7 +190,7 @@ export class EventHub {
   private turnScheduled = false;
 
   constructor(
-    private readonly reads: RunReads,
+    private readonly reads: EventReads,
     private readonly options: EventHubOptions,
   ) {
     this.pollIntervalMs = options.pollIntervalMs ?? 5;

@@ -8,7 +8,7 @@ import { FlowProcesses } from '../flow-files/flow-processes.js';
 import { flowdeckCliPath } from '../package-root.js';
 import { startCrashSweeps } from '../services/crash-sweeps.js';
 import { logWriteHealth } from '../services/write-health-log.js';
-import type { SqliteStore } from '../store/sqlite-store.js';
+import type { RunStore } from '../store/run-store.js';
 import { Workspace, type WorkspaceChange } from '../workspace/workspace.js';
 import { allowBrowserOrigins } from './browser-origins.js';
 import { requireBearerKey } from './auth.js';
@@ -59,7 +59,7 @@ const RESOURCES: readonly FastifyPluginAsync<RouteDeps>[] = [
 
 export interface ServerOptions {
   /** The caller opens the store and closes it after the server. */
-  store: SqliteStore;
+  store: RunStore;
   /** Loopback unless told otherwise. */
   host?: string;
   /** 0 picks a free port. */

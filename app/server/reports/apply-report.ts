@@ -2,7 +2,7 @@ import type { z } from 'zod';
 import type { ReportResult, ReportSchema } from '../../core/api/index.js';
 import type { OrchestrationResult, StateType } from '../../core/index.js';
 import type { OperationOutcome, StoreOperation } from '../store/group-commit.js';
-import type { SqliteStore } from '../store/sqlite-store.js';
+import type { RunStore } from '../store/run-store.js';
 import { StoreError } from '../store/store-error.js';
 
 export type ParsedReport = z.output<typeof ReportSchema>;
@@ -33,12 +33,12 @@ function resultOf(op: StoreOperation, outcome: OperationOutcome, onUnexpected: (
  * written it throws a StoreError CANNOT_WRITE and nothing of the report is kept, so the client
  * sends it again whole, and its log lines (which carry no ids) are stored once.
  */
-export function applyReport(store: SqliteStore, report: ParsedReport, onUnexpected: (error: unknown) => void = () => {}): ReportResult[] {
+export async function applyReport(store: RunStore, report: ParsedReport, onUnexpected: (error: unknown) => void = () => {}): Promise<ReportResult[]> {
   const results: (ReportResult | undefined)[] = new Array(report.operations.length);
   const ops: StoreOperation[] = [];
   const positions: number[] = [];
   const createdHere = new Set<string>();
-  report.operations.forEach((op, i) => {
+  for (const [i, op] of report.operations.entries()) {
     switch (op.kind) {
       case 'createFlowRun':
         createdHere.add(op.request.id);
@@ -47,9 +47,9 @@ export function applyReport(store: SqliteStore, report: ParsedReport, onUnexpect
       case 'createTaskRun': {
         const { flowRunId } = op.request;
         // Locally the engine cannot name a flow run it has not created; a remote client can.
-        if (!createdHere.has(flowRunId) && !store.hasFlowRun(flowRunId)) {
+        if (!createdHere.has(flowRunId) && !(await store.hasFlowRun(flowRunId))) {
           results[i] = failure(404, `no flow run with id '${flowRunId}'`);
-          return;
+          continue;
         }
         ops.push({ kind: 'createTaskRun', request: op.request });
         break;
@@ -62,8 +62,8 @@ export function applyReport(store: SqliteStore, report: ParsedReport, onUnexpect
         break;
     }
     positions.push(i);
-  });
-  const outcomes = store.applyReport(ops, report.logs);
+  }
+  const outcomes = await store.applyReport(ops, report.logs);
   outcomes.forEach((outcome, k) => (results[positions[k]] = resultOf(ops[k], outcome, onUnexpected)));
   return results as ReportResult[];
 }

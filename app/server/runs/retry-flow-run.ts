@@ -1,5 +1,5 @@
 import { newId, type FlowRun, type StateType } from '../../core/index.js';
-import type { SqliteStore } from '../store/sqlite-store.js';
+import type { RunStore } from '../store/run-store.js';
 
 const RETRYABLE = new Set<StateType>(['FAILED', 'CRASHED', 'CANCELLED']);
 
@@ -17,12 +17,12 @@ export type RetryOutcome =
  * Puts a Failed, Crashed or Cancelled flow run into Scheduled (AwaitingRetry), due now, so the
  * process that runs its entrypoint next takes it as its next attempt.
  */
-export function retryFlowRun(store: SqliteStore, id: string, message: string): RetryOutcome {
-  const run = store.getFlowRun(id);
+export async function retryFlowRun(store: RunStore, id: string, message: string): Promise<RetryOutcome> {
+  const run = await store.getFlowRun(id);
   if (!run) return { ok: false, reason: 'NOT_FOUND', message: `no flow run with id '${id}'` };
   const refusal = retryRefusal(run);
   if (refusal !== null) return { ok: false, reason: 'NOT_RETRYABLE', message: refusal };
-  const result = store.setStateNow({
+  const result = await store.setStateNow({
     kind: 'flow',
     runId: id,
     transitionId: newId(),
@@ -32,6 +32,6 @@ export function retryFlowRun(store: SqliteStore, id: string, message: string): R
     return { ok: false, reason: 'NOT_RETRYABLE', message: `flow run '${run.name}' cannot be retried: ${result.reason ?? result.status}` };
   }
   // Until the retrying process claims it, the sweep must not take the old, dead process's id as its owner.
-  store.releaseFlowRun(id);
-  return { ok: true, run: store.getFlowRun(id)! };
+  await store.releaseFlowRun(id);
+  return { ok: true, run: (await store.getFlowRun(id))! };
 }

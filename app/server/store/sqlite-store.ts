@@ -10,7 +10,6 @@ import {
   type LogLine,
   type OrchestrationResult,
   type ResumeInput,
-  type RunReporter,
   type SetState,
   type StateType,
 } from '../../core/index.js';
@@ -23,6 +22,7 @@ import { FlowRunResumes, type ResumeOutcome, type ResumeRecord } from './flow-ru
 import { GroupCommit, type OperationOutcome, type StoreOperation } from './group-commit.js';
 import { openDatabase } from './open-database.js';
 import { RunReads } from './run-reads.js';
+import type { RunStore } from './run-store.js';
 import { diskProblem, isDiskFull, StoreError } from './store-error.js';
 import { TransitionWriter } from './transition-writer.js';
 import { WriteHealth, type WriteHealthChange, type WriteProblem } from './write-health.js';
@@ -62,7 +62,7 @@ function openWarning(path: string, alone: unknown, unswept: StoreError | null): 
  * The local run store: SQLite in WAL mode. Transitions proposed in the same tick are committed
  * in one transaction (group commit), and each caller hears back only once it is durable.
  */
-export class SqliteStore extends RunReads implements RunReporter {
+export class SqliteStore extends RunReads implements RunStore {
   readonly target: string;
   readonly path: string;
   private readonly now: () => number;
@@ -94,7 +94,14 @@ export class SqliteStore extends RunReads implements RunReporter {
     this.health = new WriteHealth(options.path, this.now);
     this.limits = new ConcurrencyLimits(db, this.now, (body) => this.writer.writeBatch(body));
     this.pauses = new FlowRunPauses(db);
-    this.writer = new TransitionWriter(db, this.now, options.random ?? Math.random, this.limits, this.health, this.pauses);
+    this.writer = new TransitionWriter({
+      db,
+      now: this.now,
+      random: options.random ?? Math.random,
+      limits: this.limits,
+      health: this.health,
+      pauses: this.pauses,
+    });
     this.commits = new GroupCommit(db, this.writer, this.now, options.onCommit ?? null);
     this.resumes = new FlowRunResumes(db, this.writer, this.now, (id) => this.getFlowRun(id));
     this.flowRunStateType = db.prepare<[string], { state_type: StateType }>(
@@ -155,6 +162,10 @@ export class SqliteStore extends RunReads implements RunReporter {
    */
   applyReport(operations: readonly StoreOperation[], logs: readonly LogLine[]): OperationOutcome[] {
     return this.commits.applyAtOnce(operations, logs);
+  }
+
+  get location(): string {
+    return this.path;
   }
 
   /** Why the database cannot be written now, or null when it can. */

@@ -7,7 +7,6 @@ import {
   isNotReady,
   isTerminal,
   newId,
-  NOT_READY,
   orchestrate,
   stateTime,
   type CreateFlowRun,
@@ -24,8 +23,9 @@ import {
 } from '../../core/index.js';
 import type { ConcurrencyLimits } from './concurrency-limits.js';
 import type { FlowRunPauses } from './flow-run-pauses.js';
-import { stateFromRow, type StateRow } from './rows.js';
+import { stateFromRow } from './rows.js';
 import { isSqliteError, isWriteFailure } from './store-error.js';
+import { prepareTransitionStatements, TASK_ROW, type RunCurrentRow, type TransitionStatements } from './transition-statements.js';
 import type { WriteHealth } from './write-health.js';
 
 /** Runs `body` in one write transaction of the store. */
@@ -42,18 +42,6 @@ function sharedJson(value: object): string {
   return json;
 }
 
-/** What a transition needs of a run's row. The wide columns are read only when no cache has them. */
-interface RunCurrentRow {
-  state_id: number;
-  run_count: number;
-  start_time: number | null;
-  end_time: number | null;
-  last_transition_id: string | null;
-  flow_run_id: string;
-  tags?: string;
-  retry_policy?: string;
-}
-
 interface ImmutableFacts {
   flowRunId: string;
   tags: readonly string[];
@@ -65,9 +53,6 @@ class RepeatedCreate extends Error {}
 
 /** Marks a transition that found its run changed by another process since this store last saw it. */
 const CHANGED_ELSEWHERE = Symbol('changed elsewhere');
-
-/** Positions in an insertTaskRun row of what a transition changes. */
-const TASK_ROW = { stateType: 5, stateName: 6, stateId: 7, runCount: 9, cacheKey: 11, startTime: 15, endTime: 16, lastTransitionId: 17, result: 18 } as const;
 
 /** Applies a transition (the values an UPDATE would set) to a task run row not yet inserted. */
 function setPendingTaskRowState(
@@ -85,6 +70,16 @@ function setPendingTaskRowState(
   row[TASK_ROW.lastTransitionId] = transitionId;
   if (result !== null) row[TASK_ROW.result] = result;
   if (cacheKey !== null) row[TASK_ROW.cacheKey] = cacheKey;
+}
+
+/** What a writer works with: the database, the clock and dice, and the store's parts a transition touches. */
+export interface TransitionWriterInput {
+  db: Database.Database;
+  now: () => number;
+  random: () => number;
+  limits: ConcurrencyLimits;
+  health: WriteHealth;
+  pauses: FlowRunPauses;
 }
 
 /**
@@ -110,102 +105,25 @@ export class TransitionWriter {
   private readonly knownTaskRows = new Map<string, RunCurrentRow>();
   /** Set while a batch is redone because it created a run that already existed. */
   private verifyCreates = false;
-  private readonly stmt;
+  private readonly stmt: TransitionStatements;
   private readonly services: OrchestrationServices;
   /** Whether the transition being orchestrated has written anything a refusal must undo. */
   private savepointOpen = false;
   /** Made once: better-sqlite3 builds a new wrapper for every db.transaction() call. */
   private readonly batchTransaction: Database.Transaction<(body: () => unknown) => unknown>;
 
-  constructor(
-    db: Database.Database,
-    private readonly now: () => number,
-    private readonly random: () => number,
-    limits: ConcurrencyLimits,
-    private readonly health: WriteHealth,
-    private readonly pauses: FlowRunPauses,
-  ) {
+  private readonly now: () => number;
+  private readonly random: () => number;
+  private readonly health: WriteHealth;
+  private readonly pauses: FlowRunPauses;
+
+  constructor({ db, now, random, limits, health, pauses }: TransitionWriterInput) {
+    this.now = now;
+    this.random = random;
+    this.health = health;
+    this.pauses = pauses;
     this.batchTransaction = db.transaction((body: () => unknown) => body());
-    this.stmt = {
-      flowRunCurrent: db.prepare<[string], RunCurrentRow>(
-        `SELECT state_id, run_count, start_time, end_time, last_transition_id, id AS flow_run_id
-         FROM flow_runs WHERE id = ?`,
-      ),
-      taskRunCurrent: db.prepare<[string], RunCurrentRow>(
-        `SELECT state_id, run_count, start_time, end_time, last_transition_id, flow_run_id
-         FROM task_runs WHERE id = ?`,
-      ),
-      // A run's history is a short chain from its current state; a replayed transition is looked
-      // for along it rather than through an index every transition would pay for.
-      stateInHistory: db.prepare<[number, string], StateRow>(
-        `WITH RECURSIVE chain(id) AS (
-           SELECT ? UNION ALL SELECT states.previous_id FROM states JOIN chain ON states.id = chain.id
-             WHERE states.previous_id IS NOT NULL)
-         SELECT states.* FROM states JOIN chain ON states.id = chain.id WHERE states.transition_id = ? LIMIT 1`,
-      ),
-      flowRunWide: db.prepare<[string], { tags: string; retry_policy: string }>(
-        'SELECT tags, retry_policy FROM flow_runs WHERE id = ?',
-      ),
-      taskRunWide: db.prepare<[string], { tags: string; retry_policy: string }>(
-        'SELECT tags, retry_policy FROM task_runs WHERE id = ?',
-      ),
-      stateById: db.prepare<[number], StateRow>('SELECT * FROM states WHERE id = ?'),
-      taskRunExists: db.prepare<[string], { found: number }>('SELECT 1 AS found FROM task_runs WHERE id = ?'),
-      updateTaskRunStateIfUnchanged: db.prepare(
-        `UPDATE task_runs SET state_type = ?, state_name = ?, state_id = ?, run_count = ?, start_time = ?,
-                              end_time = ?, last_transition_id = ?, result = COALESCE(?, result),
-                              cache_key = COALESCE(?, cache_key) WHERE id = ? AND state_id = ?`,
-      ),
-      deleteState: db.prepare('DELETE FROM states WHERE id = ?'),
-      flowRunStateType: db.prepare<[string], { state_type: StateType }>(
-        'SELECT state_type FROM flow_runs WHERE id = ?',
-      ),
-      unfinishedTaskRuns: db.prepare<[string], { id: string }>(
-        `SELECT id FROM task_runs WHERE flow_run_id = ? AND state_type NOT IN ('COMPLETED', 'FAILED', 'CRASHED', 'CANCELLED')
-           AND NOT (state_type = 'PENDING' AND state_name = '${NOT_READY}')`,
-      ),
-      totalChanges: db.prepare<[], number>('SELECT total_changes()').pluck(),
-      insertFlow: db.prepare('INSERT OR IGNORE INTO flows (id, name, created_at) VALUES (?, ?, ?)'),
-      flowIdByName: db.prepare<[string], { id: string }>('SELECT id FROM flows WHERE name = ?'),
-      insertState: db.prepare(
-        `INSERT INTO states (run_id, run_kind, type, name, timestamp, attempt, message, error, scheduled_time,
-                             transition_id, cache_key, result_ref, previous_id)
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-      ),
-      insertFlowRun: db.prepare(
-        `INSERT INTO flow_runs (id, flow_id, flow_name, name, state_type, state_name, state_id, parameters,
-                                tags, parent_flow_run_id, parent_task_run_id, entrypoint, run_count, retry_policy,
-                                created_at, start_time, end_time, heartbeat_at, pid, hostname, last_transition_id)
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-      ),
-      insertTaskRun: db.prepare(
-        `INSERT OR IGNORE INTO task_runs (id, flow_run_id, task_key, name, dynamic_key, state_type, state_name,
-                                state_id, tags, run_count, retry_policy, cache_key, inputs, upstream, created_at,
-                                start_time, end_time, last_transition_id, result)
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-      ),
-      updateFlowRunState: db.prepare(
-        `UPDATE flow_runs SET state_type = ?, state_name = ?, state_id = ?, run_count = ?, start_time = ?,
-                              end_time = ?, last_transition_id = ?, result = COALESCE(?, result) WHERE id = ?`,
-      ),
-      updateTaskRunState: db.prepare(
-        `UPDATE task_runs SET state_type = ?, state_name = ?, state_id = ?, run_count = ?, start_time = ?,
-                              end_time = ?, last_transition_id = ?, result = COALESCE(?, result),
-                              cache_key = COALESCE(?, cache_key) WHERE id = ?`,
-      ),
-      claimFlowRun: db.prepare('UPDATE flow_runs SET pid = ?, hostname = ?, heartbeat_at = ? WHERE id = ?'),
-      findCache: db.prepare<[string], { result_ref: string; task_run_id: string; expires_at: number | null }>(
-        'SELECT result_ref, task_run_id, expires_at FROM cache_entries WHERE cache_key = ?',
-      ),
-      putCache: db.prepare(
-        `INSERT INTO cache_entries (cache_key, result_ref, task_run_id, created_at, expires_at) VALUES (?, ?, ?, ?, ?)
-         ON CONFLICT (cache_key) DO UPDATE SET result_ref = excluded.result_ref, task_run_id = excluded.task_run_id,
-           created_at = excluded.created_at, expires_at = excluded.expires_at`,
-      ),
-      savepoint: db.prepare('SAVEPOINT transition'),
-      release: db.prepare('RELEASE transition'),
-      rollbackTo: db.prepare('ROLLBACK TO transition'),
-    };
+    this.stmt = prepareTransitionStatements(db);
     this.services = {
       acquireConcurrencySlots: (tags, taskRunId, now) => limits.acquireSlots(tags, taskRunId, now, this),
       releaseConcurrencySlots: (taskRunId) => limits.releaseSlots(taskRunId, this),

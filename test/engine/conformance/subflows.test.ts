@@ -266,7 +266,7 @@ describe('subflow parameters (TestSubflowCalls::test_subflow_with_invalid_parame
     const first = await flow({ name: 'calls-fails-first' }, () => f(11, 'x').catch(() => 'caught')).run();
     const childRun = onlyChildOf(first.flowRunId);
     expect(childRun.state.name).toBe('Failed');
-    expect(retryFlowRun(env.store, childRun.id, 'again').ok).toBe(true);
+    expect((await retryFlowRun(env.store, childRun.id, 'again')).ok).toBe(true);
     const again = await f.run(childRun.parameters, { flowRunId: childRun.id, flowRunName: childRun.name });
     expect(again.result).toBe('x11');
     expect(calls).toEqual([[11, 'x'], [11, 'x']]);

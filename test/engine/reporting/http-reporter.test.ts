@@ -8,7 +8,8 @@ import { ApiError, ApiUnreachableError, type ReportOperation } from '../../../ap
 import { configureEngine } from '../../../app/engine/hosting.js';
 import { flow, getRunContext, getRunLogger, task } from '../../../app/engine/index.js';
 import { HttpReporter, reportTransport, type ConnectionEvent, type SendReport } from '../../../app/engine/reporting/index.js';
-import { createServer, SqliteStore, type FlowdeckServer } from '../../../app/server/index.js';
+import { createServer, type FlowdeckServer } from '../../../app/server/index.js';
+import { SqliteStore } from '../../../app/server/store/index.js';
 import { makeTempHome } from '../../helpers/temp-home.js';
 
 interface Running {

@@ -6,6 +6,7 @@ import { describe, expect, it, vi } from 'vitest';
 import WebSocket from 'ws';
 import type { ServerEvent } from '../../../app/core/api/index.js';
 import { decodeEventCursor, encodeEventCursor, EventHub, type StoredEvent } from '../../../app/server/http/event-hub.js';
+import { sqliteOf } from '../../helpers/store-factory.js';
 import { flowRunRequest, taskRunRequest, useTestServer, type TestServer } from './support.js';
 
 const FROM_THE_START = encodeEventCursor({ stateId: 0, logId: 0 });
@@ -26,7 +27,7 @@ interface History {
 
 /** Every states and logs row id stored, in id order: what a replay from the start must deliver. */
 function storedIds(server: TestServer): { stateIds: number[]; logIds: number[] } {
-  const db = server.store.database;
+  const db = sqliteOf(server.store).database;
   return {
     stateIds: db.prepare<[], number>('SELECT id FROM states ORDER BY id').pluck().all(),
     logIds: db.prepare<[], number>('SELECT id FROM logs ORDER BY id').pluck().all(),
@@ -43,7 +44,7 @@ async function seedHistory(server: TestServer, counts: { states: number; logs: n
   await store.createFlowRun(flow);
   const task = taskRunRequest(flow.id);
   await store.createTaskRun(task);
-  const db = store.database;
+  const db = sqliteOf(store).database;
   const t0 = Date.now() - 3_600_000;
   const numbers = 'WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < ?)';
   db.transaction(() => {

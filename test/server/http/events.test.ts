@@ -2,7 +2,7 @@ import { describe, expect, it, vi } from 'vitest';
 import WebSocket from 'ws';
 import { openEventStream, type EventStreamStatus, type ServerEvent } from '../../../app/core/api/index.js';
 import { newId } from '../../../app/core/index.js';
-import { SqliteStore } from '../../../app/server/index.js';
+import { SqliteStore } from '../../../app/server/store/index.js';
 import { readEventPage, type StoredEvent } from '../../../app/server/http/event-hub.js';
 import { flowRunRequest, startTestServer, taskRunRequest, useTestServer, type TestServer } from './support.js';
 

@@ -230,7 +230,7 @@ describe('running a flow file', () => {
       await s.server.close();
       expect(processIsAlive(run.pid)).toBe(false);
       // It recorded its run as Crashed while the server still took its reports.
-      expect(s.store.getFlowRun(run.id)?.state.type).toBe('CRASHED');
+      expect((await s.store.getFlowRun(run.id))?.state.type).toBe('CRASHED');
     } finally {
       await s.close();
     }

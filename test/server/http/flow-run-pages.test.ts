@@ -2,6 +2,7 @@ import { beforeAll, afterAll, describe, expect, it } from 'vitest';
 import { createApiClient, type ApiClient, type FlowRunListQuery } from '../../../app/core/api/index.js';
 import { newId, type FlowRun, type StateType } from '../../../app/core/index.js';
 import { flowRunPageQuery, type FlowRunPageFilter } from '../../../app/server/store/run-reads.js';
+import { sqliteOf } from '../../helpers/store-factory.js';
 import { call, flowRunRequest, startTestServer, walkFlowRuns, type TestServer } from './support.js';
 
 const RUNS = 250;
@@ -35,8 +36,8 @@ beforeAll(async () => {
       await server.store.setState({ kind: 'flow', runId: request.id, transitionId: newId(), state: { type: target, name: target === 'FAILED' ? 'Failed' : 'Completed' } });
     }
   }
-  expected = server.store
-    .listFlowRuns({ limit: 10_000 })
+  expected = (await server.store
+    .listFlowRuns({ limit: 10_000 }))
     .sort((a, b) => b.createdAt - a.createdAt || (a.id < b.id ? 1 : a.id > b.id ? -1 : 0));
 });
 afterAll(async () => {
@@ -132,7 +133,7 @@ describe('flow-run page queries', () => {
   ];
   it.each(cases)('%j walks an index', (filter) => {
     const query = flowRunPageQuery({ ...filter, after, limit: 50 }, 51);
-    const plan = server.store.database
+    const plan = sqliteOf(server.store).database
       .prepare<unknown[], { detail: string }>(`EXPLAIN QUERY PLAN ${query.text}`)
       .all(...query.params)
       .map((row) => row.detail);

@@ -4,9 +4,10 @@ import Database from 'better-sqlite3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createApiClient, type ApiClient, type FlowRunListQuery } from '../../../app/core/api/index.js';
 import { newId, type FlowRun, type StateType } from '../../../app/core/index.js';
-import { MIGRATIONS, SqliteStore } from '../../../app/server/index.js';
+import { MIGRATIONS, SqliteStore } from '../../../app/server/store/index.js';
 import { flowRunPageQuery, textCandidates, trigramMatch, type FlowRunPageFilter } from '../../../app/server/store/flow-run-page-query.js';
 import { flowRunSummaryFromRow, type FlowRunRow } from '../../../app/server/store/rows.js';
+import { sqliteOf } from '../../helpers/store-factory.js';
 import { makeTempHome } from '../../helpers/temp-home.js';
 import { call, flowRunRequest, startTestServer, walkFlowRuns, type TestServer } from './support.js';
 
@@ -35,7 +36,7 @@ beforeAll(async () => {
     if (target !== 'RUNNING') await server.store.setState({ kind: 'flow', runId: request.id, transitionId: newId(), state: { type: 'RUNNING', name: 'Running' } });
     await server.store.setState({ kind: 'flow', runId: request.id, transitionId: newId(), state: { type: target, name: target[0] + target.slice(1).toLowerCase() } });
   }
-  newestFirst = server.store.listFlowRuns({ limit: 10_000 }).sort((a, b) => b.createdAt - a.createdAt || (a.id < b.id ? 1 : a.id > b.id ? -1 : 0));
+  newestFirst = (await server.store.listFlowRuns({ limit: 10_000 })).sort((a, b) => b.createdAt - a.createdAt || (a.id < b.id ? 1 : a.id > b.id ? -1 : 0));
 });
 afterAll(async () => {
   expect(server.unexpected).toEqual([]);
@@ -150,7 +151,7 @@ describe('bad text and sort values', () => {
 describe('how a text search finds its runs', () => {
   /** Every page of a filter through the store's SQL, with or without the trigram candidates. */
   function pages(filter: Omit<FlowRunPageFilter, 'limit'>, useCandidates: boolean): string[] {
-    const db = server.store.database;
+    const db = sqliteOf(server.store).database;
     const ids: string[] = [];
     let after: FlowRunPageFilter['after'];
     for (;;) {
@@ -192,13 +193,13 @@ describe('how a text search finds its runs', () => {
   });
 
   it('counts the runs of flows whose names hold the text among the candidates', () => {
-    const candidates = textCandidates(server.store.database, 'nightly-rep');
+    const candidates = textCandidates(sqliteOf(server.store).database, 'nightly-rep');
     expect(candidates).toEqual({ match: trigramMatch('nightly-rep'), flowNames: ['Nightly-Report'] });
   });
 
   it('walks for text too short for trigrams', () => {
     expect(trigramMatch('ab')).toBeNull();
-    expect(textCandidates(server.store.database, 'ab')).toBeNull();
+    expect(textCandidates(sqliteOf(server.store).database, 'ab')).toBeNull();
   });
 
   // Neither way may read the whole table: the candidates are looked up by rowid, the walk goes
@@ -214,7 +215,7 @@ describe('how a text search finds its runs', () => {
     ['a walk of tags, oldest first', { tags: ['prod'], sort: 'oldest' }, false],
   ];
   it.each(planned)('%s: reads runs through an index', (_name, filter, useCandidates) => {
-    const db = server.store.database;
+    const db = sqliteOf(server.store).database;
     const page = { ...filter, after, limit: 50 };
     const query = flowRunPageQuery(page, 51, useCandidates ? textCandidates(db, filter.text!) : null);
     const plan = db

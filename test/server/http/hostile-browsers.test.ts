@@ -94,7 +94,7 @@ describe.each([
     const body = JSON.stringify({ operations: [{ kind: 'createFlowRun', request: run }] });
     const answer = await raw(server.current.url, 'POST', '/api/reports', { host: 'attacker.example', 'content-type': 'application/json', ...auth }, body);
     expect(answer.status).toBe(403);
-    expect(server.current.store.hasFlowRun(run.id)).toBe(false);
+    expect(await server.current.store.hasFlowRun(run.id)).toBe(false);
   });
 
   it('answers its own names: loopback addresses and localhost, on any port', async () => {
@@ -144,7 +144,7 @@ describe.each([
         }
       }
     }
-    expect(server.current.store.getFlowRun(id)!.state.name).toBe('Running');
+    expect((await server.current.store.getFlowRun(id))!.state.name).toBe('Running');
 
     // The same request as JSON goes through, with or without a body.
     for (const body of ['', '{}']) {
@@ -152,7 +152,7 @@ describe.each([
       await server.current.store.createFlowRun(fresh);
       const cancel = await raw(server.current.url, 'POST', `/api/flow-runs/${fresh.id}/cancel`, { host: host(), 'content-type': 'application/json', ...auth }, body);
       expect(cancel.status, cancel.body).toBe(200);
-      expect(server.current.store.getFlowRun(fresh.id)!.state.name).toBe('Cancelling');
+      expect((await server.current.store.getFlowRun(fresh.id))!.state.name).toBe('Cancelling');
     }
   });
 
@@ -227,7 +227,7 @@ describe('a stored entrypoint that points outside the workspace', () => {
     };
     const answer = await call(`${server.current.api}/reports`, { method: 'POST', body: report });
     expect(answer.status, answer.text).toBe(200);
-    expect(server.current.store.getFlowRun(id)!.state.type).toBe('FAILED');
+    expect((await server.current.store.getFlowRun(id))!.state.type).toBe('FAILED');
     return id;
   }
 
@@ -262,7 +262,7 @@ describe('a stored entrypoint that points outside the workspace', () => {
         const answer = await call(`${s.api}/flow-runs/${id}/${action}`, { method: 'POST', body: action === 'rerun' ? {} : { parameters: {} } });
         expect(answer.status, `${action} ${entrypoint}: ${answer.text}`).toBe(409);
       }
-      expect(s.store.getFlowRun(id)!.state.type, entrypoint).toBe('FAILED');
+      expect((await s.store.getFlowRun(id))!.state.type, entrypoint).toBe('FAILED');
     }
     expect(existsSync(mark)).toBe(false);
     expect(s.unexpected).toEqual([]);

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { createApiClient } from '../../../app/core/api/index.js';
 import { newId } from '../../../app/core/index.js';
-import { SqliteStore } from '../../../app/server/index.js';
+import { SqliteStore } from '../../../app/server/store/index.js';
 import { flowRunRequest, startTestServer } from './support.js';
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
@@ -19,13 +19,13 @@ describe('crash detection', () => {
         body: { operations: [{ kind: 'createFlowRun', request: silent }, running(silent.id), { kind: 'createFlowRun', request: beating }, running(beating.id)] },
       });
       const deadline = Date.now() + 10_000;
-      while (server.store.getFlowRun(silent.id)!.state.type !== 'CRASHED') {
+      while ((await server.store.getFlowRun(silent.id))!.state.type !== 'CRASHED') {
         if (Date.now() > deadline) throw new Error('the silent run was never marked Crashed');
         await client.report({ body: { operations: [{ kind: 'heartbeat', flowRunIds: [beating.id] }] } });
         await sleep(50);
       }
-      expect(server.store.getFlowRun(silent.id)!.state.message).toMatch(/stopped without reporting/);
-      expect(server.store.getFlowRun(beating.id)!.state.type).toBe('RUNNING');
+      expect((await server.store.getFlowRun(silent.id))!.state.message).toMatch(/stopped without reporting/);
+      expect((await server.store.getFlowRun(beating.id))!.state.type).toBe('RUNNING');
       // The crashed run's process hears it at its next beat.
       const { results } = await client.report({ body: { operations: [{ kind: 'heartbeat', flowRunIds: [silent.id] }] } });
       expect(results).toEqual([{ states: { [silent.id]: 'CRASHED' } }]);

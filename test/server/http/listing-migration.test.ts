@@ -1,6 +1,6 @@
 import Database from 'better-sqlite3';
 import { afterEach, beforeEach, expect, it } from 'vitest';
-import { MIGRATIONS, SqliteStore } from '../../../app/server/index.js';
+import { MIGRATIONS, SqliteStore } from '../../../app/server/store/index.js';
 import { makeTempHome } from '../../helpers/temp-home.js';
 
 let temp: ReturnType<typeof makeTempHome>;

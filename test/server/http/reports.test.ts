@@ -50,11 +50,11 @@ describe('POST /reports', () => {
 
     // Everything answered is durable and readable at once, without waiting for a flush.
     const { store } = server.current;
-    expect(store.getFlowRun(flowRun.id)).toMatchObject({ state: { type: 'RUNNING' }, tags: ['remote'], pid: 4242, hostname: 'worker-1' });
-    expect(store.listTaskRuns(flowRun.id).map((t) => `${t.name}:${t.state.name}`)).toEqual(['extract-0:Completed', 'load-0:Running']);
-    expect(store.getTaskRun(load.id)!.upstream).toEqual([extract.id]);
-    expect(store.listStates(extract.id).map((s) => s.name)).toEqual(['Pending', 'Running', 'Completed']);
-    expect(store.listLogs(flowRun.id).map((l) => l.message)).toEqual(['flow starts', 'extracting']);
+    expect(await store.getFlowRun(flowRun.id)).toMatchObject({ state: { type: 'RUNNING' }, tags: ['remote'], pid: 4242, hostname: 'worker-1' });
+    expect((await store.listTaskRuns(flowRun.id)).map((t) => `${t.name}:${t.state.name}`)).toEqual(['extract-0:Completed', 'load-0:Running']);
+    expect((await store.getTaskRun(load.id))!.upstream).toEqual([extract.id]);
+    expect((await store.listStates(extract.id)).map((s) => s.name)).toEqual(['Pending', 'Running', 'Completed']);
+    expect((await store.listLogs(flowRun.id)).map((l) => l.message)).toEqual(['flow starts', 'extracting']);
   });
 
   it('answers a resent transition with the same state and records it once', async () => {
@@ -62,16 +62,16 @@ describe('POST /reports', () => {
     const taskRun = taskRunRequest(flowRun.id);
     const running = { kind: 'setState' as const, request: { kind: 'task' as const, runId: taskRun.id, transitionId: newId(), state: { type: 'RUNNING' as const, name: 'Running' } } };
     const first = await report({ operations: [{ kind: 'createFlowRun', request: flowRun }, { kind: 'createTaskRun', request: taskRun }, running] });
-    const statesBefore = server.current.store.listStates(taskRun.id);
+    const statesBefore = await server.current.store.listStates(taskRun.id);
 
     // As a client does when the answer was lost: the same operations, the same ids.
     const again = await report({ operations: [{ kind: 'createFlowRun', request: flowRun }, { kind: 'createTaskRun', request: taskRun }, running] });
     // The resent transition gets the answer it got the first time; a resent creation, the run as it is now.
     expect(again.results[2]).toEqual(first.results[2]);
     expect(again.results.slice(0, 2).map(stateOf)).toEqual(['ACCEPT Pending', 'ACCEPT Running']);
-    expect(server.current.store.listStates(taskRun.id)).toEqual(statesBefore);
-    expect(server.current.store.listTaskRuns(flowRun.id)).toHaveLength(1);
-    expect(server.current.store.listFlowRuns({ limit: 10 })).toHaveLength(1);
+    expect(await server.current.store.listStates(taskRun.id)).toEqual(statesBefore);
+    expect(await server.current.store.listTaskRuns(flowRun.id)).toHaveLength(1);
+    expect(await server.current.store.listFlowRuns({ limit: 10 })).toHaveLength(1);
   });
 
   it('recognises every transition of a replayed report, not only each run\'s latest, and applies none twice', async () => {
@@ -91,14 +91,14 @@ describe('POST /reports', () => {
     ];
     const first = await report({ operations });
     expect(first.results.map(stateOf)).toEqual(['ACCEPT Pending', 'ACCEPT Running', 'ACCEPT Pending', 'ACCEPT Running', 'ACCEPT AwaitingRetry']);
-    const states = server.current.store.listStates(taskRun.id);
+    const states = await server.current.store.listStates(taskRun.id);
 
     const replayed = await report({ replay: true, operations });
     // The start is answered as it was, though it is no longer the run's latest transition.
     expect(replayed.results[3]).toEqual(first.results[3]);
     expect(replayed.results[4]).toEqual(first.results[4]);
-    expect(server.current.store.listStates(taskRun.id)).toEqual(states);
-    expect(server.current.store.getTaskRun(taskRun.id)!.runCount).toBe(1);
+    expect(await server.current.store.listStates(taskRun.id)).toEqual(states);
+    expect((await server.current.store.getTaskRun(taskRun.id))!.runCount).toBe(1);
   });
 
   it('answers an operation that fails on its own in its place and applies the rest', async () => {
@@ -117,18 +117,18 @@ describe('POST /reports', () => {
     expect(results[2]).toMatchObject({ status: 'ACCEPT' });
     // Exactly what a local run is told of a run the store does not have.
     expect(results[3]).toEqual({ status: 'ABORT', state: null, reason: 'no flow run with id no-such-run' });
-    expect(server.current.store.getTaskRun(stray.id)).toBeNull();
+    expect(await server.current.store.getTaskRun(stray.id)).toBeNull();
   });
 
   it('records heartbeats and answers the state type of each known run', async () => {
     const flowRun = flowRunRequest({ pid: 1, hostname: 'elsewhere' });
     await report({ operations: [{ kind: 'createFlowRun', request: flowRun }] });
-    const before = server.current.store.getFlowRun(flowRun.id)!.heartbeatAt!;
+    const before = (await server.current.store.getFlowRun(flowRun.id))!.heartbeatAt!;
     await new Promise((resolve) => setTimeout(resolve, 5));
     await server.current.store.cancelFlowRun(flowRun.id);
     const { results } = await report({ operations: [{ kind: 'heartbeat', flowRunIds: [flowRun.id, 'unknown-run'] }] });
     expect(results).toEqual([{ states: { [flowRun.id]: 'CANCELLED' } }]);
-    expect(server.current.store.getFlowRun(flowRun.id)!.heartbeatAt!).toBeGreaterThan(before);
+    expect((await server.current.store.getFlowRun(flowRun.id))!.heartbeatAt!).toBeGreaterThan(before);
   });
 
   it('answers a batch of log lines alone once they are stored', async () => {
@@ -136,8 +136,8 @@ describe('POST /reports', () => {
     await report({ operations: [{ kind: 'createFlowRun', request: flowRun }] });
     const logs = Array.from({ length: 500 }, (_, i) => line(flowRun.id, null, `line ${i}`));
     expect(await report({ logs })).toEqual({ results: [] });
-    expect(server.current.store.countLogs(flowRun.id)).toBe(500);
-    expect(server.current.store.listLogs(flowRun.id).map((l) => l.message)).toEqual(logs.map((l) => l.message));
+    expect(await server.current.store.countLogs(flowRun.id)).toBe(500);
+    expect((await server.current.store.listLogs(flowRun.id)).map((l) => l.message)).toEqual(logs.map((l) => l.message));
   });
 
   it('refuses a batch with an invalid operation, naming the field, and stores none of it', async () => {
@@ -153,7 +153,7 @@ describe('POST /reports', () => {
     });
     expect(answer.status).toBe(400);
     expect(answer.json.message).toMatch(/^body\.operations\[1\]\.request\.state\.type: Invalid option/);
-    expect(server.current.store.getFlowRun(flowRun.id)).toBeNull();
+    expect(await server.current.store.getFlowRun(flowRun.id)).toBeNull();
 
     const unknownKind = await call(`${server.current.api}/reports`, { method: 'POST', body: { operations: [{ kind: 'explode' }] } });
     expect(unknownKind.status).toBe(400);

@@ -63,7 +63,7 @@ describe('POST /api/flow-runs/:id/resume', () => {
     const answer = await call(`${server.current.api}/flow-runs/${running.id}/resume`, { method: 'POST', body: { input: 1 } });
     expect(answer.status).toBe(409);
     expect(answer.json.message).toBe("flow run 'calm-otter' is Running; only a Paused run can be resumed");
-    expect(server.current.store.listStates(running.id).map((s) => s.name)).toEqual(['Pending', 'Running']);
+    expect((await server.current.store.listStates(running.id)).map((s) => s.name)).toEqual(['Pending', 'Running']);
 
     const error = await client().resumeFlowRun({ params: { id: running.id }, body: {} }).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(ApiError);
@@ -84,7 +84,7 @@ describe('POST /api/flow-runs/:id/resume', () => {
       expect(answer.status, JSON.stringify(body).slice(0, 80)).toBe(400);
       expect(answer.json.message).toMatch(message);
     }
-    expect(server.current.store.getFlowRun(id)!.state.type).toBe('PAUSED');
+    expect((await server.current.store.getFlowRun(id))!.state.type).toBe('PAUSED');
   });
 });
 
@@ -122,7 +122,7 @@ describe('a pause with an input schema', () => {
     const { id, pauseId } = await pausedForApproval();
     const run = await client().resumeFlowRun({ params: { id }, body: { input: { approved: false, count: 2 } } });
     expect(run.state).toMatchObject({ type: 'RUNNING', message: 'resumed with input' });
-    expect(server.current.store.resumeRecord(id, pauseId)?.input).toEqual({ approved: false, count: 2 });
+    expect((await server.current.store.resumeRecord(id, pauseId))?.input).toEqual({ approved: false, count: 2 });
   });
 
   it('answers 422 naming each field that does not fit, and leaves the run Paused and asleep', async () => {
@@ -145,9 +145,9 @@ describe('a pause with an input schema', () => {
     expect((error as ApiError).issues).toEqual([{ path: ['approved'], message: 'expected boolean, got number' }]);
 
     // Not woken: still Paused on the same pause, with no input recorded for its process to read.
-    expect(server.current.store.listStates(id).map((s) => s.name)).toEqual(['Pending', 'Running', 'Paused']);
-    expect(server.current.store.getFlowRun(id)!.state.transitionId).toBe(pauseId);
-    expect(server.current.store.resumeRecord(id, pauseId)).toBeNull();
+    expect((await server.current.store.listStates(id)).map((s) => s.name)).toEqual(['Pending', 'Running', 'Paused']);
+    expect((await server.current.store.getFlowRun(id))!.state.transitionId).toBe(pauseId);
+    expect(await server.current.store.resumeRecord(id, pauseId)).toBeNull();
   });
 
   it('without a schema takes any input, or none', async () => {
@@ -167,7 +167,7 @@ describe('a pause with an input schema', () => {
     });
     expect(answer.status).toBe(400);
     expect(answer.json.message).toMatch(/inputSchema: nested deeper than 64 levels/);
-    expect(server.current.store.getFlowRun(id)!.state.type).toBe('RUNNING');
+    expect((await server.current.store.getFlowRun(id))!.state.type).toBe('RUNNING');
   });
 });
 

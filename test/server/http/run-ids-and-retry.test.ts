@@ -81,7 +81,7 @@ describe('POST /api/run-ids/prefixes', () => {
     for (let i = 0; i < 5; i++) ids.push(await flowRunIn('PENDING', 'Pending'));
     const asked = [ids[3], ids[0], ids[4], 'not-a-run-id'];
     const answer = await client().runIdPrefixes({ body: { kind: 'flow', ids: asked } });
-    const expected = server.current.store.uniqueIdPrefixes('flow', asked);
+    const expected = await server.current.store.uniqueIdPrefixes('flow', asked);
     expect(answer).toEqual(asked.map((id) => ({ id, prefix: expected.get(id) })));
     for (const { id, prefix } of answer.slice(0, 3)) {
       expect(prefix.length).toBeGreaterThanOrEqual(8);
@@ -118,8 +118,8 @@ describe('POST /api/flow-runs/:id/retry', () => {
       expect(run.state).toMatchObject({ type: 'SCHEDULED', name: 'AwaitingRetry', message: 'retried from the test' });
       expect(run.state.scheduledTime).toBeGreaterThanOrEqual(before);
       expect(run.state.scheduledTime).toBeLessThanOrEqual(Date.now());
-      expect(server.current.store.getFlowRun(id)!.state).toEqual(run.state);
-      expect(server.current.store.listStates(id).map((s) => s.name).slice(-2)).toEqual([name, 'AwaitingRetry']);
+      expect((await server.current.store.getFlowRun(id))!.state).toEqual(run.state);
+      expect((await server.current.store.listStates(id)).map((s) => s.name).slice(-2)).toEqual([name, 'AwaitingRetry']);
     }
   });
 
@@ -139,7 +139,7 @@ describe('POST /api/flow-runs/:id/retry', () => {
         status: 409,
         message: `flow run 'run-${name.toLowerCase()}' is ${name}; only Failed, Crashed or Cancelled runs can be retried`,
       });
-      expect(server.current.store.getFlowRun(id)!.state.name).toBe(name);
+      expect((await server.current.store.getFlowRun(id))!.state.name).toBe(name);
     }
     const id = await flowRunIn('FAILED', 'Failed');
     await client().retryFlowRun({ params: { id }, body: {} });
@@ -168,6 +168,6 @@ describe('POST /api/flow-runs/:id/retry', () => {
       expect(answer.status, String(JSON.stringify(body)).slice(0, 80)).toBe(400);
       expect(answer.json.message).toMatch(message);
     }
-    expect(server.current.store.getFlowRun(id)!.state.name).toBe('Failed');
+    expect((await server.current.store.getFlowRun(id))!.state.name).toBe('Failed');
   });
 });

@@ -1,10 +1,11 @@
-// A real Flowdeck server on a random loopback port over a real SQLite file, one per test, and
+// A real Flowdeck server on a random loopback port over a real store (the test store factory's), one per test, and
 // small helpers to talk to it with plain fetch.
 import { afterEach, beforeEach, expect } from 'vitest';
 import type { ApiClient } from '../../../app/core/api/client.js';
 import type { FlowRunListQuery } from '../../../app/core/api/index.js';
 import { newId, type CreateFlowRun, type CreateTaskRun, type RetryPolicy } from '../../../app/core/index.js';
-import { createServer, SqliteStore, type FlowdeckServer, type ServerOptions, type SqliteStoreOptions } from '../../../app/server/index.js';
+import { createServer, type FlowdeckServer, type RunStore, type ServerOptions } from '../../../app/server/index.js';
+import { openTestStore, type TestStoreOptions } from '../../helpers/store-factory.js';
 import { makeTempHome } from '../../helpers/temp-home.js';
 
 export interface TestServer {
@@ -12,7 +13,7 @@ export interface TestServer {
   url: string;
   /** The API base, `${url}/api`. */
   api: string;
-  store: SqliteStore;
+  store: RunStore;
   server: FlowdeckServer;
   dbPath: string;
   /** Told of every failure the server thought was its own fault; tests expect none. */
@@ -21,13 +22,13 @@ export interface TestServer {
 }
 
 export interface TestServerOptions extends Partial<Omit<ServerOptions, 'store'>> {
-  store?: Partial<Omit<SqliteStoreOptions, 'path'>>;
+  store?: Partial<Omit<TestStoreOptions, 'path'>>;
 }
 
 export async function startTestServer(options: TestServerOptions = {}): Promise<TestServer> {
   const temp = makeTempHome();
   const { store: storeOptions, ...serverOptions } = options;
-  const store = SqliteStore.open({ path: temp.dbPath, ...storeOptions });
+  const store = openTestStore({ path: temp.dbPath, ...storeOptions });
   const unexpected: unknown[] = [];
   const server = await createServer({
     host: '127.0.0.1',

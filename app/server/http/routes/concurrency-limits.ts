@@ -10,16 +10,16 @@ function noLimit(tag: string): HttpError {
 export async function concurrencyLimitRoutes(api: FastifyInstance, { store }: RouteDeps): Promise<void> {
   addRoute(api, 'listConcurrencyLimits', () => store.listConcurrencyLimits());
 
-  addRoute(api, 'getConcurrencyLimit', ({ params }) => {
-    const limit = store.getConcurrencyLimit(params.tag);
+  addRoute(api, 'getConcurrencyLimit', async ({ params }) => {
+    const limit = await store.getConcurrencyLimit(params.tag);
     if (!limit) throw noLimit(params.tag);
     return limit;
   });
 
   addRoute(api, 'setConcurrencyLimit', ({ params, body }) => store.setConcurrencyLimit(params.tag, body.limit));
 
-  addRoute(api, 'deleteConcurrencyLimit', ({ params }) => {
-    if (!store.deleteConcurrencyLimit(params.tag)) throw noLimit(params.tag);
+  addRoute(api, 'deleteConcurrencyLimit', async ({ params }) => {
+    if (!(await store.deleteConcurrencyLimit(params.tag))) throw noLimit(params.tag);
     return undefined;
   });
 }

@@ -1,11 +1,11 @@
-import type { SqliteStore } from '../../store/sqlite-store.js';
+import type { RunStore } from '../../store/run-store.js';
 import type { FlowProcesses } from '../../flow-files/flow-processes.js';
 import type { Workspace } from '../../workspace/workspace.js';
 import type { EventHub } from '../event-hub.js';
 
 /** What every resource plugin is given. */
 export interface RouteDeps {
-  store: SqliteStore;
+  store: RunStore;
   /** Told of failures that are the server's own fault, to be logged. */
   onUnexpectedError: (error: unknown) => void;
   /** The server's one poller of stored states and log lines, shared by every event socket. */

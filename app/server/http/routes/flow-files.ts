@@ -77,10 +77,10 @@ export async function flowFileRoutes(api: FastifyInstance, deps: RouteDeps): Pro
   async function untilCreated(run: StartedRun, flowRunId: string, path: string, workspace: Workspace): Promise<void> {
     const deadline = Date.now() + RUN_START_TIMEOUT_MS;
     for (;;) {
-      if (store.hasFlowRun(flowRunId)) return;
+      if (await store.hasFlowRun(flowRunId)) return;
       const exit = run.exit;
       if (exit !== null) {
-        if (store.hasFlowRun(flowRunId)) return;
+        if (await store.hasFlowRun(flowRunId)) return;
         const message = cliFailureMessage(readLog(run.logPath), roots(workspace));
         const status = exit.code !== null && SERVER_EXIT_CODES.has(exit.code) ? 500 : 400;
         throw new HttpError(status, message ?? `the flow process for ${shownPath(path)} ended (exit code ${exit.code ?? exit.signal}) before its run began; its output is in ${run.logPath}`);
@@ -96,15 +96,15 @@ export async function flowFileRoutes(api: FastifyInstance, deps: RouteDeps): Pro
   /** Waits until a rerun's process has taken the run out of its final state, or says why it could not. */
   async function untilRerun(run: StartedRun, flowRunId: string, before: string, workspace: Workspace): Promise<void> {
     const deadline = Date.now() + RUN_START_TIMEOUT_MS;
-    const moved = () => {
-      const current = store.getFlowRun(flowRunId)?.state;
+    const moved = async () => {
+      const current = (await store.getFlowRun(flowRunId))?.state;
       return current !== undefined && `${current.type}:${current.timestamp}` !== before;
     };
     for (;;) {
-      if (moved()) return;
+      if (await moved()) return;
       const exit = run.exit;
       if (exit !== null) {
-        if (moved()) return;
+        if (await moved()) return;
         const message = cliFailureMessage(readLog(run.logPath), roots(workspace));
         throw new HttpError(400, message ?? `the flow process ended (exit code ${exit.code ?? exit.signal}) before the run started again; its output is in ${run.logPath}`);
       }
@@ -117,8 +117,8 @@ export async function flowFileRoutes(api: FastifyInstance, deps: RouteDeps): Pro
   }
 
   /** A stored run with the workspace file it came from, or 404 / 409 saying why not. */
-  function runFromWorkspace(id: string, workspace: Workspace) {
-    const run = store.getFlowRun(id);
+  async function runFromWorkspace(id: string, workspace: Workspace) {
+    const run = await store.getFlowRun(id);
     if (!run) throw notFound('flow run', id);
     const source = rerunSource(run, workspace);
     if (!source.possible) throw new HttpError(409, source.reason);
@@ -127,7 +127,7 @@ export async function flowFileRoutes(api: FastifyInstance, deps: RouteDeps): Pro
 
   addRoute(api, 'rerunFlowRun', async ({ params }) => {
     const workspace = requireWorkspace(deps.workspace);
-    const { run, real } = runFromWorkspace(params.id, workspace);
+    const { run, real } = await runFromWorkspace(params.id, workspace);
     const refusal = retryRefusal(run);
     if (refusal !== null) throw new HttpError(409, refusal);
     let started: StartedRun;
@@ -158,7 +158,7 @@ export async function flowFileRoutes(api: FastifyInstance, deps: RouteDeps): Pro
 
   addRoute(api, 'runFlowRunAgain', async ({ params, body }) => {
     const workspace = requireWorkspace(deps.workspace);
-    const { path, flowName } = runFromWorkspace(params.id, workspace);
+    const { path, flowName } = await runFromWorkspace(params.id, workspace);
     return startFileRun(workspace, path, flowName, body.parameters);
   });
 }

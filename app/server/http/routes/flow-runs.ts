@@ -10,12 +10,12 @@ import type { RouteDeps } from './deps.js';
 const DEFAULT_RETRY_MESSAGE = 'retry requested';
 
 export async function flowRunRoutes(api: FastifyInstance, { store, workspace }: RouteDeps): Promise<void> {
-  function requireFlowRun(id: string): void {
-    if (!store.hasFlowRun(id)) throw notFound('flow run', id);
+  async function requireFlowRun(id: string): Promise<void> {
+    if (!(await store.hasFlowRun(id))) throw notFound('flow run', id);
   }
 
-  addRoute(api, 'listFlowRuns', ({ query }) => {
-    const page = store.listFlowRunPage({
+  addRoute(api, 'listFlowRuns', async ({ query }) => {
+    const page = await store.listFlowRunPage({
       flowName: query.flowName,
       stateTypes: query.stateTypes,
       tags: query.tags,
@@ -30,52 +30,52 @@ export async function flowRunRoutes(api: FastifyInstance, { store, workspace }: 
     return { items: page.items, nextCursor: page.next ? encodeCursor(page.next, query.sort) : null };
   });
 
-  addRoute(api, 'getFlowRun', ({ params }) => {
-    const run = store.getFlowRun(params.id);
+  addRoute(api, 'getFlowRun', async ({ params }) => {
+    const run = await store.getFlowRun(params.id);
     if (!run) throw notFound('flow run', params.id);
     const source = rerunSource(run, workspace);
     return { ...run, rerun: source.possible ? { possible: true as const, path: source.path, flowName: source.flowName } : source };
   });
 
-  addRoute(api, 'listFlowRunTaskRuns', ({ params }) => {
-    requireFlowRun(params.id);
+  addRoute(api, 'listFlowRunTaskRuns', async ({ params }) => {
+    await requireFlowRun(params.id);
     return store.listTaskRuns(params.id);
   });
 
-  addRoute(api, 'listFlowRunLogs', ({ params, query }) => {
-    requireFlowRun(params.id);
+  addRoute(api, 'listFlowRunLogs', async ({ params, query }) => {
+    await requireFlowRun(params.id);
     return store.listLogs(params.id, query);
   });
 
-  addRoute(api, 'listFlowRunStates', ({ params }) => {
-    requireFlowRun(params.id);
+  addRoute(api, 'listFlowRunStates', async ({ params }) => {
+    await requireFlowRun(params.id);
     return store.listStates(params.id);
   });
 
-  addRoute(api, 'listFlowRunTaskRunStates', ({ params }) => {
-    requireFlowRun(params.id);
+  addRoute(api, 'listFlowRunTaskRunStates', async ({ params }) => {
+    await requireFlowRun(params.id);
     return store.listTaskRunHistories(params.id);
   });
 
   // The store answers NOT_FOUND for an unknown id, which becomes a 404.
   addRoute(api, 'cancelFlowRun', ({ params }) => store.cancelFlowRun(params.id));
 
-  addRoute(api, 'resumeFlowRun', ({ params, body }) => {
-    const outcome = store.resumeFlowRun(params.id, body.input);
+  addRoute(api, 'resumeFlowRun', async ({ params, body }) => {
+    const outcome = await store.resumeFlowRun(params.id, body.input);
     if (outcome.ok) return outcome.run;
     if (outcome.reason === 'INVALID_INPUT') throw new HttpError(422, outcome.message, outcome.issues);
     throw new HttpError(outcome.reason === 'NOT_FOUND' ? 404 : 409, outcome.message);
   });
 
-  addRoute(api, 'getResumeInput', ({ params, query }) => {
-    requireFlowRun(params.id);
-    const record = store.resumeRecord(params.id, query.pauseId);
+  addRoute(api, 'getResumeInput', async ({ params, query }) => {
+    await requireFlowRun(params.id);
+    const record = await store.resumeRecord(params.id, query.pauseId);
     if (!record) throw new HttpError(404, `pause '${query.pauseId}' of flow run '${params.id}' has not been resumed`);
     return record;
   });
 
-  addRoute(api, 'retryFlowRun', ({ params, body }) => {
-    const outcome = retryFlowRun(store, params.id, body.message ?? DEFAULT_RETRY_MESSAGE);
+  addRoute(api, 'retryFlowRun', async ({ params, body }) => {
+    const outcome = await retryFlowRun(store, params.id, body.message ?? DEFAULT_RETRY_MESSAGE);
     if (outcome.ok) return outcome.run;
     throw new HttpError(outcome.reason === 'NOT_FOUND' ? 404 : 409, outcome.message);
   });

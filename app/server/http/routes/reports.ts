@@ -4,5 +4,5 @@ import { addRoute } from '../route.js';
 import type { RouteDeps } from './deps.js';
 
 export async function reportRoutes(api: FastifyInstance, { store, onUnexpectedError }: RouteDeps): Promise<void> {
-  addRoute(api, 'report', ({ body }) => ({ results: applyReport(store, body, onUnexpectedError) }), { plainJson: true });
+  addRoute(api, 'report', async ({ body }) => ({ results: await applyReport(store, body, onUnexpectedError) }), { plainJson: true });
 }

@@ -4,15 +4,15 @@ import { addRoute } from '../route.js';
 import type { RouteDeps } from './deps.js';
 
 export async function taskRunRoutes(api: FastifyInstance, { store }: RouteDeps): Promise<void> {
-  addRoute(api, 'getTaskRun', ({ params }) => {
-    const run = store.getTaskRun(params.id);
+  addRoute(api, 'getTaskRun', async ({ params }) => {
+    const run = await store.getTaskRun(params.id);
     if (!run) throw notFound('task run', params.id);
     return run;
   });
 
-  addRoute(api, 'listTaskRunStates', ({ params }) => {
+  addRoute(api, 'listTaskRunStates', async ({ params }) => {
     // The store's history query takes flow and task run ids alike: check the kind first.
-    if (!store.hasTaskRun(params.id)) throw notFound('task run', params.id);
+    if (!(await store.hasTaskRun(params.id))) throw notFound('task run', params.id);
     return store.listStates(params.id);
   });
 }

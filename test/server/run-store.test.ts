@@ -1,16 +1,17 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { newId, type RetryPolicy } from '../../app/core/index.js';
-import { SqliteStore } from '../../app/server/index.js';
+import type { RunStore } from '../../app/server/index.js';
+import { openTestStore } from '../helpers/store-factory.js';
 import { makeTempHome } from '../helpers/temp-home.js';
 
 const noRetries: RetryPolicy = { retries: 0, retryDelaySeconds: [0] };
 
-describe('SqliteStore', () => {
+describe('a run store', () => {
   let temp: ReturnType<typeof makeTempHome>;
-  let store: SqliteStore;
+  let store: RunStore;
   beforeEach(() => {
     temp = makeTempHome();
-    store = SqliteStore.open({ path: temp.dbPath });
+    store = openTestStore({ path: temp.dbPath });
   });
   afterEach(async () => {
     await store.close();
@@ -58,10 +59,10 @@ describe('SqliteStore', () => {
     });
     expect(done.status).toBe('ACCEPT');
     await store.close();
-    store = SqliteStore.open({ path: temp.dbPath });
-    expect(store.listStates(taskRunId).map((s) => s.name)).toEqual(['Pending', 'Running', 'Completed']);
-    expect(store.getTaskRun(taskRunId)?.result).toBe('42');
-    expect(store.listLogs(flowRunId).map((l) => l.message)).toEqual(['hello']);
+    store = openTestStore({ path: temp.dbPath });
+    expect((await store.listStates(taskRunId)).map((s) => s.name)).toEqual(['Pending', 'Running', 'Completed']);
+    expect((await store.getTaskRun(taskRunId))?.result).toBe('42');
+    expect((await store.listLogs(flowRunId)).map((l) => l.message)).toEqual(['hello']);
   });
 
   it('answers a repeated transition id with the state it already made', async () => {
@@ -71,6 +72,6 @@ describe('SqliteStore', () => {
     const again = await store.setState({ kind: 'flow', runId: flowRunId, transitionId, state: { type: 'RUNNING', name: 'Running' } });
     expect(again.status).toBe('ACCEPT');
     expect(again.state).toEqual(first.state);
-    expect(store.listStates(flowRunId)).toHaveLength(2);
+    expect(await store.listStates(flowRunId)).toHaveLength(2);
   });
 });
