@@ -48,12 +48,26 @@ interface RawRequest {
 async function send(request: RawRequest): Promise<Answer> {
   const search = request.query?.length ? `?${new URLSearchParams(request.query).toString()}` : '';
   const hasBody = request.body !== undefined && request.method !== 'GET' && request.method !== 'HEAD';
-  return call(`${server.url}${request.path}${search}`, {
+  const answer = call(`${server.url}${request.path}${search}`, {
     method: request.method,
     body: hasBody ? request.body : undefined,
     headers: hasBody && request.contentType ? { 'content-type': request.contentType } : {},
   });
+  // A request left unanswered would otherwise only show as the whole test's timeout, without the
+  // request that caused it; this names it.
+  let timer: NodeJS.Timeout | undefined;
+  const unanswered = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`no answer after ${UNANSWERED_MS / 1000} s: ${request.method} ${request.path}${search} ${request.body?.slice(0, 300) ?? ''}`)), UNANSWERED_MS);
+  });
+  try {
+    return await Promise.race([answer, unanswered]);
+  } finally {
+    clearTimeout(timer);
+  }
 }
+
+/** Well past any answer's time on a loaded machine, and inside the test's own timeout. */
+const UNANSWERED_MS = 30_000;
 
 function describeAnswer(request: RawRequest, answer: Answer): string {
   return `${request.method} ${request.path} ${JSON.stringify(request.query ?? [])} ${request.body?.slice(0, 300)}\n=> ${answer.status} ${answer.text.slice(0, 300)}`;
