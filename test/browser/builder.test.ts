@@ -25,7 +25,9 @@ describe('the builder, as a new user meets it', () => {
     await connectHandles(page, 'transformData', 'writeOutput', 'content');
     await expect.poll(() => page.locator('.react-flow__edge').count(), WAIT).toBe(2);
 
-    // The code says what the canvas shows, as a person would write it.
+    // The code says what the canvas shows, as a person would write it; the editor paints the last
+    // edit a moment after the canvas draws its edge.
+    await expect.poll(() => editorText(page), WAIT).toMatch(/await writeOutput\(\{ path: 'output\.txt', content: \w+ \}\)/);
     const code = await editorText(page);
     expect(code).toContain("import { shellCommand, transform, writeFile } from 'flowdeck/tasks';");
     expect(code).toContain('const runCommand = shellCommand.withOptions(');
