@@ -2,7 +2,7 @@
  * `npm run bench`: every workload through the real engine against a real SQLite file, each
  * beside its physical floor measured in the same run. Prints a table and writes
  * bench/results.json. A missed target is reported, not failed: the exit code is 0.
- * `npm run bench -- replay` runs that workload alone (see ALONE) and writes no results.json.
+ * `npm run bench -- replay` (or `w5`) runs that workload alone (see ALONE) and writes no results.json.
  */
 import { cpus, platform, release } from 'node:os';
 import { bareAsyncCalls, idleNodeRssKb, logLinesFloor, mapFloor, sequentialTasksFloor, timerLateness, webSocketOneWay } from './floor.js';
@@ -295,6 +295,23 @@ async function replay() {
 
 type ReplayResults = Awaited<ReturnType<typeof replay>>;
 
+type W5Results = Awaited<ReturnType<typeof w5>>;
+
+function w5Row(r5: W5Results): Row {
+  return {
+    workload: `W5 W1 over HTTP to a server process`,
+    figure: `${formatNumber(r5.tasksPerSecond)} tasks/s`,
+    floor: `${formatNumber(r5.embeddedTasksPerSecond)} tasks/s (W1 embedded)`,
+    ratio: r5.ratio,
+    target: `>= ${formatNumber(TARGETS.w5TasksPerSecond)} tasks/s`,
+    pass: r5.tasksPerSecond >= TARGETS.w5TasksPerSecond,
+  };
+}
+
+function w5Note(r5: W5Results): string {
+  return `W5: the flow in this process, \`flowdeck server start\` in another, every task run checked on the server afterwards; ${r5.reportsPerRun.join(', ')} reports per run; runs ${list(r5.runsMs)} ms, W1 embedded ${list(r5.embeddedRunsMs)} ms`;
+}
+
 function replayRows(r: ReplayResults): Row[] {
   const name = `${REPLAY_SUBSCRIBERS} replays of ${formatNumber(REPLAY_EVENTS)} events`;
   return [
@@ -399,14 +416,7 @@ async function main(): Promise<void> {
       target: `<= ${TARGETS.w2PeakRssMb} MB`,
       pass: mem.w2PeakRssMb <= TARGETS.w2PeakRssMb,
     },
-    {
-      workload: `W5 W1 over HTTP to a server process`,
-      figure: `${formatNumber(r5.tasksPerSecond)} tasks/s`,
-      floor: `${formatNumber(r5.embeddedTasksPerSecond)} tasks/s (W1 embedded)`,
-      ratio: r5.ratio,
-      target: `>= ${formatNumber(TARGETS.w5TasksPerSecond)} tasks/s`,
-      pass: r5.tasksPerSecond >= TARGETS.w5TasksPerSecond,
-    },
+    w5Row(r5),
     {
       workload: `Code to graph, ${c2g.tasks}-task file`,
       figure: `${c2g.ms.toFixed(1)} ms`,
@@ -519,7 +529,7 @@ async function main(): Promise<void> {
     `W2: ${r2.engineCommits ?? '?'} engine commits of ${r2.engineOpsPerCommit?.toFixed(0) ?? '?'} transitions on average, floor ${r2.floorCommits} commits; runs ${list(r2.runsMs)} ms, floor ${list(r2.floorRunsMs)} ms`,
     `W3: ${r3.retriesPerRun} retries per run read from the states table; per-run p99 ${list(r3.runs.map((r) => r.p99))} ms, timer floor p99 ${list(r3.timerFloorRuns.map((t) => t.p99))} ms`,
     `W4: ${formatNumber(r4.lines)} lines stored in every run (counted); ${r4.engineCommits ?? '?'} engine commits, ${r4.floorCommits} in the floor; runs ${list(r4.runsMs)} ms, floor ${list(r4.floorRunsMs)} ms`,
-    `W5: the flow in this process, \`flowdeck server start\` in another, every task run checked on the server afterwards; ${r5.reportsPerRun.join(", ")} reports per run; runs ${list(r5.runsMs)} ms, W1 embedded ${list(r5.embeddedRunsMs)} ms`,
+    w5Note(r5),
     `WebSocket: the server in its own process, ${WS_CHANGES} stored state changes per run ${PACE_MIN_MS}-${PACE_MAX_MS} ms apart after ${WS_WARM_UP} warm-up ones, timed from the durable write to the message's arrival; per-run p99 ${list(ws.runs.map((r) => r.p99))} ms, floor (half a ws echo round trip) p99 ${ws.floorRuns.map((f) => f.p99.toFixed(2)).join(', ')} ms${ws.lost > 0 ? `; ${ws.lost} messages never came` : ''}`,
     `Server memory: RSS ${formatNumber(srv.startedRssMb)} MB once listening; ${srv.requests} requests and a subscriber replaying ${formatNumber(srv.replayedEvents)} events, then ${srv.restMs / 1000} s at rest; one reading of each, the floor after the same rest`,
     `Web UI: headless Chromium, a fresh context per load, served by a real server from dist/renderer; ready = navigation start to the first painted frame of the builder; per-run ${list(ui.runs.map((r) => r.readyMs))} ms; the code editor up at ${ui.editorReadyMs.toFixed(0)} ms (median)`,
@@ -568,6 +578,10 @@ const ALONE: Record<string, () => Promise<{ rows: Row[]; notes: string[] }>> = {
   replay: async () => {
     const r = await replay();
     return { rows: replayRows(r), notes: [replayNote(r)] };
+  },
+  w5: async () => {
+    const r = await w5();
+    return { rows: [w5Row(r)], notes: [w5Note(r)] };
   },
 };
 
