@@ -36,6 +36,29 @@ export function createDocumentActions(store: BuilderStore, files: WorkspaceFiles
     return null;
   };
 
+  /** One save: asks about a conflict (and overwrites when told to), says why it failed; true once saved. */
+  const saveThrough = async (
+    attempt: () => Promise<SaveOutcome>,
+    overwrite: () => Promise<SaveOutcome>,
+    needsPath?: () => Promise<boolean>,
+  ): Promise<boolean> => {
+    try {
+      let outcome = await attempt();
+      if (outcome.status === 'needs-path' && needsPath) return needsPath();
+      if (outcome.status === 'conflict') {
+        const next = await afterConflict(outcome, overwrite);
+        if (!next) return false;
+        outcome = next;
+      }
+      if (outcome.status !== 'saved') return false;
+      saved(outcome.path);
+      return true;
+    } catch (error) {
+      showToast(`Could not save: ${errorMessage(error)}`, 'error');
+      return false;
+    }
+  };
+
   const actions: DocumentActions = {
     async guard(action) {
       if (!isDirty(store.getState())) return true;
@@ -45,39 +68,12 @@ export function createDocumentActions(store: BuilderStore, files: WorkspaceFiles
       return actions.save();
     },
 
-    async save() {
-      try {
-        let outcome = await files.save();
-        if (outcome.status === 'needs-path') return askSaveAs();
-        if (outcome.status === 'conflict') {
-          const next = await afterConflict(outcome, () => files.save({ overwrite: true }));
-          if (!next) return false;
-          outcome = next;
-        }
-        if (outcome.status !== 'saved') return false;
-        saved(outcome.path);
-        return true;
-      } catch (error) {
-        showToast(`Could not save: ${errorMessage(error)}`, 'error');
-        return false;
-      }
+    save() {
+      return saveThrough(() => files.save(), () => files.save({ overwrite: true }), askSaveAs);
     },
 
-    async saveAs(path) {
-      try {
-        let outcome = await files.saveAs(path);
-        if (outcome.status === 'conflict') {
-          const next = await afterConflict(outcome, () => files.saveAs(path, { overwrite: true }));
-          if (!next) return false;
-          outcome = next;
-        }
-        if (outcome.status !== 'saved') return false;
-        saved(outcome.path);
-        return true;
-      } catch (error) {
-        showToast(`Could not save: ${errorMessage(error)}`, 'error');
-        return false;
-      }
+    saveAs(path) {
+      return saveThrough(() => files.saveAs(path), () => files.saveAs(path, { overwrite: true }));
     },
 
     async newDocument(template) {
