@@ -8,6 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { configureEngine } from '../../app/engine/hosting.js';
+import { openStore, type RunStore } from '../../app/server/index.js';
 import { configureConnection, SqliteStore } from '../../app/server/store/index.js';
 import { migrate } from '../../app/server/store/migrations.js';
 
@@ -28,8 +29,19 @@ export interface Commit {
   logs: number;
 }
 
+/**
+ * The SQLite connection behind a store the bench opened: the workloads check what a run stored by
+ * counting its rows, and the floors are measured on SQLite itself.
+ */
+export function databaseOf(store: RunStore): Database.Database {
+  if (!(store instanceof SqliteStore)) throw new Error(`the bench reads SQLite itself, and the store is ${store.target}`);
+  return store.database;
+}
+
 export interface EngineStore {
-  store: SqliteStore;
+  store: RunStore;
+  /** The store's SQLite connection, for checking what a run stored. */
+  database: Database.Database;
   /** Every group commit the store made, when its internals could be observed; else null. */
   commits: Commit[] | null;
   dispose(): Promise<void>;
@@ -39,13 +51,15 @@ export interface EngineStore {
 export function openEngineStore(label: string): EngineStore {
   const temp = makeTempHome(label);
   const commits: Commit[] = [];
-  const store = SqliteStore.open({
+  const store = openStore({
+    kind: 'sqlite',
     path: temp.dbPath,
     onCommit: (batch) => commits.push({ ops: batch.operations, logs: batch.logLines }),
   });
   configureEngine({ reporter: store, home: temp.home, consoleSink: null, onEvent: null, logLevel: 20 });
   return {
     store,
+    database: databaseOf(store),
     commits,
     dispose: async () => {
       await store.close();

@@ -10,7 +10,8 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import Database from 'better-sqlite3';
 import { newId } from '../../app/core/index.js';
-import { configureConnection, SqliteStore } from '../../app/server/store/index.js';
+import { openStore } from '../../app/server/index.js';
+import { configureConnection } from '../../app/server/store/index.js';
 import { makeTempHome } from '../lib/env.js';
 import { startReplaySubscribers } from '../lib/replay-subscribers.js';
 import { residentSetKb } from '../lib/rss.js';
@@ -59,7 +60,7 @@ function summary(samples: number[]): Latency {
 
 /** The two runs through the store, then the million rows in SQL, in one transaction. */
 async function seed(dbPath: string): Promise<void> {
-  const store = SqliteStore.open({ path: dbPath });
+  const store = openStore({ kind: 'sqlite', path: dbPath });
   const flowRunId = newId();
   const taskRunId = newId();
   try {

@@ -156,8 +156,8 @@ export async function measureRunPage(): Promise<RunPageRun> {
     // A run going on while its graph is open: the page keeps drawing frames as the changes come.
     const running = busy.run();
     const live = await (async () => {
-      while (bench.store.listFlowRuns({ limit: 1 })[0]?.flowName !== 'bench-busy') await new Promise((resolve) => setTimeout(resolve, 10));
-      const id = bench.store.listFlowRuns({ limit: 1 })[0].id;
+      while ((await bench.store.listFlowRuns({ limit: 1 }))[0]?.flowName !== 'bench-busy') await new Promise((resolve) => setTimeout(resolve, 10));
+      const id = (await bench.store.listFlowRuns({ limit: 1 }))[0].id;
       const livePage = await context.newPage();
       await livePage.goto(`${bench.url}#/runs/${id}`);
       await livePage.getByTestId('run-graph').waitFor({ timeout: 60_000 });
@@ -171,7 +171,7 @@ export async function measureRunPage(): Promise<RunPageRun> {
     await context.close();
     // The floor: the store reading every line of the run in one query, in this process.
     const readStarted = performance.now();
-    const stored = bench.store.listLogs(chattyRun.flowRunId, { limit: RUN_PAGE_LOG_LINES }).length;
+    const stored = (await bench.store.listLogs(chattyRun.flowRunId, { limit: RUN_PAGE_LOG_LINES })).length;
     const logsReadFloorMs = performance.now() - readStarted;
     return {
       logsReadFloorMs,

@@ -6,7 +6,8 @@
  */
 import Database from 'better-sqlite3';
 import { newId, type StateType } from '../../app/core/index.js';
-import { configureConnection, SqliteStore } from '../../app/server/store/index.js';
+import { openStore } from '../../app/server/index.js';
+import { configureConnection } from '../../app/server/store/index.js';
 import { framesFor } from './run-page.js';
 import { startUiBench } from './ui-ready.js';
 
@@ -34,7 +35,7 @@ export interface RunsListRun {
 }
 
 async function makeTemplates(dbPath: string): Promise<void> {
-  const store = SqliteStore.open({ path: dbPath });
+  const store = openStore({ kind: 'sqlite', path: dbPath });
   const outcomes: StateType[] = ['COMPLETED', 'FAILED', 'RUNNING'];
   for (const [i, type] of outcomes.entries()) {
     const id = newId();
@@ -121,7 +122,7 @@ export async function measureRunsList(runs: number, progress: (message: string) 
       await context.close();
 
       const readStarted = performance.now();
-      bench.store.listFlowRuns({ limit: 50 });
+      await bench.store.listFlowRuns({ limit: 50 });
       const pageReadFloorMs = performance.now() - readStarted;
       results.push({ runs: RUNS_LIST_RUNS + 3, seedMs, openMs, scrollFps: scroll.fps, scrollWorstFrameMs: scroll.worstFrameMs, rowsLoaded, searchMs, pageReadFloorMs });
     }

@@ -9,8 +9,8 @@ import WebSocket from 'ws';
 import { openEventStream, type EventStream } from '../../app/core/api/index.js';
 import { newId } from '../../app/core/index.js';
 import { encodeEventCursor } from '../../app/server/http/event-hub.js';
-import { SqliteStore } from '../../app/server/store/index.js';
-import { makeTempHome } from '../lib/env.js';
+import { openStore } from '../../app/server/index.js';
+import { databaseOf, makeTempHome } from '../lib/env.js';
 import { residentSetKb } from '../lib/rss.js';
 import { startServerProcess } from '../lib/server-process.js';
 
@@ -36,7 +36,7 @@ export interface ServerMemoryRun {
 
 /** Finished flow runs with their task runs and a log line each; returns how many events that is. */
 async function seed(dbPath: string): Promise<{ flowRunIds: string[]; events: number }> {
-  const store = SqliteStore.open({ path: dbPath });
+  const store = openStore({ kind: 'sqlite', path: dbPath });
   try {
     const flowRunIds: string[] = [];
     for (let f = 0; f < FLOW_RUNS; f++) {
@@ -76,7 +76,7 @@ async function seed(dbPath: string): Promise<{ flowRunIds: string[]; events: num
       await flowState('COMPLETED', 'Completed');
     }
     await store.flush();
-    const count = (table: 'states' | 'logs') => store.database.prepare<[], { n: number }>(`SELECT COUNT(*) AS n FROM ${table}`).get()!.n;
+    const count = (table: 'states' | 'logs') => databaseOf(store).prepare<[], { n: number }>(`SELECT COUNT(*) AS n FROM ${table}`).get()!.n;
     return { flowRunIds, events: count('states') + count('logs') };
   } finally {
     await store.close();

@@ -10,8 +10,7 @@ import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { generateFlowModule, type FlowGraph } from '../../app/core/flow-document/index.js';
-import { createServer } from '../../app/server/index.js';
-import { SqliteStore } from '../../app/server/store/index.js';
+import { createServer, openStore, type RunStore } from '../../app/server/index.js';
 import { packageRoot } from '../../app/server/package-root.js';
 import { makeTempHome } from '../lib/env.js';
 
@@ -58,7 +57,7 @@ export interface UiBench {
   bareUrl: string;
   workspace: string;
   /** The server's store, for workloads that seed runs before opening a page. */
-  store: SqliteStore;
+  store: RunStore;
   home: string;
   browser: Browser;
   close(): Promise<void>;
@@ -73,7 +72,7 @@ export async function startUiBench(prepare?: (dbPath: string) => Promise<void>):
   const workspace = join(temp.home, 'workspace');
   mkdirSync(workspace);
   await prepare?.(temp.dbPath);
-  const store = SqliteStore.open({ path: temp.dbPath });
+  const store = openStore({ kind: 'sqlite', path: temp.dbPath });
   const server = await createServer({ store, host: '127.0.0.1', port: 0, workspace, home: temp.home, crashSweepIntervalMs: 0 });
   const base = await server.listen();
   const bare = createHttpServer((_request, response) => {

@@ -44,7 +44,7 @@ export async function runW1(tasks = W1_TASKS): Promise<W1Run> {
 
 /** Everything the run claims to have stored is there. */
 function check(env: ReturnType<typeof openEngineStore>, tasks: number): void {
-  const db = env.store.database;
+  const db = env.database;
   const count = (sql: string) => db.prepare<[], { n: number }>(sql).get()!.n;
   const completed = count("SELECT COUNT(*) AS n FROM task_runs WHERE state_type = 'COMPLETED'");
   const states = count("SELECT COUNT(*) AS n FROM states WHERE run_kind = 'task'");

@@ -58,7 +58,7 @@ export async function runW3(tasks = W3_TASKS): Promise<W3Run> {
     if (!outcome.ok || outcome.result !== tasks) {
       throw new Error(`W3 flow run ended ${outcome.state.name}: ${String(outcome.error)}`);
     }
-    const rows = env.store.database
+    const rows = env.database
       .prepare<[], StateRow>(
         "SELECT run_id, name, timestamp, scheduled_time FROM states WHERE run_kind = 'task' ORDER BY run_id, id",
       )

@@ -42,7 +42,7 @@ export async function runW4(tasks = W4_TASKS, linesPerTask = W4_LINES_PER_TASK):
     await env.store.flush();
     const ms = nowMs() - start;
     if (!outcome.ok) throw new Error(`W4 flow run ended ${outcome.state.name}: ${String(outcome.error)}`);
-    const lines = env.store.database.prepare<[], { n: number }>('SELECT COUNT(*) AS n FROM logs').get()!.n;
+    const lines = env.database.prepare<[], { n: number }>('SELECT COUNT(*) AS n FROM logs').get()!.n;
     const expected = tasks * linesPerTask;
     if (lines !== expected) throw new Error(`W4 stored ${lines} log lines, expected ${expected}`);
     return { ms, lines, linesPerSecond: (lines / ms) * 1000, commits: env.commits };

@@ -1,14 +1,14 @@
 /**
  * WebSocket state-change latency: the real server in its own process (`flowdeck server start`),
  * this process subscribed to /api/events with the core client, and state changes written by a
- * SqliteStore of this process opened on the server's database file, as a flow process writes
+ * store of this process opened on the server's database file, as a flow process writes
  * them. Latency = the message's arrival - the moment its write was durable (the store's promise
  * resolved). Task runs go Pending, Running, Completed: three changes each, a few ms apart.
  */
 import WebSocket from 'ws';
 import { openEventStream, type EventStream, type ServerEvent } from '../../app/core/api/index.js';
 import { newId, type OrchestrationResult } from '../../app/core/index.js';
-import { SqliteStore } from '../../app/server/store/index.js';
+import { openStore, type RunStore } from '../../app/server/index.js';
 import { pace } from '../lib/pace.js';
 import { startServerProcess } from '../lib/server-process.js';
 import { max, nowMs, percentile } from '../lib/stats.js';
@@ -40,7 +40,7 @@ function keyOf(runId: string, stateName: string): string {
 }
 
 /** An endless series of task-run changes in one flow run. */
-function* changes(store: SqliteStore, flowRunId: string): Generator<Change> {
+function* changes(store: RunStore, flowRunId: string): Generator<Change> {
   for (let i = 0; ; i++) {
     const id = newId();
     const to = (type: 'RUNNING' | 'COMPLETED', name: string): Change => ({
@@ -121,10 +121,10 @@ async function write(change: Change): Promise<number> {
 
 export async function runWsLatency(count = WS_CHANGES, warmUp = WS_WARM_UP): Promise<WsLatencyRun> {
   const server = await startServerProcess('ws-latency');
-  let store: SqliteStore | null = null;
+  let store: RunStore | null = null;
   let stream: EventStream | null = null;
   try {
-    store = SqliteStore.open({ path: server.dbPath });
+    store = openStore({ kind: 'sqlite', path: server.dbPath });
     // No pid: the server's crash sweep leaves the run alone without heartbeats.
     const flowRunId = newId();
     const created = await store.createFlowRun({
