@@ -9,7 +9,7 @@ const suite = useUiSuite();
 async function runToEnd(path: string): Promise<string> {
   const answer = await fetch(`${suite.server.api}/flow-files/run`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ path, parameters: {} }) });
   const { flowRunId } = (await answer.json()) as { flowRunId: string };
-  await expect.poll(() => suite.server.store.getFlowRun(flowRunId)?.state.type, { timeout: 90_000 }).toMatch(/COMPLETED|FAILED/);
+  await expect.poll(async () => (await suite.server.store.getFlowRun(flowRunId))?.state.type, { timeout: 90_000 }).toMatch(/COMPLETED|FAILED/);
   return flowRunId;
 }
 

@@ -20,7 +20,7 @@ async function startRun(path: string, parameters: Record<string, unknown> = {}):
 }
 
 async function finalState(flowRunId: string): Promise<string> {
-  const run = suite.server.store.getFlowRun(flowRunId);
+  const run = await suite.server.store.getFlowRun(flowRunId);
   return run?.state.type ?? 'none';
 }
 
@@ -92,8 +92,8 @@ describe('the flow run page', () => {
     );
     const flowRunId = await startRun('awaited-map.ts');
     await expect.poll(() => finalState(flowRunId), { timeout: 90_000 }).toBe('COMPLETED');
-    const loadRun = suite.server.store.listTaskRuns(flowRunId).find((run) => run.taskKey === 'load')!;
-    const totalRun = suite.server.store.listTaskRuns(flowRunId).find((run) => run.taskKey === 'total')!;
+    const loadRun = (await suite.server.store.listTaskRuns(flowRunId)).find((run) => run.taskKey === 'load')!;
+    const totalRun = (await suite.server.store.listTaskRuns(flowRunId)).find((run) => run.taskKey === 'total')!;
     const ui = await suite.open(`${suite.server.url}#/runs/${flowRunId}`);
     const { page } = ui;
     await expect.poll(() => page.getByTestId('flow-run-state').innerText(), WAIT).toBe('Completed');
@@ -155,9 +155,9 @@ describe('the flow run page', () => {
     expect(page.url()).toContain(`#/runs/${flowRunId}/tasks/`);
     // Run time, as the CLI's inspect says it: the attempts, not the waits between them.
     const taskRunId = decodeURIComponent(page.url().split('/tasks/')[1].split('?')[0]);
-    const ran = runTime(suite.server.store.listStates(taskRunId), Date.now());
+    const ran = runTime(await suite.server.store.listStates(taskRunId), Date.now());
     expect(await panel.getByTestId('task-run-time').innerText()).toBe(formatDuration(ran));
-    expect(await page.getByTestId('run-time').innerText()).toBe(`ran ${formatDuration(runTime(suite.server.store.listStates(flowRunId), Date.now()))}`);
+    expect(await page.getByTestId('run-time').innerText()).toBe(`ran ${formatDuration(runTime(await suite.server.store.listStates(flowRunId), Date.now()))}`);
 
     // The log filter offers the attempts there were.
     await page.getByRole('tab', { name: 'Logs' }).click();
@@ -184,7 +184,7 @@ describe('the flow run page', () => {
     );
     const flowRunId = await startRun('caller.ts');
     await expect.poll(() => finalState(flowRunId), { timeout: 90_000 }).toBe('COMPLETED');
-    const [child] = suite.server.store.listFlowRuns({ parentFlowRunId: flowRunId });
+    const [child] = await suite.server.store.listFlowRuns({ parentFlowRunId: flowRunId });
     expect(child.parentTaskRunId).not.toBeNull();
 
     const ui = await suite.open(`${suite.server.url}#/runs/${flowRunId}`);
@@ -282,7 +282,7 @@ describe('the flow run page', () => {
     await expect.poll(() => page.url(), WAIT).not.toContain(flowRunId);
     await expect.poll(() => page.getByTestId('flow-run-state').innerText(), { timeout: 90_000 }).toBe('Completed');
     const next = page.url().split('#/runs/')[1];
-    expect(suite.server.store.getFlowRun(next)).toMatchObject({ parameters: { city: 'Oslo', days: 7 }, result: '"Oslo for 7 days"' });
+    expect(await suite.server.store.getFlowRun(next)).toMatchObject({ parameters: { city: 'Oslo', days: 7 }, result: '"Oslo for 7 days"' });
     expect(ui.errors).toEqual([]);
   });
 
@@ -312,7 +312,7 @@ describe('the flow run page', () => {
     const first = await startRun('city.ts', { city: 'Rome' });
     const second = await startRun('city.ts', { city: 'Nice' });
     await expect.poll(() => finalState(second), { timeout: 90_000 }).toBe('COMPLETED');
-    const unique = suite.server.store.uniqueIdPrefixes('flow', [first]).get(first)!;
+    const unique = (await suite.server.store.uniqueIdPrefixes('flow', [first])).get(first)!;
     const ui = await suite.open(`${suite.server.url}#/runs/${unique}?view=details`);
     const { page } = ui;
     await expect.poll(() => page.url(), WAIT).toContain(`#/runs/${first}?view=details`);
@@ -399,7 +399,7 @@ describe('the flow run page', () => {
     await page.getByRole('button', { name: 'Cancel run' }).click();
     await expect.poll(() => page.getByTestId('flow-run-state').innerText(), { timeout: 60_000 }).toBe('Cancelled');
     await expect.poll(() => finalState(flowRunId), WAIT).toBe('CANCELLED');
-    const ticks = suite.server.store.listLogs(flowRunId, { limit: 1000 }).filter((l) => l.message.startsWith('tick')).length;
+    const ticks = (await suite.server.store.listLogs(flowRunId, { limit: 1000 })).filter((l) => l.message.startsWith('tick')).length;
     expect(ticks).toBeLessThan(200);
     expect(ui.errors).toEqual([]);
   });

@@ -17,8 +17,8 @@ async function startRun(path: string): Promise<string> {
   return ((await answer.json()) as { flowRunId: string }).flowRunId;
 }
 
-function stateOf(flowRunId: string): string {
-  return suite.server.store.getFlowRun(flowRunId)?.state.type ?? 'none';
+async function stateOf(flowRunId: string): Promise<string> {
+  return (await suite.server.store.getFlowRun(flowRunId))?.state.type ?? 'none';
 }
 
 describe('a paused run on its page', () => {
@@ -58,7 +58,7 @@ describe('a paused run on its page', () => {
     await form.locator('#fd-pause-rows').press('Enter');
     await expect.poll(() => form.locator('[data-field=approver] .fd-field-error').innerText(), WAIT).toBe('must be at least 3 characters long');
     expect(await form.locator('[data-field=rows] .fd-field-error').count()).toBe(0);
-    expect(stateOf(flowRunId)).toBe('PAUSED');
+    expect(await stateOf(flowRunId)).toBe('PAUSED');
     expect(await page.getByTestId('flow-run-state').innerText()).toBe('Paused');
 
     await form.locator('#fd-pause-approver').fill('ada');
@@ -66,7 +66,7 @@ describe('a paused run on its page', () => {
     await form.locator('#fd-pause-approver').press('Enter');
     await expect.poll(() => page.getByTestId('flow-run-state').innerText(), { timeout: 90_000 }).toBe('Completed');
     expect(await panel.count()).toBe(0);
-    expect(suite.server.store.getFlowRun(flowRunId)!.result).toContain('ada approved 250 rows urgently');
+    expect((await suite.server.store.getFlowRun(flowRunId))!.result).toContain('ada approved 250 rows urgently');
     await page.getByRole('tab', { name: 'Details' }).click();
     await expect.poll(() => page.getByTestId('run-result').innerText(), WAIT).toContain('ada approved 250 rows urgently');
     // The browser reports the refused resume itself; nothing else went wrong.
@@ -87,7 +87,7 @@ describe('a paused run on its page', () => {
     expect(await page.getByTestId('pause-form').locator('[data-field]').count()).toBe(0);
     await page.getByTestId('resume-run').click();
     await expect.poll(() => page.getByTestId('flow-run-state').innerText(), { timeout: 90_000 }).toBe('Completed');
-    expect(suite.server.store.getFlowRun(flowRunId)!.result).toContain('looked');
+    expect((await suite.server.store.getFlowRun(flowRunId))!.result).toContain('looked');
     expect(ui.errors).toEqual([]);
   });
 });

@@ -5,7 +5,7 @@
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, expect, it, vi } from 'vitest';
 import { newId, type StateType } from '../../app/core/index.js';
-import type { SqliteStore } from '../../app/server/store/index.js';
+import type { RunStore } from '../../app/server/index.js';
 import { startUiServer, useUiSuite, WAIT, type UiServer } from './support.js';
 
 vi.setConfig({ testTimeout: 180_000, hookTimeout: 120_000 });
@@ -15,7 +15,7 @@ let remote: UiServer;
 let closedToPages: UiServer;
 let remoteRunId: string;
 
-async function seedRun(store: SqliteStore, flowName: string, name: string, type: StateType): Promise<string> {
+async function seedRun(store: RunStore, flowName: string, name: string, type: StateType): Promise<string> {
   const id = newId();
   await store.createFlowRun({
     id,

@@ -6,8 +6,8 @@ import { join } from 'node:path';
 import type { Page } from 'playwright-core';
 import { describe, expect, it, vi } from 'vitest';
 import { newId, type CreateFlowRun, type StateType } from '../../app/core/index.js';
-import { createServer, type FlowdeckServer } from '../../app/server/index.js';
-import { SqliteStore } from '../../app/server/store/index.js';
+import { createServer, type FlowdeckServer, type RunStore } from '../../app/server/index.js';
+import { openTestStore } from '../helpers/store-factory.js';
 import { openUi, useUiSuite, WAIT } from './support.js';
 
 vi.setConfig({ testTimeout: 180_000, hookTimeout: 120_000 });
@@ -31,13 +31,13 @@ function request(overrides: Partial<CreateFlowRun> = {}): CreateFlowRun {
   };
 }
 
-async function moveTo(store: SqliteStore, runId: string, type: StateType): Promise<void> {
+async function moveTo(store: RunStore, runId: string, type: StateType): Promise<void> {
   const name = type.charAt(0) + type.slice(1).toLowerCase();
   await store.setState({ kind: 'flow', runId, transitionId: newId(), state: { type, name } });
 }
 
 /** Seeds runs as flow processes report them: created Pending, then Running, then their end. */
-async function seed(store: SqliteStore, count: number): Promise<void> {
+async function seed(store: RunStore, count: number): Promise<void> {
   for (let from = 0; from < count; from += 50) {
     await Promise.all(
       Array.from({ length: Math.min(50, count - from) }, async (_, k) => {
@@ -69,8 +69,8 @@ function shownStates(page: Page): Promise<string[]> {
 }
 
 /** The runs the store lists for a filter, newest first: what the page must show. */
-function storeIds(filter: { stateTypes?: StateType[]; text?: string }, limit = 1000): string[] {
-  return suite.server.store.listFlowRunPage({ ...filter, limit }).items.map((run) => run.id);
+async function storeIds(filter: { stateTypes?: StateType[]; text?: string }, limit = 1000): Promise<string[]> {
+  return (await suite.server.store.listFlowRunPage({ ...filter, limit })).items.map((run) => run.id);
 }
 
 async function openRuns(): Promise<Page> {
@@ -83,13 +83,13 @@ describe('the runs page', () => {
   it('lists the runs newest first, each with its state, names, start, duration and tags', async () => {
     await seeded500();
     const page = await openRuns();
-    const newest = suite.server.store.listFlowRunPage({ limit: 1 }).items[0];
+    const newest = (await suite.server.store.listFlowRunPage({ limit: 1 })).items[0];
     await expect.poll(async () => (await shownIds(page))[0], WAIT).toBe(newest.id);
     const ids = await shownIds(page);
     // Only the rows in sight (and a few either side) are drawn, in the store's order.
     expect(ids.length).toBeGreaterThan(5);
     expect(ids.length).toBeLessThan(100);
-    expect(ids).toEqual(storeIds({}, ids.length));
+    expect(ids).toEqual(await storeIds({}, ids.length));
     const first = page.getByTestId('runs-row').first();
     const text = await first.innerText();
     expect(text).toContain(newest.name);
@@ -104,10 +104,10 @@ describe('the runs page', () => {
     const page = await openRuns();
     await page.locator('[data-state=FAILED][aria-pressed]').click();
     await expect.poll(() => shownStates(page), WAIT).toSatisfy((states: string[]) => states.length > 0 && states.every((s) => s === 'FAILED'));
-    await expect.poll(async () => (await shownIds(page))[0], WAIT).toBe(storeIds({ stateTypes: ['FAILED'] })[0]);
+    await expect.poll(async () => (await shownIds(page))[0], WAIT).toBe((await storeIds({ stateTypes: ['FAILED'] }))[0]);
 
     await page.getByTestId('runs-search').fill('NEEDLE');
-    const want = storeIds({ stateTypes: ['FAILED'], text: 'needle' });
+    const want = await storeIds({ stateTypes: ['FAILED'], text: 'needle' });
     expect(want.length).toBeGreaterThan(3);
     await expect.poll(() => shownIds(page), WAIT).toEqual(want);
     expect(await page.getByTestId('runs-count').innerText()).toBe(`${want.length} runs`);
@@ -124,7 +124,7 @@ describe('the runs page', () => {
     await page.getByTestId('runs-search').fill('no-such-run-anywhere');
     await page.getByTestId('runs-empty-filtered').waitFor();
     await page.getByRole('button', { name: 'Clear the filters' }).click();
-    await expect.poll(async () => (await shownIds(page))[0], WAIT).toBe(storeIds({})[0]);
+    await expect.poll(async () => (await shownIds(page))[0], WAIT).toBe((await storeIds({}))[0]);
     expect(await page.getByTestId('runs-search').inputValue()).toBe('');
     expect(await page.locator('[data-state=FAILED][aria-pressed]').getAttribute('aria-pressed')).toBe('false');
   });
@@ -143,7 +143,7 @@ describe('the runs page', () => {
         return page.getByTestId('runs-count').innerText();
       }, { timeout: 60_000, interval: 300 })
       .toBe(`${RUNS} runs`);
-    const all = storeIds({});
+    const all = await storeIds({});
     await expect.poll(async () => (await shownIds(page)).at(-1), WAIT).toBe(all[RUNS - 1]);
   });
 
@@ -173,7 +173,7 @@ describe('the runs page', () => {
     await row.click();
     await expect.poll(() => new URL(page.url()).hash, WAIT).toBe(`#/runs/${id}`);
     await page.getByTestId('flow-run-state').waitFor();
-    expect(await page.locator('.fd-run-header h1').innerText()).toBe(suite.server.store.getFlowRun(id!)!.name);
+    expect(await page.locator('.fd-run-header h1').innerText()).toBe((await suite.server.store.getFlowRun(id!))!.name);
   });
 
   it('shows new runs and state changes as they happen', async () => {
@@ -222,7 +222,7 @@ describe('the runs page', () => {
 
 describe('the runs page with nothing to show', () => {
   /** A server of its own on a fixed loopback port, so it can be stopped and started again there. */
-  async function ownServer(store: SqliteStore, home: string, port = 0): Promise<{ server: FlowdeckServer; url: string }> {
+  async function ownServer(store: RunStore, home: string, port = 0): Promise<{ server: FlowdeckServer; url: string }> {
     const workspace = join(home, 'workspace');
     mkdirSync(workspace, { recursive: true });
     const server = await createServer({ store, host: '127.0.0.1', port, workspace, home, crashSweepIntervalMs: 0 });
@@ -231,7 +231,7 @@ describe('the runs page with nothing to show', () => {
 
   it('says how to start a run, shows the first one live, and offers a retry when the server is gone', async () => {
     const home = mkdtempSync(join(tmpdir(), 'flowdeck-runs-empty-'));
-    const store = SqliteStore.open({ path: join(home, 'flowdeck.db') });
+    const store = openTestStore({ path: join(home, 'flowdeck.db') });
     let { server, url } = await ownServer(store, home);
     const ui = await openUi(suite.browser, `${url}/#/runs`);
     try {

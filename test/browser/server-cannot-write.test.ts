@@ -5,8 +5,8 @@ import { join } from 'node:path';
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, expect, it, vi } from 'vitest';
 import type { Report } from '../../app/core/api/index.js';
-import { createServer, type FlowdeckServer } from '../../app/server/index.js';
-import { SqliteStore } from '../../app/server/store/index.js';
+import { createServer, type FlowdeckServer, type RunStore } from '../../app/server/index.js';
+import { openTestStore } from '../helpers/store-factory.js';
 import { mountSmallDisk, type SmallDisk } from '../helpers/small-disk.js';
 import { call, flowRunRequest, taskRunRequest } from '../server/http/support.js';
 import { ensureUiBuilt, launchChromium, openUi, WAIT } from './support.js';
@@ -17,14 +17,14 @@ const MiB = 1024 * 1024;
 
 let browser: Browser;
 let disk: SmallDisk | { unavailable: string };
-let store: SqliteStore | null = null;
+let store: RunStore | null = null;
 let server: FlowdeckServer | null = null;
 
 beforeAll(async () => {
   ensureUiBuilt();
   disk = mountSmallDisk(2 * MiB);
   if ('unavailable' in disk) return;
-  store = SqliteStore.open({ path: join(disk.dir, 'flowdeck.db') });
+  store = openTestStore({ path: join(disk.dir, 'flowdeck.db') });
   server = await createServer({ store, host: '127.0.0.1', port: 0, crashSweepIntervalMs: 0, onNotice: () => undefined });
   await server.listen();
   browser = await launchChromium();

@@ -3,15 +3,15 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, expect, it, vi } from 'vitest';
-import { createServer, type FlowdeckServer } from '../../app/server/index.js';
-import { SqliteStore } from '../../app/server/store/index.js';
+import { createServer, type FlowdeckServer, type RunStore } from '../../app/server/index.js';
+import { openTestStore } from '../helpers/store-factory.js';
 import { ensureUiBuilt, launchChromium, openUi, WAIT } from './support.js';
 
 vi.setConfig({ testTimeout: 180_000, hookTimeout: 120_000 });
 
 let browser: Browser;
 let home: string;
-let store: SqliteStore;
+let store: RunStore;
 const servers: FlowdeckServer[] = [];
 
 async function serve(port: number): Promise<string> {
@@ -25,7 +25,7 @@ beforeAll(async () => {
   ensureUiBuilt();
   home = mkdtempSync(join(tmpdir(), 'flowdeck-down-'));
   mkdirSync(join(home, 'workspace'));
-  store = SqliteStore.open({ path: join(home, 'flowdeck.db') });
+  store = openTestStore({ path: join(home, 'flowdeck.db') });
   browser = await launchChromium();
 });
 

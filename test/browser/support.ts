@@ -7,8 +7,8 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { chromium, type Browser, type BrowserContext, type Locator, type Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, expect } from 'vitest';
-import { createServer, type FlowdeckServer, type WorkspaceChange } from '../../app/server/index.js';
-import { SqliteStore } from '../../app/server/store/index.js';
+import { createServer, type FlowdeckServer, type RunStore, type WorkspaceChange } from '../../app/server/index.js';
+import { openTestStore } from '../helpers/store-factory.js';
 
 export const REPO_ROOT = fileURLToPath(new URL('../..', import.meta.url));
 export const UI_INDEX = join(REPO_ROOT, 'dist', 'renderer', 'index.html');
@@ -34,7 +34,7 @@ export interface UiServer {
   /** The folder of flow files the server reads, writes and runs. */
   workspace: string;
   server: FlowdeckServer;
-  store: SqliteStore;
+  store: RunStore;
   /** Writes a file into the workspace (folders made as needed). */
   writeFile(path: string, content: string): string;
   readFile(path: string): string;
@@ -46,7 +46,7 @@ export async function startUiServer(options: { apiKey?: string; corsOrigins?: st
   const home = mkdtempSync(join(tmpdir(), 'flowdeck-ui-'));
   const workspace = join(home, 'workspace');
   mkdirSync(workspace);
-  const store = SqliteStore.open({ path: join(home, 'flowdeck.db') });
+  const store = openTestStore({ path: join(home, 'flowdeck.db') });
   const server = await createServer({
     store,
     host: '127.0.0.1',
@@ -224,7 +224,7 @@ export async function waitForRunState(ui: UiPage, server: UiServer, expected: st
     await expect.poll(() => shownText('[data-testid=flow-run-state]'), { timeout, interval: 100 }).toBe(expected);
   } catch (error) {
     const shown = (await shownText('[data-testid=run-panel]')) ?? `(no run panel; the page shows: ${((await shownText('#root')) ?? '').slice(0, 300)})`;
-    const runs = server.store.listFlowRuns().map((run) => `${run.id} ${run.name} ${run.state.type} ${run.state.message ?? ''}`);
+    const runs = (await server.store.listFlowRuns()).map((run) => `${run.id} ${run.name} ${run.state.type} ${run.state.message ?? ''}`);
     const logsDir = join(server.home, 'runs');
     const logs = existsSync(logsDir) ? readdirSync(logsDir).map((file) => `--- ${file}\n${readFileSync(join(logsDir, file), 'utf8').slice(-4000)}`) : [];
     throw new Error(

@@ -1,6 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { ConcurrencyLimit } from '../../app/core/index.js';
-import { SqliteStore } from '../../app/server/store/index.js';
+import { openTestStore } from '../helpers/store-factory.js';
 import { makeTempHome } from '../helpers/temp-home.js';
 import { cli, Seed } from './harness.js';
 
@@ -15,7 +15,7 @@ afterEach(() => {
 });
 
 async function limitsInStore(): Promise<ConcurrencyLimit[]> {
-  const store = SqliteStore.open({ path: temp.dbPath });
+  const store = openTestStore({ path: temp.dbPath });
   try {
     return store.listConcurrencyLimits();
   } finally {
@@ -63,7 +63,7 @@ describe('flowdeck concurrency-limit', () => {
   });
 
   it('shows which task runs hold the slots of a limit', async () => {
-    const store = SqliteStore.open({ path: temp.dbPath });
+    const store = openTestStore({ path: temp.dbPath });
     const seed = new Seed(store);
     store.setConcurrencyLimit('api', 2);
     const flowRunId = await seed.flowRun();

@@ -212,7 +212,7 @@ describe('settings reach flow runs', () => {
     const run = async (env: Record<string, string>) => {
       const result = await runCli(['run', example('hello'), '--param', 'name=Ada', '--json'], { home: home.home, env });
       expect(result.code, showOutput(result)).toBe(0);
-      return readStore(home.dbPath, (store) => store.logs(lastJsonLine(result.stdout).flowRunId).map((line) => line.message));
+      return readStore(home.dbPath, async (store) => (await store.logs(lastJsonLine(result.stdout).flowRunId)).map((line) => line.message));
     };
     expect(await run({})).toEqual(['Hello, Ada!']);
     expect(await run({ FLOWDECK_PROFILE: 'quiet' })).toEqual([]);

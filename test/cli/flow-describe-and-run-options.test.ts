@@ -69,7 +69,7 @@ describe('flowdeck run --params-json --flow-run-id', () => {
     const result = await runCli(['run', path, '--params-json', '{"xs":[1,2,3]}', '--param', 'scale=10', '--flow-run-id', id, '--json'], { home: cliHome.home });
     expect(result.code, showOutput(result)).toBe(0);
     expect(lastJsonLine(result.stdout)).toMatchObject({ flowRunId: id, state: { type: 'COMPLETED' }, result: 60 });
-    expect(readStore(cliHome.dbPath, (store) => store.flowRun(id)?.parameters)).toEqual({ xs: [1, 2, 3], scale: 10 });
+    expect(await readStore(cliHome.dbPath, async (store) => (await store.flowRun(id))?.parameters)).toEqual({ xs: [1, 2, 3], scale: 10 });
   });
 
   it('refuses JSON that is not an object, and ids with odd characters, before running anything', async () => {

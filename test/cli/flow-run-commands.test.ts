@@ -2,7 +2,7 @@ import { spawn } from 'node:child_process';
 import { hostname } from 'node:os';
 import { describe, expect, it } from 'vitest';
 import { newId, type FlowRun, type State, type StoredLog, type TaskRun } from '../../app/core/index.js';
-import { SqliteStore } from '../../app/server/store/index.js';
+import { openTestStore } from '../helpers/store-factory.js';
 import { cli, idColumn, useSeededStore } from './harness.js';
 
 const env = useSeededStore();
@@ -267,7 +267,7 @@ describe('flowdeck flow-run logs', () => {
     expect(result.code).toBe(0);
     expect(result.out.trimEnd().split('\n').map((l) => l.slice(13))).toEqual(['INFO     started', 'INFO     last words']);
     expect(result.err).toContain('finished in state Completed');
-    expect(env.store.getFlowRun(flowRunId)?.state.type).toBe('COMPLETED');
+    expect((await env.store.getFlowRun(flowRunId))?.state.type).toBe('COMPLETED');
   });
 
   it('--follow returns when the process running the flow dies', async () => {
@@ -308,9 +308,9 @@ describe('flowdeck flow-run logs', () => {
 
 describe('flowdeck flow-run cancel', () => {
   async function stateAfter(id: string): Promise<string> {
-    const reader = SqliteStore.open({ path: env.dbPath });
+    const reader = openTestStore({ path: env.dbPath });
     try {
-      return reader.getFlowRun(id)!.state.name;
+      return (await reader.getFlowRun(id))!.state.name;
     } finally {
       await reader.close();
     }

@@ -102,9 +102,9 @@ it('reads work on a full disk and say once why runs were not swept; writes fail 
   const after = await runCli(['flow-run', 'ls', '--json'], opts);
   expect(after.code, showOutput(after)).toBe(0);
   expect(after.stderr).toBe('');
-  readStore(dbPath, (store) => {
-    expect(store.flowRun(orphan.id)?.state.name).toBe('Crashed');
-    for (const taskRun of store.taskRuns(orphan.id)) expect(stateNames(store.states(taskRun.id))).toEqual(['Pending', 'Running', 'Crashed']);
+  await readStore(dbPath, async (store) => {
+    expect((await store.flowRun(orphan.id))?.state.name).toBe('Crashed');
+    for (const taskRun of await store.taskRuns(orphan.id)) expect(stateNames(await store.states(taskRun.id))).toEqual(['Pending', 'Running', 'Crashed']);
   });
 });
 
@@ -127,12 +127,12 @@ it('a run the full disk cuts short fails plainly and leaves no task run going un
   small.resize(64 * MiB);
   // The first command after space returns sweeps whatever the cut-short process left.
   expect((await runCli(['flow-run', 'ls'], opts)).code).toBe(0);
-  readStore(dbPath, (store) => {
-    const flowRuns = store.flowRuns();
+  await readStore(dbPath, async (store) => {
+    const flowRuns = await store.flowRuns();
     expect(flowRuns).toHaveLength(2);
     for (const flowRun of flowRuns) {
       expect(isTerminal(flowRun.state.type), flowRun.name).toBe(true);
-      const going = store.taskRuns(flowRun.id).filter((t) => !isTerminal(t.state.type));
+      const going = (await store.taskRuns(flowRun.id)).filter((t) => !isTerminal(t.state.type));
       expect(going.map((t) => `${t.name}: ${t.state.name}`), `${flowRun.name} ${flowRun.state.name}`).toEqual([]);
     }
   });

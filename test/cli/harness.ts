@@ -3,7 +3,7 @@ import { newId, type ProposedState, type RetryPolicy, type RunKind, type StateTy
 import { CliContext } from '../../app/cli/context.js';
 import { runCli } from '../../app/cli/main.js';
 import type { RunStore } from '../../app/server/index.js';
-import { SqliteStore } from '../../app/server/store/index.js';
+import { openTestStore } from '../helpers/store-factory.js';
 import { makeTempHome } from '../helpers/temp-home.js';
 
 export interface CliResult {
@@ -92,13 +92,13 @@ export function idColumn(table: string): string[] {
 }
 
 /** A fresh FLOWDECK_HOME with an open store and a Seed for each test of the file. */
-export function useSeededStore(): { readonly home: string; readonly dbPath: string; readonly store: SqliteStore; readonly seed: Seed } {
+export function useSeededStore(): { readonly home: string; readonly dbPath: string; readonly store: RunStore; readonly seed: Seed } {
   let temp: ReturnType<typeof makeTempHome>;
-  let store: SqliteStore;
+  let store: RunStore;
   let seed: Seed;
   beforeEach(() => {
     temp = makeTempHome();
-    store = SqliteStore.open({ path: temp.dbPath });
+    store = openTestStore({ path: temp.dbPath });
     seed = new Seed(store);
   });
   afterEach(async () => {

@@ -49,7 +49,7 @@ describe('flowdeck run and flow describe with flows that take arguments', () => 
     expect(child.code, showOutput(child)).toBe(0);
     const { flowRunId, result } = lastJsonLine(child.stdout);
     expect(result).toBe(1);
-    expect(readStore(cliHome.dbPath, (store) => store.flowRun(flowRunId)!.parameters)).toEqual({ source: 'crm', limit: 1 });
+    expect(await readStore(cliHome.dbPath, async (store) => (await store.flowRun(flowRunId))!.parameters)).toEqual({ source: 'crm', limit: 1 });
 
     const unknown = await cli('run', path, '--flow', 'ingest', '--param', 'sorce=crm');
     expect(unknown.code).toBe(2);

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { elapsedTime, runTime, type State, type TaskRun } from '../../app/core/index.js';
 import { formatDuration } from '../../app/cli/output/format.js';
-import { SqliteStore } from '../../app/server/store/index.js';
+import { openTestStore } from '../helpers/store-factory.js';
 import { cli, idColumn, useSeededStore } from './harness.js';
 
 const env = useSeededStore();
@@ -10,10 +10,10 @@ const RETRY_WAIT_MS = 150;
 
 /** A task run's run time and elapsed time as the CLI writes them, from what the store holds. */
 async function timesOf(taskRunId: string): Promise<{ ran: string; elapsed: string }> {
-  const store = SqliteStore.open({ path: env.dbPath });
+  const store = openTestStore({ path: env.dbPath });
   try {
-    const run = store.getTaskRun(taskRunId)!;
-    const ran = runTime(store.listStates(taskRunId), Date.now());
+    const run = (await store.getTaskRun(taskRunId))!;
+    const ran = runTime(await store.listStates(taskRunId), Date.now());
     const elapsed = elapsedTime(run, Date.now());
     expect(elapsed! - ran!).toBeGreaterThanOrEqual(RETRY_WAIT_MS);
     return { ran: formatDuration(ran), elapsed: formatDuration(elapsed) };

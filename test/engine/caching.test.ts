@@ -5,7 +5,7 @@ import { RESULTS_FOLDER } from '../../app/core/index.js';
 import { configureEngine } from '../../app/engine/hosting.js';
 import { CachePolicies, flow, task, type CacheKeyContext } from '../../app/engine/index.js';
 import { readResult } from '../../app/engine/results.js';
-import { SqliteStore } from '../../app/server/store/index.js';
+import { openTestStore, sqliteOf } from '../helpers/store-factory.js';
 import { useEngineStore } from '../helpers/engine-store.js';
 import { historyOf, logsOf, namesOf, onlyTaskRun, stateNamed, taskRunsOf } from './support.js';
 
@@ -18,7 +18,7 @@ async function runEach(key: string, body: () => Promise<unknown>, times: number)
   const f = flow({ name: `cache-${key}` }, body);
   const outcomes = [];
   for (let i = 0; i < times; i++) outcomes.push(await f.run());
-  return outcomes.map((o) => ({ outcome: o, runs: taskRunsOf(env.store, o.flowRunId, key) }));
+  return Promise.all(outcomes.map(async (o) => ({ outcome: o, runs: await taskRunsOf(env.store, o.flowRunId, key) })));
 }
 
 describe("cachePolicy 'inputs'", () => {
@@ -33,10 +33,10 @@ describe("cachePolicy 'inputs'", () => {
     expect(second.outcome.result).toEqual({ id: 7, at: 1 });
     const original = first.runs[0];
     const cached = second.runs[0];
-    expect(historyOf(env.store, original.id)).toEqual(['Pending:1', 'Running:1', 'Completed:1']);
-    expect(historyOf(env.store, cached.id)).toEqual(['Pending:1', 'Cached:1']);
-    const completed = stateNamed(env.store, original.id, 'Completed');
-    const hit = stateNamed(env.store, cached.id, 'Cached');
+    expect(await historyOf(env.store, original.id)).toEqual(['Pending:1', 'Running:1', 'Completed:1']);
+    expect(await historyOf(env.store, cached.id)).toEqual(['Pending:1', 'Cached:1']);
+    const completed = await stateNamed(env.store, original.id, 'Completed');
+    const hit = await stateNamed(env.store, cached.id, 'Cached');
     expect(hit.type).toBe('COMPLETED');
     expect(hit.message).toBe(`cached result of task run ${original.id}`);
     expect(completed.cacheKey).toMatch(/^lookup:[0-9a-f]{32}$/);
@@ -57,7 +57,7 @@ describe("cachePolicy 'inputs'", () => {
       await f({ a: 1, b: [1, 2], c: undefined }),
     ]).run();
     expect(outcome.result).toEqual([1, 1, 2, 3]);
-    expect(taskRunsOf(env.store, outcome.flowRunId, 'structured').map((r) => r.state.name)).toEqual([
+    expect((await taskRunsOf(env.store, outcome.flowRunId, 'structured')).map((r) => r.state.name)).toEqual([
       'Completed',
       'Cached',
       'Completed',
@@ -78,7 +78,7 @@ describe("cachePolicy 'inputs'", () => {
     ]).run();
     expect(outcome.result).toEqual(['/a:false', '/a:false', '/b:true']);
     expect(calls).toBe(2);
-    expect(taskRunsOf(env.store, outcome.flowRunId, 'load').map((r) => r.state.name)).toEqual(['Completed', 'Cached', 'Completed']);
+    expect((await taskRunsOf(env.store, outcome.flowRunId, 'load')).map((r) => r.state.name)).toEqual(['Completed', 'Cached', 'Completed']);
   });
 
   it('Dates, Maps, Sets and BigInts round-trip through the cache, as inputs and as results', async () => {
@@ -115,8 +115,8 @@ describe("cachePolicy 'inputs'", () => {
     expect(calls).toBe(2);
     expect(second.outcome.result).toBe(2);
     for (const { outcome, runs } of [first, second]) {
-      expect(namesOf(env.store, runs[0].id)).toEqual(['Pending', 'Running', 'Completed']);
-      expect(stateNamed(env.store, runs[0].id, 'Completed').cacheKey).toBeUndefined();
+      expect(await namesOf(env.store, runs[0].id)).toEqual(['Pending', 'Running', 'Completed']);
+      expect((await stateNamed(env.store, runs[0].id, 'Completed')).cacheKey).toBeUndefined();
       const logs = await logsOf(env.store, outcome.flowRunId, { taskRunId: runs[0].id });
       const warning = logs.find((l) => l.message.startsWith('not cached'));
       expect(warning).toMatchObject({ level: 30, attempt: 1, message: 'not cached: a function cannot be part of a cache key' });
@@ -145,7 +145,7 @@ describe('other cache policies', () => {
     const outcome = await flow({ name: 'default-policy' }, async () => [await t(1), await t(1), await t(2)]).run();
     expect(outcome.result).toEqual([10, 10, 20]);
     expect(calls).toBe(2);
-    const [a, b, c] = taskRunsOf(env.store, outcome.flowRunId, 'by-default');
+    const [a, b, c] = await taskRunsOf(env.store, outcome.flowRunId, 'by-default');
     expect([a.state.name, b.state.name, c.state.name]).toEqual(['Completed', 'Cached', 'Completed']);
     // Different code gives a different key for the same inputs.
     const ctx = (source: string): CacheKeyContext => ({
@@ -166,7 +166,7 @@ describe('other cache policies', () => {
     const plain = task({ name: 'plain' }, () => ++calls);
     const outcome = await flow({ name: 'none-policy' }, async () => [await none(), await none(), await plain(), await plain()]).run();
     expect(outcome.result).toEqual([1, 2, 3, 4]);
-    for (const run of env.store.listTaskRuns(outcome.flowRunId)) {
+    for (const run of await env.store.listTaskRuns(outcome.flowRunId)) {
       expect(run.state.name).toBe('Completed');
       expect(run.state.cacheKey).toBeUndefined();
       expect(run.state.resultRef).toBeUndefined();
@@ -198,8 +198,8 @@ describe('other cache policies', () => {
       await t('empty', 1),
     ]).run({ region: 'eu' });
     expect(outcome.result).toEqual(['ann:1:1', 'ann:1:1', 'nobody:1:2', 'nobody:1:3', 'empty:1:4', 'empty:1:5']);
-    const runs = taskRunsOf(env.store, outcome.flowRunId, 'keyed');
-    expect(stateNamed(env.store, runs[0].id, 'Completed').cacheKey).toBe('user-ann');
+    const runs = await taskRunsOf(env.store, outcome.flowRunId, 'keyed');
+    expect((await stateNamed(env.store, runs[0].id, 'Completed')).cacheKey).toBe('user-ann');
     expect(runs[1].state.name).toBe('Cached');
     expect(contexts[0]).toMatchObject({
       taskKey: 'keyed',
@@ -226,8 +226,8 @@ describe('other cache policies', () => {
       error = await t().catch((e: unknown) => e);
     }).run();
     expect((error as Error).message).toBe('no key for you');
-    const run = onlyTaskRun(env.store, outcome.flowRunId, 'bad-key');
-    expect(historyOf(env.store, run.id)).toEqual(['Pending:1', 'Failed:1']);
+    const run = await onlyTaskRun(env.store, outcome.flowRunId, 'bad-key');
+    expect(await historyOf(env.store, run.id)).toEqual(['Pending:1', 'Failed:1']);
     expect(run.state.message).toBe('the cache key could not be computed: no key for you');
     expect(run.state.error?.message).toBe('no key for you');
   });
@@ -253,7 +253,7 @@ describe('cache lifetime', () => {
   it('cacheExpirationSeconds lets an entry expire', async () => {
     // The store decides expiry by its own clock: move it forward instead of waiting.
     let skewMs = 0;
-    const store = SqliteStore.open({ path: env.store.path, now: () => Date.now() + skewMs });
+    const store = openTestStore({ path: env.path, now: () => Date.now() + skewMs });
     configureEngine({ reporter: store });
     try {
       let calls = 0;
@@ -267,10 +267,11 @@ describe('cache lifetime', () => {
       const third = await f.run();
       const after = Date.now();
       expect([first.result, second.result, third.result]).toEqual([1, 1, 2]);
-      expect(onlyTaskRun(store, second.flowRunId, 'expiring').state.name).toBe('Cached');
-      expect(onlyTaskRun(store, third.flowRunId, 'expiring').state.name).toBe('Completed');
+      expect((await onlyTaskRun(store, second.flowRunId, 'expiring')).state.name).toBe('Cached');
+      expect((await onlyTaskRun(store, third.flowRunId, 'expiring')).state.name).toBe('Completed');
       // The third run's entry replaced the first; the store dates its expiry by its own clock.
-      const entry = store.database.prepare<[], { expires_at: number }>('SELECT expires_at FROM cache_entries').get()!;
+      // Read from SQLite's row: no answer of the store carries a cache entry's expiry.
+      const entry = sqliteOf(store).database.prepare<[], { expires_at: number }>('SELECT expires_at FROM cache_entries').get()!;
       expect(entry.expires_at).toBeGreaterThanOrEqual(before + skewMs + 60_000);
       expect(entry.expires_at).toBeLessThanOrEqual(after + skewMs + 60_000);
     } finally {
@@ -285,7 +286,7 @@ describe('cache lifetime', () => {
     const fresh = t.withOptions({ refreshCache: true });
     const outcome = await flow({ name: 'refresh' }, async () => [await t(), await t(), await fresh(), await t()]).run();
     expect(outcome.result).toEqual([1, 1, 2, 2]);
-    expect(env.store.listTaskRuns(outcome.flowRunId).map((r) => r.state.name)).toEqual(['Completed', 'Cached', 'Completed', 'Cached']);
+    expect((await env.store.listTaskRuns(outcome.flowRunId)).map((r) => r.state.name)).toEqual(['Completed', 'Cached', 'Completed', 'Cached']);
   });
 
   it('a result is persisted under FLOWDECK_HOME/storage and reused by another process on the same database', async () => {
@@ -293,7 +294,7 @@ describe('cache lifetime', () => {
     const report = task({ name: 'report', cachePolicy: 'inputs' }, (day: string) => ({ day, calls: ++calls }));
     const f = flow({ name: 'persisted' }, (params: { day: string }) => report(params.day));
     const first = await f.run({ day: 'mon' });
-    const completed = onlyTaskRun(env.store, first.flowRunId, 'report').state;
+    const completed = (await onlyTaskRun(env.store, first.flowRunId, 'report')).state;
     expect(completed.resultRef).toMatch(new RegExp(`^${RESULTS_FOLDER}/[0-9a-f]{64}\\.bin$`));
     const file = join(env.home, completed.resultRef!);
     expect(existsSync(file)).toBe(true);
@@ -301,13 +302,13 @@ describe('cache lifetime', () => {
 
     // Another process: the first store is closed, a fresh one opens the same file.
     await env.store.close();
-    const other = SqliteStore.open({ path: env.store.path });
+    const other = openTestStore({ path: env.path });
     configureEngine({ reporter: other, home: env.home });
     try {
       const second = await f.run({ day: 'mon' });
       expect(second.result).toEqual({ day: 'mon', calls: 1 });
       expect(calls).toBe(1);
-      const cached = onlyTaskRun(other, second.flowRunId, 'report');
+      const cached = await onlyTaskRun(other, second.flowRunId, 'report');
       expect(cached.state.name).toBe('Cached');
       expect(cached.state.resultRef).toBe(completed.resultRef);
     } finally {
@@ -320,7 +321,7 @@ describe('cache lifetime', () => {
     const t = task({ name: 'lost', cachePolicy: 'inputs' }, () => 'value');
     const f = flow({ name: 'lost-result' }, () => t());
     const first = await f.run();
-    rmSync(join(env.home, onlyTaskRun(env.store, first.flowRunId, 'lost').state.resultRef!));
+    rmSync(join(env.home, (await onlyTaskRun(env.store, first.flowRunId, 'lost')).state.resultRef!));
     const second = await f.run();
     expect(second.state.name).toBe('Failed');
     expect((second.error as Error).message).toMatch(/was Cached but its result .* cannot be read .*refreshCache/);
@@ -333,18 +334,18 @@ describe('cache lifetime', () => {
     const first = await f.run();
     const second = await f.run();
     expect(calls).toBe(2);
-    const run = onlyTaskRun(env.store, first.flowRunId, 'kept');
+    const run = await onlyTaskRun(env.store, first.flowRunId, 'kept');
     expect(run.state.name).toBe('Completed');
     expect(run.state.cacheKey).toMatch(/^kept:/);
     expect(run.state.resultRef).toMatch(new RegExp(`^${RESULTS_FOLDER}/`));
     expect(readResult(env.home, run.state.resultRef!)).toEqual({ n: 1, when: new Date(0) });
-    expect(onlyTaskRun(env.store, second.flowRunId, 'kept').state.resultRef).not.toBe(run.state.resultRef);
+    expect((await onlyTaskRun(env.store, second.flowRunId, 'kept')).state.resultRef).not.toBe(run.state.resultRef);
   });
 
   it('persistResult on a flow writes the flow result', async () => {
     const f = flow({ name: 'flow-persist', persistResult: true }, () => new Map([['a', 1]]));
     const outcome = await f.run();
-    const state = env.store.getFlowRun(outcome.flowRunId)!.state;
+    const state = (await env.store.getFlowRun(outcome.flowRunId))!.state;
     expect(state.resultRef).toMatch(new RegExp(`^${RESULTS_FOLDER}/`));
     expect(readResult(env.home, state.resultRef!)).toEqual(new Map([['a', 1]]));
   });

@@ -1,6 +1,6 @@
 import { hostname } from 'node:os';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import type { SqliteStore } from '../../app/server/store/index.js';
+import type { RunStore } from '../../app/server/index.js';
 import {
   ConcurrentTaskRunner,
   flow,
@@ -37,13 +37,15 @@ function gauge() {
 }
 
 /** [start, end] of each run's Running period, from the recorded states. */
-function runningSpans(store: SqliteStore, ids: string[]): [number, number][] {
-  return ids.map((id) => {
-    const states = store.listStates(id);
-    const start = states.find((s) => s.type === 'RUNNING')!.timestamp;
-    const end = states.find((s) => s.type === 'COMPLETED' || s.type === 'FAILED')!.timestamp;
-    return [start, end];
-  });
+async function runningSpans(store: RunStore, ids: string[]): Promise<[number, number][]> {
+  return Promise.all(
+    ids.map(async (id): Promise<[number, number]> => {
+      const states = await store.listStates(id);
+      const start = states.find((s) => s.type === 'RUNNING')!.timestamp;
+      const end = states.find((s) => s.type === 'COMPLETED' || s.type === 'FAILED')!.timestamp;
+      return [start, end];
+    }),
+  );
 }
 
 describe("a flow's final state", () => {
@@ -51,12 +53,12 @@ describe("a flow's final state", () => {
     const f = flow({ name: 'returns' }, () => ({ rows: 3, names: ['a'] }));
     const outcome = await f.run();
     expect(outcome).toMatchObject({ ok: true, result: { rows: 3, names: ['a'] } });
-    const run = env.store.getFlowRun(outcome.flowRunId)!;
-    expect(historyOf(env.store, run.id)).toEqual(['Pending:1', 'Running:1', 'Completed:1']);
+    const run = (await env.store.getFlowRun(outcome.flowRunId))!;
+    expect(await historyOf(env.store, run.id)).toEqual(['Pending:1', 'Running:1', 'Completed:1']);
     expect(run.result).toBe('{"rows":3,"names":["a"]}');
     expect(run).toMatchObject({ flowName: 'returns', runCount: 1, pid: process.pid, hostname: hostname(), parentFlowRunId: null });
-    expect(run.startTime).toBe(stateNamed(env.store, run.id, 'Running').timestamp);
-    expect(run.endTime).toBe(stateNamed(env.store, run.id, 'Completed').timestamp);
+    expect(run.startTime).toBe((await stateNamed(env.store, run.id, 'Running')).timestamp);
+    expect(run.endTime).toBe((await stateNamed(env.store, run.id, 'Completed')).timestamp);
     await expect(f()).resolves.toEqual({ rows: 3, names: ['a'] });
   });
 
@@ -68,7 +70,7 @@ describe("a flow's final state", () => {
     const outcome = await f.run();
     expect(outcome.ok).toBe(false);
     expect(outcome.error).toBe(boom);
-    const state = env.store.getFlowRun(outcome.flowRunId)!.state;
+    const state = (await env.store.getFlowRun(outcome.flowRunId))!.state;
     expect([state.type, state.name, state.message, state.error?.name]).toEqual(['FAILED', 'Failed', 'bad config', 'SyntaxError']);
     await expect(f()).rejects.toBe(boom);
   });
@@ -94,7 +96,7 @@ describe("a flow's final state", () => {
     }).run();
     expect(outcome.state.name).toBe('Completed');
     expect(outcome.result).toBe('recovered');
-    expect(onlyTaskRun(env.store, outcome.flowRunId, 'fails').state.name).toBe('Failed');
+    expect((await onlyTaskRun(env.store, outcome.flowRunId, 'fails')).state.name).toBe('Failed');
   });
 
   it('is Completed when a submitted task fails but the flow returns normally', async () => {
@@ -106,7 +108,7 @@ describe("a flow's final state", () => {
       return 'done';
     }).run();
     expect(outcome.state.name).toBe('Completed');
-    expect(onlyTaskRun(env.store, outcome.flowRunId, 'fails-unawaited').state.name).toBe('Failed');
+    expect((await onlyTaskRun(env.store, outcome.flowRunId, 'fails-unawaited')).state.name).toBe('Failed');
   });
 
   it("is Failed with a task's error when the flow lets it through", async () => {
@@ -130,7 +132,7 @@ describe("a flow's final state", () => {
       await s.result();
     }).run();
     expect(outcome.state.name).toBe('Failed');
-    expect(namesOf(env.store, onlyTaskRun(env.store, outcome.flowRunId, 'slow-sibling').id)).toEqual(['Pending', 'Running', 'Cancelled']);
+    expect(await namesOf(env.store, (await onlyTaskRun(env.store, outcome.flowRunId, 'slow-sibling')).id)).toEqual(['Pending', 'Running', 'Cancelled']);
   });
 });
 
@@ -145,25 +147,25 @@ describe('subflows', () => {
     });
     const outcome = await parent.run();
     expect(outcome.result).toBe(13);
-    const children = env.store.listFlowRuns({ parentFlowRunId: outcome.flowRunId });
+    const children = await env.store.listFlowRuns({ parentFlowRunId: outcome.flowRunId });
     expect(children).toHaveLength(2);
-    const subflowTaskRuns = taskRunsOf(env.store, outcome.flowRunId, 'child');
+    const subflowTaskRuns = await taskRunsOf(env.store, outcome.flowRunId, 'child');
     for (const run of children) {
       expect(run).toMatchObject({ flowName: 'child', parentFlowRunId: outcome.flowRunId });
       expect(subflowTaskRuns.map((t) => t.id)).toContain(run.parentTaskRunId);
-      expect(historyOf(env.store, run.id)).toEqual(['Pending:1', 'Running:1', 'Completed:1']);
-      expect(taskRunsOf(env.store, run.id, 'leaf')).toHaveLength(1);
+      expect(await historyOf(env.store, run.id)).toEqual(['Pending:1', 'Running:1', 'Completed:1']);
+      expect(await taskRunsOf(env.store, run.id, 'leaf')).toHaveLength(1);
     }
     expect(children.map((c) => c.parameters).sort((a, b) => (a.x as number) - (b.x as number))).toEqual([{ x: 1 }, { x: 10 }]);
-    expect(env.store.listTaskRuns(outcome.flowRunId)).toHaveLength(2);
+    expect(await env.store.listTaskRuns(outcome.flowRunId)).toHaveLength(2);
   });
 
   it('a flow called inside a task also records the task run as its parent', async () => {
     const child = flow({ name: 'child-of-task' }, () => getRunContext().flowRun.id);
     const wrapper = task({ name: 'wrapper' }, () => child());
     const outcome = await flow({ name: 'task-parent' }, () => wrapper()).run();
-    const wrapperRun = onlyTaskRun(env.store, outcome.flowRunId, 'wrapper');
-    const [childRun] = env.store.listFlowRuns({ parentFlowRunId: outcome.flowRunId });
+    const wrapperRun = await onlyTaskRun(env.store, outcome.flowRunId, 'wrapper');
+    const [childRun] = await env.store.listFlowRuns({ parentFlowRunId: outcome.flowRunId });
     expect(childRun.id).toBe(outcome.result);
     expect(childRun.parentTaskRunId).toBe(wrapperRun.id);
   });
@@ -186,7 +188,7 @@ describe('subflows', () => {
     expect(b.state.name).toBe('Failed');
     expect(b.error).toBe(boom);
     for (const parent of [a, b]) {
-      const [childRun] = env.store.listFlowRuns({ parentFlowRunId: parent.flowRunId });
+      const [childRun] = await env.store.listFlowRuns({ parentFlowRunId: parent.flowRunId });
       expect(childRun.state.name).toBe('Failed');
       expect(childRun.state.error?.message).toBe('child broke');
     }
@@ -200,9 +202,9 @@ describe('subflows', () => {
     });
     const outcome = await flow({ name: 'retry-parent' }, () => child()).run();
     expect(outcome.result).toBe(2);
-    const [childRun] = env.store.listFlowRuns({ parentFlowRunId: outcome.flowRunId });
-    expect(historyOf(env.store, childRun.id)).toEqual(['Pending:1', 'Running:1', 'AwaitingRetry:1', 'Retrying:2', 'Completed:2']);
-    expect(historyOf(env.store, outcome.flowRunId)).toEqual(['Pending:1', 'Running:1', 'Completed:1']);
+    const [childRun] = await env.store.listFlowRuns({ parentFlowRunId: outcome.flowRunId });
+    expect(await historyOf(env.store, childRun.id)).toEqual(['Pending:1', 'Running:1', 'AwaitingRetry:1', 'Retrying:2', 'Completed:2']);
+    expect(await historyOf(env.store, outcome.flowRunId)).toEqual(['Pending:1', 'Running:1', 'Completed:1']);
   });
 
   it('the parent ends only after a subflow it did not await', async () => {
@@ -214,9 +216,9 @@ describe('subflows', () => {
       void child();
       return 'parent returned';
     }).run();
-    const [childRun] = env.store.listFlowRuns({ parentFlowRunId: outcome.flowRunId });
+    const [childRun] = await env.store.listFlowRuns({ parentFlowRunId: outcome.flowRunId });
     expect(childRun.state.name).toBe('Completed');
-    expect(childRun.endTime!).toBeLessThanOrEqual(env.store.getFlowRun(outcome.flowRunId)!.endTime!);
+    expect(childRun.endTime!).toBeLessThanOrEqual((await env.store.getFlowRun(outcome.flowRunId))!.endTime!);
   });
 
   it("a parent's timeout stops its running subflow before the parent ends", async () => {
@@ -224,10 +226,10 @@ describe('subflows', () => {
     const outcome = await flow({ name: 'impatient-parent', timeoutSeconds: 0.05 }, () => child()).run();
     expect(outcome.state.name).toBe('TimedOut');
     expect(outcome.error).toBeInstanceOf(TimeoutError);
-    const [childRun] = env.store.listFlowRuns({ parentFlowRunId: outcome.flowRunId });
-    expect(namesOf(env.store, childRun.id)).toEqual(['Pending', 'Running', 'Cancelled']);
+    const [childRun] = await env.store.listFlowRuns({ parentFlowRunId: outcome.flowRunId });
+    expect(await namesOf(env.store, childRun.id)).toEqual(['Pending', 'Running', 'Cancelled']);
     expect(childRun.state.message).toContain('timed out');
-    expect(childRun.endTime!).toBeLessThanOrEqual(env.store.getFlowRun(outcome.flowRunId)!.endTime!);
+    expect(childRun.endTime!).toBeLessThanOrEqual((await env.store.getFlowRun(outcome.flowRunId))!.endTime!);
   });
 });
 
@@ -240,7 +242,7 @@ describe('concurrency', () => {
     ).run();
     expect(outcome.result).toEqual([1, 2, 3, 4, 5, 6]);
     expect(g.max).toBe(2);
-    expect(taskRunsOf(env.store, outcome.flowRunId, 'work').every((r) => r.state.name === 'Completed')).toBe(true);
+    expect((await taskRunsOf(env.store, outcome.flowRunId, 'work')).every((r) => r.state.name === 'Completed')).toBe(true);
   });
 
   it('the default runner runs submitted task runs concurrently', async () => {
@@ -255,26 +257,26 @@ describe('concurrency', () => {
   });
 
   it("a tag's concurrency limit makes tasks wait for a slot, and they never overlap", async () => {
-    env.store.setConcurrencyLimit('db', 1);
+    await env.store.setConcurrencyLimit('db', 1);
     const g = gauge();
     const query = task({ name: 'query', tags: ['db', 'other'] }, (i: number) => g.around(() => delay(15).then(() => i)));
     const outcome = await flow({ name: 'tag-limited' }, () => query.map([1, 2, 3]).result()).run();
     expect(outcome.result).toEqual([1, 2, 3]);
     expect(g.max).toBe(1);
-    const runs = taskRunsOf(env.store, outcome.flowRunId, 'query');
-    const histories = runs.map((r) => namesOf(env.store, r.id));
+    const runs = await taskRunsOf(env.store, outcome.flowRunId, 'query');
+    const histories = await Promise.all(runs.map((r) => namesOf(env.store, r.id)));
     const waited = histories.filter((h) => h.includes('AwaitingConcurrencySlot'));
     expect(waited.length).toBeGreaterThanOrEqual(1);
     for (const h of waited) expect(h).toEqual(['Pending', 'AwaitingConcurrencySlot', 'Running', 'Completed']);
-    const waiting = stateNamed(env.store, runs.find((r, i) => histories[i].includes('AwaitingConcurrencySlot'))!.id, 'AwaitingConcurrencySlot');
+    const waiting = await stateNamed(env.store, runs.find((r, i) => histories[i].includes('AwaitingConcurrencySlot'))!.id, 'AwaitingConcurrencySlot');
     expect(waiting.message).toBe("waiting for a slot of tag 'db' (limit 1)");
-    const spans = runningSpans(env.store, runs.map((r) => r.id)).sort((a, b) => a[0] - b[0]);
+    const spans = (await runningSpans(env.store, runs.map((r) => r.id))).sort((a, b) => a[0] - b[0]);
     for (let i = 1; i < spans.length; i++) expect(spans[i][0]).toBeGreaterThanOrEqual(spans[i - 1][1]);
-    expect(env.store.getConcurrencyLimit('db')!.activeSlots).toEqual([]);
+    expect((await env.store.getConcurrencyLimit('db'))!.activeSlots).toEqual([]);
   });
 
   it('a tag limit holds across flow runs, and failed runs give their slot back', async () => {
-    env.store.setConcurrencyLimit('api', 1);
+    await env.store.setConcurrencyLimit('api', 1);
     const g = gauge();
     const call = task({ name: 'call', tags: ['api'] }, (fail: boolean) =>
       g.around(async () => {
@@ -285,13 +287,13 @@ describe('concurrency', () => {
     const f = flow({ name: 'api-user' }, (params: { fail: boolean }) => call.map([params.fail, params.fail]).wait());
     const outcomes = await Promise.all([f.run({ fail: true }), f.run({ fail: false })]);
     expect(g.max).toBe(1);
-    const states = outcomes.flatMap((o) => taskRunsOf(env.store, o.flowRunId, 'call').map((r) => r.state.name)).sort();
+    const states = (await Promise.all(outcomes.map((o) => taskRunsOf(env.store, o.flowRunId, 'call')))).flat().map((r) => r.state.name).sort();
     expect(states).toEqual(['Completed', 'Completed', 'Failed', 'Failed']);
-    expect(env.store.getConcurrencyLimit('api')!.activeSlots).toEqual([]);
+    expect((await env.store.getConcurrencyLimit('api'))!.activeSlots).toEqual([]);
   });
 
   it('a limit of 0 stops the task run at once', async () => {
-    env.store.setConcurrencyLimit('frozen', 0);
+    await env.store.setConcurrencyLimit('frozen', 0);
     let ran = false;
     const t = task({ name: 'frozen-task', tags: ['frozen'] }, () => {
       ran = true;
@@ -302,8 +304,8 @@ describe('concurrency', () => {
     }).run();
     expect(ran).toBe(false);
     expect(caught).toBeInstanceOf(RunAbortedError);
-    const run = onlyTaskRun(env.store, outcome.flowRunId, 'frozen-task');
-    expect(namesOf(env.store, run.id)).toEqual(['Pending', 'Failed']);
+    const run = await onlyTaskRun(env.store, outcome.flowRunId, 'frozen-task');
+    expect(await namesOf(env.store, run.id)).toEqual(['Pending', 'Failed']);
     expect(run.state.message).toMatch(/concurrency limit for tag 'frozen' is 0/);
   });
 });

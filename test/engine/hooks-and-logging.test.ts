@@ -44,8 +44,8 @@ function recorder(kind: 'task' | 'flow') {
   const calls: HookCall[] = [];
   const make =
     (hook: string) =>
-    (subject: unknown, run: RunInfo, state: State): void => {
-      const stored = kind === 'task' ? env.store.getTaskRun(run.id)?.state.name : env.store.getFlowRun(run.id)?.state.name;
+    async (subject: unknown, run: RunInfo, state: State): Promise<void> => {
+      const stored = kind === 'task' ? (await env.store.getTaskRun(run.id))?.state.name : (await env.store.getFlowRun(run.id))?.state.name;
       calls.push({ hook, subject, run, state, stored });
     };
   return {
@@ -69,7 +69,7 @@ describe('state hooks', () => {
       return 'done';
     });
     const outcome = await flow({ name: 'task-hooks' }, () => t()).run();
-    const run = onlyTaskRun(env.store, outcome.flowRunId, 'hooked');
+    const run = await onlyTaskRun(env.store, outcome.flowRunId, 'hooked');
     expect(rec.calls.map((c) => [c.hook, c.state.name, c.run.attempt, c.stored])).toEqual([
       ['onRunning', 'Running', 1, 'Running'],
       ['onRunning', 'Retrying', 2, 'Retrying'],
@@ -199,7 +199,7 @@ describe('state hooks', () => {
     expect(outcome.result).toBe('fine');
     expect(outcome.state.name).toBe('Completed');
     expect(nextRan).toBe(true);
-    const run = onlyTaskRun(env.store, outcome.flowRunId, 'bad-hook');
+    const run = await onlyTaskRun(env.store, outcome.flowRunId, 'bad-hook');
     expect(run.state.name).toBe('Completed');
     const logs = await logsOf(env.store, outcome.flowRunId);
     const taskError = logs.find((l) => l.taskRunId === run.id && l.level === 40);
@@ -224,11 +224,11 @@ describe('state hooks', () => {
     const outcome = await running;
     expect(outcome.ok).toBe(false);
     expect(outcome.state.name).toBe('Crashed');
-    expect(historyOf(env.store, outcome.flowRunId)).toEqual(['Pending:1', 'Running:1', 'Crashed:1']);
-    const flowRun = env.store.getFlowRun(outcome.flowRunId)!;
+    expect(await historyOf(env.store, outcome.flowRunId)).toEqual(['Pending:1', 'Running:1', 'Crashed:1']);
+    const flowRun = (await env.store.getFlowRun(outcome.flowRunId))!;
     expect(flowRun.state.message).toBe('the flow process received SIGTERM');
-    const run = onlyTaskRun(env.store, outcome.flowRunId, 'crashes');
-    expect(historyOf(env.store, run.id)).toEqual(['Pending:1', 'Running:1', 'Crashed:1']);
+    const run = await onlyTaskRun(env.store, outcome.flowRunId, 'crashes');
+    expect(await historyOf(env.store, run.id)).toEqual(['Pending:1', 'Running:1', 'Crashed:1']);
     expect(flowRec.calls.map((c) => [c.hook, c.state.name, c.stored])).toEqual([
       ['onRunning', 'Running', 'Running'],
       ['onCrashed', 'Crashed', 'Crashed'],
@@ -263,7 +263,7 @@ describe('run logger', () => {
       getRunLogger().debug('not at INFO');
       await t();
     }).run();
-    const run = onlyTaskRun(env.store, outcome.flowRunId, 'logs');
+    const run = await onlyTaskRun(env.store, outcome.flowRunId, 'logs');
     const logs = await logsOf(env.store, outcome.flowRunId);
     const lines = logs
       .filter((l) => !l.message.startsWith('attempt 1 failed'))
@@ -320,7 +320,7 @@ describe('run logger', () => {
       spy.mockRestore();
     }
     expect(written).toEqual(['no run here 1\n']);
-    expect(env.store.listFlowRuns()).toEqual([]);
+    expect(await env.store.listFlowRuns()).toEqual([]);
   });
 
   it('reports every accepted state change to onEvent', async () => {
@@ -329,7 +329,7 @@ describe('run logger', () => {
     try {
       const t = task({ name: 'evented' }, () => 1);
       const outcome = await flow({ name: 'events' }, () => t()).run();
-      const run = onlyTaskRun(env.store, outcome.flowRunId, 'evented');
+      const run = await onlyTaskRun(env.store, outcome.flowRunId, 'evented');
       const flowEvents = events.filter((e) => e.kind === 'flow').map((e) => e.state.name);
       const taskEvents = events.filter((e) => e.kind === 'task' && e.runId === run.id).map((e) => e.state.name);
       expect(flowEvents).toEqual(['Pending', 'Running', 'Completed']);
@@ -353,7 +353,7 @@ describe('logPrints', () => {
       console.log('printed by the flow');
       await t();
     }).run();
-    const run = onlyTaskRun(env.store, outcome.flowRunId, 'printing-task');
+    const run = await onlyTaskRun(env.store, outcome.flowRunId, 'printing-task');
     const logs = await logsOf(env.store, outcome.flowRunId);
     expect(logs.map((l) => [l.message, l.level, l.taskRunId])).toEqual([['printed by the task', 20, run.id]]);
     expect(printed).toEqual([['printed by the flow']]);
@@ -381,7 +381,7 @@ describe('logPrints', () => {
     console.warn('outside warning');
     await flow({ name: 'plain-flow' }, () => console.log('plain flow line')).run();
 
-    const run = onlyTaskRun(env.store, outcome.flowRunId, 'prints');
+    const run = await onlyTaskRun(env.store, outcome.flowRunId, 'prints');
     const logs = await logsOf(env.store, outcome.flowRunId);
     expect(logs.map((l) => [l.message, l.level, l.taskRunId, l.logger])).toEqual([
       ['flow line { a: 1 }', 20, null, 'flow'],
@@ -422,7 +422,7 @@ describe('getRunContext', () => {
       await t();
     });
     const outcome = await f.run({ day: 'mon' });
-    const run = onlyTaskRun(env.store, outcome.flowRunId, 'ctx');
+    const run = await onlyTaskRun(env.store, outcome.flowRunId, 'ctx');
     const flowRun = { id: outcome.flowRunId, name: outcome.flowRunName, flowName: 'ctx-flow', parameters: { day: 'mon' }, attempt: 1 };
     expect(seen[0].flowRun).toEqual(flowRun);
     expect(seen[0].taskRun).toBeUndefined();
@@ -438,8 +438,8 @@ describe('getRunContext', () => {
   it('inside a subflow it describes the subflow', async () => {
     const child = flow({ name: 'ctx-child' }, () => getRunContext().flowRun);
     const outcome = await flow({ name: 'ctx-parent' }, () => child()).run();
-    const [childRun] = env.store.listFlowRuns({ parentFlowRunId: outcome.flowRunId });
+    const [childRun] = await env.store.listFlowRuns({ parentFlowRunId: outcome.flowRunId });
     expect(outcome.result).toMatchObject({ id: childRun.id, name: childRun.name, flowName: 'ctx-child' });
-    expect(taskRunsOf(env.store, childRun.id, 'x')).toEqual([]);
+    expect(await taskRunsOf(env.store, childRun.id, 'x')).toEqual([]);
   });
 });

@@ -34,7 +34,7 @@ describe('flow parameters', () => {
     // The call's type is the schema's output, so leaving out a required field needs a cast.
     await expect((f as unknown as () => Promise<unknown>)()).rejects.toBeInstanceOf(ParameterValidationError);
     expect(ran).toBe(false);
-    expect(env.store.listFlowRuns()).toEqual([]);
+    expect(await env.store.listFlowRuns()).toEqual([]);
   });
 
   it('hands the flow the parsed parameters, with defaults and coercion, and records them', async () => {
@@ -47,7 +47,7 @@ describe('flow parameters', () => {
     const outcome = await f.run({ limit: '21', since: '2024-01-02' });
     expect(outcome.result).toBe(42);
     expect(seen).toEqual({ limit: 21, since: new Date('2024-01-02'), region: 'eu' });
-    const run = env.store.getFlowRun(outcome.flowRunId)!;
+    const run = (await env.store.getFlowRun(outcome.flowRunId))!;
     expect(run.parameters).toEqual({ limit: 21, since: '2024-01-02T00:00:00.000Z', region: 'eu' });
   });
 
@@ -55,17 +55,17 @@ describe('flow parameters', () => {
     const f = flow({ name: 'unvalidated', parameters: schema, validateParameters: false }, (params) => params);
     const outcome = await f.run({ limit: 'not a number' } as never);
     expect(outcome.result).toEqual({ limit: 'not a number' });
-    expect(env.store.getFlowRun(outcome.flowRunId)!.parameters).toEqual({ limit: 'not a number' });
+    expect((await env.store.getFlowRun(outcome.flowRunId))!.parameters).toEqual({ limit: 'not a number' });
   });
 
   it('without a schema parameters must still be an object; none means {}', async () => {
     const f = flow({ name: 'schemaless' }, (params: Record<string, unknown>) => params);
     await expect(f.run([1, 2])).rejects.toThrow(/parameters must be an object/);
     await expect(f.run('x')).rejects.toBeInstanceOf(ParameterValidationError);
-    expect(env.store.listFlowRuns()).toEqual([]);
+    expect(await env.store.listFlowRuns()).toEqual([]);
     const outcome = await f.run();
     expect(outcome.result).toEqual({});
-    expect(env.store.getFlowRun(outcome.flowRunId)!.parameters).toEqual({});
+    expect((await env.store.getFlowRun(outcome.flowRunId))!.parameters).toEqual({});
   });
 
   it('a subflow called with bad parameters fails its parent and records no child run', async () => {
@@ -75,13 +75,13 @@ describe('flow parameters', () => {
     expect(outcome.state.name).toBe('Failed');
     expect(outcome.error).toBeInstanceOf(ParameterValidationError);
     expect(outcome.state.error?.name).toBe('ParameterValidationError');
-    expect(env.store.listFlowRuns().map((r) => r.flowName)).toEqual(['lenient-parent']);
+    expect((await env.store.listFlowRuns()).map((r) => r.flowName)).toEqual(['lenient-parent']);
   });
 
   it('records the entrypoint it was given', async () => {
     const f = flow({ name: 'with-entrypoint' }, () => 1);
     const outcome = await f.run({}, { entrypoint: 'flows/etl.ts:with-entrypoint' });
-    expect(env.store.getFlowRun(outcome.flowRunId)!.entrypoint).toBe('flows/etl.ts:with-entrypoint');
+    expect((await env.store.getFlowRun(outcome.flowRunId))!.entrypoint).toBe('flows/etl.ts:with-entrypoint');
   });
 });
 
@@ -102,7 +102,7 @@ describe('flow names and options', () => {
     expect(copy.name).toBe('documented-copy');
     expect(f.options.tags).toEqual(['a']);
     const outcome = await copy.run();
-    const run = env.store.getFlowRun(outcome.flowRunId)!;
+    const run = (await env.store.getFlowRun(outcome.flowRunId))!;
     expect([run.flowName, run.tags]).toEqual(['documented-copy', ['b']]);
   });
 
@@ -124,7 +124,7 @@ describe('flow names and options', () => {
     });
     const outcome = await f.run();
     expect(outcome.flowRunName).toMatch(GENERATED_NAME);
-    expect(env.store.getFlowRun(outcome.flowRunId)!.name).toBe(outcome.flowRunName);
+    expect((await env.store.getFlowRun(outcome.flowRunId))!.name).toBe(outcome.flowRunName);
     expect(contextName).toBe(outcome.flowRunName);
   });
 
@@ -137,7 +137,7 @@ describe('flow names and options', () => {
     const expected = 'etl-eu-main-5-{missing}-{"db":{"name":"main"}}';
     expect(outcome.result).toBe(expected);
     expect(outcome.flowRunName).toBe(expected);
-    expect(env.store.getFlowRun(outcome.flowRunId)!.name).toBe(expected);
+    expect((await env.store.getFlowRun(outcome.flowRunId))!.name).toBe(expected);
   });
 
   it('accepts a function as flowRunName, and falls back to a generated name when it throws', async () => {
@@ -161,8 +161,8 @@ describe('flow names and options', () => {
     const t = task({ name: 'tagged-task', tags: ['db', 'slow'] }, () => 1);
     const f = flow({ name: 'tagged-flow', tags: ['nightly'] }, () => t());
     const outcome = await f.run();
-    expect(env.store.getFlowRun(outcome.flowRunId)!.tags).toEqual(['nightly']);
-    expect(onlyTaskRun(env.store, outcome.flowRunId, 'tagged-task').tags).toEqual(['db', 'slow']);
+    expect((await env.store.getFlowRun(outcome.flowRunId))!.tags).toEqual(['nightly']);
+    expect((await onlyTaskRun(env.store, outcome.flowRunId, 'tagged-task')).tags).toEqual(['db', 'slow']);
   });
 });
 
@@ -178,15 +178,15 @@ describe('task run names', () => {
       await fetchPage('/users', 2, { retries: 3 });
       await byPosition.map(['a', 'b']).result();
     }).run();
-    expect(onlyTaskRun(env.store, outcome.flowRunId, 'fetch-page').name).toBe('get-/users-2-3');
+    expect((await onlyTaskRun(env.store, outcome.flowRunId, 'fetch-page')).name).toBe('get-/users-2-3');
     expect(names).toEqual(['get-/users-2-3']);
-    expect(taskRunsOf(env.store, outcome.flowRunId, 'by-position').map((r) => r.name).sort()).toEqual(['item-a', 'item-b']);
+    expect((await taskRunsOf(env.store, outcome.flowRunId, 'by-position')).map((r) => r.name).sort()).toEqual(['item-a', 'item-b']);
   });
 
   it('a lone object argument lends its keys; unknown placeholders stay as written', async () => {
     const t = task({ name: 'lone-object', taskRunName: 'user-{id}-{profile.city}-{nope}' }, ({ id }: { id: number; profile: { city: string } }) => id);
     const outcome = await flow({ name: 'lone-object' }, () => t({ id: 7, profile: { city: 'Oslo' } })).run();
-    expect(onlyTaskRun(env.store, outcome.flowRunId, 'lone-object').name).toBe('user-7-Oslo-{nope}');
+    expect((await onlyTaskRun(env.store, outcome.flowRunId, 'lone-object')).name).toBe('user-7-Oslo-{nope}');
   });
 
   it('accepts a function of the arguments, and falls back to name-index when it throws', async () => {
@@ -202,8 +202,8 @@ describe('task run names', () => {
     );
     const outcome = await flow({ name: 'fn-task-names' }, async () => [await fnNamed(1, 2), await broken(), await broken()]).run();
     expect(outcome.result).toEqual([3, 1, 1]);
-    expect(onlyTaskRun(env.store, outcome.flowRunId, 'fn-task').name).toBe('sum 1+2');
-    expect(taskRunsOf(env.store, outcome.flowRunId, 'broken-task-name').map((r) => r.name)).toEqual([
+    expect((await onlyTaskRun(env.store, outcome.flowRunId, 'fn-task')).name).toBe('sum 1+2');
+    expect((await taskRunsOf(env.store, outcome.flowRunId, 'broken-task-name')).map((r) => r.name)).toEqual([
       'broken-task-name-0',
       'broken-task-name-1',
     ]);

@@ -4,7 +4,8 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { configureEngine } from '../../app/engine/hosting.js';
 import { flow, getRunContext, pauseFlowRun, PauseTimeoutError, task } from '../../app/engine/index.js';
-import { SqliteStore } from '../../app/server/store/index.js';
+import type { RunStore } from '../../app/server/index.js';
+import { openTestStore } from '../helpers/store-factory.js';
 import { useEngineStore } from '../helpers/engine-store.js';
 import { makeTempHome } from '../helpers/temp-home.js';
 import { delay, historyOf, namesOf, until } from './support.js';
@@ -14,16 +15,16 @@ beforeEach(() => (env = useEngineStore()));
 afterEach(() => env.dispose());
 
 /** Resolves once the store holds the run Paused; answers the Paused state's message. */
-async function pausedRun(store: SqliteStore, nth = 1): Promise<{ id: string; message: string | undefined }> {
+async function pausedRun(store: RunStore, nth = 1): Promise<{ id: string; message: string | undefined }> {
   let id = '';
-  await until(() => {
-    const run = store.listFlowRuns({ limit: 1 })[0];
+  await until(async () => {
+    const run = (await store.listFlowRuns({ limit: 1 }))[0];
     if (!run || run.state.type !== 'PAUSED') return false;
-    if (store.listStates(run.id).filter((s) => s.type === 'PAUSED').length < nth) return false;
+    if ((await store.listStates(run.id)).filter((s) => s.type === 'PAUSED').length < nth) return false;
     id = run.id;
     return true;
   });
-  return { id, message: store.getFlowRun(id)!.state.message };
+  return { id, message: (await store.getFlowRun(id))!.state.message };
 }
 
 describe('pauseFlowRun', () => {
@@ -37,15 +38,15 @@ describe('pauseFlowRun', () => {
     expect(paused.message).toBe('approve the load');
     // The process still runs and beats: it does not go on by itself.
     await delay(200);
-    expect(env.store.getFlowRun(paused.id)!.state.type).toBe('PAUSED');
+    expect((await env.store.getFlowRun(paused.id))!.state.type).toBe('PAUSED');
 
-    const resumed = env.store.resumeFlowRun(paused.id, { approved: true });
+    const resumed = await env.store.resumeFlowRun(paused.id, { approved: true });
     expect(resumed.ok && resumed.run.state.name).toBe('Running');
     const outcome = await running;
     expect(outcome.state.name).toBe('Completed');
     expect(outcome.result).toEqual({ approved: true, by: 'someone' });
-    expect(historyOf(env.store, paused.id)).toEqual(['Pending:1', 'Running:1', 'Paused:1', 'Running:1', 'Completed:1']);
-    expect(env.store.getFlowRun(paused.id)!.runCount).toBe(1);
+    expect(await historyOf(env.store, paused.id)).toEqual(['Pending:1', 'Running:1', 'Paused:1', 'Running:1', 'Completed:1']);
+    expect((await env.store.getFlowRun(paused.id))!.runCount).toBe(1);
   });
 
   it('without a schema answers the input as given, or undefined when none was given', async () => {
@@ -53,13 +54,13 @@ describe('pauseFlowRun', () => {
     const running = twice.run();
     const first = await pausedRun(env.store, 1);
     expect(first.message).toBeUndefined();
-    env.store.resumeFlowRun(first.id);
+    await env.store.resumeFlowRun(first.id);
     const second = await pausedRun(env.store, 2);
     expect(second.message).toBe('second');
-    env.store.resumeFlowRun(second.id, ['any', { json: 1 }, null]);
+    await env.store.resumeFlowRun(second.id, ['any', { json: 1 }, null]);
     const outcome = await running;
     expect(outcome.result).toEqual([undefined, ['any', { json: 1 }, null]]);
-    expect(namesOf(env.store, first.id)).toEqual(['Pending', 'Running', 'Paused', 'Running', 'Paused', 'Running', 'Completed']);
+    expect(await namesOf(env.store, first.id)).toEqual(['Pending', 'Running', 'Paused', 'Running', 'Paused', 'Running', 'Completed']);
   });
 
   it('records what the pause waits for with its Paused state: reason, the input as JSON Schema, the deadline', async () => {
@@ -68,7 +69,7 @@ describe('pauseFlowRun', () => {
       pauseFlowRun({ reason: 'approve the load', timeoutSeconds: 120, input: z.object({ approved: z.boolean(), by: z.string().default('someone') }) }),
     ).run();
     const paused = await pausedRun(env.store);
-    const run = env.store.getFlowRun(paused.id)!;
+    const run = (await env.store.getFlowRun(paused.id))!;
     expect(run.pause).toMatchObject({
       pauseId: run.state.transitionId,
       reason: 'approve the load',
@@ -77,7 +78,7 @@ describe('pauseFlowRun', () => {
     });
     expect(run.pause!.timeoutAt).toBeGreaterThan(before + 119_000);
     expect(run.pause!.timeoutAt).toBeLessThanOrEqual(Date.now() + 120_000);
-    env.store.resumeFlowRun(paused.id, { approved: true });
+    await env.store.resumeFlowRun(paused.id, { approved: true });
     expect((await running).result).toEqual({ approved: true, by: 'someone' });
   });
 
@@ -85,10 +86,10 @@ describe('pauseFlowRun', () => {
     const odd = { safeParse: (value: unknown) => (value === 'yes' ? { success: true as const, data: value } : { success: false as const, error: { issues: [{ path: [], message: 'say yes' }] } }) };
     const running = flow({ name: 'zod-like' }, () => pauseFlowRun({ reason: 'say yes', input: odd })).run();
     const paused = await pausedRun(env.store);
-    expect(env.store.getFlowRun(paused.id)!.pause).toMatchObject({ reason: 'say yes', inputSchema: null });
-    expect(env.store.resumeFlowRun(paused.id, 'no').ok).toBe(true);
+    expect((await env.store.getFlowRun(paused.id))!.pause).toMatchObject({ reason: 'say yes', inputSchema: null });
+    expect((await env.store.resumeFlowRun(paused.id, 'no')).ok).toBe(true);
     await pausedRun(env.store, 2);
-    expect(env.store.resumeFlowRun(paused.id, 'yes').ok).toBe(true);
+    expect((await env.store.resumeFlowRun(paused.id, 'yes')).ok).toBe(true);
     expect((await running).result).toBe('yes');
   });
 
@@ -97,21 +98,21 @@ describe('pauseFlowRun', () => {
     const running = flow({ name: 'strict' }, () => pauseFlowRun({ reason: 'need an odd count', input: z.object({ count: odd }) })).run();
     const paused = await pausedRun(env.store);
     // What the JSON Schema says, the store checks before it wakes the run.
-    expect(env.store.resumeFlowRun(paused.id, { count: 'seven' })).toMatchObject({
+    expect(await env.store.resumeFlowRun(paused.id, { count: 'seven' })).toMatchObject({
       ok: false,
       reason: 'INVALID_INPUT',
       issues: [{ path: ['count'], message: 'expected a whole number, got string' }],
     });
-    expect(namesOf(env.store, paused.id)).toEqual(['Pending', 'Running', 'Paused']);
+    expect(await namesOf(env.store, paused.id)).toEqual(['Pending', 'Running', 'Paused']);
     // A refinement JSON Schema cannot say is the engine's to refuse: it pauses again.
-    expect(env.store.resumeFlowRun(paused.id, { count: 8 }).ok).toBe(true);
+    expect((await env.store.resumeFlowRun(paused.id, { count: 8 })).ok).toBe(true);
     const again = await pausedRun(env.store, 2);
     expect(again.message).toBe('need an odd count; the input given on resume was refused (count: must be odd); resume again with valid input');
-    expect(env.store.getFlowRun(paused.id)!.pause?.reason).toBe('need an odd count');
-    env.store.resumeFlowRun(paused.id, { count: 7 });
+    expect((await env.store.getFlowRun(paused.id))!.pause?.reason).toBe('need an odd count');
+    await env.store.resumeFlowRun(paused.id, { count: 7 });
     const outcome = await running;
     expect(outcome.result).toEqual({ count: 7 });
-    expect(namesOf(env.store, paused.id)).toEqual(['Pending', 'Running', 'Paused', 'Running', 'Paused', 'Running', 'Completed']);
+    expect(await namesOf(env.store, paused.id)).toEqual(['Pending', 'Running', 'Paused', 'Running', 'Paused', 'Running', 'Completed']);
   });
 
   it('fails the run TimedOut with a PauseTimeoutError when no resume comes in time', async () => {
@@ -122,19 +123,19 @@ describe('pauseFlowRun', () => {
     expect(outcome.state.type).toBe('FAILED');
     expect(outcome.state.error?.name).toBe('PauseTimeoutError');
     expect(outcome.state.message).toMatch(/^flow run '.+' was not resumed within 0.3s of pausing$/);
-    expect(namesOf(env.store, outcome.flowRunId)).toEqual(['Pending', 'Running', 'Paused', 'TimedOut']);
+    expect(await namesOf(env.store, outcome.flowRunId)).toEqual(['Pending', 'Running', 'Paused', 'TimedOut']);
     // Too late now: only a Paused run can be resumed.
-    const late = env.store.resumeFlowRun(outcome.flowRunId, {});
+    const late = await env.store.resumeFlowRun(outcome.flowRunId, {});
     expect(late).toEqual({ ok: false, reason: 'NOT_PAUSED', message: `flow run '${outcome.flowRunName}' is TimedOut; only a Paused run can be resumed` });
   });
 
   it('stops when the run is cancelled while paused', async () => {
     const running = flow({ name: 'cancel-me' }, () => pauseFlowRun()).run();
     const paused = await pausedRun(env.store);
-    expect(env.store.cancelFlowRun(paused.id).state?.name).toBe('Cancelling');
+    expect((await env.store.cancelFlowRun(paused.id)).state?.name).toBe('Cancelling');
     const outcome = await running;
     expect(outcome.state.name).toBe('Cancelled');
-    expect(namesOf(env.store, paused.id)).toEqual(['Pending', 'Running', 'Paused', 'Cancelling', 'Cancelled']);
+    expect(await namesOf(env.store, paused.id)).toEqual(['Pending', 'Running', 'Paused', 'Cancelling', 'Cancelled']);
   });
 
   it('pauses only from the flow itself, never inside a task or outside a run', async () => {
@@ -149,8 +150,8 @@ describe('pauseFlowRun', () => {
   });
 
   it('the store refuses to resume an unknown or running run', async () => {
-    expect(env.store.resumeFlowRun('no-such-run')).toEqual({ ok: false, reason: 'NOT_FOUND', message: "no flow run with id 'no-such-run'" });
-    const outcome = await flow({ name: 'busy' }, () => {
+    expect(await env.store.resumeFlowRun('no-such-run')).toEqual({ ok: false, reason: 'NOT_FOUND', message: "no flow run with id 'no-such-run'" });
+    const outcome = await flow({ name: 'busy' }, async () => {
       const id = getRunContext().flowRun.id;
       return env.store.resumeFlowRun(id, 1);
     }).run();
@@ -163,17 +164,17 @@ describe('a paused run and the crash detector', () => {
     await env.dispose();
     const temp = makeTempHome();
     // A heartbeat timeout far shorter than the pause: only the beats keep the run alive.
-    const store = SqliteStore.open({ path: temp.dbPath, heartbeatTimeoutSeconds: 0.3 });
+    const store = openTestStore({ path: temp.dbPath, heartbeatTimeoutSeconds: 0.3 });
     configureEngine({ reporter: store, home: temp.home, heartbeatSeconds: 0.05 });
     try {
       const running = flow({ name: 'long-pause' }, () => pauseFlowRun()).run();
       const paused = await pausedRun(store);
       for (let i = 0; i < 10; i++) {
         await delay(100);
-        expect(store.sweepCrashedRuns()).toBe(0);
+        expect(await store.sweepCrashedRuns()).toBe(0);
       }
-      expect(store.getFlowRun(paused.id)!.state.type).toBe('PAUSED');
-      store.resumeFlowRun(paused.id, 'go');
+      expect((await store.getFlowRun(paused.id))!.state.type).toBe('PAUSED');
+      await store.resumeFlowRun(paused.id, 'go');
       expect((await running).result).toBe('go');
     } finally {
       await store.close();

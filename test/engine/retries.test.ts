@@ -2,7 +2,8 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { State } from '../../app/core/index.js';
 import { configureEngine } from '../../app/engine/hosting.js';
 import { exponentialBackoff, flow, getRunContext, task, type RunInfo } from '../../app/engine/index.js';
-import { SqliteStore } from '../../app/server/store/index.js';
+import type { RunStore } from '../../app/server/index.js';
+import { openTestStore } from '../helpers/store-factory.js';
 import { useEngineStore } from '../helpers/engine-store.js';
 import { failing, historyOf, logsOf, onlyTaskRun, taskRunsOf } from './support.js';
 
@@ -13,13 +14,13 @@ afterEach(() => env.dispose());
 /** Store clocks are whole milliseconds; allow for rounding only. */
 const TOLERANCE_MS = 1;
 
-function awaitingRetries(store: SqliteStore, runId: string): State[] {
-  return store.listStates(runId).filter((s) => s.name === 'AwaitingRetry');
+async function awaitingRetries(store: RunStore, runId: string): Promise<State[]> {
+  return (await store.listStates(runId)).filter((s) => s.name === 'AwaitingRetry');
 }
 
 /** The delay each AwaitingRetry state asked for: its scheduled time minus when it was recorded. */
-function retryDelays(store: SqliteStore, runId: string): number[] {
-  return awaitingRetries(store, runId).map((s) => s.scheduledTime! - s.timestamp);
+async function retryDelays(store: RunStore, runId: string): Promise<number[]> {
+  return (await awaitingRetries(store, runId)).map((s) => s.scheduledTime! - s.timestamp);
 }
 
 function expectDelays(actual: number[], expected: number[]): void {
@@ -33,8 +34,8 @@ describe('task retries', () => {
     const outcome = await flow({ name: 'fixed-delay' }, () => t()).run();
     expect(outcome.state.name).toBe('Failed');
     expect((outcome.error as Error).message).toBe('failure 3');
-    const run = onlyTaskRun(env.store, outcome.flowRunId, 'always-fails');
-    expect(historyOf(env.store, run.id)).toEqual([
+    const run = await onlyTaskRun(env.store, outcome.flowRunId, 'always-fails');
+    expect(await historyOf(env.store, run.id)).toEqual([
       'Pending:1',
       'Running:1',
       'AwaitingRetry:1',
@@ -44,7 +45,7 @@ describe('task retries', () => {
       'Failed:3',
     ]);
     expect(run.runCount).toBe(3);
-    const states = env.store.listStates(run.id);
+    const states = await env.store.listStates(run.id);
     const withErrors = states.filter((s) => s.name === 'AwaitingRetry' || s.name === 'Failed');
     expect(withErrors.map((s) => [s.message, s.error?.name, s.error?.message])).toEqual([
       ['failure 1', 'Error', 'failure 1'],
@@ -52,10 +53,10 @@ describe('task retries', () => {
       ['failure 3', 'Error', 'failure 3'],
     ]);
     expect(withErrors.every((s) => s.error?.stack?.includes('failure'))).toBe(true);
-    expectDelays(retryDelays(env.store, run.id), [20, 20]);
+    expectDelays(await retryDelays(env.store, run.id), [20, 20]);
     // Each retry starts no earlier than its scheduled time (the store allows 2 ms of clock skew).
     const retrying = states.filter((s) => s.name === 'Retrying');
-    awaitingRetries(env.store, run.id).forEach((waiting, i) => {
+    (await awaitingRetries(env.store, run.id)).forEach((waiting, i) => {
       expect(retrying[i].timestamp).toBeGreaterThanOrEqual(waiting.scheduledTime! - 2);
     });
   });
@@ -64,8 +65,8 @@ describe('task retries', () => {
     const t = task({ name: 'flaky', retries: 3, retryDelaySeconds: 0 }, failing(2));
     const outcome = await flow({ name: 'eventually' }, () => t()).run();
     expect(outcome.result).toBe(3);
-    const run = onlyTaskRun(env.store, outcome.flowRunId, 'flaky');
-    expect(historyOf(env.store, run.id)).toEqual([
+    const run = await onlyTaskRun(env.store, outcome.flowRunId, 'flaky');
+    expect(await historyOf(env.store, run.id)).toEqual([
       'Pending:1',
       'Running:1',
       'AwaitingRetry:1',
@@ -74,7 +75,7 @@ describe('task retries', () => {
       'Retrying:3',
       'Completed:3',
     ]);
-    expectDelays(retryDelays(env.store, run.id), [0, 0]);
+    expectDelays(await retryDelays(env.store, run.id), [0, 0]);
     const logs = await logsOf(env.store, outcome.flowRunId, { taskRunId: run.id });
     const retryLines = logs.filter((l) => l.message.startsWith('attempt'));
     expect(retryLines.map((l) => [l.attempt, l.level])).toEqual([
@@ -87,9 +88,9 @@ describe('task retries', () => {
   it('takes delays from a list, repeating the last one', async () => {
     const t = task({ name: 'listed', retries: 3, retryDelaySeconds: [0.01, 0.03] }, failing(10));
     const outcome = await flow({ name: 'listed-delays' }, () => t()).run();
-    const run = onlyTaskRun(env.store, outcome.flowRunId, 'listed');
+    const run = await onlyTaskRun(env.store, outcome.flowRunId, 'listed');
     expect(run.retryPolicy.retryDelaySeconds).toEqual([0.01, 0.03]);
-    expectDelays(retryDelays(env.store, run.id), [10, 30, 30]);
+    expectDelays(await retryDelays(env.store, run.id), [10, 30, 30]);
     expect(run.state.name).toBe('Failed');
     expect(run.runCount).toBe(4);
   });
@@ -97,17 +98,17 @@ describe('task retries', () => {
   it('doubles the delay with exponentialBackoff', async () => {
     const t = task({ name: 'backoff', retries: 3, retryDelaySeconds: exponentialBackoff(0.01) }, failing(10));
     const outcome = await flow({ name: 'backoff-delays' }, () => t()).run();
-    const run = onlyTaskRun(env.store, outcome.flowRunId, 'backoff');
+    const run = await onlyTaskRun(env.store, outcome.flowRunId, 'backoff');
     expect(run.retryPolicy.retryDelaySeconds).toEqual([0.01, 0.02, 0.04]);
-    expectDelays(retryDelays(env.store, run.id), [10, 20, 40]);
+    expectDelays(await retryDelays(env.store, run.id), [10, 20, 40]);
   });
 
   it('spreads delays by the jitter factor, within base * (1 ± factor)', async () => {
     const t = task({ name: 'jitter', retries: 4, retryDelaySeconds: 0.02, retryJitterFactor: 0.5 }, failing(10));
     const outcome = await flow({ name: 'jittered' }, () => t()).run();
-    const run = onlyTaskRun(env.store, outcome.flowRunId, 'jitter');
+    const run = await onlyTaskRun(env.store, outcome.flowRunId, 'jitter');
     expect(run.retryPolicy).toEqual({ retries: 4, retryDelaySeconds: [0.02], retryJitterFactor: 0.5 });
-    const delays = retryDelays(env.store, run.id);
+    const delays = await retryDelays(env.store, run.id);
     expect(delays).toHaveLength(4);
     for (const ms of delays) {
       expect(ms).toBeGreaterThanOrEqual(10 - TOLERANCE_MS);
@@ -119,11 +120,11 @@ describe('task retries', () => {
     const t = task({ name: 'jitter-ends', retries: 1, retryDelaySeconds: 0.02, retryJitterFactor: 0.5 }, failing(10));
     const f = flow({ name: 'jitter-ends' }, () => t());
     const delaysWith = async (random: number) => {
-      const store = SqliteStore.open({ path: env.store.path, random: () => random });
+      const store = openTestStore({ path: env.path, random: () => random });
       configureEngine({ reporter: store });
       try {
         const outcome = await f.run();
-        return retryDelays(store, onlyTaskRun(store, outcome.flowRunId, 'jitter-ends').id);
+        return await retryDelays(store, (await onlyTaskRun(store, outcome.flowRunId, 'jitter-ends')).id);
       } finally {
         await store.close();
         configureEngine({ reporter: env.store });
@@ -150,8 +151,8 @@ describe('task retries', () => {
       failing(10),
     );
     const outcome = await flow({ name: 'retry-condition' }, () => t()).run();
-    const run = onlyTaskRun(env.store, outcome.flowRunId, 'conditional');
-    expect(historyOf(env.store, run.id)).toEqual(['Pending:1', 'Running:1', 'AwaitingRetry:1', 'Retrying:2', 'Failed:2']);
+    const run = await onlyTaskRun(env.store, outcome.flowRunId, 'conditional');
+    expect(await historyOf(env.store, run.id)).toEqual(['Pending:1', 'Running:1', 'AwaitingRetry:1', 'Retrying:2', 'Failed:2']);
     expect(calls).toHaveLength(2);
     expect(calls[0].subject).toBe(t);
     expect(calls[0].run).toEqual({ id: run.id, name: run.name, flowRunId: outcome.flowRunId, attempt: 1, tags: ['t'] });
@@ -162,8 +163,8 @@ describe('task retries', () => {
   it('an async retryCondition that returns false stops at the first failure', async () => {
     const t = task({ name: 'never-retry', retries: 3, retryCondition: async () => false }, failing(10));
     const outcome = await flow({ name: 'no-retry' }, () => t()).run();
-    const run = onlyTaskRun(env.store, outcome.flowRunId, 'never-retry');
-    expect(historyOf(env.store, run.id)).toEqual(['Pending:1', 'Running:1', 'Failed:1']);
+    const run = await onlyTaskRun(env.store, outcome.flowRunId, 'never-retry');
+    expect(await historyOf(env.store, run.id)).toEqual(['Pending:1', 'Running:1', 'Failed:1']);
   });
 
   it('is not asked once no retries are left', async () => {
@@ -171,7 +172,7 @@ describe('task retries', () => {
     const t = task({ name: 'last-attempt', retries: 1, retryCondition: () => ++asked > 0 }, failing(10));
     const outcome = await flow({ name: 'last-attempt' }, () => t()).run();
     expect(asked).toBe(1);
-    expect(historyOf(env.store, onlyTaskRun(env.store, outcome.flowRunId, 'last-attempt').id).at(-1)).toBe('Failed:2');
+    expect((await historyOf(env.store, (await onlyTaskRun(env.store, outcome.flowRunId, 'last-attempt')).id)).at(-1)).toBe('Failed:2');
   });
 
   it('a retryCondition that throws means no retry, and says so in the logs', async () => {
@@ -186,8 +187,8 @@ describe('task retries', () => {
       failing(10),
     );
     const outcome = await flow({ name: 'bad-condition' }, () => t()).run();
-    const run = onlyTaskRun(env.store, outcome.flowRunId, 'bad-condition');
-    expect(historyOf(env.store, run.id)).toEqual(['Pending:1', 'Running:1', 'Failed:1']);
+    const run = await onlyTaskRun(env.store, outcome.flowRunId, 'bad-condition');
+    expect(await historyOf(env.store, run.id)).toEqual(['Pending:1', 'Running:1', 'Failed:1']);
     expect(run.state.error?.message).toBe('failure 1');
     const logs = await logsOf(env.store, outcome.flowRunId, { taskRunId: run.id });
     expect(logs.some((l) => l.level === 40 && l.message.includes('retry condition failed') && l.message.includes('condition broke'))).toBe(true);
@@ -219,7 +220,7 @@ describe('flow retries', () => {
     expect(outcome.ok).toBe(true);
     expect(outcome.result).toBe(3);
     expect(attempts).toEqual([1, 2, 3]);
-    expect(historyOf(env.store, outcome.flowRunId)).toEqual([
+    expect(await historyOf(env.store, outcome.flowRunId)).toEqual([
       'Pending:1',
       'Running:1',
       'AwaitingRetry:1',
@@ -228,13 +229,13 @@ describe('flow retries', () => {
       'Retrying:3',
       'Completed:3',
     ]);
-    const waits = awaitingRetries(env.store, outcome.flowRunId);
+    const waits = await awaitingRetries(env.store, outcome.flowRunId);
     expect(waits.map((s) => s.error?.message)).toEqual(['flow failure 1', 'flow failure 2']);
-    expectDelays(retryDelays(env.store, outcome.flowRunId), [20, 20]);
-    const flowRun = env.store.getFlowRun(outcome.flowRunId)!;
+    expectDelays(await retryDelays(env.store, outcome.flowRunId), [20, 20]);
+    const flowRun = (await env.store.getFlowRun(outcome.flowRunId))!;
     expect(flowRun.runCount).toBe(3);
     expect(flowRun.retryPolicy).toEqual({ retries: 2, retryDelaySeconds: [0.02] });
-    const steps = taskRunsOf(env.store, outcome.flowRunId, 'step');
+    const steps = await taskRunsOf(env.store, outcome.flowRunId, 'step');
     expect(steps).toHaveLength(3);
     expect(steps.every((r) => r.state.name === 'Completed')).toBe(true);
   });
@@ -248,9 +249,9 @@ describe('flow retries', () => {
     const outcome = await f.run();
     expect(outcome.ok).toBe(false);
     expect((outcome.error as Error).message).toBe('flow failure 2');
-    expect(historyOf(env.store, outcome.flowRunId)).toEqual(['Pending:1', 'Running:1', 'AwaitingRetry:1', 'Retrying:2', 'Failed:2']);
-    expectDelays(retryDelays(env.store, outcome.flowRunId), [10]);
-    expect(env.store.getFlowRun(outcome.flowRunId)!.state.error?.message).toBe('flow failure 2');
+    expect(await historyOf(env.store, outcome.flowRunId)).toEqual(['Pending:1', 'Running:1', 'AwaitingRetry:1', 'Retrying:2', 'Failed:2']);
+    expectDelays(await retryDelays(env.store, outcome.flowRunId), [10]);
+    expect((await env.store.getFlowRun(outcome.flowRunId))!.state.error?.message).toBe('flow failure 2');
     await expect(f()).rejects.toThrow('flow failure 4');
   });
 });

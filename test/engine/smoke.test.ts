@@ -24,10 +24,10 @@ it('runs a flow with tasks, retries and a map', async () => {
   const outcome = await f.run();
   expect(outcome.state.name).toBe('Completed');
   expect(outcome.result).toEqual({ a: 42, many: [2, 4, 6] });
-  const runs = env.store.listTaskRuns(outcome.flowRunId);
+  const runs = await env.store.listTaskRuns(outcome.flowRunId);
   expect(runs).toHaveLength(4);
   const flakyRun = runs.find((r) => r.taskKey === 'flaky')!;
-  expect(env.store.listStates(flakyRun.id).map((s) => `${s.name}:${s.attempt}`)).toEqual([
+  expect((await env.store.listStates(flakyRun.id)).map((s) => `${s.name}:${s.attempt}`)).toEqual([
     'Pending:1', 'Running:1', 'AwaitingRetry:1', 'Retrying:2', 'AwaitingRetry:2', 'Retrying:3', 'Completed:3',
   ]);
 });

@@ -10,6 +10,7 @@ import {
   waitFor,
 } from '../../app/engine/index.js';
 import { useEngineStore } from '../helpers/engine-store.js';
+import { sqliteOf } from '../helpers/store-factory.js';
 import { delay, historyOf, namesOf, onlyTaskRun, stateNamed, taskRunsOf, until } from './support.js';
 
 let env: ReturnType<typeof useEngineStore>;
@@ -25,7 +26,7 @@ describe('defining tasks', () => {
     const f = flow({ name: 'naming' }, async () => [await double(1), await double(2)]);
     const outcome = await f.run();
     expect(outcome.result).toEqual([2, 4]);
-    const runs = taskRunsOf(env.store, outcome.flowRunId, 'double');
+    const runs = await taskRunsOf(env.store, outcome.flowRunId, 'double');
     expect(runs.map((r) => [r.name, r.dynamicKey])).toEqual([
       ['double-0', 0],
       ['double-1', 1],
@@ -37,7 +38,7 @@ describe('defining tasks', () => {
     expect(t.name).toBe('named');
     expect(t.options.retries).toBe(2);
     const outcome = await flow({ name: 'options' }, () => t()).run();
-    const run = onlyTaskRun(env.store, outcome.flowRunId, 'named');
+    const run = await onlyTaskRun(env.store, outcome.flowRunId, 'named');
     expect(run.tags).toEqual(['a', 'b']);
     expect(run.retryPolicy).toEqual({ retries: 2, retryDelaySeconds: [1, 2] });
     expect(run.runCount).toBe(1);
@@ -59,14 +60,14 @@ describe('defining tasks', () => {
     const outcome = await flow({ name: 'sync-async' }, async () => [await sync(1), await asyncTask(1)]).run();
     expect(outcome.result).toEqual([2, { value: 3 }]);
     for (const key of ['sync', 'async']) {
-      expect(historyOf(env.store, onlyTaskRun(env.store, outcome.flowRunId, key).id)).toEqual([
+      expect(await historyOf(env.store, (await onlyTaskRun(env.store, outcome.flowRunId, key)).id)).toEqual([
         'Pending:1',
         'Running:1',
         'Completed:1',
       ]);
     }
-    expect(onlyTaskRun(env.store, outcome.flowRunId, 'async').result).toBe('{"value":3}');
-    expect(onlyTaskRun(env.store, outcome.flowRunId, 'sync').inputs).toBe('[1]');
+    expect((await onlyTaskRun(env.store, outcome.flowRunId, 'async')).result).toBe('{"value":3}');
+    expect((await onlyTaskRun(env.store, outcome.flowRunId, 'sync')).inputs).toBe('[1]');
   });
 
   it('calling a task rejects with its own error, recorded on the Failed state', async () => {
@@ -83,9 +84,9 @@ describe('defining tasks', () => {
       }
     }).run();
     expect(caught).toBe(boom);
-    const run = onlyTaskRun(env.store, outcome.flowRunId, 'fails');
-    expect(namesOf(env.store, run.id)).toEqual(['Pending', 'Running', 'Failed']);
-    const failed = stateNamed(env.store, run.id, 'Failed');
+    const run = await onlyTaskRun(env.store, outcome.flowRunId, 'fails');
+    expect(await namesOf(env.store, run.id)).toEqual(['Pending', 'Running', 'Failed']);
+    const failed = await stateNamed(env.store, run.id, 'Failed');
     expect(failed.message).toBe('bad input');
     expect(failed.error).toMatchObject({ name: 'TypeError', message: 'bad input' });
     expect(failed.error?.stack).toContain('bad input');
@@ -99,8 +100,9 @@ describe('defining tasks', () => {
     });
     await expect(fails()).rejects.toThrow('no retries outside flows');
     expect(() => plain.submit(1)).toThrow(/outside a flow/);
-    expect(env.store.listFlowRuns()).toEqual([]);
-    expect(env.store.database.prepare('SELECT COUNT(*) AS n FROM task_runs').get()).toEqual({ n: 0 });
+    expect(await env.store.listFlowRuns()).toEqual([]);
+    // Counted in SQLite's table: no answer of the store lists task runs apart from their flow run.
+    expect(sqliteOf(env.store).database.prepare('SELECT COUNT(*) AS n FROM task_runs').get()).toEqual({ n: 0 });
   });
 
   it('withOptions returns a changed copy and leaves the original alone', async () => {
@@ -114,7 +116,7 @@ describe('defining tasks', () => {
     const outcome = await flow({ name: 'with-options' }, async () => [await base(1), await copy(2)]).run();
     expect(outcome.result).toEqual([1, 2]);
     // A copy runs the same function, so it keeps the task key (and shares its cache).
-    const [baseRun, copyRun] = taskRunsOf(env.store, outcome.flowRunId, 'base');
+    const [baseRun, copyRun] = await taskRunsOf(env.store, outcome.flowRunId, 'base');
     expect([baseRun.name, copyRun.name]).toEqual(['base-0', 'copy-1']);
     expect(baseRun.tags).toEqual(['x']);
     expect(baseRun.retryPolicy.retries).toBe(0);
@@ -141,7 +143,7 @@ describe('futures', () => {
       seen = { future, early, final, result: await future.result() };
     }).run();
     expect(outcome.state.name).toBe('Completed');
-    const run = onlyTaskRun(env.store, outcome.flowRunId, 'slow');
+    const run = await onlyTaskRun(env.store, outcome.flowRunId, 'slow');
     expect(seen!.future.taskRunId).toBe(run.id);
     expect(seen!.early).toBe('Running');
     expect(seen!.final).toMatchObject({ type: 'COMPLETED', name: 'Completed' });
@@ -171,7 +173,7 @@ describe('futures', () => {
       return futures.result();
     }).run();
     expect(outcome.result).toEqual(['1x2k', '2y2k', '3z2k']);
-    const runs = taskRunsOf(env.store, outcome.flowRunId, 'combine');
+    const runs = await taskRunsOf(env.store, outcome.flowRunId, 'combine');
     expect(runs.map((r) => r.dynamicKey).sort()).toEqual([0, 1, 2]);
     expect(runs.map((r) => r.inputs).sort()).toEqual(['[1,"x",[7,8],"k"]', '[2,"y",[7,8],"k"]', '[3,"z",[7,8],"k"]']);
   });
@@ -190,7 +192,7 @@ describe('futures', () => {
     }).run();
     expect(errors[0]).toMatch(/different lengths \(2, 1\)/);
     expect(errors[1]).toMatch(/at least one iterable/);
-    expect(env.store.listTaskRuns(outcome.flowRunId)).toEqual([]);
+    expect(await env.store.listTaskRuns(outcome.flowRunId)).toEqual([]);
   });
 
   it('FutureList.result() keeps order and rejects with the first error; wait() gives every state', async () => {
@@ -218,8 +220,8 @@ describe('futures', () => {
     const inc = task({ name: 'inc' }, (x: number) => x + 1);
     const outcome = await flow({ name: 'map-futures' }, async () => inc.map(square.map([1, 2, 3])).result()).run();
     expect(outcome.result).toEqual([2, 5, 10]);
-    const squares = taskRunsOf(env.store, outcome.flowRunId, 'square');
-    const incs = taskRunsOf(env.store, outcome.flowRunId, 'inc');
+    const squares = await taskRunsOf(env.store, outcome.flowRunId, 'square');
+    const incs = await taskRunsOf(env.store, outcome.flowRunId, 'inc');
     for (const run of incs) {
       expect(run.upstream).toHaveLength(1);
       expect(squares.map((s) => s.id)).toContain(run.upstream[0]);
@@ -236,9 +238,9 @@ describe('futures', () => {
       return sum(a, { list: [b] as unknown as number[], b: b as unknown as number });
     }).run();
     expect(outcome.result).toBe(5);
-    const sumRun = onlyTaskRun(env.store, outcome.flowRunId, 'sum');
-    const oneRun = onlyTaskRun(env.store, outcome.flowRunId, 'one');
-    const twoRun = onlyTaskRun(env.store, outcome.flowRunId, 'two');
+    const sumRun = await onlyTaskRun(env.store, outcome.flowRunId, 'sum');
+    const oneRun = await onlyTaskRun(env.store, outcome.flowRunId, 'one');
+    const twoRun = await onlyTaskRun(env.store, outcome.flowRunId, 'two');
     expect([...new Set(sumRun.upstream)].sort()).toEqual([oneRun.id, twoRun.id].sort());
   });
 
@@ -257,11 +259,11 @@ describe('futures', () => {
       await b.result();
     }).run();
     expect(order).toEqual(['first', 'second']);
-    const firstRun = onlyTaskRun(env.store, outcome.flowRunId, 'first');
-    const secondRun = onlyTaskRun(env.store, outcome.flowRunId, 'second');
+    const firstRun = await onlyTaskRun(env.store, outcome.flowRunId, 'first');
+    const secondRun = await onlyTaskRun(env.store, outcome.flowRunId, 'second');
     expect(secondRun.upstream).toEqual([firstRun.id]);
-    const done = stateNamed(env.store, firstRun.id, 'Completed').timestamp;
-    const started = stateNamed(env.store, secondRun.id, 'Running').timestamp;
+    const done = (await stateNamed(env.store, firstRun.id, 'Completed')).timestamp;
+    const started = (await stateNamed(env.store, secondRun.id, 'Running')).timestamp;
     expect(started).toBeGreaterThanOrEqual(done);
   });
 
@@ -283,8 +285,8 @@ describe('futures', () => {
     }).run();
     expect(outcome.result).toEqual([0, 1, 2]);
     expect(ran.slice(0, 2)).toEqual(['up1', 'up2']);
-    const ups = taskRunsOf(env.store, outcome.flowRunId, 'up').map((r) => r.id).sort();
-    for (const run of taskRunsOf(env.store, outcome.flowRunId, 'down')) {
+    const ups = (await taskRunsOf(env.store, outcome.flowRunId, 'up')).map((r) => r.id).sort();
+    for (const run of await taskRunsOf(env.store, outcome.flowRunId, 'down')) {
       expect([...run.upstream].sort()).toEqual(ups);
     }
   });
@@ -309,13 +311,13 @@ describe('futures', () => {
     }).run();
     expect(outcome.state.name).toBe('Completed');
     expect(called).toBe(false);
-    const brokenRun = onlyTaskRun(env.store, outcome.flowRunId, 'broken');
+    const brokenRun = await onlyTaskRun(env.store, outcome.flowRunId, 'broken');
     expect(caught).toBeInstanceOf(UpstreamFailedError);
     expect((caught as UpstreamFailedError).upstreamTaskRunId).toBe(brokenRun.id);
     expect((caught as UpstreamFailedError).upstreamState?.name).toBe('Failed');
-    for (const run of taskRunsOf(env.store, outcome.flowRunId, 'after')) {
-      expect(historyOf(env.store, run.id)).toEqual(['Pending:1', 'NotReady:1']);
-      const notReady = stateNamed(env.store, run.id, 'NotReady');
+    for (const run of await taskRunsOf(env.store, outcome.flowRunId, 'after')) {
+      expect(await historyOf(env.store, run.id)).toEqual(['Pending:1', 'NotReady:1']);
+      const notReady = await stateNamed(env.store, run.id, 'NotReady');
       expect(notReady.type).toBe('PENDING');
       expect(notReady.message).toContain(brokenRun.id);
       expect(notReady.message).toContain('Failed');
@@ -331,8 +333,8 @@ describe('futures', () => {
     const outcome = await flow({ name: 'upstream-no-retry' }, async () => {
       await after.submit(broken.submit()).wait();
     }).run();
-    const run = onlyTaskRun(env.store, outcome.flowRunId, 'after-retries');
-    expect(historyOf(env.store, run.id)).toEqual(['Pending:1', 'NotReady:1']);
+    const run = await onlyTaskRun(env.store, outcome.flowRunId, 'after-retries');
+    expect(await historyOf(env.store, run.id)).toEqual(['Pending:1', 'NotReady:1']);
   });
 
   it('allowFailure lets the downstream run and passes it the error (or the value)', async () => {
@@ -353,8 +355,8 @@ describe('futures', () => {
       ];
     }).run();
     expect(outcome.result).toEqual(['error RangeError: out of range', 'value value', 'value plain']);
-    const brokenRun = onlyTaskRun(env.store, outcome.flowRunId, 'broken-3');
-    const inspects = taskRunsOf(env.store, outcome.flowRunId, 'inspect');
+    const brokenRun = await onlyTaskRun(env.store, outcome.flowRunId, 'broken-3');
+    const inspects = await taskRunsOf(env.store, outcome.flowRunId, 'inspect');
     expect(inspects.map((r) => r.state.name)).toEqual(['Completed', 'Completed', 'Completed']);
     expect(inspects[0].upstream).toEqual([brokenRun.id]);
     expect(inspects[2].upstream).toEqual([brokenRun.id]);
@@ -369,11 +371,11 @@ describe('futures', () => {
     });
     const outcome = await flow({ name: 'nested' }, () => parent([1, 2])).run();
     expect(outcome.result).toEqual([2, 4, 200]);
-    const leaves = taskRunsOf(env.store, outcome.flowRunId, 'leaf');
+    const leaves = await taskRunsOf(env.store, outcome.flowRunId, 'leaf');
     expect(leaves).toHaveLength(3);
     expect(leaves.every((r) => r.state.name === 'Completed')).toBe(true);
-    const parentRun = onlyTaskRun(env.store, outcome.flowRunId, 'parent');
-    const parentDone = stateNamed(env.store, parentRun.id, 'Completed').timestamp;
+    const parentRun = await onlyTaskRun(env.store, outcome.flowRunId, 'parent');
+    const parentDone = (await stateNamed(env.store, parentRun.id, 'Completed')).timestamp;
     for (const run of leaves) expect(run.endTime!).toBeLessThanOrEqual(parentDone);
   });
 
@@ -389,8 +391,8 @@ describe('futures', () => {
     }).run();
     expect(finished).toBe(true);
     expect(outcome.state.name).toBe('Completed');
-    const run = onlyTaskRun(env.store, outcome.flowRunId, 'background');
+    const run = await onlyTaskRun(env.store, outcome.flowRunId, 'background');
     expect(run.state.name).toBe('Completed');
-    expect(run.endTime!).toBeLessThanOrEqual(env.store.getFlowRun(outcome.flowRunId)!.endTime!);
+    expect(run.endTime!).toBeLessThanOrEqual((await env.store.getFlowRun(outcome.flowRunId))!.endTime!);
   });
 });

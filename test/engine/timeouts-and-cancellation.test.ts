@@ -20,7 +20,7 @@ afterEach(() => env.dispose());
 /** Asks the store to cancel the current flow run a little later, as a person would. */
 function cancelSoon(ms = 10): void {
   const id = getRunContext().flowRun.id;
-  setTimeout(() => env.store.cancelFlowRun(id), ms);
+  setTimeout(() => void env.store.cancelFlowRun(id), ms);
 }
 
 /** Resolves when the signal fires; never otherwise. */
@@ -47,8 +47,8 @@ describe('timeouts', () => {
     expect((caught as TimeoutError).seconds).toBe(0.03);
     expect(signal!.aborted).toBe(true);
     expect(signal!.reason).toBe(caught);
-    const run = onlyTaskRun(env.store, outcome.flowRunId, 'stubborn');
-    expect(historyOf(env.store, run.id)).toEqual(['Pending:1', 'Running:1', 'TimedOut:1']);
+    const run = await onlyTaskRun(env.store, outcome.flowRunId, 'stubborn');
+    expect(await historyOf(env.store, run.id)).toEqual(['Pending:1', 'Running:1', 'TimedOut:1']);
     expect(run.state.type).toBe('FAILED');
     expect(run.state.error?.name).toBe('TimeoutError');
     expect(run.state.message).toBe(`task run '${run.name}' timed out after 0.03s`);
@@ -64,7 +64,7 @@ describe('timeouts', () => {
     const outcome = await flow({ name: 'polite-timeout' }, () => polite().catch(() => 'handled')).run();
     expect(outcome.result).toBe('handled');
     expect(reason).toBeInstanceOf(TimeoutError);
-    expect(onlyTaskRun(env.store, outcome.flowRunId, 'polite').state.name).toBe('TimedOut');
+    expect((await onlyTaskRun(env.store, outcome.flowRunId, 'polite')).state.name).toBe('TimedOut');
   });
 
   it('timed-out attempts are retried, each with a fresh signal', async () => {
@@ -76,9 +76,9 @@ describe('timeouts', () => {
     });
     const outcome = await flow({ name: 'timeout-retry' }, () => slowThenFast()).run();
     expect(outcome.result).toBe(2);
-    const run = onlyTaskRun(env.store, outcome.flowRunId, 'slow-then-fast');
-    expect(historyOf(env.store, run.id)).toEqual(['Pending:1', 'Running:1', 'AwaitingRetry:1', 'Retrying:2', 'Completed:2']);
-    expect(stateNamed(env.store, run.id, 'AwaitingRetry').error?.name).toBe('TimeoutError');
+    const run = await onlyTaskRun(env.store, outcome.flowRunId, 'slow-then-fast');
+    expect(await historyOf(env.store, run.id)).toEqual(['Pending:1', 'Running:1', 'AwaitingRetry:1', 'Retrying:2', 'Completed:2']);
+    expect((await stateNamed(env.store, run.id, 'AwaitingRetry')).error?.name).toBe('TimeoutError');
     expect(signals[0].aborted).toBe(true);
     expect(signals[0]).not.toBe(signals[1]);
   });
@@ -98,14 +98,14 @@ describe('timeouts', () => {
     expect(outcome.ok).toBe(false);
     expect(outcome.error).toBeInstanceOf(TimeoutError);
     expect(outcome.state.name).toBe('TimedOut');
-    expect(historyOf(env.store, outcome.flowRunId)).toEqual(['Pending:1', 'Running:1', 'TimedOut:1']);
-    const flowRun = env.store.getFlowRun(outcome.flowRunId)!;
+    expect(await historyOf(env.store, outcome.flowRunId)).toEqual(['Pending:1', 'Running:1', 'TimedOut:1']);
+    const flowRun = (await env.store.getFlowRun(outcome.flowRunId))!;
     expect(flowRun.state.error?.name).toBe('TimeoutError');
     expect(flowRun.state.message).toBe(`flow run '${outcome.flowRunName}' timed out after 0.1s`);
     expect(taskSignal!.aborted).toBe(true);
-    const run = onlyTaskRun(env.store, outcome.flowRunId, 'waits');
+    const run = await onlyTaskRun(env.store, outcome.flowRunId, 'waits');
     // The task is stopped by its flow's timeout and says so.
-    expect(namesOf(env.store, run.id)).toEqual(['Pending', 'Running', 'TimedOut']);
+    expect(await namesOf(env.store, run.id)).toEqual(['Pending', 'Running', 'TimedOut']);
     expect(run.state.message).toBe(flowRun.state.message);
     expect(run.endTime!).toBeLessThanOrEqual(flowRun.endTime!);
   });
@@ -116,8 +116,8 @@ describe('timeouts', () => {
     });
     const outcome = await flow({ name: 'flow-timeout-retry', timeoutSeconds: 0.1 }, () => flaky()).run();
     expect(outcome.state.name).toBe('TimedOut');
-    const run = onlyTaskRun(env.store, outcome.flowRunId, 'flaky-in-timed-flow');
-    expect(namesOf(env.store, run.id)).toEqual(['Pending', 'Running', 'AwaitingRetry', 'Cancelled']);
+    const run = await onlyTaskRun(env.store, outcome.flowRunId, 'flaky-in-timed-flow');
+    expect(await namesOf(env.store, run.id)).toEqual(['Pending', 'Running', 'AwaitingRetry', 'Cancelled']);
   });
 
   it('refuses a timeout that is not a positive number', () => {
@@ -156,12 +156,12 @@ describe('cancellation', () => {
     expect(outcome.ok).toBe(false);
     expect(outcome.error).toBeInstanceOf(CancelledError);
     expect(outcome.state.name).toBe('Cancelled');
-    expect(namesOf(env.store, outcome.flowRunId)).toEqual(['Pending', 'Running', 'Cancelling', 'Cancelled']);
-    expect(stateNamed(env.store, outcome.flowRunId, 'Cancelling').message).toBe('cancellation requested');
+    expect(await namesOf(env.store, outcome.flowRunId)).toEqual(['Pending', 'Running', 'Cancelling', 'Cancelled']);
+    expect((await stateNamed(env.store, outcome.flowRunId, 'Cancelling')).message).toBe('cancellation requested');
     expect(flowSignal!.aborted).toBe(true);
     expect(reason).toBeInstanceOf(CancelledError);
-    const run = onlyTaskRun(env.store, outcome.flowRunId, 'listens');
-    expect(namesOf(env.store, run.id)).toEqual(['Pending', 'Running', 'Cancelled']);
+    const run = await onlyTaskRun(env.store, outcome.flowRunId, 'listens');
+    expect(await namesOf(env.store, run.id)).toEqual(['Pending', 'Running', 'Cancelled']);
     expect(hookCalls.map((c) => [c.who, c.state.name])).toEqual([
       ['task', 'Cancelled'],
       ['flow', 'Cancelled'],
@@ -183,7 +183,7 @@ describe('cancellation', () => {
     const outcome = await f.run();
     expect(finished).toBe(false);
     expect(outcome.state.name).toBe('Cancelled');
-    expect(onlyTaskRun(env.store, outcome.flowRunId, 'deaf').state.name).toBe('Cancelled');
+    expect((await onlyTaskRun(env.store, outcome.flowRunId, 'deaf')).state.name).toBe('Cancelled');
   });
 
   it('a task run waiting to retry is cancelled with its flow', async () => {
@@ -194,13 +194,13 @@ describe('cancellation', () => {
       const id = getRunContext().flowRun.id;
       const r = retrying.submit();
       await until(() => r.state?.name === 'AwaitingRetry');
-      env.store.cancelFlowRun(id);
+      await env.store.cancelFlowRun(id);
       await r.result();
     });
     const outcome = await f.run();
     expect(outcome.state.name).toBe('Cancelled');
-    const run = onlyTaskRun(env.store, outcome.flowRunId, 'retrying');
-    expect(namesOf(env.store, run.id)).toEqual(['Pending', 'Running', 'AwaitingRetry', 'Cancelled']);
+    const run = await onlyTaskRun(env.store, outcome.flowRunId, 'retrying');
+    expect(await namesOf(env.store, run.id)).toEqual(['Pending', 'Running', 'AwaitingRetry', 'Cancelled']);
     expect(run.runCount).toBe(1);
   });
 
@@ -217,9 +217,9 @@ describe('cancellation', () => {
     const outcome = await f.run();
     expect(outcome.state.name).toBe('Cancelled');
     expect(starts).toBe(1);
-    const [first, second] = taskRunsOf(env.store, outcome.flowRunId, 'hold');
-    expect(namesOf(env.store, first.id)).toEqual(['Pending', 'Running', 'Cancelled']);
-    expect(namesOf(env.store, second.id)).toEqual(['Pending', 'Cancelled']);
+    const [first, second] = await taskRunsOf(env.store, outcome.flowRunId, 'hold');
+    expect(await namesOf(env.store, first.id)).toEqual(['Pending', 'Running', 'Cancelled']);
+    expect(await namesOf(env.store, second.id)).toEqual(['Pending', 'Cancelled']);
   });
 
   it('the store refuses to start a task run of a flow being cancelled, before the engine hears of it', async () => {
@@ -231,7 +231,7 @@ describe('cancellation', () => {
     // No heartbeat during this test: only the store's answer can tell the engine.
     configureEngine({ heartbeatSeconds: 60 });
     const f = flow({ name: 'cancel-before-start' }, async () => {
-      env.store.cancelFlowRun(getRunContext().flowRun.id);
+      await env.store.cancelFlowRun(getRunContext().flowRun.id);
       // The heartbeat has not told the engine yet: the store's rules stop the task.
       expect(getRunContext().signal.aborted).toBe(false);
       caught = await t().catch((e: unknown) => e);
@@ -241,17 +241,17 @@ describe('cancellation', () => {
     expect(started).toBe(false);
     expect(caught).toBeInstanceOf(CancelledError);
     expect((caught as Error).message).toMatch(/its flow run is cancelling/);
-    const run = onlyTaskRun(env.store, outcome.flowRunId, 'refused');
-    expect(namesOf(env.store, run.id)).toEqual(['Pending', 'Cancelled']);
+    const run = await onlyTaskRun(env.store, outcome.flowRunId, 'refused');
+    expect(await namesOf(env.store, run.id)).toEqual(['Pending', 'Cancelled']);
     // The flow ends Cancelled, not Failed with a CancelledError.
-    expect(namesOf(env.store, outcome.flowRunId)).toEqual(['Pending', 'Running', 'Cancelling', 'Cancelled']);
+    expect(await namesOf(env.store, outcome.flowRunId)).toEqual(['Pending', 'Running', 'Cancelling', 'Cancelled']);
     expect(outcome.error).toBe(caught);
   });
 
   it('cancelling a flow cancels the subflow running in it', async () => {
     let parentId = '';
     const inner = task({ name: 'inner' }, async () => {
-      setTimeout(() => env.store.cancelFlowRun(parentId), 10);
+      setTimeout(() => void env.store.cancelFlowRun(parentId), 10);
       await aborted(getRunContext().signal);
       throw getRunContext().signal.reason;
     });
@@ -262,10 +262,10 @@ describe('cancellation', () => {
     });
     const outcome = await parent.run();
     expect(outcome.state.name).toBe('Cancelled');
-    const [childRun] = env.store.listFlowRuns({ parentFlowRunId: outcome.flowRunId });
-    expect(namesOf(env.store, childRun.id)).toEqual(['Pending', 'Running', 'Cancelled']);
-    expect(childRun.endTime!).toBeLessThanOrEqual(env.store.getFlowRun(outcome.flowRunId)!.endTime!);
-    expect(taskRunsOf(env.store, childRun.id, 'inner').map((r) => r.state.name)).toEqual(['Cancelled']);
+    const [childRun] = await env.store.listFlowRuns({ parentFlowRunId: outcome.flowRunId });
+    expect(await namesOf(env.store, childRun.id)).toEqual(['Pending', 'Running', 'Cancelled']);
+    expect(childRun.endTime!).toBeLessThanOrEqual((await env.store.getFlowRun(outcome.flowRunId))!.endTime!);
+    expect((await taskRunsOf(env.store, childRun.id, 'inner')).map((r) => r.state.name)).toEqual(['Cancelled']);
   });
 
   it('a flow cancelled while it waits to retry ends Cancelled', async () => {
@@ -276,13 +276,13 @@ describe('cancellation', () => {
       throw new Error('first attempt fails');
     });
     const running = f.run();
-    const stored = () => env.store.listFlowRuns({ flowName: 'cancel-flow-retry' })[0];
-    await until(() => stored()?.state.name === 'AwaitingRetry');
-    expect(env.store.cancelFlowRun(stored().id).state?.name).toBe('Cancelled');
+    const stored = async () => (await env.store.listFlowRuns({ flowName: 'cancel-flow-retry' }))[0];
+    await until(async () => (await stored())?.state.name === 'AwaitingRetry');
+    expect((await env.store.cancelFlowRun((await stored()).id)).state?.name).toBe('Cancelled');
     const outcome = await running;
     expect(attempts).toBe(1);
     expect(outcome.ok).toBe(false);
     expect(outcome.state.name).toBe('Cancelled');
-    expect(namesOf(env.store, outcome.flowRunId)).toEqual(['Pending', 'Running', 'AwaitingRetry', 'Cancelled']);    expect(hooked).toEqual(['Cancelled']);
+    expect(await namesOf(env.store, outcome.flowRunId)).toEqual(['Pending', 'Running', 'AwaitingRetry', 'Cancelled']);    expect(hooked).toEqual(['Cancelled']);
   });
 });

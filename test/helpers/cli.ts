@@ -5,7 +5,7 @@ import { existsSync } from 'node:fs';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { fileURLToPath } from 'node:url';
 import type { FlowRun, State, StoredLog, TaskRun } from '../../app/core/index.js';
-import { SqliteStore } from '../../app/server/store/index.js';
+import { openTestStore } from './store-factory.js';
 import { afterEach, beforeEach } from 'vitest';
 import { makeTempHome } from './temp-home.js';
 
@@ -186,37 +186,37 @@ export async function waitUntil<T>(
 
 /** What a test reads from a FLOWDECK_HOME's database. */
 export interface StoreReader {
-  flowRuns(): FlowRun[];
-  flowRun(id: string): FlowRun | null;
-  taskRuns(flowRunId: string): TaskRun[];
-  states(runId: string): State[];
-  logs(flowRunId: string): StoredLog[];
+  flowRuns(): Promise<FlowRun[]>;
+  flowRun(id: string): Promise<FlowRun | null>;
+  taskRuns(flowRunId: string): Promise<TaskRun[]>;
+  states(runId: string): Promise<State[]>;
+  logs(flowRunId: string): Promise<StoredLog[]>;
 }
 
 /**
  * Opens the database just long enough to read it. It does not sweep for crashed runs, so what
  * it sees is what the CLI processes wrote, never something this test process concluded.
  */
-export function readStore<T>(dbPath: string, read: (store: StoreReader) => T): T {
+export async function readStore<T>(dbPath: string, read: (store: StoreReader) => T | Promise<T>): Promise<T> {
   if (!existsSync(dbPath)) throw new Error(`no database at ${dbPath}`);
-  const store = SqliteStore.open({ path: dbPath, sweepOnOpen: false });
+  const store = openTestStore({ path: dbPath, sweepOnOpen: false });
   try {
-    return read({
-      flowRuns: () => store.listFlowRuns({ limit: 10_000 }),
-      flowRun: (id) => store.getFlowRun(id),
-      taskRuns: (flowRunId) => store.listTaskRuns(flowRunId),
-      states: (runId) => store.listStates(runId),
-      logs: (flowRunId) => store.listLogs(flowRunId, { limit: 100_000 }),
+    return await read({
+      flowRuns: async () => store.listFlowRuns({ limit: 10_000 }),
+      flowRun: async (id) => store.getFlowRun(id),
+      taskRuns: async (flowRunId) => store.listTaskRuns(flowRunId),
+      states: async (runId) => store.listStates(runId),
+      logs: async (flowRunId) => store.listLogs(flowRunId, { limit: 100_000 }),
     });
   } finally {
-    void store.close();
+    await store.close();
   }
 }
 
 /** How many flow runs the database holds; 0 when there is no database at all. */
-export function countFlowRuns(dbPath: string): number {
+export async function countFlowRuns(dbPath: string): Promise<number> {
   if (!existsSync(dbPath)) return 0;
-  return readStore(dbPath, (store) => store.flowRuns().length);
+  return readStore(dbPath, async (store) => (await store.flowRuns()).length);
 }
 
 /** State names of a history, oldest first. */
@@ -268,11 +268,11 @@ export async function waitForRunningTask(
     () => {
       if (proc.done) throw new Error(`the flow process ended early\n--- stdout\n${proc.stdout}\n--- stderr\n${proc.stderr}`);
       if (!existsSync(dbPath)) return null;
-      return readStore(dbPath, (store) => {
-        const [flowRun] = store.flowRuns();
-        const taskRun = flowRun ? store.taskRuns(flowRun.id).find((t) => t.state.type === 'RUNNING') : undefined;
+      return readStore(dbPath, async (store) => {
+        const [flowRun] = await store.flowRuns();
+        const taskRun = flowRun ? (await store.taskRuns(flowRun.id)).find((t) => t.state.type === 'RUNNING') : undefined;
         if (!flowRun || !taskRun) return null;
-        if (options.logged !== undefined && !store.logs(flowRun.id).some((l) => l.message.startsWith(options.logged!))) return null;
+        if (options.logged !== undefined && !(await store.logs(flowRun.id)).some((l) => l.message.startsWith(options.logged!))) return null;
         return { flowRun, taskRun };
       });
     },

@@ -5,15 +5,15 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll } from 'vitest';
 import { createApiClient, type ApiClient } from '../../app/core/api/index.js';
-import { createServer, type FlowdeckServer } from '../../app/server/index.js';
-import { SqliteStore } from '../../app/server/store/index.js';
+import { createServer, type FlowdeckServer, type RunStore } from '../../app/server/index.js';
+import { openTestStore } from './store-factory.js';
 
 export interface WorkspaceApiServer {
   /** The API base, with `/api`. */
   api: string;
   client: ApiClient;
   workspace: string;
-  store: SqliteStore;
+  store: RunStore;
 }
 
 /** Starts the server before the file's tests and removes everything after them. */
@@ -25,7 +25,7 @@ export function useWorkspaceApiServer(): WorkspaceApiServer {
     home = mkdtempSync(join(tmpdir(), 'flowdeck-api-'));
     current.workspace = join(home, 'workspace');
     mkdirSync(current.workspace);
-    current.store = SqliteStore.open({ path: join(home, 'flowdeck.db') });
+    current.store = openTestStore({ path: join(home, 'flowdeck.db') });
     server = await createServer({ store: current.store, host: '127.0.0.1', port: 0, workspace: current.workspace, home, crashSweepIntervalMs: 0 });
     current.api = `${await server.listen()}/api`;
     current.client = createApiClient({ baseUrl: current.api });

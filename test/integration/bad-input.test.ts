@@ -80,7 +80,7 @@ async function badInput(args: readonly string[], home: TempHome = newHome(), cwd
   expect(result.stderr.trim(), showOutput(result)).not.toBe('');
   expect(result.stderr, showOutput(result)).not.toMatch(/^\s+at .+:\d+:\d+\)?$/m);
   expect(result.stderr).not.toContain('unexpected error');
-  expect(countFlowRuns(home.dbPath)).toBe(0);
+  expect(await countFlowRuns(home.dbPath)).toBe(0);
   return result;
 }
 
@@ -210,7 +210,7 @@ describe.concurrent('ids that name no run', () => {
       expect(result.code, showOutput(result)).toBe(2);
       expect(result.stderr).toContain(id);
     }
-    expect(countFlowRuns(home.dbPath)).toBe(1);
+    expect(await countFlowRuns(home.dbPath)).toBe(1);
   });
 });
 

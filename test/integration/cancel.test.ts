@@ -45,13 +45,13 @@ it('a task that listens to its signal stops, the run ends Cancelled and the proc
   expect(json.flowRunId).toBe(flowRun.id);
   expect(json.state).toEqual({ type: 'CANCELLED', name: 'Cancelled' });
 
-  readStore(temp.dbPath, (store) => {
-    const flowStates = store.states(flowRun.id);
+  await readStore(temp.dbPath, async (store) => {
+    const flowStates = await store.states(flowRun.id);
     expect(stateNames(flowStates)).toEqual(['Pending', 'Running', 'Cancelling', 'Cancelled']);
     expect(flowStates.map((s) => s.type).slice(-2)).toEqual(['CANCELLING', 'CANCELLED']);
-    const taskStates = store.states(taskRun.id);
+    const taskStates = await store.states(taskRun.id);
     expect(stateNames(taskStates)).toEqual(['Pending', 'Running', 'Cancelled']);
-    expect(store.taskRuns(flowRun.id).map((t) => t.state.type)).toEqual(['CANCELLED']);
+    expect((await store.taskRuns(flowRun.id)).map((t) => t.state.type)).toEqual(['CANCELLED']);
   });
   expect(readFileSync(marker, 'utf8')).toBe('Cancelled');
 
@@ -66,12 +66,12 @@ it('a task that ignores its signal is still recorded Cancelled', async () => {
 
   // Only the store is checked here; whether the process ends is the next test's question.
   await waitUntil(
-    () => readStore(temp.dbPath, (store) => store.flowRun(flowRun.id)?.state.type === 'CANCELLED'),
+    () => readStore(temp.dbPath, async (store) => (await store.flowRun(flowRun.id))?.state.type === 'CANCELLED'),
     { what: 'the flow run to be CANCELLED' },
   );
-  readStore(temp.dbPath, (store) => {
-    expect(stateNames(store.states(flowRun.id))).toEqual(['Pending', 'Running', 'Cancelling', 'Cancelled']);
-    expect(stateNames(store.states(taskRun.id))).toEqual(['Pending', 'Running', 'Cancelled']);
+  await readStore(temp.dbPath, async (store) => {
+    expect(stateNames(await store.states(flowRun.id))).toEqual(['Pending', 'Running', 'Cancelling', 'Cancelled']);
+    expect(stateNames(await store.states(taskRun.id))).toEqual(['Pending', 'Running', 'Cancelled']);
   });
 });
 

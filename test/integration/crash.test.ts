@@ -33,8 +33,8 @@ it('SIGKILL: the next command that opens the store records the flow run and its 
   expect(killed.signal).toBe('SIGKILL');
 
   // Nobody has looked yet: the store still says RUNNING, as the process left it.
-  readStore(temp.dbPath, (store) => {
-    expect(store.flowRun(flowRun.id)?.state.type).toBe('RUNNING');
+  await readStore(temp.dbPath, async (store) => {
+    expect((await store.flowRun(flowRun.id))?.state.type).toBe('RUNNING');
   });
 
   const ls = await runCli(['flow-run', 'ls', '--json'], { home: temp.home });
@@ -42,24 +42,24 @@ it('SIGKILL: the next command that opens the store records the flow run and its 
   const listed = JSON.parse(ls.stdout) as FlowRun[];
   expect(listed.map((r) => [r.id, r.state.type, r.state.name])).toEqual([[flowRun.id, 'CRASHED', 'Crashed']]);
 
-  readStore(temp.dbPath, (store) => {
-    const flowStates = store.states(flowRun.id);
+  await readStore(temp.dbPath, async (store) => {
+    const flowStates = await store.states(flowRun.id);
     expect(stateNames(flowStates)).toEqual(['Pending', 'Running', 'Crashed']);
     expect(flowStates.at(-1)?.message).toBeTruthy();
-    const taskStates = store.states(taskRun.id);
+    const taskStates = await store.states(taskRun.id);
     expect(stateNames(taskStates)).toEqual(['Pending', 'Running', 'Crashed']);
-    expect(store.taskRuns(flowRun.id).map((t) => [t.id, t.state.type])).toEqual([[taskRun.id, 'CRASHED']]);
+    expect((await store.taskRuns(flowRun.id)).map((t) => [t.id, t.state.type])).toEqual([[taskRun.id, 'CRASHED']]);
     // What the task logged before the kill is still there.
-    expect(store.logs(flowRun.id).map((l) => l.message)).toContain('napping for 30s');
+    expect((await store.logs(flowRun.id)).map((l) => l.message)).toContain('napping for 30s');
   });
 
   // Listing again changes nothing: the crash was recorded once.
   const again = await runCli(['task-run', 'ls', '--flow-run', flowRun.id, '--json'], { home: temp.home });
   expect(again.code, showOutput(again)).toBe(0);
   expect((JSON.parse(again.stdout) as TaskRun[]).map((t) => t.state.name)).toEqual(['Crashed']);
-  readStore(temp.dbPath, (store) => {
-    expect(stateNames(store.states(flowRun.id))).toEqual(['Pending', 'Running', 'Crashed']);
-    expect(stateNames(store.states(taskRun.id))).toEqual(['Pending', 'Running', 'Crashed']);
+  await readStore(temp.dbPath, async (store) => {
+    expect(stateNames(await store.states(flowRun.id))).toEqual(['Pending', 'Running', 'Crashed']);
+    expect(stateNames(await store.states(taskRun.id))).toEqual(['Pending', 'Running', 'Crashed']);
   });
 });
 
@@ -73,11 +73,11 @@ it('SIGTERM: the process records Crashed itself, runs onCrashed and exits with 1
   expect(ended.stderr).toContain('SIGTERM');
 
   // Read without sweeping: these states were written by the process before it exited.
-  readStore(temp.dbPath, (store) => {
-    const flowStates = store.states(flowRun.id);
+  await readStore(temp.dbPath, async (store) => {
+    const flowStates = await store.states(flowRun.id);
     expect(stateNames(flowStates)).toEqual(['Pending', 'Running', 'Crashed']);
     expect(flowStates.at(-1)?.message).toContain('SIGTERM');
-    const taskStates = store.states(taskRun.id);
+    const taskStates = await store.states(taskRun.id);
     expect(stateNames(taskStates)).toEqual(['Pending', 'Running', 'Crashed']);
     expect(taskStates.at(-1)?.message).toContain('SIGTERM');
   });
@@ -86,7 +86,7 @@ it('SIGTERM: the process records Crashed itself, runs onCrashed and exits with 1
   // A later command finds nothing more to do.
   const ls = await runCli(['flow-run', 'ls', '--json'], { home: temp.home });
   expect((JSON.parse(ls.stdout) as FlowRun[]).map((r) => r.state.name)).toEqual(['Crashed']);
-  readStore(temp.dbPath, (store) => {
-    expect(stateNames(store.states(flowRun.id))).toEqual(['Pending', 'Running', 'Crashed']);
+  await readStore(temp.dbPath, async (store) => {
+    expect(stateNames(await store.states(flowRun.id))).toEqual(['Pending', 'Running', 'Crashed']);
   });
 });

@@ -129,14 +129,14 @@ describe('every example', () => {
 
   for (const expectation of EXPECTED) {
     const title = `${expectation.example} ends ${expectation.type}/${expectation.name} with exit ${expectation.code}`;
-    it(title, () => {
+    it(title, async () => {
       const { result, json, home } = outcome(expectation.example);
       expect(result.code, showOutput(result)).toBe(expectation.code);
       expect(json.state).toEqual({ type: expectation.type, name: expectation.name });
       expect(json.result).toEqual(expectation.result);
       if (expectation.code !== 0) expect(json.error).toBeTruthy();
       // The store agrees with what was printed.
-      const stored = readStore(home.dbPath, (store) => store.flowRun(json.flowRunId));
+      const stored = await readStore(home.dbPath, (store) => store.flowRun(json.flowRunId));
       expect(stored?.state.type).toBe(expectation.type);
       expect(stored?.state.name).toBe(expectation.name);
       expect(stored?.entrypoint).toBe(`${example(expectation.example)}:${stored?.flowName}`);
@@ -145,29 +145,29 @@ describe('every example', () => {
 });
 
 describe('histories the examples leave in the store', () => {
-  it('hello: one task run, its greeting logged, the run named from its parameters', () => {
+  it('hello: one task run, its greeting logged, the run named from its parameters', async () => {
     const { home, json } = outcome('hello');
-    readStore(home.dbPath, (store) => {
-      const run = store.flowRun(json.flowRunId)!;
+    await readStore(home.dbPath, async (store) => {
+      const run = (await store.flowRun(json.flowRunId))!;
       expect(run.name).toBe('hello-world');
       expect(run.parameters).toEqual({ name: 'world', times: 1 });
-      expect(stateNames(store.states(run.id))).toEqual(['Pending', 'Running', 'Completed']);
-      const tasks = store.taskRuns(run.id);
+      expect(stateNames(await store.states(run.id))).toEqual(['Pending', 'Running', 'Completed']);
+      const tasks = await store.taskRuns(run.id);
       expect(tasks.map((t) => [t.name, t.state.name])).toEqual([['greet-0', 'Completed']]);
-      expect(store.logs(run.id).map((l) => l.message)).toEqual(['Hello, world!']);
+      expect((await store.logs(run.id)).map((l) => l.message)).toEqual(['Hello, world!']);
     });
   });
 
-  it('retries: every attempt of the task is recorded with its error, attempts 1 to 3', () => {
+  it('retries: every attempt of the task is recorded with its error, attempts 1 to 3', async () => {
     const { home, json } = outcome('retries');
-    readStore(home.dbPath, (store) => {
-      const tasks = store.taskRuns(json.flowRunId);
+    await readStore(home.dbPath, async (store) => {
+      const tasks = await store.taskRuns(json.flowRunId);
       expect(tasks).toHaveLength(1);
       const [fetch] = tasks;
       expect(fetch.taskKey).toBe('fetch-quote');
       expect(fetch.tags).toEqual(['api']);
       expect(fetch.runCount).toBe(3);
-      const states = store.states(fetch.id);
+      const states = await store.states(fetch.id);
       expect(states.map((s) => `${s.name}:${s.attempt}`)).toEqual([
         'Pending:1',
         'Running:1',
@@ -188,7 +188,7 @@ describe('histories the examples leave in the store', () => {
         expect(wait.scheduledTime).toBeGreaterThanOrEqual(wait.timestamp);
       }
       // The attempt that succeeded logged under its own attempt number.
-      const logs = store.logs(json.flowRunId).filter((l) => l.taskRunId === fetch.id);
+      const logs = (await store.logs(json.flowRunId)).filter((l) => l.taskRunId === fetch.id);
       expect(logs.map((l) => [l.message, l.attempt])).toContainEqual(['got a quote for FDK on attempt 3', 3]);
     });
   });
@@ -201,38 +201,38 @@ describe('histories the examples leave in the store', () => {
     expect(second.state).toEqual({ type: 'COMPLETED', name: 'Completed' });
     expect(second.result).toBe(49);
     expect(second.flowRunId).not.toBe(first.flowRunId);
-    readStore(home.dbPath, (store) => {
-      const [computed] = store.taskRuns(first.flowRunId);
-      const [reused] = store.taskRuns(second.flowRunId);
+    await readStore(home.dbPath, async (store) => {
+      const [computed] = await store.taskRuns(first.flowRunId);
+      const [reused] = await store.taskRuns(second.flowRunId);
       expect(computed.state.name).toBe('Completed');
       expect(reused.state).toMatchObject({ type: 'COMPLETED', name: 'Cached' });
-      expect(stateNames(store.states(reused.id))).toEqual(['Pending', 'Cached']);
+      expect(stateNames(await store.states(reused.id))).toEqual(['Pending', 'Cached']);
       // Both runs name the same cache entry and the same persisted result.
       const key = computed.state.cacheKey;
       expect(key).toBeTruthy();
       expect(reused.state.cacheKey).toBe(key);
       expect(reused.state.resultRef).toBe(computed.state.resultRef);
       // The slow body ran only the first time.
-      const computedLines = (flowRunId: string) =>
-        store.logs(flowRunId).filter((l) => l.message.includes('the slow way')).length;
-      expect(computedLines(first.flowRunId)).toBe(1);
-      expect(computedLines(second.flowRunId)).toBe(0);
+      const computedLines = async (flowRunId: string) =>
+        (await store.logs(flowRunId)).filter((l) => l.message.includes('the slow way')).length;
+      expect(await computedLines(first.flowRunId)).toBe(1);
+      expect(await computedLines(second.flowRunId)).toBe(0);
     });
   });
 
-  it('caching: the task runs themselves record their cache key (shown by task-run inspect)', () => {
+  it('caching: the task runs themselves record their cache key (shown by task-run inspect)', async () => {
     const { home, json } = outcome('caching');
-    readStore(home.dbPath, (store) => {
-      const [computed] = store.taskRuns(json.flowRunId);
+    await readStore(home.dbPath, async (store) => {
+      const [computed] = await store.taskRuns(json.flowRunId);
       expect(computed.state.cacheKey).toBeTruthy();
       expect(computed.cacheKey).toBe(computed.state.cacheKey);
     });
   });
 
-  it('map-fanout: one task run per item, then one that adds them up', () => {
+  it('map-fanout: one task run per item, then one that adds them up', async () => {
     const { home, json } = outcome('map-fanout');
-    readStore(home.dbPath, (store) => {
-      const tasks = store.taskRuns(json.flowRunId);
+    await readStore(home.dbPath, async (store) => {
+      const tasks = await store.taskRuns(json.flowRunId);
       const scores = tasks.filter((t) => t.taskKey === 'score');
       expect(scores).toHaveLength(10);
       expect(scores.map((t) => t.name).sort()).toEqual(Array.from({ length: 10 }, (_, i) => `score-${i + 1}`).sort());
@@ -245,10 +245,10 @@ describe('histories the examples leave in the store', () => {
     });
   });
 
-  it('subflow: each child flow run links to its parent', () => {
+  it('subflow: each child flow run links to its parent', async () => {
     const { home, json } = outcome('subflow');
-    readStore(home.dbPath, (store) => {
-      const runs = store.flowRuns();
+    await readStore(home.dbPath, async (store) => {
+      const runs = await store.flowRuns();
       expect(runs).toHaveLength(3);
       const parent = runs.find((r) => r.id === json.flowRunId)!;
       expect(parent.flowName).toBe('nightly');
@@ -260,27 +260,27 @@ describe('histories the examples leave in the store', () => {
         expect(child.parentFlowRunId).toBe(parent.id);
         expect(child.state.name).toBe('Completed');
         expect(child.result).toBe('3');
-        expect(store.taskRuns(child.id).map((t) => [t.taskKey, t.state.name])).toEqual([
+        expect((await store.taskRuns(child.id)).map((t) => [t.taskKey, t.state.name])).toEqual([
           ['extract', 'Completed'],
           ['load', 'Completed'],
         ]);
       }
       // A child's task runs are its own; its parent has one task run per subflow call, which the child links to,
       // and one that adds the counts up.
-      const calls = store.taskRuns(parent.id).filter((t) => t.taskKey === 'ingest');
+      const calls = (await store.taskRuns(parent.id)).filter((t) => t.taskKey === 'ingest');
       expect(calls.map((t) => t.state.name)).toEqual(['Completed', 'Completed']);
-      expect(store.taskRuns(parent.id).filter((t) => t.taskKey === 'total').map((t) => t.result)).toEqual(['6']);
+      expect((await store.taskRuns(parent.id)).filter((t) => t.taskKey === 'total').map((t) => t.result)).toEqual(['6']);
       expect(children.map((r) => r.parentTaskRunId).sort()).toEqual(calls.map((t) => t.id).sort());
       expect(children.map((r) => r.parameters).sort((a, b) => String(a.source).localeCompare(String(b.source)))).toEqual([{ source: 'billing' }, { source: 'crm' }]);
     });
   });
 
-  it('concurrency: with a limit of 2, no more than 2 warehouse task runs ran at once', () => {
+  it('concurrency: with a limit of 2, no more than 2 warehouse task runs ran at once', async () => {
     const { home, json } = outcome('concurrency');
-    readStore(home.dbPath, (store) => {
-      const tasks = store.taskRuns(json.flowRunId);
+    await readStore(home.dbPath, async (store) => {
+      const tasks = await store.taskRuns(json.flowRunId);
       expect(tasks).toHaveLength(5);
-      const histories = tasks.map((t) => store.states(t.id));
+      const histories = await Promise.all(tasks.map((t) => store.states(t.id)));
       for (const [i, states] of histories.entries()) {
         expect(tasks[i].tags).toEqual(['warehouse']);
         expect(states.at(-1)?.name).toBe('Completed');
@@ -291,10 +291,10 @@ describe('histories the examples leave in the store', () => {
     });
   });
 
-  it('cpu-threads: the worker-thread task runs compute the right numbers', () => {
+  it('cpu-threads: the worker-thread task runs compute the right numbers', async () => {
     const { home, json } = outcome('cpu-threads');
-    readStore(home.dbPath, (store) => {
-      const tasks = store.taskRuns(json.flowRunId);
+    await readStore(home.dbPath, async (store) => {
+      const tasks = await store.taskRuns(json.flowRunId);
       expect(tasks).toHaveLength(4);
       const byKey = [...tasks].sort((a, b) => a.dynamicKey - b.dynamicKey);
       expect(byKey.map((t) => [t.taskKey, t.state.name, t.result])).toEqual([
@@ -306,29 +306,29 @@ describe('histories the examples leave in the store', () => {
     });
   });
 
-  it('failure: the task run and the flow run are Failed, with the error recorded', () => {
+  it('failure: the task run and the flow run are Failed, with the error recorded', async () => {
     const { home, json } = outcome('failure');
     expect(json.error).toContain('no valid email');
-    readStore(home.dbPath, (store) => {
-      const run = store.flowRun(json.flowRunId)!;
-      expect(stateNames(store.states(run.id))).toEqual(['Pending', 'Running', 'Failed']);
+    await readStore(home.dbPath, async (store) => {
+      const run = (await store.flowRun(json.flowRunId))!;
+      expect(stateNames(await store.states(run.id))).toEqual(['Pending', 'Running', 'Failed']);
       expect(run.state.error?.message).toBe('1 row(s) have no valid email: ids 2');
-      const [validate] = store.taskRuns(run.id);
-      const states = store.states(validate.id);
+      const [validate] = await store.taskRuns(run.id);
+      const states = await store.states(validate.id);
       expect(stateNames(states)).toEqual(['Pending', 'Running', 'Failed']);
       expect(states.at(-1)?.error?.message).toBe('1 row(s) have no valid email: ids 2');
       expect(states.at(-1)?.error?.stack).toContain('failure.ts');
     });
   });
 
-  it('timeout: the task run and the flow run end TimedOut', () => {
+  it('timeout: the task run and the flow run end TimedOut', async () => {
     const { home, json } = outcome('timeout');
     expect(json.error).toContain('timed out');
-    readStore(home.dbPath, (store) => {
-      const [download] = store.taskRuns(json.flowRunId);
+    await readStore(home.dbPath, async (store) => {
+      const [download] = await store.taskRuns(json.flowRunId);
       expect(download.state).toMatchObject({ type: 'FAILED', name: 'TimedOut' });
       expect(download.state.error?.name).toBe('TimeoutError');
-      expect(store.flowRun(json.flowRunId)?.state).toMatchObject({ type: 'FAILED', name: 'TimedOut' });
+      expect((await store.flowRun(json.flowRunId))?.state).toMatchObject({ type: 'FAILED', name: 'TimedOut' });
     });
   });
 });
@@ -341,12 +341,12 @@ describe('--param', () => {
     const json = lastJsonLine(result.stdout);
     expect(json.result).toEqual(['Hello, Ada!', 'Hello, Ada!']);
     expect(result.stderr.match(/Hello, Ada!/g)).toHaveLength(2);
-    readStore(home.dbPath, (store) => {
-      const run = store.flowRun(json.flowRunId)!;
+    await readStore(home.dbPath, async (store) => {
+      const run = (await store.flowRun(json.flowRunId))!;
       expect(run.parameters).toEqual({ name: 'Ada', times: 2 });
       expect(run.name).toBe('hello-Ada');
-      expect(store.logs(run.id).map((l) => l.message)).toEqual(['Hello, Ada!', 'Hello, Ada!']);
-      expect(store.taskRuns(run.id).map((t) => t.name)).toEqual(['greet-0', 'greet-1']);
+      expect((await store.logs(run.id)).map((l) => l.message)).toEqual(['Hello, Ada!', 'Hello, Ada!']);
+      expect((await store.taskRuns(run.id)).map((t) => t.name)).toEqual(['greet-0', 'greet-1']);
     });
   });
 
@@ -363,7 +363,7 @@ describe('--param', () => {
     expect(result.code, showOutput(result)).toBe(2);
     expect(result.stderr).toContain('times');
     expect(result.stderr).not.toMatch(/\n\s+at /); // a message, not a stack trace
-    expect(countFlowRuns(home.dbPath)).toBe(0);
+    expect(await countFlowRuns(home.dbPath)).toBe(0);
   });
 
   it('says what is wrong with a value of the right type that breaks a rule: times=0', async () => {
@@ -373,7 +373,7 @@ describe('--param', () => {
     expect(result.stderr).toContain('times');
     // hello's schema says times >= 1; the message should say so rather than blame the type.
     expect(result.stderr).toMatch(/too small|>=\s*1|at least 1/i);
-    expect(countFlowRuns(home.dbPath)).toBe(0);
+    expect(await countFlowRuns(home.dbPath)).toBe(0);
   });
 });
 
@@ -390,7 +390,7 @@ describe('flow files anywhere', () => {
       const json = lastJsonLine(result.stdout);
       expect(json.state.name).toBe('Completed');
       expect(json.result).toEqual({ word: 'HEY!', mark: 'from-helper' });
-      const run = readStore(home.dbPath, (store) => store.flowRun(json.flowRunId));
+      const run = await readStore(home.dbPath, (store) => store.flowRun(json.flowRunId));
       expect(run?.entrypoint).toBe(`${join(folder, 'anywhere.ts')}:anywhere`);
     } finally {
       rmSync(folder, { recursive: true, force: true });

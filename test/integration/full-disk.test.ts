@@ -120,12 +120,12 @@ it('keeps a run from claiming Completed while the server cannot store its report
   ]);
   expect(stopped.stderr).not.toMatch(/SqliteError|\n\s+at /);
 
-  readStore(dbPath, (store) => {
-    expect(stateNames(store.states(flowRunId))).toEqual(['Pending', 'Running', 'Completed']);
-    const taskRuns: TaskRun[] = store.taskRuns(flowRunId);
+  await readStore(dbPath, async (store) => {
+    expect(stateNames(await store.states(flowRunId))).toEqual(['Pending', 'Running', 'Completed']);
+    const taskRuns: TaskRun[] = await store.taskRuns(flowRunId);
     expect(taskRuns.map((t) => t.name).sort()).toEqual(Array.from({ length: TASKS }, (_, i) => `chatty-${i}`).sort());
-    for (const taskRun of taskRuns) expect(stateNames(store.states(taskRun.id)), taskRun.name).toEqual(['Pending', 'Running', 'Completed']);
-    const messages = store.logs(flowRunId).map((l) => l.message);
+    for (const taskRun of taskRuns) expect(stateNames(await store.states(taskRun.id)), taskRun.name).toEqual(['Pending', 'Running', 'Completed']);
+    const messages = (await store.logs(flowRunId)).map((l) => l.message);
     const expected = Array.from({ length: TASKS }, (_, i) => Array.from({ length: LINES }, (_, n) => `task ${i} line ${n}`)).flat();
     expect(messages).toHaveLength(expected.length);
     expect(new Set(messages)).toEqual(new Set(expected));

@@ -37,7 +37,7 @@ it("prints every log line of a finished run, in order, with each task run's name
   expect(ran.code, showOutput(ran)).toBe(0);
   const { flowRunId } = lastJsonLine(ran.stdout);
 
-  const stored = readStore(temp.dbPath, (store) => store.logs(flowRunId));
+  const stored = await readStore(temp.dbPath, (store) => store.logs(flowRunId));
   expect(stored.map((l) => l.message)).toEqual(expectedMessages(gate));
 
   const logs = await runCli(['flow-run', 'logs', flowRunId], { home: temp.home });
@@ -70,12 +70,12 @@ it('--follow streams the lines of a running flow and exits once the run has ende
 
   // The flow waits at the gate until this test opens it, so it is certainly still running.
   const flowRunId = await waitUntil(
-    () => {
+    async () => {
       if (run.done) throw new Error(`the flow process ended early\n${run.stdout}\n${run.stderr}`);
       if (!existsSync(temp.dbPath)) return null;
-      return readStore(temp.dbPath, (store) => {
-        const [flowRun] = store.flowRuns();
-        return flowRun && store.logs(flowRun.id).some((l) => l.message.startsWith('waiting for the gate')) ? flowRun.id : null;
+      return readStore(temp.dbPath, async (store) => {
+        const [flowRun] = await store.flowRuns();
+        return flowRun && (await store.logs(flowRun.id)).some((l) => l.message.startsWith('waiting for the gate')) ? flowRun.id : null;
       });
     },
     { what: 'the flow to wait at the gate' },
@@ -85,7 +85,7 @@ it('--follow streams the lines of a running flow and exits once the run has ende
   await follow.waitForOutput(`waiting for the gate at ${gate}`);
   expect(follow.done).toBe(false);
   expect(follow.stdout).not.toContain('flow finished');
-  readStore(temp.dbPath, (store) => expect(store.flowRun(flowRunId)?.state.type).toBe('RUNNING'));
+  await readStore(temp.dbPath, async (store) => expect((await store.flowRun(flowRunId))?.state.type).toBe('RUNNING'));
 
   writeFileSync(gate, 'open');
   const [followed, ran] = await Promise.all([follow.wait(), run.wait()]);

@@ -37,10 +37,10 @@ it("three processes at once take turns on tag 'db' (limit 1), and every task run
   const flowRunIds = results.map((result) => lastJsonLine(result.stdout).flowRunId);
   expect(new Set(flowRunIds).size).toBe(WORKERS.length);
 
-  const { taskRuns, histories } = readStore(temp.dbPath, (store) => {
-    expect(store.flowRuns().map((r) => r.id).sort()).toEqual([...flowRunIds].sort());
-    const taskRuns: TaskRun[] = flowRunIds.flatMap((id) => store.taskRuns(id));
-    const histories = new Map<string, State[]>(taskRuns.map((t) => [t.id, store.states(t.id)]));
+  const { taskRuns, histories } = await readStore(temp.dbPath, async (store) => {
+    expect((await store.flowRuns()).map((r) => r.id).sort()).toEqual([...flowRunIds].sort());
+    const taskRuns: TaskRun[] = (await Promise.all(flowRunIds.map((id) => store.taskRuns(id)))).flat();
+    const histories = new Map<string, State[]>(await Promise.all(taskRuns.map(async (t) => [t.id, await store.states(t.id)] as const)));
     return { taskRuns, histories };
   });
 

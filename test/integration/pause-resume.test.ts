@@ -13,17 +13,17 @@ const ENV = { FLOWDECK_HEARTBEAT_SECONDS: '0.2' };
 it('flowdeck flow-run resume ID --input JSON resumes a paused run, which completes with that input', async () => {
   const proc = spawnCli(['run', fixtureFlow('pauses'), '--json'], { home: temp.home, env: ENV });
   const flowRun = await waitUntil(
-    () => {
+    async () => {
       if (proc.done) throw new Error(`the flow process ended early\n${proc.stdout}\n${proc.stderr}`);
       if (!existsSync(temp.dbPath)) return null;
-      return readStore(temp.dbPath, (store) => store.flowRuns().find((run) => run.state.type === 'PAUSED') ?? null);
+      return readStore(temp.dbPath, async (store) => (await store.flowRuns()).find((run) => run.state.type === 'PAUSED') ?? null);
     },
     { what: 'the flow run to be Paused' },
   );
   expect(flowRun.state.message).toBe('waiting for approval');
   await proc.waitForOutput(`flowdeck flow-run resume ${flowRun.id} --input JSON`, 'stderr');
   // The flow process recorded what its pause waits for, the zod schema as JSON Schema.
-  const pause = readStore(temp.dbPath, (store) => store.flowRun(flowRun.id)!.pause);
+  const pause = await readStore(temp.dbPath, async (store) => (await store.flowRun(flowRun.id))!.pause);
   expect(pause).toMatchObject({
     pauseId: flowRun.state.transitionId,
     reason: 'waiting for approval',
@@ -35,7 +35,7 @@ it('flowdeck flow-run resume ID --input JSON resumes a paused run, which complet
   const refused = await runCli(['flow-run', 'resume', flowRun.id, '--input', '{"ok":"yes"}'], { home: temp.home, env: ENV });
   expect(refused.code, showOutput(refused)).toBe(2);
   expect(refused.stderr).toContain('ok: expected boolean, got string');
-  readStore(temp.dbPath, (store) => expect(store.flowRun(flowRun.id)!.state.transitionId).toBe(flowRun.state.transitionId));
+  await readStore(temp.dbPath, async (store) => expect((await store.flowRun(flowRun.id))!.state.transitionId).toBe(flowRun.state.transitionId));
 
   const resume = await runCli(['flow-run', 'resume', flowRun.id.slice(0, 13), '--input', '{"ok":true}'], { home: temp.home, env: ENV });
   expect(resume.code, showOutput(resume)).toBe(0);
@@ -46,8 +46,8 @@ it('flowdeck flow-run resume ID --input JSON resumes a paused run, which complet
   const json = lastJsonLine(ended.stdout);
   expect(json).toMatchObject({ flowRunId: flowRun.id, state: { type: 'COMPLETED', name: 'Completed' }, result: { ok: true } });
   expect(ended.stderr).toContain('approved: true');
-  readStore(temp.dbPath, (store) => {
-    expect(stateNames(store.states(flowRun.id))).toEqual(['Pending', 'Running', 'Paused', 'Running', 'Completed']);
+  await readStore(temp.dbPath, async (store) => {
+    expect(stateNames(await store.states(flowRun.id))).toEqual(['Pending', 'Running', 'Paused', 'Running', 'Completed']);
   });
 
   // Finished now: a second resume is refused.

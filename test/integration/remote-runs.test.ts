@@ -99,7 +99,11 @@ it('carries a run through the server being killed with SIGKILL and restarted: ev
   const run = spawnCli(['run', fixtureFlow('steps'), '--param', `steps=${steps}`, '--param', 'ms=40', '--json'], remote(server.api));
   // Killed once the run is well under way.
   await waitUntil(
-    () => readStore(serverHome.dbPath, (store) => store.flowRuns().some((r) => store.taskRuns(r.id).length >= 10)),
+    () =>
+      readStore(serverHome.dbPath, async (store) => {
+        const taskRuns = await Promise.all((await store.flowRuns()).map((r) => store.taskRuns(r.id)));
+        return taskRuns.some((runs) => runs.length >= 10);
+      }),
     { what: 'ten task runs on the server' },
   );
   server.proc.kill('SIGKILL');
@@ -114,12 +118,12 @@ it('carries a run through the server being killed with SIGKILL and restarted: ev
   const { flowRunId, result } = lastJsonLine(done.stdout);
   expect(result).toBe((steps * (steps - 1)) / 2);
 
-  readStore(serverHome.dbPath, (store) => {
-    expect(stateNames(store.states(flowRunId))).toEqual(['Pending', 'Running', 'Completed']);
-    const taskRuns = store.taskRuns(flowRunId);
+  await readStore(serverHome.dbPath, async (store) => {
+    expect(stateNames(await store.states(flowRunId))).toEqual(['Pending', 'Running', 'Completed']);
+    const taskRuns = await store.taskRuns(flowRunId);
     expect(taskRuns.map((t) => t.name).sort()).toEqual(Array.from({ length: steps }, (_, i) => `step-${i}`).sort());
-    for (const taskRun of taskRuns) expect(stateNames(store.states(taskRun.id)), taskRun.name).toEqual(['Pending', 'Running', 'Completed']);
-    const logs = store.logs(flowRunId).filter((l) => /^step \d+ done$/.test(l.message));
+    for (const taskRun of taskRuns) expect(stateNames(await store.states(taskRun.id)), taskRun.name).toEqual(['Pending', 'Running', 'Completed']);
+    const logs = (await store.logs(flowRunId)).filter((l) => /^step \d+ done$/.test(l.message));
     expect(new Set(logs.map((l) => l.message)).size).toBe(steps);
   });
 });
@@ -134,13 +138,13 @@ it('fifty flow processes report to one server at once: no lock errors, every sta
   }
   const ids = results.map((r) => lastJsonLine(r.stdout).flowRunId);
   expect(new Set(ids).size).toBe(50);
-  readStore(serverHome.dbPath, (store) => {
+  await readStore(serverHome.dbPath, async (store) => {
     for (const id of ids) {
-      expect(stateNames(store.states(id))).toEqual(['Pending', 'Running', 'Completed']);
-      const taskRuns = store.taskRuns(id);
+      expect(stateNames(await store.states(id))).toEqual(['Pending', 'Running', 'Completed']);
+      const taskRuns = await store.taskRuns(id);
       expect(taskRuns).toHaveLength(8);
       for (const taskRun of taskRuns) {
-        const states = store.states(taskRun.id);
+        const states = await store.states(taskRun.id);
         expect(stateNames(states)).toEqual(['Pending', 'Running', 'Completed']);
         const times = states.map((s) => s.timestamp);
         expect([...times].sort((a, b) => a - b)).toEqual(times);

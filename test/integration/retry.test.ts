@@ -23,14 +23,14 @@ it('a flow that failed once is retried by id and completes as the same flow run'
   expect(done.state).toEqual({ type: 'COMPLETED', name: 'Completed' });
   expect(done.result).toBe('loaded');
 
-  readStore(temp.dbPath, (store) => {
-    expect(store.flowRuns().map((r) => r.id)).toEqual([failed.flowRunId]);
-    const run = store.flowRun(failed.flowRunId)!;
+  await readStore(temp.dbPath, async (store) => {
+    expect((await store.flowRuns()).map((r) => r.id)).toEqual([failed.flowRunId]);
+    const run = (await store.flowRun(failed.flowRunId))!;
     expect(run.state.name).toBe('Completed');
     expect(run.runCount).toBe(2);
     expect(run.parameters).toEqual({ marker });
 
-    const history = store.states(run.id);
+    const history = await store.states(run.id);
     expect(history.map((s) => `${s.type}/${s.name}:${s.attempt}`)).toEqual([
       'PENDING/Pending:1',
       'RUNNING/Running:1',
@@ -42,13 +42,13 @@ it('a flow that failed once is retried by id and completes as the same flow run'
     expect(history[2].error?.message).toBe('the warehouse was not ready (first attempt)');
 
     // Each attempt ran its own task run: the first failed, the second completed.
-    const taskRuns = store.taskRuns(run.id);
+    const taskRuns = await store.taskRuns(run.id);
     expect(taskRuns.map((t) => [t.taskKey, t.state.name])).toEqual([
       ['load', 'Failed'],
       ['load', 'Completed'],
     ]);
     // What the second attempt logged belongs to its own task run.
-    const ready = store.logs(run.id).filter((l) => l.message === 'the warehouse is ready now');
+    const ready = (await store.logs(run.id)).filter((l) => l.message === 'the warehouse is ready now');
     expect(ready.map((l) => l.taskRunId)).toEqual([taskRuns[1].id]);
   });
 
@@ -56,7 +56,7 @@ it('a flow that failed once is retried by id and completes as the same flow run'
   const again = await runCli(['flow-run', 'retry', failed.flowRunId], { home: temp.home });
   expect(again.code, showOutput(again)).toBe(2);
   expect(again.stderr).toContain('Completed');
-  readStore(temp.dbPath, (store) => {
-    expect(store.states(failed.flowRunId).at(-1)?.name).toBe('Completed');
+  await readStore(temp.dbPath, async (store) => {
+    expect((await store.states(failed.flowRunId)).at(-1)?.name).toBe('Completed');
   });
 });

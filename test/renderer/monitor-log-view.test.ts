@@ -31,11 +31,11 @@ describe('log view over a real run', () => {
     }).run();
     expect(outcome.result).toBe(3);
     const lines = await logsOf(env.store, outcome.flowRunId);
-    const flakyRun = env.store.listTaskRuns(outcome.flowRunId).find((r) => r.taskKey === 'flaky')!;
+    const flakyRun = (await env.store.listTaskRuns(outcome.flowRunId)).find((r) => r.taskKey === 'flaky')!;
     const messages = (indices: number[]) => indices.map((i) => lines[i].message);
 
     // Each stored line says which attempt wrote it, and that agrees with the attempt bars.
-    const timeline = runTimeline(env.store.listStates(flakyRun.id));
+    const timeline = runTimeline(await env.store.listStates(flakyRun.id));
     expect(timeline.attempts).toHaveLength(3);
     for (const line of lines.filter((l) => l.taskRunId === flakyRun.id)) {
       const bar = timeline.attempts.find((a) => a.attempt === line.attempt)!;
@@ -61,8 +61,8 @@ describe('log view over a real run', () => {
     expect(searchLogs(lines, 'quiet')).toEqual([lines.findIndex((l) => l.message === 'quiet work')]);
 
     // The attempt filter offers the attempts there were, for what the view shows.
-    const flowRun = env.store.getFlowRun(outcome.flowRunId);
-    const taskRuns = env.store.listTaskRuns(outcome.flowRunId);
+    const flowRun = await env.store.getFlowRun(outcome.flowRunId);
+    const taskRuns = await env.store.listTaskRuns(outcome.flowRunId);
     const quietRun = taskRuns.find((r) => r.taskKey === 'quiet')!;
     expect(attemptChoices(flowRun, taskRuns, lines)).toEqual([1, 2, 3]);
     expect(attemptChoices(flowRun, taskRuns, lines, flakyRun.id)).toEqual([1, 2, 3]);

@@ -48,7 +48,7 @@ describe('run graph from a real run', () => {
       return total(50, waitFor(squares));
     }).run();
     expect(outcome.state.type).toBe('COMPLETED');
-    const taskRuns = env.store.listTaskRuns(outcome.flowRunId);
+    const taskRuns = await env.store.listTaskRuns(outcome.flowRunId);
     expect(taskRuns).toHaveLength(52);
 
     const graph = buildRunGraph(taskRuns);
@@ -102,7 +102,7 @@ describe('run graph from a real run', () => {
     const outcome = await flow({ name: 'checks' }, async () => {
       await Promise.allSettled(check.map([0, 1, 2, 3, 4]).map((f) => f.result()));
     }).run();
-    const graph = buildRunGraph(env.store.listTaskRuns(outcome.flowRunId));
+    const graph = buildRunGraph(await env.store.listTaskRuns(outcome.flowRunId));
     const [group] = graph.groups;
     expect(group.total).toBe(5);
     expect(group.counts.COMPLETED).toBe(3);
@@ -124,7 +124,7 @@ describe('run graph from a real run', () => {
       return total(squares);
     }).run();
     expect(outcome.result).toBe(2470);
-    const taskRuns = env.store.listTaskRuns(outcome.flowRunId);
+    const taskRuns = await env.store.listTaskRuns(outcome.flowRunId);
     const loadId = taskRuns.find((r) => r.taskKey === 'load-numbers')!.id;
     const totalId = taskRuns.find((r) => r.taskKey === 'sum-squares')!.id;
     const graph = buildRunGraph(taskRuns);
@@ -145,8 +145,8 @@ describe('run graph from a real run', () => {
     const child = flow({ name: 'child-sums' }, (numbers: number[]) => numbers.reduce((a, b) => a + b, 0));
     const outcome = await flow({ name: 'hands-future' }, () => child(load.submit() as unknown as number[])).run();
     expect(outcome.result).toBe(6);
-    const taskRuns = env.store.listTaskRuns(outcome.flowRunId);
-    const children = env.store.listFlowRuns({ parentFlowRunId: outcome.flowRunId });
+    const taskRuns = await env.store.listTaskRuns(outcome.flowRunId);
+    const children = await env.store.listFlowRuns({ parentFlowRunId: outcome.flowRunId });
     const graph = buildRunGraph(taskRuns, { childFlowRuns: children });
     const loadId = taskRuns.find((r) => r.taskKey === 'load-list')!.id;
     const callId = taskRuns.find((r) => r.taskKey === 'child-sums')!.id;
@@ -159,8 +159,8 @@ describe('run graph from a real run', () => {
     const wrapper = task({ name: 'wrapper' }, async () => child());
     const plain = task({ name: 'plain' }, (x: string) => x.length);
     const outcome = await flow({ name: 'parent' }, async () => plain(await wrapper())).run();
-    const taskRuns = env.store.listTaskRuns(outcome.flowRunId);
-    const children = env.store.listFlowRuns({ parentFlowRunId: outcome.flowRunId });
+    const taskRuns = await env.store.listTaskRuns(outcome.flowRunId);
+    const children = await env.store.listFlowRuns({ parentFlowRunId: outcome.flowRunId });
     expect(children).toHaveLength(1);
 
     const graph = buildRunGraph(taskRuns, { childFlowRuns: children });

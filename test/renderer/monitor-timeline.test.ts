@@ -14,8 +14,8 @@ describe('timeline of real runs', () => {
     const flaky = task({ name: 'flaky', retries: 3, retryDelaySeconds: 0.02 }, failing(2));
     const outcome = await flow({ name: 'eventually' }, () => flaky()).run();
     expect(outcome.result).toBe(3);
-    const [run] = env.store.listTaskRuns(outcome.flowRunId);
-    const states = env.store.listStates(run.id);
+    const [run] = await env.store.listTaskRuns(outcome.flowRunId);
+    const states = await env.store.listStates(run.id);
     const timeline = runTimeline(states);
 
     expect(timeline.attempts.map((a) => [a.attempt, a.outcome, a.endedAs, a.retried, a.message ?? null])).toEqual([
@@ -47,8 +47,8 @@ describe('timeline of real runs', () => {
     const slow = task({ name: 'slow', retries: 1, retryDelaySeconds: 0, timeoutSeconds: 0.05 }, () => idle(5000));
     const outcome = await flow({ name: 'too-slow' }, () => slow()).run();
     expect(outcome.state.type).toBe('FAILED');
-    const [run] = env.store.listTaskRuns(outcome.flowRunId);
-    const timeline = runTimeline(env.store.listStates(run.id));
+    const [run] = await env.store.listTaskRuns(outcome.flowRunId);
+    const timeline = runTimeline(await env.store.listStates(run.id));
     expect(timeline.attempts.map((a) => [a.outcome, a.endedAs, a.error?.name])).toEqual([
       ['FAILED', 'AwaitingRetry', 'TimeoutError'],
       ['FAILED', 'TimedOut', 'TimeoutError'],
@@ -66,8 +66,8 @@ describe('timeline of real runs', () => {
       await work(5);
       await Promise.all(work.map([30, 10, 20]).map((f) => f.result()));
     }).run();
-    const runs = env.store.listTaskRuns(first.flowRunId);
-    const statesOf = new Map(runs.map((r) => [r.id, env.store.listStates(r.id)]));
+    const runs = await env.store.listTaskRuns(first.flowRunId);
+    const statesOf = new Map(await Promise.all(runs.map(async (r) => [r.id, await env.store.listStates(r.id)] as const)));
     const now = Date.now();
     const { rows, range } = timelineRows(runs, statesOf, now);
     expect(rows).toHaveLength(4);
@@ -81,11 +81,11 @@ describe('timeline of real runs', () => {
     const second = await flow({ name: 'rows' }, async () => {
       await work(5);
     }).run();
-    const [cached] = env.store.listTaskRuns(second.flowRunId);
+    const [cached] = await env.store.listTaskRuns(second.flowRunId);
     expect(cached.state.name).toBe('Cached');
-    const timeline = runTimeline(env.store.listStates(cached.id));
+    const timeline = runTimeline(await env.store.listStates(cached.id));
     expect(timeline).toMatchObject({ attempts: [], waits: [], finished: true });
-    const again = timelineRows([cached], new Map([[cached.id, env.store.listStates(cached.id)]]), Date.now());
+    const again = timelineRows([cached], new Map([[cached.id, await env.store.listStates(cached.id)]]), Date.now());
     expect(again.range).toBeNull();
     expect(again.rows.map((r) => [r.start, r.end])).toEqual([[null, null]]);
   });

@@ -28,7 +28,7 @@ describe("a NotReady task run on the builder's canvas", () => {
       return 'done';
     }).run();
     expect(outcome.state.name).toBe('Completed');
-    const taskRuns = env.store.listTaskRuns(outcome.flowRunId);
+    const taskRuns = await env.store.listTaskRuns(outcome.flowRunId);
 
     const states = nodeRunStates(nodes, taskRuns);
     expect(states.fetch).toMatchObject({ type: 'FAILED', runs: 1, finished: 1, message: 'server down' });

@@ -30,7 +30,7 @@ describe("a run page's id", () => {
     expect(shared).toBeGreaterThanOrEqual(4);
     const prefix = first.slice(0, shared);
     expect(await resolveFlowRunId(env.client, prefix)).toEqual({ error: `more than one flow run has an id starting with '${prefix}'; give more of the id` });
-    const unique = env.store.uniqueIdPrefixes('flow', [first]).get(first)!;
+    const unique = (await env.store.uniqueIdPrefixes('flow', [first])).get(first)!;
     expect(await resolveFlowRunId(env.client, unique)).toEqual({ id: first });
     expect(await resolveFlowRunId(env.client, 'ffffffff')).toEqual({ error: "no flow run with id 'ffffffff' or a unique id starting with it" });
     expect(await resolveFlowRunId(env.client, 'abc')).toEqual({ error: "no flow run with id 'abc'; give at least 4 characters of the id" });

@@ -19,8 +19,8 @@ describe('run time over a real run', () => {
     });
     const outcome = await flow({ name: 'timed' }, async () => flaky()).run();
     expect(outcome.result).toBe(3);
-    const taskRun = env.store.listTaskRuns(outcome.flowRunId)[0];
-    const states = env.store.listStates(taskRun.id);
+    const taskRun = (await env.store.listTaskRuns(outcome.flowRunId))[0];
+    const states = await env.store.listStates(taskRun.id);
     const ran = runTime(states, Date.now())!;
     // The same time as the timeline's attempt bars add up to.
     const bars = runTimeline(states).attempts;

@@ -7,13 +7,13 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createApiClient, type ApiClient } from '../../app/core/api/index.js';
 import { createBuilderStore } from '../../app/renderer/builder/model/store.js';
 import { WorkspaceFilesService } from '../../app/renderer/builder/model/workspace-files.js';
-import { createServer, type FlowdeckServer } from '../../app/server/index.js';
-import { SqliteStore } from '../../app/server/store/index.js';
+import { createServer, type FlowdeckServer, type RunStore } from '../../app/server/index.js';
+import { openTestStore } from '../helpers/store-factory.js';
 
 const FLOW = "import { flow } from 'flowdeck';\nexport default flow({ name: 'f' }, async () => 1);\n";
 
 let base: string;
-let store: SqliteStore;
+let store: RunStore;
 let server: FlowdeckServer;
 let client: ApiClient;
 beforeEach(async () => {
@@ -21,7 +21,7 @@ beforeEach(async () => {
   for (const folder of ['home', 'first', 'second']) mkdirSync(join(base, folder));
   writeFileSync(join(base, 'first', 'a.ts'), FLOW);
   writeFileSync(join(base, 'second', 'b.ts'), FLOW);
-  store = SqliteStore.open({ path: join(base, 'home', 'flowdeck.db') });
+  store = openTestStore({ path: join(base, 'home', 'flowdeck.db') });
   server = await createServer({
     store,
     host: '127.0.0.1',

@@ -7,7 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { expect, it } from 'vitest';
-import { SqliteStore } from '../../app/server/store/index.js';
+import { openTestStore } from '../helpers/store-factory.js';
 
 const OPENER = fileURLToPath(new URL('../fixtures/store-opener.mjs', import.meta.url));
 const PROCESSES = 8;
@@ -30,7 +30,7 @@ it('opens a new database from many processes at once, every one of them', async 
       const dbPath = join(folder, 'flowdeck.db');
       const outcomes = await Promise.all(Array.from({ length: PROCESSES }, () => open(dbPath)));
       expect(outcomes.filter((o) => o.code !== 0)).toEqual([]);
-      const store = SqliteStore.open({ path: dbPath });
+      const store = openTestStore({ path: dbPath });
       expect(store.listFlowRuns()).toEqual([]);
       await store.close();
     } finally {

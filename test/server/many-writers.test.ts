@@ -2,7 +2,7 @@ import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { SqliteStore } from '../../app/server/store/index.js';
+import { openTestStore, sqliteOf } from '../helpers/store-factory.js';
 import { makeTempHome } from '../helpers/temp-home.js';
 
 const WORKER = fileURLToPath(new URL('../fixtures/store-writer.mjs', import.meta.url));
@@ -60,9 +60,10 @@ describe('many processes writing to one database', () => {
     expect(summaries.map((s) => s.worker)).toEqual([...Array(PROCESSES).keys()]);
     expect(new Set(summaries.map((s) => s.flowRunId)).size).toBe(PROCESSES);
 
-    const store = SqliteStore.open({ path: temp.dbPath });
+    const store = openTestStore({ path: temp.dbPath });
     try {
-      const db = store.database;
+      // The states rows in the order SQLite stored them, as the processes' writes interleaved.
+      const db = sqliteOf(store).database;
       const states = db
         .prepare<[], { id: number; run_id: string; run_kind: string; name: string; transition_id: string }>(
           'SELECT id, run_id, run_kind, name, transition_id FROM states ORDER BY id',
@@ -81,11 +82,11 @@ describe('many processes writing to one database', () => {
 
       let totalLogs = 0;
       for (const summary of summaries) {
-        const flowRun = store.getFlowRun(summary.flowRunId);
+        const flowRun = await store.getFlowRun(summary.flowRunId);
         expect(flowRun?.state.name).toBe('Completed');
         expect(namesByRun.get(summary.flowRunId)).toEqual(['Pending', 'Running', 'Completed']);
 
-        const taskRuns = store.listTaskRuns(summary.flowRunId);
+        const taskRuns = await store.listTaskRuns(summary.flowRunId);
         expect(taskRuns.map((t) => t.id).sort()).toEqual([...summary.taskRunIds].sort());
         expect(new Set(summary.taskRunIds).size).toBe(TASKS);
         for (const taskRun of taskRuns) {
@@ -98,10 +99,10 @@ describe('many processes writing to one database', () => {
         }
 
         expect(summary.logs).toBe(TASKS * LOGS_PER_TASK + 2);
-        expect(store.countLogs(summary.flowRunId)).toBe(summary.logs);
+        expect(await store.countLogs(summary.flowRunId)).toBe(summary.logs);
         totalLogs += summary.logs;
         for (const taskRunId of summary.taskRunIds.slice(0, 10)) {
-          const lines = store.listLogs(summary.flowRunId, { taskRunId }).map((line) => line.message);
+          const lines = (await store.listLogs(summary.flowRunId, { taskRunId })).map((line) => line.message);
           expect(lines.map((m) => Number(m.split(' line ')[1]))).toEqual([...Array(LOGS_PER_TASK).keys()]);
         }
       }

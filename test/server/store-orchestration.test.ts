@@ -11,7 +11,7 @@ import {
   type RunKind,
 } from '../../app/core/index.js';
 import { StoreError, type RunStore } from '../../app/server/index.js';
-import { MIGRATIONS, SqliteStore } from '../../app/server/store/index.js';
+import { MIGRATIONS } from '../../app/server/store/index.js';
 import { migrate } from '../../app/server/store/migrations.js';
 import { openTestStore, sqliteOf } from '../helpers/store-factory.js';
 import { makeTempHome } from '../helpers/temp-home.js';
@@ -501,7 +501,7 @@ describe('opening a database file', () => {
 
   function openError(path: string): StoreError {
     try {
-      const store = SqliteStore.open({ path });
+      const store = openTestStore({ path });
       void store.close();
     } catch (error) {
       expect(error).toBeInstanceOf(StoreError);
@@ -538,8 +538,9 @@ describe('opening a database file', () => {
   });
 
   it('refuses a database written by a newer Flowdeck', async () => {
-    const store = SqliteStore.open({ path: temp.dbPath });
-    store.database.pragma(`user_version = ${MIGRATIONS.length + 1}`);
+    const store = openTestStore({ path: temp.dbPath });
+    // The schema version is a pragma of the SQLite file.
+    sqliteOf(store).database.pragma(`user_version = ${MIGRATIONS.length + 1}`);
     await store.close();
     const error = openError(temp.dbPath);
     expect(error.code).toBe('NEWER_SCHEMA');
@@ -548,16 +549,17 @@ describe('opening a database file', () => {
   });
 
   it('migrates a fresh file once when two stores open it', async () => {
-    const a = SqliteStore.open({ path: temp.dbPath });
-    const b = SqliteStore.open({ path: temp.dbPath });
+    const a = openTestStore({ path: temp.dbPath });
+    const b = openTestStore({ path: temp.dbPath });
     try {
+      // The migrations of one SQLite file, run by two connections to it.
       for (const store of [a, b]) {
-        expect(store.database.pragma('user_version', { simple: true })).toBe(MIGRATIONS.length);
-        expect(store.database.prepare('SELECT key, value FROM meta').all()).toEqual([{ key: 'application', value: 'flowdeck' }]);
+        expect(sqliteOf(store).database.pragma('user_version', { simple: true })).toBe(MIGRATIONS.length);
+        expect(sqliteOf(store).database.prepare('SELECT key, value FROM meta').all()).toEqual([{ key: 'application', value: 'flowdeck' }]);
       }
       // Running the migrations again changes nothing.
-      migrate(a.database);
-      expect(a.database.pragma('user_version', { simple: true })).toBe(MIGRATIONS.length);
+      migrate(sqliteOf(a).database);
+      expect(sqliteOf(a).database.pragma('user_version', { simple: true })).toBe(MIGRATIONS.length);
 
       const id = newId();
       await a.createFlowRun({
@@ -568,13 +570,13 @@ describe('opening a database file', () => {
         transitionId: newId(),
         state: { type: 'PENDING', name: 'Pending' },
       });
-      expect(b.getFlowRun(id)?.state.name).toBe('Pending');
+      expect((await b.getFlowRun(id))?.state.name).toBe('Pending');
     } finally {
       await a.close();
       await b.close();
     }
-    const again = SqliteStore.open({ path: temp.dbPath });
-    expect(again.listFlowRuns()).toHaveLength(1);
+    const again = openTestStore({ path: temp.dbPath });
+    expect(await again.listFlowRuns()).toHaveLength(1);
     await again.close();
   });
 });

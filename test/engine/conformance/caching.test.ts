@@ -20,11 +20,11 @@ describe('persistResult with no cache policy', () => {
     const outcome = await flow({ name: 'repeated' }, async () => [await foo(1), await foo(1)]).run();
     expect(outcome.result).toEqual([{ x: 1 }, { x: 1 }]);
     expect(calls).toBe(1);
-    const [first, second] = taskRunsOf(env.store, outcome.flowRunId, 'foo');
+    const [first, second] = await taskRunsOf(env.store, outcome.flowRunId, 'foo');
     expect(first.state.name).toBe('Completed');
     expect(second.state.name).toBe('Cached');
     expect(second.state.type).toBe('COMPLETED');
-    expect(historyOf(env.store, second.id)).toEqual(['Pending:1', 'Cached:1']);
+    expect(await historyOf(env.store, second.id)).toEqual(['Pending:1', 'Cached:1']);
     expect(second.state.resultRef).toBe(first.state.resultRef);
   });
 
@@ -34,7 +34,7 @@ describe('persistResult with no cache policy', () => {
     const outcome = await flow({ name: 'misses' }, async () => [await foo(1), await foo(2)]).run();
     expect(outcome.result).toEqual([1, 2]);
     expect(calls).toBe(2);
-    expect(taskRunsOf(env.store, outcome.flowRunId, 'foo-misses').map((r) => r.state.name)).toEqual(['Completed', 'Completed']);
+    expect((await taskRunsOf(env.store, outcome.flowRunId, 'foo-misses')).map((r) => r.state.name)).toEqual(['Completed', 'Completed']);
   });
 
   it('another flow run computes again: the default policy includes the flow run id', async () => {
@@ -44,9 +44,9 @@ describe('persistResult with no cache policy', () => {
     const first = await f.run();
     const second = await f.run();
     expect(calls).toBe(2);
-    expect(taskRunsOf(env.store, second.flowRunId, 'foo-runs')[0].state.name).toBe('Completed');
-    expect(taskRunsOf(env.store, first.flowRunId, 'foo-runs')[0].state.cacheKey).not.toBe(
-      taskRunsOf(env.store, second.flowRunId, 'foo-runs')[0].state.cacheKey,
+    expect((await taskRunsOf(env.store, second.flowRunId, 'foo-runs'))[0].state.name).toBe('Completed');
+    expect((await taskRunsOf(env.store, first.flowRunId, 'foo-runs'))[0].state.cacheKey).not.toBe(
+      (await taskRunsOf(env.store, second.flowRunId, 'foo-runs'))[0].state.cacheKey,
     );
   });
 
@@ -55,7 +55,7 @@ describe('persistResult with no cache policy', () => {
     const foo = task({ name: 'foo-none', persistResult: true, cachePolicy: 'none' }, (x: number) => (calls++, x));
     const outcome = await flow({ name: 'none' }, async () => [await foo(1), await foo(1)]).run();
     expect(calls).toBe(2);
-    const runs = taskRunsOf(env.store, outcome.flowRunId, 'foo-none');
+    const runs = await taskRunsOf(env.store, outcome.flowRunId, 'foo-none');
     expect(runs.map((r) => r.state.name)).toEqual(['Completed', 'Completed']);
     expect(runs[0].state.resultRef).toBeDefined();
   });
@@ -66,7 +66,7 @@ describe('persistResult with no cache policy', () => {
     const outcome = await flow({ name: 'key-fn' }, async () => [await foo(1), await foo(2)]).run();
     expect(outcome.result).toEqual([1, 1]);
     expect(calls).toBe(1);
-    expect(taskRunsOf(env.store, outcome.flowRunId, 'foo-key').map((r) => r.state.name)).toEqual(['Completed', 'Cached']);
+    expect((await taskRunsOf(env.store, outcome.flowRunId, 'foo-key')).map((r) => r.state.name)).toEqual(['Completed', 'Cached']);
   });
 
   it('a changed function is a cache miss: the default policy includes the task source', async () => {
@@ -84,7 +84,7 @@ describe('persistResult with no cache policy', () => {
     const persisted = plain.withOptions({ persistResult: true });
     const outcome = await flow({ name: 'with-options' }, async () => [await persisted(1), await persisted(1), await plain(1)]).run();
     expect(calls).toBe(2);
-    expect(taskRunsOf(env.store, outcome.flowRunId, 'plain-then-persisted').map((r) => r.state.name)).toEqual([
+    expect((await taskRunsOf(env.store, outcome.flowRunId, 'plain-then-persisted')).map((r) => r.state.name)).toEqual([
       'Completed',
       'Cached',
       'Completed',

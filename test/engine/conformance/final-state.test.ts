@@ -23,7 +23,7 @@ describe('final state rules', () => {
     expect(outcome.state.name).toBe('Failed');
     expect(outcome.state.message).toMatch(/^1\/1 returned task runs did not complete; task run 'fails-0': task broke$/);
     expect((outcome.error as Error).message).toBe('task broke');
-    expect(env.store.getFlowRun(outcome.flowRunId)!.state.name).toBe('Failed');
+    expect((await env.store.getFlowRun(outcome.flowRunId))!.state.name).toBe('Failed');
     // Calling the flow rejects with the task's own error, as Prefect raises it.
     await expect(f()).rejects.toThrow('task broke');
   });
@@ -61,7 +61,7 @@ describe('final state rules', () => {
     }).run();
     expect(outcome.state.name).toBe('Completed');
     expect(outcome.result).toBe('bar');
-    expect(onlyTaskRun(env.store, outcome.flowRunId, 'fails').state.name).toBe('Failed');
+    expect((await onlyTaskRun(env.store, outcome.flowRunId, 'fails')).state.name).toBe('Failed');
   });
 
   it('a flow that waits for a failed future but does not return it ends Completed (the docs warning)', async () => {
@@ -98,7 +98,7 @@ describe('final state rules', () => {
     const outcome = await flow({ name: 'retried-return', retries: 1, retryDelaySeconds: 0 }, () => flaky.submit()).run();
     expect(outcome.state.name).toBe('Completed');
     expect(outcome.result).toBe(2);
-    expect(historyOf(env.store, outcome.flowRunId)).toEqual(['Pending:1', 'Running:1', 'AwaitingRetry:1', 'Retrying:2', 'Completed:2']);
+    expect(await historyOf(env.store, outcome.flowRunId)).toEqual(['Pending:1', 'Running:1', 'AwaitingRetry:1', 'Retrying:2', 'Completed:2']);
   });
 });
 
@@ -115,14 +115,14 @@ describe('NotReady (test_downstream_does_not_run_if_upstream_fails)', () => {
       return b.state;
     }).run();
     expect(ran).toBe(false);
-    const upstream = onlyTaskRun(env.store, outcome.flowRunId, 'fails');
-    const run = onlyTaskRun(env.store, outcome.flowRunId, 'after');
+    const upstream = await onlyTaskRun(env.store, outcome.flowRunId, 'fails');
+    const run = await onlyTaskRun(env.store, outcome.flowRunId, 'after');
     expect(run.state.type).toBe('PENDING');
     expect(run.state.name).toBe('NotReady');
     expect(run.state.message).toBe(
       `upstream task run 'fails-0' (${upstream.id}) did not complete, so this task did not run; it ended Failed: task broke`,
     );
-    expect(historyOf(env.store, run.id)).toEqual(['Pending:1', 'NotReady:1']);
+    expect(await historyOf(env.store, run.id)).toEqual(['Pending:1', 'NotReady:1']);
     expect(run.runCount).toBe(0);
     // What the future saw is the NotReady state.
     expect(outcome.result).toMatchObject({ type: 'PENDING', name: 'NotReady' });
@@ -133,7 +133,7 @@ describe('NotReady (test_downstream_does_not_run_if_upstream_fails)', () => {
     expect(outcome.state.name).toBe('Failed');
     expect(outcome.state.message).toContain("task run 'echo-0'");
     expect(outcome.error).toBeInstanceOf(UpstreamFailedError);
-    expect(onlyTaskRun(env.store, outcome.flowRunId, 'echo').state.name).toBe('NotReady');
+    expect((await onlyTaskRun(env.store, outcome.flowRunId, 'echo')).state.name).toBe('NotReady');
   });
 
   it('awaiting a NotReady future rejects with an error that says the upstream failed', async () => {
@@ -152,7 +152,7 @@ describe('NotReady (test_downstream_does_not_run_if_upstream_fails)', () => {
       return 'done';
     }).run();
     expect(outcome.state.name).toBe('Completed');
-    const [b, c] = taskRunsOf(env.store, outcome.flowRunId, 'echo');
+    const [b, c] = await taskRunsOf(env.store, outcome.flowRunId, 'echo');
     expect([b.state.name, c.state.name]).toEqual(['NotReady', 'NotReady']);
     expect(c.state.message).toContain(`'echo-0' (${b.id})`);
     expect(c.state.message).toContain('ended NotReady');
@@ -162,7 +162,7 @@ describe('NotReady (test_downstream_does_not_run_if_upstream_fails)', () => {
     const outcome = await flow({ name: 'call-not-ready' }, () => echo(fails.submit())).run();
     expect(outcome.state.name).toBe('Failed');
     expect(outcome.error).toBeInstanceOf(UpstreamFailedError);
-    expect(onlyTaskRun(env.store, outcome.flowRunId, 'echo').state.name).toBe('NotReady');
+    expect((await onlyTaskRun(env.store, outcome.flowRunId, 'echo')).state.name).toBe('NotReady');
   });
 
   it('waitFor a failed future makes the task NotReady too (test_submit_with_wait_for_upstream_failure)', async () => {
@@ -182,8 +182,8 @@ describe('NotReady (test_downstream_does_not_run_if_upstream_fails)', () => {
       return 'returned';
     }).run();
     expect(outcome.state.name).toBe('Completed');
-    const run = onlyTaskRun(env.store, outcome.flowRunId, 'echo');
+    const run = await onlyTaskRun(env.store, outcome.flowRunId, 'echo');
     expect(run.state.name).toBe('NotReady');
-    expect(stateNamed(env.store, run.id, 'NotReady').type).toBe('PENDING');
+    expect((await stateNamed(env.store, run.id, 'NotReady')).type).toBe('PENDING');
   });
 });

@@ -13,8 +13,8 @@ const addOne = task({ name: 'add-one' }, (x: number) => x + 1);
 const numbers = task({ name: 'numbers' }, () => [1, 2, 3]);
 
 /** The flow's result as the store recorded it. */
-function storedResult(flowRunId: string): unknown {
-  const result = env.store.getFlowRun(flowRunId)!.result;
+async function storedResult(flowRunId: string): Promise<unknown> {
+  const result = (await env.store.getFlowRun(flowRunId))!.result;
   return result === null || result === undefined ? result : JSON.parse(result);
 }
 
@@ -24,7 +24,7 @@ describe('a flow returning futures returns their values (resolve_futures_to_resu
     const outcome = await f.run();
     expect(outcome.state.name).toBe('Completed');
     expect(outcome.result).toBe(2);
-    expect(storedResult(outcome.flowRunId)).toBe(2);
+    expect(await storedResult(outcome.flowRunId)).toBe(2);
     expect(await f()).toBe(2);
   });
 
@@ -32,7 +32,7 @@ describe('a flow returning futures returns their values (resolve_futures_to_resu
     const outcome = await flow({ name: 'returns-map' }, () => addOne.map([1, 2, 3])).run();
     expect(outcome.result).toEqual([2, 3, 4]);
     expect(Array.isArray(outcome.result)).toBe(true);
-    expect(storedResult(outcome.flowRunId)).toEqual([2, 3, 4]);
+    expect(await storedResult(outcome.flowRunId)).toEqual([2, 3, 4]);
   });
 
   it('futures inside arrays and objects are resolved (test_resolves_futures_in_nested_collections)', async () => {
@@ -42,7 +42,7 @@ describe('a flow returning futures returns their values (resolve_futures_to_resu
     }).run();
     const expected = { single: 2, list: [2, 11], nested: { deeper: [{ value: 21 }] }, plain: 'text' };
     expect(outcome.result).toEqual(expected);
-    expect(storedResult(outcome.flowRunId)).toEqual(expected);
+    expect(await storedResult(outcome.flowRunId)).toEqual(expected);
   });
 
   it('a returned value without futures is returned as it is (test_resolve_futures_to_results_with_no_futures)', async () => {
@@ -67,8 +67,8 @@ describe('futures passed to tasks are resolved (resolve_inputs)', () => {
   it('a future of a list passed to map is mapped over its values (test_map_can_take_future_as_input)', async () => {
     const outcome = await flow({ name: 'map-future' }, () => addOne.map(numbers.submit() as unknown as number[])).run();
     expect(outcome.result).toEqual([2, 3, 4]);
-    const source = onlyTaskRun(env.store, outcome.flowRunId, 'numbers');
-    const mapped = taskRunsOf(env.store, outcome.flowRunId, 'add-one');
+    const source = await onlyTaskRun(env.store, outcome.flowRunId, 'numbers');
+    const mapped = await taskRunsOf(env.store, outcome.flowRunId, 'add-one');
     expect(mapped.map((r) => r.inputs)).toEqual(['[1]', '[2]', '[3]']);
     // test_map_preserves_dependencies_between_futures_all_mapped_children
     for (const run of mapped) expect(run.upstream).toEqual([source.id]);
@@ -93,10 +93,10 @@ describe('futures passed to tasks are resolved (resolve_inputs)', () => {
       return sum(added as unknown as number[]);
     }).run();
     expect(outcome.result).toBe(15);
-    const added = taskRunsOf(env.store, outcome.flowRunId, 'add-one');
+    const added = await taskRunsOf(env.store, outcome.flowRunId, 'add-one');
     expect(added.map((t) => t.state.name)).toEqual(['Completed', 'Completed', 'Completed']);
     // Each run of add-one stands on one run of times.
-    const timesIds = new Set(taskRunsOf(env.store, outcome.flowRunId, 'times').map((t) => t.id));
+    const timesIds = new Set((await taskRunsOf(env.store, outcome.flowRunId, 'times')).map((t) => t.id));
     for (const run of added) expect(run.upstream.filter((id) => timesIds.has(id))).toHaveLength(1);
   });
 
@@ -113,7 +113,7 @@ describe('futures passed to tasks are resolved (resolve_inputs)', () => {
     expect(outcome.result).toBe(0);
     expect(caught).toBeInstanceOf(UpstreamFailedError);
     expect((caught as Error).message).toContain('no list');
-    expect(taskRunsOf(env.store, outcome.flowRunId, 'add-one')).toEqual([]);
+    expect(await taskRunsOf(env.store, outcome.flowRunId, 'add-one')).toEqual([]);
   });
 
   it('futures nested in arrays and objects are resolved before the task runs', async () => {
@@ -147,7 +147,7 @@ describe('recorded task inputs (task_inputs)', () => {
       const a = addOne.submit(1);
       await addOne(a as unknown as number);
     }).run();
-    const [upstream, downstream] = taskRunsOf(env.store, outcome.flowRunId, 'add-one');
+    const [upstream, downstream] = await taskRunsOf(env.store, outcome.flowRunId, 'add-one');
     expect(JSON.parse(downstream.inputs!)).toEqual([{ taskRun: upstream.id, name: upstream.name }]);
     expect(downstream.inputs).not.toContain('future');
     expect(downstream.upstream).toEqual([upstream.id]);
@@ -155,7 +155,7 @@ describe('recorded task inputs (task_inputs)', () => {
 
   it('plain arguments are recorded as values (test_task_inputs_populated_with_no_upstreams)', async () => {
     const outcome = await flow({ name: 'inputs-values' }, () => addOne(5)).run();
-    expect(onlyTaskRun(env.store, outcome.flowRunId, 'add-one').inputs).toBe('[5]');
+    expect((await onlyTaskRun(env.store, outcome.flowRunId, 'add-one')).inputs).toBe('[5]');
   });
 
   it('nested futures are recorded as references too (test_task_inputs_populated_with_nested_upstream_futures)', async () => {
@@ -164,8 +164,8 @@ describe('recorded task inputs (task_inputs)', () => {
       const a = addOne.submit(1);
       return keep({ items: [a], allowed: allowFailure(a) });
     }).run();
-    const upstream = onlyTaskRun(env.store, outcome.flowRunId, 'add-one');
-    const kept = onlyTaskRun(env.store, outcome.flowRunId, 'keep');
+    const upstream = await onlyTaskRun(env.store, outcome.flowRunId, 'add-one');
+    const kept = await onlyTaskRun(env.store, outcome.flowRunId, 'keep');
     expect(JSON.parse(kept.inputs!)).toEqual([
       { items: [{ taskRun: upstream.id, name: upstream.name }], allowed: { taskRun: upstream.id, name: upstream.name, allowFailure: true } },
     ]);

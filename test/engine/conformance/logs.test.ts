@@ -21,7 +21,7 @@ describe('failure logs', () => {
   it("a failed task's error and stack are an ERROR line of the task run (test_tracebacks_are_logged)", async () => {
     const broken = task({ name: 'broken' }, () => raiseValueError());
     const outcome = await flow({ name: 'task-fails' }, () => broken()).run();
-    const run = onlyTaskRun(env.store, outcome.flowRunId, 'broken');
+    const run = await onlyTaskRun(env.store, outcome.flowRunId, 'broken');
     const lines = errorsOf(await logsOf(env.store, outcome.flowRunId, { taskRunId: run.id }));
     expect(lines).toHaveLength(1);
     expect(lines[0].message).toMatch(/^failed: RangeError: Test Exception\n\s+at raiseValueError /);
@@ -41,7 +41,7 @@ describe('failure logs', () => {
   it("a task's failure that fails its flow is logged once in the task run and once in the flow run", async () => {
     const broken = task({ name: 'broken-through' }, () => raiseValueError());
     const outcome = await flow({ name: 'lets-it-through' }, () => broken()).run();
-    const run = onlyTaskRun(env.store, outcome.flowRunId, 'broken-through');
+    const run = await onlyTaskRun(env.store, outcome.flowRunId, 'broken-through');
     const lines = errorsOf(await logsOf(env.store, outcome.flowRunId));
     expect(lines.map((l) => [l.taskRunId, l.message.split('\n')[0]])).toEqual([
       [run.id, 'failed: RangeError: Test Exception'],
@@ -55,7 +55,7 @@ describe('failure logs', () => {
       await broken().catch(() => undefined);
     }).run();
     expect(outcome.state.name).toBe('Completed');
-    const run = onlyTaskRun(env.store, outcome.flowRunId, 'retried');
+    const run = await onlyTaskRun(env.store, outcome.flowRunId, 'retried');
     const lines = errorsOf(await logsOf(env.store, outcome.flowRunId, { taskRunId: run.id }));
     expect(lines.map((l) => [l.attempt, l.message.split('\n')[0].replace(/\d+ ms/, 'N ms')])).toEqual([
       [1, 'attempt 1 failed; retrying in N ms: RangeError: Test Exception'],
@@ -81,7 +81,7 @@ describe('failure logs', () => {
     const outcome = await flow({ name: 'timeout-logs' }, async () => {
       await slow().catch(() => undefined);
     }).run();
-    const run = onlyTaskRun(env.store, outcome.flowRunId, 'slow');
+    const run = await onlyTaskRun(env.store, outcome.flowRunId, 'slow');
     const lines = errorsOf(await logsOf(env.store, outcome.flowRunId, { taskRunId: run.id }));
     expect(lines.map((l) => l.message.split('\n')[0])).toEqual(["failed: TimeoutError: task run 'slow-0' timed out after 0.05s"]);
   });
@@ -106,7 +106,7 @@ describe('failure logs', () => {
     const outcome = await flow({ name: 'not-ready-logs' }, async () => {
       await after.submit(broken.submit()).wait();
     }).run();
-    const run = onlyTaskRun(env.store, outcome.flowRunId, 'downstream');
+    const run = await onlyTaskRun(env.store, outcome.flowRunId, 'downstream');
     const logs = await logsOf(env.store, outcome.flowRunId, { taskRunId: run.id });
     expect(logs.map((l) => [l.level, l.message.replace(/\(.*?\)/, '(ID)')])).toEqual([
       [LOG_LEVELS.WARNING, "did not run: upstream task run 'upstream-0' (ID) did not complete, so this task did not run; it ended Failed: Test Exception"],

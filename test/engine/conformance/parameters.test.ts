@@ -23,7 +23,7 @@ describe('parameter coercion (test_call_coerces_parameter_types)', () => {
     const outcome = await echo.run({ count: '1' });
     expect(outcome.state.name).toBe('Completed');
     expect(outcome.result).toEqual({ count: 1, flags: [], label: 'none' });
-    expect(env.store.getFlowRun(outcome.flowRunId)!.parameters).toEqual({ count: 1, flags: [], label: 'none' });
+    expect((await env.store.getFlowRun(outcome.flowRunId))!.parameters).toEqual({ count: 1, flags: [], label: 'none' });
   });
 
   it('items of arrays and fields of nested objects are read too', async () => {
@@ -40,7 +40,7 @@ describe('parameter coercion (test_call_coerces_parameter_types)', () => {
     const error = await echo.run({ count: 'ten' }).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(ParameterValidationError);
     expect((error as ParameterValidationError).issues.map((i) => i.path)).toEqual(['count']);
-    expect(env.store.listFlowRuns()).toEqual([]);
+    expect(await env.store.listFlowRuns()).toEqual([]);
   });
 
   it('validateParameters: false passes text through unread (test_call_ignores_incompatible_parameter_types_if_asked)', async () => {

@@ -13,13 +13,13 @@ let env: ReturnType<typeof useEngineStore>;
 beforeEach(() => (env = useEngineStore()));
 afterEach(() => env.dispose());
 
-function childrenOf(parentFlowRunId: string) {
+async function childrenOf(parentFlowRunId: string) {
   // Ids grow with time: they order runs created in the same millisecond.
-  return env.store.listFlowRuns({ parentFlowRunId }).sort((a, b) => a.createdAt - b.createdAt || (a.id < b.id ? -1 : 1));
+  return (await env.store.listFlowRuns({ parentFlowRunId })).sort((a, b) => a.createdAt - b.createdAt || (a.id < b.id ? -1 : 1));
 }
 
-function onlyChildOf(parentFlowRunId: string) {
-  const children = childrenOf(parentFlowRunId);
+async function onlyChildOf(parentFlowRunId: string) {
+  const children = await childrenOf(parentFlowRunId);
   if (children.length !== 1) throw new Error(`expected one child run, found ${children.length}`);
   return children[0];
 }
@@ -31,7 +31,7 @@ describe('subflow calls (test_flows.py::TestSubflowCalls)', () => {
     expect(await parent(1, 2)).toBe(6);
     const outcome = await parent.run({ x: 1, y: 2 });
     expect(outcome.result).toBe(6);
-    expect(onlyChildOf(outcome.flowRunId).parameters).toEqual({ x: 1, y: 2, z: 3 });
+    expect((await onlyChildOf(outcome.flowRunId)).parameters).toEqual({ x: 1, y: 2, z: 3 });
   });
 
   it('a subflow returns the result of the task it returns (TestSubflowCalls::test_subflow_call_with_returned_task)', async () => {
@@ -39,8 +39,8 @@ describe('subflow calls (test_flows.py::TestSubflowCalls)', () => {
     const child = flow({ name: 'child-with-task' }, (x: number, y: number, z: number) => compute(x, y, z));
     const outcome = await flow({ name: 'parent-of-task-child' }, (x: number, y = 2, z = 3) => child(x, y, z)).run({ x: 1, y: 2 });
     expect(outcome.result).toBe(6);
-    const childRun = onlyChildOf(outcome.flowRunId);
-    expect(onlyTaskRun(env.store, childRun.id, 'compute').state.name).toBe('Completed');
+    const childRun = await onlyChildOf(outcome.flowRunId);
+    expect((await onlyTaskRun(env.store, childRun.id, 'compute')).state.name).toBe('Completed');
   });
 
   it('a subflow gets exactly the arguments it was called with: a number, several values, one object', async () => {
@@ -52,7 +52,7 @@ describe('subflow calls (test_flows.py::TestSubflowCalls)', () => {
     expect(outcome.result).toEqual([22, 'aa', 'from crm']);
     expect(seen).toEqual([[11], ['a', 2], ['crm']]);
     // Runs made within one millisecond share createdAt, so compare by flow name rather than order.
-    const byFlow = childrenOf(outcome.flowRunId).map((c) => [c.flowName, c.parameters] as const);
+    const byFlow = (await childrenOf(outcome.flowRunId)).map((c) => [c.flowName, c.parameters] as const);
     expect(byFlow.sort(([a], [b]) => a.localeCompare(b))).toEqual([
       ['takes-object', { source: 'crm' }],
       ['takes-one', { n: 11 }],
@@ -65,14 +65,14 @@ describe('subflow calls (test_flows.py::TestSubflowCalls)', () => {
     const outcome = await flow({ name: 'calls-foo' }, () => foo(1, 2)).run();
     expect(outcome.result).toBe(6);
     // Prefect also records z = 3; a default is an expression of the function, known only when it runs.
-    expect(onlyChildOf(outcome.flowRunId).parameters).toEqual({ x: 1, y: 2 });
+    expect((await onlyChildOf(outcome.flowRunId)).parameters).toEqual({ x: 1, y: 2 });
   });
 
   it('a rest parameter takes the remaining arguments (TestFlowCall::test_call_with_variadic_args)', async () => {
     const gather = flow({ name: 'gather' }, (first: string, ...rest: number[]) => ({ first, rest }));
     const outcome = await flow({ name: 'calls-gather' }, () => gather('a', 1, 2, 3)).run();
     expect(outcome.result).toEqual({ first: 'a', rest: [1, 2, 3] });
-    const childRun = onlyChildOf(outcome.flowRunId);
+    const childRun = await onlyChildOf(outcome.flowRunId);
     expect(childRun.parameters).toEqual({ first: 'a', rest: [1, 2, 3] });
     // Run by name, the recorded parameters give the same call.
     expect((await gather.run(childRun.parameters)).result).toEqual({ first: 'a', rest: [1, 2, 3] });
@@ -86,10 +86,10 @@ describe('subflow calls (test_flows.py::TestSubflowCalls)', () => {
     });
     const outcome = await flow({ name: 'concurrent-parent' }, () => Promise.all([0, 1, 2, 3, 4].map((i) => child(i)))).run();
     expect(outcome.result).toEqual([0, 1, 2, 3, 4]);
-    const subflowTaskRuns = taskRunsOf(env.store, outcome.flowRunId, 'concurrent-child');
+    const subflowTaskRuns = await taskRunsOf(env.store, outcome.flowRunId, 'concurrent-child');
     expect(subflowTaskRuns.map((t) => t.name).sort()).toEqual([0, 1, 2, 3, 4].map((i) => `concurrent-child-${i}`));
     expect(new Set(subflowTaskRuns.map((t) => t.dynamicKey)).size).toBe(5);
-    const children = childrenOf(outcome.flowRunId);
+    const children = await childrenOf(outcome.flowRunId);
     expect(children).toHaveLength(5);
     expect(new Set(children.map((c) => c.parentTaskRunId))).toEqual(new Set(subflowTaskRuns.map((t) => t.id)));
     for (const child of children) {
@@ -109,12 +109,12 @@ describe('subflow calls (test_flows.py::TestSubflowCalls)', () => {
     expect(outcome.result).toBe(5 + 4 + 3 + 2 + 1);
     let parentId = outcome.flowRunId;
     for (let level = 5; level >= 0; level--) {
-      const run = onlyChildOf(parentId);
+      const run = await onlyChildOf(parentId);
       expect(run.parameters).toEqual({ i: level });
-      expect(onlyTaskRun(env.store, parentId, 'recurse').id).toBe(run.parentTaskRunId);
+      expect((await onlyTaskRun(env.store, parentId, 'recurse')).id).toBe(run.parentTaskRunId);
       parentId = run.id;
     }
-    expect(childrenOf(parentId)).toEqual([]);
+    expect(await childrenOf(parentId)).toEqual([]);
   });
 });
 
@@ -123,16 +123,16 @@ describe('the task run of a subflow call (TestSubflowCalls::test_subflow_relatio
     const child = flow({ name: 'inner' }, (x: number, y: number) => x + y);
     const outcome = await flow({ name: 'outer' }, () => child(1, 2)).run();
     expect(outcome.result).toBe(3);
-    const childRun = onlyChildOf(outcome.flowRunId);
-    const tracking = onlyTaskRun(env.store, outcome.flowRunId, 'inner');
+    const childRun = await onlyChildOf(outcome.flowRunId);
+    const tracking = await onlyTaskRun(env.store, outcome.flowRunId, 'inner');
     expect(childRun.id).not.toBe(outcome.flowRunId);
     expect(childRun.parentFlowRunId).toBe(outcome.flowRunId);
     expect(childRun.parentTaskRunId).toBe(tracking.id);
     expect(tracking).toMatchObject({ name: 'inner-0', flowRunId: outcome.flowRunId, result: '3', inputs: '[1,2]' });
-    expect(historyOf(env.store, tracking.id)).toEqual(['Pending:1', 'Running:1', 'Completed:1']);
+    expect(await historyOf(env.store, tracking.id)).toEqual(['Pending:1', 'Running:1', 'Completed:1']);
     // The task run spans the child's run.
-    const childStates = env.store.listStates(childRun.id);
-    const trackingStates = env.store.listStates(tracking.id);
+    const childStates = await env.store.listStates(childRun.id);
+    const trackingStates = await env.store.listStates(tracking.id);
     expect(trackingStates[0].timestamp).toBeLessThanOrEqual(childStates.find((s) => s.type === 'RUNNING')!.timestamp);
     expect(trackingStates.at(-1)!.timestamp).toBeGreaterThanOrEqual(childRun.endTime!);
   });
@@ -149,16 +149,16 @@ describe('the task run of a subflow call (TestSubflowCalls::test_subflow_relatio
     }).run();
     expect(caught).toBe(boom);
     expect(outcome.state.name).toBe('Completed');
-    const tracking = onlyTaskRun(env.store, outcome.flowRunId, 'failing-inner');
-    expect(namesOf(env.store, tracking.id)).toEqual(['Pending', 'Running', 'Failed']);
+    const tracking = await onlyTaskRun(env.store, outcome.flowRunId, 'failing-inner');
+    expect(await namesOf(env.store, tracking.id)).toEqual(['Pending', 'Running', 'Failed']);
     expect(tracking.state.error).toMatchObject({ name: 'RangeError', message: 'child broke' });
     expect(tracking.state.message).toBe('child broke');
-    expect(onlyChildOf(outcome.flowRunId).state.name).toBe('Failed');
+    expect((await onlyChildOf(outcome.flowRunId)).state.name).toBe('Failed');
 
     const letting = await flow({ name: 'letting-outer' }, () => child(2)).run();
     expect(letting.state.name).toBe('Failed');
     expect(letting.error).toBe(boom);
-    expect(onlyTaskRun(env.store, letting.flowRunId, 'failing-inner').state.name).toBe('Failed');
+    expect((await onlyTaskRun(env.store, letting.flowRunId, 'failing-inner')).state.name).toBe('Failed');
   });
 
   it("a subflow stopped by its parent's timeout ends its task run Cancelled (test_flow_with_cancelled_subflow_has_cancelled_state)", async () => {
@@ -166,11 +166,11 @@ describe('the task run of a subflow call (TestSubflowCalls::test_subflow_relatio
     const outcome = await flow({ name: 'impatient-outer', timeoutSeconds: 0.05 }, () => child(5000)).run();
     expect(outcome.state.name).toBe('TimedOut');
     expect(outcome.error).toBeInstanceOf(TimeoutError);
-    const childRun = onlyChildOf(outcome.flowRunId);
+    const childRun = await onlyChildOf(outcome.flowRunId);
     expect(childRun.state.name).toBe('Cancelled');
-    const tracking = onlyTaskRun(env.store, outcome.flowRunId, 'slow-inner');
-    expect(namesOf(env.store, tracking.id)).toEqual(['Pending', 'Running', 'Cancelled']);
-    expect(tracking.endTime!).toBeLessThanOrEqual(env.store.getFlowRun(outcome.flowRunId)!.endTime!);
+    const tracking = await onlyTaskRun(env.store, outcome.flowRunId, 'slow-inner');
+    expect(await namesOf(env.store, tracking.id)).toEqual(['Pending', 'Running', 'Cancelled']);
+    expect(tracking.endTime!).toBeLessThanOrEqual((await env.store.getFlowRun(outcome.flowRunId))!.endTime!);
   });
 
   it('a subflow that retries keeps one task run, Running until its last attempt ends', async () => {
@@ -181,9 +181,9 @@ describe('the task run of a subflow call (TestSubflowCalls::test_subflow_relatio
     });
     const outcome = await flow({ name: 'patient-outer' }, () => child(7)).run();
     expect(outcome.result).toBe(7);
-    const tracking = onlyTaskRun(env.store, outcome.flowRunId, 'retrying-inner');
-    expect(historyOf(env.store, tracking.id)).toEqual(['Pending:1', 'Running:1', 'Completed:1']);
-    expect(historyOf(env.store, onlyChildOf(outcome.flowRunId).id)).toEqual(['Pending:1', 'Running:1', 'AwaitingRetry:1', 'Retrying:2', 'Completed:2']);
+    const tracking = await onlyTaskRun(env.store, outcome.flowRunId, 'retrying-inner');
+    expect(await historyOf(env.store, tracking.id)).toEqual(['Pending:1', 'Running:1', 'Completed:1']);
+    expect(await historyOf(env.store, (await onlyChildOf(outcome.flowRunId)).id)).toEqual(['Pending:1', 'Running:1', 'AwaitingRetry:1', 'Retrying:2', 'Completed:2']);
   });
 
   it('a subflow called inside a task has that task run for its parent, and no task run of its own', async () => {
@@ -191,9 +191,9 @@ describe('the task run of a subflow call (TestSubflowCalls::test_subflow_relatio
     const wrapper = task({ name: 'wrapper' }, (n: number) => child(n));
     const outcome = await flow({ name: 'task-parent' }, () => wrapper(41)).run();
     expect(outcome.result).toBe(42);
-    const wrapperRun = onlyTaskRun(env.store, outcome.flowRunId, 'wrapper');
-    expect(onlyChildOf(outcome.flowRunId).parentTaskRunId).toBe(wrapperRun.id);
-    expect(env.store.listTaskRuns(outcome.flowRunId).map((t) => t.taskKey)).toEqual(['wrapper']);
+    const wrapperRun = await onlyTaskRun(env.store, outcome.flowRunId, 'wrapper');
+    expect((await onlyChildOf(outcome.flowRunId)).parentTaskRunId).toBe(wrapperRun.id);
+    expect((await env.store.listTaskRuns(outcome.flowRunId)).map((t) => t.taskKey)).toEqual(['wrapper']);
   });
 
   it('a nested subflow is a task run of its own parent, not of the top flow', async () => {
@@ -201,11 +201,11 @@ describe('the task run of a subflow call (TestSubflowCalls::test_subflow_relatio
     const middle = flow({ name: 'middle-flow' }, (s: string) => leaf(s));
     const outcome = await flow({ name: 'top-flow' }, () => middle('deep')).run();
     expect(outcome.result).toBe('DEEP');
-    const middleRun = onlyChildOf(outcome.flowRunId);
-    const leafRun = onlyChildOf(middleRun.id);
-    expect(env.store.listTaskRuns(outcome.flowRunId).map((t) => t.taskKey)).toEqual(['middle-flow']);
-    expect(onlyTaskRun(env.store, middleRun.id, 'leaf-flow').id).toBe(leafRun.parentTaskRunId);
-    expect(onlyTaskRun(env.store, middleRun.id, 'leaf-flow').result).toBe('"DEEP"');
+    const middleRun = await onlyChildOf(outcome.flowRunId);
+    const leafRun = await onlyChildOf(middleRun.id);
+    expect((await env.store.listTaskRuns(outcome.flowRunId)).map((t) => t.taskKey)).toEqual(['middle-flow']);
+    expect((await onlyTaskRun(env.store, middleRun.id, 'leaf-flow')).id).toBe(leafRun.parentTaskRunId);
+    expect((await onlyTaskRun(env.store, middleRun.id, 'leaf-flow')).result).toBe('"DEEP"');
   });
 });
 
@@ -217,8 +217,8 @@ describe('subflow parameters (TestSubflowCalls::test_subflow_with_invalid_parame
     expect(outcome.state.name).toBe('Failed');
     expect(outcome.error).toBeInstanceOf(ParameterValidationError);
     expect((outcome.error as Error).message).toMatch(/takes 2 arguments \(a, b\) but was called with 3/);
-    expect(childrenOf(outcome.flowRunId)).toEqual([]);
-    expect(env.store.listTaskRuns(outcome.flowRunId)).toEqual([]);
+    expect(await childrenOf(outcome.flowRunId)).toEqual([]);
+    expect(await env.store.listTaskRuns(outcome.flowRunId)).toEqual([]);
   });
 
   it('a flow that takes one object refuses several arguments, saying why', async () => {
@@ -246,14 +246,14 @@ describe('subflow parameters (TestSubflowCalls::test_subflow_with_invalid_parame
     const double = flow({ name: 'double' }, (n: number) => n * 2);
     const outcome = await double.run({ n: 11 });
     expect(outcome.result).toBe(22);
-    expect(env.store.getFlowRun(outcome.flowRunId)!.parameters).toEqual({ n: 11 });
+    expect((await env.store.getFlowRun(outcome.flowRunId))!.parameters).toEqual({ n: 11 });
     const limited = flow({ name: 'limited' }, (params: { limit: number }) => params.limit + 1);
     const byObject = await limited.run({ limit: 9 });
     expect(byObject.result).toBe(10);
-    expect(env.store.getFlowRun(byObject.flowRunId)!.parameters).toEqual({ limit: 9 });
+    expect((await env.store.getFlowRun(byObject.flowRunId))!.parameters).toEqual({ limit: 9 });
     const viaParent = await flow({ name: 'limited-parent' }, () => limited({ limit: 4 })).run();
     expect(viaParent.result).toBe(5);
-    expect(onlyChildOf(viaParent.flowRunId).parameters).toEqual({ limit: 4 });
+    expect((await onlyChildOf(viaParent.flowRunId)).parameters).toEqual({ limit: 4 });
   });
 
   it('a retried run calls the flow again with the arguments it recorded', async () => {
@@ -264,7 +264,7 @@ describe('subflow parameters (TestSubflowCalls::test_subflow_with_invalid_parame
       return `${s}${n}`;
     });
     const first = await flow({ name: 'calls-fails-first' }, () => f(11, 'x').catch(() => 'caught')).run();
-    const childRun = onlyChildOf(first.flowRunId);
+    const childRun = await onlyChildOf(first.flowRunId);
     expect(childRun.state.name).toBe('Failed');
     expect((await retryFlowRun(env.store, childRun.id, 'again')).ok).toBe(true);
     const again = await f.run(childRun.parameters, { flowRunId: childRun.id, flowRunName: childRun.name });
@@ -300,9 +300,9 @@ describe('a retried parent and its subflows (TestFlowRetries)', () => {
     expect(outcome.result).toBe('hello');
     expect([parentRuns, childRuns]).toEqual([2, 2]);
     // Prefect resets one tracking task run; here each attempt records its own, as it does for tasks.
-    const tracking = taskRunsOf(env.store, outcome.flowRunId, 'child-flow');
+    const tracking = await taskRunsOf(env.store, outcome.flowRunId, 'child-flow');
     expect(tracking.map((t) => t.state.name)).toEqual(['Failed', 'Completed']);
-    const children = childrenOf(outcome.flowRunId);
+    const children = await childrenOf(outcome.flowRunId);
     expect(children.map((c) => c.state.name)).toEqual(['Failed', 'Completed']);
     expect(children.map((c) => c.parentTaskRunId)).toEqual(tracking.map((t) => t.id));
   });
@@ -320,13 +320,13 @@ describe('futures handed to a subflow (test_flows.py::TestSubflowTaskInputs)', (
     const outcome = await flow({ name: 'hands-future' }, () => child(addOne.submit(1) as unknown as number)).run();
     expect(outcome.result).toBe(20);
     expect(seen).toEqual([2]);
-    const upstream = onlyTaskRun(env.store, outcome.flowRunId, 'add-one');
-    expect(onlyChildOf(outcome.flowRunId).parameters).toEqual({ x: 2 });
-    const tracking = onlyTaskRun(env.store, outcome.flowRunId, 'takes-value');
+    const upstream = await onlyTaskRun(env.store, outcome.flowRunId, 'add-one');
+    expect((await onlyChildOf(outcome.flowRunId)).parameters).toEqual({ x: 2 });
+    const tracking = await onlyTaskRun(env.store, outcome.flowRunId, 'takes-value');
     expect(tracking.upstream).toEqual([upstream.id]);
     // The inputs name the future as a task's inputs do: a reference to the upstream run.
     expect(JSON.parse(tracking.inputs!)).toEqual([{ taskRun: upstream.id, name: 'add-one-0' }]);
-    expect(namesOf(env.store, tracking.id)).toEqual(['Pending', 'Running', 'Completed']);
+    expect(await namesOf(env.store, tracking.id)).toEqual(['Pending', 'Running', 'Completed']);
   });
 
   it('futures in a list and nested in objects are resolved, each an upstream of the call', async () => {
@@ -338,25 +338,25 @@ describe('futures handed to a subflow (test_flows.py::TestSubflowTaskInputs)', (
       return child([a, b] as unknown as number[], { nested: { value: c } } as unknown as { nested: { value: number } });
     }).run();
     expect(outcome.result).toEqual({ list: [2, 11], options: { nested: { value: 21 } } });
-    expect(onlyChildOf(outcome.flowRunId).parameters).toEqual({ list: [2, 11], options: { nested: { value: 21 } } });
-    const ids = taskRunsOf(env.store, outcome.flowRunId, 'add-one').map((t) => t.id);
-    expect(new Set(onlyTaskRun(env.store, outcome.flowRunId, 'takes-nested').upstream)).toEqual(new Set(ids));
+    expect((await onlyChildOf(outcome.flowRunId)).parameters).toEqual({ list: [2, 11], options: { nested: { value: 21 } } });
+    const ids = (await taskRunsOf(env.store, outcome.flowRunId, 'add-one')).map((t) => t.id);
+    expect(new Set((await onlyTaskRun(env.store, outcome.flowRunId, 'takes-nested')).upstream)).toEqual(new Set(ids));
   });
 
   it("a flow with a schema checks the futures' results (test_subflow_with_upstream_task_passes_validation)", async () => {
     const child = flow({ name: 'checked', parameters: z.object({ n: z.number() }) }, ({ n }) => n * 2);
     const outcome = await flow({ name: 'hands-to-schema' }, () => child({ n: addOne.submit(4) as unknown as number })).run();
     expect(outcome.result).toBe(10);
-    expect(onlyChildOf(outcome.flowRunId).parameters).toEqual({ n: 5 });
-    const tracking = onlyTaskRun(env.store, outcome.flowRunId, 'checked');
-    expect(tracking.upstream).toEqual([onlyTaskRun(env.store, outcome.flowRunId, 'add-one').id]);
+    expect((await onlyChildOf(outcome.flowRunId)).parameters).toEqual({ n: 5 });
+    const tracking = await onlyTaskRun(env.store, outcome.flowRunId, 'checked');
+    expect(tracking.upstream).toEqual([(await onlyTaskRun(env.store, outcome.flowRunId, 'add-one')).id]);
 
     const refused = await flow({ name: 'hands-wrong-type' }, () => child({ n: task({ name: 'text' }, () => 'five').submit() as unknown as number })).run();
     expect(refused.state.name).toBe('Failed');
     expect(refused.error).toBeInstanceOf(ParameterValidationError);
     // The call had its task run; it fails with the reason, and no child was recorded.
-    expect(onlyTaskRun(env.store, refused.flowRunId, 'checked').state).toMatchObject({ type: 'FAILED', message: expect.stringContaining('n: ') });
-    expect(childrenOf(refused.flowRunId)).toEqual([]);
+    expect((await onlyTaskRun(env.store, refused.flowRunId, 'checked')).state).toMatchObject({ type: 'FAILED', message: expect.stringContaining('n: ') });
+    expect(await childrenOf(refused.flowRunId)).toEqual([]);
   });
 
   it('a failed upstream makes the call NotReady: the child never runs and the call rejects saying why', async () => {
@@ -369,21 +369,21 @@ describe('futures handed to a subflow (test_flows.py::TestSubflowTaskInputs)', (
     }).run();
     expect(ran).toBe(false);
     expect(outcome.state.name).toBe('Completed');
-    const upstream = onlyTaskRun(env.store, outcome.flowRunId, 'fails');
+    const upstream = await onlyTaskRun(env.store, outcome.flowRunId, 'fails');
     expect(caught).toBeInstanceOf(UpstreamFailedError);
     const message = `upstream task run 'fails-0' (${upstream.id}) did not complete, so this subflow did not run; it ended Failed: task broke`;
     expect((caught as Error).message).toBe(message);
-    const tracking = onlyTaskRun(env.store, outcome.flowRunId, 'never-runs');
+    const tracking = await onlyTaskRun(env.store, outcome.flowRunId, 'never-runs');
     expect(tracking.state).toMatchObject({ type: 'PENDING', name: 'NotReady', message });
-    expect(historyOf(env.store, tracking.id)).toEqual(['Pending:1', 'NotReady:1']);
+    expect(await historyOf(env.store, tracking.id)).toEqual(['Pending:1', 'NotReady:1']);
     expect(tracking.upstream).toEqual([upstream.id]);
-    expect(childrenOf(outcome.flowRunId)).toEqual([]);
+    expect(await childrenOf(outcome.flowRunId)).toEqual([]);
 
     // Not caught, it fails the parent as an awaited task would.
     const failing = await flow({ name: 'lets-failure-through' }, () => child(fails.submit() as unknown as number)).run();
     expect(failing.state.name).toBe('Failed');
     expect(failing.error).toBeInstanceOf(UpstreamFailedError);
-    expect(onlyTaskRun(env.store, failing.flowRunId, 'never-runs').state.name).toBe('NotReady');
+    expect((await onlyTaskRun(env.store, failing.flowRunId, 'never-runs')).state.name).toBe('NotReady');
   });
 
   it('allowFailure(future) hands the child the error (test_subflow_with_one_upstream_task_future_and_allow_failure)', async () => {
@@ -393,8 +393,8 @@ describe('futures handed to a subflow (test_flows.py::TestSubflowTaskInputs)', (
       return child(allowFailure(future));
     }).run();
     expect(outcome.result).toBe('got task broke');
-    const tracking = onlyTaskRun(env.store, outcome.flowRunId, 'takes-error');
-    expect(tracking.upstream).toEqual([onlyTaskRun(env.store, outcome.flowRunId, 'fails').id]);
+    const tracking = await onlyTaskRun(env.store, outcome.flowRunId, 'takes-error');
+    expect(tracking.upstream).toEqual([(await onlyTaskRun(env.store, outcome.flowRunId, 'fails')).id]);
     expect(tracking.state.name).toBe('Completed');
   });
 
@@ -405,14 +405,14 @@ describe('futures handed to a subflow (test_flows.py::TestSubflowTaskInputs)', (
     ).run();
     expect(outcome.error).toBeInstanceOf(ParameterValidationError);
     expect((outcome.error as Error).message).toMatch(/takes 1 argument \(x\) but was called with 2/);
-    expect(taskRunsOf(env.store, outcome.flowRunId, 'takes-one-only')).toEqual([]);
-    expect(childrenOf(outcome.flowRunId)).toEqual([]);
+    expect(await taskRunsOf(env.store, outcome.flowRunId, 'takes-one-only')).toEqual([]);
+    expect(await childrenOf(outcome.flowRunId)).toEqual([]);
   });
 
   it('a call with no futures records no upstream (test_subflow_with_no_upstream_tasks)', async () => {
     const bar = flow({ name: 'bar' }, (x: number, y: number) => x + y);
     const outcome = await flow({ name: 'foo' }, () => bar(2, 1)).run();
     expect(outcome.result).toBe(3);
-    expect(onlyTaskRun(env.store, outcome.flowRunId, 'bar').upstream).toEqual([]);
+    expect((await onlyTaskRun(env.store, outcome.flowRunId, 'bar')).upstream).toEqual([]);
   });
 });

@@ -31,7 +31,7 @@ describe('tasks and their upstreams', () => {
     const look = task({ name: 'look-not-ready' }, (x: unknown) => (x instanceof UpstreamFailedError ? 'upstream failed' : x));
     const outcome = await flow({ name: 'allow-not-ready' }, () => look(allowFailure(addOne.submit(fails.submit())))).run();
     expect(outcome.result).toBe('upstream failed');
-    expect(taskRunsOf(env.store, outcome.flowRunId, 'add-one')[0].state.name).toBe('NotReady');
+    expect((await taskRunsOf(env.store, outcome.flowRunId, 'add-one'))[0].state.name).toBe('NotReady');
   });
 
   it('the downstream runs after a failure with allowFailure in waitFor (test_downstream_runs_if_upstream_fails_with_allow_failure_annotation)', async () => {
@@ -44,7 +44,7 @@ describe('tasks and their upstreams', () => {
       const a = addOne.submit(1);
       return addOne(5, waitFor(a));
     }).run();
-    const [first, second] = taskRunsOf(env.store, outcome.flowRunId, 'add-one');
+    const [first, second] = await taskRunsOf(env.store, outcome.flowRunId, 'add-one');
     expect(second.upstream).toEqual([first.id]);
     expect(second.inputs).toBe('[5]');
   });
@@ -65,7 +65,7 @@ describe('tasks and their upstreams', () => {
       return 'bar';
     }).run();
     expect(outcome.state.name).toBe('Completed');
-    expect(onlyTaskRun(env.store, outcome.flowRunId, 'add-one').state.name).toBe('NotReady');
+    expect((await onlyTaskRun(env.store, outcome.flowRunId, 'add-one')).state.name).toBe('NotReady');
   });
 });
 

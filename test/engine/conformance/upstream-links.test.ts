@@ -26,8 +26,8 @@ describe('values that came from a task run (test_task_inputs_populated_with_resu
       return load(rows);
     }).run();
     expect(outcome.result).toBe(2);
-    const loadRun = onlyTaskRun(env.store, outcome.flowRunId, 'load');
-    expect(loadRun.upstream).toEqual([onlyTaskRun(env.store, outcome.flowRunId, 'extract').id]);
+    const loadRun = await onlyTaskRun(env.store, outcome.flowRunId, 'load');
+    expect(loadRun.upstream).toEqual([(await onlyTaskRun(env.store, outcome.flowRunId, 'extract')).id]);
     expect(JSON.parse(loadRun.inputs!)).toEqual([[{ id: 1 }, { id: 2 }]]);
   });
 
@@ -37,7 +37,7 @@ describe('values that came from a task run (test_task_inputs_populated_with_resu
       return load(rows);
     }).run();
     expect(outcome.result).toBe(2);
-    expect(onlyTaskRun(env.store, outcome.flowRunId, 'load').upstream).toEqual([onlyTaskRun(env.store, outcome.flowRunId, 'extract').id]);
+    expect((await onlyTaskRun(env.store, outcome.flowRunId, 'load')).upstream).toEqual([(await onlyTaskRun(env.store, outcome.flowRunId, 'extract')).id]);
   });
 
   it('the objects directly inside a result link too, as Prefect links a result one level in', async () => {
@@ -47,9 +47,9 @@ describe('values that came from a task run (test_task_inputs_populated_with_resu
       return [await loadRow(rows[0]), await load(wrapped.rows)];
     }).run();
     expect(outcome.result).toEqual([1, 2]);
-    const extractId = onlyTaskRun(env.store, outcome.flowRunId, 'extract').id;
-    expect(onlyTaskRun(env.store, outcome.flowRunId, 'load-row').upstream).toEqual([extractId]);
-    expect(onlyTaskRun(env.store, outcome.flowRunId, 'load').upstream).toEqual([extractId]);
+    const extractId = (await onlyTaskRun(env.store, outcome.flowRunId, 'extract')).id;
+    expect((await onlyTaskRun(env.store, outcome.flowRunId, 'load-row')).upstream).toEqual([extractId]);
+    expect((await onlyTaskRun(env.store, outcome.flowRunId, 'load')).upstream).toEqual([extractId]);
   });
 
   it('a result inside a new array or object passed on links its run, as a future inside one does', async () => {
@@ -59,8 +59,8 @@ describe('values that came from a task run (test_task_inputs_populated_with_resu
       return merge({ a, b });
     }).run();
     expect(outcome.result).toBe(4);
-    const extractIds = taskRunsOf(env.store, outcome.flowRunId, 'extract').map((t) => t.id);
-    expect(new Set(onlyTaskRun(env.store, outcome.flowRunId, 'merge').upstream)).toEqual(new Set(extractIds));
+    const extractIds = (await taskRunsOf(env.store, outcome.flowRunId, 'extract')).map((t) => t.id);
+    expect(new Set((await onlyTaskRun(env.store, outcome.flowRunId, 'merge')).upstream)).toEqual(new Set(extractIds));
   });
 
   it('a result changed in place before it is passed on still links: identity, not equality', async () => {
@@ -70,7 +70,7 @@ describe('values that came from a task run (test_task_inputs_populated_with_resu
       return load(rows);
     }).run();
     expect(outcome.result).toBe(3);
-    expect(onlyTaskRun(env.store, outcome.flowRunId, 'load').upstream).toEqual([onlyTaskRun(env.store, outcome.flowRunId, 'extract').id]);
+    expect((await onlyTaskRun(env.store, outcome.flowRunId, 'load')).upstream).toEqual([(await onlyTaskRun(env.store, outcome.flowRunId, 'extract')).id]);
   });
 
   it('an equal object that did not come from the run links nothing', async () => {
@@ -79,13 +79,13 @@ describe('values that came from a task run (test_task_inputs_populated_with_resu
       return load(rows.map((row) => ({ ...row })));
     }).run();
     expect(outcome.result).toBe(2);
-    expect(onlyTaskRun(env.store, outcome.flowRunId, 'load').upstream).toEqual([]);
+    expect((await onlyTaskRun(env.store, outcome.flowRunId, 'load')).upstream).toEqual([]);
   });
 
   it('primitives cannot be told apart, so a number passed on links nothing', async () => {
     const outcome = await flow({ name: 'numbers' }, async () => double(await count())).run();
     expect(outcome.result).toBe(6);
-    expect(onlyTaskRun(env.store, outcome.flowRunId, 'double').upstream).toEqual([]);
+    expect((await onlyTaskRun(env.store, outcome.flowRunId, 'double')).upstream).toEqual([]);
   });
 
   it('a cached result links as a computed one does', async () => {
@@ -93,17 +93,17 @@ describe('values that came from a task run (test_task_inputs_populated_with_resu
     const etl = flow({ name: 'cached-etl' }, async () => load(await cachedExtract()));
     await etl.run();
     const outcome = await etl.run();
-    const extractRun = onlyTaskRun(env.store, outcome.flowRunId, 'cached-extract');
+    const extractRun = await onlyTaskRun(env.store, outcome.flowRunId, 'cached-extract');
     expect(extractRun.state.name).toBe('Cached');
-    expect(onlyTaskRun(env.store, outcome.flowRunId, 'load').upstream).toEqual([extractRun.id]);
+    expect((await onlyTaskRun(env.store, outcome.flowRunId, 'load')).upstream).toEqual([extractRun.id]);
   });
 
   it('links stay within a flow run: a value handed into a subflow links the call, not the child task runs', async () => {
     const child = flow({ name: 'loads-rows' }, (rows: Row[]) => load(rows));
     const outcome = await flow({ name: 'hands-rows' }, async () => child(await extract())).run();
     expect(outcome.result).toBe(2);
-    const childRun = env.store.listFlowRuns({ parentFlowRunId: outcome.flowRunId })[0];
-    expect(onlyTaskRun(env.store, childRun.id, 'load').upstream).toEqual([]);
+    const childRun = (await env.store.listFlowRuns({ parentFlowRunId: outcome.flowRunId }))[0];
+    expect((await onlyTaskRun(env.store, childRun.id, 'load')).upstream).toEqual([]);
   });
 });
 
@@ -120,8 +120,8 @@ describe('maps fed by a value from a task run', () => {
       [2, 4, 6],
       [0, 2, 4],
     ]);
-    const numbersId = onlyTaskRun(env.store, outcome.flowRunId, 'numbers').id;
-    const doubles = taskRunsOf(env.store, outcome.flowRunId, 'double');
+    const numbersId = (await onlyTaskRun(env.store, outcome.flowRunId, 'numbers')).id;
+    const doubles = await taskRunsOf(env.store, outcome.flowRunId, 'double');
     expect(doubles).toHaveLength(6);
     expect(doubles.slice(0, 3).map((t) => t.upstream)).toEqual([[numbersId], [numbersId], [numbersId]]);
     expect(doubles.slice(3).map((t) => t.upstream)).toEqual([[], [], []]);
@@ -135,15 +135,15 @@ describe('maps fed by a value from a task run', () => {
       return pick.map(['a', 'b'] as ('a' | 'b')[], unmapped(table));
     }).run();
     expect(outcome.result).toEqual([1, 2]);
-    const lookupId = onlyTaskRun(env.store, outcome.flowRunId, 'lookup').id;
-    expect(taskRunsOf(env.store, outcome.flowRunId, 'pick').map((t) => t.upstream)).toEqual([[lookupId], [lookupId]]);
+    const lookupId = (await onlyTaskRun(env.store, outcome.flowRunId, 'lookup')).id;
+    expect((await taskRunsOf(env.store, outcome.flowRunId, 'pick')).map((t) => t.upstream)).toEqual([[lookupId], [lookupId]]);
   });
 
   it('a map over objects from a task run links each run through its own item as well', async () => {
     const outcome = await flow({ name: 'maps-rows' }, async () => loadRow.map(await extract())).run();
     expect(outcome.result).toEqual([1, 2]);
-    const extractId = onlyTaskRun(env.store, outcome.flowRunId, 'extract').id;
-    expect(taskRunsOf(env.store, outcome.flowRunId, 'load-row').map((t) => t.upstream)).toEqual([[extractId], [extractId]]);
+    const extractId = (await onlyTaskRun(env.store, outcome.flowRunId, 'extract')).id;
+    expect((await taskRunsOf(env.store, outcome.flowRunId, 'load-row')).map((t) => t.upstream)).toEqual([[extractId], [extractId]]);
   });
 
   it("a map's gathered results link by item: a map over them links run i to run i, a task given them all to every run", async () => {
@@ -153,12 +153,12 @@ describe('maps fed by a value from a task run', () => {
       return load(again as unknown as Row[]);
     }).run();
     expect(outcome.result).toBe(3);
-    const doubles = taskRunsOf(env.store, outcome.flowRunId, 'double');
+    const doubles = await taskRunsOf(env.store, outcome.flowRunId, 'double');
     const first = doubles.filter((t) => t.upstream.length === 0);
     const second = doubles.filter((t) => t.upstream.length > 0);
     expect(first).toHaveLength(3);
     expect(second.map((t) => [JSON.parse(t.inputs!), t.upstream])).toEqual(first.map((t, i) => [[[2, 4, 6][i]], [t.id]]));
-    expect(onlyTaskRun(env.store, outcome.flowRunId, 'load').upstream).toEqual(second.map((t) => t.id));
+    expect((await onlyTaskRun(env.store, outcome.flowRunId, 'load')).upstream).toEqual(second.map((t) => t.id));
   });
 
   it("each mapped run's result links on: a map's results gathered and passed on link every member", async () => {
@@ -169,8 +169,8 @@ describe('maps fed by a value from a task run', () => {
       return total(echoed);
     }).run();
     expect(outcome.result).toBe(2);
-    const echoIds = taskRunsOf(env.store, outcome.flowRunId, 'echo-row').map((t) => t.id);
-    expect(new Set(onlyTaskRun(env.store, outcome.flowRunId, 'total').upstream)).toEqual(new Set(echoIds));
+    const echoIds = (await taskRunsOf(env.store, outcome.flowRunId, 'echo-row')).map((t) => t.id);
+    expect(new Set((await onlyTaskRun(env.store, outcome.flowRunId, 'total')).upstream)).toEqual(new Set(echoIds));
   });
 });
 
@@ -179,15 +179,15 @@ describe('subflow calls and values from task runs (test_subflow_with_one_upstrea
     const child = flow({ name: 'child-loads' }, (rows: Row[]) => rows.length);
     const outcome = await flow({ name: 'parent-hands-result' }, async () => child(await extract())).run();
     expect(outcome.result).toBe(2);
-    expect(onlyTaskRun(env.store, outcome.flowRunId, 'child-loads').upstream).toEqual([onlyTaskRun(env.store, outcome.flowRunId, 'extract').id]);
+    expect((await onlyTaskRun(env.store, outcome.flowRunId, 'child-loads')).upstream).toEqual([(await onlyTaskRun(env.store, outcome.flowRunId, 'extract')).id]);
   });
 
   it("a subflow's result passed on links the call's task run (test_task_inputs_populated_with_subflow_upstream)", async () => {
     const child = flow({ name: 'child-extracts' }, () => extract());
     const outcome = await flow({ name: 'parent-loads-child-result' }, async () => load(await child())).run();
     expect(outcome.result).toBe(2);
-    const call = onlyTaskRun(env.store, outcome.flowRunId, 'child-extracts');
-    expect(onlyTaskRun(env.store, outcome.flowRunId, 'load').upstream).toEqual([call.id]);
+    const call = await onlyTaskRun(env.store, outcome.flowRunId, 'child-extracts');
+    expect((await onlyTaskRun(env.store, outcome.flowRunId, 'load')).upstream).toEqual([call.id]);
   });
 });
 
@@ -205,13 +205,13 @@ describe('maps over a future: their runs are known once its result is', () => {
       return sum(added as unknown as number[]);
     }).run();
     expect(outcome.result).toBe(3 + 5 + 7);
-    const startId = onlyTaskRun(env.store, outcome.flowRunId, 'start').id;
-    const timesRuns = taskRunsOf(env.store, outcome.flowRunId, 'times').sort(byKey);
-    const addRuns = taskRunsOf(env.store, outcome.flowRunId, 'plus-one').sort(byKey);
+    const startId = (await onlyTaskRun(env.store, outcome.flowRunId, 'start')).id;
+    const timesRuns = (await taskRunsOf(env.store, outcome.flowRunId, 'times')).sort(byKey);
+    const addRuns = (await taskRunsOf(env.store, outcome.flowRunId, 'plus-one')).sort(byKey);
     expect(timesRuns.map((t) => t.upstream)).toEqual([[startId], [startId], [startId]]);
     expect(addRuns.map((t) => t.upstream)).toEqual(timesRuns.map((t) => [t.id]));
     // Recorded once the runs were known: the runs themselves, not the future the map waited for.
-    const sumRun = onlyTaskRun(env.store, outcome.flowRunId, 'sum');
+    const sumRun = await onlyTaskRun(env.store, outcome.flowRunId, 'sum');
     expect(sumRun.upstream).toEqual(addRuns.map((t) => t.id));
     expect(JSON.parse(sumRun.inputs!)).toEqual([addRuns.map((t) => ({ taskRun: t.id, name: t.name }))]);
   });
@@ -228,18 +228,18 @@ describe('maps over a future: their runs are known once its result is', () => {
     }).run();
     expect(outcome.state.name).toBe('Completed');
     expect(caught).toBeInstanceOf(UpstreamFailedError);
-    expect(taskRunsOf(env.store, outcome.flowRunId, 'times')).toEqual([]);
-    expect(taskRunsOf(env.store, outcome.flowRunId, 'plus-one')).toEqual([]);
-    const sumRun = onlyTaskRun(env.store, outcome.flowRunId, 'sum');
+    expect(await taskRunsOf(env.store, outcome.flowRunId, 'times')).toEqual([]);
+    expect(await taskRunsOf(env.store, outcome.flowRunId, 'plus-one')).toEqual([]);
+    const sumRun = await onlyTaskRun(env.store, outcome.flowRunId, 'sum');
     expect(sumRun.state.name).toBe('NotReady');
-    expect(sumRun.upstream).toEqual([onlyTaskRun(env.store, outcome.flowRunId, 'broken').id]);
+    expect(sumRun.upstream).toEqual([(await onlyTaskRun(env.store, outcome.flowRunId, 'broken')).id]);
   });
 
   it('a subflow handed such a map is recorded with its runs for upstream', async () => {
     const child = flow({ name: 'sums-child' }, (values: number[]) => values.reduce((a, b) => a + b, 0));
     const outcome = await flow({ name: 'hands-deferred-map' }, () => child(times.map([1, 2], start.submit() as unknown as number) as unknown as number[])).run();
     expect(outcome.result).toBe(6);
-    const timesIds = taskRunsOf(env.store, outcome.flowRunId, 'times').sort(byKey).map((t) => t.id);
-    expect(onlyTaskRun(env.store, outcome.flowRunId, 'sums-child').upstream).toEqual(timesIds);
+    const timesIds = (await taskRunsOf(env.store, outcome.flowRunId, 'times')).sort(byKey).map((t) => t.id);
+    expect((await onlyTaskRun(env.store, outcome.flowRunId, 'sums-child')).upstream).toEqual(timesIds);
   });
 });

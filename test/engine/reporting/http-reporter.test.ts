@@ -8,12 +8,12 @@ import { ApiError, ApiUnreachableError, type ReportOperation } from '../../../ap
 import { configureEngine } from '../../../app/engine/hosting.js';
 import { flow, getRunContext, getRunLogger, task } from '../../../app/engine/index.js';
 import { HttpReporter, reportTransport, type ConnectionEvent, type SendReport } from '../../../app/engine/reporting/index.js';
-import { createServer, type FlowdeckServer } from '../../../app/server/index.js';
-import { SqliteStore } from '../../../app/server/store/index.js';
+import { createServer, type FlowdeckServer, type RunStore } from '../../../app/server/index.js';
+import { openTestStore } from '../../helpers/store-factory.js';
 import { makeTempHome } from '../../helpers/temp-home.js';
 
 interface Running {
-  store: SqliteStore;
+  store: RunStore;
   server: FlowdeckServer;
   port: number;
 }
@@ -23,7 +23,7 @@ let running: Running | null = null;
 let reporter: HttpReporter | null = null;
 
 async function startServer(port = 0, apiKey?: string): Promise<Running> {
-  const store = SqliteStore.open({ path: temp.dbPath, silenceFromOpen: true });
+  const store = openTestStore({ path: temp.dbPath, silenceFromOpen: true });
   const server = await createServer({ store, host: '127.0.0.1', port, crashSweepIntervalMs: 0, apiKey });
   const url = await server.listen();
   return { store, server, port: Number(new URL(url).port) };
@@ -100,15 +100,15 @@ describe('HttpReporter', () => {
     expect(outcome.result).toEqual({ first: 'ok', many: [2, 4, 6] });
 
     const { store } = running!;
-    expect(store.getFlowRun(outcome.flowRunId)).toMatchObject({ state: { name: 'Completed' }, tags: ['remote'], pid: process.pid });
-    const runs = store.listTaskRuns(outcome.flowRunId);
+    expect(await store.getFlowRun(outcome.flowRunId)).toMatchObject({ state: { name: 'Completed' }, tags: ['remote'], pid: process.pid });
+    const runs = await store.listTaskRuns(outcome.flowRunId);
     expect(runs.map((r) => `${r.taskKey}:${r.state.name}`).sort()).toEqual(['double:Completed', 'double:Completed', 'double:Completed', 'flaky:Completed']);
     const flakyRun = runs.find((r) => r.taskKey === 'flaky')!;
-    expect(store.listStates(flakyRun.id).map((s) => `${s.name}:${s.attempt}`)).toEqual([
+    expect((await store.listStates(flakyRun.id)).map((s) => `${s.name}:${s.attempt}`)).toEqual([
       'Pending:1', 'Running:1', 'AwaitingRetry:1', 'Retrying:2', 'AwaitingRetry:2', 'Retrying:3', 'Completed:3',
     ]);
-    expect(store.listStates(outcome.flowRunId).map((s) => s.name)).toEqual(['Pending', 'Running', 'Completed']);
-    const messages = store.listLogs(outcome.flowRunId).map((l) => l.message);
+    expect((await store.listStates(outcome.flowRunId)).map((s) => s.name)).toEqual(['Pending', 'Running', 'Completed']);
+    const messages = (await store.listLogs(outcome.flowRunId)).map((l) => l.message);
     expect(messages).toEqual(expect.arrayContaining(['doubling 1', 'doubling 2', 'doubling 3', 'all done']));
   });
 
@@ -125,7 +125,7 @@ describe('HttpReporter', () => {
     // Plain tasks start as soon as their start is journaled; reports carry many of them.
     expect(counts.reports).toBeLessThan(50);
     expect(counts.operations).toBeGreaterThanOrEqual(50 * 3);
-    expect(running!.store.listTaskRuns(outcome.flowRunId)).toHaveLength(50);
+    expect(await running!.store.listTaskRuns(outcome.flowRunId)).toHaveLength(50);
   });
 
   it('carries a run through a server restart: every task run stored once, in order, nothing lost', async () => {
@@ -154,12 +154,12 @@ describe('HttpReporter', () => {
     expect(events.map((e) => e.kind)).toEqual(['lost', 'restored']);
 
     const { store } = running!;
-    const runs = store.listTaskRuns(outcome.flowRunId);
+    const runs = await store.listTaskRuns(outcome.flowRunId);
     expect(runs).toHaveLength(40);
     expect(new Set(runs.map((r) => r.name)).size).toBe(40);
-    for (const run of runs) expect(store.listStates(run.id).map((s) => s.name)).toEqual(['Pending', 'Running', 'Completed']);
-    expect(store.getFlowRun(outcome.flowRunId)!.state.name).toBe('Completed');
-    expect(store.listLogs(outcome.flowRunId).filter((l) => l.message.startsWith('doubling'))).toHaveLength(40);
+    for (const run of runs) expect((await store.listStates(run.id)).map((s) => s.name)).toEqual(['Pending', 'Running', 'Completed']);
+    expect((await store.getFlowRun(outcome.flowRunId))!.state.name).toBe('Completed');
+    expect((await store.listLogs(outcome.flowRunId)).filter((l) => l.message.startsWith('doubling'))).toHaveLength(40);
   });
 
   it('goes on while the server is away: plain tasks start from the journal, a tagged one waits for the server', async () => {
@@ -191,9 +191,9 @@ describe('HttpReporter', () => {
     expect(Math.max(...finishedAt)).toBeLessThan(restartedAt);
     expect(outcome.result as number).toBeGreaterThanOrEqual(restartedAt);
     expect(events.map((e) => e.kind)).toEqual(['lost', 'restored']);
-    const runs = running!.store.listTaskRuns(outcome.flowRunId);
+    const runs = await running!.store.listTaskRuns(outcome.flowRunId);
     expect(runs).toHaveLength(22);
-    for (const run of runs) expect(running!.store.listStates(run.id).map((s) => s.name)).toEqual(['Pending', 'Running', 'Completed']);
+    for (const run of runs) expect((await running!.store.listStates(run.id)).map((s) => s.name)).toEqual(['Pending', 'Running', 'Completed']);
   });
 
   it('dates states by when they happened, not by when the server heard of them', async () => {
@@ -209,8 +209,8 @@ describe('HttpReporter', () => {
     });
     const outcome = await f.run();
     await reporter!.flush();
-    const [run] = running!.store.listTaskRuns(outcome.flowRunId);
-    const [, started, completed] = running!.store.listStates(run.id);
+    const [run] = await running!.store.listTaskRuns(outcome.flowRunId);
+    const [, started, completed] = await running!.store.listStates(run.id);
     // Stored long after they happened, yet a task that ran 150 ms shows 150 ms.
     expect(completed.timestamp - started.timestamp).toBeGreaterThanOrEqual(140);
     expect(completed.timestamp - started.timestamp).toBeLessThan(400);
@@ -251,13 +251,13 @@ describe('HttpReporter', () => {
     expect(dropped).toBeGreaterThan(0);
     expect(outcome.result).toBe(280);
     const { store } = running!;
-    const runs = store.listTaskRuns(outcome.flowRunId);
+    const runs = await store.listTaskRuns(outcome.flowRunId);
     expect(runs).toHaveLength(20);
     for (const run of runs) {
       const expected = run.taskKey === 'double' ? ['Pending', 'Running', 'Completed'] : ['Pending', 'Running', 'AwaitingRetry', 'Retrying', 'Completed'];
-      expect(store.listStates(run.id).map((s) => s.name), run.name).toEqual(expected);
+      expect((await store.listStates(run.id)).map((s) => s.name), run.name).toEqual(expected);
     }
-    expect(store.listStates(outcome.flowRunId).map((s) => s.name)).toEqual(['Pending', 'Running', 'Completed']);
+    expect((await store.listStates(outcome.flowRunId)).map((s) => s.name)).toEqual(['Pending', 'Running', 'Completed']);
   });
 
   it('sends again, alone, an operation the server failed to store, and the server records everything once', async () => {
@@ -284,10 +284,10 @@ describe('HttpReporter', () => {
     expect(events.at(-1)).toEqual({ kind: 'restored', after: 'unstored' });
     expect(reporter!.undelivered()).toBeNull();
     const { store } = running!;
-    const runs = store.listTaskRuns(outcome.flowRunId);
+    const runs = await store.listTaskRuns(outcome.flowRunId);
     expect(runs).toHaveLength(5);
-    for (const run of runs) expect(store.listStates(run.id).map((s) => s.name)).toEqual(['Pending', 'Running', 'Completed']);
-    expect(store.listLogs(outcome.flowRunId).map((l) => l.message).sort()).toEqual([0, 1, 2, 3, 4].map((i) => `doubling ${i}`));
+    for (const run of runs) expect((await store.listStates(run.id)).map((s) => s.name)).toEqual(['Pending', 'Running', 'Completed']);
+    expect((await store.listLogs(outcome.flowRunId)).map((l) => l.message).sort()).toEqual([0, 1, 2, 3, 4].map((i) => `doubling ${i}`));
   });
 
   it('keeps in the outbox what the server keeps failing to store, and the next reporter to it delivers it', async () => {
@@ -301,16 +301,16 @@ describe('HttpReporter', () => {
     const kept = reporter!.undelivered();
     expect(kept).toMatchObject({ operations: 1, logLines: 0 });
     expect(events).toContainEqual(expect.objectContaining({ kind: 'kept', operations: 1, logLines: 0, outbox: kept!.outbox }));
-    const [flowRun] = running!.store.listFlowRuns({ limit: 1 });
+    const [flowRun] = await running!.store.listFlowRuns({ limit: 1 });
     expect(flowRun.state.name).toBe('Running');
-    expect(running!.store.listLogs(flowRun.id).map((l) => l.message)).toEqual(['doubling 1']);
+    expect((await running!.store.listLogs(flowRun.id)).map((l) => l.message)).toEqual(['doubling 1']);
 
     // The process is gone; the next one to this server delivers what it kept, once.
     renameSync(kept!.outbox, join(temp.home, 'client', 'outbox', basename(kept!.outbox).replace(/^\d+-/, `${await exitedPid()}-`)));
     const { reporter: next } = reportTo(port);
     await next.flush();
-    expect(running!.store.listStates(flowRun.id).map((s) => s.name)).toEqual(['Pending', 'Running', 'Completed']);
-    expect(running!.store.listLogs(flowRun.id).map((l) => l.message)).toEqual(['doubling 1']);
+    expect((await running!.store.listStates(flowRun.id)).map((s) => s.name)).toEqual(['Pending', 'Running', 'Completed']);
+    expect((await running!.store.listLogs(flowRun.id)).map((l) => l.message)).toEqual(['doubling 1']);
   });
 
   it('does not complete a flow run whose task run the server never recorded as Completed', async () => {
@@ -322,9 +322,9 @@ describe('HttpReporter', () => {
     expect(outcome.error).toBeInstanceOf(ApiError);
     expect(reporter!.undelivered()).toMatchObject({ operations: 1, logLines: 0 });
     const { store } = running!;
-    expect(store.getFlowRun(outcome.flowRunId)!.state.name).toBe('Failed');
-    const [taskRun] = store.listTaskRuns(outcome.flowRunId);
-    expect(store.listStates(taskRun.id).map((s) => s.name)).toEqual(['Pending', 'Running', 'Crashed']);
+    expect((await store.getFlowRun(outcome.flowRunId))!.state.name).toBe('Failed');
+    const [taskRun] = await store.listTaskRuns(outcome.flowRunId);
+    expect((await store.listStates(taskRun.id)).map((s) => s.name)).toEqual(['Pending', 'Running', 'Crashed']);
   });
 
   it('hears of a cancellation through its heartbeat and stops the flow', async () => {
@@ -348,14 +348,14 @@ describe('HttpReporter', () => {
     });
     const pending = f.run();
     await began;
-    const flowRunId = running!.store.listFlowRuns({ limit: 1 })[0].id;
+    const flowRunId = (await running!.store.listFlowRuns({ limit: 1 }))[0].id;
     const cancel = await fetch(`${apiUrl(running!.port)}/flow-runs/${flowRunId}/cancel`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{}' });
     expect(cancel.status).toBe(200);
     const outcome = await pending;
     configureEngine({ heartbeatSeconds: 5 });
     await reporter!.flush();
     expect(outcome.state.type).toBe('CANCELLED');
-    expect(running!.store.listStates(flowRunId).map((s) => s.name)).toEqual(['Pending', 'Running', 'Cancelling', 'Cancelled']);
+    expect((await running!.store.listStates(flowRunId)).map((s) => s.name)).toEqual(['Pending', 'Running', 'Cancelling', 'Cancelled']);
   });
 
   it('rejects with the server\'s reason when the key is refused, and keeps nothing to resend', async () => {
@@ -434,8 +434,8 @@ describe('HttpReporter outbox', () => {
     const { reporter: next, events } = reportTo(port);
     await next.flush();
     expect(events).toContainEqual({ kind: 'leftovers', batches: expect.any(Number) });
-    expect(running.store.getFlowRun(flowRunId)).toMatchObject({ name: 'left-behind-1', state: { name: 'Pending' } });
-    expect(running.store.listLogs(flowRunId).map((l) => l.message)).toEqual(['written while the server was away']);
+    expect(await running.store.getFlowRun(flowRunId)).toMatchObject({ name: 'left-behind-1', state: { name: 'Pending' } });
+    expect((await running.store.listLogs(flowRunId)).map((l) => l.message)).toEqual(['written while the server was away']);
     expect(existsSync(dead)).toBe(false);
   });
 });

@@ -29,8 +29,8 @@ describe('writeFile and readFile', () => {
     }).run();
     expect(outcome.result).toEqual([{ path, bytes: 7 }, { path, bytes: 6 }, 'héllo\nagain\n']);
     expect(readFileSync(path, 'utf8')).toBe('héllo\nagain\n');
-    expect(taskRunsOf(env.store, outcome.flowRunId, 'write-file').map((r) => r.name)).toEqual(['write-file-0', 'write-file-1']);
-    expect(taskRunsOf(env.store, outcome.flowRunId, 'read-file').map((r) => r.state.name)).toEqual(['Completed']);
+    expect((await taskRunsOf(env.store, outcome.flowRunId, 'write-file')).map((r) => r.name)).toEqual(['write-file-0', 'write-file-1']);
+    expect((await taskRunsOf(env.store, outcome.flowRunId, 'read-file')).map((r) => r.state.name)).toEqual(['Completed']);
   });
 
   it('json writes pretty JSON and reads it parsed; base64 round-trips bytes', async () => {
@@ -77,6 +77,6 @@ describe('writeFile and readFile', () => {
     expect(broken).toMatch(new RegExp(`^${join(dir, 'broken.json')} is not valid JSON: `));
     expect(notText).toBe("writeFile: content must be text for encoding 'utf8', got object; use encoding 'json' for other values");
     expect(existsSync(join(dir, 'x.txt'))).toBe(false);
-    expect(taskRunsOf(env.store, outcome.flowRunId, 'read-file').map((r) => r.state.name)).toEqual(['Failed', 'Failed']);
+    expect((await taskRunsOf(env.store, outcome.flowRunId, 'read-file')).map((r) => r.state.name)).toEqual(['Failed', 'Failed']);
   });
 });

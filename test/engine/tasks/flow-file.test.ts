@@ -16,8 +16,8 @@ it('flowdeck run resolves flowdeck/tasks anywhere, and each built-in task is a r
   expect(json.result).toEqual({ again: ['a b', '$(id)'], rows: [{ text: 'a b' }, { text: '$(id)' }] });
   expect(existsSync(join(folder, 'out', 'lines.db'))).toBe(true);
   expect(result.stderr).toContain('stored 2 lines');
-  readStore(temp.dbPath, (store) => {
-    const runs = store.taskRuns(json.flowRunId);
+  await readStore(temp.dbPath, async (store) => {
+    const runs = await store.taskRuns(json.flowRunId);
     expect(runs.map((r) => [r.name, r.state.name])).toEqual([
       ['shell-command-0', 'Completed'],
       ['transform-0', 'Completed'],

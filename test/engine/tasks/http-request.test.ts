@@ -22,7 +22,7 @@ describe('httpRequest', () => {
     expect(bed.server.received[0].method).toBe('GET');
     expect(bed.server.received[0].headers['x-trace']).toBe('t-1');
 
-    const run = onlyTaskRun(bed.env.store, outcome.flowRunId, 'http-request');
+    const run = await onlyTaskRun(bed.env.store, outcome.flowRunId, 'http-request');
     expect(run.name).toBe('http-request-0');
     expect(run.state.name).toBe('Completed');
     expect(JSON.parse(run.inputs!)).toEqual([{ url: `${bed.server.base}/users`, query: { limit: 2, tag: ['a', 'b c'] }, headers: { 'x-trace': 't-1' } }]);
@@ -76,12 +76,12 @@ describe('httpRequest', () => {
     const flaky = httpRequest.withOptions({ name: 'flaky-api', retries: 2, retryDelaySeconds: 0 });
     const outcome = await flow({ name: 'retried' }, () => flaky({ url: `${bed.server.base}/flaky` })).run();
     expect((outcome.result as HttpResponse).body).toEqual({ calls: 3 });
-    const run = bed.env.store.listTaskRuns(outcome.flowRunId)[0];
+    const run = (await bed.env.store.listTaskRuns(outcome.flowRunId))[0];
     expect(run.name).toBe('flaky-api-0');
-    expect(historyOf(bed.env.store, run.id)).toEqual([
+    expect(await historyOf(bed.env.store, run.id)).toEqual([
       'Pending:1', 'Running:1', 'AwaitingRetry:1', 'Retrying:2', 'AwaitingRetry:2', 'Retrying:3', 'Completed:3',
     ]);
-    const failure = stateNamed(bed.env.store, run.id, 'AwaitingRetry');
+    const failure = await stateNamed(bed.env.store, run.id, 'AwaitingRetry');
     expect(failure.error?.name).toBe('HttpStatusError');
     expect(failure.message).toMatch(new RegExp(`^GET ${bed.server.base}/flaky answered 503: busy, try later x+…$`));
     expect(failure.message!.length).toBeLessThan(700);
@@ -97,7 +97,7 @@ describe('httpRequest', () => {
     expect(caught).toBeInstanceOf(HttpStatusError);
     expect((caught as HttpStatusError).status).toBe(404);
     expect((caught as HttpStatusError).message).toBe(`DELETE ${bed.server.base}/users/9 answered 404: {"error":"no such user"}`);
-    expect(onlyTaskRun(bed.env.store, outcome.flowRunId, 'http-request').state.name).toBe('Failed');
+    expect((await onlyTaskRun(bed.env.store, outcome.flowRunId, 'http-request')).state.name).toBe('Failed');
   });
 
   it('expectStatus names the statuses that count as success', async () => {
@@ -118,7 +118,7 @@ describe('httpRequest', () => {
     }).run();
     expect(caught).toBeInstanceOf(TimeoutError);
     expect((caught as Error).message).toBe(`GET ${bed.server.base}/slow timed out after 1s`);
-    expect(onlyTaskRun(bed.env.store, outcome.flowRunId, 'http-request').state.name).toBe('TimedOut');
+    expect((await onlyTaskRun(bed.env.store, outcome.flowRunId, 'http-request')).state.name).toBe('TimedOut');
     await bed.server.received[0].aborted;
   });
 
@@ -132,11 +132,11 @@ describe('httpRequest', () => {
     const cancelled = await flow({ name: 'cancelled' }, async () => {
       const request = httpRequest({ url: `${bed.server.base}/hang-too` });
       while (bed.server.received.length < 2) await new Promise((resolve) => setTimeout(resolve, 5));
-      bed.env.store.cancelFlowRun(getRunContext().flowRun.id);
+      await bed.env.store.cancelFlowRun(getRunContext().flowRun.id);
       return request;
     }).run();
     expect(cancelled.state.name).toBe('Cancelled');
-    expect(namesOf(bed.env.store, bed.env.store.listTaskRuns(cancelled.flowRunId)[0].id)).toEqual(['Pending', 'Running', 'Cancelled']);
+    expect(await namesOf(bed.env.store, (await bed.env.store.listTaskRuns(cancelled.flowRunId))[0].id)).toEqual(['Pending', 'Running', 'Cancelled']);
     await bed.server.received[1].aborted;
   });
 
@@ -144,9 +144,9 @@ describe('httpRequest', () => {
     const url = `http://ada:hunter22@127.0.0.1:1/secret`;
     const outcome = await flow({ name: 'creds' }, () => httpRequest({ url }).catch((e: Error) => e.message)).run();
     expect(outcome.result).toMatch(/^GET http:\/\/ada:\*\*\*@127\.0\.0\.1:1\/secret failed: /);
-    const run = onlyTaskRun(bed.env.store, outcome.flowRunId, 'http-request');
+    const run = await onlyTaskRun(bed.env.store, outcome.flowRunId, 'http-request');
     expect(run.inputs).toBe('[{"url":"http://ada:***@127.0.0.1:1/secret"}]');
-    expect(JSON.stringify(bed.env.store.listStates(run.id))).not.toContain('hunter22');
+    expect(JSON.stringify(await bed.env.store.listStates(run.id))).not.toContain('hunter22');
   });
 
   it('works as a plain call outside a flow', async () => {

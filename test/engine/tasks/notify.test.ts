@@ -16,7 +16,7 @@ describe('notify', () => {
       return notify({ message: 'load failed', level: 'error' });
     }).run();
     expect(outcome.result).toEqual({ message: 'load failed', level: 'error', webhookStatus: null });
-    const runs = taskRunsOf(bed.env.store, outcome.flowRunId, 'notify');
+    const runs = await taskRunsOf(bed.env.store, outcome.flowRunId, 'notify');
     const logs = await logsOf(bed.env.store, outcome.flowRunId);
     expect(logs.map((l) => [l.level, l.message, l.taskRunId])).toEqual([
       [LOG_LEVELS.INFO, 'loaded 10 rows', runs[0].id],
@@ -29,7 +29,7 @@ describe('notify', () => {
     bed.server.handle((_request, response) => sendJson(response, 202, { ok: true }));
     const outcome = await flow({ name: 'webhook' }, () => notify({ message: 'done', level: 'info', webhookUrl: `${bed.server.base}/hook` })).run();
     expect(outcome.result).toEqual({ message: 'done', level: 'info', webhookStatus: 202 });
-    const run = onlyTaskRun(bed.env.store, outcome.flowRunId, 'notify');
+    const run = await onlyTaskRun(bed.env.store, outcome.flowRunId, 'notify');
     expect(bed.server.received).toHaveLength(1);
     const [request] = bed.server.received;
     expect([request.method, request.url, request.headers['content-type']]).toEqual(['POST', '/hook', 'application/json']);
@@ -45,6 +45,6 @@ describe('notify', () => {
       notify({ message: 'done', webhookUrl: `${bed.server.base}/hook` }).catch((e: Error) => e.message),
     ).run();
     expect(outcome.result).toBe(`POST ${bed.server.base}/hook answered 500: webhook broke`);
-    expect(onlyTaskRun(bed.env.store, outcome.flowRunId, 'notify').state.name).toBe('Failed');
+    expect((await onlyTaskRun(bed.env.store, outcome.flowRunId, 'notify')).state.name).toBe('Failed');
   });
 });

@@ -37,7 +37,7 @@ describe('shellCommand', () => {
     expect(result.exitCode).toBe(0);
     expect(JSON.parse(result.stdout)).toEqual(args);
     expect(existsSync(marker)).toBe(false);
-    const run = onlyTaskRun(env.store, outcome.flowRunId, 'shell-command');
+    const run = await onlyTaskRun(env.store, outcome.flowRunId, 'shell-command');
     expect(run.state.name).toBe('Completed');
     expect(JSON.parse(run.inputs!)[0].args.slice(2)).toEqual(args);
   });
@@ -52,7 +52,7 @@ describe('shellCommand', () => {
     expect(error.exitCode).toBe(3);
     expect(error.message).toMatch(/^command '.+' exited with code 3: …x+disk is full$/);
     expect(error.message.length).toBeLessThan(1500);
-    const run = onlyTaskRun(env.store, outcome.flowRunId, 'shell-command');
+    const run = await onlyTaskRun(env.store, outcome.flowRunId, 'shell-command');
     expect(run.state.name).toBe('Failed');
     expect(run.state.message).toBe(error.message);
   });
@@ -90,7 +90,7 @@ describe('shellCommand', () => {
     expect(Date.now() - started).toBeLessThan(10_000);
     expect(caught).toBeInstanceOf(TimeoutError);
     expect((caught as Error).message).toMatch(/^command '.+' timed out after 0.5s$/);
-    expect(onlyTaskRun(env.store, outcome.flowRunId, 'shell-command').state.name).toBe('TimedOut');
+    expect((await onlyTaskRun(env.store, outcome.flowRunId, 'shell-command')).state.name).toBe('TimedOut');
     expect(processIsAlive(Number(readFileSync(pidFile, 'utf8')))).toBe(false);
   });
 
@@ -99,12 +99,12 @@ describe('shellCommand', () => {
     const outcome = await flow({ name: 'cancelled' }, async () => {
       const command = shellCommand(node(`require('fs').writeFileSync(${JSON.stringify(pidFile)}, String(process.pid)); setTimeout(() => {}, 60000)`));
       await until(() => existsSync(pidFile) && readFileSync(pidFile, 'utf8') !== '');
-      env.store.cancelFlowRun(getRunContext().flowRun.id);
+      await env.store.cancelFlowRun(getRunContext().flowRun.id);
       return command;
     }).run();
     expect(outcome.state.name).toBe('Cancelled');
-    const run = onlyTaskRun(env.store, outcome.flowRunId, 'shell-command');
-    expect(namesOf(env.store, run.id)).toEqual(['Pending', 'Running', 'Cancelled']);
+    const run = await onlyTaskRun(env.store, outcome.flowRunId, 'shell-command');
+    expect(await namesOf(env.store, run.id)).toEqual(['Pending', 'Running', 'Cancelled']);
     await until(() => !processIsAlive(Number(readFileSync(pidFile, 'utf8'))));
   });
 

@@ -26,7 +26,7 @@ afterEach(() => env.dispose());
 /** Every string in the store's database file, and the strings of those that are JSON. */
 async function everyStoredText(): Promise<string[]> {
   await env.store.flush();
-  const db = new Database(env.store.path, { readonly: true });
+  const db = new Database(env.path, { readonly: true });
   try {
     const tables = db.prepare("SELECT name FROM sqlite_master WHERE type = 'table'").pluck().all() as string[];
     const values = tables.flatMap((table) => db.prepare(`SELECT * FROM "${table}"`).raw().all().flat());
@@ -108,7 +108,7 @@ describe('sqlQuery against PostgreSQL users with awkward passwords', () => {
     const outcome = await flow({ name: 'pg-password' }, async () => {
       caught = await sqlQuery({ connection, sql }).catch((e: unknown) => e);
     }).run();
-    const run = onlyTaskRun(env.store, outcome.flowRunId, 'sql-query');
+    const run = await onlyTaskRun(env.store, outcome.flowRunId, 'sql-query');
     expect(run.state.name).toBe('Failed');
     const error = caught as Error;
     return { error, run, texts: [...(await everyStoredText()), error.message, error.stack ?? ''] };

@@ -45,7 +45,7 @@ describe('sqlQuery on SQLite', () => {
       ],
       rowCount: 2,
     });
-    const runs = taskRunsOf(env.store, outcome.flowRunId, 'sql-query');
+    const runs = await taskRunsOf(env.store, outcome.flowRunId, 'sql-query');
     expect(runs.map((r) => [r.name, r.state.name])).toEqual([
       ['sql-query-0', 'Completed'],
       ['sql-query-1', 'Completed'],
@@ -81,7 +81,7 @@ describe('sqlQuery on SQLite', () => {
     expect(caught).toBeInstanceOf(SqlQueryError);
     expect((caught as SqlQueryError).message).toBe(`query on ${connection} failed: no such table: missing`);
     expect((caught as SqlQueryError).code).toBe('SQLITE_ERROR');
-    const run = onlyTaskRun(env.store, outcome.flowRunId, 'sql-query');
+    const run = await onlyTaskRun(env.store, outcome.flowRunId, 'sql-query');
     expect(run.state.name).toBe('Failed');
     expect(run.state.message).toBe(`query on ${connection} failed: no such table: missing`);
   });
@@ -135,7 +135,7 @@ describe('sqlQuery on PostgreSQL', () => {
     expect(result.inserted).toEqual({ rows: [{ id: 1, name: 'Ada' }, { id: 2, name: 'Grace' }], rowCount: 2 });
     expect(result.updated).toEqual({ rows: [], rowCount: 2 });
     expect(result.selected).toEqual({ rows: [{ name: 'Ada', admin: false }, { name: 'Grace', admin: true }], rowCount: 2 });
-    expect(taskRunsOf(env.store, outcome.flowRunId, 'sql-query').map((r) => r.state.name)).toEqual(['Completed', 'Completed', 'Completed', 'Completed']);
+    expect((await taskRunsOf(env.store, outcome.flowRunId, 'sql-query')).map((r) => r.state.name)).toEqual(['Completed', 'Completed', 'Completed', 'Completed']);
     expect(await otherClientConnections()).toEqual([]);
   });
 
@@ -149,10 +149,10 @@ describe('sqlQuery on PostgreSQL', () => {
     expect(caught).toBeInstanceOf(SqlQueryError);
     expect((caught as SqlQueryError).message).toBe(`query on ${masked} failed: relation "nowhere" does not exist`);
     expect((caught as SqlQueryError).code).toBe('42P01');
-    const run = onlyTaskRun(env.store, outcome.flowRunId, 'sql-query');
+    const run = await onlyTaskRun(env.store, outcome.flowRunId, 'sql-query');
     expect(run.state.name).toBe('Failed');
     expect(run.inputs).toBe(`[{"connection":"${masked}","sql":"SELECT * FROM nowhere WHERE id = $1","params":[1]}]`);
-    const recorded = JSON.stringify([run, env.store.listStates(run.id), env.store.listLogs(outcome.flowRunId)]);
+    const recorded = JSON.stringify([run, await env.store.listStates(run.id), await env.store.listLogs(outcome.flowRunId)]);
     expect(recorded).not.toContain(postgres.password);
     expect(await otherClientConnections()).toEqual([]);
   });
@@ -163,8 +163,8 @@ describe('sqlQuery on PostgreSQL', () => {
     expect(outcome.result).toBe(
       `query on postgres://${postgres.user}:***@127.0.0.1:${postgres.port}/postgres failed: password authentication failed for user "${postgres.user}"`,
     );
-    const run = onlyTaskRun(env.store, outcome.flowRunId, 'sql-query');
-    expect(JSON.stringify([run, env.store.listStates(run.id)])).not.toContain('not-the-password');
+    const run = await onlyTaskRun(env.store, outcome.flowRunId, 'sql-query');
+    expect(JSON.stringify([run, await env.store.listStates(run.id)])).not.toContain('not-the-password');
   });
 
   it("a query still running when the run's signal fires is stopped and its connection closed", async () => {
@@ -175,7 +175,7 @@ describe('sqlQuery on PostgreSQL', () => {
     ).run();
     expect(Date.now() - started).toBeLessThan(10_000);
     expect(outcome.result).toBeInstanceOf(TimeoutError);
-    expect(onlyTaskRun(env.store, outcome.flowRunId, 'sql-query').state.name).toBe('TimedOut');
+    expect((await onlyTaskRun(env.store, outcome.flowRunId, 'sql-query')).state.name).toBe('TimedOut');
     await waitUntil(async () => (await otherClientConnections()).length === 0, { what: 'the query connection to be closed', safetyNetMs: 10_000 });
   });
 });

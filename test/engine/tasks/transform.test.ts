@@ -20,7 +20,7 @@ describe('transform', () => {
       return [total, doubled];
     }).run();
     expect(outcome.result).toEqual([6, 12]);
-    const runs = env.store.listTaskRuns(outcome.flowRunId);
+    const runs = await env.store.listTaskRuns(outcome.flowRunId);
     expect(runs.map((r) => [r.name, r.state.name])).toEqual([
       ['transform-0', 'Completed'],
       ['transform-1', 'Completed'],
@@ -34,9 +34,9 @@ describe('transform', () => {
     const count = transform.withOptions({ name: 'count-rows' });
     const outcome = await flow({ name: 'named' }, async () => count(load.submit(), (rows: string[]) => rows.length)).run();
     expect(outcome.result).toBe(2);
-    const run = onlyTaskRun(env.store, outcome.flowRunId, 'transform');
+    const run = await onlyTaskRun(env.store, outcome.flowRunId, 'transform');
     expect(run.name).toBe('count-rows-0');
-    expect(run.upstream).toEqual([onlyTaskRun(env.store, outcome.flowRunId, 'load').id]);
+    expect(run.upstream).toEqual([(await onlyTaskRun(env.store, outcome.flowRunId, 'load')).id]);
   });
 
   it('a function that throws fails the step', async () => {
@@ -46,6 +46,6 @@ describe('transform', () => {
       }).catch((e: Error) => e.message),
     ).run();
     expect(outcome.result).toBe('cannot parse x');
-    expect(onlyTaskRun(env.store, outcome.flowRunId, 'transform').state.message).toBe('cannot parse x');
+    expect((await onlyTaskRun(env.store, outcome.flowRunId, 'transform')).state.message).toBe('cannot parse x');
   });
 });

@@ -2,7 +2,7 @@ import { describe, expect, it, vi } from 'vitest';
 import WebSocket from 'ws';
 import { openEventStream, type EventStreamStatus, type ServerEvent } from '../../../app/core/api/index.js';
 import { newId } from '../../../app/core/index.js';
-import { SqliteStore } from '../../../app/server/store/index.js';
+import { openTestStore } from '../../helpers/store-factory.js';
 import { readEventPage, type StoredEvent } from '../../../app/server/http/event-hub.js';
 import { flowRunRequest, startTestServer, taskRunRequest, useTestServer, type TestServer } from './support.js';
 
@@ -336,7 +336,7 @@ describe('the event stream', () => {
     const client = await connect(server.current);
     client.subscribe();
     await eventually(() => expect(subscribed(server.current)).toBe(true));
-    const elsewhere = SqliteStore.open({ path: server.current.dbPath, sweepOnOpen: false });
+    const elsewhere = openTestStore({ path: server.current.dbPath, sweepOnOpen: false });
     try {
       const request = flowRunRequest();
       await elsewhere.createFlowRun(request);

@@ -4,10 +4,10 @@ import Database from 'better-sqlite3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createApiClient, type ApiClient, type FlowRunListQuery } from '../../../app/core/api/index.js';
 import { newId, type FlowRun, type StateType } from '../../../app/core/index.js';
-import { MIGRATIONS, SqliteStore } from '../../../app/server/store/index.js';
+import { MIGRATIONS } from '../../../app/server/store/index.js';
 import { flowRunPageQuery, textCandidates, trigramMatch, type FlowRunPageFilter } from '../../../app/server/store/flow-run-page-query.js';
 import { flowRunSummaryFromRow, type FlowRunRow } from '../../../app/server/store/rows.js';
-import { sqliteOf } from '../../helpers/store-factory.js';
+import { openTestStore, sqliteOf } from '../../helpers/store-factory.js';
 import { makeTempHome } from '../../helpers/temp-home.js';
 import { call, flowRunRequest, startTestServer, walkFlowRuns, type TestServer } from './support.js';
 
@@ -251,17 +251,19 @@ describe('the search index', () => {
           .run(id, name, stateId);
       }
       old.close();
-      const store = SqliteStore.open({ path: temp.dbPath, sweepOnOpen: false });
+      const store = openTestStore({ path: temp.dbPath, sweepOnOpen: false });
+      // The search index is SQLite's own (an FTS5 table filled by a migration).
+      const db = sqliteOf(store).database;
       try {
-        expect(store.database.pragma('user_version', { simple: true })).toBe(MIGRATIONS.length);
-        expect(textCandidates(store.database, 'vintage')).not.toBeNull();
-        expect(store.listFlowRunPage({ text: 'VINTAGE', limit: 10 }).items.map((run) => run.id)).toEqual(['run-1']);
+        expect(db.pragma('user_version', { simple: true })).toBe(MIGRATIONS.length);
+        expect(textCandidates(db, 'vintage')).not.toBeNull();
+        expect((await store.listFlowRunPage({ text: 'VINTAGE', limit: 10 })).items.map((run) => run.id)).toEqual(['run-1']);
         // Runs added afterwards are indexed as they are created, and forgotten when deleted.
         await store.createFlowRun(flowRunRequest({ name: 'vintage-heron' }));
-        expect(store.listFlowRunPage({ text: 'vintage', limit: 10 }).items.map((run) => run.name)).toEqual(['vintage-heron', 'vintage-otter']);
-        store.database.prepare(`DELETE FROM flow_runs WHERE id = 'run-1'`).run();
+        expect((await store.listFlowRunPage({ text: 'vintage', limit: 10 })).items.map((run) => run.name)).toEqual(['vintage-heron', 'vintage-otter']);
+        db.prepare(`DELETE FROM flow_runs WHERE id = 'run-1'`).run();
         const match = trigramMatch('vintage-otter')!;
-        expect(store.database.prepare('SELECT count(*) AS n FROM flow_run_search WHERE flow_run_search MATCH ?').get(match)).toEqual({ n: 0 });
+        expect(db.prepare('SELECT count(*) AS n FROM flow_run_search WHERE flow_run_search MATCH ?').get(match)).toEqual({ n: 0 });
       } finally {
         await store.close();
       }

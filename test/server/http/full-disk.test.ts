@@ -5,8 +5,8 @@ import { join } from 'node:path';
 import { afterEach, beforeEach, expect, it } from 'vitest';
 import type { Report } from '../../../app/core/api/index.js';
 import { newId } from '../../../app/core/index.js';
-import { createServer, type FlowdeckServer } from '../../../app/server/index.js';
-import { SqliteStore } from '../../../app/server/store/index.js';
+import { createServer, type FlowdeckServer, type RunStore } from '../../../app/server/index.js';
+import { openTestStore } from '../../helpers/store-factory.js';
 import { waitUntil } from '../../helpers/cli.js';
 import { mountSmallDisk, type SmallDisk } from '../../helpers/small-disk.js';
 import { call, flowRunRequest, taskRunRequest } from './support.js';
@@ -14,7 +14,7 @@ import { call, flowRunRequest, taskRunRequest } from './support.js';
 const MiB = 1024 * 1024;
 
 let disk: SmallDisk | { unavailable: string };
-let store: SqliteStore | null = null;
+let store: RunStore | null = null;
 let server: FlowdeckServer | null = null;
 let api = '';
 const notices: string[] = [];
@@ -25,7 +25,7 @@ beforeEach(async () => {
   unexpected.length = 0;
   disk = mountSmallDisk(2 * MiB);
   if ('unavailable' in disk) return;
-  store = SqliteStore.open({ path: join(disk.dir, 'flowdeck.db') });
+  store = openTestStore({ path: join(disk.dir, 'flowdeck.db') });
   server = await createServer({
     store,
     host: '127.0.0.1',
@@ -92,8 +92,8 @@ it('refuses a report it cannot store whole, says so once, and stores the same re
     problems: [{ component: 'database', message: expect.stringContaining('the disk is full'), since: expect.any(Number) }],
   });
   // Nothing of the refused report was kept.
-  expect(store!.listTaskRuns(flowRun.id)).toEqual([]);
-  expect(store!.countLogs(flowRun.id)).toBe(0);
+  expect(await store!.listTaskRuns(flowRun.id)).toEqual([]);
+  expect(await store!.countLogs(flowRun.id)).toBe(0);
   // Once in the log, however often it was refused; no stack for each operation.
   expect(notices).toHaveLength(1);
   expect(notices[0]).toMatch(/^cannot write to the database .*: the disk is full/);
@@ -103,11 +103,11 @@ it('refuses a report it cannot store whole, says so once, and stores the same re
   const stored = await post({ ...report, replay: true });
   expect(stored.status, stored.text).toBe(200);
   expect(stored.json.results.every((r: { status?: string }) => r.status === 'ACCEPT')).toBe(true);
-  const runs = store!.listTaskRuns(flowRun.id);
+  const runs = await store!.listTaskRuns(flowRun.id);
   expect(runs).toHaveLength(700);
   expect(runs.every((run) => run.state.name === 'Running')).toBe(true);
-  expect(store!.countLogs(flowRun.id)).toBe(5_000);
-  expect(new Set(store!.listLogs(flowRun.id, { limit: 10_000 }).map((l) => l.message)).size).toBe(5_000);
+  expect(await store!.countLogs(flowRun.id)).toBe(5_000);
+  expect(new Set((await store!.listLogs(flowRun.id, { limit: 10_000 })).map((l) => l.message)).size).toBe(5_000);
 
   await waitUntil(async () => (await call(`${api}/health`)).json.status === 'ok', { what: 'the health check to say ok again' });
   expect(notices).toHaveLength(2);

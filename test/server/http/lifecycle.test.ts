@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { createApiClient } from '../../../app/core/api/index.js';
 import { newId } from '../../../app/core/index.js';
-import { SqliteStore } from '../../../app/server/store/index.js';
+import { openTestStore } from '../../helpers/store-factory.js';
 import { flowRunRequest, startTestServer } from './support.js';
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
@@ -54,7 +54,7 @@ describe('closing', () => {
       for (const outcome of outcomes) {
         if (outcome.status === 'rejected') expect(String(outcome.reason)).toMatch(/cannot reach|the server is shutting down/);
       }
-      const store = SqliteStore.open({ path: server.dbPath, sweepOnOpen: false });
+      const store = openTestStore({ path: server.dbPath, sweepOnOpen: false });
       try {
         for (const run of answered) expect(store.getFlowRun(run.id), run.id).not.toBeNull();
       } finally {

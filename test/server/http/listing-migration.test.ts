@@ -1,6 +1,7 @@
 import Database from 'better-sqlite3';
 import { afterEach, beforeEach, expect, it } from 'vitest';
-import { MIGRATIONS, SqliteStore } from '../../../app/server/store/index.js';
+import { MIGRATIONS } from '../../../app/server/store/index.js';
+import { openTestStore, sqliteOf } from '../../helpers/store-factory.js';
 import { makeTempHome } from '../../helpers/temp-home.js';
 
 let temp: ReturnType<typeof makeTempHome>;
@@ -23,12 +24,13 @@ it('a database from before the listing indexes gets them, with the tags of its r
     .run(stateId);
   old.close();
 
-  const store = SqliteStore.open({ path: temp.dbPath, sweepOnOpen: false });
+  const store = openTestStore({ path: temp.dbPath, sweepOnOpen: false });
   try {
-    expect(store.database.pragma('user_version', { simple: true })).toBe(MIGRATIONS.length);
-    expect(store.listFlowRunPage({ tags: ['prod'], limit: 10 }).items.map((run) => run.name)).toEqual(['old-run']);
-    expect(store.listFlowRunPage({ tags: ['prod', 'nightly'], flowName: 'etl', limit: 10 }).items).toHaveLength(1);
-    expect(store.listFlowRunPage({ tags: ['weekly'], limit: 10 }).items).toEqual([]);
+    // The schema version is SQLite's: the migrations ran on the file.
+    expect(sqliteOf(store).database.pragma('user_version', { simple: true })).toBe(MIGRATIONS.length);
+    expect((await store.listFlowRunPage({ tags: ['prod'], limit: 10 })).items.map((run) => run.name)).toEqual(['old-run']);
+    expect((await store.listFlowRunPage({ tags: ['prod', 'nightly'], flowName: 'etl', limit: 10 })).items).toHaveLength(1);
+    expect((await store.listFlowRunPage({ tags: ['weekly'], limit: 10 })).items).toEqual([]);
   } finally {
     await store.close();
   }
