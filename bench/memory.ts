@@ -18,7 +18,7 @@ export interface MemoryResult {
 
 async function probe(kind: MemoryProbe): Promise<MemoryResult> {
   if (kind === 'w2') await runW2();
-  else await openEngineStore('baseline').dispose();
+  else await (await openEngineStore('baseline')).dispose();
   return { probe: kind, maxRssKb: process.resourceUsage().maxRSS };
 }
 

@@ -22,7 +22,7 @@ export interface Output {
 /** What every command gets: where to write, the environment, the settings, and the runs on demand. */
 export class CliContext {
   readonly home: string;
-  private store: RunStore | null = null;
+  private store: Promise<RunStore> | null = null;
   private runsSource: RunsSource | null = null;
   private loaded: LoadedSettings | null = null;
   readonly colors: ReturnType<typeof pc.createColors>;
@@ -62,12 +62,12 @@ export class CliContext {
   }
 
   /** Where the run commands find runs: the local database, or the server FLOWDECK_API_URL names. */
-  runs(): RunsSource {
+  async runs(): Promise<RunsSource> {
     if (this.runsSource) return this.runsSource;
     const server = this.server;
     this.runsSource =
       server.kind === 'local'
-        ? new LocalRunsSource(this.openStore())
+        ? new LocalRunsSource(await this.openStore())
         : new RemoteRunsSource(
             createApiClient({ baseUrl: server.apiUrl, apiKey: this.settings.FLOWDECK_API_KEY ?? undefined, timeoutMs: API_TIMEOUT_MS }),
           );
@@ -75,7 +75,7 @@ export class CliContext {
   }
 
   /** The local store, opened once; opening it marks runs whose process died as Crashed. */
-  openStore(): RunStore {
+  async openStore(): Promise<RunStore> {
     const server = this.server;
     if (server.kind === 'remote') {
       // Better to say so than to write to the local database while the profile names a server.
@@ -107,7 +107,9 @@ export class CliContext {
 
   async close(): Promise<void> {
     this.runsSource = null;
-    await this.store?.close();
+    const opening = this.store;
     this.store = null;
+    // A store that could not be opened has nothing to close.
+    await (await opening?.catch(() => null))?.close();
   }
 }

@@ -37,7 +37,7 @@ export async function startLocalServer(options: LocalServerOptions): Promise<Loc
   const { home } = options;
   mkdirSync(home, { recursive: true, mode: 0o700 });
   const chosen = chooseWorkspace({ given: options.workspace, setting: options.setting, home, cwd: options.cwd ?? process.cwd() });
-  const store = openStore({
+  const store = await openStore({
     kind: 'sqlite',
     path: join(home, DATABASE_FILE),
     heartbeatTimeoutSeconds: SERVER_HEARTBEAT_TIMEOUT_SECONDS,

@@ -1,5 +1,5 @@
 export { openStore, type StoreConfig } from './store/open-store.js';
-export type { EventReads, LogQuery, RunStore, StoreAnswer } from './store/run-store.js';
+export type { EventReads, LogQuery, RunStore } from './store/run-store.js';
 export type { ResumeOutcome, ResumeRecord } from './store/flow-run-resumes.js';
 export { processIsAlive } from './store/crash-sweep.js';
 export { StoreError } from './store/store-error.js';

@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { configureEngine } from '../../app/engine/hosting.js';
 import { openStore, type RunStore } from '../../app/server/index.js';
-import { configureConnection, SqliteStore } from '../../app/server/store/index.js';
+import { configureConnection, SqliteRunStore } from '../../app/server/store/index.js';
 import { migrate } from '../../app/server/store/migrations.js';
 
 export interface TempHome {
@@ -34,8 +34,8 @@ export interface Commit {
  * counting its rows, and the floors are measured on SQLite itself.
  */
 export function databaseOf(store: RunStore): Database.Database {
-  if (!(store instanceof SqliteStore)) throw new Error(`the bench reads SQLite itself, and the store is ${store.target}`);
-  return store.database;
+  if (!(store instanceof SqliteRunStore)) throw new Error(`the bench reads SQLite itself, and the store is ${store.target}`);
+  return store.sqlite.database;
 }
 
 export interface EngineStore {
@@ -48,10 +48,10 @@ export interface EngineStore {
 }
 
 /** A real store in a fresh FLOWDECK_HOME, handed to the engine, printing nothing. */
-export function openEngineStore(label: string): EngineStore {
+export async function openEngineStore(label: string): Promise<EngineStore> {
   const temp = makeTempHome(label);
   const commits: Commit[] = [];
-  const store = openStore({
+  const store = await openStore({
     kind: 'sqlite',
     path: temp.dbPath,
     onCommit: (batch) => commits.push({ ops: batch.operations, logs: batch.logLines }),

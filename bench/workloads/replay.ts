@@ -60,7 +60,7 @@ function summary(samples: number[]): Latency {
 
 /** The two runs through the store, then the million rows in SQL, in one transaction. */
 async function seed(dbPath: string): Promise<void> {
-  const store = openStore({ kind: 'sqlite', path: dbPath });
+  const store = await openStore({ kind: 'sqlite', path: dbPath });
   const flowRunId = newId();
   const taskRunId = newId();
   try {

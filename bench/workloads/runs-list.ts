@@ -35,7 +35,7 @@ export interface RunsListRun {
 }
 
 async function makeTemplates(dbPath: string): Promise<void> {
-  const store = openStore({ kind: 'sqlite', path: dbPath });
+  const store = await openStore({ kind: 'sqlite', path: dbPath });
   const outcomes: StateType[] = ['COMPLETED', 'FAILED', 'RUNNING'];
   for (const [i, type] of outcomes.entries()) {
     const id = newId();

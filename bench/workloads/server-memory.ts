@@ -36,7 +36,7 @@ export interface ServerMemoryRun {
 
 /** Finished flow runs with their task runs and a log line each; returns how many events that is. */
 async function seed(dbPath: string): Promise<{ flowRunIds: string[]; events: number }> {
-  const store = openStore({ kind: 'sqlite', path: dbPath });
+  const store = await openStore({ kind: 'sqlite', path: dbPath });
   try {
     const flowRunIds: string[] = [];
     for (let f = 0; f < FLOW_RUNS; f++) {

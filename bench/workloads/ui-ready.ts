@@ -72,7 +72,7 @@ export async function startUiBench(prepare?: (dbPath: string) => Promise<void>):
   const workspace = join(temp.home, 'workspace');
   mkdirSync(workspace);
   await prepare?.(temp.dbPath);
-  const store = openStore({ kind: 'sqlite', path: temp.dbPath });
+  const store = await openStore({ kind: 'sqlite', path: temp.dbPath });
   const server = await createServer({ store, host: '127.0.0.1', port: 0, workspace, home: temp.home, crashSweepIntervalMs: 0 });
   const base = await server.listen();
   const bare = createHttpServer((_request, response) => {

@@ -3,7 +3,7 @@
  * log line per task through getRunLogger().info.
  */
 import { flow, getRunLogger, task } from '../../app/engine/index.js';
-import { openEngineStore, type Commit } from '../lib/env.js';
+import { openEngineStore, type Commit, type EngineStore } from '../lib/env.js';
 import { nowMs } from '../lib/stats.js';
 
 export const W1_TASKS = 1_000;
@@ -28,7 +28,7 @@ export interface W1Run {
 
 /** One run against a fresh store; the time runs from the call until the flow run is Completed. */
 export async function runW1(tasks = W1_TASKS): Promise<W1Run> {
-  const env = openEngineStore('w1');
+  const env = await openEngineStore('w1');
   try {
     const start = nowMs();
     const outcome = await sequential.run({ tasks });
@@ -43,7 +43,7 @@ export async function runW1(tasks = W1_TASKS): Promise<W1Run> {
 }
 
 /** Everything the run claims to have stored is there. */
-function check(env: ReturnType<typeof openEngineStore>, tasks: number): void {
+function check(env: EngineStore, tasks: number): void {
   const db = env.database;
   const count = (sql: string) => db.prepare<[], { n: number }>(sql).get()!.n;
   const completed = count("SELECT COUNT(*) AS n FROM task_runs WHERE state_type = 'COMPLETED'");

@@ -21,7 +21,7 @@ export interface W2Run {
 
 /** One run against a fresh store; the time runs from the call until the flow run is Completed. */
 export async function runW2(items = W2_ITEMS): Promise<W2Run> {
-  const env = openEngineStore('w2');
+  const env = await openEngineStore('w2');
   try {
     const start = nowMs();
     const outcome = await fanOut.run({ items });

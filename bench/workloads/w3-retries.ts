@@ -49,7 +49,7 @@ interface StateRow {
 }
 
 export async function runW3(tasks = W3_TASKS): Promise<W3Run> {
-  const env = openEngineStore('w3');
+  const env = await openEngineStore('w3');
   try {
     const start = nowMs();
     const outcome = await retryStorm.run({ tasks });

@@ -35,7 +35,7 @@ export interface W4Run {
 }
 
 export async function runW4(tasks = W4_TASKS, linesPerTask = W4_LINES_PER_TASK): Promise<W4Run> {
-  const env = openEngineStore('w4');
+  const env = await openEngineStore('w4');
   try {
     const start = nowMs();
     const outcome = await logStorm.run({ tasks, lines: linesPerTask });

@@ -124,7 +124,7 @@ export async function runWsLatency(count = WS_CHANGES, warmUp = WS_WARM_UP): Pro
   let store: RunStore | null = null;
   let stream: EventStream | null = null;
   try {
-    store = openStore({ kind: 'sqlite', path: server.dbPath });
+    store = await openStore({ kind: 'sqlite', path: server.dbPath });
     // No pid: the server's crash sweep leaves the run alone without heartbeats.
     const flowRunId = newId();
     const created = await store.createFlowRun({

@@ -24,7 +24,7 @@ beforeAll(async () => {
   ensureUiBuilt();
   disk = mountSmallDisk(2 * MiB);
   if ('unavailable' in disk) return;
-  store = openTestStore({ path: join(disk.dir, 'flowdeck.db') });
+  store = await openTestStore({ path: join(disk.dir, 'flowdeck.db') });
   server = await createServer({ store, host: '127.0.0.1', port: 0, crashSweepIntervalMs: 0, onNotice: () => undefined });
   await server.listen();
   browser = await launchChromium();

@@ -25,7 +25,7 @@ beforeAll(async () => {
   ensureUiBuilt();
   home = mkdtempSync(join(tmpdir(), 'flowdeck-down-'));
   mkdirSync(join(home, 'workspace'));
-  store = openTestStore({ path: join(home, 'flowdeck.db') });
+  store = await openTestStore({ path: join(home, 'flowdeck.db') });
   browser = await launchChromium();
 });
 

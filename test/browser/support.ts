@@ -46,7 +46,7 @@ export async function startUiServer(options: { apiKey?: string; corsOrigins?: st
   const home = mkdtempSync(join(tmpdir(), 'flowdeck-ui-'));
   const workspace = join(home, 'workspace');
   mkdirSync(workspace);
-  const store = openTestStore({ path: join(home, 'flowdeck.db') });
+  const store = await openTestStore({ path: join(home, 'flowdeck.db') });
   const server = await createServer({
     store,
     host: '127.0.0.1',

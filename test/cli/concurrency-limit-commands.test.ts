@@ -15,7 +15,7 @@ afterEach(() => {
 });
 
 async function limitsInStore(): Promise<ConcurrencyLimit[]> {
-  const store = openTestStore({ path: temp.dbPath });
+  const store = await openTestStore({ path: temp.dbPath });
   try {
     return store.listConcurrencyLimits();
   } finally {
@@ -63,9 +63,9 @@ describe('flowdeck concurrency-limit', () => {
   });
 
   it('shows which task runs hold the slots of a limit', async () => {
-    const store = openTestStore({ path: temp.dbPath });
+    const store = await openTestStore({ path: temp.dbPath });
     const seed = new Seed(store);
-    store.setConcurrencyLimit('api', 2);
+    await store.setConcurrencyLimit('api', 2);
     const flowRunId = await seed.flowRun();
     await seed.move('flow', flowRunId, 'RUNNING', 'Running');
     const taskRunId = await seed.taskRun(flowRunId, { name: 'fetch-users', tags: ['api'] });

@@ -308,7 +308,7 @@ describe('flowdeck flow-run logs', () => {
 
 describe('flowdeck flow-run cancel', () => {
   async function stateAfter(id: string): Promise<string> {
-    const reader = openTestStore({ path: env.dbPath });
+    const reader = await openTestStore({ path: env.dbPath });
     try {
       return (await reader.getFlowRun(id))!.state.name;
     } finally {

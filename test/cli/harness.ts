@@ -96,9 +96,9 @@ export function useSeededStore(): { readonly home: string; readonly dbPath: stri
   let temp: ReturnType<typeof makeTempHome>;
   let store: RunStore;
   let seed: Seed;
-  beforeEach(() => {
+  beforeEach(async () => {
     temp = makeTempHome();
-    store = openTestStore({ path: temp.dbPath });
+    store = await openTestStore({ path: temp.dbPath });
     seed = new Seed(store);
   });
   afterEach(async () => {

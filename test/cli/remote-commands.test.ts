@@ -286,7 +286,7 @@ describe('commands that change runs, against a server', () => {
       remoteHome.home,
     );
     try {
-      const runs = ctx.runs();
+      const runs = await ctx.runs();
       expect(runs).toBeInstanceOf(RemoteRunsSource);
       const retried = await runs.retryFlowRun(failed, 'retried from the command line');
       expect(retried.state).toMatchObject({ type: 'SCHEDULED', name: 'AwaitingRetry', message: 'retried from the command line' });

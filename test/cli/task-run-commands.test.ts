@@ -10,7 +10,7 @@ const RETRY_WAIT_MS = 150;
 
 /** A task run's run time and elapsed time as the CLI writes them, from what the store holds. */
 async function timesOf(taskRunId: string): Promise<{ ran: string; elapsed: string }> {
-  const store = openTestStore({ path: env.dbPath });
+  const store = await openTestStore({ path: env.dbPath });
   try {
     const run = (await store.getTaskRun(taskRunId))!;
     const ran = runTime(await store.listStates(taskRunId), Date.now());

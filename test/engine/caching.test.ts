@@ -6,11 +6,11 @@ import { configureEngine } from '../../app/engine/hosting.js';
 import { CachePolicies, flow, task, type CacheKeyContext } from '../../app/engine/index.js';
 import { readResult } from '../../app/engine/results.js';
 import { openTestStore, sqliteOf } from '../helpers/store-factory.js';
-import { useEngineStore } from '../helpers/engine-store.js';
+import { useEngineStore, type EngineStore } from '../helpers/engine-store.js';
 import { historyOf, logsOf, namesOf, onlyTaskRun, stateNamed, taskRunsOf } from './support.js';
 
-let env: ReturnType<typeof useEngineStore>;
-beforeEach(() => (env = useEngineStore()));
+let env: EngineStore;
+beforeEach(async () => (env = await useEngineStore()));
 afterEach(() => env.dispose());
 
 /** Runs `body` once per flow run and returns the task runs of `key` it made, one per run. */
@@ -253,7 +253,7 @@ describe('cache lifetime', () => {
   it('cacheExpirationSeconds lets an entry expire', async () => {
     // The store decides expiry by its own clock: move it forward instead of waiting.
     let skewMs = 0;
-    const store = openTestStore({ path: env.path, now: () => Date.now() + skewMs });
+    const store = await openTestStore({ path: env.path, now: () => Date.now() + skewMs });
     configureEngine({ reporter: store });
     try {
       let calls = 0;
@@ -302,7 +302,7 @@ describe('cache lifetime', () => {
 
     // Another process: the first store is closed, a fresh one opens the same file.
     await env.store.close();
-    const other = openTestStore({ path: env.path });
+    const other = await openTestStore({ path: env.path });
     configureEngine({ reporter: other, home: env.home });
     try {
       const second = await f.run({ day: 'mon' });

@@ -9,11 +9,11 @@ import {
   task,
   TimeoutError,
 } from '../../app/engine/index.js';
-import { useEngineStore } from '../helpers/engine-store.js';
+import { useEngineStore, type EngineStore } from '../helpers/engine-store.js';
 import { delay, historyOf, idle, namesOf, onlyTaskRun, stateNamed, taskRunsOf } from './support.js';
 
-let env: ReturnType<typeof useEngineStore>;
-beforeEach(() => (env = useEngineStore()));
+let env: EngineStore;
+beforeEach(async () => (env = await useEngineStore()));
 afterEach(() => env.dispose());
 
 /** Counts how many calls are inside `body` at once. */

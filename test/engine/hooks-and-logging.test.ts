@@ -9,7 +9,7 @@ import {
   type RunContext,
   type RunInfo,
 } from '../../app/engine/index.js';
-import { useEngineStore } from '../helpers/engine-store.js';
+import { useEngineStore, type EngineStore } from '../helpers/engine-store.js';
 import { delay, historyOf, idle, logsOf, onlyTaskRun, taskRunsOf, until } from './support.js';
 
 // logPrints patches the console once per process, over whatever console.log is then. Recorders put
@@ -23,8 +23,8 @@ beforeAll(() => {
 });
 afterAll(() => Object.assign(console, originals));
 
-let env: ReturnType<typeof useEngineStore>;
-beforeEach(() => (env = useEngineStore()));
+let env: EngineStore;
+beforeEach(async () => (env = await useEngineStore()));
 afterEach(async () => {
   configureEngine({ logLevel: 20 });
   await env.dispose();

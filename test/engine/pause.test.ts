@@ -6,12 +6,12 @@ import { configureEngine } from '../../app/engine/hosting.js';
 import { flow, getRunContext, pauseFlowRun, PauseTimeoutError, task } from '../../app/engine/index.js';
 import type { RunStore } from '../../app/server/index.js';
 import { openTestStore } from '../helpers/store-factory.js';
-import { useEngineStore } from '../helpers/engine-store.js';
+import { useEngineStore, type EngineStore } from '../helpers/engine-store.js';
 import { makeTempHome } from '../helpers/temp-home.js';
 import { delay, historyOf, namesOf, until } from './support.js';
 
-let env: ReturnType<typeof useEngineStore>;
-beforeEach(() => (env = useEngineStore()));
+let env: EngineStore;
+beforeEach(async () => (env = await useEngineStore()));
 afterEach(() => env.dispose());
 
 /** Resolves once the store holds the run Paused; answers the Paused state's message. */
@@ -164,7 +164,7 @@ describe('a paused run and the crash detector', () => {
     await env.dispose();
     const temp = makeTempHome();
     // A heartbeat timeout far shorter than the pause: only the beats keep the run alive.
-    const store = openTestStore({ path: temp.dbPath, heartbeatTimeoutSeconds: 0.3 });
+    const store = await openTestStore({ path: temp.dbPath, heartbeatTimeoutSeconds: 0.3 });
     configureEngine({ reporter: store, home: temp.home, heartbeatSeconds: 0.05 });
     try {
       const running = flow({ name: 'long-pause' }, () => pauseFlowRun()).run();
@@ -180,7 +180,7 @@ describe('a paused run and the crash detector', () => {
       await store.close();
       configureEngine({ reporter: null });
       temp.cleanup();
-      env = useEngineStore();
+      env = await useEngineStore();
     }
   });
 });

@@ -4,11 +4,11 @@ import { configureEngine } from '../../app/engine/hosting.js';
 import { exponentialBackoff, flow, getRunContext, task, type RunInfo } from '../../app/engine/index.js';
 import type { RunStore } from '../../app/server/index.js';
 import { openTestStore } from '../helpers/store-factory.js';
-import { useEngineStore } from '../helpers/engine-store.js';
+import { useEngineStore, type EngineStore } from '../helpers/engine-store.js';
 import { failing, historyOf, logsOf, onlyTaskRun, taskRunsOf } from './support.js';
 
-let env: ReturnType<typeof useEngineStore>;
-beforeEach(() => (env = useEngineStore()));
+let env: EngineStore;
+beforeEach(async () => (env = await useEngineStore()));
 afterEach(() => env.dispose());
 
 /** Store clocks are whole milliseconds; allow for rounding only. */
@@ -120,7 +120,7 @@ describe('task retries', () => {
     const t = task({ name: 'jitter-ends', retries: 1, retryDelaySeconds: 0.02, retryJitterFactor: 0.5 }, failing(10));
     const f = flow({ name: 'jitter-ends' }, () => t());
     const delaysWith = async (random: number) => {
-      const store = openTestStore({ path: env.path, random: () => random });
+      const store = await openTestStore({ path: env.path, random: () => random });
       configureEngine({ reporter: store });
       try {
         const outcome = await f.run();

@@ -1,9 +1,9 @@
 import { afterEach, beforeEach, expect, it } from 'vitest';
 import { flow, task } from '../../app/engine/index.js';
-import { useEngineStore } from '../helpers/engine-store.js';
+import { useEngineStore, type EngineStore } from '../helpers/engine-store.js';
 
-let env: ReturnType<typeof useEngineStore>;
-beforeEach(() => (env = useEngineStore()));
+let env: EngineStore;
+beforeEach(async () => (env = await useEngineStore()));
 afterEach(() => env.dispose());
 
 it('runs a flow with tasks, retries and a map', async () => {

@@ -9,12 +9,12 @@ import {
   UpstreamFailedError,
   waitFor,
 } from '../../app/engine/index.js';
-import { useEngineStore } from '../helpers/engine-store.js';
+import { useEngineStore, type EngineStore } from '../helpers/engine-store.js';
 import { sqliteOf } from '../helpers/store-factory.js';
 import { delay, historyOf, namesOf, onlyTaskRun, stateNamed, taskRunsOf, until } from './support.js';
 
-let env: ReturnType<typeof useEngineStore>;
-beforeEach(() => (env = useEngineStore()));
+let env: EngineStore;
+beforeEach(async () => (env = await useEngineStore()));
 afterEach(() => env.dispose());
 
 describe('defining tasks', () => {

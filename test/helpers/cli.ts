@@ -199,14 +199,14 @@ export interface StoreReader {
  */
 export async function readStore<T>(dbPath: string, read: (store: StoreReader) => T | Promise<T>): Promise<T> {
   if (!existsSync(dbPath)) throw new Error(`no database at ${dbPath}`);
-  const store = openTestStore({ path: dbPath, sweepOnOpen: false });
+  const store = await openTestStore({ path: dbPath, sweepOnOpen: false });
   try {
     return await read({
-      flowRuns: async () => store.listFlowRuns({ limit: 10_000 }),
-      flowRun: async (id) => store.getFlowRun(id),
-      taskRuns: async (flowRunId) => store.listTaskRuns(flowRunId),
-      states: async (runId) => store.listStates(runId),
-      logs: async (flowRunId) => store.listLogs(flowRunId, { limit: 100_000 }),
+      flowRuns: () => store.listFlowRuns({ limit: 10_000 }),
+      flowRun: (id) => store.getFlowRun(id),
+      taskRuns: (flowRunId) => store.listTaskRuns(flowRunId),
+      states: (runId) => store.listStates(runId),
+      logs: (flowRunId) => store.listLogs(flowRunId, { limit: 100_000 }),
     });
   } finally {
     await store.close();

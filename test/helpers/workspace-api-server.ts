@@ -25,7 +25,7 @@ export function useWorkspaceApiServer(): WorkspaceApiServer {
     home = mkdtempSync(join(tmpdir(), 'flowdeck-api-'));
     current.workspace = join(home, 'workspace');
     mkdirSync(current.workspace);
-    current.store = openTestStore({ path: join(home, 'flowdeck.db') });
+    current.store = await openTestStore({ path: join(home, 'flowdeck.db') });
     server = await createServer({ store: current.store, host: '127.0.0.1', port: 0, workspace: current.workspace, home, crashSweepIntervalMs: 0 });
     current.api = `${await server.listen()}/api`;
     current.client = createApiClient({ baseUrl: current.api });

@@ -3,12 +3,12 @@ import { LOG_LEVELS, type StoredLog } from '../../app/core/index.js';
 import { flow, getRunContext, getRunLogger, task } from '../../app/engine/index.js';
 import { attemptChoices, filterLogs, matchRanges, nextMatch, passesFilter, searchLogs } from '../../app/renderer/monitor/model/log-view.js';
 import { runTimeline } from '../../app/renderer/monitor/model/timeline.js';
-import { useEngineStore } from '../helpers/engine-store.js';
+import { useEngineStore, type EngineStore } from '../helpers/engine-store.js';
 import { logsOf } from '../engine/support.js';
 
 describe('log view over a real run', () => {
-  let env: ReturnType<typeof useEngineStore>;
-  beforeEach(() => (env = useEngineStore()));
+  let env: EngineStore;
+  beforeEach(async () => (env = await useEngineStore()));
   afterEach(() => env.dispose());
 
   it("filters a retried task's lines by task run, attempt and level, and finds text in them ignoring case", async () => {

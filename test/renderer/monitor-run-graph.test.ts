@@ -3,7 +3,7 @@ import type { State, StateType } from '../../app/core/index.js';
 import { flow, task, waitFor } from '../../app/engine/index.js';
 import { layoutGraph } from '../../app/renderer/monitor/model/graph-layout.js';
 import { buildRunGraph, groupNodeId, layoutRunGraph, type RunGraphTaskRun, type TaskRunNode } from '../../app/renderer/monitor/model/run-graph.js';
-import { useEngineStore } from '../helpers/engine-store.js';
+import { useEngineStore, type EngineStore } from '../helpers/engine-store.js';
 
 function state(type: StateType, name: string, extra: Partial<State> = {}): State {
   return { type, name, timestamp: 1000, attempt: 1, ...extra };
@@ -31,8 +31,8 @@ function mapped(taskKey: string, count: number, states: State[] = [state('COMPLE
 }
 
 describe('run graph from a real run', () => {
-  let env: ReturnType<typeof useEngineStore>;
-  beforeEach(() => (env = useEngineStore()));
+  let env: EngineStore;
+  beforeEach(async () => (env = await useEngineStore()));
   afterEach(() => env.dispose());
 
   it('a map over 50 items is one group of 50 between the task before it and the one after', async () => {

@@ -2,12 +2,12 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { State, StateType } from '../../app/core/index.js';
 import { flow, task } from '../../app/engine/index.js';
 import { barEnd, runTimeline, timelineRows } from '../../app/renderer/monitor/model/timeline.js';
-import { useEngineStore } from '../helpers/engine-store.js';
+import { useEngineStore, type EngineStore } from '../helpers/engine-store.js';
 import { failing, idle } from '../engine/support.js';
 
 describe('timeline of real runs', () => {
-  let env: ReturnType<typeof useEngineStore>;
-  beforeEach(() => (env = useEngineStore()));
+  let env: EngineStore;
+  beforeEach(async () => (env = await useEngineStore()));
   afterEach(() => env.dispose());
 
   it('a flaky task that fails twice then succeeds has three attempt bars and two waits before retries', async () => {

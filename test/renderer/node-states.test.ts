@@ -1,11 +1,11 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { flow, task, unmapped } from '../../app/engine/index.js';
 import { NOT_RUN_LABEL, nodeOutputs, nodeRunStates } from '../../app/renderer/shared/node-states.js';
-import { useEngineStore } from '../helpers/engine-store.js';
+import { useEngineStore, type EngineStore } from '../helpers/engine-store.js';
 
 describe("a NotReady task run on the builder's canvas", () => {
-  let env: ReturnType<typeof useEngineStore>;
-  beforeEach(() => (env = useEngineStore()));
+  let env: EngineStore;
+  beforeEach(async () => (env = await useEngineStore()));
   afterEach(() => env.dispose());
 
   const nodes = [

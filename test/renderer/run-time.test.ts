@@ -4,11 +4,11 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { elapsedTime, runTime, type State } from '../../app/core/index.js';
 import { flow, task } from '../../app/engine/index.js';
 import { runTimeline } from '../../app/renderer/monitor/model/timeline.js';
-import { useEngineStore } from '../helpers/engine-store.js';
+import { useEngineStore, type EngineStore } from '../helpers/engine-store.js';
 
 describe('run time over a real run', () => {
-  let env: ReturnType<typeof useEngineStore>;
-  beforeEach(() => (env = useEngineStore()));
+  let env: EngineStore;
+  beforeEach(async () => (env = await useEngineStore()));
   afterEach(() => env.dispose());
 
   it("sums a retried task's attempts and leaves out the waits between them", async () => {

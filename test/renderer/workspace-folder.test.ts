@@ -21,7 +21,7 @@ beforeEach(async () => {
   for (const folder of ['home', 'first', 'second']) mkdirSync(join(base, folder));
   writeFileSync(join(base, 'first', 'a.ts'), FLOW);
   writeFileSync(join(base, 'second', 'b.ts'), FLOW);
-  store = openTestStore({ path: join(base, 'home', 'flowdeck.db') });
+  store = await openTestStore({ path: join(base, 'home', 'flowdeck.db') });
   server = await createServer({
     store,
     host: '127.0.0.1',

@@ -30,8 +30,8 @@ it('opens a new database from many processes at once, every one of them', async 
       const dbPath = join(folder, 'flowdeck.db');
       const outcomes = await Promise.all(Array.from({ length: PROCESSES }, () => open(dbPath)));
       expect(outcomes.filter((o) => o.code !== 0)).toEqual([]);
-      const store = openTestStore({ path: dbPath });
-      expect(store.listFlowRuns()).toEqual([]);
+      const store = await openTestStore({ path: dbPath });
+      expect(await store.listFlowRuns()).toEqual([]);
       await store.close();
     } finally {
       rmSync(folder, { recursive: true, force: true });

@@ -60,7 +60,7 @@ describe('many processes writing to one database', () => {
     expect(summaries.map((s) => s.worker)).toEqual([...Array(PROCESSES).keys()]);
     expect(new Set(summaries.map((s) => s.flowRunId)).size).toBe(PROCESSES);
 
-    const store = openTestStore({ path: temp.dbPath });
+    const store = await openTestStore({ path: temp.dbPath });
     try {
       // The states rows in the order SQLite stored them, as the processes' writes interleaved.
       const db = sqliteOf(store).database;

@@ -9,9 +9,9 @@ const noRetries: RetryPolicy = { retries: 0, retryDelaySeconds: [0] };
 describe('a run store', () => {
   let temp: ReturnType<typeof makeTempHome>;
   let store: RunStore;
-  beforeEach(() => {
+  beforeEach(async () => {
     temp = makeTempHome();
-    store = openTestStore({ path: temp.dbPath });
+    store = await openTestStore({ path: temp.dbPath });
   });
   afterEach(async () => {
     await store.close();
@@ -59,7 +59,7 @@ describe('a run store', () => {
     });
     expect(done.status).toBe('ACCEPT');
     await store.close();
-    store = openTestStore({ path: temp.dbPath });
+    store = await openTestStore({ path: temp.dbPath });
     expect((await store.listStates(taskRunId)).map((s) => s.name)).toEqual(['Pending', 'Running', 'Completed']);
     expect((await store.getTaskRun(taskRunId))?.result).toBe('42');
     expect((await store.listLogs(flowRunId)).map((l) => l.message)).toEqual(['hello']);

@@ -27,8 +27,8 @@ class Harness {
 
   constructor(readonly dbPath: string) {}
 
-  open(options: { heartbeatTimeoutSeconds?: number; sweepOnOpen?: boolean; silenceFromOpen?: boolean } = {}): RunStore {
-    const store = openTestStore({ path: this.dbPath, now: () => this.clock, ...options });
+  async open(options: { heartbeatTimeoutSeconds?: number; sweepOnOpen?: boolean; silenceFromOpen?: boolean } = {}): Promise<RunStore> {
+    const store = await openTestStore({ path: this.dbPath, now: () => this.clock, ...options });
     this.stores.push(store);
     return store;
   }
@@ -119,7 +119,7 @@ describe('store orchestration', () => {
 
   describe('retries', () => {
     it('records a task that fails twice and then completes as its retry history', async () => {
-      const store = h.open();
+      const store = await h.open();
       const flowRunId = await createFlowRun(store);
       const taskRunId = await createTaskRun(store, flowRunId, { retryPolicy: { retries: 2, retryDelaySeconds: [10, 20] } });
       const error = (n: number) => ({ type: 'FAILED', name: 'Failed', message: `attempt ${n} broke`, error: { name: 'Error', message: `broke ${n}` } }) as const;
@@ -170,7 +170,7 @@ describe('store orchestration', () => {
     });
 
     it('fails a task for good once its retries are used up', async () => {
-      const store = h.open();
+      const store = await h.open();
       const flowRunId = await createFlowRun(store);
       const taskRunId = await createTaskRun(store, flowRunId, { retryPolicy: { retries: 1, retryDelaySeconds: [0] } });
       const failure: ProposedState = { type: 'FAILED', name: 'Failed', error: { name: 'Error', message: 'no' } };
@@ -184,7 +184,7 @@ describe('store orchestration', () => {
 
   describe('tag concurrency limits', () => {
     it('makes the second task of a tag with limit 1 wait until the first gives its slot back', async () => {
-      const store = h.open();
+      const store = await h.open();
       expect(await store.setConcurrencyLimit('db', 1)).toMatchObject({ tag: 'db', limit: 1, activeSlots: [] });
       const flowRunId = await createFlowRun(store);
       const a = await createTaskRun(store, flowRunId, { tags: ['db'] });
@@ -216,7 +216,7 @@ describe('store orchestration', () => {
     });
 
     it('takes no slot on any tag while another of its tags is full', async () => {
-      const store = h.open();
+      const store = await h.open();
       await store.setConcurrencyLimit('db', 1);
       await store.setConcurrencyLimit('api', 5);
       const flowRunId = await createFlowRun(store);
@@ -228,7 +228,7 @@ describe('store orchestration', () => {
     });
 
     it('aborts a task whose tag has a limit of 0 and leaves its state alone', async () => {
-      const store = h.open();
+      const store = await h.open();
       await store.setConcurrencyLimit('frozen', 0);
       const flowRunId = await createFlowRun(store);
       const task = await createTaskRun(store, flowRunId, { tags: ['frozen'] });
@@ -240,7 +240,7 @@ describe('store orchestration', () => {
 
   describe('the result cache', () => {
     it('stores a completed result, serves it to a task of a later store instance, and ignores it once expired', async () => {
-      let store = h.open();
+      let store = await h.open();
       const flowRunId = await createFlowRun(store);
       const producer = await createTaskRun(store, flowRunId, { cacheKey: 'sum-1-2' });
       await set(store, 'task', producer, { ...RUNNING, cacheKey: 'sum-1-2' });
@@ -258,7 +258,7 @@ describe('store orchestration', () => {
       ]);
       await h.closeAll();
 
-      store = h.open();
+      store = await h.open();
       h.clock = expiresAt - 1;
       const consumer = await createTaskRun(store, flowRunId, { cacheKey: 'sum-1-2' });
       const hit = await set(store, 'task', consumer, { ...RUNNING, cacheKey: 'sum-1-2' });
@@ -278,7 +278,7 @@ describe('store orchestration', () => {
     });
 
     it('replaces an entry with a newer result and keeps entries without expiry for good', async () => {
-      const store = h.open();
+      const store = await h.open();
       const flowRunId = await createFlowRun(store);
       for (const ref of ['results/one.json', 'results/two.json']) {
         const task = await createTaskRun(store, flowRunId);
@@ -294,7 +294,7 @@ describe('store orchestration', () => {
 
   describe('cancelling', () => {
     it('asks a running flow run to stop, aborts its tasks that have not started, and refuses a second request', async () => {
-      const store = h.open();
+      const store = await h.open();
       const flowRunId = await createFlowRun(store);
       const waiting = await createTaskRun(store, flowRunId);
       const result = await store.cancelFlowRun(flowRunId);
@@ -309,19 +309,18 @@ describe('store orchestration', () => {
     });
 
     it('cancels a pending flow run at once and refuses to cancel a finished one', async () => {
-      const store = h.open();
+      const store = await h.open();
       const pendingRun = await createFlowRun(store, { running: false });
       expect(await store.cancelFlowRun(pendingRun)).toMatchObject({ status: 'ACCEPT', state: { type: 'CANCELLED', name: 'Cancelled' } });
       expect(await store.getFlowRun(pendingRun)).toMatchObject({ state: { name: 'Cancelled' }, endTime: T0 });
       expect(await store.cancelFlowRun(pendingRun)).toMatchObject({ status: 'REJECT', reason: 'the run has already finished' });
-      // A store may refuse at once or later: either way the caller awaiting it hears NOT_FOUND.
-      await expect((async () => store.cancelFlowRun('no-such-run'))()).rejects.toThrow(expect.objectContaining({ name: 'StoreError', code: 'NOT_FOUND' }));
+      await expect(store.cancelFlowRun('no-such-run')).rejects.toThrow(expect.objectContaining({ name: 'StoreError', code: 'NOT_FOUND' }));
     });
   });
 
   describe('a flow run that ends', () => {
     it('ends the task runs whose final state never came, in the same transaction, and leaves finished ones be', async () => {
-      const store = h.open();
+      const store = await h.open();
       await store.setConcurrencyLimit('db', 1);
       const flowRunId = await createFlowRun(store);
       const running = await createTaskRun(store, flowRunId, { tags: ['db'] });
@@ -352,7 +351,7 @@ describe('store orchestration', () => {
     });
 
     it('cancels the unfinished task runs of a cancelled flow run', async () => {
-      const store = h.open();
+      const store = await h.open();
       const flowRunId = await createFlowRun(store);
       const stubborn = await createTaskRun(store, flowRunId);
       await set(store, 'task', stubborn, RUNNING);
@@ -364,7 +363,7 @@ describe('store orchestration', () => {
 
   describe('transitions a second process proposes', () => {
     it('aborts a second PENDING for a flow run that has started', async () => {
-      const store = h.open();
+      const store = await h.open();
       const flowRunId = await createFlowRun(store);
       expect(await set(store, 'flow', flowRunId, { type: 'PENDING', name: 'Pending' })).toMatchObject({
         status: 'ABORT',
@@ -373,7 +372,7 @@ describe('store orchestration', () => {
     });
 
     it('hands a flow run to a new owner only when the transition is accepted', async () => {
-      const store = h.open();
+      const store = await h.open();
       const flowRunId = await createFlowRun(store, { pid: 111, host: 'first' });
       const refused = await store.setState({
         kind: 'flow',
@@ -401,7 +400,7 @@ describe('store orchestration', () => {
 
   describe('sweeping crashed runs', () => {
     it('crashes a run whose process on this host is gone, with its unfinished tasks, and frees their slots', async () => {
-      const store = h.open({ sweepOnOpen: false });
+      const store = await h.open({ sweepOnOpen: false });
       await store.setConcurrencyLimit('db', 5);
       const gone = await deadPid();
 
@@ -440,7 +439,7 @@ describe('store orchestration', () => {
     });
 
     it('crashes a run whose heartbeat is older than the timeout and spares one that heartbeats', async () => {
-      const store = h.open({ heartbeatTimeoutSeconds: 60 });
+      const store = await h.open({ heartbeatTimeoutSeconds: 60 });
       const silent = await createFlowRun(store, { pid: 4242, host: 'elsewhere' });
       const silentTask = await createTaskRun(store, silent);
       await set(store, 'task', silentTask, RUNNING);
@@ -458,12 +457,12 @@ describe('store orchestration', () => {
     });
 
     it('with silenceFromOpen, counts no silence from before the store opened: a server that was down gives its runs a full timeout', async () => {
-      const first = h.open({ heartbeatTimeoutSeconds: 60 });
+      const first = await h.open({ heartbeatTimeoutSeconds: 60 });
       const silent = await createFlowRun(first, { pid: 4242, host: 'elsewhere' });
       await h.closeAll();
       // The server was down for ten minutes; the run could not reach it meanwhile.
       h.clock += 600_000;
-      const restarted = h.open({ heartbeatTimeoutSeconds: 60, silenceFromOpen: true });
+      const restarted = await h.open({ heartbeatTimeoutSeconds: 60, silenceFromOpen: true });
       expect((await restarted.getFlowRun(silent))?.state.name).toBe('Running');
       h.clock += 59_000;
       expect(await restarted.sweepCrashedRuns()).toBe(0);
@@ -475,17 +474,17 @@ describe('store orchestration', () => {
       const again = await createFlowRun(restarted, { pid: 4343, host: 'elsewhere' });
       await h.closeAll();
       h.clock += 600_000;
-      const plain = h.open({ heartbeatTimeoutSeconds: 60 });
+      const plain = await h.open({ heartbeatTimeoutSeconds: 60 });
       expect((await plain.getFlowRun(again))?.state.name).toBe('Crashed');
     });
 
     it('sweeps when a store opens', async () => {
       const gone = await deadPid();
-      const first = h.open();
+      const first = await h.open();
       const orphan = await createFlowRun(first, { pid: gone });
       const mine = await createFlowRun(first, { pid: process.pid });
       await h.closeAll();
-      const second = h.open();
+      const second = await h.open();
       expect((await second.getFlowRun(orphan))?.state.name).toBe('Crashed');
       expect((await second.getFlowRun(mine))?.state.name).toBe('Running');
     });
@@ -499,10 +498,10 @@ describe('opening a database file', () => {
   });
   afterEach(() => temp.cleanup());
 
-  function openError(path: string): StoreError {
+  async function openError(path: string): Promise<StoreError> {
     try {
-      const store = openTestStore({ path });
-      void store.close();
+      const store = await openTestStore({ path });
+      await store.close();
     } catch (error) {
       expect(error).toBeInstanceOf(StoreError);
       return error as StoreError;
@@ -510,47 +509,47 @@ describe('opening a database file', () => {
     throw new Error(`opening ${path} should have failed`);
   }
 
-  it('refuses a file that is not a database and leaves it as it was', () => {
+  it('refuses a file that is not a database and leaves it as it was', async () => {
     const garbage = Buffer.concat([Buffer.from('these are my notes, not a database\n'), Buffer.alloc(5000, 0xa7)]);
     writeFileSync(temp.dbPath, garbage);
-    const error = openError(temp.dbPath);
+    const error = await openError(temp.dbPath);
     expect(error.code).toBe('NOT_A_DATABASE');
     expect(error.message).toContain(temp.dbPath);
     expect(error.message).toMatch(/move it away/);
     expect(readFileSync(temp.dbPath).equals(garbage)).toBe(true);
   });
 
-  it("refuses another program's SQLite database and leaves its tables alone", () => {
+  it("refuses another program's SQLite database and leaves its tables alone", async () => {
     const other = new Database(temp.dbPath);
     other.exec("CREATE TABLE users (name TEXT); INSERT INTO users VALUES ('ada');");
     other.close();
-    expect(openError(temp.dbPath).code).toBe('NOT_A_DATABASE');
+    expect((await openError(temp.dbPath)).code).toBe('NOT_A_DATABASE');
     const check = new Database(temp.dbPath, { readonly: true });
     expect(check.prepare('SELECT name FROM sqlite_master').all()).toEqual([{ name: 'users' }]);
     check.close();
   });
 
-  it('says clearly when a folder stands where the file should be', () => {
+  it('says clearly when a folder stands where the file should be', async () => {
     mkdirSync(temp.dbPath);
-    const error = openError(temp.dbPath);
+    const error = await openError(temp.dbPath);
     expect(error.code).toBe('CANNOT_OPEN');
     expect(error.message).toBe(`${temp.dbPath} is a folder, not a Flowdeck database`);
   });
 
   it('refuses a database written by a newer Flowdeck', async () => {
-    const store = openTestStore({ path: temp.dbPath });
+    const store = await openTestStore({ path: temp.dbPath });
     // The schema version is a pragma of the SQLite file.
     sqliteOf(store).database.pragma(`user_version = ${MIGRATIONS.length + 1}`);
     await store.close();
-    const error = openError(temp.dbPath);
+    const error = await openError(temp.dbPath);
     expect(error.code).toBe('NEWER_SCHEMA');
     expect(error.message).toContain(temp.dbPath);
     expect(error.message).toMatch(/upgrade Flowdeck/);
   });
 
   it('migrates a fresh file once when two stores open it', async () => {
-    const a = openTestStore({ path: temp.dbPath });
-    const b = openTestStore({ path: temp.dbPath });
+    const a = await openTestStore({ path: temp.dbPath });
+    const b = await openTestStore({ path: temp.dbPath });
     try {
       // The migrations of one SQLite file, run by two connections to it.
       for (const store of [a, b]) {
@@ -575,7 +574,7 @@ describe('opening a database file', () => {
       await a.close();
       await b.close();
     }
-    const again = openTestStore({ path: temp.dbPath });
+    const again = await openTestStore({ path: temp.dbPath });
     expect(await again.listFlowRuns()).toHaveLength(1);
     await again.close();
   });

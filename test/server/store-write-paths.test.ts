@@ -23,10 +23,10 @@ describe('store write paths', () => {
   let temp: ReturnType<typeof makeTempHome>;
   let a: RunStore;
   let b: RunStore;
-  beforeEach(() => {
+  beforeEach(async () => {
     temp = makeTempHome();
-    a = openTestStore({ path: temp.dbPath });
-    b = openTestStore({ path: temp.dbPath });
+    a = await openTestStore({ path: temp.dbPath });
+    b = await openTestStore({ path: temp.dbPath });
   });
   afterEach(async () => {
     await a.close();

@@ -14,7 +14,7 @@ export default defineCommand({
     // The server's bounds, so a limit the local database takes is one a server takes too.
     if (tag.length > TAG_MAX_LENGTH) throw new UsageError(`TAG must be at most ${TAG_MAX_LENGTH} characters`);
     const limit = parseWholeNumber(rawLimit, 'LIMIT', 0, CONCURRENCY_LIMIT_MAX);
-    const source = ctx.runs();
+    const source = await ctx.runs();
     const before = await source.getConcurrencyLimit(tag);
     await source.setConcurrencyLimit(tag, limit);
     const what = limit === 0 ? 'task runs with this tag will not start' : `at most ${limit} task ${limit === 1 ? 'run' : 'runs'} with this tag at once`;

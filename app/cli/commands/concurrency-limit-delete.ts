@@ -8,7 +8,8 @@ export default defineCommand({
   positionals: { min: 1, max: 1, names: ['TAG'] },
   async run(args, ctx) {
     const tag = args.positionals[0];
-    if (!(await ctx.runs().deleteConcurrencyLimit(tag))) {
+    const source = await ctx.runs();
+    if (!(await source.deleteConcurrencyLimit(tag))) {
       throw new UsageError(`no concurrency limit for tag '${tag}'; 'flowdeck concurrency-limit ls' lists them`);
     }
     ctx.print(`Deleted concurrency limit '${tag}'.`);

@@ -13,7 +13,7 @@ export default defineCommand({
   positionals: { min: 1, max: 1, names: ['TAG'] },
   async run(args, ctx) {
     const tag = args.positionals[0];
-    const source = ctx.runs();
+    const source = await ctx.runs();
     const limit = await source.getConcurrencyLimit(tag);
     if (!limit) throw new UsageError(`no concurrency limit for tag '${tag}'; 'flowdeck concurrency-limit ls' lists them`);
     if (flag(args, 'json')) {

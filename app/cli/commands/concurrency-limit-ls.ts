@@ -11,7 +11,8 @@ export default defineCommand({
   options: { json: { type: 'boolean', description: 'Print the limits as a JSON list' } },
   positionals: { min: 0, max: 0, names: [] },
   async run(args, ctx) {
-    const limits = await ctx.runs().listConcurrencyLimits();
+    const source = await ctx.runs();
+    const limits = await source.listConcurrencyLimits();
     if (flag(args, 'json')) {
       ctx.printJson(limits);
       return EXIT_OK;

@@ -10,7 +10,7 @@ export default defineCommand({
   usage: 'ID',
   positionals: { min: 1, max: 1, names: ['ID'] },
   async run(args, ctx) {
-    const source = ctx.runs();
+    const source = await ctx.runs();
     const run = await findFlowRun(source, args.positionals[0]);
     const label = `flow run ${run.name} (${run.id})`;
     const result = await source.cancelFlowRun(run.id);

@@ -17,7 +17,7 @@ export default defineCommand({
   options: { json: { type: 'boolean', description: 'Print the run, its states and its task runs as one JSON object' } },
   positionals: { min: 1, max: 1, names: ['ID'] },
   async run(args, ctx) {
-    const source = ctx.runs();
+    const source = await ctx.runs();
     const run = await findFlowRun(source, args.positionals[0]);
     const [states, taskRuns, newestChildren] = await Promise.all([
       source.listStates('flow', run.id),

@@ -30,7 +30,7 @@ export default defineCommand({
   },
   positionals: { min: 1, max: 1, names: ['ID'] },
   async run(args, ctx) {
-    const source = ctx.runs();
+    const source = await ctx.runs();
     const run = await findFlowRun(source, args.positionals[0]);
     const rawLevel = stringOption(args, 'level');
     const minLevel = rawLevel === undefined ? undefined : parseLevel(rawLevel);

@@ -53,7 +53,7 @@ export default defineCommand({
     const states = parseStateFilter(stringListOption(args, 'state'));
     const rawLimit = stringOption(args, 'limit');
     const limit = rawLimit === undefined ? DEFAULT_LIMIT : parseWholeNumber(rawLimit, '--limit', 1, MAX_LIMIT);
-    const source = ctx.runs();
+    const source = await ctx.runs();
     const runs = await source.listFlowRuns({ flowName, ...states, limit });
     if (flag(args, 'json')) {
       ctx.printJson(runs);

@@ -29,7 +29,7 @@ export default defineCommand({
     const raw = stringOption(args, 'input');
     const input = raw === undefined ? undefined : parseInput(raw);
     const json = args.values.json === true;
-    const source = ctx.runs();
+    const source = await ctx.runs();
     const run = await findFlowRun(source, args.positionals[0]);
     const answer = await source.resumeFlowRun(run.id, input);
     if (answer.ok) {

@@ -22,7 +22,7 @@ const flowRunRetry = defineCommand({
   },
   positionals: { min: 1, max: 1, names: ['ID'] },
   async run(args, ctx) {
-    const source = ctx.runs();
+    const source = await ctx.runs();
     const run = await findFlowRun(source, args.positionals[0]);
     const id = run.id;
     const refusal = retryRefusal(run);
@@ -34,7 +34,7 @@ const flowRunRetry = defineCommand({
     if (given !== undefined && given.trim() === '') throw new UsageError('--file needs the path of the flow file');
     const file = given ?? entrypoint.file;
     const flowName = entrypoint.flowName;
-    const progress = prepareEngine(ctx);
+    const progress = await prepareEngine(ctx);
     const { flow } = await loadFlowFile(file, ctx.cwd, flowName);
     // Only once the file has loaded, so a run is never left AwaitingRetry with nothing to run it.
     await source.retryFlowRun(id, 'retried from the command line');

@@ -121,7 +121,7 @@ export default defineCommand({
 
     // Listened for from the start, so a signal during startup still ends in a clean stop.
     const stopped = untilSignal();
-    const store = openStore({
+    const store = await openStore({
       kind: 'sqlite',
       path: database,
       heartbeatTimeoutSeconds,

@@ -13,7 +13,7 @@ export default defineCommand({
   options: { json: { type: 'boolean', description: 'Print the task run and its states as one JSON object' } },
   positionals: { min: 1, max: 1, names: ['ID'] },
   async run(args, ctx) {
-    const source = ctx.runs();
+    const source = await ctx.runs();
     const taskRun = await findTaskRun(source, args.positionals[0]);
     const states = await source.listStates('task', taskRun.id);
     if (flag(args, 'json')) {

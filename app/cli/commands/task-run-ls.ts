@@ -17,7 +17,7 @@ export default defineCommand({
     if (given === undefined) {
       throw new UsageError("missing --flow-run ID; 'flowdeck flow-run ls' lists flow runs\nUsage: flowdeck task-run ls --flow-run ID [--json]");
     }
-    const source = ctx.runs();
+    const source = await ctx.runs();
     const run = await findFlowRun(source, given);
     const taskRuns = await source.listTaskRuns(run.id);
     if (flag(args, 'json')) {

@@ -42,7 +42,7 @@ function describeConnection(event: ConnectionEvent, apiUrl: string): string {
 }
 
 /** The local store, or a reporter to the server the settings name. */
-function reporterFor(ctx: CliContext, progress: RunProgress): RunReporter {
+async function reporterFor(ctx: CliContext, progress: RunProgress): Promise<RunReporter> {
   const server = ctx.server;
   if (server.kind === 'local') return ctx.openStore();
   return new HttpReporter({
@@ -65,10 +65,10 @@ async function checkServer(ctx: CliContext): Promise<void> {
 }
 
 /** Points the engine at the local store or the configured server, with progress shown on stderr. */
-export function prepareEngine(ctx: CliContext): RunProgress {
+export async function prepareEngine(ctx: CliContext): Promise<RunProgress> {
   const progress = new RunProgress(ctx);
   configureEngine({
-    reporter: reporterFor(ctx, progress),
+    reporter: await reporterFor(ctx, progress),
     home: ctx.home,
     consoleSink: progress.logLine,
     onEvent: progress.event,

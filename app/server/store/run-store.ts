@@ -20,12 +20,6 @@ import type { OperationOutcome, StoreOperation } from './group-commit.js';
 import type { RowsAfter, StoredStateEntry } from './run-reads.js';
 import type { WriteHealthChange, WriteProblem } from './write-health.js';
 
-/**
- * What a store answers: at once when it sits in this process (SQLite), later when it is across a
- * network (PostgreSQL). Whoever holds a `RunStore` awaits every answer, so either will do.
- */
-export type StoreAnswer<T> = T | Promise<T>;
-
 /** Which log lines of a flow run to read. */
 export interface LogQuery {
   afterId?: number;
@@ -51,32 +45,34 @@ export interface EventReads {
  * Where runs are kept, as the server, the CLI and a local flow run use it: the engine's reports
  * (proposed transitions, heartbeats, log lines), a remote process's reports, reads of runs and
  * their histories, listings, logs and events, concurrency slots, cancels, pauses and resumes, the
- * sweep of crashed runs, and whether writes are getting through.
+ * sweep of crashed runs, and whether writes are getting through. Every answer but the event
+ * stream's is a promise, whether the store sits in this process (SQLite) or across a network
+ * (PostgreSQL).
  */
 export interface RunStore extends RunReporter, EventReads {
   /** The database the runs are in (a file's path, a server's address), for messages. */
   readonly location: string;
 
   // ---- reads ----
-  getFlowRun(id: string): StoreAnswer<FlowRun | null>;
-  getTaskRun(id: string): StoreAnswer<TaskRun | null>;
-  hasFlowRun(id: string): StoreAnswer<boolean>;
-  hasTaskRun(id: string): StoreAnswer<boolean>;
+  getFlowRun(id: string): Promise<FlowRun | null>;
+  getTaskRun(id: string): Promise<TaskRun | null>;
+  hasFlowRun(id: string): Promise<boolean>;
+  hasTaskRun(id: string): Promise<boolean>;
   /** The one run whose id is `idOrPrefix` or starts with it, or why there is none. */
-  findRunId(kind: RunKind, idOrPrefix: string): StoreAnswer<{ id: string } | { problem: RunIdProblem }>;
+  findRunId(kind: RunKind, idOrPrefix: string): Promise<{ id: string } | { problem: RunIdProblem }>;
   /** The shortest prefix of each id that no other run's id starts with, at least `minLength` long. */
-  uniqueIdPrefixes(kind: RunKind, ids: readonly string[], minLength?: number): StoreAnswer<Map<string, string>>;
-  listFlowRuns(filter?: FlowRunFilter & { stateNames?: readonly string[] }): StoreAnswer<FlowRun[]>;
-  listFlowRunPage(filter: FlowRunPageFilter): StoreAnswer<{ items: FlowRunSummary[]; next: FlowRunCursor | null }>;
-  listFlows(): StoreAnswer<Flow[]>;
-  listTaskRuns(flowRunId: string): StoreAnswer<TaskRun[]>;
+  uniqueIdPrefixes(kind: RunKind, ids: readonly string[], minLength?: number): Promise<Map<string, string>>;
+  listFlowRuns(filter?: FlowRunFilter & { stateNames?: readonly string[] }): Promise<FlowRun[]>;
+  listFlowRunPage(filter: FlowRunPageFilter): Promise<{ items: FlowRunSummary[]; next: FlowRunCursor | null }>;
+  listFlows(): Promise<Flow[]>;
+  listTaskRuns(flowRunId: string): Promise<TaskRun[]>;
   /** A run's state history, oldest first; flow and task run ids alike. */
-  listStates(runId: string): StoreAnswer<State[]>;
-  listTaskRunHistories(flowRunId: string): StoreAnswer<{ taskRunId: string; states: State[] }[]>;
-  listLogs(flowRunId: string, query?: LogQuery): StoreAnswer<StoredLog[]>;
-  countLogs(flowRunId: string): StoreAnswer<number>;
+  listStates(runId: string): Promise<State[]>;
+  listTaskRunHistories(flowRunId: string): Promise<{ taskRunId: string; states: State[] }[]>;
+  listLogs(flowRunId: string, query?: LogQuery): Promise<StoredLog[]>;
+  countLogs(flowRunId: string): Promise<number>;
   /** The dashboard's figures over the last `hours`, cut into `buckets` slices of time. */
-  dashboard(query: { hours: number; buckets: number }): StoreAnswer<Dashboard>;
+  dashboard(query: { hours: number; buckets: number }): Promise<Dashboard>;
 
   // ---- writes ----
   /**
@@ -84,25 +80,25 @@ export interface RunStore extends RunReporter, EventReads {
    * store cannot be written, none of it (a StoreError CANNOT_WRITE). An operation refused on its
    * own is answered in its place.
    */
-  applyReport(operations: readonly StoreOperation[], logs: readonly LogLine[]): StoreAnswer<OperationOutcome[]>;
+  applyReport(operations: readonly StoreOperation[], logs: readonly LogLine[]): Promise<OperationOutcome[]>;
   /** Applies one transition now, on its own (for commands such as retry). */
-  setStateNow(request: SetState): StoreAnswer<OrchestrationResult>;
+  setStateNow(request: SetState): Promise<OrchestrationResult>;
   /** Leaves a flow run to whichever process starts it next. */
-  releaseFlowRun(id: string): StoreAnswer<void>;
+  releaseFlowRun(id: string): Promise<void>;
   /** Asks a run to stop: a run that has not started is Cancelled, a running one Cancelling. */
-  cancelFlowRun(id: string): StoreAnswer<OrchestrationResult>;
+  cancelFlowRun(id: string): Promise<OrchestrationResult>;
   /** Moves a Paused run back to Running with `input` for its process to read. */
-  resumeFlowRun(id: string, input?: unknown): StoreAnswer<ResumeOutcome>;
+  resumeFlowRun(id: string, input?: unknown): Promise<ResumeOutcome>;
   /** The input a pause of the run was resumed with, or null. */
-  resumeRecord(flowRunId: string, pauseId: string): StoreAnswer<ResumeRecord | null>;
+  resumeRecord(flowRunId: string, pauseId: string): Promise<ResumeRecord | null>;
   /** Marks Crashed every run whose owning process is gone; returns how many flow runs it marked. */
-  sweepCrashedRuns(): StoreAnswer<number>;
+  sweepCrashedRuns(): Promise<number>;
 
   // ---- concurrency slots ----
-  setConcurrencyLimit(tag: string, limit: number): StoreAnswer<ConcurrencyLimit>;
-  getConcurrencyLimit(tag: string): StoreAnswer<ConcurrencyLimit | null>;
-  listConcurrencyLimits(): StoreAnswer<ConcurrencyLimit[]>;
-  deleteConcurrencyLimit(tag: string): StoreAnswer<boolean>;
+  setConcurrencyLimit(tag: string, limit: number): Promise<ConcurrencyLimit>;
+  getConcurrencyLimit(tag: string): Promise<ConcurrencyLimit | null>;
+  listConcurrencyLimits(): Promise<ConcurrencyLimit[]>;
+  deleteConcurrencyLimit(tag: string): Promise<boolean>;
 
   // ---- health ----
   /** Why the store cannot be written now, or null when it can. */

@@ -22,7 +22,6 @@ import { FlowRunResumes, type ResumeOutcome, type ResumeRecord } from './flow-ru
 import { GroupCommit, type OperationOutcome, type StoreOperation } from './group-commit.js';
 import { openDatabase } from './open-database.js';
 import { RunReads } from './run-reads.js';
-import type { RunStore } from './run-store.js';
 import { diskProblem, isDiskFull, StoreError } from './store-error.js';
 import { TransitionWriter } from './transition-writer.js';
 import { WriteHealth, type WriteHealthChange, type WriteProblem } from './write-health.js';
@@ -60,9 +59,10 @@ function openWarning(path: string, alone: unknown, unswept: StoreError | null): 
 
 /**
  * The local run store: SQLite in WAL mode. Transitions proposed in the same tick are committed
- * in one transaction (group commit), and each caller hears back only once it is durable.
+ * in one transaction (group commit), and each caller hears back only once it is durable. Its
+ * reads and commands answer at once; SqliteRunStore holds it as a RunStore.
  */
-export class SqliteStore extends RunReads implements RunStore {
+export class SqliteStore extends RunReads {
   readonly target: string;
   readonly path: string;
   private readonly now: () => number;

@@ -3,11 +3,11 @@
 // code within one flow run.
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { flow, task } from '../../../app/engine/index.js';
-import { useEngineStore } from '../../helpers/engine-store.js';
+import { useEngineStore, type EngineStore } from '../../helpers/engine-store.js';
 import { historyOf, taskRunsOf } from '../support.js';
 
-let env: ReturnType<typeof useEngineStore>;
-beforeEach(() => (env = useEngineStore()));
+let env: EngineStore;
+beforeEach(async () => (env = await useEngineStore()));
 afterEach(() => env.dispose());
 
 describe('persistResult with no cache policy', () => {

@@ -2,11 +2,11 @@
 // tests/test_flows.py): a flow's final state follows what it returned, not what failed inside it.
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { flow, task, UpstreamFailedError, waitFor } from '../../../app/engine/index.js';
-import { useEngineStore } from '../../helpers/engine-store.js';
+import { useEngineStore, type EngineStore } from '../../helpers/engine-store.js';
 import { historyOf, onlyTaskRun, stateNamed, taskRunsOf } from '../support.js';
 
-let env: ReturnType<typeof useEngineStore>;
-beforeEach(() => (env = useEngineStore()));
+let env: EngineStore;
+beforeEach(async () => (env = await useEngineStore()));
 afterEach(() => env.dispose());
 
 const fails = task({ name: 'fails' }, (): number => {

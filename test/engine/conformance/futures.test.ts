@@ -2,11 +2,11 @@
 // to their results wherever they travel, and recorded as references to their task runs.
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { allowFailure, flow, task, TaskRunFuture, unmapped, UpstreamFailedError } from '../../../app/engine/index.js';
-import { useEngineStore } from '../../helpers/engine-store.js';
+import { useEngineStore, type EngineStore } from '../../helpers/engine-store.js';
 import { onlyTaskRun, taskRunsOf } from '../support.js';
 
-let env: ReturnType<typeof useEngineStore>;
-beforeEach(() => (env = useEngineStore()));
+let env: EngineStore;
+beforeEach(async () => (env = await useEngineStore()));
 afterEach(() => env.dispose());
 
 const addOne = task({ name: 'add-one' }, (x: number) => x + 1);

@@ -4,11 +4,11 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { LOG_LEVELS, type StoredLog } from '../../../app/core/index.js';
 import { flow, task } from '../../../app/engine/index.js';
-import { useEngineStore } from '../../helpers/engine-store.js';
+import { useEngineStore, type EngineStore } from '../../helpers/engine-store.js';
 import { logsOf, onlyTaskRun } from '../support.js';
 
-let env: ReturnType<typeof useEngineStore>;
-beforeEach(() => (env = useEngineStore()));
+let env: EngineStore;
+beforeEach(async () => (env = await useEngineStore()));
 afterEach(() => env.dispose());
 
 const errorsOf = (logs: StoredLog[]) => logs.filter((l) => l.level === LOG_LEVELS.ERROR);

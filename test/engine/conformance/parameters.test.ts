@@ -3,10 +3,10 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { flow, ParameterValidationError } from '../../../app/engine/index.js';
-import { useEngineStore } from '../../helpers/engine-store.js';
+import { useEngineStore, type EngineStore } from '../../helpers/engine-store.js';
 
-let env: ReturnType<typeof useEngineStore>;
-beforeEach(() => (env = useEngineStore()));
+let env: EngineStore;
+beforeEach(async () => (env = await useEngineStore()));
 afterEach(() => env.dispose());
 
 const schema = z.object({

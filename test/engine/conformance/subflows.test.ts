@@ -6,11 +6,11 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { retryFlowRun } from '../../../app/server/index.js';
 import { z } from 'zod';
 import { allowFailure, flow, getRunContext, ParameterValidationError, task, TimeoutError, UpstreamFailedError } from '../../../app/engine/index.js';
-import { useEngineStore } from '../../helpers/engine-store.js';
+import { useEngineStore, type EngineStore } from '../../helpers/engine-store.js';
 import { historyOf, idle, namesOf, onlyTaskRun, taskRunsOf } from '../support.js';
 
-let env: ReturnType<typeof useEngineStore>;
-beforeEach(() => (env = useEngineStore()));
+let env: EngineStore;
+beforeEach(async () => (env = await useEngineStore()));
 afterEach(() => env.dispose());
 
 async function childrenOf(parentFlowRunId: string) {

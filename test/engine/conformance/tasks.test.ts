@@ -3,11 +3,11 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { newId, orchestrate, type State } from '../../../app/core/index.js';
 import { allowFailure, flow, task, unmapped, UpstreamFailedError, waitFor } from '../../../app/engine/index.js';
-import { useEngineStore } from '../../helpers/engine-store.js';
+import { useEngineStore, type EngineStore } from '../../helpers/engine-store.js';
 import { onlyTaskRun, taskRunsOf } from '../support.js';
 
-let env: ReturnType<typeof useEngineStore>;
-beforeEach(() => (env = useEngineStore()));
+let env: EngineStore;
+beforeEach(async () => (env = await useEngineStore()));
 afterEach(() => env.dispose());
 
 const fails = task({ name: 'fails' }, (): number => {

@@ -3,13 +3,13 @@
 // identity in the flow run's context; here objects and arrays are, and primitives are not.
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { flow, task, unmapped, UpstreamFailedError } from '../../../app/engine/index.js';
-import { useEngineStore } from '../../helpers/engine-store.js';
+import { useEngineStore, type EngineStore } from '../../helpers/engine-store.js';
 import { onlyTaskRun, taskRunsOf } from '../support.js';
 
 const byKey = (a: { dynamicKey: number }, b: { dynamicKey: number }) => a.dynamicKey - b.dynamicKey;
 
-let env: ReturnType<typeof useEngineStore>;
-beforeEach(() => (env = useEngineStore()));
+let env: EngineStore;
+beforeEach(async () => (env = await useEngineStore()));
 afterEach(() => env.dispose());
 
 type Row = { id: number };

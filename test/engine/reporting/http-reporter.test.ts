@@ -23,7 +23,7 @@ let running: Running | null = null;
 let reporter: HttpReporter | null = null;
 
 async function startServer(port = 0, apiKey?: string): Promise<Running> {
-  const store = openTestStore({ path: temp.dbPath, silenceFromOpen: true });
+  const store = await openTestStore({ path: temp.dbPath, silenceFromOpen: true });
   const server = await createServer({ store, host: '127.0.0.1', port, crashSweepIntervalMs: 0, apiKey });
   const url = await server.listen();
   return { store, server, port: Number(new URL(url).port) };

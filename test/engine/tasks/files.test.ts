@@ -5,13 +5,13 @@ import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { flow } from '../../../app/engine/index.js';
 import { readFile, writeFile } from '../../../app/engine/tasks/index.js';
-import { useEngineStore } from '../../helpers/engine-store.js';
+import { useEngineStore, type EngineStore } from '../../helpers/engine-store.js';
 import { taskRunsOf } from '../support.js';
 
-let env: ReturnType<typeof useEngineStore>;
+let env: EngineStore;
 let dir: string;
-beforeEach(() => {
-  env = useEngineStore();
+beforeEach(async () => {
+  env = await useEngineStore();
   dir = mkdtempSync(join(tmpdir(), 'flowdeck-files-'));
 });
 afterEach(async () => {

@@ -6,13 +6,13 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { flow, getRunContext, TimeoutError } from '../../../app/engine/index.js';
 import { shellCommand, ShellCommandError, type ShellCommandResult } from '../../../app/engine/tasks/index.js';
 import { processIsAlive } from '../../../app/server/index.js';
-import { useEngineStore } from '../../helpers/engine-store.js';
+import { useEngineStore, type EngineStore } from '../../helpers/engine-store.js';
 import { namesOf, onlyTaskRun, until } from '../support.js';
 
-let env: ReturnType<typeof useEngineStore>;
+let env: EngineStore;
 let dir: string;
-beforeEach(() => {
-  env = useEngineStore();
+beforeEach(async () => {
+  env = await useEngineStore();
   dir = mkdtempSync(join(tmpdir(), 'flowdeck-shell-'));
 });
 afterEach(async () => {

@@ -8,7 +8,7 @@ import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from
 import { flow } from '../../../app/engine/index.js';
 import { sqlQuery, SqlQueryError, type SqlQueryResult } from '../../../app/engine/tasks/index.js';
 import { parseConnection } from '../../../app/engine/tasks/support/connection.js';
-import { useEngineStore } from '../../helpers/engine-store.js';
+import { useEngineStore, type EngineStore } from '../../helpers/engine-store.js';
 import { freePort, startPostgres, type PostgresServer } from '../../helpers/postgres.js';
 import { onlyTaskRun } from '../support.js';
 
@@ -19,8 +19,8 @@ const RAW_READABLE = 'r@w pa"ss\\:x';
 /** Not the password of any user; written raw, the driver reads it whole. */
 const WRONG = 'wr0ng "pa ss" @x\\:';
 
-let env: ReturnType<typeof useEngineStore>;
-beforeEach(() => (env = useEngineStore()));
+let env: EngineStore;
+beforeEach(async () => (env = await useEngineStore()));
 afterEach(() => env.dispose());
 
 /** Every string in the store's database file, and the strings of those that are JSON. */

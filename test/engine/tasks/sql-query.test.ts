@@ -7,13 +7,13 @@ import pg from 'pg';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { flow, TimeoutError } from '../../../app/engine/index.js';
 import { sqlQuery, SqlQueryError, type SqlQueryResult } from '../../../app/engine/tasks/index.js';
-import { useEngineStore } from '../../helpers/engine-store.js';
+import { useEngineStore, type EngineStore } from '../../helpers/engine-store.js';
 import { startPostgres, type PostgresServer } from '../../helpers/postgres.js';
 import { waitUntil } from '../../helpers/cli.js';
 import { onlyTaskRun, taskRunsOf } from '../support.js';
 
-let env: ReturnType<typeof useEngineStore>;
-beforeEach(() => (env = useEngineStore()));
+let env: EngineStore;
+beforeEach(async () => (env = await useEngineStore()));
 afterEach(() => env.dispose());
 
 describe('sqlQuery on SQLite', () => {

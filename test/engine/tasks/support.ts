@@ -2,7 +2,7 @@
 // test says how to answer, and every request it got is kept, body included.
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { afterAll, afterEach, beforeAll, beforeEach } from 'vitest';
-import { useEngineStore } from '../../helpers/engine-store.js';
+import { useEngineStore, type EngineStore } from '../../helpers/engine-store.js';
 
 export interface ReceivedRequest {
   method: string;
@@ -63,15 +63,15 @@ export function sendJson(response: ServerResponse, status: number, value: unknow
  * For a test file of a task that makes requests: one loopback server for the file, its received
  * requests cleared before each test, and a fresh engine store per test.
  */
-export function useServerAndStore(): { readonly server: LoopbackServer; readonly env: ReturnType<typeof useEngineStore> } {
+export function useServerAndStore(): { readonly server: LoopbackServer; readonly env: EngineStore } {
   let server: LoopbackServer | undefined;
-  let env: ReturnType<typeof useEngineStore> | undefined;
+  let env: EngineStore | undefined;
   beforeAll(async () => {
     server = await startLoopbackServer();
   });
   afterAll(() => server?.close());
-  beforeEach(() => {
-    env = useEngineStore();
+  beforeEach(async () => {
+    env = await useEngineStore();
     server!.received.length = 0;
   });
   afterEach(() => env?.dispose());

@@ -336,7 +336,7 @@ describe('the event stream', () => {
     const client = await connect(server.current);
     client.subscribe();
     await eventually(() => expect(subscribed(server.current)).toBe(true));
-    const elsewhere = openTestStore({ path: server.current.dbPath, sweepOnOpen: false });
+    const elsewhere = await openTestStore({ path: server.current.dbPath, sweepOnOpen: false });
     try {
       const request = flowRunRequest();
       await elsewhere.createFlowRun(request);

@@ -251,7 +251,7 @@ describe('the search index', () => {
           .run(id, name, stateId);
       }
       old.close();
-      const store = openTestStore({ path: temp.dbPath, sweepOnOpen: false });
+      const store = await openTestStore({ path: temp.dbPath, sweepOnOpen: false });
       // The search index is SQLite's own (an FTS5 table filled by a migration).
       const db = sqliteOf(store).database;
       try {

@@ -25,7 +25,7 @@ beforeEach(async () => {
   unexpected.length = 0;
   disk = mountSmallDisk(2 * MiB);
   if ('unavailable' in disk) return;
-  store = openTestStore({ path: join(disk.dir, 'flowdeck.db') });
+  store = await openTestStore({ path: join(disk.dir, 'flowdeck.db') });
   server = await createServer({
     store,
     host: '127.0.0.1',

@@ -54,9 +54,9 @@ describe('closing', () => {
       for (const outcome of outcomes) {
         if (outcome.status === 'rejected') expect(String(outcome.reason)).toMatch(/cannot reach|the server is shutting down/);
       }
-      const store = openTestStore({ path: server.dbPath, sweepOnOpen: false });
+      const store = await openTestStore({ path: server.dbPath, sweepOnOpen: false });
       try {
-        for (const run of answered) expect(store.getFlowRun(run.id), run.id).not.toBeNull();
+        for (const run of answered) expect(await store.getFlowRun(run.id), run.id).not.toBeNull();
       } finally {
         await store.close();
       }

@@ -24,7 +24,7 @@ it('a database from before the listing indexes gets them, with the tags of its r
     .run(stateId);
   old.close();
 
-  const store = openTestStore({ path: temp.dbPath, sweepOnOpen: false });
+  const store = await openTestStore({ path: temp.dbPath, sweepOnOpen: false });
   try {
     // The schema version is SQLite's: the migrations ran on the file.
     expect(sqliteOf(store).database.pragma('user_version', { simple: true })).toBe(MIGRATIONS.length);

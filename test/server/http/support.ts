@@ -28,7 +28,7 @@ export interface TestServerOptions extends Partial<Omit<ServerOptions, 'store'>>
 export async function startTestServer(options: TestServerOptions = {}): Promise<TestServer> {
   const temp = makeTempHome();
   const { store: storeOptions, ...serverOptions } = options;
-  const store = openTestStore({ path: temp.dbPath, ...storeOptions });
+  const store = await openTestStore({ path: temp.dbPath, ...storeOptions });
   const unexpected: unknown[] = [];
   const server = await createServer({
     host: '127.0.0.1',

@@ -1,0 +1,211 @@
+import type { Flow, RunIdProblem } from '../../core/api/index.js';
+import type { Dashboard } from '../../core/api/dashboard.js';
+import type {
+  ConcurrencyLimit,
+  CreateFlowRun,
+  CreateTaskRun,
+  FlowRun,
+  FlowRunFilter,
+  FlowRunSummary,
+  LogLine,
+  OrchestrationResult,
+  ResumeInput,
+  RunKind,
+  SetState,
+  State,
+  StateType,
+  StoredLog,
+  TaskRun,
+} from '../../core/index.js';
+import type { FlowRunCursor, FlowRunPageFilter } from './flow-run-page-query.js';
+import type { ResumeOutcome, ResumeRecord } from './flow-run-resumes.js';
+import type { OperationOutcome, StoreOperation } from './group-commit.js';
+import type { RowsAfter, StoredStateEntry } from './run-reads.js';
+import type { LogQuery, RunStore } from './run-store.js';
+import type { SqliteStore } from './sqlite-store.js';
+import type { WriteHealthChange, WriteProblem } from './write-health.js';
+
+/**
+ * The SQLite store as a RunStore. SQLite answers within this process, so each promise holds an
+ * answer already there; the store's own parts go on calling each other synchronously. The
+ * engine's reports were promises already and pass straight through.
+ */
+export class SqliteRunStore implements RunStore {
+  constructor(readonly sqlite: SqliteStore) {}
+
+  get target(): string {
+    return this.sqlite.target;
+  }
+
+  get location(): string {
+    return this.sqlite.location;
+  }
+
+  // ---- the engine's reports ----
+
+  createFlowRun(request: CreateFlowRun): Promise<OrchestrationResult> {
+    return this.sqlite.createFlowRun(request);
+  }
+
+  createTaskRun(request: CreateTaskRun): Promise<OrchestrationResult> {
+    return this.sqlite.createTaskRun(request);
+  }
+
+  setState(request: SetState): Promise<OrchestrationResult> {
+    return this.sqlite.setState(request);
+  }
+
+  writeLogs(lines: LogLine[]): void {
+    this.sqlite.writeLogs(lines);
+  }
+
+  heartbeat(flowRunIds: readonly string[]): Promise<Map<string, StateType>> {
+    return this.sqlite.heartbeat(flowRunIds);
+  }
+
+  resumeInput(flowRunId: string, pauseId: string): Promise<ResumeInput | null> {
+    return this.sqlite.resumeInput(flowRunId, pauseId);
+  }
+
+  flush(): Promise<void> {
+    return this.sqlite.flush();
+  }
+
+  close(): Promise<void> {
+    return this.sqlite.close();
+  }
+
+  // ---- the event stream's reads, answered at once ----
+
+  lastEventIds(): { stateId: number; logId: number } {
+    return this.sqlite.lastEventIds();
+  }
+
+  listStatesAfter(afterId: number, options: RowsAfter): StoredStateEntry[] {
+    return this.sqlite.listStatesAfter(afterId, options);
+  }
+
+  listLogsAfter(afterId: number, options: RowsAfter): StoredLog[] {
+    return this.sqlite.listLogsAfter(afterId, options);
+  }
+
+  // ---- reads ----
+
+  async getFlowRun(id: string): Promise<FlowRun | null> {
+    return this.sqlite.getFlowRun(id);
+  }
+
+  async getTaskRun(id: string): Promise<TaskRun | null> {
+    return this.sqlite.getTaskRun(id);
+  }
+
+  async hasFlowRun(id: string): Promise<boolean> {
+    return this.sqlite.hasFlowRun(id);
+  }
+
+  async hasTaskRun(id: string): Promise<boolean> {
+    return this.sqlite.hasTaskRun(id);
+  }
+
+  async findRunId(kind: RunKind, idOrPrefix: string): Promise<{ id: string } | { problem: RunIdProblem }> {
+    return this.sqlite.findRunId(kind, idOrPrefix);
+  }
+
+  async uniqueIdPrefixes(kind: RunKind, ids: readonly string[], minLength?: number): Promise<Map<string, string>> {
+    return this.sqlite.uniqueIdPrefixes(kind, ids, minLength);
+  }
+
+  async listFlowRuns(filter?: FlowRunFilter & { stateNames?: readonly string[] }): Promise<FlowRun[]> {
+    return this.sqlite.listFlowRuns(filter);
+  }
+
+  async listFlowRunPage(filter: FlowRunPageFilter): Promise<{ items: FlowRunSummary[]; next: FlowRunCursor | null }> {
+    return this.sqlite.listFlowRunPage(filter);
+  }
+
+  async listFlows(): Promise<Flow[]> {
+    return this.sqlite.listFlows();
+  }
+
+  async listTaskRuns(flowRunId: string): Promise<TaskRun[]> {
+    return this.sqlite.listTaskRuns(flowRunId);
+  }
+
+  async listStates(runId: string): Promise<State[]> {
+    return this.sqlite.listStates(runId);
+  }
+
+  async listTaskRunHistories(flowRunId: string): Promise<{ taskRunId: string; states: State[] }[]> {
+    return this.sqlite.listTaskRunHistories(flowRunId);
+  }
+
+  async listLogs(flowRunId: string, query?: LogQuery): Promise<StoredLog[]> {
+    return this.sqlite.listLogs(flowRunId, query);
+  }
+
+  async countLogs(flowRunId: string): Promise<number> {
+    return this.sqlite.countLogs(flowRunId);
+  }
+
+  async dashboard(query: { hours: number; buckets: number }): Promise<Dashboard> {
+    return this.sqlite.dashboard(query);
+  }
+
+  // ---- writes ----
+
+  async applyReport(operations: readonly StoreOperation[], logs: readonly LogLine[]): Promise<OperationOutcome[]> {
+    return this.sqlite.applyReport(operations, logs);
+  }
+
+  async setStateNow(request: SetState): Promise<OrchestrationResult> {
+    return this.sqlite.setStateNow(request);
+  }
+
+  async releaseFlowRun(id: string): Promise<void> {
+    this.sqlite.releaseFlowRun(id);
+  }
+
+  async cancelFlowRun(id: string): Promise<OrchestrationResult> {
+    return this.sqlite.cancelFlowRun(id);
+  }
+
+  async resumeFlowRun(id: string, input?: unknown): Promise<ResumeOutcome> {
+    return this.sqlite.resumeFlowRun(id, input);
+  }
+
+  async resumeRecord(flowRunId: string, pauseId: string): Promise<ResumeRecord | null> {
+    return this.sqlite.resumeRecord(flowRunId, pauseId);
+  }
+
+  async sweepCrashedRuns(): Promise<number> {
+    return this.sqlite.sweepCrashedRuns();
+  }
+
+  // ---- concurrency slots ----
+
+  async setConcurrencyLimit(tag: string, limit: number): Promise<ConcurrencyLimit> {
+    return this.sqlite.setConcurrencyLimit(tag, limit);
+  }
+
+  async getConcurrencyLimit(tag: string): Promise<ConcurrencyLimit | null> {
+    return this.sqlite.getConcurrencyLimit(tag);
+  }
+
+  async listConcurrencyLimits(): Promise<ConcurrencyLimit[]> {
+    return this.sqlite.listConcurrencyLimits();
+  }
+
+  async deleteConcurrencyLimit(tag: string): Promise<boolean> {
+    return this.sqlite.deleteConcurrencyLimit(tag);
+  }
+
+  // ---- health ----
+
+  get writeProblem(): WriteProblem | null {
+    return this.sqlite.writeProblem;
+  }
+
+  onWriteHealth(listener: (change: WriteHealthChange) => void): () => void {
+    return this.sqlite.onWriteHealth(listener);
+  }
+}
