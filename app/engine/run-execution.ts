@@ -1,11 +1,11 @@
-import { hostname } from 'node:os';
-import { newId, type OrchestrationResult, type ProposedState, type RunReporter, type SetState, type State } from '../core/index.js';
+import { newId, type OrchestrationResult, type ProposedState, type RunReporter, type State } from '../core/index.js';
 import { TimeoutError } from './errors.js';
 import { runStateHooks } from './hooks.js';
 import type { RunLogger } from './logger.js';
 import type { CommonOptions, RunInfo } from './options.js';
 import { resultRefFor, writeResult } from './results.js';
 import { engineSettings, requireReporter } from './runtime.js';
+import { announceState, proposeState } from './state-reports.js';
 
 /**
  * What a flow run and a task run share on their way from Pending to a final state: proposing a
@@ -39,14 +39,12 @@ export abstract class RunExecution {
     this.state = result.state;
     this.attempt = result.state.attempt;
     this.followed(result.state);
-    const onEvent = engineSettings().onEvent;
-    if (onEvent) onEvent({ kind: this.kind, runId: this.id, runName: this.name, flowRunId: this.flowRunId, state: result.state });
+    announceState(this.kind, this.id, this.name, this.flowRunId, result.state);
   }
 
-  /** Proposes a state; `owner` claims the run for this process, as a flow run continued here does. */
+  /** Proposes a state and follows the answer; `owner` claims the run for this process. */
   protected propose(state: ProposedState, owner = false, transitionId = newId()): Promise<OrchestrationResult> {
-    const change: SetState = { kind: this.kind, runId: this.id, state, transitionId };
-    return this.reporter.setState(owner ? { ...change, owner: { pid: process.pid, hostname: hostname() } } : change).then((result) => {
+    return proposeState(this.reporter, this.kind, this.id, state, owner, transitionId).then((result) => {
       this.observe(result);
       return result;
     });

@@ -4,7 +4,8 @@ import { errorInfo } from './errors.js';
 import { trackTaskRun } from './heartbeats.js';
 import { maskCredentials } from './mask-credentials.js';
 import { inputsPreviewOf, previewOf } from './previews.js';
-import { engineSettings, requireReporter } from './runtime.js';
+import { requireReporter } from './runtime.js';
+import { announceState, proposeState } from './state-reports.js';
 import { linkResult } from './upstream-links.js';
 
 const INPUT_PREVIEW_LIMIT = 2000;
@@ -67,7 +68,7 @@ export class SubflowTaskRun {
   follow(state: State): void {
     if (state.type === 'RUNNING' && this.created && !this.running && !this.ended) {
       this.running = true;
-      this.send(() => this.reporter.setState({ kind: 'task', runId: this.id, state: { type: 'RUNNING', name: 'Running' }, transitionId: newId() }));
+      this.send(() => proposeState(this.reporter, 'task', this.id, { type: 'RUNNING', name: 'Running' }));
     }
   }
 
@@ -105,7 +106,7 @@ export class SubflowTaskRun {
     if (this.ended) return this.chain.then(() => undefined);
     this.ended = true;
     this.untrack();
-    await this.send(() => this.reporter.setState({ kind: 'task', runId: this.id, state, transitionId: newId() }));
+    await this.send(() => proposeState(this.reporter, 'task', this.id, state));
   }
 
   private send(report: () => Promise<OrchestrationResult>): Promise<void> {
@@ -123,6 +124,6 @@ export class SubflowTaskRun {
 
   private observe(result: OrchestrationResult): void {
     if (result.status !== 'ACCEPT' || !result.state) return;
-    engineSettings().onEvent?.({ kind: 'task', runId: this.id, runName: this.name, flowRunId: this.parent.flowRunId, state: result.state });
+    announceState('task', this.id, this.name, this.parent.flowRunId, result.state);
   }
 }
