@@ -12,8 +12,9 @@ import type { RunInfo, TaskOptions } from './options.js';
 import { inputsPreviewOf, previewOf } from './previews.js';
 import { FUTURE_SEARCH_DEPTH, resolveFutures, type UnresolvedFuture } from './resolve-futures.js';
 import { failureLogText } from './failure-log.js';
-import { readResult } from './results.js';
-import { persistResult, RunExecution, startAttemptTimer } from './run-execution.js';
+import { persistResult, readResult } from './results.js';
+import { startAttemptTimer } from './attempt-timer.js';
+import { failedStateOf, RunExecution, type AttemptOutcome, type FailedAttempt, type StartedInstead } from './run-execution.js';
 import { linkResult, runsKnownOf, upstreamOf, type UpstreamLinks } from './upstream-links.js';
 import { engineSettings } from './runtime.js';
 import { sleep, sleepUntil } from './sleep.js';
@@ -93,8 +94,6 @@ function taskRunName(task: TaskDefinition, args: readonly unknown[], dynamicKey:
 
 const ATTEMPT_OVER = new CancelledError('the attempt is over');
 
-type AttemptOutcome = { ok: true; value: unknown } | { ok: false; error: unknown };
-
 function isThenable(value: unknown): value is PromiseLike<unknown> {
   return (typeof value === 'object' || typeof value === 'function') && value !== null && typeof (value as PromiseLike<unknown>).then === 'function';
 }
@@ -143,7 +142,7 @@ class AttemptScope {
 }
 
 /** One task run in a flow run, from Pending to a final state, through every attempt. */
-export class TaskRunExecution extends RunExecution {
+export class TaskRunExecution extends RunExecution<unknown> {
   readonly id: string;
   readonly name: string;
   private runLogger: RunLogger | null = null;
@@ -161,6 +160,9 @@ export class TaskRunExecution extends RunExecution {
   private recording: Promise<void> | null = null;
   /** Called once the run's final state is recorded. */
   onRecorded: () => void = () => {};
+  /** The arguments each attempt is called with, once the futures among them are resolved. */
+  private args: unknown[] = [];
+  private cacheKey: string | null = null;
 
   constructor(
     private readonly flow: FlowRunFrame,
@@ -226,16 +228,15 @@ export class TaskRunExecution extends RunExecution {
     return this.state !== null && (state.timestamp < this.state.timestamp || (state.type === 'PENDING' && this.state.type !== 'PENDING'));
   }
 
-  private async finish(state: ProposedState): Promise<State | null> {
-    const result = await this.propose(state);
-    if (result.status === 'ACCEPT' && result.state) await this.hooksFor(result.state);
-    return result.state;
+  run(): Promise<unknown> {
+    // Most calls pass plain values: nothing to wait for.
+    if (this.recording || this.upstream.waits) return this.runAfterUpstream();
+    return this.startWith(this.request.args as unknown[]);
   }
 
-  async run(): Promise<unknown> {
-    const task = this.request.task;
+  /** Waits for the run to be recorded and for the futures it was handed, then starts with their results. */
+  private async runAfterUpstream(): Promise<unknown> {
     if (this.recording) await this.recording;
-    // Most calls pass plain values: nothing to wait for.
     const { args, failed } =
       !this.upstream.waits
         ? { args: this.request.args as unknown[], failed: null }
@@ -248,48 +249,57 @@ export class TaskRunExecution extends RunExecution {
       this.logger.warning(`did not run: ${maskCredentials(message)}`);
       throw error;
     }
-    let cacheKey: string | null;
+    return this.startWith(args);
+  }
+
+  private startWith(args: unknown[]): Promise<unknown> {
     try {
-      cacheKey = this.cacheKeyFor(args);
+      this.cacheKey = this.cacheKeyFor(args);
     } catch (error) {
-      // A cache key function or policy that throws fails the run before it starts.
-      const info = errorInfo(error);
-      this.logger.error(`the cache key could not be computed: ${failureLogText(error)}`);
-      await this.finish({ type: 'FAILED', name: 'Failed', message: `the cache key could not be computed: ${info.message}`, error: info, retryable: false });
-      throw error;
+      return this.cacheKeyFailed(error);
     }
-    for (;;) {
-      if (this.flow.signal.aborted) return this.cancelled(this.flow.signal.reason);
-      const started = await this.propose({
-        type: 'RUNNING',
-        name: 'Running',
-        ...(cacheKey !== null ? { cacheKey, refreshCache: task.options.refreshCache === true } : {}),
-      });
-      const state = started.state;
-      if (started.status === 'WAIT') {
-        await this.pause(() => sleep((started.delaySeconds ?? 0) * 1000, this.flow.signal));
-        continue;
-      }
-      if (started.status !== 'ACCEPT' || !state) return this.refused(started);
-      if (state.type === 'COMPLETED') return this.cachedResult(state);
-      if (state.type === 'SCHEDULED') {
-        await this.pause(() => sleepUntil(state.scheduledTime ?? Date.now(), this.flow.signal));
-        continue;
-      }
-      const onRunning = this.hooksFor(state);
-      if (onRunning) await onRunning;
-      const attempt = this.attemptOnce(args);
-      const outcome = attempt instanceof Promise ? await attempt : attempt;
-      if (outcome.ok) return this.completed(outcome.value, cacheKey);
-      const retryAt = await this.failed(outcome.error);
-      await this.pause(() => sleepUntil(retryAt, this.flow.signal));
-    }
+    this.args = args;
+    return this.runAttempts();
+  }
+
+  /** A cache key function or policy that throws fails the run before it starts. */
+  private async cacheKeyFailed(error: unknown): Promise<never> {
+    const info = errorInfo(error);
+    this.logger.error(`the cache key could not be computed: ${failureLogText(error)}`);
+    await this.finish({ type: 'FAILED', name: 'Failed', message: `the cache key could not be computed: ${info.message}`, error: info, retryable: false });
+    throw error;
+  }
+
+  protected runningState(): ProposedState {
+    const cacheKey = this.cacheKey;
+    return cacheKey !== null
+      ? { type: 'RUNNING', name: 'Running', cacheKey, refreshCache: this.request.task.options.refreshCache === true }
+      : { type: 'RUNNING', name: 'Running' };
+  }
+
+  protected stoppedBeforeStart(): Promise<never> | null {
+    return this.flow.signal.aborted ? this.cancelled(this.flow.signal.reason) : null;
+  }
+
+  protected waitToStart(ms: number): Promise<void> {
+    return this.pause(sleep(ms, this.flow.signal));
+  }
+
+  protected startedInstead(state: State): StartedInstead<unknown> {
+    if (state.type === 'COMPLETED') return { end: this.cachedResult(state) };
+    if (state.type === 'SCHEDULED') return { proposeAgainAt: state.scheduledTime ?? Date.now() };
+    return null;
+  }
+
+  protected async waitToRetry(at: number): Promise<undefined> {
+    await this.pause(sleepUntil(at, this.flow.signal));
+    return undefined;
   }
 
   /** Waits, turning a cancellation of the flow into the task's own. */
-  private async pause(wait: () => Promise<void>): Promise<void> {
+  private async pause(wait: Promise<void>): Promise<void> {
     try {
-      await wait();
+      await wait;
     } catch (error) {
       await this.cancelled(error);
     }
@@ -311,8 +321,9 @@ export class TaskRunExecution extends RunExecution {
     );
   }
 
-  private attemptOnce(args: unknown[]): AttemptOutcome | Promise<AttemptOutcome> {
+  protected attemptOnce(): AttemptOutcome | Promise<AttemptOutcome> {
     const task = this.request.task;
+    const args = this.args;
     const scope = new AttemptScope();
     const stopFollowingFlow = onAbort(this.flow.signal, () => scope.abort(this.flow.signal.reason));
     if (this.flow.signal.aborted) scope.abort(this.flow.signal.reason);
@@ -375,8 +386,9 @@ export class TaskRunExecution extends RunExecution {
     );
   }
 
-  private completed(value: unknown, cacheKey: string | null): unknown {
+  protected completed(value: unknown): unknown {
     const task = this.request.task;
+    const cacheKey = this.cacheKey;
     linkResult(this.flow.resultLinks, value, this.id);
     const state: ProposedState = { type: 'COMPLETED', name: 'Completed', resultPreview: previewOf(value) };
     if (cacheKey !== null || task.options.persistResult) {
@@ -419,45 +431,44 @@ export class TaskRunExecution extends RunExecution {
     return value;
   }
 
-  /** Records a failed attempt; returns when to try again, or throws when there are no attempts left. */
-  private async failed(error: unknown): Promise<number> {
-    if (this.flow.signal.aborted && !(error instanceof TimeoutError)) return this.cancelled(error);
+  protected stopped(error: unknown): Promise<never> | null {
+    return this.flow.signal.aborted && !(error instanceof TimeoutError) ? this.cancelled(error) : null;
+  }
+
+  /** A task's retry condition may keep a failed attempt from being retried. */
+  protected override failedState(failure: FailedAttempt): ProposedState | Promise<ProposedState> {
     const task = this.request.task;
-    let retryable = true;
-    if (task.options.retryCondition && this.attempt <= task.retryPolicy.retries) {
-      try {
-        retryable = await task.options.retryCondition(task.subject as never, this.runInfo, error);
-      } catch (conditionError) {
-        this.logger.error(`the retry condition failed, so the task is not retried: ${conditionError}`);
-        retryable = false;
-      }
+    if (!task.options.retryCondition || this.attempt > task.retryPolicy.retries) return { ...failedStateOf(failure), retryable: true };
+    return this.retryable(failure.error).then((retryable) => ({ ...failedStateOf(failure), retryable }));
+  }
+
+  private async retryable(error: unknown): Promise<boolean> {
+    const task = this.request.task;
+    try {
+      return await task.options.retryCondition!(task.subject as never, this.runInfo, error);
+    } catch (conditionError) {
+      this.logger.error(`the retry condition failed, so the task is not retried: ${conditionError}`);
+      return false;
     }
-    const timedOut = error instanceof TimeoutError;
-    const info = errorInfo(error);
-    const result = await this.propose({
-      type: 'FAILED',
-      name: timedOut ? 'TimedOut' : 'Failed',
-      message: info.message,
-      error: info,
-      retryable,
-    });
-    const state = result.state;
-    // Each failed attempt logs its error once, with its stack, as Prefect does.
-    if (result.status === 'ACCEPT' && state?.type === 'SCHEDULED') {
-      const delayMs = Math.max(0, (state.scheduledTime ?? Date.now()) - Date.now());
-      this.logger.error(`attempt ${state.attempt} failed; retrying in ${delayMs} ms: ${failureLogText(error)}`);
-      return state.scheduledTime ?? Date.now();
+  }
+
+  protected loggedFailure(error: unknown, retry: State | null): void {
+    if (retry) {
+      const delayMs = Math.max(0, (retry.scheduledTime ?? Date.now()) - Date.now());
+      this.logger.error(`attempt ${retry.attempt} failed; retrying in ${delayMs} ms: ${failureLogText(error)}`);
+      return;
     }
     const attempts = this.attempt > 1 ? ` after ${this.attempt} attempts` : '';
     this.logger.error(`failed${attempts}: ${failureLogText(error)}`);
-    if (result.status === 'ACCEPT' && state) await this.hooksFor(state);
+  }
+
+  protected failedFinally(_state: State | null, error: unknown): never {
     throw error;
   }
 
-  /** Records the run as Crashed because this process is going away, and runs its onCrashed hooks. */
-  async crash(message: string): Promise<void> {
+  override async crash(message: string): Promise<void> {
     if (this.recording) await this.recording;
-    await this.finish({ type: 'CRASHED', name: 'Crashed', message });
+    await super.crash(message);
   }
 
   private async cancelled(reason: unknown): Promise<never> {
@@ -466,7 +477,7 @@ export class TaskRunExecution extends RunExecution {
     throw reason instanceof CancelledError ? reason : new CancelledError(message);
   }
 
-  private async refused(result: OrchestrationResult): Promise<never> {
+  protected async notStarted(result: OrchestrationResult): Promise<never> {
     const reason = result.reason ?? `the store answered ${result.status}`;
     if (this.flow.signal.aborted || /cancel|crash/i.test(reason)) return this.cancelled(new CancelledError(`task run '${this.name}' was not started: ${reason}`));
     const error = new RunAbortedError(`task run '${this.name}' was not started: ${reason}`);
