@@ -14,7 +14,7 @@ import { RunLogger } from './logger.js';
 import type { FlowOptions, RunInfo } from './options.js';
 import { previewOf } from './previews.js';
 import { FUTURE_SEARCH_DEPTH, resolveFutures } from './resolve-futures.js';
-import { startAttemptTimer } from './attempt-timer.js';
+import { AttemptScope } from './attempt-scope.js';
 import { persistResult } from './results.js';
 import { RunExecution, type AttemptOutcome, type StartedInstead } from './run-execution.js';
 import { engineSettings } from './runtime.js';
@@ -293,12 +293,11 @@ class FlowRunExecution extends RunExecution<FlowRunOutcome> {
 
   /** One attempt: the flow function, then every task run it started, settled. */
   protected async attemptOnce(): Promise<AttemptOutcome> {
-    const controller = new AbortController();
-    setMaxListeners(0, controller.signal);
-    const follow = () => controller.abort(this.runController.signal.reason);
-    if (this.runController.signal.aborted) follow();
-    this.runController.signal.addEventListener('abort', follow, { once: true });
-    const stopTimer = startAttemptTimer(this.flow.options.timeoutSeconds, `flow run '${this.name}'`, (error) => controller.abort(error));
+    const scope = new AttemptScope(this.runController.signal, this.flow.options.timeoutSeconds, `flow run '${this.name}'`);
+    // A run stopped before its attempt began still lets the flow function end; its task runs do not start.
+    const stoppedAlready = scope.aborted;
+    const signal = scope.signal;
+    setMaxListeners(0, signal);
     const logPrints = this.flow.options.logPrints ?? false;
     if (logPrints) installLogPrints();
     const frame: FlowRunFrame = {
@@ -308,7 +307,7 @@ class FlowRunExecution extends RunExecution<FlowRunOutcome> {
       flowName: this.flow.name,
       parameters: this.params,
       attempt: this.attempt,
-      signal: controller.signal,
+      signal,
       logger: this.logger,
       logPrints,
       taskRunner: this.flow.options.taskRunner ?? new ConcurrentTaskRunner(),
@@ -322,21 +321,17 @@ class FlowRunExecution extends RunExecution<FlowRunOutcome> {
     let outcome: { ok: true; value: unknown } | { ok: false; error: unknown };
     try {
       const body = runStorage.run(frame, async () => (this.flow.fn as (...args: unknown[]) => unknown)(...this.args));
-      const value = await new Promise((resolve, reject) => {
-        body.then(resolve, reject);
-        controller.signal.addEventListener('abort', () => reject(controller.signal.reason), { once: true });
-      });
-      outcome = { ok: true, value };
+      outcome = { ok: true, value: await (stoppedAlready ? body : scope.race(body)) };
     } catch (error) {
       outcome = { ok: false, error };
       // Task runs still going belong to a failed attempt: stop them too.
-      if (!controller.signal.aborted) controller.abort(error instanceof Error ? error : new Error(String(error)));
+      if (!scope.aborted) scope.abort(error instanceof Error ? error : new Error(String(error)));
     } finally {
-      stopTimer();
+      scope.stopClock();
     }
     await this.settle(frame);
-    this.runController.signal.removeEventListener('abort', follow);
-    if (outcome.ok && controller.signal.aborted) return { ok: false, error: controller.signal.reason };
+    scope.release();
+    if (outcome.ok && scope.aborted) return { ok: false, error: scope.reason };
     if (outcome.ok && frame.unrecorded) return { ok: false, error: frame.unrecorded.error };
     if (outcome.ok) return judgeReturnedValue(outcome.value);
     return outcome;

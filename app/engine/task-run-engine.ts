@@ -1,5 +1,4 @@
 import { isTerminal, newId, NOT_READY, type OrchestrationResult, type ProposedState, type RetryPolicy, type State } from '../core/index.js';
-import { onAbort } from './abort-listeners.js';
 import { computeCacheKey, type CacheKeyContext, type CacheKeyFn, type CachePolicy } from './cache.js';
 import { runStorage, type FlowRunFrame, type RunFrame, type TaskRunFrame } from './context.js';
 import { trackTaskRun } from './heartbeats.js';
@@ -13,7 +12,7 @@ import { inputsPreviewOf, previewOf } from './previews.js';
 import { FUTURE_SEARCH_DEPTH, resolveFutures, type UnresolvedFuture } from './resolve-futures.js';
 import { failureLogText } from './failure-log.js';
 import { persistResult, readResult } from './results.js';
-import { startAttemptTimer } from './attempt-timer.js';
+import { AttemptScope } from './attempt-scope.js';
 import { failedStateOf, RunExecution, type AttemptOutcome, type FailedAttempt, type StartedInstead } from './run-execution.js';
 import { linkResult, runsKnownOf, upstreamOf, type UpstreamLinks } from './upstream-links.js';
 import { engineSettings } from './runtime.js';
@@ -92,53 +91,8 @@ function taskRunName(task: TaskDefinition, args: readonly unknown[], dynamicKey:
   return `${task.name}-${dynamicKey}`;
 }
 
-const ATTEMPT_OVER = new CancelledError('the attempt is over');
-
 function isThenable(value: unknown): value is PromiseLike<unknown> {
   return (typeof value === 'object' || typeof value === 'function') && value !== null && typeof (value as PromiseLike<unknown>).then === 'function';
-}
-
-/**
- * The abort side of one attempt. The AbortController behind `signal` is made only when someone
- * asks for the signal (task code, a worker runner): most attempts never do, and making one for
- * every task run is a measurable share of a large map.
- */
-class AttemptScope {
-  private controller: AbortController | null = null;
-  private rejectRace: ((reason: unknown) => void) | null = null;
-  private aborted = false;
-  private reason: unknown;
-
-  get signal(): AbortSignal {
-    if (!this.controller) {
-      this.controller = new AbortController();
-      if (this.aborted) this.controller.abort(this.reason);
-    }
-    return this.controller.signal;
-  }
-
-  abort(reason: unknown): void {
-    if (this.aborted) return;
-    this.aborted = true;
-    this.reason = reason;
-    this.controller?.abort(reason);
-    this.rejectRace?.(reason);
-  }
-
-  /** Settles with the body, or rejects as soon as the attempt is aborted. */
-  race<T>(body: PromiseLike<T>): Promise<T> {
-    if (this.aborted) return Promise.reject(this.reason);
-    return new Promise<T>((resolve, reject) => {
-      this.rejectRace = reject;
-      body.then(resolve, reject);
-    });
-  }
-
-  /** Tells task code still holding the signal that the attempt is over. */
-  end(): void {
-    this.rejectRace = null;
-    if (this.controller && !this.aborted) this.controller.abort(ATTEMPT_OVER);
-  }
 }
 
 /** One task run in a flow run, from Pending to a final state, through every attempt. */
@@ -324,10 +278,7 @@ export class TaskRunExecution extends RunExecution<unknown> {
   protected attemptOnce(): AttemptOutcome | Promise<AttemptOutcome> {
     const task = this.request.task;
     const args = this.args;
-    const scope = new AttemptScope();
-    const stopFollowingFlow = onAbort(this.flow.signal, () => scope.abort(this.flow.signal.reason));
-    if (this.flow.signal.aborted) scope.abort(this.flow.signal.reason);
-    const stopTimer = startAttemptTimer(task.options.timeoutSeconds, `task run '${this.name}'`, (error) => scope.abort(error));
+    const scope = new AttemptScope(this.flow.signal, task.options.timeoutSeconds, `task run '${this.name}'`);
     const execution = this;
     const frame: TaskRunFrame = {
       kind: 'task',
@@ -346,11 +297,6 @@ export class TaskRunExecution extends RunExecution<unknown> {
     };
     // A task may ask for its prints when its flow does not.
     if (frame.logPrints) installLogPrints();
-    const end = () => {
-      stopTimer();
-      stopFollowingFlow();
-      scope.end();
-    };
     let returned: unknown;
     try {
       returned = runStorage.run(frame, () =>
@@ -366,21 +312,21 @@ export class TaskRunExecution extends RunExecution<unknown> {
         }),
       );
     } catch (error) {
-      end();
+      scope.end();
       return { ok: false, error };
     }
     // A synchronous task is done already: no promise, no race.
     if (!isThenable(returned)) {
-      end();
+      scope.end();
       return { ok: true, value: returned };
     }
     return scope.race(returned).then(
       (value) => {
-        end();
+        scope.end();
         return { ok: true as const, value };
       },
       (error: unknown) => {
-        end();
+        scope.end();
         return { ok: false as const, error };
       },
     );
