@@ -1,8 +1,8 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { newId } from '../../app/core/index.js';
-import { CancelledError, flow, getRunContext, RunAbortedError, task } from '../../app/engine/index.js';
+import { CancelledError, flow, getRunContext, RunAbortedError, task, waitFor, type TaskRunFuture } from '../../app/engine/index.js';
 import { useEngineStore } from '../helpers/engine-store.js';
-import { delay, namesOf, taskRunsOf, until } from './support.js';
+import { delay, namesOf, onlyTaskRun, taskRunsOf, until } from './support.js';
 
 let env: ReturnType<typeof useEngineStore>;
 beforeEach(() => (env = useEngineStore()));
@@ -81,5 +81,29 @@ describe('starting a task run', () => {
     expect(namesOf(env.store, waiter.id)).toEqual(['Pending', 'AwaitingConcurrencySlot', 'Cancelled']);
     expect(waiter.runCount).toBe(0);
     expect((await env.store.getConcurrencyLimit('single'))!.activeSlots).toEqual([]);
+  });
+
+  it('a task run the store will not start, finished elsewhere meanwhile, fails its call and keeps the state the store holds', async () => {
+    let ran = false;
+    let later: TaskRunFuture<unknown> | null = null;
+    const finishElsewhere = task({ name: 'finish-elsewhere' }, async () => {
+      await until(() => later !== null);
+      await env.store.setState({ kind: 'task', runId: later!.taskRunId, state: { type: 'COMPLETED', name: 'Completed' }, transitionId: newId() });
+    });
+    const refused = task({ name: 'refused-start' }, () => {
+      ran = true;
+    });
+    let caught: unknown;
+    const outcome = await flow({ name: 'start-refused' }, async () => {
+      const first = finishElsewhere.submit();
+      later = refused.submit(waitFor(first));
+      caught = await later.result().catch((error: unknown) => error);
+    }).run();
+    expect(ran).toBe(false);
+    expect(caught).toBeInstanceOf(RunAbortedError);
+    expect((caught as Error).message).toBe("task run 'refused-start-0' was not started: a run in state Completed cannot move to Running");
+    const run = onlyTaskRun(env.store, outcome.flowRunId, 'refused-start');
+    expect(namesOf(env.store, run.id)).toEqual(['Pending', 'Completed']);
+    expect(outcome.state.name).toBe('Completed');
   });
 });
