@@ -2,6 +2,7 @@ import { setMaxListeners } from 'node:events';
 import { hostname } from 'node:os';
 import { newId, type OrchestrationResult, type ProposedState, type RetryPolicy, type State, type StateType } from '../core/index.js';
 import { onAbort } from './abort-listeners.js';
+import { AttemptScope } from './attempt-scope.js';
 import { currentFlowRun, currentFrame, runStorage, type FlowRunFrame } from './context.js';
 import { bindArguments, bindByName, type BoundFlowCall, type FlowInput, type FlowSignature } from './flow-parameters.js';
 import { CancelledError, errorInfo, ParameterValidationError, RunAbortedError, UpstreamFailedError } from './errors.js';
@@ -14,7 +15,6 @@ import { RunLogger } from './logger.js';
 import type { FlowOptions, RunInfo } from './options.js';
 import { previewOf } from './previews.js';
 import { FUTURE_SEARCH_DEPTH, resolveFutures } from './resolve-futures.js';
-import { AttemptScope } from './attempt-scope.js';
 import { persistResult } from './results.js';
 import { RunExecution, type AttemptOutcome, type StartedInstead } from './run-execution.js';
 import { engineSettings } from './runtime.js';
@@ -219,10 +219,12 @@ class FlowRunExecution extends RunExecution<FlowRunOutcome> {
     return { type: 'RUNNING', name: 'Running' };
   }
 
+  /** A stopped flow run still starts its attempt: its function ends, its task runs do not start. */
   protected stoppedBeforeStart(): null {
     return null;
   }
 
+  /** Not cut short by a cancellation: the cancel command itself ends a run that has not started. */
   protected waitToStart(ms: number): Promise<void> {
     return sleep(ms);
   }

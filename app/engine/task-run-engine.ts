@@ -1,4 +1,5 @@
 import { isTerminal, newId, NOT_READY, type OrchestrationResult, type ProposedState, type RetryPolicy, type State } from '../core/index.js';
+import { AttemptScope } from './attempt-scope.js';
 import { computeCacheKey, type CacheKeyContext, type CacheKeyFn, type CachePolicy } from './cache.js';
 import { runStorage, type FlowRunFrame, type RunFrame, type TaskRunFrame } from './context.js';
 import { trackTaskRun } from './heartbeats.js';
@@ -12,7 +13,6 @@ import { inputsPreviewOf, previewOf } from './previews.js';
 import { FUTURE_SEARCH_DEPTH, resolveFutures, type UnresolvedFuture } from './resolve-futures.js';
 import { failureLogText } from './failure-log.js';
 import { persistResult, readResult } from './results.js';
-import { AttemptScope } from './attempt-scope.js';
 import { failedStateOf, RunExecution, type AttemptOutcome, type FailedAttempt, type StartedInstead } from './run-execution.js';
 import { linkResult, runsKnownOf, upstreamOf, type UpstreamLinks } from './upstream-links.js';
 import { engineSettings } from './runtime.js';
