@@ -3,12 +3,11 @@ import type { FlowRunFrame } from './context.js';
 import { errorInfo } from './errors.js';
 import { trackTaskRun } from './heartbeats.js';
 import { maskCredentials } from './mask-credentials.js';
-import { inputsPreviewOf, previewOf } from './previews.js';
+import { previewOf } from './previews.js';
 import { requireReporter } from './runtime.js';
 import { announceState, proposeState } from './state-reports.js';
+import { inputsOf, nextDynamicKey } from './task-run-records.js';
 import { linkResult } from './upstream-links.js';
-
-const INPUT_PREVIEW_LIMIT = 2000;
 
 /**
  * The task run that stands for a subflow call in its parent flow run, named after the subflow,
@@ -35,9 +34,7 @@ export class SubflowTaskRun {
     /** The task runs whose results the call was handed, as futures or as values. */
     private upstream: string[],
   ) {
-    // Numbered when called, so concurrent calls are named in the order they were made.
-    this.dynamicKey = parent.dynamicKeys.get(flowName) ?? 0;
-    parent.dynamicKeys.set(flowName, this.dynamicKey + 1);
+    this.dynamicKey = nextDynamicKey(parent, flowName);
     this.name = `${flowName}-${this.dynamicKey}`;
   }
 
@@ -55,7 +52,7 @@ export class SubflowTaskRun {
         dynamicKey: this.dynamicKey,
         tags: [],
         retryPolicy: { retries: 0, retryDelaySeconds: [0] },
-        inputs: this.args.length > 0 ? inputsPreviewOf(this.args, INPUT_PREVIEW_LIMIT) : null,
+        inputs: inputsOf(this.args),
         upstream: this.upstream,
         state: { type: 'PENDING', name: 'Pending' },
         transitionId: newId(),

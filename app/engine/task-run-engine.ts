@@ -9,11 +9,12 @@ import { installLogPrints } from './log-prints.js';
 import { maskCredentials } from './mask-credentials.js';
 import { RunLogger } from './logger.js';
 import type { RunInfo, TaskOptions } from './options.js';
-import { inputsPreviewOf, previewOf } from './previews.js';
+import { previewOf } from './previews.js';
 import { FUTURE_SEARCH_DEPTH, resolveFutures, type UnresolvedFuture } from './resolve-futures.js';
 import { failureLogText } from './failure-log.js';
 import { persistResult, readResult } from './results.js';
 import { failedStateOf, RunExecution, type AttemptOutcome, type FailedAttempt, type StartedInstead } from './run-execution.js';
+import { inputsOf, nextDynamicKey } from './task-run-records.js';
 import { linkResult, runsKnownOf, upstreamOf, type UpstreamLinks } from './upstream-links.js';
 import { engineSettings } from './runtime.js';
 import { sleep, sleepUntil } from './sleep.js';
@@ -46,8 +47,6 @@ export interface TaskRunRequest {
   /** Task runs whose results the arguments came from beyond what they show: a mapped list's. */
   linkedUpstream?: readonly string[];
 }
-
-const INPUT_PREVIEW_LIMIT = 2000;
 
 /** Adds the runs a call is linked to beyond its arguments; they are results already, nothing to wait for. */
 function withLinked(upstream: UpstreamLinks, linked: readonly string[] | undefined): UpstreamLinks {
@@ -124,8 +123,7 @@ export class TaskRunExecution extends RunExecution<unknown> {
   ) {
     super('task');
     const task = request.task;
-    const dynamicKey = flow.dynamicKeys.get(task.taskKey) ?? 0;
-    flow.dynamicKeys.set(task.taskKey, dynamicKey + 1);
+    const dynamicKey = nextDynamicKey(flow, task.taskKey);
     this.id = request.taskRunId ?? newId();
     this.name = taskRunName(task, request.args, dynamicKey);
     this.upstream = withLinked(upstreamOf(flow.resultLinks, request.args, request.waitFor), request.linkedUpstream);
@@ -149,7 +147,7 @@ export class TaskRunExecution extends RunExecution<unknown> {
       // Shared, not copied: the store writes the same JSON for every run of the task.
       tags: task.tags as string[],
       retryPolicy: task.retryPolicy,
-      inputs: args.length > 0 ? inputsPreviewOf(args, INPUT_PREVIEW_LIMIT) : null,
+      inputs: inputsOf(args),
       upstream: this.upstream.ids,
       state: { type: 'PENDING', name: 'Pending' },
       transitionId: newId(),
