@@ -1,10 +1,11 @@
 import { setMaxListeners } from 'node:events';
 import { hostname } from 'node:os';
-import { newId, type ProposedState, type RetryPolicy, type State, type StateType } from '../core/index.js';
+import { newId, type OrchestrationResult, type ProposedState, type RetryPolicy, type State, type StateType } from '../core/index.js';
 import { onAbort } from './abort-listeners.js';
+import { AttemptScope } from './attempt-scope.js';
 import { currentFlowRun, currentFrame, runStorage, type FlowRunFrame } from './context.js';
 import { bindArguments, bindByName, type BoundFlowCall, type FlowInput, type FlowSignature } from './flow-parameters.js';
-import { CancelledError, errorInfo, ParameterValidationError, RunAbortedError, TimeoutError, UpstreamFailedError } from './errors.js';
+import { CancelledError, errorInfo, ParameterValidationError, RunAbortedError, UpstreamFailedError } from './errors.js';
 import { failureLogText } from './failure-log.js';
 import { judgeReturnedValue } from './final-state.js';
 import { coerceParameters } from './parameter-coercion.js';
@@ -14,7 +15,8 @@ import { RunLogger } from './logger.js';
 import type { FlowOptions, RunInfo } from './options.js';
 import { previewOf } from './previews.js';
 import { FUTURE_SEARCH_DEPTH, resolveFutures } from './resolve-futures.js';
-import { persistResult, RunExecution, startAttemptTimer } from './run-execution.js';
+import { persistResult } from './results.js';
+import { RunExecution, type AttemptOutcome, type StartedInstead } from './run-execution.js';
 import { engineSettings } from './runtime.js';
 import { sleep, sleepUntil } from './sleep.js';
 import { StoredStates } from './stored-states.js';
@@ -108,7 +110,7 @@ function flowRunName(flow: FlowDefinition, params: Record<string, unknown>): str
   return generateRunName();
 }
 
-class FlowRunExecution extends RunExecution {
+class FlowRunExecution extends RunExecution<FlowRunOutcome> {
   readonly id: string;
   readonly name: string;
   protected readonly logger: RunLogger;
@@ -136,6 +138,10 @@ class FlowRunExecution extends RunExecution {
       'flow',
     );
     setMaxListeners(0, this.runController.signal);
+    this.claimsRun = request.flowRunId !== undefined;
+    // A run cancelled while it waited to retry is Cancelled by the cancel command itself; its
+    // hooks are still this process's to run.
+    this.hooksOfHeldFinalState = true;
   }
 
   protected get flowRunId(): string {
@@ -152,15 +158,6 @@ class FlowRunExecution extends RunExecution {
 
   protected followed(state: State): void {
     this.subflowTaskRun?.follow(state);
-  }
-
-  private async finish(state: ProposedState): Promise<State> {
-    const result = await this.propose(state);
-    const final = result.state ?? this.state!;
-    // The store may already hold the state: a run cancelled while it waited to retry is Cancelled
-    // by the cancel command itself. Its hooks are still this process's to run.
-    if (result.status === 'ACCEPT' || final.type === state.type) await this.hooksFor(final);
-    return final;
   }
 
   private async create(): Promise<void> {
@@ -205,65 +202,82 @@ class FlowRunExecution extends RunExecution {
         }
         this.storedStates.heard(type, beat);
       },
-      crash: async (message) => {
+      crash: (message) => {
         this.storedType = 'CRASHED';
-        const result = await this.propose({ type: 'CRASHED', name: 'Crashed', message });
-        if (result.status === 'ACCEPT' && result.state) await this.hooksFor(result.state);
+        return this.crash(message);
       },
     });
     try {
-      for (;;) {
-        const started = await this.propose({ type: 'RUNNING', name: 'Running' }, this.request.flowRunId !== undefined);
-        if (started.status === 'WAIT') {
-          await sleep((started.delaySeconds ?? 0) * 1000);
-          continue;
-        }
-        if (started.status !== 'ACCEPT' || started.state?.type !== 'RUNNING') {
-          const reason = started.reason ?? `the store answered ${started.status}`;
-          return this.outcome(started.state ?? this.state!, false, undefined, new RunAbortedError(`flow run '${this.name}' could not start: ${reason}`));
-        }
-        await this.hooksFor(started.state);
-        const attempt = await this.attemptOnce();
-        if (attempt.ok) {
-          const final = await this.finish(this.completedState(attempt.value));
-          return this.outcome(final, final.type === 'COMPLETED', attempt.value, undefined);
-        }
-        const error = attempt.error;
-        // A CancelledError reaches the flow before the heartbeat does when the store refused to
-        // start a task of this (cancelling) run: it is a cancellation all the same, not a failure.
-        if (this.runController.signal.aborted || error instanceof CancelledError) {
-          const crashed = this.storedType === 'CRASHED';
-          const final = crashed
-            ? (this.state ?? (await this.finish({ type: 'CRASHED', name: 'Crashed' })))
-            : await this.finish({ type: 'CANCELLED', name: 'Cancelled', message: (error as Error)?.message ?? 'cancelled' });
-          return this.outcome(final, false, undefined, error instanceof CancelledError ? error : new CancelledError());
-        }
-        const info = errorInfo(error);
-        const failed = await this.propose({
-          type: 'FAILED',
-          name: error instanceof TimeoutError ? 'TimedOut' : 'Failed',
-          message: attempt.message ?? info.message,
-          error: info,
-        });
-        const state = failed.state;
-        if (failed.status === 'ACCEPT' && state?.type === 'SCHEDULED') {
-          this.logger.error(`flow run attempt ${state.attempt} failed; retrying: ${failureLogText(error)}`);
-          try {
-            await sleepUntil(state.scheduledTime ?? Date.now(), this.runController.signal);
-          } catch (reason) {
-            const final = await this.finish({ type: 'CANCELLED', name: 'Cancelled', message: String((reason as Error)?.message) });
-            return this.outcome(final, false, undefined, reason);
-          }
-          continue;
-        }
-        this.logger.error(`flow run failed: ${failureLogText(error)}`);
-        if (failed.status === 'ACCEPT' && state) await this.hooksFor(state);
-        return this.outcome(state ?? this.state!, false, undefined, error);
-      }
+      return await this.runAttempts();
     } finally {
       untrack();
       this.stopFollowingParent();
     }
+  }
+
+  protected runningState(): ProposedState {
+    return { type: 'RUNNING', name: 'Running' };
+  }
+
+  /** A stopped flow run still starts its attempt: its function ends, its task runs do not start. */
+  protected stoppedBeforeStart(): null {
+    return null;
+  }
+
+  /** Not cut short by a cancellation: the cancel command itself ends a run that has not started. */
+  protected waitToStart(ms: number): Promise<void> {
+    return sleep(ms);
+  }
+
+  protected notStarted(result: OrchestrationResult): FlowRunOutcome {
+    const reason = result.reason ?? `the store answered ${result.status}`;
+    return this.outcome(result.state ?? this.state!, false, undefined, new RunAbortedError(`flow run '${this.name}' could not start: ${reason}`));
+  }
+
+  /** A flow run starts Running or not at all. */
+  protected startedInstead(_state: State, result: OrchestrationResult): StartedInstead<FlowRunOutcome> {
+    return { end: this.notStarted(result) };
+  }
+
+  protected async completed(value: unknown): Promise<FlowRunOutcome> {
+    const final = (await this.finish(this.completedState(value)))!;
+    return this.outcome(final, final.type === 'COMPLETED', value, undefined);
+  }
+
+  /**
+   * A CancelledError reaches the flow before the heartbeat does when the store refused to start a
+   * task of this (cancelling) run: it is a cancellation all the same, not a failure.
+   */
+  protected stopped(error: unknown): Promise<FlowRunOutcome> | null {
+    if (!this.runController.signal.aborted && !(error instanceof CancelledError)) return null;
+    return this.cancelled(error);
+  }
+
+  private async cancelled(error: unknown): Promise<FlowRunOutcome> {
+    const crashed = this.storedType === 'CRASHED';
+    const final = crashed
+      ? (this.state ?? (await this.finish({ type: 'CRASHED', name: 'Crashed' })))!
+      : (await this.finish({ type: 'CANCELLED', name: 'Cancelled', message: (error as Error)?.message ?? 'cancelled' }))!;
+    return this.outcome(final, false, undefined, error instanceof CancelledError ? error : new CancelledError());
+  }
+
+  protected loggedFailure(error: unknown, retry: State | null): void {
+    if (retry) this.logger.error(`flow run attempt ${retry.attempt} failed; retrying: ${failureLogText(error)}`);
+    else this.logger.error(`flow run failed: ${failureLogText(error)}`);
+  }
+
+  protected async waitToRetry(at: number): Promise<{ end: FlowRunOutcome } | undefined> {
+    try {
+      await sleepUntil(at, this.runController.signal);
+      return undefined;
+    } catch (reason) {
+      const final = (await this.finish({ type: 'CANCELLED', name: 'Cancelled', message: String((reason as Error)?.message) }))!;
+      return { end: this.outcome(final, false, undefined, reason) };
+    }
+  }
+
+  protected failedFinally(state: State | null, error: unknown): FlowRunOutcome {
+    return this.outcome(state ?? this.state!, false, undefined, error);
   }
 
   private completedState(value: unknown): ProposedState {
@@ -280,13 +294,12 @@ class FlowRunExecution extends RunExecution {
   }
 
   /** One attempt: the flow function, then every task run it started, settled. */
-  private async attemptOnce(): Promise<{ ok: true; value: unknown } | { ok: false; error: unknown; message?: string }> {
-    const controller = new AbortController();
-    setMaxListeners(0, controller.signal);
-    const follow = () => controller.abort(this.runController.signal.reason);
-    if (this.runController.signal.aborted) follow();
-    this.runController.signal.addEventListener('abort', follow, { once: true });
-    const stopTimer = startAttemptTimer(this.flow.options.timeoutSeconds, `flow run '${this.name}'`, (error) => controller.abort(error));
+  protected async attemptOnce(): Promise<AttemptOutcome> {
+    const scope = new AttemptScope(this.runController.signal, this.flow.options.timeoutSeconds, `flow run '${this.name}'`);
+    // A run stopped before its attempt began still lets the flow function end; its task runs do not start.
+    const stoppedAlready = scope.aborted;
+    const signal = scope.signal;
+    setMaxListeners(0, signal);
     const logPrints = this.flow.options.logPrints ?? false;
     if (logPrints) installLogPrints();
     const frame: FlowRunFrame = {
@@ -296,7 +309,7 @@ class FlowRunExecution extends RunExecution {
       flowName: this.flow.name,
       parameters: this.params,
       attempt: this.attempt,
-      signal: controller.signal,
+      signal,
       logger: this.logger,
       logPrints,
       taskRunner: this.flow.options.taskRunner ?? new ConcurrentTaskRunner(),
@@ -310,21 +323,17 @@ class FlowRunExecution extends RunExecution {
     let outcome: { ok: true; value: unknown } | { ok: false; error: unknown };
     try {
       const body = runStorage.run(frame, async () => (this.flow.fn as (...args: unknown[]) => unknown)(...this.args));
-      const value = await new Promise((resolve, reject) => {
-        body.then(resolve, reject);
-        controller.signal.addEventListener('abort', () => reject(controller.signal.reason), { once: true });
-      });
-      outcome = { ok: true, value };
+      outcome = { ok: true, value: await (stoppedAlready ? body : scope.race(body)) };
     } catch (error) {
       outcome = { ok: false, error };
       // Task runs still going belong to a failed attempt: stop them too.
-      if (!controller.signal.aborted) controller.abort(error instanceof Error ? error : new Error(String(error)));
+      if (!scope.aborted) scope.abort(error instanceof Error ? error : new Error(String(error)));
     } finally {
-      stopTimer();
+      scope.stopClock();
     }
     await this.settle(frame);
-    this.runController.signal.removeEventListener('abort', follow);
-    if (outcome.ok && controller.signal.aborted) return { ok: false, error: controller.signal.reason };
+    scope.release();
+    if (outcome.ok && scope.aborted) return { ok: false, error: scope.reason };
     if (outcome.ok && frame.unrecorded) return { ok: false, error: frame.unrecorded.error };
     if (outcome.ok) return judgeReturnedValue(outcome.value);
     return outcome;

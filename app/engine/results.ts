@@ -3,6 +3,7 @@ import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { deserialize, serialize } from 'node:v8';
 import { RESULTS_FOLDER } from '../core/index.js';
+import { engineSettings } from './runtime.js';
 
 /**
  * Persisted results: one file per result under FLOWDECK_HOME/storage, in V8's serialization so
@@ -27,4 +28,19 @@ export function writeResult(home: string, ref: string, value: unknown): void {
 export function readResult(home: string, ref: string): unknown {
   const data = readFileSync(join(home, ref));
   return (deserialize(data) as { value: unknown }).value;
+}
+
+/**
+ * Writes a run's result under FLOWDECK_HOME/storage, keyed by `key`, and returns its ref; a
+ * result that cannot be written is told to `unwritten` and gives null, and the run goes on.
+ */
+export function persistResult(key: string, value: unknown, unwritten: (reason: string) => void): string | null {
+  const ref = resultRefFor(key);
+  try {
+    writeResult(engineSettings().home, ref, value);
+    return ref;
+  } catch (error) {
+    unwritten((error as Error).message);
+    return null;
+  }
 }

@@ -1,18 +1,41 @@
-import { hostname } from 'node:os';
-import { newId, type OrchestrationResult, type ProposedState, type RunReporter, type SetState, type State } from '../core/index.js';
-import { TimeoutError } from './errors.js';
+import { newId, type OrchestrationResult, type ProposedState, type RunReporter, type State } from '../core/index.js';
+import { errorInfo, TimeoutError } from './errors.js';
 import { runStateHooks } from './hooks.js';
 import type { RunLogger } from './logger.js';
 import type { CommonOptions, RunInfo } from './options.js';
-import { resultRefFor, writeResult } from './results.js';
-import { engineSettings, requireReporter } from './runtime.js';
+import { requireReporter } from './runtime.js';
+import { announceState, proposeState } from './state-reports.js';
+
+/** How one attempt ended; a flow's returned value may carry a message of its own for its Failed state. */
+export type AttemptOutcome = { ok: true; value: unknown } | { ok: false; error: unknown; message?: string };
+
+export type FailedAttempt = Extract<AttemptOutcome, { ok: false }>;
 
 /**
- * What a flow run and a task run share on their way from Pending to a final state: proposing a
- * state, following the states the store accepts, running the hooks of an accepted state. Each
- * kind of run adds its own attempts on top.
+ * What a run does when the store accepted another state than Running for its start: end, wait
+ * until a time and propose again, or (null) run the attempt all the same.
  */
-export abstract class RunExecution {
+export type StartedInstead<O> = { end: O | Promise<O> } | { proposeAgainAt: number } | null;
+
+/** The Failed (or TimedOut) state for a failed attempt, with its error. */
+export function failedStateOf(failure: FailedAttempt): ProposedState {
+  const info = errorInfo(failure.error);
+  return {
+    type: 'FAILED',
+    name: failure.error instanceof TimeoutError ? 'TimedOut' : 'Failed',
+    message: failure.message ?? info.message,
+    error: info,
+  };
+}
+
+/**
+ * The skeleton a flow run and a task run share on their way from Pending to a final state:
+ * proposing states and following the ones the store accepts, running the hooks of an accepted
+ * state, the start loop (propose Running, wait while the store says WAIT, end with the store's
+ * state when it refuses), the attempt, recording a failed one and waiting for the retry, and the
+ * crash path. Each kind of run fills in the steps that are its own; `O` is what its run ends with.
+ */
+export abstract class RunExecution<O> {
   abstract readonly id: string;
   abstract readonly name: string;
   protected abstract readonly flowRunId: string;
@@ -23,11 +46,51 @@ export abstract class RunExecution {
   protected readonly reporter: RunReporter = requireReporter();
   protected attempt = 1;
   protected state: State | null = null;
+  /** Whether proposing Running claims the run for this process, as a flow run continued here does. */
+  protected claimsRun = false;
+  /**
+   * Whether a final state the store holds already, set by another process (a cancel command),
+   * still has its hooks run here when the run proposes the same type.
+   */
+  protected hooksOfHeldFinalState = false;
 
   constructor(private readonly kind: 'flow' | 'task') {}
 
   /** Told of each state the run takes, before progress displays are. */
   protected abstract followed(state: State): void;
+
+  /** The state proposed to start each attempt: Running, with whatever the kind adds. */
+  protected abstract runningState(): ProposedState;
+
+  /** How the run ends when it must not start any more; null when it may. */
+  protected abstract stoppedBeforeStart(): Promise<O> | null;
+
+  /** Waits `ms` before proposing Running again, as the store asked with WAIT. */
+  protected abstract waitToStart(ms: number): Promise<void>;
+
+  /** How the run ends when the store would not start it (REJECT, ABORT); the store's state is the run's. */
+  protected abstract notStarted(result: OrchestrationResult): O | Promise<O>;
+
+  /** What the run does when the store accepted `state` instead of Running. */
+  protected abstract startedInstead(state: State, result: OrchestrationResult): StartedInstead<O>;
+
+  /** Runs one attempt; a synchronous task's outcome comes without a promise. */
+  protected abstract attemptOnce(): AttemptOutcome | Promise<AttemptOutcome>;
+
+  /** How the run ends with the value its attempt gave. */
+  protected abstract completed(value: unknown): O | Promise<O>;
+
+  /** How the run ends when its attempt was stopped (cancelled, crashed) rather than failed; null when it failed. */
+  protected abstract stopped(error: unknown): Promise<O> | null;
+
+  /** Logs a failed attempt once, with its stack; `retry` is the state the next attempt waits in. */
+  protected abstract loggedFailure(error: unknown, retry: State | null): void;
+
+  /** Waits until `at` (ms since the epoch) to start again; gives how the run ends when it is stopped meanwhile. */
+  protected abstract waitToRetry(at: number): Promise<{ end: O } | undefined>;
+
+  /** How the run ends after its last attempt failed; `state` is the store's. */
+  protected abstract failedFinally(state: State | null, error: unknown): O | Promise<O>;
 
   /** Whether an accepted state is older than the one the run holds, an answer that arrived late. */
   protected isStale(_state: State): boolean {
@@ -39,14 +102,12 @@ export abstract class RunExecution {
     this.state = result.state;
     this.attempt = result.state.attempt;
     this.followed(result.state);
-    const onEvent = engineSettings().onEvent;
-    if (onEvent) onEvent({ kind: this.kind, runId: this.id, runName: this.name, flowRunId: this.flowRunId, state: result.state });
+    announceState(this.kind, this.id, this.name, this.flowRunId, result.state);
   }
 
-  /** Proposes a state; `owner` claims the run for this process, as a flow run continued here does. */
+  /** Proposes a state and follows the answer; `owner` claims the run for this process. */
   protected propose(state: ProposedState, owner = false, transitionId = newId()): Promise<OrchestrationResult> {
-    const change: SetState = { kind: this.kind, runId: this.id, state, transitionId };
-    return this.reporter.setState(owner ? { ...change, owner: { pid: process.pid, hostname: hostname() } } : change).then((result) => {
+    return proposeState(this.reporter, this.kind, this.id, state, owner, transitionId).then((result) => {
       this.observe(result);
       return result;
     });
@@ -56,28 +117,66 @@ export abstract class RunExecution {
   protected hooksFor(state: State): Promise<void> | undefined {
     return runStateHooks(this.definition.options, this.definition.subject, () => this.runInfo, state, this.logger);
   }
-}
 
-const NO_TIMER = () => {};
+  /** Proposes a final state and runs its hooks once accepted; gives the state the run is in after it. */
+  protected async finish(state: ProposedState): Promise<State | null> {
+    const result = await this.propose(state);
+    const final = result.state ?? this.state;
+    if (final && (result.status === 'ACCEPT' || (this.hooksOfHeldFinalState && final.type === state.type))) await this.hooksFor(final);
+    return final;
+  }
 
-/** Aborts an attempt with a TimeoutError once `seconds` are up; returns what stops the timer. */
-export function startAttemptTimer(seconds: number | undefined, what: string, abort: (error: TimeoutError) => void): () => void {
-  if (seconds === undefined) return NO_TIMER;
-  const timer = setTimeout(() => abort(new TimeoutError(seconds, what)), seconds * 1000);
-  return () => clearTimeout(timer);
-}
+  /** Records the run as Crashed because this process is going away, and runs its onCrashed hooks. */
+  async crash(message: string): Promise<void> {
+    const result = await this.propose({ type: 'CRASHED', name: 'Crashed', message });
+    if (result.status === 'ACCEPT' && result.state) await this.hooksFor(result.state);
+  }
 
-/**
- * Writes a run's result under FLOWDECK_HOME/storage, keyed by `key`, and returns its ref; a
- * result that cannot be written is told to `unwritten` and gives null, and the run goes on.
- */
-export function persistResult(key: string, value: unknown, unwritten: (reason: string) => void): string | null {
-  const ref = resultRefFor(key);
-  try {
-    writeResult(engineSettings().home, ref, value);
-    return ref;
-  } catch (error) {
-    unwritten((error as Error).message);
-    return null;
+  /** The Failed state a failed attempt proposes; the store makes it AwaitingRetry when attempts are left. */
+  protected failedState(failure: FailedAttempt): ProposedState | Promise<ProposedState> {
+    return failedStateOf(failure);
+  }
+
+  /** Attempts until one completes, the last one fails, or the run is stopped or refused. */
+  protected async runAttempts(): Promise<O> {
+    for (;;) {
+      const stopped = this.stoppedBeforeStart();
+      if (stopped) return stopped;
+      const started = await this.propose(this.runningState(), this.claimsRun);
+      if (started.status === 'WAIT') {
+        await this.waitToStart((started.delaySeconds ?? 0) * 1000);
+        continue;
+      }
+      const state = started.state;
+      if (started.status !== 'ACCEPT' || !state) return this.notStarted(started);
+      if (state.type !== 'RUNNING') {
+        const instead = this.startedInstead(state, started);
+        if (instead && 'end' in instead) return instead.end;
+        if (instead) {
+          const end = await this.waitToRetry(instead.proposeAgainAt);
+          if (end) return end.end;
+          continue;
+        }
+      }
+      const onRunning = this.hooksFor(state);
+      if (onRunning) await onRunning;
+      const attempt = this.attemptOnce();
+      const outcome = attempt instanceof Promise ? await attempt : attempt;
+      if (outcome.ok) return this.completed(outcome.value);
+      const stop = this.stopped(outcome.error);
+      if (stop) return stop;
+      const proposal = this.failedState(outcome);
+      const failed = await this.propose(proposal instanceof Promise ? await proposal : proposal);
+      const next = failed.state;
+      if (failed.status === 'ACCEPT' && next?.type === 'SCHEDULED') {
+        this.loggedFailure(outcome.error, next);
+        const end = await this.waitToRetry(next.scheduledTime ?? Date.now());
+        if (end) return end.end;
+        continue;
+      }
+      this.loggedFailure(outcome.error, null);
+      if (failed.status === 'ACCEPT' && next) await this.hooksFor(next);
+      return this.failedFinally(next, outcome.error);
+    }
   }
 }

@@ -3,11 +3,11 @@ import type { FlowRunFrame } from './context.js';
 import { errorInfo } from './errors.js';
 import { trackTaskRun } from './heartbeats.js';
 import { maskCredentials } from './mask-credentials.js';
-import { inputsPreviewOf, previewOf } from './previews.js';
-import { engineSettings, requireReporter } from './runtime.js';
+import { previewOf } from './previews.js';
+import { requireReporter } from './runtime.js';
+import { announceState, proposeState } from './state-reports.js';
+import { inputsOf, nextDynamicKey } from './task-run-records.js';
 import { linkResult } from './upstream-links.js';
-
-const INPUT_PREVIEW_LIMIT = 2000;
 
 /**
  * The task run that stands for a subflow call in its parent flow run, named after the subflow,
@@ -34,9 +34,7 @@ export class SubflowTaskRun {
     /** The task runs whose results the call was handed, as futures or as values. */
     private upstream: string[],
   ) {
-    // Numbered when called, so concurrent calls are named in the order they were made.
-    this.dynamicKey = parent.dynamicKeys.get(flowName) ?? 0;
-    parent.dynamicKeys.set(flowName, this.dynamicKey + 1);
+    this.dynamicKey = nextDynamicKey(parent, flowName);
     this.name = `${flowName}-${this.dynamicKey}`;
   }
 
@@ -54,7 +52,7 @@ export class SubflowTaskRun {
         dynamicKey: this.dynamicKey,
         tags: [],
         retryPolicy: { retries: 0, retryDelaySeconds: [0] },
-        inputs: this.args.length > 0 ? inputsPreviewOf(this.args, INPUT_PREVIEW_LIMIT) : null,
+        inputs: inputsOf(this.args),
         upstream: this.upstream,
         state: { type: 'PENDING', name: 'Pending' },
         transitionId: newId(),
@@ -67,7 +65,7 @@ export class SubflowTaskRun {
   follow(state: State): void {
     if (state.type === 'RUNNING' && this.created && !this.running && !this.ended) {
       this.running = true;
-      this.send(() => this.reporter.setState({ kind: 'task', runId: this.id, state: { type: 'RUNNING', name: 'Running' }, transitionId: newId() }));
+      this.send(() => proposeState(this.reporter, 'task', this.id, { type: 'RUNNING', name: 'Running' }));
     }
   }
 
@@ -105,7 +103,7 @@ export class SubflowTaskRun {
     if (this.ended) return this.chain.then(() => undefined);
     this.ended = true;
     this.untrack();
-    await this.send(() => this.reporter.setState({ kind: 'task', runId: this.id, state, transitionId: newId() }));
+    await this.send(() => proposeState(this.reporter, 'task', this.id, state));
   }
 
   private send(report: () => Promise<OrchestrationResult>): Promise<void> {
@@ -123,6 +121,6 @@ export class SubflowTaskRun {
 
   private observe(result: OrchestrationResult): void {
     if (result.status !== 'ACCEPT' || !result.state) return;
-    engineSettings().onEvent?.({ kind: 'task', runId: this.id, runName: this.name, flowRunId: this.parent.flowRunId, state: result.state });
+    announceState('task', this.id, this.name, this.parent.flowRunId, result.state);
   }
 }

@@ -1,5 +1,5 @@
 import { isTerminal, newId, NOT_READY, type OrchestrationResult, type ProposedState, type RetryPolicy, type State } from '../core/index.js';
-import { onAbort } from './abort-listeners.js';
+import { AttemptScope } from './attempt-scope.js';
 import { computeCacheKey, type CacheKeyContext, type CacheKeyFn, type CachePolicy } from './cache.js';
 import { runStorage, type FlowRunFrame, type RunFrame, type TaskRunFrame } from './context.js';
 import { trackTaskRun } from './heartbeats.js';
@@ -9,11 +9,12 @@ import { installLogPrints } from './log-prints.js';
 import { maskCredentials } from './mask-credentials.js';
 import { RunLogger } from './logger.js';
 import type { RunInfo, TaskOptions } from './options.js';
-import { inputsPreviewOf, previewOf } from './previews.js';
+import { previewOf } from './previews.js';
 import { FUTURE_SEARCH_DEPTH, resolveFutures, type UnresolvedFuture } from './resolve-futures.js';
 import { failureLogText } from './failure-log.js';
-import { readResult } from './results.js';
-import { persistResult, RunExecution, startAttemptTimer } from './run-execution.js';
+import { persistResult, readResult } from './results.js';
+import { failedStateOf, RunExecution, type AttemptOutcome, type FailedAttempt, type StartedInstead } from './run-execution.js';
+import { inputsOf, nextDynamicKey } from './task-run-records.js';
 import { linkResult, runsKnownOf, upstreamOf, type UpstreamLinks } from './upstream-links.js';
 import { engineSettings } from './runtime.js';
 import { sleep, sleepUntil } from './sleep.js';
@@ -46,8 +47,6 @@ export interface TaskRunRequest {
   /** Task runs whose results the arguments came from beyond what they show: a mapped list's. */
   linkedUpstream?: readonly string[];
 }
-
-const INPUT_PREVIEW_LIMIT = 2000;
 
 /** Adds the runs a call is linked to beyond its arguments; they are results already, nothing to wait for. */
 function withLinked(upstream: UpstreamLinks, linked: readonly string[] | undefined): UpstreamLinks {
@@ -91,59 +90,12 @@ function taskRunName(task: TaskDefinition, args: readonly unknown[], dynamicKey:
   return `${task.name}-${dynamicKey}`;
 }
 
-const ATTEMPT_OVER = new CancelledError('the attempt is over');
-
-type AttemptOutcome = { ok: true; value: unknown } | { ok: false; error: unknown };
-
 function isThenable(value: unknown): value is PromiseLike<unknown> {
   return (typeof value === 'object' || typeof value === 'function') && value !== null && typeof (value as PromiseLike<unknown>).then === 'function';
 }
 
-/**
- * The abort side of one attempt. The AbortController behind `signal` is made only when someone
- * asks for the signal (task code, a worker runner): most attempts never do, and making one for
- * every task run is a measurable share of a large map.
- */
-class AttemptScope {
-  private controller: AbortController | null = null;
-  private rejectRace: ((reason: unknown) => void) | null = null;
-  private aborted = false;
-  private reason: unknown;
-
-  get signal(): AbortSignal {
-    if (!this.controller) {
-      this.controller = new AbortController();
-      if (this.aborted) this.controller.abort(this.reason);
-    }
-    return this.controller.signal;
-  }
-
-  abort(reason: unknown): void {
-    if (this.aborted) return;
-    this.aborted = true;
-    this.reason = reason;
-    this.controller?.abort(reason);
-    this.rejectRace?.(reason);
-  }
-
-  /** Settles with the body, or rejects as soon as the attempt is aborted. */
-  race<T>(body: PromiseLike<T>): Promise<T> {
-    if (this.aborted) return Promise.reject(this.reason);
-    return new Promise<T>((resolve, reject) => {
-      this.rejectRace = reject;
-      body.then(resolve, reject);
-    });
-  }
-
-  /** Tells task code still holding the signal that the attempt is over. */
-  end(): void {
-    this.rejectRace = null;
-    if (this.controller && !this.aborted) this.controller.abort(ATTEMPT_OVER);
-  }
-}
-
 /** One task run in a flow run, from Pending to a final state, through every attempt. */
-export class TaskRunExecution extends RunExecution {
+export class TaskRunExecution extends RunExecution<unknown> {
   readonly id: string;
   readonly name: string;
   private runLogger: RunLogger | null = null;
@@ -161,6 +113,9 @@ export class TaskRunExecution extends RunExecution {
   private recording: Promise<void> | null = null;
   /** Called once the run's final state is recorded. */
   onRecorded: () => void = () => {};
+  /** The arguments each attempt is called with, once the futures among them are resolved. */
+  private args: unknown[] = [];
+  private cacheKey: string | null = null;
 
   constructor(
     private readonly flow: FlowRunFrame,
@@ -168,8 +123,7 @@ export class TaskRunExecution extends RunExecution {
   ) {
     super('task');
     const task = request.task;
-    const dynamicKey = flow.dynamicKeys.get(task.taskKey) ?? 0;
-    flow.dynamicKeys.set(task.taskKey, dynamicKey + 1);
+    const dynamicKey = nextDynamicKey(flow, task.taskKey);
     this.id = request.taskRunId ?? newId();
     this.name = taskRunName(task, request.args, dynamicKey);
     this.upstream = withLinked(upstreamOf(flow.resultLinks, request.args, request.waitFor), request.linkedUpstream);
@@ -193,7 +147,7 @@ export class TaskRunExecution extends RunExecution {
       // Shared, not copied: the store writes the same JSON for every run of the task.
       tags: task.tags as string[],
       retryPolicy: task.retryPolicy,
-      inputs: args.length > 0 ? inputsPreviewOf(args, INPUT_PREVIEW_LIMIT) : null,
+      inputs: inputsOf(args),
       upstream: this.upstream.ids,
       state: { type: 'PENDING', name: 'Pending' },
       transitionId: newId(),
@@ -226,16 +180,15 @@ export class TaskRunExecution extends RunExecution {
     return this.state !== null && (state.timestamp < this.state.timestamp || (state.type === 'PENDING' && this.state.type !== 'PENDING'));
   }
 
-  private async finish(state: ProposedState): Promise<State | null> {
-    const result = await this.propose(state);
-    if (result.status === 'ACCEPT' && result.state) await this.hooksFor(result.state);
-    return result.state;
+  run(): Promise<unknown> {
+    // Most calls pass plain values: nothing to wait for.
+    if (this.recording || this.upstream.waits) return this.runAfterUpstream();
+    return this.startWith(this.request.args as unknown[]);
   }
 
-  async run(): Promise<unknown> {
-    const task = this.request.task;
+  /** Waits for the run to be recorded and for the futures it was handed, then starts with their results. */
+  private async runAfterUpstream(): Promise<unknown> {
     if (this.recording) await this.recording;
-    // Most calls pass plain values: nothing to wait for.
     const { args, failed } =
       !this.upstream.waits
         ? { args: this.request.args as unknown[], failed: null }
@@ -248,48 +201,57 @@ export class TaskRunExecution extends RunExecution {
       this.logger.warning(`did not run: ${maskCredentials(message)}`);
       throw error;
     }
-    let cacheKey: string | null;
+    return this.startWith(args);
+  }
+
+  private startWith(args: unknown[]): Promise<unknown> {
     try {
-      cacheKey = this.cacheKeyFor(args);
+      this.cacheKey = this.cacheKeyFor(args);
     } catch (error) {
-      // A cache key function or policy that throws fails the run before it starts.
-      const info = errorInfo(error);
-      this.logger.error(`the cache key could not be computed: ${failureLogText(error)}`);
-      await this.finish({ type: 'FAILED', name: 'Failed', message: `the cache key could not be computed: ${info.message}`, error: info, retryable: false });
-      throw error;
+      return this.cacheKeyFailed(error);
     }
-    for (;;) {
-      if (this.flow.signal.aborted) return this.cancelled(this.flow.signal.reason);
-      const started = await this.propose({
-        type: 'RUNNING',
-        name: 'Running',
-        ...(cacheKey !== null ? { cacheKey, refreshCache: task.options.refreshCache === true } : {}),
-      });
-      const state = started.state;
-      if (started.status === 'WAIT') {
-        await this.pause(() => sleep((started.delaySeconds ?? 0) * 1000, this.flow.signal));
-        continue;
-      }
-      if (started.status !== 'ACCEPT' || !state) return this.refused(started);
-      if (state.type === 'COMPLETED') return this.cachedResult(state);
-      if (state.type === 'SCHEDULED') {
-        await this.pause(() => sleepUntil(state.scheduledTime ?? Date.now(), this.flow.signal));
-        continue;
-      }
-      const onRunning = this.hooksFor(state);
-      if (onRunning) await onRunning;
-      const attempt = this.attemptOnce(args);
-      const outcome = attempt instanceof Promise ? await attempt : attempt;
-      if (outcome.ok) return this.completed(outcome.value, cacheKey);
-      const retryAt = await this.failed(outcome.error);
-      await this.pause(() => sleepUntil(retryAt, this.flow.signal));
-    }
+    this.args = args;
+    return this.runAttempts();
+  }
+
+  /** A cache key function or policy that throws fails the run before it starts. */
+  private async cacheKeyFailed(error: unknown): Promise<never> {
+    const info = errorInfo(error);
+    this.logger.error(`the cache key could not be computed: ${failureLogText(error)}`);
+    await this.finish({ type: 'FAILED', name: 'Failed', message: `the cache key could not be computed: ${info.message}`, error: info, retryable: false });
+    throw error;
+  }
+
+  protected runningState(): ProposedState {
+    const cacheKey = this.cacheKey;
+    return cacheKey !== null
+      ? { type: 'RUNNING', name: 'Running', cacheKey, refreshCache: this.request.task.options.refreshCache === true }
+      : { type: 'RUNNING', name: 'Running' };
+  }
+
+  protected stoppedBeforeStart(): Promise<never> | null {
+    return this.flow.signal.aborted ? this.cancelled(this.flow.signal.reason) : null;
+  }
+
+  protected waitToStart(ms: number): Promise<void> {
+    return this.pause(sleep(ms, this.flow.signal));
+  }
+
+  protected startedInstead(state: State): StartedInstead<unknown> {
+    if (state.type === 'COMPLETED') return { end: this.cachedResult(state) };
+    if (state.type === 'SCHEDULED') return { proposeAgainAt: state.scheduledTime ?? Date.now() };
+    return null;
+  }
+
+  protected async waitToRetry(at: number): Promise<undefined> {
+    await this.pause(sleepUntil(at, this.flow.signal));
+    return undefined;
   }
 
   /** Waits, turning a cancellation of the flow into the task's own. */
-  private async pause(wait: () => Promise<void>): Promise<void> {
+  private async pause(wait: Promise<void>): Promise<void> {
     try {
-      await wait();
+      await wait;
     } catch (error) {
       await this.cancelled(error);
     }
@@ -311,12 +273,10 @@ export class TaskRunExecution extends RunExecution {
     );
   }
 
-  private attemptOnce(args: unknown[]): AttemptOutcome | Promise<AttemptOutcome> {
+  protected attemptOnce(): AttemptOutcome | Promise<AttemptOutcome> {
     const task = this.request.task;
-    const scope = new AttemptScope();
-    const stopFollowingFlow = onAbort(this.flow.signal, () => scope.abort(this.flow.signal.reason));
-    if (this.flow.signal.aborted) scope.abort(this.flow.signal.reason);
-    const stopTimer = startAttemptTimer(task.options.timeoutSeconds, `task run '${this.name}'`, (error) => scope.abort(error));
+    const args = this.args;
+    const scope = new AttemptScope(this.flow.signal, task.options.timeoutSeconds, `task run '${this.name}'`);
     const execution = this;
     const frame: TaskRunFrame = {
       kind: 'task',
@@ -335,11 +295,6 @@ export class TaskRunExecution extends RunExecution {
     };
     // A task may ask for its prints when its flow does not.
     if (frame.logPrints) installLogPrints();
-    const end = () => {
-      stopTimer();
-      stopFollowingFlow();
-      scope.end();
-    };
     let returned: unknown;
     try {
       returned = runStorage.run(frame, () =>
@@ -355,28 +310,29 @@ export class TaskRunExecution extends RunExecution {
         }),
       );
     } catch (error) {
-      end();
+      scope.end();
       return { ok: false, error };
     }
     // A synchronous task is done already: no promise, no race.
     if (!isThenable(returned)) {
-      end();
+      scope.end();
       return { ok: true, value: returned };
     }
     return scope.race(returned).then(
       (value) => {
-        end();
+        scope.end();
         return { ok: true as const, value };
       },
       (error: unknown) => {
-        end();
+        scope.end();
         return { ok: false as const, error };
       },
     );
   }
 
-  private completed(value: unknown, cacheKey: string | null): unknown {
+  protected completed(value: unknown): unknown {
     const task = this.request.task;
+    const cacheKey = this.cacheKey;
     linkResult(this.flow.resultLinks, value, this.id);
     const state: ProposedState = { type: 'COMPLETED', name: 'Completed', resultPreview: previewOf(value) };
     if (cacheKey !== null || task.options.persistResult) {
@@ -419,45 +375,44 @@ export class TaskRunExecution extends RunExecution {
     return value;
   }
 
-  /** Records a failed attempt; returns when to try again, or throws when there are no attempts left. */
-  private async failed(error: unknown): Promise<number> {
-    if (this.flow.signal.aborted && !(error instanceof TimeoutError)) return this.cancelled(error);
+  protected stopped(error: unknown): Promise<never> | null {
+    return this.flow.signal.aborted && !(error instanceof TimeoutError) ? this.cancelled(error) : null;
+  }
+
+  /** A task's retry condition may keep a failed attempt from being retried. */
+  protected override failedState(failure: FailedAttempt): ProposedState | Promise<ProposedState> {
     const task = this.request.task;
-    let retryable = true;
-    if (task.options.retryCondition && this.attempt <= task.retryPolicy.retries) {
-      try {
-        retryable = await task.options.retryCondition(task.subject as never, this.runInfo, error);
-      } catch (conditionError) {
-        this.logger.error(`the retry condition failed, so the task is not retried: ${conditionError}`);
-        retryable = false;
-      }
+    if (!task.options.retryCondition || this.attempt > task.retryPolicy.retries) return { ...failedStateOf(failure), retryable: true };
+    return this.retryable(failure.error).then((retryable) => ({ ...failedStateOf(failure), retryable }));
+  }
+
+  private async retryable(error: unknown): Promise<boolean> {
+    const task = this.request.task;
+    try {
+      return await task.options.retryCondition!(task.subject as never, this.runInfo, error);
+    } catch (conditionError) {
+      this.logger.error(`the retry condition failed, so the task is not retried: ${conditionError}`);
+      return false;
     }
-    const timedOut = error instanceof TimeoutError;
-    const info = errorInfo(error);
-    const result = await this.propose({
-      type: 'FAILED',
-      name: timedOut ? 'TimedOut' : 'Failed',
-      message: info.message,
-      error: info,
-      retryable,
-    });
-    const state = result.state;
-    // Each failed attempt logs its error once, with its stack, as Prefect does.
-    if (result.status === 'ACCEPT' && state?.type === 'SCHEDULED') {
-      const delayMs = Math.max(0, (state.scheduledTime ?? Date.now()) - Date.now());
-      this.logger.error(`attempt ${state.attempt} failed; retrying in ${delayMs} ms: ${failureLogText(error)}`);
-      return state.scheduledTime ?? Date.now();
+  }
+
+  protected loggedFailure(error: unknown, retry: State | null): void {
+    if (retry) {
+      const delayMs = Math.max(0, (retry.scheduledTime ?? Date.now()) - Date.now());
+      this.logger.error(`attempt ${retry.attempt} failed; retrying in ${delayMs} ms: ${failureLogText(error)}`);
+      return;
     }
     const attempts = this.attempt > 1 ? ` after ${this.attempt} attempts` : '';
     this.logger.error(`failed${attempts}: ${failureLogText(error)}`);
-    if (result.status === 'ACCEPT' && state) await this.hooksFor(state);
+  }
+
+  protected failedFinally(_state: State | null, error: unknown): never {
     throw error;
   }
 
-  /** Records the run as Crashed because this process is going away, and runs its onCrashed hooks. */
-  async crash(message: string): Promise<void> {
+  override async crash(message: string): Promise<void> {
     if (this.recording) await this.recording;
-    await this.finish({ type: 'CRASHED', name: 'Crashed', message });
+    await super.crash(message);
   }
 
   private async cancelled(reason: unknown): Promise<never> {
@@ -466,7 +421,7 @@ export class TaskRunExecution extends RunExecution {
     throw reason instanceof CancelledError ? reason : new CancelledError(message);
   }
 
-  private async refused(result: OrchestrationResult): Promise<never> {
+  protected async notStarted(result: OrchestrationResult): Promise<never> {
     const reason = result.reason ?? `the store answered ${result.status}`;
     if (this.flow.signal.aborted || /cancel|crash/i.test(reason)) return this.cancelled(new CancelledError(`task run '${this.name}' was not started: ${reason}`));
     const error = new RunAbortedError(`task run '${this.name}' was not started: ${reason}`);

@@ -1,0 +1,84 @@
+import { onAbort } from './abort-listeners.js';
+import { CancelledError, TimeoutError } from './errors.js';
+
+const ATTEMPT_OVER = new CancelledError('the attempt is over');
+
+const NO_TIMER = () => {};
+
+/**
+ * The abort side of one attempt of a flow or task run: it aborts when the run's signal does and
+ * when the attempt's time limit is up, with a TimeoutError. The AbortController behind `signal` is
+ * made only when someone asks for the signal (task code, a worker runner): most task attempts
+ * never do, and making one for every task run is a measurable share of a large map.
+ */
+export class AttemptScope {
+  private controller: AbortController | null = null;
+  private rejectRace: ((reason: unknown) => void) | null = null;
+  private wasAborted = false;
+  private abortReason: unknown;
+  private readonly stopTimer: () => void;
+  private readonly stopFollowing: () => void;
+
+  /** `what` names the run in the TimeoutError, e.g. `task run 'load-0'`. */
+  constructor(runSignal: AbortSignal, timeoutSeconds: number | undefined, what: string) {
+    this.stopFollowing = onAbort(runSignal, () => this.abort(runSignal.reason));
+    if (runSignal.aborted) this.abort(runSignal.reason);
+    if (timeoutSeconds === undefined) this.stopTimer = NO_TIMER;
+    else {
+      const timer = setTimeout(() => this.abort(new TimeoutError(timeoutSeconds, what)), timeoutSeconds * 1000);
+      this.stopTimer = () => clearTimeout(timer);
+    }
+  }
+
+  get signal(): AbortSignal {
+    if (!this.controller) {
+      this.controller = new AbortController();
+      if (this.wasAborted) this.controller.abort(this.abortReason);
+    }
+    return this.controller.signal;
+  }
+
+  get aborted(): boolean {
+    return this.wasAborted;
+  }
+
+  /** Why the attempt was aborted, the first reason given. */
+  get reason(): unknown {
+    return this.abortReason;
+  }
+
+  abort(reason: unknown): void {
+    if (this.wasAborted) return;
+    this.wasAborted = true;
+    this.abortReason = reason;
+    this.controller?.abort(reason);
+    this.rejectRace?.(reason);
+  }
+
+  /** Settles with the body, or rejects as soon as the attempt is aborted. */
+  race<T>(body: PromiseLike<T>): Promise<T> {
+    if (this.wasAborted) return Promise.reject(this.abortReason);
+    return new Promise<T>((resolve, reject) => {
+      this.rejectRace = reject;
+      body.then(resolve, reject);
+    });
+  }
+
+  /** The attempt's own code is done: its time limit no longer applies. */
+  stopClock(): void {
+    this.stopTimer();
+  }
+
+  /** Stops following the run's signal; what the attempt started has settled. */
+  release(): void {
+    this.stopFollowing();
+  }
+
+  /** The attempt is over: stops the clock and following the run, and tells code still holding the signal. */
+  end(): void {
+    this.stopTimer();
+    this.stopFollowing();
+    this.rejectRace = null;
+    if (this.controller && !this.wasAborted) this.controller.abort(ATTEMPT_OVER);
+  }
+}

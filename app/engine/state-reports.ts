@@ -1,0 +1,25 @@
+import { hostname } from 'node:os';
+import { newId, type OrchestrationResult, type ProposedState, type RunKind, type RunReporter, type SetState, type State } from '../core/index.js';
+import { engineSettings } from './runtime.js';
+
+/**
+ * Proposes a state for a run; `owner` claims the run for this process, as a flow run continued
+ * here does. Every run of the engine, a subflow call's task run included, proposes through here.
+ */
+export function proposeState(
+  reporter: RunReporter,
+  kind: RunKind,
+  runId: string,
+  state: ProposedState,
+  owner = false,
+  transitionId = newId(),
+): Promise<OrchestrationResult> {
+  const change: SetState = { kind, runId, state, transitionId };
+  return reporter.setState(owner ? { ...change, owner: { pid: process.pid, hostname: hostname() } } : change);
+}
+
+/** Tells whoever hosts the engine (the CLI's progress display, the app) of a state a run took. */
+export function announceState(kind: RunKind, runId: string, runName: string, flowRunId: string, state: State): void {
+  const onEvent = engineSettings().onEvent;
+  if (onEvent) onEvent({ kind, runId, runName, flowRunId, state });
+}
