@@ -1,4 +1,4 @@
-import { isNotReady, type StateType } from '../../core/states.js';
+import { isNotReady, isTerminal, type StateType } from '../../core/states.js';
 import { shownValue } from './format.js';
 
 export interface RunStateLike {
@@ -36,14 +36,12 @@ export interface NodeRunState {
 /** Which state a node with several task runs shows: the one a person most needs to see. */
 export const STATE_PRECEDENCE: readonly StateType[] = ['CRASHED', 'FAILED', 'CANCELLING', 'RUNNING', 'PAUSED', 'PENDING', 'SCHEDULED', 'CANCELLED', 'COMPLETED'];
 
-const FINISHED = new Set<StateType>(['COMPLETED', 'FAILED', 'CRASHED', 'CANCELLED']);
-
 /** What a node says of a task run that rests NotReady: it never ran, because a run before it failed. */
 export const NOT_RUN_LABEL = 'not run: upstream failed';
 
 /** A run that is over: in a final state, or NotReady, which nothing moves on. */
 function isOver(state: Pick<RunStateLike, 'type' | 'name'>): boolean {
-  return FINISHED.has(state.type) || isNotReady(state);
+  return isTerminal(state.type) || isNotReady(state);
 }
 
 /** Whether `run` should be shown over `shown`: a more urgent type, or among pending runs one that will never run. */
