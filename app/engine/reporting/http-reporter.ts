@@ -76,7 +76,7 @@ export type ConnectionEvent =
   /** The server kept failing to store part of a report: it stays in the outbox for the next reporter to this server. */
   | { kind: 'kept'; reason: string; outbox: string; operations: number; logLines: number };
 
-export interface HttpReporterOptions {
+interface HttpReporterOptions {
   /** The server's API base, including `/api`. */
   apiUrl: string;
   apiKey?: string | null;

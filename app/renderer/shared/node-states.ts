@@ -1,14 +1,14 @@
 import { isNotReady, isTerminal, type StateType } from '../../core/states.js';
 import { shownValue } from './format.js';
 
-export interface RunStateLike {
+interface RunStateLike {
   type: StateType;
   name: string;
   timestamp: number;
   message?: string;
 }
 
-export interface TaskRunLike {
+interface TaskRunLike {
   id: string;
   taskKey: string;
   name: string;
@@ -127,7 +127,7 @@ export interface RunOutput {
 }
 
 /** One run's result as shown: the text, and a note when it is cut or missing. */
-export function runOutput(run: TaskRunLike): RunOutput {
+function runOutput(run: TaskRunLike): RunOutput {
   const base = { taskRunId: run.id, name: run.name, index: run.dynamicKey ?? 0, state: run.state };
   const result = run.result ?? null;
   if (result === null) {
