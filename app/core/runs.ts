@@ -161,7 +161,7 @@ export const ConcurrencyLimitSchema = z.object({
 });
 export type ConcurrencyLimit = z.infer<typeof ConcurrencyLimitSchema>;
 
-const FlowRunFilterSchema = z.object({
+export const FlowRunFilterSchema = z.object({
   flowName: z.string().optional(),
   stateTypes: z.array(StateTypeSchema).optional(),
   parentFlowRunId: z.string().optional(),

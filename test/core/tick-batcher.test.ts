@@ -18,9 +18,7 @@ function recording(options: Partial<TickBatcherOptions> & { take?: number } = {}
     linesForBatch: options.linesForBatch ?? 1000,
     // Long enough that a test sees lines wait; the tests that want the delay to run out say so.
     lineDelayMs: options.lineDelayMs ?? 60_000,
-    onTick:
-      options.onTick ??
-      (() => ticks.push({ items: batcher.takeItems(options.take ?? Infinity), lines: batcher.takeLines(Infinity) })),
+    onTick: options.onTick ?? (() => ticks.push({ items: batcher.takeItems(options.take ?? Infinity), lines: batcher.takeLines(Infinity) })),
   });
   batchers.push(batcher);
   return { batcher, ticks };

@@ -27,15 +27,16 @@ describe('sqlList', () => {
     cleanups.push(temp.cleanup);
     const db = openDatabase(temp.dbPath);
     cleanups.push(() => db.close());
-    const rows = db.prepare(`SELECT value FROM json_each(?) WHERE value IN ${sqlList(TERMINAL_STATE_TYPES)} ORDER BY value`).all(
-      JSON.stringify(['RUNNING', 'COMPLETED', 'CANCELLED', 'PENDING', 'CRASHED', 'FAILED']),
-    );
+    const rows = db
+      .prepare(`SELECT value FROM json_each(?) WHERE value IN ${sqlList(TERMINAL_STATE_TYPES)} ORDER BY value`)
+      .all(JSON.stringify(['RUNNING', 'COMPLETED', 'CANCELLED', 'PENDING', 'CRASHED', 'FAILED']));
     expect(rows).toEqual([{ value: 'CANCELLED' }, { value: 'COMPLETED' }, { value: 'CRASHED' }, { value: 'FAILED' }]);
   });
 
   it('writes the terminal states word for word as the index of owned runs has them, so the crash sweep walks that index', () => {
     const owned = `state_type NOT IN ${sqlList(TERMINAL_STATE_TYPES)} AND pid IS NOT NULL`;
-    expect(MIGRATIONS.some((migration) => migration.sql.includes(`ix_flow_runs_owned ON flow_runs (heartbeat_at)\n        WHERE ${owned}`))).toBe(true);
+    const index = `ix_flow_runs_owned ON flow_runs (heartbeat_at)\n        WHERE ${owned}`;
+    expect(MIGRATIONS.filter((migration) => migration.sql.includes(index))).toHaveLength(1);
     const temp = makeTempHome();
     cleanups.push(temp.cleanup);
     const db = openDatabase(temp.dbPath);

@@ -115,7 +115,7 @@ export type UnparsedRegion = z.infer<typeof UnparsedRegionSchema>;
 export const FlowParameterSchema = z.object({ name: z.string(), type: z.string(), optional: z.boolean().optional() });
 export type FlowParameter = z.infer<typeof FlowParameterSchema>;
 
-const FlowGraphSchema = z.object({
+export const FlowGraphSchema = z.object({
   flowName: z.string(),
   /** Set when the flow is declared as a const and exported by name (`export default usersEtl`). */
   flowVariable: z.string().optional(),
@@ -134,7 +134,7 @@ const FlowGraphSchema = z.object({
 });
 export type FlowGraph = z.infer<typeof FlowGraphSchema>;
 
-const ProblemSchema = z.object({
+export const ProblemSchema = z.object({
   nodeId: z.string().optional(),
   message: z.string(),
   severity: z.enum(['error', 'warning']),

@@ -165,19 +165,19 @@ export class HttpReporter implements RunReporter {
   }
 
   createFlowRun(request: CreateFlowRun): Promise<OrchestrationResult> {
-    return this.enqueue({ kind: 'createFlowRun', request: dated(request, Date.now()) } as ReportOperation, null) as Promise<OrchestrationResult>;
+    return this.enqueue({ kind: 'createFlowRun', request: dated(request, Date.now()) }, null) as Promise<OrchestrationResult>;
   }
 
   createTaskRun(request: CreateTaskRun): Promise<OrchestrationResult> {
     const now = Date.now();
     this.judge.created(request, now);
-    return this.enqueue({ kind: 'createTaskRun', request: dated(request, now) } as ReportOperation, null) as Promise<OrchestrationResult>;
+    return this.enqueue({ kind: 'createTaskRun', request: dated(request, now) }, null) as Promise<OrchestrationResult>;
   }
 
   setState(request: SetState): Promise<OrchestrationResult> {
     const now = Date.now();
     const early = this.judge.judge(request, now);
-    return this.enqueue({ kind: 'setState', request: dated(request, now) } as ReportOperation, early) as Promise<OrchestrationResult>;
+    return this.enqueue({ kind: 'setState', request: dated(request, now) }, early) as Promise<OrchestrationResult>;
   }
 
   heartbeat(flowRunIds: readonly string[]): Promise<Map<string, StateType>> {
@@ -387,7 +387,7 @@ export class HttpReporter implements RunReporter {
    * given up, and what it did not store is returned as owed.
    */
   private async deliver(operations: string[], logs: string[], replay: boolean): Promise<Delivery> {
-    const results: (ReportResult | undefined)[] = new Array(operations.length);
+    const results = new Array<ReportResult | undefined>(operations.length);
     let owed = operations.map((_, i) => i);
     let logsOwed = true;
     let delay = FIRST_RETRY_MS;

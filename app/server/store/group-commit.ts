@@ -114,7 +114,7 @@ export class GroupCommit {
 
   /** Log lines, then operations, in one transaction; an operation that fails alone is answered in its place. */
   private writeTogether(ops: readonly StoreOperation[], logs: readonly LogLine[]): OperationOutcome[] {
-    const outcomes: OperationOutcome[] = new Array(ops.length);
+    const outcomes = new Array<OperationOutcome>(ops.length);
     this.writer.writeBatch(() => {
       // Log lines go first: they were written before any transition queued after them.
       for (const line of logs) {
