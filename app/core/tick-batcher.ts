@@ -29,7 +29,7 @@ export class TickBatcher<Item, Line> {
     return this.queue;
   }
 
-  /** Whether a tick is due: something was handed in and not yet taken. */
+  /** Whether a tick has been asked for and has not run yet. */
   get isScheduled(): boolean {
     return this.scheduled;
   }
