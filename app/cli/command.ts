@@ -13,7 +13,7 @@ export interface CommandOption {
   value?: string;
 }
 
-export type OptionSpec = Record<string, CommandOption>;
+type OptionSpec = Record<string, CommandOption>;
 
 export interface ParsedArgs {
   values: Record<string, string | boolean | string[] | boolean[] | undefined>;

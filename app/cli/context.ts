@@ -12,9 +12,9 @@ import { loadSettings, type LoadedSettings } from './settings/load-settings.js';
 import { serverTarget, type ServerTarget } from './settings/server-target.js';
 
 /** A server that has not answered in this long is treated as unreachable rather than waited on. */
-export const API_TIMEOUT_MS = 30_000;
+const API_TIMEOUT_MS = 30_000;
 
-export interface Output {
+interface Output {
   write(text: string): void;
   isTTY: boolean;
 }

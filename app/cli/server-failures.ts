@@ -3,7 +3,7 @@ import { describeSource } from '../core/index.js';
 import type { CliContext } from './context.js';
 import { EXIT_BAD_INPUT, EXIT_SERVER } from './errors.js';
 
-export interface ServerFailure {
+interface ServerFailure {
   /** One line: what went wrong and what to do about it. */
   message: string;
   exitCode: number;

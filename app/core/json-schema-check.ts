@@ -6,7 +6,7 @@
  * (format, pattern, ...) are let through: whoever reads the value checks it again in full.
  */
 
-export type JsonSchema = Record<string, unknown>;
+type JsonSchema = Record<string, unknown>;
 
 /** One thing that did not fit: where (keys and indexes from the top) and why. */
 export interface JsonSchemaIssue {

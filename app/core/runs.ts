@@ -14,7 +14,7 @@ export const RetryPolicySchema = z.object({
 export type RetryPolicy = z.infer<typeof RetryPolicySchema>;
 
 /** What a Paused flow run waits for, as its pause said when it began. */
-export const FlowRunPauseSchema = z.object({
+const FlowRunPauseSchema = z.object({
   /** The transition id of the Paused state: the pause a resume answers. */
   pauseId: z.string(),
   reason: z.string().nullable(),

@@ -27,8 +27,6 @@ export const STATE_NAMES = {
   CANCELLED: ['Cancelled'],
 } as const satisfies Record<StateType, readonly string[]>;
 
-export type StateName = (typeof STATE_NAMES)[StateType][number];
-
 const TYPE_BY_NAME = new Map<string, StateType>(
   STATE_TYPES.flatMap((type) => STATE_NAMES[type].map((name) => [name, type] as const)),
 );
@@ -53,9 +51,6 @@ export const NOT_READY = 'NotReady';
 export function isNotReady(state: { type: StateType; name: string }): boolean {
   return state.type === 'PENDING' && state.name === NOT_READY;
 }
-
-/** States in which a run's process owns it and must keep heartbeating. */
-export const ACTIVE_STATE_TYPES: readonly StateType[] = ['PENDING', 'RUNNING', 'PAUSED', 'CANCELLING'];
 
 export const ErrorInfoSchema = z.object({
   name: z.string(),
@@ -120,7 +115,3 @@ export const ProposedStateSchema = z.object({
   pause: PauseRequestSchema.optional(),
 });
 export type ProposedState = z.infer<typeof ProposedStateSchema>;
-
-export function defaultNameFor(type: StateType): string {
-  return STATE_NAMES[type][0];
-}

@@ -2,7 +2,7 @@ import { errorInfo } from './errors.js';
 import { resolveFutures } from './resolve-futures.js';
 
 /** How a flow's attempt ended once what it returned is judged. */
-export type ReturnedOutcome = { ok: true; value: unknown } | { ok: false; error: unknown; message: string };
+type ReturnedOutcome = { ok: true; value: unknown } | { ok: false; error: unknown; message: string };
 
 /**
  * Prefect's final state rules for what a flow returned. Futures in it (alone, in a FutureList, or

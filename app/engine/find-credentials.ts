@@ -1,8 +1,8 @@
 /** Which kind of secret a span of text holds. */
-export type CredentialKind = 'url-password' | 'query-password' | 'keyword-password';
+type CredentialKind = 'url-password' | 'query-password' | 'keyword-password';
 
 /** A secret in a text: `text.slice(start, end)`. */
-export interface CredentialSpan {
+interface CredentialSpan {
   kind: CredentialKind;
   start: number;
   end: number;

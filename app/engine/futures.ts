@@ -77,7 +77,7 @@ export class TaskRunFuture<T = unknown> {
 }
 
 /** What recorded inputs hold in place of a future: the upstream task run, by id and name. */
-export interface TaskRunReference {
+interface TaskRunReference {
   taskRun: string;
   name: string;
 }

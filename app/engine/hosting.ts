@@ -3,7 +3,7 @@
  * file defines, loading TypeScript flow files, heartbeats and crash sweeps, reporting to a server.
  * The CLI, the desktop app, workers and tests import it; flow code imports `flowdeck` (index.ts).
  */
-export { configureEngine, engineSettings, type EngineSettings, type RunEvent } from './runtime.js';
+export { configureEngine, engineSettings, type RunEvent } from './runtime.js';
 export { isFlow } from './flow.js';
 export { registeredFlows } from './registry.js';
 export { flowSignature } from './flow-parameters.js';
@@ -11,5 +11,5 @@ export type { DeclaredParameter } from './parameter-names.js';
 export { registerFlowLoader } from './loader/register.js';
 export { activeFlowRunIds, crashActiveRuns } from './heartbeats.js';
 export { previewOf } from './previews.js';
-export { HttpReporter, type HttpReporterOptions, type ConnectionEvent } from './reporting/index.js';
+export { HttpReporter, type ConnectionEvent } from './reporting/index.js';
 export type { FlowRunOutcome, FlowRunRequest } from './flow-run-engine.js';

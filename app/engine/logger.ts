@@ -4,7 +4,7 @@ import { runStorage } from './context.js';
 import { engineSettings } from './runtime.js';
 
 /** Where a logger's lines belong. */
-export interface LogTarget {
+interface LogTarget {
   flowRunId: string;
   taskRunId: string | null;
   runName: string;

@@ -3,7 +3,7 @@ import type { CacheKeyContext, CachePolicyOption } from './cache.js';
 import type { TaskRunner } from './task-runners/task-runner.js';
 
 /** Use as `retryDelaySeconds: exponentialBackoff(2)`: 2, 4, 8, ... seconds. */
-export interface ExponentialBackoff {
+interface ExponentialBackoff {
   kind: 'exponentialBackoff';
   factor: number;
 }
@@ -15,7 +15,7 @@ export function exponentialBackoff(factor: number): ExponentialBackoff {
 }
 
 /** Seconds to wait before each retry: one number for all, a list (the last repeats), or `exponentialBackoff(factor)`. */
-export type RetryDelayOption = number | readonly number[] | ExponentialBackoff;
+type RetryDelayOption = number | readonly number[] | ExponentialBackoff;
 
 /** The run a hook or retry condition is called for. */
 export interface RunInfo {

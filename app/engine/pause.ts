@@ -6,7 +6,7 @@ import { validateTimeout, type ZodLikeError } from './options.js';
 import { engineSettings, requireReporter } from './runtime.js';
 import { sleep } from './sleep.js';
 
-export const DEFAULT_PAUSE_TIMEOUT_SECONDS = 3600;
+const DEFAULT_PAUSE_TIMEOUT_SECONDS = 3600;
 
 export interface PauseOptions<T = unknown> {
   /** Why the run waits; the Paused state's message. */
@@ -52,7 +52,7 @@ function pausingFlowRun(): FlowRunFrame {
  * left out), for the server to check a resume by; none when the schema is not zod 4's or cannot
  * be written as one. Parts JSON Schema cannot say become `{}`: anything goes there.
  */
-export function inputJsonSchema(input: PauseOptions['input']): Record<string, unknown> | undefined {
+function inputJsonSchema(input: PauseOptions['input']): Record<string, unknown> | undefined {
   if (!input || typeof input !== 'object' || !('_zod' in input)) return undefined;
   try {
     return z.toJSONSchema(input as unknown as z.ZodType, { io: 'input', unrepresentable: 'any' }) as Record<string, unknown>;

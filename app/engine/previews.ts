@@ -1,7 +1,7 @@
 import { maskCredentialsInJson } from './mask-credentials.js';
 
 /** How much of a value's JSON is kept for people to read. */
-export const PREVIEW_LIMIT = 2000;
+const PREVIEW_LIMIT = 2000;
 
 function isPrimitive(value: unknown): boolean {
   return value === null || typeof value === 'number' || typeof value === 'string' || typeof value === 'boolean';

@@ -1,5 +1,5 @@
 /** Every flow and task defined in this process, so they can be found by name or by module. */
-export interface Registered {
+interface Registered {
   name: string;
   /** The module that defined it, when it could be told from the call stack. */
   moduleUrl: string | null;

@@ -9,7 +9,7 @@ export interface UnresolvedFuture {
   error: unknown;
 }
 
-export interface Resolution {
+interface Resolution {
   value: unknown;
   /** How many futures (and deferred maps) the value held. */
   futures: number;

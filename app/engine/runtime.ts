@@ -17,7 +17,7 @@ export interface RunEvent {
   state: State;
 }
 
-export interface EngineSettings {
+interface EngineSettings {
   /** Where runs are reported. Set by whoever starts flows: the CLI, a worker, a test. */
   reporter: RunReporter | null;
   /** FLOWDECK_HOME: persisted results live under it. */

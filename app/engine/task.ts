@@ -21,8 +21,8 @@ export function waitFor(...futures: (TaskRunFuture | AllowFailure<unknown> | rea
 
 /** An argument, or a future of it. */
 export type Futurable<T> = T | TaskRunFuture<T> | AllowFailure<T>;
-export type FuturableArgs<Args extends unknown[]> = { [K in keyof Args]: Futurable<Args[K]> };
-export type MappedArgs<Args extends unknown[]> = { [K in keyof Args]: Iterable<Futurable<Args[K]>> | Unmapped<Args[K]> | Args[K] };
+type FuturableArgs<Args extends unknown[]> = { [K in keyof Args]: Futurable<Args[K]> };
+type MappedArgs<Args extends unknown[]> = { [K in keyof Args]: Iterable<Futurable<Args[K]>> | Unmapped<Args[K]> | Args[K] };
 
 export interface Task<Args extends unknown[] = unknown[], R = unknown> {
   /** Runs the task and resolves to its result, or rejects with its error. */
@@ -56,7 +56,7 @@ function isIterableArgument(value: unknown): value is Iterable<unknown> {
 }
 
 /** The argument lists of each mapped run: iterables are zipped, everything else repeats. */
-export function expandMapArguments(args: readonly unknown[]): unknown[][] {
+function expandMapArguments(args: readonly unknown[]): unknown[][] {
   const columns = args.map((arg) => (isIterableArgument(arg) ? [...arg] : null));
   const lengths = columns.filter((c): c is unknown[] => c !== null).map((c) => c.length);
   if (lengths.length === 0) throw new Error('map needs at least one iterable argument; wrap values meant whole in unmapped()');

@@ -1,7 +1,7 @@
 import { FLOWDECK_VERSION } from '../core/api/index.js';
 import type { AppInfo, ServerConnection } from '../core/index.js';
 
-export interface AppInfoInputs {
+interface AppInfoInputs {
   home: string;
   workspace: string;
   localServerUrl: string;

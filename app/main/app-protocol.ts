@@ -5,14 +5,14 @@ import { extname, resolve, sep } from 'node:path';
 /** The renderer is served from `flowdeck://app/`, a standard secure origin of its own, never file://. */
 export const APP_SCHEME = 'flowdeck';
 export const APP_HOST = 'app';
-export const APP_ORIGIN = `${APP_SCHEME}://${APP_HOST}`;
+const APP_ORIGIN = `${APP_SCHEME}://${APP_HOST}`;
 export const APP_ENTRY_URL = `${APP_ORIGIN}/index.html`;
 
 export function mimeTypeOf(path: string): string {
   return contentTypeOf(path);
 }
 
-export type AppRequest = { kind: 'file'; path: string; mimeType: string } | { kind: 'not-found'; reason: string };
+type AppRequest = { kind: 'file'; path: string; mimeType: string } | { kind: 'not-found'; reason: string };
 
 /**
  * The file under the built renderer that an app URL names. Anything that is not the app's own

@@ -2,7 +2,7 @@
  * The content security policy of every page the app serves. Code comes only from the app itself;
  * the page may talk to the embedded server and to the active profile's server, nothing else.
  */
-export interface CspOrigins {
+interface CspOrigins {
   /** The embedded server, e.g. `http://127.0.0.1:51234`. */
   localServer: string;
   /** The active profile's FLOWDECK_API_URL, when it names another server. */

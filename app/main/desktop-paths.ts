@@ -6,7 +6,7 @@ import { packageRoot } from '../server/package-root.js';
 type Env = Record<string, string | undefined>;
 
 /** Where the app finds its own files and keeps the person's. */
-export interface DesktopPaths {
+interface DesktopPaths {
   /** The built renderer, served on the app scheme. */
   renderer: string;
   /** The bundled preload script (CommonJS, as a sandboxed preload must be). */

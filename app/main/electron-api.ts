@@ -1,11 +1,11 @@
 // The part of Electron's main-process API the app uses, typed here because the electron package
 // (and its types) is optional and absent wherever only the server and CLI are installed.
 
-export interface ElectronEvent {
+interface ElectronEvent {
   preventDefault(): void;
 }
 
-export interface WebContents {
+interface WebContents {
   on(event: 'will-navigate' | 'will-redirect', listener: (event: ElectronEvent, url: string) => void): void;
   on(event: 'input-event', listener: (event: ElectronEvent, input: { type: string }) => void): void;
   on(event: 'will-attach-webview', listener: (event: ElectronEvent) => void): void;
@@ -23,12 +23,12 @@ export interface BrowserWindowInstance {
   isMinimized(): boolean;
 }
 
-export interface BrowserWindowClass {
+interface BrowserWindowClass {
   new (options: object): BrowserWindowInstance;
   getAllWindows(): BrowserWindowInstance[];
 }
 
-export interface App {
+interface App {
   requestSingleInstanceLock(): boolean;
   whenReady(): Promise<void>;
   getPath(name: 'documents' | 'userData'): string;
@@ -39,20 +39,20 @@ export interface App {
   on(event: 'web-contents-created', listener: (event: ElectronEvent, contents: WebContents) => void): void;
 }
 
-export interface Protocol {
+interface Protocol {
   registerSchemesAsPrivileged(schemes: { scheme: string; privileges: Record<string, boolean> }[]): void;
   handle(scheme: string, handler: (request: Request) => Response | Promise<Response>): void;
 }
 
-export interface IpcMainInvokeEvent {
+interface IpcMainInvokeEvent {
   readonly senderFrame: { readonly url: string } | null;
 }
 
-export interface IpcMain {
+interface IpcMain {
   handle(channel: string, listener: (event: IpcMainInvokeEvent, ...args: unknown[]) => Promise<unknown>): void;
 }
 
-export interface Dialog {
+interface Dialog {
   showOpenDialog(
     window: BrowserWindowInstance,
     options: { title?: string; properties: string[]; filters?: { name: string; extensions: string[] }[] },
@@ -64,7 +64,7 @@ export interface Dialog {
   showErrorBox(title: string, content: string): void;
 }
 
-export interface Session {
+interface Session {
   setPermissionRequestHandler(
     handler: (contents: WebContents, permission: string, callback: (granted: boolean) => void, details: { requestingUrl: string }) => void,
   ): void;

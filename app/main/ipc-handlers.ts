@@ -8,14 +8,14 @@ import { listProfiles, switchProfile } from './desktop-profiles.js';
 type Env = Record<string, string | undefined>;
 
 /** The native dialogs, which only the main process can show. */
-export interface FileDialogs {
+interface FileDialogs {
   /** The path the person picked, or null when they cancelled. */
   chooseFileToOpen(): Promise<string | null>;
   chooseFileToSave(suggestedName: string): Promise<string | null>;
   chooseFolder(): Promise<string | null>;
 }
 
-export interface IpcContext {
+interface IpcContext {
   dialogs: FileDialogs;
   home: string;
   env: Env;

@@ -16,7 +16,7 @@ export interface LocalServer {
   close(): Promise<void>;
 }
 
-export interface LocalServerOptions {
+interface LocalServerOptions {
   /** FLOWDECK_HOME. */
   home: string;
   /** `--workspace DIR` on the app's command line, resolved against `cwd`. */

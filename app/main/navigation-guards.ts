@@ -17,7 +17,7 @@ export function allowNavigation(url: string): boolean {
 }
 
 /** What to do with a request for a new window: never open one; maybe hand an https link to the browser. */
-export interface WindowOpenDecision {
+interface WindowOpenDecision {
   action: 'deny';
   /** A link to open in the person's browser. */
   openExternally?: string;

@@ -1,5 +1,5 @@
 /** What the main window is created with: the renderer gets a sandboxed page and the preload bridge, nothing more. */
-export interface WindowOptions {
+interface WindowOptions {
   width: number;
   height: number;
   minWidth: number;

@@ -5,16 +5,12 @@ export { processIsAlive } from './store/crash-sweep.js';
 export { StoreError } from './store/store-error.js';
 export {
   createServer,
-  DEFAULT_BODY_LIMIT_BYTES,
-  DEFAULT_CRASH_SWEEP_INTERVAL_MS,
   DEFAULT_HOST,
   DEFAULT_PORT,
   SERVER_HEARTBEAT_TIMEOUT_SECONDS,
   type FlowdeckServer,
   type ServerOptions,
 } from './http/server.js';
-export type { FlowRunCursor, FlowRunPageFilter } from './store/run-reads.js';
 export { retryFlowRun, retryRefusal, type RetryOutcome } from './runs/retry-flow-run.js';
 export { chooseWorkspace, describeWorkspace, WorkspaceChoiceError, type ChosenWorkspace } from './workspace/choose-workspace.js';
-export { defaultWorkspacePath, ensureDefaultWorkspace } from './workspace/default-workspace.js';
-export type { Workspace, WorkspaceChange } from './workspace/workspace.js';
+export type { WorkspaceChange } from './workspace/workspace.js';

@@ -30,7 +30,7 @@ function argumentsJsonSchema(parameters: readonly DeclaredParameter[]): Record<s
 }
 
 /** The JSON Schema of a flow's parameters by name, or null when it declares none. */
-export function parametersJsonSchema(flow: AnyFlow): Record<string, unknown> | null {
+function parametersJsonSchema(flow: AnyFlow): Record<string, unknown> | null {
   const schema = flow.options.parameters as unknown;
   if (schema) return zodJsonSchema(schema);
   const signature = flowSignature(flow.fn as (...args: never[]) => unknown, false);

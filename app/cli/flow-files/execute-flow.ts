@@ -150,7 +150,7 @@ function errorText(error: unknown): string {
   return String(error);
 }
 
-export function printOutcome(ctx: CliContext, outcome: FlowRunOutcome, json: boolean): void {
+function printOutcome(ctx: CliContext, outcome: FlowRunOutcome, json: boolean): void {
   const { state } = outcome;
   if (json) {
     ctx.printJson({

@@ -69,7 +69,3 @@ export function timeFields(run: { startTime: number | null; endTime: number | nu
 export function shortId(id: string): string {
   return id.slice(0, 8);
 }
-
-export function truncate(text: string, max: number): string {
-  return text.length <= max ? text : `${text.slice(0, max - 1)}…`;
-}

@@ -1,4 +1,4 @@
-import { logLevelName, type LogLine } from '../../core/index.js';
+import { isTerminal, logLevelName, type LogLine, type StateType } from '../../core/index.js';
 import type { RunEvent } from '../../engine/hosting.js';
 import type { CliContext } from '../context.js';
 import { formatStateName } from './format.js';
@@ -17,7 +17,7 @@ function clock(ms: number): string {
  * failures of task runs, and on a terminal a live line of task counts.
  */
 export class RunProgress {
-  private readonly taskStates = new Map<string, string>();
+  private readonly taskStates = new Map<string, StateType>();
   private readonly taskStateNames = new Map<string, string>();
   private statusShown = false;
   private lastDraw = 0;
@@ -76,7 +76,8 @@ export class RunProgress {
     for (const type of this.taskStates.values()) {
       if (type === 'COMPLETED') done++;
       else if (type === 'RUNNING') running++;
-      else if (type === 'FAILED' || type === 'CRASHED' || type === 'CANCELLED') failed++;
+      // Over without completing: Failed, Crashed or Cancelled.
+      else if (isTerminal(type)) failed++;
     }
     return { done, running, failed, total: this.taskStates.size };
   }

@@ -2,7 +2,7 @@ import { API_ROUTES, type ApiRoutes, type RouteInput, type RouteName, type Route
 import { ApiError, ApiUnreachableError } from './errors.js';
 import { ApiErrorBodySchema } from './common.js';
 
-export interface ApiClientOptions {
+interface ApiClientOptions {
   /** The server's API base, including `/api`, e.g. `http://127.0.0.1:4300/api`. */
   baseUrl: string;
   /** Sent as `Authorization: Bearer <key>` when the server requires one. */

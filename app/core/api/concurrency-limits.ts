@@ -9,4 +9,3 @@ export const SetConcurrencyLimitSchema = z.object({
   /** How many task runs with the tag may run at once; 0 holds them all. */
   limit: z.number().int().min(0).max(CONCURRENCY_LIMIT_MAX),
 });
-export type SetConcurrencyLimit = z.infer<typeof SetConcurrencyLimitSchema>;

@@ -4,7 +4,7 @@ import { STATE_TYPES, StateTypeSchema } from '../states.js';
 import { wholeNumberQuery } from './common.js';
 
 /** The longest span the dashboard looks back over: 30 days. */
-export const DASHBOARD_MAX_HOURS = 720;
+const DASHBOARD_MAX_HOURS = 720;
 
 export const DashboardQuerySchema = z.strictObject({
   /** How far back, in hours: runs created since then are counted. */
@@ -12,7 +12,6 @@ export const DashboardQuerySchema = z.strictObject({
   /** How many bars the span is cut into. */
   buckets: wholeNumberQuery(1, 200).default(24),
 });
-export type DashboardQuery = z.input<typeof DashboardQuerySchema>;
 
 const StateCountsSchema = z.record(StateTypeSchema, z.number().int());
 

@@ -4,7 +4,7 @@ import { EVENTS_PATH, ServerEventSchema, type EventKind, type ServerEvent, type 
  * The little of the WebSocket interface the stream uses, met by the browser's WebSocket and by
  * the `ws` package's. Handlers take `never` so either one's event types fit.
  */
-export interface EventSocket {
+interface EventSocket {
   readonly readyState: number;
   send(data: string): void;
   close(code?: number, reason?: string): void;

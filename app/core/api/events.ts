@@ -10,7 +10,7 @@ export const EVENTS_PATH = '/events';
  * end of the store; with the cursor of the last message it received, it resumes right after it.
  */
 /** What a subscriber may ask for: flow runs' states, task runs' states, log lines. */
-export const EVENT_KINDS = ['flow-state', 'task-state', 'log'] as const;
+const EVENT_KINDS = ['flow-state', 'task-state', 'log'] as const;
 export type EventKind = (typeof EVENT_KINDS)[number];
 
 export const SubscribeMessageSchema = z.strictObject({
@@ -24,7 +24,7 @@ export const SubscribeMessageSchema = z.strictObject({
 export type SubscribeMessage = z.infer<typeof SubscribeMessageSchema>;
 
 /** A state as it was stored, for a flow run or one of its task runs. */
-export const StateEventSchema = z.object({
+const StateEventSchema = z.object({
   type: z.literal('state'),
   /** Opaque: pass the last one received back in `subscribe` to resume after it. */
   cursor: z.string(),
@@ -37,7 +37,7 @@ export const StateEventSchema = z.object({
 export type StateEvent = z.infer<typeof StateEventSchema>;
 
 /** A log line as it was stored. */
-export const LogEventSchema = z.object({
+const LogEventSchema = z.object({
   type: z.literal('log'),
   cursor: z.string(),
   log: StoredLogSchema,
@@ -45,7 +45,7 @@ export const LogEventSchema = z.object({
 export type LogEvent = z.infer<typeof LogEventSchema>;
 
 /** A message the server could not act on; the socket stays open. */
-export const ErrorEventSchema = z.object({
+const ErrorEventSchema = z.object({
   type: z.literal('error'),
   message: z.string(),
 });

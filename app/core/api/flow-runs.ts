@@ -7,17 +7,16 @@ import { listQuery, MAX_TIME_MS, nestsAtMost, RunIdSchema, TransitionIdSchema, w
  * Whether the server can run a flow run's flow again (Retry, Run again): the workspace file it
  * came from, as the describe and run endpoints take it, or why not, in words to show.
  */
-export const RerunSchema = z.union([
+const RerunSchema = z.union([
   z.object({ possible: z.literal(true), path: z.string(), flowName: z.string() }),
   z.object({ possible: z.literal(false), reason: z.string() }),
 ]);
-export type Rerun = z.infer<typeof RerunSchema>;
 
 /** A flow run as its own read answers it: with whether this server can run it again. */
 export const FlowRunReadSchema = FlowRunSchema.extend({ rerun: RerunSchema });
 export type FlowRunRead = z.infer<typeof FlowRunReadSchema>;
 
-export const FLOW_RUN_PAGE_DEFAULT = 50;
+const FLOW_RUN_PAGE_DEFAULT = 50;
 export const FLOW_RUN_PAGE_MAX = 200;
 
 /** Milliseconds since the epoch, as everywhere in the API. */
@@ -28,7 +27,7 @@ const timeQuery = wholeNumberQuery(0, MAX_TIME_MS);
  * page cursor keeps its place while runs are added or change state.
  */
 export const FLOW_RUN_SORTS = ['newest', 'oldest'] as const;
-export const FlowRunSortSchema = z.enum(FLOW_RUN_SORTS);
+const FlowRunSortSchema = z.enum(FLOW_RUN_SORTS);
 export type FlowRunSort = z.infer<typeof FlowRunSortSchema>;
 
 /** The longest text a listing may search for. */
@@ -70,10 +69,9 @@ export const FlowRunPageSchema = z.object({
   /** Pass as `cursor` for the next page; null on the last one. */
   nextCursor: z.string().nullable(),
 });
-export type FlowRunPage = z.infer<typeof FlowRunPageSchema>;
 
-export const LOGS_PAGE_DEFAULT = 1000;
-export const LOGS_PAGE_MAX = 10_000;
+const LOGS_PAGE_DEFAULT = 1000;
+const LOGS_PAGE_MAX = 10_000;
 
 /** A flow run's log lines in the order they were stored; follow them by passing the last id seen. */
 export const LogsQuerySchema = z.strictObject({
@@ -90,16 +88,14 @@ export const LogsQuerySchema = z.strictObject({
   /** Only lines at this level or above (DEBUG 10, INFO 20, WARNING 30, ERROR 40, CRITICAL 50). */
   minLevel: wholeNumberQuery(0, LOG_LEVELS.CRITICAL).optional(),
 });
-export type LogsQuery = z.input<typeof LogsQuerySchema>;
 
 /** What a retry may say about itself; it becomes the message of the AwaitingRetry state. */
 export const RetryFlowRunSchema = z.strictObject({
   message: z.string().min(1).max(1000).optional(),
 });
-export type RetryFlowRun = z.input<typeof RetryFlowRunSchema>;
 
 /** How deeply the input given on resume may nest; far beyond any real answer. */
-export const MAX_RESUME_INPUT_DEPTH = 64;
+const MAX_RESUME_INPUT_DEPTH = 64;
 
 /** What a paused flow run is resumed with: `input` becomes the answer of its `pauseFlowRun()`. */
 export const ResumeFlowRunSchema = z.strictObject({
@@ -108,7 +104,6 @@ export const ResumeFlowRunSchema = z.strictObject({
     .refine((value) => nestsAtMost(value, MAX_RESUME_INPUT_DEPTH), `nested deeper than ${MAX_RESUME_INPUT_DEPTH} levels`)
     .optional(),
 });
-export type ResumeFlowRun = z.input<typeof ResumeFlowRunSchema>;
 
 /** Which pause of a flow run: the transition id of its Paused state. */
 export const ResumeInputQuerySchema = z.strictObject({
@@ -121,4 +116,3 @@ export const ResumeInputSchema = z.object({
   input: z.unknown().optional(),
   resumedAt: z.number(),
 });
-export type ResumeInputRecord = z.infer<typeof ResumeInputSchema>;

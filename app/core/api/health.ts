@@ -1,7 +1,7 @@
 import { z } from 'zod';
 
 /** Something that keeps the server from doing all of its work. */
-export const HealthProblemSchema = z.object({
+const HealthProblemSchema = z.object({
   /** The part of the server that is affected: its database, which cannot be written. */
   component: z.literal('database'),
   /** What is wrong and what to do, in a sentence. */
@@ -9,7 +9,6 @@ export const HealthProblemSchema = z.object({
   /** When it began, in ms since the epoch. */
   since: z.number(),
 });
-export type HealthProblem = z.infer<typeof HealthProblemSchema>;
 
 export const HealthSchema = z.object({
   /** `ok`, or `degraded` when the server answers but cannot do all of its work (see `problems`). */

@@ -3,8 +3,8 @@ import { CreateFlowRunSchema, CreateTaskRunSchema, LogLineSchema, RetryPolicySch
 import { PauseRequestSchema, ProposedStateSchema, StateTypeSchema } from '../states.js';
 import { nestsAtMost, OrchestrationResultSchema, RunIdSchema, TimeSchema, TransitionIdSchema } from './common.js';
 
-export const REPORT_MAX_OPERATIONS = 10_000;
-export const REPORT_MAX_LOG_LINES = 100_000;
+const REPORT_MAX_OPERATIONS = 10_000;
+const REPORT_MAX_LOG_LINES = 100_000;
 /** How deeply a flow run's parameters may nest; far beyond any real parameters. */
 export const MAX_PARAMETER_DEPTH = 64;
 
@@ -39,7 +39,7 @@ const ParametersSchema = z
  * One call of the reporting interface, as a remote flow process sends it. Requests carry the
  * client's own run and transition ids, so a resent operation is recognised and answered the same.
  */
-export const ReportOperationSchema = z.discriminatedUnion('kind', [
+const ReportOperationSchema = z.discriminatedUnion('kind', [
   z.object({
     kind: z.literal('createFlowRun'),
     request: CreateFlowRunSchema.extend({
@@ -83,21 +83,20 @@ export const ReportSchema = z.object({
 });
 export type Report = z.input<typeof ReportSchema>;
 
-export const HeartbeatResultSchema = z.object({
+const HeartbeatResultSchema = z.object({
   /** The state type each known flow run is in now; unknown ids are left out. */
   states: z.record(z.string(), StateTypeSchema),
 });
 
 /** An operation that could not be applied, while the others of its batch were. */
-export const OperationErrorSchema = z.object({
+const OperationErrorSchema = z.object({
   error: z.object({ status: z.number().int(), message: z.string() }),
 });
 
-export const ReportResultSchema = z.union([OrchestrationResultSchema, HeartbeatResultSchema, OperationErrorSchema]);
+const ReportResultSchema = z.union([OrchestrationResultSchema, HeartbeatResultSchema, OperationErrorSchema]);
 export type ReportResult = z.infer<typeof ReportResultSchema>;
 
 export const ReportResponseSchema = z.object({
   /** One per operation, in the order they were sent. */
   results: z.array(ReportResultSchema),
 });
-export type ReportResponse = z.infer<typeof ReportResponseSchema>;

@@ -24,20 +24,16 @@ export const ResolveRunIdQuerySchema = z.strictObject({
   kind: RunKindSchema,
   prefix: RunIdSchema,
 });
-export type ResolveRunIdQuery = z.input<typeof ResolveRunIdQuerySchema>;
 
 export const ResolvedRunIdSchema = z.object({
   kind: RunKindSchema,
   id: z.string(),
 });
-export type ResolvedRunId = z.infer<typeof ResolvedRunIdSchema>;
 
 export const RunIdPrefixesRequestSchema = z.strictObject({
   kind: RunKindSchema,
   ids: z.array(RunIdSchema).max(RUN_ID_PREFIXES_MAX),
 });
-export type RunIdPrefixesRequest = z.input<typeof RunIdPrefixesRequestSchema>;
 
 /** Each id with its shortest prefix (8 characters or more) that no other run of the kind shares, in the order asked. */
 export const RunIdPrefixesSchema = z.array(z.object({ id: z.string(), prefix: z.string() }));
-export type RunIdPrefixes = z.infer<typeof RunIdPrefixesSchema>;

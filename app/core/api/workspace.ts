@@ -20,9 +20,9 @@ export function sidecarPathOf(flowFilePath: string): string {
  * A flow file inside the workspace: relative, '/'-separated. Only the length is checked here; the
  * server says what is wrong with a path that leaves the workspace, naming it.
  */
-export const WorkspacePathSchema = z.string().min(1).max(1024);
+const WorkspacePathSchema = z.string().min(1).max(1024);
 
-export const WorkspaceFileEntrySchema = z.object({
+const WorkspaceFileEntrySchema = z.object({
   /** Relative to the workspace root, '/'-separated. */
   path: z.string(),
   size: z.number().int().min(0),
@@ -55,16 +55,14 @@ export const WorkspaceInfoSchema = z.object({
 export type WorkspaceInfo = z.infer<typeof WorkspaceInfoSchema>;
 
 /** The longest folder path taken; longer ones are not real folders. */
-export const WORKSPACE_ROOT_MAX_CHARS = 4096;
+const WORKSPACE_ROOT_MAX_CHARS = 4096;
 
 export const ChangeWorkspaceSchema = z.strictObject({
   /** The whole path of an existing folder on the server's machine. */
   root: z.string().min(1).max(WORKSPACE_ROOT_MAX_CHARS),
 });
-export type ChangeWorkspace = z.input<typeof ChangeWorkspaceSchema>;
 
 export const WorkspaceFileQuerySchema = z.strictObject({ path: WorkspacePathSchema });
-export type WorkspaceFileQuery = z.input<typeof WorkspaceFileQuerySchema>;
 
 export const WorkspaceFileSchema = z.object({
   path: z.string(),
@@ -86,7 +84,6 @@ export const WriteWorkspaceFileSchema = z.strictObject({
    */
   expectedModifiedAt: TimeSchema.nullable().optional(),
 });
-export type WriteWorkspaceFile = z.input<typeof WriteWorkspaceFileSchema>;
 
 export const WrittenWorkspaceFileSchema = z.object({
   path: z.string(),
@@ -104,12 +101,11 @@ export const FlowTemplateSchema = z.object({
 export type FlowTemplate = z.infer<typeof FlowTemplateSchema>;
 
 export const DescribeFlowFileSchema = z.strictObject({ path: WorkspacePathSchema });
-export type DescribeFlowFile = z.input<typeof DescribeFlowFileSchema>;
 
 /** A JSON Schema document, as zod's `z.toJSONSchema` writes one. */
-export const JsonSchemaDocumentSchema = z.record(z.string(), z.unknown());
+const JsonSchemaDocumentSchema = z.record(z.string(), z.unknown());
 
-export const DescribedFlowSchema = z.object({
+const DescribedFlowSchema = z.object({
   name: z.string(),
   /** The file's default export: what runs when no flow is named. */
   isDefault: z.boolean(),
@@ -130,11 +126,8 @@ export const RunFlowFileSchema = z.strictObject({
     .refine((value) => nestsAtMost(value, MAX_PARAMETER_DEPTH), `nested deeper than ${MAX_PARAMETER_DEPTH} levels`)
     .default({}),
 });
-export type RunFlowFile = z.input<typeof RunFlowFileSchema>;
 
 /** A new run of the flow an earlier run ran, from the same workspace file, with these parameters. */
 export const RunAgainSchema = RunFlowFileSchema.pick({ parameters: true });
-export type RunAgain = z.input<typeof RunAgainSchema>;
 
 export const StartedFlowRunSchema = z.object({ flowRunId: z.string() });
-export type StartedFlowRun = z.infer<typeof StartedFlowRunSchema>;

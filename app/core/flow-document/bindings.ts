@@ -15,7 +15,7 @@ export interface StepArguments {
   slots: readonly SlotSite[];
 }
 
-export interface BindingContext {
+interface BindingContext {
   /** Result variable to the node it holds the result of. */
   outputs: ReadonlyMap<string, string>;
   params: ParamStyle | undefined;
@@ -57,7 +57,7 @@ export function argumentSlots(kind: NodeKind, call: ts.CallExpression, code: str
 }
 
 /** `users`, `users.body`, `params.limit`, or a destructured parameter; undefined for anything else. */
-export function referenceOf(expression: ts.Expression, ctx: BindingContext): InputBinding | undefined {
+function referenceOf(expression: ts.Expression, ctx: BindingContext): InputBinding | undefined {
   let e = skipParens(expression);
   const path: string[] = [];
   while (ts.isPropertyAccessExpression(e) && !e.questionDotToken && ts.isIdentifier(e.name)) {

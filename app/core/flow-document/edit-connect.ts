@@ -10,7 +10,7 @@ import { attachedCommentsStart, isVariableName, lineEndOf, lineStartOf, trailing
 import { pathText } from './write-parts.js';
 
 /** Gives a step a result variable if it has none, so others can read it. */
-export function ensureOutput(source: string, id: string): { source: string; output: string } {
+function ensureOutput(source: string, id: string): { source: string; output: string } {
   const analysis = analyzeForEdit(source);
   const site = siteOf(analysis, id);
   if (site.call?.ifStatement) throw new EditError(`'${id}' is a branch and has no result to connect`, id);
@@ -53,7 +53,7 @@ function moveStatement(source: string, statement: ts.Statement, anchor: ts.State
  * Makes sure `sourceId` runs before `targetId` and its result is visible there, moving one of the
  * two statements when needed and possible.
  */
-export function ensureOrder(source: string, sourceId: string, targetId: string): string {
+function ensureOrder(source: string, sourceId: string, targetId: string): string {
   const analysis = analyzeForEdit(source);
   const sourceCall = siteOf(analysis, sourceId).call?.statement;
   const t = siteOf(analysis, targetId).call?.statement;
@@ -90,7 +90,7 @@ export function ensureOrder(source: string, sourceId: string, targetId: string):
 }
 
 /** Whether `from` reaches `to` along data edges and from a branch into its arms. */
-export function reaches(analysis: ModuleAnalysis, from: string, to: string): boolean {
+function reaches(analysis: ModuleAnalysis, from: string, to: string): boolean {
   const next = new Map<string, string[]>();
   const add = (a: string, b: string) => next.set(a, [...(next.get(a) ?? []), b]);
   for (const e of analysis.graph.edges) add(e.source, e.target);

@@ -10,7 +10,7 @@ import { isVariableName } from './syntax.js';
 import { pathText, type WriteContext } from './write-parts.js';
 
 /** Every identifier written anywhere in the module: a new name must not capture or shadow one. */
-export function identifiersIn(file: ts.Node): Set<string> {
+function identifiersIn(file: ts.Node): Set<string> {
   const names = new Set<string>();
   const walk = (node: ts.Node): void => {
     if (ts.isIdentifier(node)) names.add(node.text);

@@ -19,7 +19,7 @@ function importsFor(source: string, kind: NodeKind): string {
   return ensureImport(source, imported.module === 'tasks' ? TASKS_MODULE : SDK_MODULE, imported.name);
 }
 
-export interface AddNodeRequest {
+interface AddNodeRequest {
   kind: string;
   id?: string;
   name?: string;

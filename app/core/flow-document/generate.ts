@@ -13,19 +13,19 @@ const LIBRARY_FUNCTIONS = new Set(NODE_KINDS.flatMap((k) => {
 }));
 const SDK_NAMES = new Set<string>(SDK_EXPORTS);
 
-export function scopeKey(scope: NodeScope | 'flow' | 'module' | undefined): string {
+function scopeKey(scope: NodeScope | 'flow' | 'module' | undefined): string {
   if (scope === undefined || scope === 'flow') return 'flow';
   if (scope === 'module') return 'module';
   return `${scope.branch}:${scope.arm}`;
 }
 
 /** Ids of the nodes a node's arguments read from. */
-export function bindingSources(node: GraphNode): string[] {
+function bindingSources(node: GraphNode): string[] {
   return Object.values(node.inputs).flatMap((b: InputBinding) => (b.from === 'node' ? [b.node] : []));
 }
 
 /** Puts regions after the item they follow; items missing from the list go last. */
-export function placeRegions(items: string[], regions: readonly UnparsedRegion[], fallbackIndex: (list: string[]) => number): string[] {
+function placeRegions(items: string[], regions: readonly UnparsedRegion[], fallbackIndex: (list: string[]) => number): string[] {
   const list = [...items];
   const nextSlot = new Map<string | null, number>();
   for (const region of regions) {

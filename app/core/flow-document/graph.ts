@@ -5,7 +5,7 @@
 import { z } from 'zod';
 
 /** Offsets into the source text, `end` exclusive. */
-export const SpanSchema = z.object({ start: z.number().int().nonnegative(), end: z.number().int().nonnegative() });
+const SpanSchema = z.object({ start: z.number().int().nonnegative(), end: z.number().int().nonnegative() });
 export type Span = z.infer<typeof SpanSchema>;
 
 /**
@@ -47,7 +47,7 @@ export const NodeScopeSchema = z.object({ branch: z.string(), arm: z.enum(['then
 /** Which arm of which branch a node's call sits in; absent for the flow body itself. */
 export type NodeScope = z.infer<typeof NodeScopeSchema>;
 
-export const GraphNodeSchema = z.object({
+const GraphNodeSchema = z.object({
   /** The identifier the task is declared as: stable, unique, what edges and positions refer to. */
   id: z.string(),
   kind: z.string(),
@@ -89,10 +89,10 @@ export const GraphNodeSchema = z.object({
 export type GraphNode = z.infer<typeof GraphNodeSchema>;
 
 /** Data flowing from `source`'s result into `target`'s argument `input`. */
-export const GraphEdgeSchema = z.object({ id: z.string(), source: z.string(), target: z.string(), input: z.string() });
+const GraphEdgeSchema = z.object({ id: z.string(), source: z.string(), target: z.string(), input: z.string() });
 export type GraphEdge = z.infer<typeof GraphEdgeSchema>;
 
-export const RegionScopeSchema = z.union([z.literal('module'), z.literal('flow'), NodeScopeSchema]);
+const RegionScopeSchema = z.union([z.literal('module'), z.literal('flow'), NodeScopeSchema]);
 export type RegionScope = z.infer<typeof RegionScopeSchema>;
 
 /** At module level, the anchor that stands for the flow itself. */
@@ -102,7 +102,7 @@ export const FLOW_ANCHOR = '$flow';
  * Code the graph cannot express as a node (helpers, loops, other imports, statements between
  * steps), kept verbatim and in place.
  */
-export const UnparsedRegionSchema = z.object({
+const UnparsedRegionSchema = z.object({
   id: z.string(),
   code: z.string(),
   scope: RegionScopeSchema,

@@ -13,7 +13,7 @@ import { createSource, skipParens } from './syntax.js';
 export type HandleType = 'any' | readonly Exclude<ValueType, 'any'>[];
 
 /** What a result is: its type, the types of its known properties, or nothing at all. */
-export type ResultShape = { readonly type: HandleType; readonly properties?: Readonly<Record<string, ValueType>> } | 'none';
+type ResultShape = { readonly type: HandleType; readonly properties?: Readonly<Record<string, ValueType>> } | 'none';
 
 const ANY: HandleType = 'any';
 
@@ -65,7 +65,7 @@ const REFERENCES: Record<string, HandleType> = {
 };
 
 /** The type a TypeScript annotation says, as far as handles care; null, undefined and void say nothing. */
-export function annotationType(node: ts.TypeNode | undefined): HandleType {
+function annotationType(node: ts.TypeNode | undefined): HandleType {
   if (!node) return ANY;
   switch (node.kind) {
     case ts.SyntaxKind.StringKeyword:
@@ -154,7 +154,7 @@ function fieldType(spec: FieldSpec): HandleType {
 }
 
 /** What a node's result is. */
-export function resultShape(node: GraphNode): ResultShape {
+function resultShape(node: GraphNode): ResultShape {
   const kind = nodeKind(node.kind);
   if (!kind) return { type: ANY };
   if (kind.result === 'none') return 'none';

@@ -5,7 +5,7 @@ import { shapeOf } from './shapes/index.js';
 import { isVariableName } from './syntax.js';
 
 /** Splits `fetchUsers`, `fetch-users`, `fetch users` into `['fetch', 'users']`. */
-export function words(text: string): string[] {
+function words(text: string): string[] {
   return text
     .replace(/([a-z0-9])([A-Z])/g, '$1 $2')
     .split(/[^A-Za-z0-9]+/)
@@ -13,7 +13,7 @@ export function words(text: string): string[] {
     .map((w) => w.toLowerCase());
 }
 
-export function camelCase(text: string): string {
+function camelCase(text: string): string {
   const parts = words(text);
   const joined = parts.map((w, i) => (i === 0 ? w : w[0].toUpperCase() + w.slice(1))).join('');
   return /^[0-9]/.test(joined) ? `n${joined}` : joined;

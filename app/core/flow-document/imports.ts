@@ -4,7 +4,7 @@ import { SDK_MODULE, TASKS_MODULE } from './node-kinds.js';
 import { addListElement, applySplices, insertListElement, namedImportList, removeListElement, statementRange, type Splice } from './splice.js';
 import { createSource, quoteString, valueIdentifiers } from './syntax.js';
 
-export type ImportModule = typeof SDK_MODULE | typeof TASKS_MODULE;
+type ImportModule = typeof SDK_MODULE | typeof TASKS_MODULE;
 
 function namedImportOf(file: ts.SourceFile, from: ImportModule): ts.ImportDeclaration | undefined {
   for (const s of file.statements) {
@@ -51,7 +51,7 @@ export function ensureImport(source: string, from: ImportModule, name: string): 
 }
 
 /** How often each name is used as a value outside import declarations. */
-export function identifierUses(file: ts.SourceFile): Map<string, number> {
+function identifierUses(file: ts.SourceFile): Map<string, number> {
   const uses = new Map<string, number>();
   for (const s of file.statements) {
     if (ts.isImportDeclaration(s)) continue;

@@ -53,7 +53,7 @@ export interface FieldSpec {
 export type ValueType = 'any' | 'string' | 'number' | 'boolean' | 'list' | 'object';
 
 /** What a step's result is; for objects, the types of the properties other steps read. */
-export interface ResultType {
+interface ResultType {
   readonly type: ValueType;
   readonly properties?: Readonly<Record<string, ValueType>>;
 }
@@ -80,7 +80,7 @@ export type KindSyntax =
   | { readonly form: 'sdkCall'; readonly fn: string; readonly args: ArgumentStyle }
   | { readonly form: 'if' };
 
-export type KindCategory = 'code' | 'network' | 'data' | 'files' | 'system' | 'messaging' | 'control';
+type KindCategory = 'code' | 'network' | 'data' | 'files' | 'system' | 'messaging' | 'control';
 
 export interface NodeKind {
   readonly id: string;

@@ -7,18 +7,14 @@ import type { FlowGraph } from './graph.js';
 
 export const SIDECAR_VERSION = 1;
 
-export const SidecarSchema = z.object({
+const SidecarSchema = z.object({
   version: z.literal(SIDECAR_VERSION),
   nodes: z.record(z.string(), z.object({ x: z.number().finite(), y: z.number().finite() })),
 });
 export type Sidecar = z.infer<typeof SidecarSchema>;
-export type Position = Sidecar['nodes'][string];
+type Position = Sidecar['nodes'][string];
 
-export type SidecarRead = { ok: true; sidecar: Sidecar } | { ok: false; error: string };
-
-export function emptySidecar(): Sidecar {
-  return { version: SIDECAR_VERSION, nodes: {} };
-}
+type SidecarRead = { ok: true; sidecar: Sidecar } | { ok: false; error: string };
 
 /** Reads a layout file; a malformed one gives a message saying what is wrong, never an exception. */
 export function parseSidecar(text: string): SidecarRead {
@@ -51,7 +47,7 @@ export function sidecarPathFor(flowPath: string): string {
   return `${base}.flowdeck.json`;
 }
 
-export interface ReconcileOptions {
+interface ReconcileOptions {
   /** Renames since the positions were saved, old id to new id (chains are followed). */
   renames?: Readonly<Record<string, string>>;
   /** The graph the positions were saved for: a node whose id changed in the code keeps its place when it is recognisably the same. */

@@ -43,7 +43,7 @@ export function applySplices(source: string, splices: readonly Splice[]): string
 }
 
 /** The first position at or after `pos` that is not whitespace or a comment. */
-export function skipTrivia(text: string, pos: number): number {
+function skipTrivia(text: string, pos: number): number {
   let i = pos;
   for (;;) {
     while (i < text.length && /\s/.test(text[i])) i++;
@@ -127,7 +127,7 @@ export function appendToBlock(text: string, block: ts.Block, code: string): Spli
   return { start: close, end: close, text: `\n${line}\n${indentAt(text, close)}` };
 }
 
-export interface ListInfo {
+interface ListInfo {
   elements: readonly ts.Node[];
   /** Just after the opening bracket, and at the closing one. */
   open: number;

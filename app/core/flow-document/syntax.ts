@@ -25,7 +25,7 @@ export function propertyNameText(name: ts.PropertyName): string | undefined {
   return undefined;
 }
 
-export type LiteralRead = { ok: true; value: unknown } | { ok: false };
+type LiteralRead = { ok: true; value: unknown } | { ok: false };
 const NOT_LITERAL: LiteralRead = { ok: false };
 
 /** The value of an expression made only of JSON-like literals (strings, numbers, booleans, null, arrays, objects). */
@@ -114,7 +114,7 @@ export function quoteString(text: string): string {
 const IDENTIFIER = /^[A-Za-z_$][A-Za-z0-9_$]*$/;
 
 /** Words that cannot name a variable. */
-export const RESERVED_WORDS = new Set(
+const RESERVED_WORDS = new Set(
   (
     'break case catch class const continue debugger default delete do else enum export extends false finally for ' +
     'function if import in instanceof new null return super switch this throw true try typeof var void while with ' +
@@ -172,7 +172,7 @@ export function flowFunctionParameters(code: string): CodeParameter[] | null {
   return fn && (ts.isArrowFunction(fn) || ts.isFunctionExpression(fn)) ? parametersOf(fn) : null;
 }
 
-export function parametersOf(fn: ts.SignatureDeclarationBase): CodeParameter[] {
+function parametersOf(fn: ts.SignatureDeclarationBase): CodeParameter[] {
   return fn.parameters.map((p, i) => ({
     name: ts.isIdentifier(p.name) ? p.name.text : `arg${i}`,
     optional: p.questionToken !== undefined || p.initializer !== undefined || p.dotDotDotToken !== undefined,
@@ -250,12 +250,6 @@ export function attachedCommentsStart(text: string, node: ts.Node): number | und
     next = ranges[i].pos;
   }
   return start;
-}
-
-/** Where the first comment above a statement starts, blank lines or not. */
-export function leadingCommentsStart(text: string, node: ts.Node): number | undefined {
-  const ranges = ts.getLeadingCommentRanges(text, node.pos);
-  return ranges && ranges.length > 0 ? ranges[0].pos : undefined;
 }
 
 /** The end of comments on the same line after `pos` (`foo(); // why`), or `pos`. */

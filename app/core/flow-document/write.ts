@@ -7,7 +7,7 @@ import { indentCode, isIdentifierName, propertyKey } from './syntax.js';
 import { slotValueText, writeObject, type WriteContext } from './write-parts.js';
 
 /** Argument names in the order they are written: the kind's own order first. */
-export function slotOrder(node: GraphNode, kind: NodeKind): string[] {
+function slotOrder(node: GraphNode, kind: NodeKind): string[] {
   const names = new Set(inputNames(node, kind));
   const present = new Set([...Object.keys(node.fields), ...Object.keys(node.inputs)]);
   return [...[...names].filter((n) => present.has(n)), ...[...present].filter((n) => !names.has(n))];
@@ -18,7 +18,7 @@ export function objectEntry(key: string, value: string): string {
 }
 
 /** The parenthesised arguments of a step's call; `column` is where the `(` is. */
-export function writeArguments(node: GraphNode, kind: NodeKind, ctx: WriteContext, indent: string, column: number, suffixLength: number): string {
+function writeArguments(node: GraphNode, kind: NodeKind, ctx: WriteContext, indent: string, column: number, suffixLength: number): string {
   const style = argumentStyle(kind, node.positional);
   const order = slotOrder(node, kind);
   if (style?.style === 'object') {

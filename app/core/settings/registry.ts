@@ -2,7 +2,7 @@ import type { LogLevelName } from '../runs.js';
 import { SettingValueError } from './errors.js';
 import { parseApiUrl, parseFolderPath, parseHostNames, parseLogLevel, parseOrigins, parseSeconds, parseSecret } from './parsers.js';
 
-export interface SettingSpec<T> {
+interface SettingSpec<T> {
   readonly description: string;
   readonly default: T;
   /** Secrets are shown masked wherever settings are printed, and never echoed in error messages. */
@@ -104,12 +104,8 @@ export type ProfileSettings = Partial<Settings>;
 
 export const SETTING_NAMES = Object.keys(SETTINGS) as SettingName[];
 
-export function isSettingName(name: string): name is SettingName {
+function isSettingName(name: string): name is SettingName {
   return Object.hasOwn(SETTINGS, name);
-}
-
-export function settingDefaults(): Settings {
-  return Object.fromEntries(SETTING_NAMES.map((name) => [name, SETTINGS[name].default])) as Settings;
 }
 
 /**

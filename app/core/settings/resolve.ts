@@ -9,7 +9,7 @@ export interface ResolvedSettings {
   sources: Record<SettingName, SettingSource>;
 }
 
-export interface SettingsLayers {
+interface SettingsLayers {
   env: Record<string, string | undefined>;
   /** The profile in effect, its values already parsed; null when there is none. */
   profile: { name: string; values: ProfileSettings } | null;

@@ -12,6 +12,7 @@ import type {
   SetState,
   StateType,
 } from '../../core/index.js';
+import { TickBatcher } from '../../core/tick-batcher.js';
 import { sleep } from '../sleep.js';
 import { LocalJudge } from './local-judge.js';
 import { Outbox, type OutboxBatch } from './outbox.js';
@@ -75,7 +76,7 @@ export type ConnectionEvent =
   /** The server kept failing to store part of a report: it stays in the outbox for the next reporter to this server. */
   | { kind: 'kept'; reason: string; outbox: string; operations: number; logLines: number };
 
-export interface HttpReporterOptions {
+interface HttpReporterOptions {
   /** The server's API base, including `/api`. */
   apiUrl: string;
   apiKey?: string | null;
@@ -131,14 +132,17 @@ export class HttpReporter implements RunReporter {
   private readonly send: SendReport;
   private readonly outbox: Outbox;
   private readonly judge = new LocalJudge();
-  private queue: Queued[] = [];
-  private logs: LogLine[] = [];
+  private readonly batch = new TickBatcher<Queued, LogLine>({
+    linesForBatch: MAX_BATCH_LOG_LINES,
+    lineDelayMs: LOG_DELAY_MS,
+    onTick: () => {
+      this.journalQueued();
+      void this.sendAll();
+    },
+  });
   private journaled: Journaled[] = [];
   private seq = 0;
   private sending = false;
-  private scheduled = false;
-  private logTimer: NodeJS.Timeout | null = null;
-  private idleWaiters: (() => void)[] = [];
   private leftovers: { path: string; batches: OutboxBatch[] }[];
   /** Why reports are waiting now, or null while the server stores them. */
   private lost: 'lost' | 'unstored' | null = null;
@@ -161,19 +165,19 @@ export class HttpReporter implements RunReporter {
   }
 
   createFlowRun(request: CreateFlowRun): Promise<OrchestrationResult> {
-    return this.enqueue({ kind: 'createFlowRun', request: dated(request, Date.now()) } as ReportOperation, null) as Promise<OrchestrationResult>;
+    return this.enqueue({ kind: 'createFlowRun', request: dated(request, Date.now()) }, null) as Promise<OrchestrationResult>;
   }
 
   createTaskRun(request: CreateTaskRun): Promise<OrchestrationResult> {
     const now = Date.now();
     this.judge.created(request, now);
-    return this.enqueue({ kind: 'createTaskRun', request: dated(request, now) } as ReportOperation, null) as Promise<OrchestrationResult>;
+    return this.enqueue({ kind: 'createTaskRun', request: dated(request, now) }, null) as Promise<OrchestrationResult>;
   }
 
   setState(request: SetState): Promise<OrchestrationResult> {
     const now = Date.now();
     const early = this.judge.judge(request, now);
-    return this.enqueue({ kind: 'setState', request: dated(request, now) } as ReportOperation, early) as Promise<OrchestrationResult>;
+    return this.enqueue({ kind: 'setState', request: dated(request, now) }, early) as Promise<OrchestrationResult>;
   }
 
   heartbeat(flowRunIds: readonly string[]): Promise<Map<string, StateType>> {
@@ -193,24 +197,13 @@ export class HttpReporter implements RunReporter {
   }
 
   writeLogs(lines: LogLine[]): void {
-    if (this.closed) return;
-    for (const line of lines) this.logs.push(line);
-    if (this.logs.length >= MAX_BATCH_LOG_LINES) this.schedule();
-    else if (this.logTimer === null && !this.scheduled) {
-      this.logTimer = setTimeout(() => {
-        this.logTimer = null;
-        this.schedule();
-      }, LOG_DELAY_MS);
-    }
+    this.batch.addLines(lines);
   }
 
   /** Resolves once everything reported so far has been stored by the server. */
   flush(): Promise<void> {
     if (this.isIdle()) return Promise.resolve();
-    return new Promise((resolve) => {
-      this.idleWaiters.push(resolve);
-      this.schedule();
-    });
+    return this.batch.whenIdle();
   }
 
   /**
@@ -235,56 +228,36 @@ export class HttpReporter implements RunReporter {
   abandon(): string | null {
     this.shut();
     const gone = new Error('the reporter was closed before the server could be reached');
-    for (const entry of this.queue) entry.reject(gone);
+    for (const entry of this.batch.takeItems(Infinity)) entry.reject(gone);
     for (const batch of this.journaled) for (const entry of batch.entries) if (!entry.early) entry.reject(gone);
-    this.queue = [];
     return this.outbox.pending > 0 || this.leftovers.length > 0 ? this.outbox.path : null;
   }
 
   private shut(): void {
     if (this.closed) return;
     this.closed = true;
-    if (this.logTimer) clearTimeout(this.logTimer);
+    this.batch.stop();
     this.outbox.close();
   }
 
   private isIdle(): boolean {
     return (
-      this.queue.length === 0 &&
-      this.logs.length === 0 &&
+      this.batch.isEmpty &&
       this.journaled.length === 0 &&
       !this.sending &&
-      !this.scheduled &&
+      !this.batch.isScheduled &&
       this.leftovers.length === 0
     );
   }
 
   private enqueue(op: ReportOperation, early: OrchestrationResult | null): Promise<unknown> {
     if (this.closed) return Promise.reject(new Error(`the reporter to ${this.target} is closed`));
-    return new Promise((resolve, reject) => {
-      this.queue.push({ op, resolve, reject, early });
-      this.schedule();
-    });
-  }
-
-  private schedule(): void {
-    if (this.scheduled || this.closed) return;
-    this.scheduled = true;
-    // The rest of this tick's calls join the same batch.
-    setImmediate(() => {
-      this.scheduled = false;
-      this.journalQueued();
-      void this.sendAll();
-    });
+    return new Promise((resolve, reject) => this.batch.add({ op, resolve, reject, early }));
   }
 
   /** Turns what was reported into journaled batches, and gives the early answers. */
   private journalQueued(): void {
-    if (this.logTimer) {
-      clearTimeout(this.logTimer);
-      this.logTimer = null;
-    }
-    while (!this.closed && (this.queue.length > 0 || this.logs.length > 0)) {
+    while (!this.closed && !this.batch.isEmpty) {
       const batch = this.cutBatch();
       this.outbox.append(batch.seq, `{"operations":[${batch.operations.join(',')}],"logs":[${batch.logs.join(',')}]}`);
       this.journaled.push(batch);
@@ -295,8 +268,7 @@ export class HttpReporter implements RunReporter {
 
   /** The next batch: queued operations and log lines up to the limits, in the order they came. */
   private cutBatch(): Journaled {
-    const logs = this.logs.length <= MAX_BATCH_LOG_LINES ? this.logs : this.logs.slice(0, MAX_BATCH_LOG_LINES);
-    this.logs = logs === this.logs ? [] : this.logs.slice(MAX_BATCH_LOG_LINES);
+    const logs = this.batch.takeLines(MAX_BATCH_LOG_LINES);
     let chars = 0;
     const logJson: string[] = [];
     for (const line of logs) {
@@ -305,17 +277,15 @@ export class HttpReporter implements RunReporter {
       logJson.push(json);
     }
     // Log lines came before every operation still queued, so they go now whatever their size.
-    const entries: Queued[] = [];
+    const queued = this.batch.items;
     const opJson: string[] = [];
-    while (this.queue.length > entries.length && entries.length < MAX_BATCH_OPERATIONS) {
-      const entry = this.queue[entries.length];
-      const json = JSON.stringify(entry.op);
-      if (entries.length > 0 && chars + json.length > MAX_BATCH_CHARS) break;
+    while (queued.length > opJson.length && opJson.length < MAX_BATCH_OPERATIONS) {
+      const json = JSON.stringify(queued[opJson.length].op);
+      if (opJson.length > 0 && chars + json.length > MAX_BATCH_CHARS) break;
       chars += json.length + 1;
-      entries.push(entry);
       opJson.push(json);
     }
-    this.queue = entries.length === this.queue.length ? [] : this.queue.slice(entries.length);
+    const entries = this.batch.takeItems(opJson.length);
     return { seq: ++this.seq, operations: opJson, logs: logJson, entries, chars };
   }
 
@@ -347,7 +317,7 @@ export class HttpReporter implements RunReporter {
     } finally {
       this.sending = false;
       if (!this.closed && this.journaled.length > 0) void this.sendAll();
-      else if (this.isIdle()) this.notifyIdle();
+      else if (this.isIdle()) this.batch.wakeIdle();
     }
   }
 
@@ -417,7 +387,7 @@ export class HttpReporter implements RunReporter {
    * given up, and what it did not store is returned as owed.
    */
   private async deliver(operations: string[], logs: string[], replay: boolean): Promise<Delivery> {
-    const results: (ReportResult | undefined)[] = new Array(operations.length);
+    const results = new Array<ReportResult | undefined>(operations.length);
     let owed = operations.map((_, i) => i);
     let logsOwed = true;
     let delay = FIRST_RETRY_MS;
@@ -486,11 +456,5 @@ export class HttpReporter implements RunReporter {
       unlinkSync(journal.path);
       this.leftovers.shift();
     }
-  }
-
-  private notifyIdle(): void {
-    const waiters = this.idleWaiters;
-    this.idleWaiters = [];
-    for (const resolve of waiters) resolve();
   }
 }

@@ -5,7 +5,7 @@ import { ApiError, ApiUnreachableError, type ReportResult } from '../../core/api
 /** How long one report may take before it is given up and sent again. */
 const REQUEST_TIMEOUT_MS = 60_000;
 
-export interface ReportTransportOptions {
+interface ReportTransportOptions {
   /** The server's API base, including `/api`. */
   apiUrl: string;
   apiKey?: string | null;

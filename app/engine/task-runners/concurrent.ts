@@ -4,7 +4,7 @@ import { Semaphore, type TaskCall, type TaskRunner } from './task-runner.js';
  * How many submitted task runs execute at once by default. Bounded, as a thread pool would be:
  * a map over 10,000 items then keeps memory and latency flat, and the rest wait in Pending.
  */
-export const DEFAULT_MAX_CONCURRENCY = 64;
+const DEFAULT_MAX_CONCURRENCY = 64;
 
 /** Runs submitted tasks concurrently in this process, up to `maxConcurrency` at once. */
 export class ConcurrentTaskRunner implements TaskRunner {

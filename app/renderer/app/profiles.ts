@@ -29,7 +29,7 @@ export interface ProfileChoice {
 }
 
 /** A server a person adds in the web UI. */
-export interface ServerProfileInput {
+interface ServerProfileInput {
   name: string;
   apiUrl: string;
   /** Empty for a server that needs none. */

@@ -6,7 +6,7 @@ export type Route =
   | { page: 'run'; flowRunId: string; taskRunId?: string; view?: RunPageView };
 
 /** The views of a flow run's page; the graph unless the hash names another, so a link can open its logs. */
-export const RUN_PAGE_VIEWS = ['graph', 'timeline', 'logs', 'details'] as const;
+const RUN_PAGE_VIEWS = ['graph', 'timeline', 'logs', 'details'] as const;
 export type RunPageView = (typeof RUN_PAGE_VIEWS)[number];
 
 function runPageView(query: string): RunPageView | undefined {

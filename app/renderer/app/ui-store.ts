@@ -7,7 +7,7 @@ import type { ConflictKind } from '../builder/model/workspace-files.js';
 export type ConflictChoice = 'overwrite' | 'reload' | 'cancel';
 
 /** What to do with unsaved changes before the document is replaced. */
-export type UnsavedChoice = 'save' | 'discard' | 'cancel';
+type UnsavedChoice = 'save' | 'discard' | 'cancel';
 
 export type Dialog =
   | { type: 'open' }

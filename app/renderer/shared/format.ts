@@ -8,7 +8,7 @@ export function formatDuration(ms: number | null): string {
 }
 
 /** Large values are cut before they reach the page: a result can be megabytes. */
-export const SHOWN_VALUE_CHARS = 4000;
+const SHOWN_VALUE_CHARS = 4000;
 
 /** A stored value (JSON text) made readable, and cut to a size a page can hold. */
 export function shownValue(text: string | null, limit = SHOWN_VALUE_CHARS): { text: string; cut: number } {

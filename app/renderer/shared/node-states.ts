@@ -1,14 +1,14 @@
-import { isNotReady, type StateType } from '../../core/states.js';
+import { isNotReady, isTerminal, type StateType } from '../../core/states.js';
 import { shownValue } from './format.js';
 
-export interface RunStateLike {
+interface RunStateLike {
   type: StateType;
   name: string;
   timestamp: number;
   message?: string;
 }
 
-export interface TaskRunLike {
+interface TaskRunLike {
   id: string;
   taskKey: string;
   name: string;
@@ -36,14 +36,12 @@ export interface NodeRunState {
 /** Which state a node with several task runs shows: the one a person most needs to see. */
 export const STATE_PRECEDENCE: readonly StateType[] = ['CRASHED', 'FAILED', 'CANCELLING', 'RUNNING', 'PAUSED', 'PENDING', 'SCHEDULED', 'CANCELLED', 'COMPLETED'];
 
-const FINISHED = new Set<StateType>(['COMPLETED', 'FAILED', 'CRASHED', 'CANCELLED']);
-
 /** What a node says of a task run that rests NotReady: it never ran, because a run before it failed. */
 export const NOT_RUN_LABEL = 'not run: upstream failed';
 
 /** A run that is over: in a final state, or NotReady, which nothing moves on. */
 function isOver(state: Pick<RunStateLike, 'type' | 'name'>): boolean {
-  return FINISHED.has(state.type) || isNotReady(state);
+  return isTerminal(state.type) || isNotReady(state);
 }
 
 /** Whether `run` should be shown over `shown`: a more urgent type, or among pending runs one that will never run. */
@@ -129,7 +127,7 @@ export interface RunOutput {
 }
 
 /** One run's result as shown: the text, and a note when it is cut or missing. */
-export function runOutput(run: TaskRunLike): RunOutput {
+function runOutput(run: TaskRunLike): RunOutput {
   const base = { taskRunId: run.id, name: run.name, index: run.dynamicKey ?? 0, state: run.state };
   const result = run.result ?? null;
   if (result === null) {

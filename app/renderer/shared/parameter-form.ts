@@ -85,7 +85,7 @@ export function initialParameterValues(fields: readonly ParameterField[]): Param
 }
 
 /** The form filled with the parameters an earlier run had; fields it did not pass keep their defaults. */
-export function parameterValuesOf(fields: readonly ParameterField[], parameters: Readonly<Record<string, unknown>>): ParameterValues {
+function parameterValuesOf(fields: readonly ParameterField[], parameters: Readonly<Record<string, unknown>>): ParameterValues {
   const values = initialParameterValues(fields);
   for (const field of fields) if (Object.hasOwn(parameters, field.name)) values[field.name] = shownAs(field, parameters[field.name]);
   return values;

@@ -18,7 +18,7 @@ export const SHORTCUT_GROUPS = {
 
 export type ShortcutGroup = keyof typeof SHORTCUT_GROUPS;
 
-export interface Shortcut {
+interface Shortcut {
   readonly id: string;
   readonly group: ShortcutGroup;
   readonly label: string;

@@ -3,7 +3,7 @@ import { closeSync, mkdirSync, openSync } from 'node:fs';
 import { join } from 'node:path';
 
 /** What a `flowdeck` child process left behind. */
-export interface CliOutcome {
+interface CliOutcome {
   code: number | null;
   signal: NodeJS.Signals | null;
   stdout: string;
@@ -12,7 +12,7 @@ export interface CliOutcome {
   timedOut: boolean;
 }
 
-export interface ExitStatus {
+interface ExitStatus {
   code: number | null;
   signal: NodeJS.Signals | null;
 }
@@ -26,7 +26,7 @@ export interface StartedRun {
   kill(signal?: NodeJS.Signals): void;
 }
 
-export interface RunRequest {
+interface RunRequest {
   /** The flow file, as a real path. */
   file: string;
   cwd: string;
@@ -38,7 +38,7 @@ export interface RunRequest {
   apiKey?: string;
 }
 
-export interface FlowProcessesOptions {
+interface FlowProcessesOptions {
   /** bin/flowdeck.js of this installation. */
   cliPath: string;
   /** FLOWDECK_HOME for the children; run logs go to its runs/ folder. */

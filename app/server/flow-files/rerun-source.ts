@@ -4,7 +4,7 @@ import { shownPath, WorkspaceError } from '../workspace/workspace-paths.js';
 import type { Workspace } from '../workspace/workspace.js';
 
 /** Where the server would run a stored flow run's flow from again, or why it cannot. */
-export type RerunSource =
+type RerunSource =
   | { possible: true; path: string; real: string; flowName: string }
   | { possible: false; reason: string };
 

@@ -27,7 +27,7 @@ export function errorBody(statusCode: number, message: string, issues?: ApiError
 }
 
 /** The status and message for an error, and whether it is the server's fault. */
-export function describeError(error: unknown, bodyLimit: number): { status: number; message: string } {
+function describeError(error: unknown, bodyLimit: number): { status: number; message: string } {
   if (error instanceof HttpError) return { status: error.statusCode, message: error.message };
   if (error instanceof StoreError) {
     if (error.code === 'NOT_FOUND') return { status: 404, message: error.message };

@@ -2,7 +2,7 @@ import { eventKindOf, type EventKind, type LogEvent, type StateEvent } from '../
 import type { EventReads } from '../store/run-store.js';
 
 /** Where a stream stands: the last states row and the last logs row it has passed. */
-export interface StreamPosition {
+interface StreamPosition {
   stateId: number;
   logId: number;
 }
@@ -30,17 +30,17 @@ export function decodeEventCursor(text: string): StreamPosition | null {
   return null;
 }
 
-export function flowRunOf(event: StoredEvent): string {
+function flowRunOf(event: StoredEvent): string {
   return event.type === 'state' ? event.flowRunId : event.log.flowRunId;
 }
 
 /** An event with the id of the row it was read from. */
-export interface PagedEvent {
+interface PagedEvent {
   id: number;
   event: StoredEvent;
 }
 
-export interface EventPage {
+interface EventPage {
   events: PagedEvent[];
   /** After the last event of the page, or further when the filter left out the rows up to a bound. */
   position: StreamPosition;
@@ -49,7 +49,7 @@ export interface EventPage {
 }
 
 /** Which rows a page may take, besides its size. */
-export type EventPageOptions = { flowRunId?: string; limit: number } & (
+type EventPageOptions = { flowRunId?: string; limit: number } & (
   | { upTo?: StreamPosition; scanIds?: undefined }
   /**
    * With scanIds, each table's read looks at no more than this many ids past the position, so a
@@ -115,7 +115,7 @@ export function readEventPage(reads: EventReads, after: StreamPosition, options:
   return { events, position, more: statesShort || logsShort };
 }
 
-export interface EventSubscriber {
+interface EventSubscriber {
   flowRunId?: string;
   /** Only these kinds of event; all when left out. */
   events?: ReadonlySet<EventKind>;
@@ -144,7 +144,7 @@ function wantsLogs(subscriber: EventSubscriber): boolean {
   return subscriber.events === undefined || subscriber.events.has('log');
 }
 
-export interface EventHubOptions {
+interface EventHubOptions {
   pollIntervalMs?: number;
   pageSize?: number;
   /** Pages one poll reads at most before yielding to the event loop. */

@@ -24,7 +24,7 @@ function forbiddenKeyPath(value: unknown): string | null {
   return null;
 }
 
-export function parseJsonBody(text: string): unknown {
+function parseJsonBody(text: string): unknown {
   if (text.length === 0) throw new HttpError(400, 'body: empty, but the content-type says JSON');
   let value: unknown;
   try {

@@ -7,7 +7,7 @@ import { errorBody } from './errors.js';
 const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
 const WILDCARD_HOSTS = new Set(['0.0.0.0', '::', '[::]', '']);
 
-export interface RequestGuardOptions {
+interface RequestGuardOptions {
   /** The address the server listens on, as given (`127.0.0.1`, `0.0.0.0`, a name...). */
   listenHost: string;
   /** Further names clients reach the server by (FLOWDECK_SERVER_ALLOWED_HOSTS), e.g. a reverse proxy's. */
@@ -17,18 +17,18 @@ export interface RequestGuardOptions {
 }
 
 /** The name a Host header gives, without its port, lower-cased; IPv6 literals keep their brackets. */
-export function hostName(header: string): string {
+function hostName(header: string): string {
   const value = header.trim().toLowerCase();
   if (value.startsWith('[')) return value.slice(0, value.indexOf(']') + 1);
   return value.split(':')[0];
 }
 
-export function isLoopbackName(name: string): boolean {
+function isLoopbackName(name: string): boolean {
   return name === 'localhost' || name === '[::1]' || /^127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/.test(name);
 }
 
 /** A listen address or host name as a Host header spells it: lower-cased, IPv6 in brackets. */
-export function asHostName(host: string): string {
+function asHostName(host: string): string {
   const name = host.trim().toLowerCase();
   return name.includes(':') && !name.startsWith('[') ? `[${name}]` : name;
 }

@@ -9,7 +9,7 @@ import {
   type RouteSpec,
 } from '../../core/api/index.js';
 
-export type RouteHandler<K extends RouteName> = (
+type RouteHandler<K extends RouteName> = (
   request: RouteRequest<ApiRoutes[K]>,
   reply: FastifyReply,
 ) => Promise<RouteOutput<ApiRoutes[K]>> | RouteOutput<ApiRoutes[K]>;
@@ -18,7 +18,7 @@ export type RouteHandler<K extends RouteName> = (
  * Registers the handler of one entry of the route table: the table gives method, path and the
  * schemas that validate the request, shape the answer and describe both in the API document.
  */
-export interface RouteOptions {
+interface RouteOptions {
   /**
    * Writes the answer without checking it against the response schema, for answers the store
    * made itself and that are sent often enough for the check to show (reports).

@@ -33,14 +33,14 @@ import { workspaceRoutes } from './routes/workspace.js';
 
 export const DEFAULT_HOST = '127.0.0.1';
 export const DEFAULT_PORT = 4300;
-export const DEFAULT_BODY_LIMIT_BYTES = 8 * 1024 * 1024;
+const DEFAULT_BODY_LIMIT_BYTES = 8 * 1024 * 1024;
 /**
  * Runs report over the network, so the server gives up on a silent one sooner than the local
  * default (30 s). With a beat every second and a sweep every second, a run whose process died is
  * Crashed at most 8 + 1 + 1 = 10 seconds later.
  */
 export const SERVER_HEARTBEAT_TIMEOUT_SECONDS = 8;
-export const DEFAULT_CRASH_SWEEP_INTERVAL_MS = 1000;
+const DEFAULT_CRASH_SWEEP_INTERVAL_MS = 1000;
 
 /** Every resource of the API, one plugin each; each owns its routes. */
 const RESOURCES: readonly FastifyPluginAsync<RouteDeps>[] = [

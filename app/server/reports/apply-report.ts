@@ -5,7 +5,7 @@ import type { OperationOutcome, StoreOperation } from '../store/group-commit.js'
 import type { RunStore } from '../store/run-store.js';
 import { StoreError } from '../store/store-error.js';
 
-export type ParsedReport = z.output<typeof ReportSchema>;
+type ParsedReport = z.output<typeof ReportSchema>;
 
 function failure(status: number, message: string): ReportResult {
   return { error: { status, message } };

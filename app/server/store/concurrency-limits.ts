@@ -4,7 +4,7 @@ import { StoreError } from './store-error.js';
 import type { WriteBatch } from './transition-writer.js';
 
 /** The transition being orchestrated: a rule opens its savepoint before writing, so a refusal can undo it. */
-export interface RuleWrites {
+interface RuleWrites {
   openSavepoint(): void;
 }
 

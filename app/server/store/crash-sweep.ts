@@ -1,5 +1,6 @@
 import type Database from 'better-sqlite3';
-import { newId, type ProposedState } from '../../core/index.js';
+import { newId, TERMINAL_STATE_TYPES, type ProposedState } from '../../core/index.js';
+import { sqlList } from './sql-list.js';
 import type { TransitionWriter } from './transition-writer.js';
 
 /** Whether a process with this id exists on this host (one owned by another user counts). */
@@ -29,7 +30,7 @@ export function sweepCrashedRuns(
   const candidates = db
     .prepare<[], { id: string; pid: number; hostname: string | null; heartbeat_at: number | null; created_at: number }>(
       `SELECT id, pid, hostname, heartbeat_at, created_at FROM flow_runs
-         WHERE state_type NOT IN ('COMPLETED', 'FAILED', 'CRASHED', 'CANCELLED') AND pid IS NOT NULL`,
+         WHERE state_type NOT IN ${sqlList(TERMINAL_STATE_TYPES)} AND pid IS NOT NULL`,
     )
     .all();
   const gone = candidates.filter((run) => {

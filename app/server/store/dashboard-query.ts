@@ -1,9 +1,12 @@
 import type Database from 'better-sqlite3';
 import { emptyStateCounts, type Dashboard } from '../../core/api/dashboard.js';
-import { STATE_TYPES, type StateType } from '../../core/states.js';
+import { STATE_TYPES, TERMINAL_STATE_TYPES, type StateType } from '../../core/states.js';
 import type { FlowRun } from '../../core/runs.js';
+import { sqlList } from './sql-list.js';
 
 const RUNNING_TYPES: readonly StateType[] = ['RUNNING', 'CANCELLING', 'PAUSED'];
+/** What the dashboard counts as failed; a cancelled run is over but did not fail. */
+const FAILED_TYPES: readonly StateType[] = ['FAILED', 'CRASHED'];
 const KNOWN = new Set<string>(STATE_TYPES);
 
 /**
@@ -28,16 +31,16 @@ export class DashboardQuery {
     this.perFlow = db.prepare<[number, number], { flow_name: string; runs: number; completed: number; failed: number; over: number }>(
       `SELECT flow_name, COUNT(*) AS runs,
               SUM(state_type = 'COMPLETED') AS completed,
-              SUM(state_type IN ('FAILED', 'CRASHED')) AS failed,
-              SUM(state_type IN ('COMPLETED', 'FAILED', 'CRASHED', 'CANCELLED')) AS over
+              SUM(state_type IN ${sqlList(FAILED_TYPES)}) AS failed,
+              SUM(state_type IN ${sqlList(TERMINAL_STATE_TYPES)}) AS over
        FROM flow_runs WHERE created_at >= ? AND created_at <= ?
        GROUP BY flow_name ORDER BY runs DESC, flow_name LIMIT 100`,
     );
     this.running = db.prepare<[], { id: string }>(
-      `SELECT id FROM flow_runs WHERE state_type IN (${RUNNING_TYPES.map((t) => `'${t}'`).join(', ')}) ORDER BY created_at DESC, id DESC LIMIT 20`,
+      `SELECT id FROM flow_runs WHERE state_type IN ${sqlList(RUNNING_TYPES)} ORDER BY created_at DESC, id DESC LIMIT 20`,
     );
     this.failures = db.prepare<[number], { id: string }>(
-      `SELECT id FROM flow_runs WHERE state_type IN ('FAILED', 'CRASHED') AND created_at >= ? ORDER BY created_at DESC, id DESC LIMIT 10`,
+      `SELECT id FROM flow_runs WHERE state_type IN ${sqlList(FAILED_TYPES)} AND created_at >= ? ORDER BY created_at DESC, id DESC LIMIT 10`,
     );
   }
 

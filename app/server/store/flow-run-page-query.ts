@@ -3,7 +3,7 @@ import type { FlowRunSort } from '../../core/api/index.js';
 import type { StateType } from '../../core/index.js';
 
 /** A query fragment and the values its placeholders take, in order. */
-export interface Sql {
+interface Sql {
   text: string;
   params: unknown[];
 }
@@ -43,13 +43,13 @@ export interface FlowRunPageFilter {
  * 20 ms at worst, unless the matches are many and all far back in the order: then the walk passes
  * every newer run.
  */
-export const FEW_MATCHES = 10_000;
+const FEW_MATCHES = 10_000;
 
 /**
  * The runs a searched text can be in, when they are few: those whose names hold every trigram of
  * the text (the flow_run_search index), and every run of the flows whose names contain it.
  */
-export interface TextCandidates {
+interface TextCandidates {
   match: string;
   flowNames: readonly string[];
 }
@@ -63,12 +63,12 @@ export const STATE_COLUMNS = `s.type AS st_type, s.name AS st_name, s.timestamp 
  * A run's columns as listings carry them: all but `parameters`, which can run to megabytes and
  * is read with the run itself.
  */
-export const SUMMARY_COLUMNS = `r.id, r.flow_id, r.flow_name, r.name, r.state_type, r.state_name, r.state_id, r.tags,
+const SUMMARY_COLUMNS = `r.id, r.flow_id, r.flow_name, r.name, r.state_type, r.state_name, r.state_id, r.tags,
   r.parent_flow_run_id, r.parent_task_run_id, r.entrypoint, r.run_count, r.retry_policy, r.created_at, r.start_time,
   r.end_time, r.heartbeat_at, r.pid, r.hostname, r.result, r.last_transition_id`;
 
 /** A LIKE pattern for "contains", with LIKE's wildcards escaped (ESCAPE '\'). */
-export function containsPattern(text: string): string {
+function containsPattern(text: string): string {
   return `%${text.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
 }
 

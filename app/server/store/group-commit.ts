@@ -1,5 +1,6 @@
 import type Database from 'better-sqlite3';
 import type { CreateFlowRun, CreateTaskRun, LogLine, SetState, StateType } from '../../core/index.js';
+import { TickBatcher } from '../../core/tick-batcher.js';
 import { isWriteFailure, StoreError } from './store-error.js';
 import type { TransitionWriter } from './transition-writer.js';
 
@@ -30,11 +31,11 @@ interface QueuedOperation {
  * written in one transaction, and each caller hears back only once it is durable.
  */
 export class GroupCommit {
-  private queue: QueuedOperation[] = [];
-  private logBuffer: LogLine[] = [];
-  private flushScheduled = false;
-  private logTimer: NodeJS.Timeout | null = null;
-  private idleWaiters: (() => void)[] = [];
+  private readonly batch = new TickBatcher<QueuedOperation, LogLine>({
+    linesForBatch: LOG_FLUSH_LINES,
+    lineDelayMs: LOG_FLUSH_MS,
+    onTick: () => this.flushNow(),
+  });
   private closed = false;
   private readonly stmt;
 
@@ -62,43 +63,21 @@ export class GroupCommit {
   /** Takes no more work; call once flush() has settled. */
   close(): void {
     this.closed = true;
-    if (this.logTimer) clearTimeout(this.logTimer);
+    this.batch.stop();
   }
 
   enqueue(op: StoreOperation): Promise<unknown> {
     if (this.closed) return Promise.reject(new StoreError('the store is closed', 'INVALID'));
-    return new Promise((resolve, reject) => {
-      this.queue.push({ op, resolve, reject });
-      this.scheduleFlush();
-    });
+    return new Promise((resolve, reject) => this.batch.add({ op, resolve, reject }));
   }
 
   writeLogs(lines: LogLine[]): void {
-    if (this.closed) return;
-    for (const line of lines) this.logBuffer.push(line);
-    if (this.logBuffer.length >= LOG_FLUSH_LINES) this.scheduleFlush();
-    else if (this.logTimer === null && !this.flushScheduled) {
-      this.logTimer = setTimeout(() => {
-        this.logTimer = null;
-        this.scheduleFlush();
-      }, LOG_FLUSH_MS);
-    }
+    this.batch.addLines(lines);
   }
 
   flush(): Promise<void> {
-    if (this.queue.length === 0 && this.logBuffer.length === 0 && !this.flushScheduled) return Promise.resolve();
-    return new Promise((resolve) => {
-      this.idleWaiters.push(resolve);
-      this.scheduleFlush();
-    });
-  }
-
-  private scheduleFlush(): void {
-    if (this.flushScheduled) return;
-    this.flushScheduled = true;
-    setImmediate(() => {
-      if (this.flushScheduled) this.flushNow();
-    });
+    if (this.batch.isEmpty && !this.batch.isScheduled) return Promise.resolve();
+    return this.batch.whenIdle();
   }
 
   /**
@@ -109,22 +88,14 @@ export class GroupCommit {
    */
   applyAtOnce(ops: readonly StoreOperation[], logs: readonly LogLine[]): OperationOutcome[] {
     if (this.closed) throw new StoreError('the store is closed', 'INVALID');
-    while (this.queue.length > 0 || this.logBuffer.length > 0) this.flushNow();
+    while (!this.batch.isEmpty) this.batch.runNow();
     return this.writeTogether(ops, logs);
   }
 
   private flushNow(): void {
-    this.flushScheduled = false;
-    if (this.logTimer) {
-      clearTimeout(this.logTimer);
-      this.logTimer = null;
-    }
-    if (this.closed) return;
     // A bounded batch: every caller in it waits for the whole of it, so huge ones add latency.
-    const queued = this.queue.length <= MAX_BATCH_OPERATIONS ? this.queue : this.queue.slice(0, MAX_BATCH_OPERATIONS);
-    this.queue = queued === this.queue ? [] : this.queue.slice(MAX_BATCH_OPERATIONS);
-    const logs = this.logBuffer;
-    this.logBuffer = [];
+    const queued = this.batch.takeItems(MAX_BATCH_OPERATIONS);
+    const logs = this.batch.takeLines(Infinity);
     let outcomes: OperationOutcome[];
     try {
       outcomes = this.writeTogether(queued.map((q) => q.op), logs);
@@ -143,7 +114,7 @@ export class GroupCommit {
 
   /** Log lines, then operations, in one transaction; an operation that fails alone is answered in its place. */
   private writeTogether(ops: readonly StoreOperation[], logs: readonly LogLine[]): OperationOutcome[] {
-    const outcomes: OperationOutcome[] = new Array(ops.length);
+    const outcomes = new Array<OperationOutcome>(ops.length);
     this.writer.writeBatch(() => {
       // Log lines go first: they were written before any transition queued after them.
       for (const line of logs) {
@@ -165,13 +136,8 @@ export class GroupCommit {
   }
 
   private notifyIdle(): void {
-    if (this.queue.length > 0 || this.logBuffer.length > 0) {
-      this.scheduleFlush();
-      return;
-    }
-    const waiters = this.idleWaiters;
-    this.idleWaiters = [];
-    for (const resolve of waiters) resolve();
+    if (this.batch.isEmpty) this.batch.wakeIdle();
+    else this.batch.schedule();
   }
 
   private apply(op: StoreOperation): unknown {

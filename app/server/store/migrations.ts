@@ -225,7 +225,7 @@ export const MIGRATIONS: readonly { name: string; sql: string }[] = [
   },
 ];
 
-export function schemaVersion(db: Database.Database): number {
+function schemaVersion(db: Database.Database): number {
   return db.pragma('user_version', { simple: true }) as number;
 }
 

@@ -1,7 +1,7 @@
 import type { ConcurrencyLimit, FlowRun, FlowRunSummary, RetryPolicy, State, StoredLog, TaskRun } from '../../core/index.js';
 
 /** The current state's columns, joined from the states table. */
-export interface JoinedStateColumns {
+interface JoinedStateColumns {
   st_type: string;
   st_name: string;
   st_timestamp: number;

@@ -17,7 +17,7 @@ import {
 const SELECT_FLOW_RUNS = `SELECT r.*, ${STATE_COLUMNS} FROM flow_runs r JOIN states s ON s.id = r.state_id`;
 const SELECT_TASK_RUNS = `SELECT r.*, ${STATE_COLUMNS} FROM task_runs r JOIN states s ON s.id = r.state_id`;
 
-export { flowRunPageQuery, type FlowRunCursor, type FlowRunPageFilter, type Sql } from './flow-run-page-query.js';
+export { flowRunPageQuery, type FlowRunCursor, type FlowRunPageFilter } from './flow-run-page-query.js';
 
 /** A stored state with the run it belongs to, as the event stream delivers it. */
 export interface StoredStateEntry {

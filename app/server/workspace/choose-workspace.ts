@@ -7,7 +7,7 @@ import { checkWorkspaceFolder } from './workspace-folder.js';
 import { WorkspaceError } from './workspace-paths.js';
 
 /** Where the workspace came from, as the start output says it. */
-export type WorkspaceSource = 'option' | 'setting' | 'remembered' | 'default';
+type WorkspaceSource = 'option' | 'setting' | 'remembered' | 'default';
 
 export interface ChosenWorkspace {
   folder: string;
@@ -18,7 +18,7 @@ export interface ChosenWorkspace {
   notes: string[];
 }
 
-export interface WorkspaceChoice {
+interface WorkspaceChoice {
   /** `--workspace DIR`, resolved against `cwd`. */
   given?: string;
   /** FLOWDECK_WORKSPACE. */

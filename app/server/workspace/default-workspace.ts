@@ -3,13 +3,13 @@ import { join } from 'node:path';
 import { examplesDir } from '../package-root.js';
 
 /** The folder under FLOWDECK_HOME that is the workspace when no other is chosen. */
-export const DEFAULT_WORKSPACE_FOLDER = 'workspace';
+const DEFAULT_WORKSPACE_FOLDER = 'workspace';
 
 export function defaultWorkspacePath(home: string): string {
   return join(home, DEFAULT_WORKSPACE_FOLDER);
 }
 
-export interface DefaultWorkspace {
+interface DefaultWorkspace {
   folder: string;
   /** The example files copied into it: all of them when it was made now, none when it was there. */
   seeded: string[];

@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { writeFileAtomic } from '../files/atomic-file.js';
 
 /** Where FLOWDECK_HOME remembers the folder last opened as the workspace. */
-export const LAST_WORKSPACE_FILE = 'last-workspace.json';
+const LAST_WORKSPACE_FILE = 'last-workspace.json';
 
 /** Remembers the folder for the next start. */
 export function rememberWorkspace(home: string, folder: string): void {

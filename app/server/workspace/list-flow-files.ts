@@ -5,7 +5,7 @@ import { WORKSPACE_LIST_MAX, type WorkspaceFileEntry } from '../../core/api/inde
 /** Deeper than any real project; also stops a walk that somehow loops. */
 const MAX_DEPTH = 32;
 
-export interface FlowFileListing {
+interface FlowFileListing {
   files: WorkspaceFileEntry[];
   truncated: boolean;
 }

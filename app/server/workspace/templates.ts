@@ -6,7 +6,7 @@ import type { FlowTemplate } from '../../core/api/index.js';
  * The first sentence of a file's leading `//` comment: its lines up to the first indented one
  * (examples indent the commands that run them), cut at the first full stop.
  */
-export function leadingDescription(source: string): string {
+function leadingDescription(source: string): string {
   const words: string[] = [];
   for (const line of source.split(/\r?\n/)) {
     const match = /^\s*\/\/(.*)$/.exec(line);

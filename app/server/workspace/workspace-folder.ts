@@ -3,7 +3,7 @@ import { isAbsolute, parse, resolve, sep } from 'node:path';
 import { defaultWorkspacePath } from './default-workspace.js';
 import { shownPath, WorkspaceError } from './workspace-paths.js';
 
-export interface FolderLimits {
+interface FolderLimits {
   /** FLOWDECK_HOME: its database and settings are never served, only its default workspace. */
   home: string;
   /** The person's home folder, which is never a workspace as a whole, nor any folder above it. */

@@ -12,7 +12,7 @@ import { flowFileSegments, shownPath, WorkspaceError, WorkspacePaths } from './w
 /** Whether the folder may be changed through the API, and why not when it may not. */
 export type WorkspaceChange = { allowed: true } | { allowed: false; because: string };
 
-export interface WorkspaceOptions {
+interface WorkspaceOptions {
   /** FLOWDECK_HOME: where the folder last opened is remembered, and whose own files are never served. */
   home: string;
   /** Refused unless allowed: a page should not be able to point a shared server elsewhere. */

@@ -7,8 +7,6 @@ import { sdkCallShape } from './sdk-call.js';
 import type { Shape, ShapeCodec } from './shape.js';
 import { taskShape } from './task.js';
 
-export type { Shape, ShapeEdit, ShapeRead, ShapeWrite } from './shape.js';
-
 type Form = KindSyntax['form'];
 
 const SHAPES: { readonly [F in Form]: ShapeCodec<Extract<KindSyntax, { form: F }>> } = {

@@ -8,7 +8,7 @@ import type { ArgumentStyle, KindSyntax, NodeKind } from '../node-kinds.js';
 import type { CodeParameter } from '../syntax.js';
 import type { WriteContext } from '../write-parts.js';
 
-export interface ShapeRead {
+interface ShapeRead {
   /** What a step of this shape is recognised by besides its form: the function it calls, or how a task is called. */
   readonly key?: string;
   /** How the call's arguments are written; a subflow called like a function (`positional`) takes its function's parameters. */
@@ -17,7 +17,7 @@ export interface ShapeRead {
   codeParameters(code: string): CodeParameter[] | null;
 }
 
-export interface ShapeWrite {
+interface ShapeWrite {
   /** The one name a step of this shape needs imported. */
   readonly imports?: { readonly module: 'sdk' | 'tasks'; readonly name: string };
   /** Whether a step has a module-level declaration of its own (a task, a child flow). */
@@ -34,7 +34,7 @@ export interface ShapeWrite {
   statement?(node: GraphNode, kind: NodeKind, ctx: WriteContext, indent: string): string;
 }
 
-export interface ShapeEdit {
+interface ShapeEdit {
   /** Whether a step is named by its result variable rather than by a declaration (a pause). */
   readonly namedByResult: boolean;
   /** Whether the statement opens a block an added step must close (a branch). */

@@ -2,7 +2,7 @@ import { maskCredentials } from '../../mask-credentials.js';
 import type { CallScope } from './call-scope.js';
 
 /** One request, as the built-in tasks make them. */
-export interface HttpCall {
+interface HttpCall {
   url: string;
   method: string;
   headers?: Record<string, string>;

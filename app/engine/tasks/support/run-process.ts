@@ -8,7 +8,7 @@ const KILL_GRACE_MS = 2000;
 /** Output kept per stream; beyond it the rest is dropped, with a note. */
 const OUTPUT_LIMIT = 16 * 1024 * 1024;
 
-export interface ProcessRequest {
+interface ProcessRequest {
   command: string;
   args: string[];
   cwd?: string;
@@ -16,7 +16,7 @@ export interface ProcessRequest {
   input?: string;
 }
 
-export interface ProcessOutcome {
+interface ProcessOutcome {
   /** The exit code; for a process ended by a signal, 128 plus its number, as shells report it. */
   exitCode: number;
   signal: NodeJS.Signals | null;

@@ -3,7 +3,7 @@ import { kebabCase, uniqueName, takenNames } from '../../../core/flow-document/i
 import type { Positions, XY } from './history.js';
 
 /** A copied node: enough to write it again under a new id. */
-export interface ClipboardNode {
+interface ClipboardNode {
   id: string;
   kind: string;
   name: string;
@@ -22,7 +22,7 @@ export interface ClipboardContent {
   edges: { source: string; target: string; input: string }[];
 }
 
-export const CLIPBOARD_FORMAT = 'flowdeck/nodes@1';
+const CLIPBOARD_FORMAT = 'flowdeck/nodes@1';
 
 export function copyNodes(graph: FlowGraph, positions: Positions, ids: readonly string[]): ClipboardContent | null {
   const chosen = new Set(ids);
@@ -60,7 +60,7 @@ export function readClipboardText(text: string): ClipboardContent | null {
   }
 }
 
-export interface PastePlan {
+interface PastePlan {
   /** The new node for each copied one, under its new id and name. */
   nodes: (ClipboardNode & { newId: string; newName: string; at: XY })[];
   edges: { source: string; target: string; input: string }[];

@@ -25,7 +25,7 @@ export function inputLooks(node: GraphNode, inputs: readonly string[]): Record<s
   return Object.fromEntries(inputs.map((input) => [input, look(inputType(node, input))]));
 }
 
-export interface DraggedConnection {
+interface DraggedConnection {
   source: string | null;
   target: string | null;
   targetHandle?: string | null;

@@ -30,7 +30,7 @@ export function toFormValue(control: FieldControl, value: unknown): FormValue {
   }
 }
 
-export type ParsedField = { kind: 'value'; value: unknown } | { kind: 'unset' } | { kind: 'error'; message: string };
+type ParsedField = { kind: 'value'; value: unknown } | { kind: 'unset' } | { kind: 'error'; message: string };
 
 function candidates(control: FieldControl, text: string): unknown[] | string {
   const trimmed = text.trim();

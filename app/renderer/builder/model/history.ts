@@ -20,7 +20,7 @@ export interface History {
 export const EMPTY_HISTORY: History = { past: [], future: [] };
 
 /** How many steps back undo reaches; older ones are dropped. */
-export const HISTORY_LIMIT = 200;
+const HISTORY_LIMIT = 200;
 
 function same(a: Snapshot, b: Snapshot): boolean {
   return a.source === b.source && samePositions(a.positions, b.positions);

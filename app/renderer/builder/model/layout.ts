@@ -5,7 +5,7 @@ import type { Positions, XY } from './history.js';
 export const NODE_WIDTH = 220;
 export const NODE_HEIGHT = 76;
 
-export interface LayoutInput {
+interface LayoutInput {
   nodes: readonly { id: string }[];
   edges: readonly { source: string; target: string }[];
 }

@@ -1,5 +1,5 @@
 /** What React Flow needs of a node to keep its measured size. */
-export interface MeasuredNode {
+interface MeasuredNode {
   id: string;
   measured?: { width?: number; height?: number };
   /** `inputs`, when a node has them, names its input handles. */

@@ -7,7 +7,7 @@ import type { KeyValueStorage } from '../../shared/key-value-storage.js';
 
 export type SidePanel = 'palette' | 'inspector';
 
-export interface PanelState {
+interface PanelState {
   width: number;
   collapsed: boolean;
 }
@@ -22,7 +22,7 @@ export const PANEL_LIMITS: Record<SidePanel, { min: number; max: number; initial
 /** How wide a collapsed panel's rail is: room for the button that opens it again. */
 export const COLLAPSED_WIDTH = 28;
 /** How wide a splitter is. */
-export const SPLITTER_WIDTH = 6;
+const SPLITTER_WIDTH = 6;
 /** How far one arrow key moves a splitter; with Shift, four times as far. */
 export const KEY_STEP = 16;
 

@@ -9,7 +9,7 @@ import type { DocumentActions } from './document-actions.js';
 import { askSaveAs, askSaveBeforeRun, showToast } from '../../app/ui-store.js';
 import { errorMessage } from '../../../core/error-message.js';
 
-export type OpenStream = (options: Pick<EventStreamOptions, 'flowRunId' | 'onEvent' | 'onStatus'>) => EventStream;
+type OpenStream = (options: Pick<EventStreamOptions, 'flowRunId' | 'onEvent' | 'onStatus'>) => EventStream;
 
 export interface RunActions {
   /** Makes sure the file on disk is what is shown, then asks the server what flows it holds. */

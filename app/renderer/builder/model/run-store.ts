@@ -3,7 +3,7 @@ import type { FlowGraph } from '../../../core/flow-document/graph.js';
 import { nodeRunStates, type NodeRunState } from '../../shared/node-states.js';
 import type { RunSnapshot } from './run-tracker.js';
 
-export type RunPhase =
+type RunPhase =
   /** Nothing has been run since the page opened. */
   | 'idle'
   /** Saving, describing or asking the server to start it. */

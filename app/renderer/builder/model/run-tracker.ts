@@ -17,7 +17,7 @@ export interface RunSnapshot {
   finished: boolean;
 }
 
-export interface TrackRunOptions extends Pick<FollowFlowRunOptions, 'client' | 'flowRunId' | 'openStream'> {
+interface TrackRunOptions extends Pick<FollowFlowRunOptions, 'client' | 'flowRunId' | 'openStream'> {
   onChange: (snapshot: RunSnapshot) => void;
   /** Log lines kept; older ones are dropped. */
   maxLogs?: number;

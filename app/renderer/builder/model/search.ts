@@ -1,6 +1,6 @@
 import { nodeKind } from '../../../core/flow-document/node-kinds.js';
 
-export interface SearchableNode {
+interface SearchableNode {
   id: string;
   kind: string;
   name: string;

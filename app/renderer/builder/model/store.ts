@@ -19,7 +19,7 @@ import { searchNodes } from './search.js';
 import type { NodeScope } from '../../../core/flow-document/graph.js';
 
 /** The file being edited, as it was last read or saved. */
-export interface DocumentInfo {
+interface DocumentInfo {
   /** Its path in the workspace; null until it is saved the first time. */
   path: string | null;
   /** What the top bar calls it. */
@@ -35,9 +35,9 @@ export interface DocumentInfo {
   location: DocumentLocation;
 }
 
-export type DocumentLocation = 'workspace' | 'disk';
+type DocumentLocation = 'workspace' | 'disk';
 
-export interface SearchState {
+interface SearchState {
   open: boolean;
   query: string;
   matches: string[];
@@ -46,7 +46,7 @@ export interface SearchState {
 }
 
 /** A message for the person: an edit the code did not allow, a paste of something foreign. */
-export interface Notice {
+interface Notice {
   kind: 'error' | 'info';
   message: string;
 }
@@ -118,7 +118,7 @@ export function isDirty(state: Pick<BuilderState, 'doc' | 'source' | 'positions'
   return state.source !== state.doc.savedSource || !samePositions(state.positions, state.doc.savedPositions);
 }
 
-export function fileNameOf(path: string): string {
+function fileNameOf(path: string): string {
   return path.split(/[\\/]/).pop() ?? path;
 }
 

@@ -7,7 +7,7 @@ import { isDirty, type BuilderState } from './store.js';
 
 type BuilderStateLike = Pick<BuilderState, 'positions'>;
 
-export type WorkspaceClient = Pick<
+type WorkspaceClient = Pick<
   ApiClient,
   'listWorkspaceFiles' | 'readWorkspaceFile' | 'writeWorkspaceFile' | 'listTemplates' | 'getWorkspace' | 'changeWorkspace'
 >;

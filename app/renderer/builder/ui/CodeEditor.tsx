@@ -28,7 +28,7 @@ function changedRange(from: string, to: string): { start: number; endFrom: numbe
   return { start, endFrom, text: to.slice(start, endTo) };
 }
 
-export interface CodeEditorProps {
+interface CodeEditorProps {
   onSave: () => void;
 }
 

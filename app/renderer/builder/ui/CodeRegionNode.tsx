@@ -2,7 +2,7 @@ import { Handle, Position, type Node, type NodeProps } from '@xyflow/react';
 import { memo } from 'react';
 import type { CanvasRegion } from '../model/code-regions.js';
 
-export interface CodeRegionData extends Record<string, unknown> {
+interface CodeRegionData extends Record<string, unknown> {
   region: CanvasRegion;
 }
 

@@ -1,7 +1,7 @@
 import { useEffect, useId, useRef, useState } from 'react';
 import { parseFormValue, toFormValue, type FieldLike, type FormValue } from '../model/field-values.js';
 
-export interface EditableField extends FieldLike {
+interface EditableField extends FieldLike {
   name: string;
   description: string;
   default?: unknown;

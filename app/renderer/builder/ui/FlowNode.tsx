@@ -5,7 +5,7 @@ import type { GraphNode, Problem } from '../model/document-model.js';
 import type { NodeRunState } from '../../shared/node-states.js';
 import { kindGlyph, kindLabel } from './kind-look.js';
 
-export interface FlowNodeData extends Record<string, unknown> {
+interface FlowNodeData extends Record<string, unknown> {
   node: GraphNode;
   /** The inputs drawn as handles on the left. */
   inputs: string[];

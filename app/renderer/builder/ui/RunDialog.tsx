@@ -6,7 +6,7 @@ import { ParameterFields } from '../../shared/ParameterFields.js';
 import type { RunActions } from '../model/run-actions.js';
 import { closeDialog, type Dialog } from '../../app/ui-store.js';
 
-export type Prepared = { path: string; description: FlowFileDescription } | { error: string };
+type Prepared = { path: string; description: FlowFileDescription } | { error: string };
 
 /** Asks for the flow's parameters (from its schema, as the server reads it) and starts the run. */
 export function RunDialog({ runs, prepared }: { runs: RunActions; prepared: Prepared }) {

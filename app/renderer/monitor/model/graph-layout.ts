@@ -1,18 +1,18 @@
 import dagre from '@dagrejs/dagre';
 
-export interface LayoutNode {
+interface LayoutNode {
   id: string;
   width: number;
   height: number;
 }
 
-export interface LayoutEdge {
+interface LayoutEdge {
   source: string;
   target: string;
 }
 
 /** Where a node is drawn: its top-left corner and its size. */
-export interface Box {
+interface Box {
   x: number;
   y: number;
   width: number;
@@ -40,7 +40,7 @@ export interface GraphLayoutOptions {
  * The default dagre limit. Dagre's time grows with nodes and with edge length: on a 2-core
  * machine 500 units take up to about 350 ms, 1,500 more than a second.
  */
-export const DEFAULT_DAGRE_LIMIT = 500;
+const DEFAULT_DAGRE_LIMIT = 500;
 
 const MARGIN = 20;
 const COLUMN_GAP = 80;

@@ -13,7 +13,7 @@ export interface LogFilter {
   attempt?: number;
 }
 
-export type LogLineLike = Pick<StoredLog, 'level' | 'taskRunId' | 'attempt' | 'message'>;
+type LogLineLike = Pick<StoredLog, 'level' | 'taskRunId' | 'attempt' | 'message'>;
 
 export function passesFilter(line: LogLineLike, filter: LogFilter): boolean {
   if (filter.minLevel !== undefined && line.level < filter.minLevel) return false;

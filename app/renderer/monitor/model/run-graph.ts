@@ -24,7 +24,7 @@ export interface TaskRunNode {
 }
 
 /** The state a group shows: the one a person most needs to see among its members. */
-export interface GroupState {
+interface GroupState {
   type: StateType;
   name: string;
   message?: string;
@@ -53,22 +53,22 @@ export interface TaskGroup {
 }
 
 /** A collapsed group drawn as one node. */
-export interface TaskGroupNode {
+interface TaskGroupNode {
   kind: 'group';
   /** `groupNodeId(group.key)`: never a task run id. */
   id: string;
   group: TaskGroup;
 }
 
-export type RunGraphNode = TaskRunNode | TaskGroupNode;
+type RunGraphNode = TaskRunNode | TaskGroupNode;
 
-export interface RunGraphEdge {
+interface RunGraphEdge {
   id: string;
   source: string;
   target: string;
 }
 
-export interface RunGraph {
+interface RunGraph {
   /** In the order their first task run was created; an expanded group's members in place of its node. */
   nodes: RunGraphNode[];
   edges: RunGraphEdge[];
@@ -78,7 +78,7 @@ export interface RunGraph {
   nodeOfTaskRun: ReadonlyMap<string, string>;
 }
 
-export interface RunGraphOptions {
+interface RunGraphOptions {
   /** A task key with more task runs than this is drawn as a group. Default 1. */
   groupThreshold?: number;
   /** Keys of the groups drawn as their members. */
@@ -214,10 +214,10 @@ export function buildRunGraph(taskRuns: readonly RunGraphTaskRun[], options: Run
 }
 
 /** The size a view draws a task run node and a group node at; the layout leaves room for them. */
-export const TASK_RUN_NODE_SIZE = { width: 200, height: 56 } as const;
-export const GROUP_NODE_SIZE = { width: 220, height: 76 } as const;
+const TASK_RUN_NODE_SIZE = { width: 200, height: 56 } as const;
+const GROUP_NODE_SIZE = { width: 220, height: 76 } as const;
 
-export interface RunGraphLayoutOptions extends GraphLayoutOptions {
+interface RunGraphLayoutOptions extends GraphLayoutOptions {
   /** A node's size, when a view draws them at other sizes than the defaults. */
   sizeOf?: (node: RunGraphNode) => { width: number; height: number };
 }

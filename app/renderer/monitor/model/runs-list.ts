@@ -27,7 +27,7 @@ export interface RunsListView {
   stream: EventStreamStatus;
 }
 
-export interface RunsListOptions {
+interface RunsListOptions {
   client: Pick<ApiClient, 'listFlowRuns'>;
   /** The listing's query, taken once: every page of one list uses the same. */
   query: FlowRunListQuery;

@@ -1,7 +1,7 @@
 import { isTerminal, type ErrorInfo, type State, type StateType } from '../../../core/states.js';
 
 /** One attempt of a run: from entering RUNNING (Running, or Retrying after the first) to the state that ended it. */
-export interface AttemptBar {
+interface AttemptBar {
   kind: 'attempt';
   /** 1 for the first. */
   attempt: number;
@@ -22,7 +22,7 @@ export interface AttemptBar {
 }
 
 /** Time a run spent SCHEDULED: waiting to retry, for a concurrency slot, or for its scheduled time. */
-export interface WaitBar {
+interface WaitBar {
   kind: 'wait';
   /**
    * What it waited for, by the name of the state that began the wait: AwaitingRetry (before a
@@ -38,7 +38,7 @@ export interface WaitBar {
 
 export type TimelineBar = AttemptBar | WaitBar;
 
-export interface RunTimeline {
+interface RunTimeline {
   attempts: AttemptBar[];
   waits: WaitBar[];
   /** Attempts and waits in time order. */
@@ -101,7 +101,7 @@ export function barEnd(bar: TimelineBar, now: number): number {
   return bar.end ?? Math.max(now, bar.start);
 }
 
-export interface TimelineRow {
+interface TimelineRow {
   taskRunId: string;
   name: string;
   timeline: RunTimeline;
@@ -111,7 +111,7 @@ export interface TimelineRow {
   end: number | null;
 }
 
-export interface TimelineRows {
+interface TimelineRows {
   /** One row per task run: those with bars by start (ties keep the input order), then the rest in input order. */
   rows: TimelineRow[];
   /** The time every bar fits in; null when no run has a bar. */

@@ -14,11 +14,11 @@ import {
 } from '../model/run-filters.js';
 
 /** "CANCELLING" as people read it: "Cancelling". */
-export function stateLabel(type: StateType): string {
+function stateLabel(type: StateType): string {
   return type.charAt(0) + type.slice(1).toLowerCase();
 }
 
-export interface RunsFilterBarProps {
+interface RunsFilterBarProps {
   filters: RunFilters;
   /** The search as typed, sent once typing pauses. */
   draft: string;

@@ -14,13 +14,13 @@ const ROW_HEIGHT = 40;
 /** Read the next page when the last row in sight is this close to the end of what is held. */
 const LOAD_AHEAD_ROWS = 30;
 
-export interface RunsTableHandle {
+interface RunsTableHandle {
   /** Puts the keyboard on the list, at its first row. */
   focusList(): void;
 }
 
 /** How long a run took, or has taken so far while it runs. */
-export function runDuration(run: FlowRunSummary, now: number): number | null {
+function runDuration(run: FlowRunSummary, now: number): number | null {
   if (run.startTime === null) return null;
   return (run.endTime ?? (isTerminal(run.state.type) ? run.startTime : now)) - run.startTime;
 }
@@ -30,7 +30,7 @@ const dayAndTime = new Intl.DateTimeFormat(undefined, { month: 'short', day: 'nu
 const dayOfYear = new Intl.DateTimeFormat(undefined, { year: 'numeric', month: 'short', day: 'numeric' });
 
 /** A start time as short as it can be and still clear: the time today, the day this year, else the date. */
-export function formatStart(ms: number, now: number): string {
+function formatStart(ms: number, now: number): string {
   const at = new Date(ms);
   const today = new Date(now);
   if (at.toDateString() === today.toDateString()) return timeOfDay.format(at);
@@ -38,7 +38,7 @@ export function formatStart(ms: number, now: number): string {
   return dayOfYear.format(at);
 }
 
-export interface RunsTableProps {
+interface RunsTableProps {
   list: RunsList;
   view: RunsListView;
   filters: RunFilters;

@@ -1,5 +1,6 @@
 import { useVirtualizer } from '@tanstack/react-virtual';
 import { useMemo, useRef } from 'react';
+import { isTerminal } from '../../../core/states.js';
 import type { FlowRunView } from '../../shared/flow-run-live.js';
 import { formatDuration } from '../../shared/format.js';
 import { barEnd, timelineRows, type TimelineBar } from '../model/timeline.js';
@@ -18,7 +19,7 @@ function barTitle(bar: TimelineBar, now: number): string {
 
 /** Every task run's attempts as bars on one time axis, and the waits before retries between them. */
 export function TimelineView({ view, selected }: { view: FlowRunView; selected?: string }) {
-  const live = view.flowRun !== null && !['COMPLETED', 'FAILED', 'CRASHED', 'CANCELLED'].includes(view.flowRun.state.type);
+  const live = view.flowRun !== null && !isTerminal(view.flowRun.state.type);
   const now = useNow(live, 500);
   const { rows, range } = useMemo(() => timelineRows(view.taskRuns, view.histories, now), [view.version, now]);
   const scroller = useRef<HTMLDivElement>(null);

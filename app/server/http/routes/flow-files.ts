@@ -15,9 +15,9 @@ import type { RouteDeps } from './deps.js';
 import { requireWorkspace } from './workspace.js';
 
 /** Loading a flow file takes well under a second; this much means its top-level code is stuck. */
-export const DESCRIBE_TIMEOUT_MS = 30_000;
+const DESCRIBE_TIMEOUT_MS = 30_000;
 /** How long a new flow process may take to create its run before it is given up on. */
-export const RUN_START_TIMEOUT_MS = 30_000;
+const RUN_START_TIMEOUT_MS = 30_000;
 const START_POLL_MS = 20;
 /** Exit codes of `flowdeck` that say the server, not the flow file, is at fault. */
 const SERVER_EXIT_CODES = new Set([3, 70]);
