@@ -232,7 +232,7 @@ describe('store orchestration', () => {
       await store.setConcurrencyLimit('frozen', 0);
       const flowRunId = await createFlowRun(store);
       const task = await createTaskRun(store, flowRunId, { tags: ['frozen'] });
-      expect(await set(store, 'task', task, RUNNING)).toMatchObject({ status: 'ABORT', reason: "the concurrency limit for tag 'frozen' is 0" });
+      expect(await set(store, 'task', task, RUNNING)).toMatchObject({ status: 'ABORT', reason: "the concurrency limit for tag 'frozen' is 0", code: 'CONCURRENCY_LIMIT_ZERO' });
       expect((await store.getTaskRun(task))?.state.name).toBe('Pending');
       expect(await store.listStates(task)).toHaveLength(1);
     });
@@ -300,7 +300,7 @@ describe('store orchestration', () => {
       const result = await store.cancelFlowRun(flowRunId);
       expect(result).toMatchObject({ status: 'ACCEPT', state: { type: 'CANCELLING', name: 'Cancelling', message: 'cancellation requested' } });
       expect((await store.getFlowRun(flowRunId))?.state.name).toBe('Cancelling');
-      expect(await set(store, 'task', waiting, RUNNING)).toMatchObject({ status: 'ABORT', reason: 'its flow run is cancelling' });
+      expect(await set(store, 'task', waiting, RUNNING)).toMatchObject({ status: 'ABORT', reason: 'its flow run is cancelling', code: 'FLOW_STOPPING' });
 
       const again = await store.cancelFlowRun(flowRunId);
       expect(again).toMatchObject({ status: 'REJECT', state: { type: 'CANCELLING' } });
@@ -369,6 +369,7 @@ describe('store orchestration', () => {
       expect(await set(store, 'flow', flowRunId, { type: 'PENDING', name: 'Pending' })).toMatchObject({
         status: 'ABORT',
         state: { name: 'Running' },
+        code: 'ALREADY_STARTED',
       });
     });
 

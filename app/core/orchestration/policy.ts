@@ -1,5 +1,5 @@
 import type { RunKind } from '../runs.js';
-import type { ProposedState, StateType } from '../states.js';
+import type { ProposedState, State, StateType } from '../states.js';
 import { abortTasksOfStoppingFlows } from './rules/abort-tasks-of-stopping-flows.js';
 import { enforceAllowedTransitions } from './rules/enforce-allowed-transitions.js';
 import { nameRetryAttempts } from './rules/name-retry-attempts.js';
@@ -17,7 +17,9 @@ import type { FromStates, OrchestrationRule, RuleOutcome, ToStates, TransitionCo
 /**
  * The orchestration policy: every proposed transition passes these rules in this order. A rule
  * applies only when the run kind, the current state type and the proposed state type match; a
- * rule that changes the proposal hands the changed one to the rules after it.
+ * rule that changes the proposal hands the changed one to the rules after it. Once the
+ * transition is accepted and written, the `after` hooks of the rules that applied run, in the
+ * same order.
  */
 export const ORCHESTRATION_POLICY: readonly OrchestrationRule[] = [
   preventDuplicateTransitions,
@@ -36,9 +38,24 @@ export const ORCHESTRATION_POLICY: readonly OrchestrationRule[] = [
   storeCachedResult,
 ];
 
-export type PolicyOutcome =
-  | { decision: 'accept'; state: ProposedState; appliedRules: string[] }
-  | Exclude<RuleOutcome, { decision: 'accept' }>;
+/** A rule that applied and has side effects, with what its `before` saw. */
+export interface PendingAfterHook {
+  rule: OrchestrationRule;
+  ctx: TransitionContext;
+}
+
+export interface AcceptedOutcome {
+  decision: 'accept';
+  state: ProposedState;
+  /** The rules that answered (changed the proposal), in order. */
+  appliedRules: string[];
+  /** What runs once the transition is written (see runAfterHooks). */
+  afterHooks: readonly PendingAfterHook[];
+}
+
+export type PolicyOutcome = AcceptedOutcome | Exclude<RuleOutcome, { decision: 'accept' }>;
+
+const NO_HOOKS: readonly PendingAfterHook[] = [];
 
 function matchesFrom(from: FromStates, type: StateType | null): boolean {
   return from === 'any' || from.includes(type);
@@ -59,13 +76,21 @@ export function orchestrate(
   const from = ctx.initial?.type ?? null;
   let proposed = ctx.proposed;
   let appliedRules: string[] | null = null;
+  let afterHooks: PendingAfterHook[] | null = null;
   for (const rule of rules) {
     if (!ruleApplies(rule, ctx.run.kind, from, proposed.type)) continue;
-    const outcome = rule.apply(proposed === ctx.proposed ? ctx : { ...ctx, proposed });
+    const ruleCtx = proposed === ctx.proposed ? ctx : { ...ctx, proposed };
+    if (rule.after) (afterHooks ??= []).push({ rule, ctx: ruleCtx });
+    const outcome = rule.before?.(ruleCtx);
     if (!outcome) continue;
     (appliedRules ??= []).push(rule.name);
     if (outcome.decision !== 'accept') return outcome;
     proposed = outcome.state;
   }
-  return { decision: 'accept', state: proposed, appliedRules: appliedRules ?? [] };
+  return { decision: 'accept', state: proposed, appliedRules: appliedRules ?? [], afterHooks: afterHooks ?? NO_HOOKS };
+}
+
+/** Runs the side effects of an accepted transition, once `state` is written. */
+export function runAfterHooks(outcome: AcceptedOutcome, state: State): void {
+  for (const { rule, ctx } of outcome.afterHooks) rule.after!(ctx, state);
 }

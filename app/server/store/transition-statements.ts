@@ -179,6 +179,7 @@ export interface TransitionStatements {
   savepoint: Database.Statement;
   release: Database.Statement;
   rollbackTo: Database.Statement;
+  rollback: Database.Statement;
 }
 
 /** Prepares them on the store's connection, once: preparing is the costly part of a statement. */
@@ -237,5 +238,6 @@ export function prepareTransitionStatements(db: Database.Database): TransitionSt
     savepoint: db.prepare('SAVEPOINT transition'),
     release: db.prepare('RELEASE transition'),
     rollbackTo: db.prepare('ROLLBACK TO transition'),
+    rollback: db.prepare('ROLLBACK'),
   };
 }

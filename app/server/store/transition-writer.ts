@@ -8,11 +8,13 @@ import {
   isTerminal,
   newId,
   orchestrate,
+  runAfterHooks,
   stateTime,
   type CreateFlowRun,
   type CreateTaskRun,
   type OrchestrationResult,
   type OrchestrationServices,
+  type PolicyOutcome,
   type ProposedState,
   type RetryPolicy,
   type RunFacts,
@@ -339,7 +341,7 @@ export class TransitionWriter {
   applySetState(request: SetState, mustRead = false): OrchestrationResult {
     const current = this.currentRow(request.kind, request.runId, mustRead);
     if (!current) {
-      return { status: 'ABORT', state: null, reason: `no ${request.kind} run with id ${request.runId}` };
+      return { status: 'ABORT', state: null, reason: `no ${request.kind} run with id ${request.runId}`, code: 'RUN_NOT_FOUND' };
     }
     if (request.replay && current.last_transition_id !== request.transitionId) {
       // Sent again by a client that never heard the answer: if it was applied, the answer is the
@@ -442,8 +444,9 @@ export class TransitionWriter {
   }
 
   /**
-   * Runs the policy for one transition and, when it is accepted, records the new state and lets
-   * `persist` write the run row. Side effects of rules are undone when the answer is not ACCEPT.
+   * Runs the policy for one transition and, when it is accepted, records the new state, lets
+   * `persist` write the run row and then runs the rules' side effects (their `after` hooks). What
+   * a rule wrote while deciding is undone when the answer is not ACCEPT.
    */
   private orchestrateInto(input: TransitionInput): OrchestrationResult | typeof CHANGED_ELSEWHERE {
     const { kind, runId, initial, facts, timing, transitionId, now } = input;
@@ -460,10 +463,11 @@ export class TransitionWriter {
     // write nothing before they are accepted, and an open savepoint makes SQLite journal every
     // page the transition then touches.
     this.savepointOpen = false;
-    let outcome;
+    let outcome: PolicyOutcome;
     try {
+      // A forced transition is not the rules' to judge, nor to follow up.
       outcome = input.force
-        ? ({ decision: 'accept', state: input.proposed } as const)
+        ? { decision: 'accept', state: input.proposed, appliedRules: [], afterHooks: [] }
         : orchestrate({ run, initial, proposed: input.proposed, transitionId, now, random: this.random, services: this.services });
     } catch (error) {
       this.undoSideEffects();
@@ -475,11 +479,11 @@ export class TransitionWriter {
         case 'duplicate':
           return { status: 'ACCEPT', state: initial };
         case 'reject':
-          return { status: 'REJECT', state: initial, reason: outcome.reason };
+          return { status: 'REJECT', state: initial, reason: outcome.reason, code: outcome.code };
         case 'wait':
           return { status: 'WAIT', state: initial, reason: outcome.reason, delaySeconds: outcome.delaySeconds };
         case 'abort':
-          return { status: 'ABORT', state: initial, reason: outcome.reason };
+          return { status: 'ABORT', state: initial, reason: outcome.reason, code: outcome.code };
       }
     }
     const proposed = outcome.state;
@@ -525,6 +529,14 @@ export class TransitionWriter {
       retry_policy: sharedJson(facts.retryPolicy),
       flow_run_id: facts.flowRunId,
     }, state);
+    try {
+      runAfterHooks(outcome, state);
+    } catch (error) {
+      // The transition is written and its side effects are not: keep neither. The whole write
+      // transaction goes, as when the file cannot be written, so no half-done transition is kept.
+      this.stmt.rollback.run();
+      throw error;
+    }
     if (this.savepointOpen) {
       this.stmt.release.run();
       this.savepointOpen = false;

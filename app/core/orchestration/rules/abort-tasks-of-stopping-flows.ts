@@ -7,10 +7,14 @@ export const abortTasksOfStoppingFlows: OrchestrationRule = {
   runKinds: ['task'],
   from: [null, 'SCHEDULED', 'PENDING'],
   to: ['RUNNING'],
-  apply(ctx) {
+  before(ctx) {
     const flowState = ctx.services.flowRunStateType(ctx.run.flowRunId);
     if (flowState !== null && (flowState === 'CANCELLING' || isTerminal(flowState))) {
-      return { decision: 'abort', reason: `its flow run is ${flowState.toLowerCase()}` };
+      return {
+        decision: 'abort',
+        reason: `its flow run is ${flowState.toLowerCase()}`,
+        code: flowState === 'COMPLETED' || flowState === 'FAILED' ? 'FLOW_FINISHED' : 'FLOW_STOPPING',
+      };
     }
   },
 };

@@ -6,7 +6,7 @@ export const nameRetryAttempts: OrchestrationRule = {
   runKinds: ['flow', 'task'],
   from: ['SCHEDULED', 'PENDING', 'PAUSED'],
   to: ['RUNNING'],
-  apply(ctx) {
+  before(ctx) {
     if (ctx.run.runCount >= 1 && ctx.proposed.name === 'Running' && ctx.initial?.type !== 'PAUSED') {
       return { decision: 'accept', state: { ...ctx.proposed, name: 'Retrying' } };
     }

@@ -6,7 +6,7 @@ export const preventDuplicateTransitions: OrchestrationRule = {
   runKinds: ['flow', 'task'],
   from: 'any',
   to: 'any',
-  apply(ctx) {
+  before(ctx) {
     if (ctx.run.lastTransitionId !== null && ctx.run.lastTransitionId === ctx.transitionId) {
       return { decision: 'duplicate' };
     }

@@ -10,8 +10,8 @@ export const rejectPendingDuplicates: OrchestrationRule = {
   runKinds: ['flow', 'task'],
   from: ['PENDING', 'RUNNING', 'CANCELLING', 'PAUSED'],
   to: ['PENDING'],
-  apply(ctx) {
+  before(ctx) {
     if (ctx.run.kind === 'task' && ctx.initial?.type === 'PENDING' && ctx.proposed.name === NOT_READY) return;
-    return { decision: 'abort', reason: `the run is already ${ctx.initial?.name ?? 'started'}` };
+    return { decision: 'abort', reason: `the run is already ${ctx.initial?.name ?? 'started'}`, code: 'ALREADY_STARTED' };
   },
 };

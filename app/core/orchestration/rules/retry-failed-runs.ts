@@ -7,7 +7,7 @@ export const retryFailedRuns: OrchestrationRule = {
   runKinds: ['flow', 'task'],
   from: ['RUNNING'],
   to: ['FAILED'],
-  apply(ctx) {
+  before(ctx) {
     const { retries } = ctx.run.retryPolicy;
     if (ctx.proposed.retryable === false || ctx.run.runCount > retries) return;
     const delay = retryDelayMs(ctx.run.retryPolicy, ctx.run.runCount, ctx.random);

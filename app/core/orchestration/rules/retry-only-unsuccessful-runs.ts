@@ -6,9 +6,9 @@ export const retryOnlyUnsuccessfulRuns: OrchestrationRule = {
   runKinds: ['flow', 'task'],
   from: ['FAILED', 'CRASHED', 'CANCELLED'],
   to: ['SCHEDULED'],
-  apply(ctx) {
+  before(ctx) {
     if (ctx.proposed.name !== 'AwaitingRetry') {
-      return { decision: 'reject', reason: `a finished run can only be scheduled again as AwaitingRetry` };
+      return { decision: 'reject', reason: `a finished run can only be scheduled again as AwaitingRetry`, code: 'NOT_A_RETRY' };
     }
   },
 };

@@ -14,7 +14,7 @@ export const waitForScheduledTime: OrchestrationRule = {
   runKinds: ['flow', 'task'],
   from: ['SCHEDULED'],
   to: ['PENDING', 'RUNNING'],
-  apply(ctx) {
+  before(ctx) {
     const due = ctx.initial?.scheduledTime;
     if (due !== undefined && due - ctx.now > TOLERANCE_MS) {
       return {
