@@ -727,6 +727,58 @@ describe('StoreCachedResult', () => {
   });
 });
 
+describe('a cancel request: RefuseCancellingFinishedRuns, RefuseCancellingTwice, CancelUnstartedRunsAtOnce', () => {
+  const cancel: ProposedState = { type: 'CANCELLING', name: 'Cancelling', message: 'cancellation requested' };
+
+  it('asks a started run to stop: it becomes Cancelling', () => {
+    for (const initial of [state('RUNNING', 'Running'), state('PAUSED', 'Paused')]) {
+      expect(acceptedState(propose({ kind: 'flow', initial, proposed: cancel }))).toEqual(cancel);
+    }
+  });
+
+  it('cancels a run that has not started at once', () => {
+    for (const initial of [state('SCHEDULED', 'Scheduled', { scheduledTime: NOW + 60_000 }), state('PENDING', 'Pending')]) {
+      const outcome = propose({ kind: 'flow', initial, proposed: cancel });
+      expect(acceptedState(outcome)).toEqual({ type: 'CANCELLED', name: 'Cancelled', message: 'cancelled before it started' });
+      expect(outcome.decision === 'accept' && outcome.appliedRules).toEqual(['CancelUnstartedRunsAtOnce']);
+    }
+  });
+
+  it('refuses to cancel a finished run, or one already being cancelled, saying which', () => {
+    for (const [type, name] of [['COMPLETED', 'Completed'], ['FAILED', 'Failed'], ['CRASHED', 'Crashed'], ['CANCELLED', 'Cancelled']] as const) {
+      expect(propose({ kind: 'flow', initial: state(type, name), proposed: cancel }), name).toEqual(
+        expect.objectContaining({ decision: 'reject', reason: 'the run has already finished', code: 'RUN_FINISHED' }),
+      );
+    }
+    expect(propose({ kind: 'flow', initial: state('CANCELLING', 'Cancelling'), proposed: cancel })).toEqual(
+      expect.objectContaining({ decision: 'reject', reason: 'the run is already being cancelled', code: 'ALREADY_CANCELLING' }),
+    );
+  });
+});
+
+describe('a retry request: RetryOnlyFailedCrashedOrCancelledRuns', () => {
+  const retry: ProposedState = { type: 'SCHEDULED', name: 'AwaitingRetry', message: 'retry requested', scheduledTime: NOW };
+
+  it('schedules a failed, crashed or cancelled flow run again', () => {
+    for (const [type, name] of [['FAILED', 'TimedOut'], ['CRASHED', 'Crashed'], ['CANCELLED', 'Cancelled']] as const) {
+      expect(acceptedState(propose({ kind: 'flow', initial: state(type, name), proposed: retry })), name).toEqual(retry);
+    }
+  });
+
+  it('refuses any other, with a code', () => {
+    for (const [type, name] of [['SCHEDULED', 'AwaitingRetry'], ['PENDING', 'Pending'], ['RUNNING', 'Running'], ['PAUSED', 'Paused'], ['COMPLETED', 'Completed']] as const) {
+      expect(propose({ kind: 'flow', initial: state(type, name), proposed: retry }), name).toEqual(
+        expect.objectContaining({ decision: 'reject', reason: 'only Failed, Crashed or Cancelled runs can be retried', code: 'NOT_RETRYABLE' }),
+      );
+    }
+  });
+
+  it('leaves alone the retry the rules make of a failed attempt', () => {
+    const outcome = propose({ kind: 'flow', initial: state('RUNNING', 'Running'), proposed: failed, runCount: 1, retryPolicy: { retries: 1, retryDelaySeconds: [0] } });
+    expect(acceptedState(outcome).name).toBe('AwaitingRetry');
+  });
+});
+
 describe('before and after hooks', () => {
   /** A rule that records when its hooks run. */
   function recorder(log: string[], to: StateType[] = ['COMPLETED']): OrchestrationRule {

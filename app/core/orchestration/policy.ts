@@ -1,12 +1,16 @@
 import type { RunKind } from '../runs.js';
 import type { ProposedState, State, StateType } from '../states.js';
 import { abortTasksOfStoppingFlows } from './rules/abort-tasks-of-stopping-flows.js';
+import { cancelUnstartedRunsAtOnce } from './rules/cancel-unstarted-runs-at-once.js';
 import { enforceAllowedTransitions } from './rules/enforce-allowed-transitions.js';
 import { nameRetryAttempts } from './rules/name-retry-attempts.js';
 import { preventDuplicateTransitions } from './rules/prevent-duplicate-transitions.js';
+import { refuseCancellingFinishedRuns } from './rules/refuse-cancelling-finished-runs.js';
+import { refuseCancellingTwice } from './rules/refuse-cancelling-twice.js';
 import { rejectPendingDuplicates } from './rules/reject-pending-duplicates.js';
 import { releaseConcurrencySlots } from './rules/release-concurrency-slots.js';
 import { retryFailedRuns } from './rules/retry-failed-runs.js';
+import { retryOnlyFailedCrashedOrCancelledRuns } from './rules/retry-only-failed-crashed-or-cancelled-runs.js';
 import { retryOnlyUnsuccessfulRuns } from './rules/retry-only-unsuccessful-runs.js';
 import { secureConcurrencySlots } from './rules/secure-concurrency-slots.js';
 import { storeCachedResult } from './rules/store-cached-result.js';
@@ -26,6 +30,11 @@ export const ORCHESTRATION_POLICY: readonly OrchestrationRule[] = [
   // Before the table: it forbids every transition this rule covers, and a REJECT would tell the
   // second process to adopt the started run's state instead of stopping.
   rejectPendingDuplicates,
+  // A cancel or a retry asked for by a person: before the table, whose answer would be less plain.
+  refuseCancellingFinishedRuns,
+  refuseCancellingTwice,
+  cancelUnstartedRunsAtOnce,
+  retryOnlyFailedCrashedOrCancelledRuns,
   enforceAllowedTransitions,
   retryOnlyUnsuccessfulRuns,
   waitForScheduledTime,
@@ -52,6 +61,8 @@ export interface AcceptedOutcome {
   /** What runs once the transition is written (see runAfterHooks). */
   afterHooks: readonly PendingAfterHook[];
 }
+
+export { canBeRetried, RETRY_REFUSAL } from './rules/retry-only-failed-crashed-or-cancelled-runs.js';
 
 export type PolicyOutcome = AcceptedOutcome | Exclude<RuleOutcome, { decision: 'accept' }>;
 

@@ -21,6 +21,12 @@ export const REFUSAL_CODES = [
   'CONCURRENCY_LIMIT_ZERO',
   /** A finished run is scheduled again only as AwaitingRetry. */
   'NOT_A_RETRY',
+  /** Only a run that failed, crashed or was cancelled can be retried. */
+  'NOT_RETRYABLE',
+  /** A cancel of a run that has already finished. */
+  'RUN_FINISHED',
+  /** A cancel of a run already being cancelled. */
+  'ALREADY_CANCELLING',
 ] as const;
 export type RefusalCode = (typeof REFUSAL_CODES)[number];
 
