@@ -16,7 +16,7 @@ import { secureConcurrencySlots } from './rules/secure-concurrency-slots.js';
 import { storeCachedResult } from './rules/store-cached-result.js';
 import { useCachedResult } from './rules/use-cached-result.js';
 import { waitForScheduledTime } from './rules/wait-for-scheduled-time.js';
-import type { FromStates, OrchestrationRule, RuleOutcome, ToStates, TransitionContext } from './types.js';
+import type { FromStates, OrchestrationRule, OrchestrationServices, RuleOutcome, ToStates, TransitionContext } from './types.js';
 
 /**
  * The orchestration policy: every proposed transition passes these rules in this order. A rule
@@ -48,25 +48,23 @@ export const ORCHESTRATION_POLICY: readonly OrchestrationRule[] = [
 ];
 
 /** A rule that applied and has side effects, with what its `before` saw. */
-export interface PendingAfterHook {
-  rule: OrchestrationRule;
-  ctx: TransitionContext;
+export interface PendingAfterHook<Services = OrchestrationServices> {
+  rule: OrchestrationRule<Services>;
+  ctx: TransitionContext<Services>;
 }
 
-export interface AcceptedOutcome {
+export interface AcceptedOutcome<Services = OrchestrationServices> {
   decision: 'accept';
   state: ProposedState;
   /** The rules that answered (changed the proposal), in order. */
   appliedRules: string[];
   /** What runs once the transition is written (see runAfterHooks). */
-  afterHooks: readonly PendingAfterHook[];
+  afterHooks: readonly PendingAfterHook<Services>[];
 }
 
 export { canBeRetried, RETRY_REFUSAL } from './rules/retry-only-failed-crashed-or-cancelled-runs.js';
 
-export type PolicyOutcome = AcceptedOutcome | Exclude<RuleOutcome, { decision: 'accept' }>;
-
-const NO_HOOKS: readonly PendingAfterHook[] = [];
+export type PolicyOutcome<Services = OrchestrationServices> = AcceptedOutcome<Services> | Exclude<RuleOutcome, { decision: 'accept' }>;
 
 function matchesFrom(from: FromStates, type: StateType | null): boolean {
   return from === 'any' || from.includes(type);
@@ -76,18 +74,22 @@ function matchesTo(to: ToStates, type: StateType): boolean {
   return to === 'any' || to.includes(type);
 }
 
-export function ruleApplies(rule: OrchestrationRule, kind: RunKind, from: StateType | null, to: StateType): boolean {
+export function ruleApplies(rule: Pick<OrchestrationRule<unknown>, 'runKinds' | 'from' | 'to'>, kind: RunKind, from: StateType | null, to: StateType): boolean {
   return rule.runKinds.includes(kind) && matchesFrom(rule.from, from) && matchesTo(rule.to, to);
 }
 
-export function orchestrate(
-  ctx: TransitionContext,
-  rules: readonly OrchestrationRule[] = ORCHESTRATION_POLICY,
-): PolicyOutcome {
+/** Runs a proposal through the policy, or through another list of rules (such as the client's). */
+export function orchestrate(ctx: TransitionContext, rules?: readonly OrchestrationRule[]): PolicyOutcome;
+export function orchestrate<Services>(ctx: TransitionContext<Services>, rules: readonly OrchestrationRule<Services>[]): PolicyOutcome<Services>;
+export function orchestrate<Services>(
+  ctx: TransitionContext<Services>,
+  // Only the first signature leaves the rules out, and its services are the store's.
+  rules = ORCHESTRATION_POLICY as unknown as readonly OrchestrationRule<Services>[],
+): PolicyOutcome<Services> {
   const from = ctx.initial?.type ?? null;
   let proposed = ctx.proposed;
   let appliedRules: string[] | null = null;
-  let afterHooks: PendingAfterHook[] | null = null;
+  let afterHooks: PendingAfterHook<Services>[] | null = null;
   for (const rule of rules) {
     if (!ruleApplies(rule, ctx.run.kind, from, proposed.type)) continue;
     const ruleCtx = proposed === ctx.proposed ? ctx : { ...ctx, proposed };
@@ -98,10 +100,10 @@ export function orchestrate(
     if (outcome.decision !== 'accept') return outcome;
     proposed = outcome.state;
   }
-  return { decision: 'accept', state: proposed, appliedRules: appliedRules ?? [], afterHooks: afterHooks ?? NO_HOOKS };
+  return { decision: 'accept', state: proposed, appliedRules: appliedRules ?? [], afterHooks: afterHooks ?? [] };
 }
 
 /** Runs the side effects of an accepted transition, once `state` is written. */
-export function runAfterHooks(outcome: AcceptedOutcome, state: State): void {
+export function runAfterHooks<Services>(outcome: AcceptedOutcome<Services>, state: State): void {
   for (const { rule, ctx } of outcome.afterHooks) rule.after!(ctx, state);
 }

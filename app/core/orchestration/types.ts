@@ -78,14 +78,17 @@ export interface OrchestrationServices {
   flowRunStateType(flowRunId: string): StateType | null;
 }
 
-export interface TransitionContext {
+/** What a client that answers some transitions itself (a flow process) can tell the rules it runs. */
+export type ClientServices = Pick<OrchestrationServices, 'flowRunStateType'>;
+
+export interface TransitionContext<Services = OrchestrationServices> {
   run: RunFacts;
   initial: State | null;
   proposed: ProposedState;
   transitionId: string;
   now: number;
   random: () => number;
-  services: OrchestrationServices;
+  services: Services;
 }
 
 export type RuleOutcome =
@@ -104,16 +107,17 @@ export type RuleOutcome =
 export type FromStates = readonly (StateType | null)[] | 'any';
 export type ToStates = readonly StateType[] | 'any';
 
-export interface OrchestrationRule {
+/** A rule that only needs `Services` of a store: one typed with ClientServices can run in a client. */
+export interface OrchestrationRule<Services = OrchestrationServices> {
   name: string;
   runKinds: readonly RunKind[];
   from: FromStates;
   to: ToStates;
   /** Decides on the proposal before anything is written. Return nothing to let it pass unchanged. */
-  before?(ctx: TransitionContext): RuleOutcome | void;
+  before?: (ctx: TransitionContext<Services>) => RuleOutcome | void;
   /**
    * The rule's side effects, run only once the transition is accepted and written: `ctx` is what
    * the rule's `before` saw, `state` the state that was written. A rule that only decides has none.
    */
-  after?(ctx: TransitionContext, state: State): void;
+  after?: (ctx: TransitionContext<Services>, state: State) => void;
 }

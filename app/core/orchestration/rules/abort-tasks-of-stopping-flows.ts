@@ -1,8 +1,8 @@
 import { isTerminal } from '../../states.js';
-import type { OrchestrationRule } from '../types.js';
+import type { ClientServices, OrchestrationRule } from '../types.js';
 
 /** Once its flow run is being cancelled or has finished, a task run must not start. */
-export const abortTasksOfStoppingFlows: OrchestrationRule = {
+export const abortTasksOfStoppingFlows: OrchestrationRule<ClientServices> = {
   name: 'AbortTasksOfStoppingFlows',
   runKinds: ['task'],
   from: [null, 'SCHEDULED', 'PENDING'],

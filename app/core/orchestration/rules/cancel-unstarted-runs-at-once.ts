@@ -1,7 +1,7 @@
-import type { OrchestrationRule } from '../types.js';
+import type { ClientServices, OrchestrationRule } from '../types.js';
 
 /** A run asked to cancel before it started has no process to stop: it is Cancelled at once. */
-export const cancelUnstartedRunsAtOnce: OrchestrationRule = {
+export const cancelUnstartedRunsAtOnce: OrchestrationRule<ClientServices> = {
   name: 'CancelUnstartedRunsAtOnce',
   runKinds: ['flow'],
   from: ['SCHEDULED', 'PENDING'],

@@ -1,11 +1,11 @@
 import type { StateType } from '../../states.js';
 import { isAllowedTransition } from '../allowed-transitions.js';
-import type { OrchestrationRule } from '../types.js';
+import type { ClientServices, OrchestrationRule } from '../types.js';
 
 /** States of a run that was stopped from outside: a client refused a move from one stops too. */
 const STOPPED: readonly (StateType | null)[] = ['CANCELLING', 'CANCELLED', 'CRASHED'];
 
-export const enforceAllowedTransitions: OrchestrationRule = {
+export const enforceAllowedTransitions: OrchestrationRule<ClientServices> = {
   name: 'EnforceAllowedTransitions',
   runKinds: ['flow', 'task'],
   from: 'any',

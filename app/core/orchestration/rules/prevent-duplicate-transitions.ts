@@ -1,7 +1,7 @@
-import type { OrchestrationRule } from '../types.js';
+import type { ClientServices, OrchestrationRule } from '../types.js';
 
 /** A client that resends a transition it already made (after a lost reply) gets the same answer. */
-export const preventDuplicateTransitions: OrchestrationRule = {
+export const preventDuplicateTransitions: OrchestrationRule<ClientServices> = {
   name: 'PreventDuplicateTransitions',
   runKinds: ['flow', 'task'],
   from: 'any',

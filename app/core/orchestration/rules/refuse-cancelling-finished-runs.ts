@@ -1,8 +1,8 @@
 import { isTerminal } from '../../states.js';
-import type { OrchestrationRule } from '../types.js';
+import type { ClientServices, OrchestrationRule } from '../types.js';
 
 /** A request to cancel (a proposed Cancelling) a run that has already finished is refused. */
-export const refuseCancellingFinishedRuns: OrchestrationRule = {
+export const refuseCancellingFinishedRuns: OrchestrationRule<ClientServices> = {
   name: 'RefuseCancellingFinishedRuns',
   runKinds: ['flow'],
   from: 'any',

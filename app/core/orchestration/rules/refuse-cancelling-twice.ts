@@ -1,7 +1,7 @@
-import type { OrchestrationRule } from '../types.js';
+import type { ClientServices, OrchestrationRule } from '../types.js';
 
 /** A run being cancelled is asked once: its process may still be stopping, and must not be marked Cancelled under it. */
-export const refuseCancellingTwice: OrchestrationRule = {
+export const refuseCancellingTwice: OrchestrationRule<ClientServices> = {
   name: 'RefuseCancellingTwice',
   runKinds: ['flow'],
   from: ['CANCELLING'],

@@ -1,11 +1,11 @@
 import { NOT_READY } from '../../states.js';
-import type { OrchestrationRule } from '../types.js';
+import type { ClientServices, OrchestrationRule } from '../types.js';
 
 /**
  * A second PENDING for a run that already left SCHEDULED means two processes try to start it.
  * The one exception: a Pending task run whose upstream did not complete becomes NotReady.
  */
-export const rejectPendingDuplicates: OrchestrationRule = {
+export const rejectPendingDuplicates: OrchestrationRule<ClientServices> = {
   name: 'RejectPendingDuplicates',
   runKinds: ['flow', 'task'],
   from: ['PENDING', 'RUNNING', 'CANCELLING', 'PAUSED'],

@@ -1,5 +1,5 @@
 import type { StateType } from '../../states.js';
-import type { OrchestrationRule } from '../types.js';
+import type { ClientServices, OrchestrationRule } from '../types.js';
 
 const RETRYABLE: readonly (StateType | null)[] = ['FAILED', 'CRASHED', 'CANCELLED'];
 
@@ -14,7 +14,7 @@ export const RETRY_REFUSAL = 'only Failed, Crashed or Cancelled runs can be retr
  * A retry (a proposed AwaitingRetry) is of a run that failed, crashed or was cancelled; any other
  * is refused. A failure the rules turn into a retry is past this rule by then.
  */
-export const retryOnlyFailedCrashedOrCancelledRuns: OrchestrationRule = {
+export const retryOnlyFailedCrashedOrCancelledRuns: OrchestrationRule<ClientServices> = {
   name: 'RetryOnlyFailedCrashedOrCancelledRuns',
   runKinds: ['flow'],
   from: 'any',

@@ -1,7 +1,7 @@
-import type { OrchestrationRule } from '../types.js';
+import type { ClientServices, OrchestrationRule } from '../types.js';
 
 /** A finished run is scheduled again only to be retried, so the new state must say so. */
-export const retryOnlyUnsuccessfulRuns: OrchestrationRule = {
+export const retryOnlyUnsuccessfulRuns: OrchestrationRule<ClientServices> = {
   name: 'RetryOnlyUnsuccessfulRuns',
   runKinds: ['flow', 'task'],
   from: ['FAILED', 'CRASHED', 'CANCELLED'],
