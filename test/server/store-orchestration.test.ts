@@ -290,6 +290,23 @@ describe('store orchestration', () => {
       expect((await set(store, 'task', reader, { ...RUNNING, cacheKey: 'k' })).state).toMatchObject({ name: 'Cached', resultRef: 'results/two.json' });
       expect(sqliteOf(store).database.prepare('SELECT COUNT(*) AS n FROM cache_entries').get()).toEqual({ n: 1 });
     });
+
+    it('keeps nothing of a completion whose result could not be stored: a transition and its side effects go together', async () => {
+      const store = h.open();
+      const flowRunId = await createFlowRun(store);
+      const task = await createTaskRun(store, flowRunId);
+      await set(store, 'task', task, RUNNING);
+      // The file refuses the entry, after the Completed state and the run's row were written.
+      sqliteOf(store).database.exec(`CREATE TRIGGER refuse_cache BEFORE INSERT ON cache_entries BEGIN SELECT RAISE(ABORT, 'no cache entries today'); END`);
+      const storing = { ...COMPLETED, cacheKey: 'k', resultRef: 'results/r.json' };
+      await expect(set(store, 'task', task, storing)).rejects.toThrow(/no cache entries today/);
+      expect((await store.listStates(task)).map((s) => s.name)).toEqual(['Pending', 'Running']);
+      expect((await store.getTaskRun(task))?.state.name).toBe('Running');
+
+      sqliteOf(store).database.exec('DROP TRIGGER refuse_cache');
+      expect(await set(store, 'task', task, storing)).toMatchObject({ status: 'ACCEPT', state: { name: 'Completed' } });
+      expect(sqliteOf(store).database.prepare('SELECT task_run_id FROM cache_entries').all()).toEqual([{ task_run_id: task }]);
+    });
   });
 
   describe('cancelling', () => {

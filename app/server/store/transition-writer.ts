@@ -519,6 +519,15 @@ export class TransitionWriter {
       }
       return CHANGED_ELSEWHERE;
     }
+    try {
+      runAfterHooks(outcome, state);
+    } catch (error) {
+      // The transition is written and its side effects are not: keep neither. The whole write
+      // transaction goes, as when the file cannot be written, so no half-done transition is kept.
+      this.savepointOpen = false;
+      this.stmt.rollback.run();
+      throw error;
+    }
     this.caches.accepted(kind, runId, {
       state_id: stateId,
       run_count: next.runCount,
@@ -529,14 +538,6 @@ export class TransitionWriter {
       retry_policy: sharedJson(facts.retryPolicy),
       flow_run_id: facts.flowRunId,
     }, state);
-    try {
-      runAfterHooks(outcome, state);
-    } catch (error) {
-      // The transition is written and its side effects are not: keep neither. The whole write
-      // transaction goes, as when the file cannot be written, so no half-done transition is kept.
-      this.stmt.rollback.run();
-      throw error;
-    }
     if (this.savepointOpen) {
       this.stmt.release.run();
       this.savepointOpen = false;
