@@ -8,6 +8,7 @@ export * from './reporting.js';
 export * from './json-schema-check.js';
 export * from './orchestration/types.js';
 export * from './orchestration/policy.js';
+export * from './orchestration/client-policy.js';
 export * from './orchestration/allowed-transitions.js';
 export * from './orchestration/bookkeeping.js';
 export * from './settings/index.js';

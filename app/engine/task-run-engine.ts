@@ -423,7 +423,7 @@ export class TaskRunExecution extends RunExecution<unknown> {
 
   protected async notStarted(result: OrchestrationResult): Promise<never> {
     const reason = result.reason ?? `the store answered ${result.status}`;
-    if (this.flow.signal.aborted || /cancel|crash/i.test(reason)) return this.cancelled(new CancelledError(`task run '${this.name}' was not started: ${reason}`));
+    if (this.flow.signal.aborted || result.code === 'FLOW_STOPPING' || result.code === 'RUN_STOPPED') return this.cancelled(new CancelledError(`task run '${this.name}' was not started: ${reason}`));
     const error = new RunAbortedError(`task run '${this.name}' was not started: ${reason}`);
     if (!result.state || !isTerminal(result.state.type)) {
       await this.finish({ type: 'FAILED', name: 'Failed', message: error.message, error: errorInfo(error), retryable: false });

@@ -10,6 +10,7 @@ import {
   isTerminal,
   orchestrate,
   ORCHESTRATION_POLICY,
+  runAfterHooks,
   retryDelayMs,
   STATE_TYPES,
   type CachedResult,
@@ -84,7 +85,10 @@ interface Setup {
   rules?: readonly OrchestrationRule[];
 }
 
-/** Runs one proposed transition through the policy (or the given rules). */
+/**
+ * Runs one proposed transition through the policy (or the given rules) and, when it is accepted,
+ * the rules' after hooks, as a store does once it has written the new state.
+ */
 function propose(setup: Setup): PolicyOutcome & { services: FakeServices } {
   const services = setup.services ?? new FakeServices();
   const kind = setup.kind ?? 'task';
@@ -108,6 +112,7 @@ function propose(setup: Setup): PolicyOutcome & { services: FakeServices } {
     },
     setup.rules,
   );
+  if (outcome.decision === 'accept') runAfterHooks(outcome, { ...outcome.state, timestamp: NOW, attempt: 1 });
   return { ...outcome, services };
 }
 
@@ -139,7 +144,7 @@ describe('ORCHESTRATION_POLICY', () => {
     for (const file of readdirSync(folder).filter((f) => f.endsWith('.ts'))) {
       const module = (await import(`${folder}${file}`)) as Record<string, unknown>;
       for (const value of Object.values(module)) {
-        if (typeof value === 'object' && value !== null && 'apply' in value && 'runKinds' in value) {
+        if (typeof value === 'object' && value !== null && 'runKinds' in value && 'from' in value) {
           defined.push(value as OrchestrationRule);
         }
       }
@@ -248,12 +253,22 @@ describe('EnforceAllowedTransitions', () => {
     const outcome = propose({ initial: state('COMPLETED', 'Completed'), proposed: running });
     expect(outcome.decision).toBe('reject');
     if (outcome.decision === 'reject') expect(outcome.reason).toBe('a run in state Completed cannot move to Running');
+    expect(outcome).toMatchObject({ code: 'TRANSITION_NOT_ALLOWED' });
   });
 
   it('rejects CANCELLING -> RUNNING', () => {
     const outcome = propose({ initial: state('CANCELLING', 'Cancelling'), proposed: running });
     expect(outcome.decision).toBe('reject');
     if (outcome.decision === 'reject') expect(outcome.reason).toMatch(/Cancelling cannot move to Running/);
+  });
+
+  it('says with its code when the run was stopped from outside: cancelled, crashed or being cancelled', () => {
+    for (const [type, name] of [['CANCELLING', 'Cancelling'], ['CANCELLED', 'Cancelled'], ['CRASHED', 'Crashed']] as const) {
+      expect(propose({ initial: state(type, name), proposed: running }), name).toMatchObject({ decision: 'reject', code: 'RUN_STOPPED' });
+    }
+    for (const [type, name] of [['COMPLETED', 'Completed'], ['FAILED', 'Failed']] as const) {
+      expect(propose({ initial: state(type, name), proposed: running }), name).toMatchObject({ decision: 'reject', code: 'TRANSITION_NOT_ALLOWED' });
+    }
   });
 
   it('rejects a new run that proposes a final state', () => {
@@ -275,6 +290,7 @@ describe('RetryOnlyUnsuccessfulRuns', () => {
       const plain = propose({ initial, proposed: { type: 'SCHEDULED', name: 'Scheduled' } });
       expect(plain.decision).toBe('reject');
       if (plain.decision === 'reject') expect(plain.reason).toMatch(/only be scheduled again as AwaitingRetry/);
+      expect(plain).toMatchObject({ code: 'NOT_A_RETRY' });
       const retry = propose({ initial, proposed: { type: 'SCHEDULED', name: 'AwaitingRetry', scheduledTime: NOW } });
       expect(acceptedState(retry)).toEqual({ type: 'SCHEDULED', name: 'AwaitingRetry', scheduledTime: NOW });
     });
@@ -303,6 +319,7 @@ describe('RejectPendingDuplicates', () => {
         const outcome = propose({ kind, initial: state(type, name), proposed: pending });
         expect(outcome.decision, kind).toBe('abort');
         if (outcome.decision === 'abort') expect(outcome.reason).toBe(`the run is already ${name}`);
+        expect(outcome).toMatchObject({ code: 'ALREADY_STARTED' });
       }
     });
   }
@@ -368,6 +385,8 @@ describe('AbortTasksOfStoppingFlows', () => {
       const outcome = propose({ initial: state('PENDING', 'Pending'), proposed: running, services, tags: ['db'] });
       expect(outcome.decision).toBe('abort');
       if (outcome.decision === 'abort') expect(outcome.reason).toBe(`its flow run is ${flowState.toLowerCase()}`);
+      // The engine cancels the task when its flow run was stopped, and fails it when it had ended.
+      expect(outcome).toMatchObject({ code: flowState === 'COMPLETED' || flowState === 'FAILED' ? 'FLOW_FINISHED' : 'FLOW_STOPPING' });
       expect(services.called('flowRunStateType')).toEqual([{ method: 'flowRunStateType', flowRunId: 'flow-1' }]);
       // Aborted before it could take a slot.
       expect(services.called('acquireConcurrencySlots')).toEqual([]);
@@ -514,6 +533,7 @@ describe('SecureConcurrencySlots', () => {
     const outcome = propose({ initial: state('PENDING', 'Pending'), proposed: running, tags: ['never'], services });
     expect(outcome.decision).toBe('abort');
     if (outcome.decision === 'abort') expect(outcome.reason).toBe("the concurrency limit for tag 'never' is 0");
+    expect(outcome).toMatchObject({ code: 'CONCURRENCY_LIMIT_ZERO' });
   });
 
   it('does not take slots again when a paused task resumes', () => {
@@ -704,6 +724,131 @@ describe('StoreCachedResult', () => {
     services.cache.set('k', { resultRef: 'r', taskRunId: 'earlier' });
     propose({ initial: state('PENDING', 'Pending'), proposed: { ...running, cacheKey: 'k' }, services });
     expect(services.called('storeCachedResult')).toEqual([]);
+  });
+});
+
+describe('a cancel request: RefuseCancellingFinishedRuns, RefuseCancellingTwice, CancelUnstartedRunsAtOnce', () => {
+  const cancel: ProposedState = { type: 'CANCELLING', name: 'Cancelling', message: 'cancellation requested' };
+
+  it('asks a started run to stop: it becomes Cancelling', () => {
+    for (const initial of [state('RUNNING', 'Running'), state('PAUSED', 'Paused')]) {
+      expect(acceptedState(propose({ kind: 'flow', initial, proposed: cancel }))).toEqual(cancel);
+    }
+  });
+
+  it('cancels a run that has not started at once', () => {
+    for (const initial of [state('SCHEDULED', 'Scheduled', { scheduledTime: NOW + 60_000 }), state('PENDING', 'Pending')]) {
+      const outcome = propose({ kind: 'flow', initial, proposed: cancel });
+      expect(acceptedState(outcome)).toEqual({ type: 'CANCELLED', name: 'Cancelled', message: 'cancelled before it started' });
+      expect(outcome.decision === 'accept' && outcome.appliedRules).toEqual(['CancelUnstartedRunsAtOnce']);
+    }
+  });
+
+  it('refuses to cancel a finished run, or one already being cancelled, saying which', () => {
+    for (const [type, name] of [['COMPLETED', 'Completed'], ['FAILED', 'Failed'], ['CRASHED', 'Crashed'], ['CANCELLED', 'Cancelled']] as const) {
+      expect(propose({ kind: 'flow', initial: state(type, name), proposed: cancel }), name).toEqual(
+        expect.objectContaining({ decision: 'reject', reason: 'the run has already finished', code: 'RUN_FINISHED' }),
+      );
+    }
+    expect(propose({ kind: 'flow', initial: state('CANCELLING', 'Cancelling'), proposed: cancel })).toEqual(
+      expect.objectContaining({ decision: 'reject', reason: 'the run is already being cancelled', code: 'ALREADY_CANCELLING' }),
+    );
+  });
+});
+
+describe('a retry request: RetryOnlyFailedCrashedOrCancelledRuns', () => {
+  const retry: ProposedState = { type: 'SCHEDULED', name: 'AwaitingRetry', message: 'retry requested', scheduledTime: NOW };
+
+  it('schedules a failed, crashed or cancelled flow run again', () => {
+    for (const [type, name] of [['FAILED', 'TimedOut'], ['CRASHED', 'Crashed'], ['CANCELLED', 'Cancelled']] as const) {
+      expect(acceptedState(propose({ kind: 'flow', initial: state(type, name), proposed: retry })), name).toEqual(retry);
+    }
+  });
+
+  it('refuses any other, with a code', () => {
+    for (const [type, name] of [['SCHEDULED', 'AwaitingRetry'], ['PENDING', 'Pending'], ['RUNNING', 'Running'], ['PAUSED', 'Paused'], ['COMPLETED', 'Completed']] as const) {
+      expect(propose({ kind: 'flow', initial: state(type, name), proposed: retry }), name).toEqual(
+        expect.objectContaining({ decision: 'reject', reason: 'only Failed, Crashed or Cancelled runs can be retried', code: 'NOT_RETRYABLE' }),
+      );
+    }
+  });
+
+  it('leaves alone the retry the rules make of a failed attempt', () => {
+    const outcome = propose({ kind: 'flow', initial: state('RUNNING', 'Running'), proposed: failed, runCount: 1, retryPolicy: { retries: 1, retryDelaySeconds: [0] } });
+    expect(acceptedState(outcome).name).toBe('AwaitingRetry');
+  });
+});
+
+describe('before and after hooks', () => {
+  /** A rule that records when its hooks run. */
+  function recorder(log: string[], to: StateType[] = ['COMPLETED']): OrchestrationRule {
+    return {
+      name: 'Recorder',
+      runKinds: ['task'],
+      from: 'any',
+      to,
+      before: () => void log.push('before'),
+      after: (ctx, written) => void log.push(`after ${ctx.proposed.name} -> ${written.name}`),
+    };
+  }
+  const rejecter: OrchestrationRule = {
+    name: 'Rejecter',
+    runKinds: ['task'],
+    from: 'any',
+    to: 'any',
+    before: () => ({ decision: 'reject', reason: 'no', code: 'TRANSITION_NOT_ALLOWED' }),
+  };
+  const renamer: OrchestrationRule = {
+    name: 'Renamer',
+    runKinds: ['task'],
+    from: 'any',
+    to: 'any',
+    before: (ctx) => ({ decision: 'accept', state: { ...ctx.proposed, name: 'Renamed' } }),
+  };
+  const ctx = (proposed: ProposedState) => ({
+    run: { kind: 'task' as const, id: 'run-1', flowRunId: 'flow-1', tags: [], retryPolicy: noRetries, runCount: 1, lastTransitionId: null },
+    initial: state('RUNNING', 'Running'),
+    proposed,
+    transitionId: 't-1',
+    now: NOW,
+    random: () => 0.5,
+    services: new FakeServices(),
+  });
+
+  it('runs an after hook only when the store runs the accepted outcome\'s hooks, with what its before saw and the written state', () => {
+    const log: string[] = [];
+    const outcome = orchestrate(ctx(completed), [recorder(log), renamer]);
+    expect(log).toEqual(['before']);
+    if (outcome.decision !== 'accept') throw new Error(`expected accept, got ${outcome.decision}`);
+    expect(outcome.afterHooks.map((hook) => hook.rule.name)).toEqual(['Recorder']);
+    runAfterHooks(outcome, { type: 'COMPLETED', name: 'Renamed', timestamp: NOW, attempt: 1 });
+    expect(log).toEqual(['before', 'after Completed -> Renamed']);
+  });
+
+  it('does not run an after hook when a later rule rejects', () => {
+    const log: string[] = [];
+    const outcome = orchestrate(ctx(completed), [recorder(log), rejecter]);
+    expect(outcome).toEqual({ decision: 'reject', reason: 'no', code: 'TRANSITION_NOT_ALLOWED' });
+    expect(log).toEqual(['before']);
+  });
+
+  it('runs no hooks of a rule the proposal no longer matches once an earlier rule changed it', () => {
+    const log: string[] = [];
+    const toFailed: OrchestrationRule = { ...renamer, before: (c) => ({ decision: 'accept', state: { ...c.proposed, type: 'FAILED' } }) };
+    const outcome = orchestrate(ctx(completed), [toFailed, recorder(log)]);
+    expect(outcome).toMatchObject({ decision: 'accept', afterHooks: [] });
+    expect(log).toEqual([]);
+  });
+
+  it('releases slots and stores a cached result only after the transition is accepted', () => {
+    const services = new FakeServices();
+    const outcome = orchestrate(
+      { ...ctx({ ...completed, cacheKey: 'k', resultRef: 'r' }), run: { ...ctx(completed).run, tags: ['db'] }, services },
+    );
+    expect(outcome.decision).toBe('accept');
+    expect(services.calls).toEqual([]);
+    if (outcome.decision === 'accept') runAfterHooks(outcome, { type: 'COMPLETED', name: 'Completed', timestamp: NOW, attempt: 1 });
+    expect(services.calls.map((call) => call.method)).toEqual(['releaseConcurrencySlots', 'storeCachedResult']);
   });
 });
 

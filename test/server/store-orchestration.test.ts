@@ -232,7 +232,7 @@ describe('store orchestration', () => {
       await store.setConcurrencyLimit('frozen', 0);
       const flowRunId = await createFlowRun(store);
       const task = await createTaskRun(store, flowRunId, { tags: ['frozen'] });
-      expect(await set(store, 'task', task, RUNNING)).toMatchObject({ status: 'ABORT', reason: "the concurrency limit for tag 'frozen' is 0" });
+      expect(await set(store, 'task', task, RUNNING)).toMatchObject({ status: 'ABORT', reason: "the concurrency limit for tag 'frozen' is 0", code: 'CONCURRENCY_LIMIT_ZERO' });
       expect((await store.getTaskRun(task))?.state.name).toBe('Pending');
       expect(await store.listStates(task)).toHaveLength(1);
     });
@@ -290,6 +290,23 @@ describe('store orchestration', () => {
       expect((await set(store, 'task', reader, { ...RUNNING, cacheKey: 'k' })).state).toMatchObject({ name: 'Cached', resultRef: 'results/two.json' });
       expect(sqliteOf(store).database.prepare('SELECT COUNT(*) AS n FROM cache_entries').get()).toEqual({ n: 1 });
     });
+
+    it('keeps nothing of a completion whose result could not be stored: a transition and its side effects go together', async () => {
+      const store = h.open();
+      const flowRunId = await createFlowRun(store);
+      const task = await createTaskRun(store, flowRunId);
+      await set(store, 'task', task, RUNNING);
+      // The file refuses the entry, after the Completed state and the run's row were written.
+      sqliteOf(store).database.exec(`CREATE TRIGGER refuse_cache BEFORE INSERT ON cache_entries BEGIN SELECT RAISE(ABORT, 'no cache entries today'); END`);
+      const storing = { ...COMPLETED, cacheKey: 'k', resultRef: 'results/r.json' };
+      await expect(set(store, 'task', task, storing)).rejects.toThrow(/no cache entries today/);
+      expect((await store.listStates(task)).map((s) => s.name)).toEqual(['Pending', 'Running']);
+      expect((await store.getTaskRun(task))?.state.name).toBe('Running');
+
+      sqliteOf(store).database.exec('DROP TRIGGER refuse_cache');
+      expect(await set(store, 'task', task, storing)).toMatchObject({ status: 'ACCEPT', state: { name: 'Completed' } });
+      expect(sqliteOf(store).database.prepare('SELECT task_run_id FROM cache_entries').all()).toEqual([{ task_run_id: task }]);
+    });
   });
 
   describe('cancelling', () => {
@@ -300,7 +317,7 @@ describe('store orchestration', () => {
       const result = await store.cancelFlowRun(flowRunId);
       expect(result).toMatchObject({ status: 'ACCEPT', state: { type: 'CANCELLING', name: 'Cancelling', message: 'cancellation requested' } });
       expect((await store.getFlowRun(flowRunId))?.state.name).toBe('Cancelling');
-      expect(await set(store, 'task', waiting, RUNNING)).toMatchObject({ status: 'ABORT', reason: 'its flow run is cancelling' });
+      expect(await set(store, 'task', waiting, RUNNING)).toMatchObject({ status: 'ABORT', reason: 'its flow run is cancelling', code: 'FLOW_STOPPING' });
 
       const again = await store.cancelFlowRun(flowRunId);
       expect(again).toMatchObject({ status: 'REJECT', state: { type: 'CANCELLING' } });
@@ -368,6 +385,7 @@ describe('store orchestration', () => {
       expect(await set(store, 'flow', flowRunId, { type: 'PENDING', name: 'Pending' })).toMatchObject({
         status: 'ABORT',
         state: { name: 'Running' },
+        code: 'ALREADY_STARTED',
       });
     });
 

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { REFUSAL_CODES } from '../orchestration/types.js';
 import { StateSchema } from '../states.js';
 
 /** What every 4xx and 5xx answer carries: the status again, its name, and what was wrong. */
@@ -28,6 +29,8 @@ export const OrchestrationResultSchema = z.object({
   /** The run's state after the decision; null when the run does not exist. */
   state: StateSchema.nullable(),
   reason: z.string().optional(),
+  /** With REJECT and ABORT: why, for a client to act on without reading the reason. */
+  code: z.enum(REFUSAL_CODES).optional(),
   /** With WAIT: how long to wait before proposing again. */
   delaySeconds: z.number().optional(),
 });

@@ -1,29 +1,40 @@
 import type { RunKind } from '../runs.js';
-import type { ProposedState, StateType } from '../states.js';
+import type { ProposedState, State, StateType } from '../states.js';
 import { abortTasksOfStoppingFlows } from './rules/abort-tasks-of-stopping-flows.js';
+import { cancelUnstartedRunsAtOnce } from './rules/cancel-unstarted-runs-at-once.js';
 import { enforceAllowedTransitions } from './rules/enforce-allowed-transitions.js';
 import { nameRetryAttempts } from './rules/name-retry-attempts.js';
 import { preventDuplicateTransitions } from './rules/prevent-duplicate-transitions.js';
+import { refuseCancellingFinishedRuns } from './rules/refuse-cancelling-finished-runs.js';
+import { refuseCancellingTwice } from './rules/refuse-cancelling-twice.js';
 import { rejectPendingDuplicates } from './rules/reject-pending-duplicates.js';
 import { releaseConcurrencySlots } from './rules/release-concurrency-slots.js';
 import { retryFailedRuns } from './rules/retry-failed-runs.js';
+import { retryOnlyFailedCrashedOrCancelledRuns } from './rules/retry-only-failed-crashed-or-cancelled-runs.js';
 import { retryOnlyUnsuccessfulRuns } from './rules/retry-only-unsuccessful-runs.js';
 import { secureConcurrencySlots } from './rules/secure-concurrency-slots.js';
 import { storeCachedResult } from './rules/store-cached-result.js';
 import { useCachedResult } from './rules/use-cached-result.js';
 import { waitForScheduledTime } from './rules/wait-for-scheduled-time.js';
-import type { FromStates, OrchestrationRule, RuleOutcome, ToStates, TransitionContext } from './types.js';
+import type { FromStates, OrchestrationRule, OrchestrationServices, RuleOutcome, ToStates, TransitionContext } from './types.js';
 
 /**
  * The orchestration policy: every proposed transition passes these rules in this order. A rule
  * applies only when the run kind, the current state type and the proposed state type match; a
- * rule that changes the proposal hands the changed one to the rules after it.
+ * rule that changes the proposal hands the changed one to the rules after it. Once the
+ * transition is accepted and written, the `after` hooks of the rules that applied run, in the
+ * same order.
  */
 export const ORCHESTRATION_POLICY: readonly OrchestrationRule[] = [
   preventDuplicateTransitions,
   // Before the table: it forbids every transition this rule covers, and a REJECT would tell the
   // second process to adopt the started run's state instead of stopping.
   rejectPendingDuplicates,
+  // A cancel or a retry asked for by a person: before the table, whose answer would be less plain.
+  refuseCancellingFinishedRuns,
+  refuseCancellingTwice,
+  cancelUnstartedRunsAtOnce,
+  retryOnlyFailedCrashedOrCancelledRuns,
   enforceAllowedTransitions,
   retryOnlyUnsuccessfulRuns,
   waitForScheduledTime,
@@ -36,9 +47,24 @@ export const ORCHESTRATION_POLICY: readonly OrchestrationRule[] = [
   storeCachedResult,
 ];
 
-export type PolicyOutcome =
-  | { decision: 'accept'; state: ProposedState; appliedRules: string[] }
-  | Exclude<RuleOutcome, { decision: 'accept' }>;
+/** A rule that applied and has side effects, with what its `before` saw. */
+export interface PendingAfterHook<Services = OrchestrationServices> {
+  rule: OrchestrationRule<Services>;
+  ctx: TransitionContext<Services>;
+}
+
+export interface AcceptedOutcome<Services = OrchestrationServices> {
+  decision: 'accept';
+  state: ProposedState;
+  /** The rules that answered (changed the proposal), in order. */
+  appliedRules: string[];
+  /** What runs once the transition is written (see runAfterHooks). */
+  afterHooks: readonly PendingAfterHook<Services>[];
+}
+
+export { canBeRetried, RETRY_REFUSAL } from './rules/retry-only-failed-crashed-or-cancelled-runs.js';
+
+export type PolicyOutcome<Services = OrchestrationServices> = AcceptedOutcome<Services> | Exclude<RuleOutcome, { decision: 'accept' }>;
 
 function matchesFrom(from: FromStates, type: StateType | null): boolean {
   return from === 'any' || from.includes(type);
@@ -48,24 +74,36 @@ function matchesTo(to: ToStates, type: StateType): boolean {
   return to === 'any' || to.includes(type);
 }
 
-export function ruleApplies(rule: OrchestrationRule, kind: RunKind, from: StateType | null, to: StateType): boolean {
+export function ruleApplies(rule: Pick<OrchestrationRule<unknown>, 'runKinds' | 'from' | 'to'>, kind: RunKind, from: StateType | null, to: StateType): boolean {
   return rule.runKinds.includes(kind) && matchesFrom(rule.from, from) && matchesTo(rule.to, to);
 }
 
-export function orchestrate(
-  ctx: TransitionContext,
-  rules: readonly OrchestrationRule[] = ORCHESTRATION_POLICY,
-): PolicyOutcome {
+/** Runs a proposal through the policy, or through another list of rules (such as the client's). */
+export function orchestrate(ctx: TransitionContext, rules?: readonly OrchestrationRule[]): PolicyOutcome;
+export function orchestrate<Services>(ctx: TransitionContext<Services>, rules: readonly OrchestrationRule<Services>[]): PolicyOutcome<Services>;
+export function orchestrate<Services>(
+  ctx: TransitionContext<Services>,
+  // Only the first signature leaves the rules out, and its services are the store's.
+  rules = ORCHESTRATION_POLICY as unknown as readonly OrchestrationRule<Services>[],
+): PolicyOutcome<Services> {
   const from = ctx.initial?.type ?? null;
   let proposed = ctx.proposed;
   let appliedRules: string[] | null = null;
+  let afterHooks: PendingAfterHook<Services>[] | null = null;
   for (const rule of rules) {
     if (!ruleApplies(rule, ctx.run.kind, from, proposed.type)) continue;
-    const outcome = rule.apply(proposed === ctx.proposed ? ctx : { ...ctx, proposed });
+    const ruleCtx = proposed === ctx.proposed ? ctx : { ...ctx, proposed };
+    if (rule.after) (afterHooks ??= []).push({ rule, ctx: ruleCtx });
+    const outcome = rule.before?.(ruleCtx);
     if (!outcome) continue;
     (appliedRules ??= []).push(rule.name);
     if (outcome.decision !== 'accept') return outcome;
     proposed = outcome.state;
   }
-  return { decision: 'accept', state: proposed, appliedRules: appliedRules ?? [] };
+  return { decision: 'accept', state: proposed, appliedRules: appliedRules ?? [], afterHooks: afterHooks ?? [] };
+}
+
+/** Runs the side effects of an accepted transition, once `state` is written. */
+export function runAfterHooks<Services>(outcome: AcceptedOutcome<Services>, state: State): void {
+  for (const { rule, ctx } of outcome.afterHooks) rule.after!(ctx, state);
 }

@@ -1,22 +1,18 @@
 import {
   acceptedState,
   advanceRunTiming,
+  CLIENT_POLICY,
+  needsServer,
   orchestrate,
+  type ClientServices,
   type CreateTaskRun,
   type OrchestrationResult,
-  type OrchestrationServices,
   type RetryPolicy,
+  type RunFacts,
   type SetState,
   type State,
   type StateType,
 } from '../../core/index.js';
-
-/** The answer depends on what only the server holds: tag limits, the cache. */
-class NeedsServer extends Error {}
-
-function needsServer(): never {
-  throw new NeedsServer();
-}
 
 interface Unstarted {
   flowRunId: string;
@@ -28,20 +24,17 @@ interface Unstarted {
 
 /**
  * Judges, in the flow process, the one transition a remote run makes most and waits on most: a
- * task run's first start. It runs the orchestration policy itself, as the server will, with the
- * state the server will hold; wherever a rule would need what only the server knows (a tag's
- * concurrency limit, a cached result) it gives up and the answer comes from the server. The
- * server still judges every transition when the report reaches it.
+ * task run's first start. It runs the client's list of the policy's rules, as the server will
+ * run them, with the state the server will hold. A proposal that would reach a rule needing what
+ * only the server knows (a tag's concurrency limit, a cached result), or that concerns a flow run
+ * it has not heard of, it leaves to the server. The server still judges every transition when the
+ * report reaches it.
  */
 export class LocalJudge {
   private readonly unstarted = new Map<string, Unstarted>();
   private readonly flowStates = new Map<string, StateType>();
-  private readonly services: OrchestrationServices = {
-    acquireConcurrencySlots: needsServer,
-    releaseConcurrencySlots: needsServer,
-    findCachedResult: needsServer,
-    storeCachedResult: needsServer,
-    flowRunStateType: (flowRunId) => this.flowStates.get(flowRunId) ?? needsServer(),
+  private readonly services: ClientServices = {
+    flowRunStateType: (flowRunId) => this.flowStates.get(flowRunId) ?? null,
   };
 
   /** A task run this process creates: unstarted until its first proposal. */
@@ -69,29 +62,29 @@ export class LocalJudge {
     // Only the first proposal is judged here; later ones depend on answers still on their way.
     this.unstarted.delete(request.runId);
     if (request.state.type !== 'RUNNING' || request.force) return null;
-    let outcome;
-    try {
-      outcome = orchestrate({
-        run: {
-          kind: 'task',
-          id: request.runId,
-          flowRunId: run.flowRunId,
-          tags: run.tags,
-          retryPolicy: run.retryPolicy,
-          runCount: 0,
-          lastTransitionId: run.createTransitionId,
-        },
+    if (!this.flowStates.has(run.flowRunId)) return null;
+    const facts: RunFacts = {
+      kind: 'task',
+      id: request.runId,
+      flowRunId: run.flowRunId,
+      tags: run.tags,
+      retryPolicy: run.retryPolicy,
+      runCount: 0,
+      lastTransitionId: run.createTransitionId,
+    };
+    if (needsServer(facts, run.pending.type, request.state)) return null;
+    const outcome = orchestrate(
+      {
+        run: facts,
         initial: run.pending,
         proposed: request.state,
         transitionId: request.transitionId,
         now,
         random: Math.random,
         services: this.services,
-      });
-    } catch (error) {
-      if (error instanceof NeedsServer) return null;
-      throw error;
-    }
+      },
+      CLIENT_POLICY,
+    );
     if (outcome.decision !== 'accept' || outcome.state.type !== 'RUNNING') return null;
     const timing = advanceRunTiming({ runCount: 0, startTime: null, endTime: null }, 'PENDING', 'RUNNING', now);
     return { status: 'ACCEPT', state: acceptedState(outcome.state, now, timing.runCount, request.transitionId) };

@@ -1,12 +1,10 @@
-import { newId, type FlowRun, type StateType } from '../../core/index.js';
+import { canBeRetried, newId, RETRY_REFUSAL, type FlowRun } from '../../core/index.js';
 import type { RunStore } from '../store/run-store.js';
-
-const RETRYABLE = new Set<StateType>(['FAILED', 'CRASHED', 'CANCELLED']);
 
 /** Why a flow run cannot be retried as it stands, or null when it can. */
 export function retryRefusal(run: FlowRun): string | null {
-  if (RETRYABLE.has(run.state.type)) return null;
-  return `flow run '${run.name}' is ${run.state.name}; only Failed, Crashed or Cancelled runs can be retried`;
+  if (canBeRetried(run.state.type)) return null;
+  return `flow run '${run.name}' is ${run.state.name}; ${RETRY_REFUSAL}`;
 }
 
 export type RetryOutcome =
@@ -14,20 +12,22 @@ export type RetryOutcome =
   | { ok: false; reason: 'NOT_FOUND' | 'NOT_RETRYABLE'; message: string };
 
 /**
- * Puts a Failed, Crashed or Cancelled flow run into Scheduled (AwaitingRetry), due now, so the
- * process that runs its entrypoint next takes it as its next attempt.
+ * Proposes Scheduled (AwaitingRetry), due now, for a flow run, so the process that runs its
+ * entrypoint next takes it as its next attempt; the policy accepts it only for a Failed, Crashed
+ * or Cancelled run.
  */
 export async function retryFlowRun(store: RunStore, id: string, message: string): Promise<RetryOutcome> {
   const run = await store.getFlowRun(id);
   if (!run) return { ok: false, reason: 'NOT_FOUND', message: `no flow run with id '${id}'` };
-  const refusal = retryRefusal(run);
-  if (refusal !== null) return { ok: false, reason: 'NOT_RETRYABLE', message: refusal };
   const result = await store.setStateNow({
     kind: 'flow',
     runId: id,
     transitionId: newId(),
     state: { type: 'SCHEDULED', name: 'AwaitingRetry', message, scheduledTime: Date.now() },
   });
+  if (result.code === 'NOT_RETRYABLE') {
+    return { ok: false, reason: 'NOT_RETRYABLE', message: `flow run '${run.name}' is ${(result.state ?? run.state).name}; ${result.reason}` };
+  }
   if (result.status !== 'ACCEPT') {
     return { ok: false, reason: 'NOT_RETRYABLE', message: `flow run '${run.name}' cannot be retried: ${result.reason ?? result.status}` };
   }

@@ -1,7 +1,6 @@
 import { hostname as osHostname } from 'node:os';
 import type Database from 'better-sqlite3';
 import {
-  isTerminal,
   newId,
   type ConcurrencyLimit,
   type CreateFlowRun,
@@ -74,7 +73,6 @@ export class SqliteStore extends RunReads {
   private readonly commits: GroupCommit;
   private readonly resumes: FlowRunResumes;
   private readonly pauses: FlowRunPauses;
-  private readonly flowRunStateType;
   private readonly dashboardQuery: DashboardQuery;
   private readonly health: WriteHealth;
 
@@ -104,9 +102,6 @@ export class SqliteStore extends RunReads {
     });
     this.commits = new GroupCommit(db, this.writer, this.now, options.onCommit ?? null);
     this.resumes = new FlowRunResumes(db, this.writer, this.now, (id) => this.getFlowRun(id));
-    this.flowRunStateType = db.prepare<[string], { state_type: StateType }>(
-      'SELECT state_type FROM flow_runs WHERE id = ?',
-    );
     this.dashboardQuery = new DashboardQuery(db, (id) => this.getFlowRun(id));
     const unswept = options.sweepOnOpen !== false ? this.sweepOnOpen() : null;
     if (alone !== null || unswept !== null) options.onWarning?.(openWarning(options.path, alone, unswept));
@@ -205,28 +200,19 @@ export class SqliteStore extends RunReads {
     this.writer.writeBatch(() => this.db.prepare('UPDATE flow_runs SET pid = NULL, hostname = NULL WHERE id = ?').run(id));
   }
 
-  /** Asks a run to stop: a run that has not started is Cancelled, a running one Cancelling. */
+  /**
+   * Asks a run to stop by proposing Cancelling; the policy decides: a run that has not started is
+   * Cancelled at once, a finished one or one already being cancelled is refused.
+   */
   cancelFlowRun(id: string): OrchestrationResult {
-    return this.writer.writeBatch(() => {
-      const run = this.flowRunStateType.get(id);
-      if (!run) throw new StoreError(`no flow run with id ${id}`, 'NOT_FOUND');
-      if (isTerminal(run.state_type)) {
-        return { status: 'REJECT', state: this.getFlowRun(id)!.state, reason: 'the run has already finished' };
-      }
-      // Its process may still be stopping: asking again must not mark it Cancelled.
-      if (run.state_type === 'CANCELLING') {
-        return { status: 'REJECT', state: this.getFlowRun(id)!.state, reason: 'the run is already being cancelled' };
-      }
-      const started = run.state_type === 'RUNNING' || run.state_type === 'PAUSED';
-      return this.writer.applySetState({
-        kind: 'flow',
-        runId: id,
-        transitionId: newId(),
-        state: started
-          ? { type: 'CANCELLING', name: 'Cancelling', message: 'cancellation requested' }
-          : { type: 'CANCELLED', name: 'Cancelled', message: 'cancelled before it started' },
-      });
+    const result = this.setStateNow({
+      kind: 'flow',
+      runId: id,
+      transitionId: newId(),
+      state: { type: 'CANCELLING', name: 'Cancelling', message: 'cancellation requested' },
     });
+    if (result.code === 'RUN_NOT_FOUND') throw new StoreError(`no flow run with id ${id}`, 'NOT_FOUND');
+    return result;
   }
 
   /** A flow run; a Paused one with what its pause waits for, when the pause said. */

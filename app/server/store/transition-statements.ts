@@ -14,8 +14,144 @@ export interface RunCurrentRow {
   retry_policy?: string;
 }
 
-/** Positions in an insertTaskRun row of what a transition changes. */
-export const TASK_ROW = { stateType: 5, stateName: 6, stateId: 7, runCount: 9, cacheKey: 11, startTime: 15, endTime: 16, lastTransitionId: 17, result: 18 } as const;
+export type SqlValue = string | number | null;
+
+/**
+ * The columns a statement binds, in one list: its SQL and its positional parameters are both
+ * made from it, so adding a column is one edit. Positional arrays, not named parameters: they
+ * bind faster, and this is every transition's path.
+ */
+export interface ColumnList<Row> {
+  readonly columns: readonly (keyof Row & string)[];
+  /** The parameters for a row, in the columns' order. */
+  values(row: Row): SqlValue[];
+}
+
+const COLUMN_NAME = /^[a-z_]+$/;
+
+function columnList<Row extends { [Column in keyof Row]: SqlValue }>(columns: readonly (keyof Row & string)[]): ColumnList<Row> {
+  for (const column of columns) {
+    if (!COLUMN_NAME.test(column)) throw new Error(`'${column}' is not a column name`);
+  }
+  // An array literal of the row's properties, made from the list once: a third of the time a
+  // loop over the names takes, on the path of every transition.
+  const values = new Function('row', `return [${columns.map((column) => `row.${column}`).join(', ')}];`) as (row: Row) => SqlValue[];
+  return { columns, values };
+}
+
+function insertSql(table: string, list: ColumnList<never>, conflict = ''): string {
+  return `INSERT ${conflict}INTO ${table} (${list.columns.join(', ')}) VALUES (${list.columns.map(() => '?').join(', ')})`;
+}
+
+export interface FlowRunInsert {
+  id: string;
+  flow_id: string;
+  flow_name: string;
+  name: string;
+  state_type: StateType;
+  state_name: string;
+  state_id: number;
+  parameters: string;
+  tags: string;
+  parent_flow_run_id: string | null;
+  parent_task_run_id: string | null;
+  entrypoint: string | null;
+  run_count: number;
+  retry_policy: string;
+  created_at: number;
+  start_time: number | null;
+  end_time: number | null;
+  heartbeat_at: number;
+  pid: number | null;
+  hostname: string | null;
+  last_transition_id: string;
+}
+
+export interface TaskRunInsert {
+  id: string;
+  flow_run_id: string;
+  task_key: string;
+  name: string;
+  dynamic_key: number;
+  state_type: StateType;
+  state_name: string;
+  state_id: number;
+  tags: string;
+  run_count: number;
+  retry_policy: string;
+  cache_key: string | null;
+  inputs: string | null;
+  upstream: string;
+  created_at: number;
+  start_time: number | null;
+  end_time: number | null;
+  last_transition_id: string;
+  result: string | null;
+}
+
+export interface StateInsert {
+  run_id: string;
+  run_kind: string;
+  type: StateType;
+  name: string;
+  timestamp: number;
+  attempt: number;
+  message: string | null;
+  error: string | null;
+  scheduled_time: number | null;
+  transition_id: string;
+  cache_key: string | null;
+  result_ref: string | null;
+  previous_id: number | null;
+}
+
+/** What an accepted transition sets on its run's row. A null `result` (or `cache_key`) keeps the stored one. */
+export interface RunStateUpdate {
+  state_type: StateType;
+  state_name: string;
+  state_id: number;
+  run_count: number;
+  start_time: number | null;
+  end_time: number | null;
+  last_transition_id: string;
+  result: string | null;
+}
+
+export interface TaskRunStateUpdate extends RunStateUpdate {
+  cache_key: string | null;
+}
+
+export const FLOW_RUN_INSERT = columnList<FlowRunInsert>([
+  'id', 'flow_id', 'flow_name', 'name', 'state_type', 'state_name', 'state_id', 'parameters', 'tags',
+  'parent_flow_run_id', 'parent_task_run_id', 'entrypoint', 'run_count', 'retry_policy', 'created_at',
+  'start_time', 'end_time', 'heartbeat_at', 'pid', 'hostname', 'last_transition_id',
+]);
+
+export const TASK_RUN_INSERT = columnList<TaskRunInsert>([
+  'id', 'flow_run_id', 'task_key', 'name', 'dynamic_key', 'state_type', 'state_name', 'state_id', 'tags',
+  'run_count', 'retry_policy', 'cache_key', 'inputs', 'upstream', 'created_at', 'start_time', 'end_time',
+  'last_transition_id', 'result',
+]);
+
+export const STATE_INSERT = columnList<StateInsert>([
+  'run_id', 'run_kind', 'type', 'name', 'timestamp', 'attempt', 'message', 'error', 'scheduled_time',
+  'transition_id', 'cache_key', 'result_ref', 'previous_id',
+]);
+
+export const FLOW_RUN_STATE_UPDATE = columnList<RunStateUpdate>([
+  'state_type', 'state_name', 'state_id', 'run_count', 'start_time', 'end_time', 'last_transition_id', 'result',
+]);
+
+export const TASK_RUN_STATE_UPDATE = columnList<TaskRunStateUpdate>([...FLOW_RUN_STATE_UPDATE.columns, 'cache_key']);
+
+/** Columns an update sets only when given a value, keeping the stored one otherwise. */
+const KEPT_WHEN_NULL = new Set(['result', 'cache_key']);
+
+/** `UPDATE table SET ...` for the columns in the list, their parameters first and the WHERE's after. */
+function updateSql(table: string, list: ColumnList<never>, where: string): string {
+  const sets = list.columns.map((column) => (KEPT_WHEN_NULL.has(column) ? `${column} = COALESCE(?, ${column})` : `${column} = ?`));
+  return `UPDATE ${table} SET ${sets.join(', ')} WHERE ${where}`;
+}
 
 /** The SQL a transition runs, prepared once per store. */
 export interface TransitionStatements {
@@ -44,6 +180,7 @@ export interface TransitionStatements {
   savepoint: Database.Statement;
   release: Database.Statement;
   rollbackTo: Database.Statement;
+  rollback: Database.Statement;
 }
 
 /** Prepares them on the store's connection, once: preparing is the costly part of a statement. */
@@ -73,11 +210,7 @@ export function prepareTransitionStatements(db: Database.Database): TransitionSt
     ),
     stateById: db.prepare<[number], StateRow>('SELECT * FROM states WHERE id = ?'),
     taskRunExists: db.prepare<[string], { found: number }>('SELECT 1 AS found FROM task_runs WHERE id = ?'),
-    updateTaskRunStateIfUnchanged: db.prepare(
-      `UPDATE task_runs SET state_type = ?, state_name = ?, state_id = ?, run_count = ?, start_time = ?,
-                            end_time = ?, last_transition_id = ?, result = COALESCE(?, result),
-                            cache_key = COALESCE(?, cache_key) WHERE id = ? AND state_id = ?`,
-    ),
+    updateTaskRunStateIfUnchanged: db.prepare(updateSql('task_runs', TASK_RUN_STATE_UPDATE, 'id = ? AND state_id = ?')),
     deleteState: db.prepare('DELETE FROM states WHERE id = ?'),
     flowRunStateType: db.prepare<[string], { state_type: StateType }>(
       'SELECT state_type FROM flow_runs WHERE id = ?',
@@ -89,32 +222,11 @@ export function prepareTransitionStatements(db: Database.Database): TransitionSt
     totalChanges: db.prepare<[], number>('SELECT total_changes()').pluck(),
     insertFlow: db.prepare('INSERT OR IGNORE INTO flows (id, name, created_at) VALUES (?, ?, ?)'),
     flowIdByName: db.prepare<[string], { id: string }>('SELECT id FROM flows WHERE name = ?'),
-    insertState: db.prepare(
-      `INSERT INTO states (run_id, run_kind, type, name, timestamp, attempt, message, error, scheduled_time,
-                           transition_id, cache_key, result_ref, previous_id)
-       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-    ),
-    insertFlowRun: db.prepare(
-      `INSERT INTO flow_runs (id, flow_id, flow_name, name, state_type, state_name, state_id, parameters,
-                              tags, parent_flow_run_id, parent_task_run_id, entrypoint, run_count, retry_policy,
-                              created_at, start_time, end_time, heartbeat_at, pid, hostname, last_transition_id)
-       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-    ),
-    insertTaskRun: db.prepare(
-      `INSERT OR IGNORE INTO task_runs (id, flow_run_id, task_key, name, dynamic_key, state_type, state_name,
-                              state_id, tags, run_count, retry_policy, cache_key, inputs, upstream, created_at,
-                              start_time, end_time, last_transition_id, result)
-       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-    ),
-    updateFlowRunState: db.prepare(
-      `UPDATE flow_runs SET state_type = ?, state_name = ?, state_id = ?, run_count = ?, start_time = ?,
-                            end_time = ?, last_transition_id = ?, result = COALESCE(?, result) WHERE id = ?`,
-    ),
-    updateTaskRunState: db.prepare(
-      `UPDATE task_runs SET state_type = ?, state_name = ?, state_id = ?, run_count = ?, start_time = ?,
-                            end_time = ?, last_transition_id = ?, result = COALESCE(?, result),
-                            cache_key = COALESCE(?, cache_key) WHERE id = ?`,
-    ),
+    insertState: db.prepare(insertSql('states', STATE_INSERT)),
+    insertFlowRun: db.prepare(insertSql('flow_runs', FLOW_RUN_INSERT)),
+    insertTaskRun: db.prepare(insertSql('task_runs', TASK_RUN_INSERT, 'OR IGNORE ')),
+    updateFlowRunState: db.prepare(updateSql('flow_runs', FLOW_RUN_STATE_UPDATE, 'id = ?')),
+    updateTaskRunState: db.prepare(updateSql('task_runs', TASK_RUN_STATE_UPDATE, 'id = ?')),
     claimFlowRun: db.prepare('UPDATE flow_runs SET pid = ?, hostname = ?, heartbeat_at = ? WHERE id = ?'),
     findCache: db.prepare<[string], { result_ref: string; task_run_id: string; expires_at: number | null }>(
       'SELECT result_ref, task_run_id, expires_at FROM cache_entries WHERE cache_key = ?',
@@ -127,5 +239,6 @@ export function prepareTransitionStatements(db: Database.Database): TransitionSt
     savepoint: db.prepare('SAVEPOINT transition'),
     release: db.prepare('RELEASE transition'),
     rollbackTo: db.prepare('ROLLBACK TO transition'),
+    rollback: db.prepare('ROLLBACK'),
   };
 }

@@ -8,45 +8,42 @@ import {
   isTerminal,
   newId,
   orchestrate,
+  runAfterHooks,
   stateTime,
   type CreateFlowRun,
   type CreateTaskRun,
   type OrchestrationResult,
   type OrchestrationServices,
+  type PolicyOutcome,
   type ProposedState,
   type RetryPolicy,
   type RunFacts,
   type RunKind,
+  type RunTiming,
   type SetState,
   type State,
-  type StateType,
 } from '../../core/index.js';
 import type { ConcurrencyLimits } from './concurrency-limits.js';
 import type { FlowRunPauses } from './flow-run-pauses.js';
 import { stateFromRow } from './rows.js';
 import { isSqliteError, isWriteFailure } from './store-error.js';
-import { prepareTransitionStatements, TASK_ROW, type RunCurrentRow, type TransitionStatements } from './transition-statements.js';
+import { sharedJson, TransitionCaches, type ImmutableFacts } from './transition-caches.js';
+import {
+  FLOW_RUN_INSERT,
+  FLOW_RUN_STATE_UPDATE,
+  prepareTransitionStatements,
+  STATE_INSERT,
+  TASK_RUN_INSERT,
+  TASK_RUN_STATE_UPDATE,
+  type RunCurrentRow,
+  type TaskRunInsert,
+  type TaskRunStateUpdate,
+  type TransitionStatements,
+} from './transition-statements.js';
 import type { WriteHealth } from './write-health.js';
 
 /** Runs `body` in one write transaction of the store. */
 export type WriteBatch = <T>(body: () => T) => T;
-
-const jsonOf = new WeakMap<object, string>();
-/** JSON of values shared by many runs (a task's tags and retry policy), made once. */
-function sharedJson(value: object): string {
-  let json = jsonOf.get(value);
-  if (json === undefined) {
-    json = JSON.stringify(value);
-    jsonOf.set(value, json);
-  }
-  return json;
-}
-
-interface ImmutableFacts {
-  flowRunId: string;
-  tags: readonly string[];
-  retryPolicy: RetryPolicy;
-}
 
 /** Thrown inside a write transaction that tried to create a task run that already exists. */
 class RepeatedCreate extends Error {}
@@ -54,22 +51,53 @@ class RepeatedCreate extends Error {}
 /** Marks a transition that found its run changed by another process since this store last saw it. */
 const CHANGED_ELSEWHERE = Symbol('changed elsewhere');
 
-/** Applies a transition (the values an UPDATE would set) to a task run row not yet inserted. */
-function setPendingTaskRowState(
-  row: unknown[],
-  values: readonly [string, string, number, number, number | null, number | null, string, string | null],
-  cacheKey: string | null,
-): void {
-  const [type, name, stateId, runCount, startTime, endTime, transitionId, result] = values;
-  row[TASK_ROW.stateType] = type;
-  row[TASK_ROW.stateName] = name;
-  row[TASK_ROW.stateId] = stateId;
-  row[TASK_ROW.runCount] = runCount;
-  row[TASK_ROW.startTime] = startTime;
-  row[TASK_ROW.endTime] = endTime;
-  row[TASK_ROW.lastTransitionId] = transitionId;
-  if (result !== null) row[TASK_ROW.result] = result;
-  if (cacheKey !== null) row[TASK_ROW.cacheKey] = cacheKey;
+/** A run's bookkeeping before a transition, as its row holds it. */
+interface RunTimingRow {
+  runCount: number;
+  startTime: number | null;
+  endTime: number | null;
+  lastTransitionId: string | null;
+  stateId: number | null;
+}
+
+/** What an accepted transition wrote to the states table, for the run's own row to follow. */
+interface AcceptedTransition {
+  state: State;
+  stateId: number;
+  timing: RunTiming;
+  /** The proposal as the rules left it. */
+  proposed: ProposedState;
+}
+
+/** One transition to orchestrate and, when it is accepted, record. */
+interface TransitionInput {
+  kind: RunKind;
+  runId: string;
+  initial: State | null;
+  facts: ImmutableFacts;
+  timing: RunTimingRow;
+  proposed: ProposedState;
+  transitionId: string;
+  now: number;
+  /** Accept without asking the policy. */
+  force: boolean;
+  /** Writes the run's row; returns false when it found the row changed by another process. */
+  persist: (accepted: AcceptedTransition) => boolean | void;
+}
+
+const NEW_RUN: RunTimingRow = { runCount: 0, startTime: null, endTime: null, lastTransitionId: null, stateId: null };
+
+/** Sets an accepted transition on a task run row not yet inserted, as the UPDATE would. */
+function updatePendingTaskRow(row: TaskRunInsert, update: TaskRunStateUpdate): void {
+  row.state_type = update.state_type;
+  row.state_name = update.state_name;
+  row.state_id = update.state_id;
+  row.run_count = update.run_count;
+  row.start_time = update.start_time;
+  row.end_time = update.end_time;
+  row.last_transition_id = update.last_transition_id;
+  if (update.result !== null) row.result = update.result;
+  if (update.cache_key !== null) row.cache_key = update.cache_key;
 }
 
 /** What a writer works with: the database, the clock and dice, and the store's parts a transition touches. */
@@ -84,25 +112,11 @@ export interface TransitionWriterInput {
 
 /**
  * Applies transitions inside write transactions: runs the orchestration policy, records each new
- * state and writes the run rows, keeping what it wrote in memory so the next transition of the
- * same run needs no read.
+ * state and writes the run rows, keeping what it wrote in memory (see TransitionCaches) so the
+ * next transition of the same run needs no read.
  */
 export class TransitionWriter {
-  private readonly flowIds = new Map<string, string>();
-  private readonly facts = new Map<string, ImmutableFacts>();
-  private readonly stateCache = new Map<string, { stateId: number; state: State }>();
-  /** Rows of runs written in the open write transaction, by run id. */
-  private touched: Map<string, RunCurrentRow> | null = null;
-  /** Task runs created in the open write transaction, inserted as it closes. */
-  private pendingTaskRows: Map<string, unknown[]> | null = null;
-  /** Flow run state types read or written in the open write transaction. */
-  private batchFlowStates: Map<string, StateType | null> | null = null;
-  /**
-   * The last row this store wrote for each unfinished task run. A transition starts from it
-   * without a read and writes only if the row is still the same (state_id), else reads and
-   * starts over: another process rarely touches a task run this one is running.
-   */
-  private readonly knownTaskRows = new Map<string, RunCurrentRow>();
+  private readonly caches = new TransitionCaches();
   /** Set while a batch is redone because it created a run that already existed. */
   private verifyCreates = false;
   private readonly stmt: TransitionStatements;
@@ -138,10 +152,11 @@ export class TransitionWriter {
       },
       flowRunStateType: (flowRunId) => {
         // Within one write transaction a flow run's state changes only through this store.
-        const cached = this.batchFlowStates?.get(flowRunId);
+        const flowStates = this.caches.batch?.flowStates;
+        const cached = flowStates?.get(flowRunId);
         if (cached !== undefined) return cached;
         const type = this.stmt.flowRunStateType.get(flowRunId)?.state_type ?? null;
-        this.batchFlowStates?.set(flowRunId, type);
+        flowStates?.set(flowRunId, type);
         return type;
       },
     };
@@ -155,16 +170,14 @@ export class TransitionWriter {
   writeBatch<T>(body: () => T): T {
     try {
       for (let attempt = 0; ; attempt++) {
-        this.touched = new Map();
-        this.pendingTaskRows = new Map();
-        this.batchFlowStates = new Map();
+        const batch = this.caches.openBatch();
         // Only a transaction that wrote something shows that writes work again.
         const changesBefore = this.health.failing ? this.stmt.totalChanges.get()! : -1;
         try {
           const result = this.batchTransaction.immediate(() => {
             const result = body();
-            for (const row of this.pendingTaskRows!.values()) {
-              if (this.stmt.insertTaskRun.run(...row).changes === 0) throw new RepeatedCreate();
+            for (const row of batch.pendingTaskRows.values()) {
+              if (this.stmt.insertTaskRun.run(TASK_RUN_INSERT.values(row)).changes === 0) throw new RepeatedCreate();
             }
             return result;
           }) as T;
@@ -172,7 +185,7 @@ export class TransitionWriter {
           return result;
         } catch (error) {
           // What was remembered from the rolled-back transaction may name rows that do not exist.
-          this.forgetCaches();
+          this.caches.forget();
           if (error instanceof RepeatedCreate && !this.verifyCreates) {
             // A create of a run that already exists (a client resending): do the batch again,
             // this time looking each new id up first. Nothing of the first try was kept.
@@ -182,9 +195,7 @@ export class TransitionWriter {
           if (isWriteFailure(error)) throw this.health.failed(error);
           if (!isSqliteError(error, 'SQLITE_BUSY') || attempt >= 5) throw error;
         } finally {
-          this.touched = null;
-          this.pendingTaskRows = null;
-          this.batchFlowStates = null;
+          this.caches.closeBatch();
         }
       }
     } finally {
@@ -194,29 +205,26 @@ export class TransitionWriter {
 
   /** After a rolled-back transaction, what was remembered from it may name rows that do not exist. */
   forgetCaches(): void {
-    this.flowIds.clear();
-    this.facts.clear();
-    this.stateCache.clear();
-    this.knownTaskRows.clear();
+    this.caches.forget();
   }
 
   /** The run's current row: from this transaction's own writes when it made any, else read. */
   private currentRow(kind: RunKind, runId: string, mustRead = false): RunCurrentRow | undefined {
-    const mine = this.touched?.get(runId);
+    const mine = this.caches.batch?.touched.get(runId);
     if (mine) return mine;
     if (kind === 'task' && !mustRead) {
-      const known = this.knownTaskRows.get(runId);
+      const known = this.caches.knownTaskRows.get(runId);
       if (known) return known;
     }
     return kind === 'flow' ? this.stmt.flowRunCurrent.get(runId) : this.stmt.taskRunCurrent.get(runId);
   }
 
   private flowIdFor(name: string, now: number): string {
-    let id = this.flowIds.get(name);
+    let id = this.caches.flowIds.get(name);
     if (id) return id;
     this.stmt.insertFlow.run(newId(), name, now);
     id = this.stmt.flowIdByName.get(name)!.id;
-    this.flowIds.set(name, id);
+    this.caches.flowIds.set(name, id);
     return id;
   }
 
@@ -226,31 +234,44 @@ export class TransitionWriter {
     if (existing) return { status: 'ACCEPT', state: this.stateOf('flow', request.id, existing) };
     const facts: ImmutableFacts = { flowRunId: request.id, tags: request.tags, retryPolicy: request.retryPolicy };
     const now = this.now();
-    return <OrchestrationResult>this.orchestrateInto('flow', request.id, null, facts, { runCount: 0, startTime: null, endTime: null, lastTransitionId: null, stateId: null }, request.state, request.transitionId, now, false, (state, stateId, timing) => {
-      this.stmt.insertFlowRun.run(
-        request.id,
-        this.flowIdFor(request.flowName, now),
-        request.flowName,
-        request.name,
-        state.type,
-        state.name,
-        stateId,
-        JSON.stringify(request.parameters),
-        JSON.stringify(request.tags),
-        request.parentFlowRunId,
-        request.parentTaskRunId,
-        request.entrypoint,
-        timing.runCount,
-        JSON.stringify(request.retryPolicy),
-        now,
-        timing.startTime,
-        timing.endTime,
-        now,
-        request.pid,
-        request.hostname,
-        request.transitionId,
-      );
-      this.facts.set(request.id, facts);
+    return <OrchestrationResult>this.orchestrateInto({
+      kind: 'flow',
+      runId: request.id,
+      initial: null,
+      facts,
+      timing: NEW_RUN,
+      proposed: request.state,
+      transitionId: request.transitionId,
+      now,
+      force: false,
+      persist: ({ state, stateId, timing }) => {
+        this.stmt.insertFlowRun.run(
+          FLOW_RUN_INSERT.values({
+            id: request.id,
+            flow_id: this.flowIdFor(request.flowName, now),
+            flow_name: request.flowName,
+            name: request.name,
+            state_type: state.type,
+            state_name: state.name,
+            state_id: stateId,
+            parameters: JSON.stringify(request.parameters),
+            tags: JSON.stringify(request.tags),
+            parent_flow_run_id: request.parentFlowRunId,
+            parent_task_run_id: request.parentTaskRunId,
+            entrypoint: request.entrypoint,
+            run_count: timing.runCount,
+            retry_policy: JSON.stringify(request.retryPolicy),
+            created_at: now,
+            start_time: timing.startTime,
+            end_time: timing.endTime,
+            heartbeat_at: now,
+            pid: request.pid,
+            hostname: request.hostname,
+            last_transition_id: request.transitionId,
+          }),
+        );
+        this.caches.facts.set(request.id, facts);
+      },
     });
   }
 
@@ -266,8 +287,8 @@ export class TransitionWriter {
     }
     // New ids are normally new: a repeat is caught when the row is written (see writeBatch).
     const exists =
-      this.touched?.has(request.id) ||
-      this.knownTaskRows.has(request.id) ||
+      this.caches.batch?.touched.has(request.id) ||
+      this.caches.knownTaskRows.has(request.id) ||
       (this.verifyCreates && this.stmt.taskRunExists.get(request.id) !== undefined);
     if (exists) {
       const existing = this.currentRow('task', request.id, true)!;
@@ -279,37 +300,48 @@ export class TransitionWriter {
       retryPolicy: request.retryPolicy,
     };
     const now = this.now();
-    return <OrchestrationResult>this.orchestrateInto('task', request.id, null, facts, { runCount: 0, startTime: null, endTime: null, lastTransitionId: null, stateId: null }, request.state, request.transitionId, now, false, (state, stateId, timing) => {
-      // Written when the transaction closes, so a Running (or more) in the same batch costs no UPDATE.
-      this.pendingTaskRows!.set(request.id, [
-        request.id,
-        request.flowRunId,
-        request.taskKey,
-        request.name,
-        request.dynamicKey,
-        state.type,
-        state.name,
-        stateId,
-        sharedJson(request.tags),
-        timing.runCount,
-        sharedJson(request.retryPolicy),
-        request.cacheKey,
-        request.inputs,
-        request.upstream.length === 0 ? '[]' : JSON.stringify(request.upstream),
-        now,
-        timing.startTime,
-        timing.endTime,
-        request.transitionId,
-        null,
-      ]);
-      this.facts.set(request.id, facts);
+    return <OrchestrationResult>this.orchestrateInto({
+      kind: 'task',
+      runId: request.id,
+      initial: null,
+      facts,
+      timing: NEW_RUN,
+      proposed: request.state,
+      transitionId: request.transitionId,
+      now,
+      force: false,
+      persist: ({ state, stateId, timing }) => {
+        // Written when the transaction closes, so a Running (or more) in the same batch costs no UPDATE.
+        this.caches.batch!.pendingTaskRows.set(request.id, {
+          id: request.id,
+          flow_run_id: request.flowRunId,
+          task_key: request.taskKey,
+          name: request.name,
+          dynamic_key: request.dynamicKey,
+          state_type: state.type,
+          state_name: state.name,
+          state_id: stateId,
+          tags: sharedJson(request.tags),
+          run_count: timing.runCount,
+          retry_policy: sharedJson(request.retryPolicy),
+          cache_key: request.cacheKey,
+          inputs: request.inputs,
+          upstream: request.upstream.length === 0 ? '[]' : JSON.stringify(request.upstream),
+          created_at: now,
+          start_time: timing.startTime,
+          end_time: timing.endTime,
+          last_transition_id: request.transitionId,
+          result: null,
+        });
+        this.caches.facts.set(request.id, facts);
+      },
     });
   }
 
   applySetState(request: SetState, mustRead = false): OrchestrationResult {
     const current = this.currentRow(request.kind, request.runId, mustRead);
     if (!current) {
-      return { status: 'ABORT', state: null, reason: `no ${request.kind} run with id ${request.runId}` };
+      return { status: 'ABORT', state: null, reason: `no ${request.kind} run with id ${request.runId}`, code: 'RUN_NOT_FOUND' };
     }
     if (request.replay && current.last_transition_id !== request.transitionId) {
       // Sent again by a client that never heard the answer: if it was applied, the answer is the
@@ -320,46 +352,58 @@ export class TransitionWriter {
     const initial = this.stateOf(request.kind, request.runId, current);
     const facts = this.factsOf(request.kind, request.runId, current);
     const now = this.now();
-    const timing = {
-      runCount: current.run_count,
-      startTime: current.start_time,
-      endTime: current.end_time,
-      lastTransitionId: current.last_transition_id,
-      stateId: current.state_id,
-    };
-    const unread = request.kind === 'task' && this.touched?.get(request.runId) !== current && !mustRead && this.knownTaskRows.get(request.runId) === current;
-    const result = this.orchestrateInto(request.kind, request.runId, initial, facts, timing, request.state, request.transitionId, now, request.force === true, (state, stateId, next, proposed) => {
-      // Only an accepted transition hands the run to a new process.
-      if (request.owner && request.kind === 'flow') {
-        this.stmt.claimFlowRun.run(request.owner.pid, request.owner.hostname, now, request.runId);
-      }
-      const common = [
-        state.type,
-        state.name,
-        stateId,
-        next.runCount,
-        next.startTime,
-        next.endTime,
-        request.transitionId,
-        proposed.resultPreview ?? null,
-      ] as const;
-      // The cache key is known only once the inputs are resolved, after the task run was created.
-      const unwritten = request.kind === 'task' ? this.pendingTaskRows?.get(request.runId) : undefined;
-      if (unwritten) {
-        setPendingTaskRowState(unwritten, common, proposed.cacheKey ?? null);
-      } else if (request.kind === 'flow') {
-        this.stmt.updateFlowRunState.run(...common, request.runId);
-        this.batchFlowStates?.set(request.runId, state.type);
-      } else if (unread) {
-        const changes = this.stmt.updateTaskRunStateIfUnchanged.run(...common, proposed.cacheKey ?? null, request.runId, current.state_id).changes;
-        if (changes === 0) return false;
-      } else this.stmt.updateTaskRunState.run(...common, proposed.cacheKey ?? null, request.runId);
-      if (isTerminal(state.type)) this.facts.delete(request.runId);
-      return true;
+    const batch = this.caches.batch;
+    const unread = request.kind === 'task' && batch?.touched.get(request.runId) !== current && !mustRead && this.caches.knownTaskRows.get(request.runId) === current;
+    const result = this.orchestrateInto({
+      kind: request.kind,
+      runId: request.runId,
+      initial,
+      facts,
+      timing: {
+        runCount: current.run_count,
+        startTime: current.start_time,
+        endTime: current.end_time,
+        lastTransitionId: current.last_transition_id,
+        stateId: current.state_id,
+      },
+      proposed: request.state,
+      transitionId: request.transitionId,
+      now,
+      force: request.force === true,
+      persist: ({ state, stateId, timing, proposed }) => {
+        // Only an accepted transition hands the run to a new process.
+        if (request.owner && request.kind === 'flow') {
+          this.stmt.claimFlowRun.run(request.owner.pid, request.owner.hostname, now, request.runId);
+        }
+        const update: TaskRunStateUpdate = {
+          state_type: state.type,
+          state_name: state.name,
+          state_id: stateId,
+          run_count: timing.runCount,
+          start_time: timing.startTime,
+          end_time: timing.endTime,
+          last_transition_id: request.transitionId,
+          result: proposed.resultPreview ?? null,
+          // The cache key is known only once the inputs are resolved, after the task run was created.
+          cache_key: proposed.cacheKey ?? null,
+        };
+        const unwritten = request.kind === 'task' ? batch?.pendingTaskRows.get(request.runId) : undefined;
+        if (unwritten) {
+          updatePendingTaskRow(unwritten, update);
+        } else if (request.kind === 'flow') {
+          this.stmt.updateFlowRunState.run(FLOW_RUN_STATE_UPDATE.values(update), request.runId);
+          batch?.flowStates.set(request.runId, state.type);
+        } else if (unread) {
+          const changes = this.stmt.updateTaskRunStateIfUnchanged.run(TASK_RUN_STATE_UPDATE.values(update), request.runId, current.state_id).changes;
+          if (changes === 0) return false;
+        } else this.stmt.updateTaskRunState.run(TASK_RUN_STATE_UPDATE.values(update), request.runId);
+        if (isTerminal(state.type)) this.caches.facts.delete(request.runId);
+        return true;
+      },
     });
     if (result === CHANGED_ELSEWHERE) {
       // Someone else moved the run since this store last wrote it: start over from the stored row.
-      this.knownTaskRows.delete(request.runId);
+      this.caches.knownTaskRows.delete(request.runId);
       return this.applySetState(request, true);
     }
     if (request.kind === 'flow' && result.status === 'ACCEPT' && result.state && isTerminal(result.state.type) && !isTerminal(initial.type)) {
@@ -380,9 +424,9 @@ export class TransitionWriter {
    */
   private closeUnfinishedTaskRuns(flowRunId: string, flowState: State): void {
     const ids = new Set(this.stmt.unfinishedTaskRuns.all(flowRunId).map((row) => row.id));
-    for (const [id, row] of this.pendingTaskRows ?? []) {
-      const type = row[TASK_ROW.stateType] as StateType;
-      if (row[1] === flowRunId && !isTerminal(type) && !isNotReady({ type, name: row[TASK_ROW.stateName] as string })) ids.add(id);
+    for (const [id, row] of this.caches.batch?.pendingTaskRows ?? []) {
+      const type = row.state_type;
+      if (row.flow_run_id === flowRunId && !isTerminal(type) && !isNotReady({ type, name: row.state_name })) ids.add(id);
     }
     if (ids.size === 0) return;
     const state: ProposedState =
@@ -400,32 +444,12 @@ export class TransitionWriter {
   }
 
   /**
-   * Runs the policy for one transition and, when it is accepted, records the new state and lets
-   * `persist` write the run row. Side effects of rules are undone when the answer is not ACCEPT.
+   * Runs the policy for one transition and, when it is accepted, records the new state, lets
+   * `persist` write the run row and then runs the rules' side effects (their `after` hooks). What
+   * a rule wrote while deciding is undone when the answer is not ACCEPT.
    */
-  private orchestrateInto(
-    kind: RunKind,
-    runId: string,
-    initial: State | null,
-    facts: ImmutableFacts,
-    timing: {
-      runCount: number;
-      startTime: number | null;
-      endTime: number | null;
-      lastTransitionId: string | null;
-      stateId: number | null;
-    },
-    proposedIn: ProposedState,
-    transitionId: string,
-    now: number,
-    force: boolean,
-    persist: (
-      state: State,
-      stateId: number,
-      timing: { runCount: number; startTime: number | null; endTime: number | null },
-      proposed: ProposedState,
-    ) => boolean | void,
-  ): OrchestrationResult | typeof CHANGED_ELSEWHERE {
+  private orchestrateInto(input: TransitionInput): OrchestrationResult | typeof CHANGED_ELSEWHERE {
+    const { kind, runId, initial, facts, timing, transitionId, now } = input;
     const run: RunFacts = {
       kind,
       id: runId,
@@ -439,19 +463,12 @@ export class TransitionWriter {
     // write nothing before they are accepted, and an open savepoint makes SQLite journal every
     // page the transition then touches.
     this.savepointOpen = false;
-    let outcome;
+    let outcome: PolicyOutcome;
     try {
-      outcome = force
-        ? ({ decision: 'accept', state: proposedIn } as const)
-        : orchestrate({
-            run,
-            initial,
-            proposed: proposedIn,
-            transitionId,
-            now,
-            random: this.random,
-            services: this.services,
-          });
+      // A forced transition is not the rules' to judge, nor to follow up.
+      outcome = input.force
+        ? { decision: 'accept', state: input.proposed, appliedRules: [], afterHooks: [] }
+        : orchestrate({ run, initial, proposed: input.proposed, transitionId, now, random: this.random, services: this.services });
     } catch (error) {
       this.undoSideEffects();
       throw error;
@@ -462,11 +479,11 @@ export class TransitionWriter {
         case 'duplicate':
           return { status: 'ACCEPT', state: initial };
         case 'reject':
-          return { status: 'REJECT', state: initial, reason: outcome.reason };
+          return { status: 'REJECT', state: initial, reason: outcome.reason, code: outcome.code };
         case 'wait':
           return { status: 'WAIT', state: initial, reason: outcome.reason, delaySeconds: outcome.delaySeconds };
         case 'abort':
-          return { status: 'ABORT', state: initial, reason: outcome.reason };
+          return { status: 'ABORT', state: initial, reason: outcome.reason, code: outcome.code };
       }
     }
     const proposed = outcome.state;
@@ -475,22 +492,24 @@ export class TransitionWriter {
     const state = acceptedState(proposed, at, next.runCount, transitionId);
     const stateId = Number(
       this.stmt.insertState.run(
-        runId,
-        kind,
-        state.type,
-        state.name,
-        at,
-        state.attempt,
-        state.message ?? null,
-        state.error ? JSON.stringify(state.error) : null,
-        state.scheduledTime ?? null,
-        transitionId,
-        state.cacheKey ?? null,
-        state.resultRef ?? null,
-        timing.stateId,
+        STATE_INSERT.values({
+          run_id: runId,
+          run_kind: kind,
+          type: state.type,
+          name: state.name,
+          timestamp: at,
+          attempt: state.attempt,
+          message: state.message ?? null,
+          error: state.error ? JSON.stringify(state.error) : null,
+          scheduled_time: state.scheduledTime ?? null,
+          transition_id: transitionId,
+          cache_key: state.cacheKey ?? null,
+          result_ref: state.resultRef ?? null,
+          previous_id: timing.stateId,
+        }),
       ).lastInsertRowid,
     );
-    if (persist(state, stateId, next, proposed) === false) {
+    if (input.persist({ state, stateId, timing: next, proposed }) === false) {
       if (this.savepointOpen) {
         this.stmt.rollbackTo.run();
         this.stmt.release.run();
@@ -500,8 +519,16 @@ export class TransitionWriter {
       }
       return CHANGED_ELSEWHERE;
     }
-    // Within this transaction no other process can write: what was just written is the truth.
-    const row: RunCurrentRow = {
+    try {
+      runAfterHooks(outcome, state);
+    } catch (error) {
+      // The transition is written and its side effects are not: keep neither. The whole write
+      // transaction goes, as when the file cannot be written, so no half-done transition is kept.
+      this.savepointOpen = false;
+      this.stmt.rollback.run();
+      throw error;
+    }
+    this.caches.accepted(kind, runId, {
       state_id: stateId,
       run_count: next.runCount,
       start_time: next.startTime,
@@ -510,18 +537,11 @@ export class TransitionWriter {
       tags: sharedJson(facts.tags),
       retry_policy: sharedJson(facts.retryPolicy),
       flow_run_id: facts.flowRunId,
-    };
-    this.touched?.set(runId, row);
-    if (kind === 'task') {
-      if (isTerminal(state.type)) this.knownTaskRows.delete(runId);
-      else this.knownTaskRows.set(runId, row);
-    }
+    }, state);
     if (this.savepointOpen) {
       this.stmt.release.run();
       this.savepointOpen = false;
     }
-    if (isTerminal(state.type)) this.stateCache.delete(runId);
-    else this.stateCache.set(runId, { stateId, state });
     return { status: 'ACCEPT', state };
   }
 
@@ -540,13 +560,11 @@ export class TransitionWriter {
   }
 
   private stateOf(kind: RunKind, runId: string, row: RunCurrentRow): State {
-    const cached = this.stateCache.get(runId);
-    if (cached && cached.stateId === row.state_id) return cached.state;
-    return stateFromRow(this.stmt.stateById.get(row.state_id)!);
+    return this.caches.stateOf(runId, row.state_id) ?? stateFromRow(this.stmt.stateById.get(row.state_id)!);
   }
 
   private factsOf(kind: RunKind, runId: string, row: RunCurrentRow): ImmutableFacts {
-    const known = this.facts.get(runId);
+    const known = this.caches.facts.get(runId);
     if (known) return known;
     const wide = row.tags !== undefined && row.retry_policy !== undefined ? (row as Required<RunCurrentRow>) : this.wideColumns(kind, runId);
     return {

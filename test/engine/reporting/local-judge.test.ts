@@ -50,6 +50,14 @@ describe('LocalJudge', () => {
     expect(judge.judge({ kind: 'task', runId: 'never-created', transitionId: 't', state: { type: 'RUNNING', name: 'Running' } }, 2_000)).toBeNull();
   });
 
+  it('answers a start that refreshes its cache itself: no rule on the client list needs the server for it', () => {
+    const judge = new LocalJudge();
+    judge.flowState(FLOW, 'RUNNING');
+    const runId = created(judge);
+    const answer = judge.judge({ kind: 'task', runId, transitionId: 'start-1', state: { type: 'RUNNING', name: 'Running', cacheKey: 'abc', refreshCache: true } }, 2_000);
+    expect(answer).toMatchObject({ status: 'ACCEPT', state: { type: 'RUNNING', name: 'Running', cacheKey: 'abc' } });
+  });
+
   it('does not answer for a flow that is stopping: the server will refuse the start', () => {
     const judge = new LocalJudge();
     judge.flowState(FLOW, 'CANCELLING');

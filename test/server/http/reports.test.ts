@@ -116,7 +116,7 @@ describe('POST /reports', () => {
     expect(results[1]).toEqual({ error: { status: 404, message: "no flow run with id 'no-such-flow-run'" } });
     expect(results[2]).toMatchObject({ status: 'ACCEPT' });
     // Exactly what a local run is told of a run the store does not have.
-    expect(results[3]).toEqual({ status: 'ABORT', state: null, reason: 'no flow run with id no-such-run' });
+    expect(results[3]).toEqual({ status: 'ABORT', state: null, reason: 'no flow run with id no-such-run', code: 'RUN_NOT_FOUND' });
     expect(await server.current.store.getTaskRun(stray.id)).toBeNull();
   });
 

@@ -9,12 +9,12 @@ export const secureConcurrencySlots: OrchestrationRule = {
   runKinds: ['task'],
   from: [null, 'SCHEDULED', 'PENDING'],
   to: ['RUNNING'],
-  apply(ctx) {
+  before(ctx) {
     if (ctx.run.tags.length === 0) return;
     const outcome = ctx.services.acquireConcurrencySlots(ctx.run.tags, ctx.run.id, ctx.now);
     if (outcome.acquired) return;
     if (outcome.limit === 0) {
-      return { decision: 'abort', reason: `the concurrency limit for tag '${outcome.tag}' is 0` };
+      return { decision: 'abort', reason: `the concurrency limit for tag '${outcome.tag}' is 0`, code: 'CONCURRENCY_LIMIT_ZERO' };
     }
     const reason = `waiting for a slot of tag '${outcome.tag}' (limit ${outcome.limit})`;
     if (ctx.initial?.name === 'AwaitingConcurrencySlot') {

@@ -1,11 +1,12 @@
 import type { OrchestrationRule } from '../types.js';
 
+/** A task run that completes with a cache key keeps its result for the runs after it, once that is written. */
 export const storeCachedResult: OrchestrationRule = {
   name: 'StoreCachedResult',
   runKinds: ['task'],
   from: ['RUNNING'],
   to: ['COMPLETED'],
-  apply(ctx) {
+  after(ctx) {
     const { cacheKey, resultRef, cacheExpirationSeconds } = ctx.proposed;
     if (cacheKey === undefined || resultRef === undefined) return;
     ctx.services.storeCachedResult({

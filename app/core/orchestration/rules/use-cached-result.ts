@@ -6,7 +6,7 @@ export const useCachedResult: OrchestrationRule = {
   runKinds: ['task'],
   from: [null, 'SCHEDULED', 'PENDING'],
   to: ['RUNNING'],
-  apply(ctx) {
+  before(ctx) {
     const key = ctx.proposed.cacheKey;
     if (key === undefined || ctx.proposed.refreshCache) return;
     const hit = ctx.services.findCachedResult(key, ctx.now);

@@ -1,4 +1,4 @@
-import type { OrchestrationRule } from '../types.js';
+import type { ClientServices, OrchestrationRule } from '../types.js';
 
 /** A time for a message; a time no Date can hold is shown as its number. */
 function describeTime(ms: number): string {
@@ -9,12 +9,12 @@ function describeTime(ms: number): string {
 /** Small clock differences between processes should not cost a round trip. */
 const TOLERANCE_MS = 2;
 
-export const waitForScheduledTime: OrchestrationRule = {
+export const waitForScheduledTime: OrchestrationRule<ClientServices> = {
   name: 'WaitForScheduledTime',
   runKinds: ['flow', 'task'],
   from: ['SCHEDULED'],
   to: ['PENDING', 'RUNNING'],
-  apply(ctx) {
+  before(ctx) {
     const due = ctx.initial?.scheduledTime;
     if (due !== undefined && due - ctx.now > TOLERANCE_MS) {
       return {
