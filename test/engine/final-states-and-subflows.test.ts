@@ -310,13 +310,13 @@ describe('concurrency', () => {
   });
 
   it("fails, not cancels, a task refused for a tag whose name speaks of cancelling: the refusal's code decides", async () => {
-    env.store.setConcurrencyLimit('cancel-queue', 0);
+    await env.store.setConcurrencyLimit('cancel-queue', 0);
     const t = task({ name: 'queued', tags: ['cancel-queue'] }, () => 1);
     let caught: unknown;
     const outcome = await flow({ name: 'cancel-queue-user' }, async () => {
       caught = await t().catch((e: unknown) => e);
     }).run();
     expect(caught).toBeInstanceOf(RunAbortedError);
-    expect(namesOf(env.store, onlyTaskRun(env.store, outcome.flowRunId, 'queued').id)).toEqual(['Pending', 'Failed']);
+    expect(await namesOf(env.store, (await onlyTaskRun(env.store, outcome.flowRunId, 'queued')).id)).toEqual(['Pending', 'Failed']);
   });
 });

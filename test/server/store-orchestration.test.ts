@@ -292,7 +292,7 @@ describe('store orchestration', () => {
     });
 
     it('keeps nothing of a completion whose result could not be stored: a transition and its side effects go together', async () => {
-      const store = h.open();
+      const store = await h.open();
       const flowRunId = await createFlowRun(store);
       const task = await createTaskRun(store, flowRunId);
       await set(store, 'task', task, RUNNING);
