@@ -15,9 +15,6 @@ const APP = resolve(import.meta.dirname, '../../app');
  */
 const MAY_LIST = ['core/states.ts', 'server/store/migrations.ts', 'core/orchestration/'];
 
-/** Files that still list them by hand, to take them from core/states.ts instead. */
-const STILL_LISTING = ['server/runs/retry-flow-run.ts', 'server/store/transition-statements.ts'];
-
 const STATE_TYPE_WORD = new RegExp(`\\b(${STATE_TYPES.join('|')})\\b`, 'g');
 const TERMINAL = new Set<string>(TERMINAL_STATE_TYPES);
 
@@ -44,11 +41,7 @@ describe('the terminal states', () => {
   const listings = sourceFiles(APP).flatMap((file) => terminalListings(file, readFileSync(file, 'utf8')));
 
   it('are listed by hand nowhere in app/ but where they are defined', () => {
-    expect(listings.filter((listing) => !STILL_LISTING.includes(listing.file))).toEqual([]);
-  });
-
-  it('are still listed by hand in each file said to list them, so the list of those shrinks as they are fixed', () => {
-    expect(STILL_LISTING.filter((file) => !listings.some((listing) => listing.file === file))).toEqual([]);
+    expect(listings).toEqual([]);
   });
 
   it('finds a hand-made terminal set in SQL, in code, and one short of completed', () => {

@@ -1,6 +1,7 @@
 import type Database from 'better-sqlite3';
-import { NOT_READY, type StateType } from '../../core/index.js';
+import { NOT_READY, TERMINAL_STATE_TYPES, type StateType } from '../../core/index.js';
 import type { StateRow } from './rows.js';
+import { sqlList } from './sql-list.js';
 
 /** What a transition needs of a run's row. The wide columns are read only when no cache has them. */
 export interface RunCurrentRow {
@@ -216,7 +217,7 @@ export function prepareTransitionStatements(db: Database.Database): TransitionSt
       'SELECT state_type FROM flow_runs WHERE id = ?',
     ),
     unfinishedTaskRuns: db.prepare<[string], { id: string }>(
-      `SELECT id FROM task_runs WHERE flow_run_id = ? AND state_type NOT IN ('COMPLETED', 'FAILED', 'CRASHED', 'CANCELLED')
+      `SELECT id FROM task_runs WHERE flow_run_id = ? AND state_type NOT IN ${sqlList(TERMINAL_STATE_TYPES)}
          AND NOT (state_type = 'PENDING' AND state_name = '${NOT_READY}')`,
     ),
     totalChanges: db.prepare<[], number>('SELECT total_changes()').pluck(),
