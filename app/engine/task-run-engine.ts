@@ -37,7 +37,7 @@ export interface TaskDefinition {
   subject: unknown;
 }
 
-export interface TaskRunRequest {
+interface TaskRunRequest {
   task: TaskDefinition;
   args: readonly unknown[];
   waitFor: readonly (TaskRunFuture | AllowFailure<unknown>)[];
@@ -95,7 +95,7 @@ function isThenable(value: unknown): value is PromiseLike<unknown> {
 }
 
 /** One task run in a flow run, from Pending to a final state, through every attempt. */
-export class TaskRunExecution extends RunExecution<unknown> {
+class TaskRunExecution extends RunExecution<unknown> {
   readonly id: string;
   readonly name: string;
   private runLogger: RunLogger | null = null;

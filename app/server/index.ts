@@ -1,5 +1,5 @@
 export { openStore, type StoreConfig } from './store/open-store.js';
-export type { EventReads, LogQuery, RunStore } from './store/run-store.js';
+export type { RunStore } from './store/run-store.js';
 export type { ResumeOutcome, ResumeRecord } from './store/flow-run-resumes.js';
 export { processIsAlive } from './store/crash-sweep.js';
 export { StoreError } from './store/store-error.js';
@@ -11,6 +11,6 @@ export {
   type FlowdeckServer,
   type ServerOptions,
 } from './http/server.js';
-export { retryFlowRun, retryRefusal, type RetryOutcome } from './runs/retry-flow-run.js';
+export { retryFlowRun, retryRefusal } from './runs/retry-flow-run.js';
 export { chooseWorkspace, describeWorkspace, WorkspaceChoiceError, type ChosenWorkspace } from './workspace/choose-workspace.js';
 export type { WorkspaceChange } from './workspace/workspace.js';
