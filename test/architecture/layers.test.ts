@@ -22,7 +22,7 @@ describe('layer rules', () => {
 
   it('reports a wrong-way import', () => {
     const file = join(APP, 'engine', 'example.ts');
-    const violations = checkFile(APP, file, "import { SqliteStore } from '../server/index.js';");
+    const violations = checkFile(APP, file, "import { openStore } from '../server/index.js';");
     expect(violations).toEqual([{ file, specifier: '../server/index.js', reason: 'engine may not import server' }]);
   });
 

@@ -21,8 +21,6 @@ const MAY_NAME_SQLITE = ['app/server/store/', 'app/engine/tasks/', 'test/server/
 const ALLOWED_FILES: Record<string, string> = {
   'test/helpers/store-factory.ts': 'hands the SQLite store behind a test store to the tests of what only SQLite has',
   'test/architecture/store-names.test.ts': 'this check, which spells the names it looks for',
-  'test/architecture/layers.test.ts': 'shows a wrong-way import with the store as its example',
-  'test/server/store-orchestration.test.ts': "writes another program's SQLite database, which the store must refuse",
   'test/server/http/listing-migration.test.ts': "writes a database of an older schema, which the store's migrations bring up to date",
   'test/server/http/flow-run-search.test.ts': "writes a database of an older schema, whose runs the search index's migration fills in",
   'test/integration/bad-input.test.ts': "writes another program's SQLite database, which the CLI must refuse",

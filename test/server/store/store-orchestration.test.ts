@@ -9,12 +9,12 @@ import {
   type ProposedState,
   type RetryPolicy,
   type RunKind,
-} from '../../app/core/index.js';
-import { StoreError, type RunStore } from '../../app/server/index.js';
-import { MIGRATIONS } from '../../app/server/store/index.js';
-import { migrate } from '../../app/server/store/migrations.js';
-import { openTestStore, sqliteOf } from '../helpers/store-factory.js';
-import { makeTempHome } from '../helpers/temp-home.js';
+} from '../../../app/core/index.js';
+import { StoreError, type RunStore } from '../../../app/server/index.js';
+import { MIGRATIONS } from '../../../app/server/store/index.js';
+import { migrate } from '../../../app/server/store/migrations.js';
+import { openTestStore, sqliteOf } from '../../helpers/store-factory.js';
+import { makeTempHome } from '../../helpers/temp-home.js';
 
 const T0 = 1_700_000_000_000;
 const noRetries: RetryPolicy = { retries: 0, retryDelaySeconds: [0] };

@@ -1,9 +1,9 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { TERMINAL_STATE_TYPES } from '../../app/core/states.js';
-import { MIGRATIONS } from '../../app/server/store/migrations.js';
-import { openDatabase } from '../../app/server/store/open-database.js';
-import { sqlList } from '../../app/server/store/sql-list.js';
-import { makeTempHome } from '../helpers/temp-home.js';
+import { TERMINAL_STATE_TYPES } from '../../../app/core/states.js';
+import { MIGRATIONS } from '../../../app/server/store/migrations.js';
+import { openDatabase } from '../../../app/server/store/open-database.js';
+import { sqlList } from '../../../app/server/store/sql-list.js';
+import { makeTempHome } from '../../helpers/temp-home.js';
 
 const cleanups: (() => void)[] = [];
 afterEach(() => {

@@ -6,7 +6,7 @@ import {
   TASK_RUN_INSERT,
   TASK_RUN_STATE_UPDATE,
   type ColumnList,
-} from '../../app/server/store/transition-statements.js';
+} from '../../../app/server/store/transition-statements.js';
 
 const LISTS: Record<string, ColumnList<never>> = { FLOW_RUN_INSERT, TASK_RUN_INSERT, STATE_INSERT, FLOW_RUN_STATE_UPDATE, TASK_RUN_STATE_UPDATE };
 

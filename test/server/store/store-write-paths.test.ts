@@ -1,8 +1,8 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { newId, type CreateTaskRun, type RetryPolicy } from '../../app/core/index.js';
-import type { RunStore } from '../../app/server/index.js';
-import { openTestStore } from '../helpers/store-factory.js';
-import { makeTempHome } from '../helpers/temp-home.js';
+import { newId, type CreateTaskRun, type RetryPolicy } from '../../../app/core/index.js';
+import type { RunStore } from '../../../app/server/index.js';
+import { openTestStore } from '../../helpers/store-factory.js';
+import { makeTempHome } from '../../helpers/temp-home.js';
 
 const noRetries: RetryPolicy = { retries: 0, retryDelaySeconds: [0] };
 
