@@ -13,20 +13,25 @@ export function processIsAlive(pid: number): boolean {
   }
 }
 
+/** What a sweep needs: the store's database and writer, the time, and what counts as gone. */
+export interface CrashSweep {
+  db: Database.Database;
+  writer: TransitionWriter;
+  now: number;
+  /** Silence longer than this marks a run's process gone, wherever it ran. */
+  heartbeatTimeoutMs: number;
+  /** This machine: a run started here is gone as soon as its process is. */
+  hostname: string;
+  /** Silence before this time is not counted. */
+  silentSince?: number;
+}
+
 /**
  * Marks Crashed every run whose owning process is gone: dead on this host, or silent for longer
  * than the heartbeat timeout. Their unfinished task runs crash with them. Returns how many flow
  * runs it marked.
  */
-export function sweepCrashedRuns(
-  db: Database.Database,
-  writer: TransitionWriter,
-  now: number,
-  heartbeatTimeoutMs: number,
-  hostname: string,
-  /** Silence before this time is not counted. */
-  silentSince = 0,
-): number {
+export function sweepCrashedRuns({ db, writer, now, heartbeatTimeoutMs, hostname, silentSince = 0 }: CrashSweep): number {
   const candidates = db
     .prepare<[], { id: string; pid: number; hostname: string | null; heartbeat_at: number | null; created_at: number }>(
       `SELECT id, pid, hostname, heartbeat_at, created_at FROM flow_runs
