@@ -23,6 +23,8 @@ export default defineConfig(
       '@typescript-eslint/require-await': 'off',
       // Callbacks are declared method-style in props and interfaces and passed on unbound; none reads this.
       '@typescript-eslint/unbound-method': 'off',
+      // Abort reasons and caught errors are passed on as they came; a literal non-Error is still refused.
+      '@typescript-eslint/prefer-promise-reject-errors': ['error', { allowThrowingAny: true, allowThrowingUnknown: true }],
     },
   },
   {

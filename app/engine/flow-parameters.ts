@@ -26,7 +26,7 @@ export function flowSignature(fn: (...args: never[]) => unknown, hasSchema: bool
 
 function isPlainObject(value: unknown): value is Record<string, unknown> {
   if (value === null || typeof value !== 'object' || Array.isArray(value)) return false;
-  const proto = Object.getPrototypeOf(value);
+  const proto: unknown = Object.getPrototypeOf(value);
   return proto === Object.prototype || proto === null;
 }
 
@@ -74,7 +74,7 @@ export function bindByName(flowName: string, parameters: readonly DeclaredParame
     }
     if (value === undefined) break;
     if (!Array.isArray(value)) throw invalid(flowName, parameter.name, `takes the rest of the arguments, so it must be an array`);
-    args.push(...value);
+    args.push(...(value as unknown[]));
   }
   // Trailing gaps are left off, so the function sees as many arguments as were named.
   while (args.length > 0 && args[args.length - 1] === undefined) args.pop();

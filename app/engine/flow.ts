@@ -8,6 +8,7 @@ import { retryPolicyOf, validateTimeout, type FlowOptions, type ZodLikeError } f
 type FlowParameters<Args extends unknown[]> = Args extends [params?: infer P] ? (P extends object ? P : Record<string, unknown>) : Record<string, unknown>;
 
 /** The arguments of a flow whose parameters a schema checks: optional when every field is. */
+// eslint-disable-next-line @typescript-eslint/no-empty-object-type -- `{} extends X` holds when every field of X is optional
 type SchemaArguments<P> = {} extends P ? [params?: P] : [params: P];
 
 // A flow function's parameters are whatever it declares; `any` lets an unannotated one stay open.
@@ -45,8 +46,8 @@ function makeFlow<Args extends unknown[], R>(
   validateTimeout(options.timeoutSeconds);
   const definition: FlowDefinition = {
     name,
-    fn: fn as unknown as FlowDefinition['fn'],
-    signature: flowSignature(fn as unknown as FlowDefinition['fn'], options.parameters !== undefined),
+    fn,
+    signature: flowSignature(fn, options.parameters !== undefined),
     options: options as unknown as FlowDefinition['options'],
     retryPolicy: retryPolicyOf(options),
     tags: [...(options.tags ?? [])],

@@ -55,7 +55,7 @@ function pausingFlowRun(): FlowRunFrame {
 function inputJsonSchema(input: PauseOptions['input']): Record<string, unknown> | undefined {
   if (!input || typeof input !== 'object' || !('_zod' in input)) return undefined;
   try {
-    return z.toJSONSchema(input as unknown as z.ZodType, { io: 'input', unrepresentable: 'any' }) as Record<string, unknown>;
+    return z.toJSONSchema(input as unknown as z.ZodType, { io: 'input', unrepresentable: 'any' });
   } catch {
     return undefined;
   }

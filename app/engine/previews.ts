@@ -42,7 +42,7 @@ function renderJson(value: unknown): string {
   let text: string | undefined;
   try {
     const seen = new WeakSet<object>();
-    text = JSON.stringify(value, (_key, v: unknown) => {
+    text = JSON.stringify(value, (_key, v: unknown): unknown => {
       if (typeof v === 'bigint') return `${v}n`;
       if (typeof v === 'function') return `[Function ${(v as { name?: string }).name || 'anonymous'}]`;
       if (v instanceof Map) return Object.fromEntries(v);

@@ -41,7 +41,7 @@ const ENGINE_DIR = new URL('.', import.meta.url).href;
 export function callerModuleUrl(): string | null {
   // Raw call sites, so source maps cannot turn the engine's own frames into other paths.
   const original = Error.prepareStackTrace;
-  let sites: NodeJS.CallSite[] = [];
+  let sites: NodeJS.CallSite[];
   try {
     Error.prepareStackTrace = (_error, callSites) => callSites;
     sites = (new Error().stack as unknown as NodeJS.CallSite[]) ?? [];

@@ -43,7 +43,8 @@ export class SubflowTaskRun {
     if (this.created) return;
     this.created = true;
     if (upstream) this.upstream = upstream;
-    this.send(() =>
+    // send never rejects: a failed report is logged and marks the parent's record incomplete.
+    void this.send(() =>
       this.reporter.createTaskRun({
         id: this.id,
         flowRunId: this.parent.flowRunId,
@@ -65,7 +66,7 @@ export class SubflowTaskRun {
   follow(state: State): void {
     if (state.type === 'RUNNING' && this.created && !this.running && !this.ended) {
       this.running = true;
-      this.send(() => proposeState(this.reporter, 'task', this.id, { type: 'RUNNING', name: 'Running' }));
+      void this.send(() => proposeState(this.reporter, 'task', this.id, { type: 'RUNNING', name: 'Running' }));
     }
   }
 
@@ -112,7 +113,7 @@ export class SubflowTaskRun {
       (error: unknown) => {
         // The parent's record is then incomplete, as when a task run's final state is lost.
         this.parent.unrecorded ??= { error };
-        this.parent.logger.error(`could not record the task run of subflow call '${this.name}': ${error}`);
+        this.parent.logger.error(`could not record the task run of subflow call '${this.name}': ${String(error)}`);
       },
     );
     this.chain = next;

@@ -1,6 +1,6 @@
 import { isTerminal, newId, NOT_READY, type OrchestrationResult, type ProposedState, type RetryPolicy, type State } from '../core/index.js';
 import { AttemptScope } from './attempt-scope.js';
-import { computeCacheKey, type CacheKeyContext, type CacheKeyFn, type CachePolicy } from './cache.js';
+import { computeCacheKey, type CacheKeyContext, type CachePolicy } from './cache.js';
 import { runStorage, type FlowRunFrame, type RunFrame, type TaskRunFrame } from './context.js';
 import { trackTaskRun } from './heartbeats.js';
 import { CancelledError, errorInfo, RunAbortedError, TimeoutError, UpstreamFailedError } from './errors.js';
@@ -153,7 +153,7 @@ class TaskRunExecution extends RunExecution<unknown> {
       transitionId: newId(),
     });
     // Its outcome reaches us through the next transition; only a lost write is worth a word.
-    created.then((r) => this.observe(r), (error: unknown) => this.logger.error(`could not record the task run: ${error}`));
+    created.then((r) => this.observe(r), (error: unknown) => this.logger.error(`could not record the task run: ${String(error)}`));
   }
 
   protected get flowRunId(): string {
@@ -268,7 +268,7 @@ class TaskRunExecution extends RunExecution<unknown> {
       inputs: argumentValues(task.paramNames, args),
       args,
     };
-    return computeCacheKey(ctx, task.options.cacheKeyFn as CacheKeyFn | undefined, task.cachePolicy, (reason) =>
+    return computeCacheKey(ctx, task.options.cacheKeyFn, task.cachePolicy, (reason) =>
       this.logger.warning(`not cached: ${reason}`),
     );
   }
@@ -277,7 +277,8 @@ class TaskRunExecution extends RunExecution<unknown> {
     const task = this.request.task;
     const args = this.args;
     const scope = new AttemptScope(this.flow.signal, task.options.timeoutSeconds, `task run '${this.name}'`);
-    const execution = this;
+    // The frame's logger, like the run's, is made only when a task first logs.
+    const logger = () => this.logger;
     const frame: TaskRunFrame = {
       kind: 'task',
       taskRunId: this.id,
@@ -288,7 +289,7 @@ class TaskRunExecution extends RunExecution<unknown> {
         return scope.signal;
       },
       get logger() {
-        return execution.logger;
+        return logger();
       },
       logPrints: task.options.logPrints ?? this.flow.logPrints,
       flowRun: this.flow,
@@ -366,7 +367,7 @@ class TaskRunExecution extends RunExecution<unknown> {
         return hooks.then(recorded);
       },
       (error: unknown) => {
-        this.logger.error(`the task run's Completed state could not be recorded: ${error}`);
+        this.logger.error(`the task run's Completed state could not be recorded: ${String(error)}`);
         this.flow.unrecorded ??= { error };
         recorded();
       },
@@ -389,9 +390,9 @@ class TaskRunExecution extends RunExecution<unknown> {
   private async retryable(error: unknown): Promise<boolean> {
     const task = this.request.task;
     try {
-      return await task.options.retryCondition!(task.subject as never, this.runInfo, error);
+      return await task.options.retryCondition!(task.subject, this.runInfo, error);
     } catch (conditionError) {
-      this.logger.error(`the retry condition failed, so the task is not retried: ${conditionError}`);
+      this.logger.error(`the retry condition failed, so the task is not retried: ${String(conditionError)}`);
       return false;
     }
   }
@@ -438,6 +439,7 @@ class TaskRunExecution extends RunExecution<unknown> {
     } catch (error) {
       throw new Error(
         `task run '${this.name}' was Cached but its result ${state.resultRef} cannot be read (${(error as Error).message}); run with refreshCache to compute it again`,
+        { cause: error },
       );
     }
     this.logger.info(`used a cached result (${state.message ?? state.cacheKey})`);

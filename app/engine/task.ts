@@ -16,7 +16,7 @@ export class WaitFor {
 
 /** Pass as the last argument of a call, `submit` or `map`: `t.submit(x, waitFor(a, b))`. */
 export function waitFor(...futures: (TaskRunFuture | AllowFailure<unknown> | readonly TaskRunFuture[])[]): WaitFor {
-  return new WaitFor(futures.flat() as (TaskRunFuture | AllowFailure<unknown>)[]);
+  return new WaitFor(futures.flat());
 }
 
 /** An argument, or a future of it. */
@@ -65,7 +65,7 @@ function expandMapArguments(args: readonly unknown[]): unknown[][] {
     throw new Error(`map got iterables of different lengths (${lengths.join(', ')}); they must match`);
   }
   return Array.from({ length: count }, (_, i) =>
-    args.map((arg, column) => {
+    args.map((arg, column): unknown => {
       const values = columns[column];
       if (values) return values[i];
       return arg instanceof Unmapped ? arg.value : arg;
@@ -150,11 +150,11 @@ function makeTask<Args extends unknown[], R>(
   const definition: TaskDefinition = {
     name,
     taskKey: name,
-    fn: fn as unknown as TaskDefinition['fn'],
+    fn,
     options: options as unknown as TaskDefinition['options'],
     moduleUrl,
     source: Function.prototype.toString.call(fn),
-    paramNames: parameterNames(fn as unknown as (...a: never[]) => unknown),
+    paramNames: parameterNames(fn),
     retryPolicy: retryPolicyOf(options),
     // A key function decides alone; otherwise a persisted result is cached as Prefect's DEFAULT.
     cachePolicy: resolveCachePolicy(options.cachePolicy, options.persistResult === true && options.cacheKeyFn === undefined),

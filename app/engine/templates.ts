@@ -7,6 +7,7 @@ export function renderTemplate(template: string, values: Record<string, unknown>
       value = (value as Record<string, unknown>)[part];
     }
     if (value === undefined) return whole;
+    // eslint-disable-next-line @typescript-eslint/no-base-to-string -- objects are written as JSON
     return typeof value === 'object' && value !== null ? JSON.stringify(value) : String(value);
   });
 }

@@ -85,7 +85,7 @@ export function upstreamOf(
     } else if (isPlainObject(value)) for (const v of Object.values(value)) visit(v, depth + 1);
   };
   for (const arg of args) visit(arg, 0);
-  for (const item of waitFor) ids.add(item instanceof AllowFailure ? (item.future as TaskRunFuture).taskRunId : item.taskRunId);
+  for (const item of waitFor) ids.add(item instanceof AllowFailure ? item.future.taskRunId : item.taskRunId);
   return ids.size === 0 && !waits ? NO_UPSTREAM : { ids: [...ids], waits };
 }
 

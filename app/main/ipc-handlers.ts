@@ -62,6 +62,7 @@ function writeWithSidecar(path: string, content: string, sidecar: string | null 
 
 /** The name a save dialog starts with: a bare file name ending in .ts, whatever the page suggested. */
 export function suggestedFileName(suggested: string | undefined): string {
+  // eslint-disable-next-line no-control-regex -- control characters cannot be in a file name
   const name = basename((suggested ?? '').replace(/\\/g, '/')).replace(/[:*?"<>|\u0000-\u001f]/g, '-').trim();
   const usable = name === '' || name === '.' || name === '..' ? 'flow' : name;
   return usable.endsWith('.ts') ? usable : `${usable}.ts`;

@@ -53,8 +53,8 @@ export function spawnNode(args: readonly string[], options: { env?: NodeJS.Proce
   live.add(child);
   let stdout = '';
   let stderr = '';
-  child.stdout!.setEncoding('utf8').on('data', (chunk: string) => (stdout += chunk));
-  child.stderr!.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk));
+  child.stdout.setEncoding('utf8').on('data', (chunk: string) => (stdout += chunk));
+  child.stderr.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk));
   const exited = new Promise<ChildExit>((resolve) => {
     child.once('exit', (code, signal) => {
       live.delete(child);
@@ -87,11 +87,11 @@ export function spawnNode(args: readonly string[], options: { env?: NodeJS.Proce
           if (settled) return;
           settled = true;
           clearTimeout(timer);
-          child.stdout!.off('data', check);
+          child.stdout.off('data', check);
           child.off('exit', onExit);
           settle();
         };
-        child.stdout!.on('data', check);
+        child.stdout.on('data', check);
         child.once('exit', onExit);
         check();
         if (done) onExit();

@@ -110,6 +110,7 @@ async function untilInPage(page: Page, predicate: string, timeoutMs = 120_000): 
   return page.evaluate(
     ([source, timeout]) =>
       new Promise<number>((resolve, reject) => {
+        // eslint-disable-next-line @typescript-eslint/no-implied-eval -- the predicate is source text, run in the page
         const check = new Function(`return (${source})`) as () => boolean;
         const started = performance.now();
         const tick = () => {

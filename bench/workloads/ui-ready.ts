@@ -150,7 +150,7 @@ function bigFlow(nodes: number): { code: string; sidecar: string } {
 /** Frames drawn during `ms` of dragging the mouse across the page, counted in the page. */
 export async function framesWhileDragging(page: Page, from: { x: number; y: number }, ms: number): Promise<{ fps: number; worstFrameMs: number }> {
   await page.evaluate(() => {
-    const w = window as unknown as { __frames: number[]; __counting: boolean };
+    const w = window as { __frames: number[]; __counting: boolean };
     w.__frames = [];
     w.__counting = true;
     const tick = (t: number) => {
@@ -171,7 +171,7 @@ export async function framesWhileDragging(page: Page, from: { x: number; y: numb
   }
   await page.mouse.up();
   const frames = await page.evaluate(() => {
-    const w = window as unknown as { __frames: number[]; __counting: boolean };
+    const w = window as { __frames: number[]; __counting: boolean };
     w.__counting = false;
     return w.__frames;
   });

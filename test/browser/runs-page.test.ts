@@ -232,7 +232,9 @@ describe('the runs page with nothing to show', () => {
   it('says how to start a run, shows the first one live, and offers a retry when the server is gone', async () => {
     const home = mkdtempSync(join(tmpdir(), 'flowdeck-runs-empty-'));
     const store = await openTestStore({ path: join(home, 'flowdeck.db') });
-    let { server, url } = await ownServer(store, home);
+    const first = await ownServer(store, home);
+    let server = first.server;
+    const url = first.url;
     const ui = await openUi(suite.browser, `${url}/#/runs`);
     try {
       const { page } = ui;

@@ -229,6 +229,7 @@ export async function waitForRunState(ui: UiPage, server: UiServer, expected: st
     const logs = existsSync(logsDir) ? readdirSync(logsDir).map((file) => `--- ${file}\n${readFileSync(join(logsDir, file), 'utf8').slice(-4000)}`) : [];
     throw new Error(
       [`the run did not reach ${expected}: ${(error as Error).message}`, `run panel: ${shown}`, `page errors: ${ui.errors.join('\n') || '(none)'}`, `stored flow runs:\n${runs.join('\n') || '(none)'}`, ...logs].join('\n'),
+      { cause: error },
     );
   }
 }

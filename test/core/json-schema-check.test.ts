@@ -6,7 +6,7 @@ import { checkJsonSchema, describeJsonSchemaIssue } from '../../app/core/json-sc
 
 /** The schema of what a caller may give, as the engine records it for a pause. */
 function jsonSchemaOf(schema: z.ZodType): Record<string, unknown> {
-  return z.toJSONSchema(schema, { io: 'input', unrepresentable: 'any' }) as Record<string, unknown>;
+  return z.toJSONSchema(schema, { io: 'input', unrepresentable: 'any' });
 }
 
 function problems(schema: z.ZodType, value: unknown): string[] {

@@ -49,6 +49,7 @@ describe("cachePolicy 'inputs'", () => {
 
   it('different inputs are not cached; equal structured inputs are, whatever the key order', async () => {
     let calls = 0;
+    // eslint-disable-next-line @typescript-eslint/no-unused-vars -- the engine reads parameter names from the source
     const f = task({ name: 'structured', cachePolicy: 'inputs' }, (q: object) => ++calls);
     const outcome = await flow({ name: 'structured-inputs' }, async () => [
       await f({ a: 1, b: [1, 2] }),
@@ -189,6 +190,7 @@ describe('other cache policies', () => {
       },
       (user: string, attempt: number) => `${user}:${attempt}:${++calls}`,
     );
+    // eslint-disable-next-line @typescript-eslint/no-unused-vars -- the engine reads parameter names from the source
     const outcome = await flow({ name: 'key-fn' }, async (params: { region: string }) => [
       await t('ann', 1),
       await t('ann', 2),

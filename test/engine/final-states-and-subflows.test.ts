@@ -77,6 +77,7 @@ describe("a flow's final state", () => {
 
   it('records a thrown non-Error too', async () => {
     const outcome = await flow({ name: 'throws-string' }, () => {
+      // eslint-disable-next-line @typescript-eslint/only-throw-error -- a thrown non-Error is what is tested
       throw 'plain string';
     }).run();
     expect(outcome.error).toBe('plain string');

@@ -53,7 +53,7 @@ describe('flow parameters', () => {
 
   it('validateParameters: false passes parameters through as given', async () => {
     const f = flow({ name: 'unvalidated', parameters: schema, validateParameters: false }, (params) => params);
-    const outcome = await f.run({ limit: 'not a number' } as never);
+    const outcome = await f.run({ limit: 'not a number' });
     expect(outcome.result).toEqual({ limit: 'not a number' });
     expect((await env.store.getFlowRun(outcome.flowRunId))!.parameters).toEqual({ limit: 'not a number' });
   });
@@ -169,6 +169,7 @@ describe('flow names and options', () => {
 describe('task run names', () => {
   it('fill {0} and {name} from the arguments and {a.b} from nested fields', async () => {
     const names: string[] = [];
+    // eslint-disable-next-line @typescript-eslint/no-unused-vars -- {opts.retries} reads the parameter by its name
     const fetchPage = task({ name: 'fetch-page', taskRunName: 'get-{url}-{1}-{opts.retries}' }, (url: string, page: number, opts: { retries: number }) => {
       names.push(getRunContext().taskRun!.name);
       return page;

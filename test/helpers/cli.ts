@@ -178,7 +178,7 @@ export async function waitUntil<T>(
   const deadline = Date.now() + safetyNetMs;
   for (;;) {
     const value = await probe();
-    if (value) return value as NonNullable<T>;
+    if (value) return value;
     if (Date.now() > deadline) throw new Error(`gave up waiting for ${what} after ${safetyNetMs / 1000}s`);
     await sleep(intervalMs);
   }

@@ -109,7 +109,7 @@ beforeAll(async () => {
       try {
         json = lastJsonLine(result.stdout);
       } catch (error) {
-        throw new Error(`${expectation.example}: ${(error as Error).message}\n${showOutput(result)}`);
+        throw new Error(`${expectation.example}: ${(error as Error).message}\n${showOutput(result)}`, { cause: error });
       }
       ran.set(expectation.example, { home, result, json });
     } catch (error) {

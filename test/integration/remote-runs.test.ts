@@ -94,7 +94,7 @@ it('runs a flow on the server the active profile names, and nothing lands in the
 });
 
 it('carries a run through the server being killed with SIGKILL and restarted: every task run is stored exactly once', async () => {
-  let server = await startServer();
+  const server = await startServer();
   const steps = 60;
   const run = spawnCli(['run', fixtureFlow('steps'), '--param', `steps=${steps}`, '--param', 'ms=40', '--json'], remote(server.api));
   // Killed once the run is well under way.
@@ -109,7 +109,8 @@ it('carries a run through the server being killed with SIGKILL and restarted: ev
   server.proc.kill('SIGKILL');
   await server.proc.exited;
   await new Promise((resolve) => setTimeout(resolve, 700));
-  server = await startServer(server.port);
+  // On the same port, so the run finds it again; afterEach stops it with the other processes.
+  await startServer(server.port);
 
   const done = await run.wait();
   expect(done.code, showOutput(done)).toBe(0);

@@ -4,7 +4,7 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
-import { openEventStream, type EventSocketConstructor } from '../../app/core/api/index.js';
+import { openEventStream } from '../../app/core/api/index.js';
 import { followFlowRun, type FlowRunView } from '../../app/renderer/shared/flow-run-live.js';
 import { formatDuration, shownValue } from '../../app/renderer/shared/format.js';
 import { runTimeline } from '../../app/renderer/monitor/model/timeline.js';
@@ -20,7 +20,7 @@ function follow(flowRunId: string, done: (view: FlowRunView) => boolean): Promis
     const follower = followFlowRun({
       client: env.client,
       flowRunId,
-      openStream: (options) => openEventStream({ ...options, baseUrl: env.api, WebSocket: WebSocket as unknown as EventSocketConstructor }),
+      openStream: (options) => openEventStream({ ...options, baseUrl: env.api, WebSocket }),
       onChange: (view) => {
         seen.push(view);
         if (done(view)) {

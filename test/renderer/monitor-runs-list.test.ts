@@ -2,7 +2,7 @@
 // the real event stream over the `ws` package.
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
-import { createApiClient, openEventStream, type EventSocketConstructor, type FlowRunListQuery } from '../../app/core/api/index.js';
+import { createApiClient, openEventStream, type FlowRunListQuery } from '../../app/core/api/index.js';
 import { newId, type FlowRun, type StateType } from '../../app/core/index.js';
 import { RunsList, withState, type RunsListView } from '../../app/renderer/monitor/model/runs-list.js';
 import { flowRunRequest, startTestServer, type TestServer } from '../server/http/support.js';
@@ -43,7 +43,7 @@ function follow(query: FlowRunListQuery, pageSize = 10, live = true) {
     pageSize,
     publishEveryMs: 10,
     ...(live
-      ? { openStream: (options) => openEventStream({ ...options, baseUrl: server.api, WebSocket: WebSocket as unknown as EventSocketConstructor, minReconnectDelayMs: 50 }) }
+      ? { openStream: (options) => openEventStream({ ...options, baseUrl: server.api, WebSocket, minReconnectDelayMs: 50 }) }
       : {}),
     onChange: (next) => {
       view = next;

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
-import { openEventStream, type EventSocketConstructor } from '../../app/core/api/index.js';
+import { openEventStream } from '../../app/core/api/index.js';
 import { parseFlowModule } from '../../app/core/flow-document/index.js';
 import { createBuilderStore } from '../../app/renderer/builder/model/store.js';
 import { KEPT_RESULT_CHARS, nodeOfRun, nodeOutputs, nodeRunStates, outputPreview, PREVIEW_CHARS } from '../../app/renderer/shared/node-states.js';
@@ -52,7 +52,7 @@ describe('following a run', () => {
       const tracker = trackRun({
         client: env.client,
         flowRunId,
-        openStream: (options) => openEventStream({ ...options, baseUrl: env.api, WebSocket: WebSocket as unknown as EventSocketConstructor }),
+        openStream: (options) => openEventStream({ ...options, baseUrl: env.api, WebSocket }),
         onChange: (snapshot) => {
           snapshots.push(snapshot);
           if (snapshot.finished) {
@@ -232,7 +232,7 @@ describe('files on this computer, in the desktop app', () => {
       async openFile() {
         const path = pick();
         if (!path) return null;
-        let sidecar: string | null = null;
+        let sidecar: string | null;
         try {
           sidecar = readFileSync(sidecarOf(path), 'utf8');
         } catch {

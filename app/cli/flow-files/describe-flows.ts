@@ -11,7 +11,7 @@ import type { AnyFlow, FlowModule } from './load-flow-file.js';
 function zodJsonSchema(schema: unknown): Record<string, unknown> | null {
   if (!schema || typeof schema !== 'object' || !('_zod' in schema)) return null;
   try {
-    return z.toJSONSchema(schema as z.ZodType, { io: 'input', unrepresentable: 'any' }) as Record<string, unknown>;
+    return z.toJSONSchema(schema as z.ZodType, { io: 'input', unrepresentable: 'any' });
   } catch {
     return null;
   }
@@ -33,7 +33,7 @@ function argumentsJsonSchema(parameters: readonly DeclaredParameter[]): Record<s
 function parametersJsonSchema(flow: AnyFlow): Record<string, unknown> | null {
   const schema = flow.options.parameters as unknown;
   if (schema) return zodJsonSchema(schema);
-  const signature = flowSignature(flow.fn as (...args: never[]) => unknown, false);
+  const signature = flowSignature(flow.fn, false);
   return signature.kind === 'positional' ? argumentsJsonSchema(signature.parameters) : null;
 }
 

@@ -156,7 +156,7 @@ function printOutcome(ctx: CliContext, outcome: FlowRunOutcome, json: boolean): 
     ctx.printJson({
       flowRunId: outcome.flowRunId,
       state: { type: state.type, name: state.name },
-      result: outcome.ok ? JSON.parse(previewOf(outcome.result ?? null, Number.MAX_SAFE_INTEGER)) : null,
+      result: outcome.ok ? (JSON.parse(previewOf(outcome.result ?? null, Number.MAX_SAFE_INTEGER)) as unknown) : null,
       ...(outcome.ok ? {} : { error: state.message ?? errorText(outcome.error) }),
     });
     return;

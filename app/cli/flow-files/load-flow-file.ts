@@ -56,7 +56,7 @@ export async function loadFlowModule(file: string, cwd: string): Promise<FlowMod
     throw new UsageError(`${path} failed to load: ${err?.name ?? 'Error'}: ${err?.message ?? String(error)}${locationOf(err, path)}`);
   }
   const flows = [...new Set([...Object.values(exported).filter(isFlow), ...registeredFlows().filter(isFlow)])] as AnyFlow[];
-  return { path, flows, defaultFlow: isFlow(exported.default) ? (exported.default as AnyFlow) : null };
+  return { path, flows, defaultFlow: isFlow(exported.default) ? exported.default : null };
 }
 
 /** Loads a flow file from anywhere on disk and picks its flow: the default export, or `--flow NAME`. */

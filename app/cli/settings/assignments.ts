@@ -34,7 +34,7 @@ export function parseAssignments(args: readonly string[]): ProfileSettings {
     }
   }
   if (problems.length > 0) throw refuse(problems);
-  return values as ProfileSettings;
+  return values;
 }
 
 /** Setting names for `config unset`, all checked before any is removed. */

@@ -13,6 +13,7 @@ interface ApiClientOptions {
   fetch?: typeof fetch;
 }
 
+// eslint-disable-next-line @typescript-eslint/no-empty-object-type -- `{} extends X` holds when every field of X is optional
 type Method<R extends RouteSpec> = {} extends RouteInput<R>
   ? (input?: RouteInput<R>) => Promise<RouteOutput<R>>
   : (input: RouteInput<R>) => Promise<RouteOutput<R>>;

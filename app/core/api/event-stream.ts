@@ -117,7 +117,7 @@ export function openEventStream(options: EventStreamOptions): EventStream {
       }
       if (parsed.data.type !== 'error') cursor = parsed.data.cursor;
       options.onEvent(parsed.data);
-    }) as (event: never) => void;
+    });
     // Errors are followed by a close, which decides what happens next.
     current.onerror = () => {};
     current.onclose = ((event: { code?: number; reason?: string }) => {
@@ -127,7 +127,7 @@ export function openEventStream(options: EventStreamOptions): EventStream {
       setStatus('reconnecting', detail);
       timer = setTimeout(connect, delay);
       delay = Math.min(delay * 2, maxDelay);
-    }) as (event: never) => void;
+    });
   };
 
   connect();

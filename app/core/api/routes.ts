@@ -378,7 +378,8 @@ type PartOf<R, K extends 'params' | 'query' | 'body'> = R extends { [P in K]: in
 type CallPart<S, K extends string> = [S] extends [never]
   ? unknown
   : S extends z.ZodType
-    ? {} extends z.input<S>
+    ? // eslint-disable-next-line @typescript-eslint/no-empty-object-type -- `{} extends X` holds when every field of X is optional
+      {} extends z.input<S>
       ? { [P in K]?: z.input<S> }
       : { [P in K]: z.input<S> }
     : unknown;

@@ -162,7 +162,7 @@ class ModuleReader {
       const site: DeclarationSite = { statement, name };
       let candidate: Candidate | undefined;
       if (ts.isIdentifier(init) && this.taskLocals.has(init.text)) {
-        const kind = kindReadAs('library', this.taskLocals.get(init.text)!);
+        const kind = kindReadAs('library', this.taskLocals.get(init.text));
         if (kind) candidate = { type: 'library', kind, site: { ...site, bare: init } };
       } else if (
         ts.isCallExpression(init) &&
@@ -171,7 +171,7 @@ class ModuleReader {
         ts.isIdentifier(init.expression.expression) &&
         this.taskLocals.has(init.expression.expression.text)
       ) {
-        const kind = kindReadAs('library', this.taskLocals.get(init.expression.expression.text)!);
+        const kind = kindReadAs('library', this.taskLocals.get(init.expression.expression.text));
         const [arg, ...rest] = init.arguments;
         if (kind && rest.length === 0 && (!arg || ts.isObjectLiteralExpression(arg))) {
           candidate = { type: 'library', kind, site: arg ? { ...site, options: arg } : { ...site, emptyWithOptions: init } };

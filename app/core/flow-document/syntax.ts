@@ -95,7 +95,7 @@ export function renderLiteral(value: unknown): string {
       return String(value);
     case 'object': {
       if (Array.isArray(value)) return `[${value.map(renderLiteral).join(', ')}]`;
-      const proto = Object.getPrototypeOf(value);
+      const proto: unknown = Object.getPrototypeOf(value);
       if (proto !== Object.prototype && proto !== null) throw new LiteralError('only plain objects can be written as literals');
       const entries = Object.entries(value as Record<string, unknown>).filter(([, v]) => v !== undefined);
       if (entries.length === 0) return '{}';

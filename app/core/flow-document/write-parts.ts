@@ -36,6 +36,7 @@ export function slotValueText(node: GraphNode, kind: NodeKind | undefined, name:
   const value = node.fields[name];
   if (value === undefined) return undefined;
   const spec = kind ? fieldSpec(kind, name) : undefined;
+  // eslint-disable-next-line @typescript-eslint/no-base-to-string -- a code field holds its code as text
   return spec?.control === 'code' ? String(value) : renderLiteral(value);
 }
 

@@ -123,7 +123,7 @@ export function parseLogLevel(raw: string): LogLevelName {
   if (!Object.hasOwn(LOG_LEVELS, level)) {
     throw new SettingValueError(`must be one of ${Object.keys(LOG_LEVELS).join(', ')}, got '${raw}'`);
   }
-  return level as LogLevelName;
+  return level;
 }
 
 /** A folder given whole (`/home/ada/flows`, `C:\flows`): a relative one would depend on where a command happens to start. */

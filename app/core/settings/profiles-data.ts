@@ -44,7 +44,7 @@ function readProfile(name: string, table: unknown): ProfileSettings {
       throw error;
     }
   }
-  return values as ProfileSettings;
+  return values;
 }
 
 function topLevelKeyProblem(key: string, value: unknown): string {

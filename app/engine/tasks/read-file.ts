@@ -27,7 +27,7 @@ export const readFile = task({ name: 'read-file' }, async (options: ReadFileOpti
       try {
         return JSON.parse(text);
       } catch (error) {
-        throw new Error(`${path} is not valid JSON: ${(error as Error).message}`);
+        throw new Error(`${path} is not valid JSON: ${(error as Error).message}`, { cause: error });
       }
     }
     default:

@@ -13,7 +13,8 @@ import {
   SettingValueError,
   setProfileSettings,
   unsetProfileSettings,
-  useProfile,
+  // Named apart from React's hooks: it returns the document with another profile active.
+  useProfile as switchProfile,
   type ProfileSettings,
   type ProfilesDocument,
 } from '../../core/settings/index.js';
@@ -122,7 +123,7 @@ export function browserProfileBook(storage: Storage | undefined, session: Storag
       return choices(readBrowserProfiles(storage).doc);
     },
     async use(name) {
-      changeBrowserProfiles(storage, (doc) => useProfile(doc, name));
+      changeBrowserProfiles(storage, (doc) => switchProfile(doc, name));
     },
     /** Adds a server, or changes the one of that name. */
     async save(input) {
@@ -139,7 +140,7 @@ export function browserProfileBook(storage: Storage | undefined, session: Storag
     /** Forgetting the active one goes back to `local`. */
     async forget(name) {
       if (name === DEFAULT_PROFILE) throw new SettingsError(`'${DEFAULT_PROFILE}' is the server this page came from; it cannot be forgotten`);
-      changeBrowserProfiles(storage, (doc) => deleteProfile(doc.active === name ? useProfile(doc, DEFAULT_PROFILE) : doc, name));
+      changeBrowserProfiles(storage, (doc) => deleteProfile(doc.active === name ? switchProfile(doc, DEFAULT_PROFILE) : doc, name));
     },
     /** The browser's profile keeps its key; `local`'s is kept for this tab only. */
     async setKey(name, key) {

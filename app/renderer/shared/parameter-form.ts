@@ -33,7 +33,7 @@ function unwrapNullable(schema: JsonSchema): JsonSchema {
 function controlOf(schema: JsonSchema): ParameterField['control'] {
   if (Array.isArray(schema.enum) && schema.enum.every((v) => typeof v === 'string')) return 'select';
   if (schema.const !== undefined) return 'json';
-  const type = Array.isArray(schema.type) ? schema.type.filter((t) => t !== 'null')[0] : schema.type;
+  const type: unknown = Array.isArray(schema.type) ? schema.type.filter((t) => t !== 'null')[0] : schema.type;
   if (type === 'string') return 'text';
   if (type === 'integer') return 'integer';
   if (type === 'number') return 'number';
@@ -74,6 +74,7 @@ function shownAs(field: ParameterField, value: unknown): string | boolean {
   if (field.control === 'boolean') return value === true;
   if (value === undefined || value === null) return '';
   if (field.control === 'json' || typeof value === 'object') return JSON.stringify(value);
+  // eslint-disable-next-line @typescript-eslint/no-base-to-string -- objects are written as JSON above
   return String(value);
 }
 

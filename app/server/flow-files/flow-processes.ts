@@ -113,8 +113,8 @@ export class FlowProcesses {
     const child = spawn(process.execPath, [this.options.cliPath, ...args], { cwd, env: this.env({}), stdio: ['ignore', 'pipe', 'pipe'] });
     let stdout = '';
     let stderr = '';
-    child.stdout!.setEncoding('utf8').on('data', (chunk: string) => (stdout = keepTail(stdout + chunk)));
-    child.stderr!.setEncoding('utf8').on('data', (chunk: string) => (stderr = keepTail(stderr + chunk)));
+    child.stdout.setEncoding('utf8').on('data', (chunk: string) => (stdout = keepTail(stdout + chunk)));
+    child.stderr.setEncoding('utf8').on('data', (chunk: string) => (stderr = keepTail(stderr + chunk)));
     let timedOut = false;
     const timer = setTimeout(() => {
       timedOut = true;

@@ -103,9 +103,9 @@ export function readEventPage(reads: EventReads, after: StreamPosition, options:
         },
       });
     } else {
-      position.logId = log!.id;
+      position.logId = log.id;
       j++;
-      events.push({ id: log!.id, event: { type: 'log', cursor: encodeEventCursor(position), log: log! } });
+      events.push({ id: log.id, event: { type: 'log', cursor: encodeEventCursor(position), log } });
     }
   }
   // A bounded table whose rows were all read and used: the rows up to its bound that the filter

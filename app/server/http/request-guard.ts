@@ -87,6 +87,7 @@ function isJson(contentType: string | undefined): boolean {
 
 function shown(text: string): string {
   const cut = text.length > 100 ? `${text.slice(0, 100)}...` : text;
+  // eslint-disable-next-line no-control-regex -- control characters are what it hides
   return cut.replace(/[\u0000-\u001f\u007f]/g, '?');
 }
 

@@ -34,7 +34,7 @@ function resultOf(op: StoreOperation, outcome: OperationOutcome, onUnexpected: (
  * sends it again whole, and its log lines (which carry no ids) are stored once.
  */
 export async function applyReport(store: RunStore, report: ParsedReport, onUnexpected: (error: unknown) => void = () => {}): Promise<ReportResult[]> {
-  const results: (ReportResult | undefined)[] = new Array(report.operations.length);
+  const results = new Array<ReportResult | undefined>(report.operations.length);
   const ops: StoreOperation[] = [];
   const positions: number[] = [];
   const createdHere = new Set<string>();

@@ -18,6 +18,7 @@ const MAX_FLOW_FILE_NAME_BYTES = MAX_NAME_BYTES - (SIDECAR_SUFFIX.length - '.ts'
 /** A path as it is quoted in messages: whole unless very long. */
 export function shownPath(path: string): string {
   const text = path.length > 200 ? `${path.slice(0, 200)}...` : path;
+  // eslint-disable-next-line no-control-regex -- control characters are what it escapes
   return `'${text.replace(/[\u0000-\u001f]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`)}'`;
 }
 

@@ -31,7 +31,7 @@ describe('node inputs', () => {
       ].join('\n'),
     );
     expect(nodeInputs(graph.nodes[0])).toEqual(['a', 'b']);
-    expect(nodeInputs({ ...emptyGraph('x'), id: 'n', kind: 'writeFile', name: 'n', fields: {}, options: {}, inputs: {}, span: { start: 0, end: 0 } } as never)).toEqual(['path', 'content']);
+    expect(nodeInputs({ ...emptyGraph('x'), id: 'n', kind: 'writeFile', name: 'n', fields: {}, options: {}, inputs: {}, span: { start: 0, end: 0 } })).toEqual(['path', 'content']);
   });
 
   it("show a subflow's arguments as written, and an input the code binds that the kind does not name", () => {

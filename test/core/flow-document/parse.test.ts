@@ -308,7 +308,7 @@ export const extra = 1;
     expect(graph.flowOptions).toEqual(['parameters: z.object({ n: z.number() })']);
     expect(graph.regions.map((r) => [r.code, r.scope, r.after])).toEqual([
       ['const logger = getRunLogger();', 'flow', null],
-      [expect.stringMatching(/^for \(let i = 0; i < 3; i\+\+\) \{\n  logger\.info/), 'flow', expect.stringMatching(/^code-/)],
+      [expect.stringMatching(/^for \(let i = 0; i < 3; i\+\+\) \{\n {2}logger\.info/), 'flow', expect.stringMatching(/^code-/)],
       ['// Why we call step here.', 'flow', graph.regions[1].id],
       ['return out;', 'flow', 'step'],
       ['// trailing note', 'flow', graph.regions[3].id],

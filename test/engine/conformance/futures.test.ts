@@ -89,7 +89,7 @@ describe('futures passed to tasks are resolved (resolve_inputs)', () => {
     const sum = task({ name: 'sum' }, (values: number[]) => values.reduce((a, b) => a + b, 0));
     const outcome = await flow({ name: 'chained-deferred-maps' }, async () => {
       const doubled = times.map([1, 2, 3], factor.submit() as unknown as number);
-      const added = addOne.map(doubled as unknown as number[]);
+      const added = addOne.map(doubled);
       return sum(added as unknown as number[]);
     }).run();
     expect(outcome.result).toBe(15);
@@ -145,7 +145,7 @@ describe('recorded task inputs (task_inputs)', () => {
   it('a future argument is recorded as a reference to its task run, never as a future', async () => {
     const outcome = await flow({ name: 'inputs-reference' }, async () => {
       const a = addOne.submit(1);
-      await addOne(a as unknown as number);
+      await addOne(a);
     }).run();
     const [upstream, downstream] = await taskRunsOf(env.store, outcome.flowRunId, 'add-one');
     expect(JSON.parse(downstream.inputs!)).toEqual([{ taskRun: upstream.id, name: upstream.name }]);

@@ -83,7 +83,7 @@ class Replayer {
   private waiters: { count: number; resolve: () => void; reject: (error: Error) => void }[] = [];
 
   private constructor(readonly ws: WebSocket) {
-    ws.on('message', (data) => this.take(JSON.parse(String(data)) as ServerEvent));
+    ws.on('message', (data) => this.take(JSON.parse((data as Buffer).toString()) as ServerEvent));
     ws.on('close', (code) => {
       this.closeCode = code;
       for (const waiter of this.waiters) waiter.reject(new Error(`the socket closed (${code}) after ${this.received} of ${waiter.count} rows`));

@@ -40,7 +40,7 @@ async function connect(server: TestServer, options: { query?: string; headers?: 
   const messages: ServerEvent[] = [];
   let recording = true;
   ws.on('message', (data) => {
-    if (recording) messages.push(JSON.parse(String(data)) as ServerEvent);
+    if (recording) messages.push(JSON.parse((data as Buffer).toString()) as ServerEvent);
   });
   await new Promise<void>((resolve, reject) => {
     ws.once('open', () => resolve());
@@ -248,7 +248,7 @@ describe('the event stream', () => {
   it('follows flow runs\' states alone with openEventStream', async () => {
     const run = new FakeRun(server.current);
     const seen: ServerEvent[] = [];
-    const stream = openEventStream({ baseUrl: `${server.current.url}/api`, events: ['flow-state'], onEvent: (event) => seen.push(event), WebSocket: WebSocket as never });
+    const stream = openEventStream({ baseUrl: `${server.current.url}/api`, events: ['flow-state'], onEvent: (event) => seen.push(event), WebSocket });
     try {
       await eventually(() => expect(subscribed(server.current)).toBe(true));
       await run.start();

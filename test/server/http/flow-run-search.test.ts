@@ -136,7 +136,7 @@ describe('bad text and sort values', () => {
     ['sort', 'duration', /^query\.sort: /],
   ];
   it.each(bad)('refuses %s=%j with a 400 naming the field', async (key, value, message) => {
-    const answer = await call(`${server.api}/flow-runs?${new URLSearchParams([[key, value]])}`);
+    const answer = await call(`${server.api}/flow-runs?${new URLSearchParams([[key, value]]).toString()}`);
     expect(answer.status).toBe(400);
     expect(answer.json.message).toMatch(message);
   });

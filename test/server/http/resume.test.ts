@@ -198,7 +198,7 @@ describe('a flow process reporting to the server', () => {
     configureEngine({ reporter, home, heartbeatSeconds: 0.05 });
     const running = flow({ name: 'remote-approval' }, () => pauseFlowRun({ reason: 'sign off', input: z.object({ ok: z.boolean() }) })).run();
 
-    let id = '';
+    let id: string;
     for (;;) {
       const [run] = (await client().listFlowRuns()).items;
       if (run?.state.type === 'PAUSED') {

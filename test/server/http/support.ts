@@ -73,6 +73,7 @@ export function useTestServer(options: TestServerOptions | (() => TestServerOpti
   };
 }
 
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- tests read answers untyped and assert on their shape
 export interface Answer<T = any> {
   status: number;
   headers: Headers;
@@ -85,6 +86,7 @@ export interface Answer<T = any> {
  * One HTTP request; a non-string body is sent as JSON. A request that changes something is sent
  * as JSON even without a body (`{}`), as the server takes no other, unless its headers say otherwise.
  */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- tests read answers untyped and assert on their shape
 export async function call<T = any>(
   url: string,
   init: { method?: string; body?: unknown; headers?: Record<string, string> } = {},
@@ -99,6 +101,7 @@ export async function call<T = any>(
   }
   const response = await fetch(url, { method, headers, body });
   const text = await response.text();
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any -- tests read answers untyped and assert on their shape
   let json: any;
   try {
     json = JSON.parse(text);

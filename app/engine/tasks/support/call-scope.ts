@@ -26,6 +26,6 @@ export function callScope(what: string, timeoutSeconds: number | undefined): Cal
   const signal = signals.length === 0 ? new AbortController().signal : signals.length === 1 ? signals[0] : AbortSignal.any(signals);
   return {
     signal,
-    reason: () => (run?.aborted ? run.reason : new TimeoutError(timeoutSeconds ?? 0, what)),
+    reason: (): unknown => (run?.aborted ? run.reason : new TimeoutError(timeoutSeconds ?? 0, what)),
   };
 }

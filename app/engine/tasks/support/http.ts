@@ -86,6 +86,7 @@ export async function sendHttp(call: HttpCall, scope: CallScope): Promise<HttpRe
     text = await response.text();
   } catch (error) {
     if (scope.signal.aborted) throw scope.reason();
+    // eslint-disable-next-line preserve-caught-error -- the cause may quote the URL's credentials, which this message masks
     throw new Error(`${method} ${shownUrl} failed: ${maskCredentials(failureReason(error))}`);
   }
   const { accepts, described } = expectation(call);

@@ -16,6 +16,7 @@ export function toFormValue(control: FieldControl, value: unknown): FormValue {
   if (value === undefined || value === null) return '';
   switch (control) {
     case 'list':
+      // eslint-disable-next-line @typescript-eslint/no-base-to-string -- a list written as one value is a string or a number
       return Array.isArray(value) ? value.map(String).join(', ') : String(value);
     case 'keyValue':
       return value && typeof value === 'object'
@@ -26,6 +27,7 @@ export function toFormValue(control: FieldControl, value: unknown): FormValue {
     case 'json':
       return typeof value === 'string' ? JSON.stringify(value) : JSON.stringify(value, null, 2);
     default:
+      // eslint-disable-next-line @typescript-eslint/no-base-to-string -- text, number and choice fields hold primitives
       return String(value);
   }
 }
@@ -58,7 +60,7 @@ function candidates(control: FieldControl, text: string): unknown[] | string {
     }
     case 'json':
       try {
-        return [JSON.parse(text)];
+        return [JSON.parse(text) as unknown];
       } catch {
         // A bare word is meant as text more often than not.
         return /^[\w ./:-]+$/.test(trimmed) ? [trimmed] : 'must be JSON, e.g. "text", 42, [1, 2] or {"a": 1}';

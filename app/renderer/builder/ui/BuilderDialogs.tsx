@@ -162,6 +162,13 @@ function SaveAsDialog({ documents, dialog }: { documents: DocumentActions; dialo
       dialog.resolve?.(false);
     }
   };
+  const saveToDisk = async () => {
+    const ok = await documents.saveToDisk();
+    if (ok) {
+      closeDialog();
+      dialog.resolve?.(true);
+    }
+  };
   return (
     <Modal title="Save as" onCancel={cancel}>
       {dialog.reason ? <p>{dialog.reason}</p> : null}
@@ -176,13 +183,7 @@ function SaveAsDialog({ documents, dialog }: { documents: DocumentActions; dialo
             <button
               type="button"
               className="fd-button"
-              onClick={async () => {
-                const ok = await documents.saveToDisk();
-                if (ok) {
-                  closeDialog();
-                  dialog.resolve?.(true);
-                }
-              }}
+              onClick={() => void saveToDisk()}
             >
               Elsewhere on this computer…
             </button>

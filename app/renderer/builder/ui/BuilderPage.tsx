@@ -177,7 +177,7 @@ function Splitter({ width, onWidth }: { width: number; onWidth: (width: number) 
   );
 }
 
-function useKeyboard(documents: DocumentActions, onRun: () => void, setPanels: (change: (layout: PanelLayout) => PanelLayout) => void) {
+function useKeyboard(documents: DocumentActions, onRun: () => Promise<void>, setPanels: (change: (layout: PanelLayout) => PanelLayout) => void) {
   const { store } = useBuilderServices();
   const flow = useReactFlow();
   useEffect(() => {
@@ -194,7 +194,7 @@ function useKeyboard(documents: DocumentActions, onRun: () => void, setPanels: (
       'builder.run': (event) => {
         if (uiStore.getState().dialog) return;
         event.preventDefault();
-        onRun();
+        void onRun();
       },
       'builder.undo': (event) => {
         event.preventDefault();

@@ -95,6 +95,7 @@ export function FieldEditor({ field, value, onCommit, externalError }: Props) {
             commit(e.target.value);
           }}
         >
+          {/* eslint-disable-next-line @typescript-eslint/no-base-to-string -- a choice field's default is one of its choices */}
           <option value="">{field.default !== undefined ? `(default: ${String(field.default)})` : '(not set)'}</option>
           {(field.choices ?? []).map((choice) => (
             <option key={choice} value={choice}>

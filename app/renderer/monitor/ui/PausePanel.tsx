@@ -76,6 +76,7 @@ export function PausePanel({ run, onResumed }: { run: FlowRun; onResumed: () => 
   const pause = usePause(run);
   // Made again for a new pause only: a fresh read of the same pause must not clear what was typed.
   const formFor = pause === undefined ? null : (pause?.pauseId ?? '');
+  // eslint-disable-next-line react-hooks/exhaustive-deps -- keyed on the pause's id, not on each read of it
   const form = useMemo(() => formOf(pause ?? null), [formFor]);
   const [values, setValues] = useState<ParameterValues>({});
   const [errors, setErrors] = useState<Record<string, string>>({});

@@ -80,6 +80,7 @@ export function RunGraphView({ view, selected }: { view: FlowRunView; selected?:
 function RunGraphCanvas({ view, selected }: { view: FlowRunView; selected?: string }) {
   const flowRunId = view.flowRun?.id ?? '';
   const [expanded, setExpanded] = useState<ReadonlySet<string>>(new Set());
+  // eslint-disable-next-line react-hooks/exhaustive-deps -- the view changes in place; its version says when
   const childFlowRuns = useMemo(() => [...view.subflows.values()], [view.subflows, view.version]);
   const graph = useMemo(
     () => buildRunGraph(view.taskRuns, { expandedGroups: expanded, childFlowRuns }),
@@ -87,6 +88,7 @@ function RunGraphCanvas({ view, selected }: { view: FlowRunView; selected?: stri
   );
   // Places depend on the graph's shape only, not on states: a run's progress does not move its nodes.
   const shape = useMemo(() => `${graph.nodes.map((n) => n.id).join('|')}#${graph.edges.length}`, [graph]);
+  // eslint-disable-next-line react-hooks/exhaustive-deps -- keyed on the graph's shape, so states alone do not lay it out again
   const layout = useMemo(() => layoutRunGraph(graph), [shape]);
   const toggle = (key: string) =>
     setExpanded((current) => {

@@ -77,6 +77,7 @@ function useRunsList(filters: RunFilters): { list: RunsList | null; view: RunsLi
     }));
     return () => list.close();
     // The key stands for the filters: a new list only when what it lists changes.
+    // eslint-disable-next-line react-hooks/exhaustive-deps -- the key stands for the filters
   }, [client, server, key]);
   return state;
 }
@@ -97,6 +98,7 @@ export function RunsPage() {
     if (draft === latest.current.text) return;
     const timer = setTimeout(() => setFilters({ ...latest.current, text: draft }), SEARCH_DEBOUNCE_MS);
     return () => clearTimeout(timer);
+    // eslint-disable-next-line react-hooks/exhaustive-deps -- only typing restarts the wait; setFilters is made anew each render
   }, [draft]);
 
   const change = (next: RunFilters) => {

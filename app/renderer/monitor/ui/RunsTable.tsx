@@ -102,6 +102,7 @@ export function RunsTable({ list, view, filters, readAt, onFocusSearch, ref }: R
   }, [list]);
 
   // Focus moves once the row it goes to is drawn (it may have needed a scroll first).
+  // eslint-disable-next-line react-hooks/exhaustive-deps -- checks after every render until the row is drawn, then clears focusWanted
   useEffect(() => {
     if (focusWanted === null) return;
     const row = scroller.current?.querySelector<HTMLElement>(`[data-index="${focusWanted}"] a`);

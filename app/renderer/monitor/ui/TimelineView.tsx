@@ -21,6 +21,7 @@ function barTitle(bar: TimelineBar, now: number): string {
 export function TimelineView({ view, selected }: { view: FlowRunView; selected?: string }) {
   const live = view.flowRun !== null && !isTerminal(view.flowRun.state.type);
   const now = useNow(live, 500);
+  // eslint-disable-next-line react-hooks/exhaustive-deps -- the view changes in place; its version says when
   const { rows, range } = useMemo(() => timelineRows(view.taskRuns, view.histories, now), [view.version, now]);
   const scroller = useRef<HTMLDivElement>(null);
   const virtual = useVirtualizer({ count: rows.length, getScrollElement: () => scroller.current, estimateSize: () => ROW_HEIGHT, overscan: 12 });
