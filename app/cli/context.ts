@@ -1,12 +1,10 @@
 import { homedir } from 'node:os';
 import { join } from 'node:path';
 import pc from 'picocolors';
-import { createApiClient } from '../core/api/index.js';
-import { DATABASE_FILE, resolveFlowdeckHome, type Settings } from '../core/index.js';
-import { openStore, type RunStore } from '../server/index.js';
+import type { Settings } from '../core/index.js';
+import { DATABASE_FILE, resolveFlowdeckHome } from '../core/settings/home.js';
+import type { RunStore } from '../server/index.js';
 import { UsageError } from './errors.js';
-import { LocalRunsSource } from './runs-source/local-runs-source.js';
-import { RemoteRunsSource } from './runs-source/remote-runs-source.js';
 import type { RunsSource } from './runs-source/runs-source.js';
 import { loadSettings, type LoadedSettings } from './settings/load-settings.js';
 import { serverTarget, type ServerTarget } from './settings/server-target.js';
@@ -65,12 +63,19 @@ export class CliContext {
   async runs(): Promise<RunsSource> {
     if (this.runsSource) return this.runsSource;
     const server = this.server;
-    this.runsSource =
-      server.kind === 'local'
-        ? new LocalRunsSource(await this.openStore())
-        : new RemoteRunsSource(
-            createApiClient({ baseUrl: server.apiUrl, apiKey: this.settings.FLOWDECK_API_KEY ?? undefined, timeoutMs: API_TIMEOUT_MS }),
-          );
+    // Each source is loaded when a command first asks for runs, and only the one in use.
+    if (server.kind === 'local') {
+      const { LocalRunsSource } = await import('./runs-source/local-runs-source.js');
+      this.runsSource = new LocalRunsSource(await this.openStore());
+    } else {
+      const [{ RemoteRunsSource }, { createApiClient }] = await Promise.all([
+        import('./runs-source/remote-runs-source.js'),
+        import('../core/api/client.js'),
+      ]);
+      this.runsSource = new RemoteRunsSource(
+        createApiClient({ baseUrl: server.apiUrl, apiKey: this.settings.FLOWDECK_API_KEY ?? undefined, timeoutMs: API_TIMEOUT_MS }),
+      );
+    }
     return this.runsSource;
   }
 
@@ -84,12 +89,14 @@ export class CliContext {
           "unset it (flowdeck config unset FLOWDECK_API_URL) or pick a profile without it (flowdeck profile use NAME)",
       );
     }
-    this.store ??= openStore({
-      kind: 'sqlite',
-      path: this.databasePath,
-      heartbeatTimeoutSeconds: this.settings.FLOWDECK_HEARTBEAT_TIMEOUT_SECONDS,
-      onWarning: (message) => this.note(`${this.colors.yellow('warning:')} ${message}`),
-    });
+    this.store ??= import('../server/store/open-store.js').then(({ openStore }) =>
+      openStore({
+        kind: 'sqlite',
+        path: this.databasePath,
+        heartbeatTimeoutSeconds: this.settings.FLOWDECK_HEARTBEAT_TIMEOUT_SECONDS,
+        onWarning: (message) => this.note(`${this.colors.yellow('warning:')} ${message}`),
+      }),
+    );
     return this.store;
   }
 
