@@ -16,7 +16,7 @@ function parameterNames(schema: Record<string, unknown> | null): string {
 
 /** `flowdeck flow describe`; its name, usage and options are in the command table (index.ts). */
 export const run: CommandRun = async (args, ctx) => {
-  const flows = describeFlows(await loadFlowModule(args.positionals[0], ctx.cwd));
+  const flows = describeFlows(await loadFlowModule(args.positionals[0], ctx.cwd, ctx.home));
   if (flag(args, 'json')) {
     ctx.printJson({ flows });
     return EXIT_OK;

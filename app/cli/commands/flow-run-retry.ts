@@ -27,7 +27,7 @@ export const run: CommandRun = async (args, ctx) => {
   const file = given ?? entrypoint.file;
   const flowName = entrypoint.flowName;
   const progress = await prepareEngine(ctx);
-  const { flow } = await loadFlowFile(file, ctx.cwd, flowName);
+  const { flow } = await loadFlowFile(file, ctx.cwd, ctx.home, flowName);
   // Only once the file has loaded, so a run is never left AwaitingRetry with nothing to run it.
   await source.retryFlowRun(id, 'retried from the command line');
   return executeFlow(ctx, progress, flow, run.parameters, { flowRunId: id, flowRunName: run.name, entrypoint: run.entrypoint }, args.values.json === true);

@@ -21,7 +21,7 @@ export const run: CommandRun = async (args, ctx) => {
   const fromJson = parseParamsJson(stringOption(args, 'params-json'));
   // The store opens first: a damaged FLOWDECK_HOME is reported before any flow code runs.
   const progress = await prepareEngine(ctx);
-  const { flow, path } = await loadFlowFile(args.positionals[0], ctx.cwd, args.values.flow as string | undefined);
+  const { flow, path } = await loadFlowFile(args.positionals[0], ctx.cwd, ctx.home, args.values.flow as string | undefined);
   // Each --param overrides the same key of --params-json.
   const params = { ...fromJson, ...parseParams((args.values.param as string[] | undefined) ?? [], flow.options.parameters) };
   return executeFlow(
