@@ -6,8 +6,14 @@ import { DATABASE_FILE, resolveFlowdeckHome } from '../core/settings/home.js';
 import type { RunStore } from '../server/index.js';
 import { UsageError } from './errors.js';
 import type { RunsSource } from './runs-source/runs-source.js';
-import { loadSettings, type LoadedSettings } from './settings/load-settings.js';
-import { serverTarget, type ServerTarget } from './settings/server-target.js';
+import type { LoadedSettings } from './settings/load-settings.js';
+import type { ServerTarget } from './settings/server-target.js';
+
+/** What reading the settings needs, loaded by prepare() so that help and usage errors never pay for it. */
+interface SettingsReaders {
+  loadSettings: typeof import('./settings/load-settings.js').loadSettings;
+  serverTarget: typeof import('./settings/server-target.js').serverTarget;
+}
 
 /** A server that has not answered in this long is treated as unreachable rather than waited on. */
 export const API_TIMEOUT_MS = 30_000;
@@ -23,6 +29,7 @@ export class CliContext {
   private store: Promise<RunStore> | null = null;
   private runsSource: RunsSource | null = null;
   private loaded: LoadedSettings | null = null;
+  private readers: SettingsReaders | null = null;
   readonly colors: ReturnType<typeof pc.createColors>;
 
   constructor(
@@ -40,12 +47,24 @@ export class CliContext {
     return join(this.home, DATABASE_FILE);
   }
 
+  /** Loads the settings' readers: runCli awaits it before a command runs, and so do runs() and openStore(). */
+  async prepare(): Promise<void> {
+    if (this.readers) return;
+    const [{ loadSettings }, { serverTarget }] = await Promise.all([import('./settings/load-settings.js'), import('./settings/server-target.js')]);
+    this.readers = { loadSettings, serverTarget };
+  }
+
+  private settingsReaders(): SettingsReaders {
+    if (!this.readers) throw new Error('the settings were read before CliContext.prepare() finished');
+    return this.readers;
+  }
+
   /**
    * The settings, their sources and the profile in effect. Read on first use, inside the command,
    * so a broken profiles.toml or setting is reported as bad input by the command that needs it.
    */
   get loadedSettings(): LoadedSettings {
-    this.loaded ??= loadSettings(this.env, this.home);
+    this.loaded ??= this.settingsReaders().loadSettings(this.env, this.home);
     return this.loaded;
   }
 
@@ -56,12 +75,13 @@ export class CliContext {
 
   /** The local database, or the server FLOWDECK_API_URL names. */
   get server(): ServerTarget {
-    return serverTarget(this.settings, this.databasePath);
+    return this.settingsReaders().serverTarget(this.settings, this.databasePath);
   }
 
   /** Where the run commands find runs: the local database, or the server FLOWDECK_API_URL names. */
   async runs(): Promise<RunsSource> {
     if (this.runsSource) return this.runsSource;
+    await this.prepare();
     const server = this.server;
     // Each source is loaded when a command first asks for runs, and only the one in use.
     if (server.kind === 'local') {
@@ -81,6 +101,7 @@ export class CliContext {
 
   /** The local store, opened once; opening it marks runs whose process died as Crashed. */
   async openStore(): Promise<RunStore> {
+    await this.prepare();
     const server = this.server;
     if (server.kind === 'remote') {
       // Better to say so than to write to the local database while the profile names a server.

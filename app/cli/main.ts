@@ -126,7 +126,7 @@ export async function runCli(argv: string[], ctx: CliContext): Promise<number> {
       ctx.print(commandHelp(found.command));
       return EXIT_OK;
     }
-    const { run } = await found.command.load();
+    const [{ run }] = await Promise.all([found.command.load(), ctx.prepare()]);
     return await run(args, ctx);
   } catch (error) {
     if (error instanceof UsageError || error instanceof StoreError || error instanceof SettingsError) {
