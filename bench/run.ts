@@ -2,7 +2,7 @@
  * `npm run bench`: every workload through the real engine against a real SQLite file, each
  * beside its physical floor measured in the same run. Prints a table and writes
  * bench/results.json. A missed target is reported, not failed: the exit code is 0.
- * `npm run bench -- replay` (or `w5`) runs that workload alone (see ALONE) and writes no results.json.
+ * `npm run bench -- replay` (or `w5`, `w0`) runs that workload alone (see ALONE) and writes no results.json.
  */
 import { cpus, platform, release } from 'node:os';
 import { bareAsyncCalls, idleNodeRssKb, logLinesFloor, mapFloor, sequentialTasksFloor, timerLateness, webSocketOneWay } from './floor.js';
@@ -11,6 +11,7 @@ import { PACE_MAX_MS, PACE_MIN_MS } from './lib/pace.js';
 import { max, median, percentile } from './lib/stats.js';
 import { measureInChild } from './memory.js';
 import { formatNumber, renderTable, writeResults, type Row } from './report.js';
+import { prepareColdStart, W0_RUNS, type ColdStartRound } from './workloads/w0-cold-start.js';
 import { runW1, W1_TASKS } from './workloads/w1-sequential.js';
 import { runW2, W2_ITEMS } from './workloads/w2-map.js';
 import { runW3, W3_TASKS } from './workloads/w3-retries.js';
@@ -29,6 +30,9 @@ const RUNS = 5;
 const LOG_BATCH = 4_000;
 
 const TARGETS = {
+  w0ColdStartMs: 150,
+  helpMs: 100,
+  flowRunLsMs: 100,
   w1TasksPerSecond: 5_000,
   w1MaxRatio: 3,
   w2TasksPerSecond: 20_000,
@@ -78,6 +82,71 @@ async function rounds<E, F>(name: string, engine: () => Promise<E>, floor: () =>
     result.floor.push(await floor());
   }
   return result;
+}
+
+/** W0: new processes, each command beside the floors in every round, so all see the same machine. */
+async function w0() {
+  progress('W0: warm-up');
+  const cold = await prepareColdStart();
+  try {
+    const rounds: ColdStartRound[] = [];
+    for (let r = 1; r <= W0_RUNS; r++) {
+      progress(`W0: run ${r}/${W0_RUNS}`);
+      rounds.push(await cold.round());
+    }
+    progress('W0: one run with an empty FLOWDECK_HOME');
+    const emptyCacheMs = await cold.emptyCacheRun();
+    const pick = (f: (r: (typeof rounds)[number]) => number) => median(rounds.map(f));
+    return {
+      runs: rounds,
+      cacheFiles: cold.cacheFiles,
+      runMs: pick((r) => r.runMs),
+      helpMs: pick((r) => r.helpMs),
+      lsMs: pick((r) => r.lsMs),
+      nodeMs: pick((r) => r.nodeMs),
+      esbuildMs: pick((r) => r.esbuildMs),
+      emptyCacheMs,
+    };
+  } finally {
+    cold.dispose();
+  }
+}
+
+type W0Results = Awaited<ReturnType<typeof w0>>;
+
+function w0Rows(r: W0Results): Row[] {
+  const node = `${r.nodeMs.toFixed(0)} ms (node -e 0)`;
+  return [
+    {
+      workload: 'W0 cold start: flowdeck run, one-task flow',
+      figure: `${r.runMs.toFixed(0)} ms (empty cache ${r.emptyCacheMs.toFixed(0)} ms)`,
+      floor: `${node}; ${r.esbuildMs.toFixed(0)} ms (node + esbuild transform)`,
+      ratio: r.runMs / r.esbuildMs,
+      target: `<= ${TARGETS.w0ColdStartMs} ms`,
+      pass: r.runMs <= TARGETS.w0ColdStartMs,
+    },
+    {
+      workload: 'W0 cold start: flowdeck --help',
+      figure: `${r.helpMs.toFixed(0)} ms`,
+      floor: node,
+      ratio: r.helpMs / r.nodeMs,
+      target: `<= ${TARGETS.helpMs} ms`,
+      pass: r.helpMs <= TARGETS.helpMs,
+    },
+    {
+      workload: 'W0 cold start: flowdeck flow-run ls, empty store',
+      figure: `${r.lsMs.toFixed(0)} ms`,
+      floor: node,
+      ratio: r.lsMs / r.nodeMs,
+      target: `<= ${TARGETS.flowRunLsMs} ms`,
+      pass: r.lsMs <= TARGETS.flowRunLsMs,
+    },
+  ];
+}
+
+function w0Note(r: W0Results): string {
+  const cache = r.cacheFiles.length > 0 ? `copied from a warm-up run's home (${r.cacheFiles.join(', ')})` : 'none (the warm-up left nothing but the database)';
+  return `W0: \`node bin/flowdeck.js\` spawned as a user runs it, a fresh FLOWDECK_HOME per run; caches ${cache}; run = spawn to the final JSON line, the others spawn to exit; ratio of run to the esbuild floor, of the others to node -e 0; per-run run ${list(r.runs.map((x) => x.runMs))} ms, --help ${list(r.runs.map((x) => x.helpMs))} ms, ls ${list(r.runs.map((x) => x.lsMs))} ms, node -e 0 ${list(r.runs.map((x) => x.nodeMs))} ms, esbuild ${list(r.runs.map((x) => x.esbuildMs))} ms`;
 }
 
 async function w1() {
@@ -350,6 +419,7 @@ async function memory() {
 
 async function main(): Promise<void> {
   const started = Date.now();
+  const r0 = await w0();
   const r1 = await w1();
   const r2 = await w2();
   const r3 = await w3();
@@ -368,6 +438,7 @@ async function main(): Promise<void> {
 
   const w1Pass = r1.tasksPerSecond >= TARGETS.w1TasksPerSecond && r1.ratio <= TARGETS.w1MaxRatio;
   const rows: Row[] = [
+    ...w0Rows(r0),
     {
       workload: `W1 ${formatNumber(W1_TASKS)} sequential tasks`,
       figure: `${formatNumber(r1.tasksPerSecond)} tasks/s`,
@@ -525,6 +596,7 @@ async function main(): Promise<void> {
   ];
 
   const notes = [
+    w0Note(r0),
     `W1: ${r1.engineCommits ?? '?'} engine commits per run, ${r1.floorCommits} in the floor; runs ${list(r1.runsMs)} ms, floor ${list(r1.floorRunsMs)} ms`,
     `W2: ${r2.engineCommits ?? '?'} engine commits of ${r2.engineOpsPerCommit?.toFixed(0) ?? '?'} transitions on average, floor ${r2.floorCommits} commits; runs ${list(r2.runsMs)} ms, floor ${list(r2.floorRunsMs)} ms`,
     `W3: ${r3.retriesPerRun} retries per run read from the states table; per-run p99 ${list(r3.runs.map((r) => r.p99))} ms, timer floor p99 ${list(r3.timerFloorRuns.map((t) => t.p99))} ms`,
@@ -563,7 +635,7 @@ async function main(): Promise<void> {
       durability: 'WAL, synchronous=NORMAL, for the engine and every SQLite floor',
     },
     targets: TARGETS,
-    results: { w1: r1, w2: r2, w3: r3, w4: r4, memory: mem, w5: r5, codeToGraph: c2g, wsLatency: ws, serverMemory: srv, uiReady: ui, uiPan: pan, runPage: page, runsList: list1m, replay: rp },
+    results: { w0: r0, w1: r1, w2: r2, w3: r3, w4: r4, memory: mem, w5: r5, codeToGraph: c2g, wsLatency: ws, serverMemory: srv, uiReady: ui, uiPan: pan, runPage: page, runsList: list1m, replay: rp },
     table: rows,
     notes,
     missed: missed.map((r) => r.workload),
@@ -582,6 +654,10 @@ const ALONE: Record<string, () => Promise<{ rows: Row[]; notes: string[] }>> = {
   w5: async () => {
     const r = await w5();
     return { rows: [w5Row(r)], notes: [w5Note(r)] };
+  },
+  w0: async () => {
+    const r = await w0();
+    return { rows: w0Rows(r), notes: [w0Note(r)] };
   },
 };
 

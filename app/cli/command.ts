@@ -20,7 +20,15 @@ export interface ParsedArgs {
   positionals: string[];
 }
 
-/** One CLI command, in a file of its own. */
+/** What a command does: resolves to the exit code. */
+export type CommandRun = (args: ParsedArgs, ctx: CliContext) => Promise<ExitCode>;
+
+/** A command's module, in a file of its own. */
+export interface CommandModule {
+  run: CommandRun;
+}
+
+/** One CLI command as the command table lists it: everything help and parsing need, and its module on demand. */
 export interface CommandDefinition {
   /** The words that select it, e.g. `flow-run ls`. */
   name: string;
@@ -30,10 +38,6 @@ export interface CommandDefinition {
   options?: OptionSpec;
   /** How many positional arguments it takes. */
   positionals?: { min: number; max: number; names: string[] };
-  /** Resolves to the exit code. */
-  run(args: ParsedArgs, ctx: CliContext): Promise<ExitCode>;
-}
-
-export function defineCommand(definition: CommandDefinition): CommandDefinition {
-  return definition;
+  /** Imports the command's module, only when it runs. */
+  load(): Promise<CommandModule>;
 }

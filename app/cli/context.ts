@@ -1,15 +1,19 @@
 import { homedir } from 'node:os';
 import { join } from 'node:path';
 import pc from 'picocolors';
-import { createApiClient } from '../core/api/index.js';
-import { DATABASE_FILE, resolveFlowdeckHome, type Settings } from '../core/index.js';
-import { openStore, type RunStore } from '../server/index.js';
+import type { Settings } from '../core/index.js';
+import { DATABASE_FILE, resolveFlowdeckHome } from '../core/settings/home.js';
+import type { RunStore } from '../server/index.js';
 import { UsageError } from './errors.js';
-import { LocalRunsSource } from './runs-source/local-runs-source.js';
-import { RemoteRunsSource } from './runs-source/remote-runs-source.js';
 import type { RunsSource } from './runs-source/runs-source.js';
-import { loadSettings, type LoadedSettings } from './settings/load-settings.js';
-import { serverTarget, type ServerTarget } from './settings/server-target.js';
+import type { LoadedSettings } from './settings/load-settings.js';
+import type { ServerTarget } from './settings/server-target.js';
+
+/** What reading the settings needs, loaded by prepare() so that help and usage errors never pay for it. */
+interface SettingsReaders {
+  loadSettings: typeof import('./settings/load-settings.js').loadSettings;
+  serverTarget: typeof import('./settings/server-target.js').serverTarget;
+}
 
 /** A server that has not answered in this long is treated as unreachable rather than waited on. */
 const API_TIMEOUT_MS = 30_000;
@@ -25,6 +29,7 @@ export class CliContext {
   private store: Promise<RunStore> | null = null;
   private runsSource: RunsSource | null = null;
   private loaded: LoadedSettings | null = null;
+  private readers: SettingsReaders | null = null;
   readonly colors: ReturnType<typeof pc.createColors>;
 
   constructor(
@@ -42,12 +47,24 @@ export class CliContext {
     return join(this.home, DATABASE_FILE);
   }
 
+  /** Loads the settings' readers: runCli awaits it before a command runs, and so do runs() and openStore(). */
+  async prepare(): Promise<void> {
+    if (this.readers) return;
+    const [{ loadSettings }, { serverTarget }] = await Promise.all([import('./settings/load-settings.js'), import('./settings/server-target.js')]);
+    this.readers = { loadSettings, serverTarget };
+  }
+
+  private settingsReaders(): SettingsReaders {
+    if (!this.readers) throw new Error('the settings were read before CliContext.prepare() finished');
+    return this.readers;
+  }
+
   /**
    * The settings, their sources and the profile in effect. Read on first use, inside the command,
    * so a broken profiles.toml or setting is reported as bad input by the command that needs it.
    */
   get loadedSettings(): LoadedSettings {
-    this.loaded ??= loadSettings(this.env, this.home);
+    this.loaded ??= this.settingsReaders().loadSettings(this.env, this.home);
     return this.loaded;
   }
 
@@ -58,24 +75,33 @@ export class CliContext {
 
   /** The local database, or the server FLOWDECK_API_URL names. */
   get server(): ServerTarget {
-    return serverTarget(this.settings, this.databasePath);
+    return this.settingsReaders().serverTarget(this.settings, this.databasePath);
   }
 
   /** Where the run commands find runs: the local database, or the server FLOWDECK_API_URL names. */
   async runs(): Promise<RunsSource> {
     if (this.runsSource) return this.runsSource;
+    await this.prepare();
     const server = this.server;
-    this.runsSource =
-      server.kind === 'local'
-        ? new LocalRunsSource(await this.openStore())
-        : new RemoteRunsSource(
-            createApiClient({ baseUrl: server.apiUrl, apiKey: this.settings.FLOWDECK_API_KEY ?? undefined, timeoutMs: API_TIMEOUT_MS }),
-          );
+    // Each source is loaded when a command first asks for runs, and only the one in use.
+    if (server.kind === 'local') {
+      const { LocalRunsSource } = await import('./runs-source/local-runs-source.js');
+      this.runsSource = new LocalRunsSource(await this.openStore());
+    } else {
+      const [{ RemoteRunsSource }, { createApiClient }] = await Promise.all([
+        import('./runs-source/remote-runs-source.js'),
+        import('../core/api/client.js'),
+      ]);
+      this.runsSource = new RemoteRunsSource(
+        createApiClient({ baseUrl: server.apiUrl, apiKey: this.settings.FLOWDECK_API_KEY ?? undefined, timeoutMs: API_TIMEOUT_MS }),
+      );
+    }
     return this.runsSource;
   }
 
   /** The local store, opened once; opening it marks runs whose process died as Crashed. */
   async openStore(): Promise<RunStore> {
+    await this.prepare();
     const server = this.server;
     if (server.kind === 'remote') {
       // Better to say so than to write to the local database while the profile names a server.
@@ -84,12 +110,14 @@ export class CliContext {
           "unset it (flowdeck config unset FLOWDECK_API_URL) or pick a profile without it (flowdeck profile use NAME)",
       );
     }
-    this.store ??= openStore({
-      kind: 'sqlite',
-      path: this.databasePath,
-      heartbeatTimeoutSeconds: this.settings.FLOWDECK_HEARTBEAT_TIMEOUT_SECONDS,
-      onWarning: (message) => this.note(`${this.colors.yellow('warning:')} ${message}`),
-    });
+    this.store ??= import('../server/store/open-store.js').then(({ openStore }) =>
+      openStore({
+        kind: 'sqlite',
+        path: this.databasePath,
+        heartbeatTimeoutSeconds: this.settings.FLOWDECK_HEARTBEAT_TIMEOUT_SECONDS,
+        onWarning: (message) => this.note(`${this.colors.yellow('warning:')} ${message}`),
+      }),
+    );
     return this.store;
   }
 

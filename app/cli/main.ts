@@ -1,12 +1,13 @@
 import { parseArgs } from 'node:util';
-import { SettingsError } from '../core/index.js';
-import { FLOWDECK_VERSION } from '../core/api/index.js';
-import { StoreError } from '../server/index.js';
+// Start-up loads only what help and argument parsing need: modules named one by one rather than
+// through the layers' index files, which would load the store, the server and the API schemas.
+import { FLOWDECK_VERSION } from '../core/api/version.js';
+import { SettingsError } from '../core/settings/errors.js';
+import { StoreError } from '../server/store/store-error.js';
 import type { CommandDefinition, CommandOption, ParsedArgs } from './command.js';
 import { COMMANDS } from './commands/index.js';
 import { CliContext } from './context.js';
 import { EXIT_BAD_INPUT, EXIT_OK, EXIT_SERVER, UsageError } from './errors.js';
-import { describeServerFailure } from './server-failures.js';
 import { closest, closestCommands, didYouMean } from './suggest.js';
 
 const EXIT_CODES =
@@ -125,13 +126,15 @@ export async function runCli(argv: string[], ctx: CliContext): Promise<number> {
       ctx.print(commandHelp(found.command));
       return EXIT_OK;
     }
-    return await found.command.run(args, ctx);
+    const [{ run }] = await Promise.all([found.command.load(), ctx.prepare()]);
+    return await run(args, ctx);
   } catch (error) {
     if (error instanceof UsageError || error instanceof StoreError || error instanceof SettingsError) {
       ctx.note(`${ctx.colors.red('error:')} ${error.message}`);
       // A database that cannot be written (a full disk) is no fault of what was typed.
       return error instanceof StoreError && error.code === 'CANNOT_WRITE' ? EXIT_SERVER : EXIT_BAD_INPUT;
     }
+    const { describeServerFailure } = await import('./server-failures.js');
     const failure = describeServerFailure(error, ctx);
     if (failure) {
       ctx.note(`${ctx.colors.red('error:')} ${failure.message}`);

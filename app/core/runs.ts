@@ -127,16 +127,7 @@ export const SetStateSchema = z.object({
 });
 export type SetState = z.input<typeof SetStateSchema>;
 
-export const LOG_LEVELS = { DEBUG: 10, INFO: 20, WARNING: 30, ERROR: 40, CRITICAL: 50 } as const;
-export type LogLevelName = keyof typeof LOG_LEVELS;
-
-export function logLevelName(level: number): LogLevelName {
-  if (level >= 50) return 'CRITICAL';
-  if (level >= 40) return 'ERROR';
-  if (level >= 30) return 'WARNING';
-  if (level >= 20) return 'INFO';
-  return 'DEBUG';
-}
+export { LOG_LEVELS, logLevelName, type LogLevelName } from './log-levels.js';
 
 export const LogLineSchema = z.object({
   flowRunId: z.string(),

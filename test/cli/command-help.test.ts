@@ -1,7 +1,9 @@
 // Every command's help lists its options, a line each.
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { COMMANDS } from '../../app/cli/commands/index.js';
+import { SERVER_START_DEFAULTS } from '../../app/cli/commands/defaults.js';
 import { FLOWDECK_VERSION } from '../../app/core/api/index.js';
+import { DEFAULT_HOST, DEFAULT_PORT } from '../../app/server/index.js';
 import { makeTempHome } from '../helpers/temp-home.js';
 import { cli } from './harness.js';
 
@@ -34,6 +36,20 @@ describe('a command’s --help', () => {
   });
 });
 
+describe('the command table', () => {
+  it("loads each command's module, which runs it, only when asked", async () => {
+    for (const command of COMMANDS) {
+      const module = await command.load();
+      expect(typeof module.run, command.name).toBe('function');
+    }
+  });
+
+  it('names the same defaults in server start --help as the server applies', async () => {
+    expect(SERVER_START_DEFAULTS).toEqual({ host: DEFAULT_HOST, port: DEFAULT_PORT });
+    const { out } = await cli(temp.home, 'server', 'start', '--help');
+    expect(out).toContain(`Usage: flowdeck server start [--host ${DEFAULT_HOST}] [--port ${DEFAULT_PORT}]`);
+  });
+});
 
 describe('flowdeck --version', () => {
   it("prints the release core names, which is the package's", async () => {

@@ -186,18 +186,20 @@ describe('flowdeck config view', () => {
 });
 
 describe('the CLI context', () => {
-  function context(env: Record<string, string>): CliContext {
+  async function context(env: Record<string, string>): Promise<CliContext> {
     const ignore = { write: () => {}, isTTY: false };
-    return new CliContext({ FLOWDECK_HOME: home.home, ...env }, ignore, ignore, home.home);
+    const ctx = new CliContext({ FLOWDECK_HOME: home.home, ...env }, ignore, ignore, home.home);
+    await ctx.prepare();
+    return ctx;
   }
 
   it('offers the effective settings and the server they point at', async () => {
     await cli(home.home, 'config', 'set', 'FLOWDECK_HEARTBEAT_TIMEOUT_SECONDS=90');
-    const local = context({});
+    const local = await context({});
     expect(local.settings.FLOWDECK_HEARTBEAT_TIMEOUT_SECONDS).toBe(90);
     expect(local.server).toEqual({ kind: 'local', databasePath: home.dbPath });
 
-    const remote = context({ FLOWDECK_API_URL: 'https://flowdeck.example/api/' });
+    const remote = await context({ FLOWDECK_API_URL: 'https://flowdeck.example/api/' });
     expect(remote.settings.FLOWDECK_API_URL).toBe('https://flowdeck.example/api');
     expect(remote.server).toEqual({ kind: 'remote', apiUrl: 'https://flowdeck.example/api' });
   });

@@ -1,4 +1,4 @@
-import { defineCommand } from '../command.js';
+import type { CommandRun } from '../command.js';
 import { EXIT_OK } from '../errors.js';
 import { flag } from '../command-helpers.js';
 import { describeFlows } from '../flow-files/describe-flows.js';
@@ -14,20 +14,14 @@ function parameterNames(schema: Record<string, unknown> | null): string {
   return names.length > 0 ? names.join(', ') : '(none)';
 }
 
-export default defineCommand({
-  name: 'flow describe',
-  summary: "List the flows a flow file defines and each one's parameters (--json: their JSON Schema)",
-  usage: 'FILE [--json]',
-  options: { json: { type: 'boolean', description: "Print the flows with each one's parameters as JSON Schema" } },
-  positionals: { min: 1, max: 1, names: ['FILE'] },
-  async run(args, ctx) {
-    const flows = describeFlows(await loadFlowModule(args.positionals[0], ctx.cwd));
-    if (flag(args, 'json')) {
-      ctx.printJson({ flows });
-      return EXIT_OK;
-    }
-    const rows = flows.map((flow) => [flow.isDefault ? '*' : '', flow.name, parameterNames(flow.parameters)]);
-    ctx.print(renderTable(['', 'FLOW', 'PARAMETERS'], rows, ctx.colors.bold));
+/** `flowdeck flow describe`; its name, usage and options are in the command table (index.ts). */
+export const run: CommandRun = async (args, ctx) => {
+  const flows = describeFlows(await loadFlowModule(args.positionals[0], ctx.cwd, ctx.home));
+  if (flag(args, 'json')) {
+    ctx.printJson({ flows });
     return EXIT_OK;
-  },
-});
+  }
+  const rows = flows.map((flow) => [flow.isDefault ? '*' : '', flow.name, parameterNames(flow.parameters)]);
+  ctx.print(renderTable(['', 'FLOW', 'PARAMETERS'], rows, ctx.colors.bold));
+  return EXIT_OK;
+};

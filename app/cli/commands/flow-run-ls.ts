@@ -1,11 +1,9 @@
 import { STATE_NAMES, STATE_TYPES, type StateType } from '../../core/index.js';
-import { defineCommand } from '../command.js';
+import type { CommandRun } from '../command.js';
 import { EXIT_OK, UsageError } from '../errors.js';
 import { renderFlowRunTable } from '../output/run-tables.js';
 import { flag, parseWholeNumber, stringListOption, stringOption } from '../command-helpers.js';
-
-const DEFAULT_LIMIT = 20;
-const MAX_LIMIT = 10_000;
+import { FLOW_RUN_LS_LIMIT } from './defaults.js';
 
 /** Spelling and case vary (`failed`, `AWAITING_RETRY`), so compare letters only. */
 function normalize(text: string): string {
@@ -37,35 +35,24 @@ function parseStateFilter(values: readonly string[]): { stateTypes: StateType[];
   return { stateTypes: [...stateTypes], stateNames: [...stateNames] };
 }
 
-export default defineCommand({
-  name: 'flow-run ls',
-  summary: 'List recent flow runs, newest first',
-  usage: '[--flow NAME] [--state STATE]... [--limit N] [--json]',
-  options: {
-    flow: { type: 'string', value: 'NAME', description: 'Only runs of this flow' },
-    state: { type: 'string', multiple: true, value: 'STATE', description: 'Only runs in this state type (FAILED) or state name (Late, AwaitingRetry)' },
-    limit: { type: 'string', value: 'N', description: `How many runs to list at most (default ${DEFAULT_LIMIT}, up to ${MAX_LIMIT})` },
-    json: { type: 'boolean', description: 'Print the runs as a JSON list' },
-  },
-  positionals: { min: 0, max: 0, names: [] },
-  async run(args, ctx) {
-    const flowName = stringOption(args, 'flow');
-    const states = parseStateFilter(stringListOption(args, 'state'));
-    const rawLimit = stringOption(args, 'limit');
-    const limit = rawLimit === undefined ? DEFAULT_LIMIT : parseWholeNumber(rawLimit, '--limit', 1, MAX_LIMIT);
-    const source = await ctx.runs();
-    const runs = await source.listFlowRuns({ flowName, ...states, limit });
-    if (flag(args, 'json')) {
-      ctx.printJson(runs);
-      return EXIT_OK;
-    }
-    if (runs.length === 0) {
-      const filtered = flowName !== undefined || states.stateTypes.length > 0 || states.stateNames.length > 0;
-      ctx.print(filtered ? 'No flow runs match these filters.' : 'No flow runs yet. Run one with: flowdeck run FILE');
-      return EXIT_OK;
-    }
-    const ids = await source.uniqueIdPrefixes('flow', runs.map((run) => run.id));
-    ctx.print(renderFlowRunTable(runs, ids, ctx.colors));
+/** `flowdeck flow-run ls`; its name, usage and options are in the command table (index.ts). */
+export const run: CommandRun = async (args, ctx) => {
+  const flowName = stringOption(args, 'flow');
+  const states = parseStateFilter(stringListOption(args, 'state'));
+  const rawLimit = stringOption(args, 'limit');
+  const limit = rawLimit === undefined ? FLOW_RUN_LS_LIMIT.default : parseWholeNumber(rawLimit, '--limit', 1, FLOW_RUN_LS_LIMIT.max);
+  const source = await ctx.runs();
+  const runs = await source.listFlowRuns({ flowName, ...states, limit });
+  if (flag(args, 'json')) {
+    ctx.printJson(runs);
     return EXIT_OK;
-  },
-});
+  }
+  if (runs.length === 0) {
+    const filtered = flowName !== undefined || states.stateTypes.length > 0 || states.stateNames.length > 0;
+    ctx.print(filtered ? 'No flow runs match these filters.' : 'No flow runs yet. Run one with: flowdeck run FILE');
+    return EXIT_OK;
+  }
+  const ids = await source.uniqueIdPrefixes('flow', runs.map((run) => run.id));
+  ctx.print(renderFlowRunTable(runs, ids, ctx.colors));
+  return EXIT_OK;
+};

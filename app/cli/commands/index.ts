@@ -1,51 +1,222 @@
 import type { CommandDefinition } from '../command.js';
-import runCommand from './run.js';
-import serverStart from './server-start.js';
-import concurrencyLimitCreate from './concurrency-limit-create.js';
-import concurrencyLimitDelete from './concurrency-limit-delete.js';
-import concurrencyLimitInspect from './concurrency-limit-inspect.js';
-import concurrencyLimitLs from './concurrency-limit-ls.js';
-import configSet from './config-set.js';
-import configUnset from './config-unset.js';
-import configView from './config-view.js';
-import flowDescribe from './flow-describe.js';
-import flowRunCancel from './flow-run-cancel.js';
-import flowRunInspect from './flow-run-inspect.js';
-import flowRunLogs from './flow-run-logs.js';
-import flowRunLs from './flow-run-ls.js';
-import flowRunResume from './flow-run-resume.js';
-import flowRunRetry from './flow-run-retry.js';
-import profileCreate from './profile-create.js';
-import profileDelete from './profile-delete.js';
-import profileInspect from './profile-inspect.js';
-import profileLs from './profile-ls.js';
-import profileUse from './profile-use.js';
-import taskRunInspect from './task-run-inspect.js';
-import taskRunLs from './task-run-ls.js';
+import { FLOW_RUN_LS_LIMIT, SERVER_START_DEFAULTS } from './defaults.js';
 
-/** Every command the CLI knows; a new command is a new file and one line here. */
+/**
+ * Every command the CLI knows, as data: what help, suggestions and argument parsing need. A
+ * command's module, and all it imports, is loaded only when that command runs, so `--help` and a
+ * run load no other command's code. A new command is a new file and one entry here.
+ */
 export const COMMANDS: readonly CommandDefinition[] = [
-  runCommand,
-  flowDescribe,
-  flowRunLs,
-  flowRunInspect,
-  flowRunLogs,
-  flowRunCancel,
-  flowRunResume,
-  flowRunRetry,
-  taskRunLs,
-  taskRunInspect,
-  concurrencyLimitCreate,
-  concurrencyLimitLs,
-  concurrencyLimitInspect,
-  concurrencyLimitDelete,
-  profileLs,
-  profileCreate,
-  profileUse,
-  profileDelete,
-  profileInspect,
-  configSet,
-  configUnset,
-  configView,
-  serverStart,
+  {
+    name: 'run',
+    summary: 'Run a flow file and wait for its final state',
+    usage: 'FILE [--flow NAME] [--param key=value]... [--params-json JSON] [--flow-run-id ID] [--json]',
+    options: {
+      flow: { type: 'string', value: 'NAME', description: "The flow to run, when it is not the file's default export" },
+      param: { type: 'string', multiple: true, short: 'p', value: 'key=value', description: 'A parameter; the value is read as JSON, else taken as text' },
+      'params-json': { type: 'string', value: 'JSON', description: 'All parameters as one JSON object; --param overrides its keys' },
+      'flow-run-id': { type: 'string', value: 'ID', description: 'The id to give the new flow run' },
+      json: { type: 'boolean', description: 'End with one JSON line: flowRunId, state and result' },
+    },
+    positionals: { min: 1, max: 1, names: ['FILE'] },
+    load: () => import('./run.js'),
+  },
+  {
+    name: 'flow describe',
+    summary: "List the flows a flow file defines and each one's parameters (--json: their JSON Schema)",
+    usage: 'FILE [--json]',
+    options: { json: { type: 'boolean', description: "Print the flows with each one's parameters as JSON Schema" } },
+    positionals: { min: 1, max: 1, names: ['FILE'] },
+    load: () => import('./flow-describe.js'),
+  },
+  {
+    name: 'flow-run ls',
+    summary: 'List recent flow runs, newest first',
+    usage: '[--flow NAME] [--state STATE]... [--limit N] [--json]',
+    options: {
+      flow: { type: 'string', value: 'NAME', description: 'Only runs of this flow' },
+      state: { type: 'string', multiple: true, value: 'STATE', description: 'Only runs in this state type (FAILED) or state name (Late, AwaitingRetry)' },
+      limit: { type: 'string', value: 'N', description: `How many runs to list at most (default ${FLOW_RUN_LS_LIMIT.default}, up to ${FLOW_RUN_LS_LIMIT.max})` },
+      json: { type: 'boolean', description: 'Print the runs as a JSON list' },
+    },
+    positionals: { min: 0, max: 0, names: [] },
+    load: () => import('./flow-run-ls.js'),
+  },
+  {
+    name: 'flow-run inspect',
+    summary: "Show a flow run's details, its full state history, its task runs and its subflow runs",
+    usage: 'ID [--json]',
+    options: { json: { type: 'boolean', description: 'Print the run, its states and its task runs as one JSON object' } },
+    positionals: { min: 1, max: 1, names: ['ID'] },
+    load: () => import('./flow-run-inspect.js'),
+  },
+  {
+    name: 'flow-run logs',
+    summary: "Print a flow run's logs; with --follow, keep printing until the run finishes",
+    usage: 'ID [--follow] [--level LEVEL] [--task TASKRUN_ID] [--json]',
+    options: {
+      follow: { type: 'boolean', short: 'f', description: 'Keep printing new lines until the run finishes' },
+      level: { type: 'string', value: 'LEVEL', description: 'Only lines at this level or above: DEBUG, INFO, WARNING, ERROR, CRITICAL or a number' },
+      task: { type: 'string', value: 'TASKRUN_ID', description: "Only this task run's lines (its id or a unique prefix)" },
+      json: { type: 'boolean', description: 'Print each line as a JSON object' },
+    },
+    positionals: { min: 1, max: 1, names: ['ID'] },
+    load: () => import('./flow-run-logs.js'),
+  },
+  {
+    name: 'flow-run cancel',
+    summary: 'Cancel a flow run: one that has not started is Cancelled, a running one is asked to stop',
+    usage: 'ID',
+    positionals: { min: 1, max: 1, names: ['ID'] },
+    load: () => import('./flow-run-cancel.js'),
+  },
+  {
+    name: 'flow-run resume',
+    summary: 'Resume a paused flow run, handing it the input its pauseFlowRun() waits for',
+    usage: 'ID [--input JSON] [--json]',
+    options: {
+      input: { type: 'string', value: 'JSON', description: 'What pauseFlowRun() answers the flow, as JSON' },
+      json: { type: 'boolean', description: 'Print the resumed run, or why it was refused, as JSON' },
+    },
+    positionals: { min: 1, max: 1, names: ['ID'] },
+    load: () => import('./flow-run-resume.js'),
+  },
+  {
+    name: 'flow-run retry',
+    summary: 'Run a failed, crashed or cancelled flow run again, as its next attempt',
+    usage: 'ID [--file PATH] [--json]',
+    options: {
+      json: { type: 'boolean', description: 'End with one JSON line: flowRunId, state and result' },
+      file: { type: 'string', value: 'PATH', description: 'The flow file to run, when it is no longer where the run started' },
+    },
+    positionals: { min: 1, max: 1, names: ['ID'] },
+    load: () => import('./flow-run-retry.js'),
+  },
+  {
+    name: 'task-run ls',
+    summary: 'List the task runs of a flow run, in the order they were created',
+    usage: '--flow-run ID [--json]',
+    options: {
+      'flow-run': { type: 'string', value: 'ID', description: 'The flow run whose task runs to list (its id or a unique prefix)' },
+      json: { type: 'boolean', description: 'Print the task runs as a JSON list' },
+    },
+    positionals: { min: 0, max: 0, names: [] },
+    load: () => import('./task-run-ls.js'),
+  },
+  {
+    name: 'task-run inspect',
+    summary: "Show a task run's details and its full state history, which is its retry history",
+    usage: 'ID [--json]',
+    options: { json: { type: 'boolean', description: 'Print the task run and its states as one JSON object' } },
+    positionals: { min: 1, max: 1, names: ['ID'] },
+    load: () => import('./task-run-inspect.js'),
+  },
+  {
+    name: 'concurrency-limit create',
+    summary: 'Allow at most LIMIT task runs with tag TAG to run at once (sets it if it exists)',
+    usage: 'TAG LIMIT',
+    positionals: { min: 2, max: 2, names: ['TAG', 'LIMIT'] },
+    load: () => import('./concurrency-limit-create.js'),
+  },
+  {
+    name: 'concurrency-limit ls',
+    summary: 'List concurrency limits and how many of their slots are taken',
+    usage: '[--json]',
+    options: { json: { type: 'boolean', description: 'Print the limits as a JSON list' } },
+    positionals: { min: 0, max: 0, names: [] },
+    load: () => import('./concurrency-limit-ls.js'),
+  },
+  {
+    name: 'concurrency-limit inspect',
+    summary: 'Show a concurrency limit and the task runs holding its slots',
+    usage: 'TAG [--json]',
+    options: { json: { type: 'boolean', description: 'Print the limit and its slots as one JSON object' } },
+    positionals: { min: 1, max: 1, names: ['TAG'] },
+    load: () => import('./concurrency-limit-inspect.js'),
+  },
+  {
+    name: 'concurrency-limit delete',
+    summary: 'Remove the concurrency limit of a tag; its task runs are no longer held back',
+    usage: 'TAG',
+    positionals: { min: 1, max: 1, names: ['TAG'] },
+    load: () => import('./concurrency-limit-delete.js'),
+  },
+  {
+    name: 'profile ls',
+    summary: 'List profiles and the server each talks to; * marks the one in effect',
+    usage: '[--json]',
+    options: { json: { type: 'boolean', description: 'Print the profiles as a JSON list' } },
+    positionals: { min: 0, max: 0, names: [] },
+    load: () => import('./profile-ls.js'),
+  },
+  {
+    name: 'profile create',
+    summary: "Add a profile, empty or a copy of another's settings",
+    usage: 'NAME [--from OTHER]',
+    options: { from: { type: 'string', value: 'OTHER', description: "Start from a copy of this profile's settings" } },
+    positionals: { min: 1, max: 1, names: ['NAME'] },
+    load: () => import('./profile-create.js'),
+  },
+  {
+    name: 'profile use',
+    summary: 'Make a profile the active one',
+    usage: 'NAME',
+    positionals: { min: 1, max: 1, names: ['NAME'] },
+    load: () => import('./profile-use.js'),
+  },
+  {
+    name: 'profile delete',
+    summary: 'Remove a profile and its settings (not the active one)',
+    usage: 'NAME',
+    positionals: { min: 1, max: 1, names: ['NAME'] },
+    load: () => import('./profile-delete.js'),
+  },
+  {
+    name: 'profile inspect',
+    summary: 'Show the settings a profile holds (the one in effect unless NAME is given); secrets masked',
+    usage: '[NAME] [--json]',
+    options: { json: { type: 'boolean', description: "Print the profile's settings as one JSON object" } },
+    positionals: { min: 0, max: 1, names: ['NAME'] },
+    load: () => import('./profile-inspect.js'),
+  },
+  {
+    name: 'config set',
+    summary: 'Change settings of the profile in effect; all are checked before any is saved',
+    usage: 'KEY=VALUE...',
+    positionals: { min: 1, max: Infinity, names: ['KEY=VALUE'] },
+    load: () => import('./config-set.js'),
+  },
+  {
+    name: 'config unset',
+    summary: 'Remove settings from the profile in effect',
+    usage: 'KEY...',
+    positionals: { min: 1, max: Infinity, names: ['KEY'] },
+    load: () => import('./config-unset.js'),
+  },
+  {
+    name: 'config view',
+    summary: 'Show the server the CLI talks to and each setting in effect with where it comes from',
+    usage: '[--json] [--show-defaults]',
+    options: {
+      json: { type: 'boolean', description: 'Print the settings and where each comes from as one JSON object' },
+      'show-defaults': { type: 'boolean', description: 'Also list the settings left at their defaults' },
+    },
+    positionals: { min: 0, max: 0, names: [] },
+    load: () => import('./config-view.js'),
+  },
+  {
+    name: 'server start',
+    summary: 'Serve the REST API over a database until stopped with Ctrl+C or SIGTERM',
+    usage: `[--host ${SERVER_START_DEFAULTS.host}] [--port ${SERVER_START_DEFAULTS.port}] [--database PATH] [--workspace DIR] [--allow-workspace-change] [--allowed-host NAME]...`,
+    options: {
+      host: { type: 'string', value: 'ADDRESS', description: `The address to listen on (default ${SERVER_START_DEFAULTS.host}: this computer only)` },
+      'allowed-host': { type: 'string', multiple: true, value: 'NAME', description: 'Another host name browsers may reach the server by' },
+      port: { type: 'string', value: 'PORT', description: `The port to listen on (default ${SERVER_START_DEFAULTS.port}; 0 picks a free one)` },
+      database: { type: 'string', value: 'PATH', description: 'The SQLite file to store runs in (default $FLOWDECK_HOME/flowdeck.db)' },
+      workspace: { type: 'string', value: 'DIR', description: 'The folder of flow files the web UI opens and runs (default $FLOWDECK_WORKSPACE, the folder last opened, or $FLOWDECK_HOME/workspace)' },
+      'allow-workspace-change': { type: 'boolean', description: 'Let the web UI change the folder even when the server is shared' },
+    },
+    positionals: { min: 0, max: 0, names: [] },
+    load: () => import('./server-start.js'),
+  },
 ];

@@ -1,6 +1,6 @@
 import { requireProfile } from '../../core/index.js';
 import { EXIT_OK } from '../errors.js';
-import { defineCommand } from '../command.js';
+import type { CommandRun } from '../command.js';
 import { flag } from '../command-helpers.js';
 import { indent, renderFields } from '../output/fields.js';
 import { shownProfileSettings } from '../output/settings.js';
@@ -8,35 +8,29 @@ import { requireProfileInEffect } from '../settings/load-settings.js';
 import { noteProfileOverride, openProfiles } from '../settings/open-profiles.js';
 import { describeProfileServer } from '../settings/server-target.js';
 
-export default defineCommand({
-  name: 'profile inspect',
-  summary: 'Show the settings a profile holds (the one in effect unless NAME is given); secrets masked',
-  usage: '[NAME] [--json]',
-  options: { json: { type: 'boolean', description: "Print the profile's settings as one JSON object" } },
-  positionals: { min: 0, max: 1, names: ['NAME'] },
-  async run(args, ctx) {
-    const { doc, path } = openProfiles(ctx);
-    const inEffect = args.positionals[0] === undefined ? requireProfileInEffect(ctx.env, doc, path) : null;
-    const name = inEffect?.name ?? args.positionals[0];
-    const values = requireProfile(doc, name);
-    const settings = shownProfileSettings(values);
-    const active = name === doc.active;
-    if (flag(args, 'json')) {
-      ctx.printJson({ name, active, settings });
-      return EXIT_OK;
-    }
-    const { colors } = ctx;
-    ctx.print(colors.bold(`Profile ${name}${active ? ' (active)' : ''}`));
-    ctx.print(renderFields([['server', describeProfileServer(values, ctx.databasePath)], ['file', path]]));
-    ctx.print();
-    const entries = Object.entries(settings);
-    ctx.print(colors.bold(`Settings (${entries.length})`));
-    if (entries.length === 0) {
-      ctx.print(indent('None: every setting comes from the environment or its default.'));
-    } else {
-      ctx.print(renderFields(entries.map(([key, value]) => [key, String(value)])));
-    }
-    if (inEffect) noteProfileOverride(ctx, inEffect, doc.active);
+/** `flowdeck profile inspect`; its name, usage and options are in the command table (index.ts). */
+export const run: CommandRun = async (args, ctx) => {
+  const { doc, path } = openProfiles(ctx);
+  const inEffect = args.positionals[0] === undefined ? requireProfileInEffect(ctx.env, doc, path) : null;
+  const name = inEffect?.name ?? args.positionals[0];
+  const values = requireProfile(doc, name);
+  const settings = shownProfileSettings(values);
+  const active = name === doc.active;
+  if (flag(args, 'json')) {
+    ctx.printJson({ name, active, settings });
     return EXIT_OK;
-  },
-});
+  }
+  const { colors } = ctx;
+  ctx.print(colors.bold(`Profile ${name}${active ? ' (active)' : ''}`));
+  ctx.print(renderFields([['server', describeProfileServer(values, ctx.databasePath)], ['file', path]]));
+  ctx.print();
+  const entries = Object.entries(settings);
+  ctx.print(colors.bold(`Settings (${entries.length})`));
+  if (entries.length === 0) {
+    ctx.print(indent('None: every setting comes from the environment or its default.'));
+  } else {
+    ctx.print(renderFields(entries.map(([key, value]) => [key, String(value)])));
+  }
+  if (inEffect) noteProfileOverride(ctx, inEffect, doc.active);
+  return EXIT_OK;
+};

@@ -13,7 +13,7 @@ import {
   type WorkspaceChange,
 } from '../../server/index.js';
 import { hostNameList, originList, parseHostNames, SettingValueError } from '../../core/index.js';
-import { defineCommand } from '../command.js';
+import type { CommandRun } from '../command.js';
 import { flag, parseWholeNumber, stringListOption, stringOption } from '../command-helpers.js';
 import type { CliContext } from '../context.js';
 import { EXIT_OK, UsageError } from '../errors.js';
@@ -90,75 +90,62 @@ function untilSignal(): Promise<NodeJS.Signals> {
   });
 }
 
-export default defineCommand({
-  name: 'server start',
-  summary: 'Serve the REST API over a database until stopped with Ctrl+C or SIGTERM',
-  usage: `[--host ${DEFAULT_HOST}] [--port ${DEFAULT_PORT}] [--database PATH] [--workspace DIR] [--allow-workspace-change] [--allowed-host NAME]...`,
-  options: {
-    host: { type: 'string', value: 'ADDRESS', description: `The address to listen on (default ${DEFAULT_HOST}: this computer only)` },
-    'allowed-host': { type: 'string', multiple: true, value: 'NAME', description: 'Another host name browsers may reach the server by' },
-    port: { type: 'string', value: 'PORT', description: `The port to listen on (default ${DEFAULT_PORT}; 0 picks a free one)` },
-    database: { type: 'string', value: 'PATH', description: 'The SQLite file to store runs in (default $FLOWDECK_HOME/flowdeck.db)' },
-    workspace: { type: 'string', value: 'DIR', description: 'The folder of flow files the web UI opens and runs (default $FLOWDECK_WORKSPACE, the folder last opened, or $FLOWDECK_HOME/workspace)' },
-    'allow-workspace-change': { type: 'boolean', description: 'Let the web UI change the folder even when the server is shared' },
-  },
-  positionals: { min: 0, max: 0, names: [] },
-  async run(args, ctx) {
-    const host = (stringOption(args, 'host') ?? DEFAULT_HOST).trim();
-    if (host === '') throw new UsageError('--host needs an address, such as 127.0.0.1 or 0.0.0.0');
-    const rawPort = stringOption(args, 'port');
-    const port = rawPort === undefined ? DEFAULT_PORT : parseWholeNumber(rawPort, '--port', 0, 65_535);
-    const database = databasePath(stringOption(args, 'database'), ctx);
-    const settings = ctx.settings;
-    const apiKey = settings.FLOWDECK_SERVER_API_KEY ?? undefined;
-    const corsOrigins = originList(settings.FLOWDECK_SERVER_CORS_ORIGINS);
-    const allowedHosts = allowedHostNames(stringListOption(args, 'allowed-host'), settings.FLOWDECK_SERVER_ALLOWED_HOSTS);
-    // The server's own, shorter default, unless the environment or profile sets one.
-    const timeoutIsDefault = ctx.loadedSettings.resolved.sources.FLOWDECK_HEARTBEAT_TIMEOUT_SECONDS.kind === 'default';
-    const heartbeatTimeoutSeconds = timeoutIsDefault ? SERVER_HEARTBEAT_TIMEOUT_SECONDS : settings.FLOWDECK_HEARTBEAT_TIMEOUT_SECONDS;
-    const workspace = workspaceFolder(stringOption(args, 'workspace'), ctx);
-    const change = workspaceChange(flag(args, 'allow-workspace-change'), { apiKey, host, allowedHosts, corsOrigins });
+/** `flowdeck server start`; its name, usage and options are in the command table (index.ts). */
+export const run: CommandRun = async (args, ctx) => {
+  const host = (stringOption(args, 'host') ?? DEFAULT_HOST).trim();
+  if (host === '') throw new UsageError('--host needs an address, such as 127.0.0.1 or 0.0.0.0');
+  const rawPort = stringOption(args, 'port');
+  const port = rawPort === undefined ? DEFAULT_PORT : parseWholeNumber(rawPort, '--port', 0, 65_535);
+  const database = databasePath(stringOption(args, 'database'), ctx);
+  const settings = ctx.settings;
+  const apiKey = settings.FLOWDECK_SERVER_API_KEY ?? undefined;
+  const corsOrigins = originList(settings.FLOWDECK_SERVER_CORS_ORIGINS);
+  const allowedHosts = allowedHostNames(stringListOption(args, 'allowed-host'), settings.FLOWDECK_SERVER_ALLOWED_HOSTS);
+  // The server's own, shorter default, unless the environment or profile sets one.
+  const timeoutIsDefault = ctx.loadedSettings.resolved.sources.FLOWDECK_HEARTBEAT_TIMEOUT_SECONDS.kind === 'default';
+  const heartbeatTimeoutSeconds = timeoutIsDefault ? SERVER_HEARTBEAT_TIMEOUT_SECONDS : settings.FLOWDECK_HEARTBEAT_TIMEOUT_SECONDS;
+  const workspace = workspaceFolder(stringOption(args, 'workspace'), ctx);
+  const change = workspaceChange(flag(args, 'allow-workspace-change'), { apiKey, host, allowedHosts, corsOrigins });
 
-    // Listened for from the start, so a signal during startup still ends in a clean stop.
-    const stopped = untilSignal();
-    const store = await openStore({
-      kind: 'sqlite',
-      path: database,
-      heartbeatTimeoutSeconds,
-      silenceFromOpen: true,
-      onWarning: (message) => ctx.note(`warning: ${message}`),
-    });
-    let server: FlowdeckServer;
-    let url: string;
-    try {
-      server = await createServer({ store, host, port, apiKey, corsOrigins, allowedHosts, workspace: workspace.folder, workspaceChange: change, home: ctx.home });
-      url = await server.listen();
-    } catch (error) {
-      await store.close();
-      throw listenProblem(error, host, port) ?? error;
-    }
-    ctx.print(`Flowdeck server listening on ${url}`);
-    ctx.print(`  API:       ${url}/api (described at ${url}/api/openapi.json)`);
-    ctx.print(`  database:  ${database}`);
-    ctx.print(`  workspace: ${describeWorkspace(workspace)}`);
-    ctx.print(`             ${change.allowed ? 'open another folder from the Open dialog of the builder' : 'fixed: the web UI cannot change it'}`);
-    for (const note of workspace.notes) ctx.note(`warning: ${note}`);
-    ctx.print(`  API key:   ${apiKey ? 'required (FLOWDECK_SERVER_API_KEY)' : 'none; set FLOWDECK_SERVER_API_KEY to require one'}`);
-    if (allowedHosts.length > 0) ctx.print(`  host names: ${allowedHosts.join(', ')} besides ${LOOPBACK.has(host) ? 'loopback' : `loopback and ${host}`} (FLOWDECK_SERVER_ALLOWED_HOSTS)`);
-    if (corsOrigins.length > 0) ctx.print(`  browsers:  pages from ${corsOrigins.join(', ')} may use it too (FLOWDECK_SERVER_CORS_ORIGINS)`);
-    if (!apiKey && corsOrigins.length > 0) {
-      ctx.note('warning: other web pages may use this server without an API key; set FLOWDECK_SERVER_API_KEY');
-    }
-    if (!apiKey && !LOOPBACK.has(host)) {
-      ctx.note(`warning: listening on ${host} without an API key; anyone who can reach this port can read and change runs`);
-    }
-    ctx.print('Stop with Ctrl+C.');
-
-    const signal = await stopped;
-    ctx.note(`${signal}: finishing requests in flight and closing the database...`);
-    await server.close();
+  // Listened for from the start, so a signal during startup still ends in a clean stop.
+  const stopped = untilSignal();
+  const store = await openStore({
+    kind: 'sqlite',
+    path: database,
+    heartbeatTimeoutSeconds,
+    silenceFromOpen: true,
+    onWarning: (message) => ctx.note(`warning: ${message}`),
+  });
+  let server: FlowdeckServer;
+  let url: string;
+  try {
+    server = await createServer({ store, host, port, apiKey, corsOrigins, allowedHosts, workspace: workspace.folder, workspaceChange: change, home: ctx.home });
+    url = await server.listen();
+  } catch (error) {
     await store.close();
-    ctx.note('Flowdeck server stopped.');
-    return EXIT_OK;
-  },
-});
+    throw listenProblem(error, host, port) ?? error;
+  }
+  ctx.print(`Flowdeck server listening on ${url}`);
+  ctx.print(`  API:       ${url}/api (described at ${url}/api/openapi.json)`);
+  ctx.print(`  database:  ${database}`);
+  ctx.print(`  workspace: ${describeWorkspace(workspace)}`);
+  ctx.print(`             ${change.allowed ? 'open another folder from the Open dialog of the builder' : 'fixed: the web UI cannot change it'}`);
+  for (const note of workspace.notes) ctx.note(`warning: ${note}`);
+  ctx.print(`  API key:   ${apiKey ? 'required (FLOWDECK_SERVER_API_KEY)' : 'none; set FLOWDECK_SERVER_API_KEY to require one'}`);
+  if (allowedHosts.length > 0) ctx.print(`  host names: ${allowedHosts.join(', ')} besides ${LOOPBACK.has(host) ? 'loopback' : `loopback and ${host}`} (FLOWDECK_SERVER_ALLOWED_HOSTS)`);
+  if (corsOrigins.length > 0) ctx.print(`  browsers:  pages from ${corsOrigins.join(', ')} may use it too (FLOWDECK_SERVER_CORS_ORIGINS)`);
+  if (!apiKey && corsOrigins.length > 0) {
+    ctx.note('warning: other web pages may use this server without an API key; set FLOWDECK_SERVER_API_KEY');
+  }
+  if (!apiKey && !LOOPBACK.has(host)) {
+    ctx.note(`warning: listening on ${host} without an API key; anyone who can reach this port can read and change runs`);
+  }
+  ctx.print('Stop with Ctrl+C.');
+
+  const signal = await stopped;
+  ctx.note(`${signal}: finishing requests in flight and closing the database...`);
+  await server.close();
+  await store.close();
+  ctx.note('Flowdeck server stopped.');
+  return EXIT_OK;
+};

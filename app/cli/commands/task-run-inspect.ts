@@ -1,4 +1,4 @@
-import { defineCommand } from '../command.js';
+import type { CommandRun } from '../command.js';
 import { EXIT_OK } from '../errors.js';
 import { describeAttempts, describeRetryPolicy, describeTags, oneLine } from '../output/describe.js';
 import { indent, renderFields } from '../output/fields.js';
@@ -6,58 +6,52 @@ import { formatStateName, formatTime, timeFields } from '../output/format.js';
 import { renderCurrentErrorStack, renderStateHistory } from '../output/state-history.js';
 import { findTaskRun, flag } from '../command-helpers.js';
 
-export default defineCommand({
-  name: 'task-run inspect',
-  summary: "Show a task run's details and its full state history, which is its retry history",
-  usage: 'ID [--json]',
-  options: { json: { type: 'boolean', description: 'Print the task run and its states as one JSON object' } },
-  positionals: { min: 1, max: 1, names: ['ID'] },
-  async run(args, ctx) {
-    const source = await ctx.runs();
-    const taskRun = await findTaskRun(source, args.positionals[0]);
-    const states = await source.listStates('task', taskRun.id);
-    if (flag(args, 'json')) {
-      ctx.printJson({ ...taskRun, states });
-      return EXIT_OK;
-    }
-    const { colors } = ctx;
-    const flowRun = await source.getFlowRun(taskRun.flowRunId);
-    const upstream: string[] = [];
-    for (const id of taskRun.upstream) {
-      const other = await source.getTaskRun(id);
-      upstream.push(other ? `${id} (${other.name})` : id);
-    }
-    const stateLine = `${formatStateName(taskRun.state, colors)}${taskRun.state.message ? ` ${colors.dim(oneLine(taskRun.state.message))}` : ''}`;
-
-    ctx.print(colors.bold(`Task run ${taskRun.name}`));
-    ctx.print(
-      renderFields([
-        ['id', taskRun.id],
-        ['name', taskRun.name],
-        ['task key', taskRun.taskKey],
-        ['flow run', `${taskRun.flowRunId}${flowRun ? ` (${flowRun.name})` : ''}`],
-        ['state', stateLine],
-        ['tags', describeTags(taskRun.tags)],
-        ['attempts', describeAttempts(taskRun.runCount, taskRun.retryPolicy)],
-        ['retry policy', describeRetryPolicy(taskRun.retryPolicy)],
-        ['cache key', taskRun.cacheKey ?? '-'],
-        ['inputs', taskRun.inputs ?? '-'],
-        ['upstream', upstream.length > 0 ? upstream.join('\n') : '-'],
-        ['started', formatTime(taskRun.startTime)],
-        ['ended', formatTime(taskRun.endTime)],
-        ...timeFields(taskRun, states),
-        ['result', taskRun.result ?? '-'],
-      ]),
-    );
-    ctx.print();
-    ctx.print(colors.bold('State history'));
-    ctx.print(indent(renderStateHistory(states, colors)));
-    const stack = renderCurrentErrorStack(taskRun.state);
-    if (stack !== null) {
-      ctx.print();
-      ctx.print(colors.bold('Error'));
-      ctx.print(indent(stack));
-    }
+/** `flowdeck task-run inspect`; its name, usage and options are in the command table (index.ts). */
+export const run: CommandRun = async (args, ctx) => {
+  const source = await ctx.runs();
+  const taskRun = await findTaskRun(source, args.positionals[0]);
+  const states = await source.listStates('task', taskRun.id);
+  if (flag(args, 'json')) {
+    ctx.printJson({ ...taskRun, states });
     return EXIT_OK;
-  },
-});
+  }
+  const { colors } = ctx;
+  const flowRun = await source.getFlowRun(taskRun.flowRunId);
+  const upstream: string[] = [];
+  for (const id of taskRun.upstream) {
+    const other = await source.getTaskRun(id);
+    upstream.push(other ? `${id} (${other.name})` : id);
+  }
+  const stateLine = `${formatStateName(taskRun.state, colors)}${taskRun.state.message ? ` ${colors.dim(oneLine(taskRun.state.message))}` : ''}`;
+
+  ctx.print(colors.bold(`Task run ${taskRun.name}`));
+  ctx.print(
+    renderFields([
+      ['id', taskRun.id],
+      ['name', taskRun.name],
+      ['task key', taskRun.taskKey],
+      ['flow run', `${taskRun.flowRunId}${flowRun ? ` (${flowRun.name})` : ''}`],
+      ['state', stateLine],
+      ['tags', describeTags(taskRun.tags)],
+      ['attempts', describeAttempts(taskRun.runCount, taskRun.retryPolicy)],
+      ['retry policy', describeRetryPolicy(taskRun.retryPolicy)],
+      ['cache key', taskRun.cacheKey ?? '-'],
+      ['inputs', taskRun.inputs ?? '-'],
+      ['upstream', upstream.length > 0 ? upstream.join('\n') : '-'],
+      ['started', formatTime(taskRun.startTime)],
+      ['ended', formatTime(taskRun.endTime)],
+      ...timeFields(taskRun, states),
+      ['result', taskRun.result ?? '-'],
+    ]),
+  );
+  ctx.print();
+  ctx.print(colors.bold('State history'));
+  ctx.print(indent(renderStateHistory(states, colors)));
+  const stack = renderCurrentErrorStack(taskRun.state);
+  if (stack !== null) {
+    ctx.print();
+    ctx.print(colors.bold('Error'));
+    ctx.print(indent(stack));
+  }
+  return EXIT_OK;
+};

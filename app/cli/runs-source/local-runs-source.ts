@@ -16,7 +16,9 @@ import {
   type StoredLog,
   type TaskRun,
 } from '../../core/index.js';
-import { retryFlowRun, type RunStore } from '../../server/index.js';
+import type { RunStore } from '../../server/index.js';
+// Named directly: the server's index would load the HTTP server too.
+import { retryFlowRun } from '../../server/runs/retry-flow-run.js';
 import { UsageError } from '../errors.js';
 import type { FlowRunListing, LogPage, ResumeAnswer, RunsSource } from './runs-source.js';
 

@@ -1,4 +1,4 @@
-import { requireProfile, resolveSettings, type ProfilesDocument, type ResolvedSettings } from '../../core/index.js';
+import { requireProfile, resolveSettings, type ProfilesDocument, type ResolvedSettings } from '../../core/settings/index.js';
 import { UsageError } from '../errors.js';
 import { profilesPath, readProfilesFile } from './profiles-file.js';
 

@@ -1,4 +1,4 @@
-import type { ProfileSettings, Settings } from '../../core/index.js';
+import type { ProfileSettings, Settings } from '../../core/settings/index.js';
 
 /** Which server the CLI talks to: the local database in FLOWDECK_HOME, or a Flowdeck API. */
 export type ServerTarget = { kind: 'local'; databasePath: string } | { kind: 'remote'; apiUrl: string };

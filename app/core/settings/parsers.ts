@@ -1,6 +1,6 @@
 // How each kind of setting turns what a person wrote into a value. Each throws SettingValueError
 // with a message that reads on from the setting's name.
-import { LOG_LEVELS, type LogLevelName } from '../runs.js';
+import { LOG_LEVELS, type LogLevelName } from '../log-levels.js';
 import { SettingValueError } from './errors.js';
 
 /** Digits with an optional fraction, so `1e3`, `0x10` and `Infinity` are refused rather than bent. */

@@ -1,4 +1,4 @@
-import type { LogLevelName } from '../runs.js';
+import type { LogLevelName } from '../log-levels.js';
 import { SettingValueError } from './errors.js';
 import { parseApiUrl, parseFolderPath, parseHostNames, parseLogLevel, parseOrigins, parseSeconds, parseSecret } from './parsers.js';
 

@@ -10,11 +10,8 @@ function enginePackages(): Record<string, string> {
   };
 }
 
-/** Lets this thread import flow files written in TypeScript, from any folder. */
-export function registerFlowLoader(): void {
-  if (registered) return;
-  registered = true;
-  process.setSourceMapsEnabled(true);
+/** Packages Flowdeck ships, used when a flow file's own folder does not have them. */
+export function packageFallbacks(): Record<string, string> {
   const fallbacks: Record<string, string> = {};
   for (const name of ['zod']) {
     try {
@@ -23,5 +20,13 @@ export function registerFlowLoader(): void {
       // not installed beside the engine: nothing to fall back to
     }
   }
-  register(new URL('./hooks.js', import.meta.url), { data: { packages: enginePackages(), fallbacks } });
+  return fallbacks;
+}
+
+/** Lets this thread import flow files written in TypeScript, from any folder. */
+export function registerFlowLoader(): void {
+  if (registered) return;
+  registered = true;
+  process.setSourceMapsEnabled(true);
+  register(new URL('./hooks.js', import.meta.url), { data: { packages: enginePackages(), fallbacks: packageFallbacks() } });
 }

@@ -9,7 +9,7 @@ import {
   renderProfilesToml,
   SettingsError,
   type ProfilesDocument,
-} from '../../core/index.js';
+} from '../../core/settings/index.js';
 import { createFileAtomic, writeFileAtomic } from '../files/atomic-file.js';
 
 /** Only the owner may read it: profiles hold API keys. */

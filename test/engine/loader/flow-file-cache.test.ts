@@ -1,0 +1,106 @@
+// How `flowdeck run` loads a flow file: compiled once with its local imports into a module cached
+// under FLOWDECK_HOME, read again while the files are unchanged, rebuilt when one changes or the
+// entry is damaged. Run by the real CLI from a folder outside the repository.
+import { createHash } from 'node:crypto';
+import { mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { expect, it } from 'vitest';
+import { lastJsonLine, runCli, showOutput, useCliHome } from '../../helpers/cli.js';
+
+const temp = useCliHome();
+
+const FLOW = `import { flow, task } from 'flowdeck';
+import { z } from 'zod';
+import { MARK, where } from './helper.js';
+
+const mark = task({ name: 'mark' }, () => MARK);
+
+export default flow({ name: 'cached', parameters: z.object({}) }, async () => ({ mark: await mark(), where }));
+`;
+
+const HELPER = (mark: string) => `export const MARK: string = '${mark}';
+export const where = import.meta.url;
+`;
+
+function project(): { folder: string; flow: string; helper: string } {
+  const folder = join(temp.home, 'project');
+  mkdirSync(folder, { recursive: true });
+  const flow = join(folder, 'flow.ts');
+  const helper = join(folder, 'helper.ts');
+  writeFileSync(flow, FLOW);
+  writeFileSync(helper, HELPER('first'));
+  return { folder, flow, helper };
+}
+
+function cacheEntries(): string[] {
+  const folder = join(temp.home, 'cache', 'flows');
+  return readdirSync(folder).map((name) => join(folder, name));
+}
+
+async function run(folder: string): Promise<{ mark: string; where: string }> {
+  const result = await runCli(['run', 'flow.ts', '--json'], { home: temp.home, cwd: folder });
+  expect(result.code, showOutput(result)).toBe(0);
+  return lastJsonLine(result.stdout).result as { mark: string; where: string };
+}
+
+const sha256 = (text: string) => createHash('sha256').update(text).digest('hex');
+
+/** The entry's code and its last line, as the cache writes them. */
+function readEntry(path: string): { header: { code: string; inputs: Record<string, string> }; code: string } {
+  const text = readFileSync(path, 'utf8');
+  const last = text.lastIndexOf('\n// ', text.length - 2);
+  return { header: JSON.parse(text.slice(last + 4, -1)), code: text.slice(0, last) };
+}
+
+it('a first run writes one entry naming every file compiled into it; the next run reads that entry', async () => {
+  const { folder, flow, helper } = project();
+  expect(await run(folder)).toEqual({ mark: 'first', where: pathToFileURL(helper).href });
+  const [entry, ...more] = cacheEntries();
+  expect(more).toEqual([]);
+  const { header, code } = readEntry(entry);
+  expect(Object.keys(header.inputs).sort()).toEqual([flow, helper].sort());
+  expect(header.code).toBe(sha256(code));
+
+  // A whole entry whose files are unchanged is imported as it is: what it says is what runs.
+  const edited = code.replace(`"first"`, `"read-from-the-cache"`);
+  expect(edited).not.toBe(code);
+  writeFileSync(entry, `${edited}\n// ${JSON.stringify({ ...header, code: sha256(edited) })}\n`);
+  expect((await run(folder)).mark).toBe('read-from-the-cache');
+});
+
+it('a changed local import is a miss: the flow runs the new code', async () => {
+  const { folder, helper } = project();
+  expect((await run(folder)).mark).toBe('first');
+  writeFileSync(helper, HELPER('second'));
+  expect((await run(folder)).mark).toBe('second');
+});
+
+it('a damaged entry is ignored and written again', async () => {
+  const { folder } = project();
+  await run(folder);
+  const [entry] = cacheEntries();
+  const whole = readFileSync(entry, 'utf8');
+  for (const damaged of ['', 'not a cache entry', whole.slice(0, Math.floor(whole.length / 2)), whole.replace('"first"', '"tampered"')]) {
+    writeFileSync(entry, damaged);
+    expect((await run(folder)).mark).toBe('first');
+    expect(readFileSync(entry, 'utf8')).toBe(whole);
+  }
+});
+
+it('a syntax error in an imported file names that file and line, and nothing is cached', async () => {
+  const { folder, helper } = project();
+  writeFileSync(helper, `export const MARK = 'first';\nexport const where = ;\n`);
+  const result = await runCli(['run', 'flow.ts', '--json'], { home: temp.home, cwd: folder });
+  expect(result.code, showOutput(result)).toBe(2);
+  expect(result.stderr).toContain(`a module imported by ${join(folder, 'flow.ts')} does not compile:\n${helper}:2:`);
+  expect(() => cacheEntries()).toThrow(/ENOENT/);
+});
+
+it('a package neither the flow’s folder nor Flowdeck has is reported by name', async () => {
+  const { folder, flow } = project();
+  writeFileSync(flow, `import 'no-such-package-anywhere';\n${FLOW}`);
+  const result = await runCli(['run', 'flow.ts', '--json'], { home: temp.home, cwd: folder });
+  expect(result.code, showOutput(result)).toBe(2);
+  expect(result.stderr).toMatch(/failed to load: Error: Cannot find package 'no-such-package-anywhere'/);
+});
