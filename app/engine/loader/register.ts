@@ -3,7 +3,7 @@ import { register } from 'node:module';
 let registered = false;
 
 /** The engine's public modules, by the names flow files import them as. */
-function enginePackages(): Record<string, string> {
+export function enginePackages(): Record<string, string> {
   return {
     flowdeck: new URL('../index.js', import.meta.url).href,
     'flowdeck/tasks': new URL('../tasks/index.js', import.meta.url).href,
