@@ -20,6 +20,13 @@ export interface FlowBundle {
 }
 
 const BUILTINS = new Set(builtinModules);
+
+/**
+ * Code that finds other files from where it sits at run time: `import.meta.resolve`, or `import()`
+ * of a path that is not a plain string. Bundled, it would look beside the cache entry instead of
+ * beside its own file, so such a file is loaded through the module hooks, where it is itself.
+ */
+const FINDS_FILES_AT_RUN_TIME = /\bimport\.meta\.resolve\b|\bimport\s*\(\s*(?!(['"])[^'"]*\1\s*[,)]|`[^`$]*`\s*[,)])/;
 const LOCAL_SOURCE = /\.(m?[jt]sx?|cts|cjs)$/;
 
 /** Local files know where they are: import.meta names the file itself, not the bundle. */
@@ -33,14 +40,16 @@ function withOwnImportMeta(source: string, path: string): string {
 
 /**
  * Compiles `path` into one module to be written at `outfile` (source map paths are relative to
- * it). Null when the file imports a package that cannot be resolved from its folder: Node's own
- * resolution through the module hooks then loads it and reports what is missing. A file that does
+ * it). Null when the file imports a package that cannot be resolved from its folder (Node's own
+ * resolution through the module hooks then loads it and reports what is missing), or when a local
+ * file finds files at run time (see FINDS_FILES_AT_RUN_TIME). A file that does
  * not compile throws esbuild's failure, with every error's location.
  */
 export async function bundleFlowFile(path: string, outfile: string): Promise<FlowBundle | null> {
   const { build } = await import('esbuild');
   const packages = enginePackages();
   const fallbacks = packageFallbacks();
+  // Set when the bundle cannot stand for the file: Node's own loading, through the hooks, then does.
   let unresolved = false;
   const plugin: Plugin = {
     name: 'flowdeck-flow-file',
@@ -61,7 +70,9 @@ export async function bundleFlowFile(path: string, outfile: string): Promise<Flo
       b.onLoad({ filter: LOCAL_SOURCE }, (args) => {
         if (args.path.includes('/node_modules/')) return undefined;
         const loader = /x$/.test(args.path) ? (args.path.endsWith('tsx') ? 'tsx' : 'jsx') : /\.[cm]?ts$/.test(args.path) ? 'ts' : 'js';
-        return { contents: withOwnImportMeta(readFileSync(args.path, 'utf8'), args.path), loader };
+        const source = readFileSync(args.path, 'utf8');
+        if (FINDS_FILES_AT_RUN_TIME.test(source)) unresolved = true;
+        return { contents: withOwnImportMeta(source, args.path), loader };
       });
     },
   };

@@ -30,7 +30,21 @@ export async function importFlowFile(path: string, home: string): Promise<Import
   // Stack traces of flow code point into the flow files, not into the compiled module.
   process.setSourceMapsEnabled(true);
   const entry = flowCachePath(home, flowCacheKey(path, readFileSync(path, 'utf8'), COMPILED_AGAINST));
-  if (isCachedBundleFresh(entry)) return { exports: await import(pathToFileURL(entry).href), via: 'cache' };
+  if (isCachedBundleFresh(entry)) {
+    try {
+      return { exports: await import(pathToFileURL(entry).href), via: 'cache' };
+    } catch (error) {
+      // A package the entry names by its file was moved or removed since (an upgrade, a reinstall):
+      // nothing of the module ran, so compile again against what is installed now.
+      if ((error as NodeJS.ErrnoException).code !== 'ERR_MODULE_NOT_FOUND') throw error;
+      return compileAndImport(path, entry, '?recompiled');
+    }
+  }
+  return compileAndImport(path, entry, '');
+}
+
+/** `query` makes the module's URL new when an import of the same entry has already failed. */
+async function compileAndImport(path: string, entry: string, query: string): Promise<ImportedFlowFile> {
   const bundle = await bundleFlowFile(path, entry);
   if (!bundle) return { exports: await importWithHooks(path), via: 'hooks' };
   try {
@@ -39,7 +53,7 @@ export async function importFlowFile(path: string, home: string): Promise<Import
     // A full disk or a read-only FLOWDECK_HOME costs only speed: the hooks compile in memory.
     return { exports: await importWithHooks(path), via: 'hooks' };
   }
-  return { exports: await import(pathToFileURL(entry).href), via: 'bundle' };
+  return { exports: await import(`${pathToFileURL(entry).href}${query}`), via: 'bundle' };
 }
 
 async function importWithHooks(path: string): Promise<Record<string, unknown>> {

@@ -2,7 +2,7 @@
 // under FLOWDECK_HOME, read again while the files are unchanged, rebuilt when one changes or the
 // entry is damaged. Run by the real CLI from a folder outside the repository.
 import { createHash } from 'node:crypto';
-import { mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { expect, it } from 'vitest';
@@ -103,4 +103,34 @@ it('a package neither the flow’s folder nor Flowdeck has is reported by name',
   const result = await runCli(['run', 'flow.ts', '--json'], { home: temp.home, cwd: folder });
   expect(result.code, showOutput(result)).toBe(2);
   expect(result.stderr).toMatch(/failed to load: Error: Cannot find package 'no-such-package-anywhere'/);
+});
+
+it('a file that finds files at run time (a computed import path) finds them beside itself, not beside the cache', async () => {
+  const { folder, flow } = project();
+  writeFileSync(join(folder, 'late.ts'), `export const LATE = 'found beside the flow';\n`);
+  writeFileSync(
+    flow,
+    FLOW.replace(
+      'async () => ({ mark: await mark(), where })',
+      "async () => { const name = './late.ts'; const late = (await import(name)) as { LATE: string }; return { mark: late.LATE, where }; }",
+    ),
+  );
+  expect((await run(folder)).mark).toBe('found beside the flow');
+  expect((await run(folder)).mark).toBe('found beside the flow');
+});
+
+it('an entry naming a package file that has since moved is compiled again against the package as installed now', async () => {
+  const { folder, flow } = project();
+  const pkg = join(folder, 'node_modules', 'moving-package');
+  mkdirSync(pkg, { recursive: true });
+  writeFileSync(join(pkg, 'package.json'), JSON.stringify({ name: 'moving-package', type: 'module', main: 'first.js' }));
+  writeFileSync(join(pkg, 'first.js'), `export const MARK = 'from the first layout';\n`);
+  writeFileSync(flow, FLOW.replace("import { MARK, where } from './helper.js';", "import { MARK } from 'moving-package';\nimport { where } from './helper.js';"));
+  expect((await run(folder)).mark).toBe('from the first layout');
+  // A reinstall with another layout: the file the entry names is gone.
+  rmSync(join(pkg, 'first.js'));
+  writeFileSync(join(pkg, 'package.json'), JSON.stringify({ name: 'moving-package', type: 'module', main: 'second.js' }));
+  writeFileSync(join(pkg, 'second.js'), `export const MARK = 'from the second layout';\n`);
+  expect((await run(folder)).mark).toBe('from the second layout');
+  expect((await run(folder)).mark).toBe('from the second layout');
 });
