@@ -28,14 +28,17 @@ function verdict(pass: boolean | null): string {
 export function renderTable(rows: readonly Row[]): string {
   const cells = rows.map((r) => [r.workload, r.figure, r.floor, r.ratio === null ? '' : `${r.ratio.toFixed(2)}x`, r.target, verdict(r.pass)]);
   const widths = HEADERS.map((h, i) => Math.max(h.length, ...cells.map((c) => c[i].length)));
-  const line = (values: string[]) => values.map((v, i) => v.padEnd(widths[i])).join(' | ').trimEnd();
+  const line = (values: string[]) =>
+    values
+      .map((v, i) => v.padEnd(widths[i]))
+      .join(' | ')
+      .trimEnd();
   return [line(HEADERS), widths.map((w) => '-'.repeat(w)).join('-|-'), ...cells.map(line)].join('\n');
 }
 
 /** Writes the JSON next to its final place first, so a killed bench never leaves half a file. */
 export function writeResults(path: URL, results: unknown): void {
-  const round = (_key: string, value: unknown) =>
-    typeof value === 'number' && !Number.isInteger(value) ? Math.round(value * 1000) / 1000 : value;
+  const round = (_key: string, value: unknown) => (typeof value === 'number' && !Number.isInteger(value) ? Math.round(value * 1000) / 1000 : value);
   const temp = new URL(`${path.href}.tmp`);
   writeFileSync(temp, `${JSON.stringify(results, round, 2)}\n`);
   renameSync(temp, path);

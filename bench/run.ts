@@ -145,12 +145,17 @@ function w0Rows(r: W0Results): Row[] {
 }
 
 function w0Note(r: W0Results): string {
-  const cache = r.cacheFiles.length > 0 ? `copied from a warm-up run's home (${r.cacheFiles.join(', ')})` : 'none (the warm-up left nothing but the database)';
+  const cache =
+    r.cacheFiles.length > 0 ? `copied from a warm-up run's home (${r.cacheFiles.join(', ')})` : 'none (the warm-up left nothing but the database)';
   return `W0: \`node bin/flowdeck.js\` spawned as a user runs it, a fresh FLOWDECK_HOME per run; caches ${cache}; run = spawn to the final JSON line, the others spawn to exit; ratio of run to the esbuild floor, of the others to node -e 0; per-run run ${list(r.runs.map((x) => x.runMs))} ms, --help ${list(r.runs.map((x) => x.helpMs))} ms, ls ${list(r.runs.map((x) => x.lsMs))} ms, node -e 0 ${list(r.runs.map((x) => x.nodeMs))} ms, esbuild ${list(r.runs.map((x) => x.esbuildMs))} ms`;
 }
 
 async function w1() {
-  const { engine, floor } = await rounds('W1', () => runW1(W1_TASKS), () => sequentialTasksFloor(W1_TASKS));
+  const { engine, floor } = await rounds(
+    'W1',
+    () => runW1(W1_TASKS),
+    () => sequentialTasksFloor(W1_TASKS),
+  );
   const bareMs = await bareAsyncCalls(W1_TASKS);
   const engineMs = median(engine.map((r) => r.ms));
   const floorMs = median(floor.map((r) => r.ms));
@@ -168,7 +173,11 @@ async function w1() {
 }
 
 async function w2() {
-  const { engine, floor } = await rounds('W2', () => runW2(W2_ITEMS), () => mapFloor(W2_ITEMS));
+  const { engine, floor } = await rounds(
+    'W2',
+    () => runW2(W2_ITEMS),
+    () => mapFloor(W2_ITEMS),
+  );
   const engineMs = median(engine.map((r) => r.ms));
   const floorMs = median(floor.map((r) => r.ms));
   return {
@@ -214,7 +223,11 @@ async function w3() {
 
 async function w4() {
   const lines = W4_TASKS * W4_LINES_PER_TASK;
-  const { engine, floor } = await rounds('W4', () => runW4(W4_TASKS, W4_LINES_PER_TASK), () => logLinesFloor(lines, W4_TASKS, LOG_BATCH));
+  const { engine, floor } = await rounds(
+    'W4',
+    () => runW4(W4_TASKS, W4_LINES_PER_TASK),
+    () => logLinesFloor(lines, W4_TASKS, LOG_BATCH),
+  );
   const engineMs = median(engine.map((r) => r.ms));
   const floorMs = median(floor.map((r) => r.ms));
   return {
@@ -237,7 +250,11 @@ async function w5() {
   progress('W5: starting a server process');
   const server = await startW5();
   try {
-    const { engine, floor } = await rounds('W5', () => server.run(W1_TASKS), () => runW1(W1_TASKS));
+    const { engine, floor } = await rounds(
+      'W5',
+      () => server.run(W1_TASKS),
+      () => runW1(W1_TASKS),
+    );
     const httpMs = median(engine.map((r) => r.ms));
     const embeddedMs = median(floor.map((r) => r.ms));
     return {
@@ -258,7 +275,15 @@ function codeToGraph() {
   progress(`code to graph: a ${CODE_TO_GRAPH_TASKS}-task flow module`);
   const parsed = runCodeToGraph();
   const floor = parseFloor();
-  return { tasks: CODE_TO_GRAPH_TASKS, bytes: parsed.bytes, ms: parsed.ms, runsMs: parsed.runsMs, floorMs: floor.ms, floorRunsMs: floor.runsMs, ratio: parsed.ms / floor.ms };
+  return {
+    tasks: CODE_TO_GRAPH_TASKS,
+    bytes: parsed.bytes,
+    ms: parsed.ms,
+    runsMs: parsed.runsMs,
+    floorMs: floor.ms,
+    floorRunsMs: floor.runsMs,
+    ratio: parsed.ms / floor.ms,
+  };
 }
 
 async function wsLatency() {
@@ -635,7 +660,23 @@ async function main(): Promise<void> {
       durability: 'WAL, synchronous=NORMAL, for the engine and every SQLite floor',
     },
     targets: TARGETS,
-    results: { w0: r0, w1: r1, w2: r2, w3: r3, w4: r4, memory: mem, w5: r5, codeToGraph: c2g, wsLatency: ws, serverMemory: srv, uiReady: ui, uiPan: pan, runPage: page, runsList: list1m, replay: rp },
+    results: {
+      w0: r0,
+      w1: r1,
+      w2: r2,
+      w3: r3,
+      w4: r4,
+      memory: mem,
+      w5: r5,
+      codeToGraph: c2g,
+      wsLatency: ws,
+      serverMemory: srv,
+      uiReady: ui,
+      uiPan: pan,
+      runPage: page,
+      runsList: list1m,
+      replay: rp,
+    },
     table: rows,
     notes,
     missed: missed.map((r) => r.workload),
@@ -675,7 +716,9 @@ async function alone(names: readonly string[]): Promise<void> {
   }
   process.stdout.write(`\n${renderTable(rows)}\n\n${notes.map((n) => `- ${n}`).join('\n')}\n\n`);
   const missed = rows.filter((r) => r.pass === false);
-  process.stdout.write(missed.length === 0 ? 'All targets met.\n' : `MISSED ${missed.length} target(s): ${missed.map((r) => r.workload).join('; ')}\n`);
+  process.stdout.write(
+    missed.length === 0 ? 'All targets met.\n' : `MISSED ${missed.length} target(s): ${missed.map((r) => r.workload).join('; ')}\n`,
+  );
 }
 
 const names = process.argv.slice(2);

@@ -65,7 +65,9 @@ async function render(svg, executablePath) {
     for (const size of PNG_SIZES) {
       await page.setViewportSize({ width: size, height: size });
       const encoded = Buffer.from(svg).toString('base64');
-      await page.setContent(`<html><body style="margin:0;background:transparent"><img src="data:image/svg+xml;base64,${encoded}" width="${size}" height="${size}" style="display:block"></body></html>`);
+      await page.setContent(
+        `<html><body style="margin:0;background:transparent"><img src="data:image/svg+xml;base64,${encoded}" width="${size}" height="${size}" style="display:block"></body></html>`,
+      );
       // eslint-disable-next-line no-undef -- runs in the page
       await page.waitForFunction(() => document.images[0]?.complete);
       pngs.set(size, await page.screenshot({ omitBackground: true, clip: { x: 0, y: 0, width: size, height: size } }));

@@ -107,7 +107,7 @@ export class CliContext {
       // Better to say so than to write to the local database while the profile names a server.
       throw new UsageError(
         `this command works on the local database only for now, and FLOWDECK_API_URL points at ${server.apiUrl}; ` +
-          "unset it (flowdeck config unset FLOWDECK_API_URL) or pick a profile without it (flowdeck profile use NAME)",
+          'unset it (flowdeck config unset FLOWDECK_API_URL) or pick a profile without it (flowdeck profile use NAME)',
       );
     }
     this.store ??= import('../server/store/open-store.js').then(({ openStore }) =>

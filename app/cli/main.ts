@@ -37,7 +37,9 @@ const HELP_OPTION: CommandOption = { type: 'boolean', short: 'h', description: "
 function commandHelp(command: CommandDefinition): string {
   const lines = [`Usage: ${usageLine(command)}`, '', command.summary, '', 'Options:'];
   const options = [...Object.entries(command.options ?? {}), ['help', HELP_OPTION] as const];
-  const flags = options.map(([name, spec]) => `${spec.short ? `-${spec.short}, ` : '    '}--${name}${spec.type === 'string' ? ` ${spec.value ?? 'VALUE'}` : ''}`);
+  const flags = options.map(
+    ([name, spec]) => `${spec.short ? `-${spec.short}, ` : '    '}--${name}${spec.type === 'string' ? ` ${spec.value ?? 'VALUE'}` : ''}`,
+  );
   const width = Math.max(...flags.map((flag) => flag.length));
   options.forEach(([, spec], i) => lines.push(`  ${flags[i].padEnd(width)}  ${spec.description}${spec.multiple ? ' (repeatable)' : ''}`));
   return lines.join('\n');
@@ -47,7 +49,10 @@ function commandHelp(command: CommandDefinition): string {
 function parseOptions(command: CommandDefinition) {
   const options = { ...command.options, help: HELP_OPTION };
   return Object.fromEntries(
-    Object.entries(options).map(([name, { type, short, multiple }]) => [name, { type, ...(short ? { short } : {}), ...(multiple ? { multiple } : {}) }]),
+    Object.entries(options).map(([name, { type, short, multiple }]) => [
+      name,
+      { type, ...(short ? { short } : {}), ...(multiple ? { multiple } : {}) },
+    ]),
   );
 }
 
@@ -61,7 +66,12 @@ function optionGuess(command: CommandDefinition, message: string): string {
 
 /** Words that name no command: the nearest commands, then the commands of the group or all of them. */
 function unknownCommand(argv: string[]): string {
-  const guess = didYouMean(closestCommands(argv, COMMANDS.map((c) => c.name)).map((name) => `flowdeck ${name}`));
+  const guess = didYouMean(
+    closestCommands(
+      argv,
+      COMMANDS.map((c) => c.name),
+    ).map((name) => `flowdeck ${name}`),
+  );
   const group = COMMANDS.filter((c) => c.name.split(' ')[0] === argv[0]);
   if (group.length > 0) {
     const said = `unknown ${argv[0]} command '${argv.slice(1).join(' ')}'`;

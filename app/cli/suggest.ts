@@ -52,5 +52,8 @@ export function closestCommands(argv: readonly string[], names: readonly string[
   );
   if (scored.length === 0) return [];
   const best = Math.min(...scored.map((s) => s.distance));
-  return scored.filter((s) => s.distance === best).map((s) => s.name).slice(0, 3);
+  return scored
+    .filter((s) => s.distance === best)
+    .map((s) => s.name)
+    .slice(0, 3);
 }

@@ -93,7 +93,11 @@ export type DesktopChannels = typeof DESKTOP_CHANNELS;
 const PathSchema = z.string().min(1).max(4096);
 /** Flow files are code; anything near this size is not one. */
 const ContentSchema = z.string().max(2 * 1024 * 1024);
-const SidecarSchema = z.string().max(1024 * 1024).nullable().optional();
+const SidecarSchema = z
+  .string()
+  .max(1024 * 1024)
+  .nullable()
+  .optional();
 
 /** The arguments each channel takes, checked in the main process before anything is done. */
 export const DESKTOP_ARGUMENTS = {

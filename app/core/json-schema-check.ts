@@ -119,7 +119,10 @@ class Checker {
       const types = Array.isArray(schema.type) ? schema.type : [schema.type];
       if (!types.some((type) => fitsType(value, type))) {
         const wanted = types.map((type) => (type === 'integer' ? 'a whole number' : String(type))).join(' or ');
-        return this.fail(path, `expected ${wanted}, got ${typeOf(value) === 'number' && types.includes('integer') ? show(value) : describeType(value)}`);
+        return this.fail(
+          path,
+          `expected ${wanted}, got ${typeOf(value) === 'number' && types.includes('integer') ? show(value) : describeType(value)}`,
+        );
       }
     }
     if (Array.isArray(schema.enum) && !schema.enum.some((option) => sameJson(option, value))) {
@@ -146,8 +149,10 @@ class Checker {
   private checkNumber(schema: JsonSchema, value: number, path: (string | number)[]): void {
     if (typeof schema.minimum === 'number' && value < schema.minimum) this.fail(path, `must be at least ${schema.minimum}`);
     if (typeof schema.maximum === 'number' && value > schema.maximum) this.fail(path, `must be at most ${schema.maximum}`);
-    if (typeof schema.exclusiveMinimum === 'number' && value <= schema.exclusiveMinimum) this.fail(path, `must be more than ${schema.exclusiveMinimum}`);
-    if (typeof schema.exclusiveMaximum === 'number' && value >= schema.exclusiveMaximum) this.fail(path, `must be less than ${schema.exclusiveMaximum}`);
+    if (typeof schema.exclusiveMinimum === 'number' && value <= schema.exclusiveMinimum)
+      this.fail(path, `must be more than ${schema.exclusiveMinimum}`);
+    if (typeof schema.exclusiveMaximum === 'number' && value >= schema.exclusiveMaximum)
+      this.fail(path, `must be less than ${schema.exclusiveMaximum}`);
   }
 
   private checkString(schema: JsonSchema, value: string, path: (string | number)[]): void {

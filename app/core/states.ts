@@ -1,17 +1,7 @@
 import { z } from 'zod';
 
 /** The state type drives logic; the state name is for people. */
-export const STATE_TYPES = [
-  'SCHEDULED',
-  'PENDING',
-  'RUNNING',
-  'PAUSED',
-  'CANCELLING',
-  'COMPLETED',
-  'FAILED',
-  'CRASHED',
-  'CANCELLED',
-] as const;
+export const STATE_TYPES = ['SCHEDULED', 'PENDING', 'RUNNING', 'PAUSED', 'CANCELLING', 'COMPLETED', 'FAILED', 'CRASHED', 'CANCELLED'] as const;
 export type StateType = (typeof STATE_TYPES)[number];
 export const StateTypeSchema = z.enum(STATE_TYPES);
 
@@ -27,9 +17,7 @@ export const STATE_NAMES = {
   CANCELLED: ['Cancelled'],
 } as const satisfies Record<StateType, readonly string[]>;
 
-const TYPE_BY_NAME = new Map<string, StateType>(
-  STATE_TYPES.flatMap((type) => STATE_NAMES[type].map((name) => [name, type] as const)),
-);
+const TYPE_BY_NAME = new Map<string, StateType>(STATE_TYPES.flatMap((type) => STATE_NAMES[type].map((name) => [name, type] as const)));
 
 export function stateTypeOfName(name: string): StateType | undefined {
   return TYPE_BY_NAME.get(name);

@@ -18,7 +18,10 @@ const status = z.number().int().min(100).max(599);
 
 export const HttpRequestInput = z.object({
   url: z.string().min(1),
-  method: z.string().regex(/^[A-Za-z]+$/, 'a method is a single word such as GET or POST').default('GET'),
+  method: z
+    .string()
+    .regex(/^[A-Za-z]+$/, 'a method is a single word such as GET or POST')
+    .default('GET'),
   headers: stringRecord.optional(),
   query: z.record(z.string(), z.union([queryValue, z.array(queryValue)])).optional(),
   body: z.unknown().optional(),

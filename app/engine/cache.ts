@@ -70,11 +70,7 @@ export type CachePolicyOption = 'inputs' | 'taskSource' | 'default' | 'none' | C
  * What a task that persists its result caches on when it names no policy: Prefect's DEFAULT,
  * its inputs and code within one flow run, so a repeated identical call in a run is Cached.
  */
-const PERSISTED_RESULT_POLICY: CachePolicy = CachePolicies.combine(
-  CachePolicies.inputs(),
-  CachePolicies.taskSource(),
-  CachePolicies.runId(),
-);
+const PERSISTED_RESULT_POLICY: CachePolicy = CachePolicies.combine(CachePolicies.inputs(), CachePolicies.taskSource(), CachePolicies.runId());
 
 export function resolveCachePolicy(option: CachePolicyOption | undefined, persistResult = false): CachePolicy | null {
   switch (option) {

@@ -10,7 +10,10 @@ export class CancelledError extends Error {
 
 /** The run took longer than its `timeoutSeconds`. */
 export class TimeoutError extends Error {
-  constructor(readonly seconds: number, what: string) {
+  constructor(
+    readonly seconds: number,
+    what: string,
+  ) {
     super(`${what} timed out after ${seconds}s`);
     this.name = 'TimeoutError';
   }
@@ -46,7 +49,9 @@ export class UpstreamFailedError extends Error {
     dependent: 'task' | 'subflow' = 'task',
   ) {
     const run = upstreamName ? `'${upstreamName}' (${upstreamTaskRunId})` : upstreamTaskRunId;
-    const ended = upstreamState ? `it ended ${upstreamState.name}${upstreamState.message ? `: ${upstreamState.message}` : ''}` : 'it ended without a state';
+    const ended = upstreamState
+      ? `it ended ${upstreamState.name}${upstreamState.message ? `: ${upstreamState.message}` : ''}`
+      : 'it ended without a state';
     super(`upstream task run ${run} did not complete, so this ${dependent} did not run; ${ended}`);
     this.name = 'UpstreamFailedError';
   }

@@ -133,10 +133,7 @@ class FlowRunExecution extends RunExecution<FlowRunOutcome> {
     this.args = call.args;
     this.id = request.flowRunId ?? request.newFlowRunId ?? newId();
     this.name = request.flowRunName ?? flowRunName(flow, this.params);
-    this.logger = new RunLogger(
-      { flowRunId: this.id, taskRunId: null, runName: this.name, attempt: () => this.attempt },
-      'flow',
-    );
+    this.logger = new RunLogger({ flowRunId: this.id, taskRunId: null, runName: this.name, attempt: () => this.attempt }, 'flow');
     setMaxListeners(0, this.runController.signal);
     this.claimsRun = request.flowRunId !== undefined;
     // A run cancelled while it waited to retry is Cancelled by the cancel command itself; its
@@ -363,7 +360,12 @@ class FlowRunExecution extends RunExecution<FlowRunOutcome> {
 }
 
 /** Starts the child run of a bound call, and ends the call's task run in the parent as the child ends. */
-function startChild(flow: FlowDefinition, call: BoundFlowCall, request: FlowRunRequest, subflowTaskRun: SubflowTaskRun | null): Promise<FlowRunOutcome> {
+function startChild(
+  flow: FlowDefinition,
+  call: BoundFlowCall,
+  request: FlowRunRequest,
+  subflowTaskRun: SubflowTaskRun | null,
+): Promise<FlowRunOutcome> {
   const execution = new FlowRunExecution(flow, call, request, subflowTaskRun).run();
   if (!subflowTaskRun) return execution;
   return execution.then(
@@ -429,9 +431,7 @@ export async function executeFlowRun(flow: FlowDefinition, input: FlowInput, req
   // A subflow called by a flow's own code is also a task run of its parent; one called inside a
   // task has that task run for its parent already.
   const subflowTaskRun =
-    frame?.kind === 'flow' && request.flowRunId === undefined
-      ? new SubflowTaskRun(frame, flow.name, call ? call.args : args!, upstream.ids)
-      : null;
+    frame?.kind === 'flow' && request.flowRunId === undefined ? new SubflowTaskRun(frame, flow.name, call ? call.args : args!, upstream.ids) : null;
   const run = call ? startChild(flow, call, request, subflowTaskRun) : startAfterUpstream(flow, args!, request, subflowTaskRun, parent!.resultLinks);
   // A subflow is work of its parent's attempt: the parent settles only once the subflow has.
   if (parent) {

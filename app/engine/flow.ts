@@ -5,7 +5,11 @@ import { executeFlowRun, type FlowDefinition, type FlowRunOutcome, type FlowRunR
 import { retryPolicyOf, validateTimeout, type FlowOptions, type ZodLikeError } from './options.js';
 
 /** What a flow's options speak of as its parameters: the one object it takes, or its arguments by name. */
-type FlowParameters<Args extends unknown[]> = Args extends [params?: infer P] ? (P extends object ? P : Record<string, unknown>) : Record<string, unknown>;
+type FlowParameters<Args extends unknown[]> = Args extends [params?: infer P]
+  ? P extends object
+    ? P
+    : Record<string, unknown>
+  : Record<string, unknown>;
 
 /** The arguments of a flow whose parameters a schema checks: optional when every field is. */
 // eslint-disable-next-line @typescript-eslint/no-empty-object-type -- `{} extends X` holds when every field of X is optional

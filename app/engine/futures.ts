@@ -100,7 +100,10 @@ export class FutureList<T = unknown> extends Array<TaskRunFuture<T>> {
     if (this.expanded) await this.expanded;
     const values = await Promise.all(Array.from(this, (f) => f.result()));
     // Item i came from run i: passed on, the gathered list links to the map's runs.
-    currentFlowRun()?.resultLinks.set(values, Array.from(this, (f) => f.taskRunId));
+    currentFlowRun()?.resultLinks.set(
+      values,
+      Array.from(this, (f) => f.taskRunId),
+    );
     return values;
   }
 

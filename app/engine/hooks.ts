@@ -28,14 +28,7 @@ export function runStateHooks<S>(
   return callHooks(hooks, key, subject, typeof run === 'function' ? run() : run, state, logger);
 }
 
-async function callHooks<S>(
-  hooks: readonly Hook<S>[],
-  key: string,
-  subject: S,
-  run: RunInfo,
-  state: State,
-  logger: Logger,
-): Promise<void> {
+async function callHooks<S>(hooks: readonly Hook<S>[], key: string, subject: S, run: RunInfo, state: State, logger: Logger): Promise<void> {
   for (const hook of hooks) {
     try {
       await hook(subject, run, state);

@@ -59,7 +59,7 @@ export function maskCredentialsInJson(json: string): string {
   if (!mayHoldCredentials(json)) return json;
   let masked = '';
   let last = 0;
-  for (let open = json.indexOf('"'); open !== -1; ) {
+  for (let open = json.indexOf('"'); open !== -1;) {
     const end = jsonStringEnd(json, open);
     const literal = json.slice(open, end);
     // Escapes may spell a URL or a password setting in other characters (`:\/\/`).

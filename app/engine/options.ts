@@ -183,9 +183,7 @@ export function hookList<S>(hooks: Hooks<S> | undefined): readonly Hook<S>[] {
   return typeof hooks === 'function' ? [hooks] : hooks;
 }
 
-export function retryPolicyOf(
-  options: Pick<CommonOptions<never>, 'retries' | 'retryDelaySeconds' | 'retryJitterFactor'>,
-): RetryPolicy {
+export function retryPolicyOf(options: Pick<CommonOptions<never>, 'retries' | 'retryDelaySeconds' | 'retryJitterFactor'>): RetryPolicy {
   const retries = options.retries ?? 0;
   if (!Number.isInteger(retries) || retries < 0) {
     throw new Error(`retries must be a whole number of 0 or more, got ${retries}`);

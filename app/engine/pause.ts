@@ -33,9 +33,7 @@ function abortAt(deadline: number, controller: AbortController, reason: () => un
 }
 
 function describeIssues(error: ZodLikeError): string {
-  return error.issues
-    .map((issue) => (issue.path.length > 0 ? `${issue.path.map(String).join('.')}: ${issue.message}` : issue.message))
-    .join('; ');
+  return error.issues.map((issue) => (issue.path.length > 0 ? `${issue.path.map(String).join('.')}: ${issue.message}` : issue.message)).join('; ');
 }
 
 function pausingFlowRun(): FlowRunFrame {
@@ -75,7 +73,7 @@ async function enterPause(flow: FlowRunFrame, message: string | undefined, pause
 
 /** Reads what the run was resumed with, asking again while the store cannot be reached. */
 async function readResumeInput(flow: FlowRunFrame, pauseId: string, signal: AbortSignal): Promise<ResumeInput | null> {
-  for (let warned = false; ; ) {
+  for (let warned = false; ;) {
     try {
       return await requireReporter().resumeInput(flow.flowRunId, pauseId);
     } catch (error) {

@@ -1,12 +1,5 @@
 import { homedir } from 'node:os';
-import {
-  LOG_LEVELS,
-  resolveFlowdeckHome,
-  SETTINGS,
-  type LogLine,
-  type RunReporter,
-  type State,
-} from '../core/index.js';
+import { LOG_LEVELS, resolveFlowdeckHome, SETTINGS, type LogLine, type RunReporter, type State } from '../core/index.js';
 
 /** A state change the engine has had accepted, for progress displays. */
 export interface RunEvent {
@@ -64,9 +57,7 @@ export function engineSettings(): Readonly<EngineSettings> {
 
 export function requireReporter(): RunReporter {
   if (!settings.reporter) {
-    throw new Error(
-      'no run store is configured: run flow files with `flowdeck run FILE`, or call configureEngine({ reporter }) first',
-    );
+    throw new Error('no run store is configured: run flow files with `flowdeck run FILE`, or call configureEngine({ reporter }) first');
   }
   return settings.reporter;
 }

@@ -102,10 +102,7 @@ class TaskRunExecution extends RunExecution<unknown> {
 
   /** Made on first use: most task runs never log. */
   protected get logger(): RunLogger {
-    this.runLogger ??= new RunLogger(
-      { flowRunId: this.flow.flowRunId, taskRunId: this.id, runName: this.name, attempt: () => this.attempt },
-      'task',
-    );
+    this.runLogger ??= new RunLogger({ flowRunId: this.flow.flowRunId, taskRunId: this.id, runName: this.name, attempt: () => this.attempt }, 'task');
     return this.runLogger;
   }
   private upstream: UpstreamLinks;
@@ -153,7 +150,10 @@ class TaskRunExecution extends RunExecution<unknown> {
       transitionId: newId(),
     });
     // Its outcome reaches us through the next transition; only a lost write is worth a word.
-    created.then((r) => this.observe(r), (error: unknown) => this.logger.error(`could not record the task run: ${String(error)}`));
+    created.then(
+      (r) => this.observe(r),
+      (error: unknown) => this.logger.error(`could not record the task run: ${String(error)}`),
+    );
   }
 
   protected get flowRunId(): string {
@@ -189,10 +189,9 @@ class TaskRunExecution extends RunExecution<unknown> {
   /** Waits for the run to be recorded and for the futures it was handed, then starts with their results. */
   private async runAfterUpstream(): Promise<unknown> {
     if (this.recording) await this.recording;
-    const { args, failed } =
-      !this.upstream.waits
-        ? { args: this.request.args as unknown[], failed: null }
-        : await resolveArguments(this.request.args, this.request.waitFor);
+    const { args, failed } = !this.upstream.waits
+      ? { args: this.request.args as unknown[], failed: null }
+      : await resolveArguments(this.request.args, this.request.waitFor);
     if (failed) {
       // As in Prefect: a run whose upstream did not complete never runs and rests NotReady.
       const error = upstreamError(failed);
@@ -218,7 +217,13 @@ class TaskRunExecution extends RunExecution<unknown> {
   private async cacheKeyFailed(error: unknown): Promise<never> {
     const info = errorInfo(error);
     this.logger.error(`the cache key could not be computed: ${failureLogText(error)}`);
-    await this.finish({ type: 'FAILED', name: 'Failed', message: `the cache key could not be computed: ${info.message}`, error: info, retryable: false });
+    await this.finish({
+      type: 'FAILED',
+      name: 'Failed',
+      message: `the cache key could not be computed: ${info.message}`,
+      error: info,
+      retryable: false,
+    });
     throw error;
   }
 
@@ -268,9 +273,7 @@ class TaskRunExecution extends RunExecution<unknown> {
       inputs: argumentValues(task.paramNames, args),
       args,
     };
-    return computeCacheKey(ctx, task.options.cacheKeyFn, task.cachePolicy, (reason) =>
-      this.logger.warning(`not cached: ${reason}`),
-    );
+    return computeCacheKey(ctx, task.options.cacheKeyFn, task.cachePolicy, (reason) => this.logger.warning(`not cached: ${reason}`));
   }
 
   protected attemptOnce(): AttemptOutcome | Promise<AttemptOutcome> {
@@ -424,7 +427,8 @@ class TaskRunExecution extends RunExecution<unknown> {
 
   protected async notStarted(result: OrchestrationResult): Promise<never> {
     const reason = result.reason ?? `the store answered ${result.status}`;
-    if (this.flow.signal.aborted || result.code === 'FLOW_STOPPING' || result.code === 'RUN_STOPPED') return this.cancelled(new CancelledError(`task run '${this.name}' was not started: ${reason}`));
+    if (this.flow.signal.aborted || result.code === 'FLOW_STOPPING' || result.code === 'RUN_STOPPED')
+      return this.cancelled(new CancelledError(`task run '${this.name}' was not started: ${reason}`));
     const error = new RunAbortedError(`task run '${this.name}' was not started: ${reason}`);
     if (!result.state || !isTerminal(result.state.type)) {
       await this.finish({ type: 'FAILED', name: 'Failed', message: error.message, error: errorInfo(error), retryable: false });

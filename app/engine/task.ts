@@ -100,7 +100,10 @@ function startDeferredMap(
         values.push(arg);
       }
     }
-    submitEach(values, args.filter((arg): arg is TaskRunFuture => arg instanceof TaskRunFuture));
+    submitEach(
+      values,
+      args.filter((arg): arg is TaskRunFuture => arg instanceof TaskRunFuture),
+    );
   })();
   flow.outstanding.add(expanded);
   const forget = () => flow.outstanding.delete(expanded);
@@ -232,8 +235,7 @@ function makeTask<Args extends unknown[], R>(
       });
       return list;
     },
-    withOptions: (changes: TaskOptions<Args, Task<Args, R>>) =>
-      makeTask({ ...options, ...changes }, fn, moduleUrl, definition.taskKey),
+    withOptions: (changes: TaskOptions<Args, Task<Args, R>>) => makeTask({ ...options, ...changes }, fn, moduleUrl, definition.taskKey),
   });
   Object.defineProperty(task, 'name', { value: name });
   definition.subject = task;

@@ -20,7 +20,13 @@ export const NO_UPSTREAM: UpstreamLinks = { ids: [], waits: false };
 
 /** Objects and arrays have an identity to link; primitives cannot be told apart, nor can futures be results. */
 function isLinkable(value: unknown): value is object {
-  return typeof value === 'object' && value !== null && !(value instanceof TaskRunFuture) && !(value instanceof AllowFailure) && !(value instanceof FutureList);
+  return (
+    typeof value === 'object' &&
+    value !== null &&
+    !(value instanceof TaskRunFuture) &&
+    !(value instanceof AllowFailure) &&
+    !(value instanceof FutureList)
+  );
 }
 
 function isPlainObject(value: object): boolean {

@@ -20,7 +20,11 @@ export function appInfo(inputs: AppInfoInputs): AppInfo {
     version: FLOWDECK_VERSION,
     platform: inputs.platform ?? process.platform,
     arch: inputs.arch ?? process.arch,
-    versions: { electron: inputs.versions.electron ?? null, chrome: inputs.versions.chrome ?? null, node: inputs.versions.node ?? process.versions.node },
+    versions: {
+      electron: inputs.versions.electron ?? null,
+      chrome: inputs.versions.chrome ?? null,
+      node: inputs.versions.node ?? process.versions.node,
+    },
     home: inputs.home,
     workspace: inputs.workspace,
     localServerUrl: inputs.localServerUrl,

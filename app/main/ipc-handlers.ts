@@ -1,7 +1,15 @@
 import { readFileSync, rmSync, statSync } from 'node:fs';
 import { basename, resolve } from 'node:path';
 import { sidecarPathOf } from '../core/api/index.js';
-import { DESKTOP_ARGUMENTS, DESKTOP_CHANNELS, type AppInfo, type DesktopBridge, type OpenedFile, type OpenedFolder, type SavedFile } from '../core/index.js';
+import {
+  DESKTOP_ARGUMENTS,
+  DESKTOP_CHANNELS,
+  type AppInfo,
+  type DesktopBridge,
+  type OpenedFile,
+  type OpenedFolder,
+  type SavedFile,
+} from '../core/index.js';
 import { writeFileAtomic } from '../server/files/atomic-file.js';
 import { listProfiles, switchProfile } from './desktop-profiles.js';
 
@@ -62,8 +70,10 @@ function writeWithSidecar(path: string, content: string, sidecar: string | null 
 
 /** The name a save dialog starts with: a bare file name ending in .ts, whatever the page suggested. */
 export function suggestedFileName(suggested: string | undefined): string {
-  // eslint-disable-next-line no-control-regex -- control characters cannot be in a file name
-  const name = basename((suggested ?? '').replace(/\\/g, '/')).replace(/[:*?"<>|\u0000-\u001f]/g, '-').trim();
+  const name = basename((suggested ?? '').replace(/\\/g, '/'))
+    // eslint-disable-next-line no-control-regex -- control characters cannot be in a file name
+    .replace(/[:*?"<>|\u0000-\u001f]/g, '-')
+    .trim();
   const usable = name === '' || name === '.' || name === '..' ? 'flow' : name;
   return usable.endsWith('.ts') ? usable : `${usable}.ts`;
 }

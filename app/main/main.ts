@@ -23,9 +23,7 @@ const FLOW_FILE_FILTERS = [
 ];
 
 // Before the app is ready: the scheme is a standard, secure origin, so 'self', fetch and workers work on it.
-protocol.registerSchemesAsPrivileged([
-  { scheme: APP_SCHEME, privileges: { standard: true, secure: true, supportFetchAPI: true, codeCache: true } },
-]);
+protocol.registerSchemesAsPrivileged([{ scheme: APP_SCHEME, privileges: { standard: true, secure: true, supportFetchAPI: true, codeCache: true } }]);
 
 let mainWindow: BrowserWindowInstance | null = null;
 

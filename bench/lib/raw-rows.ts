@@ -109,8 +109,27 @@ export class RawRows {
     this.stmt.insertFlow.run(flowId, flowName, now);
     const state = this.state(id, 'flow', 'PENDING', 'Pending', 1, now, transitionId);
     this.stmt.insertFlowRun.run(
-      id, flowId, flowName, runName, 'PENDING', 'Pending', state.id, '{}', '[]', null, null, null, 0,
-      NO_RETRIES, now, null, null, now, process.pid, HOST, transitionId,
+      id,
+      flowId,
+      flowName,
+      runName,
+      'PENDING',
+      'Pending',
+      state.id,
+      '{}',
+      '[]',
+      null,
+      null,
+      null,
+      0,
+      NO_RETRIES,
+      now,
+      null,
+      null,
+      now,
+      process.pid,
+      HOST,
+      transitionId,
     );
     return { id, runCount: 0, startTime: null, stateId: state.id };
   }
@@ -122,8 +141,25 @@ export class RawRows {
     const transitionId = this.ids.take();
     const state = this.state(id, 'task', 'PENDING', 'Pending', 1, now, transitionId);
     this.stmt.insertTaskRun.run(
-      id, flowRunId, taskKey, `${taskKey}-${dynamicKey}`, dynamicKey, 'PENDING', 'Pending', state.id, '[]', 0,
-      NO_RETRIES, null, inputs, '[]', now, null, null, transitionId, null,
+      id,
+      flowRunId,
+      taskKey,
+      `${taskKey}-${dynamicKey}`,
+      dynamicKey,
+      'PENDING',
+      'Pending',
+      state.id,
+      '[]',
+      0,
+      NO_RETRIES,
+      null,
+      inputs,
+      '[]',
+      now,
+      null,
+      null,
+      transitionId,
+      null,
     );
     return { id, runCount: 0, startTime: null, stateId: state.id };
   }
@@ -139,8 +175,25 @@ export class RawRows {
     const transitionId = this.ids.take();
     const running = this.state(id, 'task', 'RUNNING', 'Running', 1, now, transitionId, pending.id);
     this.stmt.insertTaskRun.run(
-      id, flowRunId, taskKey, `${taskKey}-${dynamicKey}`, dynamicKey, 'RUNNING', 'Running', running.id, '[]', 1,
-      NO_RETRIES, null, inputs, '[]', now, now, null, transitionId, null,
+      id,
+      flowRunId,
+      taskKey,
+      `${taskKey}-${dynamicKey}`,
+      dynamicKey,
+      'RUNNING',
+      'Running',
+      running.id,
+      '[]',
+      1,
+      NO_RETRIES,
+      null,
+      inputs,
+      '[]',
+      now,
+      now,
+      null,
+      transitionId,
+      null,
     );
     return { id, runCount: 1, startTime: now, stateId: running.id };
   }

@@ -84,7 +84,11 @@ const busy = flow({ name: 'bench-busy' }, async () => {
  * Frames counted in the page for `ms`, and the longest one; with `scroll`, that element is
  * scrolled down by `stepPx` every frame meanwhile.
  */
-export async function framesFor(page: Page, ms: number, scroll?: { selector: string; stepPx: number }): Promise<{ fps: number; worstFrameMs: number }> {
+export async function framesFor(
+  page: Page,
+  ms: number,
+  scroll?: { selector: string; stepPx: number },
+): Promise<{ fps: number; worstFrameMs: number }> {
   return page.evaluate(
     ([duration, scrolled]) =>
       new Promise<{ fps: number; worstFrameMs: number }>((resolve) => {

@@ -49,7 +49,8 @@ async function makeTemplates(dbPath: string): Promise<void> {
       state: { type: 'PENDING', name: 'Pending' },
     });
     await store.setState({ kind: 'flow', runId: id, transitionId: newId(), state: { type: 'RUNNING', name: 'Running' } });
-    if (type !== 'RUNNING') await store.setState({ kind: 'flow', runId: id, transitionId: newId(), state: { type, name: type === 'COMPLETED' ? 'Completed' : 'Failed' } });
+    if (type !== 'RUNNING')
+      await store.setState({ kind: 'flow', runId: id, transitionId: newId(), state: { type, name: type === 'COMPLETED' ? 'Completed' : 'Failed' } });
   }
   await store.close();
 }
@@ -124,7 +125,16 @@ export async function measureRunsList(runs: number, progress: (message: string) 
       const readStarted = performance.now();
       await bench.store.listFlowRuns({ limit: 50 });
       const pageReadFloorMs = performance.now() - readStarted;
-      results.push({ runs: RUNS_LIST_RUNS + 3, seedMs, openMs, scrollFps: scroll.fps, scrollWorstFrameMs: scroll.worstFrameMs, rowsLoaded, searchMs, pageReadFloorMs });
+      results.push({
+        runs: RUNS_LIST_RUNS + 3,
+        seedMs,
+        openMs,
+        scrollFps: scroll.fps,
+        scrollWorstFrameMs: scroll.worstFrameMs,
+        rowsLoaded,
+        searchMs,
+        pageReadFloorMs,
+      });
     }
     return results;
   } finally {

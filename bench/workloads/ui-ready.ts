@@ -189,7 +189,11 @@ export async function measurePanFps(nodes = PAN_NODES, ms = PAN_MS): Promise<Pan
     const context = await bench.browser.newContext({ viewport: { width: 1440, height: 900 } });
     const page = await context.newPage();
     await page.goto(`${bench.url}?file=big.ts`);
-    await page.waitForFunction((n) => document.querySelectorAll('.react-flow__node').length > 0 && document.body.dataset.ready === 'true' && n > 0, nodes, { timeout: 120_000 });
+    await page.waitForFunction(
+      (n) => document.querySelectorAll('.react-flow__node').length > 0 && document.body.dataset.ready === 'true' && n > 0,
+      nodes,
+      { timeout: 120_000 },
+    );
     await page.waitForSelector('.monaco-editor .view-lines', { timeout: 60_000 });
     const pane = await page.locator('.react-flow__pane').boundingBox();
     if (!pane) throw new Error('the canvas did not show');

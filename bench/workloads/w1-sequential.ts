@@ -50,6 +50,8 @@ function check(env: EngineStore, tasks: number): void {
   const states = count("SELECT COUNT(*) AS n FROM states WHERE run_kind = 'task'");
   const logs = count('SELECT COUNT(*) AS n FROM logs WHERE task_run_id IS NOT NULL');
   if (completed !== tasks || states !== tasks * 3 || logs !== tasks) {
-    throw new Error(`W1 stored ${completed} completed task runs, ${states} task states and ${logs} log lines; expected ${tasks}, ${tasks * 3}, ${tasks}`);
+    throw new Error(
+      `W1 stored ${completed} completed task runs, ${states} task states and ${logs} log lines; expected ${tasks}, ${tasks * 3}, ${tasks}`,
+    );
   }
 }

@@ -30,9 +30,7 @@ export async function runW2(items = W2_ITEMS): Promise<W2Run> {
     if (!outcome.ok || outcome.result !== items) {
       throw new Error(`W2 flow run ended ${outcome.state.name} with ${String(outcome.result)}: ${String(outcome.error)}`);
     }
-    const completed = env.database
-      .prepare<[], { n: number }>("SELECT COUNT(*) AS n FROM task_runs WHERE state_type = 'COMPLETED'")
-      .get()!.n;
+    const completed = env.database.prepare<[], { n: number }>("SELECT COUNT(*) AS n FROM task_runs WHERE state_type = 'COMPLETED'").get()!.n;
     if (completed !== items) throw new Error(`W2 stored ${completed} completed task runs, expected ${items}`);
     return { ms, tasksPerSecond: (items / ms) * 1000, commits: env.commits };
   } finally {

@@ -15,15 +15,12 @@ export function isFlaky(i: number): boolean {
   return i % 10 < 3;
 }
 
-const flaky = task(
-  { name: 'w3-flaky', retries: 2, retryDelaySeconds: 0.01, retryJitterFactor: 0.5 },
-  (i: number) => {
-    if (isFlaky(i) && getRunContext().taskRun!.attempt <= W3_FAILURES_PER_FLAKY_TASK) {
-      throw new Error(`planned failure of item ${i}`);
-    }
-    return i;
-  },
-);
+const flaky = task({ name: 'w3-flaky', retries: 2, retryDelaySeconds: 0.01, retryJitterFactor: 0.5 }, (i: number) => {
+  if (isFlaky(i) && getRunContext().taskRun!.attempt <= W3_FAILURES_PER_FLAKY_TASK) {
+    throw new Error(`planned failure of item ${i}`);
+  }
+  return i;
+});
 
 const retryStorm = flow({ name: 'w3-retries' }, async (params: { tasks: number }) => {
   const results = await flaky.map(Array.from({ length: params.tasks }, (_, i) => i)).result();
@@ -59,9 +56,7 @@ export async function runW3(tasks = W3_TASKS): Promise<W3Run> {
       throw new Error(`W3 flow run ended ${outcome.state.name}: ${String(outcome.error)}`);
     }
     const rows = env.database
-      .prepare<[], StateRow>(
-        "SELECT run_id, name, timestamp, scheduled_time FROM states WHERE run_kind = 'task' ORDER BY run_id, id",
-      )
+      .prepare<[], StateRow>("SELECT run_id, name, timestamp, scheduled_time FROM states WHERE run_kind = 'task' ORDER BY run_id, id")
       .all();
     const lateness: number[] = [];
     const delayWaves: number[][] = [];

@@ -23,7 +23,12 @@ const chatty = task({ name: 'w4-chatty' }, async (t: number, lines: number) => {
 });
 
 const logStorm = flow({ name: 'w4-logs' }, async (params: { tasks: number; lines: number }) => {
-  const written = await chatty.map(Array.from({ length: params.tasks }, (_, t) => t), params.lines).result();
+  const written = await chatty
+    .map(
+      Array.from({ length: params.tasks }, (_, t) => t),
+      params.lines,
+    )
+    .result();
   return written.reduce((a, b) => a + b, 0);
 });
 

@@ -10,6 +10,4 @@ const query = task({ name: 'query', tags: ['warehouse'] }, async (table: string)
   return `${table}: ok`;
 });
 
-export default flow({ name: 'concurrency' }, async () =>
-  query.map(['orders', 'customers', 'invoices', 'products', 'returns']).result(),
-);
+export default flow({ name: 'concurrency' }, async () => query.map(['orders', 'customers', 'invoices', 'products', 'returns']).result());

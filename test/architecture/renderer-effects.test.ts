@@ -23,11 +23,13 @@ function expressionBodiedEffects(source: string): number[] {
 
 describe('React effects in the renderer', () => {
   it('have block bodies, so a DOM call that returns a promise is never taken for a cleanup', () => {
-    const found = sourceFiles(RENDERER).flatMap((file) => expressionBodiedEffects(readFileSync(file, 'utf8')).map((line) => `${relative(RENDERER, file)}:${line}`));
+    const found = sourceFiles(RENDERER).flatMap((file) =>
+      expressionBodiedEffects(readFileSync(file, 'utf8')).map((line) => `${relative(RENDERER, file)}:${line}`),
+    );
     expect(found).toEqual([]);
   });
 
   it('finds an effect with an expression body', () => {
-    expect(expressionBodiedEffects("useEffect(() => ref.current?.scrollIntoView(), [n]);\nuseEffect(() => {\n  go();\n}, []);")).toEqual([1]);
+    expect(expressionBodiedEffects('useEffect(() => ref.current?.scrollIntoView(), [n]);\nuseEffect(() => {\n  go();\n}, []);')).toEqual([1]);
   });
 });

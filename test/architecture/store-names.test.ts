@@ -81,9 +81,9 @@ describe('the store interface', () => {
     expect(sqliteMentions(join(ROOT, 'test', 'engine', 'example.test.ts'), 'const store = SqliteStore.open({ path });')).toEqual([
       { file: 'test/engine/example.test.ts', name: 'SqliteStore' },
     ]);
-    expect(sqliteMentions(join(ROOT, 'test', 'fixtures', 'example.mjs'), "import { SqliteStore } from '../../dist/app/server/store/index.js';")).toEqual([
-      { file: 'test/fixtures/example.mjs', name: 'SqliteStore' },
-    ]);
+    expect(
+      sqliteMentions(join(ROOT, 'test', 'fixtures', 'example.mjs'), "import { SqliteStore } from '../../dist/app/server/store/index.js';"),
+    ).toEqual([{ file: 'test/fixtures/example.mjs', name: 'SqliteStore' }]);
     expect(sqliteMentions(join(ROOT, 'bench', 'workloads', 'example.ts'), "import Database from 'better-sqlite3';")).toEqual([
       { file: 'bench/workloads/example.ts', name: 'better-sqlite3' },
     ]);

@@ -17,7 +17,10 @@ it('asks for the API key of a server that wants one, then works with it, the liv
   await page.waitForSelector('body[data-ready=true]');
   await expect.poll(() => page.getByTestId('server-status').innerText(), WAIT).toMatch(/v\d+\.\d+\.\d+/);
 
-  suite.server.writeFile('keyed.ts', "import { flow, task } from 'flowdeck';\n\nconst one = task({ name: 'one' }, async () => 1);\n\nexport default flow({ name: 'keyed' }, async () => {\n  return await one();\n});\n");
+  suite.server.writeFile(
+    'keyed.ts',
+    "import { flow, task } from 'flowdeck';\n\nconst one = task({ name: 'one' }, async () => 1);\n\nexport default flow({ name: 'keyed' }, async () => {\n  return await one();\n});\n",
+  );
   await page.goto(`${suite.server.url}?file=keyed.ts`);
   await page.locator('.react-flow__node[data-id="one"]').waitFor();
   await page.getByTestId('run-button').click();

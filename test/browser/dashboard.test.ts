@@ -7,7 +7,11 @@ vi.setConfig({ testTimeout: 180_000, hookTimeout: 120_000 });
 const suite = useUiSuite();
 
 async function runToEnd(path: string): Promise<string> {
-  const answer = await fetch(`${suite.server.api}/flow-files/run`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ path, parameters: {} }) });
+  const answer = await fetch(`${suite.server.api}/flow-files/run`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ path, parameters: {} }),
+  });
   const { flowRunId } = (await answer.json()) as { flowRunId: string };
   await expect.poll(async () => (await suite.server.store.getFlowRun(flowRunId))?.state.type, { timeout: 90_000 }).toMatch(/COMPLETED|FAILED/);
   return flowRunId;
@@ -16,7 +20,10 @@ async function runToEnd(path: string): Promise<string> {
 describe('the dashboard', () => {
   it('says what ran, what failed and how each flow does, and follows new runs', async () => {
     suite.server.writeFile('ok.ts', "import { flow } from 'flowdeck';\nexport default flow({ name: 'nightly' }, async () => 1);\n");
-    suite.server.writeFile('bad.ts', "import { flow } from 'flowdeck';\nexport default flow({ name: 'fragile' }, async () => {\n  throw new Error('the source was empty');\n});\n");
+    suite.server.writeFile(
+      'bad.ts',
+      "import { flow } from 'flowdeck';\nexport default flow({ name: 'fragile' }, async () => {\n  throw new Error('the source was empty');\n});\n",
+    );
     const ui = await suite.open(`${suite.server.url}#/dashboard`);
     const { page } = ui;
     await expect.poll(() => page.getByTestId('flow-success').innerText(), WAIT).toMatch(/No runs in this span/);

@@ -52,22 +52,33 @@ describe('the flow run page', () => {
     await expect.poll(() => page.getByTestId('flow-run-state').innerText(), WAIT).toBe('Completed');
     const graph = page.getByTestId('run-graph');
     await expect.poll(() => graph.locator('.react-flow__node').count(), WAIT).toBe(4);
-    const edgeIds = () => graph.locator('.react-flow__edge').evaluateAll((els) => els.map((el) => el.getAttribute('data-id') ?? el.getAttribute('data-testid') ?? '').sort());
+    const edgeIds = () =>
+      graph
+        .locator('.react-flow__edge')
+        .evaluateAll((els) => els.map((el) => el.getAttribute('data-id') ?? el.getAttribute('data-testid') ?? '').sort());
     // start feeds every run of double; each run of double feeds one of add-one; add-one's runs feed total.
     await expect.poll(async () => (await edgeIds()).length, WAIT).toBe(3);
     const ids = await edgeIds();
     expect(ids.filter((id) => /group:double/.test(id) && /->group:add-one|group:add-one$/.test(id))).toHaveLength(1);
     expect(ids.filter((id) => /->.*group:double/.test(id))).toHaveLength(1);
     // Every edge is drawn, into the group node as into any other.
-    const drawn = await graph.locator('.react-flow__edge path.react-flow__edge-path').evaluateAll((paths) => paths.map((p) => p.getAttribute('d') ?? ''));
+    const drawn = await graph
+      .locator('.react-flow__edge path.react-flow__edge-path')
+      .evaluateAll((paths) => paths.map((p) => p.getAttribute('d') ?? ''));
     expect(drawn.filter((d) => d.length > 0)).toHaveLength(3);
 
     // The minimap shows each node, coloured by its state.
     const minimapNodes = graph.locator('.react-flow__minimap-node');
     await expect.poll(() => minimapNodes.count(), WAIT).toBe(4);
-    const fills = await minimapNodes.evaluateAll((rects) => rects.map((r) => (globalThis as unknown as { getComputedStyle(e: unknown): { fill: string } }).getComputedStyle(r).fill));
+    const fills = await minimapNodes.evaluateAll((rects) =>
+      rects.map((r) => (globalThis as unknown as { getComputedStyle(e: unknown): { fill: string } }).getComputedStyle(r).fill),
+    );
     expect(new Set(fills)).toEqual(new Set([fills[0]]));
-    expect(fills[0]).not.toBe(await graph.locator('.react-flow__minimap-mask').evaluate((m) => (globalThis as unknown as { getComputedStyle(e: unknown): { fill: string } }).getComputedStyle(m).fill));
+    expect(fills[0]).not.toBe(
+      await graph
+        .locator('.react-flow__minimap-mask')
+        .evaluate((m) => (globalThis as unknown as { getComputedStyle(e: unknown): { fill: string } }).getComputedStyle(m).fill),
+    );
     expect(fills[0]).toBe('rgb(28, 138, 74)');
     expect(ui.errors).toEqual([]);
   });
@@ -99,13 +110,18 @@ describe('the flow run page', () => {
     await expect.poll(() => page.getByTestId('flow-run-state').innerText(), WAIT).toBe('Completed');
     const graph = page.getByTestId('run-graph');
     await expect.poll(() => graph.locator('.react-flow__node').count(), WAIT).toBe(3);
-    const edgeIds = () => graph.locator('.react-flow__edge').evaluateAll((els) => els.map((el) => el.getAttribute('data-id') ?? el.getAttribute('data-testid') ?? '').sort());
+    const edgeIds = () =>
+      graph
+        .locator('.react-flow__edge')
+        .evaluateAll((els) => els.map((el) => el.getAttribute('data-id') ?? el.getAttribute('data-testid') ?? '').sort());
     // The list is a value, not a future, yet load is drawn feeding the group, and the group total.
     await expect.poll(async () => (await edgeIds()).length, WAIT).toBe(2);
     const ids = await edgeIds();
     expect(ids.filter((id) => id.includes(`${loadRun.id}->group:square`))).toHaveLength(1);
     expect(ids.filter((id) => id.includes(`group:square->${totalRun.id}`))).toHaveLength(1);
-    const drawn = await graph.locator('.react-flow__edge path.react-flow__edge-path').evaluateAll((paths) => paths.map((p) => p.getAttribute('d') ?? ''));
+    const drawn = await graph
+      .locator('.react-flow__edge path.react-flow__edge-path')
+      .evaluateAll((paths) => paths.map((p) => p.getAttribute('d') ?? ''));
     expect(drawn.filter((d) => d.length > 0)).toHaveLength(2);
     expect(ui.errors).toEqual([]);
   });
@@ -119,7 +135,7 @@ describe('the flow run page', () => {
         'let calls = 0;',
         "const fetchRates = task({ name: 'fetch-rates', retries: 2, retryDelaySeconds: 0.3 }, async () => {",
         '  calls++;',
-        "  if (calls < 3) throw new Error(`upstream said no (${calls})`);",
+        '  if (calls < 3) throw new Error(`upstream said no (${calls})`);',
         '  return { eur: 1.08 };',
         '});',
         '',
@@ -140,7 +156,11 @@ describe('the flow run page', () => {
     const bars = page.locator('[data-testid=timeline] .fd-bar-attempt');
     await expect.poll(() => bars.count(), WAIT).toBe(3);
     expect(await page.locator('[data-testid=timeline] .fd-bar-wait').count()).toBe(2);
-    expect(await bars.evaluateAll((els) => els.map((el) => (el as unknown as { dataset: { state: string } }).dataset.state))).toEqual(['FAILED', 'FAILED', 'COMPLETED']);
+    expect(await bars.evaluateAll((els) => els.map((el) => (el as unknown as { dataset: { state: string } }).dataset.state))).toEqual([
+      'FAILED',
+      'FAILED',
+      'COMPLETED',
+    ]);
 
     await bars.first().click();
     const panel = page.getByTestId('task-panel');
@@ -157,7 +177,9 @@ describe('the flow run page', () => {
     const taskRunId = decodeURIComponent(page.url().split('/tasks/')[1].split('?')[0]);
     const ran = runTime(await suite.server.store.listStates(taskRunId), Date.now());
     expect(await panel.getByTestId('task-run-time').innerText()).toBe(formatDuration(ran));
-    expect(await page.getByTestId('run-time').innerText()).toBe(`ran ${formatDuration(runTime(await suite.server.store.listStates(flowRunId), Date.now()))}`);
+    expect(await page.getByTestId('run-time').innerText()).toBe(
+      `ran ${formatDuration(runTime(await suite.server.store.listStates(flowRunId), Date.now()))}`,
+    );
 
     // The log filter offers the attempts there were.
     await page.getByRole('tab', { name: 'Logs' }).click();
@@ -204,7 +226,10 @@ describe('the flow run page', () => {
     await expect.poll(() => page.locator('.fd-run-header h1').innerText(), WAIT).toBe(child.name);
     await expect.poll(() => page.locator('[data-testid=run-graph] .fd-run-node').innerText(), WAIT).toContain('shout-0');
     await page.getByRole('tab', { name: 'Details' }).click();
-    await page.locator('[data-testid=run-details]').getByRole('link', { name: flowRunId.slice(0, 8) }).click();
+    await page
+      .locator('[data-testid=run-details]')
+      .getByRole('link', { name: flowRunId.slice(0, 8) })
+      .click();
     await expect.poll(() => new URL(page.url()).hash, WAIT).toBe(`#/runs/${flowRunId}`);
     expect(ui.errors).toEqual([]);
   });
@@ -290,11 +315,29 @@ describe('the flow run page', () => {
     const flowRunId = newId();
     const report = {
       operations: [
-        { kind: 'createFlowRun', request: { id: flowRunId, flowName: 'elsewhere', name: 'far-away', retryPolicy: { retries: 0, retryDelaySeconds: [0] }, entrypoint: '/not/the/workspace/etl.ts:elsewhere', transitionId: newId(), state: { type: 'RUNNING', name: 'Running' } } },
-        { kind: 'setState', request: { kind: 'flow', runId: flowRunId, transitionId: newId(), state: { type: 'FAILED', name: 'Failed', message: 'boom' } } },
+        {
+          kind: 'createFlowRun',
+          request: {
+            id: flowRunId,
+            flowName: 'elsewhere',
+            name: 'far-away',
+            retryPolicy: { retries: 0, retryDelaySeconds: [0] },
+            entrypoint: '/not/the/workspace/etl.ts:elsewhere',
+            transitionId: newId(),
+            state: { type: 'RUNNING', name: 'Running' },
+          },
+        },
+        {
+          kind: 'setState',
+          request: { kind: 'flow', runId: flowRunId, transitionId: newId(), state: { type: 'FAILED', name: 'Failed', message: 'boom' } },
+        },
       ],
     };
-    const answer = await fetch(`${suite.server.api}/reports`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(report) });
+    const answer = await fetch(`${suite.server.api}/reports`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify(report),
+    });
     expect(answer.status).toBe(200);
     const ui = await suite.open(`${suite.server.url}#/runs/${flowRunId}`);
     const { page } = ui;
@@ -308,7 +351,10 @@ describe('the flow run page', () => {
   });
 
   it('opens a run by a short id as the CLI takes it, and says when a prefix is shared', async () => {
-    suite.server.writeFile('city.ts', "import { flow } from 'flowdeck';\nexport default flow({ name: 'city' }, async (p: { city: string }) => p.city);\n");
+    suite.server.writeFile(
+      'city.ts',
+      "import { flow } from 'flowdeck';\nexport default flow({ name: 'city' }, async (p: { city: string }) => p.city);\n",
+    );
     const first = await startRun('city.ts', { city: 'Rome' });
     const second = await startRun('city.ts', { city: 'Nice' });
     await expect.poll(() => finalState(second), { timeout: 90_000 }).toBe('COMPLETED');
@@ -321,7 +367,9 @@ describe('the flow run page', () => {
     let shared = 0;
     while (first[shared] === second[shared]) shared++;
     await page.goto(`${suite.server.url}#/runs/${first.slice(0, shared)}`);
-    await expect.poll(() => page.getByRole('alert').innerText(), WAIT).toContain(`more than one flow run has an id starting with '${first.slice(0, shared)}'`);
+    await expect
+      .poll(() => page.getByRole('alert').innerText(), WAIT)
+      .toContain(`more than one flow run has an id starting with '${first.slice(0, shared)}'`);
     await page.goto(`${suite.server.url}#/runs/ffffffff`);
     await expect.poll(() => page.getByRole('alert').innerText(), WAIT).toContain("no flow run with id 'ffffffff'");
     expect(ui.errors.filter((e) => !/status of 40[49]/.test(e))).toEqual([]);

@@ -34,7 +34,7 @@ describe('a paused run on its page', () => {
         "    reason: 'approve the nightly load',",
         '    input: z.object({ approver: z.string().min(3), rows: z.number().int().min(1), urgent: z.boolean().default(false) }),',
         '  });',
-        '  return `${answer.approver} approved ${answer.rows} rows${answer.urgent ? \' urgently\' : \'\'}`;',
+        "  return `${answer.approver} approved ${answer.rows} rows${answer.urgent ? ' urgently' : ''}`;",
         '});',
         '',
       ].join('\n'),
@@ -48,7 +48,9 @@ describe('a paused run on its page', () => {
     await expect.poll(() => panel.getByTestId('pause-reason').innerText(), WAIT).toContain('approve the nightly load');
     const form = page.getByTestId('pause-form');
     await form.locator('#fd-pause-approver').waitFor(WAIT);
-    expect(await form.locator('[data-field]').evaluateAll((els) => els.map((el) => (el as unknown as { dataset: { field: string } }).dataset.field))).toEqual(['approver', 'rows', 'urgent']);
+    expect(
+      await form.locator('[data-field]').evaluateAll((els) => els.map((el) => (el as unknown as { dataset: { field: string } }).dataset.field)),
+    ).toEqual(['approver', 'rows', 'urgent']);
 
     // The form itself asks for what is required; the server says what does not fit, by the field.
     await form.locator('#fd-pause-approver').fill('al');
@@ -76,7 +78,15 @@ describe('a paused run on its page', () => {
   it('resumes a pause that takes no input with its Resume button alone', async () => {
     suite.server.writeFile(
       'look.ts',
-      ["import { flow, pauseFlowRun } from 'flowdeck';", '', "export default flow({ name: 'look-first' }, async () => {", "  await pauseFlowRun({ reason: 'look at the chart' });", "  return 'looked';", '});', ''].join('\n'),
+      [
+        "import { flow, pauseFlowRun } from 'flowdeck';",
+        '',
+        "export default flow({ name: 'look-first' }, async () => {",
+        "  await pauseFlowRun({ reason: 'look at the chart' });",
+        "  return 'looked';",
+        '});',
+        '',
+      ].join('\n'),
     );
     const flowRunId = await startRun('look.ts');
     await expect.poll(() => stateOf(flowRunId), { timeout: 90_000 }).toBe('PAUSED');

@@ -82,7 +82,11 @@ it('switching profile changes the server the app reads, and back', async () => {
   await dialog.locator('#fd-profile-url').fill(remote.url);
   await dialog.getByRole('button', { name: 'Save and switch' }).click();
   expect(await dialog.getByRole('alert').innerText()).toMatch(/API URL must be the server's API base, ending in \/api/);
-  expect(await page.evaluate(() => (globalThis as unknown as { localStorage: { getItem(k: string): string | null } }).localStorage.getItem('flowdeck.profiles'))).toBeNull();
+  expect(
+    await page.evaluate(() =>
+      (globalThis as unknown as { localStorage: { getItem(k: string): string | null } }).localStorage.getItem('flowdeck.profiles'),
+    ),
+  ).toBeNull();
 
   // A wrong key: the app says the server refuses it, and the page is still there.
   await dialog.locator('#fd-profile-url').fill(remote.api);
@@ -112,7 +116,12 @@ it('switching profile changes the server the app reads, and back', async () => {
   await expect.poll(() => menu.getByRole('menuitemradio', { checked: true }).innerText()).toContain('team');
   await page.keyboard.press('ArrowDown');
   await page.keyboard.press('ArrowDown');
-  expect(await page.evaluate(() => (globalThis as unknown as { document: { activeElement: { textContent: string | null } | null } }).document.activeElement?.textContent ?? '')).toContain('local');
+  expect(
+    await page.evaluate(
+      () =>
+        (globalThis as unknown as { document: { activeElement: { textContent: string | null } | null } }).document.activeElement?.textContent ?? '',
+    ),
+  ).toContain('local');
   await page.keyboard.press('Enter');
   await expect.poll(() => runNames(page), WAIT).toEqual(['local-run']);
   expect(await page.getByTestId('server-status').innerText()).toContain('local ·');
@@ -150,6 +159,8 @@ it('says when a remote does not let the page in or is gone, and offers the way b
   // Forgetting a profile takes it off the list; local stays.
   const menu = await openMenu(page);
   await menu.getByRole('button', { name: 'Forget closed' }).click();
-  await expect.poll(() => menu.getByRole('menuitemradio').allInnerTexts()).toEqual([expect.stringContaining('local'), expect.stringContaining('team')]);
+  await expect
+    .poll(() => menu.getByRole('menuitemradio').allInnerTexts())
+    .toEqual([expect.stringContaining('local'), expect.stringContaining('team')]);
   expect(await menu.getByRole('button', { name: 'Forget local' }).count()).toBe(0);
 });

@@ -136,12 +136,15 @@ describe('the runs page', () => {
     expect(await page.getByTestId('runs-count').innerText()).toBe('100+ runs');
     // Each scroll to the bottom brings the next page into reach, until the last.
     await expect
-      .poll(async () => {
-        await list.evaluate((el) => {
-          (el as unknown as { scrollTop: number; scrollHeight: number }).scrollTop = (el as unknown as { scrollHeight: number }).scrollHeight;
-        });
-        return page.getByTestId('runs-count').innerText();
-      }, { timeout: 60_000, interval: 300 })
+      .poll(
+        async () => {
+          await list.evaluate((el) => {
+            (el as unknown as { scrollTop: number; scrollHeight: number }).scrollTop = (el as unknown as { scrollHeight: number }).scrollHeight;
+          });
+          return page.getByTestId('runs-count').innerText();
+        },
+        { timeout: 60_000, interval: 300 },
+      )
       .toBe(`${RUNS} runs`);
     const all = await storeIds({});
     await expect.poll(async () => (await shownIds(page)).at(-1), WAIT).toBe(all[RUNS - 1]);
@@ -153,7 +156,12 @@ describe('the runs page', () => {
     const ids = await shownIds(page);
     await page.getByTestId('runs-search').click();
     await page.keyboard.press('ArrowDown');
-    const focused = () => page.evaluate(() => (globalThis as unknown as { document: { activeElement: { dataset?: { runId?: string } } | null } }).document.activeElement?.dataset?.runId ?? null);
+    const focused = () =>
+      page.evaluate(
+        () =>
+          (globalThis as unknown as { document: { activeElement: { dataset?: { runId?: string } } | null } }).document.activeElement?.dataset
+            ?.runId ?? null,
+      );
     await expect.poll(focused, WAIT).toBe(ids[0]);
     await page.keyboard.press('ArrowDown');
     await page.keyboard.press('ArrowDown');

@@ -42,7 +42,14 @@ function bigReport(flowRunId: string): Report {
   const taskRuns = Array.from({ length: 300 }, (_, i) => taskRunRequest(flowRunId, { name: `step-${i}`, dynamicKey: i }));
   return {
     operations: taskRuns.map((request) => ({ kind: 'createTaskRun' as const, request })),
-    logs: Array.from({ length: 2_000 }, (_, i) => ({ flowRunId, taskRunId: null, level: 20, message: `line ${i} ${'x'.repeat(100)}`, timestamp: Date.now(), attempt: 1 })),
+    logs: Array.from({ length: 2_000 }, (_, i) => ({
+      flowRunId,
+      taskRunId: null,
+      level: 20,
+      message: `line ${i} ${'x'.repeat(100)}`,
+      timestamp: Date.now(),
+      attempt: 1,
+    })),
   };
 }
 

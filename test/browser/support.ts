@@ -176,7 +176,11 @@ export const WAIT = { timeout: 20_000 } as const;
  * One browser and one server for a test file, and a fresh page per test that is closed after it.
  * Call at the top of a test file; the getters read what the hooks set up.
  */
-export function useUiSuite(options: { apiKey?: string } = {}): { readonly browser: Browser; readonly server: UiServer; open(url?: string): Promise<UiPage> } {
+export function useUiSuite(options: { apiKey?: string } = {}): {
+  readonly browser: Browser;
+  readonly server: UiServer;
+  open(url?: string): Promise<UiPage>;
+} {
   let browser: Browser | undefined;
   let server: UiServer | undefined;
   let current: UiPage | null = null;
@@ -223,12 +227,21 @@ export async function waitForRunState(ui: UiPage, server: UiServer, expected: st
   try {
     await expect.poll(() => shownText('[data-testid=flow-run-state]'), { timeout, interval: 100 }).toBe(expected);
   } catch (error) {
-    const shown = (await shownText('[data-testid=run-panel]')) ?? `(no run panel; the page shows: ${((await shownText('#root')) ?? '').slice(0, 300)})`;
+    const shown =
+      (await shownText('[data-testid=run-panel]')) ?? `(no run panel; the page shows: ${((await shownText('#root')) ?? '').slice(0, 300)})`;
     const runs = (await server.store.listFlowRuns()).map((run) => `${run.id} ${run.name} ${run.state.type} ${run.state.message ?? ''}`);
     const logsDir = join(server.home, 'runs');
-    const logs = existsSync(logsDir) ? readdirSync(logsDir).map((file) => `--- ${file}\n${readFileSync(join(logsDir, file), 'utf8').slice(-4000)}`) : [];
+    const logs = existsSync(logsDir)
+      ? readdirSync(logsDir).map((file) => `--- ${file}\n${readFileSync(join(logsDir, file), 'utf8').slice(-4000)}`)
+      : [];
     throw new Error(
-      [`the run did not reach ${expected}: ${(error as Error).message}`, `run panel: ${shown}`, `page errors: ${ui.errors.join('\n') || '(none)'}`, `stored flow runs:\n${runs.join('\n') || '(none)'}`, ...logs].join('\n'),
+      [
+        `the run did not reach ${expected}: ${(error as Error).message}`,
+        `run panel: ${shown}`,
+        `page errors: ${ui.errors.join('\n') || '(none)'}`,
+        `stored flow runs:\n${runs.join('\n') || '(none)'}`,
+        ...logs,
+      ].join('\n'),
       { cause: error },
     );
   }

@@ -16,7 +16,19 @@ describe('loading', () => {
     expect(await page.getByTestId('doc-name').innerText()).toBe('untitled.ts');
     expect(await editorText(page)).toContain("export default flow({ name: 'my-flow' }");
     // The language services run in workers of our own bundle, not on the page.
-    await expect.poll(() => page.evaluate(() => performance.getEntriesByType('resource').map((e) => e.name).filter((n) => /worker/.test(n)).length), WAIT).toBeGreaterThanOrEqual(2);
+    await expect
+      .poll(
+        () =>
+          page.evaluate(
+            () =>
+              performance
+                .getEntriesByType('resource')
+                .map((e) => e.name)
+                .filter((n) => /worker/.test(n)).length,
+          ),
+        WAIT,
+      )
+      .toBeGreaterThanOrEqual(2);
     await page.waitForTimeout(500);
     expect(warnings.filter((w) => /web worker|main thread/i.test(w))).toEqual([]);
     expect(ui.errors).toEqual([]);
@@ -25,7 +37,7 @@ describe('loading', () => {
   it('checks flow code against the SDK: a wrong call is marked, and completions name its exports', async () => {
     const ui = await suite.open();
     const { page } = ui;
-    await replaceInEditor(page, "async () => {", "async () => {\n  task(42);");
+    await replaceInEditor(page, 'async () => {', 'async () => {\n  task(42);');
     await replaceInEditor(page, 'import { flow }', 'import { flow, task }');
     // TypeScript knows task()'s signature from the SDK's declarations.
     await page.locator('.monaco-editor .squiggly-error').first().waitFor({ timeout: 20_000 });
@@ -109,7 +121,10 @@ describe('keyboard shortcuts', () => {
     const { page } = ui;
     const panel = page.getByRole('dialog', { name: 'Keyboard shortcuts' });
     const shortcut = (keys: string, label: string) =>
-      panel.getByTestId('shortcut').filter({ has: page.locator('dt', { hasText: new RegExp(`^${keys.replace(/[+?]/g, '\\$&')}$`) }) }).filter({ hasText: label });
+      panel
+        .getByTestId('shortcut')
+        .filter({ has: page.locator('dt', { hasText: new RegExp(`^${keys.replace(/[+?]/g, '\\$&')}$`) }) })
+        .filter({ hasText: label });
 
     // Typed into the code, ? is code.
     await page.locator('.monaco-editor .view-lines').click();
@@ -146,7 +161,10 @@ describe('keyboard shortcuts', () => {
 
 describe('code that does not parse', () => {
   it('still shows the code, with the problems listed and a message on the canvas', async () => {
-    suite.server.writeFile('broken.ts', "import { flow } from 'flowdeck';\n\nexport default flow({ name: 'broken' }, async () => {\n  const x = ;\n});\n");
+    suite.server.writeFile(
+      'broken.ts',
+      "import { flow } from 'flowdeck';\n\nexport default flow({ name: 'broken' }, async () => {\n  const x = ;\n});\n",
+    );
     const ui = await suite.open();
     const { page } = ui;
     await page.getByRole('button', { name: 'Open…' }).click();

@@ -9,7 +9,11 @@ import { homePage, resolveInside } from '../../app/server/http/home-page.js';
 import { startUiServer, type UiServer } from './support.js';
 
 /** A GET with the path sent exactly as written: fetch would tidy `..` away before sending. */
-function rawGet(base: string, path: string, headers: Record<string, string> = {}): Promise<{ status: number; headers: Record<string, string | string[] | undefined>; body: string }> {
+function rawGet(
+  base: string,
+  path: string,
+  headers: Record<string, string> = {},
+): Promise<{ status: number; headers: Record<string, string | string[] | undefined>; body: string }> {
   const url = new URL(base);
   return new Promise((resolve, reject) => {
     const req = request({ host: url.hostname, port: url.port, path, method: 'GET', headers }, (res) => {

@@ -14,7 +14,14 @@ function header(out: string): Record<string, string> {
 
 describe('flowdeck config set and unset', () => {
   it('saves values as typed TOML in the profile in effect and says what it set', async () => {
-    const set = await cli(home.home, 'config', 'set', 'FLOWDECK_API_URL=http://127.0.0.1:4300/api/', 'FLOWDECK_HEARTBEAT_SECONDS=2', 'FLOWDECK_LOGGING_LEVEL=warn');
+    const set = await cli(
+      home.home,
+      'config',
+      'set',
+      'FLOWDECK_API_URL=http://127.0.0.1:4300/api/',
+      'FLOWDECK_HEARTBEAT_SECONDS=2',
+      'FLOWDECK_LOGGING_LEVEL=warn',
+    );
     expect(set.code, set.err).toBe(0);
     expect(set.out.trimEnd().split('\n')).toEqual([
       "Set FLOWDECK_API_URL to 'http://127.0.0.1:4300/api' in profile 'local'.",
@@ -68,7 +75,7 @@ describe('flowdeck config set and unset', () => {
 
     const missingApi = await cli(home.home, 'config', 'set', 'FLOWDECK_API_URL=http://127.0.0.1:4300');
     expect(missingApi.code).toBe(2);
-    expect(missingApi.err).toContain('FLOWDECK_API_URL must be the server\'s API base, ending in /api (e.g. http://127.0.0.1:4300/api)');
+    expect(missingApi.err).toContain("FLOWDECK_API_URL must be the server's API base, ending in /api (e.g. http://127.0.0.1:4300/api)");
 
     const unknownUnset = await cli(home.home, 'config', 'unset', 'FLOWDECK_HEARTBEAT_SECONDS', 'flowdeck_api_url');
     expect(unknownUnset.code).toBe(2);
@@ -100,7 +107,15 @@ describe('flowdeck config view', () => {
   });
 
   it('takes each value from the environment, then the profile, then the default, and names the source', async () => {
-    await cli(home.home, 'config', 'set', 'FLOWDECK_API_URL=http://127.0.0.1:4300/api', 'FLOWDECK_HEARTBEAT_SECONDS=2', 'FLOWDECK_HEARTBEAT_TIMEOUT_SECONDS=45', 'FLOWDECK_API_KEY=fd-secret-1');
+    await cli(
+      home.home,
+      'config',
+      'set',
+      'FLOWDECK_API_URL=http://127.0.0.1:4300/api',
+      'FLOWDECK_HEARTBEAT_SECONDS=2',
+      'FLOWDECK_HEARTBEAT_TIMEOUT_SECONDS=45',
+      'FLOWDECK_API_KEY=fd-secret-1',
+    );
     const env = { FLOWDECK_HEARTBEAT_SECONDS: '7', FLOWDECK_SERVER_API_KEY: 'srv-secret-2' };
 
     const view = await cliWithEnv(home.home, env, 'config', 'view');
@@ -160,7 +175,11 @@ describe('flowdeck config view', () => {
     await cli(home.home, 'profile', 'create', 'prod');
     await cliWithEnv(home.home, { FLOWDECK_PROFILE: 'prod' }, 'config', 'set', 'FLOWDECK_API_URL=https://prod.example/api');
     const prod = await cliWithEnv(home.home, { FLOWDECK_PROFILE: 'prod' }, 'config', 'view', '--json');
-    expect(JSON.parse(prod.out)).toMatchObject({ profile: 'prod', profileFrom: 'FLOWDECK_PROFILE', server: { kind: 'remote', apiUrl: 'https://prod.example/api' } });
+    expect(JSON.parse(prod.out)).toMatchObject({
+      profile: 'prod',
+      profileFrom: 'FLOWDECK_PROFILE',
+      server: { kind: 'remote', apiUrl: 'https://prod.example/api' },
+    });
 
     const overridden = await cliWithEnv(home.home, { FLOWDECK_PROFILE: 'prod', FLOWDECK_API_URL: 'http://10.0.0.5:4300/api' }, 'config', 'view');
     expect(header(overridden.out)).toMatchObject({

@@ -31,7 +31,12 @@ describe('flowdeck flow describe', () => {
     const path = file('sum.ts', FLOWS);
     const table = await runCli(['flow', 'describe', path], { home: cliHome.home });
     expect(table.code, showOutput(table)).toBe(0);
-    expect(table.stdout.trimEnd().split('\n').map((line) => line.trim().split(/\s{2,}/))).toEqual([
+    expect(
+      table.stdout
+        .trimEnd()
+        .split('\n')
+        .map((line) => line.trim().split(/\s{2,}/)),
+    ).toEqual([
       ['FLOW', 'PARAMETERS'],
       ['*', 'sum', 'xs, scale?'],
       ['side', '-'],
@@ -66,7 +71,9 @@ describe('flowdeck run --params-json --flow-run-id', () => {
   it('takes every parameter as one JSON object and creates the run with the given id', async () => {
     const path = file('sum.ts', FLOWS);
     const id = '0198c0de-0000-7000-8000-000000000001';
-    const result = await runCli(['run', path, '--params-json', '{"xs":[1,2,3]}', '--param', 'scale=10', '--flow-run-id', id, '--json'], { home: cliHome.home });
+    const result = await runCli(['run', path, '--params-json', '{"xs":[1,2,3]}', '--param', 'scale=10', '--flow-run-id', id, '--json'], {
+      home: cliHome.home,
+    });
     expect(result.code, showOutput(result)).toBe(0);
     expect(lastJsonLine(result.stdout)).toMatchObject({ flowRunId: id, state: { type: 'COMPLETED' }, result: 60 });
     expect(await readStore(cliHome.dbPath, async (store) => (await store.flowRun(id))?.parameters)).toEqual({ xs: [1, 2, 3], scale: 10 });
@@ -74,7 +81,11 @@ describe('flowdeck run --params-json --flow-run-id', () => {
 
   it('refuses JSON that is not an object, and ids with odd characters, before running anything', async () => {
     const path = file('sum.ts', FLOWS);
-    for (const args of [['--params-json', '[1]'], ['--params-json', '{oops'], ['--flow-run-id', '../x']]) {
+    for (const args of [
+      ['--params-json', '[1]'],
+      ['--params-json', '{oops'],
+      ['--flow-run-id', '../x'],
+    ]) {
       const result = await runCli(['run', path, ...args], { home: cliHome.home });
       expect(result.code, args.join(' ')).toBe(2);
       expect(result.stderr).toMatch(/--params-json|--flow-run-id/);

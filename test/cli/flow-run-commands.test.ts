@@ -158,7 +158,6 @@ describe('flowdeck flow-run inspect', () => {
     const missing = await cli(env.home, 'flow-run', 'inspect');
     expect(missing.code).toBe(2);
     expect(missing.err).toContain('missing ID');
-
   });
 
   it('says when a prefix is shared by more than one run', async () => {
@@ -206,13 +205,18 @@ describe('flowdeck flow-run logs', () => {
     ]);
 
     const warnings = await cli(env.home, 'flow-run', 'logs', flowRunId, '--level', 'warning');
-    expect(warnings.out.trimEnd().split('\n').map((l) => l.slice(13))).toEqual([
-      'WARNING  [fetch-users] slow response',
-      'ERROR    [fetch-users] request failed',
-    ]);
+    expect(
+      warnings.out
+        .trimEnd()
+        .split('\n')
+        .map((l) => l.slice(13)),
+    ).toEqual(['WARNING  [fetch-users] slow response', 'ERROR    [fetch-users] request failed']);
 
     const ofTask = await cli(env.home, 'flow-run', 'logs', flowRunId, '--task', taskRunId, '--json');
-    const parsed = ofTask.out.trimEnd().split('\n').map((l) => JSON.parse(l) as StoredLog);
+    const parsed = ofTask.out
+      .trimEnd()
+      .split('\n')
+      .map((l) => JSON.parse(l) as StoredLog);
     expect(parsed.map((l) => l.message)).toEqual(['slow response', 'request failed', 'second try worked']);
     expect(parsed.every((l) => l.taskRunId === taskRunId)).toBe(true);
 
@@ -231,7 +235,10 @@ describe('flowdeck flow-run logs', () => {
       return flowRunId;
     });
     const result = await cli(env.home, 'flow-run', 'logs', flowRunId, '--json');
-    const messages = result.out.trimEnd().split('\n').map((l) => (JSON.parse(l) as StoredLog).message);
+    const messages = result.out
+      .trimEnd()
+      .split('\n')
+      .map((l) => (JSON.parse(l) as StoredLog).message);
     expect(messages).toHaveLength(2500);
     expect(messages[0]).toBe('line 0');
     expect(messages[2499]).toBe('line 2499');
@@ -265,7 +272,12 @@ describe('flowdeck flow-run logs', () => {
     const result = await cli(env.home, 'flow-run', 'logs', flowRunId, '--follow');
     await finish;
     expect(result.code).toBe(0);
-    expect(result.out.trimEnd().split('\n').map((l) => l.slice(13))).toEqual(['INFO     started', 'INFO     last words']);
+    expect(
+      result.out
+        .trimEnd()
+        .split('\n')
+        .map((l) => l.slice(13)),
+    ).toEqual(['INFO     started', 'INFO     last words']);
     expect(result.err).toContain('finished in state Completed');
     expect((await env.store.getFlowRun(flowRunId))?.state.type).toBe('COMPLETED');
   });
@@ -302,7 +314,12 @@ describe('flowdeck flow-run logs', () => {
     });
     const result = await cli(env.home, 'flow-run', 'logs', flowRunId, '--follow', '--json');
     expect(result.code).toBe(0);
-    expect(result.out.trimEnd().split('\n').map((l) => (JSON.parse(l) as StoredLog).message)).toEqual(['all there is']);
+    expect(
+      result.out
+        .trimEnd()
+        .split('\n')
+        .map((l) => (JSON.parse(l) as StoredLog).message),
+    ).toEqual(['all there is']);
   });
 });
 

@@ -39,10 +39,14 @@ async function pausedForApproval(name: string): Promise<{ id: string; pauseId: s
   return { id, pauseId: (await server.current.store.getFlowRun(id))!.state.transitionId! };
 }
 
-for (const [where, run] of [['locally', local], ['against a server', remote]] as const) {
+for (const [where, run] of [
+  ['locally', local],
+  ['against a server', remote],
+] as const) {
   it(`refuses input that does not fit the pause's schema, saying where, and the run still waits (${where})`, async () => {
     const { id, pauseId } = await pausedForApproval('picky-otter');
-    const message = "the input does not fit what flow run 'picky-otter' waits for: approved: expected boolean, got string; extra: is not expected here";
+    const message =
+      "the input does not fit what flow run 'picky-otter' waits for: approved: expected boolean, got string; extra: is not expected here";
     const refused = await run('flow-run', 'resume', id, '--input', '{"approved":"yes","extra":1}');
     expect(refused).toEqual({ code: 2, out: '', err: `Cannot resume: ${message}.\n` });
 
@@ -61,7 +65,7 @@ for (const [where, run] of [['locally', local], ['against a server', remote]] as
     });
     const none = await run('flow-run', 'resume', id);
     expect(none.code).toBe(2);
-    expect(none.err).toContain("waits for: expected object, got nothing.");
+    expect(none.err).toContain('waits for: expected object, got nothing.');
     expect((await server.current.store.getFlowRun(id))!.state).toMatchObject({ type: 'PAUSED', transitionId: pauseId });
     expect(await server.current.store.resumeRecord(id, pauseId)).toBeNull();
 

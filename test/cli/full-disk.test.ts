@@ -38,7 +38,8 @@ function expectPlain(result: CliResult): void {
   expect(result.code, showOutput(result)).not.toBe(70);
 }
 
-const CANNOT_WRITE = /^error: cannot write to the database .*flowdeck\.db: the disk is full \(SQLITE_FULL\); free some space on that disk and try again$/m;
+const CANNOT_WRITE =
+  /^error: cannot write to the database .*flowdeck\.db: the disk is full \(SQLITE_FULL\); free some space on that disk and try again$/m;
 
 it('reads work on a full disk and say once why runs were not swept; writes fail naming the database and what to do', async (ctx) => {
   ctx.skip('unavailable' in disk, 'unavailable' in disk ? disk.unavailable : '');
@@ -65,7 +66,9 @@ it('reads work on a full disk and say once why runs were not swept; writes fail 
   expect(ls.stdout).toMatch(new RegExp(`${doneId.slice(0, 8)}.*Completed`));
   expect(ls.stdout).toMatch(new RegExp(`${orphan.id.slice(0, 8)}.*Running`));
   expect(ls.stderr.trim().split('\n')).toEqual([
-    expect.stringMatching(/^warning: the database .*flowdeck\.db cannot be written: the disk is full \(SQLITE_FULL\); runs whose process died could not be marked Crashed\. Reading works; free some space on that disk/),
+    expect.stringMatching(
+      /^warning: the database .*flowdeck\.db cannot be written: the disk is full \(SQLITE_FULL\); runs whose process died could not be marked Crashed\. Reading works; free some space on that disk/,
+    ),
   ]);
 
   const reads = [
@@ -80,7 +83,11 @@ it('reads work on a full disk and say once why runs were not swept; writes fail 
   answers.forEach((answer, i) => {
     expect(answer.code, `${reads[i].join(' ')}\n${showOutput(answer)}`).toBe(0);
     expectPlain(answer);
-    expect(answer.stderr.trim().split('\n'), reads[i].join(' ')).toEqual([expect.stringMatching(/^warning: the database .* cannot be written: the disk is full .*; runs whose process died could not be marked Crashed\. Reading works/)]);
+    expect(answer.stderr.trim().split('\n'), reads[i].join(' ')).toEqual([
+      expect.stringMatching(
+        /^warning: the database .* cannot be written: the disk is full .*; runs whose process died could not be marked Crashed\. Reading works/,
+      ),
+    ]);
   });
   expect((JSON.parse(answers[0].stdout) as FlowRun[]).map((r) => r.id).sort()).toEqual([doneId, orphan.id].sort());
   expect(answers[1].stdout).toContain('Completed');
@@ -104,7 +111,8 @@ it('reads work on a full disk and say once why runs were not swept; writes fail 
   expect(after.stderr).toBe('');
   await readStore(dbPath, async (store) => {
     expect((await store.flowRun(orphan.id))?.state.name).toBe('Crashed');
-    for (const taskRun of await store.taskRuns(orphan.id)) expect(stateNames(await store.states(taskRun.id))).toEqual(['Pending', 'Running', 'Crashed']);
+    for (const taskRun of await store.taskRuns(orphan.id))
+      expect(stateNames(await store.states(taskRun.id))).toEqual(['Pending', 'Running', 'Crashed']);
   });
 });
 
@@ -136,7 +144,10 @@ it('a run the full disk cuts short fails plainly and leaves no task run going un
     for (const flowRun of flowRuns) {
       expect(isTerminal(flowRun.state.type), flowRun.name).toBe(true);
       const going = (await store.taskRuns(flowRun.id)).filter((t) => !isTerminal(t.state.type));
-      expect(going.map((t) => `${t.name}: ${t.state.name}`), `${flowRun.name} ${flowRun.state.name}`).toEqual([]);
+      expect(
+        going.map((t) => `${t.name}: ${t.state.name}`),
+        `${flowRun.name} ${flowRun.state.name}`,
+      ).toEqual([]);
     }
   });
 });

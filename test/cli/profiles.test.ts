@@ -93,7 +93,14 @@ describe('flowdeck profile', () => {
   });
 
   it('--from copies every setting of the other profile, and the copy changes on its own', async () => {
-    const set = await cli(home.home, 'config', 'set', 'FLOWDECK_API_URL=http://127.0.0.1:4300/api', 'FLOWDECK_API_KEY=fd-secret-1', 'FLOWDECK_CANCEL_GRACE_SECONDS=2.5');
+    const set = await cli(
+      home.home,
+      'config',
+      'set',
+      'FLOWDECK_API_URL=http://127.0.0.1:4300/api',
+      'FLOWDECK_API_KEY=fd-secret-1',
+      'FLOWDECK_CANCEL_GRACE_SECONDS=2.5',
+    );
     expect(set.code, set.err).toBe(0);
     const copied = await cli(home.home, 'profile', 'create', 'staging', '--from', 'local');
     expect(copied.code, copied.err).toBe(0);
@@ -114,7 +121,14 @@ describe('flowdeck profile', () => {
   });
 
   it('inspect masks secrets, in text and in JSON', async () => {
-    await cli(home.home, 'config', 'set', 'FLOWDECK_API_URL=http://127.0.0.1:4300/api', 'FLOWDECK_API_KEY=fd-secret-1', 'FLOWDECK_SERVER_API_KEY=srv-secret-2');
+    await cli(
+      home.home,
+      'config',
+      'set',
+      'FLOWDECK_API_URL=http://127.0.0.1:4300/api',
+      'FLOWDECK_API_KEY=fd-secret-1',
+      'FLOWDECK_SERVER_API_KEY=srv-secret-2',
+    );
     const text = await cli(home.home, 'profile', 'inspect');
     expect(text.code).toBe(0);
     expect(text.out).toMatch(/server {2}http:\/\/127\.0\.0\.1:4300\/api\n/);
@@ -205,8 +219,14 @@ describe('a profiles.toml that cannot be used', () => {
         'active = "local"\n\n[profiles.local]\nFLOWDECK_HEARTBEAT_SECONDS = 1\nFLOWDECK_API_ULR = "http://x/api"\n',
         "line 5: [profiles.local]: unknown setting 'FLOWDECK_API_ULR'",
       ],
-      ['active = "local"\n[profiles.local]\n\n[profiles.prod]\nFLOWDECK_API_URL = "prod.example"\n', 'line 5: [profiles.prod] FLOWDECK_API_URL must be an http(s) URL'],
-      ['active = "local"\n[profiles.local]\nFLOWDECK_HEARTBEAT_SECONDS = -2\n', 'line 3: [profiles.local] FLOWDECK_HEARTBEAT_SECONDS must be a number of seconds greater than 0'],
+      [
+        'active = "local"\n[profiles.local]\n\n[profiles.prod]\nFLOWDECK_API_URL = "prod.example"\n',
+        'line 5: [profiles.prod] FLOWDECK_API_URL must be an http(s) URL',
+      ],
+      [
+        'active = "local"\n[profiles.local]\nFLOWDECK_HEARTBEAT_SECONDS = -2\n',
+        'line 3: [profiles.local] FLOWDECK_HEARTBEAT_SECONDS must be a number of seconds greater than 0',
+      ],
       ['active = "local"\n[profiles.local]\nFLOWDECK_HOME = "/elsewhere"\n', 'line 3: [profiles.local]: FLOWDECK_HOME is not a profile setting'],
       ['active = "staging"\n[profiles.local]\n', "line 1: active profile 'staging' has no [profiles.staging] table; profiles: local"],
       ['active = "local"\n[local]\nFLOWDECK_API_URL = "http://x/api"\n', 'line 2: unknown table [local]; profiles are [profiles.NAME] tables'],

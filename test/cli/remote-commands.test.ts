@@ -69,7 +69,11 @@ async function seedFinishedRuns() {
   await s.move('task', extract, 'COMPLETED', 'Completed', { resultPreview: '[1,2,3]' });
   const load = await s.taskRun(done, { name: 'load-0', retries: 1, upstream: [extract], cacheKey: 'load-key' });
   await s.move('task', load, 'RUNNING', 'Running');
-  expect(await s.move('task', load, 'FAILED', 'Failed', { error: { name: 'Error', message: 'db busy', stack: 'Error: db busy\n    at load (etl.ts:3:9)' } })).toBe('AwaitingRetry');
+  expect(
+    await s.move('task', load, 'FAILED', 'Failed', {
+      error: { name: 'Error', message: 'db busy', stack: 'Error: db busy\n    at load (etl.ts:3:9)' },
+    }),
+  ).toBe('AwaitingRetry');
   expect(await s.move('task', load, 'RUNNING', 'Running')).toBe('Retrying');
   await s.move('task', load, 'COMPLETED', 'Completed');
   await s.move('flow', done, 'COMPLETED', 'Completed', { resultPreview: '3' });
@@ -98,7 +102,9 @@ async function seedFinishedRuns() {
 
   const failed = await s.flowRun({ name: 'etl-failed', flowName: 'etl' });
   await s.move('flow', failed, 'RUNNING', 'Running');
-  await s.move('flow', failed, 'FAILED', 'Failed', { error: { name: 'TypeError', message: 'x is undefined', stack: 'TypeError: x is undefined\n    at main (etl.ts:9:1)' } });
+  await s.move('flow', failed, 'FAILED', 'Failed', {
+    error: { name: 'TypeError', message: 'x is undefined', stack: 'TypeError: x is undefined\n    at main (etl.ts:9:1)' },
+  });
 
   const slow = await s.flowRun({ name: 'reports-slow', flowName: 'reports' });
   await s.move('flow', slow, 'RUNNING', 'Running');
@@ -218,7 +224,12 @@ describe('read commands against a server named by FLOWDECK_API_URL', () => {
     const followed = await remote('flow-run', 'logs', await short('flow', flowRunId), '--follow');
     await finish;
     expect(followed.code).toBe(0);
-    expect(followed.out.trimEnd().split('\n').map((line) => line.replace(/^\S+ \S+\s+/, ''))).toEqual(['started', 'last words']);
+    expect(
+      followed.out
+        .trimEnd()
+        .split('\n')
+        .map((line) => line.replace(/^\S+ \S+\s+/, '')),
+    ).toEqual(['started', 'last words']);
     expect(followed.err).toBe('Flow run busy-run finished in state Completed.\n');
     expect(followed.out).toBe((await local('flow-run', 'logs', flowRunId)).out);
   });

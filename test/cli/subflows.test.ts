@@ -56,7 +56,7 @@ describe('flowdeck run and flow describe with flows that take arguments', () => 
     expect(unknown.stderr).toContain("the flow takes no parameter 'sorce'; it takes source, limit");
   });
 
-  it("describes each argument as a parameter that takes any JSON value, so a Run form can ask for it", async () => {
+  it('describes each argument as a parameter that takes any JSON value, so a Run form can ask for it', async () => {
     const path = flowFile();
     const json = await cli('flow', 'describe', path, '--json');
     expect(json.code, showOutput(json)).toBe(0);
@@ -67,7 +67,12 @@ describe('flowdeck run and flow describe with flows that take arguments', () => 
       ],
     });
     const table = await cli('flow', 'describe', path);
-    expect(table.stdout.trimEnd().split('\n').map((line) => line.trim().split(/\s{2,}/))).toEqual([
+    expect(
+      table.stdout
+        .trimEnd()
+        .split('\n')
+        .map((line) => line.trim().split(/\s{2,}/)),
+    ).toEqual([
       ['FLOW', 'PARAMETERS'],
       ['*', 'nightly', 'sources?'],
       ['ingest', 'source?, limit?'],
@@ -91,18 +96,26 @@ describe('flowdeck flow-run inspect of a parent and of its subflow runs', () => 
     ]);
     expect(parent.subflowRuns).toHaveLength(2);
     expect(parent.subflowRuns.map((c) => c.parentTaskRunId).sort()).toEqual(parent.taskRuns.map((t) => t.id).sort());
-    for (const child of parent.subflowRuns) expect(child).toMatchObject({ flowName: 'ingest', parentFlowRunId: parentId, state: { name: 'Completed' } });
+    for (const child of parent.subflowRuns)
+      expect(child).toMatchObject({ flowName: 'ingest', parentFlowRunId: parentId, state: { name: 'Completed' } });
     expect(parent.taskRuns.map((t) => t.result)).toEqual(['2', '2']);
 
     const text = await cli('flow-run', 'inspect', parentId);
     expect(text.code, showOutput(text)).toBe(0);
     expect(text.stdout).toContain('Task runs (2, 2 of them subflow calls)');
     const listing = text.stdout.slice(text.stdout.indexOf('Subflow runs (2)'));
-    const rows = listing.trim().split('\n').slice(1).map((line) => line.trim().split(/\s{2,}/));
+    const rows = listing
+      .trim()
+      .split('\n')
+      .slice(1)
+      .map((line) => line.trim().split(/\s{2,}/));
     expect(rows[0]).toEqual(['ID', 'NAME', 'FLOW', 'STATE', 'STARTED', 'ELAPSED']);
-    expect(rows.slice(1).map((r) => [r[1], r[2], r[3]]).sort()).toEqual(
-      parent.subflowRuns.map((c) => [c.name, 'ingest', 'Completed']).sort(),
-    );
+    expect(
+      rows
+        .slice(1)
+        .map((r) => [r[1], r[2], r[3]])
+        .sort(),
+    ).toEqual(parent.subflowRuns.map((c) => [c.name, 'ingest', 'Completed']).sort());
     for (const child of parent.subflowRuns) expect(rows.slice(1).some((r) => child.id.startsWith(r[0]))).toBe(true);
 
     const child = parent.subflowRuns[0];

@@ -18,7 +18,16 @@ import { secureConcurrencySlots } from '../../app/core/orchestration/rules/secur
 const NOW = 1_700_000_000_000;
 
 function facts(overrides: Partial<RunFacts> = {}): RunFacts {
-  return { kind: 'task', id: 'run-1', flowRunId: 'flow-1', tags: [], retryPolicy: { retries: 1, retryDelaySeconds: [0] }, runCount: 1, lastTransitionId: null, ...overrides };
+  return {
+    kind: 'task',
+    id: 'run-1',
+    flowRunId: 'flow-1',
+    tags: [],
+    retryPolicy: { retries: 1, retryDelaySeconds: [0] },
+    runCount: 1,
+    lastTransitionId: null,
+    ...overrides,
+  };
 }
 
 const running: ProposedState = { type: 'RUNNING', name: 'Running' };
@@ -27,11 +36,13 @@ describe('CLIENT_POLICY', () => {
   it('is the server policy, in its order, without the rules that need the server', () => {
     const serverOnly = SERVER_ONLY_RULES.map((entry) => entry.rule);
     for (const rule of serverOnly) expect(ORCHESTRATION_POLICY).toContain(rule);
-    expect(CLIENT_POLICY.map((rule) => rule.name)).toEqual(ORCHESTRATION_POLICY.filter((rule) => !serverOnly.includes(rule)).map((rule) => rule.name));
+    expect(CLIENT_POLICY.map((rule) => rule.name)).toEqual(
+      ORCHESTRATION_POLICY.filter((rule) => !serverOnly.includes(rule)).map((rule) => rule.name),
+    );
     expect(CLIENT_POLICY.length + serverOnly.length).toBe(ORCHESTRATION_POLICY.length);
   });
 
-  it('asks nothing but a flow run\'s state, whatever the transition', () => {
+  it("asks nothing but a flow run's state, whatever the transition", () => {
     const asked: string[] = [];
     const services: ClientServices = { flowRunStateType: (id) => (asked.push(id), 'RUNNING') };
     const from: (StateType | null)[] = [null, ...STATE_TYPES];
@@ -41,7 +52,10 @@ describe('CLIENT_POLICY', () => {
           const initial = initialType === null ? null : { type: initialType, name: 'Before', timestamp: NOW - 1, attempt: 1 };
           // Tags and a cache key make the server's rules ask their services; the client's must not.
           const proposed: ProposedState = { type, name: type, cacheKey: 'k', resultRef: 'r' };
-          const outcome = orchestrate({ run: facts({ kind, tags: ['db'] }), initial, proposed, transitionId: 't', now: NOW, random: () => 0.5, services }, CLIENT_POLICY);
+          const outcome = orchestrate(
+            { run: facts({ kind, tags: ['db'] }), initial, proposed, transitionId: 't', now: NOW, random: () => 0.5, services },
+            CLIENT_POLICY,
+          );
           expect(outcome.decision).toMatch(/^(accept|reject|wait|abort|duplicate)$/);
         }
       }
@@ -57,12 +71,12 @@ describe('CLIENT_POLICY', () => {
 });
 
 describe('needsServer', () => {
-  it('says a task run\'s start needs the server when it has tags or a cache key to look up', () => {
+  it("says a task run's start needs the server when it has tags or a cache key to look up", () => {
     expect(needsServer(facts({ tags: ['db'] }), 'PENDING', running)).toBe(true);
     expect(needsServer(facts(), 'PENDING', { ...running, cacheKey: 'k' })).toBe(true);
   });
 
-  it('leaves to the client a start with neither, one that refreshes its cache, and a flow run\'s', () => {
+  it("leaves to the client a start with neither, one that refreshes its cache, and a flow run's", () => {
     expect(needsServer(facts(), 'PENDING', running)).toBe(false);
     expect(needsServer(facts(), 'PENDING', { ...running, cacheKey: 'k', refreshCache: true })).toBe(false);
     expect(needsServer(facts({ kind: 'flow', tags: ['db'] }), 'PENDING', running)).toBe(false);

@@ -57,11 +57,31 @@ describe('checkJsonSchema', () => {
   });
 
   it('checks arrays, tuples and nested objects with the index in the path', () => {
-    const order = z.object({ lines: z.array(z.object({ sku: z.string(), qty: z.number().positive() })).min(1).max(2) });
+    const order = z.object({
+      lines: z
+        .array(z.object({ sku: z.string(), qty: z.number().positive() }))
+        .min(1)
+        .max(2),
+    });
     expect(problems(order, { lines: [{ sku: 'a', qty: 1 }] })).toEqual([]);
-    expect(problems(order, { lines: [{ sku: 'a', qty: 1 }, { sku: 'b', qty: 0 }] })).toEqual(['lines.1.qty: must be more than 0']);
+    expect(
+      problems(order, {
+        lines: [
+          { sku: 'a', qty: 1 },
+          { sku: 'b', qty: 0 },
+        ],
+      }),
+    ).toEqual(['lines.1.qty: must be more than 0']);
     expect(problems(order, { lines: [] })).toEqual(['lines: must have at least 1 items']);
-    expect(problems(order, { lines: [{ sku: 'a', qty: 1 }, { sku: 'b', qty: 1 }, { sku: 'c', qty: 1 }] })).toEqual(['lines: must have at most 2 items']);
+    expect(
+      problems(order, {
+        lines: [
+          { sku: 'a', qty: 1 },
+          { sku: 'b', qty: 1 },
+          { sku: 'c', qty: 1 },
+        ],
+      }),
+    ).toEqual(['lines: must have at most 2 items']);
     const pair = z.tuple([z.string(), z.number()]);
     expect(problems(pair, ['a', 1])).toEqual([]);
     expect(problems(pair, ['a', 'b'])).toEqual(['1: expected number, got string']);
@@ -87,9 +107,12 @@ describe('checkJsonSchema', () => {
       name: string;
       children: Tree[];
     }
-    const tree: z.ZodType<Tree> = z.object({ name: z.string(), get children() {
-      return z.array(tree);
-    } });
+    const tree: z.ZodType<Tree> = z.object({
+      name: z.string(),
+      get children() {
+        return z.array(tree);
+      },
+    });
     const schema = jsonSchemaOf(tree);
     expect(checkJsonSchema(schema, { name: 'a', children: [{ name: 'b', children: [] }] })).toEqual([]);
     expect(checkJsonSchema(schema, { name: 'a', children: [{ name: 2, children: [] }] }).map(describeJsonSchemaIssue)).toEqual([

@@ -263,10 +263,17 @@ describe('EnforceAllowedTransitions', () => {
   });
 
   it('says with its code when the run was stopped from outside: cancelled, crashed or being cancelled', () => {
-    for (const [type, name] of [['CANCELLING', 'Cancelling'], ['CANCELLED', 'Cancelled'], ['CRASHED', 'Crashed']] as const) {
+    for (const [type, name] of [
+      ['CANCELLING', 'Cancelling'],
+      ['CANCELLED', 'Cancelled'],
+      ['CRASHED', 'Crashed'],
+    ] as const) {
       expect(propose({ initial: state(type, name), proposed: running }), name).toMatchObject({ decision: 'reject', code: 'RUN_STOPPED' });
     }
-    for (const [type, name] of [['COMPLETED', 'Completed'], ['FAILED', 'Failed']] as const) {
+    for (const [type, name] of [
+      ['COMPLETED', 'Completed'],
+      ['FAILED', 'Failed'],
+    ] as const) {
       expect(propose({ initial: state(type, name), proposed: running }), name).toMatchObject({ decision: 'reject', code: 'TRANSITION_NOT_ALLOWED' });
     }
   });
@@ -637,12 +644,23 @@ describe('RetryFailedRuns', () => {
   });
 
   it('retries flow runs too', () => {
-    const outcome = propose({ kind: 'flow', initial: state('RUNNING', 'Running'), proposed: failed, runCount: 1, retryPolicy: { retries: 1, retryDelaySeconds: [3] } });
+    const outcome = propose({
+      kind: 'flow',
+      initial: state('RUNNING', 'Running'),
+      proposed: failed,
+      runCount: 1,
+      retryPolicy: { retries: 1, retryDelaySeconds: [3] },
+    });
     expect(acceptedState(outcome)).toMatchObject({ name: 'AwaitingRetry', scheduledTime: NOW + 3_000 });
   });
 
   it('does not retry a failure outside RUNNING', () => {
-    const outcome = propose({ initial: state('PENDING', 'Pending'), proposed: failed, runCount: 0, retryPolicy: { retries: 3, retryDelaySeconds: [0] } });
+    const outcome = propose({
+      initial: state('PENDING', 'Pending'),
+      proposed: failed,
+      runCount: 0,
+      retryPolicy: { retries: 3, retryDelaySeconds: [0] },
+    });
     expect(acceptedState(outcome).type).toBe('FAILED');
   });
 });
@@ -685,7 +703,11 @@ describe('ReleaseConcurrencySlots', () => {
   });
 
   it('has nothing to give back for a task that never started', () => {
-    const outcome = propose({ initial: state('SCHEDULED', 'AwaitingConcurrencySlot'), proposed: { type: 'CANCELLED', name: 'Cancelled' }, tags: ['db'] });
+    const outcome = propose({
+      initial: state('SCHEDULED', 'AwaitingConcurrencySlot'),
+      proposed: { type: 'CANCELLED', name: 'Cancelled' },
+      tags: ['db'],
+    });
     expect(outcome.services.called('releaseConcurrencySlots')).toEqual([]);
   });
 });
@@ -745,7 +767,12 @@ describe('a cancel request: RefuseCancellingFinishedRuns, RefuseCancellingTwice,
   });
 
   it('refuses to cancel a finished run, or one already being cancelled, saying which', () => {
-    for (const [type, name] of [['COMPLETED', 'Completed'], ['FAILED', 'Failed'], ['CRASHED', 'Crashed'], ['CANCELLED', 'Cancelled']] as const) {
+    for (const [type, name] of [
+      ['COMPLETED', 'Completed'],
+      ['FAILED', 'Failed'],
+      ['CRASHED', 'Crashed'],
+      ['CANCELLED', 'Cancelled'],
+    ] as const) {
       expect(propose({ kind: 'flow', initial: state(type, name), proposed: cancel }), name).toEqual(
         expect.objectContaining({ decision: 'reject', reason: 'the run has already finished', code: 'RUN_FINISHED' }),
       );
@@ -760,13 +787,23 @@ describe('a retry request: RetryOnlyFailedCrashedOrCancelledRuns', () => {
   const retry: ProposedState = { type: 'SCHEDULED', name: 'AwaitingRetry', message: 'retry requested', scheduledTime: NOW };
 
   it('schedules a failed, crashed or cancelled flow run again', () => {
-    for (const [type, name] of [['FAILED', 'TimedOut'], ['CRASHED', 'Crashed'], ['CANCELLED', 'Cancelled']] as const) {
+    for (const [type, name] of [
+      ['FAILED', 'TimedOut'],
+      ['CRASHED', 'Crashed'],
+      ['CANCELLED', 'Cancelled'],
+    ] as const) {
       expect(acceptedState(propose({ kind: 'flow', initial: state(type, name), proposed: retry })), name).toEqual(retry);
     }
   });
 
   it('refuses any other, with a code', () => {
-    for (const [type, name] of [['SCHEDULED', 'AwaitingRetry'], ['PENDING', 'Pending'], ['RUNNING', 'Running'], ['PAUSED', 'Paused'], ['COMPLETED', 'Completed']] as const) {
+    for (const [type, name] of [
+      ['SCHEDULED', 'AwaitingRetry'],
+      ['PENDING', 'Pending'],
+      ['RUNNING', 'Running'],
+      ['PAUSED', 'Paused'],
+      ['COMPLETED', 'Completed'],
+    ] as const) {
       expect(propose({ kind: 'flow', initial: state(type, name), proposed: retry }), name).toEqual(
         expect.objectContaining({ decision: 'reject', reason: 'only Failed, Crashed or Cancelled runs can be retried', code: 'NOT_RETRYABLE' }),
       );
@@ -774,7 +811,13 @@ describe('a retry request: RetryOnlyFailedCrashedOrCancelledRuns', () => {
   });
 
   it('leaves alone the retry the rules make of a failed attempt', () => {
-    const outcome = propose({ kind: 'flow', initial: state('RUNNING', 'Running'), proposed: failed, runCount: 1, retryPolicy: { retries: 1, retryDelaySeconds: [0] } });
+    const outcome = propose({
+      kind: 'flow',
+      initial: state('RUNNING', 'Running'),
+      proposed: failed,
+      runCount: 1,
+      retryPolicy: { retries: 1, retryDelaySeconds: [0] },
+    });
     expect(acceptedState(outcome).name).toBe('AwaitingRetry');
   });
 });
@@ -815,7 +858,7 @@ describe('before and after hooks', () => {
     services: new FakeServices(),
   });
 
-  it('runs an after hook only when the store runs the accepted outcome\'s hooks, with what its before saw and the written state', () => {
+  it("runs an after hook only when the store runs the accepted outcome's hooks, with what its before saw and the written state", () => {
     const log: string[] = [];
     const outcome = orchestrate(ctx(completed), [recorder(log), renamer]);
     expect(log).toEqual(['before']);
@@ -842,9 +885,7 @@ describe('before and after hooks', () => {
 
   it('releases slots and stores a cached result only after the transition is accepted', () => {
     const services = new FakeServices();
-    const outcome = orchestrate(
-      { ...ctx({ ...completed, cacheKey: 'k', resultRef: 'r' }), run: { ...ctx(completed).run, tags: ['db'] }, services },
-    );
+    const outcome = orchestrate({ ...ctx({ ...completed, cacheKey: 'k', resultRef: 'r' }), run: { ...ctx(completed).run, tags: ['db'] }, services });
     expect(outcome.decision).toBe('accept');
     expect(services.calls).toEqual([]);
     if (outcome.decision === 'accept') runAfterHooks(outcome, { type: 'COMPLETED', name: 'Completed', timestamp: NOW, attempt: 1 });

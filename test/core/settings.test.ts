@@ -98,7 +98,9 @@ describe('setting values', () => {
     expect(originList('http://a.example,*')).toEqual(['http://a.example', '*']);
     expect(originList(null)).toEqual([]);
     expect(() => parseSetting('FLOWDECK_SERVER_CORS_ORIGINS', ' , ')).toThrow(/at least one origin/);
-    expect(() => parseSetting('FLOWDECK_SERVER_CORS_ORIGINS', 'http://ui.example/app')).toThrow(/more than an origin; give scheme:\/\/host:port only, such as http:\/\/ui\.example/);
+    expect(() => parseSetting('FLOWDECK_SERVER_CORS_ORIGINS', 'http://ui.example/app')).toThrow(
+      /more than an origin; give scheme:\/\/host:port only, such as http:\/\/ui\.example/,
+    );
     expect(() => parseSetting('FLOWDECK_SERVER_CORS_ORIGINS', 'ui.example')).toThrow(/not an origin/);
     expect(() => parseSetting('FLOWDECK_SERVER_CORS_ORIGINS', 'ftp://ui.example')).toThrow(/not an http/);
   });
@@ -144,7 +146,10 @@ describe('profiles documents', () => {
   });
 
   it('says where an unknown key, a bad value or a missing active profile is', () => {
-    expect(problemOf({ active: 'local', profiles: { local: { FLOWDECK_API_URLS: 'x' } } }).at).toEqual({ profile: 'local', key: 'FLOWDECK_API_URLS' });
+    expect(problemOf({ active: 'local', profiles: { local: { FLOWDECK_API_URLS: 'x' } } }).at).toEqual({
+      profile: 'local',
+      key: 'FLOWDECK_API_URLS',
+    });
     const bad = problemOf({ active: 'local', profiles: { local: { FLOWDECK_HEARTBEAT_SECONDS: -1 } } });
     expect(bad.at).toEqual({ profile: 'local', key: 'FLOWDECK_HEARTBEAT_SECONDS' });
     expect(bad.message).toContain('FLOWDECK_HEARTBEAT_SECONDS must be');

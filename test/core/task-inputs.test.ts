@@ -23,7 +23,10 @@ describe('built-in task inputs', () => {
   it("are the fields of the tasks' node kinds, with the same defaults and checks", () => {
     for (const [kindId, input] of Object.entries(INPUTS)) {
       const kind = nodeKind(kindId)!;
-      expect(kind.fields.map((f) => f.name), kindId).toEqual(Object.keys(input.shape));
+      expect(
+        kind.fields.map((f) => f.name),
+        kindId,
+      ).toEqual(Object.keys(input.shape));
       for (const spec of kind.fields) {
         const field = inputField(input, spec.name);
         expect(spec.default, `${kindId}.${spec.name}`).toEqual(field.default);

@@ -72,11 +72,7 @@ describe("cachePolicy 'inputs'", () => {
       calls++;
       return `${path}:${debug}`;
     });
-    const outcome = await flow({ name: 'exclude-arg' }, async () => [
-      await load('/a', false),
-      await load('/a', true),
-      await load('/b', true),
-    ]).run();
+    const outcome = await flow({ name: 'exclude-arg' }, async () => [await load('/a', false), await load('/a', true), await load('/b', true)]).run();
     expect(outcome.result).toEqual(['/a:false', '/a:false', '/b:true']);
     expect(calls).toBe(2);
     expect((await taskRunsOf(env.store, outcome.flowRunId, 'load')).map((r) => r.state.name)).toEqual(['Completed', 'Cached', 'Completed']);
@@ -89,7 +85,10 @@ describe("cachePolicy 'inputs'", () => {
       calls++;
       return {
         at,
-        map: new Map<string, unknown>([['k', new Set(keys)], ['n', 12n]]),
+        map: new Map<string, unknown>([
+          ['k', new Set(keys)],
+          ['n', 12n],
+        ]),
         bytes: new Uint8Array([1, 2, 3]),
       };
     });

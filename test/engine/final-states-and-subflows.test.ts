@@ -1,14 +1,7 @@
 import { hostname } from 'node:os';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { RunStore } from '../../app/server/index.js';
-import {
-  ConcurrentTaskRunner,
-  flow,
-  getRunContext,
-  RunAbortedError,
-  task,
-  TimeoutError,
-} from '../../app/engine/index.js';
+import { ConcurrentTaskRunner, flow, getRunContext, RunAbortedError, task, TimeoutError } from '../../app/engine/index.js';
 import { useEngineStore, type EngineStore } from '../helpers/engine-store.js';
 import { delay, historyOf, idle, namesOf, onlyTaskRun, stateNamed, taskRunsOf } from './support.js';
 
@@ -133,7 +126,11 @@ describe("a flow's final state", () => {
       await s.result();
     }).run();
     expect(outcome.state.name).toBe('Failed');
-    expect(await namesOf(env.store, (await onlyTaskRun(env.store, outcome.flowRunId, 'slow-sibling')).id)).toEqual(['Pending', 'Running', 'Cancelled']);
+    expect(await namesOf(env.store, (await onlyTaskRun(env.store, outcome.flowRunId, 'slow-sibling')).id)).toEqual([
+      'Pending',
+      'Running',
+      'Cancelled',
+    ]);
   });
 });
 
@@ -271,7 +268,12 @@ describe('concurrency', () => {
     for (const h of waited) expect(h).toEqual(['Pending', 'AwaitingConcurrencySlot', 'Running', 'Completed']);
     const waiting = await stateNamed(env.store, runs.find((r, i) => histories[i].includes('AwaitingConcurrencySlot'))!.id, 'AwaitingConcurrencySlot');
     expect(waiting.message).toBe("waiting for a slot of tag 'db' (limit 1)");
-    const spans = (await runningSpans(env.store, runs.map((r) => r.id))).sort((a, b) => a[0] - b[0]);
+    const spans = (
+      await runningSpans(
+        env.store,
+        runs.map((r) => r.id),
+      )
+    ).sort((a, b) => a[0] - b[0]);
     for (let i = 1; i < spans.length; i++) expect(spans[i][0]).toBeGreaterThanOrEqual(spans[i - 1][1]);
     expect((await env.store.getConcurrencyLimit('db'))!.activeSlots).toEqual([]);
   });
@@ -288,7 +290,10 @@ describe('concurrency', () => {
     const f = flow({ name: 'api-user' }, (params: { fail: boolean }) => call.map([params.fail, params.fail]).wait());
     const outcomes = await Promise.all([f.run({ fail: true }), f.run({ fail: false })]);
     expect(g.max).toBe(1);
-    const states = (await Promise.all(outcomes.map((o) => taskRunsOf(env.store, o.flowRunId, 'call')))).flat().map((r) => r.state.name).sort();
+    const states = (await Promise.all(outcomes.map((o) => taskRunsOf(env.store, o.flowRunId, 'call'))))
+      .flat()
+      .map((r) => r.state.name)
+      .sort();
     expect(states).toEqual(['Completed', 'Completed', 'Failed', 'Failed']);
     expect((await env.store.getConcurrencyLimit('api'))!.activeSlots).toEqual([]);
   });

@@ -1,14 +1,7 @@
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import type { LogLine, State } from '../../app/core/index.js';
 import { activeFlowRunIds, configureEngine, crashActiveRuns, type RunEvent } from '../../app/engine/hosting.js';
-import {
-  flow,
-  getRunContext,
-  getRunLogger,
-  task,
-  type RunContext,
-  type RunInfo,
-} from '../../app/engine/index.js';
+import { flow, getRunContext, getRunLogger, task, type RunContext, type RunInfo } from '../../app/engine/index.js';
 import { useEngineStore, type EngineStore } from '../helpers/engine-store.js';
 import { delay, historyOf, idle, logsOf, onlyTaskRun, taskRunsOf, until } from './support.js';
 
@@ -265,9 +258,7 @@ describe('run logger', () => {
     }).run();
     const run = await onlyTaskRun(env.store, outcome.flowRunId, 'logs');
     const logs = await logsOf(env.store, outcome.flowRunId);
-    const lines = logs
-      .filter((l) => !l.message.startsWith('attempt 1 failed'))
-      .map((l) => [l.message, l.level, l.taskRunId, l.attempt, l.logger]);
+    const lines = logs.filter((l) => !l.message.startsWith('attempt 1 failed')).map((l) => [l.message, l.level, l.taskRunId, l.attempt, l.logger]);
     expect(lines).toEqual([
       ['flow says hi and 42', 20, null, 1, 'flow'],
       ['task attempt 1', 20, run.id, 1, 'task'],

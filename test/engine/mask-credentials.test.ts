@@ -74,7 +74,9 @@ describe('maskCredentials', () => {
     expect(maskCredentials('host=db password=my\\ secret dbname=app')).toBe('host=db password=*** dbname=app');
     expect(maskCredentials("host=db password='never closed dbname=app")).toBe('host=db password=***');
     expect(maskCredentials('PGPASSWORD=s3cret psql -h db')).toBe('PGPASSWORD=*** psql -h db');
-    expect(inputsPreviewOf([{ connection: "host=db user=ada password='my secret' dbname=app" }])).toBe('[{"connection":"host=db user=ada password=*** dbname=app"}]');
+    expect(inputsPreviewOf([{ connection: "host=db user=ada password='my secret' dbname=app" }])).toBe(
+      '[{"connection":"host=db user=ada password=*** dbname=app"}]',
+    );
     expect(inputsPreviewOf(['psql', ['-d', 'host=db password=s3cret']])).toBe('["psql",["-d","host=db password=***"]]');
   });
 

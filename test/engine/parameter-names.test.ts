@@ -20,12 +20,20 @@ describe('reading the parameters a function declares', () => {
     expect(shapes(eval('(x => x)'))).toEqual(['x']);
     expect(shapes(eval('(async x => x)'))).toEqual(['x']);
     expect(shapes(eval('(async => async)'))).toEqual(['async']);
-    expect(shapes(async function named(a: number, b: string) {
-      return [a, b];
-    })).toEqual(['a', 'b']);
-    expect(shapes({ method(a: number, b = 2) {
-      return a + b;
-    } }.method as never)).toEqual(['a', 'b=']);
+    expect(
+      shapes(async function named(a: number, b: string) {
+        return [a, b];
+      }),
+    ).toEqual(['a', 'b']);
+    expect(
+      shapes(
+        {
+          method(a: number, b = 2) {
+            return a + b;
+          },
+        }.method as never,
+      ),
+    ).toEqual(['a', 'b=']);
   });
 
   it('reads defaults that hold commas, brackets, strings and comments, and rest parameters', () => {
@@ -82,6 +90,8 @@ describe('binding a flow call', () => {
     expect(() => bindByName('f', parameters, { a: 1, c: 2 })).toThrow(/c: the flow takes no parameter 'c'; it takes a, b/);
     expect(() => bindByName('f', parameters, [1, 2])).toThrow(/parameters must be an object/);
     expect(() => bindArguments('f', parameters, [1, 2, 3])).toThrow(ParameterValidationError);
-    expect(() => bindByName('f', positional(eval('((...xs) => 0)')), { xs: 3 })).toThrow(/xs: takes the rest of the arguments, so it must be an array/);
+    expect(() => bindByName('f', positional(eval('((...xs) => 0)')), { xs: 3 })).toThrow(
+      /xs: takes the rest of the arguments, so it must be an array/,
+    );
   });
 });

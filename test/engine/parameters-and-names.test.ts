@@ -169,11 +169,14 @@ describe('flow names and options', () => {
 describe('task run names', () => {
   it('fill {0} and {name} from the arguments and {a.b} from nested fields', async () => {
     const names: string[] = [];
-    // eslint-disable-next-line @typescript-eslint/no-unused-vars -- {opts.retries} reads the parameter by its name
-    const fetchPage = task({ name: 'fetch-page', taskRunName: 'get-{url}-{1}-{opts.retries}' }, (url: string, page: number, opts: { retries: number }) => {
-      names.push(getRunContext().taskRun!.name);
-      return page;
-    });
+    const fetchPage = task(
+      { name: 'fetch-page', taskRunName: 'get-{url}-{1}-{opts.retries}' },
+      // eslint-disable-next-line @typescript-eslint/no-unused-vars -- {opts.retries} reads the parameter by its name
+      (url: string, page: number, opts: { retries: number }) => {
+        names.push(getRunContext().taskRun!.name);
+        return page;
+      },
+    );
     const byPosition = task({ name: 'by-position', taskRunName: 'item-{0}' }, (x: unknown) => x);
     const outcome = await flow({ name: 'task-names' }, async () => {
       await fetchPage('/users', 2, { retries: 3 });
@@ -185,7 +188,10 @@ describe('task run names', () => {
   });
 
   it('a lone object argument lends its keys; unknown placeholders stay as written', async () => {
-    const t = task({ name: 'lone-object', taskRunName: 'user-{id}-{profile.city}-{nope}' }, ({ id }: { id: number; profile: { city: string } }) => id);
+    const t = task(
+      { name: 'lone-object', taskRunName: 'user-{id}-{profile.city}-{nope}' },
+      ({ id }: { id: number; profile: { city: string } }) => id,
+    );
     const outcome = await flow({ name: 'lone-object' }, () => t({ id: 7, profile: { city: 'Oslo' } })).run();
     expect((await onlyTaskRun(env.store, outcome.flowRunId, 'lone-object')).name).toBe('user-7-Oslo-{nope}');
   });

@@ -30,7 +30,10 @@ async function pausedRun(store: RunStore, nth = 1): Promise<{ id: string; messag
 describe('pauseFlowRun', () => {
   it('pauses the run until it is resumed, and answers the input checked by the schema', async () => {
     const approval = flow({ name: 'approval' }, async () => {
-      const answer = await pauseFlowRun({ reason: 'approve the load', input: z.object({ approved: z.boolean(), by: z.string().default('someone') }) });
+      const answer = await pauseFlowRun({
+        reason: 'approve the load',
+        input: z.object({ approved: z.boolean(), by: z.string().default('someone') }),
+      });
       return answer;
     });
     const running = approval.run();
@@ -66,7 +69,11 @@ describe('pauseFlowRun', () => {
   it('records what the pause waits for with its Paused state: reason, the input as JSON Schema, the deadline', async () => {
     const before = Date.now();
     const running = flow({ name: 'recorded' }, () =>
-      pauseFlowRun({ reason: 'approve the load', timeoutSeconds: 120, input: z.object({ approved: z.boolean(), by: z.string().default('someone') }) }),
+      pauseFlowRun({
+        reason: 'approve the load',
+        timeoutSeconds: 120,
+        input: z.object({ approved: z.boolean(), by: z.string().default('someone') }),
+      }),
     ).run();
     const paused = await pausedRun(env.store);
     const run = (await env.store.getFlowRun(paused.id))!;
@@ -74,7 +81,11 @@ describe('pauseFlowRun', () => {
       pauseId: run.state.transitionId,
       reason: 'approve the load',
       // zod's input side: a field with a default may be left out.
-      inputSchema: { type: 'object', properties: { approved: { type: 'boolean' }, by: { type: 'string', default: 'someone' } }, required: ['approved'] },
+      inputSchema: {
+        type: 'object',
+        properties: { approved: { type: 'boolean' }, by: { type: 'string', default: 'someone' } },
+        required: ['approved'],
+      },
     });
     expect(run.pause!.timeoutAt).toBeGreaterThan(before + 119_000);
     expect(run.pause!.timeoutAt).toBeLessThanOrEqual(Date.now() + 120_000);
@@ -83,7 +94,12 @@ describe('pauseFlowRun', () => {
   });
 
   it('records no input schema for a schema that is not zod 4, and the store then takes any input', async () => {
-    const odd = { safeParse: (value: unknown) => (value === 'yes' ? { success: true as const, data: value } : { success: false as const, error: { issues: [{ path: [], message: 'say yes' }] } }) };
+    const odd = {
+      safeParse: (value: unknown) =>
+        value === 'yes'
+          ? { success: true as const, data: value }
+          : { success: false as const, error: { issues: [{ path: [], message: 'say yes' }] } },
+    };
     const running = flow({ name: 'zod-like' }, () => pauseFlowRun({ reason: 'say yes', input: odd })).run();
     const paused = await pausedRun(env.store);
     expect((await env.store.getFlowRun(paused.id))!.pause).toMatchObject({ reason: 'say yes', inputSchema: null });
@@ -94,7 +110,10 @@ describe('pauseFlowRun', () => {
   });
 
   it('input the schema refuses pauses the run again, saying why, until valid input comes', async () => {
-    const odd = z.number().int().refine((n) => n % 2 === 1, 'must be odd');
+    const odd = z
+      .number()
+      .int()
+      .refine((n) => n % 2 === 1, 'must be odd');
     const running = flow({ name: 'strict' }, () => pauseFlowRun({ reason: 'need an odd count', input: z.object({ count: odd }) })).run();
     const paused = await pausedRun(env.store);
     // What the JSON Schema says, the store checks before it wakes the run.
@@ -126,7 +145,11 @@ describe('pauseFlowRun', () => {
     expect(await namesOf(env.store, outcome.flowRunId)).toEqual(['Pending', 'Running', 'Paused', 'TimedOut']);
     // Too late now: only a Paused run can be resumed.
     const late = await env.store.resumeFlowRun(outcome.flowRunId, {});
-    expect(late).toEqual({ ok: false, reason: 'NOT_PAUSED', message: `flow run '${outcome.flowRunName}' is TimedOut; only a Paused run can be resumed` });
+    expect(late).toEqual({
+      ok: false,
+      reason: 'NOT_PAUSED',
+      message: `flow run '${outcome.flowRunName}' is TimedOut; only a Paused run can be resumed`,
+    });
   });
 
   it('stops when the run is cancelled while paused', async () => {
@@ -155,7 +178,11 @@ describe('pauseFlowRun', () => {
       const id = getRunContext().flowRun.id;
       return env.store.resumeFlowRun(id, 1);
     }).run();
-    expect(outcome.result).toEqual({ ok: false, reason: 'NOT_PAUSED', message: `flow run '${outcome.flowRunName}' is Running; only a Paused run can be resumed` });
+    expect(outcome.result).toEqual({
+      ok: false,
+      reason: 'NOT_PAUSED',
+      message: `flow run '${outcome.flowRunName}' is Running; only a Paused run can be resumed`,
+    });
   });
 });
 

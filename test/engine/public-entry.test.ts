@@ -77,7 +77,10 @@ function declaredExports(file: string): { values: string[]; types: string[] } {
 /** The names imported from `flowdeck` in a piece of TypeScript. */
 function namesImportedFromSdk(source: string): string[] {
   return [...source.matchAll(/import\s*\{([^}]*)\}\s*from\s*'flowdeck'/g)].flatMap((m) =>
-    m[1].split(',').map((name) => name.trim().replace(/^type\s+/, '')).filter(Boolean),
+    m[1]
+      .split(',')
+      .map((name) => name.trim().replace(/^type\s+/, ''))
+      .filter(Boolean),
   );
 }
 
@@ -108,7 +111,10 @@ describe("the SDK's public entry", () => {
 
   it("has every name README's examples and the bundled examples import", () => {
     const examples = resolve(ROOT, 'resources/examples');
-    const sources = [readFileSync(resolve(ROOT, 'README.md'), 'utf8'), ...readdirSync(examples).map((f) => readFileSync(resolve(examples, f), 'utf8'))];
+    const sources = [
+      readFileSync(resolve(ROOT, 'README.md'), 'utf8'),
+      ...readdirSync(examples).map((f) => readFileSync(resolve(examples, f), 'utf8')),
+    ];
     const names = new Set(sources.flatMap(namesImportedFromSdk));
     expect(names.size).toBeGreaterThan(5);
     expect([...names].filter((name) => !VALUES.includes(name) && !TYPES.includes(name))).toEqual([]);

@@ -61,7 +61,7 @@ describe('task retries', () => {
     });
   });
 
-  it('completes on a later attempt and returns that attempt\'s value', async () => {
+  it("completes on a later attempt and returns that attempt's value", async () => {
     const t = task({ name: 'flaky', retries: 3, retryDelaySeconds: 0 }, failing(2));
     const outcome = await flow({ name: 'eventually' }, () => t()).run();
     expect(outcome.result).toBe(3);

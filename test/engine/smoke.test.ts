@@ -28,6 +28,12 @@ it('runs a flow with tasks, retries and a map', async () => {
   expect(runs).toHaveLength(4);
   const flakyRun = runs.find((r) => r.taskKey === 'flaky')!;
   expect((await env.store.listStates(flakyRun.id)).map((s) => `${s.name}:${s.attempt}`)).toEqual([
-    'Pending:1', 'Running:1', 'AwaitingRetry:1', 'Retrying:2', 'AwaitingRetry:2', 'Retrying:3', 'Completed:3',
+    'Pending:1',
+    'Running:1',
+    'AwaitingRetry:1',
+    'Retrying:2',
+    'AwaitingRetry:2',
+    'Retrying:3',
+    'Completed:3',
   ]);
 });

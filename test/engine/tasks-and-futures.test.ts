@@ -1,14 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import {
-  allowFailure,
-  flow,
-  FutureList,
-  task,
-  TaskRunFuture,
-  unmapped,
-  UpstreamFailedError,
-  waitFor,
-} from '../../app/engine/index.js';
+import { allowFailure, flow, FutureList, task, TaskRunFuture, unmapped, UpstreamFailedError, waitFor } from '../../app/engine/index.js';
 import { useEngineStore, type EngineStore } from '../helpers/engine-store.js';
 import { sqliteOf } from '../helpers/store-factory.js';
 import { delay, historyOf, namesOf, onlyTaskRun, stateNamed, taskRunsOf, until } from './support.js';
@@ -342,17 +333,11 @@ describe('futures', () => {
       throw new RangeError('out of range');
     });
     const fine = task({ name: 'fine' }, () => 'value');
-    const inspect = task({ name: 'inspect' }, (x: unknown) =>
-      x instanceof Error ? `error ${x.name}: ${x.message}` : `value ${String(x)}`,
-    );
+    const inspect = task({ name: 'inspect' }, (x: unknown) => (x instanceof Error ? `error ${x.name}: ${x.message}` : `value ${String(x)}`));
     const outcome = await flow({ name: 'allow-failure' }, async () => {
       const a = broken.submit();
       const b = fine.submit();
-      return [
-        await inspect(allowFailure(a)),
-        await inspect(allowFailure(b)),
-        await inspect('plain', waitFor(allowFailure(a))),
-      ];
+      return [await inspect(allowFailure(a)), await inspect(allowFailure(b)), await inspect('plain', waitFor(allowFailure(a)))];
     }).run();
     expect(outcome.result).toEqual(['error RangeError: out of range', 'value value', 'value plain']);
     const brokenRun = await onlyTaskRun(env.store, outcome.flowRunId, 'broken-3');

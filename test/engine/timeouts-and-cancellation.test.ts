@@ -1,15 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { State } from '../../app/core/index.js';
 import { configureEngine } from '../../app/engine/hosting.js';
-import {
-  CancelledError,
-  ConcurrentTaskRunner,
-  flow,
-  getRunContext,
-  task,
-  TimeoutError,
-  type RunInfo,
-} from '../../app/engine/index.js';
+import { CancelledError, ConcurrentTaskRunner, flow, getRunContext, task, TimeoutError, type RunInfo } from '../../app/engine/index.js';
 import { useEngineStore, type EngineStore } from '../helpers/engine-store.js';
 import { delay, historyOf, namesOf, onlyTaskRun, stateNamed, taskRunsOf, until } from './support.js';
 
@@ -271,10 +263,13 @@ describe('cancellation', () => {
   it('a flow cancelled while it waits to retry ends Cancelled', async () => {
     let attempts = 0;
     const hooked: string[] = [];
-    const f = flow({ name: 'cancel-flow-retry', retries: 2, retryDelaySeconds: 10, onCancellation: (_f, _r, state) => void hooked.push(state.name) }, () => {
-      attempts++;
-      throw new Error('first attempt fails');
-    });
+    const f = flow(
+      { name: 'cancel-flow-retry', retries: 2, retryDelaySeconds: 10, onCancellation: (_f, _r, state) => void hooked.push(state.name) },
+      () => {
+        attempts++;
+        throw new Error('first attempt fails');
+      },
+    );
     const running = f.run();
     const stored = async () => (await env.store.listFlowRuns({ flowName: 'cancel-flow-retry' }))[0];
     await until(async () => (await stored())?.state.name === 'AwaitingRetry');
@@ -283,6 +278,7 @@ describe('cancellation', () => {
     expect(attempts).toBe(1);
     expect(outcome.ok).toBe(false);
     expect(outcome.state.name).toBe('Cancelled');
-    expect(await namesOf(env.store, outcome.flowRunId)).toEqual(['Pending', 'Running', 'AwaitingRetry', 'Cancelled']);    expect(hooked).toEqual(['Cancelled']);
+    expect(await namesOf(env.store, outcome.flowRunId)).toEqual(['Pending', 'Running', 'AwaitingRetry', 'Cancelled']);
+    expect(hooked).toEqual(['Cancelled']);
   });
 });

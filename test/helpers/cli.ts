@@ -110,7 +110,9 @@ export class CliProcess {
     };
     await waitUntil(() => matches() || this.done, { what: `${stream} of flowdeck ${this.describe()} to show ${pattern}`, safetyNetMs });
     if (!matches()) {
-      throw new Error(`flowdeck ${this.describe()} exited before its ${stream} showed ${pattern}\n--- stdout\n${this.stdout}\n--- stderr\n${this.stderr}`);
+      throw new Error(
+        `flowdeck ${this.describe()} exited before its ${stream} showed ${pattern}\n--- stdout\n${this.stdout}\n--- stderr\n${this.stderr}`,
+      );
     }
   }
 
@@ -155,7 +157,10 @@ export interface RunJson {
 
 /** The last non-empty stdout line, parsed as JSON. */
 export function lastJsonLine<T = RunJson>(stdout: string): T {
-  const lines = stdout.trim().split('\n').filter((line) => line.trim() !== '');
+  const lines = stdout
+    .trim()
+    .split('\n')
+    .filter((line) => line.trim() !== '');
   const last = lines[lines.length - 1];
   if (last === undefined) throw new Error('no output on stdout');
   try {

@@ -87,7 +87,19 @@ export async function startPostgres(): Promise<PostgresServer> {
   const as = await runner(dir);
   const pgCtl = join(bin, 'pg_ctl');
   try {
-    await as(join(bin, 'initdb'), ['-D', data, '-U', user, `--pwfile=${join(dir, 'pwfile')}`, '--auth-local=trust', '--auth-host=scram-sha-256', '-E', 'UTF8', '--no-locale', '--no-sync']);
+    await as(join(bin, 'initdb'), [
+      '-D',
+      data,
+      '-U',
+      user,
+      `--pwfile=${join(dir, 'pwfile')}`,
+      '--auth-local=trust',
+      '--auth-host=scram-sha-256',
+      '-E',
+      'UTF8',
+      '--no-locale',
+      '--no-sync',
+    ]);
   } catch (error) {
     rmSync(dir, { recursive: true, force: true });
     throw describeFailure(error, log);

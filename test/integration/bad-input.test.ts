@@ -57,9 +57,13 @@ beforeAll(() => {
   );
   writeFileSync(
     join(files, 'missing-import.ts'),
-    ["import { flow } from 'flowdeck';", "import { helper } from './not-there.ts';", '', "export default flow({ name: 'x' }, async () => helper);", ''].join(
-      '\n',
-    ),
+    [
+      "import { flow } from 'flowdeck';",
+      "import { helper } from './not-there.ts';",
+      '',
+      "export default flow({ name: 'x' }, async () => helper);",
+      '',
+    ].join('\n'),
   );
 });
 
@@ -205,7 +209,12 @@ describe.concurrent('ids that name no run', () => {
     const ran = await runCli(['run', example('hello')], { home: home.home });
     expect(ran.code, showOutput(ran)).toBe(0);
     const id = randomUUID();
-    for (const words of [['flow-run', 'inspect'], ['flow-run', 'cancel'], ['flow-run', 'retry'], ['task-run', 'inspect']]) {
+    for (const words of [
+      ['flow-run', 'inspect'],
+      ['flow-run', 'cancel'],
+      ['flow-run', 'retry'],
+      ['task-run', 'inspect'],
+    ]) {
       const result = await runCli([...words, id], { home: home.home });
       expect(result.code, showOutput(result)).toBe(2);
       expect(result.stderr).toContain(id);
@@ -215,7 +224,10 @@ describe.concurrent('ids that name no run', () => {
 });
 
 describe.concurrent('a FLOWDECK_HOME that cannot be used', () => {
-  for (const args of [['run', example('hello')], ['flow-run', 'ls']]) {
+  for (const args of [
+    ['run', example('hello')],
+    ['flow-run', 'ls'],
+  ]) {
     it(`garbage in flowdeck.db: '${args.slice(0, 2).join(' ')}' exits 2 naming the file and leaves it untouched`, async () => {
       const home = newHome();
       const garbage = randomBytes(16 * 1024);
@@ -249,7 +261,10 @@ describe.concurrent('a FLOWDECK_HOME that cannot be used', () => {
     const home = newHome();
     const notAFolder = join(home.home, 'home-is-a-file');
     writeFileSync(notAFolder, 'just some notes\n');
-    for (const args of [['run', example('hello')], ['flow-run', 'ls']]) {
+    for (const args of [
+      ['run', example('hello')],
+      ['flow-run', 'ls'],
+    ]) {
       const result = await runCli(args, { home: notAFolder });
       expect(result.code, showOutput(result)).toBe(2);
       expect(result.stderr).toContain(notAFolder);

@@ -65,10 +65,9 @@ it('a task that ignores its signal is still recorded Cancelled', async () => {
   const { flowRun, taskRun } = await startAndCancel(false);
 
   // Only the store is checked here; whether the process ends is the next test's question.
-  await waitUntil(
-    () => readStore(temp.dbPath, async (store) => (await store.flowRun(flowRun.id))?.state.type === 'CANCELLED'),
-    { what: 'the flow run to be CANCELLED' },
-  );
+  await waitUntil(() => readStore(temp.dbPath, async (store) => (await store.flowRun(flowRun.id))?.state.type === 'CANCELLED'), {
+    what: 'the flow run to be CANCELLED',
+  });
   await readStore(temp.dbPath, async (store) => {
     expect(stateNames(await store.states(flowRun.id))).toEqual(['Pending', 'Running', 'Cancelling', 'Cancelled']);
     expect(stateNames(await store.states(taskRun.id))).toEqual(['Pending', 'Running', 'Cancelled']);

@@ -4,17 +4,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { expect, it } from 'vitest';
 import type { FlowRun, TaskRun } from '../../app/core/index.js';
-import {
-  fixtureFlow,
-  readStore,
-  runCli,
-  showOutput,
-  spawnCli,
-  stateNames,
-  waitForRunningTask,
-  type CliProcess,
-  useCliHome,
-} from '../helpers/cli.js';
+import { fixtureFlow, readStore, runCli, showOutput, spawnCli, stateNames, waitForRunningTask, type CliProcess, useCliHome } from '../helpers/cli.js';
 
 const temp = useCliHome();
 

@@ -179,10 +179,7 @@ describe('histories the examples leave in the store', () => {
       ]);
       const waits = states.filter((s) => s.name === 'AwaitingRetry');
       expect(waits.map((s) => s.type)).toEqual(['SCHEDULED', 'SCHEDULED']);
-      expect(waits.map((s) => s.error?.message)).toEqual([
-        'quote service unavailable (attempt 1)',
-        'quote service unavailable (attempt 2)',
-      ]);
+      expect(waits.map((s) => s.error?.message)).toEqual(['quote service unavailable (attempt 1)', 'quote service unavailable (attempt 2)']);
       for (const wait of waits) {
         expect(wait.error?.stack).toContain('quote service unavailable');
         expect(wait.scheduledTime).toBeGreaterThanOrEqual(wait.timestamp);
@@ -213,8 +210,7 @@ describe('histories the examples leave in the store', () => {
       expect(reused.state.cacheKey).toBe(key);
       expect(reused.state.resultRef).toBe(computed.state.resultRef);
       // The slow body ran only the first time.
-      const computedLines = async (flowRunId: string) =>
-        (await store.logs(flowRunId)).filter((l) => l.message.includes('the slow way')).length;
+      const computedLines = async (flowRunId: string) => (await store.logs(flowRunId)).filter((l) => l.message.includes('the slow way')).length;
       expect(await computedLines(first.flowRunId)).toBe(1);
       expect(await computedLines(second.flowRunId)).toBe(0);
     });
@@ -271,7 +267,10 @@ describe('histories the examples leave in the store', () => {
       expect(calls.map((t) => t.state.name)).toEqual(['Completed', 'Completed']);
       expect((await store.taskRuns(parent.id)).filter((t) => t.taskKey === 'total').map((t) => t.result)).toEqual(['6']);
       expect(children.map((r) => r.parentTaskRunId).sort()).toEqual(calls.map((t) => t.id).sort());
-      expect(children.map((r) => r.parameters).sort((a, b) => String(a.source).localeCompare(String(b.source)))).toEqual([{ source: 'billing' }, { source: 'crm' }]);
+      expect(children.map((r) => r.parameters).sort((a, b) => String(a.source).localeCompare(String(b.source)))).toEqual([
+        { source: 'billing' },
+        { source: 'crm' },
+      ]);
     });
   });
 

@@ -87,7 +87,11 @@ it('keeps a run from claiming Completed while the server cannot store its report
     { what: 'the health check to say degraded' },
   );
   expect(degraded.problems).toEqual([
-    { component: 'database', message: expect.stringMatching(/^cannot write to the database .*flowdeck\.db: the disk is full/), since: expect.any(Number) },
+    {
+      component: 'database',
+      message: expect.stringMatching(/^cannot write to the database .*flowdeck\.db: the disk is full/),
+      since: expect.any(Number),
+    },
   ]);
   await run.waitForOutput('cannot store reports now', 'stderr');
   // The flow's own work goes on to its end, its task runs started from the journal...

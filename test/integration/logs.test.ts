@@ -4,16 +4,7 @@ import { existsSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { expect, it } from 'vitest';
 import type { StoredLog } from '../../app/core/index.js';
-import {
-  fixtureFlow,
-  lastJsonLine,
-  readStore,
-  runCli,
-  showOutput,
-  spawnCli,
-  waitUntil,
-  useCliHome,
-} from '../helpers/cli.js';
+import { fixtureFlow, lastJsonLine, readStore, runCli, showOutput, spawnCli, waitUntil, useCliHome } from '../helpers/cli.js';
 
 const temp = useCliHome();
 

@@ -71,7 +71,11 @@ async function getJson<T>(url: string): Promise<T> {
 it('runs a flow on the server the active profile names, and nothing lands in the local database', async () => {
   const server = await startServer();
   const opts = { home: clientHome.home };
-  for (const args of [['profile', 'create', 'shared'], ['config', 'set', `FLOWDECK_API_URL=${server.api}`], ['profile', 'use', 'shared']]) {
+  for (const args of [
+    ['profile', 'create', 'shared'],
+    ['config', 'set', `FLOWDECK_API_URL=${server.api}`],
+    ['profile', 'use', 'shared'],
+  ]) {
     const done = await runCli(args, args[0] === 'config' ? { ...opts, env: { FLOWDECK_PROFILE: 'shared' } } : opts);
     expect(done.code, showOutput(done)).toBe(0);
   }
@@ -167,7 +171,11 @@ it('a cancel through the API stops the remote flow process: Cancelling, then Can
     async () => (await getJson<{ items: FlowRun[] }>(`${server.api}/flow-runs`)).items.find((r) => r.state.type === 'RUNNING'),
     { what: 'the flow run to be Running on the server' },
   );
-  const cancel = await fetch(`${server.api}/flow-runs/${running.id}/cancel`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{}' });
+  const cancel = await fetch(`${server.api}/flow-runs/${running.id}/cancel`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: '{}',
+  });
   expect(cancel.status).toBe(200);
   const done = await run.wait();
   expect(done.code, showOutput(done)).toBe(1);

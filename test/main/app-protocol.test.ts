@@ -21,7 +21,11 @@ afterAll(() => rmSync(base, { recursive: true, force: true }));
 
 describe('app URLs to files', () => {
   it('maps paths under the renderer folder, and pages of the app to index.html', () => {
-    expect(resolveAppRequest(APP_ENTRY_URL, renderer)).toEqual({ kind: 'file', path: join(renderer, 'index.html'), mimeType: 'text/html; charset=utf-8' });
+    expect(resolveAppRequest(APP_ENTRY_URL, renderer)).toEqual({
+      kind: 'file',
+      path: join(renderer, 'index.html'),
+      mimeType: 'text/html; charset=utf-8',
+    });
     expect(resolveAppRequest('flowdeck://app/', renderer)).toMatchObject({ path: join(renderer, 'index.html') });
     expect(resolveAppRequest('flowdeck://app/runs/0198?tab=logs', renderer)).toMatchObject({ path: join(renderer, 'index.html') });
     expect(resolveAppRequest('flowdeck://app/assets/main-abc.js', renderer)).toEqual({

@@ -131,7 +131,10 @@ describe('profiles and app info', () => {
     expect(await invoke('listProfiles')).toEqual([{ name: 'local', active: true, apiUrl: null }]);
     const path = join(home, 'profiles.toml');
     expect(statSync(path).mode & 0o777).toBe(0o600);
-    writeFileSync(path, 'active = "local"\n[profiles.local]\n[profiles.prod]\nFLOWDECK_API_URL = "https://flowdeck.example.com/api"\nFLOWDECK_API_KEY = "fd_x"\n');
+    writeFileSync(
+      path,
+      'active = "local"\n[profiles.local]\n[profiles.prod]\nFLOWDECK_API_URL = "https://flowdeck.example.com/api"\nFLOWDECK_API_KEY = "fd_x"\n',
+    );
 
     expect(await invoke('useProfile', 'prod')).toEqual([
       { name: 'local', active: false, apiUrl: null },
@@ -146,7 +149,10 @@ describe('profiles and app info', () => {
   });
 
   it('connects to the local server for a profile without a server, and lets the environment win', () => {
-    expect(serverConnection(home, {}, 'http://127.0.0.1:1/api')).toEqual({ profile: 'local', server: { apiUrl: 'http://127.0.0.1:1/api', apiKey: null, local: true } });
+    expect(serverConnection(home, {}, 'http://127.0.0.1:1/api')).toEqual({
+      profile: 'local',
+      server: { apiUrl: 'http://127.0.0.1:1/api', apiKey: null, local: true },
+    });
     const fromEnv = serverConnection(home, { FLOWDECK_API_URL: 'http://10.0.0.2:4300/api' }, 'http://127.0.0.1:1/api');
     expect(fromEnv.server).toEqual({ apiUrl: 'http://10.0.0.2:4300/api', apiKey: null, local: false });
   });

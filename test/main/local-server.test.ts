@@ -13,7 +13,9 @@ import { ipcHandlers } from '../../app/main/ipc-handlers.js';
 import { startLocalServer, type LocalServer } from '../../app/main/local-server.js';
 import { EXAMPLES_DIR, REPO_ROOT } from '../helpers/cli.js';
 
-const EXAMPLES = readdirSync(EXAMPLES_DIR).filter((name) => name.endsWith('.ts')).sort();
+const EXAMPLES = readdirSync(EXAMPLES_DIR)
+  .filter((name) => name.endsWith('.ts'))
+  .sort();
 
 let base: string;
 let home: string;
@@ -126,7 +128,14 @@ describe('desktop paths, arguments, settings and app info', () => {
 
   it('says what the window may know', () => {
     const server = { apiUrl: 'http://127.0.0.1:5/api', apiKey: null, local: true };
-    const info = appInfo({ home: '/h', workspace: '/w', localServerUrl: 'http://127.0.0.1:5', profile: 'local', server, versions: { electron: '41.7.1', chrome: '146.0', node: '24.0.0' } });
+    const info = appInfo({
+      home: '/h',
+      workspace: '/w',
+      localServerUrl: 'http://127.0.0.1:5',
+      profile: 'local',
+      server,
+      versions: { electron: '41.7.1', chrome: '146.0', node: '24.0.0' },
+    });
     expect(info).toMatchObject({
       name: 'Flowdeck',
       version: FLOWDECK_VERSION,

@@ -34,7 +34,14 @@ describe('new windows and external links', () => {
   it('never opens a window; sends https links to the browser only right after the person acted', () => {
     expect(windowOpenDecision('https://docs.example.com/flows', true)).toEqual({ action: 'deny', openExternally: 'https://docs.example.com/flows' });
     expect(windowOpenDecision('https://docs.example.com/flows', false)).toEqual({ action: 'deny' });
-    for (const url of ['http://example.com/', 'file:///etc/passwd', 'flowdeck://app/x', 'smb://host/share', 'https://user:pw@example.com/', 'javascript:alert(1)']) {
+    for (const url of [
+      'http://example.com/',
+      'file:///etc/passwd',
+      'flowdeck://app/x',
+      'smb://host/share',
+      'https://user:pw@example.com/',
+      'javascript:alert(1)',
+    ]) {
       expect(windowOpenDecision(url, true), url).toEqual({ action: 'deny' });
     }
   });

@@ -55,7 +55,8 @@ describe('electron-builder.yml', () => {
     expect(icns.subarray(0, 4).toString('latin1')).toBe('icns');
     expect(icns.readUInt32BE(4)).toBe(icns.length);
     const types: string[] = [];
-    for (let offset = 8; offset < icns.length; offset += icns.readUInt32BE(offset + 4)) types.push(icns.subarray(offset, offset + 4).toString('latin1'));
+    for (let offset = 8; offset < icns.length; offset += icns.readUInt32BE(offset + 4))
+      types.push(icns.subarray(offset, offset + 4).toString('latin1'));
     expect(types).toEqual(expect.arrayContaining(['ic07', 'ic08', 'ic09', 'ic10']));
 
     expect(readFileSync(at('resources/icons/flowdeck.svg'), 'utf8')).toMatch(/^<svg [^>]*viewBox="0 0 512 512"/);

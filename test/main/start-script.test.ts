@@ -30,7 +30,12 @@ describe('what npm start launches', () => {
   it('runs Electron on the compiled main when Electron is installed', async () => {
     const { launchPlan } = await startScript();
     const plan = launchPlan({ electron: '/opt/electron/electron', root: '/app', cwd: '/home/ada', args: ['--workspace', 'flows'] });
-    expect(plan).toEqual({ command: '/opt/electron/electron', args: ['/app/dist/app/main/main.js', '--workspace', 'flows'], cwd: '/home/ada', note: null });
+    expect(plan).toEqual({
+      command: '/opt/electron/electron',
+      args: ['/app/dist/app/main/main.js', '--workspace', 'flows'],
+      cwd: '/home/ada',
+      note: null,
+    });
   });
 
   it('knows Electron is missing here', async () => {
@@ -54,7 +59,9 @@ describe('what npm start launches', () => {
     child.stdout.setEncoding('utf8').on('data', (chunk: string) => (out.stdout += chunk));
     child.stderr.setEncoding('utf8').on('data', (chunk: string) => (out.stderr += chunk));
     const exited = new Promise<number | null>((resolve) => child.once('close', (code) => resolve(code)));
-    await waitUntil(() => out.stdout.includes('Stop with Ctrl+C.') || child.exitCode !== null, { what: `the server to listen\n${out.stdout}\n${out.stderr}` });
+    await waitUntil(() => out.stdout.includes('Stop with Ctrl+C.') || child.exitCode !== null, {
+      what: `the server to listen\n${out.stdout}\n${out.stderr}`,
+    });
     return {
       port,
       out,
@@ -71,12 +78,17 @@ describe('what npm start launches', () => {
     const started = await startFrom(base, home);
     try {
       const lines = started.out.stdout.split('\n');
-      expect(lines[0]).toBe(`Electron is not installed, so Flowdeck runs as a web app: open http://127.0.0.1:${started.port}/ in your browser (Ctrl+C stops it).`);
+      expect(lines[0]).toBe(
+        `Electron is not installed, so Flowdeck runs as a web app: open http://127.0.0.1:${started.port}/ in your browser (Ctrl+C stops it).`,
+      );
       expect(started.out.stdout).toContain(`workspace: ${join(home, 'workspace')} (new, with`);
       const page = await fetch(`http://127.0.0.1:${started.port}/`);
       expect(page.status).toBe(200);
       expect(page.headers.get('content-type')).toMatch(/^text\/html/);
-      const files = (await (await fetch(`http://127.0.0.1:${started.port}/api/workspace/files`)).json()) as { root: string; files: { path: string }[] };
+      const files = (await (await fetch(`http://127.0.0.1:${started.port}/api/workspace/files`)).json()) as {
+        root: string;
+        files: { path: string }[];
+      };
       expect(files.root).toBe(join(home, 'workspace'));
       expect(files.files.map((f) => f.path)).toContain('hello.ts');
     } finally {

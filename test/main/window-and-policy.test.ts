@@ -4,7 +4,12 @@ import { contentSecurityPolicy, serverOrigins } from '../../app/main/content-sec
 import { windowOptions } from '../../app/main/window-options.js';
 
 function directives(csp: string): Map<string, string[]> {
-  return new Map(csp.split(';').map((part) => part.trim().split(/\s+/)).map(([name, ...sources]) => [name, sources]));
+  return new Map(
+    csp
+      .split(';')
+      .map((part) => part.trim().split(/\s+/))
+      .map(([name, ...sources]) => [name, sources]),
+  );
 }
 
 describe('window options', () => {
@@ -32,7 +37,13 @@ describe('content security policy', () => {
     const d = directives(csp);
     expect(d.get('default-src')).toEqual(["'self'"]);
     expect(d.get('script-src')).toEqual(["'self'"]);
-    expect(d.get('connect-src')).toEqual(["'self'", 'http://127.0.0.1:51234', 'ws://127.0.0.1:51234', 'https://flowdeck.example.com', 'wss://flowdeck.example.com']);
+    expect(d.get('connect-src')).toEqual([
+      "'self'",
+      'http://127.0.0.1:51234',
+      'ws://127.0.0.1:51234',
+      'https://flowdeck.example.com',
+      'wss://flowdeck.example.com',
+    ]);
     expect(d.get('worker-src')).toEqual(["'self'", 'blob:']);
     expect(d.get('object-src')).toEqual(["'none'"]);
     expect(d.get('frame-ancestors')).toEqual(["'none'"]);

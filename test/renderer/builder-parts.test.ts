@@ -38,7 +38,14 @@ describe('history', () => {
 describe('layout', () => {
   it('lays a chain out left to right without overlaps', () => {
     const nodes = ['a', 'b', 'c', 'd'].map((id) => ({ id }));
-    const positions = autoLayout({ nodes, edges: [{ source: 'a', target: 'b' }, { source: 'b', target: 'c' }, { source: 'a', target: 'd' }] });
+    const positions = autoLayout({
+      nodes,
+      edges: [
+        { source: 'a', target: 'b' },
+        { source: 'b', target: 'c' },
+        { source: 'a', target: 'd' },
+      ],
+    });
     expect(positions.a.x).toBeLessThan(positions.b.x);
     expect(positions.b.x).toBeLessThan(positions.c.x);
     const all = Object.values(positions);
@@ -54,7 +61,7 @@ describe('layout', () => {
         "const b = notify.withOptions({ name: 'b' });",
         "const c = notify.withOptions({ name: 'c' });",
         "export default flow({ name: 'f' }, async () => {",
-        "  const x = await a(1, (v) => v);",
+        '  const x = await a(1, (v) => v);',
         '  await b({ message: x });',
         '  await c({ message: x });',
         '});',
@@ -119,11 +126,17 @@ describe('side panel values', () => {
     expect(parseFormValue(option('retryDelaySeconds'), '1, 5, 10')).toEqual({ kind: 'value', value: [1, 5, 10] });
     expect(parseFormValue(option('tags'), 'etl, nightly')).toEqual({ kind: 'value', value: ['etl', 'nightly'] });
     expect(parseFormValue(field('url', 'httpRequest'), '')).toEqual({ kind: 'error', message: 'URL is required' });
-    expect(parseFormValue(field('headers', 'httpRequest'), 'accept: text/html\nx-a=1')).toEqual({ kind: 'value', value: { accept: 'text/html', 'x-a': '1' } });
+    expect(parseFormValue(field('headers', 'httpRequest'), 'accept: text/html\nx-a=1')).toEqual({
+      kind: 'value',
+      value: { accept: 'text/html', 'x-a': '1' },
+    });
     expect(parseFormValue(field('headers', 'httpRequest'), 'nokey')).toMatchObject({ kind: 'error' });
     expect(parseFormValue(field('body', 'httpRequest'), '{"a": 1}')).toEqual({ kind: 'value', value: { a: 1 } });
     expect(parseFormValue(field('append', 'writeFile'), true)).toEqual({ kind: 'value', value: true });
-    expect(parseFormValue(field('webhookUrl', 'notify'), 'not a url')).toMatchObject({ kind: 'error', message: expect.stringMatching(/^Webhook URL:/) });
+    expect(parseFormValue(field('webhookUrl', 'notify'), 'not a url')).toMatchObject({
+      kind: 'error',
+      message: expect.stringMatching(/^Webhook URL:/),
+    });
   });
 
   it('shows stored values as their controls write them', () => {
@@ -166,7 +179,11 @@ describe('services', () => {
 });
 
 describe('keepMeasurements', () => {
-  const node = (id: string, inputs: string[], measured?: { width: number; height: number }) => ({ id, data: { inputs }, ...(measured ? { measured } : {}) });
+  const node = (id: string, inputs: string[], measured?: { width: number; height: number }) => ({
+    id,
+    data: { inputs },
+    ...(measured ? { measured } : {}),
+  });
 
   it('keeps the measured size of nodes rebuilt with the same handles, so they stay visible', () => {
     const current = [node('a', ['x'], { width: 220, height: 64 }), node('b', [], { width: 220, height: 48 })];
@@ -251,13 +268,20 @@ export default flow({ name: 'f' }, async () => {
   it('colours each handle by its type', () => {
     expect(resultLook(node('fetchPage'))).toEqual({ name: 'object', colour: 'object' });
     expect(resultLook(node('total'))).toEqual({ name: 'number', colour: 'number' });
-    expect(inputLooks(node('say'), ['message', 'level'])).toEqual({ message: { name: 'string', colour: 'string' }, level: { name: 'string', colour: 'string' } });
+    expect(inputLooks(node('say'), ['message', 'level'])).toEqual({
+      message: { name: 'string', colour: 'string' },
+      level: { name: 'string', colour: 'string' },
+    });
     expect(inputLooks(node('fetchPage'), ['body'])).toEqual({ body: { name: 'any', colour: 'any' } });
   });
 
   it('says why a dragged connection is refused, and nothing for one that fits', () => {
-    expect(connectionProblem(graph, { source: 'fetchPage', target: 'say', targetHandle: 'message' })).toBe("'fetchPage' gives an object, but 'message' of 'say' takes text");
-    expect(connectionProblem(graph, { source: 'total', target: 'say', targetHandle: 'message' })).toBe("'total' gives a number, but 'message' of 'say' takes text");
+    expect(connectionProblem(graph, { source: 'fetchPage', target: 'say', targetHandle: 'message' })).toBe(
+      "'fetchPage' gives an object, but 'message' of 'say' takes text",
+    );
+    expect(connectionProblem(graph, { source: 'total', target: 'say', targetHandle: 'message' })).toBe(
+      "'total' gives a number, but 'message' of 'say' takes text",
+    );
     expect(connectionProblem(graph, { source: 'fetchPage', target: 'fetchPage', targetHandle: 'body' })).toBe('A step cannot feed its own input');
     expect(connectionProblem(graph, { source: 'fetchPage', target: 'say', targetHandle: null })).toMatch(/on an input/);
     expect(connectionProblem(graph, { source: 'fetchPage', target: 'fetchPage2', targetHandle: 'body' })).toBeNull();

@@ -129,7 +129,7 @@ describe('the builder store', () => {
     expect(graph.nodes.find((n) => n.id === 'tell2')).toMatchObject({ name: 'tell2', options: { retries: 2 } });
     expect(graph.nodes.find((n) => n.id === 'shout2')?.fields).toEqual(graph.nodes.find((n) => n.id === 'shout')?.fields);
     expect(graph.edges.map((e) => `${e.source}->${e.target}.${e.input}`).sort()).toEqual(['shout->tell.message', 'shout2->tell2.message']);
-    expect(source).toContain("(value) => value.toUpperCase()");
+    expect(source).toContain('(value) => value.toUpperCase()');
     // One paste, one undo.
     s.getState().undo();
     expect(s.getState().graph.nodes.map((n) => n.id)).toEqual(['shout', 'tell']);

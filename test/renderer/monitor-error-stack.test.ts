@@ -13,7 +13,12 @@ class UpstreamError extends Error {
 
 describe("an error's stack frames", () => {
   it('leave out the heading that repeats the name and message', () => {
-    for (const error of [new Error('upstream said no (1)'), new TypeError('two\nlines'), new UpstreamError('late name'), Object.assign(new Error('coded'), { code: 'E_X' })]) {
+    for (const error of [
+      new Error('upstream said no (1)'),
+      new TypeError('two\nlines'),
+      new UpstreamError('late name'),
+      Object.assign(new Error('coded'), { code: 'E_X' }),
+    ]) {
       const frames = stackFrames(stored(error));
       expect(frames, error.message).not.toBeNull();
       expect(frames!.startsWith('    at '), error.message).toBe(true);

@@ -41,8 +41,8 @@ describe('following a flow run for its page', () => {
         'let calls = 0;',
         "const shaky = task({ name: 'shaky', retries: 2, retryDelaySeconds: 0.2 }, async () => {",
         '  calls++;',
-        "  getRunLogger().info(`try ${calls}`);",
-        "  if (calls < 3) throw new Error(`no ${calls}`);",
+        '  getRunLogger().info(`try ${calls}`);',
+        '  if (calls < 3) throw new Error(`no ${calls}`);',
         '  return calls;',
         '});',
         "const square = task({ name: 'square' }, async (n: number) => n * n);",
@@ -54,7 +54,10 @@ describe('following a flow run for its page', () => {
       ].join('\n'),
     );
     const { flowRunId } = await env.client.runFlowFile({ body: { path: 'flaky.ts', parameters: {} } });
-    const { view, seen } = await follow(flowRunId, (v) => v.flowRun?.state.type === 'COMPLETED' && v.flowRun.result !== null && v.taskRuns.length === 4);
+    const { view, seen } = await follow(
+      flowRunId,
+      (v) => v.flowRun?.state.type === 'COMPLETED' && v.flowRun.result !== null && v.taskRuns.length === 4,
+    );
 
     expect(JSON.parse(view.flowRun!.result!)).toEqual([9, 16, 25]);
     expect(view.finished).toBe(true);
@@ -69,7 +72,15 @@ describe('following a flow run for its page', () => {
     ]);
     expect(timeline.waits).toHaveLength(2);
     // States that came both by the stream and by a read are held once.
-    expect(view.histories.get(shaky.id)!.map((s) => s.name)).toEqual(['Pending', 'Running', 'AwaitingRetry', 'Retrying', 'AwaitingRetry', 'Retrying', 'Completed']);
+    expect(view.histories.get(shaky.id)!.map((s) => s.name)).toEqual([
+      'Pending',
+      'Running',
+      'AwaitingRetry',
+      'Retrying',
+      'AwaitingRetry',
+      'Retrying',
+      'Completed',
+    ]);
     expect(view.logs.map((l) => l.message)).toEqual(expect.arrayContaining(['try 1', 'try 2', 'try 3']));
     expect(new Set(view.logs.map((l) => l.id)).size).toBe(view.logs.length);
     // It was live: the page saw the run before it was over.
@@ -86,7 +97,15 @@ describe('following a flow run for its page', () => {
 
 describe('routes', () => {
   it('reads and writes the pages of the app, and takes anything else for the builder', () => {
-    for (const route of [{ page: 'builder' }, { page: 'dashboard' }, { page: 'runs' }, { page: 'run', flowRunId: '01a1-ab' }, { page: 'run', flowRunId: 'abc', taskRunId: 'def' }, { page: 'run', flowRunId: 'abc', view: 'logs' }, { page: 'run', flowRunId: 'abc', taskRunId: 'def', view: 'timeline' }] as const) {
+    for (const route of [
+      { page: 'builder' },
+      { page: 'dashboard' },
+      { page: 'runs' },
+      { page: 'run', flowRunId: '01a1-ab' },
+      { page: 'run', flowRunId: 'abc', taskRunId: 'def' },
+      { page: 'run', flowRunId: 'abc', view: 'logs' },
+      { page: 'run', flowRunId: 'abc', taskRunId: 'def', view: 'timeline' },
+    ] as const) {
       expect(parseRoute(routeHash(route))).toEqual(route);
     }
     expect(parseRoute('')).toEqual({ page: 'builder' });
@@ -102,7 +121,13 @@ describe('routes', () => {
 
 describe('formatting', () => {
   it('says durations as a person reads them', () => {
-    expect([formatDuration(null), formatDuration(850), formatDuration(4200), formatDuration(185_000), formatDuration(7_440_000)]).toEqual(['–', '850 ms', '4.2 s', '3 min 5 s', '2 h 4 min']);
+    expect([formatDuration(null), formatDuration(850), formatDuration(4200), formatDuration(185_000), formatDuration(7_440_000)]).toEqual([
+      '–',
+      '850 ms',
+      '4.2 s',
+      '3 min 5 s',
+      '2 h 4 min',
+    ]);
   });
 
   it('shows small values pretty, and cuts large ones without splitting a character', () => {

@@ -50,7 +50,10 @@ describe('log view over a real run', () => {
     expect(messages(filterLogs(lines, { taskRunId: flakyRun.id, attempt: 3 }))).toEqual(['Working on attempt 3', 'all good']);
     // Each failed attempt logs its error at ERROR.
     const failedAttempt = (n: number) => expect.stringMatching(new RegExp(`^attempt ${n} failed; retrying in \\d+ ms: Error: failure ${n}\\n`));
-    expect(messages(filterLogs(lines, { taskRunId: flakyRun.id, attempt: 1, minLevel: LOG_LEVELS.WARNING }))).toEqual(['Upstream API said NO', failedAttempt(1)]);
+    expect(messages(filterLogs(lines, { taskRunId: flakyRun.id, attempt: 1, minLevel: LOG_LEVELS.WARNING }))).toEqual([
+      'Upstream API said NO',
+      failedAttempt(1),
+    ]);
     expect(messages(filterLogs(lines, { taskRunId: flakyRun.id, minLevel: LOG_LEVELS.ERROR }))).toEqual([failedAttempt(1), failedAttempt(2)]);
     // null: the flow's own lines.
     expect(messages(filterLogs(lines, { taskRunId: null }))).toContain('flow starts');

@@ -74,7 +74,14 @@ describe('the listing query', () => {
 
   it('carries every filter set, in the shape the API takes', () => {
     const query = toListQuery(
-      filters({ stateTypes: ['FAILED', 'COMPLETED'], flowName: 'users-etl', tags: ['prod', 'has,comma'], timeRange: 'day', text: '  otter ', sort: 'oldest' }),
+      filters({
+        stateTypes: ['FAILED', 'COMPLETED'],
+        flowName: 'users-etl',
+        tags: ['prod', 'has,comma'],
+        timeRange: 'day',
+        text: '  otter ',
+        sort: 'oldest',
+      }),
       NOW,
       100,
     );

@@ -27,7 +27,9 @@ function run(taskKey: string, extra: Partial<RunGraphTaskRun> = {}): RunGraphTas
 
 /** `count` task runs of one key, with dynamic keys 0.. and the given states in turn. */
 function mapped(taskKey: string, count: number, states: State[] = [state('COMPLETED', 'Completed')], upstream: string[] = []): RunGraphTaskRun[] {
-  return Array.from({ length: count }, (_, i) => run(taskKey, { dynamicKey: i, name: `${taskKey}-${i}`, state: states[i % states.length], upstream }));
+  return Array.from({ length: count }, (_, i) =>
+    run(taskKey, { dynamicKey: i, name: `${taskKey}-${i}`, state: states[i % states.length], upstream }),
+  );
 }
 
 describe('run graph from a real run', () => {
@@ -52,7 +54,11 @@ describe('run graph from a real run', () => {
     expect(taskRuns).toHaveLength(52);
 
     const graph = buildRunGraph(taskRuns);
-    expect(graph.nodes.map((n) => (n.kind === 'group' ? `group ${n.group.label} x${n.group.total}` : n.name))).toEqual(['load-0', 'group square x50', 'total-0']);
+    expect(graph.nodes.map((n) => (n.kind === 'group' ? `group ${n.group.label} x${n.group.total}` : n.name))).toEqual([
+      'load-0',
+      'group square x50',
+      'total-0',
+    ]);
     const group = graph.groups[0];
     expect(group).toMatchObject({ key: 'square', total: 50, finished: 50, expanded: false, state: { type: 'COMPLETED', name: 'Completed' } });
     expect(group.counts.COMPLETED).toBe(50);
@@ -340,7 +346,13 @@ describe('run graph layout', () => {
     ]);
     expect(layoutGraph(nodes, edges, { dagreLimit: 40 }).engine).toBe('layered');
     expect(layoutGraph(nodes, edges, { dagreLimit: 100 }).engine).toBe('dagre');
-    expect(layoutGraph(nodes, edges.filter((e) => e.source !== 'n0' || e.target === 'n1'), { dagreLimit: 40 }).engine).toBe('dagre');
+    expect(
+      layoutGraph(
+        nodes,
+        edges.filter((e) => e.source !== 'n0' || e.target === 'n1'),
+        { dagreLimit: 40 },
+      ).engine,
+    ).toBe('dagre');
   });
 
   it('takes node sizes from the view when it gives them', () => {
@@ -352,4 +364,3 @@ describe('run graph layout', () => {
     ]);
   });
 });
-

@@ -42,9 +42,7 @@ function follow(query: FlowRunListQuery, pageSize = 10, live = true) {
     query,
     pageSize,
     publishEveryMs: 10,
-    ...(live
-      ? { openStream: (options) => openEventStream({ ...options, baseUrl: server.api, WebSocket, minReconnectDelayMs: 50 }) }
-      : {}),
+    ...(live ? { openStream: (options) => openEventStream({ ...options, baseUrl: server.api, WebSocket, minReconnectDelayMs: 50 }) } : {}),
     onChange: (next) => {
       view = next;
       for (const wake of waiters.splice(0)) wake();
@@ -54,7 +52,8 @@ function follow(query: FlowRunListQuery, pageSize = 10, live = true) {
   const until = async (done: (view: RunsListView) => boolean, what: string): Promise<RunsListView> => {
     const deadline = Date.now() + 20_000;
     while (!(view && done(view))) {
-      if (Date.now() > deadline) throw new Error(`the list never showed ${what}; it shows ${JSON.stringify({ ...view, items: view?.items.map((r) => r.name) })}`);
+      if (Date.now() > deadline)
+        throw new Error(`the list never showed ${what}; it shows ${JSON.stringify({ ...view, items: view?.items.map((r) => r.name) })}`);
       await new Promise<void>((resolve) => {
         waiters.push(resolve);
         setTimeout(resolve, 100);

@@ -110,14 +110,22 @@ describe('timeline edge cases', () => {
     expect(timeline.attempts).toEqual([{ kind: 'attempt', attempt: 1, start: 1_100, end: null, outcome: null, endedAs: null, retried: false }]);
     expect(timeline.finished).toBe(false);
     expect(barEnd(timeline.attempts[0], 5_000)).toBe(5_000);
-    const { range, rows } = timelineRows([{ id: 'r', name: 'r-0' }], new Map([['r', history(['PENDING', 'Pending'], ['RUNNING', 'Running'])]]), 5_000);
+    const { range, rows } = timelineRows(
+      [{ id: 'r', name: 'r-0' }],
+      new Map([['r', history(['PENDING', 'Pending'], ['RUNNING', 'Running'])]]),
+      5_000,
+    );
     expect(range).toEqual({ start: 1_100, end: 5_000 });
     expect(rows[0].end).toBe(5_000);
   });
 
   it('a run waiting to retry has an open wait with its due time', () => {
     const timeline = runTimeline(
-      history(['PENDING', 'Pending'], ['RUNNING', 'Running'], ['SCHEDULED', 'AwaitingRetry', { scheduledTime: 9_000, message: 'boom', error: { name: 'Error', message: 'boom' } }]),
+      history(
+        ['PENDING', 'Pending'],
+        ['RUNNING', 'Running'],
+        ['SCHEDULED', 'AwaitingRetry', { scheduledTime: 9_000, message: 'boom', error: { name: 'Error', message: 'boom' } }],
+      ),
     );
     expect(timeline.attempts[0]).toMatchObject({ end: 1_200, outcome: 'FAILED', retried: true, message: 'boom' });
     expect(timeline.waits).toEqual([{ kind: 'wait', reason: 'AwaitingRetry', start: 1_200, end: null, due: 9_000 }]);
@@ -147,7 +155,14 @@ describe('timeline edge cases', () => {
 
   it('a pause stays inside its attempt, and cancelling ends it when the run is Cancelled', () => {
     const timeline = runTimeline(
-      history(['PENDING', 'Pending'], ['RUNNING', 'Running'], ['PAUSED', 'Paused'], ['RUNNING', 'Running'], ['CANCELLING', 'Cancelling'], ['CANCELLED', 'Cancelled']),
+      history(
+        ['PENDING', 'Pending'],
+        ['RUNNING', 'Running'],
+        ['PAUSED', 'Paused'],
+        ['RUNNING', 'Running'],
+        ['CANCELLING', 'Cancelling'],
+        ['CANCELLED', 'Cancelled'],
+      ),
     );
     expect(timeline.attempts.map((a) => [a.start, a.end, a.outcome, a.endedAs])).toEqual([[1_100, 1_500, 'CANCELLED', 'Cancelled']]);
   });

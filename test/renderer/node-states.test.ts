@@ -34,7 +34,9 @@ describe("a NotReady task run on the builder's canvas", () => {
     expect(states.fetch).toMatchObject({ type: 'FAILED', runs: 1, finished: 1, message: 'server down' });
     expect(states.save).toMatchObject({ type: 'PENDING', name: NOT_RUN_LABEL, runs: 1, finished: 1 });
     expect(states.save.name).toBe('not run: upstream failed');
-    expect(states.save.message).toMatch(/^upstream task run 'fetch-0' \(.+\) did not complete, so this task did not run; it ended Failed: server down$/);
+    expect(states.save.message).toMatch(
+      /^upstream task run 'fetch-0' \(.+\) did not complete, so this task did not run; it ended Failed: server down$/,
+    );
     // Every run of a map over it is over too: 2/2.
     expect(states.notify).toMatchObject({ type: 'PENDING', name: NOT_RUN_LABEL, runs: 2, finished: 2 });
 
@@ -48,7 +50,13 @@ describe("a NotReady task run on the builder's canvas", () => {
     const at = (type: 'PENDING' | 'RUNNING' | 'FAILED', name: string) => ({ type, name, timestamp: 0 });
     const notReady = { id: '1', taskKey: 'save', name: 'save-0', state: { ...at('PENDING', 'NotReady'), message: 'upstream failed' } };
     const pending = { id: '2', taskKey: 'save', name: 'save-1', state: at('PENDING', 'Pending') };
-    expect(nodeRunStates(nodes, [pending, notReady]).save).toEqual({ type: 'PENDING', name: NOT_RUN_LABEL, runs: 2, finished: 1, message: 'upstream failed' });
+    expect(nodeRunStates(nodes, [pending, notReady]).save).toEqual({
+      type: 'PENDING',
+      name: NOT_RUN_LABEL,
+      runs: 2,
+      finished: 1,
+      message: 'upstream failed',
+    });
     const running = { id: '3', taskKey: 'save', name: 'save-2', state: at('RUNNING', 'Running') };
     expect(nodeRunStates(nodes, [notReady, running]).save).toMatchObject({ type: 'RUNNING', name: 'Running', finished: 1 });
     const failed = { id: '4', taskKey: 'save', name: 'save-3', state: at('FAILED', 'Failed') };

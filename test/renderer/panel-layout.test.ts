@@ -33,7 +33,17 @@ describe('side panel layout', () => {
       inspector: DEFAULT_PANELS.inspector,
     });
     // A storage that refuses writes only means nothing is remembered.
-    expect(() => writePanelLayout({ getItem: () => null, setItem: () => { throw new Error('quota'); } }, changed)).not.toThrow();
+    expect(() =>
+      writePanelLayout(
+        {
+          getItem: () => null,
+          setItem: () => {
+            throw new Error('quota');
+          },
+        },
+        changed,
+      ),
+    ).not.toThrow();
   });
 
   it('keeps widths within limits; resizing a collapsed panel opens it', () => {

@@ -87,10 +87,14 @@ describe('profiles kept in the browser', () => {
   it('say which field is wrong and keep nothing of a refused server', async () => {
     const local = new MapStorage();
     const book = browserProfileBook(local, new MapStorage());
-    await expect(book.save({ name: 'team', apiUrl: 'http://127.0.0.1:4300', apiKey: '' })).rejects.toThrow(/^API URL must be the server's API base, ending in \/api/);
+    await expect(book.save({ name: 'team', apiUrl: 'http://127.0.0.1:4300', apiKey: '' })).rejects.toThrow(
+      /^API URL must be the server's API base, ending in \/api/,
+    );
     await expect(book.save({ name: 'team', apiUrl: 'ftp://x/api', apiKey: '' })).rejects.toThrow(/^API URL must be an http:\/\/ or https:\/\/ URL/);
     await expect(book.save({ name: 'team', apiUrl: 'http://x/api', apiKey: 'two words' })).rejects.toThrow(/^API key must not contain spaces/);
-    await expect(book.save({ name: 'my team', apiUrl: 'http://x/api', apiKey: '' })).rejects.toThrow(/profile names use only letters, digits, - and _/);
+    await expect(book.save({ name: 'my team', apiUrl: 'http://x/api', apiKey: '' })).rejects.toThrow(
+      /profile names use only letters, digits, - and _/,
+    );
     await expect(book.save({ name: 'local', apiUrl: 'http://x/api', apiKey: '' })).rejects.toThrow(/'local' is the server this page came from/);
     await expect(book.use('nowhere')).rejects.toThrow(/no profile named 'nowhere'/);
     await expect(book.setKey('local', '')).rejects.toThrow(/^API key must not be empty/);
@@ -98,7 +102,12 @@ describe('profiles kept in the browser', () => {
   });
 
   it('that cannot be read are left as they are, the app uses local, and only "start again" clears them', async () => {
-    for (const stored of ['{not json', '[]', JSON.stringify({ active: 'team', profiles: { local: {} } }), JSON.stringify({ profiles: { team: { FLOWDECK_API_URL: 'nope' } } })]) {
+    for (const stored of [
+      '{not json',
+      '[]',
+      JSON.stringify({ active: 'team', profiles: { local: {} } }),
+      JSON.stringify({ profiles: { team: { FLOWDECK_API_URL: 'nope' } } }),
+    ]) {
       const local = new MapStorage();
       local.setItem(BROWSER_PROFILES_KEY, stored);
       const book = browserProfileBook(local, new MapStorage());
@@ -118,11 +127,14 @@ describe('profiles kept in the browser', () => {
   });
 });
 
-describe('the desktop app\'s profiles', () => {
-  it('are profiles.toml\'s, listed and switched by the main process, and changed with the CLI', async () => {
+describe("the desktop app's profiles", () => {
+  it("are profiles.toml's, listed and switched by the main process, and changed with the CLI", async () => {
     const temp = makeTempHome();
     try {
-      writeFileSync(join(temp.home, 'profiles.toml'), 'active = "local"\n\n[profiles.local]\n\n[profiles.team]\nFLOWDECK_API_URL = "https://flowdeck.example/api"\n');
+      writeFileSync(
+        join(temp.home, 'profiles.toml'),
+        'active = "local"\n\n[profiles.local]\n\n[profiles.team]\nFLOWDECK_API_URL = "https://flowdeck.example/api"\n',
+      );
       const handlers = ipcHandlers({
         home: temp.home,
         env: {},

@@ -173,7 +173,9 @@ describe('matching runs to nodes', () => {
     expect(outputPreview([runs[0]])).toBeUndefined();
     // A node shows its preview only when all its runs are over.
     expect(nodeRunStates(nodes, runs).fetch.preview).toBe(preview);
-    expect(nodeRunStates(nodes, [...runs, { id: '6', taskKey: 'fetch', name: 'fetch-3', dynamicKey: 3, state: state('RUNNING') }]).fetch.preview).toBeUndefined();
+    expect(
+      nodeRunStates(nodes, [...runs, { id: '6', taskKey: 'fetch', name: 'fetch-3', dynamicKey: 3, state: state('RUNNING') }]).fetch.preview,
+    ).toBeUndefined();
   });
 });
 
@@ -195,7 +197,7 @@ describe('saving to the workspace', () => {
 
     // The file changes on disk behind the builder's back.
     await new Promise((resolve) => setTimeout(resolve, 20));
-    writeFileSync(join(env.workspace, 'flows/notify.ts'), "// changed elsewhere\n");
+    writeFileSync(join(env.workspace, 'flows/notify.ts'), '// changed elsewhere\n');
     builder.getState().addNode('readFile');
     expect(await files.save()).toMatchObject({ status: 'conflict', path: 'flows/notify.ts', kind: 'changed' });
     expect(readFileSync(join(env.workspace, 'flows/notify.ts'), 'utf8')).toBe('// changed elsewhere\n');

@@ -8,7 +8,14 @@ const env = useWorkspaceApiServer();
 
 async function storedRun(): Promise<string> {
   const id = newId();
-  await env.store.createFlowRun({ id, flowName: 'etl', name: `run-${id.slice(-4)}`, retryPolicy: { retries: 0, retryDelaySeconds: [0] }, transitionId: newId(), state: { type: 'PENDING', name: 'Pending' } });
+  await env.store.createFlowRun({
+    id,
+    flowName: 'etl',
+    name: `run-${id.slice(-4)}`,
+    retryPolicy: { retries: 0, retryDelaySeconds: [0] },
+    transitionId: newId(),
+    state: { type: 'PENDING', name: 'Pending' },
+  });
   return id;
 }
 
@@ -29,11 +36,15 @@ describe("a run page's id", () => {
     while (first[shared] === second[shared]) shared++;
     expect(shared).toBeGreaterThanOrEqual(4);
     const prefix = first.slice(0, shared);
-    expect(await resolveFlowRunId(env.client, prefix)).toEqual({ error: `more than one flow run has an id starting with '${prefix}'; give more of the id` });
+    expect(await resolveFlowRunId(env.client, prefix)).toEqual({
+      error: `more than one flow run has an id starting with '${prefix}'; give more of the id`,
+    });
     const unique = (await env.store.uniqueIdPrefixes('flow', [first])).get(first)!;
     expect(await resolveFlowRunId(env.client, unique)).toEqual({ id: first });
     expect(await resolveFlowRunId(env.client, 'ffffffff')).toEqual({ error: "no flow run with id 'ffffffff' or a unique id starting with it" });
     expect(await resolveFlowRunId(env.client, 'abc')).toEqual({ error: "no flow run with id 'abc'; give at least 4 characters of the id" });
-    expect(await resolveFlowRunId(env.client, 'x'.repeat(200))).toEqual({ error: `no flow run with id '${'x'.repeat(200)}' or a unique id starting with it` });
+    expect(await resolveFlowRunId(env.client, 'x'.repeat(200))).toEqual({
+      error: `no flow run with id '${'x'.repeat(200)}' or a unique id starting with it`,
+    });
   });
 });

@@ -37,7 +37,13 @@ describe('run time from a history', () => {
   const at = (type: State['type'], name: string, timestamp: number): State => ({ type, name, timestamp, attempt: 1 });
 
   it('counts a run running now up to now, leaves out a pause, and is null for a run that never ran', () => {
-    const paused = [at('PENDING', 'Pending', 0), at('RUNNING', 'Running', 10), at('PAUSED', 'Paused', 40), at('RUNNING', 'Running', 1000), at('COMPLETED', 'Completed', 1005)];
+    const paused = [
+      at('PENDING', 'Pending', 0),
+      at('RUNNING', 'Running', 10),
+      at('PAUSED', 'Paused', 40),
+      at('RUNNING', 'Running', 1000),
+      at('COMPLETED', 'Completed', 1005),
+    ];
     expect(runTime(paused, 5000)).toBe(35);
     expect(runTime([at('PENDING', 'Pending', 0), at('RUNNING', 'Running', 100)], 350)).toBe(250);
     expect(runTime([at('SCHEDULED', 'Scheduled', 0), at('COMPLETED', 'Cached', 5)], 10)).toBeNull();

@@ -1,5 +1,13 @@
 import { describe, expect, it } from 'vitest';
-import { handleShortcut, keysLabel, pressMatches, SHORTCUT_GROUPS, SHORTCUTS, shortcutFor, type KeyPress } from '../../app/renderer/shared/shortcuts.js';
+import {
+  handleShortcut,
+  keysLabel,
+  pressMatches,
+  SHORTCUT_GROUPS,
+  SHORTCUTS,
+  shortcutFor,
+  type KeyPress,
+} from '../../app/renderer/shared/shortcuts.js';
 
 function press(key: string, modifiers: Partial<Omit<KeyPress, 'key'>> = {}): KeyPress {
   return { key, ctrlKey: false, metaKey: false, shiftKey: false, altKey: false, ...modifiers };

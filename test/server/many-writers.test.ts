@@ -53,7 +53,11 @@ describe('many processes writing to one database', () => {
     const finished = await Promise.all(Array.from({ length: PROCESSES }, (_, i) => runWorker(temp.dbPath, i)));
 
     for (const [i, run] of finished.entries()) {
-      expect({ worker: i, code: run.code, signal: run.signal }, `worker ${i} wrote on stderr:\n${run.stderr}`).toEqual({ worker: i, code: 0, signal: null });
+      expect({ worker: i, code: run.code, signal: run.signal }, `worker ${i} wrote on stderr:\n${run.stderr}`).toEqual({
+        worker: i,
+        code: 0,
+        signal: null,
+      });
       expect(run.stderr).not.toMatch(/database is locked|SQLITE_BUSY/i);
     }
     const summaries = finished.map((run) => JSON.parse(run.stdout.trim()) as WorkerSummary);

@@ -71,14 +71,23 @@ export const run: CommandRun = async (args, ctx) => {
   ctx.print(colors.bold(`Task runs (${taskRuns.length}${callCount > 0 ? `, ${callCount} of them subflow calls` : ''})`));
   if (taskRuns.length === 0) ctx.print(indent('None.'));
   else {
-    const [ids, histories] = await Promise.all([source.uniqueIdPrefixes('task', taskRuns.map((t) => t.id)), source.listTaskRunHistories(run.id)]);
+    const [ids, histories] = await Promise.all([
+      source.uniqueIdPrefixes(
+        'task',
+        taskRuns.map((t) => t.id),
+      ),
+      source.listTaskRunHistories(run.id),
+    ]);
     ctx.print(indent(renderTaskRunTable(taskRuns, ids, histories, colors)));
   }
   if (subflowRuns.length > 0) {
     const more = subflowRuns.length === SUBFLOW_RUNS_SHOWN ? `, the newest ${SUBFLOW_RUNS_SHOWN} shown` : '';
     ctx.print();
     ctx.print(colors.bold(`Subflow runs (${subflowRuns.length}${more})`));
-    const ids = await source.uniqueIdPrefixes('flow', subflowRuns.map((r) => r.id));
+    const ids = await source.uniqueIdPrefixes(
+      'flow',
+      subflowRuns.map((r) => r.id),
+    );
     ctx.print(indent(renderFlowRunTable(subflowRuns, ids, colors)));
   }
   return EXIT_OK;

@@ -52,7 +52,10 @@ export const run: CommandRun = async (args, ctx) => {
     ctx.print(filtered ? 'No flow runs match these filters.' : 'No flow runs yet. Run one with: flowdeck run FILE');
     return EXIT_OK;
   }
-  const ids = await source.uniqueIdPrefixes('flow', runs.map((run) => run.id));
+  const ids = await source.uniqueIdPrefixes(
+    'flow',
+    runs.map((run) => run.id),
+  );
   ctx.print(renderFlowRunTable(runs, ids, ctx.colors));
   return EXIT_OK;
 };

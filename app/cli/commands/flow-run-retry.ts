@@ -30,5 +30,12 @@ export const run: CommandRun = async (args, ctx) => {
   const { flow } = await loadFlowFile(file, ctx.cwd, ctx.home, flowName);
   // Only once the file has loaded, so a run is never left AwaitingRetry with nothing to run it.
   await source.retryFlowRun(id, 'retried from the command line');
-  return executeFlow(ctx, progress, flow, run.parameters, { flowRunId: id, flowRunName: run.name, entrypoint: run.entrypoint }, args.values.json === true);
+  return executeFlow(
+    ctx,
+    progress,
+    flow,
+    run.parameters,
+    { flowRunId: id, flowRunName: run.name, entrypoint: run.entrypoint },
+    args.values.json === true,
+  );
 };

@@ -13,7 +13,13 @@ export const COMMANDS: readonly CommandDefinition[] = [
     usage: 'FILE [--flow NAME] [--param key=value]... [--params-json JSON] [--flow-run-id ID] [--json]',
     options: {
       flow: { type: 'string', value: 'NAME', description: "The flow to run, when it is not the file's default export" },
-      param: { type: 'string', multiple: true, short: 'p', value: 'key=value', description: 'A parameter; the value is read as JSON, else taken as text' },
+      param: {
+        type: 'string',
+        multiple: true,
+        short: 'p',
+        value: 'key=value',
+        description: 'A parameter; the value is read as JSON, else taken as text',
+      },
       'params-json': { type: 'string', value: 'JSON', description: 'All parameters as one JSON object; --param overrides its keys' },
       'flow-run-id': { type: 'string', value: 'ID', description: 'The id to give the new flow run' },
       json: { type: 'boolean', description: 'End with one JSON line: flowRunId, state and result' },
@@ -35,8 +41,17 @@ export const COMMANDS: readonly CommandDefinition[] = [
     usage: '[--flow NAME] [--state STATE]... [--limit N] [--json]',
     options: {
       flow: { type: 'string', value: 'NAME', description: 'Only runs of this flow' },
-      state: { type: 'string', multiple: true, value: 'STATE', description: 'Only runs in this state type (FAILED) or state name (Late, AwaitingRetry)' },
-      limit: { type: 'string', value: 'N', description: `How many runs to list at most (default ${FLOW_RUN_LS_LIMIT.default}, up to ${FLOW_RUN_LS_LIMIT.max})` },
+      state: {
+        type: 'string',
+        multiple: true,
+        value: 'STATE',
+        description: 'Only runs in this state type (FAILED) or state name (Late, AwaitingRetry)',
+      },
+      limit: {
+        type: 'string',
+        value: 'N',
+        description: `How many runs to list at most (default ${FLOW_RUN_LS_LIMIT.default}, up to ${FLOW_RUN_LS_LIMIT.max})`,
+      },
       json: { type: 'boolean', description: 'Print the runs as a JSON list' },
     },
     positionals: { min: 0, max: 0, names: [] },
@@ -213,7 +228,12 @@ export const COMMANDS: readonly CommandDefinition[] = [
       'allowed-host': { type: 'string', multiple: true, value: 'NAME', description: 'Another host name browsers may reach the server by' },
       port: { type: 'string', value: 'PORT', description: `The port to listen on (default ${SERVER_START_DEFAULTS.port}; 0 picks a free one)` },
       database: { type: 'string', value: 'PATH', description: 'The SQLite file to store runs in (default $FLOWDECK_HOME/flowdeck.db)' },
-      workspace: { type: 'string', value: 'DIR', description: 'The folder of flow files the web UI opens and runs (default $FLOWDECK_WORKSPACE, the folder last opened, or $FLOWDECK_HOME/workspace)' },
+      workspace: {
+        type: 'string',
+        value: 'DIR',
+        description:
+          'The folder of flow files the web UI opens and runs (default $FLOWDECK_WORKSPACE, the folder last opened, or $FLOWDECK_HOME/workspace)',
+      },
       'allow-workspace-change': { type: 'boolean', description: 'Let the web UI change the folder even when the server is shared' },
     },
     positionals: { min: 0, max: 0, names: [] },

@@ -22,7 +22,12 @@ export const run: CommandRun = async (args, ctx) => {
   }
   const { colors } = ctx;
   ctx.print(colors.bold(`Profile ${name}${active ? ' (active)' : ''}`));
-  ctx.print(renderFields([['server', describeProfileServer(values, ctx.databasePath)], ['file', path]]));
+  ctx.print(
+    renderFields([
+      ['server', describeProfileServer(values, ctx.databasePath)],
+      ['file', path],
+    ]),
+  );
   ctx.print();
   const entries = Object.entries(settings);
   ctx.print(colors.bold(`Settings (${entries.length})`));

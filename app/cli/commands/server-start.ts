@@ -23,7 +23,9 @@ const LOOPBACK = new Set(['127.0.0.1', '::1', 'localhost']);
 function databasePath(raw: string | undefined, ctx: CliContext): string {
   if (raw === undefined) return ctx.databasePath;
   if (/^postgres(ql)?:\/\//i.test(raw.trim())) {
-    throw new UsageError('PostgreSQL support is not available yet; give --database the path of a SQLite file (the default is $FLOWDECK_HOME/flowdeck.db)');
+    throw new UsageError(
+      'PostgreSQL support is not available yet; give --database the path of a SQLite file (the default is $FLOWDECK_HOME/flowdeck.db)',
+    );
   }
   if (raw.trim() === '') throw new UsageError('--database needs the path of a SQLite file');
   return isAbsolute(raw) ? raw : resolve(ctx.cwd, raw);
@@ -119,7 +121,17 @@ export const run: CommandRun = async (args, ctx) => {
   let server: FlowdeckServer;
   let url: string;
   try {
-    server = await createServer({ store, host, port, apiKey, corsOrigins, allowedHosts, workspace: workspace.folder, workspaceChange: change, home: ctx.home });
+    server = await createServer({
+      store,
+      host,
+      port,
+      apiKey,
+      corsOrigins,
+      allowedHosts,
+      workspace: workspace.folder,
+      workspaceChange: change,
+      home: ctx.home,
+    });
     url = await server.listen();
   } catch (error) {
     await store.close();
@@ -132,7 +144,10 @@ export const run: CommandRun = async (args, ctx) => {
   ctx.print(`             ${change.allowed ? 'open another folder from the Open dialog of the builder' : 'fixed: the web UI cannot change it'}`);
   for (const note of workspace.notes) ctx.note(`warning: ${note}`);
   ctx.print(`  API key:   ${apiKey ? 'required (FLOWDECK_SERVER_API_KEY)' : 'none; set FLOWDECK_SERVER_API_KEY to require one'}`);
-  if (allowedHosts.length > 0) ctx.print(`  host names: ${allowedHosts.join(', ')} besides ${LOOPBACK.has(host) ? 'loopback' : `loopback and ${host}`} (FLOWDECK_SERVER_ALLOWED_HOSTS)`);
+  if (allowedHosts.length > 0)
+    ctx.print(
+      `  host names: ${allowedHosts.join(', ')} besides ${LOOPBACK.has(host) ? 'loopback' : `loopback and ${host}`} (FLOWDECK_SERVER_ALLOWED_HOSTS)`,
+    );
   if (corsOrigins.length > 0) ctx.print(`  browsers:  pages from ${corsOrigins.join(', ')} may use it too (FLOWDECK_SERVER_CORS_ORIGINS)`);
   if (!apiKey && corsOrigins.length > 0) {
     ctx.note('warning: other web pages may use this server without an API key; set FLOWDECK_SERVER_API_KEY');

@@ -20,7 +20,13 @@ export const run: CommandRun = async (args, ctx) => {
     ctx.print(`Flow run ${run.name} has no task runs yet.`);
     return EXIT_OK;
   }
-  const [ids, histories] = await Promise.all([source.uniqueIdPrefixes('task', taskRuns.map((t) => t.id)), source.listTaskRunHistories(run.id)]);
+  const [ids, histories] = await Promise.all([
+    source.uniqueIdPrefixes(
+      'task',
+      taskRuns.map((t) => t.id),
+    ),
+    source.listTaskRunHistories(run.id),
+  ]);
   ctx.print(renderTaskRunTable(taskRuns, ids, histories, ctx.colors));
   return EXIT_OK;
 };

@@ -12,7 +12,9 @@ export type AnyFlow = Flow<never, unknown>;
 function describeBuildFailure(error: TransformFailure, path: string): string {
   return error.errors
     .map((e) => {
-      const where = e.location ? `${e.location.file ? resolve(path, '..', e.location.file) : path}:${e.location.line}:${e.location.column + 1}` : path;
+      const where = e.location
+        ? `${e.location.file ? resolve(path, '..', e.location.file) : path}:${e.location.line}:${e.location.column + 1}`
+        : path;
       const snippet = e.location?.lineText ? `\n    ${e.location.lineText.trim()}` : '';
       return `${where}: ${e.text}${snippet}`;
     })

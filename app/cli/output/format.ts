@@ -58,7 +58,11 @@ export function formatRunTime(states: readonly State[], now = Date.now()): strin
  * Inspect's two times: `run time`, spent running, and `elapsed`, from first start to end, which
  * also holds the waits between attempts. A run not yet ended counts to now, "so far".
  */
-export function timeFields(run: { startTime: number | null; endTime: number | null }, states: readonly State[], now = Date.now()): [string, string][] {
+export function timeFields(
+  run: { startTime: number | null; endTime: number | null },
+  states: readonly State[],
+  now = Date.now(),
+): [string, string][] {
   const sofar = run.startTime !== null && run.endTime === null ? ' so far' : '';
   return [
     ['run time', `${formatRunTime(states, now)}${sofar}`],

@@ -63,7 +63,7 @@ export class RunProgress {
     this.taskStateNames.set(event.runId, event.state.name);
     const s = event.state;
     if (s.name === 'AwaitingRetry' || s.type === 'FAILED' || s.type === 'CRASHED') {
-      const why = s.error ? `${s.error.name}: ${s.error.message}` : s.message ?? '';
+      const why = s.error ? `${s.error.name}: ${s.error.message}` : (s.message ?? '');
       this.write(`${c.gray(clock(s.timestamp))} ${'Task run'} ${c.bold(`'${event.runName}'`)} ${state} ${c.gray(`(attempt ${s.attempt}) ${why}`)}`);
     }
     this.draw(false);

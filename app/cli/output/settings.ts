@@ -8,7 +8,5 @@ export function formatSettingValue(name: SettingName, value: unknown): string {
 
 /** A profile's own settings, in the registry's order, secrets masked. */
 export function shownProfileSettings(values: ProfileSettings): Record<string, string | number | null> {
-  return Object.fromEntries(
-    SETTING_NAMES.filter((name) => values[name] !== undefined).map((name) => [name, shownSettingValue(name, values[name])]),
-  );
+  return Object.fromEntries(SETTING_NAMES.filter((name) => values[name] !== undefined).map((name) => [name, shownSettingValue(name, values[name])]));
 }

@@ -48,7 +48,9 @@ export class LocalRunsSource implements RunsSource {
   }
 
   async listFlowRuns(listing: FlowRunListing): Promise<FlowRunSummary[]> {
-    return (await this.store.listFlowRuns({ ...listing, stateTypes: [...listing.stateTypes] })).map(({ parameters: _, ...summary }) => FlowRunSummarySchema.parse(summary));
+    return (await this.store.listFlowRuns({ ...listing, stateTypes: [...listing.stateTypes] })).map(({ parameters: _, ...summary }) =>
+      FlowRunSummarySchema.parse(summary),
+    );
   }
 
   async getFlowRun(id: string): Promise<FlowRun | null> {

@@ -1,11 +1,5 @@
 import type { RunIdProblem } from '../../core/api/run-ids.js';
-import {
-  ApiError,
-  FLOW_RUN_PAGE_MAX,
-  RUN_ID_PREFIXES_MAX,
-  RunIdSchema,
-  type ApiClient,
-} from '../../core/api/index.js';
+import { ApiError, FLOW_RUN_PAGE_MAX, RUN_ID_PREFIXES_MAX, RunIdSchema, type ApiClient } from '../../core/api/index.js';
 import {
   LOG_LEVELS,
   stateTypeOfName,

@@ -13,10 +13,10 @@ interface ApiClientOptions {
   fetch?: typeof fetch;
 }
 
-// eslint-disable-next-line @typescript-eslint/no-empty-object-type -- `{} extends X` holds when every field of X is optional
-type Method<R extends RouteSpec> = {} extends RouteInput<R>
-  ? (input?: RouteInput<R>) => Promise<RouteOutput<R>>
-  : (input: RouteInput<R>) => Promise<RouteOutput<R>>;
+// `{} extends X` holds when every field of X is optional.
+type Method<R extends RouteSpec> =
+  // eslint-disable-next-line @typescript-eslint/no-empty-object-type -- see above
+  {} extends RouteInput<R> ? (input?: RouteInput<R>) => Promise<RouteOutput<R>> : (input: RouteInput<R>) => Promise<RouteOutput<R>>;
 
 /** A typed client of the REST API: one method per entry of API_ROUTES, named as the entry. */
 export type ApiClient = { readonly [K in RouteName]: Method<ApiRoutes[K]> } & { readonly baseUrl: string };

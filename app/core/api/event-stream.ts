@@ -73,8 +73,7 @@ export function eventStreamUrl(baseUrl: string, apiKey?: string): string {
  * caller sees every stored state and log line once, without a gap.
  */
 export function openEventStream(options: EventStreamOptions): EventStream {
-  const Socket =
-    options.WebSocket ?? (globalThis as { WebSocket?: EventSocketConstructor }).WebSocket;
+  const Socket = options.WebSocket ?? (globalThis as { WebSocket?: EventSocketConstructor }).WebSocket;
   if (!Socket) throw new Error('no WebSocket here: pass one as the WebSocket option (in Node 20, the ws package)');
   const url = eventStreamUrl(options.baseUrl, options.apiKey);
   const minDelay = options.minReconnectDelayMs ?? 250;
@@ -104,7 +103,7 @@ export function openEventStream(options: EventStreamOptions): EventStream {
       delay = minDelay;
       setStatus('open');
     };
-    current.onmessage = ((event: { data: unknown }) => {
+    current.onmessage = (event: { data: unknown }) => {
       let parsed;
       try {
         parsed = ServerEventSchema.safeParse(JSON.parse(String(event.data)));
@@ -117,17 +116,17 @@ export function openEventStream(options: EventStreamOptions): EventStream {
       }
       if (parsed.data.type !== 'error') cursor = parsed.data.cursor;
       options.onEvent(parsed.data);
-    });
+    };
     // Errors are followed by a close, which decides what happens next.
     current.onerror = () => {};
-    current.onclose = ((event: { code?: number; reason?: string }) => {
+    current.onclose = (event: { code?: number; reason?: string }) => {
       if (socket !== current || status === 'closed') return;
       socket = null;
       const detail = `closed${event.code ? ` (${event.code}${event.reason ? ` ${event.reason}` : ''})` : ''}; retrying in ${delay} ms`;
       setStatus('reconnecting', detail);
       timer = setTimeout(connect, delay);
       delay = Math.min(delay * 2, maxDelay);
-    });
+    };
   };
 
   connect();

@@ -82,7 +82,12 @@ export const LogsQuerySchema = z.strictObject({
    */
   beforeId: wholeNumberQuery(1, Number.MAX_SAFE_INTEGER).optional(),
   /** Only lines whose message contains this text (ASCII letters in any case). */
-  q: z.string().min(1).max(200).refine((text) => !text.includes('\u0000'), 'must not contain a NUL character').optional(),
+  q: z
+    .string()
+    .min(1)
+    .max(200)
+    .refine((text) => !text.includes('\u0000'), 'must not contain a NUL character')
+    .optional(),
   limit: wholeNumberQuery(1, LOGS_PAGE_MAX).default(LOGS_PAGE_DEFAULT),
   taskRunId: RunIdSchema.optional(),
   /** Only lines at this level or above (DEBUG 10, INFO 20, WARNING 30, ERROR 40, CRITICAL 50). */

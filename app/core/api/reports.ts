@@ -79,7 +79,10 @@ export const ReportSchema = z.object({
    */
   replay: z.boolean().default(false),
   operations: z.array(ReportOperationSchema).max(REPORT_MAX_OPERATIONS).default([]),
-  logs: z.array(LogLineSchema.extend({ flowRunId: RunIdSchema, timestamp: TimeSchema })).max(REPORT_MAX_LOG_LINES).default([]),
+  logs: z
+    .array(LogLineSchema.extend({ flowRunId: RunIdSchema, timestamp: TimeSchema }))
+    .max(REPORT_MAX_LOG_LINES)
+    .default([]),
 });
 export type Report = z.input<typeof ReportSchema>;
 

@@ -326,7 +326,7 @@ export const API_ROUTES = {
     method: 'POST',
     path: '/flow-files/describe',
     summary:
-      "The flows a workspace flow file defines, each with the JSON Schema of its parameters; loads the file in a separate process. " +
+      'The flows a workspace flow file defines, each with the JSON Schema of its parameters; loads the file in a separate process. ' +
       '400 with the reason when it does not load',
     resource: 'flow-files',
     body: DescribeFlowFileSchema,

@@ -17,7 +17,8 @@ function ensureOutput(source: string, id: string): { source: string; output: str
   if (!site.call) throw new EditError(`'${id}' is not called as a step of the flow, so it has no result to connect`, id);
   if (site.call.output) return { source, output: site.call.output.text };
   const statement = site.call.statement;
-  if (site.node.returned) throw new EditError(`'${id}' is what the flow returns; store its result in a variable in the code to use it in another step`, id);
+  if (site.node.returned)
+    throw new EditError(`'${id}' is what the flow returns; store its result in a variable in the code to use it in another step`, id);
   if (!ts.isExpressionStatement(statement)) throw new EditError(`'${id}' has no result variable and one cannot be added`, id);
   const output = defaultOutputName(id, flowTaken(analysis));
   const at = statement.getStart();
@@ -59,7 +60,8 @@ function ensureOrder(source: string, sourceId: string, targetId: string): string
   const t = siteOf(analysis, targetId).call?.statement;
   if (!sourceCall || !t) throw new EditError(`'${!sourceCall ? sourceId : targetId}' is not called as a step of the flow`);
   // A flow written as one returned expression has no statements to order.
-  if (!ts.isStatement(sourceCall)) throw new EditError(`'${sourceId}' is what the flow returns, so its result cannot be used by another step`, sourceId);
+  if (!ts.isStatement(sourceCall))
+    throw new EditError(`'${sourceId}' is what the flow returns, so its result cannot be used by another step`, sourceId);
   const s = sourceCall;
   const blockOf = (n: ts.Node): ts.Block | undefined => {
     for (let p = n.parent; p; p = p.parent) if (ts.isBlock(p)) return p;
@@ -116,7 +118,8 @@ export function connectSlot(source: string, sourceId: string, path: readonly str
   }
   const refused = connectionRefusal(analysis.graph, sourceId, targetId, input, path);
   if (refused) throw new EditError(refused, targetId);
-  for (const p of path ?? []) if (!isVariableName(p) && !/^[A-Za-z_$][\w$]*$/.test(p)) throw new EditError(`'${p}' is not a property name that can be read`);
+  for (const p of path ?? [])
+    if (!isVariableName(p) && !/^[A-Za-z_$][\w$]*$/.test(p)) throw new EditError(`'${p}' is not a property name that can be read`);
   const withOutput = ensureOutput(source, sourceId);
   const ordered = ensureOrder(withOutput.source, sourceId, targetId);
   return writeSlot(ordered, targetId, input, `${withOutput.output}${pathText(path)}`);

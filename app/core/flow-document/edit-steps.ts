@@ -87,7 +87,8 @@ export function addNode(source: string, request: AddNodeRequest, fieldText: (kin
     return shape.edit.opensBlock ? `${text}\n${indent}}` : text;
   };
   const afterCall = request.after ? siteOf(analysis, request.after).call : undefined;
-  if (request.after && !afterCall) throw new EditError(`'${request.after}' is not called in the flow, so nothing can be added after it`, request.after);
+  if (request.after && !afterCall)
+    throw new EditError(`'${request.after}' is not called in the flow, so nothing can be added after it`, request.after);
   if (afterCall && ts.isStatement(afterCall.statement) && !ts.isReturnStatement(afterCall.statement)) {
     splices.push(insertAfter(source, afterCall.statement, placeCall(indentAt(source, afterCall.statement.getStart()))));
   } else if (afterCall && ts.isReturnStatement(afterCall.statement)) {
@@ -104,7 +105,9 @@ export function addNode(source: string, request: AddNodeRequest, fieldText: (kin
     } else if (ts.isBlock(arm)) {
       splices.push(appendToBlock(source, arm, placeCall(blockIndent(source, arm))));
     } else {
-      throw new EditError(`The ${request.scope.arm} arm of '${request.scope.branch}' is a single statement without braces; add braces in the code first`);
+      throw new EditError(
+        `The ${request.scope.arm} arm of '${request.scope.branch}' is a single statement without braces; add braces in the code first`,
+      );
     }
   } else if (flow.body && !afterCall) {
     const statements = flow.body.statements;
@@ -152,7 +155,8 @@ export function removeNode(source: string, id: string, disconnect: (source: stri
     const edge = analysis.graph.edges.find((e) => removed.has(e.source) && !removed.has(e.target));
     if (!edge) break;
     const next = disconnect(text, edge.target, edge.input);
-    if (next === text) throw new EditError(`Could not cut '${edge.target}' off from '${edge.source}'; edit its '${edge.input}' in the code`, edge.target);
+    if (next === text)
+      throw new EditError(`Could not cut '${edge.target}' off from '${edge.source}'; edit its '${edge.input}' in the code`, edge.target);
     text = next;
     analysis = analyzeForEdit(text);
   }
@@ -189,7 +193,11 @@ function isShadowed(identifier: ts.Identifier, name: string, declaration: ts.Nod
   for (let node: ts.Node | undefined = identifier.parent; node && !ts.isSourceFile(node); node = node.parent) {
     if (ts.isFunctionLike(node) && node.parameters.some((p) => binds(p.name))) return true;
     if (ts.isCatchClause(node) && node.variableDeclaration && binds(node.variableDeclaration.name)) return true;
-    if ((ts.isForStatement(node) || ts.isForOfStatement(node) || ts.isForInStatement(node)) && node.initializer && ts.isVariableDeclarationList(node.initializer)) {
+    if (
+      (ts.isForStatement(node) || ts.isForOfStatement(node) || ts.isForInStatement(node)) &&
+      node.initializer &&
+      ts.isVariableDeclarationList(node.initializer)
+    ) {
       if (node.initializer.declarations.some((d) => binds(d.name))) return true;
     }
     if (ts.isBlock(node)) {

@@ -7,10 +7,12 @@ import { shapeOf } from './shapes/index.js';
 import { writeCallExpression, writeCallStatement, writeDeclaration } from './write.js';
 import { INDENT, MAX_LINE, pathText, writeObject, type WriteContext } from './write-parts.js';
 
-const LIBRARY_FUNCTIONS = new Set(NODE_KINDS.flatMap((k) => {
-  const imported = shapeOf(k).write.imports;
-  return imported?.module === 'tasks' ? [imported.name] : [];
-}));
+const LIBRARY_FUNCTIONS = new Set(
+  NODE_KINDS.flatMap((k) => {
+    const imported = shapeOf(k).write.imports;
+    return imported?.module === 'tasks' ? [imported.name] : [];
+  }),
+);
 const SDK_NAMES = new Set<string>(SDK_EXPORTS);
 
 function scopeKey(scope: NodeScope | 'flow' | 'module' | undefined): string {
@@ -122,10 +124,11 @@ class ModuleWriter {
     for (const node of this.nodes.values()) {
       for (const s of bindingSources(node)) pairs.push([s, node.id]);
       // The list a step runs once per item of may hold other steps' results.
-      if (node.each) valueIdentifiers(createSource(node.each.list), (i) => {
-        const source = this.outputNodes.get(i.text);
-        if (source !== undefined) pairs.push([source, node.id]);
-      });
+      if (node.each)
+        valueIdentifiers(createSource(node.each.list), (i) => {
+          const source = this.outputNodes.get(i.text);
+          if (source !== undefined) pairs.push([source, node.id]);
+        });
     }
     for (const [source, target] of pairs) {
       const sources = this.chain(source);
@@ -222,9 +225,15 @@ class ModuleWriter {
       else if (fits && entries.length === 1) text = `${hugged}\n${INDENT}${alone},\n);`;
       else text = broken(`${fn} ${writeCallExpression(concise, kind, this.ctx, INDENT, INDENT.length + fn.length + 1, 1)}`);
     } else if (fits) {
-      text = `${hugged} {\n${this.writeScope('flow', INDENT).map((l) => `${l}\n`).join('')}});`;
+      text = `${hugged} {\n${this.writeScope('flow', INDENT)
+        .map((l) => `${l}\n`)
+        .join('')}});`;
     } else {
-      text = broken(`${fn} {\n${this.writeScope('flow', INDENT + INDENT).map((l) => `${l}\n`).join('')}${INDENT}}`);
+      text = broken(
+        `${fn} {\n${this.writeScope('flow', INDENT + INDENT)
+          .map((l) => `${l}\n`)
+          .join('')}${INDENT}}`,
+      );
     }
     return g.flowVariable ? `${text}\n\nexport default ${g.flowVariable};` : text;
   }

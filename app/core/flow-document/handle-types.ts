@@ -128,7 +128,9 @@ function signatureOf(code: string): Signature | null {
     if (ts.isCallExpression(fn) && fn.arguments.length > 0) fn = skipParens(fn.arguments[fn.arguments.length - 1]);
     if (ts.isArrowFunction(fn) || ts.isFunctionExpression(fn)) {
       const parameters = new Map<string, HandleType>();
-      fn.parameters.forEach((p, i) => parameters.set(ts.isIdentifier(p.name) ? p.name.text : `arg${i}`, p.dotDotDotToken ? ANY : annotationType(p.type)));
+      fn.parameters.forEach((p, i) =>
+        parameters.set(ts.isIdentifier(p.name) ? p.name.text : `arg${i}`, p.dotDotDotToken ? ANY : annotationType(p.type)),
+      );
       result = { parameters, returns: annotationType(fn.type) };
     }
   }
@@ -197,7 +199,13 @@ export function inputType(node: GraphNode, input: string): HandleType {
  * Why `source`'s result may not feed `target`'s `input`, in a few words, or null when it may.
  * Nodes the graph does not hold are left to the other checks.
  */
-export function connectionRefusal(graph: Pick<FlowGraph, 'nodes'>, source: string, target: string, input: string, path?: readonly string[]): string | null {
+export function connectionRefusal(
+  graph: Pick<FlowGraph, 'nodes'>,
+  source: string,
+  target: string,
+  input: string,
+  path?: readonly string[],
+): string | null {
   const from = graph.nodes.find((n) => n.id === source);
   const to = graph.nodes.find((n) => n.id === target);
   if (!from || !to) return null;

@@ -33,7 +33,12 @@ export function ensureImport(source: string, from: ImportModule, name: string): 
     const sorted = names.every((n, i) => i === 0 || names[i - 1].localeCompare(n) <= 0);
     const list = namedImportList(named);
     const splices = sorted
-      ? insertListElement(source, list, names.findIndex((n) => n.localeCompare(name) > 0) === -1 ? names.length : names.findIndex((n) => n.localeCompare(name) > 0), name)
+      ? insertListElement(
+          source,
+          list,
+          names.findIndex((n) => n.localeCompare(name) > 0) === -1 ? names.length : names.findIndex((n) => n.localeCompare(name) > 0),
+          name,
+        )
       : addListElement(source, list, name);
     return applySplices(source, splices);
   }

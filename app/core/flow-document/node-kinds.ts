@@ -23,10 +23,28 @@ export const TASKS_MODULE = 'flowdeck/tasks';
 
 /** What the SDK exports; generated imports take these names from `flowdeck` when code uses them. */
 export const SDK_EXPORTS = [
-  'flow', 'task', 'pauseFlowRun', 'getRunLogger', 'getRunContext', 'unmapped', 'waitFor', 'allowFailure',
-  'exponentialBackoff', 'CachePolicies', 'ConcurrentTaskRunner', 'WorkerThreadTaskRunner',
-  'TaskRunFuture', 'FutureList', 'Unmapped', 'AllowFailure', 'WaitFor', 'CancelledError', 'TimeoutError',
-  'RunAbortedError', 'UpstreamFailedError', 'ParameterValidationError',
+  'flow',
+  'task',
+  'pauseFlowRun',
+  'getRunLogger',
+  'getRunContext',
+  'unmapped',
+  'waitFor',
+  'allowFailure',
+  'exponentialBackoff',
+  'CachePolicies',
+  'ConcurrentTaskRunner',
+  'WorkerThreadTaskRunner',
+  'TaskRunFuture',
+  'FutureList',
+  'Unmapped',
+  'AllowFailure',
+  'WaitFor',
+  'CancelledError',
+  'TimeoutError',
+  'RunAbortedError',
+  'UpstreamFailedError',
+  'ParameterValidationError',
 ] as const;
 
 /** How the side panel edits a field. 'code' values are TypeScript written into the file as is. */
@@ -153,7 +171,15 @@ export const NODE_KINDS: readonly NodeKind[] = [
     description: 'Call a URL and get its status, headers and body',
     syntax: { form: 'library', fn: 'httpRequest', args: { style: 'object' } },
     fields: [
-      field({ name: 'url', label: 'URL', description: 'The address to call', control: 'text', ...inputField(HttpRequestInput, 'url'), required: true, input: true }),
+      field({
+        name: 'url',
+        label: 'URL',
+        description: 'The address to call',
+        control: 'text',
+        ...inputField(HttpRequestInput, 'url'),
+        required: true,
+        input: true,
+      }),
       field({
         name: 'method',
         label: 'Method',
@@ -162,7 +188,14 @@ export const NODE_KINDS: readonly NodeKind[] = [
         ...inputField(HttpRequestInput, 'method'),
         choices: ['GET', 'POST', 'PUT', 'PATCH', 'DELETE', 'HEAD', 'OPTIONS'],
       }),
-      field({ name: 'headers', label: 'Headers', description: 'Request headers', control: 'keyValue', ...inputField(HttpRequestInput, 'headers'), input: true }),
+      field({
+        name: 'headers',
+        label: 'Headers',
+        description: 'Request headers',
+        control: 'keyValue',
+        ...inputField(HttpRequestInput, 'headers'),
+        input: true,
+      }),
       field({
         name: 'query',
         label: 'Query',
@@ -171,7 +204,14 @@ export const NODE_KINDS: readonly NodeKind[] = [
         ...inputField(HttpRequestInput, 'query'),
         input: true,
       }),
-      field({ name: 'body', label: 'Body', description: 'Sent as JSON unless it is a string', control: 'json', ...inputField(HttpRequestInput, 'body'), input: true }),
+      field({
+        name: 'body',
+        label: 'Body',
+        description: 'Sent as JSON unless it is a string',
+        control: 'json',
+        ...inputField(HttpRequestInput, 'body'),
+        input: true,
+      }),
       { ...timeoutField, ...inputField(HttpRequestInput, 'timeoutSeconds') },
       field({
         name: 'expectStatus',
@@ -201,8 +241,23 @@ export const NODE_KINDS: readonly NodeKind[] = [
         ...inputField(SqlQueryInput, 'connection'),
         required: true,
       }),
-      field({ name: 'sql', label: 'SQL', description: 'The statement; ? or $1 for parameters', control: 'multiline', ...inputField(SqlQueryInput, 'sql'), required: true }),
-      field({ name: 'params', label: 'Parameters', description: 'Values for the placeholders', control: 'json', ...inputField(SqlQueryInput, 'params'), input: true, accepts: 'list' }),
+      field({
+        name: 'sql',
+        label: 'SQL',
+        description: 'The statement; ? or $1 for parameters',
+        control: 'multiline',
+        ...inputField(SqlQueryInput, 'sql'),
+        required: true,
+      }),
+      field({
+        name: 'params',
+        label: 'Parameters',
+        description: 'Values for the placeholders',
+        control: 'json',
+        ...inputField(SqlQueryInput, 'params'),
+        input: true,
+        accepts: 'list',
+      }),
     ],
     taskOptions: true,
     defaultId: 'runQuery',
@@ -216,7 +271,14 @@ export const NODE_KINDS: readonly NodeKind[] = [
     description: 'Run a program and get its exit code and output',
     syntax: { form: 'library', fn: 'shellCommand', args: { style: 'object' } },
     fields: [
-      field({ name: 'command', label: 'Command', description: 'The program to run', control: 'text', ...inputField(ShellCommandInput, 'command'), required: true }),
+      field({
+        name: 'command',
+        label: 'Command',
+        description: 'The program to run',
+        control: 'text',
+        ...inputField(ShellCommandInput, 'command'),
+        required: true,
+      }),
       field({
         name: 'args',
         label: 'Arguments',
@@ -225,7 +287,13 @@ export const NODE_KINDS: readonly NodeKind[] = [
         ...inputField(ShellCommandInput, 'args'),
         input: true,
       }),
-      field({ name: 'cwd', label: 'Working directory', description: 'Where the program runs', control: 'text', ...inputField(ShellCommandInput, 'cwd') }),
+      field({
+        name: 'cwd',
+        label: 'Working directory',
+        description: 'Where the program runs',
+        control: 'text',
+        ...inputField(ShellCommandInput, 'cwd'),
+      }),
       field({
         name: 'env',
         label: 'Environment',
@@ -234,7 +302,14 @@ export const NODE_KINDS: readonly NodeKind[] = [
         ...inputField(ShellCommandInput, 'env'),
         input: true,
       }),
-      field({ name: 'input', label: 'Standard input', description: 'Written to the program', control: 'multiline', ...inputField(ShellCommandInput, 'input'), input: true }),
+      field({
+        name: 'input',
+        label: 'Standard input',
+        description: 'Written to the program',
+        control: 'multiline',
+        ...inputField(ShellCommandInput, 'input'),
+        input: true,
+      }),
       { ...timeoutField, ...inputField(ShellCommandInput, 'timeoutSeconds') },
       field({
         name: 'allowFailure',
@@ -256,7 +331,15 @@ export const NODE_KINDS: readonly NodeKind[] = [
     description: 'Read a file as text or bytes',
     syntax: { form: 'library', fn: 'readFile', args: { style: 'object' } },
     fields: [
-      field({ name: 'path', label: 'Path', description: 'The file to read', control: 'text', ...inputField(ReadFileInput, 'path'), required: true, input: true }),
+      field({
+        name: 'path',
+        label: 'Path',
+        description: 'The file to read',
+        control: 'text',
+        ...inputField(ReadFileInput, 'path'),
+        required: true,
+        input: true,
+      }),
       field({
         name: 'encoding',
         label: 'Encoding',
@@ -278,8 +361,24 @@ export const NODE_KINDS: readonly NodeKind[] = [
     description: 'Write text or bytes to a file',
     syntax: { form: 'library', fn: 'writeFile', args: { style: 'object' } },
     fields: [
-      field({ name: 'path', label: 'Path', description: 'The file to write', control: 'text', ...inputField(WriteFileInput, 'path'), required: true, input: true }),
-      field({ name: 'content', label: 'Content', description: 'What to write (JSON for the json encoding)', control: 'json', ...inputField(WriteFileInput, 'content'), required: true, input: true }),
+      field({
+        name: 'path',
+        label: 'Path',
+        description: 'The file to write',
+        control: 'text',
+        ...inputField(WriteFileInput, 'path'),
+        required: true,
+        input: true,
+      }),
+      field({
+        name: 'content',
+        label: 'Content',
+        description: 'What to write (JSON for the json encoding)',
+        control: 'json',
+        ...inputField(WriteFileInput, 'content'),
+        required: true,
+        input: true,
+      }),
       field({
         name: 'encoding',
         label: 'Encoding',
@@ -288,7 +387,13 @@ export const NODE_KINDS: readonly NodeKind[] = [
         ...inputField(WriteFileInput, 'encoding'),
         choices: FILE_ENCODINGS,
       }),
-      field({ name: 'append', label: 'Append', description: 'Add to the end instead of replacing', control: 'boolean', ...inputField(WriteFileInput, 'append') }),
+      field({
+        name: 'append',
+        label: 'Append',
+        description: 'Add to the end instead of replacing',
+        control: 'boolean',
+        ...inputField(WriteFileInput, 'append'),
+      }),
     ],
     taskOptions: true,
     defaultId: 'writeOutput',
@@ -303,7 +408,14 @@ export const NODE_KINDS: readonly NodeKind[] = [
     syntax: { form: 'library', fn: 'transform', args: { style: 'positional', names: ['value', 'fn'] } },
     fields: [
       field({ name: 'value', label: 'Value', description: 'What to transform', control: 'json', schema: z.unknown(), required: true, input: true }),
-      field({ name: 'fn', label: 'Function', description: 'Takes the value, returns the new one', control: 'code', schema: z.string().min(1), required: true }),
+      field({
+        name: 'fn',
+        label: 'Function',
+        description: 'Takes the value, returns the new one',
+        control: 'code',
+        schema: z.string().min(1),
+        required: true,
+      }),
     ],
     taskOptions: true,
     defaultId: 'transformData',
@@ -317,7 +429,15 @@ export const NODE_KINDS: readonly NodeKind[] = [
     description: 'Log a message or post it to a webhook',
     syntax: { form: 'library', fn: 'notify', args: { style: 'object' } },
     fields: [
-      field({ name: 'message', label: 'Message', description: 'What to say', control: 'multiline', ...inputField(NotifyInput, 'message'), required: true, input: true }),
+      field({
+        name: 'message',
+        label: 'Message',
+        description: 'What to say',
+        control: 'multiline',
+        ...inputField(NotifyInput, 'message'),
+        required: true,
+        input: true,
+      }),
       field({
         name: 'level',
         label: 'Level',
@@ -326,7 +446,13 @@ export const NODE_KINDS: readonly NodeKind[] = [
         ...inputField(NotifyInput, 'level'),
         choices: NOTIFY_LEVELS,
       }),
-      field({ name: 'webhookUrl', label: 'Webhook URL', description: 'Posted to when set', control: 'text', ...inputField(NotifyInput, 'webhookUrl') }),
+      field({
+        name: 'webhookUrl',
+        label: 'Webhook URL',
+        description: 'Posted to when set',
+        control: 'text',
+        ...inputField(NotifyInput, 'webhookUrl'),
+      }),
     ],
     taskOptions: true,
     defaultId: 'sendNotification',
@@ -340,7 +466,15 @@ export const NODE_KINDS: readonly NodeKind[] = [
     description: 'Run some steps only when a condition holds, others when it does not',
     syntax: { form: 'if' },
     fields: [
-      field({ name: 'condition', label: 'Condition', description: 'A TypeScript expression', control: 'code', schema: z.string().min(1), required: true, input: true }),
+      field({
+        name: 'condition',
+        label: 'Condition',
+        description: 'A TypeScript expression',
+        control: 'code',
+        schema: z.string().min(1),
+        required: true,
+        input: true,
+      }),
     ],
     taskOptions: false,
     defaultId: 'branch',
@@ -381,7 +515,14 @@ export const NODE_KINDS: readonly NodeKind[] = [
     description: 'Pause the run until someone resumes it',
     syntax: { form: 'sdkCall', fn: 'pauseFlowRun', args: { style: 'object' } },
     fields: [
-      field({ name: 'reason', label: 'Reason', description: 'Shown to whoever resumes the run', control: 'text', schema: z.string().min(1), required: true }),
+      field({
+        name: 'reason',
+        label: 'Reason',
+        description: 'Shown to whoever resumes the run',
+        control: 'text',
+        schema: z.string().min(1),
+        required: true,
+      }),
       field({
         name: 'timeoutSeconds',
         label: 'Timeout (s)',
@@ -422,7 +563,14 @@ export function fieldSpec(kindEntry: NodeKind, name: string): FieldSpec | undefi
 /** The common task options every task node shows in the side panel. */
 export const COMMON_OPTION_FIELDS: readonly FieldSpec[] = [
   field({ name: 'name', label: 'Name', description: 'The name runs are recorded under', control: 'text', schema: z.string().min(1), required: true }),
-  field({ name: 'retries', label: 'Retries', description: 'How many times to try again after a failure', control: 'number', schema: z.number().int().nonnegative(), default: 0 }),
+  field({
+    name: 'retries',
+    label: 'Retries',
+    description: 'How many times to try again after a failure',
+    control: 'number',
+    schema: z.number().int().nonnegative(),
+    default: 0,
+  }),
   field({
     name: 'retryDelaySeconds',
     label: 'Retry delay (s)',
@@ -431,7 +579,13 @@ export const COMMON_OPTION_FIELDS: readonly FieldSpec[] = [
     schema: z.union([z.number().nonnegative(), z.array(z.number().nonnegative())]),
     default: 0,
   }),
-  field({ name: 'timeoutSeconds', label: 'Timeout (s)', description: 'A run taking longer ends TimedOut', control: 'number', schema: positiveSeconds }),
+  field({
+    name: 'timeoutSeconds',
+    label: 'Timeout (s)',
+    description: 'A run taking longer ends TimedOut',
+    control: 'number',
+    schema: positiveSeconds,
+  }),
   field({
     name: 'cacheExpirationSeconds',
     label: 'Cache expiry (s)',

@@ -368,8 +368,7 @@ class ModuleReader {
     if (sdkKind) return each ? undefined : this.addSdkCallNode(sdkKind, call, site, flags, scope);
     const candidate = this.candidates.get(callee);
     if (!candidate) return undefined;
-    const kind =
-      candidate.type === 'library' ? candidate.kind : candidate.type === 'task' ? kindReadAs('task', 'direct') : kindReadAs('flow');
+    const kind = candidate.type === 'library' ? candidate.kind : candidate.type === 'task' ? kindReadAs('task', 'direct') : kindReadAs('flow');
     if (!kind) return undefined;
     return this.addCalledNode(candidate, kind, call, site, flags, scope);
   }
@@ -394,7 +393,12 @@ class ModuleReader {
   /** `Promise.all(list.map((item) => call))`: one call per item, all at once. */
   private eachCall(call: ts.CallExpression): { list: ts.Expression; item: string; call: ts.CallExpression } | undefined {
     const callee = call.expression;
-    if (!ts.isPropertyAccessExpression(callee) || callee.name.text !== 'all' || !ts.isIdentifier(callee.expression) || callee.expression.text !== 'Promise') {
+    if (
+      !ts.isPropertyAccessExpression(callee) ||
+      callee.name.text !== 'all' ||
+      !ts.isIdentifier(callee.expression) ||
+      callee.expression.text !== 'Promise'
+    ) {
       return undefined;
     }
     const [arg, ...rest] = call.arguments;
@@ -424,7 +428,8 @@ class ModuleReader {
       const options = candidate.call.arguments[0];
       if (options && ts.isObjectLiteralExpression(options)) {
         for (const p of options.properties) {
-          if (ts.isPropertyAssignment(p) && propertyNameText(p.name) === 'name' && ts.isStringLiteralLike(p.initializer)) node.name = p.initializer.text;
+          if (ts.isPropertyAssignment(p) && propertyNameText(p.name) === 'name' && ts.isStringLiteralLike(p.initializer))
+            node.name = p.initializer.text;
         }
       }
       return node;
@@ -506,7 +511,13 @@ class ModuleReader {
     return id;
   }
 
-  private finishCalledNode(node: GraphNode, kind: NodeKind, call: CallSite, declaration: DeclarationSite | undefined, scope: NodeScope | undefined): void {
+  private finishCalledNode(
+    node: GraphNode,
+    kind: NodeKind,
+    call: CallSite,
+    declaration: DeclarationSite | undefined,
+    scope: NodeScope | undefined,
+  ): void {
     if (call.output) {
       node.output = call.output.text;
       this.outputs.set(call.output.text, node.id);

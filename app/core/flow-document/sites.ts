@@ -55,10 +55,7 @@ export interface NodeSite {
 }
 
 export type ParamStyle =
-  | { style: 'none' }
-  | { style: 'identifier'; name: string }
-  | { style: 'destructured'; locals: ReadonlyMap<string, string> }
-  | { style: 'other' };
+  { style: 'none' } | { style: 'identifier'; name: string } | { style: 'destructured'; locals: ReadonlyMap<string, string> } | { style: 'other' };
 
 export interface FlowSite {
   statement: ts.Statement;

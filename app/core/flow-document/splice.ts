@@ -138,7 +138,13 @@ interface ListInfo {
 }
 
 export function objectList(object: ts.ObjectLiteralExpression): ListInfo {
-  return { elements: object.properties, open: object.getStart() + 1, close: object.end - 1, trailingComma: !!object.properties.hasTrailingComma, padded: true };
+  return {
+    elements: object.properties,
+    open: object.getStart() + 1,
+    close: object.end - 1,
+    trailingComma: !!object.properties.hasTrailingComma,
+    padded: true,
+  };
 }
 
 export function argumentList(call: ts.CallExpression): ListInfo {
@@ -146,7 +152,13 @@ export function argumentList(call: ts.CallExpression): ListInfo {
 }
 
 export function namedImportList(named: ts.NamedImports): ListInfo {
-  return { elements: named.elements, open: named.getStart() + 1, close: named.end - 1, trailingComma: !!named.elements.hasTrailingComma, padded: true };
+  return {
+    elements: named.elements,
+    open: named.getStart() + 1,
+    close: named.end - 1,
+    trailingComma: !!named.elements.hasTrailingComma,
+    padded: true,
+  };
 }
 
 function isMultiline(text: string, list: ListInfo): boolean {
@@ -196,7 +208,8 @@ export function removeListElement(text: string, list: ListInfo, index: number): 
   if (elements.length === 1) return [{ start: list.open, end: list.close, text: '' }];
   if (index < elements.length - 1) {
     const next = attachedCommentsStart(text, elements[index + 1]) ?? elements[index + 1].getStart();
-    if (onlySpaceBefore(text, start) && onlySpaceBefore(text, next)) return [{ start: lineStartOf(text, start), end: lineStartOf(text, next), text: '' }];
+    if (onlySpaceBefore(text, start) && onlySpaceBefore(text, next))
+      return [{ start: lineStartOf(text, start), end: lineStartOf(text, next), text: '' }];
     return [{ start, end: next, text: '' }];
   }
   const previous = elements[index - 1];

@@ -109,7 +109,11 @@ export function validateGraph(graph: FlowGraph): Problem[] {
   for (const edge of graph.edges) {
     const missing = [edge.source, edge.target].filter((id) => !ids.has(id));
     if (missing.length > 0) {
-      problems.push({ nodeId: ids.has(edge.target) ? edge.target : undefined, message: `The connection ${edge.id} refers to a missing node '${missing[0]}'`, severity: 'error' });
+      problems.push({
+        nodeId: ids.has(edge.target) ? edge.target : undefined,
+        message: `The connection ${edge.id} refers to a missing node '${missing[0]}'`,
+        severity: 'error',
+      });
     }
   }
   for (const cycle of cycles(graph)) {

@@ -54,7 +54,14 @@ export function writeDeclaration(node: GraphNode, kind: NodeKind, ctx: WriteCont
  * The expression that runs a step (`await fetchUsers({...})`, `score.map(items)`,
  * `Promise.all(list.map((item) => ingest(item)))`); `column` is where it starts on its line.
  */
-export function writeCallExpression(node: GraphNode, kind: NodeKind, ctx: WriteContext, indent: string, column: number, suffixLength: number): string {
+export function writeCallExpression(
+  node: GraphNode,
+  kind: NodeKind,
+  ctx: WriteContext,
+  indent: string,
+  column: number,
+  suffixLength: number,
+): string {
   const { callee, after: own } = shapeOf(kind).write.callee(node, ctx);
   let after = own;
   // A returned call is not awaited, and neither are a map's futures kept as they are.

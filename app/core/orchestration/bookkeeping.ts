@@ -7,12 +7,7 @@ export interface RunTiming {
 }
 
 /** What an accepted transition changes on the run itself: attempts and start and end times. */
-export function advanceRunTiming(
-  timing: RunTiming,
-  from: StateType | null,
-  to: StateType,
-  now: number,
-): RunTiming {
+export function advanceRunTiming(timing: RunTiming, from: StateType | null, to: StateType, now: number): RunTiming {
   const entersRunning = to === 'RUNNING' && from !== 'RUNNING' && from !== 'PAUSED';
   return {
     runCount: entersRunning ? timing.runCount + 1 : timing.runCount,

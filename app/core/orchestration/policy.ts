@@ -74,7 +74,12 @@ function matchesTo(to: ToStates, type: StateType): boolean {
   return to === 'any' || to.includes(type);
 }
 
-export function ruleApplies(rule: Pick<OrchestrationRule<unknown>, 'runKinds' | 'from' | 'to'>, kind: RunKind, from: StateType | null, to: StateType): boolean {
+export function ruleApplies(
+  rule: Pick<OrchestrationRule<unknown>, 'runKinds' | 'from' | 'to'>,
+  kind: RunKind,
+  from: StateType | null,
+  to: StateType,
+): boolean {
   return rule.runKinds.includes(kind) && matchesFrom(rule.from, from) && matchesTo(rule.to, to);
 }
 

@@ -54,9 +54,7 @@ export interface RunFacts {
   lastTransitionId: string | null;
 }
 
-export type SlotOutcome =
-  | { acquired: true }
-  | { acquired: false; tag: string; limit: number };
+export type SlotOutcome = { acquired: true } | { acquired: false; tag: string; limit: number };
 
 export interface CachedResult {
   resultRef: string;
@@ -68,13 +66,7 @@ export interface OrchestrationServices {
   acquireConcurrencySlots(tags: readonly string[], taskRunId: string, now: number): SlotOutcome;
   releaseConcurrencySlots(taskRunId: string): void;
   findCachedResult(cacheKey: string, now: number): CachedResult | null;
-  storeCachedResult(entry: {
-    cacheKey: string;
-    resultRef: string;
-    taskRunId: string;
-    createdAt: number;
-    expiresAt: number | null;
-  }): void;
+  storeCachedResult(entry: { cacheKey: string; resultRef: string; taskRunId: string; createdAt: number; expiresAt: number | null }): void;
   flowRunStateType(flowRunId: string): StateType | null;
 }
 

@@ -49,7 +49,10 @@ export function parseApiUrl(raw: string): string {
  * http://127.0.0.1:4300 (no path), or `*` for any. Answered normalised, joined by commas.
  */
 export function parseOrigins(raw: string): string {
-  const items = raw.split(',').map((item) => item.trim()).filter((item) => item !== '');
+  const items = raw
+    .split(',')
+    .map((item) => item.trim())
+    .filter((item) => item !== '');
   if (items.length === 0) throw new SettingValueError("must name at least one origin, such as http://127.0.0.1:4300, or '*'");
   const origins = items.map((item) => {
     if (item === '*') return item;
@@ -79,10 +82,14 @@ export function originList(value: string | null): string[] {
  * Answered lower-cased, joined by commas.
  */
 export function parseHostNames(raw: string): string {
-  const items = raw.split(',').map((item) => item.trim().toLowerCase()).filter((item) => item !== '');
+  const items = raw
+    .split(',')
+    .map((item) => item.trim().toLowerCase())
+    .filter((item) => item !== '');
   if (items.length === 0) throw new SettingValueError('must name at least one host name, such as flowdeck.example.com');
   for (const item of items) {
-    if (item.includes('://') || item.includes('/')) throw new SettingValueError(`'${item}' is a URL; give the host name alone, such as ${hostOfUrl(item)}`);
+    if (item.includes('://') || item.includes('/'))
+      throw new SettingValueError(`'${item}' is a URL; give the host name alone, such as ${hostOfUrl(item)}`);
     const ipv6 = /^\[?[0-9a-f:.]+\]?$/.test(item) && item.includes(':') && (item.match(/:/g) ?? []).length > 1;
     if (ipv6) continue;
     if (item.includes(':')) throw new SettingValueError(`'${item}' has a port; give the host name alone (any port of it is answered)`);
@@ -131,6 +138,7 @@ export function parseFolderPath(raw: string): string {
   const text = raw.trim();
   if (text.includes('\0')) throw new SettingValueError('must not contain a NUL character');
   if (text.startsWith('~')) throw new SettingValueError(`must be a whole path; write your home folder out instead of '~', got '${raw}'`);
-  if (!/^(\/|[A-Za-z]:[\\/]|\\\\)/.test(text)) throw new SettingValueError(`must be the whole path of a folder, such as /home/ada/flows, got '${raw}'`);
+  if (!/^(\/|[A-Za-z]:[\\/]|\\\\)/.test(text))
+    throw new SettingValueError(`must be the whole path of a folder, such as /home/ada/flows, got '${raw}'`);
   return text;
 }

@@ -70,4 +70,3 @@ export function profilesFromData(data: Record<string, unknown>): ProfilesDocumen
   }
   return { active, profiles };
 }
-

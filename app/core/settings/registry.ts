@@ -81,7 +81,7 @@ export const SETTINGS = {
   }),
   FLOWDECK_SERVER_ALLOWED_HOSTS: setting<string | null>({
     description:
-      'For `flowdeck server start`: host names clients reach the server by besides loopback and its listen address (a reverse proxy\'s), comma-separated',
+      "For `flowdeck server start`: host names clients reach the server by besides loopback and its listen address (a reverse proxy's), comma-separated",
     default: null,
     secret: false,
     numeric: false,
@@ -125,7 +125,8 @@ export function parseSetting<K extends SettingName>(name: K, raw: unknown): Sett
 export function profileKeyProblem(key: string): string | null {
   if (isSettingName(key)) return null;
   if (key === 'FLOWDECK_HOME') return 'FLOWDECK_HOME is not a profile setting: it says where profiles.toml lives, so set it in the environment';
-  if (key === 'FLOWDECK_PROFILE') return 'FLOWDECK_PROFILE is not a profile setting: it picks a profile for one command, so set it in the environment';
+  if (key === 'FLOWDECK_PROFILE')
+    return 'FLOWDECK_PROFILE is not a profile setting: it picks a profile for one command, so set it in the environment';
   const sameLetters = SETTING_NAMES.find((name) => name === key.toUpperCase());
   const hint = sameLetters ? `; did you mean ${sameLetters}?` : `; known settings: ${SETTING_NAMES.join(', ')}`;
   return `unknown setting '${key}'${hint}`;

@@ -241,13 +241,7 @@ export class HttpReporter implements RunReporter {
   }
 
   private isIdle(): boolean {
-    return (
-      this.batch.isEmpty &&
-      this.journaled.length === 0 &&
-      !this.sending &&
-      !this.batch.isScheduled &&
-      this.leftovers.length === 0
-    );
+    return this.batch.isEmpty && this.journaled.length === 0 && !this.sending && !this.batch.isScheduled && this.leftovers.length === 0;
   }
 
   private enqueue(op: ReportOperation, early: OrchestrationResult | null): Promise<unknown> {

@@ -25,8 +25,7 @@ async function handle(request: WorkerRequest): Promise<void> {
     await import(request.moduleUrl);
     const task = findTask(request.moduleUrl, request.taskKey) as RunnableTask | undefined;
     if (!task) throw new Error(`task '${request.taskKey}' is not defined at the top level of ${request.moduleUrl}`);
-    const log = (level: number, ...args: unknown[]) =>
-      post({ type: 'log', id: request.id, level, message: format(...args) });
+    const log = (level: number, ...args: unknown[]) => post({ type: 'log', id: request.id, level, message: format(...args) });
     const logger = {
       log,
       debug: (...a: unknown[]) => log(10, ...a),

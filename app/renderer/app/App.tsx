@@ -101,8 +101,8 @@ function ServerCannotWriteBanner() {
     <div className="fd-notice is-warning fd-server-down" role="alert" data-testid="server-cannot-write">
       <span>
         The server at <code>{serverLabel(server.baseUrl)}</code> cannot store what it is sent
-        {health.detail ? `: ${health.detail}` : ''}. Runs that report to it keep their states and logs and send them again once it
-        can, so nothing is lost; this page shows what was stored before. It is asked again every few seconds.
+        {health.detail ? `: ${health.detail}` : ''}. Runs that report to it keep their states and logs and send them again once it can, so nothing is
+        lost; this page shows what was stored before. It is asked again every few seconds.
       </span>
     </div>
   );
@@ -118,11 +118,9 @@ function ServerDownBanner({ onRetry }: { onRetry: () => void }) {
     <div className="fd-notice is-error fd-server-down" role="alert" data-testid="server-down">
       <span>
         The server at <code>{serverLabel(server.baseUrl)}</code>
-        {server.profile ? ` (profile ${server.profile})` : ''} does not answer{health.detail ? ` (${health.detail})` : ''}. Nothing on this page is lost; it is asked
-        again every few seconds.{' '}
-        {otherOrigin
-          ? `If it is running, it may not let this page in: start it with FLOWDECK_SERVER_CORS_ORIGINS=${location.origin}. `
-          : ''}
+        {server.profile ? ` (profile ${server.profile})` : ''} does not answer{health.detail ? ` (${health.detail})` : ''}. Nothing on this page is
+        lost; it is asked again every few seconds.{' '}
+        {otherOrigin ? `If it is running, it may not let this page in: start it with FLOWDECK_SERVER_CORS_ORIGINS=${location.origin}. ` : ''}
         {server.profile && server.profile !== DEFAULT_PROFILE ? 'Or pick another profile.' : 'Start it with `npm start` or `flowdeck server start`.'}
       </span>
       <SwitchToLocal />

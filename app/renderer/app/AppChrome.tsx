@@ -31,7 +31,12 @@ export function PageTabs({ current }: { current: PageName }) {
   return (
     <nav className="fd-tabs" aria-label="Pages">
       {PAGES.map((p) => (
-        <a key={p.page} href={p.hash} className={`fd-tab${p.page === active ? ' is-active' : ''}`} aria-current={p.page === active ? 'page' : undefined}>
+        <a
+          key={p.page}
+          href={p.hash}
+          className={`fd-tab${p.page === active ? ' is-active' : ''}`}
+          aria-current={p.page === active ? 'page' : undefined}
+        >
           {p.label}
         </a>
       ))}
@@ -82,9 +87,7 @@ export function ServerStatus() {
           {server.profile ? `${server.profile} · ` : ''}
           {serverLabel(server.baseUrl)}
         </span>
-        <span className="fd-muted">
-          {serverStatusText(health)}
-        </span>
+        <span className="fd-muted">{serverStatusText(health)}</span>
         <span aria-hidden="true">▾</span>
       </button>
       {open ? <ProfileMenu onClose={close} /> : null}
@@ -155,15 +158,23 @@ function ProfileMenu({ onClose }: { onClose: () => void }) {
       {profiles.problem ? (
         <div className="fd-profile-problem" role="alert">
           <span>{profiles.problem}</span>
-          <button type="button" className="fd-link" onClick={act(async () => {
-            await profiles.startAgain();
-            location.reload();
-          })}>
+          <button
+            type="button"
+            className="fd-link"
+            onClick={act(async () => {
+              await profiles.startAgain();
+              location.reload();
+            })}
+          >
             Start again with local only
           </button>
         </div>
       ) : null}
-      {error ? <p className="fd-profile-problem" role="alert">{error}</p> : null}
+      {error ? (
+        <p className="fd-profile-problem" role="alert">
+          {error}
+        </p>
+      ) : null}
       {list === null && !error ? <p className="fd-muted fd-profile-hint">Loading…</p> : null}
       {list?.map((choice) => (
         <div className="fd-profile-item" key={choice.name}>
@@ -174,9 +185,13 @@ function ProfileMenu({ onClose }: { onClose: () => void }) {
             className="fd-profile-choice"
             onClick={choice.active ? onClose : act(() => switchProfile(profiles, choice.name))}
           >
-            <span className="fd-profile-check" aria-hidden="true">{choice.active ? '●' : ''}</span>
+            <span className="fd-profile-check" aria-hidden="true">
+              {choice.active ? '●' : ''}
+            </span>
             <span className="fd-profile-name">{choice.name}</span>
-            <span className="fd-muted">{choice.apiUrl ? serverLabel(choice.apiUrl) : profiles.editable ? 'the server of this page' : 'the embedded server'}</span>
+            <span className="fd-muted">
+              {choice.apiUrl ? serverLabel(choice.apiUrl) : profiles.editable ? 'the server of this page' : 'the embedded server'}
+            </span>
           </button>
           {profiles.editable && choice.name !== DEFAULT_PROFILE ? (
             <button type="button" className="fd-link" aria-label={`Forget ${choice.name}`} onClick={forget(choice)}>

@@ -52,8 +52,8 @@ function ApiKeyDialog({ message }: { message: string }) {
           {where}: {message}
         </p>
         <p>
-          Set the key of profile <strong>{profile}</strong> with <code>flowdeck config set FLOWDECK_API_KEY=…</code> and open the app again, or switch to another
-          profile.
+          Set the key of profile <strong>{profile}</strong> with <code>flowdeck config set FLOWDECK_API_KEY=…</code> and open the app again, or switch
+          to another profile.
         </p>
         <div className="fd-modal-actions">
           <SwitchToLocal />
@@ -136,7 +136,13 @@ function AddProfileDialog() {
         </div>
         <div className="fd-field">
           <label htmlFor="fd-profile-url">API URL</label>
-          <input id="fd-profile-url" value={apiUrl} onChange={(e) => setApiUrl(e.target.value)} placeholder="http://flowdeck.example:4300/api" autoComplete="off" />
+          <input
+            id="fd-profile-url"
+            value={apiUrl}
+            onChange={(e) => setApiUrl(e.target.value)}
+            placeholder="http://flowdeck.example:4300/api"
+            autoComplete="off"
+          />
           <div className="fd-field-help">
             The server's address ending in /api. It must let this page in: start it with FLOWDECK_SERVER_CORS_ORIGINS={location.origin}.
           </div>

@@ -77,7 +77,10 @@ export function readBrowserProfiles(storage: Storage | undefined): { doc: Profil
     if (typeof data !== 'object' || data === null || Array.isArray(data)) throw new SettingsError('they are not an object of profiles');
     return { doc: withLocal(profilesFromData(data as Record<string, unknown>)), problem: null };
   } catch (error) {
-    return { doc: defaultProfilesDocument(), problem: `The profiles saved in this browser could not be read (${(error as Error).message}), so the app uses local.` };
+    return {
+      doc: defaultProfilesDocument(),
+      problem: `The profiles saved in this browser could not be read (${(error as Error).message}), so the app uses local.`,
+    };
   }
 }
 

@@ -1,9 +1,6 @@
 /** The pages of the app, addressed by the URL's hash so links and reloads land where they point. */
 export type Route =
-  | { page: 'builder' }
-  | { page: 'dashboard' }
-  | { page: 'runs' }
-  | { page: 'run'; flowRunId: string; taskRunId?: string; view?: RunPageView };
+  { page: 'builder' } | { page: 'dashboard' } | { page: 'runs' } | { page: 'run'; flowRunId: string; taskRunId?: string; view?: RunPageView };
 
 /** The views of a flow run's page; the graph unless the hash names another, so a link can open its logs. */
 const RUN_PAGE_VIEWS = ['graph', 'timeline', 'logs', 'details'] as const;

@@ -50,9 +50,12 @@ let toastId = 0;
 export function showToast(message: string, kind: 'info' | 'error' = 'info'): void {
   const id = ++toastId;
   uiStore.setState({ toast: { message, kind, id } });
-  setTimeout(() => {
-    if (uiStore.getState().toast?.id === id) uiStore.setState({ toast: null });
-  }, kind === 'error' ? 8000 : 3000);
+  setTimeout(
+    () => {
+      if (uiStore.getState().toast?.id === id) uiStore.setState({ toast: null });
+    },
+    kind === 'error' ? 8000 : 3000,
+  );
 }
 
 export function askUnsaved(action: string): Promise<UnsavedChoice> {

@@ -130,7 +130,9 @@ export function followFlowRun(options: FollowFlowRunOptions): FlowRunFollower {
     const history = histories.get(runId);
     if (!history) histories.set(runId, [state]);
     // The same state can come from the stream and from a read: transition ids tell them apart.
-    else if (!history.some((s) => (state.transitionId ? s.transitionId === state.transitionId : s.timestamp === state.timestamp && s.name === state.name))) {
+    else if (
+      !history.some((s) => (state.transitionId ? s.transitionId === state.transitionId : s.timestamp === state.timestamp && s.name === state.name))
+    ) {
       history.push(state);
       history.sort((a, b) => a.timestamp - b.timestamp);
     }

@@ -34,7 +34,17 @@ export interface NodeRunState {
 }
 
 /** Which state a node with several task runs shows: the one a person most needs to see. */
-export const STATE_PRECEDENCE: readonly StateType[] = ['CRASHED', 'FAILED', 'CANCELLING', 'RUNNING', 'PAUSED', 'PENDING', 'SCHEDULED', 'CANCELLED', 'COMPLETED'];
+export const STATE_PRECEDENCE: readonly StateType[] = [
+  'CRASHED',
+  'FAILED',
+  'CANCELLING',
+  'RUNNING',
+  'PAUSED',
+  'PENDING',
+  'SCHEDULED',
+  'CANCELLED',
+  'COMPLETED',
+];
 
 /** What a node says of a task run that rests NotReady: it never ran, because a run before it failed. */
 export const NOT_RUN_LABEL = 'not run: upstream failed';
@@ -61,7 +71,9 @@ export function taskNameOfRun(run: Pick<TaskRunLike, 'taskKey'>): string {
  * keeps the library task's key, so the run's name decides first and the key only after it.
  */
 export function nodeOfRun(nodes: readonly { id: string; name: string }[], run: Pick<TaskRunLike, 'taskKey' | 'name'>): string | undefined {
-  const byRunName = nodes.find((node) => run.name === node.name || (run.name.startsWith(`${node.name}-`) && /^\d+$/.test(run.name.slice(node.name.length + 1))));
+  const byRunName = nodes.find(
+    (node) => run.name === node.name || (run.name.startsWith(`${node.name}-`) && /^\d+$/.test(run.name.slice(node.name.length + 1))),
+  );
   if (byRunName) return byRunName.id;
   const key = taskNameOfRun(run);
   return nodes.find((node) => node.name === key)?.id;
@@ -141,7 +153,8 @@ function runOutput(run: TaskRunLike): RunOutput {
   }
   const shown = shownValue(result);
   const notes: string[] = [];
-  if (result.length >= KEPT_RESULT_CHARS && result.endsWith('…')) notes.push(`The result is large: the server keeps its first ${KEPT_RESULT_CHARS.toLocaleString('en')} characters`);
+  if (result.length >= KEPT_RESULT_CHARS && result.endsWith('…'))
+    notes.push(`The result is large: the server keeps its first ${KEPT_RESULT_CHARS.toLocaleString('en')} characters`);
   if (shown.cut) notes.push(`${shown.cut.toLocaleString('en')} more characters not shown`);
   return { ...base, text: shown.text, note: notes.length ? notes.join('; ') : null };
 }

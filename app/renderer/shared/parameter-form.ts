@@ -141,9 +141,7 @@ export function collectParameters(
  * flow cannot be found in its file.
  */
 export type RunAgainForm =
-  | { kind: 'fields'; fields: ParameterField[]; values: ParameterValues }
-  | { kind: 'json'; text: string }
-  | { kind: 'missing'; message: string };
+  { kind: 'fields'; fields: ParameterField[]; values: ParameterValues } | { kind: 'json'; text: string } | { kind: 'missing'; message: string };
 
 export function runAgainForm(
   flows: readonly { name: string; parameters: Record<string, unknown> | null }[],

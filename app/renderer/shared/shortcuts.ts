@@ -121,7 +121,7 @@ export function handleShortcut<G extends ShortcutGroup, E extends KeyPress>(
 export function keysLabel(keys: string, mac: boolean): string {
   return keys
     .split('+')
-    .map((part) => (part === 'Mod' ? (mac ? '⌘' : 'Ctrl') : KEY_NAMES[part] ?? part))
+    .map((part) => (part === 'Mod' ? (mac ? '⌘' : 'Ctrl') : (KEY_NAMES[part] ?? part)))
     .join('+');
 }
 

@@ -188,7 +188,12 @@ export class FlowProcesses {
     this.stopping = true;
     const children = [...this.children];
     if (children.length === 0) return;
-    const gone = Promise.all(children.map((child) => new Promise<void>((resolve) => (child.exitCode !== null || child.signalCode !== null ? resolve() : child.once('close', () => resolve())))));
+    const gone = Promise.all(
+      children.map(
+        (child) =>
+          new Promise<void>((resolve) => (child.exitCode !== null || child.signalCode !== null ? resolve() : child.once('close', () => resolve()))),
+      ),
+    );
     for (const child of children) child.kill('SIGTERM');
     let timer: NodeJS.Timeout | undefined;
     const late = await Promise.race([gone.then(() => false), new Promise<boolean>((resolve) => (timer = setTimeout(() => resolve(true), graceMs)))]);

@@ -4,9 +4,7 @@ import { shownPath, WorkspaceError } from '../workspace/workspace-paths.js';
 import type { Workspace } from '../workspace/workspace.js';
 
 /** Where the server would run a stored flow run's flow from again, or why it cannot. */
-type RerunSource =
-  | { possible: true; path: string; real: string; flowName: string }
-  | { possible: false; reason: string };
+type RerunSource = { possible: true; path: string; real: string; flowName: string } | { possible: false; reason: string };
 
 /** A file's path relative to the workspace folder, '/'-separated, or null when it lies outside. */
 function workspacePathOf(file: string, workspace: Workspace): string | null {

@@ -60,6 +60,9 @@ export function errorHandler(bodyLimit: number, onUnexpected: (error: unknown, r
     const told = error instanceof StoreError && error.code === 'CANNOT_WRITE';
     if (status >= 500 && !told) onUnexpected(error, request);
     const issues = error instanceof HttpError ? error.issues : undefined;
-    return reply.code(status).type('application/json; charset=utf-8').send(errorBody(status, message, issues));
+    return reply
+      .code(status)
+      .type('application/json; charset=utf-8')
+      .send(errorBody(status, message, issues));
   };
 }

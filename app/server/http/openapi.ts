@@ -14,9 +14,7 @@ export async function registerOpenApi(app: FastifyInstance, options: { apiKey: b
         description: 'Flows, runs, states and logs of a Flowdeck server. JSON in camelCase; times in milliseconds since the epoch.',
       },
       servers: [{ url: '/' }],
-      components: options.apiKey
-        ? { securitySchemes: { bearer: { type: 'http', scheme: 'bearer', description: 'FLOWDECK_API_KEY' } } }
-        : {},
+      components: options.apiKey ? { securitySchemes: { bearer: { type: 'http', scheme: 'bearer', description: 'FLOWDECK_API_KEY' } } } : {},
       security: options.apiKey ? [{ bearer: [] }] : [],
     },
     transform: createJsonSchemaTransform({ schemaRegistry: API_SCHEMA_NAMES }),

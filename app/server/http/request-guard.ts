@@ -131,7 +131,9 @@ export function guardRequests(app: FastifyInstance, options: RequestGuardOptions
     if (!SAFE_METHODS.has(request.method) && !isJson(request.headers['content-type'])) {
       return reply
         .code(415)
-        .send(errorBody(415, `${request.method} requests must be sent as JSON with content-type application/json (send {} when there is nothing to say)`));
+        .send(
+          errorBody(415, `${request.method} requests must be sent as JSON with content-type application/json (send {} when there is nothing to say)`),
+        );
     }
   });
 }

@@ -122,7 +122,13 @@ function selfApiUrl(app: FastifyInstance): string {
   const address = app.server.address() as AddressInfo | null;
   if (!address) throw new Error('the server is not listening yet');
   const host =
-    address.address === '0.0.0.0' ? '127.0.0.1' : address.address === '::' ? '[::1]' : address.family === 'IPv6' ? `[${address.address}]` : address.address;
+    address.address === '0.0.0.0'
+      ? '127.0.0.1'
+      : address.address === '::'
+        ? '[::1]'
+        : address.family === 'IPv6'
+          ? `[${address.address}]`
+          : address.address;
   return `http://${host}:${address.port}/api`;
 }
 
@@ -156,9 +162,7 @@ export async function createServer(options: ServerOptions): Promise<FlowdeckServ
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
   app.setErrorHandler(errorHandler(bodyLimit, onUnexpectedError));
-  app.setNotFoundHandler((request, reply) =>
-    reply.code(404).send(errorBody(404, `nothing at ${request.method} ${request.url.split('?')[0]}`)),
-  );
+  app.setNotFoundHandler((request, reply) => reply.code(404).send(errorBody(404, `nothing at ${request.method} ${request.url.split('?')[0]}`)));
 
   await registerOpenApi(app, { apiKey: apiKey !== undefined });
   await app.register(homePage);

@@ -7,9 +7,7 @@ export function retryRefusal(run: FlowRun): string | null {
   return `flow run '${run.name}' is ${run.state.name}; ${RETRY_REFUSAL}`;
 }
 
-export type RetryOutcome =
-  | { ok: true; run: FlowRun }
-  | { ok: false; reason: 'NOT_FOUND' | 'NOT_RETRYABLE'; message: string };
+export type RetryOutcome = { ok: true; run: FlowRun } | { ok: false; reason: 'NOT_FOUND' | 'NOT_RETRYABLE'; message: string };
 
 /**
  * Proposes Scheduled (AwaitingRetry), due now, for a flow run, so the process that runs its

@@ -11,7 +11,9 @@ function seconds(ms: number): string {
 export function logWriteHealth(store: RunStore, log: (line: string) => void): () => void {
   return store.onWriteHealth((change) => {
     if (change.kind === 'failing') {
-      log(`${change.problem.message}. Until then the server stores nothing (its health says degraded) and flow processes keep their reports to send again`);
+      log(
+        `${change.problem.message}. Until then the server stores nothing (its health says degraded) and flow processes keep their reports to send again`,
+      );
     } else {
       log(`the database ${store.location} takes writes again, after ${seconds(change.at - change.problem.since)} of failed writes`);
     }

@@ -18,15 +18,9 @@ export class ConcurrencyLimits {
     private readonly writeBatch: WriteBatch,
   ) {
     this.stmt = {
-      limitFor: db.prepare<[string], { slot_limit: number }>(
-        'SELECT slot_limit FROM concurrency_limits WHERE tag = ?',
-      ),
-      slotsInUse: db.prepare<[string, string], { n: number }>(
-        'SELECT COUNT(*) AS n FROM concurrency_slots WHERE tag = ? AND task_run_id != ?',
-      ),
-      takeSlot: db.prepare(
-        'INSERT OR IGNORE INTO concurrency_slots (tag, task_run_id, acquired_at) VALUES (?, ?, ?)',
-      ),
+      limitFor: db.prepare<[string], { slot_limit: number }>('SELECT slot_limit FROM concurrency_limits WHERE tag = ?'),
+      slotsInUse: db.prepare<[string, string], { n: number }>('SELECT COUNT(*) AS n FROM concurrency_slots WHERE tag = ? AND task_run_id != ?'),
+      takeSlot: db.prepare('INSERT OR IGNORE INTO concurrency_slots (tag, task_run_id, acquired_at) VALUES (?, ?, ?)'),
       releaseSlots: db.prepare('DELETE FROM concurrency_slots WHERE task_run_id = ?'),
     };
   }
@@ -49,9 +43,7 @@ export class ConcurrencyLimits {
 
   get(tag: string): ConcurrencyLimit | null {
     const row = this.db
-      .prepare<[string], { tag: string; slot_limit: number; created_at: number }>(
-        'SELECT * FROM concurrency_limits WHERE tag = ?',
-      )
+      .prepare<[string], { tag: string; slot_limit: number; created_at: number }>('SELECT * FROM concurrency_limits WHERE tag = ?')
       .get(tag);
     if (!row) return null;
     const slots = this.db

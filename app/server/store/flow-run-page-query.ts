@@ -141,7 +141,13 @@ function walk(filter: FlowRunPageFilter, sort: FlowRunSort, tags: readonly strin
   };
 }
 
-function candidateQuery(filter: FlowRunPageFilter, sort: FlowRunSort, stateTypes: readonly StateType[], take: number, candidates: TextCandidates): Sql {
+function candidateQuery(
+  filter: FlowRunPageFilter,
+  sort: FlowRunSort,
+  stateTypes: readonly StateType[],
+  take: number,
+  candidates: TextCandidates,
+): Sql {
   const gather = ['SELECT rowid FROM flow_run_search WHERE flow_run_search MATCH ?'];
   const params: unknown[] = [candidates.match];
   if (candidates.flowNames.length > 0) {
@@ -218,7 +224,5 @@ export function textCandidates(db: Database.Database, text: string): TextCandida
 }
 
 function countUpTo(db: Database.Database, rows: string, params: unknown[]): number {
-  return db
-    .prepare<unknown[], { n: number }>(`SELECT count(*) AS n FROM (${rows} LIMIT ?)`)
-    .get(...params, FEW_MATCHES + 1)!.n;
+  return db.prepare<unknown[], { n: number }>(`SELECT count(*) AS n FROM (${rows} LIMIT ?)`).get(...params, FEW_MATCHES + 1)!.n;
 }

@@ -50,9 +50,7 @@ export class GroupCommit {
         `INSERT INTO logs (flow_run_id, task_run_id, level, message, timestamp, attempt, logger)
          VALUES (?, ?, ?, ?, ?, ?, ?)`,
       ),
-      heartbeat: db.prepare<[number, string], { state_type: StateType }>(
-        'UPDATE flow_runs SET heartbeat_at = ? WHERE id = ? RETURNING state_type',
-      ),
+      heartbeat: db.prepare<[number, string], { state_type: StateType }>('UPDATE flow_runs SET heartbeat_at = ? WHERE id = ? RETURNING state_type'),
     };
   }
 
@@ -98,7 +96,10 @@ export class GroupCommit {
     const logs = this.batch.takeLines(Infinity);
     let outcomes: OperationOutcome[];
     try {
-      outcomes = this.writeTogether(queued.map((q) => q.op), logs);
+      outcomes = this.writeTogether(
+        queued.map((q) => q.op),
+        logs,
+      );
     } catch (error) {
       for (const q of queued) q.reject(error);
       this.notifyIdle();

@@ -237,9 +237,7 @@ export function migrate(db: Database.Database): void {
       .transaction(() => {
         const current = schemaVersion(db);
         if (current > MIGRATIONS.length) {
-          throw new Error(
-            `the database has schema version ${current}, newer than this Flowdeck knows (${MIGRATIONS.length}); upgrade Flowdeck`,
-          );
+          throw new Error(`the database has schema version ${current}, newer than this Flowdeck knows (${MIGRATIONS.length}); upgrade Flowdeck`);
         }
         if (current === MIGRATIONS.length) return true;
         db.exec(MIGRATIONS[current].sql);

@@ -101,7 +101,9 @@ function connect(path: string, alone: boolean): Database.Database {
     // Look before writing anything: someone else's database must be left exactly as it was.
     // One statement, so one snapshot: another process may be creating the tables meanwhile.
     const { tables, app } = db
-      .prepare<[], { tables: number; app: number }>("SELECT COUNT(*) AS tables, COUNT(*) FILTER (WHERE name = 'meta') AS app FROM sqlite_master WHERE type = 'table'")
+      .prepare<[], { tables: number; app: number }>(
+        "SELECT COUNT(*) AS tables, COUNT(*) FILTER (WHERE name = 'meta') AS app FROM sqlite_master WHERE type = 'table'",
+      )
       .get()!;
     if (app === 0 && tables > 0) {
       throw new StoreError(`${path} is a SQLite database, but not one of Flowdeck's`, 'NOT_A_DATABASE');

@@ -319,7 +319,6 @@ export class RunReads {
   }
 
   countLogs(flowRunId: string): number {
-    return this.db.prepare<[string], { n: number }>('SELECT COUNT(*) AS n FROM logs WHERE flow_run_id = ?').get(flowRunId)!
-      .n;
+    return this.db.prepare<[string], { n: number }>('SELECT COUNT(*) AS n FROM logs WHERE flow_run_id = ?').get(flowRunId)!.n;
   }
 }

@@ -246,7 +246,14 @@ export class SqliteStore extends RunReads {
   sweepCrashedRuns(): number {
     // Beats that came while the database could not be written were not stored.
     const silentSince = Math.max(this.silentSince, this.health.silenceCountsFrom());
-    return sweepCrashedRuns({ db: this.db, writer: this.writer, now: this.now(), heartbeatTimeoutMs: this.heartbeatTimeoutMs, hostname: this.hostname, silentSince });
+    return sweepCrashedRuns({
+      db: this.db,
+      writer: this.writer,
+      now: this.now(),
+      heartbeatTimeoutMs: this.heartbeatTimeoutMs,
+      hostname: this.hostname,
+      silentSince,
+    });
   }
 
   setConcurrencyLimit(tag: string, limit: number): ConcurrencyLimit {

@@ -124,24 +124,76 @@ export interface TaskRunStateUpdate extends RunStateUpdate {
 }
 
 export const FLOW_RUN_INSERT = columnList<FlowRunInsert>([
-  'id', 'flow_id', 'flow_name', 'name', 'state_type', 'state_name', 'state_id', 'parameters', 'tags',
-  'parent_flow_run_id', 'parent_task_run_id', 'entrypoint', 'run_count', 'retry_policy', 'created_at',
-  'start_time', 'end_time', 'heartbeat_at', 'pid', 'hostname', 'last_transition_id',
+  'id',
+  'flow_id',
+  'flow_name',
+  'name',
+  'state_type',
+  'state_name',
+  'state_id',
+  'parameters',
+  'tags',
+  'parent_flow_run_id',
+  'parent_task_run_id',
+  'entrypoint',
+  'run_count',
+  'retry_policy',
+  'created_at',
+  'start_time',
+  'end_time',
+  'heartbeat_at',
+  'pid',
+  'hostname',
+  'last_transition_id',
 ]);
 
 export const TASK_RUN_INSERT = columnList<TaskRunInsert>([
-  'id', 'flow_run_id', 'task_key', 'name', 'dynamic_key', 'state_type', 'state_name', 'state_id', 'tags',
-  'run_count', 'retry_policy', 'cache_key', 'inputs', 'upstream', 'created_at', 'start_time', 'end_time',
-  'last_transition_id', 'result',
+  'id',
+  'flow_run_id',
+  'task_key',
+  'name',
+  'dynamic_key',
+  'state_type',
+  'state_name',
+  'state_id',
+  'tags',
+  'run_count',
+  'retry_policy',
+  'cache_key',
+  'inputs',
+  'upstream',
+  'created_at',
+  'start_time',
+  'end_time',
+  'last_transition_id',
+  'result',
 ]);
 
 export const STATE_INSERT = columnList<StateInsert>([
-  'run_id', 'run_kind', 'type', 'name', 'timestamp', 'attempt', 'message', 'error', 'scheduled_time',
-  'transition_id', 'cache_key', 'result_ref', 'previous_id',
+  'run_id',
+  'run_kind',
+  'type',
+  'name',
+  'timestamp',
+  'attempt',
+  'message',
+  'error',
+  'scheduled_time',
+  'transition_id',
+  'cache_key',
+  'result_ref',
+  'previous_id',
 ]);
 
 export const FLOW_RUN_STATE_UPDATE = columnList<RunStateUpdate>([
-  'state_type', 'state_name', 'state_id', 'run_count', 'start_time', 'end_time', 'last_transition_id', 'result',
+  'state_type',
+  'state_name',
+  'state_id',
+  'run_count',
+  'start_time',
+  'end_time',
+  'last_transition_id',
+  'result',
 ]);
 
 export const TASK_RUN_STATE_UPDATE = columnList<TaskRunStateUpdate>([...FLOW_RUN_STATE_UPDATE.columns, 'cache_key']);
@@ -204,19 +256,13 @@ export function prepareTransitionStatements(db: Database.Database): TransitionSt
            WHERE states.previous_id IS NOT NULL)
        SELECT states.* FROM states JOIN chain ON states.id = chain.id WHERE states.transition_id = ? LIMIT 1`,
     ),
-    flowRunWide: db.prepare<[string], { tags: string; retry_policy: string }>(
-      'SELECT tags, retry_policy FROM flow_runs WHERE id = ?',
-    ),
-    taskRunWide: db.prepare<[string], { tags: string; retry_policy: string }>(
-      'SELECT tags, retry_policy FROM task_runs WHERE id = ?',
-    ),
+    flowRunWide: db.prepare<[string], { tags: string; retry_policy: string }>('SELECT tags, retry_policy FROM flow_runs WHERE id = ?'),
+    taskRunWide: db.prepare<[string], { tags: string; retry_policy: string }>('SELECT tags, retry_policy FROM task_runs WHERE id = ?'),
     stateById: db.prepare<[number], StateRow>('SELECT * FROM states WHERE id = ?'),
     taskRunExists: db.prepare<[string], { found: number }>('SELECT 1 AS found FROM task_runs WHERE id = ?'),
     updateTaskRunStateIfUnchanged: db.prepare(updateSql('task_runs', TASK_RUN_STATE_UPDATE, 'id = ? AND state_id = ?')),
     deleteState: db.prepare('DELETE FROM states WHERE id = ?'),
-    flowRunStateType: db.prepare<[string], { state_type: StateType }>(
-      'SELECT state_type FROM flow_runs WHERE id = ?',
-    ),
+    flowRunStateType: db.prepare<[string], { state_type: StateType }>('SELECT state_type FROM flow_runs WHERE id = ?'),
     unfinishedTaskRuns: db.prepare<[string], { id: string }>(
       `SELECT id FROM task_runs WHERE flow_run_id = ? AND state_type NOT IN ${sqlList(TERMINAL_STATE_TYPES)}
          AND NOT (state_type = 'PENDING' AND state_name = '${NOT_READY}')`,

@@ -277,7 +277,13 @@ export class TransitionWriter {
 
   applyCreateTaskRun(raw: CreateTaskRun): OrchestrationResult {
     // Task runs come by the thousand from an engine whose types already hold; only defaults are filled.
-    const request = raw as CreateTaskRun & { tags: string[]; cacheKey: string | null; inputs: string | null; upstream: string[]; retryPolicy: RetryPolicy };
+    const request = raw as CreateTaskRun & {
+      tags: string[];
+      cacheKey: string | null;
+      inputs: string | null;
+      upstream: string[];
+      retryPolicy: RetryPolicy;
+    };
     request.tags ??= [];
     request.cacheKey ??= null;
     request.inputs ??= null;
@@ -353,7 +359,11 @@ export class TransitionWriter {
     const facts = this.factsOf(request.kind, request.runId, current);
     const now = this.now();
     const batch = this.caches.batch;
-    const unread = request.kind === 'task' && batch?.touched.get(request.runId) !== current && !mustRead && this.caches.knownTaskRows.get(request.runId) === current;
+    const unread =
+      request.kind === 'task' &&
+      batch?.touched.get(request.runId) !== current &&
+      !mustRead &&
+      this.caches.knownTaskRows.get(request.runId) === current;
     const result = this.orchestrateInto({
       kind: request.kind,
       runId: request.runId,
@@ -528,16 +538,21 @@ export class TransitionWriter {
       this.stmt.rollback.run();
       throw error;
     }
-    this.caches.accepted(kind, runId, {
-      state_id: stateId,
-      run_count: next.runCount,
-      start_time: next.startTime,
-      end_time: next.endTime,
-      last_transition_id: transitionId,
-      tags: sharedJson(facts.tags),
-      retry_policy: sharedJson(facts.retryPolicy),
-      flow_run_id: facts.flowRunId,
-    }, state);
+    this.caches.accepted(
+      kind,
+      runId,
+      {
+        state_id: stateId,
+        run_count: next.runCount,
+        start_time: next.startTime,
+        end_time: next.endTime,
+        last_transition_id: transitionId,
+        tags: sharedJson(facts.tags),
+        retry_policy: sharedJson(facts.retryPolicy),
+        flow_run_id: facts.flowRunId,
+      },
+      state,
+    );
     if (this.savepointOpen) {
       this.stmt.release.run();
       this.savepointOpen = false;

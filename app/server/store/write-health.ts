@@ -92,10 +92,13 @@ export class WriteHealth {
   /** Settles once the quiet time after the last failure is over, so recovery is told even when no write follows. */
   private settleLater(): void {
     if (this.recheck) return;
-    this.recheck = setTimeout(() => {
-      this.recheck = null;
-      if (!this.settle() && this.succeededSinceFailure) this.settleLater();
-    }, Math.max(0, this.lastFailure + RECOVERY_QUIET_MS - this.now()));
+    this.recheck = setTimeout(
+      () => {
+        this.recheck = null;
+        if (!this.settle() && this.succeededSinceFailure) this.settleLater();
+      },
+      Math.max(0, this.lastFailure + RECOVERY_QUIET_MS - this.now()),
+    );
     this.recheck.unref();
   }
 

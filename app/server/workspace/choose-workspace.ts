@@ -59,7 +59,12 @@ export function chooseWorkspace(choice: WorkspaceChoice): ChosenWorkspace {
   // The default workspace is made again below if it was removed.
   if (last !== null && resolve(last) !== defaultWorkspacePath(resolve(choice.home))) {
     try {
-      return { folder: checkWorkspaceFolder(last, { home: choice.home, userHome: choice.userHome ?? homedir() }), source: 'remembered', seeded: [], notes };
+      return {
+        folder: checkWorkspaceFolder(last, { home: choice.home, userHome: choice.userHome ?? homedir() }),
+        source: 'remembered',
+        seeded: [],
+        notes,
+      };
     } catch (error) {
       if (!(error instanceof WorkspaceError)) throw error;
       notes.push(`the folder last opened cannot be used (${error.message}); using the default workspace`);

@@ -53,7 +53,10 @@ function checkExpected(path: string, current: number | null, expected: number | 
     throw new WorkspaceError(409, `${shown} already exists (modified ${when(current)}); open it, or save under another name`);
   }
   if (expected !== null && current === null) {
-    throw new WorkspaceError(409, `${shown} is no longer on disk: it was moved or deleted after you opened it; save without expectedModifiedAt to create it again`);
+    throw new WorkspaceError(
+      409,
+      `${shown} is no longer on disk: it was moved or deleted after you opened it; save without expectedModifiedAt to create it again`,
+    );
   }
   if (expected !== null && current !== null && current !== expected) {
     throw new WorkspaceError(

@@ -16,7 +16,10 @@ function isInside(root: string, path: string): boolean {
 
 /** The folder names below the root of the disk. */
 function namesOf(path: string): string[] {
-  return path.slice(parse(path).root.length).split(sep).filter((name) => name !== '');
+  return path
+    .slice(parse(path).root.length)
+    .split(sep)
+    .filter((name) => name !== '');
 }
 
 /** Why a resolved folder may not be a workspace, or null when it may. */
@@ -27,7 +30,7 @@ function placeProblem(path: string, limits: FolderLimits): string | null {
   const names = namesOf(path);
   if (names.length < 2) return 'is too near the root of the disk; pick the folder of your flow files, such as ~/flows';
   if (isInside(path, resolve(limits.userHome))) return 'is your home folder or above it; pick the folder of your flow files, such as ~/flows';
-  if (isInside(path, home) || isInside(home, path)) return 'holds Flowdeck\'s own files (database, settings, run logs); pick another folder';
+  if (isInside(path, home) || isInside(home, path)) return "holds Flowdeck's own files (database, settings, run logs); pick another folder";
   const odd = names.find((name) => name.startsWith('.') || name === 'node_modules');
   if (odd) return `is inside '${odd}', a hidden or node_modules folder, which the workspace does not serve`;
   return null;

@@ -38,7 +38,10 @@ export function flowFileSegments(path: string): string[] {
     // The file's sidecar is named after it with a longer ending, and must fit too.
     const limit = index === segments.length - 1 ? MAX_FLOW_FILE_NAME_BYTES : MAX_NAME_BYTES;
     if (Buffer.byteLength(segment) > limit) {
-      throw new WorkspaceError(400, `path ${shown} has a ${index === segments.length - 1 ? 'file' : 'folder'} name longer than ${limit} bytes, which is more than the file system takes`);
+      throw new WorkspaceError(
+        400,
+        `path ${shown} has a ${index === segments.length - 1 ? 'file' : 'folder'} name longer than ${limit} bytes, which is more than the file system takes`,
+      );
     }
   });
   for (const segment of segments) {

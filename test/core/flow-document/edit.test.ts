@@ -39,12 +39,21 @@ function edited(source: string, replacements: [string, string][]): string {
 }
 
 describe('applyEdit', () => {
-  it('setFields changes one argument in place and adds new ones in the call\'s own layout', () => {
+  it("setFields changes one argument in place and adds new ones in the call's own layout", () => {
     const out = applyEdit(SOURCE, { type: 'setFields', id: 'fetchUsers', fields: { url: 'https://example.com/v2/users', method: 'POST' } });
     expect(out).toBe(
-      edited(SOURCE, [["{ url: 'https://example.com/users', query: { limit: params.limit } }", "{ url: 'https://example.com/v2/users', query: { limit: params.limit }, method: 'POST' }"]]),
+      edited(SOURCE, [
+        [
+          "{ url: 'https://example.com/users', query: { limit: params.limit } }",
+          "{ url: 'https://example.com/v2/users', query: { limit: params.limit }, method: 'POST' }",
+        ],
+      ]),
     );
-    const multiline = applyEdit(SOURCE, { type: 'setFields', id: 'saveUsers', fields: { sql: 'insert into users values (?)', connection: undefined } });
+    const multiline = applyEdit(SOURCE, {
+      type: 'setFields',
+      id: 'saveUsers',
+      fields: { sql: 'insert into users values (?)', connection: undefined },
+    });
     expect(multiline).toBe(
       edited(SOURCE, [["    connection: 'sqlite:users.db',\n    sql: 'insert ...',", "    sql: 'insert into users values (?)',"]]),
     );
@@ -53,23 +62,31 @@ describe('applyEdit', () => {
   });
 
   it('setFields on a positional step and on a code field', () => {
-    const source = "import { flow } from 'flowdeck';\nimport { transform } from 'flowdeck/tasks';\nconst count = transform.withOptions({ name: 'count' });\nexport default flow({ name: 'x' }, async () => {\n  await count([1, 2], (rows) => rows.length);\n});\n";
+    const source =
+      "import { flow } from 'flowdeck';\nimport { transform } from 'flowdeck/tasks';\nconst count = transform.withOptions({ name: 'count' });\nexport default flow({ name: 'x' }, async () => {\n  await count([1, 2], (rows) => rows.length);\n});\n";
     expect(applyEdit(source, { type: 'setFields', id: 'count', fields: { fn: '(rows: number[]) => rows.length * 2' } })).toContain(
       'await count([1, 2], (rows: number[]) => rows.length * 2);',
     );
-    expect(applyEdit(source, { type: 'setFields', id: 'count', fields: { value: { a: 1 } } })).toContain('await count({ a: 1 }, (rows) => rows.length);');
+    expect(applyEdit(source, { type: 'setFields', id: 'count', fields: { value: { a: 1 } } })).toContain(
+      'await count({ a: 1 }, (rows) => rows.length);',
+    );
     expect(applyEdit(source, { type: 'setFields', id: 'count', fields: { fn: undefined } })).toContain('await count([1, 2]);');
-    expect(applyEdit(source, { type: 'setFields', id: 'count', fields: { value: undefined } })).toContain('await count(undefined, (rows) => rows.length);');
+    expect(applyEdit(source, { type: 'setFields', id: 'count', fields: { value: undefined } })).toContain(
+      'await count(undefined, (rows) => rows.length);',
+    );
     expect(() => applyEdit(source, { type: 'setFields', id: 'count', fields: { fn: '(rows) =>' } })).toThrow(EditError);
   });
 
   it('setOptions edits the options object, keeping comments beside other options', () => {
     const out = applyEdit(SOURCE, { type: 'setOptions', id: 'saveUsers', options: { retries: 2, timeoutSeconds: 30 } });
-    expect(out).toBe(edited(SOURCE, [["  tags: ['db'], // the database tag\n", "  tags: ['db'], // the database tag\n  retries: 2,\n  timeoutSeconds: 30,\n"]]));
+    expect(out).toBe(
+      edited(SOURCE, [["  tags: ['db'], // the database tag\n", "  tags: ['db'], // the database tag\n  retries: 2,\n  timeoutSeconds: 30,\n"]]),
+    );
     const removed = applyEdit(SOURCE, { type: 'setOptions', id: 'fetchUsers', options: { retries: null, name: 'get-users' } });
     expect(removed).toBe(edited(SOURCE, [["{ name: 'fetch-users', retries: 3 }", "{ name: 'get-users' }"]]));
     // Options where there were none yet.
-    const bare = "import { flow, task } from 'flowdeck';\nimport { notify } from 'flowdeck/tasks';\nconst hi = task(async function hi() {\n  return 1;\n});\nconst tell = notify;\nexport default flow({ name: 'x' }, async () => {\n  await hi();\n  await tell({ message: 'm' });\n});\n";
+    const bare =
+      "import { flow, task } from 'flowdeck';\nimport { notify } from 'flowdeck/tasks';\nconst hi = task(async function hi() {\n  return 1;\n});\nconst tell = notify;\nexport default flow({ name: 'x' }, async () => {\n  await hi();\n  await tell({ message: 'm' });\n});\n";
     const withOptions = applyEdits(bare, [
       { type: 'setOptions', id: 'hi', options: { retries: 1 } },
       { type: 'setOptions', id: 'tell', options: { tags: ['a'] } },
@@ -84,12 +101,17 @@ describe('applyEdit', () => {
     expect(out).toBe(
       edited(SOURCE, [
         ["import { httpRequest, sqlQuery } from 'flowdeck/tasks';", "import { httpRequest, notify, sqlQuery } from 'flowdeck/tasks';"],
-        ["  tags: ['db'], // the database tag\n});\n", "  tags: ['db'], // the database tag\n});\n\nconst tellTeam = notify.withOptions({ name: 'tell-team' });\n"],
+        [
+          "  tags: ['db'], // the database tag\n});\n",
+          "  tags: ['db'], // the database tag\n});\n\nconst tellTeam = notify.withOptions({ name: 'tell-team' });\n",
+        ],
         ['  return cleaned.length;', "  await tellTeam({ message: 'done' });\n  return cleaned.length;"],
       ]),
     );
     const after = applyEdit(SOURCE, { type: 'addNode', kind: 'transform', after: 'cleanUsers' });
-    expect(after).toContain("  const cleaned = await cleanUsers(users.body); // strip empty rows\n  await transformData(undefined, (value) => value);\n");
+    expect(after).toContain(
+      '  const cleaned = await cleanUsers(users.body); // strip empty rows\n  await transformData(undefined, (value) => value);\n',
+    );
     const node = parseFlowModule(after).graph.nodes.find((n) => n.id === 'transformData')!;
     expect(node).toMatchObject({ kind: 'transform', name: 'transform-data', fields: { fn: '(value) => value' } });
   });
@@ -115,7 +137,8 @@ describe('applyEdit', () => {
   });
 
   it('addNode into a flow written as one expression gives it a body', () => {
-    const source = "import { flow, task } from 'flowdeck';\nconst a = task({ name: 'a' }, async () => 1);\nexport default flow({ name: 'x' }, async () => a());\n";
+    const source =
+      "import { flow, task } from 'flowdeck';\nconst a = task({ name: 'a' }, async () => 1);\nexport default flow({ name: 'x' }, async () => a());\n";
     expect(applyEdit(source, { type: 'addNode', kind: 'code', id: 'b' })).toBe(
       "import { flow, task } from 'flowdeck';\nconst a = task({ name: 'a' }, async () => 1);\n\nconst b = task({ name: 'b' }, async (input: unknown) => {\n  return input;\n});\n\nexport default flow({ name: 'x' }, async () => {\n  await b();\n  return a();\n});\n",
     );
@@ -185,25 +208,37 @@ describe('applyEdit', () => {
     expect(applyEdit(SOURCE, { type: 'disconnect', target: 'fetchUsers', input: 'url' })).toBe(SOURCE);
   });
 
-  it('setInput binds parameters and expressions in the flow\'s own style', () => {
+  it("setInput binds parameters and expressions in the flow's own style", () => {
     const out = applyEdit(SOURCE, { type: 'setInput', id: 'fetchUsers', input: 'url', binding: { from: 'param', name: 'limit' } });
     expect(out).toContain('await fetchUsers({ url: params.limit, query:');
-    const expression = applyEdit(SOURCE, { type: 'setInput', id: 'fetchUsers', input: 'headers', binding: { from: 'expression', code: '{ authorization: token }' } });
+    const expression = applyEdit(SOURCE, {
+      type: 'setInput',
+      id: 'fetchUsers',
+      input: 'headers',
+      binding: { from: 'expression', code: '{ authorization: token }' },
+    });
     expect(parseFlowModule(expression).graph.nodes[0].inputs.headers).toEqual({ from: 'expression', code: '{ authorization: token }' });
   });
 
-  it('setParameters rewrites the flow\'s parameter list', () => {
-    const out = applyEdit(SOURCE, { type: 'setParameters', parameters: [{ name: 'limit', type: 'number' }, { name: 'since', type: 'string', optional: true }] });
+  it("setParameters rewrites the flow's parameter list", () => {
+    const out = applyEdit(SOURCE, {
+      type: 'setParameters',
+      parameters: [
+        { name: 'limit', type: 'number' },
+        { name: 'since', type: 'string', optional: true },
+      ],
+    });
     expect(out).toContain('async (params: { limit: number; since?: string }) => {');
-    expect(parseFlowModule(out).graph.parameters).toEqual([{ name: 'limit', type: 'number' }, { name: 'since', type: 'string', optional: true }]);
+    expect(parseFlowModule(out).graph.parameters).toEqual([
+      { name: 'limit', type: 'number' },
+      { name: 'since', type: 'string', optional: true },
+    ]);
   });
 
   it('setCode replaces the function a step carries, leaving everything around it as written', () => {
     const code = 'async (users: unknown[]) => {\n  // rewritten\n  return users.slice(0, 10);\n}';
     const out = applyEdit(SOURCE, { type: 'setCode', id: 'cleanUsers', code });
-    expect(out).toBe(
-      edited(SOURCE, [['async (users: unknown[]) => {\n  // a hand-written body\n  return users.filter(Boolean);\n}', code]]),
-    );
+    expect(out).toBe(edited(SOURCE, [['async (users: unknown[]) => {\n  // a hand-written body\n  return users.filter(Boolean);\n}', code]]));
     expect(parseFlowModule(out).graph.nodes.find((n) => n.id === 'cleanUsers')?.code).toBe(code);
     expect(GraphEditSchema.parse({ type: 'setCode', id: 'cleanUsers', code })).toEqual({ type: 'setCode', id: 'cleanUsers', code });
   });
@@ -225,7 +260,9 @@ describe('applyEdit', () => {
       '',
     ].join('\n');
     const out = applyEdit(source, { type: 'setCode', id: 'double', code: 'async (n: number) => {\n  // triple now\n  return n * 3;\n}' });
-    expect(out).toBe(source.replace('  async (n: number) => {\n    return n * 2;\n  },', '  async (n: number) => {\n    // triple now\n    return n * 3;\n  },'));
+    expect(out).toBe(
+      source.replace('  async (n: number) => {\n    return n * 2;\n  },', '  async (n: number) => {\n    // triple now\n    return n * 3;\n  },'),
+    );
     expect(parseFlowModule(out).graph.nodes.find((n) => n.id === 'double')?.code).toBe('async (n: number) => {\n  // triple now\n  return n * 3;\n}');
   });
 
@@ -295,9 +332,12 @@ export default flow({ name: 'x' }, async () => {
   });
 
   it('adding a step to a flow written as one returned call gives it a body, the call still returned', () => {
-    const concise = "import { flow, task } from 'flowdeck';\n\nconst query = task({ name: 'query' }, async (table: string) => table);\n\nexport default flow({ name: 'x' }, async () => query.map(['a']).result());\n";
+    const concise =
+      "import { flow, task } from 'flowdeck';\n\nconst query = task({ name: 'query' }, async (table: string) => table);\n\nexport default flow({ name: 'x' }, async () => query.map(['a']).result());\n";
     const after = applyEdit(concise, { type: 'addNode', kind: 'notify', id: 'tell', after: 'query' });
-    expect(after).toContain("export default flow({ name: 'x' }, async () => {\n  await tell({ message: 'Flow finished' });\n  return query.map(['a']).result();\n});");
+    expect(after).toContain(
+      "export default flow({ name: 'x' }, async () => {\n  await tell({ message: 'Flow finished' });\n  return query.map(['a']).result();\n});",
+    );
     const { graph } = parseFlowModule(after);
     expect(graph.regions).toEqual([]);
     expect(graph.nodes.find((n) => n.id === 'query')).toMatchObject({ kind: 'map', returned: true });

@@ -95,8 +95,8 @@ export default flow({ name: 'users-etl' }, async (params: { limit: number }) => 
 
   it('imports only what the module uses, hand-written parts included', () => {
     const code = generateFlowModule(
-      graphOf([step({ id: 'hello', kind: 'code', code: 'async () => {\n  getRunLogger().info(\'hi\');\n}' })], {
-        regions: [{ id: 'r', code: 'await pauseFlowRun({ reason: \'wait\' });', scope: 'flow', after: 'hello', span: SPAN }],
+      graphOf([step({ id: 'hello', kind: 'code', code: "async () => {\n  getRunLogger().info('hi');\n}" })], {
+        regions: [{ id: 'r', code: "await pauseFlowRun({ reason: 'wait' });", scope: 'flow', after: 'hello', span: SPAN }],
       }),
     );
     expect(code.split('\n')[0]).toBe("import { flow, getRunLogger, pauseFlowRun, task } from 'flowdeck';");
@@ -111,7 +111,11 @@ export default flow({ name: 'users-etl' }, async (params: { limit: number }) => 
           kind: 'notify',
           name: 'notify-the-team-about-everything',
           options: { retries: 5, retryDelaySeconds: [10, 20, 30, 40], timeoutSeconds: 120, tags: ['team', 'alerts', 'important'] },
-          fields: { message: 'The nightly load has finished and every table is up to date.', level: 'info', webhookUrl: 'https://hooks.example.com/x' },
+          fields: {
+            message: 'The nightly load has finished and every table is up to date.',
+            level: 'info',
+            webhookUrl: 'https://hooks.example.com/x',
+          },
         }),
       ]),
     );
@@ -132,10 +136,22 @@ export default flow({ name: 'users-etl' }, async (params: { limit: number }) => 
   it('writes map, pause, subflows and else arms', () => {
     const graph = graphOf(
       [
-        step({ id: 'scoreAll', kind: 'map', code: 'async (item: number) => item * 2', inputs: { item: { from: 'param', name: 'items' } }, output: 'scores' }),
+        step({
+          id: 'scoreAll',
+          kind: 'map',
+          code: 'async (item: number) => item * 2',
+          inputs: { item: { from: 'param', name: 'items' } },
+          output: 'scores',
+        }),
         step({ id: 'approval', kind: 'pause', fields: { reason: 'Check the scores' }, output: 'approval' }),
         step({ id: 'isBig', kind: 'branch', fields: { condition: 'scores.length > 10' } }),
-        step({ id: 'child', kind: 'subflow', name: 'child', code: "flow({ name: 'child' }, async () => 1)", scope: { branch: 'isBig', arm: 'then' } }),
+        step({
+          id: 'child',
+          kind: 'subflow',
+          name: 'child',
+          code: "flow({ name: 'child' }, async () => 1)",
+          scope: { branch: 'isBig', arm: 'then' },
+        }),
         step({ id: 'ingest', kind: 'subflow', importFrom: './ingest.js', fields: { source: 'crm' }, scope: { branch: 'isBig', arm: 'else' } }),
       ],
       { parameters: [{ name: 'items', type: 'number[]' }] },
@@ -155,10 +171,20 @@ export default flow({ name: 'users-etl' }, async (params: { limit: number }) => 
 
   it('writes verbatim code at the depth it goes to, leaving template text alone', () => {
     const graph = graphOf([step({ id: 'gate', kind: 'branch', fields: { condition: 'true' } })], {
-      regions: [{ id: 'r', code: 'const sql = `\n  select 1\n`;\nfor (const line of sql.split(\'\\n\')) {\n  console.log(line);\n}', scope: { branch: 'gate', arm: 'then' }, after: null, span: SPAN }],
+      regions: [
+        {
+          id: 'r',
+          code: "const sql = `\n  select 1\n`;\nfor (const line of sql.split('\\n')) {\n  console.log(line);\n}",
+          scope: { branch: 'gate', arm: 'then' },
+          after: null,
+          span: SPAN,
+        },
+      ],
     });
     const code = generateFlowModule(graph);
-    expect(code).toContain("  if (true) {\n    const sql = `\n  select 1\n`;\n    for (const line of sql.split('\\n')) {\n      console.log(line);\n    }\n  }");
+    expect(code).toContain(
+      "  if (true) {\n    const sql = `\n  select 1\n`;\n    for (const line of sql.split('\\n')) {\n      console.log(line);\n    }\n  }",
+    );
     // Read back, each statement is a region of its own, the template text unchanged.
     expect(parseFlowModule(code).graph.regions.map((r) => r.code)).toEqual([
       'const sql = `\n  select 1\n`;',

@@ -82,7 +82,9 @@ describe('handle types', () => {
     expect(connectionRefusal(graph, 'readConfig', 'say', 'message')).toBeNull();
     expect(connectionRefusal(graph, 'readJson', 'fetchUsers', 'url')).toBeNull();
     expect(connectionRefusal(graph, 'fetchUsers', 'say', 'message')).toBe("'fetchUsers' gives an object, but 'message' of 'say' takes text");
-    expect(connectionRefusal(graph, 'fetchUsers', 'count', 'rows', ['status'])).toBe("'fetchUsers.status' gives a number, but 'rows' of 'count' takes a list");
+    expect(connectionRefusal(graph, 'fetchUsers', 'count', 'rows', ['status'])).toBe(
+      "'fetchUsers.status' gives a number, but 'rows' of 'count' takes a list",
+    );
     expect(connectionRefusal(graph, 'saveRows', 'count', 'rows', ['rows'])).toBeNull();
     const branch = graph.nodes.find((n) => n.kind === 'branch')!;
     expect(connectionRefusal(graph, branch.id, 'say', 'message')).toMatch(/is a branch and has no result/);
@@ -97,11 +99,13 @@ describe('handle types', () => {
   });
 
   it('shows a mismatched connection written in the code as a warning on its target', () => {
-    const written = FLOW.replace("await fetchUsers({ url: 'https://example.com' });", "const users = await fetchUsers({ url: 'https://example.com' });").replace(
-      "await say({ message: 'hi' });",
-      'await say({ message: users });',
-    );
+    const written = FLOW.replace(
+      "await fetchUsers({ url: 'https://example.com' });",
+      "const users = await fetchUsers({ url: 'https://example.com' });",
+    ).replace("await say({ message: 'hi' });", 'await say({ message: users });');
     const problems = validateGraph(parseFlowModule(written).graph).filter((p) => p.message.includes('takes'));
-    expect(problems).toEqual([expect.objectContaining({ nodeId: 'say', severity: 'warning', message: "'fetchUsers' gives an object, but 'message' of 'say' takes text" })]);
+    expect(problems).toEqual([
+      expect.objectContaining({ nodeId: 'say', severity: 'warning', message: "'fetchUsers' gives an object, but 'message' of 'say' takes text" }),
+    ]);
   });
 });

@@ -31,7 +31,9 @@ describe('node inputs', () => {
       ].join('\n'),
     );
     expect(nodeInputs(graph.nodes[0])).toEqual(['a', 'b']);
-    expect(nodeInputs({ ...emptyGraph('x'), id: 'n', kind: 'writeFile', name: 'n', fields: {}, options: {}, inputs: {}, span: { start: 0, end: 0 } })).toEqual(['path', 'content']);
+    expect(
+      nodeInputs({ ...emptyGraph('x'), id: 'n', kind: 'writeFile', name: 'n', fields: {}, options: {}, inputs: {}, span: { start: 0, end: 0 } }),
+    ).toEqual(['path', 'content']);
   });
 
   it("show a subflow's arguments as written, and an input the code binds that the kind does not name", () => {
@@ -41,7 +43,7 @@ describe('node inputs', () => {
     expect(nodeInputs(node('nope', { inputs: { a: { from: 'expression', code: '1' } } }))).toEqual(['a']);
   });
 
-  it('are named by position from the registry or from the code, then by the kind\'s fields, in the order calls write them', () => {
+  it("are named by position from the registry or from the code, then by the kind's fields, in the order calls write them", () => {
     const byId = new Map(parseFlowModule(MODULE).graph.nodes.map((n) => [n.id, n]));
     const add = byId.get('add')!;
     const count = byId.get('count')!;

@@ -39,7 +39,15 @@ describe('node kinds', () => {
         expect(field!.schema.safeParse(value).success).toBe(true);
       }
     }
-    expect(COMMON_OPTION_FIELDS.map((f) => f.name)).toEqual(['name', 'retries', 'retryDelaySeconds', 'timeoutSeconds', 'cacheExpirationSeconds', 'cachePolicy', 'tags']);
+    expect(COMMON_OPTION_FIELDS.map((f) => f.name)).toEqual([
+      'name',
+      'retries',
+      'retryDelaySeconds',
+      'timeoutSeconds',
+      'cacheExpirationSeconds',
+      'cachePolicy',
+      'tags',
+    ]);
   });
 
   it('maps library kinds to the functions of flowdeck/tasks', () => {
@@ -70,9 +78,14 @@ describe('node kinds', () => {
     ]);
     let source = applyEdit(EMPTY, { type: 'addNode', kind: 'pause' });
     source = applyEdit(source, { type: 'setFields', id: 'approval', fields: { input: 'z.object({ approved: z.boolean() })', timeoutSeconds: 600 } });
-    expect(source).toContain("const approval = await pauseFlowRun({ reason: 'Waiting for approval', input: z.object({ approved: z.boolean() }), timeoutSeconds: 600 });");
+    expect(source).toContain(
+      "const approval = await pauseFlowRun({ reason: 'Waiting for approval', input: z.object({ approved: z.boolean() }), timeoutSeconds: 600 });",
+    );
     const node = parseFlowModule(source).graph.nodes[0];
-    expect(node).toMatchObject({ kind: 'pause', fields: { reason: 'Waiting for approval', timeoutSeconds: 600, input: 'z.object({ approved: z.boolean() })' } });
+    expect(node).toMatchObject({
+      kind: 'pause',
+      fields: { reason: 'Waiting for approval', timeoutSeconds: 600, input: 'z.object({ approved: z.boolean() })' },
+    });
   });
 
   for (const kind of NODE_KINDS) {

@@ -5,7 +5,6 @@ import { describe, expect, it } from 'vitest';
 import { applyEdit, generateFlowModule, parseFlowModule, type FlowGraph, type GraphNode } from '../../../app/core/flow-document/index.js';
 import { normalize, USERS_ETL } from './support.js';
 
-
 function node(graph: FlowGraph, id: string): GraphNode {
   const found = graph.nodes.find((n) => n.id === id);
   if (!found) throw new Error(`no node ${id} in ${graph.nodes.map((n) => n.id).join(', ')}`);
@@ -45,14 +44,19 @@ describe('parseFlowModule', () => {
     expect(clean.inputs).toEqual({ users: { from: 'node', node: 'fetchUsers', path: ['body'] } });
     expect(node(graph, 'ifCleanedLength').fields).toEqual({ condition: 'cleaned.length > 0' });
     expect(node(graph, 'saveUsers').scope).toEqual({ branch: 'ifCleanedLength', arm: 'then' });
-    expect(node(graph, 'countUsers')).toMatchObject({ fields: { fn: '(rows) => rows.length' }, inputs: { value: { from: 'node', node: 'cleanUsers' } } });
+    expect(node(graph, 'countUsers')).toMatchObject({
+      fields: { fn: '(rows) => rows.length' },
+      inputs: { value: { from: 'node', node: 'cleanUsers' } },
+    });
     expect(graph.edges.map((e) => e.id)).toEqual([
       'fetchUsers->cleanUsers.users',
       'cleanUsers->ifCleanedLength.condition',
       'cleanUsers->saveUsers.params',
       'cleanUsers->countUsers.value',
     ]);
-    expect(graph.regions).toEqual([{ id: expect.stringMatching(/^code-/), code: 'return count;', scope: 'flow', after: 'countUsers', span: expect.anything() }]);
+    expect(graph.regions).toEqual([
+      { id: expect.stringMatching(/^code-/), code: 'return count;', scope: 'flow', after: 'countUsers', span: expect.anything() },
+    ]);
   });
 
   it('binds parameters written either way, with property paths', () => {
@@ -154,13 +158,18 @@ export default flow({ name: 'x' }, async ({ items, weight }: { items: number[]; 
       output: 'scores',
       inputs: { item: { from: 'param', name: 'items' }, weight: { from: 'expression', code: 'unmapped(weight)' } },
     });
-    expect(node(graph, 'total')).toMatchObject({ kind: 'code', returned: true, inputs: { values: { from: 'expression', code: 'await scores.result()' } } });
+    expect(node(graph, 'total')).toMatchObject({
+      kind: 'code',
+      returned: true,
+      inputs: { values: { from: 'expression', code: 'await scores.result()' } },
+    });
     expect(graph.edges.map((e) => e.id)).toEqual(['score->total.values']);
     expect(generateFlowModule(graph)).toBe(source);
   });
 
   it('reads a flow whose body is one returned call, mapped or not', () => {
-    const mapped = "import { flow, task } from 'flowdeck';\n\nconst query = task({ name: 'query' }, async (table: string) => table);\n\nexport default flow({ name: 'x' }, async () => query.map(['a', 'b']).result());\n";
+    const mapped =
+      "import { flow, task } from 'flowdeck';\n\nconst query = task({ name: 'query' }, async (table: string) => table);\n\nexport default flow({ name: 'x' }, async () => query.map(['a', 'b']).result());\n";
     const { graph } = parseFlowModule(mapped);
     expect(graph.conciseBody).toBe(true);
     expect(graph.regions).toEqual([]);
@@ -225,7 +234,12 @@ export default flow({ name: 'x' }, async () => {
     const { graph } = parseFlowModule(source);
     expect(graph.regions).toEqual([]);
     expect(node(graph, 'child')).toMatchObject({ kind: 'subflow', positional: true, fields: { n: 11, label: 'eleven' }, output: 'a' });
-    expect(node(graph, 'child2')).toMatchObject({ repeats: 'child', returned: true, inputs: { n: { from: 'node', node: 'child', path: ['length'] } }, fields: { label: 'again' } });
+    expect(node(graph, 'child2')).toMatchObject({
+      repeats: 'child',
+      returned: true,
+      inputs: { n: { from: 'node', node: 'child', path: ['length'] } },
+      fields: { label: 'again' },
+    });
     expect(generateFlowModule(graph)).toBe(source);
     // Editing a positional argument changes that argument alone.
     const edited = applyEdit(source, { type: 'setFields', id: 'child', fields: { label: 'twelve' } });
@@ -348,7 +362,8 @@ export default flow({ name: 'x' }, async () => {
   });
 
   it('takes a flow declared as a const and exported by name', () => {
-    const source = "import { flow } from 'flowdeck';\nconst usersEtl = flow({ name: 'users-etl' }, async () => {\n  return 1;\n});\nexport default usersEtl;\n";
+    const source =
+      "import { flow } from 'flowdeck';\nconst usersEtl = flow({ name: 'users-etl' }, async () => {\n  return 1;\n});\nexport default usersEtl;\n";
     const { graph } = parseFlowModule(source);
     expect(graph).toMatchObject({ flowName: 'users-etl', flowVariable: 'usersEtl' });
     expect(normalize(parseFlowModule(generateFlowModule(graph)).graph)).toEqual(normalize(graph));

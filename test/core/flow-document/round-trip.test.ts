@@ -115,8 +115,18 @@ describe('graph edits on hand-edited code', () => {
             const branches = called.filter((n) => n.kind === 'branch');
             const where = g(fc.integer, { min: 0, max: 2 });
             const after = where === 1 && called.length > 0 ? pick(g, called).id : undefined;
-            const scope = where === 2 && branches.length > 0 ? { branch: pick(g, branches).id, arm: g(fc.constantFrom, 'then' as const, 'else' as const) } : undefined;
-            edit = { type: 'addNode', kind: kind.id, ...(kind.id === 'branch' ? {} : { id }), fields, ...(after ? { after } : {}), ...(scope ? { scope } : {}) };
+            const scope =
+              where === 2 && branches.length > 0
+                ? { branch: pick(g, branches).id, arm: g(fc.constantFrom, 'then' as const, 'else' as const) }
+                : undefined;
+            edit = {
+              type: 'addNode',
+              kind: kind.id,
+              ...(kind.id === 'branch' ? {} : { id }),
+              fields,
+              ...(after ? { after } : {}),
+              ...(scope ? { scope } : {}),
+            };
             check = (after) => {
               const added = after.nodes.filter((n) => !before.nodes.some((b) => b.id === n.id));
               expect(added.map((n) => n.kind)).toEqual([kind.id]);
@@ -135,7 +145,10 @@ describe('graph edits on hand-edited code', () => {
               }
             };
           } else if (op === 'renameNode' && editable.some((n) => n.kind !== 'branch')) {
-            const target = pick(g, editable.filter((n) => n.kind !== 'branch'));
+            const target = pick(
+              g,
+              editable.filter((n) => n.kind !== 'branch'),
+            );
             const newId = `renamed${step}`;
             edit = { type: 'renameNode', id: target.id, newId };
             check = (after) => {
@@ -143,17 +156,23 @@ describe('graph edits on hand-edited code', () => {
               expect(after.nodes.find((n) => n.id === newId)?.kind).toBe(target.kind);
             };
           } else if (op === 'setFields' && editable.some((n) => nodeKind(n.kind)!.fields.length > 0)) {
-            const target = pick(g, editable.filter((n) => nodeKind(n.kind)!.fields.length > 0));
+            const target = pick(
+              g,
+              editable.filter((n) => nodeKind(n.kind)!.fields.length > 0),
+            );
             const spec = pick(g, nodeKind(target.kind)!.fields);
             const value = spec.name === 'condition' ? "'x' !== 'y'" : g(() => fieldValue(spec));
             edit = { type: 'setFields', id: target.id, fields: { [spec.name]: value } };
             check = (after) => {
-              const node = after.nodes.find((n) => n.id === target.id || n.kind === 'branch' && n.fields.condition === value)!;
+              const node = after.nodes.find((n) => n.id === target.id || (n.kind === 'branch' && n.fields.condition === value))!;
               expect(node.fields[spec.name]).toEqual(value);
               expect(node.inputs[spec.name]).toBeUndefined();
             };
           } else if (op === 'setOptions' && editable.some((n) => nodeKind(n.kind)!.taskOptions)) {
-            const target = pick(g, editable.filter((n) => nodeKind(n.kind)!.taskOptions));
+            const target = pick(
+              g,
+              editable.filter((n) => nodeKind(n.kind)!.taskOptions),
+            );
             const options = g(() => optionsArbitrary);
             edit = { type: 'setOptions', id: target.id, options };
             check = (after) => expect(after.nodes.find((n) => n.id === target.id)!.options).toMatchObject(options);
@@ -170,7 +189,10 @@ describe('graph edits on hand-edited code', () => {
               expect(after.edges.some((e) => e.source === source.id && targets.includes(e.target) && e.input === input)).toBe(true);
             };
           } else if (op === 'disconnect' && before.edges.some((e) => e.target !== 'keepThis')) {
-            const edge = pick(g, before.edges.filter((e) => e.target !== 'keepThis'));
+            const edge = pick(
+              g,
+              before.edges.filter((e) => e.target !== 'keepThis'),
+            );
             edit = { type: 'disconnect', target: edge.target, input: edge.input };
             check = (after) => {
               expect(after.edges.some((e) => e.target === edge.target && e.input === edge.input)).toBe(false);
@@ -179,7 +201,10 @@ describe('graph edits on hand-edited code', () => {
               if (target) expect(target.inputs[edge.input]).toBeUndefined();
             };
           } else if (op === 'setCode' && editable.some((n) => nodeKind(n.kind)!.syntax.form === 'task' && n.code !== undefined && !n.repeats)) {
-            const target = pick(g, editable.filter((n) => nodeKind(n.kind)!.syntax.form === 'task' && n.code !== undefined && !n.repeats));
+            const target = pick(
+              g,
+              editable.filter((n) => nodeKind(n.kind)!.syntax.form === 'task' && n.code !== undefined && !n.repeats),
+            );
             // The same parameters, so what feeds them still fits; a new body.
             const code = `${target.code!.slice(0, target.code!.indexOf('=>') + 2)} {\n  // rewritten in step ${step}\n  return null;\n}`;
             edit = { type: 'setCode', id: target.id, code };
@@ -196,7 +221,10 @@ describe('graph edits on hand-edited code', () => {
             continue;
           }
           const after = parseFlowModule(next);
-          expect(after.problems.filter((p) => p.severity === 'error'), `${JSON.stringify(edit)}\n${next}`).toEqual([]);
+          expect(
+            after.problems.filter((p) => p.severity === 'error'),
+            `${JSON.stringify(edit)}\n${next}`,
+          ).toEqual([]);
           check(after.graph);
           for (const snippet of handMade.snippets) expect(next, JSON.stringify(edit)).toContain(snippet);
           expect(after.graph.nodes.find((n) => n.id === 'keepThis')?.code).toBe(KEPT_CODE);

@@ -13,10 +13,34 @@ describe('code shapes', () => {
       const shape = shapeOf(nodeKind(id)!);
       return { imports: shape.write.imports, declared: shape.write.declared, result: shape.write.result, ...shape.edit };
     };
-    expect(parts('httpRequest')).toEqual({ imports: { module: 'tasks', name: 'httpRequest' }, declared: true, result: true, namedByResult: false, opensBlock: false });
-    expect(parts('code')).toEqual({ imports: { module: 'sdk', name: 'task' }, declared: true, result: true, namedByResult: false, opensBlock: false });
-    expect(parts('subflow')).toEqual({ imports: { module: 'sdk', name: 'flow' }, declared: true, result: true, namedByResult: false, opensBlock: false });
-    expect(parts('pause')).toEqual({ imports: { module: 'sdk', name: 'pauseFlowRun' }, declared: false, result: true, namedByResult: true, opensBlock: false });
+    expect(parts('httpRequest')).toEqual({
+      imports: { module: 'tasks', name: 'httpRequest' },
+      declared: true,
+      result: true,
+      namedByResult: false,
+      opensBlock: false,
+    });
+    expect(parts('code')).toEqual({
+      imports: { module: 'sdk', name: 'task' },
+      declared: true,
+      result: true,
+      namedByResult: false,
+      opensBlock: false,
+    });
+    expect(parts('subflow')).toEqual({
+      imports: { module: 'sdk', name: 'flow' },
+      declared: true,
+      result: true,
+      namedByResult: false,
+      opensBlock: false,
+    });
+    expect(parts('pause')).toEqual({
+      imports: { module: 'sdk', name: 'pauseFlowRun' },
+      declared: false,
+      result: true,
+      namedByResult: true,
+      opensBlock: false,
+    });
     expect(parts('branch')).toEqual({ imports: undefined, declared: false, result: false, namedByResult: false, opensBlock: true });
   });
 
@@ -35,8 +59,14 @@ describe('code shapes', () => {
         ...(shapeOf(kind).edit.namedByResult ? { output: kind.defaultId } : {}),
       });
       const read = parseFlowModule(generateFlowModule(graph));
-      expect(read.problems.filter((p) => p.severity === 'error'), kind.id).toEqual([]);
-      expect(read.graph.nodes.map((n) => n.kind), kind.id).toEqual([kind.id]);
+      expect(
+        read.problems.filter((p) => p.severity === 'error'),
+        kind.id,
+      ).toEqual([]);
+      expect(
+        read.graph.nodes.map((n) => n.kind),
+        kind.id,
+      ).toEqual([kind.id]);
     }
   });
 });

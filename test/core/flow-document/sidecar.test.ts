@@ -20,12 +20,17 @@ describe('sidecar', () => {
   it('reads what it writes', () => {
     const sidecar: Sidecar = { version: 1, nodes: { fetchUsers: { x: 10, y: -20.5 }, cleanUsers: { x: 200, y: 0 } } };
     const text = serializeSidecar(sidecar);
-    expect(text).toBe('{\n  "version": 1,\n  "nodes": {\n    "fetchUsers": {\n      "x": 10,\n      "y": -20.5\n    },\n    "cleanUsers": {\n      "x": 200,\n      "y": 0\n    }\n  }\n}\n');
+    expect(text).toBe(
+      '{\n  "version": 1,\n  "nodes": {\n    "fetchUsers": {\n      "x": 10,\n      "y": -20.5\n    },\n    "cleanUsers": {\n      "x": 200,\n      "y": 0\n    }\n  }\n}\n',
+    );
     expect(parseSidecar(text)).toEqual({ ok: true, sidecar });
   });
 
   it('says what is wrong with a malformed file instead of throwing', () => {
-    expect(parseSidecar('{"version": 1, "nodes": {')).toMatchObject({ ok: false, error: expect.stringMatching(/^The layout file is not valid JSON: /) });
+    expect(parseSidecar('{"version": 1, "nodes": {')).toMatchObject({
+      ok: false,
+      error: expect.stringMatching(/^The layout file is not valid JSON: /),
+    });
     expect(parseSidecar('')).toEqual({ ok: false, error: 'The layout file is empty; expected {"version": 1, "nodes": {...}}' });
     expect(parseSidecar('{"version": 2, "nodes": {}}')).toEqual({ ok: false, error: 'The layout file has version 2; this Flowdeck reads version 1' });
     expect(parseSidecar('{"version": 1, "nodes": {"a": {"x": "10", "y": 0}}}')).toEqual({
@@ -40,13 +45,16 @@ describe('sidecar', () => {
     const sidecar: Sidecar = { version: 1, nodes: { fetchUsers: { x: 0, y: 0 }, cleanUsers: { x: 100, y: 0 }, gone: { x: 5, y: 5 } } };
     expect(reconcilePositions(sidecar, graph)).toEqual({ version: 1, nodes: { fetchUsers: { x: 0, y: 0 }, cleanUsers: { x: 100, y: 0 } } });
     const renamed = parseFlowModule(applyEdit(USERS_ETL, { type: 'renameNode', id: 'cleanUsers', newId: 'scrubUsers' })).graph;
-    expect(reconcilePositions(sidecar, renamed, { renames: { cleanUsers: 'scrubUsers' } }).nodes).toEqual({ fetchUsers: { x: 0, y: 0 }, scrubUsers: { x: 100, y: 0 } });
+    expect(reconcilePositions(sidecar, renamed, { renames: { cleanUsers: 'scrubUsers' } }).nodes).toEqual({
+      fetchUsers: { x: 0, y: 0 },
+      scrubUsers: { x: 100, y: 0 },
+    });
     // Renamed in the code editor: recognised from the graph before, by kind and name.
     const byHand = parseFlowModule(USERS_ETL.replaceAll('cleanUsers', 'tidyUsers')).graph;
     expect(reconcilePositions(sidecar, byHand, { previous: graph }).nodes).toEqual({ fetchUsers: { x: 0, y: 0 }, tidyUsers: { x: 100, y: 0 } });
   });
 
-  it('keeps a branch\'s place when its condition, and so its id, changes', () => {
+  it("keeps a branch's place when its condition, and so its id, changes", () => {
     const graph = parseFlowModule(USERS_ETL).graph;
     const after = parseFlowModule(USERS_ETL.replace('cleaned.length > 0', 'cleaned.length > 10')).graph;
     const sidecar: Sidecar = { version: 1, nodes: { ifCleanedLength: { x: 1, y: 2 } } };

@@ -47,7 +47,11 @@ export function normalize(graph: FlowGraph): unknown {
     nodes: graph.nodes.map(({ span: _s, callSpan: _c, ...n }) => n).sort(byId),
     edges: [...graph.edges].sort(byId),
     regions: graph.regions
-      .map(({ span: _s, ...r }) => ({ ...r, id: regionName.get(r.id)!, after: r.after !== null && regionName.has(r.after) ? regionName.get(r.after)! : r.after }))
+      .map(({ span: _s, ...r }) => ({
+        ...r,
+        id: regionName.get(r.id)!,
+        after: r.after !== null && regionName.has(r.after) ? regionName.get(r.after)! : r.after,
+      }))
       .sort(byId),
   };
 }
@@ -61,7 +65,10 @@ const EXPRESSIONS = ['Date.now()', 'new Date().toISOString()', '[1, 2].map((n) =
 const PATHS = ['body', 'rows', 'value'];
 
 const key = fc.string({ minLength: 1, maxLength: 8 }).filter((k) => k !== '__proto__');
-const json = fc.jsonValue({ maxDepth: 2 }).filter((v) => !JSON.stringify(v).includes('"__proto__"')).map((v) => JSON.parse(JSON.stringify(v)) as unknown);
+const json = fc
+  .jsonValue({ maxDepth: 2 })
+  .filter((v) => !JSON.stringify(v).includes('"__proto__"'))
+  .map((v) => JSON.parse(JSON.stringify(v)) as unknown);
 
 /** A value the field's own schema accepts. */
 export function fieldValue(spec: FieldSpec): fc.Arbitrary<unknown> {
@@ -70,7 +77,8 @@ export function fieldValue(spec: FieldSpec): fc.Arbitrary<unknown> {
 
 function anyFieldValue(spec: FieldSpec): fc.Arbitrary<unknown> {
   if (/url/i.test(spec.name)) return fc.constantFrom('https://example.com/a', 'https://example.com/users?limit=5');
-  if (spec.name === 'expectStatus') return fc.oneof(fc.integer({ min: 200, max: 299 }), fc.array(fc.integer({ min: 200, max: 599 }), { maxLength: 3 }));
+  if (spec.name === 'expectStatus')
+    return fc.oneof(fc.integer({ min: 200, max: 299 }), fc.array(fc.integer({ min: 200, max: 599 }), { maxLength: 3 }));
   switch (spec.control) {
     case 'text':
       return fc.string({ minLength: 1, maxLength: 20 });
@@ -225,7 +233,8 @@ export function randomGraph(g: fc.GeneratorValue, maxNodes = 8): Built {
     if (declared && g(fc.integer, { min: 0, max: 3 }) === 0) node.comment = `// note about ${id}`;
     nodes.push(node);
 
-    for (const [input, b] of Object.entries(node.inputs)) if (b.from === 'node') edges.push({ id: edgeId(b.node, id, input), source: b.node, target: id, input });
+    for (const [input, b] of Object.entries(node.inputs))
+      if (b.from === 'node') edges.push({ id: edgeId(b.node, id, input), source: b.node, target: id, input });
     if (syntax.form === 'if') {
       const source = visible.find((n) => (node.fields.condition as string).includes(`${n.output}.`));
       if (source) edges.push({ id: edgeId(source.id, id, 'condition'), source: source.id, target: id, input: 'condition' });

@@ -82,7 +82,9 @@ describe('validateGraph', () => {
   });
 
   it('flags duplicate ids', () => {
-    const problems = validateGraph(graphOf([step({ id: 'a', kind: 'notify', fields: { message: 'm' } }), step({ id: 'a', kind: 'notify', fields: { message: 'n' } })]));
+    const problems = validateGraph(
+      graphOf([step({ id: 'a', kind: 'notify', fields: { message: 'm' } }), step({ id: 'a', kind: 'notify', fields: { message: 'n' } })]),
+    );
     expect(problems).toEqual([{ nodeId: 'a', message: "Another node is also called 'a'", severity: 'error', span: SPAN }]);
   });
 });

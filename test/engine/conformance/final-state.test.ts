@@ -139,10 +139,15 @@ describe('NotReady (test_downstream_does_not_run_if_upstream_fails)', () => {
   it('awaiting a NotReady future rejects with an error that says the upstream failed', async () => {
     let caught: unknown;
     await flow({ name: 'await-not-ready' }, async () => {
-      caught = await echo.submit(fails.submit()).result().catch((e: unknown) => e);
+      caught = await echo
+        .submit(fails.submit())
+        .result()
+        .catch((e: unknown) => e);
     }).run();
     expect(caught).toBeInstanceOf(UpstreamFailedError);
-    expect((caught as Error).message).toMatch(/^upstream task run 'fails-0' \(.+\) did not complete, so this task did not run; it ended Failed: task broke$/);
+    expect((caught as Error).message).toMatch(
+      /^upstream task run 'fails-0' \(.+\) did not complete, so this task did not run; it ended Failed: task broke$/,
+    );
   });
 
   it('NotReady passes down a chain: each waits on the one before', async () => {

@@ -29,7 +29,7 @@ describe('failure logs', () => {
     expect(lines[0].attempt).toBe(1);
   });
 
-  it("a failed flow logs its error and stack at flow level, once (test_raised_exceptions_include_tracebacks)", async () => {
+  it('a failed flow logs its error and stack at flow level, once (test_raised_exceptions_include_tracebacks)', async () => {
     const outcome = await flow({ name: 'flow-fails' }, () => raiseValueError()).run();
     const lines = errorsOf(await logsOf(env.store, outcome.flowRunId));
     expect(lines).toHaveLength(1);
@@ -109,7 +109,10 @@ describe('failure logs', () => {
     const run = await onlyTaskRun(env.store, outcome.flowRunId, 'downstream');
     const logs = await logsOf(env.store, outcome.flowRunId, { taskRunId: run.id });
     expect(logs.map((l) => [l.level, l.message.replace(/\(.*?\)/, '(ID)')])).toEqual([
-      [LOG_LEVELS.WARNING, "did not run: upstream task run 'upstream-0' (ID) did not complete, so this task did not run; it ended Failed: Test Exception"],
+      [
+        LOG_LEVELS.WARNING,
+        "did not run: upstream task run 'upstream-0' (ID) did not complete, so this task did not run; it ended Failed: Test Exception",
+      ],
     ]);
   });
 

@@ -183,7 +183,13 @@ describe('the task run of a subflow call (TestSubflowCalls::test_subflow_relatio
     expect(outcome.result).toBe(7);
     const tracking = await onlyTaskRun(env.store, outcome.flowRunId, 'retrying-inner');
     expect(await historyOf(env.store, tracking.id)).toEqual(['Pending:1', 'Running:1', 'Completed:1']);
-    expect(await historyOf(env.store, (await onlyChildOf(outcome.flowRunId)).id)).toEqual(['Pending:1', 'Running:1', 'AwaitingRetry:1', 'Retrying:2', 'Completed:2']);
+    expect(await historyOf(env.store, (await onlyChildOf(outcome.flowRunId)).id)).toEqual([
+      'Pending:1',
+      'Running:1',
+      'AwaitingRetry:1',
+      'Retrying:2',
+      'Completed:2',
+    ]);
   });
 
   it('a subflow called inside a task has that task run for its parent, and no task run of its own', async () => {
@@ -236,7 +242,10 @@ describe('subflow parameters (TestSubflowCalls::test_subflow_with_invalid_parame
     });
     expect((await f.run({ label: 'x', n: 11 })).result).toBe('x11');
     expect((await f.run({ n: 3 })).result).toBe('-3');
-    expect(seen).toEqual([[11, 'x'], [3, undefined]]);
+    expect(seen).toEqual([
+      [11, 'x'],
+      [3, undefined],
+    ]);
     const error = await f.run({ n: 1, nope: 2 }).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(ParameterValidationError);
     expect((error as Error).message).toContain("nope: the flow takes no parameter 'nope'; it takes n, label");
@@ -269,7 +278,10 @@ describe('subflow parameters (TestSubflowCalls::test_subflow_with_invalid_parame
     expect((await retryFlowRun(env.store, childRun.id, 'again')).ok).toBe(true);
     const again = await f.run(childRun.parameters, { flowRunId: childRun.id, flowRunName: childRun.name });
     expect(again.result).toBe('x11');
-    expect(calls).toEqual([[11, 'x'], [11, 'x']]);
+    expect(calls).toEqual([
+      [11, 'x'],
+      [11, 'x'],
+    ]);
   });
 
   it('types: a flow of (n: number, s: string) is called as child(11, "x")', async () => {
@@ -351,11 +363,16 @@ describe('futures handed to a subflow (test_flows.py::TestSubflowTaskInputs)', (
     const tracking = await onlyTaskRun(env.store, outcome.flowRunId, 'checked');
     expect(tracking.upstream).toEqual([(await onlyTaskRun(env.store, outcome.flowRunId, 'add-one')).id]);
 
-    const refused = await flow({ name: 'hands-wrong-type' }, () => child({ n: task({ name: 'text' }, () => 'five').submit() as unknown as number })).run();
+    const refused = await flow({ name: 'hands-wrong-type' }, () =>
+      child({ n: task({ name: 'text' }, () => 'five').submit() as unknown as number }),
+    ).run();
     expect(refused.state.name).toBe('Failed');
     expect(refused.error).toBeInstanceOf(ParameterValidationError);
     // The call had its task run; it fails with the reason, and no child was recorded.
-    expect((await onlyTaskRun(env.store, refused.flowRunId, 'checked')).state).toMatchObject({ type: 'FAILED', message: expect.stringContaining('n: ') });
+    expect((await onlyTaskRun(env.store, refused.flowRunId, 'checked')).state).toMatchObject({
+      type: 'FAILED',
+      message: expect.stringContaining('n: '),
+    });
     expect(await childrenOf(refused.flowRunId)).toEqual([]);
   });
 

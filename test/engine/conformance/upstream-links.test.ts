@@ -37,7 +37,9 @@ describe('values that came from a task run (test_task_inputs_populated_with_resu
       return load(rows);
     }).run();
     expect(outcome.result).toBe(2);
-    expect((await onlyTaskRun(env.store, outcome.flowRunId, 'load')).upstream).toEqual([(await onlyTaskRun(env.store, outcome.flowRunId, 'extract')).id]);
+    expect((await onlyTaskRun(env.store, outcome.flowRunId, 'load')).upstream).toEqual([
+      (await onlyTaskRun(env.store, outcome.flowRunId, 'extract')).id,
+    ]);
   });
 
   it('the objects directly inside a result link too, as Prefect links a result one level in', async () => {
@@ -70,7 +72,9 @@ describe('values that came from a task run (test_task_inputs_populated_with_resu
       return load(rows);
     }).run();
     expect(outcome.result).toBe(3);
-    expect((await onlyTaskRun(env.store, outcome.flowRunId, 'load')).upstream).toEqual([(await onlyTaskRun(env.store, outcome.flowRunId, 'extract')).id]);
+    expect((await onlyTaskRun(env.store, outcome.flowRunId, 'load')).upstream).toEqual([
+      (await onlyTaskRun(env.store, outcome.flowRunId, 'extract')).id,
+    ]);
   });
 
   it('an equal object that did not come from the run links nothing', async () => {
@@ -179,7 +183,9 @@ describe('subflow calls and values from task runs (test_subflow_with_one_upstrea
     const child = flow({ name: 'child-loads' }, (rows: Row[]) => rows.length);
     const outcome = await flow({ name: 'parent-hands-result' }, async () => child(await extract())).run();
     expect(outcome.result).toBe(2);
-    expect((await onlyTaskRun(env.store, outcome.flowRunId, 'child-loads')).upstream).toEqual([(await onlyTaskRun(env.store, outcome.flowRunId, 'extract')).id]);
+    expect((await onlyTaskRun(env.store, outcome.flowRunId, 'child-loads')).upstream).toEqual([
+      (await onlyTaskRun(env.store, outcome.flowRunId, 'extract')).id,
+    ]);
   });
 
   it("a subflow's result passed on links the call's task run (test_task_inputs_populated_with_subflow_upstream)", async () => {
@@ -237,7 +243,9 @@ describe('maps over a future: their runs are known once its result is', () => {
 
   it('a subflow handed such a map is recorded with its runs for upstream', async () => {
     const child = flow({ name: 'sums-child' }, (values: number[]) => values.reduce((a, b) => a + b, 0));
-    const outcome = await flow({ name: 'hands-deferred-map' }, () => child(times.map([1, 2], start.submit() as unknown as number) as unknown as number[])).run();
+    const outcome = await flow({ name: 'hands-deferred-map' }, () =>
+      child(times.map([1, 2], start.submit() as unknown as number) as unknown as number[]),
+    ).run();
     expect(outcome.result).toBe(6);
     const timesIds = (await taskRunsOf(env.store, outcome.flowRunId, 'times')).sort(byKey).map((t) => t.id);
     expect((await onlyTaskRun(env.store, outcome.flowRunId, 'sums-child')).upstream).toEqual(timesIds);

@@ -125,7 +125,10 @@ it('an entry naming a package file that has since moved is compiled again agains
   mkdirSync(pkg, { recursive: true });
   writeFileSync(join(pkg, 'package.json'), JSON.stringify({ name: 'moving-package', type: 'module', main: 'first.js' }));
   writeFileSync(join(pkg, 'first.js'), `export const MARK = 'from the first layout';\n`);
-  writeFileSync(flow, FLOW.replace("import { MARK, where } from './helper.js';", "import { MARK } from 'moving-package';\nimport { where } from './helper.js';"));
+  writeFileSync(
+    flow,
+    FLOW.replace("import { MARK, where } from './helper.js';", "import { MARK } from 'moving-package';\nimport { where } from './helper.js';"),
+  );
   expect((await run(folder)).mark).toBe('from the first layout');
   // A reinstall with another layout: the file the entry names is gone.
   rmSync(join(pkg, 'first.js'));

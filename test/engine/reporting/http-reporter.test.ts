@@ -102,10 +102,21 @@ describe('HttpReporter', () => {
     const { store } = running!;
     expect(await store.getFlowRun(outcome.flowRunId)).toMatchObject({ state: { name: 'Completed' }, tags: ['remote'], pid: process.pid });
     const runs = await store.listTaskRuns(outcome.flowRunId);
-    expect(runs.map((r) => `${r.taskKey}:${r.state.name}`).sort()).toEqual(['double:Completed', 'double:Completed', 'double:Completed', 'flaky:Completed']);
+    expect(runs.map((r) => `${r.taskKey}:${r.state.name}`).sort()).toEqual([
+      'double:Completed',
+      'double:Completed',
+      'double:Completed',
+      'flaky:Completed',
+    ]);
     const flakyRun = runs.find((r) => r.taskKey === 'flaky')!;
     expect((await store.listStates(flakyRun.id)).map((s) => `${s.name}:${s.attempt}`)).toEqual([
-      'Pending:1', 'Running:1', 'AwaitingRetry:1', 'Retrying:2', 'AwaitingRetry:2', 'Retrying:3', 'Completed:3',
+      'Pending:1',
+      'Running:1',
+      'AwaitingRetry:1',
+      'Retrying:2',
+      'AwaitingRetry:2',
+      'Retrying:3',
+      'Completed:3',
     ]);
     expect((await store.listStates(outcome.flowRunId)).map((s) => s.name)).toEqual(['Pending', 'Running', 'Completed']);
     const messages = (await store.listLogs(outcome.flowRunId)).map((l) => l.message);
@@ -254,8 +265,12 @@ describe('HttpReporter', () => {
     const runs = await store.listTaskRuns(outcome.flowRunId);
     expect(runs).toHaveLength(20);
     for (const run of runs) {
-      const expected = run.taskKey === 'double' ? ['Pending', 'Running', 'Completed'] : ['Pending', 'Running', 'AwaitingRetry', 'Retrying', 'Completed'];
-      expect((await store.listStates(run.id)).map((s) => s.name), run.name).toEqual(expected);
+      const expected =
+        run.taskKey === 'double' ? ['Pending', 'Running', 'Completed'] : ['Pending', 'Running', 'AwaitingRetry', 'Retrying', 'Completed'];
+      expect(
+        (await store.listStates(run.id)).map((s) => s.name),
+        run.name,
+      ).toEqual(expected);
     }
     expect((await store.listStates(outcome.flowRunId)).map((s) => s.name)).toEqual(['Pending', 'Running', 'Completed']);
   });
@@ -349,7 +364,11 @@ describe('HttpReporter', () => {
     const pending = f.run();
     await began;
     const flowRunId = (await running!.store.listFlowRuns({ limit: 1 }))[0].id;
-    const cancel = await fetch(`${apiUrl(running!.port)}/flow-runs/${flowRunId}/cancel`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{}' });
+    const cancel = await fetch(`${apiUrl(running!.port)}/flow-runs/${flowRunId}/cancel`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: '{}',
+    });
     expect(cancel.status).toBe(200);
     const outcome = await pending;
     configureEngine({ heartbeatSeconds: 5 });
@@ -358,7 +377,7 @@ describe('HttpReporter', () => {
     expect((await running!.store.listStates(flowRunId)).map((s) => s.name)).toEqual(['Pending', 'Running', 'Cancelling', 'Cancelled']);
   });
 
-  it('rejects with the server\'s reason when the key is refused, and keeps nothing to resend', async () => {
+  it("rejects with the server's reason when the key is refused, and keeps nothing to resend", async () => {
     await stopServer();
     running = await startServer(0, 'right-key');
     reportTo(running.port, { apiKey: 'wrong-key' });

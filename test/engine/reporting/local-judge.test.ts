@@ -29,7 +29,7 @@ function start(judge: LocalJudge, runId: string, extra: { cacheKey?: string } = 
 }
 
 describe('LocalJudge', () => {
-  it('answers a plain task run\'s first start as the server will: Running, attempt 1, dated now', () => {
+  it("answers a plain task run's first start as the server will: Running, attempt 1, dated now", () => {
     const judge = new LocalJudge();
     judge.flowState(FLOW, 'RUNNING');
     const runId = created(judge);
@@ -54,7 +54,10 @@ describe('LocalJudge', () => {
     const judge = new LocalJudge();
     judge.flowState(FLOW, 'RUNNING');
     const runId = created(judge);
-    const answer = judge.judge({ kind: 'task', runId, transitionId: 'start-1', state: { type: 'RUNNING', name: 'Running', cacheKey: 'abc', refreshCache: true } }, 2_000);
+    const answer = judge.judge(
+      { kind: 'task', runId, transitionId: 'start-1', state: { type: 'RUNNING', name: 'Running', cacheKey: 'abc', refreshCache: true } },
+      2_000,
+    );
     expect(answer).toMatchObject({ status: 'ACCEPT', state: { type: 'RUNNING', name: 'Running', cacheKey: 'abc' } });
   });
 
@@ -70,7 +73,9 @@ describe('LocalJudge', () => {
     const runId = created(judge);
     expect(judge.judge({ kind: 'task', runId, transitionId: 't', state: { type: 'FAILED', name: 'Failed' } }, 2_000)).toBeNull();
     const forced = created(judge);
-    expect(judge.judge({ kind: 'task', runId: forced, transitionId: 't', force: true, state: { type: 'RUNNING', name: 'Running' } }, 2_000)).toBeNull();
+    expect(
+      judge.judge({ kind: 'task', runId: forced, transitionId: 't', force: true, state: { type: 'RUNNING', name: 'Running' } }, 2_000),
+    ).toBeNull();
     expect(judge.judge({ kind: 'flow', runId: FLOW, transitionId: 't', state: { type: 'RUNNING', name: 'Running' } }, 2_000)).toBeNull();
   });
 });

@@ -47,7 +47,10 @@ describe('Outbox', () => {
     expect(outbox.close()).toEqual({ kept: true });
     const journal = unacknowledged(readFileSync(outbox.path, 'utf8'));
     expect(journal.server).toBe('http://a/api');
-    expect(journal.batches.map((b) => [b.seq, JSON.parse(b.body).operations[0]])).toEqual([[2, 2], [3, 3]]);
+    expect(journal.batches.map((b) => [b.seq, JSON.parse(b.body).operations[0]])).toEqual([
+      [2, 2],
+      [3, 3],
+    ]);
   });
 
   it('reads past a last line cut short by a killed process', () => {
@@ -55,7 +58,7 @@ describe('Outbox', () => {
     expect(unacknowledged(text).batches.map((b) => b.seq)).toEqual([1]);
   });
 
-  it('hands a dead process\'s journal for this server to one claimer, and leaves other servers\' and living processes\' alone', async () => {
+  it("hands a dead process's journal for this server to one claimer, and leaves other servers' and living processes' alone", async () => {
     const mine = Outbox.open(dir, 'http://a/api');
     mine.append(1, '{"operations":[],"logs":[{"m":1}]}');
     mine.close();
@@ -79,7 +82,7 @@ describe('Outbox', () => {
     living.close();
   });
 
-  it('throws away a dead process\'s journal that owes nothing', async () => {
+  it("throws away a dead process's journal that owes nothing", async () => {
     const outbox = Outbox.open(dir, 'http://a/api');
     outbox.append(1, '{"operations":[],"logs":[]}');
     outbox.close();

@@ -64,7 +64,11 @@ describe('writeFile and readFile', () => {
   it('fail with what was wrong: a missing file, JSON that is not, text expected', async () => {
     writeFileSync(join(dir, 'broken.json'), '{"a": ');
     const outcome = await flow({ name: 'file-errors' }, async () => {
-      const message = (p: Promise<unknown>) => p.then(() => 'no error', (e: Error) => e.message);
+      const message = (p: Promise<unknown>) =>
+        p.then(
+          () => 'no error',
+          (e: Error) => e.message,
+        );
       return [
         await message(readFile({ path: join(dir, 'missing.txt') })),
         await message(readFile({ path: join(dir, 'broken.json'), encoding: 'json' })),

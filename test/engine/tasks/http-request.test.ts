@@ -25,7 +25,9 @@ describe('httpRequest', () => {
     const run = await onlyTaskRun(bed.env.store, outcome.flowRunId, 'http-request');
     expect(run.name).toBe('http-request-0');
     expect(run.state.name).toBe('Completed');
-    expect(JSON.parse(run.inputs!)).toEqual([{ url: `${bed.server.base}/users`, query: { limit: 2, tag: ['a', 'b c'] }, headers: { 'x-trace': 't-1' } }]);
+    expect(JSON.parse(run.inputs!)).toEqual([
+      { url: `${bed.server.base}/users`, query: { limit: 2, tag: ['a', 'b c'] }, headers: { 'x-trace': 't-1' } },
+    ]);
   });
 
   it('sends an object body as JSON with its content type, and a string body as it is', async () => {
@@ -35,14 +37,15 @@ describe('httpRequest', () => {
     });
     const outcome = await flow({ name: 'post' }, async () => {
       const json = await httpRequest({ url: `${bed.server.base}/items`, method: 'post', body: { name: 'Ada', tags: ['x'] } });
-      const text = await httpRequest({ url: `${bed.server.base}/items`, method: 'PUT', body: 'plain words', headers: { 'content-type': 'text/csv' } });
+      const text = await httpRequest({
+        url: `${bed.server.base}/items`,
+        method: 'PUT',
+        body: 'plain words',
+        headers: { 'content-type': 'text/csv' },
+      });
       return [json.body, text.body, json.status];
     }).run();
-    expect(outcome.result).toEqual([
-      'POST application/json {"name":"Ada","tags":["x"]}',
-      'PUT text/csv plain words',
-      201,
-    ]);
+    expect(outcome.result).toEqual(['POST application/json {"name":"Ada","tags":["x"]}', 'PUT text/csv plain words', 201]);
   });
 
   it('answers text for a body that is not JSON, and null for an empty JSON answer', async () => {
@@ -79,7 +82,13 @@ describe('httpRequest', () => {
     const run = (await bed.env.store.listTaskRuns(outcome.flowRunId))[0];
     expect(run.name).toBe('flaky-api-0');
     expect(await historyOf(bed.env.store, run.id)).toEqual([
-      'Pending:1', 'Running:1', 'AwaitingRetry:1', 'Retrying:2', 'AwaitingRetry:2', 'Retrying:3', 'Completed:3',
+      'Pending:1',
+      'Running:1',
+      'AwaitingRetry:1',
+      'Retrying:2',
+      'AwaitingRetry:2',
+      'Retrying:3',
+      'Completed:3',
     ]);
     const failure = await stateNamed(bed.env.store, run.id, 'AwaitingRetry');
     expect(failure.error?.name).toBe('HttpStatusError');

@@ -28,7 +28,18 @@ function node(script: string, ...args: string[]) {
 describe('shellCommand', () => {
   it('passes arguments verbatim, with no shell to interpret them', async () => {
     const marker = join(dir, 'pwned');
-    const args = ['two words', '"double"', "it's", `$(touch ${marker})`, `\`touch ${marker}\``, `x; touch ${marker}`, '*', '$HOME', '&& exit 7 |', ''];
+    const args = [
+      'two words',
+      '"double"',
+      "it's",
+      `$(touch ${marker})`,
+      `\`touch ${marker}\``,
+      `x; touch ${marker}`,
+      '*',
+      '$HOME',
+      '&& exit 7 |',
+      '',
+    ];
     const outcome = await flow({ name: 'verbatim' }, () =>
       shellCommand(node('process.stdout.write(JSON.stringify(process.argv.slice(1)))', ...args)),
     ).run();

@@ -91,7 +91,10 @@ describe('sqlQuery against PostgreSQL users with awkward passwords', () => {
     const admin = new pg.Client({ connectionString: postgres.url() });
     await admin.connect();
     try {
-      for (const [user, password] of [['odd', AWKWARD], ['raw', RAW_READABLE]]) {
+      for (const [user, password] of [
+        ['odd', AWKWARD],
+        ['raw', RAW_READABLE],
+      ]) {
         await admin.query(`CREATE ROLE ${user} LOGIN PASSWORD '${password.replaceAll("'", "''")}'`);
       }
     } finally {
@@ -175,7 +178,10 @@ describe('sqlQuery against PostgreSQL users with awkward passwords', () => {
   });
 
   it('a key=value connection string is refused, its password masked', async () => {
-    const { error, run, texts } = await failingQuery(`host=127.0.0.1 port=${postgres.port} user=odd password='${AWKWARD.replaceAll('\\', '\\\\')}' dbname=postgres`, 'SELECT 1');
+    const { error, run, texts } = await failingQuery(
+      `host=127.0.0.1 port=${postgres.port} user=odd password='${AWKWARD.replaceAll('\\', '\\\\')}' dbname=postgres`,
+      'SELECT 1',
+    );
     const masked = `host=127.0.0.1 port=${postgres.port} user=odd password=*** dbname=postgres`;
     expect(error.message).toBe(
       `sqlQuery: connection '${masked}' is a key=value connection string, which the PostgreSQL driver does not read; ` +

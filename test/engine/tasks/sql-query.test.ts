@@ -132,10 +132,27 @@ describe('sqlQuery on PostgreSQL', () => {
     }).run();
     expect(outcome.state.name).toBe('Completed');
     const result = outcome.result as Record<string, SqlQueryResult>;
-    expect(result.inserted).toEqual({ rows: [{ id: 1, name: 'Ada' }, { id: 2, name: 'Grace' }], rowCount: 2 });
+    expect(result.inserted).toEqual({
+      rows: [
+        { id: 1, name: 'Ada' },
+        { id: 2, name: 'Grace' },
+      ],
+      rowCount: 2,
+    });
     expect(result.updated).toEqual({ rows: [], rowCount: 2 });
-    expect(result.selected).toEqual({ rows: [{ name: 'Ada', admin: false }, { name: 'Grace', admin: true }], rowCount: 2 });
-    expect((await taskRunsOf(env.store, outcome.flowRunId, 'sql-query')).map((r) => r.state.name)).toEqual(['Completed', 'Completed', 'Completed', 'Completed']);
+    expect(result.selected).toEqual({
+      rows: [
+        { name: 'Ada', admin: false },
+        { name: 'Grace', admin: true },
+      ],
+      rowCount: 2,
+    });
+    expect((await taskRunsOf(env.store, outcome.flowRunId, 'sql-query')).map((r) => r.state.name)).toEqual([
+      'Completed',
+      'Completed',
+      'Completed',
+      'Completed',
+    ]);
     expect(await otherClientConnections()).toEqual([]);
   });
 

@@ -14,7 +14,13 @@ describe('with an API key', () => {
   const paths = ['/api/health', '/api/flow-runs', '/api/flows', '/api/concurrency-limits', '/api/openapi.json', '/api/no-such-route'];
 
   it.each(paths)('%s answers 401 with no key, a wrong key or another scheme', async (path) => {
-    const attempts: Record<string, string>[] = [{}, { authorization: 'Bearer wrong' }, { authorization: `Bearer ${KEY}x` }, { authorization: `Basic ${KEY}` }, { authorization: 'Bearer ' }];
+    const attempts: Record<string, string>[] = [
+      {},
+      { authorization: 'Bearer wrong' },
+      { authorization: `Bearer ${KEY}x` },
+      { authorization: `Basic ${KEY}` },
+      { authorization: 'Bearer ' },
+    ];
     for (const headers of attempts) {
       const answer = await call(`${server.url}${path}`, { headers });
       expect(answer.status, JSON.stringify(headers)).toBe(401);
@@ -100,9 +106,7 @@ describe('without an API key', () => {
     const operations = Object.entries(doc.paths as Record<string, Record<string, { operationId: string }>>).flatMap(([path, methods]) =>
       Object.entries(methods).map(([method, op]) => `${method.toUpperCase()} ${path} ${op.operationId}`),
     );
-    const expected = Object.entries(API_ROUTES).map(
-      ([name, route]) => `${route.method} /api${route.path.replace(/:(\w+)/g, '{$1}')} ${name}`,
-    );
+    const expected = Object.entries(API_ROUTES).map(([name, route]) => `${route.method} /api${route.path.replace(/:(\w+)/g, '{$1}')} ${name}`);
     expect(operations.sort()).toEqual(expected.sort());
     expect(Object.keys(doc.components.schemas)).toEqual(expect.arrayContaining(['FlowRun', 'TaskRun', 'State', 'StoredLog', 'ConcurrencyLimit']));
     const report = doc.paths['/api/reports'].post;

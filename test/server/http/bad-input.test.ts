@@ -57,7 +57,13 @@ async function send(request: RawRequest): Promise<Answer> {
   // request that caused it; this names it.
   let timer: NodeJS.Timeout | undefined;
   const unanswered = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new Error(`no answer after ${UNANSWERED_MS / 1000} s: ${request.method} ${request.path}${search} ${request.body?.slice(0, 300) ?? ''}`)), UNANSWERED_MS);
+    timer = setTimeout(
+      () =>
+        reject(
+          new Error(`no answer after ${UNANSWERED_MS / 1000} s: ${request.method} ${request.path}${search} ${request.body?.slice(0, 300) ?? ''}`),
+        ),
+      UNANSWERED_MS,
+    );
   });
   try {
     return await Promise.race([answer, unanswered]);
@@ -121,7 +127,31 @@ const ROUTES: [string, string][] = [
   ['GET', '/api/no-such-thing/:id'],
 ];
 
-const QUERY_KEYS = ['hours', 'buckets', 'flowName', 'stateTypes', 'tags', 'createdAfter', 'createdBefore', 'parentFlowRunId', 'q', 'sort', 'limit', 'cursor', 'afterId', 'beforeId', 'taskRunId', 'minLevel', 'kind', 'prefix', 'path', 'pauseId', 'x', '__proto__', 'constructor'];
+const QUERY_KEYS = [
+  'hours',
+  'buckets',
+  'flowName',
+  'stateTypes',
+  'tags',
+  'createdAfter',
+  'createdBefore',
+  'parentFlowRunId',
+  'q',
+  'sort',
+  'limit',
+  'cursor',
+  'afterId',
+  'beforeId',
+  'taskRunId',
+  'minLevel',
+  'kind',
+  'prefix',
+  'path',
+  'pauseId',
+  'x',
+  '__proto__',
+  'constructor',
+];
 
 const oddText = fc.oneof(
   fc.string({ maxLength: 40 }),
@@ -144,7 +174,14 @@ const jsonBody = fc.oneof(
   fc.integer({ min: 1, max: 5000 }).map((depth) => `{"operations":${'['.repeat(depth)}${']'.repeat(depth)}}`),
 );
 
-const contentType = fc.constantFrom('application/json', 'application/json; charset=utf-8', 'text/plain', 'application/x-www-form-urlencoded', 'application/octet-stream', undefined);
+const contentType = fc.constantFrom(
+  'application/json',
+  'application/json; charset=utf-8',
+  'text/plain',
+  'application/x-www-form-urlencoded',
+  'application/octet-stream',
+  undefined,
+);
 
 describe('bad input', () => {
   it('tries every route of the API', () => {
@@ -192,8 +229,11 @@ describe('bad input', () => {
         const answer = await send(raw);
         expect(answer.status, describeAnswer(raw, answer)).toBeLessThan(500);
         if (answer.status >= 400) expectRefusal(raw, answer);
-        // eslint-disable-next-line no-control-regex -- a NUL in a path part is what it rules out
-        const clean = prefix === '' && rest.split('/').every((part) => /^[^./\\\u0000][^/\\\u0000]*$/.test(part) && part !== 'node_modules') && /[^/]\.ts$/.test(rest);
+        const clean =
+          prefix === '' &&
+          // eslint-disable-next-line no-control-regex -- a NUL in a path part is what it rules out
+          rest.split('/').every((part) => /^[^./\\\u0000][^/\\\u0000]*$/.test(part) && part !== 'node_modules') &&
+          /[^/]\.ts$/.test(rest);
         if (action === 'write' && answer.status === 200) expect(clean, describeAnswer(raw, answer)).toBe(true);
       }),
       { numRuns: 300 },
@@ -230,7 +270,9 @@ describe('bad input', () => {
         const raw = { method: 'POST', path: '/api/reports', body: `{"operations":[${operations.join(',')}]}`, contentType: 'application/json' };
         const answer = await send(raw);
         expectRefusal(raw, answer, 400);
-        expect(answer.json.message).toMatch(new RegExp(`^body\\.operations\\[${position}\\]\\.(__proto__|constructor\\.prototype): this key is not allowed$`));
+        expect(answer.json.message).toMatch(
+          new RegExp(`^body\\.operations\\[${position}\\]\\.(__proto__|constructor\\.prototype): this key is not allowed$`),
+        );
         expect(({} as Record<string, unknown>).polluted).toBeUndefined();
       }),
       { numRuns: 30 },
@@ -238,8 +280,18 @@ describe('bad input', () => {
   });
 
   it('answers unknown ids with 404 naming the id', async () => {
-    const paths = ['/api/flow-runs/ID', '/api/flow-runs/ID/task-runs', '/api/flow-runs/ID/logs', '/api/flow-runs/ID/states', '/api/task-runs/ID', '/api/task-runs/ID/states', '/api/concurrency-limits/ID'];
-    const unknownId = fc.string({ minLength: 1, maxLength: 100 }).filter((id) => id.trim() !== '' && id !== '.' && id !== '..' && id !== knownFlowRun);
+    const paths = [
+      '/api/flow-runs/ID',
+      '/api/flow-runs/ID/task-runs',
+      '/api/flow-runs/ID/logs',
+      '/api/flow-runs/ID/states',
+      '/api/task-runs/ID',
+      '/api/task-runs/ID/states',
+      '/api/concurrency-limits/ID',
+    ];
+    const unknownId = fc
+      .string({ minLength: 1, maxLength: 100 })
+      .filter((id) => id.trim() !== '' && id !== '.' && id !== '..' && id !== knownFlowRun);
     await fc.assert(
       fc.asyncProperty(unknownId, fc.constantFrom(...paths), async (id, template) => {
         const raw = { method: 'GET', path: template.replace('ID', encodeURIComponent(id)) };
@@ -252,9 +304,22 @@ describe('bad input', () => {
   });
 
   it('answers a report with a field of the wrong type or missing with 400 naming the field', async () => {
-    const notString = fc.oneof(fc.integer(), fc.double({ noNaN: true, noDefaultInfinity: true }), fc.boolean(), fc.constant(null), fc.constant([]), fc.constant({}));
+    const notString = fc.oneof(
+      fc.integer(),
+      fc.double({ noNaN: true, noDefaultInfinity: true }),
+      fc.boolean(),
+      fc.constant(null),
+      fc.constant([]),
+      fc.constant({}),
+    );
     const notObject = fc.oneof(fc.integer(), fc.string(), fc.boolean(), fc.constant(null));
-    const notInteger = fc.oneof(fc.string(), fc.double({ min: 0.1, max: 1e6, noNaN: true }).filter((n) => !Number.isInteger(n)), fc.constant(2 ** 60), fc.boolean(), fc.constant(null));
+    const notInteger = fc.oneof(
+      fc.string(),
+      fc.double({ min: 0.1, max: 1e6, noNaN: true }).filter((n) => !Number.isInteger(n)),
+      fc.constant(2 ** 60),
+      fc.boolean(),
+      fc.constant(null),
+    );
     const targets: [kind: 'createFlowRun' | 'createTaskRun' | 'setState', path: string, wrong: fc.Arbitrary<unknown> | 'missing'][] = [
       ['createFlowRun', 'id', notString],
       ['createFlowRun', 'flowName', notString],
@@ -289,7 +354,10 @@ describe('bad input', () => {
         const last = keys[keys.length - 1];
         if (wrong === 'missing') delete holder[last];
         else holder[last] = gen(() => wrong);
-        const operations: unknown[] = [{ kind: 'createFlowRun', request: flowRunRequest() }, { kind: 'heartbeat', flowRunIds: [] }];
+        const operations: unknown[] = [
+          { kind: 'createFlowRun', request: flowRunRequest() },
+          { kind: 'heartbeat', flowRunIds: [] },
+        ];
         operations.splice(position, 0, { kind, request });
         const raw = { method: 'POST', path: '/api/reports', body: JSON.stringify({ operations }), contentType: 'application/json' };
         const answer = await send(raw);
@@ -317,29 +385,51 @@ describe('bad input', () => {
       ['/api/flow-runs/ID/logs', 'minLevel', badNumber(0, 50)],
       ['/api/flow-runs', 'stateTypes', fc.constantFrom('done', 'failed', 'FAILED,RUNNING', '')],
       ['/api/flow-runs', 'sortBy', fc.constantFrom('createdAt', '')],
-      ['/api/flow-runs', 'sort', fc.oneof(fc.string({ maxLength: 12 }).filter((text) => text !== 'newest' && text !== 'oldest'), fc.constantFrom('NEWEST', 'name', 'duration', ''))],
-      ['/api/flow-runs', 'q', fc.oneof(fc.stringMatching(/^\s*$/), fc.string({ minLength: 201, maxLength: 400 }).filter((text) => text.trim().length > 200), fc.string({ maxLength: 20 }).map((text) => `${text}\u0000`))],
+      [
+        '/api/flow-runs',
+        'sort',
+        fc.oneof(
+          fc.string({ maxLength: 12 }).filter((text) => text !== 'newest' && text !== 'oldest'),
+          fc.constantFrom('NEWEST', 'name', 'duration', ''),
+        ),
+      ],
+      [
+        '/api/flow-runs',
+        'q',
+        fc.oneof(
+          fc.stringMatching(/^\s*$/),
+          fc.string({ minLength: 201, maxLength: 400 }).filter((text) => text.trim().length > 200),
+          fc.string({ maxLength: 20 }).map((text) => `${text}\u0000`),
+        ),
+      ],
     ];
     await fc.assert(
-      fc.asyncProperty(fc.constantFrom(...cases).chain(([path, key, value]) => fc.tuple(fc.constant(path), fc.constant(key), value)), async ([path, key, value]) => {
-        const raw = { method: 'GET', path: path.replace('ID', knownFlowRun), query: [[key, value]] as [string, string][] };
-        const answer = await send(raw);
-        expectRefusal(raw, answer, 400);
-        expect(answer.json.message, describeAnswer(raw, answer)).toMatch(new RegExp(`^query(\\.${key}|: Unrecognized key)`));
-      }),
+      fc.asyncProperty(
+        fc.constantFrom(...cases).chain(([path, key, value]) => fc.tuple(fc.constant(path), fc.constant(key), value)),
+        async ([path, key, value]) => {
+          const raw = { method: 'GET', path: path.replace('ID', knownFlowRun), query: [[key, value]] as [string, string][] };
+          const answer = await send(raw);
+          expectRefusal(raw, answer, 400);
+          expect(answer.json.message, describeAnswer(raw, answer)).toMatch(new RegExp(`^query(\\.${key}|: Unrecognized key)`));
+        },
+      ),
       { numRuns: 300 },
     );
   });
 
   it('answers bodies over the limit with 413', async () => {
     await fc.assert(
-      fc.asyncProperty(fc.integer({ min: BODY_LIMIT + 1, max: BODY_LIMIT * 2 }), fc.constantFrom(['POST', '/api/reports'], ['PUT', '/api/concurrency-limits/db']), async (size, [method, path]) => {
-        const prefix = '{"operations":[],"pad":"';
-        const body = `${prefix}${'x'.repeat(size - prefix.length - 2)}"}`;
-        const raw = { method, path, body, contentType: 'application/json' };
-        const answer = await send(raw);
-        expectRefusal(raw, answer, 413);
-      }),
+      fc.asyncProperty(
+        fc.integer({ min: BODY_LIMIT + 1, max: BODY_LIMIT * 2 }),
+        fc.constantFrom(['POST', '/api/reports'], ['PUT', '/api/concurrency-limits/db']),
+        async (size, [method, path]) => {
+          const prefix = '{"operations":[],"pad":"';
+          const body = `${prefix}${'x'.repeat(size - prefix.length - 2)}"}`;
+          const raw = { method, path, body, contentType: 'application/json' };
+          const answer = await send(raw);
+          expectRefusal(raw, answer, 413);
+        },
+      ),
       { numRuns: 30 },
     );
   });
@@ -375,8 +465,16 @@ describe('bad input', () => {
           retryPolicy: { retries: r.retries, retryDelaySeconds: [r.delay] },
           pid: Number.MAX_SAFE_INTEGER,
         });
-        const taskRun = taskRunRequest(flowRun.id, { name: r.name, dynamicKey: r.dynamicKey, tags: r.tags, retryPolicy: { retries: r.retries, retryDelaySeconds: [r.delay] } });
-        const transition = (state: Record<string, unknown>) => ({ kind: 'setState', request: { kind: 'task', runId: taskRun.id, transitionId: newId(), state } });
+        const taskRun = taskRunRequest(flowRun.id, {
+          name: r.name,
+          dynamicKey: r.dynamicKey,
+          tags: r.tags,
+          retryPolicy: { retries: r.retries, retryDelaySeconds: [r.delay] },
+        });
+        const transition = (state: Record<string, unknown>) => ({
+          kind: 'setState',
+          request: { kind: 'task', runId: taskRun.id, transitionId: newId(), state },
+        });
         const body = {
           operations: [
             { kind: 'createFlowRun', request: flowRun },
@@ -394,7 +492,12 @@ describe('bad input', () => {
         expect(answer.status, describeAnswer(raw, answer)).toBe(200);
         const failed = (answer.json.results as { error?: { status: number } }[]).filter((result) => result.error);
         expect(failed, describeAnswer(raw, answer)).toEqual([]);
-        for (const path of [`/api/flow-runs/${flowRun.id}`, `/api/flow-runs/${flowRun.id}/task-runs`, `/api/flow-runs/${flowRun.id}/logs`, `/api/task-runs/${taskRun.id}/states`]) {
+        for (const path of [
+          `/api/flow-runs/${flowRun.id}`,
+          `/api/flow-runs/${flowRun.id}/task-runs`,
+          `/api/flow-runs/${flowRun.id}/logs`,
+          `/api/task-runs/${taskRun.id}/states`,
+        ]) {
           const read = await send({ method: 'GET', path });
           expect(read.status, describeAnswer({ method: 'GET', path }, read)).toBe(200);
         }
@@ -407,7 +510,12 @@ describe('bad input', () => {
     for (const depth of [65, 5000, 30_000]) {
       const parameters = `{"p":${'['.repeat(depth)}${']'.repeat(depth)}}`;
       const flowRun = JSON.stringify({ ...flowRunRequest(), parameters: '@' }).replace('"@"', parameters);
-      const raw = { method: 'POST', path: '/api/reports', body: `{"operations":[{"kind":"createFlowRun","request":${flowRun}}]}`, contentType: 'application/json' };
+      const raw = {
+        method: 'POST',
+        path: '/api/reports',
+        body: `{"operations":[{"kind":"createFlowRun","request":${flowRun}}]}`,
+        contentType: 'application/json',
+      };
       const answer = await send(raw);
       expectRefusal(raw, answer, 400);
       expect(answer.json.message).toBe('body.operations[0].request.parameters: nested deeper than 64 levels');

@@ -12,7 +12,12 @@ describe('the desktop app origin', () => {
     try {
       const preflight = await call(`${server.api}/workspace/file`, {
         method: 'OPTIONS',
-        headers: { ...APP, 'access-control-request-method': 'PUT', 'access-control-request-headers': 'content-type', 'access-control-request-private-network': 'true' },
+        headers: {
+          ...APP,
+          'access-control-request-method': 'PUT',
+          'access-control-request-headers': 'content-type',
+          'access-control-request-private-network': 'true',
+        },
       });
       expect(preflight.status).toBe(204);
       expect(preflight.headers.get('access-control-allow-origin')).toBe('flowdeck://app');
@@ -27,7 +32,10 @@ describe('the desktop app origin', () => {
 
       for (const origin of ['flowdeck://app.evil', 'https://evil.example', 'null', 'flowdeck://other']) {
         const answer = await call(`${server.api}/health`, { headers: { origin } });
-        expect([...answer.headers.keys()].filter((name) => name.startsWith('access-control-')), origin).toEqual([]);
+        expect(
+          [...answer.headers.keys()].filter((name) => name.startsWith('access-control-')),
+          origin,
+        ).toEqual([]);
       }
       expect(server.unexpected).toEqual([]);
     } finally {

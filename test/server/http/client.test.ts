@@ -36,7 +36,9 @@ describe('the API client', () => {
     const server = await startTestServer();
     const api = server.api;
     await server.close();
-    const error = await createApiClient({ baseUrl: api }).health().catch((e: unknown) => e);
+    const error = await createApiClient({ baseUrl: api })
+      .health()
+      .catch((e: unknown) => e);
     expect(error).toBeInstanceOf(ApiUnreachableError);
     expect((error as Error).message).toMatch(new RegExp(`^cannot reach ${api.replace(/[.]/g, '\\.')} \\(connect ECONNREFUSED`));
     expect((error as Error).message).not.toContain('\n');

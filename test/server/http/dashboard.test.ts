@@ -28,7 +28,13 @@ async function runAt(flowName: string, hoursAgo: number, type: StateType): Promi
   if (type !== 'PENDING') {
     const path: StateType[] = type === 'RUNNING' ? ['RUNNING'] : ['RUNNING', type];
     for (const next of path) {
-      await server.store.setState({ kind: 'flow', runId: run.id, transitionId: newId(), state: { type: next, name: next.charAt(0) + next.slice(1).toLowerCase() }, force: true });
+      await server.store.setState({
+        kind: 'flow',
+        runId: run.id,
+        transitionId: newId(),
+        state: { type: next, name: next.charAt(0) + next.slice(1).toLowerCase() },
+        force: true,
+      });
     }
   }
   clock = NOW;

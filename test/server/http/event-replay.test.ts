@@ -64,7 +64,8 @@ async function seedHistory(server: TestServer, counts: { states: number; logs: n
 function difference(received: readonly number[], stored: readonly number[]): string {
   const length = Math.max(received.length, stored.length);
   for (let i = 0; i < length; i++) {
-    if (received[i] !== stored[i]) return `at ${i} of ${received.length} received (${stored.length} stored): got ${received[i]}, expected ${stored[i]}`;
+    if (received[i] !== stored[i])
+      return `at ${i} of ${received.length} received (${stored.length} stored): got ${received[i]}, expected ${stored[i]}`;
   }
   return 'same';
 }
@@ -160,9 +161,7 @@ function serverSockets(server: TestServer): WebSocket[] {
 async function storeSomeRows(server: TestServer, flowRunId: string, step: number): Promise<void> {
   const { store } = server;
   await store.createTaskRun(taskRunRequest(flowRunId, { name: `late-${step}`, dynamicKey: step }));
-  store.writeLogs(
-    [0, 1].map((n) => ({ flowRunId, taskRunId: null, level: 20, message: `late ${step}.${n}`, timestamp: Date.now(), attempt: 1 })),
-  );
+  store.writeLogs([0, 1].map((n) => ({ flowRunId, taskRunId: null, level: 20, message: `late ${step}.${n}`, timestamp: Date.now(), attempt: 1 })));
   await store.flush();
 }
 

@@ -163,7 +163,9 @@ describe('the event stream', () => {
     await run.finish();
     await eventually(() => expect(countOf(client.messages)).toBe(storedCount(run)));
     expect(received(client.messages)).toEqual(run.stored());
-    const kinds = client.messages.map((m) => (m.type === 'state' ? `${m.kind}:${m.state.type}` : m.type === 'log' ? `log:${m.log.message}` : 'error'));
+    const kinds = client.messages.map((m) =>
+      m.type === 'state' ? `${m.kind}:${m.state.type}` : m.type === 'log' ? `log:${m.log.message}` : 'error',
+    );
     expect(kinds[0]).toBe('flow:PENDING');
     expect(kinds).toEqual(expect.arrayContaining(['flow:RUNNING', 'task:COMPLETED', 'log:step-0 working', 'flow:COMPLETED']));
     // Every message carries a cursor, and no two the same.
@@ -180,7 +182,9 @@ describe('the event stream', () => {
     const after = new FakeRun(server.current);
     await after.start();
     await eventually(() => expect(countOf(client.messages)).toBe(storedCount(after)));
-    expect(client.messages.every((m) => m.type === 'state' ? m.flowRunId === after.id : m.type === 'log' && m.log.flowRunId === after.id)).toBe(true);
+    expect(client.messages.every((m) => (m.type === 'state' ? m.flowRunId === after.id : m.type === 'log' && m.log.flowRunId === after.id))).toBe(
+      true,
+    );
     await client.stop();
   });
 
@@ -245,7 +249,7 @@ describe('the event stream', () => {
     await resumed.stop();
   });
 
-  it('follows flow runs\' states alone with openEventStream', async () => {
+  it("follows flow runs' states alone with openEventStream", async () => {
     const run = new FakeRun(server.current);
     const seen: ServerEvent[] = [];
     const stream = openEventStream({ baseUrl: `${server.current.url}/api`, events: ['flow-state'], onEvent: (event) => seen.push(event), WebSocket });

@@ -143,7 +143,9 @@ describe('running a flow file', () => {
     expect(rerun.json).toEqual({ flowRunId });
     const run = await finalRun(flowRunId);
     expect(run).toMatchObject({ state: { type: 'COMPLETED' }, result: '"second time works"', runCount: 2 });
-    const history = (await call(`${s.api}/flow-runs/${flowRunId}/states`)).json.map((st: { name: string; attempt: number }) => `${st.name}:${st.attempt}`);
+    const history = (await call(`${s.api}/flow-runs/${flowRunId}/states`)).json.map(
+      (st: { name: string; attempt: number }) => `${st.name}:${st.attempt}`,
+    );
     expect(history).toEqual(['Pending:1', 'Running:1', 'Failed:1', 'AwaitingRetry:1', 'Retrying:2', 'Completed:2']);
 
     const again = await call(`${s.api}/flow-runs/${flowRunId}/rerun`, { method: 'POST' });
@@ -162,7 +164,12 @@ describe('running a flow file', () => {
     expect(again.status, again.text).toBe(200);
     expect(again.json.flowRunId).not.toBe(first);
     const second = await finalRun(again.json.flowRunId);
-    expect(second).toMatchObject({ flowName: 'adder', result: '15', parameters: { a: 10, b: 5 }, entrypoint: `${join(s.workspace, 'etl/adder.ts')}:adder` });
+    expect(second).toMatchObject({
+      flowName: 'adder',
+      result: '15',
+      parameters: { a: 10, b: 5 },
+      entrypoint: `${join(s.workspace, 'etl/adder.ts')}:adder`,
+    });
 
     const unfit = await call(`${s.api}/flow-runs/${first}/run-again`, { method: 'POST', body: { parameters: { a: 'ten' } } });
     expect(unfit.status).toBe(400);

@@ -31,20 +31,25 @@ beforeAll(async () => {
     if (i === 199) parentId = request.id;
     await server.store.createFlowRun(request);
     const target = STATES[i % 4];
-    if (target !== 'PENDING') await server.store.setState({ kind: 'flow', runId: request.id, transitionId: newId(), state: { type: 'RUNNING', name: 'Running' } });
+    if (target !== 'PENDING')
+      await server.store.setState({ kind: 'flow', runId: request.id, transitionId: newId(), state: { type: 'RUNNING', name: 'Running' } });
     if (target === 'COMPLETED' || target === 'FAILED') {
-      await server.store.setState({ kind: 'flow', runId: request.id, transitionId: newId(), state: { type: target, name: target === 'FAILED' ? 'Failed' : 'Completed' } });
+      await server.store.setState({
+        kind: 'flow',
+        runId: request.id,
+        transitionId: newId(),
+        state: { type: target, name: target === 'FAILED' ? 'Failed' : 'Completed' },
+      });
     }
   }
-  expected = (await server.store
-    .listFlowRuns({ limit: 10_000 }))
-    .sort((a, b) => b.createdAt - a.createdAt || (a.id < b.id ? 1 : a.id > b.id ? -1 : 0));
+  expected = (await server.store.listFlowRuns({ limit: 10_000 })).sort(
+    (a, b) => b.createdAt - a.createdAt || (a.id < b.id ? 1 : a.id > b.id ? -1 : 0),
+  );
 });
 afterAll(async () => {
   expect(server.unexpected).toEqual([]);
   await server.close();
 });
-
 
 describe('flow-run pages', () => {
   it('walks every run exactly once, newest first, across ties in creation time', async () => {
@@ -71,9 +76,21 @@ describe('flow-run pages', () => {
     ['a tag', { tags: ['nightly'] }, (r) => r.tags.includes('nightly')],
     ['every one of several tags', { tags: ['prod', 'nightly'] }, (r) => r.tags.includes('prod') && r.tags.includes('nightly')],
     ['a tag with a comma', { tags: ['has,comma'] }, (r) => r.tags.includes('has,comma')],
-    ['a time range, both ends included', { createdAfter: BASE + 5000, createdBefore: BASE + 20_000 }, (r) => r.createdAt >= BASE + 5000 && r.createdAt <= BASE + 20_000],
-    ['a flow and several states', { flowName: 'etl', stateTypes: ['RUNNING', 'FAILED'] }, (r) => r.flowName === 'etl' && (r.state.type === 'RUNNING' || r.state.type === 'FAILED')],
-    ['a tag, a flow and a time range', { tags: ['prod'], flowName: 'sync', createdAfter: BASE + 10_000 }, (r) => r.tags.includes('prod') && r.flowName === 'sync' && r.createdAt >= BASE + 10_000],
+    [
+      'a time range, both ends included',
+      { createdAfter: BASE + 5000, createdBefore: BASE + 20_000 },
+      (r) => r.createdAt >= BASE + 5000 && r.createdAt <= BASE + 20_000,
+    ],
+    [
+      'a flow and several states',
+      { flowName: 'etl', stateTypes: ['RUNNING', 'FAILED'] },
+      (r) => r.flowName === 'etl' && (r.state.type === 'RUNNING' || r.state.type === 'FAILED'),
+    ],
+    [
+      'a tag, a flow and a time range',
+      { tags: ['prod'], flowName: 'sync', createdAfter: BASE + 10_000 },
+      (r) => r.tags.includes('prod') && r.flowName === 'sync' && r.createdAt >= BASE + 10_000,
+    ],
     ['a flow no run has', { flowName: 'nope' }, () => false],
   ];
   it.each(filters)('filters by %s, paged without gaps or duplicates', async (_name, query, keep) => {
@@ -133,13 +150,13 @@ describe('flow-run page queries', () => {
   ];
   it.each(cases)('%j walks an index', (filter) => {
     const query = flowRunPageQuery({ ...filter, after, limit: 50 }, 51);
-    const plan = sqliteOf(server.store).database
-      .prepare<unknown[], { detail: string }>(`EXPLAIN QUERY PLAN ${query.text}`)
+    const plan = sqliteOf(server.store)
+      .database.prepare<unknown[], { detail: string }>(`EXPLAIN QUERY PLAN ${query.text}`)
       .all(...query.params)
       .map((row) => row.detail);
     const runSteps = plan.filter((step) => /^(SCAN|SEARCH) [rkt]\b/.test(step));
     expect(runSteps.length).toBeGreaterThan(0);
-    for (const step of runSteps) expect(step, plan.join("\n")).toMatch(/^SEARCH [rkt] (EXISTS )?USING (COVERING )?(INDEX|PRIMARY KEY)/);
+    for (const step of runSteps) expect(step, plan.join('\n')).toMatch(/^SEARCH [rkt] (EXISTS )?USING (COVERING )?(INDEX|PRIMARY KEY)/);
     // Merging the walks of several state types sorts at most one page from each.
     if ((filter.stateTypes?.length ?? 0) <= 1 || filter.tags) expect(plan.join('\n')).not.toContain('TEMP B-TREE');
   });

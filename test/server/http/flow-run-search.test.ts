@@ -33,10 +33,18 @@ beforeAll(async () => {
     const request = flowRunRequest({ flowName: FLOWS[i % 3], name: NAMES[i % NAMES.length], tags: i % 4 === 0 ? ['prod'] : [] });
     await server.store.createFlowRun(request);
     const target = STATES[i % 3];
-    if (target !== 'RUNNING') await server.store.setState({ kind: 'flow', runId: request.id, transitionId: newId(), state: { type: 'RUNNING', name: 'Running' } });
-    await server.store.setState({ kind: 'flow', runId: request.id, transitionId: newId(), state: { type: target, name: target[0] + target.slice(1).toLowerCase() } });
+    if (target !== 'RUNNING')
+      await server.store.setState({ kind: 'flow', runId: request.id, transitionId: newId(), state: { type: 'RUNNING', name: 'Running' } });
+    await server.store.setState({
+      kind: 'flow',
+      runId: request.id,
+      transitionId: newId(),
+      state: { type: target, name: target[0] + target.slice(1).toLowerCase() },
+    });
   }
-  newestFirst = (await server.store.listFlowRuns({ limit: 10_000 })).sort((a, b) => b.createdAt - a.createdAt || (a.id < b.id ? 1 : a.id > b.id ? -1 : 0));
+  newestFirst = (await server.store.listFlowRuns({ limit: 10_000 })).sort(
+    (a, b) => b.createdAt - a.createdAt || (a.id < b.id ? 1 : a.id > b.id ? -1 : 0),
+  );
 });
 afterAll(async () => {
   expect(server.unexpected).toEqual([]);
@@ -49,7 +57,6 @@ function contains(haystack: string, needle: string): boolean {
   return fold(haystack).includes(fold(needle));
 }
 const holds = (text: string) => (run: FlowRun) => contains(run.name, text) || contains(run.flowName, text);
-
 
 describe('searching flow runs by text', () => {
   const searches: [string, string][] = [
@@ -86,7 +93,11 @@ describe('searching flow runs by text', () => {
     ['several state types', { q: 'run', stateTypes: ['FAILED', 'RUNNING'] }, (r) => r.state.type !== 'COMPLETED'],
     ['a flow', { q: 'otter', flowName: 'etl' }, (r) => r.flowName === 'etl'],
     ['a tag', { q: 'report', tags: ['prod'] }, (r) => r.tags.includes('prod')],
-    ['a time range', { q: 'e', createdAfter: BASE + 10_000, createdBefore: BASE + 30_000 }, (r) => r.createdAt >= BASE + 10_000 && r.createdAt <= BASE + 30_000],
+    [
+      'a time range',
+      { q: 'e', createdAfter: BASE + 10_000, createdBefore: BASE + 30_000 },
+      (r) => r.createdAt >= BASE + 10_000 && r.createdAt <= BASE + 30_000,
+    ],
   ];
   it.each(combined)('with %s, keeps only runs matching both', async (_name, query, keep) => {
     const want = newestFirst.filter((run) => holds(query.q!)(run) && keep(run)).map((run) => run.id);
@@ -109,7 +120,10 @@ describe('sorting flow runs', () => {
     ['a time range', { createdAfter: BASE + 5000, createdBefore: BASE + 20_000 }, (r) => r.createdAt >= BASE + 5000 && r.createdAt <= BASE + 20_000],
   ];
   it.each(filters)('lists oldest first with %s', async (_name, query, keep) => {
-    const want = [...newestFirst].reverse().filter(keep).map((run) => run.id);
+    const want = [...newestFirst]
+      .reverse()
+      .filter(keep)
+      .map((run) => run.id);
     expect(want.length).toBeGreaterThan(0);
     expect(await walkFlowRuns(client, { ...query, sort: 'oldest' }, 5)).toEqual(want);
   });
@@ -117,7 +131,10 @@ describe('sorting flow runs', () => {
   it('refuses a cursor given with the other order, naming the cursor', async () => {
     const newest = await client.listFlowRuns({ query: { limit: 3 } });
     const oldest = await client.listFlowRuns({ query: { limit: 3, sort: 'oldest' } });
-    for (const [cursor, sort] of [[newest.nextCursor!, 'oldest'], [oldest.nextCursor!, 'newest']]) {
+    for (const [cursor, sort] of [
+      [newest.nextCursor!, 'oldest'],
+      [oldest.nextCursor!, 'newest'],
+    ]) {
       const answer = await call(`${server.api}/flow-runs?sort=${sort}&cursor=${cursor}`);
       expect(answer.status).toBe(400);
       expect(answer.json.message).toMatch(/^query\.cursor: this cursor continues a listing sorted '(newest|oldest)'/);
@@ -159,7 +176,10 @@ describe('how a text search finds its runs', () => {
       const candidates = useCandidates ? textCandidates(db, filter.text!) : null;
       if (useCandidates) expect(candidates).not.toBeNull();
       const query = flowRunPageQuery(page, 7, candidates);
-      const rows = db.prepare<unknown[], FlowRunRow>(query.text).all(...query.params).map(flowRunSummaryFromRow);
+      const rows = db
+        .prepare<unknown[], FlowRunRow>(query.text)
+        .all(...query.params)
+        .map(flowRunSummaryFromRow);
       ids.push(...rows.slice(0, 6).map((run) => run.id));
       if (rows.length <= 6) return ids;
       after = { createdAt: rows[5].createdAt, id: rows[5].id };
@@ -239,7 +259,10 @@ describe('the search index', () => {
       const old = new Database(temp.dbPath);
       for (const migration of MIGRATIONS.slice(0, 3)) old.exec(migration.sql);
       old.pragma('user_version = 3');
-      for (const [id, name] of [['run-1', 'vintage-otter'], ['run-2', 'plain']]) {
+      for (const [id, name] of [
+        ['run-1', 'vintage-otter'],
+        ['run-2', 'plain'],
+      ]) {
         const stateId = old
           .prepare(`INSERT INTO states (run_id, run_kind, type, name, timestamp, attempt) VALUES (?, 'flow', 'COMPLETED', 'Completed', 5, 1)`)
           .run(id).lastInsertRowid;
@@ -260,7 +283,10 @@ describe('the search index', () => {
         expect((await store.listFlowRunPage({ text: 'VINTAGE', limit: 10 })).items.map((run) => run.id)).toEqual(['run-1']);
         // Runs added afterwards are indexed as they are created, and forgotten when deleted.
         await store.createFlowRun(flowRunRequest({ name: 'vintage-heron' }));
-        expect((await store.listFlowRunPage({ text: 'vintage', limit: 10 })).items.map((run) => run.name)).toEqual(['vintage-heron', 'vintage-otter']);
+        expect((await store.listFlowRunPage({ text: 'vintage', limit: 10 })).items.map((run) => run.name)).toEqual([
+          'vintage-heron',
+          'vintage-otter',
+        ]);
         db.prepare(`DELETE FROM flow_runs WHERE id = 'run-1'`).run();
         const match = trigramMatch('vintage-otter')!;
         expect(db.prepare('SELECT count(*) AS n FROM flow_run_search WHERE flow_run_search MATCH ?').get(match)).toEqual({ n: 0 });

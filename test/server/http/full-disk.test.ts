@@ -67,7 +67,10 @@ it('refuses a report it cannot store whole, says so once, and stores the same re
   const report: Report = {
     operations: taskRuns.flatMap((request) => [
       { kind: 'createTaskRun' as const, request },
-      { kind: 'setState' as const, request: { kind: 'task' as const, runId: request.id, transitionId: newId(), state: { type: 'RUNNING' as const, name: 'Running' } } },
+      {
+        kind: 'setState' as const,
+        request: { kind: 'task' as const, runId: request.id, transitionId: newId(), state: { type: 'RUNNING' as const, name: 'Running' } },
+      },
     ]),
     logs: Array.from({ length: 5_000 }, (_, i) => ({
       flowRunId: flowRun.id,

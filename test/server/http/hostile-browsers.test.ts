@@ -23,12 +23,21 @@ interface RawAnswer {
 function raw(base: string, method: string, path: string, headers: Record<string, string>, body?: string): Promise<RawAnswer> {
   const url = new URL(base);
   return new Promise((resolve, reject) => {
-    const req = request({ host: url.hostname, port: url.port, method, path, headers: { ...(body === undefined ? {} : { 'content-length': String(Buffer.byteLength(body)) }), ...headers } }, (res) => {
-      let text = '';
-      res.setEncoding('utf8');
-      res.on('data', (chunk: string) => (text += chunk));
-      res.on('end', () => resolve({ status: res.statusCode ?? 0, body: text }));
-    });
+    const req = request(
+      {
+        host: url.hostname,
+        port: url.port,
+        method,
+        path,
+        headers: { ...(body === undefined ? {} : { 'content-length': String(Buffer.byteLength(body)) }), ...headers },
+      },
+      (res) => {
+        let text = '';
+        res.setEncoding('utf8');
+        res.on('data', (chunk: string) => (text += chunk));
+        res.on('end', () => resolve({ status: res.statusCode ?? 0, body: text }));
+      },
+    );
     req.on('error', reject);
     req.end(body);
   });
@@ -47,7 +56,10 @@ function withoutHost(base: string): Promise<string> {
   });
 }
 
-const ROUTE_PATHS = Object.values(API_ROUTES).map((route) => ({ method: route.method, path: `/api${route.path.replace(/:\w+/g, '01a1ffff-0000-7000-8000-000000000000')}` }));
+const ROUTE_PATHS = Object.values(API_ROUTES).map((route) => ({
+  method: route.method,
+  path: `/api${route.path.replace(/:\w+/g, '01a1ffff-0000-7000-8000-000000000000')}`,
+}));
 
 /** Whether a WebSocket to the event stream opens with these headers, or the status it was refused with. */
 function openSocket(base: string, headers: Record<string, string>, query = ''): Promise<number | 'open'> {
@@ -79,7 +91,13 @@ describe.each([
     for (const name of [`attacker.example:${port}`, 'attacker.example', `127.0.0.1.attacker.example:${port}`, `localhost.attacker.example:${port}`]) {
       for (const { method, path } of ROUTE_PATHS) {
         // The page is same-origin with itself, so it sends its own origin, and JSON passes no preflight there.
-        const answer = await raw(server.current.url, method, path, { host: name, origin: `http://${name}`, 'content-type': 'application/json', ...auth }, method === 'GET' ? undefined : '{}');
+        const answer = await raw(
+          server.current.url,
+          method,
+          path,
+          { host: name, origin: `http://${name}`, 'content-type': 'application/json', ...auth },
+          method === 'GET' ? undefined : '{}',
+        );
         expect(answer.status, `${method} ${path} as ${name}`).toBe(403);
         expect(JSON.parse(answer.body).message).toContain('FLOWDECK_SERVER_ALLOWED_HOSTS');
       }
@@ -92,7 +110,13 @@ describe.each([
   it('refuses a forged report through a rebound name, so no run is stored', async () => {
     const run = flowRunRequest({ entrypoint: '/tmp/anything.ts:x' });
     const body = JSON.stringify({ operations: [{ kind: 'createFlowRun', request: run }] });
-    const answer = await raw(server.current.url, 'POST', '/api/reports', { host: 'attacker.example', 'content-type': 'application/json', ...auth }, body);
+    const answer = await raw(
+      server.current.url,
+      'POST',
+      '/api/reports',
+      { host: 'attacker.example', 'content-type': 'application/json', ...auth },
+      body,
+    );
     expect(answer.status).toBe(403);
     expect(await server.current.store.hasFlowRun(run.id)).toBe(false);
   });
@@ -110,7 +134,13 @@ describe.each([
   it('refuses requests from pages of other origins on every route, reads included', async () => {
     for (const origin of ['https://evil.example', 'http://evil.example:80', 'null', 'http://127.0.0.1:1', 'file://', 'flowdeck://app.evil']) {
       for (const { method, path } of ROUTE_PATHS) {
-        const answer = await raw(server.current.url, method, path, { host: host(), origin, 'content-type': 'application/json', ...auth }, method === 'GET' ? undefined : '{}');
+        const answer = await raw(
+          server.current.url,
+          method,
+          path,
+          { host: host(), origin, 'content-type': 'application/json', ...auth },
+          method === 'GET' ? undefined : '{}',
+        );
         expect(answer.status, `${method} ${path} from ${origin}`).toBe(403);
         expect(JSON.parse(answer.body).message).toContain('FLOWDECK_SERVER_CORS_ORIGINS');
       }
@@ -119,7 +149,13 @@ describe.each([
 
   it("lets in its own pages, which carry the server's origin, and the desktop app", async () => {
     for (const origin of [server.current.url, 'flowdeck://app']) {
-      const answer = await raw(server.current.url, 'POST', '/api/run-ids/prefixes', { host: host(), origin, 'content-type': 'application/json', ...auth }, JSON.stringify({ kind: 'flow', ids: [] }));
+      const answer = await raw(
+        server.current.url,
+        'POST',
+        '/api/run-ids/prefixes',
+        { host: host(), origin, 'content-type': 'application/json', ...auth },
+        JSON.stringify({ kind: 'flow', ids: [] }),
+      );
       expect(answer.status, origin).toBe(200);
     }
   });
@@ -136,7 +172,13 @@ describe.each([
       undefined,
     ];
     for (const headers of simple) {
-      for (const path of [`/api/flow-runs/${id}/cancel`, `/api/flow-runs/${id}/retry`, `/api/flow-runs/${id}/resume`, `/api/flow-runs/${id}/rerun`, '/api/concurrency-limits/db']) {
+      for (const path of [
+        `/api/flow-runs/${id}/cancel`,
+        `/api/flow-runs/${id}/retry`,
+        `/api/flow-runs/${id}/resume`,
+        `/api/flow-runs/${id}/rerun`,
+        '/api/concurrency-limits/db',
+      ]) {
         for (const body of [undefined, '', '{}']) {
           const answer = await raw(server.current.url, path.endsWith('/db') ? 'DELETE' : 'POST', path, { host: host(), ...headers, ...auth }, body);
           expect(answer.status, `${path} ${JSON.stringify(headers)} ${body}`).toBe(415);
@@ -150,7 +192,13 @@ describe.each([
     for (const body of ['', '{}']) {
       const fresh = flowRunRequest({ state: { type: 'RUNNING', name: 'Running' } });
       await server.current.store.createFlowRun(fresh);
-      const cancel = await raw(server.current.url, 'POST', `/api/flow-runs/${fresh.id}/cancel`, { host: host(), 'content-type': 'application/json', ...auth }, body);
+      const cancel = await raw(
+        server.current.url,
+        'POST',
+        `/api/flow-runs/${fresh.id}/cancel`,
+        { host: host(), 'content-type': 'application/json', ...auth },
+        body,
+      );
       expect(cancel.status, cancel.body).toBe(200);
       expect((await server.current.store.getFlowRun(fresh.id))!.state.name).toBe('Cancelling');
     }
@@ -179,7 +227,13 @@ describe('names and origins a server is told to answer', () => {
       expect((await raw(server.url, 'GET', '/api/health', { host: 'FLOWDECK.example.com' })).status).toBe(200);
       expect((await raw(server.url, 'GET', '/api/health', { host: 'other.example.com' })).status).toBe(403);
       // Its own page behind a proxy that keeps the name: the origin is the name's.
-      const proxied = await raw(server.url, 'POST', '/api/run-ids/prefixes', { host: 'flowdeck.example.com', origin: 'https://flowdeck.example.com', 'content-type': 'application/json' }, JSON.stringify({ kind: 'flow', ids: [] }));
+      const proxied = await raw(
+        server.url,
+        'POST',
+        '/api/run-ids/prefixes',
+        { host: 'flowdeck.example.com', origin: 'https://flowdeck.example.com', 'content-type': 'application/json' },
+        JSON.stringify({ kind: 'flow', ids: [] }),
+      );
       expect(proxied.status, proxied.body).toBe(200);
       expect((await raw(server.url, 'GET', '/api/health', { host: `127.0.0.1:${port}`, origin: 'https://ui.example.com' })).status).toBe(200);
       expect((await raw(server.url, 'GET', '/api/health', { host: `127.0.0.1:${port}`, origin: 'https://flowdeck.example.com' })).status).toBe(403);
@@ -234,7 +288,10 @@ describe('a stored entrypoint that points outside the workspace', () => {
   /** A flow file whose top-level code leaves a mark when anything loads it. */
   function trap(path: string): string {
     const mark = `${path}.ran`;
-    writeFileSync(path, `import { writeFileSync } from 'node:fs';\nwriteFileSync(${JSON.stringify(mark)}, 'ran');\nimport { flow } from 'flowdeck';\nexport default flow({ name: 'x' }, async () => 1);\n`);
+    writeFileSync(
+      path,
+      `import { writeFileSync } from 'node:fs';\nwriteFileSync(${JSON.stringify(mark)}, 'ran');\nimport { flow } from 'flowdeck';\nexport default flow({ name: 'x' }, async () => 1);\n`,
+    );
     return mark;
   }
 

@@ -14,9 +14,19 @@ describe('crash detection', () => {
       // Runs owned by processes on another machine: only their heartbeats say they are alive.
       const silent = flowRunRequest({ pid: 1, hostname: 'elsewhere' });
       const beating = flowRunRequest({ pid: 2, hostname: 'elsewhere' });
-      const running = (id: string) => ({ kind: 'setState' as const, request: { kind: 'flow' as const, runId: id, transitionId: newId(), state: { type: 'RUNNING' as const, name: 'Running' } } });
+      const running = (id: string) => ({
+        kind: 'setState' as const,
+        request: { kind: 'flow' as const, runId: id, transitionId: newId(), state: { type: 'RUNNING' as const, name: 'Running' } },
+      });
       await client.report({
-        body: { operations: [{ kind: 'createFlowRun', request: silent }, running(silent.id), { kind: 'createFlowRun', request: beating }, running(beating.id)] },
+        body: {
+          operations: [
+            { kind: 'createFlowRun', request: silent },
+            running(silent.id),
+            { kind: 'createFlowRun', request: beating },
+            running(beating.id),
+          ],
+        },
       });
       const deadline = Date.now() + 10_000;
       while ((await server.store.getFlowRun(silent.id))!.state.type !== 'CRASHED') {

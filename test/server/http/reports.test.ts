@@ -60,7 +60,10 @@ describe('POST /reports', () => {
   it('answers a resent transition with the same state and records it once', async () => {
     const flowRun = flowRunRequest();
     const taskRun = taskRunRequest(flowRun.id);
-    const running = { kind: 'setState' as const, request: { kind: 'task' as const, runId: taskRun.id, transitionId: newId(), state: { type: 'RUNNING' as const, name: 'Running' } } };
+    const running = {
+      kind: 'setState' as const,
+      request: { kind: 'task' as const, runId: taskRun.id, transitionId: newId(), state: { type: 'RUNNING' as const, name: 'Running' } },
+    };
     const first = await report({ operations: [{ kind: 'createFlowRun', request: flowRun }, { kind: 'createTaskRun', request: taskRun }, running] });
     const statesBefore = await server.current.store.listStates(taskRun.id);
 
@@ -74,7 +77,7 @@ describe('POST /reports', () => {
     expect(await server.current.store.listFlowRuns({ limit: 10 })).toHaveLength(1);
   });
 
-  it('recognises every transition of a replayed report, not only each run\'s latest, and applies none twice', async () => {
+  it("recognises every transition of a replayed report, not only each run's latest, and applies none twice", async () => {
     const flowRun = flowRunRequest();
     const taskRun = taskRunRequest(flowRun.id, { retryPolicy: { retries: 2, retryDelaySeconds: [0] } });
     const move = (type: 'RUNNING' | 'FAILED', name: string) => ({

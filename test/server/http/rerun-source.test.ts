@@ -73,6 +73,8 @@ describe("a flow run's read on a server without a workspace", () => {
     const id = await failedRunAt(s, '/somewhere/etl.ts:etl');
     const rerun = await rerunOf(s, id);
     expect(rerun.possible).toBe(false);
-    expect(rerun.reason).toMatch(/^this server serves no workspace, so it cannot run flow files; run `flowdeck flow-run retry [0-9a-f]{8}` where its file is$/);
+    expect(rerun.reason).toMatch(
+      /^this server serves no workspace, so it cannot run flow files; run `flowdeck flow-run retry [0-9a-f]{8}` where its file is$/,
+    );
   });
 });

@@ -23,7 +23,12 @@ async function flowRunThrough(...states: [StateType, string][]): Promise<{ id: s
   let lastTransitionId = request.transitionId;
   for (const [type, name] of states) {
     lastTransitionId = newId();
-    const result = await server.current.store.setState({ kind: 'flow', runId: request.id, transitionId: lastTransitionId, state: { type, name, message: 'waiting for approval' } });
+    const result = await server.current.store.setState({
+      kind: 'flow',
+      runId: request.id,
+      transitionId: lastTransitionId,
+      state: { type, name, message: 'waiting for approval' },
+    });
     expect(result.status).toBe('ACCEPT');
   }
   return { id: request.id, lastTransitionId };
@@ -65,7 +70,9 @@ describe('POST /api/flow-runs/:id/resume', () => {
     expect(answer.json.message).toBe("flow run 'calm-otter' is Running; only a Paused run can be resumed");
     expect((await server.current.store.listStates(running.id)).map((s) => s.name)).toEqual(['Pending', 'Running']);
 
-    const error = await client().resumeFlowRun({ params: { id: running.id }, body: {} }).catch((e: unknown) => e);
+    const error = await client()
+      .resumeFlowRun({ params: { id: running.id }, body: {} })
+      .catch((e: unknown) => e);
     expect(error).toBeInstanceOf(ApiError);
     expect((error as ApiError).status).toBe(409);
   });
@@ -89,7 +96,10 @@ describe('POST /api/flow-runs/:id/resume', () => {
 });
 
 /** What a pause asking for an approval sends with its Paused state, as the engine writes it from zod. */
-const APPROVAL_SCHEMA = z.toJSONSchema(z.object({ approved: z.boolean(), count: z.number().int().min(1).optional() }), { io: 'input' }) as Record<string, unknown>;
+const APPROVAL_SCHEMA = z.toJSONSchema(z.object({ approved: z.boolean(), count: z.number().int().min(1).optional() }), { io: 'input' }) as Record<
+  string,
+  unknown
+>;
 
 /** A Running flow run that pauses for an approval; answers its id and the id of its pause. */
 async function pausedForApproval(timeoutSeconds = 600): Promise<{ id: string; pauseId: string }> {
@@ -99,7 +109,12 @@ async function pausedForApproval(timeoutSeconds = 600): Promise<{ id: string; pa
     kind: 'flow',
     runId: id,
     transitionId: pauseId,
-    state: { type: 'PAUSED', name: 'Paused', message: 'approve the load', pause: { reason: 'approve the load', inputSchema: APPROVAL_SCHEMA, timeoutSeconds } },
+    state: {
+      type: 'PAUSED',
+      name: 'Paused',
+      message: 'approve the load',
+      pause: { reason: 'approve the load', inputSchema: APPROVAL_SCHEMA, timeoutSeconds },
+    },
   });
   expect(result.status).toBe('ACCEPT');
   return { id, pauseId };
@@ -129,7 +144,13 @@ describe('a pause with an input schema', () => {
     const { id, pauseId } = await pausedForApproval();
     const cases: [unknown, { path: (string | number)[]; message: string }[]][] = [
       [{ approved: 'yes' }, [{ path: ['approved'], message: 'expected boolean, got string' }]],
-      [{ count: 0 }, [{ path: ['approved'], message: 'is required' }, { path: ['count'], message: 'must be at least 1' }]],
+      [
+        { count: 0 },
+        [
+          { path: ['approved'], message: 'is required' },
+          { path: ['count'], message: 'must be at least 1' },
+        ],
+      ],
       [[true], [{ path: [], message: 'expected object, got array' }]],
       [undefined, [{ path: [], message: 'expected object, got nothing' }]],
     ];
@@ -139,7 +160,9 @@ describe('a pause with an input schema', () => {
       expect(answer.json.issues).toEqual(issues);
       expect(answer.json.message).toContain(`the input does not fit what flow run 'calm-otter' waits for: ${issues[0].path.join('.')}`);
     }
-    const error = await client().resumeFlowRun({ params: { id }, body: { input: { approved: 1 } } }).catch((e: unknown) => e);
+    const error = await client()
+      .resumeFlowRun({ params: { id }, body: { input: { approved: 1 } } })
+      .catch((e: unknown) => e);
     expect(error).toBeInstanceOf(ApiError);
     expect((error as ApiError).status).toBe(422);
     expect((error as ApiError).issues).toEqual([{ path: ['approved'], message: 'expected boolean, got number' }]);
@@ -152,7 +175,12 @@ describe('a pause with an input schema', () => {
 
   it('without a schema takes any input, or none', async () => {
     const { id } = await flowRunThrough(['RUNNING', 'Running']);
-    await server.current.store.setState({ kind: 'flow', runId: id, transitionId: newId(), state: { type: 'PAUSED', name: 'Paused', pause: { reason: 'look' } } });
+    await server.current.store.setState({
+      kind: 'flow',
+      runId: id,
+      transitionId: newId(),
+      state: { type: 'PAUSED', name: 'Paused', pause: { reason: 'look' } },
+    });
     expect((await client().getFlowRun({ params: { id } })).pause).toMatchObject({ reason: 'look', inputSchema: null, timeoutAt: null });
     const answer = await call(`${server.current.api}/flow-runs/${id}/resume`, { method: 'POST', body: { input: 'anything' } });
     expect(answer.status).toBe(200);
@@ -163,7 +191,14 @@ describe('a pause with an input schema', () => {
     const deep = JSON.parse(`${'{"a":'.repeat(70)}1${'}'.repeat(70)}`);
     const answer = await call(`${server.current.api}/reports`, {
       method: 'POST',
-      body: { operations: [{ kind: 'setState', request: { kind: 'flow', runId: id, transitionId: newId(), state: { type: 'PAUSED', name: 'Paused', pause: { inputSchema: deep } } } }] },
+      body: {
+        operations: [
+          {
+            kind: 'setState',
+            request: { kind: 'flow', runId: id, transitionId: newId(), state: { type: 'PAUSED', name: 'Paused', pause: { inputSchema: deep } } },
+          },
+        ],
+      },
     });
     expect(answer.status).toBe(400);
     expect(answer.json.message).toMatch(/inputSchema: nested deeper than 64 levels/);
@@ -210,7 +245,10 @@ describe('a flow process reporting to the server', () => {
     }
     // The schema came with the Paused state through the report, and the server holds input to it.
     const paused = await client().getFlowRun({ params: { id } });
-    expect(paused.pause).toMatchObject({ reason: 'sign off', inputSchema: { type: 'object', properties: { ok: { type: 'boolean' } }, required: ['ok'] } });
+    expect(paused.pause).toMatchObject({
+      reason: 'sign off',
+      inputSchema: { type: 'object', properties: { ok: { type: 'boolean' } }, required: ['ok'] },
+    });
     expect(paused.pause!.timeoutAt).toBeGreaterThan(paused.state.timestamp + 3_500_000);
     const refused = await call(`${server.current.api}/flow-runs/${id}/resume`, { method: 'POST', body: { input: { ok: 'yes' } } });
     expect(refused.status).toBe(422);
@@ -219,6 +257,12 @@ describe('a flow process reporting to the server', () => {
     const outcome = await running;
     expect(outcome.state.name).toBe('Completed');
     expect(outcome.result).toEqual({ ok: true });
-    expect((await client().listFlowRunStates({ params: { id } })).map((s) => s.name)).toEqual(['Pending', 'Running', 'Paused', 'Running', 'Completed']);
+    expect((await client().listFlowRunStates({ params: { id } })).map((s) => s.name)).toEqual([
+      'Pending',
+      'Running',
+      'Paused',
+      'Running',
+      'Completed',
+    ]);
   });
 });

@@ -130,7 +130,15 @@ describe('read routes over runs made by the engine', () => {
   it('answers 404 naming the id for every route that takes one', async () => {
     const { flowRunId } = await runEtl();
     const missing = newId();
-    for (const path of ['flow-runs/ID', 'flow-runs/ID/task-runs', 'flow-runs/ID/logs', 'flow-runs/ID/states', 'flow-runs/ID/task-run-states', 'task-runs/ID', 'task-runs/ID/states']) {
+    for (const path of [
+      'flow-runs/ID',
+      'flow-runs/ID/task-runs',
+      'flow-runs/ID/logs',
+      'flow-runs/ID/states',
+      'flow-runs/ID/task-run-states',
+      'task-runs/ID',
+      'task-runs/ID/states',
+    ]) {
       const answer = await call(`${server.api}/${path.replace('ID', missing)}`);
       expect(answer.status, path).toBe(404);
       expect(answer.json.message, path).toContain(missing);
@@ -192,7 +200,10 @@ describe('the route table', () => {
     for (const [name, route] of Object.entries(API_ROUTES)) {
       expect(typeof (client as unknown as Record<string, unknown>)[name], name).toBe('function');
       const path = route.path.replace(/:(\w+)/g, 'x');
-      const answer = await call(`${server.api}${path}`, { method: route.method, body: route.method === 'GET' || route.method === 'DELETE' ? undefined : {} });
+      const answer = await call(`${server.api}${path}`, {
+        method: route.method,
+        body: route.method === 'GET' || route.method === 'DELETE' ? undefined : {},
+      });
       // Bad input or a missing resource is fine here; "no such route" is not.
       expect(answer.json?.message ?? '', `${route.method} ${route.path}`).not.toMatch(/no API route/);
     }

@@ -15,7 +15,15 @@ function client() {
 async function flowRunIn(type: StateType, name: string, runName = 'calm-otter'): Promise<string> {
   const request = flowRunRequest({ name: runName });
   await server.current.store.createFlowRun(request);
-  const moves = type === 'PENDING' ? [] : type === 'RUNNING' ? [['RUNNING', 'Running']] : [['RUNNING', 'Running'], [type, name]];
+  const moves =
+    type === 'PENDING'
+      ? []
+      : type === 'RUNNING'
+        ? [['RUNNING', 'Running']]
+        : [
+            ['RUNNING', 'Running'],
+            [type, name],
+          ];
   for (const [t, n] of moves as [StateType, string][]) {
     const result = await server.current.store.setState({ kind: 'flow', runId: request.id, transitionId: newId(), state: { type: t, name: n } });
     expect(result.status).toBe('ACCEPT');
@@ -110,7 +118,12 @@ describe('POST /api/run-ids/prefixes', () => {
 
 describe('POST /api/flow-runs/:id/retry', () => {
   it('makes a Failed, Crashed or Cancelled run AwaitingRetry, due now, with the message given', async () => {
-    for (const [type, name] of [['FAILED', 'Failed'], ['FAILED', 'TimedOut'], ['CRASHED', 'Crashed'], ['CANCELLED', 'Cancelled']] as const) {
+    for (const [type, name] of [
+      ['FAILED', 'Failed'],
+      ['FAILED', 'TimedOut'],
+      ['CRASHED', 'Crashed'],
+      ['CANCELLED', 'Cancelled'],
+    ] as const) {
       const id = await flowRunIn(type, name);
       const before = Date.now();
       const run = await client().retryFlowRun({ params: { id }, body: { message: 'retried from the test' } });
@@ -131,9 +144,15 @@ describe('POST /api/flow-runs/:id/retry', () => {
   });
 
   it('answers 409 saying why for a run in any other state, and leaves it as it was', async () => {
-    for (const [type, name] of [['PENDING', 'Pending'], ['RUNNING', 'Running'], ['COMPLETED', 'Completed']] as const) {
+    for (const [type, name] of [
+      ['PENDING', 'Pending'],
+      ['RUNNING', 'Running'],
+      ['COMPLETED', 'Completed'],
+    ] as const) {
       const id = await flowRunIn(type, name, `run-${name.toLowerCase()}`);
-      const error = await client().retryFlowRun({ params: { id }, body: {} }).catch((e: unknown) => e);
+      const error = await client()
+        .retryFlowRun({ params: { id }, body: {} })
+        .catch((e: unknown) => e);
       expect(error).toBeInstanceOf(ApiError);
       expect(error).toMatchObject({
         status: 409,

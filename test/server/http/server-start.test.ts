@@ -127,7 +127,9 @@ describe('flowdeck server start', () => {
   });
 
   it('serves FLOWDECK_HOME/workspace, seeded with the examples on the first start only, and says so', async () => {
-    const examples = readdirSync(EXAMPLES_DIR).filter((name) => name.endsWith('.ts')).sort();
+    const examples = readdirSync(EXAMPLES_DIR)
+      .filter((name) => name.endsWith('.ts'))
+      .sort();
     const folder = join(home.home, 'workspace');
     const first = spawnCli(['server', 'start', '--port', '0'], { home: home.home });
     const url = await started(first);
@@ -202,13 +204,19 @@ describe('flowdeck server start', () => {
     expect(keyed.stdout).toContain('fixed: the web UI cannot change it');
     const auth = { authorization: 'Bearer s3cret' };
     const info = await call(`${url}/api/workspace`, { headers: auth });
-    expect(info.json).toMatchObject({ changeable: false, fixedBecause: 'this server requires an API key, so it may be shared; start it with --allow-workspace-change to allow it' });
+    expect(info.json).toMatchObject({
+      changeable: false,
+      fixedBecause: 'this server requires an API key, so it may be shared; start it with --allow-workspace-change to allow it',
+    });
     const refused = await call(`${url}/api/workspace`, { method: 'PUT', body: { root: home.home }, headers: auth });
     expect(refused.status).toBe(403);
     keyed.kill('SIGTERM');
     expect((await keyed.wait()).code).toBe(0);
 
-    const allowed = spawnCli(['server', 'start', '--port', '0', '--allow-workspace-change'], { home: home.home, env: { FLOWDECK_SERVER_API_KEY: 's3cret' } });
+    const allowed = spawnCli(['server', 'start', '--port', '0', '--allow-workspace-change'], {
+      home: home.home,
+      env: { FLOWDECK_SERVER_API_KEY: 's3cret' },
+    });
     const allowedUrl = await started(allowed);
     expect((await call(`${allowedUrl}/api/workspace`, { headers: auth })).json.changeable).toBe(true);
     allowed.kill('SIGTERM');

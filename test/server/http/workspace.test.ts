@@ -134,10 +134,13 @@ describe('paths that leave the workspace', () => {
     const { request } = await import('node:http');
     const status = await new Promise<number>((resolve, reject) => {
       const url = new URL(`${s.api}/workspace/file${fileQuery('etl.ts')}`);
-      const req = request({ host: url.hostname, port: url.port, path: url.pathname + url.search, headers: { host: `attacker.example:${url.port}` } }, (res) => {
-        res.resume();
-        resolve(res.statusCode ?? 0);
-      });
+      const req = request(
+        { host: url.hostname, port: url.port, path: url.pathname + url.search, headers: { host: `attacker.example:${url.port}` } },
+        (res) => {
+          res.resume();
+          resolve(res.statusCode ?? 0);
+        },
+      );
       req.on('error', reject);
       req.end();
     });
@@ -277,7 +280,11 @@ describe('reading and writing flow files', () => {
 
     const tooLong = [`${'a'.repeat(256)}.ts`, `b${longest}`, `${'é'.repeat(130)}.ts`, `${'f'.repeat(256)}/x.ts`];
     for (const path of tooLong) {
-      for (const answer of [await read(path), await write({ path, content: FLOW }), await call(`${s.api}/flow-files/describe`, { method: 'POST', body: { path } })]) {
+      for (const answer of [
+        await read(path),
+        await write({ path, content: FLOW }),
+        await call(`${s.api}/flow-files/describe`, { method: 'POST', body: { path } }),
+      ]) {
         expect(answer.status, `${path.slice(0, 40)}: ${answer.text.slice(0, 200)}`).toBe(400);
         expect(answer.json.message).toMatch(/longer than|too long/);
       }
@@ -298,7 +305,12 @@ describe('templates', () => {
     const answer = await call(`${server.current.api}/templates`);
     expect(answer.status).toBe(200);
     const names = answer.json.map((t: { name: string }) => t.name);
-    expect(names).toEqual(readdirSync(EXAMPLES_DIR).filter((n) => n.endsWith('.ts')).map((n) => n.replace(/\.ts$/, '')).sort());
+    expect(names).toEqual(
+      readdirSync(EXAMPLES_DIR)
+        .filter((n) => n.endsWith('.ts'))
+        .map((n) => n.replace(/\.ts$/, ''))
+        .sort(),
+    );
     const hello = answer.json.find((t: { name: string }) => t.name === 'hello');
     expect(hello.description).toBe('The smallest useful flow: typed parameters, a task, and run logs.');
     expect(hello.content).toBe(readFileSync(join(EXAMPLES_DIR, 'hello.ts'), 'utf8'));
@@ -386,7 +398,11 @@ describe('changing the workspace folder', () => {
     try {
       const fromPage = await call(`${s.api}/workspace`, { method: 'PUT', body: { root: s.outside }, headers: { origin: 'https://evil.example' } });
       expect(fromPage.status).toBe(403);
-      const form = await call(`${s.api}/workspace`, { method: 'PUT', body: JSON.stringify({ root: s.outside }), headers: { 'content-type': 'text/plain' } });
+      const form = await call(`${s.api}/workspace`, {
+        method: 'PUT',
+        body: JSON.stringify({ root: s.outside }),
+        headers: { 'content-type': 'text/plain' },
+      });
       expect(form.status).toBe(415);
       expect((await call(`${s.api}/workspace`)).json.root).toBe(s.workspace);
     } finally {

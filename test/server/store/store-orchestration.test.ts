@@ -3,13 +3,7 @@ import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { hostname } from 'node:os';
 import Database from 'better-sqlite3';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import {
-  newId,
-  type OrchestrationResult,
-  type ProposedState,
-  type RetryPolicy,
-  type RunKind,
-} from '../../../app/core/index.js';
+import { newId, type OrchestrationResult, type ProposedState, type RetryPolicy, type RunKind } from '../../../app/core/index.js';
 import { StoreError, type RunStore } from '../../../app/server/index.js';
 import { MIGRATIONS } from '../../../app/server/store/index.js';
 import { migrate } from '../../../app/server/store/migrations.js';
@@ -38,10 +32,7 @@ class Harness {
   }
 }
 
-async function createFlowRun(
-  store: RunStore,
-  options: { pid?: number | null; host?: string | null; running?: boolean } = {},
-): Promise<string> {
+async function createFlowRun(store: RunStore, options: { pid?: number | null; host?: string | null; running?: boolean } = {}): Promise<string> {
   const id = newId();
   const created = await store.createFlowRun({
     id,
@@ -88,8 +79,8 @@ const RUNNING: ProposedState = { type: 'RUNNING', name: 'Running' };
 const COMPLETED: ProposedState = { type: 'COMPLETED', name: 'Completed' };
 
 function slotRows(store: RunStore): { tag: string; task_run_id: string }[] {
-  return sqliteOf(store).database
-    .prepare<[], { tag: string; task_run_id: string }>('SELECT tag, task_run_id FROM concurrency_slots ORDER BY tag, task_run_id')
+  return sqliteOf(store)
+    .database.prepare<[], { tag: string; task_run_id: string }>('SELECT tag, task_run_id FROM concurrency_slots ORDER BY tag, task_run_id')
     .all();
 }
 
@@ -122,7 +113,8 @@ describe('store orchestration', () => {
       const store = await h.open();
       const flowRunId = await createFlowRun(store);
       const taskRunId = await createTaskRun(store, flowRunId, { retryPolicy: { retries: 2, retryDelaySeconds: [10, 20] } });
-      const error = (n: number) => ({ type: 'FAILED', name: 'Failed', message: `attempt ${n} broke`, error: { name: 'Error', message: `broke ${n}` } }) as const;
+      const error = (n: number) =>
+        ({ type: 'FAILED', name: 'Failed', message: `attempt ${n} broke`, error: { name: 'Error', message: `broke ${n}` } }) as const;
 
       const first = await set(store, 'task', taskRunId, RUNNING);
       expect(first).toMatchObject({ status: 'ACCEPT', state: { name: 'Running', attempt: 1 } });
@@ -232,7 +224,11 @@ describe('store orchestration', () => {
       await store.setConcurrencyLimit('frozen', 0);
       const flowRunId = await createFlowRun(store);
       const task = await createTaskRun(store, flowRunId, { tags: ['frozen'] });
-      expect(await set(store, 'task', task, RUNNING)).toMatchObject({ status: 'ABORT', reason: "the concurrency limit for tag 'frozen' is 0", code: 'CONCURRENCY_LIMIT_ZERO' });
+      expect(await set(store, 'task', task, RUNNING)).toMatchObject({
+        status: 'ABORT',
+        reason: "the concurrency limit for tag 'frozen' is 0",
+        code: 'CONCURRENCY_LIMIT_ZERO',
+      });
       expect((await store.getTaskRun(task))?.state.name).toBe('Pending');
       expect(await store.listStates(task)).toHaveLength(1);
     });
@@ -264,7 +260,13 @@ describe('store orchestration', () => {
       const hit = await set(store, 'task', consumer, { ...RUNNING, cacheKey: 'sum-1-2' });
       expect(hit).toMatchObject({
         status: 'ACCEPT',
-        state: { type: 'COMPLETED', name: 'Cached', cacheKey: 'sum-1-2', resultRef: 'results/sum-1-2.json', message: `cached result of task run ${producer}` },
+        state: {
+          type: 'COMPLETED',
+          name: 'Cached',
+          cacheKey: 'sum-1-2',
+          resultRef: 'results/sum-1-2.json',
+          message: `cached result of task run ${producer}`,
+        },
       });
       expect((await store.listStates(consumer)).map((s) => s.name)).toEqual(['Pending', 'Cached']);
       expect(await store.getTaskRun(consumer)).toMatchObject({ runCount: 0, startTime: null, endTime: h.clock });
@@ -274,7 +276,10 @@ describe('store orchestration', () => {
 
       h.clock = expiresAt;
       const late = await createTaskRun(store, flowRunId, { cacheKey: 'sum-1-2' });
-      expect(await set(store, 'task', late, { ...RUNNING, cacheKey: 'sum-1-2' })).toMatchObject({ status: 'ACCEPT', state: { type: 'RUNNING', name: 'Running' } });
+      expect(await set(store, 'task', late, { ...RUNNING, cacheKey: 'sum-1-2' })).toMatchObject({
+        status: 'ACCEPT',
+        state: { type: 'RUNNING', name: 'Running' },
+      });
     });
 
     it('replaces an entry with a newer result and keeps entries without expiry for good', async () => {
@@ -287,7 +292,10 @@ describe('store orchestration', () => {
       }
       h.clock += 365 * 24 * 3600 * 1000;
       const reader = await createTaskRun(store, flowRunId);
-      expect((await set(store, 'task', reader, { ...RUNNING, cacheKey: 'k' })).state).toMatchObject({ name: 'Cached', resultRef: 'results/two.json' });
+      expect((await set(store, 'task', reader, { ...RUNNING, cacheKey: 'k' })).state).toMatchObject({
+        name: 'Cached',
+        resultRef: 'results/two.json',
+      });
       expect(sqliteOf(store).database.prepare('SELECT COUNT(*) AS n FROM cache_entries').get()).toEqual({ n: 1 });
     });
 
@@ -297,7 +305,9 @@ describe('store orchestration', () => {
       const task = await createTaskRun(store, flowRunId);
       await set(store, 'task', task, RUNNING);
       // The file refuses the entry, after the Completed state and the run's row were written.
-      sqliteOf(store).database.exec(`CREATE TRIGGER refuse_cache BEFORE INSERT ON cache_entries BEGIN SELECT RAISE(ABORT, 'no cache entries today'); END`);
+      sqliteOf(store).database.exec(
+        `CREATE TRIGGER refuse_cache BEFORE INSERT ON cache_entries BEGIN SELECT RAISE(ABORT, 'no cache entries today'); END`,
+      );
       const storing = { ...COMPLETED, cacheKey: 'k', resultRef: 'results/r.json' };
       await expect(set(store, 'task', task, storing)).rejects.toThrow(/no cache entries today/);
       expect((await store.listStates(task)).map((s) => s.name)).toEqual(['Pending', 'Running']);
@@ -317,7 +327,11 @@ describe('store orchestration', () => {
       const result = await store.cancelFlowRun(flowRunId);
       expect(result).toMatchObject({ status: 'ACCEPT', state: { type: 'CANCELLING', name: 'Cancelling', message: 'cancellation requested' } });
       expect((await store.getFlowRun(flowRunId))?.state.name).toBe('Cancelling');
-      expect(await set(store, 'task', waiting, RUNNING)).toMatchObject({ status: 'ABORT', reason: 'its flow run is cancelling', code: 'FLOW_STOPPING' });
+      expect(await set(store, 'task', waiting, RUNNING)).toMatchObject({
+        status: 'ABORT',
+        reason: 'its flow run is cancelling',
+        code: 'FLOW_STOPPING',
+      });
 
       const again = await store.cancelFlowRun(flowRunId);
       expect(again).toMatchObject({ status: 'REJECT', state: { type: 'CANCELLING' } });
@@ -436,7 +450,11 @@ describe('store orchestration', () => {
       // A dead pid on another host says nothing: that run is judged by its heartbeat alone.
       const remote = await createFlowRun(store, { pid: gone, host: `not-${HOST}` });
 
-      expect(slotRows(store).map((r) => r.task_run_id).sort()).toEqual([myTask, runningTask].sort());
+      expect(
+        slotRows(store)
+          .map((r) => r.task_run_id)
+          .sort(),
+      ).toEqual([myTask, runningTask].sort());
       expect(await store.sweepCrashedRuns()).toBe(1);
 
       expect((await store.getFlowRun(orphan))?.state).toMatchObject({

@@ -11,7 +11,7 @@ import {
 const LISTS: Record<string, ColumnList<never>> = { FLOW_RUN_INSERT, TASK_RUN_INSERT, STATE_INSERT, FLOW_RUN_STATE_UPDATE, TASK_RUN_STATE_UPDATE };
 
 describe('the column lists a transition binds', () => {
-  it('give a row\'s values in the order of their columns, each column once', () => {
+  it("give a row's values in the order of their columns, each column once", () => {
     for (const [name, list] of Object.entries(LISTS)) {
       // A row whose every value is its own column's name shows where each one lands.
       const row = Object.fromEntries(list.columns.map((column) => [column, column])) as never;

@@ -10,7 +10,9 @@ import { rememberedWorkspace, rememberWorkspace } from '../../../app/server/work
 import { checkWorkspaceFolder } from '../../../app/server/workspace/workspace-folder.js';
 import { EXAMPLES_DIR } from '../../helpers/cli.js';
 
-const EXAMPLES = readdirSync(EXAMPLES_DIR).filter((name) => name.endsWith('.ts')).sort();
+const EXAMPLES = readdirSync(EXAMPLES_DIR)
+  .filter((name) => name.endsWith('.ts'))
+  .sort();
 
 let base: string;
 let home: string;
@@ -90,7 +92,9 @@ describe('which folder a server starts on', () => {
   it('refuses a named folder that is not there, naming it', () => {
     expect(() => chooseWorkspace({ given: 'missing', home, cwd: base })).toThrow(`--workspace ${join(base, 'missing')} is not a folder`);
     expect(() => chooseWorkspace({ given: ' ', home, cwd: base })).toThrow('--workspace needs the path of a folder');
-    expect(() => chooseWorkspace({ setting: join(base, 'nope'), home, cwd: base })).toThrow(`FLOWDECK_WORKSPACE ${join(base, 'nope')} is not a folder`);
+    expect(() => chooseWorkspace({ setting: join(base, 'nope'), home, cwd: base })).toThrow(
+      `FLOWDECK_WORKSPACE ${join(base, 'nope')} is not a folder`,
+    );
   });
 
   it('forgets an unreadable note rather than fail to start', () => {

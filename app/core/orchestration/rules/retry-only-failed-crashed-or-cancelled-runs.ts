@@ -20,6 +20,7 @@ export const retryOnlyFailedCrashedOrCancelledRuns: OrchestrationRule<ClientServ
   from: 'any',
   to: ['SCHEDULED'],
   before(ctx) {
-    if (ctx.proposed.name === 'AwaitingRetry' && !RETRYABLE.includes(ctx.initial?.type ?? null)) return { decision: 'reject', reason: RETRY_REFUSAL, code: 'NOT_RETRYABLE' };
+    if (ctx.proposed.name === 'AwaitingRetry' && !RETRYABLE.includes(ctx.initial?.type ?? null))
+      return { decision: 'reject', reason: RETRY_REFUSAL, code: 'NOT_RETRYABLE' };
   },
 };

@@ -97,7 +97,9 @@ export async function sendHttp(call: HttpCall, scope: CallScope): Promise<HttpRe
     try {
       body = text.trim() === '' ? null : JSON.parse(text);
     } catch {
-      throw new Error(`${method} ${shownUrl} answered ${response.status} with content-type ${contentType}, but the body is not JSON: ${snippet(text)}`);
+      throw new Error(
+        `${method} ${shownUrl} answered ${response.status} with content-type ${contentType}, but the body is not JSON: ${snippet(text)}`,
+      );
     }
   }
   return { status: response.status, ok: response.ok, headers: Object.fromEntries(response.headers), body };

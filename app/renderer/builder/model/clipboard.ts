@@ -44,7 +44,9 @@ export function copyNodes(graph: FlowGraph, positions: Positions, ids: readonly 
       if (node.code !== undefined) copied.code = node.code;
       return copied;
     }),
-    edges: graph.edges.filter((edge) => chosen.has(edge.source) && chosen.has(edge.target)).map(({ source, target, input }) => ({ source, target, input })),
+    edges: graph.edges
+      .filter((edge) => chosen.has(edge.source) && chosen.has(edge.target))
+      .map(({ source, target, input }) => ({ source, target, input })),
   };
 }
 

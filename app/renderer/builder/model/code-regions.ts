@@ -38,14 +38,14 @@ export function canvasRegions(graph: Pick<FlowGraph, 'nodes' | 'regions'>): Canv
 }
 
 /** Everything the canvas lays out: steps and code regions, joined by data and by order. */
-export function canvasLayoutInput(graph: Pick<FlowGraph, 'nodes' | 'edges' | 'regions'>): { nodes: { id: string }[]; edges: { source: string; target: string }[] } {
+export function canvasLayoutInput(graph: Pick<FlowGraph, 'nodes' | 'edges' | 'regions'>): {
+  nodes: { id: string }[];
+  edges: { source: string; target: string }[];
+} {
   const regions = canvasRegions(graph);
   return {
     nodes: [...graph.nodes, ...regions],
-    edges: [
-      ...graph.edges,
-      ...regions.filter((r) => r.after !== null).map((r) => ({ source: r.after!, target: r.id })),
-    ],
+    edges: [...graph.edges, ...regions.filter((r) => r.after !== null).map((r) => ({ source: r.after!, target: r.id }))],
   };
 }
 

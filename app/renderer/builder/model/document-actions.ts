@@ -26,7 +26,10 @@ export function createDocumentActions(store: BuilderStore, files: WorkspaceFiles
   };
 
   /** Asks what to do about a refused save: overwrite (saving again), reload from disk, or neither (null). */
-  const afterConflict = async (conflict: Extract<SaveOutcome, { status: 'conflict' }>, overwrite: () => Promise<SaveOutcome>): Promise<SaveOutcome | null> => {
+  const afterConflict = async (
+    conflict: Extract<SaveOutcome, { status: 'conflict' }>,
+    overwrite: () => Promise<SaveOutcome>,
+  ): Promise<SaveOutcome | null> => {
     const choice = await askOverwrite(conflict.path, conflict.kind);
     if (choice === 'overwrite') return overwrite();
     if (choice === 'reload') {
@@ -69,11 +72,18 @@ export function createDocumentActions(store: BuilderStore, files: WorkspaceFiles
     },
 
     save() {
-      return saveThrough(() => files.save(), () => files.save({ overwrite: true }), askSaveAs);
+      return saveThrough(
+        () => files.save(),
+        () => files.save({ overwrite: true }),
+        askSaveAs,
+      );
     },
 
     saveAs(path) {
-      return saveThrough(() => files.saveAs(path), () => files.saveAs(path, { overwrite: true }));
+      return saveThrough(
+        () => files.saveAs(path),
+        () => files.saveAs(path, { overwrite: true }),
+      );
     },
 
     async newDocument(template) {

@@ -42,7 +42,10 @@ function candidates(control: FieldControl, text: string): unknown[] | string {
       return Number.isFinite(value) ? [value] : 'must be a number';
     }
     case 'list': {
-      const items = trimmed.split(',').map((item) => item.trim()).filter((item) => item !== '');
+      const items = trimmed
+        .split(',')
+        .map((item) => item.trim())
+        .filter((item) => item !== '');
       const numbers = items.map(Number);
       const allNumbers = items.length > 0 && numbers.every(Number.isFinite);
       // `5` may mean one delay and `1, 5` a delay per retry; the schema decides which fits.

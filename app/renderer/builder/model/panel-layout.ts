@@ -118,5 +118,13 @@ export function draggedWidth(panel: SidePanel, startWidth: number, dx: number): 
 export function gridColumns(layout: PanelLayout, codeWidth: number): string {
   const side = (panel: SidePanel) => (layout[panel].collapsed ? `${COLLAPSED_WIDTH}px` : `${layout[panel].width}px`);
   const splitter = (panel: SidePanel) => (layout[panel].collapsed ? '0px' : `${SPLITTER_WIDTH}px`);
-  return [side('palette'), splitter('palette'), 'minmax(320px, 1fr)', splitter('inspector'), side('inspector'), `${SPLITTER_WIDTH}px`, `${codeWidth}px`].join(' ');
+  return [
+    side('palette'),
+    splitter('palette'),
+    'minmax(320px, 1fr)',
+    splitter('inspector'),
+    side('inspector'),
+    `${SPLITTER_WIDTH}px`,
+    `${codeWidth}px`,
+  ].join(' ');
 }

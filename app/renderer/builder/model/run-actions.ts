@@ -48,7 +48,9 @@ export function createRunActions(options: {
       const { path, location } = store.getState().doc;
       if (path === null) return null;
       if (location === 'disk') {
-        return { error: `${path} is outside the server's workspace, and the server runs flows from there; use Save as… to save a copy into the workspace, then run it` };
+        return {
+          error: `${path} is outside the server's workspace, and the server runs flows from there; use Save as… to save a copy into the workspace, then run it`,
+        };
       }
       try {
         return { path, description: await client.describeFlowFile({ body: { path } }) };

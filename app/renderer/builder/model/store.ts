@@ -70,7 +70,14 @@ export interface BuilderState {
 
 export interface BuilderActions {
   /** Shows a file: its code and sidecar. Forgets history and selection. */
-  open(file: { path: string | null; name?: string; source: string; sidecar?: string | null; modifiedAt?: number | null; location?: DocumentLocation }): void;
+  open(file: {
+    path: string | null;
+    name?: string;
+    source: string;
+    sidecar?: string | null;
+    modifiedAt?: number | null;
+    location?: DocumentLocation;
+  }): void;
   /** A new, unsaved flow, from a template's code or an empty flow. */
   newDocument(options?: { source?: string; name?: string }): void;
   /** The code as typed in the editor: parsed again, graph follows. */
@@ -195,7 +202,14 @@ export function createBuilderStore(initial?: { source?: string; name?: string })
     };
 
     return {
-      doc: { path: null, name: initial?.name ?? 'untitled.ts', savedSource: source, savedPositions: firstPositions, modifiedAt: null, location: 'workspace' },
+      doc: {
+        path: null,
+        name: initial?.name ?? 'untitled.ts',
+        savedSource: source,
+        savedPositions: firstPositions,
+        modifiedAt: null,
+        location: 'workspace',
+      },
       source,
       graph: first.graph,
       problems: first.problems,

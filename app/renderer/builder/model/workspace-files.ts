@@ -24,7 +24,10 @@ export type ConflictKind = 'changed' | 'gone' | 'exists';
 
 /** A path a person typed, made a workspace flow file path: '/'-separated, relative, ending in .ts. */
 export function normaliseFlowPath(input: string): string {
-  let path = input.trim().replace(/\\/g, '/').replace(/^\.?\/+/, '');
+  let path = input
+    .trim()
+    .replace(/\\/g, '/')
+    .replace(/^\.?\/+/, '');
   if (path !== '' && !path.endsWith('.ts')) path = `${path}.ts`;
   return path;
 }
@@ -181,7 +184,8 @@ export class WorkspaceFilesService {
       this.store.getState().markSaved({ path: written.path, modifiedAt: written.modifiedAt, source, positions });
       return { status: 'saved', path: written.path, modifiedAt: written.modifiedAt };
     } catch (error) {
-      if (error instanceof ApiError && error.status === 409) return { status: 'conflict', path, kind: await this.conflictKind(path, expectedModifiedAt), message: error.message };
+      if (error instanceof ApiError && error.status === 409)
+        return { status: 'conflict', path, kind: await this.conflictKind(path, expectedModifiedAt), message: error.message };
       throw error;
     }
   }

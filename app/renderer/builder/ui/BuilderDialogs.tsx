@@ -31,32 +31,16 @@ function DialogFor({ dialog, documents, runs }: { dialog: Dialog; documents: Doc
       return <SaveAsDialog documents={documents} dialog={dialog} />;
     case 'unsaved':
       return (
-        <Modal
-          title="Unsaved changes"
-          onCancel={answer(dialog.resolve, 'cancel')}
-        >
+        <Modal title="Unsaved changes" onCancel={answer(dialog.resolve, 'cancel')}>
           <p>This flow has changes that are not saved. Save them before you {dialog.action}?</p>
           <div className="fd-modal-actions">
-            <button
-              type="button"
-              className="fd-button"
-              onClick={answer(dialog.resolve, 'cancel')}
-            >
+            <button type="button" className="fd-button" onClick={answer(dialog.resolve, 'cancel')}>
               Cancel
             </button>
-            <button
-              type="button"
-              className="fd-button is-danger"
-              onClick={answer(dialog.resolve, 'discard')}
-            >
+            <button type="button" className="fd-button is-danger" onClick={answer(dialog.resolve, 'discard')}>
               Discard changes
             </button>
-            <button
-              type="button"
-              className="fd-button is-primary"
-              autoFocus
-              onClick={answer(dialog.resolve, 'save')}
-            >
+            <button type="button" className="fd-button is-primary" autoFocus onClick={answer(dialog.resolve, 'save')}>
               Save
             </button>
           </div>
@@ -180,11 +164,7 @@ function SaveAsDialog({ documents, dialog }: { documents: DocumentActions; dialo
         </div>
         <div className="fd-modal-actions">
           {files.desktop ? (
-            <button
-              type="button"
-              className="fd-button"
-              onClick={() => void saveToDisk()}
-            >
+            <button type="button" className="fd-button" onClick={() => void saveToDisk()}>
               Elsewhere on this computer…
             </button>
           ) : null}

@@ -75,16 +75,14 @@ function buildNodes(
       },
     };
   });
-  const regions = canvasRegions(graph).map(
-    (region, index): CodeRegionNodeType => ({
-      id: region.id,
-      type: 'codeRegion',
-      position: positions[region.id] ?? { x: index * (NODE_WIDTH + 60), y: NODE_WIDTH },
-      selected: selected.has(region.id),
-      connectable: false,
-      data: { region },
-    }),
-  );
+  const regions = canvasRegions(graph).map((region, index): CodeRegionNodeType => ({
+    id: region.id,
+    type: 'codeRegion',
+    position: positions[region.id] ?? { x: index * (NODE_WIDTH + 60), y: NODE_WIDTH },
+    selected: selected.has(region.id),
+    connectable: false,
+    data: { region },
+  }));
   return [...steps, ...regions];
 }
 
@@ -101,7 +99,15 @@ function buildEdges(graph: FlowGraph, runStates: Record<string, NodeRunState>): 
   // Code regions follow the step before them: order, not data.
   for (const region of canvasRegions(graph)) {
     if (region.after === null) continue;
-    edges.push({ id: `order:${region.after}->${region.id}`, source: region.after, target: region.id, className: 'fd-edge-order', selectable: false, deletable: false, focusable: false });
+    edges.push({
+      id: `order:${region.after}->${region.id}`,
+      source: region.after,
+      target: region.id,
+      className: 'fd-edge-order',
+      selectable: false,
+      deletable: false,
+      focusable: false,
+    });
   }
   // Steps inside a branch arm hang off the branch, drawn dashed: they are order, not data.
   for (const node of graph.nodes) {
@@ -168,10 +174,20 @@ export function Canvas() {
 
   const onNodesChange = useCallback((changes: NodeChange<CanvasNode>[]) => {
     // Removal goes through the code (Delete key); the canvas only moves and selects locally.
-    setNodes((current) => applyNodeChanges(changes.filter((c) => c.type !== 'remove'), current));
+    setNodes((current) =>
+      applyNodeChanges(
+        changes.filter((c) => c.type !== 'remove'),
+        current,
+      ),
+    );
   }, []);
   const onEdgesChange = useCallback((changes: EdgeChange[]) => {
-    setEdges((current) => applyEdgeChanges(changes.filter((c) => c.type !== 'remove'), current));
+    setEdges((current) =>
+      applyEdgeChanges(
+        changes.filter((c) => c.type !== 'remove'),
+        current,
+      ),
+    );
   }, []);
 
   const onNodeDragStop = useCallback(

@@ -44,7 +44,9 @@ export function CodeEditor({ onSave }: CodeEditorProps) {
 
   useEffect(() => {
     const state = store.getState();
-    const model = monaco.editor.getModel(modelUri(state.doc.path, state.doc.name)) ?? monaco.editor.createModel(state.source, 'typescript', modelUri(state.doc.path, state.doc.name));
+    const model =
+      monaco.editor.getModel(modelUri(state.doc.path, state.doc.name)) ??
+      monaco.editor.createModel(state.source, 'typescript', modelUri(state.doc.path, state.doc.name));
     if (model.getValue() !== state.source) model.setValue(state.source);
     const editor = monaco.editor.create(host.current!, {
       model,

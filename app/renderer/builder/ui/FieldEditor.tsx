@@ -155,7 +155,12 @@ export function FieldEditor({ field, value, onCommit, externalError }: Props) {
     <div className={`fd-field${shownError ? ' has-error' : ''}`} data-field={field.name}>
       <label htmlFor={id}>
         {field.label}
-        {field.required ? <span className="fd-required" title="required"> *</span> : null}
+        {field.required ? (
+          <span className="fd-required" title="required">
+            {' '}
+            *
+          </span>
+        ) : null}
       </label>
       {control}
       <div id={`${id}-help`} className={shownError ? 'fd-field-error' : 'fd-field-help'} role={shownError ? 'alert' : undefined}>

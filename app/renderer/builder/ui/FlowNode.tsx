@@ -57,7 +57,14 @@ export const FlowNode = memo(function FlowNode({ data, selected }: NodeProps<Flo
     return (
       <div className={classes.join(' ')} data-node-id={node.id} data-state={run?.type ?? ''}>
         {inputs.map((input, index) => (
-          <Handle key={input} id={input} type="target" position={Position.Left} style={{ top: handleTop(index, inputs.length) }} className={handleClass(inputLooks[input])} />
+          <Handle
+            key={input}
+            id={input}
+            type="target"
+            position={Position.Left}
+            style={{ top: handleTop(index, inputs.length) }}
+            className={handleClass(inputLooks[input])}
+          />
         ))}
         {node.id}
         <Handle type="source" position={Position.Right} id="result" className={handleClass(resultLook, ' fd-handle-out')} />

@@ -157,7 +157,8 @@ function NodePanel({ node, problems }: { node: GraphNode; problems: Problem[] })
   const edit = (edits: GraphEdit[]) => store.getState().edit(edits);
   const inputs = nodeInputs(node);
   const fieldNames = new Set(kind?.fields.map((f) => f.name) ?? []);
-  const fieldProblem = (label: string) => problems.find((p) => p.message.startsWith(`${label} is required`) || p.message.startsWith(`${label}:`))?.message;
+  const fieldProblem = (label: string) =>
+    problems.find((p) => p.message.startsWith(`${label} is required`) || p.message.startsWith(`${label}:`))?.message;
 
   return (
     <div className="fd-inspector-section" data-testid="inspector">
@@ -168,7 +169,11 @@ function NodePanel({ node, problems }: { node: GraphNode; problems: Problem[] })
           <h2>{node.id}</h2>
         </div>
       </div>
-      {kind ? <p className="fd-muted">{kind.description}</p> : <p className="fd-field-error">This node's kind ({node.kind}) is unknown to this version.</p>}
+      {kind ? (
+        <p className="fd-muted">{kind.description}</p>
+      ) : (
+        <p className="fd-field-error">This node's kind ({node.kind}) is unknown to this version.</p>
+      )}
       {run ? (
         <p className={`fd-run-badge state-${run.type}`}>
           {run.name}

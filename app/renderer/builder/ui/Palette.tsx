@@ -11,7 +11,11 @@ export function Palette() {
   const groups = useMemo(() => {
     const needle = filter.trim().toLowerCase();
     const shown = NODE_KINDS.filter(
-      (kind) => !needle || kind.label.toLowerCase().includes(needle) || kind.description.toLowerCase().includes(needle) || kind.id.toLowerCase().includes(needle),
+      (kind) =>
+        !needle ||
+        kind.label.toLowerCase().includes(needle) ||
+        kind.description.toLowerCase().includes(needle) ||
+        kind.id.toLowerCase().includes(needle),
     );
     const byCategory = new Map<string, NodeKind[]>();
     for (const kind of shown) byCategory.set(kind.category, [...(byCategory.get(kind.category) ?? []), kind]);

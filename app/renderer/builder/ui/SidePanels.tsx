@@ -1,5 +1,13 @@
 import type { ReactNode } from 'react';
-import { draggedWidth, PANEL_LIMITS, resizePanel, splitterKey, togglePanel, type PanelLayout, type SidePanel as Panel } from '../model/panel-layout.js';
+import {
+  draggedWidth,
+  PANEL_LIMITS,
+  resizePanel,
+  splitterKey,
+  togglePanel,
+  type PanelLayout,
+  type SidePanel as Panel,
+} from '../model/panel-layout.js';
 
 const NAMES: Record<Panel, { title: string; shortcut: string; hide: string; show: string }> = {
   palette: { title: 'Nodes', shortcut: 'Ctrl+B', hide: '«', show: '»' },
@@ -19,7 +27,13 @@ export function SidePanel({ panel, layout, onChange, children }: Props & { child
   if (layout[panel].collapsed) {
     return (
       <div className={`fd-side-rail is-${panel}`} data-testid={`${panel}-rail`}>
-        <button type="button" className="fd-side-toggle" onClick={toggle} aria-label={`Show the ${names.title.toLowerCase()} (${names.shortcut})`} title={`Show (${names.shortcut})`}>
+        <button
+          type="button"
+          className="fd-side-toggle"
+          onClick={toggle}
+          aria-label={`Show the ${names.title.toLowerCase()} (${names.shortcut})`}
+          title={`Show (${names.shortcut})`}
+        >
           {names.show}
         </button>
         <span className="fd-side-rail-label">{names.title}</span>
@@ -30,7 +44,13 @@ export function SidePanel({ panel, layout, onChange, children }: Props & { child
     <div className={`fd-side is-${panel}`} data-testid={`${panel}-panel`}>
       <div className="fd-side-head">
         <span>{names.title}</span>
-        <button type="button" className="fd-side-toggle" onClick={toggle} aria-label={`Hide the ${names.title.toLowerCase()} (${names.shortcut})`} title={`Hide (${names.shortcut})`}>
+        <button
+          type="button"
+          className="fd-side-toggle"
+          onClick={toggle}
+          aria-label={`Hide the ${names.title.toLowerCase()} (${names.shortcut})`}
+          title={`Hide (${names.shortcut})`}
+        >
           {names.hide}
         </button>
       </div>

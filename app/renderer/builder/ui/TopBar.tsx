@@ -69,7 +69,12 @@ export function TopBar({ documents, onRun }: Props) {
       <PageTabs current="builder" />
       <div className="fd-docname" data-testid="doc-name" title={dirty ? 'Unsaved changes' : 'Saved'}>
         {name}
-        {dirty ? <span className="fd-dirty" aria-label="unsaved changes"> ●</span> : null}
+        {dirty ? (
+          <span className="fd-dirty" aria-label="unsaved changes">
+            {' '}
+            ●
+          </span>
+        ) : null}
       </div>
       <nav className="fd-actions" aria-label="File">
         <button type="button" className="fd-button" onClick={() => void documents.newDocument()}>
@@ -132,7 +137,14 @@ export function TopBar({ documents, onRun }: Props) {
           </Menu>
         </div>
       </nav>
-      <button type="button" className="fd-button is-primary fd-run-button" onClick={onRun} disabled={runPhase === 'starting'} data-testid="run-button" title="Ctrl+Enter">
+      <button
+        type="button"
+        className="fd-button is-primary fd-run-button"
+        onClick={onRun}
+        disabled={runPhase === 'starting'}
+        data-testid="run-button"
+        title="Ctrl+Enter"
+      >
         {runPhase === 'running' ? 'Running…' : 'Run ▶'}
       </button>
       <ServerStatus />

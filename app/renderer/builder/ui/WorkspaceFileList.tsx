@@ -64,7 +64,17 @@ export function OpenDialog({ documents }: { documents: DocumentActions }) {
 }
 
 /** The folder the files come from; where the server allows it, a way to serve another one. */
-function WorkspaceFolder({ root, info, documents, onChanged }: { root: string | null; info: WorkspaceInfo | null; documents: DocumentActions; onChanged: () => void }) {
+function WorkspaceFolder({
+  root,
+  info,
+  documents,
+  onChanged,
+}: {
+  root: string | null;
+  info: WorkspaceInfo | null;
+  documents: DocumentActions;
+  onChanged: () => void;
+}) {
   const { files, store } = useBuilderServices();
   const [editing, setEditing] = useState(false);
   const [path, setPath] = useState('');
@@ -168,7 +178,9 @@ function EmptyWorkspace({ documents }: { documents: DocumentActions }) {
   return (
     <div className="fd-empty-workspace" data-testid="empty-workspace">
       <h3>No flows here yet</h3>
-      <p className="fd-muted">This folder has no flow files. Start a new flow and save it here, or begin from a template: a small working example to change.</p>
+      <p className="fd-muted">
+        This folder has no flow files. Start a new flow and save it here, or begin from a template: a small working example to change.
+      </p>
       <button type="button" className="fd-button is-primary" onClick={() => start()}>
         New flow
       </button>

@@ -204,7 +204,12 @@ function dagreLayout(nodes: readonly LayoutNode[], edges: readonly LayoutEdge[])
   for (const node of nodes) {
     const placed = g.node(node.id) as { x: number; y: number };
     // dagre gives centres; views place corners.
-    positions.set(node.id, { x: Math.round(placed.x - node.width / 2), y: Math.round(placed.y - node.height / 2), width: node.width, height: node.height });
+    positions.set(node.id, {
+      x: Math.round(placed.x - node.width / 2),
+      y: Math.round(placed.y - node.height / 2),
+      width: node.width,
+      height: node.height,
+    });
   }
   const size = g.graph() as { width?: number; height?: number };
   return { engine: 'dagre', positions, width: Math.round(size.width ?? 0), height: Math.round(size.height ?? 0) };

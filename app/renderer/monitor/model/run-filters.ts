@@ -176,7 +176,14 @@ export function removeTag(filters: RunFilters, tag: string): RunFilters {
 
 /** A key equal for filter sets that list the same runs in the same order, and only for those. */
 export function runFiltersKey(filters: RunFilters): string {
-  return JSON.stringify([orderedStates(filters.stateTypes), filters.flowName, cleanTags(filters.tags), filters.timeRange, searchText(filters) ?? null, filters.sort]);
+  return JSON.stringify([
+    orderedStates(filters.stateTypes),
+    filters.flowName,
+    cleanTags(filters.tags),
+    filters.timeRange,
+    searchText(filters) ?? null,
+    filters.sort,
+  ]);
 }
 
 /** "Contains" ignoring the case of ASCII letters only, as the server compares. */

@@ -268,7 +268,9 @@ export class RunsList {
     if (this.view.status !== 'ready' || this.cursor !== null || this.view.loadingMore || this.closed) return;
     const generation = this.generation;
     const cursor = this.lastPageCursor;
-    const page = await this.options.client.listFlowRuns({ query: { ...this.options.query, limit: this.options.pageSize, ...(cursor ? { cursor } : {}) } });
+    const page = await this.options.client.listFlowRuns({
+      query: { ...this.options.query, limit: this.options.pageSize, ...(cursor ? { cursor } : {}) },
+    });
     if (generation !== this.generation || this.closed || this.cursor !== null) return;
     for (const run of page.items) this.refreshRun(run);
     this.append(page.items);

@@ -84,7 +84,9 @@ function RunsChart({ board }: { board: Dashboard }) {
       </svg>
       <figcaption className="fd-chart-axis">
         <span>{new Date(board.since).toLocaleString()}</span>
-        <span>{formatDuration(board.bucketMs)} per bar · up to {top} runs</span>
+        <span>
+          {formatDuration(board.bucketMs)} per bar · up to {top} runs
+        </span>
         <span>now</span>
       </figcaption>
     </figure>
@@ -117,7 +119,9 @@ export function DashboardPage() {
         </div>
       ) : null}
       {!board ? (
-        error ? null : <p className="fd-muted">Loading…</p>
+        error ? null : (
+          <p className="fd-muted">Loading…</p>
+        )
       ) : (
         <>
           <section className="fd-tiles" aria-label="Totals">
@@ -136,8 +140,8 @@ export function DashboardPage() {
               <ul className="fd-plain-list">
                 {board.running.map((run) => (
                   <li key={run.id}>
-                    <span className={`fd-run-badge state-${run.state.type}`}>{run.state.name}</span> <a href={routeHash({ page: 'run', flowRunId: run.id })}>{run.name}</a>{' '}
-                    <span className="fd-muted">{run.flowName}</span>
+                    <span className={`fd-run-badge state-${run.state.type}`}>{run.state.name}</span>{' '}
+                    <a href={routeHash({ page: 'run', flowRunId: run.id })}>{run.name}</a> <span className="fd-muted">{run.flowName}</span>
                   </li>
                 ))}
               </ul>

@@ -101,15 +101,23 @@ export function FlowRunPage({ flowRunId, taskRunId, view: tab = 'graph' }: { flo
           {run.state.name}
         </span>
         <span className="fd-muted">
-          {run.flowName} · <span data-testid="run-time" title="Time spent running; elapsed also holds the waits between attempts">ran {formatDuration(ran)}</span> · elapsed {formatDuration(elapsed)} ·{' '}
-          {view.taskRuns.length} task run{view.taskRuns.length === 1 ? '' : 's'}
+          {run.flowName} ·{' '}
+          <span data-testid="run-time" title="Time spent running; elapsed also holds the waits between attempts">
+            ran {formatDuration(ran)}
+          </span>{' '}
+          · elapsed {formatDuration(elapsed)} · {view.taskRuns.length} task run{view.taskRuns.length === 1 ? '' : 's'}
         </span>
         <span className={`fd-live is-${view.stream}`} title={view.stream === 'open' ? 'Live' : view.stream}>
           {view.stream === 'open' ? (terminal ? 'final' : 'live') : view.stream}
         </span>
         <span className="fd-spacer" />
         {!terminal ? (
-          <button type="button" className="fd-button" disabled={busy || run.state.type === 'CANCELLING'} onClick={() => void act('cancel the run', () => client.cancelFlowRun({ params: { id: run.id } }))}>
+          <button
+            type="button"
+            className="fd-button"
+            disabled={busy || run.state.type === 'CANCELLING'}
+            onClick={() => void act('cancel the run', () => client.cancelFlowRun({ params: { id: run.id } }))}
+          >
             Cancel run
           </button>
         ) : null}
@@ -128,7 +136,13 @@ export function FlowRunPage({ flowRunId, taskRunId, view: tab = 'graph' }: { flo
         ) : null}
         {terminal ? (
           <span title={cannotRerun ?? undefined}>
-            <button type="button" className="fd-button" disabled={busy || cannotRerun !== null} title={cannotRerun ?? undefined} onClick={() => setAgain(true)}>
+            <button
+              type="button"
+              className="fd-button"
+              disabled={busy || cannotRerun !== null}
+              title={cannotRerun ?? undefined}
+              onClick={() => setAgain(true)}
+            >
               Run again…
             </button>
           </span>
@@ -159,7 +173,14 @@ export function FlowRunPage({ flowRunId, taskRunId, view: tab = 'graph' }: { flo
       ) : null}
       <nav className="fd-tabs fd-run-tabs" role="tablist" aria-label="Views of the run">
         {TABS.map((t) => (
-          <button key={t.id} type="button" role="tab" aria-selected={tab === t.id} className={`fd-tab${tab === t.id ? ' is-active' : ''}`} onClick={() => setTab(t.id)}>
+          <button
+            key={t.id}
+            type="button"
+            role="tab"
+            aria-selected={tab === t.id}
+            className={`fd-tab${tab === t.id ? ' is-active' : ''}`}
+            onClick={() => setTab(t.id)}
+          >
             {t.label}
           </button>
         ))}
@@ -175,7 +196,15 @@ export function FlowRunPage({ flowRunId, taskRunId, view: tab = 'graph' }: { flo
           {tab === 'logs' ? <LogsView view={view} onLoadEarlier={() => void follower?.loadEarlier()} /> : null}
           {tab === 'details' ? <FlowRunDetails view={view} /> : null}
         </section>
-        {picked ? <TaskRunPanel flowRunId={run.id} run={picked} history={view.histories.get(picked.id) ?? []} view={tab} subflow={view.subflows.get(picked.id)} /> : null}
+        {picked ? (
+          <TaskRunPanel
+            flowRunId={run.id}
+            run={picked}
+            history={view.histories.get(picked.id) ?? []}
+            view={tab}
+            subflow={view.subflows.get(picked.id)}
+          />
+        ) : null}
       </div>
     </div>
   );

@@ -27,7 +27,10 @@ function Highlighted({ text, query }: { text: string; query: string }) {
 
 function download(lines: readonly StoredLog[], names: ReadonlyMap<string, string>, fileName: string): void {
   const text = lines
-    .map((l) => `${new Date(l.timestamp).toISOString()} ${logLevelName(l.level).padEnd(8)} ${l.taskRunId ? (names.get(l.taskRunId) ?? l.taskRunId) : 'flow'} [${l.attempt}] ${l.message}`)
+    .map(
+      (l) =>
+        `${new Date(l.timestamp).toISOString()} ${logLevelName(l.level).padEnd(8)} ${l.taskRunId ? (names.get(l.taskRunId) ?? l.taskRunId) : 'flow'} [${l.attempt}] ${l.message}`,
+    )
     .join('\n');
   const url = URL.createObjectURL(new Blob([`${text}\n`], { type: 'text/plain' }));
   const link = document.createElement('a');
@@ -44,7 +47,12 @@ const SERVER_MATCHES = 1000;
  * Asks the server for the lines that match, over every line of the run: what the page holds is
  * only the newest part of a long log.
  */
-function useServerSearch(flowRunId: string | undefined, query: string, filter: LogFilter, wanted: boolean): { lines: StoredLog[] | null; error: string | null } {
+function useServerSearch(
+  flowRunId: string | undefined,
+  query: string,
+  filter: LogFilter,
+  wanted: boolean,
+): { lines: StoredLog[] | null; error: string | null } {
   const { client } = useServices();
   const [found, setFound] = useState<{ lines: StoredLog[] | null; error: string | null }>({ lines: null, error: null });
   useEffect(() => {
@@ -174,7 +182,18 @@ export function LogsView({ view, onLoadEarlier }: { view: FlowRunView; onLoadEar
         <label className="fd-check">
           <input type="checkbox" checked={follow} onChange={(e) => setFollow(e.target.checked)} /> Follow
         </label>
-        <button type="button" className="fd-button" onClick={() => download(shown.map((i) => lines[i]), names, `${view.flowRun?.name ?? 'run'}.log`)} disabled={shown.length === 0}>
+        <button
+          type="button"
+          className="fd-button"
+          onClick={() =>
+            download(
+              shown.map((i) => lines[i]),
+              names,
+              `${view.flowRun?.name ?? 'run'}.log`,
+            )
+          }
+          disabled={shown.length === 0}
+        >
           Download
         </button>
       </div>
@@ -198,7 +217,9 @@ export function LogsView({ view, onLoadEarlier }: { view: FlowRunView; onLoadEar
           if (e.deltaY < 0) setFollow(false);
         }}
       >
-        {shown.length === 0 ? <p className="fd-muted fd-page-status">{view.logs.length ? 'No line passes these filters.' : 'No log lines yet.'}</p> : null}
+        {shown.length === 0 ? (
+          <p className="fd-muted fd-page-status">{view.logs.length ? 'No line passes these filters.' : 'No log lines yet.'}</p>
+        ) : null}
         <div style={{ height: virtual.getTotalSize(), position: 'relative' }}>
           {virtual.getVirtualItems().map((item) => {
             const index = shown[item.index];

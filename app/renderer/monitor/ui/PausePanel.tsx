@@ -3,7 +3,13 @@ import { ApiError } from '../../../core/api/errors.js';
 import { errorMessage } from '../../../core/error-message.js';
 import type { JsonSchemaIssue } from '../../../core/json-schema-check.js';
 import type { FlowRun, FlowRunPause } from '../../../core/runs.js';
-import { collectParameters, initialParameterValues, parameterFields, type ParameterField, type ParameterValues } from '../../shared/parameter-form.js';
+import {
+  collectParameters,
+  initialParameterValues,
+  parameterFields,
+  type ParameterField,
+  type ParameterValues,
+} from '../../shared/parameter-form.js';
 import { useServices } from '../../app/services-context.js';
 import { ParameterFields } from '../../shared/ParameterFields.js';
 
@@ -17,12 +23,17 @@ const WHOLE_INPUT: ParameterField = { name: 'input', label: 'Input (JSON)', cont
 function formOf(pause: FlowRunPause | null): { fields: ParameterField[]; whole: boolean } {
   const schema = pause?.inputSchema;
   if (!schema) return { fields: [], whole: false };
-  if (schema.type === 'object' && schema.properties && typeof schema.properties === 'object') return { fields: parameterFields(schema), whole: false };
+  if (schema.type === 'object' && schema.properties && typeof schema.properties === 'object')
+    return { fields: parameterFields(schema), whole: false };
   return { fields: [WHOLE_INPUT], whole: true };
 }
 
 /** The input as the form says it, or the errors of the fields that cannot be read. */
-function readInput(form: { fields: ParameterField[]; whole: boolean }, schema: unknown, values: ParameterValues): { input?: unknown; errors: Record<string, string> } {
+function readInput(
+  form: { fields: ParameterField[]; whole: boolean },
+  schema: unknown,
+  values: ParameterValues,
+): { input?: unknown; errors: Record<string, string> } {
   const { parameters, errors } = collectParameters(form.fields, values);
   if (Object.keys(errors).length > 0) return { errors };
   if (form.whole) return { input: parameters.input, errors };
@@ -30,7 +41,10 @@ function readInput(form: { fields: ParameterField[]; whole: boolean }, schema: u
 }
 
 /** The server's issues by the field they name; those of no field of the form, as one line. */
-function placeIssues(issues: readonly JsonSchemaIssue[], form: { fields: ParameterField[]; whole: boolean }): { byField: Record<string, string>; rest: string[] } {
+function placeIssues(
+  issues: readonly JsonSchemaIssue[],
+  form: { fields: ParameterField[]; whole: boolean },
+): { byField: Record<string, string>; rest: string[] } {
   const byField: Record<string, string> = {};
   const rest: string[] = [];
   const names = new Set(form.fields.map((field) => field.name));

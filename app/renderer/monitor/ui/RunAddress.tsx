@@ -17,7 +17,8 @@ export function RunAddress({ route }: { route: Extract<Route, { page: 'run' }> }
     setError(null);
     void resolveFlowRunId(client, flowRunId).then((found) => {
       if (!live) return;
-      if ('id' in found) navigate({ page: 'run', flowRunId: found.id, ...(taskRunId ? { taskRunId } : {}), ...(view ? { view } : {}) }, { replace: true });
+      if ('id' in found)
+        navigate({ page: 'run', flowRunId: found.id, ...(taskRunId ? { taskRunId } : {}), ...(view ? { view } : {}) }, { replace: true });
       else setError(found.error);
     });
     return () => {

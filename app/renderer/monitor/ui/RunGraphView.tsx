@@ -13,7 +13,12 @@ type GroupNodeType = Node<GroupNodeData, 'taskGroup'>;
 const TaskRunNodeView = memo(function TaskRunNodeView({ data }: NodeProps<TaskNodeType>) {
   const { run } = data;
   return (
-    <div className={`fd-node fd-run-node state-${run.state.type}${data.selected ? ' is-selected' : ''}`} data-task-run={run.id} data-state={run.state.type} title={run.state.message ?? run.state.name}>
+    <div
+      className={`fd-node fd-run-node state-${run.state.type}${data.selected ? ' is-selected' : ''}`}
+      data-task-run={run.id}
+      data-state={run.state.type}
+      title={run.state.message ?? run.state.name}
+    >
       <Handle type="target" position={Position.Left} className="fd-handle fd-handle-order" isConnectable={false} />
       <div className="fd-node-head">
         <span className="fd-node-state">{run.state.name}</span>
@@ -25,7 +30,13 @@ const TaskRunNodeView = memo(function TaskRunNodeView({ data }: NodeProps<TaskNo
       </div>
       <div className="fd-node-name">{run.name}</div>
       {run.childFlowRunIds.map((child) => (
-        <a key={child} className="fd-link nodrag" href={routeHash({ page: 'run', flowRunId: child })} data-subflow-run={child} onClick={(e) => e.stopPropagation()}>
+        <a
+          key={child}
+          className="fd-link nodrag"
+          href={routeHash({ page: 'run', flowRunId: child })}
+          data-subflow-run={child}
+          onClick={(e) => e.stopPropagation()}
+        >
           open subflow ›
         </a>
       ))}
@@ -50,7 +61,9 @@ const TaskGroupNodeView = memo(function TaskGroupNodeView({ data }: NodeProps<Gr
       <div className="fd-node-name">
         {group.label} <span className="fd-muted">× {group.total}</span>
       </div>
-      {group.subflows > 0 ? <div className="fd-muted">{group.subflows === group.total ? 'subflow runs' : `${group.subflows} started subflows`}: expand to open them</div> : null}
+      {group.subflows > 0 ? (
+        <div className="fd-muted">{group.subflows === group.total ? 'subflow runs' : `${group.subflows} started subflows`}: expand to open them</div>
+      ) : null}
       <div className="fd-group-counts">
         {shown.map((type) => (
           <span key={type} className={`fd-count state-${type}`}>
@@ -82,10 +95,7 @@ function RunGraphCanvas({ view, selected }: { view: FlowRunView; selected?: stri
   const [expanded, setExpanded] = useState<ReadonlySet<string>>(new Set());
   // eslint-disable-next-line react-hooks/exhaustive-deps -- the view changes in place; its version says when
   const childFlowRuns = useMemo(() => [...view.subflows.values()], [view.subflows, view.version]);
-  const graph = useMemo(
-    () => buildRunGraph(view.taskRuns, { expandedGroups: expanded, childFlowRuns }),
-    [view.taskRuns, expanded, childFlowRuns],
-  );
+  const graph = useMemo(() => buildRunGraph(view.taskRuns, { expandedGroups: expanded, childFlowRuns }), [view.taskRuns, expanded, childFlowRuns]);
   // Places depend on the graph's shape only, not on states: a run's progress does not move its nodes.
   const shape = useMemo(() => `${graph.nodes.map((n) => n.id).join('|')}#${graph.edges.length}`, [graph]);
   // eslint-disable-next-line react-hooks/exhaustive-deps -- keyed on the graph's shape, so states alone do not lay it out again
@@ -113,7 +123,11 @@ function RunGraphCanvas({ view, selected }: { view: FlowRunView; selected?: stri
   const edges = useMemo<Edge[]>(() => graph.edges.map((edge) => ({ ...edge, className: 'fd-edge', focusable: false })), [graph]);
 
   if (view.taskRuns.length === 0) {
-    return <div className="fd-canvas-empty">No task runs yet{view.flowRun && view.flowRun.state.type === 'RUNNING' ? ': they appear here as they start.' : '.'}</div>;
+    return (
+      <div className="fd-canvas-empty">
+        No task runs yet{view.flowRun && view.flowRun.state.type === 'RUNNING' ? ': they appear here as they start.' : '.'}
+      </div>
+    );
   }
   return (
     <div className="fd-run-graph" data-testid="run-graph">
@@ -134,7 +148,14 @@ function RunGraphCanvas({ view, selected }: { view: FlowRunView; selected?: stri
         proOptions={{ hideAttribution: true }}
       >
         <Background gap={20} />
-        <MiniMap pannable zoomable className="fd-minimap" nodeClassName={(n) => `fd-mini state-${(n.data as { run?: TaskRunNode; group?: TaskGroup }).run?.state.type ?? (n.data as { group?: TaskGroup }).group?.state.type ?? 'none'}`} />
+        <MiniMap
+          pannable
+          zoomable
+          className="fd-minimap"
+          nodeClassName={(n) =>
+            `fd-mini state-${(n.data as { run?: TaskRunNode; group?: TaskGroup }).run?.state.type ?? (n.data as { group?: TaskGroup }).group?.state.type ?? 'none'}`
+          }
+        />
         <Controls showInteractive={false} />
       </ReactFlow>
     </div>

@@ -72,7 +72,10 @@ function useRunsList(filters: RunFilters): { list: RunsList | null; view: RunsLi
     // an empty page on every keystroke of a search.
     setState((current) => ({
       list,
-      view: current.view && current.view.items.length > 0 && list.current.status === 'loading' ? { ...current.view, status: 'loading', newRuns: 0, manyNewRuns: false, hasMore: false } : list.current,
+      view:
+        current.view && current.view.items.length > 0 && list.current.status === 'loading'
+          ? { ...current.view, status: 'loading', newRuns: 0, manyNewRuns: false, hasMore: false }
+          : list.current,
       readAt,
     }));
     return () => list.close();
@@ -142,7 +145,11 @@ export function RunsPage() {
         <div className="fd-runs-empty" role="alert" data-testid="runs-error">
           <h2>{view.error?.unreachable ? 'The server cannot be reached' : 'The runs could not be read'}</h2>
           <p className="fd-muted">{view.error?.message}</p>
-          {view.error?.unreachable ? <p>Start it again (for example with <code>flowdeck server start</code>), then retry. The page also retries when the server comes back.</p> : null}
+          {view.error?.unreachable ? (
+            <p>
+              Start it again (for example with <code>flowdeck server start</code>), then retry. The page also retries when the server comes back.
+            </p>
+          ) : null}
           <p>
             <button type="button" className="fd-button is-primary" onClick={() => void list.reload()}>
               Retry

@@ -67,7 +67,15 @@ export function TaskRunPanel({
           {run.runCount} of {run.retryPolicy.retries + 1} allowed
         </dd>
         <dt>Cache</dt>
-        <dd data-testid="task-cache">{run.cacheKey ? <>{cached ? 'hit' : 'miss'} · key <code>{run.cacheKey}</code></> : 'not cached'}</dd>
+        <dd data-testid="task-cache">
+          {run.cacheKey ? (
+            <>
+              {cached ? 'hit' : 'miss'} · key <code>{run.cacheKey}</code>
+            </>
+          ) : (
+            'not cached'
+          )}
+        </dd>
         {run.tags.length ? (
           <>
             <dt>Tags</dt>

@@ -63,7 +63,9 @@ export function TimelineView({ view, selected }: { view: FlowRunView; selected?:
                       title={barTitle(bar, now)}
                     />
                   ))}
-                  {row.timeline.bars.length === 0 ? <span className="fd-muted fd-timeline-note">{row.timeline.current?.name ?? 'not started'}</span> : null}
+                  {row.timeline.bars.length === 0 ? (
+                    <span className="fd-muted fd-timeline-note">{row.timeline.current?.name ?? 'not started'}</span>
+                  ) : null}
                 </div>
               </div>
             );

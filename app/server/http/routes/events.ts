@@ -98,7 +98,9 @@ export async function eventRoutes(api: FastifyInstance, { events: hub, onUnexpec
         try {
           message = JSON.parse(rawText(data));
         } catch {
-          return sendError('the message is not JSON; send {"type":"subscribe","flowRunId"?: string,"events"?: ["flow-state"|"task-state"|"log"],"cursor"?: string}');
+          return sendError(
+            'the message is not JSON; send {"type":"subscribe","flowRunId"?: string,"events"?: ["flow-state"|"task-state"|"log"],"cursor"?: string}',
+          );
         }
         const parsed = SubscribeMessageSchema.safeParse(message);
         if (!parsed.success) {

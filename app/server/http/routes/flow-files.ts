@@ -55,17 +55,19 @@ export async function flowFileRoutes(api: FastifyInstance, deps: RouteDeps): Pro
   addRoute(api, 'describeFlowFile', async ({ body }): Promise<FlowFileDescription> => {
     const workspace = requireWorkspace(deps.workspace);
     const file = workspace.flowFile(body.path);
-    const outcome = await flowProcesses
-      .runCli(['flow', 'describe', file, '--json'], workspace.realRoot, DESCRIBE_TIMEOUT_MS)
-      .catch(refuseStopping);
+    const outcome = await flowProcesses.runCli(['flow', 'describe', file, '--json'], workspace.realRoot, DESCRIBE_TIMEOUT_MS).catch(refuseStopping);
     if (outcome.timedOut) {
-      throw new HttpError(400, `loading ${shownPath(body.path)} took longer than ${DESCRIBE_TIMEOUT_MS / 1000} s; does its top-level code wait for something?`);
+      throw new HttpError(
+        400,
+        `loading ${shownPath(body.path)} took longer than ${DESCRIBE_TIMEOUT_MS / 1000} s; does its top-level code wait for something?`,
+      );
     }
     if (outcome.code !== 0) {
       const message = cliFailureMessage(outcome.stderr, roots(workspace));
       throw new HttpError(
         400,
-        message ?? `loading ${shownPath(body.path)} ended its process (exit code ${outcome.code ?? outcome.signal}) before it said what the file holds`,
+        message ??
+          `loading ${shownPath(body.path)} ended its process (exit code ${outcome.code ?? outcome.signal}) before it said what the file holds`,
       );
     }
     const parsed = FlowFileDescriptionSchema.safeParse(lastJsonLine(outcome.stdout));
@@ -83,11 +85,18 @@ export async function flowFileRoutes(api: FastifyInstance, deps: RouteDeps): Pro
         if (await store.hasFlowRun(flowRunId)) return;
         const message = cliFailureMessage(readLog(run.logPath), roots(workspace));
         const status = exit.code !== null && SERVER_EXIT_CODES.has(exit.code) ? 500 : 400;
-        throw new HttpError(status, message ?? `the flow process for ${shownPath(path)} ended (exit code ${exit.code ?? exit.signal}) before its run began; its output is in ${run.logPath}`);
+        throw new HttpError(
+          status,
+          message ??
+            `the flow process for ${shownPath(path)} ended (exit code ${exit.code ?? exit.signal}) before its run began; its output is in ${run.logPath}`,
+        );
       }
       if (Date.now() > deadline) {
         run.kill('SIGKILL');
-        throw new HttpError(400, `${shownPath(path)} did not start a run within ${RUN_START_TIMEOUT_MS / 1000} s, so its process was stopped; does its top-level code wait for something? Its output is in ${run.logPath}`);
+        throw new HttpError(
+          400,
+          `${shownPath(path)} did not start a run within ${RUN_START_TIMEOUT_MS / 1000} s, so its process was stopped; does its top-level code wait for something? Its output is in ${run.logPath}`,
+        );
       }
       await sleep(START_POLL_MS);
     }
@@ -106,11 +115,17 @@ export async function flowFileRoutes(api: FastifyInstance, deps: RouteDeps): Pro
       if (exit !== null) {
         if (await moved()) return;
         const message = cliFailureMessage(readLog(run.logPath), roots(workspace));
-        throw new HttpError(400, message ?? `the flow process ended (exit code ${exit.code ?? exit.signal}) before the run started again; its output is in ${run.logPath}`);
+        throw new HttpError(
+          400,
+          message ?? `the flow process ended (exit code ${exit.code ?? exit.signal}) before the run started again; its output is in ${run.logPath}`,
+        );
       }
       if (Date.now() > deadline) {
         run.kill('SIGKILL');
-        throw new HttpError(400, `the run did not start again within ${RUN_START_TIMEOUT_MS / 1000} s, so its process was stopped; its output is in ${run.logPath}`);
+        throw new HttpError(
+          400,
+          `the run did not start again within ${RUN_START_TIMEOUT_MS / 1000} s, so its process was stopped; its output is in ${run.logPath}`,
+        );
       }
       await sleep(START_POLL_MS);
     }
@@ -146,7 +161,15 @@ export async function flowFileRoutes(api: FastifyInstance, deps: RouteDeps): Pro
     const flowRunId = newId();
     let run: StartedRun;
     try {
-      run = flowProcesses.startRun({ file, cwd: workspace.realRoot, flowRunId, flowName, parameters, apiUrl: deps.selfApiUrl(), apiKey: deps.apiKey });
+      run = flowProcesses.startRun({
+        file,
+        cwd: workspace.realRoot,
+        flowRunId,
+        flowName,
+        parameters,
+        apiUrl: deps.selfApiUrl(),
+        apiKey: deps.apiKey,
+      });
     } catch (error) {
       refuseStopping(error);
     }

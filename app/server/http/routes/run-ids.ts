@@ -8,7 +8,8 @@ import type { RouteDeps } from './deps.js';
 export async function runIdRoutes(api: FastifyInstance, { store }: RouteDeps): Promise<void> {
   addRoute(api, 'resolveRunId', async ({ query }) => {
     const found = await store.findRunId(query.kind, query.prefix);
-    if ('problem' in found) throw new HttpError(found.problem === 'ambiguous' ? 409 : 404, runIdProblemMessage(query.kind, query.prefix, found.problem));
+    if ('problem' in found)
+      throw new HttpError(found.problem === 'ambiguous' ? 409 : 404, runIdProblemMessage(query.kind, query.prefix, found.problem));
     return { kind: query.kind, id: found.id };
   });
 

@@ -13,7 +13,6 @@ export function requireWorkspace(workspace: Workspace | null): Workspace {
 
 /** The flow files of the workspace folder, and the templates to start new ones from. */
 export async function workspaceRoutes(api: FastifyInstance, { workspace }: RouteDeps): Promise<void> {
-
   addRoute(api, 'getWorkspace', () => requireWorkspace(workspace).info());
 
   addRoute(api, 'changeWorkspace', ({ body }) => requireWorkspace(workspace).changeTo(body.root));
