@@ -5,10 +5,16 @@
 import { flow, getRunLogger, task } from 'flowdeck';
 import { z } from 'zod';
 
-const slowSquare = task({ name: 'slow-square', cacheExpirationSeconds: 3600, cachePolicy: 'inputs' }, async (n: number) => {
-  await new Promise((resolve) => setTimeout(resolve, 500));
-  getRunLogger().info(`computed ${n}² the slow way`);
-  return n * n;
-});
+const slowSquare = task(
+  { name: 'slow-square', cacheExpirationSeconds: 3600, cachePolicy: 'inputs' },
+  async (n: number) => {
+    await new Promise((resolve) => setTimeout(resolve, 500));
+    getRunLogger().info(`computed ${n}² the slow way`);
+    return n * n;
+  },
+);
 
-export default flow({ name: 'caching', parameters: z.object({ n: z.number().default(7) }) }, async ({ n }: { n: number }) => slowSquare(n));
+export default flow(
+  { name: 'caching', parameters: z.object({ n: z.number().default(7) }) },
+  async ({ n }: { n: number }) => slowSquare(n),
+);

@@ -10,4 +10,6 @@ const query = task({ name: 'query', tags: ['warehouse'] }, async (table: string)
   return `${table}: ok`;
 });
 
-export default flow({ name: 'concurrency' }, async () => query.map(['orders', 'customers', 'invoices', 'products', 'returns']).result());
+export default flow({ name: 'concurrency' }, async () =>
+  query.map(['orders', 'customers', 'invoices', 'products', 'returns']).result(),
+);

@@ -11,8 +11,5 @@ const validate = task({ name: 'validate' }, (rows: { id: number; email: string }
 });
 
 export default flow({ name: 'failure' }, async () => {
-  return validate([
-    { id: 1, email: 'ada@example.com' },
-    { id: 2, email: 'not-an-email' },
-  ]);
+  return validate([{ id: 1, email: 'ada@example.com' }, { id: 2, email: 'not-an-email' }]);
 });

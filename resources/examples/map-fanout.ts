@@ -13,10 +13,7 @@ export default flow(
     parameters: z.object({ count: z.number().int().min(1).default(10), weight: z.number().default(2) }),
   },
   async ({ count, weight }: { count: number; weight: number }) => {
-    const scores = score.map(
-      Array.from({ length: count }, (_, i) => i + 1),
-      unmapped(weight),
-    );
+    const scores = score.map(Array.from({ length: count }, (_, i) => i + 1), unmapped(weight));
     return total(await scores.result());
   },
 );
