@@ -177,7 +177,7 @@ export class TransitionWriter {
           const result = this.batchTransaction.immediate(() => {
             const result = body();
             for (const row of batch.pendingTaskRows.values()) {
-              if (this.stmt.insertTaskRun.run(TASK_RUN_INSERT.values(row)).changes === 0) throw new RepeatedCreate();
+              if (TASK_RUN_INSERT.run(this.stmt.insertTaskRun, row).changes === 0) throw new RepeatedCreate();
             }
             return result;
           }) as T;
@@ -245,31 +245,29 @@ export class TransitionWriter {
       now,
       force: false,
       persist: ({ state, stateId, timing }) => {
-        this.stmt.insertFlowRun.run(
-          FLOW_RUN_INSERT.values({
-            id: request.id,
-            flow_id: this.flowIdFor(request.flowName, now),
-            flow_name: request.flowName,
-            name: request.name,
-            state_type: state.type,
-            state_name: state.name,
-            state_id: stateId,
-            parameters: JSON.stringify(request.parameters),
-            tags: JSON.stringify(request.tags),
-            parent_flow_run_id: request.parentFlowRunId,
-            parent_task_run_id: request.parentTaskRunId,
-            entrypoint: request.entrypoint,
-            run_count: timing.runCount,
-            retry_policy: JSON.stringify(request.retryPolicy),
-            created_at: now,
-            start_time: timing.startTime,
-            end_time: timing.endTime,
-            heartbeat_at: now,
-            pid: request.pid,
-            hostname: request.hostname,
-            last_transition_id: request.transitionId,
-          }),
-        );
+        FLOW_RUN_INSERT.run(this.stmt.insertFlowRun, {
+          id: request.id,
+          flow_id: this.flowIdFor(request.flowName, now),
+          flow_name: request.flowName,
+          name: request.name,
+          state_type: state.type,
+          state_name: state.name,
+          state_id: stateId,
+          parameters: JSON.stringify(request.parameters),
+          tags: JSON.stringify(request.tags),
+          parent_flow_run_id: request.parentFlowRunId,
+          parent_task_run_id: request.parentTaskRunId,
+          entrypoint: request.entrypoint,
+          run_count: timing.runCount,
+          retry_policy: JSON.stringify(request.retryPolicy),
+          created_at: now,
+          start_time: timing.startTime,
+          end_time: timing.endTime,
+          heartbeat_at: now,
+          pid: request.pid,
+          hostname: request.hostname,
+          last_transition_id: request.transitionId,
+        });
         this.caches.facts.set(request.id, facts);
       },
     });
@@ -401,12 +399,12 @@ export class TransitionWriter {
         if (unwritten) {
           updatePendingTaskRow(unwritten, update);
         } else if (request.kind === 'flow') {
-          this.stmt.updateFlowRunState.run(FLOW_RUN_STATE_UPDATE.values(update), request.runId);
+          FLOW_RUN_STATE_UPDATE.runWhere(this.stmt.updateFlowRunState, update, request.runId);
           batch?.flowStates.set(request.runId, state.type);
         } else if (unread) {
-          const changes = this.stmt.updateTaskRunStateIfUnchanged.run(TASK_RUN_STATE_UPDATE.values(update), request.runId, current.state_id).changes;
+          const changes = TASK_RUN_STATE_UPDATE.runWhere2(this.stmt.updateTaskRunStateIfUnchanged, update, request.runId, current.state_id).changes;
           if (changes === 0) return false;
-        } else this.stmt.updateTaskRunState.run(TASK_RUN_STATE_UPDATE.values(update), request.runId);
+        } else TASK_RUN_STATE_UPDATE.runWhere(this.stmt.updateTaskRunState, update, request.runId);
         if (isTerminal(state.type)) this.caches.facts.delete(request.runId);
         return true;
       },
@@ -501,23 +499,21 @@ export class TransitionWriter {
     const next = advanceRunTiming(timing, initial?.type ?? null, proposed.type, at);
     const state = acceptedState(proposed, at, next.runCount, transitionId);
     const stateId = Number(
-      this.stmt.insertState.run(
-        STATE_INSERT.values({
-          run_id: runId,
-          run_kind: kind,
-          type: state.type,
-          name: state.name,
-          timestamp: at,
-          attempt: state.attempt,
-          message: state.message ?? null,
-          error: state.error ? JSON.stringify(state.error) : null,
-          scheduled_time: state.scheduledTime ?? null,
-          transition_id: transitionId,
-          cache_key: state.cacheKey ?? null,
-          result_ref: state.resultRef ?? null,
-          previous_id: timing.stateId,
-        }),
-      ).lastInsertRowid,
+      STATE_INSERT.run(this.stmt.insertState, {
+        run_id: runId,
+        run_kind: kind,
+        type: state.type,
+        name: state.name,
+        timestamp: at,
+        attempt: state.attempt,
+        message: state.message ?? null,
+        error: state.error ? JSON.stringify(state.error) : null,
+        scheduled_time: state.scheduledTime ?? null,
+        transition_id: transitionId,
+        cache_key: state.cacheKey ?? null,
+        result_ref: state.resultRef ?? null,
+        previous_id: timing.stateId,
+      }).lastInsertRowid,
     );
     if (input.persist({ state, stateId, timing: next, proposed }) === false) {
       if (this.savepointOpen) {
