@@ -6,6 +6,7 @@
  */
 import { setTimeout as sleep } from 'node:timers/promises';
 import { spawnNode } from './lib/children.js';
+import { startCpuMeter, type CpuUse } from './lib/cpu-meter.js';
 import { openRawDatabase } from './lib/env.js';
 import { pace } from './lib/pace.js';
 import { IdPool, idsFor, RawRows } from './lib/raw-rows.js';
@@ -23,7 +24,7 @@ const BATCH = 512;
  * transaction holds task k-1's log line and Completed state with task k's row, Pending and
  * Running. Returns the elapsed milliseconds and the number of transactions.
  */
-export function sequentialTasksFloor(tasks: number): { ms: number; commits: number } {
+export function sequentialTasksFloor(tasks: number): { ms: number; commits: number; cpu: CpuUse } {
   const { db, dispose } = openRawDatabase('floor-w1');
   try {
     const rows = new RawRows(db, new IdPool(idsFor(tasks)));
@@ -32,6 +33,7 @@ export function sequentialTasksFloor(tasks: number): { ms: number; commits: numb
       commits++;
       return db.transaction(body).immediate();
     };
+    const stopCpu = startCpuMeter();
     const start = nowMs();
     const flowRun = tx(() => rows.createFlowRun('w1-sequential', 'bench-run'));
     tx(() => rows.transition('flow', flowRun, 'RUNNING', 'Running', null));
@@ -55,7 +57,8 @@ export function sequentialTasksFloor(tasks: number): { ms: number; commits: numb
       }
     });
     tx(() => rows.transition('flow', flowRun, 'COMPLETED', 'Completed', String(tasks)));
-    return { ms: nowMs() - start, commits };
+    const ms = nowMs() - start;
+    return { ms, commits, cpu: stopCpu() };
   } finally {
     dispose();
   }
@@ -66,7 +69,7 @@ export function sequentialTasksFloor(tasks: number): { ms: number; commits: numb
  * groups a map: every task run row + Pending + Running in one transaction, every Completed in
  * the next.
  */
-export function mapFloor(items: number): { ms: number; commits: number } {
+export function mapFloor(items: number): { ms: number; commits: number; cpu: CpuUse } {
   const { db, dispose } = openRawDatabase('floor-w2');
   try {
     const rows = new RawRows(db, new IdPool(idsFor(items)));
@@ -75,6 +78,7 @@ export function mapFloor(items: number): { ms: number; commits: number } {
       commits++;
       return db.transaction(body).immediate();
     };
+    const stopCpu = startCpuMeter();
     const start = nowMs();
     const flowRun = tx(() => rows.createFlowRun('w2-map', 'bench-run'));
     tx(() => rows.transition('flow', flowRun, 'RUNNING', 'Running', null));
@@ -95,7 +99,8 @@ export function mapFloor(items: number): { ms: number; commits: number } {
       });
     }
     tx(() => rows.transition('flow', flowRun, 'COMPLETED', 'Completed', String(items)));
-    return { ms: nowMs() - start, commits };
+    const ms = nowMs() - start;
+    return { ms, commits, cpu: stopCpu() };
   } finally {
     dispose();
   }

@@ -4,6 +4,7 @@
  */
 import { flow, getRunLogger, task } from '../../app/engine/index.js';
 import { openEngineStore, type Commit, type EngineStore } from '../lib/env.js';
+import { startCpuMeter, type CpuUse } from '../lib/cpu-meter.js';
 import { nowMs } from '../lib/stats.js';
 
 export const W1_TASKS = 1_000;
@@ -24,19 +25,23 @@ export interface W1Run {
   ms: number;
   tasksPerSecond: number;
   commits: Commit[] | null;
+  /** What the run cost the process, from the call to the last commit. */
+  cpu: CpuUse;
 }
 
 /** One run against a fresh store; the time runs from the call until the flow run is Completed. */
 export async function runW1(tasks = W1_TASKS): Promise<W1Run> {
   const env = await openEngineStore('w1');
   try {
+    const stopCpu = startCpuMeter();
     const start = nowMs();
     const outcome = await sequential.run({ tasks });
     await env.store.flush();
     const ms = nowMs() - start;
+    const cpu = stopCpu();
     if (!outcome.ok) throw new Error(`W1 flow run ended ${outcome.state.name}: ${String(outcome.error)}`);
     check(env, tasks);
-    return { ms, tasksPerSecond: (tasks / ms) * 1000, commits: env.commits };
+    return { ms, tasksPerSecond: (tasks / ms) * 1000, commits: env.commits, cpu };
   } finally {
     await env.dispose();
   }
