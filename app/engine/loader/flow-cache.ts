@@ -6,8 +6,8 @@
  * miss, and the entry is written again.
  */
 import { createHash } from 'node:crypto';
-import { mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, utimesSync, writeFileSync } from 'node:fs';
+import { basename, dirname, join } from 'node:path';
 import type { FlowBundle } from './flow-bundle.js';
 
 export const FLOW_CACHE_FOLDER = join('cache', 'flows');
@@ -25,9 +25,20 @@ function sha256(data: string | Buffer): string {
   return createHash('sha256').update(data).digest('hex');
 }
 
-/** The entry's name: the flow file's path and content, and what it is compiled against. */
+/** How long a leftover half-written entry or the orphan sweep's mark may age before it counts as stale. */
+const TEMP_MAX_AGE_MS = 60 * 60 * 1000;
+const SWEEP_EVERY_MS = 24 * 60 * 60 * 1000;
+const SWEEP_MARK = '.last-sweep';
+/** An entry's name is `<flow file's prefix>-<content hash>.mjs`; the prefix finds its other versions. */
+const PREFIX_LENGTH = 32;
+
+/**
+ * The entry's name: the flow file's path and what it is compiled against (a prefix shared by
+ * every version of the file), then its content.
+ */
 export function flowCacheKey(path: string, source: string, compiledAgainst: string): string {
-  return sha256(JSON.stringify([FORMAT, path, compiledAgainst, sha256(source)]));
+  const prefix = sha256(JSON.stringify([FORMAT, path, compiledAgainst])).slice(0, PREFIX_LENGTH);
+  return `${prefix}-${sha256(source)}`;
 }
 
 export function flowCachePath(home: string, key: string): string {
@@ -76,5 +87,88 @@ export function writeCachedBundle(entry: string, bundle: FlowBundle): void {
   } catch (error) {
     rmSync(temp, { force: true });
     throw error;
+  }
+  pruneFlowCache(entry);
+}
+
+/**
+ * Removes the entries `entry` replaces and, at most once a day, those whose flow file is gone.
+ * Another process may be about to import a removed entry: it then compiles again, as for any
+ * entry that vanished (see importFlowFile). Pruning is housekeeping, so it never fails a run.
+ */
+function pruneFlowCache(entry: string): void {
+  const folder = dirname(entry);
+  const prefix = basename(entry).slice(0, PREFIX_LENGTH + 1);
+  let names: string[];
+  try {
+    names = readdirSync(folder);
+  } catch {
+    return;
+  }
+  const now = Date.now();
+  const sweep = isSweepDue(folder, now);
+  for (const name of names) {
+    const path = join(folder, name);
+    if (path === entry || name === SWEEP_MARK) continue;
+    const stale = name.endsWith('.tmp')
+      ? olderThan(path, now - TEMP_MAX_AGE_MS)
+      : name.startsWith(prefix) || (sweep && name.endsWith('.mjs') && !flowFileExists(path));
+    if (stale) removeQuietly(path);
+  }
+}
+
+function removeQuietly(path: string): void {
+  try {
+    rmSync(path, { force: true });
+  } catch {
+    // a file another user owns, or a read-only folder: it stays, and costs only disk
+  }
+}
+
+function olderThan(path: string, time: number): boolean {
+  try {
+    return statSync(path).mtimeMs < time;
+  } catch {
+    return false;
+  }
+}
+
+/** True once a day; marks the sweep as done when it says so. */
+function isSweepDue(folder: string, now: number): boolean {
+  const mark = join(folder, SWEEP_MARK);
+  try {
+    if (statSync(mark).mtimeMs > now - SWEEP_EVERY_MS) return false;
+    utimesSync(mark, now / 1000, now / 1000);
+  } catch {
+    try {
+      writeFileSync(mark, '', { mode: 0o600 });
+    } catch {
+      return false;
+    }
+  }
+  return true;
+}
+
+/** Whether the flow file an entry was compiled from (its header's first input) still exists; a damaged entry counts as gone. */
+function flowFileExists(entry: string): boolean {
+  let text: string;
+  try {
+    text = readFileSync(entry, 'utf8');
+  } catch {
+    return true;
+  }
+  let flowFile: string | undefined;
+  try {
+    const header = JSON.parse(text.slice(text.lastIndexOf('\n// ', text.length - 2) + 4, -1)) as EntryHeader;
+    flowFile = Object.keys(header.inputs)[0];
+  } catch {
+    return false;
+  }
+  if (flowFile === undefined) return false;
+  try {
+    statSync(flowFile);
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code !== 'ENOENT';
   }
 }

@@ -2,7 +2,7 @@
 // under FLOWDECK_HOME, read again while the files are unchanged, rebuilt when one changes or the
 // entry is damaged. Run by the real CLI from a folder outside the repository.
 import { createHash } from 'node:crypto';
-import { mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readdirSync, readFileSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { expect, it } from 'vitest';
@@ -35,7 +35,9 @@ function project(): { folder: string; flow: string; helper: string } {
 
 function cacheEntries(): string[] {
   const folder = join(temp.home, 'cache', 'flows');
-  return readdirSync(folder).map((name) => join(folder, name));
+  return readdirSync(folder)
+    .filter((name) => name !== '.last-sweep')
+    .map((name) => join(folder, name));
 }
 
 async function run(folder: string): Promise<{ mark: string; where: string }> {
@@ -136,4 +138,47 @@ it('an entry naming a package file that has since moved is compiled again agains
   writeFileSync(join(pkg, 'second.js'), `export const MARK = 'from the second layout';\n`);
   expect((await run(folder)).mark).toBe('from the second layout');
   expect((await run(folder)).mark).toBe('from the second layout');
+});
+
+it('a new version of a flow file replaces its entry, so edits do not pile up in the cache', async () => {
+  const { folder, flow } = project();
+  await run(folder);
+  for (const mark of ['second', 'third']) {
+    writeFileSync(flow, FLOW.replace('() => MARK', `() => '${mark}'`));
+    expect((await run(folder)).mark).toBe(mark);
+  }
+  const entries = cacheEntries();
+  expect(entries).toHaveLength(1);
+  expect(readFileSync(entries[0], 'utf8')).toContain('"third"');
+});
+
+it('writing an entry removes half-written leftovers, and once a day the entries of flow files that are gone', async () => {
+  const { folder, flow } = project();
+  const gone = join(temp.home, 'gone');
+  mkdirSync(gone);
+  writeFileSync(join(gone, 'flow.ts'), FLOW.replace("import { MARK, where } from './helper.js';", "const MARK = 'gone';\nconst where = '';"));
+  await run(gone);
+  await run(folder);
+  const goneEntry = cacheEntries().find((path) => readFileSync(path, 'utf8').includes(join(gone, 'flow.ts')))!;
+  expect(goneEntry).toBeDefined();
+  rmSync(gone, { recursive: true });
+  const cache = join(temp.home, 'cache', 'flows');
+  const leftover = join(cache, 'half-written.mjs.1234.tmp');
+  writeFileSync(leftover, 'export const half');
+  const longAgo = new Date(Date.now() - 2 * 24 * 60 * 60 * 1000);
+  utimesSync(leftover, longAgo, longAgo);
+
+  // The sweep ran at the first write today: the next write takes the leftover and leaves the orphan.
+  writeFileSync(flow, FLOW.replace('() => MARK', "() => 'second'"));
+  await run(folder);
+  expect(cacheEntries()).toContain(goneEntry);
+  expect(cacheEntries()).not.toContain(leftover);
+
+  // A day later, the orphan goes; the live flow file's entry stays.
+  utimesSync(join(cache, '.last-sweep'), longAgo, longAgo);
+  writeFileSync(flow, FLOW.replace('() => MARK', "() => 'third'"));
+  expect((await run(folder)).mark).toBe('third');
+  const left = cacheEntries();
+  expect(left).toHaveLength(1);
+  expect(readFileSync(left[0], 'utf8')).toContain('"third"');
 });
