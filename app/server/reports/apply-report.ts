@@ -37,19 +37,23 @@ export async function applyReport(store: RunStore, report: ParsedReport, onUnexp
   const results = new Array<ReportResult | undefined>(report.operations.length);
   const ops: StoreOperation[] = [];
   const positions: number[] = [];
-  const createdHere = new Set<string>();
+  // Flow runs this batch creates or has already found: a batch of a thousand task runs asks once.
+  const knownFlowRuns = new Set<string>();
   for (const [i, op] of report.operations.entries()) {
     switch (op.kind) {
       case 'createFlowRun':
-        createdHere.add(op.request.id);
+        knownFlowRuns.add(op.request.id);
         ops.push({ kind: 'createFlowRun', request: op.request });
         break;
       case 'createTaskRun': {
         const { flowRunId } = op.request;
         // Locally the engine cannot name a flow run it has not created; a remote client can.
-        if (!createdHere.has(flowRunId) && !(await store.hasFlowRun(flowRunId))) {
-          results[i] = failure(404, `no flow run with id '${flowRunId}'`);
-          continue;
+        if (!knownFlowRuns.has(flowRunId)) {
+          if (!(await store.hasFlowRun(flowRunId))) {
+            results[i] = failure(404, `no flow run with id '${flowRunId}'`);
+            continue;
+          }
+          knownFlowRuns.add(flowRunId);
         }
         ops.push({ kind: 'createTaskRun', request: op.request });
         break;

@@ -123,6 +123,24 @@ describe('POST /reports', () => {
     expect(await server.current.store.getTaskRun(stray.id)).toBeNull();
   });
 
+  it('finds a flow run made by an earlier report for every task run of a batch, and refuses each stray one', async () => {
+    const flowRun = flowRunRequest();
+    await report({ operations: [{ kind: 'createFlowRun', request: flowRun }] });
+    const mine = [taskRunRequest(flowRun.id), taskRunRequest(flowRun.id), taskRunRequest(flowRun.id)];
+    const strays = [taskRunRequest('no-such-flow-run'), taskRunRequest('no-such-flow-run')];
+    const { results } = await report({
+      operations: [mine[0], strays[0], mine[1], strays[1], mine[2]].map((request) => ({ kind: 'createTaskRun' as const, request })),
+    });
+    expect(results.map((r) => ('status' in r ? r.status : 'error' in r ? r.error : r))).toEqual([
+      'ACCEPT',
+      { status: 404, message: "no flow run with id 'no-such-flow-run'" },
+      'ACCEPT',
+      { status: 404, message: "no flow run with id 'no-such-flow-run'" },
+      'ACCEPT',
+    ]);
+    expect((await server.current.store.listTaskRuns(flowRun.id)).map((t) => t.id).sort()).toEqual(mine.map((t) => t.id).sort());
+  });
+
   it('records heartbeats and answers the state type of each known run', async () => {
     const flowRun = flowRunRequest({ pid: 1, hostname: 'elsewhere' });
     await report({ operations: [{ kind: 'createFlowRun', request: flowRun }] });
