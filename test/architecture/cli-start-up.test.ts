@@ -79,6 +79,32 @@ describe('the CLI at start-up', () => {
     expect(packages.filter((p) => p.includes('fastify') || p === 'typescript')).toEqual([]);
   });
 
+  /** Everything a command loads: its own file, and what the CLI context loads for it when it asks for settings and runs. */
+  function loadedByCommand(command: string, asks: readonly string[]): Loaded {
+    const all = [command, 'app/cli/settings/load-settings.ts', 'app/cli/settings/server-target.ts', ...asks].map((entry) =>
+      staticallyLoaded(metafile, outputOf(metafile, entry)),
+    );
+    return { modules: [...new Set(all.flatMap((l) => l.modules))].sort(), packages: [...new Set(all.flatMap((l) => l.packages))].sort() };
+  }
+
+  it('lists flow runs from the local database without zod and without the API schemas', () => {
+    const { modules, packages } = loadedByCommand('app/cli/commands/flow-run-ls.ts', [
+      'app/cli/runs-source/local-runs-source.ts',
+      'app/server/store/open-store.ts',
+    ]);
+    expect(modules).toContain('app/server/store/run-reads.ts');
+    expect(modules.filter((m) => m.startsWith('app/core/api/') && !/\/(version|run-id-rules)\.ts$/.test(m))).toEqual([]);
+    expect(packages).not.toContain('zod');
+  });
+
+  it('runs a flow file against the local database without zod and without the API schemas', () => {
+    // The flow file imports the engine's entry (flowdeck.js), which the command shares.
+    const { modules, packages } = loadedByCommand('app/cli/commands/run.ts', ['app/server/store/open-store.ts', 'app/engine/index.ts']);
+    expect(modules).toContain('app/engine/flow-run-engine.ts');
+    expect(modules.filter((m) => m.startsWith('app/core/api/') && !/\/(version|run-id-rules)\.ts$/.test(m))).toEqual([]);
+    expect(packages).not.toContain('zod');
+  });
+
   it('starts the server only from its own command, in a file of its own', () => {
     const start = staticallyLoaded(metafile, outputOf(metafile, 'app/cli/commands/server-start.ts'));
     expect(start.packages).toContain('fastify');
