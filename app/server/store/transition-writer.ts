@@ -114,7 +114,8 @@ export class TransitionWriter {
   private readonly caches = new TransitionCaches();
   /** Set while a batch is redone because it created a run that already existed. */
   private verifyCreates = false;
-  private readonly stmt: TransitionStatements;
+  private readonly db: Database.Database;
+  private statements: TransitionStatements | null = null;
   private readonly services: OrchestrationServices;
   /** Whether the transition being orchestrated has written anything a refusal must undo. */
   private savepointOpen = false;
@@ -131,8 +132,8 @@ export class TransitionWriter {
     this.random = random;
     this.health = health;
     this.pauses = pauses;
+    this.db = db;
     this.batchTransaction = db.transaction((body: () => unknown) => body());
-    this.stmt = prepareTransitionStatements(db);
     this.services = {
       acquireConcurrencySlots: (tags, taskRunId, now) => limits.acquireSlots(tags, taskRunId, now, this),
       releaseConcurrencySlots: (taskRunId) => limits.releaseSlots(taskRunId, this),
@@ -155,6 +156,11 @@ export class TransitionWriter {
         return type;
       },
     };
+  }
+
+  /** Prepared on first use: a store opened only to read (a listing) never writes. */
+  private get stmt(): TransitionStatements {
+    return (this.statements ??= prepareTransitionStatements(this.db));
   }
 
   /**
