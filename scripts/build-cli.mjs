@@ -1,6 +1,7 @@
 // Bundles the `flowdeck` command into dist/cli: a few files Node loads faster than the hundreds tsc
 // writes. Splitting keeps each command's lazy `import()` its own chunk, so a command still loads
-// only its own code. Small pure-JS packages go inside; native and heavy ones stay outside.
+// only its own code. Small JavaScript packages go inside (better-sqlite3's JavaScript too, not its
+// compiled addon); heavy ones and native code stay outside.
 //
 // Every file lands in the one folder, so code that finds files beside itself (`import.meta.url`)
 // finds them beside its chunk: the flow-file hooks (hooks.js), the thread runner's worker
@@ -16,8 +17,28 @@ const root = fileURLToPath(new URL('..', import.meta.url));
 
 export const CLI_OUTDIR = 'dist/cli';
 
-/** Bundled in: pure JavaScript, loaded by most commands. The other dependencies stay outside. */
-const INSIDE = new Set(['zod', 'smol-toml', 'picocolors', 'fastify-type-provider-zod']);
+/**
+ * Bundled in: JavaScript that most commands load (better-sqlite3's, not its compiled addon). The
+ * other dependencies stay outside.
+ */
+const INSIDE = new Set(['zod', 'smol-toml', 'picocolors', 'fastify-type-provider-zod', 'better-sqlite3']);
+
+/**
+ * better-sqlite3 finds its compiled addon with the `bindings` package, which looks beside the file
+ * that calls it: inside the bundle that is dist/cli. This stands in for it and loads the addon from
+ * better-sqlite3's own folder in node_modules, where its install builds it.
+ */
+const addonFromPackage = {
+  name: 'better-sqlite3-addon',
+  setup(b) {
+    b.onResolve({ filter: /^bindings$/ }, () => ({ path: 'bindings', namespace: 'better-sqlite3-addon' }));
+    b.onLoad({ filter: /.*/, namespace: 'better-sqlite3-addon' }, () => ({
+      loader: 'js',
+      contents: `const { dirname, join } = require('node:path');
+module.exports = (file) => require(join(dirname(require.resolve('better-sqlite3/package.json')), 'build', 'Release', file));`,
+    }));
+  },
+};
 
 /** The entries, by the file each becomes; the loader names these files (app/engine/loader/register.ts). */
 const ENTRIES = [
@@ -50,6 +71,7 @@ export async function buildCli({ outdir = CLI_OUTDIR, write = true } = {}) {
     target: 'node20',
     external: externalPackages(),
     define: { FLOWDECK_BUNDLE: 'true' },
+    plugins: [addonFromPackage],
     // Packages bundled as CommonJS call require() for Node's own modules.
     banner: { js: "import { createRequire as __flowdeckRequire } from 'node:module'; const require = __flowdeckRequire(import.meta.url);" },
     metafile: true,
