@@ -46,7 +46,7 @@ export function launchPlan({ electron, root = ROOT, cwd, args = [] }) {
 
 /** The built parts the plan needs; a missing one is named with the command that makes it. */
 export function missingBuild(plan, root = ROOT) {
-  const needed = plan.note === null ? [join(root, 'dist', 'app', 'main', 'main.js')] : [join(root, 'dist', 'app', 'cli', 'main.js')];
+  const needed = plan.note === null ? [join(root, 'dist', 'app', 'main', 'main.js')] : [join(root, 'dist', 'cli', 'main.js')];
   return needed.filter((path) => !existsSync(path));
 }
 

@@ -1,5 +1,5 @@
 // Helpers the command files share.
-import { RUN_ID_PREFIX_MIN, runIdProblemMessage } from '../core/api/index.js';
+import { RUN_ID_PREFIX_MIN, runIdProblemMessage } from '../core/api/run-id-rules.js';
 import type { FlowRun, TaskRun } from '../core/index.js';
 import type { ParsedArgs } from './command.js';
 import { UsageError } from './errors.js';

@@ -85,8 +85,8 @@ export class CliContext {
     const server = this.server;
     // Each source is loaded when a command first asks for runs, and only the one in use.
     if (server.kind === 'local') {
-      const { LocalRunsSource } = await import('./runs-source/local-runs-source.js');
-      this.runsSource = new LocalRunsSource(await this.openStore());
+      const [{ LocalRunsSource }, store] = await Promise.all([import('./runs-source/local-runs-source.js'), this.openStore()]);
+      this.runsSource = new LocalRunsSource(store);
     } else {
       const [{ RemoteRunsSource }, { createApiClient }] = await Promise.all([
         import('./runs-source/remote-runs-source.js'),

@@ -1,6 +1,7 @@
 import { setMaxListeners } from 'node:events';
 import { hostname } from 'node:os';
-import { newId, type OrchestrationResult, type ProposedState, type RetryPolicy, type State, type StateType } from '../core/index.js';
+import type { OrchestrationResult, ProposedState, RetryPolicy, State, StateType } from '../core/index.js';
+import { newId } from '../core/ids.js';
 import { onAbort } from './abort-listeners.js';
 import { AttemptScope } from './attempt-scope.js';
 import { currentFlowRun, currentFrame, runStorage, type FlowRunFrame } from './context.js';

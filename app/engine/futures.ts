@@ -1,4 +1,5 @@
-import { isTerminal, type State } from '../core/index.js';
+import type { State } from '../core/index.js';
+import { isTerminal } from '../core/state-model.js';
 import { currentFlowRun } from './context.js';
 
 type Outcome<T> = { ok: true; value: T } | { ok: false; error: unknown };

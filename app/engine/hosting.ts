@@ -1,7 +1,8 @@
 /**
  * What runs flows needs, beside what flow code uses: settings and the reporter, finding the flows a
- * file defines, loading TypeScript flow files, heartbeats and crash sweeps, reporting to a server.
- * The CLI, the desktop app, workers and tests import it; flow code imports `flowdeck` (index.ts).
+ * file defines, loading TypeScript flow files, heartbeats and crash sweeps. The CLI, the desktop
+ * app, workers and tests import it; flow code imports `flowdeck` (index.ts). Reporting to a server
+ * is reporting/index.ts, loaded by whoever has a server to report to.
  */
 export { configureEngine, engineSettings, type RunEvent } from './runtime.js';
 export { isFlow } from './flow.js';
@@ -11,5 +12,4 @@ export type { DeclaredParameter } from './parameter-names.js';
 export { registerFlowLoader } from './loader/register.js';
 export { activeFlowRunIds, crashActiveRuns } from './heartbeats.js';
 export { previewOf } from './previews.js';
-export { HttpReporter, type ConnectionEvent } from './reporting/index.js';
 export type { FlowRunOutcome, FlowRunRequest } from './flow-run-engine.js';

@@ -1,4 +1,4 @@
-import { LOG_LEVELS } from '../core/index.js';
+import { LOG_LEVELS } from '../core/log-levels.js';
 import { runStorage } from './context.js';
 
 type ConsoleMethod = 'log' | 'info' | 'debug' | 'warn' | 'error';

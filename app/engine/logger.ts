@@ -1,5 +1,6 @@
 import { format } from 'node:util';
-import { LOG_LEVELS, type LogLine } from '../core/index.js';
+import type { LogLine } from '../core/index.js';
+import { LOG_LEVELS } from '../core/log-levels.js';
 import { runStorage } from './context.js';
 import { engineSettings } from './runtime.js';
 

@@ -1,4 +1,5 @@
-import { exponentialBackoffDelays, type RetryPolicy, type State } from '../core/index.js';
+import type { RetryPolicy, State } from '../core/index.js';
+import { exponentialBackoffDelays } from '../core/retry-delays.js';
 import type { CacheKeyContext, CachePolicyOption } from './cache.js';
 import type { TaskRunner } from './task-runners/task-runner.js';
 

@@ -1,5 +1,5 @@
-import { z } from 'zod';
-import { newId, type PauseRequest, type ResumeInput } from '../core/index.js';
+import type { PauseRequest, ResumeInput } from '../core/index.js';
+import { newId } from '../core/ids.js';
 import { currentFrame, type FlowRunFrame } from './context.js';
 import { CancelledError, PauseTimeoutError, RunAbortedError } from './errors.js';
 import { validateTimeout, type ZodLikeError } from './options.js';
@@ -48,12 +48,14 @@ function pausingFlowRun(): FlowRunFrame {
 /**
  * The JSON Schema of the input the pause takes (zod's input side, so fields with defaults may be
  * left out), for the server to check a resume by; none when the schema is not zod 4's or cannot
- * be written as one. Parts JSON Schema cannot say become `{}`: anything goes there.
+ * be written as one. Parts JSON Schema cannot say become `{}`: anything goes there. zod is loaded
+ * here, by a pause that has a schema, so that flows which never pause do not load it.
  */
-function inputJsonSchema(input: PauseOptions['input']): Record<string, unknown> | undefined {
+async function inputJsonSchema(input: PauseOptions['input']): Promise<Record<string, unknown> | undefined> {
   if (!input || typeof input !== 'object' || !('_zod' in input)) return undefined;
+  const { z } = await import('zod');
   try {
-    return z.toJSONSchema(input as unknown as z.ZodType, { io: 'input', unrepresentable: 'any' });
+    return z.toJSONSchema(input as unknown as Parameters<typeof z.toJSONSchema>[0], { io: 'input', unrepresentable: 'any' });
   } catch {
     return undefined;
   }
@@ -103,7 +105,7 @@ export async function pauseFlowRun<T = unknown>(options: PauseOptions<T> = {}): 
   const deadline = Date.now() + timeoutSeconds * 1000;
   const stopTimer = abortAt(deadline, timeout, () => new PauseTimeoutError(timeoutSeconds, flow.flowRunName));
   const signal = AbortSignal.any([flow.signal, timeout.signal]);
-  const inputSchema = inputJsonSchema(options.input);
+  const inputSchema = await inputJsonSchema(options.input);
   try {
     let message = options.reason;
     flow.logger.info(`pausing${message ? `: ${message}` : ''}; resume with: flowdeck flow-run resume ${flow.flowRunId} --input JSON`);

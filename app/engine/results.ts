@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { deserialize, serialize } from 'node:v8';
-import { RESULTS_FOLDER } from '../core/index.js';
+import { RESULTS_FOLDER } from '../core/settings/home.js';
 import { engineSettings } from './runtime.js';
 
 /**

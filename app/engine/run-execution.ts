@@ -1,4 +1,5 @@
-import { newId, type OrchestrationResult, type ProposedState, type RunReporter, type State } from '../core/index.js';
+import type { OrchestrationResult, ProposedState, RunReporter, State } from '../core/index.js';
+import { newId } from '../core/ids.js';
 import { errorInfo, TimeoutError } from './errors.js';
 import { runStateHooks } from './hooks.js';
 import type { RunLogger } from './logger.js';

@@ -1,5 +1,8 @@
 import { homedir } from 'node:os';
-import { LOG_LEVELS, resolveFlowdeckHome, SETTINGS, type LogLine, type RunReporter, type State } from '../core/index.js';
+import type { LogLine, RunReporter, State } from '../core/index.js';
+import { LOG_LEVELS } from '../core/log-levels.js';
+import { resolveFlowdeckHome } from '../core/settings/home.js';
+import { SETTINGS } from '../core/settings/registry.js';
 
 /** A state change the engine has had accepted, for progress displays. */
 export interface RunEvent {

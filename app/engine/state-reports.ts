@@ -1,5 +1,6 @@
 import { hostname } from 'node:os';
-import { newId, type OrchestrationResult, type ProposedState, type RunKind, type RunReporter, type SetState, type State } from '../core/index.js';
+import type { OrchestrationResult, ProposedState, RunKind, RunReporter, SetState, State } from '../core/index.js';
+import { newId } from '../core/ids.js';
 import { engineSettings } from './runtime.js';
 
 /**

@@ -1,4 +1,6 @@
-import { isTerminal, newId, NOT_READY, type OrchestrationResult, type ProposedState, type State } from '../core/index.js';
+import type { OrchestrationResult, ProposedState, State } from '../core/index.js';
+import { newId } from '../core/ids.js';
+import { isTerminal, NOT_READY } from '../core/state-model.js';
 import type { FlowRunFrame } from './context.js';
 import { errorInfo } from './errors.js';
 import { trackTaskRun } from './heartbeats.js';

@@ -1,4 +1,6 @@
-import { isTerminal, newId, NOT_READY, type OrchestrationResult, type ProposedState, type RetryPolicy, type State } from '../core/index.js';
+import type { OrchestrationResult, ProposedState, RetryPolicy, State } from '../core/index.js';
+import { newId } from '../core/ids.js';
+import { isTerminal, NOT_READY } from '../core/state-model.js';
 import { AttemptScope } from './attempt-scope.js';
 import { computeCacheKey, type CacheKeyContext, type CachePolicy } from './cache.js';
 import { runStorage, type FlowRunFrame, type RunFrame, type TaskRunFrame } from './context.js';

@@ -1,4 +1,4 @@
-import { newId } from '../core/index.js';
+import { newId } from '../core/ids.js';
 import { callerModuleUrl, registerTask } from './registry.js';
 import { currentFlowRun, currentFrame, type RunFrame } from './context.js';
 import { UpstreamFailedError } from './errors.js';

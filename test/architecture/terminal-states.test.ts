@@ -1,4 +1,4 @@
-// The terminal states are defined once, in core/states.ts; SQL and views take them from there
+// The terminal states are defined once, in core/state-model.ts; SQL and views take them from there
 // (TERMINAL_STATE_TYPES, isTerminal, sqlList) instead of listing them again by hand.
 import { readFileSync } from 'node:fs';
 import { join, relative, resolve } from 'node:path';
@@ -13,7 +13,7 @@ const APP = resolve(import.meta.dirname, '../../app');
  * are history and stay as they were written; and the transition table and orchestration rules,
  * which name the states each applies to one by one.
  */
-const MAY_LIST = ['core/states.ts', 'server/store/migrations.ts', 'core/orchestration/'];
+const MAY_LIST = ['core/state-model.ts', 'server/store/migrations.ts', 'core/orchestration/'];
 
 const STATE_TYPE_WORD = new RegExp(`\\b(${STATE_TYPES.join('|')})\\b`, 'g');
 const TERMINAL = new Set<string>(TERMINAL_STATE_TYPES);

@@ -1,4 +1,5 @@
-import { STATE_NAMES, STATE_TYPES, type StateType } from '../../core/index.js';
+import type { StateType } from '../../core/index.js';
+import { STATE_NAMES, STATE_TYPES } from '../../core/state-model.js';
 import type { CommandRun } from '../command.js';
 import { EXIT_OK, UsageError } from '../errors.js';
 import { renderFlowRunTable } from '../output/run-tables.js';

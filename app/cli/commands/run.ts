@@ -1,4 +1,4 @@
-import { RunIdSchema } from '../../core/api/index.js';
+import { RUN_ID_MAX_LENGTH } from '../../core/api/run-id-rules.js';
 import type { CommandRun } from '../command.js';
 import { stringOption } from '../command-helpers.js';
 import { UsageError } from '../errors.js';
@@ -9,8 +9,8 @@ import { parseParams, parseParamsJson } from '../flow-files/parse-params.js';
 /** An id for the new run chosen by whoever starts the process, so it can name the run before it exists. */
 function newRunId(raw: string | undefined): string | undefined {
   if (raw === undefined) return undefined;
-  if (!RunIdSchema.safeParse(raw).success || !/^[A-Za-z0-9_-]+$/.test(raw)) {
-    throw new UsageError(`--flow-run-id takes up to 128 letters, digits, - and _, got '${raw.slice(0, 200)}'`);
+  if (raw.length > RUN_ID_MAX_LENGTH || !/^[A-Za-z0-9_-]+$/.test(raw)) {
+    throw new UsageError(`--flow-run-id takes up to ${RUN_ID_MAX_LENGTH} letters, digits, - and _, got '${raw.slice(0, 200)}'`);
   }
   return raw;
 }

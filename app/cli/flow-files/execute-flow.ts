@@ -1,15 +1,7 @@
-import { createApiClient } from '../../core/api/index.js';
-import { LOG_LEVELS, type RunReporter } from '../../core/index.js';
-import {
-  configureEngine,
-  crashActiveRuns,
-  engineSettings,
-  HttpReporter,
-  previewOf,
-  type ConnectionEvent,
-  type FlowRunOutcome,
-  type FlowRunRequest,
-} from '../../engine/hosting.js';
+import type { RunReporter } from '../../core/index.js';
+import { LOG_LEVELS } from '../../core/log-levels.js';
+import { configureEngine, crashActiveRuns, engineSettings, previewOf, type FlowRunOutcome, type FlowRunRequest } from '../../engine/hosting.js';
+import type { ConnectionEvent, HttpReporter } from '../../engine/reporting/index.js';
 import { ParameterValidationError } from '../../engine/index.js';
 import type { CliContext } from '../context.js';
 import { EXIT_OK, EXIT_RUN_FAILED, EXIT_SERVER, UsageError, type ExitCode } from '../errors.js';
@@ -45,6 +37,8 @@ function describeConnection(event: ConnectionEvent, apiUrl: string): string {
 async function reporterFor(ctx: CliContext, progress: RunProgress): Promise<RunReporter> {
   const server = ctx.server;
   if (server.kind === 'local') return ctx.openStore();
+  // Loaded only for a server: it brings the API client and its schemas.
+  const { HttpReporter } = await import('../../engine/reporting/index.js');
   return new HttpReporter({
     apiUrl: server.apiUrl,
     apiKey: ctx.settings.FLOWDECK_API_KEY,
@@ -60,6 +54,7 @@ async function reporterFor(ctx: CliContext, progress: RunProgress): Promise<RunR
 async function checkServer(ctx: CliContext): Promise<void> {
   const server = ctx.server;
   if (server.kind === 'local') return;
+  const { createApiClient } = await import('../../core/api/client.js');
   const client = createApiClient({ baseUrl: server.apiUrl, apiKey: ctx.settings.FLOWDECK_API_KEY ?? undefined, timeoutMs: 30_000 });
   await client.report({ body: { operations: [], logs: [] } });
 }
@@ -92,6 +87,8 @@ export async function executeFlow(
   json: boolean,
 ): Promise<ExitCode> {
   const reporter = engineSettings().reporter!;
+  // prepareEngine gave the engine an HttpReporter exactly when the settings name a server.
+  const http = ctx.server.kind === 'remote' ? (reporter as HttpReporter) : null;
   try {
     await checkServer(ctx);
   } catch (error) {
@@ -102,10 +99,10 @@ export async function executeFlow(
     progress.finish();
     ctx.note(`received ${signal}: recording unfinished runs as Crashed`);
     const recorded = crashActiveRuns(`the flow process received ${signal}`);
-    const waited = reporter instanceof HttpReporter ? Promise.race([recorded, delay(STOP_DELIVERY_MS)]) : recorded;
+    const waited = http ? Promise.race([recorded, delay(STOP_DELIVERY_MS)]) : recorded;
     void waited
       .finally(() => {
-        const kept = reporter instanceof HttpReporter ? reporter.abandon() : null;
+        const kept = http ? http.abandon() : null;
         if (kept) ctx.note(`the server did not take every report in time; they are kept in ${kept} and delivered by the next run`);
       })
       .finally(() => process.exit(SIGNAL_EXIT[signal] ?? 1));
@@ -124,16 +121,16 @@ export async function executeFlow(
     process.off('SIGTERM', onSignal);
   }
   // Everything the run reported is stored before its outcome is printed.
-  if (reporter instanceof HttpReporter) await reporter.close();
+  if (http) await http.close();
   else await reporter.flush();
   const summary = progress.finish();
   if (summary) ctx.note(ctx.colors.gray(summary));
   printOutcome(ctx, outcome, json);
-  const undelivered = reporter instanceof HttpReporter ? reporter.undelivered() : null;
-  if (undelivered) {
+  const undelivered = http?.undelivered() ?? null;
+  if (http && undelivered) {
     // The server's record of the run is incomplete: whatever the run's own outcome, that is no success.
     ctx.note(
-      `${ctx.colors.red('error:')} the server at ${reporter.target} did not store ${undelivered.operations} operation(s) and ${undelivered.logLines} log line(s) of this run; ` +
+      `${ctx.colors.red('error:')} the server at ${http.target} did not store ${undelivered.operations} operation(s) and ${undelivered.logLines} log line(s) of this run; ` +
         `they are kept in ${undelivered.outbox} and delivered by the next 'flowdeck run' against this server`,
     );
     return EXIT_SERVER;

@@ -1,4 +1,5 @@
-import { elapsedTime, runTime, type State, type StateType } from '../../core/index.js';
+import type { State, StateType } from '../../core/index.js';
+import { elapsedTime, runTime } from '../../core/run-time.js';
 import type { CliContext } from '../context.js';
 
 type Colors = CliContext['colors'];

@@ -1,4 +1,6 @@
-import { isTerminal, logLevelName, type LogLine, type StateType } from '../../core/index.js';
+import type { LogLine, StateType } from '../../core/index.js';
+import { logLevelName } from '../../core/log-levels.js';
+import { isTerminal } from '../../core/state-model.js';
 import type { RunEvent } from '../../engine/hosting.js';
 import type { CliContext } from '../context.js';
 import { formatStateName } from './format.js';

@@ -1,21 +1,14 @@
 import type { RunIdProblem } from '../../core/api/run-ids.js';
-import { z } from 'zod';
+import type { ConcurrencyLimit, FlowRun, FlowRunSummary, OrchestrationResult, RunKind, State, StoredLog, TaskRun } from '../../core/index.js';
 import {
-  ConcurrencyLimitSchema,
-  FlowRunSchema,
-  FlowRunSummarySchema,
-  StateSchema,
-  StoredLogSchema,
-  TaskRunSchema,
-  type ConcurrencyLimit,
-  type FlowRun,
-  type FlowRunSummary,
-  type OrchestrationResult,
-  type RunKind,
-  type State,
-  type StoredLog,
-  type TaskRun,
-} from '../../core/index.js';
+  CONCURRENCY_LIMIT_LAYOUT,
+  FLOW_RUN_LAYOUT,
+  FLOW_RUN_SUMMARY_LAYOUT,
+  inLayout,
+  STATE_LAYOUT,
+  STORED_LOG_LAYOUT,
+  TASK_RUN_LAYOUT,
+} from '../../core/record-layouts.js';
 import type { RunStore } from '../../server/index.js';
 // Named directly: the server's index would load the HTTP server too.
 import { retryFlowRun } from '../../server/runs/retry-flow-run.js';
@@ -27,11 +20,11 @@ const POLL_MS = 200;
 
 // The API sends records as its schemas shape them (keys in schema order); these hand out the
 // same, so `--json` prints the same text locally and against a server.
-const asFlowRun = (run: FlowRun): FlowRun => FlowRunSchema.parse(run);
-const asTaskRun = (run: TaskRun): TaskRun => TaskRunSchema.parse(run);
-const asLimit = (limit: ConcurrencyLimit): ConcurrencyLimit => ConcurrencyLimitSchema.parse(limit);
-const asStates = (states: State[]): State[] => z.array(StateSchema).parse(states);
-const asLogs = (logs: StoredLog[]): StoredLog[] => z.array(StoredLogSchema).parse(logs);
+const asFlowRun = (run: FlowRun): FlowRun => inLayout(run, FLOW_RUN_LAYOUT);
+const asTaskRun = (run: TaskRun): TaskRun => inLayout(run, TASK_RUN_LAYOUT);
+const asLimit = (limit: ConcurrencyLimit): ConcurrencyLimit => inLayout(limit, CONCURRENCY_LIMIT_LAYOUT);
+const asStates = (states: State[]): State[] => states.map((state) => inLayout(state, STATE_LAYOUT));
+const asLogs = (logs: StoredLog[]): StoredLog[] => logs.map((log) => inLayout(log, STORED_LOG_LAYOUT));
 
 /** Runs in the local store, read and changed in this process. */
 export class LocalRunsSource implements RunsSource {
@@ -49,7 +42,7 @@ export class LocalRunsSource implements RunsSource {
 
   async listFlowRuns(listing: FlowRunListing): Promise<FlowRunSummary[]> {
     return (await this.store.listFlowRuns({ ...listing, stateTypes: [...listing.stateTypes] })).map(({ parameters: _, ...summary }) =>
-      FlowRunSummarySchema.parse(summary),
+      inLayout(summary, FLOW_RUN_SUMMARY_LAYOUT),
     );
   }
 

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { FlowRunSchema } from '../runs.js';
-import { STATE_TYPES, StateTypeSchema } from '../states.js';
+import { StateTypeSchema } from '../states.js';
 import { wholeNumberQuery } from './common.js';
 
 /** The longest span the dashboard looks back over: 30 days. */
@@ -40,6 +40,4 @@ export const DashboardSchema = z.object({
 });
 export type Dashboard = z.infer<typeof DashboardSchema>;
 
-export function emptyStateCounts(): Record<(typeof STATE_TYPES)[number], number> {
-  return Object.fromEntries(STATE_TYPES.map((type) => [type, 0])) as Record<(typeof STATE_TYPES)[number], number>;
-}
+export { emptyStateCounts } from '../state-model.js';

@@ -1,4 +1,5 @@
-import { isTerminal, type ProposedState, type State, type StateType } from '../states.js';
+import { isTerminal, type StateType } from '../state-model.js';
+import type { ProposedState, State } from '../states.js';
 
 export interface RunTiming {
   runCount: number;

@@ -7,7 +7,7 @@ import { readFileSync } from 'node:fs';
 import { pathToFileURL } from 'node:url';
 import { bundleFlowFile } from './flow-bundle.js';
 import { flowCacheKey, flowCachePath, isCachedBundleFresh, writeCachedBundle } from './flow-cache.js';
-import { registerFlowLoader } from './register.js';
+import { enginePackages, registerFlowLoader } from './register.js';
 
 /** Files the bundle compiles; anything else (`.cjs`, `.json`) is imported as Node would. */
 const BUNDLED = /\.(m?ts|tsx|m?js|jsx)$/;
@@ -19,7 +19,7 @@ export interface ImportedFlowFile {
 }
 
 /** What the cached module was compiled against: this engine, wherever it is installed. */
-const COMPILED_AGAINST = new URL('../index.js', import.meta.url).href;
+const COMPILED_AGAINST = enginePackages().flowdeck;
 
 /**
  * Imports `path` (absolute). A file that does not compile throws esbuild's failure, whose errors

@@ -1,6 +1,6 @@
 import { closeSync, ftruncateSync, mkdirSync, openSync, readdirSync, readFileSync, renameSync, unlinkSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
-import { newId } from '../../core/index.js';
+import { newId } from '../../core/ids.js';
 
 /** A batch written to the outbox and not yet acknowledged by the server. */
 export interface OutboxBatch {

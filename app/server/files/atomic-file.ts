@@ -1,4 +1,3 @@
-import { randomBytes } from 'node:crypto';
 import { linkSync, mkdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 
@@ -13,7 +12,9 @@ function writeBeside(path: string, text: string, options: AtomicWriteOptions): s
   const privateFile = options.mode !== undefined && (options.mode & 0o077) === 0;
   mkdirSync(dirname(path), { recursive: true, ...(privateFile ? { mode: 0o700 } : {}) });
   // Not named after the target, whose name may already be as long as a name can be.
-  const temp = join(dirname(path), `.flowdeck-${process.pid}-${randomBytes(6).toString('hex')}.tmp`);
+  // The global Web Crypto: importing node:crypto would cost every command that reads the settings.
+  const random = Buffer.from(globalThis.crypto.getRandomValues(new Uint8Array(6))).toString('hex');
+  const temp = join(dirname(path), `.flowdeck-${process.pid}-${random}.tmp`);
   writeFileSync(temp, text, { mode: options.mode ?? 0o644, flush: true });
   return temp;
 }

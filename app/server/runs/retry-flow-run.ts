@@ -1,4 +1,6 @@
-import { canBeRetried, newId, RETRY_REFUSAL, type FlowRun } from '../../core/index.js';
+import type { FlowRun } from '../../core/index.js';
+import { newId } from '../../core/ids.js';
+import { canBeRetried, RETRY_REFUSAL } from '../../core/orchestration/rules/retry-only-failed-crashed-or-cancelled-runs.js';
 import type { RunStore } from '../store/run-store.js';
 
 /** Why a flow run cannot be retried as it stands, or null when it can. */

@@ -1,5 +1,7 @@
 import type Database from 'better-sqlite3';
-import { newId, TERMINAL_STATE_TYPES, type ProposedState } from '../../core/index.js';
+import type { ProposedState } from '../../core/index.js';
+import { newId } from '../../core/ids.js';
+import { TERMINAL_STATE_TYPES } from '../../core/state-model.js';
 import { sqlList } from './sql-list.js';
 import type { TransitionWriter } from './transition-writer.js';
 

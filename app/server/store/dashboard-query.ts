@@ -1,6 +1,6 @@
 import type Database from 'better-sqlite3';
-import { emptyStateCounts, type Dashboard } from '../../core/api/dashboard.js';
-import { STATE_TYPES, TERMINAL_STATE_TYPES, type StateType } from '../../core/states.js';
+import type { Dashboard } from '../../core/api/dashboard.js';
+import { emptyStateCounts, STATE_TYPES, TERMINAL_STATE_TYPES, type StateType } from '../../core/state-model.js';
 import type { FlowRun } from '../../core/runs.js';
 import { sqlList } from './sql-list.js';
 

@@ -1,5 +1,7 @@
 import type Database from 'better-sqlite3';
-import { checkJsonSchema, describeJsonSchemaIssue, newId, type FlowRun, type JsonSchemaIssue, type ResumeInput } from '../../core/index.js';
+import type { FlowRun, JsonSchemaIssue, ResumeInput } from '../../core/index.js';
+import { newId } from '../../core/ids.js';
+import { checkJsonSchema, describeJsonSchemaIssue } from '../../core/json-schema-check.js';
 import type { TransitionWriter } from './transition-writer.js';
 
 export type ResumeOutcome =

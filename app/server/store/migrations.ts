@@ -1,6 +1,6 @@
 import type Database from 'better-sqlite3';
 
-/** Each migration runs once, in order, inside a transaction; PRAGMA user_version counts them. */
+/** Each migration runs once, in order, those a database lacks together in one transaction; PRAGMA user_version counts them. */
 export const MIGRATIONS: readonly { name: string; sql: string }[] = [
   {
     name: 'runs, states, logs, concurrency and cache',
@@ -229,22 +229,25 @@ function schemaVersion(db: Database.Database): number {
   return db.pragma('user_version', { simple: true }) as number;
 }
 
-/** Brings the database up to date; refuses one written by a newer Flowdeck. */
-export function migrate(db: Database.Database): void {
-  for (;;) {
-    // Read the version inside the write lock: another process may be migrating the same file.
-    const done = db
-      .transaction(() => {
-        const current = schemaVersion(db);
-        if (current > MIGRATIONS.length) {
-          throw new Error(`the database has schema version ${current}, newer than this Flowdeck knows (${MIGRATIONS.length}); upgrade Flowdeck`);
-        }
-        if (current === MIGRATIONS.length) return true;
-        db.exec(MIGRATIONS[current].sql);
-        db.pragma(`user_version = ${current + 1}`);
-        return false;
-      })
-      .immediate();
-    if (done) return;
+function refuseNewer(version: number): void {
+  if (version > MIGRATIONS.length) {
+    throw new Error(`the database has schema version ${version}, newer than this Flowdeck knows (${MIGRATIONS.length}); upgrade Flowdeck`);
   }
+}
+
+/**
+ * Brings the database up to date, every missing step in one transaction; refuses one written by a
+ * newer Flowdeck. A database already up to date is only read: no write lock is taken.
+ */
+export function migrate(db: Database.Database): void {
+  const seen = schemaVersion(db);
+  refuseNewer(seen);
+  if (seen === MIGRATIONS.length) return;
+  // Read the version again inside the write lock: another process may be migrating the same file.
+  db.transaction(() => {
+    const current = schemaVersion(db);
+    refuseNewer(current);
+    for (let version = current; version < MIGRATIONS.length; version++) db.exec(MIGRATIONS[version].sql);
+    db.pragma(`user_version = ${MIGRATIONS.length}`);
+  }).immediate();
 }

@@ -1,5 +1,6 @@
-import { closeSync, mkdirSync, openSync, statSync } from 'node:fs';
-import { dirname } from 'node:path';
+import { closeSync, existsSync, mkdirSync, openSync, statSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { dirname, join } from 'node:path';
 import Database from 'better-sqlite3';
 import { migrate } from './migrations.js';
 import { cannotWrite, isSqliteError, isWriteFailure, StoreError } from './store-error.js';
@@ -15,6 +16,19 @@ export function configureConnection(db: Database.Database): void {
   // Checkpoint less often than the default 1,000 pages: each one syncs the file, and a large map
   // writes tens of thousands of pages.
   db.pragma('wal_autocheckpoint = 10000');
+}
+
+let addon: string | null | undefined;
+
+/**
+ * better-sqlite3's compiled addon, named where its build puts it: left to find it, better-sqlite3
+ * loads the `bindings` package, which looks in a dozen places. Null (a build elsewhere) lets it look.
+ */
+function nativeAddon(): string | null {
+  if (addon !== undefined) return addon;
+  const packageFolder = dirname(createRequire(import.meta.url).resolve('better-sqlite3/package.json'));
+  const built = join(packageFolder, 'build', 'Release', 'better_sqlite3.node');
+  return (addon = existsSync(built) ? built : null);
 }
 
 /** A new database file is made owner-only before SQLite sees it; SQLite gives its -wal and -shm files the same mode. */
@@ -91,7 +105,8 @@ function connect(path: string, alone: boolean): Database.Database {
   let db: Database.Database;
   try {
     createPrivately(path);
-    db = new Database(path, { timeout: BUSY_TIMEOUT_MS });
+    const nativeBinding = nativeAddon();
+    db = new Database(path, { timeout: BUSY_TIMEOUT_MS, ...(nativeBinding ? { nativeBinding } : {}) });
   } catch (error) {
     throw new StoreError(`cannot open the database ${path}: ${(error as Error).message}`, 'CANNOT_OPEN');
   }

@@ -1,5 +1,6 @@
 import type Database from 'better-sqlite3';
-import { RUN_ID_PREFIX_MIN, type Flow, type RunIdProblem } from '../../core/api/index.js';
+import type { Flow, RunIdProblem } from '../../core/api/index.js';
+import { RUN_ID_PREFIX_MIN } from '../../core/api/run-id-rules.js';
 import type { FlowRun, FlowRunFilter, FlowRunSummary, RunKind, State, StoredLog, TaskRun } from '../../core/index.js';
 import { flowRunPageQuery, textCandidates, STATE_COLUMNS, type FlowRunCursor, type FlowRunPageFilter } from './flow-run-page-query.js';
 import {

@@ -1,17 +1,17 @@
 import { hostname as osHostname } from 'node:os';
 import type Database from 'better-sqlite3';
-import {
-  newId,
-  type ConcurrencyLimit,
-  type CreateFlowRun,
-  type CreateTaskRun,
-  type FlowRun,
-  type LogLine,
-  type OrchestrationResult,
-  type ResumeInput,
-  type SetState,
-  type StateType,
+import type {
+  ConcurrencyLimit,
+  CreateFlowRun,
+  CreateTaskRun,
+  FlowRun,
+  LogLine,
+  OrchestrationResult,
+  ResumeInput,
+  SetState,
+  StateType,
 } from '../../core/index.js';
+import { newId } from '../../core/ids.js';
 import { ConcurrencyLimits } from './concurrency-limits.js';
 import { sweepCrashedRuns } from './crash-sweep.js';
 import { DashboardQuery } from './dashboard-query.js';

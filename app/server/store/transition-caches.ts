@@ -1,4 +1,5 @@
-import { isTerminal, type RetryPolicy, type RunKind, type State, type StateType } from '../../core/index.js';
+import type { RetryPolicy, RunKind, State, StateType } from '../../core/index.js';
+import { isTerminal } from '../../core/state-model.js';
 import type { RunCurrentRow, TaskRunInsert } from './transition-statements.js';
 
 const jsonOf = new WeakMap<object, string>();

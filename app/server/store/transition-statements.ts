@@ -1,5 +1,6 @@
 import type Database from 'better-sqlite3';
-import { NOT_READY, TERMINAL_STATE_TYPES, type StateType } from '../../core/index.js';
+import type { StateType } from '../../core/index.js';
+import { NOT_READY, TERMINAL_STATE_TYPES } from '../../core/state-model.js';
 import type { StateRow } from './rows.js';
 import { sqlList } from './sql-list.js';
 

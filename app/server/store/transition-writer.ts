@@ -1,28 +1,23 @@
 import type Database from 'better-sqlite3';
-import {
-  acceptedState,
-  advanceRunTiming,
-  CreateFlowRunSchema,
-  RetryPolicySchema,
-  isNotReady,
-  isTerminal,
-  newId,
-  orchestrate,
-  runAfterHooks,
-  stateTime,
-  type CreateFlowRun,
-  type CreateTaskRun,
-  type OrchestrationResult,
-  type OrchestrationServices,
-  type PolicyOutcome,
-  type ProposedState,
-  type RetryPolicy,
-  type RunFacts,
-  type RunKind,
-  type RunTiming,
-  type SetState,
-  type State,
+import type {
+  CreateFlowRun,
+  CreateTaskRun,
+  OrchestrationResult,
+  OrchestrationServices,
+  PolicyOutcome,
+  ProposedState,
+  RetryPolicy,
+  RunFacts,
+  RunKind,
+  RunTiming,
+  SetState,
+  State,
 } from '../../core/index.js';
+import { newId } from '../../core/ids.js';
+import { acceptedState, advanceRunTiming, stateTime } from '../../core/orchestration/bookkeeping.js';
+import { orchestrate, runAfterHooks } from '../../core/orchestration/policy.js';
+import { createFlowRunWithDefaults, retryPolicyWithDefaults } from '../../core/run-defaults.js';
+import { isNotReady, isTerminal } from '../../core/state-model.js';
 import type { ConcurrencyLimits } from './concurrency-limits.js';
 import type { FlowRunPauses } from './flow-run-pauses.js';
 import { stateFromRow } from './rows.js';
@@ -119,7 +114,8 @@ export class TransitionWriter {
   private readonly caches = new TransitionCaches();
   /** Set while a batch is redone because it created a run that already existed. */
   private verifyCreates = false;
-  private readonly stmt: TransitionStatements;
+  private readonly db: Database.Database;
+  private statements: TransitionStatements | null = null;
   private readonly services: OrchestrationServices;
   /** Whether the transition being orchestrated has written anything a refusal must undo. */
   private savepointOpen = false;
@@ -136,8 +132,8 @@ export class TransitionWriter {
     this.random = random;
     this.health = health;
     this.pauses = pauses;
+    this.db = db;
     this.batchTransaction = db.transaction((body: () => unknown) => body());
-    this.stmt = prepareTransitionStatements(db);
     this.services = {
       acquireConcurrencySlots: (tags, taskRunId, now) => limits.acquireSlots(tags, taskRunId, now, this),
       releaseConcurrencySlots: (taskRunId) => limits.releaseSlots(taskRunId, this),
@@ -160,6 +156,11 @@ export class TransitionWriter {
         return type;
       },
     };
+  }
+
+  /** Prepared on first use: a store opened only to read (a listing) never writes. */
+  private get stmt(): TransitionStatements {
+    return (this.statements ??= prepareTransitionStatements(this.db));
   }
 
   /**
@@ -229,7 +230,7 @@ export class TransitionWriter {
   }
 
   applyCreateFlowRun(raw: CreateFlowRun): OrchestrationResult {
-    const request = CreateFlowRunSchema.parse(raw);
+    const request = createFlowRunWithDefaults(raw);
     const existing = this.currentRow('flow', request.id);
     if (existing) return { status: 'ACCEPT', state: this.stateOf('flow', request.id, existing) };
     const facts: ImmutableFacts = { flowRunId: request.id, tags: request.tags, retryPolicy: request.retryPolicy };
@@ -287,7 +288,7 @@ export class TransitionWriter {
     request.inputs ??= null;
     request.upstream ??= [];
     if (raw.retryPolicy.retries === undefined || raw.retryPolicy.retryDelaySeconds === undefined) {
-      request.retryPolicy = RetryPolicySchema.parse(raw.retryPolicy);
+      request.retryPolicy = retryPolicyWithDefaults(raw.retryPolicy);
     }
     // New ids are normally new: a repeat is caught when the row is written (see writeBatch).
     const exists =

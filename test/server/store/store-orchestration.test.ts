@@ -614,4 +614,20 @@ describe('opening a database file', () => {
     expect(await again.listFlowRuns()).toHaveLength(1);
     await again.close();
   });
+
+  it('opens an up-to-date database to read while another connection holds its write lock', async () => {
+    const first = await openTestStore({ path: temp.dbPath });
+    await first.close();
+    const writer = new Database(temp.dbPath);
+    writer.exec('BEGIN IMMEDIATE');
+    try {
+      // Migrating a database that needs nothing takes no write lock, so a listing need not wait.
+      const reader = await openTestStore({ path: temp.dbPath });
+      expect(await reader.listFlowRuns()).toEqual([]);
+      await reader.close();
+    } finally {
+      writer.exec('ROLLBACK');
+      writer.close();
+    }
+  });
 });

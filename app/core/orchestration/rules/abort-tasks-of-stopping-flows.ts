@@ -1,4 +1,4 @@
-import { isTerminal } from '../../states.js';
+import { isTerminal } from '../../state-model.js';
 import type { ClientServices, OrchestrationRule } from '../types.js';
 
 /** Once its flow run is being cancelled or has finished, a task run must not start. */

@@ -1,4 +1,4 @@
-import { isTerminal } from '../../states.js';
+import { isTerminal } from '../../state-model.js';
 import type { ClientServices, OrchestrationRule } from '../types.js';
 
 /** A request to cancel (a proposed Cancelling) a run that has already finished is refused. */

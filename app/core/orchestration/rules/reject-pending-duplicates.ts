@@ -1,4 +1,4 @@
-import { NOT_READY } from '../../states.js';
+import { NOT_READY } from '../../state-model.js';
 import type { ClientServices, OrchestrationRule } from '../types.js';
 
 /**
