@@ -1,7 +1,7 @@
 import { isTerminal, newId, NOT_READY, type OrchestrationResult, type ProposedState, type State } from '../core/index.js';
 import type { FlowRunFrame } from './context.js';
 import { errorInfo } from './errors.js';
-import { trackTaskRun } from './heartbeats.js';
+import { trackTaskRun, untrackTaskRun } from './heartbeats.js';
 import { maskCredentials } from './mask-credentials.js';
 import { previewOf } from './previews.js';
 import { requireReporter } from './runtime.js';
@@ -25,7 +25,6 @@ export class SubflowTaskRun {
   private created = false;
   private running = false;
   private ended = false;
-  private untrack: () => void = () => {};
 
   constructor(
     private readonly parent: FlowRunFrame,
@@ -59,7 +58,7 @@ export class SubflowTaskRun {
         transitionId: newId(),
       }),
     );
-    this.untrack = trackTaskRun(this.id, (message) => this.end({ type: 'CRASHED', name: 'Crashed', message }));
+    trackTaskRun(this);
   }
 
   /** Called with each state the child flow run enters; its start and its end are followed. */
@@ -88,6 +87,11 @@ export class SubflowTaskRun {
     return this.end(proposed);
   }
 
+  /** Records the task run as Crashed because this process is going away. */
+  crash(message: string): Promise<void> {
+    return this.end({ type: 'CRASHED', name: 'Crashed', message });
+  }
+
   /** Ends the task run NotReady: a future it was handed did not complete, so the child never ran. */
   notReady(message: string): Promise<void> {
     if (!this.created) return Promise.resolve();
@@ -103,7 +107,7 @@ export class SubflowTaskRun {
   private async end(state: ProposedState): Promise<void> {
     if (this.ended) return this.chain.then(() => undefined);
     this.ended = true;
-    this.untrack();
+    untrackTaskRun(this);
     await this.send(() => proposeState(this.reporter, 'task', this.id, state));
   }
 

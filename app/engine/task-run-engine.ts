@@ -2,7 +2,7 @@ import { isTerminal, newId, NOT_READY, type OrchestrationResult, type ProposedSt
 import { AttemptScope } from './attempt-scope.js';
 import { computeCacheKey, type CacheKeyContext, type CachePolicy } from './cache.js';
 import { runStorage, type FlowRunFrame, type RunFrame, type TaskRunFrame } from './context.js';
-import { trackTaskRun } from './heartbeats.js';
+import { trackTaskRun, untrackTaskRun } from './heartbeats.js';
 import { CancelledError, errorInfo, RunAbortedError, TimeoutError, UpstreamFailedError } from './errors.js';
 import { AllowFailure, TaskRunFuture } from './futures.js';
 import { installLogPrints } from './log-prints.js';
@@ -18,6 +18,7 @@ import { inputsOf, nextDynamicKey } from './task-run-records.js';
 import { linkResult, runsKnownOf, upstreamOf, type UpstreamLinks } from './upstream-links.js';
 import { engineSettings } from './runtime.js';
 import { sleep, sleepUntil } from './sleep.js';
+import type { TaskCall, TaskRunner } from './task-runners/task-runner.js';
 import { argumentValues, renderTemplate } from './templates.js';
 
 /** Everything the engine needs to know about a task, fixed when it is defined. */
@@ -94,6 +95,56 @@ function isThenable(value: unknown): value is PromiseLike<unknown> {
   return (typeof value === 'object' || typeof value === 'function') && value !== null && typeof (value as PromiseLike<unknown>).then === 'function';
 }
 
+/**
+ * One attempt of a task run as its code and its runner see it: the run frame that
+ * getRunContext() and getRunLogger() read, and the call the runner executes. One object for both,
+ * its signal and logger made only when asked for: a map makes one for every item.
+ */
+class TaskAttempt implements TaskRunFrame, TaskCall {
+  readonly kind = 'task';
+  readonly taskRunId: string;
+  readonly taskRunName: string;
+  readonly taskKey: string;
+  readonly logPrints: boolean;
+  readonly moduleUrl: string | null;
+
+  constructor(
+    private readonly execution: TaskRunExecution,
+    readonly flowRun: FlowRunFrame,
+    private readonly scope: AttemptScope,
+    private readonly task: TaskDefinition,
+    readonly args: unknown[],
+    readonly attempt: number,
+  ) {
+    this.taskRunId = execution.id;
+    this.taskRunName = execution.name;
+    this.taskKey = task.taskKey;
+    this.logPrints = task.options.logPrints ?? flowRun.logPrints;
+    this.moduleUrl = task.moduleUrl;
+  }
+
+  get signal(): AbortSignal {
+    return this.scope.signal;
+  }
+
+  get logger(): RunLogger {
+    return this.execution.logger;
+  }
+
+  runInline(): unknown {
+    return (this.task.fn as (...a: unknown[]) => unknown)(...this.args);
+  }
+
+  log(level: number, message: string): void {
+    this.execution.logger.log(level, message);
+  }
+}
+
+/** Runs an attempt's body with its runner; a plain function, so entering the run's context makes no closure. */
+function executeAttempt(runner: TaskRunner, attempt: TaskAttempt): unknown {
+  return runner.execute(attempt);
+}
+
 /** One task run in a flow run, from Pending to a final state, through every attempt. */
 class TaskRunExecution extends RunExecution<unknown> {
   readonly id: string;
@@ -101,15 +152,13 @@ class TaskRunExecution extends RunExecution<unknown> {
   private runLogger: RunLogger | null = null;
 
   /** Made on first use: most task runs never log. */
-  protected get logger(): RunLogger {
+  get logger(): RunLogger {
     this.runLogger ??= new RunLogger({ flowRunId: this.flow.flowRunId, taskRunId: this.id, runName: this.name, attempt: () => this.attempt }, 'task');
     return this.runLogger;
   }
   private upstream: UpstreamLinks;
   /** Settles once the run is recorded, when that waits for the maps it was handed to know their runs. */
   private recording: Promise<void> | null = null;
-  /** Called once the run's final state is recorded. */
-  onRecorded: () => void = () => {};
   /** The arguments each attempt is called with, once the futures among them are resolved. */
   private args: unknown[] = [];
   private cacheKey: string | null = null;
@@ -278,41 +327,13 @@ class TaskRunExecution extends RunExecution<unknown> {
 
   protected attemptOnce(): AttemptOutcome | Promise<AttemptOutcome> {
     const task = this.request.task;
-    const args = this.args;
     const scope = new AttemptScope(this.flow.signal, task.options.timeoutSeconds, `task run '${this.name}'`);
-    // The frame's logger, like the run's, is made only when a task first logs.
-    const logger = () => this.logger;
-    const frame: TaskRunFrame = {
-      kind: 'task',
-      taskRunId: this.id,
-      taskRunName: this.name,
-      taskKey: task.taskKey,
-      attempt: this.attempt,
-      get signal() {
-        return scope.signal;
-      },
-      get logger() {
-        return logger();
-      },
-      logPrints: task.options.logPrints ?? this.flow.logPrints,
-      flowRun: this.flow,
-    };
+    const attempt = new TaskAttempt(this, this.flow, scope, task, this.args, this.attempt);
     // A task may ask for its prints when its flow does not.
-    if (frame.logPrints) installLogPrints();
+    if (attempt.logPrints) installLogPrints();
     let returned: unknown;
     try {
-      returned = runStorage.run(frame, () =>
-        this.flow.taskRunner.execute({
-          runInline: () => (task.fn as (...a: unknown[]) => unknown)(...args),
-          moduleUrl: task.moduleUrl,
-          taskKey: task.taskKey,
-          args,
-          get signal() {
-            return scope.signal;
-          },
-          log: (level, message) => this.logger.log(level, message),
-        }),
-      );
+      returned = runStorage.run(attempt, executeAttempt, this.flow.taskRunner, attempt);
     } catch (error) {
       scope.end();
       return { ok: false, error };
@@ -356,7 +377,7 @@ class TaskRunExecution extends RunExecution<unknown> {
     // next, so nothing that follows can be durable before it. The flow run waits for it to land.
     const recorded = () => {
       this.flow.outstanding.delete(acknowledged);
-      this.onRecorded();
+      untrackTaskRun(this);
       this.request.future?.finalRecorded();
     };
     const acknowledged: Promise<void> = this.propose(state).then(
@@ -449,29 +470,27 @@ class TaskRunExecution extends RunExecution<unknown> {
     this.logger.info(`used a cached result (${state.message ?? state.cacheKey})`);
     linkResult(this.flow.resultLinks, value, this.id);
     await this.hooksFor(state);
-    this.onRecorded();
+    untrackTaskRun(this);
     return value;
   }
 }
 
-/** Starts a task run in the current flow run and tracks it until it settles. */
-export function startTaskRun(
-  parent: RunFrame,
-  request: TaskRunRequest,
-  schedule?: (start: () => Promise<unknown>) => Promise<unknown>,
-): { id: string; promise: Promise<unknown> } {
+/**
+ * Starts a task run in the current flow run and tracks it until it settles; a submitted run
+ * waits for a place with `runner`, a direct call does not.
+ */
+export function startTaskRun(parent: RunFrame, request: TaskRunRequest, runner?: TaskRunner): { id: string; promise: Promise<unknown> } {
   const flow = parent.kind === 'flow' ? parent : parent.flowRun;
   const execution = new TaskRunExecution(flow, request);
   if (request.future) request.future.runName = execution.name;
-  const untrack = trackTaskRun(execution.id, (message) => execution.crash(message));
-  const promise = schedule ? schedule(() => execution.run()) : execution.run();
-  flow.outstanding.add(promise);
   // A completed run stays tracked until its Completed state is recorded (see `completed`).
-  execution.onRecorded = untrack;
+  trackTaskRun(execution);
+  const promise = runner ? runner.schedule(() => execution.run()) : execution.run();
+  flow.outstanding.add(promise);
   promise.then(
     () => flow.outstanding.delete(promise),
     () => {
-      untrack();
+      untrackTaskRun(execution);
       flow.outstanding.delete(promise);
       request.future?.finalRecorded();
     },
