@@ -380,8 +380,9 @@ class TaskRunExecution extends RunExecution<unknown> {
       untrackTaskRun(this);
       this.request.future?.finalRecorded();
     };
-    const acknowledged: Promise<void> = this.propose(state).then(
+    const acknowledged: Promise<void> = this.send(state).then(
       (result) => {
+        this.observe(result);
         const final = result.state;
         if (final && isTerminal(final.type) && final.type !== 'COMPLETED') {
           this.logger.warning(`the task run ended ${final.name} while it finished`);

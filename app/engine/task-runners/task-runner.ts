@@ -43,26 +43,42 @@ export class Semaphore {
   }
 
   run<T>(work: () => Promise<T>): Promise<T> {
-    const release = () => {
-      const next = this.next();
-      if (next) next();
-      else this.active--;
-    };
-    const start = (): Promise<T> => {
-      let running: Promise<T>;
-      try {
-        running = work();
-      } catch (error) {
-        release();
-        return Promise.reject(error);
-      }
-      running.then(release, release);
-      return running;
-    };
     if (this.active < this.limit) {
       this.active++;
-      return start();
+      const running = this.start(work);
+      running.then(this.release, this.release);
+      return running;
     }
-    return new Promise<void>((resolve) => this.waiting.push(resolve)).then(start);
+    // One promise for a run that waits, settled with its work's outcome once it had its turn.
+    return new Promise<T>((resolve, reject) => {
+      this.waiting.push(() => {
+        this.start(work).then(
+          (value) => {
+            this.release();
+            resolve(value);
+          },
+          (error: unknown) => {
+            this.release();
+            reject(error);
+          },
+        );
+      });
+    });
   }
+
+  /** Starts `work` in a place already taken; a throw becomes a rejection. */
+  private start<T>(work: () => Promise<T>): Promise<T> {
+    try {
+      return work();
+    } catch (error) {
+      return Promise.reject(error);
+    }
+  }
+
+  /** Hands the place of work that has settled to the next in line, or frees it. */
+  private readonly release = (): void => {
+    const next = this.next();
+    if (next) next();
+    else this.active--;
+  };
 }
