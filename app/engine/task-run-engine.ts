@@ -489,11 +489,15 @@ export function startTaskRun(parent: RunFrame, request: TaskRunRequest, runner?:
   const promise = runner ? runner.schedule(() => execution.run()) : execution.run();
   flow.outstanding.add(promise);
   promise.then(
-    () => flow.outstanding.delete(promise),
-    () => {
+    (value) => {
+      flow.outstanding.delete(promise);
+      request.future?.settle(true, value);
+    },
+    (error: unknown) => {
       untrackTaskRun(execution);
       flow.outstanding.delete(promise);
       request.future?.finalRecorded();
+      request.future?.settle(false, error);
     },
   );
   return { id: execution.id, promise };
