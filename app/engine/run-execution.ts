@@ -145,47 +145,64 @@ export abstract class RunExecution<O> {
     return failedStateOf(failure);
   }
 
-  /** Attempts until one completes, the last one fails, or the run is stopped or refused. */
-  protected async runAttempts(): Promise<O> {
-    for (;;) {
+  /**
+   * Attempts until one completes, the last one fails, or the run is stopped or refused. Steps
+   * chained on the store's answers rather than one async loop: with promise hooks on (the run
+   * context needs them), every await costs a promise, and a run that starts, runs synchronously
+   * and completes, as most runs of a large map do, takes no step more than it needs.
+   */
+  protected runAttempts(): Promise<O> {
+    try {
       const stopped = this.stoppedBeforeStart();
       if (stopped) return stopped;
-      const started = await this.send(this.runningState(), this.claimsRun);
-      this.observe(started);
-      if (started.status === 'WAIT') {
-        await this.waitToStart((started.delaySeconds ?? 0) * 1000);
-        continue;
-      }
-      const state = started.state;
-      if (started.status !== 'ACCEPT' || !state) return this.notStarted(started);
-      if (state.type !== 'RUNNING') {
-        const instead = this.startedInstead(state, started);
-        if (instead && 'end' in instead) return instead.end;
-        if (instead) {
-          const end = await this.waitToRetry(instead.proposeAgainAt);
-          if (end) return end.end;
-          continue;
-        }
-      }
-      const onRunning = this.hooksFor(state);
-      if (onRunning) await onRunning;
-      const attempt = this.attemptOnce();
-      const outcome = attempt instanceof Promise ? await attempt : attempt;
-      if (outcome.ok) return this.completed(outcome.value);
-      const stop = this.stopped(outcome.error);
-      if (stop) return stop;
-      const proposal = this.failedState(outcome);
-      const failed = await this.propose(proposal instanceof Promise ? await proposal : proposal);
-      const next = failed.state;
-      if (failed.status === 'ACCEPT' && next?.type === 'SCHEDULED') {
-        this.loggedFailure(outcome.error, next);
-        const end = await this.waitToRetry(next.scheduledTime ?? Date.now());
-        if (end) return end.end;
-        continue;
-      }
-      this.loggedFailure(outcome.error, null);
-      if (failed.status === 'ACCEPT' && next) await this.hooksFor(next);
-      return this.failedFinally(next, outcome.error);
+      return this.send(this.runningState(), this.claimsRun).then((started) => this.goOnFromStart(started));
+    } catch (error) {
+      return Promise.reject(error);
     }
+  }
+
+  /** Goes on from the store's answer to a proposed Running. */
+  private goOnFromStart(started: OrchestrationResult): O | Promise<O> {
+    this.observe(started);
+    if (started.status === 'WAIT') return this.waitToStart((started.delaySeconds ?? 0) * 1000).then(() => this.runAttempts());
+    const state = started.state;
+    if (started.status !== 'ACCEPT' || !state) return this.notStarted(started);
+    if (state.type !== 'RUNNING') {
+      const instead = this.startedInstead(state, started);
+      if (instead && 'end' in instead) return instead.end;
+      if (instead) return this.waitToRetry(instead.proposeAgainAt).then((end) => (end ? end.end : this.runAttempts()));
+    }
+    const onRunning = this.hooksFor(state);
+    if (onRunning) return onRunning.then(() => this.runAttempt());
+    return this.runAttempt();
+  }
+
+  /** Runs one attempt and goes on with how it ended; a synchronous one at once. */
+  private runAttempt(): O | Promise<O> {
+    const attempt = this.attemptOnce();
+    return attempt instanceof Promise ? attempt.then((outcome) => this.attempted(outcome)) : this.attempted(attempt);
+  }
+
+  private attempted(outcome: AttemptOutcome): O | Promise<O> {
+    if (outcome.ok) return this.completed(outcome.value);
+    const stop = this.stopped(outcome.error);
+    if (stop) return stop;
+    return this.failedAttempt(outcome);
+  }
+
+  /** Records a failed attempt, then waits for the next one, or ends the run after the last. */
+  private async failedAttempt(outcome: FailedAttempt): Promise<O> {
+    const proposal = this.failedState(outcome);
+    const failed = await this.propose(proposal instanceof Promise ? await proposal : proposal);
+    const next = failed.state;
+    if (failed.status === 'ACCEPT' && next?.type === 'SCHEDULED') {
+      this.loggedFailure(outcome.error, next);
+      const end = await this.waitToRetry(next.scheduledTime ?? Date.now());
+      if (end) return end.end;
+      return this.runAttempts();
+    }
+    this.loggedFailure(outcome.error, null);
+    if (failed.status === 'ACCEPT' && next) await this.hooksFor(next);
+    return this.failedFinally(next, outcome.error);
   }
 }
