@@ -27,7 +27,7 @@ import type { ConcurrencyLimits } from './concurrency-limits.js';
 import type { FlowRunPauses } from './flow-run-pauses.js';
 import { stateFromRow } from './rows.js';
 import { isSqliteError, isWriteFailure } from './store-error.js';
-import { sharedJson, TransitionCaches, type ImmutableFacts } from './transition-caches.js';
+import { sharedJson, TransitionCaches, type ImmutableFacts, type RunMemory } from './transition-caches.js';
 import {
   FLOW_RUN_INSERT,
   FLOW_RUN_STATE_UPDATE,
@@ -213,9 +213,13 @@ export class TransitionWriter {
     const mine = this.caches.batch?.touched.get(runId);
     if (mine) return mine;
     if (kind === 'task' && !mustRead) {
-      const known = this.caches.knownTaskRows.get(runId);
+      const known = this.caches.knownTaskRow(runId);
       if (known) return known;
     }
+    return this.readRow(kind, runId);
+  }
+
+  private readRow(kind: RunKind, runId: string): RunCurrentRow | undefined {
     return kind === 'flow' ? this.stmt.flowRunCurrent.get(runId) : this.stmt.taskRunCurrent.get(runId);
   }
 
@@ -268,7 +272,7 @@ export class TransitionWriter {
           hostname: request.hostname,
           last_transition_id: request.transitionId,
         });
-        this.caches.facts.set(request.id, facts);
+        this.caches.created(request.id, facts);
       },
     });
   }
@@ -292,7 +296,7 @@ export class TransitionWriter {
     // New ids are normally new: a repeat is caught when the row is written (see writeBatch).
     const exists =
       this.caches.batch?.touched.has(request.id) ||
-      this.caches.knownTaskRows.has(request.id) ||
+      this.caches.memoryOf(request.id) !== undefined ||
       (this.verifyCreates && this.stmt.taskRunExists.get(request.id) !== undefined);
     if (exists) {
       const existing = this.currentRow('task', request.id, true)!;
@@ -337,13 +341,17 @@ export class TransitionWriter {
           last_transition_id: request.transitionId,
           result: null,
         });
-        this.caches.facts.set(request.id, facts);
+        this.caches.created(request.id, facts);
       },
     });
   }
 
   applySetState(request: SetState, mustRead = false): OrchestrationResult {
-    const current = this.currentRow(request.kind, request.runId, mustRead);
+    const batch = this.caches.batch;
+    const mine = batch?.touched.get(request.runId);
+    const memory = this.caches.memoryOf(request.runId);
+    const known = request.kind === 'task' && !mustRead ? (memory?.taskRow ?? undefined) : undefined;
+    const current = mine ?? known ?? this.readRow(request.kind, request.runId);
     if (!current) {
       return { status: 'ABORT', state: null, reason: `no ${request.kind} run with id ${request.runId}`, code: 'RUN_NOT_FOUND' };
     }
@@ -353,15 +361,11 @@ export class TransitionWriter {
       const earlier = this.stmt.stateInHistory.get(current.state_id, request.transitionId);
       if (earlier) return { status: 'ACCEPT', state: stateFromRow(earlier) };
     }
-    const initial = this.stateOf(request.kind, request.runId, current);
-    const facts = this.factsOf(request.kind, request.runId, current);
+    const initial = this.stateOf(request.kind, request.runId, current, memory);
+    const facts = memory?.facts ?? this.factsFromRow(request.kind, request.runId, current);
     const now = this.now();
-    const batch = this.caches.batch;
-    const unread =
-      request.kind === 'task' &&
-      batch?.touched.get(request.runId) !== current &&
-      !mustRead &&
-      this.caches.knownTaskRows.get(request.runId) === current;
+    // Started from the row this store last wrote, not from one read or written in this transaction.
+    const unread = mine === undefined && known !== undefined && current === known;
     const result = this.orchestrateInto({
       kind: request.kind,
       runId: request.runId,
@@ -405,13 +409,12 @@ export class TransitionWriter {
           const changes = TASK_RUN_STATE_UPDATE.runWhere2(this.stmt.updateTaskRunStateIfUnchanged, update, request.runId, current.state_id).changes;
           if (changes === 0) return false;
         } else TASK_RUN_STATE_UPDATE.runWhere(this.stmt.updateTaskRunState, update, request.runId);
-        if (isTerminal(state.type)) this.caches.facts.delete(request.runId);
         return true;
       },
     });
     if (result === CHANGED_ELSEWHERE) {
       // Someone else moved the run since this store last wrote it: start over from the stored row.
-      this.caches.knownTaskRows.delete(request.runId);
+      this.caches.forgetTaskRow(request.runId);
       return this.applySetState(request, true);
     }
     if (request.kind === 'flow' && result.status === 'ACCEPT' && result.state && isTerminal(result.state.type) && !isTerminal(initial.type)) {
@@ -570,13 +573,12 @@ export class TransitionWriter {
     this.savepointOpen = false;
   }
 
-  private stateOf(kind: RunKind, runId: string, row: RunCurrentRow): State {
-    return this.caches.stateOf(runId, row.state_id) ?? stateFromRow(this.stmt.stateById.get(row.state_id)!);
+  private stateOf(kind: RunKind, runId: string, row: RunCurrentRow, memory?: RunMemory): State {
+    return this.caches.stateOf(runId, row.state_id, memory) ?? stateFromRow(this.stmt.stateById.get(row.state_id)!);
   }
 
-  private factsOf(kind: RunKind, runId: string, row: RunCurrentRow): ImmutableFacts {
-    const known = this.caches.facts.get(runId);
-    if (known) return known;
+  /** The immutable facts of a run this store does not remember creating. */
+  private factsFromRow(kind: RunKind, runId: string, row: RunCurrentRow): ImmutableFacts {
     const wide = row.tags !== undefined && row.retry_policy !== undefined ? (row as Required<RunCurrentRow>) : this.wideColumns(kind, runId);
     return {
       flowRunId: row.flow_run_id,
