@@ -19,7 +19,6 @@ import {
   type RetryPolicy,
   type RunFacts,
   type RunKind,
-  type RunTiming,
   type SetState,
   type State,
 } from '../../core/index.js';
@@ -60,14 +59,11 @@ interface RunTimingRow {
   stateId: number | null;
 }
 
-/** What an accepted transition wrote to the states table, for the run's own row to follow. */
-interface AcceptedTransition {
-  state: State;
-  stateId: number;
-  timing: RunTiming;
-  /** The proposal as the rules left it. */
-  proposed: ProposedState;
-}
+/**
+ * An accepted transition's new values for its run's row: what the UPDATE sets, and what the
+ * writer remembers of the row for the run's next transition. One object for both.
+ */
+type AcceptedRow = TaskRunStateUpdate & RunCurrentRow;
 
 /** One transition to orchestrate and, when it is accepted, record. */
 interface TransitionInput {
@@ -82,7 +78,7 @@ interface TransitionInput {
   /** Accept without asking the policy. */
   force: boolean;
   /** Writes the run's row; returns false when it found the row changed by another process. */
-  persist: (accepted: AcceptedTransition) => boolean | void;
+  persist: (row: AcceptedRow, state: State) => boolean | void;
 }
 
 const NEW_RUN: RunTimingRow = { runCount: 0, startTime: null, endTime: null, lastTransitionId: null, stateId: null };
@@ -248,25 +244,25 @@ export class TransitionWriter {
       transitionId: request.transitionId,
       now,
       force: false,
-      persist: ({ state, stateId, timing }) => {
+      persist: (row) => {
         FLOW_RUN_INSERT.run(this.stmt.insertFlowRun, {
           id: request.id,
           flow_id: this.flowIdFor(request.flowName, now),
           flow_name: request.flowName,
           name: request.name,
-          state_type: state.type,
-          state_name: state.name,
-          state_id: stateId,
+          state_type: row.state_type,
+          state_name: row.state_name,
+          state_id: row.state_id,
           parameters: JSON.stringify(request.parameters),
           tags: JSON.stringify(request.tags),
           parent_flow_run_id: request.parentFlowRunId,
           parent_task_run_id: request.parentTaskRunId,
           entrypoint: request.entrypoint,
-          run_count: timing.runCount,
+          run_count: row.run_count,
           retry_policy: JSON.stringify(request.retryPolicy),
           created_at: now,
-          start_time: timing.startTime,
-          end_time: timing.endTime,
+          start_time: row.start_time,
+          end_time: row.end_time,
           heartbeat_at: now,
           pid: request.pid,
           hostname: request.hostname,
@@ -318,7 +314,7 @@ export class TransitionWriter {
       transitionId: request.transitionId,
       now,
       force: false,
-      persist: ({ state, stateId, timing }) => {
+      persist: (row) => {
         // Written when the transaction closes, so a Running (or more) in the same batch costs no UPDATE.
         this.caches.batch!.pendingTaskRows.set(request.id, {
           id: request.id,
@@ -326,18 +322,18 @@ export class TransitionWriter {
           task_key: request.taskKey,
           name: request.name,
           dynamic_key: request.dynamicKey,
-          state_type: state.type,
-          state_name: state.name,
-          state_id: stateId,
+          state_type: row.state_type,
+          state_name: row.state_name,
+          state_id: row.state_id,
           tags: sharedJson(request.tags),
-          run_count: timing.runCount,
+          run_count: row.run_count,
           retry_policy: sharedJson(request.retryPolicy),
           cache_key: request.cacheKey,
           inputs: request.inputs,
           upstream: request.upstream.length === 0 ? '[]' : JSON.stringify(request.upstream),
           created_at: now,
-          start_time: timing.startTime,
-          end_time: timing.endTime,
+          start_time: row.start_time,
+          end_time: row.end_time,
           last_transition_id: request.transitionId,
           result: null,
         });
@@ -382,23 +378,11 @@ export class TransitionWriter {
       transitionId: request.transitionId,
       now,
       force: request.force === true,
-      persist: ({ state, stateId, timing, proposed }) => {
+      persist: (update, state) => {
         // Only an accepted transition hands the run to a new process.
         if (request.owner && request.kind === 'flow') {
           this.stmt.claimFlowRun.run(request.owner.pid, request.owner.hostname, now, request.runId);
         }
-        const update: TaskRunStateUpdate = {
-          state_type: state.type,
-          state_name: state.name,
-          state_id: stateId,
-          run_count: timing.runCount,
-          start_time: timing.startTime,
-          end_time: timing.endTime,
-          last_transition_id: request.transitionId,
-          result: proposed.resultPreview ?? null,
-          // The cache key is known only once the inputs are resolved, after the task run was created.
-          cache_key: proposed.cacheKey ?? null,
-        };
         const unwritten = request.kind === 'task' ? batch?.pendingTaskRows.get(request.runId) : undefined;
         if (unwritten) {
           updatePendingTaskRow(unwritten, update);
@@ -518,7 +502,20 @@ export class TransitionWriter {
         previous_id: timing.stateId,
       }).lastInsertRowid,
     );
-    if (input.persist({ state, stateId, timing: next, proposed }) === false) {
+    const row: AcceptedRow = {
+      state_type: state.type,
+      state_name: state.name,
+      state_id: stateId,
+      run_count: next.runCount,
+      start_time: next.startTime,
+      end_time: next.endTime,
+      last_transition_id: transitionId,
+      result: proposed.resultPreview ?? null,
+      // The cache key is known only once the inputs are resolved, after the task run was created.
+      cache_key: proposed.cacheKey ?? null,
+      flow_run_id: facts.flowRunId,
+    };
+    if (input.persist(row, state) === false) {
       if (this.savepointOpen) {
         this.stmt.rollbackTo.run();
         this.stmt.release.run();
@@ -537,21 +534,7 @@ export class TransitionWriter {
       this.stmt.rollback.run();
       throw error;
     }
-    this.caches.accepted(
-      kind,
-      runId,
-      {
-        state_id: stateId,
-        run_count: next.runCount,
-        start_time: next.startTime,
-        end_time: next.endTime,
-        last_transition_id: transitionId,
-        tags: sharedJson(facts.tags),
-        retry_policy: sharedJson(facts.retryPolicy),
-        flow_run_id: facts.flowRunId,
-      },
-      state,
-    );
+    this.caches.accepted(kind, runId, row, state);
     if (this.savepointOpen) {
       this.stmt.release.run();
       this.savepointOpen = false;
