@@ -4,7 +4,8 @@ import { runStateHooks } from './hooks.js';
 import type { RunLogger } from './logger.js';
 import type { CommonOptions, RunInfo } from './options.js';
 import { requireReporter } from './runtime.js';
-import { announceState, proposeState } from './state-reports.js';
+import { currentFrame, runStorage, type RunFrame } from './context.js';
+import { announceState, proposeState, stateChange } from './state-reports.js';
 
 /** How one attempt ended; a flow's returned value may carry a message of its own for its Failed state. */
 export type AttemptOutcome = { ok: true; value: unknown } | { ok: false; error: unknown; message?: string };
@@ -44,6 +45,8 @@ export abstract class RunExecution<O> {
   /** The options and the public flow or task object that the run's hooks are called with. */
   protected abstract readonly definition: { options: CommonOptions<unknown>; subject: unknown };
   protected readonly reporter: RunReporter = requireReporter();
+  /** The run frame the run was started from, which its code after each answer of the store sees as current. */
+  private readonly startedFrom: RunFrame | undefined = currentFrame();
   protected attempt = 1;
   protected state: State | null = null;
   /** Whether proposing Running claims the run for this process, as a flow run continued here does. */
@@ -121,6 +124,26 @@ export abstract class RunExecution<O> {
     return proposeState(this.reporter, this.kind, this.id, state, owner, transitionId);
   }
 
+  /**
+   * Proposes a state and hands the store's answer to `answered` (or its error to `failed`) in the
+   * frame the run was started from, as a promise's continuation would have it. Through a store in
+   * this process, which answers through callbacks, that costs no promise; through any other, it
+   * waits on setState's.
+   */
+  protected sendThen(state: ProposedState, owner: boolean, answered: (result: OrchestrationResult) => void, failed: (error: unknown) => void): void {
+    const change = stateChange(this.kind, this.id, state, owner, newId());
+    if (!this.reporter.setStateThen) {
+      this.reporter.setState(change).then(answered, failed);
+      return;
+    }
+    const from = this.startedFrom;
+    this.reporter.setStateThen(
+      change,
+      (result) => (from ? runStorage.run(from, answered, result) : runStorage.exit(answered, result)),
+      (error) => (from ? runStorage.run(from, failed, error) : runStorage.exit(failed, error)),
+    );
+  }
+
   /** Runs the hooks for a state the store accepted; nothing to wait for when there are none. */
   protected hooksFor(state: State): Promise<void> | undefined {
     return runStateHooks(this.definition.options, this.definition.subject, () => this.runInfo, state, this.logger);
@@ -155,7 +178,20 @@ export abstract class RunExecution<O> {
     try {
       const stopped = this.stoppedBeforeStart();
       if (stopped) return stopped;
-      return this.send(this.runningState(), this.claimsRun).then((started) => this.goOnFromStart(started));
+      return new Promise<O>((resolve, reject) =>
+        this.sendThen(
+          this.runningState(),
+          this.claimsRun,
+          (started) => {
+            try {
+              resolve(this.goOnFromStart(started));
+            } catch (error) {
+              reject(error);
+            }
+          },
+          reject,
+        ),
+      );
     } catch (error) {
       return Promise.reject(error);
     }

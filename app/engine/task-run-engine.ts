@@ -1,4 +1,13 @@
-import { isTerminal, newId, NOT_READY, type OrchestrationResult, type ProposedState, type RetryPolicy, type State } from '../core/index.js';
+import {
+  isTerminal,
+  newId,
+  NOT_READY,
+  type CreateTaskRun,
+  type OrchestrationResult,
+  type ProposedState,
+  type RetryPolicy,
+  type State,
+} from '../core/index.js';
 import { AttemptScope } from './attempt-scope.js';
 import { computeCacheKey, type CacheKeyContext, type CachePolicy } from './cache.js';
 import { runStorage, type FlowRunFrame, type RunFrame, type TaskRunFrame } from './context.js';
@@ -184,7 +193,7 @@ class TaskRunExecution extends RunExecution<unknown> {
   private record(dynamicKey: number, again: boolean): void {
     const { task, args, waitFor, linkedUpstream } = this.request;
     if (again) this.upstream = withLinked(upstreamOf(this.flow.resultLinks, args, waitFor), linkedUpstream);
-    const created = this.reporter.createTaskRun({
+    const request: CreateTaskRun = {
       id: this.id,
       flowRunId: this.flow.flowRunId,
       taskKey: task.taskKey,
@@ -197,12 +206,12 @@ class TaskRunExecution extends RunExecution<unknown> {
       upstream: this.upstream.ids,
       state: { type: 'PENDING', name: 'Pending' },
       transitionId: newId(),
-    });
+    };
     // Its outcome reaches us through the next transition; only a lost write is worth a word.
-    created.then(
-      (r) => this.observe(r),
-      (error: unknown) => this.logger.error(`could not record the task run: ${String(error)}`),
-    );
+    const answered = (result: OrchestrationResult) => this.observe(result);
+    const failed = (error: unknown) => this.logger.error(`could not record the task run: ${String(error)}`);
+    if (this.reporter.createTaskRunThen) this.reporter.createTaskRunThen(request, answered, failed);
+    else this.reporter.createTaskRun(request).then(answered, failed);
   }
 
   protected get flowRunId(): string {
@@ -380,22 +389,26 @@ class TaskRunExecution extends RunExecution<unknown> {
       untrackTaskRun(this);
       this.request.future?.finalRecorded();
     };
-    const acknowledged: Promise<void> = this.send(state).then(
-      (result) => {
-        this.observe(result);
-        const final = result.state;
-        if (final && isTerminal(final.type) && final.type !== 'COMPLETED') {
-          this.logger.warning(`the task run ended ${final.name} while it finished`);
-        }
-        const hooks = result.status === 'ACCEPT' && final ? this.hooksFor(final) : undefined;
-        if (!hooks) return recorded();
-        return hooks.then(recorded);
-      },
-      (error: unknown) => {
-        this.logger.error(`the task run's Completed state could not be recorded: ${String(error)}`);
-        this.flow.unrecorded ??= { error };
-        recorded();
-      },
+    const acknowledged = new Promise<void>((resolve) =>
+      this.sendThen(
+        state,
+        false,
+        (result) => {
+          this.observe(result);
+          const final = result.state;
+          if (final && isTerminal(final.type) && final.type !== 'COMPLETED') {
+            this.logger.warning(`the task run ended ${final.name} while it finished`);
+          }
+          const hooks = result.status === 'ACCEPT' && final ? this.hooksFor(final) : undefined;
+          resolve(hooks ? hooks.then(recorded) : recorded());
+        },
+        (error: unknown) => {
+          this.logger.error(`the task run's Completed state could not be recorded: ${String(error)}`);
+          this.flow.unrecorded ??= { error };
+          recorded();
+          resolve();
+        },
+      ),
     );
     this.flow.outstanding.add(acknowledged);
     return value;
