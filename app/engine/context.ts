@@ -1,6 +1,7 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
 import type { OrchestrationResult, ProposedState } from '../core/index.js';
 import type { RunLogger } from './logger.js';
+import type { PendingRecords } from './pending-records.js';
 import type { StoredStates } from './stored-states.js';
 import type { TaskRunner } from './task-runners/task-runner.js';
 import type { ResultLinks } from './upstream-links.js';
@@ -21,6 +22,8 @@ export interface FlowRunFrame {
   dynamicKeys: Map<string, number>;
   /** Task runs started in this flow run that have not finished yet. */
   outstanding: Set<Promise<unknown>>;
+  /** Completed states of task runs not yet answered; they count as outstanding work. */
+  pendingRecords: PendingRecords;
   /** The task run each result object came from, so passing it on links the two runs. */
   resultLinks: ResultLinks;
   /**

@@ -4,6 +4,7 @@ import { newId, type OrchestrationResult, type ProposedState, type RetryPolicy, 
 import { onAbort } from './abort-listeners.js';
 import { AttemptScope } from './attempt-scope.js';
 import { currentFlowRun, currentFrame, runStorage, type FlowRunFrame } from './context.js';
+import { PendingRecords } from './pending-records.js';
 import { bindArguments, bindByName, type BoundFlowCall, type FlowInput, type FlowSignature } from './flow-parameters.js';
 import { CancelledError, errorInfo, ParameterValidationError, RunAbortedError, UpstreamFailedError } from './errors.js';
 import { failureLogText } from './failure-log.js';
@@ -299,6 +300,7 @@ class FlowRunExecution extends RunExecution<FlowRunOutcome> {
     setMaxListeners(0, signal);
     const logPrints = this.flow.options.logPrints ?? false;
     if (logPrints) installLogPrints();
+    const outstanding = new Set<Promise<unknown>>();
     const frame: FlowRunFrame = {
       kind: 'flow',
       flowRunId: this.id,
@@ -311,7 +313,8 @@ class FlowRunExecution extends RunExecution<FlowRunOutcome> {
       logPrints,
       taskRunner: this.flow.options.taskRunner ?? new ConcurrentTaskRunner(),
       dynamicKeys: new Map(),
-      outstanding: new Set(),
+      outstanding,
+      pendingRecords: new PendingRecords(outstanding),
       resultLinks: new WeakMap(),
       unrecorded: null,
       proposeOwnState: (state, transitionId) => this.propose(state, false, transitionId),

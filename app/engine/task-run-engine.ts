@@ -385,32 +385,30 @@ class TaskRunExecution extends RunExecution<unknown> {
     // The caller gets the value at once; the Completed state commits with whatever the flow does
     // next, so nothing that follows can be durable before it. The flow run waits for it to land.
     const recorded = () => {
-      this.flow.outstanding.delete(acknowledged);
       untrackTaskRun(this);
       this.request.future?.finalRecorded();
+      this.flow.pendingRecords.done();
     };
-    const acknowledged = new Promise<void>((resolve) =>
-      this.sendThen(
-        state,
-        false,
-        (result) => {
-          this.observe(result);
-          const final = result.state;
-          if (final && isTerminal(final.type) && final.type !== 'COMPLETED') {
-            this.logger.warning(`the task run ended ${final.name} while it finished`);
-          }
-          const hooks = result.status === 'ACCEPT' && final ? this.hooksFor(final) : undefined;
-          resolve(hooks ? hooks.then(recorded) : recorded());
-        },
-        (error: unknown) => {
-          this.logger.error(`the task run's Completed state could not be recorded: ${String(error)}`);
-          this.flow.unrecorded ??= { error };
-          recorded();
-          resolve();
-        },
-      ),
+    this.flow.pendingRecords.add();
+    this.sendThen(
+      state,
+      false,
+      (result) => {
+        this.observe(result);
+        const final = result.state;
+        if (final && isTerminal(final.type) && final.type !== 'COMPLETED') {
+          this.logger.warning(`the task run ended ${final.name} while it finished`);
+        }
+        const hooks = result.status === 'ACCEPT' && final ? this.hooksFor(final) : undefined;
+        if (hooks) void hooks.then(recorded);
+        else recorded();
+      },
+      (error: unknown) => {
+        this.logger.error(`the task run's Completed state could not be recorded: ${String(error)}`);
+        this.flow.unrecorded ??= { error };
+        recorded();
+      },
     );
-    this.flow.outstanding.add(acknowledged);
     return value;
   }
 
