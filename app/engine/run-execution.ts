@@ -110,18 +110,10 @@ export abstract class RunExecution<O> {
 
   /** Proposes a state and follows the answer; `owner` claims the run for this process. */
   protected propose(state: ProposedState, owner = false, transitionId = newId()): Promise<OrchestrationResult> {
-    return this.send(state, owner, transitionId).then((result) => {
+    return proposeState(this.reporter, this.kind, this.id, state, owner, transitionId).then((result) => {
       this.observe(result);
       return result;
     });
-  }
-
-  /**
-   * Proposes a state and leaves following the answer (observe) to the caller, which awaits it
-   * anyway: on the path every run takes, that is one promise less per transition.
-   */
-  protected send(state: ProposedState, owner = false, transitionId = newId()): Promise<OrchestrationResult> {
-    return proposeState(this.reporter, this.kind, this.id, state, owner, transitionId);
   }
 
   /**
