@@ -562,7 +562,11 @@ export class TransitionWriter {
 
   /** The immutable facts of a run this store does not remember creating. */
   private factsFromRow(kind: RunKind, runId: string, row: RunCurrentRow): ImmutableFacts {
-    const wide = row.tags !== undefined && row.retry_policy !== undefined ? (row as Required<RunCurrentRow>) : this.wideColumns(kind, runId);
+    // A task run created in this transaction has its row still waiting to be inserted.
+    const wide =
+      row.tags !== undefined && row.retry_policy !== undefined
+        ? (row as Required<RunCurrentRow>)
+        : ((kind === 'task' ? this.caches.batch?.pendingTaskRows.get(runId) : undefined) ?? this.wideColumns(kind, runId));
     return {
       flowRunId: row.flow_run_id,
       tags: JSON.parse(wide.tags) as string[],

@@ -128,6 +128,23 @@ describe('store write paths', () => {
     a = await openTestStore({ path: temp.dbPath });
   });
 
+  it('judges a transition of a task run that was created and finished in the same batch', async () => {
+    const { flowRunId } = await flowAndTask(a);
+    const taskRunId = newId();
+    const transition = (state: CreateTaskRun['state']) => a.setState({ kind: 'task', runId: taskRunId, transitionId: newId(), state });
+    const created = a.createTaskRun({ ...newTaskRun(flowRunId, taskRunId, 1), tags: ['one'] });
+    const running = transition({ type: 'RUNNING', name: 'Running' });
+    const completed = transition({ type: 'COMPLETED', name: 'Completed', resultPreview: '1' });
+    const late = transition({ type: 'FAILED', name: 'Failed', message: 'too late' });
+    expect((await created).state?.name).toBe('Pending');
+    expect((await running).state?.name).toBe('Running');
+    expect((await completed).state?.name).toBe('Completed');
+    expect(await late).toMatchObject({ status: 'REJECT', state: { name: 'Completed' } });
+    const run = (await b.getTaskRun(taskRunId))!;
+    expect(run.state.name).toBe('Completed');
+    expect(run.tags).toEqual(['one']);
+  });
+
   it('answers a repeated create with the run as it is, writing nothing', async () => {
     const { flowRunId, taskRunId } = await flowAndTask(a);
     const again = await a.createTaskRun(newTaskRun(flowRunId, taskRunId, 0));
