@@ -29,9 +29,8 @@ export class TaskRunFuture<T = unknown> {
     if (run) this.run = run;
   }
 
-  /** @internal The run this future stands for, known just after the future is made; the engine calls settle once it settles. */
-  attach(run: Promise<T>): void {
-    this.run = run;
+  /** @internal The engine tells this future how its run settled (settle); its promises are made when asked for. */
+  settledByEngine(): void {
     this.told = true;
   }
 
@@ -88,6 +87,11 @@ export class TaskRunFuture<T = unknown> {
 
   /** Resolves with the task's result, or rejects with its error. */
   result(): Promise<T> {
+    if (!this.run && this.told) {
+      this.run = new Promise<T>((resolve, reject) =>
+        this.whenSettled((ok, valueOrError) => (ok ? resolve(valueOrError as T) : reject(valueOrError)), 0),
+      );
+    }
     return this.run!;
   }
 
@@ -100,6 +104,12 @@ export class TaskRunFuture<T = unknown> {
 
   /** @internal Resolves like result() but never rejects. */
   outcome(): Promise<Outcome<T>> {
+    if (this.told) {
+      this.settled ??= new Promise<Outcome<T>>((resolve) =>
+        this.whenSettled((ok, valueOrError) => resolve(ok ? { ok: true, value: valueOrError as T } : { ok: false, error: valueOrError }), 0),
+      );
+      return this.settled;
+    }
     this.settled ??= this.run!.then(
       (value) => ({ ok: true as const, value }),
       (error: unknown) => ({ ok: false as const, error }),

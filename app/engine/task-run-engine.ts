@@ -487,29 +487,59 @@ class TaskRunExecution extends RunExecution<unknown> {
   }
 }
 
-/**
- * Starts a task run in the current flow run and tracks it until it settles; a submitted run
- * waits for a place with `runner`, a direct call does not.
- */
-export function startTaskRun(parent: RunFrame, request: TaskRunRequest, runner?: TaskRunner): { id: string; promise: Promise<unknown> } {
+/** Starts a task run called directly in a flow or task, and gives the promise of its result. */
+export function callTaskRun(parent: RunFrame, request: TaskRunRequest): Promise<unknown> {
   const flow = parent.kind === 'flow' ? parent : parent.flowRun;
+  const execution = startTracking(flow, request);
+  const run = execution.run();
+  followToTheEnd(flow, execution, request, run);
+  return run;
+}
+
+/**
+ * Submits a task run: it starts once `runner` has a place for it (at once without a runner) and
+ * its future hears how it settled. A runner that admits runs (see TaskRunner.admit) keeps the
+ * waiting ones without a promise each.
+ */
+export function submitTaskRun(parent: RunFrame, request: TaskRunRequest & { future: TaskRunFuture }, runner?: TaskRunner): void {
+  const flow = parent.kind === 'flow' ? parent : parent.flowRun;
+  const execution = startTracking(flow, request);
+  request.future.runName = execution.name;
+  if (runner?.admit && runner.leave) runner.admit(() => followToTheEnd(flow, execution, request, execution.run(), runner));
+  else followToTheEnd(flow, execution, request, runner ? runner.schedule(() => execution.run()) : execution.run());
+}
+
+/** Makes the run, tracked until it settles; a completed run stays tracked until its Completed state is recorded (see `completed`). */
+function startTracking(flow: FlowRunFrame, request: TaskRunRequest): TaskRunExecution {
   const execution = new TaskRunExecution(flow, request);
-  if (request.future) request.future.runName = execution.name;
-  // A completed run stays tracked until its Completed state is recorded (see `completed`).
   trackTaskRun(execution);
-  const promise = runner ? runner.schedule(() => execution.run()) : execution.run();
-  flow.outstanding.add(promise);
-  promise.then(
+  flow.unsettledRuns.add();
+  return execution;
+}
+
+/**
+ * Once the run has settled: gives the place it was admitted to back (see TaskRunner.admit), tells
+ * its future, and the flow run waits for it no more.
+ */
+function followToTheEnd(
+  flow: FlowRunFrame,
+  execution: TaskRunExecution,
+  request: TaskRunRequest,
+  run: Promise<unknown>,
+  admittedBy?: TaskRunner,
+): void {
+  run.then(
     (value) => {
-      flow.outstanding.delete(promise);
+      admittedBy?.leave?.();
+      flow.unsettledRuns.done();
       request.future?.settle(true, value);
     },
     (error: unknown) => {
+      admittedBy?.leave?.();
       untrackTaskRun(execution);
-      flow.outstanding.delete(promise);
+      flow.unsettledRuns.done();
       request.future?.finalRecorded();
       request.future?.settle(false, error);
     },
   );
-  return { id: execution.id, promise };
 }

@@ -5,7 +5,7 @@ import { UpstreamFailedError } from './errors.js';
 import { resolveCachePolicy } from './cache.js';
 import { AllowFailure, FutureList, TaskRunFuture, Unmapped } from './futures.js';
 import { retryPolicyOf, validateTimeout, type TaskOptions } from './options.js';
-import { startTaskRun, type TaskDefinition } from './task-run-engine.js';
+import { callTaskRun, submitTaskRun, type TaskDefinition } from './task-run-engine.js';
 import { parameterNames } from './templates.js';
 import { linkOf } from './upstream-links.js';
 
@@ -179,11 +179,11 @@ function makeTask<Args extends unknown[], R>(
     const flow = frame.kind === 'flow' ? frame : frame.flowRun;
     const taskRunId = newId();
     const future = new TaskRunFuture<Awaited<R>>(taskRunId, name);
+    future.settledByEngine();
     // Runs submitted from inside a task skip the runner's limit: the parent already holds a place
     // and waits for them, so making them queue behind it could wait forever.
     const runner = frame.kind === 'task' ? undefined : flow.taskRunner;
-    const started = startTaskRun(frame, { task: definition, args, waitFor, future, taskRunId, linkedUpstream }, runner);
-    future.attach(started.promise as Promise<Awaited<R>>);
+    submitTaskRun(frame, { task: definition, args, waitFor, future, taskRunId, linkedUpstream }, runner);
     return future;
   };
 
@@ -191,7 +191,7 @@ function makeTask<Args extends unknown[], R>(
     const frame = currentFrame();
     if (!frame) return null;
     const { args, waitFor } = splitWaitFor(rawArgs);
-    if (!schedule) return startTaskRun(frame, { task: definition, args, waitFor }).promise as Promise<Awaited<R>>;
+    if (!schedule) return callTaskRun(frame, { task: definition, args, waitFor }) as Promise<Awaited<R>>;
     return submitIn(frame, args, waitFor);
   };
 
