@@ -4,6 +4,7 @@ import { CancelledError, TimeoutError } from './errors.js';
 const ATTEMPT_OVER = new CancelledError('the attempt is over');
 
 const NO_TIMER = () => {};
+const NOT_FOLLOWING = () => {};
 
 /**
  * The abort side of one attempt of a flow or task run: it aborts when the run's signal does and
@@ -17,11 +18,15 @@ export class AttemptScope {
   private wasAborted = false;
   private abortReason: unknown;
   private readonly stopTimer: () => void;
-  private readonly stopFollowing: () => void;
+  private stopFollowing: () => void = NOT_FOLLOWING;
+  private over = false;
 
   /** `what` names the run in the TimeoutError, e.g. `task run 'load-0'`. */
-  constructor(runSignal: AbortSignal, timeoutSeconds: number | undefined, what: string) {
-    this.stopFollowing = onAbort(runSignal, () => this.abort(runSignal.reason));
+  constructor(
+    private readonly runSignal: AbortSignal,
+    timeoutSeconds: number | undefined,
+    what: string,
+  ) {
     if (runSignal.aborted) this.abort(runSignal.reason);
     if (timeoutSeconds === undefined) this.stopTimer = NO_TIMER;
     else {
@@ -30,7 +35,20 @@ export class AttemptScope {
     }
   }
 
+  /**
+   * Follows the run's signal from when it can matter: the signal is handed out or the attempt
+   * goes on past its first step. Until then an abort of the run has nothing to reach, and a
+   * synchronous task, most of a large map, never pays for a listener.
+   */
+  private follow(): void {
+    if (this.stopFollowing !== NOT_FOLLOWING || this.wasAborted || this.over) return;
+    const runSignal = this.runSignal;
+    if (runSignal.aborted) this.abort(runSignal.reason);
+    else this.stopFollowing = onAbort(runSignal, () => this.abort(runSignal.reason));
+  }
+
   get signal(): AbortSignal {
+    this.follow();
     if (!this.controller) {
       this.controller = new AbortController();
       if (this.wasAborted) this.controller.abort(this.abortReason);
@@ -57,6 +75,7 @@ export class AttemptScope {
 
   /** Settles with the body, or rejects as soon as the attempt is aborted. */
   race<T>(body: PromiseLike<T>): Promise<T> {
+    this.follow();
     if (this.wasAborted) return Promise.reject(this.abortReason);
     return new Promise<T>((resolve, reject) => {
       this.rejectRace = reject;
@@ -76,6 +95,7 @@ export class AttemptScope {
 
   /** The attempt is over: stops the clock and following the run, and tells code still holding the signal. */
   end(): void {
+    this.over = true;
     this.stopTimer();
     this.stopFollowing();
     this.rejectRace = null;

@@ -1,6 +1,7 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
 import type { OrchestrationResult, ProposedState } from '../core/index.js';
 import type { RunLogger } from './logger.js';
+import type { CountedWork } from './counted-work.js';
 import type { StoredStates } from './stored-states.js';
 import type { TaskRunner } from './task-runners/task-runner.js';
 import type { ResultLinks } from './upstream-links.js';
@@ -19,8 +20,12 @@ export interface FlowRunFrame {
   taskRunner: TaskRunner;
   /** Next dynamic key per task key: the position of each run of a task within this flow run. */
   dynamicKeys: Map<string, number>;
-  /** Task runs started in this flow run that have not finished yet. */
+  /** What this flow run waits for before it ends: subflows, maps waiting to start their runs, and the counted work below. */
   outstanding: Set<Promise<unknown>>;
+  /** Task runs started in this flow run that have not settled yet; they count as outstanding work. */
+  unsettledRuns: CountedWork;
+  /** Completed states of task runs not yet answered; they count as outstanding work. */
+  pendingRecords: CountedWork;
   /** The task run each result object came from, so passing it on links the two runs. */
   resultLinks: ResultLinks;
   /**

@@ -5,6 +5,7 @@ import { newId } from '../core/ids.js';
 import { onAbort } from './abort-listeners.js';
 import { AttemptScope } from './attempt-scope.js';
 import { currentFlowRun, currentFrame, runStorage, type FlowRunFrame } from './context.js';
+import { CountedWork } from './counted-work.js';
 import { bindArguments, bindByName, type BoundFlowCall, type FlowInput, type FlowSignature } from './flow-parameters.js';
 import { CancelledError, errorInfo, ParameterValidationError, RunAbortedError, UpstreamFailedError } from './errors.js';
 import { failureLogText } from './failure-log.js';
@@ -109,6 +110,12 @@ function flowRunName(flow: FlowDefinition, params: Record<string, unknown>): str
     // A failing name template must not stop the run.
   }
   return generateRunName();
+}
+
+/** How many pieces of work a flow run still waits for, each counted piece as itself. */
+function unfinishedWork(frame: FlowRunFrame): number {
+  const counted = [frame.unsettledRuns, frame.pendingRecords];
+  return counted.reduce((sum, work) => sum + work.size - (work.size > 0 ? 1 : 0), frame.outstanding.size);
 }
 
 class FlowRunExecution extends RunExecution<FlowRunOutcome> {
@@ -300,6 +307,7 @@ class FlowRunExecution extends RunExecution<FlowRunOutcome> {
     setMaxListeners(0, signal);
     const logPrints = this.flow.options.logPrints ?? false;
     if (logPrints) installLogPrints();
+    const outstanding = new Set<Promise<unknown>>();
     const frame: FlowRunFrame = {
       kind: 'flow',
       flowRunId: this.id,
@@ -312,7 +320,9 @@ class FlowRunExecution extends RunExecution<FlowRunOutcome> {
       logPrints,
       taskRunner: this.flow.options.taskRunner ?? new ConcurrentTaskRunner(),
       dynamicKeys: new Map(),
-      outstanding: new Set(),
+      outstanding,
+      unsettledRuns: new CountedWork(outstanding),
+      pendingRecords: new CountedWork(outstanding),
       resultLinks: new WeakMap(),
       unrecorded: null,
       proposeOwnState: (state, transitionId) => this.propose(state, false, transitionId),
@@ -353,7 +363,7 @@ class FlowRunExecution extends RunExecution<FlowRunOutcome> {
       ]);
       clearTimeout(timer);
       if (timedOut) {
-        this.logger.warning(`${frame.outstanding.size} task or subflow run(s) did not stop within ${graceMs / 1000}s of the cancellation`);
+        this.logger.warning(`${unfinishedWork(frame)} task or subflow run(s) did not stop within ${graceMs / 1000}s of the cancellation`);
         return;
       }
     }

@@ -4,6 +4,9 @@ import { currentFlowRun } from './context.js';
 
 type Outcome<T> = { ok: true; value: T } | { ok: false; error: unknown };
 
+/** Told how a run settled; `key` is what it was registered with. */
+type SettleListener = (ok: boolean, valueOrError: unknown, key: number) => void;
+
 /** A task run started with `submit` or `map`: its result, once there is one. */
 export class TaskRunFuture<T = unknown> {
   private latest: State | null = null;
@@ -11,6 +14,11 @@ export class TaskRunFuture<T = unknown> {
   private settled: Promise<Outcome<T>> | null = null;
   private finalDone = false;
   private finalWaiters: (() => void)[] | null = null;
+  /** Whether the engine tells this future how its run settled (settle), so no one needs a promise for it. */
+  private told = false;
+  private settledOk: boolean | null = null;
+  private settledWith: unknown;
+  private settleListeners: { listener: SettleListener; key: number }[] | null = null;
   /** The run's name, known once the run is created. */
   runName: string | null = null;
 
@@ -22,9 +30,32 @@ export class TaskRunFuture<T = unknown> {
     if (run) this.run = run;
   }
 
-  /** @internal The run this future stands for, known just after the future is made. */
-  attach(run: Promise<T>): void {
-    this.run = run;
+  /** @internal The engine tells this future how its run settled (settle); its promises are made when asked for. */
+  settledByEngine(): void {
+    this.told = true;
+  }
+
+  /** @internal How the run settled, told as its promise settles. */
+  settle(ok: boolean, valueOrError: unknown): void {
+    this.settledOk = ok;
+    this.settledWith = valueOrError;
+    const listeners = this.settleListeners;
+    this.settleListeners = null;
+    if (listeners) for (const { listener, key } of listeners) listener(ok, valueOrError, key);
+  }
+
+  /**
+   * @internal Calls `listener` with `key` once the run has settled, at once when it has: no
+   * promise per future, and one listener can serve many futures told apart by their keys.
+   */
+  whenSettled(listener: SettleListener, key: number): void {
+    if (this.settledOk !== null) listener(this.settledOk, this.settledWith, key);
+    else if (this.told) (this.settleListeners ??= []).push({ listener, key });
+    else
+      void this.outcome().then((outcome) => {
+        if (outcome.ok) listener(true, outcome.value, key);
+        else listener(false, outcome.error, key);
+      });
   }
 
   /**
@@ -57,6 +88,11 @@ export class TaskRunFuture<T = unknown> {
 
   /** Resolves with the task's result, or rejects with its error. */
   result(): Promise<T> {
+    if (!this.run && this.told) {
+      this.run = new Promise<T>((resolve, reject) =>
+        this.whenSettled((ok, valueOrError) => (ok ? resolve(valueOrError as T) : reject(valueOrError)), 0),
+      );
+    }
     return this.run!;
   }
 
@@ -69,6 +105,12 @@ export class TaskRunFuture<T = unknown> {
 
   /** @internal Resolves like result() but never rejects. */
   outcome(): Promise<Outcome<T>> {
+    if (this.told) {
+      this.settled ??= new Promise<Outcome<T>>((resolve) =>
+        this.whenSettled((ok, valueOrError) => resolve(ok ? { ok: true, value: valueOrError as T } : { ok: false, error: valueOrError }), 0),
+      );
+      return this.settled;
+    }
     this.settled ??= this.run!.then(
       (value) => ({ ok: true as const, value }),
       (error: unknown) => ({ ok: false as const, error }),
@@ -99,7 +141,7 @@ export class FutureList<T = unknown> extends Array<TaskRunFuture<T>> {
   /** Every result in order; rejects with the first error. */
   async result(): Promise<T[]> {
     if (this.expanded) await this.expanded;
-    const values = await Promise.all(Array.from(this, (f) => f.result()));
+    const values = await gatherResults(this);
     // Item i came from run i: passed on, the gathered list links to the map's runs.
     currentFlowRun()?.resultLinks.set(
       values,
@@ -117,6 +159,30 @@ export class FutureList<T = unknown> extends Array<TaskRunFuture<T>> {
   static override get [Symbol.species]() {
     return Array;
   }
+}
+
+/**
+ * Every future's result in order, or the first error to come, as Promise.all of their results
+ * gives them; one promise for the list rather than one per future, which a map of thousands feels.
+ */
+function gatherResults<T>(futures: readonly TaskRunFuture<T>[]): Promise<T[]> {
+  return new Promise<T[]>((resolve, reject) => {
+    const values = new Array<T>(futures.length);
+    let left = futures.length;
+    let failed = false;
+    if (left === 0) resolve(values);
+    const settled = (ok: boolean, valueOrError: unknown, index: number) => {
+      if (failed) return;
+      if (!ok) {
+        failed = true;
+        reject(valueOrError);
+        return;
+      }
+      values[index] = valueOrError as T;
+      if (--left === 0) resolve(values);
+    };
+    for (let index = 0; index < futures.length; index++) futures[index].whenSettled(settled, index);
+  });
 }
 
 /** Passes a value whole to every run of a `map` instead of iterating over it. */

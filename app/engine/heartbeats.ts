@@ -57,12 +57,20 @@ export function activeFlowRunIds(): string[] {
   return [...active.keys()];
 }
 
-/** Task runs of this process that have not reached a final state, each with how to crash it. */
-const activeTaskRuns = new Map<string, (message: string) => Promise<void>>();
+/** A task run of this process that can be recorded as Crashed when the process goes away. */
+export interface CrashableRun {
+  crash(message: string): Promise<void>;
+}
 
-export function trackTaskRun(taskRunId: string, crash: (message: string) => Promise<void>): () => void {
-  activeTaskRuns.set(taskRunId, crash);
-  return () => activeTaskRuns.delete(taskRunId);
+/** Task runs of this process that have not reached a final state; the runs themselves, so tracking one makes nothing. */
+const activeTaskRuns = new Set<CrashableRun>();
+
+export function trackTaskRun(run: CrashableRun): void {
+  activeTaskRuns.add(run);
+}
+
+export function untrackTaskRun(run: CrashableRun): void {
+  activeTaskRuns.delete(run);
 }
 
 /**
@@ -72,7 +80,7 @@ export function trackTaskRun(taskRunId: string, crash: (message: string) => Prom
 export async function crashActiveRuns(message: string): Promise<void> {
   const reporter = engineSettings().reporter;
   if (!reporter) return;
-  await Promise.allSettled([...activeTaskRuns.values()].map((crash) => crash(message)));
+  await Promise.allSettled([...activeTaskRuns].map((run) => run.crash(message)));
   await Promise.allSettled([...active.values()].map((run) => run.crash(message)));
   await reporter.flush();
 }

@@ -5,7 +5,8 @@ import { runStateHooks } from './hooks.js';
 import type { RunLogger } from './logger.js';
 import type { CommonOptions, RunInfo } from './options.js';
 import { requireReporter } from './runtime.js';
-import { announceState, proposeState } from './state-reports.js';
+import { currentFrame, runStorage, type RunFrame } from './context.js';
+import { announceState, proposeState, stateChange } from './state-reports.js';
 
 /** How one attempt ended; a flow's returned value may carry a message of its own for its Failed state. */
 export type AttemptOutcome = { ok: true; value: unknown } | { ok: false; error: unknown; message?: string };
@@ -45,6 +46,8 @@ export abstract class RunExecution<O> {
   /** The options and the public flow or task object that the run's hooks are called with. */
   protected abstract readonly definition: { options: CommonOptions<unknown>; subject: unknown };
   protected readonly reporter: RunReporter = requireReporter();
+  /** The run frame the run was started from, which its code after each answer of the store sees as current. */
+  private readonly startedFrom: RunFrame | undefined = currentFrame();
   protected attempt = 1;
   protected state: State | null = null;
   /** Whether proposing Running claims the run for this process, as a flow run continued here does. */
@@ -114,6 +117,26 @@ export abstract class RunExecution<O> {
     });
   }
 
+  /**
+   * Proposes a state and hands the store's answer to `answered` (or its error to `failed`) in the
+   * frame the run was started from, as a promise's continuation would have it. Through a store in
+   * this process, which answers through callbacks, that costs no promise; through any other, it
+   * waits on setState's.
+   */
+  protected sendThen(state: ProposedState, owner: boolean, answered: (result: OrchestrationResult) => void, failed: (error: unknown) => void): void {
+    const change = stateChange(this.kind, this.id, state, owner, newId());
+    if (!this.reporter.setStateThen) {
+      this.reporter.setState(change).then(answered, failed);
+      return;
+    }
+    const from = this.startedFrom;
+    this.reporter.setStateThen(
+      change,
+      (result) => (from ? runStorage.run(from, answered, result) : runStorage.exit(answered, result)),
+      (error) => (from ? runStorage.run(from, failed, error) : runStorage.exit(failed, error)),
+    );
+  }
+
   /** Runs the hooks for a state the store accepted; nothing to wait for when there are none. */
   protected hooksFor(state: State): Promise<void> | undefined {
     return runStateHooks(this.definition.options, this.definition.subject, () => this.runInfo, state, this.logger);
@@ -138,46 +161,77 @@ export abstract class RunExecution<O> {
     return failedStateOf(failure);
   }
 
-  /** Attempts until one completes, the last one fails, or the run is stopped or refused. */
-  protected async runAttempts(): Promise<O> {
-    for (;;) {
+  /**
+   * Attempts until one completes, the last one fails, or the run is stopped or refused. Steps
+   * chained on the store's answers rather than one async loop: with promise hooks on (the run
+   * context needs them), every await costs a promise, and a run that starts, runs synchronously
+   * and completes, as most runs of a large map do, takes no step more than it needs.
+   */
+  protected runAttempts(): Promise<O> {
+    try {
       const stopped = this.stoppedBeforeStart();
       if (stopped) return stopped;
-      const started = await this.propose(this.runningState(), this.claimsRun);
-      if (started.status === 'WAIT') {
-        await this.waitToStart((started.delaySeconds ?? 0) * 1000);
-        continue;
-      }
-      const state = started.state;
-      if (started.status !== 'ACCEPT' || !state) return this.notStarted(started);
-      if (state.type !== 'RUNNING') {
-        const instead = this.startedInstead(state, started);
-        if (instead && 'end' in instead) return instead.end;
-        if (instead) {
-          const end = await this.waitToRetry(instead.proposeAgainAt);
-          if (end) return end.end;
-          continue;
-        }
-      }
-      const onRunning = this.hooksFor(state);
-      if (onRunning) await onRunning;
-      const attempt = this.attemptOnce();
-      const outcome = attempt instanceof Promise ? await attempt : attempt;
-      if (outcome.ok) return this.completed(outcome.value);
-      const stop = this.stopped(outcome.error);
-      if (stop) return stop;
-      const proposal = this.failedState(outcome);
-      const failed = await this.propose(proposal instanceof Promise ? await proposal : proposal);
-      const next = failed.state;
-      if (failed.status === 'ACCEPT' && next?.type === 'SCHEDULED') {
-        this.loggedFailure(outcome.error, next);
-        const end = await this.waitToRetry(next.scheduledTime ?? Date.now());
-        if (end) return end.end;
-        continue;
-      }
-      this.loggedFailure(outcome.error, null);
-      if (failed.status === 'ACCEPT' && next) await this.hooksFor(next);
-      return this.failedFinally(next, outcome.error);
+      return new Promise<O>((resolve, reject) =>
+        this.sendThen(
+          this.runningState(),
+          this.claimsRun,
+          (started) => {
+            try {
+              resolve(this.goOnFromStart(started));
+            } catch (error) {
+              reject(error);
+            }
+          },
+          reject,
+        ),
+      );
+    } catch (error) {
+      return Promise.reject(error);
     }
+  }
+
+  /** Goes on from the store's answer to a proposed Running. */
+  private goOnFromStart(started: OrchestrationResult): O | Promise<O> {
+    this.observe(started);
+    if (started.status === 'WAIT') return this.waitToStart((started.delaySeconds ?? 0) * 1000).then(() => this.runAttempts());
+    const state = started.state;
+    if (started.status !== 'ACCEPT' || !state) return this.notStarted(started);
+    if (state.type !== 'RUNNING') {
+      const instead = this.startedInstead(state, started);
+      if (instead && 'end' in instead) return instead.end;
+      if (instead) return this.waitToRetry(instead.proposeAgainAt).then((end) => (end ? end.end : this.runAttempts()));
+    }
+    const onRunning = this.hooksFor(state);
+    if (onRunning) return onRunning.then(() => this.runAttempt());
+    return this.runAttempt();
+  }
+
+  /** Runs one attempt and goes on with how it ended; a synchronous one at once. */
+  private runAttempt(): O | Promise<O> {
+    const attempt = this.attemptOnce();
+    return attempt instanceof Promise ? attempt.then((outcome) => this.attempted(outcome)) : this.attempted(attempt);
+  }
+
+  private attempted(outcome: AttemptOutcome): O | Promise<O> {
+    if (outcome.ok) return this.completed(outcome.value);
+    const stop = this.stopped(outcome.error);
+    if (stop) return stop;
+    return this.failedAttempt(outcome);
+  }
+
+  /** Records a failed attempt, then waits for the next one, or ends the run after the last. */
+  private async failedAttempt(outcome: FailedAttempt): Promise<O> {
+    const proposal = this.failedState(outcome);
+    const failed = await this.propose(proposal instanceof Promise ? await proposal : proposal);
+    const next = failed.state;
+    if (failed.status === 'ACCEPT' && next?.type === 'SCHEDULED') {
+      this.loggedFailure(outcome.error, next);
+      const end = await this.waitToRetry(next.scheduledTime ?? Date.now());
+      if (end) return end.end;
+      return this.runAttempts();
+    }
+    this.loggedFailure(outcome.error, null);
+    if (failed.status === 'ACCEPT' && next) await this.hooksFor(next);
+    return this.failedFinally(next, outcome.error);
   }
 }

@@ -15,8 +15,13 @@ export function proposeState(
   owner = false,
   transitionId = newId(),
 ): Promise<OrchestrationResult> {
+  return reporter.setState(stateChange(kind, runId, state, owner, transitionId));
+}
+
+/** The report of a proposed state; `owner` claims the run for this process. */
+export function stateChange(kind: RunKind, runId: string, state: ProposedState, owner: boolean, transitionId: string): SetState {
   const change: SetState = { kind, runId, state, transitionId };
-  return reporter.setState(owner ? { ...change, owner: { pid: process.pid, hostname: hostname() } } : change);
+  return owner ? { ...change, owner: { pid: process.pid, hostname: hostname() } } : change;
 }
 
 /** Tells whoever hosts the engine (the CLI's progress display, the app) of a state a run took. */

@@ -3,7 +3,7 @@ import { newId } from '../core/ids.js';
 import { isTerminal, NOT_READY } from '../core/state-model.js';
 import type { FlowRunFrame } from './context.js';
 import { errorInfo } from './errors.js';
-import { trackTaskRun } from './heartbeats.js';
+import { trackTaskRun, untrackTaskRun } from './heartbeats.js';
 import { maskCredentials } from './mask-credentials.js';
 import { previewOf } from './previews.js';
 import { requireReporter } from './runtime.js';
@@ -27,7 +27,6 @@ export class SubflowTaskRun {
   private created = false;
   private running = false;
   private ended = false;
-  private untrack: () => void = () => {};
 
   constructor(
     private readonly parent: FlowRunFrame,
@@ -61,7 +60,7 @@ export class SubflowTaskRun {
         transitionId: newId(),
       }),
     );
-    this.untrack = trackTaskRun(this.id, (message) => this.end({ type: 'CRASHED', name: 'Crashed', message }));
+    trackTaskRun(this);
   }
 
   /** Called with each state the child flow run enters; its start and its end are followed. */
@@ -90,6 +89,11 @@ export class SubflowTaskRun {
     return this.end(proposed);
   }
 
+  /** Records the task run as Crashed because this process is going away. */
+  crash(message: string): Promise<void> {
+    return this.end({ type: 'CRASHED', name: 'Crashed', message });
+  }
+
   /** Ends the task run NotReady: a future it was handed did not complete, so the child never ran. */
   notReady(message: string): Promise<void> {
     if (!this.created) return Promise.resolve();
@@ -105,7 +109,7 @@ export class SubflowTaskRun {
   private async end(state: ProposedState): Promise<void> {
     if (this.ended) return this.chain.then(() => undefined);
     this.ended = true;
-    this.untrack();
+    untrackTaskRun(this);
     await this.send(() => proposeState(this.reporter, 'task', this.id, state));
   }
 

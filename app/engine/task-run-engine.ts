@@ -1,10 +1,10 @@
-import type { OrchestrationResult, ProposedState, RetryPolicy, State } from '../core/index.js';
+import type { CreateTaskRun, OrchestrationResult, ProposedState, RetryPolicy, State } from '../core/index.js';
 import { newId } from '../core/ids.js';
 import { isTerminal, NOT_READY } from '../core/state-model.js';
 import { AttemptScope } from './attempt-scope.js';
 import { computeCacheKey, type CacheKeyContext, type CachePolicy } from './cache.js';
 import { runStorage, type FlowRunFrame, type RunFrame, type TaskRunFrame } from './context.js';
-import { trackTaskRun } from './heartbeats.js';
+import { trackTaskRun, untrackTaskRun } from './heartbeats.js';
 import { CancelledError, errorInfo, RunAbortedError, TimeoutError, UpstreamFailedError } from './errors.js';
 import { AllowFailure, TaskRunFuture } from './futures.js';
 import { installLogPrints } from './log-prints.js';
@@ -20,6 +20,7 @@ import { inputsOf, nextDynamicKey } from './task-run-records.js';
 import { linkResult, runsKnownOf, upstreamOf, type UpstreamLinks } from './upstream-links.js';
 import { engineSettings } from './runtime.js';
 import { sleep, sleepUntil } from './sleep.js';
+import type { TaskCall, TaskRunner } from './task-runners/task-runner.js';
 import { argumentValues, renderTemplate } from './templates.js';
 
 /** Everything the engine needs to know about a task, fixed when it is defined. */
@@ -96,6 +97,56 @@ function isThenable(value: unknown): value is PromiseLike<unknown> {
   return (typeof value === 'object' || typeof value === 'function') && value !== null && typeof (value as PromiseLike<unknown>).then === 'function';
 }
 
+/**
+ * One attempt of a task run as its code and its runner see it: the run frame that
+ * getRunContext() and getRunLogger() read, and the call the runner executes. One object for both,
+ * its signal and logger made only when asked for: a map makes one for every item.
+ */
+class TaskAttempt implements TaskRunFrame, TaskCall {
+  readonly kind = 'task';
+  readonly taskRunId: string;
+  readonly taskRunName: string;
+  readonly taskKey: string;
+  readonly logPrints: boolean;
+  readonly moduleUrl: string | null;
+
+  constructor(
+    private readonly execution: TaskRunExecution,
+    readonly flowRun: FlowRunFrame,
+    private readonly scope: AttemptScope,
+    private readonly task: TaskDefinition,
+    readonly args: unknown[],
+    readonly attempt: number,
+  ) {
+    this.taskRunId = execution.id;
+    this.taskRunName = execution.name;
+    this.taskKey = task.taskKey;
+    this.logPrints = task.options.logPrints ?? flowRun.logPrints;
+    this.moduleUrl = task.moduleUrl;
+  }
+
+  get signal(): AbortSignal {
+    return this.scope.signal;
+  }
+
+  get logger(): RunLogger {
+    return this.execution.logger;
+  }
+
+  runInline(): unknown {
+    return (this.task.fn as (...a: unknown[]) => unknown)(...this.args);
+  }
+
+  log(level: number, message: string): void {
+    this.execution.logger.log(level, message);
+  }
+}
+
+/** Runs an attempt's body with its runner; a plain function, so entering the run's context makes no closure. */
+function executeAttempt(runner: TaskRunner, attempt: TaskAttempt): unknown {
+  return runner.execute(attempt);
+}
+
 /** One task run in a flow run, from Pending to a final state, through every attempt. */
 class TaskRunExecution extends RunExecution<unknown> {
   readonly id: string;
@@ -103,15 +154,13 @@ class TaskRunExecution extends RunExecution<unknown> {
   private runLogger: RunLogger | null = null;
 
   /** Made on first use: most task runs never log. */
-  protected get logger(): RunLogger {
+  get logger(): RunLogger {
     this.runLogger ??= new RunLogger({ flowRunId: this.flow.flowRunId, taskRunId: this.id, runName: this.name, attempt: () => this.attempt }, 'task');
     return this.runLogger;
   }
   private upstream: UpstreamLinks;
   /** Settles once the run is recorded, when that waits for the maps it was handed to know their runs. */
   private recording: Promise<void> | null = null;
-  /** Called once the run's final state is recorded. */
-  onRecorded: () => void = () => {};
   /** The arguments each attempt is called with, once the futures among them are resolved. */
   private args: unknown[] = [];
   private cacheKey: string | null = null;
@@ -137,7 +186,7 @@ class TaskRunExecution extends RunExecution<unknown> {
   private record(dynamicKey: number, again: boolean): void {
     const { task, args, waitFor, linkedUpstream } = this.request;
     if (again) this.upstream = withLinked(upstreamOf(this.flow.resultLinks, args, waitFor), linkedUpstream);
-    const created = this.reporter.createTaskRun({
+    const request: CreateTaskRun = {
       id: this.id,
       flowRunId: this.flow.flowRunId,
       taskKey: task.taskKey,
@@ -150,12 +199,12 @@ class TaskRunExecution extends RunExecution<unknown> {
       upstream: this.upstream.ids,
       state: { type: 'PENDING', name: 'Pending' },
       transitionId: newId(),
-    });
+    };
     // Its outcome reaches us through the next transition; only a lost write is worth a word.
-    created.then(
-      (r) => this.observe(r),
-      (error: unknown) => this.logger.error(`could not record the task run: ${String(error)}`),
-    );
+    const answered = (result: OrchestrationResult) => this.observe(result);
+    const failed = (error: unknown) => this.logger.error(`could not record the task run: ${String(error)}`);
+    if (this.reporter.createTaskRunThen) this.reporter.createTaskRunThen(request, answered, failed);
+    else this.reporter.createTaskRun(request).then(answered, failed);
   }
 
   protected get flowRunId(): string {
@@ -280,41 +329,13 @@ class TaskRunExecution extends RunExecution<unknown> {
 
   protected attemptOnce(): AttemptOutcome | Promise<AttemptOutcome> {
     const task = this.request.task;
-    const args = this.args;
     const scope = new AttemptScope(this.flow.signal, task.options.timeoutSeconds, `task run '${this.name}'`);
-    // The frame's logger, like the run's, is made only when a task first logs.
-    const logger = () => this.logger;
-    const frame: TaskRunFrame = {
-      kind: 'task',
-      taskRunId: this.id,
-      taskRunName: this.name,
-      taskKey: task.taskKey,
-      attempt: this.attempt,
-      get signal() {
-        return scope.signal;
-      },
-      get logger() {
-        return logger();
-      },
-      logPrints: task.options.logPrints ?? this.flow.logPrints,
-      flowRun: this.flow,
-    };
+    const attempt = new TaskAttempt(this, this.flow, scope, task, this.args, this.attempt);
     // A task may ask for its prints when its flow does not.
-    if (frame.logPrints) installLogPrints();
+    if (attempt.logPrints) installLogPrints();
     let returned: unknown;
     try {
-      returned = runStorage.run(frame, () =>
-        this.flow.taskRunner.execute({
-          runInline: () => (task.fn as (...a: unknown[]) => unknown)(...args),
-          moduleUrl: task.moduleUrl,
-          taskKey: task.taskKey,
-          args,
-          get signal() {
-            return scope.signal;
-          },
-          log: (level, message) => this.logger.log(level, message),
-        }),
-      );
+      returned = runStorage.run(attempt, executeAttempt, this.flow.taskRunner, attempt);
     } catch (error) {
       scope.end();
       return { ok: false, error };
@@ -357,19 +378,23 @@ class TaskRunExecution extends RunExecution<unknown> {
     // The caller gets the value at once; the Completed state commits with whatever the flow does
     // next, so nothing that follows can be durable before it. The flow run waits for it to land.
     const recorded = () => {
-      this.flow.outstanding.delete(acknowledged);
-      this.onRecorded();
+      untrackTaskRun(this);
       this.request.future?.finalRecorded();
+      this.flow.pendingRecords.done();
     };
-    const acknowledged: Promise<void> = this.propose(state).then(
+    this.flow.pendingRecords.add();
+    this.sendThen(
+      state,
+      false,
       (result) => {
+        this.observe(result);
         const final = result.state;
         if (final && isTerminal(final.type) && final.type !== 'COMPLETED') {
           this.logger.warning(`the task run ended ${final.name} while it finished`);
         }
         const hooks = result.status === 'ACCEPT' && final ? this.hooksFor(final) : undefined;
-        if (!hooks) return recorded();
-        return hooks.then(recorded);
+        if (hooks) void hooks.then(recorded);
+        else recorded();
       },
       (error: unknown) => {
         this.logger.error(`the task run's Completed state could not be recorded: ${String(error)}`);
@@ -377,7 +402,6 @@ class TaskRunExecution extends RunExecution<unknown> {
         recorded();
       },
     );
-    this.flow.outstanding.add(acknowledged);
     return value;
   }
 
@@ -451,32 +475,64 @@ class TaskRunExecution extends RunExecution<unknown> {
     this.logger.info(`used a cached result (${state.message ?? state.cacheKey})`);
     linkResult(this.flow.resultLinks, value, this.id);
     await this.hooksFor(state);
-    this.onRecorded();
+    untrackTaskRun(this);
     return value;
   }
 }
 
-/** Starts a task run in the current flow run and tracks it until it settles. */
-export function startTaskRun(
-  parent: RunFrame,
-  request: TaskRunRequest,
-  schedule?: (start: () => Promise<unknown>) => Promise<unknown>,
-): { id: string; promise: Promise<unknown> } {
+/** Starts a task run called directly in a flow or task, and gives the promise of its result. */
+export function callTaskRun(parent: RunFrame, request: TaskRunRequest): Promise<unknown> {
   const flow = parent.kind === 'flow' ? parent : parent.flowRun;
+  const execution = startTracking(flow, request);
+  const run = execution.run();
+  followToTheEnd(flow, execution, request, run);
+  return run;
+}
+
+/**
+ * Submits a task run: it starts once `runner` has a place for it (at once without a runner) and
+ * its future hears how it settled. A runner that admits runs (see TaskRunner.admit) keeps the
+ * waiting ones without a promise each.
+ */
+export function submitTaskRun(parent: RunFrame, request: TaskRunRequest & { future: TaskRunFuture }, runner?: TaskRunner): void {
+  const flow = parent.kind === 'flow' ? parent : parent.flowRun;
+  const execution = startTracking(flow, request);
+  request.future.runName = execution.name;
+  if (runner?.admit && runner.leave) runner.admit(() => followToTheEnd(flow, execution, request, execution.run(), runner));
+  else followToTheEnd(flow, execution, request, runner ? runner.schedule(() => execution.run()) : execution.run());
+}
+
+/** Makes the run, tracked until it settles; a completed run stays tracked until its Completed state is recorded (see `completed`). */
+function startTracking(flow: FlowRunFrame, request: TaskRunRequest): TaskRunExecution {
   const execution = new TaskRunExecution(flow, request);
-  if (request.future) request.future.runName = execution.name;
-  const untrack = trackTaskRun(execution.id, (message) => execution.crash(message));
-  const promise = schedule ? schedule(() => execution.run()) : execution.run();
-  flow.outstanding.add(promise);
-  // A completed run stays tracked until its Completed state is recorded (see `completed`).
-  execution.onRecorded = untrack;
-  promise.then(
-    () => flow.outstanding.delete(promise),
-    () => {
-      untrack();
-      flow.outstanding.delete(promise);
+  trackTaskRun(execution);
+  flow.unsettledRuns.add();
+  return execution;
+}
+
+/**
+ * Once the run has settled: gives the place it was admitted to back (see TaskRunner.admit), tells
+ * its future, and the flow run waits for it no more.
+ */
+function followToTheEnd(
+  flow: FlowRunFrame,
+  execution: TaskRunExecution,
+  request: TaskRunRequest,
+  run: Promise<unknown>,
+  admittedBy?: TaskRunner,
+): void {
+  run.then(
+    (value) => {
+      admittedBy?.leave?.();
+      flow.unsettledRuns.done();
+      request.future?.settle(true, value);
+    },
+    (error: unknown) => {
+      admittedBy?.leave?.();
+      untrackTaskRun(execution);
+      flow.unsettledRuns.done();
       request.future?.finalRecorded();
+      request.future?.settle(false, error);
     },
   );
-  return { id: execution.id, promise };
 }

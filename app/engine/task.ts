@@ -5,7 +5,7 @@ import { UpstreamFailedError } from './errors.js';
 import { resolveCachePolicy } from './cache.js';
 import { AllowFailure, FutureList, TaskRunFuture, Unmapped } from './futures.js';
 import { retryPolicyOf, validateTimeout, type TaskOptions } from './options.js';
-import { startTaskRun, type TaskDefinition } from './task-run-engine.js';
+import { callTaskRun, submitTaskRun, type TaskDefinition } from './task-run-engine.js';
 import { parameterNames } from './templates.js';
 import { linkOf } from './upstream-links.js';
 
@@ -64,13 +64,17 @@ function expandMapArguments(args: readonly unknown[]): unknown[][] {
   if (lengths.some((n) => n !== count)) {
     throw new Error(`map got iterables of different lengths (${lengths.join(', ')}); they must match`);
   }
-  return Array.from({ length: count }, (_, i) =>
-    args.map((arg, column): unknown => {
+  const whole = args.map((arg): unknown => (arg instanceof Unmapped ? (arg.value as unknown) : arg));
+  const runs = new Array<unknown[]>(count);
+  for (let i = 0; i < count; i++) {
+    const runArgs = new Array<unknown>(args.length);
+    for (let column = 0; column < args.length; column++) {
       const values = columns[column];
-      if (values) return values[i];
-      return arg instanceof Unmapped ? arg.value : arg;
-    }),
-  );
+      runArgs[column] = values ? values[i] : whole[column];
+    }
+    runs[i] = runArgs;
+  }
+  return runs;
 }
 
 /**
@@ -165,24 +169,30 @@ function makeTask<Args extends unknown[], R>(
     subject: null,
   };
 
-  const start = (
-    rawArgs: unknown[],
-    schedule: boolean,
+  /** Starts a submitted run in `frame` and returns its future at once. */
+  const submitIn = (
+    frame: RunFrame,
+    args: readonly unknown[],
+    waitFor: WaitFor['futures'],
     linkedUpstream?: readonly string[],
-  ): TaskRunFuture<Awaited<R>> | Promise<Awaited<R>> | null => {
+  ): TaskRunFuture<Awaited<R>> => {
+    const flow = frame.kind === 'flow' ? frame : frame.flowRun;
+    const taskRunId = newId();
+    const future = new TaskRunFuture<Awaited<R>>(taskRunId, name);
+    future.settledByEngine();
+    // Runs submitted from inside a task skip the runner's limit: the parent already holds a place
+    // and waits for them, so making them queue behind it could wait forever.
+    const runner = frame.kind === 'task' ? undefined : flow.taskRunner;
+    submitTaskRun(frame, { task: definition, args, waitFor, future, taskRunId, linkedUpstream }, runner);
+    return future;
+  };
+
+  const start = (rawArgs: unknown[], schedule: boolean): TaskRunFuture<Awaited<R>> | Promise<Awaited<R>> | null => {
     const frame = currentFrame();
     if (!frame) return null;
     const { args, waitFor } = splitWaitFor(rawArgs);
-    const flow = frame.kind === 'flow' ? frame : frame.flowRun;
-    if (!schedule) return startTaskRun(frame, { task: definition, args, waitFor }).promise as Promise<Awaited<R>>;
-    const taskRunId = newId();
-    const future = new TaskRunFuture<Awaited<R>>(taskRunId, name);
-    // Runs submitted from inside a task skip the runner's limit: the parent already holds a place
-    // and waits for them, so making them queue behind it could wait forever.
-    const schedule_ = frame.kind === 'task' ? undefined : (go: () => Promise<unknown>) => flow.taskRunner.schedule(go);
-    const started = startTaskRun(frame, { task: definition, args, waitFor, future, taskRunId, linkedUpstream }, schedule_);
-    future.attach(started.promise as Promise<Awaited<R>>);
-    return future;
+    if (!schedule) return callTaskRun(frame, { task: definition, args, waitFor }) as Promise<Awaited<R>>;
+    return submitIn(frame, args, waitFor);
   };
 
   const call = ((...args: unknown[]) => {
@@ -209,12 +219,11 @@ function makeTask<Args extends unknown[], R>(
         // Each run of a map over a future's result still depends on that future.
         const waitList = sources.length > 0 ? [...wait, ...sources] : wait;
         const linked = mappedListLinks(expandedArgs);
-        for (const [index, runArgs] of expandMapArguments(expandedArgs).entries()) {
-          const extra = waitList.length > 0 ? [new WaitFor(waitList)] : [];
-          const future = start([...runArgs, ...extra], true, linked(index));
-          if (!future) throw new Error(`task '${name}' was mapped outside a flow; map it inside a flow run`);
-          list.push(future as TaskRunFuture<Awaited<R>>);
-        }
+        const runs = expandMapArguments(expandedArgs);
+        if (runs.length === 0) return;
+        const frame = currentFrame();
+        if (!frame) throw new Error(`task '${name}' was mapped outside a flow; map it inside a flow run`);
+        for (let index = 0; index < runs.length; index++) list.push(submitIn(frame, runs[index], waitList, linked(index)));
       };
       const sources = args.filter((arg): arg is TaskRunFuture => arg instanceof TaskRunFuture);
       // A map over a map whose runs are not known yet iterates them once they are.

@@ -1,7 +1,7 @@
 import { hostname } from 'node:os';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { RunStore } from '../../app/server/index.js';
-import { ConcurrentTaskRunner, flow, getRunContext, RunAbortedError, task, TimeoutError } from '../../app/engine/index.js';
+import { ConcurrentTaskRunner, flow, getRunContext, RunAbortedError, task, TimeoutError, type TaskRunner } from '../../app/engine/index.js';
 import { useEngineStore, type EngineStore } from '../helpers/engine-store.js';
 import { delay, historyOf, idle, namesOf, onlyTaskRun, stateNamed, taskRunsOf } from './support.js';
 
@@ -248,6 +248,33 @@ describe('concurrency', () => {
     const work = task({ name: 'work-free' }, (_i: number) => g.around(() => delay(20)));
     await flow({ name: 'unlimited' }, () => work.map([1, 2, 3, 4]).wait()).run();
     expect(g.max).toBe(4);
+  });
+
+  it('a runner of its own that only schedules (no admit) runs each submitted task run through schedule', async () => {
+    let scheduled = 0;
+    const runner: TaskRunner = {
+      name: 'scheduling-only',
+      schedule: (start) => {
+        scheduled++;
+        return start();
+      },
+      execute: (call) => call.runInline(),
+      close: () => Promise.resolve(),
+    };
+    const double = task({ name: 'double-scheduled' }, (x: number) => {
+      if (x === 3) throw new Error('three');
+      return x * 2;
+    });
+    const outcome = await flow({ name: 'scheduled', taskRunner: runner }, async () => {
+      const ok = await double.map([1, 2]).result();
+      const failed = await double
+        .submit(3)
+        .result()
+        .catch((e: Error) => e.message);
+      return { ok, failed };
+    }).run();
+    expect(outcome.result).toEqual({ ok: [2, 4], failed: 'three' });
+    expect(scheduled).toBe(3);
   });
 
   it('refuses a maxConcurrency below 1', () => {

@@ -1,7 +1,7 @@
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import type { LogLine, State } from '../../app/core/index.js';
 import { activeFlowRunIds, configureEngine, crashActiveRuns, type RunEvent } from '../../app/engine/hosting.js';
-import { flow, getRunContext, getRunLogger, task, type RunContext, type RunInfo } from '../../app/engine/index.js';
+import { ConcurrentTaskRunner, flow, getRunContext, getRunLogger, task, type RunContext, type RunInfo } from '../../app/engine/index.js';
 import { useEngineStore, type EngineStore } from '../helpers/engine-store.js';
 import { delay, historyOf, idle, logsOf, onlyTaskRun, taskRunsOf, until } from './support.js';
 
@@ -424,6 +424,26 @@ describe('getRunContext', () => {
     expect(new Set(seen.map((c) => c.signal)).size).toBe(3);
     expect(seen[0].signal.aborted).toBe(false);
     expect(() => getRunContext()).toThrow(/outside a flow or task run/);
+  });
+
+  it("a task run's hooks see its own flow run as the current run, with two flows' runs answered in the same commits", async () => {
+    const mismatches: string[] = [];
+    let calls = 0;
+    const check = (_task: unknown, run: RunInfo) => {
+      calls++;
+      const current = getRunContext().flowRun.id;
+      if (current !== run.flowRunId) mismatches.push(`${run.name} saw ${current}, runs in ${run.flowRunId}`);
+    };
+    const t = task({ name: 'ctx-hooks', onRunning: check, onCompletion: check }, (x: number) => x);
+    // One place at a time: most runs start only once another has ended, from the store's answer.
+    const f = flow({ name: 'ctx-hooks-flow', taskRunner: new ConcurrentTaskRunner({ maxConcurrency: 1 }) }, () => t.map([1, 2, 3]).result());
+    const outcomes = await Promise.all([f.run(), f.run()]);
+    expect(outcomes.map((o) => o.result)).toEqual([
+      [1, 2, 3],
+      [1, 2, 3],
+    ]);
+    expect(calls).toBe(12);
+    expect(mismatches).toEqual([]);
   });
 
   it('inside a subflow it describes the subflow', async () => {

@@ -206,6 +206,23 @@ describe('futures', () => {
     expect(outcome.result).toEqual({ good: [1, 2, 3], error: 'bad 2', states: ['Completed', 'Failed', 'Completed'] });
   });
 
+  it('FutureList.result() gives the results of runs that settled before it was asked, and none for an empty map', async () => {
+    const double = task({ name: 'double-late' }, (x: number) => x * 2);
+    const failing = task({ name: 'failing-late' }, (x: number) => {
+      if (x === 2) throw new Error(`late ${x}`);
+      return x;
+    });
+    const outcome = await flow({ name: 'future-list-late' }, async () => {
+      const list = double.map([1, 2, 3]);
+      const broken = failing.map([1, 2, 3]);
+      await list.wait();
+      await broken.wait();
+      const error = await broken.result().catch((e: Error) => e.message);
+      return { late: await list.result(), error, empty: await double.map([]).result() };
+    }).run();
+    expect(outcome.result).toEqual({ late: [2, 4, 6], error: 'late 2', empty: [] });
+  });
+
   it('a map over futures resolves each one', async () => {
     const square = task({ name: 'square' }, (x: number) => x * x);
     const inc = task({ name: 'inc' }, (x: number) => x + 1);

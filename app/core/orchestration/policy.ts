@@ -57,7 +57,7 @@ export interface AcceptedOutcome<Services = OrchestrationServices> {
   decision: 'accept';
   state: ProposedState;
   /** The rules that answered (changed the proposal), in order. */
-  appliedRules: string[];
+  appliedRules: readonly string[];
   /** What runs once the transition is written (see runAfterHooks). */
   afterHooks: readonly PendingAfterHook<Services>[];
 }
@@ -83,6 +83,46 @@ export function ruleApplies(
   return rule.runKinds.includes(kind) && matchesFrom(rule.from, from) && matchesTo(rule.to, to);
 }
 
+const NO_RULES_APPLIED: readonly string[] = Object.freeze([]);
+
+/** Which rules of a list apply, by run kind, current state type (null for none) and proposed state type. */
+type ApplyingByMove = Map<RunKind, Map<StateType | null, Map<StateType, readonly boolean[]>>>;
+
+const applyingRules = new WeakMap<object, ApplyingByMove>();
+
+/**
+ * Whether each rule of `rules` applies to a move of a `kind` run from `from` to `to`, worked out
+ * once per move: every transition asks, and there are only a few dozen moves.
+ */
+function rulesApplying<Services>(
+  rules: readonly OrchestrationRule<Services>[],
+  kind: RunKind,
+  from: StateType | null,
+  to: StateType,
+): readonly boolean[] {
+  let byMove = applyingRules.get(rules);
+  if (!byMove) {
+    byMove = new Map();
+    applyingRules.set(rules, byMove);
+  }
+  let byFrom = byMove.get(kind);
+  if (!byFrom) {
+    byFrom = new Map();
+    byMove.set(kind, byFrom);
+  }
+  let byTo = byFrom.get(from);
+  if (!byTo) {
+    byTo = new Map();
+    byFrom.set(from, byTo);
+  }
+  let applying = byTo.get(to);
+  if (!applying) {
+    applying = rules.map((rule) => ruleApplies(rule, kind, from, to));
+    byTo.set(to, applying);
+  }
+  return applying;
+}
+
 /** Runs a proposal through the policy, or through another list of rules (such as the client's). */
 export function orchestrate(ctx: TransitionContext, rules?: readonly OrchestrationRule[]): PolicyOutcome;
 export function orchestrate<Services>(ctx: TransitionContext<Services>, rules: readonly OrchestrationRule<Services>[]): PolicyOutcome<Services>;
@@ -95,8 +135,12 @@ export function orchestrate<Services>(
   let proposed = ctx.proposed;
   let appliedRules: string[] | null = null;
   let afterHooks: PendingAfterHook<Services>[] | null = null;
-  for (const rule of rules) {
-    if (!ruleApplies(rule, ctx.run.kind, from, proposed.type)) continue;
+  // Worked out for the proposed type; a rule that changes the type has the rest checked one by one.
+  const to = proposed.type;
+  const applying = rulesApplying(rules, ctx.run.kind, from, to);
+  for (let i = 0; i < rules.length; i++) {
+    const rule = rules[i];
+    if (proposed.type === to ? !applying[i] : !ruleApplies(rule, ctx.run.kind, from, proposed.type)) continue;
     const ruleCtx = proposed === ctx.proposed ? ctx : { ...ctx, proposed };
     if (rule.after) (afterHooks ??= []).push({ rule, ctx: ruleCtx });
     const outcome = rule.before?.(ruleCtx);
@@ -105,7 +149,7 @@ export function orchestrate<Services>(
     if (outcome.decision !== 'accept') return outcome;
     proposed = outcome.state;
   }
-  return { decision: 'accept', state: proposed, appliedRules: appliedRules ?? [], afterHooks: afterHooks ?? [] };
+  return { decision: 'accept', state: proposed, appliedRules: appliedRules ?? NO_RULES_APPLIED, afterHooks: afterHooks ?? [] };
 }
 
 /** Runs the side effects of an accepted transition, once `state` is written. */

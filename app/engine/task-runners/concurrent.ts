@@ -20,6 +20,15 @@ export class ConcurrentTaskRunner implements TaskRunner {
     return this.semaphore ? this.semaphore.run(start) : start();
   }
 
+  admit(start: () => void): void {
+    if (this.semaphore) this.semaphore.admit(start);
+    else start();
+  }
+
+  leave(): void {
+    this.semaphore?.release();
+  }
+
   execute(call: TaskCall): unknown {
     return call.runInline();
   }

@@ -16,6 +16,13 @@ export interface TaskRunner {
   readonly name: string;
   /** Runs a submitted task run when a place is free. */
   schedule<T>(start: () => Promise<T>): Promise<T>;
+  /**
+   * Optional, in place of schedule: calls `start` once a place is free (at once when one is),
+   * which must not throw, and takes the place back at leave(), which the engine calls once the
+   * run has settled. No promise per waiting run, which a map of thousands of runs feels.
+   */
+  admit?(start: () => void): void;
+  leave?(): void;
   /** Executes one attempt's body: its value, or a promise of it. */
   execute(call: TaskCall): unknown;
   close(): Promise<void>;
@@ -42,27 +49,51 @@ export class Semaphore {
     return next;
   }
 
-  run<T>(work: () => Promise<T>): Promise<T> {
-    const release = () => {
-      const next = this.next();
-      if (next) next();
-      else this.active--;
-    };
-    const start = (): Promise<T> => {
-      let running: Promise<T>;
-      try {
-        running = work();
-      } catch (error) {
-        release();
-        return Promise.reject(error);
-      }
-      running.then(release, release);
-      return running;
-    };
+  /** Calls `start` once a place is free, at once when one is; the place is given back with release(). */
+  admit(start: () => void): void {
     if (this.active < this.limit) {
       this.active++;
-      return start();
-    }
-    return new Promise<void>((resolve) => this.waiting.push(resolve)).then(start);
+      start();
+    } else this.waiting.push(start);
   }
+
+  run<T>(work: () => Promise<T>): Promise<T> {
+    if (this.active < this.limit) {
+      this.active++;
+      const running = this.start(work);
+      running.then(this.release, this.release);
+      return running;
+    }
+    // One promise for a run that waits, settled with its work's outcome once it had its turn.
+    return new Promise<T>((resolve, reject) => {
+      this.waiting.push(() => {
+        this.start(work).then(
+          (value) => {
+            this.release();
+            resolve(value);
+          },
+          (error: unknown) => {
+            this.release();
+            reject(error);
+          },
+        );
+      });
+    });
+  }
+
+  /** Starts `work` in a place already taken; a throw becomes a rejection. */
+  private start<T>(work: () => Promise<T>): Promise<T> {
+    try {
+      return work();
+    } catch (error) {
+      return Promise.reject(error);
+    }
+  }
+
+  /** Hands the place of work that has settled to the next in line, or frees it. */
+  readonly release = (): void => {
+    const next = this.next();
+    if (next) next();
+    else this.active--;
+  };
 }

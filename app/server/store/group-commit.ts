@@ -27,6 +27,21 @@ interface QueuedOperation {
 }
 
 /**
+ * Hands over one answer. A callback (see submit) runs its caller's code here: one that throws must
+ * not keep the answers after it from being given, so its error is thrown again on its own.
+ */
+function answer(queued: QueuedOperation, outcome: OperationOutcome): void {
+  try {
+    if (outcome.ok) queued.resolve(outcome.value);
+    else queued.reject(outcome.error);
+  } catch (error) {
+    queueMicrotask(() => {
+      throw error;
+    });
+  }
+}
+
+/**
  * Group commit: operations proposed in the same tick, and the log lines buffered meanwhile, are
  * written in one transaction, and each caller hears back only once it is durable.
  */
@@ -69,6 +84,15 @@ export class GroupCommit {
     return new Promise((resolve, reject) => this.batch.add({ op, resolve, reject }));
   }
 
+  /** Like enqueue, with the answer handed to `answered` (or `failed`) once durable, never during this call. */
+  submit(op: StoreOperation, answered: (value: unknown) => void, failed: (error: unknown) => void): void {
+    if (this.closed) {
+      queueMicrotask(() => failed(new StoreError('the store is closed', 'INVALID')));
+      return;
+    }
+    this.batch.add({ op, resolve: answered, reject: failed });
+  }
+
   writeLogs(lines: LogLine[]): void {
     this.batch.addLines(lines);
   }
@@ -101,15 +125,11 @@ export class GroupCommit {
         logs,
       );
     } catch (error) {
-      for (const q of queued) q.reject(error);
+      for (const q of queued) answer(q, { ok: false, error });
       this.notifyIdle();
       return;
     }
-    for (let i = 0; i < queued.length; i++) {
-      const outcome = outcomes[i];
-      if (outcome.ok) queued[i].resolve(outcome.value);
-      else queued[i].reject(outcome.error);
-    }
+    for (let i = 0; i < queued.length; i++) answer(queued[i], outcomes[i]);
     this.notifyIdle();
   }
 

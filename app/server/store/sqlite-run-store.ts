@@ -55,6 +55,14 @@ export class SqliteRunStore implements RunStore {
     return this.sqlite.setState(request);
   }
 
+  createTaskRunThen(request: CreateTaskRun, answered: (result: OrchestrationResult) => void, failed: (error: unknown) => void): void {
+    this.sqlite.createTaskRunThen(request, answered, failed);
+  }
+
+  setStateThen(request: SetState, answered: (result: OrchestrationResult) => void, failed: (error: unknown) => void): void {
+    this.sqlite.setStateThen(request, answered, failed);
+  }
+
   writeLogs(lines: LogLine[]): void {
     this.sqlite.writeLogs(lines);
   }

@@ -137,6 +137,14 @@ export class SqliteStore extends RunReads {
     return this.commits.enqueue({ kind: 'setState', request }) as Promise<OrchestrationResult>;
   }
 
+  createTaskRunThen(request: CreateTaskRun, answered: (result: OrchestrationResult) => void, failed: (error: unknown) => void): void {
+    this.commits.submit({ kind: 'createTaskRun', request }, answered as (value: unknown) => void, failed);
+  }
+
+  setStateThen(request: SetState, answered: (result: OrchestrationResult) => void, failed: (error: unknown) => void): void {
+    this.commits.submit({ kind: 'setState', request }, answered as (value: unknown) => void, failed);
+  }
+
   heartbeat(ids: readonly string[]): Promise<Map<string, StateType>> {
     return this.commits.enqueue({ kind: 'heartbeat', ids }) as Promise<Map<string, StateType>>;
   }

@@ -31,22 +31,32 @@ export interface BatchCaches {
 }
 
 /**
+ * What the writer remembers of one unfinished run it wrote, in one entry so that a transition
+ * finds all of it with one lookup.
+ */
+export interface RunMemory {
+  /** The run's immutable facts, when this store created it; otherwise they are read from its row. */
+  facts: ImmutableFacts | null;
+  /** The id of the run's current state row, and that state, when this store wrote it. */
+  stateId: number;
+  state: State | null;
+  /**
+   * For a task run: the last row this store wrote for it. A transition starts from it without a
+   * read and writes only if the row is still the same (state_id), else reads and starts over:
+   * another process rarely touches a task run this one is running.
+   */
+  taskRow: RunCurrentRow | null;
+}
+
+/**
  * What the transition writer keeps in memory so the next transition of a run needs no read.
  * All of it names rows of committed transactions: after a rollback it is forgotten.
  */
 export class TransitionCaches {
   /** Flow ids by flow name. */
   readonly flowIds = new Map<string, string>();
-  /** The immutable facts of unfinished runs. */
-  readonly facts = new Map<string, ImmutableFacts>();
-  /** The current state of unfinished runs, with the id of its row. */
-  private readonly states = new Map<string, { stateId: number; state: State }>();
-  /**
-   * The last row this store wrote for each unfinished task run. A transition starts from it
-   * without a read and writes only if the row is still the same (state_id), else reads and
-   * starts over: another process rarely touches a task run this one is running.
-   */
-  readonly knownTaskRows = new Map<string, RunCurrentRow>();
+  /** Unfinished runs, by id. */
+  private readonly runs = new Map<string, RunMemory>();
   /** Set while a write transaction is open. */
   batch: BatchCaches | null = null;
 
@@ -62,26 +72,51 @@ export class TransitionCaches {
   /** After a rolled-back transaction, what was remembered from it may name rows that do not exist. */
   forget(): void {
     this.flowIds.clear();
-    this.facts.clear();
-    this.states.clear();
-    this.knownTaskRows.clear();
+    this.runs.clear();
+  }
+
+  memoryOf(runId: string): RunMemory | undefined {
+    return this.runs.get(runId);
+  }
+
+  /** The last row this store wrote for an unfinished task run. */
+  knownTaskRow(runId: string): RunCurrentRow | null {
+    return this.runs.get(runId)?.taskRow ?? null;
+  }
+
+  /** The task run's row was changed by another process: it is read again next time. */
+  forgetTaskRow(runId: string): void {
+    const memory = this.runs.get(runId);
+    if (memory) memory.taskRow = null;
+  }
+
+  /** The facts of a run this store creates. */
+  created(runId: string, facts: ImmutableFacts): void {
+    const memory = this.runs.get(runId);
+    if (memory) memory.facts = facts;
+    else this.runs.set(runId, { facts, stateId: 0, state: null, taskRow: null });
   }
 
   /** The state whose row is `stateId`, when it is the one remembered for the run. */
-  stateOf(runId: string, stateId: number): State | undefined {
-    const cached = this.states.get(runId);
-    return cached && cached.stateId === stateId ? cached.state : undefined;
+  stateOf(runId: string, stateId: number, memory = this.runs.get(runId)): State | undefined {
+    return memory?.state && memory.stateId === stateId ? memory.state : undefined;
   }
 
   /** Within a write transaction no other process can write: what was just written is the truth. */
   accepted(kind: RunKind, runId: string, row: RunCurrentRow, state: State): void {
     this.batch?.touched.set(runId, row);
-    const finished = isTerminal(state.type);
-    if (kind === 'task') {
-      if (finished) this.knownTaskRows.delete(runId);
-      else this.knownTaskRows.set(runId, row);
+    if (isTerminal(state.type)) {
+      this.runs.delete(runId);
+      return;
     }
-    if (finished) this.states.delete(runId);
-    else this.states.set(runId, { stateId: row.state_id, state });
+    const taskRow = kind === 'task' ? row : null;
+    const memory = this.runs.get(runId);
+    if (!memory) {
+      this.runs.set(runId, { facts: null, stateId: row.state_id, state, taskRow });
+      return;
+    }
+    memory.stateId = row.state_id;
+    memory.state = state;
+    memory.taskRow = taskRow;
   }
 }

@@ -9,7 +9,6 @@ import type {
   RetryPolicy,
   RunFacts,
   RunKind,
-  RunTiming,
   SetState,
   State,
 } from '../../core/index.js';
@@ -22,7 +21,7 @@ import type { ConcurrencyLimits } from './concurrency-limits.js';
 import type { FlowRunPauses } from './flow-run-pauses.js';
 import { stateFromRow } from './rows.js';
 import { isSqliteError, isWriteFailure } from './store-error.js';
-import { sharedJson, TransitionCaches, type ImmutableFacts } from './transition-caches.js';
+import { sharedJson, TransitionCaches, type ImmutableFacts, type RunMemory } from './transition-caches.js';
 import {
   FLOW_RUN_INSERT,
   FLOW_RUN_STATE_UPDATE,
@@ -55,14 +54,11 @@ interface RunTimingRow {
   stateId: number | null;
 }
 
-/** What an accepted transition wrote to the states table, for the run's own row to follow. */
-interface AcceptedTransition {
-  state: State;
-  stateId: number;
-  timing: RunTiming;
-  /** The proposal as the rules left it. */
-  proposed: ProposedState;
-}
+/**
+ * An accepted transition's new values for its run's row: what the UPDATE sets, and what the
+ * writer remembers of the row for the run's next transition. One object for both.
+ */
+type AcceptedRow = TaskRunStateUpdate & RunCurrentRow;
 
 /** One transition to orchestrate and, when it is accepted, record. */
 interface TransitionInput {
@@ -77,7 +73,7 @@ interface TransitionInput {
   /** Accept without asking the policy. */
   force: boolean;
   /** Writes the run's row; returns false when it found the row changed by another process. */
-  persist: (accepted: AcceptedTransition) => boolean | void;
+  persist: (row: AcceptedRow, state: State) => boolean | void;
 }
 
 const NEW_RUN: RunTimingRow = { runCount: 0, startTime: null, endTime: null, lastTransitionId: null, stateId: null };
@@ -214,9 +210,13 @@ export class TransitionWriter {
     const mine = this.caches.batch?.touched.get(runId);
     if (mine) return mine;
     if (kind === 'task' && !mustRead) {
-      const known = this.caches.knownTaskRows.get(runId);
+      const known = this.caches.knownTaskRow(runId);
       if (known) return known;
     }
+    return this.readRow(kind, runId);
+  }
+
+  private readRow(kind: RunKind, runId: string): RunCurrentRow | undefined {
     return kind === 'flow' ? this.stmt.flowRunCurrent.get(runId) : this.stmt.taskRunCurrent.get(runId);
   }
 
@@ -245,31 +245,31 @@ export class TransitionWriter {
       transitionId: request.transitionId,
       now,
       force: false,
-      persist: ({ state, stateId, timing }) => {
+      persist: (row) => {
         FLOW_RUN_INSERT.run(this.stmt.insertFlowRun, {
           id: request.id,
           flow_id: this.flowIdFor(request.flowName, now),
           flow_name: request.flowName,
           name: request.name,
-          state_type: state.type,
-          state_name: state.name,
-          state_id: stateId,
+          state_type: row.state_type,
+          state_name: row.state_name,
+          state_id: row.state_id,
           parameters: JSON.stringify(request.parameters),
           tags: JSON.stringify(request.tags),
           parent_flow_run_id: request.parentFlowRunId,
           parent_task_run_id: request.parentTaskRunId,
           entrypoint: request.entrypoint,
-          run_count: timing.runCount,
+          run_count: row.run_count,
           retry_policy: JSON.stringify(request.retryPolicy),
           created_at: now,
-          start_time: timing.startTime,
-          end_time: timing.endTime,
+          start_time: row.start_time,
+          end_time: row.end_time,
           heartbeat_at: now,
           pid: request.pid,
           hostname: request.hostname,
           last_transition_id: request.transitionId,
         });
-        this.caches.facts.set(request.id, facts);
+        this.caches.created(request.id, facts);
       },
     });
   }
@@ -293,7 +293,7 @@ export class TransitionWriter {
     // New ids are normally new: a repeat is caught when the row is written (see writeBatch).
     const exists =
       this.caches.batch?.touched.has(request.id) ||
-      this.caches.knownTaskRows.has(request.id) ||
+      this.caches.memoryOf(request.id) !== undefined ||
       (this.verifyCreates && this.stmt.taskRunExists.get(request.id) !== undefined);
     if (exists) {
       const existing = this.currentRow('task', request.id, true)!;
@@ -315,7 +315,7 @@ export class TransitionWriter {
       transitionId: request.transitionId,
       now,
       force: false,
-      persist: ({ state, stateId, timing }) => {
+      persist: (row) => {
         // Written when the transaction closes, so a Running (or more) in the same batch costs no UPDATE.
         this.caches.batch!.pendingTaskRows.set(request.id, {
           id: request.id,
@@ -323,28 +323,32 @@ export class TransitionWriter {
           task_key: request.taskKey,
           name: request.name,
           dynamic_key: request.dynamicKey,
-          state_type: state.type,
-          state_name: state.name,
-          state_id: stateId,
+          state_type: row.state_type,
+          state_name: row.state_name,
+          state_id: row.state_id,
           tags: sharedJson(request.tags),
-          run_count: timing.runCount,
+          run_count: row.run_count,
           retry_policy: sharedJson(request.retryPolicy),
           cache_key: request.cacheKey,
           inputs: request.inputs,
           upstream: request.upstream.length === 0 ? '[]' : JSON.stringify(request.upstream),
           created_at: now,
-          start_time: timing.startTime,
-          end_time: timing.endTime,
+          start_time: row.start_time,
+          end_time: row.end_time,
           last_transition_id: request.transitionId,
           result: null,
         });
-        this.caches.facts.set(request.id, facts);
+        this.caches.created(request.id, facts);
       },
     });
   }
 
   applySetState(request: SetState, mustRead = false): OrchestrationResult {
-    const current = this.currentRow(request.kind, request.runId, mustRead);
+    const batch = this.caches.batch;
+    const mine = batch?.touched.get(request.runId);
+    const memory = this.caches.memoryOf(request.runId);
+    const known = request.kind === 'task' && !mustRead ? (memory?.taskRow ?? undefined) : undefined;
+    const current = mine ?? known ?? this.readRow(request.kind, request.runId);
     if (!current) {
       return { status: 'ABORT', state: null, reason: `no ${request.kind} run with id ${request.runId}`, code: 'RUN_NOT_FOUND' };
     }
@@ -354,15 +358,11 @@ export class TransitionWriter {
       const earlier = this.stmt.stateInHistory.get(current.state_id, request.transitionId);
       if (earlier) return { status: 'ACCEPT', state: stateFromRow(earlier) };
     }
-    const initial = this.stateOf(request.kind, request.runId, current);
-    const facts = this.factsOf(request.kind, request.runId, current);
+    const initial = this.stateOf(request.kind, request.runId, current, memory);
+    const facts = memory?.facts ?? this.factsFromRow(request.kind, request.runId, current);
     const now = this.now();
-    const batch = this.caches.batch;
-    const unread =
-      request.kind === 'task' &&
-      batch?.touched.get(request.runId) !== current &&
-      !mustRead &&
-      this.caches.knownTaskRows.get(request.runId) === current;
+    // Started from the row this store last wrote, not from one read or written in this transaction.
+    const unread = mine === undefined && known !== undefined && current === known;
     const result = this.orchestrateInto({
       kind: request.kind,
       runId: request.runId,
@@ -379,23 +379,11 @@ export class TransitionWriter {
       transitionId: request.transitionId,
       now,
       force: request.force === true,
-      persist: ({ state, stateId, timing, proposed }) => {
+      persist: (update, state) => {
         // Only an accepted transition hands the run to a new process.
         if (request.owner && request.kind === 'flow') {
           this.stmt.claimFlowRun.run(request.owner.pid, request.owner.hostname, now, request.runId);
         }
-        const update: TaskRunStateUpdate = {
-          state_type: state.type,
-          state_name: state.name,
-          state_id: stateId,
-          run_count: timing.runCount,
-          start_time: timing.startTime,
-          end_time: timing.endTime,
-          last_transition_id: request.transitionId,
-          result: proposed.resultPreview ?? null,
-          // The cache key is known only once the inputs are resolved, after the task run was created.
-          cache_key: proposed.cacheKey ?? null,
-        };
         const unwritten = request.kind === 'task' ? batch?.pendingTaskRows.get(request.runId) : undefined;
         if (unwritten) {
           updatePendingTaskRow(unwritten, update);
@@ -406,13 +394,12 @@ export class TransitionWriter {
           const changes = TASK_RUN_STATE_UPDATE.runWhere2(this.stmt.updateTaskRunStateIfUnchanged, update, request.runId, current.state_id).changes;
           if (changes === 0) return false;
         } else TASK_RUN_STATE_UPDATE.runWhere(this.stmt.updateTaskRunState, update, request.runId);
-        if (isTerminal(state.type)) this.caches.facts.delete(request.runId);
         return true;
       },
     });
     if (result === CHANGED_ELSEWHERE) {
       // Someone else moved the run since this store last wrote it: start over from the stored row.
-      this.caches.knownTaskRows.delete(request.runId);
+      this.caches.forgetTaskRow(request.runId);
       return this.applySetState(request, true);
     }
     if (request.kind === 'flow' && result.status === 'ACCEPT' && result.state && isTerminal(result.state.type) && !isTerminal(initial.type)) {
@@ -516,7 +503,20 @@ export class TransitionWriter {
         previous_id: timing.stateId,
       }).lastInsertRowid,
     );
-    if (input.persist({ state, stateId, timing: next, proposed }) === false) {
+    const row: AcceptedRow = {
+      state_type: state.type,
+      state_name: state.name,
+      state_id: stateId,
+      run_count: next.runCount,
+      start_time: next.startTime,
+      end_time: next.endTime,
+      last_transition_id: transitionId,
+      result: proposed.resultPreview ?? null,
+      // The cache key is known only once the inputs are resolved, after the task run was created.
+      cache_key: proposed.cacheKey ?? null,
+      flow_run_id: facts.flowRunId,
+    };
+    if (input.persist(row, state) === false) {
       if (this.savepointOpen) {
         this.stmt.rollbackTo.run();
         this.stmt.release.run();
@@ -535,21 +535,7 @@ export class TransitionWriter {
       this.stmt.rollback.run();
       throw error;
     }
-    this.caches.accepted(
-      kind,
-      runId,
-      {
-        state_id: stateId,
-        run_count: next.runCount,
-        start_time: next.startTime,
-        end_time: next.endTime,
-        last_transition_id: transitionId,
-        tags: sharedJson(facts.tags),
-        retry_policy: sharedJson(facts.retryPolicy),
-        flow_run_id: facts.flowRunId,
-      },
-      state,
-    );
+    this.caches.accepted(kind, runId, row, state);
     if (this.savepointOpen) {
       this.stmt.release.run();
       this.savepointOpen = false;
@@ -571,14 +557,17 @@ export class TransitionWriter {
     this.savepointOpen = false;
   }
 
-  private stateOf(kind: RunKind, runId: string, row: RunCurrentRow): State {
-    return this.caches.stateOf(runId, row.state_id) ?? stateFromRow(this.stmt.stateById.get(row.state_id)!);
+  private stateOf(kind: RunKind, runId: string, row: RunCurrentRow, memory?: RunMemory): State {
+    return this.caches.stateOf(runId, row.state_id, memory) ?? stateFromRow(this.stmt.stateById.get(row.state_id)!);
   }
 
-  private factsOf(kind: RunKind, runId: string, row: RunCurrentRow): ImmutableFacts {
-    const known = this.caches.facts.get(runId);
-    if (known) return known;
-    const wide = row.tags !== undefined && row.retry_policy !== undefined ? (row as Required<RunCurrentRow>) : this.wideColumns(kind, runId);
+  /** The immutable facts of a run this store does not remember creating. */
+  private factsFromRow(kind: RunKind, runId: string, row: RunCurrentRow): ImmutableFacts {
+    // A task run created in this transaction has its row still waiting to be inserted.
+    const wide =
+      row.tags !== undefined && row.retry_policy !== undefined
+        ? (row as Required<RunCurrentRow>)
+        : ((kind === 'task' ? this.caches.batch?.pendingTaskRows.get(runId) : undefined) ?? this.wideColumns(kind, runId));
     return {
       flowRunId: row.flow_run_id,
       tags: JSON.parse(wide.tags) as string[],

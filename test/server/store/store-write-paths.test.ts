@@ -82,6 +82,69 @@ describe('store write paths', () => {
     expect((await b.getTaskRun(taskRunId))!.state.name).toBe('Cancelled');
   });
 
+  it('answers through callbacks once the transitions are committed, never during the call', async () => {
+    const { flowRunId } = await flowAndTask(a);
+    const taskRunId = newId();
+    const answers: string[] = [];
+    const seenByOthers: (string | undefined)[] = [];
+    const settled = new Promise<void>((done, fail) => {
+      a.createTaskRunThen!(newTaskRun(flowRunId, taskRunId, 1), (result) => answers.push(`created ${result.state?.name}`), fail);
+      a.setStateThen!(
+        { kind: 'task', runId: taskRunId, transitionId: newId(), state: { type: 'RUNNING', name: 'Running' } },
+        (result) => {
+          answers.push(`started ${result.state?.name}`);
+          // Another connection reads what the answer says: it was committed before it was given.
+          b.getTaskRun(taskRunId).then((run) => {
+            seenByOthers.push(run?.state.name);
+            done();
+          }, fail);
+        },
+        fail,
+      );
+    });
+    expect(answers).toEqual([]);
+    await settled;
+    expect(answers).toEqual(['created Pending', 'started Running']);
+    expect(seenByOthers).toEqual(['Running']);
+  });
+
+  it('answers a callback report to a closed store with an error, after the call', async () => {
+    const { flowRunId } = await flowAndTask(a);
+    await a.close();
+    const errors: unknown[] = [];
+    const failed = new Promise<void>((done) =>
+      a.createTaskRunThen!(
+        newTaskRun(flowRunId, newId(), 1),
+        () => errors.push('answered'),
+        (error) => {
+          errors.push(error);
+          done();
+        },
+      ),
+    );
+    expect(errors).toEqual([]);
+    await failed;
+    expect(String(errors[0])).toMatch(/closed/);
+    a = await openTestStore({ path: temp.dbPath });
+  });
+
+  it('judges a transition of a task run that was created and finished in the same batch', async () => {
+    const { flowRunId } = await flowAndTask(a);
+    const taskRunId = newId();
+    const transition = (state: CreateTaskRun['state']) => a.setState({ kind: 'task', runId: taskRunId, transitionId: newId(), state });
+    const created = a.createTaskRun({ ...newTaskRun(flowRunId, taskRunId, 1), tags: ['one'] });
+    const running = transition({ type: 'RUNNING', name: 'Running' });
+    const completed = transition({ type: 'COMPLETED', name: 'Completed', resultPreview: '1' });
+    const late = transition({ type: 'FAILED', name: 'Failed', message: 'too late' });
+    expect((await created).state?.name).toBe('Pending');
+    expect((await running).state?.name).toBe('Running');
+    expect((await completed).state?.name).toBe('Completed');
+    expect(await late).toMatchObject({ status: 'REJECT', state: { name: 'Completed' } });
+    const run = (await b.getTaskRun(taskRunId))!;
+    expect(run.state.name).toBe('Completed');
+    expect(run.tags).toEqual(['one']);
+  });
+
   it('answers a repeated create with the run as it is, writing nothing', async () => {
     const { flowRunId, taskRunId } = await flowAndTask(a);
     const again = await a.createTaskRun(newTaskRun(flowRunId, taskRunId, 0));
