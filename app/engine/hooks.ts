@@ -10,25 +10,25 @@ const HOOK_FOR_STATE: Partial<Record<State['type'], keyof CommonOptions<unknown>
   CANCELLED: 'onCancellation',
 };
 
-/**
- * Runs the hooks for a state the store accepted; a failing hook is logged, never fatal. Returns
- * nothing when there is no hook to run, so the common case costs no promise.
- */
-export function runStateHooks<S>(
-  options: CommonOptions<S>,
-  subject: S,
-  run: RunInfo | (() => RunInfo),
-  state: State,
-  logger: Logger,
-): Promise<void> | undefined {
-  const key = HOOK_FOR_STATE[state.type];
-  if (!key) return undefined;
-  const hooks = hookList(options[key] as CommonOptions<S>['onCompletion']);
-  if (hooks.length === 0) return undefined;
-  return callHooks(hooks, key, subject, typeof run === 'function' ? run() : run, state, logger);
+/** The hooks an accepted state calls, with the option they are set in. */
+export interface StateHooks<S> {
+  key: string;
+  hooks: readonly Hook<S>[];
 }
 
-async function callHooks<S>(hooks: readonly Hook<S>[], key: string, subject: S, run: RunInfo, state: State, logger: Logger): Promise<void> {
+/**
+ * The hooks to run for a state the store accepted; null when there are none, so the common case
+ * makes nothing: no promise, and neither the run's info nor its logger.
+ */
+export function stateHooks<S>(options: CommonOptions<S>, state: State): StateHooks<S> | null {
+  const key = HOOK_FOR_STATE[state.type];
+  if (!key) return null;
+  const hooks = hookList(options[key] as CommonOptions<S>['onCompletion']);
+  return hooks.length === 0 ? null : { key, hooks };
+}
+
+/** Runs hooks one after the other; a failing hook is logged, never fatal. */
+export async function runStateHooks<S>({ key, hooks }: StateHooks<S>, subject: S, run: RunInfo, state: State, logger: Logger): Promise<void> {
   for (const hook of hooks) {
     try {
       await hook(subject, run, state);

@@ -1,7 +1,7 @@
 import type { OrchestrationResult, ProposedState, RunReporter, State } from '../core/index.js';
 import { newId } from '../core/ids.js';
 import { errorInfo, TimeoutError } from './errors.js';
-import { runStateHooks } from './hooks.js';
+import { runStateHooks, stateHooks } from './hooks.js';
 import type { RunLogger } from './logger.js';
 import type { CommonOptions, RunInfo } from './options.js';
 import { requireReporter } from './runtime.js';
@@ -139,7 +139,8 @@ export abstract class RunExecution<O> {
 
   /** Runs the hooks for a state the store accepted; nothing to wait for when there are none. */
   protected hooksFor(state: State): Promise<void> | undefined {
-    return runStateHooks(this.definition.options, this.definition.subject, () => this.runInfo, state, this.logger);
+    const hooks = stateHooks(this.definition.options, state);
+    return hooks ? runStateHooks(hooks, this.definition.subject, this.runInfo, state, this.logger) : undefined;
   }
 
   /** Proposes a final state and runs its hooks once accepted; gives the state the run is in after it. */
