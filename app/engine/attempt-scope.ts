@@ -21,16 +21,20 @@ export class AttemptScope {
   private stopFollowing: () => void = NOT_FOLLOWING;
   private over = false;
 
-  /** `what` names the run in the TimeoutError, e.g. `task run 'load-0'`. */
+  /**
+   * `kind` and `name` name the run in the TimeoutError, e.g. `task run 'load-0'`; put together
+   * only when the time is up, not for every attempt.
+   */
   constructor(
     private readonly runSignal: AbortSignal,
     timeoutSeconds: number | undefined,
-    what: string,
+    kind: 'task' | 'flow',
+    name: string,
   ) {
     if (runSignal.aborted) this.abort(runSignal.reason);
     if (timeoutSeconds === undefined) this.stopTimer = NO_TIMER;
     else {
-      const timer = setTimeout(() => this.abort(new TimeoutError(timeoutSeconds, what)), timeoutSeconds * 1000);
+      const timer = setTimeout(() => this.abort(new TimeoutError(timeoutSeconds, `${kind} run '${name}'`)), timeoutSeconds * 1000);
       this.stopTimer = () => clearTimeout(timer);
     }
   }

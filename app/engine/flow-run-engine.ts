@@ -300,7 +300,7 @@ class FlowRunExecution extends RunExecution<FlowRunOutcome> {
 
   /** One attempt: the flow function, then every task run it started, settled. */
   protected async attemptOnce(): Promise<AttemptOutcome> {
-    const scope = new AttemptScope(this.runController.signal, this.flow.options.timeoutSeconds, `flow run '${this.name}'`);
+    const scope = new AttemptScope(this.runController.signal, this.flow.options.timeoutSeconds, 'flow', this.name);
     // A run stopped before its attempt began still lets the flow function end; its task runs do not start.
     const stoppedAlready = scope.aborted;
     const signal = scope.signal;

@@ -329,7 +329,7 @@ class TaskRunExecution extends RunExecution<unknown> {
 
   protected attemptOnce(): AttemptOutcome | Promise<AttemptOutcome> {
     const task = this.request.task;
-    const scope = new AttemptScope(this.flow.signal, task.options.timeoutSeconds, `task run '${this.name}'`);
+    const scope = new AttemptScope(this.flow.signal, task.options.timeoutSeconds, 'task', this.name);
     const attempt = new TaskAttempt(this, this.flow, scope, task, this.args, this.attempt);
     // A task may ask for its prints when its flow does not.
     if (attempt.logPrints) installLogPrints();
