@@ -19,6 +19,15 @@ export type FailedAttempt = Extract<AttemptOutcome, { ok: false }>;
  */
 export type StartedInstead<O> = { end: O | Promise<O> } | { proposeAgainAt: number } | null;
 
+/**
+ * Told how a run ended: with its end (what the run ends with, or a promise of it, as a promise's
+ * resolve takes), or with the error it failed with before it could have one.
+ */
+export interface RunEndListener<O> {
+  runEnded(end: O | Promise<O>): void;
+  runFailed(error: unknown): void;
+}
+
 /** The Failed (or TimedOut) state for a failed attempt, with its error. */
 export function failedStateOf(failure: FailedAttempt): ProposedState {
   const info = errorInfo(failure.error);
@@ -169,25 +178,34 @@ export abstract class RunExecution<O> {
    * and completes, as most runs of a large map do, takes no step more than it needs.
    */
   protected runAttempts(): Promise<O> {
+    return new Promise<O>((resolve, reject) => this.attemptsTo({ runEnded: resolve, runFailed: reject }));
+  }
+
+  /** Like runAttempts, telling `to` how the run ended instead of settling a promise. */
+  protected attemptsTo(to: RunEndListener<O>): void {
     try {
       const stopped = this.stoppedBeforeStart();
-      if (stopped) return stopped;
-      return new Promise<O>((resolve, reject) =>
-        this.sendThen(
-          this.runningState(),
-          this.claimsRun,
-          (started) => {
-            try {
-              resolve(this.goOnFromStart(started));
-            } catch (error) {
-              reject(error);
-            }
-          },
-          reject,
-        ),
+      if (stopped) {
+        to.runEnded(stopped);
+        return;
+      }
+      this.sendThen(
+        this.runningState(),
+        this.claimsRun,
+        (started) => {
+          let end: O | Promise<O>;
+          try {
+            end = this.goOnFromStart(started);
+          } catch (error) {
+            to.runFailed(error);
+            return;
+          }
+          to.runEnded(end);
+        },
+        (error) => to.runFailed(error),
       );
     } catch (error) {
-      return Promise.reject(error);
+      to.runFailed(error);
     }
   }
 

@@ -15,7 +15,7 @@ import { previewOf } from './previews.js';
 import { FUTURE_SEARCH_DEPTH, resolveFutures, type UnresolvedFuture } from './resolve-futures.js';
 import { failureLogText } from './failure-log.js';
 import { persistResult, readResult } from './results.js';
-import { failedStateOf, RunExecution, type AttemptOutcome, type FailedAttempt, type StartedInstead } from './run-execution.js';
+import { failedStateOf, RunExecution, type AttemptOutcome, type FailedAttempt, type RunEndListener, type StartedInstead } from './run-execution.js';
 import { inputsOf, nextDynamicKey } from './task-run-records.js';
 import { linkResult, runsKnownOf, upstreamOf, type UpstreamLinks } from './upstream-links.js';
 import { engineSettings } from './runtime.js';
@@ -147,8 +147,11 @@ function executeAttempt(runner: TaskRunner, attempt: TaskAttempt): unknown {
   return runner.execute(attempt);
 }
 
-/** One task run in a flow run, from Pending to a final state, through every attempt. */
-class TaskRunExecution extends RunExecution<unknown> {
+/**
+ * One task run in a flow run, from Pending to a final state, through every attempt. A submitted
+ * run hears how it ended itself (RunEndListener), so it needs no promise of its end.
+ */
+class TaskRunExecution extends RunExecution<unknown> implements RunEndListener<unknown> {
   readonly id: string;
   readonly name: string;
   private runLogger: RunLogger | null = null;
@@ -164,6 +167,8 @@ class TaskRunExecution extends RunExecution<unknown> {
   /** The arguments each attempt is called with, once the futures among them are resolved. */
   private args: unknown[] = [];
   private cacheKey: string | null = null;
+  /** The runner whose place a submitted run holds until it settles (see TaskRunner.admit). */
+  private admittedBy: TaskRunner | undefined;
 
   constructor(
     private readonly flow: FlowRunFrame,
@@ -237,6 +242,41 @@ class TaskRunExecution extends RunExecution<unknown> {
     return this.startWith(this.request.args as unknown[]);
   }
 
+  /** Runs a submitted run, which settles itself (see `settled`); `admittedBy` holds its place until then. */
+  runSubmitted(admittedBy?: TaskRunner): void {
+    this.admittedBy = admittedBy;
+    if (this.recording || this.upstream.waits) this.runEnded(this.runAfterUpstream());
+    else this.startWithTo(this.request.args as unknown[], this);
+  }
+
+  runEnded(end: unknown): void {
+    if (isThenable(end)) {
+      end.then(
+        (value) => this.settled(true, value),
+        (error: unknown) => this.settled(false, error),
+      );
+    } else this.settled(true, end);
+  }
+
+  runFailed(error: unknown): void {
+    this.settled(false, error);
+  }
+
+  /**
+   * Once the run has settled: gives the place it was admitted to back (see TaskRunner.admit), tells
+   * its future, and the flow run waits for it no more. A completed run stays tracked until its
+   * Completed state is recorded (see `completed`).
+   */
+  settled(ok: boolean, valueOrError: unknown): void {
+    this.admittedBy?.leave?.();
+    if (!ok) untrackTaskRun(this);
+    this.flow.unsettledRuns.done();
+    const future = this.request.future;
+    if (!future) return;
+    if (!ok) future.finalRecorded();
+    future.settle(ok, valueOrError);
+  }
+
   /** Waits for the run to be recorded and for the futures it was handed, then starts with their results. */
   private async runAfterUpstream(): Promise<unknown> {
     if (this.recording) await this.recording;
@@ -255,13 +295,18 @@ class TaskRunExecution extends RunExecution<unknown> {
   }
 
   private startWith(args: unknown[]): Promise<unknown> {
+    return new Promise((resolve, reject) => this.startWithTo(args, { runEnded: resolve, runFailed: reject }));
+  }
+
+  private startWithTo(args: unknown[], to: RunEndListener<unknown>): void {
     try {
       this.cacheKey = this.cacheKeyFor(args);
     } catch (error) {
-      return this.cacheKeyFailed(error);
+      to.runEnded(this.cacheKeyFailed(error));
+      return;
     }
     this.args = args;
-    return this.runAttempts();
+    this.attemptsTo(to);
   }
 
   /** A cache key function or policy that throws fails the run before it starts. */
@@ -485,21 +530,26 @@ export function callTaskRun(parent: RunFrame, request: TaskRunRequest): Promise<
   const flow = parent.kind === 'flow' ? parent : parent.flowRun;
   const execution = startTracking(flow, request);
   const run = execution.run();
-  followToTheEnd(flow, execution, request, run);
+  followToTheEnd(execution, run);
   return run;
 }
 
 /**
  * Submits a task run: it starts once `runner` has a place for it (at once without a runner) and
  * its future hears how it settled. A runner that admits runs (see TaskRunner.admit) keeps the
- * waiting ones without a promise each.
+ * waiting ones without a promise each, and the run itself makes none for its end.
  */
 export function submitTaskRun(parent: RunFrame, request: TaskRunRequest & { future: TaskRunFuture }, runner?: TaskRunner): void {
   const flow = parent.kind === 'flow' ? parent : parent.flowRun;
   const execution = startTracking(flow, request);
   request.future.runName = execution.name;
-  if (runner?.admit && runner.leave) runner.admit(() => followToTheEnd(flow, execution, request, execution.run(), runner));
-  else followToTheEnd(flow, execution, request, runner ? runner.schedule(() => execution.run()) : execution.run());
+  if (!runner) execution.runSubmitted();
+  else if (runner.admit && runner.leave) runner.admit(() => execution.runSubmitted(runner));
+  else
+    followToTheEnd(
+      execution,
+      runner.schedule(() => execution.run()),
+    );
 }
 
 /** Makes the run, tracked until it settles; a completed run stays tracked until its Completed state is recorded (see `completed`). */
@@ -510,29 +560,10 @@ function startTracking(flow: FlowRunFrame, request: TaskRunRequest): TaskRunExec
   return execution;
 }
 
-/**
- * Once the run has settled: gives the place it was admitted to back (see TaskRunner.admit), tells
- * its future, and the flow run waits for it no more.
- */
-function followToTheEnd(
-  flow: FlowRunFrame,
-  execution: TaskRunExecution,
-  request: TaskRunRequest,
-  run: Promise<unknown>,
-  admittedBy?: TaskRunner,
-): void {
+/** Settles the run once its promise does (see TaskRunExecution.settled). */
+function followToTheEnd(execution: TaskRunExecution, run: Promise<unknown>): void {
   run.then(
-    (value) => {
-      admittedBy?.leave?.();
-      flow.unsettledRuns.done();
-      request.future?.settle(true, value);
-    },
-    (error: unknown) => {
-      admittedBy?.leave?.();
-      untrackTaskRun(execution);
-      flow.unsettledRuns.done();
-      request.future?.finalRecorded();
-      request.future?.settle(false, error);
-    },
+    (value) => execution.settled(true, value),
+    (error: unknown) => execution.settled(false, error),
   );
 }
