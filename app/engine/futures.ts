@@ -50,8 +50,12 @@ export class TaskRunFuture<T = unknown> {
    */
   whenSettled(listener: SettleListener, key: number): void {
     if (this.settledOk !== null) listener(this.settledOk, this.settledWith, key);
-    else if (this.told) (this.settleListeners ??= []).push({ listener, key });
-    else
+    else if (this.told) {
+      const entry = { listener, key };
+      // Most futures have one listener: an array of one, not the room an empty array grows to.
+      if (this.settleListeners) this.settleListeners.push(entry);
+      else this.settleListeners = [entry];
+    } else
       void this.outcome().then((outcome) => {
         if (outcome.ok) listener(true, outcome.value, key);
         else listener(false, outcome.error, key);
