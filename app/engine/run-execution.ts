@@ -28,6 +28,14 @@ export interface RunEndListener<O> {
   runFailed(error: unknown): void;
 }
 
+/** A step of a run that goes on from the store's answer: a method of the run, called on it. */
+type AnswerStep<R, V> = (this: R, value: V) => void;
+
+/** Calls a run's step on it; a plain function, so going on in the run's frame makes no closure. */
+function callStep<R, V>(run: R, step: AnswerStep<R, V>, value: V): void {
+  step.call(run, value);
+}
+
 /** The Failed (or TimedOut) state for a failed attempt, with its error. */
 export function failedStateOf(failure: FailedAttempt): ProposedState {
   const info = errorInfo(failure.error);
@@ -66,6 +74,8 @@ export abstract class RunExecution<O> {
    * still has its hooks run here when the run proposes the same type.
    */
   protected hooksOfHeldFinalState = false;
+  /** Told how the run ended once the Running it proposes is answered (see attemptsTo); one start is proposed at a time. */
+  private endListener: RunEndListener<O> | null = null;
 
   constructor(private readonly kind: 'flow' | 'task') {}
 
@@ -127,22 +137,26 @@ export abstract class RunExecution<O> {
   }
 
   /**
-   * Proposes a state and hands the store's answer to `answered` (or its error to `failed`) in the
-   * frame the run was started from, as a promise's continuation would have it. Through a store in
-   * this process, which answers through callbacks, that costs no promise; through any other, it
-   * waits on setState's.
+   * Proposes a state and goes on with the store's answer: `answered` (or `failed`, with the error),
+   * steps of the run called on it, in the frame the run was started from, as a promise's
+   * continuation would have it. Through a store in this process, which answers through callbacks,
+   * that costs no promise, and the steps being methods, no closure of their own; through any
+   * other, it waits on setState's.
    */
-  protected sendThen(state: ProposedState, owner: boolean, answered: (result: OrchestrationResult) => void, failed: (error: unknown) => void): void {
+  protected sendThen(state: ProposedState, owner: boolean, answered: AnswerStep<this, OrchestrationResult>, failed: AnswerStep<this, unknown>): void {
     const change = stateChange(this.kind, this.id, state, owner, newId());
     if (!this.reporter.setStateThen) {
-      this.reporter.setState(change).then(answered, failed);
+      this.reporter.setState(change).then(
+        (result) => answered.call(this, result),
+        (error: unknown) => failed.call(this, error),
+      );
       return;
     }
     const from = this.startedFrom;
     this.reporter.setStateThen(
       change,
-      (result) => (from ? runStorage.run(from, answered, result) : runStorage.exit(answered, result)),
-      (error) => (from ? runStorage.run(from, failed, error) : runStorage.exit(failed, error)),
+      (result) => (from ? runStorage.run(from, callStep, this, answered, result) : runStorage.exit(callStep, this, answered, result)),
+      (error) => (from ? runStorage.run(from, callStep, this, failed, error) : runStorage.exit(callStep, this, failed, error)),
     );
   }
 
@@ -189,24 +203,32 @@ export abstract class RunExecution<O> {
         to.runEnded(stopped);
         return;
       }
-      this.sendThen(
-        this.runningState(),
-        this.claimsRun,
-        (started) => {
-          let end: O | Promise<O>;
-          try {
-            end = this.goOnFromStart(started);
-          } catch (error) {
-            to.runFailed(error);
-            return;
-          }
-          to.runEnded(end);
-        },
-        (error) => to.runFailed(error),
-      );
+      // The next start (after WAIT, or to retry) is proposed only after this one is answered.
+      this.endListener = to;
+      this.sendThen(this.runningState(), this.claimsRun, this.startAnswered, this.startFailed);
     } catch (error) {
+      this.endListener = null;
       to.runFailed(error);
     }
+  }
+
+  private startAnswered(started: OrchestrationResult): void {
+    const to = this.endListener!;
+    this.endListener = null;
+    let end: O | Promise<O>;
+    try {
+      end = this.goOnFromStart(started);
+    } catch (error) {
+      to.runFailed(error);
+      return;
+    }
+    to.runEnded(end);
+  }
+
+  private startFailed(error: unknown): void {
+    const to = this.endListener!;
+    this.endListener = null;
+    to.runFailed(error);
   }
 
   /** Goes on from the store's answer to a proposed Running. */

@@ -422,32 +422,33 @@ class TaskRunExecution extends RunExecution<unknown> implements RunEndListener<u
     }
     // The caller gets the value at once; the Completed state commits with whatever the flow does
     // next, so nothing that follows can be durable before it. The flow run waits for it to land.
-    const recorded = () => {
-      untrackTaskRun(this);
-      this.request.future?.finalRecorded();
-      this.flow.pendingRecords.done();
-    };
     this.flow.pendingRecords.add();
-    this.sendThen(
-      state,
-      false,
-      (result) => {
-        this.observe(result);
-        const final = result.state;
-        if (final && isTerminal(final.type) && final.type !== 'COMPLETED') {
-          this.logger.warning(`the task run ended ${final.name} while it finished`);
-        }
-        const hooks = result.status === 'ACCEPT' && final ? this.hooksFor(final) : undefined;
-        if (hooks) void hooks.then(recorded);
-        else recorded();
-      },
-      (error: unknown) => {
-        this.logger.error(`the task run's Completed state could not be recorded: ${String(error)}`);
-        this.flow.unrecorded ??= { error };
-        recorded();
-      },
-    );
+    this.sendThen(state, false, this.completedAnswered, this.completedNotRecorded);
     return value;
+  }
+
+  private completedAnswered(result: OrchestrationResult): void {
+    this.observe(result);
+    const final = result.state;
+    if (final && isTerminal(final.type) && final.type !== 'COMPLETED') {
+      this.logger.warning(`the task run ended ${final.name} while it finished`);
+    }
+    const hooks = result.status === 'ACCEPT' && final ? this.hooksFor(final) : undefined;
+    if (hooks) void hooks.then(() => this.finalRecorded());
+    else this.finalRecorded();
+  }
+
+  private completedNotRecorded(error: unknown): void {
+    this.logger.error(`the task run's Completed state could not be recorded: ${String(error)}`);
+    this.flow.unrecorded ??= { error };
+    this.finalRecorded();
+  }
+
+  /** The run's Completed state is answered (or never will be), and its hooks have run. */
+  private finalRecorded(): void {
+    untrackTaskRun(this);
+    this.request.future?.finalRecorded();
+    this.flow.pendingRecords.done();
   }
 
   protected stopped(error: unknown): Promise<never> | null {
