@@ -93,6 +93,13 @@ function taskRunName(task: TaskDefinition, args: readonly unknown[], dynamicKey:
   return `${task.name}-${dynamicKey}`;
 }
 
+/**
+ * The states every task run proposes alike, shared rather than made for each: the store reads a
+ * proposed state and builds its own, and frozen, they cannot be changed by mistake.
+ */
+const PENDING: ProposedState = Object.freeze({ type: 'PENDING', name: 'Pending' });
+const RUNNING: ProposedState = Object.freeze({ type: 'RUNNING', name: 'Running' });
+
 function isThenable(value: unknown): value is PromiseLike<unknown> {
   return (typeof value === 'object' || typeof value === 'function') && value !== null && typeof (value as PromiseLike<unknown>).then === 'function';
 }
@@ -202,7 +209,7 @@ class TaskRunExecution extends RunExecution<unknown> implements RunEndListener<u
       retryPolicy: task.retryPolicy,
       inputs: inputsOf(args),
       upstream: this.upstream.ids,
-      state: { type: 'PENDING', name: 'Pending' },
+      state: PENDING,
       transitionId: newId(),
     };
     // Its outcome reaches us through the next transition; only a lost write is worth a word.
@@ -327,7 +334,7 @@ class TaskRunExecution extends RunExecution<unknown> implements RunEndListener<u
     const cacheKey = this.cacheKey;
     return cacheKey !== null
       ? { type: 'RUNNING', name: 'Running', cacheKey, refreshCache: this.request.task.options.refreshCache === true }
-      : { type: 'RUNNING', name: 'Running' };
+      : RUNNING;
   }
 
   protected stoppedBeforeStart(): Promise<never> | null {
