@@ -36,6 +36,12 @@ function callStep<R, V>(run: R, step: AnswerStep<R, V>, value: V): void {
   step.call(run, value);
 }
 
+/** The store's callbacks for a run's answers (see RunExecution.sendThen). */
+interface AnswerCallbacks {
+  answered(result: OrchestrationResult): void;
+  failed(error: unknown): void;
+}
+
 /** The Failed (or TimedOut) state for a failed attempt, with its error. */
 export function failedStateOf(failure: FailedAttempt): ProposedState {
   const info = errorInfo(failure.error);
@@ -76,6 +82,14 @@ export abstract class RunExecution<O> {
   protected hooksOfHeldFinalState = false;
   /** Told how the run ended once the Running it proposes is answered (see attemptsTo); one start is proposed at a time. */
   private endListener: RunEndListener<O> | null = null;
+  /**
+   * The steps the answer to the run's proposal in flight goes on with (see sendThen): a run sends
+   * one state at a time, the next from the step of the one before, so one pair of callbacks,
+   * made at its first, serves all of them.
+   */
+  private answerStep: AnswerStep<this, OrchestrationResult> | null = null;
+  private failureStep: AnswerStep<this, unknown> | null = null;
+  private callbacks: AnswerCallbacks | null = null;
 
   constructor(private readonly kind: 'flow' | 'task') {}
 
@@ -152,12 +166,30 @@ export abstract class RunExecution<O> {
       );
       return;
     }
+    if (this.answerStep) throw new Error(`${this.kind} run '${this.name}' sent a state before its last one was answered`);
+    this.answerStep = answered;
+    this.failureStep = failed;
+    this.callbacks ??= this.answerCallbacks();
+    this.reporter.setStateThen(change, this.callbacks.answered, this.callbacks.failed);
+  }
+
+  /** Callbacks that go on with the steps of the proposal in flight, in the frame the run was started from. */
+  private answerCallbacks(): AnswerCallbacks {
     const from = this.startedFrom;
-    this.reporter.setStateThen(
-      change,
-      (result) => (from ? runStorage.run(from, callStep, this, answered, result) : runStorage.exit(callStep, this, answered, result)),
-      (error) => (from ? runStorage.run(from, callStep, this, failed, error) : runStorage.exit(callStep, this, failed, error)),
-    );
+    return {
+      answered: (result) => {
+        const step = this.answerStep!;
+        this.answerStep = this.failureStep = null;
+        if (from) runStorage.run(from, callStep, this, step, result);
+        else runStorage.exit(callStep, this, step, result);
+      },
+      failed: (error) => {
+        const step = this.failureStep!;
+        this.answerStep = this.failureStep = null;
+        if (from) runStorage.run(from, callStep, this, step, error);
+        else runStorage.exit(callStep, this, step, error);
+      },
+    };
   }
 
   /** Runs the hooks for a state the store accepted; nothing to wait for when there are none. */
