@@ -20,7 +20,7 @@ import { inputsOf, nextDynamicKey } from './task-run-records.js';
 import { linkResult, runsKnownOf, upstreamOf, type UpstreamLinks } from './upstream-links.js';
 import { engineSettings } from './runtime.js';
 import { sleep, sleepUntil } from './sleep.js';
-import type { TaskCall, TaskRunner } from './task-runners/task-runner.js';
+import type { Admission, TaskCall, TaskRunner } from './task-runners/task-runner.js';
 import { argumentValues, renderTemplate } from './templates.js';
 
 /** Everything the engine needs to know about a task, fixed when it is defined. */
@@ -158,7 +158,7 @@ function executeAttempt(runner: TaskRunner, attempt: TaskAttempt): unknown {
  * One task run in a flow run, from Pending to a final state, through every attempt. A submitted
  * run hears how it ended itself (RunEndListener), so it needs no promise of its end.
  */
-class TaskRunExecution extends RunExecution<unknown> implements RunEndListener<unknown> {
+class TaskRunExecution extends RunExecution<unknown> implements RunEndListener<unknown>, Admission {
   readonly id: string;
   readonly name: string;
   private runLogger: RunLogger | null = null;
@@ -249,9 +249,18 @@ class TaskRunExecution extends RunExecution<unknown> implements RunEndListener<u
     return this.startWith(this.request.args as unknown[]);
   }
 
-  /** Runs a submitted run, which settles itself (see `settled`); `admittedBy` holds its place until then. */
-  runSubmitted(admittedBy?: TaskRunner): void {
-    this.admittedBy = admittedBy;
+  /** A submitted run waits for a place with a runner that admits runs, and holds it until it settles (see `settled`). */
+  admitBy(runner: TaskRunner): void {
+    this.admittedBy = runner;
+    runner.admit!(this);
+  }
+
+  admitted(): void {
+    this.runSubmitted();
+  }
+
+  /** Runs a submitted run, which settles itself (see `settled`). */
+  runSubmitted(): void {
     if (this.recording || this.upstream.waits) this.runEnded(this.runAfterUpstream());
     else this.startWithTo(this.request.args as unknown[], this);
   }
@@ -552,7 +561,7 @@ export function submitTaskRun(parent: RunFrame, request: TaskRunRequest & { futu
   const execution = startTracking(flow, request);
   request.future.runName = execution.name;
   if (!runner) execution.runSubmitted();
-  else if (runner.admit && runner.leave) runner.admit(() => execution.runSubmitted(runner));
+  else if (runner.admit && runner.leave) execution.admitBy(runner);
   else
     followToTheEnd(
       execution,

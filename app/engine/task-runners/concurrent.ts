@@ -1,4 +1,4 @@
-import { Semaphore, type TaskCall, type TaskRunner } from './task-runner.js';
+import { Semaphore, type Admission, type TaskCall, type TaskRunner } from './task-runner.js';
 
 /**
  * How many submitted task runs execute at once by default. Bounded, as a thread pool would be:
@@ -20,9 +20,9 @@ export class ConcurrentTaskRunner implements TaskRunner {
     return this.semaphore ? this.semaphore.run(start) : start();
   }
 
-  admit(start: () => void): void {
-    if (this.semaphore) this.semaphore.admit(start);
-    else start();
+  admit(run: Admission): void {
+    if (this.semaphore) this.semaphore.admit(run);
+    else run.admitted();
   }
 
   leave(): void {

@@ -11,17 +11,23 @@ export interface TaskCall {
   log(level: number, message: string): void;
 }
 
+/** A submitted task run waiting for a place (see TaskRunner.admit). */
+export interface Admission {
+  /** Called once the run has a place; must not throw. */
+  admitted(): void;
+}
+
 /** Decides where and how many submitted task runs go at once. */
 export interface TaskRunner {
   readonly name: string;
   /** Runs a submitted task run when a place is free. */
   schedule<T>(start: () => Promise<T>): Promise<T>;
   /**
-   * Optional, in place of schedule: calls `start` once a place is free (at once when one is),
-   * which must not throw, and takes the place back at leave(), which the engine calls once the
-   * run has settled. No promise per waiting run, which a map of thousands of runs feels.
+   * Optional, in place of schedule: tells `run` once a place is free (at once when one is), and
+   * takes the place back at leave(), which the engine calls once the run has settled. No promise
+   * nor closure per waiting run, which a map of thousands of runs feels.
    */
-  admit?(start: () => void): void;
+  admit?(run: Admission): void;
   leave?(): void;
   /** Executes one attempt's body: its value, or a promise of it. */
   execute(call: TaskCall): unknown;
@@ -32,14 +38,14 @@ export interface TaskRunner {
 export class Semaphore {
   private active = 0;
   // A queue with a moving head: shift() on a long array moves every element, every time.
-  private waiting: (() => void)[] = [];
+  private waiting: Admission[] = [];
   private head = 0;
 
   constructor(readonly limit: number) {
     if (!(limit >= 1)) throw new Error(`a concurrency limit must be 1 or more, got ${limit}`);
   }
 
-  private next(): (() => void) | undefined {
+  private next(): Admission | undefined {
     if (this.head >= this.waiting.length) return undefined;
     const next = this.waiting[this.head++];
     if (this.head > 1024 && this.head * 2 > this.waiting.length) {
@@ -49,12 +55,12 @@ export class Semaphore {
     return next;
   }
 
-  /** Calls `start` once a place is free, at once when one is; the place is given back with release(). */
-  admit(start: () => void): void {
+  /** Tells `run` once a place is free, at once when one is; the place is given back with release(). */
+  admit(run: Admission): void {
     if (this.active < this.limit) {
       this.active++;
-      start();
-    } else this.waiting.push(start);
+      run.admitted();
+    } else this.waiting.push(run);
   }
 
   run<T>(work: () => Promise<T>): Promise<T> {
@@ -66,17 +72,19 @@ export class Semaphore {
     }
     // One promise for a run that waits, settled with its work's outcome once it had its turn.
     return new Promise<T>((resolve, reject) => {
-      this.waiting.push(() => {
-        this.start(work).then(
-          (value) => {
-            this.release();
-            resolve(value);
-          },
-          (error: unknown) => {
-            this.release();
-            reject(error);
-          },
-        );
+      this.waiting.push({
+        admitted: () => {
+          this.start(work).then(
+            (value) => {
+              this.release();
+              resolve(value);
+            },
+            (error: unknown) => {
+              this.release();
+              reject(error);
+            },
+          );
+        },
       });
     });
   }
@@ -93,7 +101,7 @@ export class Semaphore {
   /** Hands the place of work that has settled to the next in line, or frees it. */
   readonly release = (): void => {
     const next = this.next();
-    if (next) next();
+    if (next) next.admitted();
     else this.active--;
   };
 }
