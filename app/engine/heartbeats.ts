@@ -57,20 +57,47 @@ export function activeFlowRunIds(): string[] {
   return [...active.keys()];
 }
 
-/** A task run of this process that can be recorded as Crashed when the process goes away. */
+/**
+ * A task run of this process that can be recorded as Crashed when the process goes away. It
+ * carries its own place in the list of active task runs (null links, untracked), which only
+ * trackTaskRun and untrackTaskRun touch.
+ */
 export interface CrashableRun {
   crash(message: string): Promise<void>;
+  previousActive: CrashableRun | null;
+  nextActive: CrashableRun | null;
 }
 
-/** Task runs of this process that have not reached a final state; the runs themselves, so tracking one makes nothing. */
-const activeTaskRuns = new Set<CrashableRun>();
+/**
+ * Task runs of this process that have not reached a final state, newest first: a list threaded
+ * through the runs themselves, so tracking one of a map's thousands makes nothing, where a Set
+ * grows and rehashes as they come and go.
+ */
+let newestActive: CrashableRun | null = null;
 
 export function trackTaskRun(run: CrashableRun): void {
-  activeTaskRuns.add(run);
+  if (run === newestActive || run.previousActive !== null) return;
+  run.previousActive = null;
+  run.nextActive = newestActive;
+  if (newestActive) newestActive.previousActive = run;
+  newestActive = run;
 }
 
 export function untrackTaskRun(run: CrashableRun): void {
-  activeTaskRuns.delete(run);
+  const { previousActive, nextActive } = run;
+  if (previousActive) previousActive.nextActive = nextActive;
+  else if (run === newestActive) newestActive = nextActive;
+  else return;
+  if (nextActive) nextActive.previousActive = previousActive;
+  run.previousActive = null;
+  run.nextActive = null;
+}
+
+/** The active task runs in the order they were tracked. */
+function activeTaskRuns(): CrashableRun[] {
+  const runs: CrashableRun[] = [];
+  for (let run = newestActive; run; run = run.nextActive) runs.push(run);
+  return runs.reverse();
 }
 
 /**
@@ -80,7 +107,7 @@ export function untrackTaskRun(run: CrashableRun): void {
 export async function crashActiveRuns(message: string): Promise<void> {
   const reporter = engineSettings().reporter;
   if (!reporter) return;
-  await Promise.allSettled([...activeTaskRuns].map((run) => run.crash(message)));
+  await Promise.allSettled(activeTaskRuns().map((run) => run.crash(message)));
   await Promise.allSettled([...active.values()].map((run) => run.crash(message)));
   await reporter.flush();
 }

@@ -3,7 +3,7 @@ import { newId } from '../core/ids.js';
 import { isTerminal, NOT_READY } from '../core/state-model.js';
 import type { FlowRunFrame } from './context.js';
 import { errorInfo } from './errors.js';
-import { trackTaskRun, untrackTaskRun } from './heartbeats.js';
+import { trackTaskRun, untrackTaskRun, type CrashableRun } from './heartbeats.js';
 import { maskCredentials } from './mask-credentials.js';
 import { previewOf } from './previews.js';
 import { requireReporter } from './runtime.js';
@@ -27,6 +27,9 @@ export class SubflowTaskRun {
   private created = false;
   private running = false;
   private ended = false;
+  /** Its place among the active task runs (see trackTaskRun). */
+  previousActive: CrashableRun | null = null;
+  nextActive: CrashableRun | null = null;
 
   constructor(
     private readonly parent: FlowRunFrame,

@@ -4,7 +4,7 @@ import { isTerminal, NOT_READY } from '../core/state-model.js';
 import { AttemptScope } from './attempt-scope.js';
 import { computeCacheKey, type CacheKeyContext, type CachePolicy } from './cache.js';
 import { runStorage, type FlowRunFrame, type RunFrame, type TaskRunFrame } from './context.js';
-import { trackTaskRun, untrackTaskRun } from './heartbeats.js';
+import { trackTaskRun, untrackTaskRun, type CrashableRun } from './heartbeats.js';
 import { CancelledError, errorInfo, RunAbortedError, TimeoutError, UpstreamFailedError } from './errors.js';
 import { AllowFailure, TaskRunFuture } from './futures.js';
 import { installLogPrints } from './log-prints.js';
@@ -176,6 +176,9 @@ class TaskRunExecution extends RunExecution<unknown> implements RunEndListener<u
   private cacheKey: string | null = null;
   /** The runner whose place a submitted run holds until it settles (see TaskRunner.admit). */
   private admittedBy: TaskRunner | undefined;
+  /** Its place among the active task runs (see trackTaskRun). */
+  previousActive: CrashableRun | null = null;
+  nextActive: CrashableRun | null = null;
 
   constructor(
     private readonly flow: FlowRunFrame,
