@@ -110,12 +110,7 @@ function isThenable(value: unknown): value is PromiseLike<unknown> {
  * its signal and logger made only when asked for: a map makes one for every item.
  */
 class TaskAttempt implements TaskRunFrame, TaskCall {
-  readonly kind = 'task';
-  readonly taskRunId: string;
-  readonly taskRunName: string;
-  readonly taskKey: string;
   readonly logPrints: boolean;
-  readonly moduleUrl: string | null;
 
   constructor(
     private readonly execution: TaskRunExecution,
@@ -125,11 +120,28 @@ class TaskAttempt implements TaskRunFrame, TaskCall {
     readonly args: unknown[],
     readonly attempt: number,
   ) {
-    this.taskRunId = execution.id;
-    this.taskRunName = execution.name;
-    this.taskKey = task.taskKey;
     this.logPrints = task.options.logPrints ?? flowRun.logPrints;
-    this.moduleUrl = task.moduleUrl;
+  }
+
+  // Read from the run and its task rather than copied into every attempt.
+  get kind(): 'task' {
+    return 'task';
+  }
+
+  get taskRunId(): string {
+    return this.execution.id;
+  }
+
+  get taskRunName(): string {
+    return this.execution.name;
+  }
+
+  get taskKey(): string {
+    return this.task.taskKey;
+  }
+
+  get moduleUrl(): string | null {
+    return this.task.moduleUrl;
   }
 
   get signal(): AbortSignal {
