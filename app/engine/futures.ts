@@ -147,9 +147,10 @@ export class FutureList<T = unknown> extends Array<TaskRunFuture<T>> {
     if (this.expanded) await this.expanded;
     const values = await gatherResults(this);
     // Item i came from run i: passed on, the gathered list links to the map's runs.
+    // map, not Array.from: no iterator step per future, and a plain array (see Symbol.species).
     currentFlowRun()?.resultLinks.set(
       values,
-      Array.from(this, (f) => f.taskRunId),
+      this.map((f) => f.taskRunId),
     );
     return values;
   }
