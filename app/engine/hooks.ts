@@ -23,7 +23,10 @@ export interface StateHooks<S> {
 export function stateHooks<S>(options: CommonOptions<S>, state: State): StateHooks<S> | null {
   const key = HOOK_FOR_STATE[state.type];
   if (!key) return null;
-  const hooks = hookList(options[key] as CommonOptions<S>['onCompletion']);
+  const set = options[key] as CommonOptions<S>['onCompletion'];
+  // Most runs set no hooks: finding that out makes nothing, not even an empty list.
+  if (!set) return null;
+  const hooks = hookList(set);
   return hooks.length === 0 ? null : { key, hooks };
 }
 
