@@ -18,7 +18,10 @@ export class TaskRunFuture<T = unknown> {
   private told = false;
   private settledOk: boolean | null = null;
   private settledWith: unknown;
-  private settleListeners: { listener: SettleListener; key: number }[] | null = null;
+  /** Who hears how the run settled: most futures have one listener, kept without a list. */
+  private firstListener: SettleListener | null = null;
+  private firstKey = 0;
+  private moreListeners: { listener: SettleListener; key: number }[] | null = null;
   /** The run's name, known once the run is created. */
   runName: string | null = null;
 
@@ -39,9 +42,12 @@ export class TaskRunFuture<T = unknown> {
   settle(ok: boolean, valueOrError: unknown): void {
     this.settledOk = ok;
     this.settledWith = valueOrError;
-    const listeners = this.settleListeners;
-    this.settleListeners = null;
-    if (listeners) for (const { listener, key } of listeners) listener(ok, valueOrError, key);
+    const first = this.firstListener;
+    const more = this.moreListeners;
+    this.firstListener = null;
+    this.moreListeners = null;
+    if (first) first(ok, valueOrError, this.firstKey);
+    if (more) for (const { listener, key } of more) listener(ok, valueOrError, key);
   }
 
   /**
@@ -51,10 +57,10 @@ export class TaskRunFuture<T = unknown> {
   whenSettled(listener: SettleListener, key: number): void {
     if (this.settledOk !== null) listener(this.settledOk, this.settledWith, key);
     else if (this.told) {
-      const entry = { listener, key };
-      // Most futures have one listener: an array of one, not the room an empty array grows to.
-      if (this.settleListeners) this.settleListeners.push(entry);
-      else this.settleListeners = [entry];
+      if (!this.firstListener) {
+        this.firstListener = listener;
+        this.firstKey = key;
+      } else (this.moreListeners ??= []).push({ listener, key });
     } else
       void this.outcome().then((outcome) => {
         if (outcome.ok) listener(true, outcome.value, key);
