@@ -12,6 +12,7 @@ import type {
   SetState,
   State,
 } from '../../core/index.js';
+import type { TransitionContext } from '../../core/orchestration/types.js';
 import { newId } from '../../core/ids.js';
 import { acceptedState, advanceRunTiming, stateTime } from '../../core/orchestration/bookkeeping.js';
 import { orchestrate, runAfterHooks } from '../../core/orchestration/policy.js';
@@ -71,20 +72,16 @@ type TaskRunRequest = CreateTaskRun & {
 };
 
 /**
- * One transition to orchestrate and, when it is accepted, record: its run's bookkeeping before
- * it, and the request whose row write (see persist) follows an accepted one.
+ * One transition to orchestrate and, when it is accepted, record: what the rules see of it (it is
+ * handed to them as it is), its run's bookkeeping before it, and the request whose row write (see
+ * persist) follows an accepted one.
  */
-type TransitionInput = RunTimingRow & {
-  kind: RunKind;
-  runId: string;
-  initial: State | null;
-  facts: ImmutableFacts;
-  proposed: ProposedState;
-  transitionId: string;
-  now: number;
-  /** Accept without asking the policy. */
-  force: boolean;
-} & (
+type TransitionInput = TransitionContext &
+  RunTimingRow & {
+    facts: ImmutableFacts;
+    /** Accept without asking the policy. */
+    force: boolean;
+  } & (
     | { write: 'createFlowRun'; request: CreateFlowRunRequest }
     | { write: 'createTaskRun'; request: TaskRunRequest }
     | {
@@ -94,6 +91,10 @@ type TransitionInput = RunTimingRow & {
         unread: boolean;
       }
   );
+
+function runFacts(kind: RunKind, id: string, facts: ImmutableFacts, runCount: number, lastTransitionId: string | null): RunFacts {
+  return { kind, id, flowRunId: facts.flowRunId, tags: facts.tags, retryPolicy: facts.retryPolicy, runCount, lastTransitionId };
+}
 
 /** Sets an accepted transition on a task run row not yet inserted, as the UPDATE would. */
 function updatePendingTaskRow(row: TaskRunInsert, update: TaskRunStateUpdate): void {
@@ -272,8 +273,7 @@ export class TransitionWriter {
     const facts: ImmutableFacts = { flowRunId: request.id, tags: request.tags, retryPolicy: request.retryPolicy };
     const now = this.now();
     return <OrchestrationResult>this.orchestrateInto({
-      kind: 'flow',
-      runId: request.id,
+      run: runFacts('flow', request.id, facts, 0, null),
       initial: null,
       facts,
       // A new run: never started, no state yet.
@@ -285,6 +285,8 @@ export class TransitionWriter {
       proposed: request.state,
       transitionId: request.transitionId,
       now,
+      random: this.random,
+      services: this.services,
       force: false,
       write: 'createFlowRun',
       request,
@@ -317,8 +319,7 @@ export class TransitionWriter {
     };
     const now = this.now();
     return <OrchestrationResult>this.orchestrateInto({
-      kind: 'task',
-      runId: request.id,
+      run: runFacts('task', request.id, facts, 0, null),
       initial: null,
       facts,
       // A new run: never started, no state yet.
@@ -330,6 +331,8 @@ export class TransitionWriter {
       proposed: request.state,
       transitionId: request.transitionId,
       now,
+      random: this.random,
+      services: this.services,
       force: false,
       write: 'createTaskRun',
       request,
@@ -354,8 +357,7 @@ export class TransitionWriter {
     const initial = this.stateOf(request.kind, request.runId, current, memory);
     const facts = memory?.facts ?? this.factsFromRow(request.kind, request.runId, current);
     const result = this.orchestrateInto({
-      kind: request.kind,
-      runId: request.runId,
+      run: runFacts(request.kind, request.runId, facts, current.run_count, current.last_transition_id),
       initial,
       facts,
       runCount: current.run_count,
@@ -366,6 +368,8 @@ export class TransitionWriter {
       proposed: request.state,
       transitionId: request.transitionId,
       now: this.now(),
+      random: this.random,
+      services: this.services,
       force: request.force === true,
       write: 'setState',
       request,
@@ -419,16 +423,8 @@ export class TransitionWriter {
    * a rule wrote while deciding is undone when the answer is not ACCEPT.
    */
   private orchestrateInto(input: TransitionInput): OrchestrationResult | typeof CHANGED_ELSEWHERE {
-    const { kind, runId, initial, facts, transitionId, now } = input;
-    const run: RunFacts = {
-      kind,
-      id: runId,
-      flowRunId: facts.flowRunId,
-      tags: facts.tags,
-      retryPolicy: facts.retryPolicy,
-      runCount: input.runCount,
-      lastTransitionId: input.lastTransitionId,
-    };
+    const { run, initial, facts, transitionId, now } = input;
+    const { kind, id: runId } = run;
     // The savepoint is opened only when a rule writes (see openSavepoint): most transitions
     // write nothing before they are accepted, and an open savepoint makes SQLite journal every
     // page the transition then touches.
@@ -436,9 +432,7 @@ export class TransitionWriter {
     let outcome: PolicyOutcome;
     try {
       // A forced transition is not the rules' to judge, nor to follow up.
-      outcome = input.force
-        ? { decision: 'accept', state: input.proposed, appliedRules: [], afterHooks: [] }
-        : orchestrate({ run, initial, proposed: input.proposed, transitionId, now, random: this.random, services: this.services });
+      outcome = input.force ? { decision: 'accept', state: input.proposed, appliedRules: [], afterHooks: [] } : orchestrate(input);
     } catch (error) {
       this.undoSideEffects();
       throw error;
@@ -530,7 +524,7 @@ export class TransitionWriter {
       case 'setState':
         return this.updateRunRow(input.request, row, state, input.unread, input.stateId!, input.now);
     }
-    this.caches.created(input.runId, input.facts);
+    this.caches.created(input.run.id, input.facts);
     return true;
   }
 
