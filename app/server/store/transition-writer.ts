@@ -22,7 +22,7 @@ import type { ConcurrencyLimits } from './concurrency-limits.js';
 import type { FlowRunPauses } from './flow-run-pauses.js';
 import { stateFromRow } from './rows.js';
 import { isSqliteError, isWriteFailure } from './store-error.js';
-import { sharedJson, TransitionCaches, type ImmutableFacts, type RunMemory } from './transition-caches.js';
+import { sharedJson, TransitionCaches, type RunMemory } from './transition-caches.js';
 import {
   FLOW_RUN_INSERT,
   FLOW_RUN_STATE_UPDATE,
@@ -78,7 +78,6 @@ type TaskRunRequest = CreateTaskRun & {
  */
 type TransitionInput = TransitionContext &
   RunTimingRow & {
-    facts: ImmutableFacts;
     /** Accept without asking the policy. */
     force: boolean;
   } & (
@@ -91,10 +90,6 @@ type TransitionInput = TransitionContext &
         unread: boolean;
       }
   );
-
-function runFacts(kind: RunKind, id: string, facts: ImmutableFacts, runCount: number, lastTransitionId: string | null): RunFacts {
-  return { kind, id, flowRunId: facts.flowRunId, tags: facts.tags, retryPolicy: facts.retryPolicy, runCount, lastTransitionId };
-}
 
 /** Sets an accepted transition on a task run row not yet inserted, as the UPDATE would. */
 function updatePendingTaskRow(row: TaskRunInsert, update: TaskRunStateUpdate): void {
@@ -270,12 +265,19 @@ export class TransitionWriter {
     const request = createFlowRunWithDefaults(raw);
     const existing = this.currentRow('flow', request.id);
     if (existing) return { status: 'ACCEPT', state: this.stateOf('flow', request.id, existing) };
-    const facts: ImmutableFacts = { flowRunId: request.id, tags: request.tags, retryPolicy: request.retryPolicy };
+    const run: RunFacts = {
+      kind: 'flow',
+      id: request.id,
+      flowRunId: request.id,
+      tags: request.tags,
+      retryPolicy: request.retryPolicy,
+      runCount: 0,
+      lastTransitionId: null,
+    };
     const now = this.now();
     return <OrchestrationResult>this.orchestrateInto({
-      run: runFacts('flow', request.id, facts, 0, null),
+      run,
       initial: null,
-      facts,
       // A new run: never started, no state yet.
       runCount: 0,
       startTime: null,
@@ -312,16 +314,19 @@ export class TransitionWriter {
       const existing = this.currentRow('task', request.id, true)!;
       return { status: 'ACCEPT', state: this.stateOf('task', request.id, existing) };
     }
-    const facts: ImmutableFacts = {
+    const run: RunFacts = {
+      kind: 'task',
+      id: request.id,
       flowRunId: request.flowRunId,
       tags: request.tags,
       retryPolicy: request.retryPolicy,
+      runCount: 0,
+      lastTransitionId: null,
     };
     const now = this.now();
     return <OrchestrationResult>this.orchestrateInto({
-      run: runFacts('task', request.id, facts, 0, null),
+      run,
       initial: null,
-      facts,
       // A new run: never started, no state yet.
       runCount: 0,
       startTime: null,
@@ -355,11 +360,13 @@ export class TransitionWriter {
       if (earlier) return { status: 'ACCEPT', state: stateFromRow(earlier) };
     }
     const initial = this.stateOf(request.kind, request.runId, current, memory);
-    const facts = memory?.facts ?? this.factsFromRow(request.kind, request.runId, current);
+    const run = memory?.run ?? this.runFromRow(request.kind, request.runId, current);
+    // A remembered run's facts are brought up to date with the row this transition starts from.
+    run.runCount = current.run_count;
+    run.lastTransitionId = current.last_transition_id;
     const result = this.orchestrateInto({
-      run: runFacts(request.kind, request.runId, facts, current.run_count, current.last_transition_id),
+      run,
       initial,
-      facts,
       runCount: current.run_count,
       startTime: current.start_time,
       endTime: current.end_time,
@@ -423,7 +430,7 @@ export class TransitionWriter {
    * a rule wrote while deciding is undone when the answer is not ACCEPT.
    */
   private orchestrateInto(input: TransitionInput): OrchestrationResult | typeof CHANGED_ELSEWHERE {
-    const { run, initial, facts, transitionId, now } = input;
+    const { run, initial, transitionId, now } = input;
     const { kind, id: runId } = run;
     // The savepoint is opened only when a rule writes (see openSavepoint): most transitions
     // write nothing before they are accepted, and an open savepoint makes SQLite journal every
@@ -480,7 +487,7 @@ export class TransitionWriter {
       result: proposed.resultPreview ?? null,
       // The cache key is known only once the inputs are resolved, after the task run was created.
       cache_key: proposed.cacheKey ?? null,
-      flow_run_id: facts.flowRunId,
+      flow_run_id: run.flowRunId,
     };
     if (!this.persist(input, row, state)) {
       if (this.savepointOpen) {
@@ -524,7 +531,7 @@ export class TransitionWriter {
       case 'setState':
         return this.updateRunRow(input.request, row, state, input.unread, input.stateId!, input.now);
     }
-    this.caches.created(input.run.id, input.facts);
+    this.caches.created(input.run.id, input.run);
     return true;
   }
 
@@ -620,17 +627,21 @@ export class TransitionWriter {
     return this.caches.stateOf(runId, row.state_id, memory) ?? stateFromRow(this.stmt.stateById.get(row.state_id)!);
   }
 
-  /** The immutable facts of a run this store does not remember creating. */
-  private factsFromRow(kind: RunKind, runId: string, row: RunCurrentRow): ImmutableFacts {
+  /** The facts of a run this store does not remember creating. */
+  private runFromRow(kind: RunKind, runId: string, row: RunCurrentRow): RunFacts {
     // A task run created in this transaction has its row still waiting to be inserted.
     const wide =
       row.tags !== undefined && row.retry_policy !== undefined
         ? (row as Required<RunCurrentRow>)
         : ((kind === 'task' ? this.caches.batch?.pendingTaskRows.get(runId) : undefined) ?? this.wideColumns(kind, runId));
     return {
+      kind,
+      id: runId,
       flowRunId: row.flow_run_id,
       tags: JSON.parse(wide.tags) as string[],
       retryPolicy: JSON.parse(wide.retry_policy) as RetryPolicy,
+      runCount: row.run_count,
+      lastTransitionId: row.last_transition_id,
     };
   }
 
