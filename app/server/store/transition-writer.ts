@@ -52,7 +52,6 @@ interface RunTimingRow {
   runCount: number;
   startTime: number | null;
   endTime: number | null;
-  lastTransitionId: string | null;
   stateId: number | null;
 }
 
@@ -282,7 +281,6 @@ export class TransitionWriter {
       runCount: 0,
       startTime: null,
       endTime: null,
-      lastTransitionId: null,
       stateId: null,
       proposed: request.state,
       transitionId: request.transitionId,
@@ -331,7 +329,6 @@ export class TransitionWriter {
       runCount: 0,
       startTime: null,
       endTime: null,
-      lastTransitionId: null,
       stateId: null,
       proposed: request.state,
       transitionId: request.transitionId,
@@ -370,7 +367,6 @@ export class TransitionWriter {
       runCount: current.run_count,
       startTime: current.start_time,
       endTime: current.end_time,
-      lastTransitionId: current.last_transition_id,
       stateId: current.state_id,
       proposed: request.state,
       transitionId: request.transitionId,
