@@ -16,6 +16,11 @@ export interface TickBatcherOptions {
  */
 export class TickBatcher<Item, Line> {
   private queue: Item[] = [];
+  /**
+   * Where the items not yet taken start in `queue`. Taking a batch moves it instead of copying
+   * what is left: a long queue taken a batch at a time would be copied again for every batch.
+   */
+  private head = 0;
   private buffer: Line[] = [];
   private scheduled = false;
   private lineTimer: ReturnType<typeof setTimeout> | null = null;
@@ -26,6 +31,7 @@ export class TickBatcher<Item, Line> {
 
   /** Items handed in and not yet taken, oldest first. */
   get items(): readonly Item[] {
+    this.dropTaken();
     return this.queue;
   }
 
@@ -35,7 +41,7 @@ export class TickBatcher<Item, Line> {
   }
 
   get isEmpty(): boolean {
-    return this.queue.length === 0 && this.buffer.length === 0;
+    return this.queue.length === this.head && this.buffer.length === 0;
   }
 
   add(item: Item): void {
@@ -79,9 +85,24 @@ export class TickBatcher<Item, Line> {
 
   /** The first `count` items, which leave the batcher. */
   takeItems(count: number): Item[] {
-    const taken = this.queue.length <= count ? this.queue : this.queue.slice(0, count);
-    this.queue = taken === this.queue ? [] : this.queue.slice(count);
+    const end = Math.min(this.head + count, this.queue.length);
+    const taken = this.head === 0 && end === this.queue.length ? this.queue : this.queue.slice(this.head, end);
+    if (end === this.queue.length) {
+      this.queue = [];
+      this.head = 0;
+    } else {
+      this.head = end;
+      // Once the taken part is the larger, what is left is copied down: each item is copied
+      // about once however long the queue, and taken items are not held for long.
+      if (this.head >= this.queue.length - this.head) this.dropTaken();
+    }
     return taken;
+  }
+
+  private dropTaken(): void {
+    if (this.head === 0) return;
+    this.queue = this.queue.slice(this.head);
+    this.head = 0;
   }
 
   /** The first `count` log lines, which leave the batcher. */

@@ -95,6 +95,23 @@ describe('TickBatcher', () => {
     expect(ticks.map((t) => t.items)).toEqual([['a', 'b'], ['c', 'd'], ['e']]);
   });
 
+  it('hands a long queue on in order, batch by batch, with items added between the batches after the rest', () => {
+    const batcher = new TickBatcher<number, string>({ linesForBatch: 1000, lineDelayMs: 60_000, onTick: () => {} });
+    for (let i = 0; i < 100; i++) batcher.add(i);
+    const taken: number[] = [];
+    let next = 100;
+    while (!batcher.isEmpty) {
+      const batch = batcher.takeItems(7);
+      expect(batch.length).toBeLessThanOrEqual(7);
+      taken.push(...batch);
+      if (next < 150) batcher.add(next++);
+      // Nothing lost, nothing twice: what was taken and what waits are every item added, in order.
+      expect([...taken, ...batcher.items]).toEqual(Array.from({ length: next }, (_, i) => i));
+    }
+    batcher.stop();
+    expect(taken).toEqual(Array.from({ length: 150 }, (_, i) => i));
+  });
+
   it('runs at once on runNow, and the tick that was due then finds nothing to do', async () => {
     const { batcher, ticks } = recording();
     batcher.add('a');

@@ -20,20 +20,25 @@ export type StoreOperation =
 /** How one operation of a committed batch came out: its answer, or the error it alone failed with. */
 export type OperationOutcome = { ok: true; value: unknown } | { ok: false; error: unknown };
 
-interface QueuedOperation {
-  op: StoreOperation;
+/** An operation waiting for its batch, with whom to answer: one object, as thousands wait at once. */
+export type QueuedOperation = StoreOperation & {
   resolve: (value: unknown) => void;
   reject: (error: unknown) => void;
+};
+
+/** The error one operation of a committed batch failed with alone; any other answer is its value. */
+class Failed {
+  constructor(readonly error: unknown) {}
 }
 
 /**
  * Hands over one answer. A callback (see submit) runs its caller's code here: one that throws must
  * not keep the answers after it from being given, so its error is thrown again on its own.
  */
-function answer(queued: QueuedOperation, outcome: OperationOutcome): void {
+function answer(queued: QueuedOperation, result: unknown): void {
   try {
-    if (outcome.ok) queued.resolve(outcome.value);
-    else queued.reject(outcome.error);
+    if (result instanceof Failed) queued.reject(result.error);
+    else queued.resolve(result);
   } catch (error) {
     queueMicrotask(() => {
       throw error;
@@ -81,16 +86,16 @@ export class GroupCommit {
 
   enqueue(op: StoreOperation): Promise<unknown> {
     if (this.closed) return Promise.reject(new StoreError('the store is closed', 'INVALID'));
-    return new Promise((resolve, reject) => this.batch.add({ op, resolve, reject }));
+    return new Promise((resolve, reject) => this.batch.add({ ...op, resolve, reject }));
   }
 
-  /** Like enqueue, with the answer handed to `answered` (or `failed`) once durable, never during this call. */
-  submit(op: StoreOperation, answered: (value: unknown) => void, failed: (error: unknown) => void): void {
+  /** Like enqueue, with the answer handed to the operation's `resolve` (or `reject`) once durable, never during this call. */
+  submit(queued: QueuedOperation): void {
     if (this.closed) {
-      queueMicrotask(() => failed(new StoreError('the store is closed', 'INVALID')));
+      queueMicrotask(() => queued.reject(new StoreError('the store is closed', 'INVALID')));
       return;
     }
-    this.batch.add({ op, resolve: answered, reject: failed });
+    this.batch.add(queued);
   }
 
   writeLogs(lines: LogLine[]): void {
@@ -111,31 +116,34 @@ export class GroupCommit {
   applyAtOnce(ops: readonly StoreOperation[], logs: readonly LogLine[]): OperationOutcome[] {
     if (this.closed) throw new StoreError('the store is closed', 'INVALID');
     while (!this.batch.isEmpty) this.batch.runNow();
-    return this.writeTogether(ops, logs);
+    return this.writeTogether(ops, logs).map((result) =>
+      result instanceof Failed ? { ok: false, error: result.error } : { ok: true, value: result },
+    );
   }
 
   private flushNow(): void {
     // A bounded batch: every caller in it waits for the whole of it, so huge ones add latency.
     const queued = this.batch.takeItems(MAX_BATCH_OPERATIONS);
     const logs = this.batch.takeLines(Infinity);
-    let outcomes: OperationOutcome[];
+    let answers: unknown[];
     try {
-      outcomes = this.writeTogether(
-        queued.map((q) => q.op),
-        logs,
-      );
+      answers = this.writeTogether(queued, logs);
     } catch (error) {
-      for (const q of queued) answer(q, { ok: false, error });
+      const failed = new Failed(error);
+      for (const q of queued) answer(q, failed);
       this.notifyIdle();
       return;
     }
-    for (let i = 0; i < queued.length; i++) answer(queued[i], outcomes[i]);
+    for (let i = 0; i < queued.length; i++) answer(queued[i], answers[i]);
     this.notifyIdle();
   }
 
-  /** Log lines, then operations, in one transaction; an operation that fails alone is answered in its place. */
-  private writeTogether(ops: readonly StoreOperation[], logs: readonly LogLine[]): OperationOutcome[] {
-    const outcomes = new Array<OperationOutcome>(ops.length);
+  /**
+   * Log lines, then operations, in one transaction. Returns each operation's answer; one that
+   * failed alone is answered with its error (as Failed) in its place.
+   */
+  private writeTogether(ops: readonly StoreOperation[], logs: readonly LogLine[]): unknown[] {
+    const answers = new Array<unknown>(ops.length);
     this.writer.writeBatch(() => {
       // Log lines go first: they were written before any transition queued after them.
       for (const line of logs) {
@@ -143,17 +151,17 @@ export class GroupCommit {
       }
       for (let i = 0; i < ops.length; i++) {
         try {
-          outcomes[i] = { ok: true, value: this.apply(ops[i]) };
+          answers[i] = this.apply(ops[i]);
         } catch (error) {
           // A failure of the file itself may have undone the whole transaction, and the rest would
           // then be written outside it: the batch fails as a whole instead.
           if (isWriteFailure(error) || !this.db.inTransaction) throw error;
-          outcomes[i] = { ok: false, error };
+          answers[i] = new Failed(error);
         }
       }
     });
     this.onCommit?.({ operations: ops.length, logLines: logs.length });
-    return outcomes;
+    return answers;
   }
 
   private notifyIdle(): void {

@@ -138,11 +138,11 @@ export class SqliteStore extends RunReads {
   }
 
   createTaskRunThen(request: CreateTaskRun, answered: (result: OrchestrationResult) => void, failed: (error: unknown) => void): void {
-    this.commits.submit({ kind: 'createTaskRun', request }, answered as (value: unknown) => void, failed);
+    this.commits.submit({ kind: 'createTaskRun', request, resolve: answered as (value: unknown) => void, reject: failed });
   }
 
   setStateThen(request: SetState, answered: (result: OrchestrationResult) => void, failed: (error: unknown) => void): void {
-    this.commits.submit({ kind: 'setState', request }, answered as (value: unknown) => void, failed);
+    this.commits.submit({ kind: 'setState', request, resolve: answered as (value: unknown) => void, reject: failed });
   }
 
   heartbeat(ids: readonly string[]): Promise<Map<string, StateType>> {

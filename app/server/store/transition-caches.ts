@@ -1,4 +1,4 @@
-import type { RetryPolicy, RunKind, State, StateType } from '../../core/index.js';
+import type { RunFacts, RunKind, State, StateType } from '../../core/index.js';
 import { isTerminal } from '../../core/state-model.js';
 import type { RunCurrentRow, TaskRunInsert } from './transition-statements.js';
 
@@ -11,13 +11,6 @@ export function sharedJson(value: object): string {
     jsonOf.set(value, json);
   }
   return json;
-}
-
-/** What never changes on a run once it is created. */
-export interface ImmutableFacts {
-  flowRunId: string;
-  tags: readonly string[];
-  retryPolicy: RetryPolicy;
 }
 
 /** What one write transaction remembers of its own writes; dropped when it closes. */
@@ -35,8 +28,12 @@ export interface BatchCaches {
  * finds all of it with one lookup.
  */
 export interface RunMemory {
-  /** The run's immutable facts, when this store created it; otherwise they are read from its row. */
-  facts: ImmutableFacts | null;
+  /**
+   * The run's facts as the rules see them, when this store created it; otherwise they are read
+   * from its row. One object for all its transitions: each sets the run count and last
+   * transition in it from the row it starts from.
+   */
+  run: RunFacts | null;
   /** The id of the run's current state row, and that state, when this store wrote it. */
   stateId: number;
   state: State | null;
@@ -91,10 +88,10 @@ export class TransitionCaches {
   }
 
   /** The facts of a run this store creates. */
-  created(runId: string, facts: ImmutableFacts): void {
+  created(runId: string, run: RunFacts): void {
     const memory = this.runs.get(runId);
-    if (memory) memory.facts = facts;
-    else this.runs.set(runId, { facts, stateId: 0, state: null, taskRow: null });
+    if (memory) memory.run = run;
+    else this.runs.set(runId, { run, stateId: 0, state: null, taskRow: null });
   }
 
   /** The state whose row is `stateId`, when it is the one remembered for the run. */
@@ -112,7 +109,7 @@ export class TransitionCaches {
     const taskRow = kind === 'task' ? row : null;
     const memory = this.runs.get(runId);
     if (!memory) {
-      this.runs.set(runId, { facts: null, stateId: row.state_id, state, taskRow });
+      this.runs.set(runId, { run: null, stateId: row.state_id, state, taskRow });
       return;
     }
     memory.stateId = row.state_id;

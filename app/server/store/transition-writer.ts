@@ -12,16 +12,17 @@ import type {
   SetState,
   State,
 } from '../../core/index.js';
+import type { TransitionContext } from '../../core/orchestration/types.js';
 import { newId } from '../../core/ids.js';
 import { acceptedState, advanceRunTiming, stateTime } from '../../core/orchestration/bookkeeping.js';
 import { orchestrate, runAfterHooks } from '../../core/orchestration/policy.js';
-import { createFlowRunWithDefaults, retryPolicyWithDefaults } from '../../core/run-defaults.js';
+import { createFlowRunWithDefaults, retryPolicyWithDefaults, type CreateFlowRunRequest } from '../../core/run-defaults.js';
 import { isNotReady, isTerminal } from '../../core/state-model.js';
 import type { ConcurrencyLimits } from './concurrency-limits.js';
 import type { FlowRunPauses } from './flow-run-pauses.js';
 import { stateFromRow } from './rows.js';
 import { isSqliteError, isWriteFailure } from './store-error.js';
-import { sharedJson, TransitionCaches, type ImmutableFacts, type RunMemory } from './transition-caches.js';
+import { sharedJson, TransitionCaches, type RunMemory } from './transition-caches.js';
 import {
   FLOW_RUN_INSERT,
   FLOW_RUN_STATE_UPDATE,
@@ -30,6 +31,7 @@ import {
   TASK_RUN_INSERT,
   TASK_RUN_STATE_UPDATE,
   type RunCurrentRow,
+  type StateInsert,
   type TaskRunInsert,
   type TaskRunStateUpdate,
   type TransitionStatements,
@@ -50,7 +52,6 @@ interface RunTimingRow {
   runCount: number;
   startTime: number | null;
   endTime: number | null;
-  lastTransitionId: string | null;
   stateId: number | null;
 }
 
@@ -60,23 +61,34 @@ interface RunTimingRow {
  */
 type AcceptedRow = TaskRunStateUpdate & RunCurrentRow;
 
-/** One transition to orchestrate and, when it is accepted, record. */
-interface TransitionInput {
-  kind: RunKind;
-  runId: string;
-  initial: State | null;
-  facts: ImmutableFacts;
-  timing: RunTimingRow;
-  proposed: ProposedState;
-  transitionId: string;
-  now: number;
-  /** Accept without asking the policy. */
-  force: boolean;
-  /** Writes the run's row; returns false when it found the row changed by another process. */
-  persist: (row: AcceptedRow, state: State) => boolean | void;
-}
+/** A task run's creation with its defaults filled in. */
+type TaskRunRequest = CreateTaskRun & {
+  tags: string[];
+  cacheKey: string | null;
+  inputs: string | null;
+  upstream: string[];
+  retryPolicy: RetryPolicy;
+};
 
-const NEW_RUN: RunTimingRow = { runCount: 0, startTime: null, endTime: null, lastTransitionId: null, stateId: null };
+/**
+ * One transition to orchestrate and, when it is accepted, record: what the rules see of it (it is
+ * handed to them as it is), its run's bookkeeping before it, and the request whose row write (see
+ * persist) follows an accepted one.
+ */
+type TransitionInput = TransitionContext &
+  RunTimingRow & {
+    /** Accept without asking the policy. */
+    force: boolean;
+  } & (
+    | { write: 'createFlowRun'; request: CreateFlowRunRequest }
+    | { write: 'createTaskRun'; request: TaskRunRequest }
+    | {
+        write: 'setState';
+        request: SetState;
+        /** Started from the row this store last wrote, not from one read or written in this transaction. */
+        unread: boolean;
+      }
+  );
 
 /** Sets an accepted transition on a task run row not yet inserted, as the UPDATE would. */
 function updatePendingTaskRow(row: TaskRunInsert, update: TaskRunStateUpdate): void {
@@ -115,6 +127,25 @@ export class TransitionWriter {
   private readonly services: OrchestrationServices;
   /** Whether the transition being orchestrated has written anything a refusal must undo. */
   private savepointOpen = false;
+  /**
+   * The states row of the transition being recorded. Filled and bound within one synchronous
+   * call (see orchestrateInto) and read by no one after it, so one object serves every transition.
+   */
+  private readonly stateRow: StateInsert = {
+    run_id: '',
+    run_kind: '',
+    type: 'PENDING',
+    name: '',
+    timestamp: 0,
+    attempt: 0,
+    message: null,
+    error: null,
+    scheduled_time: null,
+    transition_id: '',
+    cache_key: null,
+    result_ref: null,
+    previous_id: null,
+  };
   /** Made once: better-sqlite3 builds a new wrapper for every db.transaction() call. */
   private readonly batchTransaction: Database.Transaction<(body: () => unknown) => unknown>;
 
@@ -233,56 +264,38 @@ export class TransitionWriter {
     const request = createFlowRunWithDefaults(raw);
     const existing = this.currentRow('flow', request.id);
     if (existing) return { status: 'ACCEPT', state: this.stateOf('flow', request.id, existing) };
-    const facts: ImmutableFacts = { flowRunId: request.id, tags: request.tags, retryPolicy: request.retryPolicy };
+    const run: RunFacts = {
+      kind: 'flow',
+      id: request.id,
+      flowRunId: request.id,
+      tags: request.tags,
+      retryPolicy: request.retryPolicy,
+      runCount: 0,
+      lastTransitionId: null,
+    };
     const now = this.now();
     return <OrchestrationResult>this.orchestrateInto({
-      kind: 'flow',
-      runId: request.id,
+      run,
       initial: null,
-      facts,
-      timing: NEW_RUN,
+      // A new run: never started, no state yet.
+      runCount: 0,
+      startTime: null,
+      endTime: null,
+      stateId: null,
       proposed: request.state,
       transitionId: request.transitionId,
       now,
+      random: this.random,
+      services: this.services,
       force: false,
-      persist: (row) => {
-        FLOW_RUN_INSERT.run(this.stmt.insertFlowRun, {
-          id: request.id,
-          flow_id: this.flowIdFor(request.flowName, now),
-          flow_name: request.flowName,
-          name: request.name,
-          state_type: row.state_type,
-          state_name: row.state_name,
-          state_id: row.state_id,
-          parameters: JSON.stringify(request.parameters),
-          tags: JSON.stringify(request.tags),
-          parent_flow_run_id: request.parentFlowRunId,
-          parent_task_run_id: request.parentTaskRunId,
-          entrypoint: request.entrypoint,
-          run_count: row.run_count,
-          retry_policy: JSON.stringify(request.retryPolicy),
-          created_at: now,
-          start_time: row.start_time,
-          end_time: row.end_time,
-          heartbeat_at: now,
-          pid: request.pid,
-          hostname: request.hostname,
-          last_transition_id: request.transitionId,
-        });
-        this.caches.created(request.id, facts);
-      },
+      write: 'createFlowRun',
+      request,
     });
   }
 
   applyCreateTaskRun(raw: CreateTaskRun): OrchestrationResult {
     // Task runs come by the thousand from an engine whose types already hold; only defaults are filled.
-    const request = raw as CreateTaskRun & {
-      tags: string[];
-      cacheKey: string | null;
-      inputs: string | null;
-      upstream: string[];
-      retryPolicy: RetryPolicy;
-    };
+    const request = raw as TaskRunRequest;
     request.tags ??= [];
     request.cacheKey ??= null;
     request.inputs ??= null;
@@ -299,47 +312,32 @@ export class TransitionWriter {
       const existing = this.currentRow('task', request.id, true)!;
       return { status: 'ACCEPT', state: this.stateOf('task', request.id, existing) };
     }
-    const facts: ImmutableFacts = {
+    const run: RunFacts = {
+      kind: 'task',
+      id: request.id,
       flowRunId: request.flowRunId,
       tags: request.tags,
       retryPolicy: request.retryPolicy,
+      runCount: 0,
+      lastTransitionId: null,
     };
     const now = this.now();
     return <OrchestrationResult>this.orchestrateInto({
-      kind: 'task',
-      runId: request.id,
+      run,
       initial: null,
-      facts,
-      timing: NEW_RUN,
+      // A new run: never started, no state yet.
+      runCount: 0,
+      startTime: null,
+      endTime: null,
+      stateId: null,
       proposed: request.state,
       transitionId: request.transitionId,
       now,
+      random: this.random,
+      services: this.services,
       force: false,
-      persist: (row) => {
-        // Written when the transaction closes, so a Running (or more) in the same batch costs no UPDATE.
-        this.caches.batch!.pendingTaskRows.set(request.id, {
-          id: request.id,
-          flow_run_id: request.flowRunId,
-          task_key: request.taskKey,
-          name: request.name,
-          dynamic_key: request.dynamicKey,
-          state_type: row.state_type,
-          state_name: row.state_name,
-          state_id: row.state_id,
-          tags: sharedJson(request.tags),
-          run_count: row.run_count,
-          retry_policy: sharedJson(request.retryPolicy),
-          cache_key: request.cacheKey,
-          inputs: request.inputs,
-          upstream: request.upstream.length === 0 ? '[]' : JSON.stringify(request.upstream),
-          created_at: now,
-          start_time: row.start_time,
-          end_time: row.end_time,
-          last_transition_id: request.transitionId,
-          result: null,
-        });
-        this.caches.created(request.id, facts);
-      },
+      write: 'createTaskRun',
+      request,
     });
   }
 
@@ -359,43 +357,26 @@ export class TransitionWriter {
       if (earlier) return { status: 'ACCEPT', state: stateFromRow(earlier) };
     }
     const initial = this.stateOf(request.kind, request.runId, current, memory);
-    const facts = memory?.facts ?? this.factsFromRow(request.kind, request.runId, current);
-    const now = this.now();
-    // Started from the row this store last wrote, not from one read or written in this transaction.
-    const unread = mine === undefined && known !== undefined && current === known;
+    const run = memory?.run ?? this.runFromRow(request.kind, request.runId, current);
+    // A remembered run's facts are brought up to date with the row this transition starts from.
+    run.runCount = current.run_count;
+    run.lastTransitionId = current.last_transition_id;
     const result = this.orchestrateInto({
-      kind: request.kind,
-      runId: request.runId,
+      run,
       initial,
-      facts,
-      timing: {
-        runCount: current.run_count,
-        startTime: current.start_time,
-        endTime: current.end_time,
-        lastTransitionId: current.last_transition_id,
-        stateId: current.state_id,
-      },
+      runCount: current.run_count,
+      startTime: current.start_time,
+      endTime: current.end_time,
+      stateId: current.state_id,
       proposed: request.state,
       transitionId: request.transitionId,
-      now,
+      now: this.now(),
+      random: this.random,
+      services: this.services,
       force: request.force === true,
-      persist: (update, state) => {
-        // Only an accepted transition hands the run to a new process.
-        if (request.owner && request.kind === 'flow') {
-          this.stmt.claimFlowRun.run(request.owner.pid, request.owner.hostname, now, request.runId);
-        }
-        const unwritten = request.kind === 'task' ? batch?.pendingTaskRows.get(request.runId) : undefined;
-        if (unwritten) {
-          updatePendingTaskRow(unwritten, update);
-        } else if (request.kind === 'flow') {
-          FLOW_RUN_STATE_UPDATE.runWhere(this.stmt.updateFlowRunState, update, request.runId);
-          batch?.flowStates.set(request.runId, state.type);
-        } else if (unread) {
-          const changes = TASK_RUN_STATE_UPDATE.runWhere2(this.stmt.updateTaskRunStateIfUnchanged, update, request.runId, current.state_id).changes;
-          if (changes === 0) return false;
-        } else TASK_RUN_STATE_UPDATE.runWhere(this.stmt.updateTaskRunState, update, request.runId);
-        return true;
-      },
+      write: 'setState',
+      request,
+      unread: mine === undefined && known !== undefined && current === known,
     });
     if (result === CHANGED_ELSEWHERE) {
       // Someone else moved the run since this store last wrote it: start over from the stored row.
@@ -445,16 +426,8 @@ export class TransitionWriter {
    * a rule wrote while deciding is undone when the answer is not ACCEPT.
    */
   private orchestrateInto(input: TransitionInput): OrchestrationResult | typeof CHANGED_ELSEWHERE {
-    const { kind, runId, initial, facts, timing, transitionId, now } = input;
-    const run: RunFacts = {
-      kind,
-      id: runId,
-      flowRunId: facts.flowRunId,
-      tags: facts.tags,
-      retryPolicy: facts.retryPolicy,
-      runCount: timing.runCount,
-      lastTransitionId: timing.lastTransitionId,
-    };
+    const { run, initial, transitionId, now } = input;
+    const { kind, id: runId } = run;
     // The savepoint is opened only when a rule writes (see openSavepoint): most transitions
     // write nothing before they are accepted, and an open savepoint makes SQLite journal every
     // page the transition then touches.
@@ -462,9 +435,7 @@ export class TransitionWriter {
     let outcome: PolicyOutcome;
     try {
       // A forced transition is not the rules' to judge, nor to follow up.
-      outcome = input.force
-        ? { decision: 'accept', state: input.proposed, appliedRules: [], afterHooks: [] }
-        : orchestrate({ run, initial, proposed: input.proposed, transitionId, now, random: this.random, services: this.services });
+      outcome = input.force ? { decision: 'accept', state: input.proposed, appliedRules: [], afterHooks: [] } : orchestrate(input);
     } catch (error) {
       this.undoSideEffects();
       throw error;
@@ -484,25 +455,23 @@ export class TransitionWriter {
     }
     const proposed = outcome.state;
     const at = stateTime(proposed, initial, now);
-    const next = advanceRunTiming(timing, initial?.type ?? null, proposed.type, at);
+    const next = advanceRunTiming(input, initial?.type ?? null, proposed.type, at);
     const state = acceptedState(proposed, at, next.runCount, transitionId);
-    const stateId = Number(
-      STATE_INSERT.run(this.stmt.insertState, {
-        run_id: runId,
-        run_kind: kind,
-        type: state.type,
-        name: state.name,
-        timestamp: at,
-        attempt: state.attempt,
-        message: state.message ?? null,
-        error: state.error ? JSON.stringify(state.error) : null,
-        scheduled_time: state.scheduledTime ?? null,
-        transition_id: transitionId,
-        cache_key: state.cacheKey ?? null,
-        result_ref: state.resultRef ?? null,
-        previous_id: timing.stateId,
-      }).lastInsertRowid,
-    );
+    const stateRow = this.stateRow;
+    stateRow.run_id = runId;
+    stateRow.run_kind = kind;
+    stateRow.type = state.type;
+    stateRow.name = state.name;
+    stateRow.timestamp = at;
+    stateRow.attempt = state.attempt;
+    stateRow.message = state.message ?? null;
+    stateRow.error = state.error ? JSON.stringify(state.error) : null;
+    stateRow.scheduled_time = state.scheduledTime ?? null;
+    stateRow.transition_id = transitionId;
+    stateRow.cache_key = state.cacheKey ?? null;
+    stateRow.result_ref = state.resultRef ?? null;
+    stateRow.previous_id = input.stateId;
+    const stateId = Number(STATE_INSERT.run(this.stmt.insertState, stateRow).lastInsertRowid);
     const row: AcceptedRow = {
       state_type: state.type,
       state_name: state.name,
@@ -514,9 +483,9 @@ export class TransitionWriter {
       result: proposed.resultPreview ?? null,
       // The cache key is known only once the inputs are resolved, after the task run was created.
       cache_key: proposed.cacheKey ?? null,
-      flow_run_id: facts.flowRunId,
+      flow_run_id: run.flowRunId,
     };
-    if (input.persist(row, state) === false) {
+    if (!this.persist(input, row, state)) {
       if (this.savepointOpen) {
         this.stmt.rollbackTo.run();
         this.stmt.release.run();
@@ -543,6 +512,99 @@ export class TransitionWriter {
     return { status: 'ACCEPT', state };
   }
 
+  /**
+   * Writes the run's row for an accepted transition, as its request asks. Returns false when it
+   * found the row changed by another process.
+   */
+  private persist(input: TransitionInput, row: AcceptedRow, state: State): boolean {
+    switch (input.write) {
+      case 'createFlowRun':
+        this.insertFlowRun(input.request, row, input.now);
+        break;
+      case 'createTaskRun':
+        this.addTaskRun(input.request, row, input.now);
+        break;
+      case 'setState':
+        return this.updateRunRow(input.request, row, state, input.unread, input.stateId!, input.now);
+    }
+    this.caches.created(input.run.id, input.run);
+    return true;
+  }
+
+  private insertFlowRun(request: CreateFlowRunRequest, row: AcceptedRow, now: number): void {
+    FLOW_RUN_INSERT.run(this.stmt.insertFlowRun, {
+      id: request.id,
+      flow_id: this.flowIdFor(request.flowName, now),
+      flow_name: request.flowName,
+      name: request.name,
+      state_type: row.state_type,
+      state_name: row.state_name,
+      state_id: row.state_id,
+      parameters: JSON.stringify(request.parameters),
+      tags: JSON.stringify(request.tags),
+      parent_flow_run_id: request.parentFlowRunId,
+      parent_task_run_id: request.parentTaskRunId,
+      entrypoint: request.entrypoint,
+      run_count: row.run_count,
+      retry_policy: JSON.stringify(request.retryPolicy),
+      created_at: now,
+      start_time: row.start_time,
+      end_time: row.end_time,
+      heartbeat_at: now,
+      pid: request.pid,
+      hostname: request.hostname,
+      last_transition_id: request.transitionId,
+    });
+  }
+
+  /** Written when the transaction closes, so a Running (or more) in the same batch costs no UPDATE. */
+  private addTaskRun(request: TaskRunRequest, row: AcceptedRow, now: number): void {
+    this.caches.batch!.pendingTaskRows.set(request.id, {
+      id: request.id,
+      flow_run_id: request.flowRunId,
+      task_key: request.taskKey,
+      name: request.name,
+      dynamic_key: request.dynamicKey,
+      state_type: row.state_type,
+      state_name: row.state_name,
+      state_id: row.state_id,
+      tags: sharedJson(request.tags),
+      run_count: row.run_count,
+      retry_policy: sharedJson(request.retryPolicy),
+      cache_key: request.cacheKey,
+      inputs: request.inputs,
+      upstream: request.upstream.length === 0 ? '[]' : JSON.stringify(request.upstream),
+      created_at: now,
+      start_time: row.start_time,
+      end_time: row.end_time,
+      last_transition_id: request.transitionId,
+      result: null,
+    });
+  }
+
+  /**
+   * Sets an accepted transition on an existing run's row. A task row this store last wrote
+   * (`unread`) is written only if it is still at `stateIdBefore`: false when it was not.
+   */
+  private updateRunRow(request: SetState, update: AcceptedRow, state: State, unread: boolean, stateIdBefore: number, now: number): boolean {
+    // Only an accepted transition hands the run to a new process.
+    if (request.owner && request.kind === 'flow') {
+      this.stmt.claimFlowRun.run(request.owner.pid, request.owner.hostname, now, request.runId);
+    }
+    const batch = this.caches.batch;
+    const unwritten = request.kind === 'task' ? batch?.pendingTaskRows.get(request.runId) : undefined;
+    if (unwritten) {
+      updatePendingTaskRow(unwritten, update);
+    } else if (request.kind === 'flow') {
+      FLOW_RUN_STATE_UPDATE.runWhere(this.stmt.updateFlowRunState, update, request.runId);
+      batch?.flowStates.set(request.runId, state.type);
+    } else if (unread) {
+      const changes = TASK_RUN_STATE_UPDATE.runWhere2(this.stmt.updateTaskRunStateIfUnchanged, update, request.runId, stateIdBefore).changes;
+      if (changes === 0) return false;
+    } else TASK_RUN_STATE_UPDATE.runWhere(this.stmt.updateTaskRunState, update, request.runId);
+    return true;
+  }
+
   /** Called by the orchestration services before they write, so a refusal can undo it. */
   openSavepoint(): void {
     if (this.savepointOpen) return;
@@ -561,17 +623,21 @@ export class TransitionWriter {
     return this.caches.stateOf(runId, row.state_id, memory) ?? stateFromRow(this.stmt.stateById.get(row.state_id)!);
   }
 
-  /** The immutable facts of a run this store does not remember creating. */
-  private factsFromRow(kind: RunKind, runId: string, row: RunCurrentRow): ImmutableFacts {
+  /** The facts of a run this store does not remember creating. */
+  private runFromRow(kind: RunKind, runId: string, row: RunCurrentRow): RunFacts {
     // A task run created in this transaction has its row still waiting to be inserted.
     const wide =
       row.tags !== undefined && row.retry_policy !== undefined
         ? (row as Required<RunCurrentRow>)
         : ((kind === 'task' ? this.caches.batch?.pendingTaskRows.get(runId) : undefined) ?? this.wideColumns(kind, runId));
     return {
+      kind,
+      id: runId,
       flowRunId: row.flow_run_id,
       tags: JSON.parse(wide.tags) as string[],
       retryPolicy: JSON.parse(wide.retry_policy) as RetryPolicy,
+      runCount: row.run_count,
+      lastTransitionId: row.last_transition_id,
     };
   }
 
