@@ -54,6 +54,23 @@ function currentHash(path: string): string | null {
 }
 
 /** True when the entry at `entry` is whole and every file compiled into it is as it was. */
+/**
+ * An entry's code and its last line's header, or null when the entry is not whole: no last line,
+ * a header that does not parse, or one of another format.
+ */
+function parseEntry(text: string): { code: string; header: EntryHeader } | null {
+  const last = text.lastIndexOf('\n// ', text.length - 2);
+  if (last < 0 || !text.endsWith('\n')) return null;
+  let header: EntryHeader;
+  try {
+    header = JSON.parse(text.slice(last + 4, -1)) as EntryHeader;
+  } catch {
+    return null;
+  }
+  if (header?.format !== FORMAT || typeof header.inputs !== 'object' || header.inputs === null) return null;
+  return { code: text.slice(0, last), header };
+}
+
 export function isCachedBundleFresh(entry: string): boolean {
   let text: string;
   try {
@@ -61,17 +78,9 @@ export function isCachedBundleFresh(entry: string): boolean {
   } catch {
     return false;
   }
-  const last = text.lastIndexOf('\n// ', text.length - 2);
-  if (last < 0 || !text.endsWith('\n')) return false;
-  let header: EntryHeader;
-  try {
-    header = JSON.parse(text.slice(last + 4, -1)) as EntryHeader;
-  } catch {
-    return false;
-  }
-  if (header?.format !== FORMAT || typeof header.inputs !== 'object' || header.inputs === null) return false;
-  if (sha256(text.slice(0, last)) !== header.code) return false;
-  return Object.entries(header.inputs).every(([path, hash]) => currentHash(path) === hash);
+  const parsed = parseEntry(text);
+  if (!parsed || sha256(parsed.code) !== parsed.header.code) return false;
+  return Object.entries(parsed.header.inputs).every(([path, hash]) => currentHash(path) === hash);
 }
 
 /** Writes the entry aside and renames it into place, so a reader never sees half of one. */
@@ -149,7 +158,7 @@ function isSweepDue(folder: string, now: number): boolean {
   return true;
 }
 
-/** Whether the flow file an entry was compiled from (its header's first input) still exists; a damaged entry counts as gone. */
+/** Whether the flow file an entry was compiled from (its header's first input) still exists; an entry that is damaged or of another format, never to be read again, counts as gone. */
 function flowFileExists(entry: string): boolean {
   let text: string;
   try {
@@ -157,13 +166,8 @@ function flowFileExists(entry: string): boolean {
   } catch {
     return true;
   }
-  let flowFile: string | undefined;
-  try {
-    const header = JSON.parse(text.slice(text.lastIndexOf('\n// ', text.length - 2) + 4, -1)) as EntryHeader;
-    flowFile = Object.keys(header.inputs)[0];
-  } catch {
-    return false;
-  }
+  const parsed = parseEntry(text);
+  const flowFile = parsed ? Object.keys(parsed.header.inputs)[0] : undefined;
   if (flowFile === undefined) return false;
   try {
     statSync(flowFile);
