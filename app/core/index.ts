@@ -13,3 +13,4 @@ export * from './orchestration/allowed-transitions.js';
 export * from './orchestration/bookkeeping.js';
 export * from './settings/index.js';
 export * from './desktop-bridge.js';
+export * from './debugging.js';

@@ -70,6 +70,7 @@ export const TASK_RUN_LAYOUT: RecordLayout = {
   startTime: true,
   endTime: true,
   result: true,
+  breakpoint: { breakpointId: true, inputs: true, reason: true, error: ERROR_INFO, pausedAt: true },
 };
 
 export const STORED_LOG_LAYOUT: RecordLayout = {

@@ -1,3 +1,4 @@
+import type { BreakpointAnswer } from './debugging.js';
 import type { OrchestrationResult } from './orchestration/types.js';
 import type { CreateFlowRun, CreateTaskRun, LogLine, SetState } from './runs.js';
 import type { StateType } from './states.js';
@@ -37,6 +38,12 @@ export interface RunReporter {
    * its transition id: `{ input }` (no `input` when none was given), or null while not resumed.
    */
   resumeInput(flowRunId: string, pauseId: string): Promise<ResumeInput | null>;
+  /**
+   * The answers people gave to breakpoints of a flow run after the one numbered `afterId`, oldest
+   * first. When there are none yet it waits, up to `waitMs`, and answers as soon as one is given
+   * (pushed to it, not polled for), or with none once the time is up; it rejects when the signal fires.
+   */
+  breakpointAnswers(flowRunId: string, afterId: number, waitMs: number, signal?: AbortSignal): Promise<BreakpointAnswer[]>;
   /** Resolves once everything reported so far is durable. */
   flush(): Promise<void>;
   close(): Promise<void>;

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { ProposedStateSchema, StateSchema, StateTypeSchema } from './states.js';
+import { ErrorInfoSchema, ProposedStateSchema, StateSchema, StateTypeSchema } from './states.js';
 
 export const RUN_KINDS = ['flow', 'task'] as const;
 export type RunKind = (typeof RUN_KINDS)[number];
@@ -54,6 +54,20 @@ export type FlowRun = z.infer<typeof FlowRunSchema>;
 export const FlowRunSummarySchema = FlowRunSchema.omit({ parameters: true, pause: true });
 export type FlowRunSummary = z.infer<typeof FlowRunSummarySchema>;
 
+/** Where a task run held at a breakpoint stopped. */
+const TaskRunBreakpointSchema = z.object({
+  /** The transition id of the Breakpoint state: the breakpoint an answer is for. */
+  breakpointId: z.string(),
+  /** The arguments it would run with, as JSON; null when they cannot be written as JSON (then they cannot be edited). */
+  inputs: z.string().nullable(),
+  /** Why it stopped: a breakpoint on its task, a step, or its failure. */
+  reason: z.string().nullable(),
+  /** With a breakpoint on a failure: the error. */
+  error: ErrorInfoSchema.nullable(),
+  pausedAt: z.number(),
+});
+export type TaskRunBreakpoint = z.infer<typeof TaskRunBreakpointSchema>;
+
 export const TaskRunSchema = z.object({
   id: z.string(),
   flowRunId: z.string(),
@@ -74,6 +88,8 @@ export const TaskRunSchema = z.object({
   startTime: z.number().nullable(),
   endTime: z.number().nullable(),
   result: z.string().nullable(),
+  /** On a task run held at a breakpoint, read by its id: where it stopped. */
+  breakpoint: TaskRunBreakpointSchema.optional(),
 });
 export type TaskRun = z.infer<typeof TaskRunSchema>;
 

@@ -7,11 +7,11 @@ export type StateType = (typeof STATE_TYPES)[number];
 
 export const STATE_NAMES = {
   SCHEDULED: ['Scheduled', 'Late', 'AwaitingRetry', 'AwaitingConcurrencySlot'],
-  PENDING: ['Pending', 'NotReady'],
+  PENDING: ['Pending', 'NotReady', 'Continued'],
   RUNNING: ['Running', 'Retrying'],
-  PAUSED: ['Paused', 'Suspended'],
+  PAUSED: ['Paused', 'Suspended', 'Breakpoint'],
   CANCELLING: ['Cancelling'],
-  COMPLETED: ['Completed', 'Cached'],
+  COMPLETED: ['Completed', 'Cached', 'Skipped', 'Pinned'],
   FAILED: ['Failed', 'TimedOut'],
   CRASHED: ['Crashed'],
   CANCELLED: ['Cancelled'],

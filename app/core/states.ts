@@ -42,6 +42,13 @@ export const PauseRequestSchema = z.object({
 });
 export type PauseRequest = z.infer<typeof PauseRequestSchema>;
 
+/** What a task run that stops at a breakpoint shows: the arguments it would run with. */
+export const BreakpointRequestSchema = z.object({
+  /** The arguments as JSON, when they can be written as JSON; a person may edit them. */
+  inputs: z.string().nullable(),
+});
+export type BreakpointRequest = z.infer<typeof BreakpointRequestSchema>;
+
 export const ProposedStateSchema = z.object({
   type: StateTypeSchema,
   name: z.string(),
@@ -66,5 +73,7 @@ export const ProposedStateSchema = z.object({
   observedAt: z.number().optional(),
   /** With a flow run's PAUSED state: what the pause waits for. */
   pause: PauseRequestSchema.optional(),
+  /** With a task run's PAUSED state named Breakpoint: what it stopped with. */
+  breakpoint: BreakpointRequestSchema.optional(),
 });
 export type ProposedState = z.infer<typeof ProposedStateSchema>;

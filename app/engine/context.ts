@@ -3,6 +3,7 @@ import type { OrchestrationResult, ProposedState } from '../core/index.js';
 import type { RunLogger } from './logger.js';
 import type { CountedWork } from './counted-work.js';
 import type { StoredStates } from './stored-states.js';
+import type { DebugSession } from './debug-session.js';
 import type { TaskRunner } from './task-runners/task-runner.js';
 import type { ResultLinks } from './upstream-links.js';
 
@@ -37,6 +38,8 @@ export interface FlowRunFrame {
   proposeOwnState(state: ProposedState, transitionId: string): Promise<OrchestrationResult>;
   /** What the heartbeat reads from the store for this flow run. */
   storedStates: StoredStates;
+  /** Set in a debug run: where its task runs stop, and the answers people give. */
+  debug: DebugSession | null;
 }
 
 export interface TaskRunFrame {

@@ -1,11 +1,12 @@
 import { setMaxListeners } from 'node:events';
 import { hostname } from 'node:os';
-import type { OrchestrationResult, ProposedState, RetryPolicy, State, StateType } from '../core/index.js';
+import type { DebugOptions, OrchestrationResult, ProposedState, RetryPolicy, State, StateType } from '../core/index.js';
 import { newId } from '../core/ids.js';
 import { onAbort } from './abort-listeners.js';
 import { AttemptScope } from './attempt-scope.js';
 import { currentFlowRun, currentFrame, runStorage, type FlowRunFrame } from './context.js';
 import { CountedWork } from './counted-work.js';
+import { DebugSession } from './debug-session.js';
 import { bindArguments, bindByName, type BoundFlowCall, type FlowInput, type FlowSignature } from './flow-parameters.js';
 import { CancelledError, errorInfo, ParameterValidationError, RunAbortedError, UpstreamFailedError } from './errors.js';
 import { failureLogText } from './failure-log.js';
@@ -53,6 +54,8 @@ export interface FlowRunRequest {
    * that starts a flow process and answers with the id). Ignored with `flowRunId`.
    */
   newFlowRunId?: string;
+  /** Makes it a debug run: breakpoints, steps, stopping on failures and pinned results (see DebugOptions). */
+  debug?: DebugOptions;
 }
 
 /** How a flow run ended: its final state and its result or error. */
@@ -129,6 +132,8 @@ class FlowRunExecution extends RunExecution<FlowRunOutcome> {
   private stopFollowingParent: () => void = () => {};
   private readonly params: Record<string, unknown>;
   private readonly args: unknown[];
+  /** A debug run's session; a subflow takes its parent's. */
+  private debug: DebugSession | null = null;
 
   constructor(
     private readonly flow: FlowDefinition,
@@ -168,6 +173,9 @@ class FlowRunExecution extends RunExecution<FlowRunOutcome> {
   private async create(): Promise<void> {
     const parent = currentFrame();
     const parentFlow = parent ? (parent.kind === 'flow' ? parent : parent.flowRun) : null;
+    this.debug = this.request.debug
+      ? new DebugSession(this.request.debug, this.reporter, (message) => this.logger.warning(message))
+      : (parentFlow?.debug ?? null);
     if (parentFlow) {
       // A subflow stops with its parent.
       const stop = () => this.runController.abort(parentFlow.signal.reason);
@@ -216,6 +224,7 @@ class FlowRunExecution extends RunExecution<FlowRunOutcome> {
       return await this.runAttempts();
     } finally {
       untrack();
+      this.debug?.ended(this.id);
       this.stopFollowingParent();
     }
   }
@@ -327,6 +336,7 @@ class FlowRunExecution extends RunExecution<FlowRunOutcome> {
       unrecorded: null,
       proposeOwnState: (state, transitionId) => this.propose(state, false, transitionId),
       storedStates: this.storedStates,
+      debug: this.debug,
     };
     let outcome: { ok: true; value: unknown } | { ok: false; error: unknown };
     try {

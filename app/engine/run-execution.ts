@@ -212,6 +212,14 @@ export abstract class RunExecution<O> {
     if (result.status === 'ACCEPT' && result.state) await this.hooksFor(result.state);
   }
 
+  /**
+   * How the run goes on when it stops at a breakpoint on this failure instead of recording it (a
+   * debug run's task run that failed its last attempt); null to record the failure.
+   */
+  protected stopOnFailure(_outcome: FailedAttempt): Promise<O> | null {
+    return null;
+  }
+
   /** The Failed state a failed attempt proposes; the store makes it AwaitingRetry when attempts are left. */
   protected failedState(failure: FailedAttempt): ProposedState | Promise<ProposedState> {
     return failedStateOf(failure);
@@ -294,6 +302,8 @@ export abstract class RunExecution<O> {
 
   /** Records a failed attempt, then waits for the next one, or ends the run after the last. */
   private async failedAttempt(outcome: FailedAttempt): Promise<O> {
+    const held = this.stopOnFailure(outcome);
+    if (held) return held;
     const proposal = this.failedState(outcome);
     const failed = await this.propose(proposal instanceof Promise ? await proposal : proposal);
     const next = failed.state;

@@ -1,9 +1,11 @@
-import type { CreateTaskRun, OrchestrationResult, ProposedState, RetryPolicy, State } from '../core/index.js';
+import type { BreakpointAnswer, CreateTaskRun, OrchestrationResult, ProposedState, RetryPolicy, State } from '../core/index.js';
+import { BREAKPOINT, CONTINUED, PINNED, SKIPPED } from '../core/debugging.js';
 import { newId } from '../core/ids.js';
 import { isTerminal, NOT_READY } from '../core/state-model.js';
 import { AttemptScope } from './attempt-scope.js';
 import { computeCacheKey, type CacheKeyContext, type CachePolicy } from './cache.js';
 import { runStorage, type FlowRunFrame, type RunFrame, type TaskRunFrame } from './context.js';
+import type { DebugSession } from './debug-session.js';
 import { trackTaskRun, untrackTaskRun, type CrashableRun } from './heartbeats.js';
 import { CancelledError, errorInfo, RunAbortedError, TimeoutError, UpstreamFailedError } from './errors.js';
 import { AllowFailure, TaskRunFuture } from './futures.js';
@@ -16,7 +18,7 @@ import { FUTURE_SEARCH_DEPTH, resolveFutures, type UnresolvedFuture } from './re
 import { failureLogText } from './failure-log.js';
 import { persistResult, readResult } from './results.js';
 import { failedStateOf, RunExecution, type AttemptOutcome, type FailedAttempt, type RunEndListener, type StartedInstead } from './run-execution.js';
-import { inputsOf, nextDynamicKey } from './task-run-records.js';
+import { inputsAsJson, inputsOf, nextDynamicKey } from './task-run-records.js';
 import { linkResult, runsKnownOf, upstreamOf, type UpstreamLinks } from './upstream-links.js';
 import { engineSettings } from './runtime.js';
 import { sleep, sleepUntil } from './sleep.js';
@@ -337,7 +339,123 @@ class TaskRunExecution extends RunExecution<unknown> implements RunEndListener<u
       return;
     }
     this.args = args;
+    const debug = this.flow.debug;
+    if (debug) {
+      const held = this.debugStart(debug);
+      if (held) {
+        to.runEnded(held);
+        return;
+      }
+    }
     this.attemptsTo(to);
+  }
+
+  /** In a debug run: the run's end when it is pinned or stops at a breakpoint before it starts; null to start now. */
+  private debugStart(debug: DebugSession): Promise<unknown> | null {
+    const name = this.request.task.name;
+    const pin = debug.pinOf(name);
+    if (pin) return this.pinned(pin.value);
+    const reason = debug.stopBefore(name);
+    return reason ? this.atBreakpoint(debug, reason, null) : null;
+  }
+
+  /** A pinned task does not run: its run completes as Pinned with the pinned value. */
+  private async pinned(value: unknown): Promise<unknown> {
+    linkResult(this.flow.resultLinks, value, this.id);
+    const final = await this.finish({
+      type: 'COMPLETED',
+      name: PINNED,
+      message: 'pinned output; the task did not run',
+      resultPreview: previewOf(value),
+    });
+    if (final?.type !== 'COMPLETED')
+      return this.notStarted({ status: 'REJECT', state: final, reason: `the store holds it ${final?.name ?? 'nowhere'}` });
+    this.logger.info('used its pinned output; the task did not run');
+    untrackTaskRun(this);
+    return value;
+  }
+
+  /**
+   * Stops at a breakpoint (before the run starts, or on `failure`, its last attempt's) until a
+   * person answers: it then starts (or runs again in place) with the inputs they gave, is skipped
+   * with the result they gave, or fails as it would have.
+   */
+  private async atBreakpoint(debug: DebugSession, reason: string, failure: FailedAttempt | null): Promise<unknown> {
+    const inputs = inputsAsJson(this.args);
+    const stop: ProposedState = { type: 'PAUSED', name: BREAKPOINT, message: `stopped at ${reason}`, breakpoint: { inputs } };
+    if (failure) {
+      stop.error = errorInfo(failure.error);
+      stop.message = `stopped at ${reason}: ${stop.error.message}`;
+    }
+    const result = await this.propose(stop);
+    const held = result.state;
+    if (result.status !== 'ACCEPT' || held?.type !== 'PAUSED' || !held.transitionId) {
+      if (failure) return this.recordFailure(failure);
+      return this.notStarted(result);
+    }
+    this.logger.info(`${stop.message}; go on with: flowdeck task-run continue ${this.id} (or step, skip)`);
+    debug.stopped({ flowRunId: this.flow.flowRunId, taskRunId: this.id, taskRunName: this.name, taskName: this.request.task.name, reason, inputs });
+    let answer: BreakpointAnswer;
+    try {
+      answer = await debug.answerFor(this.flow.flowRunId, held.transitionId, this.flow.signal);
+    } catch (error) {
+      return this.cancelled(error);
+    }
+    return this.answered(answer, failure);
+  }
+
+  /** Goes on as a breakpoint's answer says; the store holds the state the answer moved the run to. */
+  private answered(answer: BreakpointAnswer, failure: FailedAttempt | null): Promise<unknown> {
+    const heard = (type: State['type'], name: string, message?: string) =>
+      this.observe({
+        status: 'ACCEPT',
+        state: { type, name, timestamp: answer.answeredAt, attempt: this.attempt, ...(message ? { message } : {}) },
+      });
+    switch (answer.action) {
+      case 'skip': {
+        heard('COMPLETED', SKIPPED);
+        this.logger.info('skipped at its breakpoint with a given result');
+        linkResult(this.flow.resultLinks, answer.result, this.id);
+        untrackTaskRun(this);
+        return Promise.resolve(answer.result);
+      }
+      case 'fail': {
+        heard('FAILED', 'Failed');
+        const error = failure?.error ?? new Error(`task run '${this.name}' was failed at its breakpoint`);
+        this.loggedFailure(error, null);
+        // The error the attempt failed with, as a run outside a debug run would fail with it.
+        // eslint-disable-next-line @typescript-eslint/prefer-promise-reject-errors -- thrown by the task's own code
+        return Promise.reject(error);
+      }
+      case 'continue':
+      case 'step': {
+        heard('PENDING', CONTINUED);
+        if (answer.inputs) {
+          this.args = answer.inputs;
+          this.logger.info(`goes on with edited inputs: ${previewOf(answer.inputs)}`);
+          try {
+            this.cacheKey = this.cacheKeyFor(this.args);
+          } catch (error) {
+            return this.cacheKeyFailed(error);
+          }
+        }
+        return this.runAttempts();
+      }
+    }
+  }
+
+  /** A debug run's task run that failed its last attempt stops there instead of failing. */
+  protected override stopOnFailure(outcome: FailedAttempt): Promise<unknown> | null {
+    const debug = this.flow.debug;
+    if (!debug?.breakOnFailure || this.attempt <= this.request.task.retryPolicy.retries) return null;
+    return this.atBreakpoint(debug, 'its failure', outcome);
+  }
+
+  /** Records a failure as a run outside a debug run would, when it could not stop at its breakpoint. */
+  private async recordFailure(failure: FailedAttempt): Promise<never> {
+    const final = await this.finish(failedStateOf(failure));
+    this.loggedFailure(failure.error, null);
+    return this.failedFinally(final, failure.error);
   }
 
   /** A cache key function or policy that throws fails the run before it starts. */

@@ -185,7 +185,7 @@ describe('the allowed-transitions table', () => {
     expect(isAllowedTransition('CANCELLING', 'RUNNING')).toBe(false);
     expect(isAllowedTransition('CANCELLING', 'CANCELLING')).toBe(false);
     expect(isAllowedTransition('RUNNING', 'PENDING')).toBe(false);
-    expect(isAllowedTransition('PAUSED', 'COMPLETED')).toBe(false);
+    expect(isAllowedTransition('PAUSED', 'SCHEDULED')).toBe(false);
     expect(isAllowedTransition('RUNNING', 'RUNNING')).toBe(false);
   });
 
@@ -311,6 +311,32 @@ describe('RetryOnlyUnsuccessfulRuns', () => {
   it('leaves a running run free to be rescheduled under another name', () => {
     const outcome = propose({ kind: 'flow', initial: state('RUNNING', 'Running'), proposed: { type: 'SCHEDULED', name: 'Scheduled' } });
     expect(acceptedState(outcome).name).toBe('Scheduled');
+  });
+});
+
+describe('KeepBreakpointMovesToBreakpoints', () => {
+  const breakpoint: ProposedState = { type: 'PAUSED', name: 'Breakpoint' };
+  const atBreakpoint = state('PAUSED', 'Breakpoint');
+
+  it('lets a task run stop at a breakpoint before it starts or on its failure, and leave it as Continued or Skipped', () => {
+    expect(propose({ initial: state('PENDING', 'Pending'), proposed: breakpoint }).decision).toBe('accept');
+    expect(propose({ initial: state('RUNNING', 'Running'), proposed: breakpoint, runCount: 1 }).decision).toBe('accept');
+    expect(propose({ initial: atBreakpoint, proposed: { type: 'PENDING', name: 'Continued' } }).decision).toBe('accept');
+    expect(propose({ initial: atBreakpoint, proposed: { type: 'COMPLETED', name: 'Skipped' } }).decision).toBe('accept');
+    expect(propose({ initial: atBreakpoint, proposed: failed }).decision).toBe('accept');
+  });
+
+  it('keeps every other run out of those moves', () => {
+    const refused = [
+      propose({ kind: 'flow', initial: state('PENDING', 'Pending'), proposed: breakpoint }),
+      propose({ kind: 'flow', initial: state('RUNNING', 'Running'), proposed: breakpoint, runCount: 1 }),
+      propose({ initial: state('PENDING', 'Pending'), proposed: { type: 'PAUSED', name: 'Paused' } }),
+      propose({ kind: 'flow', initial: state('PAUSED', 'Paused'), proposed: { type: 'PENDING', name: 'Continued' } }),
+      propose({ kind: 'flow', initial: state('PAUSED', 'Paused'), proposed: completed }),
+      propose({ initial: atBreakpoint, proposed: completed }),
+      propose({ initial: atBreakpoint, proposed: pending }),
+    ];
+    for (const outcome of refused) expect(outcome).toMatchObject({ code: expect.stringMatching(/TRANSITION_NOT_ALLOWED|ALREADY_STARTED/) });
   });
 });
 

@@ -13,15 +13,23 @@ interface ApiClientOptions {
   fetch?: typeof fetch;
 }
 
+/** What any call may add to its route's input. */
+interface CallOptions {
+  /** Gives up on the request when it fires (besides the client's timeout). */
+  signal?: AbortSignal;
+}
+
 // `{} extends X` holds when every field of X is optional.
 type Method<R extends RouteSpec> =
   // eslint-disable-next-line @typescript-eslint/no-empty-object-type -- see above
-  {} extends RouteInput<R> ? (input?: RouteInput<R>) => Promise<RouteOutput<R>> : (input: RouteInput<R>) => Promise<RouteOutput<R>>;
+  {} extends RouteInput<R>
+    ? (input?: RouteInput<R> & CallOptions) => Promise<RouteOutput<R>>
+    : (input: RouteInput<R> & CallOptions) => Promise<RouteOutput<R>>;
 
 /** A typed client of the REST API: one method per entry of API_ROUTES, named as the entry. */
 export type ApiClient = { readonly [K in RouteName]: Method<ApiRoutes[K]> } & { readonly baseUrl: string };
 
-interface RawInput {
+interface RawInput extends CallOptions {
   params?: Record<string, string>;
   query?: Record<string, unknown>;
   body?: unknown;
@@ -90,13 +98,15 @@ export function createApiClient(options: ApiClientOptions): ApiClient {
       init.headers = { ...headers, 'content-type': 'application/json' };
       init.body = JSON.stringify(input.body ?? {});
     }
-    if (options.timeoutMs !== undefined) init.signal = AbortSignal.timeout(options.timeoutMs);
+    const signals = [...(options.timeoutMs !== undefined ? [AbortSignal.timeout(options.timeoutMs)] : []), ...(input.signal ? [input.signal] : [])];
+    if (signals.length > 0) init.signal = signals.length === 1 ? signals[0] : AbortSignal.any(signals);
     let response: Response;
     let text: string;
     try {
       response = await fetchImpl(url, init);
       text = await response.text();
     } catch (error) {
+      if (input.signal?.aborted) throw input.signal.reason;
       throw new ApiUnreachableError(baseUrl, failureReason(error));
     }
     if (!response.ok) {

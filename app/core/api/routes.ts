@@ -1,6 +1,14 @@
 import { z } from 'zod';
 import { ConcurrencyLimitSchema, FlowRunSchema, StoredLogSchema, TaskRunSchema } from '../runs.js';
 import { StateSchema } from '../states.js';
+import {
+  BreakpointAnswerSchema,
+  BreakpointAnswersQuerySchema,
+  ContinuedFlowRunSchema,
+  ContinueFlowRunSchema,
+  ContinueTaskRunSchema,
+  SkipTaskRunSchema,
+} from './breakpoints.js';
 import { IdParamsSchema, OrchestrationResultSchema } from './common.js';
 import { SetConcurrencyLimitSchema, TagParamsSchema } from './concurrency-limits.js';
 import { DashboardQuerySchema, DashboardSchema } from './dashboard.js';
@@ -183,6 +191,64 @@ export const API_ROUTES = {
     query: ResumeInputQuerySchema,
     status: 200,
     response: ResumeInputSchema,
+  },
+  continueFlowRun: {
+    method: 'POST',
+    path: '/flow-runs/:id/continue',
+    summary:
+      'Continue every task run of a flow run held at a breakpoint (with step, each runs and the run pauses before its next task run); ' +
+      'answers the task runs that went on. 409 when none is at a breakpoint',
+    resource: 'breakpoints',
+    params: IdParamsSchema,
+    body: ContinueFlowRunSchema,
+    status: 200,
+    response: ContinuedFlowRunSchema,
+  },
+  listBreakpointAnswers: {
+    method: 'GET',
+    path: '/flow-runs/:id/breakpoint-answers',
+    summary:
+      "The answers given to breakpoints of a flow run after the one numbered `after`, oldest first: what the run's process reads to go on. " +
+      'With waitMs and none yet, the request is held open until one is given or the time is up (then answers [])',
+    resource: 'breakpoints',
+    params: IdParamsSchema,
+    query: BreakpointAnswersQuerySchema,
+    status: 200,
+    response: z.array(BreakpointAnswerSchema),
+  },
+  continueTaskRun: {
+    method: 'POST',
+    path: '/task-runs/:id/continue',
+    summary:
+      'Let a task run held at a breakpoint go on (Pending, named Continued): it runs, with `inputs` instead of its own arguments when given ' +
+      '(recorded in its history), and with step the flow run pauses before its next task run. At a breakpoint on a failure it runs again in place. ' +
+      '409 when it is not at a breakpoint; 422 when the inputs do not fit (a JSON array of as many arguments as it was called with)',
+    resource: 'breakpoints',
+    params: IdParamsSchema,
+    body: ContinueTaskRunSchema,
+    status: 200,
+    response: TaskRunSchema,
+  },
+  skipTaskRun: {
+    method: 'POST',
+    path: '/task-runs/:id/skip',
+    summary:
+      'Skip a task run held at a breakpoint: it does not run and completes, named Skipped, with the given result. 409 when it is not at a breakpoint',
+    resource: 'breakpoints',
+    params: IdParamsSchema,
+    body: SkipTaskRunSchema,
+    status: 200,
+    response: TaskRunSchema,
+  },
+  failTaskRun: {
+    method: 'POST',
+    path: '/task-runs/:id/fail',
+    summary:
+      'Let a task run held at a breakpoint on its failure fail as it would have. 409 when it is not at a breakpoint; 422 when it stopped before it started',
+    resource: 'breakpoints',
+    params: IdParamsSchema,
+    status: 200,
+    response: TaskRunSchema,
   },
   getTaskRun: {
     method: 'GET',

@@ -9,9 +9,10 @@ export const ALLOWED_TRANSITIONS: Readonly<Record<StateType | 'NONE', readonly S
   NONE: ['SCHEDULED', 'PENDING', 'RUNNING'],
   SCHEDULED: ['SCHEDULED', 'PENDING', 'RUNNING', 'COMPLETED', 'FAILED', 'CANCELLING', 'CANCELLED', 'CRASHED'],
   // PENDING to PENDING only as a task run's NotReady: RejectPendingDuplicates aborts any other.
-  PENDING: ['SCHEDULED', 'PENDING', 'RUNNING', 'COMPLETED', 'FAILED', 'CANCELLING', 'CANCELLED', 'CRASHED'],
+  // PENDING to PAUSED, and PAUSED to PENDING or COMPLETED, only at a task run's breakpoint: KeepBreakpointMovesToBreakpoints.
+  PENDING: ['SCHEDULED', 'PENDING', 'RUNNING', 'PAUSED', 'COMPLETED', 'FAILED', 'CANCELLING', 'CANCELLED', 'CRASHED'],
   RUNNING: ['SCHEDULED', 'PAUSED', 'CANCELLING', 'COMPLETED', 'FAILED', 'CANCELLED', 'CRASHED'],
-  PAUSED: ['RUNNING', 'CANCELLING', 'CANCELLED', 'FAILED', 'CRASHED'],
+  PAUSED: ['PENDING', 'RUNNING', 'CANCELLING', 'COMPLETED', 'CANCELLED', 'FAILED', 'CRASHED'],
   CANCELLING: ['CANCELLED', 'COMPLETED', 'FAILED', 'CRASHED'],
   // A finished run only moves again when it is retried as a whole.
   COMPLETED: [],

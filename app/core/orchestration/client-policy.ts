@@ -3,6 +3,7 @@ import { ruleApplies } from './policy.js';
 import { abortTasksOfStoppingFlows } from './rules/abort-tasks-of-stopping-flows.js';
 import { cancelUnstartedRunsAtOnce } from './rules/cancel-unstarted-runs-at-once.js';
 import { enforceAllowedTransitions } from './rules/enforce-allowed-transitions.js';
+import { keepBreakpointMovesToBreakpoints } from './rules/keep-breakpoint-moves-to-breakpoints.js';
 import { nameRetryAttempts } from './rules/name-retry-attempts.js';
 import { preventDuplicateTransitions } from './rules/prevent-duplicate-transitions.js';
 import { refuseCancellingFinishedRuns } from './rules/refuse-cancelling-finished-runs.js';
@@ -32,6 +33,7 @@ export const CLIENT_POLICY: readonly OrchestrationRule<ClientServices>[] = [
   cancelUnstartedRunsAtOnce,
   retryOnlyFailedCrashedOrCancelledRuns,
   enforceAllowedTransitions,
+  keepBreakpointMovesToBreakpoints,
   retryOnlyUnsuccessfulRuns,
   waitForScheduledTime,
   abortTasksOfStoppingFlows,

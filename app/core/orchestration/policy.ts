@@ -3,6 +3,7 @@ import type { ProposedState, State, StateType } from '../states.js';
 import { abortTasksOfStoppingFlows } from './rules/abort-tasks-of-stopping-flows.js';
 import { cancelUnstartedRunsAtOnce } from './rules/cancel-unstarted-runs-at-once.js';
 import { enforceAllowedTransitions } from './rules/enforce-allowed-transitions.js';
+import { keepBreakpointMovesToBreakpoints } from './rules/keep-breakpoint-moves-to-breakpoints.js';
 import { nameRetryAttempts } from './rules/name-retry-attempts.js';
 import { preventDuplicateTransitions } from './rules/prevent-duplicate-transitions.js';
 import { refuseCancellingFinishedRuns } from './rules/refuse-cancelling-finished-runs.js';
@@ -36,6 +37,7 @@ export const ORCHESTRATION_POLICY: readonly OrchestrationRule[] = [
   cancelUnstartedRunsAtOnce,
   retryOnlyFailedCrashedOrCancelledRuns,
   enforceAllowedTransitions,
+  keepBreakpointMovesToBreakpoints,
   retryOnlyUnsuccessfulRuns,
   waitForScheduledTime,
   abortTasksOfStoppingFlows,

@@ -1,7 +1,16 @@
 import { appendFileSync, unlinkSync } from 'node:fs';
 import { join } from 'node:path';
-import { ApiError, ApiUnreachableError, createApiClient, type ApiClient, type ReportOperation, type ReportResult } from '../../core/api/index.js';
+import {
+  ApiError,
+  ApiUnreachableError,
+  createApiClient,
+  MAX_ANSWER_WAIT_MS,
+  type ApiClient,
+  type ReportOperation,
+  type ReportResult,
+} from '../../core/api/index.js';
 import type {
+  BreakpointAnswer,
   CreateFlowRun,
   CreateTaskRun,
   LogLine,
@@ -150,6 +159,8 @@ export class HttpReporter implements RunReporter {
   private keptLogLines = 0;
   private closed = false;
   private api: ApiClient | null = null;
+  /** For reads the server holds open until there is something to answer. */
+  private waitingApi: ApiClient | null = null;
 
   constructor(private readonly options: HttpReporterOptions) {
     this.target = options.apiUrl;
@@ -194,6 +205,17 @@ export class HttpReporter implements RunReporter {
       if (error instanceof ApiError && error.status === 404) return null;
       throw error;
     }
+  }
+
+  /** A read the server holds open until an answer is given: the answer is pushed as it is stored. */
+  async breakpointAnswers(flowRunId: string, afterId: number, waitMs: number, signal?: AbortSignal): Promise<BreakpointAnswer[]> {
+    this.waitingApi ??= createApiClient({
+      baseUrl: this.options.apiUrl,
+      apiKey: this.options.apiKey ?? undefined,
+      timeoutMs: MAX_ANSWER_WAIT_MS + READ_TIMEOUT_MS,
+    });
+    const query = { after: afterId, waitMs: Math.min(Math.max(0, Math.round(waitMs)), MAX_ANSWER_WAIT_MS) };
+    return this.waitingApi.listBreakpointAnswers({ params: { id: flowRunId }, query, ...(signal ? { signal } : {}) });
   }
 
   writeLogs(lines: LogLine[]): void {

@@ -29,6 +29,7 @@ import { dashboardRoutes } from './routes/dashboard.js';
 import { reportRoutes } from './routes/reports.js';
 import { runIdRoutes } from './routes/run-ids.js';
 import { taskRunRoutes } from './routes/task-runs.js';
+import { breakpointRoutes } from './routes/breakpoints.js';
 import { workspaceRoutes } from './routes/workspace.js';
 
 export const DEFAULT_HOST = '127.0.0.1';
@@ -49,6 +50,7 @@ const RESOURCES: readonly FastifyPluginAsync<RouteDeps>[] = [
   flowRoutes,
   flowRunRoutes,
   taskRunRoutes,
+  breakpointRoutes,
   runIdRoutes,
   concurrencyLimitRoutes,
   reportRoutes,

@@ -223,6 +223,40 @@ export const MIGRATIONS: readonly { name: string; sql: string }[] = [
       END;
     `,
   },
+  {
+    // A debug run's breakpoints: where each task run stopped (named by the transition id of its
+    // Breakpoint state) and the answers people gave, numbered so a paused process reads only the
+    // answers after the last it saw.
+    name: 'breakpoints of debug runs',
+    sql: `
+      CREATE TABLE task_run_breakpoints (
+        task_run_id TEXT NOT NULL,
+        breakpoint_id TEXT NOT NULL,
+        flow_run_id TEXT NOT NULL,
+        -- The arguments as JSON; NULL when they cannot be written as JSON.
+        inputs TEXT,
+        reason TEXT,
+        error TEXT,
+        paused_at INTEGER NOT NULL,
+        PRIMARY KEY (task_run_id, breakpoint_id)
+      ) WITHOUT ROWID;
+      CREATE TABLE breakpoint_answers (
+        id INTEGER PRIMARY KEY,
+        flow_run_id TEXT NOT NULL,
+        task_run_id TEXT NOT NULL,
+        breakpoint_id TEXT NOT NULL,
+        action TEXT NOT NULL,
+        inputs TEXT,
+        result TEXT,
+        answered_at INTEGER NOT NULL
+      );
+      CREATE INDEX ix_breakpoint_answers_flow_run ON breakpoint_answers (flow_run_id, id);
+      CREATE TRIGGER tr_breakpoints_delete AFTER DELETE ON flow_runs BEGIN
+        DELETE FROM task_run_breakpoints WHERE flow_run_id = OLD.id;
+        DELETE FROM breakpoint_answers WHERE flow_run_id = OLD.id;
+      END;
+    `,
+  },
 ];
 
 function schemaVersion(db: Database.Database): number {

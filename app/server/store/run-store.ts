@@ -16,6 +16,7 @@ import type {
 } from '../../core/index.js';
 import type { FlowRunCursor, FlowRunPageFilter } from './flow-run-page-query.js';
 import type { ResumeOutcome, ResumeRecord } from './flow-run-resumes.js';
+import type { BreakpointCommand, BreakpointOutcome, ContinueFlowRunOutcome } from './task-run-breakpoints.js';
 import type { OperationOutcome, StoreOperation } from './group-commit.js';
 import type { RowsAfter, StoredStateEntry } from './run-reads.js';
 import type { WriteHealthChange, WriteProblem } from './write-health.js';
@@ -44,7 +45,7 @@ export interface EventReads {
 /**
  * Where runs are kept, as the server, the CLI and a local flow run use it: the engine's reports
  * (proposed transitions, heartbeats, log lines), a remote process's reports, reads of runs and
- * their histories, listings, logs and events, concurrency slots, cancels, pauses and resumes, the
+ * their histories, listings, logs and events, concurrency slots, cancels, pauses and resumes, breakpoints, the
  * sweep of crashed runs, and whether writes are getting through. Every answer but the event
  * stream's is a promise, whether the store sits in this process (SQLite) or across a network
  * (PostgreSQL).
@@ -91,6 +92,10 @@ export interface RunStore extends RunReporter, EventReads {
   resumeFlowRun(id: string, input?: unknown): Promise<ResumeOutcome>;
   /** The input a pause of the run was resumed with, or null. */
   resumeRecord(flowRunId: string, pauseId: string): Promise<ResumeRecord | null>;
+  /** Answers the breakpoint a task run is held at (continue, step, skip, fail); nothing changes when the answer does not fit. */
+  answerBreakpoint(taskRunId: string, command: BreakpointCommand): Promise<BreakpointOutcome>;
+  /** Continues (or steps) every task run of the flow run held at a breakpoint. */
+  continueFlowRun(flowRunId: string, action?: 'continue' | 'step'): Promise<ContinueFlowRunOutcome>;
   /** Marks Crashed every run whose owning process is gone; returns how many flow runs it marked. */
   sweepCrashedRuns(): Promise<number>;
 

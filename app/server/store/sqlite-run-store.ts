@@ -1,6 +1,7 @@
 import type { Flow, RunIdProblem } from '../../core/api/index.js';
 import type { Dashboard } from '../../core/api/dashboard.js';
 import type {
+  BreakpointAnswer,
   ConcurrencyLimit,
   CreateFlowRun,
   CreateTaskRun,
@@ -19,6 +20,7 @@ import type {
 } from '../../core/index.js';
 import type { FlowRunCursor, FlowRunPageFilter } from './flow-run-page-query.js';
 import type { ResumeOutcome, ResumeRecord } from './flow-run-resumes.js';
+import type { BreakpointCommand, BreakpointOutcome, ContinueFlowRunOutcome } from './task-run-breakpoints.js';
 import type { OperationOutcome, StoreOperation } from './group-commit.js';
 import type { RowsAfter, StoredStateEntry } from './run-reads.js';
 import type { LogQuery, RunStore } from './run-store.js';
@@ -73,6 +75,10 @@ export class SqliteRunStore implements RunStore {
 
   resumeInput(flowRunId: string, pauseId: string): Promise<ResumeInput | null> {
     return this.sqlite.resumeInput(flowRunId, pauseId);
+  }
+
+  breakpointAnswers(flowRunId: string, afterId: number, waitMs: number, signal?: AbortSignal): Promise<BreakpointAnswer[]> {
+    return this.sqlite.breakpointAnswers(flowRunId, afterId, waitMs, signal);
   }
 
   flush(): Promise<void> {
@@ -179,6 +185,14 @@ export class SqliteRunStore implements RunStore {
 
   async resumeFlowRun(id: string, input?: unknown): Promise<ResumeOutcome> {
     return this.sqlite.resumeFlowRun(id, input);
+  }
+
+  async answerBreakpoint(taskRunId: string, command: BreakpointCommand): Promise<BreakpointOutcome> {
+    return this.sqlite.answerBreakpoint(taskRunId, command);
+  }
+
+  async continueFlowRun(flowRunId: string, action?: 'continue' | 'step'): Promise<ContinueFlowRunOutcome> {
+    return this.sqlite.continueFlowRun(flowRunId, action);
   }
 
   async resumeRecord(flowRunId: string, pauseId: string): Promise<ResumeRecord | null> {

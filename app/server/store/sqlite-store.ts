@@ -1,6 +1,7 @@
 import { hostname as osHostname } from 'node:os';
 import type Database from 'better-sqlite3';
 import type {
+  BreakpointAnswer,
   ConcurrencyLimit,
   CreateFlowRun,
   CreateTaskRun,
@@ -10,6 +11,7 @@ import type {
   ResumeInput,
   SetState,
   StateType,
+  TaskRun,
 } from '../../core/index.js';
 import { newId } from '../../core/ids.js';
 import { ConcurrencyLimits } from './concurrency-limits.js';
@@ -21,6 +23,8 @@ import { FlowRunResumes, type ResumeOutcome, type ResumeRecord } from './flow-ru
 import { GroupCommit, type OperationOutcome, type StoreOperation } from './group-commit.js';
 import { openDatabase } from './open-database.js';
 import { RunReads } from './run-reads.js';
+import { StoreChangeSignal } from './store-change-signal.js';
+import { TaskRunBreakpoints, type BreakpointCommand, type BreakpointOutcome, type ContinueFlowRunOutcome } from './task-run-breakpoints.js';
 import { diskProblem, isDiskFull, StoreError } from './store-error.js';
 import { TransitionWriter } from './transition-writer.js';
 import { WriteHealth, type WriteHealthChange, type WriteProblem } from './write-health.js';
@@ -73,6 +77,8 @@ export class SqliteStore extends RunReads {
   private readonly commits: GroupCommit;
   private readonly resumes: FlowRunResumes;
   private readonly pauses: FlowRunPauses;
+  private readonly breakpoints: TaskRunBreakpoints;
+  private readonly changes: StoreChangeSignal;
   private readonly dashboardQuery: DashboardQuery;
   private readonly health: WriteHealth;
 
@@ -99,9 +105,18 @@ export class SqliteStore extends RunReads {
       limits: this.limits,
       health: this.health,
       pauses: this.pauses,
+      recordBreakpoint: (...args) => this.breakpoints.record(...args),
     });
     this.commits = new GroupCommit(db, this.writer, this.now, options.onCommit ?? null);
     this.resumes = new FlowRunResumes(db, this.writer, this.now, (id) => this.getFlowRun(id));
+    this.breakpoints = new TaskRunBreakpoints(
+      db,
+      this.writer,
+      this.now,
+      (id) => this.getTaskRun(id),
+      (id) => this.hasFlowRun(id),
+    );
+    this.changes = new StoreChangeSignal(`${options.path}-wal`);
     this.dashboardQuery = new DashboardQuery(db, (id) => this.getFlowRun(id));
     const unswept = options.sweepOnOpen !== false ? this.sweepOnOpen() : null;
     if (alone !== null || unswept !== null) options.onWarning?.(openWarning(options.path, alone, unswept));
@@ -190,6 +205,7 @@ export class SqliteStore extends RunReads {
     await this.commits.flush();
     this.commits.close();
     this.health.close();
+    this.changes.close();
     this.db.close();
   }
 
@@ -239,6 +255,63 @@ export class SqliteStore extends RunReads {
    */
   resumeFlowRun(id: string, input?: unknown): ResumeOutcome {
     return this.resumes.resume(id, input);
+  }
+
+  /** A task run; one held at a breakpoint with where it stopped. */
+  override getTaskRun(id: string): TaskRun | null {
+    const run = super.getTaskRun(id);
+    if (run?.state.type === 'PAUSED' && run.state.transitionId) {
+      const stopped = this.breakpoints.of(id, run.state.transitionId);
+      if (stopped) run.breakpoint = stopped;
+    }
+    return run;
+  }
+
+  /** Answers the breakpoint a task run is held at: it goes on, is skipped or fails, as the command says. */
+  answerBreakpoint(taskRunId: string, command: BreakpointCommand): BreakpointOutcome {
+    const outcome = this.breakpoints.answer(taskRunId, command);
+    if (outcome.ok) this.changes.changed();
+    return outcome;
+  }
+
+  /** Continues (or steps) every task run of the flow run held at a breakpoint. */
+  continueFlowRun(flowRunId: string, action: 'continue' | 'step' = 'continue'): ContinueFlowRunOutcome {
+    const outcome = this.breakpoints.continueFlowRun(flowRunId, action);
+    if (outcome.ok) this.changes.changed();
+    return outcome;
+  }
+
+  /**
+   * The answers given to breakpoints of the flow run after the one numbered `afterId`; when there
+   * are none, waits up to `waitMs` for one, told of each change as it is committed, here or by
+   * another process. Rejects when the signal fires.
+   */
+  breakpointAnswers(flowRunId: string, afterId: number, waitMs: number, signal?: AbortSignal): Promise<BreakpointAnswer[]> {
+    const now = this.breakpoints.answersAfter(flowRunId, afterId);
+    if (now.length > 0 || waitMs <= 0) return Promise.resolve(now);
+    if (signal?.aborted) return Promise.reject(signal.reason);
+    return new Promise((resolve, reject) => {
+      const done = (answers: BreakpointAnswer[] | null, error?: unknown) => {
+        clearTimeout(timer);
+        stopListening();
+        signal?.removeEventListener('abort', aborted);
+        if (answers) resolve(answers);
+        else reject(error);
+      };
+      const aborted = () => done(null, signal!.reason);
+      const timer = setTimeout(() => done([]), waitMs);
+      const stopListening = this.changes.listen(() => {
+        let answers: BreakpointAnswer[];
+        try {
+          answers = this.breakpoints.answersAfter(flowRunId, afterId);
+        } catch (error) {
+          done(null, error);
+          return;
+        }
+        if (answers.length > 0) done(answers);
+      });
+      signal?.addEventListener('abort', aborted, { once: true });
+    });
   }
 
   /** The input a pause of the run was resumed with (the pause's Paused state's transition id), or null. */

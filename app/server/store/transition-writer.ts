@@ -5,6 +5,7 @@ import type {
   OrchestrationResult,
   OrchestrationServices,
   PolicyOutcome,
+  BreakpointRequest,
   ProposedState,
   RetryPolicy,
   RunFacts,
@@ -111,6 +112,15 @@ export interface TransitionWriterInput {
   limits: ConcurrencyLimits;
   health: WriteHealth;
   pauses: FlowRunPauses;
+  /** Keeps where a task run stopped, inside the write of its Breakpoint state (see TaskRunBreakpoints.record). */
+  recordBreakpoint: (
+    taskRunId: string,
+    breakpointId: string,
+    flowRunId: string,
+    request: BreakpointRequest,
+    state: ProposedState,
+    at: number,
+  ) => void;
 }
 
 /**
@@ -153,8 +163,10 @@ export class TransitionWriter {
   private readonly random: () => number;
   private readonly health: WriteHealth;
   private readonly pauses: FlowRunPauses;
+  private readonly recordBreakpoint: TransitionWriterInput['recordBreakpoint'];
 
-  constructor({ db, now, random, limits, health, pauses }: TransitionWriterInput) {
+  constructor({ db, now, random, limits, health, pauses, recordBreakpoint }: TransitionWriterInput) {
+    this.recordBreakpoint = recordBreakpoint;
     this.now = now;
     this.random = random;
     this.health = health;
@@ -389,6 +401,10 @@ export class TransitionWriter {
     // What the pause waits for is kept with the Paused state it came with, in the same write.
     if (request.state.pause && result.status === 'ACCEPT' && result.state?.type === 'PAUSED' && result.state.transitionId === request.transitionId) {
       this.pauses.record(request.runId, request.transitionId, request.state.pause, result.state.timestamp);
+    }
+    const stoppedWith = request.state.breakpoint;
+    if (stoppedWith && result.status === 'ACCEPT' && result.state?.type === 'PAUSED' && result.state.transitionId === request.transitionId) {
+      this.recordBreakpoint(request.runId, request.transitionId, run.flowRunId, stoppedWith, request.state, result.state.timestamp);
     }
     return result;
   }

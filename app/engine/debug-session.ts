@@ -1,0 +1,174 @@
+import type { BreakpointAnswer, DebugOptions, RunReporter } from '../core/index.js';
+import { onAbort } from './abort-listeners.js';
+import { sleep } from './sleep.js';
+
+/** How long one read of answers is held open by the store or server before it is made again. */
+const ANSWER_WAIT_MS = 25_000;
+/** How long to wait before reading again after a read failed (the server is restarting, say). */
+const READ_RETRY_MS = 1_000;
+
+/** A task run held at a breakpoint, as a debugger's view of the run lists it. */
+export interface StoppedTaskRun {
+  flowRunId: string;
+  taskRunId: string;
+  taskRunName: string;
+  taskName: string;
+  /** Why it stopped: its task's breakpoint, a step, or its failure. */
+  reason: string;
+  /** The arguments as JSON, or null when they cannot be written as JSON. */
+  inputs: string | null;
+}
+
+/** Told when task runs stop at breakpoints and go on again (a terminal's debugger prompt). */
+export interface DebugListener {
+  stopped(run: StoppedTaskRun): void;
+  answered(answer: BreakpointAnswer): void;
+}
+
+interface Waiter {
+  resolve(answer: BreakpointAnswer): void;
+}
+
+/** The answers of one flow run's breakpoints, read by one loop while any of its task runs waits. */
+class AnswerReader {
+  private readonly waiters = new Map<string, Waiter>();
+  /** Answers read before their task run began to wait (its Breakpoint state was answered late). */
+  private readonly early = new Map<string, BreakpointAnswer>();
+  private lastId = 0;
+  private reading = false;
+  private readonly stop = new AbortController();
+
+  constructor(
+    private readonly flowRunId: string,
+    private readonly reporter: RunReporter,
+    private readonly onError: (error: unknown) => void,
+  ) {}
+
+  /** Resolves with the answer to the breakpoint `breakpointId`; rejects when the signal fires. */
+  answerFor(breakpointId: string, signal: AbortSignal): Promise<BreakpointAnswer> {
+    const known = this.early.get(breakpointId);
+    if (known) {
+      this.early.delete(breakpointId);
+      return Promise.resolve(known);
+    }
+    if (signal.aborted) return Promise.reject(signal.reason);
+    return new Promise((resolve, reject) => {
+      const stopListening = onAbort(signal, () => {
+        this.waiters.delete(breakpointId);
+        reject(signal.reason);
+      });
+      this.waiters.set(breakpointId, {
+        resolve: (answer) => {
+          stopListening();
+          resolve(answer);
+        },
+      });
+      if (!this.reading) void this.read();
+    });
+  }
+
+  close(): void {
+    this.stop.abort();
+  }
+
+  /** Reads answers while anyone waits; each read waits in the store (or server) until there is one. */
+  private async read(): Promise<void> {
+    this.reading = true;
+    try {
+      while (this.waiters.size > 0 && !this.stop.signal.aborted) {
+        let answers: BreakpointAnswer[];
+        try {
+          answers = await this.reporter.breakpointAnswers(this.flowRunId, this.lastId, ANSWER_WAIT_MS, this.stop.signal);
+        } catch (error) {
+          if (this.stop.signal.aborted) return;
+          this.onError(error);
+          await sleep(READ_RETRY_MS, this.stop.signal).catch(() => undefined);
+          continue;
+        }
+        for (const answer of answers) {
+          this.lastId = Math.max(this.lastId, answer.id);
+          const waiter = this.waiters.get(answer.breakpointId);
+          if (waiter) {
+            this.waiters.delete(answer.breakpointId);
+            waiter.resolve(answer);
+          } else this.early.set(answer.breakpointId, answer);
+        }
+      }
+    } finally {
+      this.reading = false;
+    }
+  }
+}
+
+/**
+ * A debug run: which task runs stop before they start (their task has a breakpoint, or a step
+ * was asked for), which stop on their failure, which do not run at all (pinned), and the answers
+ * people give to the breakpoints, read as they are given. Subflows share their parent's session.
+ */
+export class DebugSession {
+  private readonly breakpoints: ReadonlySet<string>;
+  private readonly pins: ReadonlyMap<string, unknown>;
+  readonly breakOnFailure: boolean;
+  private readonly stepEverything: boolean;
+  /** Set by a step: the next task run to start stops first. */
+  private stepArmed = false;
+  private readonly readers = new Map<string, AnswerReader>();
+  private readonly listeners = new Set<DebugListener>();
+
+  constructor(
+    options: DebugOptions,
+    private readonly reporter: RunReporter,
+    private readonly warn: (message: string) => void,
+  ) {
+    this.breakpoints = new Set(options.breakpoints ?? []);
+    this.pins = new Map(Object.entries(options.pins ?? {}));
+    this.breakOnFailure = options.breakOnFailure === true;
+    this.stepEverything = options.step === true;
+  }
+
+  /** Why a run of the task should stop before it starts, or null; a step is used up by the run it stops. */
+  stopBefore(taskName: string): string | null {
+    if (this.stepArmed || this.stepEverything) {
+      this.stepArmed = false;
+      return 'a step';
+    }
+    return this.breakpoints.has(taskName) ? `a breakpoint on task '${taskName}'` : null;
+  }
+
+  /** The pinned result of the task, when it has one. */
+  pinOf(taskName: string): { value: unknown } | null {
+    return this.pins.has(taskName) ? { value: this.pins.get(taskName) } : null;
+  }
+
+  listen(listener: DebugListener): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
+  stopped(run: StoppedTaskRun): void {
+    for (const listener of this.listeners) listener.stopped(run);
+  }
+
+  /** Waits for the answer to a breakpoint of a task run of `flowRunId`; rejects when the signal fires. */
+  async answerFor(flowRunId: string, breakpointId: string, signal: AbortSignal): Promise<BreakpointAnswer> {
+    let reader = this.readers.get(flowRunId);
+    if (!reader) {
+      let warned = false;
+      reader = new AnswerReader(flowRunId, this.reporter, (error) => {
+        if (!warned) this.warn(`could not read the answers to breakpoints (${(error as Error)?.message ?? String(error)}); trying again`);
+        warned = true;
+      });
+      this.readers.set(flowRunId, reader);
+    }
+    const answer = await reader.answerFor(breakpointId, signal);
+    if (answer.action === 'step') this.stepArmed = true;
+    for (const listener of this.listeners) listener.answered(answer);
+    return answer;
+  }
+
+  /** Stops reading answers for a flow run that has ended. */
+  ended(flowRunId: string): void {
+    this.readers.get(flowRunId)?.close();
+    this.readers.delete(flowRunId);
+  }
+}
