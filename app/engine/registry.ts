@@ -7,6 +7,7 @@ interface Registered {
 
 const flows: Registered[] = [];
 const tasksByModule = new Map<string, Map<string, unknown>>();
+const taskNames = new Set<string>();
 
 export function registerFlow<F extends Registered>(flow: F): F {
   flows.push(flow);
@@ -19,6 +20,7 @@ export function registeredFlows(): readonly Registered[] {
 
 /** Registers a task under its module and a key unique within it; returns that key. */
 export function registerTask(moduleUrl: string | null, name: string, task: unknown): string {
+  taskNames.add(name);
   if (!moduleUrl) return name;
   let tasks = tasksByModule.get(moduleUrl);
   if (!tasks) {
@@ -29,6 +31,11 @@ export function registerTask(moduleUrl: string | null, name: string, task: unkno
   for (let n = 2; tasks.has(key); n++) key = `${name}#${n}`;
   tasks.set(key, task);
   return key;
+}
+
+/** The names of every task defined in this process, for a debug run to check its breakpoints by. */
+export function registeredTaskNames(): ReadonlySet<string> {
+  return taskNames;
 }
 
 export function findTask(moduleUrl: string, key: string): unknown {

@@ -10,7 +10,8 @@ export const COMMANDS: readonly CommandDefinition[] = [
   {
     name: 'run',
     summary: 'Run a flow file and wait for its final state',
-    usage: 'FILE [--flow NAME] [--param key=value]... [--params-json JSON] [--flow-run-id ID] [--json]',
+    usage:
+      'FILE [--flow NAME] [--param key=value]... [--params-json JSON] [--flow-run-id ID] [--break TASK]... [--step] [--break-on-failure] [--pin TASK=JSON]... [--json]',
     options: {
       flow: { type: 'string', value: 'NAME', description: "The flow to run, when it is not the file's default export" },
       param: {
@@ -22,6 +23,11 @@ export const COMMANDS: readonly CommandDefinition[] = [
       },
       'params-json': { type: 'string', value: 'JSON', description: 'All parameters as one JSON object; --param overrides its keys' },
       'flow-run-id': { type: 'string', value: 'ID', description: 'The id to give the new flow run' },
+      break: { type: 'string', multiple: true, value: 'TASK', description: "A debug run: runs of this task stop before they start (a task's name)" },
+      step: { type: 'boolean', description: 'A debug run that stops before every task run' },
+      'break-on-failure': { type: 'boolean', description: 'A debug run: a task run that fails its last attempt stops there instead of failing' },
+      pin: { type: 'string', multiple: true, value: 'TASK=JSON', description: 'A debug run: this task does not run and completes with the pinned result' },
+      'pins-json': { type: 'string', value: 'JSON', description: 'Pinned results as one JSON object by task name; --pin overrides its keys' },
       json: { type: 'boolean', description: 'End with one JSON line: flowRunId, state and result' },
     },
     positionals: { min: 1, max: 1, names: ['FILE'] },

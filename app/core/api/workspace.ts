@@ -117,6 +117,22 @@ export type DescribedFlow = z.infer<typeof DescribedFlowSchema>;
 export const FlowFileDescriptionSchema = z.object({ flows: z.array(DescribedFlowSchema) });
 export type FlowFileDescription = z.infer<typeof FlowFileDescriptionSchema>;
 
+/** What a debug run started from the builder stops at, and what it does not run. */
+export const DebugRunSchema = z.strictObject({
+  /** Names of tasks whose runs stop before they start. */
+  breakpoints: z.array(z.string().min(1).max(512)).max(1000).default([]),
+  /** Stop before every task run. */
+  step: z.boolean().default(false),
+  /** A task run that fails its last attempt stops there instead of failing. */
+  breakOnFailure: z.boolean().default(false),
+  /** Results by task name: a pinned task does not run and completes with its pin. */
+  pins: z
+    .record(z.string().min(1).max(512), z.unknown())
+    .refine((value) => nestsAtMost(value, MAX_PARAMETER_DEPTH), `nested deeper than ${MAX_PARAMETER_DEPTH} levels`)
+    .default({}),
+});
+export type DebugRun = z.infer<typeof DebugRunSchema>;
+
 export const RunFlowFileSchema = z.strictObject({
   path: WorkspacePathSchema,
   /** The flow to run; the file's default export when left out. */
@@ -125,6 +141,8 @@ export const RunFlowFileSchema = z.strictObject({
     .record(z.string(), z.unknown())
     .refine((value) => nestsAtMost(value, MAX_PARAMETER_DEPTH), `nested deeper than ${MAX_PARAMETER_DEPTH} levels`)
     .default({}),
+  /** Makes it a debug run: where its task runs stop, and which tasks do not run (their pinned results). */
+  debug: DebugRunSchema.optional(),
 });
 
 /** A new run of the flow an earlier run ran, from the same workspace file, with these parameters. */

@@ -1,6 +1,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { closeSync, mkdirSync, openSync } from 'node:fs';
 import { join } from 'node:path';
+import type { DebugRun } from '../../core/api/workspace.js';
 
 /** What a `flowdeck` child process left behind. */
 interface CliOutcome {
@@ -36,6 +37,19 @@ interface RunRequest {
   /** Where the child reports, with `/api`. */
   apiUrl: string;
   apiKey?: string;
+  /** Makes it a debug run. */
+  debug?: DebugRun;
+}
+
+/** `flowdeck run`'s options for a debug run; each value one argument, so a name that looks like an option is only a name. */
+function debugArgs(debug: DebugRun | undefined): string[] {
+  if (!debug) return [];
+  return [
+    ...debug.breakpoints.map((name) => `--break=${name}`),
+    ...(debug.step ? ['--step'] : []),
+    ...(debug.breakOnFailure ? ['--break-on-failure'] : []),
+    ...(Object.keys(debug.pins).length > 0 ? [`--pins-json=${JSON.stringify(debug.pins)}`] : []),
+  ];
 }
 
 interface FlowProcessesOptions {
@@ -138,6 +152,7 @@ export class FlowProcesses {
       '--json',
       // One argument, so a name that looks like an option is still only a name.
       ...(request.flowName === undefined ? [] : [`--flow=${request.flowName}`]),
+      ...debugArgs(request.debug),
     ];
     return this.startLogged(request.flowRunId, args, request);
   }

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { FastifyInstance } from 'fastify';
-import { FlowFileDescriptionSchema, type FlowFileDescription } from '../../../core/api/index.js';
+import { FlowFileDescriptionSchema, type DebugRun, type FlowFileDescription } from '../../../core/api/index.js';
 import { newId } from '../../../core/index.js';
 import { cliFailureMessage } from '../../flow-files/cli-message.js';
 import { rerunSource } from '../../flow-files/rerun-source.js';
@@ -156,7 +156,13 @@ export async function flowFileRoutes(api: FastifyInstance, deps: RouteDeps): Pro
   });
 
   /** Starts a new run of a workspace file's flow and answers once it exists. */
-  async function startFileRun(workspace: Workspace, path: string, flowName: string | undefined, parameters: Record<string, unknown>) {
+  async function startFileRun(
+    workspace: Workspace,
+    path: string,
+    flowName: string | undefined,
+    parameters: Record<string, unknown>,
+    debug?: DebugRun,
+  ) {
     const file = workspace.flowFile(path);
     const flowRunId = newId();
     let run: StartedRun;
@@ -169,6 +175,7 @@ export async function flowFileRoutes(api: FastifyInstance, deps: RouteDeps): Pro
         parameters,
         apiUrl: deps.selfApiUrl(),
         apiKey: deps.apiKey,
+        ...(debug ? { debug } : {}),
       });
     } catch (error) {
       refuseStopping(error);
@@ -177,7 +184,9 @@ export async function flowFileRoutes(api: FastifyInstance, deps: RouteDeps): Pro
     return { flowRunId };
   }
 
-  addRoute(api, 'runFlowFile', async ({ body }) => startFileRun(requireWorkspace(deps.workspace), body.path, body.flowName, body.parameters));
+  addRoute(api, 'runFlowFile', async ({ body }) =>
+    startFileRun(requireWorkspace(deps.workspace), body.path, body.flowName, body.parameters, body.debug),
+  );
 
   addRoute(api, 'runFlowRunAgain', async ({ params, body }) => {
     const workspace = requireWorkspace(deps.workspace);
