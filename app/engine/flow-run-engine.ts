@@ -6,7 +6,7 @@ import { onAbort } from './abort-listeners.js';
 import { AttemptScope } from './attempt-scope.js';
 import { currentFlowRun, currentFrame, runStorage, type FlowRunFrame } from './context.js';
 import { CountedWork } from './counted-work.js';
-import { DebugSession } from './debug-session.js';
+import { DebugSession, type DebugListener } from './debug-session.js';
 import { bindArguments, bindByName, type BoundFlowCall, type FlowInput, type FlowSignature } from './flow-parameters.js';
 import { CancelledError, errorInfo, ParameterValidationError, RunAbortedError, UpstreamFailedError } from './errors.js';
 import { failureLogText } from './failure-log.js';
@@ -56,6 +56,8 @@ export interface FlowRunRequest {
   newFlowRunId?: string;
   /** Makes it a debug run: breakpoints, steps, stopping on failures and pinned results (see DebugOptions). */
   debug?: DebugOptions;
+  /** Told when task runs of the debug run stop at breakpoints and are answered (a terminal's debugger prompt). */
+  debugListener?: DebugListener;
 }
 
 /** How a flow run ended: its final state and its result or error. */
@@ -173,9 +175,10 @@ class FlowRunExecution extends RunExecution<FlowRunOutcome> {
   private async create(): Promise<void> {
     const parent = currentFrame();
     const parentFlow = parent ? (parent.kind === 'flow' ? parent : parent.flowRun) : null;
-    this.debug = this.request.debug
-      ? new DebugSession(this.request.debug, this.reporter, (message) => this.logger.warning(message))
-      : (parentFlow?.debug ?? null);
+    if (this.request.debug) {
+      this.debug = new DebugSession(this.request.debug, this.reporter, (message) => this.logger.warning(message));
+      if (this.request.debugListener) this.debug.listen(this.request.debugListener);
+    } else this.debug = parentFlow?.debug ?? null;
     if (parentFlow) {
       // A subflow stops with its parent.
       const stop = () => this.runController.abort(parentFlow.signal.reason);

@@ -6,7 +6,8 @@
  */
 export { configureEngine, engineSettings, type RunEvent } from './runtime.js';
 export { isFlow } from './flow.js';
-export { registeredFlows } from './registry.js';
+export { registeredFlows, registeredTaskNames } from './registry.js';
+export type { DebugListener, StoppedTaskRun } from './debug-session.js';
 export { flowSignature } from './flow-parameters.js';
 export type { DeclaredParameter } from './parameter-names.js';
 export { registerFlowLoader } from './loader/register.js';

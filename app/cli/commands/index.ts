@@ -26,7 +26,12 @@ export const COMMANDS: readonly CommandDefinition[] = [
       break: { type: 'string', multiple: true, value: 'TASK', description: "A debug run: runs of this task stop before they start (a task's name)" },
       step: { type: 'boolean', description: 'A debug run that stops before every task run' },
       'break-on-failure': { type: 'boolean', description: 'A debug run: a task run that fails its last attempt stops there instead of failing' },
-      pin: { type: 'string', multiple: true, value: 'TASK=JSON', description: 'A debug run: this task does not run and completes with the pinned result' },
+      pin: {
+        type: 'string',
+        multiple: true,
+        value: 'TASK=JSON',
+        description: 'A debug run: this task does not run and completes with the pinned result',
+      },
       'pins-json': { type: 'string', value: 'JSON', description: 'Pinned results as one JSON object by task name; --pin overrides its keys' },
       json: { type: 'boolean', description: 'End with one JSON line: flowRunId, state and result' },
     },

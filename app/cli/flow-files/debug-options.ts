@@ -1,5 +1,5 @@
 import type { DebugOptions } from '../../core/debugging.js';
-import { registeredTaskNames } from '../../engine/registry.js';
+import { registeredTaskNames } from '../../engine/hosting.js';
 import { UsageError } from '../errors.js';
 
 interface DebugFlags {
