@@ -409,7 +409,8 @@ class TaskRunExecution extends RunExecution<unknown> implements RunEndListener<u
     const heard = (type: State['type'], name: string, message?: string) =>
       this.observe({
         status: 'ACCEPT',
-        state: { type, name, timestamp: answer.answeredAt, attempt: this.attempt, ...(message ? { message } : {}) },
+        // Dated no later than this process's clock, so the states the run proposes next are not taken for older ones.
+        state: { type, name, timestamp: Math.min(answer.answeredAt, Date.now()), attempt: this.attempt, ...(message ? { message } : {}) },
       });
     switch (answer.action) {
       case 'skip': {
