@@ -15,9 +15,11 @@ export const CONTINUED = 'Continued';
 /**
  * What a person does at a breakpoint: `continue` to the next breakpoint, `step` (run this task
  * run, then pause before the next task run of the flow run starts), `skip` with a given result, or,
- * at a breakpoint on a failure, `fail` (let it fail as it would have).
+ * at a breakpoint on a failure, `fail` (let it fail as it would have). An answer to the whole flow
+ * run (no task run, no breakpoint) is `break` ("break all": stop every task run before it starts)
+ * or `continue` (stop doing so).
  */
-export const BREAKPOINT_ACTIONS = ['continue', 'step', 'skip', 'fail'] as const;
+export const BREAKPOINT_ACTIONS = ['continue', 'step', 'skip', 'fail', 'break'] as const;
 export type BreakpointAction = (typeof BREAKPOINT_ACTIONS)[number];
 
 /** What a person answered one breakpoint with, as the task run's process reads it. */
@@ -25,8 +27,9 @@ export interface BreakpointAnswer {
   /** Grows with every answer in the store: a process reads the answers after the last it saw. */
   id: number;
   flowRunId: string;
+  /** Empty for an answer to the whole flow run. */
   taskRunId: string;
-  /** The transition id of the Breakpoint state it answers. */
+  /** The transition id of the Breakpoint state it answers; empty for an answer to the whole flow run. */
   breakpointId: string;
   action: BreakpointAction;
   /** With continue or step: the arguments to run the task with instead of its own. */

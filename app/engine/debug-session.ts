@@ -36,13 +36,22 @@ class AnswerReader {
   private readonly early = new Map<string, BreakpointAnswer>();
   private lastId = 0;
   private reading = false;
+  /** Reads on while the flow run lasts, not only while a task run waits: answers to the whole run come any time. */
+  private standing = false;
   private readonly stop = new AbortController();
 
   constructor(
     private readonly flowRunId: string,
     private readonly reporter: RunReporter,
     private readonly onError: (error: unknown) => void,
+    private readonly onFlowAnswer: (answer: BreakpointAnswer) => void,
   ) {}
+
+  /** Reads answers until closed. */
+  follow(): void {
+    this.standing = true;
+    if (!this.reading) void this.read();
+  }
 
   /** Resolves with the answer to the breakpoint `breakpointId`; rejects when the signal fires. */
   answerFor(breakpointId: string, signal: AbortSignal): Promise<BreakpointAnswer> {
@@ -75,7 +84,7 @@ class AnswerReader {
   private async read(): Promise<void> {
     this.reading = true;
     try {
-      while (this.waiters.size > 0 && !this.stop.signal.aborted) {
+      while ((this.standing || this.waiters.size > 0) && !this.stop.signal.aborted) {
         let answers: BreakpointAnswer[];
         try {
           answers = await this.reporter.breakpointAnswers(this.flowRunId, this.lastId, ANSWER_WAIT_MS, this.stop.signal);
@@ -87,6 +96,10 @@ class AnswerReader {
         }
         for (const answer of answers) {
           this.lastId = Math.max(this.lastId, answer.id);
+          if (answer.taskRunId === '') {
+            this.onFlowAnswer(answer);
+            continue;
+          }
           const waiter = this.waiters.get(answer.breakpointId);
           if (waiter) {
             this.waiters.delete(answer.breakpointId);
@@ -109,7 +122,9 @@ export class DebugSession {
   private readonly breakpoints: ReadonlySet<string>;
   private readonly pins: ReadonlyMap<string, unknown>;
   readonly breakOnFailure: boolean;
-  private readonly stepEverything: boolean;
+  /** Stop before every task run: asked for from the start (--step), or by a "break all" since. */
+  private stepEverything: boolean;
+  private readonly startedStepping: boolean;
   /** Set by a step: the next task run to start stops first. */
   private stepArmed = false;
   private readonly readers = new Map<string, AnswerReader>();
@@ -123,7 +138,8 @@ export class DebugSession {
     this.breakpoints = new Set(options.breakpoints ?? []);
     this.pins = new Map(Object.entries(options.pins ?? {}));
     this.breakOnFailure = options.breakOnFailure === true;
-    this.stepEverything = options.step === true;
+    this.startedStepping = options.step === true;
+    this.stepEverything = this.startedStepping;
   }
 
   /** Why a run of the task should stop before it starts, or null; a step is used up by the run it stops. */
@@ -149,21 +165,41 @@ export class DebugSession {
     for (const listener of this.listeners) listener.stopped(run);
   }
 
+  /** Reads the answers of a flow run of this debug run while it lasts, so "break all" reaches it at once. */
+  follow(flowRunId: string): void {
+    this.readerOf(flowRunId).follow();
+  }
+
   /** Waits for the answer to a breakpoint of a task run of `flowRunId`; rejects when the signal fires. */
   async answerFor(flowRunId: string, breakpointId: string, signal: AbortSignal): Promise<BreakpointAnswer> {
-    let reader = this.readers.get(flowRunId);
-    if (!reader) {
-      let warned = false;
-      reader = new AnswerReader(flowRunId, this.reporter, (error) => {
-        if (!warned) this.warn(`could not read the answers to breakpoints (${(error as Error)?.message ?? String(error)}); trying again`);
-        warned = true;
-      });
-      this.readers.set(flowRunId, reader);
-    }
-    const answer = await reader.answerFor(breakpointId, signal);
+    const answer = await this.readerOf(flowRunId).answerFor(breakpointId, signal);
     if (answer.action === 'step') this.stepArmed = true;
     for (const listener of this.listeners) listener.answered(answer);
     return answer;
+  }
+
+  private readerOf(flowRunId: string): AnswerReader {
+    let reader = this.readers.get(flowRunId);
+    if (!reader) {
+      let warned = false;
+      const warn = (error: unknown) => {
+        if (!warned) this.warn(`could not read the answers to breakpoints (${(error as Error)?.message ?? String(error)}); trying again`);
+        warned = true;
+      };
+      reader = new AnswerReader(flowRunId, this.reporter, warn, (answer) => this.flowAnswered(answer));
+      this.readers.set(flowRunId, reader);
+    }
+    return reader;
+  }
+
+  /** "Break all" stops every task run before it starts from now on; a continue of the flow run ends that. */
+  private flowAnswered(answer: BreakpointAnswer): void {
+    if (answer.action === 'break') this.stepEverything = true;
+    else if (answer.action === 'continue') {
+      this.stepEverything = this.startedStepping;
+      this.stepArmed = false;
+    }
+    for (const listener of this.listeners) listener.answered(answer);
   }
 
   /** Stops reading answers for a flow run that has ended. */

@@ -208,6 +208,7 @@ class FlowRunExecution extends RunExecution<FlowRunOutcome> {
 
   async run(): Promise<FlowRunOutcome> {
     await this.create();
+    this.debug?.follow(this.id);
     const untrack = trackFlowRun(this.id, {
       onStoredState: (type, beat) => {
         this.storedType = type;

@@ -442,6 +442,8 @@ class TaskRunExecution extends RunExecution<unknown> implements RunEndListener<u
         }
         return this.runAttempts();
       }
+      case 'break':
+        return Promise.reject(new Error(`a task run's breakpoint cannot be answered with '${answer.action}'`));
     }
   }
 

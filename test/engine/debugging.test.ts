@@ -206,3 +206,42 @@ describe('a debug run', () => {
     expect((await env.store.getTaskRun(stopped.id))!.state.type).toBe('CANCELLED');
   });
 });
+
+describe('breaking a debug run as a whole', () => {
+  it('stops every task run that has not started until the flow run is continued', async () => {
+    let released: () => void = () => {};
+    const gate = new Promise<void>((resolve) => (released = resolve));
+    const slow = task({ name: 'slow' }, async () => {
+      await gate;
+      return 1;
+    });
+    const next = task({ name: 'next' }, (x: number) => x + 1);
+    const last = task({ name: 'last' }, (x: number) => x * 10);
+    const f = flow({ name: 'break-all' }, async () => last(await next(await slow())));
+    let heardBreak: () => void = () => {};
+    const breakHeard = new Promise<void>((resolve) => (heardBreak = resolve));
+    const debugListener = { stopped: () => {}, answered: (answer: { action: string }) => answer.action === 'break' && heardBreak() };
+    // A debug run with no breakpoint: it runs as a normal run until someone breaks it.
+    const running = f.run({}, { debug: {}, debugListener });
+    let flowRunId = '';
+    await until(async () => {
+      flowRunId = (await env.store.listFlowRuns({ limit: 1 }))[0]?.id ?? '';
+      return flowRunId !== '' && (await env.store.listTaskRuns(flowRunId)).some((r) => r.state.name === 'Running');
+    });
+    expect(await env.store.breakAll(flowRunId)).toEqual({ ok: true });
+    // Once the run's process has heard it, the task running now finishes and the next one stops before it starts.
+    await breakHeard;
+    released();
+    const atNext = await stoppedRun(env.store, 'next');
+    expect(atNext.breakpoint?.inputs).toBe('[1]');
+    const continued = await env.store.continueFlowRun(flowRunId);
+    expect(continued.ok && continued.continued).toEqual([atNext.id]);
+    const outcome = await running;
+    expect(outcome.result).toBe(20);
+    // `last` ran without stopping: the break ended with the continue.
+    const lastRun = (await taskRunsOf(env.store, flowRunId, 'last'))[0];
+    expect(await namesOf(env.store, lastRun.id)).toEqual(['Pending', 'Running', 'Completed']);
+    expect(await env.store.breakAll(flowRunId)).toMatchObject({ ok: false, reason: 'FINISHED' });
+    expect(await env.store.breakAll('no-such-run')).toMatchObject({ ok: false, reason: 'NOT_FOUND' });
+  });
+});

@@ -196,13 +196,24 @@ export const API_ROUTES = {
     method: 'POST',
     path: '/flow-runs/:id/continue',
     summary:
-      'Continue every task run of a flow run held at a breakpoint (with step, each runs and the run pauses before its next task run); ' +
-      'answers the task runs that went on. 409 when none is at a breakpoint',
+      'Continue every task run of a flow run held at a breakpoint (with step, each runs and the run pauses before its next task run), ' +
+      'and end a break of the whole run; answers the task runs that went on. 409 when none is at a breakpoint and the run is not broken',
     resource: 'breakpoints',
     params: IdParamsSchema,
     body: ContinueFlowRunSchema,
     status: 200,
     response: ContinuedFlowRunSchema,
+  },
+  breakFlowRun: {
+    method: 'POST',
+    path: '/flow-runs/:id/break',
+    summary:
+      'Break a debug run as a whole ("pause all"): each of its task runs that has not started stops at a breakpoint before it starts, ' +
+      'until the flow run is continued; task runs running now finish their attempt. 409 when the run has ended',
+    resource: 'breakpoints',
+    params: IdParamsSchema,
+    status: 200,
+    response: z.object({ flowRunId: z.string() }),
   },
   listBreakpointAnswers: {
     method: 'GET',

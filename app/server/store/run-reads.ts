@@ -1,7 +1,7 @@
 import type Database from 'better-sqlite3';
 import type { Flow, RunIdProblem } from '../../core/api/index.js';
 import { RUN_ID_PREFIX_MIN } from '../../core/api/run-id-rules.js';
-import type { FlowRun, FlowRunFilter, FlowRunSummary, RunKind, State, StoredLog, TaskRun } from '../../core/index.js';
+import type { FlowRun, FlowRunFilter, FlowRunSummary, RunKind, State, StateType, StoredLog, TaskRun } from '../../core/index.js';
 import { flowRunPageQuery, textCandidates, STATE_COLUMNS, type FlowRunCursor, type FlowRunPageFilter } from './flow-run-page-query.js';
 import {
   flowRunFromRow,
@@ -45,6 +45,8 @@ export class RunReads {
   protected constructor(protected readonly db: Database.Database) {}
 
   // Asked once per reported task run: prepared once, not per call.
+  private stateTypeStatement: Database.Statement<[string], { state_type: StateType }> | null = null;
+
   private existsStatements: Record<'flow' | 'task', Database.Statement<[string], { one: number }>> | null = null;
 
   // A page's counting and reading, in one read transaction; made once.
@@ -177,6 +179,12 @@ export class RunReads {
 
   hasTaskRun(id: string): boolean {
     return this.exists('task', id);
+  }
+
+  /** The type of the flow run's state, or null when there is no such run. */
+  flowRunStateType(id: string): StateType | null {
+    this.stateTypeStatement ??= this.db.prepare<[string], { state_type: StateType }>('SELECT state_type FROM flow_runs WHERE id = ?');
+    return this.stateTypeStatement.get(id)?.state_type ?? null;
   }
 
   listTaskRuns(flowRunId: string): TaskRun[] {

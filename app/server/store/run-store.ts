@@ -16,7 +16,7 @@ import type {
 } from '../../core/index.js';
 import type { FlowRunCursor, FlowRunPageFilter } from './flow-run-page-query.js';
 import type { ResumeOutcome, ResumeRecord } from './flow-run-resumes.js';
-import type { BreakpointCommand, BreakpointOutcome, ContinueFlowRunOutcome } from './task-run-breakpoints.js';
+import type { BreakAllOutcome, BreakpointCommand, BreakpointOutcome, ContinueFlowRunOutcome } from './task-run-breakpoints.js';
 import type { OperationOutcome, StoreOperation } from './group-commit.js';
 import type { RowsAfter, StoredStateEntry } from './run-reads.js';
 import type { WriteHealthChange, WriteProblem } from './write-health.js';
@@ -94,8 +94,10 @@ export interface RunStore extends RunReporter, EventReads {
   resumeRecord(flowRunId: string, pauseId: string): Promise<ResumeRecord | null>;
   /** Answers the breakpoint a task run is held at (continue, step, skip, fail); nothing changes when the answer does not fit. */
   answerBreakpoint(taskRunId: string, command: BreakpointCommand): Promise<BreakpointOutcome>;
-  /** Continues (or steps) every task run of the flow run held at a breakpoint. */
+  /** Continues (or steps) every task run of the flow run held at a breakpoint, and ends a break of the whole run. */
   continueFlowRun(flowRunId: string, action?: 'continue' | 'step'): Promise<ContinueFlowRunOutcome>;
+  /** Breaks a debug run as a whole: each of its task runs stops before it starts, until the run is continued. */
+  breakAll(flowRunId: string): Promise<BreakAllOutcome>;
   /** Marks Crashed every run whose owning process is gone; returns how many flow runs it marked. */
   sweepCrashedRuns(): Promise<number>;
 

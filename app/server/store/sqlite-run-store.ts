@@ -20,7 +20,7 @@ import type {
 } from '../../core/index.js';
 import type { FlowRunCursor, FlowRunPageFilter } from './flow-run-page-query.js';
 import type { ResumeOutcome, ResumeRecord } from './flow-run-resumes.js';
-import type { BreakpointCommand, BreakpointOutcome, ContinueFlowRunOutcome } from './task-run-breakpoints.js';
+import type { BreakAllOutcome, BreakpointCommand, BreakpointOutcome, ContinueFlowRunOutcome } from './task-run-breakpoints.js';
 import type { OperationOutcome, StoreOperation } from './group-commit.js';
 import type { RowsAfter, StoredStateEntry } from './run-reads.js';
 import type { LogQuery, RunStore } from './run-store.js';
@@ -193,6 +193,10 @@ export class SqliteRunStore implements RunStore {
 
   async continueFlowRun(flowRunId: string, action?: 'continue' | 'step'): Promise<ContinueFlowRunOutcome> {
     return this.sqlite.continueFlowRun(flowRunId, action);
+  }
+
+  async breakAll(flowRunId: string): Promise<BreakAllOutcome> {
+    return this.sqlite.breakAll(flowRunId);
   }
 
   async resumeRecord(flowRunId: string, pauseId: string): Promise<ResumeRecord | null> {

@@ -24,7 +24,13 @@ import { GroupCommit, type OperationOutcome, type StoreOperation } from './group
 import { openDatabase } from './open-database.js';
 import { RunReads } from './run-reads.js';
 import { StoreChangeSignal } from './store-change-signal.js';
-import { TaskRunBreakpoints, type BreakpointCommand, type BreakpointOutcome, type ContinueFlowRunOutcome } from './task-run-breakpoints.js';
+import {
+  TaskRunBreakpoints,
+  type BreakAllOutcome,
+  type BreakpointCommand,
+  type BreakpointOutcome,
+  type ContinueFlowRunOutcome,
+} from './task-run-breakpoints.js';
 import { diskProblem, isDiskFull, StoreError } from './store-error.js';
 import { TransitionWriter } from './transition-writer.js';
 import { WriteHealth, type WriteHealthChange, type WriteProblem } from './write-health.js';
@@ -114,7 +120,7 @@ export class SqliteStore extends RunReads {
       this.writer,
       this.now,
       (id) => this.getTaskRun(id),
-      (id) => this.hasFlowRun(id),
+      (id) => this.flowRunStateType(id),
     );
     this.changes = new StoreChangeSignal(`${options.path}-wal`);
     this.dashboardQuery = new DashboardQuery(db, (id) => this.getFlowRun(id));
@@ -277,6 +283,13 @@ export class SqliteStore extends RunReads {
   /** Continues (or steps) every task run of the flow run held at a breakpoint. */
   continueFlowRun(flowRunId: string, action: 'continue' | 'step' = 'continue'): ContinueFlowRunOutcome {
     const outcome = this.breakpoints.continueFlowRun(flowRunId, action);
+    if (outcome.ok) this.changes.changed();
+    return outcome;
+  }
+
+  /** Every task run of the flow run that has not started stops before it starts, until the run is continued. */
+  breakAll(flowRunId: string): BreakAllOutcome {
+    const outcome = this.breakpoints.breakAll(flowRunId);
     if (outcome.ok) this.changes.changed();
     return outcome;
   }

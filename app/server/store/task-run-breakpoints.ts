@@ -10,6 +10,7 @@ import type {
 } from '../../core/index.js';
 import { BREAKPOINT, CONTINUED, isAtBreakpoint, SKIPPED } from '../../core/debugging.js';
 import { newId } from '../../core/ids.js';
+import { isTerminal, type StateType } from '../../core/state-model.js';
 import type { TransitionWriter } from './transition-writer.js';
 
 /** What a person answers a breakpoint with. */
@@ -25,6 +26,8 @@ export type BreakpointOutcome =
   | { ok: true; run: TaskRun }
   /** NOT_FOUND: no such task run; NOT_AT_BREAKPOINT: it is not held at one; INVALID_INPUT: the answer does not fit it. Nothing changed. */
   | { ok: false; reason: 'NOT_FOUND' | 'NOT_AT_BREAKPOINT' | 'INVALID_INPUT'; message: string };
+
+export type BreakAllOutcome = { ok: true } | { ok: false; reason: 'NOT_FOUND' | 'FINISHED'; message: string };
 
 export type ContinueFlowRunOutcome =
   { ok: true; continued: string[] } | { ok: false; reason: 'NOT_FOUND' | 'NOT_AT_BREAKPOINT' | 'INVALID_INPUT'; message: string };
@@ -83,13 +86,14 @@ export class TaskRunBreakpoints {
   private readonly insertAnswer;
   private readonly selectAnswers;
   private readonly pausedOfFlowRun;
+  private readonly lastFlowAnswer;
 
   constructor(
     db: Database.Database,
     private readonly writer: TransitionWriter,
     private readonly now: () => number,
     private readonly getTaskRun: (id: string) => TaskRun | null,
-    private readonly flowRunExists: (id: string) => boolean,
+    private readonly flowRunStateType: (id: string) => StateType | null,
   ) {
     this.insertBreakpoint = db.prepare<[string, string, string, string | null, string | null, string | null, number]>(
       `INSERT OR REPLACE INTO task_run_breakpoints (task_run_id, breakpoint_id, flow_run_id, inputs, reason, error, paused_at)
@@ -104,6 +108,9 @@ export class TaskRunBreakpoints {
     );
     this.selectAnswers = db.prepare<[string, number, number], AnswerRow>(
       'SELECT * FROM breakpoint_answers WHERE flow_run_id = ? AND id > ? ORDER BY id LIMIT ?',
+    );
+    this.lastFlowAnswer = db.prepare<[string], { action: string }>(
+      "SELECT action FROM breakpoint_answers WHERE flow_run_id = ? AND task_run_id = '' ORDER BY id DESC LIMIT 1",
     );
     this.pausedOfFlowRun = db.prepare<[string, string], { id: string }>(
       "SELECT id FROM task_runs WHERE flow_run_id = ? AND state_type = 'PAUSED' AND state_name = ? ORDER BY created_at, dynamic_key",
@@ -140,19 +147,39 @@ export class TaskRunBreakpoints {
     return outcome.ok ? { ok: true, run: this.getTaskRun(taskRunId)! } : outcome;
   }
 
-  /** Continues (or steps) every task run of the flow run held at a breakpoint, in one transaction. */
+  /**
+   * Continues (or steps) every task run of the flow run held at a breakpoint, in one transaction,
+   * and ends a "break all": task runs that had not started start again as they come.
+   */
   continueFlowRun(flowRunId: string, action: 'continue' | 'step' = 'continue'): ContinueFlowRunOutcome {
     return this.writer.writeBatch((): ContinueFlowRunOutcome => {
-      if (!this.flowRunExists(flowRunId)) return { ok: false, reason: 'NOT_FOUND', message: `no flow run with id '${flowRunId}'` };
+      if (this.flowRunStateType(flowRunId) === null) return { ok: false, reason: 'NOT_FOUND', message: `no flow run with id '${flowRunId}'` };
+      const breakingAll = this.lastFlowAnswer.get(flowRunId)?.action === 'break';
+      if (breakingAll) this.insertAnswer.run(flowRunId, '', '', 'continue', null, null, this.now());
       const continued: string[] = [];
       for (const { id } of this.pausedOfFlowRun.all(flowRunId, BREAKPOINT)) {
         const answered = this.answerInBatch(id, { action });
         if (answered.ok) continued.push(id);
       }
-      if (continued.length === 0) {
+      if (continued.length === 0 && !breakingAll) {
         return { ok: false, reason: 'NOT_AT_BREAKPOINT', message: `flow run '${flowRunId}' has no task run at a breakpoint` };
       }
       return { ok: true, continued };
+    });
+  }
+
+  /**
+   * "Break all": every task run of the flow run that has not started yet stops at a breakpoint
+   * before it starts, until the flow run is continued. Task runs running now finish their attempt.
+   */
+  breakAll(flowRunId: string): BreakAllOutcome {
+    return this.writer.writeBatch((): BreakAllOutcome => {
+      const type = this.flowRunStateType(flowRunId);
+      if (type === null) return { ok: false, reason: 'NOT_FOUND', message: `no flow run with id '${flowRunId}'` };
+      if (isTerminal(type))
+        return { ok: false, reason: 'FINISHED', message: `flow run '${flowRunId}' has ended (${type}); there is nothing to stop` };
+      this.insertAnswer.run(flowRunId, '', '', 'break', null, null, this.now());
+      return { ok: true };
     });
   }
 
@@ -183,6 +210,7 @@ export class TaskRunBreakpoints {
   /** Why the answer does not fit the breakpoint, or null when it does. */
   private check(run: TaskRun, stopped: TaskRunBreakpoint, command: BreakpointCommand): string | null {
     const { action, inputs } = command;
+    if (action === 'break') return 'a task run is continued, stepped, skipped or failed; to stop every task run of a flow run, break the flow run';
     if (action === 'fail' && !stopped.error) {
       return `task run '${run.name}' stopped before it started, not on a failure: continue it, step, skip it with a result, or cancel the flow run`;
     }
@@ -223,6 +251,8 @@ export class TaskRunBreakpoints {
           ...(stopped.error ? { error: stopped.error } : {}),
           retryable: false,
         };
+      case 'break':
+        throw new Error('a break is an answer to a flow run, not to one of its task runs');
     }
   }
 }

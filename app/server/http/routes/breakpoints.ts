@@ -43,6 +43,12 @@ export async function breakpointRoutes(api: FastifyInstance, { store }: RouteDep
     return { flowRunId: params.id, continued: outcome.continued };
   });
 
+  addRoute(api, 'breakFlowRun', async ({ params }) => {
+    const outcome = await store.breakAll(params.id);
+    if (!outcome.ok) throw new HttpError(outcome.reason === 'NOT_FOUND' ? 404 : 409, outcome.message);
+    return { flowRunId: params.id };
+  });
+
   addRoute(api, 'listBreakpointAnswers', async ({ params, query }, reply) => {
     if (!(await store.hasFlowRun(params.id))) throw notFound('flow run', params.id);
     const gone = new AbortController();
