@@ -190,6 +190,8 @@ class TaskRunExecution extends RunExecution<unknown> implements RunEndListener<u
   private cacheKey: string | null = null;
   /** The runner whose place a submitted run holds until it settles (see TaskRunner.admit). */
   private admittedBy: TaskRunner | undefined;
+  /** Whether the run holds its place with that runner now: it gives it up while stopped at a breakpoint. */
+  private holdsPlace = false;
   /** Its place among the active task runs (see trackTaskRun). */
   previousActive: CrashableRun | null = null;
   nextActive: CrashableRun | null = null;
@@ -273,6 +275,7 @@ class TaskRunExecution extends RunExecution<unknown> implements RunEndListener<u
   }
 
   admitted(): void {
+    this.holdsPlace = true;
     this.runSubmitted();
   }
 
@@ -301,7 +304,10 @@ class TaskRunExecution extends RunExecution<unknown> implements RunEndListener<u
    * Completed state is recorded (see `completed`).
    */
   settled(ok: boolean, valueOrError: unknown): void {
-    this.admittedBy?.leave?.();
+    if (this.holdsPlace) {
+      this.holdsPlace = false;
+      this.admittedBy?.leave?.();
+    }
     if (!ok) untrackTaskRun(this);
     this.flow.unsettledRuns.done();
     const future = this.request.future;
@@ -394,6 +400,12 @@ class TaskRunExecution extends RunExecution<unknown> implements RunEndListener<u
       return this.notStarted(result);
     }
     this.logger.info(`${stop.message}; go on with: flowdeck task-run continue ${this.id} (or step, skip)`);
+    // A stopped run gives its runner's place to the next: every run of a map reaches the breakpoint, not only the first few.
+    const place = this.holdsPlace ? this.admittedBy : undefined;
+    if (place) {
+      this.holdsPlace = false;
+      place.leave!();
+    }
     debug.stopped({ flowRunId: this.flow.flowRunId, taskRunId: this.id, taskRunName: this.name, taskName: this.request.task.name, reason, inputs });
     let answer: BreakpointAnswer;
     try {
@@ -401,7 +413,21 @@ class TaskRunExecution extends RunExecution<unknown> implements RunEndListener<u
     } catch (error) {
       return this.cancelled(error);
     }
+    // A run that goes on runs again in its turn; one skipped or failed runs nothing.
+    if (place && (answer.action === 'continue' || answer.action === 'step')) await this.readmittedBy(place);
     return this.answered(answer, failure);
+  }
+
+  /** Waits for a place with the runner again. */
+  private readmittedBy(runner: TaskRunner): Promise<void> {
+    return new Promise((resolve) =>
+      runner.admit!({
+        admitted: () => {
+          this.holdsPlace = true;
+          resolve();
+        },
+      }),
+    );
   }
 
   /** Goes on as a breakpoint's answer says; the store holds the state the answer moved the run to. */

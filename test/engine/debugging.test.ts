@@ -149,19 +149,20 @@ describe('a debug run', () => {
     expect(await namesOf(env.store, stopped.id)).toEqual(['Pending', 'Running', 'Breakpoint', 'Failed']);
   });
 
-  it('continues every task run of a mapped breakpoint at once', async () => {
+  it('stops every task run of a mapped breakpoint, more than the runner runs at once, and continues them all at once', async () => {
     const square = task({ name: 'square' }, (x: number) => x * x);
-    const f = flow({ name: 'mapped' }, async () => (await square.map([1, 2, 3, 4, 5]).result()).reduce((a, b) => a + b, 0));
+    const items = Array.from({ length: 300 }, (_, i) => i);
+    const f = flow({ name: 'mapped' }, async () => (await square.map(items).result()).reduce((a, b) => a + b, 0));
     const running = f.run({}, { debug: { breakpoints: ['square'] } });
     let flowRunId = '';
     await until(async () => {
       flowRunId = (await env.store.listFlowRuns({ limit: 1 }))[0]?.id ?? '';
       const runs = flowRunId ? await env.store.listTaskRuns(flowRunId) : [];
-      return runs.length === 5 && runs.every((r) => r.state.name === 'Breakpoint');
+      return runs.length === 300 && runs.every((r) => r.state.name === 'Breakpoint');
     });
     const continued = await env.store.continueFlowRun(flowRunId);
-    expect(continued.ok && continued.continued).toHaveLength(5);
-    expect((await running).result).toBe(55);
+    expect(continued.ok && continued.continued).toHaveLength(300);
+    expect((await running).result).toBe(items.reduce((sum, x) => sum + x * x, 0));
   });
 
   it('refuses answers that do not fit, changing nothing', async () => {
