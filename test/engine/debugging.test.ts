@@ -246,3 +246,23 @@ describe('breaking a debug run as a whole', () => {
     expect(await env.store.breakAll('no-such-run')).toMatchObject({ ok: false, reason: 'NOT_FOUND' });
   });
 });
+
+describe('a debug run with subflows', () => {
+  it("stops at a breakpoint in a subflow's task and goes on when it is continued", async () => {
+    const inner = task({ name: 'inner-step' }, (x: number) => x + 100);
+    const child = flow({ name: 'child-flow' }, async (params: { x: number }) => inner(params.x));
+    const parent = flow({ name: 'parent-flow' }, async () => (await child({ x: 1 })) * 2);
+    const running = parent.run({}, { debug: { breakpoints: ['inner-step'] } });
+    let stopped: TaskRun | undefined;
+    await until(async () => {
+      for (const run of await env.store.listFlowRuns({ limit: 5 })) {
+        stopped ??= (await env.store.listTaskRuns(run.id)).find((r) => r.state.name === 'Breakpoint');
+      }
+      return stopped !== undefined;
+    });
+    const childRun = (await env.store.getFlowRun(stopped!.flowRunId))!;
+    expect(childRun.flowName).toBe('child-flow');
+    expect((await env.store.answerBreakpoint(stopped!.id, { action: 'continue', inputs: [5] })).ok).toBe(true);
+    expect((await running).result).toBe(210);
+  });
+});
