@@ -57,7 +57,8 @@ export async function breakpointRoutes(api: FastifyInstance, { store }: RouteDep
     try {
       return await store.breakpointAnswers(params.id, query.after, query.waitMs, AbortSignal.any([gone.signal, closing.signal]));
     } catch (error) {
-      if (closing.signal.aborted) return [];
+      // A client that went away hears nothing; a closing server ends the wait with no answers.
+      if (closing.signal.aborted || gone.signal.aborted) return [];
       throw error;
     } finally {
       reply.raw.off('close', stop);
