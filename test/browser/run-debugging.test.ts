@@ -67,11 +67,17 @@ describe('a debug run on its page', () => {
     await expect
       .poll(() => panel.getByTestId('bp-editor-error').innerText(), WAIT)
       .toBe('The task was called with 1 argument; the inputs give 2 arguments');
+    // What only the server can tell is refused by it, and its words are shown under the editor.
+    await editor.fill(`[${'['.repeat(70)}10${']'.repeat(70)}]`);
+    await panel.getByTestId('bp-edit-step').click();
+    await expect.poll(() => panel.getByTestId('bp-editor-error').innerText(), WAIT).toContain('nested deeper than 64 levels');
+    expect(await panel.getByTestId('bp-edit-step').innerText()).toBe('Step with these inputs');
     const doubleRun = (await suite.server.store.listTaskRuns(flowRunId)).find((run) => run.taskKey === 'double')!;
     expect((await suite.server.store.listStates(doubleRun.id)).map((s) => s.name)).toEqual(['Pending', 'Breakpoint']);
 
+    // F10 in the editor steps with what it holds.
     await editor.fill('[10]');
-    await panel.getByTestId('bp-edit-step').click();
+    await editor.press('F10');
     // It ran with 10, and the run stopped before show.
     await expect.poll(() => page.getByTestId('task-state').innerText(), { timeout: 90_000 }).toBe('Completed');
     await expect.poll(() => page.getByTestId('task-result').innerText(), WAIT).toBe('20');
@@ -91,7 +97,8 @@ describe('a debug run on its page', () => {
     await page.getByRole('tab', { name: 'Details' }).click();
     await expect.poll(() => page.getByTestId('run-result').innerText(), WAIT).toContain('value 20');
     expect(await page.getByTestId('stopped-count').count()).toBe(0);
-    expect(ui.errors).toEqual([]);
+    // The browser reports the refused edit itself; nothing else went wrong.
+    expect(ui.errors).toEqual(['console: Failed to load resource: the server responded with a status of 400 (Bad Request)']);
   });
 
   it('stops a failure with its error; Run again with fixed inputs completes', async () => {

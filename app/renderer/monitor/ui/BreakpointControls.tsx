@@ -43,17 +43,24 @@ function useDebugKeys(handlers: { continue: () => void; step: () => void }) {
   const latest = useRef(handlers);
   latest.current = handlers;
   useEffect(() => {
+    // A dialog open over the page (Stop's question) keeps the keys to itself.
+    const noDialog = () => document.querySelector('[aria-modal="true"]') === null;
     const onKey = (event: KeyboardEvent) =>
-      handleShortcut(event, 'runDebug', {
-        'runDebug.continue': (e) => {
-          e.preventDefault();
-          latest.current.continue();
+      handleShortcut(
+        event,
+        'runDebug',
+        {
+          'runDebug.continue': (e) => {
+            e.preventDefault();
+            latest.current.continue();
+          },
+          'runDebug.step': (e) => {
+            e.preventDefault();
+            latest.current.step();
+          },
         },
-        'runDebug.step': (e) => {
-          e.preventDefault();
-          latest.current.step();
-        },
-      });
+        noDialog,
+      );
     window.addEventListener('keydown', onKey);
     return () => window.removeEventListener('keydown', onKey);
   }, []);
@@ -142,12 +149,6 @@ export function BreakpointControls({ run, onAnswered }: { run: TaskRun; onAnswer
   const id = { params: { id: run.id } };
   const goOn = (step: boolean, inputs?: unknown[]) =>
     send(step ? 'step' : 'continue', () => client.continueTaskRun({ ...id, body: continueBody({ step, ...(inputs ? { inputs } : {}) }) }));
-  useDebugKeys({
-    continue: () => void goOn(false),
-    step: () => {
-      if (!offer?.onFailure) void goOn(true);
-    },
-  });
 
   const open = (which: 'inputs' | 'skip') => {
     setEditor(which);
@@ -170,6 +171,19 @@ export function BreakpointControls({ run, onAnswered }: { run: TaskRun; onAnswer
     const sent = await send('skip', () => client.skipTaskRun({ ...id, body: skipBody(parsed.value) }));
     if (sent) setEditor(null);
   };
+
+  // With the inputs editor open the keys send the edit, never the inputs it would replace.
+  useDebugKeys({
+    continue: () => {
+      if (editor === 'inputs') void sendEdit(false);
+      else if (editor === null) void goOn(false);
+    },
+    step: () => {
+      if (offer?.onFailure) return;
+      if (editor === 'inputs') void sendEdit(true);
+      else if (editor === null) void goOn(true);
+    },
+  });
 
   const busy = pending !== null;
   const label = (which: string, idle: string, working: string) => (pending === which ? working : idle);
