@@ -165,6 +165,35 @@ describe('a debug run on its page', () => {
     expect(ui.errors).toEqual([]);
   });
 
+  it('skips with a result given as JSON; skipped and pinned runs look completed, with a mark', async () => {
+    suite.server.writeFile('three.ts', THREE_STEPS);
+    const flowRunId = await startDebugRun(suite.server, 'three.ts', { breakpoints: ['add'], pins: { show: 'shown by its pin' } });
+    const ui = await suite.open(`${suite.server.url}#/runs/${flowRunId}`);
+    const { page } = ui;
+    await expect.poll(() => page.locator('.fd-run-node.is-breakpoint').count(), { timeout: 90_000 }).toBe(1);
+    await page.getByTestId('stopped-run').click();
+    const panel = page.getByTestId('breakpoint-panel');
+    await panel.getByTestId('bp-skip').click();
+    const editor = panel.getByTestId('bp-editor-text');
+    await editor.fill('seven');
+    await panel.getByTestId('bp-skip-send').click();
+    await expect.poll(() => panel.getByTestId('bp-editor-error').innerText(), WAIT).toMatch(/^The result is not JSON: /);
+    await editor.fill('7');
+    await panel.getByTestId('bp-skip-send').click();
+    await expect.poll(() => page.getByTestId('flow-run-state').innerText(), { timeout: 90_000 }).toBe('Completed');
+    expect(await resultOf(suite.server, flowRunId)).toContain('shown by its pin');
+    const nodes = page.locator('.fd-run-node');
+    await expect
+      .poll(() => nodes.evaluateAll((els) => els.map((el) => `${el.getAttribute('data-state')} ${el.getAttribute('data-debug') ?? '-'}`)), WAIT)
+      .toEqual(['COMPLETED skipped', 'COMPLETED -', 'COMPLETED pinned']);
+    expect(await page.locator('.fd-run-node .fd-debug-mark').allInnerTexts()).toEqual(['skipped', 'pinned']);
+    expect(await page.getByTestId('task-result').innerText()).toBe('7');
+    expect(await page.getByTestId('task-debug-note').innerText()).toContain('Skipped at a breakpoint');
+    const double = (await suite.server.store.listTaskRuns(flowRunId)).find((run) => run.taskKey === 'double')!;
+    expect(double.result).toBe('14');
+    expect(ui.errors).toEqual([]);
+  });
+
   it('stops the flow run from a breakpoint after asking', async () => {
     suite.server.writeFile('three.ts', THREE_STEPS);
     const flowRunId = await startDebugRun(suite.server, 'three.ts', { breakpoints: ['add'] });
