@@ -1,3 +1,4 @@
+import { BREAKPOINT, PINNED, SKIPPED } from '../../core/debugging.js';
 import { isNotReady, isTerminal, type StateType } from '../../core/states.js';
 import { shownValue } from './format.js';
 
@@ -114,6 +115,26 @@ export function nodeRunStates(nodes: readonly { id: string; name: string }[], ta
     result[node.id] = state;
   }
   return result;
+}
+
+/**
+ * What a debug run adds to a node's look: `breakpoint` for a run held at one (a look of its own,
+ * apart from running or failed), `skipped` and `pinned` for runs that completed without running
+ * (they look completed, with a small mark). Null for any other state.
+ */
+export type DebugMark = 'breakpoint' | 'skipped' | 'pinned';
+
+export function debugMark(state: Pick<RunStateLike, 'type' | 'name'>): DebugMark | null {
+  if (state.type === 'PAUSED' && state.name === BREAKPOINT) return 'breakpoint';
+  if (state.type === 'COMPLETED' && state.name === SKIPPED) return 'skipped';
+  if (state.type === 'COMPLETED' && state.name === PINNED) return 'pinned';
+  return null;
+}
+
+/** The class a node's element takes for its debug mark: `is-breakpoint`, or nothing. */
+export function debugMarkClass(state: Pick<RunStateLike, 'type' | 'name'>): string {
+  const mark = debugMark(state);
+  return mark ? ` is-${mark}` : '';
 }
 
 /** The newer of two states of one run; on a tie the one heard last. */

@@ -14,6 +14,7 @@ export const SHORTCUT_GROUPS = {
   runsSearch: 'Runs: the search field',
   runsList: 'Runs: the list',
   logsFind: 'Flow run: finding in logs',
+  runDebug: 'Flow run: at a breakpoint',
 } as const;
 
 export type ShortcutGroup = keyof typeof SHORTCUT_GROUPS;
@@ -70,6 +71,9 @@ export const SHORTCUTS = [
 
   { id: 'logsFind.next', group: 'logsFind', label: 'Next match', keys: ['Enter'] },
   { id: 'logsFind.previous', group: 'logsFind', label: 'Previous match', keys: ['Shift+Enter'] },
+
+  { id: 'runDebug.continue', group: 'runDebug', label: 'Continue the selected stop', keys: ['F5'], anywhere: true },
+  { id: 'runDebug.step', group: 'runDebug', label: 'Step: run it, then stop before the next task run', keys: ['F10'], anywhere: true },
 ] as const satisfies readonly Shortcut[];
 
 export type ShortcutId<G extends ShortcutGroup = ShortcutGroup> = Extract<(typeof SHORTCUTS)[number], { group: G }>['id'];

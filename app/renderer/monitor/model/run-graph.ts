@@ -1,3 +1,4 @@
+import { isAtBreakpoint } from '../../../core/debugging.js';
 import type { FlowRun, TaskRun } from '../../../core/runs.js';
 import { isNotReady, isTerminal, STATE_TYPES, type State, type StateType } from '../../../core/states.js';
 import { STATE_PRECEDENCE, taskNameOfRun } from '../../shared/node-states.js';
@@ -47,6 +48,8 @@ export interface TaskGroup {
   retried: number;
   /** How many members started a subflow. */
   subflows: number;
+  /** How many members are held at a breakpoint. */
+  stopped: number;
   /** Member task run ids, by dynamic key. */
   memberIds: string[];
   expanded: boolean;
@@ -103,7 +106,9 @@ function summariseGroup(key: string, members: RunGraphTaskRun[], childRuns: Read
   let attempts = 0;
   let retried = 0;
   let subflows = 0;
+  let stopped = 0;
   for (const run of members) {
+    if (isAtBreakpoint(run.state)) stopped++;
     counts[run.state.type]++;
     // A NotReady run will never run: it is over as much as a failed one.
     if (isTerminal(run.state.type) || isNotReady(run.state)) finished++;
@@ -126,6 +131,7 @@ function summariseGroup(key: string, members: RunGraphTaskRun[], childRuns: Read
     attempts,
     retried,
     subflows,
+    stopped,
     memberIds: byKey.map((run) => run.id),
     expanded,
   };

@@ -15,6 +15,9 @@ import { TaskRunPanel } from './TaskRunPanel.js';
 import { RunAgainDialog } from './RunAgainDialog.js';
 import { TimelineView } from './TimelineView.js';
 import { errorMessage } from '../../../core/error-message.js';
+import { groupStoppedRuns, stoppedSummary, stoppedTaskRuns } from '../model/breakpoints.js';
+import { StoppedRunsBar } from './StoppedRunsBar.js';
+import './breakpoints.css';
 
 // The graph (React Flow and its layout) loads on its own, so the other views need not wait for it.
 const RunGraphView = lazy(() => import('./RunGraphView.js').then((module) => ({ default: module.RunGraphView })));
@@ -54,6 +57,8 @@ export function FlowRunPage({ flowRunId, taskRunId, view: tab = 'graph' }: { flo
   const [busy, setBusy] = useState(false);
   const [again, setAgain] = useState(false);
   const picked = useMemo(() => (taskRunId ? view?.taskRuns.find((t) => t.id === taskRunId) : undefined), [view, taskRunId]);
+  const stopped = useMemo(() => stoppedTaskRuns(view?.taskRuns ?? []), [view]);
+  const stoppedGroups = useMemo(() => groupStoppedRuns(stopped), [stopped]);
 
   if (!view || !view.loaded) return <p className="fd-page-status">Loading the flow run…</p>;
   const run = view.flowRun;
@@ -107,6 +112,11 @@ export function FlowRunPage({ flowRunId, taskRunId, view: tab = 'graph' }: { flo
           </span>{' '}
           · elapsed {formatDuration(elapsed)} · {view.taskRuns.length} task run{view.taskRuns.length === 1 ? '' : 's'}
         </span>
+        {stopped.length > 0 && !terminal ? (
+          <span className="fd-run-badge is-breakpoint" data-testid="stopped-count">
+            {stoppedSummary(stopped.length)}
+          </span>
+        ) : null}
         <span className={`fd-live is-${view.stream}`} title={view.stream === 'open' ? 'Live' : view.stream}>
           {view.stream === 'open' ? (terminal ? 'final' : 'live') : view.stream}
         </span>
@@ -171,6 +181,9 @@ export function FlowRunPage({ flowRunId, taskRunId, view: tab = 'graph' }: { flo
       ) : run.state.message && !terminal ? (
         <p className="fd-muted">{run.state.message}</p>
       ) : null}
+      {stopped.length > 0 && !terminal ? (
+        <StoppedRunsBar flowRunId={run.id} stopped={stopped} groups={stoppedGroups} view={tab} onAnswered={() => follower?.refresh()} />
+      ) : null}
       <nav className="fd-tabs fd-run-tabs" role="tablist" aria-label="Views of the run">
         {TABS.map((t) => (
           <button
@@ -203,6 +216,8 @@ export function FlowRunPage({ flowRunId, taskRunId, view: tab = 'graph' }: { flo
             history={view.histories.get(picked.id) ?? []}
             view={tab}
             subflow={view.subflows.get(picked.id)}
+            stoppedGroup={stoppedGroups.find((group) => group.taskRunIds.includes(picked.id))}
+            onAnswered={() => follower?.refresh()}
           />
         ) : null}
       </div>

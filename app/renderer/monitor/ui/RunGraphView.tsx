@@ -4,6 +4,14 @@ import type { FlowRunView } from '../../shared/flow-run-live.js';
 import { buildRunGraph, layoutRunGraph, type TaskGroup, type TaskRunNode } from '../model/run-graph.js';
 import { routeHash } from '../../app/routes.js';
 import { navigate } from '../../app/use-route.js';
+import { debugMark, debugMarkClass } from '../../shared/node-states.js';
+import { stoppedHereLabel } from '../model/breakpoints.js';
+
+/** The small mark of a run that completed without running. */
+const DEBUG_MARKS = {
+  skipped: { text: 'skipped', title: 'Skipped at a breakpoint: it did not run' },
+  pinned: { text: 'pinned', title: 'Pinned: its result is its pin' },
+};
 
 type TaskNodeData = { run: TaskRunNode; selected: boolean };
 type GroupNodeData = { group: TaskGroup; onToggle: (key: string) => void };
@@ -12,16 +20,23 @@ type GroupNodeType = Node<GroupNodeData, 'taskGroup'>;
 
 const TaskRunNodeView = memo(function TaskRunNodeView({ data }: NodeProps<TaskNodeType>) {
   const { run } = data;
+  const mark = debugMark(run.state);
   return (
     <div
-      className={`fd-node fd-run-node state-${run.state.type}${data.selected ? ' is-selected' : ''}`}
+      className={`fd-node fd-run-node state-${run.state.type}${debugMarkClass(run.state)}${data.selected ? ' is-selected' : ''}`}
       data-task-run={run.id}
       data-state={run.state.type}
+      data-debug={mark ?? undefined}
       title={run.state.message ?? run.state.name}
     >
       <Handle type="target" position={Position.Left} className="fd-handle fd-handle-order" isConnectable={false} />
       <div className="fd-node-head">
         <span className="fd-node-state">{run.state.name}</span>
+        {mark === 'skipped' || mark === 'pinned' ? (
+          <span className="fd-debug-mark" title={DEBUG_MARKS[mark].title}>
+            {DEBUG_MARKS[mark].text}
+          </span>
+        ) : null}
         {run.runCount > 1 ? (
           <span className="fd-attempt-badge" title={`${run.runCount} attempts`}>
             ×{run.runCount}
@@ -49,7 +64,12 @@ const TaskGroupNodeView = memo(function TaskGroupNodeView({ data }: NodeProps<Gr
   const { group } = data;
   const shown = (['FAILED', 'CRASHED', 'RUNNING', 'COMPLETED', 'PENDING'] as const).filter((type) => group.counts[type] > 0);
   return (
-    <div className={`fd-node fd-run-group state-${group.state.type}`} data-group={group.key} data-state={group.state.type}>
+    <div
+      className={`fd-node fd-run-group state-${group.state.type}${group.stopped > 0 ? ' is-breakpoint' : ''}`}
+      data-group={group.key}
+      data-state={group.state.type}
+      data-stopped={group.stopped}
+    >
       <Handle type="target" position={Position.Left} className="fd-handle fd-handle-order" isConnectable={false} />
       <div className="fd-node-head">
         <span className="fd-node-state">{group.state.name}</span>
@@ -61,6 +81,7 @@ const TaskGroupNodeView = memo(function TaskGroupNodeView({ data }: NodeProps<Gr
       <div className="fd-node-name">
         {group.label} <span className="fd-muted">× {group.total}</span>
       </div>
+      {group.stopped > 0 ? <div className="fd-group-stopped">{stoppedHereLabel(group.stopped)}</div> : null}
       {group.subflows > 0 ? (
         <div className="fd-muted">{group.subflows === group.total ? 'subflow runs' : `${group.subflows} started subflows`}: expand to open them</div>
       ) : null}
@@ -78,6 +99,13 @@ const TaskGroupNodeView = memo(function TaskGroupNodeView({ data }: NodeProps<Gr
     </div>
   );
 });
+
+/** A node's look on the minimap: its state, and a stop at a breakpoint over it. */
+function miniClass(data: { run?: TaskRunNode; group?: TaskGroup }): string {
+  const type = data.run?.state.type ?? data.group?.state.type ?? 'none';
+  const stopped = data.run ? debugMark(data.run.state) === 'breakpoint' : (data.group?.stopped ?? 0) > 0;
+  return `fd-mini state-${type}${stopped ? ' is-breakpoint' : ''}`;
+}
 
 const NODE_TYPES = { taskRun: TaskRunNodeView, taskGroup: TaskGroupNodeView };
 
@@ -148,14 +176,7 @@ function RunGraphCanvas({ view, selected }: { view: FlowRunView; selected?: stri
         proOptions={{ hideAttribution: true }}
       >
         <Background gap={20} />
-        <MiniMap
-          pannable
-          zoomable
-          className="fd-minimap"
-          nodeClassName={(n) =>
-            `fd-mini state-${(n.data as { run?: TaskRunNode; group?: TaskGroup }).run?.state.type ?? (n.data as { group?: TaskGroup }).group?.state.type ?? 'none'}`
-          }
-        />
+        <MiniMap pannable zoomable className="fd-minimap" nodeClassName={(n) => miniClass(n.data)} />
         <Controls showInteractive={false} />
       </ReactFlow>
     </div>

@@ -4,6 +4,10 @@ import type { State } from '../../../core/states.js';
 import { runTimeline } from '../model/timeline.js';
 import { formatDuration, shownValue, stackFrames } from '../../shared/format.js';
 import { routeHash, type RunPageView } from '../../app/routes.js';
+import { isAtBreakpoint } from '../../../core/debugging.js';
+import { debugMark } from '../../shared/node-states.js';
+import type { StoppedGroup } from '../model/breakpoints.js';
+import { BreakpointControls, StoppedGroupControls } from './BreakpointControls.js';
 
 /** A stored value, cut safely when it is large. */
 export function ValueBlock({ text, testId }: { text: string | null; testId?: string }) {
@@ -25,12 +29,18 @@ export function TaskRunPanel({
   history,
   view,
   subflow,
+  stoppedGroup,
+  onAnswered,
 }: {
   flowRunId: string;
   run: TaskRun;
   history: readonly State[];
   view?: RunPageView;
   subflow?: FlowRunSummary;
+  /** The stopped runs of its task, when it is one of several stopped: they are answered as one. */
+  stoppedGroup?: StoppedGroup;
+  /** After an answer to a breakpoint: the run is read again. */
+  onAnswered: () => Promise<void> | void;
 }) {
   const attempts = runTimeline(history).attempts;
   const cached = run.state.name === 'Cached' || history.some((s) => s.name === 'Cached');
@@ -38,11 +48,31 @@ export function TaskRunPanel({
     <aside className="fd-task-panel" aria-label={`Task run ${run.name}`} data-testid="task-panel">
       <header>
         <h2>{run.name}</h2>
-        <span className={`fd-run-badge state-${run.state.type}`}>{run.state.name}</span>
+        <span className={`fd-run-badge state-${run.state.type}`} data-testid="task-state">
+          {run.state.name}
+        </span>
         <a className="fd-button" href={routeHash({ page: 'run', flowRunId, ...(view ? { view } : {}) })} aria-label="Close the task run panel">
           ✕
         </a>
       </header>
+      {isAtBreakpoint(run.state) ? (
+        stoppedGroup ? (
+          <section className="fd-breakpoint" data-testid="breakpoint-panel" aria-label="Stopped at a breakpoint">
+            <h3>Stopped at a breakpoint</h3>
+            <p className="fd-muted">{run.state.message ?? 'stopped at a breakpoint'}</p>
+            <StoppedGroupControls flowRunId={flowRunId} group={stoppedGroup} onAnswered={onAnswered} keys />
+          </section>
+        ) : (
+          <BreakpointControls key={run.id} run={run} onAnswered={onAnswered} />
+        )
+      ) : null}
+      {debugMark(run.state) === 'skipped' || debugMark(run.state) === 'pinned' ? (
+        <p className="fd-muted" data-testid="task-debug-note">
+          {debugMark(run.state) === 'skipped'
+            ? 'Skipped at a breakpoint: it did not run; its result is the one given.'
+            : 'Pinned: it did not run; its result is its pin.'}
+        </p>
+      ) : null}
       <dl className="fd-facts">
         <dt>Task</dt>
         <dd>
