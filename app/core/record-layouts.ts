@@ -47,10 +47,11 @@ export const FLOW_RUN_LAYOUT: RecordLayout = {
   hostname: true,
   result: true,
   pause: FLOW_RUN_PAUSE,
+  debug: { breakpoints: true, step: true, breakOnFailure: true, pinned: true },
 };
 
 export const FLOW_RUN_SUMMARY_LAYOUT: RecordLayout = Object.fromEntries(
-  Object.entries(FLOW_RUN_LAYOUT).filter(([key]) => key !== 'parameters' && key !== 'pause'),
+  Object.entries(FLOW_RUN_LAYOUT).filter(([key]) => key !== 'parameters' && key !== 'pause' && key !== 'debug'),
 );
 
 export const TASK_RUN_LAYOUT: RecordLayout = {

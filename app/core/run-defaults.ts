@@ -28,5 +28,6 @@ export function createFlowRunWithDefaults(request: CreateFlowRun): CreateFlowRun
     hostname: request.hostname ?? null,
     state: request.state,
     transitionId: request.transitionId,
+    ...(request.debug ? { debug: request.debug } : {}),
   };
 }

@@ -25,6 +25,17 @@ const FlowRunPauseSchema = z.object({
 });
 export type FlowRunPause = z.infer<typeof FlowRunPauseSchema>;
 
+/** What a debug run was started with, as its read by id shows it. */
+export const DebugRunInfoSchema = z.object({
+  /** Task names whose runs stop before they start. */
+  breakpoints: z.array(z.string()),
+  step: z.boolean(),
+  breakOnFailure: z.boolean(),
+  /** Task names whose runs do not run, completing with their pins. */
+  pinned: z.array(z.string()),
+});
+export type DebugRunInfo = z.infer<typeof DebugRunInfoSchema>;
+
 export const FlowRunSchema = z.object({
   id: z.string(),
   flowId: z.string(),
@@ -47,11 +58,13 @@ export const FlowRunSchema = z.object({
   result: z.string().nullable(),
   /** On a Paused run read by its id: what the pause waits for, when the pause said. */
   pause: FlowRunPauseSchema.optional(),
+  /** On a debug run read by its id: what it stops at. */
+  debug: DebugRunInfoSchema.optional(),
 });
 export type FlowRun = z.infer<typeof FlowRunSchema>;
 
 /** A flow run as listings carry it: everything but its parameters, which may be large; read the run for those. */
-export const FlowRunSummarySchema = FlowRunSchema.omit({ parameters: true, pause: true });
+export const FlowRunSummarySchema = FlowRunSchema.omit({ parameters: true, pause: true, debug: true });
 export type FlowRunSummary = z.infer<typeof FlowRunSummarySchema>;
 
 /** Where a task run held at a breakpoint stopped. */
@@ -107,6 +120,8 @@ export const CreateFlowRunSchema = z.object({
   hostname: z.string().nullable().default(null),
   state: ProposedStateSchema,
   transitionId: z.string(),
+  /** Set for a debug run: its breakpoints, which the run's read then shows and which lets it be broken as a whole. */
+  debug: DebugRunInfoSchema.optional(),
 });
 export type CreateFlowRun = z.input<typeof CreateFlowRunSchema>;
 

@@ -1,4 +1,4 @@
-import type { BreakpointAnswer, DebugOptions, RunReporter } from '../core/index.js';
+import type { BreakpointAnswer, DebugOptions, DebugRunInfo, RunReporter } from '../core/index.js';
 import { onAbort } from './abort-listeners.js';
 import { sleep } from './sleep.js';
 
@@ -129,6 +129,8 @@ export class DebugSession {
   private stepArmed = false;
   private readonly readers = new Map<string, AnswerReader>();
   private readonly listeners = new Set<DebugListener>();
+  /** What the run's record says of it: its breakpoints and the names of its pinned tasks. */
+  readonly info: DebugRunInfo;
 
   constructor(
     options: DebugOptions,
@@ -138,6 +140,12 @@ export class DebugSession {
     this.breakpoints = new Set(options.breakpoints ?? []);
     this.pins = new Map(Object.entries(options.pins ?? {}));
     this.breakOnFailure = options.breakOnFailure === true;
+    this.info = {
+      breakpoints: [...this.breakpoints],
+      step: options.step === true,
+      breakOnFailure: this.breakOnFailure,
+      pinned: [...this.pins.keys()],
+    };
     this.startedStepping = options.step === true;
     this.stepEverything = this.startedStepping;
   }

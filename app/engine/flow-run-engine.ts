@@ -200,6 +200,7 @@ class FlowRunExecution extends RunExecution<FlowRunOutcome> {
       hostname: hostname(),
       state: { type: 'PENDING', name: 'Pending' },
       transitionId: newId(),
+      ...(this.debug ? { debug: this.debug.info } : {}),
     });
     // After the child, so whoever reads the task run finds the child it links to.
     this.subflowTaskRun?.create();

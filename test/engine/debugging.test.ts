@@ -244,6 +244,18 @@ describe('breaking a debug run as a whole', () => {
     expect(await namesOf(env.store, lastRun.id)).toEqual(['Pending', 'Running', 'Completed']);
     expect(await env.store.breakAll(flowRunId)).toMatchObject({ ok: false, reason: 'FINISHED' });
     expect(await env.store.breakAll('no-such-run')).toMatchObject({ ok: false, reason: 'NOT_FOUND' });
+    // A debug run says so, with what it stops at; a run that is no debug run cannot be broken.
+    expect((await env.store.getFlowRun(flowRunId))!.debug).toEqual({ breakpoints: [], step: false, breakOnFailure: false, pinned: [] });
+    const plain = f.run();
+    let plainId = '';
+    await until(async () => {
+      plainId = (await env.store.listFlowRuns({ limit: 1 }))[0]?.id ?? '';
+      return plainId !== flowRunId && plainId !== '';
+    });
+    expect(await env.store.breakAll(plainId)).toMatchObject({ ok: false, reason: 'NOT_DEBUG_RUN' });
+    expect((await env.store.getFlowRun(plainId))!.debug).toBeUndefined();
+    released();
+    await plain;
   });
 });
 

@@ -209,7 +209,7 @@ export const API_ROUTES = {
     path: '/flow-runs/:id/break',
     summary:
       'Break a debug run as a whole ("pause all"): each of its task runs that has not started stops at a breakpoint before it starts, ' +
-      'until the flow run is continued; task runs running now finish their attempt. 409 when the run has ended',
+      'until the flow run is continued; task runs running now finish their attempt. 409 when the run has ended or is not a debug run',
     resource: 'breakpoints',
     params: IdParamsSchema,
     status: 200,

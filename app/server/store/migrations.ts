@@ -251,7 +251,10 @@ export const MIGRATIONS: readonly { name: string; sql: string }[] = [
         answered_at INTEGER NOT NULL
       );
       CREATE INDEX ix_breakpoint_answers_flow_run ON breakpoint_answers (flow_run_id, id);
+      -- What each debug run was started with (JSON): a run not here is no debug run.
+      CREATE TABLE debug_runs (flow_run_id TEXT PRIMARY KEY, options TEXT NOT NULL) WITHOUT ROWID;
       CREATE TRIGGER tr_breakpoints_delete AFTER DELETE ON flow_runs BEGIN
+        DELETE FROM debug_runs WHERE flow_run_id = OLD.id;
         DELETE FROM task_run_breakpoints WHERE flow_run_id = OLD.id;
         DELETE FROM breakpoint_answers WHERE flow_run_id = OLD.id;
       END;

@@ -112,6 +112,7 @@ export class SqliteStore extends RunReads {
       health: this.health,
       pauses: this.pauses,
       recordBreakpoint: (...args) => this.breakpoints.record(...args),
+      recordDebugRun: (flowRunId, debug) => this.breakpoints.recordDebugRun(flowRunId, debug),
     });
     this.commits = new GroupCommit(db, this.writer, this.now, options.onCommit ?? null);
     this.resumes = new FlowRunResumes(db, this.writer, this.now, (id) => this.getFlowRun(id));
@@ -252,6 +253,8 @@ export class SqliteStore extends RunReads {
       const pause = this.pauses.of(id, run.state.transitionId);
       if (pause) run.pause = pause;
     }
+    const debug = run ? this.breakpoints.debugRunOf(id) : null;
+    if (debug) run!.debug = debug;
     return run;
   }
 

@@ -3,6 +3,7 @@ import type {
   BreakpointAction,
   BreakpointAnswer,
   BreakpointRequest,
+  DebugRunInfo,
   ErrorInfo,
   ProposedState,
   TaskRun,
@@ -27,7 +28,7 @@ export type BreakpointOutcome =
   /** NOT_FOUND: no such task run; NOT_AT_BREAKPOINT: it is not held at one; INVALID_INPUT: the answer does not fit it. Nothing changed. */
   | { ok: false; reason: 'NOT_FOUND' | 'NOT_AT_BREAKPOINT' | 'INVALID_INPUT'; message: string };
 
-export type BreakAllOutcome = { ok: true } | { ok: false; reason: 'NOT_FOUND' | 'FINISHED'; message: string };
+export type BreakAllOutcome = { ok: true } | { ok: false; reason: 'NOT_FOUND' | 'FINISHED' | 'NOT_DEBUG_RUN'; message: string };
 
 export type ContinueFlowRunOutcome =
   { ok: true; continued: string[] } | { ok: false; reason: 'NOT_FOUND' | 'NOT_AT_BREAKPOINT' | 'INVALID_INPUT'; message: string };
@@ -87,6 +88,8 @@ export class TaskRunBreakpoints {
   private readonly selectAnswers;
   private readonly pausedOfFlowRun;
   private readonly lastFlowAnswer;
+  private readonly insertDebugRun;
+  private readonly selectDebugRun;
 
   constructor(
     db: Database.Database,
@@ -109,12 +112,25 @@ export class TaskRunBreakpoints {
     this.selectAnswers = db.prepare<[string, number, number], AnswerRow>(
       'SELECT * FROM breakpoint_answers WHERE flow_run_id = ? AND id > ? ORDER BY id LIMIT ?',
     );
+    this.insertDebugRun = db.prepare<[string, string]>('INSERT OR IGNORE INTO debug_runs (flow_run_id, options) VALUES (?, ?)');
+    this.selectDebugRun = db.prepare<[string], { options: string }>('SELECT options FROM debug_runs WHERE flow_run_id = ?');
     this.lastFlowAnswer = db.prepare<[string], { action: string }>(
       "SELECT action FROM breakpoint_answers WHERE flow_run_id = ? AND task_run_id = '' ORDER BY id DESC LIMIT 1",
     );
     this.pausedOfFlowRun = db.prepare<[string, string], { id: string }>(
       "SELECT id FROM task_runs WHERE flow_run_id = ? AND state_type = 'PAUSED' AND state_name = ? ORDER BY created_at, dynamic_key",
     );
+  }
+
+  /** Keeps what a debug run was started with; called inside the write that creates it. */
+  recordDebugRun(flowRunId: string, debug: DebugRunInfo): void {
+    this.insertDebugRun.run(flowRunId, JSON.stringify(debug));
+  }
+
+  /** What a debug run was started with; null for a run that is no debug run. */
+  debugRunOf(flowRunId: string): DebugRunInfo | null {
+    const row = this.selectDebugRun.get(flowRunId);
+    return row ? (JSON.parse(row.options) as DebugRunInfo) : null;
   }
 
   /** Keeps where a task run stopped; called inside the write of its Breakpoint state. */
@@ -176,6 +192,13 @@ export class TaskRunBreakpoints {
     return this.writer.writeBatch((): BreakAllOutcome => {
       const type = this.flowRunStateType(flowRunId);
       if (type === null) return { ok: false, reason: 'NOT_FOUND', message: `no flow run with id '${flowRunId}'` };
+      if (!this.debugRunOf(flowRunId)) {
+        return {
+          ok: false,
+          reason: 'NOT_DEBUG_RUN',
+          message: `flow run '${flowRunId}' is not a debug run, so its task runs cannot stop; start it with Debug (or flowdeck run --break, --step)`,
+        };
+      }
       if (isTerminal(type))
         return { ok: false, reason: 'FINISHED', message: `flow run '${flowRunId}' has ended (${type}); there is nothing to stop` };
       this.insertAnswer.run(flowRunId, '', '', 'break', null, null, this.now());

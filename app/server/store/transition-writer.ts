@@ -6,6 +6,7 @@ import type {
   OrchestrationServices,
   PolicyOutcome,
   BreakpointRequest,
+  DebugRunInfo,
   ProposedState,
   RetryPolicy,
   RunFacts,
@@ -121,6 +122,8 @@ export interface TransitionWriterInput {
     state: ProposedState,
     at: number,
   ) => void;
+  /** Keeps what a debug run was started with, inside the write that creates it. */
+  recordDebugRun: (flowRunId: string, debug: DebugRunInfo) => void;
 }
 
 /**
@@ -164,9 +167,11 @@ export class TransitionWriter {
   private readonly health: WriteHealth;
   private readonly pauses: FlowRunPauses;
   private readonly recordBreakpoint: TransitionWriterInput['recordBreakpoint'];
+  private readonly recordDebugRun: TransitionWriterInput['recordDebugRun'];
 
-  constructor({ db, now, random, limits, health, pauses, recordBreakpoint }: TransitionWriterInput) {
+  constructor({ db, now, random, limits, health, pauses, recordBreakpoint, recordDebugRun }: TransitionWriterInput) {
     this.recordBreakpoint = recordBreakpoint;
+    this.recordDebugRun = recordDebugRun;
     this.now = now;
     this.random = random;
     this.health = health;
@@ -286,7 +291,7 @@ export class TransitionWriter {
       lastTransitionId: null,
     };
     const now = this.now();
-    return <OrchestrationResult>this.orchestrateInto({
+    const result = <OrchestrationResult>this.orchestrateInto({
       run,
       initial: null,
       // A new run: never started, no state yet.
@@ -303,6 +308,8 @@ export class TransitionWriter {
       write: 'createFlowRun',
       request,
     });
+    if (request.debug && result.status === 'ACCEPT') this.recordDebugRun(request.id, request.debug);
+    return result;
   }
 
   applyCreateTaskRun(raw: CreateTaskRun): OrchestrationResult {
