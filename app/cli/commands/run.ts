@@ -2,6 +2,7 @@ import { RUN_ID_MAX_LENGTH } from '../../core/api/run-id-rules.js';
 import type { CommandRun } from '../command.js';
 import { stringOption } from '../command-helpers.js';
 import { UsageError } from '../errors.js';
+import { startTerminalDebugger } from '../debugging/start-debugger.js';
 import { checkDebugNames, debugOptionsOf } from '../flow-files/debug-options.js';
 import { executeFlow, prepareEngine } from '../flow-files/execute-flow.js';
 import { loadFlowFile } from '../flow-files/load-flow-file.js';
@@ -27,12 +28,24 @@ export const run: CommandRun = async (args, ctx) => {
   // Each --param overrides the same key of --params-json.
   const params = { ...fromJson, ...parseParams((args.values.param as string[] | undefined) ?? [], flow.options.parameters) };
   if (debug) checkDebugNames(debug, args.positionals[0]);
-  return executeFlow(
-    ctx,
-    progress,
-    flow,
-    params,
-    { entrypoint: `${path}:${flow.name}`, ...(flowRunId ? { newFlowRunId: flowRunId } : {}), ...(debug ? { debug } : {}) },
-    args.values.json === true,
-  );
+  const json = args.values.json === true;
+  const prompt = debug && !json ? await startTerminalDebugger(ctx, progress, flowRunId) : null;
+  const newFlowRunId = prompt?.flowRunId ?? flowRunId;
+  try {
+    return await executeFlow(
+      ctx,
+      progress,
+      flow,
+      params,
+      {
+        entrypoint: `${path}:${flow.name}`,
+        ...(newFlowRunId ? { newFlowRunId } : {}),
+        ...(debug ? { debug } : {}),
+        ...(prompt ? { debugListener: prompt.terminal.listener } : {}),
+      },
+      json,
+    );
+  } finally {
+    prompt?.terminal.close();
+  }
 };
