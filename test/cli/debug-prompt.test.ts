@@ -37,7 +37,9 @@ describe('a line typed at the prompt', () => {
       kind: 'invalid',
       message: `the inputs must be a JSON array of the task's arguments in their order, e.g. i [10, "text"]`,
     });
-    expect(parsePromptLine(`i ${'['.repeat(70)}${']'.repeat(70)}`)).toMatchObject({ message: expect.stringContaining('nested deeper than 64 levels') });
+    expect(parsePromptLine(`i ${'['.repeat(70)}${']'.repeat(70)}`)).toMatchObject({
+      message: expect.stringContaining('nested deeper than 64 levels'),
+    });
   });
 });
 

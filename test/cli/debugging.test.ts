@@ -77,7 +77,8 @@ async function remote(): Promise<Target & { api: string }> {
 
 /** The id of the task run the run process says it stopped at, the nth time it says so. */
 async function stoppedAt(proc: CliProcess, task: string, nth = 1): Promise<string> {
-  const said = () => [...proc.stderr.matchAll(/(\S+) - stopped at (.*?); go on with: flowdeck task-run continue (\S+) /g)].filter((m) => m[1].startsWith(`${task}-`));
+  const said = () =>
+    [...proc.stderr.matchAll(/(\S+) - stopped at (.*?); go on with: flowdeck task-run continue (\S+) /g)].filter((m) => m[1].startsWith(`${task}-`));
   await waitUntil(() => said().length >= nth || proc.done, { what: `${task} to stop at a breakpoint` });
   const match = said()[nth - 1];
   if (!match) throw new Error(`the run ended before ${task} stopped\n${showOutput({ code: null, stdout: proc.stdout, stderr: proc.stderr })}`);
@@ -99,13 +100,37 @@ async function refusesBadAnswers(target: Target, id: string): Promise<void> {
   const before = stateNames(await historyOf(target, id));
   const cases: [string[], number, string | RegExp][] = [
     [['task-run', 'continue', id, '--inputs', '[10'], 2, /^error: --inputs must be JSON, e\.g\. --inputs '\[10, "text"\]' \(/],
-    [['task-run', 'continue', id, '--inputs', '{"x":10}'], 2, `error: --inputs must be a JSON array of the task's arguments in their order, e.g. --inputs '[10, "text"]'`],
-    [['task-run', 'continue', id, '--inputs', '[10, 2]'], 2, "Cannot continue: task run 'double-0' was called with 1 argument; the inputs give 2 arguments."],
-    [['task-run', 'skip', id], 2, "error: skipping a task run needs the result it should have: --result JSON, e.g. --result '[1,2]' or --result null"],
+    [
+      ['task-run', 'continue', id, '--inputs', '{"x":10}'],
+      2,
+      `error: --inputs must be a JSON array of the task's arguments in their order, e.g. --inputs '[10, "text"]'`,
+    ],
+    [
+      ['task-run', 'continue', id, '--inputs', '[10, 2]'],
+      2,
+      "Cannot continue: task run 'double-0' was called with 1 argument; the inputs give 2 arguments.",
+    ],
+    [
+      ['task-run', 'skip', id],
+      2,
+      "error: skipping a task run needs the result it should have: --result JSON, e.g. --result '[1,2]' or --result null",
+    ],
     [['task-run', 'skip', id, '--result', 'twenty'], 2, /^error: --result must be JSON, e\.g\. --result '\{"rows":3\}' or --result null \(/],
-    [['task-run', 'fail', id], 2, "Cannot fail: task run 'double-0' stopped before it started, not on a failure: continue it, step, skip it with a result, or cancel the flow run."],
-    [['task-run', 'continue', 'no-such-task-run'], 2, "error: no task run with id 'no-such-task-run' or a unique id starting with it; 'flowdeck task-run ls' lists them"],
-    [['flow-run', 'continue', 'no-such-flow-run'], 2, "error: no flow run with id 'no-such-flow-run' or a unique id starting with it; 'flowdeck flow-run ls' lists them"],
+    [
+      ['task-run', 'fail', id],
+      2,
+      "Cannot fail: task run 'double-0' stopped before it started, not on a failure: continue it, step, skip it with a result, or cancel the flow run.",
+    ],
+    [
+      ['task-run', 'continue', 'no-such-task-run'],
+      2,
+      "error: no task run with id 'no-such-task-run' or a unique id starting with it; 'flowdeck task-run ls' lists them",
+    ],
+    [
+      ['flow-run', 'continue', 'no-such-flow-run'],
+      2,
+      "error: no flow run with id 'no-such-flow-run' or a unique id starting with it; 'flowdeck flow-run ls' lists them",
+    ],
   ];
   for (const [argv, code, message] of cases) {
     const refused = await runCli(argv, target.options);
@@ -130,9 +155,7 @@ async function stepsThroughWithEditedInputs(target: Target): Promise<void> {
 
   const inspect = await runCli(['task-run', 'inspect', doubleId], target.options);
   expect(inspect.code, showOutput(inspect)).toBe(0);
-  expect(inspect.stdout).toContain(
-    ['Stopped at a breakpoint', "  why     a breakpoint on task 'double'"].join('\n'),
-  );
+  expect(inspect.stdout).toContain(['Stopped at a breakpoint', "  why     a breakpoint on task 'double'"].join('\n'));
   expect(inspect.stdout).toContain(['  inputs  [', '            3', '          ]', '', 'Go on with'].join('\n'));
   expect(inspect.stdout).toContain(`flowdeck task-run continue ${doubleId} --inputs '[...]'`);
   expect(inspect.stdout).not.toContain('task-run fail');
@@ -162,7 +185,11 @@ async function stepsThroughWithEditedInputs(target: Target): Promise<void> {
 
   // Nothing is stopped any more: the answers are refused and say why.
   const late = await runCli(['task-run', 'continue', doubleId], target.options);
-  expect(late).toMatchObject({ code: 1, stdout: '', stderr: "Cannot continue: task run 'double-0' is Completed; only a task run at a breakpoint can be answered.\n" });
+  expect(late).toMatchObject({
+    code: 1,
+    stdout: '',
+    stderr: "Cannot continue: task run 'double-0' is Completed; only a task run at a breakpoint can be answered.\n",
+  });
   const none = await runCli(['flow-run', 'continue', flowRunId, '--json'], target.options);
   expect(none.code).toBe(1);
   expect(JSON.parse(none.stdout)).toEqual({
@@ -199,7 +226,7 @@ describe('through a server with an API key', () => {
     const run = spawnCli(['run', 'fragile.ts', '--break-on-failure', '--json'], target.options);
     const halfId = await stoppedAt(run, 'half');
     const inspect = await runCli(['task-run', 'inspect', halfId], target.options);
-    expect(inspect.stdout).toContain("  why     its failure: 7 is odd\n");
+    expect(inspect.stdout).toContain('  why     its failure: 7 is odd\n');
     expect(inspect.stdout).toContain('  error   Error: 7 is odd\n');
     expect(inspect.stdout).toContain(`flowdeck task-run fail ${halfId} `);
 
@@ -278,7 +305,7 @@ describe('on a terminal', () => {
       terminal.type('p');
       await terminal.shows('    3\r\n', 2);
       terminal.type('i [1, 2]');
-      await terminal.shows('Cannot continue: task run \'double-0\' was called with 1 argument; the inputs give 2 arguments.');
+      await terminal.shows("Cannot continue: task run 'double-0' was called with 1 argument; the inputs give 2 arguments.");
       terminal.type('i [10]');
       await terminal.shows('debug show-0> ');
       expect(terminal.screen).toContain('    20\r\n');

@@ -21,7 +21,7 @@ function newRunId(raw: string | undefined): string | undefined {
 export const run: CommandRun = async (args, ctx) => {
   const flowRunId = newRunId(stringOption(args, 'flow-run-id'));
   const fromJson = parseParamsJson(stringOption(args, 'params-json'));
-  const debug = debugOptionsOf(args.values as Parameters<typeof debugOptionsOf>[0]);
+  const debug = debugOptionsOf(args.values);
   // The store opens first: a damaged FLOWDECK_HOME is reported before any flow code runs.
   const progress = await prepareEngine(ctx);
   const { flow, path } = await loadFlowFile(args.positionals[0], ctx.cwd, ctx.home, args.values.flow as string | undefined);

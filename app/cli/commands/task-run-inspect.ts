@@ -1,3 +1,4 @@
+import { isAtBreakpoint } from '../../core/debugging.js';
 import type { CommandRun } from '../command.js';
 import { EXIT_OK } from '../errors.js';
 import { describeAttempts, describeRetryPolicy, describeTags, oneLine } from '../output/describe.js';
@@ -5,7 +6,6 @@ import { indent, renderFields } from '../output/fields.js';
 import { formatStateName, formatTime, timeFields } from '../output/format.js';
 import { renderCurrentErrorStack, renderStateHistory } from '../output/state-history.js';
 import { findTaskRun, flag } from '../command-helpers.js';
-import { isAtBreakpoint } from '../../core/debugging.js';
 import { errorLine, goOnCommands, prettyInputs } from '../debugging/describe-breakpoint.js';
 
 /** `flowdeck task-run inspect`; its name, usage and options are in the command table (index.ts). */
@@ -60,7 +60,9 @@ export const run: CommandRun = async (args, ctx) => {
     );
     ctx.print();
     ctx.print(colors.bold('Go on with'));
-    ctx.print(indent(goOnCommands({ taskRunId: taskRun.id, flowRunId: taskRun.flowRunId, onFailure: stop.error !== null, inputs: stop.inputs }).join('\n')));
+    ctx.print(
+      indent(goOnCommands({ taskRunId: taskRun.id, flowRunId: taskRun.flowRunId, onFailure: stop.error !== null, inputs: stop.inputs }).join('\n')),
+    );
   }
   ctx.print();
   ctx.print(colors.bold('State history'));

@@ -53,14 +53,10 @@ export type BreakpointAnswerOutcome =
 
 /** How continuing a flow run's breakpoints went: the task runs that went on, or why none did. */
 export type ContinueFlowRunAnswer =
-  | { ok: true; continued: string[] }
-  | { ok: false; reason: 'NOT_FOUND' | 'NOT_AT_BREAKPOINT' | 'INVALID_INPUT'; message: string };
+  { ok: true; continued: string[] } | { ok: false; reason: 'NOT_FOUND' | 'NOT_AT_BREAKPOINT' | 'INVALID_INPUT'; message: string };
 
 /** What a person answers a task run held at a breakpoint with. */
-export type BreakpointReply =
-  | { action: 'continue' | 'step'; inputs?: unknown[] }
-  | { action: 'skip'; result: unknown }
-  | { action: 'fail' };
+export type BreakpointReply = { action: 'continue' | 'step'; inputs?: unknown[] } | { action: 'skip'; result: unknown } | { action: 'fail' };
 
 /**
  * Where the run commands read and change runs: the local database in this process, or a
