@@ -324,6 +324,24 @@ describe('on a terminal', () => {
     });
   });
 
+  it('answers through the server the run reports to, with the key', async () => {
+    const target = await remote();
+    const terminal = onTerminal(['run', 'three.ts', '--break', 'double'], target.options);
+    try {
+      await terminal.shows('debug double-0> ');
+      terminal.type('k 21');
+      expect(await terminal.exited).toBe(0);
+      expect(terminal.screen).toContain('Result    "value 21"');
+    } finally {
+      terminal.kill();
+    }
+    await readStore(target.dbPath, async (store) => {
+      const [flowRun] = await store.flowRuns();
+      const [double] = (await store.taskRuns(flowRun.id)).filter((run) => run.name === 'double-0');
+      expect(stateNames(await store.states(double.id))).toEqual(['Pending', 'Breakpoint', 'Skipped']);
+    });
+  });
+
   it('q cancels the flow run', async () => {
     const target = local();
     const terminal = onTerminal(['run', 'three.ts', '--break', 'double'], target.options);
