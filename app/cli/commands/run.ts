@@ -1,8 +1,8 @@
 import { RUN_ID_MAX_LENGTH } from '../../core/api/run-id-rules.js';
 import type { CommandRun } from '../command.js';
 import { stringOption } from '../command-helpers.js';
-import { UsageError } from '../errors.js';
 import { startTerminalDebugger } from '../debugging/start-debugger.js';
+import { UsageError } from '../errors.js';
 import { checkDebugNames, debugOptionsOf } from '../flow-files/debug-options.js';
 import { executeFlow, prepareEngine } from '../flow-files/execute-flow.js';
 import { loadFlowFile } from '../flow-files/load-flow-file.js';

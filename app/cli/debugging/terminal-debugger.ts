@@ -15,7 +15,7 @@ export class TerminalDebugger {
   private stopsToShow = 0;
 
   constructor(
-    private readonly console: DebugConsole,
+    private readonly debugConsole: DebugConsole,
     private readonly progress: RunProgress,
     private readonly input: NodeJS.ReadStream,
     private readonly output: NodeJS.WriteStream,
@@ -28,11 +28,11 @@ export class TerminalDebugger {
       this.stopsToShow++;
       this.enqueue(async () => {
         this.stopsToShow--;
-        await this.console.taskRunStopped(run);
+        await this.debugConsole.taskRunStopped(run);
       });
     },
     answered: (answer) => {
-      this.console.answered(answer);
+      this.debugConsole.answered(answer);
       this.enqueue(async () => {});
     },
   };
@@ -49,22 +49,22 @@ export class TerminalDebugger {
   }
 
   private promptOrClose(): void {
-    if (!this.console.waiting) {
+    if (!this.debugConsole.waiting) {
       if (this.stopsToShow === 0) this.closeReader();
       return;
     }
     const reader = this.openReader();
-    reader.setPrompt(this.console.prompt());
+    reader.setPrompt(this.debugConsole.prompt());
     reader.prompt();
   }
 
   private openReader(): Interface {
     if (this.reader) return this.reader;
     const reader = createInterface({ input: this.input, output: this.output, terminal: true });
-    reader.on('line', (line) => this.enqueue(() => this.console.handle(line)));
+    reader.on('line', (line) => this.enqueue(() => this.debugConsole.handle(line)));
     // The terminal is in raw mode while the prompt reads: Ctrl+C stops the run as it would without the prompt.
     reader.on('SIGINT', () => process.kill(process.pid, 'SIGINT'));
-    // Ctrl+D closes it: the run waits on, for the task-run commands or the next stop's prompt.
+    // Ctrl+D closes it: the run waits on, for the task-run commands, until the prompt is shown again.
     reader.on('close', () => {
       if (this.reader !== reader) return;
       this.reader = null;

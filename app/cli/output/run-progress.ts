@@ -123,6 +123,9 @@ export class RunProgress {
   finish(): string | null {
     if (this.timer) clearInterval(this.timer);
     this.clearStatus();
+    // A debugger's prompt still shown (the run ended while a task run was stopped) gives way to the outcome.
+    if (this.redrawPrompt) this.ctx.stderr.write('\r\u001b[2K');
+    this.redrawPrompt = null;
     if (this.taskStates.size === 0) return null;
     const byName = new Map<string, number>();
     for (const name of this.taskStateNames.values()) byName.set(name, (byName.get(name) ?? 0) + 1);
