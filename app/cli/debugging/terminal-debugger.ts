@@ -24,7 +24,7 @@ export class TerminalDebugger {
   readonly listener: DebugListener = {
     stopped: (run) => {
       // The live status line gives way at once, before the stop is printed.
-      this.progress.holdForPrompt(() => this.reader?.prompt(true));
+      this.progress.holdForPrompt(() => this.redraw());
       this.stopsToShow++;
       this.enqueue(async () => {
         this.stopsToShow--;
@@ -36,6 +36,13 @@ export class TerminalDebugger {
       this.enqueue(async () => {});
     },
   };
+
+  /** The prompt again below a line written above it, saying what is stopped now. */
+  private redraw(): void {
+    if (!this.reader) return;
+    this.reader.setPrompt(this.debugConsole.prompt());
+    this.reader.prompt(true);
+  }
 
   close(): void {
     this.closeReader();
