@@ -108,6 +108,17 @@ export const COMMANDS: readonly CommandDefinition[] = [
     load: () => import('./flow-run-resume.js'),
   },
   {
+    name: 'flow-run continue',
+    summary: 'Let every task run of a flow run stopped at a breakpoint go on',
+    usage: 'ID [--step] [--json]',
+    options: {
+      step: { type: 'boolean', description: 'Run them, then stop again before the next task run of the flow run starts' },
+      json: { type: 'boolean', description: 'Print the task runs that went on, or why none did, as JSON' },
+    },
+    positionals: { min: 1, max: 1, names: ['ID'] },
+    load: () => import('./flow-run-continue.js'),
+  },
+  {
     name: 'flow-run retry',
     summary: 'Run a failed, crashed or cancelled flow run again, as its next attempt',
     usage: 'ID [--file PATH] [--json]',
@@ -136,6 +147,37 @@ export const COMMANDS: readonly CommandDefinition[] = [
     options: { json: { type: 'boolean', description: 'Print the task run and its states as one JSON object' } },
     positionals: { min: 1, max: 1, names: ['ID'] },
     load: () => import('./task-run-inspect.js'),
+  },
+  {
+    name: 'task-run continue',
+    summary: 'Let a task run stopped at a breakpoint go on, with edited inputs if given',
+    usage: 'ID [--step] [--inputs JSON] [--json]',
+    options: {
+      step: { type: 'boolean', description: 'Run it, then stop again before the next task run of the flow run starts' },
+      inputs: { type: 'string', value: 'JSON', description: "The task's arguments to run with instead of its own, as a JSON array, e.g. '[10]'" },
+      json: { type: 'boolean', description: 'Print the task run, or why it was refused, as JSON' },
+    },
+    positionals: { min: 1, max: 1, names: ['ID'] },
+    load: () => import('./task-run-continue.js'),
+  },
+  {
+    name: 'task-run skip',
+    summary: 'Skip a task run stopped at a breakpoint: it does not run and completes with the given result',
+    usage: 'ID --result JSON [--json]',
+    options: {
+      result: { type: 'string', value: 'JSON', description: "The task run's result, as JSON, e.g. '[1,2]' or null" },
+      json: { type: 'boolean', description: 'Print the task run, or why it was refused, as JSON' },
+    },
+    positionals: { min: 1, max: 1, names: ['ID'] },
+    load: () => import('./task-run-skip.js'),
+  },
+  {
+    name: 'task-run fail',
+    summary: 'Let a task run stopped at a breakpoint on its failure fail as it would have',
+    usage: 'ID [--json]',
+    options: { json: { type: 'boolean', description: 'Print the task run, or why it was refused, as JSON' } },
+    positionals: { min: 1, max: 1, names: ['ID'] },
+    load: () => import('./task-run-fail.js'),
   },
   {
     name: 'concurrency-limit create',

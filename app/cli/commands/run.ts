@@ -1,6 +1,7 @@
 import { RUN_ID_MAX_LENGTH } from '../../core/api/run-id-rules.js';
 import type { CommandRun } from '../command.js';
 import { stringOption } from '../command-helpers.js';
+import { startTerminalDebugger } from '../debugging/start-debugger.js';
 import { UsageError } from '../errors.js';
 import { checkDebugNames, debugOptionsOf } from '../flow-files/debug-options.js';
 import { executeFlow, prepareEngine } from '../flow-files/execute-flow.js';
@@ -20,19 +21,31 @@ function newRunId(raw: string | undefined): string | undefined {
 export const run: CommandRun = async (args, ctx) => {
   const flowRunId = newRunId(stringOption(args, 'flow-run-id'));
   const fromJson = parseParamsJson(stringOption(args, 'params-json'));
-  const debug = debugOptionsOf(args.values as Parameters<typeof debugOptionsOf>[0]);
+  const debug = debugOptionsOf(args.values);
   // The store opens first: a damaged FLOWDECK_HOME is reported before any flow code runs.
   const progress = await prepareEngine(ctx);
   const { flow, path } = await loadFlowFile(args.positionals[0], ctx.cwd, ctx.home, args.values.flow as string | undefined);
   // Each --param overrides the same key of --params-json.
   const params = { ...fromJson, ...parseParams((args.values.param as string[] | undefined) ?? [], flow.options.parameters) };
   if (debug) checkDebugNames(debug, args.positionals[0]);
-  return executeFlow(
-    ctx,
-    progress,
-    flow,
-    params,
-    { entrypoint: `${path}:${flow.name}`, ...(flowRunId ? { newFlowRunId: flowRunId } : {}), ...(debug ? { debug } : {}) },
-    args.values.json === true,
-  );
+  const json = args.values.json === true;
+  const prompt = debug && !json ? await startTerminalDebugger(ctx, progress, flowRunId) : null;
+  const newFlowRunId = prompt?.flowRunId ?? flowRunId;
+  try {
+    return await executeFlow(
+      ctx,
+      progress,
+      flow,
+      params,
+      {
+        entrypoint: `${path}:${flow.name}`,
+        ...(newFlowRunId ? { newFlowRunId } : {}),
+        ...(debug ? { debug } : {}),
+        ...(prompt ? { debugListener: prompt.terminal.listener } : {}),
+      },
+      json,
+    );
+  } finally {
+    prompt?.terminal.close();
+  }
 };

@@ -1,3 +1,4 @@
+import { isAtBreakpoint } from '../../core/debugging.js';
 import type { CommandRun } from '../command.js';
 import { EXIT_OK } from '../errors.js';
 import { describeAttempts, describeRetryPolicy, describeTags, oneLine } from '../output/describe.js';
@@ -5,6 +6,7 @@ import { indent, renderFields } from '../output/fields.js';
 import { formatStateName, formatTime, timeFields } from '../output/format.js';
 import { renderCurrentErrorStack, renderStateHistory } from '../output/state-history.js';
 import { findTaskRun, flag } from '../command-helpers.js';
+import { errorLine, goOnCommands, prettyInputs } from '../debugging/describe-breakpoint.js';
 
 /** `flowdeck task-run inspect`; its name, usage and options are in the command table (index.ts). */
 export const run: CommandRun = async (args, ctx) => {
@@ -44,6 +46,24 @@ export const run: CommandRun = async (args, ctx) => {
       ['result', taskRun.result ?? '-'],
     ]),
   );
+  const stop = isAtBreakpoint(taskRun.state) ? taskRun.breakpoint : undefined;
+  if (stop) {
+    ctx.print();
+    ctx.print(colors.bold('Stopped at a breakpoint'));
+    ctx.print(
+      renderFields([
+        ['why', stop.reason?.replace(/^stopped at /, '') ?? '-'],
+        ['since', formatTime(stop.pausedAt)],
+        ...(stop.error ? ([['error', errorLine(stop.error)]] as const) : []),
+        ['inputs', prettyInputs(stop.inputs)],
+      ]),
+    );
+    ctx.print();
+    ctx.print(colors.bold('Go on with'));
+    ctx.print(
+      indent(goOnCommands({ taskRunId: taskRun.id, flowRunId: taskRun.flowRunId, onFailure: stop.error !== null, inputs: stop.inputs }).join('\n')),
+    );
+  }
   ctx.print();
   ctx.print(colors.bold('State history'));
   ctx.print(indent(renderStateHistory(states, colors)));

@@ -26,6 +26,8 @@ export class RunProgress {
   private frame = 0;
   private readonly live: boolean;
   private timer: NodeJS.Timeout | null = null;
+  /** Set while a debugger's prompt is on screen: no live line, and the prompt drawn again below each line written. */
+  private redrawPrompt: (() => void) | null = null;
 
   constructor(private readonly ctx: CliContext) {
     this.live = ctx.stderr.isTTY;
@@ -37,9 +39,22 @@ export class RunProgress {
 
   private write(text: string): void {
     this.clearStatus();
+    if (this.redrawPrompt) this.ctx.stderr.write('\r\u001b[2K');
     this.ctx.stderr.write(`${text}\n`);
-    this.draw(true);
+    if (this.redrawPrompt) this.redrawPrompt();
+    else this.draw(true);
   }
+
+  /** Gives the terminal's last line to a prompt (which is drawn again after each line written), or takes it back with null. */
+  holdForPrompt(redraw: (() => void) | null): void {
+    this.clearStatus();
+    this.redrawPrompt = redraw;
+  }
+
+  /** A plain line of its own above the live status (or a debugger's prompt). */
+  line = (text: string): void => {
+    this.write(text);
+  };
 
   /** A line of its own above the live status, e.g. about the connection to the server. */
   note = (text: string): void => {
@@ -91,7 +106,7 @@ export class RunProgress {
   }
 
   private draw(force: boolean): void {
-    if (!this.live || this.taskStates.size === 0) return;
+    if (!this.live || this.taskStates.size === 0 || this.redrawPrompt) return;
     const now = Date.now();
     if (!force && now - this.lastDraw < 80) return;
     this.lastDraw = now;
@@ -108,6 +123,9 @@ export class RunProgress {
   finish(): string | null {
     if (this.timer) clearInterval(this.timer);
     this.clearStatus();
+    // A debugger's prompt still shown (the run ended while a task run was stopped) gives way to the outcome.
+    if (this.redrawPrompt) this.ctx.stderr.write('\r\u001b[2K');
+    this.redrawPrompt = null;
     if (this.taskStates.size === 0) return null;
     const byName = new Map<string, number>();
     for (const name of this.taskStateNames.values()) byName.set(name, (byName.get(name) ?? 0) + 1);

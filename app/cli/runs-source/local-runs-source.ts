@@ -13,7 +13,15 @@ import type { RunStore } from '../../server/index.js';
 // Named directly: the server's index would load the HTTP server too.
 import { retryFlowRun } from '../../server/runs/retry-flow-run.js';
 import { UsageError } from '../errors.js';
-import type { FlowRunListing, LogPage, ResumeAnswer, RunsSource } from './runs-source.js';
+import type {
+  BreakpointAnswerOutcome,
+  BreakpointReply,
+  ContinueFlowRunAnswer,
+  FlowRunListing,
+  LogPage,
+  ResumeAnswer,
+  RunsSource,
+} from './runs-source.js';
 
 /** The local database is on this machine: following a run can ask often. */
 const POLL_MS = 200;
@@ -86,6 +94,15 @@ export class LocalRunsSource implements RunsSource {
     const outcome = await this.store.resumeFlowRun(id, input);
     if (outcome.ok) return { ok: true, run: asFlowRun(outcome.run) };
     return { ok: false, reason: outcome.reason, message: outcome.message, issues: outcome.reason === 'INVALID_INPUT' ? outcome.issues : [] };
+  }
+
+  async answerBreakpoint(taskRunId: string, reply: BreakpointReply): Promise<BreakpointAnswerOutcome> {
+    const outcome = await this.store.answerBreakpoint(taskRunId, reply);
+    return outcome.ok ? { ok: true, run: asTaskRun(outcome.run) } : outcome;
+  }
+
+  async continueFlowRun(flowRunId: string, step: boolean): Promise<ContinueFlowRunAnswer> {
+    return this.store.continueFlowRun(flowRunId, step ? 'step' : 'continue');
   }
 
   async sweepCrashedRuns(): Promise<void> {

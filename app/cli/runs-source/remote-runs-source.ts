@@ -14,13 +14,29 @@ import {
   type TaskRun,
 } from '../../core/index.js';
 import { UsageError } from '../errors.js';
-import type { FlowRunListing, LogPage, ResumeAnswer, RunsSource } from './runs-source.js';
+import type {
+  BreakpointAnswerOutcome,
+  BreakpointReply,
+  ContinueFlowRunAnswer,
+  FlowRunListing,
+  LogPage,
+  ResumeAnswer,
+  RunsSource,
+} from './runs-source.js';
 
 /** Each poll is a request over the network: ask less often than locally. */
 const POLL_MS = 500;
 
 function isStatus(error: unknown, ...statuses: number[]): error is ApiError {
   return error instanceof ApiError && statuses.includes(error.status);
+}
+
+/** A refused breakpoint answer, said as the local store says it; null for any other error. */
+function breakpointRefusal(error: unknown): Extract<BreakpointAnswerOutcome, { ok: false }> | null {
+  if (isStatus(error, 404)) return { ok: false, reason: 'NOT_FOUND', message: error.message };
+  if (isStatus(error, 409)) return { ok: false, reason: 'NOT_AT_BREAKPOINT', message: error.message };
+  if (isStatus(error, 422)) return { ok: false, reason: 'INVALID_INPUT', message: error.message };
+  return null;
 }
 
 /** The answer, or null when the server says there is no such thing. */
@@ -162,6 +178,38 @@ export class RemoteRunsSource implements RunsSource {
       if (isStatus(error, 404)) return { ok: false, reason: 'NOT_FOUND', message: error.message, issues: [] };
       if (isStatus(error, 409)) return { ok: false, reason: 'NOT_PAUSED', message: error.message, issues: [] };
       if (isStatus(error, 422)) return { ok: false, reason: 'INVALID_INPUT', message: error.message, issues: [...error.issues] };
+      throw error;
+    }
+  }
+
+  async answerBreakpoint(taskRunId: string, reply: BreakpointReply): Promise<BreakpointAnswerOutcome> {
+    const params = { id: taskRunId };
+    try {
+      switch (reply.action) {
+        case 'continue':
+        case 'step': {
+          const body = { ...(reply.action === 'step' ? { step: true } : {}), ...(reply.inputs ? { inputs: reply.inputs } : {}) };
+          return { ok: true, run: await this.api.continueTaskRun({ params, body }) };
+        }
+        case 'skip':
+          return { ok: true, run: await this.api.skipTaskRun({ params, body: { result: reply.result } }) };
+        case 'fail':
+          return { ok: true, run: await this.api.failTaskRun({ params }) };
+      }
+    } catch (error) {
+      const refused = breakpointRefusal(error);
+      if (refused) return refused;
+      throw error;
+    }
+  }
+
+  async continueFlowRun(flowRunId: string, step: boolean): Promise<ContinueFlowRunAnswer> {
+    try {
+      const answer = await this.api.continueFlowRun({ params: { id: flowRunId }, body: step ? { step: true } : {} });
+      return { ok: true, continued: answer.continued };
+    } catch (error) {
+      const refused = breakpointRefusal(error);
+      if (refused) return refused;
       throw error;
     }
   }

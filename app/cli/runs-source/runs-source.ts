@@ -41,6 +41,23 @@ export type ResumeAnswer =
       issues: JsonSchemaIssue[];
     };
 
+/** How answering a breakpoint went: the task run as the answer left it, or why nothing changed. */
+export type BreakpointAnswerOutcome =
+  | { ok: true; run: TaskRun }
+  | {
+      ok: false;
+      /** NOT_AT_BREAKPOINT: the run is not held at one; INVALID_INPUT: the answer does not fit the run. */
+      reason: 'NOT_FOUND' | 'NOT_AT_BREAKPOINT' | 'INVALID_INPUT';
+      message: string;
+    };
+
+/** How continuing a flow run's breakpoints went: the task runs that went on, or why none did. */
+export type ContinueFlowRunAnswer =
+  { ok: true; continued: string[] } | { ok: false; reason: 'NOT_FOUND' | 'NOT_AT_BREAKPOINT' | 'INVALID_INPUT'; message: string };
+
+/** What a person answers a task run held at a breakpoint with. */
+export type BreakpointReply = { action: 'continue' | 'step'; inputs?: unknown[] } | { action: 'skip'; result: unknown } | { action: 'fail' };
+
 /**
  * Where the run commands read and change runs: the local database in this process, or a
  * Flowdeck server over its API. Both hand out the same records, shaped as the API sends them,
@@ -68,6 +85,10 @@ export interface RunsSource {
   retryFlowRun(id: string, message: string): Promise<FlowRun>;
   /** Resumes a Paused run, handing its process the input (undefined for none). */
   resumeFlowRun(id: string, input: unknown): Promise<ResumeAnswer>;
+  /** Answers the breakpoint a task run is held at; nothing changes when the answer is refused. */
+  answerBreakpoint(taskRunId: string, reply: BreakpointReply): Promise<BreakpointAnswerOutcome>;
+  /** Continues (or steps) every task run of the flow run held at a breakpoint. */
+  continueFlowRun(flowRunId: string, step: boolean): Promise<ContinueFlowRunAnswer>;
   /** Marks Crashed the runs whose process died, where that is this command's job (locally). */
   sweepCrashedRuns(): Promise<void>;
   listConcurrencyLimits(): Promise<ConcurrencyLimit[]>;
