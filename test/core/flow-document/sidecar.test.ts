@@ -109,7 +109,10 @@ describe('sidecar', () => {
       pins: { scrubUsers: [1, 2] },
     });
     const byHand = parseFlowModule(USERS_ETL.replaceAll('cleanUsers', 'tidyUsers')).graph;
-    expect(reconcilePositions(sidecar, byHand, { previous: graph })).toMatchObject({ breakpoints: ['tidyUsers', 'countUsers'], pins: { tidyUsers: [1, 2] } });
+    expect(reconcilePositions(sidecar, byHand, { previous: graph })).toMatchObject({
+      breakpoints: ['tidyUsers', 'countUsers'],
+      pins: { tidyUsers: [1, 2] },
+    });
     const removed = parseFlowModule(applyEdit(USERS_ETL, { type: 'removeNode', id: 'countUsers' })).graph;
     expect(reconcilePositions(sidecar, removed).breakpoints).toEqual(['cleanUsers']);
   });
