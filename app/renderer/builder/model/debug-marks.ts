@@ -2,7 +2,6 @@
  * Breakpoints and pinned outputs a person sets on nodes: kept in the sidecar, never in the code,
  * and turned into the debug options of a run by the task names of their nodes.
  */
-import type { DebugOptions } from '../../../core/debugging.js';
 import type { FlowGraph, GraphNode } from '../../../core/flow-document/graph.js';
 import { nodeKind } from '../../../core/flow-document/node-kinds.js';
 
@@ -56,13 +55,13 @@ export function renameMarks(marks: DebugMarks, id: string, newId: string): Debug
 
 /**
  * What a debug run of the graph stops at and does not run, by task name (what task runs are
- * recorded under). Nodes that share a task (further calls of it) share its breakpoint and pin.
+ * recorded under), as `DebugOptions` has them. Nodes that share a task (further calls of it) share its breakpoint and pin.
  */
 export function debugOptionsFor(
   graph: FlowGraph,
   marks: DebugMarks,
   breakOnFailure: boolean,
-): Required<Pick<DebugOptions, 'breakpoints' | 'pins' | 'breakOnFailure'>> {
+): { breakpoints: string[]; pins: Record<string, unknown>; breakOnFailure: boolean } {
   const tasks = new Map(graph.nodes.filter(isTaskNode).map((node) => [node.id, node.name]));
   const breakpoints = [...new Set(marks.breakpoints.flatMap((id) => (tasks.has(id) ? [tasks.get(id)!] : [])))];
   const pins: Record<string, unknown> = {};
