@@ -44,11 +44,9 @@ function runLabel(run: NodeRunState): string {
   return run.runs > 1 ? `${run.name} ${run.finished}/${run.runs}` : run.name;
 }
 
-/** A run a debug run completed without running the task: the small mark its state label carries. */
-function debugMark(run: NodeRunState | undefined): string | null {
-  if (run?.name === PINNED) return '📌';
-  if (run?.name === SKIPPED) return '⤼';
-  return null;
+/** Whether a debug run completed the node without running its task (pinned, or skipped at a breakpoint). */
+function notRun(run: NodeRunState | undefined): boolean {
+  return run?.name === PINNED || run?.name === SKIPPED;
 }
 
 /** The dot that sets or clears the node's breakpoint, red when set. */
@@ -137,14 +135,14 @@ export const FlowNode = memo(function FlowNode({ data, selected }: NodeProps<Flo
         </span>
         <span className="fd-node-kind">{kindLabel(node.kind)}</span>
         {pinned ? (
-          <span className="fd-node-pin" data-testid="node-pin" title="Its output is pinned: a debug run does not run it" aria-label="pinned output">
-            📌
+          <span className="fd-node-pin" data-testid="node-pin" title="Its output is pinned: a debug run does not run it">
+            pin
           </span>
         ) : null}
         {run ? (
           <span className="fd-node-state" data-testid="node-state">
             {runLabel(run)}
-            {debugMark(run) ? <span className="fd-node-debug-mark"> {debugMark(run)}</span> : null}
+            {notRun(run) ? <span className="fd-node-debug-mark" title="Completed without running the task" aria-label="not run" /> : null}
           </span>
         ) : null}
       </div>

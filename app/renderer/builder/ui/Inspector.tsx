@@ -427,7 +427,7 @@ function PinnedOutput({ nodeId, value }: { nodeId: string; value: unknown }) {
   const { store } = useBuilderServices();
   return (
     <div data-testid="pinned-output">
-      <p className="fd-muted">📌 Pinned: a debug run does not run this step and takes this output.</p>
+      <p className="fd-muted">Pinned: a debug run does not run this step and takes this output.</p>
       <pre className="fd-value">{JSON.stringify(value, null, 2)}</pre>
       <button type="button" className="fd-button" onClick={() => store.getState().unpin(nodeId)} data-testid="unpin">
         Unpin

@@ -161,7 +161,7 @@ export function TopBar({ documents, onRun, onDebug, breakOnFailure, onBreakOnFai
           data-testid="debug-button"
           title="Run, stopping at the breakpoints and taking the pinned outputs (F5)"
         >
-          {runPhase === 'running' && debugging ? 'Debugging…' : 'Debug ⏵'}
+          {runPhase === 'running' && debugging ? 'Debugging…' : 'Debug'}
         </button>
         <label className="fd-break-on-failure" title="A debug run also stops where a step fails its last attempt">
           <input type="checkbox" checked={breakOnFailure} onChange={(e) => onBreakOnFailure(e.target.checked)} data-testid="break-on-failure" /> Break
