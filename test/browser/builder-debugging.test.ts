@@ -103,6 +103,7 @@ describe('debugging from the builder', () => {
     expect(suite.server.readFile('debug/three.ts')).toBe(THREE_TASKS);
 
     // Debug: the run stops before the second node, which the canvas shows paused.
+    await page.getByTestId('break-on-failure').check();
     await page.getByTestId('debug-button').click();
     const dialog = page.getByRole('dialog', { name: 'Debug the flow' });
     await dialog.getByTestId('start-run').click();
@@ -136,6 +137,18 @@ describe('debugging from the builder', () => {
     await waitForRunState(ui, suite.server, 'Completed');
     await expect.poll(() => node(page, 'total').getByTestId('node-state').innerText(), WAIT).toBe('Completed');
     expect(await page.getByTestId('run-result').innerText()).toContain('12');
+
+    // A node's result from the run shown can be pinned as it is.
+    await node(page, 'double').click();
+    await inspector.getByTestId('pin-last-result').click();
+    await inspector.getByTestId('pinned-output').waitFor();
+    await page.keyboard.press('Control+S');
+    await expect.poll(() => JSON.parse(suite.server.readFile('debug/three.flowdeck.json')).pins, WAIT).toEqual({ double: [2, 4, 6], total: 99 });
+
+    // Break on failure is remembered, as the other builder settings are.
+    await page.reload();
+    await page.locator('.monaco-editor .view-lines').waitFor();
+    expect(await page.getByTestId('break-on-failure').isChecked()).toBe(true);
     expect(ui.errors).toEqual([]);
   });
 });

@@ -9,6 +9,8 @@ import {
   toggleBreakpoint,
 } from '../../app/renderer/builder/model/debug-marks.js';
 import { createBuilderStore, isDirty } from '../../app/renderer/builder/model/store.js';
+import { BREAK_ON_FAILURE_KEY, readBreakOnFailure, writeBreakOnFailure } from '../../app/renderer/builder/model/debug-settings.js';
+import { shortcutFor } from '../../app/renderer/shared/shortcuts.js';
 
 const THREE = [
   "import { flow, task } from 'flowdeck';",
@@ -105,5 +107,21 @@ describe('breakpoints and pins in the builder', () => {
       [12, 'total'],
     ]);
     expect(toggleBreakpoint(toggleBreakpoint(NO_MARKS, 'load'), 'load')).toEqual(NO_MARKS);
+  });
+
+  it('remembers Break on failure, off until turned on', () => {
+    const storage = new Map<string, string>();
+    const kept = { getItem: (key: string) => storage.get(key) ?? null, setItem: (key: string, value: string) => void storage.set(key, value) };
+    expect(readBreakOnFailure(kept)).toBe(false);
+    writeBreakOnFailure(kept, true);
+    expect(storage.get(BREAK_ON_FAILURE_KEY)).toBe('true');
+    expect(readBreakOnFailure(kept)).toBe(true);
+    expect(readBreakOnFailure(undefined)).toBe(false);
+  });
+
+  it("debugs with F5 and toggles the selected node's breakpoint with F9", () => {
+    const press = (key: string) => ({ key, ctrlKey: false, metaKey: false, shiftKey: false, altKey: false });
+    expect(shortcutFor(press('F5'), 'builder')?.id).toBe('builder.debug');
+    expect(shortcutFor(press('F9'), 'builder')?.id).toBe('builder.toggleBreakpoint');
   });
 });
