@@ -1,6 +1,7 @@
 /**
  * Node positions live beside the flow file (`users-etl.ts` → `users-etl.flowdeck.json`), so the
- * code itself carries no layout.
+ * code itself carries no layout. So do the debugging marks a person sets on nodes (breakpoints,
+ * pinned outputs): they are not part of what the flow does.
  */
 import { z } from 'zod';
 import type { FlowGraph } from './graph.js';
@@ -10,6 +11,10 @@ export const SIDECAR_VERSION = 1;
 const SidecarSchema = z.object({
   version: z.literal(SIDECAR_VERSION),
   nodes: z.record(z.string(), z.object({ x: z.number().finite(), y: z.number().finite() })),
+  /** Ids of the nodes a debug run stops at. */
+  breakpoints: z.array(z.string().min(1)).optional(),
+  /** Outputs by node id: a debug run does not run these nodes and takes their pinned output. */
+  pins: z.record(z.string(), z.unknown()).optional(),
 });
 export type Sidecar = z.infer<typeof SidecarSchema>;
 type Position = Sidecar['nodes'][string];
@@ -37,8 +42,13 @@ export function parseSidecar(text: string): SidecarRead {
   return { ok: true, sidecar: result.data };
 }
 
+/** Breakpoints and pins are written only when there are some, so a plain layout file stays as it was. */
 export function serializeSidecar(sidecar: Sidecar): string {
-  return `${JSON.stringify({ version: SIDECAR_VERSION, nodes: sidecar.nodes }, null, 2)}\n`;
+  const marks = {
+    ...(sidecar.breakpoints?.length ? { breakpoints: sidecar.breakpoints } : {}),
+    ...(sidecar.pins && Object.keys(sidecar.pins).length ? { pins: sidecar.pins } : {}),
+  };
+  return `${JSON.stringify({ version: SIDECAR_VERSION, nodes: sidecar.nodes, ...marks }, null, 2)}\n`;
 }
 
 /** `flows/users-etl.ts` → `flows/users-etl.flowdeck.json`. */
@@ -55,10 +65,10 @@ interface ReconcileOptions {
 }
 
 /**
- * Positions for the graph as it is now: kept for nodes (and code regions) that still exist,
- * carried over renames, dropped for what is gone.
+ * Where each saved id is in the graph as it is now: the same id while it exists, the new id after a
+ * rename, or nothing for what is gone.
  */
-export function reconcilePositions(sidecar: Sidecar, graph: FlowGraph, options: ReconcileOptions = {}): Sidecar {
+function followIds(ids: readonly string[], graph: FlowGraph, options: ReconcileOptions): Map<string, string> {
   const live = new Set([...graph.nodes.map((n) => n.id), ...graph.regions.map((r) => r.id)]);
   const renamed = (id: string): string => {
     const seen = new Set<string>();
@@ -69,28 +79,69 @@ export function reconcilePositions(sidecar: Sidecar, graph: FlowGraph, options: 
     }
     return current;
   };
-  const nodes: Record<string, Position> = {};
-  const unplaced: [string, Position][] = [];
-  for (const [id, position] of Object.entries(sidecar.nodes)) {
+  const moved = new Map<string, string>();
+  const taken = new Set<string>();
+  const unplaced: string[] = [];
+  for (const id of ids) {
     const target = renamed(id);
-    if (live.has(target) && !nodes[target]) nodes[target] = position;
-    else unplaced.push([id, position]);
+    if (live.has(target) && !taken.has(target)) {
+      moved.set(id, target);
+      taken.add(target);
+    } else unplaced.push(id);
   }
   if (options.previous) {
     // An id that vanished while a node of the same kind and name (or place among its kind) appeared is the same node.
     const previous = new Map(options.previous.nodes.map((n) => [n.id, n]));
     const previousOfKind = (kind: string) => options.previous!.nodes.filter((n) => n.kind === kind).map((n) => n.id);
     const currentOfKind = (kind: string) => graph.nodes.filter((n) => n.kind === kind).map((n) => n.id);
-    for (const [id, position] of unplaced) {
+    for (const id of unplaced) {
       const old = previous.get(id);
       if (!old) continue;
-      const candidates = graph.nodes.filter((n) => n.kind === old.kind && !nodes[n.id] && !previous.has(n.id));
+      const candidates = graph.nodes.filter((n) => n.kind === old.kind && !taken.has(n.id) && !previous.has(n.id));
       const byName = candidates.find((n) => n.name === old.name && n.name !== n.id);
       const index = previousOfKind(old.kind).indexOf(id);
       const byPlace = candidates.find((n) => currentOfKind(old.kind).indexOf(n.id) === index);
       const match = byName ?? byPlace;
-      if (match) nodes[match.id] = position;
+      if (match) {
+        moved.set(id, match.id);
+        taken.add(match.id);
+      }
     }
   }
-  return { version: SIDECAR_VERSION, nodes };
+  return moved;
+}
+
+/**
+ * The layout for the graph as it is now: positions, breakpoints and pins kept for nodes (and code
+ * regions, for positions) that still exist, carried over renames, dropped for what is gone.
+ */
+export function reconcilePositions(sidecar: Sidecar, graph: FlowGraph, options: ReconcileOptions = {}): Sidecar {
+  const breakpoints = sidecar.breakpoints ?? [];
+  const pins = sidecar.pins ?? {};
+  const ids = [...new Set([...Object.keys(sidecar.nodes), ...breakpoints, ...Object.keys(pins)])];
+  const moved = followIds(ids, graph, options);
+  const nodes: Record<string, Position> = {};
+  for (const [id, position] of Object.entries(sidecar.nodes)) {
+    const target = moved.get(id);
+    if (target !== undefined) nodes[target] = position;
+  }
+  const result: Sidecar = { version: SIDECAR_VERSION, nodes };
+  // Marks belong to steps only: a code region is never run on its own.
+  const steps = new Set(graph.nodes.map((n) => n.id));
+  const onStep = (id: string) => {
+    const target = moved.get(id);
+    return target !== undefined && steps.has(target) ? target : undefined;
+  };
+  if (sidecar.breakpoints) {
+    const kept = breakpoints.map(onStep).filter((id): id is string => id !== undefined);
+    result.breakpoints = [...new Set(kept)];
+  }
+  if (sidecar.pins) {
+    result.pins = {};
+    for (const [id, value] of Object.entries(pins)) {
+      const target = onStep(id);
+      if (target !== undefined) result.pins[target] = value;
+    }
+  }
+  return result;
 }

@@ -62,4 +62,58 @@ describe('sidecar', () => {
     const changed = parseFlowModule(USERS_ETL.replace('cleaned.length > 0', 'params.limit > 0')).graph;
     expect(reconcilePositions(sidecar, changed, { previous: graph }).nodes).toEqual({ ifLimit: { x: 1, y: 2 } });
   });
+
+  it('keeps breakpoints and pins beside the positions, and writes them only when there are some', () => {
+    const sidecar: Sidecar = {
+      version: 1,
+      nodes: { fetchUsers: { x: 0, y: 0 } },
+      breakpoints: ['cleanUsers'],
+      pins: { fetchUsers: { body: [{ id: 1 }] }, countUsers: null },
+    };
+    const text = serializeSidecar(sidecar);
+    expect(JSON.parse(text)).toEqual(sidecar);
+    expect(parseSidecar(text)).toEqual({ ok: true, sidecar });
+    // A file written before there were breakpoints reads as it did, and none are written for it.
+    const plain = '{\n  "version": 1,\n  "nodes": {}\n}\n';
+    expect(parseSidecar(plain)).toEqual({ ok: true, sidecar: { version: 1, nodes: {} } });
+    expect(serializeSidecar({ version: 1, nodes: {}, breakpoints: [], pins: {} })).toBe(plain);
+  });
+
+  it('says which breakpoint or pin entry is malformed', () => {
+    expect(parseSidecar('{"version": 1, "nodes": {}, "breakpoints": ["a", 2]}')).toEqual({
+      ok: false,
+      error: 'The layout file is malformed at breakpoints.1: Invalid input: expected string, received number',
+    });
+    expect(parseSidecar('{"version": 1, "nodes": {}, "breakpoints": "a"}')).toEqual({
+      ok: false,
+      error: 'The layout file is malformed at breakpoints: Invalid input: expected array, received string',
+    });
+    expect(parseSidecar('{"version": 1, "nodes": {}, "pins": [1]}')).toMatchObject({
+      ok: false,
+      error: expect.stringMatching(/^The layout file is malformed at pins: Invalid input: expected record, received array/),
+    });
+  });
+
+  it('carries breakpoints and pins over renames and drops those of deleted nodes', () => {
+    const graph = parseFlowModule(USERS_ETL).graph;
+    const sidecar: Sidecar = {
+      version: 1,
+      nodes: { fetchUsers: { x: 0, y: 0 }, cleanUsers: { x: 100, y: 0 } },
+      breakpoints: ['cleanUsers', 'gone', 'countUsers'],
+      pins: { cleanUsers: [1, 2], gone: 'x' },
+    };
+    expect(reconcilePositions(sidecar, graph)).toMatchObject({ breakpoints: ['cleanUsers', 'countUsers'], pins: { cleanUsers: [1, 2] } });
+    const renamed = parseFlowModule(applyEdit(USERS_ETL, { type: 'renameNode', id: 'cleanUsers', newId: 'scrubUsers' })).graph;
+    expect(reconcilePositions(sidecar, renamed, { renames: { cleanUsers: 'scrubUsers' } })).toMatchObject({
+      breakpoints: ['scrubUsers', 'countUsers'],
+      pins: { scrubUsers: [1, 2] },
+    });
+    const byHand = parseFlowModule(USERS_ETL.replaceAll('cleanUsers', 'tidyUsers')).graph;
+    expect(reconcilePositions(sidecar, byHand, { previous: graph })).toMatchObject({
+      breakpoints: ['tidyUsers', 'countUsers'],
+      pins: { tidyUsers: [1, 2] },
+    });
+    const removed = parseFlowModule(applyEdit(USERS_ETL, { type: 'removeNode', id: 'countUsers' })).graph;
+    expect(reconcilePositions(sidecar, removed).breakpoints).toEqual(['cleanUsers']);
+  });
 });

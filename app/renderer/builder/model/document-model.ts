@@ -58,5 +58,5 @@ export function emptyFlowSource(flowName: string): string {
   return generateFlowModule(emptyGraph(flowName));
 }
 
-export { positionsFromSidecar, reconcile, sidecarText } from './positions.js';
+export { positionsFromSidecar, reconcile, reconcileMarks, sidecarText } from './positions.js';
 export type { Positions, XY };

@@ -2,17 +2,32 @@ import type { FlowGraph } from '../../../core/flow-document/graph.js';
 import { parseSidecar, reconcilePositions, serializeSidecar, SIDECAR_VERSION } from '../../../core/flow-document/sidecar.js';
 import { canvasLayoutInput } from './code-regions.js';
 import type { Positions, XY } from './history.js';
+import { NO_MARKS, sameMarks, type DebugMarks } from './debug-marks.js';
 import { freeSpotBelow, NODE_WIDTH, nextFreePosition } from './layout.js';
 
-/** Positions read from a sidecar's text; a malformed sidecar gives none and says why. */
-export function positionsFromSidecar(text: string | null): { positions: Positions; error: string | null } {
-  if (text === null) return { positions: {}, error: null };
+/** Positions and debugging marks read from a sidecar's text; a malformed sidecar gives none and says why. */
+export function positionsFromSidecar(text: string | null): { positions: Positions; marks: DebugMarks; error: string | null } {
+  if (text === null) return { positions: {}, marks: NO_MARKS, error: null };
   const read = parseSidecar(text);
-  return read.ok ? { positions: read.sidecar.nodes, error: null } : { positions: {}, error: read.error };
+  if (!read.ok) return { positions: {}, marks: NO_MARKS, error: read.error };
+  const { nodes, breakpoints = [], pins = {} } = read.sidecar;
+  return { positions: nodes, marks: { breakpoints, pins }, error: null };
 }
 
-export function sidecarText(positions: Positions): string {
-  return serializeSidecar({ version: SIDECAR_VERSION, nodes: { ...positions } });
+export function sidecarText(positions: Positions, marks: DebugMarks = NO_MARKS): string {
+  return serializeSidecar({ version: SIDECAR_VERSION, nodes: { ...positions }, breakpoints: [...marks.breakpoints], pins: { ...marks.pins } });
+}
+
+/** Marks for the graph as it is now: carried over renames in the code (when the previous graph is known), dropped with their nodes. */
+export function reconcileMarks(graph: FlowGraph, marks: DebugMarks, previous?: FlowGraph): DebugMarks {
+  if (marks.breakpoints.length === 0 && Object.keys(marks.pins).length === 0) return marks;
+  const kept = reconcilePositions(
+    { version: SIDECAR_VERSION, nodes: {}, breakpoints: [...marks.breakpoints], pins: { ...marks.pins } },
+    graph,
+    previous ? { previous } : {},
+  );
+  const next = { breakpoints: kept.breakpoints ?? [], pins: kept.pins ?? {} };
+  return sameMarks(next, marks) ? marks : next;
 }
 
 /**

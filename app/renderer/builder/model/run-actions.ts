@@ -8,12 +8,24 @@ import type { RunViewStore } from './run-store.js';
 import type { DocumentActions } from './document-actions.js';
 import { askSaveAs, askSaveBeforeRun, showToast } from '../../app/ui-store.js';
 import { errorMessage } from '../../../core/error-message.js';
+import { debugOptionsFor } from './debug-marks.js';
 
 type OpenStream = (options: Pick<EventStreamOptions, 'flowRunId' | 'onEvent' | 'onStatus'>) => EventStream;
 
+/** Run ignores breakpoints and pins; Debug stops at the breakpoints and takes the pins. */
+export type RunMode = { debug: false } | { debug: true; breakOnFailure: boolean };
+
+const PLAIN_RUN: RunMode = { debug: false };
+
 export interface RunActions {
-  /** Makes sure the file on disk is what is shown, then asks the server what flows it holds. */
-  prepare(): Promise<{ path: string; description: FlowFileDescription } | { error: string } | null>;
+  /**
+   * Makes sure the file on disk is what is shown, then asks the server what flows it holds; the
+   * next start runs in the mode given here.
+   */
+  prepare(mode?: RunMode): Promise<{ path: string; description: FlowFileDescription } | { error: string } | null>;
+  /** The mode the last prepare was for. */
+  readonly mode: RunMode;
+  /** A debug run takes the breakpoints and pins the nodes have when it starts. */
   start(path: string, flowName: string | undefined, parameters: Record<string, unknown>): Promise<string | null>;
   cancel(): Promise<void>;
   dispose(): void;
@@ -29,13 +41,19 @@ export function createRunActions(options: {
 }): RunActions {
   const { client, store, runs } = options;
   let tracker: RunTracker | null = null;
+  let mode: RunMode = PLAIN_RUN;
   // Node states follow renames and new nodes while a run is shown.
   const unsubscribe = store.subscribe((state, previous) => {
     if (state.graph !== previous.graph) runs.getState().regraph(state.graph);
   });
 
   return {
-    async prepare() {
+    get mode() {
+      return mode;
+    },
+
+    async prepare(requested = PLAIN_RUN) {
+      mode = requested;
       const state = store.getState();
       if (state.doc.path === null) {
         if (!(await askSaveAs('Save the flow to run it: the server runs the file from its workspace.'))) return null;
@@ -62,10 +80,12 @@ export function createRunActions(options: {
     async start(path, flowName, parameters) {
       tracker?.close();
       tracker = null;
-      runs.getState().starting(path);
+      runs.getState().starting(path, mode.debug);
+      const { graph, marks } = store.getState();
+      const debug = mode.debug ? { debug: debugOptionsFor(graph, marks, mode.breakOnFailure) } : {};
       let flowRunId: string;
       try {
-        ({ flowRunId } = await client.runFlowFile({ body: { path, parameters, ...(flowName ? { flowName } : {}) } }));
+        ({ flowRunId } = await client.runFlowFile({ body: { path, parameters, ...(flowName ? { flowName } : {}), ...debug } }));
       } catch (error) {
         runs.getState().failed(errorMessage(error));
         return null;

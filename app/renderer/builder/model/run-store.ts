@@ -17,6 +17,8 @@ export interface RunView {
   phase: RunPhase;
   /** The file that was run. */
   path: string | null;
+  /** Started with Debug: it stops at breakpoints and takes pinned outputs. */
+  debug: boolean;
   flowRunId: string | null;
   snapshot: RunSnapshot | null;
   nodeStates: Record<string, NodeRunState>;
@@ -24,7 +26,7 @@ export interface RunView {
 }
 
 export interface RunViewActions {
-  starting(path: string): void;
+  starting(path: string, debug?: boolean): void;
   started(flowRunId: string): void;
   failed(message: string): void;
   /** Something went wrong around a run that goes on (a refused cancel). */
@@ -37,14 +39,14 @@ export interface RunViewActions {
 
 export type RunViewStore = StoreApi<RunView & RunViewActions>;
 
-const IDLE: RunView = { phase: 'idle', path: null, flowRunId: null, snapshot: null, nodeStates: {}, error: null };
+const IDLE: RunView = { phase: 'idle', path: null, debug: false, flowRunId: null, snapshot: null, nodeStates: {}, error: null };
 
 /** The state of the last run started from the builder, as the canvas and run panel show it. */
 export function createRunViewStore(): RunViewStore {
   return createStore<RunView & RunViewActions>()((set, get) => ({
     ...IDLE,
-    starting(path) {
-      set({ ...IDLE, phase: 'starting', path });
+    starting(path, debug = false) {
+      set({ ...IDLE, phase: 'starting', path, debug });
     },
     started(flowRunId) {
       set({ phase: 'running', flowRunId, error: null });

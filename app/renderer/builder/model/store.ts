@@ -7,6 +7,7 @@ import {
   parseSource,
   positionsFromSidecar,
   reconcile,
+  reconcileMarks,
   sidecarText,
   type FlowGraph,
   type GraphEdit,
@@ -17,6 +18,7 @@ import { canvasLayoutInput } from './code-regions.js';
 import { autoLayout, freeSpotBelow, nextFreePosition } from './layout.js';
 import { searchNodes } from './search.js';
 import type { NodeScope } from '../../../core/flow-document/graph.js';
+import { isTaskNode, NO_MARKS, pinOutput, renameMarks, sameMarks, toggleBreakpoint, unpinOutput, type DebugMarks } from './debug-marks.js';
 
 /** The file being edited, as it was last read or saved. */
 interface DocumentInfo {
@@ -26,6 +28,7 @@ interface DocumentInfo {
   name: string;
   savedSource: string;
   savedPositions: Positions;
+  savedMarks: DebugMarks;
   /** The file's modification time when read or saved: a save refuses to overwrite a newer file. */
   modifiedAt: number | null;
   /**
@@ -57,6 +60,8 @@ export interface BuilderState {
   graph: FlowGraph;
   problems: Problem[];
   positions: Positions;
+  /** Breakpoints and pinned outputs, saved in the sidecar with the positions (not undoable, as in a debugger). */
+  marks: DebugMarks;
   selection: string[];
   clipboard: ClipboardContent | null;
   history: History;
@@ -111,8 +116,20 @@ export interface BuilderActions {
   /** Moves to the next (or previous) match and selects it. */
   stepSearch(delta: 1 | -1): void;
   /** After a save: the document is clean, at its new path and modification time. */
-  markSaved(saved: { path: string; modifiedAt: number | null; source?: string; positions?: Positions; location?: DocumentLocation }): void;
-  /** The sidecar text for the current positions. */
+  markSaved(saved: {
+    path: string;
+    modifiedAt: number | null;
+    source?: string;
+    positions?: Positions;
+    marks?: DebugMarks;
+    location?: DocumentLocation;
+  }): void;
+  /** Sets or clears a task node's breakpoint; other nodes have none. */
+  toggleBreakpoint(id: string): void;
+  /** Runs of a debug run take this output instead of running the node. */
+  pin(id: string, value: unknown): void;
+  unpin(id: string): void;
+  /** The sidecar text for the current positions and marks. */
   sidecar(): string;
   setNotice(notice: Notice | null): void;
   reveal(span: { start: number; end: number }): void;
@@ -121,22 +138,26 @@ export interface BuilderActions {
 export type BuilderStore = StoreApi<BuilderState & BuilderActions>;
 
 /** Whether what is shown differs from what was last read or saved. */
-export function isDirty(state: Pick<BuilderState, 'doc' | 'source' | 'positions'>): boolean {
-  return state.source !== state.doc.savedSource || !samePositions(state.positions, state.doc.savedPositions);
+export function isDirty(state: Pick<BuilderState, 'doc' | 'source' | 'positions' | 'marks'>): boolean {
+  return (
+    state.source !== state.doc.savedSource ||
+    !samePositions(state.positions, state.doc.savedPositions) ||
+    !sameMarks(state.marks, state.doc.savedMarks)
+  );
 }
 
 function fileNameOf(path: string): string {
   return path.split(/[\\/]/).pop() ?? path;
 }
 
-function parsed(source: string, positions: Positions, previous?: FlowGraph) {
+function parsed(source: string, positions: Positions, marks: DebugMarks, previous?: FlowGraph) {
   const { graph, problems } = parseSource(source);
-  return { graph, problems, positions: reconcile(graph, positions, previous) };
+  return { graph, problems, positions: reconcile(graph, positions, previous), marks: reconcileMarks(graph, marks, previous) };
 }
 
 export function createBuilderStore(initial?: { source?: string; name?: string }): BuilderStore {
   const source = initial?.source ?? emptyFlowSource('my-flow');
-  const first = parsed(source, {});
+  const first = parsed(source, {}, NO_MARKS);
   const firstPositions = Object.keys(first.positions).length ? first.positions : autoLayout(canvasLayoutInput(first.graph));
 
   return createStore<BuilderState & BuilderActions>()((set, get) => {
@@ -145,7 +166,7 @@ export function createBuilderStore(initial?: { source?: string; name?: string })
     /** Moves to new code and positions as one undoable step. */
     const commit = (nextSource: string, nextPositions: Positions, extra: Partial<BuilderState> = {}, fromEditor = false) => {
       const before = snapshot();
-      const next = parsed(nextSource, nextPositions, get().graph);
+      const next = parsed(nextSource, nextPositions, extra.marks ?? get().marks, get().graph);
       const ids = new Set(next.graph.nodes.map((node) => node.id));
       const selection = (extra.selection ?? get().selection).filter((id) => ids.has(id));
       set((state) => ({
@@ -154,6 +175,7 @@ export function createBuilderStore(initial?: { source?: string; name?: string })
         graph: next.graph,
         problems: next.problems,
         positions: next.positions,
+        marks: next.marks,
         history: record(state.history, before, { source: nextSource, positions: next.positions }),
         selection,
         // Typing in the editor needs no echo; every other change is followed by the editor.
@@ -163,13 +185,14 @@ export function createBuilderStore(initial?: { source?: string; name?: string })
     };
 
     const restore = (target: Snapshot, history: History) => {
-      const next = parsed(target.source, target.positions, get().graph);
+      const next = parsed(target.source, target.positions, get().marks, get().graph);
       const ids = new Set(next.graph.nodes.map((node) => node.id));
       set((state) => ({
         source: target.source,
         graph: next.graph,
         problems: next.problems,
         positions: next.positions,
+        marks: next.marks,
         history,
         selection: state.selection.filter((id) => ids.has(id)),
         sourceRevision: state.sourceRevision + 1,
@@ -207,6 +230,7 @@ export function createBuilderStore(initial?: { source?: string; name?: string })
         name: initial?.name ?? 'untitled.ts',
         savedSource: source,
         savedPositions: firstPositions,
+        savedMarks: NO_MARKS,
         modifiedAt: null,
         location: 'workspace',
       },
@@ -214,6 +238,7 @@ export function createBuilderStore(initial?: { source?: string; name?: string })
       graph: first.graph,
       problems: first.problems,
       positions: firstPositions,
+      marks: NO_MARKS,
       selection: [],
       clipboard: null,
       history: EMPTY_HISTORY,
@@ -227,6 +252,7 @@ export function createBuilderStore(initial?: { source?: string; name?: string })
         const fromSidecar = positionsFromSidecar(file.sidecar ?? null);
         // A file without a sidecar is laid out once, so its nodes do not pile up.
         const positions = Object.keys(fromSidecar.positions).length ? reconcile(graph, fromSidecar.positions) : autoLayout(canvasLayoutInput(graph));
+        const marks = reconcileMarks(graph, fromSidecar.marks);
         set((state) => ({
           doc: {
             path: file.path,
@@ -234,6 +260,7 @@ export function createBuilderStore(initial?: { source?: string; name?: string })
             savedSource: file.source,
             // Laying out what the sidecar did not place is not a change of the person's: the file opens clean.
             savedPositions: positions,
+            savedMarks: marks,
             modifiedAt: file.modifiedAt ?? null,
             location: file.location ?? 'workspace',
           },
@@ -241,6 +268,7 @@ export function createBuilderStore(initial?: { source?: string; name?: string })
           graph,
           problems,
           positions,
+          marks,
           selection: [],
           history: EMPTY_HISTORY,
           search: { open: false, query: '', matches: [], index: 0 },
@@ -309,7 +337,7 @@ export function createBuilderStore(initial?: { source?: string; name?: string })
           delete positions[id];
         }
         const selection = get().selection.map((s) => (s === id ? newId : s));
-        return doEdit([{ type: 'renameNode', id, newId }], positions, { selection });
+        return doEdit([{ type: 'renameNode', id, newId }], positions, { selection, marks: renameMarks(get().marks, id, newId) });
       },
 
       moveNodes(moves) {
@@ -406,14 +434,31 @@ export function createBuilderStore(initial?: { source?: string; name?: string })
             name: fileNameOf(saved.path),
             savedSource: saved.source ?? state.source,
             savedPositions: saved.positions ?? state.positions,
+            savedMarks: saved.marks ?? state.marks,
             modifiedAt: saved.modifiedAt,
             location: saved.location ?? 'workspace',
           },
         }));
       },
 
+      toggleBreakpoint(id) {
+        const node = get().graph.nodes.find((n) => n.id === id);
+        if (!node || !isTaskNode(node)) return;
+        set({ marks: toggleBreakpoint(get().marks, id) });
+      },
+
+      pin(id, value) {
+        const node = get().graph.nodes.find((n) => n.id === id);
+        if (!node || !isTaskNode(node)) return;
+        set({ marks: pinOutput(get().marks, id, value) });
+      },
+
+      unpin(id) {
+        set({ marks: unpinOutput(get().marks, id) });
+      },
+
       sidecar() {
-        return sidecarText(get().positions);
+        return sidecarText(get().positions, get().marks);
       },
 
       setNotice(notice) {

@@ -5,7 +5,7 @@ import type { DesktopBridge } from '../../../core/desktop-bridge.js';
 import type { BuilderStore } from './store.js';
 import { isDirty, type BuilderState } from './store.js';
 
-type BuilderStateLike = Pick<BuilderState, 'positions'>;
+type BuilderStateLike = Pick<BuilderState, 'positions' | 'marks'>;
 
 type WorkspaceClient = Pick<
   ApiClient,
@@ -79,17 +79,17 @@ export class WorkspaceFilesService {
   async saveToDisk(): Promise<SaveOutcome | null> {
     if (!this.desktop) throw new Error('saving files on this computer needs the desktop app');
     const state = this.store.getState();
-    const { source, positions } = state;
+    const { source, positions, marks } = state;
     const saved = await this.desktop.bridge.saveFileAs(source, state.doc.name, state.sidecar());
     if (!saved) return null;
-    return this.afterDiskSave(saved.path, source, positions);
+    return this.afterDiskSave(saved.path, source, positions, marks);
   }
 
-  private afterDiskSave(path: string, source: string, positions: BuilderStateLike['positions']): SaveOutcome {
+  private afterDiskSave(path: string, source: string, positions: BuilderStateLike['positions'], marks: BuilderStateLike['marks']): SaveOutcome {
     const inside = this.desktop ? workspaceRelative(path, this.desktop.workspaceRoot) : null;
     const shown = inside ?? path;
     // The desktop app reports no modification time; the next workspace save then does not check one.
-    this.store.getState().markSaved({ path: shown, modifiedAt: null, source, positions, location: inside === null ? 'disk' : 'workspace' });
+    this.store.getState().markSaved({ path: shown, modifiedAt: null, source, positions, marks, location: inside === null ? 'disk' : 'workspace' });
     return { status: 'saved', path: shown, modifiedAt: 0 };
   }
 
@@ -152,9 +152,9 @@ export class WorkspaceFilesService {
     if (doc.path === null) return { status: 'needs-path' };
     if (doc.location === 'disk') {
       if (!this.desktop) return { status: 'needs-path' };
-      const { source, positions } = state;
+      const { source, positions, marks } = state;
       const saved = await this.desktop.bridge.saveFile(doc.path, source, state.sidecar());
-      return this.afterDiskSave(saved.path, source, positions);
+      return this.afterDiskSave(saved.path, source, positions, marks);
     }
     return this.write(doc.path, options.overwrite || doc.modifiedAt === null ? undefined : doc.modifiedAt);
   }
@@ -171,7 +171,7 @@ export class WorkspaceFilesService {
   private async write(path: string, expectedModifiedAt: number | null | undefined): Promise<SaveOutcome> {
     const state = this.store.getState();
     const source = state.source;
-    const positions = state.positions;
+    const { positions, marks } = state;
     try {
       const written = await this.client.writeWorkspaceFile({
         body: {
@@ -181,7 +181,7 @@ export class WorkspaceFilesService {
           ...(expectedModifiedAt === undefined ? {} : { expectedModifiedAt }),
         },
       });
-      this.store.getState().markSaved({ path: written.path, modifiedAt: written.modifiedAt, source, positions });
+      this.store.getState().markSaved({ path: written.path, modifiedAt: written.modifiedAt, source, positions, marks });
       return { status: 'saved', path: written.path, modifiedAt: written.modifiedAt };
     } catch (error) {
       if (error instanceof ApiError && error.status === 409)

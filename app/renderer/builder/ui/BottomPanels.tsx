@@ -60,7 +60,7 @@ export function RunPanel({ runs }: { runs: RunActions }) {
   return (
     <section className="fd-run-panel" aria-label="Run" data-testid="run-panel">
       <header>
-        <strong>Run</strong>
+        <strong>{view.debug ? 'Debug run' : 'Run'}</strong>
         {view.phase === 'starting' ? <span className="fd-muted">starting {view.path}…</span> : null}
         {state ? (
           <span className={`fd-run-badge state-${state.type}`} data-testid="flow-run-state">

@@ -22,7 +22,8 @@ import { Palette } from './Palette.js';
 import { PanelSplitter, SidePanel } from './SidePanels.js';
 import { isLeaving, setLeaveGuard } from '../../app/leave-guard.js';
 import { markReady } from '../../app/ready.js';
-import { createRunActions, type RunActions } from '../model/run-actions.js';
+import { createRunActions, type RunActions, type RunMode } from '../model/run-actions.js';
+import { readBreakOnFailure, writeBreakOnFailure } from '../model/debug-settings.js';
 import { RunContext } from './run-context.js';
 import type { RunViewStore } from '../model/run-store.js';
 import { TopBar } from './TopBar.js';
@@ -104,20 +105,37 @@ function Shell({ documents, runs }: Props) {
     writePanelLayout(webStorage('local'), panels);
   }, [panels]);
 
-  const run = useCallback(async () => {
-    // A graph with errors asks before it runs.
-    const check = checkBeforeRun(store.getState().problems);
-    if (check && !(await askRunWithProblems(check))) return;
-    const prepared = await runs.prepare();
-    if (prepared) openDialog({ type: 'run', prepared });
-  }, [runs, store]);
+  // Debug's "Break on failure" is remembered across reloads too.
+  const [breakOnFailure, setBreakOnFailure] = useState(() => readBreakOnFailure(webStorage('local')));
+  useEffect(() => {
+    writeBreakOnFailure(webStorage('local'), breakOnFailure);
+  }, [breakOnFailure]);
 
-  useKeyboard(documents, run, setPanels);
+  const start = useCallback(
+    async (mode: RunMode) => {
+      // A graph with errors asks before it runs.
+      const check = checkBeforeRun(store.getState().problems);
+      if (check && !(await askRunWithProblems(check))) return;
+      const prepared = await runs.prepare(mode);
+      if (prepared) openDialog({ type: 'run', prepared });
+    },
+    [runs, store],
+  );
+  const run = useCallback(() => start({ debug: false }), [start]);
+  const debug = useCallback(() => start({ debug: true, breakOnFailure }), [start, breakOnFailure]);
+
+  useKeyboard(documents, run, debug, setPanels);
   useClipboard();
 
   return (
     <div className="fd-app">
-      <TopBar documents={documents} onRun={() => void run()} />
+      <TopBar
+        documents={documents}
+        onRun={() => void run()}
+        onDebug={() => void debug()}
+        breakOnFailure={breakOnFailure}
+        onBreakOnFailure={setBreakOnFailure}
+      />
       {notice ? (
         <div className={`fd-notice is-${notice.kind}`} role="alert" data-testid="notice">
           <span>{notice.message}</span>
@@ -177,7 +195,12 @@ function Splitter({ width, onWidth }: { width: number; onWidth: (width: number) 
   );
 }
 
-function useKeyboard(documents: DocumentActions, onRun: () => Promise<void>, setPanels: (change: (layout: PanelLayout) => PanelLayout) => void) {
+function useKeyboard(
+  documents: DocumentActions,
+  onRun: () => Promise<void>,
+  onDebug: () => Promise<void>,
+  setPanels: (change: (layout: PanelLayout) => PanelLayout) => void,
+) {
   const { store } = useBuilderServices();
   const flow = useReactFlow();
   useEffect(() => {
@@ -195,6 +218,18 @@ function useKeyboard(documents: DocumentActions, onRun: () => Promise<void>, set
         if (uiStore.getState().dialog) return;
         event.preventDefault();
         void onRun();
+      },
+      'builder.debug': (event) => {
+        // F5 would reload the page, losing unsaved edits.
+        event.preventDefault();
+        if (uiStore.getState().dialog) return;
+        void onDebug();
+      },
+      'builder.toggleBreakpoint': (event) => {
+        const { selection } = store.getState();
+        if (selection.length !== 1) return;
+        event.preventDefault();
+        store.getState().toggleBreakpoint(selection[0]);
       },
       'builder.undo': (event) => {
         event.preventDefault();
@@ -240,7 +275,7 @@ function useKeyboard(documents: DocumentActions, onRun: () => Promise<void>, set
       handleShortcut(event, 'builder', handlers, (shortcut) => shortcut.anywhere === true || !(uiStore.getState().dialog || typingIn(event.target)));
     window.addEventListener('keydown', onKey);
     return () => window.removeEventListener('keydown', onKey);
-  }, [documents, flow, store, onRun, setPanels]);
+  }, [documents, flow, store, onRun, onDebug, setPanels]);
 }
 
 /**

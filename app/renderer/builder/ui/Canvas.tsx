@@ -29,6 +29,7 @@ import { typingIn } from '../../shared/dom.js';
 import { handleShortcut } from '../../shared/shortcuts.js';
 import { useRunView } from './run-context.js';
 import { uiStore } from '../../app/ui-store.js';
+import { isTaskNode, type DebugMarks } from '../model/debug-marks.js';
 import { webStorage } from '../../shared/web-storage.js';
 
 /** The MIME type a palette entry is dragged as. */
@@ -46,8 +47,10 @@ function buildNodes(
   problems: readonly Problem[],
   runStates: Record<string, NodeRunState>,
   matches: readonly string[],
+  marks: DebugMarks,
 ): CanvasNode[] {
   const selected = new Set(selection);
+  const breakpoints = new Set(marks.breakpoints);
   const hits = new Set(matches);
   const byNode = new Map<string, Problem[]>();
   for (const problem of problems) {
@@ -72,6 +75,9 @@ function buildNodes(
         problems: byNode.get(node.id) ?? [],
         ...(runStates[node.id] ? { run: runStates[node.id] } : {}),
         match: hits.has(node.id),
+        breakable: isTaskNode(node),
+        breakpoint: breakpoints.has(node.id),
+        pinned: node.id in marks.pins,
       },
     };
   });
@@ -133,6 +139,7 @@ export function Canvas() {
   const positions = useBuilder((s) => s.positions);
   const selection = useBuilder((s) => s.selection);
   const problems = useBuilder((s) => s.problems);
+  const marks = useBuilder((s) => s.marks);
   const matches = useBuilder((s) => (s.search.open ? s.search.matches : EMPTY_MATCHES));
   const docKey = useBuilder((s) => `${s.doc.path ?? ''}#${s.doc.modifiedAt ?? ''}#${s.doc.name}`);
   const runStates = useRunView((r) => r.nodeStates) ?? EMPTY_RUN;
@@ -140,8 +147,8 @@ export function Canvas() {
   const [minimap, setMinimap] = useStoredFlag(MINIMAP_KEY, true);
 
   const derivedNodes = useMemo(
-    () => buildNodes(graph, positions, selection, problems, runStates, matches),
-    [graph, positions, selection, problems, runStates, matches],
+    () => buildNodes(graph, positions, selection, problems, runStates, matches, marks),
+    [graph, positions, selection, problems, runStates, matches, marks],
   );
   const derivedEdges = useMemo(() => buildEdges(graph, runStates), [graph, runStates]);
   const [nodes, setNodes] = useState(derivedNodes);

@@ -1,5 +1,6 @@
-import { useEffect, useRef } from 'react';
-import { isDirty } from '../model/store.js';
+import { useEffect, useRef, useState } from 'react';
+import { isDirty, type BuilderStore } from '../model/store.js';
+import { breakpointLines } from '../model/debug-marks.js';
 import { monaco } from './monaco/monaco.js';
 import { useBuilder, useBuilderServices } from './builder-context.js';
 
@@ -37,6 +38,8 @@ export function CodeEditor({ onSave }: CodeEditorProps) {
   const { store } = useBuilderServices();
   const host = useRef<HTMLDivElement>(null);
   const editorRef = useRef<monaco.editor.IStandaloneCodeEditor | null>(null);
+  // The same editor, as state: views drawn over it wait for it to exist.
+  const [shownEditor, setShownEditor] = useState<monaco.editor.IStandaloneCodeEditor | null>(null);
   const onSaveRef = useRef(onSave);
   onSaveRef.current = onSave;
   const docKey = useBuilder((s) => s.doc.path ?? s.doc.name);
@@ -58,8 +61,10 @@ export function CodeEditor({ onSave }: CodeEditorProps) {
       renderWhitespace: 'selection',
       fixedOverflowWidgets: true,
       ariaLabel: 'Flow code',
+      glyphMargin: true,
     });
     editorRef.current = editor;
+    setShownEditor(editor);
     performance.mark('flowdeck:editor-ready');
 
     let timer: ReturnType<typeof setTimeout> | null = null;
@@ -127,6 +132,20 @@ export function CodeEditor({ onSave }: CodeEditorProps) {
       onSaveRef.current();
     });
 
+    // A click in the margin beside a task call, or F9 on its line, sets or clears its breakpoint.
+    const toggleAt = (line: number) => {
+      flush();
+      toggleBreakpointAtLine(store, editor, line);
+    };
+    const margin = editor.onMouseDown((event) => {
+      if (event.target.type !== monaco.editor.MouseTargetType.GUTTER_GLYPH_MARGIN || !event.target.position) return;
+      toggleAt(event.target.position.lineNumber);
+    });
+    editor.addCommand(monaco.KeyCode.F9, () => {
+      const line = editor.getPosition()?.lineNumber;
+      if (line !== undefined) toggleAt(line);
+    });
+
     let lastRevision = store.getState().sourceRevision;
     let lastReveal = store.getState().revealRequest?.nonce ?? 0;
     const unsubscribe = store.subscribe((state) => {
@@ -157,8 +176,10 @@ export function CodeEditor({ onSave }: CodeEditorProps) {
       flush();
       unsubscribe();
       typing.dispose();
+      margin.dispose();
       editor.dispose();
       editorRef.current = null;
+      setShownEditor(null);
     };
   }, [store]);
 
@@ -174,6 +195,7 @@ export function CodeEditor({ onSave }: CodeEditorProps) {
       <div ref={host} className="fd-code-editor" data-testid="code-editor" />
       <ProblemMarkers />
       <SelectionHighlight editor={editorRef} />
+      {shownEditor ? <BreakpointGlyphs editor={shownEditor} /> : null}
     </section>
   );
 }
@@ -225,5 +247,41 @@ function SelectionHighlight({ editor }: { editor: React.RefObject<monaco.editor.
     );
     return () => decorations.clear();
   }, [editor, selection, graph, source]);
+  return null;
+}
+
+/** Sets or clears the breakpoint of the task called on a line of the code, when the code shown is the code the graph was read from. */
+function toggleBreakpointAtLine(store: BuilderStore, editor: monaco.editor.IStandaloneCodeEditor, line: number) {
+  const { graph, source } = store.getState();
+  if (editor.getModel()?.getValue() !== source) return;
+  const id = breakpointLines(graph, source).get(line);
+  if (id !== undefined) store.getState().toggleBreakpoint(id);
+}
+
+/** The breakpoints of the task calls in the margin, the same set the canvas shows; a faint dot where one can be set. */
+function BreakpointGlyphs({ editor }: { editor: monaco.editor.IStandaloneCodeEditor }) {
+  const graph = useBuilder((s) => s.graph);
+  const source = useBuilder((s) => s.source);
+  const marks = useBuilder((s) => s.marks);
+  const decorations = useRef<string[]>([]);
+  useEffect(() => {
+    const model = editor.getModel();
+    if (!model || model.getValue() !== source) return;
+    const set = new Set(marks.breakpoints);
+    const glyphs = [...breakpointLines(graph, source)].map(([line, id]) => ({
+      range: new monaco.Range(line, 1, line, 1),
+      options: set.has(id)
+        ? { glyphMarginClassName: 'fd-glyph-breakpoint', glyphMarginHoverMessage: { value: `Breakpoint: a debug run stops before \`${id}\`` } }
+        : { glyphMarginClassName: 'fd-glyph-breakpoint-hint', glyphMarginHoverMessage: { value: `Set a breakpoint on \`${id}\`` } },
+    }));
+    decorations.current = editor.deltaDecorations(decorations.current, glyphs);
+  }, [editor, graph, source, marks]);
+  useEffect(
+    () => () => {
+      if (editor.getModel()) editor.deltaDecorations(decorations.current, []);
+      decorations.current = [];
+    },
+    [editor],
+  );
   return null;
 }

@@ -3,6 +3,8 @@ import { memo } from 'react';
 import type { HandleLook } from '../model/connections.js';
 import type { GraphNode, Problem } from '../model/document-model.js';
 import type { NodeRunState } from '../../shared/node-states.js';
+import { isAtBreakpoint, PINNED, SKIPPED } from '../../../core/debugging.js';
+import { useBuilderServices } from './builder-context.js';
 import { kindGlyph, kindLabel } from './kind-look.js';
 
 interface FlowNodeData extends Record<string, unknown> {
@@ -19,6 +21,12 @@ interface FlowNodeData extends Record<string, unknown> {
   run?: NodeRunState;
   /** A search hit, outlined. */
   match?: boolean;
+  /** It runs as a task, so it can have a breakpoint and a pinned output. */
+  breakable?: boolean;
+  /** A debug run stops before it. */
+  breakpoint?: boolean;
+  /** A debug run takes its pinned output instead of running it. */
+  pinned?: boolean;
 }
 
 export type FlowNodeType = Node<FlowNodeData, 'flowdeck'>;
@@ -36,12 +44,36 @@ function runLabel(run: NodeRunState): string {
   return run.runs > 1 ? `${run.name} ${run.finished}/${run.runs}` : run.name;
 }
 
+/** Whether a debug run completed the node without running its task (pinned, or skipped at a breakpoint). */
+function notRun(run: NodeRunState | undefined): boolean {
+  return run?.name === PINNED || run?.name === SKIPPED;
+}
+
+/** The dot that sets or clears the node's breakpoint, red when set. */
+function BreakpointDot({ id, set }: { id: string; set: boolean }) {
+  const { store } = useBuilderServices();
+  return (
+    <button
+      type="button"
+      className={`fd-breakpoint-dot nodrag nopan${set ? ' is-set' : ''}`}
+      aria-pressed={set}
+      aria-label={set ? `Clear the breakpoint of ${id}` : `Set a breakpoint on ${id}`}
+      title={set ? 'A debug run stops before this step (click or F9 to clear)' : 'Set a breakpoint: a debug run stops before this step (F9)'}
+      data-testid="breakpoint-dot"
+      onClick={(event) => {
+        event.stopPropagation();
+        store.getState().toggleBreakpoint(id);
+      }}
+    />
+  );
+}
+
 /** One step of the flow on the canvas: its kind, name, run state and problems. */
 /** Below this zoom a node's small print cannot be read anyway. */
 const COMPACT_ZOOM = 0.45;
 
 export const FlowNode = memo(function FlowNode({ data, selected }: NodeProps<FlowNodeType>) {
-  const { node, inputs, inputLooks, resultLook, bound, problems, run, match } = data;
+  const { node, inputs, inputLooks, resultLook, bound, problems, run, match, breakable, breakpoint, pinned } = data;
   // Zoomed far out, a node is drawn as a coloured box with its id: a big graph stays light to pan.
   const compact = useStore((s) => s.transform[2] < COMPACT_ZOOM);
   const errors = problems.filter((p) => p.severity === 'error');
@@ -49,6 +81,8 @@ export const FlowNode = memo(function FlowNode({ data, selected }: NodeProps<Flo
   if (selected) classes.push('is-selected');
   if (match) classes.push('is-match');
   if (run) classes.push(`state-${run.type}`);
+  if (isAtBreakpoint(run)) classes.push('is-at-breakpoint');
+  if (breakpoint) classes.push('has-breakpoint');
   if (errors.length) classes.push('has-errors');
   else if (problems.length) classes.push('has-warnings');
   if (node.uncalled) classes.push('is-uncalled');
@@ -72,7 +106,14 @@ export const FlowNode = memo(function FlowNode({ data, selected }: NodeProps<Flo
     );
   }
   return (
-    <div className={classes.join(' ')} data-node-id={node.id} data-state={run?.type ?? ''} title={run?.message ?? undefined}>
+    <div
+      className={classes.join(' ')}
+      data-node-id={node.id}
+      data-state={run?.type ?? ''}
+      data-run-name={run?.name ?? ''}
+      title={run?.message ?? undefined}
+    >
+      {breakable ? <BreakpointDot id={node.id} set={breakpoint === true} /> : null}
       {inputs.map((input, index) => (
         <Handle
           key={input}
@@ -93,9 +134,15 @@ export const FlowNode = memo(function FlowNode({ data, selected }: NodeProps<Flo
           {kindGlyph(node.kind)}
         </span>
         <span className="fd-node-kind">{kindLabel(node.kind)}</span>
+        {pinned ? (
+          <span className="fd-node-pin" data-testid="node-pin" title="Its output is pinned: a debug run does not run it">
+            pin
+          </span>
+        ) : null}
         {run ? (
           <span className="fd-node-state" data-testid="node-state">
             {runLabel(run)}
+            {notRun(run) ? <span className="fd-node-debug-mark" title="Completed without running the task" aria-label="not run" /> : null}
           </span>
         ) : null}
       </div>

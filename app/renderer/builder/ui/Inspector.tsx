@@ -16,6 +16,9 @@ import { useBuilder, useBuilderServices } from './builder-context.js';
 import { FieldEditor } from './FieldEditor.js';
 import { kindGlyph, kindLabel } from './kind-look.js';
 import { useRunView } from './run-context.js';
+import { isAtBreakpoint } from '../../../core/debugging.js';
+import { routeHash } from '../../app/routes.js';
+import { isTaskNode, pinFromResult, readPinText } from '../model/debug-marks.js';
 
 function bindingText(binding: InputBinding): string {
   const path = binding.from !== 'expression' && binding.path?.length ? `.${binding.path.join('.')}` : '';
@@ -129,8 +132,10 @@ function FlowPanel() {
       <dl className="fd-keys">
         <dt>Ctrl+S</dt>
         <dd>save</dd>
-        <dt>Ctrl+Enter</dt>
-        <dd>run</dd>
+        <dt>Ctrl+Enter / F5</dt>
+        <dd>run / debug</dd>
+        <dt>F9</dt>
+        <dd>breakpoint on the selected node</dd>
         <dt>Ctrl+Z / Ctrl+Shift+Z</dt>
         <dd>undo / redo</dd>
         <dt>Ctrl+C / Ctrl+V</dt>
@@ -181,6 +186,7 @@ function NodePanel({ node, problems }: { node: GraphNode; problems: Problem[] })
           {run.message ? `: ${run.message}` : ''}
         </p>
       ) : null}
+      {isAtBreakpoint(run) ? <PausedNote /> : null}
       <NodeOutputs nodeId={node.id} />
       {problems.length ? (
         <ul className="fd-problem-list">
@@ -202,6 +208,8 @@ function NodePanel({ node, problems }: { node: GraphNode; problems: Problem[] })
       ) : null}
 
       {node.kind === 'branch' ? <BranchArms branch={node.id} /> : null}
+
+      {isTaskNode(node) ? <DebugSection nodeId={node.id} /> : null}
 
       {inputs.length ? (
         <>
@@ -379,6 +387,123 @@ function IdEditor({ id }: { id: string }) {
         }}
       />
       <div className={error ? 'fd-field-error' : 'fd-field-help'}>{error ?? 'Other steps refer to it by this name'}</div>
+    </div>
+  );
+}
+
+/** A node stopped at a breakpoint is answered on its run's page, where the controls are. */
+function PausedNote() {
+  const flowRunId = useRunView((r) => r.flowRunId);
+  return (
+    <p className="fd-paused-note" data-testid="paused-note">
+      Stopped at a breakpoint.{' '}
+      {flowRunId ? (
+        <a href={routeHash({ page: 'run', flowRunId })} data-testid="paused-run-link">
+          Continue, step or skip it on the run's page ›
+        </a>
+      ) : null}
+    </p>
+  );
+}
+
+/** The node's breakpoint and pinned output, which only a debug run heeds. */
+function DebugSection({ nodeId }: { nodeId: string }) {
+  const { store } = useBuilderServices();
+  const breakpoint = useBuilder((s) => s.marks.breakpoints.includes(nodeId));
+  const pins = useBuilder((s) => s.marks.pins);
+  return (
+    <section className="fd-debug-section" data-testid="debug-section" aria-label="Debugging">
+      <h3>Debugging</h3>
+      <label className="fd-check">
+        <input type="checkbox" checked={breakpoint} onChange={() => store.getState().toggleBreakpoint(nodeId)} data-testid="breakpoint-check" /> Stop
+        here in a debug run (F9)
+      </label>
+      {nodeId in pins ? <PinnedOutput nodeId={nodeId} value={pins[nodeId]} /> : <PinEditor key={nodeId} nodeId={nodeId} />}
+    </section>
+  );
+}
+
+function PinnedOutput({ nodeId, value }: { nodeId: string; value: unknown }) {
+  const { store } = useBuilderServices();
+  return (
+    <div data-testid="pinned-output">
+      <p className="fd-muted">Pinned: a debug run does not run this step and takes this output.</p>
+      <pre className="fd-value">{JSON.stringify(value, null, 2)}</pre>
+      <button type="button" className="fd-button" onClick={() => store.getState().unpin(nodeId)} data-testid="unpin">
+        Unpin
+      </button>
+    </div>
+  );
+}
+
+/** "Pin output": typed JSON, checked, or the node's result from the run shown. */
+function PinEditor({ nodeId }: { nodeId: string }) {
+  const { store } = useBuilderServices();
+  const [draft, setDraft] = useState<string | null>(null);
+  const [error, setError] = useState<string | null>(null);
+  const nodes = useBuilder((s) => s.graph.nodes);
+  const taskRuns = useRunView((r) => r.snapshot?.taskRuns);
+  const lastResult = useMemo(() => {
+    const outputs = taskRuns ? nodeOutputs(nodes, taskRuns, nodeId) : [];
+    // A mapped node's runs each give one item's output: there is no one result to pin.
+    if (outputs.length !== 1 || outputs[0].state.type !== 'COMPLETED') return undefined;
+    return taskRuns?.find((run) => run.id === outputs[0].taskRunId)?.result ?? null;
+  }, [nodes, taskRuns, nodeId]);
+  const pin = (read: { ok: true; value: unknown } | { ok: false; error: string }) => {
+    if (!read.ok) return setError(read.error);
+    setError(null);
+    setDraft(null);
+    store.getState().pin(nodeId, read.value);
+  };
+  return (
+    <div className={`fd-field${error ? ' has-error' : ''}`} data-testid="pin-editor">
+      {draft === null ? (
+        <div className="fd-inspector-actions">
+          <button type="button" className="fd-button" onClick={() => setDraft('')} data-testid="pin-output">
+            Pin output
+          </button>
+          {lastResult !== undefined ? (
+            <button type="button" className="fd-button" onClick={() => pin(pinFromResult(lastResult))} data-testid="pin-last-result">
+              Pin the last run's output
+            </button>
+          ) : null}
+        </div>
+      ) : (
+        <>
+          <label htmlFor="fd-pin-json">Pinned output (JSON)</label>
+          <textarea
+            id="fd-pin-json"
+            rows={4}
+            spellCheck={false}
+            value={draft}
+            placeholder='{"id": 1}'
+            onChange={(e) => setDraft(e.target.value)}
+            data-testid="pin-json"
+          />
+          <div className="fd-inspector-actions">
+            <button type="button" className="fd-button is-primary" onClick={() => pin(readPinText(draft))} data-testid="pin-save">
+              Pin
+            </button>
+            <button
+              type="button"
+              className="fd-button"
+              onClick={() => {
+                setDraft(null);
+                setError(null);
+              }}
+            >
+              Cancel
+            </button>
+          </div>
+        </>
+      )}
+      {error ? (
+        <div className="fd-field-error" role="alert" data-testid="pin-error">
+          {error}
+        </div>
+      ) : (
+        <div className="fd-field-help">A pinned step does not run in a debug run; Run ignores pins</div>
+      )}
     </div>
   );
 }

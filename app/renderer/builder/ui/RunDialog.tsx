@@ -15,6 +15,7 @@ export function RunDialog({ runs, prepared }: { runs: RunActions; prepared: Prep
   const [values, setValues] = useState<ParameterValues>(() => initialParameterValues(parameterFields(first?.parameters)));
   const [errors, setErrors] = useState<Record<string, string>>({});
   const [starting, setStarting] = useState(false);
+  const debug = runs.mode.debug;
 
   const flows = 'description' in prepared ? prepared.description.flows : [];
   const flow = flows.find((f) => f.name === flowName);
@@ -34,7 +35,7 @@ export function RunDialog({ runs, prepared }: { runs: RunActions; prepared: Prep
   };
 
   return (
-    <Modal title="Run the flow" onCancel={closeDialog}>
+    <Modal title={debug ? 'Debug the flow' : 'Run the flow'} onCancel={closeDialog}>
       {'error' in prepared ? (
         <>
           <p className="fd-field-error" role="alert">
@@ -60,7 +61,8 @@ export function RunDialog({ runs, prepared }: { runs: RunActions; prepared: Prep
         ) : (
           <form onSubmit={(e) => void submit(e)} data-testid="run-form">
             <p className="fd-muted">
-              Runs <code>{prepared.path}</code> on the server.
+              Runs <code>{prepared.path}</code> on the server
+              {debug ? ', stopping at the breakpoints set on its nodes and taking their pinned outputs' : ''}.
             </p>
             {flows.length > 1 ? (
               <div className="fd-field">
@@ -90,7 +92,7 @@ export function RunDialog({ runs, prepared }: { runs: RunActions; prepared: Prep
                 Cancel
               </button>
               <button type="submit" className="fd-button is-primary" disabled={starting} data-testid="start-run">
-                {starting ? 'Starting…' : 'Run'}
+                {starting ? 'Starting…' : debug ? 'Debug' : 'Run'}
               </button>
             </div>
           </form>

@@ -11,6 +11,10 @@ import { openDialog, showToast, uiStore } from '../../app/ui-store.js';
 interface Props {
   documents: DocumentActions;
   onRun: () => void;
+  /** Runs stopping at the breakpoints, taking the pinned outputs. */
+  onDebug: () => void;
+  breakOnFailure: boolean;
+  onBreakOnFailure: (value: boolean) => void;
 }
 
 /** A button that opens a small list below it; closes on a pick, Escape or a click elsewhere. */
@@ -44,12 +48,13 @@ function Menu({ label, testId, children }: { label: string; testId: string; chil
   );
 }
 
-export function TopBar({ documents, onRun }: Props) {
+export function TopBar({ documents, onRun, onDebug, breakOnFailure, onBreakOnFailure }: Props) {
   const { files } = useBuilderServices();
   const name = useBuilder((s) => s.doc.path ?? s.doc.name);
   const dirty = useBuilder(isDirty);
   const recent = useStore(uiStore, (s) => s.recent);
   const runPhase = useRunView((r) => r.phase);
+  const debugging = useRunView((r) => r.debug);
   const [templates, setTemplates] = useState<FlowTemplate[] | null>(null);
   const [templateError, setTemplateError] = useState<string | null>(null);
 
@@ -145,8 +150,24 @@ export function TopBar({ documents, onRun }: Props) {
         data-testid="run-button"
         title="Ctrl+Enter"
       >
-        {runPhase === 'running' ? 'Running…' : 'Run ▶'}
+        {runPhase === 'running' && !debugging ? 'Running…' : 'Run ▶'}
       </button>
+      <div className="fd-debug-controls">
+        <button
+          type="button"
+          className="fd-button fd-debug-button"
+          onClick={onDebug}
+          disabled={runPhase === 'starting'}
+          data-testid="debug-button"
+          title="Run, stopping at the breakpoints and taking the pinned outputs (F5)"
+        >
+          {runPhase === 'running' && debugging ? 'Debugging…' : 'Debug'}
+        </button>
+        <label className="fd-break-on-failure" title="A debug run also stops where a step fails its last attempt">
+          <input type="checkbox" checked={breakOnFailure} onChange={(e) => onBreakOnFailure(e.target.checked)} data-testid="break-on-failure" /> Break
+          on failure
+        </label>
+      </div>
       <ServerStatus />
       <Toast />
     </header>
