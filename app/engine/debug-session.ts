@@ -1,5 +1,6 @@
 import type { BreakpointAnswer, DebugOptions, DebugRunInfo, RunReporter } from '../core/index.js';
 import { onAbort } from './abort-listeners.js';
+import type { RunLogger } from './logger.js';
 import { sleep } from './sleep.js';
 
 /** How long one read of answers is held open by the store or server before it is made again. */
@@ -135,7 +136,7 @@ export class DebugSession {
   constructor(
     options: DebugOptions,
     private readonly reporter: RunReporter,
-    private readonly warn: (message: string) => void,
+    private readonly logger: Pick<RunLogger, 'info' | 'warning'>,
   ) {
     this.breakpoints = new Set(options.breakpoints ?? []);
     this.pins = new Map(Object.entries(options.pins ?? {}));
@@ -191,7 +192,7 @@ export class DebugSession {
     if (!reader) {
       let warned = false;
       const warn = (error: unknown) => {
-        if (!warned) this.warn(`could not read the answers to breakpoints (${(error as Error)?.message ?? String(error)}); trying again`);
+        if (!warned) this.logger.warning(`could not read the answers to breakpoints (${(error as Error)?.message ?? String(error)}); trying again`);
         warned = true;
       };
       reader = new AnswerReader(flowRunId, this.reporter, warn, (answer) => this.flowAnswered(answer));
@@ -202,10 +203,13 @@ export class DebugSession {
 
   /** "Break all" stops every task run before it starts from now on; a continue of the flow run ends that. */
   private flowAnswered(answer: BreakpointAnswer): void {
-    if (answer.action === 'break') this.stepEverything = true;
-    else if (answer.action === 'continue') {
+    if (answer.action === 'break') {
+      this.stepEverything = true;
+      this.logger.info('the run was broken: each task run stops before it starts, until the run is continued');
+    } else if (answer.action === 'continue') {
       this.stepEverything = this.startedStepping;
       this.stepArmed = false;
+      this.logger.info('the run was continued: task runs start again as they come');
     }
     for (const listener of this.listeners) listener.answered(answer);
   }

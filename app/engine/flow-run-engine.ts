@@ -176,7 +176,7 @@ class FlowRunExecution extends RunExecution<FlowRunOutcome> {
     const parent = currentFrame();
     const parentFlow = parent ? (parent.kind === 'flow' ? parent : parent.flowRun) : null;
     if (this.request.debug) {
-      this.debug = new DebugSession(this.request.debug, this.reporter, (message) => this.logger.warning(message));
+      this.debug = new DebugSession(this.request.debug, this.reporter, this.logger);
       if (this.request.debugListener) this.debug.listen(this.request.debugListener);
     } else this.debug = parentFlow?.debug ?? null;
     if (parentFlow) {

@@ -2,7 +2,7 @@
 // `flowdeck` processes inspect and answer it (locally, and through a real server with an API
 // key); on a terminal the run prompts instead, driven here under a pseudo-terminal.
 import { spawn } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -41,6 +41,19 @@ const half = task({ name: 'half' }, (x: number) => {
 export default flow({ name: 'fragile' }, async () => half(7));
 `;
 
+// Its first task waits for a file the test writes, so the test knows it is still running.
+const GATED = `import { existsSync } from 'node:fs';
+import { flow, task } from 'flowdeck';
+
+const gate = task({ name: 'gate' }, async (path: string) => {
+  while (!existsSync(path)) await new Promise((resolve) => setTimeout(resolve, 20));
+  return 1;
+});
+const after = task({ name: 'after' }, (x: number) => x + 1);
+
+export default flow({ name: 'gated' }, async (params: { path: string }) => after(await gate(params.path)));
+`;
+
 let files: string;
 let clientHome: ReturnType<typeof makeTempHome>;
 let serverHome: ReturnType<typeof makeTempHome>;
@@ -48,6 +61,7 @@ beforeEach(() => {
   files = mkdtempSync(join(tmpdir(), 'flowdeck-debug-flows-'));
   writeFileSync(join(files, 'three.ts'), THREE);
   writeFileSync(join(files, 'fragile.ts'), FRAGILE);
+  writeFileSync(join(files, 'gated.ts'), GATED);
   clientHome = makeTempHome();
   serverHome = makeTempHome();
 });
@@ -198,15 +212,64 @@ async function stepsThroughWithEditedInputs(target: Target): Promise<void> {
   });
 }
 
+/** `flow-run break` stops a debug run's next task run before it starts; `flow-run continue` lets it and the rest go on. */
+async function breaksARunAsAWhole(target: Target): Promise<void> {
+  const gateFile = join(files, `open-${Math.random().toString(36).slice(2)}`);
+  const flowRunId = `gated-${Math.random().toString(36).slice(2)}`;
+  const run = spawnCli(
+    ['run', 'gated.ts', '--break-on-failure', '--flow-run-id', flowRunId, '--param', `path=${gateFile}`, '--json'],
+    target.options,
+  );
+  await waitUntil(
+    async () => existsSync(target.dbPath) && (await readStore(target.dbPath, (store) => store.flowRun(flowRunId)))?.state.type === 'RUNNING',
+    { what: 'the flow run to start' },
+  );
+  const broke = await runCli(['flow-run', 'break', flowRunId], target.options);
+  expect(broke.code, showOutput(broke)).toBe(0);
+  expect(broke.stdout).toContain(`Go on with: flowdeck flow-run continue ${flowRunId}`);
+  // Once the run's process has heard it, the task running now finishes and the next one stops.
+  await waitUntil(() => run.stderr.includes('the run was broken'), { what: 'the run to hear the break' });
+  writeFileSync(gateFile, '');
+  const afterId = await stoppedAt(run, 'after');
+  expect(run.stderr).toMatch(/after-0 - stopped at a step;/);
+  const continued = await runCli(['flow-run', 'continue', flowRunId, '--json'], target.options);
+  expect(JSON.parse(continued.stdout)).toEqual({ flowRunId, action: 'continue', continued: [afterId] });
+  const done = await run.wait();
+  expect(done.code, showOutput(done)).toBe(0);
+  expect(lastJsonLine(done.stdout).result).toBe(2);
+
+  // A run that is no debug run cannot be broken, and says how to get one.
+  const plainId = `plain-${Math.random().toString(36).slice(2)}`;
+  const plain = await runCli(['run', 'three.ts', '--flow-run-id', plainId], target.options);
+  expect(plain.code, showOutput(plain)).toBe(0);
+  const refused = await runCli(['flow-run', 'break', plainId, '--json'], target.options);
+  expect(refused.code).toBe(1);
+  expect(JSON.parse(refused.stdout)).toEqual({
+    flowRunId: plainId,
+    error: {
+      reason: 'REFUSED',
+      message: `flow run '${plainId}' is not a debug run, so its task runs cannot stop; start it with Debug (or flowdeck run --break, --step)`,
+    },
+  });
+}
+
 describe('on the local database', () => {
   it('stops a run at a breakpoint; other processes inspect it, refuse bad answers, step it with edited inputs and continue it', async () => {
     await stepsThroughWithEditedInputs(local());
+  });
+
+  it('breaks a debug run as a whole and continues it', async () => {
+    await breaksARunAsAWhole(local());
   });
 });
 
 describe('through a server with an API key', () => {
   it('stops a run at a breakpoint; other processes inspect it, refuse bad answers, step it with edited inputs and continue it', async () => {
     await stepsThroughWithEditedInputs(await remote());
+  });
+
+  it('breaks a debug run as a whole and continues it', async () => {
+    await breaksARunAsAWhole(await remote());
   });
 
   it('skips a stopped task run with a result', async () => {

@@ -119,6 +119,14 @@ export const COMMANDS: readonly CommandDefinition[] = [
     load: () => import('./flow-run-continue.js'),
   },
   {
+    name: 'flow-run break',
+    summary: 'Stop every task run of a debug run before it starts, until the run is continued ("pause all")',
+    usage: 'ID [--json]',
+    options: { json: { type: 'boolean', description: 'Print the outcome as JSON' } },
+    positionals: { min: 1, max: 1, names: ['ID'] },
+    load: () => import('./flow-run-break.js'),
+  },
+  {
     name: 'flow-run retry',
     summary: 'Run a failed, crashed or cancelled flow run again, as its next attempt',
     usage: 'ID [--file PATH] [--json]',

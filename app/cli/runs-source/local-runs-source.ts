@@ -16,6 +16,7 @@ import { UsageError } from '../errors.js';
 import type {
   BreakpointAnswerOutcome,
   BreakpointReply,
+  BreakFlowRunAnswer,
   ContinueFlowRunAnswer,
   FlowRunListing,
   LogPage,
@@ -103,6 +104,12 @@ export class LocalRunsSource implements RunsSource {
 
   async continueFlowRun(flowRunId: string, step: boolean): Promise<ContinueFlowRunAnswer> {
     return this.store.continueFlowRun(flowRunId, step ? 'step' : 'continue');
+  }
+
+  async breakFlowRun(flowRunId: string): Promise<BreakFlowRunAnswer> {
+    const outcome = await this.store.breakAll(flowRunId);
+    if (outcome.ok) return outcome;
+    return { ok: false, reason: outcome.reason === 'NOT_FOUND' ? 'NOT_FOUND' : 'REFUSED', message: outcome.message };
   }
 
   async sweepCrashedRuns(): Promise<void> {

@@ -17,6 +17,7 @@ import { UsageError } from '../errors.js';
 import type {
   BreakpointAnswerOutcome,
   BreakpointReply,
+  BreakFlowRunAnswer,
   ContinueFlowRunAnswer,
   FlowRunListing,
   LogPage,
@@ -210,6 +211,17 @@ export class RemoteRunsSource implements RunsSource {
     } catch (error) {
       const refused = breakpointRefusal(error);
       if (refused) return refused;
+      throw error;
+    }
+  }
+
+  async breakFlowRun(flowRunId: string): Promise<BreakFlowRunAnswer> {
+    try {
+      await this.api.breakFlowRun({ params: { id: flowRunId } });
+      return { ok: true };
+    } catch (error) {
+      if (isStatus(error, 404)) return { ok: false, reason: 'NOT_FOUND', message: error.message };
+      if (isStatus(error, 409)) return { ok: false, reason: 'REFUSED', message: error.message };
       throw error;
     }
   }

@@ -55,6 +55,9 @@ export type BreakpointAnswerOutcome =
 export type ContinueFlowRunAnswer =
   { ok: true; continued: string[] } | { ok: false; reason: 'NOT_FOUND' | 'NOT_AT_BREAKPOINT' | 'INVALID_INPUT'; message: string };
 
+/** How breaking a debug run as a whole went, or why it could not be. */
+export type BreakFlowRunAnswer = { ok: true } | { ok: false; reason: 'NOT_FOUND' | 'REFUSED'; message: string };
+
 /** What a person answers a task run held at a breakpoint with. */
 export type BreakpointReply = { action: 'continue' | 'step'; inputs?: unknown[] } | { action: 'skip'; result: unknown } | { action: 'fail' };
 
@@ -89,6 +92,8 @@ export interface RunsSource {
   answerBreakpoint(taskRunId: string, reply: BreakpointReply): Promise<BreakpointAnswerOutcome>;
   /** Continues (or steps) every task run of the flow run held at a breakpoint. */
   continueFlowRun(flowRunId: string, step: boolean): Promise<ContinueFlowRunAnswer>;
+  /** Breaks a debug run as a whole: each of its task runs stops before it starts, until it is continued. */
+  breakFlowRun(flowRunId: string): Promise<BreakFlowRunAnswer>;
   /** Marks Crashed the runs whose process died, where that is this command's job (locally). */
   sweepCrashedRuns(): Promise<void>;
   listConcurrencyLimits(): Promise<ConcurrencyLimit[]>;
