@@ -1,3 +1,6 @@
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, expect, it, vi } from 'vitest';
 import type { DebugRun } from '../../app/core/api/workspace.js';
 import { useUiSuite, WAIT, type UiServer } from './support.js';
@@ -16,12 +19,33 @@ const THREE_STEPS = [
   '',
 ].join('\n');
 
+// Its first task waits for a file the test writes, so the test knows it is still running.
+const GATED = [
+  "import { existsSync } from 'node:fs';",
+  "import { flow, task } from 'flowdeck';",
+  '',
+  "const gate = task({ name: 'gate' }, async (path: string) => {",
+  '  while (!existsSync(path)) await new Promise((resolve) => setTimeout(resolve, 20));',
+  '  return 1;',
+  '});',
+  "const after = task({ name: 'after' }, (x: number) => x + 1);",
+  '',
+  "export default flow({ name: 'gated' }, async (params: { path: string }) => after(await gate(params.path)));",
+  '',
+].join('\n');
+
 /** Starts a workspace file as a debug run through the server, as the builder's Debug does. */
-async function startDebugRun(server: UiServer, path: string, debug: Partial<DebugRun>, apiKey?: string): Promise<string> {
+async function startDebugRun(
+  server: UiServer,
+  path: string,
+  debug: Partial<DebugRun>,
+  apiKey?: string,
+  parameters: Record<string, unknown> = {},
+): Promise<string> {
   const answer = await fetch(`${server.api}/flow-files/run`, {
     method: 'POST',
     headers: { 'content-type': 'application/json', ...(apiKey ? { authorization: `Bearer ${apiKey}` } : {}) },
-    body: JSON.stringify({ path, parameters: {}, debug }),
+    body: JSON.stringify({ path, parameters, debug }),
   });
   expect(answer.status).toBe(200);
   return ((await answer.json()) as { flowRunId: string }).flowRunId;
@@ -61,7 +85,7 @@ describe('a debug run on its page', () => {
     expect(await editor.inputValue()).toBe('[\n  3\n]');
     await editor.fill('[10');
     await panel.getByTestId('bp-edit-step').click();
-    await expect.poll(() => panel.getByTestId('bp-editor-error').innerText(), WAIT).toMatch(/^The inputs is not JSON: /);
+    await expect.poll(() => panel.getByTestId('bp-editor-error').innerText(), WAIT).toMatch(/^The inputs: not JSON: /);
     await editor.fill('[10, 11]');
     await panel.getByTestId('bp-edit-step').click();
     await expect
@@ -177,7 +201,7 @@ describe('a debug run on its page', () => {
     const editor = panel.getByTestId('bp-editor-text');
     await editor.fill('seven');
     await panel.getByTestId('bp-skip-send').click();
-    await expect.poll(() => panel.getByTestId('bp-editor-error').innerText(), WAIT).toMatch(/^The result is not JSON: /);
+    await expect.poll(() => panel.getByTestId('bp-editor-error').innerText(), WAIT).toMatch(/^The result: not JSON: /);
     await editor.fill('7');
     await panel.getByTestId('bp-skip-send').click();
     await expect.poll(() => page.getByTestId('flow-run-state').innerText(), { timeout: 90_000 }).toBe('Completed');
@@ -210,6 +234,36 @@ describe('a debug run on its page', () => {
     await panel.getByTestId('bp-stop').click();
     await dialog.getByTestId('bp-stop-confirm').click();
     await expect.poll(() => page.getByTestId('flow-run-state').innerText(), { timeout: 90_000 }).toBe('Cancelled');
+    expect(ui.errors).toEqual([]);
+  });
+});
+
+describe('pausing a debug run as a whole', () => {
+  const suite = useUiSuite();
+
+  it('Pause all stops the next task run before it starts; Continue all lets the run go on', async () => {
+    suite.server.writeFile('gated.ts', GATED);
+    const gateFile = join(mkdtempSync(join(tmpdir(), 'flowdeck-gate-')), 'open');
+    const flowRunId = await startDebugRun(suite.server, 'gated.ts', {}, undefined, { path: gateFile });
+    const ui = await suite.open(`${suite.server.url}#/runs/${flowRunId}`);
+    const { page } = ui;
+    await expect.poll(() => page.getByTestId('debug-run').innerText(), { timeout: 90_000 }).toBe('debug run');
+    await expect
+      .poll(async () => (await suite.server.store.listTaskRuns(flowRunId)).map((r) => r.state.name), { timeout: 90_000 })
+      .toEqual(['Running']);
+    await page.getByRole('button', { name: 'Pause all' }).click();
+    await expect.poll(() => page.getByTestId('debug-run').innerText(), WAIT).toBe('debug run · paused');
+    // Once the run's process has heard it, the task running now finishes and the next one stops.
+    await expect
+      .poll(async () => (await suite.server.store.listLogs(flowRunId)).some((line) => line.message.includes('the run was broken')), {
+        timeout: 90_000,
+      })
+      .toBe(true);
+    writeFileSync(gateFile, '');
+    await expect.poll(() => page.locator('.fd-run-node.is-breakpoint .fd-node-name').allInnerTexts(), { timeout: 90_000 }).toEqual(['after-0']);
+    await page.getByRole('button', { name: 'Continue all' }).click();
+    await expect.poll(() => page.getByTestId('flow-run-state').innerText(), { timeout: 90_000 }).toBe('Completed');
+    expect(await resultOf(suite.server, flowRunId)).toBe('2');
     expect(ui.errors).toEqual([]);
   });
 });

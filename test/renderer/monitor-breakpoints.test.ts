@@ -65,8 +65,8 @@ const threeSteps = flow({ name: 'three-steps' }, async () => show(await double(a
 
 describe('edited inputs, checked before anything is sent', () => {
   it('says why text that is not JSON, not an array, or not as many arguments cannot be sent', () => {
-    expect(parseEditedInputs('[10', 1)).toEqual({ ok: false, message: expect.stringMatching(/^The inputs is not JSON: /) });
-    expect(parseEditedInputs('  ', 1)).toEqual({ ok: false, message: 'The inputs is empty: write it as JSON' });
+    expect(parseEditedInputs('[10', 1)).toEqual({ ok: false, message: expect.stringMatching(/^The inputs: not JSON: /) });
+    expect(parseEditedInputs('  ', 1)).toEqual({ ok: false, message: 'The inputs: nothing written; write it as JSON' });
     expect(parseEditedInputs('{"x": 10}', 1)).toEqual({
       ok: false,
       message: "The inputs must be a JSON array of the task's arguments in order, like [3]",
@@ -80,7 +80,7 @@ describe('edited inputs, checked before anything is sent', () => {
   it("takes any JSON as a skipped run's result, null included, and nothing that is not JSON", () => {
     expect(parseSkipResult('null')).toEqual({ ok: true, value: null });
     expect(parseSkipResult('{"rows": []}')).toEqual({ ok: true, value: { rows: [] } });
-    expect(parseSkipResult("'rows'")).toMatchObject({ ok: false, message: expect.stringMatching(/^The result is not JSON: /) });
+    expect(parseSkipResult("'rows'")).toMatchObject({ ok: false, message: expect.stringMatching(/^The result: not JSON: /) });
   });
 
   it('counts stopped runs in words', () => {

@@ -11,7 +11,7 @@ export const COMMANDS: readonly CommandDefinition[] = [
     name: 'run',
     summary: 'Run a flow file and wait for its final state',
     usage:
-      'FILE [--flow NAME] [--param key=value]... [--params-json JSON] [--flow-run-id ID] [--break TASK]... [--step] [--break-on-failure] [--pin TASK=JSON]... [--json]',
+      'FILE [--flow NAME] [--param key=value]... [--params-json JSON] [--flow-run-id ID] [--debug] [--break TASK]... [--step] [--break-on-failure] [--pin TASK=JSON]... [--json]',
     options: {
       flow: { type: 'string', value: 'NAME', description: "The flow to run, when it is not the file's default export" },
       param: {
@@ -23,6 +23,7 @@ export const COMMANDS: readonly CommandDefinition[] = [
       },
       'params-json': { type: 'string', value: 'JSON', description: 'All parameters as one JSON object; --param overrides its keys' },
       'flow-run-id': { type: 'string', value: 'ID', description: 'The id to give the new flow run' },
+      debug: { type: 'boolean', description: 'A debug run, even with nothing to stop at yet: it can be paused as a whole (flow-run break)' },
       break: { type: 'string', multiple: true, value: 'TASK', description: "A debug run: runs of this task stop before they start (a task's name)" },
       step: { type: 'boolean', description: 'A debug run that stops before every task run' },
       'break-on-failure': { type: 'boolean', description: 'A debug run: a task run that fails its last attempt stops there instead of failing' },

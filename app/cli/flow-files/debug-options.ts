@@ -3,6 +3,7 @@ import { registeredTaskNames } from '../../engine/hosting.js';
 import { UsageError } from '../errors.js';
 
 interface DebugFlags {
+  debug?: boolean;
   break?: string[];
   step?: boolean;
   'break-on-failure'?: boolean;
@@ -48,7 +49,7 @@ export function debugOptionsOf(flags: DebugFlags): DebugOptions | undefined {
   const pins = parsePins(flags);
   const step = flags.step === true;
   const breakOnFailure = flags['break-on-failure'] === true;
-  if (breakpoints.length === 0 && Object.keys(pins).length === 0 && !step && !breakOnFailure) return undefined;
+  if (flags.debug !== true && breakpoints.length === 0 && Object.keys(pins).length === 0 && !step && !breakOnFailure) return undefined;
   return { breakpoints, pins, step, breakOnFailure };
 }
 

@@ -45,6 +45,7 @@ interface RunRequest {
 function debugArgs(debug: DebugRun | undefined): string[] {
   if (!debug) return [];
   return [
+    '--debug',
     ...debug.breakpoints.map((name) => `--break=${name}`),
     ...(debug.step ? ['--step'] : []),
     ...(debug.breakOnFailure ? ['--break-on-failure'] : []),

@@ -130,7 +130,10 @@ export class TaskRunBreakpoints {
   /** What a debug run was started with; null for a run that is no debug run. */
   debugRunOf(flowRunId: string): DebugRunInfo | null {
     const row = this.selectDebugRun.get(flowRunId);
-    return row ? (JSON.parse(row.options) as DebugRunInfo) : null;
+    if (!row) return null;
+    const info = JSON.parse(row.options) as DebugRunInfo;
+    info.broken = this.lastFlowAnswer.get(flowRunId)?.action === 'break';
+    return info;
   }
 
   /** Keeps where a task run stopped; called inside the write of its Breakpoint state. */

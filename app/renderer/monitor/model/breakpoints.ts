@@ -1,5 +1,5 @@
 import { isAtBreakpoint } from '../../../core/debugging.js';
-import type { TaskRunBreakpoint } from '../../../core/runs.js';
+import type { DebugRunInfo, TaskRunBreakpoint } from '../../../core/runs.js';
 import { taskNameOfRun } from '../../shared/node-states.js';
 
 /** What the debugging controls need of a task run. */
@@ -112,11 +112,11 @@ function plural(n: number, word: string): string {
 
 /** Why a text is not JSON, in the words of the parser. */
 function parseJson(text: string, what: string): Parsed<unknown> {
-  if (text.trim() === '') return { ok: false, message: `${what} is empty: write it as JSON` };
+  if (text.trim() === '') return { ok: false, message: `${what}: nothing written; write it as JSON` };
   try {
     return { ok: true, value: JSON.parse(text) };
   } catch (error) {
-    return { ok: false, message: `${what} is not JSON: ${(error as Error).message}` };
+    return { ok: false, message: `${what}: not JSON: ${(error as Error).message}` };
   }
 }
 
@@ -155,4 +155,15 @@ export function skipBody(result: unknown): { result: unknown } {
 /** The body of a continue of every stopped task run of a flow run. */
 export function continueAllBody(options: { step?: boolean } = {}): { step?: boolean } {
   return options.step ? { step: true } : {};
+}
+
+/** What a debug run stops at, in a line for people. */
+export function describeDebugRun(debug: DebugRunInfo): string {
+  const parts: string[] = [];
+  if (debug.breakpoints.length > 0) parts.push(`breakpoints on ${debug.breakpoints.join(', ')}`);
+  if (debug.step) parts.push('stops before every task run');
+  if (debug.breakOnFailure) parts.push('stops on failures');
+  if (debug.pinned.length > 0) parts.push(`pinned: ${debug.pinned.join(', ')}`);
+  if (debug.broken) parts.push('paused as a whole: each task run stops before it starts');
+  return parts.length > 0 ? `A debug run: ${parts.join('; ')}` : 'A debug run';
 }

@@ -15,7 +15,7 @@ import { TaskRunPanel } from './TaskRunPanel.js';
 import { RunAgainDialog } from './RunAgainDialog.js';
 import { TimelineView } from './TimelineView.js';
 import { errorMessage } from '../../../core/error-message.js';
-import { groupStoppedRuns, stoppedSummary, stoppedTaskRuns } from '../model/breakpoints.js';
+import { describeDebugRun, groupStoppedRuns, stoppedSummary, stoppedTaskRuns } from '../model/breakpoints.js';
 import { StoppedRunsBar } from './StoppedRunsBar.js';
 import './breakpoints.css';
 
@@ -120,7 +120,35 @@ export function FlowRunPage({ flowRunId, taskRunId, view: tab = 'graph' }: { flo
         <span className={`fd-live is-${view.stream}`} title={view.stream === 'open' ? 'Live' : view.stream}>
           {view.stream === 'open' ? (terminal ? 'final' : 'live') : view.stream}
         </span>
+        {run.debug ? (
+          <span className="fd-run-badge is-debug" data-testid="debug-run" title={describeDebugRun(run.debug)}>
+            debug run{run.debug.broken && !terminal ? ' · paused' : ''}
+          </span>
+        ) : null}
         <span className="fd-spacer" />
+        {run.debug && !terminal ? (
+          run.debug.broken ? (
+            <button
+              type="button"
+              className="fd-button"
+              disabled={busy}
+              title="Let every task run go on: those stopped now, and those to come"
+              onClick={() => void act('continue the run', () => client.continueFlowRun({ params: { id: run.id }, body: {} }))}
+            >
+              Continue all
+            </button>
+          ) : (
+            <button
+              type="button"
+              className="fd-button"
+              disabled={busy}
+              title="Stop each task run before it starts, until the run is continued; task runs running now finish first"
+              onClick={() => void act('pause the run', () => client.breakFlowRun({ params: { id: run.id } }))}
+            >
+              Pause all
+            </button>
+          )
+        ) : null}
         {!terminal ? (
           <button
             type="button"
