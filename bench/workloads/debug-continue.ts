@@ -128,7 +128,7 @@ export async function runDebugContinue(count = CONTINUES, warmUp = CONTINUE_WARM
     }
     return { continues: count, p50: percentile(samples, 50), p99: percentile(samples, 99), max: max(samples), samplesMs: samples };
   } catch (error) {
-    throw new Error(`${(error as Error).message}${run ? `\nthe flow process said: ${run.output()}` : ''}`);
+    throw new Error(`${(error as Error).message}${run ? `\nthe flow process said: ${run.output()}` : ''}`, { cause: error });
   } finally {
     stream?.close();
     await run?.stop('SIGKILL');
