@@ -183,6 +183,11 @@ const ECHO_PAYLOAD = JSON.stringify({ type: 'state', padding: 'x'.repeat(360) })
  * after `warmUp` untimed ones.
  */
 export async function webSocketOneWay(samples: number, warmUp: number): Promise<number[]> {
+  return (await webSocketRoundTrip(samples, warmUp)).map((ms) => ms / 2);
+}
+
+/** Round trips (ms) of the same paced messages to the same bare echo peer: a request and its answer. */
+export async function webSocketRoundTrip(samples: number, warmUp: number): Promise<number[]> {
   const peer = await startEchoPeer();
   try {
     const socket = await openSocket(peer.url);
@@ -194,12 +199,12 @@ export async function webSocketOneWay(samples: number, warmUp: number): Promise<
           socket.send(ECHO_PAYLOAD, (error) => error && reject(error));
         });
       for (let i = 0; i < warmUp; i++) await echo();
-      const oneWay: number[] = [];
+      const roundTrips: number[] = [];
       for (let i = 0; i < samples; i++) {
         await pace();
-        oneWay.push((await echo()) / 2);
+        roundTrips.push(await echo());
       }
-      return oneWay;
+      return roundTrips;
     } finally {
       await closeSocket(socket);
     }

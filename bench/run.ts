@@ -2,10 +2,19 @@
  * `npm run bench`: every workload through the real engine against a real SQLite file, each
  * beside its physical floor measured in the same run. Prints a table and writes
  * bench/results.json. A missed target is reported, not failed: the exit code is 0.
- * `npm run bench -- replay` (or `w5`, `w0`) runs that workload alone (see ALONE) and writes no results.json.
+ * `npm run bench -- replay` (or `w5`, `w0`, `debug`) runs that workload alone (see ALONE) and writes no results.json.
  */
 import { cpus, platform, release } from 'node:os';
-import { bareAsyncCalls, idleNodeRssKb, logLinesFloor, mapFloor, sequentialTasksFloor, timerLateness, webSocketOneWay } from './floor.js';
+import {
+  bareAsyncCalls,
+  idleNodeRssKb,
+  logLinesFloor,
+  mapFloor,
+  sequentialTasksFloor,
+  timerLateness,
+  webSocketOneWay,
+  webSocketRoundTrip,
+} from './floor.js';
 import { sqliteVersion } from './lib/env.js';
 import { PACE_MAX_MS, PACE_MIN_MS } from './lib/pace.js';
 import { type CpuUse } from './lib/cpu-meter.js';
@@ -13,7 +22,8 @@ import { max, median, percentile } from './lib/stats.js';
 import { measureInChild } from './memory.js';
 import { formatNumber, renderTable, writeResults, type Row } from './report.js';
 import { prepareColdStart, W0_RUNS, type ColdStartRound } from './workloads/w0-cold-start.js';
-import { runW1, W1_TASKS } from './workloads/w1-sequential.js';
+import { runW1, W1_TASKS, W1_UNCALLED_TASK } from './workloads/w1-sequential.js';
+import { CONTINUE_WARM_UP, CONTINUES, runDebugContinue } from './workloads/debug-continue.js';
 import { runW2, W2_ITEMS } from './workloads/w2-map.js';
 import { runW3, W3_TASKS } from './workloads/w3-retries.js';
 import { runW4, W4_LINES_PER_TASK, W4_TASKS } from './workloads/w4-logs.js';
@@ -60,6 +70,10 @@ const TARGETS = {
   replayHealthP99Ms: 100,
   /** Over the resting figure, once the replays' subscribers have left. */
   replayAfterExtraRssMb: 50,
+  /** From sending a continue to the task run's Running state arriving over the event stream. */
+  debugContinueP99Ms: 50,
+  /** W1 as a debug run whose breakpoint never stops it, over W1's time. */
+  debugW1MaxRatio: 1.1,
 } as const;
 
 /**
@@ -69,6 +83,13 @@ const TARGETS = {
  * far longer than a round, so they are measured warm; W1's first round is reported beside.
  */
 const ENGINE_WARM_UPS = 3;
+
+/**
+ * Rounds of W1 as a debug run beside plain W1: a ratio of two figures that each swing by tens of
+ * percent between rounds on this machine needs more of them than the other workloads; a round is
+ * a fraction of a second.
+ */
+const DEBUG_W1_RUNS = 15;
 
 /** Pan runs: each loads a 1,000-node graph into a fresh page, so fewer than the other workloads. */
 const PAN_RUNS = 3;
@@ -81,12 +102,13 @@ function progress(message: string): void {
   process.stderr.write(`${message}\n`);
 }
 
-/** A warm-up, then RUNS rounds of engine and floor in turn, so both see the same machine. */
+/** A warm-up, then `runs` rounds of engine and floor in turn, so both see the same machine. */
 async function rounds<E, F>(
   name: string,
   engine: () => Promise<E>,
   floor: () => F | Promise<F>,
   warmUps = 1,
+  runs = RUNS,
 ): Promise<{ engine: E[]; floor: F[]; warmUp: E[] }> {
   const warmUp: E[] = [];
   for (let w = 1; w <= warmUps; w++) {
@@ -95,8 +117,8 @@ async function rounds<E, F>(
     await floor();
   }
   const result = { engine: [] as E[], floor: [] as F[], warmUp };
-  for (let r = 1; r <= RUNS; r++) {
-    progress(`${name}: run ${r}/${RUNS}`);
+  for (let r = 1; r <= runs; r++) {
+    progress(`${name}: run ${r}/${runs}`);
     result.engine.push(await engine());
     result.floor.push(await floor());
   }
@@ -359,6 +381,76 @@ async function wsLatency() {
   };
 }
 
+async function debugContinue() {
+  progress(`continue to Running: ${CONTINUE_WARM_UP} + ${CONTINUES} breakpoints of a debug run over HTTP`);
+  const run = await runDebugContinue();
+  progress('continue to Running: the bare WebSocket round trip');
+  const floor = await webSocketRoundTrip(CONTINUES, CONTINUE_WARM_UP);
+  const floorMs = { p50: percentile(floor, 50), p99: percentile(floor, 99), max: max(floor) };
+  return {
+    continues: run.continues,
+    warmUp: CONTINUE_WARM_UP,
+    latencyMs: { p50: run.p50, p99: run.p99, max: run.max },
+    floorRoundTripMs: floorMs,
+    ratio: floorMs.p99 > 0 ? run.p99 / floorMs.p99 : null,
+  };
+}
+
+type DebugContinueResults = Awaited<ReturnType<typeof debugContinue>>;
+
+function debugContinueRow(r: DebugContinueResults): Row {
+  return {
+    workload: 'Debug run: continue to Running',
+    figure: `p50 ${r.latencyMs.p50.toFixed(1)} / p99 ${r.latencyMs.p99.toFixed(1)} / max ${r.latencyMs.max.toFixed(1)} ms`,
+    floor: `loopback ws round trip p99 ${r.floorRoundTripMs.p99.toFixed(2)} ms`,
+    ratio: r.ratio,
+    target: `p99 <= ${TARGETS.debugContinueP99Ms} ms`,
+    pass: r.latencyMs.p99 <= TARGETS.debugContinueP99Ms,
+  };
+}
+
+function debugContinueNote(r: DebugContinueResults): string {
+  return `Continue to Running: \`flowdeck server start\` in one process, \`flowdeck run FILE --break step\` reporting to it in another (a flow of ${r.warmUp + r.continues} sequential task runs, each stopped at the breakpoint); this process, subscribed to /api/events, sends POST /api/task-runs/:id/continue at each Breakpoint state and times it to that task run's Running state arriving; ${r.continues} continues after ${r.warmUp} untimed ones, one run; the answer reaches the flow process through its held-open read of answers, its Running state comes back in its next report and through the event hub's 5 ms poll of the database; floor: a bare ws echo round trip between two processes, p50 ${r.floorRoundTripMs.p50.toFixed(2)} ms, in the same run`;
+}
+
+/** W1 as a debug run with a breakpoint that never stops it, beside W1, in alternating rounds. */
+async function debugW1() {
+  const { engine, floor } = await rounds(
+    'W1 debug run',
+    () => runW1(W1_TASKS, { breakpoints: [W1_UNCALLED_TASK] }),
+    () => runW1(W1_TASKS),
+    ENGINE_WARM_UPS,
+    DEBUG_W1_RUNS,
+  );
+  const debugMs = median(engine.map((r) => r.ms));
+  const plainMs = median(floor.map((r) => r.ms));
+  return {
+    tasks: W1_TASKS,
+    runsMs: engine.map((r) => r.ms),
+    plainRunsMs: floor.map((r) => r.ms),
+    tasksPerSecond: (W1_TASKS / debugMs) * 1000,
+    plainTasksPerSecond: (W1_TASKS / plainMs) * 1000,
+    ratio: debugMs / plainMs,
+  };
+}
+
+type DebugW1Results = Awaited<ReturnType<typeof debugW1>>;
+
+function debugW1Row(r: DebugW1Results): Row {
+  return {
+    workload: `W1 as a debug run (breakpoint never reached)`,
+    figure: `${formatNumber(r.tasksPerSecond)} tasks/s`,
+    floor: `${formatNumber(r.plainTasksPerSecond)} tasks/s (W1)`,
+    ratio: r.ratio,
+    target: `<= ${TARGETS.debugW1MaxRatio}x W1's time`,
+    pass: r.ratio <= TARGETS.debugW1MaxRatio,
+  };
+}
+
+function debugW1Note(r: DebugW1Results): string {
+  return `W1 debug run: the W1 flow with a breakpoint on a task of its module it never calls, so nothing stops, alternating with plain W1 runs; ${ENGINE_WARM_UPS} warm-up rounds, medians of ${DEBUG_W1_RUNS}; runs ${list(r.runsMs)} ms, W1 ${list(r.plainRunsMs)} ms`;
+}
+
 async function serverMemory() {
   progress('server memory: the server at rest, and an idle node process');
   const server = await runServerMemory();
@@ -505,6 +597,8 @@ async function main(): Promise<void> {
   const r5 = await w5();
   const c2g = codeToGraph();
   const ws = await wsLatency();
+  const dbg = await debugContinue();
+  const dw1 = await debugW1();
   const srv = await serverMemory();
   const ui = await uiReady();
   const pan = await uiPan();
@@ -583,6 +677,8 @@ async function main(): Promise<void> {
       target: `p99 <= ${TARGETS.wsP99LatencyMs} ms${ws.lost > 0 ? `; ${ws.lost} lost` : ''}`,
       pass: ws.latencyMs.p99 <= TARGETS.wsP99LatencyMs && ws.lost === 0,
     },
+    debugContinueRow(dbg),
+    debugW1Row(dw1),
     {
       workload: 'Server memory at rest',
       figure: `${formatNumber(srv.restingRssMb)} MB RSS`,
@@ -682,6 +778,8 @@ async function main(): Promise<void> {
     `W4: ${formatNumber(r4.lines)} lines stored in every run (counted); ${r4.engineCommits ?? '?'} engine commits, ${r4.floorCommits} in the floor; runs ${list(r4.runsMs)} ms, floor ${list(r4.floorRunsMs)} ms`,
     w5Note(r5),
     `WebSocket: the server in its own process, ${WS_CHANGES} stored state changes per run ${PACE_MIN_MS}-${PACE_MAX_MS} ms apart after ${WS_WARM_UP} warm-up ones, timed from the durable write to the message's arrival; per-run p99 ${list(ws.runs.map((r) => r.p99))} ms, floor (half a ws echo round trip) p99 ${ws.floorRuns.map((f) => f.p99.toFixed(2)).join(', ')} ms${ws.lost > 0 ? `; ${ws.lost} messages never came` : ''}`,
+    debugContinueNote(dbg),
+    debugW1Note(dw1),
     `Server memory: RSS ${formatNumber(srv.startedRssMb)} MB once listening; ${srv.requests} requests and a subscriber replaying ${formatNumber(srv.replayedEvents)} events, then ${srv.restMs / 1000} s at rest; one reading of each, the floor after the same rest`,
     `Web UI: headless Chromium, a fresh context per load, served by a real server from dist/renderer; ready = navigation start to the first painted frame of the builder; per-run ${list(ui.runs.map((r) => r.readyMs))} ms; the code editor up at ${ui.editorReadyMs.toFixed(0)} ms (median)`,
     `Pan: ${PAN_NODES} transform steps in a grid, the canvas dragged for 2 s, frames counted in the page; per-run ${list(pan.runs.map((r) => r.fps))} fps, worst frame ${pan.worstFrameMs.toFixed(0)} ms (median); ratio = floor fps / fps`,
@@ -726,6 +824,8 @@ async function main(): Promise<void> {
       w5: r5,
       codeToGraph: c2g,
       wsLatency: ws,
+      debugContinue: dbg,
+      debugW1: dw1,
       serverMemory: srv,
       uiReady: ui,
       uiPan: pan,
@@ -755,6 +855,11 @@ const ALONE: Record<string, () => Promise<{ rows: Row[]; notes: string[] }>> = {
   w0: async () => {
     const r = await w0();
     return { rows: w0Rows(r), notes: [w0Note(r)] };
+  },
+  debug: async () => {
+    const c = await debugContinue();
+    const w = await debugW1();
+    return { rows: [debugContinueRow(c), debugW1Row(w)], notes: [debugContinueNote(c), debugW1Note(w)] };
   },
 };
 

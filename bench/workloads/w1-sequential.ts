@@ -2,6 +2,7 @@
  * W1: one flow, 1,000 sequential trivial tasks, fully tracked: every transition stored and one
  * log line per task through getRunLogger().info.
  */
+import type { DebugOptions } from '../../app/core/index.js';
 import { flow, getRunLogger, task } from '../../app/engine/index.js';
 import { openEngineStore, type Commit, type EngineStore } from '../lib/env.js';
 import { startCpuMeter, type CpuUse } from '../lib/cpu-meter.js';
@@ -13,6 +14,10 @@ const step = task({ name: 'w1-step' }, async (i: number) => {
   getRunLogger().info(`step ${i}`);
   return i;
 });
+
+/** In the flow's module but never called: the debug round's breakpoint, so nothing stops. */
+export const W1_UNCALLED_TASK = 'w1-uncalled';
+export const uncalled = task({ name: W1_UNCALLED_TASK }, async () => null);
 
 /** Shared with W5, which runs the same flow against a server over HTTP. */
 export const sequential = flow({ name: 'w1-sequential' }, async (params: { tasks: number }) => {
@@ -29,13 +34,16 @@ export interface W1Run {
   cpu: CpuUse;
 }
 
-/** One run against a fresh store; the time runs from the call until the flow run is Completed. */
-export async function runW1(tasks = W1_TASKS): Promise<W1Run> {
+/**
+ * One run against a fresh store; the time runs from the call until the flow run is Completed.
+ * With `debug`, it is a debug run with those options.
+ */
+export async function runW1(tasks = W1_TASKS, debug?: DebugOptions): Promise<W1Run> {
   const env = await openEngineStore('w1');
   try {
     const stopCpu = startCpuMeter();
     const start = nowMs();
-    const outcome = await sequential.run({ tasks });
+    const outcome = await sequential.run({ tasks }, debug ? { debug } : undefined);
     await env.store.flush();
     const ms = nowMs() - start;
     const cpu = stopCpu();

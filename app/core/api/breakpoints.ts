@@ -19,7 +19,8 @@ export const ContinueTaskRunSchema = z.strictObject({
 
 /** Skip a task run held at a breakpoint: it does not run, and completes with this result. */
 export const SkipTaskRunSchema = z.strictObject({
-  result: nested,
+  /** Needed (null is a result); left out, the store refuses the answer with a 422 that says so. */
+  result: nested.optional(),
 });
 
 /** Continue every task run of a flow run held at a breakpoint. */

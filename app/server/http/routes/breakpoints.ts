@@ -26,7 +26,7 @@ export async function breakpointRoutes(api: FastifyInstance, { store }: RouteDep
   });
 
   addRoute(api, 'skipTaskRun', async ({ params, body }) => {
-    const outcome = await store.answerBreakpoint(params.id, { action: 'skip', result: body.result ?? null });
+    const outcome = await store.answerBreakpoint(params.id, { action: 'skip', result: body.result });
     if (!outcome.ok) throw refused(outcome);
     return outcome.run;
   });
