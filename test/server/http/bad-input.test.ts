@@ -112,6 +112,7 @@ const ROUTES: [string, string][] = [
   ['POST', '/api/task-runs/:id/skip'],
   ['POST', '/api/task-runs/:id/fail'],
   ['POST', '/api/flow-runs/:id/continue'],
+  ['POST', '/api/flow-runs/:id/break'],
   ['GET', '/api/flow-runs/:id/breakpoint-answers'],
   ['GET', '/api/concurrency-limits'],
   ['GET', '/api/concurrency-limits/:id'],

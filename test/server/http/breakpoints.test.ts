@@ -153,7 +153,7 @@ describe('the debugging routes', () => {
     expect(noneStopped.json.message).toMatch(/breakpoint/);
   });
 
-  it('lists the five routes in the OpenAPI document', async () => {
+  it('lists the debugging routes in the OpenAPI document', async () => {
     const doc = (await api('/openapi.json')).json;
     const operations = Object.entries(doc.paths as Record<string, Record<string, { operationId: string }>>).flatMap(([path, methods]) =>
       Object.entries(methods).map(([method, op]) => `${method.toUpperCase()} ${path} ${op.operationId}`),
@@ -165,6 +165,7 @@ describe('the debugging routes', () => {
         'POST /api/task-runs/{id}/fail failTaskRun',
         'POST /api/flow-runs/{id}/continue continueFlowRun',
         'GET /api/flow-runs/{id}/breakpoint-answers listBreakpointAnswers',
+        'POST /api/flow-runs/{id}/break breakFlowRun',
       ]),
     );
     expect(doc.paths['/api/flow-runs/{id}/breakpoint-answers'].get.parameters.map((p: { name: string }) => p.name)).toEqual(
@@ -271,6 +272,7 @@ describe('with an API key', () => {
 
     const atAdd = await stoppedAt('add');
     await unkeyed(`/flow-runs/${atAdd.flowRunId}/continue`, 'POST', {});
+    await unkeyed(`/flow-runs/${atAdd.flowRunId}/break`, 'POST');
     expect((await api(`/flow-runs/${atAdd.flowRunId}/continue`, { method: 'POST', body: {} })).json.continued).toEqual([atAdd.id]);
 
     const atCount = await stoppedAt('count');
