@@ -245,7 +245,13 @@ describe('breaking a debug run as a whole', () => {
     expect(await env.store.breakAll(flowRunId)).toMatchObject({ ok: false, reason: 'FINISHED' });
     expect(await env.store.breakAll('no-such-run')).toMatchObject({ ok: false, reason: 'NOT_FOUND' });
     // A debug run says so, with what it stops at; a run that is no debug run cannot be broken.
-    expect((await env.store.getFlowRun(flowRunId))!.debug).toEqual({ breakpoints: [], step: false, breakOnFailure: false, pinned: [] });
+    expect((await env.store.getFlowRun(flowRunId))!.debug).toEqual({
+      breakpoints: [],
+      step: false,
+      breakOnFailure: false,
+      pinned: [],
+      broken: false,
+    });
     const plain = f.run();
     let plainId = '';
     await until(async () => {

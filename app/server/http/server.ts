@@ -30,6 +30,7 @@ import { reportRoutes } from './routes/reports.js';
 import { runIdRoutes } from './routes/run-ids.js';
 import { taskRunRoutes } from './routes/task-runs.js';
 import { breakpointRoutes } from './routes/breakpoints.js';
+import { closeUnusedConnectionsWhileClosing } from './unused-connections.js';
 import { workspaceRoutes } from './routes/workspace.js';
 
 export const DEFAULT_HOST = '127.0.0.1';
@@ -152,6 +153,7 @@ export async function createServer(options: ServerOptions): Promise<FlowdeckServ
   // 404) and open sockets are closed when the server closes; its own hook marks upgrade requests,
   // so that a socket refused by any later hook is closed with the answer.
   await app.register(fastifyWebsocket);
+  const unused = closeUnusedConnectionsWhileClosing(app.server);
   let closing = false;
   app.addHook('onRequest', async (_request, reply) => {
     if (closing) {
@@ -227,7 +229,13 @@ export async function createServer(options: ServerOptions): Promise<FlowdeckServ
         closing = true;
         stopSweeps?.();
         stopSweeps = null;
-        await app.close();
+        const closingApp = app.close();
+        const stopClosingUnused = unused.closing();
+        try {
+          await closingApp;
+        } finally {
+          stopClosingUnused();
+        }
         events.close();
         await store.flush();
         stopWriteLog();
