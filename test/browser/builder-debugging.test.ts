@@ -151,4 +151,44 @@ describe('debugging from the builder', () => {
     expect(await page.getByTestId('break-on-failure').isChecked()).toBe(true);
     expect(ui.errors).toEqual([]);
   });
+
+  it('debugs from the builder to the run page: stopped at the second node with its inputs, edited, stepped, then continued to the end', async () => {
+    const ui = await openFile('debug/steps.ts', THREE_TASKS);
+    const { page } = ui;
+    await node(page, 'total').waitFor();
+    await node(page, 'double').getByTestId('breakpoint-dot').click();
+    await expect.poll(() => dotIsSet(page, 'double'), WAIT).toBe('true');
+    await page.keyboard.press('Control+S');
+    await expect.poll(() => JSON.parse(suite.server.readFile('debug/steps.flowdeck.json')).breakpoints, WAIT).toEqual(['double']);
+    await page.getByTestId('debug-button').click();
+    await page.getByRole('dialog', { name: 'Debug the flow' }).getByTestId('start-run').click();
+    await expect.poll(() => node(page, 'double').locator('.fd-node').getAttribute('data-run-name'), { timeout: 90_000 }).toBe('Breakpoint');
+
+    // The paused node's panel leads to its run's page, with the stopped task run open.
+    await node(page, 'double').click();
+    await page.getByTestId('paused-run-link').click();
+    const panel = page.getByTestId('breakpoint-panel');
+    await expect.poll(() => panel.getByTestId('bp-inputs').innerText(), { timeout: 90_000 }).toBe('[\n  [\n    1,\n    2,\n    3\n  ]\n]');
+
+    // Edit the input and step: the second task runs with it, and the run stops before the third.
+    await panel.getByTestId('bp-edit-inputs').click();
+    await panel.getByTestId('bp-editor-text').fill('[[5, 6]]');
+    await panel.getByTestId('bp-edit-step').click();
+    const [flowRun] = await suite.server.store.listFlowRuns();
+    await expect.poll(async () => (await taskRunNamed(flowRun.id, 'sum-rows'))?.state.name, { timeout: 90_000 }).toBe('Breakpoint');
+    const doubled = await taskRunNamed(flowRun.id, 'double-rows');
+    expect(doubled?.state.name).toBe('Completed');
+    expect(doubled?.result).toBe('[10,12]');
+    const history = await suite.server.store.listStates(doubled!.id);
+    expect(history.map((s) => s.message ?? s.name)).toContain('stepped with edited inputs: [[5,6]]');
+    await expect.poll(() => page.locator('.fd-run-node.is-breakpoint .fd-node-name').allInnerTexts(), { timeout: 90_000 }).toEqual(['sum-rows-0']);
+
+    // Continue: the run completes with what the edit made.
+    await page.locator('.fd-run-node.is-breakpoint').click();
+    await expect.poll(() => panel.getByTestId('bp-inputs').innerText(), WAIT).toBe('[\n  [\n    10,\n    12\n  ]\n]');
+    await panel.getByTestId('bp-continue').click();
+    await expect.poll(() => page.getByTestId('flow-run-state').innerText(), { timeout: 90_000 }).toBe('Completed');
+    expect((await suite.server.store.getFlowRun(flowRun.id))?.result).toBe('22');
+    expect(ui.errors).toEqual([]);
+  });
 });

@@ -11,7 +11,7 @@ import {
   type Problem,
 } from '../model/document-model.js';
 import { canvasRegions, type CanvasRegion } from '../model/code-regions.js';
-import { nodeOutputs, type RunOutput } from '../../shared/node-states.js';
+import { nodeOfRun, nodeOutputs, type RunOutput } from '../../shared/node-states.js';
 import { useBuilder, useBuilderServices } from './builder-context.js';
 import { FieldEditor } from './FieldEditor.js';
 import { kindGlyph, kindLabel } from './kind-look.js';
@@ -186,7 +186,7 @@ function NodePanel({ node, problems }: { node: GraphNode; problems: Problem[] })
           {run.message ? `: ${run.message}` : ''}
         </p>
       ) : null}
-      {isAtBreakpoint(run) ? <PausedNote /> : null}
+      {isAtBreakpoint(run) ? <PausedNote node={node} /> : null}
       <NodeOutputs nodeId={node.id} />
       {problems.length ? (
         <ul className="fd-problem-list">
@@ -392,13 +392,15 @@ function IdEditor({ id }: { id: string }) {
 }
 
 /** A node stopped at a breakpoint is answered on its run's page, where the controls are. */
-function PausedNote() {
+function PausedNote({ node }: { node: GraphNode }) {
   const flowRunId = useRunView((r) => r.flowRunId);
+  // The node's task run held at the breakpoint, which the run's page opens.
+  const taskRunId = useRunView((r) => r.snapshot?.taskRuns.find((run) => isAtBreakpoint(run.state) && nodeOfRun([node], run) === node.id)?.id);
   return (
     <p className="fd-paused-note" data-testid="paused-note">
       Stopped at a breakpoint.{' '}
       {flowRunId ? (
-        <a href={routeHash({ page: 'run', flowRunId })} data-testid="paused-run-link">
+        <a href={routeHash({ page: 'run', flowRunId, ...(taskRunId ? { taskRunId } : {}) })} data-testid="paused-run-link">
           Continue, step or skip it on the run's page ›
         </a>
       ) : null}
