@@ -130,6 +130,8 @@ export class DebugSession {
   private stepArmed = false;
   private readonly readers = new Map<string, AnswerReader>();
   private readonly listeners = new Set<DebugListener>();
+  /** How many task runs of each task are stopped now, by flow run and task name. */
+  private readonly stoppedByTask = new Map<string, number>();
   /** What the run's record says of it: its breakpoints and the names of its pinned tasks. */
   readonly info: DebugRunInfo;
 
@@ -170,8 +172,24 @@ export class DebugSession {
     return () => this.listeners.delete(listener);
   }
 
-  stopped(run: StoppedTaskRun): void {
+  /**
+   * Told of a task run that stopped; whether it is the only run of its task stopped in its flow
+   * run now, which the log says in words (a map's thousands of stopped runs are one line).
+   */
+  stopped(run: StoppedTaskRun): boolean {
+    const key = `${run.flowRunId}\u0000${run.taskName}`;
+    const alreadyStopped = this.stoppedByTask.get(key) ?? 0;
+    this.stoppedByTask.set(key, alreadyStopped + 1);
     for (const listener of this.listeners) listener.stopped(run);
+    return alreadyStopped === 0;
+  }
+
+  /** A stopped task run went on (or ended): one run fewer stopped at its task. */
+  wentOn(run: Pick<StoppedTaskRun, 'flowRunId' | 'taskName'>): void {
+    const key = `${run.flowRunId}\u0000${run.taskName}`;
+    const left = (this.stoppedByTask.get(key) ?? 1) - 1;
+    if (left > 0) this.stoppedByTask.set(key, left);
+    else this.stoppedByTask.delete(key);
   }
 
   /** Reads the answers of a flow run of this debug run while it lasts, so "break all" reaches it at once. */

@@ -399,19 +399,23 @@ class TaskRunExecution extends RunExecution<unknown> implements RunEndListener<u
       if (failure) return this.recordFailure(failure);
       return this.notStarted(result);
     }
-    this.logger.info(`${stop.message}; go on with: flowdeck task-run continue ${this.id} (or step, skip)`);
     // A stopped run gives its runner's place to the next: every run of a map reaches the breakpoint, not only the first few.
     const place = this.holdsPlace ? this.admittedBy : undefined;
     if (place) {
       this.holdsPlace = false;
       place.leave!();
     }
-    debug.stopped({ flowRunId: this.flow.flowRunId, taskRunId: this.id, taskRunName: this.name, taskName: this.request.task.name, reason, inputs });
+    const stopped = { flowRunId: this.flow.flowRunId, taskRunId: this.id, taskRunName: this.name, taskName: this.request.task.name, reason, inputs };
+    if (debug.stopped(stopped)) {
+      this.logger.info(`${stop.message}; go on with: flowdeck task-run continue ${this.id} (or step, skip)`);
+    }
     let answer: BreakpointAnswer;
     try {
       answer = await debug.answerFor(this.flow.flowRunId, held.transitionId, this.flow.signal);
     } catch (error) {
       return this.cancelled(error);
+    } finally {
+      debug.wentOn(stopped);
     }
     // A run that goes on runs again in its turn; one skipped or failed runs nothing.
     if (place && (answer.action === 'continue' || answer.action === 'step')) await this.readmittedBy(place);

@@ -6,7 +6,7 @@ import { flow, task } from '../../app/engine/index.js';
 import type { RunStore } from '../../app/server/index.js';
 import { openTestStore } from '../helpers/store-factory.js';
 import { useEngineStore, type EngineStore } from '../helpers/engine-store.js';
-import { historyOf, namesOf, taskRunsOf, until } from './support.js';
+import { historyOf, logsOf, namesOf, taskRunsOf, until } from './support.js';
 
 let env: EngineStore;
 beforeEach(async () => (env = await useEngineStore()));
@@ -163,6 +163,9 @@ describe('a debug run', () => {
     const continued = await env.store.continueFlowRun(flowRunId);
     expect(continued.ok && continued.continued).toHaveLength(300);
     expect((await running).result).toBe(items.reduce((sum, x) => sum + x * x, 0));
+    // The log says it once for the map, not once for each of its runs.
+    const stops = (await logsOf(env.store, flowRunId)).filter((line) => line.message.includes('stopped at a breakpoint'));
+    expect(stops).toHaveLength(1);
   });
 
   it('refuses answers that do not fit, changing nothing', async () => {

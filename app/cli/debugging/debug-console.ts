@@ -8,6 +8,9 @@ import { parsePromptLine, PROMPT_HELP, type PromptCommand } from './prompt-comma
 /** What the debugger asks of the store or server the run reports to. */
 export type DebugAnswerer = Pick<RunsSource, 'answerBreakpoint' | 'continueFlowRun' | 'cancelFlowRun' | 'getTaskRun'>;
 
+/** How long the runs of a map that stop together are gathered into one line. */
+const GROUP_PRINT_DELAY_MS = 50;
+
 /** Why a stop on a failure stopped: the engine names it so. */
 const ON_FAILURE = 'its failure';
 
@@ -19,6 +22,8 @@ const ON_FAILURE = 'its failure';
 export class DebugConsole {
   /** Stopped task runs in the order they stopped; the first is the one s, i, k, f and p act on. */
   private readonly stopped: StoppedTaskRun[] = [];
+  /** Runs of a task already stopped that stopped since the last line about them, by flow run and task. */
+  private readonly grouped = new Map<string, { run: StoppedTaskRun; count: number }>();
   private quitting = false;
 
   constructor(
@@ -40,16 +45,44 @@ export class DebugConsole {
     return `debug ${current.taskRunName}${others > 0 ? ` (+${others} stopped)` : ''}> `;
   }
 
-  /** A task run stopped: the first of a batch is shown in full, the others in a line each. */
+  /**
+   * A task run stopped: the first of a batch is shown in full, another task's in a line, and more
+   * runs of a task already stopped (a map's) in one line for all that stopped together.
+   */
   async taskRunStopped(run: StoppedTaskRun): Promise<void> {
     if (this.stopped.some((known) => known.taskRunId === run.taskRunId)) return;
+    const sameTask = this.stopped.some((known) => known.taskName === run.taskName && known.flowRunId === run.flowRunId);
     this.stopped.push(run);
+    if (sameTask) {
+      this.groupStop(run);
+      return;
+    }
     if (this.stopped.length > 1) {
       this.print(`also stopped: task run '${run.taskRunName}' at ${run.reason} (${this.stopped.length} stopped; c continues them all)`);
       return;
     }
     await this.show(run);
     this.print('type c to continue, s to step, i JSON to run with other inputs, k JSON to skip, ? for all');
+  }
+
+  /** Counts a run of a task already stopped, and says how many such runs stopped once they have come in. */
+  private groupStop(run: StoppedTaskRun): void {
+    const key = `${run.flowRunId}\u0000${run.taskName}`;
+    const group = this.grouped.get(key);
+    if (group) {
+      group.count++;
+      return;
+    }
+    this.grouped.set(key, { run, count: 1 });
+    setTimeout(() => {
+      const done = this.grouped.get(key);
+      this.grouped.delete(key);
+      if (!done || this.quitting) return;
+      const runs = done.count === 1 ? `1 more task run` : `${done.count.toLocaleString('en')} more task runs`;
+      this.print(
+        `also stopped: ${runs} of task '${done.run.taskName}' at ${done.run.reason} (${this.stopped.length.toLocaleString('en')} stopped; c continues them all)`,
+      );
+    }, GROUP_PRINT_DELAY_MS);
   }
 
   /** An answer reached the run (typed here or given from another terminal): that run no longer waits. */

@@ -95,6 +95,7 @@ export class TaskRunBreakpoints {
     db: Database.Database,
     private readonly writer: TransitionWriter,
     private readonly now: () => number,
+    /** A task run's read, which carries where it stopped when it is at a breakpoint. */
     private readonly getTaskRun: (id: string) => TaskRun | null,
     private readonly flowRunStateType: (id: string) => StateType | null,
   ) {
@@ -212,9 +213,8 @@ export class TaskRunBreakpoints {
   private answerInBatch(taskRunId: string, command: BreakpointCommand): { ok: true } | Extract<BreakpointOutcome, { ok: false }> {
     const run = this.getTaskRun(taskRunId);
     if (!run) return { ok: false, reason: 'NOT_FOUND', message: `no task run with id '${taskRunId}'` };
-    const breakpointId = run.state.transitionId;
-    const stopped = isAtBreakpoint(run.state) && breakpointId ? this.of(taskRunId, breakpointId) : null;
-    if (!stopped || !breakpointId) {
+    const stopped = isAtBreakpoint(run.state) ? (run.breakpoint ?? null) : null;
+    if (!stopped) {
       return {
         ok: false,
         reason: 'NOT_AT_BREAKPOINT',
@@ -229,7 +229,7 @@ export class TaskRunBreakpoints {
     }
     const inputs = command.inputs === undefined ? null : JSON.stringify(command.inputs);
     const given = command.action === 'skip' ? JSON.stringify(command.result ?? null) : null;
-    this.insertAnswer.run(run.flowRunId, taskRunId, breakpointId, command.action, inputs, given, this.now());
+    this.insertAnswer.run(run.flowRunId, taskRunId, stopped.breakpointId, command.action, inputs, given, this.now());
     return { ok: true };
   }
 
