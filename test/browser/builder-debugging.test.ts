@@ -164,8 +164,9 @@ describe('debugging from the builder', () => {
     await page.getByRole('dialog', { name: 'Debug the flow' }).getByTestId('start-run').click();
     await expect.poll(() => node(page, 'double').locator('.fd-node').getAttribute('data-run-name'), { timeout: 90_000 }).toBe('Breakpoint');
 
-    // The paused node's panel leads to its run's page, with the stopped task run open.
+    // The paused node's panel shows its inputs and leads to its run's page, with the stopped task run open.
     await node(page, 'double').click();
+    await expect.poll(() => page.getByTestId('paused-inputs').innerText(), WAIT).toBe('[\n  [\n    1,\n    2,\n    3\n  ]\n]');
     await page.getByTestId('paused-run-link').click();
     const panel = page.getByTestId('breakpoint-panel');
     await expect.poll(() => panel.getByTestId('bp-inputs').innerText(), { timeout: 90_000 }).toBe('[\n  [\n    1,\n    2,\n    3\n  ]\n]');

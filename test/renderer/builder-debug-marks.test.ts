@@ -6,6 +6,7 @@ import {
   NO_MARKS,
   pinFromResult,
   readPinText,
+  stoppedInputsText,
   toggleBreakpoint,
 } from '../../app/renderer/builder/model/debug-marks.js';
 import { createBuilderStore, isDirty } from '../../app/renderer/builder/model/store.js';
@@ -123,5 +124,12 @@ describe('breakpoints and pins in the builder', () => {
     const press = (key: string) => ({ key, ctrlKey: false, metaKey: false, shiftKey: false, altKey: false });
     expect(shortcutFor(press('F5'), 'builder')?.id).toBe('builder.debug');
     expect(shortcutFor(press('F9'), 'builder')?.id).toBe('builder.toggleBreakpoint');
+  });
+});
+
+describe("a stopped node's inputs in the side panel", () => {
+  it('pretty-prints JSON arguments and says when they are not JSON', () => {
+    expect(stoppedInputsText('[[1,2],"a"]')).toBe('[\n  [\n    1,\n    2\n  ],\n  "a"\n]');
+    expect(stoppedInputsText(null)).toBe('Its inputs cannot be written as JSON.');
   });
 });

@@ -108,3 +108,13 @@ export function breakpointLines(graph: FlowGraph, source: string): Map<number, s
   }
   return lines;
 }
+
+/** A stopped task run's arguments (JSON text, or null when they are not JSON) as the side panel shows them. */
+export function stoppedInputsText(inputs: string | null): string {
+  if (inputs === null) return 'Its inputs cannot be written as JSON.';
+  try {
+    return JSON.stringify(JSON.parse(inputs), null, 2);
+  } catch {
+    return inputs;
+  }
+}

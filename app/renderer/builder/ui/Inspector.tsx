@@ -18,7 +18,9 @@ import { kindGlyph, kindLabel } from './kind-look.js';
 import { useRunView } from './run-context.js';
 import { isAtBreakpoint } from '../../../core/debugging.js';
 import { routeHash } from '../../app/routes.js';
-import { isTaskNode, pinFromResult, readPinText } from '../model/debug-marks.js';
+import { useServices } from '../../app/services-context.js';
+import { errorMessage } from '../../../core/error-message.js';
+import { isTaskNode, pinFromResult, readPinText, stoppedInputsText } from '../model/debug-marks.js';
 
 function bindingText(binding: InputBinding): string {
   const path = binding.from !== 'expression' && binding.path?.length ? `.${binding.path.join('.')}` : '';
@@ -396,16 +398,49 @@ function PausedNote({ node }: { node: GraphNode }) {
   const flowRunId = useRunView((r) => r.flowRunId);
   // The node's task run held at the breakpoint, which the run's page opens.
   const taskRunId = useRunView((r) => r.snapshot?.taskRuns.find((run) => isAtBreakpoint(run.state) && nodeOfRun([node], run) === node.id)?.id);
+  const inputs = useStoppedInputs(taskRunId);
   return (
-    <p className="fd-paused-note" data-testid="paused-note">
-      Stopped at a breakpoint.{' '}
-      {flowRunId ? (
-        <a href={routeHash({ page: 'run', flowRunId, ...(taskRunId ? { taskRunId } : {}) })} data-testid="paused-run-link">
-          Continue, step or skip it on the run's page ›
-        </a>
+    <div className="fd-paused-note" data-testid="paused-note">
+      <p>
+        Stopped at a breakpoint.{' '}
+        {flowRunId ? (
+          <a href={routeHash({ page: 'run', flowRunId, ...(taskRunId ? { taskRunId } : {}) })} data-testid="paused-run-link">
+            Continue, step or skip it on the run's page ›
+          </a>
+        ) : null}
+      </p>
+      {inputs ? (
+        <>
+          <div className="fd-muted">Inputs</div>
+          <pre className="fd-value" data-testid="paused-inputs">
+            {inputs}
+          </pre>
+        </>
       ) : null}
-    </p>
+    </div>
   );
+}
+
+/** The arguments a stopped task run would run with, pretty-printed, or what kept them from being read. */
+function useStoppedInputs(taskRunId: string | undefined): string | null {
+  const { client } = useServices();
+  const [read, setRead] = useState<{ taskRunId: string; text: string } | null>(null);
+  useEffect(() => {
+    if (!taskRunId) return;
+    let current = true;
+    client
+      .getTaskRun({ params: { id: taskRunId } })
+      .then((run) => {
+        if (current) setRead({ taskRunId, text: stoppedInputsText(run.breakpoint?.inputs ?? null) });
+      })
+      .catch((error: unknown) => {
+        if (current) setRead({ taskRunId, text: `Could not read its inputs: ${errorMessage(error)}` });
+      });
+    return () => {
+      current = false;
+    };
+  }, [client, taskRunId]);
+  return read && read.taskRunId === taskRunId ? read.text : null;
 }
 
 /** The node's breakpoint and pinned output, which only a debug run heeds. */
