@@ -125,7 +125,6 @@ export class DebugSession {
   readonly breakOnFailure: boolean;
   /** Stop before every task run: asked for from the start (--step), or by a "break all" since. */
   private stepEverything: boolean;
-  private readonly startedStepping: boolean;
   /** Set by a step: the next task run to start stops first. */
   private stepArmed = false;
   private readonly readers = new Map<string, AnswerReader>();
@@ -149,8 +148,7 @@ export class DebugSession {
       breakOnFailure: this.breakOnFailure,
       pinned: [...this.pins.keys()],
     };
-    this.startedStepping = options.step === true;
-    this.stepEverything = this.startedStepping;
+    this.stepEverything = this.info.step;
   }
 
   /** Why a run of the task should stop before it starts, or null; a step is used up by the run it stops. */
@@ -225,7 +223,7 @@ export class DebugSession {
       this.stepEverything = true;
       this.logger.info('the run was broken: each task run stops before it starts, until the run is continued');
     } else if (answer.action === 'continue') {
-      this.stepEverything = this.startedStepping;
+      this.stepEverything = this.info.step;
       this.stepArmed = false;
       this.logger.info('the run was continued: task runs start again as they come');
     }

@@ -133,8 +133,13 @@ export class TaskRunBreakpoints {
     const row = this.selectDebugRun.get(flowRunId);
     if (!row) return null;
     const info = JSON.parse(row.options) as DebugRunInfo;
-    info.broken = this.lastFlowAnswer.get(flowRunId)?.action === 'break';
+    info.broken = this.isBrokenAsAWhole(flowRunId);
     return info;
+  }
+
+  /** Whether the flow run's last answer as a whole was a break, which no continue has ended since. */
+  private isBrokenAsAWhole(flowRunId: string): boolean {
+    return this.lastFlowAnswer.get(flowRunId)?.action === 'break';
   }
 
   /** Keeps where a task run stopped; called inside the write of its Breakpoint state. */
@@ -174,7 +179,7 @@ export class TaskRunBreakpoints {
   continueFlowRun(flowRunId: string, action: 'continue' | 'step' = 'continue'): ContinueFlowRunOutcome {
     return this.writer.writeBatch((): ContinueFlowRunOutcome => {
       if (this.flowRunStateType(flowRunId) === null) return { ok: false, reason: 'NOT_FOUND', message: `no flow run with id '${flowRunId}'` };
-      const breakingAll = this.lastFlowAnswer.get(flowRunId)?.action === 'break';
+      const breakingAll = this.isBrokenAsAWhole(flowRunId);
       if (breakingAll) this.insertAnswer.run(flowRunId, '', '', 'continue', null, null, this.now());
       const continued: string[] = [];
       for (const { id } of this.pausedOfFlowRun.all(flowRunId, BREAKPOINT)) {
