@@ -14,3 +14,4 @@ export * from './orchestration/bookkeeping.js';
 export * from './settings/index.js';
 export * from './desktop-bridge.js';
 export * from './debugging.js';
+export * from './reuse.js';

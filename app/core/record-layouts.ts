@@ -48,10 +48,12 @@ export const FLOW_RUN_LAYOUT: RecordLayout = {
   result: true,
   pause: FLOW_RUN_PAUSE,
   debug: { breakpoints: true, step: true, breakOnFailure: true, pinned: true, broken: true },
+  rerunOf: { flowRunId: true, taskRunId: true },
+  reruns: true,
 };
 
 export const FLOW_RUN_SUMMARY_LAYOUT: RecordLayout = Object.fromEntries(
-  Object.entries(FLOW_RUN_LAYOUT).filter(([key]) => key !== 'parameters' && key !== 'pause' && key !== 'debug'),
+  Object.entries(FLOW_RUN_LAYOUT).filter(([key]) => key !== 'parameters' && key !== 'pause' && key !== 'debug' && key !== 'reruns'),
 );
 
 export const TASK_RUN_LAYOUT: RecordLayout = {
@@ -72,6 +74,8 @@ export const TASK_RUN_LAYOUT: RecordLayout = {
   endTime: true,
   result: true,
   breakpoint: { breakpointId: true, inputs: true, reason: true, error: ERROR_INFO, pausedAt: true },
+  flowRunAttempt: true,
+  reusedFrom: true,
 };
 
 export const STORED_LOG_LAYOUT: RecordLayout = {

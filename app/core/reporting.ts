@@ -1,5 +1,6 @@
 import type { BreakpointAnswer } from './debugging.js';
 import type { OrchestrationResult } from './orchestration/types.js';
+import type { RecordedRuns } from './reuse.js';
 import type { CreateFlowRun, CreateTaskRun, LogLine, SetState } from './runs.js';
 import type { StateType } from './states.js';
 
@@ -44,6 +45,11 @@ export interface RunReporter {
    * (pushed to it, not polled for), or with none once the time is up; it rejects when the signal fires.
    */
   breakpointAnswers(flowRunId: string, afterId: number, waitMs: number, signal?: AbortSignal): Promise<BreakpointAnswer[]>;
+  /**
+   * Every task run a flow run made, over all its attempts, with where each one's result was
+   * recorded, for a re-run to match its calls against; null when there is no such flow run.
+   */
+  recordedRuns(flowRunId: string): Promise<RecordedRuns | null>;
   /** Resolves once everything reported so far is durable. */
   flush(): Promise<void>;
   close(): Promise<void>;

@@ -29,5 +29,6 @@ export function createFlowRunWithDefaults(request: CreateFlowRun): CreateFlowRun
     state: request.state,
     transitionId: request.transitionId,
     ...(request.debug ? { debug: request.debug } : {}),
+    ...(request.rerunOf ? { rerunOf: request.rerunOf } : {}),
   };
 }

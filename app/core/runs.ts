@@ -38,6 +38,23 @@ export const DebugRunInfoSchema = z.object({
 });
 export type DebugRunInfo = z.infer<typeof DebugRunInfoSchema>;
 
+export const RerunLinkSchema = z.object({
+  flowRunId: z.string(),
+  /** The task run it ran again from. */
+  taskRunId: z.string(),
+});
+
+/** A run made from one of a run's task runs, as that run's read lists it. */
+export const RerunSummarySchema = z.object({
+  id: z.string(),
+  name: z.string(),
+  state: z.object({ type: StateTypeSchema, name: z.string() }),
+  /** The task run it ran again from. */
+  fromTaskRunId: z.string(),
+  createdAt: z.number(),
+});
+export type RerunSummary = z.infer<typeof RerunSummarySchema>;
+
 export const FlowRunSchema = z.object({
   id: z.string(),
   flowId: z.string(),
@@ -62,11 +79,15 @@ export const FlowRunSchema = z.object({
   pause: FlowRunPauseSchema.optional(),
   /** On a debug run read by its id: what it stops at. */
   debug: DebugRunInfoSchema.optional(),
+  /** For a run from a chosen task: the run it came from and the task run it ran again from. */
+  rerunOf: RerunLinkSchema.nullable(),
+  /** On a run read by its id: the runs made from its task runs, newest first. */
+  reruns: z.array(RerunSummarySchema).optional(),
 });
 export type FlowRun = z.infer<typeof FlowRunSchema>;
 
 /** A flow run as listings carry it: everything but its parameters, which may be large; read the run for those. */
-export const FlowRunSummarySchema = FlowRunSchema.omit({ parameters: true, pause: true, debug: true });
+export const FlowRunSummarySchema = FlowRunSchema.omit({ parameters: true, pause: true, debug: true, reruns: true });
 export type FlowRunSummary = z.infer<typeof FlowRunSummarySchema>;
 
 /** Where a task run held at a breakpoint stopped. */
@@ -105,6 +126,10 @@ export const TaskRunSchema = z.object({
   result: z.string().nullable(),
   /** On a task run held at a breakpoint, read by its id: where it stopped. */
   breakpoint: TaskRunBreakpointSchema.optional(),
+  /** The attempt of its flow run that made it (1 for the first). */
+  flowRunAttempt: z.number().int(),
+  /** For a run that reused a recorded result instead of running: the task run that computed it. */
+  reusedFrom: z.string().nullable(),
 });
 export type TaskRun = z.infer<typeof TaskRunSchema>;
 
@@ -124,6 +149,8 @@ export const CreateFlowRunSchema = z.object({
   transitionId: z.string(),
   /** Set for a debug run: its breakpoints, which the run's read then shows and which lets it be broken as a whole. */
   debug: DebugRunInfoSchema.optional(),
+  /** For a run from a chosen task of an earlier run. */
+  rerunOf: RerunLinkSchema.optional(),
 });
 export type CreateFlowRun = z.input<typeof CreateFlowRunSchema>;
 
@@ -138,6 +165,8 @@ export const CreateTaskRunSchema = z.object({
   cacheKey: z.string().nullable().default(null),
   inputs: z.string().nullable().default(null),
   upstream: z.array(z.string()).default([]),
+  /** The attempt of its flow run that makes it. */
+  flowRunAttempt: z.number().int().min(1).default(1),
   state: ProposedStateSchema,
   transitionId: z.string(),
 });

@@ -61,6 +61,11 @@ export const ProposedStateSchema = z.object({
   /** With cacheKey on entering RUNNING: ignore any cached result. */
   refreshCache: z.boolean().optional(),
   resultRef: z.string().optional(),
+  /**
+   * On a new task run created Completed: the task run of an earlier run whose recorded result
+   * (resultRef) it reuses instead of running.
+   */
+  reusedFrom: z.string().optional(),
   /** A JSON rendering of the result or a cut of it, for people. */
   resultPreview: z.string().optional(),
   /** False when the client's retry condition said this failure must not be retried. */

@@ -4,6 +4,8 @@ import type { RunLogger } from './logger.js';
 import type { CountedWork } from './counted-work.js';
 import type { StoredStates } from './stored-states.js';
 import type { DebugSession } from './debug-session.js';
+import type { ResultJournal } from './result-journal.js';
+import type { ReusePlan } from './reuse-plan.js';
 import type { TaskRunner } from './task-runners/task-runner.js';
 import type { ResultLinks } from './upstream-links.js';
 
@@ -40,6 +42,10 @@ export interface FlowRunFrame {
   storedStates: StoredStates;
   /** Set in a debug run: where its task runs stop, and the answers people give. */
   debug: DebugSession | null;
+  /** Set in a re-run (a retry, a run from a chosen task): which calls reuse recorded results. */
+  reuse: ReusePlan | null;
+  /** Where this flow run records its task runs' results, for a later run to reuse. */
+  journal: ResultJournal;
 }
 
 export interface TaskRunFrame {

@@ -1,6 +1,6 @@
 import { setMaxListeners } from 'node:events';
 import { hostname } from 'node:os';
-import type { DebugOptions, OrchestrationResult, ProposedState, RetryPolicy, State, StateType } from '../core/index.js';
+import type { DebugOptions, OrchestrationResult, ProposedState, RerunLink, RetryPolicy, ReuseOptions, State, StateType } from '../core/index.js';
 import { newId } from '../core/ids.js';
 import { onAbort } from './abort-listeners.js';
 import { AttemptScope } from './attempt-scope.js';
@@ -19,6 +19,8 @@ import type { FlowOptions, RunInfo } from './options.js';
 import { previewOf } from './previews.js';
 import { FUTURE_SEARCH_DEPTH, resolveFutures } from './resolve-futures.js';
 import { persistResult } from './results.js';
+import { ResultJournal } from './result-journal.js';
+import { loadReusePlan, type ReusePlan } from './reuse-plan.js';
 import { RunExecution, type AttemptOutcome, type StartedInstead } from './run-execution.js';
 import { engineSettings } from './runtime.js';
 import { sleep, sleepUntil } from './sleep.js';
@@ -58,6 +60,13 @@ export interface FlowRunRequest {
   debug?: DebugOptions;
   /** Told when task runs of the debug run stop at breakpoints and are answered (a terminal's debugger prompt). */
   debugListener?: DebugListener;
+  /**
+   * Makes it a re-run: each attempt reuses the recorded result of every call that matches a
+   * completed task run of that run (see core/reuse.ts), and runs the rest.
+   */
+  reuse?: ReuseOptions;
+  /** A run from a chosen task of an earlier run: the link it records. */
+  rerunOf?: RerunLink;
 }
 
 /** How a flow run ended: its final state and its result or error. */
@@ -136,6 +145,7 @@ class FlowRunExecution extends RunExecution<FlowRunOutcome> {
   private readonly args: unknown[];
   /** A debug run's session; a subflow takes its parent's. */
   private debug: DebugSession | null = null;
+  private readonly journal: ResultJournal;
 
   constructor(
     private readonly flow: FlowDefinition,
@@ -150,6 +160,7 @@ class FlowRunExecution extends RunExecution<FlowRunOutcome> {
     this.name = request.flowRunName ?? flowRunName(flow, this.params);
     this.logger = new RunLogger({ flowRunId: this.id, taskRunId: null, runName: this.name, attempt: () => this.attempt }, 'flow');
     setMaxListeners(0, this.runController.signal);
+    this.journal = new ResultJournal(engineSettings().home, this.id);
     this.claimsRun = request.flowRunId !== undefined;
     // A run cancelled while it waited to retry is Cancelled by the cancel command itself; its
     // hooks are still this process's to run.
@@ -201,6 +212,7 @@ class FlowRunExecution extends RunExecution<FlowRunOutcome> {
       state: { type: 'PENDING', name: 'Pending' },
       transitionId: newId(),
       ...(this.debug ? { debug: this.debug.info } : {}),
+      ...(this.request.rerunOf ? { rerunOf: this.request.rerunOf } : {}),
     });
     // After the child, so whoever reads the task run finds the child it links to.
     this.subflowTaskRun?.create();
@@ -231,6 +243,7 @@ class FlowRunExecution extends RunExecution<FlowRunOutcome> {
       untrack();
       this.debug?.ended(this.id);
       this.stopFollowingParent();
+      this.journal.close();
     }
   }
 
@@ -322,6 +335,16 @@ class FlowRunExecution extends RunExecution<FlowRunOutcome> {
     const logPrints = this.flow.options.logPrints ?? false;
     if (logPrints) installLogPrints();
     const outstanding = new Set<Promise<unknown>>();
+    let reuse: ReusePlan | null = null;
+    if (this.request.reuse) {
+      try {
+        reuse = await loadReusePlan(this.reporter, this.request.reuse, engineSettings().home);
+      } catch (error) {
+        scope.stopClock();
+        scope.release();
+        return { ok: false, error };
+      }
+    }
     const frame: FlowRunFrame = {
       kind: 'flow',
       flowRunId: this.id,
@@ -342,6 +365,8 @@ class FlowRunExecution extends RunExecution<FlowRunOutcome> {
       proposeOwnState: (state, transitionId) => this.propose(state, false, transitionId),
       storedStates: this.storedStates,
       debug: this.debug,
+      reuse,
+      journal: this.journal,
     };
     let outcome: { ok: true; value: unknown } | { ok: false; error: unknown };
     try {
@@ -356,6 +381,10 @@ class FlowRunExecution extends RunExecution<FlowRunOutcome> {
     }
     await this.settle(frame);
     scope.release();
+    if (reuse) {
+      if (reuse.reused > 0) this.logger.info(`reused the recorded results of ${reuse.reused} task run(s) of ${reuse.recorded.flowRunId === this.id ? 'earlier attempts' : `flow run ${reuse.recorded.flowRunId}`}`);
+      reuse.close();
+    }
     if (outcome.ok && scope.aborted) return { ok: false, error: scope.reason };
     if (outcome.ok && frame.unrecorded) return { ok: false, error: frame.unrecorded.error };
     if (outcome.ok) return judgeReturnedValue(outcome.value);
@@ -458,6 +487,11 @@ export async function executeFlowRun(flow: FlowDefinition, input: FlowInput, req
   // task has that task run for its parent already.
   const subflowTaskRun =
     frame?.kind === 'flow' && request.flowRunId === undefined ? new SubflowTaskRun(frame, flow.name, call ? call.args : args!, upstream.ids) : null;
+  // In a re-run, the child's calls match the task runs of the child its call made before.
+  if (subflowTaskRun && parent?.reuse && !request.reuse) {
+    const reuse = parent.reuse.subflow(flow.name, subflowTaskRun.dynamicKey);
+    if (reuse) request = { ...request, reuse };
+  }
   const run = call ? startChild(flow, call, request, subflowTaskRun) : startAfterUpstream(flow, args!, request, subflowTaskRun, parent!.resultLinks);
   // A subflow is work of its parent's attempt: the parent settles only once the subflow has.
   if (parent) {

@@ -14,3 +14,4 @@ export { registerFlowLoader } from './loader/register.js';
 export { activeFlowRunIds, crashActiveRuns } from './heartbeats.js';
 export { previewOf } from './previews.js';
 export type { FlowRunOutcome, FlowRunRequest } from './flow-run-engine.js';
+export { loadReusePlan, ResultsElsewhereError } from './reuse-plan.js';

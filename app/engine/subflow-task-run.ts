@@ -23,7 +23,7 @@ export class SubflowTaskRun {
   private readonly reporter = requireReporter();
   /** Transitions are sent one after another, so the store sees them in the child's order. */
   private chain: Promise<unknown> = Promise.resolve();
-  private readonly dynamicKey: number;
+  readonly dynamicKey: number;
   private created = false;
   private running = false;
   private ended = false;
@@ -55,6 +55,7 @@ export class SubflowTaskRun {
         taskKey: this.flowName,
         name: this.name,
         dynamicKey: this.dynamicKey,
+        flowRunAttempt: this.parent.attempt,
         tags: [],
         retryPolicy: { retries: 0, retryDelaySeconds: [0] },
         inputs: inputsOf(this.args),

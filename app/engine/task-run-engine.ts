@@ -1,4 +1,4 @@
-import type { BreakpointAnswer, CreateTaskRun, OrchestrationResult, ProposedState, RetryPolicy, State } from '../core/index.js';
+import type { BreakpointAnswer, CreateTaskRun, OrchestrationResult, ProposedState, RecordedTaskRun, RetryPolicy, State } from '../core/index.js';
 import { BREAKPOINT, CONTINUED, PINNED, SKIPPED } from '../core/debugging.js';
 import { newId } from '../core/ids.js';
 import { isTerminal, NOT_READY } from '../core/state-model.js';
@@ -18,6 +18,7 @@ import { FUTURE_SEARCH_DEPTH, resolveFutures, type UnresolvedFuture } from './re
 import { failureLogText } from './failure-log.js';
 import { persistResult, readResult } from './results.js';
 import { failedStateOf, RunExecution, type AttemptOutcome, type FailedAttempt, type RunEndListener, type StartedInstead } from './run-execution.js';
+import { taskCodeHash } from './task-code.js';
 import { inputsAsJson, inputsOf, nextDynamicKey } from './task-run-records.js';
 import { linkResult, runsKnownOf, upstreamOf, type UpstreamLinks } from './upstream-links.js';
 import { engineSettings } from './runtime.js';
@@ -198,19 +199,74 @@ class TaskRunExecution extends RunExecution<unknown> implements RunEndListener<u
 
   constructor(
     private readonly flow: FlowRunFrame,
-    private readonly request: TaskRunRequest,
+    private request: TaskRunRequest,
   ) {
     super('task');
     const task = request.task;
     const dynamicKey = nextDynamicKey(flow, task.taskKey);
     this.id = request.taskRunId ?? newId();
+    // A re-run's call reuses its match's recorded result, or runs (with a person's inputs, when given).
+    const reuse = flow.reuse?.decide(task.taskKey, dynamicKey, taskCodeHash(task)) ?? null;
+    if (reuse?.reuse === false && reuse.args) this.request = request = { ...request, args: reuse.args, waitFor: [] };
     this.name = taskRunName(task, request.args, dynamicKey);
     this.upstream = withLinked(upstreamOf(flow.resultLinks, request.args, request.waitFor), request.linkedUpstream);
+    if (reuse?.reuse) {
+      this.recordReused(dynamicKey, reuse.from, reuse.value);
+      return;
+    }
     // Handed a map that does not know its runs yet, the run is recorded once it does, with them
     // for its upstream, as Prefect's map knows its runs before the next call is made.
     const runsKnown = this.upstream.waits ? runsKnownOf(request.args) : null;
     if (runsKnown) this.recording = runsKnown.then(() => this.record(dynamicKey, true));
     else this.record(dynamicKey, false);
+    if (reuse?.why) this.logger.info(reuse.why);
+  }
+
+  /** Set for a call of a re-run that reuses a recorded result instead of running. */
+  private reused: { value: unknown } | null = null;
+
+  get isReused(): boolean {
+    return this.reused !== null;
+  }
+
+  /**
+   * Records the run Completed at once, named Cached, with the recorded result it reuses and the
+   * task run that computed it; the run never starts.
+   */
+  private recordReused(dynamicKey: number, from: RecordedTaskRun, value: unknown): void {
+    this.reused = { value };
+    linkResult(this.flow.resultLinks, value, this.id);
+    const origin = from.reusedFrom ?? from.id;
+    const request: CreateTaskRun = {
+      id: this.id,
+      flowRunId: this.flow.flowRunId,
+      taskKey: this.request.task.taskKey,
+      name: this.name,
+      dynamicKey,
+      flowRunAttempt: this.flow.attempt,
+      tags: this.request.task.tags as string[],
+      retryPolicy: this.request.task.retryPolicy,
+      inputs: inputsOf(this.request.args),
+      upstream: this.upstream.waits ? [] : this.upstream.ids,
+      state: {
+        type: 'COMPLETED',
+        name: 'Cached',
+        resultRef: from.resultRef!,
+        reusedFrom: origin,
+        resultPreview: previewOf(value),
+        message: `reused the result of task run ${from.name} (${origin.slice(0, 8)}), attempt ${from.flowRunAttempt}`,
+      },
+      transitionId: newId(),
+    };
+    // The flow run waits for the record to land, as for any Completed state.
+    this.flow.pendingRecords.add();
+    const answered = (result: OrchestrationResult) => {
+      this.observe(result);
+      this.finalRecorded();
+    };
+    const failed = (error: unknown) => this.completedNotRecorded(error);
+    if (this.reporter.createTaskRunThen) this.reporter.createTaskRunThen(request, answered, failed);
+    else this.reporter.createTaskRun(request).then(answered, failed);
   }
 
   /** Records the run, Pending; `again` finds its upstream anew once the maps it was handed know their runs. */
@@ -223,6 +279,7 @@ class TaskRunExecution extends RunExecution<unknown> implements RunEndListener<u
       taskKey: task.taskKey,
       name: this.name,
       dynamicKey,
+      flowRunAttempt: this.flow.attempt,
       // Shared, not copied: the store writes the same JSON for every run of the task.
       tags: task.tags as string[],
       retryPolicy: task.retryPolicy,
@@ -263,6 +320,7 @@ class TaskRunExecution extends RunExecution<unknown> implements RunEndListener<u
   }
 
   run(): Promise<unknown> {
+    if (this.reused) return Promise.resolve(this.reused.value);
     // Most calls pass plain values: nothing to wait for.
     if (this.recording || this.upstream.waits) return this.runAfterUpstream();
     return this.startWith(this.request.args as unknown[]);
@@ -281,7 +339,8 @@ class TaskRunExecution extends RunExecution<unknown> implements RunEndListener<u
 
   /** Runs a submitted run, which settles itself (see `settled`). */
   runSubmitted(): void {
-    if (this.recording || this.upstream.waits) this.runEnded(this.runAfterUpstream());
+    if (this.reused) this.settled(true, this.reused.value);
+    else if (this.recording || this.upstream.waits) this.runEnded(this.runAfterUpstream());
     else this.startWithTo(this.request.args as unknown[], this);
   }
 
@@ -601,6 +660,12 @@ class TaskRunExecution extends RunExecution<unknown> implements RunEndListener<u
           if (expiry !== undefined) state.cacheExpirationSeconds = expiry;
         }
       }
+    } else if (task.options.persistResult !== false) {
+      // Recorded for a retry or a run from a chosen task to reuse.
+      const ref = this.flow.journal.append(value, taskCodeHash(task), (reason) =>
+        this.flow.logger.warning(`task results cannot be recorded, so a retry runs every task again: ${reason}`),
+      );
+      if (ref !== null) state.resultRef = ref;
     }
     // The caller gets the value at once; the Completed state commits with whatever the flow does
     // next, so nothing that follows can be durable before it. The flow run waits for it to land.
@@ -726,7 +791,8 @@ export function submitTaskRun(parent: RunFrame, request: TaskRunRequest & { futu
   const flow = parent.kind === 'flow' ? parent : parent.flowRun;
   const execution = startTracking(flow, request);
   request.future.runName = execution.name;
-  if (!runner) execution.runSubmitted();
+  // A reused run never runs: it takes no place with the runner.
+  if (!runner || execution.isReused) execution.runSubmitted();
   else if (runner.admit && runner.leave) execution.admitBy(runner);
   else
     followToTheEnd(

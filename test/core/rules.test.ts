@@ -165,9 +165,9 @@ describe('the allowed-transitions table', () => {
     expect(Object.keys(ALLOWED_TRANSITIONS).sort()).toEqual(['NONE', ...STATE_TYPES].sort());
   });
 
-  it('starts a run only as SCHEDULED, PENDING or RUNNING', () => {
+  it('starts a run only as SCHEDULED, PENDING or RUNNING, or COMPLETED (left to the rule on reused results)', () => {
     for (const to of STATE_TYPES) {
-      expect(isAllowedTransition(null, to)).toBe(['SCHEDULED', 'PENDING', 'RUNNING'].includes(to));
+      expect(isAllowedTransition(null, to)).toBe(['SCHEDULED', 'PENDING', 'RUNNING', 'COMPLETED'].includes(to));
     }
   });
 
@@ -281,7 +281,18 @@ describe('EnforceAllowedTransitions', () => {
   it('rejects a new run that proposes a final state', () => {
     const outcome = propose({ initial: null, proposed: completed });
     expect(outcome.decision).toBe('reject');
-    if (outcome.decision === 'reject') expect(outcome.reason).toMatch(/state none cannot move to Completed/);
+    if (outcome.decision === 'reject') expect(outcome.reason).toMatch(/starts Completed only as a task run reusing the recorded result/);
+    const failed = propose({ initial: null, proposed: { type: 'FAILED', name: 'Failed' } });
+    if (failed.decision === 'reject') expect(failed.reason).toMatch(/state none cannot move to Failed/);
+    expect(failed.decision).toBe('reject');
+  });
+
+  it('lets a new task run start Completed only with the recorded result it reuses', () => {
+    const reused = { type: 'COMPLETED', name: 'Cached', resultRef: 'storage/runs/x.results#0+10', reusedFrom: 'old-task-run' } as const;
+    expect(propose({ initial: null, proposed: reused }).decision).toBe('accept');
+    expect(propose({ initial: null, proposed: { ...reused, resultRef: undefined } }).decision).toBe('reject');
+    expect(propose({ initial: null, proposed: { ...reused, reusedFrom: undefined } }).decision).toBe('reject');
+    expect(propose({ initial: null, proposed: reused, kind: 'flow' }).decision).toBe('reject');
   });
 
   it('does not ask the store anything for a rejected transition', () => {

@@ -129,14 +129,43 @@ export const COMMANDS: readonly CommandDefinition[] = [
   },
   {
     name: 'flow-run retry',
-    summary: 'Run a failed, crashed or cancelled flow run again, as its next attempt',
-    usage: 'ID [--file PATH] [--json]',
+    summary:
+      'Run a failed, crashed or cancelled flow run again as its next attempt, reusing the result of every task run that completed (--all: run every task again)',
+    usage: 'ID [--all] [--reuse-changed] [--file PATH] [--json]',
     options: {
-      json: { type: 'boolean', description: 'End with one JSON line: flowRunId, state and result' },
+      all: { type: 'boolean', description: 'Run every task again instead of reusing completed results' },
+      'reuse-changed': { type: 'boolean', description: 'Reuse recorded results even of tasks whose code changed since' },
       file: { type: 'string', value: 'PATH', description: 'The flow file to run, when it is no longer where the run started' },
+      'requested-by': {
+        type: 'string',
+        value: 'SOURCE',
+        description: 'Where the retry was asked for (cli, ui, api, automation), as its state message says; default cli',
+      },
+      json: { type: 'boolean', description: 'End with one JSON line: flowRunId, state and result' },
     },
     positionals: { min: 1, max: 1, names: ['ID'] },
     load: () => import('./flow-run-retry.js'),
+  },
+  {
+    name: 'flow-run rerun',
+    summary:
+      'Run a finished flow run again from one of its task runs, as a new run linked to it: that task run and everything downstream of it run, the rest reuse their results',
+    usage: 'ID --from TASK [--inputs JSON] [--code current|original] [--reuse-changed] [--file PATH] [--flow-run-id ID] [--json]',
+    options: {
+      from: { type: 'string', value: 'TASK', description: 'The task run to run again from: its id, a prefix of it, or its name (such as enrich-0)' },
+      inputs: { type: 'string', value: 'JSON', description: "The chosen task run's arguments instead of its own, as a JSON array" },
+      code: {
+        type: 'string',
+        value: 'current|original',
+        description: "Run the flow file as it is now (current, the default) or the code the original run ran (original)",
+      },
+      'reuse-changed': { type: 'boolean', description: 'Reuse recorded results even of tasks whose code changed since' },
+      file: { type: 'string', value: 'PATH', description: 'The flow file to run, when it is no longer where the run started' },
+      'flow-run-id': { type: 'string', value: 'ID', description: 'The id to give the new flow run' },
+      json: { type: 'boolean', description: 'End with one JSON line: flowRunId, state and result' },
+    },
+    positionals: { min: 1, max: 1, names: ['ID'] },
+    load: () => import('./flow-run-rerun.js'),
   },
   {
     name: 'task-run ls',

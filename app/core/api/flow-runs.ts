@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { FlowRunSchema, FlowRunSummarySchema, LOG_LEVELS } from '../runs.js';
 import { StateTypeSchema } from '../states.js';
+import { RetrySourceSchema } from './reruns.js';
 import { listQuery, MAX_TIME_MS, nestsAtMost, RunIdSchema, TransitionIdSchema, wholeNumberQuery } from './common.js';
 
 /**
@@ -97,6 +98,8 @@ export const LogsQuerySchema = z.strictObject({
 /** What a retry may say about itself; it becomes the message of the AwaitingRetry state. */
 export const RetryFlowRunSchema = z.strictObject({
   message: z.string().min(1).max(1000).optional(),
+  /** Where the retry was asked for, which the state's message says when none is given. Default: api. */
+  source: RetrySourceSchema.optional(),
 });
 
 /** How deeply the input given on resume may nest; far beyond any real answer. */

@@ -6,6 +6,7 @@ export * from './flows.js';
 export * from './flow-runs.js';
 export * from './concurrency-limits.js';
 export * from './breakpoints.js';
+export * from './reruns.js';
 export * from './run-ids.js';
 export * from './reports.js';
 export * from './workspace.js';

@@ -25,6 +25,7 @@ import {
 import { FlowSchema } from './flows.js';
 import { HealthSchema } from './health.js';
 import { ReportResponseSchema, ReportSchema } from './reports.js';
+import { RecordedRunsSchema, RetryInProcessSchema, RunFromTaskSchema } from './reruns.js';
 import { ResolvedRunIdSchema, ResolveRunIdQuerySchema, RUN_ID_PREFIX_MIN, RunIdPrefixesRequestSchema, RunIdPrefixesSchema } from './run-ids.js';
 import {
   ChangeWorkspaceSchema,
@@ -425,12 +426,39 @@ export const API_ROUTES = {
     method: 'POST',
     path: '/flow-runs/:id/rerun',
     summary:
-      'Run a Failed, Crashed or Cancelled flow run again as its next attempt, in a flow process this server starts; ' +
-      'its file must be in the workspace. Answers once the run has left its final state; 409 when it is in any other state',
+      'Retry a Failed, Crashed or Cancelled flow run as its next attempt, in a flow process this server starts: the attempt reuses ' +
+      'the result of every task run that completed in an earlier attempt (Cached, linked to it) unless `all` is set. Its file must ' +
+      'be in the workspace. Answers once the run has left its final state; 409 when it is in any other state',
+    resource: 'flow-runs',
+    params: IdParamsSchema,
+    body: RetryInProcessSchema,
+    status: 200,
+    response: StartedFlowRunSchema,
+  },
+  runFlowRunFromTask: {
+    method: 'POST',
+    path: '/flow-runs/:id/run-from',
+    summary:
+      'Run a finished flow run again from one of its task runs, as a new run linked to it, in a flow process this server starts: ' +
+      'the chosen task run and every task run downstream of it run again (the chosen one with `inputs` when given), the rest reuse ' +
+      'their recorded results. Answers once the new run exists. 404 for an unknown run or task run, 409 while the run is not finished ' +
+      'or when its file is not in the workspace, 422 when the inputs do not fit the call',
+    resource: 'flow-runs',
+    params: IdParamsSchema,
+    body: RunFromTaskSchema,
+    status: 200,
+    response: StartedFlowRunSchema,
+  },
+  getRecordedRuns: {
+    method: 'GET',
+    path: '/flow-runs/:id/recorded-runs',
+    summary:
+      'Every task run of a flow run over all its attempts, with where each one recorded its result: what a retry or a run from a ' +
+      'chosen task matches its calls against, in one read',
     resource: 'flow-runs',
     params: IdParamsSchema,
     status: 200,
-    response: StartedFlowRunSchema,
+    response: RecordedRunsSchema,
   },
   runFlowRunAgain: {
     method: 'POST',

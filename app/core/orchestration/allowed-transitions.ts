@@ -6,7 +6,8 @@ import type { StateType } from '../states.js';
  * and for a second PENDING (which aborts instead, unless it is a task run's NotReady).
  */
 export const ALLOWED_TRANSITIONS: Readonly<Record<StateType | 'NONE', readonly StateType[]>> = {
-  NONE: ['SCHEDULED', 'PENDING', 'RUNNING'],
+  // NONE to COMPLETED only for a task run reusing a recorded result: StartCompletedOnlyWithAReusedResult.
+  NONE: ['SCHEDULED', 'PENDING', 'RUNNING', 'COMPLETED'],
   SCHEDULED: ['SCHEDULED', 'PENDING', 'RUNNING', 'COMPLETED', 'FAILED', 'CANCELLING', 'CANCELLED', 'CRASHED'],
   // PENDING to PENDING only as a task run's NotReady: RejectPendingDuplicates aborts any other.
   // PENDING to PAUSED, and PAUSED to PENDING or COMPLETED, only at a task run's breakpoint: KeepBreakpointMovesToBreakpoints.

@@ -4,6 +4,7 @@ import { abortTasksOfStoppingFlows } from './rules/abort-tasks-of-stopping-flows
 import { cancelUnstartedRunsAtOnce } from './rules/cancel-unstarted-runs-at-once.js';
 import { enforceAllowedTransitions } from './rules/enforce-allowed-transitions.js';
 import { keepBreakpointMovesToBreakpoints } from './rules/keep-breakpoint-moves-to-breakpoints.js';
+import { startCompletedOnlyWithAReusedResult } from './rules/start-completed-only-with-a-reused-result.js';
 import { nameRetryAttempts } from './rules/name-retry-attempts.js';
 import { preventDuplicateTransitions } from './rules/prevent-duplicate-transitions.js';
 import { refuseCancellingFinishedRuns } from './rules/refuse-cancelling-finished-runs.js';
@@ -34,6 +35,7 @@ export const CLIENT_POLICY: readonly OrchestrationRule<ClientServices>[] = [
   retryOnlyFailedCrashedOrCancelledRuns,
   enforceAllowedTransitions,
   keepBreakpointMovesToBreakpoints,
+  startCompletedOnlyWithAReusedResult,
   retryOnlyUnsuccessfulRuns,
   waitForScheduledTime,
   abortTasksOfStoppingFlows,

@@ -16,6 +16,7 @@ import type {
   LogLine,
   OrchestrationResult,
   ProposedState,
+  RecordedRuns,
   ResumeInput,
   RunReporter,
   SetState,
@@ -201,6 +202,16 @@ export class HttpReporter implements RunReporter {
     try {
       const record = await this.api.getResumeInput({ params: { id: flowRunId }, query: { pauseId } });
       return 'input' in record ? { input: record.input } : {};
+    } catch (error) {
+      if (error instanceof ApiError && error.status === 404) return null;
+      throw error;
+    }
+  }
+
+  async recordedRuns(flowRunId: string): Promise<RecordedRuns | null> {
+    this.api ??= createApiClient({ baseUrl: this.options.apiUrl, apiKey: this.options.apiKey ?? undefined, timeoutMs: READ_TIMEOUT_MS });
+    try {
+      return await this.api.getRecordedRuns({ params: { id: flowRunId } });
     } catch (error) {
       if (error instanceof ApiError && error.status === 404) return null;
       throw error;

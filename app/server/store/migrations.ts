@@ -260,6 +260,19 @@ export const MIGRATIONS: readonly { name: string; sql: string }[] = [
       END;
     `,
   },
+  {
+    name: 'attempts of task runs, reused results and runs from a chosen task',
+    sql: `
+      -- Which attempt of its flow run made a task run, so a retried run's attempts stay apart.
+      ALTER TABLE task_runs ADD COLUMN flow_run_attempt INTEGER NOT NULL DEFAULT 1;
+      -- The task run whose recorded result a Cached task run reused instead of running.
+      ALTER TABLE task_runs ADD COLUMN reused_from TEXT;
+      -- A run from a chosen task: the run it came from and the task run it ran again from.
+      ALTER TABLE flow_runs ADD COLUMN rerun_of TEXT;
+      ALTER TABLE flow_runs ADD COLUMN rerun_from TEXT;
+      CREATE INDEX ix_flow_runs_rerun_of ON flow_runs (rerun_of, created_at DESC) WHERE rerun_of IS NOT NULL;
+    `,
+  },
 ];
 
 function schemaVersion(db: Database.Database): number {

@@ -37,6 +37,8 @@ export interface FlowRunRow extends JoinedStateColumns {
   hostname: string | null;
   result: string | null;
   last_transition_id: string | null;
+  rerun_of: string | null;
+  rerun_from: string | null;
 }
 
 export interface TaskRunRow extends JoinedStateColumns {
@@ -59,6 +61,8 @@ export interface TaskRunRow extends JoinedStateColumns {
   end_time: number | null;
   result: string | null;
   last_transition_id: string | null;
+  flow_run_attempt: number;
+  reused_from: string | null;
 }
 
 export interface StateRow {
@@ -131,6 +135,7 @@ export function flowRunSummaryFromRow(row: Omit<FlowRunRow, 'parameters'>): Flow
     pid: row.pid,
     hostname: row.hostname,
     result: row.result,
+    rerunOf: row.rerun_of === null ? null : { flowRunId: row.rerun_of, taskRunId: row.rerun_from ?? '' },
   };
 }
 
@@ -152,6 +157,8 @@ export function taskRunFromRow(row: TaskRunRow): TaskRun {
     startTime: row.start_time,
     endTime: row.end_time,
     result: row.result,
+    flowRunAttempt: row.flow_run_attempt,
+    reusedFrom: row.reused_from,
   };
 }
 

@@ -10,6 +10,7 @@ import type {
   FlowRunSummary,
   LogLine,
   OrchestrationResult,
+  RecordedRuns,
   ResumeInput,
   RunKind,
   SetState,
@@ -79,6 +80,10 @@ export class SqliteRunStore implements RunStore {
 
   breakpointAnswers(flowRunId: string, afterId: number, waitMs: number, signal?: AbortSignal): Promise<BreakpointAnswer[]> {
     return this.sqlite.breakpointAnswers(flowRunId, afterId, waitMs, signal);
+  }
+
+  async recordedRuns(flowRunId: string): Promise<RecordedRuns | null> {
+    return this.sqlite.recordedRuns(flowRunId);
   }
 
   flush(): Promise<void> {

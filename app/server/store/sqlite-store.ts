@@ -8,6 +8,7 @@ import type {
   FlowRun,
   LogLine,
   OrchestrationResult,
+  RecordedRuns,
   ResumeInput,
   SetState,
   StateType,
@@ -24,6 +25,7 @@ import { GroupCommit, type OperationOutcome, type StoreOperation } from './group
 import { openDatabase } from './open-database.js';
 import { RunReads } from './run-reads.js';
 import { StoreChangeSignal } from './store-change-signal.js';
+import { RecordedRunsQuery } from './recorded-runs.js';
 import {
   TaskRunBreakpoints,
   type BreakAllOutcome,
@@ -86,6 +88,7 @@ export class SqliteStore extends RunReads {
   private readonly breakpoints: TaskRunBreakpoints;
   private readonly changes: StoreChangeSignal;
   private readonly dashboardQuery: DashboardQuery;
+  private readonly recorded: RecordedRunsQuery;
   private readonly health: WriteHealth;
 
   static open(options: SqliteStoreOptions): SqliteStore {
@@ -125,6 +128,7 @@ export class SqliteStore extends RunReads {
     );
     this.changes = new StoreChangeSignal(`${options.path}-wal`);
     this.dashboardQuery = new DashboardQuery(db, (id) => this.getFlowRun(id));
+    this.recorded = new RecordedRunsQuery(db);
     const unswept = options.sweepOnOpen !== false ? this.sweepOnOpen() : null;
     if (alone !== null || unswept !== null) options.onWarning?.(openWarning(options.path, alone, unswept));
   }
@@ -255,7 +259,13 @@ export class SqliteStore extends RunReads {
     }
     const debug = run ? this.breakpoints.debugRunOf(id) : null;
     if (debug) run!.debug = debug;
+    if (run) run.reruns = this.recorded.rerunsOf(id);
     return run;
+  }
+
+  /** Every task run of a flow run with where its result lies, for a re-run to match against. */
+  recordedRuns(flowRunId: string): RecordedRuns | null {
+    return this.recorded.recordedRuns(flowRunId);
   }
 
   /**

@@ -82,6 +82,8 @@ export interface FlowRunInsert {
   pid: number | null;
   hostname: string | null;
   last_transition_id: string;
+  rerun_of: string | null;
+  rerun_from: string | null;
 }
 
 export interface TaskRunInsert {
@@ -104,6 +106,8 @@ export interface TaskRunInsert {
   end_time: number | null;
   last_transition_id: string;
   result: string | null;
+  flow_run_attempt: number;
+  reused_from: string | null;
 }
 
 export interface StateInsert {
@@ -160,6 +164,8 @@ export const FLOW_RUN_INSERT = columnList<FlowRunInsert>([
   'pid',
   'hostname',
   'last_transition_id',
+  'rerun_of',
+  'rerun_from',
 ]);
 
 export const TASK_RUN_INSERT = columnList<TaskRunInsert>([
@@ -182,6 +188,8 @@ export const TASK_RUN_INSERT = columnList<TaskRunInsert>([
   'end_time',
   'last_transition_id',
   'result',
+  'flow_run_attempt',
+  'reused_from',
 ]);
 
 export const STATE_INSERT = columnList<StateInsert>([

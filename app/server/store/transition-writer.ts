@@ -577,6 +577,8 @@ export class TransitionWriter {
       pid: request.pid,
       hostname: request.hostname,
       last_transition_id: request.transitionId,
+      rerun_of: request.rerunOf?.flowRunId ?? null,
+      rerun_from: request.rerunOf?.taskRunId ?? null,
     });
   }
 
@@ -601,7 +603,9 @@ export class TransitionWriter {
       start_time: row.start_time,
       end_time: row.end_time,
       last_transition_id: request.transitionId,
-      result: null,
+      result: row.result,
+      flow_run_attempt: request.flowRunAttempt ?? 1,
+      reused_from: request.state.reusedFrom ?? null,
     });
   }
 

@@ -1,13 +1,11 @@
 import type { FastifyInstance } from 'fastify';
+import { retryMessage } from '../../../core/reuse.js';
 import { rerunSource } from '../../flow-files/rerun-source.js';
 import { retryFlowRun } from '../../runs/retry-flow-run.js';
 import { decodeCursor, encodeCursor } from '../cursor.js';
 import { HttpError, notFound } from '../errors.js';
 import { addRoute } from '../route.js';
 import type { RouteDeps } from './deps.js';
-
-/** The AwaitingRetry state's message when the caller gives none. */
-const DEFAULT_RETRY_MESSAGE = 'retry requested';
 
 export async function flowRunRoutes(api: FastifyInstance, { store, workspace }: RouteDeps): Promise<void> {
   async function requireFlowRun(id: string): Promise<void> {
@@ -74,8 +72,14 @@ export async function flowRunRoutes(api: FastifyInstance, { store, workspace }: 
     return record;
   });
 
+  addRoute(api, 'getRecordedRuns', async ({ params }) => {
+    const recorded = await store.recordedRuns(params.id);
+    if (!recorded) throw notFound('flow run', params.id);
+    return recorded;
+  });
+
   addRoute(api, 'retryFlowRun', async ({ params, body }) => {
-    const outcome = await retryFlowRun(store, params.id, body.message ?? DEFAULT_RETRY_MESSAGE);
+    const outcome = await retryFlowRun(store, params.id, body.message ?? retryMessage(body.source ?? 'api'));
     if (outcome.ok) return outcome.run;
     throw new HttpError(outcome.reason === 'NOT_FOUND' ? 404 : 409, outcome.message);
   });
