@@ -30,6 +30,7 @@ function keyOf(taskKey: string, dynamicKey: number): string {
 export class ReusePlan {
   /** The record each call matches: of several attempts, the latest that made the call. */
   private readonly byCall = new Map<string, RecordedTaskRun>();
+  private readonly byId = new Map<string, RecordedTaskRun>();
   private readonly runAgain: Set<string>;
   /** The chosen task runs, as the latest runs of their calls. */
   private readonly chosen: Set<string>;
@@ -44,6 +45,7 @@ export class ReusePlan {
     private readonly home: string,
   ) {
     for (const run of recorded.taskRuns) {
+      this.byId.set(run.id, run);
       const key = keyOf(run.taskKey, run.dynamicKey);
       const seen = this.byCall.get(key);
       if (!seen || seen.flowRunAttempt <= run.flowRunAttempt) this.byCall.set(key, run);
@@ -79,6 +81,18 @@ export class ReusePlan {
     }
     this.reused++;
     return { reuse: true, from: match, value: entry.value };
+  }
+
+  /**
+   * Where a reused result came from, in words: the task run that computed it (a result reused
+   * before is credited to its first run), with its attempt when it is of this run.
+   */
+  describeOrigin(from: RecordedTaskRun, reusingFlowRunId: string): { id: string; text: string } {
+    const id = from.reusedFrom ?? from.id;
+    const origin = this.byId.get(id);
+    const of = this.recorded.flowRunId === reusingFlowRunId ? '' : ` of flow run ${this.recorded.flowRunId}`;
+    const where = origin ? `, attempt ${origin.flowRunAttempt}${of}` : '';
+    return { id, text: `the result of task run ${from.name} (${id}${where})` };
   }
 
   /**

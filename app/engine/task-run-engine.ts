@@ -236,7 +236,7 @@ class TaskRunExecution extends RunExecution<unknown> implements RunEndListener<u
   private recordReused(dynamicKey: number, from: RecordedTaskRun, value: unknown): void {
     this.reused = { value };
     linkResult(this.flow.resultLinks, value, this.id);
-    const origin = from.reusedFrom ?? from.id;
+    const origin = this.flow.reuse!.describeOrigin(from, this.flow.flowRunId);
     const request: CreateTaskRun = {
       id: this.id,
       flowRunId: this.flow.flowRunId,
@@ -252,9 +252,9 @@ class TaskRunExecution extends RunExecution<unknown> implements RunEndListener<u
         type: 'COMPLETED',
         name: 'Cached',
         resultRef: from.resultRef!,
-        reusedFrom: origin,
+        reusedFrom: origin.id,
         resultPreview: previewOf(value),
-        message: `reused the result of task run ${from.name} (${origin.slice(0, 8)}), attempt ${from.flowRunAttempt}`,
+        message: `reused ${origin.text}`,
       },
       transitionId: newId(),
     };
