@@ -85,7 +85,11 @@ describe('attempts of a flow run', () => {
 
     const justRetried = flowRunAttempts(
       [{ id: 'a', flowRunAttempt: 1 }],
-      [state('RUNNING', 'Running', 1, 1), state('SCHEDULED', 'AwaitingRetry', 1, 2, 'retried from the UI, reusing completed tasks'), state('RUNNING', 'Retrying', 2, 3)],
+      [
+        state('RUNNING', 'Running', 1, 1),
+        state('SCHEDULED', 'AwaitingRetry', 1, 2, 'retried from the UI, reusing completed tasks'),
+        state('RUNNING', 'Retrying', 2, 3),
+      ],
       2,
     );
     expect(justRetried.map((a) => [a.attempt, a.taskRunIds, a.retryMessage])).toEqual([

@@ -5,7 +5,10 @@ describe('where a reused result came from', () => {
   const origin = { name: 'extract-0', flowRunId: 'run-1-aaaaaaaa', flowRunAttempt: 1 };
 
   it('names the task run and its attempt, and the flow run only when it is another', () => {
-    expect(reusedFromText(origin, 'run-1-aaaaaaaa', 'ignored')).toEqual({ text: 'Result reused from task run extract-0 (attempt 1)', ofFlowRun: null });
+    expect(reusedFromText(origin, 'run-1-aaaaaaaa', 'ignored')).toEqual({
+      text: 'Result reused from task run extract-0 (attempt 1)',
+      ofFlowRun: null,
+    });
     expect(reusedFromText(origin, 'run-2', 'brave-otter')).toEqual({
       text: 'Result reused from task run extract-0 (attempt 1)',
       ofFlowRun: 'of flow run brave-otter',
