@@ -71,8 +71,10 @@ export function TimelineView({
                   data-testid="attempt-band"
                   style={{ transform: `translateY(${item.start}px)`, height: ROW_HEIGHT }}
                 >
-                  <strong>{shown.label}</strong>
-                  {shown.attempt.retryMessage ? <span className="fd-muted"> · {shown.attempt.retryMessage}</span> : null}
+                  <span>
+                    <strong>{shown.label}</strong>
+                    {shown.attempt.retryMessage ? <span className="fd-muted"> · {shown.attempt.retryMessage}</span> : null}
+                  </span>
                 </div>
               );
             }
