@@ -141,7 +141,16 @@ describe('re-runs on the run page', () => {
     expect((await suite.server.store.listFlowRuns()).length).toBe(runsBefore);
     expect(await inputs.inputValue()).toBe('{"x": 20}');
 
+    // What only the server can tell, it refuses, and its words are shown in the form, which keeps what was typed.
+    await inputs.fill('[20, 21]');
+    await form.getByTestId('run-from-start').click();
+    await expect.poll(() => form.getByTestId('run-from-error').innerText(), WAIT).toMatch(/argument/);
     await inputs.fill('[20]');
+    await form.getByLabel('The code of the original run').check();
+    await form.getByTestId('run-from-start').click();
+    await expect.poll(() => form.getByTestId('run-from-error').innerText(), WAIT).toMatch(/cannot run again as it was/);
+    expect(await inputs.inputValue()).toBe('[20]');
+    expect((await suite.server.store.listFlowRuns()).length).toBe(runsBefore);
     await form.getByLabel('The file as it is now').check();
     await form.getByTestId('run-from-start').click();
     await expect.poll(() => page.url(), WAIT).not.toContain(flowRunId);
@@ -156,7 +165,9 @@ describe('re-runs on the run page', () => {
     await expect.poll(() => rerunOf.innerText(), WAIT).toBe(`Run again from task three-0 of run ${original.name}`);
     expect(await page.getByTestId('attempt-bar').count()).toBe(0);
     await expect.poll(() => page.locator('.fd-run-node.is-reused .fd-node-name').allInnerTexts(), WAIT).toEqual(['one-0', 'two-0']);
-    expect(await page.locator('.fd-run-node:not(.is-reused) .fd-node-name').allInnerTexts()).toEqual(['three-0', 'four-0', 'five-0']);
+    await expect
+      .poll(() => page.locator('.fd-run-node:not(.is-reused) .fd-node-name').allInnerTexts(), WAIT)
+      .toEqual(['three-0', 'four-0', 'five-0']);
     await page.locator('.fd-run-node', { hasText: 'three-0' }).click();
     await expect.poll(() => page.getByTestId('task-inputs').innerText(), WAIT).toBe('[\n  20\n]');
     expect(await page.getByTestId('task-result').innerText()).toBe('21');
@@ -174,7 +185,11 @@ describe('re-runs on the run page', () => {
     expect(await reruns.innerText()).toContain('from task three-0');
     await reruns.getByRole('link').click();
     await expect.poll(() => page.url(), WAIT).toContain(newRunId);
-    expect(ui.errors).toEqual([]);
+    // The browser reports the two refused requests itself; nothing else went wrong.
+    expect(ui.errors).toEqual([
+      'console: Failed to load resource: the server responded with a status of 422 (Unprocessable Entity)',
+      'console: Failed to load resource: the server responded with a status of 409 (Conflict)',
+    ]);
   });
 
   it('offers Run from here only once the run is finished, and Retry all tasks runs every task again', async () => {
