@@ -88,6 +88,7 @@ describe('re-runs on the run page', () => {
     }
     const three = page.getByTestId('task-panel');
     expect(await three.getByTestId('task-result').innerText()).toBe('3');
+    expect(await three.getByTestId('task-no-attempts').innerText()).toBe('It did not run: it reused a recorded result.');
 
     // Its link opens the task run that computed it, in attempt 1, which shows its own four task runs.
     await page.getByTestId('task-reused-link').click();

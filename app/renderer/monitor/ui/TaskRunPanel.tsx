@@ -100,9 +100,7 @@ export function TaskRunPanel({
         <dt>Elapsed</dt>
         <dd title="From the first start to the end, the waits between attempts included">{formatDuration(elapsedTime(run, Date.now()))}</dd>
         <dt>Attempts</dt>
-        <dd>
-          {run.runCount} of {run.retryPolicy.retries + 1} allowed
-        </dd>
+        <dd>{run.reusedFrom ? 'none: it did not run' : `${run.runCount} of ${run.retryPolicy.retries + 1} allowed`}</dd>
         <dt>Cache</dt>
         <dd data-testid="task-cache">
           {run.reusedFrom ? (
@@ -128,7 +126,11 @@ export function TaskRunPanel({
       <ValueBlock text={run.result} testId="task-result" />
       {flowRun ? <RunFromHere key={run.id} flowRun={flowRun} taskRun={run} /> : null}
       <h3>Attempts</h3>
-      {attempts.length === 0 ? <p className="fd-muted">Not started yet.</p> : null}
+      {attempts.length === 0 ? (
+        <p className="fd-muted" data-testid="task-no-attempts">
+          {run.reusedFrom ? 'It did not run: it reused a recorded result.' : 'Not started yet.'}
+        </p>
+      ) : null}
       <ol className="fd-attempts" data-testid="task-attempts">
         {attempts.map((attempt) => (
           <li key={attempt.attempt} className={`state-${attempt.outcome ?? 'RUNNING'}`}>
