@@ -12,7 +12,7 @@ import {
 import { useEngineStore, type EngineStore } from '../helpers/engine-store.js';
 
 function state(type: State['type'], name: string, attempt: number, timestamp: number, message?: string): State {
-  return { type, name, attempt, timestamp, ...(message !== undefined ? { message } : {}) } as State;
+  return { type, name, attempt, timestamp, ...(message !== undefined ? { message } : {}) };
 }
 
 describe('attempts of a real flow run that retried', () => {
