@@ -73,7 +73,7 @@ describe('re-runs on the run page', () => {
     const picker = page.getByTestId('attempt-picker');
     await expect.poll(() => picker.inputValue(), WAIT).toBe('2');
     expect(await picker.locator('option:checked').innerText()).toBe('Attempt 2 of 2');
-    expect(await page.getByTestId('attempt-retry-message').innerText()).toBe('retried from the UI, reusing completed tasks');
+    await expect.poll(() => page.getByTestId('attempt-retry-message').innerText(), WAIT).toBe('retried from the UI, reusing completed tasks');
     await expect
       .poll(() => page.locator('.fd-run-node .fd-node-name').allInnerTexts(), WAIT)
       .toEqual(['one-0', 'two-0', 'three-0', 'four-0', 'five-0']);
