@@ -385,7 +385,10 @@ class FlowRunExecution extends RunExecution<FlowRunOutcome> {
     await this.settle(frame);
     scope.release();
     if (reuse) {
-      if (reuse.reused > 0) this.logger.info(`reused the recorded results of ${reuse.reused} task run(s) of ${reuse.recorded.flowRunId === this.id ? 'earlier attempts' : `flow run ${reuse.recorded.flowRunId}`}`);
+      if (reuse.reused > 0)
+        this.logger.info(
+          `reused the recorded results of ${reuse.reused} task run(s) of ${reuse.recorded.flowRunId === this.id ? 'earlier attempts' : `flow run ${reuse.recorded.flowRunId}`}`,
+        );
       reuse.close();
     }
     if (outcome.ok && scope.aborted) return { ok: false, error: scope.reason };

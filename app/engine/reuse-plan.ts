@@ -7,9 +7,7 @@ import { JournalReader, UnreadableResultError } from './result-journal.js';
 import { readResult } from './results.js';
 
 /** What a call of a re-run does: reuse a recorded result, or run (with given arguments, when a person edited them). */
-export type ReuseDecision =
-  | { reuse: true; from: RecordedTaskRun; value: unknown }
-  | { reuse: false; args?: unknown[]; why: string | null };
+export type ReuseDecision = { reuse: true; from: RecordedTaskRun; value: unknown } | { reuse: false; args?: unknown[]; why: string | null };
 
 /** The recorded results of a run cannot be read here: they were recorded on another machine. */
 export class ResultsElsewhereError extends Error {
@@ -56,7 +54,8 @@ export class ReusePlan {
       return chosen ? (this.byCall.get(keyOf(chosen.taskKey, chosen.dynamicKey))?.id ?? id) : id;
     };
     this.chosen = new Set((options.runAgain ?? []).map(latestOf));
-    this.runAgain = this.chosen.size > 0 ? runsFrom(recorded.taskRuns, this.chosen, new Set([...this.byCall.values()].map((run) => run.id))) : new Set();
+    this.runAgain =
+      this.chosen.size > 0 ? runsFrom(recorded.taskRuns, this.chosen, new Set([...this.byCall.values()].map((run) => run.id))) : new Set();
     this.edited = options.inputs ? { id: latestOf(options.inputs.taskRunId), args: options.inputs.args } : null;
     this.reader = new JournalReader(home);
   }
@@ -66,7 +65,11 @@ export class ReusePlan {
     const match = this.byCall.get(keyOf(taskKey, dynamicKey));
     if (!match) return { reuse: false, why: null };
     if (this.edited?.id === match.id) return { reuse: false, args: this.edited.args, why: 'runs again from here, with the inputs given' };
-    if (this.runAgain.has(match.id)) return { reuse: false, why: this.chosen.has(match.id) ? 'runs again from here' : 'runs again: it is downstream of the task run the run goes on from' };
+    if (this.runAgain.has(match.id))
+      return {
+        reuse: false,
+        why: this.chosen.has(match.id) ? 'runs again from here' : 'runs again: it is downstream of the task run the run goes on from',
+      };
     if (match.stateType !== 'COMPLETED') return { reuse: false, why: null };
     if (match.resultRef === null) return { reuse: false, why: `runs again: the result of task run ${match.name} was not recorded` };
     let entry: { value: unknown; code: string };

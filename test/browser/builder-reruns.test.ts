@@ -1,5 +1,8 @@
 // Run to here and Run from here on a node of the builder: a debug run that stops once the node
-// completes, and the last run again from a node's task run, each followed on the canvas.
+// completes, and the last run again from a node's task run, each followed on the canvas; and Retry
+// of a failed run from the run panel.
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
 import { describe, expect, it, vi } from 'vitest';
 import { node, useUiSuite, waitForRunState, WAIT } from './support.js';
 
@@ -16,6 +19,28 @@ const THREE_TASKS = [
   "const total = task({ name: 'sum-rows' }, async (rows: number[]) => rows.reduce((a, b) => a + b, 0));",
   '',
   "export default flow({ name: 'three-tasks' }, async () => {",
+  '  const rows = await load();',
+  '  const doubled = await double(rows);',
+  '  return await total(doubled);',
+  '});',
+  '',
+].join('\n');
+
+// The second task fails until `fixed.ok` exists in the workspace; each task notes that it ran.
+const FAILS_UNTIL_FIXED = [
+  "import { appendFileSync, existsSync } from 'node:fs';",
+  "import { flow, task } from 'flowdeck';",
+  '',
+  "const ran = (name: string) => appendFileSync('builder-executions.log', `${name}\\n`);",
+  "const load = task({ name: 'load-rows' }, async () => { ran('load'); return [1, 2, 3]; });",
+  "const double = task({ name: 'double-rows' }, async (rows: number[]) => {",
+  "  ran('double');",
+  "  if (!existsSync('fixed.ok')) throw new Error('not fixed yet');",
+  '  return rows.map((n) => n * 2);',
+  '});',
+  "const total = task({ name: 'sum-rows' }, async (rows: number[]) => { ran('sum'); return rows.reduce((a, b) => a + b, 0); });",
+  '',
+  "export default flow({ name: 'fails-until-fixed' }, async () => {",
   '  const rows = await load();',
   '  const doubled = await double(rows);',
   '  return await total(doubled);',
@@ -71,6 +96,37 @@ describe('running to and from a node in the builder', () => {
     expect(states).toEqual({ 'load-rows-0': 'Cached', 'double-rows-0': 'Cached', 'sum-rows-0': 'Completed' });
     await expect.poll(() => node(page, 'load').getByTestId('node-state').innerText(), WAIT).toBe('Cached');
     expect(await node(page, 'total').getByTestId('node-state').innerText()).toBe('Completed');
+    expect(ui.errors).toEqual([]);
+  });
+
+  it('retries a failed run from the run panel in one click, reusing what completed', async () => {
+    suite.server.writeFile('reruns/fails.ts', FAILS_UNTIL_FIXED);
+    const executions = () => {
+      const path = join(suite.server.workspace, 'builder-executions.log');
+      return existsSync(path) ? suite.server.readFile('builder-executions.log').trim().split('\n') : [];
+    };
+    const ui = await suite.open(`${suite.server.url}?file=${encodeURIComponent('reruns/fails.ts')}`);
+    const { page } = ui;
+    await expect.poll(() => page.getByTestId('doc-name').innerText(), WAIT).toBe('reruns/fails.ts');
+    await page.getByTestId('run-button').click();
+    await page.getByRole('dialog', { name: 'Run the flow' }).getByTestId('start-run').click();
+    await waitForRunState(ui, suite.server, 'Failed');
+    expect(executions()).toEqual(['load', 'double']);
+
+    suite.server.writeFile('fixed.ok', 'yes');
+    await page.getByTestId('builder-retry').click();
+    await waitForRunState(ui, suite.server, 'Completed');
+    expect(executions()).toEqual(['load', 'double', 'double', 'sum']);
+    await expect.poll(() => node(page, 'load').getByTestId('node-state').innerText(), WAIT).toBe('Cached');
+    expect(await node(page, 'total').getByTestId('node-state').innerText()).toBe('Completed');
+    expect(await page.getByTestId('run-result').innerText()).toContain('12');
+    const [run] = await suite.server.store.listFlowRuns();
+    expect(run.runCount).toBe(2);
+    expect((await suite.server.store.listStates(run.id)).map((state) => state.message).filter(Boolean)).toContain(
+      'retried from the UI, reusing completed tasks',
+    );
+    // A run that completed offers no retry.
+    expect(await page.getByTestId('builder-retry').count()).toBe(0);
     expect(ui.errors).toEqual([]);
   });
 });

@@ -95,7 +95,13 @@ export const run: CommandRun = async (args, ctx) => {
     ctx.print();
     ctx.print(colors.bold(`Runs made from this run (${reruns.length})`));
     const names = new Map(taskRuns.map((t) => [t.id, t.name]));
-    const rows = reruns.map((r) => [r.id, r.name, formatStateName(r.state, colors), `from ${names.get(r.fromTaskRunId) ?? r.fromTaskRunId}`, formatTime(r.createdAt)]);
+    const rows = reruns.map((r) => [
+      r.id,
+      r.name,
+      formatStateName(r.state, colors),
+      `from ${names.get(r.fromTaskRunId) ?? r.fromTaskRunId}`,
+      formatTime(r.createdAt),
+    ]);
     ctx.print(indent(renderTable(['ID', 'NAME', 'STATE', 'FROM', 'CREATED'], rows)));
   }
   if (subflowRuns.length > 0) {

@@ -9,7 +9,8 @@ import { checkReuse, loadOriginalFlow, loadRunFlow } from '../flow-files/rerun-f
 /** `flowdeck flow-run rerun`; its name, usage and options are in the command table (index.ts). */
 export const run: CommandRun = async (args, ctx) => {
   const from = stringOption(args, 'from');
-  if (from === undefined || from.trim() === '') throw new UsageError('--from needs the task run to run again from: its id, a prefix of it, or its name');
+  if (from === undefined || from.trim() === '')
+    throw new UsageError('--from needs the task run to run again from: its id, a prefix of it, or its name');
   const code = stringOption(args, 'code') ?? 'current';
   if (code !== 'current' && code !== 'original') throw new UsageError(`--code must be current or original, not '${code}'`);
   const source = await ctx.runs();
@@ -30,7 +31,8 @@ export const run: CommandRun = async (args, ctx) => {
     if (error instanceof RerunRefusal) throw new UsageError(error.message);
     throw error;
   }
-  if (code === 'original' && stringOption(args, 'file') !== undefined) throw new UsageError('--file names the code to run; --code original runs the code the run ran');
+  if (code === 'original' && stringOption(args, 'file') !== undefined)
+    throw new UsageError('--file names the code to run; --code original runs the code the run ran');
   const { flow, progress, codeRef } = code === 'original' ? await loadOriginalFlow(ctx, run) : await loadRunFlow(ctx, run, args);
   const reuse: ReuseOptions = {
     fromFlowRunId: run.id,

@@ -35,13 +35,19 @@ export interface RunActions {
    * the file as it is saved, edits saved first. Its id, null when a save was declined, or why the server refused.
    */
   runFrom(taskRunId: string): Promise<{ flowRunId: string } | { error: string } | null>;
+  /**
+   * Retries the last run, when it failed, crashed or was cancelled, as its next attempt: the file
+   * as it is saved (edits saved first), reusing every task run that completed. False when a save
+   * was declined or the server refused (the panel then says why).
+   */
+  retry(): Promise<boolean>;
   cancel(): Promise<void>;
   dispose(): void;
 }
 
 /** Running the document's file on the server and following the run live. */
 export function createRunActions(options: {
-  client: Pick<ApiClient, 'describeFlowFile' | 'runFlowFile' | 'cancelFlowRun' | 'runFlowRunFromTask'> & FlowRunClient;
+  client: Pick<ApiClient, 'describeFlowFile' | 'runFlowFile' | 'cancelFlowRun' | 'runFlowRunFromTask' | 'rerunFlowRun'> & FlowRunClient;
   store: BuilderStore;
   runs: RunViewStore;
   documents: DocumentActions;
@@ -139,6 +145,28 @@ export function createRunActions(options: {
       runs.getState().starting(saved.path, false);
       follow(flowRunId);
       return { flowRunId };
+    },
+
+    async retry() {
+      const id = runs.getState().flowRunId;
+      if (!id) return false;
+      const saved = await savedPath();
+      if (saved === null) return false;
+      if ('error' in saved) {
+        runs.getState().setError(saved.error);
+        return false;
+      }
+      try {
+        await client.rerunFlowRun({ params: { id }, body: { source: 'ui' } });
+      } catch (error) {
+        runs.getState().setError(`Could not retry: ${errorMessage(error)}`);
+        return false;
+      }
+      tracker?.close();
+      tracker = null;
+      runs.getState().starting(saved.path, false);
+      follow(id);
+      return true;
     },
 
     async cancel() {
