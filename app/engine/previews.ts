@@ -28,6 +28,21 @@ export function previewOf(value: unknown, limit = PREVIEW_LIMIT): string {
 }
 
 /**
+ * The JSON of a value that JSON gives back exactly (a primitive, or a flat array or plain object
+ * of them; not -0), or null: most task results, which then need no other serialization.
+ */
+export function exactJsonOf(value: unknown): string | null {
+  if (!isPlainJson(value) || Object.is(value, -0)) return null;
+  if (typeof value === 'object' && value !== null && Object.values(value).some((v) => Object.is(v, -0))) return null;
+  return JSON.stringify(value);
+}
+
+/** The preview of a value whose whole JSON is `json`. */
+export function previewOfJson(json: string, limit = PREVIEW_LIMIT): string {
+  return cut(json, limit);
+}
+
+/**
  * A preview of a task run's arguments, where secrets are most often passed: passwords in URLs are
  * masked, before the cut so that no part of one survives it.
  */

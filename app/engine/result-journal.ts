@@ -17,15 +17,44 @@ export interface JournalEntry {
 }
 
 /**
+ * An entry is one byte saying how the value is written (J: JSON text, V: V8's serialization),
+ * the code hash (CODE_LENGTH ASCII characters), then the value.
+ */
+const CODE_LENGTH = 16;
+const JSON_TAG = 0x4a;
+const V8_TAG = 0x56;
+
+function encodeEntry(value: unknown, code: string, json: string | null): Buffer {
+  if (code.length !== CODE_LENGTH) throw new Error(`a code hash is ${CODE_LENGTH} characters`);
+  if (json !== null) return Buffer.from(`J${code}${json}`, 'utf8');
+  const serialized = serialize(value);
+  const head = Buffer.from(`V${code}`, 'latin1');
+  return Buffer.concat([head, serialized], head.length + serialized.length);
+}
+
+function decodeEntry(data: Buffer): JournalEntry {
+  const code = data.toString('latin1', 1, 1 + CODE_LENGTH);
+  const body = data.subarray(1 + CODE_LENGTH);
+  if (data[0] === JSON_TAG) return { value: JSON.parse(body.toString('utf8')) as unknown, code };
+  if (data[0] === V8_TAG) return { value: deserialize(body), code };
+  throw new Error('not a recorded result');
+}
+
+/**
  * The results of one flow run's task runs, appended to one file as each run completes, in V8's
  * serialization so a reused result is the very value that was recorded (Dates, Maps, BigInts
- * included). Each is written before its Completed state is proposed, so a state that names a
- * result never outlives the bytes it names, even when the process is killed.
+ * included). The results of one tick are written together, in a microtask: before any report of
+ * that tick is committed (a store commits its batch in a later macrotask, a server's client sends
+ * later still), so a state that names a result never outlives the bytes it names, even when the
+ * process is killed.
  */
 export class ResultJournal {
   private fd: number | null = null;
+  /** Where the next result goes: the file's size once everything pending is written. */
   private size = 0;
   private failed = false;
+  private pending: Buffer[] = [];
+  private unwritable: ((reason: string) => void) | null = null;
   readonly file: string;
 
   constructor(
@@ -38,27 +67,45 @@ export class ResultJournal {
   /**
    * Records a result and returns its ref; null when the value cannot be serialized (a function,
    * a class with native state) or the file cannot be written, and the task then runs again on a
-   * retry. `unwritable` hears why, once per journal, for a file that cannot be written.
+   * retry. `json` is the value's JSON when JSON gives it back exactly (see exactJsonOf): written
+   * as it is, it costs nothing more. `unwritable` hears why, once per journal, for a file that
+   * cannot be written.
    */
-  append(value: unknown, code: string, unwritable: (reason: string) => void): string | null {
+  append(value: unknown, code: string, json: string | null, unwritable: (reason: string) => void): string | null {
     if (this.failed) return null;
     let data: Buffer;
     try {
-      data = serialize({ value, code } satisfies JournalEntry);
+      data = encodeEntry(value, code, json);
     } catch {
       return null;
     }
     try {
-      const fd = this.open();
-      const offset = this.size;
-      let written = 0;
-      while (written < data.length) written += writeSync(fd, data, written, data.length - written);
-      this.size += data.length;
-      return journalRef({ file: this.file, offset, length: data.length });
+      this.open();
     } catch (error) {
       this.failed = true;
       unwritable((error as Error).message);
       return null;
+    }
+    const offset = this.size;
+    this.size += data.length;
+    if (this.pending.length === 0) queueMicrotask(() => this.flush());
+    this.pending.push(data);
+    this.unwritable = unwritable;
+    return journalRef({ file: this.file, offset, length: data.length });
+  }
+
+  /** Writes what was appended since the last flush; a result that could not be written is read as unreadable later. */
+  flush(): void {
+    if (this.pending.length === 0 || this.fd === null) return;
+    const pending = this.pending;
+    this.pending = [];
+    try {
+      const data = pending.length === 1 ? pending[0] : Buffer.concat(pending);
+      let written = 0;
+      while (written < data.length) written += writeSync(this.fd, data, written, data.length - written);
+    } catch (error) {
+      this.failed = true;
+      this.unwritable?.((error as Error).message);
     }
   }
 
@@ -75,6 +122,7 @@ export class ResultJournal {
 
   close(): void {
     if (this.fd === null) return;
+    this.flush();
     closeSync(this.fd);
     this.fd = null;
   }
@@ -118,7 +166,7 @@ export class JournalReader {
     const read = readSync(fd, data, 0, at.length, at.offset);
     if (read !== at.length) throw new UnreadableResultError(`${at.file} ends before the result at ${at.offset}`, false);
     try {
-      return deserialize(data) as JournalEntry;
+      return decodeEntry(data);
     } catch (error) {
       throw new UnreadableResultError(`the result at ${at.offset} in ${at.file} cannot be read: ${(error as Error).message}`, false);
     }

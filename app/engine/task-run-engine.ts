@@ -13,7 +13,7 @@ import { installLogPrints } from './log-prints.js';
 import { maskCredentials } from './mask-credentials.js';
 import { RunLogger } from './logger.js';
 import type { RunInfo, TaskOptions } from './options.js';
-import { previewOf } from './previews.js';
+import { exactJsonOf, previewOf, previewOfJson } from './previews.js';
 import { FUTURE_SEARCH_DEPTH, resolveFutures, type UnresolvedFuture } from './resolve-futures.js';
 import { failureLogText } from './failure-log.js';
 import { persistResult, readResult } from './results.js';
@@ -647,7 +647,9 @@ class TaskRunExecution extends RunExecution<unknown> implements RunEndListener<u
     const task = this.request.task;
     const cacheKey = this.cacheKey;
     linkResult(this.flow.resultLinks, value, this.id);
-    const state: ProposedState = { type: 'COMPLETED', name: 'Completed', resultPreview: previewOf(value) };
+    // Most results are plain JSON: one rendering serves the preview and the recorded result.
+    const json = exactJsonOf(value);
+    const state: ProposedState = { type: 'COMPLETED', name: 'Completed', resultPreview: json !== null ? previewOfJson(json) : previewOf(value) };
     if (cacheKey !== null || task.options.persistResult) {
       const ref = persistResult(cacheKey ?? this.id, value, (reason) =>
         this.logger.warning(`the result could not be persisted, so it is not cached: ${reason}`),
@@ -662,7 +664,7 @@ class TaskRunExecution extends RunExecution<unknown> implements RunEndListener<u
       }
     } else if (task.options.persistResult !== false) {
       // Recorded for a retry or a run from a chosen task to reuse.
-      const ref = this.flow.journal.append(value, taskCodeHash(task), (reason) =>
+      const ref = this.flow.journal.append(value, taskCodeHash(task), json, (reason) =>
         this.flow.logger.warning(`task results cannot be recorded, so a retry runs every task again: ${reason}`),
       );
       if (ref !== null) state.resultRef = ref;
