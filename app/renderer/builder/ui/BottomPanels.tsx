@@ -1,3 +1,4 @@
+import { isTerminal } from '../../../core/state-model.js';
 import { useEffect, useRef } from 'react';
 import { logLevelName } from '../../../core/runs.js';
 import { routeHash } from '../../app/routes.js';
@@ -45,9 +46,6 @@ function resultText(result: string | null): string {
 }
 
 /** The last run: its state, its result or error, and its log lines as they come. */
-/** The states a run can be retried from. */
-const RETRYABLE = new Set(['FAILED', 'CRASHED', 'CANCELLED']);
-
 export function RunPanel({ runs }: { runs: RunActions }) {
   const view = useRunView((r) => r);
   const runStore = useRunStore();
@@ -86,7 +84,7 @@ export function RunPanel({ runs }: { runs: RunActions }) {
             Cancel run
           </button>
         ) : null}
-        {view.phase === 'finished' && state && RETRYABLE.has(state.type) ? (
+        {view.phase === 'finished' && state && isTerminal(state.type) && state.type !== 'COMPLETED' ? (
           <button
             type="button"
             className="fd-button"

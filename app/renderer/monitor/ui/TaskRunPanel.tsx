@@ -124,7 +124,7 @@ export function TaskRunPanel({
       <ValueBlock text={run.inputs} testId="task-inputs" />
       <h3>Result</h3>
       <ValueBlock text={run.result} testId="task-result" />
-      {flowRun ? <RunFromHere key={run.id} flowRun={flowRun} taskRun={run} /> : null}
+      {flowRun ? <RunFromHere key={`run-from-${run.id}`} flowRun={flowRun} taskRun={run} /> : null}
       <h3>Attempts</h3>
       {attempts.length === 0 ? (
         <p className="fd-muted" data-testid="task-no-attempts">
