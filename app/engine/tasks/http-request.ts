@@ -54,5 +54,9 @@ export const httpRequest = task({ name: 'http-request' }, async (options: HttpRe
   const method = (options.method ?? DEFAULT_METHOD).toUpperCase();
   const url = withQuery(options.url, options.query);
   const scope = callScope(`${method} ${maskCredentials(url)}`, timeoutSeconds);
-  return sendHttp({ url, method, headers: options.headers, body: options.body, expectStatus: options.expectStatus }, scope);
+  try {
+    return await sendHttp({ url, method, headers: options.headers, body: options.body, expectStatus: options.expectStatus }, scope);
+  } finally {
+    scope.release();
+  }
 });

@@ -42,6 +42,11 @@ export const notify = task({ name: 'notify' }, async (options: NotifyOptions): P
   if (options.webhookUrl === undefined) return { message: options.message, level, webhookStatus: null };
   const url = options.webhookUrl;
   const scope = callScope(`POST ${maskCredentials(url)}`, WEBHOOK_TIMEOUT_SECONDS);
-  const response = await sendHttp({ url, method: 'POST', body: { message: options.message, level, ...runIds() } }, scope);
+  let response: Awaited<ReturnType<typeof sendHttp>>;
+  try {
+    response = await sendHttp({ url, method: 'POST', body: { message: options.message, level, ...runIds() } }, scope);
+  } finally {
+    scope.release();
+  }
   return { message: options.message, level, webhookStatus: response.status };
 });

@@ -69,11 +69,16 @@ export const shellCommand = task({ name: 'shell-command' }, async (options: Shel
   const args = (options.args ?? []).map(String);
   const described = describeCommand(options.command, args);
   const scope = callScope(described, options.timeoutSeconds);
-  const outcome = await runProcess(
-    { command: options.command, args, cwd: options.cwd, env: environment(options.env), input: options.input },
-    scope,
-    described,
-  );
+  let outcome: Awaited<ReturnType<typeof runProcess>>;
+  try {
+    outcome = await runProcess(
+      { command: options.command, args, cwd: options.cwd, env: environment(options.env), input: options.input },
+      scope,
+      described,
+    );
+  } finally {
+    scope.release();
+  }
   if (outcome.exitCode !== 0 && !(options.allowFailure ?? ShellCommandInput.shape.allowFailure.def.defaultValue)) {
     const how = outcome.signal ? `was ended by ${outcome.signal}` : `exited with code ${outcome.exitCode}`;
     const stderr = tail(outcome.stderr);

@@ -1,3 +1,4 @@
+import { onAbort } from '../../abort-listeners.js';
 import { currentFrame } from '../../context.js';
 import { TimeoutError } from '../../errors.js';
 
@@ -9,6 +10,8 @@ export interface CallScope {
    * (a cancellation, the task's timeout), or a TimeoutError naming the call.
    */
   reason(): unknown;
+  /** Ends the call's timeout: called once the call is over, so no timer outlives it. */
+  release(): void;
 }
 
 /** Refuses a timeout that is not a positive number of seconds, naming the task. */
@@ -21,11 +24,20 @@ export function checkTimeout(taskName: string, seconds: number | undefined): voi
 /** The scope of one call; outside a run only the timeout applies. `what` names the call in its timeout error. */
 export function callScope(what: string, timeoutSeconds: number | undefined): CallScope {
   const run = currentFrame()?.signal;
-  const timeout = timeoutSeconds === undefined ? undefined : AbortSignal.timeout(timeoutSeconds * 1000);
-  const signals = [run, timeout].filter((s): s is AbortSignal => s !== undefined);
-  const signal = signals.length === 0 ? new AbortController().signal : signals.length === 1 ? signals[0] : AbortSignal.any(signals);
+  const reason = (): unknown => (run?.aborted ? run.reason : new TimeoutError(timeoutSeconds ?? 0, what));
+  if (timeoutSeconds === undefined) return { signal: run ?? new AbortController().signal, reason, release: () => {} };
+  // A timer and a controller of its own, held by the call: Node's AbortSignal.timeout joined with
+  // AbortSignal.any is held weakly, and a garbage collection during the call can lose it unfired.
+  const controller = new AbortController();
+  const timer = setTimeout(() => controller.abort(reason()), timeoutSeconds * 1000);
+  const stopFollowing = run ? onAbort(run, () => controller.abort(run.reason)) : () => {};
+  if (run?.aborted) controller.abort(run.reason);
   return {
-    signal,
-    reason: (): unknown => (run?.aborted ? run.reason : new TimeoutError(timeoutSeconds ?? 0, what)),
+    signal: controller.signal,
+    reason,
+    release: () => {
+      clearTimeout(timer);
+      stopFollowing();
+    },
   };
 }
