@@ -8,7 +8,7 @@ import { readResult } from './results.js';
 
 /** What a call of a re-run does: reuse a recorded result, or run (with given arguments, when a person edited them). */
 export type ReuseDecision =
-  | { reuse: true; from: RecordedTaskRun; value: unknown }
+  | { reuse: true; from: RecordedTaskRun; origin: ResultOrigin; value: unknown }
   | { reuse: false; args?: unknown[]; why: string | null };
 
 /** The recorded results of a run cannot be read here: they were recorded on another machine. */
@@ -17,6 +17,13 @@ export class ResultsElsewhereError extends Error {
     super(message);
     this.name = 'ResultsElsewhereError';
   }
+}
+
+/** The task run that computed a reused result; its attempt is known when it is of the run reused from. */
+export interface ResultOrigin {
+  id: string;
+  name: string;
+  attempt: number | null;
 }
 
 function keyOf(taskKey: string, dynamicKey: number): string {
@@ -30,6 +37,7 @@ function keyOf(taskKey: string, dynamicKey: number): string {
 export class ReusePlan {
   /** The record each call matches: of several attempts, the latest that made the call. */
   private readonly byCall = new Map<string, RecordedTaskRun>();
+  private readonly byId = new Map<string, RecordedTaskRun>();
   private readonly runAgain: Set<string>;
   /** The chosen task runs, as the latest runs of their calls. */
   private readonly chosen: Set<string>;
@@ -44,6 +52,7 @@ export class ReusePlan {
     private readonly home: string,
   ) {
     for (const run of recorded.taskRuns) {
+      this.byId.set(run.id, run);
       const key = keyOf(run.taskKey, run.dynamicKey);
       const seen = this.byCall.get(key);
       if (!seen || seen.flowRunAttempt <= run.flowRunAttempt) this.byCall.set(key, run);
@@ -78,7 +87,17 @@ export class ReusePlan {
       return { reuse: false, why: `runs again: its task's code changed since task run ${match.name} (reuse it anyway with --reuse-changed)` };
     }
     this.reused++;
-    return { reuse: true, from: match, value: entry.value };
+    return { reuse: true, from: match, origin: this.originOf(match), value: entry.value };
+  }
+
+  /**
+   * Who computed the result `match` holds: itself, or the task run it reused in turn (a Cached
+   * run of an earlier attempt), so a chain of retries names the run that did the work.
+   */
+  private originOf(match: RecordedTaskRun): ResultOrigin {
+    if (match.reusedFrom === null) return { id: match.id, name: match.name, attempt: match.flowRunAttempt };
+    const origin = this.byId.get(match.reusedFrom);
+    return origin ? { id: origin.id, name: origin.name, attempt: origin.flowRunAttempt } : { id: match.reusedFrom, name: match.name, attempt: null };
   }
 
   /**
