@@ -159,6 +159,28 @@ describe('a retry', () => {
     expect(logs).toContain('runs again: the result of task run unkept-0 was not recorded');
   });
 
+  it('runs again a task whose result cannot be recorded, and reuses the rest', async () => {
+    const calls = { plain: 0, handle: 0 };
+    let fail = true;
+    const plain = task({ name: 'plain' }, () => (calls.plain++, [1n, 2n]));
+    // A function cannot be serialized: nothing is recorded, and the retry computes it again.
+    const handle = task({ name: 'handle' }, () => (calls.handle++, { close: () => 'closed' }));
+    const f = flow({ name: 'unrecordable' }, async () => {
+      const values = await plain();
+      const opened = await handle();
+      if (fail) throw new Error('flow body failed');
+      return `${values.length} ${opened.close()}`;
+    });
+    const first = await f.run();
+    const [, handleRun] = await attemptRuns(first.flowRunId, 1);
+    expect(handleRun.state).toMatchObject({ name: 'Completed' });
+    expect(handleRun.state.resultRef ?? null).toBeNull();
+    fail = false;
+    expect((await retry(f, first.flowRunId)).result).toBe('2 closed');
+    expect(calls).toEqual({ plain: 1, handle: 2 });
+    expect(states(await attemptRuns(first.flowRunId, 2))).toEqual(['plain-0:Cached', 'handle-0:Completed']);
+  });
+
   it("reuses a subflow's completed inner tasks in the child its call made", async () => {
     const calls = { fetch: 0, parse: 0 };
     let parseFails = true;
