@@ -1,4 +1,4 @@
-import { existsSync } from 'node:fs';
+import { existsSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { RESULTS_FOLDER } from '../../app/core/index.js';
@@ -169,9 +169,10 @@ describe('other cache policies', () => {
     for (const run of await env.store.listTaskRuns(outcome.flowRunId)) {
       expect(run.state.name).toBe('Completed');
       expect(run.state.cacheKey).toBeUndefined();
-      expect(run.state.resultRef).toBeUndefined();
+      // Recorded in the run's results file for a retry to reuse, never as a cached result.
+      expect(run.state.resultRef).toMatch(new RegExp(`^${RESULTS_FOLDER}/runs/${outcome.flowRunId}\\.results#`));
     }
-    expect(existsSync(join(env.home, RESULTS_FOLDER))).toBe(false);
+    expect(readdirSync(join(env.home, RESULTS_FOLDER))).toEqual(['runs']);
   });
 
   it('cacheKeyFn decides the key from the context and arguments; null or empty means no caching', async () => {

@@ -1,5 +1,6 @@
 // The re-run routes against a real server on loopback: what a retry matches against, a retry's
-// message, and a run from a chosen task refused for each reason with nothing changed.
+// message, a run from a chosen task refused for each reason with nothing changed, and the UI's
+// Retry and Run from here in flow processes the server starts.
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { FlowRun, TaskRun } from '../../../app/core/index.js';
 import { configureEngine } from '../../../app/engine/hosting.js';
@@ -8,10 +9,11 @@ import { call, startTestServer, type TestServer } from './support.js';
 
 let server: TestServer;
 
-beforeEach(async () => {
+/** A server (with a workspace when asked) whose store the engine of this process reports to. */
+async function start(): Promise<void> {
   server = await startTestServer();
   configureEngine({ reporter: server.store, home: server.dbPath.replace(/\/[^/]+$/, ''), consoleSink: null, onEvent: null, heartbeatSeconds: 0.05 });
-});
+}
 
 afterEach(async () => {
   configureEngine({ reporter: null });
@@ -38,13 +40,9 @@ async function failedRun(): Promise<{ run: FlowRun; taskRuns: TaskRun[] }> {
   return { run: (await server.store.getFlowRun(outcome.flowRunId))!, taskRuns: await server.store.listTaskRuns(outcome.flowRunId) };
 }
 
-/** What a refusal must leave as it was: the runs there are and the run's own record. */
-async function snapshot(flowRunId: string) {
-  const runs = (await server.store.listFlowRuns({ limit: 100 })).map((r) => `${r.id} ${r.state.name}`).sort();
-  return { runs, run: await server.store.getFlowRun(flowRunId), taskRuns: await server.store.listTaskRuns(flowRunId) };
-}
-
 describe('the re-run routes', () => {
+  beforeEach(() => start());
+
   it('read every task run of a run with where its result lies, as the store reads them', async () => {
     const { run, taskRuns } = await failedRun();
     const answer = await api(`/flow-runs/${run.id}/recorded-runs`);
@@ -56,6 +54,22 @@ describe('the re-run routes', () => {
     const unknown = await api('/flow-runs/no-such-run/recorded-runs');
     expect(unknown.status).toBe(404);
     expect(unknown.json.message).toBe("no flow run with id 'no-such-run'");
+  });
+
+  it('list a run made from a task of another with its link, and the other without one', async () => {
+    failCheck = false;
+    const original = await pipeline.run();
+    const [, countRun] = await server.store.listTaskRuns(original.flowRunId);
+    const made = await pipeline.run(
+      {},
+      { reuse: { fromFlowRunId: original.flowRunId, runAgain: [countRun.id] }, rerunOf: { flowRunId: original.flowRunId, taskRunId: countRun.id } },
+    );
+    const listed = await api('/flow-runs?limit=10');
+    expect(listed.status, listed.text).toBe(200);
+    expect(listed.json.items.map((r: FlowRun) => [r.id, r.rerunOf])).toEqual([
+      [made.flowRunId, { flowRunId: original.flowRunId, taskRunId: countRun.id }],
+      [original.flowRunId, null],
+    ]);
   });
 
   it('mark a run AwaitingRetry saying where the retry was asked for', async () => {
@@ -71,3 +85,4 @@ describe('the re-run routes', () => {
     expect(badSource.status).toBe(400);
   });
 });
+
