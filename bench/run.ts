@@ -420,7 +420,11 @@ function debugContinueNote(r: DebugContinueResults): string {
 
 /** A run from the last task of a recorded 10,000-task run, beside raw SQLite reading and writing what it must. */
 async function rerunFromLast() {
-  const { engine, floor } = await rounds(`Run from the last of ${formatNumber(RERUN_TASKS)}`, () => runRerunFromLast(), () => rerunFloor());
+  const { engine, floor } = await rounds(
+    `Run from the last of ${formatNumber(RERUN_TASKS)}`,
+    () => runRerunFromLast(),
+    () => rerunFloor(),
+  );
   const toLastBodyMs = median(engine.map((r) => r.toLastBodyMs));
   const floorMs = median(floor.map((f) => f.ms));
   return {

@@ -21,7 +21,12 @@ async function finishedRun(name: string, end: 'Completed' | 'Failed' = 'Complete
 async function everything() {
   const runs = await seeded.store.listFlowRuns({ limit: 100 });
   return Promise.all(
-    runs.map(async (r) => ({ id: r.id, state: r.state.name, states: (await seeded.store.listStates(r.id)).length, taskRuns: (await seeded.store.listTaskRuns(r.id)).length })),
+    runs.map(async (r) => ({
+      id: r.id,
+      state: r.state.name,
+      states: (await seeded.store.listStates(r.id)).length,
+      taskRuns: (await seeded.store.listTaskRuns(r.id)).length,
+    })),
   );
 }
 
@@ -39,11 +44,17 @@ it('a run from a task is refused for a missing or bad --from, --code or --inputs
   const other = await finishedRun('brave-fox');
   await refused(['flow-run', 'rerun', id], '--from needs the task run to run again from: its id, a prefix of it, or its name');
   await refused(['flow-run', 'rerun', id, '--from', 'nine-0'], "flow run 'calm-otter' has no task run 'nine-0'; its task runs are add-0");
-  await refused(['flow-run', 'rerun', id, '--from', other.taskRunId], `task run '${other.taskRunId}' belongs to flow run ${other.id}, not to flow run 'calm-otter' (${id})`);
+  await refused(
+    ['flow-run', 'rerun', id, '--from', other.taskRunId],
+    `task run '${other.taskRunId}' belongs to flow run ${other.id}, not to flow run 'calm-otter' (${id})`,
+  );
   await refused(['flow-run', 'rerun', id, '--from', 'add-0', '--code', 'yesterday'], "--code must be current or original, not 'yesterday'");
   await refused(['flow-run', 'rerun', id, '--from', 'add-0', '--code', 'original'], "the code flow run 'calm-otter' ran was not kept");
   await refused(['flow-run', 'rerun', id, '--from', 'add-0', '--inputs', '{"a":1}'], '--inputs must be a JSON array of the arguments');
-  await refused(['flow-run', 'rerun', id, '--from', taskRunId, '--inputs', '[1,2,3]'], "task run 'add-0' was called with 2 arguments, but the inputs give 3; give a JSON array of 2");
+  await refused(
+    ['flow-run', 'rerun', id, '--from', taskRunId, '--inputs', '[1,2,3]'],
+    "task run 'add-0' was called with 2 arguments, but the inputs give 3; give a JSON array of 2",
+  );
   await refused(['flow-run', 'rerun', 'no-such-run', '--from', 'add-0'], 'no-such-run');
 });
 
@@ -52,7 +63,10 @@ it('a run from a task is refused while the run has not finished', async () => {
   const id = await seed.flowRun({ name: 'busy-bee' });
   await seed.move('flow', id, 'RUNNING', 'Running');
   await seed.taskRun(id, { name: 'add-0', inputs: '[1,2]' });
-  await refused(['flow-run', 'rerun', id, '--from', 'add-0'], "flow run 'busy-bee' is Running; it can be run again from a task once it has finished (or been cancelled)");
+  await refused(
+    ['flow-run', 'rerun', id, '--from', 'add-0'],
+    "flow run 'busy-bee' is Running; it can be run again from a task once it has finished (or been cancelled)",
+  );
 });
 
 it('a retry is refused for --all with --reuse-changed, and for an unknown --requested-by', async () => {

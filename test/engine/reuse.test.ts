@@ -74,7 +74,10 @@ describe('a retry', () => {
 
     const second = await attemptRuns(first.flowRunId, 2);
     expect(states(second)).toEqual(['load-0:Cached', 'shape-0:Cached', 'save-0:Completed']);
-    expect(second[0]).toMatchObject({ reusedFrom: loadRun.id, state: { type: 'COMPLETED', message: `reused the result of task run load-0 (${loadRun.id.slice(0, 8)}), attempt 1` } });
+    expect(second[0]).toMatchObject({
+      reusedFrom: loadRun.id,
+      state: { type: 'COMPLETED', message: `reused the result of task run load-0 (${loadRun.id.slice(0, 8)}), attempt 1` },
+    });
     expect(second[1].reusedFrom).toBe(shapeRun.id);
     expect(second[1].state.resultRef).toBe(shapeRun.state.resultRef);
     expect(second[2].reusedFrom).toBeNull();
@@ -242,7 +245,9 @@ describe('a retry', () => {
     const refused = loadReusePlan(env.store, { fromFlowRunId: first.flowRunId }, env.home);
     await expect(refused).rejects.toBeInstanceOf(ResultsElsewhereError);
     await expect(refused).rejects.toThrow(
-      new RegExp(`^the recorded results of flow run ${first.flowRunId} are not on this machine .*Run it again there, or with --all to run every task again$`),
+      new RegExp(
+        `^the recorded results of flow run ${first.flowRunId} are not on this machine .*Run it again there, or with --all to run every task again$`,
+      ),
     );
     // Nothing was changed by asking.
     expect((await env.store.getFlowRun(first.flowRunId))!.state.name).toBe('Failed');
@@ -251,7 +256,7 @@ describe('a retry', () => {
   });
 });
 
-describe("a task whose code changed since", () => {
+describe('a task whose code changed since', () => {
   const dir = mkdtempSync(join(tmpdir(), 'flowdeck-reuse-code-'));
   afterAll(() => rmSync(dir, { recursive: true, force: true }));
 

@@ -6,7 +6,17 @@ import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { FlowRun, TaskRun } from '../../app/core/index.js';
-import { killStrayProcesses, lastJsonLine, readStore, runCli, showOutput, spawnCli, waitUntil, type CliOptions, type CliProcess } from '../helpers/cli.js';
+import {
+  killStrayProcesses,
+  lastJsonLine,
+  readStore,
+  runCli,
+  showOutput,
+  spawnCli,
+  waitUntil,
+  type CliOptions,
+  type CliProcess,
+} from '../helpers/cli.js';
 import { makeTempHome } from '../helpers/temp-home.js';
 
 /** Heartbeats five times a second, and a run silent for a second is crashed. */
@@ -14,10 +24,7 @@ const FAST_CRASH = { FLOWDECK_HEARTBEAT_SECONDS: '0.2', FLOWDECK_HEARTBEAT_TIMEO
 
 /** Five chained tasks; the fourth is broken until the file is fixed. `gate`, when given, holds the third until that file exists. */
 function flowSource(fourth: 'broken' | 'fixed'): string {
-  const four =
-    fourth === 'broken'
-      ? `throw new Error('four is broken');`
-      : `return \`\${x.label}:\${x.year * 2n}\`;`;
+  const four = fourth === 'broken' ? `throw new Error('four is broken');` : `return \`\${x.label}:\${x.year * 2n}\`;`;
   return `import { appendFileSync, existsSync } from 'node:fs';
 import { flow, task } from 'flowdeck';
 
@@ -106,7 +113,13 @@ describe('re-runs with a local store', () => {
       expect(cached.map((t) => t.reusedFrom)).toEqual(taskRuns.slice(0, 3).map((t) => t.id));
       const logs = (await store.logs(first.flowRunId)).map((l) => l.message);
       expect(logs).toContain('reused the recorded results of 3 task run(s) of earlier attempts');
-      expect(attemptOf(await store.taskRuns(second.flowRunId), 2)).toEqual(['one-0:Completed', 'two-0:Completed', 'three-0:Completed', 'four-0:Completed', 'five-0:Completed']);
+      expect(attemptOf(await store.taskRuns(second.flowRunId), 2)).toEqual([
+        'one-0:Completed',
+        'two-0:Completed',
+        'three-0:Completed',
+        'four-0:Completed',
+        'five-0:Completed',
+      ]);
       return taskRuns;
     });
 
@@ -125,14 +138,24 @@ describe('re-runs with a local store', () => {
     expect(ranSince()).toEqual([]);
     expect(await readStore(home.dbPath, (store) => store.flowRuns())).toEqual(before);
 
-    const rerun = await cli(['flow-run', 'rerun', first.flowRunId, '--from', 'three-0', '--inputs', `[1999, "edited", ${JSON.stringify(log)}, ""]`, '--json'], options, 0);
+    const rerun = await cli(
+      ['flow-run', 'rerun', first.flowRunId, '--from', 'three-0', '--inputs', `[1999, "edited", ${JSON.stringify(log)}, ""]`, '--json'],
+      options,
+      0,
+    );
     const made = lastJsonLine(rerun.stdout);
     expect(made.flowRunId).not.toBe(first.flowRunId);
     expect(made.result).toBe('EDITED:3998');
     expect(ranSince()).toEqual(['three', 'four', 'five']);
     await readStore(home.dbPath, async (store) => {
       const taskRuns = await store.taskRuns(made.flowRunId);
-      expect(taskRuns.map((t) => `${t.name}:${t.state.name}`)).toEqual(['one-0:Cached', 'two-0:Cached', 'three-0:Completed', 'four-0:Completed', 'five-0:Completed']);
+      expect(taskRuns.map((t) => `${t.name}:${t.state.name}`)).toEqual([
+        'one-0:Cached',
+        'two-0:Cached',
+        'three-0:Completed',
+        'four-0:Completed',
+        'five-0:Completed',
+      ]);
       // Reused from the task runs that computed them: attempt 1 of the original.
       expect(taskRuns.slice(0, 2).map((t) => t.reusedFrom)).toEqual(origin.slice(0, 2).map((t) => t.id));
       const three = origin.find((t) => t.name === 'three-0' && t.flowRunAttempt === 2)!;
@@ -208,14 +231,24 @@ describe('re-runs against a real server with a key', () => {
       const taskRuns = await get<TaskRun[]>(`/flow-runs/${first.flowRunId}/task-runs`);
       expect(attemptOf(taskRuns, 2)).toEqual(['one-0:Cached', 'two-0:Cached', 'three-0:Cached', 'four-0:Completed', 'five-0:Completed']);
 
-      const rerun = await cli(['flow-run', 'rerun', first.flowRunId, '--from', 'three-0', '--inputs', `[2001, "remote", ${JSON.stringify(log)}, ""]`, '--json'], remote(home.home), 0);
+      const rerun = await cli(
+        ['flow-run', 'rerun', first.flowRunId, '--from', 'three-0', '--inputs', `[2001, "remote", ${JSON.stringify(log)}, ""]`, '--json'],
+        remote(home.home),
+        0,
+      );
       const made = lastJsonLine(rerun.stdout);
       expect(made.result).toBe('REMOTE:4002');
       expect(ranSince()).toEqual(['three', 'four', 'five']);
       const madeRun = await get<FlowRun>(`/flow-runs/${made.flowRunId}`);
       expect(madeRun.rerunOf?.flowRunId).toBe(first.flowRunId);
       expect((await get<FlowRun>(`/flow-runs/${first.flowRunId}`)).reruns?.map((r) => r.id)).toEqual([made.flowRunId]);
-      expect((await get<TaskRun[]>(`/flow-runs/${made.flowRunId}/task-runs`)).map((t) => t.state.name)).toEqual(['Cached', 'Cached', 'Completed', 'Completed', 'Completed']);
+      expect((await get<TaskRun[]>(`/flow-runs/${made.flowRunId}/task-runs`)).map((t) => t.state.name)).toEqual([
+        'Cached',
+        'Cached',
+        'Completed',
+        'Completed',
+        'Completed',
+      ]);
     } finally {
       await killStrayProcesses();
       serverHome.cleanup();

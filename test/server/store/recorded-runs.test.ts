@@ -42,7 +42,8 @@ it('a database from before re-runs gets their columns, and its runs read as firs
     const store = await openTestStore({ path: temp.dbPath, sweepOnOpen: false });
     try {
       expect(sqliteOf(store).database.pragma('user_version', { simple: true })).toBe(MIGRATIONS.length);
-      const columns = (table: string) => (sqliteOf(store).database.prepare(`PRAGMA table_info(${table})`).all() as { name: string }[]).map((c) => c.name);
+      const columns = (table: string) =>
+        (sqliteOf(store).database.prepare(`PRAGMA table_info(${table})`).all() as { name: string }[]).map((c) => c.name);
       expect(columns('task_runs')).toEqual(expect.arrayContaining(['flow_run_attempt', 'reused_from']));
       expect(columns('flow_runs')).toEqual(expect.arrayContaining(['rerun_of', 'rerun_from']));
       expect(await store.recordedRuns('flow-1')).toEqual({
@@ -101,7 +102,14 @@ describe('recorded runs of a run', () => {
     const recorded = (await env.store.recordedRuns(first.flowRunId))!;
     expect(recorded).toMatchObject({ flowRunId: first.flowRunId, flowName: 'parent', runCount: 2 });
     const listed = recorded.taskRuns.map((t) => `${t.flowRunAttempt} ${t.name} ${t.stateName}`);
-    expect(listed).toEqual(['1 load-0 Completed', '1 child-0 Completed', '1 check-0 Failed', '2 load-0 Cached', '2 child-0 Completed', '2 check-0 Completed']);
+    expect(listed).toEqual([
+      '1 load-0 Completed',
+      '1 child-0 Completed',
+      '1 check-0 Failed',
+      '2 load-0 Cached',
+      '2 child-0 Completed',
+      '2 check-0 Completed',
+    ]);
     const stored = await env.store.listTaskRuns(first.flowRunId);
     for (const t of recorded.taskRuns) {
       const run = stored.find((s) => s.id === t.id)!;
@@ -178,7 +186,10 @@ describe('recorded runs of a run', () => {
     }
     const request = completed({ resultRef: 'storage/runs/x.results#0+10', reusedFrom: 'earlier-run' });
     expect((await env.store.createTaskRun(request)).status).toBe('ACCEPT');
-    expect(await env.store.getTaskRun(request.id)).toMatchObject({ reusedFrom: 'earlier-run', state: { name: 'Cached', resultRef: 'storage/runs/x.results#0+10' } });
+    expect(await env.store.getTaskRun(request.id)).toMatchObject({
+      reusedFrom: 'earlier-run',
+      state: { name: 'Cached', resultRef: 'storage/runs/x.results#0+10' },
+    });
     // A flow run is never born Completed.
     const flowRefused = await env.store.createFlowRun({
       id: newId(),
