@@ -49,6 +49,11 @@ export interface DebugOptions {
   breakOnFailure?: boolean;
   /** Results by task name: a run of a pinned task does not execute and completes with its pin. */
   pins?: Readonly<Record<string, unknown>>;
+  /**
+   * Names of tasks to run up to ("Run to here"): once a run of one completes, the run breaks as a
+   * whole, each later task run stopping before it starts, until the run is continued.
+   */
+  stopAfter?: readonly string[];
 }
 
 /** Whether a state is a task run held at a breakpoint. */

@@ -47,7 +47,7 @@ export const FLOW_RUN_LAYOUT: RecordLayout = {
   hostname: true,
   result: true,
   pause: FLOW_RUN_PAUSE,
-  debug: { breakpoints: true, step: true, breakOnFailure: true, pinned: true, broken: true },
+  debug: { breakpoints: true, step: true, breakOnFailure: true, pinned: true, stopAfter: true, broken: true },
   rerunOf: { flowRunId: true, taskRunId: true },
   reruns: true,
 };

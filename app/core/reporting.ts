@@ -46,6 +46,11 @@ export interface RunReporter {
    */
   breakpointAnswers(flowRunId: string, afterId: number, waitMs: number, signal?: AbortSignal): Promise<BreakpointAnswer[]>;
   /**
+   * Breaks a debug run as a whole, as "pause all" does: each of its task runs that has not started
+   * stops before it starts until the run is continued. Said by a run that went up to its task.
+   */
+  breakFlowRun(flowRunId: string): Promise<void>;
+  /**
    * Every task run a flow run made, over all its attempts, with where each one's result was
    * recorded, for a re-run to match its calls against; null when there is no such flow run.
    */

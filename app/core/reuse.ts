@@ -22,8 +22,10 @@ const RETRY_MESSAGES: Record<RetrySource, string> = {
   automation: 'retried by an automation',
 };
 
-export function retryMessage(source: RetrySource, all = false): string {
-  return all ? `${RETRY_MESSAGES[source]}, running every task again` : `${RETRY_MESSAGES[source]}, reusing completed tasks`;
+/** The message of a retry's AwaitingRetry state; `tasks` says what the next attempt does, when known. */
+export function retryMessage(source: RetrySource, tasks?: 'reuse' | 'all'): string {
+  if (tasks === undefined) return RETRY_MESSAGES[source];
+  return tasks === 'all' ? `${RETRY_MESSAGES[source]}, running every task again` : `${RETRY_MESSAGES[source]}, reusing completed tasks`;
 }
 
 /** What a task run of an earlier run left for a later one to reuse. */

@@ -33,6 +33,8 @@ export const DebugRunInfoSchema = z.object({
   breakOnFailure: z.boolean(),
   /** Task names whose runs do not run, completing with their pins. */
   pinned: z.array(z.string()),
+  /** Task names the run goes up to: once a run of one completes, the run breaks as a whole. */
+  stopAfter: z.array(z.string()).optional(),
   /** On a read: whether the run is broken as a whole now, each task run stopping before it starts. */
   broken: z.boolean().optional(),
 });

@@ -122,6 +122,7 @@ class AnswerReader {
 export class DebugSession {
   private readonly breakpoints: ReadonlySet<string>;
   private readonly pins: ReadonlyMap<string, unknown>;
+  private readonly stopAfter: ReadonlySet<string>;
   readonly breakOnFailure: boolean;
   /** Stop before every task run: asked for from the start (--step), or by a "break all" since. */
   private stepEverything: boolean;
@@ -142,11 +143,13 @@ export class DebugSession {
     this.breakpoints = new Set(options.breakpoints ?? []);
     this.pins = new Map(Object.entries(options.pins ?? {}));
     this.breakOnFailure = options.breakOnFailure === true;
+    this.stopAfter = new Set(options.stopAfter ?? []);
     this.info = {
       breakpoints: [...this.breakpoints],
       step: options.step === true,
       breakOnFailure: this.breakOnFailure,
       pinned: [...this.pins.keys()],
+      ...(this.stopAfter.size > 0 ? { stopAfter: [...this.stopAfter] } : {}),
     };
     this.stepEverything = this.info.step;
   }
@@ -158,6 +161,18 @@ export class DebugSession {
       return 'a step';
     }
     return this.breakpoints.has(taskName) ? `a breakpoint on task '${taskName}'` : null;
+  }
+
+  /**
+   * Told that a run of the task completed: when the run goes up to that task, it breaks as a
+   * whole, so every later task run stops before it starts and every result so far can be seen.
+   */
+  completed(taskName: string, flowRunId: string): void {
+    if (!this.stopAfter.has(taskName) || this.stepEverything) return;
+    this.stepEverything = true;
+    this.logger.info(`ran up to task '${taskName}'; continue the run to go on`);
+    // Recorded as a "pause all", so the run reads as broken and a continue of the run ends it.
+    this.reporter.breakFlowRun(flowRunId).catch((error: unknown) => this.logger.warning(`could not record that the run stopped after '${taskName}': ${(error as Error)?.message ?? String(error)}`));
   }
 
   /** The pinned result of the task, when it has one. */

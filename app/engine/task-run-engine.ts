@@ -667,6 +667,8 @@ class TaskRunExecution extends RunExecution<unknown> implements RunEndListener<u
       );
       if (ref !== null) state.resultRef = ref;
     }
+    // A debug run that goes up to this task breaks before the flow's next call starts a task run.
+    this.flow.debug?.completed(task.name, this.flow.flowRunId);
     // The caller gets the value at once; the Completed state commits with whatever the flow does
     // next, so nothing that follows can be durable before it. The flow run waits for it to land.
     this.flow.pendingRecords.add();

@@ -169,8 +169,8 @@ describe('other cache policies', () => {
     for (const run of await env.store.listTaskRuns(outcome.flowRunId)) {
       expect(run.state.name).toBe('Completed');
       expect(run.state.cacheKey).toBeUndefined();
-      // Recorded in the run's results file for a retry to reuse, never as a cached result.
-      expect(run.state.resultRef).toMatch(new RegExp(`^${RESULTS_FOLDER}/runs/${outcome.flowRunId}\\.results#`));
+      // Recorded with the run's other results for a retry to reuse, never as a cache entry.
+      expect(run.state.resultRef).toMatch(new RegExp(`^${RESULTS_FOLDER}/runs/${outcome.flowRunId}\\.results#\\d+\\+\\d+$`));
     }
     expect(readdirSync(join(env.home, RESULTS_FOLDER))).toEqual(['runs']);
   });

@@ -63,6 +63,7 @@ function run(overrides: Partial<FlowRun> = {}): FlowRun {
     pid: null,
     hostname: null,
     result: null,
+    rerunOf: null,
     ...overrides,
   };
 }

@@ -194,6 +194,7 @@ describe('a state heard live', () => {
       pid: null,
       hostname: null,
       result: null,
+      rerunOf: null,
     };
     const running = withState(run, { type: 'RUNNING', name: 'Running', timestamp: 200, attempt: 1 });
     expect(running).toMatchObject({ startTime: 200, endTime: null, runCount: 1 });

@@ -25,7 +25,7 @@ export const run: CommandRun = async (args, ctx) => {
   const reuse: ReuseOptions | undefined = all ? undefined : { fromFlowRunId: run.id, ...(flag(args, 'reuse-changed') ? { reuseChangedCode: true } : {}) };
   if (reuse) await checkReuse(ctx, reuse);
   // Only once the file has loaded, so a run is never left AwaitingRetry with nothing to run it.
-  await source.retryFlowRun(run.id, retryMessage(by, all));
+  await source.retryFlowRun(run.id, retryMessage(by, all ? 'all' : 'reuse'));
   return executeFlow(
     ctx,
     progress,

@@ -11,7 +11,7 @@ export const COMMANDS: readonly CommandDefinition[] = [
     name: 'run',
     summary: 'Run a flow file and wait for its final state',
     usage:
-      'FILE [--flow NAME] [--param key=value]... [--params-json JSON] [--flow-run-id ID] [--debug] [--break TASK]... [--step] [--break-on-failure] [--pin TASK=JSON]... [--json]',
+      'FILE [--flow NAME] [--param key=value]... [--params-json JSON] [--flow-run-id ID] [--debug] [--break TASK]... [--step] [--break-on-failure] [--pin TASK=JSON]... [--stop-after TASK]... [--json]',
     options: {
       flow: { type: 'string', value: 'NAME', description: "The flow to run, when it is not the file's default export" },
       param: {
@@ -34,6 +34,12 @@ export const COMMANDS: readonly CommandDefinition[] = [
         description: 'A debug run: this task does not run and completes with the pinned result',
       },
       'pins-json': { type: 'string', value: 'JSON', description: 'Pinned results as one JSON object by task name; --pin overrides its keys' },
+      'stop-after': {
+        type: 'string',
+        multiple: true,
+        value: 'TASK',
+        description: 'A debug run that runs up to this task: once a run of it completes, every later task run stops before it starts',
+      },
       json: { type: 'boolean', description: 'End with one JSON line: flowRunId, state and result' },
     },
     positionals: { min: 1, max: 1, names: ['FILE'] },

@@ -9,6 +9,7 @@ interface DebugFlags {
   'break-on-failure'?: boolean;
   pin?: string[];
   'pins-json'?: string;
+  'stop-after'?: string[];
 }
 
 /** A pinned result given as JSON, else as text, as --param reads values. */
@@ -49,14 +50,20 @@ export function debugOptionsOf(flags: DebugFlags): DebugOptions | undefined {
   const pins = parsePins(flags);
   const step = flags.step === true;
   const breakOnFailure = flags['break-on-failure'] === true;
-  if (flags.debug !== true && breakpoints.length === 0 && Object.keys(pins).length === 0 && !step && !breakOnFailure) return undefined;
-  return { breakpoints, pins, step, breakOnFailure };
+  const stopAfter = flags['stop-after'] ?? [];
+  const asked = flags.debug === true || breakpoints.length > 0 || Object.keys(pins).length > 0 || step || breakOnFailure || stopAfter.length > 0;
+  if (!asked) return undefined;
+  return { breakpoints, pins, step, breakOnFailure, ...(stopAfter.length > 0 ? { stopAfter } : {}) };
 }
 
 /** Refuses breakpoints and pins on names no task of the loaded flow file has, before anything runs. */
 export function checkDebugNames(debug: DebugOptions, file: string): void {
   const known = registeredTaskNames();
-  const named = [...(debug.breakpoints ?? []).map((name) => ['--break', name]), ...Object.keys(debug.pins ?? {}).map((name) => ['--pin', name])];
+  const named = [
+    ...(debug.breakpoints ?? []).map((name) => ['--break', name]),
+    ...Object.keys(debug.pins ?? {}).map((name) => ['--pin', name]),
+    ...(debug.stopAfter ?? []).map((name) => ['--stop-after', name]),
+  ];
   for (const [flag, name] of named) {
     if (known.has(name)) continue;
     const tasks = [...known].sort();

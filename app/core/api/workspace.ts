@@ -125,6 +125,8 @@ export const DebugRunSchema = z.strictObject({
   step: z.boolean().default(false),
   /** A task run that fails its last attempt stops there instead of failing. */
   breakOnFailure: z.boolean().default(false),
+  /** Names of tasks to run up to: once a run of one completes, every later task run stops before it starts. */
+  stopAfter: z.array(z.string().min(1).max(512)).max(1000).default([]),
   /** Results by task name: a pinned task does not run and completes with its pin. */
   pins: z
     .record(z.string().min(1).max(512), z.unknown())

@@ -208,6 +208,11 @@ export class HttpReporter implements RunReporter {
     }
   }
 
+  async breakFlowRun(flowRunId: string): Promise<void> {
+    this.api ??= createApiClient({ baseUrl: this.options.apiUrl, apiKey: this.options.apiKey ?? undefined, timeoutMs: READ_TIMEOUT_MS });
+    await this.api.breakFlowRun({ params: { id: flowRunId } });
+  }
+
   async recordedRuns(flowRunId: string): Promise<RecordedRuns | null> {
     this.api ??= createApiClient({ baseUrl: this.options.apiUrl, apiKey: this.options.apiKey ?? undefined, timeoutMs: READ_TIMEOUT_MS });
     try {

@@ -2,6 +2,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { closeSync, mkdirSync, openSync } from 'node:fs';
 import { join } from 'node:path';
 import type { DebugRun } from '../../core/api/workspace.js';
+import type { RetrySource } from '../../core/reuse.js';
 
 /** What a `flowdeck` child process left behind. */
 interface CliOutcome {
@@ -49,6 +50,7 @@ function debugArgs(debug: DebugRun | undefined): string[] {
     ...debug.breakpoints.map((name) => `--break=${name}`),
     ...(debug.step ? ['--step'] : []),
     ...(debug.breakOnFailure ? ['--break-on-failure'] : []),
+    ...debug.stopAfter.map((name) => `--stop-after=${name}`),
     ...(Object.keys(debug.pins).length > 0 ? [`--pins-json=${JSON.stringify(debug.pins)}`] : []),
   ];
 }
@@ -191,9 +193,49 @@ export class FlowProcesses {
    * Starts `flowdeck flow-run retry` for a finished flow run, reporting to `apiUrl`. It runs
    * `file`, which the caller checked, never the path stored in the run.
    */
-  startRetry(request: { flowRunId: string; file: string; cwd: string; apiUrl: string; apiKey?: string }): StartedRun {
+  startRetry(request: {
+    flowRunId: string;
+    file: string;
+    cwd: string;
+    apiUrl: string;
+    apiKey?: string;
+    all?: boolean;
+    source?: RetrySource;
+  }): StartedRun {
     const args = [this.options.cliPath, 'flow-run', 'retry', request.flowRunId, `--file=${request.file}`, '--json'];
+    if (request.all) args.push('--all');
+    if (request.source) args.push(`--requested-by=${request.source}`);
     return this.startLogged(request.flowRunId, args, request);
+  }
+
+  /**
+   * Starts `flowdeck flow-run rerun` from a task run of a finished flow run, as a new run with the
+   * given id; it runs `file`, which the caller checked, never the path stored in the run.
+   */
+  startRerun(request: {
+    flowRunId: string;
+    newFlowRunId: string;
+    taskRunId: string;
+    inputs?: unknown[];
+    reuseChangedCode?: boolean;
+    file: string;
+    cwd: string;
+    apiUrl: string;
+    apiKey?: string;
+  }): StartedRun {
+    const args = [
+      this.options.cliPath,
+      'flow-run',
+      'rerun',
+      request.flowRunId,
+      `--from=${request.taskRunId}`,
+      `--file=${request.file}`,
+      `--flow-run-id=${request.newFlowRunId}`,
+      '--json',
+      ...(request.inputs ? [`--inputs=${JSON.stringify(request.inputs)}`] : []),
+      ...(request.reuseChangedCode ? ['--reuse-changed'] : []),
+    ];
+    return this.startLogged(request.newFlowRunId, args, request);
   }
 
   /**

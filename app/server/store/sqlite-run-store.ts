@@ -82,6 +82,11 @@ export class SqliteRunStore implements RunStore {
     return this.sqlite.breakpointAnswers(flowRunId, afterId, waitMs, signal);
   }
 
+  async breakFlowRun(flowRunId: string): Promise<void> {
+    const outcome = this.sqlite.breakAll(flowRunId);
+    if (!outcome.ok) throw new Error(outcome.message);
+  }
+
   async recordedRuns(flowRunId: string): Promise<RecordedRuns | null> {
     return this.sqlite.recordedRuns(flowRunId);
   }

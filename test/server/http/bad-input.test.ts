@@ -103,6 +103,8 @@ const ROUTES: [string, string][] = [
   ['POST', '/api/flow-runs/:id/cancel'],
   ['POST', '/api/flow-runs/:id/rerun'],
   ['POST', '/api/flow-runs/:id/run-again'],
+  ['POST', '/api/flow-runs/:id/run-from'],
+  ['GET', '/api/flow-runs/:id/recorded-runs'],
   ['POST', '/api/flow-runs/:id/retry'],
   ['POST', '/api/flow-runs/:id/resume'],
   ['GET', '/api/flow-runs/:id/resume-input'],

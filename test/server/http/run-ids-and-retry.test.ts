@@ -136,11 +136,16 @@ describe('POST /api/flow-runs/:id/retry', () => {
     }
   });
 
-  it('says the retry was requested when the caller gives no message', async () => {
+  it('says where the retry was asked for when the caller gives no message: the API, or the source it names', async () => {
     const id = await flowRunIn('FAILED', 'Failed');
     const answer = await call(`${server.current.api}/flow-runs/${id}/retry`, { method: 'POST', body: {} });
     expect(answer.status).toBe(200);
-    expect(answer.json.state).toMatchObject({ name: 'AwaitingRetry', message: 'retry requested' });
+    expect(answer.json.state).toMatchObject({ name: 'AwaitingRetry', message: 'retried through the API' });
+    const other = await flowRunIn('CRASHED', 'Crashed');
+    const fromAutomation = await call(`${server.current.api}/flow-runs/${other}/retry`, { method: 'POST', body: { source: 'automation' } });
+    expect(fromAutomation.json.state).toMatchObject({ name: 'AwaitingRetry', message: 'retried by an automation' });
+    const wrong = await call(`${server.current.api}/flow-runs/${other}/retry`, { method: 'POST', body: { source: 'phone' } });
+    expect(wrong.status).toBe(400);
   });
 
   it('answers 409 saying why for a run in any other state, and leaves it as it was', async () => {

@@ -166,7 +166,7 @@ export function FlowRunPage({ flowRunId, taskRunId, view: tab = 'graph' }: { flo
               className="fd-button"
               disabled={busy || cannotRerun !== null}
               title={cannotRerun ?? 'Run it again as its next attempt, on the server'}
-              onClick={() => void act('retry the run', () => client.rerunFlowRun({ params: { id: run.id } }))}
+              onClick={() => void act('retry the run', () => client.rerunFlowRun({ params: { id: run.id }, body: { source: 'ui' } }))}
             >
               Retry
             </button>

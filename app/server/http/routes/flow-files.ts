@@ -5,6 +5,7 @@ import { FlowFileDescriptionSchema, type DebugRun, type FlowFileDescription } fr
 import { newId } from '../../../core/index.js';
 import { cliFailureMessage } from '../../flow-files/cli-message.js';
 import { rerunSource } from '../../flow-files/rerun-source.js';
+import { checkRerunInputs, checkRerunnable, findRerunTask, RerunRefusal } from '../../runs/rerun-request.js';
 import { retryRefusal } from '../../runs/retry-flow-run.js';
 import { StoppingError, type StartedRun } from '../../flow-files/flow-processes.js';
 import { shownPath } from '../../workspace/workspace-paths.js';
@@ -19,6 +20,8 @@ const DESCRIBE_TIMEOUT_MS = 30_000;
 /** How long a new flow process may take to create its run before it is given up on. */
 const RUN_START_TIMEOUT_MS = 30_000;
 const START_POLL_MS = 20;
+/** Edited inputs go to the flow process on its command line, which holds about 128 KB per argument. */
+const MAX_RERUN_INPUTS = 100 * 1024;
 /** Exit codes of `flowdeck` that say the server, not the flow file, is at fault. */
 const SERVER_EXIT_CODES = new Set([3, 70]);
 
@@ -140,19 +143,70 @@ export async function flowFileRoutes(api: FastifyInstance, deps: RouteDeps): Pro
     return { run, ...source };
   }
 
-  addRoute(api, 'rerunFlowRun', async ({ params }) => {
+  addRoute(api, 'rerunFlowRun', async ({ params, body }) => {
     const workspace = requireWorkspace(deps.workspace);
     const { run, real } = await runFromWorkspace(params.id, workspace);
     const refusal = retryRefusal(run);
     if (refusal !== null) throw new HttpError(409, refusal);
     let started: StartedRun;
     try {
-      started = flowProcesses.startRetry({ flowRunId: run.id, file: real, cwd: workspace.realRoot, apiUrl: deps.selfApiUrl(), apiKey: deps.apiKey });
+      started = flowProcesses.startRetry({
+        flowRunId: run.id,
+        file: real,
+        cwd: workspace.realRoot,
+        apiUrl: deps.selfApiUrl(),
+        apiKey: deps.apiKey,
+        all: body.all === true,
+        source: body.source ?? 'api',
+      });
     } catch (error) {
       refuseStopping(error);
     }
     await untilRerun(started, run.id, `${run.state.type}:${run.state.timestamp}`, workspace);
     return { flowRunId: run.id };
+  });
+
+  addRoute(api, 'runFlowRunFromTask', async ({ params, body }) => {
+    const run = await store.getFlowRun(params.id);
+    if (!run) throw notFound('flow run', params.id);
+    let chosen;
+    try {
+      checkRerunnable(run);
+      const taskRuns = await store.listTaskRuns(run.id);
+      const other = taskRuns.some((t) => t.id === body.task) ? null : await store.getTaskRun(body.task);
+      chosen = findRerunTask(run, taskRuns, body.task, other ? other.flowRunId : null);
+      if (body.inputs) checkRerunInputs(chosen, body.inputs);
+    } catch (error) {
+      if (error instanceof RerunRefusal) throw new HttpError(error.status, error.message);
+      throw error;
+    }
+    if (body.inputs && JSON.stringify(body.inputs).length > MAX_RERUN_INPUTS) {
+      throw new HttpError(422, `the inputs are larger than ${MAX_RERUN_INPUTS / 1024} KB; a run from a task takes smaller edited inputs`);
+    }
+    if (body.code === 'original') {
+      throw new HttpError(409, `the code flow run '${run.name}' ran was not kept, so it cannot run again as it was; run it with the file as it is now`);
+    }
+    const workspace = requireWorkspace(deps.workspace);
+    const { real, path } = await runFromWorkspace(run.id, workspace);
+    const newFlowRunId = newId();
+    let started: StartedRun;
+    try {
+      started = flowProcesses.startRerun({
+        flowRunId: run.id,
+        newFlowRunId,
+        taskRunId: chosen.id,
+        ...(body.inputs ? { inputs: body.inputs } : {}),
+        ...(body.reuseChangedCode ? { reuseChangedCode: true } : {}),
+        file: real,
+        cwd: workspace.realRoot,
+        apiUrl: deps.selfApiUrl(),
+        apiKey: deps.apiKey,
+      });
+    } catch (error) {
+      refuseStopping(error);
+    }
+    await untilCreated(started, newFlowRunId, path, workspace);
+    return { flowRunId: newFlowRunId };
   });
 
   /** Starts a new run of a workspace file's flow and answers once it exists. */
