@@ -47,6 +47,8 @@ export interface RerunFromLastRun {
   /** SQL reads the store made to read what the re-run reuses, and the calls of the store that made them. */
   lookupQueries: number;
   lookupCalls: number;
+  /** Time spent in the store reading what the re-run reuses. */
+  lookupMs: number;
   /** Every SQL read the store made from the re-run's call to the last body starting. */
   readsToLastBody: number;
 }
@@ -87,6 +89,7 @@ export async function runRerunFromLast(items = RERUN_TASKS): Promise<RerunFromLa
     let toLastBody = true;
     let lookupQueries = 0;
     let lookupCalls = 0;
+    let lookupMs = 0;
     let readsToLastBody = 0;
     restore = countReads(
       env.database,
@@ -100,9 +103,11 @@ export async function runRerunFromLast(items = RERUN_TASKS): Promise<RerunFromLa
     env.store.recordedRuns = async (id) => {
       lookupCalls++;
       inLookup = true;
+      const began = nowMs();
       try {
         return await recordedRuns(id);
       } finally {
+        lookupMs += nowMs() - began;
         inLookup = false;
       }
     };
@@ -131,6 +136,7 @@ export async function runRerunFromLast(items = RERUN_TASKS): Promise<RerunFromLa
       cachedRuns,
       lookupQueries,
       lookupCalls,
+      lookupMs,
       readsToLastBody,
     };
   } finally {
