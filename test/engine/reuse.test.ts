@@ -299,6 +299,46 @@ describe('a task whose code changed since', () => {
 });
 
 describe('a run from a chosen task', () => {
+  it("from a map's item: the items before it are reused, it and every call after it run", async () => {
+    const ran: number[] = [];
+    const cube = task({ name: 'cube' }, (n: number) => (ran.push(n), { n, cubed: BigInt(n) ** 3n }));
+    const f = flow({ name: 'cubes' }, async () => (await cube.map([0, 1, 2, 3, 4]).result()).map((r) => r.cubed));
+    const first = await f.run();
+    const third = (await env.store.listTaskRuns(first.flowRunId)).find((t) => t.dynamicKey === 2)!;
+    ran.length = 0;
+    const again = await f.run({}, { reuse: { fromFlowRunId: first.flowRunId, runAgain: [third.id] } });
+    expect(again.result).toEqual([0n, 1n, 8n, 27n, 64n]);
+    expect(ran.sort()).toEqual([2, 3, 4]);
+  });
+
+  it('chosen by a task run of an earlier attempt, runs again from the latest run of that call', async () => {
+    let calls = { a: 0, b: 0, c: 0 };
+    let fail = true;
+    const a = task({ name: 'a' }, () => (calls.a++, 'a'));
+    const b = task({ name: 'b' }, (x: string) => {
+      calls.b++;
+      if (fail) throw new Error('b failed');
+      return `${x}b`;
+    });
+    const c = task({ name: 'c' }, (x: string) => (calls.c++, `${x}c`));
+    const f = flow({ name: 'two-attempts' }, async () => c(await b(await a())));
+    const first = await f.run();
+    fail = false;
+    await retry(f, first.flowRunId);
+    const [aFirst, bFirst] = await attemptRuns(first.flowRunId, 1);
+    expect(bFirst.state.name).toBe('Failed');
+    calls = { a: 0, b: 0, c: 0 };
+    const again = await f.run(
+      {},
+      { reuse: { fromFlowRunId: first.flowRunId, runAgain: [bFirst.id], inputs: { taskRunId: bFirst.id, args: ['x'] } } },
+    );
+    expect(again.result).toBe('xbc');
+    expect(calls).toEqual({ a: 0, b: 1, c: 1 });
+    const runs = await env.store.listTaskRuns(again.flowRunId);
+    expect(states(runs)).toEqual(['a-0:Cached', 'b-0:Completed', 'c-0:Completed']);
+    expect(runs[0].reusedFrom).toBe(aFirst.id);
+  });
+
   it('reuses the calls before it, runs it with edited inputs and every call after it, and is linked to the run it came from', async () => {
     const calls: string[] = [];
     const one = task({ name: 'one' }, () => (calls.push('one'), new Date('2026-01-01T00:00:00Z')));
