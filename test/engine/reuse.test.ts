@@ -184,6 +184,25 @@ describe('a retry', () => {
     expect(states(await attemptRuns(first.flowRunId, 2))).toEqual(['plain-0:Cached', 'handle-0:Completed']);
   });
 
+  it('reuses a result kept in the cache as the task run that computed it left it', async () => {
+    let lookups = 0;
+    let fail = true;
+    const lookup = task({ name: 'cached-lookup', cachePolicy: 'inputs' }, (id: number) => (lookups++, new Map([[id, new Date(id)]])));
+    const check = task({ name: 'check-lookup' }, (m: Map<number, Date>) => {
+      if (fail) throw new Error('not yet');
+      return m.get(5)!.getTime();
+    });
+    const f = flow({ name: 'cache-and-retry' }, async () => check(await lookup(5)));
+    const first = await f.run();
+    const [lookupRun] = await attemptRuns(first.flowRunId, 1);
+    expect(lookupRun.state.resultRef).not.toMatch(/\.results#/);
+    fail = false;
+    expect((await retry(f, first.flowRunId)).result).toBe(5);
+    expect(lookups).toBe(1);
+    const [again] = await attemptRuns(first.flowRunId, 2);
+    expect(again).toMatchObject({ reusedFrom: lookupRun.id, state: { name: 'Cached', resultRef: lookupRun.state.resultRef } });
+  });
+
   it("reuses a subflow's completed inner tasks in the child its call made", async () => {
     const calls = { fetch: 0, parse: 0 };
     let parseFails = true;
