@@ -221,5 +221,17 @@ describe('running again in flow processes the server starts', () => {
     expect(history.find((s) => s.name === 'AwaitingRetry')?.message).toBe('retried from the UI, reusing completed tasks');
     const second = (await server.store.listTaskRuns(id)).filter((t) => t.flowRunAttempt === 2);
     expect(second.map((t) => `${t.name}:${t.state.name}`)).toEqual(['one-0:Cached', 'two-0:Completed', 'three-0:Completed']);
+
+    // With all, every task runs again.
+    const other = await startRun({ failOnce: join(ws.home, 'failed-once-too') });
+    expect((await finished(other)).state.name).toBe('Failed');
+    expect(ranSince()).toEqual(['one', 'two']);
+    const all = await api(`/flow-runs/${other}/rerun`, { method: 'POST', body: { source: 'ui', all: true } });
+    expect(all.status, all.text).toBe(200);
+    await stateOf(other, (run) => run.state.type === 'COMPLETED');
+    expect(ranSince()).toEqual(['one', 'two', 'three']);
+    expect((await server.store.listStates(other)).find((s) => s.name === 'AwaitingRetry')?.message).toBe(
+      'retried from the UI, running every task again',
+    );
   }, 60_000);
 });
