@@ -5,8 +5,12 @@
  * starts: the reuse plan read from the store, 9,999 calls recorded Cached with their recorded
  * results read back, and the chosen one started. The SQL reads the reuse lookup makes are counted
  * from the store's own connection. Its floor is raw SQLite doing the least of that work: the one
- * read of the recorded task runs and the inserts of 10,000 Cached task run rows and their states.
+ * read of the recorded task runs, the 10,000 recorded results read back from one file, and the
+ * inserts of 10,000 Cached task run rows and their states.
  */
+import { closeSync, openSync, readSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { deserialize, serialize } from 'node:v8';
 import type Database from 'better-sqlite3';
 import { newId } from '../../app/core/index.js';
 import { flow, task } from '../../app/engine/index.js';
@@ -147,12 +151,18 @@ export async function runRerunFromLast(items = RERUN_TASKS): Promise<RerunFromLa
 
 /**
  * The floor: on a raw database with the store's schema holding a recorded run of `items` task
- * runs, one read of them with their result refs (the store's own query), then `items` Cached
- * task run rows with their states, BATCH to a transaction.
+ * runs, one read of them with their result refs (the store's own query), each recorded result
+ * read back from one file of V8-serialized entries, then `items` Cached task run rows with their
+ * states, BATCH to a transaction.
  */
 export function rerunFloor(items = RERUN_TASKS): { ms: number } {
-  const { db, dispose } = openRawDatabase('floor-rerun');
+  const { db, dispose, home } = openRawDatabase('floor-rerun');
   try {
+    const entries = Array.from({ length: items }, (_, i) => serialize({ value: { x: i, at: new Date(i) }, code: 'hash' }));
+    const offsets: number[] = [];
+    entries.reduce((at, entry) => (offsets.push(at), at + entry.length), 0);
+    const resultsFile = join(home, 'floor.results');
+    writeFileSync(resultsFile, Buffer.concat(entries));
     const flowRunId = newId();
     const insertState = db.prepare(
       `INSERT INTO states (run_id, run_kind, type, name, timestamp, attempt, transition_id, result_ref) VALUES (?, ?, ?, ?, ?, 1, ?, ?)`,
@@ -179,6 +189,16 @@ export function rerunFloor(items = RERUN_TASKS): { ms: number } {
     const start = nowMs();
     const rows = read.all(flowRunId) as { id: string }[];
     if (rows.length !== items) throw new Error(`the floor read ${rows.length} recorded rows, expected ${items}`);
+    const fd = openSync(resultsFile, 'r');
+    try {
+      for (let i = 0; i < items; i++) {
+        const data = Buffer.allocUnsafe(entries[i].length);
+        readSync(fd, data, 0, data.length, offsets[i]);
+        if ((deserialize(data) as { value: { x: number } }).value.x !== i) throw new Error(`the floor read a wrong result at ${i}`);
+      }
+    } finally {
+      closeSync(fd);
+    }
     for (let from = 0; from < items; from += BATCH) {
       db.transaction(() => {
         for (let i = from; i < Math.min(items, from + BATCH); i++) write(fresh[i], i, 'Cached', rows[i].id);
