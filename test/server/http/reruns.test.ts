@@ -170,6 +170,11 @@ describe('running again in flow processes the server starts', () => {
     const [heldOne] = await server.store.listTaskRuns(held);
     const doneName = (await server.store.getFlowRun(done))!.name;
 
+    // A run this process made, from no file of the workspace.
+    failCheck = false;
+    const inProcess = await pipeline.run();
+    const inProcessName = (await server.store.getFlowRun(inProcess.flowRunId))!.name;
+
     const before = await snapshot(done);
     const heldBefore = await snapshot(held);
     const refusals: [string, unknown, number, string | RegExp][] = [
@@ -177,8 +182,20 @@ describe('running again in flow processes the server starts', () => {
       [done, { task: 'nine-0' }, 404, `flow run '${doneName}' has no task run 'nine-0'; its task runs are one-0, two-0, three-0`],
       [done, { task: heldOne.id }, 404, `task run '${heldOne.id}' belongs to flow run ${held}, not to flow run '${doneName}' (${done})`],
       [held, { task: 'one-0' }, 409, /is Running; it can be run again from a task once it has finished/],
-      [done, { task: 'two-0', inputs: { n: 1 } }, 400, /inputs/],
+      [done, { task: 'two-0', inputs: { n: 1 } }, 400, 'body.inputs: Invalid input: expected array, received object'],
       [done, { task: 'two-0', inputs: [1] }, 422, "task run 'two-0' was called with 3 arguments, but the inputs give 1; give a JSON array of 3"],
+      [
+        done,
+        { task: 'two-0', code: 'original' },
+        409,
+        `the code flow run '${doneName}' ran was not kept, so it cannot run again as it was; run it with the file as it is now`,
+      ],
+      [
+        inProcess.flowRunId,
+        { task: 'load-0' },
+        409,
+        `flow run '${inProcessName}' did not come from a file in this server's workspace, so the server cannot run it again; run \`flowdeck flow-run retry ${inProcess.flowRunId.slice(0, 8)}\` where its file is`,
+      ],
     ];
     for (const [id, body, status, message] of refusals) {
       const answer = await api(`/flow-runs/${id}/run-from`, { method: 'POST', body });
