@@ -11,10 +11,9 @@
 import { closeSync, openSync, readSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { deserialize, serialize } from 'node:v8';
-import type Database from 'better-sqlite3';
 import { newId } from '../../app/core/index.js';
 import { flow, task } from '../../app/engine/index.js';
-import { openEngineStore, openRawDatabase } from '../lib/env.js';
+import { openEngineStore, openRawDatabase, type EngineStore } from '../lib/env.js';
 import { nowMs } from '../lib/stats.js';
 
 export const RERUN_TASKS = 10_000;
@@ -63,7 +62,7 @@ type Step = (...args: unknown[]) => unknown;
  * Counts the reads made through every prepared statement of a connection (all share one
  * prototype) while `counting()` is true. Returns the undo.
  */
-function countReads(db: Database.Database, counting: () => boolean, onRead: () => void): () => void {
+function countReads(db: EngineStore['database'], counting: () => boolean, onRead: () => void): () => void {
   const proto = Object.getPrototypeOf(db.prepare('SELECT 1')) as Record<string, Step>;
   const saved = { get: proto.get, all: proto.all, iterate: proto.iterate };
   for (const name of ['get', 'all', 'iterate'] as const) {
