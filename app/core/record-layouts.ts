@@ -49,6 +49,7 @@ export const FLOW_RUN_LAYOUT: RecordLayout = {
   pause: FLOW_RUN_PAUSE,
   debug: { breakpoints: true, step: true, breakOnFailure: true, pinned: true, stopAfter: true, broken: true },
   rerunOf: { flowRunId: true, taskRunId: true },
+  codeRef: true,
   reruns: true,
 };
 

@@ -111,7 +111,7 @@ export function downstreamOf(runs: readonly RecordedTaskRun[], chosen: readonly 
   const again = new Set(chosen);
   // Task runs are recorded after their upstream, so one pass in creation order reaches the closure;
   // the loop only guards against an order that says otherwise.
-  for (let grew = true; grew; ) {
+  for (let grew = true; grew;) {
     grew = false;
     for (const run of runs) {
       if (again.has(run.id)) continue;

@@ -30,5 +30,6 @@ export function createFlowRunWithDefaults(request: CreateFlowRun): CreateFlowRun
     transitionId: request.transitionId,
     ...(request.debug ? { debug: request.debug } : {}),
     ...(request.rerunOf ? { rerunOf: request.rerunOf } : {}),
+    ...(request.codeRef ? { codeRef: request.codeRef } : {}),
   };
 }

@@ -83,6 +83,8 @@ export const FlowRunSchema = z.object({
   debug: DebugRunInfoSchema.optional(),
   /** For a run from a chosen task: the run it came from and the task run it ran again from. */
   rerunOf: RerunLinkSchema.nullable(),
+  /** Where the compiled code it ran is kept (relative to FLOWDECK_HOME on the machine that ran it), to run it again as it was. */
+  codeRef: z.string().nullable(),
   /** On a run read by its id: the runs made from its task runs, newest first. */
   reruns: z.array(RerunSummarySchema).optional(),
 });
@@ -153,6 +155,8 @@ export const CreateFlowRunSchema = z.object({
   debug: DebugRunInfoSchema.optional(),
   /** For a run from a chosen task of an earlier run. */
   rerunOf: RerunLinkSchema.optional(),
+  /** Where the compiled code it runs is kept. */
+  codeRef: z.string().optional(),
 });
 export type CreateFlowRun = z.input<typeof CreateFlowRunSchema>;
 

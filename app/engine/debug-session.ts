@@ -172,7 +172,11 @@ export class DebugSession {
     this.stepEverything = true;
     this.logger.info(`ran up to task '${taskName}'; continue the run to go on`);
     // Recorded as a "pause all", so the run reads as broken and a continue of the run ends it.
-    this.reporter.breakFlowRun(flowRunId).catch((error: unknown) => this.logger.warning(`could not record that the run stopped after '${taskName}': ${(error as Error)?.message ?? String(error)}`));
+    this.reporter
+      .breakFlowRun(flowRunId)
+      .catch((error: unknown) =>
+        this.logger.warning(`could not record that the run stopped after '${taskName}': ${(error as Error)?.message ?? String(error)}`),
+      );
   }
 
   /** The pinned result of the task, when it has one. */

@@ -67,6 +67,8 @@ export interface FlowRunRequest {
   reuse?: ReuseOptions;
   /** A run from a chosen task of an earlier run: the link it records. */
   rerunOf?: RerunLink;
+  /** Where the compiled code it runs is kept, for the run's record. */
+  codeRef?: string;
 }
 
 /** How a flow run ended: its final state and its result or error. */
@@ -213,6 +215,7 @@ class FlowRunExecution extends RunExecution<FlowRunOutcome> {
       transitionId: newId(),
       ...(this.debug ? { debug: this.debug.info } : {}),
       ...(this.request.rerunOf ? { rerunOf: this.request.rerunOf } : {}),
+      ...(this.request.codeRef ? { codeRef: this.request.codeRef } : {}),
     });
     // After the child, so whoever reads the task run finds the child it links to.
     this.subflowTaskRun?.create();
@@ -382,7 +385,10 @@ class FlowRunExecution extends RunExecution<FlowRunOutcome> {
     await this.settle(frame);
     scope.release();
     if (reuse) {
-      if (reuse.reused > 0) this.logger.info(`reused the recorded results of ${reuse.reused} task run(s) of ${reuse.recorded.flowRunId === this.id ? 'earlier attempts' : `flow run ${reuse.recorded.flowRunId}`}`);
+      if (reuse.reused > 0)
+        this.logger.info(
+          `reused the recorded results of ${reuse.reused} task run(s) of ${reuse.recorded.flowRunId === this.id ? 'earlier attempts' : `flow run ${reuse.recorded.flowRunId}`}`,
+        );
       reuse.close();
     }
     if (outcome.ok && scope.aborted) return { ok: false, error: scope.reason };

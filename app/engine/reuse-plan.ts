@@ -7,9 +7,7 @@ import { JournalReader, UnreadableResultError } from './result-journal.js';
 import { readResult } from './results.js';
 
 /** What a call of a re-run does: reuse a recorded result, or run (with given arguments, when a person edited them). */
-export type ReuseDecision =
-  | { reuse: true; from: RecordedTaskRun; origin: ResultOrigin; value: unknown }
-  | { reuse: false; args?: unknown[]; why: string | null };
+export type ReuseDecision = { reuse: true; from: RecordedTaskRun; value: unknown } | { reuse: false; args?: unknown[]; why: string | null };
 
 /** The recorded results of a run cannot be read here: they were recorded on another machine. */
 export class ResultsElsewhereError extends Error {
@@ -17,13 +15,6 @@ export class ResultsElsewhereError extends Error {
     super(message);
     this.name = 'ResultsElsewhereError';
   }
-}
-
-/** The task run that computed a reused result; its attempt is known when it is of the run reused from. */
-export interface ResultOrigin {
-  id: string;
-  name: string;
-  attempt: number | null;
 }
 
 function keyOf(taskKey: string, dynamicKey: number): string {
@@ -63,7 +54,8 @@ export class ReusePlan {
       return chosen ? (this.byCall.get(keyOf(chosen.taskKey, chosen.dynamicKey))?.id ?? id) : id;
     };
     this.chosen = new Set((options.runAgain ?? []).map(latestOf));
-    this.runAgain = this.chosen.size > 0 ? runsFrom(recorded.taskRuns, this.chosen, new Set([...this.byCall.values()].map((run) => run.id))) : new Set();
+    this.runAgain =
+      this.chosen.size > 0 ? runsFrom(recorded.taskRuns, this.chosen, new Set([...this.byCall.values()].map((run) => run.id))) : new Set();
     this.edited = options.inputs ? { id: latestOf(options.inputs.taskRunId), args: options.inputs.args } : null;
     this.reader = new JournalReader(home);
   }
@@ -73,7 +65,11 @@ export class ReusePlan {
     const match = this.byCall.get(keyOf(taskKey, dynamicKey));
     if (!match) return { reuse: false, why: null };
     if (this.edited?.id === match.id) return { reuse: false, args: this.edited.args, why: 'runs again from here, with the inputs given' };
-    if (this.runAgain.has(match.id)) return { reuse: false, why: this.chosen.has(match.id) ? 'runs again from here' : 'runs again: it is downstream of the task run the run goes on from' };
+    if (this.runAgain.has(match.id))
+      return {
+        reuse: false,
+        why: this.chosen.has(match.id) ? 'runs again from here' : 'runs again: it is downstream of the task run the run goes on from',
+      };
     if (match.stateType !== 'COMPLETED') return { reuse: false, why: null };
     if (match.resultRef === null) return { reuse: false, why: `runs again: the result of task run ${match.name} was not recorded` };
     let entry: { value: unknown; code: string };
@@ -87,17 +83,19 @@ export class ReusePlan {
       return { reuse: false, why: `runs again: its task's code changed since task run ${match.name} (reuse it anyway with --reuse-changed)` };
     }
     this.reused++;
-    return { reuse: true, from: match, origin: this.originOf(match), value: entry.value };
+    return { reuse: true, from: match, value: entry.value };
   }
 
   /**
-   * Who computed the result `match` holds: itself, or the task run it reused in turn (a Cached
-   * run of an earlier attempt), so a chain of retries names the run that did the work.
+   * Where a reused result came from, in words: the task run that computed it (a result reused
+   * before is credited to its first run), with its attempt when it is of this run.
    */
-  private originOf(match: RecordedTaskRun): ResultOrigin {
-    if (match.reusedFrom === null) return { id: match.id, name: match.name, attempt: match.flowRunAttempt };
-    const origin = this.byId.get(match.reusedFrom);
-    return origin ? { id: origin.id, name: origin.name, attempt: origin.flowRunAttempt } : { id: match.reusedFrom, name: match.name, attempt: null };
+  describeOrigin(from: RecordedTaskRun, reusingFlowRunId: string): { id: string; text: string } {
+    const id = from.reusedFrom ?? from.id;
+    const origin = this.byId.get(id);
+    const of = this.recorded.flowRunId === reusingFlowRunId ? '' : ` of flow run ${this.recorded.flowRunId}`;
+    const where = origin ? `, attempt ${origin.flowRunAttempt}${of}` : '';
+    return { id, text: `the result of task run ${from.name} (${id}${where})` };
   }
 
   /**

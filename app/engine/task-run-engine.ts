@@ -19,7 +19,6 @@ import { failureLogText } from './failure-log.js';
 import { persistResult, readResult } from './results.js';
 import { failedStateOf, RunExecution, type AttemptOutcome, type FailedAttempt, type RunEndListener, type StartedInstead } from './run-execution.js';
 import { taskCodeHash } from './task-code.js';
-import type { ResultOrigin } from './reuse-plan.js';
 import { inputsAsJson, inputsOf, nextDynamicKey } from './task-run-records.js';
 import { linkResult, runsKnownOf, upstreamOf, type UpstreamLinks } from './upstream-links.js';
 import { engineSettings } from './runtime.js';
@@ -212,7 +211,7 @@ class TaskRunExecution extends RunExecution<unknown> implements RunEndListener<u
     this.name = taskRunName(task, request.args, dynamicKey);
     this.upstream = withLinked(upstreamOf(flow.resultLinks, request.args, request.waitFor), request.linkedUpstream);
     if (reuse?.reuse) {
-      this.recordReused(dynamicKey, reuse.from, reuse.origin, reuse.value);
+      this.recordReused(dynamicKey, reuse.from, reuse.value);
       return;
     }
     // Handed a map that does not know its runs yet, the run is recorded once it does, with them
@@ -234,9 +233,10 @@ class TaskRunExecution extends RunExecution<unknown> implements RunEndListener<u
    * Records the run Completed at once, named Cached, with the recorded result it reuses and the
    * task run that computed it; the run never starts.
    */
-  private recordReused(dynamicKey: number, from: RecordedTaskRun, origin: ResultOrigin, value: unknown): void {
+  private recordReused(dynamicKey: number, from: RecordedTaskRun, value: unknown): void {
     this.reused = { value };
     linkResult(this.flow.resultLinks, value, this.id);
+    const origin = this.flow.reuse!.describeOrigin(from, this.flow.flowRunId);
     const request: CreateTaskRun = {
       id: this.id,
       flowRunId: this.flow.flowRunId,
@@ -254,7 +254,7 @@ class TaskRunExecution extends RunExecution<unknown> implements RunEndListener<u
         resultRef: from.resultRef!,
         reusedFrom: origin.id,
         resultPreview: previewOf(value),
-        message: `reused the result of task run ${origin.name} (${origin.id.slice(0, 8)})${origin.attempt === null ? '' : `, attempt ${origin.attempt}`}`,
+        message: `reused ${origin.text}`,
       },
       transitionId: newId(),
     };

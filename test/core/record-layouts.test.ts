@@ -44,6 +44,7 @@ describe('record layouts', () => {
 
   it('lay a record out as the schema parses it: keys in order, unknown keys and undefined values left out', () => {
     const run = {
+      codeRef: 'storage/code/abc.mjs',
       rerunOf: { taskRunId: 't3', flowRunId: 'r0' },
       result: null,
       pause: { timeoutAt: null, inputSchema: null, reason: 'approve', pauseId: 'p1' },

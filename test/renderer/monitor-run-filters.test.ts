@@ -64,6 +64,7 @@ function run(overrides: Partial<FlowRun> = {}): FlowRun {
     hostname: null,
     result: null,
     rerunOf: null,
+    codeRef: null,
     ...overrides,
   };
 }

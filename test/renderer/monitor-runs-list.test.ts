@@ -195,6 +195,7 @@ describe('a state heard live', () => {
       hostname: null,
       result: null,
       rerunOf: null,
+      codeRef: null,
     };
     const running = withState(run, { type: 'RUNNING', name: 'Running', timestamp: 200, attempt: 1 });
     expect(running).toMatchObject({ startTime: 200, endTime: null, runCount: 1 });

@@ -64,4 +64,18 @@ describe("a NotReady task run on the builder's canvas", () => {
     // A plain Pending run is not over.
     expect(nodeRunStates(nodes, [pending]).save).toMatchObject({ name: 'Pending', finished: 0 });
   });
+
+  it("shows a retried run's latest attempt, not its attempts added together", () => {
+    const at = (type: 'COMPLETED' | 'FAILED', name: string) => ({ type, name, timestamp: 0 });
+    const runs = [
+      { id: '1', taskKey: 'fetch', name: 'fetch-0', flowRunAttempt: 1, state: at('COMPLETED', 'Completed'), result: '[1]' },
+      { id: '2', taskKey: 'save', name: 'save-0', flowRunAttempt: 1, state: at('FAILED', 'Failed') },
+      { id: '3', taskKey: 'fetch', name: 'fetch-0', flowRunAttempt: 2, state: at('COMPLETED', 'Cached'), result: '[1]' },
+      { id: '4', taskKey: 'save', name: 'save-0', flowRunAttempt: 2, state: at('COMPLETED', 'Completed'), result: '1' },
+    ];
+    const states = nodeRunStates(nodes, runs);
+    expect(states.fetch).toMatchObject({ type: 'COMPLETED', name: 'Cached', runs: 1, finished: 1 });
+    expect(states.save).toMatchObject({ type: 'COMPLETED', name: 'Completed', runs: 1, finished: 1 });
+    expect(nodeOutputs(nodes, runs, 'save').map((output) => output.text)).toEqual(['1']);
+  });
 });

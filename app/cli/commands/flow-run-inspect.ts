@@ -1,14 +1,23 @@
+import type { RerunLink } from '../../core/index.js';
 import type { CommandRun } from '../command.js';
+import type { RunsSource } from '../runs-source/runs-source.js';
 import { EXIT_OK } from '../errors.js';
 import { describeAttempts, describeJson, describeTags, oneLine } from '../output/describe.js';
 import { indent, renderFields, type Field } from '../output/fields.js';
 import { formatStateName, formatTime, timeFields } from '../output/format.js';
 import { renderFlowRunTable, renderTaskRunTable } from '../output/run-tables.js';
+import { renderTable } from '../output/table.js';
 import { renderCurrentErrorStack, renderStateHistory } from '../output/state-history.js';
 import { findFlowRun, flag } from '../command-helpers.js';
 
 /** How many subflow runs are listed; a parent that started more says so. */
 const SUBFLOW_RUNS_SHOWN = 200;
+
+/** "the run's id (name), from task run ID (name)": where a run from a task came from. */
+async function describeRerunOf(source: RunsSource, link: RerunLink): Promise<string> {
+  const [original, taskRun] = await Promise.all([source.getFlowRun(link.flowRunId), source.getTaskRun(link.taskRunId)]);
+  return `${link.flowRunId}${original ? ` (${original.name})` : ''}\nfrom task run ${link.taskRunId}${taskRun ? ` (${taskRun.name})` : ''}`;
+}
 
 /** `flowdeck flow-run inspect`; its name, usage and options are in the command table (index.ts). */
 export const run: CommandRun = async (args, ctx) => {
@@ -50,6 +59,7 @@ export const run: CommandRun = async (args, ctx) => {
     ['ended', formatTime(run.endTime)],
     ...timeFields(run, states),
   ];
+  if (run.rerunOf) fields.push(['run from', await describeRerunOf(source, run.rerunOf)]);
   if (run.pid !== null) fields.push(['process', `${run.pid}${run.hostname ? ` on ${run.hostname}` : ''}`]);
   fields.push(['result', run.result ?? '-']);
 
@@ -79,6 +89,20 @@ export const run: CommandRun = async (args, ctx) => {
       source.listTaskRunHistories(run.id),
     ]);
     ctx.print(indent(renderTaskRunTable(taskRuns, ids, histories, colors)));
+  }
+  const reruns = run.reruns ?? [];
+  if (reruns.length > 0) {
+    ctx.print();
+    ctx.print(colors.bold(`Runs made from this run (${reruns.length})`));
+    const names = new Map(taskRuns.map((t) => [t.id, t.name]));
+    const rows = reruns.map((r) => [
+      r.id,
+      r.name,
+      formatStateName(r.state, colors),
+      `from ${names.get(r.fromTaskRunId) ?? r.fromTaskRunId}`,
+      formatTime(r.createdAt),
+    ]);
+    ctx.print(indent(renderTable(['ID', 'NAME', 'STATE', 'FROM', 'CREATED'], rows)));
   }
   if (subflowRuns.length > 0) {
     const more = subflowRuns.length === SUBFLOW_RUNS_SHOWN ? `, the newest ${SUBFLOW_RUNS_SHOWN} shown` : '';

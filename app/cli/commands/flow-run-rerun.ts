@@ -4,12 +4,13 @@ import { findFlowRun, flag, stringOption } from '../command-helpers.js';
 import type { CommandRun } from '../command.js';
 import { UsageError } from '../errors.js';
 import { executeFlow } from '../flow-files/execute-flow.js';
-import { checkReuse, loadRunFlow } from '../flow-files/rerun-flow.js';
+import { checkReuse, loadOriginalFlow, loadRunFlow } from '../flow-files/rerun-flow.js';
 
 /** `flowdeck flow-run rerun`; its name, usage and options are in the command table (index.ts). */
 export const run: CommandRun = async (args, ctx) => {
   const from = stringOption(args, 'from');
-  if (from === undefined || from.trim() === '') throw new UsageError('--from needs the task run to run again from: its id, a prefix of it, or its name');
+  if (from === undefined || from.trim() === '')
+    throw new UsageError('--from needs the task run to run again from: its id, a prefix of it, or its name');
   const code = stringOption(args, 'code') ?? 'current';
   if (code !== 'current' && code !== 'original') throw new UsageError(`--code must be current or original, not '${code}'`);
   const source = await ctx.runs();
@@ -30,12 +31,9 @@ export const run: CommandRun = async (args, ctx) => {
     if (error instanceof RerunRefusal) throw new UsageError(error.message);
     throw error;
   }
-  if (code === 'original') {
-    throw new UsageError(
-      `the code flow run '${run.name}' ran was not kept, so it cannot run again as it was; run it with the file as it is now (--code current)`,
-    );
-  }
-  const { flow, progress } = await loadRunFlow(ctx, run, args);
+  if (code === 'original' && stringOption(args, 'file') !== undefined)
+    throw new UsageError('--file names the code to run; --code original runs the code the run ran');
+  const { flow, progress, codeRef } = code === 'original' ? await loadOriginalFlow(ctx, run) : await loadRunFlow(ctx, run, args);
   const reuse: ReuseOptions = {
     fromFlowRunId: run.id,
     runAgain: [chosen.id],
@@ -49,7 +47,7 @@ export const run: CommandRun = async (args, ctx) => {
     progress,
     flow,
     run.parameters,
-    { newFlowRunId, entrypoint: run.entrypoint!, reuse, rerunOf: { flowRunId: run.id, taskRunId: chosen.id } },
+    { newFlowRunId, entrypoint: run.entrypoint!, reuse, rerunOf: { flowRunId: run.id, taskRunId: chosen.id }, ...(codeRef ? { codeRef } : {}) },
     args.values.json === true,
   );
 };

@@ -22,7 +22,9 @@ export const run: CommandRun = async (args, ctx) => {
   if (all && flag(args, 'reuse-changed')) throw new UsageError('--all runs every task again, so --reuse-changed has nothing to reuse');
   const by = requestedBy(stringOption(args, 'requested-by'));
   const { flow, progress } = await loadRunFlow(ctx, run, args);
-  const reuse: ReuseOptions | undefined = all ? undefined : { fromFlowRunId: run.id, ...(flag(args, 'reuse-changed') ? { reuseChangedCode: true } : {}) };
+  const reuse: ReuseOptions | undefined = all
+    ? undefined
+    : { fromFlowRunId: run.id, ...(flag(args, 'reuse-changed') ? { reuseChangedCode: true } : {}) };
   if (reuse) await checkReuse(ctx, reuse);
   // Only once the file has loaded, so a run is never left AwaitingRetry with nothing to run it.
   await source.retryFlowRun(run.id, retryMessage(by, all ? 'all' : 'reuse'));

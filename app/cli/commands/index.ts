@@ -163,7 +163,7 @@ export const COMMANDS: readonly CommandDefinition[] = [
       code: {
         type: 'string',
         value: 'current|original',
-        description: "Run the flow file as it is now (current, the default) or the code the original run ran (original)",
+        description: 'Run the flow file as it is now (current, the default) or the code the original run ran (original)',
       },
       'reuse-changed': { type: 'boolean', description: 'Reuse recorded results even of tasks whose code changed since' },
       file: { type: 'string', value: 'PATH', description: 'The flow file to run, when it is no longer where the run started' },

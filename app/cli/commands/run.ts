@@ -5,6 +5,7 @@ import { startTerminalDebugger } from '../debugging/start-debugger.js';
 import { UsageError } from '../errors.js';
 import { checkDebugNames, debugOptionsOf } from '../flow-files/debug-options.js';
 import { executeFlow, prepareEngine } from '../flow-files/execute-flow.js';
+import { keepCompiledCode } from '../../engine/loader/kept-code.js';
 import { loadFlowFile } from '../flow-files/load-flow-file.js';
 import { parseParams, parseParamsJson } from '../flow-files/parse-params.js';
 
@@ -24,7 +25,9 @@ export const run: CommandRun = async (args, ctx) => {
   const debug = debugOptionsOf(args.values);
   // The store opens first: a damaged FLOWDECK_HOME is reported before any flow code runs.
   const progress = await prepareEngine(ctx);
-  const { flow, path } = await loadFlowFile(args.positionals[0], ctx.cwd, ctx.home, args.values.flow as string | undefined);
+  const { flow, path, module } = await loadFlowFile(args.positionals[0], ctx.cwd, ctx.home, args.values.flow as string | undefined);
+  // Kept, so the run can be run again from a task with the code it ran.
+  const codeRef = module ? keepCompiledCode(ctx.home, module) : null;
   // Each --param overrides the same key of --params-json.
   const params = { ...fromJson, ...parseParams((args.values.param as string[] | undefined) ?? [], flow.options.parameters) };
   if (debug) checkDebugNames(debug, args.positionals[0]);
@@ -40,6 +43,7 @@ export const run: CommandRun = async (args, ctx) => {
       {
         entrypoint: `${path}:${flow.name}`,
         ...(newFlowRunId ? { newFlowRunId } : {}),
+        ...(codeRef ? { codeRef } : {}),
         ...(debug ? { debug } : {}),
         ...(prompt ? { debugListener: prompt.terminal.listener } : {}),
       },

@@ -24,6 +24,14 @@ export const run: CommandRun = async (args, ctx) => {
     const other = await source.getTaskRun(id);
     upstream.push(other ? `${id} (${other.name})` : id);
   }
+  let reusedFrom: string | null = null;
+  if (taskRun.reusedFrom) {
+    const origin = await source.getTaskRun(taskRun.reusedFrom);
+    const originRun = origin && origin.flowRunId !== taskRun.flowRunId ? await source.getFlowRun(origin.flowRunId) : null;
+    reusedFrom = origin
+      ? `${origin.id} (${origin.name}, attempt ${origin.flowRunAttempt}${originRun ? ` of flow run ${originRun.name}` : ''})`
+      : taskRun.reusedFrom;
+  }
   const stateLine = `${formatStateName(taskRun.state, colors)}${taskRun.state.message ? ` ${colors.dim(oneLine(taskRun.state.message))}` : ''}`;
 
   ctx.print(colors.bold(`Task run ${taskRun.name}`));
@@ -44,6 +52,7 @@ export const run: CommandRun = async (args, ctx) => {
       ['ended', formatTime(taskRun.endTime)],
       ...timeFields(taskRun, states),
       ['result', taskRun.result ?? '-'],
+      ...(reusedFrom ? ([['reused from', reusedFrom]] as const) : []),
     ]),
   );
   const stop = isAtBreakpoint(taskRun.state) ? taskRun.breakpoint : undefined;

@@ -4,6 +4,7 @@ import type { TransformFailure } from 'esbuild';
 import { isFlow, registeredFlows } from '../../engine/hosting.js';
 import type { Flow } from '../../engine/index.js';
 import { importFlowFile } from '../../engine/loader/import-flow-file.js';
+import { importKeptCode } from '../../engine/loader/kept-code.js';
 import { UsageError } from '../errors.js';
 
 export type AnyFlow = Flow<never, unknown>;
@@ -26,6 +27,8 @@ export interface FlowModule {
   path: string;
   flows: AnyFlow[];
   defaultFlow: AnyFlow | null;
+  /** The compiled module that was imported, when the file was compiled into one. */
+  module?: string;
 }
 
 /**
@@ -37,8 +40,11 @@ export async function loadFlowModule(file: string, cwd: string, home: string): P
   if (!existsSync(path)) throw new UsageError(`no such file: ${path}`);
   if (!statSync(path).isFile()) throw new UsageError(`${path} is not a file`);
   let exported: Record<string, unknown>;
+  let module: string | undefined;
   try {
-    exported = (await importFlowFile(path, home)).exports;
+    const imported = await importFlowFile(path, home);
+    exported = imported.exports;
+    module = imported.module;
   } catch (error) {
     const failure = error as TransformFailure;
     if (Array.isArray(failure?.errors)) {
@@ -50,27 +56,44 @@ export async function loadFlowModule(file: string, cwd: string, home: string): P
     throw new UsageError(`${path} failed to load: ${err?.name ?? 'Error'}: ${err?.message ?? String(error)}${locationOf(err, path)}`);
   }
   const flows = [...new Set([...Object.values(exported).filter(isFlow), ...registeredFlows().filter(isFlow)])] as AnyFlow[];
-  return { path, flows, defaultFlow: isFlow(exported.default) ? exported.default : null };
+  return { path, flows, defaultFlow: isFlow(exported.default) ? exported.default : null, ...(module ? { module } : {}) };
 }
 
-/** Loads a flow file from anywhere on disk and picks its flow: the default export, or `--flow NAME`. */
-export async function loadFlowFile(file: string, cwd: string, home: string, flowName?: string): Promise<{ flow: AnyFlow; path: string }> {
-  const { path, flows: flowsHere, defaultFlow } = await loadFlowModule(file, cwd, home);
+/** Picks a module's flow: the one named `flowName`, or the default export. */
+function pickFlow({ path, flows: flowsHere, defaultFlow }: FlowModule, flowName: string | undefined): AnyFlow {
   if (flowName !== undefined) {
     const match = flowsHere.find((f) => f.name === flowName);
     if (!match) {
       const names = flowsHere.map((f) => `'${f.name}'`).join(', ');
       throw new UsageError(`${path} has no flow named '${flowName}'${names ? `; it has ${names}` : ''}`);
     }
-    return { flow: match, path };
+    return match;
   }
-  if (defaultFlow) return { flow: defaultFlow, path };
+  if (defaultFlow) return defaultFlow;
   const names = flowsHere.map((f) => `'${f.name}'`).join(', ');
   throw new UsageError(
     names
       ? `${path} has no default export that is a flow; pick one with --flow (${names})`
       : `${path} has no flow: export one with \`export default flow({ name: '...' }, async () => { ... })\``,
   );
+}
+
+/** Loads a flow file from anywhere on disk and picks its flow: the default export, or `--flow NAME`. */
+export async function loadFlowFile(
+  file: string,
+  cwd: string,
+  home: string,
+  flowName?: string,
+): Promise<{ flow: AnyFlow; path: string; module?: string }> {
+  const loaded = await loadFlowModule(file, cwd, home);
+  return { flow: pickFlow(loaded, flowName), path: loaded.path, ...(loaded.module ? { module: loaded.module } : {}) };
+}
+
+/** Loads the code a run kept (see keepCompiledCode) and picks its flow by name. */
+export async function loadKeptFlow(home: string, codeRef: string, flowName: string): Promise<AnyFlow> {
+  const exported = await importKeptCode(home, codeRef);
+  const flows = [...new Set([...Object.values(exported).filter(isFlow), ...registeredFlows().filter(isFlow)])] as AnyFlow[];
+  return pickFlow({ path: codeRef, flows, defaultFlow: isFlow(exported.default) ? exported.default : null }, flowName);
 }
 
 function locationOf(error: Error | undefined, path: string): string {

@@ -27,9 +27,12 @@ export function renderTaskRunTable(
   colors: Colors,
   now = Date.now(),
 ): string {
+  // A retried flow run's attempts each made their own task runs: which one made each is shown.
+  const retried = new Set(taskRuns.map((t) => t.flowRunAttempt)).size > 1;
   const rows = taskRuns.map((taskRun) => [
     ids.get(taskRun.id) ?? shortId(taskRun.id),
     taskRun.name,
+    ...(retried ? [String(taskRun.flowRunAttempt)] : []),
     formatStateName(taskRun.state, colors),
     String(taskRun.runCount),
     formatTime(taskRun.startTime),
@@ -37,5 +40,6 @@ export function renderTaskRunTable(
     runDuration(taskRun, now),
     taskRun.tags.join(', '),
   ]);
-  return renderTable(['ID', 'NAME', 'STATE', 'ATTEMPTS', 'STARTED', 'RUN TIME', 'ELAPSED', 'TAGS'], rows, colors.bold);
+  const headers = ['ID', 'NAME', ...(retried ? ['FLOW ATTEMPT'] : []), 'STATE', 'ATTEMPTS', 'STARTED', 'RUN TIME', 'ELAPSED', 'TAGS'];
+  return renderTable(headers, rows, colors.bold);
 }

@@ -16,6 +16,8 @@ export interface ImportedFlowFile {
   exports: Record<string, unknown>;
   /** How the file was loaded, for whoever measures start-up. */
   via: 'cache' | 'bundle' | 'hooks';
+  /** The compiled module Node imported, when it was compiled into one. */
+  module?: string;
 }
 
 /** What the cached module was compiled against: this engine, wherever it is installed. */
@@ -32,7 +34,7 @@ export async function importFlowFile(path: string, home: string): Promise<Import
   const entry = flowCachePath(home, flowCacheKey(path, readFileSync(path, 'utf8'), COMPILED_AGAINST));
   if (isCachedBundleFresh(entry)) {
     try {
-      return { exports: (await import(pathToFileURL(entry).href)) as Record<string, unknown>, via: 'cache' };
+      return { exports: (await import(pathToFileURL(entry).href)) as Record<string, unknown>, via: 'cache', module: entry };
     } catch (error) {
       // A package the entry names by its file was moved or removed since (an upgrade, a reinstall):
       // nothing of the module ran, so compile again against what is installed now.
@@ -53,7 +55,7 @@ async function compileAndImport(path: string, entry: string, query: string): Pro
     // A full disk or a read-only FLOWDECK_HOME costs only speed: the hooks compile in memory.
     return { exports: await importWithHooks(path), via: 'hooks' };
   }
-  return { exports: (await import(`${pathToFileURL(entry).href}${query}`)) as Record<string, unknown>, via: 'bundle' };
+  return { exports: (await import(`${pathToFileURL(entry).href}${query}`)) as Record<string, unknown>, via: 'bundle', module: entry };
 }
 
 async function importWithHooks(path: string): Promise<Record<string, unknown>> {

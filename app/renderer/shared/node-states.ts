@@ -18,6 +18,19 @@ interface TaskRunLike {
   dynamicKey?: number;
   /** The JSON preview of the result the server keeps; null until there is one. */
   result?: string | null;
+  /** The attempt of its flow run that made it. */
+  flowRunAttempt?: number;
+}
+
+/**
+ * The task runs of the latest attempt of their flow run: a node shows what the run did last, not
+ * a retried run's attempts added together.
+ */
+function ofLatestAttempt<T extends TaskRunLike>(taskRuns: Iterable<T>): T[] {
+  const runs = [...taskRuns];
+  let latest = 0;
+  for (const run of runs) latest = Math.max(latest, run.flowRunAttempt ?? 1);
+  return latest <= 1 ? runs : runs.filter((run) => (run.flowRunAttempt ?? 1) === latest);
 }
 
 /** What a node shows of a run: one state for all its task runs, and how many there were. */
@@ -86,7 +99,7 @@ export function nodeOfRun(nodes: readonly { id: string; name: string }[], run: P
  */
 export function nodeRunStates(nodes: readonly { id: string; name: string }[], taskRuns: Iterable<TaskRunLike>): Record<string, NodeRunState> {
   const byNode = new Map<string, TaskRunLike[]>();
-  for (const run of taskRuns) {
+  for (const run of ofLatestAttempt(taskRuns)) {
     const id = nodeOfRun(nodes, run);
     if (id === undefined) continue;
     const list = byNode.get(id);
@@ -183,7 +196,7 @@ function runOutput(run: TaskRunLike): RunOutput {
 /** What each run of one node gave, in map order. */
 export function nodeOutputs(nodes: readonly { id: string; name: string }[], taskRuns: Iterable<TaskRunLike>, nodeId: string): RunOutput[] {
   const runs: TaskRunLike[] = [];
-  for (const run of taskRuns) if (nodeOfRun(nodes, run) === nodeId) runs.push(run);
+  for (const run of ofLatestAttempt(taskRuns)) if (nodeOfRun(nodes, run) === nodeId) runs.push(run);
   return runs.sort((a, b) => (a.dynamicKey ?? 0) - (b.dynamicKey ?? 0)).map(runOutput);
 }
 

@@ -218,6 +218,8 @@ export class FlowProcesses {
     taskRunId: string;
     inputs?: unknown[];
     reuseChangedCode?: boolean;
+    /** The flow file as it is now, or, with `original`, the code the run ran (kept by the CLI). */
+    code: 'current' | 'original';
     file: string;
     cwd: string;
     apiUrl: string;
@@ -229,7 +231,7 @@ export class FlowProcesses {
       'rerun',
       request.flowRunId,
       `--from=${request.taskRunId}`,
-      `--file=${request.file}`,
+      ...(request.code === 'original' ? ['--code=original'] : [`--file=${request.file}`]),
       `--flow-run-id=${request.newFlowRunId}`,
       '--json',
       ...(request.inputs ? [`--inputs=${JSON.stringify(request.inputs)}`] : []),

@@ -15,7 +15,10 @@ export class RerunRefusal extends Error {
 /** Refuses a run that has not finished: what its task runs did is not settled yet. */
 export function checkRerunnable(run: FlowRun): void {
   if (!isTerminal(run.state.type)) {
-    throw new RerunRefusal(`flow run '${run.name}' is ${run.state.name}; it can be run again from a task once it has finished (or been cancelled)`, 409);
+    throw new RerunRefusal(
+      `flow run '${run.name}' is ${run.state.name}; it can be run again from a task once it has finished (or been cancelled)`,
+      409,
+    );
   }
 }
 
@@ -37,7 +40,8 @@ export function findRerunTask(run: FlowRun, taskRuns: readonly TaskRun[], given:
   if (named.length > 0) return named.reduce((latest, t) => (t.flowRunAttempt >= latest.flowRunAttempt ? t : latest));
   const prefixed = given.length >= MIN_PREFIX ? taskRuns.filter((t) => t.id.startsWith(given)) : [];
   if (prefixed.length === 1) return prefixed[0];
-  if (prefixed.length > 1) throw new RerunRefusal(`'${given}' starts the ids of ${prefixed.length} task runs of flow run '${run.name}'; give more of it`, 404);
+  if (prefixed.length > 1)
+    throw new RerunRefusal(`'${given}' starts the ids of ${prefixed.length} task runs of flow run '${run.name}'; give more of it`, 404);
   const names = [...new Set(taskRuns.map((t) => t.name))];
   const shown = names.slice(0, 8).join(', ') + (names.length > 8 ? `, and ${names.length - 8} more` : '');
   throw new RerunRefusal(

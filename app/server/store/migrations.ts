@@ -270,6 +270,8 @@ export const MIGRATIONS: readonly { name: string; sql: string }[] = [
       -- A run from a chosen task: the run it came from and the task run it ran again from.
       ALTER TABLE flow_runs ADD COLUMN rerun_of TEXT;
       ALTER TABLE flow_runs ADD COLUMN rerun_from TEXT;
+      -- Where the compiled code a run ran is kept, to run it again as it was.
+      ALTER TABLE flow_runs ADD COLUMN code_ref TEXT;
       CREATE INDEX ix_flow_runs_rerun_of ON flow_runs (rerun_of, created_at DESC) WHERE rerun_of IS NOT NULL;
     `,
   },

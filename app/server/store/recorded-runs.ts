@@ -25,7 +25,10 @@ export class RecordedRunsQuery {
   private readonly flowRun: Database.Statement<[string], { flow_name: string; hostname: string | null; run_count: number }>;
   private readonly taskRuns: Database.Statement<[string], RecordedRow>;
   private readonly children: Database.Statement<[string], { id: string; parent_task_run_id: string | null }>;
-  private readonly reruns: Database.Statement<[string, number], { id: string; name: string; state_type: string; state_name: string; rerun_from: string; created_at: number }>;
+  private readonly reruns: Database.Statement<
+    [string, number],
+    { id: string; name: string; state_type: string; state_name: string; rerun_from: string; created_at: number }
+  >;
 
   constructor(db: Database.Database) {
     this.flowRun = db.prepare('SELECT flow_name, hostname, run_count FROM flow_runs WHERE id = ?');

@@ -39,6 +39,7 @@ export interface FlowRunRow extends JoinedStateColumns {
   last_transition_id: string | null;
   rerun_of: string | null;
   rerun_from: string | null;
+  code_ref: string | null;
 }
 
 export interface TaskRunRow extends JoinedStateColumns {
@@ -136,6 +137,7 @@ export function flowRunSummaryFromRow(row: Omit<FlowRunRow, 'parameters'>): Flow
     hostname: row.hostname,
     result: row.result,
     rerunOf: row.rerun_of === null ? null : { flowRunId: row.rerun_of, taskRunId: row.rerun_from ?? '' },
+    codeRef: row.code_ref,
   };
 }
 

@@ -84,6 +84,7 @@ export interface FlowRunInsert {
   last_transition_id: string;
   rerun_of: string | null;
   rerun_from: string | null;
+  code_ref: string | null;
 }
 
 export interface TaskRunInsert {
@@ -166,6 +167,7 @@ export const FLOW_RUN_INSERT = columnList<FlowRunInsert>([
   'last_transition_id',
   'rerun_of',
   'rerun_from',
+  'code_ref',
 ]);
 
 export const TASK_RUN_INSERT = columnList<TaskRunInsert>([

@@ -579,6 +579,7 @@ export class TransitionWriter {
       last_transition_id: request.transitionId,
       rerun_of: request.rerunOf?.flowRunId ?? null,
       rerun_from: request.rerunOf?.taskRunId ?? null,
+      code_ref: request.codeRef ?? null,
     });
   }
 

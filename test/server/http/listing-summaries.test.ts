@@ -37,3 +37,21 @@ describe('GET /api/flow-runs', () => {
     }
   });
 });
+
+describe('GET /api/flow-runs of re-runs', () => {
+  const server = useTestServer();
+
+  it('carries the run each one was made from, and null for the others', async () => {
+    const original = flowRunRequest({ name: 'original' });
+    await server.current.store.createFlowRun(original);
+    const rerun = flowRunRequest({ name: 'from-a-task', rerunOf: { flowRunId: original.id, taskRunId: 'task-run-1' } });
+    await server.current.store.createFlowRun(rerun);
+
+    const client = createApiClient({ baseUrl: server.current.api });
+    const items = (await client.listFlowRuns({ query: { sort: 'oldest' } })).items;
+    expect(items.map((run) => [run.name, run.rerunOf])).toEqual([
+      ['original', null],
+      ['from-a-task', { flowRunId: original.id, taskRunId: 'task-run-1' }],
+    ]);
+  });
+});

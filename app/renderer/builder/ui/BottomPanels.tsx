@@ -45,6 +45,9 @@ function resultText(result: string | null): string {
 }
 
 /** The last run: its state, its result or error, and its log lines as they come. */
+/** The states a run can be retried from. */
+const RETRYABLE = new Set(['FAILED', 'CRASHED', 'CANCELLED']);
+
 export function RunPanel({ runs }: { runs: RunActions }) {
   const view = useRunView((r) => r);
   const runStore = useRunStore();
@@ -81,6 +84,17 @@ export function RunPanel({ runs }: { runs: RunActions }) {
         {view.phase === 'running' ? (
           <button type="button" className="fd-button" onClick={() => void runs.cancel()}>
             Cancel run
+          </button>
+        ) : null}
+        {view.phase === 'finished' && state && RETRYABLE.has(state.type) ? (
+          <button
+            type="button"
+            className="fd-button"
+            data-testid="builder-retry"
+            title="Run it again as its next attempt, with the file as it is saved: tasks that completed keep their results"
+            onClick={() => void runs.retry()}
+          >
+            Retry
           </button>
         ) : null}
         <button type="button" className="fd-button" aria-label="Close the run panel" onClick={() => runStore.getState().clear()}>

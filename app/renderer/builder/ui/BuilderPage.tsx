@@ -1,5 +1,5 @@
 import { ReactFlowProvider, useReactFlow } from '@xyflow/react';
-import { lazy, Suspense, useCallback, useEffect, useState } from 'react';
+import { lazy, Suspense, useCallback, useEffect, useMemo, useState } from 'react';
 import { openEventStream } from '../../../core/api/event-stream.js';
 import { readClipboardText } from '../model/clipboard.js';
 import { checkBeforeRun } from '../model/run-check.js';
@@ -18,6 +18,7 @@ import { typingIn } from '../../shared/dom.js';
 import { handleShortcut, type ShortcutId } from '../../shared/shortcuts.js';
 import { createDocumentActions, type DocumentActions } from '../model/document-actions.js';
 import { Inspector } from './Inspector.js';
+import { NodeRunContext, type NodeRunActions } from './node-run-context.js';
 import { Palette } from './Palette.js';
 import { PanelSplitter, SidePanel } from './SidePanels.js';
 import { isLeaving, setLeaveGuard } from '../../app/leave-guard.js';
@@ -123,6 +124,13 @@ function Shell({ documents, runs }: Props) {
   );
   const run = useCallback(() => start({ debug: false }), [start]);
   const debug = useCallback(() => start({ debug: true, breakOnFailure }), [start, breakOnFailure]);
+  const nodeRuns = useMemo<NodeRunActions>(
+    () => ({
+      runToHere: (taskName) => void start({ debug: true, breakOnFailure, stopAfter: [taskName] }),
+      runFromHere: (taskRunId) => runs.runFrom(taskRunId),
+    }),
+    [start, breakOnFailure, runs],
+  );
 
   useKeyboard(documents, run, debug, setPanels);
   useClipboard();
@@ -159,7 +167,9 @@ function Shell({ documents, runs }: Props) {
         </div>
         <PanelSplitter panel="inspector" layout={panels} onChange={setPanels} />
         <SidePanel panel="inspector" layout={panels} onChange={setPanels}>
-          <Inspector />
+          <NodeRunContext.Provider value={nodeRuns}>
+            <Inspector />
+          </NodeRunContext.Provider>
         </SidePanel>
         <Splitter width={codeWidth} onWidth={setCodeWidth} />
         <Suspense fallback={<section className="fd-code fd-code-loading">Loading the code editor…</section>}>

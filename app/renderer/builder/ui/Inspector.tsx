@@ -21,6 +21,8 @@ import { routeHash } from '../../app/routes.js';
 import { useServices } from '../../app/services-context.js';
 import { errorMessage } from '../../../core/error-message.js';
 import { isTaskNode, pinFromResult, readPinText, stoppedInputsText } from '../model/debug-marks.js';
+import { runFromNode } from '../model/node-reruns.js';
+import { useNodeRuns } from './node-run-context.js';
 
 function bindingText(binding: InputBinding): string {
   const path = binding.from !== 'expression' && binding.path?.length ? `.${binding.path.join('.')}` : '';
@@ -212,6 +214,7 @@ function NodePanel({ node, problems }: { node: GraphNode; problems: Problem[] })
       {node.kind === 'branch' ? <BranchArms branch={node.id} /> : null}
 
       {isTaskNode(node) ? <DebugSection nodeId={node.id} /> : null}
+      {isTaskNode(node) ? <NodeRunsSection key={node.id} node={node} /> : null}
 
       {inputs.length ? (
         <>
@@ -542,5 +545,58 @@ function PinEditor({ nodeId }: { nodeId: string }) {
         <div className="fd-field-help">A pinned step does not run in a debug run; Run ignores pins</div>
       )}
     </div>
+  );
+}
+
+/** Run to here (a debug run that stops once this step completes) and Run from here (the last run again from this step). */
+function NodeRunsSection({ node }: { node: GraphNode }) {
+  const actions = useNodeRuns();
+  const nodes = useBuilder((s) => s.graph.nodes);
+  const taskRuns = useRunView((r) => r.snapshot?.taskRuns);
+  const phase = useRunView((r) => r.phase);
+  const [error, setError] = useState<string | null>(null);
+  const [busy, setBusy] = useState(false);
+  const from = useMemo(() => runFromNode(phase, taskRuns ? nodeOutputs(nodes, taskRuns, node.id) : []), [phase, nodes, taskRuns, node.id]);
+  if (!actions) return null;
+  const runFrom = async (taskRunId: string) => {
+    setBusy(true);
+    setError(null);
+    const started = await actions.runFromHere(taskRunId);
+    setBusy(false);
+    if (started && 'error' in started) setError(started.error);
+  };
+  return (
+    <section className="fd-node-runs" data-testid="node-runs" aria-label="Run to or from this step">
+      <div className="fd-inspector-actions">
+        <button
+          type="button"
+          className="fd-button"
+          data-testid="run-to-here"
+          title="A debug run that stops as a whole once this step completes, with every result so far shown"
+          onClick={() => actions.runToHere(node.name)}
+        >
+          Run to here
+        </button>
+        <button
+          type="button"
+          className="fd-button"
+          data-testid="run-from-here"
+          disabled={busy || 'reason' in from}
+          title={'reason' in from ? from.reason : 'Run the last run again from this step as a new run: the steps before it reuse their results'}
+          onClick={() => 'taskRunId' in from && void runFrom(from.taskRunId)}
+        >
+          {busy ? 'Starting…' : 'Run from here'}
+        </button>
+      </div>
+      {error ? (
+        <p className="fd-field-error" role="alert" data-testid="run-from-here-error">
+          {error}
+        </p>
+      ) : 'reason' in from ? (
+        <p className="fd-field-help" data-testid="run-from-here-note">
+          {from.reason}
+        </p>
+      ) : null}
+    </section>
   );
 }

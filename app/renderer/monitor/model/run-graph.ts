@@ -5,7 +5,8 @@ import { STATE_PRECEDENCE, taskNameOfRun } from '../../shared/node-states.js';
 import { layoutGraph, type GraphLayout, type GraphLayoutOptions } from './graph-layout.js';
 
 /** What a run graph needs of a task run. */
-export type RunGraphTaskRun = Pick<TaskRun, 'id' | 'taskKey' | 'name' | 'dynamicKey' | 'runCount' | 'upstream' | 'state'>;
+export type RunGraphTaskRun = Pick<TaskRun, 'id' | 'taskKey' | 'name' | 'dynamicKey' | 'runCount' | 'upstream' | 'state'> &
+  Partial<Pick<TaskRun, 'reusedFrom'>>;
 
 /** One task run drawn on its own. */
 export interface TaskRunNode {
@@ -22,6 +23,8 @@ export interface TaskRunNode {
   groupKey: string | null;
   /** Flow runs this task run started (subflows), for a view to open; empty for a plain task run. */
   childFlowRunIds: string[];
+  /** It reused the recorded result of this task run instead of running; null when it ran. */
+  reusedFrom: string | null;
 }
 
 /** The state a group shows: the one a person most needs to see among its members. */
@@ -148,6 +151,7 @@ function taskRunNode(run: RunGraphTaskRun, groupKey: string | null, childRuns: R
     runCount: run.runCount,
     groupKey,
     childFlowRunIds: childRuns.get(run.id) ?? [],
+    reusedFrom: run.reusedFrom ?? null,
   };
 }
 

@@ -17,7 +17,12 @@ import { TimelineView } from './TimelineView.js';
 import { errorMessage } from '../../../core/error-message.js';
 import { describeDebugRun, groupStoppedRuns, stoppedSummary, stoppedTaskRuns } from '../model/breakpoints.js';
 import { StoppedRunsBar } from './StoppedRunsBar.js';
+import { flowRunAttempts, shownAttempt, taskRunsOfAttempt, type AttemptChoice } from '../model/attempts.js';
+import { AttemptPicker } from './AttemptPicker.js';
+import { RerunOfLine, RerunsList } from './RerunLinks.js';
+import { RetryButton } from './RetryButton.js';
 import './breakpoints.css';
+import './reruns.css';
 
 // The graph (React Flow and its layout) loads on its own, so the other views need not wait for it.
 const RunGraphView = lazy(() => import('./RunGraphView.js').then((module) => ({ default: module.RunGraphView })));
@@ -59,6 +64,23 @@ export function FlowRunPage({ flowRunId, taskRunId, view: tab = 'graph' }: { flo
   const picked = useMemo(() => (taskRunId ? view?.taskRuns.find((t) => t.id === taskRunId) : undefined), [view, taskRunId]);
   const stopped = useMemo(() => stoppedTaskRuns(view?.taskRuns ?? []), [view]);
   const stoppedGroups = useMemo(() => groupStoppedRuns(stopped), [stopped]);
+  // A retried run's views show one attempt at a time: the latest unless another is chosen.
+  const [chosenAttempt, setChosenAttempt] = useState<AttemptChoice | null>(null);
+  const attempts = useMemo(
+    () => flowRunAttempts(view?.taskRuns ?? [], view?.flowStates ?? [], view?.flowRun?.runCount ?? 1),
+    [view?.taskRuns, view?.flowStates, view?.flowRun?.runCount],
+  );
+  const attempt = shownAttempt(attempts, chosenAttempt);
+  // The graph draws one attempt; with every attempt chosen it draws the latest.
+  const graphAttempt = attempt === 'all' ? attempts.length : attempt;
+  const graphRuns = useMemo(() => taskRunsOfAttempt(view?.taskRuns ?? [], graphAttempt), [view?.taskRuns, graphAttempt]);
+  const timelineRuns = useMemo(() => taskRunsOfAttempt(view?.taskRuns ?? [], attempt), [view?.taskRuns, attempt]);
+  // A task run of another attempt, opened by a link, brings its attempt into view.
+  const pickedAttempt = picked?.flowRunAttempt;
+  useEffect(() => {
+    if (pickedAttempt !== undefined && attempt !== 'all' && pickedAttempt !== attempt) setChosenAttempt(pickedAttempt);
+    // eslint-disable-next-line react-hooks/exhaustive-deps -- only when the task run picked changes, not when the attempt shown does
+  }, [picked?.id]);
 
   if (!view || !view.loaded) return <p className="fd-page-status">Loading the flow run…</p>;
   const run = view.flowRun;
@@ -160,17 +182,17 @@ export function FlowRunPage({ flowRunId, taskRunId, view: tab = 'graph' }: { flo
           </button>
         ) : null}
         {terminal && run.state.type !== 'COMPLETED' ? (
-          <span title={cannotRerun ?? undefined}>
-            <button
-              type="button"
-              className="fd-button"
-              disabled={busy || cannotRerun !== null}
-              title={cannotRerun ?? 'Run it again as its next attempt, on the server'}
-              onClick={() => void act('retry the run', () => client.rerunFlowRun({ params: { id: run.id }, body: { source: 'ui' } }))}
-            >
-              Retry
-            </button>
-          </span>
+          <RetryButton
+            disabled={busy || cannotRerun !== null}
+            reason={cannotRerun}
+            onRetry={(all) => {
+              // The new attempt is the one to watch.
+              setChosenAttempt(null);
+              void act('retry the run', () =>
+                client.rerunFlowRun({ params: { id: run.id }, body: all ? { all: true, source: 'ui' } : { source: 'ui' } }),
+              );
+            }}
+          />
         ) : null}
         {terminal ? (
           <span title={cannotRerun ?? undefined}>
@@ -199,6 +221,8 @@ export function FlowRunPage({ flowRunId, taskRunId, view: tab = 'graph' }: { flo
           }}
         />
       ) : null}
+      {run.rerunOf ? <RerunOfLine link={run.rerunOf} /> : null}
+      {run.reruns && run.reruns.length > 0 ? <RerunsList reruns={run.reruns} taskRuns={view.taskRuns} /> : null}
       {view.error ? (
         <p className="fd-notice is-error" role="alert">
           {view.error}
@@ -226,20 +250,31 @@ export function FlowRunPage({ flowRunId, taskRunId, view: tab = 'graph' }: { flo
           </button>
         ))}
       </nav>
+      {tab === 'graph' || tab === 'timeline' ? (
+        <AttemptPicker
+          attempts={attempts}
+          shown={tab === 'graph' ? graphAttempt : attempt}
+          allowAll={tab === 'timeline'}
+          onChoose={setChosenAttempt}
+        />
+      ) : null}
       <div className={`fd-run-body${picked ? ' has-panel' : ''}`}>
         <section className="fd-run-view" role="tabpanel">
           {tab === 'graph' ? (
             <Suspense fallback={<p className="fd-page-status">Loading the graph…</p>}>
-              <RunGraphView view={view} selected={taskRunId} />
+              <RunGraphView key={graphAttempt} view={view} taskRuns={graphRuns} selected={taskRunId} />
             </Suspense>
           ) : null}
-          {tab === 'timeline' ? <TimelineView view={view} selected={taskRunId} /> : null}
+          {tab === 'timeline' ? (
+            <TimelineView view={view} taskRuns={timelineRuns} bands={attempt === 'all' ? attempts : null} selected={taskRunId} />
+          ) : null}
           {tab === 'logs' ? <LogsView view={view} onLoadEarlier={() => void follower?.loadEarlier()} /> : null}
           {tab === 'details' ? <FlowRunDetails view={view} /> : null}
         </section>
         {picked ? (
           <TaskRunPanel
             flowRunId={run.id}
+            flowRun={run}
             run={picked}
             history={view.histories.get(picked.id) ?? []}
             view={tab}

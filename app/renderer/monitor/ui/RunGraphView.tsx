@@ -1,5 +1,6 @@
 import { Background, Controls, Handle, MiniMap, Position, ReactFlow, ReactFlowProvider, type Edge, type Node, type NodeProps } from '@xyflow/react';
 import { memo, useMemo, useState } from 'react';
+import type { TaskRun } from '../../../core/runs.js';
 import type { FlowRunView } from '../../shared/flow-run-live.js';
 import { buildRunGraph, layoutRunGraph, type TaskGroup, type TaskRunNode } from '../model/run-graph.js';
 import { routeHash } from '../../app/routes.js';
@@ -23,8 +24,9 @@ const TaskRunNodeView = memo(function TaskRunNodeView({ data }: NodeProps<TaskNo
   const mark = debugMark(run.state);
   return (
     <div
-      className={`fd-node fd-run-node state-${run.state.type}${debugMarkClass(run.state)}${data.selected ? ' is-selected' : ''}`}
+      className={`fd-node fd-run-node state-${run.state.type}${debugMarkClass(run.state)}${run.reusedFrom ? ' is-reused' : ''}${data.selected ? ' is-selected' : ''}`}
       data-task-run={run.id}
+      data-reused={run.reusedFrom ? 'true' : undefined}
       data-state={run.state.type}
       data-debug={mark ?? undefined}
       title={run.state.message ?? run.state.name}
@@ -35,6 +37,11 @@ const TaskRunNodeView = memo(function TaskRunNodeView({ data }: NodeProps<TaskNo
         {mark === 'skipped' || mark === 'pinned' ? (
           <span className="fd-debug-mark" title={DEBUG_MARKS[mark].title}>
             {DEBUG_MARKS[mark].text}
+          </span>
+        ) : null}
+        {run.reusedFrom ? (
+          <span className="fd-reused-mark" title="It did not run: it reused the recorded result of an earlier task run">
+            reused
           </span>
         ) : null}
         {run.runCount > 1 ? (
@@ -110,20 +117,21 @@ function miniClass(data: { run?: TaskRunNode; group?: TaskGroup }): string {
 const NODE_TYPES = { taskRun: TaskRunNodeView, taskGroup: TaskGroupNodeView };
 
 /** The run's task runs as a graph, live: coloured by state, many runs of one task as a group. */
-export function RunGraphView({ view, selected }: { view: FlowRunView; selected?: string }) {
+export function RunGraphView({ view, taskRuns, selected }: { view: FlowRunView; taskRuns?: readonly TaskRun[]; selected?: string }) {
   return (
     <ReactFlowProvider>
-      <RunGraphCanvas view={view} selected={selected} />
+      <RunGraphCanvas view={view} taskRuns={taskRuns ?? view.taskRuns} selected={selected} />
     </ReactFlowProvider>
   );
 }
 
-function RunGraphCanvas({ view, selected }: { view: FlowRunView; selected?: string }) {
+/** The graph of the task runs given: those of one attempt of the run, or all of them. */
+function RunGraphCanvas({ view, taskRuns, selected }: { view: FlowRunView; taskRuns: readonly TaskRun[]; selected?: string }) {
   const flowRunId = view.flowRun?.id ?? '';
   const [expanded, setExpanded] = useState<ReadonlySet<string>>(new Set());
   // eslint-disable-next-line react-hooks/exhaustive-deps -- the view changes in place; its version says when
   const childFlowRuns = useMemo(() => [...view.subflows.values()], [view.subflows, view.version]);
-  const graph = useMemo(() => buildRunGraph(view.taskRuns, { expandedGroups: expanded, childFlowRuns }), [view.taskRuns, expanded, childFlowRuns]);
+  const graph = useMemo(() => buildRunGraph(taskRuns, { expandedGroups: expanded, childFlowRuns }), [taskRuns, expanded, childFlowRuns]);
   // Places depend on the graph's shape only, not on states: a run's progress does not move its nodes.
   const shape = useMemo(() => `${graph.nodes.map((n) => n.id).join('|')}#${graph.edges.length}`, [graph]);
   // eslint-disable-next-line react-hooks/exhaustive-deps -- keyed on the graph's shape, so states alone do not lay it out again
@@ -150,7 +158,7 @@ function RunGraphCanvas({ view, selected }: { view: FlowRunView; selected?: stri
   );
   const edges = useMemo<Edge[]>(() => graph.edges.map((edge) => ({ ...edge, className: 'fd-edge', focusable: false })), [graph]);
 
-  if (view.taskRuns.length === 0) {
+  if (taskRuns.length === 0) {
     return (
       <div className="fd-canvas-empty">
         No task runs yet{view.flowRun && view.flowRun.state.type === 'RUNNING' ? ': they appear here as they start.' : '.'}

@@ -8,6 +8,9 @@ import { isAtBreakpoint } from '../../../core/debugging.js';
 import { debugMark } from '../../shared/node-states.js';
 import type { StoppedGroup } from '../model/breakpoints.js';
 import { BreakpointControls, StoppedGroupControls } from './BreakpointControls.js';
+import type { FlowRunRead } from '../../../core/api/flow-runs.js';
+import { ReusedFromLine } from './RerunLinks.js';
+import { RunFromHere } from './RunFromHere.js';
 
 /** A stored value, cut safely when it is large. */
 export function ValueBlock({ text, testId }: { text: string | null; testId?: string }) {
@@ -25,6 +28,7 @@ export function ValueBlock({ text, testId }: { text: string | null; testId?: str
 /** Everything about one task run: inputs, result, every attempt with its error, cache, and the subflow run it started. */
 export function TaskRunPanel({
   flowRunId,
+  flowRun,
   run,
   history,
   view,
@@ -33,6 +37,8 @@ export function TaskRunPanel({
   onAnswered,
 }: {
   flowRunId: string;
+  /** The flow run it is of, for running it again from this task run. */
+  flowRun?: FlowRunRead;
   run: TaskRun;
   history: readonly State[];
   view?: RunPageView;
@@ -73,6 +79,7 @@ export function TaskRunPanel({
             : 'Pinned: it did not run; its result is its pin.'}
         </p>
       ) : null}
+      {run.reusedFrom ? <ReusedFromLine flowRunId={flowRunId} reusedFrom={run.reusedFrom} /> : null}
       <dl className="fd-facts">
         <dt>Task</dt>
         <dd>
@@ -93,12 +100,12 @@ export function TaskRunPanel({
         <dt>Elapsed</dt>
         <dd title="From the first start to the end, the waits between attempts included">{formatDuration(elapsedTime(run, Date.now()))}</dd>
         <dt>Attempts</dt>
-        <dd>
-          {run.runCount} of {run.retryPolicy.retries + 1} allowed
-        </dd>
+        <dd>{run.reusedFrom ? 'none: it did not run' : `${run.runCount} of ${run.retryPolicy.retries + 1} allowed`}</dd>
         <dt>Cache</dt>
         <dd data-testid="task-cache">
-          {run.cacheKey ? (
+          {run.reusedFrom ? (
+            'reused a recorded result'
+          ) : run.cacheKey ? (
             <>
               {cached ? 'hit' : 'miss'} · key <code>{run.cacheKey}</code>
             </>
@@ -117,8 +124,13 @@ export function TaskRunPanel({
       <ValueBlock text={run.inputs} testId="task-inputs" />
       <h3>Result</h3>
       <ValueBlock text={run.result} testId="task-result" />
+      {flowRun ? <RunFromHere key={run.id} flowRun={flowRun} taskRun={run} /> : null}
       <h3>Attempts</h3>
-      {attempts.length === 0 ? <p className="fd-muted">Not started yet.</p> : null}
+      {attempts.length === 0 ? (
+        <p className="fd-muted" data-testid="task-no-attempts">
+          {run.reusedFrom ? 'It did not run: it reused a recorded result.' : 'Not started yet.'}
+        </p>
+      ) : null}
       <ol className="fd-attempts" data-testid="task-attempts">
         {attempts.map((attempt) => (
           <li key={attempt.attempt} className={`state-${attempt.outcome ?? 'RUNNING'}`}>

@@ -6,6 +6,8 @@ import { formatDuration } from '../../shared/format.js';
 import { barEnd, timelineRows, type TimelineBar } from '../model/timeline.js';
 import { useNow } from './use-now.js';
 import { navigate } from '../../app/use-route.js';
+import type { TaskRun } from '../../../core/runs.js';
+import { attemptBands, type AttemptBandItem, type FlowRunAttempt } from '../model/attempts.js';
 
 const ROW_HEIGHT = 26;
 const NAME_WIDTH = 220;
@@ -17,14 +19,32 @@ function barTitle(bar: TimelineBar, now: number): string {
   return `Attempt ${bar.attempt}: ${how}, ${took}${bar.error ? ` (${bar.error.name}: ${bar.error.message})` : bar.message ? ` (${bar.message})` : ''}`;
 }
 
-/** Every task run's attempts as bars on one time axis, and the waits before retries between them. */
-export function TimelineView({ view, selected }: { view: FlowRunView; selected?: string }) {
+/**
+ * Every task run's attempts as bars on one time axis, and the waits before retries between them.
+ * The task runs are those given (one attempt of the flow run) or, with `bands`, every attempt's
+ * under a header of its own.
+ */
+export function TimelineView({
+  view,
+  taskRuns = view.taskRuns,
+  bands = null,
+  selected,
+}: {
+  view: FlowRunView;
+  taskRuns?: readonly TaskRun[];
+  bands?: readonly FlowRunAttempt[] | null;
+  selected?: string;
+}) {
   const live = view.flowRun !== null && !isTerminal(view.flowRun.state.type);
   const now = useNow(live, 500);
   // eslint-disable-next-line react-hooks/exhaustive-deps -- the view changes in place; its version says when
-  const { rows, range } = useMemo(() => timelineRows(view.taskRuns, view.histories, now), [view.version, now]);
+  const { rows, range } = useMemo(() => timelineRows(taskRuns, view.histories, now), [view.version, taskRuns, now]);
+  const items = useMemo<AttemptBandItem<(typeof rows)[number]>[]>(
+    () => (bands ? attemptBands(rows, bands) : rows.map((row) => ({ kind: 'row', row }))),
+    [rows, bands],
+  );
   const scroller = useRef<HTMLDivElement>(null);
-  const virtual = useVirtualizer({ count: rows.length, getScrollElement: () => scroller.current, estimateSize: () => ROW_HEIGHT, overscan: 12 });
+  const virtual = useVirtualizer({ count: items.length, getScrollElement: () => scroller.current, estimateSize: () => ROW_HEIGHT, overscan: 12 });
   const flowRunId = view.flowRun?.id ?? '';
 
   if (rows.length === 0) return <p className="fd-muted fd-page-status">No task runs yet.</p>;
@@ -42,7 +62,23 @@ export function TimelineView({ view, selected }: { view: FlowRunView; selected?:
       <div className="fd-timeline-rows" ref={scroller}>
         <div style={{ height: virtual.getTotalSize(), position: 'relative' }}>
           {virtual.getVirtualItems().map((item) => {
-            const row = rows[item.index];
+            const shown = items[item.index];
+            if (shown.kind === 'header') {
+              return (
+                <div
+                  key={`attempt-${shown.attempt.attempt}`}
+                  className="fd-timeline-row fd-timeline-band"
+                  data-testid="attempt-band"
+                  style={{ transform: `translateY(${item.start}px)`, height: ROW_HEIGHT }}
+                >
+                  <span>
+                    <strong>{shown.label}</strong>
+                    {shown.attempt.retryMessage ? <span className="fd-muted"> · {shown.attempt.retryMessage}</span> : null}
+                  </span>
+                </div>
+              );
+            }
+            const row = shown.row;
             return (
               <div
                 key={row.taskRunId}

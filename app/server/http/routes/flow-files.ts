@@ -183,8 +183,11 @@ export async function flowFileRoutes(api: FastifyInstance, deps: RouteDeps): Pro
     if (body.inputs && JSON.stringify(body.inputs).length > MAX_RERUN_INPUTS) {
       throw new HttpError(422, `the inputs are larger than ${MAX_RERUN_INPUTS / 1024} KB; a run from a task takes smaller edited inputs`);
     }
-    if (body.code === 'original') {
-      throw new HttpError(409, `the code flow run '${run.name}' ran was not kept, so it cannot run again as it was; run it with the file as it is now`);
+    if (body.code === 'original' && run.codeRef === null) {
+      throw new HttpError(
+        409,
+        `the code flow run '${run.name}' ran was not kept, so it cannot run again as it was; run it with the file as it is now`,
+      );
     }
     const workspace = requireWorkspace(deps.workspace);
     const { real, path } = await runFromWorkspace(run.id, workspace);
@@ -197,6 +200,7 @@ export async function flowFileRoutes(api: FastifyInstance, deps: RouteDeps): Pro
         taskRunId: chosen.id,
         ...(body.inputs ? { inputs: body.inputs } : {}),
         ...(body.reuseChangedCode ? { reuseChangedCode: true } : {}),
+        code: body.code,
         file: real,
         cwd: workspace.realRoot,
         apiUrl: deps.selfApiUrl(),
