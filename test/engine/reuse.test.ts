@@ -76,7 +76,7 @@ describe('a retry', () => {
     expect(states(second)).toEqual(['load-0:Cached', 'shape-0:Cached', 'save-0:Completed']);
     expect(second[0]).toMatchObject({
       reusedFrom: loadRun.id,
-      state: { type: 'COMPLETED', message: `reused the result of task run load-0 (${loadRun.id.slice(0, 8)}), attempt 1` },
+      state: { type: 'COMPLETED', message: `reused the result of task run load-0 (${loadRun.id}, attempt 1)` },
     });
     expect(second[1].reusedFrom).toBe(shapeRun.id);
     expect(second[1].state.resultRef).toBe(shapeRun.state.resultRef);
@@ -248,7 +248,7 @@ describe('a retry', () => {
     const [viaThird] = await attemptRuns(first.flowRunId, 3);
     expect(viaSecond.reusedFrom).toBe(origin.id);
     expect(viaThird.reusedFrom).toBe(origin.id);
-    expect(viaThird.state.message).toBe(`reused the result of task run load-0 (${origin.id.slice(0, 8)}), attempt 1`);
+    expect(viaThird.state.message).toBe(`reused the result of task run load-0 (${origin.id}, attempt 1)`);
   });
 
   it('refuses, naming the run, when its results file is not on this machine', async () => {

@@ -185,12 +185,6 @@ describe('running again in flow processes the server starts', () => {
       [done, { task: 'two-0', inputs: { n: 1 } }, 400, 'body.inputs: Invalid input: expected array, received object'],
       [done, { task: 'two-0', inputs: [1] }, 422, "task run 'two-0' was called with 3 arguments, but the inputs give 1; give a JSON array of 3"],
       [
-        done,
-        { task: 'two-0', code: 'original' },
-        409,
-        `the code flow run '${doneName}' ran was not kept, so it cannot run again as it was; run it with the file as it is now`,
-      ],
-      [
         inProcess.flowRunId,
         { task: 'load-0' },
         409,
