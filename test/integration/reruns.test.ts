@@ -164,6 +164,11 @@ describe('re-runs with a local store', () => {
       expect(original.reruns?.map((r) => r.id)).toEqual([made.flowRunId]);
       expect(original.runCount).toBe(2);
     });
+
+    // With the code the run was started with, the fourth task is broken again, though the file is fixed.
+    const asItWas = await cli(['flow-run', 'rerun', first.flowRunId, '--from', 'four-0', '--code', 'original', '--json'], options, 1);
+    expect(lastJsonLine(asItWas.stdout).state.name).toBe('Failed');
+    expect(ranSince()).toEqual(['four']);
   }, 60_000);
 
   it('a run killed with SIGKILL mid-way is Crashed, and its retry runs nothing that completed', async () => {
