@@ -2,7 +2,7 @@
  * `npm run bench`: every workload through the real engine against a real SQLite file, each
  * beside its physical floor measured in the same run. Prints a table and writes
  * bench/results.json. A missed target is reported, not failed: the exit code is 0.
- * `npm run bench -- replay` (or `w5`, `w0`, `debug`) runs that workload alone (see ALONE) and writes no results.json.
+ * `npm run bench -- replay` (or `w5`, `w0`, `debug`, `rerun`) runs that workload alone (see ALONE) and writes no results.json.
  */
 import { cpus, platform, release } from 'node:os';
 import {
@@ -25,6 +25,7 @@ import { prepareColdStart, W0_RUNS, type ColdStartRound } from './workloads/w0-c
 import { runW1, W1_TASKS, W1_UNCALLED_TASK } from './workloads/w1-sequential.js';
 import { CONTINUE_WARM_UP, CONTINUES, runDebugContinue } from './workloads/debug-continue.js';
 import { runW2, W2_ITEMS } from './workloads/w2-map.js';
+import { RERUN_TASKS, rerunFloor, runRerunFromLast } from './workloads/rerun-from-last.js';
 import { runW3, W3_TASKS } from './workloads/w3-retries.js';
 import { runW4, W4_LINES_PER_TASK, W4_TASKS } from './workloads/w4-logs.js';
 import { startW5 } from './workloads/w5-http.js';
@@ -74,6 +75,10 @@ const TARGETS = {
   debugContinueP99Ms: 50,
   /** W1 as a debug run whose breakpoint never stops it, over W1's time. */
   debugW1MaxRatio: 1.1,
+  /** A run from the last of 10,000 recorded task runs: from its call to that task's body starting. */
+  rerunFromLastMs: 1_000,
+  /** SQL reads the reuse lookup makes, however many task runs it reads. */
+  rerunLookupQueries: 5,
 } as const;
 
 /**
@@ -413,6 +418,50 @@ function debugContinueNote(r: DebugContinueResults): string {
   return `Continue to Running: \`flowdeck server start\` in one process, \`flowdeck run FILE --break step\` reporting to it in another (a flow of ${r.warmUp + r.continues} sequential task runs, each stopped at the breakpoint); this process, subscribed to /api/events, sends POST /api/task-runs/:id/continue at each Breakpoint state and times it to that task run's Running state arriving; ${r.continues} continues after ${r.warmUp} untimed ones, one run; the answer reaches the flow process through its held-open read of answers, its Running state comes back in its next report and through the event hub's 5 ms poll of the database; floor: a bare ws echo round trip between two processes, p50 ${r.floorRoundTripMs.p50.toFixed(2)} ms, in the same run`;
 }
 
+/** A run from the last task of a recorded 10,000-task run, beside raw SQLite reading and writing what it must. */
+async function rerunFromLast() {
+  const { engine, floor } = await rounds(
+    `Run from the last of ${formatNumber(RERUN_TASKS)}`,
+    () => runRerunFromLast(),
+    () => rerunFloor(),
+  );
+  const toLastBodyMs = median(engine.map((r) => r.toLastBodyMs));
+  const floorMs = median(floor.map((f) => f.ms));
+  return {
+    tasks: RERUN_TASKS,
+    toLastBodyMs,
+    toCompletedMs: median(engine.map((r) => r.toCompletedMs)),
+    recordMs: median(engine.map((r) => r.recordMs)),
+    floorMs,
+    ratio: toLastBodyMs / floorMs,
+    lookupQueries: max(engine.map((r) => r.lookupQueries)),
+    lookupCalls: max(engine.map((r) => r.lookupCalls)),
+    lookupMs: median(engine.map((r) => r.lookupMs)),
+    readsToLastBody: median(engine.map((r) => r.readsToLastBody)),
+    bodiesRun: max(engine.map((r) => r.bodiesRun)),
+    cachedRuns: Math.min(...engine.map((r) => r.cachedRuns)),
+    runsMs: engine.map((r) => r.toLastBodyMs),
+    floorRunsMs: floor.map((f) => f.ms),
+  };
+}
+
+type RerunFromLastResults = Awaited<ReturnType<typeof rerunFromLast>>;
+
+function rerunFromLastRow(r: RerunFromLastResults): Row {
+  return {
+    workload: `Run from the last of ${formatNumber(r.tasks)} task runs`,
+    figure: `${r.toLastBodyMs.toFixed(0)} ms to its body, ${r.lookupQueries} lookup reads`,
+    floor: `${r.floorMs.toFixed(0)} ms (raw: 1 read, ${formatNumber(r.tasks)} results, ${formatNumber(r.tasks)} Cached rows)`,
+    ratio: r.ratio,
+    target: `<= ${formatNumber(TARGETS.rerunFromLastMs)} ms, <= ${TARGETS.rerunLookupQueries} reads`,
+    pass: r.toLastBodyMs <= TARGETS.rerunFromLastMs && r.lookupQueries <= TARGETS.rerunLookupQueries && r.bodiesRun === 1,
+  };
+}
+
+function rerunFromLastNote(r: RerunFromLastResults): string {
+  return `Run from the last task: a completed run mapping a task over ${formatNumber(r.tasks)} items (recorded in ${r.recordMs.toFixed(0)} ms, results to its results file), then a run from its last task run as a new linked run; timed from the call to the last item's body starting (${r.toCompletedMs.toFixed(0)} ms to Completed, every row committed); ${formatNumber(r.cachedRuns)} task runs Cached and ${r.bodiesRun} body run; the reuse lookup made ${r.lookupQueries} SQL reads in ${r.lookupCalls} store call(s) taking ${r.lookupMs.toFixed(0)} ms, the re-run ${formatNumber(r.readsToLastBody)} reads in all until the body started; floor: raw SQLite and a file, the store's read of the recorded task runs, ${formatNumber(r.tasks)} V8-serialized results read back from one file, and ${formatNumber(r.tasks)} Cached task run rows with their states, 512 to a transaction; runs ${list(r.runsMs)} ms, floor ${list(r.floorRunsMs)} ms`;
+}
+
 /** W1 as a debug run with a breakpoint that never stops it, beside W1, in alternating rounds. */
 async function debugW1() {
   const { engine, floor } = await rounds(
@@ -599,6 +648,7 @@ async function main(): Promise<void> {
   const ws = await wsLatency();
   const dbg = await debugContinue();
   const dw1 = await debugW1();
+  const rfl = await rerunFromLast();
   const srv = await serverMemory();
   const ui = await uiReady();
   const pan = await uiPan();
@@ -679,6 +729,7 @@ async function main(): Promise<void> {
     },
     debugContinueRow(dbg),
     debugW1Row(dw1),
+    rerunFromLastRow(rfl),
     {
       workload: 'Server memory at rest',
       figure: `${formatNumber(srv.restingRssMb)} MB RSS`,
@@ -780,6 +831,7 @@ async function main(): Promise<void> {
     `WebSocket: the server in its own process, ${WS_CHANGES} stored state changes per run ${PACE_MIN_MS}-${PACE_MAX_MS} ms apart after ${WS_WARM_UP} warm-up ones, timed from the durable write to the message's arrival; per-run p99 ${list(ws.runs.map((r) => r.p99))} ms, floor (half a ws echo round trip) p99 ${ws.floorRuns.map((f) => f.p99.toFixed(2)).join(', ')} ms${ws.lost > 0 ? `; ${ws.lost} messages never came` : ''}`,
     debugContinueNote(dbg),
     debugW1Note(dw1),
+    rerunFromLastNote(rfl),
     `Server memory: RSS ${formatNumber(srv.startedRssMb)} MB once listening; ${srv.requests} requests and a subscriber replaying ${formatNumber(srv.replayedEvents)} events, then ${srv.restMs / 1000} s at rest; one reading of each, the floor after the same rest`,
     `Web UI: headless Chromium, a fresh context per load, served by a real server from dist/renderer; ready = navigation start to the first painted frame of the builder; per-run ${list(ui.runs.map((r) => r.readyMs))} ms; the code editor up at ${ui.editorReadyMs.toFixed(0)} ms (median)`,
     `Pan: ${PAN_NODES} transform steps in a grid, the canvas dragged for 2 s, frames counted in the page; per-run ${list(pan.runs.map((r) => r.fps))} fps, worst frame ${pan.worstFrameMs.toFixed(0)} ms (median); ratio = floor fps / fps`,
@@ -826,6 +878,7 @@ async function main(): Promise<void> {
       wsLatency: ws,
       debugContinue: dbg,
       debugW1: dw1,
+      rerunFromLast: rfl,
       serverMemory: srv,
       uiReady: ui,
       uiPan: pan,
@@ -860,6 +913,10 @@ const ALONE: Record<string, () => Promise<{ rows: Row[]; notes: string[] }>> = {
     const c = await debugContinue();
     const w = await debugW1();
     return { rows: [debugContinueRow(c), debugW1Row(w)], notes: [debugContinueNote(c), debugW1Note(w)] };
+  },
+  rerun: async () => {
+    const r = await rerunFromLast();
+    return { rows: [rerunFromLastRow(r)], notes: [rerunFromLastNote(r)] };
   },
 };
 

@@ -70,13 +70,14 @@ export async function openEngineStore(label: string): Promise<EngineStore> {
 }
 
 /** The same file format, pragmas (WAL, synchronous=NORMAL) and schema as the store, used raw. */
-export function openRawDatabase(label: string): { db: Database.Database; dispose(): void } {
+export function openRawDatabase(label: string): { db: Database.Database; home: string; dispose(): void } {
   const temp = makeTempHome(label);
   const db = new Database(temp.dbPath, { timeout: 60_000 });
   configureConnection(db);
   migrate(db);
   return {
     db,
+    home: temp.home,
     dispose: () => {
       db.close();
       temp.cleanup();
