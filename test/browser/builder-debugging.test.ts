@@ -3,27 +3,12 @@
 import { describe, expect, it, vi } from 'vitest';
 import type { Page } from 'playwright-core';
 import type { TaskRun } from '../../app/core/runs.js';
-import { editorText, node, useUiSuite, waitForRunState, WAIT } from './support.js';
+import { editorText, node, THREE_TASKS_FLOW, useUiSuite, WAIT, waitForRunState } from './support.js';
 
 // Real Chromium, a real server and real flow processes share the machine with the rest of the suite.
 vi.setConfig({ testTimeout: 180_000, hookTimeout: 120_000 });
 
 const suite = useUiSuite();
-
-const THREE_TASKS = [
-  "import { flow, task } from 'flowdeck';",
-  '',
-  "const load = task({ name: 'load-rows' }, async () => [1, 2, 3]);",
-  "const double = task({ name: 'double-rows' }, async (rows: number[]) => rows.map((n) => n * 2));",
-  "const total = task({ name: 'sum-rows' }, async (rows: number[]) => rows.reduce((a, b) => a + b, 0));",
-  '',
-  "export default flow({ name: 'three-tasks' }, async () => {",
-  '  const rows = await load();',
-  '  const doubled = await double(rows);',
-  '  return await total(doubled);',
-  '});',
-  '',
-].join('\n');
 
 async function openFile(path: string, content: string) {
   suite.server.writeFile(path, content);
@@ -61,7 +46,7 @@ async function taskRunNamed(flowRunId: string, taskName: string): Promise<TaskRu
 
 describe('debugging from the builder', () => {
   it('sets breakpoints on the canvas and in the code, pins an output, saves them beside the flow, and a debug run stops there', async () => {
-    const ui = await openFile('debug/three.ts', THREE_TASKS);
+    const ui = await openFile('debug/three.ts', THREE_TASKS_FLOW);
     const { page } = ui;
     await node(page, 'total').waitFor();
 
@@ -100,7 +85,7 @@ describe('debugging from the builder', () => {
     const sidecar = JSON.parse(suite.server.readFile('debug/three.flowdeck.json'));
     expect(sidecar).toMatchObject({ version: 1, breakpoints: ['double'], pins: { total: 99 } });
     expect(Object.keys(sidecar.nodes).sort()).toEqual(['double', 'load', 'total']);
-    expect(suite.server.readFile('debug/three.ts')).toBe(THREE_TASKS);
+    expect(suite.server.readFile('debug/three.ts')).toBe(THREE_TASKS_FLOW);
 
     // Debug: the run stops before the second node, which the canvas shows paused.
     await page.getByTestId('break-on-failure').check();
@@ -153,7 +138,7 @@ describe('debugging from the builder', () => {
   });
 
   it('debugs from the builder to the run page: stopped at the second node with its inputs, edited, stepped, then continued to the end', async () => {
-    const ui = await openFile('debug/steps.ts', THREE_TASKS);
+    const ui = await openFile('debug/steps.ts', THREE_TASKS_FLOW);
     const { page } = ui;
     await node(page, 'total').waitFor();
     await node(page, 'double').getByTestId('breakpoint-dot').click();

@@ -4,27 +4,12 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it, vi } from 'vitest';
-import { node, useUiSuite, waitForRunState, WAIT } from './support.js';
+import { node, THREE_TASKS_FLOW, useUiSuite, WAIT, waitForRunState } from './support.js';
 
 // Real Chromium, a real server and real flow processes share the machine with the rest of the suite.
 vi.setConfig({ testTimeout: 240_000, hookTimeout: 120_000 });
 
 const suite = useUiSuite();
-
-const THREE_TASKS = [
-  "import { flow, task } from 'flowdeck';",
-  '',
-  "const load = task({ name: 'load-rows' }, async () => [1, 2, 3]);",
-  "const double = task({ name: 'double-rows' }, async (rows: number[]) => rows.map((n) => n * 2));",
-  "const total = task({ name: 'sum-rows' }, async (rows: number[]) => rows.reduce((a, b) => a + b, 0));",
-  '',
-  "export default flow({ name: 'three-tasks' }, async () => {",
-  '  const rows = await load();',
-  '  const doubled = await double(rows);',
-  '  return await total(doubled);',
-  '});',
-  '',
-].join('\n');
 
 // The second task fails until `fixed.ok` exists in the workspace; each task notes that it ran.
 const FAILS_UNTIL_FIXED = [
@@ -50,7 +35,7 @@ const FAILS_UNTIL_FIXED = [
 
 describe('running to and from a node in the builder', () => {
   it('stops a debug run once the node completes, then runs the finished run again from a later node', async () => {
-    suite.server.writeFile('reruns/three.ts', THREE_TASKS);
+    suite.server.writeFile('reruns/three.ts', THREE_TASKS_FLOW);
     const ui = await suite.open(`${suite.server.url}?file=${encodeURIComponent('reruns/three.ts')}`);
     const { page } = ui;
     await expect.poll(() => page.getByTestId('doc-name').innerText(), WAIT).toBe('reruns/three.ts');

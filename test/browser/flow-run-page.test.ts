@@ -1,23 +1,12 @@
 import { describe, expect, it, vi } from 'vitest';
 import { newId, runTime } from '../../app/core/index.js';
 import { formatDuration } from '../../app/renderer/shared/format.js';
-import { useUiSuite, WAIT } from './support.js';
+import { startFileRun, useUiSuite, WAIT } from './support.js';
 
 // Real Chromium, a real server and real flow processes share the machine with the rest of the suite.
 vi.setConfig({ testTimeout: 180_000, hookTimeout: 120_000 });
 
 const suite = useUiSuite();
-
-/** Starts a workspace file as a flow run through the server, as the builder's Run does. */
-async function startRun(path: string, parameters: Record<string, unknown> = {}): Promise<string> {
-  const answer = await fetch(`${suite.server.api}/flow-files/run`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({ path, parameters }),
-  });
-  expect(answer.status).toBe(200);
-  return ((await answer.json()) as { flowRunId: string }).flowRunId;
-}
 
 async function finalState(flowRunId: string): Promise<string> {
   const run = await suite.server.store.getFlowRun(flowRunId);
@@ -45,7 +34,7 @@ describe('the flow run page', () => {
         '',
       ].join('\n'),
     );
-    const flowRunId = await startRun('chained-maps.ts');
+    const flowRunId = await startFileRun(suite.server, 'chained-maps.ts');
     await expect.poll(() => finalState(flowRunId), { timeout: 90_000 }).toBe('COMPLETED');
     const ui = await suite.open(`${suite.server.url}#/runs/${flowRunId}`);
     const { page } = ui;
@@ -101,7 +90,7 @@ describe('the flow run page', () => {
         '',
       ].join('\n'),
     );
-    const flowRunId = await startRun('awaited-map.ts');
+    const flowRunId = await startFileRun(suite.server, 'awaited-map.ts');
     await expect.poll(() => finalState(flowRunId), { timeout: 90_000 }).toBe('COMPLETED');
     const loadRun = (await suite.server.store.listTaskRuns(flowRunId)).find((run) => run.taskKey === 'load')!;
     const totalRun = (await suite.server.store.listTaskRuns(flowRunId)).find((run) => run.taskKey === 'total')!;
@@ -145,7 +134,7 @@ describe('the flow run page', () => {
         '',
       ].join('\n'),
     );
-    const flowRunId = await startRun('flaky.ts');
+    const flowRunId = await startFileRun(suite.server, 'flaky.ts');
     await expect.poll(() => finalState(flowRunId), { timeout: 90_000 }).toBe('COMPLETED');
 
     const ui = await suite.open(`${suite.server.url}#/runs/${flowRunId}`);
@@ -204,7 +193,7 @@ describe('the flow run page', () => {
         '',
       ].join('\n'),
     );
-    const flowRunId = await startRun('caller.ts');
+    const flowRunId = await startFileRun(suite.server, 'caller.ts');
     await expect.poll(() => finalState(flowRunId), { timeout: 90_000 }).toBe('COMPLETED');
     const [child] = await suite.server.store.listFlowRuns({ parentFlowRunId: flowRunId });
     expect(child.parentTaskRunId).not.toBeNull();
@@ -251,7 +240,7 @@ describe('the flow run page', () => {
         '',
       ].join('\n'),
     );
-    const flowRunId = await startRun('once.ts');
+    const flowRunId = await startFileRun(suite.server, 'once.ts');
     await expect.poll(() => finalState(flowRunId), { timeout: 90_000 }).toBe('FAILED');
     const ui = await suite.open(`${suite.server.url}#/runs/${flowRunId}`);
     const { page } = ui;
@@ -289,7 +278,7 @@ describe('the flow run page', () => {
         '',
       ].join('\n'),
     );
-    const flowRunId = await startRun('forecast.ts', { city: 'Oslo', days: 5 });
+    const flowRunId = await startFileRun(suite.server, 'forecast.ts', { city: 'Oslo', days: 5 });
     await expect.poll(() => finalState(flowRunId), { timeout: 90_000 }).toBe('COMPLETED');
     const ui = await suite.open(`${suite.server.url}#/runs/${flowRunId}`);
     const { page } = ui;
@@ -355,8 +344,8 @@ describe('the flow run page', () => {
       'city.ts',
       "import { flow } from 'flowdeck';\nexport default flow({ name: 'city' }, async (p: { city: string }) => p.city);\n",
     );
-    const first = await startRun('city.ts', { city: 'Rome' });
-    const second = await startRun('city.ts', { city: 'Nice' });
+    const first = await startFileRun(suite.server, 'city.ts', { city: 'Rome' });
+    const second = await startFileRun(suite.server, 'city.ts', { city: 'Nice' });
     await expect.poll(() => finalState(second), { timeout: 90_000 }).toBe('COMPLETED');
     const unique = (await suite.server.store.uniqueIdPrefixes('flow', [first])).get(first)!;
     const ui = await suite.open(`${suite.server.url}#/runs/${unique}?view=details`);
@@ -388,7 +377,7 @@ describe('the flow run page', () => {
         '',
       ].join('\n'),
     );
-    const flowRunId = await startRun('chatty.ts');
+    const flowRunId = await startFileRun(suite.server, 'chatty.ts');
     await expect.poll(() => finalState(flowRunId), { timeout: 90_000 }).toBe('COMPLETED');
     const ui = await suite.open(`${suite.server.url}#/runs/${flowRunId}`);
     const { page } = ui;
@@ -435,7 +424,7 @@ describe('the flow run page', () => {
         '',
       ].join('\n'),
     );
-    const flowRunId = await startRun('slow.ts');
+    const flowRunId = await startFileRun(suite.server, 'slow.ts');
     const ui = await suite.open(`${suite.server.url}#/runs/${flowRunId}`);
     const { page } = ui;
     await page.getByRole('tab', { name: 'Logs' }).click();

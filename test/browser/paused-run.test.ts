@@ -1,21 +1,10 @@
 import { describe, expect, it, vi } from 'vitest';
-import { useUiSuite, WAIT } from './support.js';
+import { startFileRun, useUiSuite, WAIT } from './support.js';
 
 // Real Chromium, a real server and real flow processes share the machine with the rest of the suite.
 vi.setConfig({ testTimeout: 180_000, hookTimeout: 120_000 });
 
 const suite = useUiSuite();
-
-/** Starts a workspace file as a flow run through the server, as the builder's Run does. */
-async function startRun(path: string): Promise<string> {
-  const answer = await fetch(`${suite.server.api}/flow-files/run`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({ path, parameters: {} }),
-  });
-  expect(answer.status).toBe(200);
-  return ((await answer.json()) as { flowRunId: string }).flowRunId;
-}
 
 async function stateOf(flowRunId: string): Promise<string> {
   return (await suite.server.store.getFlowRun(flowRunId))?.state.type ?? 'none';
@@ -40,7 +29,7 @@ describe('a paused run on its page', () => {
       ].join('\n'),
     );
     // The page is open before the run pauses, as a person watching it would have it: the pause comes live.
-    const flowRunId = await startRun('approval.ts');
+    const flowRunId = await startFileRun(suite.server, 'approval.ts');
     const ui = await suite.open(`${suite.server.url}#/runs/${flowRunId}`);
     const { page } = ui;
     await expect.poll(() => stateOf(flowRunId), { timeout: 90_000 }).toBe('PAUSED');
@@ -88,7 +77,7 @@ describe('a paused run on its page', () => {
         '',
       ].join('\n'),
     );
-    const flowRunId = await startRun('look.ts');
+    const flowRunId = await startFileRun(suite.server, 'look.ts');
     await expect.poll(() => stateOf(flowRunId), { timeout: 90_000 }).toBe('PAUSED');
 
     const ui = await suite.open(`${suite.server.url}#/runs/${flowRunId}`);

@@ -1,7 +1,7 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it, vi } from 'vitest';
-import { useUiSuite, waitForRunState, WAIT } from './support.js';
+import { startFileRun, useUiSuite, WAIT, waitForRunState } from './support.js';
 
 // Real Chromium, a real server and real flow processes share the machine with the rest of the suite.
 vi.setConfig({ testTimeout: 300_000, hookTimeout: 120_000 });
@@ -29,16 +29,6 @@ const FIXED = CHAIN.replace("  if (x > 0) throw new Error('four is not ready');\
 
 const suite = useUiSuite();
 
-async function startRun(path: string): Promise<string> {
-  const answer = await fetch(`${suite.server.api}/flow-files/run`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({ path, parameters: {} }),
-  });
-  expect(answer.status).toBe(200);
-  return ((await answer.json()) as { flowRunId: string }).flowRunId;
-}
-
 async function finalState(flowRunId: string): Promise<string> {
   return (await suite.server.store.getFlowRun(flowRunId))?.state.type ?? 'none';
 }
@@ -52,7 +42,7 @@ function executions(): string[] {
 describe('re-runs on the run page', () => {
   it('retries reusing tasks 1-3, keeps the attempts apart, and runs again from task 3 with an edited input as a linked run', async () => {
     suite.server.writeFile('chain.ts', CHAIN);
-    const flowRunId = await startRun('chain.ts');
+    const flowRunId = await startFileRun(suite.server, 'chain.ts');
     await expect.poll(() => finalState(flowRunId), { timeout: 90_000 }).toBe('FAILED');
     expect(executions()).toEqual(['one', 'two', 'three', 'four']);
     const original = (await suite.server.store.getFlowRun(flowRunId))!;
@@ -225,7 +215,7 @@ describe('re-runs on the run page', () => {
         '',
       ].join('\n'),
     );
-    const flowRunId = await startRun('gated.ts');
+    const flowRunId = await startFileRun(suite.server, 'gated.ts');
     const ui = await suite.open(`${suite.server.url}#/runs/${flowRunId}`);
     const { page } = ui;
     const gateNode = page.locator('.fd-run-node', { hasText: 'gate-0' });

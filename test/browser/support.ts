@@ -246,3 +246,30 @@ export async function waitForRunState(ui: UiPage, server: UiServer, expected: st
     );
   }
 }
+
+/** Starts a workspace file as a flow run through the server, as the builder's Run does; answers its id. */
+export async function startFileRun(server: UiServer, path: string, parameters: Record<string, unknown> = {}): Promise<string> {
+  const answer = await fetch(`${server.api}/flow-files/run`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ path, parameters }),
+  });
+  expect(answer.status).toBe(200);
+  return ((await answer.json()) as { flowRunId: string }).flowRunId;
+}
+
+/** A flow of three chained tasks (load-rows, double-rows, sum-rows) that answers 12. */
+export const THREE_TASKS_FLOW = [
+  "import { flow, task } from 'flowdeck';",
+  '',
+  "const load = task({ name: 'load-rows' }, async () => [1, 2, 3]);",
+  "const double = task({ name: 'double-rows' }, async (rows: number[]) => rows.map((n) => n * 2));",
+  "const total = task({ name: 'sum-rows' }, async (rows: number[]) => rows.reduce((a, b) => a + b, 0));",
+  '',
+  "export default flow({ name: 'three-tasks' }, async () => {",
+  '  const rows = await load();',
+  '  const doubled = await double(rows);',
+  '  return await total(doubled);',
+  '});',
+  '',
+].join('\n');
