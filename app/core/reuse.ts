@@ -102,24 +102,3 @@ export function parseJournalRef(ref: string): JournalRef | null {
 export function resultFileOf(ref: string): string {
   return parseJournalRef(ref)?.file ?? ref;
 }
-
-/**
- * The task runs of `runs` that run again from `chosen`: the chosen ones and every task run that
- * used the result of one of them, directly or through others.
- */
-export function downstreamOf(runs: readonly RecordedTaskRun[], chosen: readonly string[]): Set<string> {
-  const again = new Set(chosen);
-  // Task runs are recorded after their upstream, so one pass in creation order reaches the closure;
-  // the loop only guards against an order that says otherwise.
-  for (let grew = true; grew;) {
-    grew = false;
-    for (const run of runs) {
-      if (again.has(run.id)) continue;
-      if (run.upstream.some((id) => again.has(id))) {
-        again.add(run.id);
-        grew = true;
-      }
-    }
-  }
-  return again;
-}

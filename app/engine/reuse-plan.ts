@@ -2,7 +2,7 @@ import { existsSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { join } from 'node:path';
 import type { RecordedRuns, RecordedTaskRun, ReuseOptions, RunReporter } from '../core/index.js';
-import { downstreamOf, parseJournalRef, resultFileOf } from '../core/reuse.js';
+import { parseJournalRef, resultFileOf } from '../core/reuse.js';
 import { JournalReader, UnreadableResultError } from './result-journal.js';
 import { readResult } from './results.js';
 
@@ -134,16 +134,17 @@ export class ReusePlan {
 }
 
 /**
- * What runs again from the chosen task runs: each of them, every call made after the first of
- * them in its attempt (a later call may use its result in ways no record shows: a number passed
- * on, a file it wrote), and any call whose latest run is of another attempt (that attempt did not
- * make it). `latest` holds the ids of the runs calls match.
+ * What runs again from the chosen task runs: each of them, and every call made after the first of
+ * them in its attempt, which covers every run downstream of them (a run is recorded after the runs
+ * whose results it takes) and also a later call that used a result in ways no record shows (a
+ * number passed on, a file it wrote); and any call whose latest run is of another attempt (that
+ * attempt did not make it). `latest` holds the ids of the runs calls match.
  */
 function runsFrom(runs: readonly RecordedTaskRun[], chosen: ReadonlySet<string>, latest: ReadonlySet<string>): Set<string> {
+  const again = new Set(chosen);
   const first = runs.findIndex((run) => chosen.has(run.id));
-  if (first < 0) return new Set(chosen);
+  if (first < 0) return again;
   const attempt = runs[first].flowRunAttempt;
-  const again = downstreamOf(runs, [...chosen]);
   runs.forEach((run, index) => {
     if (latest.has(run.id) && (run.flowRunAttempt !== attempt || index >= first)) again.add(run.id);
   });

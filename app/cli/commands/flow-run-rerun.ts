@@ -1,5 +1,5 @@
 import { newId, type ReuseOptions } from '../../core/index.js';
-import { checkRerunInputs, checkRerunnable, findRerunTask, parseRerunInputs, RerunRefusal } from '../../server/runs/rerun-request.js';
+import { checkRerunRequest, parseRerunInputs, RerunRefusal } from '../../server/runs/rerun-request.js';
 import { findFlowRun, flag, stringOption } from '../command-helpers.js';
 import type { CommandRun } from '../command.js';
 import { UsageError } from '../errors.js';
@@ -19,14 +19,8 @@ export const run: CommandRun = async (args, ctx) => {
   let chosen;
   let inputs: unknown[] | undefined;
   try {
-    checkRerunnable(run);
-    const taskRuns = await source.listTaskRuns(run.id);
-    const exact = taskRuns.some((t) => t.id === from) ? null : await source.getTaskRun(from);
-    chosen = findRerunTask(run, taskRuns, from, exact ? exact.flowRunId : null);
-    if (rawInputs !== undefined) {
-      inputs = parseRerunInputs(rawInputs);
-      checkRerunInputs(chosen, inputs);
-    }
+    inputs = rawInputs === undefined ? undefined : parseRerunInputs(rawInputs);
+    chosen = await checkRerunRequest(run, source, from, inputs);
   } catch (error) {
     if (error instanceof RerunRefusal) throw new UsageError(error.message);
     throw error;

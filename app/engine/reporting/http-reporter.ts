@@ -196,11 +196,16 @@ export class HttpReporter implements RunReporter {
     return this.enqueue({ kind: 'heartbeat', flowRunIds: [...flowRunIds] }, null) as Promise<Map<string, StateType>>;
   }
 
+  /** The client of reads (and of the odd command a run makes of itself), made on first use. */
+  private get readApi(): ApiClient {
+    this.api ??= createApiClient({ baseUrl: this.options.apiUrl, apiKey: this.options.apiKey ?? undefined, timeoutMs: READ_TIMEOUT_MS });
+    return this.api;
+  }
+
   /** Read from the API directly, not through the journal: a read changes nothing that needs resending. */
   async resumeInput(flowRunId: string, pauseId: string): Promise<ResumeInput | null> {
-    this.api ??= createApiClient({ baseUrl: this.options.apiUrl, apiKey: this.options.apiKey ?? undefined, timeoutMs: READ_TIMEOUT_MS });
     try {
-      const record = await this.api.getResumeInput({ params: { id: flowRunId }, query: { pauseId } });
+      const record = await this.readApi.getResumeInput({ params: { id: flowRunId }, query: { pauseId } });
       return 'input' in record ? { input: record.input } : {};
     } catch (error) {
       if (error instanceof ApiError && error.status === 404) return null;
@@ -209,14 +214,12 @@ export class HttpReporter implements RunReporter {
   }
 
   async breakFlowRun(flowRunId: string): Promise<void> {
-    this.api ??= createApiClient({ baseUrl: this.options.apiUrl, apiKey: this.options.apiKey ?? undefined, timeoutMs: READ_TIMEOUT_MS });
-    await this.api.breakFlowRun({ params: { id: flowRunId } });
+    await this.readApi.breakFlowRun({ params: { id: flowRunId } });
   }
 
   async recordedRuns(flowRunId: string): Promise<RecordedRuns | null> {
-    this.api ??= createApiClient({ baseUrl: this.options.apiUrl, apiKey: this.options.apiKey ?? undefined, timeoutMs: READ_TIMEOUT_MS });
     try {
-      return await this.api.getRecordedRuns({ params: { id: flowRunId } });
+      return await this.readApi.getRecordedRuns({ params: { id: flowRunId } });
     } catch (error) {
       if (error instanceof ApiError && error.status === 404) return null;
       throw error;

@@ -76,6 +76,25 @@ export function parseRerunInputs(text: string): unknown[] {
   return parsed;
 }
 
+/** What a check of a run from a task reads: the store, or the CLI's view of it. */
+export interface TaskRunReader {
+  listTaskRuns(flowRunId: string): Promise<TaskRun[]>;
+  getTaskRun(id: string): Promise<TaskRun | null>;
+}
+
+/**
+ * The task run of a finished `run` that `task` names, with `inputs` checked against its call;
+ * a RerunRefusal says why there is none or the inputs do not fit.
+ */
+export async function checkRerunRequest(run: FlowRun, reader: TaskRunReader, task: string, inputs: readonly unknown[] | undefined): Promise<TaskRun> {
+  checkRerunnable(run);
+  const taskRuns = await reader.listTaskRuns(run.id);
+  const other = taskRuns.some((t) => t.id === task) ? null : await reader.getTaskRun(task);
+  const chosen = findRerunTask(run, taskRuns, task, other ? other.flowRunId : null);
+  if (inputs) checkRerunInputs(chosen, inputs);
+  return chosen;
+}
+
 /** Refuses inputs that do not fit the call the chosen task run made. */
 export function checkRerunInputs(taskRun: TaskRun, inputs: readonly unknown[]): void {
   const count = argumentCount(taskRun);

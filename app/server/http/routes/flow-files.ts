@@ -5,7 +5,7 @@ import { FlowFileDescriptionSchema, type DebugRun, type FlowFileDescription } fr
 import { newId } from '../../../core/index.js';
 import { cliFailureMessage } from '../../flow-files/cli-message.js';
 import { rerunSource } from '../../flow-files/rerun-source.js';
-import { checkRerunInputs, checkRerunnable, findRerunTask, RerunRefusal } from '../../runs/rerun-request.js';
+import { checkRerunRequest, RerunRefusal } from '../../runs/rerun-request.js';
 import { retryRefusal } from '../../runs/retry-flow-run.js';
 import { StoppingError, type StartedRun } from '../../flow-files/flow-processes.js';
 import { shownPath } from '../../workspace/workspace-paths.js';
@@ -171,11 +171,7 @@ export async function flowFileRoutes(api: FastifyInstance, deps: RouteDeps): Pro
     if (!run) throw notFound('flow run', params.id);
     let chosen;
     try {
-      checkRerunnable(run);
-      const taskRuns = await store.listTaskRuns(run.id);
-      const other = taskRuns.some((t) => t.id === body.task) ? null : await store.getTaskRun(body.task);
-      chosen = findRerunTask(run, taskRuns, body.task, other ? other.flowRunId : null);
-      if (body.inputs) checkRerunInputs(chosen, body.inputs);
+      chosen = await checkRerunRequest(run, store, body.task, body.inputs);
     } catch (error) {
       if (error instanceof RerunRefusal) throw new HttpError(error.status, error.message);
       throw error;
