@@ -62,7 +62,7 @@ export interface RecordedRuns {
 export interface ReuseOptions {
   /** The flow run whose recorded results are reused: the run itself on a retry. */
   fromFlowRunId: string;
-  /** Task runs of that run that run again, with every task run downstream of them (a run from here). */
+  /** Task runs of that run that run again, with every task run made after them (a run from here). */
   runAgain?: readonly string[];
   /** Arguments for the call matching this task run, in place of its own. */
   inputs?: { taskRunId: string; args: unknown[] };

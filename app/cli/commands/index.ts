@@ -155,7 +155,7 @@ export const COMMANDS: readonly CommandDefinition[] = [
   {
     name: 'flow-run rerun',
     summary:
-      'Run a finished flow run again from one of its task runs, as a new run linked to it: that task run and everything downstream of it run, the rest reuse their results',
+      'Run a finished flow run again from one of its task runs, as a new run linked to it: that task run and every one made after it run again, the ones before reuse their results',
     usage: 'ID --from TASK [--inputs JSON] [--code current|original] [--reuse-changed] [--file PATH] [--flow-run-id ID] [--json]',
     options: {
       from: { type: 'string', value: 'TASK', description: 'The task run to run again from: its id, a prefix of it, or its name (such as enrich-0)' },

@@ -440,7 +440,7 @@ export const API_ROUTES = {
     path: '/flow-runs/:id/run-from',
     summary:
       'Run a finished flow run again from one of its task runs, as a new run linked to it, in a flow process this server starts: ' +
-      'the chosen task run and every task run downstream of it run again (the chosen one with `inputs` when given), the rest reuse ' +
+      'the chosen task run and every task run made after it run again (the chosen one with `inputs` when given), the ones before reuse ' +
       'their recorded results. Answers once the new run exists. 404 for an unknown run or task run, 409 while the run is not finished ' +
       'or when its file is not in the workspace, 422 when the inputs do not fit the call',
     resource: 'flow-runs',
