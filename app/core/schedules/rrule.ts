@@ -31,16 +31,35 @@ function ruleTimeZone(rule: RRuleInstance, scheduleTimeZone: string | undefined)
   return rule.origOptions.tzid ?? scheduleTimeZone ?? DEFAULT_TIME_ZONE;
 }
 
+/** The length of one step of the rules whose steps all last the same, on the wall clock. */
+const FIXED_STEP_MS: Partial<Record<number, number>> = {
+  [RRule.WEEKLY]: 7 * DAY_MS,
+  [RRule.DAILY]: DAY_MS,
+  [RRule.HOURLY]: 3_600_000,
+  [RRule.MINUTELY]: 60_000,
+  [RRule.SECONDLY]: 1_000,
+};
+
 /**
  * The rule counted in wall-clock time: rrule's dates then carry the wall clock in their UTC
  * fields, and each is turned into an instant here, in the rule's time zone, the same way in a
  * browser and on a server whatever their own time zone.
+ *
+ * rrule walks every occurrence from DTSTART on. A rule with steps of fixed length and no COUNT
+ * has the same occurrences from a DTSTART moved on by whole steps (its weekday and time of day
+ * stay), so it starts from the last such DTSTART before `fromWall`.
  */
-function wallClockRule(rule: RRuleInstance, expression: string, timeZone: string): RRuleInstance {
-  const start = rule.origOptions.dtstart;
+function wallClockRule(rule: RRuleInstance, expression: string, timeZone: string, fromWall: number): RRuleInstance {
+  const options = rule.origOptions;
+  const start = options.dtstart;
   const startIsUtc = /DTSTART:\d{8}T\d{6}Z/i.test(expression);
-  const dtstart = !start ? DEFAULT_START : startIsUtc ? wallClockAt(start.getTime(), timeZone) : start.getTime();
-  return new RRule({ ...rule.origOptions, tzid: null, dtstart: new Date(dtstart) });
+  let dtstart = !start ? DEFAULT_START : startIsUtc ? wallClockAt(start.getTime(), timeZone) : start.getTime();
+  const stepMs = options.freq === undefined ? undefined : FIXED_STEP_MS[options.freq];
+  if (stepMs !== undefined && !options.count && fromWall > dtstart) {
+    const periodMs = stepMs * (options.interval ?? 1);
+    dtstart += Math.floor((fromWall - dtstart) / periodMs) * periodMs;
+  }
+  return new RRule({ ...options, tzid: null, dtstart: new Date(dtstart) });
 }
 
 /** The times of an RRULE strictly after `after`, in order, while `keep` says so. */
@@ -55,7 +74,7 @@ export function rruleTimesAfter(
   // A day's margin covers any offset between the wall clock and UTC.
   const firstWall = wallClockAt(after.getTime(), timeZone) - DAY_MS;
   const times: Date[] = [];
-  wallClockRule(parsed, expression, timeZone).all((wall) => {
+  wallClockRule(parsed, expression, timeZone, firstWall).all((wall) => {
     if (wall.getTime() < firstWall) return true;
     const time = new Date(instantOfWallClock(wall.getTime(), timeZone));
     if (time.getTime() <= after.getTime()) return true;
