@@ -6,8 +6,10 @@ import { intervalSeconds, type CronSchedule, type IntervalSchedule, type RRuleSc
 type Rule<T> = (schedule: T) => string | undefined;
 
 const WEEKDAYS = ['Sunday', 'Monday', 'Tuesday', 'Wednesday', 'Thursday', 'Friday', 'Saturday'];
-const WEEKDAY_NAMES: Record<string, number> = { SUN: 0, MON: 1, TUE: 2, WED: 3, THU: 4, FRI: 5, SAT: 6 };
-const RRULE_DAYS: Record<string, number> = { SU: 0, MO: 1, TU: 2, WE: 3, TH: 4, FR: 5, SA: 6 };
+const WEEKDAY_NAMES: Partial<Record<string, number>> = { SUN: 0, MON: 1, TUE: 2, WED: 3, THU: 4, FRI: 5, SAT: 6 };
+const RRULE_DAYS: Partial<Record<string, number>> = { SU: 0, MO: 1, TU: 2, WE: 3, TH: 4, FR: 5, SA: 6 };
+
+const isDay = (value: number | undefined): value is number => value !== undefined;
 
 function plural(amount: number, unit: string): string {
   return amount === 1 ? `every ${unit}` : `every ${amount} ${unit}s`;
@@ -34,7 +36,7 @@ function weekdaysInWords(field: string): string | undefined {
     return from === undefined || to === undefined ? undefined : `${WEEKDAYS[from]} to ${WEEKDAYS[to]}`;
   }
   const days = field.split(',').map(day);
-  return days.some((value) => value === undefined) ? undefined : listInWords(days.map((value) => WEEKDAYS[value as number]));
+  return days.every(isDay) ? listInWords(days.map((value) => WEEKDAYS[value])) : undefined;
 }
 
 interface CronFields {
@@ -118,10 +120,9 @@ const RRULE_KNOWN = new Set(['FREQ', 'INTERVAL', 'BYDAY', 'BYMONTHDAY', 'BYHOUR'
 
 function rruleDays(byDay: string): string | undefined {
   const days = byDay.split(',').map((code) => RRULE_DAYS[code]);
-  if (days.some((value) => value === undefined)) return undefined;
-  const numbers = days as number[];
-  const weekdays = numbers.length === 5 && [1, 2, 3, 4, 5].every((value) => numbers.includes(value));
-  return weekdays ? 'Monday to Friday' : listInWords(numbers.map((value) => WEEKDAYS[value]));
+  if (!days.every(isDay)) return undefined;
+  const weekdays = days.length === 5 && [1, 2, 3, 4, 5].every((value) => days.includes(value));
+  return weekdays ? 'Monday to Friday' : listInWords(days.map((value) => WEEKDAYS[value]));
 }
 
 const RRULE_RULES: Rule<RRuleParts>[] = [

@@ -2,9 +2,10 @@
 // only a default export; this reads both the same way.
 import * as rrulePackage from 'rrule';
 
-type RRuleExports = typeof rrulePackage;
-const loaded = rrulePackage as RRuleExports & { default?: RRuleExports };
-const library: RRuleExports = loaded.RRule ? loaded : (loaded.default as RRuleExports);
+type RRuleExports = Pick<typeof rrulePackage, 'RRule' | 'rrulestr'>;
+const loaded: Partial<RRuleExports> & { default?: RRuleExports } = rrulePackage;
+const library: RRuleExports | undefined = loaded.RRule ? rrulePackage : loaded.default;
+if (!library) throw new Error('The rrule package has neither named exports nor a default export');
 
 export const { RRule, rrulestr } = library;
 export type RRuleInstance = InstanceType<typeof RRule>;
