@@ -103,7 +103,8 @@ const INTERVAL_UNITS: [number, string][] = [
 function describeInterval(schedule: IntervalSchedule): string {
   const seconds = intervalSeconds(schedule.interval);
   const unit = INTERVAL_UNITS.find(([length]) => seconds % length === 0);
-  return unit ? plural(seconds / unit[0], unit[1]) : `every ${seconds} seconds`;
+  const words = unit ? plural(seconds / unit[0], unit[1]) : `every ${seconds} seconds`;
+  return schedule.timezone ? `${words} (${schedule.timezone})` : words;
 }
 
 const RRULE_UNITS: Record<string, string> = {

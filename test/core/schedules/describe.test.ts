@@ -43,6 +43,7 @@ describe('describeSchedule', () => {
       [{ interval: 'P1DT30M' }, 'every 1470 minutes'],
       [{ interval: 'P2W' }, 'every 2 weeks'],
       [{ interval: 0.5 }, 'every 0.5 seconds'],
+      [{ interval: 'P1D', timezone: 'Europe/Berlin' }, 'every day (Europe/Berlin)'],
     ];
     for (const [schedule, expected] of cases) expect(words(schedule)).toBe(expected);
   });
