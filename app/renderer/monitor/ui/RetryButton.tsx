@@ -1,4 +1,5 @@
-import { useEffect, useRef, useState } from 'react';
+import { useRef, useState } from 'react';
+import { useDismiss } from '../../shared/use-dismiss.js';
 
 /**
  * Retry, reusing the result of every task run that completed in an earlier attempt, with a menu
@@ -7,21 +8,7 @@ import { useEffect, useRef, useState } from 'react';
 export function RetryButton({ disabled, reason, onRetry }: { disabled: boolean; reason: string | null; onRetry: (all: boolean) => void }) {
   const [open, setOpen] = useState(false);
   const ref = useRef<HTMLSpanElement>(null);
-  useEffect(() => {
-    if (!open) return;
-    const onDown = (event: MouseEvent) => {
-      if (ref.current && !ref.current.contains(event.target as Node)) setOpen(false);
-    };
-    const onKey = (event: KeyboardEvent) => {
-      if (event.key === 'Escape') setOpen(false);
-    };
-    window.addEventListener('mousedown', onDown);
-    window.addEventListener('keydown', onKey);
-    return () => {
-      window.removeEventListener('mousedown', onDown);
-      window.removeEventListener('keydown', onKey);
-    };
-  }, [open]);
+  useDismiss(ref, open, () => setOpen(false));
   const choose = (all: boolean) => {
     setOpen(false);
     onRetry(all);
