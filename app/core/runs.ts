@@ -87,6 +87,19 @@ export const FlowRunSchema = z.object({
   codeRef: z.string().nullable(),
   /** On a run read by its id: the runs made from its task runs, newest first. */
   reruns: z.array(RerunSummarySchema).optional(),
+  /** The deployment that made it (on demand or by a schedule); null or absent for a run started by hand. */
+  deploymentId: z.string().nullable().optional(),
+  /** `FLOW/NAME` of that deployment, for lists that show it. */
+  deploymentName: z.string().nullable().optional(),
+  /** The work pool and queue whose workers may start it. */
+  workPool: z.string().nullable().optional(),
+  workQueue: z.string().nullable().optional(),
+  /** The worker that claimed it, once one has. */
+  workerName: z.string().nullable().optional(),
+  /** When it is due to start: the time its schedule gave, or when it was asked for. */
+  expectedStartTime: z.number().nullable().optional(),
+  /** Made by one of its deployment's schedules (rather than on demand). */
+  autoScheduled: z.boolean().optional(),
 });
 export type FlowRun = z.infer<typeof FlowRunSchema>;
 

@@ -2,7 +2,9 @@ import { z } from 'zod';
 import { ConcurrencyLimitSchema, FlowRunSchema, LogLineSchema, StoredLogSchema, TaskRunSchema } from '../runs.js';
 import { ErrorInfoSchema, StateSchema } from '../states.js';
 import { ApiErrorBodySchema, OrchestrationResultSchema } from './common.js';
+import { DeploymentSchema } from './deployments.js';
 import { FlowSchema } from './flows.js';
+import { WorkerSchema, WorkPoolSchema, WorkQueueSchema } from './work-pools.js';
 
 /**
  * Names for the schemas the API document shows once and refers to, instead of repeating them in
@@ -19,6 +21,10 @@ const NAMED = {
   LogLine: LogLineSchema,
   StoredLog: StoredLogSchema,
   ConcurrencyLimit: ConcurrencyLimitSchema,
+  Deployment: DeploymentSchema,
+  WorkPool: WorkPoolSchema,
+  WorkQueue: WorkQueueSchema,
+  Worker: WorkerSchema,
   OrchestrationResult: OrchestrationResultSchema,
   ApiError: ApiErrorBodySchema,
 } as const;

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import type { RouteSpec } from './route-spec.js';
 import { ConcurrencyLimitSchema, FlowRunSchema, StoredLogSchema, TaskRunSchema } from '../runs.js';
 import { StateSchema } from '../states.js';
 import {
@@ -9,7 +10,10 @@ import {
   ContinueTaskRunSchema,
   SkipTaskRunSchema,
 } from './breakpoints.js';
+import { BUNDLE_ROUTES } from './bundles.js';
 import { IdParamsSchema, OrchestrationResultSchema } from './common.js';
+import { DEPLOYMENT_ROUTES } from './deployments.js';
+import { WORK_POOL_ROUTES } from './work-pools.js';
 import { SetConcurrencyLimitSchema, TagParamsSchema } from './concurrency-limits.js';
 import { DashboardQuerySchema, DashboardSchema } from './dashboard.js';
 import {
@@ -43,27 +47,8 @@ import {
   WrittenWorkspaceFileSchema,
 } from './workspace.js';
 
-/** One endpoint: everything the server needs to validate and document it and a client to call it. */
-export interface RouteSpec {
-  method: 'GET' | 'POST' | 'PUT' | 'DELETE';
-  /** Below the API base (`/api`), with `:name` for path parameters. */
-  path: string;
-  summary: string;
-  /** The resource it belongs to, grouping it in the API document. */
-  resource: string;
-  params?: z.ZodType;
-  query?: z.ZodType;
-  body?: z.ZodType;
-  /** The status of a successful answer; 204 has no body. */
-  status: 200 | 204;
-  response: z.ZodType;
-}
-
-/**
- * Every endpoint of the REST API, as data. The server registers a handler for each entry and the
- * client grows a method for each, so adding an endpoint means adding an entry here.
- */
-export const API_ROUTES = {
+/** The endpoints of runs, flows, logs, the workspace and the server itself. */
+const RUN_ROUTES = {
   health: {
     method: 'GET',
     path: '/health',
@@ -474,6 +459,14 @@ export const API_ROUTES = {
   },
 } as const satisfies Record<string, RouteSpec>;
 
+/**
+ * Every endpoint of the REST API, as data. The server registers a handler for each entry and the
+ * client grows a method for each, so adding an endpoint means adding an entry here or in a
+ * resource's own table.
+ */
+export const API_ROUTES = { ...RUN_ROUTES, ...DEPLOYMENT_ROUTES, ...WORK_POOL_ROUTES, ...BUNDLE_ROUTES } as const;
+
+export type { RouteSpec };
 export type ApiRoutes = typeof API_ROUTES;
 export type RouteName = keyof ApiRoutes;
 

@@ -41,6 +41,7 @@ export function addRoute<K extends RouteName>(app: FastifyInstance, name: K, han
     method: route.method,
     url: route.path,
     schema,
+    ...(route.bodyLimitBytes ? { bodyLimit: route.bodyLimitBytes } : {}),
     handler: async (request, reply) => {
       const parts = { params: request.params, query: request.query, body: request.body } as RouteRequest<ApiRoutes[K]>;
       const result = await handler(parts, reply);
