@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { FlowRunSchema } from '../runs.js';
+import { FlowRunSchema, RetryPolicySchema } from '../runs.js';
 import { ScheduleSchema } from '../schedules/model.js';
 import { StateTypeSchema } from '../states.js';
 import { TimeSchema } from './common.js';
@@ -66,6 +66,8 @@ export const DeploymentSchema = z.object({
   /** The queue of the pool; null means the pool's default queue. */
   workQueue: z.string().nullable(),
   schedules: z.array(DeploymentScheduleSchema),
+  /** The flow's retries when it was deployed: its runs retry by it. */
+  retryPolicy: RetryPolicySchema,
   /** How many of its runs may be Pending or Running at once; null for no limit. */
   concurrencyLimit: z.number().int().min(1).nullable(),
   collisionStrategy: z.enum(COLLISION_STRATEGIES),
@@ -123,6 +125,7 @@ export const DeployRequestSchema = z.strictObject({
   workPool: ResourceNameSchema.nullable().optional(),
   workQueue: ResourceNameSchema.nullable().optional(),
   schedules: z.array(ScheduleSchema).max(100).optional(),
+  retryPolicy: RetryPolicySchema.optional(),
   concurrencyLimit: z.number().int().min(1).max(1_000_000).nullable().optional(),
   collisionStrategy: z.enum(COLLISION_STRATEGIES).optional(),
   catchUp: z.enum(CATCH_UP_RULES).optional(),
