@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { FlowRunSchema } from '../runs.js';
-import { DeploymentSchema, RESOURCE_NAME_MAX, ResourceNameSchema } from './deployments.js';
+import { DeploymentIdParamsSchema, DeploymentSchema, RESOURCE_NAME_MAX, ResourceNameSchema } from './deployments.js';
 import { RunIdSchema } from './common.js';
 import type { RouteSpec } from './route-spec.js';
 
@@ -155,6 +155,9 @@ export const ClaimRunsSchema = z.strictObject({
   waitMs: z.number().int().min(0).max(CLAIM_WAIT_MAX_MS).default(0),
 });
 
+/** A `serve` process asks for due runs of its own deployment (one with no work pool). */
+export const ClaimDeploymentRunsSchema = ClaimRunsSchema.omit({ queues: true });
+
 /** A run a worker has claimed (now Pending and its own), with what it needs to start it. */
 export const ClaimedRunSchema = z.object({
   flowRun: FlowRunSchema,
@@ -303,6 +306,16 @@ export const WORK_POOL_ROUTES = {
     resource: 'workers',
     params: WorkPoolParamsSchema,
     body: ClaimRunsSchema,
+    status: 200,
+    response: ClaimedRunsSchema,
+  },
+  claimDeploymentRuns: {
+    method: 'POST',
+    path: '/deployments/:id/claim',
+    summary: 'A `serve` process takes due runs of its own deployment, as a worker does of a pool; waits up to `waitMs` for one to come due',
+    resource: 'deployments',
+    params: DeploymentIdParamsSchema,
+    body: ClaimDeploymentRunsSchema,
     status: 200,
     response: ClaimedRunsSchema,
   },

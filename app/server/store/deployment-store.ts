@@ -50,6 +50,9 @@ export interface DeploymentRunRequest {
   idempotencyKey?: string;
 }
 
+/** Whose runs a claim takes: a work pool's, or one deployment's (a `serve` process, its deployment in no pool). */
+export type ClaimTarget = { pool: string } | { deploymentId: string };
+
 export interface ClaimRequest {
   worker: string;
   queues: readonly string[];
@@ -118,14 +121,14 @@ export interface DeploymentStore {
   /** For every worker silent longer than WORKER_OFFLINE_AFTER_MS: the runs it claimed but did not start are Scheduled again. Answers how many runs. */
   releaseClaimsOfSilentWorkers(): Promise<number>;
   /**
-   * Claims up to `limit` due runs of the pool for the worker, each for one worker only: highest
+   * Claims up to `limit` due runs of the pool (or the deployment) for the worker, each for one worker only: highest
    * priority queue first, then earliest time; paused pools, queues and deployments and full
    * concurrency limits hold runs back (a deployment's CANCEL_NEW strategy cancels them instead).
    * Each claimed run is Pending, names the worker, and comes with its deployment and the pool's job template.
    */
-  claimRuns(pool: string, request: ClaimRequest): Promise<ClaimedRun[]>;
+  claimRuns(target: ClaimTarget, request: ClaimRequest): Promise<ClaimedRun[]>;
   /** The earliest time a Scheduled run the worker could claim is due, or null when none waits. */
-  nextDueTime(pool: string, queues: readonly string[]): Promise<number | null>;
+  nextDueTime(target: ClaimTarget, queues: readonly string[]): Promise<number | null>;
   /** Schedules again the named runs the worker claimed that have not ended; answers their ids. */
-  releaseRuns(pool: string, worker: string, flowRunIds: readonly string[]): Promise<string[]>;
+  releaseRuns(target: ClaimTarget, worker: string, flowRunIds: readonly string[]): Promise<string[]>;
 }
