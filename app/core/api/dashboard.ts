@@ -15,6 +15,19 @@ export const DashboardQuerySchema = z.strictObject({
 
 const StateCountsSchema = z.record(StateTypeSchema, z.number().int());
 
+/** A deployment's run that has not started, as the dashboard lists upcoming and late runs. */
+export const WaitingRunSchema = z.object({
+  id: z.string(),
+  name: z.string(),
+  flowName: z.string(),
+  deploymentId: z.string(),
+  /** `FLOW/NAME`. */
+  deploymentName: z.string(),
+  state: z.object({ type: StateTypeSchema, name: z.string() }),
+  expectedStartTime: z.number(),
+});
+export type WaitingRun = z.infer<typeof WaitingRunSchema>;
+
 export const DashboardSchema = z.object({
   since: z.number(),
   until: z.number(),
@@ -26,6 +39,12 @@ export const DashboardSchema = z.object({
   running: z.array(FlowRunSchema),
   /** The latest runs that Failed or Crashed in the span (at most 10). */
   recentFailures: z.array(FlowRunSchema),
+  /** Deployment runs Scheduled and not yet Late, soonest first (at most 10). */
+  upcoming: z.array(WaitingRunSchema),
+  /** Deployment runs Late (still not started 15 s after their time), longest waiting first (at most 10). */
+  late: z.array(WaitingRunSchema),
+  /** How many deployment runs are Late in all. */
+  lateCount: z.number().int(),
   /** Per flow, over the span: runs, and of those over, the share that Completed. */
   flows: z.array(
     z.object({

@@ -46,6 +46,10 @@ export const FlowRunListQuerySchema = z.strictObject({
   /** Created at or before this time. */
   createdBefore: timeQuery.optional(),
   parentFlowRunId: RunIdSchema.optional(),
+  /** Runs of this deployment. */
+  deploymentId: z.string().min(1).max(256).optional(),
+  /** Runs whose state has one of these names (Late, Scheduled, ...). */
+  stateNames: listQuery(z.string().min(1).max(64), 20).optional(),
   /**
    * Runs whose name or flow name contains this text, ignoring the case of ASCII letters
    * (surrounding spaces are dropped).

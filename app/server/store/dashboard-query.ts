@@ -69,6 +69,10 @@ export class DashboardQuery {
       totals,
       running: this.runs(this.running.all()),
       recentFailures: this.runs(this.failures.all(since)),
+      // Filled from deployments' runs by the deployment store.
+      upcoming: [],
+      late: [],
+      lateCount: 0,
       flows: this.perFlow.all(since, now).map((row) => ({
         flowName: row.flow_name,
         runs: row.runs,
