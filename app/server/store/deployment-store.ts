@@ -129,6 +129,12 @@ export interface DeploymentStore {
   claimRuns(target: ClaimTarget, request: ClaimRequest): Promise<ClaimedRun[]>;
   /** The earliest time a Scheduled run the worker could claim is due, or null when none waits. */
   nextDueTime(target: ClaimTarget, queues: readonly string[]): Promise<number | null>;
+  /**
+   * Calls `listener` soon after runs may have become claimable (runs made or released, a pool,
+   * queue or deployment resumed, a run ended and freed a concurrency slot), also when another
+   * process wrote the change; returns a function that stops it. Claim long polls wait on it.
+   */
+  onClaimableChange(listener: () => void): () => void;
   /** Schedules again the named runs the worker claimed that have not ended; answers their ids. */
   releaseRuns(target: ClaimTarget, worker: string, flowRunIds: readonly string[]): Promise<string[]>;
 }
