@@ -107,15 +107,21 @@ export class RunClaims {
         `SELECT r.expected_start_time AS t FROM flow_runs r WHERE r.deployment_id = ? AND ${DUE}
          ORDER BY r.expected_start_time LIMIT 1`,
       ),
-      activeByQueue: db.prepare<[string], { work_queue: string | null; n: number }>(
-        `SELECT work_queue, COUNT(*) AS n FROM flow_runs
-         WHERE work_pool = ? AND deployment_id IS NOT NULL AND state_type IN ${sqlList(ACTIVE_RUN_TYPES)} GROUP BY work_queue`,
+      // Counted queue by queue: each count is a seek in ix_flow_runs_queue_due, however many runs the pool ran before.
+      activeByQueue: db.prepare<[string], { work_queue: string; n: number }>(
+        `SELECT q.name AS work_queue,
+           (SELECT COUNT(*) FROM flow_runs r WHERE r.work_pool = q.work_pool AND r.work_queue = q.name
+              AND r.deployment_id IS NOT NULL AND r.state_type IN ${sqlList(ACTIVE_RUN_TYPES)}) AS n
+         FROM work_queues q WHERE q.work_pool = ?`,
       ),
       activeOfDeployment: db.prepare<[string], { n: number }>(
         `SELECT COUNT(*) AS n FROM flow_runs WHERE deployment_id = ? AND state_type IN ${sqlList(ACTIVE_RUN_TYPES)}`,
       ),
       setWorker: db.prepare('UPDATE flow_runs SET worker_name = ? WHERE id = ?'),
-      heldByWorker: db.prepare<[string, string], HandedBackRun & { work_pool: string | null; deployment_id: string | null; worker_name: string | null; state_type: string }>(
+      heldByWorker: db.prepare<
+        [string, string],
+        HandedBackRun & { work_pool: string | null; deployment_id: string | null; worker_name: string | null; state_type: string }
+      >(
         `SELECT id, expected_start_time, work_pool, deployment_id, worker_name, state_type FROM flow_runs WHERE id = ?
            AND worker_name = ? AND state_type IN ('PENDING', 'RUNNING')`,
       ),
@@ -150,7 +156,9 @@ export class RunClaims {
 
   /** See DeploymentStore.claimRuns. */
   claimRuns(target: ClaimTarget, request: ClaimRequest): ClaimedRun[] {
-    const claimed = this.writer.writeBatch(() => ('pool' in target ? this.claimFromPool(target.pool, request) : this.claimOfDeployment(target.deploymentId, request)));
+    const claimed = this.writer.writeBatch(() =>
+      'pool' in target ? this.claimFromPool(target.pool, request) : this.claimOfDeployment(target.deploymentId, request),
+    );
     return this.answer(target, claimed);
   }
 
@@ -285,7 +293,10 @@ export class RunClaims {
     if ('deploymentId' in target) {
       const deployment = this.deployments.requireDeployment(target.deploymentId);
       if (deployment.paused === 1) return null;
-      if (room(deployment.concurrency_limit, this.stmt.activeOfDeployment.get(deployment.id)!.n) <= 0 && deployment.collision_strategy !== 'CANCEL_NEW') {
+      if (
+        room(deployment.concurrency_limit, this.stmt.activeOfDeployment.get(deployment.id)!.n) <= 0 &&
+        deployment.collision_strategy !== 'CANCEL_NEW'
+      ) {
         return null;
       }
       return this.stmt.deploymentNextDue.get(target.deploymentId)?.t ?? null;
