@@ -131,27 +131,29 @@ export class RunClaims {
     );
   }
 
-  /** The queues a worker of the pool takes runs from and how much room each has; a NOT_FOUND for a queue the pool lacks. */
-  private openQueues(pool: WorkPoolRow, asked: readonly string[]): Map<string, number> {
+  /**
+   * The queues a worker of the pool takes runs from, with how much room each has, and how much
+   * room the pool has in all; a NOT_FOUND for a queue the pool lacks.
+   */
+  private openQueues(pool: WorkPoolRow, asked: readonly string[]): { queues: Map<string, number>; poolRoom: number } {
     const queues = this.pools.listWorkQueues(pool.name) ?? [];
     for (const name of asked) {
       if (!queues.some((q) => q.name === name)) throw new StoreError(`queues: work pool '${pool.name}' has no queue named '${name}'`, 'NOT_FOUND');
     }
     const active = new Map(this.stmt.activeByQueue.all(pool.name).map((row) => [row.work_queue, row.n]));
+    const poolRoom = pool.paused
+      ? 0
+      : room(
+          pool.concurrency_limit,
+          [...active.values()].reduce((sum, n) => sum + n, 0),
+        );
     const open = new Map<string, number>();
     for (const queue of queues) {
       if (queue.paused || (asked.length > 0 && !asked.includes(queue.name))) continue;
       const left = room(queue.concurrencyLimit, active.get(queue.name) ?? 0);
       if (left > 0) open.set(queue.name, left);
     }
-    return open;
-  }
-
-  /** How many more runs the pool may start, counting all its queues. */
-  private poolRoom(pool: WorkPoolRow): number {
-    if (pool.paused) return 0;
-    const used = this.stmt.activeByQueue.all(pool.name).reduce((sum, row) => sum + row.n, 0);
-    return room(pool.concurrency_limit, used);
+    return { queues: open, poolRoom };
   }
 
   /** See DeploymentStore.claimRuns. */
@@ -164,8 +166,9 @@ export class RunClaims {
 
   private claimFromPool(poolName: string, request: ClaimRequest): string[] {
     const pool = this.pools.requirePool(poolName, 'pool');
-    let poolRoom = this.poolRoom(pool);
-    const queues = this.openQueues(pool, request.queues);
+    const open = this.openQueues(pool, request.queues);
+    const queues = open.queues;
+    let poolRoom = open.poolRoom;
     const claimed: string[] = [];
     if (poolRoom <= 0 || queues.size === 0) return claimed;
     const deploymentRoom = new Map<string, number>();
@@ -302,10 +305,9 @@ export class RunClaims {
       return this.stmt.deploymentNextDue.get(target.deploymentId)?.t ?? null;
     }
     const pool = this.pools.requirePool(target.pool, 'pool');
-    if (this.poolRoom(pool) <= 0) return null;
     const open = this.openQueues(pool, queues);
-    if (open.size === 0) return null;
-    return this.stmt.poolNextDue.get({ pool: pool.name, queues: JSON.stringify([...open.keys()]) })!.t;
+    if (open.poolRoom <= 0 || open.queues.size === 0) return null;
+    return this.stmt.poolNextDue.get({ pool: pool.name, queues: JSON.stringify([...open.queues.keys()]) })!.t;
   }
 
   /** See DeploymentStore.releaseRuns. */
