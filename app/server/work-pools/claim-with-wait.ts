@@ -16,7 +16,7 @@ export interface ClaimWait {
  */
 export async function claimWithWait(store: DeploymentStore, target: ClaimTarget, request: ClaimRequest, wait: ClaimWait): Promise<ClaimedRun[]> {
   const deadline = Date.now() + wait.waitMs;
-  let changed = false;
+  let changed: boolean;
   let wake: (() => void) | null = null;
   const rouse = () => {
     changed = true;
@@ -31,7 +31,11 @@ export async function claimWithWait(store: DeploymentStore, target: ClaimTarget,
       const runs = await store.claimRuns(target, request);
       if (runs.length > 0) {
         if (wait.signal.aborted) {
-          await store.releaseRuns(target, request.worker, runs.map((run) => run.flowRun.id));
+          await store.releaseRuns(
+            target,
+            request.worker,
+            runs.map((run) => run.flowRun.id),
+          );
           return [];
         }
         return runs;
