@@ -5,7 +5,7 @@ import { importFlowFile } from '../../engine/loader/import-flow-file.js';
 import { retryPolicyOf } from '../../engine/options.js';
 import { UsageError } from '../errors.js';
 import { describeFlows } from '../flow-files/describe-flows.js';
-import { loadFlowModule, type AnyFlow } from '../flow-files/load-flow-file.js';
+import { loadFlowModule } from '../flow-files/load-flow-file.js';
 
 /** What a deployment records of its flow: its name, the JSON Schema of its parameters, its retries. */
 export interface EntrypointFlow {
