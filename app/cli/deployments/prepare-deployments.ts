@@ -47,7 +47,7 @@ export async function prepareDeployments(specs: readonly DeploymentSpec[], root:
       if (schedule.active === false) return;
       const issues = parameterIssues(flow.parameterSchema, { ...parameters, ...schedule.parameters }, true);
       // What the defaults already got wrong is said once, of the defaults.
-      const own = schedule.parameters ? issues : issues.filter((issue) => !defaultIssues.some((d) => sameIssue(d, issue)));
+      const own = issues.filter((issue) => !defaultIssues.some((d) => sameIssue(d, issue)));
       problems.push(...own.map((issue) => `${spec.at(['schedules', i, 'parameters', ...issue.path])}: ${issue.message}`));
     });
     let hash = hashByFile.get(spec.file);
