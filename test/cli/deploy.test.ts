@@ -139,7 +139,9 @@ describe('flowdeck deploy from flowdeck.yaml', () => {
     expect(lines).toContain(
       'flowdeck.yaml:11: deployments[1].schedules[1].cron: "0 25 * * *" is not a valid cron expression: CronPattern: Invalid value for hour: 25',
     );
-    expect(lines).toContain('flowdeck.yaml:12: deployments[1].schedules[1].timezone: unknown time zone "Mars/Base"; use an IANA name such as Europe/Berlin or UTC');
+    expect(lines).toContain(
+      'flowdeck.yaml:12: deployments[1].schedules[1].timezone: unknown time zone "Mars/Base"; use an IANA name such as Europe/Berlin or UTC',
+    );
     expect(lines).toContain(`flowdeck.yaml:13: deployments[1].catchUp: must be one of latest, all, none, not "latests"; did you mean 'latest'?`);
     expect(lines).toContain('flowdeck.yaml:14: deployments[1].concurrencyLimit.limit: must be a whole number of runs from 1 to 1000000, not 0');
     expect(await listed()).toEqual([]);
@@ -177,7 +179,9 @@ describe('flowdeck deploy from flowdeck.yaml', () => {
     );
     writeYaml('deployments:\n  - name: out\n    entrypoint: flows/escape.ts\n');
     const result = expectExit(await deploy(), 2);
-    expect(result.stderr).toContain(`flows/escape.ts imports ${join(ctx.project, '..', 'outside.ts')}, which is outside the project root ${ctx.project}`);
+    expect(result.stderr).toContain(
+      `flows/escape.ts imports ${join(ctx.project, '..', 'outside.ts')}, which is outside the project root ${ctx.project}`,
+    );
     expect(await listed()).toEqual([]);
   });
 });
@@ -185,7 +189,22 @@ describe('flowdeck deploy from flowdeck.yaml', () => {
 describe('flowdeck deploy FILE --name NAME', () => {
   it('deploys one flow file with a schedule, pool and parameters, printing it as JSON', async () => {
     const [deployed] = deployedJson(
-      await deploy('flows/etl.ts:etl', '--name', 'quick', '--pool', 'local', '--cron', '*/5 * * * *', '--timezone', 'Europe/Berlin', '--param', 'limit=3', '--tag', 'a', '--json'),
+      await deploy(
+        'flows/etl.ts:etl',
+        '--name',
+        'quick',
+        '--pool',
+        'local',
+        '--cron',
+        '*/5 * * * *',
+        '--timezone',
+        'Europe/Berlin',
+        '--param',
+        'limit=3',
+        '--tag',
+        'a',
+        '--json',
+      ),
     );
     expect(deployed).toMatchObject({
       fullName: 'etl/quick',
