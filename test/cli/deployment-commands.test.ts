@@ -85,7 +85,7 @@ describe('deployment run', () => {
       '--json',
     );
     expect(printed.parameters).toEqual({ limit: 6, mode: 'delta' });
-    expect((await flowRun(printed.id)).deploymentName).toBe('adhoc');
+    expect((await flowRun(printed.id)).deploymentName).toBe('etl/adhoc');
   });
 
   it('refuses parameters that do not fit the flow, naming the field, and makes no run', async () => {
@@ -100,7 +100,7 @@ describe('deployment run', () => {
 
   it('with --watch follows the run to its end and prints the same last line as run --json', async () => {
     const watching = spawnCli(['deployment', 'run', 'etl/adhoc', '--param', 'limit=1', '--watch', '--json'], { home: ctx.home, cwd: ctx.home });
-    const [summary] = await waitUntil(async () => (await json<FlowRun[]>('flow-run', 'ls', '--json')).slice(0, 1), { what: 'the run' });
+    const summary = await waitUntil(async () => (await json<FlowRun[]>('flow-run', 'ls', '--json'))[0], { what: 'the run' });
     // Its flow process would report these; the store takes them as it takes a worker's.
     const store = await openTestStore({ path: join(ctx.home, 'flowdeck.db') });
     try {
@@ -122,7 +122,7 @@ describe('deployment run', () => {
 
   it('with --watch exits 1 when the run ends other than Completed', async () => {
     const watching = spawnCli(['deployment', 'run', 'etl/adhoc', '--param', 'limit=1', '--watch', '--json'], { home: ctx.home, cwd: ctx.home });
-    const [summary] = await waitUntil(async () => (await json<FlowRun[]>('flow-run', 'ls', '--json')).slice(0, 1), { what: 'the run' });
+    const summary = await waitUntil(async () => (await json<FlowRun[]>('flow-run', 'ls', '--json'))[0], { what: 'the run' });
     expect((await cli(ctx.home, 'flow-run', 'cancel', summary.id)).code).toBe(0);
     const done = await watching.wait();
     expect(done.code, done.stderr).toBe(1);
