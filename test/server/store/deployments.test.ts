@@ -149,6 +149,9 @@ describe('deployments in the store', () => {
     await store.setDeploymentPaused(deployment.id, true);
     expect(await store.listScheduleTargets()).toEqual([]);
     expect(await store.setDeploymentPaused('no-such-id', true)).toBeNull();
+    // Deployed again without a word on pausing, it stays paused; told, it resumes.
+    expect((await store.deploy([request()]))[0].paused).toBe(true);
+    expect((await store.deploy([request({ paused: false })]))[0].paused).toBe(false);
   });
 
   it('marks Late the deployment runs still Scheduled past their time, as recorded transitions', async () => {
