@@ -97,7 +97,7 @@ describe('flowdeck deploy from flowdeck.yaml', () => {
   it('redeploying replaces the deployment: same id, the new settings, the same bundle for the same code', async () => {
     const [first] = deployedJson(await deploy('nightly', '--json'));
     const yaml = readFileSync(join(ctx.project, 'flowdeck.yaml'), 'utf8');
-    writeYaml(yaml.replace('parameters: { limit: 100 }', 'parameters: { limit: 7 }').replace('version: "1.2"', 'version: "1.3"'));
+    writeYaml(yaml.replace('parameters: { limit: 100 }', 'parameters: { limit: 7 }').replace("version: '1.2'", "version: '1.3'"));
     const [second] = deployedJson(await deploy('nightly', '--json'));
     expect(second.id).toBe(first.id);
     expect(second.parameters).toEqual({ limit: 7 });
