@@ -107,15 +107,21 @@ export class RunClaims {
         `SELECT r.expected_start_time AS t FROM flow_runs r WHERE r.deployment_id = ? AND ${DUE}
          ORDER BY r.expected_start_time LIMIT 1`,
       ),
-      activeByQueue: db.prepare<[string], { work_queue: string | null; n: number }>(
-        `SELECT work_queue, COUNT(*) AS n FROM flow_runs
-         WHERE work_pool = ? AND deployment_id IS NOT NULL AND state_type IN ${sqlList(ACTIVE_RUN_TYPES)} GROUP BY work_queue`,
+      // Counted queue by queue: each count is a seek in ix_flow_runs_queue_due, however many runs the pool ran before.
+      activeByQueue: db.prepare<[string], { work_queue: string; n: number }>(
+        `SELECT q.name AS work_queue,
+           (SELECT COUNT(*) FROM flow_runs r WHERE r.work_pool = q.work_pool AND r.work_queue = q.name
+              AND r.deployment_id IS NOT NULL AND r.state_type IN ${sqlList(ACTIVE_RUN_TYPES)}) AS n
+         FROM work_queues q WHERE q.work_pool = ?`,
       ),
       activeOfDeployment: db.prepare<[string], { n: number }>(
         `SELECT COUNT(*) AS n FROM flow_runs WHERE deployment_id = ? AND state_type IN ${sqlList(ACTIVE_RUN_TYPES)}`,
       ),
       setWorker: db.prepare('UPDATE flow_runs SET worker_name = ? WHERE id = ?'),
-      heldByWorker: db.prepare<[string, string], HandedBackRun & { work_pool: string | null; deployment_id: string | null; worker_name: string | null; state_type: string }>(
+      heldByWorker: db.prepare<
+        [string, string],
+        HandedBackRun & { work_pool: string | null; deployment_id: string | null; worker_name: string | null; state_type: string }
+      >(
         `SELECT id, expected_start_time, work_pool, deployment_id, worker_name, state_type FROM flow_runs WHERE id = ?
            AND worker_name = ? AND state_type IN ('PENDING', 'RUNNING')`,
       ),
@@ -125,39 +131,44 @@ export class RunClaims {
     );
   }
 
-  /** The queues a worker of the pool takes runs from and how much room each has; a NOT_FOUND for a queue the pool lacks. */
-  private openQueues(pool: WorkPoolRow, asked: readonly string[]): Map<string, number> {
+  /**
+   * The queues a worker of the pool takes runs from, with how much room each has, and how much
+   * room the pool has in all; a NOT_FOUND for a queue the pool lacks.
+   */
+  private openQueues(pool: WorkPoolRow, asked: readonly string[]): { queues: Map<string, number>; poolRoom: number } {
     const queues = this.pools.listWorkQueues(pool.name) ?? [];
     for (const name of asked) {
       if (!queues.some((q) => q.name === name)) throw new StoreError(`queues: work pool '${pool.name}' has no queue named '${name}'`, 'NOT_FOUND');
     }
     const active = new Map(this.stmt.activeByQueue.all(pool.name).map((row) => [row.work_queue, row.n]));
+    const poolRoom = pool.paused
+      ? 0
+      : room(
+          pool.concurrency_limit,
+          [...active.values()].reduce((sum, n) => sum + n, 0),
+        );
     const open = new Map<string, number>();
     for (const queue of queues) {
       if (queue.paused || (asked.length > 0 && !asked.includes(queue.name))) continue;
       const left = room(queue.concurrencyLimit, active.get(queue.name) ?? 0);
       if (left > 0) open.set(queue.name, left);
     }
-    return open;
-  }
-
-  /** How many more runs the pool may start, counting all its queues. */
-  private poolRoom(pool: WorkPoolRow): number {
-    if (pool.paused) return 0;
-    const used = this.stmt.activeByQueue.all(pool.name).reduce((sum, row) => sum + row.n, 0);
-    return room(pool.concurrency_limit, used);
+    return { queues: open, poolRoom };
   }
 
   /** See DeploymentStore.claimRuns. */
   claimRuns(target: ClaimTarget, request: ClaimRequest): ClaimedRun[] {
-    const claimed = this.writer.writeBatch(() => ('pool' in target ? this.claimFromPool(target.pool, request) : this.claimOfDeployment(target.deploymentId, request)));
+    const claimed = this.writer.writeBatch(() =>
+      'pool' in target ? this.claimFromPool(target.pool, request) : this.claimOfDeployment(target.deploymentId, request),
+    );
     return this.answer(target, claimed);
   }
 
   private claimFromPool(poolName: string, request: ClaimRequest): string[] {
     const pool = this.pools.requirePool(poolName, 'pool');
-    let poolRoom = this.poolRoom(pool);
-    const queues = this.openQueues(pool, request.queues);
+    const open = this.openQueues(pool, request.queues);
+    const queues = open.queues;
+    let poolRoom = open.poolRoom;
     const claimed: string[] = [];
     if (poolRoom <= 0 || queues.size === 0) return claimed;
     const deploymentRoom = new Map<string, number>();
@@ -285,16 +296,18 @@ export class RunClaims {
     if ('deploymentId' in target) {
       const deployment = this.deployments.requireDeployment(target.deploymentId);
       if (deployment.paused === 1) return null;
-      if (room(deployment.concurrency_limit, this.stmt.activeOfDeployment.get(deployment.id)!.n) <= 0 && deployment.collision_strategy !== 'CANCEL_NEW') {
+      if (
+        room(deployment.concurrency_limit, this.stmt.activeOfDeployment.get(deployment.id)!.n) <= 0 &&
+        deployment.collision_strategy !== 'CANCEL_NEW'
+      ) {
         return null;
       }
       return this.stmt.deploymentNextDue.get(target.deploymentId)?.t ?? null;
     }
     const pool = this.pools.requirePool(target.pool, 'pool');
-    if (this.poolRoom(pool) <= 0) return null;
     const open = this.openQueues(pool, queues);
-    if (open.size === 0) return null;
-    return this.stmt.poolNextDue.get({ pool: pool.name, queues: JSON.stringify([...open.keys()]) })!.t;
+    if (open.poolRoom <= 0 || open.queues.size === 0) return null;
+    return this.stmt.poolNextDue.get({ pool: pool.name, queues: JSON.stringify([...open.queues.keys()]) })!.t;
   }
 
   /** See DeploymentStore.releaseRuns. */
