@@ -123,6 +123,11 @@ function Shell({ documents, runs }: Props) {
     [runs, store],
   );
   const run = useCallback(() => start({ debug: false }), [start]);
+  const deploy = useCallback(async () => {
+    // The server deploys the file as it is saved, as it runs it: edits are saved first.
+    const prepared = await runs.prepare();
+    if (prepared) openDialog({ type: 'deploy', prepared });
+  }, [runs]);
   const debug = useCallback(() => start({ debug: true, breakOnFailure }), [start, breakOnFailure]);
   const nodeRuns = useMemo<NodeRunActions>(
     () => ({
@@ -141,6 +146,7 @@ function Shell({ documents, runs }: Props) {
         documents={documents}
         onRun={() => void run()}
         onDebug={() => void debug()}
+        onDeploy={() => void deploy()}
         breakOnFailure={breakOnFailure}
         onBreakOnFailure={setBreakOnFailure}
       />

@@ -8,7 +8,8 @@ import { showToast } from '../../app/ui-store.js';
 import { Modal } from '../../shared/Modal.js';
 import { ParameterFields } from '../../shared/ParameterFields.js';
 import { collectParameters, type ParameterValues } from '../../shared/parameter-form.js';
-import { deploymentRunForm, placeServerProblems } from '../model/run-form.js';
+import { placeServerProblems } from '../../shared/server-problems.js';
+import { deploymentRunForm } from '../model/run-form.js';
 
 /**
  * Asks for the run's parameters (a field each from the deployment's parameter schema, filled with
