@@ -283,6 +283,10 @@ describe('the Upcoming and Late quick filters', () => {
     expect(matchesRunFilters(scheduled, filters({ due: 'late' }), NOW)).toBe(false);
     expect(matchesRunFilters(scheduled, filters({ due: 'upcoming' }), NOW)).toBe(true);
     expect(matchesRunFilters(run(), filters({ due: 'upcoming' }), NOW)).toBe(false);
+    // With state types chosen too, a run of either is listed, as the server lists them.
+    expect(matchesRunFilters(run(), filters({ due: 'late', stateTypes: ['COMPLETED'] }), NOW)).toBe(true);
+    expect(matchesRunFilters(late, filters({ due: 'late', stateTypes: ['COMPLETED'] }), NOW)).toBe(true);
+    expect(matchesRunFilters(scheduled, filters({ due: 'late', stateTypes: ['COMPLETED'] }), NOW)).toBe(false);
   });
 
   it('turns one on, switches to the other, and off again; counts as a filter that Clear takes off', () => {

@@ -229,14 +229,17 @@ function containsText(haystack: string, needle: string): boolean {
  * rows on screen no longer match after they changed state.
  */
 export function matchesRunFilters(run: FlowRunSummary, filters: RunFilters, now: number): boolean {
-  if (filters.stateTypes.length > 0 && !filters.stateTypes.includes(run.state.type)) return false;
+  // As the server reads them: a run in one of the chosen state types or of the quick filter's state name.
+  const stateName = dueStateName(filters);
+  const typeChosen = filters.stateTypes.length > 0;
+  if ((typeChosen || stateName !== undefined) && !((typeChosen && filters.stateTypes.includes(run.state.type)) || run.state.name === stateName)) {
+    return false;
+  }
   if (filters.flowName !== null && run.flowName !== filters.flowName) return false;
   if (!cleanTags(filters.tags).every((tag) => run.tags.includes(tag))) return false;
   const after = createdAfter(filters, now);
   if (after !== undefined && run.createdAt < after) return false;
   const text = searchText(filters);
   if (text !== undefined && !containsText(run.name, text) && !containsText(run.flowName, text)) return false;
-  const stateName = dueStateName(filters);
-  if (stateName !== undefined && run.state.name !== stateName) return false;
   return true;
 }

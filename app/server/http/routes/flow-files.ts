@@ -46,19 +46,18 @@ function readLog(path: string): string {
   }
 }
 
-/** `flowdeck deploy`'s options for one schedule: a cron with its time zone, an interval or an RRULE. */
+/** `flowdeck deploy`'s options for one schedule: a cron, an interval or an RRULE, with its time zone. */
 function scheduleArgs(schedule: Schedule): string[] {
-  if ('cron' in schedule) return [`--cron=${schedule.cron}`, ...(schedule.timezone ? [`--timezone=${schedule.timezone}`] : [])];
-  if ('interval' in schedule) return [`--interval=${String(schedule.interval)}`];
-  return [`--rrule=${schedule.rrule}`];
+  const zone = schedule.timezone ? [`--timezone=${schedule.timezone}`] : [];
+  if ('cron' in schedule) return [`--cron=${schedule.cron}`, ...zone];
+  if ('interval' in schedule) return [`--interval=${String(schedule.interval)}`, ...zone];
+  return [`--rrule=${schedule.rrule}`, ...zone];
 }
 
 /** Why a schedule cannot be given to `flowdeck deploy` on its command line, or null when it can. */
 function scheduleRefusal(schedule: Schedule): string | null {
   const extra = (['anchorDate', 'dayOr', 'active', 'parameters'] as const).filter((key) => key in schedule);
-  if (extra.length > 0) return `schedule: ${extra.join(', ')} cannot be set here; deploy from flowdeck.yaml for that`;
-  if (!('cron' in schedule) && schedule.timezone !== undefined) return 'schedule.timezone: a time zone goes with a cron schedule only here';
-  return null;
+  return extra.length > 0 ? `schedule: ${extra.join(', ')} cannot be set here; deploy from flowdeck.yaml for that` : null;
 }
 
 /** The deployment `flowdeck deploy --json` printed last: one, or the first of several. */
