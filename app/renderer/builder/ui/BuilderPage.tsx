@@ -137,7 +137,7 @@ function Shell({ documents, runs }: Props) {
     [start, breakOnFailure, runs],
   );
 
-  useKeyboard(documents, run, debug, setPanels);
+  useKeyboard(documents, run, debug, deploy, setPanels);
   useClipboard();
 
   return (
@@ -215,6 +215,7 @@ function useKeyboard(
   documents: DocumentActions,
   onRun: () => Promise<void>,
   onDebug: () => Promise<void>,
+  onDeploy: () => Promise<void>,
   setPanels: (change: (layout: PanelLayout) => PanelLayout) => void,
 ) {
   const { store } = useBuilderServices();
@@ -234,6 +235,10 @@ function useKeyboard(
         if (uiStore.getState().dialog) return;
         event.preventDefault();
         void onRun();
+      },
+      'builder.deploy': (event) => {
+        event.preventDefault();
+        void onDeploy();
       },
       'builder.debug': (event) => {
         // F5 would reload the page, losing unsaved edits.
@@ -291,7 +296,7 @@ function useKeyboard(
       handleShortcut(event, 'builder', handlers, (shortcut) => shortcut.anywhere === true || !(uiStore.getState().dialog || typingIn(event.target)));
     window.addEventListener('keydown', onKey);
     return () => window.removeEventListener('keydown', onKey);
-  }, [documents, flow, store, onRun, onDebug, setPanels]);
+  }, [documents, flow, store, onRun, onDebug, onDeploy, setPanels]);
 }
 
 /**

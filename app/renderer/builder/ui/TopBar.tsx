@@ -164,7 +164,7 @@ export function TopBar({ documents, onRun, onDebug, onDeploy, breakOnFailure, on
         className="fd-button"
         onClick={onDeploy}
         data-testid="deploy-button"
-        title="Deploy this flow: run it on a schedule or when asked, on a work pool's workers"
+        title="Deploy this flow: run it on a schedule or when asked, on a work pool's workers (Ctrl+Shift+Enter)"
       >
         Deploy…
       </button>

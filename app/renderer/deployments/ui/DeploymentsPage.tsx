@@ -61,7 +61,13 @@ export function DeploymentsPage() {
                   {deployment.description ? <div className="fd-muted fd-deployment-summary">{deployment.description}</div> : null}
                 </td>
                 <td>{schedulesText(deployment.schedules)}</td>
-                <td>{placementText(deployment)}</td>
+                <td>
+                  {deployment.workPool === null ? (
+                    placementText(deployment)
+                  ) : (
+                    <a href={routeHash({ page: 'work-pool', pool: deployment.workPool })}>{placementText(deployment)}</a>
+                  )}
+                </td>
                 <td title={deployment.nextRunAt !== null ? new Date(deployment.nextRunAt).toLocaleString() : undefined}>
                   {nextRunText(deployment, now)}
                 </td>
