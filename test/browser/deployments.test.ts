@@ -60,7 +60,7 @@ describe('the Deployments page', () => {
     expect(ui.errors).toEqual([]);
   });
 
-  it("lists a deployment with its schedule in words and next run; its page shows its next runs, runs it with parameters, pauses and resumes it", async () => {
+  it('lists a deployment with its schedule in words and next run; its page shows its next runs, runs it with parameters, pauses and resumes it', async () => {
     const deployment = await deployEtl('nightly', [{ cron: '0 3 * * *', timezone: 'Asia/Shanghai' }]);
     const ui = await suite.open(`${suite.server.url}#/deployments`);
     const { page } = ui;
@@ -150,7 +150,9 @@ describe('upcoming and late runs', () => {
     // The list is read again for the filter; until then the one before stays in sight.
     await expect.poll(shownStates, WAIT).toEqual(['Late']);
     expect(await shown()).toContain(missed.id);
-    expect(await page.locator(`[data-testid=runs-row][data-run-id="${missed.id}"]`).getByTestId('runs-row-due').innerText()).toMatch(/^late by 1 min/);
+    expect(await page.locator(`[data-testid=runs-row][data-run-id="${missed.id}"]`).getByTestId('runs-row-due').innerText()).toMatch(
+      /^late by 1 min/,
+    );
     await page.getByTestId('runs-due-upcoming').click();
     await expect.poll(shownStates, WAIT).toEqual(['Scheduled']);
     expect(await shown()).toContain(soon.id);

@@ -27,7 +27,7 @@ describe('the Work pools page', () => {
     expect(ui.errors).toEqual([]);
   });
 
-  it("lists a pool with its workers and counts; its page shows its queues and a beating worker ONLINE, and pauses and resumes it", async () => {
+  it('lists a pool with its workers and counts; its page shows its queues and a beating worker ONLINE, and pauses and resumes it', async () => {
     await api('POST', '/work-pools', { name: 'local', description: 'this machine', concurrencyLimit: 4 });
     await api('POST', '/work-pools/local/queues', { name: 'fast', priority: 2, concurrencyLimit: 3 });
     await api('POST', '/work-pools/local/workers/heartbeat', { name: 'box-1', queues: ['fast'], limit: 2, hostname: 'box', pid: 4242 });

@@ -28,7 +28,9 @@ describe('the Deploy dialog', () => {
     const read = deployRequest('flows/etl.ts', undefined, form({ name: ' nightly ' }), {});
     expect(read).toEqual({ request: { path: 'flows/etl.ts', name: 'nightly', workPool: 'local' } });
     const named = deployRequest('flows/etl.ts', 'cleanup', form({ workQueue: 'fast' }), { limit: 5 });
-    expect(named).toEqual({ request: { path: 'flows/etl.ts', flow: 'cleanup', name: 'default', workPool: 'local', workQueue: 'fast', parameters: { limit: 5 } } });
+    expect(named).toEqual({
+      request: { path: 'flows/etl.ts', flow: 'cleanup', name: 'default', workPool: 'local', workQueue: 'fast', parameters: { limit: 5 } },
+    });
     if ('request' in named) expect(DeployFlowFileSchema.safeParse(named.request).success).toBe(true);
   });
 
@@ -51,7 +53,12 @@ describe('the Deploy dialog', () => {
   });
 
   it('names the field of each problem: name, pool, cron, time zone, interval', () => {
-    const bad = deployRequest('etl.ts', undefined, form({ name: '-x', workPool: '', scheduleKind: 'cron', cron: '61 * * * *', timezone: 'Mars/Base' }), {});
+    const bad = deployRequest(
+      'etl.ts',
+      undefined,
+      form({ name: '-x', workPool: '', scheduleKind: 'cron', cron: '61 * * * *', timezone: 'Mars/Base' }),
+      {},
+    );
     if (!('errors' in bad)) throw new Error('expected errors');
     expect(bad.errors.name).toMatch(/^Name must start with a letter or digit/);
     expect(bad.errors.workPool).toMatch(/work pool/);
@@ -71,7 +78,9 @@ describe('the Deploy dialog', () => {
   });
 
   it("keeps only the parameters that differ from the flow's own defaults", () => {
-    const schema = z.toJSONSchema(z.object({ source: z.string(), limit: z.number().default(100), tags: z.array(z.string()).default([]) }), { io: 'input' });
+    const schema = z.toJSONSchema(z.object({ source: z.string(), limit: z.number().default(100), tags: z.array(z.string()).default([]) }), {
+      io: 'input',
+    });
     const fields = parameterFields(schema);
     const values = { ...initialParameterValues(fields), source: 's3://x' };
     const { parameters } = collectParameters(fields, values);

@@ -77,10 +77,9 @@ describe('a deployment in words', () => {
 
 describe('the Run form of a deployment', () => {
   // As the CLI writes a flow's parameters: zod's JSON Schema of what a caller passes.
-  const parameterSchema = z.toJSONSchema(
-    z.object({ source: z.string(), limit: z.number().int().default(100), dryRun: z.boolean().default(false) }),
-    { io: 'input' },
-  ) as Record<string, unknown>;
+  const parameterSchema = z.toJSONSchema(z.object({ source: z.string(), limit: z.number().int().default(100), dryRun: z.boolean().default(false) }), {
+    io: 'input',
+  }) as Record<string, unknown>;
 
   it("has a field per parameter, filled with the deployment's defaults over the schema's own", () => {
     const form = deploymentRunForm({ flowName: 'etl', parameters: { source: 's3://bucket', limit: 5 }, parameterSchema });
@@ -96,7 +95,7 @@ describe('the Run form of a deployment', () => {
     expect(collectParameters(form.fields, form.values).errors).toEqual({ source: 'Source is required' });
   });
 
-  it("is the defaults as JSON when the deployment has no parameter schema", () => {
+  it('is the defaults as JSON when the deployment has no parameter schema', () => {
     expect(deploymentRunForm({ flowName: 'etl', parameters: { a: 1 }, parameterSchema: null })).toEqual({ kind: 'json', text: '{\n  "a": 1\n}' });
   });
 });

@@ -1,7 +1,15 @@
 // What the Work pools pages say without a page: limits, queue order, worker health and last beats.
 import { describe, expect, it } from 'vitest';
 import type { Worker, WorkQueue } from '../../app/core/api/work-pools.js';
-import { lastBeatText, limitText, queuesByPriority, sortPools, workerQueuesText, workersByHealth, workersText } from '../../app/renderer/work-pools/model/pool-text.js';
+import {
+  lastBeatText,
+  limitText,
+  queuesByPriority,
+  sortPools,
+  workerQueuesText,
+  workersByHealth,
+  workersText,
+} from '../../app/renderer/work-pools/model/pool-text.js';
 
 const NOW = Date.UTC(2031, 2, 4, 12, 0, 0);
 
@@ -10,7 +18,19 @@ function queue(name: string, priority: number): WorkQueue {
 }
 
 function worker(name: string, status: Worker['status'], lastHeartbeatAt: number, queues: string[] = []): Worker {
-  return { id: name, name, workPool: 'local', queues, limit: null, hostname: 'box', pid: 1, status, startedAt: NOW - 60_000, lastHeartbeatAt, activeRuns: 0 };
+  return {
+    id: name,
+    name,
+    workPool: 'local',
+    queues,
+    limit: null,
+    hostname: 'box',
+    pid: 1,
+    status,
+    startedAt: NOW - 60_000,
+    lastHeartbeatAt,
+    activeRuns: 0,
+  };
 }
 
 describe('a work pool in words', () => {
@@ -34,7 +54,7 @@ describe('a work pool in words', () => {
     expect(sorted.map((w) => w.name)).toEqual(['b', 'a', 'gone', 'older']);
   });
 
-  it("says when a worker last beat and which queues it serves", () => {
+  it('says when a worker last beat and which queues it serves', () => {
     expect(lastBeatText(worker('a', 'ONLINE', NOW - 4000), NOW)).toBe('4 s ago');
     expect(lastBeatText(worker('a', 'OFFLINE', NOW - 5 * 60_000), NOW)).toBe('5 min ago');
     expect(workerQueuesText(worker('a', 'ONLINE', NOW))).toBe('all queues');

@@ -32,9 +32,7 @@ export function placeServerProblems(fieldNames: readonly string[], message: stri
     else rest.push(issue.path.length > 0 ? `${issue.path.join('.')}: ${issue.message}` : issue.message);
   }
   if (issues.length > 0) return { byField, rest };
-  const named = fieldNames.filter((name) =>
-    new RegExp(`(^|[\\s'"\`(/.])${escapeRegExp(name)}(['"\`)]|:|\\s|$)`).test(message),
-  );
+  const named = fieldNames.filter((name) => new RegExp(`(^|[\\s'"\`(/.])${escapeRegExp(name)}(['"\`)]|:|\\s|$)`).test(message));
   if (named.length === 1) add(named[0], message);
   else rest.push(message);
   return { byField, rest };

@@ -40,7 +40,12 @@ describe('deploying a workspace flow file', () => {
       parameters: { top: 12 },
     });
     expect(answer.status, answer.text).toBe(200);
-    expect(answer.json).toMatchObject({ fullName: 'report/weekly', workPool: 'local', parameters: { top: 12 }, entrypoint: expect.stringMatching(/report\.ts:default$/) });
+    expect(answer.json).toMatchObject({
+      fullName: 'report/weekly',
+      workPool: 'local',
+      parameters: { top: 12 },
+      entrypoint: expect.stringMatching(/report\.ts:default$/),
+    });
     expect(answer.json.schedules.map((s: { schedule: unknown }) => s.schedule)).toEqual([{ cron: '0 6 * * 1', timezone: 'Europe/Berlin' }]);
     expect(answer.json.bundle).toMatch(/^[0-9a-f]{64}$/);
     const stored = await call(`${server.current.api}/deployments/name/report/weekly`, { headers: AUTH });

@@ -203,7 +203,13 @@ function DeployFormDialog({ path, description }: { path: string; description: Fl
               ] as [ScheduleKind, string][]
             ).map(([kind, label]) => (
               <label key={kind}>
-                <input type="radio" name="fd-deploy-kind" value={kind} checked={form.scheduleKind === kind} onChange={() => set({ scheduleKind: kind })} />{' '}
+                <input
+                  type="radio"
+                  name="fd-deploy-kind"
+                  value={kind}
+                  checked={form.scheduleKind === kind}
+                  onChange={() => set({ scheduleKind: kind })}
+                />{' '}
                 {label}
               </label>
             ))}
@@ -218,7 +224,9 @@ function DeployFormDialog({ path, description }: { path: string; description: Fl
               <div className={`fd-field${errors.timezone ? ' has-error' : ''}`}>
                 <label htmlFor="fd-deploy-timezone">Time zone</label>
                 <input id="fd-deploy-timezone" value={form.timezone} spellCheck={false} onChange={(e) => set({ timezone: e.target.value })} />
-                <div className={errors.timezone ? 'fd-field-error' : 'fd-field-help'}>{errors.timezone ?? 'An IANA name, e.g. Europe/Berlin or UTC'}</div>
+                <div className={errors.timezone ? 'fd-field-error' : 'fd-field-help'}>
+                  {errors.timezone ?? 'An IANA name, e.g. Europe/Berlin or UTC'}
+                </div>
               </div>
             </div>
           ) : null}
@@ -226,7 +234,9 @@ function DeployFormDialog({ path, description }: { path: string; description: Fl
             <div className={`fd-field${errors.interval ? ' has-error' : ''}`}>
               <label htmlFor="fd-deploy-interval">Every (seconds)</label>
               <input id="fd-deploy-interval" value={form.interval} spellCheck={false} onChange={(e) => set({ interval: e.target.value })} />
-              <div className={errors.interval ? 'fd-field-error' : 'fd-field-help'}>{errors.interval ?? 'Seconds, or an ISO 8601 duration such as PT1H'}</div>
+              <div className={errors.interval ? 'fd-field-error' : 'fd-field-help'}>
+                {errors.interval ?? 'Seconds, or an ISO 8601 duration such as PT1H'}
+              </div>
             </div>
           ) : null}
           {form.scheduleKind !== 'none' ? (
@@ -279,7 +289,11 @@ function DeployFormDialog({ path, description }: { path: string; description: Fl
         ) : null}
         <fieldset className="fd-deploy-parameters">
           <legend>Parameters</legend>
-          {fields.length === 0 ? <p className="fd-muted">This flow takes no parameters.</p> : <p className="fd-muted">Defaults for every run of it.</p>}
+          {fields.length === 0 ? (
+            <p className="fd-muted">This flow takes no parameters.</p>
+          ) : (
+            <p className="fd-muted">Defaults for every run of it.</p>
+          )}
           <ParameterFields fields={fields} values={values} errors={parameterErrors} onChange={setValues} idPrefix="fd-deploy-param" />
         </fieldset>
         {problem ? (

@@ -135,9 +135,7 @@ export function DeploymentPage({ deploymentId }: { deploymentId: string }) {
       <div className="fd-dashboard-lists">
         <section aria-label="Next runs" data-testid="deployment-upcoming">
           <h2>Next runs</h2>
-          {data.upcoming.length === 0 ? (
-            <p className="fd-muted">{data.paused ? 'None while it is paused.' : 'None scheduled.'}</p>
-          ) : null}
+          {data.upcoming.length === 0 ? <p className="fd-muted">{data.paused ? 'None while it is paused.' : 'None scheduled.'}</p> : null}
           <ul className="fd-plain-list">
             {data.upcoming.map((run) => (
               <RunItem key={run.id} run={run} now={now} waiting />
@@ -183,4 +181,3 @@ function RunItem({ run, now, waiting }: { run: DeploymentRun; now: number; waiti
     </li>
   );
 }
-

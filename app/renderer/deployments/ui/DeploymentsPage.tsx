@@ -33,8 +33,8 @@ export function DeploymentsPage() {
         <div className="fd-deployments-empty" data-testid="deployments-empty">
           <h2>No deployments yet</h2>
           <p>
-            A deployment runs a flow on a schedule or when asked, on the workers of a work pool. Describe it in <code>flowdeck.yaml</code> and
-            deploy it from a terminal:
+            A deployment runs a flow on a schedule or when asked, on the workers of a work pool. Describe it in <code>flowdeck.yaml</code> and deploy
+            it from a terminal:
           </p>
           <pre className="fd-deployments-command">flowdeck deploy nightly</pre>
           <p>

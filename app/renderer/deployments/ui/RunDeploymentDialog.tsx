@@ -65,7 +65,11 @@ export function RunDeploymentDialog({ deployment, onClose, onStarted }: { deploy
       <form onSubmit={(e) => void submit(e)} data-testid="deployment-run-form">
         <p className="fd-muted">
           Makes a run due now, for a worker of{' '}
-          {deployment.workPool === null ? 'its serve process' : <a href={routeHash({ page: 'work-pool', pool: deployment.workPool })}>{deployment.workPool}</a>}{' '}
+          {deployment.workPool === null ? (
+            'its serve process'
+          ) : (
+            <a href={routeHash({ page: 'work-pool', pool: deployment.workPool })}>{deployment.workPool}</a>
+          )}{' '}
           to start.
         </p>
         {form.kind === 'fields' ? (

@@ -215,7 +215,8 @@ export function DashboardPage() {
               {board.lateCount === 0 ? <p className="fd-muted">No run is late: each one due has started.</p> : null}
               {board.lateCount > 0 ? (
                 <p className="fd-muted">
-                  Not started 15 s after their time: is a worker of their pool running? See <a href={routeHash({ page: 'work-pools' })}>Work pools</a>.
+                  Not started 15 s after their time: is a worker of their pool running? See <a href={routeHash({ page: 'work-pools' })}>Work pools</a>
+                  .
                 </p>
               ) : null}
               <WaitingRuns runs={board.late} late now={now} />

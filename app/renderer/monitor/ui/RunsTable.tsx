@@ -231,7 +231,11 @@ function RunStart({ run, now }: { run: FlowRunSummary; now: number }) {
   if (due !== null) {
     const late = run.state.name === 'Late';
     return (
-      <span className={`fd-runs-time fd-runs-due-time${late ? ' is-late' : ''}`} title={`due ${new Date(due).toISOString()}`} data-testid="runs-row-due">
+      <span
+        className={`fd-runs-time fd-runs-due-time${late ? ' is-late' : ''}`}
+        title={`due ${new Date(due).toISOString()}`}
+        data-testid="runs-row-due"
+      >
         {formatDue(due, now, late)}
       </span>
     );

@@ -99,9 +99,8 @@ export function WorkPoolPage({ pool: name }: { pool: string }) {
         </div>
       </section>
       <p className="fd-muted">
-        Concurrency limit: {limitText(data.concurrencyLimit)}.{' '}
-        <a href={routeHash({ page: 'runs' })}>Runs</a> lists each run; deployments that use this pool are on{' '}
-        <a href={routeHash({ page: 'deployments' })}>Deployments</a>.
+        Concurrency limit: {limitText(data.concurrencyLimit)}. <a href={routeHash({ page: 'runs' })}>Runs</a> lists each run; deployments that use
+        this pool are on <a href={routeHash({ page: 'deployments' })}>Deployments</a>.
       </p>
       <section aria-label="Queues" data-testid="work-pool-queues">
         <h2>Queues</h2>
