@@ -35,7 +35,7 @@ describe('flowdeck deploy from flowdeck.yaml', () => {
     expect(result.stdout).toContain('Deployed etl/nightly (flows/etl.ts:etl, work pool local/default)');
     expect(result.stdout).toContain('  at 03:00 every day (Asia/Shanghai)');
     expect(result.stdout).toContain('  every hour');
-    expect(result.stdout).toMatch(/ {2}next runs: \d{4}-\d\d-\d\d \d\d:00:00\.000, /);
+    expect(result.stdout).toMatch(/ {2}next runs: \d{4}-\d\d-\d\d \d\d:\d\d:00\.000, /);
     expect(result.stdout).toContain('Deployed etl/adhoc (flows/etl.ts:default, work pool local)');
     expect(result.stdout).toContain('  no schedule: start runs with flowdeck deployment run etl/adhoc');
 

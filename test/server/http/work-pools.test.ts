@@ -9,7 +9,12 @@ describe('work pools', () => {
   it('are created with a default queue, listed, read, changed and deleted', async () => {
     const { client, server } = live.current;
     const made = await client.createWorkPool({
-      body: { name: 'gpu', description: 'big machines', concurrencyLimit: 4, jobTemplate: { env: { MODE: 'fast' }, workingDir: '/srv/flows', command: null } },
+      body: {
+        name: 'gpu',
+        description: 'big machines',
+        concurrencyLimit: 4,
+        jobTemplate: { env: { MODE: 'fast' }, workingDir: '/srv/flows', command: null },
+      },
     });
     expect(made).toMatchObject({
       name: 'gpu',
@@ -77,7 +82,10 @@ describe('work queues', () => {
     expect(urgent).toMatchObject({ workPool: 'main', name: 'urgent', priority: 1, concurrencyLimit: 2, paused: false });
     expect((await client.listWorkQueues({ params: { pool: 'main' } })).map((queue) => queue.name)).toContain('urgent');
     expect((await client.getWorkQueue({ params: { pool: 'main', queue: 'urgent' } })).id).toBe(urgent.id);
-    expect(await client.updateWorkQueue({ params: { pool: 'main', queue: 'urgent' }, body: { paused: true } })).toMatchObject({ paused: true, priority: 1 });
+    expect(await client.updateWorkQueue({ params: { pool: 'main', queue: 'urgent' }, body: { paused: true } })).toMatchObject({
+      paused: true,
+      priority: 1,
+    });
 
     const taken = await call(`${server.api}/work-pools/main/queues`, { method: 'POST', body: { name: 'urgent' } });
     expect(taken.status).toBe(409);
@@ -101,7 +109,10 @@ describe('workers', () => {
   it('register with their first beat, are listed ONLINE, and OFFLINE once they say they stop', async () => {
     const { client, server } = live.current;
     const answer = await client.workerHeartbeat({ params: { pool: 'main' }, body: { name: 'w1', limit: 4, hostname: 'box', pid: 123 } });
-    expect(answer).toMatchObject({ worker: { name: 'w1', workPool: 'main', status: 'ONLINE', limit: 4, hostname: 'box', pid: 123, activeRuns: 0 }, cancelling: [] });
+    expect(answer).toMatchObject({
+      worker: { name: 'w1', workPool: 'main', status: 'ONLINE', limit: 4, hostname: 'box', pid: 123, activeRuns: 0 },
+      cancelling: [],
+    });
     expect((await client.listWorkers({ params: { pool: 'main' } })).map((worker) => [worker.name, worker.status])).toEqual([['w1', 'ONLINE']]);
     expect((await client.getWorkPool({ params: { pool: 'main' } })).workers.map((worker) => worker.name)).toEqual(['w1']);
 
