@@ -18,6 +18,7 @@ import {
   runFiltersKey,
   saveRunFilters,
   searchText,
+  toggleDue,
   toggleStateType,
   toListQuery,
   type FiltersStorage,
@@ -263,5 +264,46 @@ describe('whether a run matches', () => {
 
   it('leaves out runs created before the range', () => {
     expect(matchesRunFilters(run({ createdAt: NOW - 2 * HOUR }), filters({ timeRange: 'hour' }), NOW)).toBe(false);
+  });
+});
+
+describe('the Upcoming and Late quick filters', () => {
+  const scheduled = run({ state: { type: 'SCHEDULED', name: 'Scheduled', timestamp: NOW, attempt: 0 }, startTime: null, endTime: null });
+  const late = run({ state: { type: 'SCHEDULED', name: 'Late', timestamp: NOW, attempt: 0 }, startTime: null, endTime: null });
+
+  it('lists runs by the name of their state, which the API checks', () => {
+    const upcoming = toListQuery(filters({ due: 'upcoming' }), NOW);
+    expect(upcoming).toEqual({ sort: 'newest', stateNames: ['Scheduled'] });
+    expect(toListQuery(filters({ due: 'late' }), NOW).stateNames).toEqual(['Late']);
+    expect(FlowRunListQuerySchema.safeParse(upcoming).success).toBe(true);
+  });
+
+  it('tells a Late run from a Scheduled one, though both are of state type SCHEDULED', () => {
+    expect(matchesRunFilters(late, filters({ due: 'late' }), NOW)).toBe(true);
+    expect(matchesRunFilters(scheduled, filters({ due: 'late' }), NOW)).toBe(false);
+    expect(matchesRunFilters(scheduled, filters({ due: 'upcoming' }), NOW)).toBe(true);
+    expect(matchesRunFilters(run(), filters({ due: 'upcoming' }), NOW)).toBe(false);
+    // With state types chosen too, a run of either is listed, as the server lists them.
+    expect(matchesRunFilters(run(), filters({ due: 'late', stateTypes: ['COMPLETED'] }), NOW)).toBe(true);
+    expect(matchesRunFilters(late, filters({ due: 'late', stateTypes: ['COMPLETED'] }), NOW)).toBe(true);
+    expect(matchesRunFilters(scheduled, filters({ due: 'late', stateTypes: ['COMPLETED'] }), NOW)).toBe(false);
+  });
+
+  it('turns one on, switches to the other, and off again; counts as a filter that Clear takes off', () => {
+    const on = toggleDue(filters(), 'late');
+    expect(on.due).toBe('late');
+    expect(toggleDue(on, 'upcoming').due).toBe('upcoming');
+    expect(toggleDue(on, 'late').due).toBeNull();
+    expect(hasActiveFilters(on)).toBe(true);
+    expect(clearRunFilters(on).due).toBeNull();
+    expect(runFiltersKey(on)).not.toBe(runFiltersKey(filters()));
+  });
+
+  it('is kept in storage, and a saved value that is not one of them is dropped', () => {
+    const storage = new MemoryStorage();
+    saveRunFilters(storage, filters({ due: 'upcoming' }));
+    expect(loadRunFilters(storage).due).toBe('upcoming');
+    expect(runFiltersFrom({ due: 'soon' }).due).toBeNull();
+    expect(runFiltersFrom({}).due).toBeNull();
   });
 });

@@ -12,7 +12,7 @@ import {
 } from './breakpoints.js';
 import { BUNDLE_ROUTES } from './bundles.js';
 import { IdParamsSchema, OrchestrationResultSchema } from './common.js';
-import { DEPLOYMENT_ROUTES } from './deployments.js';
+import { DEPLOYMENT_ROUTES, DeploymentSchema } from './deployments.js';
 import { WORK_POOL_ROUTES } from './work-pools.js';
 import { SetConcurrencyLimitSchema, TagParamsSchema } from './concurrency-limits.js';
 import { DashboardQuerySchema, DashboardSchema } from './dashboard.js';
@@ -33,6 +33,7 @@ import { RecordedRunsSchema, RetryInProcessSchema, RunFromTaskSchema } from './r
 import { ResolvedRunIdSchema, ResolveRunIdQuerySchema, RUN_ID_PREFIX_MIN, RunIdPrefixesRequestSchema, RunIdPrefixesSchema } from './run-ids.js';
 import {
   ChangeWorkspaceSchema,
+  DeployFlowFileSchema,
   DescribeFlowFileSchema,
   FlowFileDescriptionSchema,
   FlowTemplateSchema,
@@ -406,6 +407,17 @@ const RUN_ROUTES = {
     body: RunFlowFileSchema,
     status: 200,
     response: StartedFlowRunSchema,
+  },
+  deployFlowFile: {
+    method: 'POST',
+    path: '/workspace/deploy',
+    summary:
+      'Deploy a flow of a workspace flow file (`flowdeck deploy FILE:FLOW --name NAME`): its code is bundled and stored, the deployment ' +
+      'made or replaced. 4xx with the reason when the file does not load, the pool is unknown or the parameters do not fit',
+    resource: 'deployments',
+    body: DeployFlowFileSchema,
+    status: 200,
+    response: DeploymentSchema,
   },
   rerunFlowRun: {
     method: 'POST',

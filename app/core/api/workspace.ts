@@ -1,6 +1,8 @@
 import { z } from 'zod';
 import { nestsAtMost, TimeSchema } from './common.js';
 import { MAX_PARAMETER_DEPTH } from './reports.js';
+import { ResourceNameSchema } from './deployments.js';
+import { ScheduleSchema } from '../schedules/model.js';
 
 /** The largest flow file the workspace reads or writes; flow files are code, not data. */
 export const WORKSPACE_FILE_MAX_BYTES = 2 * 1024 * 1024;
@@ -134,6 +136,24 @@ export const DebugRunSchema = z.strictObject({
     .default({}),
 });
 export type DebugRun = z.infer<typeof DebugRunSchema>;
+
+/** Deploys a flow of a workspace flow file, as `flowdeck deploy FILE:FLOW --name NAME` does from the builder. */
+export const DeployFlowFileSchema = z.strictObject({
+  path: WorkspacePathSchema,
+  /** The flow to deploy; the file's default export when left out. */
+  flow: z.string().min(1).max(512).optional(),
+  name: ResourceNameSchema,
+  /** The pool whose workers run it, and its queue (the pool's default queue when left out). */
+  workPool: ResourceNameSchema.optional(),
+  workQueue: ResourceNameSchema.optional(),
+  schedule: ScheduleSchema.optional(),
+  /** Defaults for every run, checked against the flow's parameters. */
+  parameters: z
+    .record(z.string(), z.unknown())
+    .refine((value) => nestsAtMost(value, MAX_PARAMETER_DEPTH), `nested deeper than ${MAX_PARAMETER_DEPTH} levels`)
+    .optional(),
+});
+export type DeployFlowFileRequest = z.input<typeof DeployFlowFileSchema>;
 
 export const RunFlowFileSchema = z.strictObject({
   path: WorkspacePathSchema,

@@ -5,6 +5,11 @@ import { serverLabel } from './server.js';
 import { DEFAULT_PROFILE } from '../../core/settings/profiles.js';
 import { AppDialogs, SwitchToLocal } from './AppDialogs.js';
 import { MonitorShell } from '../monitor/ui/MonitorShell.js';
+import { DeploymentPage } from '../deployments/ui/DeploymentPage.js';
+import { DeploymentsPage } from '../deployments/ui/DeploymentsPage.js';
+import { WorkPoolPage } from '../work-pools/ui/WorkPoolPage.js';
+import { WorkPoolsPage } from '../work-pools/ui/WorkPoolsPage.js';
+import type { Route } from './routes.js';
 import { useServices } from './services-context.js';
 import { useRoute } from './use-route.js';
 import { openDialog, uiStore } from './ui-store.js';
@@ -24,11 +29,34 @@ export function App() {
       <ServerDownBanner onRetry={recheck} />
       <ServerCannotWriteBanner />
       <Suspense fallback={<p className="fd-page-status">Loading…</p>}>
-        {route.page === 'builder' ? <BuilderPage /> : <MonitorShell route={route} />}
+        {route.page === 'builder' ? (
+          <BuilderPage />
+        ) : (
+          <MonitorShell route={route}>
+            <FeaturePage route={route} />
+          </MonitorShell>
+        )}
       </Suspense>
       <AppDialogs />
     </>
   );
+}
+
+/** The pages of the deployments and work pools features, in the monitoring pages' frame. */
+function FeaturePage({ route }: { route: Route }) {
+  switch (route.page) {
+    case 'deployments':
+      return <DeploymentsPage />;
+    case 'deployment':
+      // Keyed, so another deployment's page starts afresh (its dialog closed).
+      return <DeploymentPage key={route.deploymentId} deploymentId={route.deploymentId} />;
+    case 'work-pools':
+      return <WorkPoolsPage />;
+    case 'work-pool':
+      return <WorkPoolPage key={route.pool} pool={route.pool} />;
+    default:
+      return null;
+  }
 }
 
 /** The shortcuts that act on every page, away from fields and dialogs. */

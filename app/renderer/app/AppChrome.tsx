@@ -23,11 +23,16 @@ const PAGES: { page: PageName; label: string; hash: string }[] = [
   { page: 'builder', label: 'Builder', hash: routeHash({ page: 'builder' }) },
   { page: 'dashboard', label: 'Dashboard', hash: routeHash({ page: 'dashboard' }) },
   { page: 'runs', label: 'Runs', hash: routeHash({ page: 'runs' }) },
+  { page: 'deployments', label: 'Deployments', hash: routeHash({ page: 'deployments' }) },
+  { page: 'work-pools', label: 'Work pools', hash: routeHash({ page: 'work-pools' }) },
 ];
+
+/** The tab a page lives under: a run under Runs, a deployment under Deployments, a pool under Work pools. */
+const TAB_OF: Partial<Record<PageName, PageName>> = { run: 'runs', deployment: 'deployments', 'work-pool': 'work-pools' };
 
 /** The app's pages, as links so they open in a new window too. */
 export function PageTabs({ current }: { current: PageName }) {
-  const active = current === 'run' ? 'runs' : current;
+  const active = TAB_OF[current] ?? current;
   return (
     <nav className="fd-tabs" aria-label="Pages">
       {PAGES.map((p) => (

@@ -1,6 +1,13 @@
 /** The pages of the app, addressed by the URL's hash so links and reloads land where they point. */
 export type Route =
-  { page: 'builder' } | { page: 'dashboard' } | { page: 'runs' } | { page: 'run'; flowRunId: string; taskRunId?: string; view?: RunPageView };
+  | { page: 'builder' }
+  | { page: 'dashboard' }
+  | { page: 'runs' }
+  | { page: 'run'; flowRunId: string; taskRunId?: string; view?: RunPageView }
+  | { page: 'deployments' }
+  | { page: 'deployment'; deploymentId: string }
+  | { page: 'work-pools' }
+  | { page: 'work-pool'; pool: string };
 
 /** The views of a flow run's page; the graph unless the hash names another, so a link can open its logs. */
 const RUN_PAGE_VIEWS = ['graph', 'timeline', 'logs', 'details'] as const;
@@ -14,6 +21,9 @@ function runPageView(query: string): RunPageView | undefined {
 export type PageName = Route['page'];
 
 const RUN_ID = /^[A-Za-z0-9-]{1,64}$/;
+/** Deployment ids and pool names as the API takes them; anything else is the page's listing. */
+const DEPLOYMENT_ID = /^[A-Za-z0-9._-]{1,256}$/;
+const POOL_NAME = /^[A-Za-z0-9][A-Za-z0-9_.-]{0,127}$/;
 
 /** The route a hash names; anything unknown is the builder, the app's first page. */
 export function parseRoute(hash: string): Route {
@@ -30,6 +40,12 @@ export function parseRoute(hash: string): Route {
     }
     return { page: 'runs' };
   }
+  if (parts[0] === 'deployments') {
+    return parts.length > 1 && DEPLOYMENT_ID.test(parts[1]) ? { page: 'deployment', deploymentId: parts[1] } : { page: 'deployments' };
+  }
+  if (parts[0] === 'work-pools') {
+    return parts.length > 1 && POOL_NAME.test(parts[1]) ? { page: 'work-pool', pool: parts[1] } : { page: 'work-pools' };
+  }
   return { page: 'builder' };
 }
 
@@ -43,5 +59,13 @@ export function routeHash(route: Route): string {
       return '#/runs';
     case 'run':
       return `#/runs/${encodeURIComponent(route.flowRunId)}${route.taskRunId ? `/tasks/${encodeURIComponent(route.taskRunId)}` : ''}${route.view && route.view !== 'graph' ? `?view=${route.view}` : ''}`;
+    case 'deployments':
+      return '#/deployments';
+    case 'deployment':
+      return `#/deployments/${encodeURIComponent(route.deploymentId)}`;
+    case 'work-pools':
+      return '#/work-pools';
+    case 'work-pool':
+      return `#/work-pools/${encodeURIComponent(route.pool)}`;
   }
 }

@@ -16,6 +16,7 @@ export type Dialog =
   | { type: 'conflict'; path: string; kind: ConflictKind; resolve: (choice: ConflictChoice) => void }
   | { type: 'saveBeforeRun'; path: string; resolve: (save: boolean) => void }
   | { type: 'run'; prepared: { path: string; description: FlowFileDescription } | { error: string } }
+  | { type: 'deploy'; prepared: { path: string; description: FlowFileDescription } | { error: string } }
   | { type: 'runWithProblems'; check: RunCheck; resolve: (runAnyway: boolean) => void }
   | { type: 'apiKey'; message: string }
   | { type: 'addProfile' }

@@ -36,6 +36,7 @@ export const SHORTCUTS = [
   { id: 'builder.save', group: 'builder', label: 'Save', keys: ['Mod+S'], anywhere: true },
   { id: 'builder.saveAs', group: 'builder', label: 'Save as…', keys: ['Mod+Shift+S'], anywhere: true },
   { id: 'builder.run', group: 'builder', label: 'Run', keys: ['Mod+Enter'], anywhere: true },
+  { id: 'builder.deploy', group: 'builder', label: 'Deploy the flow…', keys: ['Mod+Shift+Enter'] },
   { id: 'builder.debug', group: 'builder', label: 'Debug: run, stopping at breakpoints', keys: ['F5'], anywhere: true },
   { id: 'builder.toggleBreakpoint', group: 'builder', label: "Set or clear the selected node's breakpoint", keys: ['F9'] },
   { id: 'builder.undo', group: 'builder', label: 'Undo', keys: ['Mod+Z'] },

@@ -124,10 +124,10 @@ export class FlowProcesses {
     if (this.stopping) throw new StoppingError();
   }
 
-  /** Runs `flowdeck ARGS` to its end, or stops it after `timeoutMs`. */
-  async runCli(args: readonly string[], cwd: string, timeoutMs: number): Promise<CliOutcome> {
+  /** Runs `flowdeck ARGS` to its end, or stops it after `timeoutMs`; `env` goes over the server's own (e.g. the API to talk to). */
+  async runCli(args: readonly string[], cwd: string, timeoutMs: number, env: Record<string, string> = {}): Promise<CliOutcome> {
     this.refuseWhileStopping();
-    const child = spawn(process.execPath, [this.options.cliPath, ...args], { cwd, env: this.env({}), stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, [this.options.cliPath, ...args], { cwd, env: this.env(env), stdio: ['ignore', 'pipe', 'pipe'] });
     let stdout = '';
     let stderr = '';
     child.stdout.setEncoding('utf8').on('data', (chunk: string) => (stdout = keepTail(stdout + chunk)));

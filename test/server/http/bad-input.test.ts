@@ -131,6 +131,7 @@ const ROUTES: [string, string][] = [
   ['GET', '/api/templates'],
   ['POST', '/api/flow-files/describe'],
   ['POST', '/api/flow-files/run'],
+  ['POST', '/api/workspace/deploy'],
   ['GET', '/api/deployments'],
   ['POST', '/api/deployments'],
   ['POST', '/api/deployments/batch'],

@@ -3,6 +3,7 @@ import { useStore } from 'zustand';
 import { useBuilder, useBuilderServices } from './builder-context.js';
 import type { DocumentActions } from '../model/document-actions.js';
 import { RunDialog, RunWithProblemsDialog } from './RunDialog.js';
+import { DeployDialog } from './DeployDialog.js';
 import type { RunActions } from '../model/run-actions.js';
 import { Modal } from '../../shared/Modal.js';
 import { OpenDialog } from './WorkspaceFileList.js';
@@ -66,6 +67,8 @@ function DialogFor({ dialog, documents, runs }: { dialog: Dialog; documents: Doc
       );
     case 'run':
       return <RunDialog runs={runs} prepared={dialog.prepared} />;
+    case 'deploy':
+      return <DeployDialog prepared={dialog.prepared} />;
     case 'runWithProblems':
       return <RunWithProblemsDialog dialog={dialog} />;
     default:

@@ -123,6 +123,11 @@ function Shell({ documents, runs }: Props) {
     [runs, store],
   );
   const run = useCallback(() => start({ debug: false }), [start]);
+  const deploy = useCallback(async () => {
+    // The server deploys the file as it is saved, as it runs it: edits are saved first.
+    const prepared = await runs.prepare();
+    if (prepared) openDialog({ type: 'deploy', prepared });
+  }, [runs]);
   const debug = useCallback(() => start({ debug: true, breakOnFailure }), [start, breakOnFailure]);
   const nodeRuns = useMemo<NodeRunActions>(
     () => ({
@@ -132,7 +137,7 @@ function Shell({ documents, runs }: Props) {
     [start, breakOnFailure, runs],
   );
 
-  useKeyboard(documents, run, debug, setPanels);
+  useKeyboard(documents, run, debug, deploy, setPanels);
   useClipboard();
 
   return (
@@ -141,6 +146,7 @@ function Shell({ documents, runs }: Props) {
         documents={documents}
         onRun={() => void run()}
         onDebug={() => void debug()}
+        onDeploy={() => void deploy()}
         breakOnFailure={breakOnFailure}
         onBreakOnFailure={setBreakOnFailure}
       />
@@ -209,6 +215,7 @@ function useKeyboard(
   documents: DocumentActions,
   onRun: () => Promise<void>,
   onDebug: () => Promise<void>,
+  onDeploy: () => Promise<void>,
   setPanels: (change: (layout: PanelLayout) => PanelLayout) => void,
 ) {
   const { store } = useBuilderServices();
@@ -228,6 +235,10 @@ function useKeyboard(
         if (uiStore.getState().dialog) return;
         event.preventDefault();
         void onRun();
+      },
+      'builder.deploy': (event) => {
+        event.preventDefault();
+        void onDeploy();
       },
       'builder.debug': (event) => {
         // F5 would reload the page, losing unsaved edits.
@@ -285,7 +296,7 @@ function useKeyboard(
       handleShortcut(event, 'builder', handlers, (shortcut) => shortcut.anywhere === true || !(uiStore.getState().dialog || typingIn(event.target)));
     window.addEventListener('keydown', onKey);
     return () => window.removeEventListener('keydown', onKey);
-  }, [documents, flow, store, onRun, onDebug, setPanels]);
+  }, [documents, flow, store, onRun, onDebug, onDeploy, setPanels]);
 }
 
 /**

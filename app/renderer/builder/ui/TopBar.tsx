@@ -14,6 +14,8 @@ interface Props {
   onRun: () => void;
   /** Runs stopping at the breakpoints, taking the pinned outputs. */
   onDebug: () => void;
+  /** Deploys the saved file's flow: a name, a schedule, a work pool. */
+  onDeploy: () => void;
   breakOnFailure: boolean;
   onBreakOnFailure: (value: boolean) => void;
 }
@@ -37,7 +39,7 @@ function Menu({ label, testId, children }: { label: string; testId: string; chil
   );
 }
 
-export function TopBar({ documents, onRun, onDebug, breakOnFailure, onBreakOnFailure }: Props) {
+export function TopBar({ documents, onRun, onDebug, onDeploy, breakOnFailure, onBreakOnFailure }: Props) {
   const { files } = useBuilderServices();
   const name = useBuilder((s) => s.doc.path ?? s.doc.name);
   const dirty = useBuilder(isDirty);
@@ -157,6 +159,15 @@ export function TopBar({ documents, onRun, onDebug, breakOnFailure, onBreakOnFai
           on failure
         </label>
       </div>
+      <button
+        type="button"
+        className="fd-button"
+        onClick={onDeploy}
+        data-testid="deploy-button"
+        title="Deploy this flow: run it on a schedule or when asked, on a work pool's workers (Ctrl+Shift+Enter)"
+      >
+        Deploy…
+      </button>
       <ServerStatus />
       <Toast />
     </header>

@@ -13,6 +13,16 @@ export type TimeRange = (typeof TIME_RANGES)[number]['id'];
 
 export const SORT_LABELS: Record<FlowRunSort, string> = { newest: 'Newest first', oldest: 'Oldest first' };
 
+/**
+ * Quick filters for deployment runs that have not started: those still ahead (state Scheduled)
+ * and those past their time (state Late), by the name of their state.
+ */
+export const DUE_FILTERS = [
+  { id: 'upcoming', label: 'Upcoming', stateName: 'Scheduled' },
+  { id: 'late', label: 'Late', stateName: 'Late' },
+] as const;
+export type DueFilter = (typeof DUE_FILTERS)[number]['id'];
+
 /** What the runs page shows: the runs matching every filter set, in the chosen order. */
 export interface RunFilters {
   /** Runs in any of these state types; none means every state. Kept in STATE_TYPES order. */
@@ -25,6 +35,8 @@ export interface RunFilters {
   /** Runs whose name or flow name contains this, as typed (spaces around it are ignored). */
   text: string;
   sort: FlowRunSort;
+  /** Only runs waiting to start: upcoming or late; null for every run. */
+  due: DueFilter | null;
 }
 
 export const DEFAULT_RUN_FILTERS: Readonly<RunFilters> = Object.freeze({
@@ -34,6 +46,7 @@ export const DEFAULT_RUN_FILTERS: Readonly<RunFilters> = Object.freeze({
   timeRange: 'all',
   text: '',
   sort: 'newest',
+  due: null,
 });
 
 /** The most tags the API takes in one listing. */
@@ -72,6 +85,15 @@ function isTimeRange(value: unknown): value is TimeRange {
   return TIME_RANGES.some((range) => range.id === value);
 }
 
+function isDue(value: unknown): value is DueFilter {
+  return DUE_FILTERS.some((due) => due.id === value);
+}
+
+/** The state name a quick filter lists, or undefined for none. */
+export function dueStateName(filters: Pick<RunFilters, 'due'>): string | undefined {
+  return DUE_FILTERS.find((due) => due.id === filters.due)?.stateName;
+}
+
 function isSort(value: unknown): value is FlowRunSort {
   return (FLOW_RUN_SORTS as readonly unknown[]).includes(value);
 }
@@ -91,6 +113,7 @@ export function runFiltersFrom(value: unknown): RunFilters {
   if (isTimeRange(saved.timeRange)) filters.timeRange = saved.timeRange;
   if (typeof saved.text === 'string') filters.text = saved.text.slice(0, FLOW_RUN_TEXT_MAX);
   if (isSort(saved.sort)) filters.sort = saved.sort;
+  if (isDue(saved.due)) filters.due = saved.due;
   return filters;
 }
 
@@ -139,6 +162,8 @@ export function toListQuery(filters: RunFilters, now: number, limit?: number): F
   if (after !== undefined) query.createdAfter = after;
   const text = searchText(filters);
   if (text !== undefined) query.q = text;
+  const stateName = dueStateName(filters);
+  if (stateName !== undefined) query.stateNames = [stateName];
   if (limit !== undefined) query.limit = limit;
   return query;
 }
@@ -150,13 +175,19 @@ export function hasActiveFilters(filters: RunFilters): boolean {
     filters.flowName !== null ||
     cleanTags(filters.tags).length > 0 ||
     filters.timeRange !== 'all' ||
-    searchText(filters) !== undefined
+    searchText(filters) !== undefined ||
+    filters.due !== null
   );
 }
 
 /** Every filter cleared; the order stays as chosen. */
 export function clearRunFilters(filters: RunFilters): RunFilters {
   return { ...defaults(), sort: filters.sort };
+}
+
+/** Turns a quick filter on, or off when it is the one on. */
+export function toggleDue(filters: RunFilters, due: DueFilter): RunFilters {
+  return { ...filters, due: filters.due === due ? null : due };
 }
 
 export function toggleStateType(filters: RunFilters, type: StateType): RunFilters {
@@ -183,6 +214,7 @@ export function runFiltersKey(filters: RunFilters): string {
     filters.timeRange,
     searchText(filters) ?? null,
     filters.sort,
+    filters.due,
   ]);
 }
 
@@ -197,7 +229,12 @@ function containsText(haystack: string, needle: string): boolean {
  * rows on screen no longer match after they changed state.
  */
 export function matchesRunFilters(run: FlowRunSummary, filters: RunFilters, now: number): boolean {
-  if (filters.stateTypes.length > 0 && !filters.stateTypes.includes(run.state.type)) return false;
+  // As the server reads them: a run in one of the chosen state types or of the quick filter's state name.
+  const stateName = dueStateName(filters);
+  const typeChosen = filters.stateTypes.length > 0;
+  if ((typeChosen || stateName !== undefined) && !((typeChosen && filters.stateTypes.includes(run.state.type)) || run.state.name === stateName)) {
+    return false;
+  }
   if (filters.flowName !== null && run.flowName !== filters.flowName) return false;
   if (!cleanTags(filters.tags).every((tag) => run.tags.includes(tag))) return false;
   const after = createdAfter(filters, now);

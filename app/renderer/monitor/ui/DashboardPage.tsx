@@ -1,8 +1,11 @@
 import { useEffect, useState } from 'react';
-import type { Dashboard } from '../../../core/api/dashboard.js';
+import type { Dashboard, WaitingRun } from '../../../core/api/dashboard.js';
 import { openEventStream } from '../../../core/api/event-stream.js';
 import type { StateType } from '../../../core/states.js';
 import { formatDuration } from '../../shared/format.js';
+import { formatDue } from '../../shared/relative-time.js';
+import { useNow } from './use-now.js';
+import './dashboard.css';
 import { routeHash } from '../../app/routes.js';
 import { useServices } from '../../app/services-context.js';
 import { errorMessage } from '../../../core/error-message.js';
@@ -16,6 +19,9 @@ const SPANS = [
 
 /** The order the bars stack in, bottom first, and the states drawn. */
 const STACKED: readonly StateType[] = ['COMPLETED', 'FAILED', 'CRASHED', 'CANCELLED', 'RUNNING', 'PENDING', 'SCHEDULED', 'PAUSED', 'CANCELLING'];
+
+/** How often the figures are read again with nothing changing on the page: for upcoming and late runs. */
+const WAITING_REFRESH_MS = 10_000;
 
 /** The dashboard's figures, read again shortly after runs change. */
 function useDashboard(hours: number, buckets: number): { board: Dashboard | null; error: string | null; reload: () => void } {
@@ -57,6 +63,11 @@ function useDashboard(hours: number, buckets: number): { board: Dashboard | null
       stream.close();
     };
   }, [server]);
+  useEffect(() => {
+    // Scheduled runs turn Late and new ones are scheduled ahead without a run changing state meanwhile.
+    const timer = setInterval(() => setTick((t) => t + 1), WAITING_REFRESH_MS);
+    return () => clearInterval(timer);
+  }, []);
   return { board, error, reload: () => setTick((t) => t + 1) };
 }
 
@@ -93,10 +104,32 @@ function RunsChart({ board }: { board: Dashboard }) {
   );
 }
 
+/** Deployment runs that have not started: each with its deployment and when it is due. */
+function WaitingRuns({ runs, late, now }: { runs: readonly WaitingRun[]; late: boolean; now: number }) {
+  return (
+    <ul className="fd-plain-list">
+      {runs.map((run) => (
+        <li key={run.id} data-testid="waiting-run" data-run-id={run.id}>
+          <span className={`fd-run-badge state-${run.state.type}`}>{run.state.name}</span>{' '}
+          <a href={routeHash({ page: 'run', flowRunId: run.id })}>{run.name}</a>{' '}
+          <a className="fd-muted" href={routeHash({ page: 'deployment', deploymentId: run.deploymentId })}>
+            {run.deploymentName}
+          </a>{' '}
+          <span className={late ? 'fd-field-error fd-due' : 'fd-muted fd-due'} title={new Date(run.expectedStartTime).toLocaleString()}>
+            {formatDue(run.expectedStartTime, now, late)}
+          </span>
+        </li>
+      ))}
+    </ul>
+  );
+}
+
 /** What is running, what failed, and how each flow does, over a span of time. */
 export function DashboardPage() {
   const [span, setSpan] = useState<(typeof SPANS)[number]>(SPANS[1]);
   const { board, error, reload } = useDashboard(span.hours, span.buckets);
+  // "in 40 s" and "late by 20 s" count on their own while runs wait.
+  const now = useNow(board !== null && (board.upcoming.length > 0 || board.late.length > 0));
 
   return (
     <div className="fd-dashboard" data-testid="dashboard">
@@ -160,6 +193,34 @@ export function DashboardPage() {
                   </li>
                 ))}
               </ul>
+            </section>
+          </div>
+          <div className="fd-dashboard-lists">
+            <section aria-label="Upcoming runs" data-testid="upcoming-runs">
+              <h2>Upcoming runs</h2>
+              {board.upcoming.length === 0 ? (
+                <p className="fd-muted">
+                  No deployment run is scheduled. <a href={routeHash({ page: 'deployments' })}>Deployments</a> run on their schedules.
+                </p>
+              ) : null}
+              <WaitingRuns runs={board.upcoming} late={false} now={now} />
+            </section>
+            <section aria-label="Late runs" data-testid="late-runs">
+              <h2>
+                Late runs{' '}
+                <span className={board.lateCount > 0 ? 'fd-late-count is-late' : 'fd-late-count'} data-testid="late-count">
+                  {board.lateCount}
+                </span>
+              </h2>
+              {board.lateCount === 0 ? <p className="fd-muted">No run is late: each one due has started.</p> : null}
+              {board.lateCount > 0 ? (
+                <p className="fd-muted">
+                  Not started 15 s after their time: is a worker of their pool running? See <a href={routeHash({ page: 'work-pools' })}>Work pools</a>
+                  .
+                </p>
+              ) : null}
+              <WaitingRuns runs={board.late} late now={now} />
+              {board.lateCount > board.late.length ? <p className="fd-muted">and {board.lateCount - board.late.length} more</p> : null}
             </section>
           </div>
           <section aria-label="Flows" data-testid="flow-success">

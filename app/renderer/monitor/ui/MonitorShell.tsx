@@ -1,4 +1,4 @@
-import { useEffect } from 'react';
+import { useEffect, type ReactNode } from 'react';
 import type { Route } from '../../app/routes.js';
 import { Brand, PageTabs, ServerStatus, Toast } from '../../app/AppChrome.js';
 import { markReady } from '../../app/ready.js';
@@ -6,8 +6,8 @@ import { DashboardPage } from './DashboardPage.js';
 import { RunAddress } from './RunAddress.js';
 import { RunsPage } from './RunsPage.js';
 
-/** The monitoring pages: what runs, what failed, and why. */
-export function MonitorShell({ route }: { route: Exclude<Route, { page: 'builder' }> }) {
+/** The monitoring pages: what runs, what failed, and why; other features' pages (`children`) show in the same frame. */
+export function MonitorShell({ route, children }: { route: Exclude<Route, { page: 'builder' }>; children?: ReactNode }) {
   useEffect(() => {
     markReady();
   }, []);
@@ -24,6 +24,7 @@ export function MonitorShell({ route }: { route: Exclude<Route, { page: 'builder
         {route.page === 'dashboard' ? <DashboardPage /> : null}
         {route.page === 'runs' ? <RunsPage /> : null}
         {route.page === 'run' ? <RunAddress route={route} /> : null}
+        {children}
       </main>
     </div>
   );

@@ -3,11 +3,13 @@ import { FLOW_RUN_SORTS, FLOW_RUN_TEXT_MAX, type FlowRunSort } from '../../../co
 import { STATE_TYPES, type StateType } from '../../../core/states.js';
 import {
   addTag,
+  DUE_FILTERS,
   hasActiveFilters,
   MAX_TAGS,
   removeTag,
   SORT_LABELS,
   TIME_RANGES,
+  toggleDue,
   toggleStateType,
   type RunFilters,
   type TimeRange,
@@ -98,6 +100,23 @@ export function RunsFilterBar({ filters, draft, flowNames, searchRef, onChange, 
         </label>
       </div>
       <div className="fd-runs-filter-row" role="group" aria-label="States">
+        {DUE_FILTERS.map((due) => {
+          const on = filters.due === due.id;
+          return (
+            <button
+              key={due.id}
+              type="button"
+              className={`fd-runs-chip fd-runs-due is-${due.id}${on ? ' is-on' : ''}`}
+              aria-pressed={on}
+              data-testid={`runs-due-${due.id}`}
+              title={due.id === 'late' ? 'Deployment runs not started 15 s after their time' : 'Deployment runs scheduled and not yet due'}
+              onClick={() => onChange(toggleDue(filters, due.id))}
+            >
+              {due.label}
+            </button>
+          );
+        })}
+        <span className="fd-runs-divider" aria-hidden="true" />
         {STATE_TYPES.map((type) => {
           const on = filters.stateTypes.includes(type);
           return (

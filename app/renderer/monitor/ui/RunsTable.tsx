@@ -3,6 +3,7 @@ import { useEffect, useImperativeHandle, useRef, useState, type KeyboardEvent, t
 import type { FlowRunSummary } from '../../../core/runs.js';
 import { isTerminal } from '../../../core/states.js';
 import { formatDuration } from '../../shared/format.js';
+import { formatDue } from '../../shared/relative-time.js';
 import { matchesRunFilters, type RunFilters } from '../model/run-filters.js';
 import { routeHash } from '../../app/routes.js';
 import { useNow } from './use-now.js';
@@ -23,6 +24,11 @@ interface RunsTableHandle {
 function runDuration(run: FlowRunSummary, now: number): number | null {
   if (run.startTime === null) return null;
   return (run.endTime ?? (isTerminal(run.state.type) ? run.startTime : now)) - run.startTime;
+}
+
+/** When a run waiting to start (Scheduled or Late) is due; null for any other run. */
+function dueAt(run: FlowRunSummary): number | null {
+  return run.state.type === 'SCHEDULED' && run.startTime === null && typeof run.expectedStartTime === 'number' ? run.expectedStartTime : null;
 }
 
 const timeOfDay = new Intl.DateTimeFormat(undefined, { hour: '2-digit', minute: '2-digit', second: '2-digit' });
@@ -68,7 +74,7 @@ export function RunsTable({ list, view, filters, readAt, onFocusSearch, ref }: R
   const rows = virtual.getVirtualItems();
   const anyRunning = rows.some((row) => {
     const run = items[row.index];
-    return run !== undefined && run.startTime !== null && !isTerminal(run.state.type);
+    return run !== undefined && ((run.startTime !== null && !isTerminal(run.state.type)) || dueAt(run) !== null);
   });
   const now = useNow(anyRunning);
   const lastIndex = rows.length > 0 ? rows[rows.length - 1].index : -1;
@@ -219,6 +225,28 @@ export function RunsTable({ list, view, filters, readAt, onFocusSearch, ref }: R
   );
 }
 
+/** When a run started; for one waiting to start, when it is due ("in 3 min", "late by 40 s"). */
+function RunStart({ run, now }: { run: FlowRunSummary; now: number }) {
+  const due = dueAt(run);
+  if (due !== null) {
+    const late = run.state.name === 'Late';
+    return (
+      <span
+        className={`fd-runs-time fd-runs-due-time${late ? ' is-late' : ''}`}
+        title={`due ${new Date(due).toISOString()}`}
+        data-testid="runs-row-due"
+      >
+        {formatDue(due, now, late)}
+      </span>
+    );
+  }
+  return (
+    <span className="fd-runs-time" title={new Date(run.startTime ?? run.createdAt).toISOString()}>
+      {run.startTime !== null ? formatStart(run.startTime, now) : <span className="fd-muted">created {formatStart(run.createdAt, now)}</span>}
+    </span>
+  );
+}
+
 function RunRow({ run, now, active, stale, onFocus }: { run: FlowRunSummary; now: number; active: boolean; stale: boolean; onFocus(): void }) {
   const href = routeHash({ page: 'run', flowRunId: run.id });
   return (
@@ -248,9 +276,7 @@ function RunRow({ run, now, active, stale, onFocus }: { run: FlowRunSummary; now
         {run.name}
       </span>
       <span className="fd-runs-flow">{run.flowName}</span>
-      <span className="fd-runs-time" title={new Date(run.startTime ?? run.createdAt).toISOString()}>
-        {run.startTime !== null ? formatStart(run.startTime, now) : <span className="fd-muted">created {formatStart(run.createdAt, now)}</span>}
-      </span>
+      <RunStart run={run} now={now} />
       <span className="fd-runs-time">{formatDuration(runDuration(run, now))}</span>
       <span className="fd-runs-tagcell">
         {run.tags.map((tag) => (

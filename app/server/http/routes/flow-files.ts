@@ -2,6 +2,8 @@ import { readFileSync } from 'node:fs';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { FastifyInstance } from 'fastify';
 import { FlowFileDescriptionSchema, type DebugRun, type FlowFileDescription } from '../../../core/api/index.js';
+import { DeploymentSchema, type Deployment } from '../../../core/api/deployments.js';
+import type { Schedule } from '../../../core/schedules/model.js';
 import { newId } from '../../../core/index.js';
 import { cliFailureMessage } from '../../flow-files/cli-message.js';
 import { rerunSource } from '../../flow-files/rerun-source.js';
@@ -17,6 +19,8 @@ import { requireWorkspace } from './workspace.js';
 
 /** Loading a flow file takes well under a second; this much means its top-level code is stuck. */
 const DESCRIBE_TIMEOUT_MS = 30_000;
+/** A deploy loads the file, bundles it with its local imports and sends both: a load and a little more. */
+const DEPLOY_TIMEOUT_MS = 60_000;
 /** How long a new flow process may take to create its run before it is given up on. */
 const RUN_START_TIMEOUT_MS = 30_000;
 const START_POLL_MS = 20;
@@ -40,6 +44,27 @@ function readLog(path: string): string {
   } catch {
     return '';
   }
+}
+
+/** `flowdeck deploy`'s options for one schedule: a cron, an interval or an RRULE, with its time zone. */
+function scheduleArgs(schedule: Schedule): string[] {
+  const zone = schedule.timezone ? [`--timezone=${schedule.timezone}`] : [];
+  if ('cron' in schedule) return [`--cron=${schedule.cron}`, ...zone];
+  if ('interval' in schedule) return [`--interval=${String(schedule.interval)}`, ...zone];
+  return [`--rrule=${schedule.rrule}`, ...zone];
+}
+
+/** Why a schedule cannot be given to `flowdeck deploy` on its command line, or null when it can. */
+function scheduleRefusal(schedule: Schedule): string | null {
+  const extra = (['anchorDate', 'dayOr', 'active', 'parameters'] as const).filter((key) => key in schedule);
+  return extra.length > 0 ? `schedule: ${extra.join(', ')} cannot be set here; deploy from flowdeck.yaml for that` : null;
+}
+
+/** The deployment `flowdeck deploy --json` printed last: one, or the first of several. */
+function printedDeployment(stdout: string): Deployment | null {
+  const printed = lastJsonLine(stdout);
+  const parsed = DeploymentSchema.safeParse(Array.isArray(printed) ? printed[0] : printed);
+  return parsed.success ? parsed.data : null;
 }
 
 function roots(workspace: Workspace): string[] {
@@ -76,6 +101,44 @@ export async function flowFileRoutes(api: FastifyInstance, deps: RouteDeps): Pro
     const parsed = FlowFileDescriptionSchema.safeParse(lastJsonLine(outcome.stdout));
     if (!parsed.success) throw new Error(`flowdeck flow describe printed no description of ${file}: ${outcome.stdout.slice(-500)}`);
     return parsed.data;
+  });
+
+  addRoute(api, 'deployFlowFile', async ({ body }): Promise<Deployment> => {
+    const workspace = requireWorkspace(deps.workspace);
+    const file = workspace.flowFile(body.path);
+    const refusal = body.schedule ? scheduleRefusal(body.schedule) : null;
+    if (refusal) throw new HttpError(400, refusal);
+    // Each value is one argument with its option, so a name that looks like an option is still only a name.
+    const args = [
+      'deploy',
+      body.flow === undefined ? file : `${file}:${body.flow}`,
+      `--name=${body.name}`,
+      ...(body.workPool ? [`--pool=${body.workPool}`] : []),
+      ...(body.workQueue ? [`--queue=${body.workQueue}`] : []),
+      ...(body.schedule ? scheduleArgs(body.schedule) : []),
+      ...(body.parameters ? [`--params-json=${JSON.stringify(body.parameters)}`] : []),
+      '--json',
+    ];
+    // The CLI deploys through this server's API, as any client does, so the server's checks and scheduler see it.
+    const env = { FLOWDECK_API_URL: deps.selfApiUrl(), ...(deps.apiKey ? { FLOWDECK_API_KEY: deps.apiKey } : {}) };
+    const outcome = await flowProcesses.runCli(args, workspace.realRoot, DEPLOY_TIMEOUT_MS, env).catch(refuseStopping);
+    if (outcome.timedOut) {
+      throw new HttpError(
+        400,
+        `deploying ${shownPath(body.path)} took longer than ${DEPLOY_TIMEOUT_MS / 1000} s; does its top-level code wait for something?`,
+      );
+    }
+    if (outcome.code !== 0) {
+      const message = cliFailureMessage(outcome.stderr, roots(workspace));
+      const status = outcome.code !== null && SERVER_EXIT_CODES.has(outcome.code) ? 500 : 400;
+      throw new HttpError(
+        status,
+        message ?? `deploying ${shownPath(body.path)} ended its process (exit code ${outcome.code ?? outcome.signal}) before it said why`,
+      );
+    }
+    const deployment = printedDeployment(outcome.stdout);
+    if (!deployment) throw new Error(`flowdeck deploy printed no deployment for ${file}: ${outcome.stdout.slice(-500)}`);
+    return deployment;
   });
 
   /** Waits until the run exists (the answer), or the process ends first (its error), or gives up. */

@@ -16,6 +16,8 @@ export async function flowRunRoutes(api: FastifyInstance, { store, workspace }: 
     const page = await store.listFlowRunPage({
       flowName: query.flowName,
       stateTypes: query.stateTypes,
+      stateNames: query.stateNames,
+      deploymentId: query.deploymentId,
       tags: query.tags,
       createdAfter: query.createdAfter,
       createdBefore: query.createdBefore,
