@@ -114,7 +114,8 @@ function describe(value: unknown): string {
   if (Array.isArray(value)) return 'a list';
   if (typeof value === 'string') return `'${value.length > 80 ? `${value.slice(0, 80)}...` : value}'`;
   if (typeof value === 'object') return 'an object';
-  return `${typeof value} ${String(value as number | boolean | bigint | symbol | undefined)}`;
+  if (typeof value === 'number' || typeof value === 'boolean' || typeof value === 'bigint') return `${typeof value} ${String(value)}`;
+  return typeof value === 'function' ? 'a function' : typeof value;
 }
 
 function isPlainObject(value: unknown): value is Record<string, unknown> {
