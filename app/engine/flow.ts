@@ -5,6 +5,7 @@ import { executeFlowRun, type FlowDefinition, type FlowRunOutcome, type FlowRunR
 import { retryPolicyOf, validateTimeout, type FlowOptions, type ZodLikeError } from './options.js';
 import type { Deployment } from '../core/api/deployments.js';
 import type { DeployOptions, ServeOptions } from './deployments/options.js';
+import { recordFlowDefinition } from './deployments/flow-source.js';
 
 /** What a flow's options speak of as its parameters: the one object it takes, or its arguments by name. */
 type FlowParameters<Args extends unknown[]> = Args extends [params?: infer P]
@@ -57,6 +58,8 @@ function makeFlow<Args extends unknown[], R>(
   fn: (...args: Args) => R,
   moduleUrl: string | null,
 ): Flow<Args, R> {
+  // Where it is defined, for a deployment of it to find its file; read only when deployed.
+  const definedAt = new Error();
   const name = options.name ?? fn.name;
   if (!name) throw new Error('a flow needs a name: pass { name } or use a named function');
   validateTimeout(options.timeoutSeconds);
@@ -89,6 +92,7 @@ function makeFlow<Args extends unknown[], R>(
   });
   Object.defineProperty(flowObject, 'name', { value: name });
   definition.subject = flowObject;
+  recordFlowDefinition(flowObject, definedAt);
   return registerFlow(flowObject as unknown as Flow<Args, R>);
 }
 

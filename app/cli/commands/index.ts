@@ -46,6 +46,32 @@ export const COMMANDS: readonly CommandDefinition[] = [
     load: () => import('./run.js'),
   },
   {
+    name: 'serve',
+    summary: "Serve a flow: register it as a deployment with no work pool and run its runs in this process until Ctrl+C",
+    usage:
+      'FILE --name NAME [--flow NAME] [--cron EXPR | --interval SECONDS | --rrule RULE] [--timezone ZONE] [--param key=value]... [--params-json JSON] [--tag TAG]... [--limit N]',
+    options: {
+      name: { type: 'string', value: 'NAME', description: "The deployment's name; with the flow's it makes FLOW/NAME" },
+      flow: { type: 'string', value: 'NAME', description: "The flow to serve, when it is not the file's default export" },
+      cron: { type: 'string', value: 'EXPR', description: "Run on a cron schedule, e.g. '0 3 * * *'" },
+      interval: { type: 'string', value: 'SECONDS', description: 'Run every this many seconds, or an ISO 8601 duration such as PT1H' },
+      rrule: { type: 'string', value: 'RULE', description: "Run on an RRULE, e.g. 'FREQ=WEEKLY;BYDAY=MO'" },
+      timezone: { type: 'string', value: 'ZONE', description: 'The IANA time zone of the schedule (default UTC)' },
+      param: {
+        type: 'string',
+        multiple: true,
+        short: 'p',
+        value: 'key=value',
+        description: 'A default parameter of its runs; the value is read as JSON, else taken as text',
+      },
+      'params-json': { type: 'string', value: 'JSON', description: 'Default parameters as one JSON object; --param overrides its keys' },
+      tag: { type: 'string', multiple: true, value: 'TAG', description: 'A tag of the deployment' },
+      limit: { type: 'string', value: 'N', description: 'How many runs to run at once (default 10)' },
+    },
+    positionals: { min: 1, max: 1, names: ['FILE'] },
+    load: () => import('./serve.js'),
+  },
+  {
     name: 'flow describe',
     summary: "List the flows a flow file defines and each one's parameters (--json: their JSON Schema)",
     usage: 'FILE [--json]',

@@ -60,7 +60,7 @@ export async function loadFlowModule(file: string, cwd: string, home: string): P
 }
 
 /** Picks a module's flow: the one named `flowName`, or the default export. */
-function pickFlow({ path, flows: flowsHere, defaultFlow }: FlowModule, flowName: string | undefined): AnyFlow {
+export function pickFlow({ path, flows: flowsHere, defaultFlow }: FlowModule, flowName: string | undefined): AnyFlow {
   if (flowName !== undefined) {
     const match = flowsHere.find((f) => f.name === flowName);
     if (!match) {
