@@ -19,7 +19,9 @@ export interface DeploymentSpec {
   collisionStrategy?: CollisionStrategy;
   catchUp?: CatchUpRule;
   paused?: boolean;
-  /** Where it was written, to start a message about it: `flowdeck.yaml:3: deployments[0]`. */
+  /** `--param key=value` pairs, read against the flow's parameter schema once it is loaded, over `parameters`. */
+  paramPairs?: string[];
+  /** Where it was written, to start a message about it: `flowdeck.yaml:3: deployments[0]`; empty on the command line. */
   where: string;
 }
 

@@ -16,13 +16,11 @@ import type {
   WorkerBeat,
 } from './deployment-store.js';
 import type { StoreChangeSignal } from './store-change-signal.js';
-import { StoreError } from './store-error.js';
+import { RunClaims } from './run-claims.js';
+import { ScheduledRuns } from './scheduled-runs.js';
 import type { TransitionWriter } from './transition-writer.js';
+import { WorkerRecords } from './worker-records.js';
 import { WorkPoolRecords } from './work-pool-records.js';
-
-function notBuiltYet(what: string): never {
-  throw new StoreError(`${what}: not built yet`, 'INVALID');
-}
 
 /**
  * Deployments, work pools, workers and claims in the SQLite store, answered synchronously as the
@@ -31,6 +29,9 @@ function notBuiltYet(what: string): never {
 export class SqliteDeployments {
   private readonly pools: WorkPoolRecords;
   private readonly deployments: DeploymentRecords;
+  private readonly scheduled: ScheduledRuns;
+  private readonly workers: WorkerRecords;
+  private readonly claims: RunClaims;
 
   constructor(
     db: Database.Database,
@@ -42,6 +43,9 @@ export class SqliteDeployments {
     const changed = () => changes.changed();
     this.pools = new WorkPoolRecords(db, now, (body) => writer.writeBatch(body), changed);
     this.deployments = new DeploymentRecords(db, now, writer, this.pools, getFlowRun, changed);
+    this.scheduled = new ScheduledRuns(db, now, writer, this.deployments, changed);
+    this.workers = new WorkerRecords(db, now, writer, this.pools, changed);
+    this.claims = new RunClaims(db, now, writer, this.pools, this.deployments, changed);
   }
 
   // ---- deployments ----
@@ -77,19 +81,19 @@ export class SqliteDeployments {
   // ---- the scheduler's reads and writes ----
 
   listScheduleTargets(): ScheduleTarget[] {
-    return notBuiltYet('listScheduleTargets');
+    return this.scheduled.listScheduleTargets();
   }
 
-  scheduleRuns(_requests: readonly ScheduledRunsRequest[]): number {
-    return notBuiltYet('scheduleRuns');
+  scheduleRuns(requests: readonly ScheduledRunsRequest[]): number {
+    return this.scheduled.scheduleRuns(requests);
   }
 
-  skipMissedRuns(_deploymentId: string, _before: number, _keepLatest: boolean): number {
-    return notBuiltYet('skipMissedRuns');
+  skipMissedRuns(deploymentId: string, before: number, keepLatest: boolean): number {
+    return this.scheduled.skipMissedRuns(deploymentId, before, keepLatest);
   }
 
-  markLateRuns(_lateAfterMs: number): number {
-    return notBuiltYet('markLateRuns');
+  markLateRuns(lateAfterMs: number): number {
+    return this.scheduled.markLateRuns(lateAfterMs);
   }
 
   // ---- work pools and queues ----
@@ -136,35 +140,35 @@ export class SqliteDeployments {
 
   // ---- workers and claims ----
 
-  workerHeartbeat(_pool: string, _beat: WorkerBeat): WorkerBeatAnswer {
-    return notBuiltYet('workerHeartbeat');
+  workerHeartbeat(pool: string, beat: WorkerBeat): WorkerBeatAnswer {
+    return this.workers.workerHeartbeat(pool, beat);
   }
 
-  listWorkers(_pool: string): Worker[] | null {
-    return notBuiltYet('listWorkers');
+  listWorkers(pool: string): Worker[] | null {
+    return this.workers.listWorkers(pool);
   }
 
-  removeWorker(_pool: string, _name: string): boolean {
-    return notBuiltYet('removeWorker');
+  removeWorker(pool: string, name: string): boolean {
+    return this.workers.removeWorker(pool, name);
   }
 
   releaseClaimsOfSilentWorkers(): number {
-    return notBuiltYet('releaseClaimsOfSilentWorkers');
+    return this.workers.releaseClaimsOfSilentWorkers();
   }
 
-  claimRuns(_target: ClaimTarget, _request: ClaimRequest): ClaimedRun[] {
-    return notBuiltYet('claimRuns');
+  claimRuns(target: ClaimTarget, request: ClaimRequest): ClaimedRun[] {
+    return this.claims.claimRuns(target, request);
   }
 
-  nextDueTime(_target: ClaimTarget, _queues: readonly string[]): number | null {
-    return notBuiltYet('nextDueTime');
+  nextDueTime(target: ClaimTarget, queues: readonly string[]): number | null {
+    return this.claims.nextDueTime(target, queues);
   }
 
   onClaimableChange(listener: () => void): () => void {
     return this.changes.listen(listener);
   }
 
-  releaseRuns(_target: ClaimTarget, _worker: string, _flowRunIds: readonly string[]): string[] {
-    return notBuiltYet('releaseRuns');
+  releaseRuns(target: ClaimTarget, worker: string, flowRunIds: readonly string[]): string[] {
+    return this.claims.releaseRuns(target, worker, flowRunIds);
   }
 }
