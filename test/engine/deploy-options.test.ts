@@ -69,7 +69,9 @@ describe('deploy() options', () => {
 
   it('takes one interval or rrule, or several schedules that get the time zone unless they name their own', () => {
     expect(checkDeployOptions('etl', { name: 'n', workPool: 'p', interval: 'PT1H' }).schedules).toEqual([{ interval: 'PT1H' }]);
-    expect(checkDeployOptions('etl', { name: 'n', workPool: 'p', rrule: 'FREQ=WEEKLY;BYDAY=MO' }).schedules).toEqual([{ rrule: 'FREQ=WEEKLY;BYDAY=MO' }]);
+    expect(checkDeployOptions('etl', { name: 'n', workPool: 'p', rrule: 'FREQ=WEEKLY;BYDAY=MO' }).schedules).toEqual([
+      { rrule: 'FREQ=WEEKLY;BYDAY=MO' },
+    ]);
     const spec = checkDeployOptions('etl', {
       name: 'n',
       workPool: 'p',
@@ -92,10 +94,18 @@ describe('deploy() options', () => {
     expect(deployError({ name: 'n', workPool: 42 })).toMatch(/option 'workPool' must be a pool's name or \{ name, queue \}, got number 42/);
     expect(deployError({ name: 'n', workPool: { name: 'p', queeu: 'q' } })).toMatch(/option 'workPool' has an unknown field 'queeu'/);
     expect(deployError({ name: 'n', workPool: { name: 'p', queue: '' } })).toMatch(/option 'workPool.queue'/);
-    expect(deployError({ name: 'n', workPool: 'p', schedule: '0 3 * * *' })).toMatch(/unknown option 'schedule'; the options are name, parameters, cron/);
-    expect(deployError({ name: 'n', workPool: 'p', cron: '0 25 * * *' })).toMatch(/^deploy\(\) of flow 'etl': option 'cron' is not a valid schedule: cron: "0 25 \* \* \*" is not a valid cron expression/);
-    expect(deployError({ name: 'n', workPool: 'p', interval: -5 })).toMatch(/option 'interval' is not a valid schedule: interval: -5 must be longer than zero/);
-    expect(deployError({ name: 'n', workPool: 'p', interval: true })).toMatch(/option 'interval' must be a number of seconds or an ISO 8601 duration, got boolean true/);
+    expect(deployError({ name: 'n', workPool: 'p', schedule: '0 3 * * *' })).toMatch(
+      /unknown option 'schedule'; the options are name, parameters, cron/,
+    );
+    expect(deployError({ name: 'n', workPool: 'p', cron: '0 25 * * *' })).toMatch(
+      /^deploy\(\) of flow 'etl': option 'cron' is not a valid schedule: cron: "0 25 \* \* \*" is not a valid cron expression/,
+    );
+    expect(deployError({ name: 'n', workPool: 'p', interval: -5 })).toMatch(
+      /option 'interval' is not a valid schedule: interval: -5 must be longer than zero/,
+    );
+    expect(deployError({ name: 'n', workPool: 'p', interval: true })).toMatch(
+      /option 'interval' must be a number of seconds or an ISO 8601 duration, got boolean true/,
+    );
     expect(deployError({ name: 'n', workPool: 'p', rrule: 'FREQ=SOMETIMES' })).toMatch(/option 'rrule' is not a valid schedule: rrule:/);
     expect(deployError({ name: 'n', workPool: 'p', cron: '0 3 * * *', interval: 60 })).toMatch(
       /option 'interval' cannot be given with 'cron': a deployment with several schedules takes them as 'schedules'/,
@@ -104,14 +114,24 @@ describe('deploy() options', () => {
     expect(deployError({ name: 'n', workPool: 'p', schedules: [{ cron: '* * * * *' }, { every: 5 }] })).toMatch(
       /option 'schedules\[1\]' is not a valid schedule: A schedule needs exactly one of cron, interval or rrule/,
     );
-    expect(deployError({ name: 'n', workPool: 'p', cron: '0 3 * * *', timezone: 'Mars/Olympus' })).toMatch(/option 'timezone' 'Mars\/Olympus' is not a known time zone/);
-    expect(deployError({ name: 'n', workPool: 'p', timezone: 'UTC' })).toMatch(/option 'timezone' is the time zone of a schedule, and no schedule was given/);
-    expect(deployError({ name: 'n', workPool: 'p', parameters: [1] })).toMatch(/option 'parameters' must be an object of parameters by name, got a list/);
+    expect(deployError({ name: 'n', workPool: 'p', cron: '0 3 * * *', timezone: 'Mars/Olympus' })).toMatch(
+      /option 'timezone' 'Mars\/Olympus' is not a known time zone/,
+    );
+    expect(deployError({ name: 'n', workPool: 'p', timezone: 'UTC' })).toMatch(
+      /option 'timezone' is the time zone of a schedule, and no schedule was given/,
+    );
+    expect(deployError({ name: 'n', workPool: 'p', parameters: [1] })).toMatch(
+      /option 'parameters' must be an object of parameters by name, got a list/,
+    );
     expect(deployError({ name: 'n', workPool: 'p', parameters: { when: () => 1 } })).toMatch(/option 'parameters' 'when' cannot be stored as JSON/);
     expect(deployError({ name: 'n', workPool: 'p', parameters: { n: 10n } })).toMatch(/option 'parameters' 'n' cannot be stored as JSON/);
     expect(deployError({ name: 'n', workPool: 'p', tags: 'etl' })).toMatch(/option 'tags' must be a list of non-empty strings/);
-    expect(deployError({ name: 'n', workPool: 'p', concurrencyLimit: 0 })).toMatch(/option 'concurrencyLimit' must be a whole number of 1 or more, got number 0/);
-    expect(deployError({ name: 'n', workPool: 'p', collisionStrategy: 'DROP' })).toMatch(/option 'collisionStrategy' must be one of ENQUEUE, CANCEL_NEW, got 'DROP'/);
+    expect(deployError({ name: 'n', workPool: 'p', concurrencyLimit: 0 })).toMatch(
+      /option 'concurrencyLimit' must be a whole number of 1 or more, got number 0/,
+    );
+    expect(deployError({ name: 'n', workPool: 'p', collisionStrategy: 'DROP' })).toMatch(
+      /option 'collisionStrategy' must be one of ENQUEUE, CANCEL_NEW, got 'DROP'/,
+    );
     expect(deployError({ name: 'n', workPool: 'p', catchUp: 'some' })).toMatch(/option 'catchUp' must be one of latest, all, none/);
     expect(deployError({ name: 'n', workPool: 'p', paused: 'yes' })).toMatch(/option 'paused' must be true or false/);
     expect(deployError({ name: 'n', workPool: 'p', description: 5 })).toMatch(/option 'description' must be a string, got number 5/);

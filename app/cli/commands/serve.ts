@@ -16,6 +16,12 @@ function intervalOption(raw: string | undefined): number | string | undefined {
 export const run: CommandRun = async (args, ctx) => {
   const name = stringOption(args, 'name');
   if (name === undefined) throw new UsageError("--name is needed: the deployment's name, e.g. --name every-minute");
+  const schedules = (['cron', 'interval', 'rrule'] as const).filter((option) => stringOption(args, option) !== undefined);
+  if (schedules.length > 1)
+    throw new UsageError(`give one schedule: --cron, --interval or --rrule, not ${schedules.map((o) => `--${o}`).join(' and ')}`);
+  if (schedules.length === 0 && stringOption(args, 'timezone') !== undefined) {
+    throw new UsageError('--timezone is the time zone of a schedule: give --cron, --interval or --rrule with it');
+  }
   const limit = stringOption(args, 'limit');
   const fromJson = parseParamsJson(stringOption(args, 'params-json'));
   const progress = await prepareEngine(ctx);

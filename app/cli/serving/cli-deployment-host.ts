@@ -31,8 +31,10 @@ export class CliDeploymentHost implements DeploymentHost {
     ]);
     const { root, file, entrypoint } = flowEntrypoint(flow, 'deploy');
     const built = await buildBundle(file, root);
-    await backend.putBundle(built.hash, built.bundle);
-    const deployment = await backend.deploy(deployRequest(flow, spec, entrypoint, built.hash));
+    const deployment = await naming(flow, 'deploy', async () => {
+      await backend.putBundle(built.hash, built.bundle);
+      return backend.deploy(deployRequest(flow, spec, entrypoint, built.hash));
+    });
     const pool = `${deployment.workPool}${deployment.workQueue ? `/${deployment.workQueue}` : ''}`;
     this.ctx.print(
       `deployed ${deployment.fullName} ${this.ctx.colors.gray(deployment.id)} to work pool ${pool}: ${entrypoint}, ` +
@@ -51,7 +53,7 @@ export class CliDeploymentHost implements DeploymentHost {
       import('./serve-deployment.js'),
     ]);
     const { entrypoint } = flowEntrypoint(flow, 'serve');
-    const deployment = await backend.deploy(deployRequest(flow, spec, entrypoint, null));
+    const deployment = await naming(flow, 'serve', () => backend.deploy(deployRequest(flow, spec, entrypoint, null)));
     await serveDeployment(this.ctx, backend, flow, deployment, limit);
   }
 
@@ -80,5 +82,15 @@ export class CliDeploymentHost implements DeploymentHost {
     return new LocalServeBackend(store, this.ctx.databasePath, this.ctx.home, (error) =>
       this.ctx.note(`${this.ctx.colors.yellow('warning:')} scheduling failed: ${error instanceof Error ? error.message : String(error)}`),
     );
+  }
+}
+
+/** A refusal of the server or store, said as the call that was refused. */
+async function naming<T>(flow: AnyFlow, method: 'deploy' | 'serve', call: () => Promise<T>): Promise<T> {
+  try {
+    return await call();
+  } catch (error) {
+    if (error instanceof UsageError) throw new UsageError(`${method}() of flow '${flow.name}': ${error.message}`);
+    throw error;
   }
 }

@@ -6,15 +6,21 @@ import type { CliContext } from '../context.js';
 const NEXT_RUNS_SHOWN = 3;
 
 function timeText(ms: number): string {
-  return new Date(ms).toISOString().replace('T', ' ').replace(/\.\d+Z$/, ' UTC');
+  return new Date(ms)
+    .toISOString()
+    .replace('T', ' ')
+    .replace(/\.\d+Z$/, ' UTC');
 }
 
 /** What a serve process says when it starts: its deployment, its schedules in words and when it runs next. */
 export function printServing(ctx: CliContext, deployment: Deployment, where: string, limit: number): void {
   const c = ctx.colors;
-  ctx.print(`${c.bold('Serving')}   ${deployment.fullName} ${c.gray(deployment.id)} (up to ${limit} run${limit === 1 ? '' : 's'} at once, on ${where})`);
+  ctx.print(
+    `${c.bold('Serving')}   ${deployment.fullName} ${c.gray(deployment.id)} (up to ${limit} run${limit === 1 ? '' : 's'} at once, on ${where})`,
+  );
   const active = deployment.schedules.filter((s) => s.active);
-  if (deployment.schedules.length === 0) ctx.print(`${c.bold('Schedule')}  none: it runs when asked to (flowdeck deployment run ${deployment.fullName})`);
+  if (deployment.schedules.length === 0)
+    ctx.print(`${c.bold('Schedule')}  none: it runs when asked to (flowdeck deployment run ${deployment.fullName})`);
   for (const schedule of deployment.schedules) {
     ctx.print(`${c.bold('Schedule')}  ${schedule.description}${schedule.active ? '' : c.gray(' (inactive)')}`);
   }

@@ -27,7 +27,8 @@ export async function serveDeployment(ctx: CliContext, backend: ServeBackend, fl
     started: ({ flowRun }) => ctx.print(`${c.gray(clock())} started ${flowRun.name} ${c.gray(flowRun.id)}`),
     ended: ({ flowRun }, outcome) =>
       ctx.print(`${c.gray(clock())} ${flowRun.name} ${'state' in outcome ? outcome.state : `could not run: ${errorText(outcome.error)}`}`),
-    claimFailed: (error, retryInMs) => ctx.note(`${c.yellow('warning:')} could not take runs from ${backend.where} (${errorText(error)}); trying again in ${retryInMs / 1000}s`),
+    claimFailed: (error, retryInMs) =>
+      ctx.note(`${c.yellow('warning:')} could not take runs from ${backend.where} (${errorText(error)}); trying again in ${retryInMs / 1000}s`),
   });
   let signals = 0;
   let forceStop: () => void = () => {};

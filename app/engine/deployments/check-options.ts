@@ -97,7 +97,8 @@ class OptionReader {
   }
 
   positiveInteger(option: string, value: unknown): number {
-    if (typeof value !== 'number' || !Number.isInteger(value) || value < 1) this.fail(option, `must be a whole number of 1 or more, got ${describe(value)}`);
+    if (typeof value !== 'number' || !Number.isInteger(value) || value < 1)
+      this.fail(option, `must be a whole number of 1 or more, got ${describe(value)}`);
     return value;
   }
 
@@ -163,7 +164,8 @@ function checkSchedules(reader: OptionReader): Schedule[] {
   }
   const single = (['cron', 'interval', 'rrule'] as const).filter((key) => reader.has(key));
   if (single.length > 1) reader.fail(single[1], `cannot be given with '${single[0]}': a deployment with several schedules takes them as 'schedules'`);
-  if (single.length === 1 && reader.has('schedules')) reader.fail('schedules', `cannot be given with '${single[0]}': put every schedule in 'schedules'`);
+  if (single.length === 1 && reader.has('schedules'))
+    reader.fail('schedules', `cannot be given with '${single[0]}': put every schedule in 'schedules'`);
   if (single.length === 1) {
     const key = single[0];
     const value = reader.value(key);
@@ -173,7 +175,8 @@ function checkSchedules(reader: OptionReader): Schedule[] {
     return [checkSchedule(reader, key, { [key]: value }, timezone)];
   }
   if (!reader.has('schedules')) {
-    if (timezone !== undefined) reader.fail('timezone', "is the time zone of a schedule, and no schedule was given (cron, interval, rrule or schedules)");
+    if (timezone !== undefined)
+      reader.fail('timezone', 'is the time zone of a schedule, and no schedule was given (cron, interval, rrule or schedules)');
     return [];
   }
   const list = reader.value('schedules');
@@ -192,7 +195,8 @@ function checkTags(reader: OptionReader): string[] {
 
 function checkWorkPool(reader: OptionReader): { workPool: string; workQueue: string | null } {
   const value = reader.value('workPool');
-  if (value === undefined) reader.fail('workPool', "is needed: the name of the work pool whose workers run it, or { name, queue } (serve() runs a flow's runs without one)");
+  if (value === undefined)
+    reader.fail('workPool', "is needed: the name of the work pool whose workers run it, or { name, queue } (serve() runs a flow's runs without one)");
   if (typeof value === 'string') return { workPool: reader.resourceName('workPool', value), workQueue: null };
   if (!isPlainObject(value)) reader.fail('workPool', `must be a pool's name or { name, queue }, got ${describe(value)}`);
   const extra = Object.keys(value).find((key) => key !== 'name' && key !== 'queue');
@@ -213,7 +217,8 @@ function checkCommon(reader: OptionReader): Omit<DeploymentSpec, 'workPool' | 'w
     description: reader.optionalText('description'),
     tags: checkTags(reader),
     version: reader.optionalText('version'),
-    concurrencyLimit: concurrencyLimit === undefined || concurrencyLimit === null ? null : reader.positiveInteger('concurrencyLimit', concurrencyLimit),
+    concurrencyLimit:
+      concurrencyLimit === undefined || concurrencyLimit === null ? null : reader.positiveInteger('concurrencyLimit', concurrencyLimit),
     ...optional('collisionStrategy', reader.oneOf('collisionStrategy', COLLISION_STRATEGIES)),
     ...optional('catchUp', reader.oneOf('catchUp', CATCH_UP_RULES)),
     paused: reader.optionalBoolean('paused'),
@@ -225,7 +230,8 @@ function optional<K extends string, V>(key: K, value: V | undefined): { [k in K]
 }
 
 function readerFor(method: string, options: unknown, known: readonly string[]): OptionReader {
-  if (!isPlainObject(options)) throw new DeploymentOptionsError(`${method} takes an object of options such as { name: 'nightly' }, got ${describe(options)}`);
+  if (!isPlainObject(options))
+    throw new DeploymentOptionsError(`${method} takes an object of options such as { name: 'nightly' }, got ${describe(options)}`);
   checkKeys(method, options, known);
   return new OptionReader(method, options);
 }
