@@ -47,7 +47,7 @@ export const COMMANDS: readonly CommandDefinition[] = [
   },
   {
     name: 'serve',
-    summary: "Serve a flow: register it as a deployment with no work pool and run its runs in this process until Ctrl+C",
+    summary: 'Serve a flow: register it as a deployment with no work pool and run its runs in this process until Ctrl+C',
     usage:
       'FILE --name NAME [--flow NAME] [--cron EXPR | --interval SECONDS | --rrule RULE] [--timezone ZONE] [--param key=value]... [--params-json JSON] [--tag TAG]... [--limit N]',
     options: {
