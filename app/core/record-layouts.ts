@@ -51,6 +51,13 @@ export const FLOW_RUN_LAYOUT: RecordLayout = {
   rerunOf: { flowRunId: true, taskRunId: true },
   codeRef: true,
   reruns: true,
+  deploymentId: true,
+  deploymentName: true,
+  workPool: true,
+  workQueue: true,
+  workerName: true,
+  expectedStartTime: true,
+  autoScheduled: true,
 };
 
 export const FLOW_RUN_SUMMARY_LAYOUT: RecordLayout = Object.fromEntries(

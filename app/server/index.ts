@@ -14,3 +14,8 @@ export {
 export { retryFlowRun, retryRefusal } from './runs/retry-flow-run.js';
 export { chooseWorkspace, describeWorkspace, WorkspaceChoiceError, type ChosenWorkspace } from './workspace/choose-workspace.js';
 export type { WorkspaceChange } from './workspace/workspace.js';
+export { bundleHash } from './bundles/bundle-hash.js';
+export { BundleError, BundleStore, localBundleFolder, type StoredBundle } from './bundles/bundle-store.js';
+export { deployDeployments } from './deployments/deploy.js';
+export { runDeployment, type RunDeploymentRequest } from './deployments/run-deployment.js';
+export { DeploymentError } from './deployments/deployment-error.js';

@@ -2,6 +2,8 @@ import { STATUS_CODES } from 'node:http';
 import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
 import { hasZodFastifySchemaValidationErrors } from 'fastify-type-provider-zod';
 import type { ApiErrorBody } from '../../core/api/index.js';
+import { BundleError } from '../bundles/bundle-store.js';
+import { DeploymentError } from '../deployments/deployment-error.js';
 import { StoreError } from '../store/store-error.js';
 import { validationMessage } from './validation-message.js';
 
@@ -32,10 +34,13 @@ function describeError(error: unknown, bodyLimit: number): { status: number; mes
   if (error instanceof StoreError) {
     if (error.code === 'NOT_FOUND') return { status: 404, message: error.message };
     if (error.code === 'INVALID') return { status: 400, message: error.message };
+    if (error.code === 'CONFLICT') return { status: 409, message: error.message };
     // Nothing was stored; the same request may succeed once the disk has room again.
     if (error.code === 'CANNOT_WRITE') return { status: 503, message: error.message };
     return { status: 500, message: error.message };
   }
+  if (error instanceof DeploymentError) return { status: error.code === 'NOT_FOUND' ? 404 : 422, message: error.message };
+  if (error instanceof BundleError) return { status: error.code === 'NOT_FOUND' ? 404 : 400, message: error.message };
   if (hasZodFastifySchemaValidationErrors(error)) {
     return { status: 400, message: validationMessage(error.validationContext, error.validation) };
   }
@@ -55,11 +60,12 @@ function describeError(error: unknown, bodyLimit: number): { status: number; mes
 /** Answers every failure as JSON; only the server's own faults are passed on to be logged. */
 export function errorHandler(bodyLimit: number, onUnexpected: (error: unknown, request: FastifyRequest) => void) {
   return (error: unknown, request: FastifyRequest, reply: FastifyReply) => {
-    const { status, message } = describeError(error, bodyLimit);
+    // A route with its own body limit (uploads) names that one.
+    const { status, message } = describeError(error, request.routeOptions?.bodyLimit ?? bodyLimit);
     // A database that cannot be written is logged once by the store's write health, not per request.
     const told = error instanceof StoreError && error.code === 'CANNOT_WRITE';
     if (status >= 500 && !told) onUnexpected(error, request);
-    const issues = error instanceof HttpError ? error.issues : undefined;
+    const issues = error instanceof HttpError || error instanceof DeploymentError ? error.issues : undefined;
     return reply
       .code(status)
       .type('application/json; charset=utf-8')

@@ -4,9 +4,12 @@ import fastifyWebsocket from '@fastify/websocket';
 import Fastify, { type FastifyInstance, type FastifyPluginAsync } from 'fastify';
 import { serializerCompiler, validatorCompiler } from 'fastify-type-provider-zod';
 import { resolveFlowdeckHome } from '../../core/index.js';
+import { BundleStore, localBundleFolder } from '../bundles/bundle-store.js';
 import { FlowProcesses } from '../flow-files/flow-processes.js';
 import { flowdeckCliPath } from '../package-root.js';
 import { startCrashSweeps } from '../services/crash-sweeps.js';
+import { startDeploymentUpkeep } from '../services/deployment-upkeep.js';
+import { startScheduler, type Scheduler } from '../services/scheduler.js';
 import { logWriteHealth } from '../services/write-health-log.js';
 import type { RunStore } from '../store/run-store.js';
 import { Workspace, type WorkspaceChange } from '../workspace/workspace.js';
@@ -30,6 +33,9 @@ import { reportRoutes } from './routes/reports.js';
 import { runIdRoutes } from './routes/run-ids.js';
 import { taskRunRoutes } from './routes/task-runs.js';
 import { breakpointRoutes } from './routes/breakpoints.js';
+import { bundleRoutes } from './routes/bundles.js';
+import { deploymentRoutes } from './routes/deployments.js';
+import { workPoolRoutes } from './routes/work-pools.js';
 import { closeUnusedConnectionsWhileClosing } from './unused-connections.js';
 import { workspaceRoutes } from './routes/workspace.js';
 
@@ -43,6 +49,9 @@ const DEFAULT_BODY_LIMIT_BYTES = 8 * 1024 * 1024;
  */
 export const SERVER_HEARTBEAT_TIMEOUT_SECONDS = 8;
 const DEFAULT_CRASH_SWEEP_INTERVAL_MS = 1000;
+const DEFAULT_SCHEDULER_INTERVAL_MS = 5000;
+/** Late runs are named, and silent workers' claims given back, within a second. */
+const DEFAULT_DEPLOYMENT_UPKEEP_INTERVAL_MS = 1000;
 
 /** Every resource of the API, one plugin each; each owns its routes. */
 const RESOURCES: readonly FastifyPluginAsync<RouteDeps>[] = [
@@ -58,6 +67,9 @@ const RESOURCES: readonly FastifyPluginAsync<RouteDeps>[] = [
   eventRoutes,
   workspaceRoutes,
   flowFileRoutes,
+  deploymentRoutes,
+  workPoolRoutes,
+  bundleRoutes,
 ];
 
 export interface ServerOptions {
@@ -72,6 +84,12 @@ export interface ServerOptions {
   bodyLimitBytes?: number;
   /** How often runs whose process went silent are marked Crashed; 0 turns it off. */
   crashSweepIntervalMs?: number;
+  /** How often the scheduler makes the runs of schedules ahead (it also does at once after a deploy or resume); 0 turns it off. */
+  schedulerIntervalMs?: number;
+  /** How often Scheduled runs are named Late and silent workers' claims given back; 0 turns it off. */
+  deploymentUpkeepIntervalMs?: number;
+  /** Where deployments' code is kept; `<home>/storage/bundles` by default. */
+  bundleFolder?: string;
   /** Told of failures that are the server's own fault; written to stderr by default. */
   onUnexpectedError?: (error: unknown) => void;
   /** Told when the database stops taking writes and when it takes them again; written to stderr by default. */
@@ -174,6 +192,8 @@ export async function createServer(options: ServerOptions): Promise<FlowdeckServ
   const home = options.home ?? resolveFlowdeckHome(process.env, homedir());
   const workspace = options.workspace === undefined ? null : new Workspace(options.workspace, { home, change: options.workspaceChange });
   const flowProcesses = new FlowProcesses({ cliPath: flowdeckCliPath(), home });
+  const closingSignal = new AbortController();
+  let scheduler: Scheduler | null = null;
   const deps: RouteDeps = {
     store,
     onUnexpectedError,
@@ -182,6 +202,9 @@ export async function createServer(options: ServerOptions): Promise<FlowdeckServ
     flowProcesses,
     selfApiUrl: () => selfApiUrl(app),
     apiKey,
+    bundles: new BundleStore(options.bundleFolder ?? localBundleFolder(home)),
+    schedulesChanged: () => scheduler?.poke(),
+    closing: closingSignal.signal,
   };
   await app.register(
     async (api) => {
@@ -198,6 +221,7 @@ export async function createServer(options: ServerOptions): Promise<FlowdeckServ
   const stopWriteLog = logWriteHealth(store, options.onNotice ?? noticeToStderr);
   let url = '';
   let stopSweeps: (() => void) | null = null;
+  let stopUpkeep: (() => Promise<void>) | null = null;
   let closed: Promise<void> | null = null;
   return {
     app,
@@ -220,6 +244,10 @@ export async function createServer(options: ServerOptions): Promise<FlowdeckServ
       url = await app.listen({ host: options.host ?? DEFAULT_HOST, port: options.port ?? DEFAULT_PORT });
       const interval = options.crashSweepIntervalMs ?? DEFAULT_CRASH_SWEEP_INTERVAL_MS;
       if (interval > 0) stopSweeps = startCrashSweeps(store, interval, onUnexpectedError);
+      const schedulerInterval = options.schedulerIntervalMs ?? DEFAULT_SCHEDULER_INTERVAL_MS;
+      if (schedulerInterval > 0) scheduler = startScheduler(store, schedulerInterval, onUnexpectedError);
+      const upkeepInterval = options.deploymentUpkeepIntervalMs ?? DEFAULT_DEPLOYMENT_UPKEEP_INTERVAL_MS;
+      if (upkeepInterval > 0) stopUpkeep = startDeploymentUpkeep(store, upkeepInterval, onUnexpectedError);
       return url;
     },
     close() {
@@ -227,8 +255,13 @@ export async function createServer(options: ServerOptions): Promise<FlowdeckServ
         // Flow processes are stopped first, while the server still takes the Crashed states they report.
         await flowProcesses.stopAll();
         closing = true;
+        // Claims waiting for runs answer with none now, rather than hold the close up.
+        closingSignal.abort();
         stopSweeps?.();
         stopSweeps = null;
+        await Promise.all([scheduler?.stop(), stopUpkeep?.()]);
+        scheduler = null;
+        stopUpkeep = null;
         const closingApp = app.close();
         const stopClosingUnused = unused.closing();
         try {

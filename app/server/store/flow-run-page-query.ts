@@ -65,7 +65,8 @@ export const STATE_COLUMNS = `s.type AS st_type, s.name AS st_name, s.timestamp 
  */
 const SUMMARY_COLUMNS = `r.id, r.flow_id, r.flow_name, r.name, r.state_type, r.state_name, r.state_id, r.tags,
   r.parent_flow_run_id, r.parent_task_run_id, r.entrypoint, r.run_count, r.retry_policy, r.created_at, r.start_time,
-  r.end_time, r.heartbeat_at, r.pid, r.hostname, r.result, r.last_transition_id, r.rerun_of, r.rerun_from, r.code_ref`;
+  r.end_time, r.heartbeat_at, r.pid, r.hostname, r.result, r.last_transition_id, r.rerun_of, r.rerun_from, r.code_ref,
+  r.deployment_id, r.deployment_name, r.work_pool, r.work_queue, r.worker_name, r.expected_start_time, r.auto_scheduled`;
 
 /** A LIKE pattern for "contains", with LIKE's wildcards escaped (ESCAPE '\'). */
 function containsPattern(text: string): string {

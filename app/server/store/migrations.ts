@@ -275,6 +275,122 @@ export const MIGRATIONS: readonly { name: string; sql: string }[] = [
       CREATE INDEX ix_flow_runs_rerun_of ON flow_runs (rerun_of, created_at DESC) WHERE rerun_of IS NOT NULL;
     `,
   },
+  {
+    // Work pools, names of things people type: deployments and workers name their pool and queue
+    // by name, and a pool is never renamed.
+    name: 'deployments, their schedules, work pools, queues, workers and the runs they claim',
+    sql: `
+      CREATE TABLE work_pools (
+        id TEXT PRIMARY KEY,
+        name TEXT NOT NULL UNIQUE,
+        type TEXT NOT NULL,
+        description TEXT,
+        paused INTEGER NOT NULL DEFAULT 0,
+        concurrency_limit INTEGER,
+        -- JSON: {env, workingDir, command}.
+        job_template TEXT NOT NULL,
+        created_at INTEGER NOT NULL,
+        updated_at INTEGER NOT NULL
+      );
+
+      CREATE TABLE work_queues (
+        id TEXT PRIMARY KEY,
+        work_pool TEXT NOT NULL,
+        name TEXT NOT NULL,
+        description TEXT,
+        -- 1 is served first.
+        priority INTEGER NOT NULL,
+        concurrency_limit INTEGER,
+        paused INTEGER NOT NULL DEFAULT 0,
+        created_at INTEGER NOT NULL,
+        UNIQUE (work_pool, name)
+      );
+
+      CREATE TABLE workers (
+        id TEXT PRIMARY KEY,
+        work_pool TEXT NOT NULL,
+        name TEXT NOT NULL,
+        -- JSON list of queue names; empty for all of the pool's queues.
+        queues TEXT NOT NULL,
+        run_limit INTEGER,
+        hostname TEXT,
+        pid INTEGER,
+        started_at INTEGER NOT NULL,
+        last_heartbeat_at INTEGER NOT NULL,
+        -- Set when the worker said it stopped; silence past the offline time counts the same.
+        offline INTEGER NOT NULL DEFAULT 0,
+        UNIQUE (work_pool, name)
+      );
+
+      CREATE TABLE deployments (
+        id TEXT PRIMARY KEY,
+        flow_name TEXT NOT NULL,
+        name TEXT NOT NULL,
+        entrypoint TEXT NOT NULL,
+        description TEXT,
+        version TEXT,
+        tags TEXT NOT NULL,
+        parameters TEXT NOT NULL,
+        parameter_schema TEXT,
+        work_pool TEXT,
+        work_queue TEXT,
+        retry_policy TEXT NOT NULL,
+        concurrency_limit INTEGER,
+        collision_strategy TEXT NOT NULL,
+        catch_up TEXT NOT NULL,
+        paused INTEGER NOT NULL DEFAULT 0,
+        bundle TEXT,
+        created_at INTEGER NOT NULL,
+        updated_at INTEGER NOT NULL,
+        UNIQUE (flow_name, name)
+      );
+      CREATE INDEX ix_deployments_pool ON deployments (work_pool) WHERE work_pool IS NOT NULL;
+
+      CREATE TABLE deployment_schedules (
+        id TEXT PRIMARY KEY,
+        deployment_id TEXT NOT NULL,
+        position INTEGER NOT NULL,
+        -- The schedule as given, JSON: an unchanged one keeps its id and its runs.
+        definition TEXT NOT NULL,
+        active INTEGER NOT NULL,
+        last_scheduled_time INTEGER
+      );
+      CREATE INDEX ix_deployment_schedules_deployment ON deployment_schedules (deployment_id, position);
+
+      ALTER TABLE flow_runs ADD COLUMN deployment_id TEXT;
+      -- The deployment's own name (its flow is the run's): runs name it after it is deleted too.
+      ALTER TABLE flow_runs ADD COLUMN deployment_name TEXT;
+      ALTER TABLE flow_runs ADD COLUMN work_pool TEXT;
+      ALTER TABLE flow_runs ADD COLUMN work_queue TEXT;
+      ALTER TABLE flow_runs ADD COLUMN worker_name TEXT;
+      ALTER TABLE flow_runs ADD COLUMN expected_start_time INTEGER;
+      ALTER TABLE flow_runs ADD COLUMN auto_scheduled INTEGER NOT NULL DEFAULT 0;
+      ALTER TABLE flow_runs ADD COLUMN schedule_id TEXT;
+      -- A run asked for with a key is made once per deployment; a schedule's runs use
+      -- 'schedule:<scheduleId>:<time>', so no schedule makes two runs for one time.
+      ALTER TABLE flow_runs ADD COLUMN idempotency_key TEXT;
+      CREATE UNIQUE INDEX ux_flow_runs_idempotency ON flow_runs (deployment_id, idempotency_key)
+        WHERE idempotency_key IS NOT NULL;
+
+      -- Every index below holds deployment runs only: runs started by hand pay nothing for them.
+      -- Claims: a pool's due runs by time; a serve process's, by deployment.
+      CREATE INDEX ix_flow_runs_pool_due ON flow_runs (work_pool, state_type, expected_start_time)
+        WHERE deployment_id IS NOT NULL;
+      CREATE INDEX ix_flow_runs_deployment_due ON flow_runs (deployment_id, state_type, expected_start_time)
+        WHERE deployment_id IS NOT NULL;
+      -- Upcoming and late runs, and marking them Late.
+      CREATE INDEX ix_flow_runs_waiting ON flow_runs (state_type, state_name, expected_start_time)
+        WHERE deployment_id IS NOT NULL;
+      -- The runs list filtered by deployment, in its order.
+      CREATE INDEX ix_flow_runs_deployment ON flow_runs (deployment_id, created_at DESC, id DESC)
+        WHERE deployment_id IS NOT NULL;
+      CREATE INDEX ix_flow_runs_schedule ON flow_runs (schedule_id, state_type, expected_start_time)
+        WHERE schedule_id IS NOT NULL;
+      -- What a worker holds.
+      CREATE INDEX ix_flow_runs_worker ON flow_runs (work_pool, worker_name, state_type)
+        WHERE worker_name IS NOT NULL;
+    `,
+  },
 ];
 
 function schemaVersion(db: Database.Database): number {

@@ -40,6 +40,13 @@ export interface FlowRunRow extends JoinedStateColumns {
   rerun_of: string | null;
   rerun_from: string | null;
   code_ref: string | null;
+  deployment_id: string | null;
+  deployment_name: string | null;
+  work_pool: string | null;
+  work_queue: string | null;
+  worker_name: string | null;
+  expected_start_time: number | null;
+  auto_scheduled: number;
 }
 
 export interface TaskRunRow extends JoinedStateColumns {
@@ -115,9 +122,23 @@ export function flowRunFromRow(row: FlowRunRow): FlowRun {
   return { ...flowRunSummaryFromRow(row), parameters: JSON.parse(row.parameters) as Record<string, unknown> };
 }
 
+/** The fields a deployment's run carries; a run started by hand has none of them. */
+function deploymentFields(row: Omit<FlowRunRow, 'parameters'>): Partial<FlowRunSummary> {
+  if (row.deployment_id === null) return {};
+  return {
+    deploymentId: row.deployment_id,
+    deploymentName: row.deployment_name === null ? null : `${row.flow_name}/${row.deployment_name}`,
+    workPool: row.work_pool,
+    workQueue: row.work_queue,
+    workerName: row.worker_name,
+    expectedStartTime: row.expected_start_time,
+    autoScheduled: row.auto_scheduled === 1,
+  };
+}
+
 /** A listing's row, which has every column but `parameters`. */
 export function flowRunSummaryFromRow(row: Omit<FlowRunRow, 'parameters'>): FlowRunSummary {
-  return {
+  const summary: FlowRunSummary = {
     id: row.id,
     flowId: row.flow_id,
     flowName: row.flow_name,
@@ -139,6 +160,7 @@ export function flowRunSummaryFromRow(row: Omit<FlowRunRow, 'parameters'>): Flow
     rerunOf: row.rerun_of === null ? null : { flowRunId: row.rerun_of, taskRunId: row.rerun_from ?? '' },
     codeRef: row.code_ref,
   };
+  return row.deployment_id === null ? summary : Object.assign(summary, deploymentFields(row));
 }
 
 export function taskRunFromRow(row: TaskRunRow): TaskRun {

@@ -1,4 +1,16 @@
-import type { Flow, RunIdProblem } from '../../core/api/index.js';
+import type {
+  ClaimedRun,
+  DeployRequest,
+  Deployment,
+  DeploymentRead,
+  DeploymentSummary,
+  Flow,
+  RunIdProblem,
+  Worker,
+  WorkerBeatAnswer,
+  WorkPoolRead,
+  WorkQueue,
+} from '../../core/api/index.js';
 import type { Dashboard } from '../../core/api/dashboard.js';
 import type {
   BreakpointAnswer,
@@ -19,6 +31,18 @@ import type {
   StoredLog,
   TaskRun,
 } from '../../core/index.js';
+import type {
+  ClaimRequest,
+  ClaimTarget,
+  CreateWorkPool,
+  CreateWorkQueue,
+  DeploymentRunRequest,
+  ScheduledRunsRequest,
+  ScheduleTarget,
+  UpdateWorkPool,
+  UpdateWorkQueue,
+  WorkerBeat,
+} from './deployment-store.js';
 import type { FlowRunCursor, FlowRunPageFilter } from './flow-run-page-query.js';
 import type { ResumeOutcome, ResumeRecord } from './flow-run-resumes.js';
 import type { BreakAllOutcome, BreakpointCommand, BreakpointOutcome, ContinueFlowRunOutcome } from './task-run-breakpoints.js';
@@ -243,5 +267,129 @@ export class SqliteRunStore implements RunStore {
 
   onWriteHealth(listener: (change: WriteHealthChange) => void): () => void {
     return this.sqlite.onWriteHealth(listener);
+  }
+
+  // ---- deployments ----
+
+  async deploy(requests: readonly DeployRequest[]): Promise<Deployment[]> {
+    return this.sqlite.deployments.deploy(requests);
+  }
+
+  async listDeployments(filter?: { flowName?: string; workPool?: string }): Promise<DeploymentSummary[]> {
+    return this.sqlite.deployments.listDeployments(filter);
+  }
+
+  async getDeployment(id: string): Promise<DeploymentRead | null> {
+    return this.sqlite.deployments.getDeployment(id);
+  }
+
+  async findDeployment(flowName: string, name: string): Promise<DeploymentRead | null> {
+    return this.sqlite.deployments.findDeployment(flowName, name);
+  }
+
+  async setDeploymentPaused(id: string, paused: boolean): Promise<Deployment | null> {
+    return this.sqlite.deployments.setDeploymentPaused(id, paused);
+  }
+
+  async deleteDeployment(id: string): Promise<boolean> {
+    return this.sqlite.deployments.deleteDeployment(id);
+  }
+
+  async createDeploymentRun(deploymentId: string, request: DeploymentRunRequest): Promise<FlowRun> {
+    return this.sqlite.deployments.createDeploymentRun(deploymentId, request);
+  }
+
+  // ---- the scheduler's reads and writes ----
+
+  async listScheduleTargets(): Promise<ScheduleTarget[]> {
+    return this.sqlite.deployments.listScheduleTargets();
+  }
+
+  async scheduleRuns(requests: readonly ScheduledRunsRequest[]): Promise<number> {
+    return this.sqlite.deployments.scheduleRuns(requests);
+  }
+
+  async skipMissedRuns(deploymentId: string, before: number, keepLatest: boolean): Promise<number> {
+    return this.sqlite.deployments.skipMissedRuns(deploymentId, before, keepLatest);
+  }
+
+  async markLateRuns(lateAfterMs: number): Promise<number> {
+    return this.sqlite.deployments.markLateRuns(lateAfterMs);
+  }
+
+  // ---- work pools and queues ----
+
+  async createWorkPool(request: CreateWorkPool): Promise<WorkPoolRead> {
+    return this.sqlite.deployments.createWorkPool(request);
+  }
+
+  async listWorkPools(): Promise<WorkPoolRead[]> {
+    return this.sqlite.deployments.listWorkPools();
+  }
+
+  async getWorkPool(name: string): Promise<WorkPoolRead | null> {
+    return this.sqlite.deployments.getWorkPool(name);
+  }
+
+  async updateWorkPool(name: string, changes: UpdateWorkPool): Promise<WorkPoolRead | null> {
+    return this.sqlite.deployments.updateWorkPool(name, changes);
+  }
+
+  async deleteWorkPool(name: string): Promise<boolean> {
+    return this.sqlite.deployments.deleteWorkPool(name);
+  }
+
+  async createWorkQueue(pool: string, request: CreateWorkQueue): Promise<WorkQueue> {
+    return this.sqlite.deployments.createWorkQueue(pool, request);
+  }
+
+  async listWorkQueues(pool: string): Promise<WorkQueue[] | null> {
+    return this.sqlite.deployments.listWorkQueues(pool);
+  }
+
+  async getWorkQueue(pool: string, name: string): Promise<WorkQueue | null> {
+    return this.sqlite.deployments.getWorkQueue(pool, name);
+  }
+
+  async updateWorkQueue(pool: string, name: string, changes: UpdateWorkQueue): Promise<WorkQueue | null> {
+    return this.sqlite.deployments.updateWorkQueue(pool, name, changes);
+  }
+
+  async deleteWorkQueue(pool: string, name: string): Promise<boolean> {
+    return this.sqlite.deployments.deleteWorkQueue(pool, name);
+  }
+
+  // ---- workers and claims ----
+
+  async workerHeartbeat(pool: string, beat: WorkerBeat): Promise<WorkerBeatAnswer> {
+    return this.sqlite.deployments.workerHeartbeat(pool, beat);
+  }
+
+  async listWorkers(pool: string): Promise<Worker[] | null> {
+    return this.sqlite.deployments.listWorkers(pool);
+  }
+
+  async removeWorker(pool: string, name: string): Promise<boolean> {
+    return this.sqlite.deployments.removeWorker(pool, name);
+  }
+
+  async releaseClaimsOfSilentWorkers(): Promise<number> {
+    return this.sqlite.deployments.releaseClaimsOfSilentWorkers();
+  }
+
+  async claimRuns(target: ClaimTarget, request: ClaimRequest): Promise<ClaimedRun[]> {
+    return this.sqlite.deployments.claimRuns(target, request);
+  }
+
+  async nextDueTime(target: ClaimTarget, queues: readonly string[]): Promise<number | null> {
+    return this.sqlite.deployments.nextDueTime(target, queues);
+  }
+
+  onClaimableChange(listener: () => void): () => void {
+    return this.sqlite.deployments.onClaimableChange(listener);
+  }
+
+  async releaseRuns(target: ClaimTarget, worker: string, flowRunIds: readonly string[]): Promise<string[]> {
+    return this.sqlite.deployments.releaseRuns(target, worker, flowRunIds);
   }
 }

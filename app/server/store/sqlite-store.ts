@@ -24,6 +24,7 @@ import { FlowRunResumes, type ResumeOutcome, type ResumeRecord } from './flow-ru
 import { GroupCommit, type OperationOutcome, type StoreOperation } from './group-commit.js';
 import { openDatabase } from './open-database.js';
 import { RunReads } from './run-reads.js';
+import { SqliteDeployments } from './sqlite-deployments.js';
 import { StoreChangeSignal } from './store-change-signal.js';
 import { RecordedRunsQuery } from './recorded-runs.js';
 import {
@@ -90,6 +91,8 @@ export class SqliteStore extends RunReads {
   private readonly dashboardQuery: DashboardQuery;
   private readonly recorded: RecordedRunsQuery;
   private readonly health: WriteHealth;
+  /** Deployments, work pools, workers and claims. */
+  readonly deployments: SqliteDeployments;
 
   static open(options: SqliteStoreOptions): SqliteStore {
     return new SqliteStore(options);
@@ -129,6 +132,7 @@ export class SqliteStore extends RunReads {
     this.changes = new StoreChangeSignal(`${options.path}-wal`);
     this.dashboardQuery = new DashboardQuery(db, (id) => this.getFlowRun(id));
     this.recorded = new RecordedRunsQuery(db);
+    this.deployments = new SqliteDeployments(db, this.now, this.writer, this.changes, (id) => this.getFlowRun(id));
     const unswept = options.sweepOnOpen !== false ? this.sweepOnOpen() : null;
     if (alone !== null || unswept !== null) options.onWarning?.(openWarning(options.path, alone, unswept));
   }

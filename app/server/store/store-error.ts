@@ -2,7 +2,7 @@
 export class StoreError extends Error {
   constructor(
     message: string,
-    readonly code: 'CANNOT_OPEN' | 'NOT_A_DATABASE' | 'NEWER_SCHEMA' | 'NOT_FOUND' | 'INVALID' | 'CANNOT_WRITE',
+    readonly code: 'CANNOT_OPEN' | 'NOT_A_DATABASE' | 'NEWER_SCHEMA' | 'NOT_FOUND' | 'INVALID' | 'CONFLICT' | 'CANNOT_WRITE',
   ) {
     super(message);
     this.name = 'StoreError';

@@ -1,3 +1,4 @@
+import type { BundleStore } from '../../bundles/bundle-store.js';
 import type { RunStore } from '../../store/run-store.js';
 import type { FlowProcesses } from '../../flow-files/flow-processes.js';
 import type { Workspace } from '../../workspace/workspace.js';
@@ -18,4 +19,10 @@ export interface RouteDeps {
   selfApiUrl: () => string;
   /** The key this server requires, handed to the flow processes it starts. */
   apiKey: string | undefined;
+  /** Deployments' code, by hash. */
+  bundles: BundleStore;
+  /** Tells the scheduler that schedules changed (a deploy, a resume), so it makes their runs at once. */
+  schedulesChanged: () => void;
+  /** Aborted when the server starts closing: long polls answer at once. */
+  closing: AbortSignal;
 }
