@@ -40,10 +40,10 @@ it('an interval schedule of 2 s makes runs that a worker runs, one every 2 s', a
   const id = await deploymentId(server, 'greet', 'scheduled');
 
   const [first, second] = await completedRuns(server, id, 2);
-  expect(first!.autoScheduled).toBe(true);
-  expect(second!.expectedStartTime! - first!.expectedStartTime!).toBe(2000);
-  expect(first!.expectedStartTime! % 2000).toBe(0);
-  expect(first!.workerName).toBe(second!.workerName);
+  expect(first.autoScheduled).toBe(true);
+  expect(second.expectedStartTime! - first.expectedStartTime!).toBe(2000);
+  expect(first.expectedStartTime! % 2000).toBe(0);
+  expect(first.workerName).toBe(second.workerName);
 });
 
 it('a cron schedule with seconds in a named time zone runs live on its time', async () => {
@@ -56,10 +56,10 @@ it('a cron schedule with seconds in a named time zone runs live on its time', as
   const id = await deploymentId(server, 'greet', 'scheduled');
 
   const [run] = await completedRuns(server, id, 1);
-  expect(run!.expectedStartTime! % 3000).toBe(0);
-  const states = await server.client.listFlowRunStates({ params: { id: run!.id } });
+  expect(run.expectedStartTime! % 3000).toBe(0);
+  const states = await server.client.listFlowRunStates({ params: { id: run.id } });
   expect(states.map((s) => s.type)).toEqual(['SCHEDULED', 'PENDING', 'RUNNING', 'COMPLETED']);
-  expect(states[2]!.timestamp).toBeGreaterThanOrEqual(run!.expectedStartTime!);
+  expect(states[2].timestamp).toBeGreaterThanOrEqual(run.expectedStartTime!);
 });
 
 it('a server restarted in the middle of a schedule makes no run twice and misses none', async () => {
@@ -88,8 +88,8 @@ it('a server restarted in the middle of a schedule makes no run twice and misses
   );
   const times = runs.all.map((run) => run.expectedStartTime!);
   expect(new Set(times).size).toBe(times.length);
-  for (let i = 1; i < times.length; i++) expect(times[i]! - times[i - 1]!).toBe(2000);
-  expect(runs.due[0]!.expectedStartTime).toBe(before[0]!.expectedStartTime);
+  for (let i = 1; i < times.length; i++) expect(times[i] - times[i - 1]).toBe(2000);
+  expect(runs.due[0].expectedStartTime).toBe(before[0].expectedStartTime);
   // Each ran once: one Running in its history.
   for (const run of runs.due) {
     const states = await again.client.listFlowRunStates({ params: { id: run.id } });
