@@ -5,6 +5,7 @@ import type { Settings } from '../core/index.js';
 import { DATABASE_FILE, resolveFlowdeckHome } from '../core/settings/home.js';
 import type { RunStore } from '../server/index.js';
 import { UsageError } from './errors.js';
+import type { DeploymentsSource } from './deployments/deployments-source.js';
 import type { RunsSource } from './runs-source/runs-source.js';
 import type { LoadedSettings } from './settings/load-settings.js';
 import type { ServerTarget } from './settings/server-target.js';
@@ -28,6 +29,7 @@ export class CliContext {
   readonly home: string;
   private store: Promise<RunStore> | null = null;
   private runsSource: RunsSource | null = null;
+  private deploymentsSource: DeploymentsSource | null = null;
   private loaded: LoadedSettings | null = null;
   private readers: SettingsReaders | null = null;
   readonly colors: ReturnType<typeof pc.createColors>;
@@ -99,6 +101,30 @@ export class CliContext {
     return this.runsSource;
   }
 
+  /** Where the deployment, work pool and worker commands work: the local database and its bundles, or the server. */
+  async deployments(): Promise<DeploymentsSource> {
+    if (this.deploymentsSource) return this.deploymentsSource;
+    await this.prepare();
+    const server = this.server;
+    if (server.kind === 'local') {
+      const [{ LocalDeploymentsSource }, { BundleStore, localBundleFolder }, store] = await Promise.all([
+        import('./deployments/local-deployments-source.js'),
+        import('../server/bundles/bundle-store.js'),
+        this.openStore(),
+      ]);
+      this.deploymentsSource = new LocalDeploymentsSource(store, new BundleStore(localBundleFolder(this.home)));
+    } else {
+      const [{ RemoteDeploymentsSource }, { createApiClient }] = await Promise.all([
+        import('./deployments/remote-deployments-source.js'),
+        import('../core/api/client.js'),
+      ]);
+      this.deploymentsSource = new RemoteDeploymentsSource(
+        createApiClient({ baseUrl: server.apiUrl, apiKey: this.settings.FLOWDECK_API_KEY ?? undefined, timeoutMs: API_TIMEOUT_MS }),
+      );
+    }
+    return this.deploymentsSource;
+  }
+
   /** The local store, opened once; opening it marks runs whose process died as Crashed. */
   async openStore(): Promise<RunStore> {
     await this.prepare();
@@ -135,6 +161,7 @@ export class CliContext {
 
   async close(): Promise<void> {
     this.runsSource = null;
+    this.deploymentsSource = null;
     const opening = this.store;
     this.store = null;
     // A store that could not be opened has nothing to close.

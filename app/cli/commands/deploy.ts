@@ -41,7 +41,8 @@ function specsToDeploy(args: ParsedArgs, ctx: CliContext): { specs: DeploymentSp
     return { specs: [spec], root };
   }
   const lone = ONE_FILE_OPTIONS.find((option) => args.values[option] !== undefined);
-  if (lone) throw new UsageError(`--${lone} describes a deployment of one flow file: give its name too (flowdeck deploy FILE --name NAME --${lone} ...)`);
+  if (lone)
+    throw new UsageError(`--${lone} describes a deployment of one flow file: give its name too (flowdeck deploy FILE --name NAME --${lone} ...)`);
   const project = readProjectFile(findProjectFile(ctx.cwd, stringOption(args, 'file')), ctx.cwd);
   return { specs: chosen(project.deployments, args.positionals, flag(args, 'all'), project.path), root: project.root };
 }

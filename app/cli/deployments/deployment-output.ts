@@ -21,8 +21,6 @@ export function poolCell(deployment: Pick<Deployment, 'workPool' | 'workQueue'>)
 /** The next times its active schedules make runs, soonest first; none for a paused deployment. */
 export function nextScheduledTimes(deployment: Pick<Deployment, 'schedules' | 'paused'>, after: Date, count: number): number[] {
   if (deployment.paused) return [];
-  const times = deployment.schedules
-    .filter((s) => s.active)
-    .flatMap((s) => nextRunTimes(s.schedule, after, { count }).map((time) => time.getTime()));
+  const times = deployment.schedules.filter((s) => s.active).flatMap((s) => nextRunTimes(s.schedule, after, { count }).map((time) => time.getTime()));
   return [...new Set(times)].sort((a, b) => a - b).slice(0, count);
 }

@@ -41,10 +41,13 @@ export function commandLineParams(pairs: readonly string[], json: string | undef
   return { ...parseParamsJson(json), ...paramsFromPairs(pairs, schema) };
 }
 
-/** Each way `parameters` does not fit the flow's schema, as `parameters.limit: must be a number`; none when it fits. */
-export function parameterProblems(schema: JsonSchema | null, parameters: Record<string, unknown>, label = 'parameters'): string[] {
+/**
+ * Each way `parameters` does not fit the flow's schema, as `parameters.limit: must be a number`;
+ * none when it fits. Defaults need not be `complete`: a run may give the required ones.
+ */
+export function parameterProblems(schema: JsonSchema | null, parameters: Record<string, unknown>, label: string, complete: boolean): string[] {
   if (!schema) return [];
-  return checkJsonSchema(schema, parameters).map((issue) => {
+  return checkJsonSchema(complete ? schema : { ...schema, required: [] }, parameters).map((issue) => {
     const text = describeJsonSchemaIssue(issue);
     return issue.path.length > 0 ? `${label}.${text}` : `${label}: ${text}`;
   });

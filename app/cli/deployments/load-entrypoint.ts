@@ -5,7 +5,7 @@ import { importFlowFile } from '../../engine/loader/import-flow-file.js';
 import { retryPolicyOf } from '../../engine/options.js';
 import { UsageError } from '../errors.js';
 import { describeFlows } from '../flow-files/describe-flows.js';
-import { loadFlowModule, type AnyFlow } from '../flow-files/load-flow-file.js';
+import { loadFlowModule } from '../flow-files/load-flow-file.js';
 
 /** What a deployment records of its flow: its name, the JSON Schema of its parameters, its retries. */
 export interface EntrypointFlow {
@@ -28,7 +28,7 @@ export async function loadEntrypoint(root: string, file: string, exportName: str
     const what = exportName === 'default' ? 'no default export that is a flow' : `no export '${exportName}' that is a flow`;
     throw new UsageError(`${file} has ${what}${named.length ? `; its flows are exported as ${named.join(', ')}` : ''}`);
   }
-  const flow = exported as AnyFlow;
+  const flow = exported;
   const described = describeFlows(module).find((f) => f.name === flow.name);
   return {
     flowName: flow.name,
@@ -36,4 +36,3 @@ export async function loadEntrypoint(root: string, file: string, exportName: str
     retryPolicy: retryPolicyOf(flow.options),
   };
 }
-

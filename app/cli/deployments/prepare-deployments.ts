@@ -42,11 +42,12 @@ export async function prepareDeployments(specs: readonly DeploymentSpec[], root:
     const twin = seen.get(fullName);
     if (twin) problems.push(`${at(spec, 'name')}: ${fullName} is deployed twice (also at ${twin.where || 'the same place'})`);
     seen.set(fullName, spec);
-    problems.push(...parameterProblems(flow.parameterSchema, parameters).map((p) => (spec.where ? `${spec.where}.${p}` : p)));
+    problems.push(...parameterProblems(flow.parameterSchema, parameters, 'parameters', false).map((p) => (spec.where ? `${spec.where}.${p}` : p)));
     spec.schedules.forEach((schedule, i) => {
-      if (!schedule.parameters) return;
+      // A schedule's runs get the deployment's parameters and its own only: those must be complete.
+      if (schedule.active === false) return;
       const merged = { ...parameters, ...schedule.parameters };
-      problems.push(...parameterProblems(flow.parameterSchema, merged, at(spec, `schedules[${i}].parameters`)));
+      problems.push(...parameterProblems(flow.parameterSchema, merged, at(spec, `schedules[${i}].parameters`), true));
     });
     let hash = hashByFile.get(spec.file);
     if (hash === undefined) {
@@ -83,7 +84,9 @@ export async function prepareDeployments(specs: readonly DeploymentSpec[], root:
   }
   if (problems.length > 0) {
     const many = problems.length > 1;
-    throw new UsageError(`${many ? `${problems.length} problems` : 'a problem'} with the deployments; nothing was deployed:\n  ${problems.join('\n  ')}`);
+    throw new UsageError(
+      `${many ? `${problems.length} problems` : 'a problem'} with the deployments; nothing was deployed:\n  ${problems.join('\n  ')}`,
+    );
   }
   return { requests, bundles };
 }

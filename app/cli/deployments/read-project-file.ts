@@ -2,13 +2,7 @@
 // line and the key path, so one run of `deploy` shows all there is to fix; with any, none is used.
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import { dirname, isAbsolute, join, relative } from 'node:path';
-import {
-  CATCH_UP_RULES,
-  COLLISION_STRATEGIES,
-  EntrypointSchema,
-  ResourceNameSchema,
-  type CollisionStrategy,
-} from '../../core/api/deployments.js';
+import { CATCH_UP_RULES, COLLISION_STRATEGIES, EntrypointSchema, ResourceNameSchema, type CollisionStrategy } from '../../core/api/deployments.js';
 import { CronScheduleSchema, IntervalScheduleSchema, RRuleScheduleSchema, type Schedule } from '../../core/schedules/index.js';
 import { UsageError } from '../errors.js';
 import { closest, didYouMean } from '../suggest.js';
@@ -45,7 +39,8 @@ const EXPORT_NAME = /^[A-Za-z_$][\w$]*$/;
 
 type Json = Record<string, unknown>;
 const isObject = (value: unknown): value is Json => typeof value === 'object' && value !== null && !Array.isArray(value);
-const kindOf = (value: unknown) => (value === null ? 'null' : Array.isArray(value) ? 'a list' : typeof value === 'object' ? 'a mapping' : typeof value);
+const kindOf = (value: unknown) =>
+  value === null ? 'null' : Array.isArray(value) ? 'a list' : typeof value === 'object' ? 'a mapping' : typeof value;
 
 /** A name for the file in messages: relative to the current folder when inside it. */
 function fileLabel(path: string, cwd: string): string {
@@ -67,7 +62,9 @@ export function readProjectFile(path: string, cwd: string): ProjectFile {
   }
   if (problems.length > 0) {
     const lines = problems.map((p) => `${label}:${p.line}: ${p.path.length ? `${keyPathText(p.path)}: ` : ''}${p.message}`);
-    throw new UsageError(`${label} has ${problems.length === 1 ? 'a problem' : `${problems.length} problems`}; nothing was deployed:\n  ${lines.join('\n  ')}`);
+    throw new UsageError(
+      `${label} has ${problems.length === 1 ? 'a problem' : `${problems.length} problems`}; nothing was deployed:\n  ${lines.join('\n  ')}`,
+    );
   }
   return { path, root, deployments };
 }
@@ -101,7 +98,10 @@ class ProjectReader {
     this.unknownKeys(document, [], ['deployments']);
     const list = document.deployments;
     if (!Array.isArray(list) || list.length === 0) {
-      this.problem(['deployments'], list === undefined ? "missing: the file needs a 'deployments:' list" : 'must be a list of at least one deployment');
+      this.problem(
+        ['deployments'],
+        list === undefined ? "missing: the file needs a 'deployments:' list" : 'must be a list of at least one deployment',
+      );
       return [];
     }
     const specs = list.flatMap((item, i) => this.deployment(item, ['deployments', i]) ?? []);
@@ -109,7 +109,8 @@ class ProjectReader {
     specs.forEach((spec, i) => {
       const key = `${spec.file}:${spec.exportName}/${spec.name}`;
       const first = seen.get(key);
-      if (first !== undefined) this.problem(['deployments', i, 'name'], `'${spec.name}' is already the name of deployments[${first}] of the same flow`);
+      if (first !== undefined)
+        this.problem(['deployments', i, 'name'], `'${spec.name}' is already the name of deployments[${first}] of the same flow`);
       else seen.set(key, i);
     });
     return specs;
@@ -147,8 +148,8 @@ class ProjectReader {
   }
 
   private resourceName(value: unknown, path: KeyPath): string | null {
-    if (value === undefined) return this.problem(path, 'missing: every deployment needs a name'), null;
-    if (typeof value !== 'string' && typeof value !== 'number') return this.problem(path, `must be text, not ${kindOf(value)}`), null;
+    if (value === undefined) return (this.problem(path, 'missing: every deployment needs a name'), null);
+    if (typeof value !== 'string' && typeof value !== 'number') return (this.problem(path, `must be text, not ${kindOf(value)}`), null);
     const parsed = ResourceNameSchema.safeParse(String(value));
     if (parsed.success) return parsed.data;
     this.problem(path, `'${String(value)}' ${parsed.error.issues[0].message.replace(/^Too (big|small): expected string to have /, 'must have ')}`);
@@ -157,13 +158,16 @@ class ProjectReader {
 
   private entrypoint(value: unknown, path: KeyPath): { file: string; exportName: string } | null {
     if (typeof value !== 'string') {
-      this.problem(path, value === undefined ? 'missing: every deployment needs an entrypoint, such as flows/etl.ts:default' : `must be text, not ${kindOf(value)}`);
+      this.problem(
+        path,
+        value === undefined ? 'missing: every deployment needs an entrypoint, such as flows/etl.ts:default' : `must be text, not ${kindOf(value)}`,
+      );
       return null;
     }
     const { file, exportName } = splitEntrypoint(value.trim());
     const checked = EntrypointSchema.safeParse(file.replaceAll('\\', '/'));
-    if (!checked.success) return this.problem(path, `'${value}' ${checked.error.issues[0].message}`), null;
-    if (!EXPORT_NAME.test(exportName)) return this.problem(path, `'${exportName}' is not an export name; write path/file.ts:exportName`), null;
+    if (!checked.success) return (this.problem(path, `'${value}' ${checked.error.issues[0].message}`), null);
+    if (!EXPORT_NAME.test(exportName)) return (this.problem(path, `'${exportName}' is not an export name; write path/file.ts:exportName`), null);
     const onDisk = join(this.root, file);
     if (!existsSync(onDisk) || !statSync(onDisk).isFile()) {
       this.problem(path, `no such file: ${file} (looked for ${onDisk}; entrypoints are relative to the folder of ${this.label})`);
@@ -182,7 +186,7 @@ class ProjectReader {
 
   private tags(value: unknown, path: KeyPath): string[] {
     if (value === undefined || value === null) return [];
-    if (!Array.isArray(value)) return this.problem(path, `must be a list of tags, not ${kindOf(value)}`), [];
+    if (!Array.isArray(value)) return (this.problem(path, `must be a list of tags, not ${kindOf(value)}`), []);
     return value.flatMap((tag, i) => {
       if (typeof tag === 'string' && tag.length > 0) return [tag];
       this.problem([...path, i], `a tag must be non-empty text, not ${kindOf(tag)}`);
@@ -213,9 +217,13 @@ class ProjectReader {
   private workPool(value: unknown, path: KeyPath): { name: string | null; queue: string | null } {
     if (value === undefined || value === null) return { name: null, queue: null };
     if (typeof value === 'string') return { name: this.resourceName(value, path), queue: null };
-    if (!isObject(value)) return this.problem(path, `must be a mapping such as { name: local, queue: default }, not ${kindOf(value)}`), { name: null, queue: null };
+    if (!isObject(value))
+      return (this.problem(path, `must be a mapping such as { name: local, queue: default }, not ${kindOf(value)}`), { name: null, queue: null });
     this.unknownKeys(value, path, ['name', 'queue']);
-    const name = value.name === undefined ? (this.problem([...path, 'name'], 'missing: the work pool needs a name'), null) : this.resourceName(value.name, [...path, 'name']);
+    const name =
+      value.name === undefined
+        ? (this.problem([...path, 'name'], 'missing: the work pool needs a name'), null)
+        : this.resourceName(value.name, [...path, 'name']);
     const queue = value.queue === undefined || value.queue === null ? null : this.resourceName(value.queue, [...path, 'queue']);
     return { name, queue };
   }
@@ -224,7 +232,10 @@ class ProjectReader {
     if (value === undefined || value === null) return { limit: null };
     if (!isObject(value)) return { limit: this.limitNumber(value, path) };
     this.unknownKeys(value, path, ['limit', 'collisionStrategy']);
-    const limit = value.limit === undefined ? (this.problem([...path, 'limit'], 'missing: a number of runs at once'), null) : this.limitNumber(value.limit, [...path, 'limit']);
+    const limit =
+      value.limit === undefined
+        ? (this.problem([...path, 'limit'], 'missing: a number of runs at once'), null)
+        : this.limitNumber(value.limit, [...path, 'limit']);
     if (value.collisionStrategy === undefined) return { limit };
     return { limit, collisionStrategy: this.oneOf(value.collisionStrategy, [...path, 'collisionStrategy'], COLLISION_STRATEGIES) };
   }
@@ -237,12 +248,12 @@ class ProjectReader {
 
   private schedules(value: unknown, path: KeyPath): Schedule[] {
     if (value === undefined || value === null) return [];
-    if (!Array.isArray(value)) return this.problem(path, `must be a list of schedules, not ${kindOf(value)}`), [];
+    if (!Array.isArray(value)) return (this.problem(path, `must be a list of schedules, not ${kindOf(value)}`), []);
     return value.flatMap((item, i) => this.schedule(item, [...path, i]) ?? []);
   }
 
   private schedule(value: unknown, path: KeyPath): Schedule | null {
-    if (!isObject(value)) return this.problem(path, `must be a mapping with one of cron, interval or rrule, not ${kindOf(value)}`), null;
+    if (!isObject(value)) return (this.problem(path, `must be a mapping with one of cron, interval or rrule, not ${kindOf(value)}`), null);
     const kinds = SCHEDULE_KINDS.filter(({ key }) => key in value);
     if (kinds.length !== 1) {
       const found = kinds.map(({ key }) => key).join(' and ');

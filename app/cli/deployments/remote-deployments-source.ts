@@ -2,13 +2,7 @@ import { ApiError, type ApiClient, type Bundle, type DeployRequest, type Deploym
 import type { DeploymentSummary, Worker, WorkPoolRead, WorkQueue } from '../../core/api/index.js';
 import type { FlowRun } from '../../core/index.js';
 import { UsageError } from '../errors.js';
-import type {
-  CreateWorkPoolInput,
-  CreateWorkQueueInput,
-  DeploymentsSource,
-  RunDeploymentInput,
-  UpdateWorkPoolInput,
-} from './deployments-source.js';
+import type { CreateWorkPoolInput, CreateWorkQueueInput, DeploymentsSource, RunDeploymentInput, UpdateWorkPoolInput } from './deployments-source.js';
 
 function isStatus(error: unknown, ...statuses: number[]): error is ApiError {
   return error instanceof ApiError && statuses.includes(error.status);

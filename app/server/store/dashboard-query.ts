@@ -1,8 +1,35 @@
 import type Database from 'better-sqlite3';
-import type { Dashboard } from '../../core/api/dashboard.js';
+import type { Dashboard, WaitingRun } from '../../core/api/dashboard.js';
 import { emptyStateCounts, STATE_TYPES, TERMINAL_STATE_TYPES, type StateType } from '../../core/state-model.js';
 import type { FlowRun } from '../../core/runs.js';
+import { LATE_NAME, SCHEDULED_NAME } from './deployment-run-states.js';
 import { sqlList } from './sql-list.js';
+
+/** How many upcoming and late runs the dashboard lists. */
+const WAITING_SHOWN = 10;
+
+interface WaitingRunRow {
+  id: string;
+  name: string;
+  flow_name: string;
+  deployment_id: string;
+  deployment_name: string | null;
+  state_type: StateType;
+  state_name: string;
+  expected_start_time: number;
+}
+
+function waitingRunFromRow(row: WaitingRunRow): WaitingRun {
+  return {
+    id: row.id,
+    name: row.name,
+    flowName: row.flow_name,
+    deploymentId: row.deployment_id,
+    deploymentName: `${row.flow_name}/${row.deployment_name ?? ''}`,
+    state: { type: row.state_type, name: row.state_name },
+    expectedStartTime: row.expected_start_time,
+  };
+}
 
 const RUNNING_TYPES: readonly StateType[] = ['RUNNING', 'CANCELLING', 'PAUSED'];
 /** What the dashboard counts as failed; a cancelled run is over but did not fail. */
@@ -18,6 +45,8 @@ export class DashboardQuery {
   private readonly perFlow;
   private readonly running;
   private readonly failures;
+  private readonly waiting;
+  private readonly lateCount;
 
   constructor(
     db: Database.Database,
@@ -41,6 +70,15 @@ export class DashboardQuery {
     );
     this.failures = db.prepare<[number], { id: string }>(
       `SELECT id FROM flow_runs WHERE state_type IN ${sqlList(FAILED_TYPES)} AND created_at >= ? ORDER BY created_at DESC, id DESC LIMIT 10`,
+    );
+    // Deployment runs waiting to start, soonest (or longest waiting) first: ix_flow_runs_waiting.
+    this.waiting = db.prepare<[string, number], WaitingRunRow>(
+      `SELECT id, name, flow_name, deployment_id, deployment_name, state_type, state_name, expected_start_time FROM flow_runs
+       WHERE deployment_id IS NOT NULL AND state_type = 'SCHEDULED' AND state_name = ? AND expected_start_time IS NOT NULL
+       ORDER BY expected_start_time, id LIMIT ?`,
+    );
+    this.lateCount = db.prepare<[], { n: number }>(
+      `SELECT COUNT(*) AS n FROM flow_runs WHERE deployment_id IS NOT NULL AND state_type = 'SCHEDULED' AND state_name = '${LATE_NAME}'`,
     );
   }
 
@@ -69,10 +107,9 @@ export class DashboardQuery {
       totals,
       running: this.runs(this.running.all()),
       recentFailures: this.runs(this.failures.all(since)),
-      // Filled from deployments' runs by the deployment store.
-      upcoming: [],
-      late: [],
-      lateCount: 0,
+      upcoming: this.waiting.all(SCHEDULED_NAME, WAITING_SHOWN).map(waitingRunFromRow),
+      late: this.waiting.all(LATE_NAME, WAITING_SHOWN).map(waitingRunFromRow),
+      lateCount: this.lateCount.get()!.n,
       flows: this.perFlow.all(since, now).map((row) => ({
         flowName: row.flow_name,
         runs: row.runs,

@@ -19,6 +19,10 @@ export interface FlowRunPageFilter {
   flowName?: string;
   /** Runs in any of these state types. */
   stateTypes?: readonly StateType[];
+  /** Runs whose state has any of these names (Late, Scheduled, ...); with `stateTypes`, a run matching either. */
+  stateNames?: readonly string[];
+  /** Runs of this deployment. */
+  deploymentId?: string;
   /** Runs carrying every one of these tags. */
   tags?: readonly string[];
   /** Created at or after (ms since the epoch). */
@@ -105,7 +109,8 @@ export function flowRunPageQuery(filter: FlowRunPageFilter, take: number, candid
   const tags = [...new Set(filter.tags ?? [])];
   const stateTypes = [...new Set(filter.stateTypes ?? [])];
   if (candidates) return candidateQuery(filter, sort, stateTypes, take, candidates);
-  if (tags.length > 0 || stateTypes.length <= 1) return walk(filter, sort, tags, stateTypes, take);
+  // A state name matches across types: one walk checks both.
+  if (tags.length > 0 || stateTypes.length <= 1 || (filter.stateNames?.length ?? 0) > 0) return walk(filter, sort, tags, stateTypes, take);
   const branches = stateTypes.map((type) => walk(filter, sort, [], [type], take));
   return {
     text: `SELECT * FROM (${branches.map((b) => `SELECT * FROM (${b.text})`).join(' UNION ALL ')})
@@ -186,8 +191,14 @@ function conditions(filter: FlowRunPageFilter, sort: FlowRunSort, stateTypes: re
     add('EXISTS (SELECT 1 FROM flow_run_tags t WHERE t.flow_run_id = r.id AND t.tag = ?)', tag);
   }
   if (filter.flowName !== undefined) add('r.flow_name = ?', filter.flowName);
-  if (stateTypes.length === 1) add('r.state_type = ?', stateTypes[0]);
-  else if (stateTypes.length > 1) add(`r.state_type IN (${stateTypes.map(() => '?').join(', ')})`, ...stateTypes);
+  if (filter.deploymentId !== undefined) add('r.deployment_id = ?', filter.deploymentId);
+  const stateNames = [...new Set(filter.stateNames ?? [])];
+  const placeholders = (values: readonly unknown[]) => values.map(() => '?').join(', ');
+  if (stateNames.length > 0 && stateTypes.length > 0) {
+    add(`(r.state_type IN (${placeholders(stateTypes)}) OR r.state_name IN (${placeholders(stateNames)}))`, ...stateTypes, ...stateNames);
+  } else if (stateNames.length > 0) add(`r.state_name IN (${placeholders(stateNames)})`, ...stateNames);
+  else if (stateTypes.length === 1) add('r.state_type = ?', stateTypes[0]);
+  else if (stateTypes.length > 1) add(`r.state_type IN (${placeholders(stateTypes)})`, ...stateTypes);
   if (filter.parentFlowRunId !== undefined) add('r.parent_flow_run_id = ?', filter.parentFlowRunId);
   if (filter.createdAfter !== undefined) add(`${key.createdAt} >= ?`, filter.createdAfter);
   if (filter.createdBefore !== undefined) add(`${key.createdAt} <= ?`, filter.createdBefore);

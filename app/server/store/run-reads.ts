@@ -115,12 +115,16 @@ export class RunReads {
   }
 
   /** With both `stateTypes` and `stateNames`, a run matching either is listed. */
-  listFlowRuns(filter: FlowRunFilter & { stateNames?: readonly string[] } = {}): FlowRun[] {
+  listFlowRuns(filter: FlowRunFilter & { stateNames?: readonly string[]; deploymentId?: string } = {}): FlowRun[] {
     const where: string[] = [];
     const params: unknown[] = [];
     if (filter.flowName) {
       where.push('r.flow_name = ?');
       params.push(filter.flowName);
+    }
+    if (filter.deploymentId) {
+      where.push('r.deployment_id = ?');
+      params.push(filter.deploymentId);
     }
     const stateMatches: string[] = [];
     if (filter.stateTypes && filter.stateTypes.length > 0) {

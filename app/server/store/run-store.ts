@@ -65,7 +65,7 @@ export interface RunStore extends RunReporter, EventReads, DeploymentStore {
   findRunId(kind: RunKind, idOrPrefix: string): Promise<{ id: string } | { problem: RunIdProblem }>;
   /** The shortest prefix of each id that no other run's id starts with, at least `minLength` long. */
   uniqueIdPrefixes(kind: RunKind, ids: readonly string[], minLength?: number): Promise<Map<string, string>>;
-  listFlowRuns(filter?: FlowRunFilter & { stateNames?: readonly string[] }): Promise<FlowRun[]>;
+  listFlowRuns(filter?: FlowRunFilter & { stateNames?: readonly string[]; deploymentId?: string }): Promise<FlowRun[]>;
   listFlowRunPage(filter: FlowRunPageFilter): Promise<{ items: FlowRunSummary[]; next: FlowRunCursor | null }>;
   listFlows(): Promise<Flow[]>;
   listTaskRuns(flowRunId: string): Promise<TaskRun[]>;

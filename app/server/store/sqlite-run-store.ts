@@ -163,7 +163,7 @@ export class SqliteRunStore implements RunStore {
     return this.sqlite.uniqueIdPrefixes(kind, ids, minLength);
   }
 
-  async listFlowRuns(filter?: FlowRunFilter & { stateNames?: readonly string[] }): Promise<FlowRun[]> {
+  async listFlowRuns(filter?: FlowRunFilter & { stateNames?: readonly string[]; deploymentId?: string }): Promise<FlowRun[]> {
     return this.sqlite.listFlowRuns(filter);
   }
 
