@@ -563,4 +563,30 @@ export const COMMANDS: readonly CommandDefinition[] = [
     positionals: { min: 0, max: 0, names: [] },
     load: () => import('./server-start.js'),
   },
+  {
+    name: 'worker start',
+    summary: 'Take the due runs of a work pool from the server and run each in its own process, until stopped with Ctrl+C or SIGTERM',
+    usage: '--pool NAME [--queue QUEUE]... [--limit N] [--name NAME] [--json]',
+    options: {
+      pool: { type: 'string', value: 'NAME', description: 'The work pool whose runs to take' },
+      queue: { type: 'string', multiple: true, value: 'QUEUE', description: 'Only runs of this queue of the pool (default: every queue)' },
+      limit: { type: 'string', value: 'N', description: 'Run at most N runs at once (default: no limit)' },
+      name: { type: 'string', value: 'NAME', description: "The worker's name, as the pool lists it (default: HOSTNAME-PID)" },
+      json: { type: 'boolean', description: 'Print each run started and ended as one JSON line' },
+    },
+    positionals: { min: 0, max: 0, names: [] },
+    load: () => import('./worker-start.js'),
+  },
+  {
+    name: 'flow-run execute',
+    summary: "Run a deployment's Scheduled or Pending flow run in this process, from its flow file (what a worker starts for each run)",
+    usage: 'ID [--file PATH] [--json]',
+    options: {
+      file: { type: 'string', value: 'PATH', description: "The flow file, when it is not at the deployment's entrypoint from here" },
+      'from-worker': { type: 'boolean', description: 'Started by a worker: follow it through stdin, and stop when it is gone' },
+      json: { type: 'boolean', description: 'End with one JSON line: flowRunId, state and result' },
+    },
+    positionals: { min: 1, max: 1, names: ['ID'] },
+    load: () => import('./flow-run-execute.js'),
+  },
 ];

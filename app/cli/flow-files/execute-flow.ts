@@ -81,6 +81,14 @@ export async function prepareEngine(ctx: CliContext, options: { deploymentCalls?
   return progress;
 }
 
+export interface ExecuteOptions {
+  /**
+   * Asked on a SIGINT or SIGTERM before anything is recorded: true when the run ends on its own
+   * (it is being cancelled), so the signal records nothing and a second one ends the process.
+   */
+  endsOnItsOwn?: (signal: NodeJS.Signals) => boolean;
+}
+
 /**
  * Runs a flow in this process until its final state, prints the outcome and returns the exit
  * code. A SIGINT or SIGTERM records the unfinished runs as Crashed before the process ends.
@@ -92,6 +100,7 @@ export async function executeFlow(
   params: Record<string, unknown>,
   request: FlowRunRequest,
   json: boolean,
+  options: ExecuteOptions = {},
 ): Promise<ExitCode> {
   const reporter = engineSettings().reporter!;
   // prepareEngine gave the engine an HttpReporter exactly when the settings name a server.
@@ -103,6 +112,10 @@ export async function executeFlow(
     throw error;
   }
   const onSignal = (signal: NodeJS.Signals) => {
+    if (options.endsOnItsOwn?.(signal)) {
+      ctx.note(`received ${signal} while the run is being cancelled: it ends Cancelled on its own`);
+      return;
+    }
     progress.finish();
     ctx.note(`received ${signal}: recording unfinished runs as Crashed`);
     const recorded = crashActiveRuns(`the flow process received ${signal}`);
