@@ -183,6 +183,50 @@ it('deploys a flow from code: the deployment a worker runs, with its flow file a
   expect(files['lib/math.ts']).toBe(readFileSync(join(project, 'lib', 'math.ts'), 'utf8'));
 });
 
+it('deploys from code to a server, and a worker with a home and folder of its own runs the deployments', async () => {
+  const apiUrl = await startServer();
+  await api(`${apiUrl}/work-pools`, { method: 'POST', body: { name: 'local' } });
+  const remote = { home: clientHome.home, cwd: project, env: { FLOWDECK_API_URL: apiUrl } };
+  for (const file of ['deploy.ts', 'self-deploying.ts']) {
+    const done = await runCli(['run', file], remote);
+    expect(done.code, showOutput(done)).toBe(0);
+  }
+  const nightly = await api<DeploymentRead>(`${apiUrl}/deployments/name/hello/nightly`);
+  const itself = await api<DeploymentRead>(`${apiUrl}/deployments/name/self-deploying/itself`);
+  expect(itself).toMatchObject({ entrypoint: 'self-deploying.ts:default', workPool: 'local' });
+  expect(itself.updatedAt).toBe(itself.createdAt);
+
+  const workerHome = makeTempHome();
+  try {
+    const worker = spawnCli(['worker', 'start', '--pool', 'local'], {
+      home: workerHome.home,
+      cwd: workerHome.home,
+      env: { FLOWDECK_API_URL: apiUrl },
+    });
+    const runs = [
+      await api<FlowRun>(`${apiUrl}/deployments/${nightly.id}/runs`, { method: 'POST', body: { parameters: { n: 20 } } }),
+      await api<FlowRun>(`${apiUrl}/deployments/${itself.id}/runs`, { method: 'POST', body: { parameters: { n: 20 } } }),
+    ];
+    const ended = await waitUntil(
+      async () => {
+        const now = await Promise.all(runs.map((run) => api<FlowRun>(`${apiUrl}/flow-runs/${run.id}`)));
+        return now.every((run) => run.state.type !== 'SCHEDULED' && run.state.type !== 'PENDING' && run.state.type !== 'RUNNING') ? now : null;
+      },
+      { what: 'the worker to run both deployments', intervalMs: 100 },
+    );
+    expect(
+      ended.map((run) => run.state.type),
+      `${worker.stdout}\n${worker.stderr}`,
+    ).toEqual(['COMPLETED', 'COMPLETED']);
+    // Loaded to run one of its runs, the file that deploys itself did not deploy again.
+    expect((await api<DeploymentRead>(`${apiUrl}/deployments/${itself.id}`)).updatedAt).toBe(itself.updatedAt);
+    worker.child.kill('SIGTERM');
+    await worker.wait();
+  } finally {
+    workerHome.cleanup();
+  }
+});
+
 it('refuses a deployment to a work pool that does not exist, naming the flow and the pool, and stores nothing', async () => {
   writeFileSync(
     join(project, 'deploy-nowhere.ts'),
