@@ -116,6 +116,20 @@ it('serves with the local profile and no server: the serve process schedules its
   }
 });
 
+it('stops serving by itself when its deployment is deleted', async () => {
+  const serve = spawnCli(['serve', 'flows.ts', '--flow', 'hello', '--name', 'short-lived', '--interval', '1'], {
+    home: clientHome.home,
+    cwd: project,
+  });
+  await waitUntil(() => endedRuns(serve).size >= 1, { what: 'a scheduled run to end' });
+  const deleted = await runCli(['deployment', 'delete', 'hello/short-lived'], { home: clientHome.home });
+  expect(deleted.code, showOutput(deleted)).toBe(0);
+  const done = await serve.wait();
+  expect(done.code, showOutput(done)).toBe(0);
+  expect(done.stderr).toMatch(/the deployment hello\/short-lived no longer exists on \S+flowdeck\.db: taking no more runs/);
+  expect(done.stdout.trimEnd().split('\n').at(-1)).toBe('stopped serving hello/short-lived');
+});
+
 it('lets a running run finish on the first Ctrl+C, and stops it as Crashed on the second', async () => {
   const apiUrl = await startServer();
   const serve = spawnCli(['run', 'serve-nap.ts'], { home: clientHome.home, cwd: project, env: { FLOWDECK_API_URL: apiUrl } });

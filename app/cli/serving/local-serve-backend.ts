@@ -10,7 +10,7 @@ import { startScheduler } from '../../server/services/scheduler.js';
 import { StoreError } from '../../server/store/store-error.js';
 import { claimWithWait } from '../../server/work-pools/claim-with-wait.js';
 import { UsageError } from '../errors.js';
-import type { ServeBackend, ServeClaim } from './serve-backend.js';
+import { DeploymentGoneError, type ServeBackend, type ServeClaim } from './serve-backend.js';
 
 /** How often the scheduler of a serve process with no server plans runs ahead; it plans at once after a deploy too. */
 const SCHEDULER_INTERVAL_MS = 10_000;
@@ -46,13 +46,18 @@ export class LocalServeBackend implements ServeBackend {
     return this.store.findDeployment(flowName, name);
   }
 
-  claim(deploymentId: string, claim: ServeClaim): Promise<ClaimedRun[]> {
-    return claimWithWait(
-      this.store,
-      { deploymentId },
-      { worker: claim.worker, queues: [], limit: claim.limit },
-      { waitMs: claim.waitMs, signal: claim.signal },
-    );
+  async claim(deployment: Deployment, claim: ServeClaim): Promise<ClaimedRun[]> {
+    try {
+      return await claimWithWait(
+        this.store,
+        { deploymentId: deployment.id },
+        { worker: claim.worker, queues: [], limit: claim.limit },
+        { waitMs: claim.waitMs, signal: claim.signal },
+      );
+    } catch (error) {
+      if (error instanceof StoreError && error.code === 'NOT_FOUND') throw new DeploymentGoneError(deployment.fullName, this.where);
+      throw error;
+    }
   }
 
   startScheduling(): () => Promise<void> {

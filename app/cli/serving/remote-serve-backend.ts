@@ -4,7 +4,7 @@ import type { Deployment, DeployRequest } from '../../core/api/deployments.js';
 import { ApiError } from '../../core/api/errors.js';
 import type { ClaimedRun } from '../../core/api/work-pools.js';
 import { UsageError } from '../errors.js';
-import type { ServeBackend, ServeClaim } from './serve-backend.js';
+import { DeploymentGoneError, type ServeBackend, type ServeClaim } from './serve-backend.js';
 
 /** A server that has not answered in this long is treated as unreachable; a claim's own wait comes on top. */
 const API_TIMEOUT_MS = 30_000;
@@ -40,10 +40,10 @@ export class RemoteServeBackend implements ServeBackend {
     }
   }
 
-  async claim(deploymentId: string, claim: ServeClaim): Promise<ClaimedRun[]> {
+  async claim(deployment: Deployment, claim: ServeClaim): Promise<ClaimedRun[]> {
     try {
       const answer = await this.claims.claimDeploymentRuns({
-        params: { id: deploymentId },
+        params: { id: deployment.id },
         body: { worker: claim.worker, limit: claim.limit, waitMs: claim.waitMs },
         signal: AbortSignal.any([claim.signal, AbortSignal.timeout(claim.waitMs + API_TIMEOUT_MS)]),
       });
@@ -51,6 +51,7 @@ export class RemoteServeBackend implements ServeBackend {
     } catch (error) {
       // Stopped on purpose: the server gives back whatever it claimed for a client that went away.
       if (claim.signal.aborted) return [];
+      if (error instanceof ApiError && error.status === 404) throw new DeploymentGoneError(deployment.fullName, this.where);
       throw error;
     }
   }

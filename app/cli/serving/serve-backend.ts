@@ -2,6 +2,14 @@ import type { Bundle } from '../../core/api/bundles.js';
 import type { Deployment, DeployRequest } from '../../core/api/deployments.js';
 import type { ClaimedRun } from '../../core/api/work-pools.js';
 
+/** The served deployment is gone (deleted while it was served): there is nothing left to take runs of. */
+export class DeploymentGoneError extends Error {
+  constructor(fullName: string, where: string) {
+    super(`the deployment ${fullName} no longer exists on ${where}`);
+    this.name = 'DeploymentGoneError';
+  }
+}
+
 /** What a serve process asks for when it takes due runs of its deployment. */
 export interface ServeClaim {
   /** The name the claimed runs record as the one running them. */
@@ -24,8 +32,11 @@ export interface ServeBackend {
   putBundle(hash: string, bundle: Bundle): Promise<void>;
   deploy(request: DeployRequest): Promise<Deployment>;
   findDeployment(flowName: string, name: string): Promise<Deployment | null>;
-  /** Claims due runs of the deployment for this process, waiting (a long poll) for one to come due. */
-  claim(deploymentId: string, claim: ServeClaim): Promise<ClaimedRun[]>;
+  /**
+   * Claims due runs of the deployment for this process, waiting (a long poll) for one to come due.
+   * Throws DeploymentGoneError once the deployment has been deleted.
+   */
+  claim(deployment: Deployment, claim: ServeClaim): Promise<ClaimedRun[]>;
   /**
    * Makes the deployment's scheduled runs when no server does (the local database): a scheduler in
    * this process, until the returned function is called. A server schedules its own.

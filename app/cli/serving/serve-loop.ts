@@ -4,7 +4,7 @@ import type { Deployment } from '../../core/api/deployments.js';
 import { newId } from '../../core/ids.js';
 import { engineSettings } from '../../engine/hosting.js';
 import type { AnyFlow } from '../flow-files/load-flow-file.js';
-import type { ServeBackend } from './serve-backend.js';
+import { DeploymentGoneError, type ServeBackend } from './serve-backend.js';
 
 /** A claim waits this long for a run to come due before it asks again; stopping ends the wait at once. */
 const CLAIM_WAIT_MS = 10_000;
@@ -16,6 +16,8 @@ export interface ServeLoopEvents {
   started(run: ClaimedRun): void;
   ended(run: ClaimedRun, outcome: { state: string } | { error: unknown }): void;
   claimFailed(error: unknown, retryInMs: number): void;
+  /** The deployment was deleted: the loop takes no more runs. */
+  gone(error: DeploymentGoneError): void;
 }
 
 /**
@@ -61,10 +63,15 @@ export class ServeLoop {
       }
       let claimed: ClaimedRun[];
       try {
-        claimed = await this.backend.claim(this.deployment.id, { worker: this.worker, limit: free, waitMs: CLAIM_WAIT_MS, signal });
+        claimed = await this.backend.claim(this.deployment, { worker: this.worker, limit: free, waitMs: CLAIM_WAIT_MS, signal });
         retryMs = RETRY_FIRST_MS;
       } catch (error) {
         if (signal.aborted) break;
+        if (error instanceof DeploymentGoneError) {
+          this.events.gone(error);
+          this.stop();
+          break;
+        }
         this.events.claimFailed(error, retryMs);
         await Promise.race([delay(retryMs), this.stopped]);
         retryMs = Math.min(retryMs * 2, RETRY_MOST_MS);
