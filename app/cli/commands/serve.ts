@@ -1,3 +1,5 @@
+import { existsSync } from 'node:fs';
+import { resolve } from 'node:path';
 import type { CommandRun } from '../command.js';
 import { parseWholeNumber, stringListOption, stringOption } from '../command-helpers.js';
 import { UsageError } from '../errors.js';
@@ -5,6 +7,14 @@ import { prepareEngine } from '../flow-files/execute-flow.js';
 import { loadFlowFile } from '../flow-files/load-flow-file.js';
 import { parseParams, parseParamsJson } from '../flow-files/parse-params.js';
 import { carryOutDeploymentCalls, endDeploymentFile } from '../serving/deployment-calls.js';
+import { COMMANDS } from './index.js';
+
+/** `flowdeck serve start` means the server far more likely than a flow file named `start`. */
+function checkServerMeant(file: string, cwd: string): void {
+  if (existsSync(resolve(cwd, file))) return;
+  const server = COMMANDS.find((command) => command.name === `server ${file}`);
+  if (server) throw new UsageError(`no such file: ${file}; did you mean 'flowdeck ${server.name}'?`);
+}
 
 /** `--interval 90` is seconds; anything else is read as an ISO 8601 duration (PT1H) and checked with the schedule. */
 function intervalOption(raw: string | undefined): number | string | undefined {
@@ -14,6 +24,7 @@ function intervalOption(raw: string | undefined): number | string | undefined {
 
 /** `flowdeck serve`; its name, usage and options are in the command table (index.ts). */
 export const run: CommandRun = async (args, ctx) => {
+  checkServerMeant(args.positionals[0], ctx.cwd);
   const name = stringOption(args, 'name');
   if (name === undefined) throw new UsageError("--name is needed: the deployment's name, e.g. --name every-minute");
   const schedules = (['cron', 'interval', 'rrule'] as const).filter((option) => stringOption(args, option) !== undefined);
