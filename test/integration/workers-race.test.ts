@@ -41,6 +41,18 @@ it('five workers racing over 500 due runs claim each run once', async () => {
       .filter((e) => e.event === 'started')
       .map((e) => e.flowRunId),
   );
+  const twice = started.filter((id, i) => started.indexOf(id) !== i);
+  if (twice.length > 0) {
+    await readStore(server.dbPath, async (store) => {
+      for (const runId of twice.slice(0, 3))
+        console.log(runId, JSON.stringify((await store.states(runId)).map((s) => [s.name, s.timestamp, s.message])));
+    });
+    for (const w of workers)
+      console.log(
+        w.proc.stderr,
+        w.events().filter((e) => twice.includes(e.flowRunId)),
+      );
+  }
   expect(started).toHaveLength(RUNS);
   expect(new Set(started)).toEqual(new Set(created));
 
@@ -48,8 +60,11 @@ it('five workers racing over 500 due runs claim each run once', async () => {
     for (const runId of created) {
       const run = (await store.flowRun(runId))!;
       expect(run.workerName).toMatch(/^racer-\d$/);
-      const states = await store.states(runId);
-      expect(states.map((s) => s.type)).toEqual(['SCHEDULED', 'PENDING', 'CRASHED']);
+      // Scheduled, perhaps renamed Late while the pool was paused, then claimed once: one Pending.
+      const types = (await store.states(runId)).map((s) => s.type);
+      expect(types.filter((type) => type === 'PENDING')).toHaveLength(1);
+      expect(types.slice(types.indexOf('PENDING'))).toEqual(['PENDING', 'CRASHED']);
+      expect(types.slice(0, types.indexOf('PENDING')).every((type) => type === 'SCHEDULED')).toBe(true);
     }
   });
 });
