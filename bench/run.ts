@@ -934,7 +934,7 @@ function workersRows(r: WorkersBench): Row[] {
 function workersNote(r: WorkersBench): string {
   return (
     `Workers: \`flowdeck server start\` and ${BURST_WORKERS} \`flowdeck worker start --limit ${WORKER_LIMIT}\` processes, each run in its own flow process (\`flow-run execute\`) of a flow that does nothing; ` +
-    `the burst's runs all due one instant after they were made (last Running ${formatNumber(r.burst.spanMs)} ms after it); ` +
+    `the burst's runs made due in a paused pool and timed from its resume, when all became due at once (last Running ${formatNumber(r.burst.spanMs)} ms after it); ` +
     `bare Node start (spawn to exit of \`node -e 0\`) p50 ${r.nodeStartP50Ms.toFixed(0)} ms, p99 ${r.nodeStartP99Ms.toFixed(0)} ms; an empty claim's round trip p99 ${r.claimRoundTripP99Ms.toFixed(1)} ms`
   );
 }
