@@ -78,14 +78,18 @@ it('a server restarted in the middle of a schedule makes no run twice and misses
   const restartedAt = Date.now();
 
   // Every run due up to a few seconds after the restart completes, each once.
+  let seen = '';
   const runs = await waitUntil(
     async () => {
       const all = (await deploymentRuns(again, id)).sort((a, b) => a.expectedStartTime! - b.expectedStartTime!);
       const due = all.filter((run) => run.expectedStartTime! <= restartedAt + 2000);
+      seen = due.map((run) => `${run.expectedStartTime} ${run.state.name} ${run.state.message ?? ''}`).join('\n');
       return due.length > 0 && due.every((run) => run.state.type === 'COMPLETED') ? { all, due } : null;
     },
     { what: 'the runs due across the restart to complete', intervalMs: 200 },
-  );
+  ).catch((error: Error) => {
+    throw new Error(`${error.message}; the runs due:\n${seen}\n--- worker\n${worker.proc.stdout}\n${worker.proc.stderr}`);
+  });
   const times = runs.all.map((run) => run.expectedStartTime!);
   expect(new Set(times).size).toBe(times.length);
   for (let i = 1; i < times.length; i++) expect(times[i] - times[i - 1]).toBe(2000);

@@ -1,7 +1,7 @@
 // `flowdeck worker start` against a real server: runs deployed from flowdeck.yaml run on demand in
 // a worker's own processes, from the bundled code alone; a cancelled run's process is stopped; a
 // worker killed with -9 leaves no run Running; SIGTERM lets runs finish, a second one hands them back.
-import { cpSync, existsSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { expect, it } from 'vitest';
 import { runCli, showOutput, stateNames, waitUntil } from '../helpers/cli.js';
@@ -198,4 +198,52 @@ it('says that a worker needs a server, and how to start one', async () => {
   expect(done.code).toBe(2);
   expect(done.stderr).toContain('a worker takes its runs from a Flowdeck server');
   expect(done.stderr).toContain('flowdeck server start');
+});
+
+it('a run whose flow file fails to load on the worker is Crashed, pointing at its output', async () => {
+  const server = await startServer();
+  await createPool(server, { env: { FAIL_TO_LOAD: 'yes' } });
+  const project = writeProject(`deployments:
+  - name: fragile
+    entrypoint: flows/fragile.ts:fragile
+    workPool: local
+`);
+  writeFileSync(
+    join(project, 'flows', 'fragile.ts'),
+    "import { flow } from 'flowdeck';\nif (process.env.FAIL_TO_LOAD) throw new Error('no database on this machine');\n" +
+      "export const fragile = flow({ name: 'fragile' }, async () => 1);\n",
+  );
+  await deploy(server, project);
+  const worker = startWorker(server);
+  await worker.ready();
+
+  const runId = await runOnDemand(server, 'fragile', 'fragile');
+  const run = await waitForRun(server, runId, 'final');
+  expect(run.state.type).toBe('CRASHED');
+  const logPath = join(worker.home, 'runs', `${runId}.log`);
+  expect(run.state.message).toContain(`its output is in ${logPath}`);
+  expect(readFileSync(logPath, 'utf8')).toContain('no database on this machine');
+});
+
+it('flow-run execute runs a Scheduled run of a deployment in this process, and refuses one that has ended', async () => {
+  const server = await startServer();
+  await createPool(server);
+  const project = writeProject(YAML);
+  await deploy(server, project);
+  const id = await deploymentId(server, 'greet', 'on-demand');
+  // Due in an hour: no worker is needed to start it by hand now.
+  const { id: runId } = await server.client.runDeployment({
+    params: { id },
+    body: { parameters: { name: 'hand' }, scheduledTime: Date.now() + 3_600_000 },
+  });
+  const options = { home: tempFolder(), cwd: project, env: { FLOWDECK_API_URL: server.api } };
+
+  const done = await runCli(['flow-run', 'execute', runId, '--json'], options);
+  expect(done.code, showOutput(done)).toBe(0);
+  expect(JSON.parse(done.stdout.trim().split('\n').pop()!)).toMatchObject({ flowRunId: runId, state: { type: 'COMPLETED' } });
+  expect(JSON.parse((await server.client.getFlowRun({ params: { id: runId } })).result!)).toMatchObject({ greeting: 'HELLO HAND!' });
+
+  const again = await runCli(['flow-run', 'execute', runId], options);
+  expect(again.code).toBe(2);
+  expect(again.stderr).toContain('is Completed; only a Scheduled or Pending run can be executed');
 });

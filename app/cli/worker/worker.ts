@@ -1,11 +1,11 @@
 import { hostname } from 'node:os';
 import { join } from 'node:path';
 import type { ApiClient } from '../../core/api/client.js';
-import { ApiError } from '../../core/api/errors.js';
+import { ApiError, ApiUnreachableError } from '../../core/api/errors.js';
 import { CLAIM_WAIT_MAX_MS, WORKER_HEARTBEAT_MS, type ClaimedRun } from '../../core/api/work-pools.js';
 import { newId } from '../../core/ids.js';
-import type { StateType } from '../../core/index.js';
 import { isTerminal } from '../../core/state-model.js';
+import { EXIT_SERVER } from '../errors.js';
 import { BundleCache } from './bundle-cache.js';
 import { FlowProcess, type ExitStatus } from './flow-process.js';
 
@@ -247,15 +247,16 @@ export class Worker {
 
   private async release(flowRunIds: string[]): Promise<void> {
     if (flowRunIds.length === 0) return;
-    try {
-      await this.options.client.releaseRuns({
+    const released = await this.untilAnswered(() =>
+      this.options.client.releaseRuns({
         params: { pool: this.options.pool },
         body: { worker: this.options.name, flowRunIds },
         signal: AbortSignal.timeout(REQUEST_TIMEOUT_MS),
-      });
-    } catch (error) {
+      }),
+    );
+    if (!released.ok) {
       this.options.events.note(
-        `could not hand ${plural(flowRunIds.length, 'run')} back (${describeError(error)}); the server hands them back once this worker is OFFLINE`,
+        `could not hand ${plural(flowRunIds.length, 'run')} back (${describeError(released.error)}); the server hands them back once this worker is OFFLINE`,
       );
     }
   }
@@ -277,7 +278,11 @@ export class Worker {
         outcome = await this.settle(run, await run.process.exited);
       }
     } catch (error) {
-      outcome = await this.recordEnd(id, 'CRASHED', `the worker could not start it: ${describeError(error)}`);
+      if (error instanceof ApiUnreachableError) {
+        // Its code could not be fetched: the run is as good as new, for this worker or another once the server answers.
+        await this.release([id]);
+        outcome = `not started: ${describeError(error)}; handed back to run again`;
+      } else outcome = await this.recordEnd(id, 'CRASHED', `the worker could not start it: ${describeError(error)}`);
     } finally {
       if (run.killTimer) clearTimeout(run.killTimer);
       this.runs.delete(id);
@@ -320,15 +325,17 @@ export class Worker {
       await this.release([id]);
       return 'handed back to the server';
     }
-    let state: { type: StateType; name: string };
-    try {
-      state = (await this.options.client.getFlowRun({ params: { id }, signal: AbortSignal.timeout(REQUEST_TIMEOUT_MS) })).state;
-    } catch (error) {
-      return `its process exited (${exitText(status)}); its state could not be read: ${describeError(error)}`;
-    }
+    const read = await this.untilAnswered(() => this.options.client.getFlowRun({ params: { id }, signal: AbortSignal.timeout(REQUEST_TIMEOUT_MS) }));
+    if (!read.ok) return `its process exited (${exitText(status)}); its state could not be read: ${describeError(read.error)}`;
+    const { state } = read.value;
     if (isTerminal(state.type)) return state.name;
     if (run.cancelled || state.type === 'CANCELLING') {
       return this.recordEnd(id, 'CANCELLED', `its process was stopped by worker '${this.options.name}' (${exitText(status)})`);
+    }
+    if ((state.type === 'PENDING' || state.type === 'SCHEDULED') && status.code === EXIT_SERVER) {
+      // It never started: its process could not reach the server. Another try, here or on another worker, may.
+      await this.release([id]);
+      return 'not started: its process could not reach the server; handed back to run again';
     }
     return this.recordEnd(
       id,
@@ -340,18 +347,32 @@ export class Worker {
   /** Ends a run its process could not end; answers the state it is in afterwards. */
   private async recordEnd(flowRunId: string, type: 'CRASHED' | 'CANCELLED', message: string): Promise<string> {
     const name = type === 'CRASHED' ? 'Crashed' : 'Cancelled';
-    try {
-      const { results } = await this.options.client.report({
+    const written = await this.untilAnswered(() =>
+      this.options.client.report({
         body: {
           operations: [{ kind: 'setState', request: { kind: 'flow', runId: flowRunId, transitionId: newId(), state: { type, name, message } } }],
         },
         signal: AbortSignal.timeout(REQUEST_TIMEOUT_MS),
-      });
-      const result = results[0];
-      if (result && 'state' in result && result.state && 'name' in result.state) return `${result.state.name}: ${message}`;
-      return `${name}: ${message}`;
-    } catch (error) {
-      return `${message}; recording it ${name} failed: ${describeError(error)}`;
+      }),
+    );
+    if (!written.ok) return `${message}; recording it ${name} failed: ${describeError(written.error)}`;
+    const result = written.value.results[0];
+    if (result && 'state' in result && result.state) return `${result.state.name}: ${message}`;
+    return `${name}: ${message}`;
+  }
+
+  /**
+   * Asks until the server answers: a run's end must reach it, also across a restart. Gives up on a
+   * refusal that asking again would not change, and once the worker is handing its runs back.
+   */
+  private async untilAnswered<T>(ask: () => Promise<T>): Promise<{ ok: true; value: T } | { ok: false; error: unknown }> {
+    for (let failures = 0; ; failures++) {
+      try {
+        return { ok: true, value: await ask() };
+      } catch (error) {
+        if (isFinalRefusal(error) || this.phase === 'handing-back') return { ok: false, error };
+        await sleep(RETRY_DELAYS_MS[Math.min(failures, RETRY_DELAYS_MS.length - 1)]);
+      }
     }
   }
 
