@@ -36,7 +36,6 @@ describe('deploy() options', () => {
       workPool: 'local',
       workQueue: null,
       concurrencyLimit: null,
-      paused: false,
     });
     const spec = checkDeployOptions('etl', {
       name: 'nightly',

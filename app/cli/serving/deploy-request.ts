@@ -23,7 +23,7 @@ export function deployRequest(flow: AnyFlow, spec: DeploymentSpec, entrypoint: s
     concurrencyLimit: spec.concurrencyLimit,
     ...(spec.collisionStrategy ? { collisionStrategy: spec.collisionStrategy } : {}),
     ...(spec.catchUp ? { catchUp: spec.catchUp } : {}),
-    paused: spec.paused,
+    ...(spec.paused !== undefined ? { paused: spec.paused } : {}),
     bundle,
   };
 }

@@ -31,7 +31,8 @@ export interface DeploymentSpec {
   concurrencyLimit: number | null;
   collisionStrategy?: CollisionStrategy;
   catchUp?: CatchUpRule;
-  paused: boolean;
+  /** Left out: a new deployment is active, and one deployed again keeps its paused flag. */
+  paused?: boolean;
 }
 
 const COMMON_KEYS = [
@@ -89,9 +90,9 @@ class OptionReader {
     return value;
   }
 
-  optionalBoolean(option: string): boolean {
+  optionalBoolean(option: string): boolean | undefined {
     const value = this.value(option);
-    if (value === undefined) return false;
+    if (value === undefined) return undefined;
     if (typeof value !== 'boolean') this.fail(option, `must be true or false, got ${describe(value)}`);
     return value;
   }
@@ -221,7 +222,7 @@ function checkCommon(reader: OptionReader): Omit<DeploymentSpec, 'workPool' | 'w
       concurrencyLimit === undefined || concurrencyLimit === null ? null : reader.positiveInteger('concurrencyLimit', concurrencyLimit),
     ...optional('collisionStrategy', reader.oneOf('collisionStrategy', COLLISION_STRATEGIES)),
     ...optional('catchUp', reader.oneOf('catchUp', CATCH_UP_RULES)),
-    paused: reader.optionalBoolean('paused'),
+    ...optional('paused', reader.optionalBoolean('paused')),
   };
 }
 

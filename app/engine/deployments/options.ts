@@ -35,7 +35,7 @@ export interface DeploymentOptions<P = Record<string, unknown>> {
   collisionStrategy?: CollisionStrategy;
   /** Which runs missed while the server was down still run: latest (the default), all or none. */
   catchUp?: CatchUpRule;
-  /** Deployed paused: its schedules make no runs until it is resumed. */
+  /** Deployed paused: its schedules make no runs until it is resumed. Left out, a deployment deployed again keeps its own. */
   paused?: boolean;
 }
 
