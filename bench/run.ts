@@ -2,7 +2,7 @@
  * `npm run bench`: every workload through the real engine against a real SQLite file, each
  * beside its physical floor measured in the same run. Prints a table and writes
  * bench/results.json. A missed target is reported, not failed: the exit code is 0.
- * `npm run bench -- replay` (or `w5`, `w0`, `debug`, `rerun`) runs that workload alone (see ALONE) and writes no results.json.
+ * `npm run bench -- replay` (or `w5`, `w0`, `debug`, `rerun`, `workers`) runs that workload alone (see ALONE) and writes no results.json.
  */
 import { cpus, platform, release } from 'node:os';
 import {
@@ -36,12 +36,23 @@ import { measurePanFps, measureUiReady, PAN_NODES } from './workloads/ui-ready.j
 import { measureRunPage, RUN_PAGE_LOG_LINES, RUN_PAGE_TASK_RUNS, type RunPageRun } from './workloads/run-page.js';
 import { measureRunsList, RUNS_LIST_RUNS } from './workloads/runs-list.js';
 import { HEALTH_EVERY_MS, REPLAY_EVENTS, REPLAY_SUBSCRIBERS, runReplay } from './workloads/replay.js';
+import {
+  BURST_RUNS,
+  BURST_WORKERS,
+  runWorkersBench,
+  STREAM_DEPLOYMENTS,
+  STREAM_INTERVAL_SECONDS,
+  WORKER_LIMIT,
+  type WorkersBench,
+} from './workloads/workers.js';
 
 /** Measured runs per workload, after one warm-up; the median is reported. */
 const RUNS = 5;
 const LOG_BATCH = 4_000;
 
 const TARGETS = {
+  /** From a deployment run's scheduled time to its Running state, through a worker. */
+  workersToRunningP99Ms: 250,
   w0ColdStartMs: 150,
   helpMs: 100,
   flowRunLsMs: 100,
@@ -895,6 +906,39 @@ async function main(): Promise<void> {
   process.stdout.write(`Wrote ${out.pathname}\n`);
 }
 
+function workersRows(r: WorkersBench): Row[] {
+  const row = (workload: string, f: WorkersBench['burst'], floorMs: number, floor: string): Row => ({
+    workload,
+    figure: `p99 ${formatNumber(f.p99Ms)} ms (p50 ${formatNumber(f.p50Ms)}, max ${formatNumber(f.maxMs)}) over ${formatNumber(f.runs)} runs`,
+    floor,
+    ratio: f.p99Ms / floorMs,
+    target: `p99 <= ${TARGETS.workersToRunningP99Ms} ms`,
+    pass: f.p99Ms <= TARGETS.workersToRunningP99Ms,
+  });
+  return [
+    row(
+      `${formatNumber(BURST_RUNS)} runs due at once, ${BURST_WORKERS} workers: scheduled time to Running`,
+      r.burst,
+      r.burstProcessFloorP99Ms,
+      `p99 ${formatNumber(r.burstProcessFloorP99Ms)} ms (${formatNumber(BURST_RUNS)} bare Node starts, ${BURST_WORKERS * WORKER_LIMIT} at a time)`,
+    ),
+    row(
+      `Interval schedules, ${STREAM_DEPLOYMENTS} every ${STREAM_INTERVAL_SECONDS} s: scheduled time to Running`,
+      r.stream,
+      r.nodeStartP99Ms + r.claimRoundTripP99Ms,
+      `p99 ${r.nodeStartP99Ms.toFixed(0)} ms bare Node start + ${r.claimRoundTripP99Ms.toFixed(1)} ms claim round trip`,
+    ),
+  ];
+}
+
+function workersNote(r: WorkersBench): string {
+  return (
+    `Workers: \`flowdeck server start\` and ${BURST_WORKERS} \`flowdeck worker start --limit ${WORKER_LIMIT}\` processes, each run in its own flow process (\`flow-run execute\`) of a flow that does nothing; ` +
+    `the burst's runs made due in a paused pool and timed from its resume, when all became due at once (last Running ${formatNumber(r.burst.spanMs)} ms after it); ` +
+    `bare Node start (spawn to exit of \`node -e 0\`) p50 ${r.nodeStartP50Ms.toFixed(0)} ms, p99 ${r.nodeStartP99Ms.toFixed(0)} ms; an empty claim's round trip p99 ${r.claimRoundTripP99Ms.toFixed(1)} ms`
+  );
+}
+
 /** Workloads that `npm run bench -- NAME` runs alone: their rows printed, results.json left as it was. */
 const ALONE: Record<string, () => Promise<{ rows: Row[]; notes: string[] }>> = {
   replay: async () => {
@@ -917,6 +961,10 @@ const ALONE: Record<string, () => Promise<{ rows: Row[]; notes: string[] }>> = {
   rerun: async () => {
     const r = await rerunFromLast();
     return { rows: [rerunFromLastRow(r)], notes: [rerunFromLastNote(r)] };
+  },
+  workers: async () => {
+    const r = await runWorkersBench();
+    return { rows: workersRows(r), notes: [workersNote(r)] };
   },
 };
 

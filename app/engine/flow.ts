@@ -3,6 +3,9 @@ import { callerModuleUrl } from './registry.js';
 import { flowSignature } from './flow-parameters.js';
 import { executeFlowRun, type FlowDefinition, type FlowRunOutcome, type FlowRunRequest } from './flow-run-engine.js';
 import { retryPolicyOf, validateTimeout, type FlowOptions, type ZodLikeError } from './options.js';
+import type { Deployment } from '../core/api/deployments.js';
+import type { DeployOptions, ServeOptions } from './deployments/options.js';
+import { recordFlowDefinition } from './deployments/flow-source.js';
 
 /** What a flow's options speak of as its parameters: the one object it takes, or its arguments by name. */
 type FlowParameters<Args extends unknown[]> = Args extends [params?: infer P]
@@ -37,6 +40,16 @@ export interface Flow<Args extends unknown[] = [params?: Record<string, unknown>
    */
   run(params?: unknown, request?: FlowRunRequest): Promise<FlowRunOutcome<Awaited<R>>>;
   withOptions(changes: FlowOptions<FlowParameters<Args>, Flow<Args, R>>): Flow<Args, R>;
+  /**
+   * Registers a deployment of this flow, `FLOW/NAME`, whose runs the workers of a work pool run
+   * (its file and the local files it imports are stored with it), and resolves to it as stored.
+   */
+  deploy(options: DeployOptions<FlowParameters<Args>>): Promise<Deployment>;
+  /**
+   * Registers a deployment of this flow with no work pool and runs its runs in this process as they
+   * come due, until Ctrl+C (or SIGTERM): then it lets running runs finish and resolves.
+   */
+  serve(options: ServeOptions<FlowParameters<Args>>): Promise<void>;
   readonly isFlowdeckFlow: true;
 }
 
@@ -45,6 +58,8 @@ function makeFlow<Args extends unknown[], R>(
   fn: (...args: Args) => R,
   moduleUrl: string | null,
 ): Flow<Args, R> {
+  // Where it is defined, for a deployment of it to find its file; read only when deployed.
+  const definedAt = new Error();
   const name = options.name ?? fn.name;
   if (!name) throw new Error('a flow needs a name: pass { name } or use a named function');
   validateTimeout(options.timeoutSeconds);
@@ -69,11 +84,15 @@ function makeFlow<Args extends unknown[], R>(
     fn,
     moduleUrl,
     run,
+    // Loaded on use: a flow file that never deploys does not pay for the schedule checks.
+    deploy: async (deployOptions: unknown) => (await import('./deployments/deploy-flow.js')).deployFlow(call as never, deployOptions),
+    serve: async (serveOptions: unknown) => (await import('./deployments/deploy-flow.js')).serveFlow(call as never, serveOptions),
     isFlowdeckFlow: true as const,
     withOptions: (changes: FlowOptions<unknown, Flow<Args, R>>) => makeFlow({ ...options, ...changes }, fn, moduleUrl),
   });
   Object.defineProperty(flowObject, 'name', { value: name });
   definition.subject = flowObject;
+  recordFlowDefinition(flowObject, definedAt);
   return registerFlow(flowObject as unknown as Flow<Args, R>);
 }
 

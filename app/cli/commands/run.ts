@@ -6,7 +6,8 @@ import { UsageError } from '../errors.js';
 import { checkDebugNames, debugOptionsOf } from '../flow-files/debug-options.js';
 import { executeFlow, prepareEngine } from '../flow-files/execute-flow.js';
 import { keepCompiledCode } from '../../engine/loader/kept-code.js';
-import { loadFlowFile } from '../flow-files/load-flow-file.js';
+import { loadFlowModule, pickFlow } from '../flow-files/load-flow-file.js';
+import { deploymentCallsCarriedOut, endDeploymentFile } from '../serving/deployment-calls.js';
 import { parseParams, parseParamsJson } from '../flow-files/parse-params.js';
 
 /** An id for the new run chosen by whoever starts the process, so it can name the run before it exists. */
@@ -24,8 +25,12 @@ export const run: CommandRun = async (args, ctx) => {
   const fromJson = parseParamsJson(stringOption(args, 'params-json'));
   const debug = debugOptionsOf(args.values);
   // The store opens first: a damaged FLOWDECK_HOME is reported before any flow code runs.
-  const progress = await prepareEngine(ctx);
-  const { flow, path, module } = await loadFlowFile(args.positionals[0], ctx.cwd, ctx.home, args.values.flow as string | undefined);
+  const progress = await prepareEngine(ctx, { deploymentCalls: 'carry-out' });
+  const loaded = await loadFlowModule(args.positionals[0], ctx.cwd, ctx.home);
+  // A file that deployed or served its flows while loading was run for that: there is no flow left to run.
+  if (deploymentCallsCarriedOut() > 0) return endDeploymentFile(ctx, progress);
+  const { path, module } = loaded;
+  const flow = pickFlow(loaded, args.values.flow as string | undefined);
   // Kept, so the run can be run again from a task with the code it ran.
   const codeRef = module ? keepCompiledCode(ctx.home, module) : null;
   // Each --param overrides the same key of --params-json.

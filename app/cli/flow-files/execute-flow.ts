@@ -4,6 +4,7 @@ import { configureEngine, crashActiveRuns, engineSettings, previewOf, type FlowR
 import type { ConnectionEvent, HttpReporter } from '../../engine/reporting/index.js';
 import { ParameterValidationError } from '../../engine/index.js';
 import type { CliContext } from '../context.js';
+import { CliDeploymentHost } from '../serving/cli-deployment-host.js';
 import { EXIT_OK, EXIT_RUN_FAILED, EXIT_SERVER, UsageError, type ExitCode } from '../errors.js';
 import { formatStateName } from '../output/format.js';
 import { RunProgress } from '../output/run-progress.js';
@@ -59,8 +60,13 @@ async function checkServer(ctx: CliContext): Promise<void> {
   await client.report({ body: { operations: [], logs: [] } });
 }
 
-/** Points the engine at the local store or the configured server, with progress shown on stderr. */
-export async function prepareEngine(ctx: CliContext): Promise<RunProgress> {
+/**
+ * Points the engine at the local store or the configured server, with progress shown on stderr.
+ * `deploymentCalls: 'carry-out'` is for a file run for its own sake (`flowdeck run`): its
+ * `deploy()` and `serve()` calls register and serve. Otherwise the file is loaded to run one of its
+ * runs, and they are not carried out again.
+ */
+export async function prepareEngine(ctx: CliContext, options: { deploymentCalls?: 'carry-out' | 'skip' } = {}): Promise<RunProgress> {
   const progress = new RunProgress(ctx);
   configureEngine({
     reporter: await reporterFor(ctx, progress),
@@ -70,8 +76,17 @@ export async function prepareEngine(ctx: CliContext): Promise<RunProgress> {
     logLevel: LOG_LEVELS[ctx.settings.FLOWDECK_LOGGING_LEVEL],
     heartbeatSeconds: ctx.settings.FLOWDECK_HEARTBEAT_SECONDS,
     cancelGraceSeconds: ctx.settings.FLOWDECK_CANCEL_GRACE_SECONDS,
+    deploymentHost: new CliDeploymentHost(ctx, options.deploymentCalls === 'carry-out'),
   });
   return progress;
+}
+
+export interface ExecuteOptions {
+  /**
+   * Asked on a SIGINT or SIGTERM before anything is recorded: true when the run ends on its own
+   * (it is being cancelled), so the signal records nothing and a second one ends the process.
+   */
+  endsOnItsOwn?: (signal: NodeJS.Signals) => boolean;
 }
 
 /**
@@ -85,6 +100,7 @@ export async function executeFlow(
   params: Record<string, unknown>,
   request: FlowRunRequest,
   json: boolean,
+  options: ExecuteOptions = {},
 ): Promise<ExitCode> {
   const reporter = engineSettings().reporter!;
   // prepareEngine gave the engine an HttpReporter exactly when the settings name a server.
@@ -96,6 +112,10 @@ export async function executeFlow(
     throw error;
   }
   const onSignal = (signal: NodeJS.Signals) => {
+    if (options.endsOnItsOwn?.(signal)) {
+      ctx.note(`received ${signal} while the run is being cancelled: it ends Cancelled on its own`);
+      return;
+    }
     progress.finish();
     ctx.note(`received ${signal}: recording unfinished runs as Crashed`);
     const recorded = crashActiveRuns(`the flow process received ${signal}`);

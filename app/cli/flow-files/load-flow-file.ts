@@ -27,6 +27,8 @@ export interface FlowModule {
   path: string;
   flows: AnyFlow[];
   defaultFlow: AnyFlow | null;
+  /** Everything the file exports, by name. */
+  exported: Record<string, unknown>;
   /** The compiled module that was imported, when the file was compiled into one. */
   module?: string;
 }
@@ -56,11 +58,11 @@ export async function loadFlowModule(file: string, cwd: string, home: string): P
     throw new UsageError(`${path} failed to load: ${err?.name ?? 'Error'}: ${err?.message ?? String(error)}${locationOf(err, path)}`);
   }
   const flows = [...new Set([...Object.values(exported).filter(isFlow), ...registeredFlows().filter(isFlow)])] as AnyFlow[];
-  return { path, flows, defaultFlow: isFlow(exported.default) ? exported.default : null, ...(module ? { module } : {}) };
+  return { path, flows, defaultFlow: isFlow(exported.default) ? exported.default : null, exported, ...(module ? { module } : {}) };
 }
 
 /** Picks a module's flow: the one named `flowName`, or the default export. */
-function pickFlow({ path, flows: flowsHere, defaultFlow }: FlowModule, flowName: string | undefined): AnyFlow {
+export function pickFlow({ path, flows: flowsHere, defaultFlow }: FlowModule, flowName: string | undefined): AnyFlow {
   if (flowName !== undefined) {
     const match = flowsHere.find((f) => f.name === flowName);
     if (!match) {
@@ -89,11 +91,23 @@ export async function loadFlowFile(
   return { flow: pickFlow(loaded, flowName), path: loaded.path, ...(loaded.module ? { module: loaded.module } : {}) };
 }
 
+/** Loads a flow file and picks the flow it exports as `exportName` (`default` for its default export). */
+export async function loadFlowExport(file: string, cwd: string, home: string, exportName: string): Promise<{ flow: AnyFlow; path: string }> {
+  const loaded = await loadFlowModule(file, cwd, home);
+  const value = loaded.exported[exportName];
+  if (!isFlow(value)) {
+    const names = Object.keys(loaded.exported).filter((name) => isFlow(loaded.exported[name]));
+    const what = value === undefined ? `does not export '${exportName}'` : `exports '${exportName}', but it is not a flow`;
+    throw new UsageError(`${loaded.path} ${what}${names.length ? `; its flow exports are ${names.map((n) => `'${n}'`).join(', ')}` : ''}`);
+  }
+  return { flow: value as AnyFlow, path: loaded.path };
+}
+
 /** Loads the code a run kept (see keepCompiledCode) and picks its flow by name. */
 export async function loadKeptFlow(home: string, codeRef: string, flowName: string): Promise<AnyFlow> {
   const exported = await importKeptCode(home, codeRef);
   const flows = [...new Set([...Object.values(exported).filter(isFlow), ...registeredFlows().filter(isFlow)])] as AnyFlow[];
-  return pickFlow({ path: codeRef, flows, defaultFlow: isFlow(exported.default) ? exported.default : null }, flowName);
+  return pickFlow({ path: codeRef, flows, defaultFlow: isFlow(exported.default) ? exported.default : null, exported }, flowName);
 }
 
 function locationOf(error: Error | undefined, path: string): string {

@@ -1,0 +1,65 @@
+import type { Deployment } from '../../core/api/deployments.js';
+import { crashActiveRuns } from '../../engine/hosting.js';
+import type { CliContext } from '../context.js';
+import type { AnyFlow } from '../flow-files/load-flow-file.js';
+import { printServing } from './serve-banner.js';
+import type { ServeBackend } from './serve-backend.js';
+import { ServeLoop } from './serve-loop.js';
+
+function clock(): string {
+  return new Date().toISOString().slice(11, 19);
+}
+
+function errorText(error: unknown): string {
+  return error instanceof Error ? `${error.name}: ${error.message}` : String(error);
+}
+
+/**
+ * Runs the due runs of a served deployment in this process until SIGINT or SIGTERM: then it takes
+ * no more, lets the running ones finish (a second signal records them Crashed and stops them) and
+ * resolves once they have ended.
+ */
+export async function serveDeployment(ctx: CliContext, backend: ServeBackend, flow: AnyFlow, deployment: Deployment, limit: number): Promise<void> {
+  const c = ctx.colors;
+  printServing(ctx, deployment, backend.where, limit);
+  const stopScheduling = backend.startScheduling();
+  const loop = new ServeLoop(backend, deployment, flow, limit, {
+    started: ({ flowRun }) => ctx.print(`${c.gray(clock())} started ${flowRun.name} ${c.gray(flowRun.id)}`),
+    ended: ({ flowRun }, outcome) =>
+      ctx.print(`${c.gray(clock())} ${flowRun.name} ${'state' in outcome ? outcome.state : `could not run: ${errorText(outcome.error)}`}`),
+    gone: (error) => ctx.note(`${error.message}: taking no more runs`),
+    claimFailed: (error, retryInMs) =>
+      ctx.note(`${c.yellow('warning:')} could not take runs from ${backend.where} (${errorText(error)}); trying again in ${retryInMs / 1000}s`),
+  });
+  let signals = 0;
+  let forceStop: () => void = () => {};
+  // A flow that does not heed its cancellation keeps its promise open: the second signal ends serving anyway.
+  const forced = new Promise<void>((resolve) => (forceStop = resolve));
+  const onSignal = (signal: NodeJS.Signals) => {
+    signals += 1;
+    if (signals === 1) {
+      loop.stop();
+      const running = loop.runningCount;
+      ctx.note(
+        running === 0
+          ? `received ${signal}: taking no more runs`
+          : `received ${signal}: taking no more runs; waiting for ${running} running run${running === 1 ? '' : 's'} to finish (Ctrl+C again stops ${running === 1 ? 'it' : 'them'})`,
+      );
+      return;
+    }
+    if (signals === 2) {
+      ctx.note(`received ${signal} again: stopping the running runs, recorded as Crashed`);
+      void crashActiveRuns(`the serve process of ${deployment.fullName} was stopped`).finally(forceStop);
+    }
+  };
+  process.on('SIGINT', onSignal);
+  process.on('SIGTERM', onSignal);
+  try {
+    await Promise.race([loop.done, forced]);
+  } finally {
+    process.off('SIGINT', onSignal);
+    process.off('SIGTERM', onSignal);
+    await stopScheduling();
+  }
+  ctx.print(`stopped serving ${deployment.fullName}`);
+}

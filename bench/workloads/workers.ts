@@ -1,0 +1,239 @@
+/**
+ * Workers: from a run's scheduled time to its Running state, with real `flowdeck worker start`
+ * processes taking runs from a real server and starting a flow process per run. Two loads: 1,000
+ * runs becoming due at one instant over 4 workers (a paused pool resumed), and a steady stream
+ * from interval schedules. Each
+ * is put beside floors measured in the same run: a bare Node process start, and an empty claim's
+ * round trip.
+ */
+import { spawn } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import Database from 'better-sqlite3';
+import type { ApiClient } from '../../app/core/api/client.js';
+import { createApiClient } from '../../app/core/api/index.js';
+import type { Bundle } from '../../app/core/api/bundles.js';
+import { bundleHash } from '../../app/server/bundles/bundle-hash.js';
+import { cleanEnv, spawnNode, type BenchChild } from '../lib/children.js';
+import { makeTempHome } from '../lib/env.js';
+import { startServerProcess, type ServerProcess } from '../lib/server-process.js';
+import { max, median, nowMs, percentile } from '../lib/stats.js';
+
+const CLI_PATH = fileURLToPath(new URL('../../../bin/flowdeck.js', import.meta.url));
+
+export const BURST_RUNS = 1_000;
+export const BURST_WORKERS = 4;
+/** Runs each worker runs at once: 4 x 8 flow processes on the machine at a time. */
+export const WORKER_LIMIT = 8;
+export const STREAM_DEPLOYMENTS = 10;
+export const STREAM_INTERVAL_SECONDS = 5;
+export const STREAM_SECONDS = 40;
+const CLAIM_SAMPLES = 200;
+const PROCESS_SAMPLES = 20;
+
+/** The flow every run runs: it does nothing, so the figure is the path to Running alone. */
+const FLOW_FILE = `import { flow } from 'flowdeck';\nexport const tick = flow({ name: 'tick' }, async () => 1);\n`;
+
+export interface LatencyFigures {
+  runs: number;
+  p50Ms: number;
+  p99Ms: number;
+  maxMs: number;
+  /** From the first run's scheduled time to the last run's Running. */
+  spanMs: number;
+}
+
+export interface WorkersBench {
+  burst: LatencyFigures;
+  stream: LatencyFigures;
+  /** Spawn to exit of `node -e 0`, the least a flow process costs. */
+  nodeStartP50Ms: number;
+  nodeStartP99Ms: number;
+  /** BURST_RUNS bare Node starts through as many at once as the workers run: when the last would be done. */
+  burstProcessFloorP99Ms: number;
+  /** An empty claim (nothing due, no wait) over HTTP. */
+  claimRoundTripP99Ms: number;
+}
+
+function spawnBareNode(): Promise<number> {
+  const start = nowMs();
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, ['-e', '0'], { stdio: 'ignore' });
+    child.once('error', reject);
+    child.once('exit', () => resolve(nowMs() - start));
+  });
+}
+
+/** Spawn-to-exit of bare Node processes, one after another. */
+async function nodeStarts(samples: number): Promise<number[]> {
+  const times: number[] = [];
+  for (let i = 0; i < samples; i++) times.push(await spawnBareNode());
+  return times;
+}
+
+/** `count` bare Node starts, `parallel` at a time from one instant: when each one is done. */
+async function processFloor(count: number, parallel: number): Promise<number[]> {
+  const start = nowMs();
+  const done: number[] = [];
+  let next = 0;
+  await Promise.all(
+    Array.from({ length: parallel }, async () => {
+      while (next < count) {
+        next++;
+        await spawnBareNode();
+        done.push(nowMs() - start);
+      }
+    }),
+  );
+  return done;
+}
+
+async function claimRoundTrips(client: ApiClient, samples: number): Promise<number[]> {
+  await client.workerHeartbeat({ params: { pool: 'idle' }, body: { name: 'probe' } });
+  const times: number[] = [];
+  for (let i = 0; i < samples; i++) {
+    const start = nowMs();
+    await client.claimRuns({ params: { pool: 'idle' }, body: { worker: 'probe', limit: 1, waitMs: 0 } });
+    times.push(nowMs() - start);
+  }
+  return times;
+}
+
+async function deployTick(client: ApiClient, name: string, schedules: { interval: number }[] = []): Promise<string> {
+  const bundle: Bundle = { files: [{ path: 'tick.ts', content: Buffer.from(FLOW_FILE).toString('base64') }] };
+  const hash = bundleHash(bundle);
+  await client.putBundle({ params: { hash }, body: bundle });
+  const deployment = await client.deploy({
+    body: { name, flowName: 'tick', entrypoint: 'tick.ts:tick', workPool: 'bench', bundle: hash, schedules },
+  });
+  return deployment.id;
+}
+
+async function startWorkers(server: ServerProcess, client: ApiClient, count: number): Promise<{ stop(): Promise<void> }> {
+  const homes = Array.from({ length: count }, (_, i) => makeTempHome(`worker-${i}`));
+  const workers: BenchChild[] = homes.map((home, i) =>
+    spawnNode([CLI_PATH, 'worker', 'start', '--pool', 'bench', '--limit', String(WORKER_LIMIT), '--name', `bench-${i}`], {
+      cwd: home.home,
+      env: cleanEnv({ FLOWDECK_HOME: home.home, FLOWDECK_API_URL: server.api }),
+    }),
+  );
+  // Taking runs once every one is listed ONLINE. The safety net only keeps a broken worker from hanging the bench.
+  const giveUpAt = Date.now() + 60_000;
+  for (;;) {
+    const online = (await client.listWorkers({ params: { pool: 'bench' } })).filter((w) => w.status === 'ONLINE').length;
+    if (online >= count) break;
+    if (Date.now() > giveUpAt) throw new Error(`the workers did not all come ONLINE:\n${workers.map((w) => w.output()).join('\n')}`);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+  return {
+    async stop() {
+      await Promise.all(workers.map((worker) => worker.stop('SIGINT', 30_000)));
+      for (const home of homes) home.cleanup();
+    },
+  };
+}
+
+/** Scheduled time to Running of each run that reached Running, read from the server's database. */
+function latencies(dbPath: string, deploymentIds: readonly string[]): { latency: number; expected: number; running: number }[] {
+  const db = new Database(dbPath, { readonly: true });
+  try {
+    const rows = db
+      .prepare(
+        `SELECT r.expected_start_time AS expected, MIN(s.timestamp) AS running
+           FROM flow_runs r JOIN states s ON s.run_id = r.id AND s.type = 'RUNNING'
+          WHERE r.deployment_id IN (${deploymentIds.map(() => '?').join(', ')})
+          GROUP BY r.id`,
+      )
+      .all(...deploymentIds) as { expected: number; running: number }[];
+    return rows.map((row) => ({ ...row, latency: row.running - row.expected }));
+  } finally {
+    db.close();
+  }
+}
+
+function countWaiting(dbPath: string, deploymentIds: readonly string[]): number {
+  const db = new Database(dbPath, { readonly: true });
+  try {
+    const row = db
+      .prepare(
+        `SELECT COUNT(*) AS n FROM flow_runs WHERE state_type IN ('SCHEDULED', 'PENDING') AND deployment_id IN (${deploymentIds.map(() => '?').join(', ')})`,
+      )
+      .get(...deploymentIds) as { n: number };
+    return row.n;
+  } finally {
+    db.close();
+  }
+}
+
+function figures(samples: readonly { latency: number; expected: number; running: number }[]): LatencyFigures {
+  const values = samples.map((s) => s.latency);
+  return {
+    runs: samples.length,
+    p50Ms: median(values),
+    p99Ms: percentile(values, 99),
+    maxMs: max(values),
+    spanMs: max(samples.map((s) => s.running)) - Math.min(...samples.map((s) => s.expected)),
+  };
+}
+
+/**
+ * 1,000 runs due at one instant over 4 waiting workers: made due now in a paused pool, so that
+ * all of them become due to the workers when the pool is resumed; each is timed from then.
+ */
+async function burst(server: ServerProcess, client: ApiClient): Promise<LatencyFigures> {
+  await client.updateWorkPool({ params: { pool: 'bench' }, body: { paused: true } });
+  const id = await deployTick(client, 'burst');
+  const workers = await startWorkers(server, client, BURST_WORKERS);
+  let dueAt: number;
+  try {
+    for (let made = 0; made < BURST_RUNS; made += 50) {
+      await Promise.all(Array.from({ length: 50 }, () => client.runDeployment({ params: { id }, body: {} })));
+    }
+    dueAt = Date.now();
+    await client.updateWorkPool({ params: { pool: 'bench' }, body: { paused: false } });
+    while (countWaiting(server.dbPath, [id]) > 0) await new Promise((resolve) => setTimeout(resolve, 500));
+  } finally {
+    await workers.stop();
+  }
+  return figures(latencies(server.dbPath, [id]).map((s) => ({ expected: dueAt, running: s.running, latency: s.running - dueAt })));
+}
+
+/** Interval schedules making a steady stream of runs, for a while, over 4 workers. */
+async function stream(server: ServerProcess, client: ApiClient): Promise<LatencyFigures> {
+  const workers = await startWorkers(server, client, BURST_WORKERS);
+  const ids: string[] = [];
+  const from = Date.now();
+  try {
+    for (let i = 0; i < STREAM_DEPLOYMENTS; i++) ids.push(await deployTick(client, `stream-${i}`, [{ interval: STREAM_INTERVAL_SECONDS }]));
+    await new Promise((resolve) => setTimeout(resolve, STREAM_SECONDS * 1000));
+    for (const id of ids) await client.pauseDeployment({ params: { id } });
+  } finally {
+    await workers.stop();
+  }
+  // Runs due after the schedules were made and before the pause: the steady part of the stream.
+  const until = from + STREAM_SECONDS * 1000;
+  return figures(latencies(server.dbPath, ids).filter((s) => s.expected > from && s.expected < until - 5_000));
+}
+
+export async function runWorkersBench(): Promise<WorkersBench> {
+  const nodeStartTimes = await nodeStarts(PROCESS_SAMPLES);
+  const processFloorTimes = await processFloor(BURST_RUNS, BURST_WORKERS * WORKER_LIMIT);
+  const server = await startServerProcess('workers');
+  try {
+    const client = createApiClient({ baseUrl: server.api });
+    await client.createWorkPool({ body: { name: 'idle' } });
+    const claimTimes = await claimRoundTrips(client, CLAIM_SAMPLES);
+    await client.createWorkPool({ body: { name: 'bench' } });
+    const burstFigures = await burst(server, client);
+    const streamFigures = await stream(server, client);
+    return {
+      burst: burstFigures,
+      stream: streamFigures,
+      nodeStartP50Ms: median(nodeStartTimes),
+      nodeStartP99Ms: percentile(nodeStartTimes, 99),
+      burstProcessFloorP99Ms: percentile(processFloorTimes, 99),
+      claimRoundTripP99Ms: percentile(claimTimes, 99),
+    };
+  } finally {
+    await server.stop();
+  }
+}
