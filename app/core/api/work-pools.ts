@@ -3,22 +3,9 @@ import { FlowRunSchema } from '../runs.js';
 import { DeploymentIdParamsSchema, DeploymentSchema, RESOURCE_NAME_MAX, ResourceNameSchema } from './deployments.js';
 import { RunIdSchema } from './common.js';
 import type { RouteSpec } from './route-spec.js';
+import { CLAIM_WAIT_MAX_MS, DEFAULT_QUEUE_NAME, WORK_POOL_TYPES } from './work-pool-rules.js';
 
-/** Kinds of work pool that exist: `process` runs each flow run as a child process on the worker's machine. */
-export const WORK_POOL_TYPES = ['process'] as const;
-/** Kinds named for what comes; asked for, they are refused with a message saying so. */
-export const PLANNED_WORK_POOL_TYPES = ['docker', 'kubernetes'] as const;
-export type WorkPoolType = (typeof WORK_POOL_TYPES)[number];
-
-/** The name of the queue every pool is made with, used when a deployment names none. */
-export const DEFAULT_QUEUE_NAME = 'default';
-
-/** How long a worker may stay silent before it is OFFLINE (and the runs it claimed but never started go back). */
-export const WORKER_OFFLINE_AFTER_MS = 10_000;
-/** How often a worker beats, well inside WORKER_OFFLINE_AFTER_MS. */
-export const WORKER_HEARTBEAT_MS = 2_000;
-/** A claim waits at most this long for a run to come due before it answers with none. */
-export const CLAIM_WAIT_MAX_MS = 30_000;
+export * from './work-pool-rules.js';
 
 /** How a `process` pool starts each flow run. Every field may be left out. */
 export const JobTemplateSchema = z.strictObject({

@@ -1,7 +1,8 @@
 // A schedule in words, for the CLI and the UI. Each kind has a table of small rules; the first
 // that recognises the schedule's shape speaks, and the expression itself is the fallback.
 import { rruleParts, type RRuleParts } from './rrule-parts.js';
-import { intervalSeconds, type CronSchedule, type IntervalSchedule, type RRuleSchedule, type Schedule } from './model.js';
+import { intervalSeconds } from './interval-seconds.js';
+import type { CronSchedule, IntervalSchedule, RRuleSchedule, Schedule } from './model.js';
 
 type Rule<T> = (schedule: T) => string | undefined;
 

@@ -1,4 +1,5 @@
-import { intervalSeconds, type IntervalSchedule } from './model.js';
+import { intervalSeconds } from './interval-seconds.js';
+import type { IntervalSchedule } from './model.js';
 import { instantOfWallClock, wallClockAt } from './time-zones.js';
 
 /** Intervals are counted from this instant when no anchor is given, so times stay the same across restarts. */

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { cronProblem } from './cron.js';
-import { isoDurationSeconds } from './iso-duration.js';
+import { intervalSeconds } from './interval-seconds.js';
 import { rruleProblem } from './rrule.js';
 import { isKnownTimeZone } from './time-zones.js';
 
@@ -29,10 +29,7 @@ export const CronScheduleSchema = z.strictObject({
   ...ScheduleCommon,
 });
 
-/** The length of an interval in seconds: a number, or an ISO 8601 duration such as PT1H. */
-export function intervalSeconds(interval: number | string): number {
-  return typeof interval === 'number' ? interval : (isoDurationSeconds(interval) ?? Number.NaN);
-}
+export { intervalSeconds };
 
 export const IntervalScheduleSchema = z.strictObject({
   interval: z.union([z.number(), z.string()]).superRefine((interval, ctx) => {

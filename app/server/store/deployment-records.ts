@@ -1,7 +1,7 @@
 import { randomInt } from 'node:crypto';
 import type Database from 'better-sqlite3';
 import type { DeployRequest, Deployment, DeploymentRead, DeploymentRun, DeploymentSummary } from '../../core/api/deployments.js';
-import { DEFAULT_QUEUE_NAME, WORK_POOL_TYPES } from '../../core/api/work-pools.js';
+import { DEFAULT_QUEUE_NAME, WORK_POOL_TYPES } from '../../core/api/work-pool-rules.js';
 import { newId } from '../../core/ids.js';
 import type { FlowRun } from '../../core/index.js';
 import { retryPolicyWithDefaults } from '../../core/run-defaults.js';

@@ -1,8 +1,9 @@
 import type { Deployment, DeploymentSchedule } from '../../core/api/deployments.js';
 import type { JobTemplate, Worker, WorkPool, WorkQueue } from '../../core/api/work-pools.js';
-import { WORKER_OFFLINE_AFTER_MS } from '../../core/api/work-pools.js';
+import { WORKER_OFFLINE_AFTER_MS } from '../../core/api/work-pool-rules.js';
 import type { RetryPolicy } from '../../core/index.js';
-import { describeSchedule, type Schedule } from '../../core/schedules/index.js';
+import { describeSchedule } from '../../core/schedules/describe.js';
+import type { Schedule } from '../../core/schedules/model.js';
 
 export interface DeploymentRow {
   id: string;

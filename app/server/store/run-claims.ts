@@ -1,6 +1,7 @@
 import type Database from 'better-sqlite3';
 import type { Deployment } from '../../core/api/deployments.js';
-import { JobTemplateSchema, type ClaimedRun, type JobTemplate } from '../../core/api/work-pools.js';
+import type { ClaimedRun, JobTemplate } from '../../core/api/work-pools.js';
+import { DEFAULT_JOB_TEMPLATE } from '../../core/api/work-pool-rules.js';
 import { newId } from '../../core/ids.js';
 import type { DeploymentRecords } from './deployment-records.js';
 import { workPoolFromRow, type DeploymentRow, type WorkPoolRow } from './deployment-rows.js';
@@ -271,7 +272,7 @@ export class RunClaims {
       let template = templates.get(poolName);
       if (!template) {
         const pool = poolName === null ? null : this.pools.poolRow(poolName);
-        template = pool ? workPoolFromRow(pool).jobTemplate : JobTemplateSchema.parse({});
+        template = pool ? workPoolFromRow(pool).jobTemplate : { ...DEFAULT_JOB_TEMPLATE, env: {} };
         templates.set(poolName, template);
       }
       return template;

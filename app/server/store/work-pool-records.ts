@@ -1,12 +1,6 @@
 import type Database from 'better-sqlite3';
-import {
-  DEFAULT_QUEUE_NAME,
-  JobTemplateSchema,
-  PLANNED_WORK_POOL_TYPES,
-  WORK_POOL_TYPES,
-  type WorkPoolRead,
-  type WorkQueue,
-} from '../../core/api/work-pools.js';
+import type { WorkPoolRead, WorkQueue } from '../../core/api/work-pools.js';
+import { DEFAULT_JOB_TEMPLATE, DEFAULT_QUEUE_NAME, PLANNED_WORK_POOL_TYPES, WORK_POOL_TYPES } from '../../core/api/work-pool-rules.js';
 import { newId } from '../../core/ids.js';
 import { TERMINAL_STATE_TYPES } from '../../core/state-model.js';
 import type { CreateWorkPool, CreateWorkQueue, UpdateWorkPool, UpdateWorkQueue } from './deployment-store.js';
@@ -111,7 +105,7 @@ export class WorkPoolRecords {
   createWorkPool(request: CreateWorkPool): WorkPoolRead {
     checkPoolType(request.type);
     const now = this.now();
-    const jobTemplate = request.jobTemplate ?? JobTemplateSchema.parse({});
+    const jobTemplate = request.jobTemplate ?? { ...DEFAULT_JOB_TEMPLATE, env: {} };
     this.writeBatch(() => {
       if (this.stmt.pool.get(request.name)) throw new StoreError(`name: a work pool named '${request.name}' exists already`, 'CONFLICT');
       this.stmt.insertPool.run(

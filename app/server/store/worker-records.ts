@@ -1,5 +1,6 @@
 import type Database from 'better-sqlite3';
-import { WORKER_OFFLINE_AFTER_MS, type Worker, type WorkerBeatAnswer } from '../../core/api/work-pools.js';
+import type { Worker, WorkerBeatAnswer } from '../../core/api/work-pools.js';
+import { WORKER_OFFLINE_AFTER_MS } from '../../core/api/work-pool-rules.js';
 import { newId } from '../../core/ids.js';
 import { workerFromRow, workerIsOnline, type WorkerRow } from './deployment-rows.js';
 import { ACTIVE_RUN_TYPES } from './deployment-run-states.js';
