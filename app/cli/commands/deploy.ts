@@ -44,7 +44,7 @@ function specsToDeploy(args: ParsedArgs, ctx: CliContext): { specs: DeploymentSp
   if (lone)
     throw new UsageError(`--${lone} describes a deployment of one flow file: give its name too (flowdeck deploy FILE --name NAME --${lone} ...)`);
   const project = readProjectFile(findProjectFile(ctx.cwd, stringOption(args, 'file')), ctx.cwd);
-  return { specs: chosen(project.deployments, args.positionals, flag(args, 'all'), project.path), root: project.root };
+  return { specs: chosen(project.deployments, args.positionals, flag(args, 'all'), project.label), root: project.root };
 }
 
 /** `flowdeck deploy`; its name, usage and options are in the command table (index.ts). */

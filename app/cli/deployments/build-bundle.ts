@@ -73,17 +73,19 @@ async function localImports(entry: string, root: string): Promise<Map<string, st
  */
 export async function buildBundle(entry: string, root: string): Promise<BuiltBundle> {
   const files = await localImports(entry, root);
-  const bundled: Bundle['files'] = [];
-  for (const [file, importer] of files) {
-    const path = insideRoot(root, file);
-    if (path === null) {
-      throw new UsageError(
-        `${importer ?? entry} imports ${file}, which is outside the project root ${root}; ` +
-          'a deployment carries only files inside its project: move the file into the project, or make it a package',
-      );
-    }
-    bundled.push({ path, content: readFileSync(file).toString('base64') });
+  const outside = [...files].filter(([file]) => insideRoot(root, file) === null);
+  if (outside.length > 0) {
+    // The import that crosses the root's edge, not one made further out.
+    const [file, importer] = outside.find(([, by]) => by === null || insideRoot(root, by) !== null) ?? outside[0];
+    throw new UsageError(
+      `${importer ?? entry} imports ${file}, which is outside the project root ${root}; ` +
+        'a deployment carries only files inside its project: move the file into the project, or make it a package',
+    );
   }
+  const bundled: Bundle['files'] = [...files.keys()].map((file) => ({
+    path: insideRoot(root, file)!,
+    content: readFileSync(file).toString('base64'),
+  }));
   bundled.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
   const bundle: Bundle = { files: bundled };
   return { hash: bundleHash(bundle), bundle };

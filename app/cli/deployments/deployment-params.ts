@@ -1,4 +1,4 @@
-import { checkJsonSchema, describeJsonSchemaIssue } from '../../core/index.js';
+import { checkJsonSchema, type JsonSchemaIssue } from '../../core/index.js';
 import { UsageError } from '../errors.js';
 import { parseParamsJson } from '../flow-files/parse-params.js';
 
@@ -42,13 +42,10 @@ export function commandLineParams(pairs: readonly string[], json: string | undef
 }
 
 /**
- * Each way `parameters` does not fit the flow's schema, as `parameters.limit: must be a number`;
- * none when it fits. Defaults need not be `complete`: a run may give the required ones.
+ * What of `parameters` does not fit the flow's schema; none when it fits. Defaults need not be
+ * `complete`: a run may give the required ones.
  */
-export function parameterProblems(schema: JsonSchema | null, parameters: Record<string, unknown>, label: string, complete: boolean): string[] {
+export function parameterIssues(schema: JsonSchema | null, parameters: Record<string, unknown>, complete: boolean): JsonSchemaIssue[] {
   if (!schema) return [];
-  return checkJsonSchema(complete ? schema : { ...schema, required: [] }, parameters).map((issue) => {
-    const text = describeJsonSchemaIssue(issue);
-    return issue.path.length > 0 ? `${label}.${text}` : `${label}: ${text}`;
-  });
+  return checkJsonSchema(complete ? schema : { ...schema, required: [] }, parameters);
 }

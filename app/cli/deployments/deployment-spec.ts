@@ -21,8 +21,11 @@ export interface DeploymentSpec {
   paused?: boolean;
   /** `--param key=value` pairs, read against the flow's parameter schema once it is loaded, over `parameters`. */
   paramPairs?: string[];
-  /** Where it was written, to start a message about it: `flowdeck.yaml:3: deployments[0]`; empty on the command line. */
-  where: string;
+  /**
+   * Where a key of it was written, to start a message about it: `flowdeck.yaml:4: deployments[0].parameters.limit`
+   * for ['parameters', 'limit'] (the line of the nearest key that is in the file); `parameters.limit` on the command line.
+   */
+  at(path: readonly (string | number)[]): string;
 }
 
 /** `path/file.ts:export` split in two; a colon followed by a path is part of the path. */

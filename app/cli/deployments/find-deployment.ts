@@ -13,5 +13,5 @@ export async function findDeployment(source: DeploymentsSource, fullName: string
   if (found) return found;
   const known = (await source.listDeployments()).map((d) => d.fullName);
   const guess = didYouMean(closest(fullName, known));
-  throw new UsageError(`no deployment '${fullName}'${guess ? `; ${guess}` : ''}; 'flowdeck deployment ls' lists them`);
+  throw new UsageError(`no deployment '${fullName}'; ${guess ? `${guess} ` : ''}('flowdeck deployment ls' lists them)`);
 }

@@ -10,7 +10,7 @@ export async function noSuchPool(source: DeploymentsSource, name: string): Promi
       (await source.listWorkPools()).map((p) => p.name),
     ),
   );
-  return new UsageError(`no work pool named '${name}'${guess ? `; ${guess}` : ''}; 'flowdeck work-pool ls' lists them`);
+  return new UsageError(`no work pool named '${name}'; ${guess ? `${guess} ` : ''}('flowdeck work-pool ls' lists them)`);
 }
 
 /** The error for a queue that is not in the pool (or a pool that is not there), suggesting the nearest names. */

@@ -1,9 +1,10 @@
 import { join } from 'node:path';
 import type { Bundle, DeployRequest } from '../../core/api/index.js';
+import type { JsonSchemaIssue } from '../../core/index.js';
 import { UsageError } from '../errors.js';
 import { buildBundle } from './build-bundle.js';
 import type { DeploymentSpec } from './deployment-spec.js';
-import { parameterProblems, paramsFromPairs } from './deployment-params.js';
+import { parameterIssues, paramsFromPairs } from './deployment-params.js';
 import { loadEntrypoint } from './load-entrypoint.js';
 
 /** What `deploy` sends: every deployment, and the bundles they name by hash (each once). */
@@ -12,10 +13,7 @@ export interface PreparedDeployments {
   bundles: Map<string, Bundle>;
 }
 
-/** `flowdeck.yaml:3: deployments[0].parameters.limit: ...`, or `parameters.limit: ...` without a file. */
-function at(spec: DeploymentSpec, what: string): string {
-  return spec.where ? `${spec.where}.${what}` : what;
-}
+const sameIssue = (a: JsonSchemaIssue, b: JsonSchemaIssue) => a.message === b.message && a.path.join('.') === b.path.join('.');
 
 /**
  * Loads each deployment's flow (its name, parameter schema and retries), checks its parameters
@@ -34,20 +32,23 @@ export async function prepareDeployments(specs: readonly DeploymentSpec[], root:
       flow = await loadEntrypoint(root, spec.file, spec.exportName, home);
     } catch (error) {
       if (!(error instanceof UsageError)) throw error;
-      problems.push(`${at(spec, 'entrypoint')}: ${error.message}`);
+      problems.push(`${spec.at(['entrypoint'])}: ${error.message}`);
       continue;
     }
     const parameters = { ...spec.parameters, ...paramsFromPairs(spec.paramPairs ?? [], flow.parameterSchema) };
     const fullName = `${flow.flowName}/${spec.name}`;
     const twin = seen.get(fullName);
-    if (twin) problems.push(`${at(spec, 'name')}: ${fullName} is deployed twice (also at ${twin.where || 'the same place'})`);
+    if (twin) problems.push(`${spec.at(['name'])}: ${fullName} is deployed twice (also at ${twin.at(['name'])})`);
     seen.set(fullName, spec);
-    problems.push(...parameterProblems(flow.parameterSchema, parameters, 'parameters', false).map((p) => (spec.where ? `${spec.where}.${p}` : p)));
+    const defaultIssues = parameterIssues(flow.parameterSchema, parameters, false);
+    problems.push(...defaultIssues.map((issue) => `${spec.at(['parameters', ...issue.path])}: ${issue.message}`));
     spec.schedules.forEach((schedule, i) => {
       // A schedule's runs get the deployment's parameters and its own only: those must be complete.
       if (schedule.active === false) return;
-      const merged = { ...parameters, ...schedule.parameters };
-      problems.push(...parameterProblems(flow.parameterSchema, merged, at(spec, `schedules[${i}].parameters`), true));
+      const issues = parameterIssues(flow.parameterSchema, { ...parameters, ...schedule.parameters }, true);
+      // What the defaults already got wrong is said once, of the defaults.
+      const own = issues.filter((issue) => !defaultIssues.some((d) => sameIssue(d, issue)));
+      problems.push(...own.map((issue) => `${spec.at(['schedules', i, 'parameters', ...issue.path])}: ${issue.message}`));
     });
     let hash = hashByFile.get(spec.file);
     if (hash === undefined) {
@@ -58,7 +59,7 @@ export async function prepareDeployments(specs: readonly DeploymentSpec[], root:
         hashByFile.set(spec.file, hash);
       } catch (error) {
         if (!(error instanceof UsageError)) throw error;
-        problems.push(`${at(spec, 'entrypoint')}: ${error.message}`);
+        problems.push(`${spec.at(['entrypoint'])}: ${error.message}`);
         continue;
       }
     }

@@ -11,6 +11,8 @@ import { keyPathText, YamlPlaces, type KeyPath, type YamlProblem } from './yaml-
 
 export interface ProjectFile {
   path: string;
+  /** The file as messages name it: relative to the current folder when inside it. */
+  label: string;
   /** The folder of flowdeck.yaml: entrypoints are relative to it, and bundles hold paths relative to it. */
   root: string;
   deployments: DeploymentSpec[];
@@ -61,12 +63,13 @@ export function readProjectFile(path: string, cwd: string): ProjectFile {
     problems = reader.problems;
   }
   if (problems.length > 0) {
+    problems.sort((a, b) => a.line - b.line);
     const lines = problems.map((p) => `${label}:${p.line}: ${p.path.length ? `${keyPathText(p.path)}: ` : ''}${p.message}`);
     throw new UsageError(
       `${label} has ${problems.length === 1 ? 'a problem' : `${problems.length} problems`}; nothing was deployed:\n  ${lines.join('\n  ')}`,
     );
   }
-  return { path, root, deployments };
+  return { path, label, root, deployments };
 }
 
 class ProjectReader {
@@ -142,7 +145,7 @@ class ProjectReader {
       ...(limit.collisionStrategy ? { collisionStrategy: limit.collisionStrategy } : {}),
       ...(value.catchUp !== undefined ? { catchUp: this.oneOf(value.catchUp, [...path, 'catchUp'], CATCH_UP_RULES) } : {}),
       ...(value.paused !== undefined ? { paused: this.boolean(value.paused, [...path, 'paused']) } : {}),
-      where: `${this.label}:${this.places.lineOf(path)}: ${keyPathText(path)}`,
+      at: (key) => `${this.label}:${this.places.lineOf([...path, ...key])}: ${keyPathText([...path, ...key])}`,
     };
     return this.problems.length === before ? spec : null;
   }

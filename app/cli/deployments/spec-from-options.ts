@@ -9,6 +9,7 @@ import { UsageError } from '../errors.js';
 import { parseParamsJson } from '../flow-files/parse-params.js';
 import { splitEntrypoint, type DeploymentSpec } from './deployment-spec.js';
 import { projectRootOf } from './find-project.js';
+import { keyPathText } from './yaml-places.js';
 
 /** The options that describe a deployment on the command line instead of in flowdeck.yaml. */
 export const ONE_FILE_OPTIONS = ['name', 'pool', 'queue', 'cron', 'timezone', 'interval', 'rrule', 'param', 'params-json', 'description', 'tag'];
@@ -64,7 +65,7 @@ export function specFromOptions(args: ParsedArgs, cwd: string): { spec: Deployme
     schedules: scheduleOf(args),
     concurrencyLimit: null,
     paramPairs: stringListOption(args, 'param'),
-    where: '',
+    at: keyPathText,
   };
   return { spec, root };
 }

@@ -16,8 +16,8 @@ export function bundleHash(bundle: Bundle): string {
   const files = [...bundle.files].sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
   const hash = createHash('sha256');
   for (let i = 0; i < files.length; i += 1) {
-    const file = files[i]!;
-    if (i > 0 && files[i - 1]!.path === file.path) throw new Error(`the bundle has the file '${file.path}' twice`);
+    const file = files[i];
+    if (i > 0 && files[i - 1].path === file.path) throw new Error(`the bundle has the file '${file.path}' twice`);
     hash.update(`${file.path}\t${sha256Hex(Buffer.from(file.content, 'base64'))}\n`);
   }
   return hash.digest('hex');

@@ -19,11 +19,15 @@ function checkDeployRequest(request: DeployRequest, bundles: BundleStore): void 
   // A schedule's runs get no parameters but the deployment's and its own, so those must be complete.
   for (const [index, schedule] of (request.schedules ?? []).entries()) {
     if (schedule.active === false) continue;
-    checkParameters(request.parameterSchema, { ...defaults, ...schedule.parameters }, {
-      deployment,
-      what: `parameters of schedule ${index + 1}`,
-      complete: true,
-    });
+    checkParameters(
+      request.parameterSchema,
+      { ...defaults, ...schedule.parameters },
+      {
+        deployment,
+        what: `parameters of schedule ${index + 1}`,
+        complete: true,
+      },
+    );
   }
 }
 

@@ -53,7 +53,7 @@ export function planCatchUp(targets: readonly ScheduleTarget[], now: number): Ca
       let latest: ScheduledRunsRequest | null = null;
       for (const target of group.targets) {
         const [time] = missed(target, 1);
-        if (time !== undefined && (latest === null || time > latest.times[0]!)) {
+        if (time !== undefined && (latest === null || time > latest.times[0])) {
           latest = { deploymentId, scheduleId: target.scheduleId, times: [time] };
         }
       }

@@ -206,7 +206,8 @@ export class DeploymentRecords {
       concurrency_limit: request.concurrencyLimit ?? null,
       collision_strategy: request.collisionStrategy ?? 'ENQUEUE',
       catch_up: request.catchUp ?? 'latest',
-      paused: request.paused ? 1 : 0,
+      // Deploying new code does not resume a deployment someone paused, unless it says so.
+      paused: request.paused === undefined ? (existing?.paused ?? 0) : Number(request.paused),
       bundle: request.bundle ?? null,
       created_at: now,
       updated_at: now,

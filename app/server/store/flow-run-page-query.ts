@@ -1,6 +1,7 @@
 import type Database from 'better-sqlite3';
 import type { FlowRunSort } from '../../core/api/index.js';
 import type { StateType } from '../../core/index.js';
+import { stateTypeOfName } from '../../core/state-model.js';
 
 /** A query fragment and the values its placeholders take, in order. */
 interface Sql {
@@ -196,8 +197,12 @@ function conditions(filter: FlowRunPageFilter, sort: FlowRunSort, stateTypes: re
   const placeholders = (values: readonly unknown[]) => values.map(() => '?').join(', ');
   if (stateNames.length > 0 && stateTypes.length > 0) {
     add(`(r.state_type IN (${placeholders(stateTypes)}) OR r.state_name IN (${placeholders(stateNames)}))`, ...stateTypes, ...stateNames);
-  } else if (stateNames.length > 0) add(`r.state_name IN (${placeholders(stateNames)})`, ...stateNames);
-  else if (stateTypes.length === 1) add('r.state_type = ?', stateTypes[0]);
+  } else if (stateNames.length > 0) {
+    // Names of known states narrow the walk to their types' index too (Late: Scheduled runs only).
+    const types = [...new Set(stateNames.map(stateTypeOfName))];
+    if (types.length === 1 && types[0] !== undefined) add('r.state_type = ?', types[0]);
+    add(`r.state_name IN (${placeholders(stateNames)})`, ...stateNames);
+  } else if (stateTypes.length === 1) add('r.state_type = ?', stateTypes[0]);
   else if (stateTypes.length > 1) add(`r.state_type IN (${placeholders(stateTypes)})`, ...stateTypes);
   if (filter.parentFlowRunId !== undefined) add('r.parent_flow_run_id = ?', filter.parentFlowRunId);
   if (filter.createdAfter !== undefined) add(`${key.createdAt} >= ?`, filter.createdAfter);

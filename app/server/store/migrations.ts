@@ -305,6 +305,8 @@ export const MIGRATIONS: readonly { name: string; sql: string }[] = [
         created_at INTEGER NOT NULL,
         UNIQUE (work_pool, name)
       );
+      -- A pool's queues in the order claims serve them.
+      CREATE UNIQUE INDEX ux_work_queues_priority ON work_queues (work_pool, priority, name);
 
       CREATE TABLE workers (
         id TEXT PRIMARY KEY,
@@ -373,8 +375,9 @@ export const MIGRATIONS: readonly { name: string; sql: string }[] = [
         WHERE idempotency_key IS NOT NULL;
 
       -- Every index below holds deployment runs only: runs started by hand pay nothing for them.
-      -- Claims: a pool's due runs by time; a serve process's, by deployment.
-      CREATE INDEX ix_flow_runs_pool_due ON flow_runs (work_pool, state_type, expected_start_time)
+      -- Claims: each queue's due runs by time, walked queue by queue in priority order; a serve
+      -- process's, by deployment.
+      CREATE INDEX ix_flow_runs_queue_due ON flow_runs (work_pool, work_queue, state_type, expected_start_time)
         WHERE deployment_id IS NOT NULL;
       CREATE INDEX ix_flow_runs_deployment_due ON flow_runs (deployment_id, state_type, expected_start_time)
         WHERE deployment_id IS NOT NULL;

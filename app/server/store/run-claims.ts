@@ -17,20 +17,32 @@ import type { WorkPoolRecords } from './work-pool-records.js';
 /** A due run that a claim may take, in the order claims take them. */
 interface Candidate {
   id: string;
+  rid: number;
   deployment_id: string;
   work_queue: string | null;
   expected_start_time: number;
   priority: number;
 }
 
-/** Where a page of candidates starts: after this one. */
+/** Where a page of candidates starts: after this one, in claim order. */
 interface CandidateCursor {
   priority: number;
+  queue: string;
   time: number;
-  id: string;
+  rid: number;
 }
 
-const START: CandidateCursor = { priority: -1, time: Number.MIN_SAFE_INTEGER, id: '' };
+const START: CandidateCursor = { priority: -1, queue: '', time: Number.MIN_SAFE_INTEGER, rid: -1 };
+
+function cursorAt(run: Candidate): CandidateCursor {
+  return { priority: run.priority, queue: run.work_queue ?? '', time: run.expected_start_time, rid: run.rid };
+}
+
+/**
+ * Candidates read at a time: twice what the claim asks for, and at least this many, so runs held
+ * by a full deployment limit rarely cost a second read.
+ */
+const CANDIDATES_AT_LEAST = 20;
 
 /** How much room a limit leaves: unlimited when it has none. */
 function room(limit: number | null, used: number): number {
@@ -61,50 +73,55 @@ export class RunClaims {
     /** Told when runs may have become claimable (runs handed back). */
     private readonly changed: () => void,
   ) {
-    const page = `ORDER BY priority, r.expected_start_time, r.id LIMIT @take`;
-    const after = `(priority, r.expected_start_time, r.id) > (@priority, @time, @id)`;
     this.stmt = {
-      // The pool's due runs in its open queues, by queue priority then time: one index range
-      // (ix_flow_runs_pool_due), the deployments held back by their limits left out.
+      // The pool's due runs in its open queues, by queue priority then time: the queues in order
+      // (ux_work_queues_priority), each one's due runs along ix_flow_runs_queue_due, so no sort.
+      // The deployments held back by their limits are left out.
       poolCandidates: db.prepare<[Record<string, unknown>], Candidate>(
-        `SELECT r.id, r.deployment_id, r.work_queue, r.expected_start_time, q.priority AS priority
-         FROM flow_runs r
-           JOIN work_queues q ON q.work_pool = r.work_pool AND q.name = r.work_queue
+        `SELECT r.id, r.rowid AS rid, r.deployment_id, r.work_queue, r.expected_start_time, q.priority AS priority
+         FROM work_queues q
+           CROSS JOIN flow_runs r ON r.work_pool = q.work_pool AND r.work_queue = q.name
            JOIN deployments d ON d.id = r.deployment_id
-         WHERE r.work_pool = @pool AND ${DUE} AND r.expected_start_time <= @now AND d.paused = 0
-           AND q.name IN (SELECT value FROM json_each(@queues))
+         WHERE q.work_pool = @pool AND q.name IN (SELECT value FROM json_each(@queues))
+           AND ${DUE} AND r.expected_start_time <= @now AND d.paused = 0
            AND r.deployment_id NOT IN (SELECT value FROM json_each(@held))
-           AND ${after}
-         ${page}`,
+           AND (q.priority, q.name, r.expected_start_time, r.rowid) > (@priority, @queue, @time, @rid)
+         ORDER BY q.priority, q.name, r.expected_start_time, r.rowid LIMIT @take`,
       ),
       deploymentCandidates: db.prepare<[Record<string, unknown>], Candidate>(
-        `SELECT r.id, r.deployment_id, r.work_queue, r.expected_start_time, 0 AS priority
+        `SELECT r.id, r.rowid AS rid, r.deployment_id, r.work_queue, r.expected_start_time, 0 AS priority
          FROM flow_runs r
-         WHERE r.deployment_id = @deployment AND ${DUE} AND r.expected_start_time <= @now AND ${after}
-         ${page}`,
+         WHERE r.deployment_id = @deployment AND ${DUE} AND r.expected_start_time <= @now
+           AND (r.expected_start_time, r.rowid) > (@time, @rid)
+         ORDER BY r.expected_start_time, r.rowid LIMIT @take`,
       ),
-      poolNextDue: db.prepare<[Record<string, unknown>], { t: number }>(
-        `SELECT r.expected_start_time AS t
-         FROM flow_runs r
-           JOIN work_queues q ON q.work_pool = r.work_pool AND q.name = r.work_queue
-           JOIN deployments d ON d.id = r.deployment_id
-         WHERE r.work_pool = @pool AND ${DUE} AND d.paused = 0 AND q.name IN (SELECT value FROM json_each(@queues))
-           AND ${DEPLOYMENT_HAS_ROOM}
-         ORDER BY r.expected_start_time LIMIT 1`,
+      // The earliest in each open queue, each found at the start of its index range.
+      poolNextDue: db.prepare<[Record<string, unknown>], { t: number | null }>(
+        `SELECT MIN((SELECT r.expected_start_time
+                     FROM flow_runs r JOIN deployments d ON d.id = r.deployment_id
+                     WHERE r.work_pool = q.work_pool AND r.work_queue = q.name AND ${DUE} AND d.paused = 0 AND ${DEPLOYMENT_HAS_ROOM}
+                     ORDER BY r.expected_start_time LIMIT 1)) AS t
+         FROM work_queues q WHERE q.work_pool = @pool AND q.name IN (SELECT value FROM json_each(@queues))`,
       ),
       deploymentNextDue: db.prepare<[string], { t: number }>(
         `SELECT r.expected_start_time AS t FROM flow_runs r WHERE r.deployment_id = ? AND ${DUE}
          ORDER BY r.expected_start_time LIMIT 1`,
       ),
-      activeByQueue: db.prepare<[string], { work_queue: string | null; n: number }>(
-        `SELECT work_queue, COUNT(*) AS n FROM flow_runs
-         WHERE work_pool = ? AND deployment_id IS NOT NULL AND state_type IN ${sqlList(ACTIVE_RUN_TYPES)} GROUP BY work_queue`,
+      // Counted queue by queue: each count is a seek in ix_flow_runs_queue_due, however many runs the pool ran before.
+      activeByQueue: db.prepare<[string], { work_queue: string; n: number }>(
+        `SELECT q.name AS work_queue,
+           (SELECT COUNT(*) FROM flow_runs r WHERE r.work_pool = q.work_pool AND r.work_queue = q.name
+              AND r.deployment_id IS NOT NULL AND r.state_type IN ${sqlList(ACTIVE_RUN_TYPES)}) AS n
+         FROM work_queues q WHERE q.work_pool = ?`,
       ),
       activeOfDeployment: db.prepare<[string], { n: number }>(
         `SELECT COUNT(*) AS n FROM flow_runs WHERE deployment_id = ? AND state_type IN ${sqlList(ACTIVE_RUN_TYPES)}`,
       ),
       setWorker: db.prepare('UPDATE flow_runs SET worker_name = ? WHERE id = ?'),
-      heldByWorker: db.prepare<[string, string], HandedBackRun & { work_pool: string | null; deployment_id: string | null; worker_name: string | null; state_type: string }>(
+      heldByWorker: db.prepare<
+        [string, string],
+        HandedBackRun & { work_pool: string | null; deployment_id: string | null; worker_name: string | null; state_type: string }
+      >(
         `SELECT id, expected_start_time, work_pool, deployment_id, worker_name, state_type FROM flow_runs WHERE id = ?
            AND worker_name = ? AND state_type IN ('PENDING', 'RUNNING')`,
       ),
@@ -114,44 +131,49 @@ export class RunClaims {
     );
   }
 
-  /** The queues a worker of the pool takes runs from and how much room each has; a NOT_FOUND for a queue the pool lacks. */
-  private openQueues(pool: WorkPoolRow, asked: readonly string[]): Map<string, number> {
+  /**
+   * The queues a worker of the pool takes runs from, with how much room each has, and how much
+   * room the pool has in all; a NOT_FOUND for a queue the pool lacks.
+   */
+  private openQueues(pool: WorkPoolRow, asked: readonly string[]): { queues: Map<string, number>; poolRoom: number } {
     const queues = this.pools.listWorkQueues(pool.name) ?? [];
     for (const name of asked) {
       if (!queues.some((q) => q.name === name)) throw new StoreError(`queues: work pool '${pool.name}' has no queue named '${name}'`, 'NOT_FOUND');
     }
     const active = new Map(this.stmt.activeByQueue.all(pool.name).map((row) => [row.work_queue, row.n]));
+    const poolRoom = pool.paused
+      ? 0
+      : room(
+          pool.concurrency_limit,
+          [...active.values()].reduce((sum, n) => sum + n, 0),
+        );
     const open = new Map<string, number>();
     for (const queue of queues) {
       if (queue.paused || (asked.length > 0 && !asked.includes(queue.name))) continue;
       const left = room(queue.concurrencyLimit, active.get(queue.name) ?? 0);
       if (left > 0) open.set(queue.name, left);
     }
-    return open;
-  }
-
-  /** How many more runs the pool may start, counting all its queues. */
-  private poolRoom(pool: WorkPoolRow): number {
-    if (pool.paused) return 0;
-    const used = this.stmt.activeByQueue.all(pool.name).reduce((sum, row) => sum + row.n, 0);
-    return room(pool.concurrency_limit, used);
+    return { queues: open, poolRoom };
   }
 
   /** See DeploymentStore.claimRuns. */
   claimRuns(target: ClaimTarget, request: ClaimRequest): ClaimedRun[] {
-    const claimed = this.writer.writeBatch(() => ('pool' in target ? this.claimFromPool(target.pool, request) : this.claimOfDeployment(target.deploymentId, request)));
+    const claimed = this.writer.writeBatch(() =>
+      'pool' in target ? this.claimFromPool(target.pool, request) : this.claimOfDeployment(target.deploymentId, request),
+    );
     return this.answer(target, claimed);
   }
 
   private claimFromPool(poolName: string, request: ClaimRequest): string[] {
     const pool = this.pools.requirePool(poolName, 'pool');
-    let poolRoom = this.poolRoom(pool);
-    const queues = this.openQueues(pool, request.queues);
+    const open = this.openQueues(pool, request.queues);
+    const queues = open.queues;
+    let poolRoom = open.poolRoom;
     const claimed: string[] = [];
     if (poolRoom <= 0 || queues.size === 0) return claimed;
     const deploymentRoom = new Map<string, number>();
     const held = new Set<string>();
-    const take = Math.max(request.limit * 2, 100);
+    const take = Math.max(request.limit * 2, CANDIDATES_AT_LEAST);
     let cursor = START;
     for (;;) {
       const page = this.stmt.poolCandidates.all({
@@ -160,12 +182,13 @@ export class RunClaims {
         queues: JSON.stringify([...queues.keys()]),
         held: JSON.stringify([...held]),
         priority: cursor.priority,
+        queue: cursor.queue,
         time: cursor.time,
-        id: cursor.id,
+        rid: cursor.rid,
         take,
       });
       for (const run of page) {
-        cursor = { priority: run.priority, time: run.expected_start_time, id: run.id };
+        cursor = cursorAt(run);
         const queueRoom = queues.get(run.work_queue ?? '') ?? 0;
         if (queueRoom <= 0) continue;
         const outcome = this.takeRun(run, request.worker, deploymentRoom);
@@ -186,19 +209,18 @@ export class RunClaims {
     const claimed: string[] = [];
     if (deployment.paused === 1) return claimed;
     const deploymentRoom = new Map<string, number>();
-    const take = Math.max(request.limit * 2, 100);
+    const take = Math.max(request.limit * 2, CANDIDATES_AT_LEAST);
     let cursor = START;
     for (;;) {
       const page = this.stmt.deploymentCandidates.all({
         deployment: deploymentId,
         now: this.now(),
-        priority: cursor.priority,
         time: cursor.time,
-        id: cursor.id,
+        rid: cursor.rid,
         take,
       });
       for (const run of page) {
-        cursor = { priority: run.priority, time: run.expected_start_time, id: run.id };
+        cursor = cursorAt(run);
         const outcome = this.takeRun(run, request.worker, deploymentRoom);
         if (outcome === 'held') return claimed;
         if (outcome === 'claimed') claimed.push(run.id);
@@ -274,16 +296,18 @@ export class RunClaims {
     if ('deploymentId' in target) {
       const deployment = this.deployments.requireDeployment(target.deploymentId);
       if (deployment.paused === 1) return null;
-      if (room(deployment.concurrency_limit, this.stmt.activeOfDeployment.get(deployment.id)!.n) <= 0 && deployment.collision_strategy !== 'CANCEL_NEW') {
+      if (
+        room(deployment.concurrency_limit, this.stmt.activeOfDeployment.get(deployment.id)!.n) <= 0 &&
+        deployment.collision_strategy !== 'CANCEL_NEW'
+      ) {
         return null;
       }
       return this.stmt.deploymentNextDue.get(target.deploymentId)?.t ?? null;
     }
     const pool = this.pools.requirePool(target.pool, 'pool');
-    if (this.poolRoom(pool) <= 0) return null;
     const open = this.openQueues(pool, queues);
-    if (open.size === 0) return null;
-    return this.stmt.poolNextDue.get({ pool: pool.name, queues: JSON.stringify([...open.keys()]) })?.t ?? null;
+    if (open.poolRoom <= 0 || open.queues.size === 0) return null;
+    return this.stmt.poolNextDue.get({ pool: pool.name, queues: JSON.stringify([...open.queues.keys()]) })!.t;
   }
 
   /** See DeploymentStore.releaseRuns. */

@@ -11,9 +11,10 @@ export interface HandedBackRun {
 
 /**
  * Puts claimed runs back to Scheduled for another worker, inside the current write transaction:
- * a recorded transition that says why, then the run belongs to no worker and no process (so the
- * crash sweep does not take the process that gave it back for one that died). Answers the ids
- * moved; a run the rules refuse to move (it ended meanwhile) stays as it is.
+ * a recorded transition that says why, the task runs of a running one cancelled, then the run
+ * belongs to no worker and no process (so the crash sweep does not take the process that gave it
+ * back for one that died). Answers the ids moved; a run the rules refuse to move (it ended
+ * meanwhile) stays as it is.
  */
 export function handBackRuns(db: Database.Database, writer: TransitionWriter, runs: readonly HandedBackRun[], message: string): string[] {
   const unclaim = db.prepare('UPDATE flow_runs SET worker_name = NULL, pid = NULL, hostname = NULL WHERE id = ?');
@@ -31,6 +32,12 @@ export function handBackRuns(db: Database.Database, writer: TransitionWriter, ru
       },
     });
     if (result.status !== 'ACCEPT') continue;
+    // The attempt that was running is over: its task runs that had not ended never will.
+    writer.endUnfinishedTaskRuns(run.id, {
+      type: 'CANCELLED',
+      name: 'Cancelled',
+      message: `its flow run was Scheduled again before this task run ended (${message})`,
+    });
     unclaim.run(run.id);
     moved.push(run.id);
   }

@@ -41,7 +41,9 @@ export class ScheduledRuns {
       ),
       schedule: db.prepare<[string], ScheduleRow>('SELECT * FROM deployment_schedules WHERE id = ?'),
       runByKey: db.prepare<[string, string], { id: string }>('SELECT id FROM flow_runs WHERE deployment_id = ? AND idempotency_key = ?'),
-      setLastTime: db.prepare('UPDATE deployment_schedules SET last_scheduled_time = MAX(COALESCE(last_scheduled_time, @time), @time) WHERE id = @id'),
+      setLastTime: db.prepare(
+        'UPDATE deployment_schedules SET last_scheduled_time = MAX(COALESCE(last_scheduled_time, @time), @time) WHERE id = @id',
+      ),
       missed: db.prepare<[string, number], { id: string; expected_start_time: number }>(
         `SELECT id, expected_start_time FROM flow_runs
          WHERE deployment_id = ? AND state_type = 'SCHEDULED' AND state_name IN ('${SCHEDULED_NAME}', '${LATE_NAME}')

@@ -423,12 +423,6 @@ export class TransitionWriter {
    * task run stays as it is: it never ran, and says why.
    */
   private closeUnfinishedTaskRuns(flowRunId: string, flowState: State): void {
-    const ids = new Set(this.stmt.unfinishedTaskRuns.all(flowRunId).map((row) => row.id));
-    for (const [id, row] of this.caches.batch?.pendingTaskRows ?? []) {
-      const type = row.state_type;
-      if (row.flow_run_id === flowRunId && !isTerminal(type) && !isNotReady({ type, name: row.state_name })) ids.add(id);
-    }
-    if (ids.size === 0) return;
     const state: ProposedState =
       flowState.type === 'CANCELLED'
         ? { type: 'CANCELLED', name: 'Cancelled', message: flowState.message ?? 'its flow run was cancelled' }
@@ -440,6 +434,20 @@ export class TransitionWriter {
                 ? flowState.message
                 : `its flow run ended ${flowState.name} before this task run's final state was recorded`,
           };
+    this.endUnfinishedTaskRuns(flowRunId, state);
+  }
+
+  /**
+   * Moves every task run of the flow run that has not ended (a NotReady one aside) to `state`,
+   * inside the current write transaction: when the flow run ends, or when its attempt is given up
+   * and the run handed back to be started anew.
+   */
+  endUnfinishedTaskRuns(flowRunId: string, state: ProposedState): void {
+    const ids = new Set(this.stmt.unfinishedTaskRuns.all(flowRunId).map((row) => row.id));
+    for (const [id, row] of this.caches.batch?.pendingTaskRows ?? []) {
+      const type = row.state_type;
+      if (row.flow_run_id === flowRunId && !isTerminal(type) && !isNotReady({ type, name: row.state_name })) ids.add(id);
+    }
     for (const id of ids) this.applySetState({ kind: 'task', runId: id, transitionId: newId(), state }, true);
   }
 

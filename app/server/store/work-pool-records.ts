@@ -8,12 +8,16 @@ import {
   type WorkQueue,
 } from '../../core/api/work-pools.js';
 import { newId } from '../../core/ids.js';
+import { TERMINAL_STATE_TYPES } from '../../core/state-model.js';
 import type { CreateWorkPool, CreateWorkQueue, UpdateWorkPool, UpdateWorkQueue } from './deployment-store.js';
 import { workerFromRow, workPoolFromRow, workQueueFromRow, type WorkerRow, type WorkPoolRow, type WorkQueueRow } from './deployment-rows.js';
 import { ACTIVE_RUN_TYPES, LATE_NAME } from './deployment-run-states.js';
 import { sqlList } from './sql-list.js';
 import { StoreError } from './store-error.js';
 import type { WriteBatch } from './transition-writer.js';
+
+/** The deployment runs of the queue `q`. */
+const QUEUE_RUNS = 'r.deployment_id IS NOT NULL AND r.work_pool = q.work_pool AND r.work_queue = q.name';
 
 /** A pool's runs count as waiting when due within this long, or already due. */
 const WAITING_HORIZON_MS = 60_000;
@@ -50,19 +54,18 @@ export class WorkPoolRecords {
       queue: db.prepare<[string, string], WorkQueueRow>('SELECT * FROM work_queues WHERE work_pool = ? AND name = ?'),
       queues: db.prepare<[string], WorkQueueRow>('SELECT * FROM work_queues WHERE work_pool = ? ORDER BY priority, name'),
       workers: db.prepare<[string], WorkerRow>('SELECT * FROM workers WHERE work_pool = ? ORDER BY name'),
-      activeRunsOfWorkers: db.prepare<[string], { worker_name: string; n: number }>(
-        `SELECT worker_name, COUNT(*) AS n FROM flow_runs
-         WHERE work_pool = ? AND worker_name IS NOT NULL AND state_type IN ${sqlList(ACTIVE_RUN_TYPES)}
-         GROUP BY worker_name`,
+      activeRunsOfWorker: db.prepare<[string, string], { n: number }>(
+        `SELECT COUNT(*) AS n FROM flow_runs WHERE work_pool = ? AND worker_name = ? AND state_type IN ${sqlList(ACTIVE_RUN_TYPES)}`,
       ),
+      // Counted queue by queue, so each count is a seek in ix_flow_runs_queue_due, however many runs the pool ran before.
       runCounts: db.prepare<[{ horizon: number; pool: string }], { waiting: number; late: number; running: number }>(
         `SELECT
-           (SELECT COUNT(*) FROM flow_runs WHERE deployment_id IS NOT NULL AND work_pool = @pool AND state_type = 'SCHEDULED'
-              AND state_name != '${LATE_NAME}' AND expected_start_time <= @horizon) AS waiting,
-           (SELECT COUNT(*) FROM flow_runs WHERE deployment_id IS NOT NULL AND work_pool = @pool AND state_type = 'SCHEDULED'
-              AND state_name = '${LATE_NAME}') AS late,
-           (SELECT COUNT(*) FROM flow_runs WHERE deployment_id IS NOT NULL AND work_pool = @pool
-              AND state_type IN ${sqlList(ACTIVE_RUN_TYPES)}) AS running`,
+           TOTAL((SELECT COUNT(*) FROM flow_runs r WHERE ${QUEUE_RUNS} AND r.state_type = 'SCHEDULED'
+                    AND r.state_name != '${LATE_NAME}' AND r.expected_start_time <= @horizon)) AS waiting,
+           TOTAL((SELECT COUNT(*) FROM flow_runs r WHERE ${QUEUE_RUNS} AND r.state_type = 'SCHEDULED'
+                    AND r.state_name = '${LATE_NAME}')) AS late,
+           TOTAL((SELECT COUNT(*) FROM flow_runs r WHERE ${QUEUE_RUNS} AND r.state_type IN ${sqlList(ACTIVE_RUN_TYPES)})) AS running
+         FROM work_queues q WHERE q.work_pool = @pool`,
       ),
       insertPool: db.prepare(
         `INSERT INTO work_pools (id, name, type, description, paused, concurrency_limit, job_template, created_at, updated_at)
@@ -81,12 +84,11 @@ export class WorkPoolRecords {
 
   private readPool(row: WorkPoolRow): WorkPoolRead {
     const now = this.now();
-    const active = new Map(this.stmt.activeRunsOfWorkers.all(row.name).map((r) => [r.worker_name, r.n]));
     const counts = this.stmt.runCounts.get({ horizon: now + WAITING_HORIZON_MS, pool: row.name })!;
     return {
       ...workPoolFromRow(row),
       queues: this.stmt.queues.all(row.name).map(workQueueFromRow),
-      workers: this.stmt.workers.all(row.name).map((w) => workerFromRow(w, now, active.get(w.name) ?? 0)),
+      workers: this.stmt.workers.all(row.name).map((w) => workerFromRow(w, now, this.stmt.activeRunsOfWorker.get(row.name, w.name)!.n)),
       runs: { waiting: counts.waiting, late: counts.late, running: counts.running },
     };
   }
@@ -228,8 +230,8 @@ export class WorkPoolRecords {
   }
 
   /**
-   * Deletes a queue; its waiting runs, and the deployments that name it, move to the pool's
-   * 'default' queue, which cannot be deleted.
+   * Deletes a queue; its runs that have not ended (so they still count against the pool's limit),
+   * and the deployments that name it, move to the pool's 'default' queue, which cannot be deleted.
    */
   deleteWorkQueue(pool: string, name: string): boolean {
     if (name === DEFAULT_QUEUE_NAME) {
@@ -238,7 +240,10 @@ export class WorkPoolRecords {
     const deleted = this.writeBatch(() => {
       if (!this.stmt.queue.get(pool, name)) return false;
       this.db
-        .prepare(`UPDATE flow_runs SET work_queue = ? WHERE work_pool = ? AND work_queue = ? AND state_type = 'SCHEDULED' AND deployment_id IS NOT NULL`)
+        .prepare(
+          `UPDATE flow_runs SET work_queue = ? WHERE work_pool = ? AND work_queue = ? AND deployment_id IS NOT NULL
+             AND state_type NOT IN ${sqlList(TERMINAL_STATE_TYPES)}`,
+        )
         .run(DEFAULT_QUEUE_NAME, pool, name);
       this.db.prepare('UPDATE deployments SET work_queue = NULL WHERE work_pool = ? AND work_queue = ?').run(pool, name);
       this.db.prepare('DELETE FROM work_queues WHERE work_pool = ? AND name = ?').run(pool, name);

@@ -43,8 +43,8 @@ export class WorkerRecords {
         `SELECT COUNT(*) AS n FROM flow_runs WHERE work_pool = ? AND worker_name = ? AND state_type IN ${sqlList(ACTIVE_RUN_TYPES)}`,
       ),
       cancelling: db.prepare<[string, string, number], { id: string }>(
-        `SELECT id FROM flow_runs WHERE work_pool = ? AND worker_name = ?
-           AND (state_type = 'CANCELLING' OR (state_type = 'CANCELLED' AND end_time >= ?)) ORDER BY id`,
+        `SELECT id FROM flow_runs WHERE work_pool = ? AND worker_name = ? AND state_type IN ('CANCELLING', 'CANCELLED')
+           AND (state_type = 'CANCELLING' OR end_time >= ?) ORDER BY id`,
       ),
       unstarted: db.prepare<[string, string], HandedBackRun>(
         `SELECT id, expected_start_time FROM flow_runs WHERE work_pool = ? AND worker_name = ? AND state_type = 'PENDING'`,

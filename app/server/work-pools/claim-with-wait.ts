@@ -16,7 +16,7 @@ export interface ClaimWait {
  */
 export async function claimWithWait(store: DeploymentStore, target: ClaimTarget, request: ClaimRequest, wait: ClaimWait): Promise<ClaimedRun[]> {
   const deadline = Date.now() + wait.waitMs;
-  let changed = false;
+  let changed: boolean;
   let wake: (() => void) | null = null;
   const rouse = () => {
     changed = true;
@@ -25,13 +25,20 @@ export async function claimWithWait(store: DeploymentStore, target: ClaimTarget,
   // Listening before the first claim, so a run made between that claim and the wait is not missed.
   const stopListening = wait.waitMs > 0 ? store.onClaimableChange(rouse) : () => {};
   wait.signal.addEventListener('abort', rouse);
+  // A due time already past that the last claim did not take: held back by a limit the store's
+  // next due time does not see, so it is not waited for again at once.
+  let heldBack: number | null = null;
   try {
     for (;;) {
       changed = false;
       const runs = await store.claimRuns(target, request);
       if (runs.length > 0) {
         if (wait.signal.aborted) {
-          await store.releaseRuns(target, request.worker, runs.map((run) => run.flowRun.id));
+          await store.releaseRuns(
+            target,
+            request.worker,
+            runs.map((run) => run.flowRun.id),
+          );
           return [];
         }
         return runs;
@@ -39,7 +46,15 @@ export async function claimWithWait(store: DeploymentStore, target: ClaimTarget,
       if (wait.signal.aborted || Date.now() >= deadline) return [];
       const due = await store.nextDueTime(target, request.queues);
       if (changed) continue;
-      const wakeAt = due === null ? deadline : Math.min(due, deadline);
+      let wakeAt = due === null ? deadline : Math.min(due, deadline);
+      if (due !== null && due <= Date.now()) {
+        // Came due between the claim and this read: claim again at once, but only once for it.
+        if (due !== heldBack) {
+          heldBack = due;
+          continue;
+        }
+        wakeAt = Math.min(Date.now() + HELD_BACK_RECHECK_MS, deadline);
+      }
       // One millisecond past the due time, so the claim that follows finds the run due.
       await sleepUntilWoken(Math.max(0, wakeAt - Date.now()) + 1, (resolve) => {
         wake = resolve;
@@ -52,6 +67,9 @@ export async function claimWithWait(store: DeploymentStore, target: ClaimTarget,
     wait.signal.removeEventListener('abort', rouse);
   }
 }
+
+/** How often a claim whose due run is held back looks again, should no change tell it sooner. */
+const HELD_BACK_RECHECK_MS = 1000;
 
 /** Resolves after `ms`, or sooner when the function handed to `onWake` is called. */
 function sleepUntilWoken(ms: number, onWake: (wake: () => void) => void): Promise<void> {

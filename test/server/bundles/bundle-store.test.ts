@@ -37,8 +37,8 @@ describe('bundleHash', () => {
 
   it('does not depend on the order of the files, and changes with any byte or path', () => {
     expect(bundleHash({ files: [...bundle.files].reverse() })).toBe(bundleHash(bundle));
-    expect(bundleHash({ files: [bundle.files[0]!, { path: 'lib/x.ts', content: b64('export const x = 2;\n') }] })).not.toBe(bundleHash(bundle));
-    expect(bundleHash({ files: [bundle.files[0]!, { path: 'lib/y.ts', content: bundle.files[1]!.content }] })).not.toBe(bundleHash(bundle));
+    expect(bundleHash({ files: [bundle.files[0], { path: 'lib/x.ts', content: b64('export const x = 2;\n') }] })).not.toBe(bundleHash(bundle));
+    expect(bundleHash({ files: [bundle.files[0], { path: 'lib/y.ts', content: bundle.files[1].content }] })).not.toBe(bundleHash(bundle));
   });
 
   it('sorts paths by code unit, not by locale', () => {
@@ -51,7 +51,7 @@ describe('bundleHash', () => {
   });
 
   it('refuses a bundle with one path twice, naming it', () => {
-    expect(() => bundleHash({ files: [bundle.files[1]!, ...bundle.files] })).toThrow("the bundle has the file 'lib/x.ts' twice");
+    expect(() => bundleHash({ files: [bundle.files[1], ...bundle.files] })).toThrow("the bundle has the file 'lib/x.ts' twice");
   });
 });
 
@@ -96,7 +96,7 @@ describe('BundleStore', () => {
     const store = tempStore();
     const bad = { files: [{ path: 'flow.ts', content: 'not base64!' }] };
     expect(() => store.put(sha('x'), bad)).toThrow("the content of the bundle file 'flow.ts' is not base64");
-    const twice = { files: [bundle.files[0]!, bundle.files[0]!] };
+    const twice = { files: [bundle.files[0], bundle.files[0]] };
     expect(() => store.put(sha('x'), twice)).toThrow("the bundle has the file 'flows/etl.ts' twice");
   });
 });

@@ -10,10 +10,15 @@ describe('deployments', () => {
   it('are created, listed, read by id and by name, paused, resumed, replaced and deleted', async () => {
     const { client, server } = live.current;
     const made = await client.deploy({
-      body: deployRequest({ parameters: { n: 1 }, parameterSchema: PARAMETER_SCHEMA, tags: ['nightly'], schedules: [{ cron: '0 3 * * *', timezone: 'Asia/Shanghai' }] }),
+      body: deployRequest({
+        parameters: { n: 1 },
+        parameterSchema: PARAMETER_SCHEMA,
+        tags: ['nightly'],
+        schedules: [{ cron: '0 3 * * *', timezone: 'Asia/Shanghai' }],
+      }),
     });
     expect(made).toMatchObject({ fullName: 'etl/nightly', workPool: 'main', parameters: { n: 1 }, paused: false, tags: ['nightly'] });
-    expect(made.schedules[0]!.description).toContain('03:00');
+    expect(made.schedules[0].description).toContain('03:00');
 
     const listed = await client.listDeployments();
     expect(listed.map((d) => [d.fullName, d.id])).toEqual([['etl/nightly', made.id]]);
@@ -62,7 +67,9 @@ describe('deployments', () => {
     expect(answer.status).toBe(422);
     expect(answer.json.message).toMatch(/deployment 'etl\/nightly'.*parameter n: /);
     // Defaults may leave a required parameter to each run; a schedule's runs have nothing else, so theirs may not.
-    expect((await call(`${server.api}/deployments`, { method: 'POST', body: deployRequest({ parameterSchema: PARAMETER_SCHEMA }) })).status).toBe(200);
+    expect((await call(`${server.api}/deployments`, { method: 'POST', body: deployRequest({ parameterSchema: PARAMETER_SCHEMA }) })).status).toBe(
+      200,
+    );
     const scheduled = await call(`${server.api}/deployments`, {
       method: 'POST',
       body: deployRequest({ parameterSchema: PARAMETER_SCHEMA, schedules: [{ interval: 3600, parameters: { label: 'x' } }] }),
@@ -175,7 +182,10 @@ describe('bundles', () => {
       const answer = await call(`${server.api}/bundles/${hash}`, { method: 'PUT', body: big });
       expect(answer.status).toBe(200);
       expect(answer.json.hash).toBe(hash);
-      const elsewhere = await call(`${server.api}/deployments`, { method: 'POST', body: { ...deployRequest(), description: 'x'.repeat(100 * 1024) } });
+      const elsewhere = await call(`${server.api}/deployments`, {
+        method: 'POST',
+        body: { ...deployRequest(), description: 'x'.repeat(100 * 1024) },
+      });
       expect(elsewhere.status).toBe(413);
       expect(elsewhere.json.message).toBe('the request body is larger than the 65536 bytes this server accepts');
     } finally {

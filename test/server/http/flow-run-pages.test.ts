@@ -147,6 +147,10 @@ describe('flow-run page queries', () => {
     { parentFlowRunId: 'p' },
     { createdAfter: 1, createdBefore: 2 },
     { flowName: 'etl', createdAfter: 1 },
+    { deploymentId: 'd' },
+    { stateNames: ['Late'] },
+    { deploymentId: 'd', stateNames: ['Late', 'Scheduled'] },
+    { stateTypes: ['RUNNING'], stateNames: ['Late'] },
   ];
   it.each(cases)('%j walks an index', (filter) => {
     const query = flowRunPageQuery({ ...filter, after, limit: 50 }, 51);

@@ -65,14 +65,16 @@ describe('the scheduler', () => {
     const client = createApiClient({ baseUrl: api });
     await client.createWorkPool({ body: { name: 'main' } });
     const before = Date.now();
-    const deployment = await client.deploy({ body: deployRequest({ parameters: { n: 1 }, schedules: [{ interval: 600, parameters: { label: 'x' } }] }) });
+    const deployment = await client.deploy({
+      body: deployRequest({ parameters: { n: 1 }, schedules: [{ interval: 600, parameters: { label: 'x' } }] }),
+    });
     await vi.waitFor(async () => expect(await runsOf(store, 'etl')).toHaveLength(6), { timeout: 10_000, interval: 20 });
     const runs = await runsOf(store, 'etl');
     for (const [index, run] of runs.entries()) {
       expect(run).toMatchObject({ deploymentId: deployment.id, autoScheduled: true, parameters: { n: 1, label: 'x' }, state: { type: 'SCHEDULED' } });
       expect(run.expectedStartTime! % 600_000).toBe(0);
       expect(run.expectedStartTime).toBeGreaterThan(before);
-      if (index > 0) expect(run.expectedStartTime! - runs[index - 1]!.expectedStartTime!).toBe(600_000);
+      if (index > 0) expect(run.expectedStartTime! - runs[index - 1].expectedStartTime!).toBe(600_000);
     }
     expect(runs.at(-1)!.expectedStartTime).toBeLessThanOrEqual(Date.now() + HOUR);
     const read = await client.getDeployment({ params: { id: deployment.id } });
@@ -80,26 +82,26 @@ describe('the scheduler', () => {
   });
 
   it('makes no run twice across a restart on the same database, and goes on where it stopped', async () => {
-    let { api, store } = await start();
-    let client = createApiClient({ baseUrl: api });
+    const first = await start();
+    let { store } = first;
+    const client = createApiClient({ baseUrl: first.api });
     await client.createWorkPool({ body: { name: 'main' } });
     await client.deploy({ body: deployRequest({ schedules: [{ interval: 1 }] }) });
     await vi.waitFor(async () => expect(await runsOf(store, 'etl')).toHaveLength(100), { timeout: 10_000, interval: 20 });
-    const first = await runsOf(store, 'etl');
+    const made = await runsOf(store, 'etl');
     await stop();
     await sleep(1_100);
 
-    ({ api, store } = await start());
-    client = createApiClient({ baseUrl: api });
+    ({ store } = await start());
     // The schedule's horizon moved on while the server was down: new runs are made after the last one.
-    await vi.waitFor(async () => expect((await runsOf(store, 'etl')).at(-1)!.expectedStartTime).toBeGreaterThan(first.at(-1)!.expectedStartTime!), {
+    await vi.waitFor(async () => expect((await runsOf(store, 'etl')).at(-1)!.expectedStartTime).toBeGreaterThan(made.at(-1)!.expectedStartTime!), {
       timeout: 10_000,
       interval: 20,
     });
     await sleep(300);
     const after = await runsOf(store, 'etl');
     expectNoTimeTwice(after);
-    expect(after.slice(0, first.length).map((run) => run.id)).toEqual(first.map((run) => run.id));
+    expect(after.slice(0, made.length).map((run) => run.id)).toEqual(made.map((run) => run.id));
     expect(after.every((run) => run.state.type === 'SCHEDULED')).toBe(true);
   });
 
@@ -129,7 +131,9 @@ describe('runs missed while the server was down', () => {
     const [target] = await store.listScheduleTargets();
     const latest = Math.floor((Date.now() - minute * 60_000) / HOUR) * HOUR + minute * 60_000;
     expect(latest).toBeLessThan(Date.now() - 20 * 60_000);
-    await store.scheduleRuns([{ deploymentId: deployment!.id, scheduleId: target!.scheduleId, times: [latest - 4 * HOUR, latest - 3 * HOUR, latest - 2 * HOUR] }]);
+    await store.scheduleRuns([
+      { deploymentId: deployment.id, scheduleId: target.scheduleId, times: [latest - 4 * HOUR, latest - 3 * HOUR, latest - 2 * HOUR] },
+    ]);
     await store.close();
     return { latest };
   }
@@ -191,13 +195,13 @@ describe('runs missed while the server was down', () => {
     const { latest } = await missedThreeHours('all');
     let { store } = await start();
     await caughtUp(store, latest);
-    const first = await runsOf(store, 'etl');
+    const made = await runsOf(store, 'etl');
     await stop();
     ({ store } = await start());
     await sleep(300);
     const second = await runsOf(store, 'etl');
     expectNoTimeTwice(second);
-    expect(second.map((run) => run.id)).toEqual(first.map((run) => run.id));
+    expect(second.map((run) => run.id)).toEqual(made.map((run) => run.id));
   });
 });
 

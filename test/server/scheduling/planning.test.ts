@@ -16,8 +16,8 @@ const NOW = at('2026-06-01T10:00:00Z');
 
 function target(schedule: unknown, lastScheduledTime: number | null, catchUp: CatchUpRule = 'latest', ids = ['d1', 's1']): ScheduleTarget {
   return {
-    deploymentId: ids[0]!,
-    scheduleId: ids[1]!,
+    deploymentId: ids[0],
+    scheduleId: ids[1],
     schedule: parseSchedule(schedule),
     parameters: {},
     catchUp,
@@ -60,11 +60,7 @@ describe('runs ahead of a schedule', () => {
     expect(iso(timesAhead(hourly, NOW + 2 * HOUR, NOW))).toEqual(['2026-06-01T13:00:00.000Z']);
     expect(timesAhead(hourly, NOW + 3 * HOUR, NOW)).toEqual([]);
     // The last run made long ago: the hours missed since are not made here.
-    expect(iso(timesAhead(hourly, NOW - 5 * DAY, NOW))).toEqual([
-      '2026-06-01T11:00:00.000Z',
-      '2026-06-01T12:00:00.000Z',
-      '2026-06-01T13:00:00.000Z',
-    ]);
+    expect(iso(timesAhead(hourly, NOW - 5 * DAY, NOW))).toEqual(['2026-06-01T11:00:00.000Z', '2026-06-01T12:00:00.000Z', '2026-06-01T13:00:00.000Z']);
   });
 
   it('gives the times since `from` too when asked, those at start-up too recent to be missed', () => {
@@ -93,7 +89,7 @@ describe('runs ahead of a schedule', () => {
 
   it('starts a new schedule from now even when asked from earlier', () => {
     const runs = planRunsAhead([target({ interval: 5 }, null)], NOW, NOW - LATE_AFTER_MS);
-    expect(runs[0]!.times[0]).toBe(NOW + 5_000);
+    expect(runs[0].times[0]).toBe(NOW + 5_000);
   });
 });
 
@@ -130,10 +126,7 @@ describe('catching up at start-up on runs missed while the server was down', () 
   });
 
   it("'latest' takes the latest time over all of a deployment's schedules", () => {
-    const plan = planCatchUp(
-      [target(hourly, lastMade, 'latest', ['d1', 'a']), target({ cron: '30 * * * *' }, lastMade, 'latest', ['d1', 'b'])],
-      NOW,
-    );
+    const plan = planCatchUp([target(hourly, lastMade, 'latest', ['d1', 'a']), target({ cron: '30 * * * *' }, lastMade, 'latest', ['d1', 'b'])], NOW);
     expect(plan.runs).toEqual([{ deploymentId: 'd1', scheduleId: 'b', times: [at('2026-06-01T09:30:00Z')] }]);
     expect(plan.skips).toEqual([{ deploymentId: 'd1', before: cutoff + 1, keepLatest: true }]);
   });
@@ -148,8 +141,8 @@ describe('catching up at start-up on runs missed while the server was down', () 
 
   it("'all' is bounded to the latest 100 missed times of a schedule", () => {
     const plan = planCatchUp([target({ interval: 60 }, NOW - 30 * DAY, 'all')], NOW);
-    expect(plan.runs[0]!.times).toHaveLength(100);
-    expect(plan.runs[0]!.times.at(-1)).toBe(NOW - MINUTE);
+    expect(plan.runs[0].times).toHaveLength(100);
+    expect(plan.runs[0].times.at(-1)).toBe(NOW - MINUTE);
   });
 
   it("'none' makes nothing and drops every missed run", () => {
@@ -164,7 +157,7 @@ describe('catching up at start-up on runs missed while the server was down', () 
     const plan = planCatchUp([target({ interval: 10 }, NOW - 30_000, 'all')], NOW);
     expect(plan.runs).toEqual([{ deploymentId: 'd1', scheduleId: 's1', times: [NOW - 20_000] }]);
     // The times after the cut-off are made as due now by the plan of runs ahead.
-    expect(planRunsAhead([target({ interval: 10 }, NOW - 20_000)], NOW, plan.settledUntil)[0]!.times.slice(0, 2)).toEqual([NOW - 10_000, NOW]);
+    expect(planRunsAhead([target({ interval: 10 }, NOW - 20_000)], NOW, plan.settledUntil)[0].times.slice(0, 2)).toEqual([NOW - 10_000, NOW]);
   });
 
   it('finds nothing missed for a schedule that never made a run, or made runs ahead of now', () => {

@@ -28,7 +28,7 @@ describe('a claimed deployment run started by its flow process', () => {
     expect(stored).toMatchObject({ pid: process.pid, hostname: hostname(), workerName: 'w1', deploymentName: 'claimed-start/daily' });
   });
 
-  it('handed back while running, it belongs to no process, so no sweep takes it for crashed', async () => {
+  it('handed back while running, it belongs to no process, so no sweep takes it for crashed, and its task runs end', async () => {
     const run = await claimedRun('claimed-handback');
     await env.store.setState({
       kind: 'flow',
@@ -38,8 +38,24 @@ describe('a claimed deployment run started by its flow process', () => {
       // A process that has ended since: the sweep would crash a run it still owned.
       owner: { pid: 2 ** 22 + 12345, hostname: hostname() },
     });
+    const taskRunId = 'task-of-handed-back-run';
+    await env.store.createTaskRun({
+      id: taskRunId,
+      flowRunId: run.id,
+      taskKey: 'step',
+      name: 'step-0',
+      dynamicKey: 0,
+      retryPolicy: { retries: 0, retryDelaySeconds: [0] },
+      transitionId: 'task-start-1',
+      state: { type: 'RUNNING', name: 'Running' },
+    });
     expect(await env.store.releaseRuns({ pool: 'main' }, 'w1', [run.id])).toEqual([run.id]);
     expect(await env.store.sweepCrashedRuns()).toBe(0);
+    // The attempt that was running is over: its task run does not stay Running.
+    expect((await env.store.getTaskRun(taskRunId))!.state).toMatchObject({
+      type: 'CANCELLED',
+      message: 'its flow run was Scheduled again before this task run ended (handed back by worker w1)',
+    });
     expect((await env.store.getFlowRun(run.id))!).toMatchObject({ state: { type: 'SCHEDULED', name: 'Scheduled' }, pid: null, workerName: null });
   });
 });

@@ -162,3 +162,31 @@ describe('claims of due deployment runs', () => {
     expect(claimed[0].jobTemplate).toEqual({ env: {}, workingDir: null, command: null });
   });
 });
+
+describe('claims past many held runs', () => {
+  let temp: ReturnType<typeof makeTempHome>;
+  let store: RunStore;
+  beforeEach(async () => {
+    temp = makeTempHome();
+    store = await openTestStore({ path: temp.dbPath, now: () => T0 });
+    await store.createWorkPool({ name: 'main', type: 'process' });
+    await store.createWorkQueue('main', { name: 'later' });
+  });
+  afterEach(async () => {
+    await store.close();
+    temp.cleanup();
+  });
+
+  it('reaches the runs behind more held runs than one read of candidates holds (twice the limit, at least 20), in this queue and the next', async () => {
+    const [held] = await store.deploy([{ name: 'held', flowName: 'etl', entrypoint: 'etl.ts', workPool: 'main', concurrencyLimit: 1 }]);
+    const [free] = await store.deploy([{ name: 'free', flowName: 'etl', entrypoint: 'etl.ts', workPool: 'main' }]);
+    const [later] = await store.deploy([{ name: 'later', flowName: 'etl', entrypoint: 'etl.ts', workPool: 'main', workQueue: 'later' }]);
+    const heldRuns = [];
+    // All at one time: the order among them is the order they were made.
+    for (let i = 0; i < 60; i++) heldRuns.push((await store.createDeploymentRun(held.id, { parameters: {}, scheduledTime: T0 - 10_000 })).id);
+    const freeRun = (await store.createDeploymentRun(free.id, { parameters: {}, scheduledTime: T0 - 5_000 })).id;
+    const laterRun = (await store.createDeploymentRun(later.id, { parameters: {}, scheduledTime: T0 - 20_000 })).id;
+    const claimed = await store.claimRuns({ pool: 'main' }, { worker: 'w1', queues: [], limit: 5 });
+    expect(claimed.map((c) => c.flowRun.id)).toEqual([heldRuns[0], freeRun, laterRun]);
+  });
+});

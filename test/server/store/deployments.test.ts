@@ -41,7 +41,9 @@ describe('deployments in the store', () => {
   }
 
   it('creates a deployment, and replaces it whole under the same flow and name, keeping its id', async () => {
-    const [first] = await store.deploy([request({ tags: ['a'], parameters: { n: 1 }, schedules: [{ cron: '0 3 * * *', timezone: 'Asia/Shanghai' }] })]);
+    const [first] = await store.deploy([
+      request({ tags: ['a'], parameters: { n: 1 }, schedules: [{ cron: '0 3 * * *', timezone: 'Asia/Shanghai' }] }),
+    ]);
     expect(first).toMatchObject({
       fullName: 'etl/nightly',
       workPool: 'main',
@@ -54,7 +56,12 @@ describe('deployments in the store', () => {
       retryPolicy: { retries: 0, retryDelaySeconds: [0] },
     });
     expect(first.schedules).toEqual([
-      { id: expect.any(String), schedule: { cron: '0 3 * * *', timezone: 'Asia/Shanghai' }, active: true, description: expect.stringContaining('03:00') },
+      {
+        id: expect.any(String),
+        schedule: { cron: '0 3 * * *', timezone: 'Asia/Shanghai' },
+        active: true,
+        description: expect.stringContaining('03:00'),
+      },
     ]);
     const [second] = await store.deploy([request({ tags: ['b'], description: 'every night' })]);
     expect(second.id).toBe(first.id);
@@ -76,10 +83,15 @@ describe('deployments in the store', () => {
     expect(await store.listDeployments()).toEqual([]);
   });
 
-  it('makes a run on demand, Scheduled for its time, with the deployment\'s settings; a used idempotency key answers the same run', async () => {
+  it("makes a run on demand, Scheduled for its time, with the deployment's settings; a used idempotency key answers the same run", async () => {
     const [deployment] = await store.deploy([request({ tags: ['nightly'], retryPolicy: { retries: 2, retryDelaySeconds: [5] } })]);
     const { stateId } = store.lastEventIds();
-    const run = await store.createDeploymentRun(deployment.id, { parameters: { day: 'mon' }, tags: ['manual'], scheduledTime: T0 + 1_000, idempotencyKey: 'k1' });
+    const run = await store.createDeploymentRun(deployment.id, {
+      parameters: { day: 'mon' },
+      tags: ['manual'],
+      scheduledTime: T0 + 1_000,
+      idempotencyKey: 'k1',
+    });
     expect(run).toMatchObject({
       flowName: 'etl',
       name: expect.stringMatching(/^nightly-[a-z0-9]{6}$/),
@@ -104,10 +116,16 @@ describe('deployments in the store', () => {
     await expect(store.createDeploymentRun('no-such-id', { parameters: {}, scheduledTime: T0 })).rejects.toMatchObject({ code: 'NOT_FOUND' });
   });
 
-  it('makes a schedule\'s runs once for each time, also after the store is opened again', async () => {
+  it("makes a schedule's runs once for each time, also after the store is opened again", async () => {
     const [deployment] = await store.deploy([request({ parameters: { a: 1, b: 1 }, schedules: [{ interval: 3600, parameters: { b: 2 } }] })]);
     const [target] = await store.listScheduleTargets();
-    expect(target).toMatchObject({ deploymentId: deployment.id, parameters: { a: 1, b: 2 }, catchUp: 'latest', lastScheduledTime: null, futureRuns: 0 });
+    expect(target).toMatchObject({
+      deploymentId: deployment.id,
+      parameters: { a: 1, b: 2 },
+      catchUp: 'latest',
+      lastScheduledTime: null,
+      futureRuns: 0,
+    });
     const times = [T0 + HOUR, T0 + 2 * HOUR];
     expect(await store.scheduleRuns([{ deploymentId: deployment.id, scheduleId: target.scheduleId, times }])).toBe(2);
     await store.close();
@@ -149,6 +167,9 @@ describe('deployments in the store', () => {
     await store.setDeploymentPaused(deployment.id, true);
     expect(await store.listScheduleTargets()).toEqual([]);
     expect(await store.setDeploymentPaused('no-such-id', true)).toBeNull();
+    // Deployed again without a word on pausing, it stays paused; told, it resumes.
+    expect((await store.deploy([request()]))[0].paused).toBe(true);
+    expect((await store.deploy([request({ paused: false })]))[0].paused).toBe(false);
   });
 
   it('marks Late the deployment runs still Scheduled past their time, as recorded transitions', async () => {
@@ -205,7 +226,7 @@ describe('deployments in the store', () => {
     expect(store.listStatesAfter(0, { limit: 100, upToId: stateId }).some((e) => e.runId === waiting.id)).toBe(false);
   });
 
-  it('lists a deployment\'s runs page by page', async () => {
+  it("lists a deployment's runs page by page", async () => {
     const [one] = await store.deploy([request({ name: 'one' })]);
     const [two] = await store.deploy([request({ name: 'two' })]);
     const mine = [];

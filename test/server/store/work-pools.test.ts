@@ -23,7 +23,9 @@ describe('work pools, queues and workers in the store', () => {
   });
 
   async function deployTo(pool: string, queue: string | null = null): Promise<string> {
-    const [deployment] = await store.deploy([{ name: `d-${queue ?? 'default'}`, flowName: 'etl', entrypoint: 'etl.ts', workPool: pool, workQueue: queue }]);
+    const [deployment] = await store.deploy([
+      { name: `d-${queue ?? 'default'}`, flowName: 'etl', entrypoint: 'etl.ts', workPool: pool, workQueue: queue },
+    ]);
     return deployment.id;
   }
 
@@ -116,7 +118,11 @@ describe('work pools, queues and workers in the store', () => {
       cancelling: [],
     });
     clock = T0 + 2_000;
-    expect((await store.workerHeartbeat('main', { name: 'w1', ...beat })).worker).toMatchObject({ startedAt: T0, lastHeartbeatAt: T0 + 2_000, id: first.worker.id });
+    expect((await store.workerHeartbeat('main', { name: 'w1', ...beat })).worker).toMatchObject({
+      startedAt: T0,
+      lastHeartbeatAt: T0 + 2_000,
+      id: first.worker.id,
+    });
     clock += WORKER_OFFLINE_AFTER_MS + 1;
     expect((await store.listWorkers('main'))!.map((w) => w.status)).toEqual(['OFFLINE']);
     expect((await store.workerHeartbeat('main', { name: 'w1', ...beat })).worker).toMatchObject({ status: 'ONLINE', startedAt: clock });
