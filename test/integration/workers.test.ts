@@ -231,11 +231,8 @@ it('flow-run execute runs a Scheduled run of a deployment in this process, and r
   const project = writeProject(YAML);
   await deploy(server, project);
   const id = await deploymentId(server, 'greet', 'on-demand');
-  // Due in an hour: no worker is needed to start it by hand now.
-  const { id: runId } = await server.client.runDeployment({
-    params: { id },
-    body: { parameters: { name: 'hand' }, scheduledTime: Date.now() + 3_600_000 },
-  });
+  // No worker runs: the due run waits, Scheduled, for someone to start it.
+  const { id: runId } = await server.client.runDeployment({ params: { id }, body: { parameters: { name: 'hand' } } });
   const options = { home: tempFolder(), cwd: project, env: { FLOWDECK_API_URL: server.api } };
 
   const done = await runCli(['flow-run', 'execute', runId, '--json'], options);
