@@ -144,7 +144,9 @@ async function runsOf(client: ApiClient, deploymentIds: readonly string[]): Prom
     let cursor: string | undefined;
     do {
       const page = await client.listFlowRuns({ query: { deploymentId, limit: 200, ...(cursor ? { cursor } : {}) } });
-      runs.push(...page.items.map((run) => ({ id: run.id, expected: run.expectedStartTime ?? Number.NaN })));
+      // Checked here too: the listing's filter by deployment is the server's to keep.
+      const own = page.items.filter((run) => run.deploymentId === deploymentId);
+      runs.push(...own.map((run) => ({ id: run.id, expected: run.expectedStartTime ?? Number.NaN })));
       cursor = page.nextCursor ?? undefined;
     } while (cursor);
   }
@@ -169,8 +171,8 @@ async function latencies(client: ApiClient, deploymentIds: readonly string[]): P
 
 /** Whether any run of the deployment still waits to start. */
 async function anyWaiting(client: ApiClient, deploymentId: string): Promise<boolean> {
-  const page = await client.listFlowRuns({ query: { deploymentId, stateTypes: ['SCHEDULED', 'PENDING'], limit: 1 } });
-  return page.items.length > 0;
+  const page = await client.listFlowRuns({ query: { deploymentId, stateTypes: ['SCHEDULED', 'PENDING'], limit: 200 } });
+  return page.items.some((run) => run.deploymentId === deploymentId);
 }
 
 function figures(samples: readonly Sample[]): LatencyFigures {
