@@ -121,10 +121,6 @@ export class Worker {
     if (refusal) throw refusal;
   }
 
-  get activeRuns(): number {
-    return this.runs.size;
-  }
-
   /**
    * A stop signal. The first: no more runs are taken, claimed runs not started go back, running
    * ones finish. The second: running ones stop and go back to the server for another worker.
@@ -148,7 +144,8 @@ export class Worker {
     }
     if (this.phase === 'draining') {
       this.phase = 'handing-back';
-      const running = [...this.runs.values()].filter((run) => run.process !== null && !run.handedBack);
+      // A run being cancelled ends Cancelled, not Scheduled again.
+      const running = [...this.runs.values()].filter((run) => run.process !== null && !run.handedBack && !run.cancelled);
       this.options.events.note(`${signal}: stopping ${plural(running.length, 'run')} and handing them back to the server`);
       for (const run of running) {
         run.handedBack = true;
