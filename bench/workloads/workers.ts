@@ -97,7 +97,7 @@ async function claimRoundTrips(client: ApiClient, samples: number): Promise<numb
   return times;
 }
 
-async function deployTick(client: ApiClient, name: string, schedules: { interval: number }[] = []): Promise<string> {
+async function deployTick(client: ApiClient, name: string, schedules: { interval: number; anchorDate: string }[] = []): Promise<string> {
   const bundle: Bundle = { files: [{ path: 'tick.ts', content: Buffer.from(FLOW_FILE).toString('base64') }] };
   const hash = bundleHash(bundle);
   await client.putBundle({ params: { hash }, body: bundle });
@@ -214,7 +214,12 @@ async function stream(server: ServerProcess, client: ApiClient): Promise<Latency
   const ids: string[] = [];
   const from = Date.now();
   try {
-    for (let i = 0; i < STREAM_DEPLOYMENTS; i++) ids.push(await deployTick(client, `stream-${i}`, [{ interval: STREAM_INTERVAL_SECONDS }]));
+    // Anchors spread over the interval, so runs come due one at a time rather than all ten together.
+    const step = (STREAM_INTERVAL_SECONDS * 1000) / STREAM_DEPLOYMENTS;
+    for (let i = 0; i < STREAM_DEPLOYMENTS; i++) {
+      const anchorDate = new Date(Date.UTC(2020, 0, 1) + i * step).toISOString();
+      ids.push(await deployTick(client, `stream-${i}`, [{ interval: STREAM_INTERVAL_SECONDS, anchorDate }]));
+    }
     await new Promise((resolve) => setTimeout(resolve, STREAM_SECONDS * 1000));
     for (const id of ids) await client.pauseDeployment({ params: { id } });
   } finally {
