@@ -923,7 +923,7 @@ function workersRows(r: WorkersBench): Row[] {
       `p99 ${formatNumber(r.burstProcessFloorP99Ms)} ms (${formatNumber(BURST_RUNS)} bare Node starts, ${BURST_WORKERS * WORKER_LIMIT} at a time)`,
     ),
     row(
-      `Interval schedules, ${STREAM_DEPLOYMENTS} every ${STREAM_INTERVAL_SECONDS} s: scheduled time to Running`,
+      `Interval schedules, ${STREAM_DEPLOYMENTS} every ${STREAM_INTERVAL_SECONDS} s, one due every ${(STREAM_INTERVAL_SECONDS / STREAM_DEPLOYMENTS).toFixed(1)} s: scheduled time to Running`,
       r.stream,
       r.nodeStartP99Ms + r.claimRoundTripP99Ms,
       `p99 ${r.nodeStartP99Ms.toFixed(0)} ms bare Node start + ${r.claimRoundTripP99Ms.toFixed(1)} ms claim round trip`,

@@ -8,7 +8,6 @@
  */
 import { spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
-import Database from 'better-sqlite3';
 import type { ApiClient } from '../../app/core/api/client.js';
 import { createApiClient } from '../../app/core/api/index.js';
 import type { Bundle } from '../../app/core/api/bundles.js';
@@ -98,7 +97,7 @@ async function claimRoundTrips(client: ApiClient, samples: number): Promise<numb
   return times;
 }
 
-async function deployTick(client: ApiClient, name: string, schedules: { interval: number }[] = []): Promise<string> {
+async function deployTick(client: ApiClient, name: string, schedules: { interval: number; anchorDate: string }[] = []): Promise<string> {
   const bundle: Bundle = { files: [{ path: 'tick.ts', content: Buffer.from(FLOW_FILE).toString('base64') }] };
   const hash = bundleHash(bundle);
   await client.putBundle({ params: { hash }, body: bundle });
@@ -132,39 +131,51 @@ async function startWorkers(server: ServerProcess, client: ApiClient, count: num
   };
 }
 
-/** Scheduled time to Running of each run that reached Running, read from the server's database. */
-function latencies(dbPath: string, deploymentIds: readonly string[]): { latency: number; expected: number; running: number }[] {
-  const db = new Database(dbPath, { readonly: true });
-  try {
-    const rows = db
-      .prepare(
-        `SELECT r.expected_start_time AS expected, MIN(s.timestamp) AS running
-           FROM flow_runs r JOIN states s ON s.run_id = r.id AND s.type = 'RUNNING'
-          WHERE r.deployment_id IN (${deploymentIds.map(() => '?').join(', ')})
-          GROUP BY r.id`,
-      )
-      .all(...deploymentIds) as { expected: number; running: number }[];
-    return rows.map((row) => ({ ...row, latency: row.running - row.expected }));
-  } finally {
-    db.close();
-  }
+interface Sample {
+  latency: number;
+  expected: number;
+  running: number;
 }
 
-function countWaiting(dbPath: string, deploymentIds: readonly string[]): number {
-  const db = new Database(dbPath, { readonly: true });
-  try {
-    const row = db
-      .prepare(
-        `SELECT COUNT(*) AS n FROM flow_runs WHERE state_type IN ('SCHEDULED', 'PENDING') AND deployment_id IN (${deploymentIds.map(() => '?').join(', ')})`,
-      )
-      .get(...deploymentIds) as { n: number };
-    return row.n;
-  } finally {
-    db.close();
+/** Every run of the deployments, through the API's pages. */
+async function runsOf(client: ApiClient, deploymentIds: readonly string[]): Promise<{ id: string; expected: number }[]> {
+  const runs: { id: string; expected: number }[] = [];
+  for (const deploymentId of deploymentIds) {
+    let cursor: string | undefined;
+    do {
+      const page = await client.listFlowRuns({ query: { deploymentId, limit: 200, ...(cursor ? { cursor } : {}) } });
+      // Checked here too: the listing's filter by deployment is the server's to keep.
+      const own = page.items.filter((run) => run.deploymentId === deploymentId);
+      runs.push(...own.map((run) => ({ id: run.id, expected: run.expectedStartTime ?? Number.NaN })));
+      cursor = page.nextCursor ?? undefined;
+    } while (cursor);
   }
+  return runs;
 }
 
-function figures(samples: readonly { latency: number; expected: number; running: number }[]): LatencyFigures {
+/** Scheduled time to Running of each run that reached Running, from each run's state history. */
+async function latencies(client: ApiClient, deploymentIds: readonly string[]): Promise<Sample[]> {
+  const runs = await runsOf(client, deploymentIds);
+  const samples: Sample[] = [];
+  for (let at = 0; at < runs.length; at += 20) {
+    await Promise.all(
+      runs.slice(at, at + 20).map(async (run) => {
+        const states = await client.listFlowRunStates({ params: { id: run.id } });
+        const running = states.find((state) => state.type === 'RUNNING');
+        if (running) samples.push({ expected: run.expected, running: running.timestamp, latency: running.timestamp - run.expected });
+      }),
+    );
+  }
+  return samples;
+}
+
+/** Whether any run of the deployment still waits to start. */
+async function anyWaiting(client: ApiClient, deploymentId: string): Promise<boolean> {
+  const page = await client.listFlowRuns({ query: { deploymentId, stateTypes: ['SCHEDULED', 'PENDING'], limit: 200 } });
+  return page.items.some((run) => run.deploymentId === deploymentId);
+}
+
+function figures(samples: readonly Sample[]): LatencyFigures {
   const values = samples.map((s) => s.latency);
   return {
     runs: samples.length,
@@ -190,11 +201,11 @@ async function burst(server: ServerProcess, client: ApiClient): Promise<LatencyF
     }
     dueAt = Date.now();
     await client.updateWorkPool({ params: { pool: 'bench' }, body: { paused: false } });
-    while (countWaiting(server.dbPath, [id]) > 0) await new Promise((resolve) => setTimeout(resolve, 500));
+    while (await anyWaiting(client, id)) await new Promise((resolve) => setTimeout(resolve, 500));
   } finally {
     await workers.stop();
   }
-  return figures(latencies(server.dbPath, [id]).map((s) => ({ expected: dueAt, running: s.running, latency: s.running - dueAt })));
+  return figures((await latencies(client, [id])).map((s) => ({ expected: dueAt, running: s.running, latency: s.running - dueAt })));
 }
 
 /** Interval schedules making a steady stream of runs, for a while, over 4 workers. */
@@ -203,7 +214,12 @@ async function stream(server: ServerProcess, client: ApiClient): Promise<Latency
   const ids: string[] = [];
   const from = Date.now();
   try {
-    for (let i = 0; i < STREAM_DEPLOYMENTS; i++) ids.push(await deployTick(client, `stream-${i}`, [{ interval: STREAM_INTERVAL_SECONDS }]));
+    // Anchors spread over the interval, so runs come due one at a time rather than all ten together.
+    const step = (STREAM_INTERVAL_SECONDS * 1000) / STREAM_DEPLOYMENTS;
+    for (let i = 0; i < STREAM_DEPLOYMENTS; i++) {
+      const anchorDate = new Date(Date.UTC(2020, 0, 1) + i * step).toISOString();
+      ids.push(await deployTick(client, `stream-${i}`, [{ interval: STREAM_INTERVAL_SECONDS, anchorDate }]));
+    }
     await new Promise((resolve) => setTimeout(resolve, STREAM_SECONDS * 1000));
     for (const id of ids) await client.pauseDeployment({ params: { id } });
   } finally {
@@ -211,7 +227,7 @@ async function stream(server: ServerProcess, client: ApiClient): Promise<Latency
   }
   // Runs due after the schedules were made and before the pause: the steady part of the stream.
   const until = from + STREAM_SECONDS * 1000;
-  return figures(latencies(server.dbPath, ids).filter((s) => s.expected > from && s.expected < until - 5_000));
+  return figures((await latencies(client, ids)).filter((s) => s.expected > from && s.expected < until - 5_000));
 }
 
 export async function runWorkersBench(): Promise<WorkersBench> {

@@ -64,6 +64,10 @@ export const run: CommandRun = async (args, ctx) => {
   if (!STARTABLE.has(flowRun.state.type)) {
     throw new UsageError(`flow run '${flowRun.name}' is ${flowRun.state.name}; only a Scheduled or Pending run can be executed`);
   }
+  const due = flowRun.state.type === 'SCHEDULED' ? (flowRun.state.scheduledTime ?? null) : null;
+  if (due !== null && due > Date.now()) {
+    ctx.note(`flow run '${flowRun.name}' is scheduled for ${new Date(due).toISOString()}; it starts then`);
+  }
   const entrypoint = splitEntrypoint(await deploymentEntrypoint(client, flowRun));
   const given = stringOption(args, 'file');
   if (given !== undefined && given.trim() === '') throw new UsageError('--file needs the path of the flow file');

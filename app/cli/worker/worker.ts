@@ -102,8 +102,9 @@ export class Worker {
   /** Takes and runs work until stopped and every run has ended or been handed back; then says goodbye. */
   async run(): Promise<void> {
     this.scheduleBeat();
+    let refusal: ApiError | null;
     try {
-      await this.claimLoop();
+      refusal = await this.claimLoop();
       await this.runsEnded();
     } finally {
       if (this.beatTimer) clearTimeout(this.beatTimer);
@@ -117,10 +118,7 @@ export class Worker {
         this.options.events.note(`could not tell the server this worker stopped (${describeError(error)}); it is OFFLINE once its heartbeats stop`);
       }
     }
-  }
-
-  get activeRuns(): number {
-    return this.runs.size;
+    if (refusal) throw refusal;
   }
 
   /**
@@ -146,7 +144,8 @@ export class Worker {
     }
     if (this.phase === 'draining') {
       this.phase = 'handing-back';
-      const running = [...this.runs.values()].filter((run) => run.process !== null && !run.handedBack);
+      // A run being cancelled ends Cancelled, not Scheduled again.
+      const running = [...this.runs.values()].filter((run) => run.process !== null && !run.handedBack && !run.cancelled);
       this.options.events.note(`${signal}: stopping ${plural(running.length, 'run')} and handing them back to the server`);
       for (const run of running) {
         run.handedBack = true;
@@ -203,7 +202,8 @@ export class Worker {
     return Math.min(Math.max(limit - this.runs.size, 0), UNLIMITED_CLAIM_BATCH * 100);
   }
 
-  private async claimLoop(): Promise<void> {
+  /** Claims until stopped; answers the server's refusal when it stopped handing out runs (the pool was deleted, the key changed). */
+  private async claimLoop(): Promise<ApiError | null> {
     const { client, pool, name, queues, events } = this.options;
     let failures = 0;
     while (this.phase === 'taking') {
@@ -222,7 +222,15 @@ export class Worker {
         }));
       } catch (error) {
         if (this.phase !== 'taking') break;
-        if (isFinalRefusal(error)) throw error;
+        if (isFinalRefusal(error)) {
+          // Nothing more to take; the runs started still finish.
+          this.phase = 'draining';
+          const running = this.runs.size;
+          events.note(
+            `the server refused to hand out runs: ${error.message}; ${running > 0 ? `waiting for ${plural(running, 'run')} to finish` : 'stopping'}`,
+          );
+          return error;
+        }
         if (this.unreachableSince === null) {
           this.unreachableSince = Date.now();
           events.note(`cannot take runs from the server (${describeError(error)}); trying again until it answers`);
@@ -243,6 +251,7 @@ export class Worker {
       }
       for (const run of claimed) void this.launch(run);
     }
+    return null;
   }
 
   private async release(flowRunIds: string[]): Promise<void> {
