@@ -100,7 +100,7 @@ export async function loadFlowExport(file: string, cwd: string, home: string, ex
     const what = value === undefined ? `does not export '${exportName}'` : `exports '${exportName}', but it is not a flow`;
     throw new UsageError(`${loaded.path} ${what}${names.length ? `; its flow exports are ${names.map((n) => `'${n}'`).join(', ')}` : ''}`);
   }
-  return { flow: value as AnyFlow, path: loaded.path };
+  return { flow: value, path: loaded.path };
 }
 
 /** Loads the code a run kept (see keepCompiledCode) and picks its flow by name. */
