@@ -99,6 +99,10 @@ it('a server restarted in the middle of a schedule makes no run twice and misses
     const states = await again.client.listFlowRunStates({ params: { id: run.id } });
     expect(states.filter((s) => s.type === 'RUNNING')).toHaveLength(1);
   }
-  // The worker outlived the server's restart: it ran runs due on both sides of it.
-  expect(worker.events().filter((e) => e.event === 'ended').length).toBeGreaterThanOrEqual(runs.due.length);
+  // The worker outlived the server's restart: it ran runs due on both sides of it. It says a run
+  // ended once its process has exited, a moment after the run's final state is stored.
+  await waitUntil(() => worker.events().filter((e) => e.event === 'ended').length >= runs.due.length, {
+    what: `the worker to say the ${runs.due.length} runs ended`,
+    intervalMs: 100,
+  });
 });
