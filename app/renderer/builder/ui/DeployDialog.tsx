@@ -8,6 +8,7 @@ import { routeHash } from '../../app/routes.js';
 import { useServices } from '../../app/services-context.js';
 import { closeDialog } from '../../app/ui-store.js';
 import { Modal } from '../../shared/Modal.js';
+import { FlowSelect } from './FlowSelect.js';
 import { ParameterFields } from '../../shared/ParameterFields.js';
 import { collectParameters, initialParameterValues, parameterFields, type ParameterValues } from '../../shared/parameter-form.js';
 import { placeServerProblems } from '../../shared/server-problems.js';
@@ -164,27 +165,16 @@ function DeployFormDialog({ path, description }: { path: string; description: Fl
           Makes <code>{path}</code> a deployment: its code is stored on the server, and a worker of the chosen pool runs it on the schedule or when
           asked.
         </p>
-        {flows.length > 1 ? (
-          <div className="fd-field">
-            <label htmlFor="fd-deploy-flow">Flow</label>
-            <select
-              id="fd-deploy-flow"
-              value={flowName}
-              onChange={(e) => {
-                setFlowName(e.target.value);
-                setValues(initialParameterValues(parameterFields(flows.find((f) => f.name === e.target.value)?.parameters)));
-                setParameterErrors({});
-              }}
-            >
-              {flows.map((f) => (
-                <option key={f.name} value={f.name}>
-                  {f.name}
-                  {f.isDefault ? ' (default export)' : ''}
-                </option>
-              ))}
-            </select>
-          </div>
-        ) : null}
+        <FlowSelect
+          id="fd-deploy-flow"
+          flows={flows}
+          value={flowName}
+          onChange={(chosen) => {
+            setFlowName(chosen.name);
+            setValues(initialParameterValues(parameterFields(chosen.parameters)));
+            setParameterErrors({});
+          }}
+        />
         <div className={`fd-field${errors.name ? ' has-error' : ''}`}>
           <label htmlFor="fd-deploy-name">Name</label>
           <input id="fd-deploy-name" value={form.name} spellCheck={false} onChange={(e) => set({ name: e.target.value })} />

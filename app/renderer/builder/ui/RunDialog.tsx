@@ -3,6 +3,7 @@ import type { FlowFileDescription } from '../../../core/api/workspace.js';
 import { collectParameters, initialParameterValues, parameterFields, type ParameterValues } from '../../shared/parameter-form.js';
 import { Modal } from '../../shared/Modal.js';
 import { ParameterFields } from '../../shared/ParameterFields.js';
+import { FlowSelect } from './FlowSelect.js';
 import type { RunActions } from '../model/run-actions.js';
 import { closeDialog, type Dialog } from '../../app/ui-store.js';
 
@@ -64,27 +65,16 @@ export function RunDialog({ runs, prepared }: { runs: RunActions; prepared: Prep
               Runs <code>{prepared.path}</code> on the server
               {debug ? ', stopping at the breakpoints set on its nodes and taking their pinned outputs' : ''}.
             </p>
-            {flows.length > 1 ? (
-              <div className="fd-field">
-                <label htmlFor="fd-run-flow">Flow</label>
-                <select
-                  id="fd-run-flow"
-                  value={flowName}
-                  onChange={(e) => {
-                    setFlowName(e.target.value);
-                    setValues(initialParameterValues(parameterFields(flows.find((f) => f.name === e.target.value)?.parameters)));
-                    setErrors({});
-                  }}
-                >
-                  {flows.map((f) => (
-                    <option key={f.name} value={f.name}>
-                      {f.name}
-                      {f.isDefault ? ' (default export)' : ''}
-                    </option>
-                  ))}
-                </select>
-              </div>
-            ) : null}
+            <FlowSelect
+              id="fd-run-flow"
+              flows={flows}
+              value={flowName ?? ''}
+              onChange={(chosen) => {
+                setFlowName(chosen.name);
+                setValues(initialParameterValues(parameterFields(chosen.parameters)));
+                setErrors({});
+              }}
+            />
             {fields.length === 0 ? <p className="fd-muted">This flow takes no parameters.</p> : null}
             <ParameterFields fields={fields} values={values} errors={errors} onChange={setValues} idPrefix="fd-param" />
             <div className="fd-modal-actions">
