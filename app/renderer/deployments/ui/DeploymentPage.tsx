@@ -8,6 +8,7 @@ import { formatDue, formatRelative } from '../../shared/relative-time.js';
 import { usePolled } from '../../shared/use-polled.js';
 import { placementText, scheduleText } from '../model/deployment-text.js';
 import { RunDeploymentDialog } from './RunDeploymentDialog.js';
+import { PauseToggle, StaleReadNotice } from '../../shared/PageParts.js';
 import './deployments.css';
 
 /** Scheduled runs come due and start: the page is read again this often. */
@@ -72,21 +73,9 @@ export function DeploymentPage({ deploymentId }: { deploymentId: string }) {
         <button type="button" className="fd-button is-primary" data-testid="deployment-run" onClick={() => setRunning(true)}>
           Run…
         </button>
-        <button
-          type="button"
-          className="fd-button"
-          data-testid={data.paused ? 'deployment-resume' : 'deployment-pause'}
-          disabled={busy}
-          onClick={() => void setPaused(data, !data.paused)}
-        >
-          {data.paused ? 'Resume' : 'Pause'}
-        </button>
+        <PauseToggle paused={data.paused} busy={busy} testIdPrefix="deployment" onToggle={() => void setPaused(data, !data.paused)} />
       </header>
-      {error ? (
-        <div className="fd-notice is-warning" role="alert">
-          <span>Could not read it again: {error}. What shows is from before.</span>
-        </div>
-      ) : null}
+      <StaleReadNotice error={error} />
       {data.description ? <p>{data.description}</p> : null}
       <dl className="fd-deployment-facts">
         <dt>Entrypoint</dt>

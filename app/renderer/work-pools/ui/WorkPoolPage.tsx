@@ -6,6 +6,7 @@ import { useServices } from '../../app/services-context.js';
 import { showToast } from '../../app/ui-store.js';
 import { usePolled } from '../../shared/use-polled.js';
 import { lastBeatText, limitText, queuesByPriority, workerQueuesText, workersByHealth } from '../model/pool-text.js';
+import { PauseToggle, StaleReadNotice } from '../../shared/PageParts.js';
 import './work-pools.css';
 
 /** Heartbeats come every 2 s: the page is read again often enough to follow them. */
@@ -68,21 +69,9 @@ export function WorkPoolPage({ pool: name }: { pool: string }) {
           </span>
         ) : null}
         <span className="fd-spacer" />
-        <button
-          type="button"
-          className="fd-button"
-          data-testid={data.paused ? 'work-pool-resume' : 'work-pool-pause'}
-          disabled={busy}
-          onClick={() => void setPaused(data, !data.paused)}
-        >
-          {data.paused ? 'Resume' : 'Pause'}
-        </button>
+        <PauseToggle paused={data.paused} busy={busy} testIdPrefix="work-pool" onToggle={() => void setPaused(data, !data.paused)} />
       </header>
-      {error ? (
-        <div className="fd-notice is-warning" role="alert">
-          <span>Could not read it again: {error}. What shows is from before.</span>
-        </div>
-      ) : null}
+      <StaleReadNotice error={error} />
       {data.description ? <p>{data.description}</p> : null}
       <section className="fd-tiles" aria-label="Runs" data-testid="work-pool-runs">
         <div className="fd-tile state-SCHEDULED" data-testid="work-pool-waiting">
