@@ -30,13 +30,13 @@ export function DeploymentsPage() {
           <p className="fd-page-status fd-muted">Loading deployments…</p>
         )
       ) : data.length === 0 ? (
-        <div className="fd-deployments-empty" data-testid="deployments-empty">
+        <div className="fd-empty-state" data-testid="deployments-empty">
           <h2>No deployments yet</h2>
           <p>
             A deployment runs a flow on a schedule or when asked, on the workers of a work pool. Describe it in <code>flowdeck.yaml</code> and deploy
             it from a terminal:
           </p>
-          <pre className="fd-deployments-command">flowdeck deploy nightly</pre>
+          <pre className="fd-empty-command">flowdeck deploy nightly</pre>
           <p>
             or deploy one flow file at once with <code>flowdeck deploy flows/etl.ts --name nightly --cron "0 3 * * *"</code>, or with{' '}
             <strong>Deploy…</strong> in the <a href={routeHash({ page: 'builder' })}>builder</a>.

@@ -142,7 +142,7 @@ export function RunsPage() {
           Loading runs…
         </p>
       ) : view.status === 'error' && view.items.length === 0 ? (
-        <div className="fd-runs-empty" role="alert" data-testid="runs-error">
+        <div className="fd-empty-state" role="alert" data-testid="runs-error">
           <h2>{view.error?.unreachable ? 'The server cannot be reached' : 'The runs could not be read'}</h2>
           <p className="fd-muted">{view.error?.message}</p>
           {view.error?.unreachable ? (
@@ -158,7 +158,7 @@ export function RunsPage() {
         </div>
       ) : view.items.length === 0 && !view.hasMore ? (
         filtered ? (
-          <div className="fd-runs-empty" data-testid="runs-empty-filtered">
+          <div className="fd-empty-state" data-testid="runs-empty-filtered">
             <h2>No run matches these filters</h2>
             <p className="fd-muted">Runs that match appear here as they start.</p>
             <p>
@@ -168,12 +168,12 @@ export function RunsPage() {
             </p>
           </div>
         ) : (
-          <div className="fd-runs-empty" data-testid="runs-empty">
+          <div className="fd-empty-state" data-testid="runs-empty">
             <h2>No flow runs yet</h2>
             <p>
               Open a flow in the <a href="#/">Builder</a> and press <strong>Run</strong>, or run a flow file from a terminal:
             </p>
-            <pre className="fd-runs-command">flowdeck run flows/etl.ts</pre>
+            <pre className="fd-empty-command">flowdeck run flows/etl.ts</pre>
             <p className="fd-muted">Runs show here as they start, and change state live.</p>
           </div>
         )
