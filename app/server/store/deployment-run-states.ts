@@ -12,3 +12,8 @@ export const AWAITING_SLOT_NAME = 'AwaitingConcurrencySlot';
 
 /** The names of a Scheduled deployment run a worker may claim once it is due. */
 export const CLAIMABLE_NAMES: readonly string[] = [SCHEDULED_NAME, LATE_NAME, AWAITING_SLOT_NAME];
+/**
+ * A run retried after it ended. A worker may claim it only once no process owns it: a flow's own
+ * retries also wait as AwaitingRetry, inside the process that goes on to run them.
+ */
+export const AWAITING_RETRY_NAME = 'AwaitingRetry';

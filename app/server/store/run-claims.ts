@@ -5,7 +5,7 @@ import { DEFAULT_JOB_TEMPLATE } from '../../core/api/work-pool-rules.js';
 import { newId } from '../../core/ids.js';
 import type { DeploymentRecords } from './deployment-records.js';
 import { workPoolFromRow, type DeploymentRow, type WorkPoolRow } from './deployment-rows.js';
-import { ACTIVE_RUN_TYPES, CLAIMABLE_NAMES } from './deployment-run-states.js';
+import { ACTIVE_RUN_TYPES, AWAITING_RETRY_NAME, CLAIMABLE_NAMES } from './deployment-run-states.js';
 import type { ClaimRequest, ClaimTarget } from './deployment-store.js';
 import { STATE_COLUMNS } from './flow-run-page-query.js';
 import { handBackRuns, type HandedBackRun } from './run-hand-back.js';
@@ -50,8 +50,12 @@ function room(limit: number | null, used: number): number {
   return limit === null ? Infinity : limit - used;
 }
 
-/** A due deployment run, Scheduled (or Late, or waiting for a slot) and not held by a paused pool, queue or deployment. */
-const DUE = `r.deployment_id IS NOT NULL AND r.state_type = 'SCHEDULED' AND r.state_name IN ${sqlList(CLAIMABLE_NAMES)}`;
+/**
+ * A due deployment run, Scheduled (or Late, or waiting for a slot, or retried and owned by no
+ * process) and not held by a paused pool, queue or deployment.
+ */
+const DUE = `r.deployment_id IS NOT NULL AND r.state_type = 'SCHEDULED'
+  AND (r.state_name IN ${sqlList(CLAIMABLE_NAMES)} OR (r.state_name = '${AWAITING_RETRY_NAME}' AND r.pid IS NULL))`;
 
 /** A deployment whose limit leaves room, or whose runs past it are cancelled rather than held. */
 const DEPLOYMENT_HAS_ROOM = `(d.concurrency_limit IS NULL OR d.collision_strategy = 'CANCEL_NEW'

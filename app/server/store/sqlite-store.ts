@@ -234,9 +234,22 @@ export class SqliteStore extends RunReads {
   /**
    * Leaves a flow run to whichever process starts it next: a run put back to Scheduled no longer
    * belongs to the process that ran it before, so that process's death is no crash of this run.
+   * A deployment's run also leaves the worker that ran it, and is due now: the next worker of its
+   * pool to claim takes it.
    */
   releaseFlowRun(id: string): void {
-    this.writer.writeBatch(() => this.db.prepare('UPDATE flow_runs SET pid = NULL, hostname = NULL WHERE id = ?').run(id));
+    const released = this.writer.writeBatch(
+      () =>
+        this.db
+          .prepare(
+            `UPDATE flow_runs SET pid = NULL, hostname = NULL,
+               worker_name = CASE WHEN deployment_id IS NULL THEN worker_name END,
+               expected_start_time = CASE WHEN deployment_id IS NULL THEN expected_start_time ELSE ? END
+             WHERE id = ? RETURNING deployment_id`,
+          )
+          .get(this.now(), id) as { deployment_id: string | null } | undefined,
+    );
+    if (released?.deployment_id) this.changes.changed();
   }
 
   /**
