@@ -22,10 +22,41 @@ const RETRY_MESSAGES: Record<RetrySource, string> = {
   automation: 'retried by an automation',
 };
 
+/** What an AwaitingRetry state's message says when its attempt runs every task again. */
+const ALL_TASKS_NOTE = ', running every task again';
+
 /** The message of a retry's AwaitingRetry state; `tasks` says what the next attempt does, when known. */
 export function retryMessage(source: RetrySource, tasks?: 'reuse' | 'all'): string {
   if (tasks === undefined) return RETRY_MESSAGES[source];
-  return tasks === 'all' ? `${RETRY_MESSAGES[source]}, running every task again` : `${RETRY_MESSAGES[source]}, reusing completed tasks`;
+  return tasks === 'all' ? `${RETRY_MESSAGES[source]}${ALL_TASKS_NOTE}` : `${RETRY_MESSAGES[source]}, reusing completed tasks`;
+}
+
+/** A retry's own message, saying that its attempt runs every task again when it does. */
+export function retryMessageWith(message: string, all: boolean): string {
+  return all && !message.includes(ALL_TASKS_NOTE) ? `${message}${ALL_TASKS_NOTE}` : message;
+}
+
+/** A state as a run's history holds it, as far as a retry is concerned. */
+interface HistoryState {
+  type: string;
+  name: string;
+  message?: string;
+}
+
+/**
+ * The retry a run waiting to start is for, from its state history (oldest first): an
+ * AwaitingRetry state with only waits and claims (Scheduled, Pending) after it. A process that
+ * starts such a run (a worker's, another machine's) runs it as that retry's attempt: reusing
+ * completed tasks, unless the retry asked for every task to run again. Null when the run is not
+ * waiting as a retry.
+ */
+export function pendingRetry(states: readonly HistoryState[]): { all: boolean } | null {
+  for (let i = states.length - 1; i >= 0; i--) {
+    const state = states[i];
+    if (state.type === 'SCHEDULED' && state.name === 'AwaitingRetry') return { all: state.message?.includes(ALL_TASKS_NOTE) ?? false };
+    if (state.type !== 'SCHEDULED' && state.type !== 'PENDING') return null;
+  }
+  return null;
 }
 
 /** What a task run of an earlier run left for a later one to reuse. */

@@ -104,6 +104,8 @@ export const RetryFlowRunSchema = z.strictObject({
   message: z.string().min(1).max(1000).optional(),
   /** Where the retry was asked for, which the state's message says when none is given. Default: api. */
   source: RetrySourceSchema.optional(),
+  /** The attempt runs every task again instead of reusing completed ones (a deployment's run, which its pool's workers take). */
+  all: z.boolean().optional(),
 });
 
 /** How deeply the input given on resume may nest; far beyond any real answer. */

@@ -145,8 +145,9 @@ const RUN_ROUTES = {
     method: 'POST',
     path: '/flow-runs/:id/retry',
     summary:
-      'Make a Failed, Crashed or Cancelled flow run Scheduled (AwaitingRetry) for its next attempt, answering the run; ' +
-      '409 when it is in any other state',
+      'Make a Failed, Crashed or Cancelled flow run Scheduled (AwaitingRetry) for its next attempt, answering the run. A run of a ' +
+      "deployment is due now, in its deployment's pool and queue: a worker of the pool (or its serve process) takes it and reuses the " +
+      'completed tasks of earlier attempts unless `all` is set. 409 when it is in any other state or its deployment was deleted',
     resource: 'flow-runs',
     params: IdParamsSchema,
     body: RetryFlowRunSchema,
@@ -425,7 +426,8 @@ const RUN_ROUTES = {
     summary:
       'Retry a Failed, Crashed or Cancelled flow run as its next attempt, in a flow process this server starts: the attempt reuses ' +
       'the result of every task run that completed in an earlier attempt (Cached, linked to it) unless `all` is set. Its file must ' +
-      'be in the workspace. Answers once the run has left its final state; 409 when it is in any other state',
+      "be in the workspace. A deployment's run is instead made AwaitingRetry for its pool's workers, as `/retry` does. Answers once " +
+      'the run has left its final state; 409 when it is in any other state',
     resource: 'flow-runs',
     params: IdParamsSchema,
     body: RetryInProcessSchema,

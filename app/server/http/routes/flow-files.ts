@@ -8,7 +8,8 @@ import { newId } from '../../../core/index.js';
 import { cliFailureMessage } from '../../flow-files/cli-message.js';
 import { rerunSource } from '../../flow-files/rerun-source.js';
 import { checkRerunRequest, RerunRefusal } from '../../runs/rerun-request.js';
-import { retryRefusal } from '../../runs/retry-flow-run.js';
+import { retryFlowRun, retryRefusal } from '../../runs/retry-flow-run.js';
+import { retryMessage } from '../../../core/reuse.js';
 import { StoppingError, type StartedRun } from '../../flow-files/flow-processes.js';
 import { shownPath } from '../../workspace/workspace-paths.js';
 import type { Workspace } from '../../workspace/workspace.js';
@@ -207,6 +208,13 @@ export async function flowFileRoutes(api: FastifyInstance, deps: RouteDeps): Pro
   }
 
   addRoute(api, 'rerunFlowRun', async ({ params, body }) => {
+    // A deployment's run goes back to its pool's workers, which run it from its bundle.
+    const stored = await store.getFlowRun(params.id);
+    if (stored?.deploymentId) {
+      const outcome = await retryFlowRun(store, stored.id, retryMessage(body.source ?? 'api', body.all === true ? 'all' : 'reuse'));
+      if (!outcome.ok) throw new HttpError(409, outcome.message);
+      return { flowRunId: stored.id };
+    }
     const workspace = requireWorkspace(deps.workspace);
     const { run, real } = await runFromWorkspace(params.id, workspace);
     const refusal = retryRefusal(run);

@@ -1,5 +1,5 @@
 import type { FastifyInstance } from 'fastify';
-import { retryMessage } from '../../../core/reuse.js';
+import { retryMessage, retryMessageWith } from '../../../core/reuse.js';
 import { rerunSource } from '../../flow-files/rerun-source.js';
 import { retryFlowRun } from '../../runs/retry-flow-run.js';
 import { decodeCursor, encodeCursor } from '../cursor.js';
@@ -81,7 +81,9 @@ export async function flowRunRoutes(api: FastifyInstance, { store, workspace }: 
   });
 
   addRoute(api, 'retryFlowRun', async ({ params, body }) => {
-    const outcome = await retryFlowRun(store, params.id, body.message ?? retryMessage(body.source ?? 'api'));
+    const all = body.all === true;
+    const message = body.message !== undefined ? retryMessageWith(body.message, all) : retryMessage(body.source ?? 'api', all ? 'all' : undefined);
+    const outcome = await retryFlowRun(store, params.id, message);
     if (outcome.ok) return outcome.run;
     throw new HttpError(outcome.reason === 'NOT_FOUND' ? 404 : 409, outcome.message);
   });
