@@ -7,6 +7,7 @@ import { UsageError } from '../errors.js';
 import { executeFlow, prepareEngine } from '../flow-files/execute-flow.js';
 import { loadFlowExport } from '../flow-files/load-flow-file.js';
 import { listenToWorker } from '../worker/worker-pipe.js';
+import { retryReuse } from '../flow-files/retry-reuse.js';
 
 /** Exit code of a process that handed its run back to its worker: nothing was recorded. */
 const EXIT_HANDED_BACK = 75;
@@ -79,7 +80,8 @@ export const run: CommandRun = async (args, ctx) => {
     progress.finish();
     throw error;
   }
-  return executeFlow(ctx, progress, flow, flowRun.parameters, { flowRunId: flowRun.id, flowRunName: flowRun.name }, flag(args, 'json'), {
+  const reuse = await retryReuse(flowRun.id, await client.listFlowRunStates({ params: { id: flowRun.id } }), (text) => ctx.note(text));
+  return executeFlow(ctx, progress, flow, flowRun.parameters, { flowRunId: flowRun.id, flowRunName: flowRun.name, ...(reuse ? { reuse } : {}) }, flag(args, 'json'), {
     endsOnItsOwn: () => worker?.cancelling() ?? false,
   });
 };

@@ -1,6 +1,7 @@
 import type { Bundle } from '../../core/api/bundles.js';
 import type { Deployment, DeployRequest } from '../../core/api/deployments.js';
 import type { ClaimedRun } from '../../core/api/work-pools.js';
+import type { State } from '../../core/states.js';
 import { BundleError, BundleStore, localBundleFolder } from '../../server/bundles/bundle-store.js';
 import { deployDeployments } from '../../server/deployments/deploy.js';
 import { DeploymentError } from '../../server/deployments/deployment-error.js';
@@ -58,6 +59,10 @@ export class LocalServeBackend implements ServeBackend {
       if (error instanceof StoreError && error.code === 'NOT_FOUND') throw new DeploymentGoneError(deployment.fullName, this.where);
       throw error;
     }
+  }
+
+  runStates(flowRunId: string): Promise<State[]> {
+    return this.store.listStates(flowRunId);
   }
 
   startScheduling(): () => Promise<void> {

@@ -3,6 +3,7 @@ import { createApiClient, type ApiClient } from '../../core/api/client.js';
 import type { Deployment, DeployRequest } from '../../core/api/deployments.js';
 import { ApiError } from '../../core/api/errors.js';
 import type { ClaimedRun } from '../../core/api/work-pools.js';
+import type { State } from '../../core/states.js';
 import { UsageError } from '../errors.js';
 import { DeploymentGoneError, type ServeBackend, type ServeClaim } from './serve-backend.js';
 
@@ -54,6 +55,10 @@ export class RemoteServeBackend implements ServeBackend {
       if (error instanceof ApiError && error.status === 404) throw new DeploymentGoneError(deployment.fullName, this.where);
       throw error;
     }
+  }
+
+  runStates(flowRunId: string): Promise<State[]> {
+    return this.client.listFlowRunStates({ params: { id: flowRunId } });
   }
 
   startScheduling(): () => Promise<void> {

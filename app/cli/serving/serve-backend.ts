@@ -1,6 +1,7 @@
 import type { Bundle } from '../../core/api/bundles.js';
 import type { Deployment, DeployRequest } from '../../core/api/deployments.js';
 import type { ClaimedRun } from '../../core/api/work-pools.js';
+import type { State } from '../../core/states.js';
 
 /** The served deployment is gone (deleted while it was served): there is nothing left to take runs of. */
 export class DeploymentGoneError extends Error {
@@ -37,6 +38,8 @@ export interface ServeBackend {
    * Throws DeploymentGoneError once the deployment has been deleted.
    */
   claim(deployment: Deployment, claim: ServeClaim): Promise<ClaimedRun[]>;
+  /** A claimed run's state history, oldest first: whether it waited as a retry. */
+  runStates(flowRunId: string): Promise<State[]>;
   /**
    * Makes the deployment's scheduled runs when no server does (the local database): a scheduler in
    * this process, until the returned function is called. A server schedules its own.

@@ -28,6 +28,7 @@ export async function serveDeployment(ctx: CliContext, backend: ServeBackend, fl
     ended: ({ flowRun }, outcome) =>
       ctx.print(`${c.gray(clock())} ${flowRun.name} ${'state' in outcome ? outcome.state : `could not run: ${errorText(outcome.error)}`}`),
     gone: (error) => ctx.note(`${error.message}: taking no more runs`),
+    note: (text) => ctx.note(text),
     claimFailed: (error, retryInMs) =>
       ctx.note(`${c.yellow('warning:')} could not take runs from ${backend.where} (${errorText(error)}); trying again in ${retryInMs / 1000}s`),
   });

@@ -4,6 +4,7 @@ import type { Deployment } from '../../core/api/deployments.js';
 import { newId } from '../../core/ids.js';
 import { engineSettings } from '../../engine/hosting.js';
 import type { AnyFlow } from '../flow-files/load-flow-file.js';
+import { retryReuse } from '../flow-files/retry-reuse.js';
 import { DeploymentGoneError, type ServeBackend } from './serve-backend.js';
 
 /** A claim waits this long for a run to come due before it asks again; stopping ends the wait at once. */
@@ -18,6 +19,7 @@ export interface ServeLoopEvents {
   claimFailed(error: unknown, retryInMs: number): void;
   /** The deployment was deleted: the loop takes no more runs. */
   gone(error: DeploymentGoneError): void;
+  note(text: string): void;
 }
 
 /**
@@ -92,10 +94,13 @@ export class ServeLoop {
     const run = claimed.flowRun;
     this.events.started(claimed);
     try {
+      // A retried run's attempt reuses the completed tasks of the earlier ones, as a retry does anywhere.
+      const reuse = await retryReuse(run.id, await this.backend.runStates(run.id), (text) => this.events.note(text));
       const outcome = await this.flow.run(run.parameters, {
         flowRunId: run.id,
         flowRunName: run.name,
         entrypoint: claimed.deployment.entrypoint,
+        ...(reuse ? { reuse } : {}),
       });
       this.events.ended(claimed, { state: outcome.state.name });
     } catch (error) {
