@@ -162,10 +162,11 @@ export const COMMANDS: readonly CommandDefinition[] = [
   {
     name: 'flow-run retry',
     summary:
-      'Run a failed, crashed or cancelled flow run again as its next attempt, reusing the result of every task run that completed (--all: run every task again)',
-    usage: 'ID [--all] [--reuse-changed] [--file PATH] [--json]',
+      "Run a failed, crashed or cancelled flow run again as its next attempt, reusing the result of every task run that completed (--all: run every task again); a deployment's run goes back to its pool's workers",
+    usage: 'ID [--all] [--reuse-changed] [--file PATH] [--watch] [--json]',
     options: {
       all: { type: 'boolean', description: 'Run every task again instead of reusing completed results' },
+      watch: { type: 'boolean', description: "A deployment's run: follow it on its worker until it ends (exit 0 only on Completed)" },
       'reuse-changed': { type: 'boolean', description: 'Reuse recorded results even of tasks whose code changed since' },
       file: { type: 'string', value: 'PATH', description: 'The flow file to run, when it is no longer where the run started' },
       'requested-by': {
