@@ -116,7 +116,7 @@ it("a served deployment's retried run is taken by its serve process, which reuse
 
   writeFileSync(join(dir, 'ready'), '');
   const retried = await server.client.retryFlowRun({ params: { id: runId }, body: { source: 'api' } });
-  expect(retried.state).toMatchObject({ type: 'SCHEDULED', name: 'AwaitingRetry', message: 'retried through the API' });
+  expect(retried.state).toMatchObject({ type: 'SCHEDULED', name: 'AwaitingRetry', message: 'retried through the API, reusing completed tasks' });
   const done = await waitForRun(server, runId, 'final');
   expect(done.state.type, JSON.stringify(done.state)).toBe('COMPLETED');
   expect(ofAttempt(await server.client.listFlowRunTaskRuns({ params: { id: runId } }), 2)).toEqual(['fetch:Cached', 'load:Completed']);

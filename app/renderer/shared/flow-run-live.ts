@@ -218,8 +218,8 @@ export function followFlowRun(options: FollowFlowRunOptions): FlowRunFollower {
       const flowRun = view.flowRun ?? pending.flowRun ?? null;
       const state = flowRun ? newerState(flowRun.state, event.state) : event.state;
       publish({ flowRun: flowRun ? { ...flowRun, state } : null, flowStates: [...(pending.flowStates ?? view.flowStates), event.state] });
-      // The result and the last details come with the final read.
-      if (isTerminal(state.type)) refreshSoon();
+      // The result and the last details come with the final read; the worker that claimed a deployment's run with a read as it is claimed.
+      if (isTerminal(state.type) || (state.type === 'PENDING' && flowRun?.deploymentId)) refreshSoon();
       return;
     }
     addState(event.runId, event.state);

@@ -1,5 +1,6 @@
 import { lazy, Suspense, useEffect, useMemo, useState } from 'react';
 import { openEventStream } from '../../../core/api/event-stream.js';
+import type { FlowRun } from '../../../core/runs.js';
 import { runTime } from '../../../core/run-time.js';
 import { isTerminal } from '../../../core/states.js';
 import { followFlowRun, type FlowRunFollower, type FlowRunView } from '../../shared/flow-run-live.js';
@@ -33,6 +34,12 @@ const TABS: { id: RunPageView; label: string }[] = [
   { id: 'logs', label: 'Logs' },
   { id: 'details', label: 'Details' },
 ];
+
+/** A deployment's run: its deployment, and the worker that took it or the pool it waits in. */
+function deploymentLine(run: FlowRun): string {
+  const where = run.workerName ? `worker ${run.workerName}` : run.workPool ? `work pool ${run.workPool}` : 'its serve process';
+  return `${run.deploymentName} · ${where}`;
+}
 
 /** Follows a flow run live for as long as its page is open. */
 function useFlowRun(flowRunId: string): { view: FlowRunView | null; follower: FlowRunFollower | null } {
@@ -112,6 +119,8 @@ export function FlowRunPage({ flowRunId, taskRunId, view: tab = 'graph' }: { flo
   const terminal = isTerminal(run.state.type);
   // The server says whether it can run the run's file again; the buttons say why not.
   const cannotRerun = run.rerun.possible ? null : run.rerun.reason;
+  // A deployment's run is retried by its pool's workers, from its bundle, whatever the workspace holds.
+  const onWorkers = Boolean(run.deploymentId);
   const now = Date.now();
   const elapsed = run.startTime !== null ? (run.endTime ?? (terminal ? run.startTime : now)) - run.startTime : null;
   // Time spent running, as the CLI's inspect says it; elapsed also holds the waits between attempts.
@@ -134,6 +143,11 @@ export function FlowRunPage({ flowRunId, taskRunId, view: tab = 'graph' }: { flo
           </span>{' '}
           · elapsed {formatDuration(elapsed)} · {view.taskRuns.length} task run{view.taskRuns.length === 1 ? '' : 's'}
         </span>
+        {run.deploymentName ? (
+          <span className="fd-muted" data-testid="run-deployment">
+            {deploymentLine(run)}
+          </span>
+        ) : null}
         {stopped.length > 0 && !terminal ? (
           <span className="fd-run-badge is-breakpoint" data-testid="stopped-count">
             {stoppedSummary(stopped.length)}
@@ -183,13 +197,15 @@ export function FlowRunPage({ flowRunId, taskRunId, view: tab = 'graph' }: { flo
         ) : null}
         {terminal && run.state.type !== 'COMPLETED' ? (
           <RetryButton
-            disabled={busy || cannotRerun !== null}
-            reason={cannotRerun}
+            disabled={busy || (!onWorkers && cannotRerun !== null)}
+            reason={onWorkers ? null : cannotRerun}
+            where={onWorkers ? (run.workPool ? `on a worker of work pool ${run.workPool}` : 'in its serve process') : 'on the server'}
             onRetry={(all) => {
               // The new attempt is the one to watch.
               setChosenAttempt(null);
+              const body = all ? { all: true, source: 'ui' as const } : { source: 'ui' as const };
               void act('retry the run', () =>
-                client.rerunFlowRun({ params: { id: run.id }, body: all ? { all: true, source: 'ui' } : { source: 'ui' } }),
+                onWorkers ? client.retryFlowRun({ params: { id: run.id }, body }) : client.rerunFlowRun({ params: { id: run.id }, body }),
               );
             }}
           />

@@ -5,7 +5,18 @@ import { useDismiss } from '../../shared/use-dismiss.js';
  * Retry, reusing the result of every task run that completed in an earlier attempt, with a menu
  * beside it for a retry that runs every task again.
  */
-export function RetryButton({ disabled, reason, onRetry }: { disabled: boolean; reason: string | null; onRetry: (all: boolean) => void }) {
+export function RetryButton({
+  disabled,
+  reason,
+  where,
+  onRetry,
+}: {
+  disabled: boolean;
+  reason: string | null;
+  /** Where the attempt runs, as the tooltip says it. */
+  where: string;
+  onRetry: (all: boolean) => void;
+}) {
   const [open, setOpen] = useState(false);
   const ref = useRef<HTMLSpanElement>(null);
   useDismiss(ref, open, () => setOpen(false));
@@ -19,7 +30,7 @@ export function RetryButton({ disabled, reason, onRetry }: { disabled: boolean; 
         type="button"
         className="fd-button"
         disabled={disabled}
-        title={reason ?? 'Run it again as its next attempt, on the server, reusing the results of the tasks that completed'}
+        title={reason ?? `Run it again as its next attempt, ${where}, reusing the results of the tasks that completed`}
         onClick={() => choose(false)}
       >
         Retry
