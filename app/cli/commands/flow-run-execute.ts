@@ -74,14 +74,17 @@ export const run: CommandRun = async (args, ctx) => {
   if (given !== undefined && given.trim() === '') throw new UsageError('--file needs the path of the flow file');
   const progress = await prepareEngine(ctx);
   let flow;
+  let reuse;
   try {
     ({ flow } = await loadFlowExport(given ?? entrypoint.file, ctx.cwd, ctx.home, entrypoint.exportName));
+    // A run retried after it ended runs as that retry's attempt.
+    reuse = await retryReuse(flowRun.id, await client.listFlowRunStates({ params: { id: flowRun.id } }), (text) => ctx.note(text));
   } catch (error) {
     progress.finish();
     throw error;
   }
-  const reuse = await retryReuse(flowRun.id, await client.listFlowRunStates({ params: { id: flowRun.id } }), (text) => ctx.note(text));
-  return executeFlow(ctx, progress, flow, flowRun.parameters, { flowRunId: flowRun.id, flowRunName: flowRun.name, ...(reuse ? { reuse } : {}) }, flag(args, 'json'), {
+  const request = { flowRunId: flowRun.id, flowRunName: flowRun.name, ...(reuse ? { reuse } : {}) };
+  return executeFlow(ctx, progress, flow, flowRun.parameters, request, flag(args, 'json'), {
     endsOnItsOwn: () => worker?.cancelling() ?? false,
   });
 };
