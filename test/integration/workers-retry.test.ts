@@ -6,7 +6,18 @@ import { join } from 'node:path';
 import { expect, it } from 'vitest';
 import type { TaskRun } from '../../app/core/index.js';
 import { lastJsonLine, runCli, showOutput, spawnCli, stateNames } from '../helpers/cli.js';
-import { createPool, deploy, deploymentId, FAST_ENV, startServer, startWorker, tempFolder, tempHome, waitForRun, writeProject } from './workers-support.js';
+import {
+  createPool,
+  deploy,
+  deploymentId,
+  FAST_ENV,
+  startServer,
+  startWorker,
+  tempFolder,
+  tempHome,
+  waitForRun,
+  writeProject,
+} from './workers-support.js';
 
 /**
  * `fetch` counts its calls in a file; `load` fails until a file named `ready` exists, so a run
@@ -40,7 +51,7 @@ function ofAttempt(taskRuns: readonly TaskRun[], attempt: number): string[] {
   return taskRuns.filter((t) => t.flowRunAttempt === attempt).map((t) => `${t.taskKey}:${t.state.name}`);
 }
 
-it("a worker takes a retried run of its pool and runs the next attempt from the bundle, reusing the completed task; --all runs every task again", async () => {
+it('a worker takes a retried run of its pool and runs the next attempt from the bundle, reusing the completed task; --all runs every task again', async () => {
   const server = await startServer();
   await createPool(server);
   const project = writeProject(`deployments:

@@ -85,7 +85,9 @@ export async function flowRunRoutes(api: FastifyInstance, { store, workspace }: 
     // A deployment's run is run by a worker, which reuses completed tasks unless told otherwise.
     const onWorkers = Boolean((await store.getFlowRun(params.id))?.deploymentId);
     const message =
-      body.message !== undefined ? retryMessageWith(body.message, all) : retryMessage(body.source ?? 'api', all ? 'all' : onWorkers ? 'reuse' : undefined);
+      body.message !== undefined
+        ? retryMessageWith(body.message, all)
+        : retryMessage(body.source ?? 'api', all ? 'all' : onWorkers ? 'reuse' : undefined);
     const outcome = await retryFlowRun(store, params.id, message);
     if (outcome.ok) return outcome.run;
     throw new HttpError(outcome.reason === 'NOT_FOUND' ? 404 : 409, outcome.message);
