@@ -93,6 +93,8 @@ export class RemoteRunsSource implements RunsSource {
         query: {
           flowName: listing.flowName || undefined,
           parentFlowRunId: listing.parentFlowRunId,
+          workPool: listing.workPool,
+          workQueue: listing.workQueue,
           stateTypes: asked.length > 0 ? asked : undefined,
           limit: names.size > 0 ? FLOW_RUN_PAGE_MAX : Math.min(FLOW_RUN_PAGE_MAX, listing.limit - runs.length),
           cursor,
