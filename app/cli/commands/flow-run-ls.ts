@@ -1,4 +1,4 @@
-import { ResourceNameSchema } from '../../core/api/deployments.js';
+import { resourceNameProblem } from '../../core/api/work-pool-rules.js';
 import type { StateType } from '../../core/index.js';
 import { STATE_NAMES, STATE_TYPES } from '../../core/state-model.js';
 import type { CommandRun } from '../command.js';
@@ -41,9 +41,9 @@ function parseStateFilter(values: readonly string[]): { stateTypes: StateType[];
 function nameOption(args: Parameters<CommandRun>[0], option: string): string | undefined {
   const raw = stringOption(args, option);
   if (raw === undefined) return undefined;
-  const parsed = ResourceNameSchema.safeParse(raw);
-  if (!parsed.success) throw new UsageError(`--${option} '${raw}' ${parsed.error.issues[0].message}`);
-  return parsed.data;
+  const problem = resourceNameProblem(raw);
+  if (problem !== null) throw new UsageError(`--${option} '${raw}' ${problem}`);
+  return raw;
 }
 
 /** `flowdeck flow-run ls`; its name, usage and options are in the command table (index.ts). */
