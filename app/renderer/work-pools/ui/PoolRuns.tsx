@@ -56,6 +56,7 @@ export function PoolRuns({ pool }: { pool: string }) {
       ) : null}
       <section aria-label="Waiting runs" data-testid="work-pool-waiting-runs">
         <h2>Waiting</h2>
+        <p className="fd-muted fd-pool-summary">Runs not started yet: scheduled, late, waiting to retry, or claimed by a worker and starting.</p>
         {data.waiting.length === 0 ? (
           <p className="fd-muted" data-testid="work-pool-no-waiting">
             No runs waiting in pool {pool}
