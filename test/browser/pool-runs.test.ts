@@ -59,7 +59,7 @@ describe("a work pool's runs", () => {
     await expect.poll(() => shownIds(page, 'pool-running-run'), WAIT).toEqual([due.id]);
     const running = await page.getByTestId('pool-running-run').locator('td').allInnerTexts();
     expect(running.slice(0, 3)).toEqual([due.name, 'Running', 'box-1']);
-    expect(running[3]).toMatch(/^(just now|\d+ s ago)$/);
+    expect(running[3]).toMatch(/^(just now|.+ ago)$/);
     expect(await page.getByTestId('work-pool-no-waiting').count()).toBe(0);
 
     await page.getByTestId('pool-waiting-run').getByTestId('pool-run-link').click();
@@ -73,7 +73,8 @@ describe("a work pool's runs", () => {
     const { page } = ui;
     await page.getByTestId('work-pool-all-runs').click();
     await expect.poll(() => page.url(), WAIT).toContain('#/runs?pool=gpu');
-    await expect.poll(() => shownIds(page, 'runs-row'), WAIT).toEqual([runs.running, runs.ahead]);
+    // Made in one millisecond maybe, so in either order.
+    await expect.poll(async () => (await shownIds(page, 'runs-row')).sort(), WAIT).toEqual([runs.running, runs.ahead].sort());
     expect(await page.getByTestId('runs-pool').inputValue()).toBe('gpu');
 
     await page.locator('button[data-state=RUNNING]').click();
