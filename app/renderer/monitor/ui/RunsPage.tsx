@@ -52,10 +52,11 @@ function runsRoute(pool: string | null) {
   return pool === null ? { page: 'runs' as const } : { page: 'runs' as const, pool };
 }
 
-/** What a filter offers to choose from, read once; empty until read, or when it cannot be. */
-function useChoices<T>(read: () => Promise<T[]>): T[] {
+/** What a filter offers to choose from, read once from `source`; empty until read, or when it cannot be. */
+function useChoices<T>(read: () => Promise<T[]>, source: unknown): T[] {
   const [items, setItems] = useState<T[]>([]);
   const latestRead = useRef(read);
+  latestRead.current = read;
   useEffect(() => {
     let live = true;
     latestRead
@@ -69,7 +70,7 @@ function useChoices<T>(read: () => Promise<T[]>): T[] {
     return () => {
       live = false;
     };
-  }, []);
+  }, [source]);
   return items;
 }
 
@@ -108,8 +109,8 @@ function useRunsList(filters: RunFilters): { list: RunsList | null; view: RunsLi
 export function RunsPage({ linkedPool }: { linkedPool?: string }) {
   const { client } = useServices();
   const [filters, setFilters] = useSavedFilters(linkedPool);
-  const flows = useChoices(() => client.listFlows());
-  const pools = useChoices(() => client.listWorkPools());
+  const flows = useChoices(() => client.listFlows(), client);
+  const pools = useChoices(() => client.listWorkPools(), client);
   const [draft, setDraft] = useState(filters.text);
   const { list, view, readAt } = useRunsList(filters);
   const searchRef = useRef<HTMLInputElement>(null);
