@@ -131,6 +131,8 @@ describe('the addresses of the Deployments and Work pools pages', () => {
       { page: 'deployment', deploymentId: '0b5c8a1e-3f9d-4c70-9a55-1d2e3f4a5b6c' },
       { page: 'work-pools' },
       { page: 'work-pool', pool: 'local.pool_1' },
+      { page: 'runs', pool: 'local.pool_1' },
+      { page: 'runs' },
     ];
     for (const route of routes) expect(parseRoute(routeHash(route))).toEqual(route);
   });
@@ -141,5 +143,8 @@ describe('the addresses of the Deployments and Work pools pages', () => {
     expect(parseRoute('#/deployments/a%20b')).toEqual({ page: 'deployments' });
     expect(parseRoute('#/work-pools/-dash')).toEqual({ page: 'work-pools' });
     expect(parseRoute('#/work-pools/')).toEqual({ page: 'work-pools' });
+    expect(parseRoute('#/runs?pool=gpu.1')).toEqual({ page: 'runs', pool: 'gpu.1' });
+    expect(parseRoute('#/runs?pool=a%2Fb')).toEqual({ page: 'runs' });
+    expect(parseRoute('#/runs?pool=')).toEqual({ page: 'runs' });
   });
 });

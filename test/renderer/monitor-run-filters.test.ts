@@ -21,6 +21,7 @@ import {
   toggleDue,
   toggleStateType,
   toListQuery,
+  withLinkedPool,
   type FiltersStorage,
   type RunFilters,
 } from '../../app/renderer/monitor/model/run-filters.js';
@@ -305,5 +306,43 @@ describe('the Upcoming and Late quick filters', () => {
     expect(loadRunFilters(storage).due).toBe('upcoming');
     expect(runFiltersFrom({ due: 'soon' }).due).toBeNull();
     expect(runFiltersFrom({}).due).toBeNull();
+  });
+});
+
+describe('the work pool filter', () => {
+  const inPool = run({ workPool: 'gpu', workQueue: 'default', deploymentId: 'd1' });
+
+  it("lists a pool's runs with the other filters, in the shape the API takes", () => {
+    const query = toListQuery(filters({ pool: 'gpu', due: 'late', flowName: 'users-etl' }), NOW);
+    expect(query).toEqual({ sort: 'newest', workPool: 'gpu', flowName: 'users-etl', stateNames: ['Late'] });
+    expect(FlowRunListQuerySchema.safeParse(query).success).toBe(true);
+  });
+
+  it("matches the pool's runs only", () => {
+    expect(matchesRunFilters(inPool, filters({ pool: 'gpu' }), NOW)).toBe(true);
+    expect(matchesRunFilters(run({ workPool: 'cpu' }), filters({ pool: 'gpu' }), NOW)).toBe(false);
+    expect(matchesRunFilters(run(), filters({ pool: 'gpu' }), NOW)).toBe(false);
+    expect(matchesRunFilters(run(), filters({ pool: null }), NOW)).toBe(true);
+  });
+
+  it('counts as a filter that Clear takes off, keyed by the pool', () => {
+    const on = filters({ pool: 'gpu' });
+    expect(hasActiveFilters(on)).toBe(true);
+    expect(clearRunFilters(on).pool).toBeNull();
+    expect(runFiltersKey(on)).not.toBe(runFiltersKey(filters({ pool: 'cpu' })));
+  });
+
+  it('is kept in storage, and a saved name the API would refuse is dropped', () => {
+    const storage = new MemoryStorage();
+    saveRunFilters(storage, filters({ pool: 'gpu' }));
+    expect(loadRunFilters(storage).pool).toBe('gpu');
+    for (const pool of ['', ' gpu', 'a/b', 'p'.repeat(129), 7, null]) expect(runFiltersFrom({ pool }).pool).toBeNull();
+  });
+
+  it("opens a link to a pool's runs with that pool alone, or as saved when they already list it", () => {
+    const saved = filters({ flowName: 'users-etl', stateTypes: ['FAILED'], sort: 'oldest' });
+    expect(withLinkedPool(saved, 'gpu')).toEqual(filters({ pool: 'gpu', sort: 'oldest' }));
+    const samePool = { ...saved, pool: 'gpu' };
+    expect(withLinkedPool(samePool, 'gpu')).toBe(samePool);
   });
 });

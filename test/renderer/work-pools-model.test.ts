@@ -1,6 +1,9 @@
 // What the Work pools pages say without a page: limits, queue order, worker health and last beats.
 import { describe, expect, it } from 'vitest';
+import { FlowRunListQuerySchema } from '../../app/core/api/flow-runs.js';
 import type { Worker, WorkQueue } from '../../app/core/api/work-pools.js';
+import type { FlowRunSummary } from '../../app/core/runs.js';
+import { dueAt, poolRunQueries, poolRunsFrom, runningSince, waitText } from '../../app/renderer/work-pools/model/pool-runs.js';
 import {
   lastBeatText,
   limitText,
@@ -12,6 +15,9 @@ import {
 } from '../../app/renderer/work-pools/model/pool-text.js';
 
 const NOW = Date.UTC(2031, 2, 4, 12, 0, 0);
+const SECOND = 1000;
+const MINUTE = 60 * SECOND;
+const HOUR = 60 * MINUTE;
 
 function queue(name: string, priority: number): WorkQueue {
   return { id: name, workPool: 'local', name, description: null, priority, concurrencyLimit: null, paused: false, createdAt: NOW };
@@ -68,5 +74,72 @@ describe('a work pool in words', () => {
 
   it('lists pools by name', () => {
     expect(sortPools([{ name: 'remote' }, { name: 'local' }]).map((p) => p.name)).toEqual(['local', 'remote']);
+  });
+});
+
+describe("a pool's waiting and running runs", () => {
+  function poolRun(id: string, state: FlowRunSummary['state'], overrides: Partial<FlowRunSummary> = {}): FlowRunSummary {
+    return {
+      id,
+      flowId: 'f',
+      flowName: 'etl',
+      name: `run-${id}`,
+      state,
+      tags: [],
+      parentFlowRunId: null,
+      parentTaskRunId: null,
+      entrypoint: null,
+      runCount: 0,
+      retryPolicy: { retries: 0, retryDelaySeconds: [0] },
+      createdAt: NOW - 60 * MINUTE,
+      startTime: null,
+      endTime: null,
+      heartbeatAt: null,
+      pid: null,
+      hostname: null,
+      result: null,
+      rerunOf: null,
+      codeRef: null,
+      deploymentId: 'd1',
+      deploymentName: 'etl/nightly',
+      workPool: 'gpu',
+      workQueue: 'default',
+      workerName: null,
+      expectedStartTime: null,
+      ...overrides,
+    };
+  }
+  const scheduled = (at: number) => ({ type: 'SCHEDULED' as const, name: 'Scheduled', timestamp: NOW - HOUR, attempt: 0, scheduledTime: at });
+
+  it("asks the API for the pool's waiting states and its running runs, which it takes", () => {
+    const { waiting, running } = poolRunQueries('gpu');
+    expect(waiting).toMatchObject({ workPool: 'gpu', stateNames: ['Scheduled', 'Late', 'AwaitingRetry', 'Pending'] });
+    expect(running).toMatchObject({ workPool: 'gpu', stateTypes: ['RUNNING'] });
+    for (const query of [waiting, running]) expect(FlowRunListQuerySchema.safeParse(query).success).toBe(true);
+  });
+
+  it('lists waiting runs soonest due first, and running runs longest running first', () => {
+    const later = poolRun('later', scheduled(NOW + 5 * MINUTE), { createdAt: NOW - 2 * HOUR });
+    const sooner = poolRun('sooner', scheduled(NOW + MINUTE));
+    const retry = poolRun('retry', { type: 'SCHEDULED', name: 'AwaitingRetry', timestamp: NOW, attempt: 1, scheduledTime: NOW + 30 * SECOND });
+    const long = poolRun('long', { type: 'RUNNING', name: 'Running', timestamp: NOW - HOUR, attempt: 1 }, { startTime: NOW - HOUR });
+    const short = poolRun('short', { type: 'RUNNING', name: 'Retrying', timestamp: NOW - MINUTE, attempt: 2 }, { startTime: NOW - 2 * MINUTE });
+    const runs = poolRunsFrom({ items: [later, sooner, retry], nextCursor: 'more' }, { items: [short, long], nextCursor: null });
+    expect(runs.waiting.map((run) => run.id)).toEqual(['retry', 'sooner', 'later']);
+    expect(runs.running.map((run) => run.id)).toEqual(['long', 'short']);
+    expect([runs.moreWaiting, runs.moreRunning]).toEqual([true, false]);
+    expect(runningSince(short)).toBe(NOW - 2 * MINUTE);
+  });
+
+  it('says when each waiting run is due, or which worker starts it', () => {
+    expect(waitText(poolRun('a', scheduled(NOW + 3 * MINUTE)), NOW)).toBe('in 3 min');
+    expect(waitText(poolRun('b', { ...scheduled(NOW - 40 * SECOND), name: 'Late' }), NOW)).toBe('late by 40 s');
+    expect(
+      waitText(poolRun('c', { type: 'SCHEDULED', name: 'Scheduled', timestamp: NOW, attempt: 0 }, { expectedStartTime: NOW + 10 * SECOND }), NOW),
+    ).toBe('in 10 s');
+    expect(dueAt(poolRun('d', { type: 'PENDING', name: 'Pending', timestamp: NOW, attempt: 0 }, { expectedStartTime: NOW }))).toBe(NOW);
+    expect(waitText(poolRun('e', { type: 'PENDING', name: 'Pending', timestamp: NOW, attempt: 0 }, { workerName: 'w1' }), NOW)).toBe(
+      'starting on w1',
+    );
   });
 });

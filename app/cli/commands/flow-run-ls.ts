@@ -1,3 +1,4 @@
+import { resourceNameProblem } from '../../core/api/work-pool-rules.js';
 import type { StateType } from '../../core/index.js';
 import { STATE_NAMES, STATE_TYPES } from '../../core/state-model.js';
 import type { CommandRun } from '../command.js';
@@ -36,20 +37,32 @@ function parseStateFilter(values: readonly string[]): { stateTypes: StateType[];
   return { stateTypes: [...stateTypes], stateNames: [...stateNames] };
 }
 
+/** A pool or queue name as the API takes it, or the option's value and what is wrong with it. */
+function nameOption(args: Parameters<CommandRun>[0], option: string): string | undefined {
+  const raw = stringOption(args, option);
+  if (raw === undefined) return undefined;
+  const problem = resourceNameProblem(raw);
+  if (problem !== null) throw new UsageError(`--${option} '${raw}' ${problem}`);
+  return raw;
+}
+
 /** `flowdeck flow-run ls`; its name, usage and options are in the command table (index.ts). */
 export const run: CommandRun = async (args, ctx) => {
   const flowName = stringOption(args, 'flow');
+  const workPool = nameOption(args, 'pool');
+  const workQueue = nameOption(args, 'queue');
+  if (workQueue !== undefined && workPool === undefined) throw new UsageError('--queue needs --pool: a queue is named within its work pool');
   const states = parseStateFilter(stringListOption(args, 'state'));
   const rawLimit = stringOption(args, 'limit');
   const limit = rawLimit === undefined ? FLOW_RUN_LS_LIMIT.default : parseWholeNumber(rawLimit, '--limit', 1, FLOW_RUN_LS_LIMIT.max);
   const source = await ctx.runs();
-  const runs = await source.listFlowRuns({ flowName, ...states, limit });
+  const runs = await source.listFlowRuns({ flowName, ...states, workPool, workQueue, limit });
   if (flag(args, 'json')) {
     ctx.printJson(runs);
     return EXIT_OK;
   }
   if (runs.length === 0) {
-    const filtered = flowName !== undefined || states.stateTypes.length > 0 || states.stateNames.length > 0;
+    const filtered = flowName !== undefined || workPool !== undefined || states.stateTypes.length > 0 || states.stateNames.length > 0;
     ctx.print(filtered ? 'No flow runs match these filters.' : 'No flow runs yet. Run one with: flowdeck run FILE');
     return EXIT_OK;
   }

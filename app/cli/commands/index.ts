@@ -82,9 +82,11 @@ export const COMMANDS: readonly CommandDefinition[] = [
   {
     name: 'flow-run ls',
     summary: 'List recent flow runs, newest first',
-    usage: '[--flow NAME] [--state STATE]... [--limit N] [--json]',
+    usage: '[--flow NAME] [--state STATE]... [--pool POOL [--queue QUEUE]] [--limit N] [--json]',
     options: {
       flow: { type: 'string', value: 'NAME', description: 'Only runs of this flow' },
+      pool: { type: 'string', value: 'POOL', description: 'Only runs of deployments in this work pool' },
+      queue: { type: 'string', value: 'QUEUE', description: 'With --pool: only runs of this queue of the pool' },
       state: {
         type: 'string',
         multiple: true,

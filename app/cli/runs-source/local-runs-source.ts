@@ -49,10 +49,10 @@ export class LocalRunsSource implements RunsSource {
     return this.store.uniqueIdPrefixes(kind, ids);
   }
 
+  /** One page of the same listing the API pages through, newest first. */
   async listFlowRuns(listing: FlowRunListing): Promise<FlowRunSummary[]> {
-    return (await this.store.listFlowRuns({ ...listing, stateTypes: [...listing.stateTypes] })).map(({ parameters: _, ...summary }) =>
-      inLayout(summary, FLOW_RUN_SUMMARY_LAYOUT),
-    );
+    const page = await this.store.listFlowRunPage(listing);
+    return page.items.map((summary) => inLayout(summary, FLOW_RUN_SUMMARY_LAYOUT));
   }
 
   async getFlowRun(id: string): Promise<FlowRun | null> {

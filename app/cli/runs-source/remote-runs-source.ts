@@ -2,14 +2,12 @@ import type { RunIdProblem } from '../../core/api/run-ids.js';
 import { ApiError, FLOW_RUN_PAGE_MAX, RUN_ID_PREFIXES_MAX, RunIdSchema, type ApiClient } from '../../core/api/index.js';
 import {
   LOG_LEVELS,
-  stateTypeOfName,
   type ConcurrencyLimit,
   type FlowRun,
   type FlowRunSummary,
   type OrchestrationResult,
   type RunKind,
   type State,
-  type StateType,
   type StoredLog,
   type TaskRun,
 } from '../../core/index.js';
@@ -77,15 +75,8 @@ export class RemoteRunsSource implements RunsSource {
     return prefixes;
   }
 
-  /**
-   * The API filters by state type only: a state name (Late, TimedOut) is asked for as its type
-   * and the runs of other names in that type are dropped here, page after page.
-   */
+  /** The API's listing, page after page: the same filters and order as the local store's. */
   async listFlowRuns(listing: FlowRunListing): Promise<FlowRunSummary[]> {
-    const types = new Set<StateType>(listing.stateTypes);
-    const names = new Set(listing.stateNames);
-    const asked = [...new Set([...types, ...[...names].flatMap((name) => stateTypeOfName(name) ?? [])])];
-    const keep = (run: FlowRunSummary) => names.size === 0 || types.has(run.state.type) || names.has(run.state.name);
     const runs: FlowRunSummary[] = [];
     let cursor: string | undefined;
     do {
@@ -93,15 +84,18 @@ export class RemoteRunsSource implements RunsSource {
         query: {
           flowName: listing.flowName || undefined,
           parentFlowRunId: listing.parentFlowRunId,
-          stateTypes: asked.length > 0 ? asked : undefined,
-          limit: names.size > 0 ? FLOW_RUN_PAGE_MAX : Math.min(FLOW_RUN_PAGE_MAX, listing.limit - runs.length),
+          workPool: listing.workPool,
+          workQueue: listing.workQueue,
+          stateTypes: listing.stateTypes.length > 0 ? [...listing.stateTypes] : undefined,
+          stateNames: listing.stateNames.length > 0 ? [...listing.stateNames] : undefined,
+          limit: Math.min(FLOW_RUN_PAGE_MAX, listing.limit - runs.length),
           cursor,
         },
       });
-      runs.push(...page.items.filter(keep));
+      runs.push(...page.items);
       cursor = page.nextCursor ?? undefined;
     } while (cursor !== undefined && runs.length < listing.limit);
-    return runs.slice(0, listing.limit);
+    return runs;
   }
 
   async getFlowRun(id: string): Promise<FlowRun | null> {

@@ -20,6 +20,10 @@ export interface FlowRunListing {
   stateNames: readonly string[];
   /** Only the subflow runs of this flow run. */
   parentFlowRunId?: string;
+  /** Only runs of deployments in this work pool. */
+  workPool?: string;
+  /** With `workPool`: only its runs of this queue. */
+  workQueue?: string;
   limit: number;
 }
 

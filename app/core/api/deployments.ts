@@ -4,6 +4,9 @@ import { ScheduleSchema } from '../schedules/model.js';
 import { StateTypeSchema } from '../states.js';
 import { TimeSchema } from './common.js';
 import type { RouteSpec } from './route-spec.js';
+import { RESOURCE_NAME_MAX, RESOURCE_NAME_PATTERN, RESOURCE_NAME_RULE } from './work-pool-rules.js';
+
+export { RESOURCE_NAME_MAX } from './work-pool-rules.js';
 
 /** What happens to a run of a deployment whose concurrency limit is full: it waits, or it is cancelled. */
 export const COLLISION_STRATEGIES = ['ENQUEUE', 'CANCEL_NEW'] as const;
@@ -17,12 +20,7 @@ export const CATCH_UP_RULES = ['latest', 'all', 'none'] as const;
 export type CatchUpRule = (typeof CATCH_UP_RULES)[number];
 
 /** Names of deployments, work pools, queues and workers: what a person types on a command line. */
-export const RESOURCE_NAME_MAX = 128;
-export const ResourceNameSchema = z
-  .string()
-  .min(1)
-  .max(RESOURCE_NAME_MAX)
-  .regex(/^[A-Za-z0-9][A-Za-z0-9_.-]*$/, 'must start with a letter or digit and hold only letters, digits, ".", "_" and "-"');
+export const ResourceNameSchema = z.string().min(1).max(RESOURCE_NAME_MAX).regex(RESOURCE_NAME_PATTERN, RESOURCE_NAME_RULE);
 
 /** A bundle's address: the SHA-256 of its content, in lowercase hex. */
 export const BundleHashSchema = z.string().regex(/^[0-9a-f]{64}$/, 'must be a SHA-256 in lowercase hex (64 characters)');

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { FlowRunSchema, FlowRunSummarySchema, LOG_LEVELS } from '../runs.js';
 import { StateTypeSchema } from '../states.js';
+import { ResourceNameSchema } from './deployments.js';
 import { RetrySourceSchema } from './reruns.js';
 import { listQuery, MAX_TIME_MS, nestsAtMost, RunIdSchema, TransitionIdSchema, wholeNumberQuery } from './common.js';
 
@@ -34,8 +35,7 @@ export type FlowRunSort = z.infer<typeof FlowRunSortSchema>;
 /** The longest text a listing may search for. */
 export const FLOW_RUN_TEXT_MAX = 200;
 
-/** Filters of the flow-run listing; every one given must hold. Newest runs come first unless `sort` says otherwise. */
-export const FlowRunListQuerySchema = z.strictObject({
+const FlowRunListFields = z.strictObject({
   flowName: z.string().min(1).optional(),
   /** Runs in any of these state types. */
   stateTypes: listQuery(StateTypeSchema, 9).optional(),
@@ -48,6 +48,10 @@ export const FlowRunListQuerySchema = z.strictObject({
   parentFlowRunId: RunIdSchema.optional(),
   /** Runs of this deployment. */
   deploymentId: z.string().min(1).max(256).optional(),
+  /** Runs of deployments in this work pool (by name); an unknown pool lists none. */
+  workPool: ResourceNameSchema.optional(),
+  /** With `workPool`: only its runs of this queue. */
+  workQueue: ResourceNameSchema.optional(),
   /** Runs whose state has one of these names (Late, Scheduled, ...). */
   stateNames: listQuery(z.string().min(1).max(64), 20).optional(),
   /**
@@ -65,6 +69,12 @@ export const FlowRunListQuerySchema = z.strictObject({
   limit: wholeNumberQuery(1, FLOW_RUN_PAGE_MAX).default(FLOW_RUN_PAGE_DEFAULT),
   /** From the previous page's `nextCursor`; the same filters and sort must be given again. */
   cursor: z.string().min(1).max(512).optional(),
+});
+
+/** Filters of the flow-run listing; every one given must hold. Newest runs come first unless `sort` says otherwise. */
+export const FlowRunListQuerySchema = FlowRunListFields.refine((query) => query.workQueue === undefined || query.workPool !== undefined, {
+  message: 'needs workPool too: a queue is named within its pool',
+  path: ['workQueue'],
 });
 export type FlowRunListQuery = z.input<typeof FlowRunListQuerySchema>;
 

@@ -9,6 +9,19 @@ export const WORK_POOL_TYPES = ['process'] as const;
 export const PLANNED_WORK_POOL_TYPES = ['docker', 'kubernetes'] as const;
 export type WorkPoolType = (typeof WORK_POOL_TYPES)[number];
 
+/** The longest name of a pool, queue or deployment. */
+export const RESOURCE_NAME_MAX = 128;
+/** What a pool's, queue's or deployment's name may hold, and the rule in words. */
+export const RESOURCE_NAME_PATTERN = /^[A-Za-z0-9][A-Za-z0-9_.-]*$/;
+export const RESOURCE_NAME_RULE = 'must start with a letter or digit and hold only letters, digits, ".", "_" and "-"';
+
+/** What is wrong with a pool's, queue's or deployment's name; null when nothing is. */
+export function resourceNameProblem(name: string): string | null {
+  if (name.length === 0) return 'must not be empty';
+  if (name.length > RESOURCE_NAME_MAX) return `must be at most ${RESOURCE_NAME_MAX} characters long`;
+  return RESOURCE_NAME_PATTERN.test(name) ? null : RESOURCE_NAME_RULE;
+}
+
 /** The name of the queue every pool is made with, used when a deployment names none. */
 export const DEFAULT_QUEUE_NAME = 'default';
 

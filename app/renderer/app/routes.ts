@@ -2,7 +2,7 @@
 export type Route =
   | { page: 'builder' }
   | { page: 'dashboard' }
-  | { page: 'runs' }
+  | { page: 'runs'; pool?: string }
   | { page: 'run'; flowRunId: string; taskRunId?: string; view?: RunPageView }
   | { page: 'deployments' }
   | { page: 'deployment'; deploymentId: string }
@@ -32,7 +32,10 @@ export function parseRoute(hash: string): Route {
   const parts = path.split('/').map((part) => decodeURIComponent(part));
   if (parts[0] === 'dashboard') return { page: 'dashboard' };
   if (parts[0] === 'runs') {
-    if (parts.length === 1) return { page: 'runs' };
+    if (parts.length === 1) {
+      const pool = new URLSearchParams(query).get('pool');
+      return pool !== null && POOL_NAME.test(pool) ? { page: 'runs', pool } : { page: 'runs' };
+    }
     if (RUN_ID.test(parts[1])) {
       const view = runPageView(query);
       const taskRunId = parts[2] === 'tasks' && parts[3] && RUN_ID.test(parts[3]) ? parts[3] : undefined;
@@ -56,7 +59,7 @@ export function routeHash(route: Route): string {
     case 'dashboard':
       return '#/dashboard';
     case 'runs':
-      return '#/runs';
+      return route.pool ? `#/runs?pool=${encodeURIComponent(route.pool)}` : '#/runs';
     case 'run':
       return `#/runs/${encodeURIComponent(route.flowRunId)}${route.taskRunId ? `/tasks/${encodeURIComponent(route.taskRunId)}` : ''}${route.view && route.view !== 'graph' ? `?view=${route.view}` : ''}`;
     case 'deployments':

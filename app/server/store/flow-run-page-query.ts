@@ -24,6 +24,10 @@ export interface FlowRunPageFilter {
   stateNames?: readonly string[];
   /** Runs of this deployment. */
   deploymentId?: string;
+  /** Runs of deployments in this work pool. */
+  workPool?: string;
+  /** Runs of this queue (of `workPool`). */
+  workQueue?: string;
   /** Runs carrying every one of these tags. */
   tags?: readonly string[];
   /** Created at or after (ms since the epoch). */
@@ -97,9 +101,9 @@ export function trigramMatch(text: string): string | null {
  * The SQL of a flow-run page of at most `take` rows (exported so tests can check its plan).
  *
  * Without `candidates`, one walk down an index in creation order from the cursor on, stopping
- * after `take` matches; for several state types without tags, one walk per type, merged. With
- * tags, the first tag's rows drive it (CROSS JOIN keeps SQLite from reordering) and the others are
- * checked per run; without, SQLite picks the flow_runs index that matches the equality filters.
+ * after `take` matches; for several state types, or names of states of several types, without
+ * tags, one walk per type, merged. With tags, the first tag's rows drive it (CROSS JOIN keeps
+ * SQLite from reordering) and the others are checked per run; without, SQLite picks the flow_runs index that matches the equality filters.
  * A searched text is checked on each run the walk passes, which is quick when many runs hold it.
  *
  * With `candidates` (a text few runs hold), the page is the first `take` of those runs that pass
@@ -110,9 +114,33 @@ export function flowRunPageQuery(filter: FlowRunPageFilter, take: number, candid
   const tags = [...new Set(filter.tags ?? [])];
   const stateTypes = [...new Set(filter.stateTypes ?? [])];
   if (candidates) return candidateQuery(filter, sort, stateTypes, take, candidates);
+  if (tags.length > 0) return walk(filter, sort, tags, stateTypes, take);
+  const stateNames = filter.stateNames ?? [];
+  // Names of states of several types (a pool's waiting runs: Scheduled, Late, Pending): one walk per type, each with its names.
+  const nameGroups = stateTypes.length === 0 ? namesByType(stateNames) : null;
+  if (nameGroups && nameGroups.length > 1) {
+    const branches = nameGroups.map((names) => walk({ ...filter, stateNames: names }, sort, [], [], take));
+    return merged(branches, sort, take);
+  }
   // A state name matches across types: one walk checks both.
-  if (tags.length > 0 || stateTypes.length <= 1 || (filter.stateNames?.length ?? 0) > 0) return walk(filter, sort, tags, stateTypes, take);
+  if (stateTypes.length <= 1 || stateNames.length > 0) return walk(filter, sort, tags, stateTypes, take);
   const branches = stateTypes.map((type) => walk(filter, sort, [], [type], take));
+  return merged(branches, sort, take);
+}
+
+/** State names grouped by their type; null when one is not a known state's name. */
+function namesByType(stateNames: readonly string[]): string[][] | null {
+  const groups = new Map<StateType, string[]>();
+  for (const name of new Set(stateNames)) {
+    const type = stateTypeOfName(name);
+    if (type === undefined) return null;
+    groups.set(type, [...(groups.get(type) ?? []), name]);
+  }
+  return [...groups.values()];
+}
+
+/** The first `take` runs of several walks, in the walks' order. */
+function merged(branches: readonly Sql[], sort: FlowRunSort, take: number): Sql {
   return {
     text: `SELECT * FROM (${branches.map((b) => `SELECT * FROM (${b.text})`).join(' UNION ALL ')})
            ORDER BY ${orderBy(sort, { createdAt: 'created_at', id: 'id' })} LIMIT ?`,
@@ -193,6 +221,8 @@ function conditions(filter: FlowRunPageFilter, sort: FlowRunSort, stateTypes: re
   }
   if (filter.flowName !== undefined) add('r.flow_name = ?', filter.flowName);
   if (filter.deploymentId !== undefined) add('r.deployment_id = ?', filter.deploymentId);
+  if (filter.workPool !== undefined) add('r.work_pool = ?', filter.workPool);
+  if (filter.workQueue !== undefined) add('r.work_queue = ?', filter.workQueue);
   const stateNames = [...new Set(filter.stateNames ?? [])];
   const placeholders = (values: readonly unknown[]) => values.map(() => '?').join(', ');
   if (stateNames.length > 0 && stateTypes.length > 0) {

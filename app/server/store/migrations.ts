@@ -394,6 +394,18 @@ export const MIGRATIONS: readonly { name: string; sql: string }[] = [
         WHERE worker_name IS NOT NULL;
     `,
   },
+  {
+    // Only runs in a pool are in these: runs started by hand or served pay nothing for them.
+    name: 'the runs list filtered by work pool, by queue and by state, in its order',
+    sql: `
+      CREATE INDEX ix_flow_runs_pool ON flow_runs (work_pool, created_at DESC, id DESC)
+        WHERE work_pool IS NOT NULL;
+      CREATE INDEX ix_flow_runs_pool_queue ON flow_runs (work_pool, work_queue, created_at DESC, id DESC)
+        WHERE work_pool IS NOT NULL;
+      CREATE INDEX ix_flow_runs_pool_state ON flow_runs (work_pool, state_type, created_at DESC, id DESC)
+        WHERE work_pool IS NOT NULL;
+    `,
+  },
 ];
 
 function schemaVersion(db: Database.Database): number {

@@ -1,4 +1,5 @@
 import { FLOW_RUN_SORTS, FLOW_RUN_TEXT_MAX, type FlowRunListQuery, type FlowRunSort } from '../../../core/api/flow-runs.js';
+import { resourceNameProblem } from '../../../core/api/work-pool-rules.js';
 import type { FlowRunSummary } from '../../../core/runs.js';
 import { STATE_TYPES, type StateType } from '../../../core/states.js';
 
@@ -29,6 +30,8 @@ export interface RunFilters {
   stateTypes: StateType[];
   /** Runs of this flow; null means every flow. */
   flowName: string | null;
+  /** Runs of deployments in this work pool; null means every run. */
+  pool: string | null;
   /** Runs carrying every one of these tags. */
   tags: string[];
   timeRange: TimeRange;
@@ -42,6 +45,7 @@ export interface RunFilters {
 export const DEFAULT_RUN_FILTERS: Readonly<RunFilters> = Object.freeze({
   stateTypes: [],
   flowName: null,
+  pool: null,
   tags: [],
   timeRange: 'all',
   text: '',
@@ -94,6 +98,11 @@ export function dueStateName(filters: Pick<RunFilters, 'due'>): string | undefin
   return DUE_FILTERS.find((due) => due.id === filters.due)?.stateName;
 }
 
+/** Whether a value is a work pool's name as the API takes it. */
+export function isPoolName(value: unknown): value is string {
+  return typeof value === 'string' && resourceNameProblem(value) === null;
+}
+
 function isSort(value: unknown): value is FlowRunSort {
   return (FLOW_RUN_SORTS as readonly unknown[]).includes(value);
 }
@@ -109,6 +118,7 @@ export function runFiltersFrom(value: unknown): RunFilters {
   const saved = value as Record<string, unknown>;
   if (Array.isArray(saved.stateTypes)) filters.stateTypes = orderedStates(saved.stateTypes);
   if (typeof saved.flowName === 'string' && saved.flowName !== '') filters.flowName = saved.flowName;
+  if (isPoolName(saved.pool)) filters.pool = saved.pool;
   if (Array.isArray(saved.tags)) filters.tags = cleanTags(saved.tags);
   if (isTimeRange(saved.timeRange)) filters.timeRange = saved.timeRange;
   if (typeof saved.text === 'string') filters.text = saved.text.slice(0, FLOW_RUN_TEXT_MAX);
@@ -156,6 +166,7 @@ export function toListQuery(filters: RunFilters, now: number, limit?: number): F
   const query: FlowRunListQuery = { sort: filters.sort };
   if (filters.stateTypes.length > 0) query.stateTypes = orderedStates(filters.stateTypes);
   if (filters.flowName) query.flowName = filters.flowName;
+  if (filters.pool !== null) query.workPool = filters.pool;
   const tags = cleanTags(filters.tags);
   if (tags.length > 0) query.tags = tags;
   const after = createdAfter(filters, now);
@@ -173,11 +184,20 @@ export function hasActiveFilters(filters: RunFilters): boolean {
   return (
     filters.stateTypes.length > 0 ||
     filters.flowName !== null ||
+    filters.pool !== null ||
     cleanTags(filters.tags).length > 0 ||
     filters.timeRange !== 'all' ||
     searchText(filters) !== undefined ||
     filters.due !== null
   );
+}
+
+/**
+ * The filters a link to the runs of one pool opens: those saved when they already list that
+ * pool's runs (a reload), else that pool's runs alone, in the chosen order.
+ */
+export function withLinkedPool(filters: RunFilters, pool: string): RunFilters {
+  return filters.pool === pool ? filters : { ...clearRunFilters(filters), pool };
 }
 
 /** Every filter cleared; the order stays as chosen. */
@@ -210,6 +230,7 @@ export function runFiltersKey(filters: RunFilters): string {
   return JSON.stringify([
     orderedStates(filters.stateTypes),
     filters.flowName,
+    filters.pool,
     cleanTags(filters.tags),
     filters.timeRange,
     searchText(filters) ?? null,
@@ -236,6 +257,7 @@ export function matchesRunFilters(run: FlowRunSummary, filters: RunFilters, now:
     return false;
   }
   if (filters.flowName !== null && run.flowName !== filters.flowName) return false;
+  if (filters.pool !== null && run.workPool !== filters.pool) return false;
   if (!cleanTags(filters.tags).every((tag) => run.tags.includes(tag))) return false;
   const after = createdAfter(filters, now);
   if (after !== undefined && run.createdAt < after) return false;

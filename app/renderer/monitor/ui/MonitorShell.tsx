@@ -22,7 +22,7 @@ export function MonitorShell({ route, children }: { route: Exclude<Route, { page
       </header>
       <main className="fd-monitor-main">
         {route.page === 'dashboard' ? <DashboardPage /> : null}
-        {route.page === 'runs' ? <RunsPage /> : null}
+        {route.page === 'runs' ? <RunsPage linkedPool={route.pool} /> : null}
         {route.page === 'run' ? <RunAddress route={route} /> : null}
         {children}
       </main>

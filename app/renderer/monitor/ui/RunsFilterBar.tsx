@@ -25,6 +25,8 @@ interface RunsFilterBarProps {
   /** The search as typed, sent once typing pauses. */
   draft: string;
   flowNames: readonly string[];
+  /** The work pools to choose from, by name. */
+  poolNames: readonly string[];
   searchRef: RefObject<HTMLInputElement | null>;
   onChange(filters: RunFilters): void;
   onDraft(text: string): void;
@@ -32,10 +34,11 @@ interface RunsFilterBarProps {
   onClear(): void;
 }
 
-/** The filters of the runs page: states, flow, tags, time range, text, and the order. */
-export function RunsFilterBar({ filters, draft, flowNames, searchRef, onChange, onDraft, onSearchKey, onClear }: RunsFilterBarProps) {
-  // The saved flow may be one the server no longer lists (or not yet): it stays choosable.
+/** The filters of the runs page: states, flow, work pool, tags, time range, text, and the order. */
+export function RunsFilterBar({ filters, draft, flowNames, poolNames, searchRef, onChange, onDraft, onSearchKey, onClear }: RunsFilterBarProps) {
+  // The saved flow or pool may be one the server no longer lists (or not yet): it stays choosable.
   const flows = filters.flowName && !flowNames.includes(filters.flowName) ? [filters.flowName, ...flowNames] : flowNames;
+  const pools = filters.pool !== null && !poolNames.includes(filters.pool) ? [filters.pool, ...poolNames] : poolNames;
   return (
     <div className="fd-runs-filters" role="search" aria-label="Filter runs">
       <div className="fd-runs-filter-row">
@@ -61,6 +64,22 @@ export function RunsFilterBar({ filters, draft, flowNames, searchRef, onChange, 
           >
             <option value="">All flows</option>
             {flows.map((name) => (
+              <option key={name} value={name}>
+                {name}
+              </option>
+            ))}
+          </select>
+        </label>
+        <label className="fd-runs-field">
+          <span>Pool</span>
+          <select
+            className="fd-runs-input"
+            data-testid="runs-pool"
+            value={filters.pool ?? ''}
+            onChange={(event) => onChange({ ...filters, pool: event.target.value === '' ? null : event.target.value })}
+          >
+            <option value="">All runs</option>
+            {pools.map((name) => (
               <option key={name} value={name}>
                 {name}
               </option>

@@ -1,5 +1,4 @@
 import { useEffect, useMemo, useRef, useState } from 'react';
-import type { Flow } from '../../../core/api/flows.js';
 import { openEventStream } from '../../../core/api/event-stream.js';
 import {
   clearRunFilters,
@@ -8,9 +7,11 @@ import {
   runFiltersKey,
   saveRunFilters,
   toListQuery,
+  withLinkedPool,
   type RunFilters,
 } from '../model/run-filters.js';
 import { useServices } from '../../app/services-context.js';
+import { navigate } from '../../app/use-route.js';
 import { webStorage } from '../../shared/web-storage.js';
 import { RunsFilterBar } from './RunsFilterBar.js';
 import { RunsTable } from './RunsTable.js';
@@ -23,35 +24,54 @@ const PAGE_SIZE = 100;
 /** How long typing may pause before the search is sent. */
 const SEARCH_DEBOUNCE_MS = 300;
 
-/** The filters, kept in this browser's storage as they change so a reload shows the same runs. */
-function useSavedFilters(): [RunFilters, (next: RunFilters) => void] {
-  const [filters, setFilters] = useState(() => loadRunFilters(webStorage('local')));
+/**
+ * The filters, kept in this browser's storage as they change so a reload shows the same runs. The
+ * pool filter is in the address too (`#/runs?pool=P`), so a link can open a pool's runs: an
+ * address naming another pool than the filters opens that pool's runs alone.
+ */
+function useSavedFilters(linkedPool: string | undefined): [RunFilters, (next: RunFilters) => void] {
+  const [filters, setFilters] = useState(() => {
+    const saved = loadRunFilters(webStorage('local'));
+    return linkedPool === undefined ? saved : withLinkedPool(saved, linkedPool);
+  });
   const set = (next: RunFilters) => {
     setFilters(next);
     saveRunFilters(webStorage('local'), next);
+    if (next.pool !== filters.pool) navigate(runsRoute(next.pool), { replace: true });
   };
+  useEffect(() => {
+    if (linkedPool !== undefined && linkedPool !== filters.pool) set(withLinkedPool(filters, linkedPool));
+    else if (linkedPool === undefined && filters.pool !== null) navigate(runsRoute(filters.pool), { replace: true });
+    // Only a change of the address or of the pool filter needs them in step again.
+    // eslint-disable-next-line react-hooks/exhaustive-deps -- set is made anew each render
+  }, [linkedPool, filters.pool]);
   return [filters, set];
 }
 
-/** Every flow that has been run, for the flow filter; empty until read, or when it cannot be. */
-function useFlows(): Flow[] {
-  const { client } = useServices();
-  const [flows, setFlows] = useState<Flow[]>([]);
+function runsRoute(pool: string | null) {
+  return pool === null ? { page: 'runs' as const } : { page: 'runs' as const, pool };
+}
+
+/** What a filter offers to choose from, read once from `source`; empty until read, or when it cannot be. */
+function useChoices<T>(read: () => Promise<T[]>, source: unknown): T[] {
+  const [items, setItems] = useState<T[]>([]);
+  const latestRead = useRef(read);
+  latestRead.current = read;
   useEffect(() => {
     let live = true;
-    client
-      .listFlows()
+    latestRead
+      .current()
       .then((list) => {
-        if (live) setFlows(list);
+        if (live) setItems(list);
       })
       .catch(() => {
-        // The filter still offers "all flows" and the saved one; the list shows the server's state.
+        // The filter still offers "all" and the saved choice; the list shows the server's state.
       });
     return () => {
       live = false;
     };
-  }, [client]);
-  return flows;
+  }, [source]);
+  return items;
 }
 
 /** A live list of the runs the filters select, read again whenever they change. */
@@ -86,9 +106,11 @@ function useRunsList(filters: RunFilters): { list: RunsList | null; view: RunsLi
 }
 
 /** Every flow run, filtered and sorted, live: the monitoring home page. */
-export function RunsPage() {
-  const [filters, setFilters] = useSavedFilters();
-  const flows = useFlows();
+export function RunsPage({ linkedPool }: { linkedPool?: string }) {
+  const { client } = useServices();
+  const [filters, setFilters] = useSavedFilters(linkedPool);
+  const flows = useChoices(() => client.listFlows(), client);
+  const pools = useChoices(() => client.listWorkPools(), client);
   const [draft, setDraft] = useState(filters.text);
   const { list, view, readAt } = useRunsList(filters);
   const searchRef = useRef<HTMLInputElement>(null);
@@ -111,6 +133,7 @@ export function RunsPage() {
   const clear = () => change(clearRunFilters(filters));
   const filtered = hasActiveFilters(filters);
   const flowNames = useMemo(() => flows.map((flow) => flow.name), [flows]);
+  const poolNames = useMemo(() => pools.map((pool) => pool.name).sort((a, b) => a.localeCompare(b)), [pools]);
 
   return (
     <div className="fd-runs-page" data-testid="runs-page">
@@ -118,6 +141,7 @@ export function RunsPage() {
         filters={filters}
         draft={draft}
         flowNames={flowNames}
+        poolNames={poolNames}
         searchRef={searchRef}
         onChange={change}
         onDraft={setDraft}

@@ -7,6 +7,7 @@ import { showToast } from '../../app/ui-store.js';
 import { usePolled } from '../../shared/use-polled.js';
 import { lastBeatText, limitText, queuesByPriority, workerQueuesText, workersByHealth } from '../model/pool-text.js';
 import { PauseToggle, StaleReadNotice } from '../../shared/PageParts.js';
+import { PoolRuns } from './PoolRuns.js';
 import './work-pools.css';
 
 /** Heartbeats come every 2 s: the page is read again often enough to follow them. */
@@ -88,9 +89,10 @@ export function WorkPoolPage({ pool: name }: { pool: string }) {
         </div>
       </section>
       <p className="fd-muted">
-        Concurrency limit: {limitText(data.concurrencyLimit)}. <a href={routeHash({ page: 'runs' })}>Runs</a> lists each run; deployments that use
-        this pool are on <a href={routeHash({ page: 'deployments' })}>Deployments</a>.
+        Concurrency limit: {limitText(data.concurrencyLimit)}. Deployments that use this pool are on{' '}
+        <a href={routeHash({ page: 'deployments' })}>Deployments</a>.
       </p>
+      <PoolRuns pool={data.name} />
       <section aria-label="Queues" data-testid="work-pool-queues">
         <h2>Queues</h2>
         <table className="fd-table">

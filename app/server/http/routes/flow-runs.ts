@@ -18,6 +18,8 @@ export async function flowRunRoutes(api: FastifyInstance, { store, workspace }: 
       stateTypes: query.stateTypes,
       stateNames: query.stateNames,
       deploymentId: query.deploymentId,
+      workPool: query.workPool,
+      workQueue: query.workQueue,
       tags: query.tags,
       createdAfter: query.createdAfter,
       createdBefore: query.createdBefore,
