@@ -6,7 +6,7 @@ import { execFileSync } from 'node:child_process';
 import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { expect, it } from 'vitest';
-import { CLI_PATH, showOutput, waitUntil } from '../helpers/cli.js';
+import { CLI_PATH, runCli, showOutput, waitUntil } from '../helpers/cli.js';
 import {
   alive,
   createPool,
@@ -14,6 +14,7 @@ import {
   deploymentId,
   startServer,
   startWorker,
+  tempFolder,
   waitForRun,
   writeProject,
   type TestServer,
@@ -193,4 +194,18 @@ it('a pool whose job template names its own command starts each run in a new pro
   expect(run.state.type, JSON.stringify(run.state)).toBe('COMPLETED');
   expect(sparesOf(worker)).toEqual([]);
   expect(spareLogs(worker)).toEqual([]);
+});
+
+it('flow-run execute says what is missing: a run ID, or with --wait-for-run the worker it waits on', async () => {
+  // Refused before anything is asked of the server.
+  const options = { home: tempFolder(), env: { FLOWDECK_API_URL: 'http://127.0.0.1:9/api' } };
+  const bare = await runCli(['flow-run', 'execute'], options);
+  expect(bare.code).toBe(2);
+  expect(bare.stderr).toContain('give the ID of the flow run to execute');
+  const alone = await runCli(['flow-run', 'execute', '--wait-for-run'], options);
+  expect(alone.code).toBe(2);
+  expect(alone.stderr).toContain('--wait-for-run takes its run from the worker that started this process: give --from-worker too');
+  const both = await runCli(['flow-run', 'execute', 'abc', '--wait-for-run', '--from-worker'], options);
+  expect(both.code).toBe(2);
+  expect(both.stderr).toContain('give no flow run ID');
 });

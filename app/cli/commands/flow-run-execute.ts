@@ -1,10 +1,11 @@
 import type { ApiClient } from '../../core/api/client.js';
 import type { FlowRun } from '../../core/index.js';
+import { runIdProblemMessage } from '../../core/api/run-id-rules.js';
 import { findFlowRun, flag, stringOption } from '../command-helpers.js';
 import type { CommandRun } from '../command.js';
 import type { CliContext } from '../context.js';
 import { EXIT_OK, UsageError } from '../errors.js';
-import { executeFlow, prepareEngine } from '../flow-files/execute-flow.js';
+import { checkServer, executeFlow, prepareEngine } from '../flow-files/execute-flow.js';
 import { loadFlowExport } from '../flow-files/load-flow-file.js';
 import type { RunProgress } from '../output/run-progress.js';
 import { listenToWorker, sayTaken, type HandedRun } from '../worker/worker-pipe.js';
@@ -92,23 +93,34 @@ export const run: CommandRun = async (args, ctx) => {
     if (given !== undefined && given.trim() === '') throw new UsageError('--file needs the path of the flow file');
     return execute(ctx, client, flowRun, { file: given, cwd: ctx.cwd }, await prepareEngine(ctx), worker, flag(args, 'json'));
   }
-  // A spare: everything a run needs is loaded before the worker hands one over.
+  // A spare: everything a run needs is loaded, and the server checked, before the worker hands one over.
   const progress = await prepareEngine(ctx);
-  await ctx.runs();
+  // A server that does not answer now may by the time a run comes: it is then checked again.
+  const [, serverChecked] = await Promise.all([
+    ctx.runs(),
+    checkServer(ctx).then(
+      () => true,
+      () => false,
+    ),
+  ]);
   const handed = await worker!.handed;
   let flowRun: FlowRun;
   try {
     process.chdir(handed.cwd);
-    flowRun = await startableRun(ctx, handed.flowRunId);
+    // The worker gives the run's whole id: no prefix to resolve first.
+    flowRun = await startableRun(ctx, { id: handed.flowRunId });
   } catch (error) {
     progress.finish();
     throw error;
   }
-  return execute(ctx, client, flowRun, { file: handed.entryFile, cwd: handed.cwd }, progress, worker, flag(args, 'json'));
+  return execute(ctx, client, flowRun, { file: handed.entryFile, cwd: handed.cwd }, progress, worker, flag(args, 'json'), serverChecked);
 };
 
-async function startableRun(ctx: CliContext, id: string): Promise<FlowRun> {
-  const flowRun = await findFlowRun(await ctx.runs(), id);
+/** The run by its id or a prefix of it (a string), or by its whole id. */
+async function startableRun(ctx: CliContext, run: string | { id: string }): Promise<FlowRun> {
+  const runs = await ctx.runs();
+  const flowRun = typeof run === 'string' ? await findFlowRun(runs, run) : await runs.getFlowRun(run.id);
+  if (!flowRun) throw new UsageError(runIdProblemMessage('flow', (run as { id: string }).id, 'unknown'));
   if (!STARTABLE.has(flowRun.state.type)) {
     throw new UsageError(`flow run '${flowRun.name}' is ${flowRun.state.name}; only a Scheduled or Pending run can be executed`);
   }
@@ -128,6 +140,7 @@ async function execute(
   progress: RunProgress,
   worker: FollowedWorker | null,
   json: boolean,
+  serverChecked = false,
 ) {
   let flow;
   try {
@@ -139,5 +152,6 @@ async function execute(
   }
   return executeFlow(ctx, progress, flow, flowRun.parameters, { flowRunId: flowRun.id, flowRunName: flowRun.name }, json, {
     endsOnItsOwn: () => worker?.cancelling() ?? false,
+    serverChecked,
   });
 }
