@@ -50,8 +50,10 @@ export class FlowProcess {
   ) {
     const takenPipe = child.stdio[TAKEN_FD] as Readable | null | undefined;
     takenPipe?.setEncoding('utf8');
+    let said = '';
     takenPipe?.on('data', (chunk: string) => {
-      if (chunk.includes(TAKEN_LINE)) this.taken = true;
+      said += chunk;
+      if (said.includes(TAKEN_LINE)) this.taken = true;
     });
     takenPipe?.on('error', () => undefined);
     this.exited = new Promise((resolve) => {
