@@ -3,6 +3,7 @@
  * beside its physical floor measured in the same run. Prints a table and writes
  * bench/results.json. A missed target is reported, not failed: the exit code is 0.
  * `npm run bench -- replay` (or `w5`, `w0`, `debug`, `rerun`, `workers`) runs that workload alone (see ALONE) and writes no results.json.
+ * The workers rows come last in the whole bench, as they start and stop many processes.
  */
 import { cpus, platform, release } from 'node:os';
 import {
@@ -666,6 +667,7 @@ async function main(): Promise<void> {
   const page = await runPage();
   const list1m = await runsList();
   const rp = await replay();
+  const wk = await runWorkersBench();
   const needleFound = page.found.every((f) => f.startsWith('1 match'));
 
   const w1Pass = r1.tasksPerSecond >= TARGETS.w1TasksPerSecond && r1.ratio <= TARGETS.w1MaxRatio;
@@ -830,6 +832,7 @@ async function main(): Promise<void> {
       pass: list1m.searchMs <= TARGETS.runsListSearchMs,
     },
     ...replayRows(rp),
+    ...workersRows(wk),
   ];
 
   const notes = [
@@ -849,6 +852,7 @@ async function main(): Promise<void> {
     `Run page: runs made by the engine in the server's store (100 tasks each mapped over 100 items; 100 tasks writing 10,000 lines each); graph open = navigation to every group drawn; logs open = navigation to a link to the run's logs (#/runs/ID?view=logs), to its first lines shown; find = a query typed to its count shown; per-run graph ${list(page.runs.map((r) => r.graphOpenMs))} ms, logs ${list(page.runs.map((r) => r.logsOpenMs))} ms; the page holds the latest ${formatNumber(page.logsHeld)} lines, so a line older than those is not found`,
     `Runs page: ${formatNumber(RUNS_LIST_RUNS)} runs copied in SQL from three made through the store (written in ${(list1m.seedMs / 1000).toFixed(0)} s), one server, a fresh browser context per run; open = navigation to the first rows; scroll = a screen a frame for 3 s while pages load; find = a name typed (after the filter's pause for typing) to the one matching row shown; per-run open ${list(list1m.runs.map((r) => r.openMs))} ms, find ${list(list1m.runs.map((r) => r.searchMs))} ms`,
     replayNote(rp),
+    workersNote(wk),
     `CPU per task: the process's user and system CPU from the flow's call to its last commit, over its tasks, beside the same for the raw SQLite floor; GC share from V8's gc entries in the same span; per-run W1 ${list(r1.cpu.engineRunsUs)} µs (floor ${list(r1.cpu.floorRunsUs)}), W2 ${list(r2.cpu.engineRunsUs)} µs (floor ${list(r2.cpu.floorRunsUs)})`,
     `Medians of ${RUNS} runs after a warm-up (${ENGINE_WARM_UPS} for W1, W2 and W5); ratio = engine time (or lateness, or memory) / floor in the same run. SQLite: WAL, synchronous=NORMAL.`,
   ];
@@ -896,6 +900,7 @@ async function main(): Promise<void> {
       runPage: page,
       runsList: list1m,
       replay: rp,
+      workers: wk,
     },
     table: rows,
     notes,
@@ -917,7 +922,7 @@ function workersRows(r: WorkersBench): Row[] {
   });
   return [
     row(
-      `${formatNumber(BURST_RUNS)} runs due at once, ${BURST_WORKERS} workers: scheduled time to Running`,
+      `${formatNumber(BURST_RUNS)} runs due at once, ${BURST_WORKERS} workers, a process per run: scheduled time to Running`,
       r.burst,
       r.burstProcessFloorP99Ms,
       `p99 ${formatNumber(r.burstProcessFloorP99Ms)} ms (${formatNumber(BURST_RUNS)} bare Node starts, ${BURST_WORKERS * WORKER_LIMIT} at a time)`,
@@ -933,7 +938,7 @@ function workersRows(r: WorkersBench): Row[] {
 
 function workersNote(r: WorkersBench): string {
   return (
-    `Workers: \`flowdeck server start\` and ${BURST_WORKERS} \`flowdeck worker start --limit ${WORKER_LIMIT}\` processes, each run in its own flow process (\`flow-run execute\`) of a flow that does nothing; ` +
+    `Workers: \`flowdeck server start\` and ${BURST_WORKERS} \`flowdeck worker start --limit ${WORKER_LIMIT}\` processes, each run in its own flow process (\`flow-run execute\`: the worker's one spare, started ahead with the CLI and engine loaded, or a new process when none is ready) of a flow that does nothing; ` +
     `the burst's runs made due in a paused pool and timed from its resume, when all became due at once (last Running ${formatNumber(r.burst.spanMs)} ms after it); ` +
     `bare Node start (spawn to exit of \`node -e 0\`) p50 ${r.nodeStartP50Ms.toFixed(0)} ms, p99 ${r.nodeStartP99Ms.toFixed(0)} ms; an empty claim's round trip p99 ${r.claimRoundTripP99Ms.toFixed(1)} ms`
   );

@@ -1,13 +1,15 @@
 import type { ApiClient } from '../../core/api/client.js';
 import type { FlowRun } from '../../core/index.js';
+import { runIdProblemMessage } from '../../core/api/run-id-rules.js';
 import { findFlowRun, flag, stringOption } from '../command-helpers.js';
 import type { CommandRun } from '../command.js';
 import type { CliContext } from '../context.js';
-import { UsageError } from '../errors.js';
-import { executeFlow, prepareEngine } from '../flow-files/execute-flow.js';
+import { EXIT_OK, UsageError } from '../errors.js';
+import { checkServer, executeFlow, prepareEngine } from '../flow-files/execute-flow.js';
 import { loadFlowExport } from '../flow-files/load-flow-file.js';
-import { listenToWorker } from '../worker/worker-pipe.js';
 import { retryReuse } from '../flow-files/retry-reuse.js';
+import type { RunProgress } from '../output/run-progress.js';
+import { listenToWorker, sayTaken, type HandedRun } from '../worker/worker-pipe.js';
 
 /** Exit code of a process that handed its run back to its worker: nothing was recorded. */
 const EXIT_HANDED_BACK = 75;
@@ -29,12 +31,22 @@ async function deploymentEntrypoint(client: ApiClient, run: FlowRun): Promise<st
   return deployment.entrypoint;
 }
 
+interface FollowedWorker {
+  cancelling(): boolean;
+  /** For a spare process: the run the worker hands it. */
+  handed: Promise<HandedRun>;
+}
+
 /**
  * Listens to the worker that started this process, when it asked to: a closed pipe (the worker
- * is gone) stops the run as a SIGTERM does; a cancellation lets the next signal record nothing.
+ * is gone) stops the run as a SIGTERM does, and ends a spare that has no run yet; a cancellation
+ * lets the next signal record nothing.
  */
-function followWorker(ctx: CliContext): { cancelling: () => boolean } {
+function followWorker(ctx: CliContext): FollowedWorker {
   let cancelling = false;
+  let running = false;
+  let hand: (run: HandedRun) => void = () => undefined;
+  const handed = new Promise<HandedRun>((resolve) => (hand = resolve));
   listenToWorker(process.stdin, {
     cancel: () => (cancelling = true),
     handBack: () => {
@@ -42,11 +54,19 @@ function followWorker(ctx: CliContext): { cancelling: () => boolean } {
       process.exit(EXIT_HANDED_BACK);
     },
     gone: () => {
+      // A spare that never got a run has nothing to record.
+      if (!running) process.exit(EXIT_OK);
       ctx.note('the worker that started this process is gone: stopping');
       process.kill(process.pid, 'SIGTERM');
     },
+    run: (run) => {
+      if (running) return;
+      running = true;
+      sayTaken();
+      hand(run);
+    },
   });
-  return { cancelling: () => cancelling };
+  return { cancelling: () => cancelling, handed };
 }
 
 /** `flowdeck flow-run execute`; its name, usage and options are in the command table (index.ts). */
@@ -58,10 +78,50 @@ export const run: CommandRun = async (args, ctx) => {
       "flow-run execute runs a deployment's run from a server, and FLOWDECK_API_URL is not set; point it at the server (flowdeck config set FLOWDECK_API_URL=http://HOST:PORT/api)",
     );
   }
-  const worker = flag(args, 'from-worker') ? followWorker(ctx) : null;
+  const waits = flag(args, 'wait-for-run');
+  const fromWorker = flag(args, 'from-worker');
+  if (waits && !fromWorker) throw new UsageError('--wait-for-run takes its run from the worker that started this process: give --from-worker too');
+  if (waits && args.positionals.length > 0) throw new UsageError('--wait-for-run takes its run from the worker; give no flow run ID');
+  if (waits && stringOption(args, 'file') !== undefined) throw new UsageError('--wait-for-run takes its flow file from the worker; give no --file');
+  if (!waits && args.positionals.length === 0)
+    throw new UsageError("give the ID of the flow run to execute (or --wait-for-run, as a worker's spare process)");
+  const worker = fromWorker ? followWorker(ctx) : null;
   const { createApiClient } = await import('../../core/api/client.js');
   const client = createApiClient({ baseUrl: server.apiUrl, apiKey: ctx.settings.FLOWDECK_API_KEY ?? undefined, timeoutMs: 30_000 });
-  const flowRun = await findFlowRun(await ctx.runs(), args.positionals[0]);
+  if (!waits) {
+    const flowRun = await startableRun(ctx, args.positionals[0]);
+    const given = stringOption(args, 'file');
+    if (given !== undefined && given.trim() === '') throw new UsageError('--file needs the path of the flow file');
+    return execute(ctx, client, flowRun, { file: given, cwd: ctx.cwd }, await prepareEngine(ctx), worker, flag(args, 'json'));
+  }
+  // A spare: everything a run needs is loaded, and the server checked, before the worker hands one over.
+  const progress = await prepareEngine(ctx);
+  // A server that does not answer now may by the time a run comes: it is then checked again.
+  const [, serverChecked] = await Promise.all([
+    ctx.runs(),
+    checkServer(ctx).then(
+      () => true,
+      () => false,
+    ),
+  ]);
+  const handed = await worker!.handed;
+  let flowRun: FlowRun;
+  try {
+    process.chdir(handed.cwd);
+    // The worker gives the run's whole id: no prefix to resolve first.
+    flowRun = await startableRun(ctx, { id: handed.flowRunId });
+  } catch (error) {
+    progress.finish();
+    throw error;
+  }
+  return execute(ctx, client, flowRun, { file: handed.entryFile, cwd: handed.cwd }, progress, worker, flag(args, 'json'), serverChecked);
+};
+
+/** The run by its id or a prefix of it (a string), or by its whole id. */
+async function startableRun(ctx: CliContext, run: string | { id: string }): Promise<FlowRun> {
+  const runs = await ctx.runs();
+  const flowRun = typeof run === 'string' ? await findFlowRun(runs, run) : await runs.getFlowRun(run.id);
+  if (!flowRun) throw new UsageError(runIdProblemMessage('flow', (run as { id: string }).id, 'unknown'));
   if (!STARTABLE.has(flowRun.state.type)) {
     throw new UsageError(`flow run '${flowRun.name}' is ${flowRun.state.name}; only a Scheduled or Pending run can be executed`);
   }
@@ -69,22 +129,36 @@ export const run: CommandRun = async (args, ctx) => {
   if (due !== null && due > Date.now()) {
     ctx.note(`flow run '${flowRun.name}' is scheduled for ${new Date(due).toISOString()}; it starts then`);
   }
-  const entrypoint = splitEntrypoint(await deploymentEntrypoint(client, flowRun));
-  const given = stringOption(args, 'file');
-  if (given !== undefined && given.trim() === '') throw new UsageError('--file needs the path of the flow file');
-  const progress = await prepareEngine(ctx);
+  return flowRun;
+}
+
+/** Loads the run's flow (from `file`, or the deployment's entrypoint from `cwd`) and runs it to its end. */
+async function execute(
+  ctx: CliContext,
+  client: ApiClient,
+  flowRun: FlowRun,
+  { file, cwd }: { file: string | undefined; cwd: string },
+  progress: RunProgress,
+  worker: FollowedWorker | null,
+  json: boolean,
+  serverChecked = false,
+) {
   let flow;
   let reuse;
   try {
-    ({ flow } = await loadFlowExport(given ?? entrypoint.file, ctx.cwd, ctx.home, entrypoint.exportName));
-    // A run retried after it ended runs as that retry's attempt.
-    reuse = await retryReuse(flowRun.id, await client.listFlowRunStates({ params: { id: flowRun.id } }), (text) => ctx.note(text));
+    const entrypoint = splitEntrypoint(await deploymentEntrypoint(client, flowRun));
+    ({ flow } = await loadFlowExport(file ?? entrypoint.file, cwd, ctx.home, entrypoint.exportName));
+    // A run retried after it ended runs as that retry's attempt; one that never ran has nothing to reuse.
+    if (flowRun.runCount > 0) {
+      reuse = await retryReuse(flowRun.id, await client.listFlowRunStates({ params: { id: flowRun.id } }), (text) => ctx.note(text));
+    }
   } catch (error) {
     progress.finish();
     throw error;
   }
   const request = { flowRunId: flowRun.id, flowRunName: flowRun.name, ...(reuse ? { reuse } : {}) };
-  return executeFlow(ctx, progress, flow, flowRun.parameters, request, flag(args, 'json'), {
+  return executeFlow(ctx, progress, flow, flowRun.parameters, request, json, {
     endsOnItsOwn: () => worker?.cancelling() ?? false,
+    serverChecked,
   });
-};
+}

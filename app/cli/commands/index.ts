@@ -587,9 +587,13 @@ export const COMMANDS: readonly CommandDefinition[] = [
     options: {
       file: { type: 'string', value: 'PATH', description: "The flow file, when it is not at the deployment's entrypoint from here" },
       'from-worker': { type: 'boolean', description: 'Started by a worker: follow it through stdin, and stop when it is gone' },
+      'wait-for-run': {
+        type: 'boolean',
+        description: "A worker's spare process: load everything, then take the run (ID, flow file, folder) the worker writes to stdin",
+      },
       json: { type: 'boolean', description: 'End with one JSON line: flowRunId, state and result' },
     },
-    positionals: { min: 1, max: 1, names: ['ID'] },
+    positionals: { min: 0, max: 1, names: ['ID'] },
     load: () => import('./flow-run-execute.js'),
   },
 ];

@@ -52,7 +52,7 @@ async function reporterFor(ctx: CliContext, progress: RunProgress): Promise<RunR
  * Before any flow code runs: the server answers and takes the key, so a wrong URL or key is one
  * clear error rather than a run that waits for a server that will never take it.
  */
-async function checkServer(ctx: CliContext): Promise<void> {
+export async function checkServer(ctx: CliContext): Promise<void> {
   const server = ctx.server;
   if (server.kind === 'local') return;
   const { createApiClient } = await import('../../core/api/client.js');
@@ -87,6 +87,8 @@ export interface ExecuteOptions {
    * (it is being cancelled), so the signal records nothing and a second one ends the process.
    */
   endsOnItsOwn?: (signal: NodeJS.Signals) => boolean;
+  /** The caller made checkServer's check already (a worker's spare, before its run came). */
+  serverChecked?: boolean;
 }
 
 /**
@@ -106,7 +108,7 @@ export async function executeFlow(
   // prepareEngine gave the engine an HttpReporter exactly when the settings name a server.
   const http = ctx.server.kind === 'remote' ? (reporter as HttpReporter) : null;
   try {
-    await checkServer(ctx);
+    if (!options.serverChecked) await checkServer(ctx);
   } catch (error) {
     progress.finish();
     throw error;

@@ -1,8 +1,9 @@
+import { existsSync, rmSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { join } from 'node:path';
 import type { ApiClient } from '../../core/api/client.js';
 import { ApiError, ApiUnreachableError } from '../../core/api/errors.js';
-import { CLAIM_WAIT_MAX_MS, WORKER_HEARTBEAT_MS, type ClaimedRun } from '../../core/api/work-pools.js';
+import { CLAIM_WAIT_MAX_MS, WORKER_HEARTBEAT_MS, type ClaimedRun, type JobTemplate } from '../../core/api/work-pools.js';
 import { newId } from '../../core/ids.js';
 import { isTerminal } from '../../core/state-model.js';
 import { EXIT_SERVER } from '../errors.js';
@@ -17,6 +18,10 @@ const HAND_BACK_GRACE_MS = 5_000;
 const REQUEST_TIMEOUT_MS = 15_000;
 /** Waits between attempts while the server cannot be reached: short first, then longer. */
 const RETRY_DELAYS_MS = [250, 500, 1_000, 2_000, 5_000];
+/** Spares that exit on their own, one after another, before the worker stops making them. */
+const SPARE_FAILURES_MAX = 5;
+/** How long a spare has to exit once told to, before it is killed. */
+const SPARE_STOP_GRACE_MS = 5_000;
 
 export interface WorkerOptions {
   client: ApiClient;
@@ -53,7 +58,19 @@ interface ActiveRun {
   killTimer: NodeJS.Timeout | null;
 }
 
+/** A flow process started before its run, waiting for one (see FlowProcess.startSpare). */
+interface Spare {
+  process: FlowProcess;
+  jobTemplate: JobTemplate;
+  /** Told to stop: its exit is no failure, and its output file is removed. */
+  retired: boolean;
+}
+
 type Phase = 'taking' | 'draining' | 'handing-back';
+
+function sameJobTemplate(a: JobTemplate, b: JobTemplate): boolean {
+  return JSON.stringify(a) === JSON.stringify(b);
+}
 
 function sleep(ms: number, signal?: AbortSignal): Promise<void> {
   return new Promise((resolve) => {
@@ -79,6 +96,11 @@ function plural(count: number, word: string): string {
  * A worker of one work pool: it beats, takes due runs with a long poll as slots are free, runs
  * each in its own flow process, stops a process whose run is cancelled, and on stop takes no more
  * work and lets its runs finish (or, asked again, hands them back).
+ *
+ * While it has a free slot it keeps one spare flow process with the CLI and the engine loaded,
+ * which takes the next run it claims; a run then starts without the cost of a new process. One,
+ * not one per free slot: runs mostly come due one at a time, a spare is a whole Node process
+ * idling, and the next one is ready a few hundred milliseconds after the last was taken.
  */
 export class Worker {
   private readonly runs = new Map<string, ActiveRun>();
@@ -89,6 +111,13 @@ export class Worker {
   private slotFreed: (() => void) | null = null;
   private allEnded: (() => void) | null = null;
   private unreachableSince: number | null = null;
+  /** The pool's job template, from the pool at registration and from each claim since. */
+  private jobTemplate: JobTemplate | null = null;
+  private spare: Spare | null = null;
+  private spareTimer: NodeJS.Timeout | null = null;
+  private spareFailures = 0;
+  /** Spares not yet exited, taken ones apart: the worker waits for them before it says goodbye. */
+  private readonly spareExits = new Set<Promise<unknown>>();
 
   constructor(private readonly options: WorkerOptions) {
     this.bundles = new BundleCache(options.client);
@@ -97,18 +126,28 @@ export class Worker {
   /** The first beat, which registers the worker; an unknown pool or a refused key is thrown here. */
   async register(): Promise<void> {
     await this.beat(true);
+    try {
+      const pool = await this.options.client.getWorkPool({ params: { pool: this.options.pool }, signal: AbortSignal.timeout(REQUEST_TIMEOUT_MS) });
+      this.jobTemplate ??= pool.jobTemplate;
+    } catch {
+      // The first claim brings the job template too; spares start then.
+    }
   }
 
   /** Takes and runs work until stopped and every run has ended or been handed back; then says goodbye. */
   async run(): Promise<void> {
     this.scheduleBeat();
+    this.refillSpare();
     let refusal: ApiError | null;
     try {
       refusal = await this.claimLoop();
+      this.retireSpare();
       await this.runsEnded();
+      await Promise.all(this.spareExits);
     } finally {
       if (this.beatTimer) clearTimeout(this.beatTimer);
       this.beatTimer = null;
+      this.retireSpare();
       try {
         await this.options.client.deleteWorker({
           params: { pool: this.options.pool, worker: this.options.name },
@@ -130,6 +169,7 @@ export class Worker {
       this.phase = 'draining';
       this.stopClaiming.abort();
       this.slotFreed?.();
+      this.retireSpare();
       const unstarted = [...this.runs.values()].filter((run) => run.process === null);
       for (const run of unstarted) run.handedBack = true;
       void this.release(unstarted.map((run) => run.claimed.flowRun.id));
@@ -249,7 +289,10 @@ export class Worker {
         await this.release(claimed.map((run) => run.flowRun.id));
         break;
       }
-      for (const run of claimed) void this.launch(run);
+      for (const run of claimed) {
+        this.learnJobTemplate(run.jobTemplate);
+        void this.launch(run);
+      }
     }
     return null;
   }
@@ -281,10 +324,12 @@ export class Worker {
       const folder = await this.codeFolder(claimed);
       if (run.handedBack) outcome = 'handed back before it started';
       else if (run.cancelled) outcome = 'cancelled before it started';
-      else {
-        run.process = this.startProcess(claimed, folder);
-        this.options.events.started(claimed, run.process.pid, run.process.logPath);
-        outcome = await this.settle(run, await run.process.exited);
+      else if (!(await this.startRun(run, folder))) {
+        if (run.handedBack) await this.release([id]);
+        outcome = run.handedBack ? 'handed back before it started' : 'cancelled before it started';
+      } else {
+        this.options.events.started(claimed, run.process!.pid, run.process!.logPath);
+        outcome = await this.settle(run, await run.process!.exited);
       }
     } catch (error) {
       if (error instanceof ApiUnreachableError) {
@@ -297,6 +342,7 @@ export class Worker {
       this.runs.delete(id);
       this.slotFreed?.();
       this.slotFreed = null;
+      this.refillSpare();
     }
     this.options.events.ended(claimed, outcome);
     this.checkAllEnded();
@@ -310,21 +356,143 @@ export class Worker {
     return this.bundles.folder(claimed.jobTemplate.workingDir ?? this.options.home, bundle);
   }
 
-  private startProcess(claimed: ClaimedRun, folder: string): FlowProcess {
+  /**
+   * Starts the run's process: the spare when there is one for its job template, a new process
+   * otherwise (also when the spare ended before it took the run). False when the run was
+   * cancelled or handed back meanwhile, and nothing runs it.
+   */
+  private async startRun(run: ActiveRun, folder: string): Promise<boolean> {
+    const { claimed } = run;
     const { entrypoint } = claimed.deployment;
     const at = entrypoint.lastIndexOf(':');
-    const file = at > 1 ? entrypoint.slice(0, at) : entrypoint;
-    return FlowProcess.start({
+    const entryFile = join(folder, ...(at > 1 ? entrypoint.slice(0, at) : entrypoint).split('/'));
+    const logPath = join(this.options.home, 'runs', `${claimed.flowRun.id}.log`);
+    const spare = this.takeSpare(claimed.jobTemplate, logPath);
+    if (spare) {
+      run.process = spare;
+      const cwd = claimed.jobTemplate.workingDir ?? folder;
+      const taken = await spare.hand({ flowRunId: claimed.flowRun.id, entryFile, cwd }, logPath);
+      if (taken) {
+        this.spareFailures = 0;
+        return true;
+      }
+      this.options.events.note(
+        `the spare flow process for run ${claimed.flowRun.id} ended before it took the run (its output is in ${spare.logPath}); starting the run in a new process`,
+      );
+      run.process = null;
+      if (run.cancelled || run.handedBack) return false;
+    }
+    run.process = FlowProcess.start({
       flowRunId: claimed.flowRun.id,
-      entryFile: join(folder, ...file.split('/')),
+      entryFile,
       bundleFolder: folder,
       jobTemplate: claimed.jobTemplate,
       flowdeck: this.options.flowdeck,
       env: this.options.env,
       apiUrl: this.options.apiUrl,
       apiKey: this.options.apiKey,
-      logPath: join(this.options.home, 'runs', `${claimed.flowRun.id}.log`),
+      logPath,
     });
+    return true;
+  }
+
+  // ---- spares ----
+
+  /** A claim's job template: when the pool's changed, a spare made for the old one is stopped and one made for the new. */
+  private learnJobTemplate(jobTemplate: JobTemplate): void {
+    if (this.jobTemplate && sameJobTemplate(this.jobTemplate, jobTemplate)) return;
+    this.jobTemplate = jobTemplate;
+    if (this.spare && !sameJobTemplate(this.spare.jobTemplate, jobTemplate)) this.retireSpare();
+    this.refillSpare();
+  }
+
+  /**
+   * The spare, for a run of this job template, now no longer a spare; the next one is started.
+   * None when the run's output file exists (a run handed back and taken again here): a new
+   * process appends to it, where renaming the spare's would replace it.
+   */
+  private takeSpare(jobTemplate: JobTemplate, logPath: string): FlowProcess | null {
+    const spare = this.spare;
+    if (!spare) return null;
+    if (!sameJobTemplate(spare.jobTemplate, jobTemplate)) {
+      this.retireSpare();
+      return null;
+    }
+    if (existsSync(logPath)) {
+      // The spare would now be more processes than free slots.
+      if (this.freeSlots() === 0) this.retireSpare();
+      return null;
+    }
+    this.spare = null;
+    this.refillSpare();
+    return spare.process;
+  }
+
+  /** Starts a spare when the worker takes runs, has a free slot besides, and its pool's runs start as `flowdeck` (a custom command need not know the wait). */
+  private refillSpare(): void {
+    const template = this.jobTemplate;
+    if (this.phase !== 'taking' || this.spare || this.spareTimer || this.spareFailures >= SPARE_FAILURES_MAX) return;
+    if (!template || template.command !== null || this.freeSlots() === 0) return;
+    const logPath = join(this.options.home, 'runs', `spare-${newId()}.log`);
+    let process: FlowProcess;
+    try {
+      process = FlowProcess.startSpare(
+        {
+          jobTemplate: template,
+          flowdeck: this.options.flowdeck,
+          env: this.options.env,
+          apiUrl: this.options.apiUrl,
+          apiKey: this.options.apiKey,
+          logPath,
+        },
+        template.workingDir ?? this.options.home,
+      );
+    } catch (error) {
+      this.spareFailures = SPARE_FAILURES_MAX;
+      this.options.events.note(`could not start a spare flow process (${describeError(error)}); each run starts in a new process`);
+      return;
+    }
+    const spare: Spare = { process, jobTemplate: template, retired: false };
+    this.spare = spare;
+    const exited = process.exited.then((status) => this.spareExited(spare, status, logPath));
+    this.spareExits.add(exited);
+    void exited.finally(() => this.spareExits.delete(exited));
+  }
+
+  private spareExited(spare: Spare, status: ExitStatus, logPath: string): void {
+    if (spare.retired) {
+      rmSync(logPath, { force: true });
+      return;
+    }
+    // Taken: its run's own ending is settled with the run.
+    if (this.spare !== spare) return;
+    this.spare = null;
+    this.spareFailures += 1;
+    if (this.spareFailures >= SPARE_FAILURES_MAX) {
+      this.options.events.note(
+        `${plural(this.spareFailures, 'spare flow process')} in a row exited (${exitText(status)}) before a run came (the last one's output is in ${logPath}); each run starts in a new process from now on`,
+      );
+      return;
+    }
+    const wait = RETRY_DELAYS_MS[Math.min(this.spareFailures - 1, RETRY_DELAYS_MS.length - 1)];
+    this.options.events.note(`a spare flow process exited (${exitText(status)}) before a run came; its output is in ${logPath}; starting another`);
+    this.spareTimer = setTimeout(() => {
+      this.spareTimer = null;
+      this.refillSpare();
+    }, wait);
+  }
+
+  /** Stops the spare: its stdin closes and it exits, or is killed when it does not. */
+  private retireSpare(): void {
+    if (this.spareTimer) clearTimeout(this.spareTimer);
+    this.spareTimer = null;
+    const spare = this.spare;
+    if (!spare) return;
+    this.spare = null;
+    spare.retired = true;
+    spare.process.dismiss();
+    const kill = setTimeout(() => spare.process.kill('SIGKILL'), SPARE_STOP_GRACE_MS);
+    void spare.process.exited.finally(() => clearTimeout(kill));
   }
 
   /** After its process exits: the run's final state, recorded here when the process could not. */
