@@ -73,7 +73,8 @@ export const COMMANDS: readonly CommandDefinition[] = [
   },
   {
     name: 'flow describe',
-    summary: "List the flows a flow file defines and each one's parameters (--json: their JSON Schema)",
+    summary:
+      "List a flow file's flows with their export names and parameters (--json: JSON Schema), and the deployments its deploy() and serve() calls would make",
     usage: 'FILE [--json]',
     options: { json: { type: 'boolean', description: "Print the flows with each one's parameters as JSON Schema" } },
     positionals: { min: 1, max: 1, names: ['FILE'] },
