@@ -53,7 +53,9 @@ export class CliDeploymentHost implements DeploymentHost {
       import('./serve-deployment.js'),
     ]);
     const { entrypoint } = flowEntrypoint(flow, 'serve');
-    const deployment = await naming(flow, 'serve', () => backend.deploy(deployRequest(flow, spec, entrypoint, null)));
+    // Serving again resumes what its last stop paused, unless the options ask for it paused.
+    const resumed = { ...spec, paused: spec.paused ?? false };
+    const deployment = await naming(flow, 'serve', () => backend.deploy(deployRequest(flow, resumed, entrypoint, null)));
     await serveDeployment(this.ctx, backend, flow, deployment, limit);
   }
 

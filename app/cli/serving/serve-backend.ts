@@ -37,6 +37,8 @@ export interface ServeBackend {
    * Throws DeploymentGoneError once the deployment has been deleted.
    */
   claim(deployment: Deployment, claim: ServeClaim): Promise<ClaimedRun[]>;
+  /** Pauses the deployment: its schedules' future runs are deleted and it makes none until it is resumed (served again). */
+  pause(deployment: Deployment): Promise<void>;
   /**
    * Makes the deployment's scheduled runs when no server does (the local database): a scheduler in
    * this process, until the returned function is called. A server schedules its own.

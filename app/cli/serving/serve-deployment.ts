@@ -23,11 +23,15 @@ export async function serveDeployment(ctx: CliContext, backend: ServeBackend, fl
   const c = ctx.colors;
   printServing(ctx, deployment, backend.where, limit);
   const stopScheduling = backend.startScheduling();
+  let gone = false;
   const loop = new ServeLoop(backend, deployment, flow, limit, {
     started: ({ flowRun }) => ctx.print(`${c.gray(clock())} started ${flowRun.name} ${c.gray(flowRun.id)}`),
     ended: ({ flowRun }, outcome) =>
       ctx.print(`${c.gray(clock())} ${flowRun.name} ${'state' in outcome ? outcome.state : `could not run: ${errorText(outcome.error)}`}`),
-    gone: (error) => ctx.note(`${error.message}: taking no more runs`),
+    gone: (error) => {
+      gone = true;
+      ctx.note(`${error.message}: taking no more runs`);
+    },
     claimFailed: (error, retryInMs) =>
       ctx.note(`${c.yellow('warning:')} could not take runs from ${backend.where} (${errorText(error)}); trying again in ${retryInMs / 1000}s`),
   });
@@ -61,5 +65,28 @@ export async function serveDeployment(ctx: CliContext, backend: ServeBackend, fl
     process.off('SIGTERM', onSignal);
     await stopScheduling();
   }
-  ctx.print(`stopped serving ${deployment.fullName}`);
+  if (gone) {
+    ctx.print(`stopped serving ${deployment.fullName}`);
+    return;
+  }
+  await pauseServed(ctx, backend, deployment);
+}
+
+/**
+ * With nothing left to run them, the deployment's scheduled runs would only turn Late: it is
+ * paused, which deletes them, until it is served again (which resumes it).
+ */
+async function pauseServed(ctx: CliContext, backend: ServeBackend, deployment: Deployment): Promise<void> {
+  try {
+    await backend.pause(deployment);
+  } catch (error) {
+    ctx.print(`stopped serving ${deployment.fullName}`);
+    ctx.note(
+      `${ctx.colors.yellow('warning:')} could not pause ${deployment.fullName} on ${backend.where} (${errorText(error)}); ` +
+        `its scheduled runs stay and turn Late until it is served again (or: flowdeck deployment pause ${deployment.fullName})`,
+    );
+    return;
+  }
+  const what = deployment.schedules.length > 0 ? 'its schedules are paused' : 'it is paused';
+  ctx.print(`stopped serving ${deployment.fullName}; ${what} until it is served again`);
 }
