@@ -7,7 +7,6 @@ import type { Flow } from '../../engine/index.js';
 import { importFlowFile } from '../../engine/loader/import-flow-file.js';
 import { importKeptCode } from '../../engine/loader/kept-code.js';
 import { UsageError } from '../errors.js';
-import { RecordingDeploymentHost } from '../serving/recording-deployment-host.js';
 
 export type AnyFlow = Flow<never, unknown>;
 
@@ -46,6 +45,8 @@ export interface FlowModule {
  */
 async function importRecordingDeployments(path: string, home: string) {
   if (engineSettings().deploymentHost) return { ...(await importFlowFile(path, home)), deploymentCalls: [] };
+  // Loaded on use: a flow run (which has a host) does not pay for the schedule and schema code it needs.
+  const { RecordingDeploymentHost } = await import('../serving/recording-deployment-host.js');
   const recorder = new RecordingDeploymentHost();
   configureEngine({ deploymentHost: recorder });
   try {
