@@ -141,8 +141,8 @@ console.log('serve() returned');
     const table = await runCli(['flow', 'describe', path], { home: cliHome.home });
     expect(table.code, showOutput(table)).toBe(0);
     expect(table.stdout).toContain('Running this file makes these deployments (describing it made none)');
-    expect(table.stdout).toMatch(/^etl\/nightly {2,}deploy\(\) {2,}local {2,}.*03:00/m);
-    expect(table.stdout).toMatch(/^etl\/hourly {2,}serve\(\) {2,}\(its own process\) {2,}.*hour/m);
+    expect(table.stdout).toMatch(/^etl\/nightly {2,}deploy\(\) {2,}deploys\.ts:etl {2,}local {2,}.*03:00/m);
+    expect(table.stdout).toMatch(/^etl\/hourly {2,}serve\(\) {2,}deploys\.ts:etl {2,}\(its own process\) {2,}.*hour/m);
     if (existsSync(cliHome.dbPath)) {
       const store = await openTestStore({ path: cliHome.dbPath, sweepOnOpen: false });
       try {

@@ -36,10 +36,11 @@ export const run: CommandRun = async (args, ctx) => {
     const made = deployments.map((d) => [
       d.fullName,
       `${d.method}()`,
+      d.entrypoint ?? '(flow not exported: deploy() refuses it)',
       d.method === 'serve' ? '(its own process)' : `${d.workPool ?? '-'}${d.workQueue ? `/${d.workQueue}` : ''}`,
       d.schedules.length > 0 ? d.schedules.join('; ') : '(none: runs when asked)',
     ]);
-    ctx.print(renderTable(['DEPLOYMENT', 'CALL', 'WORK POOL', 'SCHEDULES'], made, ctx.colors.bold));
+    ctx.print(renderTable(['DEPLOYMENT', 'CALL', 'ENTRYPOINT', 'WORK POOL', 'SCHEDULES'], made, ctx.colors.bold));
   }
   return EXIT_OK;
 };
