@@ -1,7 +1,7 @@
 import type { Deployment } from '../../core/api/deployments.js';
 import type { DescribedDeployment } from '../../core/api/workspace.js';
 import { describeSchedule } from '../../core/schedules/index.js';
-import type { DeploymentHost, DeploymentSpec } from '../../engine/hosting.js';
+import type { DeploymentHost, DeploymentSpec, ServedDeployment } from '../../engine/hosting.js';
 import { retryPolicyOf } from '../../engine/options.js';
 import type { AnyFlow } from '../flow-files/load-flow-file.js';
 import { deployRequest } from './deploy-request.js';
@@ -53,8 +53,8 @@ export class RecordingDeploymentHost implements DeploymentHost {
     });
   }
 
-  serve(flow: AnyFlow, spec: DeploymentSpec): Promise<void> {
-    this.record(flow, spec, 'serve');
+  serve(deployments: readonly ServedDeployment[]): Promise<void> {
+    for (const { flow, spec } of deployments) this.record(flow, spec, 'serve');
     return Promise.resolve();
   }
 
