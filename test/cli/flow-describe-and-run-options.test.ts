@@ -75,7 +75,7 @@ export const runHidden = () => hidden();
     );
     const json = await runCli(['flow', 'describe', path, '--json'], { home: cliHome.home });
     expect(json.code, showOutput(json)).toBe(0);
-    const described = lastJsonLine(json.stdout) as { flows: { name: string; isDefault: boolean; exports: string[] }[] };
+    const described = lastJsonLine<{ flows: { name: string; isDefault: boolean; exports: string[] }[] }>(json.stdout);
     expect(described.flows.map(({ name, isDefault, exports }) => ({ name, isDefault, exports }))).toEqual([
       { name: 'report', isDefault: true, exports: ['default'] },
       { name: 'etl', isDefault: false, exports: ['etl', 'nightly'] },
@@ -98,11 +98,12 @@ export const runHidden = () => hidden();
   it('describes a file that deploys and serves at its top level, recording its deployments without making them or serving', async () => {
     const path = file(
       'deploys.ts',
-      `import { flow } from 'flowdeck';
+      `import { flow, serve } from 'flowdeck';
 export const etl = flow({ name: 'etl' }, async ({ n = 1 }: { n?: number } = {}) => n);
 const made = await etl.deploy({ name: 'nightly', workPool: 'local', cron: '0 3 * * *', timezone: 'Asia/Shanghai', parameters: { n: 5 } });
 console.log('deploy() answered ' + made.fullName + ' with id "' + made.id + '"');
 await etl.serve({ name: 'hourly', interval: 3600 });
+await serve(etl.toDeployment({ name: 'on-demand' }));
 console.log('serve() returned');
 `,
     );
@@ -134,6 +135,17 @@ console.log('serve() returned');
           workPool: null,
           workQueue: null,
           schedules: [expect.stringMatching(/hour/)],
+          parameters: {},
+        },
+        {
+          method: 'serve',
+          fullName: 'etl/on-demand',
+          flowName: 'etl',
+          name: 'on-demand',
+          entrypoint: 'deploys.ts:etl',
+          workPool: null,
+          workQueue: null,
+          schedules: [],
           parameters: {},
         },
       ],

@@ -180,6 +180,55 @@ it('pauses its schedules when stopped with the local profile and no server', asy
   expect(JSON.parse(listed.stdout)).toMatchObject({ fullName: 'hello/local-hourly', paused: true });
 });
 
+it('serves several deployments from one process with serve(a, b), and pauses each when stopped', async () => {
+  const apiUrl = await startServer();
+  const serve = spawnCli(['run', 'serve-many.ts'], { home: clientHome.home, cwd: project, env: { FLOWDECK_API_URL: apiUrl } });
+  await serve.waitForOutput(/^Schedule {2}none/m);
+  expect(serve.stdout).toMatch(/^Serving {3}hello\/together \S+ \(up to 10 runs at once, on http:\/\/127\.0\.0\.1:\d+\/api\)$/m);
+  expect(serve.stdout).toMatch(/^Serving {3}nap\/together \S+ \(up to 2 runs at once, on http:\/\/127\.0\.0\.1:\d+\/api\)$/m);
+  const hello = await api<DeploymentRead>(`${apiUrl}/deployments/name/hello/together`);
+  const nap = await api<DeploymentRead>(`${apiUrl}/deployments/name/nap/together`);
+  expect(hello).toMatchObject({ workPool: null, entrypoint: 'flows.ts:hello', parameters: { n: 2 } });
+  expect(nap).toMatchObject({ workPool: null, entrypoint: 'flows.ts:nap', schedules: [] });
+  await waitUntil(() => [...endedRuns(serve).values()].filter((state) => state === 'Completed').length >= 1, {
+    what: 'a scheduled run of hello to complete',
+  });
+  const onDemand = await api<FlowRun>(`${apiUrl}/deployments/${nap.id}/runs`, { method: 'POST', body: { parameters: { ms: 10 } } });
+  await waitUntil(() => endedRuns(serve).get(onDemand.name) === 'Completed', { what: 'the run of nap asked for to complete' });
+
+  const done = await stopWithSigint(serve);
+  expect(done.code, showOutput(done)).toBe(0);
+  expect(done.stdout.trimEnd().split('\n').slice(-2)).toEqual([
+    'stopped serving hello/together; its schedules are paused until it is served again',
+    'stopped serving nap/together; it is paused until it is served again',
+  ]);
+  for (const deployment of [hello, nap]) expect((await api<DeploymentRead>(`${apiUrl}/deployments/${deployment.id}`)).paused).toBe(true);
+  expect((await api<FlowRun>(`${apiUrl}/flow-runs/${onDemand.id}`)).workerName).toMatch(/^serve-/);
+});
+
+it('serves several flows of a file under one name with `flowdeck serve --flow a --flow b`, with the local profile', async () => {
+  const serve = spawnCli(['serve', 'flows.ts', '--flow', 'hello', '--flow', 'nap', '--name', 'pair', '--cron', hourlyAwayFromNow()], {
+    home: clientHome.home,
+    cwd: project,
+  });
+  await waitUntil(() => (serve.stdout.match(/^Next runs /gm) ?? []).length === 2, { what: 'both banners' });
+  expect(serve.stdout).toMatch(/^Serving {3}hello\/pair /m);
+  expect(serve.stdout).toMatch(/^Serving {3}nap\/pair /m);
+  const done = await stopWithSigint(serve);
+  expect(done.code, showOutput(done)).toBe(0);
+  expect(done.stdout.trimEnd().split('\n').slice(-2)).toEqual([
+    'stopped serving hello/pair; its schedules are paused until it is served again',
+    'stopped serving nap/pair; its schedules are paused until it is served again',
+  ]);
+  const listed = await runCli(['deployment', 'ls', '--json'], { home: clientHome.home });
+  expect(listed.code, showOutput(listed)).toBe(0);
+  const deployments = JSON.parse(listed.stdout) as { fullName: string; paused: boolean; workPool: string | null }[];
+  expect(deployments.map(({ fullName, paused, workPool }) => ({ fullName, paused, workPool }))).toEqual([
+    { fullName: 'hello/pair', paused: true, workPool: null },
+    { fullName: 'nap/pair', paused: true, workPool: null },
+  ]);
+});
+
 it('stops serving by itself when its deployment is deleted', async () => {
   const serve = spawnCli(['serve', 'flows.ts', '--flow', 'hello', '--name', 'short-lived', '--interval', '1'], {
     home: clientHome.home,
