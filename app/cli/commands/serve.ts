@@ -4,7 +4,7 @@ import type { CommandRun } from '../command.js';
 import { parseWholeNumber, stringListOption, stringOption } from '../command-helpers.js';
 import { UsageError } from '../errors.js';
 import { prepareEngine } from '../flow-files/execute-flow.js';
-import { serve } from '../../engine/hosting.js';
+import { serve } from '../../engine/deployments/servable.js';
 import { loadFlowModule, pickFlow } from '../flow-files/load-flow-file.js';
 import { parseParams, parseParamsJson } from '../flow-files/parse-params.js';
 import { carryOutDeploymentCalls, endDeploymentFile } from '../serving/deployment-calls.js';
