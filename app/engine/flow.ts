@@ -6,6 +6,7 @@ import { retryPolicyOf, validateTimeout, type FlowOptions, type ZodLikeError } f
 import type { Deployment } from '../core/api/deployments.js';
 import type { DeployOptions, ServeOptions } from './deployments/options.js';
 import { recordFlowDefinition } from './deployments/flow-source.js';
+import { servableDeployment, type ServableDeployment } from './deployments/servable.js';
 
 /** What a flow's options speak of as its parameters: the one object it takes, or its arguments by name. */
 type FlowParameters<Args extends unknown[]> = Args extends [params?: infer P]
@@ -50,6 +51,8 @@ export interface Flow<Args extends unknown[] = [params?: Record<string, unknown>
    * come due, until Ctrl+C (or SIGTERM): then it lets running runs finish and resolves.
    */
   serve(options: ServeOptions<FlowParameters<Args>>): Promise<void>;
+  /** A deployment of this flow for `serve(...)` to run with others in one process; its options are checked when served. */
+  toDeployment(options: ServeOptions<FlowParameters<Args>>): ServableDeployment<FlowParameters<Args>>;
   readonly isFlowdeckFlow: true;
 }
 
@@ -87,6 +90,7 @@ function makeFlow<Args extends unknown[], R>(
     // Loaded on use: a flow file that never deploys does not pay for the schedule checks.
     deploy: async (deployOptions: unknown) => (await import('./deployments/deploy-flow.js')).deployFlow(call as never, deployOptions),
     serve: async (serveOptions: unknown) => (await import('./deployments/deploy-flow.js')).serveFlow(call as never, serveOptions),
+    toDeployment: (serveOptions: ServeOptions<never>) => servableDeployment(call as never, serveOptions),
     isFlowdeckFlow: true as const,
     withOptions: (changes: FlowOptions<unknown, Flow<Args, R>>) => makeFlow({ ...options, ...changes }, fn, moduleUrl),
   });

@@ -15,6 +15,6 @@ export { activeFlowRunIds, crashActiveRuns } from './heartbeats.js';
 export { previewOf } from './previews.js';
 export type { FlowRunOutcome, FlowRunRequest } from './flow-run-engine.js';
 export { loadReusePlan, ResultsElsewhereError } from './reuse-plan.js';
-export type { DeploymentHost } from './deployments/host.js';
+export type { DeploymentHost, ServedDeployment } from './deployments/host.js';
 export type { DeploymentSpec } from './deployments/check-options.js';
 export { flowSource, type FlowSource } from './deployments/flow-source.js';

@@ -1,5 +1,6 @@
 /** The Flowdeck SDK: what flow code imports as `flowdeck`. Whatever runs flows imports hosting.ts. */
 export { flow, type Flow } from './flow.js';
+export { serve, type ServableDeployment } from './deployments/servable.js';
 export { task, waitFor, WaitFor, type Task } from './task.js';
 export { TaskRunFuture, FutureList, unmapped, allowFailure, Unmapped, AllowFailure } from './futures.js';
 export { getRunLogger, type Logger } from './logger.js';

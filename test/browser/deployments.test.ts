@@ -196,4 +196,47 @@ describe("the builder's Deploy dialog", () => {
     expect(deployed.bundle).toMatch(/^[0-9a-f]{64}$/);
     expect(ui.errors).toEqual([]);
   });
+
+  it('deploys a flow exported under a name other than its own, by that export, opened with Ctrl+Shift+Enter', async () => {
+    await ensurePool('local');
+    suite.server.writeFile(
+      'flows/chores.ts',
+      [
+        "import { flow } from 'flowdeck';",
+        '',
+        "const cleanUp = flow({ name: 'clean-up' }, async () => 'clean');",
+        "const scratch = flow({ name: 'scratch' }, async () => 'not exported');",
+        'export { cleanUp as tidy };',
+        "export default flow({ name: 'chores' }, async () => scratch());",
+        '',
+      ].join('\n'),
+    );
+    const ui = await suite.open(`${suite.server.url}?file=${encodeURIComponent('flows/chores.ts')}`);
+    const { page } = ui;
+    await expect.poll(() => page.getByTestId('doc-name').innerText(), WAIT).toBe('flows/chores.ts');
+    await page.keyboard.press('Control+Shift+Enter');
+    const form = page.getByTestId('deploy-form');
+    await form.waitFor();
+    const choice = form.locator('#fd-deploy-flow');
+    expect(await choice.locator('option').allInnerTexts()).toEqual([
+      'chores (default export)',
+      'clean-up (exported as tidy)',
+      'scratch (not exported)',
+    ]);
+
+    // A flow the file does not export cannot be loaded by a worker: the dialog says so and does not deploy it.
+    await choice.selectOption('scratch');
+    await expect.poll(() => page.getByTestId('deploy-not-exported').innerText(), WAIT).toContain('does not export scratch');
+    expect(await page.getByTestId('deploy-submit').isDisabled()).toBe(true);
+
+    await choice.selectOption('clean-up');
+    expect(await page.getByTestId('deploy-not-exported').count()).toBe(0);
+    await form.getByLabel('Name').fill('daily');
+    await form.locator('#fd-deploy-pool').selectOption('local');
+    await page.getByTestId('deploy-submit').click();
+    await expect.poll(() => page.getByTestId('deployed').innerText(), { timeout: 90_000 }).toContain('clean-up/daily');
+    const deployed = await api<DeploymentRead>('GET', '/deployments/name/clean-up/daily');
+    expect(deployed).toMatchObject({ flowName: 'clean-up', workPool: 'local', entrypoint: expect.stringMatching(/chores\.ts:tidy$/) });
+    expect(ui.errors).toEqual([]);
+  });
 });

@@ -62,9 +62,20 @@ describe('flowdeck run and flow describe with flows that take arguments', () => 
     expect(json.code, showOutput(json)).toBe(0);
     expect(lastJsonLine(json.stdout)).toEqual({
       flows: [
-        { name: 'nightly', isDefault: true, parameters: { type: 'object', properties: { sources: {} }, additionalProperties: true } },
-        { name: 'ingest', isDefault: false, parameters: { type: 'object', properties: { source: {}, limit: {} }, additionalProperties: false } },
+        {
+          name: 'nightly',
+          isDefault: true,
+          exports: ['default'],
+          parameters: { type: 'object', properties: { sources: {} }, additionalProperties: true },
+        },
+        {
+          name: 'ingest',
+          isDefault: false,
+          exports: ['ingest'],
+          parameters: { type: 'object', properties: { source: {}, limit: {} }, additionalProperties: false },
+        },
       ],
+      deployments: [],
     });
     const table = await cli('flow', 'describe', path);
     expect(
@@ -73,9 +84,9 @@ describe('flowdeck run and flow describe with flows that take arguments', () => 
         .split('\n')
         .map((line) => line.trim().split(/\s{2,}/)),
     ).toEqual([
-      ['FLOW', 'PARAMETERS'],
-      ['*', 'nightly', 'sources?'],
-      ['ingest', 'source?, limit?'],
+      ['FLOW', 'EXPORTS', 'PARAMETERS'],
+      ['*', 'nightly', 'default', 'sources?'],
+      ['ingest', 'ingest', 'source?, limit?'],
     ]);
   });
 });

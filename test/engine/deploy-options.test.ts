@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { configureEngine, engineSettings } from '../../app/engine/hosting.js';
-import { flow } from '../../app/engine/index.js';
+import { flow, serve } from '../../app/engine/index.js';
 import { checkDeployOptions, checkServeOptions, DeploymentOptionsError } from '../../app/engine/deployments/check-options.js';
 import { SERVE_DEFAULT_LIMIT } from '../../app/engine/deployments/options.js';
 
@@ -164,6 +164,31 @@ describe('deploy() and serve() of a flow', () => {
     );
     await expect(etl.serve({ name: 'nightly', interval: 60 })).rejects.toThrow(
       "serve() of flow 'etl' needs the flowdeck CLI to reach the server or local store: start the file with `flowdeck run FILE` or `flowdeck serve FILE --name NAME`",
+    );
+  });
+});
+
+describe('serve() of several deployments', () => {
+  const host = engineSettings().deploymentHost;
+  afterEach(() => configureEngine({ deploymentHost: host }));
+
+  it('refuses no deployment, an argument that is not one, one given twice, and names the flow whose options do not fit', async () => {
+    configureEngine({ deploymentHost: null });
+    const etl = flow({ name: 'etl' }, () => 1);
+    const report = flow({ name: 'report' }, () => 2);
+    await expect(serve()).rejects.toThrow('serve() needs at least one deployment');
+    await expect(serve(etl.toDeployment({ name: 'hourly' }), { name: 'x' } as never)).rejects.toThrow(
+      'serve(): argument 2 is not a deployment; make one with myFlow.toDeployment({ name: ... })',
+    );
+    await expect(serve(etl.toDeployment({ name: 'hourly' }), etl.toDeployment({ name: 'hourly', interval: 60 }))).rejects.toThrow(
+      'serve(): the deployment etl/hourly is given more than once',
+    );
+    await expect(serve(etl.toDeployment({ name: 'hourly' }), report.toDeployment({ name: 'daily', limit: 0 }))).rejects.toThrow(
+      "serve() of flow 'report': option 'limit' must be a whole number of 1 or more",
+    );
+    // Two flows of the same deployment name are two deployments.
+    await expect(serve(etl.toDeployment({ name: 'hourly' }), report.toDeployment({ name: 'hourly' }))).rejects.toThrow(
+      "serve() of flow 'etl' needs the flowdeck CLI",
     );
   });
 });

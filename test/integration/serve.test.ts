@@ -80,7 +80,7 @@ it('serves a flow against a server: runs its interval schedule and a run asked f
   const done = await stopWithSigint(serve);
   expect(done.code, showOutput(done)).toBe(0);
   expect(done.stderr).toContain('received SIGINT: taking no more runs');
-  expect(done.stdout.trimEnd().split('\n').at(-1)).toBe('stopped serving hello/every-second');
+  expect(done.stdout.trimEnd().split('\n').at(-1)).toBe('stopped serving hello/every-second; its schedules are paused until it is served again');
   expect(done.stderr).not.toMatch(/has no flow|error:/);
 
   const run = await api<FlowRun & { result?: unknown }>(`${apiUrl}/flow-runs/${onDemand.id}`);
@@ -102,7 +102,9 @@ it('serves with the local profile and no server: the serve process schedules its
   await waitUntil(() => endedRuns(serve).size >= 2, { what: 'two scheduled runs to end' });
   const done = await stopWithSigint(serve);
   expect(done.code, showOutput(done)).toBe(0);
-  expect(done.stdout.trimEnd().split('\n').at(-1)).toBe('stopped serving hello/local-every-second');
+  expect(done.stdout.trimEnd().split('\n').at(-1)).toBe(
+    'stopped serving hello/local-every-second; its schedules are paused until it is served again',
+  );
 
   const runs = await readStore(clientHome.dbPath, async (store) => (await store.flowRuns()).filter((r) => r.startTime !== null));
   expect(runs.length).toBeGreaterThanOrEqual(2);
@@ -114,6 +116,117 @@ it('serves with the local profile and no server: the serve process schedules its
       autoScheduled: true,
     });
   }
+});
+
+/** Hourly, half an hour away from now: no run of it comes due while a test runs. */
+function hourlyAwayFromNow(): string {
+  return `${(new Date().getUTCMinutes() + 30) % 60} * * * *`;
+}
+
+/** The runs its schedules made that wait for a time still to come. */
+function futureScheduledRuns(runs: readonly FlowRun[], after: number): FlowRun[] {
+  return runs.filter((run) => run.autoScheduled && run.state.type === 'SCHEDULED' && run.expectedStartTime! > after);
+}
+
+it("pauses its deployment's schedules when stopped against a server, deleting their future runs; serving again resumes them", async () => {
+  const apiUrl = await startServer();
+  const remote = { home: clientHome.home, cwd: project, env: { FLOWDECK_API_URL: apiUrl } };
+  const cron = hourlyAwayFromNow();
+  const serve = spawnCli(['serve', 'flows.ts', '--flow', 'hello', '--name', 'hourly', '--cron', cron], remote);
+  await serve.waitForOutput(/^Next runs /m);
+  const deployment = await api<DeploymentRead>(`${apiUrl}/deployments/name/hello/hourly`);
+  const runsOf = async () => (await api<{ items: FlowRun[] }>(`${apiUrl}/flow-runs?deploymentId=${deployment.id}&limit=200`)).items;
+  await waitUntil(async () => futureScheduledRuns(await runsOf(), Date.now()).length >= 3, { what: 'the server to schedule its runs' });
+  const later = await api<FlowRun>(`${apiUrl}/deployments/${deployment.id}/runs`, {
+    method: 'POST',
+    body: { scheduledTime: Date.now() + 3_600_000 },
+  });
+
+  const done = await stopWithSigint(serve);
+  expect(done.code, showOutput(done)).toBe(0);
+  expect(done.stdout.trimEnd().split('\n').at(-1)).toBe('stopped serving hello/hourly; its schedules are paused until it is served again');
+  expect((await api<DeploymentRead>(`${apiUrl}/deployments/${deployment.id}`)).paused).toBe(true);
+  const left = await runsOf();
+  expect(futureScheduledRuns(left, 0)).toEqual([]);
+  // The run asked for still waits for the deployment to be served again.
+  expect(left.find((run) => run.id === later.id)?.state.name).toBe('Scheduled');
+
+  const again = spawnCli(['serve', 'flows.ts', '--flow', 'hello', '--name', 'hourly', '--cron', cron], remote);
+  await again.waitForOutput(/^Next runs /m);
+  expect(again.stdout).not.toContain('Paused');
+  expect((await api<DeploymentRead>(`${apiUrl}/deployments/${deployment.id}`)).paused).toBe(false);
+  await waitUntil(async () => futureScheduledRuns(await runsOf(), Date.now()).length >= 3, { what: 'the server to schedule its runs again' });
+  again.child.kill('SIGTERM');
+  const stopped = await again.wait();
+  expect(stopped.code, showOutput(stopped)).toBe(0);
+  expect(stopped.stdout).toContain('stopped serving hello/hourly; its schedules are paused until it is served again');
+  expect(futureScheduledRuns(await runsOf(), 0)).toEqual([]);
+});
+
+it('pauses its schedules when stopped with the local profile and no server', async () => {
+  const serve = spawnCli(['serve', 'flows.ts', '--flow', 'hello', '--name', 'local-hourly', '--cron', hourlyAwayFromNow()], {
+    home: clientHome.home,
+    cwd: project,
+  });
+  await serve.waitForOutput(/^Next runs /m);
+  const scheduled = () => readStore(clientHome.dbPath, async (store) => futureScheduledRuns(await store.flowRuns(), 0));
+  await waitUntil(async () => (await scheduled()).length >= 3, { what: 'the serve process to schedule its runs' });
+  const done = await stopWithSigint(serve);
+  expect(done.code, showOutput(done)).toBe(0);
+  expect(done.stdout.trimEnd().split('\n').at(-1)).toBe('stopped serving hello/local-hourly; its schedules are paused until it is served again');
+  expect(await scheduled()).toEqual([]);
+  const listed = await runCli(['deployment', 'inspect', 'hello/local-hourly', '--json'], { home: clientHome.home });
+  expect(listed.code, showOutput(listed)).toBe(0);
+  expect(JSON.parse(listed.stdout)).toMatchObject({ fullName: 'hello/local-hourly', paused: true });
+});
+
+it('serves several deployments from one process with serve(a, b), and pauses each when stopped', async () => {
+  const apiUrl = await startServer();
+  const serve = spawnCli(['run', 'serve-many.ts'], { home: clientHome.home, cwd: project, env: { FLOWDECK_API_URL: apiUrl } });
+  await serve.waitForOutput(/^Schedule {2}none/m);
+  expect(serve.stdout).toMatch(/^Serving {3}hello\/together \S+ \(up to 10 runs at once, on http:\/\/127\.0\.0\.1:\d+\/api\)$/m);
+  expect(serve.stdout).toMatch(/^Serving {3}nap\/together \S+ \(up to 2 runs at once, on http:\/\/127\.0\.0\.1:\d+\/api\)$/m);
+  const hello = await api<DeploymentRead>(`${apiUrl}/deployments/name/hello/together`);
+  const nap = await api<DeploymentRead>(`${apiUrl}/deployments/name/nap/together`);
+  expect(hello).toMatchObject({ workPool: null, entrypoint: 'flows.ts:hello', parameters: { n: 2 } });
+  expect(nap).toMatchObject({ workPool: null, entrypoint: 'flows.ts:nap', schedules: [] });
+  await waitUntil(() => [...endedRuns(serve).values()].filter((state) => state === 'Completed').length >= 1, {
+    what: 'a scheduled run of hello to complete',
+  });
+  const onDemand = await api<FlowRun>(`${apiUrl}/deployments/${nap.id}/runs`, { method: 'POST', body: { parameters: { ms: 10 } } });
+  await waitUntil(() => endedRuns(serve).get(onDemand.name) === 'Completed', { what: 'the run of nap asked for to complete' });
+
+  const done = await stopWithSigint(serve);
+  expect(done.code, showOutput(done)).toBe(0);
+  expect(done.stdout.trimEnd().split('\n').slice(-2)).toEqual([
+    'stopped serving hello/together; its schedules are paused until it is served again',
+    'stopped serving nap/together; it is paused until it is served again',
+  ]);
+  for (const deployment of [hello, nap]) expect((await api<DeploymentRead>(`${apiUrl}/deployments/${deployment.id}`)).paused).toBe(true);
+  expect((await api<FlowRun>(`${apiUrl}/flow-runs/${onDemand.id}`)).workerName).toMatch(/^serve-/);
+});
+
+it('serves several flows of a file under one name with `flowdeck serve --flow a --flow b`, with the local profile', async () => {
+  const serve = spawnCli(['serve', 'flows.ts', '--flow', 'hello', '--flow', 'nap', '--name', 'pair', '--cron', hourlyAwayFromNow()], {
+    home: clientHome.home,
+    cwd: project,
+  });
+  await waitUntil(() => (serve.stdout.match(/^Next runs /gm) ?? []).length === 2, { what: 'both banners' });
+  expect(serve.stdout).toMatch(/^Serving {3}hello\/pair /m);
+  expect(serve.stdout).toMatch(/^Serving {3}nap\/pair /m);
+  const done = await stopWithSigint(serve);
+  expect(done.code, showOutput(done)).toBe(0);
+  expect(done.stdout.trimEnd().split('\n').slice(-2)).toEqual([
+    'stopped serving hello/pair; its schedules are paused until it is served again',
+    'stopped serving nap/pair; its schedules are paused until it is served again',
+  ]);
+  const listed = await runCli(['deployment', 'ls', '--json'], { home: clientHome.home });
+  expect(listed.code, showOutput(listed)).toBe(0);
+  const deployments = JSON.parse(listed.stdout) as { fullName: string; paused: boolean; workPool: string | null }[];
+  expect(deployments.map(({ fullName, paused, workPool }) => ({ fullName, paused, workPool }))).toEqual([
+    { fullName: 'hello/pair', paused: true, workPool: null },
+    { fullName: 'nap/pair', paused: true, workPool: null },
+  ]);
 });
 
 it('stops serving by itself when its deployment is deleted', async () => {
@@ -156,7 +269,7 @@ it('lets a running run finish on the first Ctrl+C, and stops it as Crashed on th
   const second = await again.wait();
   expect(second.code, showOutput(second)).toBe(0);
   expect(second.stderr).toContain('stopping the running runs, recorded as Crashed');
-  expect(second.stdout).toContain('stopped serving nap/on-demand');
+  expect(second.stdout).toContain('stopped serving nap/on-demand; it is paused until it is served again');
   expect((await api<FlowRun>(`${apiUrl}/flow-runs/${long.id}`)).state.type).toBe('CRASHED');
 });
 

@@ -7,6 +7,7 @@ import {
   changedParameters,
   deployErrorField,
   deployRequest,
+  exportToDeploy,
   initialDeployForm,
   schedulePreview,
   type DeployForm,
@@ -24,12 +25,19 @@ describe('the Deploy dialog', () => {
     expect(initialDeployForm('Europe/Berlin', []).timezone).toBe('Europe/Berlin');
   });
 
-  it('sends the file, the flow, the name and the pool; no schedule for none, and the default export unnamed', () => {
+  it('deploys a flow by the export a worker loads it by: the default export unnamed, else its first export; none when it is not exported', () => {
+    expect(exportToDeploy({ isDefault: true, exports: ['default', 'etl'] })).toBeUndefined();
+    expect(exportToDeploy({ isDefault: false, exports: ['default'] })).toBeUndefined();
+    expect(exportToDeploy({ isDefault: false, exports: ['tidy', 'tidyUp'] })).toBe('tidy');
+    expect(exportToDeploy({ isDefault: false, exports: [] })).toBeNull();
+  });
+
+  it('sends the file, the export, the name and the pool; no schedule for none, and the default export unnamed', () => {
     const read = deployRequest('flows/etl.ts', undefined, form({ name: ' nightly ' }), {});
     expect(read).toEqual({ request: { path: 'flows/etl.ts', name: 'nightly', workPool: 'local' } });
     const named = deployRequest('flows/etl.ts', 'cleanup', form({ workQueue: 'fast' }), { limit: 5 });
     expect(named).toEqual({
-      request: { path: 'flows/etl.ts', flow: 'cleanup', name: 'default', workPool: 'local', workQueue: 'fast', parameters: { limit: 5 } },
+      request: { path: 'flows/etl.ts', export: 'cleanup', name: 'default', workPool: 'local', workQueue: 'fast', parameters: { limit: 5 } },
     });
     if ('request' in named) expect(DeployFlowFileSchema.safeParse(named.request).success).toBe(true);
   });

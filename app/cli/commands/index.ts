@@ -49,10 +49,16 @@ export const COMMANDS: readonly CommandDefinition[] = [
     name: 'serve',
     summary: 'Serve a flow: register it as a deployment with no work pool and run its runs in this process until Ctrl+C',
     usage:
-      'FILE --name NAME [--flow NAME] [--cron EXPR | --interval SECONDS | --rrule RULE] [--timezone ZONE] [--param key=value]... [--params-json JSON] [--tag TAG]... [--limit N]',
+      'FILE --name NAME [--flow NAME]... [--cron EXPR | --interval SECONDS | --rrule RULE] [--timezone ZONE] [--param key=value]... [--params-json JSON] [--tag TAG]... [--limit N]',
     options: {
       name: { type: 'string', value: 'NAME', description: "The deployment's name; with the flow's it makes FLOW/NAME" },
-      flow: { type: 'string', value: 'NAME', description: "The flow to serve, when it is not the file's default export" },
+      flow: {
+        type: 'string',
+        multiple: true,
+        value: 'NAME',
+        description:
+          "The flow to serve, when it is not the file's default export; given several times, each is served as FLOW/NAME by this one process",
+      },
       cron: { type: 'string', value: 'EXPR', description: "Run on a cron schedule, e.g. '0 3 * * *'" },
       interval: { type: 'string', value: 'SECONDS', description: 'Run every this many seconds, or an ISO 8601 duration such as PT1H' },
       rrule: { type: 'string', value: 'RULE', description: "Run on an RRULE, e.g. 'FREQ=WEEKLY;BYDAY=MO'" },
@@ -73,7 +79,8 @@ export const COMMANDS: readonly CommandDefinition[] = [
   },
   {
     name: 'flow describe',
-    summary: "List the flows a flow file defines and each one's parameters (--json: their JSON Schema)",
+    summary:
+      "List a flow file's flows with their export names and parameters (--json: JSON Schema), and the deployments its deploy() and serve() calls would make",
     usage: 'FILE [--json]',
     options: { json: { type: 'boolean', description: "Print the flows with each one's parameters as JSON Schema" } },
     positionals: { min: 1, max: 1, names: ['FILE'] },

@@ -4,7 +4,8 @@ import type { CommandRun } from '../command.js';
 import { parseWholeNumber, stringListOption, stringOption } from '../command-helpers.js';
 import { UsageError } from '../errors.js';
 import { prepareEngine } from '../flow-files/execute-flow.js';
-import { loadFlowFile } from '../flow-files/load-flow-file.js';
+import { serve } from '../../engine/deployments/servable.js';
+import { loadFlowModule, pickFlow } from '../flow-files/load-flow-file.js';
 import { parseParams, parseParamsJson } from '../flow-files/parse-params.js';
 import { carryOutDeploymentCalls, endDeploymentFile } from '../serving/deployment-calls.js';
 import { COMMANDS } from './index.js';
@@ -36,12 +37,12 @@ export const run: CommandRun = async (args, ctx) => {
   const limit = stringOption(args, 'limit');
   const fromJson = parseParamsJson(stringOption(args, 'params-json'));
   const progress = await prepareEngine(ctx);
-  // Loaded with its own deploy() and serve() calls not carried out: this command serves the flow it picks.
-  const { flow } = await loadFlowFile(args.positionals[0], ctx.cwd, ctx.home, stringOption(args, 'flow'));
-  const parameters = { ...fromJson, ...parseParams(stringListOption(args, 'param'), flow.options.parameters) };
-  const options = {
+  // Loaded with its own deploy() and serve() calls not carried out: this command serves the flows it picks.
+  const module = await loadFlowModule(args.positionals[0], ctx.cwd, ctx.home);
+  const named = [...new Set(stringListOption(args, 'flow'))];
+  const flows = named.length > 0 ? named.map((flowName) => pickFlow(module, flowName)) : [pickFlow(module, undefined)];
+  const common = {
     name,
-    ...(Object.keys(parameters).length > 0 ? { parameters } : {}),
     cron: stringOption(args, 'cron'),
     interval: intervalOption(stringOption(args, 'interval')),
     rrule: stringOption(args, 'rrule'),
@@ -49,9 +50,14 @@ export const run: CommandRun = async (args, ctx) => {
     ...(stringListOption(args, 'tag').length > 0 ? { tags: stringListOption(args, 'tag') } : {}),
     ...(limit !== undefined ? { limit: parseWholeNumber(limit, '--limit', 1) } : {}),
   };
+  // Each flow's parameters are read by its own schema.
+  const deployments = flows.map((flow) => {
+    const parameters = { ...fromJson, ...parseParams(stringListOption(args, 'param'), flow.options.parameters) };
+    return flow.toDeployment({ ...common, ...(Object.keys(parameters).length > 0 ? { parameters } : {}) } as never);
+  });
   carryOutDeploymentCalls();
   try {
-    await flow.serve(options as never);
+    await serve(...deployments);
   } catch (error) {
     // The options came from the command line: name them as it does.
     if ((error as Error)?.name === 'DeploymentOptionsError') {

@@ -37,7 +37,13 @@ function parametersJsonSchema(flow: AnyFlow): Record<string, unknown> | null {
   return signature.kind === 'positional' ? argumentsJsonSchema(signature.parameters) : null;
 }
 
-/** Each flow of the file once by name, the default export first. */
+/** The names `exported` holds `flow` under, `default` first. */
+function exportNamesOf(flow: AnyFlow, exported: Record<string, unknown>): string[] {
+  const names = Object.keys(exported).filter((name) => exported[name] === flow);
+  return names.includes('default') ? ['default', ...names.filter((name) => name !== 'default')] : names;
+}
+
+/** Each flow of the file once by name, the default export first, with the names the file exports it under. */
 export function describeFlows(module: FlowModule): DescribedFlow[] {
   const ordered = module.defaultFlow ? [module.defaultFlow, ...module.flows] : module.flows;
   const seen = new Set<string>();
@@ -45,7 +51,12 @@ export function describeFlows(module: FlowModule): DescribedFlow[] {
   for (const flow of ordered) {
     if (seen.has(flow.name)) continue;
     seen.add(flow.name);
-    described.push({ name: flow.name, isDefault: flow === module.defaultFlow, parameters: parametersJsonSchema(flow) });
+    described.push({
+      name: flow.name,
+      isDefault: flow === module.defaultFlow,
+      exports: exportNamesOf(flow, module.exported),
+      parameters: parametersJsonSchema(flow),
+    });
   }
   return described;
 }

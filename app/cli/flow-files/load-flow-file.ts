@@ -1,7 +1,8 @@
 import { existsSync, statSync } from 'node:fs';
 import { resolve } from 'node:path';
 import type { TransformFailure } from 'esbuild';
-import { isFlow, registeredFlows } from '../../engine/hosting.js';
+import type { DescribedDeployment } from '../../core/api/workspace.js';
+import { configureEngine, engineSettings, isFlow, registeredFlows } from '../../engine/hosting.js';
 import type { Flow } from '../../engine/index.js';
 import { importFlowFile } from '../../engine/loader/import-flow-file.js';
 import { importKeptCode } from '../../engine/loader/kept-code.js';
@@ -31,6 +32,28 @@ export interface FlowModule {
   exported: Record<string, unknown>;
   /** The compiled module that was imported, when the file was compiled into one. */
   module?: string;
+  /**
+   * The deployments its top-level deploy() and serve() calls would make, when it was loaded by a
+   * process that does not carry such calls out (one that describes it): they were recorded, not made.
+   */
+  deploymentCalls: DescribedDeployment[];
+}
+
+/**
+ * Imports the file; a process that has no deployment host (it only reads the file) records its
+ * deploy() and serve() calls meanwhile, so a file that deploys or serves at its top level loads.
+ */
+async function importRecordingDeployments(path: string, home: string) {
+  if (engineSettings().deploymentHost) return { ...(await importFlowFile(path, home)), deploymentCalls: [] };
+  // Loaded on use: a flow run (which has a host) does not pay for the schedule and schema code it needs.
+  const { RecordingDeploymentHost } = await import('../serving/recording-deployment-host.js');
+  const recorder = new RecordingDeploymentHost();
+  configureEngine({ deploymentHost: recorder });
+  try {
+    return { ...(await importFlowFile(path, home)), deploymentCalls: recorder.recorded };
+  } finally {
+    configureEngine({ deploymentHost: null });
+  }
 }
 
 /**
@@ -43,10 +66,12 @@ export async function loadFlowModule(file: string, cwd: string, home: string): P
   if (!statSync(path).isFile()) throw new UsageError(`${path} is not a file`);
   let exported: Record<string, unknown>;
   let module: string | undefined;
+  let deploymentCalls: DescribedDeployment[];
   try {
-    const imported = await importFlowFile(path, home);
+    const imported = await importRecordingDeployments(path, home);
     exported = imported.exports;
     module = imported.module;
+    deploymentCalls = imported.deploymentCalls;
   } catch (error) {
     const failure = error as TransformFailure;
     if (Array.isArray(failure?.errors)) {
@@ -58,7 +83,14 @@ export async function loadFlowModule(file: string, cwd: string, home: string): P
     throw new UsageError(`${path} failed to load: ${err?.name ?? 'Error'}: ${err?.message ?? String(error)}${locationOf(err, path)}`);
   }
   const flows = [...new Set([...Object.values(exported).filter(isFlow), ...registeredFlows().filter(isFlow)])] as AnyFlow[];
-  return { path, flows, defaultFlow: isFlow(exported.default) ? exported.default : null, exported, ...(module ? { module } : {}) };
+  return {
+    path,
+    flows,
+    defaultFlow: isFlow(exported.default) ? exported.default : null,
+    exported,
+    deploymentCalls,
+    ...(module ? { module } : {}),
+  };
 }
 
 /** Picks a module's flow: the one named `flowName`, or the default export. */
@@ -107,7 +139,7 @@ export async function loadFlowExport(file: string, cwd: string, home: string, ex
 export async function loadKeptFlow(home: string, codeRef: string, flowName: string): Promise<AnyFlow> {
   const exported = await importKeptCode(home, codeRef);
   const flows = [...new Set([...Object.values(exported).filter(isFlow), ...registeredFlows().filter(isFlow)])] as AnyFlow[];
-  return pickFlow({ path: codeRef, flows, defaultFlow: isFlow(exported.default) ? exported.default : null, exported }, flowName);
+  return pickFlow({ path: codeRef, flows, defaultFlow: isFlow(exported.default) ? exported.default : null, exported, deploymentCalls: [] }, flowName);
 }
 
 function locationOf(error: Error | undefined, path: string): string {

@@ -1,5 +1,5 @@
 import type { Deployment } from '../../core/api/deployments.js';
-import type { DeploymentHost, DeploymentSpec } from '../../engine/hosting.js';
+import type { DeploymentHost, DeploymentSpec, ServedDeployment } from '../../engine/hosting.js';
 import type { CliContext } from '../context.js';
 import { UsageError } from '../errors.js';
 import type { AnyFlow } from '../flow-files/load-flow-file.js';
@@ -43,18 +43,24 @@ export class CliDeploymentHost implements DeploymentHost {
     return deployment;
   }
 
-  async serve(flow: AnyFlow, spec: DeploymentSpec, limit: number): Promise<void> {
+  async serve(deployments: readonly ServedDeployment[]): Promise<void> {
     if (!this.acting) return;
     this.carriedOut += 1;
     const backend = await this.backend();
-    const [{ flowEntrypoint }, { deployRequest }, { serveDeployment }] = await Promise.all([
+    const [{ flowEntrypoint }, { deployRequest }, { serveDeployments }] = await Promise.all([
       import('./flow-entrypoint.js'),
       import('./deploy-request.js'),
       import('./serve-deployment.js'),
     ]);
-    const { entrypoint } = flowEntrypoint(flow, 'serve');
-    const deployment = await naming(flow, 'serve', () => backend.deploy(deployRequest(flow, spec, entrypoint, null)));
-    await serveDeployment(this.ctx, backend, flow, deployment, limit);
+    const served = [];
+    for (const { flow, spec, limit } of deployments) {
+      const { entrypoint } = flowEntrypoint(flow, 'serve');
+      // Serving again resumes what its last stop paused, unless the options ask for it paused.
+      const resumed = { ...spec, paused: spec.paused ?? false };
+      const deployment = await naming(flow, 'serve', () => backend.deploy(deployRequest(flow, resumed, entrypoint, null)));
+      served.push({ flow, deployment, limit });
+    }
+    await serveDeployments(this.ctx, backend, served);
   }
 
   private async stored(backend: ServeBackend, flow: AnyFlow, spec: DeploymentSpec): Promise<Deployment> {

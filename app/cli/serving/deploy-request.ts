@@ -6,7 +6,7 @@ import type { AnyFlow } from '../flow-files/load-flow-file.js';
 
 /** What the server is sent for a deployment of `flow`: the checked options, with what the flow itself says. */
 export function deployRequest(flow: AnyFlow, spec: DeploymentSpec, entrypoint: string, bundle: string | null): DeployRequest {
-  const [described] = describeFlows({ path: entrypoint, flows: [flow], defaultFlow: null, exported: {} });
+  const [described] = describeFlows({ path: entrypoint, flows: [flow], defaultFlow: null, exported: {}, deploymentCalls: [] });
   return {
     name: spec.name,
     flowName: flow.name,

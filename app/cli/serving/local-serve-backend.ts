@@ -65,6 +65,10 @@ export class LocalServeBackend implements ServeBackend {
     return this.store.listStates(flowRunId);
   }
 
+  async pause(deployment: Deployment): Promise<void> {
+    if (!(await this.store.setDeploymentPaused(deployment.id, true))) throw new DeploymentGoneError(deployment.fullName, this.where);
+  }
+
   startScheduling(): () => Promise<void> {
     const scheduler = startScheduler(this.store, SCHEDULER_INTERVAL_MS, this.onError);
     const stopUpkeep = startDeploymentUpkeep(this.store, UPKEEP_INTERVAL_MS, this.onError);

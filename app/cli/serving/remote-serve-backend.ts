@@ -61,6 +61,15 @@ export class RemoteServeBackend implements ServeBackend {
     return this.client.listFlowRunStates({ params: { id: flowRunId } });
   }
 
+  async pause(deployment: Deployment): Promise<void> {
+    try {
+      await this.client.pauseDeployment({ params: { id: deployment.id } });
+    } catch (error) {
+      if (error instanceof ApiError && error.status === 404) throw new DeploymentGoneError(deployment.fullName, this.where);
+      throw error;
+    }
+  }
+
   startScheduling(): () => Promise<void> {
     return () => Promise.resolve();
   }

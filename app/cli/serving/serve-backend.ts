@@ -40,6 +40,8 @@ export interface ServeBackend {
   claim(deployment: Deployment, claim: ServeClaim): Promise<ClaimedRun[]>;
   /** A claimed run's state history, oldest first: whether it waited as a retry. */
   runStates(flowRunId: string): Promise<State[]>;
+  /** Pauses the deployment: its schedules' future runs are deleted and it makes none until it is resumed (served again). */
+  pause(deployment: Deployment): Promise<void>;
   /**
    * Makes the deployment's scheduled runs when no server does (the local database): a scheduler in
    * this process, until the returned function is called. A server schedules its own.

@@ -216,7 +216,8 @@ export const DEPLOYMENT_ROUTES = {
   pauseDeployment: {
     method: 'POST',
     path: '/deployments/:id/pause',
-    summary: 'Pause a deployment: it makes no scheduled runs and its waiting runs are not started until it is resumed',
+    summary:
+      'Pause a deployment: its schedules make no runs (the future runs they made are deleted) and its waiting runs are not started until it is resumed',
     resource: 'deployments',
     params: DeploymentIdParamsSchema,
     status: 200,

@@ -391,8 +391,8 @@ const RUN_ROUTES = {
     method: 'POST',
     path: '/flow-files/describe',
     summary:
-      'The flows a workspace flow file defines, each with the JSON Schema of its parameters; loads the file in a separate process. ' +
-      '400 with the reason when it does not load',
+      'The flows a workspace flow file defines, each with its export names and the JSON Schema of its parameters, and the deployments ' +
+      'its own deploy() and serve() calls would make (not made); loads the file in a separate process. 400 with the reason when it does not load',
     resource: 'flow-files',
     body: DescribeFlowFileSchema,
     status: 200,
@@ -413,7 +413,7 @@ const RUN_ROUTES = {
     method: 'POST',
     path: '/workspace/deploy',
     summary:
-      'Deploy a flow of a workspace flow file (`flowdeck deploy FILE:FLOW --name NAME`): its code is bundled and stored, the deployment ' +
+      'Deploy a flow of a workspace flow file by its export (`flowdeck deploy FILE:EXPORT --name NAME`): its code is bundled and stored, the deployment ' +
       'made or replaced. 4xx with the reason when the file does not load, the pool is unknown or the parameters do not fit',
     resource: 'deployments',
     body: DeployFlowFileSchema,

@@ -111,12 +111,36 @@ const DescribedFlowSchema = z.object({
   name: z.string(),
   /** The file's default export: what runs when no flow is named. */
   isDefault: z.boolean(),
+  /**
+   * The names the file exports it under, `default` first for its default export; a deployment's
+   * entrypoint names one (`file.ts:name`). Empty for a flow the file makes but does not export: it
+   * runs by its flow name, but no worker can load it.
+   */
+  exports: z.array(z.string()),
   /** The JSON Schema of the parameters as a caller writes them; null when the flow declares none or it cannot be expressed. */
   parameters: JsonSchemaDocumentSchema.nullable(),
 });
 export type DescribedFlow = z.infer<typeof DescribedFlowSchema>;
 
-export const FlowFileDescriptionSchema = z.object({ flows: z.array(DescribedFlowSchema) });
+/** A deployment the file's own `deploy()` or `serve()` call would make when the file is run; describing it makes none. */
+const DescribedDeploymentSchema = z.object({
+  method: z.enum(['deploy', 'serve']),
+  /** `FLOW/NAME`. */
+  fullName: z.string(),
+  flowName: z.string(),
+  name: z.string(),
+  /** `file.ts:export` relative to the project; null when the flow is not exported, which deploy() refuses. */
+  entrypoint: z.string().nullable(),
+  /** Null for serve(): its own process runs the runs. */
+  workPool: z.string().nullable(),
+  workQueue: z.string().nullable(),
+  /** Each schedule in words. */
+  schedules: z.array(z.string()),
+  parameters: z.record(z.string(), z.unknown()),
+});
+export type DescribedDeployment = z.infer<typeof DescribedDeploymentSchema>;
+
+export const FlowFileDescriptionSchema = z.object({ flows: z.array(DescribedFlowSchema), deployments: z.array(DescribedDeploymentSchema) });
 export type FlowFileDescription = z.infer<typeof FlowFileDescriptionSchema>;
 
 /** What a debug run started from the builder stops at, and what it does not run. */
@@ -137,11 +161,11 @@ export const DebugRunSchema = z.strictObject({
 });
 export type DebugRun = z.infer<typeof DebugRunSchema>;
 
-/** Deploys a flow of a workspace flow file, as `flowdeck deploy FILE:FLOW --name NAME` does from the builder. */
+/** Deploys a flow of a workspace flow file, as `flowdeck deploy FILE:EXPORT --name NAME` does from the builder. */
 export const DeployFlowFileSchema = z.strictObject({
   path: WorkspacePathSchema,
-  /** The flow to deploy; the file's default export when left out. */
-  flow: z.string().min(1).max(512).optional(),
+  /** The export of the file that holds the flow to deploy (`flowdeck deploy FILE:EXPORT`); `default` when left out. */
+  export: z.string().min(1).max(512).optional(),
   name: ResourceNameSchema,
   /** The pool whose workers run it, and its queue (the pool's default queue when left out). */
   workPool: ResourceNameSchema.optional(),

@@ -13,8 +13,15 @@ export interface DeploymentHost {
   /** Registers the deployment of `flow` (its code bundled and stored) and answers it as stored. */
   deploy(flow: AnyFlow, spec: DeploymentSpec): Promise<Deployment>;
   /**
-   * Registers the deployment with no work pool and runs its due runs in this process, up to `limit`
-   * at once, until the process is told to stop; resolves once it has stopped.
+   * Registers each deployment with no work pool and runs their due runs in this process, each up
+   * to its `limit` at once, until the process is told to stop; resolves once it has stopped.
    */
-  serve(flow: AnyFlow, spec: DeploymentSpec, limit: number): Promise<void>;
+  serve(deployments: readonly ServedDeployment[]): Promise<void>;
+}
+
+/** A deployment a serve process registers and runs: its flow, its checked options, and how many of its runs run at once. */
+export interface ServedDeployment {
+  flow: AnyFlow;
+  spec: DeploymentSpec;
+  limit: number;
 }

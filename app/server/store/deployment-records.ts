@@ -117,6 +117,7 @@ export class DeploymentRecords {
          WHERE deployment_id = ? AND state_type != 'SCHEDULED' ORDER BY created_at DESC, id DESC LIMIT ?`,
       ),
       setPaused: db.prepare('UPDATE deployments SET paused = ?, updated_at = ? WHERE id = ?'),
+      forgetScheduledTimes: db.prepare('UPDATE deployment_schedules SET last_scheduled_time = NULL WHERE deployment_id = ?'),
       deleteSchedules: db.prepare('DELETE FROM deployment_schedules WHERE deployment_id = ?'),
       delete: db.prepare('DELETE FROM deployments WHERE id = ?'),
       runByKey: db.prepare<[string, string], { id: string }>('SELECT id FROM flow_runs WHERE deployment_id = ? AND idempotency_key = ?'),
@@ -190,6 +191,7 @@ export class DeploymentRecords {
     const now = this.now();
     const existing = this.stmt.byName.get(request.flowName, request.name);
     const id = existing?.id ?? newId();
+    const paused = request.paused === undefined ? (existing?.paused ?? 0) : Number(request.paused);
     this.stmt.insert.run({
       id,
       flow_name: request.flowName,
@@ -207,12 +209,14 @@ export class DeploymentRecords {
       collision_strategy: request.collisionStrategy ?? 'ENQUEUE',
       catch_up: request.catchUp ?? 'latest',
       // Deploying new code does not resume a deployment someone paused, unless it says so.
-      paused: request.paused === undefined ? (existing?.paused ?? 0) : Number(request.paused),
+      paused,
       bundle: request.bundle ?? null,
       created_at: now,
       updated_at: now,
     });
     this.keepSchedules(id, request.schedules ?? [], now);
+    // Deployed paused: as pausing it would, its schedules' future runs go.
+    if (paused && existing && !existing.paused) this.dropFutureScheduledRuns(id, now);
     // Runs waiting to start follow the deployment to its pool and queue.
     if (existing) this.stmt.moveWaitingRuns.run(request.workPool ?? null, queue, id);
     return id;
@@ -267,10 +271,25 @@ export class DeploymentRecords {
   }
 
   setDeploymentPaused(id: string, paused: boolean): Deployment | null {
-    const changes = this.writer.writeBatch(() => this.stmt.setPaused.run(paused ? 1 : 0, this.now(), id).changes);
+    const changes = this.writer.writeBatch(() => {
+      const now = this.now();
+      const changed = this.stmt.setPaused.run(paused ? 1 : 0, now, id).changes;
+      if (changed > 0 && paused) this.dropFutureScheduledRuns(id, now);
+      return changed;
+    });
     if (changes === 0) return null;
     if (!paused) this.changed();
     return this.toDeployment(this.stmt.byId.get(id)!);
+  }
+
+  /**
+   * A paused deployment's schedules make no runs: the future runs they made are deleted rather than
+   * left to turn Late, and each schedule starts again from the time it is resumed (nothing missed
+   * while paused is caught up). Runs asked for on demand stay and wait.
+   */
+  private dropFutureScheduledRuns(id: string, now: number): void {
+    deleteUnstartedRuns(this.db, 'deployment_id = ? AND schedule_id IS NOT NULL AND expected_start_time > ?', [id, now]);
+    this.stmt.forgetScheduledTimes.run(id);
   }
 
   /** Deletes it and its Scheduled runs that have not started; runs that started stay. */

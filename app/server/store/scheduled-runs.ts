@@ -77,10 +77,10 @@ export class ScheduledRuns {
     const made = this.writer.writeBatch(() => {
       let count = 0;
       for (const request of requests) {
-        // The deployment or the schedule may have gone or changed since the scheduler read them.
+        // The deployment or the schedule may have gone, changed or been paused since the scheduler read them.
         const deployment = this.deployments.deploymentRow(request.deploymentId);
         const schedule = this.stmt.schedule.get(request.scheduleId);
-        if (!deployment || !schedule || schedule.deployment_id !== deployment.id || request.times.length === 0) continue;
+        if (!deployment || deployment.paused || !schedule || schedule.deployment_id !== deployment.id || request.times.length === 0) continue;
         count += this.makeRuns(deployment, schedule, request.times);
         this.stmt.setLastTime.run({ time: Math.max(...request.times), id: schedule.id });
       }

@@ -57,6 +57,7 @@ describe('describing a flow file', () => {
       {
         name: 'adder',
         isDefault: true,
+        exports: ['default'],
         parameters: {
           $schema: 'https://json-schema.org/draft/2020-12/schema',
           type: 'object',
@@ -64,8 +65,9 @@ describe('describing a flow file', () => {
           required: ['a'],
         },
       },
-      { name: 'helper', isDefault: false, parameters: null },
+      { name: 'helper', isDefault: false, exports: ['helper'], parameters: null },
     ]);
+    expect(answer.json.deployments).toEqual([]);
   });
 
   it('answers a syntax error with 400 giving the file and line', async () => {

@@ -1,5 +1,5 @@
 // Deploying a workspace flow file as the builder's Deploy dialog does: the server runs a real
-// `flowdeck deploy FILE[:FLOW] --name ... --json` (bin/flowdeck.js over dist/), which bundles the
+// `flowdeck deploy FILE[:EXPORT] --name ... --json` (bin/flowdeck.js over dist/), which bundles the
 // file and deploys it through this same server's API.
 import { describe, expect, it } from 'vitest';
 import { call } from './support.js';
@@ -12,6 +12,8 @@ const REPORT = `import { flow } from 'flowdeck';
 import { z } from 'zod';
 
 export const cleanup = flow({ name: 'cleanup' }, async () => 'clean');
+const tidy = flow({ name: 'tidy-up' }, async () => 'tidy');
+export { tidy };
 
 export default flow(
   { name: 'report', parameters: z.object({ region: z.string().default('eu'), top: z.number().int().default(5) }) },
@@ -53,9 +55,13 @@ describe('deploying a workspace flow file', () => {
     // The bundle it names is stored, for workers to fetch.
     expect((await call(`${server.current.api}/bundles/${answer.json.bundle}`, { headers: AUTH })).status).toBe(200);
 
-    const named = await deploy({ path: 'flows/report.ts', flow: 'cleanup', name: 'hourly', workPool: 'local', schedule: { interval: 3600 } });
+    const named = await deploy({ path: 'flows/report.ts', export: 'cleanup', name: 'hourly', workPool: 'local', schedule: { interval: 3600 } });
     expect(named.status, named.text).toBe(200);
     expect(named.json).toMatchObject({ fullName: 'cleanup/hourly', entrypoint: expect.stringMatching(/report\.ts:cleanup$/) });
+    // Exported under a name other than its flow's: the deployment is named by the flow, its entrypoint by the export.
+    const renamed = await deploy({ path: 'flows/report.ts', export: 'tidy', name: 'daily', workPool: 'local' });
+    expect(renamed.status, renamed.text).toBe(200);
+    expect(renamed.json).toMatchObject({ fullName: 'tidy-up/daily', entrypoint: expect.stringMatching(/report\.ts:tidy$/) });
   });
 
   it("answers the CLI's own message with 400: an unknown pool, parameters that do not fit, a flow the file does not export", async () => {
@@ -67,7 +73,7 @@ describe('deploying a workspace flow file', () => {
     const parameters = await deploy({ path: 'flows/report.ts', name: 'weekly', workPool: 'local', parameters: { top: 'many' } });
     expect(parameters.status).toBe(400);
     expect(parameters.json.message).toMatch(/top/);
-    const flow = await deploy({ path: 'flows/report.ts', flow: 'missing', name: 'weekly', workPool: 'local' });
+    const flow = await deploy({ path: 'flows/report.ts', export: 'missing', name: 'weekly', workPool: 'local' });
     expect(flow.status).toBe(400);
     expect(flow.json.message).toMatch(/missing/);
     expect(flow.json.message).not.toContain(server.current.workspace);

@@ -1,6 +1,8 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { DeployRequest } from '../../../app/core/api/index.js';
 import type { RunStore } from '../../../app/server/index.js';
+import { planCatchUp } from '../../../app/server/scheduling/catch-up.js';
+import { planRunsAhead } from '../../../app/server/scheduling/plan-runs.js';
 import { openTestStore } from '../../helpers/store-factory.js';
 import { makeTempHome } from '../../helpers/temp-home.js';
 
@@ -170,6 +172,37 @@ describe('deployments in the store', () => {
     // Deployed again without a word on pausing, it stays paused; told, it resumes.
     expect((await store.deploy([request()]))[0].paused).toBe(true);
     expect((await store.deploy([request({ paused: false })]))[0].paused).toBe(false);
+  });
+
+  it('pausing deletes the future runs its schedules made and keeps the ones asked for; resumed, its schedules start again from then', async () => {
+    const [deployment] = await store.deploy([request({ schedules: [{ interval: 3600 }] })]);
+    const scheduleId = await scheduleOf(deployment.id);
+    await store.scheduleRuns([{ deploymentId: deployment.id, scheduleId, times: [T0 - 60_000, T0 + HOUR, T0 + 2 * HOUR] }]);
+    const asked = await store.createDeploymentRun(deployment.id, { parameters: {}, scheduledTime: T0 + HOUR / 2 });
+    expect(await store.setDeploymentPaused(deployment.id, true)).toMatchObject({ paused: true });
+    // The past run was due before the pause: it stays, as does the run asked for on demand.
+    expect(await runStates(deployment.id)).toEqual(['-60000:Scheduled', `${HOUR / 2}:Scheduled`]);
+    expect((await store.getFlowRun(asked.id))!.state.name).toBe('Scheduled');
+    // A scheduler pass that read the schedules before the pause makes nothing once it is paused.
+    expect(await store.scheduleRuns([{ deploymentId: deployment.id, scheduleId, times: [T0 + 3 * HOUR] }])).toBe(0);
+    expect(await runStates(deployment.id)).toHaveLength(2);
+
+    clock = T0 + 10 * HOUR;
+    await store.setDeploymentPaused(deployment.id, false);
+    const [target] = await store.listScheduleTargets();
+    expect(target).toMatchObject({ scheduleId, lastScheduledTime: null, futureRuns: 0 });
+    // Nothing is caught up for the time it was paused, even by a server starting now; its runs start from now.
+    expect(planCatchUp([target], clock).runs).toEqual([]);
+    const [ahead] = planRunsAhead([target], clock, clock - 15_000);
+    expect(Math.min(...ahead.times)).toBeGreaterThan(clock);
+    expect(await store.scheduleRuns([ahead])).toBe(ahead.times.length);
+  });
+
+  it('deployed paused, a deployment loses the future runs of its schedules as pausing it would', async () => {
+    const [deployment] = await store.deploy([request({ schedules: [{ interval: 3600 }] })]);
+    await store.scheduleRuns([{ deploymentId: deployment.id, scheduleId: await scheduleOf(deployment.id), times: [T0 + HOUR] }]);
+    expect((await store.deploy([request({ schedules: [{ interval: 3600 }], paused: true })]))[0].paused).toBe(true);
+    expect(await runStates(deployment.id)).toEqual([]);
   });
 
   it('marks Late the deployment runs still Scheduled past their time, as recorded transitions', async () => {

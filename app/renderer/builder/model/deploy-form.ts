@@ -1,5 +1,5 @@
 import { ResourceNameSchema } from '../../../core/api/deployments.js';
-import type { DeployFlowFileRequest } from '../../../core/api/workspace.js';
+import type { DeployFlowFileRequest, DescribedFlow } from '../../../core/api/workspace.js';
 import { describeSchedule } from '../../../core/schedules/describe.js';
 import { parseSchedule, ScheduleError, type Schedule } from '../../../core/schedules/model.js';
 import type { ParameterField } from '../../shared/parameter-form.js';
@@ -75,12 +75,21 @@ export function changedParameters(fields: readonly ParameterField[], parameters:
 }
 
 /**
- * What the dialog sends to deploy the file's flow, or a problem per field. `flow` is left out for
- * the file's default export.
+ * The export a worker loads the flow by: left out (undefined) for the file's default export, else
+ * the first name the file exports it under; null when the file does not export it at all.
+ */
+export function exportToDeploy(flow: Pick<DescribedFlow, 'isDefault' | 'exports'>): string | undefined | null {
+  if (flow.isDefault || flow.exports.includes('default')) return undefined;
+  return flow.exports[0] ?? null;
+}
+
+/**
+ * What the dialog sends to deploy the file's flow by its export, or a problem per field. `exportName`
+ * is left out for the file's default export.
  */
 export function deployRequest(
   path: string,
-  flow: string | undefined,
+  exportName: string | undefined,
   form: DeployForm,
   parameters: Record<string, unknown>,
 ): { request: DeployFlowFileRequest } | { errors: Partial<Record<DeployField, string>> } {
@@ -92,7 +101,7 @@ export function deployRequest(
   if ('field' in schedule) errors[schedule.field] = schedule.message;
   if (Object.keys(errors).length > 0 || !('schedule' in schedule)) return { errors };
   const request: DeployFlowFileRequest = { path, name: form.name.trim(), workPool: form.workPool };
-  if (flow !== undefined) request.flow = flow;
+  if (exportName !== undefined) request.export = exportName;
   if (form.workQueue !== '') request.workQueue = form.workQueue;
   if (schedule.schedule !== null) request.schedule = schedule.schedule;
   if (Object.keys(parameters).length > 0) request.parameters = parameters;

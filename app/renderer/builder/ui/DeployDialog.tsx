@@ -16,6 +16,7 @@ import {
   changedParameters,
   deployErrorField,
   deployRequest,
+  exportToDeploy,
   initialDeployForm,
   schedulePreview,
   type DeployField,
@@ -87,6 +88,7 @@ function DeployFormDialog({ path, description }: { path: string; description: Fl
   const [flowName, setFlowName] = useState(() => (flows.find((f) => f.isDefault) ?? flows[0]).name);
   const flow = flows.find((f) => f.name === flowName) ?? flows[0];
   const fields = useMemo(() => parameterFields(flow.parameters), [flow]);
+  const exportName = exportToDeploy(flow);
   const [values, setValues] = useState<ParameterValues>(() => initialParameterValues(fields));
   const [form, setForm] = useState<DeployForm>(() => initialDeployForm(localTimeZone(), []));
   const [errors, setErrors] = useState<Partial<Record<DeployField, string>>>({});
@@ -109,7 +111,8 @@ function DeployFormDialog({ path, description }: { path: string; description: Fl
     setProblem(null);
     const collected = collectParameters(fields, values);
     setParameterErrors(collected.errors);
-    const read = deployRequest(path, flow.isDefault ? undefined : flow.name, form, changedParameters(fields, collected.parameters));
+    if (exportName === null) return;
+    const read = deployRequest(path, exportName, form, changedParameters(fields, collected.parameters));
     if ('errors' in read) {
       setErrors(read.errors);
       return;
@@ -175,6 +178,11 @@ function DeployFormDialog({ path, description }: { path: string; description: Fl
             setParameterErrors({});
           }}
         />
+        {exportName === null ? (
+          <p className="fd-field-error" role="alert" data-testid="deploy-not-exported">
+            This file does not export {flow.name}, so a worker could not load it. Export it where it is made: export const … = flow(…).
+          </p>
+        ) : null}
         <div className={`fd-field${errors.name ? ' has-error' : ''}`}>
           <label htmlFor="fd-deploy-name">Name</label>
           <input id="fd-deploy-name" value={form.name} spellCheck={false} onChange={(e) => set({ name: e.target.value })} />
@@ -295,7 +303,12 @@ function DeployFormDialog({ path, description }: { path: string; description: Fl
           <button type="button" className="fd-button" onClick={closeDialog}>
             Cancel
           </button>
-          <button type="submit" className="fd-button is-primary" disabled={busy || pools === null || noPools} data-testid="deploy-submit">
+          <button
+            type="submit"
+            className="fd-button is-primary"
+            disabled={busy || pools === null || noPools || exportName === null}
+            data-testid="deploy-submit"
+          >
             {busy ? 'Deploying…' : 'Deploy'}
           </button>
         </div>

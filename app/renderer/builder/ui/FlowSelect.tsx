@@ -2,6 +2,13 @@ import type { FlowFileDescription } from '../../../core/api/workspace.js';
 
 type DescribedFlow = FlowFileDescription['flows'][number];
 
+/** How the file exports the flow, when that is not by its own name. */
+function exportWords(flow: DescribedFlow): string {
+  if (flow.isDefault || flow.exports.includes('default')) return ' (default export)';
+  if (flow.exports.length === 0) return ' (not exported)';
+  return flow.exports.includes(flow.name) ? '' : ` (exported as ${flow.exports.join(', ')})`;
+}
+
 /** Which of a file's flows a dialog acts on; nothing when the file has only one. */
 export function FlowSelect({
   id,
@@ -22,7 +29,7 @@ export function FlowSelect({
         {flows.map((f) => (
           <option key={f.name} value={f.name}>
             {f.name}
-            {f.isDefault ? ' (default export)' : ''}
+            {exportWords(f)}
           </option>
         ))}
       </select>

@@ -112,7 +112,7 @@ export async function flowFileRoutes(api: FastifyInstance, deps: RouteDeps): Pro
     // Each value is one argument with its option, so a name that looks like an option is still only a name.
     const args = [
       'deploy',
-      body.flow === undefined ? file : `${file}:${body.flow}`,
+      body.export === undefined ? file : `${file}:${body.export}`,
       `--name=${body.name}`,
       ...(body.workPool ? [`--pool=${body.workPool}`] : []),
       ...(body.workQueue ? [`--queue=${body.workQueue}`] : []),
