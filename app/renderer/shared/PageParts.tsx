@@ -26,3 +26,15 @@ export function StaleReadNotice({ error }: { error: string | null }) {
     </div>
   );
 }
+
+/** Said in place of what a page could not read, with a way to ask again. */
+export function ReadFailedNotice({ message, onRetry }: { message: string; onRetry: () => void }) {
+  return (
+    <div className="fd-notice is-error" role="alert">
+      <span>{message}</span>
+      <button type="button" className="fd-link" onClick={onRetry}>
+        try again
+      </button>
+    </div>
+  );
+}

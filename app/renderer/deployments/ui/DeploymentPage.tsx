@@ -8,7 +8,7 @@ import { formatDue, formatRelative } from '../../shared/relative-time.js';
 import { usePolled } from '../../shared/use-polled.js';
 import { placementText, scheduleText } from '../model/deployment-text.js';
 import { RunDeploymentDialog } from './RunDeploymentDialog.js';
-import { PauseToggle, StaleReadNotice } from '../../shared/PageParts.js';
+import { PauseToggle, ReadFailedNotice, StaleReadNotice } from '../../shared/PageParts.js';
 import './deployments.css';
 
 /** Scheduled runs come due and start: the page is read again this often. */
@@ -43,12 +43,10 @@ export function DeploymentPage({ deploymentId }: { deploymentId: string }) {
           <a href={routeHash({ page: 'deployments' })}>← Deployments</a>
         </p>
         {error ? (
-          <div className="fd-notice is-error" role="alert">
-            <span>{missing ? `There is no deployment ${deploymentId}: ${error}` : `Could not read the deployment: ${error}`}</span>
-            <button type="button" className="fd-link" onClick={reload}>
-              try again
-            </button>
-          </div>
+          <ReadFailedNotice
+            message={missing ? `There is no deployment ${deploymentId}: ${error}` : `Could not read the deployment: ${error}`}
+            onRetry={reload}
+          />
         ) : (
           <p className="fd-page-status fd-muted">Loading the deployment…</p>
         )}

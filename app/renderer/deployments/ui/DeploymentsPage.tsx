@@ -3,6 +3,7 @@ import { routeHash } from '../../app/routes.js';
 import { usePolled } from '../../shared/use-polled.js';
 import { nextRunText, placementText, schedulesText, sortDeployments } from '../model/deployment-text.js';
 import './deployments.css';
+import { ReadFailedNotice } from '../../shared/PageParts.js';
 
 /** Next runs come due and pass: the list is read again this often. */
 const REFRESH_MS = 5000;
@@ -17,14 +18,7 @@ export function DeploymentsPage() {
       <header className="fd-run-header">
         <h1>Deployments</h1>
       </header>
-      {error ? (
-        <div className="fd-notice is-error" role="alert">
-          <span>Could not read the deployments: {error}</span>
-          <button type="button" className="fd-link" onClick={reload}>
-            try again
-          </button>
-        </div>
-      ) : null}
+      {error ? <ReadFailedNotice message={`Could not read the deployments: ${error}`} onRetry={reload} /> : null}
       {data === null ? (
         error ? null : (
           <p className="fd-page-status fd-muted">Loading deployments…</p>

@@ -9,6 +9,7 @@ import './dashboard.css';
 import { routeHash } from '../../app/routes.js';
 import { useServices } from '../../app/services-context.js';
 import { errorMessage } from '../../../core/error-message.js';
+import { ReadFailedNotice } from '../../shared/PageParts.js';
 
 const SPANS = [
   { hours: 1, buckets: 12, label: 'Last hour' },
@@ -143,14 +144,7 @@ export function DashboardPage() {
           ))}
         </select>
       </header>
-      {error ? (
-        <div className="fd-notice is-error" role="alert">
-          <span>Could not read the dashboard: {error}</span>
-          <button type="button" className="fd-link" onClick={reload}>
-            try again
-          </button>
-        </div>
-      ) : null}
+      {error ? <ReadFailedNotice message={`Could not read the dashboard: ${error}`} onRetry={reload} /> : null}
       {!board ? (
         error ? null : (
           <p className="fd-muted">Loading…</p>

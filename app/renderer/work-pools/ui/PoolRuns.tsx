@@ -4,6 +4,7 @@ import { useServices } from '../../app/services-context.js';
 import { formatRelative } from '../../shared/relative-time.js';
 import { usePolled } from '../../shared/use-polled.js';
 import { dueAt, POOL_RUNS_SHOWN, poolRunQueries, poolRunsFrom, runningSince, waitText } from '../model/pool-runs.js';
+import { ReadFailedNotice } from '../../shared/PageParts.js';
 
 /** Read as often as the pool's counts, so the lists and the counts change together. */
 const REFRESH_MS = 2000;
@@ -32,14 +33,7 @@ export function PoolRuns({ pool }: { pool: string }) {
     return (
       <section aria-label="Waiting and running runs" data-testid="work-pool-run-lists">
         {error ? (
-          <div className="fd-notice is-error" role="alert">
-            <span>
-              Could not read the runs of {pool}: {error}
-            </span>
-            <button type="button" className="fd-link" onClick={reload}>
-              try again
-            </button>
-          </div>
+          <ReadFailedNotice message={`Could not read the runs of ${pool}: ${error}`} onRetry={reload} />
         ) : (
           <p className="fd-muted">Loading the runs…</p>
         )}

@@ -6,7 +6,7 @@ import { useServices } from '../../app/services-context.js';
 import { showToast } from '../../app/ui-store.js';
 import { usePolled } from '../../shared/use-polled.js';
 import { lastBeatText, limitText, queuesByPriority, workerQueuesText, workersByHealth } from '../model/pool-text.js';
-import { PauseToggle, StaleReadNotice } from '../../shared/PageParts.js';
+import { PauseToggle, ReadFailedNotice, StaleReadNotice } from '../../shared/PageParts.js';
 import { PoolRuns } from './PoolRuns.js';
 import './work-pools.css';
 
@@ -42,14 +42,7 @@ export function WorkPoolPage({ pool: name }: { pool: string }) {
       <div className="fd-work-pool" data-testid="work-pool-page">
         {back}
         {error ? (
-          <div className="fd-notice is-error" role="alert">
-            <span>
-              Could not read the work pool {name}: {error}
-            </span>
-            <button type="button" className="fd-link" onClick={reload}>
-              try again
-            </button>
-          </div>
+          <ReadFailedNotice message={`Could not read the work pool ${name}: ${error}`} onRetry={reload} />
         ) : (
           <p className="fd-page-status fd-muted">Loading the work pool…</p>
         )}

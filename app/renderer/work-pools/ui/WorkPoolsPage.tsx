@@ -4,6 +4,7 @@ import { usePolled } from '../../shared/use-polled.js';
 import { limitText, sortPools, workersText } from '../model/pool-text.js';
 import { PoolsEmpty } from './PoolsEmpty.js';
 import './work-pools.css';
+import { ReadFailedNotice } from '../../shared/PageParts.js';
 
 /** Workers come and go and runs wait: the list is read again this often. */
 const REFRESH_MS = 3000;
@@ -17,14 +18,7 @@ export function WorkPoolsPage() {
       <header className="fd-run-header">
         <h1>Work pools</h1>
       </header>
-      {error ? (
-        <div className="fd-notice is-error" role="alert">
-          <span>Could not read the work pools: {error}</span>
-          <button type="button" className="fd-link" onClick={reload}>
-            try again
-          </button>
-        </div>
-      ) : null}
+      {error ? <ReadFailedNotice message={`Could not read the work pools: ${error}`} onRetry={reload} /> : null}
       {data === null ? (
         error ? null : (
           <p className="fd-page-status fd-muted">Loading work pools…</p>
