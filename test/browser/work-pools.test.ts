@@ -27,6 +27,16 @@ describe('the Work pools page', () => {
     expect(ui.errors).toEqual([]);
   });
 
+  it('says a pool that does not exist could not be read, and reads it again on try again once it does', async () => {
+    const ui = await suite.open(`${suite.server.url}#/work-pools/later`);
+    const notice = ui.page.getByRole('alert');
+    await expect.poll(() => notice.innerText(), WAIT).toContain('Could not read the work pool later:');
+    await api('POST', '/work-pools', { name: 'later' });
+    await notice.getByRole('button', { name: 'try again' }).click();
+    await expect.poll(() => ui.page.getByTestId('work-queue-row').count(), WAIT).toBe(1);
+    expect(await ui.page.getByRole('alert').count()).toBe(0);
+  });
+
   it('lists a pool with its workers and counts; its page shows its queues and a beating worker ONLINE, and pauses and resumes it', async () => {
     await api('POST', '/work-pools', { name: 'local', description: 'this machine', concurrencyLimit: 4 });
     await api('POST', '/work-pools/local/queues', { name: 'fast', priority: 2, concurrencyLimit: 3 });
