@@ -17,6 +17,8 @@ const RUN_LINE_WORD = 'run';
 export const TAKEN_LINE = 'taken';
 /** The spare's descriptor the worker reads TAKEN_LINE from. */
 export const TAKEN_FD = 3;
+/** What a shared process (runs of a pool with runsPerProcess above 1) writes on TAKEN_FD once a run has ended there: the word, a space, the run's id. */
+export const ENDED_WORD = 'ended';
 
 /** The run a worker hands a spare process: what `flow-run execute ID --file F` run in `cwd` gets. */
 export interface HandedRun {
@@ -56,8 +58,23 @@ export function sayTaken(): void {
   }
 }
 
+/**
+ * In a shared process: tells the worker `taken <id>` or `ended <id>` on descriptor 3, which stays
+ * open for the next run. False when the worker is gone.
+ */
+export function sayOfRun(word: typeof TAKEN_LINE | typeof ENDED_WORD, flowRunId: string): boolean {
+  try {
+    writeSync(TAKEN_FD, `${word} ${flowRunId}\n`);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
 export interface WorkerPipeHandlers {
   cancel(): void;
+  /** A shared process's run is being cancelled (`cancel <id>`): it ends Cancelled through the engine. */
+  cancelRun?(flowRunId: string): void;
   handBack(): void;
   /** The worker's end of the pipe closed: the worker is gone. */
   gone(): void;
@@ -81,6 +98,7 @@ export function listenToWorker(input: NodeJS.ReadableStream, handlers: WorkerPip
       const line = buffered.slice(0, at).trim();
       buffered = buffered.slice(at + 1);
       if (line === CANCEL_LINE) handlers.cancel();
+      else if (line.startsWith(`${CANCEL_LINE} `)) handlers.cancelRun?.(line.slice(CANCEL_LINE.length + 1));
       else if (line === HAND_BACK_LINE) handlers.handBack();
       else if (line.startsWith(`${RUN_LINE_WORD} `) && handlers.run) {
         const run = parseHandedRun(line.slice(RUN_LINE_WORD.length + 1));
