@@ -201,6 +201,21 @@ async function runShared(ctx: CliContext, client: ApiClient, json: boolean): Pro
   return new Promise<never>(() => undefined);
 }
 
+/** Flows loaded by a shared process: its runs of one flow load (and compile) the file once, and share its module. */
+const sharedFlows = new Map<string, ReturnType<typeof loadFlowExport>>();
+
+function loadSharedFlow(file: string, cwd: string, home: string, exportName: string): ReturnType<typeof loadFlowExport> {
+  const key = JSON.stringify([file, cwd, exportName]);
+  let loaded = sharedFlows.get(key);
+  if (!loaded) {
+    loaded = loadFlowExport(file, cwd, home, exportName);
+    sharedFlows.set(key, loaded);
+    // A file that failed to load is tried again by the next run.
+    loaded.catch(() => sharedFlows.delete(key));
+  }
+  return loaded;
+}
+
 /** The run by its id or a prefix of it (a string), or by its whole id. */
 async function startableRun(ctx: CliContext, run: string | { id: string }): Promise<FlowRun> {
   const runs = await ctx.runs();
@@ -232,7 +247,7 @@ async function execute(
   let reuse;
   try {
     const entrypoint = splitEntrypoint(await deploymentEntrypoint(client, flowRun, sharedProcess));
-    ({ flow } = await loadFlowExport(file ?? entrypoint.file, cwd, ctx.home, entrypoint.exportName));
+    ({ flow } = await (sharedProcess ? loadSharedFlow : loadFlowExport)(file ?? entrypoint.file, cwd, ctx.home, entrypoint.exportName));
     // A run retried after it ended runs as that retry's attempt; one that never ran has nothing to reuse.
     if (flowRun.runCount > 0) {
       reuse = await retryReuse(flowRun.id, await client.listFlowRunStates({ params: { id: flowRun.id } }), (text) => ctx.note(text));
