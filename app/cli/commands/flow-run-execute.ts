@@ -159,6 +159,7 @@ async function runShared(ctx: CliContext, client: ApiClient, json: boolean): Pro
   };
   const runOne = async (handed: HandedRun) => {
     const id = handed.flowRunId;
+    let endedAs: string | undefined;
     active.add(id);
     sayOfRun(TAKEN_LINE, id);
     try {
@@ -169,13 +170,17 @@ async function runShared(ctx: CliContext, client: ApiClient, json: boolean): Pro
       } else if (folder !== handed.cwd) {
         throw new Error(`this shared process works in ${folder}, not ${handed.cwd}; the worker hands such a run to another process`);
       }
-      const flowRun = await startableRun(ctx, { id });
-      await execute(ctx, client, flowRun, { file: handed.entryFile, cwd: handed.cwd }, progress, null, json, serverChecked, true);
+      // The run as the worker claimed it: no need to ask the server again.
+      const flowRun = handed.claimed ? startable(ctx, handed.claimed.flowRun) : await startableRun(ctx, { id });
+      await execute(ctx, client, flowRun, { file: handed.entryFile, cwd: handed.cwd }, progress, null, json, serverChecked, {
+        entrypoint: handed.claimed?.entrypoint,
+        onEnded: (state) => (endedAs = state.name),
+      });
     } catch (error) {
       ctx.note(`run ${id}: ${error instanceof Error ? error.message : String(error)}`);
     } finally {
       active.delete(id);
-      sayOfRun(ENDED_WORD, id);
+      sayOfRun(ENDED_WORD, id, endedAs);
       if (workerGone && active.size === 0) process.exit(EXIT_OK);
     }
   };
@@ -221,6 +226,11 @@ async function startableRun(ctx: CliContext, run: string | { id: string }): Prom
   const runs = await ctx.runs();
   const flowRun = typeof run === 'string' ? await findFlowRun(runs, run) : await runs.getFlowRun(run.id);
   if (!flowRun) throw new UsageError(runIdProblemMessage('flow', (run as { id: string }).id, 'unknown'));
+  return startable(ctx, flowRun);
+}
+
+/** The run, when it waits to be started. */
+function startable(ctx: CliContext, flowRun: FlowRun): FlowRun {
   if (!STARTABLE.has(flowRun.state.type)) {
     throw new UsageError(`flow run '${flowRun.name}' is ${flowRun.state.name}; only a Scheduled or Pending run can be executed`);
   }
@@ -241,12 +251,13 @@ async function execute(
   worker: FollowedWorker | null,
   json: boolean,
   serverChecked = false,
-  sharedProcess = false,
+  shared: { entrypoint: string | undefined; onEnded: (state: { type: string; name: string }) => void } | null = null,
 ) {
+  const sharedProcess = shared !== null;
   let flow;
   let reuse;
   try {
-    const entrypoint = splitEntrypoint(await deploymentEntrypoint(client, flowRun, sharedProcess));
+    const entrypoint = splitEntrypoint(shared?.entrypoint ?? (await deploymentEntrypoint(client, flowRun, sharedProcess)));
     ({ flow } = await (sharedProcess ? loadSharedFlow : loadFlowExport)(file ?? entrypoint.file, cwd, ctx.home, entrypoint.exportName));
     // A run retried after it ended runs as that retry's attempt; one that never ran has nothing to reuse.
     if (flowRun.runCount > 0) {
@@ -261,5 +272,6 @@ async function execute(
     endsOnItsOwn: () => worker?.cancelling() ?? false,
     serverChecked,
     sharedProcess,
+    ...(shared ? { onEnded: shared.onEnded } : {}),
   });
 }

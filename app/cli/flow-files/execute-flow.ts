@@ -94,6 +94,8 @@ export interface ExecuteOptions {
    * handle, and the reporter stays open for them.
    */
   sharedProcess?: boolean;
+  /** Told the run's final state once the server has stored it. */
+  onEnded?: (state: { type: string; name: string }) => void;
 }
 
 /**
@@ -146,6 +148,7 @@ export async function executeFlow(
   if (http && !options.sharedProcess) await http.close();
   else await reporter.flush();
   // The task-run summary counts the whole process's task runs: for one run only.
+  options.onEnded?.(outcome.state);
   const summary = options.sharedProcess ? null : progress.finish();
   if (summary) ctx.note(ctx.colors.gray(summary));
   printOutcome(ctx, outcome, json);

@@ -13,6 +13,8 @@ export interface ExitStatus {
   signal: NodeJS.Signals | null;
   /** A shared process said the run ended, and goes on with its others: code and signal are null. */
   runEnded?: boolean;
+  /** With runEnded: the final state the run reached, as the shared process reported it. */
+  endedAs?: string;
 }
 
 /** What a worker holds of a run's process: a process of its own, or its part of a shared one. */

@@ -38,7 +38,9 @@ export class SharedFlowProcess {
       for (let at = buffered.indexOf('\n'); at >= 0; at = buffered.indexOf('\n')) {
         const line = buffered.slice(0, at).trim();
         buffered = buffered.slice(at + 1);
-        if (line.startsWith(`${ENDED_WORD} `)) this.ended(line.slice(ENDED_WORD.length + 1), { code: null, signal: null, runEnded: true });
+        if (!line.startsWith(`${ENDED_WORD} `)) continue;
+        const [id, ...name] = line.slice(ENDED_WORD.length + 1).split(' ');
+        this.ended(id, { code: null, signal: null, runEnded: true, ...(name.length > 0 ? { endedAs: name.join(' ') } : {}) });
       }
     });
     said?.on('error', () => undefined);

@@ -383,7 +383,7 @@ export class Worker {
       const cwd = claimed.jobTemplate.workingDir ?? folder;
       const shared = this.sharedProcessFor(claimed.jobTemplate, cwd);
       if (shared) {
-        run.process = shared.hand({ flowRunId: claimed.flowRun.id, entryFile, cwd });
+        run.process = shared.hand({ flowRunId: claimed.flowRun.id, entryFile, cwd, claimed: { flowRun: claimed.flowRun, entrypoint } });
         this.refillSpare();
         return true;
       }
@@ -587,6 +587,8 @@ export class Worker {
       await this.release([id]);
       return 'handed back to the server';
     }
+    // Its shared process saw it end, after the server had stored everything it reported.
+    if (status.endedAs) return status.endedAs;
     const read = await this.untilAnswered(() => this.options.client.getFlowRun({ params: { id }, signal: AbortSignal.timeout(REQUEST_TIMEOUT_MS) }));
     if (!read.ok) return `its process exited (${exitText(status)}); its state could not be read: ${describeError(read.error)}`;
     const { state } = read.value;
