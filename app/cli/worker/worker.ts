@@ -450,11 +450,10 @@ export class Worker {
       return null;
     }
     this.sharedProcesses.add(shared);
-    let hadRuns = false;
     const exited = shared.exited.then((status) => {
       this.sharedProcesses.delete(shared);
-      hadRuns ||= shared.cwd !== null;
-      if (!shared.retired && !hadRuns) {
+      // One that had runs: their ends are settled with each run.
+      if (!shared.retired && shared.cwd === null) {
         this.options.events.note(`a shared flow process exited (${exitText(status)}) before a run came; its output is in ${shared.logPath}`);
       }
     });
