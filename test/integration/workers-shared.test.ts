@@ -1,6 +1,6 @@
 // A pool whose job template has runsPerProcess above 1: its worker runs many runs at once in one
 // warm flow process. Each run keeps its own parameters and outcome, a cancelled or failing run ends
-// alone, and a worker killed with -9 leaves none of them Running.
+// alone, a worker killed with -9 leaves none of them Running, and a second SIGTERM hands them all back.
 import { existsSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { expect, it } from 'vitest';
@@ -160,4 +160,22 @@ it('work-pool create --runs-per-process: stored in the job template, shown by in
   expect(withCommand.stderr).toContain('cannot go with --command');
   const help = await cli('work-pool', 'create', '--help');
   expect(help.stdout).toContain('share module state');
+});
+
+it('a second SIGTERM hands back every run of a shared process: each is Scheduled again and the process is gone', async () => {
+  const server = await startServer();
+  await sharedProject(server, 10);
+  const ids = [await runDeployment(server, 'nap', 'long', {}), await runDeployment(server, 'nap', 'long', {})];
+  const worker = startWorker(server);
+  await worker.ready();
+  for (const id of ids) await waitForRun(server, id, 'RUNNING');
+  const [pid] = new Set(await Promise.all(ids.map(async (id) => (await worker.started(id)).pid!)));
+
+  worker.proc.kill('SIGTERM');
+  await worker.proc.waitForOutput('waiting for 2 runs to finish', 'stderr');
+  worker.proc.kill('SIGTERM');
+  const ended = await worker.proc.wait();
+  expect(ended.code, showOutput(ended)).toBe(0);
+  for (const id of ids) expect((await server.client.getFlowRun({ params: { id } })).state.type).toBe('SCHEDULED');
+  expect(alive(pid)).toBe(false);
 });
