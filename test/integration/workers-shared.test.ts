@@ -1,7 +1,8 @@
 // A pool whose job template has runsPerProcess above 1: its worker runs many runs at once in one
 // warm flow process. Each run keeps its own parameters and outcome, a cancelled or failing run ends
-// alone, a worker killed with -9 leaves none of them Running, and a second SIGTERM hands them all back.
-import { existsSync, writeFileSync } from 'node:fs';
+// alone, runs of another bundle go to another process, a worker killed with -9 leaves none of them
+// Running, and a second SIGTERM hands them all back.
+import { appendFileSync, existsSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { expect, it } from 'vitest';
 import type { WorkPoolRead } from '../../app/core/api/index.js';
@@ -178,4 +179,31 @@ it('a second SIGTERM hands back every run of a shared process: each is Scheduled
   expect(ended.code, showOutput(ended)).toBe(0);
   for (const id of ids) expect((await server.client.getFlowRun({ params: { id } })).state.type).toBe('SCHEDULED');
   expect(alive(pid)).toBe(false);
+});
+
+it("runs of two bundles go to two shared processes, each working in its own bundle's folder", async () => {
+  const server = await startServer();
+  await createPool(server, { runsPerProcess: 10 });
+  const first = writeProject('deployments:\n  - name: first\n    entrypoint: flows/work.ts:greet\n    workPool: local\n');
+  const second = writeProject('deployments:\n  - name: second\n    entrypoint: flows/work.ts:greet\n    workPool: local\n');
+  // A changed module the flow imports makes the second bundle another.
+  appendFileSync(join(second, 'flows', 'lib', 'shout.ts'), '// the second project\n');
+  await deploy(server, first);
+  await deploy(server, second);
+  const ids = [
+    await runDeployment(server, 'greet', 'first', { name: 'a' }),
+    await runDeployment(server, 'greet', 'second', { name: 'b' }),
+    await runDeployment(server, 'greet', 'first', { name: 'c' }),
+  ];
+  const worker = startWorker(server);
+  await worker.ready();
+
+  const runs = await Promise.all(ids.map((id) => waitForRun(server, id, 'final')));
+  for (const run of runs) expect(run.state.type, JSON.stringify(run.state)).toBe('COMPLETED');
+  const folders = runs.map((run) => (JSON.parse(run.result!) as { cwd: string }).cwd);
+  expect(folders[0]).toBe(folders[2]);
+  expect(folders[1]).not.toBe(folders[0]);
+  const pids = await Promise.all(ids.map(async (id) => (await worker.started(id)).pid));
+  expect(pids[0]).toBe(pids[2]);
+  expect(pids[1]).not.toBe(pids[0]);
 });
