@@ -81,7 +81,10 @@ it('20 runs due at once run in one shared process, each with its own parameters;
   // The worker names the one process and its one output file for every run.
   await waitUntil(() => worker.events().filter((e) => e.event === 'ended').length === 20, { what: 'an ended line for every run' });
   // Each outcome as the shared process saw it end.
-  const outcomes = worker.events().filter((e) => e.event === 'ended').map((e) => e.outcome);
+  const outcomes = worker
+    .events()
+    .filter((e) => e.event === 'ended')
+    .map((e) => e.outcome);
   expect(outcomes.filter((o) => o === 'Completed')).toHaveLength(19);
   expect(outcomes.filter((o) => o === 'Failed')).toHaveLength(1);
   const started = worker.events().filter((e) => e.event === 'started');

@@ -146,7 +146,13 @@ export const run: CommandRun = async (args, ctx) => {
  */
 async function runShared(ctx: CliContext, client: ApiClient, json: boolean): Promise<never> {
   const progress = await prepareEngine(ctx);
-  const [, serverChecked] = await Promise.all([ctx.runs(), checkServer(ctx).then(() => true, () => false)]);
+  const [, serverChecked] = await Promise.all([
+    ctx.runs(),
+    checkServer(ctx).then(
+      () => true,
+      () => false,
+    ),
+  ]);
   const active = new Set<string>();
   let folder: string | null = null;
   let stopping = false;

@@ -382,7 +382,8 @@ export const COMMANDS: readonly CommandDefinition[] = [
   {
     name: 'work-pool create',
     summary: "Create a work pool, with a queue named 'default', whose workers run deployments' runs",
-    usage: 'NAME [--type process] [--limit N] [--env KEY=VALUE]... [--working-dir DIR] [--command COMMAND] [--runs-per-process N] [--description TEXT] [--json]',
+    usage:
+      'NAME [--type process] [--limit N] [--env KEY=VALUE]... [--working-dir DIR] [--command COMMAND] [--runs-per-process N] [--description TEXT] [--json]',
     options: {
       type: { type: 'string', value: 'TYPE', description: 'How its workers run flow runs: process (each as a child process; the default)' },
       limit: { type: 'string', value: 'N', description: 'How many of its runs may be Pending or Running at once (default: no limit)' },

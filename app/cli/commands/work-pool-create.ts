@@ -13,7 +13,8 @@ export const run: CommandRun = async (args, ctx) => {
   const command = stringOption(args, 'command');
   const env = envOption(stringListOption(args, 'env'));
   const runsPerProcessText = stringOption(args, 'runs-per-process');
-  const runsPerProcess = runsPerProcessText === undefined ? undefined : parseWholeNumber(runsPerProcessText, '--runs-per-process', 1, RUNS_PER_PROCESS_MAX);
+  const runsPerProcess =
+    runsPerProcessText === undefined ? undefined : parseWholeNumber(runsPerProcessText, '--runs-per-process', 1, RUNS_PER_PROCESS_MAX);
   if (runsPerProcess !== undefined && runsPerProcess > 1 && command !== undefined) {
     throw new UsageError('--runs-per-process above 1 runs several runs in one flowdeck process, so it cannot go with --command');
   }

@@ -512,7 +512,8 @@ export class Worker {
     if (!template || template.command !== null || this.freeSlots() === 0) return;
     if (sharesProcesses(template)) {
       const roomy = [...this.sharedProcesses].some(
-        (shared) => !shared.retired && shared.exit === null && sameJobTemplate(shared.jobTemplate, template) && shared.runIds.size < template.runsPerProcess,
+        (shared) =>
+          !shared.retired && shared.exit === null && sameJobTemplate(shared.jobTemplate, template) && shared.runIds.size < template.runsPerProcess,
       );
       if (!roomy) this.startShared(template);
       return;

@@ -15,7 +15,11 @@ describe('claims of due deployment runs', () => {
     clock = T0;
     temp = makeTempHome();
     store = await openTestStore({ path: temp.dbPath, now: () => clock });
-    await store.createWorkPool({ name: 'main', type: 'process', jobTemplate: { env: { MODE: 'test' }, workingDir: null, command: null, runsPerProcess: 1 } });
+    await store.createWorkPool({
+      name: 'main',
+      type: 'process',
+      jobTemplate: { env: { MODE: 'test' }, workingDir: null, command: null, runsPerProcess: 1 },
+    });
   });
   afterEach(async () => {
     await store.close();

@@ -90,8 +90,8 @@ export function WorkPoolPage({ pool: name }: { pool: string }) {
       </section>
       <p className="fd-muted">
         Concurrency limit: {limitText(data.concurrencyLimit)}. Runs per flow process:{' '}
-        <span data-testid="work-pool-runs-per-process">{runsPerProcessText(data.jobTemplate.runsPerProcess)}</span>. Deployments that use this pool are on{' '}
-        <a href={routeHash({ page: 'deployments' })}>Deployments</a>.
+        <span data-testid="work-pool-runs-per-process">{runsPerProcessText(data.jobTemplate.runsPerProcess)}</span>. Deployments that use this pool
+        are on <a href={routeHash({ page: 'deployments' })}>Deployments</a>.
       </p>
       <PoolRuns pool={data.name} />
       <section aria-label="Queues" data-testid="work-pool-queues">
