@@ -1,7 +1,8 @@
 // A pool whose job template has runsPerProcess above 1: its worker runs many runs at once in one
 // warm flow process. Each run keeps its own parameters and outcome, a cancelled or failing run ends
-// alone, runs of another bundle go to another process, a worker killed with -9 leaves none of them
-// Running, and a second SIGTERM hands them all back.
+// alone (a cancelled one that cannot end gets its process killed, and its neighbours Crashed), runs
+// of another bundle go to another process, a worker killed with -9 leaves none of them Running, and
+// a second SIGTERM hands them all back.
 import { appendFileSync, existsSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { expect, it } from 'vitest';
@@ -42,10 +43,25 @@ const NUMBERED_FLOW =
   '  },\n' +
   ');\n';
 
+/**
+ * `stuck` holds its process's whole thread once it has waited a moment: nothing in that process
+ * answers any more. `rest` waits long. One file, so one bundle and one shared process.
+ */
+const STUCK_FLOW =
+  "import { flow } from 'flowdeck';\n" +
+  "export const stuck = flow({ name: 'stuck' }, async () => {\n" +
+  '  await new Promise((resolve) => setTimeout(resolve, 300));\n' +
+  '  for (;;);\n' +
+  '});\n' +
+  "export const rest = flow({ name: 'rest' }, () => new Promise((resolve) => setTimeout(resolve, 600_000)));\n";
+
 async function sharedProject(server: TestServer, runsPerProcess: number): Promise<void> {
   await createPool(server, { runsPerProcess });
-  const folder = writeProject(YAML);
+  const folder = writeProject(
+    `${YAML}  - name: stuck\n    entrypoint: flows/stuck.ts:stuck\n    workPool: local\n  - name: rest\n    entrypoint: flows/stuck.ts:rest\n    workPool: local\n`,
+  );
   writeFileSync(join(folder, 'flows', 'numbered.ts'), NUMBERED_FLOW);
+  writeFileSync(join(folder, 'flows', 'stuck.ts'), STUCK_FLOW);
   await deploy(server, folder);
 }
 
@@ -209,4 +225,27 @@ it("runs of two bundles go to two shared processes, each working in its own bund
   const pids = await Promise.all(ids.map(async (id) => (await worker.started(id)).pid));
   expect(pids[0]).toBe(pids[2]);
   expect(pids[1]).not.toBe(pids[0]);
+});
+
+it("a cancelled run that does not end within the grace period: its shared process is killed, and the process's other runs are Crashed", async () => {
+  const server = await startServer();
+  await sharedProject(server, 10);
+  const others = [await runDeployment(server, 'rest', 'rest', {}), await runDeployment(server, 'rest', 'rest', {})];
+  const worker = startWorker(server);
+  await worker.ready();
+  for (const id of others) await waitForRun(server, id, 'RUNNING');
+  const stuck = await runDeployment(server, 'stuck', 'stuck', {});
+  await waitForRun(server, stuck, 'RUNNING');
+  const { pid } = await worker.started(stuck);
+  expect(new Set(await Promise.all(others.map(async (id) => (await worker.started(id)).pid)))).toEqual(new Set([pid]));
+
+  // Well past the moment it holds the thread: the engine there cannot end the run any more.
+  await new Promise((resolve) => setTimeout(resolve, 1_500));
+  await server.client.cancelFlowRun({ params: { id: stuck } });
+  await waitUntil(() => !alive(pid!), { what: 'the stuck shared process to be killed' });
+  for (const id of others) {
+    const run = await waitForRun(server, id, 'final');
+    expect(run.state.type, JSON.stringify(run.state)).toBe('CRASHED');
+  }
+  expect((await waitForRun(server, stuck, 'final')).state.type).toMatch(/^(CANCELLED|CRASHED)$/);
 });
