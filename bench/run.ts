@@ -40,6 +40,9 @@ import { HEALTH_EVERY_MS, REPLAY_EVENTS, REPLAY_SUBSCRIBERS, runReplay } from '.
 import {
   BURST_RUNS,
   BURST_WORKERS,
+  SHARED_BURST_RUNS,
+  SHARED_RUNS_PER_PROCESS,
+  SHARED_WORKER_LIMIT,
   runWorkersBench,
   STREAM_DEPLOYMENTS,
   STREAM_INTERVAL_SECONDS,
@@ -928,6 +931,12 @@ function workersRows(r: WorkersBench): Row[] {
       `p99 ${formatNumber(r.burstProcessFloorP99Ms)} ms (${formatNumber(BURST_RUNS)} bare Node starts, ${BURST_WORKERS * WORKER_LIMIT} at a time)`,
     ),
     row(
+      `${formatNumber(SHARED_BURST_RUNS)} runs due at once, ${BURST_WORKERS} workers (--limit ${SHARED_WORKER_LIMIT}), ${SHARED_RUNS_PER_PROCESS} runs per flow process: scheduled time to Running`,
+      r.sharedBurst,
+      r.sharedFloorMs,
+      `${formatNumber(r.sharedFloorMs)} ms (the server's claim of ${formatNumber(SHARED_BURST_RUNS)} runs, ${formatNumber(r.sharedFloorClaimMs)} ms, + one report of their Running states)`,
+    ),
+    row(
       `Interval schedules, ${STREAM_DEPLOYMENTS} every ${STREAM_INTERVAL_SECONDS} s, one due every ${(STREAM_INTERVAL_SECONDS / STREAM_DEPLOYMENTS).toFixed(1)} s: scheduled time to Running`,
       r.stream,
       r.nodeStartP99Ms + r.claimRoundTripP99Ms,
@@ -940,6 +949,7 @@ function workersNote(r: WorkersBench): string {
   return (
     `Workers: \`flowdeck server start\` and ${BURST_WORKERS} \`flowdeck worker start --limit ${WORKER_LIMIT}\` processes, each run in its own flow process (\`flow-run execute\`: the worker's one spare, started ahead with the CLI and engine loaded, or a new process when none is ready) of a flow that does nothing; ` +
     `the burst's runs made due in a paused pool and timed from its resume, when all became due at once (last Running ${formatNumber(r.burst.spanMs)} ms after it); ` +
+    `the shared burst the same in a pool with runsPerProcess ${SHARED_RUNS_PER_PROCESS}, each worker's runs in its one warm \`flow-run execute --shared-runs\` process (last Running ${formatNumber(r.sharedBurst.spanMs)} ms after the resume); ` +
     `bare Node start (spawn to exit of \`node -e 0\`) p50 ${r.nodeStartP50Ms.toFixed(0)} ms, p99 ${r.nodeStartP99Ms.toFixed(0)} ms; an empty claim's round trip p99 ${r.claimRoundTripP99Ms.toFixed(1)} ms`
   );
 }

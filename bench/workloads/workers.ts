@@ -4,12 +4,16 @@
  * worker keeps ready, or a new one). Two loads: a burst of runs becoming due at one instant over 4
  * workers (a paused pool resumed), and a steady stream from interval schedules. Each is put beside
  * floors measured in the same run: a bare Node process start, and an empty claim's round trip.
+ * A third load: 1,000 runs due at once over 4 workers of a pool whose runs share warm flow
+ * processes (runsPerProcess 250), beside the server's own claim of 1,000 runs and one report of
+ * their 1,000 Running states.
  */
 import { spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import type { ApiClient } from '../../app/core/api/client.js';
 import { createApiClient } from '../../app/core/api/index.js';
 import type { Bundle } from '../../app/core/api/bundles.js';
+import { newId } from '../../app/core/ids.js';
 import { bundleHash } from '../../app/server/bundles/bundle-hash.js';
 import { cleanEnv, spawnNode, type BenchChild } from '../lib/children.js';
 import { makeTempHome } from '../lib/env.js';
@@ -26,6 +30,10 @@ export const WORKER_LIMIT = 8;
 export const STREAM_DEPLOYMENTS = 10;
 export const STREAM_INTERVAL_SECONDS = 5;
 export const STREAM_SECONDS = 40;
+/** The shared burst: 4 workers, each holding 250 runs in one warm flow process. */
+export const SHARED_BURST_RUNS = 1_000;
+export const SHARED_RUNS_PER_PROCESS = 250;
+export const SHARED_WORKER_LIMIT = 250;
 const CLAIM_SAMPLES = 200;
 const PROCESS_SAMPLES = 20;
 
@@ -43,6 +51,11 @@ export interface LatencyFigures {
 
 export interface WorkersBench {
   burst: LatencyFigures;
+  /** SHARED_BURST_RUNS due at once, runs sharing flow processes. */
+  sharedBurst: LatencyFigures;
+  /** The server claims SHARED_BURST_RUNS due runs in one request, then stores their Running states in one report. */
+  sharedFloorMs: number;
+  sharedFloorClaimMs: number;
   stream: LatencyFigures;
   /** Spawn to exit of `node -e 0`, the least a flow process costs. */
   nodeStartP50Ms: number;
@@ -97,20 +110,31 @@ async function claimRoundTrips(client: ApiClient, samples: number): Promise<numb
   return times;
 }
 
-async function deployTick(client: ApiClient, name: string, schedules: { interval: number; anchorDate: string }[] = []): Promise<string> {
+async function deployTick(
+  client: ApiClient,
+  name: string,
+  schedules: { interval: number; anchorDate: string }[] = [],
+  workPool = 'bench',
+): Promise<string> {
   const bundle: Bundle = { files: [{ path: 'tick.ts', content: Buffer.from(FLOW_FILE).toString('base64') }] };
   const hash = bundleHash(bundle);
   await client.putBundle({ params: { hash }, body: bundle });
   const deployment = await client.deploy({
-    body: { name, flowName: 'tick', entrypoint: 'tick.ts:tick', workPool: 'bench', bundle: hash, schedules },
+    body: { name, flowName: 'tick', entrypoint: 'tick.ts:tick', workPool, bundle: hash, schedules },
   });
   return deployment.id;
 }
 
-async function startWorkers(server: ServerProcess, client: ApiClient, count: number): Promise<{ stop(): Promise<void> }> {
+async function startWorkers(
+  server: ServerProcess,
+  client: ApiClient,
+  count: number,
+  pool = 'bench',
+  limit = WORKER_LIMIT,
+): Promise<{ stop(): Promise<void> }> {
   const homes = Array.from({ length: count }, (_, i) => makeTempHome(`worker-${i}`));
   const workers: BenchChild[] = homes.map((home, i) =>
-    spawnNode([CLI_PATH, 'worker', 'start', '--pool', 'bench', '--limit', String(WORKER_LIMIT), '--name', `bench-${i}`], {
+    spawnNode([CLI_PATH, 'worker', 'start', '--pool', pool, '--limit', String(limit), '--name', `${pool}-${i}`], {
       cwd: home.home,
       env: cleanEnv({ FLOWDECK_HOME: home.home, FLOWDECK_API_URL: server.api }),
     }),
@@ -118,7 +142,7 @@ async function startWorkers(server: ServerProcess, client: ApiClient, count: num
   // Taking runs once every one is listed ONLINE. The safety net only keeps a broken worker from hanging the bench.
   const giveUpAt = Date.now() + 60_000;
   for (;;) {
-    const online = (await client.listWorkers({ params: { pool: 'bench' } })).filter((w) => w.status === 'ONLINE').length;
+    const online = (await client.listWorkers({ params: { pool } })).filter((w) => w.status === 'ONLINE').length;
     if (online >= count) break;
     if (Date.now() > giveUpAt) throw new Error(`the workers did not all come ONLINE:\n${workers.map((w) => w.output()).join('\n')}`);
     await new Promise((resolve) => setTimeout(resolve, 50));
@@ -190,17 +214,21 @@ function figures(samples: readonly Sample[]): LatencyFigures {
  * 1,000 runs due at one instant over 4 waiting workers: made due now in a paused pool, so that
  * all of them become due to the workers when the pool is resumed; each is timed from then.
  */
-async function burst(server: ServerProcess, client: ApiClient): Promise<LatencyFigures> {
-  await client.updateWorkPool({ params: { pool: 'bench' }, body: { paused: true } });
-  const id = await deployTick(client, 'burst');
-  const workers = await startWorkers(server, client, BURST_WORKERS);
+async function burst(
+  server: ServerProcess,
+  client: ApiClient,
+  { pool, runs, limit }: { pool: string; runs: number; limit: number } = { pool: 'bench', runs: BURST_RUNS, limit: WORKER_LIMIT },
+): Promise<LatencyFigures> {
+  await client.updateWorkPool({ params: { pool }, body: { paused: true } });
+  const id = await deployTick(client, `burst-${pool}`, [], pool);
+  const workers = await startWorkers(server, client, BURST_WORKERS, pool, limit);
   let dueAt: number;
   try {
-    for (let made = 0; made < BURST_RUNS; made += 50) {
-      await Promise.all(Array.from({ length: 50 }, () => client.runDeployment({ params: { id }, body: {} })));
+    for (let made = 0; made < runs; made += 50) {
+      await Promise.all(Array.from({ length: Math.min(50, runs - made) }, () => client.runDeployment({ params: { id }, body: {} })));
     }
     dueAt = Date.now();
-    await client.updateWorkPool({ params: { pool: 'bench' }, body: { paused: false } });
+    await client.updateWorkPool({ params: { pool }, body: { paused: false } });
     while (await anyWaiting(client, id)) await new Promise((resolve) => setTimeout(resolve, 500));
   } finally {
     await workers.stop();
@@ -230,6 +258,33 @@ async function stream(server: ServerProcess, client: ApiClient): Promise<Latency
   return figures((await latencies(client, ids)).filter((s) => s.expected > from && s.expected < until - 5_000));
 }
 
+/**
+ * The least the shared burst can cost: the server claims SHARED_BURST_RUNS due runs for one worker
+ * in one request and stores their Running states in one report, as a worker and its flow
+ * processes' reporters at best would. Answers both times: the claim, and claim plus report.
+ */
+async function sharedFloor(client: ApiClient): Promise<{ claimMs: number; totalMs: number }> {
+  await client.createWorkPool({ body: { name: 'floor' } });
+  const id = await deployTick(client, 'floor', [], 'floor');
+  for (let made = 0; made < SHARED_BURST_RUNS; made += 50) {
+    await Promise.all(Array.from({ length: 50 }, () => client.runDeployment({ params: { id }, body: {} })));
+  }
+  await client.workerHeartbeat({ params: { pool: 'floor' }, body: { name: 'probe' } });
+  const start = nowMs();
+  const { runs } = await client.claimRuns({ params: { pool: 'floor' }, body: { worker: 'probe', limit: SHARED_BURST_RUNS, waitMs: 0 } });
+  const claimMs = nowMs() - start;
+  if (runs.length !== SHARED_BURST_RUNS) throw new Error(`the floor's claim took ${runs.length} runs, not ${SHARED_BURST_RUNS}`);
+  await client.report({
+    body: {
+      operations: runs.map((run) => ({
+        kind: 'setState' as const,
+        request: { kind: 'flow' as const, runId: run.flowRun.id, transitionId: newId(), state: { type: 'RUNNING' as const, name: 'Running' } },
+      })),
+    },
+  });
+  return { claimMs, totalMs: nowMs() - start };
+}
+
 export async function runWorkersBench(): Promise<WorkersBench> {
   const nodeStartTimes = await nodeStarts(PROCESS_SAMPLES);
   const processFloorTimes = await processFloor(BURST_RUNS, BURST_WORKERS * WORKER_LIMIT);
@@ -239,10 +294,16 @@ export async function runWorkersBench(): Promise<WorkersBench> {
     await client.createWorkPool({ body: { name: 'idle' } });
     const claimTimes = await claimRoundTrips(client, CLAIM_SAMPLES);
     await client.createWorkPool({ body: { name: 'bench' } });
+    const floor = await sharedFloor(client);
     const burstFigures = await burst(server, client);
+    await client.createWorkPool({ body: { name: 'shared', jobTemplate: { runsPerProcess: SHARED_RUNS_PER_PROCESS } } });
+    const sharedFigures = await burst(server, client, { pool: 'shared', runs: SHARED_BURST_RUNS, limit: SHARED_WORKER_LIMIT });
     const streamFigures = await stream(server, client);
     return {
       burst: burstFigures,
+      sharedBurst: sharedFigures,
+      sharedFloorMs: floor.totalMs,
+      sharedFloorClaimMs: floor.claimMs,
       stream: streamFigures,
       nodeStartP50Ms: median(nodeStartTimes),
       nodeStartP99Ms: percentile(nodeStartTimes, 99),

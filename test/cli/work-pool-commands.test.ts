@@ -62,7 +62,7 @@ describe('work-pool', () => {
     expect(shown).toContain('None. Start one with: flowdeck worker start --pool local');
 
     const withJson = await json<WorkPoolRead>('work-pool', 'create', 'second', '--command', '["python3", "-u"]');
-    expect(withJson.jobTemplate).toEqual({ env: {}, workingDir: null, command: ['python3', '-u'] });
+    expect(withJson.jobTemplate).toEqual({ env: {}, workingDir: null, command: ['python3', '-u'], runsPerProcess: 1 });
   });
 
   it('lists pools as a table and as JSON', async () => {

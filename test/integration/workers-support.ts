@@ -92,6 +92,7 @@ export interface WorkerEvent {
   flowRunName: string;
   deployment: string;
   pid?: number | null;
+  logPath?: string;
   outcome?: string;
 }
 
@@ -136,7 +137,10 @@ function failExit(proc: CliProcess): never {
 }
 
 /** The pool the projects deploy to; created through the API as `flowdeck work-pool create` would. */
-export async function createPool(server: TestServer, jobTemplate: { command?: string[]; workingDir?: string; env?: Record<string, string> } = {}) {
+export async function createPool(
+  server: TestServer,
+  jobTemplate: { command?: string[]; workingDir?: string; env?: Record<string, string>; runsPerProcess?: number } = {},
+) {
   await server.client.createWorkPool({ body: { name: 'local', jobTemplate } });
 }
 

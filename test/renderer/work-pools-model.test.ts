@@ -8,6 +8,7 @@ import {
   lastBeatText,
   limitText,
   queuesByPriority,
+  runsPerProcessText,
   sortPools,
   workerQueuesText,
   workersByHealth,
@@ -44,6 +45,11 @@ describe('a work pool in words', () => {
     expect(limitText(null)).toBe('no limit');
     expect(limitText(0)).toBe('0 (nothing starts)');
     expect(limitText(4)).toBe('4');
+  });
+
+  it('says whether runs share a flow process', () => {
+    expect(runsPerProcessText(1)).toBe('each run in a process of its own');
+    expect(runsPerProcessText(250)).toBe('up to 250 runs share one flow process');
   });
 
   it('lists queues in the order they are served', () => {

@@ -382,7 +382,8 @@ export const COMMANDS: readonly CommandDefinition[] = [
   {
     name: 'work-pool create',
     summary: "Create a work pool, with a queue named 'default', whose workers run deployments' runs",
-    usage: 'NAME [--type process] [--limit N] [--env KEY=VALUE]... [--working-dir DIR] [--command COMMAND] [--description TEXT] [--json]',
+    usage:
+      'NAME [--type process] [--limit N] [--env KEY=VALUE]... [--working-dir DIR] [--command COMMAND] [--runs-per-process N] [--description TEXT] [--json]',
     options: {
       type: { type: 'string', value: 'TYPE', description: 'How its workers run flow runs: process (each as a child process; the default)' },
       limit: { type: 'string', value: 'N', description: 'How many of its runs may be Pending or Running at once (default: no limit)' },
@@ -392,6 +393,12 @@ export const COMMANDS: readonly CommandDefinition[] = [
         type: 'string',
         value: 'COMMAND',
         description: 'The program (and its first arguments) to start each run with instead of flowdeck, as words or a JSON list',
+      },
+      'runs-per-process': {
+        type: 'string',
+        value: 'N',
+        description:
+          'How many runs (1-1000) a worker runs at once in one warm flow process (default 1: a process per run); above 1 the runs share module state and one working folder, and no --command',
       },
       description: { type: 'string', value: 'TEXT', description: 'What the pool is for' },
       json: { type: 'boolean', description: 'Print the new pool as JSON' },
@@ -597,6 +604,10 @@ export const COMMANDS: readonly CommandDefinition[] = [
       'wait-for-run': {
         type: 'boolean',
         description: "A worker's spare process: load everything, then take the run (ID, flow file, folder) the worker writes to stdin",
+      },
+      'shared-runs': {
+        type: 'boolean',
+        description: "A worker's shared process (runsPerProcess above 1): load everything, then run every run the worker writes to stdin, at once",
       },
       json: { type: 'boolean', description: 'End with one JSON line: flowRunId, state and result' },
     },

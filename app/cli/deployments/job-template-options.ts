@@ -41,5 +41,6 @@ export function describeJobTemplate(template: JobTemplate): [string, string][] {
     ['env', env.length > 0 ? env.join('\n') : '-'],
     ['working dir', template.workingDir ?? "- (the run's code folder)"],
     ['command', template.command ? JSON.stringify(template.command) : '- (flowdeck)'],
+    ['runs per process', template.runsPerProcess > 1 ? `${template.runsPerProcess} (sharing one flow process)` : '1'],
   ];
 }

@@ -89,6 +89,13 @@ export interface ExecuteOptions {
   endsOnItsOwn?: (signal: NodeJS.Signals) => boolean;
   /** The caller made checkServer's check already (a worker's spare, before its run came). */
   serverChecked?: boolean;
+  /**
+   * Other runs go on in this process (a worker's shared process): signals are the process's to
+   * handle, and the reporter stays open for them.
+   */
+  sharedProcess?: boolean;
+  /** Told the run's final state once the server has stored it. */
+  onEnded?: (state: { type: string; name: string }) => void;
 }
 
 /**
@@ -118,19 +125,14 @@ export async function executeFlow(
       ctx.note(`received ${signal} while the run is being cancelled: it ends Cancelled on its own`);
       return;
     }
-    progress.finish();
     ctx.note(`received ${signal}: recording unfinished runs as Crashed`);
-    const recorded = crashActiveRuns(`the flow process received ${signal}`);
-    const waited = http ? Promise.race([recorded, delay(STOP_DELIVERY_MS)]) : recorded;
-    void waited
-      .finally(() => {
-        const kept = http ? http.abandon() : null;
-        if (kept) ctx.note(`the server did not take every report in time; they are kept in ${kept} and delivered by the next run`);
-      })
-      .finally(() => process.exit(SIGNAL_EXIT[signal] ?? 1));
+    crashRunsAndExit(ctx, progress, `the flow process received ${signal}`, SIGNAL_EXIT[signal] ?? 1);
   };
-  process.once('SIGINT', onSignal);
-  process.once('SIGTERM', onSignal);
+  const watchSignals = !options.sharedProcess;
+  if (watchSignals) {
+    process.once('SIGINT', onSignal);
+    process.once('SIGTERM', onSignal);
+  }
   let outcome: FlowRunOutcome;
   try {
     outcome = await flow.run(params, request);
@@ -143,9 +145,11 @@ export async function executeFlow(
     process.off('SIGTERM', onSignal);
   }
   // Everything the run reported is stored before its outcome is printed.
-  if (http) await http.close();
+  if (http && !options.sharedProcess) await http.close();
   else await reporter.flush();
-  const summary = progress.finish();
+  // The task-run summary counts the whole process's task runs: for one run only.
+  options.onEnded?.(outcome.state);
+  const summary = options.sharedProcess ? null : progress.finish();
   if (summary) ctx.note(ctx.colors.gray(summary));
   printOutcome(ctx, outcome, json);
   const undelivered = http?.undelivered() ?? null;
@@ -158,6 +162,21 @@ export async function executeFlow(
     return EXIT_SERVER;
   }
   return outcome.state.type === 'COMPLETED' ? EXIT_OK : EXIT_RUN_FAILED;
+}
+
+/** Records every run still going in this process Crashed (for a while at most), then ends the process. */
+export function crashRunsAndExit(ctx: CliContext, progress: RunProgress, why: string, exitCode: number): void {
+  progress.finish();
+  const reporter = engineSettings().reporter;
+  const http = ctx.server.kind === 'remote' ? (reporter as HttpReporter) : null;
+  const recorded = crashActiveRuns(why);
+  const waited = http ? Promise.race([recorded, delay(STOP_DELIVERY_MS)]) : recorded;
+  void waited
+    .finally(() => {
+      const kept = http ? http.abandon() : null;
+      if (kept) ctx.note(`the server did not take every report in time; they are kept in ${kept} and delivered by the next run`);
+    })
+    .finally(() => process.exit(exitCode));
 }
 
 function delay(ms: number): Promise<void> {

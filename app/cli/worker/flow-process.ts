@@ -11,6 +11,21 @@ const HAND_TIMEOUT_MS = 10_000;
 export interface ExitStatus {
   code: number | null;
   signal: NodeJS.Signals | null;
+  /** A shared process said the run ended, and goes on with its others: code and signal are null. */
+  runEnded?: boolean;
+  /** With runEnded: the final state the run reached, as the shared process reported it. */
+  endedAs?: string;
+}
+
+/** What a worker holds of a run's process: a process of its own, or its part of a shared one. */
+export interface RunHost {
+  readonly pid: number | undefined;
+  readonly logPath: string;
+  /** When the run's process is done with it. */
+  readonly exited: Promise<ExitStatus>;
+  cancel(): void;
+  handBack(): void;
+  kill(signal: NodeJS.Signals): void;
 }
 
 /** What every flow process of a worker starts from. */
@@ -39,7 +54,7 @@ export interface FlowProcessRequest extends FlowProcessBase {
  * dies, so the process stops and its run is Crashed rather than left running unwatched. A spare
  * process is started before its run and handed it later (see worker-pipe.ts).
  */
-export class FlowProcess {
+export class FlowProcess implements RunHost {
   readonly exited: Promise<ExitStatus>;
   private status: ExitStatus | null = null;
   private taken = false;
@@ -86,29 +101,7 @@ export class FlowProcess {
   }
 
   private static spawn(request: FlowProcessBase, args: string[], cwd: string, spare: boolean): FlowProcess {
-    const { jobTemplate } = request;
-    const [program, ...first] = jobTemplate.command ?? request.flowdeck;
-    const env: NodeJS.ProcessEnv = { ...request.env, ...jobTemplate.env, FLOWDECK_API_URL: request.apiUrl };
-    if (request.apiKey) env.FLOWDECK_API_KEY = request.apiKey;
-    else delete env.FLOWDECK_API_KEY;
-    // Inside the desktop app execPath is Electron itself, which this makes behave as plain Node.
-    if (process.versions.electron && jobTemplate.command === null) env.ELECTRON_RUN_AS_NODE = '1';
-    mkdirSync(join(request.logPath, '..'), { recursive: true, mode: 0o700 });
-    const log = openSync(request.logPath, 'a', 0o600);
-    let child: ChildProcess;
-    try {
-      child = spawn(program, [...first, ...args], {
-        cwd,
-        env,
-        stdio: spare ? ['pipe', log, log, 'pipe'] : ['pipe', log, log],
-        // Its own process group: Ctrl+C in the worker's terminal is the worker's to handle, not every run's.
-        detached: true,
-      });
-    } finally {
-      // The child holds its own copy of the descriptor.
-      closeSync(log);
-    }
-    return new FlowProcess(child, request.logPath);
+    return new FlowProcess(spawnFlowChild(request, args, cwd, spare), request.logPath);
   }
 
   /**
@@ -174,5 +167,34 @@ export class FlowProcess {
 
   private tell(line: string): void {
     if (this.status === null && this.child.stdin?.writable) this.child.stdin.write(`${line}\n`);
+  }
+}
+
+/**
+ * Starts `flowdeck ARGS` (or the job template's command) for a worker: stdin a pipe the worker
+ * holds, output to the log file, and with `reportPipe` a second pipe at descriptor 3 for the
+ * process to answer on.
+ */
+export function spawnFlowChild(request: FlowProcessBase, args: string[], cwd: string, reportPipe: boolean): ChildProcess {
+  const { jobTemplate } = request;
+  const [program, ...first] = jobTemplate.command ?? request.flowdeck;
+  const env: NodeJS.ProcessEnv = { ...request.env, ...jobTemplate.env, FLOWDECK_API_URL: request.apiUrl };
+  if (request.apiKey) env.FLOWDECK_API_KEY = request.apiKey;
+  else delete env.FLOWDECK_API_KEY;
+  // Inside the desktop app execPath is Electron itself, which this makes behave as plain Node.
+  if (process.versions.electron && jobTemplate.command === null) env.ELECTRON_RUN_AS_NODE = '1';
+  mkdirSync(join(request.logPath, '..'), { recursive: true, mode: 0o700 });
+  const log = openSync(request.logPath, 'a', 0o600);
+  try {
+    return spawn(program, [...first, ...args], {
+      cwd,
+      env,
+      stdio: reportPipe ? ['pipe', log, log, 'pipe'] : ['pipe', log, log],
+      // Its own process group: Ctrl+C in the worker's terminal is the worker's to handle, not every run's.
+      detached: true,
+    });
+  } finally {
+    // The child holds its own copy of the descriptor.
+    closeSync(log);
   }
 }

@@ -6,6 +6,7 @@
  * gets its run as one more line, and says it took it on a second pipe, its descriptor 3.
  */
 import { closeSync, fstatSync, writeSync } from 'node:fs';
+import type { FlowRun } from '../../core/index.js';
 
 /** The worker asks the run's process to stop because the run is being cancelled: it ends Cancelled. */
 export const CANCEL_LINE = 'cancel';
@@ -17,6 +18,11 @@ const RUN_LINE_WORD = 'run';
 export const TAKEN_LINE = 'taken';
 /** The spare's descriptor the worker reads TAKEN_LINE from. */
 export const TAKEN_FD = 3;
+/**
+ * What a shared process (runs of a pool with runsPerProcess above 1) writes on TAKEN_FD once a run
+ * has ended there: the word, a space, the run's id, and the name of the final state it reached, when it did.
+ */
+export const ENDED_WORD = 'ended';
 
 /** The run a worker hands a spare process: what `flow-run execute ID --file F` run in `cwd` gets. */
 export interface HandedRun {
@@ -25,6 +31,8 @@ export interface HandedRun {
   entryFile: string;
   /** The folder the run works in: the job template's working folder or the bundle's. */
   cwd: string;
+  /** For a shared process: the run as the worker claimed it, and its deployment's entrypoint, which it need not ask for again. */
+  claimed?: { flowRun: FlowRun; entrypoint: string };
 }
 
 export function runLine(run: HandedRun): string {
@@ -34,8 +42,11 @@ export function runLine(run: HandedRun): string {
 function parseHandedRun(json: string): HandedRun | null {
   try {
     const value = JSON.parse(json) as Partial<HandedRun> | null;
-    const { flowRunId, entryFile, cwd } = value ?? {};
-    if (typeof flowRunId === 'string' && typeof entryFile === 'string' && typeof cwd === 'string') return { flowRunId, entryFile, cwd };
+    const { flowRunId, entryFile, cwd, claimed } = value ?? {};
+    if (typeof flowRunId === 'string' && typeof entryFile === 'string' && typeof cwd === 'string') {
+      const whole = claimed && typeof claimed.entrypoint === 'string' && claimed.flowRun?.id === flowRunId;
+      return { flowRunId, entryFile, cwd, ...(whole ? { claimed } : {}) };
+    }
   } catch {
     // Not JSON: not a line this process knows.
   }
@@ -56,8 +67,23 @@ export function sayTaken(): void {
   }
 }
 
+/**
+ * In a shared process: tells the worker `taken <id>` or `ended <id>` on descriptor 3, which stays
+ * open for the next run. False when the worker is gone.
+ */
+export function sayOfRun(word: typeof TAKEN_LINE | typeof ENDED_WORD, flowRunId: string, stateName?: string): boolean {
+  try {
+    writeSync(TAKEN_FD, `${word} ${flowRunId}${stateName ? ` ${stateName.replace(/\s+/g, ' ')}` : ''}\n`);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
 export interface WorkerPipeHandlers {
   cancel(): void;
+  /** A shared process's run is being cancelled (`cancel <id>`): it ends Cancelled through the engine. */
+  cancelRun?(flowRunId: string): void;
   handBack(): void;
   /** The worker's end of the pipe closed: the worker is gone. */
   gone(): void;
@@ -81,6 +107,7 @@ export function listenToWorker(input: NodeJS.ReadableStream, handlers: WorkerPip
       const line = buffered.slice(0, at).trim();
       buffered = buffered.slice(at + 1);
       if (line === CANCEL_LINE) handlers.cancel();
+      else if (line.startsWith(`${CANCEL_LINE} `)) handlers.cancelRun?.(line.slice(CANCEL_LINE.length + 1));
       else if (line === HAND_BACK_LINE) handlers.handBack();
       else if (line.startsWith(`${RUN_LINE_WORD} `) && handlers.run) {
         const run = parseHandedRun(line.slice(RUN_LINE_WORD.length + 1));

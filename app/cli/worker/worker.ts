@@ -8,7 +8,8 @@ import { newId } from '../../core/ids.js';
 import { isTerminal } from '../../core/state-model.js';
 import { EXIT_SERVER } from '../errors.js';
 import { BundleCache } from './bundle-cache.js';
-import { FlowProcess, type ExitStatus } from './flow-process.js';
+import { FlowProcess, type ExitStatus, type RunHost } from './flow-process.js';
+import { SharedFlowProcess } from './shared-flow-process.js';
 
 /** With no limit of its own, a worker still takes at most this many runs per claim. */
 const UNLIMITED_CLAIM_BATCH = 10;
@@ -52,7 +53,7 @@ export interface WorkerEvents {
 
 interface ActiveRun {
   claimed: ClaimedRun;
-  process: FlowProcess | null;
+  process: RunHost | null;
   cancelled: boolean;
   handedBack: boolean;
   killTimer: NodeJS.Timeout | null;
@@ -70,6 +71,11 @@ type Phase = 'taking' | 'draining' | 'handing-back';
 
 function sameJobTemplate(a: JobTemplate, b: JobTemplate): boolean {
   return JSON.stringify(a) === JSON.stringify(b);
+}
+
+/** Runs of this template share warm flow processes: more than one a process, each started as `flowdeck`. */
+function sharesProcesses(template: JobTemplate): boolean {
+  return template.runsPerProcess > 1 && template.command === null;
 }
 
 function sleep(ms: number, signal?: AbortSignal): Promise<void> {
@@ -101,6 +107,9 @@ function plural(count: number, word: string): string {
  * which takes the next run it claims; a run then starts without the cost of a new process. One,
  * not one per free slot: runs mostly come due one at a time, a spare is a whole Node process
  * idling, and the next one is ready a few hundred milliseconds after the last was taken.
+ *
+ * A pool whose job template has runsPerProcess above 1 gets shared processes instead: each takes
+ * up to that many runs of one working folder at once; one with room is kept warm.
  */
 export class Worker {
   private readonly runs = new Map<string, ActiveRun>();
@@ -118,6 +127,8 @@ export class Worker {
   private spareFailures = 0;
   /** Spares not yet exited, taken ones apart: the worker waits for them before it says goodbye. */
   private readonly spareExits = new Set<Promise<unknown>>();
+  /** Flow processes that run several runs at once (a job template's runsPerProcess above 1), until they exit. */
+  private readonly sharedProcesses = new Set<SharedFlowProcess>();
 
   constructor(private readonly options: WorkerOptions) {
     this.bundles = new BundleCache(options.client);
@@ -148,6 +159,7 @@ export class Worker {
       if (this.beatTimer) clearTimeout(this.beatTimer);
       this.beatTimer = null;
       this.retireSpare();
+      this.dismissIdleShared();
       try {
         await this.options.client.deleteWorker({
           params: { pool: this.options.pool, worker: this.options.name },
@@ -170,6 +182,7 @@ export class Worker {
       this.stopClaiming.abort();
       this.slotFreed?.();
       this.retireSpare();
+      this.dismissIdleShared();
       const unstarted = [...this.runs.values()].filter((run) => run.process === null);
       for (const run of unstarted) run.handedBack = true;
       void this.release(unstarted.map((run) => run.claimed.flowRun.id));
@@ -366,6 +379,15 @@ export class Worker {
     const { entrypoint } = claimed.deployment;
     const at = entrypoint.lastIndexOf(':');
     const entryFile = join(folder, ...(at > 1 ? entrypoint.slice(0, at) : entrypoint).split('/'));
+    if (sharesProcesses(claimed.jobTemplate)) {
+      const cwd = claimed.jobTemplate.workingDir ?? folder;
+      const shared = this.sharedProcessFor(claimed.jobTemplate, cwd);
+      if (shared) {
+        run.process = shared.hand({ flowRunId: claimed.flowRun.id, entryFile, cwd, claimed: { flowRun: claimed.flowRun, entrypoint } });
+        this.refillSpare();
+        return true;
+      }
+    }
     const logPath = join(this.options.home, 'runs', `${claimed.flowRun.id}.log`);
     const spare = this.takeSpare(claimed.jobTemplate, logPath);
     if (spare) {
@@ -403,7 +425,62 @@ export class Worker {
     if (this.jobTemplate && sameJobTemplate(this.jobTemplate, jobTemplate)) return;
     this.jobTemplate = jobTemplate;
     if (this.spare && !sameJobTemplate(this.spare.jobTemplate, jobTemplate)) this.retireSpare();
+    this.dismissIdleShared();
     this.refillSpare();
+  }
+
+  // ---- shared processes ----
+
+  /** A shared process with room for a run in `cwd`: one already working there first, then a warm one, else a new one. */
+  private sharedProcessFor(template: JobTemplate, cwd: string): SharedFlowProcess | null {
+    const fitting = [...this.sharedProcesses].filter((shared) => shared.takes(template, cwd));
+    return fitting.find((shared) => shared.cwd === cwd) ?? fitting[0] ?? this.startShared(template);
+  }
+
+  private startShared(template: JobTemplate): SharedFlowProcess | null {
+    let shared: SharedFlowProcess;
+    try {
+      shared = SharedFlowProcess.start(
+        { jobTemplate: template, flowdeck: this.options.flowdeck, env: this.options.env, apiUrl: this.options.apiUrl, apiKey: this.options.apiKey },
+        { home: this.options.home, cwd: template.workingDir ?? this.options.home, tempName: `shared-${newId()}` },
+        () => this.sharedRunEnded(),
+      );
+    } catch (error) {
+      this.options.events.note(`could not start a shared flow process (${describeError(error)}); its runs start each in a new process`);
+      return null;
+    }
+    this.sharedProcesses.add(shared);
+    const exited = shared.exited.then((status) => {
+      this.sharedProcesses.delete(shared);
+      // One that had runs: their ends are settled with each run.
+      if (!shared.retired && shared.cwd === null) {
+        this.options.events.note(`a shared flow process exited (${exitText(status)}) before a run came; its output is in ${shared.logPath}`);
+      }
+    });
+    this.spareExits.add(exited);
+    void exited.finally(() => this.spareExits.delete(exited));
+    return shared;
+  }
+
+  /** A run in a shared process ended: idle processes beyond the one kept warm are stopped. */
+  private sharedRunEnded(): void {
+    this.dismissIdleShared();
+    this.refillSpare();
+  }
+
+  /** Stops idle shared processes: all once the worker takes no more runs or the job template changed, else all but one. */
+  private dismissIdleShared(): void {
+    const template = this.jobTemplate;
+    const keepOne = this.phase === 'taking' && template !== null && sharesProcesses(template);
+    let kept = false;
+    for (const shared of this.sharedProcesses) {
+      if (shared.retired || shared.runIds.size > 0) continue;
+      if (keepOne && !kept && sameJobTemplate(shared.jobTemplate, template)) {
+        kept = true;
+        continue;
+      }
+      shared.dismiss();
+    }
   }
 
   /**
@@ -433,6 +510,14 @@ export class Worker {
     const template = this.jobTemplate;
     if (this.phase !== 'taking' || this.spare || this.spareTimer || this.spareFailures >= SPARE_FAILURES_MAX) return;
     if (!template || template.command !== null || this.freeSlots() === 0) return;
+    if (sharesProcesses(template)) {
+      const roomy = [...this.sharedProcesses].some(
+        (shared) =>
+          !shared.retired && shared.exit === null && sameJobTemplate(shared.jobTemplate, template) && shared.runIds.size < template.runsPerProcess,
+      );
+      if (!roomy) this.startShared(template);
+      return;
+    }
     const logPath = join(this.options.home, 'runs', `spare-${newId()}.log`);
     let process: FlowProcess;
     try {
@@ -502,10 +587,19 @@ export class Worker {
       await this.release([id]);
       return 'handed back to the server';
     }
+    // Its shared process saw it end, after the server had stored everything it reported.
+    if (status.endedAs) return status.endedAs;
     const read = await this.untilAnswered(() => this.options.client.getFlowRun({ params: { id }, signal: AbortSignal.timeout(REQUEST_TIMEOUT_MS) }));
     if (!read.ok) return `its process exited (${exitText(status)}); its state could not be read: ${describeError(read.error)}`;
     const { state } = read.value;
     if (isTerminal(state.type)) return state.name;
+    if (status.runEnded && !run.cancelled && state.type !== 'CANCELLING') {
+      return this.recordEnd(
+        id,
+        'CRASHED',
+        `its shared flow process (pid ${run.process!.pid}) was done with it before it ended; the output is in ${run.process!.logPath} on ${hostname()}`,
+      );
+    }
     if (run.cancelled || state.type === 'CANCELLING') {
       return this.recordEnd(id, 'CANCELLED', `its process was stopped by worker '${this.options.name}' (${exitText(status)})`);
     }
@@ -566,5 +660,6 @@ export class Worker {
 }
 
 function exitText(status: ExitStatus): string {
+  if (status.runEnded) return 'its shared process is done with it';
   return status.signal ? `signal ${status.signal}` : status.code === null ? 'it could not start' : `exit code ${status.code}`;
 }

@@ -33,8 +33,13 @@ export const WORKER_HEARTBEAT_MS = 2_000;
 export const CLAIM_WAIT_MAX_MS = 30_000;
 
 /** The job template of a pool that sets none: the worker's environment, the bundle's folder, this installation's `flowdeck`. */
-export const DEFAULT_JOB_TEMPLATE: { env: Record<string, string>; workingDir: string | null; command: string[] | null } = Object.freeze({
-  env: {},
-  workingDir: null,
-  command: null,
-});
+export const DEFAULT_JOB_TEMPLATE: { env: Record<string, string>; workingDir: string | null; command: string[] | null; runsPerProcess: number } =
+  Object.freeze({
+    env: {},
+    workingDir: null,
+    command: null,
+    runsPerProcess: 1,
+  });
+
+/** The most runs one flow process of a pool may run at once (the job template's runsPerProcess). */
+export const RUNS_PER_PROCESS_MAX = 1_000;

@@ -3,7 +3,7 @@ import { FlowRunSchema } from '../runs.js';
 import { DeploymentIdParamsSchema, DeploymentSchema, RESOURCE_NAME_MAX, ResourceNameSchema } from './deployments.js';
 import { RunIdSchema } from './common.js';
 import type { RouteSpec } from './route-spec.js';
-import { CLAIM_WAIT_MAX_MS, DEFAULT_QUEUE_NAME, WORK_POOL_TYPES } from './work-pool-rules.js';
+import { CLAIM_WAIT_MAX_MS, DEFAULT_QUEUE_NAME, RUNS_PER_PROCESS_MAX, WORK_POOL_TYPES } from './work-pool-rules.js';
 
 export * from './work-pool-rules.js';
 
@@ -15,6 +15,12 @@ export const JobTemplateSchema = z.strictObject({
   workingDir: z.string().min(1).max(4096).nullable().default(null),
   /** The program and its first arguments, run instead of this installation's `flowdeck`; the run's arguments follow. */
   command: z.array(z.string().min(1).max(4096)).min(1).max(100).nullable().default(null),
+  /**
+   * How many runs a worker hands to one flow process, which runs them at once and so shares its
+   * module state among them; 1 (the default) gives each run a process of its own. Above 1 only
+   * without a command of its own.
+   */
+  runsPerProcess: z.number().int().min(1).max(RUNS_PER_PROCESS_MAX).default(1),
 });
 export type JobTemplate = z.output<typeof JobTemplateSchema>;
 

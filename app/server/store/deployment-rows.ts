@@ -1,6 +1,6 @@
 import type { Deployment, DeploymentSchedule } from '../../core/api/deployments.js';
 import type { JobTemplate, Worker, WorkPool, WorkQueue } from '../../core/api/work-pools.js';
-import { WORKER_OFFLINE_AFTER_MS } from '../../core/api/work-pool-rules.js';
+import { DEFAULT_JOB_TEMPLATE, WORKER_OFFLINE_AFTER_MS } from '../../core/api/work-pool-rules.js';
 import type { RetryPolicy } from '../../core/index.js';
 import { describeSchedule } from '../../core/schedules/describe.js';
 import type { Schedule } from '../../core/schedules/model.js';
@@ -111,7 +111,8 @@ export function workPoolFromRow(row: WorkPoolRow): WorkPool {
     description: row.description,
     paused: row.paused === 1,
     concurrencyLimit: row.concurrency_limit,
-    jobTemplate: JSON.parse(row.job_template) as JobTemplate,
+    // Templates stored before a field existed have its default.
+    jobTemplate: { ...DEFAULT_JOB_TEMPLATE, ...(JSON.parse(row.job_template) as Partial<JobTemplate>) },
     createdAt: row.created_at,
     updatedAt: row.updated_at,
   };

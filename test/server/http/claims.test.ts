@@ -35,7 +35,7 @@ describe('claims', () => {
     expect(runs.map((claimed) => [claimed.flowRun.id, claimed.flowRun.state.type, claimed.flowRun.workerName, claimed.deployment.id])).toEqual([
       [run.id, 'PENDING', 'w1', deployment.id],
     ]);
-    expect(runs[0].jobTemplate).toEqual({ env: {}, workingDir: null, command: null });
+    expect(runs[0].jobTemplate).toEqual({ env: {}, workingDir: null, command: null, runsPerProcess: 1 });
     expect((await client.claimRuns({ params: { pool: 'main' }, body: { worker: 'w1', limit: 10 } })).runs).toEqual([]);
   });
 

@@ -13,7 +13,7 @@ describe('work pools', () => {
         name: 'gpu',
         description: 'big machines',
         concurrencyLimit: 4,
-        jobTemplate: { env: { MODE: 'fast' }, workingDir: '/srv/flows', command: null },
+        jobTemplate: { env: { MODE: 'fast' }, workingDir: '/srv/flows', command: null, runsPerProcess: 1 },
       },
     });
     expect(made).toMatchObject({
@@ -22,7 +22,7 @@ describe('work pools', () => {
       description: 'big machines',
       concurrencyLimit: 4,
       paused: false,
-      jobTemplate: { env: { MODE: 'fast' }, workingDir: '/srv/flows', command: null },
+      jobTemplate: { env: { MODE: 'fast' }, workingDir: '/srv/flows', command: null, runsPerProcess: 1 },
       workers: [],
       runs: { waiting: 0, late: 0, running: 0 },
     });

@@ -15,7 +15,11 @@ describe('claims of due deployment runs', () => {
     clock = T0;
     temp = makeTempHome();
     store = await openTestStore({ path: temp.dbPath, now: () => clock });
-    await store.createWorkPool({ name: 'main', type: 'process', jobTemplate: { env: { MODE: 'test' }, workingDir: null, command: null } });
+    await store.createWorkPool({
+      name: 'main',
+      type: 'process',
+      jobTemplate: { env: { MODE: 'test' }, workingDir: null, command: null, runsPerProcess: 1 },
+    });
   });
   afterEach(async () => {
     await store.close();
@@ -59,7 +63,7 @@ describe('claims of due deployment runs', () => {
       pid: null,
     });
     expect(claimed[0].deployment.fullName).toBe('etl/urgent');
-    expect(claimed[0].jobTemplate).toEqual({ env: { MODE: 'test' }, workingDir: null, command: null });
+    expect(claimed[0].jobTemplate).toEqual({ env: { MODE: 'test' }, workingDir: null, command: null, runsPerProcess: 1 });
     expect(await stateName(future)).toBe('Scheduled');
     expect(await store.claimRuns({ pool: 'main' }, { worker: 'w2', queues: [], limit: 10 })).toEqual([]);
     expect(await store.nextDueTime({ pool: 'main' }, [])).toBe(T0 + 60_000);
@@ -159,7 +163,7 @@ describe('claims of due deployment runs', () => {
     const claimed = await store.claimRuns({ deploymentId: served.id }, { worker: 'serve', queues: [], limit: 10 });
     expect(claimed.map((c) => c.flowRun.id)).toEqual([mine]);
     expect(claimed[0].flowRun.workPool).toBeNull();
-    expect(claimed[0].jobTemplate).toEqual({ env: {}, workingDir: null, command: null });
+    expect(claimed[0].jobTemplate).toEqual({ env: {}, workingDir: null, command: null, runsPerProcess: 1 });
   });
 });
 

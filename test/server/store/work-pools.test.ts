@@ -37,7 +37,7 @@ describe('work pools, queues and workers in the store', () => {
       description: 'the main one',
       paused: false,
       concurrencyLimit: null,
-      jobTemplate: { env: {}, workingDir: null, command: null },
+      jobTemplate: { env: {}, workingDir: null, command: null, runsPerProcess: 1 },
       workers: [],
       runs: { waiting: 0, late: 0, running: 0 },
     });
@@ -52,7 +52,10 @@ describe('work pools, queues and workers in the store', () => {
 
   it('changes a pool and its queues, and answers null for unknown ones', async () => {
     await store.createWorkPool({ name: 'main', type: 'process' });
-    const changed = await store.updateWorkPool('main', { concurrencyLimit: 4, jobTemplate: { env: { A: '1' }, workingDir: '/srv', command: null } });
+    const changed = await store.updateWorkPool('main', {
+      concurrencyLimit: 4,
+      jobTemplate: { env: { A: '1' }, workingDir: '/srv', command: null, runsPerProcess: 1 },
+    });
     expect(changed).toMatchObject({ concurrencyLimit: 4, jobTemplate: { env: { A: '1' }, workingDir: '/srv' } });
     expect(await store.updateWorkPool('nowhere', { paused: true })).toBeNull();
     const queue = await store.createWorkQueue('main', { name: 'fast', concurrencyLimit: 2 });

@@ -7,6 +7,11 @@ export function limitText(limit: number | null): string {
   return limit === 0 ? '0 (nothing starts)' : String(limit);
 }
 
+/** How many runs share one flow process (the job template's runsPerProcess), in words. */
+export function runsPerProcessText(runsPerProcess: number): string {
+  return runsPerProcess > 1 ? `up to ${runsPerProcess} runs share one flow process` : 'each run in a process of its own';
+}
+
 /** Queues in the order they are served: priority 1 first, then by name. */
 export function queuesByPriority(queues: readonly WorkQueue[]): WorkQueue[] {
   return [...queues].sort((a, b) => a.priority - b.priority || a.name.localeCompare(b.name));

@@ -5,7 +5,7 @@ import { routeHash } from '../../app/routes.js';
 import { useServices } from '../../app/services-context.js';
 import { showToast } from '../../app/ui-store.js';
 import { usePolled } from '../../shared/use-polled.js';
-import { lastBeatText, limitText, queuesByPriority, workerQueuesText, workersByHealth } from '../model/pool-text.js';
+import { lastBeatText, limitText, queuesByPriority, runsPerProcessText, workerQueuesText, workersByHealth } from '../model/pool-text.js';
 import { PauseToggle, ReadFailedNotice, StaleReadNotice } from '../../shared/PageParts.js';
 import { PoolRuns } from './PoolRuns.js';
 import './work-pools.css';
@@ -82,8 +82,9 @@ export function WorkPoolPage({ pool: name }: { pool: string }) {
         </div>
       </section>
       <p className="fd-muted">
-        Concurrency limit: {limitText(data.concurrencyLimit)}. Deployments that use this pool are on{' '}
-        <a href={routeHash({ page: 'deployments' })}>Deployments</a>.
+        Concurrency limit: {limitText(data.concurrencyLimit)}. Runs per flow process:{' '}
+        <span data-testid="work-pool-runs-per-process">{runsPerProcessText(data.jobTemplate.runsPerProcess)}</span>. Deployments that use this pool
+        are on <a href={routeHash({ page: 'deployments' })}>Deployments</a>.
       </p>
       <PoolRuns pool={data.name} />
       <section aria-label="Queues" data-testid="work-pool-queues">
