@@ -8,20 +8,26 @@ import { CLAIM_WAIT_MAX_MS, DEFAULT_QUEUE_NAME, RUNS_PER_PROCESS_MAX, WORK_POOL_
 export * from './work-pool-rules.js';
 
 /** How a `process` pool starts each flow run. Every field may be left out. */
-export const JobTemplateSchema = z.strictObject({
-  /** Set in the flow process's environment, over the worker's own. */
-  env: z.record(z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, 'must be a valid environment variable name'), z.string()).default({}),
-  /** Where the flow process starts; the bundle's folder when left out. Packages the flow imports are looked up from here too. */
-  workingDir: z.string().min(1).max(4096).nullable().default(null),
-  /** The program and its first arguments, run instead of this installation's `flowdeck`; the run's arguments follow. */
-  command: z.array(z.string().min(1).max(4096)).min(1).max(100).nullable().default(null),
-  /**
-   * How many runs a worker hands to one flow process, which runs them at once and so shares its
-   * module state among them; 1 (the default) gives each run a process of its own. Above 1 only
-   * without a command of its own.
-   */
-  runsPerProcess: z.number().int().min(1).max(RUNS_PER_PROCESS_MAX).default(1),
-});
+export const JobTemplateSchema = z
+  .strictObject({
+    /** Set in the flow process's environment, over the worker's own. */
+    env: z.record(z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, 'must be a valid environment variable name'), z.string()).default({}),
+    /** Where the flow process starts; the bundle's folder when left out. Packages the flow imports are looked up from here too. */
+    workingDir: z.string().min(1).max(4096).nullable().default(null),
+    /** The program and its first arguments, run instead of this installation's `flowdeck`; the run's arguments follow. */
+    command: z.array(z.string().min(1).max(4096)).min(1).max(100).nullable().default(null),
+    /**
+     * How many runs a worker hands to one flow process, which runs them at once and so shares its
+     * module state among them; 1 (the default) gives each run a process of its own. Above 1 only
+     * without a command of its own.
+     */
+    runsPerProcess: z.number().int().min(1).max(RUNS_PER_PROCESS_MAX).default(1),
+  })
+  .refine((template) => template.command === null || template.runsPerProcess === 1, {
+    // A command of its own may not know how to take several runs: it gets each run in a process of its own.
+    message: 'must be 1 when the job template has a command of its own',
+    path: ['runsPerProcess'],
+  });
 export type JobTemplate = z.output<typeof JobTemplateSchema>;
 
 export const WorkQueueSchema = z.object({

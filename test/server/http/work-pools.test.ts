@@ -61,6 +61,12 @@ describe('work pools', () => {
     const badName = await call(`${server.api}/work-pools`, { method: 'POST', body: { name: '-x' } });
     expect(badName.status).toBe(400);
     expect(badName.json.message).toMatch(/name/);
+    const sharedCommand = await call(`${server.api}/work-pools`, {
+      method: 'POST',
+      body: { name: 'boxes', jobTemplate: { command: ['python3'], runsPerProcess: 4 } },
+    });
+    expect(sharedCommand.status).toBe(400);
+    expect(sharedCommand.json.message).toBe('body.jobTemplate.runsPerProcess: must be 1 when the job template has a command of its own');
     expect((await call(`${server.api}/work-pools/boxes`)).status).toBe(404);
   });
 
