@@ -1,15 +1,15 @@
-import { existsSync, rmSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { join } from 'node:path';
 import type { ApiClient } from '../../core/api/client.js';
 import { ApiError, ApiUnreachableError } from '../../core/api/errors.js';
-import { CLAIM_WAIT_MAX_MS, WORKER_HEARTBEAT_MS, type ClaimedRun, type JobTemplate } from '../../core/api/work-pools.js';
+import { CLAIM_WAIT_MAX_MS, WORKER_HEARTBEAT_MS, type ClaimedRun } from '../../core/api/work-pools.js';
 import { newId } from '../../core/ids.js';
 import { isTerminal } from '../../core/state-model.js';
 import { EXIT_SERVER } from '../errors.js';
 import { BundleCache } from './bundle-cache.js';
 import { FlowProcess, type ExitStatus, type RunHost } from './flow-process.js';
-import { SharedFlowProcess } from './shared-flow-process.js';
+import { sharesProcesses, WarmProcesses } from './warm-processes.js';
+import { describeError, exitText, plural } from './worker-words.js';
 
 /** With no limit of its own, a worker still takes at most this many runs per claim. */
 const UNLIMITED_CLAIM_BATCH = 10;
@@ -19,10 +19,6 @@ const HAND_BACK_GRACE_MS = 5_000;
 const REQUEST_TIMEOUT_MS = 15_000;
 /** Waits between attempts while the server cannot be reached: short first, then longer. */
 const RETRY_DELAYS_MS = [250, 500, 1_000, 2_000, 5_000];
-/** Spares that exit on their own, one after another, before the worker stops making them. */
-const SPARE_FAILURES_MAX = 5;
-/** How long a spare has to exit once told to, before it is killed. */
-const SPARE_STOP_GRACE_MS = 5_000;
 
 export interface WorkerOptions {
   client: ApiClient;
@@ -59,24 +55,7 @@ interface ActiveRun {
   killTimer: NodeJS.Timeout | null;
 }
 
-/** A flow process started before its run, waiting for one (see FlowProcess.startSpare). */
-interface Spare {
-  process: FlowProcess;
-  jobTemplate: JobTemplate;
-  /** Told to stop: its exit is no failure, and its output file is removed. */
-  retired: boolean;
-}
-
 type Phase = 'taking' | 'draining' | 'handing-back';
-
-function sameJobTemplate(a: JobTemplate, b: JobTemplate): boolean {
-  return JSON.stringify(a) === JSON.stringify(b);
-}
-
-/** Runs of this template share warm flow processes: more than one a process, each started as `flowdeck`. */
-function sharesProcesses(template: JobTemplate): boolean {
-  return template.runsPerProcess > 1 && template.command === null;
-}
 
 function sleep(ms: number, signal?: AbortSignal): Promise<void> {
   return new Promise((resolve) => {
@@ -85,17 +64,9 @@ function sleep(ms: number, signal?: AbortSignal): Promise<void> {
   });
 }
 
-function describeError(error: unknown): string {
-  return error instanceof Error ? error.message : String(error);
-}
-
 /** An answer that will not change by asking again: the pool is gone, the key is wrong, the request is bad. */
 function isFinalRefusal(error: unknown): error is ApiError {
   return error instanceof ApiError && error.status >= 400 && error.status < 500 && error.status !== 408 && error.status !== 429;
-}
-
-function plural(count: number, word: string): string {
-  return `${count} ${word}${count === 1 ? '' : 's'}`;
 }
 
 /**
@@ -103,13 +74,7 @@ function plural(count: number, word: string): string {
  * each in its own flow process, stops a process whose run is cancelled, and on stop takes no more
  * work and lets its runs finish (or, asked again, hands them back).
  *
- * While it has a free slot it keeps one spare flow process with the CLI and the engine loaded,
- * which takes the next run it claims; a run then starts without the cost of a new process. One,
- * not one per free slot: runs mostly come due one at a time, a spare is a whole Node process
- * idling, and the next one is ready a few hundred milliseconds after the last was taken.
- *
- * A pool whose job template has runsPerProcess above 1 gets shared processes instead: each takes
- * up to that many runs of one working folder at once; one with room is kept warm.
+ * A run starts in a warm flow process when there is one (see WarmProcesses).
  */
 export class Worker {
   private readonly runs = new Map<string, ActiveRun>();
@@ -120,18 +85,15 @@ export class Worker {
   private slotFreed: (() => void) | null = null;
   private allEnded: (() => void) | null = null;
   private unreachableSince: number | null = null;
-  /** The pool's job template, from the pool at registration and from each claim since. */
-  private jobTemplate: JobTemplate | null = null;
-  private spare: Spare | null = null;
-  private spareTimer: NodeJS.Timeout | null = null;
-  private spareFailures = 0;
-  /** Spares not yet exited, taken ones apart: the worker waits for them before it says goodbye. */
-  private readonly spareExits = new Set<Promise<unknown>>();
-  /** Flow processes that run several runs at once (a job template's runsPerProcess above 1), until they exit. */
-  private readonly sharedProcesses = new Set<SharedFlowProcess>();
+  private readonly warm: WarmProcesses;
 
   constructor(private readonly options: WorkerOptions) {
     this.bundles = new BundleCache(options.client);
+    const { apiUrl, apiKey, home, env, flowdeck, events } = options;
+    this.warm = new WarmProcesses(
+      { apiUrl, apiKey, home, env, flowdeck, note: (message) => events.note(message) },
+      { taking: () => this.phase === 'taking', freeSlots: () => this.freeSlots() },
+    );
   }
 
   /** The first beat, which registers the worker; an unknown pool or a refused key is thrown here. */
@@ -139,7 +101,7 @@ export class Worker {
     await this.beat(true);
     try {
       const pool = await this.options.client.getWorkPool({ params: { pool: this.options.pool }, signal: AbortSignal.timeout(REQUEST_TIMEOUT_MS) });
-      this.jobTemplate ??= pool.jobTemplate;
+      this.warm.knowJobTemplate(pool.jobTemplate);
     } catch {
       // The first claim brings the job template too; spares start then.
     }
@@ -148,18 +110,18 @@ export class Worker {
   /** Takes and runs work until stopped and every run has ended or been handed back; then says goodbye. */
   async run(): Promise<void> {
     this.scheduleBeat();
-    this.refillSpare();
+    this.warm.refillSpare();
     let refusal: ApiError | null;
     try {
       refusal = await this.claimLoop();
-      this.retireSpare();
+      this.warm.retireSpare();
       await this.runsEnded();
-      await Promise.all(this.spareExits);
+      await this.warm.allExited();
     } finally {
       if (this.beatTimer) clearTimeout(this.beatTimer);
       this.beatTimer = null;
-      this.retireSpare();
-      this.dismissIdleShared();
+      this.warm.retireSpare();
+      this.warm.dismissIdleShared();
       try {
         await this.options.client.deleteWorker({
           params: { pool: this.options.pool, worker: this.options.name },
@@ -181,8 +143,8 @@ export class Worker {
       this.phase = 'draining';
       this.stopClaiming.abort();
       this.slotFreed?.();
-      this.retireSpare();
-      this.dismissIdleShared();
+      this.warm.retireSpare();
+      this.warm.dismissIdleShared();
       const unstarted = [...this.runs.values()].filter((run) => run.process === null);
       for (const run of unstarted) run.handedBack = true;
       void this.release(unstarted.map((run) => run.claimed.flowRun.id));
@@ -303,7 +265,7 @@ export class Worker {
         break;
       }
       for (const run of claimed) {
-        this.learnJobTemplate(run.jobTemplate);
+        this.warm.learnJobTemplate(run.jobTemplate);
         void this.launch(run);
       }
     }
@@ -355,7 +317,7 @@ export class Worker {
       this.runs.delete(id);
       this.slotFreed?.();
       this.slotFreed = null;
-      this.refillSpare();
+      this.warm.refillSpare();
     }
     this.options.events.ended(claimed, outcome);
     this.checkAllEnded();
@@ -381,21 +343,21 @@ export class Worker {
     const entryFile = join(folder, ...(at > 1 ? entrypoint.slice(0, at) : entrypoint).split('/'));
     if (sharesProcesses(claimed.jobTemplate)) {
       const cwd = claimed.jobTemplate.workingDir ?? folder;
-      const shared = this.sharedProcessFor(claimed.jobTemplate, cwd);
+      const shared = this.warm.sharedProcessFor(claimed.jobTemplate, cwd);
       if (shared) {
         run.process = shared.hand({ flowRunId: claimed.flowRun.id, entryFile, cwd, claimed: { flowRun: claimed.flowRun, entrypoint } });
-        this.refillSpare();
+        this.warm.refillSpare();
         return true;
       }
     }
     const logPath = join(this.options.home, 'runs', `${claimed.flowRun.id}.log`);
-    const spare = this.takeSpare(claimed.jobTemplate, logPath);
+    const spare = this.warm.takeSpare(claimed.jobTemplate, logPath);
     if (spare) {
       run.process = spare;
       const cwd = claimed.jobTemplate.workingDir ?? folder;
       const taken = await spare.hand({ flowRunId: claimed.flowRun.id, entryFile, cwd }, logPath);
       if (taken) {
-        this.spareFailures = 0;
+        this.warm.spareTookRun();
         return true;
       }
       this.options.events.note(
@@ -416,168 +378,6 @@ export class Worker {
       logPath,
     });
     return true;
-  }
-
-  // ---- spares ----
-
-  /** A claim's job template: when the pool's changed, a spare made for the old one is stopped and one made for the new. */
-  private learnJobTemplate(jobTemplate: JobTemplate): void {
-    if (this.jobTemplate && sameJobTemplate(this.jobTemplate, jobTemplate)) return;
-    this.jobTemplate = jobTemplate;
-    if (this.spare && !sameJobTemplate(this.spare.jobTemplate, jobTemplate)) this.retireSpare();
-    this.dismissIdleShared();
-    this.refillSpare();
-  }
-
-  // ---- shared processes ----
-
-  /** A shared process with room for a run in `cwd`: one already working there first, then a warm one, else a new one. */
-  private sharedProcessFor(template: JobTemplate, cwd: string): SharedFlowProcess | null {
-    const fitting = [...this.sharedProcesses].filter((shared) => shared.takes(template, cwd));
-    return fitting.find((shared) => shared.cwd === cwd) ?? fitting[0] ?? this.startShared(template);
-  }
-
-  private startShared(template: JobTemplate): SharedFlowProcess | null {
-    let shared: SharedFlowProcess;
-    try {
-      shared = SharedFlowProcess.start(
-        { jobTemplate: template, flowdeck: this.options.flowdeck, env: this.options.env, apiUrl: this.options.apiUrl, apiKey: this.options.apiKey },
-        { home: this.options.home, cwd: template.workingDir ?? this.options.home, tempName: `shared-${newId()}` },
-        () => this.sharedRunEnded(),
-      );
-    } catch (error) {
-      this.options.events.note(`could not start a shared flow process (${describeError(error)}); its runs start each in a new process`);
-      return null;
-    }
-    this.sharedProcesses.add(shared);
-    const exited = shared.exited.then((status) => {
-      this.sharedProcesses.delete(shared);
-      // One that had runs: their ends are settled with each run.
-      if (!shared.retired && shared.cwd === null) {
-        this.options.events.note(`a shared flow process exited (${exitText(status)}) before a run came; its output is in ${shared.logPath}`);
-      }
-    });
-    this.spareExits.add(exited);
-    void exited.finally(() => this.spareExits.delete(exited));
-    return shared;
-  }
-
-  /** A run in a shared process ended: idle processes beyond the one kept warm are stopped. */
-  private sharedRunEnded(): void {
-    this.dismissIdleShared();
-    this.refillSpare();
-  }
-
-  /** Stops idle shared processes: all once the worker takes no more runs or the job template changed, else all but one. */
-  private dismissIdleShared(): void {
-    const template = this.jobTemplate;
-    const keepOne = this.phase === 'taking' && template !== null && sharesProcesses(template);
-    let kept = false;
-    for (const shared of this.sharedProcesses) {
-      if (shared.retired || shared.runIds.size > 0) continue;
-      if (keepOne && !kept && sameJobTemplate(shared.jobTemplate, template)) {
-        kept = true;
-        continue;
-      }
-      shared.dismiss();
-    }
-  }
-
-  /**
-   * The spare, for a run of this job template, now no longer a spare; the next one is started.
-   * None when the run's output file exists (a run handed back and taken again here): a new
-   * process appends to it, where renaming the spare's would replace it.
-   */
-  private takeSpare(jobTemplate: JobTemplate, logPath: string): FlowProcess | null {
-    const spare = this.spare;
-    if (!spare) return null;
-    if (!sameJobTemplate(spare.jobTemplate, jobTemplate)) {
-      this.retireSpare();
-      return null;
-    }
-    if (existsSync(logPath)) {
-      // The spare would now be more processes than free slots.
-      if (this.freeSlots() === 0) this.retireSpare();
-      return null;
-    }
-    this.spare = null;
-    this.refillSpare();
-    return spare.process;
-  }
-
-  /** Starts a spare when the worker takes runs, has a free slot besides, and its pool's runs start as `flowdeck` (a custom command need not know the wait). */
-  private refillSpare(): void {
-    const template = this.jobTemplate;
-    if (this.phase !== 'taking' || this.spare || this.spareTimer || this.spareFailures >= SPARE_FAILURES_MAX) return;
-    if (!template || template.command !== null || this.freeSlots() === 0) return;
-    if (sharesProcesses(template)) {
-      const roomy = [...this.sharedProcesses].some(
-        (shared) =>
-          !shared.retired && shared.exit === null && sameJobTemplate(shared.jobTemplate, template) && shared.runIds.size < template.runsPerProcess,
-      );
-      if (!roomy) this.startShared(template);
-      return;
-    }
-    const logPath = join(this.options.home, 'runs', `spare-${newId()}.log`);
-    let process: FlowProcess;
-    try {
-      process = FlowProcess.startSpare(
-        {
-          jobTemplate: template,
-          flowdeck: this.options.flowdeck,
-          env: this.options.env,
-          apiUrl: this.options.apiUrl,
-          apiKey: this.options.apiKey,
-          logPath,
-        },
-        template.workingDir ?? this.options.home,
-      );
-    } catch (error) {
-      this.spareFailures = SPARE_FAILURES_MAX;
-      this.options.events.note(`could not start a spare flow process (${describeError(error)}); each run starts in a new process`);
-      return;
-    }
-    const spare: Spare = { process, jobTemplate: template, retired: false };
-    this.spare = spare;
-    const exited = process.exited.then((status) => this.spareExited(spare, status, logPath));
-    this.spareExits.add(exited);
-    void exited.finally(() => this.spareExits.delete(exited));
-  }
-
-  private spareExited(spare: Spare, status: ExitStatus, logPath: string): void {
-    if (spare.retired) {
-      rmSync(logPath, { force: true });
-      return;
-    }
-    // Taken: its run's own ending is settled with the run.
-    if (this.spare !== spare) return;
-    this.spare = null;
-    this.spareFailures += 1;
-    if (this.spareFailures >= SPARE_FAILURES_MAX) {
-      this.options.events.note(
-        `${plural(this.spareFailures, 'spare flow process')} in a row exited (${exitText(status)}) before a run came (the last one's output is in ${logPath}); each run starts in a new process from now on`,
-      );
-      return;
-    }
-    const wait = RETRY_DELAYS_MS[Math.min(this.spareFailures - 1, RETRY_DELAYS_MS.length - 1)];
-    this.options.events.note(`a spare flow process exited (${exitText(status)}) before a run came; its output is in ${logPath}; starting another`);
-    this.spareTimer = setTimeout(() => {
-      this.spareTimer = null;
-      this.refillSpare();
-    }, wait);
-  }
-
-  /** Stops the spare: its stdin closes and it exits, or is killed when it does not. */
-  private retireSpare(): void {
-    if (this.spareTimer) clearTimeout(this.spareTimer);
-    this.spareTimer = null;
-    const spare = this.spare;
-    if (!spare) return;
-    this.spare = null;
-    spare.retired = true;
-    spare.process.dismiss();
-    const kill = setTimeout(() => spare.process.kill('SIGKILL'), SPARE_STOP_GRACE_MS);
-    void spare.process.exited.finally(() => clearTimeout(kill));
   }
 
   /** After its process exits: the run's final state, recorded here when the process could not. */
@@ -657,9 +457,4 @@ export class Worker {
   private checkAllEnded(): void {
     if (this.runs.size === 0 && this.phase !== 'taking') this.allEnded?.();
   }
-}
-
-function exitText(status: ExitStatus): string {
-  if (status.runEnded) return 'its shared process is done with it';
-  return status.signal ? `signal ${status.signal}` : status.code === null ? 'it could not start' : `exit code ${status.code}`;
 }
