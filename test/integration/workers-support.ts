@@ -1,7 +1,7 @@
 // What the worker tests share: a real `flowdeck server start` on loopback, projects deployed with
 // `flowdeck deploy` from flowdeck.yaml, and `flowdeck worker start` processes, each with its own
 // FLOWDECK_HOME; every process is killed and every folder removed after each test.
-import { cpSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdtempSync, readdirSync, readFileSync, readlinkSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -33,8 +33,30 @@ export function tempHome(): string {
   return home;
 }
 
+/**
+ * Flow processes a worker started live in process groups of their own, so they outlive a worker
+ * killed by a test; one whose flow holds its thread never notices its worker is gone. Found by
+ * their working folder or FLOWDECK_HOME in a test's folders (Linux's /proc), and killed.
+ */
+function killFlowProcessesIn(roots: readonly string[]): void {
+  if (roots.length === 0 || !existsSync('/proc')) return;
+  for (const entry of readdirSync('/proc')) {
+    const pid = Number(entry);
+    if (!Number.isInteger(pid) || pid === process.pid) continue;
+    try {
+      const cwd = readlinkSync(`/proc/${pid}/cwd`);
+      const environ = readFileSync(`/proc/${pid}/environ`, 'utf8').split('\0');
+      const inside = roots.some((root) => cwd === root || cwd.startsWith(`${root}/`) || environ.includes(`FLOWDECK_HOME=${root}`));
+      if (inside) process.kill(pid, 'SIGKILL');
+    } catch {
+      // Gone already, or not ours to read.
+    }
+  }
+}
+
 afterEach(async () => {
   await killStrayProcesses();
+  killFlowProcessesIn(folders);
   for (const folder of folders.splice(0)) rmSync(folder, { recursive: true, force: true });
 });
 
