@@ -4,14 +4,13 @@ import type { JobTemplate } from '../../core/api/work-pools.js';
 import { newId } from '../../core/ids.js';
 import { FlowProcess, type ExitStatus } from './flow-process.js';
 import { SharedFlowProcess } from './shared-flow-process.js';
+import { retryDelay } from './retry-delays.js';
 import { describeError, exitText, plural } from './worker-words.js';
 
 /** Spares that exit on their own, one after another, before the worker stops making them. */
 const SPARE_FAILURES_MAX = 5;
 /** How long a spare has to exit once told to, before it is killed. */
 const SPARE_STOP_GRACE_MS = 5_000;
-/** Waits before the next spare after one exited on its own: short first, then longer. */
-const SPARE_RETRY_DELAYS_MS = [250, 500, 1_000, 2_000, 5_000];
 
 /** What warm flow processes start with, and where they tell the person who started the worker. */
 export interface WarmProcessOptions {
@@ -231,7 +230,7 @@ export class WarmProcesses {
       );
       return;
     }
-    const wait = SPARE_RETRY_DELAYS_MS[Math.min(this.spareFailures - 1, SPARE_RETRY_DELAYS_MS.length - 1)];
+    const wait = retryDelay(this.spareFailures - 1);
     this.options.note(`a spare flow process exited (${exitText(status)}) before a run came; its output is in ${logPath}; starting another`);
     this.spareTimer = setTimeout(() => {
       this.spareTimer = null;

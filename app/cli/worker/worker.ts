@@ -9,6 +9,7 @@ import { EXIT_SERVER } from '../errors.js';
 import { BundleCache } from './bundle-cache.js';
 import { FlowProcess, type ExitStatus, type RunHost } from './flow-process.js';
 import { sharesProcesses, WarmProcesses } from './warm-processes.js';
+import { retryDelay } from './retry-delays.js';
 import { describeError, exitText, plural } from './worker-words.js';
 
 /** With no limit of its own, a worker still takes at most this many runs per claim. */
@@ -17,8 +18,6 @@ const UNLIMITED_CLAIM_BATCH = 10;
 const HAND_BACK_GRACE_MS = 5_000;
 /** A request the server does not answer in this long (beyond a claim's own wait) is given up and made again. */
 const REQUEST_TIMEOUT_MS = 15_000;
-/** Waits between attempts while the server cannot be reached: short first, then longer. */
-const RETRY_DELAYS_MS = [250, 500, 1_000, 2_000, 5_000];
 
 export interface WorkerOptions {
   client: ApiClient;
@@ -250,7 +249,7 @@ export class Worker {
           this.unreachableSince = Date.now();
           events.note(`cannot take runs from the server (${describeError(error)}); trying again until it answers`);
         }
-        await sleep(RETRY_DELAYS_MS[Math.min(failures, RETRY_DELAYS_MS.length - 1)], this.stopClaiming.signal);
+        await sleep(retryDelay(failures), this.stopClaiming.signal);
         failures += 1;
         continue;
       }
@@ -442,7 +441,7 @@ export class Worker {
         return { ok: true, value: await ask() };
       } catch (error) {
         if (isFinalRefusal(error) || this.phase === 'handing-back') return { ok: false, error };
-        await sleep(RETRY_DELAYS_MS[Math.min(failures, RETRY_DELAYS_MS.length - 1)]);
+        await sleep(retryDelay(failures));
       }
     }
   }
