@@ -1,5 +1,5 @@
 import type { CreateArtifact } from '../core/api/artifacts.js';
-import { artifactKeyProblem, progressProblem, TABLE_SHAPE_RULE, tableShape } from '../core/api/artifact-rules.js';
+import { artifactKeyProblem, progressProblem, TABLE_SHAPE_RULE, tableShape } from '../core/artifact-rules.js';
 import type { ArtifactSink } from './artifact-sink.js';
 import { currentFrame } from './context.js';
 import { engineSettings } from './runtime.js';

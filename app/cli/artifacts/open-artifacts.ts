@@ -1,4 +1,5 @@
 import { API_TIMEOUT_MS, type CliContext } from '../context.js';
+import type { ArtifactSink } from '../../engine/hosting.js';
 import type { ArtifactsSource } from './artifacts-source.js';
 
 /**
@@ -17,4 +18,17 @@ export async function openArtifacts(ctx: CliContext, beforeWrite?: () => Promise
   ]);
   const api = createApiClient({ baseUrl: server.apiUrl, apiKey: ctx.settings.FLOWDECK_API_KEY ?? undefined, timeoutMs: API_TIMEOUT_MS });
   return new RemoteArtifactsSource(api, beforeWrite);
+}
+
+/**
+ * The engine's artifact sink for a flow process: the source is opened (and the API's schemas
+ * loaded) only when the flow makes its first artifact, so runs that make none pay nothing.
+ */
+export function lazyArtifactSink(ctx: CliContext, beforeWrite: () => Promise<void>): ArtifactSink {
+  let source: Promise<ArtifactsSource> | null = null;
+  const open = () => (source ??= openArtifacts(ctx, beforeWrite));
+  return {
+    createArtifact: async (artifact) => (await open()).createArtifact(artifact),
+    updateArtifactProgress: async (id, progress) => (await open()).updateArtifactProgress(id, progress),
+  };
 }

@@ -4,7 +4,7 @@ import { configureEngine, crashActiveRuns, engineSettings, previewOf, type FlowR
 import type { ConnectionEvent, HttpReporter } from '../../engine/reporting/index.js';
 import { ParameterValidationError } from '../../engine/index.js';
 import type { CliContext } from '../context.js';
-import { openArtifacts } from '../artifacts/open-artifacts.js';
+import { lazyArtifactSink } from '../artifacts/open-artifacts.js';
 import { CliDeploymentHost } from '../serving/cli-deployment-host.js';
 import { EXIT_OK, EXIT_RUN_FAILED, EXIT_SERVER, UsageError, type ExitCode } from '../errors.js';
 import { formatStateName } from '../output/format.js';
@@ -79,7 +79,7 @@ export async function prepareEngine(ctx: CliContext, options: { deploymentCalls?
     heartbeatSeconds: ctx.settings.FLOWDECK_HEARTBEAT_SECONDS,
     cancelGraceSeconds: ctx.settings.FLOWDECK_CANCEL_GRACE_SECONDS,
     deploymentHost: new CliDeploymentHost(ctx, options.deploymentCalls === 'carry-out'),
-    artifacts: await openArtifacts(ctx, () => reporter.flush()),
+    artifacts: lazyArtifactSink(ctx, () => reporter.flush()),
   });
   return progress;
 }

@@ -12,9 +12,9 @@ import {
   PROGRESS_MIN,
   TABLE_SHAPE_RULE,
   tableShape,
-} from './artifact-rules.js';
+} from '../artifact-rules.js';
 
-export * from './artifact-rules.js';
+export * from '../artifact-rules.js';
 
 export const ArtifactKeySchema = z
   .string()

@@ -1,6 +1,6 @@
 import type Database from 'better-sqlite3';
 import type { Artifact, ArtifactFilter, ArtifactPage, ArtifactType, LatestArtifactsFilter, NewArtifact } from '../../core/api/artifacts.js';
-import { artifactKeyProblem, progressProblem } from '../../core/api/artifact-rules.js';
+import { artifactKeyProblem, progressProblem } from '../../core/artifact-rules.js';
 import { newId } from '../../core/ids.js';
 import { StoreError } from './store-error.js';
 import type { WriteBatch } from './transition-writer.js';
