@@ -110,7 +110,9 @@ describe('artifacts in the web UI', () => {
 
     const table = cards.nth(1).getByTestId('artifact-table');
     expect(await table.locator('th').allInnerTexts()).toEqual(['city', 'temp']);
-    expect(await table.locator('tbody tr').evaluateAll((rows) => rows.map((r) => (r as HTMLElement).innerText.split('\t')))).toEqual([
+    expect(
+      await table.locator('tbody tr').evaluateAll((rows) => rows.map((r) => (r as unknown as { innerText: string }).innerText.split('\t'))),
+    ).toEqual([
       ['Oslo', '3'],
       ['Lima', '19'],
     ]);
@@ -125,7 +127,7 @@ describe('artifacts in the web UI', () => {
     // Clicking what was left of the hostile links ran nothing.
     await markdown.getByText('click me').click();
     await bad.click();
-    expect(await page.evaluate(() => (window as unknown as { pwned?: number }).pwned)).toBeUndefined();
+    expect(await page.evaluate(() => (globalThis as unknown as { pwned?: number }).pwned)).toBeUndefined();
 
     const other = await flowRun();
     await page.goto(`${suite.server.url}#/runs/${other}?view=artifacts`);

@@ -31,7 +31,7 @@ describe('artifacts from flow code', () => {
     let ids: { flowRunId: string; taskRunId?: string } = { flowRunId: '' };
     const tabulate = task({ name: 'tabulate' }, async () => {
       ids = { flowRunId: getRunContext().flowRun.id, taskRunId: getRunContext().taskRun!.id };
-      return createTableArtifact({ n: [1, 2], when: [new Date(0), undefined] } as never, { key: 'numbers' });
+      return createTableArtifact({ n: [1, 2], when: [new Date(0), undefined] }, { key: 'numbers' });
     });
     const made = flow({ name: 'makes-artifacts' }, async () => {
       const bar = await createProgressArtifact(0, { key: 'progress', description: 'how far' });

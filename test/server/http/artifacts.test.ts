@@ -114,7 +114,7 @@ describe('the artifacts API', () => {
     expect(routes).toHaveLength(8);
     for (const route of routes) {
       const path = route.path.replace(':id', made.id).replace(':key', 'k');
-      for (const headers of [{}, { authorization: 'Bearer wrong' }]) {
+      for (const headers of [{}, { authorization: 'Bearer wrong' }] as Record<string, string>[]) {
         const answer = await call(`${server.api}${path}`, {
           method: route.method,
           body: route.method === 'GET' || route.method === 'DELETE' ? undefined : { type: 'progress', data: 2, flowRunId: run, progress: 3 },

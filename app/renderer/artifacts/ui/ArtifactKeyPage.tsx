@@ -2,7 +2,7 @@ import { routeHash } from '../../app/routes.js';
 import { useServices } from '../../app/services-context.js';
 import { ReadFailedNotice } from '../../shared/PageParts.js';
 import { usePolled } from '../../shared/use-polled.js';
-import { ApiError } from '../../../core/api/errors.js';
+import { ARTIFACT_PAGE_MAX } from '../../../core/api/artifacts.js';
 import { ArtifactCard } from './ArtifactCard.js';
 import './artifacts.css';
 
@@ -11,13 +11,9 @@ const REFRESH_MS = 5000;
 /** One key: its latest version in full, then every earlier one, newest first. */
 export function ArtifactKeyPage({ artifactKey }: { artifactKey: string }) {
   const { client } = useServices();
+  // Every version through the listing: a key with none (deleted, or never made) is an empty history, not a failed read.
   const { data, error, reload } = usePolled(
-    () =>
-      client.listArtifactKeyHistory({ params: { key: artifactKey } }).catch((error: unknown) => {
-        // A key with no artifact (deleted, or never made) is an empty history, not a failed read.
-        if (error instanceof ApiError && error.status === 404) return [];
-        throw error;
-      }),
+    async () => (await client.listArtifacts({ query: { key: artifactKey, limit: ARTIFACT_PAGE_MAX } })).items,
     `artifact-key:${artifactKey}`,
     REFRESH_MS,
   );
