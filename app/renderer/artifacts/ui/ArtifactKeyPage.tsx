@@ -20,7 +20,7 @@ export function ArtifactKeyPage({ artifactKey }: { artifactKey: string }) {
   return (
     <div className="fd-artifacts-page" data-testid="artifact-key-page">
       <header className="fd-run-header">
-        <a href={routeHash({ page: 'artifacts' })}>Artifacts</a>
+        <a href={routeHash({ page: 'artifacts' })}>← Artifacts</a>
         <h1>{artifactKey}</h1>
       </header>
       {error ? <ReadFailedNotice message={`Could not read the artifact: ${error}`} onRetry={reload} /> : null}
