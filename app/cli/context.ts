@@ -17,7 +17,7 @@ interface SettingsReaders {
 }
 
 /** A server that has not answered in this long is treated as unreachable rather than waited on. */
-const API_TIMEOUT_MS = 30_000;
+export const API_TIMEOUT_MS = 30_000;
 
 interface Output {
   write(text: string): void;

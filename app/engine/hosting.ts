@@ -5,6 +5,7 @@
  * is reporting/index.ts, loaded by whoever has a server to report to.
  */
 export { configureEngine, engineSettings, type RunEvent } from './runtime.js';
+export type { ArtifactSink } from './artifact-sink.js';
 export { isFlow } from './flow.js';
 export { registeredFlows, registeredTaskNames } from './registry.js';
 export type { DebugListener, StoppedTaskRun } from './debug-session.js';

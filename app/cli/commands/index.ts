@@ -290,6 +290,36 @@ export const COMMANDS: readonly CommandDefinition[] = [
     load: () => import('./concurrency-limit-delete.js'),
   },
   {
+    name: 'artifact ls',
+    summary: 'List artifacts: the latest of each key, or every version with --all or --flow-run',
+    usage: '[--key KEY] [--flow-run ID] [--type TYPE] [--all] [--limit N] [--json]',
+    options: {
+      key: { type: 'string', value: 'KEY', description: 'Only this key: its latest version, or every version with --all' },
+      'flow-run': { type: 'string', value: 'ID', description: 'Every artifact of this flow run (its id or a unique prefix)' },
+      type: { type: 'string', value: 'TYPE', description: 'Only artifacts of this type: markdown, table, link or progress' },
+      all: { type: 'boolean', description: 'Every version of every artifact, those without a key too' },
+      limit: { type: 'string', value: 'N', description: 'Show at most N artifacts (default 50)' },
+      json: { type: 'boolean', description: 'Print the artifacts as a JSON list' },
+    },
+    positionals: { min: 0, max: 0, names: [] },
+    load: () => import('./artifact-ls.js'),
+  },
+  {
+    name: 'artifact inspect',
+    summary: "Show an artifact by its id, or a key's latest version and its history",
+    usage: 'KEY|ID [--json]',
+    options: { json: { type: 'boolean', description: 'Print the artifact, or the key and its versions, as one JSON object' } },
+    positionals: { min: 1, max: 1, names: ['KEY|ID'] },
+    load: () => import('./artifact-inspect.js'),
+  },
+  {
+    name: 'artifact delete',
+    summary: 'Delete an artifact by its id, or every version of a key',
+    usage: 'KEY|ID',
+    positionals: { min: 1, max: 1, names: ['KEY|ID'] },
+    load: () => import('./artifact-delete.js'),
+  },
+  {
     name: 'deploy',
     summary: 'Deploy flows as flowdeck.yaml describes them (by name, or --all), or one flow file with --name',
     usage:

@@ -4,6 +4,7 @@ import { configureEngine, crashActiveRuns, engineSettings, previewOf, type FlowR
 import type { ConnectionEvent, HttpReporter } from '../../engine/reporting/index.js';
 import { ParameterValidationError } from '../../engine/index.js';
 import type { CliContext } from '../context.js';
+import { lazyArtifactSink } from '../artifacts/open-artifacts.js';
 import { CliDeploymentHost } from '../serving/cli-deployment-host.js';
 import { EXIT_OK, EXIT_RUN_FAILED, EXIT_SERVER, UsageError, type ExitCode } from '../errors.js';
 import { formatStateName } from '../output/format.js';
@@ -68,8 +69,9 @@ export async function checkServer(ctx: CliContext): Promise<void> {
  */
 export async function prepareEngine(ctx: CliContext, options: { deploymentCalls?: 'carry-out' | 'skip' } = {}): Promise<RunProgress> {
   const progress = new RunProgress(ctx);
+  const reporter = await reporterFor(ctx, progress);
   configureEngine({
-    reporter: await reporterFor(ctx, progress),
+    reporter,
     home: ctx.home,
     consoleSink: progress.logLine,
     onEvent: progress.event,
@@ -77,6 +79,7 @@ export async function prepareEngine(ctx: CliContext, options: { deploymentCalls?
     heartbeatSeconds: ctx.settings.FLOWDECK_HEARTBEAT_SECONDS,
     cancelGraceSeconds: ctx.settings.FLOWDECK_CANCEL_GRACE_SECONDS,
     deploymentHost: new CliDeploymentHost(ctx, options.deploymentCalls === 'carry-out'),
+    artifacts: lazyArtifactSink(ctx, () => reporter.flush()),
   });
   return progress;
 }

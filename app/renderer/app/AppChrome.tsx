@@ -25,10 +25,16 @@ const PAGES: { page: PageName; label: string; hash: string }[] = [
   { page: 'runs', label: 'Runs', hash: routeHash({ page: 'runs' }) },
   { page: 'deployments', label: 'Deployments', hash: routeHash({ page: 'deployments' }) },
   { page: 'work-pools', label: 'Work pools', hash: routeHash({ page: 'work-pools' }) },
+  { page: 'artifacts', label: 'Artifacts', hash: routeHash({ page: 'artifacts' }) },
 ];
 
-/** The tab a page lives under: a run under Runs, a deployment under Deployments, a pool under Work pools. */
-const TAB_OF: Partial<Record<PageName, PageName>> = { run: 'runs', deployment: 'deployments', 'work-pool': 'work-pools' };
+/** The tab a page lives under: a run under Runs, a deployment under Deployments, a pool under Work pools, a key under Artifacts. */
+const TAB_OF: Partial<Record<PageName, PageName>> = {
+  run: 'runs',
+  deployment: 'deployments',
+  'work-pool': 'work-pools',
+  'artifact-key': 'artifacts',
+};
 
 /** The app's pages, as links so they open in a new window too. */
 export function PageTabs({ current }: { current: PageName }) {

@@ -7,10 +7,12 @@ export type Route =
   | { page: 'deployments' }
   | { page: 'deployment'; deploymentId: string }
   | { page: 'work-pools' }
-  | { page: 'work-pool'; pool: string };
+  | { page: 'work-pool'; pool: string }
+  | { page: 'artifacts' }
+  | { page: 'artifact-key'; key: string };
 
 /** The views of a flow run's page; the graph unless the hash names another, so a link can open its logs. */
-const RUN_PAGE_VIEWS = ['graph', 'timeline', 'logs', 'details'] as const;
+const RUN_PAGE_VIEWS = ['graph', 'timeline', 'logs', 'artifacts', 'details'] as const;
 export type RunPageView = (typeof RUN_PAGE_VIEWS)[number];
 
 function runPageView(query: string): RunPageView | undefined {
@@ -24,6 +26,8 @@ const RUN_ID = /^[A-Za-z0-9-]{1,64}$/;
 /** Deployment ids and pool names as the API takes them; anything else is the page's listing. */
 const DEPLOYMENT_ID = /^[A-Za-z0-9._-]{1,256}$/;
 const POOL_NAME = /^[A-Za-z0-9][A-Za-z0-9_.-]{0,127}$/;
+/** Artifact keys as the API takes them. */
+const ARTIFACT_KEY = /^[a-z0-9-]{1,255}$/;
 
 /** The route a hash names; anything unknown is the builder, the app's first page. */
 export function parseRoute(hash: string): Route {
@@ -49,6 +53,9 @@ export function parseRoute(hash: string): Route {
   if (parts[0] === 'work-pools') {
     return parts.length > 1 && POOL_NAME.test(parts[1]) ? { page: 'work-pool', pool: parts[1] } : { page: 'work-pools' };
   }
+  if (parts[0] === 'artifacts') {
+    return parts.length > 1 && ARTIFACT_KEY.test(parts[1]) ? { page: 'artifact-key', key: parts[1] } : { page: 'artifacts' };
+  }
   return { page: 'builder' };
 }
 
@@ -70,5 +77,9 @@ export function routeHash(route: Route): string {
       return '#/work-pools';
     case 'work-pool':
       return `#/work-pools/${encodeURIComponent(route.pool)}`;
+    case 'artifacts':
+      return '#/artifacts';
+    case 'artifact-key':
+      return `#/artifacts/${encodeURIComponent(route.key)}`;
   }
 }

@@ -21,6 +21,7 @@ import { homePage } from './home-page.js';
 import { useJsonBodies } from './json-body.js';
 import { guardRequests } from './request-guard.js';
 import { openApiDocument, registerOpenApi } from './openapi.js';
+import { artifactRoutes } from './routes/artifacts.js';
 import { concurrencyLimitRoutes } from './routes/concurrency-limits.js';
 import type { RouteDeps } from './routes/deps.js';
 import { eventRoutes } from './routes/events.js';
@@ -70,6 +71,7 @@ const RESOURCES: readonly FastifyPluginAsync<RouteDeps>[] = [
   deploymentRoutes,
   workPoolRoutes,
   bundleRoutes,
+  artifactRoutes,
 ];
 
 export interface ServerOptions {

@@ -406,6 +406,28 @@ export const MIGRATIONS: readonly { name: string; sql: string }[] = [
         WHERE work_pool IS NOT NULL;
     `,
   },
+  {
+    // seq orders artifacts by creation (the newest highest) and is the listings' page cursor.
+    name: 'artifacts: what runs produce for people to read, versioned by key',
+    sql: `
+      CREATE TABLE artifacts (
+        seq INTEGER PRIMARY KEY AUTOINCREMENT,
+        id TEXT NOT NULL UNIQUE,
+        key TEXT,
+        type TEXT NOT NULL,
+        data TEXT NOT NULL,
+        description TEXT,
+        flow_run_id TEXT NOT NULL,
+        task_run_id TEXT,
+        created_at INTEGER NOT NULL,
+        updated_at INTEGER NOT NULL
+      );
+      -- A key's versions, its latest, and the latest of every key.
+      CREATE INDEX ix_artifacts_key ON artifacts (key, seq) WHERE key IS NOT NULL;
+      CREATE INDEX ix_artifacts_flow_run ON artifacts (flow_run_id, seq);
+      CREATE INDEX ix_artifacts_task_run ON artifacts (task_run_id, seq) WHERE task_run_id IS NOT NULL;
+    `,
+  },
 ];
 
 function schemaVersion(db: Database.Database): number {

@@ -43,6 +43,7 @@ import type {
   UpdateWorkQueue,
   WorkerBeat,
 } from './deployment-store.js';
+import type { Artifact, ArtifactFilter, ArtifactPage, LatestArtifactsFilter, NewArtifact } from '../../core/api/artifacts.js';
 import type { FlowRunCursor, FlowRunPageFilter } from './flow-run-page-query.js';
 import type { ResumeOutcome, ResumeRecord } from './flow-run-resumes.js';
 import type { BreakAllOutcome, BreakpointCommand, BreakpointOutcome, ContinueFlowRunOutcome } from './task-run-breakpoints.js';
@@ -391,5 +392,39 @@ export class SqliteRunStore implements RunStore {
 
   async releaseRuns(target: ClaimTarget, worker: string, flowRunIds: readonly string[]): Promise<string[]> {
     return this.sqlite.deployments.releaseRuns(target, worker, flowRunIds);
+  }
+
+  // ---- artifacts ----
+
+  async createArtifact(artifact: NewArtifact): Promise<Artifact> {
+    return this.sqlite.artifacts.create(artifact);
+  }
+
+  async updateArtifactProgress(id: string, progress: number): Promise<Artifact | null> {
+    return this.sqlite.artifacts.updateProgress(id, progress);
+  }
+
+  async getArtifact(id: string): Promise<Artifact | null> {
+    return this.sqlite.artifacts.get(id);
+  }
+
+  async listArtifacts(filter: ArtifactFilter): Promise<ArtifactPage> {
+    return this.sqlite.artifacts.list(filter);
+  }
+
+  async listLatestArtifacts(filter: LatestArtifactsFilter): Promise<ArtifactPage> {
+    return this.sqlite.artifacts.listLatest(filter);
+  }
+
+  async listArtifactVersions(key: string): Promise<Artifact[]> {
+    return this.sqlite.artifacts.versions(key);
+  }
+
+  async deleteArtifact(id: string): Promise<boolean> {
+    return this.sqlite.artifacts.delete(id);
+  }
+
+  async deleteArtifactKey(key: string): Promise<number> {
+    return this.sqlite.artifacts.deleteKey(key);
   }
 }

@@ -11,6 +11,7 @@ import { showToast } from '../../app/ui-store.js';
 import { navigate } from '../../app/use-route.js';
 import { FlowRunDetails } from './FlowRunDetails.js';
 import { LogsView } from './LogsView.js';
+import { RunArtifacts } from '../../artifacts/ui/RunArtifacts.js';
 import { PausePanel } from './PausePanel.js';
 import { TaskRunPanel } from './TaskRunPanel.js';
 import { RunAgainDialog } from './RunAgainDialog.js';
@@ -32,6 +33,7 @@ const TABS: { id: RunPageView; label: string }[] = [
   { id: 'graph', label: 'Graph' },
   { id: 'timeline', label: 'Timeline' },
   { id: 'logs', label: 'Logs' },
+  { id: 'artifacts', label: 'Artifacts' },
   { id: 'details', label: 'Details' },
 ];
 
@@ -285,6 +287,7 @@ export function FlowRunPage({ flowRunId, taskRunId, view: tab = 'graph' }: { flo
             <TimelineView view={view} taskRuns={timelineRuns} bands={attempt === 'all' ? attempts : null} selected={taskRunId} />
           ) : null}
           {tab === 'logs' ? <LogsView view={view} onLoadEarlier={() => void follower?.loadEarlier()} /> : null}
+          {tab === 'artifacts' ? <RunArtifacts flowRunId={run.id} ended={terminal} /> : null}
           {tab === 'details' ? <FlowRunDetails view={view} /> : null}
         </section>
         {picked ? (
