@@ -36,6 +36,7 @@ import { breakpointRoutes } from './routes/breakpoints.js';
 import { bundleRoutes } from './routes/bundles.js';
 import { deploymentRoutes } from './routes/deployments.js';
 import { workPoolRoutes } from './routes/work-pools.js';
+import { variableRoutes } from './routes/variables.js';
 import { closeUnusedConnectionsWhileClosing } from './unused-connections.js';
 import { workspaceRoutes } from './routes/workspace.js';
 
@@ -70,6 +71,7 @@ const RESOURCES: readonly FastifyPluginAsync<RouteDeps>[] = [
   deploymentRoutes,
   workPoolRoutes,
   bundleRoutes,
+  variableRoutes,
 ];
 
 export interface ServerOptions {

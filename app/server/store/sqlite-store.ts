@@ -36,6 +36,7 @@ import {
 } from './task-run-breakpoints.js';
 import { diskProblem, isDiskFull, StoreError } from './store-error.js';
 import { TransitionWriter } from './transition-writer.js';
+import { VariableRecords } from './variable-records.js';
 import { WriteHealth, type WriteHealthChange, type WriteProblem } from './write-health.js';
 
 export interface SqliteStoreOptions {
@@ -93,6 +94,8 @@ export class SqliteStore extends RunReads {
   private readonly health: WriteHealth;
   /** Deployments, work pools, workers and claims. */
   readonly deployments: SqliteDeployments;
+  /** Shared JSON values by name. */
+  readonly variables: VariableRecords;
 
   static open(options: SqliteStoreOptions): SqliteStore {
     return new SqliteStore(options);
@@ -133,6 +136,7 @@ export class SqliteStore extends RunReads {
     this.dashboardQuery = new DashboardQuery(db, (id) => this.getFlowRun(id));
     this.recorded = new RecordedRunsQuery(db);
     this.deployments = new SqliteDeployments(db, this.now, this.writer, this.changes, (id) => this.getFlowRun(id));
+    this.variables = new VariableRecords(db, this.now, (body) => this.writer.writeBatch(body));
     const unswept = options.sweepOnOpen !== false ? this.sweepOnOpen() : null;
     if (alone !== null || unswept !== null) options.onWarning?.(openWarning(options.path, alone, unswept));
   }
