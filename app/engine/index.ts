@@ -6,6 +6,7 @@ export { TaskRunFuture, FutureList, unmapped, allowFailure, Unmapped, AllowFailu
 export { getRunLogger, type Logger } from './logger.js';
 export { getRunContext, type RunContext } from './context.js';
 export { pauseFlowRun, type PauseOptions } from './pause.js';
+export { Variable, type SetVariableOptions } from './variables.js';
 export { exponentialBackoff, type TaskOptions, type FlowOptions, type RunInfo, type Hook } from './options.js';
 export { CachePolicies, type CachePolicy, type CacheKeyContext } from './cache.js';
 export { ConcurrentTaskRunner } from './task-runners/concurrent.js';

@@ -4,6 +4,7 @@ import { LOG_LEVELS } from '../core/log-levels.js';
 import { resolveFlowdeckHome } from '../core/settings/home.js';
 import { SETTINGS } from '../core/settings/registry.js';
 import type { DeploymentHost } from './deployments/host.js';
+import type { VariableHost } from './variables.js';
 
 /** A state change the engine has had accepted, for progress displays. */
 export interface RunEvent {
@@ -29,6 +30,8 @@ interface EngineSettings {
   cancelGraceSeconds: number;
   /** Where `flow.deploy()` and `flow.serve()` register deployments and run served runs; null outside the CLI. */
   deploymentHost: DeploymentHost | null;
+  /** Where `Variable.get`, `Variable.set` and `Variable.unset` reach variables; null outside the CLI. */
+  variables: VariableHost | null;
 }
 
 /** The level the environment asks for; a missing or unreadable one leaves the default. */
@@ -51,6 +54,7 @@ const settings: EngineSettings = {
   heartbeatSeconds: SETTINGS.FLOWDECK_HEARTBEAT_SECONDS.default,
   cancelGraceSeconds: SETTINGS.FLOWDECK_CANCEL_GRACE_SECONDS.default,
   deploymentHost: null,
+  variables: null,
 };
 
 export function configureEngine(changes: Partial<EngineSettings>): EngineSettings {

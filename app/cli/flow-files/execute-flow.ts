@@ -8,6 +8,7 @@ import { CliDeploymentHost } from '../serving/cli-deployment-host.js';
 import { EXIT_OK, EXIT_RUN_FAILED, EXIT_SERVER, UsageError, type ExitCode } from '../errors.js';
 import { formatStateName } from '../output/format.js';
 import { RunProgress } from '../output/run-progress.js';
+import { openVariables } from '../variables/variables-source.js';
 import type { AnyFlow } from './load-flow-file.js';
 
 const SIGNAL_EXIT: Record<string, number> = { SIGINT: 130, SIGTERM: 143 };
@@ -77,6 +78,7 @@ export async function prepareEngine(ctx: CliContext, options: { deploymentCalls?
     heartbeatSeconds: ctx.settings.FLOWDECK_HEARTBEAT_SECONDS,
     cancelGraceSeconds: ctx.settings.FLOWDECK_CANCEL_GRACE_SECONDS,
     deploymentHost: new CliDeploymentHost(ctx, options.deploymentCalls === 'carry-out'),
+    variables: await openVariables(ctx),
   });
   return progress;
 }

@@ -26,7 +26,9 @@ export function variableNameProblem(name: string): string | null {
 /** The value as stored: its JSON text, or undefined when it has none (undefined, a function). */
 export function serialiseVariableValue(value: unknown): string | undefined {
   try {
-    return JSON.stringify(value) as string | undefined;
+    // Typed as a string, though undefined and functions give undefined.
+    const text: string | undefined = JSON.stringify(value);
+    return text;
   } catch {
     // A cycle or a BigInt: not a JSON value.
     return undefined;
