@@ -62,6 +62,16 @@ describe('Variable in a flow run by `flowdeck run`', () => {
     ]);
   });
 
+  it('reaches them from a task on a worker thread too', async () => {
+    await runCli(['variable', 'set', 'factor', '6'], { home: temp.home });
+    const run = await runCli(['run', fixtureFlow('variables-on-threads'), '--json'], { home: temp.home });
+    expect(run.code, showOutput(run)).toBe(0);
+    const result = lastJsonLine<{ result: { scaled: number; refused: string } }>(run.stdout).result;
+    expect(result.scaled).toBe(42);
+    expect(result.refused).toContain("variable 'factor' already exists");
+    expect(await withStore(temp.dbPath, (store) => store.getVariable('scaled-7'))).toMatchObject({ value: 42 });
+  });
+
   describe('against a server with an API key', () => {
     const KEY = 'variables-flow-key';
     let server: TestServer;
