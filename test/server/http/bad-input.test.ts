@@ -159,6 +159,10 @@ const ROUTES: [string, string][] = [
   ['POST', '/api/work-pools/:id/release'],
   ['PUT', '/api/bundles/:id'],
   ['GET', '/api/bundles/:id'],
+  ['GET', '/api/variables'],
+  ['GET', '/api/variables/:id'],
+  ['PUT', '/api/variables/:id'],
+  ['DELETE', '/api/variables/:id'],
   ['PATCH', '/api/flow-runs'],
   ['GET', '/api/no-such-thing/:id'],
 ];
@@ -186,6 +190,8 @@ const QUERY_KEYS = [
   'pauseId',
   // Not waitMs: a generated wait on the known flow run would hold its request open up to a minute.
   'after',
+  'tag',
+  'nameContains',
   'x',
   '__proto__',
   'constructor',

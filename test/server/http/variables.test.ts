@@ -51,6 +51,10 @@ describe('/api/variables', () => {
     const badTag = await call(`${api}/variables/kept`, { method: 'PUT', body: { value: 1, tags: [''] } });
     expect(badTag.status).toBe(400);
     expect(badTag.json.message).toMatch(/^body\.tags\[0\]: /);
+    // Nested far too deep to serialise: refused as any value over the limit, never a 5xx.
+    const deep = await call(`${api}/variables/kept`, { method: 'PUT', body: `{"value":${'['.repeat(200_000)}${']'.repeat(200_000)}}` });
+    expect(deep.status).toBeGreaterThanOrEqual(400);
+    expect(deep.status).toBeLessThan(500);
     const unknownField = await call(`${api}/variables/kept`, { method: 'PUT', body: { value: 1, colour: 'red' } });
     expect(unknownField.status).toBe(400);
     expect((await call(`${api}/variables/kept`)).json.value).toBe('as it was');
