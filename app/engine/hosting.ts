@@ -17,5 +17,6 @@ export { previewOf } from './previews.js';
 export type { FlowRunOutcome, FlowRunRequest } from './flow-run-engine.js';
 export { loadReusePlan, ResultsElsewhereError } from './reuse-plan.js';
 export type { DeploymentHost, ServedDeployment } from './deployments/host.js';
+export type { VariableHost } from './variables.js';
 export type { DeploymentSpec } from './deployments/check-options.js';
 export { flowSource, type FlowSource } from './deployments/flow-source.js';

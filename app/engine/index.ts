@@ -16,6 +16,7 @@ export {
   type LinkArtifactOptions,
   type ArtifactTable,
 } from './artifacts.js';
+export { Variable, type SetVariableOptions } from './variables.js';
 export { exponentialBackoff, type TaskOptions, type FlowOptions, type RunInfo, type Hook } from './options.js';
 export { CachePolicies, type CachePolicy, type CacheKeyContext } from './cache.js';
 export { ConcurrentTaskRunner } from './task-runners/concurrent.js';

@@ -5,6 +5,7 @@ import { resolveFlowdeckHome } from '../core/settings/home.js';
 import { SETTINGS } from '../core/settings/registry.js';
 import type { ArtifactSink } from './artifact-sink.js';
 import type { DeploymentHost } from './deployments/host.js';
+import type { VariableHost } from './variables.js';
 
 /** A state change the engine has had accepted, for progress displays. */
 export interface RunEvent {
@@ -32,6 +33,8 @@ interface EngineSettings {
   deploymentHost: DeploymentHost | null;
   /** Where the artifact functions record artifacts; null outside the CLI. */
   artifacts: ArtifactSink | null;
+  /** Where `Variable.get`, `Variable.set` and `Variable.unset` reach variables; null outside the CLI. */
+  variables: VariableHost | null;
 }
 
 /** The level the environment asks for; a missing or unreadable one leaves the default. */
@@ -55,6 +58,7 @@ const settings: EngineSettings = {
   cancelGraceSeconds: SETTINGS.FLOWDECK_CANCEL_GRACE_SECONDS.default,
   deploymentHost: null,
   artifacts: null,
+  variables: null,
 };
 
 export function configureEngine(changes: Partial<EngineSettings>): EngineSettings {

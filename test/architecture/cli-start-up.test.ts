@@ -93,7 +93,9 @@ describe('the CLI at start-up', () => {
       'app/server/store/open-store.ts',
     ]);
     expect(modules).toContain('app/server/store/run-reads.ts');
-    expect(modules.filter((m) => m.startsWith('app/core/api/') && !/\/(version|run-id-rules|work-pool-rules)\.ts$/.test(m))).toEqual([]);
+    expect(modules.filter((m) => m.startsWith('app/core/api/') && !/\/(version|run-id-rules|work-pool-rules|variable-rules)\.ts$/.test(m))).toEqual(
+      [],
+    );
     expect(packages).not.toContain('zod');
   });
 
@@ -101,7 +103,9 @@ describe('the CLI at start-up', () => {
     // The flow file imports the engine's entry (flowdeck.js), which the command shares.
     const { modules, packages } = loadedByCommand('app/cli/commands/run.ts', ['app/server/store/open-store.ts', 'app/engine/index.ts']);
     expect(modules).toContain('app/engine/flow-run-engine.ts');
-    expect(modules.filter((m) => m.startsWith('app/core/api/') && !/\/(version|run-id-rules|work-pool-rules)\.ts$/.test(m))).toEqual([]);
+    expect(modules.filter((m) => m.startsWith('app/core/api/') && !/\/(version|run-id-rules|work-pool-rules|variable-rules)\.ts$/.test(m))).toEqual(
+      [],
+    );
     expect(packages).not.toContain('zod');
   });
 

@@ -7,20 +7,21 @@ import { importsOf, sourceFiles, type ImportViolation } from './layer-rules.js';
  * stands alone apart from app-wide services and shared parts, and shared parts know no feature.
  */
 export const ALLOWED_FOLDER_IMPORTS: Record<string, readonly string[]> = {
-  app: ['builder', 'monitor', 'deployments', 'work-pools', 'artifacts', 'shared'],
+  app: ['builder', 'monitor', 'deployments', 'work-pools', 'artifacts', 'variables', 'shared'],
   builder: ['app', 'shared'],
   /** A run's page shows the run's artifacts as the artifacts feature draws them. */
   monitor: ['app', 'shared', 'artifacts'],
   deployments: ['app', 'shared'],
   'work-pools': ['app', 'shared'],
   artifacts: ['app', 'shared'],
+  variables: ['app', 'shared'],
   shared: [],
   /** Declarations of modules the bundler makes up. */
   types: [],
 };
 
 /** Features split into a React-free model and the UI over it. */
-const FEATURES = new Set(['builder', 'monitor', 'deployments', 'work-pools', 'artifacts']);
+const FEATURES = new Set(['builder', 'monitor', 'deployments', 'work-pools', 'artifacts', 'variables']);
 
 /** The folder and, in a feature, the part (model or ui) a renderer path lies in; null outside the renderer or at its top. */
 function placeOf(rendererDir: string, path: string): { folder: string; part?: string } | null {

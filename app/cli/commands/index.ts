@@ -320,6 +320,52 @@ export const COMMANDS: readonly CommandDefinition[] = [
     load: () => import('./artifact-delete.js'),
   },
   {
+    name: 'variable set',
+    summary: 'Set a variable: a JSON value shared by name (VALUE is read as JSON, else taken as text)',
+    usage: 'NAME VALUE [--tag T]... [--overwrite]',
+    options: {
+      tag: { type: 'string', multiple: true, value: 'TAG', description: "A tag of the variable; given, the tags replace an existing variable's own" },
+      overwrite: { type: 'boolean', description: 'Replace the value of a variable that exists' },
+    },
+    positionals: { min: 2, max: 2, names: ['NAME', 'VALUE'] },
+    load: () => import('./variable-set.js'),
+  },
+  {
+    name: 'variable get',
+    summary: "Print a variable's value (text as it is, anything else as JSON)",
+    usage: 'NAME [--json]',
+    options: { json: { type: 'boolean', description: 'Print the value as JSON, text in quotes' } },
+    positionals: { min: 1, max: 1, names: ['NAME'] },
+    load: () => import('./variable-get.js'),
+  },
+  {
+    name: 'variable ls',
+    summary: 'List variables by name, with a preview of each value',
+    usage: '[--tag T]... [--name TEXT] [--json]',
+    options: {
+      tag: { type: 'string', multiple: true, value: 'TAG', description: 'Only variables with this tag (given several times: with all of them)' },
+      name: { type: 'string', value: 'TEXT', description: 'Only variables whose name contains this text, in any case' },
+      json: { type: 'boolean', description: 'Print the variables as a JSON list' },
+    },
+    positionals: { min: 0, max: 0, names: [] },
+    load: () => import('./variable-ls.js'),
+  },
+  {
+    name: 'variable inspect',
+    summary: 'Show a variable: its value, tags and times',
+    usage: 'NAME [--json]',
+    options: { json: { type: 'boolean', description: 'Print the variable as one JSON object' } },
+    positionals: { min: 1, max: 1, names: ['NAME'] },
+    load: () => import('./variable-inspect.js'),
+  },
+  {
+    name: 'variable unset',
+    summary: 'Remove a variable',
+    usage: 'NAME',
+    positionals: { min: 1, max: 1, names: ['NAME'] },
+    load: () => import('./variable-unset.js'),
+  },
+  {
     name: 'deploy',
     summary: 'Deploy flows as flowdeck.yaml describes them (by name, or --all), or one flow file with --name',
     usage:

@@ -9,6 +9,7 @@ import { CliDeploymentHost } from '../serving/cli-deployment-host.js';
 import { EXIT_OK, EXIT_RUN_FAILED, EXIT_SERVER, UsageError, type ExitCode } from '../errors.js';
 import { formatStateName } from '../output/format.js';
 import { RunProgress } from '../output/run-progress.js';
+import { openVariables } from '../variables/variables-source.js';
 import type { AnyFlow } from './load-flow-file.js';
 
 const SIGNAL_EXIT: Record<string, number> = { SIGINT: 130, SIGTERM: 143 };
@@ -80,6 +81,7 @@ export async function prepareEngine(ctx: CliContext, options: { deploymentCalls?
     cancelGraceSeconds: ctx.settings.FLOWDECK_CANCEL_GRACE_SECONDS,
     deploymentHost: new CliDeploymentHost(ctx, options.deploymentCalls === 'carry-out'),
     artifacts: lazyArtifactSink(ctx, () => reporter.flush()),
+    variables: await openVariables(ctx),
   });
   return progress;
 }

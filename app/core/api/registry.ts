@@ -4,6 +4,7 @@ import { ErrorInfoSchema, StateSchema } from '../states.js';
 import { ApiErrorBodySchema, OrchestrationResultSchema } from './common.js';
 import { DeploymentSchema } from './deployments.js';
 import { FlowSchema } from './flows.js';
+import { VariableSchema } from './variables.js';
 import { WorkerSchema, WorkPoolSchema, WorkQueueSchema } from './work-pools.js';
 
 /**
@@ -25,6 +26,7 @@ const NAMED = {
   WorkPool: WorkPoolSchema,
   WorkQueue: WorkQueueSchema,
   Worker: WorkerSchema,
+  Variable: VariableSchema,
   OrchestrationResult: OrchestrationResultSchema,
   ApiError: ApiErrorBodySchema,
 } as const;

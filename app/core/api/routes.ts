@@ -15,6 +15,7 @@ import { BUNDLE_ROUTES } from './bundles.js';
 import { IdParamsSchema, OrchestrationResultSchema } from './common.js';
 import { DEPLOYMENT_ROUTES, DeploymentSchema } from './deployments.js';
 import { WORK_POOL_ROUTES } from './work-pools.js';
+import { VARIABLE_ROUTES } from './variables.js';
 import { SetConcurrencyLimitSchema, TagParamsSchema } from './concurrency-limits.js';
 import { DashboardQuerySchema, DashboardSchema } from './dashboard.js';
 import {
@@ -479,7 +480,14 @@ const RUN_ROUTES = {
  * client grows a method for each, so adding an endpoint means adding an entry here or in a
  * resource's own table.
  */
-export const API_ROUTES = { ...RUN_ROUTES, ...DEPLOYMENT_ROUTES, ...WORK_POOL_ROUTES, ...BUNDLE_ROUTES, ...ARTIFACT_ROUTES } as const;
+export const API_ROUTES = {
+  ...RUN_ROUTES,
+  ...DEPLOYMENT_ROUTES,
+  ...WORK_POOL_ROUTES,
+  ...BUNDLE_ROUTES,
+  ...ARTIFACT_ROUTES,
+  ...VARIABLE_ROUTES,
+} as const;
 
 export type { RouteSpec };
 export type ApiRoutes = typeof API_ROUTES;

@@ -1,8 +1,33 @@
 import { availableParallelism } from 'node:os';
 import { Worker } from 'node:worker_threads';
-import { errorFromInfo } from '../errors.js';
+import { errorFromInfo, errorInfo } from '../errors.js';
+import { engineSettings } from '../runtime.js';
 import type { TaskCall, TaskRunner } from './task-runner.js';
-import type { WorkerReply, WorkerRequest } from './worker-protocol.js';
+import type { VariableAnswer, VariableCall, WorkerReply, WorkerRequest } from './worker-protocol.js';
+
+/** Carries out a task's variable call for its worker thread, which has no store or server of its own. */
+async function answerVariableCall(worker: Worker, callId: number, call: VariableCall): Promise<void> {
+  let answer: VariableAnswer;
+  try {
+    const host = engineSettings().variables;
+    if (!host) throw new Error(`${call.op}('${call.name}'): no variables are within reach of this flow run`);
+    const value =
+      call.op === 'getVariable'
+        ? await host.getVariable(call.name)
+        : call.op === 'setVariable'
+          ? await host.setVariable(call.name, call.request)
+          : await host.deleteVariable(call.name);
+    answer = { type: 'variable-answer', callId, ok: true, value };
+  } catch (error) {
+    answer = { type: 'variable-answer', callId, ok: false, error: errorInfo(error) };
+  }
+  // A thread stopped meanwhile (a timeout) no longer waits for it.
+  try {
+    worker.postMessage(answer);
+  } catch {
+    // ignored: see above
+  }
+}
 
 interface PooledWorker {
   worker: Worker;
@@ -50,6 +75,10 @@ export class WorkerThreadTaskRunner implements TaskRunner {
         if (reply.id !== id) return;
         if (reply.type === 'log') {
           call.log(reply.level, reply.message);
+          return;
+        }
+        if (reply.type === 'variable') {
+          void answerVariableCall(pooled.worker, reply.callId, reply.call);
           return;
         }
         cleanup();

@@ -11,6 +11,7 @@ import { WorkPoolPage } from '../work-pools/ui/WorkPoolPage.js';
 import { WorkPoolsPage } from '../work-pools/ui/WorkPoolsPage.js';
 import { ArtifactKeyPage } from '../artifacts/ui/ArtifactKeyPage.js';
 import { ArtifactsPage } from '../artifacts/ui/ArtifactsPage.js';
+import { VariablesPage } from '../variables/ui/VariablesPage.js';
 import type { Route } from './routes.js';
 import { useServices } from './services-context.js';
 import { useRoute } from './use-route.js';
@@ -44,7 +45,7 @@ export function App() {
   );
 }
 
-/** The pages of the deployments, work pools and artifacts features, in the monitoring pages' frame. */
+/** The pages of the deployments, work pools, artifacts and variables features, in the monitoring pages' frame. */
 function FeaturePage({ route }: { route: Route }) {
   switch (route.page) {
     case 'deployments':
@@ -60,6 +61,8 @@ function FeaturePage({ route }: { route: Route }) {
       return <ArtifactsPage />;
     case 'artifact-key':
       return <ArtifactKeyPage key={route.key} artifactKey={route.key} />;
+    case 'variables':
+      return <VariablesPage />;
     default:
       return null;
   }

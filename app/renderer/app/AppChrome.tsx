@@ -26,6 +26,7 @@ const PAGES: { page: PageName; label: string; hash: string }[] = [
   { page: 'deployments', label: 'Deployments', hash: routeHash({ page: 'deployments' }) },
   { page: 'work-pools', label: 'Work pools', hash: routeHash({ page: 'work-pools' }) },
   { page: 'artifacts', label: 'Artifacts', hash: routeHash({ page: 'artifacts' }) },
+  { page: 'variables', label: 'Variables', hash: routeHash({ page: 'variables' }) },
 ];
 
 /** The tab a page lives under: a run under Runs, a deployment under Deployments, a pool under Work pools, a key under Artifacts. */

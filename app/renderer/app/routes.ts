@@ -9,7 +9,8 @@ export type Route =
   | { page: 'work-pools' }
   | { page: 'work-pool'; pool: string }
   | { page: 'artifacts' }
-  | { page: 'artifact-key'; key: string };
+  | { page: 'artifact-key'; key: string }
+  | { page: 'variables' };
 
 /** The views of a flow run's page; the graph unless the hash names another, so a link can open its logs. */
 const RUN_PAGE_VIEWS = ['graph', 'timeline', 'logs', 'artifacts', 'details'] as const;
@@ -56,6 +57,7 @@ export function parseRoute(hash: string): Route {
   if (parts[0] === 'artifacts') {
     return parts.length > 1 && ARTIFACT_KEY.test(parts[1]) ? { page: 'artifact-key', key: parts[1] } : { page: 'artifacts' };
   }
+  if (parts[0] === 'variables') return { page: 'variables' };
   return { page: 'builder' };
 }
 
@@ -81,5 +83,7 @@ export function routeHash(route: Route): string {
       return '#/artifacts';
     case 'artifact-key':
       return `#/artifacts/${encodeURIComponent(route.key)}`;
+    case 'variables':
+      return '#/variables';
   }
 }

@@ -37,6 +37,7 @@ import { breakpointRoutes } from './routes/breakpoints.js';
 import { bundleRoutes } from './routes/bundles.js';
 import { deploymentRoutes } from './routes/deployments.js';
 import { workPoolRoutes } from './routes/work-pools.js';
+import { variableRoutes } from './routes/variables.js';
 import { closeUnusedConnectionsWhileClosing } from './unused-connections.js';
 import { workspaceRoutes } from './routes/workspace.js';
 
@@ -72,6 +73,7 @@ const RESOURCES: readonly FastifyPluginAsync<RouteDeps>[] = [
   workPoolRoutes,
   bundleRoutes,
   artifactRoutes,
+  variableRoutes,
 ];
 
 export interface ServerOptions {

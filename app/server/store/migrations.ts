@@ -428,6 +428,19 @@ export const MIGRATIONS: readonly { name: string; sql: string }[] = [
       CREATE INDEX ix_artifacts_task_run ON artifacts (task_run_id, seq) WHERE task_run_id IS NOT NULL;
     `,
   },
+  {
+    name: 'variables',
+    sql: `
+      -- Shared JSON values by name; tags a JSON list. Sorted by name in every listing, so the key is the order.
+      CREATE TABLE variables (
+        name TEXT PRIMARY KEY,
+        value TEXT NOT NULL,
+        tags TEXT NOT NULL,
+        created_at INTEGER NOT NULL,
+        updated_at INTEGER NOT NULL
+      ) WITHOUT ROWID;
+    `,
+  },
 ];
 
 function schemaVersion(db: Database.Database): number {

@@ -16,6 +16,7 @@ import type {
 } from '../../core/index.js';
 import type { ArtifactStore } from './artifact-store.js';
 import type { DeploymentStore } from './deployment-store.js';
+import type { VariableStore } from './variable-store.js';
 import type { FlowRunCursor, FlowRunPageFilter } from './flow-run-page-query.js';
 import type { ResumeOutcome, ResumeRecord } from './flow-run-resumes.js';
 import type { BreakAllOutcome, BreakpointCommand, BreakpointOutcome, ContinueFlowRunOutcome } from './task-run-breakpoints.js';
@@ -49,11 +50,12 @@ export interface EventReads {
  * (proposed transitions, heartbeats, log lines), a remote process's reports, reads of runs and
  * their histories, listings, logs and events, concurrency slots, cancels, pauses and resumes, breakpoints, the
  * sweep of crashed runs, whether writes are getting through, and deployments with their work
- * pools, workers and claims (see DeploymentStore), and artifacts (see ArtifactStore). Every answer but the event
+ * pools, workers and claims (see DeploymentStore), artifacts (ArtifactStore) and variables
+ * (VariableStore). Every answer but the event
  * stream's is a promise, whether the store sits in this process (SQLite) or across a network
  * (PostgreSQL).
  */
-export interface RunStore extends RunReporter, EventReads, DeploymentStore, ArtifactStore {
+export interface RunStore extends RunReporter, EventReads, DeploymentStore, ArtifactStore, VariableStore {
   /** The database the runs are in (a file's path, a server's address), for messages. */
   readonly location: string;
 

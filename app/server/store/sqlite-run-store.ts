@@ -50,6 +50,8 @@ import type { BreakAllOutcome, BreakpointCommand, BreakpointOutcome, ContinueFlo
 import type { OperationOutcome, StoreOperation } from './group-commit.js';
 import type { RowsAfter, StoredStateEntry } from './run-reads.js';
 import type { LogQuery, RunStore } from './run-store.js';
+import type { SetVariableRequest, VariableFilter } from './variable-store.js';
+import type { StoredVariable } from '../../core/api/variables.js';
 import type { SqliteStore } from './sqlite-store.js';
 import type { WriteHealthChange, WriteProblem } from './write-health.js';
 
@@ -426,5 +428,23 @@ export class SqliteRunStore implements RunStore {
 
   async deleteArtifactKey(key: string): Promise<number> {
     return this.sqlite.artifacts.deleteKey(key);
+  }
+
+  // ---- variables ----
+
+  async listVariables(filter?: VariableFilter): Promise<StoredVariable[]> {
+    return this.sqlite.variables.list(filter);
+  }
+
+  async getVariable(name: string): Promise<StoredVariable | null> {
+    return this.sqlite.variables.get(name);
+  }
+
+  async setVariable(name: string, request: SetVariableRequest): Promise<StoredVariable> {
+    return this.sqlite.variables.set(name, request);
+  }
+
+  async deleteVariable(name: string): Promise<boolean> {
+    return this.sqlite.variables.delete(name);
   }
 }

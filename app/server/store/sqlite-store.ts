@@ -37,6 +37,7 @@ import {
 } from './task-run-breakpoints.js';
 import { diskProblem, isDiskFull, StoreError } from './store-error.js';
 import { TransitionWriter } from './transition-writer.js';
+import { VariableRecords } from './variable-records.js';
 import { WriteHealth, type WriteHealthChange, type WriteProblem } from './write-health.js';
 
 export interface SqliteStoreOptions {
@@ -96,6 +97,8 @@ export class SqliteStore extends RunReads {
   readonly deployments: SqliteDeployments;
   /** What runs produce for people to read. */
   readonly artifacts: SqliteArtifacts;
+  /** Shared JSON values by name. */
+  readonly variables: VariableRecords;
 
   static open(options: SqliteStoreOptions): SqliteStore {
     return new SqliteStore(options);
@@ -142,6 +145,7 @@ export class SqliteStore extends RunReads {
       (body) => this.writer.writeBatch(body),
       (id) => this.hasFlowRun(id),
     );
+    this.variables = new VariableRecords(db, this.now, (body) => this.writer.writeBatch(body));
     const unswept = options.sweepOnOpen !== false ? this.sweepOnOpen() : null;
     if (alone !== null || unswept !== null) options.onWarning?.(openWarning(options.path, alone, unswept));
   }

@@ -167,6 +167,10 @@ const ROUTES: [string, string][] = [
   ['GET', '/api/artifacts/:id'],
   ['PUT', '/api/artifacts/:id/progress'],
   ['DELETE', '/api/artifacts/:id'],
+  ['GET', '/api/variables'],
+  ['GET', '/api/variables/:id'],
+  ['PUT', '/api/variables/:id'],
+  ['DELETE', '/api/variables/:id'],
   ['PATCH', '/api/flow-runs'],
   ['GET', '/api/no-such-thing/:id'],
 ];
@@ -197,6 +201,8 @@ const QUERY_KEYS = [
   'type',
   // Not waitMs: a generated wait on the known flow run would hold its request open up to a minute.
   'after',
+  'tag',
+  'nameContains',
   'x',
   '__proto__',
   'constructor',
