@@ -15,6 +15,7 @@ export * from './event-stream.js';
 export * from './deployments.js';
 export * from './work-pools.js';
 export * from './bundles.js';
+export * from './blocks.js';
 export * from './routes.js';
 export * from './registry.js';
 export * from './errors.js';

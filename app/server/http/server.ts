@@ -36,6 +36,9 @@ import { breakpointRoutes } from './routes/breakpoints.js';
 import { bundleRoutes } from './routes/bundles.js';
 import { deploymentRoutes } from './routes/deployments.js';
 import { workPoolRoutes } from './routes/work-pools.js';
+import { blockRoutes } from './routes/blocks.js';
+import { Blocks } from '../blocks/blocks.js';
+import { EncryptionKeySource } from '../blocks/encryption-key.js';
 import { closeUnusedConnectionsWhileClosing } from './unused-connections.js';
 import { workspaceRoutes } from './routes/workspace.js';
 
@@ -70,6 +73,7 @@ const RESOURCES: readonly FastifyPluginAsync<RouteDeps>[] = [
   deploymentRoutes,
   workPoolRoutes,
   bundleRoutes,
+  blockRoutes,
 ];
 
 export interface ServerOptions {
@@ -109,6 +113,8 @@ export interface ServerOptions {
    * name are refused.
    */
   allowedHosts?: readonly string[];
+  /** Where the key that seals blocks' secret fields comes from; a key file in `home` by default. */
+  encryptionKey?: EncryptionKeySource;
   /** FLOWDECK_HOME of the flow processes the server starts (their logs go to its runs/); the usual home by default. */
   home?: string;
 }
@@ -202,6 +208,7 @@ export async function createServer(options: ServerOptions): Promise<FlowdeckServ
     flowProcesses,
     selfApiUrl: () => selfApiUrl(app),
     apiKey,
+    blocks: new Blocks(store, options.encryptionKey ?? new EncryptionKeySource({ setting: null, home })),
     bundles: new BundleStore(options.bundleFolder ?? localBundleFolder(home)),
     schedulesChanged: () => scheduler?.poke(),
     closing: closingSignal.signal,

@@ -1,3 +1,4 @@
+import type { BlockContent, StoredBlock } from './block-store.js';
 import type {
   ClaimedRun,
   DeployRequest,
@@ -391,5 +392,27 @@ export class SqliteRunStore implements RunStore {
 
   async releaseRuns(target: ClaimTarget, worker: string, flowRunIds: readonly string[]): Promise<string[]> {
     return this.sqlite.deployments.releaseRuns(target, worker, flowRunIds);
+  }
+
+  // ---- blocks ----
+
+  async listBlocks(type?: string): Promise<StoredBlock[]> {
+    return this.sqlite.blocks.listBlocks(type);
+  }
+
+  async getBlock(type: string, name: string): Promise<StoredBlock | null> {
+    return this.sqlite.blocks.getBlock(type, name);
+  }
+
+  async insertBlock(type: string, name: string, content: BlockContent): Promise<StoredBlock> {
+    return this.sqlite.blocks.insertBlock(type, name, content);
+  }
+
+  async replaceBlock(type: string, name: string, content: BlockContent): Promise<StoredBlock | null> {
+    return this.sqlite.blocks.replaceBlock(type, name, content);
+  }
+
+  async deleteBlock(type: string, name: string): Promise<boolean> {
+    return this.sqlite.blocks.deleteBlock(type, name);
   }
 }

@@ -24,6 +24,7 @@ import { FlowRunResumes, type ResumeOutcome, type ResumeRecord } from './flow-ru
 import { GroupCommit, type OperationOutcome, type StoreOperation } from './group-commit.js';
 import { openDatabase } from './open-database.js';
 import { RunReads } from './run-reads.js';
+import { SqliteBlocks } from './sqlite-blocks.js';
 import { SqliteDeployments } from './sqlite-deployments.js';
 import { StoreChangeSignal } from './store-change-signal.js';
 import { RecordedRunsQuery } from './recorded-runs.js';
@@ -93,6 +94,8 @@ export class SqliteStore extends RunReads {
   private readonly health: WriteHealth;
   /** Deployments, work pools, workers and claims. */
   readonly deployments: SqliteDeployments;
+  /** Blocks, their secret fields sealed. */
+  readonly blocks: SqliteBlocks;
 
   static open(options: SqliteStoreOptions): SqliteStore {
     return new SqliteStore(options);
@@ -133,6 +136,7 @@ export class SqliteStore extends RunReads {
     this.dashboardQuery = new DashboardQuery(db, (id) => this.getFlowRun(id));
     this.recorded = new RecordedRunsQuery(db);
     this.deployments = new SqliteDeployments(db, this.now, this.writer, this.changes, (id) => this.getFlowRun(id));
+    this.blocks = new SqliteBlocks(db, this.now, (body) => this.writer.writeBatch(body));
     const unswept = options.sweepOnOpen !== false ? this.sweepOnOpen() : null;
     if (alone !== null || unswept !== null) options.onWarning?.(openWarning(options.path, alone, unswept));
   }

@@ -1,0 +1,3 @@
+export * from './block-type.js';
+export * from './block-types.js';
+export * from './registry.js';
