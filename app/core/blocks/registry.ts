@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { resourceNameProblem } from '../api/work-pool-rules.js';
+import type { BlockTypeInfo } from '../api/blocks.js';
 import type { BlockType } from './block-type.js';
 import { BLOCK_TYPES } from './block-types.js';
 
@@ -23,7 +24,18 @@ export function unknownBlockTypeMessage(slug: string): string {
 
 /** A block type's fields as JSON Schema (what a person writes: defaults may be left out), for forms and the API. */
 export function blockTypeJsonSchema(type: BlockType): Record<string, unknown> {
-  return z.toJSONSchema(type.schema, { io: 'input', unrepresentable: 'any' }) as Record<string, unknown>;
+  return z.toJSONSchema(type.schema, { io: 'input', unrepresentable: 'any' });
+}
+
+/** Every block type as the API lists it: its fields as JSON Schema and which of them are secret. */
+export function blockTypeInfos(): BlockTypeInfo[] {
+  return BLOCK_TYPES.map((type) => ({
+    slug: type.slug,
+    title: type.title,
+    description: type.description,
+    schema: blockTypeJsonSchema(type),
+    secretFields: [...type.secretFields],
+  }));
 }
 
 /** `TYPE/NAME` taken apart, or why it cannot be. */

@@ -139,7 +139,7 @@ export class Blocks {
       const shown = issues.slice(0, 3).map((issue) => `${issue.path.join('.')}: ${issue.message}`);
       throw new BlockError(`${type.slug}/${name}: ${shown.join('; ')}`, 'INVALID', issues);
     }
-    const document = checked.data as Record<string, unknown>;
+    const document = checked.data;
     const data: Record<string, unknown> = {};
     const sealed: Record<string, string> = {};
     const cipher = type.secretFields.length > 0 ? this.cipher() : null;

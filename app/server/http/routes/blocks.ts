@@ -1,5 +1,5 @@
 import type { FastifyInstance } from 'fastify';
-import { BLOCK_TYPES, blockTypeJsonSchema } from '../../../core/blocks/index.js';
+import { blockTypeInfos } from '../../../core/blocks/index.js';
 import { HttpError } from '../errors.js';
 import { addRoute } from '../route.js';
 import type { RouteDeps } from './deps.js';
@@ -9,13 +9,7 @@ function noBlock(type: string, name: string): HttpError {
 }
 
 export async function blockRoutes(api: FastifyInstance, { store, blocks }: RouteDeps): Promise<void> {
-  const types = BLOCK_TYPES.map((type) => ({
-    slug: type.slug,
-    title: type.title,
-    description: type.description,
-    schema: blockTypeJsonSchema(type),
-    secretFields: [...type.secretFields],
-  }));
+  const types = blockTypeInfos();
   addRoute(api, 'listBlockTypes', () => types);
 
   addRoute(api, 'listBlocks', ({ query }) => blocks.list(query.type));
