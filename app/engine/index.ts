@@ -6,6 +6,8 @@ export { TaskRunFuture, FutureList, unmapped, allowFailure, Unmapped, AllowFailu
 export { getRunLogger, type Logger } from './logger.js';
 export { getRunContext, type RunContext } from './context.js';
 export { pauseFlowRun, type PauseOptions } from './pause.js';
+export { Secret } from './blocks/secret.js';
+export { loadBlock } from './blocks/load-block.js';
 export { exponentialBackoff, type TaskOptions, type FlowOptions, type RunInfo, type Hook } from './options.js';
 export { CachePolicies, type CachePolicy, type CacheKeyContext } from './cache.js';
 export { ConcurrentTaskRunner } from './task-runners/concurrent.js';

@@ -3,6 +3,7 @@ import type { LogLine, RunReporter, State } from '../core/index.js';
 import { LOG_LEVELS } from '../core/log-levels.js';
 import { resolveFlowdeckHome } from '../core/settings/home.js';
 import { SETTINGS } from '../core/settings/registry.js';
+import type { BlockSource } from './blocks/block-source.js';
 import type { DeploymentHost } from './deployments/host.js';
 
 /** A state change the engine has had accepted, for progress displays. */
@@ -29,6 +30,8 @@ interface EngineSettings {
   cancelGraceSeconds: number;
   /** Where `flow.deploy()` and `flow.serve()` register deployments and run served runs; null outside the CLI. */
   deploymentHost: DeploymentHost | null;
+  /** Where `loadBlock` and `Secret.load` read blocks; null outside the CLI. */
+  blocks: BlockSource | null;
 }
 
 /** The level the environment asks for; a missing or unreadable one leaves the default. */
@@ -51,6 +54,7 @@ const settings: EngineSettings = {
   heartbeatSeconds: SETTINGS.FLOWDECK_HEARTBEAT_SECONDS.default,
   cancelGraceSeconds: SETTINGS.FLOWDECK_CANCEL_GRACE_SECONDS.default,
   deploymentHost: null,
+  blocks: null,
 };
 
 export function configureEngine(changes: Partial<EngineSettings>): EngineSettings {
