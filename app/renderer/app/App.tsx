@@ -9,6 +9,7 @@ import { DeploymentPage } from '../deployments/ui/DeploymentPage.js';
 import { DeploymentsPage } from '../deployments/ui/DeploymentsPage.js';
 import { WorkPoolPage } from '../work-pools/ui/WorkPoolPage.js';
 import { WorkPoolsPage } from '../work-pools/ui/WorkPoolsPage.js';
+import { BlocksPage } from '../blocks/ui/BlocksPage.js';
 import type { Route } from './routes.js';
 import { useServices } from './services-context.js';
 import { useRoute } from './use-route.js';
@@ -54,6 +55,8 @@ function FeaturePage({ route }: { route: Route }) {
       return <WorkPoolsPage />;
     case 'work-pool':
       return <WorkPoolPage key={route.pool} pool={route.pool} />;
+    case 'blocks':
+      return <BlocksPage />;
     default:
       return null;
   }
