@@ -31,8 +31,9 @@ function shown(field: BlockField, value: unknown): string | boolean {
   if (field.control === 'boolean') return value === true;
   if (value === undefined || value === null) return '';
   if (field.control === 'list' && Array.isArray(value)) return value.join(', ');
-  if (typeof value === 'object' || field.control === 'json') return JSON.stringify(value);
-  return String(value);
+  if (typeof value === 'string') return field.control === 'json' ? JSON.stringify(value) : value;
+  if (typeof value === 'number') return String(value);
+  return JSON.stringify(value);
 }
 
 /**
