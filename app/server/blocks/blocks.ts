@@ -34,14 +34,23 @@ function keptOrGiven(given: unknown, stored: unknown, path: string): unknown {
     }
     return stored;
   }
-  if (given !== null && typeof given === 'object' && !Array.isArray(given) && stored !== null && typeof stored === 'object') {
+  if (given !== null && typeof given === 'object' && !Array.isArray(given)) {
     // An object of secrets (a webhook's headers): each `********` keeps that entry's value.
-    const storedEntries = stored as Record<string, unknown>;
+    const storedEntries = stored !== null && typeof stored === 'object' ? (stored as Record<string, unknown>) : {};
     return Object.fromEntries(
       Object.entries(given as Record<string, unknown>).map(([key, value]) => [key, keptOrGiven(value, storedEntries[key], `${path}.${key}`)]),
     );
   }
   return given;
+}
+
+/** Documents nest no deeper than this: checking a deeper one would exhaust the stack. */
+const MAX_DEPTH = 64;
+
+function deeperThan(value: unknown, depth: number): boolean {
+  if (value === null || typeof value !== 'object') return false;
+  if (depth === 0) return true;
+  return Object.values(value).some((item) => deeperThan(item, depth - 1));
 }
 
 /**
@@ -123,6 +132,7 @@ export class Blocks {
 
   /** The document checked against its type, its secret fields sealed apart from the rest. */
   private contentOf(type: BlockType, name: string, given: Record<string, unknown>, stored: StoredBlock | null): BlockContent {
+    if (deeperThan(given, MAX_DEPTH)) throw new BlockError(`data: nests deeper than ${MAX_DEPTH} levels`, 'INVALID');
     const merged: Record<string, unknown> = { ...given };
     const previous = stored ? this.openSealed(stored) : {};
     for (const field of type.secretFields) {

@@ -159,6 +159,13 @@ const ROUTES: [string, string][] = [
   ['POST', '/api/work-pools/:id/release'],
   ['PUT', '/api/bundles/:id'],
   ['GET', '/api/bundles/:id'],
+  ['GET', '/api/block-types'],
+  ['GET', '/api/blocks'],
+  ['POST', '/api/blocks'],
+  ['GET', '/api/blocks/:id/:id'],
+  ['PUT', '/api/blocks/:id/:id'],
+  ['DELETE', '/api/blocks/:id/:id'],
+  ['POST', '/api/blocks/:id/:id/load'],
   ['PATCH', '/api/flow-runs'],
   ['GET', '/api/no-such-thing/:id'],
 ];

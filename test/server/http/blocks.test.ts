@@ -137,6 +137,18 @@ describe('block API', () => {
     const taken = await call(`${api}/blocks`, authed({ method: 'POST', body: { type: 'secret', name: 'taken', data: { value: 'w' } } }));
     expect(taken.status).toBe(409);
     expect(taken.json.message).toBe('name: a block secret/taken exists already');
+    const keptNothing = await call(
+      `${api}/blocks/webhook/hook`,
+      authed({ method: 'PUT', body: { data: { url: 'https://hooks.example/x', headers: { Authorization: '********' } } } }),
+    );
+    expect(keptNothing.status).toBe(422);
+    expect(keptNothing.json.message).toMatch(/^data\.headers\.Authorization: /);
+    const deep = await call(
+      `${api}/blocks`,
+      authed({ method: 'POST', body: `{"type":"json","name":"deep","data":{"value":${'['.repeat(5000)}${']'.repeat(5000)}}}` }),
+    );
+    expect(deep.status).toBe(422);
+    expect(deep.json.message).toBe('data: nests deeper than 64 levels');
     expect(live.current.unexpected).toEqual([]);
   });
 
