@@ -1,6 +1,6 @@
 import type { BlockTypeInfo } from '../../core/api/blocks.js';
 import { UsageError } from '../errors.js';
-import { askLine } from './terminal-input.js';
+import { TerminalQuestions } from './terminal-input.js';
 
 interface FieldSchema {
   type?: string;
@@ -60,11 +60,16 @@ export async function promptBlockData(type: BlockTypeInfo): Promise<Record<strin
   const properties = (type.schema.properties ?? {}) as Record<string, FieldSchema>;
   const required = new Set((type.schema.required ?? []) as string[]);
   const data: Record<string, unknown> = {};
-  for (const [name, field] of Object.entries(properties)) {
-    const secret = type.secretFields.includes(name);
-    const label = `${name}${field.description ? ` - ${field.description}` : ''}${hint(field, required.has(name))}: `;
-    const value = fieldValue(name, field, await askLine(label, { hidden: secret }));
-    if (value !== undefined) data[name] = value;
+  const questions = new TerminalQuestions();
+  try {
+    for (const [name, field] of Object.entries(properties)) {
+      const secret = type.secretFields.includes(name);
+      const label = `${name}${field.description ? ` - ${field.description}` : ''}${hint(field, required.has(name))}: `;
+      const value = fieldValue(name, field, await questions.ask(label, { hidden: secret }));
+      if (value !== undefined) data[name] = value;
+    }
+  } finally {
+    questions.close();
   }
   return data;
 }
