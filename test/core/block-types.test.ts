@@ -39,7 +39,7 @@ describe('block type registry', () => {
     const webhook = findBlockType('webhook')!;
     const data = { url: 'https://hooks.example/x', headers: { Authorization: 'Bearer abc', 'X-Team': 'ops' } };
     expect(maskBlockData(webhook, data)).toEqual({ url: 'https://hooks.example/x', headers: { Authorization: '********', 'X-Team': '********' } });
-    expect(secretStrings(webhook, data)).toEqual(['Bearer abc', 'ops']);
+    expect(secretStrings(webhook.secretFields, data)).toEqual(['Bearer abc', 'ops']);
   });
 
   it('reads TYPE/NAME addresses, naming what is wrong', () => {

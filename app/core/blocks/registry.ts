@@ -62,14 +62,3 @@ export function maskBlockData(type: BlockType, data: Record<string, unknown>): R
   }
   return shown;
 }
-
-/** Every string a secret field of a loaded document holds: what runs that load it mask. */
-export function secretStrings(type: BlockType, data: Record<string, unknown>): string[] {
-  const found: string[] = [];
-  for (const field of type.secretFields) {
-    const value = data[field];
-    if (typeof value === 'string') found.push(value);
-    else if (value !== null && typeof value === 'object') for (const item of Object.values(value)) if (typeof item === 'string') found.push(item);
-  }
-  return found;
-}

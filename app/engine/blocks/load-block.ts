@@ -1,4 +1,5 @@
 import type { LoadedBlock } from '../../core/api/blocks.js';
+import { secretStrings } from '../../core/blocks/secret-strings.js';
 import { currentFlowRun } from '../context.js';
 import { engineSettings } from '../runtime.js';
 import { registerSecretValues } from './secret-masks.js';
@@ -11,24 +12,13 @@ function address(text: string): { type: string; name: string } {
   return { type: parts[0], name: parts[1] };
 }
 
-/** Every string a secret field of a loaded block holds (each value of an object of secrets). */
-function secretStrings(block: LoadedBlock): string[] {
-  const found: string[] = [];
-  for (const field of block.secretFields) {
-    const value = block.data[field];
-    if (typeof value === 'string') found.push(value);
-    else if (value !== null && typeof value === 'object') for (const item of Object.values(value)) if (typeof item === 'string') found.push(item);
-  }
-  return found;
-}
-
 /** The block, its secrets registered to be masked in what this process's runs record and print. */
 export async function loadBlockDocument(text: string): Promise<LoadedBlock> {
   const { type, name } = address(text);
   const source = engineSettings().blocks;
   if (!source) throw new Error(`loadBlock('${text}'): no block store is configured; run flow files with \`flowdeck run FILE\``);
   const block = await source.load(type, name, currentFlowRun()?.flowRunId ?? null);
-  registerSecretValues(secretStrings(block));
+  registerSecretValues(secretStrings(block.secretFields, block.data));
   return block;
 }
 
