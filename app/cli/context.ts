@@ -5,6 +5,7 @@ import type { Settings } from '../core/index.js';
 import { DATABASE_FILE, resolveFlowdeckHome } from '../core/settings/home.js';
 import type { RunStore } from '../server/index.js';
 import { UsageError } from './errors.js';
+import type { BlocksSource } from './blocks/blocks-source.js';
 import type { DeploymentsSource } from './deployments/deployments-source.js';
 import type { RunsSource } from './runs-source/runs-source.js';
 import type { LoadedSettings } from './settings/load-settings.js';
@@ -30,6 +31,7 @@ export class CliContext {
   private store: Promise<RunStore> | null = null;
   private runsSource: RunsSource | null = null;
   private deploymentsSource: DeploymentsSource | null = null;
+  private blocksSource: BlocksSource | null = null;
   private loaded: LoadedSettings | null = null;
   private readers: SettingsReaders | null = null;
   readonly colors: ReturnType<typeof pc.createColors>;
@@ -123,6 +125,32 @@ export class CliContext {
       );
     }
     return this.deploymentsSource;
+  }
+
+  /** Where the block and secret commands work: the local database with this machine's key, or the server. */
+  async blocks(): Promise<BlocksSource> {
+    if (this.blocksSource) return this.blocksSource;
+    await this.prepare();
+    const server = this.server;
+    if (server.kind === 'local') {
+      const [{ LocalBlocksSource }, { Blocks }, { EncryptionKeySource }, store] = await Promise.all([
+        import('./blocks/local-blocks-source.js'),
+        import('../server/blocks/blocks.js'),
+        import('../server/blocks/encryption-key.js'),
+        this.openStore(),
+      ]);
+      const key = new EncryptionKeySource({ setting: this.settings.FLOWDECK_SERVER_ENCRYPTION_KEY, home: this.home });
+      this.blocksSource = new LocalBlocksSource(new Blocks(store, key));
+    } else {
+      const [{ RemoteBlocksSource }, { createApiClient }] = await Promise.all([
+        import('./blocks/remote-blocks-source.js'),
+        import('../core/api/client.js'),
+      ]);
+      this.blocksSource = new RemoteBlocksSource(
+        createApiClient({ baseUrl: server.apiUrl, apiKey: this.settings.FLOWDECK_API_KEY ?? undefined, timeoutMs: API_TIMEOUT_MS }),
+      );
+    }
+    return this.blocksSource;
   }
 
   /** The local store, opened once; opening it marks runs whose process died as Crashed. */

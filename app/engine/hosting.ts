@@ -20,3 +20,6 @@ export type { DeploymentHost, ServedDeployment } from './deployments/host.js';
 export type { VariableHost } from './variables.js';
 export type { DeploymentSpec } from './deployments/check-options.js';
 export { flowSource, type FlowSource } from './deployments/flow-source.js';
+export type { BlockSource } from './blocks/block-source.js';
+export { maskingReporter } from './blocks/masking-reporter.js';
+export { maskSecrets, maskSecretsDeep } from './blocks/secret-masks.js';

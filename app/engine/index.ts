@@ -17,6 +17,8 @@ export {
   type ArtifactTable,
 } from './artifacts.js';
 export { Variable, type SetVariableOptions } from './variables.js';
+export { Secret } from './blocks/secret.js';
+export { loadBlock } from './blocks/load-block.js';
 export { exponentialBackoff, type TaskOptions, type FlowOptions, type RunInfo, type Hook } from './options.js';
 export { CachePolicies, type CachePolicy, type CacheKeyContext } from './cache.js';
 export { ConcurrentTaskRunner } from './task-runners/concurrent.js';

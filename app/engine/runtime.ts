@@ -4,6 +4,7 @@ import { LOG_LEVELS } from '../core/log-levels.js';
 import { resolveFlowdeckHome } from '../core/settings/home.js';
 import { SETTINGS } from '../core/settings/registry.js';
 import type { ArtifactSink } from './artifact-sink.js';
+import type { BlockSource } from './blocks/block-source.js';
 import type { DeploymentHost } from './deployments/host.js';
 import type { VariableHost } from './variables.js';
 
@@ -35,6 +36,8 @@ interface EngineSettings {
   artifacts: ArtifactSink | null;
   /** Where `Variable.get`, `Variable.set` and `Variable.unset` reach variables; null outside the CLI. */
   variables: VariableHost | null;
+  /** Where `loadBlock` and `Secret.load` read blocks; null outside the CLI. */
+  blocks: BlockSource | null;
 }
 
 /** The level the environment asks for; a missing or unreadable one leaves the default. */
@@ -59,6 +62,7 @@ const settings: EngineSettings = {
   deploymentHost: null,
   artifacts: null,
   variables: null,
+  blocks: null,
 };
 
 export function configureEngine(changes: Partial<EngineSettings>): EngineSettings {

@@ -34,6 +34,13 @@ export function serverConnection(home: string, env: Env, localApiUrl: string): {
 }
 
 /** FLOWDECK_WORKSPACE from the environment, else from the profile in effect; null when neither sets it. */
+/** FLOWDECK_SERVER_ENCRYPTION_KEY as the CLI resolves it, so the embedded server opens the blocks the CLI saved locally. */
+export function encryptionKeySetting(home: string, env: Env): string | null {
+  const { doc } = readProfilesFile(profilesPath(home));
+  const profile = profileInEffect(env, doc.active);
+  return resolveSettings({ env, profile: { name: profile, values: requireProfile(doc, profile) } }).values.FLOWDECK_SERVER_ENCRYPTION_KEY;
+}
+
 export function workspaceSetting(home: string, env: Env): string | null {
   const { doc } = readProfilesFile(profilesPath(home));
   const profile = profileInEffect(env, doc.active);

@@ -1,7 +1,14 @@
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { DATABASE_FILE } from '../core/index.js';
-import { chooseWorkspace, createServer, openStore, SERVER_HEARTBEAT_TIMEOUT_SECONDS, type ChosenWorkspace } from '../server/index.js';
+import {
+  chooseWorkspace,
+  createServer,
+  EncryptionKeySource,
+  openStore,
+  SERVER_HEARTBEAT_TIMEOUT_SECONDS,
+  type ChosenWorkspace,
+} from '../server/index.js';
 
 export interface LocalServer {
   /** e.g. `http://127.0.0.1:51234` */
@@ -23,6 +30,8 @@ interface LocalServerOptions {
   workspace?: string;
   /** FLOWDECK_WORKSPACE. */
   setting?: string | null;
+  /** FLOWDECK_SERVER_ENCRYPTION_KEY; the key file in `home` when null or left out. */
+  encryptionKey?: string | null;
   cwd?: string;
 }
 
@@ -46,7 +55,15 @@ export async function startLocalServer(options: LocalServerOptions): Promise<Loc
   let server;
   let url: string;
   try {
-    server = await createServer({ store, host: '127.0.0.1', port: 0, workspace: chosen.folder, workspaceChange: { allowed: true }, home });
+    server = await createServer({
+      store,
+      host: '127.0.0.1',
+      port: 0,
+      workspace: chosen.folder,
+      workspaceChange: { allowed: true },
+      home,
+      encryptionKey: new EncryptionKeySource({ setting: options.encryptionKey ?? null, home }),
+    });
     url = await server.listen();
   } catch (error) {
     await store.close();

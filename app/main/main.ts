@@ -7,7 +7,7 @@ import { describeWorkspace } from '../server/index.js';
 import { appInfo } from './app-info.js';
 import { APP_ENTRY_URL, APP_SCHEME, serveAppRequest } from './app-protocol.js';
 import { contentSecurityPolicy } from './content-security-policy.js';
-import { serverConnection, workspaceSetting } from './desktop-profiles.js';
+import { encryptionKeySetting, serverConnection, workspaceSetting } from './desktop-profiles.js';
 import { desktopPaths, workspaceArgument } from './desktop-paths.js';
 import type { BrowserWindowInstance, ElectronMain } from './electron-api.js';
 import { ipcHandlers } from './ipc-handlers.js';
@@ -59,7 +59,12 @@ async function start(): Promise<void> {
   const paths = desktopPaths(env);
   let local: LocalServer;
   try {
-    local = await startLocalServer({ home: paths.home, workspace: workspaceArgument(process.argv), setting: workspaceSetting(paths.home, env) });
+    local = await startLocalServer({
+      home: paths.home,
+      workspace: workspaceArgument(process.argv),
+      setting: workspaceSetting(paths.home, env),
+      encryptionKey: encryptionKeySetting(paths.home, env),
+    });
     process.stdout.write(`Flowdeck workspace: ${describeWorkspace(local.chosen)}\n`);
     for (const note of local.chosen.notes) process.stderr.write(`warning: ${note}\n`);
   } catch (error) {

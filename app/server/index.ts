@@ -19,3 +19,6 @@ export { BundleError, BundleStore, localBundleFolder, type StoredBundle } from '
 export { deployDeployments } from './deployments/deploy.js';
 export { runDeployment, type RunDeploymentRequest } from './deployments/run-deployment.js';
 export { DeploymentError } from './deployments/deployment-error.js';
+export { Blocks } from './blocks/blocks.js';
+export { BlockError } from './blocks/block-error.js';
+export { EncryptionKeyError, EncryptionKeySource, ENCRYPTION_KEY_FILE } from './blocks/encryption-key.js';

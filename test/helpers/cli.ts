@@ -29,6 +29,8 @@ export interface CliOptions {
   cwd?: string;
   /** Extra environment, e.g. FLOWDECK_HEARTBEAT_SECONDS. */
   env?: Record<string, string>;
+  /** Written to the child's stdin, which is then closed; no stdin at all when left out. */
+  input?: string;
 }
 
 export interface CliResult {
@@ -61,8 +63,9 @@ export class CliProcess {
     this.child = spawn(process.execPath, [CLI_PATH, ...args], {
       cwd: options.cwd ?? REPO_ROOT,
       env: childEnv(options),
-      stdio: ['ignore', 'pipe', 'pipe'],
+      stdio: [options.input === undefined ? 'ignore' : 'pipe', 'pipe', 'pipe'],
     });
+    if (options.input !== undefined) this.child.stdin!.end(options.input);
     this.child.stdout!.setEncoding('utf8').on('data', (chunk: string) => (this.stdout += chunk));
     this.child.stderr!.setEncoding('utf8').on('data', (chunk: string) => (this.stderr += chunk));
     this.exited = new Promise((resolve, reject) => {

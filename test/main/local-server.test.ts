@@ -8,7 +8,7 @@ import { FLOWDECK_VERSION } from '../../app/core/api/index.js';
 import { DESKTOP_CHANNELS, type AppInfo } from '../../app/core/index.js';
 import { appInfo } from '../../app/main/app-info.js';
 import { desktopPaths, workspaceArgument } from '../../app/main/desktop-paths.js';
-import { workspaceSetting } from '../../app/main/desktop-profiles.js';
+import { encryptionKeySetting, workspaceSetting } from '../../app/main/desktop-profiles.js';
 import { ipcHandlers } from '../../app/main/ipc-handlers.js';
 import { startLocalServer, type LocalServer } from '../../app/main/local-server.js';
 import { EXAMPLES_DIR, REPO_ROOT } from '../helpers/cli.js';
@@ -145,5 +145,23 @@ describe('desktop paths, arguments, settings and app info', () => {
       profile: 'local',
       server,
     });
+  });
+});
+
+describe('blocks of the embedded server', () => {
+  it('are sealed with FLOWDECK_SERVER_ENCRYPTION_KEY as the CLI resolves it, so blocks saved by the local CLI open in the app', async () => {
+    const key = 'ab'.repeat(32);
+    mkdirSync(home, { recursive: true });
+    const setting = encryptionKeySetting(home, { FLOWDECK_SERVER_ENCRYPTION_KEY: key });
+    expect(setting).toBe(key);
+    const server = await start({ encryptionKey: setting });
+    const made = await fetch(`${server.apiUrl}/blocks`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ type: 'secret', name: 'db', data: { value: 'hidden-value' } }),
+    });
+    expect(made.status).toBe(200);
+    // The key came from the setting: no key file was made.
+    expect(existsSync(join(home, 'encryption.key'))).toBe(false);
   });
 });

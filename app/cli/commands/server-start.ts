@@ -5,6 +5,7 @@ import {
   DEFAULT_HOST,
   DEFAULT_PORT,
   describeWorkspace,
+  EncryptionKeySource,
   openStore,
   SERVER_HEARTBEAT_TIMEOUT_SECONDS,
   WorkspaceChoiceError,
@@ -131,6 +132,7 @@ export const run: CommandRun = async (args, ctx) => {
       workspace: workspace.folder,
       workspaceChange: change,
       home: ctx.home,
+      encryptionKey: new EncryptionKeySource({ setting: settings.FLOWDECK_SERVER_ENCRYPTION_KEY, home: ctx.home }),
     });
     url = await server.listen();
   } catch (error) {

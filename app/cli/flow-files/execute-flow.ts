@@ -1,6 +1,17 @@
 import type { RunReporter } from '../../core/index.js';
 import { LOG_LEVELS } from '../../core/log-levels.js';
-import { configureEngine, crashActiveRuns, engineSettings, previewOf, type FlowRunOutcome, type FlowRunRequest } from '../../engine/hosting.js';
+import {
+  configureEngine,
+  crashActiveRuns,
+  engineSettings,
+  maskingReporter,
+  maskSecrets,
+  maskSecretsDeep,
+  previewOf,
+  type FlowRunOutcome,
+  type FlowRunRequest,
+} from '../../engine/hosting.js';
+import { CliBlockSource } from '../blocks/cli-block-source.js';
 import type { ConnectionEvent, HttpReporter } from '../../engine/reporting/index.js';
 import { ParameterValidationError } from '../../engine/index.js';
 import type { CliContext } from '../context.js';
@@ -70,18 +81,20 @@ export async function checkServer(ctx: CliContext): Promise<void> {
  */
 export async function prepareEngine(ctx: CliContext, options: { deploymentCalls?: 'carry-out' | 'skip' } = {}): Promise<RunProgress> {
   const progress = new RunProgress(ctx);
-  const reporter = await reporterFor(ctx, progress);
+  // Secrets the run loads are masked in what it records and shows.
+  const reporter = maskingReporter(await reporterFor(ctx, progress));
   configureEngine({
     reporter,
     home: ctx.home,
-    consoleSink: progress.logLine,
-    onEvent: progress.event,
+    consoleSink: (line, runName) => progress.logLine({ ...line, message: maskSecrets(line.message) }, runName),
+    onEvent: (event) => progress.event(maskSecretsDeep(event)),
     logLevel: LOG_LEVELS[ctx.settings.FLOWDECK_LOGGING_LEVEL],
     heartbeatSeconds: ctx.settings.FLOWDECK_HEARTBEAT_SECONDS,
     cancelGraceSeconds: ctx.settings.FLOWDECK_CANCEL_GRACE_SECONDS,
     deploymentHost: new CliDeploymentHost(ctx, options.deploymentCalls === 'carry-out'),
     artifacts: lazyArtifactSink(ctx, () => reporter.flush()),
     variables: await openVariables(ctx),
+    blocks: new CliBlockSource(ctx),
   });
   return progress;
 }
@@ -199,14 +212,14 @@ function printOutcome(ctx: CliContext, outcome: FlowRunOutcome, json: boolean): 
     ctx.printJson({
       flowRunId: outcome.flowRunId,
       state: { type: state.type, name: state.name },
-      result: outcome.ok ? (JSON.parse(previewOf(outcome.result ?? null, Number.MAX_SAFE_INTEGER)) as unknown) : null,
-      ...(outcome.ok ? {} : { error: state.message ?? errorText(outcome.error) }),
+      result: outcome.ok ? (JSON.parse(maskSecrets(previewOf(outcome.result ?? null, Number.MAX_SAFE_INTEGER))) as unknown) : null,
+      ...(outcome.ok ? {} : { error: maskSecrets(state.message ?? errorText(outcome.error)) }),
     });
     return;
   }
   const c = ctx.colors;
   ctx.print(`${c.bold('Flow run')}  ${outcome.flowRunName} ${c.gray(outcome.flowRunId)}`);
   ctx.print(`${c.bold('State')}     ${formatStateName(state, c)}`);
-  if (outcome.ok) ctx.print(`${c.bold('Result')}    ${previewOf(outcome.result ?? null, 500)}`);
-  else if (outcome.error !== undefined) ctx.print(`${c.bold('Error')}     ${errorText(outcome.error)}`);
+  if (outcome.ok) ctx.print(`${c.bold('Result')}    ${maskSecrets(previewOf(outcome.result ?? null, 500))}`);
+  else if (outcome.error !== undefined) ctx.print(`${c.bold('Error')}     ${maskSecrets(errorText(outcome.error))}`);
 }

@@ -17,6 +17,7 @@ export * from './work-pools.js';
 export * from './bundles.js';
 export * from './artifacts.js';
 export * from './variables.js';
+export * from './blocks.js';
 export * from './routes.js';
 export * from './registry.js';
 export * from './errors.js';

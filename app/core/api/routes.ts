@@ -11,6 +11,7 @@ import {
   SkipTaskRunSchema,
 } from './breakpoints.js';
 import { ARTIFACT_ROUTES } from './artifacts.js';
+import { BLOCK_ROUTES } from './blocks.js';
 import { BUNDLE_ROUTES } from './bundles.js';
 import { IdParamsSchema, OrchestrationResultSchema } from './common.js';
 import { DEPLOYMENT_ROUTES, DeploymentSchema } from './deployments.js';
@@ -487,6 +488,7 @@ export const API_ROUTES = {
   ...BUNDLE_ROUTES,
   ...ARTIFACT_ROUTES,
   ...VARIABLE_ROUTES,
+  ...BLOCK_ROUTES,
 } as const;
 
 export type { RouteSpec };

@@ -122,6 +122,16 @@ export function parseSecret(raw: string): string {
   return text;
 }
 
+/**
+ * A 256-bit encryption key: 64 hex characters, or the base64 of 32 bytes (44 characters ending
+ * in `=`), as `openssl rand -hex 32` or `openssl rand -base64 32` print.
+ */
+export function parseEncryptionKey(raw: string): string {
+  const text = raw.trim();
+  if (/^[0-9a-fA-F]{64}$/.test(text) || /^[A-Za-z0-9+/]{43}=$/.test(text)) return text;
+  throw new SettingValueError('must be 32 bytes written as 64 hex characters or as base64 (44 characters); make one with `openssl rand -hex 32`');
+}
+
 const LEVEL_ALIASES: Record<string, LogLevelName> = { WARN: 'WARNING' };
 
 export function parseLogLevel(raw: string): LogLevelName {

@@ -1,6 +1,15 @@
 import type { LogLevelName } from '../log-levels.js';
 import { SettingValueError } from './errors.js';
-import { parseApiUrl, parseFolderPath, parseHostNames, parseLogLevel, parseOrigins, parseSeconds, parseSecret } from './parsers.js';
+import {
+  parseApiUrl,
+  parseEncryptionKey,
+  parseFolderPath,
+  parseHostNames,
+  parseLogLevel,
+  parseOrigins,
+  parseSeconds,
+  parseSecret,
+} from './parsers.js';
 
 interface SettingSpec<T> {
   readonly description: string;
@@ -71,6 +80,14 @@ export const SETTINGS = {
     secret: true,
     numeric: false,
     parse: parseSecret,
+  }),
+  FLOWDECK_SERVER_ENCRYPTION_KEY: setting<string | null>({
+    description:
+      'The key secret fields of blocks are encrypted with: 64 hex characters or base64 of 32 bytes; unset means a key file in FLOWDECK_HOME',
+    default: null,
+    secret: true,
+    numeric: false,
+    parse: parseEncryptionKey,
   }),
   FLOWDECK_SERVER_CORS_ORIGINS: setting<string | null>({
     description: 'For `flowdeck server start`: origins of other Flowdeck web UIs that may use this server from a browser, comma-separated, or *',

@@ -12,6 +12,7 @@ import { WorkPoolsPage } from '../work-pools/ui/WorkPoolsPage.js';
 import { ArtifactKeyPage } from '../artifacts/ui/ArtifactKeyPage.js';
 import { ArtifactsPage } from '../artifacts/ui/ArtifactsPage.js';
 import { VariablesPage } from '../variables/ui/VariablesPage.js';
+import { BlocksPage } from '../blocks/ui/BlocksPage.js';
 import type { Route } from './routes.js';
 import { useServices } from './services-context.js';
 import { useRoute } from './use-route.js';
@@ -63,6 +64,8 @@ function FeaturePage({ route }: { route: Route }) {
       return <ArtifactKeyPage key={route.key} artifactKey={route.key} />;
     case 'variables':
       return <VariablesPage />;
+    case 'blocks':
+      return <BlocksPage />;
     default:
       return null;
   }

@@ -10,7 +10,8 @@ export type Route =
   | { page: 'work-pool'; pool: string }
   | { page: 'artifacts' }
   | { page: 'artifact-key'; key: string }
-  | { page: 'variables' };
+  | { page: 'variables' }
+  | { page: 'blocks' };
 
 /** The views of a flow run's page; the graph unless the hash names another, so a link can open its logs. */
 const RUN_PAGE_VIEWS = ['graph', 'timeline', 'logs', 'artifacts', 'details'] as const;
@@ -58,6 +59,7 @@ export function parseRoute(hash: string): Route {
     return parts.length > 1 && ARTIFACT_KEY.test(parts[1]) ? { page: 'artifact-key', key: parts[1] } : { page: 'artifacts' };
   }
   if (parts[0] === 'variables') return { page: 'variables' };
+  if (parts[0] === 'blocks') return { page: 'blocks' };
   return { page: 'builder' };
 }
 
@@ -85,5 +87,7 @@ export function routeHash(route: Route): string {
       return `#/artifacts/${encodeURIComponent(route.key)}`;
     case 'variables':
       return '#/variables';
+    case 'blocks':
+      return '#/blocks';
   }
 }

@@ -2,6 +2,8 @@ import { STATUS_CODES } from 'node:http';
 import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
 import { hasZodFastifySchemaValidationErrors } from 'fastify-type-provider-zod';
 import type { ApiErrorBody } from '../../core/api/index.js';
+import { BlockError } from '../blocks/block-error.js';
+import { EncryptionKeyError } from '../blocks/encryption-key.js';
 import { BundleError } from '../bundles/bundle-store.js';
 import { DeploymentError } from '../deployments/deployment-error.js';
 import { StoreError } from '../store/store-error.js';
@@ -40,6 +42,10 @@ function describeError(error: unknown, bodyLimit: number): { status: number; mes
     return { status: 500, message: error.message };
   }
   if (error instanceof DeploymentError) return { status: error.code === 'NOT_FOUND' ? 404 : 422, message: error.message };
+  if (error instanceof BlockError)
+    return { status: error.code === 'NOT_FOUND' ? 404 : error.code === 'CANNOT_DECRYPT' ? 409 : 422, message: error.message };
+  // The server's key cannot be had: what to fix is in the message, and the request itself was fine.
+  if (error instanceof EncryptionKeyError) return { status: 409, message: error.message };
   if (error instanceof BundleError) return { status: error.code === 'NOT_FOUND' ? 404 : 400, message: error.message };
   if (hasZodFastifySchemaValidationErrors(error)) {
     return { status: 400, message: validationMessage(error.validationContext, error.validation) };
@@ -65,7 +71,7 @@ export function errorHandler(bodyLimit: number, onUnexpected: (error: unknown, r
     // A database that cannot be written is logged once by the store's write health, not per request.
     const told = error instanceof StoreError && error.code === 'CANNOT_WRITE';
     if (status >= 500 && !told) onUnexpected(error, request);
-    const issues = error instanceof HttpError || error instanceof DeploymentError ? error.issues : undefined;
+    const issues = error instanceof HttpError || error instanceof DeploymentError || error instanceof BlockError ? error.issues : undefined;
     return reply
       .code(status)
       .type('application/json; charset=utf-8')

@@ -38,6 +38,9 @@ import { bundleRoutes } from './routes/bundles.js';
 import { deploymentRoutes } from './routes/deployments.js';
 import { workPoolRoutes } from './routes/work-pools.js';
 import { variableRoutes } from './routes/variables.js';
+import { blockRoutes } from './routes/blocks.js';
+import { Blocks } from '../blocks/blocks.js';
+import { EncryptionKeySource } from '../blocks/encryption-key.js';
 import { closeUnusedConnectionsWhileClosing } from './unused-connections.js';
 import { workspaceRoutes } from './routes/workspace.js';
 
@@ -74,6 +77,7 @@ const RESOURCES: readonly FastifyPluginAsync<RouteDeps>[] = [
   bundleRoutes,
   artifactRoutes,
   variableRoutes,
+  blockRoutes,
 ];
 
 export interface ServerOptions {
@@ -113,6 +117,8 @@ export interface ServerOptions {
    * name are refused.
    */
   allowedHosts?: readonly string[];
+  /** Where the key that seals blocks' secret fields comes from; a key file in `home` by default. */
+  encryptionKey?: EncryptionKeySource;
   /** FLOWDECK_HOME of the flow processes the server starts (their logs go to its runs/); the usual home by default. */
   home?: string;
 }
@@ -206,6 +212,7 @@ export async function createServer(options: ServerOptions): Promise<FlowdeckServ
     flowProcesses,
     selfApiUrl: () => selfApiUrl(app),
     apiKey,
+    blocks: new Blocks(store, options.encryptionKey ?? new EncryptionKeySource({ setting: null, home })),
     bundles: new BundleStore(options.bundleFolder ?? localBundleFolder(home)),
     schedulesChanged: () => scheduler?.poke(),
     closing: closingSignal.signal,

@@ -441,6 +441,22 @@ export const MIGRATIONS: readonly { name: string; sql: string }[] = [
       ) WITHOUT ROWID;
     `,
   },
+  {
+    // Secret fields are sealed by the server before they get here: the file never holds them in the clear.
+    name: 'blocks: configuration and credentials by type and name',
+    sql: `
+      CREATE TABLE blocks (
+        id TEXT PRIMARY KEY,
+        type TEXT NOT NULL,
+        name TEXT NOT NULL,
+        data TEXT NOT NULL,
+        sealed TEXT NOT NULL,
+        created_at INTEGER NOT NULL,
+        updated_at INTEGER NOT NULL
+      );
+      CREATE UNIQUE INDEX ix_blocks_type_name ON blocks (type, name);
+    `,
+  },
 ];
 
 function schemaVersion(db: Database.Database): number {

@@ -15,6 +15,7 @@ import type {
   TaskRun,
 } from '../../core/index.js';
 import type { ArtifactStore } from './artifact-store.js';
+import type { BlockStore } from './block-store.js';
 import type { DeploymentStore } from './deployment-store.js';
 import type { VariableStore } from './variable-store.js';
 import type { FlowRunCursor, FlowRunPageFilter } from './flow-run-page-query.js';
@@ -50,12 +51,11 @@ export interface EventReads {
  * (proposed transitions, heartbeats, log lines), a remote process's reports, reads of runs and
  * their histories, listings, logs and events, concurrency slots, cancels, pauses and resumes, breakpoints, the
  * sweep of crashed runs, whether writes are getting through, and deployments with their work
- * pools, workers and claims (see DeploymentStore), artifacts (ArtifactStore) and variables
- * (VariableStore). Every answer but the event
- * stream's is a promise, whether the store sits in this process (SQLite) or across a network
- * (PostgreSQL).
+ * pools, workers and claims (see DeploymentStore), artifacts (ArtifactStore), variables
+ * (VariableStore) and blocks (BlockStore). Every answer but the event stream's is a promise,
+ * whether the store sits in this process (SQLite) or across a network (PostgreSQL).
  */
-export interface RunStore extends RunReporter, EventReads, DeploymentStore, ArtifactStore, VariableStore {
+export interface RunStore extends RunReporter, EventReads, DeploymentStore, ArtifactStore, VariableStore, BlockStore {
   /** The database the runs are in (a file's path, a server's address), for messages. */
   readonly location: string;
 

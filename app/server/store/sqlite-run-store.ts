@@ -1,3 +1,4 @@
+import type { BlockContent, StoredBlock } from './block-store.js';
 import type {
   ClaimedRun,
   DeployRequest,
@@ -446,5 +447,27 @@ export class SqliteRunStore implements RunStore {
 
   async deleteVariable(name: string): Promise<boolean> {
     return this.sqlite.variables.delete(name);
+  }
+
+  // ---- blocks ----
+
+  async listBlocks(type?: string): Promise<StoredBlock[]> {
+    return this.sqlite.blocks.listBlocks(type);
+  }
+
+  async getBlock(type: string, name: string): Promise<StoredBlock | null> {
+    return this.sqlite.blocks.getBlock(type, name);
+  }
+
+  async insertBlock(type: string, name: string, content: BlockContent): Promise<StoredBlock> {
+    return this.sqlite.blocks.insertBlock(type, name, content);
+  }
+
+  async replaceBlock(type: string, name: string, content: BlockContent): Promise<StoredBlock | null> {
+    return this.sqlite.blocks.replaceBlock(type, name, content);
+  }
+
+  async deleteBlock(type: string, name: string): Promise<boolean> {
+    return this.sqlite.blocks.deleteBlock(type, name);
   }
 }

@@ -25,6 +25,7 @@ import { GroupCommit, type OperationOutcome, type StoreOperation } from './group
 import { openDatabase } from './open-database.js';
 import { RunReads } from './run-reads.js';
 import { SqliteArtifacts } from './sqlite-artifacts.js';
+import { SqliteBlocks } from './sqlite-blocks.js';
 import { SqliteDeployments } from './sqlite-deployments.js';
 import { StoreChangeSignal } from './store-change-signal.js';
 import { RecordedRunsQuery } from './recorded-runs.js';
@@ -99,6 +100,8 @@ export class SqliteStore extends RunReads {
   readonly artifacts: SqliteArtifacts;
   /** Shared JSON values by name. */
   readonly variables: VariableRecords;
+  /** Blocks, their secret fields sealed. */
+  readonly blocks: SqliteBlocks;
 
   static open(options: SqliteStoreOptions): SqliteStore {
     return new SqliteStore(options);
@@ -146,6 +149,7 @@ export class SqliteStore extends RunReads {
       (id) => this.hasFlowRun(id),
     );
     this.variables = new VariableRecords(db, this.now, (body) => this.writer.writeBatch(body));
+    this.blocks = new SqliteBlocks(db, this.now, (body) => this.writer.writeBatch(body));
     const unswept = options.sweepOnOpen !== false ? this.sweepOnOpen() : null;
     if (alone !== null || unswept !== null) options.onWarning?.(openWarning(options.path, alone, unswept));
   }

@@ -171,6 +171,13 @@ const ROUTES: [string, string][] = [
   ['GET', '/api/variables/:id'],
   ['PUT', '/api/variables/:id'],
   ['DELETE', '/api/variables/:id'],
+  ['GET', '/api/block-types'],
+  ['GET', '/api/blocks'],
+  ['POST', '/api/blocks'],
+  ['GET', '/api/blocks/:id/:id'],
+  ['PUT', '/api/blocks/:id/:id'],
+  ['DELETE', '/api/blocks/:id/:id'],
+  ['POST', '/api/blocks/:id/:id/load'],
   ['PATCH', '/api/flow-runs'],
   ['GET', '/api/no-such-thing/:id'],
 ];

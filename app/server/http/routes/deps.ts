@@ -1,3 +1,4 @@
+import type { Blocks } from '../../blocks/blocks.js';
 import type { BundleStore } from '../../bundles/bundle-store.js';
 import type { RunStore } from '../../store/run-store.js';
 import type { FlowProcesses } from '../../flow-files/flow-processes.js';
@@ -19,6 +20,8 @@ export interface RouteDeps {
   selfApiUrl: () => string;
   /** The key this server requires, handed to the flow processes it starts. */
   apiKey: string | undefined;
+  /** Blocks over the store, their secret fields sealed with the server's key. */
+  blocks: Blocks;
   /** Deployments' code, by hash. */
   bundles: BundleStore;
   /** Tells the scheduler that schedules changed (a deploy, a resume), so it makes their runs at once. */
