@@ -16,6 +16,7 @@ export * from './deployments.js';
 export * from './work-pools.js';
 export * from './bundles.js';
 export * from './blocks.js';
+export * from './automations.js';
 export * from './routes.js';
 export * from './registry.js';
 export * from './errors.js';

@@ -10,6 +10,7 @@ import {
   ContinueTaskRunSchema,
   SkipTaskRunSchema,
 } from './breakpoints.js';
+import { AUTOMATION_ROUTES } from './automations.js';
 import { BLOCK_ROUTES } from './blocks.js';
 import { BUNDLE_ROUTES } from './bundles.js';
 import { IdParamsSchema, OrchestrationResultSchema } from './common.js';
@@ -479,7 +480,7 @@ const RUN_ROUTES = {
  * client grows a method for each, so adding an endpoint means adding an entry here or in a
  * resource's own table.
  */
-export const API_ROUTES = { ...RUN_ROUTES, ...DEPLOYMENT_ROUTES, ...WORK_POOL_ROUTES, ...BUNDLE_ROUTES, ...BLOCK_ROUTES } as const;
+export const API_ROUTES = { ...RUN_ROUTES, ...DEPLOYMENT_ROUTES, ...WORK_POOL_ROUTES, ...BUNDLE_ROUTES, ...BLOCK_ROUTES, ...AUTOMATION_ROUTES } as const;
 
 export type { RouteSpec };
 export type ApiRoutes = typeof API_ROUTES;

@@ -14,6 +14,7 @@ import type {
   StoredLog,
   TaskRun,
 } from '../../core/index.js';
+import type { AutomationStore } from './automation-store.js';
 import type { BlockStore } from './block-store.js';
 import type { DeploymentStore } from './deployment-store.js';
 import type { FlowRunCursor, FlowRunPageFilter } from './flow-run-page-query.js';
@@ -53,7 +54,7 @@ export interface EventReads {
  * stream's is a promise, whether the store sits in this process (SQLite) or across a network
  * (PostgreSQL).
  */
-export interface RunStore extends RunReporter, EventReads, DeploymentStore, BlockStore {
+export interface RunStore extends RunReporter, EventReads, DeploymentStore, BlockStore, AutomationStore {
   /** The database the runs are in (a file's path, a server's address), for messages. */
   readonly location: string;
 

@@ -24,6 +24,7 @@ import { FlowRunResumes, type ResumeOutcome, type ResumeRecord } from './flow-ru
 import { GroupCommit, type OperationOutcome, type StoreOperation } from './group-commit.js';
 import { openDatabase } from './open-database.js';
 import { RunReads } from './run-reads.js';
+import { SqliteAutomations } from './sqlite-automations.js';
 import { SqliteBlocks } from './sqlite-blocks.js';
 import { SqliteDeployments } from './sqlite-deployments.js';
 import { StoreChangeSignal } from './store-change-signal.js';
@@ -96,6 +97,8 @@ export class SqliteStore extends RunReads {
   readonly deployments: SqliteDeployments;
   /** Blocks, their secret fields sealed. */
   readonly blocks: SqliteBlocks;
+  /** Automations, their firings and the outbox of their actions. */
+  readonly automations: SqliteAutomations;
 
   static open(options: SqliteStoreOptions): SqliteStore {
     return new SqliteStore(options);
@@ -137,6 +140,7 @@ export class SqliteStore extends RunReads {
     this.recorded = new RecordedRunsQuery(db);
     this.deployments = new SqliteDeployments(db, this.now, this.writer, this.changes, (id) => this.getFlowRun(id));
     this.blocks = new SqliteBlocks(db, this.now, (body) => this.writer.writeBatch(body));
+    this.automations = new SqliteAutomations(db, this.now, (body) => this.writer.writeBatch(body));
     const unswept = options.sweepOnOpen !== false ? this.sweepOnOpen() : null;
     if (alone !== null || unswept !== null) options.onWarning?.(openWarning(options.path, alone, unswept));
   }
