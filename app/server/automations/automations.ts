@@ -44,13 +44,13 @@ export class Automations {
 
   private async checkTrigger(trigger: Trigger): Promise<void> {
     for (const [index, deployment] of (trigger.deployments ?? []).entries()) {
-      await this.checkDeployment(deployment, `trigger.deployments.${index}`);
+      await this.checkDeployment(deployment, `trigger.deployments[${index}]`);
     }
   }
 
   private async checkActions(actions: readonly Action[]): Promise<void> {
     for (const [index, action] of actions.entries()) {
-      const at = `actions.${index}`;
+      const at = `actions[${index}]`;
       switch (action.kind) {
         case 'send-notification':
           await this.checkNotifyingBlock(action.block, `${at}.block`);

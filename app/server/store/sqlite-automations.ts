@@ -212,7 +212,7 @@ export class SqliteAutomations {
           flowName: row.flow_name,
           tags: JSON.parse(row.tags) as string[],
           deploymentId: row.deployment_id,
-          deploymentName: row.deployment_name,
+          deploymentName: row.deployment_name === null ? null : `${row.flow_name}/${row.deployment_name}`,
           state: { type: row.type, name: row.name },
         };
         for (const automation of automations) {
