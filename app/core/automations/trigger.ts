@@ -6,7 +6,8 @@ const KNOWN_STATE_NAMES: readonly string[] = Object.values(STATE_NAMES).flat();
 
 /** A state type in capitals (FAILED) or a state name (TimedOut); anything else is refused, naming the choices. */
 const StateMatchSchema = z.string().refine((value) => (STATE_TYPES as readonly string[]).includes(value) || KNOWN_STATE_NAMES.includes(value), {
-  error: (issue) => `unknown state '${String(issue.input)}'; use a state type (${STATE_TYPES.join(', ')}) or a state name (${KNOWN_STATE_NAMES.join(', ')})`,
+  error: (issue) =>
+    `unknown state '${String(issue.input)}'; use a state type (${STATE_TYPES.join(', ')}) or a state name (${KNOWN_STATE_NAMES.join(', ')})`,
 });
 
 /**

@@ -72,7 +72,10 @@ export class Automations {
     const type = address.slice(0, slash);
     const name = address.slice(slash + 1);
     if (!(NOTIFYING_BLOCK_TYPES as readonly string[]).includes(type)) {
-      throw new AutomationError(`${field}: a block of type '${type}' cannot send notifications; use one of ${NOTIFYING_BLOCK_TYPES.join(', ')}`, 'INVALID');
+      throw new AutomationError(
+        `${field}: a block of type '${type}' cannot send notifications; use one of ${NOTIFYING_BLOCK_TYPES.join(', ')}`,
+        'INVALID',
+      );
     }
     if (!(await this.store.getBlock(type, name))) {
       throw new AutomationError(`${field}: no block ${address}; create it with: flowdeck block create ${address} --data JSON`, 'INVALID');

@@ -113,10 +113,14 @@ export class SqliteAutomations {
       remove: db.prepare('DELETE FROM automations WHERE id = ?'),
       removeFirings: db.prepare('DELETE FROM automation_firings WHERE automation_id = ?'),
       removeDeliveries: db.prepare('DELETE FROM automation_deliveries WHERE automation_id = ?'),
-      firings: db.prepare<[string, number], FiringRow>('SELECT * FROM automation_firings WHERE automation_id = ? ORDER BY fired_at DESC, state_id DESC LIMIT ?'),
+      firings: db.prepare<[string, number], FiringRow>(
+        'SELECT * FROM automation_firings WHERE automation_id = ? ORDER BY fired_at DESC, state_id DESC LIMIT ?',
+      ),
       deliveriesOf: db.prepare<[string], DeliveryRow>('SELECT * FROM automation_deliveries WHERE firing_id = ? ORDER BY action_index'),
       cursor: db.prepare<[], { state_id: number }>('SELECT state_id FROM automation_cursor WHERE id = 1'),
-      moveCursor: db.prepare('INSERT INTO automation_cursor (id, state_id) VALUES (1, ?) ON CONFLICT (id) DO UPDATE SET state_id = excluded.state_id'),
+      moveCursor: db.prepare(
+        'INSERT INTO automation_cursor (id, state_id) VALUES (1, ?) ON CONFLICT (id) DO UPDATE SET state_id = excluded.state_id',
+      ),
       lastStateId: db.prepare<[], { id: number }>('SELECT COALESCE(MAX(id), 0) AS id FROM states'),
       flowStatesAfter: db.prepare<[number, number], FlowStateRow>(
         `SELECT s.id, s.run_id, s.type, s.name, s.message, r.flow_name, r.tags, r.deployment_id, r.deployment_name
@@ -137,7 +141,9 @@ export class SqliteAutomations {
       lease: db.prepare("UPDATE automation_deliveries SET status = 'running', attempts = attempts + 1, next_attempt_at = ? WHERE id = ?"),
       firing: db.prepare<[string], FiringRow>('SELECT * FROM automation_firings WHERE id = ?'),
       done: db.prepare("UPDATE automation_deliveries SET status = 'done', next_attempt_at = NULL, done_at = ? WHERE id = ? AND status = 'running'"),
-      retry: db.prepare("UPDATE automation_deliveries SET status = 'pending', next_attempt_at = ?, last_error = ? WHERE id = ? AND status = 'running'"),
+      retry: db.prepare(
+        "UPDATE automation_deliveries SET status = 'pending', next_attempt_at = ?, last_error = ? WHERE id = ? AND status = 'running'",
+      ),
       failed: db.prepare(
         "UPDATE automation_deliveries SET status = 'failed', next_attempt_at = NULL, last_error = ?, done_at = ? WHERE id = ? AND status = 'running'",
       ),
@@ -158,7 +164,16 @@ export class SqliteAutomations {
       if (this.stmt.byName.get(spec.name)) throw new StoreError(`name: an automation named '${spec.name}' exists already`, 'CONFLICT');
       const id = newId();
       const now = this.now();
-      this.stmt.insert.run(id, spec.name, spec.description, spec.enabled ? 1 : 0, JSON.stringify(spec.trigger), JSON.stringify(spec.actions), now, now);
+      this.stmt.insert.run(
+        id,
+        spec.name,
+        spec.description,
+        spec.enabled ? 1 : 0,
+        JSON.stringify(spec.trigger),
+        JSON.stringify(spec.actions),
+        now,
+        now,
+      );
       return automationFromRow(this.stmt.byId.get(id)!);
     });
   }
@@ -168,10 +183,18 @@ export class SqliteAutomations {
       const row = this.stmt.byId.get(id);
       if (!row) return null;
       const current = automationFromRow(row);
-      const next = { ...current, ...Object.fromEntries(Object.entries(changes).filter(([, value]) => value !== undefined)) } as Automation;
+      const next = { ...current, ...Object.fromEntries(Object.entries(changes).filter(([, value]) => value !== undefined)) };
       const holder = this.stmt.byName.get(next.name);
       if (holder && holder.id !== id) throw new StoreError(`name: an automation named '${next.name}' exists already`, 'CONFLICT');
-      this.stmt.update.run(next.name, next.description, next.enabled ? 1 : 0, JSON.stringify(next.trigger), JSON.stringify(next.actions), this.now(), id);
+      this.stmt.update.run(
+        next.name,
+        next.description,
+        next.enabled ? 1 : 0,
+        JSON.stringify(next.trigger),
+        JSON.stringify(next.actions),
+        this.now(),
+        id,
+      );
       return automationFromRow(this.stmt.byId.get(id)!);
     });
   }

@@ -55,7 +55,9 @@ async function deliveredFirings(name: string, count = 1): Promise<AutomationRead
 
 describe('notifications', () => {
   it('a failed run POSTs the templated message to a webhook with its secret headers, and no answer shows the secret', async () => {
-    await client.createBlock({ body: { type: 'webhook', name: 'ops', data: { url: `${receiver.url}/hook`, headers: { authorization: HEADER_SECRET } } } });
+    await client.createBlock({
+      body: { type: 'webhook', name: 'ops', data: { url: `${receiver.url}/hook`, headers: { authorization: HEADER_SECRET } } },
+    });
     await client.createAutomation({
       body: automation({
         actions: [
@@ -95,7 +97,11 @@ describe('notifications', () => {
   it('a Slack-compatible webhook gets {"text": body}', async () => {
     await client.createBlock({ body: { type: 'slack-webhook', name: 'team', data: { url: `${receiver.url}/services/T0/B0/xyz` } } });
     await client.createAutomation({
-      body: automation({ actions: [{ kind: 'send-notification', block: 'slack-webhook/team', body: 'Run {{ flowRun.name }} of {{ flow.name }}: {{ flowRun.state.name }}' }] }),
+      body: automation({
+        actions: [
+          { kind: 'send-notification', block: 'slack-webhook/team', body: 'Run {{ flowRun.name }} of {{ flow.name }}: {{ flowRun.state.name }}' },
+        ],
+      }),
     });
     await runEndingIn(server.store, { type: 'CRASHED', name: 'Crashed' }, { flowName: 'loader', name: 'brave-fox' });
     await deliveredFirings('tell-ops');
@@ -112,7 +118,11 @@ describe('notifications', () => {
         stream.setEncoding('utf8');
         stream.on('data', (chunk: string) => (raw += chunk));
         stream.on('end', () => {
-          mails.push({ from: session.envelope.mailFrom ? session.envelope.mailFrom.address : '', to: session.envelope.rcptTo.map((to) => to.address), raw });
+          mails.push({
+            from: session.envelope.mailFrom ? session.envelope.mailFrom.address : '',
+            to: session.envelope.rcptTo.map((to) => to.address),
+            raw,
+          });
           done();
         });
       },
@@ -121,11 +131,22 @@ describe('notifications', () => {
     try {
       const { port } = smtp.server.address() as AddressInfo;
       await client.createBlock({
-        body: { type: 'smtp-email', name: 'oncall', data: { host: '127.0.0.1', port, tls: false, from: 'flowdeck@example.com', to: ['ops@example.com'] } },
+        body: {
+          type: 'smtp-email',
+          name: 'oncall',
+          data: { host: '127.0.0.1', port, tls: false, from: 'flowdeck@example.com', to: ['ops@example.com'] },
+        },
       });
       await client.createAutomation({
         body: automation({
-          actions: [{ kind: 'send-notification', block: 'smtp-email/oncall', subject: 'Failed: {{ flowRun.name }}', body: 'It said {{ flowRun.state.message }}' }],
+          actions: [
+            {
+              kind: 'send-notification',
+              block: 'smtp-email/oncall',
+              subject: 'Failed: {{ flowRun.name }}',
+              body: 'It said {{ flowRun.state.message }}',
+            },
+          ],
         }),
       });
       await runEndingIn(server.store, { type: 'FAILED', name: 'TimedOut', message: 'took too long' }, { name: 'slow-snail' });

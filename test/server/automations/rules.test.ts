@@ -19,7 +19,11 @@ function authed(init: { method?: string; body?: unknown } = {}) {
   return { ...init, headers: { authorization: `Bearer ${API_KEY}` } };
 }
 
-function webhookOn(name: string, trigger: Partial<Extract<AutomationSpecInput['trigger'], { kind: 'flow-run-state' }>>, enabled = true): AutomationSpecInput {
+function webhookOn(
+  name: string,
+  trigger: Partial<Extract<AutomationSpecInput['trigger'], { kind: 'flow-run-state' }>>,
+  enabled = true,
+): AutomationSpecInput {
   return {
     name,
     enabled,
@@ -60,7 +64,11 @@ describe('automation actions', () => {
   it('cancel-flow-run cancels the run that fired', async () => {
     const { client, server } = live.current;
     await client.createAutomation({
-      body: { name: 'no-runaway', trigger: { kind: 'flow-run-state', states: ['Running'], tags: ['runaway'] }, actions: [{ kind: 'cancel-flow-run' }] },
+      body: {
+        name: 'no-runaway',
+        trigger: { kind: 'flow-run-state', states: ['Running'], tags: ['runaway'] },
+        actions: [{ kind: 'cancel-flow-run' }],
+      },
     });
     const request = flowRunRequest({ state: { type: 'RUNNING', name: 'Running' }, tags: ['runaway'] });
     await server.store.createFlowRun(request);
@@ -155,10 +163,22 @@ describe('automation rules', () => {
     const refusals: [unknown, number, string][] = [
       [{ ...webhookOn('a', { states: ['Broken'] }) }, 400, 'body.trigger.states[0]: unknown state'],
       [{ ...webhookOn('a', {}), actions: [{ kind: 'send-notification', block: 'webhook/nope' }] }, 422, 'actions[0].block: no block webhook/nope'],
-      [{ ...webhookOn('a', {}), actions: [{ kind: 'send-notification', block: 'json/config' }] }, 422, "actions[0].block: a block of type 'json' cannot send"],
-      [{ ...webhookOn('a', {}), actions: [{ kind: 'run-deployment', deployment: 'etl/missing' }] }, 422, "actions[0].deployment: no deployment 'etl/missing'"],
+      [
+        { ...webhookOn('a', {}), actions: [{ kind: 'send-notification', block: 'json/config' }] },
+        422,
+        "actions[0].block: a block of type 'json' cannot send",
+      ],
+      [
+        { ...webhookOn('a', {}), actions: [{ kind: 'run-deployment', deployment: 'etl/missing' }] },
+        422,
+        "actions[0].deployment: no deployment 'etl/missing'",
+      ],
       [{ ...webhookOn('a', { deployments: ['nope/nope'] }) }, 422, "trigger.deployments[0]: no deployment 'nope/nope'"],
-      [{ ...webhookOn('a', {}), actions: [{ kind: 'send-notification', block: 'webhook/ops', body: '{{ flowRun.secret }}' }] }, 400, 'body.actions[0].body: unknown placeholder {{ flowRun.secret }}'],
+      [
+        { ...webhookOn('a', {}), actions: [{ kind: 'send-notification', block: 'webhook/ops', body: '{{ flowRun.secret }}' }] },
+        400,
+        'body.actions[0].body: unknown placeholder {{ flowRun.secret }}',
+      ],
       [{ ...webhookOn('a', {}), actions: [{ kind: 'reboot' }] }, 400, 'body.actions[0].kind'],
     ];
     for (const [body, status, text] of refusals) {

@@ -7,7 +7,8 @@ export const pauseDeploymentAction: ActionExecutor<ActionOf<'pause-deployment'>>
   let reference = action.deployment;
   if (reference === undefined) {
     const run = await store.getFlowRun(firing.flowRunId);
-    if (!run?.deploymentId) throw new PermanentActionError(`flow run ${firing.flowRunId} came from no deployment, so there is none of its own to pause`);
+    if (!run?.deploymentId)
+      throw new PermanentActionError(`flow run ${firing.flowRunId} came from no deployment, so there is none of its own to pause`);
     reference = run.deploymentId;
   }
   const deployment = await findDeploymentByReference(store, reference);

@@ -55,7 +55,11 @@ export const sendNotificationAction: ActionExecutor<ActionOf<'send-notification'
     body: renderTemplate(action.body, values),
     details: {
       automation: context.automationName,
-      flowRun: { id: values['flowRun.id'], name: values['flowRun.name'], state: { type: values['flowRun.state.type'], name: values['flowRun.state.name'] } },
+      flowRun: {
+        id: values['flowRun.id'],
+        name: values['flowRun.name'],
+        state: { type: values['flowRun.state.type'], name: values['flowRun.state.name'] },
+      },
       url: values['flowRun.url'],
     },
   };
