@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { STATE_NAMES, STATE_TYPES, type StateType } from '../state-model.js';
+import { STATE_NAMES, STATE_TYPES } from '../state-model.js';
 
 /** Every state name there is (Failed, TimedOut, Late, ...), as a trigger may name them. */
 const KNOWN_STATE_NAMES: readonly string[] = Object.values(STATE_NAMES).flat();
@@ -23,32 +23,6 @@ export const FlowRunStateTriggerSchema = z.strictObject({
 });
 export type FlowRunStateTrigger = z.infer<typeof FlowRunStateTriggerSchema>;
 
-/** Every kind of trigger; adding one is adding a member here and a case in triggerMatches. */
+/** Every kind of trigger; adding one is adding a member here and a case in triggerMatches (trigger-match.ts). */
 export const TriggerSchema = z.discriminatedUnion('kind', [FlowRunStateTriggerSchema]);
 export type Trigger = z.infer<typeof TriggerSchema>;
-
-/** What a trigger is matched against: a flow run as it entered a state. */
-export interface FlowRunFacts {
-  flowName: string;
-  tags: readonly string[];
-  deploymentId: string | null;
-  /** `FLOW/NAME` of its deployment. */
-  deploymentName: string | null;
-  state: { type: StateType; name: string };
-}
-
-function anyOf(wanted: readonly string[] | undefined, has: (value: string) => boolean): boolean {
-  return wanted === undefined || wanted.length === 0 || wanted.some(has);
-}
-
-export function triggerMatches(trigger: Trigger, run: FlowRunFacts): boolean {
-  switch (trigger.kind) {
-    case 'flow-run-state':
-      return (
-        trigger.states.some((state) => state === run.state.type || state === run.state.name) &&
-        anyOf(trigger.flows, (flow) => flow === run.flowName) &&
-        anyOf(trigger.deployments, (deployment) => deployment === run.deploymentId || deployment === run.deploymentName) &&
-        anyOf(trigger.tags, (tag) => run.tags.includes(tag))
-      );
-  }
-}

@@ -1,15 +1,7 @@
 import type Database from 'better-sqlite3';
-import {
-  triggerMatches,
-  type Action,
-  type Automation,
-  type AutomationSpec,
-  type Delivery,
-  type DeliveryStatus,
-  type Firing,
-  type Trigger,
-} from '../../core/automations/index.js';
+import type { Action, Automation, AutomationSpec, Delivery, DeliveryStatus, Firing, Trigger } from '../../core/automations/index.js';
 import type { StateType } from '../../core/state-model.js';
+import { triggerMatches } from '../../core/automations/trigger-match.js';
 import { newId } from '../../core/ids.js';
 import type { AutomationChanges, ClaimedDelivery, DeliveryOutcome } from './automation-store.js';
 import { StoreError } from './store-error.js';
