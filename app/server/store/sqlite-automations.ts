@@ -103,6 +103,7 @@ export class SqliteAutomations {
       ),
       update: db.prepare('UPDATE automations SET name = ?, description = ?, enabled = ?, trigger = ?, actions = ?, updated_at = ? WHERE id = ?'),
       remove: db.prepare('DELETE FROM automations WHERE id = ?'),
+      restartFrom: db.prepare('UPDATE automations SET from_state_id = (SELECT COALESCE(MAX(id), 0) FROM states) WHERE id = ?'),
       removeFirings: db.prepare('DELETE FROM automation_firings WHERE automation_id = ?'),
       removeDeliveries: db.prepare('DELETE FROM automation_deliveries WHERE automation_id = ?'),
       firings: db.prepare<[string, number], FiringRow>(
@@ -178,6 +179,8 @@ export class SqliteAutomations {
       const next = { ...current, ...Object.fromEntries(Object.entries(changes).filter(([, value]) => value !== undefined)) };
       const holder = this.stmt.byName.get(next.name);
       if (holder && holder.id !== id) throw new StoreError(`name: an automation named '${next.name}' exists already`, 'CONFLICT');
+      // Resumed: states stored while it was paused do not fire it, even those not yet matched.
+      if (next.enabled && !current.enabled) this.stmt.restartFrom.run(id);
       this.stmt.update.run(
         next.name,
         next.description,
