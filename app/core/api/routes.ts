@@ -480,7 +480,14 @@ const RUN_ROUTES = {
  * client grows a method for each, so adding an endpoint means adding an entry here or in a
  * resource's own table.
  */
-export const API_ROUTES = { ...RUN_ROUTES, ...DEPLOYMENT_ROUTES, ...WORK_POOL_ROUTES, ...BUNDLE_ROUTES, ...BLOCK_ROUTES, ...AUTOMATION_ROUTES } as const;
+export const API_ROUTES = {
+  ...RUN_ROUTES,
+  ...DEPLOYMENT_ROUTES,
+  ...WORK_POOL_ROUTES,
+  ...BUNDLE_ROUTES,
+  ...BLOCK_ROUTES,
+  ...AUTOMATION_ROUTES,
+} as const;
 
 export type { RouteSpec };
 export type ApiRoutes = typeof API_ROUTES;
