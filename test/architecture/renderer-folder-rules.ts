@@ -7,18 +7,19 @@ import { importsOf, sourceFiles, type ImportViolation } from './layer-rules.js';
  * stands alone apart from app-wide services and shared parts, and shared parts know no feature.
  */
 export const ALLOWED_FOLDER_IMPORTS: Record<string, readonly string[]> = {
-  app: ['builder', 'monitor', 'deployments', 'work-pools', 'shared'],
+  app: ['builder', 'monitor', 'deployments', 'work-pools', 'automations', 'shared'],
   builder: ['app', 'shared'],
   monitor: ['app', 'shared'],
   deployments: ['app', 'shared'],
   'work-pools': ['app', 'shared'],
+  automations: ['app', 'shared'],
   shared: [],
   /** Declarations of modules the bundler makes up. */
   types: [],
 };
 
 /** Features split into a React-free model and the UI over it. */
-const FEATURES = new Set(['builder', 'monitor', 'deployments', 'work-pools']);
+const FEATURES = new Set(['builder', 'monitor', 'deployments', 'work-pools', 'automations']);
 
 /** The folder and, in a feature, the part (model or ui) a renderer path lies in; null outside the renderer or at its top. */
 function placeOf(rendererDir: string, path: string): { folder: string; part?: string } | null {

@@ -1,6 +1,6 @@
 import type { CommandRun } from '../command.js';
 import { flag } from '../command-helpers.js';
-import { describeAction, describeTrigger } from '../automations/describe-automation.js';
+import { describeAction, describeTrigger } from '../../core/automations/describe.js';
 import { EXIT_OK, UsageError } from '../errors.js';
 import { renderFields } from '../output/fields.js';
 import { formatTime } from '../output/format.js';

@@ -1,6 +1,6 @@
 import type { CommandRun } from '../command.js';
 import { flag } from '../command-helpers.js';
-import { describeAction, describeTrigger } from '../automations/describe-automation.js';
+import { describeAction, describeTrigger } from '../../core/automations/describe.js';
 import { EXIT_OK } from '../errors.js';
 import { renderTable } from '../output/table.js';
 

@@ -4,3 +4,4 @@ export * from './trigger-match.js';
 export * from './template.js';
 export * from './actions/index.js';
 export type { ActionType } from './actions/action-type.js';
+export * from './describe.js';

@@ -9,6 +9,7 @@ import { DeploymentPage } from '../deployments/ui/DeploymentPage.js';
 import { DeploymentsPage } from '../deployments/ui/DeploymentsPage.js';
 import { WorkPoolPage } from '../work-pools/ui/WorkPoolPage.js';
 import { WorkPoolsPage } from '../work-pools/ui/WorkPoolsPage.js';
+import { AutomationsPage } from '../automations/ui/AutomationsPage.js';
 import type { Route } from './routes.js';
 import { useServices } from './services-context.js';
 import { useRoute } from './use-route.js';
@@ -42,7 +43,7 @@ export function App() {
   );
 }
 
-/** The pages of the deployments and work pools features, in the monitoring pages' frame. */
+/** The pages of the deployments, work pools and automations features, in the monitoring pages' frame. */
 function FeaturePage({ route }: { route: Route }) {
   switch (route.page) {
     case 'deployments':
@@ -54,6 +55,8 @@ function FeaturePage({ route }: { route: Route }) {
       return <WorkPoolsPage />;
     case 'work-pool':
       return <WorkPoolPage key={route.pool} pool={route.pool} />;
+    case 'automations':
+      return <AutomationsPage />;
     default:
       return null;
   }

@@ -25,6 +25,7 @@ const PAGES: { page: PageName; label: string; hash: string }[] = [
   { page: 'runs', label: 'Runs', hash: routeHash({ page: 'runs' }) },
   { page: 'deployments', label: 'Deployments', hash: routeHash({ page: 'deployments' }) },
   { page: 'work-pools', label: 'Work pools', hash: routeHash({ page: 'work-pools' }) },
+  { page: 'automations', label: 'Automations', hash: routeHash({ page: 'automations' }) },
 ];
 
 /** The tab a page lives under: a run under Runs, a deployment under Deployments, a pool under Work pools. */

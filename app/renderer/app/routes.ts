@@ -7,7 +7,8 @@ export type Route =
   | { page: 'deployments' }
   | { page: 'deployment'; deploymentId: string }
   | { page: 'work-pools' }
-  | { page: 'work-pool'; pool: string };
+  | { page: 'work-pool'; pool: string }
+  | { page: 'automations' };
 
 /** The views of a flow run's page; the graph unless the hash names another, so a link can open its logs. */
 const RUN_PAGE_VIEWS = ['graph', 'timeline', 'logs', 'details'] as const;
@@ -49,6 +50,7 @@ export function parseRoute(hash: string): Route {
   if (parts[0] === 'work-pools') {
     return parts.length > 1 && POOL_NAME.test(parts[1]) ? { page: 'work-pool', pool: parts[1] } : { page: 'work-pools' };
   }
+  if (parts[0] === 'automations') return { page: 'automations' };
   return { page: 'builder' };
 }
 
@@ -70,5 +72,7 @@ export function routeHash(route: Route): string {
       return '#/work-pools';
     case 'work-pool':
       return `#/work-pools/${encodeURIComponent(route.pool)}`;
+    case 'automations':
+      return '#/automations';
   }
 }

@@ -1,6 +1,6 @@
-import type { Action, Trigger } from '../../core/automations/index.js';
+import type { Action, Trigger } from './index.js';
 
-/** A trigger in one line: `FAILED, Crashed of flows etl; tags nightly`. */
+/** A trigger in one line: `flow run enters FAILED or Crashed (tags nightly)`. */
 export function describeTrigger(trigger: Trigger): string {
   const filters = [
     trigger.flows?.length ? `flows ${trigger.flows.join(', ')}` : '',
