@@ -49,6 +49,7 @@ export function startAutomations(store: RunStore, blocks: Blocks, options: Autom
         store,
         blocks,
         automationName: delivery.automationName,
+        deliveryId: delivery.id,
         firing: delivery.firing,
         runPageUrl: settings.runPageUrl,
       });

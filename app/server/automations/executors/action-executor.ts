@@ -7,6 +7,8 @@ export interface ActionContext {
   store: RunStore;
   blocks: Blocks;
   automationName: string;
+  /** The delivery being done: the same on every attempt at it. */
+  deliveryId: string;
   firing: ClaimedDelivery['firing'];
   /** The web UI's page of a flow run. */
   runPageUrl: (flowRunId: string) => string;
