@@ -96,6 +96,20 @@ describe('automation actions', () => {
   });
 });
 
+describe('automation triggers', () => {
+  it('a deployment run named Late by the server fires an automation on Late', async () => {
+    const { client, server } = live.current;
+    const deployment = await client.deploy({ body: deployRequest({ name: 'hourly' }) });
+    await client.createAutomation({
+      body: { name: 'late-runs', trigger: { kind: 'flow-run-state', states: ['Late'] }, actions: [{ kind: 'pause-deployment' }] },
+    });
+    const run = await client.runDeployment({ params: { id: deployment.id }, body: { scheduledTime: Date.now() - 60_000 } });
+    const read = await doneFirings('late-runs', 1);
+    expect(read.firings[0]).toMatchObject({ flowRunId: run.id, stateType: 'SCHEDULED', stateName: 'Late' });
+    expect((await server.store.getDeployment(deployment.id))?.paused).toBe(true);
+  });
+});
+
 describe('automation rules', () => {
   it('fire only for runs their flow, deployment and tag filters match; a paused one never, and again once resumed', async () => {
     const { client, server } = live.current;
