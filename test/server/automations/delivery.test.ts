@@ -1,4 +1,4 @@
-import type { AddressInfo } from 'node:net';
+import { createServer as createTcpServer, type AddressInfo } from 'node:net';
 import { SMTPServer } from 'smtp-server';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createApiClient, type ApiClient, type AutomationRead } from '../../../app/core/api/index.js';
@@ -171,6 +171,27 @@ describe('notifications', () => {
     expect(receiver.accepted).toHaveLength(1);
     expect(read.firings[0].deliveries).toMatchObject([{ status: 'done', attempts: 3 }]);
     expect(read.firings[0].deliveries[0].lastError).toContain('503');
+  });
+
+  it('an error that names the secret URL of a block keeps it masked', async () => {
+    const closed = createTcpServer();
+    await new Promise<void>((resolve) => closed.listen(0, '127.0.0.1', resolve));
+    const { port } = closed.address() as AddressInfo;
+    await new Promise<void>((resolve) => closed.close(() => resolve()));
+    await client.createBlock({ body: { type: 'slack-webhook', name: 'gone', data: { url: `http://127.0.0.1:${port}/T000/secret-token` } } });
+    await client.createAutomation({ body: automation({ actions: [{ kind: 'send-notification', block: 'slack-webhook/gone' }] }) });
+    await runEndingIn(server.store, { type: 'FAILED', name: 'Failed' });
+    const read = await waitUntil(
+      async () => {
+        const answer = await client.getAutomation({ params: { automation: 'tell-ops' } });
+        return answer.firings[0]?.deliveries[0]?.lastError ? answer : null;
+      },
+      { what: 'the first attempt failed' },
+    );
+    const error = read.firings[0].deliveries[0].lastError!;
+    expect(error).toContain('ECONNREFUSED');
+    expect(error).not.toContain(String(port));
+    expect(error).not.toContain('secret-token');
   });
 
   it('a delivery that keeps failing is failed after its attempts, with its error kept and the secret URL masked', async () => {
