@@ -5,6 +5,7 @@ import type { Settings } from '../core/index.js';
 import { DATABASE_FILE, resolveFlowdeckHome } from '../core/settings/home.js';
 import type { RunStore } from '../server/index.js';
 import { UsageError } from './errors.js';
+import type { AutomationsSource } from './automations/automations-source.js';
 import type { BlocksSource } from './blocks/blocks-source.js';
 import type { DeploymentsSource } from './deployments/deployments-source.js';
 import type { RunsSource } from './runs-source/runs-source.js';
@@ -32,6 +33,7 @@ export class CliContext {
   private runsSource: RunsSource | null = null;
   private deploymentsSource: DeploymentsSource | null = null;
   private blocksSource: BlocksSource | null = null;
+  private automationsSource: AutomationsSource | null = null;
   private loaded: LoadedSettings | null = null;
   private readers: SettingsReaders | null = null;
   readonly colors: ReturnType<typeof pc.createColors>;
@@ -151,6 +153,30 @@ export class CliContext {
       );
     }
     return this.blocksSource;
+  }
+
+  /** Where the automation commands work: the local database, or the server. */
+  async automations(): Promise<AutomationsSource> {
+    if (this.automationsSource) return this.automationsSource;
+    await this.prepare();
+    const server = this.server;
+    if (server.kind === 'local') {
+      const [{ LocalAutomationsSource }, { Automations }, store] = await Promise.all([
+        import('./automations/local-automations-source.js'),
+        import('../server/automations/automations.js'),
+        this.openStore(),
+      ]);
+      this.automationsSource = new LocalAutomationsSource(new Automations(store));
+    } else {
+      const [{ RemoteAutomationsSource }, { createApiClient }] = await Promise.all([
+        import('./automations/remote-automations-source.js'),
+        import('../core/api/client.js'),
+      ]);
+      this.automationsSource = new RemoteAutomationsSource(
+        createApiClient({ baseUrl: server.apiUrl, apiKey: this.settings.FLOWDECK_API_KEY ?? undefined, timeoutMs: API_TIMEOUT_MS }),
+      );
+    }
+    return this.automationsSource;
   }
 
   /** The local store, opened once; opening it marks runs whose process died as Crashed. */

@@ -22,3 +22,5 @@ export { DeploymentError } from './deployments/deployment-error.js';
 export { Blocks } from './blocks/blocks.js';
 export { BlockError } from './blocks/block-error.js';
 export { EncryptionKeyError, EncryptionKeySource, ENCRYPTION_KEY_FILE } from './blocks/encryption-key.js';
+export { Automations } from './automations/automations.js';
+export { AutomationError } from './automations/automation-error.js';

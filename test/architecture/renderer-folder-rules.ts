@@ -7,7 +7,7 @@ import { importsOf, sourceFiles, type ImportViolation } from './layer-rules.js';
  * stands alone apart from app-wide services and shared parts, and shared parts know no feature.
  */
 export const ALLOWED_FOLDER_IMPORTS: Record<string, readonly string[]> = {
-  app: ['builder', 'monitor', 'deployments', 'work-pools', 'artifacts', 'variables', 'blocks', 'shared'],
+  app: ['builder', 'monitor', 'deployments', 'work-pools', 'artifacts', 'variables', 'blocks', 'automations', 'shared'],
   builder: ['app', 'shared'],
   /** A run's page shows the run's artifacts as the artifacts feature draws them. */
   monitor: ['app', 'shared', 'artifacts'],
@@ -16,13 +16,14 @@ export const ALLOWED_FOLDER_IMPORTS: Record<string, readonly string[]> = {
   artifacts: ['app', 'shared'],
   variables: ['app', 'shared'],
   blocks: ['app', 'shared'],
+  automations: ['app', 'shared'],
   shared: [],
   /** Declarations of modules the bundler makes up. */
   types: [],
 };
 
 /** Features split into a React-free model and the UI over it. */
-const FEATURES = new Set(['builder', 'monitor', 'deployments', 'work-pools', 'artifacts', 'variables', 'blocks']);
+const FEATURES = new Set(['builder', 'monitor', 'deployments', 'work-pools', 'artifacts', 'variables', 'blocks', 'automations']);
 
 /** The folder and, in a feature, the part (model or ui) a renderer path lies in; null outside the renderer or at its top. */
 function placeOf(rendererDir: string, path: string): { folder: string; part?: string } | null {

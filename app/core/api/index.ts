@@ -18,6 +18,7 @@ export * from './bundles.js';
 export * from './artifacts.js';
 export * from './variables.js';
 export * from './blocks.js';
+export * from './automations.js';
 export * from './routes.js';
 export * from './registry.js';
 export * from './errors.js';

@@ -2,7 +2,7 @@ import type { z } from 'zod';
 
 /** One endpoint: everything the server needs to validate and document it and a client to call it. */
 export interface RouteSpec {
-  method: 'GET' | 'POST' | 'PUT' | 'DELETE';
+  method: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
   /** Below the API base (`/api`), with `:name` for path parameters. */
   path: string;
   summary: string;

@@ -11,6 +11,7 @@ import {
   SkipTaskRunSchema,
 } from './breakpoints.js';
 import { ARTIFACT_ROUTES } from './artifacts.js';
+import { AUTOMATION_ROUTES } from './automations.js';
 import { BLOCK_ROUTES } from './blocks.js';
 import { BUNDLE_ROUTES } from './bundles.js';
 import { IdParamsSchema, OrchestrationResultSchema } from './common.js';
@@ -489,6 +490,7 @@ export const API_ROUTES = {
   ...ARTIFACT_ROUTES,
   ...VARIABLE_ROUTES,
   ...BLOCK_ROUTES,
+  ...AUTOMATION_ROUTES,
 } as const;
 
 export type { RouteSpec };

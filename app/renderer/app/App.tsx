@@ -13,6 +13,7 @@ import { ArtifactKeyPage } from '../artifacts/ui/ArtifactKeyPage.js';
 import { ArtifactsPage } from '../artifacts/ui/ArtifactsPage.js';
 import { VariablesPage } from '../variables/ui/VariablesPage.js';
 import { BlocksPage } from '../blocks/ui/BlocksPage.js';
+import { AutomationsPage } from '../automations/ui/AutomationsPage.js';
 import type { Route } from './routes.js';
 import { useServices } from './services-context.js';
 import { useRoute } from './use-route.js';
@@ -46,7 +47,7 @@ export function App() {
   );
 }
 
-/** The pages of the deployments, work pools, artifacts and variables features, in the monitoring pages' frame. */
+/** The pages of the deployments, work pools, artifacts, variables, blocks and automations features, in the monitoring pages' frame. */
 function FeaturePage({ route }: { route: Route }) {
   switch (route.page) {
     case 'deployments':
@@ -66,6 +67,8 @@ function FeaturePage({ route }: { route: Route }) {
       return <VariablesPage />;
     case 'blocks':
       return <BlocksPage />;
+    case 'automations':
+      return <AutomationsPage />;
     default:
       return null;
   }

@@ -28,6 +28,7 @@ const PAGES: { page: PageName; label: string; hash: string }[] = [
   { page: 'artifacts', label: 'Artifacts', hash: routeHash({ page: 'artifacts' }) },
   { page: 'variables', label: 'Variables', hash: routeHash({ page: 'variables' }) },
   { page: 'blocks', label: 'Blocks', hash: routeHash({ page: 'blocks' }) },
+  { page: 'automations', label: 'Automations', hash: routeHash({ page: 'automations' }) },
 ];
 
 /** The tab a page lives under: a run under Runs, a deployment under Deployments, a pool under Work pools, a key under Artifacts. */

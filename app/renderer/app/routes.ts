@@ -11,7 +11,8 @@ export type Route =
   | { page: 'artifacts' }
   | { page: 'artifact-key'; key: string }
   | { page: 'variables' }
-  | { page: 'blocks' };
+  | { page: 'blocks' }
+  | { page: 'automations' };
 
 /** The views of a flow run's page; the graph unless the hash names another, so a link can open its logs. */
 const RUN_PAGE_VIEWS = ['graph', 'timeline', 'logs', 'artifacts', 'details'] as const;
@@ -60,6 +61,7 @@ export function parseRoute(hash: string): Route {
   }
   if (parts[0] === 'variables') return { page: 'variables' };
   if (parts[0] === 'blocks') return { page: 'blocks' };
+  if (parts[0] === 'automations') return { page: 'automations' };
   return { page: 'builder' };
 }
 
@@ -89,5 +91,7 @@ export function routeHash(route: Route): string {
       return '#/variables';
     case 'blocks':
       return '#/blocks';
+    case 'automations':
+      return '#/automations';
   }
 }

@@ -9,7 +9,7 @@ export const DESKTOP_APP_ORIGIN = 'flowdeck://app';
 /** In FLOWDECK_SERVER_CORS_ORIGINS: every origin may call (each still needs the key when one is set). */
 export const ANY_ORIGIN = '*';
 
-const ALLOWED_METHODS = 'GET, POST, PUT, DELETE';
+const ALLOWED_METHODS = 'GET, POST, PUT, PATCH, DELETE';
 const ALLOWED_HEADERS = 'authorization, content-type, accept';
 
 /**

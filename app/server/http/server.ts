@@ -39,6 +39,8 @@ import { deploymentRoutes } from './routes/deployments.js';
 import { workPoolRoutes } from './routes/work-pools.js';
 import { variableRoutes } from './routes/variables.js';
 import { blockRoutes } from './routes/blocks.js';
+import { automationRoutes } from './routes/automations.js';
+import { startAutomations, type AutomationServiceOptions } from '../services/automation-deliveries.js';
 import { Blocks } from '../blocks/blocks.js';
 import { EncryptionKeySource } from '../blocks/encryption-key.js';
 import { closeUnusedConnectionsWhileClosing } from './unused-connections.js';
@@ -57,6 +59,8 @@ const DEFAULT_CRASH_SWEEP_INTERVAL_MS = 1000;
 const DEFAULT_SCHEDULER_INTERVAL_MS = 5000;
 /** Late runs are named, and silent workers' claims given back, within a second. */
 const DEFAULT_DEPLOYMENT_UPKEEP_INTERVAL_MS = 1000;
+/** A flow run's state reaches its automations' actions within half a second. */
+const DEFAULT_AUTOMATION_INTERVAL_MS = 500;
 
 /** Every resource of the API, one plugin each; each owns its routes. */
 const RESOURCES: readonly FastifyPluginAsync<RouteDeps>[] = [
@@ -78,6 +82,7 @@ const RESOURCES: readonly FastifyPluginAsync<RouteDeps>[] = [
   artifactRoutes,
   variableRoutes,
   blockRoutes,
+  automationRoutes,
 ];
 
 export interface ServerOptions {
@@ -96,6 +101,10 @@ export interface ServerOptions {
   schedulerIntervalMs?: number;
   /** How often Scheduled runs are named Late and silent workers' claims given back; 0 turns it off. */
   deploymentUpkeepIntervalMs?: number;
+  /** How often automations are matched against new flow-run states and their due actions done; 0 turns it off. */
+  automationIntervalMs?: number;
+  /** How failed automation actions are tried again (waits, attempts, the lease of one under way). */
+  automationRetries?: Pick<AutomationServiceOptions, 'firstRetryDelayMs' | 'maxRetryDelayMs' | 'maxAttempts' | 'leaseMs'>;
   /** Where deployments' code is kept; `<home>/storage/bundles` by default. */
   bundleFolder?: string;
   /** Told of failures that are the server's own fault; written to stderr by default. */
@@ -204,6 +213,7 @@ export async function createServer(options: ServerOptions): Promise<FlowdeckServ
   const flowProcesses = new FlowProcesses({ cliPath: flowdeckCliPath(), home });
   const closingSignal = new AbortController();
   let scheduler: Scheduler | null = null;
+  const blocks = new Blocks(store, options.encryptionKey ?? new EncryptionKeySource({ setting: null, home }));
   const deps: RouteDeps = {
     store,
     onUnexpectedError,
@@ -212,7 +222,7 @@ export async function createServer(options: ServerOptions): Promise<FlowdeckServ
     flowProcesses,
     selfApiUrl: () => selfApiUrl(app),
     apiKey,
-    blocks: new Blocks(store, options.encryptionKey ?? new EncryptionKeySource({ setting: null, home })),
+    blocks,
     bundles: new BundleStore(options.bundleFolder ?? localBundleFolder(home)),
     schedulesChanged: () => scheduler?.poke(),
     closing: closingSignal.signal,
@@ -233,6 +243,7 @@ export async function createServer(options: ServerOptions): Promise<FlowdeckServ
   let url = '';
   let stopSweeps: (() => void) | null = null;
   let stopUpkeep: (() => Promise<void>) | null = null;
+  let stopAutomations: (() => Promise<void>) | null = null;
   let closed: Promise<void> | null = null;
   return {
     app,
@@ -259,6 +270,16 @@ export async function createServer(options: ServerOptions): Promise<FlowdeckServ
       if (schedulerInterval > 0) scheduler = startScheduler(store, schedulerInterval, onUnexpectedError);
       const upkeepInterval = options.deploymentUpkeepIntervalMs ?? DEFAULT_DEPLOYMENT_UPKEEP_INTERVAL_MS;
       if (upkeepInterval > 0) stopUpkeep = startDeploymentUpkeep(store, upkeepInterval, onUnexpectedError);
+      const automationInterval = options.automationIntervalMs ?? DEFAULT_AUTOMATION_INTERVAL_MS;
+      if (automationInterval > 0) {
+        const base = url;
+        stopAutomations = startAutomations(store, blocks, {
+          ...options.automationRetries,
+          intervalMs: automationInterval,
+          runPageUrl: (flowRunId) => `${base}/#/runs/${encodeURIComponent(flowRunId)}`,
+          onError: onUnexpectedError,
+        });
+      }
       return url;
     },
     close() {
@@ -270,9 +291,10 @@ export async function createServer(options: ServerOptions): Promise<FlowdeckServ
         closingSignal.abort();
         stopSweeps?.();
         stopSweeps = null;
-        await Promise.all([scheduler?.stop(), stopUpkeep?.()]);
+        await Promise.all([scheduler?.stop(), stopUpkeep?.(), stopAutomations?.()]);
         scheduler = null;
         stopUpkeep = null;
+        stopAutomations = null;
         const closingApp = app.close();
         const stopClosingUnused = unused.closing();
         try {

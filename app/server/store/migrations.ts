@@ -457,6 +457,58 @@ export const MIGRATIONS: readonly { name: string; sql: string }[] = [
       CREATE UNIQUE INDEX ix_blocks_type_name ON blocks (type, name);
     `,
   },
+  {
+    // Firings are recorded from the states rows after a cursor kept here, so a restart picks up
+    // where it left off; each firing's actions wait in the outbox (deliveries) until they are done.
+    name: 'automations: their firings and the outbox of their actions',
+    sql: `
+      CREATE TABLE automations (
+        id TEXT PRIMARY KEY,
+        name TEXT NOT NULL UNIQUE,
+        description TEXT NOT NULL,
+        enabled INTEGER NOT NULL,
+        trigger TEXT NOT NULL,
+        actions TEXT NOT NULL,
+        -- Only states stored after this states row id fire it: none from before it existed.
+        from_state_id INTEGER NOT NULL,
+        created_at INTEGER NOT NULL,
+        updated_at INTEGER NOT NULL
+      );
+      CREATE TABLE automation_cursor (
+        id INTEGER PRIMARY KEY CHECK (id = 1),
+        state_id INTEGER NOT NULL
+      );
+      INSERT INTO automation_cursor (id, state_id) SELECT 1, COALESCE(MAX(id), 0) FROM states;
+      CREATE TABLE automation_firings (
+        id TEXT PRIMARY KEY,
+        automation_id TEXT NOT NULL,
+        flow_run_id TEXT NOT NULL,
+        state_id INTEGER NOT NULL,
+        state_type TEXT NOT NULL,
+        state_name TEXT NOT NULL,
+        state_message TEXT,
+        fired_at INTEGER NOT NULL,
+        UNIQUE (automation_id, state_id)
+      );
+      CREATE INDEX ix_automation_firings_automation ON automation_firings (automation_id, fired_at DESC);
+      CREATE TABLE automation_deliveries (
+        id TEXT PRIMARY KEY,
+        firing_id TEXT NOT NULL,
+        automation_id TEXT NOT NULL,
+        action_index INTEGER NOT NULL,
+        -- The action as it was when it fired: later edits do not change what is owed.
+        action TEXT NOT NULL,
+        status TEXT NOT NULL,
+        attempts INTEGER NOT NULL DEFAULT 0,
+        -- When pending: when to try next; when running: when its lease runs out.
+        next_attempt_at INTEGER,
+        last_error TEXT,
+        done_at INTEGER
+      );
+      CREATE INDEX ix_automation_deliveries_due ON automation_deliveries (next_attempt_at) WHERE status IN ('pending', 'running');
+      CREATE INDEX ix_automation_deliveries_firing ON automation_deliveries (firing_id);
+    `,
+  },
 ];
 
 function schemaVersion(db: Database.Database): number {

@@ -15,6 +15,7 @@ import type {
   TaskRun,
 } from '../../core/index.js';
 import type { ArtifactStore } from './artifact-store.js';
+import type { AutomationStore } from './automation-store.js';
 import type { BlockStore } from './block-store.js';
 import type { DeploymentStore } from './deployment-store.js';
 import type { VariableStore } from './variable-store.js';
@@ -52,10 +53,10 @@ export interface EventReads {
  * their histories, listings, logs and events, concurrency slots, cancels, pauses and resumes, breakpoints, the
  * sweep of crashed runs, whether writes are getting through, and deployments with their work
  * pools, workers and claims (see DeploymentStore), artifacts (ArtifactStore), variables
- * (VariableStore) and blocks (BlockStore). Every answer but the event stream's is a promise,
+ * (VariableStore), blocks (BlockStore) and automations (AutomationStore). Every answer but the event stream's is a promise,
  * whether the store sits in this process (SQLite) or across a network (PostgreSQL).
  */
-export interface RunStore extends RunReporter, EventReads, DeploymentStore, ArtifactStore, VariableStore, BlockStore {
+export interface RunStore extends RunReporter, EventReads, DeploymentStore, ArtifactStore, VariableStore, BlockStore, AutomationStore {
   /** The database the runs are in (a file's path, a server's address), for messages. */
   readonly location: string;
 

@@ -1,3 +1,5 @@
+import type { Automation, AutomationSpec, Firing } from '../../core/automations/index.js';
+import type { AutomationChanges, ClaimedDelivery, DeliveryOutcome } from './automation-store.js';
 import type { BlockContent, StoredBlock } from './block-store.js';
 import type {
   ClaimedRun,
@@ -469,5 +471,43 @@ export class SqliteRunStore implements RunStore {
 
   async deleteBlock(type: string, name: string): Promise<boolean> {
     return this.sqlite.blocks.deleteBlock(type, name);
+  }
+
+  // ---- automations ----
+
+  async listAutomations(): Promise<Automation[]> {
+    return this.sqlite.automations.listAutomations();
+  }
+
+  async getAutomation(idOrName: string): Promise<Automation | null> {
+    return this.sqlite.automations.getAutomation(idOrName);
+  }
+
+  async insertAutomation(spec: AutomationSpec): Promise<Automation> {
+    return this.sqlite.automations.insertAutomation(spec);
+  }
+
+  async updateAutomation(id: string, changes: AutomationChanges): Promise<Automation | null> {
+    return this.sqlite.automations.updateAutomation(id, changes);
+  }
+
+  async deleteAutomation(id: string): Promise<boolean> {
+    return this.sqlite.automations.deleteAutomation(id);
+  }
+
+  async listFirings(automationId: string, limit: number): Promise<Firing[]> {
+    return this.sqlite.automations.listFirings(automationId, limit);
+  }
+
+  async recordFirings(limit = 500): Promise<number> {
+    return this.sqlite.automations.recordFirings(limit);
+  }
+
+  async claimDeliveries(leaseMs: number, limit: number): Promise<ClaimedDelivery[]> {
+    return this.sqlite.automations.claimDeliveries(leaseMs, limit);
+  }
+
+  async finishDelivery(id: string, outcome: DeliveryOutcome): Promise<void> {
+    this.sqlite.automations.finishDelivery(id, outcome);
   }
 }

@@ -25,6 +25,7 @@ import { GroupCommit, type OperationOutcome, type StoreOperation } from './group
 import { openDatabase } from './open-database.js';
 import { RunReads } from './run-reads.js';
 import { SqliteArtifacts } from './sqlite-artifacts.js';
+import { SqliteAutomations } from './sqlite-automations.js';
 import { SqliteBlocks } from './sqlite-blocks.js';
 import { SqliteDeployments } from './sqlite-deployments.js';
 import { StoreChangeSignal } from './store-change-signal.js';
@@ -102,6 +103,8 @@ export class SqliteStore extends RunReads {
   readonly variables: VariableRecords;
   /** Blocks, their secret fields sealed. */
   readonly blocks: SqliteBlocks;
+  /** Automations, their firings and the outbox of their actions. */
+  readonly automations: SqliteAutomations;
 
   static open(options: SqliteStoreOptions): SqliteStore {
     return new SqliteStore(options);
@@ -150,6 +153,7 @@ export class SqliteStore extends RunReads {
     );
     this.variables = new VariableRecords(db, this.now, (body) => this.writer.writeBatch(body));
     this.blocks = new SqliteBlocks(db, this.now, (body) => this.writer.writeBatch(body));
+    this.automations = new SqliteAutomations(db, this.now, (body) => this.writer.writeBatch(body));
     const unswept = options.sweepOnOpen !== false ? this.sweepOnOpen() : null;
     if (alone !== null || unswept !== null) options.onWarning?.(openWarning(options.path, alone, unswept));
   }

@@ -178,6 +178,11 @@ const ROUTES: [string, string][] = [
   ['PUT', '/api/blocks/:id/:id'],
   ['DELETE', '/api/blocks/:id/:id'],
   ['POST', '/api/blocks/:id/:id/load'],
+  ['GET', '/api/automations'],
+  ['POST', '/api/automations'],
+  ['GET', '/api/automations/:id'],
+  ['PATCH', '/api/automations/:id'],
+  ['DELETE', '/api/automations/:id'],
   ['PATCH', '/api/flow-runs'],
   ['GET', '/api/no-such-thing/:id'],
 ];
@@ -206,6 +211,7 @@ const QUERY_KEYS = [
   'flowRunId',
   'key',
   'type',
+  'firings',
   // Not waitMs: a generated wait on the known flow run would hold its request open up to a minute.
   'after',
   'tag',
