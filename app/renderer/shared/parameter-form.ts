@@ -11,6 +11,12 @@ export interface ParameterField {
   maximum?: number;
 }
 
+/** A field of a form read from a JSON Schema, with the controls forms of other kinds add. */
+export interface FormField extends Omit<ParameterField, 'control'> {
+  /** `list`: strings, written comma-separated; `secret`: a password input that never shows a stored value. */
+  control: ParameterField['control'] | 'list' | 'secret';
+}
+
 /** What the form holds: text for most controls, a flag for checkboxes. */
 export type ParameterValues = Record<string, string | boolean>;
 

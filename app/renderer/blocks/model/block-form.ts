@@ -1,13 +1,11 @@
 import type { BlockRead, BlockTypeInfo } from '../../../core/api/blocks.js';
-import { collectParameters, parameterFields, type ParameterField, type ParameterValues } from '../../shared/parameter-form.js';
+import { collectParameters, parameterFields, type FormField, type ParameterField, type ParameterValues } from '../../shared/parameter-form.js';
 
 /** What the server takes, in a secret field, for "keep the stored value". */
 export const KEEP_SECRET = '********';
 
 /** One input of a block's form, from a property of its type's JSON Schema. */
-export interface BlockField extends Omit<ParameterField, 'control'> {
-  /** `list`: strings, written comma-separated; `secret`: a password input that never shows the stored value. */
-  control: ParameterField['control'] | 'list' | 'secret';
+export interface BlockField extends FormField {
   /** For a secret field: whether its value is JSON (an object of secrets, such as headers) rather than text. */
   json?: boolean;
 }

@@ -1,6 +1,9 @@
 import type { ParameterValues } from '../../shared/parameter-form.js';
+import { ParameterFields } from '../../shared/ParameterFields.js';
 import { secretIsSet, type BlockField } from '../model/block-form.js';
 import type { BlockRead } from '../../../core/api/blocks.js';
+
+const KEPT_HELP = 'Stored and hidden; leave empty to keep it, or type a new value to replace it';
 
 /**
  * The inputs of a block's form: one per field of its type, secret ones as password inputs that
@@ -20,47 +23,14 @@ export function BlockFields({
   onChange: (values: ParameterValues) => void;
 }) {
   return (
-    <>
-      {fields.map((field) => {
-        const id = `fd-block-field-${field.name}`;
-        const set = (value: string | boolean) => onChange({ ...values, [field.name]: value });
-        const kept = field.control === 'secret' && secretIsSet(block, field.name);
-        const help = kept ? 'Stored and hidden; leave empty to keep it, or type a new value to replace it' : (field.description ?? '');
-        return (
-          <div key={field.name} className={`fd-field${errors[field.name] ? ' has-error' : ''}`} data-field={field.name}>
-            <label htmlFor={id}>
-              {field.label}
-              {field.required && !kept ? <span className="fd-required"> *</span> : null}
-              {field.control === 'secret' ? <span className="fd-muted"> (secret)</span> : null}
-            </label>
-            {field.control === 'boolean' ? (
-              <input id={id} type="checkbox" checked={values[field.name] === true} onChange={(e) => set(e.target.checked)} />
-            ) : field.control === 'select' ? (
-              <select id={id} value={String(values[field.name] ?? '')} onChange={(e) => set(e.target.value)}>
-                {field.required ? null : <option value="">(none)</option>}
-                {field.choices?.map((choice) => (
-                  <option key={choice} value={choice}>
-                    {choice}
-                  </option>
-                ))}
-              </select>
-            ) : field.control === 'json' ? (
-              <textarea id={id} className="is-code" rows={3} value={String(values[field.name] ?? '')} onChange={(e) => set(e.target.value)} />
-            ) : (
-              <input
-                id={id}
-                type={field.control === 'secret' ? 'password' : 'text'}
-                autoComplete={field.control === 'secret' ? 'new-password' : 'off'}
-                placeholder={kept ? '********' : field.control === 'list' ? 'comma-separated' : undefined}
-                inputMode={field.control === 'number' || field.control === 'integer' ? 'decimal' : undefined}
-                value={String(values[field.name] ?? '')}
-                onChange={(e) => set(e.target.value)}
-              />
-            )}
-            <div className={errors[field.name] ? 'fd-field-error' : 'fd-field-help'}>{errors[field.name] ?? help}</div>
-          </div>
-        );
-      })}
-    </>
+    <ParameterFields
+      fields={fields}
+      values={values}
+      errors={errors}
+      onChange={onChange}
+      idPrefix="fd-block-field"
+      emptyChoice="(none)"
+      lookOf={(field) => (field.control === 'secret' && secretIsSet(block, field.name) ? { kept: true, help: KEPT_HELP } : {})}
+    />
   );
 }
