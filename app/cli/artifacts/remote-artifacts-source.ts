@@ -1,30 +1,7 @@
-import { ApiError, type ApiClient } from '../../core/api/index.js';
+import { type ApiClient } from '../../core/api/index.js';
 import type { Artifact, ArtifactListQuery, ArtifactPage, CreateArtifact } from '../../core/api/artifacts.js';
-import { UsageError } from '../errors.js';
 import type { ArtifactsSource, LatestArtifactsQuery } from './artifacts-source.js';
-
-function isStatus(error: unknown, ...statuses: number[]): error is ApiError {
-  return error instanceof ApiError && statuses.includes(error.status);
-}
-
-/** The server's refusal of bad input, said as the local database says it. */
-async function refusalsAsUsage<T>(request: Promise<T>): Promise<T> {
-  try {
-    return await request;
-  } catch (error) {
-    if (isStatus(error, 400, 404, 409, 422)) throw new UsageError(error.message);
-    throw error;
-  }
-}
-
-async function orNull<T>(request: Promise<T>): Promise<T | null> {
-  try {
-    return await request;
-  } catch (error) {
-    if (isStatus(error, 404)) return null;
-    throw error;
-  }
-}
+import { orNull, refusalsAsUsage } from '../remote-answers.js';
 
 /** Artifacts on a Flowdeck server, through its REST API. */
 export class RemoteArtifactsSource implements ArtifactsSource {

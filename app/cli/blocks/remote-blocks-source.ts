@@ -1,29 +1,12 @@
-import { ApiError, type ApiClient, type BlockRead, type BlockTypeInfo } from '../../core/api/index.js';
-import { UsageError } from '../errors.js';
+import { type ApiClient, type BlockRead, type BlockTypeInfo } from '../../core/api/index.js';
 import type { BlocksSource } from './blocks-source.js';
+import { orNull, refusalsAsUsage as refusals } from '../remote-answers.js';
 
-function isStatus(error: unknown, ...statuses: number[]): error is ApiError {
-  return error instanceof ApiError && statuses.includes(error.status);
-}
+/** What the server says of a bad block; a 404 is an unknown block, answered as none. */
+const BLOCK_REFUSALS = [400, 409, 422];
 
-/** The server's refusal of bad input, said as the local database says it. */
-async function refusalsAsUsage<T>(request: Promise<T>): Promise<T> {
-  try {
-    return await request;
-  } catch (error) {
-    if (isStatus(error, 400, 409, 422)) throw new UsageError(error.message);
-    throw error;
-  }
-}
-
-/** The answer, or null when the server says there is no such block. */
-async function orNull<T>(request: Promise<T>): Promise<T | null> {
-  try {
-    return await refusalsAsUsage(request);
-  } catch (error) {
-    if (isStatus(error, 404)) return null;
-    throw error;
-  }
+function refusalsAsUsage<T>(request: Promise<T>): Promise<T> {
+  return refusals(request, BLOCK_REFUSALS);
 }
 
 /** Blocks on a Flowdeck server, through its REST API. */
@@ -39,7 +22,7 @@ export class RemoteBlocksSource implements BlocksSource {
   }
 
   read(type: string, name: string): Promise<BlockRead | null> {
-    return orNull(this.api.getBlock({ params: { type, name } }));
+    return orNull(refusalsAsUsage(this.api.getBlock({ params: { type, name } })));
   }
 
   create(type: string, name: string, data: Record<string, unknown>): Promise<BlockRead> {
@@ -51,6 +34,6 @@ export class RemoteBlocksSource implements BlocksSource {
   }
 
   async delete(type: string, name: string): Promise<boolean> {
-    return (await orNull(this.api.deleteBlock({ params: { type, name } }).then(() => true))) ?? false;
+    return (await orNull(refusalsAsUsage(this.api.deleteBlock({ params: { type, name } }).then(() => true)))) ?? false;
   }
 }

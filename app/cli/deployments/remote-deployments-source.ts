@@ -1,32 +1,8 @@
-import { ApiError, type ApiClient, type Bundle, type DeployRequest, type Deployment, type DeploymentRead } from '../../core/api/index.js';
+import { type ApiClient, type Bundle, type DeployRequest, type Deployment, type DeploymentRead } from '../../core/api/index.js';
 import type { DeploymentSummary, Worker, WorkPoolRead, WorkQueue } from '../../core/api/index.js';
 import type { FlowRun } from '../../core/index.js';
-import { UsageError } from '../errors.js';
 import type { CreateWorkPoolInput, CreateWorkQueueInput, DeploymentsSource, RunDeploymentInput, UpdateWorkPoolInput } from './deployments-source.js';
-
-function isStatus(error: unknown, ...statuses: number[]): error is ApiError {
-  return error instanceof ApiError && statuses.includes(error.status);
-}
-
-/** The server's refusal of bad input, said as the local database says it. */
-async function refusalsAsUsage<T>(request: Promise<T>): Promise<T> {
-  try {
-    return await request;
-  } catch (error) {
-    if (isStatus(error, 400, 404, 409, 422)) throw new UsageError(error.message);
-    throw error;
-  }
-}
-
-/** The answer, or null when the server says there is no such thing. */
-async function orNull<T>(request: Promise<T>): Promise<T | null> {
-  try {
-    return await request;
-  } catch (error) {
-    if (isStatus(error, 404)) return null;
-    throw error;
-  }
-}
+import { orNull, refusalsAsUsage } from '../remote-answers.js';
 
 async function deleted(request: Promise<unknown>): Promise<boolean> {
   return (await orNull(request.then(() => true))) ?? false;

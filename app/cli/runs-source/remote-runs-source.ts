@@ -1,5 +1,5 @@
 import type { RunIdProblem } from '../../core/api/run-ids.js';
-import { ApiError, FLOW_RUN_PAGE_MAX, RUN_ID_PREFIXES_MAX, RunIdSchema, type ApiClient } from '../../core/api/index.js';
+import { FLOW_RUN_PAGE_MAX, RUN_ID_PREFIXES_MAX, RunIdSchema, type ApiClient } from '../../core/api/index.js';
 import {
   LOG_LEVELS,
   type ConcurrencyLimit,
@@ -12,6 +12,7 @@ import {
   type TaskRun,
 } from '../../core/index.js';
 import { UsageError } from '../errors.js';
+import { isStatus, orNull } from '../remote-answers.js';
 import type {
   BreakpointAnswerOutcome,
   BreakpointReply,
@@ -26,26 +27,12 @@ import type {
 /** Each poll is a request over the network: ask less often than locally. */
 const POLL_MS = 500;
 
-function isStatus(error: unknown, ...statuses: number[]): error is ApiError {
-  return error instanceof ApiError && statuses.includes(error.status);
-}
-
 /** A refused breakpoint answer, said as the local store says it; null for any other error. */
 function breakpointRefusal(error: unknown): Extract<BreakpointAnswerOutcome, { ok: false }> | null {
   if (isStatus(error, 404)) return { ok: false, reason: 'NOT_FOUND', message: error.message };
   if (isStatus(error, 409)) return { ok: false, reason: 'NOT_AT_BREAKPOINT', message: error.message };
   if (isStatus(error, 422)) return { ok: false, reason: 'INVALID_INPUT', message: error.message };
   return null;
-}
-
-/** The answer, or null when the server says there is no such thing. */
-async function orNull<T>(request: Promise<T>): Promise<T | null> {
-  try {
-    return await request;
-  } catch (error) {
-    if (isStatus(error, 404)) return null;
-    throw error;
-  }
 }
 
 /** Runs on a Flowdeck server, through its REST API. */
