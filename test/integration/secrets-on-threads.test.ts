@@ -65,6 +65,18 @@ async function runFlow(env: Record<string, string>): Promise<string> {
   return outcome.flowRunId;
 }
 
+/** `flowdeck block inspect` names the run that last loaded the block, in its table and its JSON. */
+async function expectLoadedBy(flowRunId: string, env: Record<string, string>): Promise<void> {
+  for (const block of ['secret/api-token', 'sql-connection/warehouse']) {
+    const shown = await runCli(['block', 'inspect', block], { home: home.home, env });
+    expect(shown.code, showOutput(shown)).toBe(0);
+    expect(shown.stdout).toMatch(new RegExp(`last loaded\\s+.+ by flow run ${flowRunId}`));
+    const json = await runCli(['block', 'inspect', block, '--json'], { home: home.home, env });
+    expect(JSON.parse(json.stdout)).toMatchObject({ lastLoadedBy: flowRunId, lastLoadedAt: expect.any(Number) });
+    expectNoSecret(shown.stdout + json.stdout, `block inspect ${block}`);
+  }
+}
+
 /** The artifacts of the run, each of them masked, the thread's ones recorded against its task run. */
 function expectMaskedArtifacts(artifacts: readonly Artifact[]): void {
   const byKey = new Map(artifacts.map((artifact) => [artifact.key, artifact]));
@@ -89,6 +101,7 @@ describe('a task on a worker thread that loads secrets and makes artifacts', () 
     const logs = await runCli(['flow-run', 'logs', flowRunId], { home: home.home });
     expect(logs.stdout).toMatch(/thread \d+ uses token \*{8} and password \*{8}/);
     expectNoSecret(logs.stdout, 'flow-run logs');
+    await expectLoadedBy(flowRunId, {});
     expectNoSecretInDatabase(home.dbPath);
   });
 
@@ -125,6 +138,7 @@ describe('a task on a worker thread that loads secrets and makes artifacts', () 
       for (const artifact of page.items as (Artifact & { id: string })[]) await get(`/artifacts/${artifact.id}`);
       const logs = (await get(`/flow-runs/${flowRunId}/logs`)).json as { message: string }[];
       expect(logs.map((line) => line.message)).toEqual(expect.arrayContaining([expect.stringMatching(/uses token \*{8} and password \*{8}/)]));
+      await expectLoadedBy(flowRunId, env);
       await server.store.flush();
       expectNoSecretInDatabase(server.dbPath);
       expect(existsSync(home.dbPath)).toBe(false);

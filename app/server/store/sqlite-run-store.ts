@@ -470,4 +470,8 @@ export class SqliteRunStore implements RunStore {
   async deleteBlock(type: string, name: string): Promise<boolean> {
     return this.sqlite.blocks.deleteBlock(type, name);
   }
+
+  async recordBlockLoad(type: string, name: string, flowRunId: string | null): Promise<boolean> {
+    return this.sqlite.blocks.recordBlockLoad(type, name, flowRunId);
+  }
 }
