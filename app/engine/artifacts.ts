@@ -1,6 +1,7 @@
 import type { CreateArtifact } from '../core/api/artifacts.js';
 import { artifactKeyProblem, progressProblem, TABLE_SHAPE_RULE, tableShape } from '../core/artifact-rules.js';
 import type { ArtifactSink } from './artifact-sink.js';
+import { maskSecretsDeep } from './blocks/secret-masks.js';
 import { currentFrame } from './context.js';
 import { engineSettings } from './runtime.js';
 
@@ -43,13 +44,16 @@ function checkOptions(fn: string, options: ArtifactOptions): void {
 async function create(fn: string, artifact: Omit<CreateArtifact, 'flowRunId' | 'taskRunId'>, options: ArtifactOptions): Promise<string> {
   checkOptions(fn, options);
   const { sink, flowRunId, taskRunId } = recordingPlace(fn);
-  const created = await sink.createArtifact({
-    ...artifact,
-    key: options.key ?? null,
-    description: options.description ?? null,
-    flowRunId,
-    taskRunId,
-  } as CreateArtifact);
+  // Secrets the run loaded are masked before the artifact leaves the process, as in its log lines.
+  const created = await sink.createArtifact(
+    maskSecretsDeep({
+      ...artifact,
+      key: options.key ?? null,
+      description: options.description ?? null,
+      flowRunId,
+      taskRunId,
+    } as CreateArtifact),
+  );
   return created.id;
 }
 

@@ -82,6 +82,27 @@ describe('the Blocks page', () => {
     expect(ui.errors).toEqual([]);
   });
 
+  it('shows when a block was last loaded, linked to the flow run that loaded it', async () => {
+    await api('POST', '/blocks', { type: 'secret', name: 'api-token', data: { value: PASSWORD } });
+    const first = await suite.open(`${suite.server.url}#/blocks`);
+    const cell = first.page.locator('[data-testid=block-row][data-name=api-token] [data-testid=block-last-loaded]');
+    await expect.poll(() => cell.innerText(), WAIT).toBe('never');
+
+    const run = flowRunRequest({ state: { type: 'RUNNING', name: 'Running' } });
+    await suite.server.store.createFlowRun(run);
+    await api('POST', '/blocks/secret/api-token/load', { flowRunId: run.id });
+    const ui = await suite.open(`${suite.server.url}#/blocks`);
+    const loadedCell = ui.page.locator('[data-testid=block-row][data-name=api-token] [data-testid=block-last-loaded]');
+    await expect.poll(() => loadedCell.innerText(), WAIT).toMatch(/^(just now|\d+ s ago) by /);
+    const link = loadedCell.getByTestId('block-loaded-by');
+    expect(await link.getAttribute('href')).toBe(`#/runs/${run.id}`);
+    expect(await ui.page.content()).not.toContain(PASSWORD);
+    await link.click();
+    await expect.poll(() => ui.page.url(), WAIT).toMatch(new RegExp(`#/runs/${run.id}$`));
+    await api('DELETE', '/blocks/secret/api-token', {});
+    expect(first.errors).toEqual([]);
+  });
+
   it('shows what the server refuses beside the field it names', async () => {
     const ui = await suite.open(`${suite.server.url}#/blocks`);
     const { page } = ui;

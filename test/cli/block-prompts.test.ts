@@ -31,7 +31,7 @@ async function atTerminal(args: string[], answers: { after: string; type: string
 async function loadLocally(type: string, name: string): Promise<Record<string, unknown>> {
   const store = await openStore({ kind: 'sqlite', path: home.dbPath });
   try {
-    return (await new Blocks(store, new EncryptionKeySource({ setting: null, home: home.home })).load(type, name)).data;
+    return (await new Blocks(store, new EncryptionKeySource({ setting: null, home: home.home })).load(type, name, null)).data;
   } finally {
     await store.close();
   }

@@ -17,6 +17,8 @@ function stored(overrides: Partial<BlockRead>): BlockRead {
     secretFieldsSet: [],
     createdAt: 0,
     updatedAt: 0,
+    lastLoadedAt: null,
+    lastLoadedBy: null,
     ...overrides,
   };
 }

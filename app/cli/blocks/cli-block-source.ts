@@ -27,7 +27,7 @@ export class CliBlockSource implements BlockSource {
         ctx.openStore(),
       ]);
       const blocks = new Blocks(store, new EncryptionKeySource({ setting: ctx.settings.FLOWDECK_SERVER_ENCRYPTION_KEY, home: ctx.home }));
-      return (type, name) => blocks.load(type, name);
+      return (type, name, flowRunId) => blocks.load(type, name, flowRunId);
     }
     const { createApiClient } = await import('../../core/api/client.js');
     const api = createApiClient({ baseUrl: server.apiUrl, apiKey: ctx.settings.FLOWDECK_API_KEY ?? undefined, timeoutMs: 30_000 });

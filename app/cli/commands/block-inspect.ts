@@ -5,6 +5,12 @@ import { EXIT_OK, UsageError } from '../errors.js';
 import { renderFields } from '../output/fields.js';
 import { formatTime } from '../output/format.js';
 
+/** When a flow last read the block's secrets, and which run; a block never loaded says so. */
+function lastLoaded(at: number | null, by: string | null): string {
+  if (at === null) return 'never';
+  return `${formatTime(at)} ${by === null ? 'outside a flow run' : `by flow run ${by}`}`;
+}
+
 /** `flowdeck block inspect`; its name, usage and options are in the command table (index.ts). */
 export const run: CommandRun = async (args, ctx) => {
   const { type, name } = blockAddress(args.positionals[0]);
@@ -23,6 +29,7 @@ export const run: CommandRun = async (args, ctx) => {
       ]),
       ['created', formatTime(block.createdAt)],
       ['updated', formatTime(block.updatedAt)],
+      ['last loaded', lastLoaded(block.lastLoadedAt, block.lastLoadedBy)],
     ]),
   );
   return EXIT_OK;

@@ -27,6 +27,10 @@ export const BlockReadSchema = z.object({
   secretFieldsSet: z.array(z.string()),
   createdAt: z.number(),
   updatedAt: z.number(),
+  /** When a flow last loaded the block with its secrets (ms since the epoch); null if never. */
+  lastLoadedAt: z.number().nullable(),
+  /** The flow run that loaded it then; null if never, or when code outside a run loaded it locally. */
+  lastLoadedBy: z.string().nullable(),
 });
 export type BlockRead = z.infer<typeof BlockReadSchema>;
 
@@ -115,7 +119,8 @@ export const BLOCK_ROUTES = {
   loadBlock: {
     method: 'POST',
     path: '/blocks/:type/:name/load',
-    summary: 'A flow process reads a block with its secrets in the clear; refused (409) unless the flow run it names is Running',
+    summary:
+      'A flow process reads a block with its secrets in the clear; refused (409) unless the flow run it names is Running. The load is recorded: the block reads show when it was last loaded and by which run',
     resource: 'blocks',
     params: BlockParamsSchema,
     body: LoadBlockSchema,

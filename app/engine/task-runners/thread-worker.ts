@@ -7,8 +7,10 @@ import { registerFlowLoader } from '../loader/register.js';
 import { findTask } from '../registry.js';
 import { configureEngine } from '../runtime.js';
 import { errorFromInfo } from '../errors.js';
+import type { ArtifactSink } from '../artifact-sink.js';
+import type { BlockSource } from '../blocks/block-source.js';
 import type { VariableHost } from '../variables.js';
-import type { VariableAnswer, VariableCall, WorkerReply, WorkerRequest } from './worker-protocol.js';
+import type { HostAnswer, HostCall, WorkerReply, WorkerRequest } from './worker-protocol.js';
 
 registerFlowLoader();
 
@@ -20,31 +22,42 @@ const port = parentPort!;
 
 /** The run this thread works on: a pooled thread takes one at a time. */
 let currentRunId = 0;
-let nextVariableCallId = 1;
-const variableCalls = new Map<number, { resolve: (value: unknown) => void; reject: (error: Error) => void }>();
+let nextHostCallId = 1;
+const hostCalls = new Map<number, { resolve: (value: unknown) => void; reject: (error: Error) => void }>();
 
-/** Variables as the main thread reaches them (the store or the server), asked over the port. */
-function askMainThread(call: VariableCall): Promise<unknown> {
-  const callId = nextVariableCallId++;
+/** Asks the flow's process, which reaches the store or the server and masks the run's secrets. */
+function askMainThread(call: HostCall): Promise<unknown> {
+  const callId = nextHostCallId++;
   return new Promise((resolve, reject) => {
-    variableCalls.set(callId, { resolve, reject });
-    port.postMessage({ type: 'variable', id: currentRunId, callId, call } satisfies WorkerReply);
+    hostCalls.set(callId, { resolve, reject });
+    port.postMessage({ type: 'host-call', id: currentRunId, callId, call } satisfies WorkerReply);
   });
 }
 
-const threadVariables: VariableHost = {
-  getVariable: (name) => askMainThread({ op: 'getVariable', name }) as ReturnType<VariableHost['getVariable']>,
-  setVariable: (name, request) => askMainThread({ op: 'setVariable', name, request }) as ReturnType<VariableHost['setVariable']>,
-  deleteVariable: (name) => askMainThread({ op: 'deleteVariable', name }) as ReturnType<VariableHost['deleteVariable']>,
-};
-configureEngine({ variables: threadVariables });
+type Answer<F extends (...args: never[]) => Promise<unknown>> = ReturnType<F>;
 
-port.on('message', (message: WorkerRequest | VariableAnswer) => {
-  if (message.type === 'variable-answer') {
-    const waiting = variableCalls.get(message.callId);
-    variableCalls.delete(message.callId);
+const threadVariables: VariableHost = {
+  getVariable: (name) => askMainThread({ op: 'getVariable', name }) as Answer<VariableHost['getVariable']>,
+  setVariable: (name, request) => askMainThread({ op: 'setVariable', name, request }) as Answer<VariableHost['setVariable']>,
+  deleteVariable: (name) => askMainThread({ op: 'deleteVariable', name }) as Answer<VariableHost['deleteVariable']>,
+};
+const threadArtifacts: ArtifactSink = {
+  createArtifact: (artifact) => askMainThread({ op: 'createArtifact', artifact }) as Answer<ArtifactSink['createArtifact']>,
+  updateArtifactProgress: (id, progress) =>
+    askMainThread({ op: 'updateArtifactProgress', id, progress }) as Answer<ArtifactSink['updateArtifactProgress']>,
+};
+// The flow's process loads the block for the task's flow run and masks its secrets there too.
+const threadBlocks: BlockSource = {
+  load: (type, name) => askMainThread({ op: 'loadBlock', type, name }) as Answer<BlockSource['load']>,
+};
+configureEngine({ variables: threadVariables, artifacts: threadArtifacts, blocks: threadBlocks });
+
+port.on('message', (message: WorkerRequest | HostAnswer) => {
+  if (message.type === 'host-answer') {
+    const waiting = hostCalls.get(message.callId);
+    hostCalls.delete(message.callId);
     if (message.ok) waiting?.resolve(message.value);
-    else waiting?.reject(errorFromInfo(message.error, 'the variable call failed'));
+    else waiting?.reject(errorFromInfo(message.error, `the flow's process could not carry out the call`));
     return;
   }
   void handle(message);
@@ -67,7 +80,15 @@ async function handle(request: WorkerRequest): Promise<void> {
       error: (...a: unknown[]) => log(40, ...a),
       critical: (...a: unknown[]) => log(50, ...a),
     };
-    const frame = { kind: 'task', logger, logPrints: false, signal: new AbortController().signal } as unknown as TaskRunFrame;
+    // Enough of a run frame for the SDK's functions: its logger, and the runs an artifact belongs to.
+    const frame = {
+      kind: 'task',
+      taskRunId: request.taskRunId,
+      flowRun: { flowRunId: request.flowRunId },
+      logger,
+      logPrints: false,
+      signal: new AbortController().signal,
+    } as unknown as TaskRunFrame;
     const value = await runStorage.run(frame, () => task.fn(...request.args));
     post({ type: 'result', id: request.id, value });
   } catch (error) {

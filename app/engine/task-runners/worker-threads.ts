@@ -1,27 +1,14 @@
 import { availableParallelism } from 'node:os';
 import { Worker } from 'node:worker_threads';
-import { errorFromInfo, errorInfo } from '../errors.js';
-import { engineSettings } from '../runtime.js';
+import { currentFrame, type RunFrame } from '../context.js';
+import { errorFromInfo } from '../errors.js';
+import { answerHostCall } from './host-calls.js';
 import type { TaskCall, TaskRunner } from './task-runner.js';
-import type { VariableAnswer, VariableCall, WorkerReply, WorkerRequest } from './worker-protocol.js';
+import type { HostCall, WorkerReply, WorkerRequest } from './worker-protocol.js';
 
-/** Carries out a task's variable call for its worker thread, which has no store or server of its own. */
-async function answerVariableCall(worker: Worker, callId: number, call: VariableCall): Promise<void> {
-  let answer: VariableAnswer;
-  try {
-    const host = engineSettings().variables;
-    if (!host) throw new Error(`${call.op}('${call.name}'): no variables are within reach of this flow run`);
-    const value =
-      call.op === 'getVariable'
-        ? await host.getVariable(call.name)
-        : call.op === 'setVariable'
-          ? await host.setVariable(call.name, call.request)
-          : await host.deleteVariable(call.name);
-    answer = { type: 'variable-answer', callId, ok: true, value };
-  } catch (error) {
-    answer = { type: 'variable-answer', callId, ok: false, error: errorInfo(error) };
-  }
-  // A thread stopped meanwhile (a timeout) no longer waits for it.
+/** Answers a thread's call; a thread stopped meanwhile (a timeout) no longer waits for it. */
+async function answerThread(worker: Worker, frame: RunFrame | undefined, callId: number, call: HostCall): Promise<void> {
+  const answer = await answerHostCall(frame, callId, call);
   try {
     worker.postMessage(answer);
   } catch {
@@ -63,7 +50,11 @@ export class WorkerThreadTaskRunner implements TaskRunner {
     call.signal.throwIfAborted();
     const pooled = await this.acquire();
     const id = this.nextCallId++;
-    const request: WorkerRequest = { type: 'run', id, moduleUrl: call.moduleUrl, taskKey: call.taskKey, args: call.args };
+    // The engine executes an attempt inside its task run's frame: the thread's calls are answered in it.
+    const frame = currentFrame();
+    const flowRunId = frame ? (frame.kind === 'flow' ? frame.flowRunId : frame.flowRun.flowRunId) : '';
+    const taskRunId = frame?.kind === 'task' ? frame.taskRunId : '';
+    const request: WorkerRequest = { type: 'run', id, moduleUrl: call.moduleUrl, taskKey: call.taskKey, args: call.args, flowRunId, taskRunId };
     return new Promise((resolve, reject) => {
       const onAbort = () => {
         cleanup();
@@ -77,8 +68,8 @@ export class WorkerThreadTaskRunner implements TaskRunner {
           call.log(reply.level, reply.message);
           return;
         }
-        if (reply.type === 'variable') {
-          void answerVariableCall(pooled.worker, reply.callId, reply.call);
+        if (reply.type === 'host-call') {
+          void answerThread(pooled.worker, frame, reply.callId, reply.call);
           return;
         }
         cleanup();

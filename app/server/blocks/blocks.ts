@@ -23,6 +23,8 @@ function readOf(type: BlockType, block: StoredBlock): BlockRead {
     secretFieldsSet,
     createdAt: block.createdAt,
     updatedAt: block.updatedAt,
+    lastLoadedAt: block.lastLoad?.at ?? null,
+    lastLoadedBy: block.lastLoad?.flowRunId ?? null,
   };
 }
 
@@ -104,12 +106,17 @@ export class Blocks {
     return this.store.deleteBlock(slug, name);
   }
 
-  /** The block with its secret fields opened: for a flow run to use, never to show. */
-  async load(slug: string, name: string): Promise<LoadedBlock> {
+  /**
+   * The block with its secret fields opened: for a flow run to use, never to show. The load is
+   * recorded against the run (null: code outside a run), so people can see who read the secrets.
+   */
+  async load(slug: string, name: string, loadedBy: string | null): Promise<LoadedBlock> {
     const type = typeOf(slug);
     const block = await this.store.getBlock(slug, name);
     if (!block) throw new BlockError(`no block ${slug}/${name}`, 'NOT_FOUND');
-    return { type: slug, name, data: { ...block.data, ...this.openSealed(block) }, secretFields: [...type.secretFields] };
+    const data = { ...block.data, ...this.openSealed(block) };
+    await this.store.recordBlockLoad(slug, name, loadedBy);
+    return { type: slug, name, data, secretFields: [...type.secretFields] };
   }
 
   private openSealed(block: StoredBlock): Record<string, unknown> {

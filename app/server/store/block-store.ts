@@ -12,6 +12,13 @@ export interface StoredBlock {
   sealed: Record<string, string>;
   createdAt: number;
   updatedAt: number;
+  /** When the block was last loaded with its secrets, and by which flow run (null: outside one); null if never. */
+  lastLoad: BlockLoad | null;
+}
+
+export interface BlockLoad {
+  flowRunId: string | null;
+  at: number;
 }
 
 export interface BlockContent {
@@ -29,4 +36,6 @@ export interface BlockStore {
   /** Replaces a block's content; null when there is none of that type and name. */
   replaceBlock(type: string, name: string, content: BlockContent): Promise<StoredBlock | null>;
   deleteBlock(type: string, name: string): Promise<boolean>;
+  /** Notes that a flow run (or code outside one: null) loaded the block now; false when there is no such block. */
+  recordBlockLoad(type: string, name: string, flowRunId: string | null): Promise<boolean>;
 }

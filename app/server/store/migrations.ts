@@ -509,6 +509,17 @@ export const MIGRATIONS: readonly { name: string; sql: string }[] = [
       CREATE INDEX ix_automation_deliveries_firing ON automation_deliveries (firing_id);
     `,
   },
+  {
+    // The last load of each block: which flow run read its secrets in the clear, and when.
+    name: 'block loads: the last load of each block',
+    sql: `
+      CREATE TABLE block_loads (
+        block_id TEXT PRIMARY KEY,
+        flow_run_id TEXT,
+        loaded_at INTEGER NOT NULL
+      ) WITHOUT ROWID;
+    `,
+  },
 ];
 
 function schemaVersion(db: Database.Database): number {

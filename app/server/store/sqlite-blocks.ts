@@ -12,6 +12,8 @@ interface BlockRow {
   sealed: string;
   created_at: number;
   updated_at: number;
+  last_loaded_by: string | null;
+  last_loaded_at: number | null;
 }
 
 function blockFromRow(row: BlockRow): StoredBlock {
@@ -23,8 +25,14 @@ function blockFromRow(row: BlockRow): StoredBlock {
     sealed: JSON.parse(row.sealed) as Record<string, string>,
     createdAt: row.created_at,
     updatedAt: row.updated_at,
+    lastLoad: row.last_loaded_at === null ? null : { flowRunId: row.last_loaded_by, at: row.last_loaded_at },
   };
 }
+
+/** Each block with its last load, if it has one. */
+const SELECT_BLOCKS =
+  'SELECT blocks.*, block_loads.flow_run_id AS last_loaded_by, block_loads.loaded_at AS last_loaded_at ' +
+  'FROM blocks LEFT JOIN block_loads ON block_loads.block_id = blocks.id';
 
 /** Blocks in the SQLite store, answered synchronously as the rest of SqliteStore is. */
 export class SqliteBlocks {
@@ -36,12 +44,18 @@ export class SqliteBlocks {
     private readonly writeBatch: WriteBatch,
   ) {
     this.stmt = {
-      one: db.prepare<[string, string], BlockRow>('SELECT * FROM blocks WHERE type = ? AND name = ?'),
-      all: db.prepare<[], BlockRow>('SELECT * FROM blocks ORDER BY type, name'),
-      ofType: db.prepare<[string], BlockRow>('SELECT * FROM blocks WHERE type = ? ORDER BY name'),
+      one: db.prepare<[string, string], BlockRow>(`${SELECT_BLOCKS} WHERE type = ? AND name = ?`),
+      all: db.prepare<[], BlockRow>(`${SELECT_BLOCKS} ORDER BY type, name`),
+      ofType: db.prepare<[string], BlockRow>(`${SELECT_BLOCKS} WHERE type = ? ORDER BY name`),
       insert: db.prepare('INSERT INTO blocks (id, type, name, data, sealed, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?)'),
       replace: db.prepare('UPDATE blocks SET data = ?, sealed = ?, updated_at = ? WHERE type = ? AND name = ?'),
       remove: db.prepare('DELETE FROM blocks WHERE type = ? AND name = ?'),
+      idOf: db.prepare<[string, string], { id: string }>('SELECT id FROM blocks WHERE type = ? AND name = ?'),
+      forgetLoad: db.prepare('DELETE FROM block_loads WHERE block_id = ?'),
+      noteLoad: db.prepare(
+        'INSERT INTO block_loads (block_id, flow_run_id, loaded_at) VALUES (?, ?, ?) ' +
+          'ON CONFLICT (block_id) DO UPDATE SET flow_run_id = excluded.flow_run_id, loaded_at = excluded.loaded_at',
+      ),
     };
   }
 
@@ -72,6 +86,21 @@ export class SqliteBlocks {
   }
 
   deleteBlock(type: string, name: string): boolean {
-    return this.writeBatch(() => this.stmt.remove.run(type, name).changes > 0);
+    return this.writeBatch(() => {
+      const block = this.stmt.idOf.get(type, name);
+      if (!block) return false;
+      // A block made again later under the same name starts with no loads.
+      this.stmt.forgetLoad.run(block.id);
+      return this.stmt.remove.run(type, name).changes > 0;
+    });
+  }
+
+  recordBlockLoad(type: string, name: string, flowRunId: string | null): boolean {
+    return this.writeBatch(() => {
+      const block = this.stmt.idOf.get(type, name);
+      if (!block) return false;
+      this.stmt.noteLoad.run(block.id, flowRunId, this.now());
+      return true;
+    });
   }
 }

@@ -473,6 +473,10 @@ export class SqliteRunStore implements RunStore {
     return this.sqlite.blocks.deleteBlock(type, name);
   }
 
+  async recordBlockLoad(type: string, name: string, flowRunId: string | null): Promise<boolean> {
+    return this.sqlite.blocks.recordBlockLoad(type, name, flowRunId);
+  }
+
   // ---- automations ----
 
   async listAutomations(): Promise<Automation[]> {

@@ -82,7 +82,7 @@ describe('blocks with the wrong key', () => {
     try {
       await new Blocks(store, new EncryptionKeySource({ setting: 'ab'.repeat(32), home })).create('secret', 'db', { value: 'pw' });
       const other = new Blocks(store, new EncryptionKeySource({ setting: 'cd'.repeat(32), home }));
-      await expect(other.load('secret', 'db')).rejects.toThrow(
+      await expect(other.load('secret', 'db', null)).rejects.toThrow(
         /^block secret\/db: its secret field 'value' cannot be decrypted with the key from FLOWDECK_SERVER_ENCRYPTION_KEY/,
       );
       // Reading it masked needs no key.

@@ -90,6 +90,37 @@ describe('block API', () => {
     expect(missing.json.message).toMatch(/^flowRunId: no flow run/);
   });
 
+  it('records which running flow run loaded a block and when; refused loads and deletions leave no record behind', async () => {
+    const { api, store } = live.current;
+    await call(`${api}/blocks`, authed({ method: 'POST', body: { type: 'secret', name: 'db', data: { value: PASSWORD } } }));
+    const never = await call(`${api}/blocks/secret/db`, authed());
+    expect(never.json).toMatchObject({ lastLoadedAt: null, lastLoadedBy: null });
+
+    const pending = flowRunRequest();
+    await store.createFlowRun(pending);
+    expect((await call(`${api}/blocks/secret/db/load`, authed({ method: 'POST', body: { flowRunId: pending.id } }))).status).toBe(409);
+    expect((await call(`${api}/blocks/secret/db`, authed())).json).toMatchObject({ lastLoadedAt: null, lastLoadedBy: null });
+
+    const first = flowRunRequest({ state: { type: 'RUNNING', name: 'Running' } });
+    const second = flowRunRequest({ state: { type: 'RUNNING', name: 'Running' } });
+    await store.createFlowRun(first);
+    await store.createFlowRun(second);
+    const before = Date.now();
+    expect((await call(`${api}/blocks/secret/db/load`, authed({ method: 'POST', body: { flowRunId: first.id } }))).status).toBe(200);
+    const afterFirst = (await call(`${api}/blocks/secret/db`, authed())).json;
+    expect(afterFirst.lastLoadedBy).toBe(first.id);
+    expect(afterFirst.lastLoadedAt).toBeGreaterThanOrEqual(before - 1000);
+    expect((await call(`${api}/blocks/secret/db/load`, authed({ method: 'POST', body: { flowRunId: second.id } }))).status).toBe(200);
+    const listed = (await call(`${api}/blocks?type=secret`, authed())).json as { name: string; lastLoadedBy: string; lastLoadedAt: number }[];
+    expect(listed.find((block) => block.name === 'db')).toMatchObject({ lastLoadedBy: second.id });
+    expect(listed.find((block) => block.name === 'db')!.lastLoadedAt).toBeGreaterThanOrEqual(afterFirst.lastLoadedAt);
+
+    // A block made again under the same name has not been loaded.
+    expect((await call(`${api}/blocks/secret/db`, authed({ method: 'DELETE' }))).status).toBe(204);
+    await call(`${api}/blocks`, authed({ method: 'POST', body: { type: 'secret', name: 'db', data: { value: PASSWORD } } }));
+    expect((await call(`${api}/blocks/secret/db`, authed())).json).toMatchObject({ lastLoadedAt: null, lastLoadedBy: null });
+  });
+
   it('answers 401 on every block route without the key', async () => {
     const { api } = live.current;
     for (const [method, path] of [

@@ -1,10 +1,12 @@
 import { useState } from 'react';
 import type { BlockRead, BlockTypeInfo } from '../../../core/api/blocks.js';
 import { errorMessage } from '../../../core/error-message.js';
+import { routeHash } from '../../app/routes.js';
 import { useServices } from '../../app/services-context.js';
 import { showToast } from '../../app/ui-store.js';
 import { Modal } from '../../shared/Modal.js';
 import { ReadFailedNotice } from '../../shared/PageParts.js';
+import { formatRelative } from '../../shared/relative-time.js';
 import { usePolled } from '../../shared/use-polled.js';
 import { blocksByType } from '../model/block-form.js';
 import { BlockDialog } from './BlockDialog.js';
@@ -94,6 +96,7 @@ function BlockGroups({
               <tr>
                 <th>Name</th>
                 <th>Fields</th>
+                <th>Last loaded</th>
                 <th />
               </tr>
             </thead>
@@ -107,6 +110,9 @@ function BlockGroups({
                         <span className="fd-muted">{field}</span> {typeof value === 'string' ? value : JSON.stringify(value)}
                       </div>
                     ))}
+                  </td>
+                  <td data-testid="block-last-loaded">
+                    <LastLoaded block={block} />
                   </td>
                   <td className="fd-block-actions">
                     <button type="button" className="fd-button" onClick={() => onEdit(block)}>
@@ -122,6 +128,21 @@ function BlockGroups({
           </table>
         </section>
       ))}
+    </>
+  );
+}
+
+/** When a flow last read the block's secrets, linked to the run that did. */
+function LastLoaded({ block }: { block: BlockRead }) {
+  if (block.lastLoadedAt === null) return <span className="fd-muted">never</span>;
+  const when = <span title={new Date(block.lastLoadedAt).toLocaleString()}>{formatRelative(block.lastLoadedAt, Date.now())}</span>;
+  if (block.lastLoadedBy === null) return when;
+  return (
+    <>
+      {when} by{' '}
+      <a href={routeHash({ page: 'run', flowRunId: block.lastLoadedBy })} data-testid="block-loaded-by">
+        {block.lastLoadedBy.slice(0, 8)}
+      </a>
     </>
   );
 }

@@ -26,7 +26,8 @@ async function templateValues(context: ActionContext): Promise<TemplateValues> {
 async function loadBlock(context: ActionContext, address: string): Promise<LoadedBlock> {
   const slash = address.indexOf('/');
   try {
-    return await context.blocks.load(address.slice(0, slash), address.slice(slash + 1));
+    // Loaded by the server itself to send, not by a flow run.
+    return await context.blocks.load(address.slice(0, slash), address.slice(slash + 1), null);
   } catch (error) {
     if (error instanceof BlockError && error.code === 'NOT_FOUND') throw new PermanentActionError(`no block ${address}`);
     throw error;

@@ -37,6 +37,6 @@ export async function blockRoutes(api: FastifyInstance, { store, blocks }: Route
     if (run.state?.type !== 'RUNNING') {
       throw new HttpError(409, `flowRunId: flow run '${body.flowRunId}' is not Running; blocks are loaded only by running flows`);
     }
-    return blocks.load(params.type, params.name);
+    return blocks.load(params.type, params.name, run.id);
   });
 }
