@@ -38,6 +38,9 @@ import { bundleRoutes } from './routes/bundles.js';
 import { deploymentRoutes } from './routes/deployments.js';
 import { workPoolRoutes } from './routes/work-pools.js';
 import { variableRoutes } from './routes/variables.js';
+import { resultRoutes } from './routes/results.js';
+import { ServerResults, serverResultsFolder } from '../results/server-results.js';
+import { RESULT_MAX_BYTES } from '../../core/api/results.js';
 import { blockRoutes } from './routes/blocks.js';
 import { Blocks } from '../blocks/blocks.js';
 import { EncryptionKeySource } from '../blocks/encryption-key.js';
@@ -78,6 +81,7 @@ const RESOURCES: readonly FastifyPluginAsync<RouteDeps>[] = [
   artifactRoutes,
   variableRoutes,
   blockRoutes,
+  resultRoutes,
 ];
 
 export interface ServerOptions {
@@ -96,6 +100,8 @@ export interface ServerOptions {
   schedulerIntervalMs?: number;
   /** How often Scheduled runs are named Late and silent workers' claims given back; 0 turns it off. */
   deploymentUpkeepIntervalMs?: number;
+  /** The largest result `PUT /api/results/:key` takes; 64 MiB by default. */
+  resultMaxBytes?: number;
   /** Where deployments' code is kept; `<home>/storage/bundles` by default. */
   bundleFolder?: string;
   /** Told of failures that are the server's own fault; written to stderr by default. */
@@ -213,6 +219,8 @@ export async function createServer(options: ServerOptions): Promise<FlowdeckServ
     selfApiUrl: () => selfApiUrl(app),
     apiKey,
     blocks: new Blocks(store, options.encryptionKey ?? new EncryptionKeySource({ setting: null, home })),
+    results: new ServerResults(serverResultsFolder(home)),
+    resultMaxBytes: options.resultMaxBytes ?? RESULT_MAX_BYTES,
     bundles: new BundleStore(options.bundleFolder ?? localBundleFolder(home)),
     schedulesChanged: () => scheduler?.poke(),
     closing: closingSignal.signal,
