@@ -21,7 +21,6 @@ import { EXIT_OK, EXIT_RUN_FAILED, EXIT_SERVER, UsageError, type ExitCode } from
 import { formatStateName } from '../output/format.js';
 import { RunProgress } from '../output/run-progress.js';
 import { openVariables } from '../variables/variables-source.js';
-import { openResultStores } from '../results/open-result-stores.js';
 import type { AnyFlow } from './load-flow-file.js';
 
 const SIGNAL_EXIT: Record<string, number> = { SIGINT: 130, SIGTERM: 143 };
@@ -83,7 +82,9 @@ export async function checkServer(ctx: CliContext): Promise<void> {
 export async function prepareEngine(ctx: CliContext, options: { deploymentCalls?: 'carry-out' | 'skip' } = {}): Promise<RunProgress> {
   const progress = new RunProgress(ctx);
   // Before the reporter: a default result storage that cannot be had stops the run before anything is recorded.
-  const results = await openResultStores(ctx);
+  // Loaded only when it is set: runs without it load no block schemas.
+  const results =
+    ctx.settings.FLOWDECK_DEFAULT_RESULT_STORAGE === null ? null : await (await import('../results/open-result-stores.js')).openResultStores(ctx);
   // Secrets the run loads are masked in what it records and shows.
   const reporter = maskingReporter(await reporterFor(ctx, progress));
   configureEngine({
