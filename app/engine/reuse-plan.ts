@@ -112,6 +112,15 @@ export class ReusePlan {
         }
       }),
     );
+    // As for results on another machine: refused before anything runs, never computed again silently.
+    for (const [ref, entry] of this.stored) {
+      if (entry instanceof Error) {
+        throw new ResultsElsewhereError(
+          `the recorded result ${ref} of flow run ${this.recorded.flowRunId} cannot be read here (${entry.message}); ` +
+            'fix that, or run it with --all to run every task again',
+        );
+      }
+    }
   }
 
   /**

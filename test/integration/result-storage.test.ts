@@ -114,6 +114,13 @@ describe('shared result storage', () => {
       expect(existsSync(own) ? readdirSync(own).filter((f) => f.endsWith('.bin')) : []).toEqual([]);
     }
 
+    // A machine without the setting does not know where the results are: refused, nothing runs.
+    const unset = { home: homeB.home, env: { FLOWDECK_API_URL: api, FLOWDECK_API_KEY: KEY } };
+    const refused = await cli(['flow-run', 'rerun', first.flowRunId, '--from', 'label-0', '--code', 'current'], unset, 2);
+    expect(refused.stderr).toContain(`of flow run ${first.flowRunId} cannot be read here`);
+    expect(refused.stderr).toContain('set FLOWDECK_DEFAULT_RESULT_STORAGE to that result-storage block to read it');
+    expect(ranSince()).toEqual([]);
+
     const rerun = await cli(['flow-run', 'rerun', first.flowRunId, '--from', 'label-0', '--code', 'current', '--json'], machine(homeB.home), 0);
     const made = lastJsonLine(rerun.stdout);
     expect(made.result).toBe('answer 42');
