@@ -136,6 +136,16 @@ describe('shared result storage', () => {
     expect(existsSync(join(serverHome.home, 'storage', 'shared'))).toBe(false);
   }, 180_000);
 
+  it('server kind without a server: the local database’s own results folder, read back for a cache hit', async () => {
+    seen = 0;
+    const local: CliOptions = { home: homeA.home, env: { FLOWDECK_DEFAULT_RESULT_STORAGE: 'result-storage/here' } };
+    await cli(['block', 'create', 'result-storage/here', '--data', '{"kind":"server"}'], { home: homeA.home }, 0);
+    expect(lastJsonLine((await cli(['run', flowFile, '--param', `log=${log}`, '--json'], local, 0)).stdout).result).toBe('answer 42');
+    expect(lastJsonLine((await cli(['run', flowFile, '--param', `log=${log}`, '--json'], local, 0)).stdout).result).toBe('answer 42');
+    expect(ranSince()).toEqual(['measure', 'double', 'label', 'double', 'label']);
+    expect(readdirSync(join(homeA.home, 'storage', 'shared')).filter((f) => f.endsWith('.bin')).length).toBeGreaterThanOrEqual(3);
+  }, 120_000);
+
   it('a default that names no block, or a block of another type, is an error before the flow runs', async () => {
     seen = 0;
     const missing = await cli(
