@@ -4,6 +4,7 @@ import { existsSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { serialize, deserialize } from 'node:v8';
 import { afterEach, describe, expect, it } from 'vitest';
+import { ServerResultStorage } from '../../../app/cli/results/server-result-storage.js';
 import { makeTempHome } from '../../helpers/temp-home.js';
 import { call, useTestServer } from './support.js';
 
@@ -29,6 +30,10 @@ describe('PUT and GET /api/results/:key', () => {
     expect(got.headers.get('content-type')).toBe('application/octet-stream');
     expect((deserialize(Buffer.from(await got.arrayBuffer())) as { value: unknown }).value).toEqual(value);
     expect(readdirSync(join(home.home, 'storage', 'shared'))).toEqual(['abc123.bin']);
+
+    // HEAD says whether a result is there without sending it.
+    expect((await fetch(`${server.current.api}/results/abc123.bin`, { method: 'HEAD', headers: auth })).status).toBe(200);
+    expect((await fetch(`${server.current.api}/results/none.bin`, { method: 'HEAD', headers: auth })).status).toBe(404);
 
     const missing = await call(`${server.current.api}/results/none.bin`, { headers: auth });
     expect(missing.status).toBe(404);
@@ -79,5 +84,17 @@ describe('PUT and GET /api/results/:key', () => {
     expect(path.put.operationId).toBe('putResult');
     expect(path.get.operationId).toBe('getResult');
     expect(path.put.parameters.map((p: { name: string }) => p.name)).toEqual(['key']);
+  });
+
+  it('is what a flow process on another machine writes and reads results through', async () => {
+    const storage = new ServerResultStorage(server.current.api, KEY);
+    await storage.write('from-a.bin', Buffer.from('bytes of a result'));
+    expect(await storage.exists('from-a.bin')).toBe(true);
+    expect(await storage.exists('from-b.bin')).toBe(false);
+    expect((await storage.read('from-a.bin')).toString()).toBe('bytes of a result');
+    await expect(storage.read('from-b.bin')).rejects.toThrow("the server did not give result from-b.bin: 404 no stored result with key 'from-b.bin'");
+    await expect(new ServerResultStorage(server.current.api, 'wrong').write('x.bin', Buffer.from('x'))).rejects.toThrow(
+      'the server did not store result x.bin: 401',
+    );
   });
 });
