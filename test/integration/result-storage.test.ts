@@ -144,6 +144,16 @@ describe('shared result storage', () => {
     expect(lastJsonLine((await cli(['run', flowFile, '--param', `log=${log}`, '--json'], local, 0)).stdout).result).toBe('answer 42');
     expect(ranSince()).toEqual(['measure', 'double', 'label', 'double', 'label']);
     expect(readdirSync(join(homeA.home, 'storage', 'shared')).filter((f) => f.endsWith('.bin')).length).toBeGreaterThanOrEqual(3);
+
+    // A flow's own persisted result goes there too.
+    const persisted = join(work, 'persisted.ts');
+    writeFileSync(
+      persisted,
+      `import { flow } from 'flowdeck';\nexport default flow({ name: 'persisted', persistResult: true }, () => new Date(5));\n`,
+    );
+    const run = lastJsonLine((await cli(['run', persisted, '--json'], local, 0)).stdout);
+    const inspected = JSON.parse((await cli(['flow-run', 'inspect', run.flowRunId, '--json'], local, 0)).stdout) as { state: { resultRef?: string } };
+    expect(inspected.state.resultRef).toMatch(/^server:[0-9a-f]{64}\.bin$/);
   }, 120_000);
 
   it('a default that names no block, or a block of another type, is an error before the flow runs', async () => {
