@@ -1,6 +1,9 @@
 import { RESULT_CONTENT_TYPE, resultPath } from '../../core/api/results.js';
 import type { ResultStorage } from '../../engine/hosting.js';
 
+/** Long enough for the largest result over a slow link; a server that stops answering fails the read or write, not the process. */
+const RESULT_REQUEST_TIMEOUT_MS = 300_000;
+
 /** Results kept on a Flowdeck server, as raw bytes over PUT and GET /api/results/:key. */
 export class ServerResultStorage implements ResultStorage {
   readonly scheme = 'server';
@@ -30,7 +33,12 @@ export class ServerResultStorage implements ResultStorage {
 
   private call(method: string, key: string, headers: Record<string, string> = {}, body?: Buffer): Promise<Response> {
     const auth: Record<string, string> = this.apiKey ? { authorization: `Bearer ${this.apiKey}` } : {};
-    return fetch(`${this.apiUrl}${resultPath(key)}`, { method, headers: { ...auth, ...headers }, ...(body ? { body } : {}) });
+    return fetch(`${this.apiUrl}${resultPath(key)}`, {
+      method,
+      headers: { ...auth, ...headers },
+      signal: AbortSignal.timeout(RESULT_REQUEST_TIMEOUT_MS),
+      ...(body ? { body } : {}),
+    });
   }
 }
 
