@@ -275,7 +275,7 @@ class FlowRunExecution extends RunExecution<FlowRunOutcome> {
   }
 
   protected async completed(value: unknown): Promise<FlowRunOutcome> {
-    const final = (await this.finish(this.completedState(value)))!;
+    const final = (await this.finish(await this.completedState(value)))!;
     return this.outcome(final, final.type === 'COMPLETED', value, undefined);
   }
 
@@ -315,10 +315,10 @@ class FlowRunExecution extends RunExecution<FlowRunOutcome> {
     return this.outcome(state ?? this.state!, false, undefined, error);
   }
 
-  private completedState(value: unknown): ProposedState {
+  private async completedState(value: unknown): Promise<ProposedState> {
     const state: ProposedState = { type: 'COMPLETED', name: 'Completed', resultPreview: previewOf(value, FLOW_RESULT_LIMIT) };
     if (this.flow.options.persistResult) {
-      const ref = persistResult(this.id, value, (reason) => this.logger.warning(`the flow's result could not be persisted: ${reason}`));
+      const ref = await persistResult(this.id, value, (reason) => this.logger.warning(`the flow's result could not be persisted: ${reason}`));
       if (ref !== null) state.resultRef = ref;
     }
     return state;

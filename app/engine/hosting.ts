@@ -23,3 +23,4 @@ export { flowSource, type FlowSource } from './deployments/flow-source.js';
 export type { BlockSource } from './blocks/block-source.js';
 export { maskingReporter } from './blocks/masking-reporter.js';
 export { maskSecrets, maskSecretsDeep } from './blocks/secret-masks.js';
+export { FolderResultStorage, type ResultScheme, type ResultStorage, type ResultStores } from './result-storage.js';

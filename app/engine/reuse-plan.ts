@@ -4,7 +4,8 @@ import { join } from 'node:path';
 import type { RecordedRuns, RecordedTaskRun, ReuseOptions, RunReporter } from '../core/index.js';
 import { parseJournalRef, resultFileOf } from '../core/reuse.js';
 import { JournalReader, UnreadableResultError } from './result-journal.js';
-import { readResult } from './results.js';
+import { parseStoredRef } from './result-storage.js';
+import { readAnyResult, readResult, type StoredEntry } from './results.js';
 
 /** What a call of a re-run does: reuse a recorded result, or run (with given arguments, when a person edited them). */
 export type ReuseDecision = { reuse: true; from: RecordedTaskRun; value: unknown } | { reuse: false; args?: unknown[]; why: string | null };
@@ -34,6 +35,8 @@ export class ReusePlan {
   private readonly chosen: Set<string>;
   private readonly edited: { id: string; args: unknown[] } | null;
   private readonly reader: JournalReader;
+  /** Results kept on the server or in a shared folder, read before the run starts (see fetchStored). */
+  private readonly stored = new Map<string, StoredEntry | Error>();
   /** Matched calls that reused their result. */
   reused = 0;
 
@@ -74,7 +77,7 @@ export class ReusePlan {
     if (match.resultRef === null) return { reuse: false, why: `runs again: the result of task run ${match.name} was not recorded` };
     let entry: { value: unknown; code: string };
     try {
-      entry = parseJournalRef(match.resultRef) ? this.reader.read(match.resultRef) : { value: readResult(this.home, match.resultRef), code: '' };
+      entry = this.entryOf(match.resultRef);
     } catch (error) {
       if (error instanceof UnreadableResultError && error.missing) throw this.elsewhere(match.resultRef);
       return { reuse: false, why: `runs again: the result of task run ${match.name} cannot be read (${(error as Error).message})` };
@@ -84,6 +87,40 @@ export class ReusePlan {
     }
     this.reused++;
     return { reuse: true, from: match, value: entry.value };
+  }
+
+  private entryOf(ref: string): StoredEntry {
+    const stored = this.stored.get(ref);
+    if (stored instanceof Error) throw stored;
+    if (stored) return stored;
+    return parseJournalRef(ref) ? this.reader.read(ref) : { value: readResult(this.home, ref), code: '' };
+  }
+
+  /** The results to reuse, of those to reuse, that are kept off this machine: each read once, before the run starts. */
+  async fetchStored(): Promise<void> {
+    const refs = new Set<string>();
+    for (const run of this.byCall.values()) {
+      if (run.stateType === 'COMPLETED' && run.resultRef !== null && parseStoredRef(run.resultRef) && !this.runAgain.has(run.id))
+        refs.add(run.resultRef);
+    }
+    await Promise.all(
+      [...refs].map(async (ref) => {
+        try {
+          this.stored.set(ref, await readAnyResult(ref));
+        } catch (error) {
+          this.stored.set(ref, error as Error);
+        }
+      }),
+    );
+    // As for results on another machine: refused before anything runs, never computed again silently.
+    for (const [ref, entry] of this.stored) {
+      if (entry instanceof Error) {
+        throw new ResultsElsewhereError(
+          `the recorded result ${ref} of flow run ${this.recorded.flowRunId} cannot be read here (${entry.message}); ` +
+            'fix that, or run it with --all to run every task again',
+        );
+      }
+    }
   }
 
   /**
@@ -115,7 +152,8 @@ export class ReusePlan {
   checkResultsHere(): void {
     const files = new Set<string>();
     for (const run of this.byCall.values()) {
-      if (run.stateType === 'COMPLETED' && run.resultRef !== null && !this.runAgain.has(run.id)) files.add(resultFileOf(run.resultRef));
+      if (run.stateType !== 'COMPLETED' || run.resultRef === null || this.runAgain.has(run.id) || parseStoredRef(run.resultRef)) continue;
+      files.add(resultFileOf(run.resultRef));
     }
     for (const file of files) if (!existsSync(join(this.home, file))) throw this.elsewhere(file);
   }
@@ -157,5 +195,6 @@ export async function loadReusePlan(reporter: RunReporter, options: ReuseOptions
   if (!recorded) throw new Error(`no flow run with id '${options.fromFlowRunId}' to reuse results from`);
   const plan = new ReusePlan(recorded, options, home);
   plan.checkResultsHere();
+  await plan.fetchStored();
   return plan;
 }

@@ -6,6 +6,7 @@ import { SETTINGS } from '../core/settings/registry.js';
 import type { ArtifactSink } from './artifact-sink.js';
 import type { BlockSource } from './blocks/block-source.js';
 import type { DeploymentHost } from './deployments/host.js';
+import type { ResultStores } from './result-storage.js';
 import type { VariableHost } from './variables.js';
 
 /** A state change the engine has had accepted, for progress displays. */
@@ -38,6 +39,8 @@ interface EngineSettings {
   variables: VariableHost | null;
   /** Where `loadBlock` and `Secret.load` read blocks; null outside the CLI. */
   blocks: BlockSource | null;
+  /** Where results go when a default result storage is set, and how stored refs are read; null keeps them in FLOWDECK_HOME. */
+  results: ResultStores | null;
 }
 
 /** The level the environment asks for; a missing or unreadable one leaves the default. */
@@ -63,6 +66,7 @@ const settings: EngineSettings = {
   artifacts: null,
   variables: null,
   blocks: null,
+  results: null,
 };
 
 export function configureEngine(changes: Partial<EngineSettings>): EngineSettings {

@@ -16,12 +16,11 @@ import type { RunInfo, TaskOptions } from './options.js';
 import { exactJsonOf, previewOf, previewOfJson } from './previews.js';
 import { FUTURE_SEARCH_DEPTH, resolveFutures, type UnresolvedFuture } from './resolve-futures.js';
 import { failureLogText } from './failure-log.js';
-import { persistResult, readResult } from './results.js';
+import { persistResult, readAnyResult, resultsLeaveHome } from './results.js';
 import { failedStateOf, RunExecution, type AttemptOutcome, type FailedAttempt, type RunEndListener, type StartedInstead } from './run-execution.js';
 import { taskCodeHash } from './task-code.js';
 import { inputsAsJson, inputsOf, nextDynamicKey } from './task-run-records.js';
 import { linkResult, runsKnownOf, upstreamOf, type UpstreamLinks } from './upstream-links.js';
-import { engineSettings } from './runtime.js';
 import { sleep, sleepUntil } from './sleep.js';
 import type { Admission, TaskCall, TaskRunner } from './task-runners/task-runner.js';
 import { argumentValues, renderTemplate } from './templates.js';
@@ -650,32 +649,57 @@ class TaskRunExecution extends RunExecution<unknown> implements RunEndListener<u
     // Most results are plain JSON: one rendering serves the preview and the recorded result.
     const json = exactJsonOf(value);
     const state: ProposedState = { type: 'COMPLETED', name: 'Completed', resultPreview: json !== null ? previewOfJson(json) : previewOf(value) };
+    // A debug run that goes up to this task breaks before the flow's next call starts a task run.
+    this.flow.debug?.completed(task.name, this.flow.flowRunId);
+    // The flow run waits for the Completed state to land, even when a stored result is written first.
+    this.flow.pendingRecords.add();
     if (cacheKey !== null || task.options.persistResult) {
       const ref = persistResult(cacheKey ?? this.id, value, (reason) =>
         this.logger.warning(`the result could not be persisted, so it is not cached: ${reason}`),
       );
-      if (ref !== null) {
-        state.resultRef = ref;
-        if (cacheKey !== null) {
-          state.cacheKey = cacheKey;
-          const expiry = task.options.cacheExpirationSeconds;
-          if (expiry !== undefined) state.cacheExpirationSeconds = expiry;
-        }
+      if (ref instanceof Promise) void ref.then((written) => this.sendCompleted(this.withPersisted(state, written, cacheKey)));
+      else this.sendCompleted(this.withPersisted(state, ref, cacheKey));
+    } else if (task.options.persistResult !== false && resultsLeaveHome()) {
+      // Recorded where other machines can read it, for a re-run from there to reuse.
+      const ref = persistResult(
+        `task-run:${this.id}`,
+        value,
+        (reason) => this.flow.logger.warning(`the task result could not be recorded, so a re-run runs it again: ${reason}`),
+        taskCodeHash(task),
+      ) as Promise<string | null>;
+      void ref.then((written) => {
+        if (written !== null) state.resultRef = written;
+        this.sendCompleted(state);
+      });
+    } else {
+      if (task.options.persistResult !== false) {
+        // Recorded for a retry or a run from a chosen task to reuse.
+        const ref = this.flow.journal.append(value, taskCodeHash(task), json, (reason) =>
+          this.flow.logger.warning(`task results cannot be recorded, so a retry runs every task again: ${reason}`),
+        );
+        if (ref !== null) state.resultRef = ref;
       }
-    } else if (task.options.persistResult !== false) {
-      // Recorded for a retry or a run from a chosen task to reuse.
-      const ref = this.flow.journal.append(value, taskCodeHash(task), json, (reason) =>
-        this.flow.logger.warning(`task results cannot be recorded, so a retry runs every task again: ${reason}`),
-      );
-      if (ref !== null) state.resultRef = ref;
+      this.sendCompleted(state);
     }
-    // A debug run that goes up to this task breaks before the flow's next call starts a task run.
-    this.flow.debug?.completed(task.name, this.flow.flowRunId);
+    return value;
+  }
+
+  /** The Completed state with the persisted result's ref and cache entry, when it was written. */
+  private withPersisted(state: ProposedState, ref: string | null, cacheKey: string | null): ProposedState {
+    if (ref === null) return state;
+    state.resultRef = ref;
+    if (cacheKey !== null) {
+      state.cacheKey = cacheKey;
+      const expiry = this.request.task.options.cacheExpirationSeconds;
+      if (expiry !== undefined) state.cacheExpirationSeconds = expiry;
+    }
+    return state;
+  }
+
+  private sendCompleted(state: ProposedState): void {
     // The caller gets the value at once; the Completed state commits with whatever the flow does
     // next, so nothing that follows can be durable before it. The flow run waits for it to land.
-    this.flow.pendingRecords.add();
     this.sendThen(state, false, this.completedAnswered, this.completedNotRecorded);
-    return value;
   }
 
   private completedAnswered(result: OrchestrationResult): void {
@@ -762,7 +786,7 @@ class TaskRunExecution extends RunExecution<unknown> implements RunEndListener<u
   private async cachedResult(state: State): Promise<unknown> {
     let value: unknown;
     try {
-      value = readResult(engineSettings().home, state.resultRef!);
+      value = (await readAnyResult(state.resultRef!)).value;
     } catch (error) {
       throw new Error(
         `task run '${this.name}' was Cached but its result ${state.resultRef} cannot be read (${(error as Error).message}); run with refreshCache to compute it again`,

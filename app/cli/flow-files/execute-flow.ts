@@ -81,6 +81,10 @@ export async function checkServer(ctx: CliContext): Promise<void> {
  */
 export async function prepareEngine(ctx: CliContext, options: { deploymentCalls?: 'carry-out' | 'skip' } = {}): Promise<RunProgress> {
   const progress = new RunProgress(ctx);
+  // Before the reporter: a default result storage that cannot be had stops the run before anything is recorded.
+  // Loaded only when it is set: runs without it load no block schemas.
+  const results =
+    ctx.settings.FLOWDECK_DEFAULT_RESULT_STORAGE === null ? null : await (await import('../results/open-result-stores.js')).openResultStores(ctx);
   // Secrets the run loads are masked in what it records and shows.
   const reporter = maskingReporter(await reporterFor(ctx, progress));
   configureEngine({
@@ -95,6 +99,7 @@ export async function prepareEngine(ctx: CliContext, options: { deploymentCalls?
     artifacts: lazyArtifactSink(ctx, () => reporter.flush()),
     variables: await openVariables(ctx),
     blocks: new CliBlockSource(ctx),
+    results,
   });
   return progress;
 }

@@ -152,3 +152,13 @@ export function parseFolderPath(raw: string): string {
     throw new SettingValueError(`must be the whole path of a folder, such as /home/ada/flows, got '${raw}'`);
   return text;
 }
+
+/** A `result-storage` block as `result-storage/NAME`: the default place results and cache entries go. */
+export function parseResultStorageBlock(raw: string): string {
+  const text = raw.trim();
+  const match = /^([^/\s]+)\/([^/\s]+)$/.exec(text);
+  if (!match) throw new SettingValueError(`must name a block as result-storage/NAME, got '${raw}'`);
+  if (match[1] !== 'result-storage')
+    throw new SettingValueError(`must name a block of type result-storage (result-storage/NAME), got one of type '${match[1]}'`);
+  return text;
+}

@@ -7,6 +7,7 @@ import {
   parseHostNames,
   parseLogLevel,
   parseOrigins,
+  parseResultStorageBlock,
   parseSeconds,
   parseSecret,
 } from './parsers.js';
@@ -80,6 +81,14 @@ export const SETTINGS = {
     secret: true,
     numeric: false,
     parse: parseSecret,
+  }),
+  FLOWDECK_DEFAULT_RESULT_STORAGE: setting<string | null>({
+    description:
+      'The result-storage block (result-storage/NAME) that results and cache entries go to, so every machine using the same server reads them; unset keeps them in FLOWDECK_HOME',
+    default: null,
+    secret: false,
+    numeric: false,
+    parse: parseResultStorageBlock,
   }),
   FLOWDECK_SERVER_ENCRYPTION_KEY: setting<string | null>({
     description:

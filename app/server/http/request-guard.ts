@@ -85,6 +85,20 @@ function isJson(contentType: string | undefined): boolean {
   return mediaType === 'application/json';
 }
 
+/**
+ * A route that takes raw bytes (stored results) says so in its config; application/octet-stream
+ * is not a type a page may send without a CORS preflight, so it is as safe here as JSON.
+ */
+export interface BytesRouteConfig {
+  takesBytes?: boolean;
+}
+
+function takesBytes(request: FastifyRequest): boolean {
+  if ((request.routeOptions.config as BytesRouteConfig | undefined)?.takesBytes !== true) return false;
+  const mediaType = (request.headers['content-type'] ?? '').split(';')[0].trim().toLowerCase();
+  return mediaType === 'application/octet-stream';
+}
+
 function shown(text: string): string {
   const cut = text.length > 100 ? `${text.slice(0, 100)}...` : text;
   // eslint-disable-next-line no-control-regex -- control characters are what it hides
@@ -128,7 +142,7 @@ export function guardRequests(app: FastifyInstance, options: RequestGuardOptions
           ),
         );
     }
-    if (!SAFE_METHODS.has(request.method) && !isJson(request.headers['content-type'])) {
+    if (!SAFE_METHODS.has(request.method) && !isJson(request.headers['content-type']) && !takesBytes(request)) {
       return reply
         .code(415)
         .send(

@@ -38,6 +38,9 @@ import { bundleRoutes } from './routes/bundles.js';
 import { deploymentRoutes } from './routes/deployments.js';
 import { workPoolRoutes } from './routes/work-pools.js';
 import { variableRoutes } from './routes/variables.js';
+import { resultRoutes } from './routes/results.js';
+import { ServerResults, serverResultsFolder } from '../results/server-results.js';
+import { RESULT_MAX_BYTES } from '../../core/api/results.js';
 import { blockRoutes } from './routes/blocks.js';
 import { automationRoutes } from './routes/automations.js';
 import { startAutomations, type AutomationServiceOptions } from '../services/automation-deliveries.js';
@@ -83,6 +86,7 @@ const RESOURCES: readonly FastifyPluginAsync<RouteDeps>[] = [
   variableRoutes,
   blockRoutes,
   automationRoutes,
+  resultRoutes,
 ];
 
 export interface ServerOptions {
@@ -105,6 +109,8 @@ export interface ServerOptions {
   automationIntervalMs?: number;
   /** How failed automation actions are tried again (waits, attempts, the lease of one under way). */
   automationRetries?: Pick<AutomationServiceOptions, 'firstRetryDelayMs' | 'maxRetryDelayMs' | 'maxAttempts' | 'leaseMs'>;
+  /** The largest result `PUT /api/results/:key` takes; 64 MiB by default. */
+  resultMaxBytes?: number;
   /** Where deployments' code is kept; `<home>/storage/bundles` by default. */
   bundleFolder?: string;
   /** Told of failures that are the server's own fault; written to stderr by default. */
@@ -223,6 +229,8 @@ export async function createServer(options: ServerOptions): Promise<FlowdeckServ
     selfApiUrl: () => selfApiUrl(app),
     apiKey,
     blocks,
+    results: new ServerResults(serverResultsFolder(home)),
+    resultMaxBytes: options.resultMaxBytes ?? RESULT_MAX_BYTES,
     bundles: new BundleStore(options.bundleFolder ?? localBundleFolder(home)),
     schedulesChanged: () => scheduler?.poke(),
     closing: closingSignal.signal,

@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { API_ROUTES, ApiError, createApiClient } from '../../../app/core/api/index.js';
+import { RESULT_ROUTES } from '../../../app/core/api/results.js';
 import { call, startTestServer, type TestServer } from './support.js';
 
 const KEY = 'correct horse battery staple';
@@ -106,7 +107,9 @@ describe('without an API key', () => {
     const operations = Object.entries(doc.paths as Record<string, Record<string, { operationId: string }>>).flatMap(([path, methods]) =>
       Object.entries(methods).map(([method, op]) => `${method.toUpperCase()} ${path} ${op.operationId}`),
     );
-    const expected = Object.entries(API_ROUTES).map(([name, route]) => `${route.method} /api${route.path.replace(/:(\w+)/g, '{$1}')} ${name}`);
+    const expected = Object.entries({ ...API_ROUTES, ...RESULT_ROUTES }).map(
+      ([name, route]) => `${route.method} /api${route.path.replace(/:(\w+)/g, '{$1}')} ${name}`,
+    );
     expect(operations.sort()).toEqual(expected.sort());
     expect(Object.keys(doc.components.schemas)).toEqual(expect.arrayContaining(['FlowRun', 'TaskRun', 'State', 'StoredLog', 'ConcurrencyLimit']));
     const report = doc.paths['/api/reports'].post;

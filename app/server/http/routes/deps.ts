@@ -1,5 +1,6 @@
 import type { Blocks } from '../../blocks/blocks.js';
 import type { BundleStore } from '../../bundles/bundle-store.js';
+import type { ServerResults } from '../../results/server-results.js';
 import type { RunStore } from '../../store/run-store.js';
 import type { FlowProcesses } from '../../flow-files/flow-processes.js';
 import type { Workspace } from '../../workspace/workspace.js';
@@ -22,6 +23,10 @@ export interface RouteDeps {
   apiKey: string | undefined;
   /** Blocks over the store, their secret fields sealed with the server's key. */
   blocks: Blocks;
+  /** Results and cache entries the machines that report here share. */
+  results: ServerResults;
+  /** The largest result PUT /api/results/:key takes. */
+  resultMaxBytes: number;
   /** Deployments' code, by hash. */
   bundles: BundleStore;
   /** Tells the scheduler that schedules changed (a deploy, a resume), so it makes their runs at once. */
