@@ -21,7 +21,11 @@ function checkFields(node: GraphNode, kind: NodeKind, problems: Problem[]): void
     const look = spec.credentialTypes?.length ? credentialLook(value) : undefined;
     if (look) {
       problems.push(
-        problem(node, `${spec.label}: holds ${look} written into the file; keep it in a secret (flowdeck secret set NAME) and pick that instead`, 'warning'),
+        problem(
+          node,
+          `${spec.label}: holds ${look} written into the file; keep it in a secret (flowdeck secret set NAME) and pick that instead`,
+          'warning',
+        ),
       );
     }
   }

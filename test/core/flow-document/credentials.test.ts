@@ -45,7 +45,10 @@ describe('credential references in node fields', () => {
 
   it('a block is loaded with loadBlock by type and name, and read back as the same reference', () => {
     const code = roundTrip(
-      graphWith({ connection: { from: 'block', type: 'sql-connection', name: 'warehouse' } }, { auth: { from: 'block', type: 'http-auth', name: 'api' } }),
+      graphWith(
+        { connection: { from: 'block', type: 'sql-connection', name: 'warehouse' } },
+        { auth: { from: 'block', type: 'http-auth', name: 'api' } },
+      ),
     );
     expect(code).toContain("import { flow, loadBlock } from 'flowdeck';");
     expect(code).toContain("connection: await loadBlock('sql-connection/warehouse')");
@@ -119,7 +122,10 @@ export default flow({ name: 'own-secret' }, async () => {
 });
 
 describe('credentials typed as values', () => {
-  const warnings = (graph: FlowGraph) => validateGraph(graph).filter((p) => p.severity === 'warning').map((p) => p.message);
+  const warnings = (graph: FlowGraph) =>
+    validateGraph(graph)
+      .filter((p) => p.severity === 'warning')
+      .map((p) => p.message);
 
   it('warns about a URL with a password, pointing to a secret', () => {
     const graph = graphWith({}, {});

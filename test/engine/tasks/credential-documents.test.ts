@@ -49,7 +49,11 @@ describe('httpRequest with an http-auth document', () => {
   it('sends a bearer token as the Authorization header, over one written by hand', async () => {
     bed.server.handle((request, response) => sendJson(response, 200, { seen: request.headers.authorization }));
     const outcome = await flow({ name: 'http-bearer' }, () =>
-      httpRequest({ url: `${bed.server.base}/me`, headers: { Authorization: 'Bearer old', 'x-trace': 't' }, auth: { scheme: 'bearer', token: 'tok-123' } }),
+      httpRequest({
+        url: `${bed.server.base}/me`,
+        headers: { Authorization: 'Bearer old', 'x-trace': 't' },
+        auth: { scheme: 'bearer', token: 'tok-123' },
+      }),
     ).run();
     expect(outcome.state.name).toBe('Completed');
     expect((outcome.result as HttpResponse).body).toEqual({ seen: 'Bearer tok-123' });

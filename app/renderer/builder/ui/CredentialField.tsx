@@ -59,7 +59,15 @@ export function CredentialField({ field, value, binding, initial, externalError,
   );
 }
 
-function CredentialPicker({ field, binding, onPick }: { field: FieldSpec; binding: CredentialBinding | undefined; onPick: (binding: CredentialBinding) => void }) {
+function CredentialPicker({
+  field,
+  binding,
+  onPick,
+}: {
+  field: FieldSpec;
+  binding: CredentialBinding | undefined;
+  onPick: (binding: CredentialBinding) => void;
+}) {
   const id = useId();
   const { client } = useServices();
   const blocks = usePolled(() => client.listBlocks(), 'builder-credential-blocks', BLOCKS_REFRESH_MS);
