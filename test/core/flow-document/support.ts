@@ -77,6 +77,7 @@ export function fieldValue(spec: FieldSpec): fc.Arbitrary<unknown> {
 
 function anyFieldValue(spec: FieldSpec): fc.Arbitrary<unknown> {
   if (/url/i.test(spec.name)) return fc.constantFrom('https://example.com/a', 'https://example.com/users?limit=5');
+  if (spec.name === 'auth') return fc.constantFrom({ scheme: 'basic', user: 'ada' }, { scheme: 'bearer', token: 'tok' });
   if (spec.name === 'expectStatus')
     return fc.oneof(fc.integer({ min: 200, max: 299 }), fc.array(fc.integer({ min: 200, max: 599 }), { maxLength: 3 }));
   switch (spec.control) {
