@@ -31,7 +31,9 @@ export function CredentialField({ field, value, binding, initial, externalError,
   const referenced = isCredential(binding);
   const [mode, setMode] = useState<'value' | 'reference'>(referenced ? 'reference' : 'value');
   // The code changed under us (an edit in Monaco, undo): follow it.
-  useEffect(() => setMode(referenced ? 'reference' : 'value'), [referenced]);
+  useEffect(() => {
+    setMode(referenced ? 'reference' : 'value');
+  }, [referenced]);
   return (
     <div className="fd-credential-field" data-credential-field={field.name}>
       <label htmlFor={`${id}-mode`} className="fd-muted">
