@@ -16,6 +16,17 @@ const stringRecord = z.record(z.string(), z.string());
 const queryValue = z.union([z.string(), z.number(), z.boolean(), z.null()]);
 const status = z.number().int().min(100).max(599);
 
+/** What an `http-auth` block holds: the HTTP task sends it as the Authorization header. */
+export const HttpAuthInput = z.object({
+  scheme: z.enum(['bearer', 'basic']),
+  token: z.string().optional(),
+  user: z.string().optional(),
+  password: z.string().optional(),
+});
+
+/** What a `sql-connection` block holds: the URL without its password, and the password apart. */
+export const SqlConnectionDocument = z.object({ url: z.string().min(1), password: z.string().optional() });
+
 export const HttpRequestInput = z.object({
   url: z.string().min(1),
   method: z
@@ -25,12 +36,13 @@ export const HttpRequestInput = z.object({
   headers: stringRecord.optional(),
   query: z.record(z.string(), z.union([queryValue, z.array(queryValue)])).optional(),
   body: z.unknown().optional(),
+  auth: HttpAuthInput.optional(),
   timeoutSeconds: positiveSeconds.default(30),
   expectStatus: z.union([status, z.array(status)]).optional(),
 });
 
 export const SqlQueryInput = z.object({
-  connection: z.string().min(1),
+  connection: z.union([z.string().min(1), SqlConnectionDocument]),
   sql: z.string().min(1),
   params: z.array(z.unknown()).optional(),
 });

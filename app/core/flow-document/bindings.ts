@@ -3,6 +3,7 @@
  * flow parameters become inputs and edges, and any other code is kept as written.
  */
 import ts from 'typescript';
+import { readCredential } from './credentials.js';
 import { edgeId, type GraphEdge, type GraphNode, type InputBinding } from './graph.js';
 import type { NodeKind } from './node-kinds.js';
 import { argumentStyle, positionNames } from './inputs.js';
@@ -21,6 +22,8 @@ interface BindingContext {
   params: ParamStyle | undefined;
   /** The code of an expression as the graph keeps it. */
   code(expression: ts.Expression): string;
+  /** The local name an SDK export has in the module ('' when it is not imported). */
+  sdkLocal(name: string): string;
 }
 
 /** The arguments of a step's call, named: by property, by the registry's positions, or by its function's parameters. */
@@ -105,6 +108,11 @@ export function resolveArguments(steps: readonly StepArguments[], ctx: BindingCo
       if (spec?.control === 'code') {
         node.fields[slot.name] = ctx.code(slot.value);
         addReferenceEdges(slot.value, node.id, slot.name);
+        continue;
+      }
+      const credential = readCredential(slot.value, ctx.sdkLocal);
+      if (credential) {
+        node.inputs[slot.name] = credential;
         continue;
       }
       const reference = referenceOf(slot.value, ctx);

@@ -1,5 +1,6 @@
 /** What edits need to know about a module: the names in use, and how references are written in it. */
 import ts from 'typescript';
+import { credentialText, isCredential } from './credentials.js';
 import type { InputBinding } from './graph.js';
 import { takenNames } from './ids.js';
 import { importedLocal } from './imports.js';
@@ -57,6 +58,7 @@ export function writeContext(analysis: ModuleAnalysis): WriteContext {
 
 export function bindingText(analysis: ModuleAnalysis, binding: InputBinding): string {
   if (binding.from === 'expression') return binding.code;
+  if (isCredential(binding)) return credentialText(binding, (name) => importedLocal(analysis.file, SDK_MODULE, name) ?? name);
   if (binding.from === 'node') {
     const output = analysis.sites.get(binding.node)?.node.output;
     if (!output) throw new EditError(`'${binding.node}' has no result variable yet`, binding.node);

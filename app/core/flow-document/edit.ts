@@ -8,8 +8,10 @@ import { analyzeForEdit, checkExpression, EditError, isBound, siteOf, writeOptio
 import { setCode } from './edit-code.js';
 import { connectSlot } from './edit-connect.js';
 import { bindingText } from './edit-context.js';
+import { credentialImport, fieldTakes, isCredential } from './credentials.js';
+import { ensureImport, pruneImports } from './imports.js';
 import { addNode, removeNode, renameNode, setParameters } from './edit-steps.js';
-import { fieldSpec, nodeKind, type NodeKind } from './node-kinds.js';
+import { fieldSpec, nodeKind, SDK_MODULE, type NodeKind } from './node-kinds.js';
 import { LiteralError, renderLiteral } from './syntax.js';
 
 export { EditError } from './edit-args.js';
@@ -36,7 +38,7 @@ export const GraphEditSchema = z.discriminatedUnion('type', [
   z.object({ type: z.literal('setOptions'), id: z.string(), options: FieldValues }),
   z.object({ type: z.literal('connect'), source: z.string(), target: z.string(), input: z.string(), path: z.array(z.string()).optional() }),
   z.object({ type: z.literal('disconnect'), target: z.string(), input: z.string() }),
-  /** Binds an input to a node's result, a flow parameter or any expression. */
+  /** Binds an input to a node's result, a flow parameter, a secret or block loaded by name, or any expression. */
   z.object({ type: z.literal('setInput'), id: z.string(), input: z.string(), binding: InputBindingSchema }),
   z.object({ type: z.literal('setParameters'), parameters: z.array(FlowParameterSchema) }),
   /** Replaces the function of a node that carries code (a pasted code node keeps its own, not the kind's starting one). */
@@ -71,15 +73,24 @@ function disconnect(source: string, target: string, input: string): string {
   const spec = fieldSpec(site.kind, input);
   const initial = site.kind.initialFields[input];
   const text = spec?.required && initial !== undefined ? fieldText(site.kind, target, input, initial) : undefined;
-  return writeSlot(source, target, input, text);
+  return pruneImports(source, writeSlot(source, target, input, text));
 }
 
 function setInput(source: string, id: string, input: string, binding: InputBinding): string {
   if (binding.from === 'node') return connectSlot(source, binding.node, binding.path, id, input);
   if (binding.from === 'expression') checkExpression(binding.code, input, id);
   const analysis = analyzeForEdit(source);
-  siteOf(analysis, id);
-  return writeSlot(source, id, input, bindingText(analysis, binding));
+  const site = siteOf(analysis, id);
+  if (!isCredential(binding)) return pruneImports(source, writeSlot(source, id, input, bindingText(analysis, binding)));
+  const spec = fieldSpec(site.kind, input);
+  if (!fieldTakes(spec, binding)) {
+    const takes = spec?.credentialTypes?.length ? `; it takes ${spec.credentialTypes.join(', ')}` : '';
+    const what = binding.from === 'secret' ? 'a secret' : `a ${binding.type} block`;
+    throw new EditError(`${site.kind.label}'s '${input}' cannot take ${what}${takes}`, id);
+  }
+  // The import first, so the reference is written with the name the module calls it.
+  const withImport = ensureImport(source, SDK_MODULE, credentialImport(binding));
+  return pruneImports(source, writeSlot(withImport, id, input, bindingText(analyzeForEdit(withImport), binding)));
 }
 
 /** Applies one graph edit to a flow module's source and returns the new source. Throws EditError. */
@@ -99,7 +110,8 @@ export function applyEdit(source: string, edit: GraphEdit): string {
         const site = siteOf(analyzeForEdit(text), edit.id);
         text = writeSlot(text, edit.id, name, value === undefined ? undefined : fieldText(site.kind, edit.id, name, value));
       }
-      return text;
+      // A value in place of a secret or block leaves its import unused.
+      return pruneImports(source, text);
     }
     case 'setOptions': {
       let text = source;

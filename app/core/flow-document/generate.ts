@@ -1,5 +1,6 @@
 /** Graph to code: a whole flow module, laid out the way a person would write it. */
 import { FLOW_ANCHOR, type FlowGraph, type GraphNode, type InputBinding, type NodeScope, type UnparsedRegion } from './graph.js';
+import { credentialImport, credentialText, isCredential } from './credentials.js';
 import { defaultOutputName, takenNames } from './ids.js';
 import { NODE_KINDS, nodeKind, SDK_EXPORTS, SDK_MODULE, TASKS_MODULE, type NodeKind } from './node-kinds.js';
 import { createSource, indentCode, propertyKey, quoteString, valueIdentifiers } from './syntax.js';
@@ -75,6 +76,7 @@ class ModuleWriter {
       local: (_module, name) => name,
       binding: (b) => {
         if (b.from === 'expression') return b.code;
+        if (isCredential(b)) return credentialText(b);
         if (b.from === 'param') return `${graph.parametersDestructured ? '' : 'params.'}${b.name}${pathText(b.path)}`;
         const output = this.outputs.get(b.node);
         return output ? `${output}${pathText(b.path)}` : 'undefined';
@@ -247,7 +249,10 @@ class ModuleWriter {
       if (imported) (imported.module === 'tasks' ? tasks : sdk).add(imported.name);
       if (node.code) code.push(node.code);
       code.push(...(node.extraOptions ?? []));
-      for (const b of Object.values(node.inputs)) if (b.from === 'expression') code.push(b.code);
+      for (const b of Object.values(node.inputs)) {
+        if (b.from === 'expression') code.push(b.code);
+        if (isCredential(b)) sdk.add(credentialImport(b));
+      }
       for (const v of Object.values(node.fields)) if (typeof v === 'string' && /[A-Za-z]/.test(v)) code.push(v);
     }
     // Names the hand-written parts use are imported too (and only those that are used).

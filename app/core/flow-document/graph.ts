@@ -10,11 +10,14 @@ export type Span = z.infer<typeof SpanSchema>;
 
 /**
  * Where a non-literal argument of a node comes from: another node's result (optionally a property
- * of it, `users.body`), a flow parameter (`params.limit`), or any other expression kept as written.
+ * of it, `users.body`), a flow parameter (`params.limit`), a secret or block loaded by name when the
+ * run starts (so no credential is written into the file), or any other expression kept as written.
  */
 export const InputBindingSchema = z.discriminatedUnion('from', [
   z.object({ from: z.literal('node'), node: z.string(), path: z.array(z.string()).optional() }),
   z.object({ from: z.literal('param'), name: z.string(), path: z.array(z.string()).optional() }),
+  z.object({ from: z.literal('secret'), name: z.string() }),
+  z.object({ from: z.literal('block'), type: z.string(), name: z.string() }),
   z.object({ from: z.literal('expression'), code: z.string() }),
 ]);
 export type InputBinding = z.infer<typeof InputBindingSchema>;

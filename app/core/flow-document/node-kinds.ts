@@ -45,6 +45,8 @@ export const SDK_EXPORTS = [
   'RunAbortedError',
   'UpstreamFailedError',
   'ParameterValidationError',
+  'Secret',
+  'loadBlock',
 ] as const;
 
 /** How the side panel edits a field. 'code' values are TypeScript written into the file as is. */
@@ -65,6 +67,11 @@ export interface FieldSpec {
   readonly input?: boolean;
   /** What a connected result must be, when the control does not say it (see handle-types.ts). */
   readonly accepts?: ValueType;
+  /**
+   * The block types the field can take by reference instead of a value ('secret' for a secret's
+   * string), so a credential is loaded by name when the run starts and never written into the file.
+   */
+  readonly credentialTypes?: readonly string[];
 }
 
 /** What a value is, as far as connecting handles goes; 'any' when nothing is known. */
@@ -179,6 +186,7 @@ export const NODE_KINDS: readonly NodeKind[] = [
         ...inputField(HttpRequestInput, 'url'),
         required: true,
         input: true,
+        credentialTypes: ['secret'],
       }),
       field({
         name: 'method',
@@ -212,6 +220,14 @@ export const NODE_KINDS: readonly NodeKind[] = [
         ...inputField(HttpRequestInput, 'body'),
         input: true,
       }),
+      field({
+        name: 'auth',
+        label: 'Authentication',
+        description: 'An http-auth block: a bearer token, or a user and password',
+        control: 'json',
+        ...inputField(HttpRequestInput, 'auth'),
+        credentialTypes: ['http-auth'],
+      }),
       { ...timeoutField, ...inputField(HttpRequestInput, 'timeoutSeconds') },
       field({
         name: 'expectStatus',
@@ -236,10 +252,11 @@ export const NODE_KINDS: readonly NodeKind[] = [
       field({
         name: 'connection',
         label: 'Connection',
-        description: 'sqlite:path or postgres:// URL',
+        description: 'sqlite:path or postgres:// URL, or a secret or sql-connection block',
         control: 'text',
         ...inputField(SqlQueryInput, 'connection'),
         required: true,
+        credentialTypes: ['secret', 'sql-connection'],
       }),
       field({
         name: 'sql',

@@ -19,6 +19,7 @@ import {
   type RegionScope,
 } from './graph.js';
 import { branchIdBase, uniqueName } from './ids.js';
+import { importedLocal } from './imports.js';
 import { SDK_MODULE, TASKS_MODULE, type NodeKind } from './node-kinds.js';
 import { SourceText, spanOf } from './regions.js';
 import { kindReadAs } from './shapes/index.js';
@@ -95,6 +96,8 @@ class ModuleReader {
       outputs: this.outputs,
       params: this.flow?.params,
       code: (expression) => this.text.code(expression),
+      // Only the SDK's own names count: a `Secret` of the file's own is not the one that loads secrets.
+      sdkLocal: (name) => importedLocal(this.file, SDK_MODULE, name) ?? '',
     });
     this.readModuleRegions();
     const graph: FlowGraph = {

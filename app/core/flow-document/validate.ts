@@ -1,5 +1,6 @@
 /** Checks a graph the way the builder shows problems: each one on the node it concerns. */
 import { NodeOptionsSchema, type FlowGraph, type GraphNode, type Problem } from './graph.js';
+import { credentialLabel, credentialLook, fieldTakes, isCredential } from './credentials.js';
 import { connectionRefusal } from './handle-types.js';
 import { fieldSpec, nodeKind, type NodeKind } from './node-kinds.js';
 import { codeParameters, takesInput } from './inputs.js';
@@ -17,6 +18,23 @@ function checkFields(node: GraphNode, kind: NodeKind, problems: Problem[]): void
     if (!spec || value === undefined) continue;
     const result = spec.schema.safeParse(value);
     if (!result.success) problems.push(problem(node, `${spec.label}: ${result.error.issues[0]?.message ?? 'not a valid value'}`));
+    const look = spec.credentialTypes?.length ? credentialLook(value) : undefined;
+    if (look) {
+      problems.push(
+        problem(
+          node,
+          `${spec.label}: holds ${look} written into the file; keep it in a secret (flowdeck secret set NAME) and pick that instead`,
+          'warning',
+        ),
+      );
+    }
+  }
+  for (const [name, binding] of Object.entries(node.inputs)) {
+    const spec = fieldSpec(kind, name);
+    if (spec && isCredential(binding) && !fieldTakes(spec, binding)) {
+      const takes = spec.credentialTypes?.length ? `it takes ${spec.credentialTypes.join(', ')}` : 'it takes no secret or block';
+      problems.push(problem(node, `${spec.label} is given ${credentialLabel(binding)}, but ${takes}`, 'warning'));
+    }
   }
   for (const name of Object.keys(node.inputs)) {
     if (!known(name) && !(name in node.fields)) problems.push(problem(node, `${kind.label} has no input '${name}'`, 'warning'));

@@ -8,6 +8,34 @@ export { HttpStatusError, type HttpResponse } from './support/http.js';
 
 type QueryValue = string | number | boolean | null | undefined;
 
+/** What an `http-auth` block holds. */
+export interface HttpAuth {
+  scheme: 'bearer' | 'basic';
+  token?: string;
+  user?: string;
+  password?: string;
+}
+
+/** The Authorization header an `http-auth` block stands for. */
+function authorization(auth: HttpAuth): string {
+  if (auth?.scheme === 'bearer') {
+    if (!auth.token) throw new TypeError('httpRequest: auth with the bearer scheme needs a token');
+    return `Bearer ${auth.token}`;
+  }
+  if (auth?.scheme === 'basic') {
+    if (!auth.user) throw new TypeError('httpRequest: auth with the basic scheme needs a user');
+    return `Basic ${Buffer.from(`${auth.user}:${auth.password ?? ''}`).toString('base64')}`;
+  }
+  throw new TypeError("httpRequest: auth needs a scheme, 'bearer' or 'basic'");
+}
+
+/** The request's headers with the Authorization header from `auth`, which wins over one written by hand. */
+function headersWithAuth(headers: Record<string, string> | undefined, auth: HttpAuth | undefined): Record<string, string> | undefined {
+  if (auth === undefined) return headers;
+  const rest = Object.fromEntries(Object.entries(headers ?? {}).filter(([name]) => name.toLowerCase() !== 'authorization'));
+  return { ...rest, authorization: authorization(auth) };
+}
+
 export interface HttpRequestOptions {
   url: string;
   /** GET by default. */
@@ -17,6 +45,8 @@ export interface HttpRequestOptions {
   query?: Record<string, QueryValue | readonly QueryValue[]>;
   /** A string is sent as it is; anything else as JSON, with content-type application/json. */
   body?: unknown;
+  /** An `http-auth` block (`await loadBlock('http-auth/api')`), sent as the Authorization header. */
+  auth?: HttpAuth;
   /** 30 by default; the run's own cancellation and timeout stop the request too. */
   timeoutSeconds?: number;
   /** The statuses that count as success; any 2xx when not given. */
@@ -55,7 +85,8 @@ export const httpRequest = task({ name: 'http-request' }, async (options: HttpRe
   const url = withQuery(options.url, options.query);
   const scope = callScope(`${method} ${maskCredentials(url)}`, timeoutSeconds);
   try {
-    return await sendHttp({ url, method, headers: options.headers, body: options.body, expectStatus: options.expectStatus }, scope);
+    const headers = headersWithAuth(options.headers, options.auth);
+    return await sendHttp({ url, method, headers, body: options.body, expectStatus: options.expectStatus }, scope);
   } finally {
     scope.release();
   }

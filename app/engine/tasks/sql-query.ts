@@ -1,7 +1,7 @@
 import { MASK, maskCredentials } from '../mask-credentials.js';
 import { task } from '../task.js';
 import { callScope } from './support/call-scope.js';
-import { parseConnection, type Connection } from './support/connection.js';
+import { connectionText, parseConnection, type Connection, type ConnectionDocument } from './support/connection.js';
 import { runPostgres } from './support/postgres-query.js';
 import { SqlQueryError, type SqlQueryResult } from './support/sql-result.js';
 import { runSqlite } from './support/sqlite-query.js';
@@ -11,9 +11,10 @@ export { SqlQueryError, type SqlQueryResult } from './support/sql-result.js';
 export interface SqlQueryOptions {
   /**
    * `sqlite:PATH` (relative to the working folder) or a `postgres://user:password@host:port/db` URL,
-   * the password percent-encoded (`encodeURIComponent`) when it holds more than letters and digits.
+   * the password percent-encoded (`encodeURIComponent`) when it holds more than letters and digits;
+   * or a `sql-connection` block (`await loadBlock('sql-connection/warehouse')`), its password kept apart.
    */
-  connection: string;
+  connection: string | ConnectionDocument;
   /** One statement; `?` marks parameters for SQLite, `$1`, `$2`, ... for PostgreSQL. */
   sql: string;
   params?: readonly unknown[];
@@ -39,11 +40,14 @@ function failure(connection: Connection, error: unknown): SqlQueryError {
  * whatever characters it holds.
  */
 export const sqlQuery = task({ name: 'sql-query' }, async (options: SqlQueryOptions): Promise<SqlQueryResult> => {
-  if (typeof options?.connection !== 'string') throw new TypeError('sqlQuery needs { connection }: sqlite:PATH or a postgres:// URL');
+  const given = options?.connection as unknown;
+  if (typeof given !== 'string' && (typeof given !== 'object' || given === null)) {
+    throw new TypeError('sqlQuery needs { connection }: sqlite:PATH, a postgres:// URL or a sql-connection block');
+  }
   if (typeof options.sql !== 'string' || options.sql.trim() === '') throw new TypeError('sqlQuery needs { sql }');
   const params = options.params ?? [];
   if (!Array.isArray(params)) throw new TypeError('sqlQuery: params must be an array of positional values');
-  const connection = parseConnection(options.connection);
+  const connection = parseConnection(connectionText(options.connection));
   const scope = callScope(`query on ${connection.shown}`, undefined);
   scope.signal.throwIfAborted();
   try {

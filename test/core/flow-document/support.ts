@@ -77,6 +77,7 @@ export function fieldValue(spec: FieldSpec): fc.Arbitrary<unknown> {
 
 function anyFieldValue(spec: FieldSpec): fc.Arbitrary<unknown> {
   if (/url/i.test(spec.name)) return fc.constantFrom('https://example.com/a', 'https://example.com/users?limit=5');
+  if (spec.name === 'auth') return fc.constantFrom({ scheme: 'basic', user: 'ada' }, { scheme: 'bearer', token: 'tok' });
   if (spec.name === 'expectStatus')
     return fc.oneof(fc.integer({ min: 200, max: 299 }), fc.array(fc.integer({ min: 200, max: 599 }), { maxLength: 3 }));
   switch (spec.control) {
@@ -152,7 +153,7 @@ export function randomGraph(g: fc.GeneratorValue, maxNodes = 8): Built {
     const visible = nodes.filter((n) => n.output && !n.uncalled && chain.has(scopeKey(n.scope)));
     const paramRef = (name: string, path?: string[]): string => `${destructured ? '' : 'params.'}${name}${path ? `.${path.join('.')}` : ''}`;
     const binding = (): InputBinding => {
-      const choice = g(fc.integer, { min: 0, max: 2 });
+      const choice = g(fc.integer, { min: 0, max: 4 });
       if (choice === 0 && visible.length > 0) {
         const source = pick(g, visible);
         return g(fc.boolean) ? { from: 'node', node: source.id, path: [g(fc.constantFrom, ...PATHS)] } : { from: 'node', node: source.id };
@@ -161,6 +162,8 @@ export function randomGraph(g: fc.GeneratorValue, maxNodes = 8): Built {
         const name = pick(g, parameters).name;
         return g(fc.boolean) ? { from: 'param', name, path: ['length'] } : { from: 'param', name };
       }
+      if (choice === 3) return { from: 'secret', name: g(fc.constantFrom, 'db-url', 'api-token') };
+      if (choice === 4) return { from: 'block', type: 'sql-connection', name: g(fc.constantFrom, 'warehouse', 'reports') };
       return { from: 'expression', code: g(fc.constantFrom, ...EXPRESSIONS) };
     };
     const word = g(fc.constantFrom, ...WORDS);
@@ -208,14 +211,14 @@ export function randomGraph(g: fc.GeneratorValue, maxNodes = 8): Built {
           node.code = `flow({ name: 'child-${i}' }, async () => {\n  return ${i};\n})`;
         }
         for (const k of SUBFLOW_KEYS) {
-          const choice = g(fc.integer, { min: 0, max: 2 });
+          const choice = g(fc.integer, { min: 0, max: 4 });
           if (choice === 1) node.fields[k] = g(() => json);
           else if (choice === 2) node.inputs[k] = binding();
         }
       } else if (syntax.form === 'library' || syntax.form === 'sdkCall') {
         const positional = syntax.args.style === 'positional';
         for (const spec of kind.fields) {
-          const choice = g(fc.integer, { min: 0, max: 2 });
+          const choice = g(fc.integer, { min: 0, max: 4 });
           const wanted = spec.required || positional || choice > 0;
           if (!wanted) continue;
           if (spec.input && spec.control !== 'code' && choice === 2) node.inputs[spec.name] = binding();

@@ -47,6 +47,31 @@ function secretsOf(url: string, written: readonly string[]): string[] {
   return [...new Set(forms)].filter((form) => form !== '').sort((a, b) => b.length - a.length);
 }
 
+/** What a `sql-connection` block gives: the URL without its password, and the password apart. */
+export interface ConnectionDocument {
+  url: string;
+  password?: string;
+}
+
+/**
+ * The connection text a `sql-connection` block stands for: its password put into the URL's user
+ * info, percent-encoded, so any character in it reaches the driver as it is. A SQLite URL has no
+ * password to take.
+ */
+export function connectionText(connection: string | ConnectionDocument): string {
+  if (typeof connection === 'string') return connection;
+  if (typeof connection?.url !== 'string' || connection.url === '') refuse('a connection block needs { url }');
+  if (!connection.password || !/^postgres(ql)?:\/\//i.test(connection.url)) return connection.url;
+  let url: URL;
+  try {
+    url = new URL(connection.url);
+  } catch {
+    refuse(`connection '${maskCredentials(connection.url)}' is not a URL`);
+  }
+  url.password = encodeURIComponent(connection.password);
+  return url.href;
+}
+
 function refuse(message: string): never {
   throw new TypeError(`sqlQuery: ${message}`);
 }

@@ -14,6 +14,8 @@ import { canvasRegions, type CanvasRegion } from '../model/code-regions.js';
 import { nodeOfRun, nodeOutputs, type RunOutput } from '../../shared/node-states.js';
 import { useBuilder, useBuilderServices } from './builder-context.js';
 import { FieldEditor } from './FieldEditor.js';
+import { CredentialField } from './CredentialField.js';
+import { credentialLabel, isCredential } from '../../../core/flow-document/credentials.js';
 import { kindGlyph, kindLabel } from './kind-look.js';
 import { useRunView } from './run-context.js';
 import { isAtBreakpoint } from '../../../core/debugging.js';
@@ -25,6 +27,7 @@ import { runFromNode } from '../model/node-reruns.js';
 import { useNodeRuns } from './node-run-context.js';
 
 function bindingText(binding: InputBinding): string {
+  if (isCredential(binding)) return credentialLabel(binding);
   const path = binding.from !== 'expression' && binding.path?.length ? `.${binding.path.join('.')}` : '';
   if (binding.from === 'node') return `result of ${binding.node}${path}`;
   if (binding.from === 'param') return `parameter ${binding.name}${path}`;
@@ -250,7 +253,18 @@ function NodePanel({ node, problems }: { node: GraphNode; problems: Problem[] })
         <>
           <h3>Settings</h3>
           {kind.fields.map((field) =>
-            node.inputs[field.name] ? null : (
+            field.credentialTypes?.length && (!node.inputs[field.name] || isCredential(node.inputs[field.name])) ? (
+              <CredentialField
+                key={field.name}
+                field={field}
+                value={node.fields[field.name]}
+                binding={node.inputs[field.name]}
+                initial={kind.initialFields[field.name]}
+                externalError={fieldProblem(field.label)}
+                onValue={(value) => edit([setFieldEdit(node.id, field.name, value)])}
+                onReference={(binding) => edit([{ type: 'setInput', id: node.id, input: field.name, binding }])}
+              />
+            ) : node.inputs[field.name] ? null : (
               <FieldEditor
                 key={field.name}
                 field={field}
