@@ -52,6 +52,30 @@ describe('loading', () => {
   });
 });
 
+describe('the page tabs', () => {
+  it('fit beside the builder in a 1440-pixel window, and More opens the pages kept under it', async () => {
+    const ui = await suite.open();
+    const { page } = ui;
+    await expect.poll(() => page.getByTestId('server-status').isVisible(), WAIT).toBe(true);
+    // The top bar wraps rather than making the page wider than the window.
+    expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(1440);
+    const nav = page.getByRole('navigation', { name: 'Pages' });
+    expect(await nav.getByRole('link', { name: 'Variables' }).count()).toBe(0);
+    await nav.getByRole('button', { name: /More/ }).click();
+    const items = nav.getByRole('menuitem');
+    expect(await items.allInnerTexts()).toEqual(['Artifacts', 'Variables', 'Blocks', 'Automations']);
+    await items.filter({ hasText: 'Variables' }).click();
+    await expect.poll(() => page.evaluate(() => location.hash), WAIT).toBe('#/variables');
+    // The open page of More is a tab of its own, marked as the current page, and More lists the rest.
+    expect(await nav.getByRole('link', { name: 'Variables' }).getAttribute('aria-current')).toBe('page');
+    await nav.getByRole('button', { name: /More/ }).click();
+    expect(await nav.getByRole('menuitem').allInnerTexts()).toEqual(['Artifacts', 'Blocks', 'Automations']);
+    await page.keyboard.press('Escape');
+    expect(await nav.getByRole('menuitem').count()).toBe(0);
+    expect(ui.errors).toEqual([]);
+  });
+});
+
 describe('editing on the canvas', () => {
   it('adds by click, copies and pastes, selects all, deletes, and undoes and redoes each step', async () => {
     const ui = await suite.open();

@@ -9,6 +9,7 @@ import { useServices } from './services-context.js';
 import { switchProfile } from './switch-profile.js';
 import { openDialog, uiStore, type UiState } from './ui-store.js';
 import { errorMessage } from '../../core/error-message.js';
+import { useDismiss } from '../shared/use-dismiss.js';
 
 export function Brand() {
   return (
@@ -19,12 +20,23 @@ export function Brand() {
   );
 }
 
-const PAGES: { page: PageName; label: string; hash: string }[] = [
+interface PageTab {
+  page: PageName;
+  label: string;
+  hash: string;
+}
+
+/** The pages always in sight. */
+const PAGES: PageTab[] = [
   { page: 'builder', label: 'Builder', hash: routeHash({ page: 'builder' }) },
   { page: 'dashboard', label: 'Dashboard', hash: routeHash({ page: 'dashboard' }) },
   { page: 'runs', label: 'Runs', hash: routeHash({ page: 'runs' }) },
   { page: 'deployments', label: 'Deployments', hash: routeHash({ page: 'deployments' }) },
   { page: 'work-pools', label: 'Work pools', hash: routeHash({ page: 'work-pools' }) },
+];
+
+/** What the server keeps beside runs: under More, so the bar fits beside the builder's tools. */
+const MORE_PAGES: PageTab[] = [
   { page: 'artifacts', label: 'Artifacts', hash: routeHash({ page: 'artifacts' }) },
   { page: 'variables', label: 'Variables', hash: routeHash({ page: 'variables' }) },
   { page: 'blocks', label: 'Blocks', hash: routeHash({ page: 'blocks' }) },
@@ -39,21 +51,45 @@ const TAB_OF: Partial<Record<PageName, PageName>> = {
   'artifact-key': 'artifacts',
 };
 
-/** The app's pages, as links so they open in a new window too. */
+function TabLink({ page: { page, label, hash }, active, role }: { page: PageTab; active: boolean; role?: 'menuitem' }) {
+  return (
+    <a
+      href={hash}
+      role={role}
+      className={role ? 'fd-menu-item' : `fd-tab${active ? ' is-active' : ''}`}
+      aria-current={active ? 'page' : undefined}
+      data-page={page}
+    >
+      {label}
+    </a>
+  );
+}
+
+/** The app's pages, as links so they open in a new window too; one of More's pages is a tab while it is open. */
 export function PageTabs({ current }: { current: PageName }) {
   const active = TAB_OF[current] ?? current;
+  const [open, setOpen] = useState(false);
+  const more = useRef<HTMLDivElement>(null);
+  useDismiss(more, open, () => setOpen(false));
+  const shown = [...PAGES, ...MORE_PAGES.filter((p) => p.page === active)];
+  const rest = MORE_PAGES.filter((p) => p.page !== active);
   return (
     <nav className="fd-tabs" aria-label="Pages">
-      {PAGES.map((p) => (
-        <a
-          key={p.page}
-          href={p.hash}
-          className={`fd-tab${p.page === active ? ' is-active' : ''}`}
-          aria-current={p.page === active ? 'page' : undefined}
-        >
-          {p.label}
-        </a>
+      {shown.map((p) => (
+        <TabLink key={p.page} page={p} active={p.page === active} />
       ))}
+      <div className="fd-menu" ref={more}>
+        <button type="button" className="fd-tab" aria-haspopup="menu" aria-expanded={open} onClick={() => setOpen(!open)}>
+          More ▾
+        </button>
+        {open ? (
+          <div className="fd-menu-list" role="menu" onClick={() => setOpen(false)}>
+            {rest.map((p) => (
+              <TabLink key={p.page} page={p} active={false} role="menuitem" />
+            ))}
+          </div>
+        ) : null}
+      </div>
     </nav>
   );
 }
