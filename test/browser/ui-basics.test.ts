@@ -58,14 +58,14 @@ describe('the page tabs', () => {
     const { page } = ui;
     await expect.poll(() => page.getByTestId('server-status').isVisible(), WAIT).toBe(true);
     // The top bar wraps rather than making the page wider than the window.
-    expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(1440);
+    expect(await page.evaluate<number>('document.documentElement.scrollWidth')).toBeLessThanOrEqual(1440);
     const nav = page.getByRole('navigation', { name: 'Pages' });
     expect(await nav.getByRole('link', { name: 'Variables' }).count()).toBe(0);
     await nav.getByRole('button', { name: /More/ }).click();
     const items = nav.getByRole('menuitem');
     expect(await items.allInnerTexts()).toEqual(['Artifacts', 'Variables', 'Blocks', 'Automations']);
     await items.filter({ hasText: 'Variables' }).click();
-    await expect.poll(() => page.evaluate(() => location.hash), WAIT).toBe('#/variables');
+    await expect.poll(() => page.evaluate<string>('location.hash'), WAIT).toBe('#/variables');
     // The open page of More is a tab of its own, marked as the current page, and More lists the rest.
     expect(await nav.getByRole('link', { name: 'Variables' }).getAttribute('aria-current')).toBe('page');
     await nav.getByRole('button', { name: /More/ }).click();
