@@ -218,11 +218,21 @@ export class SqliteAutomations {
     // Read first: an idle server takes no write lock each round.
     if (this.stmt.cursor.get()?.state_id === this.stmt.lastStateId.get()!.id) return 0;
     return this.writeBatch(() => {
-      const after = this.stmt.cursor.get()?.state_id ?? this.stmt.lastStateId.get()!.id;
+      const last = this.stmt.lastStateId.get()!.id;
+      const automations = this.stmt.enabled.all().map((automation) => ({
+        ...automation,
+        trigger: JSON.parse(automation.trigger) as Trigger,
+        actions: JSON.parse(automation.actions) as Action[],
+      }));
+      // Nothing can fire: the states stored so far are passed over unread (this transaction holds the write lock).
+      if (automations.length === 0) {
+        this.stmt.moveCursor.run(last);
+        return 0;
+      }
+      const after = this.stmt.cursor.get()?.state_id ?? last;
       const rows = this.stmt.flowStatesAfter.all(after, limit);
-      // Fewer rows than asked for: every state stored so far has been seen (this transaction holds the write lock).
-      const seenUpTo = rows.length < limit ? Math.max(after, this.stmt.lastStateId.get()!.id) : rows[rows.length - 1].id;
-      const automations = rows.length > 0 ? this.stmt.enabled.all() : [];
+      // Fewer rows than asked for: every state stored so far has been seen.
+      const seenUpTo = rows.length < limit ? Math.max(after, last) : rows[rows.length - 1].id;
       const now = this.now();
       let recorded = 0;
       for (const row of rows) {
@@ -235,12 +245,12 @@ export class SqliteAutomations {
         };
         for (const automation of automations) {
           if (row.id <= automation.from_state_id) continue;
-          if (!triggerMatches(JSON.parse(automation.trigger) as Trigger, facts)) continue;
+          if (!triggerMatches(automation.trigger, facts)) continue;
           const firingId = newId();
           const inserted = this.stmt.insertFiring.run(firingId, automation.id, row.run_id, row.id, row.type, row.name, row.message, now);
           if (inserted.changes === 0) continue;
           recorded++;
-          (JSON.parse(automation.actions) as Action[]).forEach((action, index) => {
+          automation.actions.forEach((action, index) => {
             this.stmt.insertDelivery.run(newId(), firingId, automation.id, index, JSON.stringify(action), now);
           });
         }
